@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "traj-cli.h"
+
+static const TrajCliCommand commands[] = {
+  { "demo", N_("[--seed N] [--patients N] [--anchor YYYY-MM-DD]"),
+    N_("Fill an empty database with a synthetic demo clinic"), traj_cli_demo },
+  { "patients", N_("[--search TEXT] [--format text|csv|json]"),
+    N_("List patients: MRN, name, indication, course status"), traj_cli_patients },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: trajectory-cli [--database PATH] COMMAND [OPTIONS]"));
+  fprintf (out, "\n%s\n", _("Trajectory’s clinic data from the command line."));
+  fprintf (out, "\n%s\n", _("Commands:"));
+  for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
+    fprintf (out, "  %-10s %s\n", commands[k].name, _(commands[k].summary));
+  fprintf (out, "\n%s\n", _("Options:"));
+  fprintf (out, "  --database PATH  %s\n", _("Clinic file (default: $XDG_DATA_HOME/trajectory/clinic.db)"));
+  fprintf (out, "  --version        %s\n", _("Show the version"));
+  fprintf (out, "  -h, --help       %s\n", _("Show this help; COMMAND --help shows a command’s options"));
+}
+
+gboolean
+traj_cli_parse (TrajCli               *cli,
+                const TrajCliCommand  *cmd,
+                GOptionEntry          *entries,
+                int                   *argc,
+                char                ***argv)
+{
+  g_autofree char *param = g_strdup_printf ("%s %s", cmd->name, _(cmd->parameter));
+  g_autoptr(GOptionContext) ctx = g_option_context_new (param);
+  g_autoptr(GError) error = NULL;
+  char *database = NULL;
+  GOptionEntry common[] = {
+    { "database", 0, 0, G_OPTION_ARG_FILENAME, &database, N_("Clinic file"), N_("PATH") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (ctx, _(cmd->summary));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, common, GETTEXT_PACKAGE);
+  if (entries)
+    g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      g_free (database);
+      traj_cli_fail (cli, "%s", error->message);
+      return FALSE;
+    }
+  if (database)
+    {
+      g_free (cli->database);
+      cli->database = database;
+    }
+  return TRUE;
+}
+
+TrajStore *
+traj_cli_open_store (TrajCli *cli)
+{
+  g_autofree char *path = cli->database ? g_strdup (cli->database) : traj_store_default_path ();
+  g_autoptr(GError) error = NULL;
+  TrajStore *store = traj_store_open (path, &error);
+
+  if (store == NULL)
+    {
+      traj_cli_fail (cli, "%s", error->message);
+      return NULL;
+    }
+  traj_store_set_clinician (store, g_getenv ("TRAJECTORY_CLINICIAN"));
+  return store;
+}
+
+gboolean
+traj_cli_format (const char *name, TrajFormat *format)
+{
+  if (name == NULL)
+    {
+      *format = TRAJ_FORMAT_TEXT;
+      return TRUE;
+    }
+  return traj_format_parse (name, format);
+}
+
+int
+traj_cli_fail (TrajCli *cli, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (cli->command)
+    fprintf (stderr, "trajectory-cli %s: %s\n", cli->command, msg);
+  else
+    fprintf (stderr, "trajectory-cli: %s\n", msg);
+  return 1;
+}
+
+gboolean
+traj_cli_write (TrajCli *cli, const char *path, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL || g_str_equal (path, "-"))
+    {
+      fputs (text, stdout);
+      return fflush (stdout) == 0;
+    }
+  if (!g_file_set_contents (path, text, -1, &error))
+    {
+      traj_cli_fail (cli, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  TrajCli cli = { 0 };
+  int i, status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command. */
+  for (i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--database") && i + 1 < argc)
+        {
+          g_free (cli.database);
+          cli.database = g_strdup (argv[++i]);
+        }
+      else if (g_str_has_prefix (argv[i], "--database="))
+        {
+          g_free (cli.database);
+          cli.database = g_strdup (argv[i] + strlen ("--database="));
+        }
+      else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        {
+          print_usage (stdout);
+          g_free (cli.database);
+          return 0;
+        }
+      else if (g_str_equal (argv[i], "--version"))
+        {
+          printf ("trajectory-cli %s\n", PACKAGE_VERSION);
+          g_free (cli.database);
+          return 0;
+        }
+      else if (argv[i][0] == '-')
+        {
+          fprintf (stderr, _("trajectory-cli: unknown option “%s”\n"), argv[i]);
+          print_usage (stderr);
+          g_free (cli.database);
+          return 2;
+        }
+      else
+        break;
+    }
+
+  if (i >= argc)
+    {
+      print_usage (stderr);
+      g_free (cli.database);
+      return 2;
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
+    if (g_str_equal (argv[i], commands[k].name))
+      {
+        cli.command = commands[k].name;
+        status = commands[k].run (&cli, argc - i, argv + i);
+        g_free (cli.database);
+        return status;
+      }
+
+  fprintf (stderr, _("trajectory-cli: unknown command “%s”\n"), argv[i]);
+  print_usage (stderr);
+  g_free (cli.database);
+  return 2;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "traj-store.h"
+#include "traj-table.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *database;          /* --database, or NULL for the default clinic file */
+  const char *command;
+} TrajCli;
+
+typedef struct {
+  const char *name;
+  const char *parameter;   /* e.g. "[--format FORMAT]" */
+  const char *summary;
+  int (*run) (TrajCli *cli, int argc, char **argv);
+} TrajCliCommand;
+
+/* Parses a command's own options (plus --database and --help) with a
+ * GOptionContext; prints errors and returns FALSE on bad usage. */
+gboolean    traj_cli_parse        (TrajCli       *cli,
+                                   const TrajCliCommand *cmd,
+                                   GOptionEntry  *entries,
+                                   int           *argc,
+                                   char        ***argv);
+TrajStore  *traj_cli_open_store   (TrajCli *cli);
+gboolean    traj_cli_format       (const char *name, TrajFormat *format);
+/* Prints "trajectory-cli COMMAND: message" to stderr. Returns 1. */
+int         traj_cli_fail         (TrajCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);
+/* Writes text to stdout, or to @path when set. */
+gboolean    traj_cli_write        (TrajCli *cli, const char *path, const char *text);
+
+int traj_cli_demo      (TrajCli *cli, int argc, char **argv);
+int traj_cli_patients  (TrajCli *cli, int argc, char **argv);
+
+G_END_DECLS

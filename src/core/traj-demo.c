@@ -1,0 +1,601 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-demo"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "traj-demo.h"
+#include "traj-validate.h"
+
+/* A synthetic clinic whose shapes follow CLINICAL.md §2: about half of the
+ * courses respond and about three in ten remit by the end of a 6-infusion
+ * induction; responders drift back after a median of ~18 days; boosters
+ * bring them back down; blood pressure peaks around 40 minutes. */
+
+static const char *first_names[] = {
+  "Ada", "Ben", "Carmen", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonah",
+  "Keiko", "Liam", "Maya", "Nikolai", "Olivia", "Pedro", "Quinn", "Rosa", "Samir", "Tessa",
+  "Umar", "Vera", "Wes", "Ximena", "Yusuf", "Zoe", "Amara", "Bruno", "Chloe", "Dev",
+  "Esther", "Felix", "Gita", "Hugo", "Isla", "Jamal", "Kira", "Leon", "Mei", "Noah",
+  "Oskar", "Priya", "Rafael", "Sofia", "Tomas", "Uma", "Viktor", "Wren", "Yara", "Zane",
+};
+
+static const char *last_names[] = {
+  "Abbott", "Bianchi", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jensen",
+  "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quiroga", "Rossi", "Schmidt", "Tanaka",
+  "Urban", "Varga", "Walsh", "Xu", "Yilmaz", "Zielinski", "Andersen", "Brennan", "Costa", "Delgado",
+  "Edwards", "Ferreira", "Gallagher", "Hansen", "Iyer", "Jovanovic", "Kim", "Larsen", "Mendes", "Novak",
+};
+
+typedef struct {
+  TrajStore *store;
+  GRand *rand;
+  gint32 anchor;
+  TrajDemoCounts counts;
+} Gen;
+
+typedef enum {
+  CLASS_REMITTER,
+  CLASS_RESPONDER,
+  CLASS_PARTIAL,
+  CLASS_NON_RESPONDER,
+} ResponseClass;
+
+/* CLAMP() evaluates its argument more than once: never give it a random draw. */
+static int
+clampi (long v, int lo, int hi)
+{
+  return v < lo ? lo : v > hi ? hi : (int) v;
+}
+
+static double
+clampd (double v, double lo, double hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+static double
+uniform (Gen *g, double lo, double hi)
+{
+  return g_rand_double_range (g->rand, lo, hi);
+}
+
+static int
+irange (Gen *g, int lo, int hi_inclusive)
+{
+  return g_rand_int_range (g->rand, lo, hi_inclusive + 1);
+}
+
+static gboolean
+chance (Gen *g, double p)
+{
+  return g_rand_double (g->rand) < p;
+}
+
+static double
+normal (Gen *g)
+{
+  /* Box–Muller */
+  double u1 = g_rand_double_range (g->rand, 1e-12, 1.0);
+  double u2 = g_rand_double (g->rand);
+  return sqrt (-2.0 * log (u1)) * cos (2 * G_PI * u2);
+}
+
+static char *
+det_uuid (Gen *g)
+{
+  guint32 a = g_rand_int (g->rand), b = g_rand_int (g->rand), c = g_rand_int (g->rand), d = g_rand_int (g->rand);
+  return g_strdup_printf ("%08x-%04x-4%03x-%04x-%04x%08x",
+                          a, b >> 16, b & 0xfff, (c >> 16 & 0x3fff) | 0x8000, c & 0xffff, d);
+}
+
+/* Spreads @total over the scale's items, each within the answer range. */
+static void
+spread_items (Gen *g, const TrajScale *scale, int total, int *items, gboolean item9_allowed)
+{
+  guint n = scale->n_items;
+  int capacity = (int) n * scale->item_max;
+  int left;
+
+  if (scale->id == TRAJ_SCALE_PHQ9 && !item9_allowed)
+    capacity -= scale->item_max;
+  left = MIN (total, capacity);
+
+  for (guint k = 0; k < n; k++)
+    items[k] = 0;
+  if (n == 1)
+    {
+      items[0] = CLAMP (total, scale->item_min, scale->item_max);
+      return;
+    }
+  while (left > 0)
+    {
+      guint k = (guint) g_rand_int_range (g->rand, 0, (gint32) n);
+      if (scale->id == TRAJ_SCALE_PHQ9 && k == TRAJ_PHQ9_ITEM9 && !item9_allowed)
+        continue;
+      if (items[k] < scale->item_max)
+        {
+          items[k]++;
+          left--;
+        }
+    }
+}
+
+static int
+clamp_score (const TrajScale *scale, double v)
+{
+  return clampi (lround (v), scale->total_min, scale->total_max);
+}
+
+typedef struct {
+  const TrajCourse *course;
+  const TrajScale *primary;
+  const TrajScale *secondary;        /* PHQ-9 beside a non-PHQ primary, or NULL */
+  ResponseClass klass;
+  double baseline;
+  double nadir;
+  double secondary_ratio;            /* secondary baseline / primary baseline */
+  gboolean safety_patient;
+  gboolean madrs;
+  TrajRoute route;
+  TrajMedicine medicine;
+  double weight;
+  double dose;
+  /* dynamic state */
+  int infusions_given;
+  double level;                      /* current primary score, continuous */
+  gint32 hold_until;                 /* responders hold their gain until then */
+  gint32 last_infusion_day;
+  gint32 last_assessment_day;
+  int worse_streak;
+  gint32 booster_due;
+  gboolean maintenance;
+  int maintenance_every;
+} CourseSim;
+
+static gboolean
+add_assessment (Gen *g, CourseSim *s, const TrajScale *scale, double value, gint64 at,
+                TrajTiming timing, gint64 infusion_id, gboolean allow_item9, GError **error)
+{
+  g_autoptr(TrajAssessment) a = traj_assessment_new (scale->id);
+  int total = clamp_score (scale, value);
+
+  a->uid = det_uuid (g);
+  a->patient_id = s->course->patient_id;
+  a->course_id = s->course->id;
+  a->infusion_id = infusion_id;
+  a->taken_at = at;
+  a->timing = timing;
+  a->source = chance (g, 0.6) ? TRAJ_SOURCE_TABLET : TRAJ_SOURCE_CLINICIAN;
+  if (scale->n_items == 0)
+    a->total = total;
+  else
+    {
+      spread_items (g, scale, total, a->items, FALSE);
+      if (scale->id == TRAJ_SCALE_PHQ9 && allow_item9)
+        {
+          /* Move one point onto item 9 (thoughts of self-harm). */
+          for (guint k = 0; k < TRAJ_PHQ9_ITEM9; k++)
+            if (a->items[k] > 0)
+              {
+                a->items[k]--;
+                a->items[TRAJ_PHQ9_ITEM9] = 1;
+                break;
+              }
+        }
+      /* An interrupted tablet session now and then: stored as a draft. */
+      if (a->source == TRAJ_SOURCE_TABLET && chance (g, 0.01))
+        a->items[scale->n_items - 1] = -1;
+      if (scale->id == TRAJ_SCALE_PHQ9 && chance (g, 0.5))
+        a->difficulty = CLAMP (total / 7, 0, 3);
+    }
+  if (!traj_store_insert_assessment (g->store, a, error))
+    return FALSE;
+  g->counts.assessments++;
+  for (guint k = 0; k < TRAJ_MAX_ITEMS; k++)
+    if (a->items[k] >= 0)
+      g->counts.items++;
+  return TRUE;
+}
+
+static double
+noisy (Gen *g, double v, double sd)
+{
+  return v + normal (g) * sd;
+}
+
+static gboolean
+assess (Gen *g, CourseSim *s, gint64 at, TrajTiming timing, gint64 infusion_id, GError **error)
+{
+  double v = noisy (g, s->level, s->primary->total_max / 27.0);
+  gboolean item9 = FALSE;
+
+  if (s->safety_patient && s->primary->id == TRAJ_SCALE_PHQ9 && chance (g, 0.25))
+    item9 = TRUE;
+  if (!add_assessment (g, s, s->primary, v, at, timing, infusion_id, item9, error))
+    return FALSE;
+  if (s->secondary)
+    {
+      double w = noisy (g, s->level * s->secondary_ratio, 1.0);
+      if (s->safety_patient && chance (g, 0.25))
+        item9 = TRUE;
+      if (!add_assessment (g, s, s->secondary, w, at + 60, timing, infusion_id, item9, error))
+        return FALSE;
+    }
+  s->last_assessment_day = traj_day_from_time (at);
+  return TRUE;
+}
+
+static void
+add_vitals (Gen *g, TrajInfusion *inf, gboolean hypertensive_event)
+{
+  int sbp0 = (int) noisy (g, 124, 12), dbp0 = (int) noisy (g, 78, 8);
+  int hr0 = (int) noisy (g, 76, 8);
+  double rise = uniform (g, 10, 26) + (hypertensive_event ? 45 : 0);
+  const int minutes[] = { 0, 20, 40, 60, 90 };
+  guint n = inf->route == TRAJ_ROUTE_IV ? 5 : 4;
+
+  for (guint k = 0; k < n; k++)
+    {
+      int m = minutes[k];
+      /* Pressor response rises to a peak about 40 min in, then settles. */
+      double f = m <= 40 ? m / 40.0 : MAX (0.0, 1.0 - (m - 40) / 60.0);
+      TrajVitalSign *v = traj_vital_sign_new (k == n - 1 ? (inf->route == TRAJ_ROUTE_IV ? 90 : 120) : m);
+
+      v->uid = det_uuid (g);
+      v->systolic = clampi (lround (sbp0 + rise * f + normal (g) * 3), 85, 240);
+      v->diastolic = clampi (lround (dbp0 + rise * 0.55 * f + normal (g) * 2), 50, 140);
+      v->heart_rate = clampi (lround (hr0 + 8 * f + normal (g) * 3), 50, 130);
+      v->spo2 = clampi (lround (97.5 + normal (g)), 93, 100);
+      v->resp_rate = clampi (lround (14 + normal (g) * 1.5), 10, 22);
+      g_ptr_array_add (inf->vitals, v);
+    }
+}
+
+static gboolean
+infuse (Gen *g, CourseSim *s, gint32 day, TrajPhase phase, GError **error)
+{
+  g_autoptr(TrajInfusion) inf = traj_infusion_new ();
+  int hour = irange (g, 8, 14), minute = irange (g, 0, 3) * 15;
+  gint64 start = traj_time_from_day (day, hour, minute);
+  static const guint common_effects[] = { 3, 0, 2, 5, 4, 6 };
+  static const double effect_p[] = { 0.30, 0.10, 0.12, 0.08, 0.06, 0.05 };
+
+  /* Scores are taken before the infusion changes them. */
+  if (!assess (g, s, start - 30 * 60, TRAJ_TIMING_PRE, 0, error))
+    return FALSE;
+
+  inf->uid = det_uuid (g);
+  inf->patient_id = s->course->patient_id;
+  inf->course_id = s->course->id;
+  inf->started_at = start;
+  inf->route = s->route;
+  inf->medicine = s->medicine;
+  inf->phase = phase;
+  inf->weight_kg = round (noisy (g, s->weight, 0.4) * 10) / 10;
+  if (traj_dose_is_fixed (s->route, s->medicine))
+    {
+      inf->dose_mg_per_kg = 0;
+      inf->total_mg = s->dose;
+      inf->duration_min = 5;
+      inf->monitoring_min = 120;
+    }
+  else
+    {
+      inf->dose_mg_per_kg = s->dose;
+      inf->total_mg = round (s->dose * inf->weight_kg * 10) / 10;
+      inf->duration_min = s->route == TRAJ_ROUTE_IV ? 40 : 5;
+      inf->monitoring_min = s->route == TRAJ_ROUTE_IV ? 60 : 90;
+    }
+  inf->lot = g_strdup_printf ("L%04d", irange (g, 1000, 9999));
+  inf->ready_at = start + (gint64) (inf->duration_min + inf->monitoring_min) * 60;
+  inf->clinician = g_strdup (chance (g, 0.5) ? "Dr. A. Rivera" : "N. Okoye, RN");
+  for (guint k = 0; k < G_N_ELEMENTS (common_effects); k++)
+    if (chance (g, effect_p[k]))
+      inf->side_effects |= 1u << common_effects[k];
+  if (chance (g, 0.08))
+    inf->concomitant |= TRAJ_CONCOMITANT_BENZODIAZEPINE;
+  add_vitals (g, inf, chance (g, 0.02));
+  {
+    int sbp = 0;
+    traj_infusion_bp_peak (inf, &sbp, NULL);
+    if (sbp >= 160)
+      inf->side_effects |= TRAJ_SIDE_HYPERTENSION;
+  }
+  if (!traj_store_insert_infusion (g->store, inf, error))
+    return FALSE;
+  g->counts.infusions++;
+  g->counts.vital_signs += inf->vitals->len;
+  s->infusions_given++;
+  s->last_infusion_day = day;
+  return TRUE;
+}
+
+/* Primary-score response to one more infusion. */
+static void
+respond (Gen *g, CourseSim *s, TrajPhase phase)
+{
+  if (phase == TRAJ_PHASE_INDUCTION)
+    {
+      double k = s->infusions_given;
+      double reach = 1.0 - exp (-k / 1.7);
+      double full = 1.0 - exp (-6.0 / 1.7);
+      s->level = s->baseline - (s->baseline - s->nadir) * MIN (1.0, reach / full);
+    }
+  else
+    s->level = s->nadir + uniform (g, 0, s->primary->total_max / 27.0 * 1.5);
+  /* Responders keep the gain for a while: median ~18 days (Murrough 2013). */
+  s->hold_until = g_rand_int_range (g->rand, 0, 1) +
+                  (gint32) lround (18.0 * exp (0.55 * normal (g)));
+}
+
+static gboolean
+simulate_course (Gen *g, CourseSim *s, gint32 end_day, GError **error)
+{
+  const TrajCourse *c = s->course;
+  gint32 day;
+  int induction_days[6] = { 0, 2, 4, 7, 9, 11 };
+  int induction_n = c->induction_length;
+  gint32 hold_end = G_MAXINT32;
+
+  /* Dropout: about one in ten stop before the end of induction. */
+  if (chance (g, 0.10))
+    induction_n = irange (g, 2, c->induction_length - 1);
+
+  s->level = s->baseline;
+  s->last_assessment_day = TRAJ_DAY_NONE;
+
+  /* Screening a few days before the first infusion. */
+  if (!assess (g, s, traj_time_from_day (c->start_day - irange (g, 3, 9), irange (g, 9, 16), 0),
+               TRAJ_TIMING_BETWEEN, 0, error))
+    return FALSE;
+
+  for (day = c->start_day; day <= end_day; day++)
+    {
+      gboolean infusion_today = FALSE;
+      TrajPhase phase = TRAJ_PHASE_INDUCTION;
+
+      if (s->infusions_given < induction_n)
+        {
+          int k = s->infusions_given;
+          if (day == c->start_day + induction_days[MIN (k, 5)] + (k >= 6 ? (k - 5) * 2 : 0))
+            infusion_today = TRUE;
+        }
+      else if (s->infusions_given < c->induction_length)
+        break;            /* dropped out */
+      else if (s->booster_due != 0 && day >= s->booster_due)
+        {
+          infusion_today = TRUE;
+          phase = TRAJ_PHASE_BOOSTER;
+          s->booster_due = 0;
+        }
+      else if (s->maintenance && day - s->last_infusion_day >= s->maintenance_every)
+        {
+          infusion_today = TRUE;
+          phase = TRAJ_PHASE_MAINTENANCE;
+        }
+
+      if (infusion_today)
+        {
+          if (!infuse (g, s, day, phase, error))
+            return FALSE;
+          respond (g, s, phase);
+          hold_end = day + s->hold_until;
+          s->worse_streak = 0;
+          /* A post-infusion rating now and then on the same day. */
+          if (chance (g, 0.08) && !assess (g, s, traj_time_from_day (day, 17, 0), TRAJ_TIMING_POST, 0, error))
+            return FALSE;
+          continue;
+        }
+
+      if (s->infusions_given >= c->induction_length)
+        {
+          /* After the gain is lost, scores drift back towards baseline. */
+          if (s->klass <= CLASS_RESPONDER && day > hold_end)
+            s->level = MIN (s->baseline * 0.9, s->level + (s->baseline * 0.85 - s->nadir) / 21.0);
+          else if (s->klass > CLASS_RESPONDER)
+            s->level = MIN (s->baseline * 0.95, s->level + s->baseline * 0.004);
+
+          if (s->last_assessment_day != TRAJ_DAY_NONE && day - s->last_assessment_day >= 7)
+            {
+              int mcid = s->primary->mcid;
+              if (!assess (g, s, traj_time_from_day (day, irange (g, 9, 17), 0), TRAJ_TIMING_BETWEEN, 0, error))
+                return FALSE;
+              if (s->klass <= CLASS_RESPONDER && (s->level >= s->nadir + mcid || s->level > 0.5 * s->baseline))
+                s->worse_streak++;
+              /* The clinic usually books a booster after two worse scores. */
+              if (s->worse_streak >= 2 && s->booster_due == 0)
+                {
+                  if (chance (g, 0.7))
+                    s->booster_due = day + irange (g, 2, 6);
+                  s->worse_streak = -50;    /* decided either way */
+                }
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+generate_patient (Gen *g, guint index, GError **error)
+{
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  double r = g_rand_double (g->rand);
+  TrajIndication ind;
+  int age = irange (g, 19, 74);
+  guint n_courses = chance (g, 0.12) ? 2 : 1;
+  gint32 first_start = g->anchor - irange (g, 4, 540);
+  gboolean safety = chance (g, 0.06);
+
+  if (r < 0.48)
+    ind = TRAJ_INDICATION_DEPRESSION;
+  else if (r < 0.66)
+    ind = TRAJ_INDICATION_PTSD;
+  else if (r < 0.79)
+    ind = TRAJ_INDICATION_CHRONIC_PAIN;
+  else if (r < 0.90)
+    ind = TRAJ_INDICATION_ANXIETY;
+  else
+    ind = TRAJ_INDICATION_BIPOLAR_DEPRESSION;
+
+  p->uid = det_uuid (g);
+  p->mrn = g_strdup_printf ("MRN-%06u", 100000 + index * 7 + 3);
+  p->name = g_strdup_printf ("%s %s", first_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (first_names))],
+                             last_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (last_names))]);
+  p->sex = chance (g, 0.55) ? TRAJ_SEX_FEMALE : (chance (g, 0.97) ? TRAJ_SEX_MALE : TRAJ_SEX_OTHER);
+  p->indication = ind;
+  p->birth_day = first_start - age * 365 - irange (g, 0, 364);
+  p->created_at = traj_time_from_day (first_start - 10, 9, 0);
+  if (chance (g, 0.15))
+    p->notes = g_strdup ("Synthetic demo patient.");
+  if (!traj_store_insert_patient (g->store, p, error))
+    return FALSE;
+  g->counts.patients++;
+
+  for (guint ci = 0; ci < n_courses; ci++)
+    {
+      g_autoptr(TrajCourse) c = traj_course_new ();
+      CourseSim s = { 0 };
+      double rc = g_rand_double (g->rand), rr = g_rand_double (g->rand);
+      gint32 start = ci == 0 ? first_start - (n_courses > 1 ? 300 : 0) : first_start;
+      gint32 length = irange (g, 45, 260);
+
+      c->uid = det_uuid (g);
+      c->patient_id = p->id;
+      c->indication = ind;
+      c->primary_scale = traj_indication_default_scale (ind);
+      c->induction_length = chance (g, 0.85) ? 6 : (chance (g, 0.5) ? 4 : 8);
+      c->start_day = start;
+      if (start + length <= g->anchor)
+        {
+          c->end_day = start + length;
+          c->status = TRAJ_COURSE_ENDED;
+        }
+      else
+        c->status = g->anchor - start > 14 ? TRAJ_COURSE_MAINTENANCE : TRAJ_COURSE_INDUCTION;
+
+      if (rr < 0.78)
+        {
+          s.route = TRAJ_ROUTE_IV;
+          s.medicine = TRAJ_MEDICINE_KETAMINE;
+          s.dose = chance (g, 0.8) ? 0.5 : (chance (g, 0.5) ? 0.75 : 1.0);
+          c->protocol = g_strdup (s.dose == 0.5 ? "IV 0.5 mg/kg ×6" : "IV titrated");
+        }
+      else if (rr < 0.86)
+        {
+          s.route = TRAJ_ROUTE_IM;
+          s.medicine = TRAJ_MEDICINE_KETAMINE;
+          s.dose = chance (g, 0.5) ? 0.5 : 0.75;
+          c->protocol = g_strdup ("IM 0.5–0.75 mg/kg");
+        }
+      else
+        {
+          s.route = TRAJ_ROUTE_INTRANASAL;
+          s.medicine = TRAJ_MEDICINE_ESKETAMINE;
+          s.dose = chance (g, 0.6) ? 84 : 56;
+          c->protocol = g_strdup ("Esketamine nasal");
+        }
+      if (!traj_store_insert_course (g->store, c, error))
+        return FALSE;
+      g->counts.courses++;
+
+      s.course = c;
+      s.primary = traj_scale_get (c->primary_scale);
+      s.secondary = c->primary_scale != TRAJ_SCALE_PHQ9 ? traj_scale_get (TRAJ_SCALE_PHQ9) : NULL;
+      s.safety_patient = safety;
+      s.weight = clampd (noisy (g, p->sex == TRAJ_SEX_FEMALE ? 70 : 84, 13), 45, 150);
+      s.klass = rc < 0.30 ? CLASS_REMITTER : rc < 0.50 ? CLASS_RESPONDER : rc < 0.75 ? CLASS_PARTIAL : CLASS_NON_RESPONDER;
+      switch (s.primary->id)
+        {
+        case TRAJ_SCALE_GAD7: s.baseline = uniform (g, 11, 19); break;
+        case TRAJ_SCALE_PAIN_NRS: s.baseline = uniform (g, 6, 9.4); break;
+        case TRAJ_SCALE_PCL5: s.baseline = uniform (g, 40, 66); break;
+        case TRAJ_SCALE_PHQ9:
+        case TRAJ_SCALE_MADRS:
+        case TRAJ_SCALE_NONE:
+        case TRAJ_N_SCALES:
+        default: s.baseline = uniform (g, 14, 24); break;
+        }
+      switch (s.klass)
+        {
+        case CLASS_REMITTER:
+          s.nadir = uniform (g, 0.3, 0.9) * s.primary->remission_max;
+          break;
+        case CLASS_RESPONDER:
+          s.nadir = uniform (g, s.primary->remission_max + 1.5, MAX (s.primary->remission_max + 1.6, 0.48 * s.baseline));
+          break;
+        case CLASS_PARTIAL:
+          s.nadir = uniform (g, 0.58, 0.78) * s.baseline;
+          break;
+        case CLASS_NON_RESPONDER:
+        default:
+          s.nadir = uniform (g, 0.82, 1.0) * s.baseline;
+          break;
+        }
+      s.secondary_ratio = s.secondary ? uniform (g, 12, 20) / s.baseline : 0;
+      s.maintenance = s.klass <= CLASS_RESPONDER && chance (g, 0.25);
+      s.maintenance_every = irange (g, 21, 30);
+      /* The last events happen the day before the anchor, so nothing is
+       * dated later than "now" whatever the time of day. */
+      if (!simulate_course (g, &s, MIN (c->status == TRAJ_COURSE_ENDED ? c->end_day : g->anchor, g->anchor - 1), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_demo_generate (TrajStore        *store,
+                    guint32           seed,
+                    guint             n_patients,
+                    gint32            anchor_day,
+                    TrajDemoCounts   *counts,
+                    TrajProgressFunc  progress,
+                    gpointer          progress_data,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  Gen g = { 0 };
+  g_autofree char *summary = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+
+  if (n_patients == 0 || n_patients > 1000000)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("The demo clinic needs between 1 and 1,000,000 patients (asked for %u)."), n_patients);
+      return FALSE;
+    }
+  if (anchor_day == TRAJ_DAY_NONE)
+    anchor_day = traj_day_today ();
+
+  g.store = store;
+  g.rand = g_rand_new_with_seed (seed);
+  g.anchor = anchor_day;
+
+  summary = g_strdup_printf ("demo clinic: seed %u, %u patients", seed, n_patients);
+  if (!traj_store_bulk_begin (store, "demo", summary, error))
+    {
+      g_rand_free (g.rand);
+      return FALSE;
+    }
+  for (guint k = 0; k < n_patients; k++)
+    {
+      if (!generate_patient (&g, k, error) ||
+          g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          traj_store_bulk_rollback (store);
+          g_rand_free (g.rand);
+          return FALSE;
+        }
+      if (progress && (k % 64 == 0 || k + 1 == n_patients))
+        progress ((double) (k + 1) / n_patients, progress_data);
+    }
+  g_rand_free (g.rand);
+  if (!traj_store_bulk_commit (store, error))
+    return FALSE;
+  if (counts)
+    *counts = g.counts;
+  return TRUE;
+}

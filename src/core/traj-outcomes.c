@@ -1,0 +1,1344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-outcomes"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "traj-outcomes.h"
+
+/* Everything one computation needs, built once: the records sorted and
+ * filtered by @now, so each rule below reads plain arrays. */
+typedef struct {
+  const TrajPatientRecords *r;
+  const TrajThresholds *t;
+  gint64 now;
+  gint64 patient_id;
+  GPtrArray *courses;       /* const TrajCourse*, by start day */
+  GPtrArray *infusions;     /* const TrajInfusion*, by started_at, all */
+  GPtrArray *assessments;   /* const TrajAssessment*, by taken_at, all */
+  GPtrArray *outcomes;
+  GPtrArray *findings;
+} Ctx;
+
+/* One course: its visible infusions and the days an unattached assessment
+ * must fall between to count for it. */
+typedef struct {
+  const TrajCourse *course;
+  GPtrArray *infusions;     /* const TrajInfusion*, visible, by started_at */
+  int induction_length;
+  gint32 span_start;        /* TRAJ_DAY_NONE: nothing attributed by date */
+  gint32 span_end;          /* inclusive; TRAJ_DAY_NONE: open */
+} CourseCtx;
+
+/* One evaluation of the booster rule with L = series[l] (CLINICAL.md §3). */
+typedef struct {
+  gboolean fires;
+  guint l;
+  guint p;
+  int n;                    /* index of the nadir, -1 when undefined */
+  const TrajInfusion *last; /* the course's most recent infusion as of L */
+} BoosterEval;
+
+typedef struct {
+  const char *code;
+  const char *label;
+} Pair;
+
+static const Pair finding_kinds[] = {
+  { "safety", N_("Safety") },
+  { "booster", N_("A booster might be discussed") },
+  { "no_response", N_("No response after induction") },
+  { "monitoring", N_("Monitoring event") },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (finding_kinds) == TRAJ_N_FINDING_KINDS);
+
+static const Pair decisions[] = {
+  { TRAJ_DECISION_BOOSTER_BOOKED, N_("Booster booked") },
+  { TRAJ_DECISION_DECLINED, N_("Declined") },
+  { TRAJ_DECISION_NOT_INDICATED, N_("Not indicated") },
+  { TRAJ_DECISION_PLAN_REVIEWED, N_("Plan reviewed") },
+  { TRAJ_DECISION_ACKNOWLEDGED, N_("Acknowledged") },
+};
+
+static const char * const booster_decisions[] = {
+  TRAJ_DECISION_BOOSTER_BOOKED, TRAJ_DECISION_DECLINED, TRAJ_DECISION_NOT_INDICATED, NULL,
+};
+static const char * const no_response_decisions[] = { TRAJ_DECISION_PLAN_REVIEWED, NULL };
+static const char * const acknowledge_decisions[] = { TRAJ_DECISION_ACKNOWLEDGED, NULL };
+static const char * const no_decisions[] = { NULL };
+
+/* ---- thresholds ---------------------------------------------------------- */
+
+static const char *scale_key_suffix[TRAJ_N_SCALES] = {
+  [TRAJ_SCALE_PHQ9] = "phq9",
+  [TRAJ_SCALE_GAD7] = "gad7",
+  [TRAJ_SCALE_PAIN_NRS] = "pain-nrs",
+  [TRAJ_SCALE_PCL5] = "pcl5",
+  [TRAJ_SCALE_MADRS] = "madrs",
+};
+
+void
+traj_thresholds_init_defaults (TrajThresholds *t)
+{
+  g_return_if_fail (t != NULL);
+
+  memset (t, 0, sizeof *t);
+  t->response_fraction = 0.5;
+  for (int s = TRAJ_SCALE_NONE + 1; s < TRAJ_N_SCALES; s++)
+    {
+      const TrajScale *scale = traj_scale_get ((TrajScaleId) s);
+      t->mcid[s] = scale->mcid;
+      t->remission_max[s] = scale->remission_max;
+    }
+  t->induction_length = 6;
+  t->worsening_gap_days = 2;
+  t->baseline_window_days = 14;
+  t->systolic_max = 180;
+  t->diastolic_max = 110;
+  t->spo2_min = 92;
+  t->heart_rate_max = 120;
+}
+
+/* Reads a number whatever integer or double type the schema gives the key;
+ * FALSE when the schema has no such key. */
+static gboolean
+settings_get_number (GSettings       *settings,
+                     GSettingsSchema *schema,
+                     const char      *key,
+                     double          *out,
+                     gboolean        *is_double)
+{
+  g_autoptr(GVariant) v = NULL;
+
+  if (schema == NULL || !g_settings_schema_has_key (schema, key))
+    return FALSE;
+  v = g_settings_get_value (settings, key);
+  *is_double = FALSE;
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE))
+    {
+      *out = g_variant_get_double (v);
+      *is_double = TRUE;
+    }
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT32))
+    *out = g_variant_get_int32 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32))
+    *out = g_variant_get_uint32 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+    *out = (double) g_variant_get_int64 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
+    *out = (double) g_variant_get_uint64 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT16))
+    *out = g_variant_get_int16 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT16))
+    *out = g_variant_get_uint16 (v);
+  else
+    {
+      g_warning ("Setting %s has type %s, expected a number; using the default",
+                 key, g_variant_get_type_string (v));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+load_int (GSettings       *settings,
+          GSettingsSchema *schema,
+          const char      *key,
+          int              min,
+          int              max,
+          int             *field)
+{
+  double v;
+  gboolean is_double;
+
+  if (!settings_get_number (settings, schema, key, &v, &is_double))
+    return;
+  if (v >= min && v <= max && v == floor (v))
+    *field = (int) v;
+  else
+    g_warning ("Setting %s = %g is outside %d–%d; using %d", key, v, min, max, *field);
+}
+
+void
+traj_thresholds_load (TrajThresholds *t,
+                      GSettings      *settings)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  double v;
+  gboolean is_double;
+
+  g_return_if_fail (t != NULL);
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  traj_thresholds_init_defaults (t);
+  g_object_get (settings, "settings-schema", &schema, NULL);
+
+  if (settings_get_number (settings, schema, "response-fraction", &v, &is_double))
+    {
+      /* An integer key holds whole per cent. */
+      if (!is_double || v > 1.0)
+        v /= 100.0;
+      if (v > 0.0 && v <= 1.0)
+        t->response_fraction = v;
+      else
+        g_warning ("Setting response-fraction is outside 0–1; using %g", t->response_fraction);
+    }
+
+  for (int s = TRAJ_SCALE_NONE + 1; s < TRAJ_N_SCALES; s++)
+    {
+      const TrajScale *scale = traj_scale_get ((TrajScaleId) s);
+      g_autofree char *mcid_key = g_strconcat ("mcid-", scale_key_suffix[s], NULL);
+      g_autofree char *remission_key = g_strconcat ("remission-", scale_key_suffix[s], NULL);
+
+      load_int (settings, schema, mcid_key, 1, scale->total_max, &t->mcid[s]);
+      load_int (settings, schema, remission_key, scale->total_min, scale->total_max, &t->remission_max[s]);
+    }
+
+  load_int (settings, schema, "induction-length", 1, 24, &t->induction_length);
+  load_int (settings, schema, "worsening-gap-days", 0, 365, &t->worsening_gap_days);
+  load_int (settings, schema, "baseline-window-days", 0, 365, &t->baseline_window_days);
+  load_int (settings, schema, "vitals-systolic-max", 50, 300, &t->systolic_max);
+  load_int (settings, schema, "vitals-diastolic-max", 20, 200, &t->diastolic_max);
+  load_int (settings, schema, "vitals-spo2-min", 50, 100, &t->spo2_min);
+  load_int (settings, schema, "vitals-heart-rate-max", 20, 250, &t->heart_rate_max);
+}
+
+/* ---- kinds and decisions ------------------------------------------------- */
+
+const char *
+traj_finding_kind_to_string (TrajFindingKind kind)
+{
+  return (guint) kind < TRAJ_N_FINDING_KINDS ? finding_kinds[kind].code : NULL;
+}
+
+gboolean
+traj_finding_kind_from_string (const char *s, TrajFindingKind *out)
+{
+  if (s == NULL)
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (finding_kinds); k++)
+    if (g_str_equal (s, finding_kinds[k].code))
+      {
+        if (out)
+          *out = (TrajFindingKind) k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+traj_finding_kind_label (TrajFindingKind kind)
+{
+  return (guint) kind < TRAJ_N_FINDING_KINDS ? _(finding_kinds[kind].label) : "";
+}
+
+const char *
+traj_decision_label (const char *code)
+{
+  if (code == NULL)
+    return "";
+  for (guint k = 0; k < G_N_ELEMENTS (decisions); k++)
+    if (g_str_equal (code, decisions[k].code))
+      return _(decisions[k].label);
+  return code;
+}
+
+const char * const *
+traj_finding_kind_decisions (TrajFindingKind kind)
+{
+  switch (kind)
+    {
+    case TRAJ_FINDING_BOOSTER:
+      return booster_decisions;
+    case TRAJ_FINDING_NO_RESPONSE:
+      return no_response_decisions;
+    case TRAJ_FINDING_SAFETY:
+    case TRAJ_FINDING_MONITORING:
+      return acknowledge_decisions;
+    case TRAJ_N_FINDING_KINDS:
+    default:
+      return no_decisions;
+    }
+}
+
+gboolean
+traj_decision_closes (TrajFindingKind kind, const char *code)
+{
+  return code != NULL && g_strv_contains (traj_finding_kind_decisions (kind), code);
+}
+
+/* ---- findings and outcomes ---------------------------------------------- */
+
+TrajFinding *
+traj_finding_copy (const TrajFinding *f)
+{
+  TrajFinding *n;
+
+  g_return_val_if_fail (f != NULL, NULL);
+
+  n = g_memdup2 (f, sizeof *f);
+  n->key = g_strdup (f->key);
+  n->record_uids = g_strdupv (f->record_uids);
+  n->sentence = g_strdup (f->sentence);
+  n->decision = f->decision ? traj_flag_decision_copy (f->decision) : NULL;
+  return n;
+}
+
+void
+traj_finding_free (TrajFinding *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->key);
+  g_strfreev (f->record_uids);
+  g_free (f->sentence);
+  g_clear_pointer (&f->decision, traj_flag_decision_free);
+  g_free (f);
+}
+
+TrajFlagDecision *
+traj_finding_new_decision (const TrajFinding *f,
+                           const char        *decision,
+                           const char        *note)
+{
+  TrajFlagDecision *d;
+
+  g_return_val_if_fail (f != NULL, NULL);
+  g_return_val_if_fail (decision != NULL, NULL);
+
+  d = traj_flag_decision_new ();
+  d->patient_id = f->patient_id;
+  d->course_id = f->course_id;
+  d->kind = g_strdup (traj_finding_kind_to_string (f->kind));
+  d->finding_key = g_strdup (f->key);
+  d->fired_at = f->fired_at;
+  d->decision = g_strdup (decision);
+  d->note = g_strdup (note ? note : "");
+  return d;
+}
+
+void
+traj_outcome_free (TrajOutcome *o)
+{
+  if (o == NULL)
+    return;
+  g_free (o->no_baseline_reason);
+  g_free (o);
+}
+
+void
+traj_outcomes_free (TrajOutcomes *o)
+{
+  if (o == NULL)
+    return;
+  g_ptr_array_unref (o->outcomes);
+  g_ptr_array_unref (o->findings);
+  g_free (o);
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static gboolean
+visible (const Ctx *ctx, gint64 at)
+{
+  return ctx->now == TRAJ_TIME_NONE || at <= ctx->now;
+}
+
+static gint32
+day_of (gint64 at)
+{
+  return traj_day_from_time (at);
+}
+
+static char *
+format_day (gint64 at)
+{
+  return traj_day_format (day_of (at));
+}
+
+/* A record's uid, or a stand-in for records built in memory without one. */
+static char *
+ref_of (const char *uid, gint64 id)
+{
+  if (uid != NULL && *uid != '\0')
+    return g_strdup (uid);
+  return g_strdup_printf ("id-%" G_GINT64_FORMAT, id);
+}
+
+static char *
+format_percent (double fraction)
+{
+  return g_strdup_printf ("%g", round (fraction * 1000.0) / 10.0);
+}
+
+/* Integer scores: "score <= R × B" compared without floating error. */
+static gboolean
+at_or_below_fraction (int score, double fraction, int baseline)
+{
+  return (double) score <= fraction * (double) baseline + 1e-9;
+}
+
+static int
+response_cutoff (double fraction, int baseline)
+{
+  return (int) floor (fraction * (double) baseline + 1e-9);
+}
+
+static const char *
+scale_name (TrajScaleId scale)
+{
+  const TrajScale *s = traj_scale_get (scale);
+  return s ? _(s->name) : "";
+}
+
+static int
+compare_courses (gconstpointer a, gconstpointer b)
+{
+  const TrajCourse *x = *(const TrajCourse * const *) a;
+  const TrajCourse *y = *(const TrajCourse * const *) b;
+
+  if (x->start_day != y->start_day)
+    return x->start_day < y->start_day ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+compare_infusions (gconstpointer a, gconstpointer b)
+{
+  const TrajInfusion *x = *(const TrajInfusion * const *) a;
+  const TrajInfusion *y = *(const TrajInfusion * const *) b;
+
+  if (x->started_at != y->started_at)
+    return x->started_at < y->started_at ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+compare_assessments (gconstpointer a, gconstpointer b)
+{
+  const TrajAssessment *x = *(const TrajAssessment * const *) a;
+  const TrajAssessment *y = *(const TrajAssessment * const *) b;
+
+  if (x->taken_at != y->taken_at)
+    return x->taken_at < y->taken_at ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+compare_findings (gconstpointer a, gconstpointer b)
+{
+  const TrajFinding *x = *(const TrajFinding * const *) a;
+  const TrajFinding *y = *(const TrajFinding * const *) b;
+  gboolean xs = x->kind == TRAJ_FINDING_SAFETY;
+  gboolean ys = y->kind == TRAJ_FINDING_SAFETY;
+
+  if (x->open != y->open)
+    return x->open ? -1 : 1;
+  if (xs != ys)
+    return xs ? -1 : 1;
+  if (x->fired_at != y->fired_at)
+    return x->fired_at > y->fired_at ? -1 : 1;
+  return strcmp (x->key, y->key);
+}
+
+static GPtrArray *
+sorted_copy (GPtrArray *in, GCompareFunc compare)
+{
+  GPtrArray *out = g_ptr_array_sized_new (in ? in->len : 0);
+
+  for (guint k = 0; in && k < in->len; k++)
+    g_ptr_array_add (out, g_ptr_array_index (in, k));
+  g_ptr_array_sort (out, compare);
+  return out;
+}
+
+static const TrajInfusion *
+find_infusion (const Ctx *ctx, gint64 id)
+{
+  for (guint k = 0; k < ctx->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (ctx->infusions, k);
+      if (i->id == id)
+        return i;
+    }
+  return NULL;
+}
+
+/* The first visible patient infusion (any course) started after @after and
+ * no later than @until (TRAJ_TIME_NONE: no limit). */
+static const TrajInfusion *
+infusion_after (const Ctx *ctx, gint64 after, gint64 until)
+{
+  for (guint k = 0; k < ctx->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (ctx->infusions, k);
+      if (!visible (ctx, i->started_at) || i->started_at <= after)
+        continue;
+      if (until != TRAJ_TIME_NONE && i->started_at > until)
+        break;
+      return i;
+    }
+  return NULL;
+}
+
+/* The earliest visible decision that closes the finding @key of @kind. */
+static const TrajFlagDecision *
+find_decision (const Ctx *ctx, TrajFindingKind kind, const char *key)
+{
+  const TrajFlagDecision *best = NULL;
+
+  for (guint k = 0; ctx->r->decisions && k < ctx->r->decisions->len; k++)
+    {
+      const TrajFlagDecision *d = g_ptr_array_index (ctx->r->decisions, k);
+
+      if (d->deleted_at != 0 || !visible (ctx, d->decided_at) ||
+          g_strcmp0 (d->finding_key, key) != 0 || !traj_decision_closes (kind, d->decision))
+        continue;
+      if (best == NULL || d->decided_at < best->decided_at)
+        best = d;
+    }
+  return best;
+}
+
+static TrajFinding *
+finding_new (const Ctx        *ctx,
+             TrajFindingKind   kind,
+             char             *key,
+             gint64            course_id,
+             TrajScaleId       scale,
+             gint64            fired_at,
+             GPtrArray        *uids,
+             char             *sentence)
+{
+  TrajFinding *f = g_new0 (TrajFinding, 1);
+
+  f->kind = kind;
+  f->key = key;
+  f->patient_id = ctx->patient_id;
+  f->course_id = course_id;
+  f->scale = scale;
+  f->fired_at = fired_at;
+  g_ptr_array_add (uids, NULL);
+  f->record_uids = (char **) g_ptr_array_free (uids, FALSE);
+  f->sentence = sentence;
+  f->open = TRUE;
+  f->closed_by = TRAJ_CLOSED_NOT;
+  return f;
+}
+
+/* Applies a closing decision, when there is one; TRUE when it closed @f. */
+static gboolean
+close_by_decision (const Ctx *ctx, TrajFinding *f)
+{
+  const TrajFlagDecision *d = find_decision (ctx, f->kind, f->key);
+
+  if (d == NULL)
+    return FALSE;
+  f->open = FALSE;
+  f->closed_by = TRAJ_CLOSED_BY_DECISION;
+  f->closed_at = d->decided_at;
+  f->decision = traj_flag_decision_copy (d);
+  return TRUE;
+}
+
+static void
+close_by (TrajFinding *f, TrajClosedBy how, gint64 at)
+{
+  f->open = FALSE;
+  f->closed_by = how;
+  f->closed_by_infusion = how == TRAJ_CLOSED_BY_INFUSION;
+  f->closed_at = at;
+}
+
+/* ---- courses and attribution --------------------------------------------- */
+
+static void
+course_ctx_init (const Ctx *ctx, guint index_in_courses, CourseCtx *cc)
+{
+  const TrajCourse *c = g_ptr_array_index (ctx->courses, index_in_courses);
+  gint32 start = c->start_day;
+
+  cc->course = c;
+  cc->infusions = g_ptr_array_new ();
+  for (guint k = 0; k < ctx->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (ctx->infusions, k);
+      if (i->course_id == c->id && visible (ctx, i->started_at))
+        g_ptr_array_add (cc->infusions, (gpointer) i);
+    }
+  cc->induction_length = c->induction_length > 0 ? c->induction_length : ctx->t->induction_length;
+
+  if (cc->infusions->len > 0)
+    {
+      const TrajInfusion *first = g_ptr_array_index (cc->infusions, 0);
+      gint32 first_day = day_of (first->started_at);
+      if (start == TRAJ_DAY_NONE || first_day < start)
+        start = first_day;
+    }
+  cc->span_start = start == TRAJ_DAY_NONE ? TRAJ_DAY_NONE : start - MAX (ctx->t->baseline_window_days, 0);
+  cc->span_end = c->end_day;
+  if (index_in_courses + 1 < ctx->courses->len)
+    {
+      const TrajCourse *next = g_ptr_array_index (ctx->courses, index_in_courses + 1);
+      if (next->start_day != TRAJ_DAY_NONE &&
+          (cc->span_end == TRAJ_DAY_NONE || next->start_day - 1 < cc->span_end))
+        cc->span_end = next->start_day - 1;
+    }
+}
+
+static void
+course_ctx_clear (CourseCtx *cc)
+{
+  g_clear_pointer (&cc->infusions, g_ptr_array_unref);
+}
+
+static const TrajInfusion *
+first_infusion (const CourseCtx *cc)
+{
+  return cc->infusions->len ? g_ptr_array_index (cc->infusions, 0) : NULL;
+}
+
+static gboolean
+attributed (const Ctx *ctx, const CourseCtx *cc, const TrajAssessment *a)
+{
+  gint32 day;
+
+  if (a->course_id != 0)
+    return a->course_id == cc->course->id;
+  if (a->infusion_id != 0)
+    {
+      const TrajInfusion *i = find_infusion (ctx, a->infusion_id);
+      if (i != NULL && i->course_id != 0)
+        return i->course_id == cc->course->id;
+    }
+  if (cc->span_start == TRAJ_DAY_NONE)
+    return FALSE;
+  day = day_of (a->taken_at);
+  return day >= cc->span_start && (cc->span_end == TRAJ_DAY_NONE || day <= cc->span_end);
+}
+
+/* Complete, visible assessments of @scale attributed to the course, in time
+ * order: the only ones that enter outcome maths (drafts never do). */
+static GPtrArray *
+course_series (const Ctx *ctx, const CourseCtx *cc, TrajScaleId scale)
+{
+  GPtrArray *series = g_ptr_array_new ();
+
+  for (guint k = 0; k < ctx->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (ctx->assessments, k);
+      if (a->scale == scale && a->complete && a->total >= 0 &&
+          visible (ctx, a->taken_at) && attributed (ctx, cc, a))
+        g_ptr_array_add (series, (gpointer) a);
+    }
+  return series;
+}
+
+#define SERIES(s, k) ((const TrajAssessment *) g_ptr_array_index ((s), (k)))
+
+/* CLINICAL.md §2: the last complete assessment taken on or before the start
+ * of the first infusion and no more than the window's days before it. */
+static int
+find_baseline (const Ctx *ctx, const CourseCtx *cc, GPtrArray *series)
+{
+  const TrajInfusion *first = first_infusion (cc);
+  gint32 first_day;
+  int found = -1;
+
+  if (first == NULL)
+    return -1;
+  first_day = day_of (first->started_at);
+  for (guint k = 0; k < series->len; k++)
+    {
+      const TrajAssessment *a = SERIES (series, k);
+      if (a->taken_at > first->started_at)
+        break;
+      if (first_day - day_of (a->taken_at) <= ctx->t->baseline_window_days)
+        found = (int) k;
+    }
+  return found;
+}
+
+/* ---- outcomes ------------------------------------------------------------ */
+
+static TrajOutcome *
+compute_outcome (const Ctx *ctx, const CourseCtx *cc, TrajScaleId scale, GPtrArray *series)
+{
+  TrajOutcome *o = g_new0 (TrajOutcome, 1);
+  const TrajInfusion *first = first_infusion (cc);
+  double r = ctx->t->response_fraction;
+  int b = find_baseline (ctx, cc, series);
+
+  o->course_id = cc->course->id;
+  o->scale = scale;
+  o->is_primary = scale == cc->course->primary_scale;
+  o->n_assessments = (int) series->len;
+  o->change_percent = NAN;
+  o->remission_max = ctx->t->remission_max[scale];
+  o->n_infusions = (int) cc->infusions->len;
+  o->induction_length = cc->induction_length;
+  o->induction_end_day = TRAJ_DAY_NONE;
+  if (cc->induction_length > 0 && cc->infusions->len >= (guint) cc->induction_length)
+    {
+      const TrajInfusion *nth = g_ptr_array_index (cc->infusions, cc->induction_length - 1);
+      o->induction_end_day = day_of (nth->started_at);
+    }
+  if (first != NULL)
+    {
+      const TrajInfusion *last = g_ptr_array_index (cc->infusions, cc->infusions->len - 1);
+      o->first_infusion_at = first->started_at;
+      o->last_infusion_at = last->started_at;
+    }
+
+  if (series->len > 0)
+    {
+      const TrajAssessment *latest = SERIES (series, series->len - 1);
+      o->has_latest = TRUE;
+      o->latest = latest->total;
+      o->latest_at = latest->taken_at;
+    }
+
+  if (first == NULL)
+    o->no_baseline_reason = g_strdup_printf (_("No infusion yet: the baseline is the last complete %s "
+                                               "on or before the first infusion."),
+                                             scale_name (scale));
+  else if (b < 0)
+    {
+      g_autofree char *first_day = format_day (first->started_at);
+      o->no_baseline_reason =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "No baseline: no complete %s within %d day before the first infusion (%s).",
+                                      "No baseline: no complete %s within %d days before the first infusion (%s).",
+                                      (gulong) ctx->t->baseline_window_days),
+                         scale_name (scale), ctx->t->baseline_window_days, first_day);
+    }
+  else
+    {
+      const TrajAssessment *base = SERIES (series, b);
+      o->has_baseline = TRUE;
+      o->baseline = base->total;
+      o->baseline_at = base->taken_at;
+      o->remission_computable = TRUE;
+      o->response_computable = base->total > 0;
+      if (!o->response_computable)
+        o->no_baseline_reason = g_strdup_printf (_("The %s baseline is 0, so the change in per cent and "
+                                                   "response cannot be computed."),
+                                                 scale_name (scale));
+      if (o->has_latest)
+        {
+          o->has_change = TRUE;
+          o->change_points = o->latest - o->baseline;
+          if (o->baseline > 0)
+            o->change_percent = 100.0 * (double) o->change_points / (double) o->baseline;
+        }
+      if (o->response_computable)
+        o->response_threshold = r * (double) o->baseline;
+    }
+
+  for (guint k = 0; first != NULL && k < series->len; k++)
+    {
+      const TrajAssessment *a = SERIES (series, k);
+
+      if (a->taken_at <= first->started_at)
+        continue;
+      if (!o->has_nadir || a->total < o->nadir)
+        {
+          o->has_nadir = TRUE;
+          o->nadir = a->total;
+          o->nadir_at = a->taken_at;
+        }
+      if (o->response_computable && !o->response_reached &&
+          at_or_below_fraction (a->total, r, o->baseline))
+        {
+          o->response_reached = TRUE;
+          o->response_at = a->taken_at;
+        }
+      if (o->remission_computable && !o->remission_reached && a->total <= o->remission_max)
+        {
+          o->remission_reached = TRUE;
+          o->remission_at = a->taken_at;
+        }
+    }
+  if (o->response_computable && o->has_latest)
+    o->response_held = at_or_below_fraction (o->latest, r, o->baseline);
+  return o;
+}
+
+/* ---- booster (CLINICAL.md §3) --------------------------------------------- */
+
+static gboolean
+worsening (const Ctx *ctx, TrajScaleId scale, int x, int nadir, int b)
+{
+  return (nadir >= 0 && x >= nadir + ctx->t->mcid[scale]) ||
+         !at_or_below_fraction (x, ctx->t->response_fraction, b);
+}
+
+static void
+booster_eval (const Ctx        *ctx,
+              const CourseCtx  *cc,
+              GPtrArray        *series,
+              int               b,
+              guint             l,
+              BoosterEval      *ev)
+{
+  const TrajAssessment *la = SERIES (series, l);
+  const TrajInfusion *first = first_infusion (cc);
+  TrajScaleId scale = cc->course->primary_scale;
+  int base = SERIES (series, b)->total;
+  gboolean responded = FALSE;
+  int p = -1;
+  int nadir = -1;
+
+  memset (ev, 0, sizeof *ev);
+  ev->l = l;
+  ev->n = -1;
+  if (first == NULL || la->taken_at <= first->started_at)
+    return;
+
+  /* The course's most recent infusion as of L; L must be after it. */
+  for (guint k = 0; k < cc->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (cc->infusions, k);
+      if (i->started_at > la->taken_at)
+        break;
+      ev->last = i;
+    }
+  if (ev->last == NULL || la->taken_at <= ev->last->started_at)
+    return;
+
+  for (guint k = 0; k <= l; k++)
+    {
+      const TrajAssessment *a = SERIES (series, k);
+      if (a->taken_at > first->started_at &&
+          at_or_below_fraction (a->total, ctx->t->response_fraction, base))
+        {
+          responded = TRUE;
+          break;
+        }
+    }
+  if (!responded)
+    return;
+
+  /* P: the most recent assessment at least G days before L and after the
+   * most recent infusion (those between P and L are ignored). */
+  for (guint k = l; k > 0; k--)
+    {
+      const TrajAssessment *a = SERIES (series, k - 1);
+      if (a->taken_at <= ev->last->started_at)
+        break;
+      if (day_of (la->taken_at) - day_of (a->taken_at) >= ctx->t->worsening_gap_days)
+        {
+          p = (int) (k - 1);
+          break;
+        }
+    }
+  if (p < 0)
+    return;
+  ev->p = (guint) p;
+
+  /* N: the lowest score after the first infusion and before P. */
+  for (int k = 0; k < p; k++)
+    {
+      const TrajAssessment *a = SERIES (series, k);
+      if (a->taken_at <= first->started_at || a->taken_at >= SERIES (series, p)->taken_at)
+        continue;
+      if (ev->n < 0 || a->total < nadir)
+        {
+          ev->n = k;
+          nadir = a->total;
+        }
+    }
+
+  ev->fires = worsening (ctx, scale, SERIES (series, p)->total, nadir, base) &&
+              worsening (ctx, scale, la->total, nadir, base);
+}
+
+static char *
+booster_sentence (const Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b, const BoosterEval *ev)
+{
+  TrajScaleId scale = cc->course->primary_scale;
+  const TrajAssessment *pa = SERIES (series, ev->p);
+  const TrajAssessment *la = SERIES (series, ev->l);
+  const TrajAssessment *base = SERIES (series, b);
+  g_autofree char *p_day = format_day (pa->taken_at);
+  g_autofree char *l_day = format_day (la->taken_at);
+  g_autofree char *b_day = format_day (base->taken_at);
+  g_autofree char *rise = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *points = NULL;
+  g_autofree char *percent = format_percent (ctx->t->response_fraction);
+  g_autofree char *rule = NULL;
+  int days = day_of (la->taken_at) - day_of (ev->last->started_at);
+  int m = ctx->t->mcid[scale];
+  int g = ctx->t->worsening_gap_days;
+
+  if (ev->n >= 0)
+    {
+      const TrajAssessment *na = SERIES (series, ev->n);
+      g_autofree char *n_day = format_day (na->taken_at);
+      /* Translators: "PHQ-9 rose from 6 (lowest, 3 Mar 2026) to 13 and 14 on 24 Mar 2026 and 28 Mar 2026" */
+      rise = g_strdup_printf (_("%s rose from %d (lowest, %s) to %d and %d on %s and %s"),
+                              scale_name (scale), na->total, n_day, pa->total, la->total, p_day, l_day);
+    }
+  else
+    {
+      /* Translators: "PHQ-9 rose to 12 and 13 on 3 Apr 2026 and 7 Apr 2026" */
+      rise = g_strdup_printf (_("%s rose to %d and %d on %s and %s"),
+                              scale_name (scale), pa->total, la->total, p_day, l_day);
+    }
+  since = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%d day since the last infusion.",
+                                        "%d days since the last infusion.", (gulong) ABS (days)),
+                           days);
+  points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point", "%d points", (gulong) m), m);
+  rule = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "A booster might be discussed (the app’s rule: a rise of at least %s "
+                                       "from the lowest score, or above %s %% of the baseline of %d on %s, "
+                                       "on two assessments at least %d day apart).",
+                                       "A booster might be discussed (the app’s rule: a rise of at least %s "
+                                       "from the lowest score, or above %s %% of the baseline of %d on %s, "
+                                       "on two assessments at least %d days apart).",
+                                       (gulong) g),
+                          points, percent, base->total, b_day, g);
+  /* Translators: the clauses of a booster finding: "<rise>; <days since>. <rule>" */
+  return g_strdup_printf (_("%s; %s %s"), rise, since, rule);
+}
+
+typedef struct {
+  GArray *evals;            /* BoosterEval, every firing one of the episode */
+} Episode;
+
+static void
+episode_finish (Ctx              *ctx,
+                const CourseCtx  *cc,
+                GPtrArray        *series,
+                int               b,
+                Episode          *ep,
+                int               ended_at)  /* index of the first non-firing L, or -1 */
+{
+  const BoosterEval *first_ev = &g_array_index (ep->evals, BoosterEval, 0);
+  const BoosterEval *last_ev = &g_array_index (ep->evals, BoosterEval, ep->evals->len - 1);
+  const BoosterEval *shown = last_ev;
+  const TrajAssessment *last_l = SERIES (series, last_ev->l);
+  gint64 until = ended_at >= 0 ? SERIES (series, ended_at)->taken_at : TRAJ_TIME_NONE;
+  const TrajInfusion *later = infusion_after (ctx, last_l->taken_at, until);
+  GPtrArray *uids = g_ptr_array_new ();
+  char *key;
+  TrajFinding *f;
+
+  {
+    g_autofree char *course_ref = ref_of (cc->course->uid, cc->course->id);
+    g_autofree char *p_ref = ref_of (SERIES (series, first_ev->p)->uid, SERIES (series, first_ev->p)->id);
+    key = g_strdup_printf ("booster:%s:%s", course_ref, p_ref);
+  }
+
+  /* A decided episode reads as it was when the clinician decided. */
+  {
+    const TrajFlagDecision *d = find_decision (ctx, TRAJ_FINDING_BOOSTER, key);
+    if (d != NULL)
+      {
+        shown = first_ev;
+        for (guint k = 0; k < ep->evals->len; k++)
+          {
+            const BoosterEval *e = &g_array_index (ep->evals, BoosterEval, k);
+            if (SERIES (series, e->l)->taken_at <= d->decided_at)
+              shown = e;
+          }
+      }
+  }
+
+  g_ptr_array_add (uids, ref_of (SERIES (series, b)->uid, SERIES (series, b)->id));
+  if (shown->n >= 0)
+    g_ptr_array_add (uids, ref_of (SERIES (series, shown->n)->uid, SERIES (series, shown->n)->id));
+  g_ptr_array_add (uids, ref_of (SERIES (series, shown->p)->uid, SERIES (series, shown->p)->id));
+  g_ptr_array_add (uids, ref_of (SERIES (series, shown->l)->uid, SERIES (series, shown->l)->id));
+  g_ptr_array_add (uids, ref_of (shown->last->uid, shown->last->id));
+
+  f = finding_new (ctx, TRAJ_FINDING_BOOSTER, key, cc->course->id, cc->course->primary_scale,
+                   SERIES (series, shown->l)->taken_at, uids,
+                   booster_sentence (ctx, cc, series, b, shown));
+
+  if (!close_by_decision (ctx, f))
+    {
+      if (later != NULL)
+        close_by (f, TRAJ_CLOSED_BY_INFUSION, later->started_at);
+      else if (ended_at >= 0)
+        close_by (f, TRAJ_CLOSED_BY_SCORES, SERIES (series, ended_at)->taken_at);
+    }
+  g_ptr_array_add (ctx->findings, f);
+  g_array_set_size (ep->evals, 0);
+}
+
+/* Replays the rule at every assessment of the primary scale, so episodes that
+ * an infusion, a decision or better scores closed stay in the history. */
+static void
+booster_findings (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
+{
+  Episode ep = { g_array_new (FALSE, TRUE, sizeof (BoosterEval)) };
+
+  if (b < 0 || SERIES (series, b)->total <= 0)
+    {
+      g_array_unref (ep.evals);
+      return;
+    }
+
+  for (guint l = 0; l < series->len; l++)
+    {
+      BoosterEval ev;
+
+      booster_eval (ctx, cc, series, b, l, &ev);
+      if (ev.fires)
+        {
+          if (ep.evals->len > 0)
+            {
+              const BoosterEval *prev = &g_array_index (ep.evals, BoosterEval, ep.evals->len - 1);
+              /* An infusion in between (even of another course) ends the episode. */
+              if (infusion_after (ctx, SERIES (series, prev->l)->taken_at,
+                                  SERIES (series, l)->taken_at) != NULL)
+                episode_finish (ctx, cc, series, b, &ep, (int) l);
+            }
+          g_array_append_val (ep.evals, ev);
+        }
+      else if (ep.evals->len > 0)
+        episode_finish (ctx, cc, series, b, &ep, (int) l);
+    }
+  if (ep.evals->len > 0)
+    episode_finish (ctx, cc, series, b, &ep, -1);
+  g_array_unref (ep.evals);
+}
+
+/* ---- no response after induction (CLINICAL.md §3) -------------------------- */
+
+static void
+no_response_finding (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
+{
+  TrajScaleId scale = cc->course->primary_scale;
+  const TrajInfusion *first = first_infusion (cc);
+  const TrajInfusion *nth;
+  const TrajAssessment *base;
+  const TrajAssessment *dated = NULL;
+  const TrajAssessment *lowest = NULL;
+  const TrajAssessment *reached_later = NULL;
+  double r = ctx->t->response_fraction;
+  int n = cc->induction_length;
+  GPtrArray *uids;
+  TrajFinding *f;
+  g_autofree char *b_day = NULL;
+  g_autofree char *d_day = NULL;
+  g_autofree char *nth_day = NULL;
+  g_autofree char *low_day = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *percent = NULL;
+  g_autofree char *rule = NULL;
+  g_autofree char *course_ref = NULL;
+
+  if (b < 0 || SERIES (series, b)->total <= 0 || n < 1 || cc->infusions->len < (guint) n)
+    return;
+  base = SERIES (series, b);
+  nth = g_ptr_array_index (cc->infusions, n - 1);
+
+  for (guint k = 0; k < series->len; k++)
+    {
+      const TrajAssessment *a = SERIES (series, k);
+
+      if (a->taken_at <= first->started_at)
+        continue;
+      if (dated == NULL)
+        {
+          if (at_or_below_fraction (a->total, r, base->total))
+            return;           /* responded by the end of induction: no finding */
+          if (lowest == NULL || a->total < lowest->total)
+            lowest = a;
+          if (a->taken_at > nth->started_at)
+            dated = a;
+        }
+      else if (at_or_below_fraction (a->total, r, base->total))
+        {
+          reached_later = a;
+          break;
+        }
+    }
+  if (dated == NULL)
+    return;
+
+  b_day = format_day (base->taken_at);
+  d_day = format_day (dated->taken_at);
+  nth_day = format_day (nth->started_at);
+  low_day = format_day (lowest->taken_at);
+  percent = format_percent (r);
+  head = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "No response after %d infusion: the treatment plan might be reviewed.",
+                                       "No response after %d infusions: the treatment plan might be reviewed.",
+                                       (gulong) n),
+                          n);
+  detail = g_strdup_printf (_("%s was %d at baseline (%s) and %d on %s, after the last induction "
+                              "infusion on %s; the lowest since the first infusion was %d (%s)."),
+                            scale_name (scale), base->total, b_day, dated->total, d_day, nth_day,
+                            lowest->total, low_day);
+  rule = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "(The app’s rule: response is a score of %d or less, %s %% of baseline; "
+                                       "induction is %d infusion.)",
+                                       "(The app’s rule: response is a score of %d or less, %s %% of baseline; "
+                                       "induction is %d infusions.)",
+                                       (gulong) n),
+                          response_cutoff (r, base->total), percent, n);
+
+  uids = g_ptr_array_new ();
+  g_ptr_array_add (uids, ref_of (base->uid, base->id));
+  g_ptr_array_add (uids, ref_of (nth->uid, nth->id));
+  g_ptr_array_add (uids, ref_of (dated->uid, dated->id));
+  course_ref = ref_of (cc->course->uid, cc->course->id);
+  f = finding_new (ctx, TRAJ_FINDING_NO_RESPONSE,
+                   g_strdup_printf ("no_response:%s", course_ref),
+                   cc->course->id, scale, dated->taken_at, uids,
+                   g_strdup_printf ("%s %s %s", head, detail, rule));
+  if (!close_by_decision (ctx, f) && reached_later != NULL)
+    close_by (f, TRAJ_CLOSED_BY_SCORES, reached_later->taken_at);
+  g_ptr_array_add (ctx->findings, f);
+}
+
+/* ---- safety and monitoring (CLINICAL.md §4) ------------------------------- */
+
+static void
+safety_findings (Ctx *ctx)
+{
+  const TrajScale *phq9 = traj_scale_get (TRAJ_SCALE_PHQ9);
+  const TrajItem *item = &phq9->items[TRAJ_PHQ9_ITEM9];
+
+  /* Always on, whatever the thresholds or @now: a draft counts too. */
+  for (guint k = 0; k < ctx->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (ctx->assessments, k);
+      int v = a->items[TRAJ_PHQ9_ITEM9];
+      const char *answer = "";
+      g_autofree char *day = NULL;
+      g_autofree char *what = NULL;
+      g_autofree char *ref = NULL;
+      GPtrArray *uids;
+      TrajFinding *f;
+
+      if (a->scale != TRAJ_SCALE_PHQ9 || v < 1)
+        continue;
+      for (guint j = 0; j < phq9->n_answers; j++)
+        if (phq9->answers[j].value == v)
+          answer = _(phq9->answers[j].label);
+      day = format_day (a->taken_at);
+      if (a->complete)
+        what = g_strdup_printf (_("PHQ-9 item 9 (“%s”) was answered “%s” (%d) on %s."),
+                                _(item->text), answer, v, day);
+      else
+        what = g_strdup_printf (_("PHQ-9 item 9 (“%s”) was answered “%s” (%d) on %s, in an incomplete "
+                                  "questionnaire."),
+                                _(item->text), answer, v, day);
+      ref = ref_of (a->uid, a->id);
+      uids = g_ptr_array_new ();
+      g_ptr_array_add (uids, g_strdup (ref));
+      f = finding_new (ctx, TRAJ_FINDING_SAFETY, g_strdup_printf ("safety:%s", ref), 0,
+                       TRAJ_SCALE_PHQ9, a->taken_at, uids,
+                       g_strdup_printf ("%s %s", what,
+                                        _("A clinician should talk with the patient and acknowledge "
+                                          "this finding (any answer above 0 on item 9 is a safety finding).")));
+      close_by_decision (ctx, f);
+      g_ptr_array_add (ctx->findings, f);
+    }
+}
+
+static void
+monitoring_findings (Ctx *ctx)
+{
+  const TrajThresholds *t = ctx->t;
+
+  for (guint k = 0; k < ctx->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (ctx->infusions, k);
+      const TrajVitalSign *sys = NULL, *dia = NULL, *spo2 = NULL, *hr = NULL;
+      g_autoptr(GPtrArray) parts = NULL;
+      g_autofree char *joined = NULL;
+      g_autofree char *day = NULL;
+      g_autofree char *ref = NULL;
+      GPtrArray *uids;
+      TrajFinding *f;
+
+      /* The most extreme reading of each kind that crossed its limit. */
+      for (guint j = 0; i->vitals && j < i->vitals->len; j++)
+        {
+          const TrajVitalSign *v = g_ptr_array_index (i->vitals, j);
+          if (v->systolic >= 0 && v->systolic >= t->systolic_max && (sys == NULL || v->systolic > sys->systolic))
+            sys = v;
+          if (v->diastolic >= 0 && v->diastolic >= t->diastolic_max && (dia == NULL || v->diastolic > dia->diastolic))
+            dia = v;
+          if (v->spo2 >= 0 && v->spo2 < t->spo2_min && (spo2 == NULL || v->spo2 < spo2->spo2))
+            spo2 = v;
+          if (v->heart_rate >= 0 && v->heart_rate > t->heart_rate_max && (hr == NULL || v->heart_rate > hr->heart_rate))
+            hr = v;
+        }
+      if (sys == NULL && dia == NULL && spo2 == NULL && hr == NULL)
+        continue;
+
+      parts = g_ptr_array_new_with_free_func (g_free);
+      uids = g_ptr_array_new ();
+      ref = ref_of (i->uid, i->id);
+      g_ptr_array_add (uids, g_strdup (ref));
+      if (sys)
+        g_ptr_array_add (parts, g_strdup_printf (_("systolic blood pressure %d mmHg at minute %d (limit: %d or higher)"),
+                                                 sys->systolic, sys->minute, t->systolic_max));
+      if (dia)
+        g_ptr_array_add (parts, g_strdup_printf (_("diastolic blood pressure %d mmHg at minute %d (limit: %d or higher)"),
+                                                 dia->diastolic, dia->minute, t->diastolic_max));
+      if (spo2)
+        g_ptr_array_add (parts, g_strdup_printf (_("SpO₂ %d %% at minute %d (limit: below %d %%)"),
+                                                 spo2->spo2, spo2->minute, t->spo2_min));
+      if (hr)
+        g_ptr_array_add (parts, g_strdup_printf (_("heart rate %d/min at minute %d (limit: above %d/min)"),
+                                                 hr->heart_rate, hr->minute, t->heart_rate_max));
+      {
+        const TrajVitalSign *crossed[] = { sys, dia, spo2, hr };
+        for (guint j = 0; j < G_N_ELEMENTS (crossed); j++)
+          {
+            gboolean seen = FALSE;
+            if (crossed[j] == NULL || crossed[j]->uid == NULL)
+              continue;
+            for (guint m = 0; m < uids->len; m++)
+              seen |= g_strcmp0 (g_ptr_array_index (uids, m), crossed[j]->uid) == 0;
+            if (!seen)
+              g_ptr_array_add (uids, g_strdup (crossed[j]->uid));
+          }
+      }
+      g_ptr_array_add (parts, NULL);
+      /* Translators: joins the vital signs that crossed a limit */
+      joined = g_strjoinv (_("; "), (char **) parts->pdata);
+      day = format_day (i->started_at);
+      f = finding_new (ctx, TRAJ_FINDING_MONITORING, g_strdup_printf ("monitoring:%s", ref),
+                       i->course_id, TRAJ_SCALE_NONE, i->started_at, uids,
+                       g_strdup_printf (_("Monitoring event during the infusion on %s: %s."), day, joined));
+      close_by_decision (ctx, f);
+      g_ptr_array_add (ctx->findings, f);
+    }
+}
+
+/* ---- public API ----------------------------------------------------------- */
+
+TrajOutcomes *
+traj_outcomes_compute (const TrajPatientRecords *r,
+                       const TrajThresholds     *t,
+                       gint64                    now)
+{
+  TrajOutcomes *out;
+  Ctx ctx = { 0 };
+
+  g_return_val_if_fail (r != NULL, NULL);
+  g_return_val_if_fail (t != NULL, NULL);
+
+  ctx.r = r;
+  ctx.t = t;
+  ctx.now = now;
+  ctx.patient_id = r->patient ? r->patient->id : 0;
+  ctx.courses = sorted_copy (r->courses, compare_courses);
+  ctx.infusions = sorted_copy (r->infusions, compare_infusions);
+  ctx.assessments = sorted_copy (r->assessments, compare_assessments);
+  ctx.outcomes = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_outcome_free);
+  ctx.findings = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_finding_free);
+
+  for (guint k = 0; k < ctx.courses->len; k++)
+    {
+      CourseCtx cc;
+      TrajScaleId primary;
+
+      course_ctx_init (&ctx, k, &cc);
+      primary = cc.course->primary_scale;
+      if (primary <= TRAJ_SCALE_NONE || primary >= TRAJ_N_SCALES)
+        primary = TRAJ_SCALE_NONE;
+
+      if (primary != TRAJ_SCALE_NONE)
+        {
+          g_autoptr(GPtrArray) series = course_series (&ctx, &cc, primary);
+          int b = find_baseline (&ctx, &cc, series);
+
+          g_ptr_array_add (ctx.outcomes, compute_outcome (&ctx, &cc, primary, series));
+          booster_findings (&ctx, &cc, series, b);
+          no_response_finding (&ctx, &cc, series, b);
+        }
+      for (int s = TRAJ_SCALE_NONE + 1; s < TRAJ_N_SCALES; s++)
+        {
+          g_autoptr(GPtrArray) series = NULL;
+
+          if (s == (int) primary)
+            continue;
+          series = course_series (&ctx, &cc, (TrajScaleId) s);
+          if (series->len > 0)
+            g_ptr_array_add (ctx.outcomes, compute_outcome (&ctx, &cc, (TrajScaleId) s, series));
+        }
+      course_ctx_clear (&cc);
+    }
+
+  safety_findings (&ctx);
+  monitoring_findings (&ctx);
+  g_ptr_array_sort (ctx.findings, compare_findings);
+
+  g_ptr_array_unref (ctx.courses);
+  g_ptr_array_unref (ctx.infusions);
+  g_ptr_array_unref (ctx.assessments);
+
+  out = g_new0 (TrajOutcomes, 1);
+  out->outcomes = ctx.outcomes;
+  out->findings = ctx.findings;
+  return out;
+}
+
+guint
+traj_outcomes_n_open (const TrajOutcomes *o)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (o != NULL, 0);
+
+  for (guint k = 0; k < o->findings->len; k++)
+    n += ((const TrajFinding *) g_ptr_array_index (o->findings, k))->open ? 1 : 0;
+  return n;
+}
+
+gboolean
+traj_outcomes_has_open_safety (const TrajOutcomes *o)
+{
+  g_return_val_if_fail (o != NULL, FALSE);
+
+  for (guint k = 0; k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      if (f->open && f->kind == TRAJ_FINDING_SAFETY)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+const TrajOutcome *
+traj_outcomes_find (const TrajOutcomes *o, gint64 course_id, TrajScaleId scale)
+{
+  g_return_val_if_fail (o != NULL, NULL);
+
+  for (guint k = 0; k < o->outcomes->len; k++)
+    {
+      const TrajOutcome *x = g_ptr_array_index (o->outcomes, k);
+      if (x->course_id == course_id && x->scale == scale)
+        return x;
+    }
+  return NULL;
+}
+
+const TrajFinding *
+traj_outcomes_find_finding (const TrajOutcomes *o, const char *key)
+{
+  g_return_val_if_fail (o != NULL, NULL);
+
+  for (guint k = 0; key && k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      if (g_str_equal (f->key, key))
+        return f;
+    }
+  return NULL;
+}

@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-records"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "traj-records.h"
+
+typedef struct {
+  const char *code;
+  const char *label;
+} Pair;
+
+static const Pair sexes[] = {
+  { "unknown", N_("Not recorded") },
+  { "female", N_("Female") },
+  { "male", N_("Male") },
+  { "other", N_("Other") },
+};
+
+static const Pair indications[] = {
+  { "depression", N_("Depression") },
+  { "bipolar_depression", N_("Bipolar depression") },
+  { "ptsd", N_("PTSD") },
+  { "anxiety", N_("Anxiety") },
+  { "chronic_pain", N_("Chronic pain") },
+  { "other", N_("Other") },
+};
+
+static const Pair routes[] = {
+  { "iv", N_("Intravenous") },
+  { "im", N_("Intramuscular") },
+  { "intranasal", N_("Intranasal") },
+  { "oral", N_("Oral / sublingual") },
+};
+
+static const Pair medicines[] = {
+  { "ketamine", N_("Ketamine (racemic)") },
+  { "esketamine", N_("Esketamine") },
+};
+
+static const Pair phases[] = {
+  { "induction", N_("Induction") },
+  { "maintenance", N_("Maintenance") },
+  { "booster", N_("Booster") },
+};
+
+static const Pair statuses[] = {
+  { "induction", N_("Induction") },
+  { "maintenance", N_("Maintenance") },
+  { "ended", N_("Ended") },
+};
+
+static const Pair sources[] = {
+  { "clinician", N_("Clinician") },
+  { "tablet", N_("Tablet") },
+  { "import", N_("Import") },
+};
+
+static const Pair timings[] = {
+  { "pre", N_("Before infusion") },
+  { "post", N_("After infusion") },
+  { "between", N_("Between infusions") },
+};
+
+static const Pair side_effects[] = {
+  { "nausea", N_("Nausea") },
+  { "vomiting", N_("Vomiting") },
+  { "dizziness", N_("Dizziness") },
+  { "dissociation", N_("Dissociation") },
+  { "sedation", N_("Sedation") },
+  { "headache", N_("Headache") },
+  { "anxiety", N_("Anxiety") },
+  { "hypertension", N_("Hypertension") },
+  { "other", N_("Other") },
+};
+
+static const Pair concomitants[] = {
+  { "benzodiazepine", N_("Benzodiazepines") },
+  { "sedative", N_("Sedative-hypnotics") },
+  { "stimulant", N_("Stimulants") },
+  { "maoi", N_("MAOIs") },
+  { "opioid", N_("Opioids") },
+};
+
+static const char *kinds[] = {
+  "patient", "course", "infusion", "vital_sign", "assessment", "flag_decision", "kiosk_checkin",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (sexes) == TRAJ_N_SEXES);
+G_STATIC_ASSERT (G_N_ELEMENTS (indications) == TRAJ_N_INDICATIONS);
+G_STATIC_ASSERT (G_N_ELEMENTS (routes) == TRAJ_N_ROUTES);
+G_STATIC_ASSERT (G_N_ELEMENTS (medicines) == TRAJ_N_MEDICINES);
+G_STATIC_ASSERT (G_N_ELEMENTS (phases) == TRAJ_N_PHASES);
+G_STATIC_ASSERT (G_N_ELEMENTS (statuses) == TRAJ_N_COURSE_STATUSES);
+G_STATIC_ASSERT (G_N_ELEMENTS (sources) == TRAJ_N_SOURCES);
+G_STATIC_ASSERT (G_N_ELEMENTS (timings) == TRAJ_N_TIMINGS);
+G_STATIC_ASSERT (G_N_ELEMENTS (side_effects) == TRAJ_N_SIDE_EFFECTS);
+G_STATIC_ASSERT (G_N_ELEMENTS (concomitants) == TRAJ_N_CONCOMITANTS);
+G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == TRAJ_N_KINDS);
+
+static const char *
+pair_code (const Pair *pairs, guint n, guint v)
+{
+  return v < n ? pairs[v].code : NULL;
+}
+
+static const char *
+pair_label (const Pair *pairs, guint n, guint v)
+{
+  return v < n ? _(pairs[v].label) : "";
+}
+
+static gboolean
+pair_lookup (const Pair *pairs, guint n, const char *s, int *out)
+{
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (s, pairs[i].code) == 0)
+      {
+        *out = (int) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+#define ENUM_FUNCS(type, prefix, table)                                         \
+  const char *traj_##prefix##_to_string (type v)                                \
+  { return pair_code (table, G_N_ELEMENTS (table), (guint) v); }                \
+  const char *traj_##prefix##_label (type v)                                    \
+  { return pair_label (table, G_N_ELEMENTS (table), (guint) v); }               \
+  gboolean traj_##prefix##_from_string (const char *s, type *out)               \
+  { int v; if (!pair_lookup (table, G_N_ELEMENTS (table), s, &v)) return FALSE; \
+    *out = (type) v; return TRUE; }
+
+ENUM_FUNCS (TrajSex, sex, sexes)
+ENUM_FUNCS (TrajIndication, indication, indications)
+ENUM_FUNCS (TrajRoute, route, routes)
+ENUM_FUNCS (TrajMedicine, medicine, medicines)
+ENUM_FUNCS (TrajPhase, phase, phases)
+ENUM_FUNCS (TrajCourseStatus, course_status, statuses)
+ENUM_FUNCS (TrajSource, source, sources)
+ENUM_FUNCS (TrajTiming, timing, timings)
+
+const char *
+traj_side_effect_to_string (guint index)
+{
+  return pair_code (side_effects, G_N_ELEMENTS (side_effects), index);
+}
+
+const char *
+traj_side_effect_label (guint index)
+{
+  return pair_label (side_effects, G_N_ELEMENTS (side_effects), index);
+}
+
+const char *
+traj_concomitant_to_string (guint index)
+{
+  return pair_code (concomitants, G_N_ELEMENTS (concomitants), index);
+}
+
+const char *
+traj_concomitant_label (guint index)
+{
+  return pair_label (concomitants, G_N_ELEMENTS (concomitants), index);
+}
+
+const char *
+traj_kind_to_string (TrajRecordKind kind)
+{
+  return (guint) kind < TRAJ_N_KINDS ? kinds[kind] : NULL;
+}
+
+TrajScaleId
+traj_indication_default_scale (TrajIndication indication)
+{
+  switch (indication)
+    {
+    case TRAJ_INDICATION_PTSD:
+      return TRAJ_SCALE_PCL5;
+    case TRAJ_INDICATION_ANXIETY:
+      return TRAJ_SCALE_GAD7;
+    case TRAJ_INDICATION_CHRONIC_PAIN:
+      return TRAJ_SCALE_PAIN_NRS;
+    case TRAJ_INDICATION_DEPRESSION:
+    case TRAJ_INDICATION_BIPOLAR_DEPRESSION:
+    case TRAJ_INDICATION_OTHER:
+    case TRAJ_N_INDICATIONS:
+    default:
+      return TRAJ_SCALE_PHQ9;
+    }
+}
+
+/* ---- dates ---------------------------------------------------------- */
+
+static const guint32 EPOCH_JULIAN = 719163; /* g_date julian of 1970-01-01 */
+
+gint32
+traj_day_from_ymd (int year, int month, int day)
+{
+  GDate d;
+
+  if (!g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    return TRAJ_DAY_NONE;
+  g_date_clear (&d, 1);
+  g_date_set_dmy (&d, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return (gint32) g_date_get_julian (&d) - (gint32) EPOCH_JULIAN;
+}
+
+gboolean
+traj_day_to_ymd (gint32 day, int *year, int *month, int *mday)
+{
+  GDate d;
+  gint64 julian = (gint64) day + EPOCH_JULIAN;
+
+  if (day == TRAJ_DAY_NONE || julian < 1 || julian > G_MAXUINT32)
+    return FALSE;
+  g_date_clear (&d, 1);
+  g_date_set_julian (&d, (guint32) julian);
+  if (year) *year = g_date_get_year (&d);
+  if (month) *month = g_date_get_month (&d);
+  if (mday) *mday = g_date_get_day (&d);
+  return TRUE;
+}
+
+gint32
+traj_day_from_iso (const char *iso)
+{
+  int y, m, d;
+  char tail;
+
+  if (iso == NULL)
+    return TRAJ_DAY_NONE;
+  while (g_ascii_isspace (*iso))
+    iso++;
+  if (strlen (iso) < 10 || iso[4] != '-' || iso[7] != '-')
+    return TRAJ_DAY_NONE;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (iso[i]))
+      return TRAJ_DAY_NONE;
+  if (sscanf (iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 4 && !g_ascii_isspace (tail))
+    return TRAJ_DAY_NONE;
+  if (sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return TRAJ_DAY_NONE;
+  return traj_day_from_ymd (y, m, d);
+}
+
+char *
+traj_day_to_iso (gint32 day)
+{
+  int y, m, d;
+
+  if (!traj_day_to_ymd (day, &y, &m, &d))
+    return NULL;
+  return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+}
+
+gint32
+traj_day_from_time (gint64 unix_utc)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_utc);
+
+  if (dt == NULL)
+    return TRAJ_DAY_NONE;
+  return traj_day_from_ymd (g_date_time_get_year (dt),
+                            g_date_time_get_month (dt),
+                            g_date_time_get_day_of_month (dt));
+}
+
+gint32
+traj_day_today (void)
+{
+  return traj_day_from_time (traj_time_now ());
+}
+
+gint64
+traj_time_from_day (gint32 day, int hour, int minute)
+{
+  int y, m, d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (!traj_day_to_ymd (day, &y, &m, &d))
+    return TRAJ_TIME_NONE;
+  dt = g_date_time_new_local (y, m, d, hour, minute, 0);
+  return dt ? g_date_time_to_unix (dt) : TRAJ_TIME_NONE;
+}
+
+gint64
+traj_time_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+gint64
+traj_time_from_iso (const char *iso, gboolean *ok)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  if (ok)
+    *ok = FALSE;
+  if (iso == NULL || *iso == '\0')
+    return TRAJ_TIME_NONE;
+  dt = g_date_time_new_from_iso8601 (iso, utc);
+  if (dt == NULL)
+    return TRAJ_TIME_NONE;
+  if (ok)
+    *ok = TRUE;
+  return g_date_time_to_unix (dt);
+}
+
+char *
+traj_time_to_iso (gint64 unix_utc)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_utc);
+
+  if (dt == NULL)
+    return NULL;
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+int
+traj_age_years (gint32 birth_day, gint32 on_day)
+{
+  int by, bm, bd, y, m, d, age;
+
+  if (!traj_day_to_ymd (birth_day, &by, &bm, &bd) || !traj_day_to_ymd (on_day, &y, &m, &d))
+    return -1;
+  age = y - by;
+  if (m < bm || (m == bm && d < bd))
+    age--;
+  return age;
+}
+
+char *
+traj_day_format (gint32 day)
+{
+  int y, m, d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (!traj_day_to_ymd (day, &y, &m, &d))
+    return g_strdup ("—");
+  dt = g_date_time_new_utc (y, m, d, 12, 0, 0);
+  /* Translators: a short date, see strftime(3); e.g. "3 Mar 2026" */
+  return g_date_time_format (dt, _("%-d %b %Y"));
+}
+
+char *
+traj_time_format (gint64 unix_utc)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_utc);
+
+  if (dt == NULL)
+    return g_strdup ("—");
+  /* Translators: a short date and time, see strftime(3); e.g. "3 Mar 2026, 09:30" */
+  return g_date_time_format (dt, _("%-d %b %Y, %H:%M"));
+}
+
+char *
+traj_uuid_new (void)
+{
+  return g_uuid_string_random ();
+}
+
+/* ---- records -------------------------------------------------------- */
+
+TrajPatient *
+traj_patient_new (void)
+{
+  TrajPatient *p = g_new0 (TrajPatient, 1);
+  p->birth_day = TRAJ_DAY_NONE;
+  return p;
+}
+
+TrajPatient *
+traj_patient_copy (const TrajPatient *p)
+{
+  TrajPatient *c = g_memdup2 (p, sizeof *p);
+  c->uid = g_strdup (p->uid);
+  c->mrn = g_strdup (p->mrn);
+  c->name = g_strdup (p->name);
+  c->notes = g_strdup (p->notes);
+  return c;
+}
+
+void
+traj_patient_free (TrajPatient *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->uid);
+  g_free (p->mrn);
+  g_free (p->name);
+  g_free (p->notes);
+  g_free (p);
+}
+
+TrajCourse *
+traj_course_new (void)
+{
+  TrajCourse *c = g_new0 (TrajCourse, 1);
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->induction_length = 6;
+  c->start_day = TRAJ_DAY_NONE;
+  c->end_day = TRAJ_DAY_NONE;
+  return c;
+}
+
+TrajCourse *
+traj_course_copy (const TrajCourse *c)
+{
+  TrajCourse *n = g_memdup2 (c, sizeof *c);
+  n->uid = g_strdup (c->uid);
+  n->protocol = g_strdup (c->protocol);
+  n->notes = g_strdup (c->notes);
+  return n;
+}
+
+void
+traj_course_free (TrajCourse *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->uid);
+  g_free (c->protocol);
+  g_free (c->notes);
+  g_free (c);
+}
+
+TrajVitalSign *
+traj_vital_sign_new (int minute)
+{
+  TrajVitalSign *v = g_new0 (TrajVitalSign, 1);
+  v->minute = minute;
+  v->systolic = v->diastolic = v->heart_rate = v->spo2 = v->resp_rate = -1;
+  return v;
+}
+
+TrajVitalSign *
+traj_vital_sign_copy (const TrajVitalSign *v)
+{
+  TrajVitalSign *n = g_memdup2 (v, sizeof *v);
+  n->uid = g_strdup (v->uid);
+  return n;
+}
+
+void
+traj_vital_sign_free (TrajVitalSign *v)
+{
+  if (v == NULL)
+    return;
+  g_free (v->uid);
+  g_free (v);
+}
+
+TrajInfusion *
+traj_infusion_new (void)
+{
+  TrajInfusion *i = g_new0 (TrajInfusion, 1);
+  i->duration_min = 40;
+  i->vitals = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_vital_sign_free);
+  return i;
+}
+
+TrajInfusion *
+traj_infusion_copy (const TrajInfusion *i)
+{
+  TrajInfusion *n = g_memdup2 (i, sizeof *i);
+  n->uid = g_strdup (i->uid);
+  n->lot = g_strdup (i->lot);
+  n->side_effect_note = g_strdup (i->side_effect_note);
+  n->clinician = g_strdup (i->clinician);
+  n->notes = g_strdup (i->notes);
+  n->vitals = g_ptr_array_new_full (i->vitals->len, (GDestroyNotify) traj_vital_sign_free);
+  for (guint k = 0; k < i->vitals->len; k++)
+    g_ptr_array_add (n->vitals, traj_vital_sign_copy (g_ptr_array_index (i->vitals, k)));
+  return n;
+}
+
+void
+traj_infusion_free (TrajInfusion *i)
+{
+  if (i == NULL)
+    return;
+  g_free (i->uid);
+  g_free (i->lot);
+  g_free (i->side_effect_note);
+  g_free (i->clinician);
+  g_free (i->notes);
+  g_ptr_array_unref (i->vitals);
+  g_free (i);
+}
+
+gboolean
+traj_infusion_bp_peak (const TrajInfusion *i, int *systolic, int *diastolic)
+{
+  int s = -1, d = -1;
+
+  for (guint k = 0; k < i->vitals->len; k++)
+    {
+      const TrajVitalSign *v = g_ptr_array_index (i->vitals, k);
+      /* The peak reading is the one with the highest systolic. */
+      if (v->systolic > s)
+        {
+          s = v->systolic;
+          d = v->diastolic;
+        }
+    }
+  if (systolic) *systolic = s;
+  if (diastolic) *diastolic = d;
+  return s >= 0;
+}
+
+TrajAssessment *
+traj_assessment_new (TrajScaleId scale)
+{
+  TrajAssessment *a = g_new0 (TrajAssessment, 1);
+  a->scale = scale;
+  a->total = -1;
+  a->difficulty = -1;
+  for (guint k = 0; k < TRAJ_MAX_ITEMS; k++)
+    a->items[k] = -1;
+  return a;
+}
+
+TrajAssessment *
+traj_assessment_copy (const TrajAssessment *a)
+{
+  TrajAssessment *n = g_memdup2 (a, sizeof *a);
+  n->uid = g_strdup (a->uid);
+  n->clinician = g_strdup (a->clinician);
+  n->notes = g_strdup (a->notes);
+  return n;
+}
+
+void
+traj_assessment_free (TrajAssessment *a)
+{
+  if (a == NULL)
+    return;
+  g_free (a->uid);
+  g_free (a->clinician);
+  g_free (a->notes);
+  g_free (a);
+}
+
+void
+traj_assessment_rescore (TrajAssessment *a)
+{
+  const TrajScale *scale = traj_scale_get (a->scale);
+  int total;
+
+  if (scale == NULL)
+    {
+      a->complete = FALSE;
+      a->total = -1;
+      return;
+    }
+  if (scale->n_items == 0)
+    {
+      a->complete = a->total >= scale->total_min && a->total <= scale->total_max;
+      if (!a->complete)
+        a->total = -1;
+      return;
+    }
+  a->complete = traj_scale_score (scale, a->items, scale->n_items, &total);
+  a->total = a->complete ? total : -1;
+}
+
+TrajFlagDecision *
+traj_flag_decision_new (void)
+{
+  return g_new0 (TrajFlagDecision, 1);
+}
+
+TrajFlagDecision *
+traj_flag_decision_copy (const TrajFlagDecision *d)
+{
+  TrajFlagDecision *n = g_memdup2 (d, sizeof *d);
+  n->uid = g_strdup (d->uid);
+  n->kind = g_strdup (d->kind);
+  n->finding_key = g_strdup (d->finding_key);
+  n->decision = g_strdup (d->decision);
+  n->note = g_strdup (d->note);
+  n->decided_by = g_strdup (d->decided_by);
+  return n;
+}
+
+void
+traj_flag_decision_free (TrajFlagDecision *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->uid);
+  g_free (d->kind);
+  g_free (d->finding_key);
+  g_free (d->decision);
+  g_free (d->note);
+  g_free (d->decided_by);
+  g_free (d);
+}
+
+TrajKioskCheckin *
+traj_kiosk_checkin_new (void)
+{
+  return g_new0 (TrajKioskCheckin, 1);
+}
+
+void
+traj_kiosk_checkin_free (TrajKioskCheckin *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->uid);
+  g_free (c->scales);
+  g_free (c->created_by);
+  g_free (c);
+}
+
+void
+traj_audit_event_free (TrajAuditEvent *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->os_user);
+  g_free (e->clinician);
+  g_free (e->action);
+  g_free (e->record_kind);
+  g_free (e->record_uid);
+  g_free (e->summary);
+  g_free (e);
+}
+
+TrajPatientRecords *
+traj_patient_records_new (void)
+{
+  TrajPatientRecords *r = g_new0 (TrajPatientRecords, 1);
+  r->courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_course_free);
+  r->infusions = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_infusion_free);
+  r->assessments = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_assessment_free);
+  r->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_flag_decision_free);
+  return r;
+}
+
+void
+traj_patient_records_free (TrajPatientRecords *r)
+{
+  if (r == NULL)
+    return;
+  traj_patient_free (r->patient);
+  g_ptr_array_unref (r->courses);
+  g_ptr_array_unref (r->infusions);
+  g_ptr_array_unref (r->assessments);
+  g_ptr_array_unref (r->decisions);
+  g_free (r);
+}
+
+const TrajCourse *
+traj_patient_records_find_course (const TrajPatientRecords *r, gint64 course_id)
+{
+  for (guint k = 0; k < r->courses->len; k++)
+    {
+      const TrajCourse *c = g_ptr_array_index (r->courses, k);
+      if (c->id == course_id)
+        return c;
+    }
+  return NULL;
+}
+
+const TrajCourse *
+traj_patient_records_current_course (const TrajPatientRecords *r)
+{
+  for (guint k = r->courses->len; k > 0; k--)
+    {
+      const TrajCourse *c = g_ptr_array_index (r->courses, k - 1);
+      if (c->status != TRAJ_COURSE_ENDED)
+        return c;
+    }
+  return r->courses->len ? g_ptr_array_index (r->courses, r->courses->len - 1) : NULL;
+}

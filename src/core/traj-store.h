@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "traj-error.h"
+#include "traj-records.h"
+
+G_BEGIN_DECLS
+
+#define TRAJ_SCHEMA_VERSION 1
+/* PRAGMA application_id of every Trajectory file: "TRJ1". */
+#define TRAJ_APPLICATION_ID 0x54524A31
+
+#define TRAJ_TYPE_STORE (traj_store_get_type ())
+G_DECLARE_FINAL_TYPE (TrajStore, traj_store, TRAJ, STORE, GObject)
+
+/* One row of the patient list: what the sidebar shows without loading a
+ * patient's records. */
+typedef struct {
+  gint64 id;
+  char *uid;
+  char *mrn;
+  char *name;
+  gint32 birth_day;
+  TrajSex sex;
+  TrajIndication indication;
+  gboolean has_course;
+  TrajCourseStatus course_status;   /* of the current course */
+  TrajScaleId primary_scale;        /* of the current course, or from indication */
+  int latest_score;                 /* latest complete primary-scale total, or -1 */
+  int previous_score;               /* the one before it, or -1 */
+  gint64 latest_score_at;
+  int infusion_count;               /* in the current course */
+  gint64 last_infusion_at;          /* TRAJ_TIME_NONE when none */
+  int open_findings;                /* filled by the outcomes engine; -1 = not computed */
+  gboolean safety_open;             /* an unacknowledged safety finding */
+  /* lower-case, for search as you type */
+  char *search_key;
+} TrajPatientSummary;
+
+void traj_patient_summary_free (TrajPatientSummary *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajPatientSummary, traj_patient_summary_free)
+
+/* Opens (creating if needed, mode 0600) and migrates a clinic file. A file
+ * that is not a Trajectory database, is corrupt, or was written by a newer
+ * Trajectory fails with a message naming the file and is left untouched. */
+TrajStore   *traj_store_open             (const char    *path,
+                                          GError       **error);
+/* A second connection to the same file, for another thread (DESIGN.md:
+ * never share a connection across threads). */
+TrajStore   *traj_store_open_secondary   (TrajStore     *store,
+                                          GError       **error);
+const char  *traj_store_get_path         (TrajStore     *store);
+/* The default clinic file: $XDG_DATA_HOME/trajectory/clinic.db */
+char        *traj_store_default_path     (void);
+/* The demo clinic file, kept apart from the real one. */
+char        *traj_store_demo_path        (void);
+
+/* Who is making changes, for the audit trail. os_user defaults to the login. */
+void         traj_store_set_clinician    (TrajStore     *store,
+                                          const char    *clinician);
+const char  *traj_store_get_clinician    (TrajStore     *store);
+
+/* Bulk writes (demo, import): one transaction, one audit event for the whole
+ * batch instead of one per row. Nothing is visible until commit; rollback
+ * leaves the file as it was. */
+gboolean     traj_store_bulk_begin       (TrajStore     *store,
+                                          const char    *action,
+                                          const char    *summary,
+                                          GError       **error);
+gboolean     traj_store_bulk_commit      (TrajStore     *store,
+                                          GError       **error);
+void         traj_store_bulk_rollback    (TrajStore     *store);
+
+/* Writes: each validates with traj-validate.h first and is one transaction
+ * with its audit event. On insert, id and uid (when empty) are set. */
+gboolean     traj_store_insert_patient   (TrajStore *store, TrajPatient *p, GError **error);
+gboolean     traj_store_update_patient   (TrajStore *store, const TrajPatient *p, GError **error);
+gboolean     traj_store_insert_course    (TrajStore *store, TrajCourse *c, GError **error);
+gboolean     traj_store_update_course    (TrajStore *store, const TrajCourse *c, GError **error);
+gboolean     traj_store_insert_infusion  (TrajStore *store, TrajInfusion *i, GError **error);
+gboolean     traj_store_update_infusion  (TrajStore *store, TrajInfusion *i, GError **error);
+gboolean     traj_store_insert_assessment (TrajStore *store, TrajAssessment *a, GError **error);
+gboolean     traj_store_update_assessment (TrajStore *store, TrajAssessment *a, GError **error);
+gboolean     traj_store_insert_flag_decision (TrajStore *store, TrajFlagDecision *d, GError **error);
+
+/* Soft delete and undo. Deleting a patient hides the patient only; their
+ * records come back with them. */
+gboolean     traj_store_delete           (TrajStore      *store,
+                                          TrajRecordKind  kind,
+                                          gint64          id,
+                                          GError        **error);
+gboolean     traj_store_undelete         (TrajStore      *store,
+                                          TrajRecordKind  kind,
+                                          gint64          id,
+                                          GError        **error);
+
+/* Reads. */
+TrajPatient *traj_store_get_patient      (TrajStore *store, gint64 id, GError **error);
+TrajPatient *traj_store_find_patient_by_mrn (TrajStore *store, const char *mrn, GError **error);
+TrajCourse  *traj_store_get_course       (TrajStore *store, gint64 id, GError **error);
+TrajInfusion *traj_store_get_infusion    (TrajStore *store, gint64 id, GError **error);
+TrajAssessment *traj_store_get_assessment (TrajStore *store, gint64 id, GError **error);
+/* All live patients, ordered by name, as TrajPatientSummary*. */
+GPtrArray   *traj_store_list_patients    (TrajStore *store, GError **error);
+TrajPatientSummary *traj_store_get_patient_summary (TrajStore *store, gint64 id, GError **error);
+/* A patient's live records in time order (what outcomes and charts read). */
+TrajPatientRecords *traj_store_load_patient_records (TrajStore *store, gint64 patient_id, GError **error);
+/* Every live patient's records, one callback each, streamed (cohorts, export).
+ * Returning FALSE from @func stops early. */
+typedef gboolean (*TrajRecordsFunc) (TrajPatientRecords *records, gpointer user_data);
+gboolean     traj_store_foreach_patient_records (TrajStore      *store,
+                                                 TrajRecordsFunc func,
+                                                 gpointer        user_data,
+                                                 GCancellable   *cancellable,
+                                                 GError        **error);
+/* Audit events, newest first; @record_uid NULL for all. */
+GPtrArray   *traj_store_list_audit       (TrajStore *store, const char *record_uid, GError **error);
+gint64       traj_store_count            (TrajStore *store, TrajRecordKind kind, GError **error);
+
+/* Kiosk check-in codes: only a salted hash is stored. */
+char        *traj_store_create_checkin   (TrajStore   *store,
+                                          gint64       patient_id,
+                                          const char  *scales,
+                                          gint64       valid_seconds,
+                                          gint64      *checkin_id,
+                                          GError     **error);
+/* Finds the unused, unexpired check-in for @code and marks it used. */
+TrajKioskCheckin *traj_store_redeem_checkin (TrajStore   *store,
+                                             const char  *code,
+                                             GError     **error);
+
+/* The SQLite file's own consistency check. */
+gboolean     traj_store_check_integrity  (TrajStore *store, GError **error);
+
+G_END_DECLS

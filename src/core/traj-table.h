@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A small table of named columns for listing commands: written as aligned
+ * text for people (header line first), RFC 4180 CSV, or a JSON array of
+ * objects whose keys are the column names. */
+typedef enum {
+  TRAJ_FORMAT_TEXT,
+  TRAJ_FORMAT_CSV,
+  TRAJ_FORMAT_JSON,
+} TrajFormat;
+
+typedef enum {
+  TRAJ_COLUMN_STRING,
+  TRAJ_COLUMN_INT,      /* empty cell = null */
+  TRAJ_COLUMN_NUMBER,   /* empty cell = null */
+  TRAJ_COLUMN_BOOL,
+} TrajColumnType;
+
+typedef struct _TrajTable TrajTable;
+
+gboolean   traj_format_parse     (const char *s, TrajFormat *out);
+
+TrajTable *traj_table_new        (void);
+void       traj_table_free       (TrajTable *t);
+void       traj_table_add_column (TrajTable *t, const char *name, TrajColumnType type);
+guint      traj_table_n_rows     (TrajTable *t);
+/* Starts a row; then set cells by column index (missing cells are empty). */
+void       traj_table_add_row    (TrajTable *t);
+void       traj_table_set        (TrajTable *t, guint column, const char *value);
+void       traj_table_set_int    (TrajTable *t, guint column, gint64 value);
+void       traj_table_set_number (TrajTable *t, guint column, double value, int decimals);
+void       traj_table_set_bool   (TrajTable *t, guint column, gboolean value);
+char      *traj_table_to_string  (TrajTable *t, TrajFormat format);
+
+/* One CSV field, quoted when it holds a comma, quote, CR or LF. */
+void       traj_csv_append_field (GString *out, const char *field);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajTable, traj_table_free)
+
+G_END_DECLS

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-validate"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "traj-error.h"
+#include "traj-validate.h"
+
+typedef struct {
+  int min;
+  int max;
+  TrajError code;
+  const char *what;
+} VitalRange;
+
+/* CLINICAL plausibility ranges for typed vitals (issue: foundation). */
+static const VitalRange vital_ranges[5] = {
+  { 50, 300, TRAJ_ERROR_VITAL_SYSTOLIC, N_("Systolic blood pressure") },
+  { 20, 200, TRAJ_ERROR_VITAL_DIASTOLIC, N_("Diastolic blood pressure") },
+  { 20, 250, TRAJ_ERROR_VITAL_HEART_RATE, N_("Heart rate") },
+  { 50, 100, TRAJ_ERROR_VITAL_SPO2, N_("SpO₂") },
+  { 4, 60, TRAJ_ERROR_VITAL_RESP_RATE, N_("Respiratory rate") },
+};
+
+gboolean
+traj_validate_mrn (const char *mrn, GError **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (mrn ? mrn : ""));
+
+  if (*stripped == '\0')
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_MRN_MISSING,
+                           _("Enter the patient’s medical record number (MRN)."));
+      return FALSE;
+    }
+  if (g_utf8_strlen (stripped, -1) > 64)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_MRN_MISSING,
+                           _("The MRN is longer than 64 characters."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_name (const char *name, GError **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name ? name : ""));
+
+  if (*stripped == '\0')
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NAME_MISSING,
+                           _("Enter the patient’s name."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_birth_day (gint32 birth_day, gint32 today, GError **error)
+{
+  if (birth_day == TRAJ_DAY_NONE)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_BIRTH_DATE_MISSING,
+                           _("Enter the birth date as YYYY-MM-DD."));
+      return FALSE;
+    }
+  if (birth_day > today)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_BIRTH_DATE_FUTURE,
+                           _("The birth date is in the future."));
+      return FALSE;
+    }
+  if (traj_age_years (birth_day, today) > TRAJ_MAX_AGE_YEARS)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_AGE_OVER_120,
+                   _("The birth date makes the patient older than %d years."), TRAJ_MAX_AGE_YEARS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_patient (const TrajPatient *p, gint32 today, GError **error)
+{
+  return traj_validate_mrn (p->mrn, error) &&
+         traj_validate_name (p->name, error) &&
+         traj_validate_birth_day (p->birth_day, today, error);
+}
+
+gboolean
+traj_validate_induction_length (int n, GError **error)
+{
+  if (n < 1 || n > 24)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INDUCTION_LENGTH,
+                   _("Induction length must be between 1 and 24 infusions (it is %d)."), n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_course (const TrajCourse *c, gint32 today, GError **error)
+{
+  if (!traj_validate_induction_length (c->induction_length, error))
+    return FALSE;
+  if (c->start_day == TRAJ_DAY_NONE)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_DATES,
+                           _("Enter the course start date as YYYY-MM-DD."));
+      return FALSE;
+    }
+  if (c->start_day > today + 366)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_FUTURE,
+                           _("The course starts more than a year from now."));
+      return FALSE;
+    }
+  if (c->end_day != TRAJ_DAY_NONE && c->end_day < c->start_day)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_DATES,
+                           _("The course ends before it starts."));
+      return FALSE;
+    }
+  if (traj_scale_get (c->primary_scale) == NULL)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_SCALE_UNKNOWN,
+                           _("Choose the course’s primary scale."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_weight (double kg, GError **error)
+{
+  if (!(kg >= TRAJ_WEIGHT_MIN_KG && kg <= TRAJ_WEIGHT_MAX_KG))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_WEIGHT_RANGE,
+                   _("Weight %.1f kg is outside %.0f–%.0f kg."),
+                   kg, TRAJ_WEIGHT_MIN_KG, TRAJ_WEIGHT_MAX_KG);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_dose_is_fixed (TrajRoute route, TrajMedicine medicine)
+{
+  return route == TRAJ_ROUTE_INTRANASAL && medicine == TRAJ_MEDICINE_ESKETAMINE;
+}
+
+gboolean
+traj_is_esketamine_fixed_dose (double total_mg)
+{
+  return fabs (total_mg - 28) < 0.001 || fabs (total_mg - 56) < 0.001 || fabs (total_mg - 84) < 0.001;
+}
+
+gboolean
+traj_validate_dose (TrajRoute route, TrajMedicine medicine,
+                    double mg_per_kg, double total_mg, GError **error)
+{
+  if (traj_dose_is_fixed (route, medicine))
+    {
+      if (!traj_is_esketamine_fixed_dose (total_mg))
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_ESKETAMINE_DOSE,
+                       _("Intranasal esketamine is given as 28, 56 or 84 mg; %g mg is not one of them."),
+                       total_mg);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!(mg_per_kg >= TRAJ_DOSE_MIN_MG_PER_KG && mg_per_kg <= TRAJ_DOSE_MAX_MG_PER_KG))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_DOSE_RANGE,
+                   _("A dose of %g mg/kg is outside %.2f–%.0f mg/kg (%s)."),
+                   mg_per_kg, TRAJ_DOSE_MIN_MG_PER_KG, TRAJ_DOSE_MAX_MG_PER_KG,
+                   traj_route_label (route));
+      return FALSE;
+    }
+  if (!(total_mg > 0 && total_mg <= TRAJ_DOSE_MAX_MG_PER_KG * TRAJ_WEIGHT_MAX_KG))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TOTAL_DOSE,
+                   _("The total dose of %g mg is not plausible."), total_mg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_duration (int minutes, GError **error)
+{
+  if (minutes < TRAJ_DURATION_MIN || minutes > TRAJ_DURATION_MAX)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_DURATION_RANGE,
+                   _("Duration %d min is outside %d–%d minutes."),
+                   minutes, TRAJ_DURATION_MIN, TRAJ_DURATION_MAX);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_infusion_time (gint64 started_at, gint64 now, GError **error)
+{
+  if (started_at == TRAJ_TIME_NONE)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                           _("Enter the infusion date and start time."));
+      return FALSE;
+    }
+  if (started_at > now + 24 * 3600)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INFUSION_FUTURE,
+                           _("The infusion is dated more than a day ahead."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_vital_value (guint field, int value, GError **error)
+{
+  const VitalRange *r;
+
+  g_return_val_if_fail (field < G_N_ELEMENTS (vital_ranges), FALSE);
+  r = &vital_ranges[field];
+  if (value < 0)
+    return TRUE;           /* not recorded */
+  if (value < r->min || value > r->max)
+    {
+      g_set_error (error, TRAJ_ERROR, r->code, _("%s %d is outside %d–%d."),
+                   _(r->what), value, r->min, r->max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_vital_sign (const TrajVitalSign *v, GError **error)
+{
+  const int values[5] = { v->systolic, v->diastolic, v->heart_rate, v->spo2, v->resp_rate };
+  gboolean any = FALSE;
+
+  if (v->minute < -120 || v->minute > 24 * 60)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_VITAL_MINUTE,
+                   _("A reading at minute %d is outside −120 to 1440 minutes."), v->minute);
+      return FALSE;
+    }
+  for (guint f = 0; f < 5; f++)
+    {
+      if (!traj_validate_vital_value (f, values[f], error))
+        return FALSE;
+      any |= values[f] >= 0;
+    }
+  if ((v->systolic >= 0) != (v->diastolic >= 0))
+    {
+      g_set_error_literal (error, TRAJ_ERROR,
+                           v->systolic >= 0 ? TRAJ_ERROR_VITAL_DIASTOLIC : TRAJ_ERROR_VITAL_SYSTOLIC,
+                           _("Blood pressure needs both systolic and diastolic values."));
+      return FALSE;
+    }
+  if (!any)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_VITAL_EMPTY,
+                   _("The reading at minute %d has no values."), v->minute);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_validate_infusion (const TrajInfusion *i, gint64 now, GError **error)
+{
+  if (!traj_validate_infusion_time (i->started_at, now, error) ||
+      !traj_validate_duration (i->duration_min, error))
+    return FALSE;
+  if (!traj_dose_is_fixed (i->route, i->medicine) && !traj_validate_weight (i->weight_kg, error))
+    return FALSE;
+  if (traj_dose_is_fixed (i->route, i->medicine) && i->weight_kg != 0 &&
+      !traj_validate_weight (i->weight_kg, error))
+    return FALSE;
+  if (!traj_validate_dose (i->route, i->medicine, i->dose_mg_per_kg, i->total_mg, error))
+    return FALSE;
+  if (i->monitoring_min < 0 || i->monitoring_min > 24 * 60)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MONITORING_RANGE,
+                   _("Monitoring time %d min is outside 0–1440 minutes."), i->monitoring_min);
+      return FALSE;
+    }
+  for (guint k = 0; k < i->vitals->len; k++)
+    if (!traj_validate_vital_sign (g_ptr_array_index (i->vitals, k), error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+traj_validate_assessment (const TrajAssessment *a, gint64 now, GError **error)
+{
+  const TrajScale *scale = traj_scale_get (a->scale);
+
+  if (scale == NULL)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_SCALE_UNKNOWN,
+                           _("Unknown scale."));
+      return FALSE;
+    }
+  if (a->taken_at == TRAJ_TIME_NONE)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                           _("Enter when the scores were taken."));
+      return FALSE;
+    }
+  if (a->taken_at > now + 3600)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_ASSESSMENT_FUTURE,
+                           _("The assessment is dated in the future."));
+      return FALSE;
+    }
+  if (scale->n_items == 0)
+    {
+      if (a->total < scale->total_min || a->total > scale->total_max)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TOTAL_RANGE,
+                       _("A %s total of %d is outside %d–%d."),
+                       _(scale->name), a->total, scale->total_min, scale->total_max);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  for (guint k = 0; k < scale->n_items; k++)
+    {
+      if (a->items[k] == -1)
+        continue;
+      if (!traj_scale_item_valid (scale, a->items[k]))
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_ITEM_RANGE,
+                       _("%s item %u: answer %d is outside %d–%d."),
+                       _(scale->name), k + 1, a->items[k], scale->item_min, scale->item_max);
+          return FALSE;
+        }
+    }
+  for (guint k = scale->n_items; k < TRAJ_MAX_ITEMS; k++)
+    if (a->items[k] != -1)
+      {
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_ITEM_RANGE,
+                     _("%s has %u items; an answer was given for item %u."),
+                     _(scale->name), scale->n_items, k + 1);
+        return FALSE;
+      }
+  if (a->difficulty != -1 && (a->scale != TRAJ_SCALE_PHQ9 || a->difficulty < 0 || a->difficulty > 3))
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_ITEM_RANGE,
+                           _("The difficulty answer is outside 0–3."));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "traj-records.h"
+
+G_BEGIN_DECLS
+
+/* The store's rules, one place: the store runs these before every write and
+ * editors call them while a person types, so the GUI never re-implements a
+ * range. Each failure is a TRAJ_ERROR code with a sentence for people.
+ * @today / @now are passed in so that rules about the future are testable. */
+
+#define TRAJ_WEIGHT_MIN_KG 20.0
+#define TRAJ_WEIGHT_MAX_KG 300.0
+#define TRAJ_DOSE_MIN_MG_PER_KG 0.05
+#define TRAJ_DOSE_MAX_MG_PER_KG 5.0
+#define TRAJ_DURATION_MIN 1
+#define TRAJ_DURATION_MAX 600
+#define TRAJ_MAX_AGE_YEARS 120
+
+gboolean traj_validate_mrn             (const char *mrn, GError **error);
+gboolean traj_validate_name            (const char *name, GError **error);
+gboolean traj_validate_birth_day       (gint32 birth_day, gint32 today, GError **error);
+gboolean traj_validate_patient         (const TrajPatient *p, gint32 today, GError **error);
+
+gboolean traj_validate_induction_length (int n, GError **error);
+gboolean traj_validate_course          (const TrajCourse *c, gint32 today, GError **error);
+
+gboolean traj_validate_weight          (double kg, GError **error);
+gboolean traj_validate_dose            (TrajRoute route, TrajMedicine medicine,
+                                        double mg_per_kg, double total_mg, GError **error);
+gboolean traj_validate_duration        (int minutes, GError **error);
+gboolean traj_validate_infusion_time   (gint64 started_at, gint64 now, GError **error);
+gboolean traj_validate_vital_sign      (const TrajVitalSign *v, GError **error);
+/* One vital value by field: 0 systolic, 1 diastolic, 2 heart rate, 3 SpO2, 4 resp. rate. */
+gboolean traj_validate_vital_value     (guint field, int value, GError **error);
+gboolean traj_validate_infusion        (const TrajInfusion *i, gint64 now, GError **error);
+
+gboolean traj_validate_assessment      (const TrajAssessment *a, gint64 now, GError **error);
+
+/* Fixed esketamine nasal doses in mg. */
+gboolean traj_is_esketamine_fixed_dose (double total_mg);
+/* Whether the route and medicine are dosed as a fixed total (intranasal esketamine). */
+gboolean traj_dose_is_fixed            (TrajRoute route, TrajMedicine medicine);
+
+G_END_DECLS

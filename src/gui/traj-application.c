@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "traj-application.h"
+#include "traj-demo.h"
+#include "traj-gui.h"
+#include "traj-preferences.h"
+#include "traj-window.h"
+
+struct _TrajApplication
+{
+  AdwApplication parent_instance;
+
+  TrajStore *store;
+  GSettings *settings;
+  char *database;
+  gboolean demo;
+  gboolean kiosk;
+};
+
+G_DEFINE_FINAL_TYPE (TrajApplication, traj_application, ADW_TYPE_APPLICATION)
+
+static void
+apply_color_scheme (TrajApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+
+  if (g_str_equal (scheme, "light"))
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_str_equal (scheme, "dark"))
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+on_clinician_changed (GSettings       *settings,
+                      const char      *key,
+                      TrajApplication *self)
+{
+  g_autofree char *name = g_settings_get_string (settings, "clinician-name");
+  if (self->store)
+    traj_store_set_clinician (self->store, name);
+}
+
+static TrajStore *
+open_store (TrajApplication *self, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(TrajStore) store = NULL;
+
+  if (self->database)
+    path = g_strdup (self->database);
+  else if (self->demo)
+    path = traj_store_demo_path ();
+  else
+    path = traj_store_default_path ();
+
+  store = traj_store_open (path, error);
+  if (store == NULL)
+    return NULL;
+
+  /* The demo clinic lives in its own file and is made on first run. */
+  if (self->demo)
+    {
+      gint64 n = traj_store_count (store, TRAJ_KIND_PATIENT, error);
+      if (n < 0)
+        return NULL;
+      if (n == 0 && !traj_demo_generate (store, TRAJ_DEMO_DEFAULT_SEED, TRAJ_DEMO_DEFAULT_PATIENTS,
+                                         TRAJ_DAY_NONE, NULL, NULL, NULL, NULL, error))
+        return NULL;
+    }
+  return g_steal_pointer (&store);
+}
+
+static void
+show_open_error (TrajApplication *self, const GError *error)
+{
+  GtkWidget *win = adw_application_window_new (GTK_APPLICATION (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *page = adw_status_page_new ();
+  GtkWidget *header = adw_header_bar_new ();
+
+  gtk_window_set_title (GTK_WINDOW (win), _("Trajectory"));
+  gtk_window_set_default_size (GTK_WINDOW (win), 640, 480);
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-error-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Cannot Open the Clinic Database"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), error->message);
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), page);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (win), box);
+  gtk_window_present (GTK_WINDOW (win));
+}
+
+static void
+traj_application_activate (GApplication *app)
+{
+  TrajApplication *self = TRAJ_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autoptr(GError) error = NULL;
+
+  if (window)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->store == NULL)
+    {
+      self->store = open_store (self, &error);
+      if (self->store == NULL)
+        {
+          show_open_error (self, error);
+          return;
+        }
+      on_clinician_changed (self->settings, "clinician-name", self);
+    }
+
+  window = GTK_WINDOW (traj_window_new (self, self->store, self->settings));
+  gtk_window_present (window);
+}
+
+static int
+traj_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  TrajApplication *self = TRAJ_APPLICATION (app);
+  const char *database = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("trajectory %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "database", "^&ay", &database))
+    {
+      g_free (self->database);
+      self->database = g_canonicalize_filename (database, NULL);
+    }
+  self->demo = g_variant_dict_contains (options, "demo");
+  self->kiosk = g_variant_dict_contains (options, "kiosk");
+  return -1;
+}
+
+static void
+preferences_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  TrajApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *prefs = traj_preferences_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  TrajApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *developers[] = { "The Trajectory developers", NULL };
+  GtkWidget *about = adw_about_window_new ();
+
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _("Trajectory"));
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APP_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), _("The Trajectory developers"));
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_website (ADW_ABOUT_WINDOW (about), "https://github.com/trajectory/trajectory");
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 _("Follow each patient’s ketamine or esketamine treatment course: infusions, "
+                                   "scores, trajectories, and when a booster might be discussed. Decision support "
+                                   "only — clinical judgement decides."));
+  adw_about_window_set_translator_credits (ADW_ABOUT_WINDOW (about), _("translator-credits"));
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  TrajApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Close through the windows so each can ask about unsaved work. */
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+traj_application_startup (GApplication *app)
+{
+  TrajApplication *self = TRAJ_APPLICATION (app);
+  const char *quit_accels[] = { "<primary>q", NULL };
+  const char *prefs_accels[] = { "<primary>comma", NULL };
+
+  G_APPLICATION_CLASS (traj_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect (self->settings, "changed::clinician-name", G_CALLBACK (on_clinician_changed), self);
+  g_signal_connect_swapped (self->settings, "changed::color-scheme", G_CALLBACK (apply_color_scheme), self);
+  apply_color_scheme (self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
+}
+
+static void
+traj_application_finalize (GObject *object)
+{
+  TrajApplication *self = (TrajApplication *) object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_free (self->database);
+  G_OBJECT_CLASS (traj_application_parent_class)->finalize (object);
+}
+
+static void
+traj_application_class_init (TrajApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  traj_gui_init ();
+
+  object_class->finalize = traj_application_finalize;
+  app_class->activate = traj_application_activate;
+  app_class->startup = traj_application_startup;
+  app_class->handle_local_options = traj_application_handle_local_options;
+}
+
+static void
+traj_application_init (TrajApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open this clinic file instead of the default one"), N_("PATH") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the demo clinic (created on first use, kept apart from real data)"), NULL },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run the patient questionnaire kiosk fullscreen"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+TrajApplication *
+traj_application_new (void)
+{
+  /* NON_UNIQUE: two clinic files may be open at once (a demo beside the
+   * real one), each process with its own database connection. */
+  return g_object_new (TRAJ_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/trajectory/Trajectory",
+                       NULL);
+}
+
+TrajStore *
+traj_application_get_store (TrajApplication *self)
+{
+  return self->store;
+}
+
+GSettings *
+traj_application_get_settings (TrajApplication *self)
+{
+  return self->settings;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "traj-store.h"
+
+G_BEGIN_DECLS
+
+#define TRAJ_TYPE_APPLICATION (traj_application_get_type ())
+G_DECLARE_FINAL_TYPE (TrajApplication, traj_application, TRAJ, APPLICATION, AdwApplication)
+
+TrajApplication *traj_application_new          (void);
+TrajStore       *traj_application_get_store    (TrajApplication *self);
+GSettings       *traj_application_get_settings (TrajApplication *self);
+
+G_END_DECLS

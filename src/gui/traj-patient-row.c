@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "traj-gui.h"
+#include "traj-patient-row.h"
+
+struct _TrajPatientRow
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *box;
+  GtkLabel *name_label;
+  GtkLabel *detail_label;
+  GtkLabel *score_label;
+  GtkImage *trend_image;
+  GtkLabel *badge;
+};
+
+G_DEFINE_FINAL_TYPE (TrajPatientRow, traj_patient_row, GTK_TYPE_WIDGET)
+
+static void
+traj_patient_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), TRAJ_TYPE_PATIENT_ROW);
+  G_OBJECT_CLASS (traj_patient_row_parent_class)->dispose (object);
+}
+
+static void
+traj_patient_row_class_init (TrajPatientRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = traj_patient_row_dispose;
+
+  traj_gui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-patient-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, box);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, score_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, trend_image);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, badge);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "trajpatientrow");
+}
+
+static void
+traj_patient_row_init (TrajPatientRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+traj_patient_row_new (void)
+{
+  return g_object_new (TRAJ_TYPE_PATIENT_ROW, NULL);
+}
+
+void
+traj_patient_row_set_item (TrajPatientRow  *self,
+                           TrajPatientItem *item)
+{
+  const TrajPatientSummary *s;
+  g_autofree char *detail = NULL;
+  g_autofree char *access = NULL;
+  const char *trend_icon = NULL;
+  const char *trend_text = "";
+
+  g_return_if_fail (TRAJ_IS_PATIENT_ROW (self));
+
+  if (item == NULL)
+    return;
+  s = traj_patient_item_get_summary (item);
+
+  gtk_label_set_label (self->name_label, s->name);
+  /* Translators: patient list row: "MRN · indication" */
+  detail = g_strdup_printf (_("%s · %s"), s->mrn, traj_indication_label (s->indication));
+  gtk_label_set_label (self->detail_label, detail);
+
+  if (s->latest_score >= 0)
+    {
+      const TrajScale *scale = traj_scale_get (s->primary_scale);
+      g_autofree char *score = g_strdup_printf ("%s %d", _(scale->name), s->latest_score);
+
+      gtk_label_set_label (self->score_label, score);
+      gtk_widget_set_visible (GTK_WIDGET (self->score_label), TRUE);
+      if (s->previous_score >= 0)
+        {
+          /* Lower is better on every scale Trajectory ships. */
+          if (s->latest_score < s->previous_score)
+            {
+              trend_icon = "trajectory-trend-down-symbolic";
+              trend_text = _("improving");
+            }
+          else if (s->latest_score > s->previous_score)
+            {
+              trend_icon = "trajectory-trend-up-symbolic";
+              trend_text = _("worsening");
+            }
+          else
+            {
+              trend_icon = "trajectory-trend-flat-symbolic";
+              trend_text = _("unchanged");
+            }
+        }
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->score_label), FALSE);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->trend_image), trend_icon != NULL);
+  if (trend_icon)
+    {
+      gtk_image_set_from_icon_name (self->trend_image, trend_icon);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->trend_image), "trend-up");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->trend_image), "trend-down");
+      if (s->latest_score > s->previous_score)
+        gtk_widget_add_css_class (GTK_WIDGET (self->trend_image), "trend-up");
+      else if (s->latest_score < s->previous_score)
+        gtk_widget_add_css_class (GTK_WIDGET (self->trend_image), "trend-down");
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "safety");
+  if (s->safety_open || s->open_findings > 0)
+    {
+      g_autofree char *count = g_strdup_printf ("%d", MAX (s->open_findings, 1));
+      gtk_label_set_label (self->badge, count);
+      gtk_widget_set_visible (GTK_WIDGET (self->badge), TRUE);
+      if (s->safety_open)
+        gtk_widget_add_css_class (GTK_WIDGET (self->badge), "safety");
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->badge), FALSE);
+
+  /* One sentence for screen readers. */
+  if (s->latest_score >= 0)
+    access = g_strdup_printf (_("%s, %s, latest %s %d, %s%s"), s->name, detail,
+                              _(traj_scale_get (s->primary_scale)->name), s->latest_score, trend_text,
+                              s->safety_open ? _(", safety finding open") :
+                              s->open_findings > 0 ? _(", findings open") : "");
+  else
+    access = g_strdup_printf (_("%s, %s, no scores yet%s"), s->name, detail,
+                              s->safety_open ? _(", safety finding open") :
+                              s->open_findings > 0 ? _(", findings open") : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
+}

@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "traj-patient-row.h"
+#include "traj-gui.h"
+#include "traj-window.h"
+
+struct _TrajWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  TrajStore *store;
+  GSettings *settings;
+  TrajPatientList *patients;
+  GtkSingleSelection *selection;
+  gint64 patient_id;
+  gulong store_changed_id;
+
+  AdwToastOverlay *toast_overlay;
+  AdwLeaflet *leaflet;
+  GtkSearchEntry *search_entry;
+  GtkDropDown *filter_dropdown;
+  GtkStringList *filter_model;
+  GtkStack *list_stack;
+  GtkListView *list_view;
+  AdwStatusPage *no_results_page;
+  GtkStack *content_stack;
+  AdwWindowTitle *content_title;
+  GtkButton *back_button;
+  AdwStatusPage *patient_placeholder;
+};
+
+G_DEFINE_FINAL_TYPE (TrajWindow, traj_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_filter_counts (TrajWindow *self)
+{
+  g_autofree char *all = g_strdup_printf (_("All patients (%u)"),
+                                          traj_patient_list_count (self->patients, TRAJ_PATIENT_FILTER_ALL));
+  g_autofree char *attention = g_strdup_printf (_("Needs attention (%u)"),
+                                                traj_patient_list_count (self->patients, TRAJ_PATIENT_FILTER_NEEDS_ATTENTION));
+  g_autofree char *active = g_strdup_printf (_("Active course (%u)"),
+                                             traj_patient_list_count (self->patients, TRAJ_PATIENT_FILTER_ACTIVE_COURSE));
+  const char *items[] = { all, attention, active, NULL };
+  guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
+
+  /* Replace the labels in place; the selection stays where it was. */
+  g_signal_handlers_block_matched (self->filter_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_string_list_splice (self->filter_model, 0, g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)), items);
+  gtk_drop_down_set_selected (self->filter_dropdown, selected == GTK_INVALID_LIST_POSITION ? 0 : selected);
+  g_signal_handlers_unblock_matched (self->filter_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+}
+
+static void
+update_list_page (TrajWindow *self)
+{
+  guint total = traj_patient_list_get_n_total (self->patients);
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->patients));
+
+  if (total == 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "empty");
+  else if (shown == 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+}
+
+static void
+show_patient_content (TrajWindow *self)
+{
+  TrajPatientSummary *s = self->patient_id ? traj_patient_list_lookup (self->patients, self->patient_id) : NULL;
+
+  if (s == NULL)
+    {
+      self->patient_id = 0;
+      gtk_stack_set_visible_child_name (self->content_stack, "none");
+      adw_window_title_set_title (self->content_title, "");
+      adw_window_title_set_subtitle (self->content_title, "");
+      return;
+    }
+  adw_window_title_set_title (self->content_title, s->name);
+  adw_window_title_set_subtitle (self->content_title, s->mrn);
+  adw_status_page_set_title (self->patient_placeholder, s->name);
+  gtk_stack_set_visible_child_name (self->content_stack, "patient");
+}
+
+static void
+select_patient_row (TrajWindow *self)
+{
+  int pos = self->patient_id ? traj_patient_list_find (self->patients, self->patient_id) : -1;
+
+  if (pos >= 0)
+    gtk_single_selection_set_selected (self->selection, (guint) pos);
+  else
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+on_store_changed (TrajStore  *store,
+                  guint       kind,
+                  gint64      patient_id,
+                  TrajWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (patient_id > 0)
+    {
+      TrajPatientSummary *s = traj_store_get_patient_summary (store, patient_id, &error);
+      if (s == NULL && !g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND))
+        g_warning ("Could not refresh patient %" G_GINT64_FORMAT ": %s", patient_id, error->message);
+      traj_patient_list_update (self->patients, patient_id, s);
+    }
+  else if (!traj_patient_list_reload (self->patients, store, &error))
+    g_warning ("Could not reload the patient list: %s", error->message);
+
+  update_filter_counts (self);
+  update_list_page (self);
+  select_patient_row (self);
+  show_patient_content (self);
+}
+
+static void
+on_search_changed (TrajWindow *self)
+{
+  traj_patient_list_set_search (self->patients, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_list_page (self);
+  select_patient_row (self);
+}
+
+static void
+on_filter_selected (TrajWindow *self)
+{
+  guint pos = gtk_drop_down_get_selected (self->filter_dropdown);
+
+  if (pos == GTK_INVALID_LIST_POSITION)
+    return;
+  traj_patient_list_set_filter (self->patients, (TrajPatientFilter) pos);
+  update_list_page (self);
+  select_patient_row (self);
+}
+
+static void
+on_selection_changed (TrajWindow *self)
+{
+  TrajPatientItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (item == NULL)
+    return;
+  if (traj_patient_item_get_id (item) != self->patient_id)
+    {
+      self->patient_id = traj_patient_item_get_id (item);
+      show_patient_content (self);
+    }
+}
+
+static void
+on_list_activate (GtkListView *view,
+                  guint        position,
+                  TrajWindow  *self)
+{
+  g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (self->patients), position);
+
+  if (item)
+    traj_window_show_patient (self, traj_patient_item_get_id (item));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  gtk_list_item_set_child (list_item, traj_patient_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  traj_patient_row_set_item (TRAJ_PATIENT_ROW (gtk_list_item_get_child (list_item)),
+                             gtk_list_item_get_item (list_item));
+}
+
+static void
+on_back_clicked (TrajWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_folded_changed (TrajWindow *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  /* On a narrow window a tap opens the patient at once. */
+  gtk_list_view_set_single_click_activate (self->list_view, folded);
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static void
+search_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  TrajWindow *self = TRAJ_WINDOW (widget);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ---- GObject ----------------------------------------------------------------- */
+
+static void
+traj_window_constructed (GObject *object)
+{
+  TrajWindow *self = TRAJ_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  G_OBJECT_CLASS (traj_window_parent_class)->constructed (object);
+
+  if (self->settings)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  if (self->store)
+    {
+      if (!traj_patient_list_reload (self->patients, self->store, &error))
+        {
+          AdwToast *toast = adw_toast_new (error->message);
+          adw_toast_set_timeout (toast, 0);
+          adw_toast_overlay_add_toast (self->toast_overlay, toast);
+        }
+      self->store_changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
+    }
+  update_filter_counts (self);
+  update_list_page (self);
+  show_patient_content (self);
+}
+
+static gboolean
+traj_window_close_request (GtkWindow *window)
+{
+  TrajWindow *self = TRAJ_WINDOW (window);
+
+  if (self->settings)
+    {
+      int width, height;
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window))
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+    }
+  return GTK_WINDOW_CLASS (traj_window_parent_class)->close_request (window);
+}
+
+static void
+traj_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TrajWindow *self = TRAJ_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TrajWindow *self = TRAJ_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_window_dispose (GObject *object)
+{
+  TrajWindow *self = TRAJ_WINDOW (object);
+
+  if (self->store_changed_id)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->patients);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (traj_window_parent_class)->dispose (object);
+}
+
+static void
+traj_window_class_init (TrajWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = traj_window_constructed;
+  object_class->set_property = traj_window_set_property;
+  object_class->get_property = traj_window_get_property;
+  object_class->dispose = traj_window_dispose;
+  window_class->close_request = traj_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, TRAJ_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  traj_gui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, patient_placeholder);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+traj_window_init (TrajWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->patients = traj_patient_list_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->patients)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_list_activate), self);
+
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
+}
+
+TrajWindow *
+traj_window_new (TrajApplication *app,
+                 TrajStore       *store,
+                 GSettings       *settings)
+{
+  return g_object_new (TRAJ_TYPE_WINDOW,
+                       "application", app,
+                       "store", store,
+                       "settings", settings,
+                       NULL);
+}
+
+TrajPatientList *
+traj_window_get_patient_list (TrajWindow *self)
+{
+  g_return_val_if_fail (TRAJ_IS_WINDOW (self), NULL);
+  return self->patients;
+}
+
+void
+traj_window_show_patient (TrajWindow *self,
+                          gint64      patient_id)
+{
+  g_return_if_fail (TRAJ_IS_WINDOW (self));
+
+  self->patient_id = patient_id;
+  select_patient_row (self);
+  show_patient_content (self);
+  if (self->patient_id)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+gint64
+traj_window_get_patient_id (TrajWindow *self)
+{
+  return self->patient_id;
+}
+
+void
+traj_window_add_toast (TrajWindow *self,
+                       AdwToast   *toast)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "traj-application.h"
+#include "traj-patient-list.h"
+#include "traj-store.h"
+
+G_BEGIN_DECLS
+
+#define TRAJ_TYPE_WINDOW (traj_window_get_type ())
+G_DECLARE_FINAL_TYPE (TrajWindow, traj_window, TRAJ, WINDOW, AdwApplicationWindow)
+
+TrajWindow      *traj_window_new              (TrajApplication *app,
+                                               TrajStore       *store,
+                                               GSettings       *settings);
+TrajPatientList *traj_window_get_patient_list (TrajWindow      *self);
+/* Shows a patient's page (and moves to it when the window is folded). */
+void             traj_window_show_patient     (TrajWindow      *self,
+                                               gint64           patient_id);
+gint64           traj_window_get_patient_id   (TrajWindow      *self);
+void             traj_window_add_toast        (TrajWindow      *self,
+                                               AdwToast        *toast);
+
+G_END_DECLS

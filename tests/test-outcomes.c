@@ -1,0 +1,1433 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The outcomes engine against CLINICAL.md §2–§4. Every expected number is
+ * worked out by hand in the comment next to it. Dates are 2026; scores are
+ * taken at 09:00 and infusions start at 10:00 local time (TZ=Europe/London,
+ * set by tests/meson.build), so a score on an infusion day is before it. */
+
+#include "config.h"
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "traj-outcomes.h"
+#include "traj-store.h"
+
+#define PATIENT_ID 1
+#define NOW_LATE (at (12, 1, 0))
+
+static gint64 next_id = 100;
+
+static gint64
+at (int month, int mday, int hour)
+{
+  return traj_time_from_day (traj_day_from_ymd (2026, month, mday), hour, 0);
+}
+
+static gint32
+day (int month, int mday)
+{
+  return traj_day_from_ymd (2026, month, mday);
+}
+
+static TrajPatientRecords *
+records_new (void)
+{
+  TrajPatientRecords *r = traj_patient_records_new ();
+
+  r->patient = traj_patient_new ();
+  r->patient->id = PATIENT_ID;
+  r->patient->uid = g_strdup ("patient-1");
+  return r;
+}
+
+static TrajCourse *
+add_course (TrajPatientRecords *r, gint64 id, int month, int mday, TrajScaleId primary)
+{
+  TrajCourse *c = traj_course_new ();
+
+  c->id = id;
+  c->uid = g_strdup_printf ("course-%" G_GINT64_FORMAT, id);
+  c->patient_id = PATIENT_ID;
+  c->primary_scale = primary;
+  c->start_day = day (month, mday);
+  g_ptr_array_add (r->courses, c);
+  return c;
+}
+
+static TrajInfusion *
+add_infusion (TrajPatientRecords *r, gint64 course_id, int month, int mday)
+{
+  TrajInfusion *i = traj_infusion_new ();
+
+  i->id = next_id++;
+  i->uid = g_strdup_printf ("inf-%" G_GINT64_FORMAT, i->id);
+  i->patient_id = PATIENT_ID;
+  i->course_id = course_id;
+  i->started_at = at (month, mday, 10);
+  g_ptr_array_add (r->infusions, i);
+  return i;
+}
+
+static TrajVitalSign *
+add_vital (TrajInfusion *i, int minute, int sys, int dia, int hr, int spo2)
+{
+  TrajVitalSign *v = traj_vital_sign_new (minute);
+
+  v->id = next_id++;
+  v->uid = g_strdup_printf ("vital-%" G_GINT64_FORMAT, v->id);
+  v->infusion_id = i->id;
+  v->systolic = sys;
+  v->diastolic = dia;
+  v->heart_rate = hr;
+  v->spo2 = spo2;
+  g_ptr_array_add (i->vitals, v);
+  return v;
+}
+
+/* A complete assessment given by its total (the engine reads totals only). */
+static TrajAssessment *
+add_score_at (TrajPatientRecords *r, gint64 course_id, TrajScaleId scale, gint64 taken_at, int total)
+{
+  TrajAssessment *a = traj_assessment_new (scale);
+
+  a->id = next_id++;
+  a->uid = g_strdup_printf ("a-%" G_GINT64_FORMAT, a->id);
+  a->patient_id = PATIENT_ID;
+  a->course_id = course_id;
+  a->taken_at = taken_at;
+  a->complete = TRUE;
+  a->total = total;
+  g_ptr_array_add (r->assessments, a);
+  return a;
+}
+
+static TrajAssessment *
+add_score (TrajPatientRecords *r, gint64 course_id, TrajScaleId scale, int month, int mday, int total)
+{
+  return add_score_at (r, course_id, scale, at (month, mday, 9), total);
+}
+
+static TrajAssessment *
+add_draft (TrajPatientRecords *r, gint64 course_id, TrajScaleId scale, int month, int mday)
+{
+  TrajAssessment *a = add_score (r, course_id, scale, month, mday, -1);
+
+  a->complete = FALSE;
+  return a;
+}
+
+/* A PHQ-9 with real items: item 9 = @item9, the others 1; complete or with
+ * item 1 left unanswered (a kiosk draft). */
+static TrajAssessment *
+add_phq9_items (TrajPatientRecords *r, int month, int mday, int item9, gboolean complete)
+{
+  TrajAssessment *a = add_score (r, 0, TRAJ_SCALE_PHQ9, month, mday, -1);
+
+  for (int k = 0; k < 9; k++)
+    a->items[k] = 1;
+  a->items[TRAJ_PHQ9_ITEM9] = item9;
+  if (!complete)
+    a->items[0] = -1;
+  traj_assessment_rescore (a);
+  g_assert_cmpint (a->complete, ==, complete);
+  return a;
+}
+
+static TrajFlagDecision *
+add_decision (TrajPatientRecords *r, const char *kind, const char *key, const char *decision, gint64 decided_at)
+{
+  TrajFlagDecision *d = traj_flag_decision_new ();
+
+  d->id = next_id++;
+  d->uid = g_strdup_printf ("decision-%" G_GINT64_FORMAT, d->id);
+  d->patient_id = PATIENT_ID;
+  d->kind = g_strdup (kind);
+  d->finding_key = g_strdup (key);
+  d->decision = g_strdup (decision);
+  d->note = g_strdup ("");
+  d->decided_by = g_strdup ("Dr Test");
+  d->decided_at = decided_at;
+  g_ptr_array_add (r->decisions, d);
+  return d;
+}
+
+static TrajOutcomes *
+compute (const TrajPatientRecords *r, const TrajThresholds *t_or_null, gint64 now)
+{
+  TrajThresholds t;
+
+  if (t_or_null == NULL)
+    {
+      traj_thresholds_init_defaults (&t);
+      t_or_null = &t;
+    }
+  return traj_outcomes_compute (r, t_or_null, now);
+}
+
+static guint
+count_kind (const TrajOutcomes *o, TrajFindingKind kind)
+{
+  guint n = 0;
+
+  for (guint k = 0; k < o->findings->len; k++)
+    n += ((const TrajFinding *) g_ptr_array_index (o->findings, k))->kind == kind;
+  return n;
+}
+
+static const TrajFinding *
+first_of_kind (const TrajOutcomes *o, TrajFindingKind kind)
+{
+  for (guint k = 0; k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      if (f->kind == kind)
+        return f;
+    }
+  return NULL;
+}
+
+static gboolean
+rests_on (const TrajFinding *f, const char *uid)
+{
+  return g_strv_contains ((const char * const *) f->record_uids, uid);
+}
+
+/* ---- thresholds ---------------------------------------------------------- */
+
+static void
+test_defaults (void)
+{
+  TrajThresholds t;
+
+  traj_thresholds_init_defaults (&t);
+  /* CLINICAL.md §2–§4 numbers, typed here rather than read from the registry. */
+  g_assert_cmpfloat (t.response_fraction, ==, 0.5);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_PHQ9], ==, 5);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_GAD7], ==, 4);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_PAIN_NRS], ==, 2);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_PCL5], ==, 10);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_MADRS], ==, 6);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_PHQ9], ==, 4);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_GAD7], ==, 4);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_PAIN_NRS], ==, 3);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_PCL5], ==, 32);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_MADRS], ==, 10);
+  g_assert_cmpint (t.induction_length, ==, 6);
+  g_assert_cmpint (t.worsening_gap_days, ==, 2);
+  g_assert_cmpint (t.baseline_window_days, ==, 14);
+  g_assert_cmpint (t.systolic_max, ==, 180);
+  g_assert_cmpint (t.diastolic_max, ==, 110);
+  g_assert_cmpint (t.spo2_min, ==, 92);
+  g_assert_cmpint (t.heart_rate_max, ==, 120);
+}
+
+static const char test_schema[] =
+  "<schemalist>\n"
+  "  <schema id='org.example.TrajOutcomesTest' path='/org/example/TrajOutcomesTest/'>\n"
+  "    <key name='response-fraction' type='d'><default>0.5</default></key>\n"
+  "    <key name='mcid-phq9' type='i'><default>5</default></key>\n"
+  "    <key name='mcid-gad7' type='i'><default>4</default></key>\n"
+  "    <key name='mcid-pain-nrs' type='i'><default>2</default></key>\n"
+  "    <key name='mcid-pcl5' type='i'><default>10</default></key>\n"
+  "    <key name='mcid-madrs' type='i'><default>6</default></key>\n"
+  "    <key name='remission-phq9' type='i'><default>4</default></key>\n"
+  "    <key name='remission-gad7' type='i'><default>4</default></key>\n"
+  "    <key name='remission-pain-nrs' type='i'><default>3</default></key>\n"
+  "    <key name='remission-pcl5' type='i'><default>32</default></key>\n"
+  "    <key name='remission-madrs' type='i'><default>10</default></key>\n"
+  "    <key name='induction-length' type='i'><default>6</default></key>\n"
+  "    <key name='worsening-gap-days' type='i'><default>2</default></key>\n"
+  "    <key name='baseline-window-days' type='i'><default>14</default></key>\n"
+  "    <key name='vitals-systolic-max' type='i'><default>180</default></key>\n"
+  "    <key name='vitals-diastolic-max' type='i'><default>110</default></key>\n"
+  "    <key name='vitals-spo2-min' type='i'><default>92</default></key>\n"
+  "    <key name='vitals-heart-rate-max' type='i'><default>120</default></key>\n"
+  "  </schema>\n"
+  "</schemalist>\n";
+
+static void
+test_thresholds_load (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *compiled = NULL;
+  g_autofree char *compiler = g_find_program_in_path ("glib-compile-schemas");
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  char *argv[3] = { NULL, NULL, NULL };
+  int status = 0;
+  TrajThresholds t;
+
+  if (compiler == NULL)
+    {
+      g_test_skip ("glib-compile-schemas is not installed");
+      return;
+    }
+  dir = g_dir_make_tmp ("traj-outcomes-schema-XXXXXX", &error);
+  g_assert_no_error (error);
+  xml = g_build_filename (dir, "org.example.TrajOutcomesTest.gschema.xml", NULL);
+  g_file_set_contents (xml, test_schema, -1, &error);
+  g_assert_no_error (error);
+  argv[0] = compiler;
+  argv[1] = dir;
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  source = g_settings_schema_source_new_from_directory (dir, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, "org.example.TrajOutcomesTest", FALSE);
+  g_assert_nonnull (schema);
+  backend = g_memory_settings_backend_new ();
+  settings = g_settings_new_full (schema, backend, NULL);
+
+  /* Defaults in the schema give the defaults. */
+  traj_thresholds_load (&t, settings);
+  g_assert_cmpfloat (t.response_fraction, ==, 0.5);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_PAIN_NRS], ==, 2);
+
+  g_settings_set_double (settings, "response-fraction", 0.6);
+  g_settings_set_int (settings, "mcid-phq9", 4);
+  g_settings_set_int (settings, "mcid-pain-nrs", 3);
+  g_settings_set_int (settings, "remission-pcl5", 30);
+  g_settings_set_int (settings, "remission-madrs", 12);
+  g_settings_set_int (settings, "induction-length", 8);
+  g_settings_set_int (settings, "worsening-gap-days", 5);
+  g_settings_set_int (settings, "baseline-window-days", 7);
+  g_settings_set_int (settings, "vitals-systolic-max", 170);
+  g_settings_set_int (settings, "vitals-diastolic-max", 105);
+  g_settings_set_int (settings, "vitals-spo2-min", 90);
+  g_settings_set_int (settings, "vitals-heart-rate-max", 110);
+  traj_thresholds_load (&t, settings);
+  g_assert_cmpfloat (t.response_fraction, ==, 0.6);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_PHQ9], ==, 4);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_GAD7], ==, 4);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_PAIN_NRS], ==, 3);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_PCL5], ==, 30);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_MADRS], ==, 12);
+  g_assert_cmpint (t.induction_length, ==, 8);
+  g_assert_cmpint (t.worsening_gap_days, ==, 5);
+  g_assert_cmpint (t.baseline_window_days, ==, 7);
+  g_assert_cmpint (t.systolic_max, ==, 170);
+  g_assert_cmpint (t.diastolic_max, ==, 105);
+  g_assert_cmpint (t.spo2_min, ==, 90);
+  g_assert_cmpint (t.heart_rate_max, ==, 110);
+
+  compiled = g_build_filename (dir, "gschemas.compiled", NULL);
+  g_unlink (compiled);
+  g_unlink (xml);
+  g_rmdir (dir);
+}
+
+/* The app's own schema (data/, compiled into GSETTINGS_SCHEMA_DIR by the
+ * test setup) must give exactly CLINICAL.md's defaults. */
+static void
+test_thresholds_app_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  TrajThresholds loaded, defaults;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "io.github.trajectory.Trajectory", TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "response-fraction"))
+    {
+      g_test_skip ("the app's schema with the threshold keys is not compiled");
+      return;
+    }
+  backend = g_memory_settings_backend_new ();
+  settings = g_settings_new_full (schema, backend, NULL);
+  traj_thresholds_init_defaults (&defaults);
+  traj_thresholds_load (&loaded, settings);
+  g_assert_cmpmem (&loaded, sizeof loaded, &defaults, sizeof defaults);
+
+  g_settings_set_int (settings, "remission-gad7", 5);
+  traj_thresholds_load (&loaded, settings);
+  g_assert_cmpint (loaded.remission_max[TRAJ_SCALE_GAD7], ==, 5);
+}
+
+/* ---- baseline ------------------------------------------------------------ */
+
+static void
+test_no_baseline (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajPatientRecords) r2 = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  const TrajOutcome *x;
+
+  /* 10 Feb is 19 days before the first infusion on 1 Mar (> 14): not a
+   * baseline, though it belongs to the course. */
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 2, 10, 20);
+  add_infusion (r, 1, 3, 1);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 5, 10);
+  o = compute (r, NULL, NOW_LATE);
+  x = traj_outcomes_find (o, 1, TRAJ_SCALE_PHQ9);
+  g_assert_nonnull (x);
+  g_assert_false (x->has_baseline);
+  g_assert_nonnull (x->no_baseline_reason);
+  g_assert_nonnull (strstr (x->no_baseline_reason, "within 14 days before the first infusion (1 Mar 2026)"));
+  g_assert_false (x->response_computable);
+  g_assert_false (x->remission_computable);
+  g_assert_false (x->response_reached);
+  g_assert_false (x->remission_reached);
+  g_assert_false (x->response_held);
+  g_assert_false (x->has_change);
+  g_assert_true (isnan (x->change_percent));
+  g_assert_true (x->has_latest);
+  g_assert_cmpint (x->latest, ==, 10);
+  g_assert_cmpint (x->n_assessments, ==, 2);
+  /* Nadir is still the lowest after the first infusion: the 10 on 5 Mar. */
+  g_assert_true (x->has_nadir);
+  g_assert_cmpint (x->nadir, ==, 10);
+  g_assert_cmpuint (o->findings->len, ==, 0);
+
+  /* No infusion yet. */
+  add_course (r2, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r2, 1, TRAJ_SCALE_PHQ9, 3, 1, 20);
+  o2 = compute (r2, NULL, NOW_LATE);
+  x = traj_outcomes_find (o2, 1, TRAJ_SCALE_PHQ9);
+  g_assert_false (x->has_baseline);
+  g_assert_nonnull (strstr (x->no_baseline_reason, "No infusion yet"));
+  g_assert_cmpint (x->n_infusions, ==, 0);
+  g_assert_cmpint (x->induction_end_day, ==, TRAJ_DAY_NONE);
+}
+
+static void
+test_baseline_window (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajPatientRecords) r2 = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  g_autoptr(TrajOutcomes) o3 = NULL;
+  TrajThresholds t;
+  const TrajOutcome *x;
+
+  /* First infusion 15 Mar. 28 Feb is 15 days before (ignored), 1 Mar is
+   * exactly 14 days before (the baseline, 18), and a later 16 on 3 Mar is
+   * closer still and so wins. */
+  add_course (r, 1, 3, 15, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 2, 28, 22);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 1, 18);
+  add_infusion (r, 1, 3, 15);
+  o = compute (r, NULL, NOW_LATE);
+  x = traj_outcomes_find (o, 1, TRAJ_SCALE_PHQ9);
+  g_assert_true (x->has_baseline);
+  g_assert_cmpint (x->baseline, ==, 18);
+  g_assert_cmpint (x->baseline_at, ==, at (3, 1, 9));
+  g_assert_null (x->no_baseline_reason);
+
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 3, 16);
+  o2 = compute (r, NULL, NOW_LATE);
+  x = traj_outcomes_find (o2, 1, TRAJ_SCALE_PHQ9);
+  g_assert_cmpint (x->baseline, ==, 16);
+
+  /* Only the 15-day-old one: no baseline by default, a baseline of 22 with a
+   * 15-day window. */
+  add_course (r2, 1, 3, 15, TRAJ_SCALE_PHQ9);
+  add_score (r2, 1, TRAJ_SCALE_PHQ9, 2, 28, 22);
+  add_infusion (r2, 1, 3, 15);
+  g_clear_pointer (&o, traj_outcomes_free);
+  o = compute (r2, NULL, NOW_LATE);
+  g_assert_false (traj_outcomes_find (o, 1, TRAJ_SCALE_PHQ9)->has_baseline);
+  traj_thresholds_init_defaults (&t);
+  t.baseline_window_days = 15;
+  o3 = compute (r2, &t, NOW_LATE);
+  x = traj_outcomes_find (o3, 1, TRAJ_SCALE_PHQ9);
+  g_assert_true (x->has_baseline);
+  g_assert_cmpint (x->baseline, ==, 22);
+}
+
+static void
+test_baseline_zero (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  const TrajOutcome *x;
+  static const int days[] = { 2, 4, 6, 9, 11, 13 };
+
+  /* Baseline 0, then 3, 9, 9: change 9 − 0 = +9 points, % undefined,
+   * response not computable; remission is reached by the 3 (3 <= 4). Six infusions and a later score do
+   * not make a no-response finding (needs baseline > 0), nor a booster. */
+  add_course (r, 1, 3, 2, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 2, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (days); k++)
+    add_infusion (r, 1, 3, days[k]);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 14, 3);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 20, 9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 23, 9);
+  o = compute (r, NULL, NOW_LATE);
+  x = traj_outcomes_find (o, 1, TRAJ_SCALE_PHQ9);
+  g_assert_true (x->has_baseline);
+  g_assert_cmpint (x->baseline, ==, 0);
+  g_assert_nonnull (x->no_baseline_reason);
+  g_assert_nonnull (strstr (x->no_baseline_reason, "baseline is 0"));
+  g_assert_true (x->has_change);
+  g_assert_cmpint (x->change_points, ==, 9);   /* 9 − 0 */
+  g_assert_true (isnan (x->change_percent));
+  g_assert_false (x->response_computable);
+  g_assert_false (x->response_reached);
+  g_assert_true (x->remission_computable);
+  g_assert_true (x->remission_reached);
+  g_assert_cmpint (x->remission_at, ==, at (3, 14, 9));
+  g_assert_cmpuint (o->findings->len, ==, 0);
+}
+
+/* ---- response ------------------------------------------------------------ */
+
+/* Baseline 20 on 2 Mar, six infusions 2–13 Mar, pre-infusion scores, and one
+ * after the sixth infusion. R·B = 0.5 × 20 = 10. */
+static TrajPatientRecords *
+response_records (int last_score)
+{
+  TrajPatientRecords *r = records_new ();
+  static const int days[] = { 2, 4, 6, 9, 11, 13 };
+  static const int scores[] = { 20, 18, 16, 14, 12, 12 };
+
+  add_course (r, 1, 3, 2, TRAJ_SCALE_PHQ9);
+  for (guint k = 0; k < G_N_ELEMENTS (days); k++)
+    {
+      add_score (r, 1, TRAJ_SCALE_PHQ9, 3, days[k], scores[k]);
+      add_infusion (r, 1, 3, days[k]);
+    }
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 14, last_score);
+  return r;
+}
+
+static void
+test_response_on_last_infusion (void)
+{
+  g_autoptr(TrajPatientRecords) r = response_records (10);
+  g_autoptr(TrajPatientRecords) r2 = response_records (11);
+  g_autoptr(TrajOutcomes) o = compute (r, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o2 = compute (r2, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o3 = NULL;
+  const TrajOutcome *x = traj_outcomes_find (o, 1, TRAJ_SCALE_PHQ9);
+  TrajThresholds t;
+
+  g_assert_true (x->is_primary);
+  g_assert_cmpint (x->baseline, ==, 20);
+  g_assert_cmpint (x->baseline_at, ==, at (3, 2, 9));
+  g_assert_cmpint (x->latest, ==, 10);
+  g_assert_cmpint (x->change_points, ==, -10);            /* 10 − 20 */
+  g_assert_cmpfloat_with_epsilon (x->change_percent, -50.0, 1e-9); /* −10 / 20 */
+  g_assert_cmpfloat_with_epsilon (x->response_threshold, 10.0, 1e-9);
+  g_assert_true (x->response_reached);                    /* 10 <= 10 */
+  g_assert_cmpint (x->response_at, ==, at (3, 14, 9));
+  g_assert_true (x->response_held);
+  g_assert_false (x->remission_reached);                  /* 10 > 4 */
+  g_assert_true (x->has_nadir);
+  g_assert_cmpint (x->nadir, ==, 10);
+  g_assert_cmpint (x->nadir_at, ==, at (3, 14, 9));
+  g_assert_cmpint (x->n_infusions, ==, 6);
+  g_assert_cmpint (x->induction_length, ==, 6);
+  g_assert_cmpint (x->induction_end_day, ==, day (3, 13));
+  /* Responded at the first assessment after induction: no finding. */
+  g_assert_cmpuint (o->findings->len, ==, 0);
+
+  /* 11 > 10: no response, and a no-response finding instead. */
+  x = traj_outcomes_find (o2, 1, TRAJ_SCALE_PHQ9);
+  g_assert_false (x->response_reached);
+  g_assert_false (x->response_held);
+  g_assert_cmpfloat_with_epsilon (x->change_percent, -45.0, 1e-9); /* −9 / 20 */
+  g_assert_cmpuint (count_kind (o2, TRAJ_FINDING_NO_RESPONSE), ==, 1);
+
+  /* Thresholds change the result: R = 0.6 → R·B = 12, so the 12 on 11 Mar
+   * (pre-infusion 5) is already a response. */
+  traj_thresholds_init_defaults (&t);
+  t.response_fraction = 0.6;
+  o3 = compute (r2, &t, NOW_LATE);
+  x = traj_outcomes_find (o3, 1, TRAJ_SCALE_PHQ9);
+  g_assert_true (x->response_reached);
+  g_assert_cmpint (x->response_at, ==, at (3, 11, 9));
+  g_assert_true (x->response_held);                       /* 11 <= 12 */
+  g_assert_cmpuint (count_kind (o3, TRAJ_FINDING_NO_RESPONSE), ==, 0);
+}
+
+static void
+test_response_lost_regained (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) then = NULL;
+  const TrajOutcome *x;
+
+  /* B = 20 (R·B = 10): 9 on 5 Mar (response), 14 on 12 Mar (lost), 8 on
+   * 19 Mar (regained). response_at stays the first, 5 Mar. */
+  add_course (r, 1, 3, 2, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 2, 20);
+  add_infusion (r, 1, 3, 2);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 5, 9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 12, 14);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 19, 8);
+  o = compute (r, NULL, NOW_LATE);
+  x = traj_outcomes_find (o, 1, TRAJ_SCALE_PHQ9);
+  g_assert_true (x->response_reached);
+  g_assert_cmpint (x->response_at, ==, at (3, 5, 9));
+  g_assert_true (x->response_held);                       /* 8 <= 10 */
+  g_assert_cmpint (x->nadir, ==, 8);
+
+  /* As of 15 Mar the latest is the 14: response reached but not held. The
+   * booster rule does not fire at L = 12 Mar: P = 5 Mar (9), no assessment
+   * between the first infusion and P so N is undefined, and 9 <= 10. */
+  then = compute (r, NULL, at (3, 15, 0));
+  x = traj_outcomes_find (then, 1, TRAJ_SCALE_PHQ9);
+  g_assert_true (x->response_reached);
+  g_assert_false (x->response_held);
+  g_assert_cmpint (x->latest, ==, 14);
+  g_assert_cmpuint (then->findings->len, ==, 0);
+  g_assert_cmpuint (o->findings->len, ==, 0);
+}
+
+static void
+test_remission_boundaries (void)
+{
+  /* CLINICAL.md §2: PHQ-9 < 5, GAD-7 < 5, pain NRS <= 3, PCL-5 < 33,
+   * MADRS <= 10, i.e. total <= 4, 4, 3, 32, 10. */
+  static const struct { TrajScaleId scale; int max; int baseline; } cases[] = {
+    { TRAJ_SCALE_PHQ9, 4, 27 },
+    { TRAJ_SCALE_GAD7, 4, 21 },
+    { TRAJ_SCALE_PAIN_NRS, 3, 10 },
+    { TRAJ_SCALE_PCL5, 32, 80 },
+    { TRAJ_SCALE_MADRS, 10, 60 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    for (int delta = 0; delta <= 1; delta++)
+      {
+        g_autoptr(TrajPatientRecords) r = records_new ();
+        g_autoptr(TrajOutcomes) o = NULL;
+        const TrajOutcome *x;
+
+        add_course (r, 1, 3, 1, cases[k].scale);
+        add_score (r, 1, cases[k].scale, 3, 1, cases[k].baseline);
+        add_infusion (r, 1, 3, 1);
+        add_score (r, 1, cases[k].scale, 3, 5, cases[k].max + delta);
+        o = compute (r, NULL, NOW_LATE);
+        x = traj_outcomes_find (o, 1, cases[k].scale);
+        g_assert_nonnull (x);
+        g_assert_cmpint (x->remission_max, ==, cases[k].max);
+        g_assert_true (x->remission_computable);
+        g_assert_cmpint (x->remission_reached, ==, delta == 0);
+        if (delta == 0)
+          g_assert_cmpint (x->remission_at, ==, at (3, 5, 9));
+      }
+}
+
+static void
+test_drafts_ignored (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  TrajAssessment *junk;
+  const TrajOutcome *x;
+
+  /* Complete 20 at 08:00 then a draft at 09:00 on the infusion day: the
+   * baseline is the complete 20. A draft on 5 Mar, a complete 15 on 6 Mar,
+   * and a "draft" carrying a stray total of 2 on 7 Mar: latest 15, nadir 15,
+   * two assessments counted. */
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score_at (r, 1, TRAJ_SCALE_PHQ9, at (3, 1, 8), 20);
+  add_draft (r, 1, TRAJ_SCALE_PHQ9, 3, 1);
+  add_infusion (r, 1, 3, 1);
+  add_draft (r, 1, TRAJ_SCALE_PHQ9, 3, 5);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 6, 15);
+  junk = add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 7, 2);
+  junk->complete = FALSE;
+  o = compute (r, NULL, NOW_LATE);
+  x = traj_outcomes_find (o, 1, TRAJ_SCALE_PHQ9);
+  g_assert_cmpint (x->n_assessments, ==, 2);
+  g_assert_cmpint (x->baseline, ==, 20);
+  g_assert_cmpint (x->baseline_at, ==, at (3, 1, 8));
+  g_assert_cmpint (x->latest, ==, 15);
+  g_assert_cmpint (x->nadir, ==, 15);
+  g_assert_false (x->response_reached);                   /* 15 > 10 */
+  g_assert_false (x->remission_reached);
+}
+
+/* ---- booster (CLINICAL.md §3) ---------------------------------------------- */
+
+/* B = 26 on 1 Mar (R·B = 13), one infusion on 1 Mar, 4 on 5 Mar (responded;
+ * the nadir), then @p on 10 Mar and @l on 12 Mar. With M = 5 a rise to
+ * N + M = 9 is worsening; 9 <= 13 so response is not lost. */
+static TrajPatientRecords *
+booster_records (int p, int l)
+{
+  TrajPatientRecords *r = records_new ();
+
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 1, 26);
+  add_infusion (r, 1, 3, 1);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 5, 4);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 10, p);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 12, l);
+  return r;
+}
+
+static void
+test_booster_mcid (void)
+{
+  g_autoptr(TrajPatientRecords) r = booster_records (9, 9);
+  g_autoptr(TrajPatientRecords) r2 = booster_records (8, 8);
+  g_autoptr(TrajPatientRecords) r3 = booster_records (9, 8);
+  g_autoptr(TrajOutcomes) o = compute (r, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o2 = compute (r2, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o3 = compute (r3, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o4 = NULL;
+  const TrajAssessment *base = g_ptr_array_index (r->assessments, 0);
+  const TrajAssessment *nadir = g_ptr_array_index (r->assessments, 1);
+  const TrajAssessment *p = g_ptr_array_index (r->assessments, 2);
+  const TrajAssessment *l = g_ptr_array_index (r->assessments, 3);
+  const TrajInfusion *inf = g_ptr_array_index (r->infusions, 0);
+  g_autofree char *key = g_strdup_printf ("booster:course-1:%s", p->uid);
+  const TrajFinding *f;
+  TrajThresholds t;
+
+  /* Exactly M: 9 >= 4 + 5 on both P and L → fires, dated at L (12 Mar). */
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_cmpint (f->kind, ==, TRAJ_FINDING_BOOSTER);
+  g_assert_cmpstr (f->key, ==, key);
+  g_assert_cmpint (f->course_id, ==, 1);
+  g_assert_cmpint (f->scale, ==, TRAJ_SCALE_PHQ9);
+  g_assert_cmpint (f->patient_id, ==, PATIENT_ID);
+  g_assert_cmpint (f->fired_at, ==, at (3, 12, 9));
+  g_assert_true (f->open);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_NOT);
+  g_assert_null (f->decision);
+  g_assert_true (rests_on (f, base->uid));
+  g_assert_true (rests_on (f, nadir->uid));
+  g_assert_true (rests_on (f, p->uid));
+  g_assert_true (rests_on (f, l->uid));
+  g_assert_true (rests_on (f, inf->uid));
+  /* 12 Mar − 1 Mar = 11 days since the last infusion. */
+  g_assert_cmpstr (f->sentence, ==,
+                   "PHQ-9 rose from 4 (lowest, 5 Mar 2026) to 9 and 9 on 10 Mar 2026 and 12 Mar 2026; "
+                   "11 days since the last infusion. A booster might be discussed (the app’s rule: a rise "
+                   "of at least 5 points from the lowest score, or above 50 % of the baseline of 26 on "
+                   "1 Mar 2026, on two assessments at least 2 days apart).");
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 1);
+  g_assert_false (traj_outcomes_has_open_safety (o));
+  g_assert_true (traj_outcomes_find_finding (o, key) == f);
+
+  /* M − 1: 8 < 9 and 8 <= 13 → does not fire. */
+  g_assert_cmpuint (o2->findings->len, ==, 0);
+  /* Both P and L must be worsening: L = 8 is not. */
+  g_assert_cmpuint (o3->findings->len, ==, 0);
+
+  /* Thresholds change the result: with M = 4, 8 >= 4 + 4 fires. */
+  traj_thresholds_init_defaults (&t);
+  t.mcid[TRAJ_SCALE_PHQ9] = 4;
+  o4 = compute (r2, &t, NOW_LATE);
+  g_assert_cmpuint (count_kind (o4, TRAJ_FINDING_BOOSTER), ==, 1);
+  f = first_of_kind (o4, TRAJ_FINDING_BOOSTER);
+  g_assert_nonnull (strstr (f->sentence, "at least 4 points"));
+}
+
+static void
+test_booster_response_lost (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  const TrajFinding *f;
+
+  /* B = 20 (R·B = 10); the only post-infusion scores are 9 (5 Mar, the
+   * response), then 11 on 10 Mar and 11 on 12 Mar. At L = 12 Mar, P = 10 Mar
+   * and N = the 9 on 5 Mar; 11 < 9 + 5 but 11 > 10 → response lost on both. */
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 1, 20);
+  add_infusion (r, 1, 3, 1);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 5, 9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 10, 11);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 12, 11);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_cmpint (f->kind, ==, TRAJ_FINDING_BOOSTER);
+  g_assert_nonnull (strstr (f->sentence, "rose from 9 (lowest, 5 Mar 2026) to 11 and 11"));
+}
+
+static void
+test_booster_gap (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  const TrajAssessment *p;
+  g_autofree char *key = NULL;
+  TrajThresholds t;
+
+  /* As booster_records but the two rises are 11 and 12 Mar, one day apart.
+   * At L = 12 Mar, P (>= 2 days before, after the infusion) is the 4 on
+   * 5 Mar: N is undefined (nothing between the infusion and P) and 4 <= 13,
+   * so Worsening(P) is false. At L = 11 Mar likewise. No finding. */
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 1, 26);
+  add_infusion (r, 1, 3, 1);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 5, 4);
+  p = add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 11, 10);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 12, 10);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 0);
+
+  /* G = 1: at L = 12 Mar, P = 11 Mar (10), N = 4; 10 >= 9 twice → fires. */
+  traj_thresholds_init_defaults (&t);
+  t.worsening_gap_days = 1;
+  o2 = compute (r, &t, NOW_LATE);
+  g_assert_cmpuint (o2->findings->len, ==, 1);
+  key = g_strdup_printf ("booster:course-1:%s", p->uid);
+  g_assert_nonnull (traj_outcomes_find_finding (o2, key));
+  g_assert_nonnull (strstr (((TrajFinding *) g_ptr_array_index (o2->findings, 0))->sentence,
+                            "at least 1 day apart"));
+}
+
+static void
+test_booster_cleared_by_infusion (void)
+{
+  g_autoptr(TrajPatientRecords) r = booster_records (9, 9);
+  g_autoptr(TrajOutcomes) before = NULL;
+  g_autoptr(TrajOutcomes) after = NULL;
+  const TrajFinding *f;
+
+  /* A booster infusion on 14 Mar 10:00 after L (12 Mar) and a 9 on 15 Mar.
+   * As of 13 Mar the finding is open; as of late it is closed by the
+   * infusion and kept in the history. At L = 15 Mar the most recent
+   * infusion is 14 Mar and nothing after it is 2 days before L: no P. */
+  add_infusion (r, 1, 3, 14);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 15, 9);
+  before = compute (r, NULL, at (3, 13, 0));
+  g_assert_cmpuint (traj_outcomes_n_open (before), ==, 1);
+  after = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (after->findings->len, ==, 1);
+  g_assert_cmpuint (traj_outcomes_n_open (after), ==, 0);
+  f = g_ptr_array_index (after->findings, 0);
+  g_assert_false (f->open);
+  g_assert_true (f->closed_by_infusion);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_BY_INFUSION);
+  g_assert_cmpint (f->closed_at, ==, at (3, 14, 10));
+  g_assert_cmpint (f->fired_at, ==, at (3, 12, 9));
+}
+
+static void
+test_booster_decision_and_new_episode (void)
+{
+  g_autoptr(TrajPatientRecords) r = booster_records (9, 9);
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  g_autoptr(TrajOutcomes) o3 = NULL;
+  const TrajAssessment *p = g_ptr_array_index (r->assessments, 2);
+  const TrajAssessment *p2;
+  g_autofree char *key = g_strdup_printf ("booster:course-1:%s", p->uid);
+  g_autofree char *key2 = NULL;
+  const TrajFinding *f;
+
+  /* A decision with a code that does not close a booster finding
+   * ("acknowledged") leaves it open. */
+  add_decision (r, "booster", key, TRAJ_DECISION_ACKNOWLEDGED, at (3, 12, 11));
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 1);
+
+  /* "declined" at 12 Mar 12:00 closes it. An 11 on 16 Mar continues the
+   * same episode (at L = 16 Mar, P = 12 Mar (9), N = 4: 9 >= 9, 11 >= 9, no
+   * infusion in between): the same key, still closed, and shown as it was
+   * when decided (dated 12 Mar). */
+  add_decision (r, "booster", key, TRAJ_DECISION_DECLINED, at (3, 12, 12));
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 16, 11);
+  o2 = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o2->findings->len, ==, 1);
+  g_assert_cmpuint (traj_outcomes_n_open (o2), ==, 0);
+  f = g_ptr_array_index (o2->findings, 0);
+  g_assert_cmpstr (f->key, ==, key);
+  g_assert_false (f->open);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_BY_DECISION);
+  g_assert_nonnull (f->decision);
+  g_assert_cmpstr (f->decision->decision, ==, TRAJ_DECISION_DECLINED);
+  g_assert_cmpstr (f->decision->decided_by, ==, "Dr Test");
+  g_assert_cmpint (f->closed_at, ==, at (3, 12, 12));
+  g_assert_cmpint (f->fired_at, ==, at (3, 12, 9));
+
+  /* 5 on 20 Mar ends the episode (5 < 9, 5 <= 13). Then 10 on 25 Mar and 11
+   * on 28 Mar: at L = 25 Mar, P = 20 Mar (5) is not worsening; at L = 28 Mar,
+   * P = 25 Mar (10), N = 4 (5 Mar, lower than the 5 on 20 Mar): 10 >= 9 and
+   * 11 >= 9 → a new episode with a new key, open. */
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 20, 5);
+  p2 = add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 25, 10);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 28, 11);
+  key2 = g_strdup_printf ("booster:course-1:%s", p2->uid);
+  o3 = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o3, TRAJ_FINDING_BOOSTER), ==, 2);
+  g_assert_cmpuint (traj_outcomes_n_open (o3), ==, 1);
+  /* Open first. */
+  f = g_ptr_array_index (o3->findings, 0);
+  g_assert_cmpstr (f->key, ==, key2);
+  g_assert_true (f->open);
+  g_assert_cmpint (f->fired_at, ==, at (3, 28, 9));
+  g_assert_nonnull (strstr (f->sentence, "rose from 4 (lowest, 5 Mar 2026) to 10 and 11 on 25 Mar 2026 and 28 Mar 2026; 27 days"));
+  f = g_ptr_array_index (o3->findings, 1);
+  g_assert_cmpstr (f->key, ==, key);
+  g_assert_false (f->open);
+}
+
+static void
+test_booster_improvement_closes (void)
+{
+  g_autoptr(TrajPatientRecords) r = booster_records (9, 9);
+  g_autoptr(TrajOutcomes) o = NULL;
+  const TrajFinding *f;
+
+  /* A 3 on 14 Mar: not worsening, the episode no longer meets the rule. */
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 14, 3);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_false (f->open);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_BY_SCORES);
+  g_assert_cmpint (f->closed_at, ==, at (3, 14, 9));
+}
+
+/* ---- no response after induction ------------------------------------------- */
+
+static const int induction_days[] = { 2, 4, 6, 9, 11, 13 };
+
+/* Baseline 20 on 2 Mar (R·B = 10), infusions 2–13 Mar (@n_infusions of
+ * them), 16 on 6 Mar, 14 on 11 Mar, 15 on 14 Mar. */
+static TrajPatientRecords *
+no_response_records (guint n_infusions, int induction_length)
+{
+  TrajPatientRecords *r = records_new ();
+  TrajCourse *c = add_course (r, 1, 3, 2, TRAJ_SCALE_PHQ9);
+
+  c->induction_length = induction_length;
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 2, 20);
+  for (guint k = 0; k < n_infusions; k++)
+    add_infusion (r, 1, 3, induction_days[k]);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 6, 16);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 11, 14);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 14, 15);
+  return r;
+}
+
+static void
+test_no_response (void)
+{
+  g_autoptr(TrajPatientRecords) r = no_response_records (6, 6);
+  g_autoptr(TrajPatientRecords) five = no_response_records (5, 6);
+  g_autoptr(TrajPatientRecords) four = no_response_records (4, 4);
+  g_autoptr(TrajPatientRecords) none = no_response_records (4, 0);
+  g_autoptr(TrajOutcomes) o = compute (r, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o5 = compute (five, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o4 = compute (four, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) o0 = NULL;
+  g_autoptr(TrajOutcomes) later = NULL;
+  g_autoptr(TrajOutcomes) decided = NULL;
+  const TrajInfusion *sixth = g_ptr_array_index (r->infusions, 5);
+  const TrajAssessment *d = g_ptr_array_index (r->assessments, 3);
+  const TrajFinding *f;
+  TrajThresholds t;
+
+  /* Six infusions, the first assessment after the sixth (13 Mar) is the 15 on
+   * 14 Mar; nothing after the first infusion reached 10 → fires there. */
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_cmpint (f->kind, ==, TRAJ_FINDING_NO_RESPONSE);
+  g_assert_cmpstr (f->key, ==, "no_response:course-1");
+  g_assert_cmpint (f->fired_at, ==, at (3, 14, 9));
+  g_assert_true (f->open);
+  g_assert_true (rests_on (f, sixth->uid));
+  g_assert_true (rests_on (f, d->uid));
+  /* Lowest since the first infusion: min(16, 14, 15) = 14 on 11 Mar. */
+  g_assert_cmpstr (f->sentence, ==,
+                   "No response after 6 infusions: the treatment plan might be reviewed. PHQ-9 was 20 at "
+                   "baseline (2 Mar 2026) and 15 on 14 Mar 2026, after the last induction infusion on "
+                   "13 Mar 2026; the lowest since the first infusion was 14 (11 Mar 2026). (The app’s rule: "
+                   "response is a score of 10 or less, 50 % of baseline; induction is 6 infusions.)");
+
+  /* Five infusions: not yet. */
+  g_assert_cmpuint (o5->findings->len, ==, 0);
+
+  /* The course's own induction length (4) wins over the default 6: the first
+   * assessment after the 4th infusion (9 Mar) is the 14 on 11 Mar. */
+  g_assert_cmpuint (o4->findings->len, ==, 1);
+  g_assert_cmpint (((TrajFinding *) g_ptr_array_index (o4->findings, 0))->fired_at, ==, at (3, 11, 9));
+  /* A course without its own length uses the thresholds'. */
+  traj_thresholds_init_defaults (&t);
+  t.induction_length = 4;
+  o0 = compute (none, &t, NOW_LATE);
+  g_assert_cmpuint (o0->findings->len, ==, 1);
+  g_assert_cmpint (((TrajFinding *) g_ptr_array_index (o0->findings, 0))->fired_at, ==, at (3, 11, 9));
+  g_assert_cmpint (traj_outcomes_find (o0, 1, TRAJ_SCALE_PHQ9)->induction_end_day, ==, day (3, 9));
+
+  /* A later 10 on 25 Mar reaches response: closed by scores, kept. */
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 25, 10);
+  later = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (later->findings->len, ==, 1);
+  f = g_ptr_array_index (later->findings, 0);
+  g_assert_false (f->open);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_BY_SCORES);
+  g_assert_cmpint (f->closed_at, ==, at (3, 25, 9));
+
+  /* "plan reviewed" closes it (a booster code does not). */
+  add_decision (five, "no_response", "no_response:course-1", TRAJ_DECISION_DECLINED, at (3, 20, 9));
+  add_infusion (five, 1, 3, 13);
+  decided = compute (five, NULL, NOW_LATE);
+  g_assert_cmpuint (traj_outcomes_n_open (decided), ==, 1);
+  add_decision (five, "no_response", "no_response:course-1", TRAJ_DECISION_PLAN_REVIEWED, at (3, 21, 9));
+  g_clear_pointer (&decided, traj_outcomes_free);
+  decided = compute (five, NULL, NOW_LATE);
+  g_assert_cmpuint (traj_outcomes_n_open (decided), ==, 0);
+  f = g_ptr_array_index (decided->findings, 0);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_BY_DECISION);
+  g_assert_cmpstr (f->decision->decision, ==, TRAJ_DECISION_PLAN_REVIEWED);
+}
+
+static void
+test_no_response_needs_later_assessment (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+
+  /* Six infusions but the last score (14 on 11 Mar) is before the sixth. */
+  add_course (r, 1, 3, 2, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 2, 20);
+  for (guint k = 0; k < G_N_ELEMENTS (induction_days); k++)
+    add_infusion (r, 1, 3, induction_days[k]);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 11, 14);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 0);
+}
+
+/* ---- safety -------------------------------------------------------------- */
+
+static void
+test_safety_item9 (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajPatientRecords) zero = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o0 = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  g_autoptr(TrajOutcomes) o3 = NULL;
+  const TrajAssessment *one, *draft;
+  g_autofree char *key1 = NULL;
+  g_autofree char *key2 = NULL;
+  const TrajFinding *f;
+
+  /* Item 9 = 0 in a complete PHQ-9 (total 8): no finding. */
+  add_phq9_items (zero, 3, 2, 0, TRUE);
+  o0 = compute (zero, NULL, NOW_LATE);
+  g_assert_cmpuint (o0->findings->len, ==, 0);
+  g_assert_false (traj_outcomes_has_open_safety (o0));
+
+  /* Item 9 = 1 in a complete one (3 Mar) and 2 in a draft (4 Mar): two
+   * safety findings, patient-wide (course 0), newest first. */
+  one = add_phq9_items (r, 3, 3, 1, TRUE);
+  draft = add_phq9_items (r, 3, 4, 2, FALSE);
+  key1 = g_strdup_printf ("safety:%s", one->uid);
+  key2 = g_strdup_printf ("safety:%s", draft->uid);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 2);
+  g_assert_true (traj_outcomes_has_open_safety (o));
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 2);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_cmpstr (f->key, ==, key2);
+  g_assert_cmpint (f->course_id, ==, 0);
+  g_assert_cmpint (f->fired_at, ==, at (3, 4, 9));
+  g_assert_nonnull (strstr (f->sentence, "“More than half the days” (2) on 4 Mar 2026, in an incomplete questionnaire"));
+  f = g_ptr_array_index (o->findings, 1);
+  g_assert_cmpstr (f->key, ==, key1);
+  g_assert_true (rests_on (f, one->uid));
+  g_assert_cmpstr (f->sentence, ==,
+                   "PHQ-9 item 9 (“Thoughts that you would be better off dead or of hurting yourself in some "
+                   "way”) was answered “Several days” (1) on 3 Mar 2026. A clinician should talk with the "
+                   "patient and acknowledge this finding (any answer above 0 on item 9 is a safety finding).");
+
+  /* Only "acknowledged" closes it; it then records who and when. */
+  add_decision (r, "safety", key1, TRAJ_DECISION_DECLINED, at (3, 5, 9));
+  add_decision (r, "safety", key1, TRAJ_DECISION_ACKNOWLEDGED, at (3, 5, 10));
+  add_decision (r, "safety", key2, TRAJ_DECISION_ACKNOWLEDGED, at (3, 5, 11));
+  o2 = compute (r, NULL, NOW_LATE);
+  g_assert_false (traj_outcomes_has_open_safety (o2));
+  g_assert_cmpuint (traj_outcomes_n_open (o2), ==, 0);
+  g_assert_cmpuint (o2->findings->len, ==, 2);
+  f = traj_outcomes_find_finding (o2, key1);
+  g_assert_cmpstr (f->decision->decided_by, ==, "Dr Test");
+  g_assert_cmpint (f->closed_at, ==, at (3, 5, 10));
+
+  /* Safety findings do not wait for @now: a PHQ-9 dated after it still
+   * raises one (the acknowledgements, dated later, are not yet seen). */
+  o3 = compute (r, NULL, at (3, 1, 0));
+  g_assert_cmpuint (traj_outcomes_n_open (o3), ==, 2);
+  g_assert_true (traj_outcomes_has_open_safety (o3));
+}
+
+/* ---- monitoring ---------------------------------------------------------- */
+
+static void
+test_vitals_limits (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  TrajInfusion *sys_at, *under, *dia_at, *spo2_below, *hr_above, *many;
+  g_autofree char *key = NULL;
+  const TrajFinding *f;
+  TrajThresholds t;
+
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  /* At a limit (fires): systolic 180, diastolic 110; just past: SpO2 91,
+   * heart rate 121. Just under every limit: 179/109, SpO2 92, HR 120. */
+  sys_at = add_infusion (r, 1, 3, 1);
+  add_vital (sys_at, 40, 180, 100, 80, 97);
+  dia_at = add_infusion (r, 1, 3, 3);
+  add_vital (dia_at, 40, 150, 110, 80, 97);
+  spo2_below = add_infusion (r, 1, 3, 5);
+  add_vital (spo2_below, 10, 130, 80, 80, 91);
+  hr_above = add_infusion (r, 1, 3, 7);
+  add_vital (hr_above, 20, 130, 80, 121, 97);
+  under = add_infusion (r, 1, 3, 9);
+  add_vital (under, 0, 179, 109, 120, 92);
+  add_vital (under, 40, 175, 105, -1, -1);
+  /* Several crossings on one infusion: one finding naming the worst of each. */
+  many = add_infusion (r, 1, 3, 11);
+  add_vital (many, 0, 150, 90, 125, 95);
+  add_vital (many, 40, 186, 112, 118, 90);
+  add_vital (many, 60, 182, 108, 122, 93);
+
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o, TRAJ_FINDING_MONITORING), ==, 5);
+  g_assert_cmpuint (o->findings->len, ==, 5);
+  key = g_strdup_printf ("monitoring:%s", under->uid);
+  g_assert_null (traj_outcomes_find_finding (o, key));
+  g_clear_pointer (&key, g_free);
+
+  key = g_strdup_printf ("monitoring:%s", sys_at->uid);
+  f = traj_outcomes_find_finding (o, key);
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->course_id, ==, 1);
+  g_assert_cmpint (f->fired_at, ==, at (3, 1, 10));
+  g_assert_cmpstr (f->sentence, ==,
+                   "Monitoring event during the infusion on 1 Mar 2026: systolic blood pressure 180 mmHg at "
+                   "minute 40 (limit: 180 or higher).");
+  g_clear_pointer (&key, g_free);
+
+  key = g_strdup_printf ("monitoring:%s", many->uid);
+  f = traj_outcomes_find_finding (o, key);
+  g_assert_true (rests_on (f, many->uid));
+  g_assert_true (rests_on (f, ((TrajVitalSign *) g_ptr_array_index (many->vitals, 1))->uid));
+  /* Worst systolic 186 and diastolic 112 at 40, lowest SpO2 90 at 40,
+   * highest heart rate 125 at 0 (122 at 60 crosses too but is lower). */
+  g_assert_cmpstr (f->sentence, ==,
+                   "Monitoring event during the infusion on 11 Mar 2026: systolic blood pressure 186 mmHg at "
+                   "minute 40 (limit: 180 or higher); diastolic blood pressure 112 mmHg at minute 40 (limit: "
+                   "110 or higher); SpO₂ 90 % at minute 40 (limit: below 92 %); heart rate 125/min at minute 0 "
+                   "(limit: above 120/min).");
+
+  /* Monitoring findings can be acknowledged. */
+  add_decision (r, "monitoring", key, TRAJ_DECISION_ACKNOWLEDGED, at (3, 11, 12));
+  /* Lower limits change the result: systolic 175 now fires on "under". */
+  traj_thresholds_init_defaults (&t);
+  t.systolic_max = 175;
+  o2 = compute (r, &t, NOW_LATE);
+  g_assert_cmpuint (count_kind (o2, TRAJ_FINDING_MONITORING), ==, 6);
+  g_assert_cmpuint (traj_outcomes_n_open (o2), ==, 5);
+  g_assert_false (traj_outcomes_find_finding (o2, key)->open);
+}
+
+/* ---- attribution, order, labels ------------------------------------------- */
+
+static void
+test_attribution (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  TrajInfusion *first;
+  TrajAssessment *via_infusion;
+  const TrajOutcome *x;
+
+  /* Course 1 from 1 Mar, course 2 from 1 May. Unattached scores: 10 Feb
+   * (before 1 Mar − 14 = 15 Feb: nobody's), 20 Feb (course 1's baseline),
+   * 20 Apr (course 1 up to 30 Apr, and course 2 from 17 Apr: both),
+   * 3 May (course 2), and 9 May but given course 1's infusion (course 1
+   * only, whatever its date). One GAD-7 in course 1 gives it a second
+   * outcome. */
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_course (r, 2, 5, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 0, TRAJ_SCALE_PHQ9, 2, 10, 25);
+  add_score (r, 0, TRAJ_SCALE_PHQ9, 2, 20, 22);
+  first = add_infusion (r, 1, 3, 1);
+  add_score (r, 0, TRAJ_SCALE_PHQ9, 4, 20, 17);
+  add_infusion (r, 2, 5, 1);
+  add_infusion (r, 2, 5, 8);
+  add_score (r, 0, TRAJ_SCALE_PHQ9, 5, 3, 12);
+  via_infusion = add_score (r, 0, TRAJ_SCALE_PHQ9, 5, 9, 8);
+  via_infusion->infusion_id = first->id;
+  add_score (r, 1, TRAJ_SCALE_GAD7, 3, 10, 9);
+
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o->outcomes->len, ==, 3);
+  x = g_ptr_array_index (o->outcomes, 0);
+  g_assert_cmpint (x->course_id, ==, 1);
+  g_assert_cmpint (x->scale, ==, TRAJ_SCALE_PHQ9);
+  g_assert_true (x->is_primary);
+  g_assert_cmpint (x->n_assessments, ==, 3);              /* 20 Feb, 20 Apr, 9 May */
+  g_assert_cmpint (x->baseline, ==, 22);                  /* 20 Feb: 9 days before */
+  g_assert_cmpint (x->latest, ==, 8);
+  g_assert_true (x->response_reached);                    /* 8 <= 11; 17 > 11 */
+  g_assert_cmpint (x->response_at, ==, at (5, 9, 9));
+  g_assert_cmpint (x->change_points, ==, -14);            /* 8 − 22 */
+  g_assert_cmpfloat_with_epsilon (x->change_percent, -100.0 * 14 / 22, 1e-9);
+  x = g_ptr_array_index (o->outcomes, 1);
+  g_assert_cmpint (x->course_id, ==, 1);
+  g_assert_cmpint (x->scale, ==, TRAJ_SCALE_GAD7);
+  g_assert_false (x->is_primary);
+  g_assert_false (x->has_baseline);                       /* only after the infusion */
+  x = g_ptr_array_index (o->outcomes, 2);
+  g_assert_cmpint (x->course_id, ==, 2);
+  g_assert_cmpint (x->n_assessments, ==, 2);              /* 20 Apr, 3 May */
+  g_assert_cmpint (x->baseline, ==, 17);                  /* 20 Apr: 11 days before 1 May */
+  g_assert_cmpint (x->latest, ==, 12);
+  g_assert_false (x->response_reached);                   /* 12 > 8.5 */
+  g_assert_cmpfloat_with_epsilon (x->change_percent, -100.0 * 5 / 17, 1e-9);
+  g_assert_cmpint (x->n_infusions, ==, 2);
+  /* Course 1 at L = 9 May: P = 20 Apr (17), N undefined, 17 > 11 but 8 is
+   * not worsening: no booster. No other rule applies. */
+  g_assert_cmpuint (o->findings->len, ==, 0);
+}
+
+static void
+test_order_and_labels (void)
+{
+  g_autoptr(TrajPatientRecords) r = booster_records (9, 9);
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajFlagDecision) d = NULL;
+  g_autoptr(TrajFinding) copy = NULL;
+  TrajInfusion *inf = g_ptr_array_index (r->infusions, 0);
+  g_autofree char *mkey = NULL;
+  TrajFindingKind kind;
+  const TrajFinding *f;
+
+  /* An old safety finding (1 Feb), the booster (12 Mar), a monitoring event
+   * on 1 Mar acknowledged: safety first although oldest, then the booster,
+   * then the closed one. */
+  add_vital (inf, 40, 190, 100, 80, 97);
+  add_phq9_items (r, 2, 1, 1, TRUE);
+  mkey = g_strdup_printf ("monitoring:%s", inf->uid);
+  add_decision (r, "monitoring", mkey, TRAJ_DECISION_ACKNOWLEDGED, at (3, 1, 12));
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 3);
+  g_assert_cmpint (((TrajFinding *) g_ptr_array_index (o->findings, 0))->kind, ==, TRAJ_FINDING_SAFETY);
+  g_assert_cmpint (((TrajFinding *) g_ptr_array_index (o->findings, 1))->kind, ==, TRAJ_FINDING_BOOSTER);
+  f = g_ptr_array_index (o->findings, 2);
+  g_assert_cmpint (f->kind, ==, TRAJ_FINDING_MONITORING);
+  g_assert_false (f->open);
+
+  /* A decision built from a finding is ready for the store. */
+  f = g_ptr_array_index (o->findings, 1);
+  d = traj_finding_new_decision (f, TRAJ_DECISION_BOOSTER_BOOKED, "Friday");
+  g_assert_cmpstr (d->kind, ==, "booster");
+  g_assert_cmpstr (d->finding_key, ==, f->key);
+  g_assert_cmpint (d->patient_id, ==, PATIENT_ID);
+  g_assert_cmpint (d->course_id, ==, 1);
+  g_assert_cmpint (d->fired_at, ==, f->fired_at);
+  copy = traj_finding_copy (f);
+  g_assert_cmpstr (copy->sentence, ==, f->sentence);
+  g_assert_cmpstrv (copy->record_uids, f->record_uids);
+
+  g_assert_cmpstr (traj_finding_kind_to_string (TRAJ_FINDING_SAFETY), ==, "safety");
+  g_assert_cmpstr (traj_finding_kind_to_string (TRAJ_FINDING_BOOSTER), ==, "booster");
+  g_assert_cmpstr (traj_finding_kind_to_string (TRAJ_FINDING_NO_RESPONSE), ==, "no_response");
+  g_assert_cmpstr (traj_finding_kind_to_string (TRAJ_FINDING_MONITORING), ==, "monitoring");
+  g_assert_true (traj_finding_kind_from_string ("no_response", &kind));
+  g_assert_cmpint (kind, ==, TRAJ_FINDING_NO_RESPONSE);
+  g_assert_false (traj_finding_kind_from_string ("nope", &kind));
+  g_assert_cmpstr (traj_finding_kind_label (TRAJ_FINDING_BOOSTER), ==, "A booster might be discussed");
+  g_assert_cmpstr (traj_decision_label ("booster_booked"), ==, "Booster booked");
+  g_assert_cmpstr (traj_decision_label ("declined"), ==, "Declined");
+  g_assert_cmpstr (traj_decision_label ("not_indicated"), ==, "Not indicated");
+  g_assert_cmpstr (traj_decision_label ("plan_reviewed"), ==, "Plan reviewed");
+  g_assert_cmpstr (traj_decision_label ("acknowledged"), ==, "Acknowledged");
+  g_assert_true (traj_decision_closes (TRAJ_FINDING_BOOSTER, "not_indicated"));
+  g_assert_false (traj_decision_closes (TRAJ_FINDING_BOOSTER, "plan_reviewed"));
+  g_assert_true (traj_decision_closes (TRAJ_FINDING_SAFETY, "acknowledged"));
+  g_assert_false (traj_decision_closes (TRAJ_FINDING_SAFETY, "declined"));
+  g_assert_cmpstr (traj_finding_kind_decisions (TRAJ_FINDING_NO_RESPONSE)[0], ==, "plan_reviewed");
+}
+
+/* ---- against a real database ----------------------------------------------- */
+
+static void
+fill_phq9 (TrajAssessment *a, int total)
+{
+  /* Items 1–8 only (item 9 stays 0 so no safety finding): 3s then the rest. */
+  for (int k = 0; k < 9; k++)
+    a->items[k] = 0;
+  for (int k = 0; k < 8 && total > 0; k++)
+    {
+      a->items[k] = MIN (total, 3);
+      total -= a->items[k];
+    }
+  g_assert_cmpint (total, ==, 0);
+  traj_assessment_rescore (a);
+}
+
+static void
+store_score (TrajStore *store, gint64 patient_id, gint64 course_id, gint32 d, int total)
+{
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(GError) error = NULL;
+
+  a->patient_id = patient_id;
+  a->course_id = course_id;
+  a->taken_at = traj_time_from_day (d, 9, 0);
+  fill_phq9 (a, total);
+  g_assert_true (a->complete);
+  traj_store_insert_assessment (store, a, &error);
+  g_assert_no_error (error);
+}
+
+static TrajOutcomes *
+load_and_compute (TrajStore *store, gint64 patient_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (store, patient_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  return compute (r, NULL, traj_time_now ());
+}
+
+static void
+test_store_decision (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-outcomes-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajInfusion) i = traj_infusion_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajFlagDecision) d = NULL;
+  g_autofree char *key = NULL;
+  gint32 d0 = traj_day_today () - 60;
+  const TrajFinding *f;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "clinic.db", NULL);
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+
+  p->mrn = g_strdup ("OUT-1");
+  p->name = g_strdup ("Outcomes Test");
+  p->birth_day = traj_day_from_ymd (1980, 6, 1);
+  traj_store_insert_patient (store, p, &error);
+  g_assert_no_error (error);
+  c->patient_id = p->id;
+  c->start_day = d0;
+  traj_store_insert_course (store, c, &error);
+  g_assert_no_error (error);
+
+  /* As booster_records with B = 24 (R·B = 12) on day 0, an infusion on
+   * day 0, 4 on day 4, then 9 on days 9 and 11: 9 >= 4 + 5 twice → fires. */
+  store_score (store, p->id, c->id, d0, 24);
+  i->patient_id = p->id;
+  i->course_id = c->id;
+  i->started_at = traj_time_from_day (d0, 10, 0);
+  i->weight_kg = 70;
+  i->dose_mg_per_kg = 0.5;
+  i->total_mg = 35;
+  traj_store_insert_infusion (store, i, &error);
+  g_assert_no_error (error);
+  store_score (store, p->id, c->id, d0 + 4, 4);
+  store_score (store, p->id, c->id, d0 + 9, 9);
+  store_score (store, p->id, c->id, d0 + 11, 9);
+
+  o = load_and_compute (store, p->id);
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_cmpint (f->kind, ==, TRAJ_FINDING_BOOSTER);
+  g_assert_true (f->open);
+  g_assert_true (g_str_has_prefix (f->key, "booster:"));
+  g_assert_nonnull (strstr (f->key, c->uid));
+  key = g_strdup (f->key);
+
+  d = traj_finding_new_decision (f, TRAJ_DECISION_BOOSTER_BOOKED, "Booked for Friday");
+  traj_store_insert_flag_decision (store, d, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&o, traj_outcomes_free);
+
+  o = load_and_compute (store, p->id);
+  f = traj_outcomes_find_finding (o, key);
+  g_assert_nonnull (f);
+  g_assert_false (f->open);
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 0);
+  g_assert_cmpstr (f->decision->decision, ==, TRAJ_DECISION_BOOSTER_BOOKED);
+  g_assert_cmpstr (f->decision->note, ==, "Booked for Friday");
+  g_clear_pointer (&o, traj_outcomes_free);
+
+  /* Close the file and open it again: still decided, still in history. */
+  g_clear_object (&store);
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  o = load_and_compute (store, p->id);
+  f = traj_outcomes_find_finding (o, key);
+  g_assert_nonnull (f);
+  g_assert_false (f->open);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_BY_DECISION);
+  g_assert_cmpstr (f->decision->decision, ==, TRAJ_DECISION_BOOSTER_BOOKED);
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 0);
+
+  g_clear_object (&store);
+  {
+    g_autoptr(GDir) gd = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (gd && (name = g_dir_read_name (gd)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, name, NULL);
+        g_unlink (file);
+      }
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/outcomes/thresholds/defaults", test_defaults);
+  g_test_add_func ("/outcomes/thresholds/load", test_thresholds_load);
+  g_test_add_func ("/outcomes/thresholds/app-schema", test_thresholds_app_schema);
+  g_test_add_func ("/outcomes/baseline/none", test_no_baseline);
+  g_test_add_func ("/outcomes/baseline/window", test_baseline_window);
+  g_test_add_func ("/outcomes/baseline/zero", test_baseline_zero);
+  g_test_add_func ("/outcomes/response/last-infusion", test_response_on_last_infusion);
+  g_test_add_func ("/outcomes/response/lost-regained", test_response_lost_regained);
+  g_test_add_func ("/outcomes/remission/boundaries", test_remission_boundaries);
+  g_test_add_func ("/outcomes/drafts-ignored", test_drafts_ignored);
+  g_test_add_func ("/outcomes/booster/mcid", test_booster_mcid);
+  g_test_add_func ("/outcomes/booster/response-lost", test_booster_response_lost);
+  g_test_add_func ("/outcomes/booster/gap", test_booster_gap);
+  g_test_add_func ("/outcomes/booster/infusion-clears", test_booster_cleared_by_infusion);
+  g_test_add_func ("/outcomes/booster/decision-episode", test_booster_decision_and_new_episode);
+  g_test_add_func ("/outcomes/booster/improvement", test_booster_improvement_closes);
+  g_test_add_func ("/outcomes/no-response/induction", test_no_response);
+  g_test_add_func ("/outcomes/no-response/needs-later", test_no_response_needs_later_assessment);
+  g_test_add_func ("/outcomes/safety/item9", test_safety_item9);
+  g_test_add_func ("/outcomes/monitoring/vitals", test_vitals_limits);
+  g_test_add_func ("/outcomes/attribution", test_attribution);
+  g_test_add_func ("/outcomes/order-and-labels", test_order_and_labels);
+  g_test_add_func ("/outcomes/store/decision", test_store_decision);
+
+  return g_test_run ();
+}

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "traj-editor-dialog.h"
+#include "traj-gui.h"
+
+typedef struct
+{
+  TrajStore *store;
+  gboolean valid;
+  gboolean dirty;
+  gboolean closing;
+
+  GtkWidget *toolbar_box;
+  GtkWidget *header;
+  GtkWidget *save_button;
+  GtkWidget *scroller;
+  GtkWidget *error_revealer;
+  GtkWidget *error_label;
+} TrajEditorDialogPrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (TrajEditorDialog, traj_editor_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_VALID,
+  PROP_DIRTY,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+on_discard_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     TrajEditorDialog *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    traj_editor_dialog_force_close (self);
+}
+
+static void
+ask_discard (TrajEditorDialog *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Discard Changes?"),
+                                                       _("What you typed in this form has not been saved.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+traj_editor_dialog_close_request (GtkWindow *window)
+{
+  TrajEditorDialog *self = TRAJ_EDITOR_DIALOG (window);
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (priv->dirty && !priv->closing)
+    {
+      ask_discard (self);
+      return TRUE;
+    }
+  return GTK_WINDOW_CLASS (traj_editor_dialog_parent_class)->close_request (window);
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+static void
+save_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (widget));
+}
+
+static void
+traj_editor_dialog_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TrajEditorDialog *self = TRAJ_EDITOR_DIALOG (object);
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      priv->store = g_value_dup_object (value);
+      break;
+    case PROP_VALID:
+      traj_editor_dialog_set_valid (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_editor_dialog_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TrajEditorDialog *self = TRAJ_EDITOR_DIALOG (object);
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, priv->store);
+      break;
+    case PROP_VALID:
+      g_value_set_boolean (value, priv->valid);
+      break;
+    case PROP_DIRTY:
+      g_value_set_boolean (value, priv->dirty);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_editor_dialog_dispose (GObject *object)
+{
+  TrajEditorDialog *self = TRAJ_EDITOR_DIALOG (object);
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  g_clear_object (&priv->store);
+  G_OBJECT_CLASS (traj_editor_dialog_parent_class)->dispose (object);
+}
+
+static void
+traj_editor_dialog_class_init (TrajEditorDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  traj_gui_init ();
+
+  object_class->set_property = traj_editor_dialog_set_property;
+  object_class->get_property = traj_editor_dialog_get_property;
+  object_class->dispose = traj_editor_dialog_dispose;
+  window_class->close_request = traj_editor_dialog_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, TRAJ_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIRTY] =
+    g_param_spec_boolean ("dirty", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TrajEditorDialog::saved:
+   * @id: the saved record's id
+   */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+}
+
+static void
+traj_editor_dialog_init (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  GtkWidget *cancel;
+
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 680);
+  gtk_window_set_hide_on_close (GTK_WINDOW (self), FALSE);
+
+  priv->toolbar_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  priv->header = adw_header_bar_new ();
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (priv->header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (priv->header), FALSE);
+
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "editor.cancel");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (priv->header), cancel);
+
+  priv->save_button = gtk_button_new_with_mnemonic (_("_Save"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (priv->save_button), "editor.save");
+  gtk_widget_add_css_class (priv->save_button, "suggested-action");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (priv->header), priv->save_button);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", FALSE);
+
+  priv->error_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (priv->error_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (priv->error_label), 0);
+  gtk_widget_set_margin_start (priv->error_label, 18);
+  gtk_widget_set_margin_end (priv->error_label, 18);
+  gtk_widget_set_margin_top (priv->error_label, 9);
+  gtk_widget_set_margin_bottom (priv->error_label, 9);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (priv->error_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Problem"), -1);
+  priv->error_revealer = gtk_revealer_new ();
+  gtk_widget_add_css_class (priv->error_revealer, "editor-error");
+  gtk_revealer_set_child (GTK_REVEALER (priv->error_revealer), priv->error_label);
+
+  priv->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (priv->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (priv->scroller, TRUE);
+
+  gtk_box_append (GTK_BOX (priv->toolbar_box), priv->header);
+  gtk_box_append (GTK_BOX (priv->toolbar_box), priv->error_revealer);
+  gtk_box_append (GTK_BOX (priv->toolbar_box), priv->scroller);
+  adw_window_set_content (ADW_WINDOW (self), priv->toolbar_box);
+}
+
+TrajStore *
+traj_editor_dialog_get_store (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  return priv->store;
+}
+
+void
+traj_editor_dialog_set_content (TrajEditorDialog *self,
+                                GtkWidget        *content)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  GtkWidget *clamp = adw_clamp_new ();
+
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 640);
+  gtk_widget_set_margin_top (content, 18);
+  gtk_widget_set_margin_bottom (content, 24);
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (priv->scroller), clamp);
+}
+
+void
+traj_editor_dialog_set_valid (TrajEditorDialog *self,
+                              gboolean          valid)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  valid = !!valid;
+  if (priv->valid == valid)
+    return;
+  priv->valid = valid;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", valid);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+gboolean
+traj_editor_dialog_get_valid (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  return priv->valid;
+}
+
+void
+traj_editor_dialog_mark_dirty (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (priv->dirty)
+    return;
+  priv->dirty = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+}
+
+gboolean
+traj_editor_dialog_get_dirty (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  return priv->dirty;
+}
+
+void
+traj_editor_dialog_show_error (TrajEditorDialog *self,
+                               const char       *message)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (message)
+    gtk_label_set_label (GTK_LABEL (priv->error_label), message);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (priv->error_revealer), message != NULL);
+}
+
+gboolean
+traj_editor_dialog_save (TrajEditorDialog *self)
+{
+  TrajEditorDialogClass *klass = TRAJ_EDITOR_DIALOG_GET_CLASS (self);
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+
+  if (!priv->valid || klass->save == NULL)
+    return FALSE;
+  if (!klass->save (self, &id, &error))
+    {
+      traj_editor_dialog_show_error (self, error ? error->message : _("Could not save."));
+      return FALSE;
+    }
+  g_signal_emit (self, signals[SAVED], 0, id);
+  traj_editor_dialog_force_close (self);
+  return TRUE;
+}
+
+void
+traj_editor_dialog_force_close (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  priv->closing = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+void
+traj_field_set_error (GtkWidget    *field,
+                      const GError *error)
+{
+  if (error)
+    {
+      gtk_widget_add_css_class (field, "error");
+      gtk_widget_set_tooltip_text (field, error->message);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (field),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message, -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID,
+                                   GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (field, "error");
+      gtk_widget_set_tooltip_text (field, NULL);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "traj-store.h"
+
+G_BEGIN_DECLS
+
+/* The frame every record editor shares: a modal window with Cancel and Save
+ * in the header bar, Save sensitive only while the form is valid, one line
+ * for the store's message when a save is refused, and a "discard changes?"
+ * question when Cancel, Escape or closing would throw typed work away. */
+#define TRAJ_TYPE_EDITOR_DIALOG (traj_editor_dialog_get_type ())
+G_DECLARE_DERIVABLE_TYPE (TrajEditorDialog, traj_editor_dialog, TRAJ, EDITOR_DIALOG, AdwWindow)
+
+struct _TrajEditorDialogClass
+{
+  AdwWindowClass parent_class;
+
+  /* Writes the record through the store (one transaction) and sets *id to
+   * the saved record's id. On FALSE the dialog stays open and shows
+   * error->message. */
+  gboolean (*save) (TrajEditorDialog *self, gint64 *id, GError **error);
+};
+
+TrajStore *traj_editor_dialog_get_store   (TrajEditorDialog *self);
+void       traj_editor_dialog_set_content (TrajEditorDialog *self,
+                                           GtkWidget        *content);
+void       traj_editor_dialog_set_valid   (TrajEditorDialog *self,
+                                           gboolean          valid);
+gboolean   traj_editor_dialog_get_valid   (TrajEditorDialog *self);
+/* Subclasses call this from every field's changed handler. */
+void       traj_editor_dialog_mark_dirty  (TrajEditorDialog *self);
+gboolean   traj_editor_dialog_get_dirty   (TrajEditorDialog *self);
+/* Shows (or with NULL hides) the message line under the form. */
+void       traj_editor_dialog_show_error  (TrajEditorDialog *self,
+                                           const char       *message);
+/* Runs save as if the Save button were pressed; TRUE when saved. */
+gboolean   traj_editor_dialog_save        (TrajEditorDialog *self);
+/* Closes without asking (after a "discard" answer or a save). */
+void       traj_editor_dialog_force_close (TrajEditorDialog *self);
+
+/* Field helpers shared by editors: mark an entry row or widget as in error
+ * (red, with the message as its tooltip and accessible description). */
+void       traj_field_set_error           (GtkWidget        *field,
+                                           const GError     *error);
+
+G_END_DECLS

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "traj-demo.h"
+#include "traj-window.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+  TrajStore *store;
+  GSettings *settings;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("traj-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->settings = g_settings_new (APP_ID);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  g_assert_finalize_object (f->store);
+  g_object_unref (f->settings);
+  g_unlink (f->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static const char *
+visible_list_page (TrajWindow *win)
+{
+  GtkWidget *stack = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "list_stack"));
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+test_window_empty_clinic (Fixture *f, gconstpointer data)
+{
+  TrajWindow *win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+
+  gtk_window_present (GTK_WINDOW (win));
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (win))), ==, 0);
+  g_assert_cmpstr (visible_list_page (win), ==, "empty");
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (win);
+}
+
+static void
+test_window_finds_patients (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  TrajWindow *win;
+  TrajPatientList *list;
+  GtkWidget *search;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  guint n_before;
+
+  g_assert_true (traj_demo_generate (f->store, 7, 25, traj_day_from_ymd (2026, 6, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  gtk_window_present (GTK_WINDOW (win));
+  spin ();
+
+  list = traj_window_get_patient_list (win);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 25);
+  g_assert_cmpstr (visible_list_page (win), ==, "list");
+
+  /* A patient added through the store appears without a reload. */
+  p->mrn = g_strdup ("ZZ-0001");
+  p->name = g_strdup ("Quentin Zebedee");
+  p->birth_day = traj_day_from_ymd (1980, 2, 3);
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  spin ();
+  n_before = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n_before, ==, 26);
+  g_assert_cmpint (traj_patient_list_find (list, p->id), >=, 0);
+
+  /* Search as you type through the real entry: by name, then by MRN. */
+  search = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "search_entry"));
+  gtk_editable_set_text (GTK_EDITABLE (search), "zebedee");
+  g_signal_emit_by_name (search, "search-changed");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "zz-00");
+  g_signal_emit_by_name (search, "search-changed");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  {
+    g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_assert_cmpstr (traj_patient_item_get_summary (item)->name, ==, "Quentin Zebedee");
+  }
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "no such patient");
+  g_signal_emit_by_name (search, "search-changed");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  g_assert_cmpstr (visible_list_page (win), ==, "no-results");
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 26);
+
+  /* Opening a patient shows their page. */
+  traj_window_show_patient (win, p->id);
+  spin ();
+  g_assert_cmpint (traj_window_get_patient_id (win), ==, p->id);
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (win);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/window/empty-clinic", Fixture, NULL, fixture_setup, test_window_empty_clinic, fixture_teardown);
+  g_test_add ("/window/finds-patients", Fixture, NULL, fixture_setup, test_window_finds_patients, fixture_teardown);
+  return g_test_run ();
+}

@@ -1,2 +1,1753 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The SQLite store: migrations, refusing files that are not ours (and
+ * leaving them untouched), every validation rule (its own error code and
+ * nothing written), the append-only audit trail, soft delete and undo, file
+ * permissions, two connections and bulk transactions, and kiosk codes.
+ *
+ * Every test works on its own file in its own temporary folder. The file is
+ * inspected with plain sqlite3 where the point is what is really on disk. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traj-error.h"
+#include "traj-store.h"
+#include "traj-validate.h"
+
+/* ---- fixture ------------------------------------------------------------ */
+
+typedef struct {
+  char *dir;
+  char *path;
+  TrajStore *store;
+  gint32 today;
+  gint64 now;
+  gint64 patient_id;
+  gint64 course_id;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+
+  fx->dir = g_dir_make_tmp ("traj-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->path = g_build_filename (fx->dir, "clinic.db", NULL);
+  fx->store = traj_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fx->store);
+  traj_store_set_clinician (fx->store, "Dr. Test");
+  fx->today = traj_day_today ();
+  fx->now = traj_time_now ();
+}
+
+static void
+fixture_teardown (Fixture *fx, gconstpointer data)
+{
+  g_clear_object (&fx->store);
+  remove_tree (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->path);
+}
+
+/* ---- raw sqlite3 on the file --------------------------------------------- */
+
+static sqlite3 *raw_open_flags (const char *path, int flags);
+#define raw_open(path) raw_open_flags ((path), SQLITE_OPEN_READWRITE)
+
+static sqlite3 *
+raw_open_flags (const char *path, int flags)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, flags, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+static gint64
+raw_int (const char *path, const char *sql)
+{
+  sqlite3 *db = raw_open (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 v;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+static char *
+raw_text (const char *path, const char *sql)
+{
+  sqlite3 *db = raw_open (path);
+  sqlite3_stmt *stmt = NULL;
+  char *v = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+/* Runs @sql; returns the SQLite result code and the message in @msg. */
+static int
+raw_exec (const char *path, const char *sql, char **msg)
+{
+  sqlite3 *db = raw_open_flags (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  char *err = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &err);
+
+  if (msg)
+    *msg = g_strdup (err ? err : "");
+  sqlite3_free (err);
+  sqlite3_close (db);
+  return rc;
+}
+
+/* Every row of every table (audit_event too when @with_audit), as text. */
+static char *
+raw_dump (const char *path, gboolean with_audit)
+{
+  sqlite3 *db = raw_open (path);
+  sqlite3_stmt *tables = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+                                       -1, &tables, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (tables) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (tables, 0);
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *rows = NULL;
+
+      if (!with_audit && g_str_equal (name, "audit_event"))
+        continue;
+      sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY 1, 2", name);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &rows, NULL), ==, SQLITE_OK);
+      g_string_append_printf (out, "[%s]\n", name);
+      while (sqlite3_step (rows) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (rows); c++)
+            {
+              if (sqlite3_column_type (rows, c) == SQLITE_NULL)
+                g_string_append (out, "NULL");
+              else
+                g_string_append_printf (out, "'%s'", (const char *) sqlite3_column_text (rows, c));
+              g_string_append_c (out, c + 1 < sqlite3_column_count (rows) ? '|' : '\n');
+            }
+        }
+      sqlite3_finalize (rows);
+    }
+  sqlite3_finalize (tables);
+  sqlite3_close (db);
+  return g_string_free (out, FALSE);
+}
+
+static gint64
+data_rows (const char *path)
+{
+  return raw_int (path,
+                  "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM course) + "
+                  "(SELECT count(*) FROM infusion) + (SELECT count(*) FROM vital_sign) + "
+                  "(SELECT count(*) FROM assessment) + (SELECT count(*) FROM assessment_item) + "
+                  "(SELECT count(*) FROM flag_decision) + (SELECT count(*) FROM kiosk_checkin)");
+}
+
+static gint64
+audit_rows (const char *path)
+{
+  return raw_int (path, "SELECT count(*) FROM audit_event");
+}
+
+/* What a rejected write must not change. */
+typedef struct {
+  gint64 data;
+  gint64 audit;
+  char *dump;
+} Snapshot;
+
+static void
+snapshot_take (Fixture *fx, Snapshot *s)
+{
+  s->data = data_rows (fx->path);
+  s->audit = audit_rows (fx->path);
+  s->dump = raw_dump (fx->path, TRUE);
+}
+
+/* The write failed with exactly @code, and the file holds what it held. */
+static void
+assert_rejected (Fixture *fx, Snapshot *s, gboolean ok, GError **error, gint code)
+{
+  g_autofree char *dump = NULL;
+
+  g_assert_false (ok);
+  g_assert_error (*error, TRAJ_ERROR, code);
+  g_assert_nonnull ((*error)->message);
+  g_assert_cmpstr ((*error)->message, !=, "");
+  g_clear_error (error);
+  g_assert_cmpint (data_rows (fx->path), ==, s->data);
+  g_assert_cmpint (audit_rows (fx->path), ==, s->audit);
+  dump = raw_dump (fx->path, TRUE);
+  g_assert_cmpstr (dump, ==, s->dump);
+  g_clear_pointer (&s->dump, g_free);
+}
+
+static gboolean
+file_bytes_equal (const char *path, const char *expected, gsize expected_len)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  return len == expected_len && memcmp (bytes, expected, len) == 0;
+}
+
+static gboolean
+exists_with_suffix (const char *path, const char *suffix)
+{
+  g_autofree char *p = g_strconcat (path, suffix, NULL);
+  return g_file_test (p, G_FILE_TEST_EXISTS);
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+static TrajPatient *
+make_patient (const char *mrn, const char *name)
+{
+  TrajPatient *p = traj_patient_new ();
+
+  p->mrn = g_strdup (mrn);
+  p->name = g_strdup (name);
+  p->birth_day = traj_day_from_ymd (1980, 5, 17);
+  p->sex = TRAJ_SEX_FEMALE;
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  return p;
+}
+
+static gint64
+add_patient (Fixture *fx, const char *mrn, const char *name)
+{
+  g_autoptr(TrajPatient) p = make_patient (mrn, name);
+  GError *error = NULL;
+
+  g_assert_true (traj_store_insert_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (p->id, >, 0);
+  return p->id;
+}
+
+static gint64
+add_course (Fixture *fx, gint64 patient_id, gint32 start_day)
+{
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  GError *error = NULL;
+
+  c->patient_id = patient_id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->start_day = start_day;
+  c->protocol = g_strdup ("IV 0.5 mg/kg ×6");
+  g_assert_true (traj_store_insert_course (fx->store, c, &error));
+  g_assert_no_error (error);
+  return c->id;
+}
+
+static TrajVitalSign *
+make_vital (int minute, int sys, int dia, int hr, int spo2, int rr)
+{
+  TrajVitalSign *v = traj_vital_sign_new (minute);
+
+  v->systolic = sys;
+  v->diastolic = dia;
+  v->heart_rate = hr;
+  v->spo2 = spo2;
+  v->resp_rate = rr;
+  return v;
+}
+
+/* A valid IV ketamine infusion two hours ago. */
+static TrajInfusion *
+make_infusion (Fixture *fx)
+{
+  TrajInfusion *i = traj_infusion_new ();
+
+  i->patient_id = fx->patient_id;
+  i->course_id = fx->course_id;
+  i->started_at = fx->now - 2 * 3600;
+  i->duration_min = 40;
+  i->route = TRAJ_ROUTE_IV;
+  i->medicine = TRAJ_MEDICINE_KETAMINE;
+  i->phase = TRAJ_PHASE_INDUCTION;
+  i->weight_kg = 70;
+  i->dose_mg_per_kg = 0.5;
+  i->total_mg = 35;
+  i->monitoring_min = 60;
+  i->lot = g_strdup ("L1234");
+  g_ptr_array_add (i->vitals, make_vital (0, 122, 78, 72, 98, 14));
+  g_ptr_array_add (i->vitals, make_vital (40, 141, 88, 80, 97, 15));
+  return i;
+}
+
+static TrajAssessment *
+make_assessment (Fixture *fx, TrajScaleId scale, int answer)
+{
+  TrajAssessment *a = traj_assessment_new (scale);
+  const TrajScale *s = traj_scale_get (scale);
+
+  a->patient_id = fx->patient_id;
+  a->course_id = fx->course_id;
+  a->taken_at = fx->now - 3600;
+  if (s)
+    for (guint k = 0; k < s->n_items; k++)
+      a->items[k] = answer;
+  return a;
+}
+
+/* A patient with a course, for the tests that write infusions and scores. */
+static void
+fixture_setup_patient (Fixture *fx, gconstpointer data)
+{
+  fixture_setup (fx, data);
+  fx->patient_id = add_patient (fx, "MRN-0001", "Ada Abbott");
+  fx->course_id = add_course (fx, fx->patient_id, fx->today - 30);
+}
+
+/* ---- migrations ---------------------------------------------------------- */
+
+static void
+test_migrate_new (Fixture *fx, gconstpointer data)
+{
+  static const char *tables[] = {
+    "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
+    "assessment_item", "flag_decision", "kiosk_checkin", "audit_event",
+  };
+  g_autofree char *app = NULL;
+
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
+  for (guint k = 0; k < G_N_ELEMENTS (tables); k++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+                                              tables[k]);
+      g_test_message ("table %s", tables[k]);
+      g_assert_cmpint (raw_int (fx->path, sql), ==, 1);
+    }
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                      "AND tbl_name = 'audit_event'"), >=, 2);
+  app = raw_text (fx->path, "SELECT value FROM trajectory_meta WHERE key = 'application'");
+  g_assert_cmpstr (app, ==, "io.github.trajectory.Trajectory");
+  g_assert_cmpstr (raw_text (fx->path, "PRAGMA journal_mode"), ==, "wal");
+  /* The migration is itself audited, once. */
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+  g_assert_true (traj_store_check_integrity (fx->store, NULL));
+}
+
+static void
+test_migrate_reopen (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+
+  add_patient (fx, "MRN-1", "Ada Abbott");
+  g_clear_object (&fx->store);
+  fx->store = traj_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  /* Nothing to migrate a second time; the data is still there. */
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
+  p = traj_store_find_patient_by_mrn (fx->store, "MRN-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->name, ==, "Ada Abbott");
+}
+
+static void
+test_migrate_empty_files (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *zero = g_build_filename (fx->dir, "zero.db", NULL);
+  g_autofree char *blank = g_build_filename (fx->dir, "blank.db", NULL);
+  GError *error = NULL;
+  TrajStore *s;
+
+  /* A zero-byte file (e.g. made by a file chooser) becomes a clinic file. */
+  g_assert_true (g_file_set_contents (zero, "", 0, NULL));
+  s = traj_store_open (zero, &error);
+  g_assert_no_error (error);
+  g_object_unref (s);
+  g_assert_cmpint (raw_int (zero, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (zero, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
+
+  /* So does an SQLite file with no tables at all. */
+  g_assert_cmpint (raw_exec (blank, "CREATE TABLE t (x); DROP TABLE t;", NULL), ==, SQLITE_OK);
+  s = traj_store_open (blank, &error);
+  g_assert_no_error (error);
+  g_object_unref (s);
+  g_assert_cmpint (raw_int (blank, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (blank, "SELECT count(*) FROM sqlite_master WHERE name = 'patient'"), ==, 1);
+}
+
+/* ---- refusing files that are not ours ------------------------------------- */
+
+static void
+assert_refused (const char *path, gint code)
+{
+  g_autofree char *before = NULL;
+  gsize before_len = 0;
+  GError *error = NULL;
+  TrajStore *s;
+
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  s = traj_store_open (path, &error);
+  g_assert_null (s);
+  g_assert_error (error, TRAJ_ERROR, code);
+  g_test_message ("%s", error->message);
+  /* The message names the file. */
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+  /* …and the file is exactly as it was. */
+  g_assert_true (file_bytes_equal (path, before, before_len));
+  g_assert_false (exists_with_suffix (path, "-journal"));
+}
+
+static void
+test_refuse_newer (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fx->dir, "newer.db", NULL);
+  GError *error = NULL;
+  TrajStore *s = traj_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_object_unref (s);
+  g_assert_cmpint (raw_exec (path, "PRAGMA user_version = 99", NULL), ==, SQLITE_OK);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 99);
+
+  assert_refused (path, TRAJ_ERROR_NEWER_SCHEMA);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 99);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
+  /* Refused again on a second try: nothing was half-done the first time. */
+  assert_refused (path, TRAJ_ERROR_NEWER_SCHEMA);
+}
+
+static void
+test_refuse_text (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fx->dir, "notes.txt", NULL);
+  const char *text = "Shopping list\nmilk, eggs, 2 loaves\nThis is not a database at all.\n";
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  assert_refused (path, TRAJ_ERROR_NOT_A_DATABASE);
+  g_assert_false (exists_with_suffix (path, "-wal"));
+  g_assert_false (exists_with_suffix (path, "-shm"));
+
+  /* Shorter than an SQLite header. */
+  g_assert_true (g_file_set_contents (path, "hi", -1, NULL));
+  assert_refused (path, TRAJ_ERROR_NOT_A_DATABASE);
+  g_assert_false (exists_with_suffix (path, "-wal"));
+  g_assert_false (exists_with_suffix (path, "-shm"));
+}
+
+static void
+test_refuse_foreign (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fx->dir, "recipes.db", NULL);
+
+  g_assert_cmpint (raw_exec (path,
+                             "CREATE TABLE recipe (id INTEGER PRIMARY KEY, title TEXT);"
+                             "INSERT INTO recipe (title) VALUES ('Pancakes'), ('Soup');", NULL), ==, SQLITE_OK);
+  assert_refused (path, TRAJ_ERROR_NOT_A_DATABASE);
+  g_assert_false (exists_with_suffix (path, "-wal"));
+  /* Still the other program's file, with its data and no tables of ours. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM recipe"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_master WHERE name = 'patient'"), ==, 0);
+  g_assert_cmpint (raw_int (path, "PRAGMA application_id"), ==, 0);
+
+  /* A foreign file that happens to use a Trajectory-like table name. */
+  g_assert_cmpint (raw_exec (path, "CREATE TABLE patient (x);", NULL), ==, SQLITE_OK);
+  assert_refused (path, TRAJ_ERROR_NOT_A_DATABASE);
+}
+
+static void
+test_refuse_damaged (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fx->dir, "damaged.db", NULL);
+  g_autofree char *before = NULL;
+  char junk[4096];
+  GError *error = NULL;
+  TrajStore *s;
+
+  /* The SQLite magic followed by garbage. */
+  memset (junk, 0x5a, sizeof junk);
+  memcpy (junk, "SQLite format 3", 16);
+  g_assert_true (g_file_set_contents (path, junk, sizeof junk, NULL));
+  s = traj_store_open (path, &error);
+  g_assert_null (s);
+  g_assert_true (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE) ||
+                 g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT));
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+  g_assert_true (file_bytes_equal (path, junk, sizeof junk));
+}
+
+static void
+test_refuse_directory (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+  TrajStore *s = traj_store_open (fx->dir, &error);
+
+  g_assert_null (s);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE);
+  g_assert_nonnull (strstr (error->message, fx->dir));
+  g_clear_error (&error);
+}
+
+/* ---- file mode ------------------------------------------------------------- */
+
+static void
+test_file_mode (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *nested = g_build_filename (fx->dir, "new", "folder", "clinic.db", NULL);
+  g_autofree char *folder = g_path_get_dirname (nested);
+  g_autofree char *loose = g_build_filename (fx->dir, "loose.db", NULL);
+  g_autofree char *wal = g_strconcat (fx->path, "-wal", NULL);
+  GError *error = NULL;
+  struct stat st;
+  mode_t old = umask (022);
+  TrajStore *s;
+
+  g_assert_cmpint (g_stat (fx->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* Written data goes to the WAL, which must be as private as the file. */
+  add_patient (fx, "MRN-1", "Ada Abbott");
+  if (g_stat (wal, &st) == 0)
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* In a folder that does not exist yet. */
+  s = traj_store_open (nested, &error);
+  g_assert_no_error (error);
+  g_object_unref (s);
+  g_assert_cmpint (g_stat (nested, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (folder, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+
+  /* An existing empty file that others could read is made private. */
+  g_assert_true (g_file_set_contents (loose, "", 0, NULL));
+  g_assert_cmpint (g_chmod (loose, 0644), ==, 0);
+  s = traj_store_open (loose, &error);
+  g_assert_no_error (error);
+  g_object_unref (s);
+  g_assert_cmpint (g_stat (loose, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  umask (old);
+}
+
+/* ---- validation: patients ------------------------------------------------- */
+
+static void
+test_validate_mrn_missing (Fixture *fx, gconstpointer data)
+{
+  const char *mrns[] = { NULL, "", "   ", "\t" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (mrns); k++)
+    {
+      g_autoptr(TrajPatient) p = make_patient (mrns[k], "Ada Abbott");
+      GError *error = NULL;
+      Snapshot s;
+
+      snapshot_take (fx, &s);
+      assert_rejected (fx, &s, traj_store_insert_patient (fx->store, p, &error), &error, TRAJ_ERROR_MRN_MISSING);
+      g_assert_cmpint (p->id, ==, 0);
+    }
+}
+
+static void
+test_validate_mrn_duplicate (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajPatient) dup = make_patient ("MRN-0001", "Someone Else");
+  g_autoptr(TrajPatient) spaced = make_patient ("  MRN-0001 ", "Someone Else");
+  g_autoptr(TrajPatient) other = NULL;
+  GError *error = NULL;
+  gint64 other_id;
+  Snapshot s;
+
+  add_patient (fx, "MRN-0001", "Ada Abbott");
+  other_id = add_patient (fx, "MRN-0002", "Ben Bianchi");
+
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_insert_patient (fx->store, dup, &error), &error, TRAJ_ERROR_MRN_DUPLICATE);
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_insert_patient (fx->store, spaced, &error), &error, TRAJ_ERROR_MRN_DUPLICATE);
+
+  /* Editing a patient onto another's MRN is refused too. */
+  other = traj_store_get_patient (fx->store, other_id, &error);
+  g_assert_no_error (error);
+  g_free (other->mrn);
+  other->mrn = g_strdup ("MRN-0001");
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_update_patient (fx->store, other, &error), &error, TRAJ_ERROR_MRN_DUPLICATE);
+
+  /* A hidden patient keeps their MRN reserved (undelete never clashes). */
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_PATIENT, other_id, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(TrajPatient) again = make_patient ("MRN-0002", "Ben Again");
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_patient (fx->store, again, &error), &error, TRAJ_ERROR_MRN_DUPLICATE);
+  }
+}
+
+static void
+test_validate_birth_future (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajPatient) p = make_patient ("MRN-9", "Future Child");
+  g_autoptr(TrajPatient) today = make_patient ("MRN-10", "Newborn Today");
+  GError *error = NULL;
+  Snapshot s;
+
+  p->birth_day = fx->today + 1;
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_insert_patient (fx->store, p, &error), &error, TRAJ_ERROR_BIRTH_DATE_FUTURE);
+
+  today->birth_day = fx->today;
+  g_assert_true (traj_store_insert_patient (fx->store, today, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_validate_age (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajPatient) old = make_patient ("MRN-9", "Too Old");
+  g_autoptr(TrajPatient) oldest = make_patient ("MRN-10", "Just 120");
+  g_autoptr(TrajPatient) none = make_patient ("MRN-11", "No Birth Date");
+  GError *error = NULL;
+  int y, m, d;
+  Snapshot s;
+
+  g_assert_true (traj_day_to_ymd (fx->today, &y, &m, &d));
+  if (m == 2 && d == 29)
+    d = 28;
+  /* 121 today: refused. */
+  old->birth_day = traj_day_from_ymd (y - 121, m, d);
+  g_assert_cmpint (traj_age_years (old->birth_day, fx->today), ==, 121);
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_insert_patient (fx->store, old, &error), &error, TRAJ_ERROR_AGE_OVER_120);
+
+  /* 121 tomorrow, 120 today: accepted. */
+  oldest->birth_day = traj_day_from_ymd (y - 121, m, d) + 1;
+  g_assert_cmpint (traj_age_years (oldest->birth_day, fx->today), ==, 120);
+  g_assert_true (traj_store_insert_patient (fx->store, oldest, &error));
+  g_assert_no_error (error);
+
+  none->birth_day = TRAJ_DAY_NONE;
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_insert_patient (fx->store, none, &error), &error, TRAJ_ERROR_BIRTH_DATE_MISSING);
+}
+
+/* ---- validation: infusions ------------------------------------------------ */
+
+static void
+reject_infusion (Fixture *fx, TrajInfusion *i, TrajError code)
+{
+  GError *error = NULL;
+  Snapshot s;
+
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_insert_infusion (fx->store, i, &error), &error, code);
+  g_assert_cmpint (i->id, ==, 0);
+}
+
+static void
+accept_infusion (Fixture *fx, TrajInfusion *i)
+{
+  GError *error = NULL;
+  gint64 before = audit_rows (fx->path);
+
+  g_assert_true (traj_store_insert_infusion (fx->store, i, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (i->id, >, 0);
+  g_assert_cmpint (audit_rows (fx->path), ==, before + 1);
+}
+
+static void
+test_validate_weight (Fixture *fx, gconstpointer data)
+{
+  const double bad[] = { 19.9, 300.1, 0, -70 };
+  const double good[] = { 20, 300 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr(TrajInfusion) i = make_infusion (fx);
+      i->weight_kg = bad[k];
+      i->total_mg = 10;
+      reject_infusion (fx, i, TRAJ_ERROR_WEIGHT_RANGE);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (good); k++)
+    {
+      g_autoptr(TrajInfusion) i = make_infusion (fx);
+      i->weight_kg = good[k];
+      i->total_mg = good[k] * i->dose_mg_per_kg;
+      accept_infusion (fx, i);
+    }
+}
+
+static void
+test_validate_dose (Fixture *fx, gconstpointer data)
+{
+  const TrajRoute routes[] = { TRAJ_ROUTE_IV, TRAJ_ROUTE_IM };
+  const double bad[] = { 0.04, 40, 5.01, 0 };
+  const double good[] = { 0.05, 5 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (routes); r++)
+    {
+      for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+        {
+          g_autoptr(TrajInfusion) i = make_infusion (fx);
+          i->route = routes[r];
+          i->dose_mg_per_kg = bad[k];
+          i->total_mg = 70 * bad[k] > 0 ? 70 * bad[k] : 1;
+          reject_infusion (fx, i, TRAJ_ERROR_DOSE_RANGE);
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (good); k++)
+        {
+          g_autoptr(TrajInfusion) i = make_infusion (fx);
+          i->route = routes[r];
+          i->dose_mg_per_kg = good[k];
+          i->total_mg = 70 * good[k];
+          accept_infusion (fx, i);
+        }
+    }
+  /* A plausible mg/kg with no total is refused on the total. */
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    i->total_mg = 0;
+    reject_infusion (fx, i, TRAJ_ERROR_TOTAL_DOSE);
+  }
+}
+
+static void
+test_validate_esketamine (Fixture *fx, gconstpointer data)
+{
+  const double bad[] = { 0, 14, 27.9, 42, 70, 112 };
+  const double good[] = { 28, 56, 84 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr(TrajInfusion) i = make_infusion (fx);
+      i->route = TRAJ_ROUTE_INTRANASAL;
+      i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+      i->dose_mg_per_kg = 0;
+      i->total_mg = bad[k];
+      reject_infusion (fx, i, TRAJ_ERROR_ESKETAMINE_DOSE);
+    }
+  /* A weight-based dose is not an esketamine nasal dose either. */
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    i->route = TRAJ_ROUTE_INTRANASAL;
+    i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+    reject_infusion (fx, i, TRAJ_ERROR_ESKETAMINE_DOSE);
+  }
+  for (guint k = 0; k < G_N_ELEMENTS (good); k++)
+    {
+      g_autoptr(TrajInfusion) i = make_infusion (fx);
+      i->route = TRAJ_ROUTE_INTRANASAL;
+      i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+      i->dose_mg_per_kg = 0;
+      i->weight_kg = k == 0 ? 0 : 70;   /* weight is optional for a fixed dose */
+      i->total_mg = good[k];
+      i->duration_min = 5;
+      accept_infusion (fx, i);
+    }
+}
+
+static void
+test_validate_duration (Fixture *fx, gconstpointer data)
+{
+  const int bad[] = { 0, -40, 601 };
+  const int good[] = { 1, 600 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr(TrajInfusion) i = make_infusion (fx);
+      i->duration_min = bad[k];
+      reject_infusion (fx, i, TRAJ_ERROR_DURATION_RANGE);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (good); k++)
+    {
+      g_autoptr(TrajInfusion) i = make_infusion (fx);
+      i->duration_min = good[k];
+      accept_infusion (fx, i);
+    }
+}
+
+static void
+test_validate_infusion_future (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) ahead = make_infusion (fx);
+  g_autoptr(TrajInfusion) far = make_infusion (fx);
+  g_autoptr(TrajInfusion) tomorrow = make_infusion (fx);
+
+  ahead->started_at = traj_time_now () + 24 * 3600 + 120;
+  reject_infusion (fx, ahead, TRAJ_ERROR_INFUSION_FUTURE);
+  far->started_at = traj_time_now () + 30 * 24 * 3600;
+  reject_infusion (fx, far, TRAJ_ERROR_INFUSION_FUTURE);
+  /* Booked for later today or tomorrow morning: within a day, accepted. */
+  tomorrow->started_at = traj_time_now () + 24 * 3600 - 120;
+  accept_infusion (fx, tomorrow);
+}
+
+static void
+test_validate_vitals (Fixture *fx, gconstpointer data)
+{
+  /* field, too low, lowest, highest, too high, code */
+  static const struct { guint field; int lo_bad, lo, hi, hi_bad; TrajError code; } cases[] = {
+    { 0, 49, 50, 300, 301, TRAJ_ERROR_VITAL_SYSTOLIC },
+    { 1, 19, 20, 200, 201, TRAJ_ERROR_VITAL_DIASTOLIC },
+    { 2, 19, 20, 250, 251, TRAJ_ERROR_VITAL_HEART_RATE },
+    { 3, 49, 50, 100, 101, TRAJ_ERROR_VITAL_SPO2 },
+    { 4, 3, 4, 60, 61, TRAJ_ERROR_VITAL_RESP_RATE },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      const int values[4] = { cases[k].lo_bad, cases[k].lo, cases[k].hi, cases[k].hi_bad };
+
+      for (guint v = 0; v < 4; v++)
+        {
+          g_autoptr(TrajInfusion) i = make_infusion (fx);
+          TrajVitalSign *vs = make_vital (20, 130, 80, 75, 97, 14);
+          int *fields[5] = { &vs->systolic, &vs->diastolic, &vs->heart_rate, &vs->spo2, &vs->resp_rate };
+
+          *fields[cases[k].field] = values[v];
+          /* Keep a systolic above its diastolic so only the tested value is odd. */
+          if (cases[k].field == 1 && values[v] >= vs->systolic)
+            vs->systolic = 300;
+          if (cases[k].field == 0 && values[v] <= vs->diastolic)
+            vs->diastolic = 20;
+          g_ptr_array_add (i->vitals, vs);
+          g_test_message ("vital field %u = %d", cases[k].field, values[v]);
+          if (v == 0 || v == 3)
+            {
+              GError *error = NULL;
+              reject_infusion (fx, i, cases[k].code);
+              /* The same rule answers the editors, with the same code. */
+              g_assert_false (traj_validate_vital_value (cases[k].field, values[v], &error));
+              g_assert_error (error, TRAJ_ERROR, (gint) cases[k].code);
+              g_clear_error (&error);
+            }
+          else
+            accept_infusion (fx, i);
+        }
+    }
+
+  /* A reading with nothing in it is not a reading. */
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    g_ptr_array_add (i->vitals, traj_vital_sign_new (60));
+    reject_infusion (fx, i, TRAJ_ERROR_VITAL_EMPTY);
+  }
+}
+
+/* An infusion update that breaks a rule leaves the stored one as it was. */
+static void
+test_validate_infusion_update (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) i = make_infusion (fx);
+  g_autoptr(TrajInfusion) back = NULL;
+  GError *error = NULL;
+  Snapshot s;
+
+  accept_infusion (fx, i);
+  i->weight_kg = 19.9;
+  g_ptr_array_set_size (i->vitals, 0);
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_update_infusion (fx->store, i, &error), &error, TRAJ_ERROR_WEIGHT_RANGE);
+  back = traj_store_get_infusion (fx->store, i->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (back->weight_kg, ==, 70);
+  g_assert_cmpuint (back->vitals->len, ==, 2);
+}
+
+/* ---- validation: assessments ----------------------------------------------- */
+
+static void
+reject_assessment (Fixture *fx, TrajAssessment *a, TrajError code)
+{
+  GError *error = NULL;
+  Snapshot s;
+
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_insert_assessment (fx->store, a, &error), &error, code);
+  g_assert_cmpint (a->id, ==, 0);
+}
+
+static void
+test_validate_item_range (Fixture *fx, gconstpointer data)
+{
+  static const struct { TrajScaleId scale; guint item; int value; } bad[] = {
+    { TRAJ_SCALE_PHQ9, 0, 4 },
+    { TRAJ_SCALE_PHQ9, 8, 4 },
+    { TRAJ_SCALE_PHQ9, 3, -2 },
+    { TRAJ_SCALE_GAD7, 6, 4 },
+    { TRAJ_SCALE_PAIN_NRS, 0, 11 },
+    { TRAJ_SCALE_PCL5, 19, 5 },
+    /* An answer to an item the scale does not have. */
+    { TRAJ_SCALE_GAD7, 7, 1 },
+    { TRAJ_SCALE_PHQ9, 9, 0 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr(TrajAssessment) a = make_assessment (fx, bad[k].scale, 1);
+      a->items[bad[k].item] = bad[k].value;
+      g_test_message ("%s item %u = %d", traj_scale_code (bad[k].scale), bad[k].item + 1, bad[k].value);
+      reject_assessment (fx, a, TRAJ_ERROR_ITEM_RANGE);
+    }
+  /* The PHQ-9 difficulty answer has 4 choices. */
+  {
+    g_autoptr(TrajAssessment) a = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+    a->difficulty = 4;
+    reject_assessment (fx, a, TRAJ_ERROR_ITEM_RANGE);
+  }
+  /* The top of each range is accepted. */
+  for (int id = TRAJ_SCALE_PHQ9; id <= TRAJ_SCALE_PCL5; id++)
+    {
+      g_autoptr(TrajAssessment) a = make_assessment (fx, id, traj_scale_get (id)->item_max);
+      GError *error = NULL;
+      g_assert_true (traj_store_insert_assessment (fx->store, a, &error));
+      g_assert_no_error (error);
+      g_assert_true (a->complete);
+      g_assert_cmpint (a->total, ==, traj_scale_get (id)->total_max);
+    }
+}
+
+static void
+test_validate_unknown_scale (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajAssessment) none = make_assessment (fx, TRAJ_SCALE_NONE, 1);
+  g_autoptr(TrajAssessment) odd = make_assessment (fx, (TrajScaleId) 99, 1);
+  g_autoptr(TrajAssessment) past_end = make_assessment (fx, TRAJ_N_SCALES, 1);
+
+  none->items[0] = 1;
+  reject_assessment (fx, none, TRAJ_ERROR_SCALE_UNKNOWN);
+  reject_assessment (fx, odd, TRAJ_ERROR_SCALE_UNKNOWN);
+  reject_assessment (fx, past_end, TRAJ_ERROR_SCALE_UNKNOWN);
+}
+
+static void
+test_validate_assessment_other (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajAssessment) madrs = make_assessment (fx, TRAJ_SCALE_MADRS, 0);
+  g_autoptr(TrajAssessment) future = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+  g_autoptr(TrajAssessment) orphan = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+  g_autoptr(TrajAssessment) ok = make_assessment (fx, TRAJ_SCALE_MADRS, 0);
+  GError *error = NULL;
+
+  madrs->total = 61;
+  reject_assessment (fx, madrs, TRAJ_ERROR_TOTAL_RANGE);
+  future->taken_at = traj_time_now () + 2 * 3600;
+  reject_assessment (fx, future, TRAJ_ERROR_ASSESSMENT_FUTURE);
+  orphan->patient_id = 4242;
+  orphan->course_id = 0;
+  reject_assessment (fx, orphan, TRAJ_ERROR_NO_PATIENT);
+
+  ok->total = 60;
+  g_assert_true (traj_store_insert_assessment (fx->store, ok, &error));
+  g_assert_no_error (error);
+  g_assert_true (ok->complete);
+}
+
+/* What is written is what is read back; a draft stays a draft. */
+static void
+test_roundtrip (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) i = make_infusion (fx);
+  g_autoptr(TrajInfusion) ib = NULL;
+  g_autoptr(TrajAssessment) a = make_assessment (fx, TRAJ_SCALE_PHQ9, 2);
+  g_autoptr(TrajAssessment) draft = make_assessment (fx, TRAJ_SCALE_GAD7, 3);
+  g_autoptr(TrajAssessment) ab = NULL, db = NULL;
+  g_autofree char *sql = NULL;
+  GError *error = NULL;
+
+  i->side_effects = TRAJ_SIDE_NAUSEA | TRAJ_SIDE_DISSOCIATION;
+  i->concomitant = TRAJ_CONCOMITANT_BENZODIAZEPINE;
+  g_ptr_array_insert (i->vitals, 0, make_vital (90, 125, 80, 70, 98, 14));
+  accept_infusion (fx, i);
+  ib = traj_store_get_infusion (fx->store, i->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ib->uid, ==, i->uid);
+  g_assert_cmpint (ib->started_at, ==, i->started_at);
+  g_assert_cmpfloat (ib->dose_mg_per_kg, ==, 0.5);
+  g_assert_cmpfloat (ib->total_mg, ==, 35);
+  g_assert_cmpuint (ib->side_effects, ==, TRAJ_SIDE_NAUSEA | TRAJ_SIDE_DISSOCIATION);
+  g_assert_cmpuint (ib->concomitant, ==, TRAJ_CONCOMITANT_BENZODIAZEPINE);
+  g_assert_cmpuint (ib->vitals->len, ==, 3);
+  /* Readings come back in minute order. */
+  g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (ib->vitals, 0))->minute, ==, 0);
+  g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (ib->vitals, 1))->minute, ==, 40);
+  g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (ib->vitals, 1))->systolic, ==, 141);
+  g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (ib->vitals, 2))->minute, ==, 90);
+
+  a->items[TRAJ_PHQ9_ITEM9] = 1;
+  a->difficulty = 2;
+  g_assert_true (traj_store_insert_assessment (fx->store, a, &error));
+  g_assert_no_error (error);
+  ab = traj_store_get_assessment (fx->store, a->id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ab->complete);
+  g_assert_cmpint (ab->total, ==, 17);
+  g_assert_cmpint (ab->items[TRAJ_PHQ9_ITEM9], ==, 1);
+  g_assert_cmpint (ab->items[0], ==, 2);
+  g_assert_cmpint (ab->difficulty, ==, 2);
+
+  /* One unanswered item: stored as a draft, with no total. */
+  draft->items[4] = -1;
+  draft->complete = TRUE;
+  draft->total = 18;
+  g_assert_true (traj_store_insert_assessment (fx->store, draft, &error));
+  g_assert_no_error (error);
+  g_assert_false (draft->complete);
+  g_assert_cmpint (draft->total, ==, -1);
+  db = traj_store_get_assessment (fx->store, draft->id, &error);
+  g_assert_no_error (error);
+  g_assert_false (db->complete);
+  g_assert_cmpint (db->total, ==, -1);
+  g_assert_cmpint (db->items[4], ==, -1);
+  g_assert_cmpint (db->items[3], ==, 3);
+  sql = g_strdup_printf ("SELECT total IS NULL AND complete = 0 FROM assessment WHERE id = %" G_GINT64_FORMAT, draft->id);
+  g_assert_cmpint (raw_int (fx->path, sql), ==, 1);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM assessment_item WHERE assessment_id = %" G_GINT64_FORMAT, draft->id);
+  g_assert_cmpint (raw_int (fx->path, sql), ==, 6);
+}
+
+/* ---- audit ------------------------------------------------------------------- */
+
+/* The newest audit row is (@action, @kind, @uid) by this OS user and @clinician,
+ * and exactly one row was added since @before. */
+static void
+assert_audited (Fixture *fx, gint64 before, const char *action, const char *kind, const char *uid,
+                const char *clinician)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  const TrajAuditEvent *e;
+  GError *error = NULL;
+
+  g_assert_cmpint (audit_rows (fx->path), ==, before + 1);
+  events = traj_store_list_audit (fx->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, (guint) before + 1);
+  e = g_ptr_array_index (events, 0);   /* newest first */
+  g_assert_cmpstr (e->action, ==, action);
+  g_assert_cmpstr (e->record_kind, ==, kind);
+  g_assert_cmpstr (e->record_uid, ==, uid);
+  g_assert_cmpstr (e->os_user, ==, g_get_user_name ());
+  g_assert_cmpstr (e->clinician, ==, clinician);
+  g_assert_cmpint (e->at, >=, fx->now - 5);
+  g_assert_cmpint (e->at, <=, traj_time_now () + 5);
+}
+
+static void
+test_audit_per_change (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajPatient) p = make_patient ("MRN-1", "Ada Abbott");
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajInfusion) i = NULL;
+  g_autoptr(TrajAssessment) a = NULL;
+  g_autoptr(TrajFlagDecision) d = traj_flag_decision_new ();
+  g_autoptr(GPtrArray) mine = NULL;
+  GError *error = NULL;
+  gint64 n;
+
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_insert_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "insert", "patient", p->uid, "Dr. Test");
+
+  n = audit_rows (fx->path);
+  g_free (p->name);
+  p->name = g_strdup ("Ada Abbott-Smith");
+  g_assert_true (traj_store_update_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "update", "patient", p->uid, "Dr. Test");
+
+  /* The clinician named on the next change is whoever is set now. */
+  traj_store_set_clinician (fx->store, "N. Okoye, RN");
+  g_assert_cmpstr (traj_store_get_clinician (fx->store), ==, "N. Okoye, RN");
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_PATIENT, p->id, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "delete", "patient", p->uid, "N. Okoye, RN");
+
+  /* Deleting what is already deleted changes nothing and audits nothing. */
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_PATIENT, p->id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (audit_rows (fx->path), ==, n);
+
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_undelete (fx->store, TRAJ_KIND_PATIENT, p->id, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "undelete", "patient", p->uid, "N. Okoye, RN");
+
+  mine = traj_store_list_audit (fx->store, p->uid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mine->len, ==, 4);
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (mine, 0))->action, ==, "undelete");
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (mine, 1))->action, ==, "delete");
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (mine, 2))->action, ==, "update");
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (mine, 3))->action, ==, "insert");
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (mine, 3))->clinician, ==, "Dr. Test");
+
+  /* Every other kind of record: one row per change. */
+  traj_store_set_clinician (fx->store, "Dr. Test");
+  fx->patient_id = p->id;
+  c->patient_id = p->id;
+  c->start_day = fx->today - 10;
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_insert_course (fx->store, c, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "insert", "course", c->uid, "Dr. Test");
+  fx->course_id = c->id;
+  c->status = TRAJ_COURSE_MAINTENANCE;
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_update_course (fx->store, c, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "update", "course", c->uid, "Dr. Test");
+
+  i = make_infusion (fx);
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_insert_infusion (fx->store, i, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "insert", "infusion", i->uid, "Dr. Test");
+  i->lot = (g_free (i->lot), g_strdup ("L9999"));
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_update_infusion (fx->store, i, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "update", "infusion", i->uid, "Dr. Test");
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_INFUSION, i->id, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "delete", "infusion", i->uid, "Dr. Test");
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_undelete (fx->store, TRAJ_KIND_INFUSION, i->id, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "undelete", "infusion", i->uid, "Dr. Test");
+
+  a = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_insert_assessment (fx->store, a, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "insert", "assessment", a->uid, "Dr. Test");
+  a->items[0] = 3;
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_update_assessment (fx->store, a, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "update", "assessment", a->uid, "Dr. Test");
+
+  d->patient_id = p->id;
+  d->kind = g_strdup ("safety");
+  d->finding_key = g_strdup ("phq9-item9");
+  d->decision = g_strdup ("acknowledged");
+  n = audit_rows (fx->path);
+  g_assert_true (traj_store_insert_flag_decision (fx->store, d, &error));
+  g_assert_no_error (error);
+  assert_audited (fx, n, "insert", "flag_decision", d->uid, "Dr. Test");
+  g_assert_cmpstr (d->decided_by, ==, "Dr. Test");
+}
+
+static void
+test_audit_append_only (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *before = NULL, *after = NULL;
+  g_autofree char *msg = NULL;
+  GError *error = NULL;
+  gint64 n;
+  int rc;
+
+  add_patient (fx, "MRN-1", "Ada Abbott");
+  add_patient (fx, "MRN-2", "Ben Bianchi");
+  n = audit_rows (fx->path);
+  g_assert_cmpint (n, >=, 3);
+  before = raw_dump (fx->path, TRUE);
+
+  /* Hand-written SQL on the file, with the store open and closed. */
+  rc = raw_exec (fx->path, "UPDATE audit_event SET clinician = 'someone else'", &msg);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_CONSTRAINT);
+  g_assert_nonnull (strstr (msg, "append-only"));
+  g_clear_pointer (&msg, g_free);
+  rc = raw_exec (fx->path, "DELETE FROM audit_event", &msg);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_CONSTRAINT);
+  g_assert_nonnull (strstr (msg, "append-only"));
+  g_clear_pointer (&msg, g_free);
+  rc = raw_exec (fx->path, "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)", &msg);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_CONSTRAINT);
+  g_clear_pointer (&msg, g_free);
+  /* Overwriting a row by its id is a rewrite too. */
+  rc = raw_exec (fx->path,
+                 "INSERT OR REPLACE INTO audit_event (id, at, os_user, clinician, action, record_kind, record_uid, summary) "
+                 "VALUES (1, 0, 'x', 'x', 'x', 'x', 'x', 'x')", &msg);
+  g_assert_cmpint (rc, !=, SQLITE_OK);
+  g_clear_pointer (&msg, g_free);
+  rc = raw_exec (fx->path,
+                 "INSERT INTO audit_event (id, at, os_user, clinician, action, record_kind, record_uid, summary) "
+                 "VALUES (1, 0, 'x', 'x', 'x', 'x', 'x', 'x') ON CONFLICT (id) DO UPDATE SET summary = 'x'", &msg);
+  g_assert_cmpint (rc, !=, SQLITE_OK);
+  g_clear_pointer (&msg, g_free);
+
+  g_clear_object (&fx->store);
+  rc = raw_exec (fx->path, "DELETE FROM audit_event", &msg);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_CONSTRAINT);
+  g_clear_pointer (&msg, g_free);
+
+  after = raw_dump (fx->path, TRUE);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (audit_rows (fx->path), ==, n);
+
+  /* The store has no way to remove one: only records have delete, and the
+   * kinds that are not records are refused. */
+  fx->store = traj_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (traj_store_delete (fx->store, TRAJ_KIND_KIOSK_CHECKIN, 1, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (traj_store_delete (fx->store, TRAJ_N_KINDS, 1, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (audit_rows (fx->path), ==, n);
+  /* Deleting a record adds to the trail; it never shrinks it. */
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_PATIENT, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (audit_rows (fx->path), ==, n + 1);
+}
+
+/* ---- soft delete ---------------------------------------------------------- */
+
+static gboolean
+list_has (TrajStore *store, gint64 id)
+{
+  g_autoptr(GPtrArray) list = traj_store_list_patients (store, NULL);
+
+  g_assert_nonnull (list);
+  for (guint k = 0; k < list->len; k++)
+    if (((TrajPatientSummary *) g_ptr_array_index (list, k))->id == id)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+foreach_collect (TrajPatientRecords *r, gpointer user_data)
+{
+  GArray *ids = user_data;
+  g_array_append_val (ids, r->patient->id);
+  return TRUE;
+}
+
+static void
+test_soft_delete_patient (Fixture *fx, gconstpointer data)
+{
+  gint64 a = add_patient (fx, "MRN-1", "Ada Abbott");
+  gint64 b = add_patient (fx, "MRN-2", "Ben Bianchi");
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajPatient) by_mrn = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(TrajAssessment) as = NULL;
+  GError *error = NULL;
+  gint64 rows;
+
+  fx->patient_id = a;
+  fx->course_id = add_course (fx, a, fx->today - 20);
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    accept_infusion (fx, i);
+  }
+  as = make_assessment (fx, TRAJ_SCALE_PHQ9, 2);
+  g_assert_true (traj_store_insert_assessment (fx->store, as, &error));
+  g_assert_no_error (error);
+
+  rows = data_rows (fx->path);
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_PATIENT, a, &error));
+  g_assert_no_error (error);
+  /* Hidden, not removed. */
+  g_assert_cmpint (data_rows (fx->path), ==, rows);
+  g_assert_false (list_has (fx->store, a));
+  g_assert_true (list_has (fx->store, b));
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_PATIENT, NULL), ==, 1);
+  r = traj_store_load_patient_records (fx->store, a, &error);
+  g_assert_null (r);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  by_mrn = traj_store_find_patient_by_mrn (fx->store, "MRN-1", &error);
+  g_assert_null (by_mrn);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (traj_store_foreach_patient_records (fx->store, foreach_collect, ids, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, b);
+  /* Nothing new can be recorded for a hidden patient. */
+  {
+    g_autoptr(TrajAssessment) more = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+    more->course_id = 0;
+    reject_assessment (fx, more, TRAJ_ERROR_NO_PATIENT);
+  }
+
+  /* Undo brings the patient back with all of their records. */
+  g_assert_true (traj_store_undelete (fx->store, TRAJ_KIND_PATIENT, a, &error));
+  g_assert_no_error (error);
+  g_assert_true (list_has (fx->store, a));
+  r = traj_store_load_patient_records (fx->store, a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->patient->mrn, ==, "MRN-1");
+  g_assert_cmpuint (r->courses->len, ==, 1);
+  g_assert_cmpuint (r->infusions->len, ==, 1);
+  g_assert_cmpuint (((TrajInfusion *) g_ptr_array_index (r->infusions, 0))->vitals->len, ==, 2);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  g_assert_cmpint (((TrajAssessment *) g_ptr_array_index (r->assessments, 0))->total, ==, 18);
+
+  g_array_set_size (ids, 0);
+  g_assert_true (traj_store_foreach_patient_records (fx->store, foreach_collect, ids, NULL, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+
+  /* Deleting something that does not exist says so. */
+  g_assert_false (traj_store_delete (fx->store, TRAJ_KIND_PATIENT, 999, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static gint64
+add_infusion_on (Fixture *fx, gint64 course_id, int days_ago)
+{
+  g_autoptr(TrajInfusion) i = make_infusion (fx);
+
+  i->course_id = course_id;
+  i->started_at = fx->now - days_ago * 24 * 3600;
+  accept_infusion (fx, i);
+  return i->id;
+}
+
+static gint64
+add_assessment_on (Fixture *fx, gint64 course_id, int days_ago, int answer)
+{
+  g_autoptr(TrajAssessment) a = make_assessment (fx, TRAJ_SCALE_PHQ9, answer);
+  GError *error = NULL;
+
+  a->course_id = course_id;
+  a->taken_at = fx->now - days_ago * 24 * 3600 - 3600;
+  g_assert_true (traj_store_insert_assessment (fx->store, a, &error));
+  g_assert_no_error (error);
+  return a->id;
+}
+
+static gboolean
+has_id (GPtrArray *records, gint64 id)
+{
+  /* Every record struct starts with its gint64 id. */
+  for (guint k = 0; k < records->len; k++)
+    if (*(gint64 *) g_ptr_array_index (records, k) == id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_soft_delete_course (Fixture *fx, gconstpointer data)
+{
+  gint64 c1 = fx->course_id, c2;
+  gint64 i1a, i1b, i1gone, i2, a1a, a1b, a1gone, a2, a_free;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  GError *error = NULL;
+  gint64 audit_before;
+
+  c2 = add_course (fx, fx->patient_id, fx->today - 5);
+  i1a = add_infusion_on (fx, c1, 20);
+  i1b = add_infusion_on (fx, c1, 18);
+  i1gone = add_infusion_on (fx, c1, 16);
+  i2 = add_infusion_on (fx, c2, 3);
+  a1a = add_assessment_on (fx, c1, 21, 2);
+  a1b = add_assessment_on (fx, c1, 17, 1);
+  a1gone = add_assessment_on (fx, c1, 15, 3);
+  a2 = add_assessment_on (fx, c2, 2, 1);
+  a_free = add_assessment_on (fx, 0, 1, 1);
+
+  /* Two records of the course were deleted on their own beforehand: undoing
+   * the course's deletion must not bring them back. */
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_INFUSION, i1gone, &error));
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_ASSESSMENT, a1gone, &error));
+  g_assert_no_error (error);
+
+  audit_before = audit_rows (fx->path);
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_COURSE, c1, &error));
+  g_assert_no_error (error);
+  /* One change, one audit row, even though it hid five records. */
+  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
+
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->courses->len, ==, 1);
+  g_assert_true (has_id (r->courses, c2));
+  g_assert_cmpuint (r->infusions->len, ==, 1);
+  g_assert_true (has_id (r->infusions, i2));
+  g_assert_cmpuint (r->assessments->len, ==, 2);
+  g_assert_true (has_id (r->assessments, a2));
+  g_assert_true (has_id (r->assessments, a_free));
+  g_clear_pointer (&r, traj_patient_records_free);
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_INFUSION, NULL), ==, 1);
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_ASSESSMENT, NULL), ==, 2);
+
+  g_assert_true (traj_store_undelete (fx->store, TRAJ_KIND_COURSE, c1, &error));
+  g_assert_no_error (error);
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->courses->len, ==, 2);
+  g_assert_cmpuint (r->infusions->len, ==, 3);
+  g_assert_true (has_id (r->infusions, i1a));
+  g_assert_true (has_id (r->infusions, i1b));
+  g_assert_true (has_id (r->infusions, i2));
+  g_assert_false (has_id (r->infusions, i1gone));
+  g_assert_cmpuint (r->assessments->len, ==, 4);
+  g_assert_true (has_id (r->assessments, a1a));
+  g_assert_true (has_id (r->assessments, a1b));
+  g_assert_false (has_id (r->assessments, a1gone));
+  /* In time order. */
+  g_assert_cmpint (((TrajInfusion *) g_ptr_array_index (r->infusions, 0))->id, ==, i1a);
+  g_assert_cmpint (((TrajAssessment *) g_ptr_array_index (r->assessments, 3))->id, ==, a_free);
+
+  /* The ones deleted on their own can still be brought back on their own. */
+  g_assert_true (traj_store_undelete (fx->store, TRAJ_KIND_INFUSION, i1gone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_INFUSION, NULL), ==, 4);
+}
+
+/* ---- two connections -------------------------------------------------------- */
+
+static void
+assert_same_records (const TrajPatientRecords *a, const TrajPatientRecords *b)
+{
+  g_assert_cmpstr (a->patient->uid, ==, b->patient->uid);
+  g_assert_cmpstr (a->patient->name, ==, b->patient->name);
+  g_assert_cmpuint (a->courses->len, ==, b->courses->len);
+  g_assert_cmpuint (a->infusions->len, ==, b->infusions->len);
+  g_assert_cmpuint (a->assessments->len, ==, b->assessments->len);
+  for (guint k = 0; k < a->infusions->len; k++)
+    {
+      const TrajInfusion *x = g_ptr_array_index (a->infusions, k), *y = g_ptr_array_index (b->infusions, k);
+      g_assert_cmpstr (x->uid, ==, y->uid);
+      g_assert_cmpuint (x->vitals->len, ==, y->vitals->len);
+      g_assert_cmpfloat (x->total_mg, ==, y->total_mg);
+    }
+  for (guint k = 0; k < a->assessments->len; k++)
+    {
+      const TrajAssessment *x = g_ptr_array_index (a->assessments, k), *y = g_ptr_array_index (b->assessments, k);
+      g_assert_cmpstr (x->uid, ==, y->uid);
+      g_assert_cmpint (x->total, ==, y->total);
+      g_assert_cmpmem (x->items, sizeof x->items, y->items, sizeof y->items);
+    }
+}
+
+static void
+test_two_connections (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) second = NULL;
+  g_autoptr(TrajStore) third = NULL;
+  g_autoptr(TrajPatientRecords) ra = NULL, rb = NULL;
+  g_autoptr(TrajPatient) seen = NULL;
+  GError *error = NULL;
+  gint64 from_third;
+
+  second = traj_store_open_secondary (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (traj_store_get_path (second), ==, fx->path);
+  g_assert_cmpstr (traj_store_get_clinician (second), ==, "Dr. Test");
+  third = traj_store_open (fx->path, &error);
+  g_assert_no_error (error);
+
+  /* One writes… */
+  fx->patient_id = add_patient (fx, "MRN-1", "Ada Abbott");
+  fx->course_id = add_course (fx, fx->patient_id, fx->today - 10);
+  add_infusion_on (fx, fx->course_id, 8);
+  add_infusion_on (fx, fx->course_id, 6);
+  add_assessment_on (fx, fx->course_id, 9, 2);
+  add_assessment_on (fx, fx->course_id, 5, 1);
+
+  /* …the others read the same thing. */
+  ra = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  rb = traj_store_load_patient_records (second, fx->patient_id, &error);
+  g_assert_no_error (error);
+  assert_same_records (ra, rb);
+  g_clear_pointer (&rb, traj_patient_records_free);
+  rb = traj_store_load_patient_records (third, fx->patient_id, &error);
+  g_assert_no_error (error);
+  assert_same_records (ra, rb);
+  g_assert_true (list_has (second, fx->patient_id));
+
+  /* And the other way round. */
+  {
+    g_autoptr(TrajPatient) p = make_patient ("MRN-3", "Carmen Castillo");
+    g_assert_true (traj_store_insert_patient (third, p, &error));
+    g_assert_no_error (error);
+    from_third = p->id;
+  }
+  seen = traj_store_get_patient (fx->store, from_third, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen->name, ==, "Carmen Castillo");
+  g_assert_true (list_has (second, from_third));
+}
+
+static void
+test_bulk_isolation (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) reader = NULL;
+  g_autoptr(TrajPatient) p = make_patient ("MRN-B1", "Bulk One");
+  g_autoptr(TrajPatient) q = make_patient ("MRN-B2", "Bulk Two");
+  g_autoptr(TrajPatientRecords) r = NULL;
+  GError *error = NULL;
+  gint64 audit_before;
+  char *before;
+
+  reader = traj_store_open_secondary (fx->store, &error);
+  g_assert_no_error (error);
+  add_patient (fx, "MRN-1", "Ada Abbott");
+  audit_before = audit_rows (fx->path);
+
+  /* A write in progress is invisible to the reader… */
+  g_assert_true (traj_store_bulk_begin (fx->store, "import", "test import", &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_insert_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  fx->patient_id = p->id;
+  fx->course_id = add_course (fx, p->id, fx->today - 3);
+  add_assessment_on (fx, fx->course_id, 2, 2);
+  /* …though the writer sees its own batch. */
+  g_assert_true (list_has (fx->store, p->id));
+  g_assert_false (list_has (reader, p->id));
+  g_assert_cmpint (traj_store_count (reader, TRAJ_KIND_PATIENT, NULL), ==, 1);
+  g_assert_cmpint (traj_store_count (reader, TRAJ_KIND_ASSESSMENT, NULL), ==, 0);
+  r = traj_store_load_patient_records (reader, p->id, &error);
+  g_assert_null (r);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (data_rows (fx->path), ==, 1);
+
+  /* …until commit. One audit row stands for the whole batch. */
+  g_assert_true (traj_store_bulk_commit (fx->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (list_has (reader, p->id));
+  r = traj_store_load_patient_records (reader, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->courses->len, ==, 1);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 1);
+
+  /* A rolled-back batch leaves nothing behind, audit included. */
+  before = raw_dump (fx->path, TRUE);
+  g_assert_true (traj_store_bulk_begin (fx->store, "import", "abandoned import", &error));
+  g_assert_true (traj_store_insert_patient (fx->store, q, &error));
+  g_assert_no_error (error);
+  g_assert_false (list_has (reader, q->id));
+  traj_store_bulk_rollback (fx->store);
+  g_assert_false (list_has (reader, q->id));
+  g_assert_false (list_has (fx->store, q->id));
+  {
+    g_autofree char *after = raw_dump (fx->path, TRUE);
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_free (before);
+
+  /* A batch with a failing row saves nothing at all. */
+  before = raw_dump (fx->path, TRUE);
+  g_assert_true (traj_store_bulk_begin (fx->store, "import", "bad import", &error));
+  {
+    g_autoptr(TrajPatient) ok = make_patient ("MRN-B3", "Fine Row");
+    g_autoptr(TrajPatient) dup = make_patient ("MRN-1", "Duplicate Row");
+    g_assert_true (traj_store_insert_patient (fx->store, ok, &error));
+    g_assert_false (traj_store_insert_patient (fx->store, dup, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE);
+    g_clear_error (&error);
+  }
+  traj_store_bulk_rollback (fx->store);
+  {
+    g_autofree char *after = raw_dump (fx->path, TRUE);
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_free (before);
+
+  /* The store is usable afterwards. */
+  add_patient (fx, "MRN-4", "Dev Delgado");
+  g_assert_cmpint (traj_store_count (reader, TRAJ_KIND_PATIENT, NULL), ==, 3);
+}
+
+/* ---- kiosk check-in ----------------------------------------------------------- */
+
+static void
+test_kiosk (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *code = NULL, *code2 = NULL, *wrong = NULL;
+  g_autoptr(TrajKioskCheckin) used = NULL;
+  TrajKioskCheckin *again;
+  GError *error = NULL;
+  gint64 id = 0, id2 = 0, audit_before;
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = NULL;
+
+  fx->patient_id = add_patient (fx, "MRN-1", "Ada Abbott");
+  audit_before = audit_rows (fx->path);
+  code = traj_store_create_checkin (fx->store, fx->patient_id, "phq9,gad7", 3600, &id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
+  /* Six digits. */
+  g_assert_cmpuint (strlen (code), ==, 6);
+  for (guint k = 0; k < 6; k++)
+    g_assert_true (g_ascii_isdigit (code[k]));
+
+  /* Only a hash of it is stored: no column of the row holds the code. */
+  db = raw_open (fx->path);
+  sql = g_strdup_printf ("SELECT * FROM kiosk_checkin WHERE id = %" G_GINT64_FORMAT, id);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  for (int c = 0; c < sqlite3_column_count (stmt); c++)
+    {
+      const char *v = (const char *) sqlite3_column_text (stmt, c);
+      g_test_message ("%s = %s", sqlite3_column_name (stmt, c), v ? v : "NULL");
+      if (v == NULL)
+        continue;
+      g_assert_cmpstr (v, !=, code);
+      if (sqlite3_column_type (stmt, c) == SQLITE_INTEGER)
+        g_assert_cmpint (sqlite3_column_int64 (stmt, c), !=, g_ascii_strtoll (code, NULL, 10));
+      if (g_str_equal (sqlite3_column_name (stmt, c), "code_hash"))
+        g_assert_cmpuint (strlen (v), ==, 64);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_KIOSK_CHECKIN, NULL), ==, 1);
+
+  /* A wrong code is refused and uses nothing up. */
+  wrong = g_strdup_printf ("%06d", (int) ((g_ascii_strtoll (code, NULL, 10) + 1) % 1000000));
+  g_assert_null (traj_store_redeem_checkin (fx->store, wrong, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (traj_store_redeem_checkin (fx->store, "12345", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* The right code works once… */
+  audit_before = audit_rows (fx->path);
+  used = traj_store_redeem_checkin (fx->store, code, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (used);
+  g_assert_cmpint (used->id, ==, id);
+  g_assert_cmpint (used->patient_id, ==, fx->patient_id);
+  g_assert_cmpstr (used->scales, ==, "phq9,gad7");
+  g_assert_cmpint (used->used_at, >, 0);
+  g_assert_cmpint (used->expires_at, ==, used->created_at + 3600);
+  g_assert_cmpstr (used->created_by, ==, "Dr. Test");
+  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
+
+  /* …and then says it has been used. */
+  again = traj_store_redeem_checkin (fx->store, code, &error);
+  g_assert_null (again);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "already"));
+  g_clear_error (&error);
+
+  /* An expired code is refused as expired. */
+  code2 = traj_store_create_checkin (fx->store, fx->patient_id, "phq9", 3600, &id2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id2, !=, id);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE kiosk_checkin SET expires_at = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
+                         traj_time_now () - 60, id2);
+  g_assert_cmpint (raw_exec (fx->path, sql, NULL), ==, SQLITE_OK);
+  g_assert_null (traj_store_redeem_checkin (fx->store, code2, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "expired"));
+  g_clear_error (&error);
+
+  /* No code for a patient who does not exist. */
+  g_assert_null (traj_store_create_checkin (fx->store, 999, "phq9", 3600, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NO_PATIENT);
+  g_clear_error (&error);
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_KIOSK_CHECKIN, NULL), ==, 2);
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_P(path, func) g_test_add (path, Fixture, NULL, fixture_setup_patient, func, fixture_teardown)
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  ADD ("/store/migrate/new-file", test_migrate_new);
+  ADD ("/store/migrate/reopen", test_migrate_reopen);
+  ADD ("/store/migrate/empty-files", test_migrate_empty_files);
+  ADD ("/store/refuse/newer-schema", test_refuse_newer);
+  ADD ("/store/refuse/text-file", test_refuse_text);
+  ADD ("/store/refuse/foreign-sqlite", test_refuse_foreign);
+  ADD ("/store/refuse/damaged", test_refuse_damaged);
+  ADD ("/store/refuse/directory", test_refuse_directory);
+  ADD ("/store/file-mode", test_file_mode);
+  ADD ("/store/validate/mrn-missing", test_validate_mrn_missing);
+  ADD ("/store/validate/mrn-duplicate", test_validate_mrn_duplicate);
+  ADD ("/store/validate/birth-date-future", test_validate_birth_future);
+  ADD ("/store/validate/age-over-120", test_validate_age);
+  ADD_P ("/store/validate/weight", test_validate_weight);
+  ADD_P ("/store/validate/dose", test_validate_dose);
+  ADD_P ("/store/validate/esketamine", test_validate_esketamine);
+  ADD_P ("/store/validate/duration", test_validate_duration);
+  ADD_P ("/store/validate/infusion-future", test_validate_infusion_future);
+  ADD_P ("/store/validate/vitals", test_validate_vitals);
+  ADD_P ("/store/validate/infusion-update", test_validate_infusion_update);
+  ADD_P ("/store/validate/item-range", test_validate_item_range);
+  ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);
+  ADD_P ("/store/validate/assessment-other", test_validate_assessment_other);
+  ADD_P ("/store/roundtrip", test_roundtrip);
+  ADD ("/store/audit/per-change", test_audit_per_change);
+  ADD ("/store/audit/append-only", test_audit_append_only);
+  ADD ("/store/soft-delete/patient", test_soft_delete_patient);
+  ADD_P ("/store/soft-delete/course-cascade", test_soft_delete_course);
+  ADD ("/store/connections/two", test_two_connections);
+  ADD ("/store/connections/bulk-isolation", test_bulk_isolation);
+  ADD ("/store/kiosk", test_kiosk);
+
+  return g_test_run ();
+}

@@ -1342,3 +1342,70 @@ traj_outcomes_find_finding (const TrajOutcomes *o, const char *key)
     }
   return NULL;
 }
+
+/* ---- attention for the patient list ------------------------------------ */
+
+typedef struct {
+  GHashTable *by_id;              /* gint64* → TrajPatientSummary* */
+  const TrajThresholds *t;
+  gint64 now;
+} FillData;
+
+static void
+apply_to_summary (TrajPatientSummary *s, const TrajOutcomes *o)
+{
+  s->open_findings = (int) traj_outcomes_n_open (o);
+  s->safety_open = traj_outcomes_has_open_safety (o);
+}
+
+static gboolean
+fill_one (TrajPatientRecords *r, gpointer user_data)
+{
+  FillData *d = user_data;
+  TrajPatientSummary *s = g_hash_table_lookup (d->by_id, &r->patient->id);
+
+  if (s)
+    {
+      g_autoptr(TrajOutcomes) o = traj_outcomes_compute (r, d->t, d->now);
+      apply_to_summary (s, o);
+    }
+  return TRUE;
+}
+
+gboolean
+traj_outcomes_fill_summaries (TrajStore            *store,
+                              GPtrArray            *summaries,
+                              const TrajThresholds *t,
+                              gint64                now,
+                              GCancellable         *cancellable,
+                              GError              **error)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  FillData d = { by_id, t, now };
+
+  for (guint k = 0; k < summaries->len; k++)
+    {
+      TrajPatientSummary *s = g_ptr_array_index (summaries, k);
+      s->open_findings = 0;
+      s->safety_open = FALSE;
+      g_hash_table_insert (by_id, &s->id, s);
+    }
+  return traj_store_foreach_patient_records (store, fill_one, &d, cancellable, error);
+}
+
+gboolean
+traj_outcomes_fill_summary (TrajStore            *store,
+                            TrajPatientSummary   *summary,
+                            const TrajThresholds *t,
+                            gint64                now,
+                            GError              **error)
+{
+  g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (store, summary->id, error);
+  g_autoptr(TrajOutcomes) o = NULL;
+
+  if (r == NULL)
+    return FALSE;
+  o = traj_outcomes_compute (r, t, now);
+  apply_to_summary (summary, o);
+  return TRUE;
+}

@@ -5,6 +5,7 @@
 
 #include "traj-records.h"
 #include "traj-scale.h"
+#include "traj-store.h"
 
 G_BEGIN_DECLS
 
@@ -198,6 +199,22 @@ const TrajOutcome *traj_outcomes_find            (const TrajOutcomes *o,
                                                   TrajScaleId         scale);
 const TrajFinding *traj_outcomes_find_finding    (const TrajOutcomes *o,
                                                   const char         *key);
+
+/* The patient list's attention columns (open_findings, safety_open) for
+ * every summary in @summaries (TrajPatientSummary*), from the same engine,
+ * reading every patient's records once in a single pass. */
+gboolean           traj_outcomes_fill_summaries  (TrajStore            *store,
+                                                  GPtrArray            *summaries,
+                                                  const TrajThresholds *t,
+                                                  gint64                now,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+/* The same for one patient. */
+gboolean           traj_outcomes_fill_summary    (TrajStore            *store,
+                                                  TrajPatientSummary   *summary,
+                                                  const TrajThresholds *t,
+                                                  gint64                now,
+                                                  GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajFinding, traj_finding_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajOutcome, traj_outcome_free)

@@ -1720,6 +1720,28 @@ set_deleted (TrajStore *self, TrajRecordKind kind, gint64 id, gboolean deleted, 
       return TRUE;
     }
 
+  /* The stamp of a course deletion is what undo matches on, so it must not
+   * equal the stamp of a record of the course deleted on its own before
+   * (within the same second), or undo would bring that record back too. */
+  if (deleted && kind == TRAJ_KIND_COURSE)
+    {
+      stmt = traj_store_stmt (self,
+                              "SELECT max(d) FROM (SELECT max(deleted_at) AS d FROM infusion WHERE course_id = ?1 "
+                              "UNION ALL SELECT max(deleted_at) FROM assessment WHERE course_id = ?1)", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) >= now)
+        now = sqlite3_column_int64 (stmt, 0) + 1;
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          set_sqlite_error (self, error, rc, "deleting");
+          goto fail;
+        }
+    }
+
   stmt = traj_store_stmt (self, update_sql[deleted][kind], error);
   if (stmt == NULL)
     goto fail;

@@ -142,6 +142,7 @@ traj_editor_dialog_dispose (GObject *object)
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
 
   g_clear_object (&priv->store);
+  g_clear_object (&priv->toolbar_box);
   G_OBJECT_CLASS (traj_editor_dialog_parent_class)->dispose (object);
 }
 
@@ -193,7 +194,10 @@ traj_editor_dialog_init (TrajEditorDialog *self)
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 680);
   gtk_window_set_hide_on_close (GTK_WINDOW (self), FALSE);
 
-  priv->toolbar_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  /* Held with our own reference: a subclass template's <child> replaces the
+   * window content until traj_editor_dialog_set_content() moves it into the
+   * frame. */
+  priv->toolbar_box = g_object_ref_sink (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
   priv->header = adw_header_bar_new ();
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (priv->header), FALSE);
   adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (priv->header), FALSE);
@@ -245,12 +249,19 @@ traj_editor_dialog_set_content (TrajEditorDialog *self,
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
   GtkWidget *clamp = adw_clamp_new ();
 
+  g_object_ref (content);
+  if (adw_window_get_content (ADW_WINDOW (self)) == content)
+    adw_window_set_content (ADW_WINDOW (self), NULL);
+  else if (gtk_widget_get_parent (content))
+    gtk_widget_unparent (content);
+  adw_window_set_content (ADW_WINDOW (self), priv->toolbar_box);
   adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 640);
   gtk_widget_set_margin_top (content, 18);
   gtk_widget_set_margin_bottom (content, 24);
   gtk_widget_set_margin_start (content, 12);
   gtk_widget_set_margin_end (content, 12);
   adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  g_object_unref (content);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (priv->scroller), clamp);
 }
 

@@ -156,5 +156,12 @@ CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
 BEGIN
   SELECT RAISE (ABORT, 'audit_event is append-only');
 END;
+-- INSERT OR REPLACE removes the old row without firing the delete trigger:
+-- an insert may never reuse the id of an existing event.
+CREATE TRIGGER audit_event_no_replace BEFORE INSERT ON audit_event
+WHEN EXISTS (SELECT 1 FROM audit_event WHERE id = NEW.id)
+BEGIN
+  SELECT RAISE (ABORT, 'audit_event is append-only');
+END;
 
 INSERT INTO trajectory_meta (key, value) VALUES ('application', 'io.github.trajectory.Trajectory');

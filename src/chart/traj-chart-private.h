@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "traj-chart.h"
+
+G_BEGIN_DECLS
+
+/* One assessment: a value (complete) or a draft. */
+typedef struct {
+  gint64 id;
+  gint64 at;
+  gint32 day;
+  int value;                     /* total; -1 for drafts */
+  int answered;                  /* drafts: items answered */
+  int item9;                     /* PHQ-9 item 9 answer, or -1 */
+  TrajTiming timing;
+  TrajSource source;
+  gint64 infusion_id;
+  double xi;                     /* position on the infusion axis */
+} TrajChartPoint;
+
+/* One course's baseline and thresholds for one scale, from the outcomes
+ * engine, and the stretch of time they apply to. */
+typedef struct {
+  gint64 course_id;
+  gint64 start;                  /* baseline (or course start) */
+  gint64 end;                    /* next course's start; G_MAXINT64 when last */
+  double xi_start, xi_end;
+  gboolean has_baseline;
+  int baseline;
+  gboolean response_computable;
+  double response_threshold;
+  int remission_max;
+  char *no_baseline_reason;      /* translated, or NULL */
+} TrajChartReference;
+
+typedef struct {
+  TrajScaleId scale;
+  const TrajScale *info;
+  gboolean primary;
+  GArray *points;                /* TrajChartPoint, complete, by time */
+  GArray *drafts;                /* TrajChartPoint, incomplete, by time */
+  GArray *refs;                  /* TrajChartReference, by start */
+  int remission_max;             /* the latest course's, else the scale's */
+} TrajChartSeries;
+
+typedef struct {
+  gint64 id;
+  gint64 at;
+  gint32 day;
+  int number;                    /* 1-based, over the patient's infusions */
+  TrajPhase phase;
+  TrajRoute route;
+  TrajMedicine medicine;
+  double dose_mg_per_kg;
+  double total_mg;
+  int duration_min;
+  gboolean has_bp;
+  int systolic, diastolic;
+  gboolean monitoring;           /* a monitoring finding rests on it */
+} TrajChartInfusion;
+
+typedef struct {
+  TrajFindingKind kind;
+  gint64 at;
+  int series;                    /* panel it is pinned on; -1: the infusion strip */
+  gboolean open;
+  char *sentence;
+  TrajRecordKind record_kind;
+  gint64 record_id;
+  double xi;
+} TrajChartFinding;
+
+struct _TrajChartModel {
+  gatomicrefcount ref_count;
+  char *patient_name;
+  char *mrn;
+  GArray *series;                /* TrajChartSeries */
+  GArray *infusions;             /* TrajChartInfusion, by time */
+  GArray *findings;              /* TrajChartFinding, by time */
+  gboolean has_data;
+  gint64 t_min, t_max;           /* every dated mark */
+  double xi_min, xi_max;
+};
+
+static inline TrajChartSeries *
+traj_chart_model_series (const TrajChartModel *model, guint i)
+{
+  return &g_array_index (model->series, TrajChartSeries, i);
+}
+
+/* "8.5" or "9": a threshold without a needless decimal. */
+char *traj_chart_format_number (double v);
+/* The index of the series of @scale, or -1. */
+int   traj_chart_model_find_series (const TrajChartModel *model, TrajScaleId scale);
+/* Position on the infusion axis of a moment with no infusion of its own. */
+double traj_chart_model_xi_for_time (const TrajChartModel *model, gint64 t);
+
+G_END_DECLS

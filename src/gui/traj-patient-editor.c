@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "traj-date-entry.h"
+#include "traj-gui.h"
+#include "traj-patient-editor.h"
+#include "traj-validate.h"
+
+struct _TrajPatientEditor
+{
+  TrajEditorDialog parent_instance;
+
+  TrajPatient *patient;
+
+  GtkWidget *content;
+  AdwEntryRow *mrn_row;
+  AdwEntryRow *name_row;
+  AdwActionRow *birth_row;
+  TrajDateEntry *birth_entry;
+  AdwComboRow *sex_row;
+  AdwComboRow *indication_row;
+  GtkTextView *notes_view;
+  GtkLabel *mrn_error;
+  GtkLabel *name_error;
+  GtkLabel *birth_error;
+};
+
+G_DEFINE_FINAL_TYPE (TrajPatientEditor, traj_patient_editor, TRAJ_TYPE_EDITOR_DIALOG)
+
+static void
+show_field_error (GtkWidget *row, GtkLabel *label, const GError *error)
+{
+  traj_field_set_error (row, error);
+  gtk_label_set_label (label, error ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
+}
+
+static void
+fill_patient (TrajPatientEditor *self, TrajPatient *p)
+{
+  g_autofree char *notes = NULL;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
+  GtkTextIter start, end;
+
+  g_free (p->mrn);
+  p->mrn = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->mrn_row))));
+  g_free (p->name);
+  p->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  p->birth_day = traj_date_entry_get_day (self->birth_entry);
+  p->sex = (TrajSex) adw_combo_row_get_selected (self->sex_row);
+  p->indication = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  g_free (p->notes);
+  p->notes = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+validate (TrajPatientEditor *self)
+{
+  g_autoptr(TrajPatient) p = traj_patient_copy (self->patient);
+  g_autoptr(GError) mrn_error = NULL, name_error = NULL, birth_error = NULL;
+  gboolean typed_birth;
+
+  fill_patient (self, p);
+  /* The store's own rules: the same messages the store would refuse with. */
+  traj_validate_mrn (p->mrn, &mrn_error);
+  traj_validate_name (p->name, &name_error);
+  traj_validate_birth_day (p->birth_day, traj_day_today (), &birth_error);
+
+  /* Only complain about a field once something was typed in it. */
+  show_field_error (GTK_WIDGET (self->mrn_row), self->mrn_error,
+                    *gtk_editable_get_text (GTK_EDITABLE (self->mrn_row)) ? mrn_error : NULL);
+  show_field_error (GTK_WIDGET (self->name_row), self->name_error,
+                    *gtk_editable_get_text (GTK_EDITABLE (self->name_row)) ? name_error : NULL);
+  typed_birth = *gtk_editable_get_text (traj_date_entry_get_editable (self->birth_entry)) != '\0';
+  show_field_error (GTK_WIDGET (self->birth_row), self->birth_error, typed_birth ? birth_error : NULL);
+
+  traj_editor_dialog_set_valid (TRAJ_EDITOR_DIALOG (self), !mrn_error && !name_error && !birth_error);
+}
+
+static void
+on_field_changed (TrajPatientEditor *self)
+{
+  traj_editor_dialog_mark_dirty (TRAJ_EDITOR_DIALOG (self));
+  traj_editor_dialog_show_error (TRAJ_EDITOR_DIALOG (self), NULL);
+  validate (self);
+}
+
+static gboolean
+traj_patient_editor_save (TrajEditorDialog *dialog, gint64 *id, GError **error)
+{
+  TrajPatientEditor *self = TRAJ_PATIENT_EDITOR (dialog);
+  TrajStore *store = traj_editor_dialog_get_store (dialog);
+  g_autoptr(TrajPatient) p = traj_patient_copy (self->patient);
+
+  fill_patient (self, p);
+  if (p->id > 0)
+    {
+      if (!traj_store_update_patient (store, p, error))
+        return FALSE;
+    }
+  else if (!traj_store_insert_patient (store, p, error))
+    return FALSE;
+  *id = p->id;
+  return TRUE;
+}
+
+static GListModel *
+enum_model (const char *(*label) (guint), guint n)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint k = 0; k < n; k++)
+    gtk_string_list_append (list, label (k));
+  return G_LIST_MODEL (list);
+}
+
+static void
+traj_patient_editor_finalize (GObject *object)
+{
+  TrajPatientEditor *self = TRAJ_PATIENT_EDITOR (object);
+
+  traj_patient_free (self->patient);
+  G_OBJECT_CLASS (traj_patient_editor_parent_class)->finalize (object);
+}
+
+static void
+traj_patient_editor_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), TRAJ_TYPE_PATIENT_EDITOR);
+  G_OBJECT_CLASS (traj_patient_editor_parent_class)->dispose (object);
+}
+
+static void
+traj_patient_editor_class_init (TrajPatientEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  TrajEditorDialogClass *editor_class = TRAJ_EDITOR_DIALOG_CLASS (klass);
+
+  object_class->dispose = traj_patient_editor_dispose;
+  object_class->finalize = traj_patient_editor_finalize;
+  editor_class->save = traj_patient_editor_save;
+
+  g_type_ensure (TRAJ_TYPE_DATE_ENTRY);
+  traj_gui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-patient-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, content);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, mrn_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, birth_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, birth_entry);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, sex_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, indication_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, mrn_error);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, name_error);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, birth_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+}
+
+static void
+traj_patient_editor_init (TrajPatientEditor *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static const char *
+sex_label (guint k)
+{
+  return traj_sex_label ((TrajSex) k);
+}
+
+static const char *
+indication_label (guint k)
+{
+  return traj_indication_label ((TrajIndication) k);
+}
+
+TrajPatientEditor *
+traj_patient_editor_new (GtkWindow         *parent,
+                         TrajStore         *store,
+                         const TrajPatient *existing)
+{
+  TrajPatientEditor *self = g_object_new (TRAJ_TYPE_PATIENT_EDITOR,
+                                          "store", store,
+                                          "transient-for", parent,
+                                          "title", existing ? _("Edit Patient") : _("New Patient"),
+                                          NULL);
+  GListModel *sexes = enum_model (sex_label, TRAJ_N_SEXES);
+  GListModel *indications = enum_model (indication_label, TRAJ_N_INDICATIONS);
+
+  traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 640);
+
+  adw_combo_row_set_model (self->sex_row, sexes);
+  adw_combo_row_set_model (self->indication_row, indications);
+  g_object_unref (sexes);
+  g_object_unref (indications);
+
+  self->patient = existing ? traj_patient_copy (existing) : traj_patient_new ();
+  if (existing)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->mrn_row), existing->mrn);
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), existing->name);
+      traj_date_entry_set_day (self->birth_entry, existing->birth_day);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), existing->notes ? existing->notes : "", -1);
+    }
+  adw_combo_row_set_selected (self->sex_row, self->patient->sex);
+  adw_combo_row_set_selected (self->indication_row, self->patient->indication);
+
+  g_signal_connect_swapped (self->birth_entry, "changed", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->sex_row, "notify::selected", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->indication_row, "notify::selected", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->notes_view), "changed", G_CALLBACK (on_field_changed), self);
+
+  validate (self);
+  /* Filling the form is not an edit. */
+  gtk_widget_grab_focus (GTK_WIDGET (existing ? self->name_row : self->mrn_row));
+  return self;
+}

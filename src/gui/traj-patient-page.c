@@ -1,0 +1,991 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "traj-assessment-editor.h"
+#include "traj-course-editor.h"
+#include "traj-gui.h"
+#include "traj-infusion-editor.h"
+#include "traj-patient-editor.h"
+#include "traj-patient-page.h"
+#include "traj-timeline.h"
+
+struct _TrajPatientPage
+{
+  GtkWidget parent_instance;
+
+  TrajStore *store;
+  GSettings *settings;
+  gint64 patient_id;
+  TrajPatientRecords *records;
+  TrajOutcomes *outcomes;
+  TrajTimeline *timeline;
+  gulong changed_id;
+
+  GtkWidget *scroller;
+  GtkLabel *name_label;
+  GtkLabel *identity_label;
+  GtkLabel *course_label;
+  GtkWidget *findings_box;
+  GtkWidget *outcome_box;
+  GtkWidget *chart_box;
+  GtkListBox *timeline_list;
+  GtkWidget *history_box;
+  GtkListBox *history_list;
+};
+
+G_DEFINE_FINAL_TYPE (TrajPatientPage, traj_patient_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static GtkWindow *
+parent_window (TrajPatientPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+add_toast (TrajPatientPage *self, AdwToast *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+show_error (TrajPatientPage *self, const GError *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+  adw_toast_set_timeout (toast, 0);
+  add_toast (self, toast);
+}
+
+static void
+clear_box (GtkWidget *box)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (box)))
+    gtk_box_remove (GTK_BOX (box), child);
+}
+
+static const TrajInfusion *
+last_infusion (const TrajPatientRecords *r, gint64 course_id)
+{
+  for (guint k = r->infusions->len; k > 0; k--)
+    {
+      const TrajInfusion *i = g_ptr_array_index (r->infusions, k - 1);
+      if (course_id == 0 || i->course_id == course_id)
+        return i;
+    }
+  return NULL;
+}
+
+static int
+count_infusions (const TrajPatientRecords *r, gint64 course_id)
+{
+  int n = 0;
+  for (guint k = 0; k < r->infusions->len; k++)
+    if (((TrajInfusion *) g_ptr_array_index (r->infusions, k))->course_id == course_id)
+      n++;
+  return n;
+}
+
+/* ---- header ------------------------------------------------------------ */
+
+static void
+update_header (TrajPatientPage *self)
+{
+  const TrajPatient *p = self->records->patient;
+  const TrajCourse *course = traj_patient_records_current_course (self->records);
+  g_autofree char *identity = NULL;
+  g_autofree char *course_text = NULL;
+  int age = traj_age_years (p->birth_day, traj_day_today ());
+
+  gtk_label_set_label (self->name_label, p->name);
+  /* Translators: patient page header: MRN · age · sex · indication */
+  identity = g_strdup_printf (_("MRN %s · %s · %s · %s"), p->mrn,
+                              age >= 0 ? g_strdup_printf (ngettext ("%d year", "%d years", age), age) : "—",
+                              traj_sex_label (p->sex), traj_indication_label (p->indication));
+  gtk_label_set_label (self->identity_label, identity);
+
+  if (course == NULL)
+    course_text = g_strdup (_("No treatment course yet. Start one from More → New Course."));
+  else
+    {
+      const TrajInfusion *last = last_infusion (self->records, course->id);
+      int n = count_infusions (self->records, course->id);
+      g_autofree char *count = g_strdup_printf (ngettext ("%d infusion", "%d infusions", n), n);
+      g_autofree char *since = NULL;
+      const TrajScale *scale = traj_scale_get (course->primary_scale);
+
+      if (last)
+        {
+          int days = traj_day_today () - traj_day_from_time (last->started_at);
+          since = days == 0 ? g_strdup (_("last infusion today"))
+                            : g_strdup_printf (ngettext ("%d day since the last infusion",
+                                                         "%d days since the last infusion", days), days);
+        }
+      else
+        since = g_strdup (_("no infusion yet"));
+      /* Translators: "Course: Induction · IV 0.5 mg/kg ×6 · 4 infusions · 2 days since the last infusion · primary PHQ-9" */
+      course_text = g_strdup_printf (_("Course: %s%s%s · %s · %s · primary scale %s"),
+                                     traj_course_status_label (course->status),
+                                     course->protocol && *course->protocol ? " · " : "",
+                                     course->protocol ? course->protocol : "",
+                                     count, since, _(scale->name));
+    }
+  gtk_label_set_label (self->course_label, course_text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.edit-course", course != NULL);
+}
+
+/* ---- findings ---------------------------------------------------------- */
+
+static void record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decision, const char *note);
+
+typedef struct {
+  TrajPatientPage *self;
+  TrajFinding *finding;
+  GtkWidget *note_entry;
+  GtkWidget *dropdown;
+} DecisionData;
+
+static void
+decision_data_free (DecisionData *d)
+{
+  traj_finding_free (d->finding);
+  g_free (d);
+}
+
+static void
+on_decision_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      DecisionData     *d)
+{
+  if (g_strcmp0 (response, "record") == 0)
+    {
+      const char * const *choices = traj_finding_kind_decisions (d->finding->kind);
+      guint pos = d->dropdown ? gtk_drop_down_get_selected (GTK_DROP_DOWN (d->dropdown)) : 0;
+      const char *note = gtk_editable_get_text (GTK_EDITABLE (d->note_entry));
+
+      record_decision (d->self, d->finding, choices[pos], note);
+    }
+}
+
+static void
+open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
+{
+  const char * const *choices = traj_finding_kind_decisions (f->kind);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  DecisionData *d = g_new0 (DecisionData, 1);
+  AdwMessageDialog *dialog;
+  guint n = g_strv_length ((char **) choices);
+  gboolean acknowledge = n == 1 && g_str_equal (choices[0], TRAJ_DECISION_ACKNOWLEDGED);
+
+  d->self = self;
+  d->finding = traj_finding_copy (f);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self),
+                                                       acknowledge ? _("Acknowledge Finding") : _("Record a Decision"),
+                                                       f->sentence));
+  if (n > 1)
+    {
+      GtkStringList *labels = gtk_string_list_new (NULL);
+      for (guint k = 0; k < n; k++)
+        gtk_string_list_append (labels, traj_decision_label (choices[k]));
+      d->dropdown = gtk_drop_down_new (G_LIST_MODEL (labels), NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (d->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Decision"), -1);
+      gtk_box_append (GTK_BOX (box), d->dropdown);
+    }
+  d->note_entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (d->note_entry), _("Note (optional)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->note_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
+  gtk_entry_set_activates_default (GTK_ENTRY (d->note_entry), TRUE);
+  gtk_box_append (GTK_BOX (box), d->note_entry);
+  adw_message_dialog_set_extra_child (dialog, box);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "record", acknowledge ? _("_Acknowledge") : _("_Record"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "record", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "record");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_decision_response), d,
+                         (GClosureNotify) decision_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decision, const char *note)
+{
+  g_autoptr(TrajFlagDecision) d = traj_finding_new_decision (f, decision, note);
+  g_autoptr(GError) error = NULL;
+
+  if (!traj_store_insert_flag_decision (self->store, d, &error))
+    show_error (self, error);
+}
+
+static void
+on_finding_button (GtkButton *button, TrajPatientPage *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (button), "finding-key");
+
+  if (self->outcomes == NULL)
+    return;
+  for (guint k = 0; k < self->outcomes->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (self->outcomes->findings, k);
+      if (g_strcmp0 (f->key, key) == 0)
+        {
+          open_decision_dialog (self, f);
+          return;
+        }
+    }
+}
+
+static const char *
+finding_icon (TrajFindingKind kind)
+{
+  switch (kind)
+    {
+    case TRAJ_FINDING_SAFETY: return "dialog-warning-symbolic";
+    case TRAJ_FINDING_MONITORING: return "emblem-important-symbolic";
+    case TRAJ_FINDING_BOOSTER: return "view-refresh-symbolic";
+    case TRAJ_FINDING_NO_RESPONSE:
+    case TRAJ_N_FINDING_KINDS:
+    default: return "dialog-information-symbolic";
+    }
+}
+
+static GtkWidget *
+finding_banner (TrajPatientPage *self, const TrajFinding *f)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *icon = gtk_image_new_from_icon_name (finding_icon (f->kind));
+  GtkWidget *title = gtk_label_new (traj_finding_kind_label (f->kind));
+  GtkWidget *sentence = gtk_label_new (f->sentence);
+  const char * const *choices = traj_finding_kind_decisions (f->kind);
+  gboolean acknowledge = choices[0] && !choices[1] && g_str_equal (choices[0], TRAJ_DECISION_ACKNOWLEDGED);
+  GtkWidget *button = gtk_button_new_with_mnemonic (acknowledge ? _("_Acknowledge…") : _("_Decide…"));
+  g_autofree char *access = g_strdup_printf ("%s: %s", traj_finding_kind_label (f->kind), f->sentence);
+
+  gtk_widget_add_css_class (box, "finding");
+  gtk_widget_add_css_class (box, f->kind == TRAJ_FINDING_SAFETY ? "safety" :
+                                 f->kind == TRAJ_FINDING_MONITORING ? "monitoring" : "advice");
+  gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (sentence), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (sentence), 0);
+  gtk_label_set_selectable (GTK_LABEL (sentence), TRUE);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (text), title);
+  gtk_box_append (GTK_BOX (text), sentence);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (button), "finding-key", g_strdup (f->key), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_finding_button), self);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
+  return box;
+}
+
+static GtkWidget *
+history_row (const TrajFinding *f)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = f->closed_at ? traj_time_format (f->closed_at) : g_strdup ("");
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = g_markup_escape_text (f->sentence, -1);
+
+  if (f->decision)
+    {
+      g_autofree char *by = g_markup_escape_text (f->decision->decided_by, -1);
+      g_autofree char *note = f->decision->note && *f->decision->note ? g_markup_escape_text (f->decision->note, -1) : NULL;
+      subtitle = g_strdup_printf (_("%s by %s, %s%s%s"), traj_decision_label (f->decision->decision), by, when,
+                                  note ? " — " : "", note ? note : "");
+    }
+  else if (f->closed_by == TRAJ_CLOSED_BY_INFUSION)
+    subtitle = g_strdup_printf (_("Closed by an infusion, %s"), when);
+  else
+    subtitle = g_strdup_printf (_("No longer met by later scores, %s"), when);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (finding_icon (f->kind)));
+  return row;
+}
+
+static void
+update_findings (TrajPatientPage *self)
+{
+  guint n_open = 0, n_closed = 0;
+  GtkWidget *child;
+
+  clear_box (self->findings_box);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))))
+    gtk_list_box_remove (self->history_list, child);
+
+  for (guint k = 0; k < self->outcomes->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (self->outcomes->findings, k);
+      if (f->open)
+        {
+          gtk_box_append (GTK_BOX (self->findings_box), finding_banner (self, f));
+          n_open++;
+        }
+      else
+        {
+          gtk_list_box_append (self->history_list, history_row (f));
+          n_closed++;
+        }
+    }
+  gtk_widget_set_visible (self->findings_box, n_open > 0);
+  gtk_widget_set_visible (self->history_box, n_closed > 0);
+}
+
+/* ---- outcomes summary ----------------------------------------------------- */
+
+static void
+update_outcome_summary (TrajPatientPage *self)
+{
+  const TrajCourse *course = traj_patient_records_current_course (self->records);
+  GtkWidget *group;
+
+  clear_box (self->outcome_box);
+  if (course == NULL)
+    return;
+
+  group = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (group), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (group, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (group), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcomes of the current course"), -1);
+
+  for (guint k = 0; k < self->outcomes->outcomes->len; k++)
+    {
+      const TrajOutcome *o = g_ptr_array_index (self->outcomes->outcomes, k);
+      const TrajScale *scale = traj_scale_get (o->scale);
+      GtkWidget *row;
+      g_autofree char *title = NULL, *subtitle = NULL;
+      GString *s;
+
+      if (o->course_id != course->id)
+        continue;
+      row = adw_action_row_new ();
+      if (o->has_latest)
+        title = g_strdup_printf (_("%s latest %d (%s)"), _(scale->name), o->latest,
+                                 traj_scale_band_label (scale, o->latest) ? traj_scale_band_label (scale, o->latest) : "");
+      else
+        title = g_strdup_printf (_("%s: no scores yet"), _(scale->name));
+      s = g_string_new (NULL);
+      if (o->has_baseline)
+        {
+          g_string_append_printf (s, _("Baseline %d"), o->baseline);
+          if (o->has_change)
+            {
+              if (isnan (o->change_percent))
+                g_string_append_printf (s, _(", change %+d"), o->change_points);
+              else
+                g_string_append_printf (s, _(", change %+d (%+.0f %%)"), o->change_points, o->change_percent);
+            }
+        }
+      if (o->no_baseline_reason)
+        {
+          if (s->len)
+            g_string_append (s, " · ");
+          g_string_append (s, o->no_baseline_reason);
+        }
+      if (o->response_computable)
+        {
+          g_autofree char *when = o->response_reached ? traj_day_format (traj_day_from_time (o->response_at)) : NULL;
+          g_string_append (s, " · ");
+          if (o->response_reached)
+            g_string_append_printf (s, o->response_held ? _("response reached %s, held") : _("response reached %s, not held now"), when);
+          else
+            g_string_append (s, _("no response yet"));
+        }
+      if (o->remission_computable)
+        {
+          g_autofree char *when = o->remission_reached ? traj_day_format (traj_day_from_time (o->remission_at)) : NULL;
+          g_string_append (s, " · ");
+          if (o->remission_reached)
+            g_string_append_printf (s, _("remission reached %s"), when);
+          else
+            g_string_append (s, _("no remission yet"));
+        }
+      subtitle = g_string_free (s, FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      if (o->is_primary)
+        {
+          GtkWidget *tag = gtk_label_new (_("Primary"));
+          gtk_widget_add_css_class (tag, "tag");
+          gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (group), row);
+    }
+  gtk_box_append (GTK_BOX (self->outcome_box), group);
+}
+
+/* ---- timeline rows ---------------------------------------------------------- */
+
+static char *
+infusion_details (const TrajInfusion *i)
+{
+  GString *s = g_string_new (NULL);
+  int sbp, dbp;
+
+  g_string_append (s, traj_route_label (i->route));
+  if (i->dose_mg_per_kg > 0)
+    g_string_append_printf (s, _(" · %.2f mg/kg"), i->dose_mg_per_kg);
+  g_string_append_printf (s, _(" · %.1f mg"), i->total_mg);
+  if (traj_infusion_bp_peak (i, &sbp, &dbp))
+    g_string_append_printf (s, _(" · BP peak %d/%d"), sbp, dbp);
+  if (i->side_effects)
+    {
+      gboolean first = TRUE;
+      g_string_append (s, " · ");
+      for (guint k = 0; k < TRAJ_N_SIDE_EFFECTS; k++)
+        if (i->side_effects & (1u << k))
+          {
+            if (!first)
+              g_string_append (s, ", ");
+            g_string_append (s, traj_side_effect_label (k));
+            first = FALSE;
+          }
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+on_row_edit (GtkButton *button, TrajPatientPage *self)
+{
+  TrajTimelineItem *item = g_object_get_data (G_OBJECT (button), "item");
+  g_autofree char *target = g_strdup_printf ("(%d,%" G_GINT64_FORMAT ")", traj_timeline_item_get_kind (item),
+                                             traj_timeline_item_get_id (item));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "patient.edit-record", "(ix)",
+                              (gint32) traj_timeline_item_get_kind (item), traj_timeline_item_get_id (item));
+}
+
+static void
+on_row_delete (GtkButton *button, TrajPatientPage *self)
+{
+  TrajTimelineItem *item = g_object_get_data (G_OBJECT (button), "item");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "patient.delete-record", "(ix)",
+                              (gint32) traj_timeline_item_get_kind (item), traj_timeline_item_get_id (item));
+}
+
+static GtkWidget *
+create_timeline_row (gpointer item_ptr, gpointer user_data)
+{
+  TrajTimelineItem *item = item_ptr;
+  TrajPatientPage *self = user_data;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  GtkWidget *del = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_autofree char *title = NULL, *subtitle = NULL, *when = traj_time_format (traj_timeline_item_get_time (item));
+  const char *icon;
+
+  if (traj_timeline_item_get_kind (item) == TRAJ_KIND_INFUSION)
+    {
+      const TrajInfusion *i = traj_timeline_item_get_infusion (item);
+      g_autofree char *details = infusion_details (i);
+
+      /* Translators: timeline row: "Infusion 3 · Induction" */
+      title = g_strdup_printf (_("Infusion %d · %s"), traj_timeline_item_get_number (item), traj_phase_label (i->phase));
+      subtitle = g_strdup_printf ("%s · %s", when, details);
+      icon = "trajectory-infusion-symbolic";
+      gtk_widget_add_css_class (row, i->phase == TRAJ_PHASE_BOOSTER ? "phase-booster" :
+                                     i->phase == TRAJ_PHASE_MAINTENANCE ? "phase-maintenance" : "phase-induction");
+    }
+  else
+    {
+      const TrajAssessment *a = traj_timeline_item_get_assessment (item);
+      const TrajScale *scale = traj_scale_get (a->scale);
+      const char *band = a->complete ? traj_scale_band_label (scale, a->total) : NULL;
+
+      if (a->complete)
+        title = band ? g_strdup_printf (_("%s %d · %s"), _(scale->name), a->total, band)
+                     : g_strdup_printf (_("%s %d"), _(scale->name), a->total);
+      else
+        title = g_strdup_printf (_("%s · draft, incomplete"), _(scale->name));
+      subtitle = g_strdup_printf ("%s · %s · %s", when, traj_source_label (a->source), traj_timing_label (a->timing));
+      icon = "trajectory-score-symbolic";
+      if (!a->complete)
+        {
+          GtkWidget *tag = gtk_label_new (_("Draft"));
+          gtk_widget_add_css_class (tag, "tag");
+          gtk_widget_add_css_class (tag, "draft");
+          gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+        }
+      if (a->scale == TRAJ_SCALE_PHQ9 && a->items[TRAJ_PHQ9_ITEM9] > 0)
+        {
+          GtkWidget *tag = gtk_label_new (_("Item 9"));
+          gtk_widget_add_css_class (tag, "tag");
+          gtk_widget_add_css_class (tag, "safety");
+          gtk_widget_set_tooltip_text (tag, _("Thoughts of self-harm answered above “Not at all”"));
+          gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+        }
+    }
+  {
+    g_autofree char *esc_title = g_markup_escape_text (title, -1);
+    g_autofree char *esc_sub = g_markup_escape_text (subtitle, -1);
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), esc_title);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), esc_sub);
+  }
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon));
+
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (del, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (edit, "flat");
+  gtk_widget_add_css_class (del, "flat");
+  gtk_widget_set_tooltip_text (edit, _("Edit"));
+  gtk_widget_set_tooltip_text (del, _("Delete"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (del), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Delete"), -1);
+  g_object_set_data_full (G_OBJECT (edit), "item", g_object_ref (item), g_object_unref);
+  g_object_set_data_full (G_OBJECT (del), "item", g_object_ref (item), g_object_unref);
+  g_signal_connect (edit, "clicked", G_CALLBACK (on_row_edit), self);
+  g_signal_connect (del, "clicked", G_CALLBACK (on_row_delete), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), del);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);
+  return row;
+}
+
+/* ---- load --------------------------------------------------------------------- */
+
+static void
+load (TrajPatientPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  TrajThresholds thresholds;
+
+  g_clear_pointer (&self->records, traj_patient_records_free);
+  g_clear_pointer (&self->outcomes, traj_outcomes_free);
+
+  if (self->patient_id <= 0 || self->store == NULL)
+    {
+      traj_timeline_set_records (self->timeline, NULL);
+      return;
+    }
+  self->records = traj_store_load_patient_records (self->store, self->patient_id, &error);
+  if (self->records == NULL)
+    {
+      traj_timeline_set_records (self->timeline, NULL);
+      if (!g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND))
+        show_error (self, error);
+      self->patient_id = 0;
+      return;
+    }
+  traj_thresholds_init_defaults (&thresholds);
+  if (self->settings)
+    traj_thresholds_load (&thresholds, self->settings);
+  self->outcomes = traj_outcomes_compute (self->records, &thresholds, traj_time_now ());
+
+  update_header (self);
+  update_findings (self);
+  update_outcome_summary (self);
+  traj_timeline_set_records (self->timeline, self->records);
+}
+
+static void
+on_store_changed (TrajStore       *store,
+                  guint            kind,
+                  gint64           patient_id,
+                  TrajPatientPage *self)
+{
+  if (self->patient_id > 0 && (patient_id == self->patient_id || patient_id == 0))
+    load (self);
+}
+
+/* ---- actions -------------------------------------------------------------------- */
+
+static void
+present_editor (TrajPatientPage *self, TrajEditorDialog *editor)
+{
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+log_infusion_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+
+  if (self->records == NULL)
+    return;
+  present_editor (self, TRAJ_EDITOR_DIALOG (traj_infusion_editor_new (parent_window (self), self->store,
+                                                                      self->settings, self->records, NULL)));
+}
+
+static void
+record_scores_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+
+  if (self->records == NULL)
+    return;
+  present_editor (self, TRAJ_EDITOR_DIALOG (traj_assessment_editor_new (parent_window (self), self->store,
+                                                                        self->records, NULL)));
+}
+
+static void
+new_course_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+
+  if (self->records == NULL)
+    return;
+  present_editor (self, TRAJ_EDITOR_DIALOG (traj_course_editor_new (parent_window (self), self->store,
+                                                                    self->records->patient, NULL)));
+}
+
+static void
+edit_course_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+  const TrajCourse *course;
+
+  if (self->records == NULL || (course = traj_patient_records_current_course (self->records)) == NULL)
+    return;
+  present_editor (self, TRAJ_EDITOR_DIALOG (traj_course_editor_new (parent_window (self), self->store,
+                                                                    self->records->patient, course)));
+}
+
+static void
+edit_patient_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+
+  if (self->records == NULL)
+    return;
+  present_editor (self, TRAJ_EDITOR_DIALOG (traj_patient_editor_new (parent_window (self), self->store,
+                                                                     self->records->patient)));
+}
+
+typedef struct {
+  TrajStore *store;
+  TrajRecordKind kind;
+  gint64 id;
+} UndoData;
+
+static void
+undo_data_free (UndoData *u)
+{
+  g_object_unref (u->store);
+  g_free (u);
+}
+
+static void
+on_undo (AdwToast *toast, UndoData *u)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!traj_store_undelete (u->store, u->kind, u->id, &error))
+    g_warning ("Undo failed: %s", error->message);
+}
+
+static void
+delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  UndoData *u;
+  AdwToast *toast;
+
+  if (!traj_store_delete (self->store, kind, id, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  u = g_new0 (UndoData, 1);
+  u->store = g_object_ref (self->store);
+  u->kind = kind;
+  u->id = id;
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo), u, (GClosureNotify) undo_data_free, 0);
+  add_toast (self, toast);
+}
+
+static void
+delete_patient_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+  g_autofree char *message = NULL;
+
+  if (self->records == NULL)
+    return;
+  message = g_strdup_printf (_("%s was removed from the list"), self->records->patient->name);
+  delete_with_undo (self, TRAJ_KIND_PATIENT, self->patient_id, message);
+}
+
+static void
+delete_record_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+  gint32 kind;
+  gint64 id;
+
+  g_variant_get (param, "(ix)", &kind, &id);
+  delete_with_undo (self, (TrajRecordKind) kind, id,
+                    kind == TRAJ_KIND_INFUSION ? _("Infusion deleted") : _("Scores deleted"));
+}
+
+static void
+edit_record_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+  gint32 kind;
+  gint64 id;
+
+  if (self->records == NULL)
+    return;
+  g_variant_get (param, "(ix)", &kind, &id);
+  if (kind == TRAJ_KIND_INFUSION)
+    {
+      for (guint k = 0; k < self->records->infusions->len; k++)
+        {
+          const TrajInfusion *i = g_ptr_array_index (self->records->infusions, k);
+          if (i->id == id)
+            present_editor (self, TRAJ_EDITOR_DIALOG (traj_infusion_editor_new (parent_window (self), self->store,
+                                                                                self->settings, self->records, i)));
+        }
+    }
+  else if (kind == TRAJ_KIND_ASSESSMENT)
+    {
+      for (guint k = 0; k < self->records->assessments->len; k++)
+        {
+          const TrajAssessment *a = g_ptr_array_index (self->records->assessments, k);
+          if (a->id == id)
+            present_editor (self, TRAJ_EDITOR_DIALOG (traj_assessment_editor_new (parent_window (self), self->store,
+                                                                                  self->records, a)));
+        }
+    }
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
+
+static void
+traj_patient_page_constructed (GObject *object)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (object);
+
+  G_OBJECT_CLASS (traj_patient_page_parent_class)->constructed (object);
+  if (self->store)
+    self->changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
+}
+
+static void
+traj_patient_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_patient_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_patient_page_dispose (GObject *object)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (object);
+
+  if (self->changed_id)
+    g_clear_signal_handler (&self->changed_id, self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_PATIENT_PAGE);
+  g_clear_object (&self->timeline);
+  g_clear_pointer (&self->records, traj_patient_records_free);
+  g_clear_pointer (&self->outcomes, traj_outcomes_free);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (traj_patient_page_parent_class)->dispose (object);
+}
+
+static void
+traj_patient_page_class_init (TrajPatientPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = traj_patient_page_constructed;
+  object_class->set_property = traj_patient_page_set_property;
+  object_class->get_property = traj_patient_page_get_property;
+  object_class->dispose = traj_patient_page_dispose;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, TRAJ_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  traj_gui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-patient-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, course_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, findings_box);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, outcome_box);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, chart_box);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, timeline_list);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, history_box);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, history_list);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_action (widget_class, "patient.log-infusion", NULL, log_infusion_action);
+  gtk_widget_class_install_action (widget_class, "patient.record-scores", NULL, record_scores_action);
+  gtk_widget_class_install_action (widget_class, "patient.new-course", NULL, new_course_action);
+  gtk_widget_class_install_action (widget_class, "patient.edit-course", NULL, edit_course_action);
+  gtk_widget_class_install_action (widget_class, "patient.edit-patient", NULL, edit_patient_action);
+  gtk_widget_class_install_action (widget_class, "patient.delete-patient", NULL, delete_patient_action);
+  gtk_widget_class_install_action (widget_class, "patient.delete-record", "(ix)", delete_record_action);
+  gtk_widget_class_install_action (widget_class, "patient.edit-record", "(ix)", edit_record_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "patient.log-infusion", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "patient.record-scores", NULL);
+}
+
+static void
+timeline_placeholder (TrajPatientPage *self)
+{
+  GtkWidget *label = gtk_label_new (_("No infusions or scores yet. Log the first infusion or record a baseline."));
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 18);
+  gtk_widget_set_margin_bottom (label, 18);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_box_set_placeholder (self->timeline_list, label);
+}
+
+static void
+traj_patient_page_init (TrajPatientPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->timeline = traj_timeline_new ();
+  gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline), create_timeline_row, self, NULL);
+  timeline_placeholder (self);
+}
+
+GtkWidget *
+traj_patient_page_new (TrajStore *store,
+                       GSettings *settings)
+{
+  return g_object_new (TRAJ_TYPE_PATIENT_PAGE, "store", store, "settings", settings, NULL);
+}
+
+void
+traj_patient_page_set_patient (TrajPatientPage *self,
+                               gint64           patient_id)
+{
+  g_return_if_fail (TRAJ_IS_PATIENT_PAGE (self));
+
+  if (self->patient_id != patient_id)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+  self->patient_id = patient_id;
+  load (self);
+}
+
+gint64
+traj_patient_page_get_patient (TrajPatientPage *self)
+{
+  return self->patient_id;
+}
+
+void
+traj_patient_page_reload (TrajPatientPage *self)
+{
+  load (self);
+}
+
+const TrajPatientRecords *
+traj_patient_page_get_records (TrajPatientPage *self)
+{
+  return self->records;
+}
+
+const TrajOutcomes *
+traj_patient_page_get_outcomes (TrajPatientPage *self)
+{
+  return self->outcomes;
+}
+
+GListModel *
+traj_patient_page_get_timeline (TrajPatientPage *self)
+{
+  return G_LIST_MODEL (self->timeline);
+}
+
+void
+traj_patient_page_select_record (TrajPatientPage *self,
+                                 TrajRecordKind   kind,
+                                 gint64           id)
+{
+  int pos = traj_timeline_find (self->timeline, kind, id);
+  GtkListBoxRow *row;
+
+  if (pos < 0)
+    return;
+  row = gtk_list_box_get_row_at_index (self->timeline_list, pos);
+  if (row)
+    {
+      gtk_list_box_select_row (self->timeline_list, row);
+      gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+}

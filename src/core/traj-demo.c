@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "traj-demo.h"
+#include "traj-outcomes.h"
 #include "traj-validate.h"
 
 /* A synthetic clinic whose shapes follow CLINICAL.md §2: about half of the
@@ -418,6 +419,41 @@ simulate_course (Gen *g, CourseSim *s, gint32 end_day, GError **error)
   return TRUE;
 }
 
+/* A working clinic has already dealt with most findings: decide the ones
+ * that fired more than ten days before the anchor, as the clinic would have,
+ * so the demo opens on a realistic handful of open findings. */
+static gboolean
+decide_old_findings (Gen *g, gint64 patient_id, GError **error)
+{
+  g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (g->store, patient_id, error);
+  g_autoptr(TrajOutcomes) o = NULL;
+  TrajThresholds t;
+  gint64 cutoff = traj_time_from_day (g->anchor - 10, 0, 0);
+
+  if (r == NULL)
+    return FALSE;
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, traj_time_from_day (g->anchor, 0, 0));
+  for (guint k = 0; k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      const char * const *choices = traj_finding_kind_decisions (f->kind);
+      g_autoptr(TrajFlagDecision) d = NULL;
+      guint n = g_strv_length ((char **) choices);
+
+      if (!f->open || f->fired_at >= cutoff)
+        continue;
+      d = traj_finding_new_decision (f, choices[g_rand_int_range (g->rand, 0, (gint32) n)],
+                                     f->kind == TRAJ_FINDING_SAFETY ? "Spoke with the patient; safety plan reviewed." : "");
+      d->uid = det_uuid (g);
+      d->decided_by = g_strdup (chance (g, 0.5) ? "Dr. A. Rivera" : "Dr. S. Mensah");
+      d->decided_at = f->fired_at + irange (g, 1, 3) * 3600 * 24;
+      if (!traj_store_insert_flag_decision (g->store, d, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 generate_patient (Gen *g, guint index, GError **error)
 {
@@ -441,7 +477,7 @@ generate_patient (Gen *g, guint index, GError **error)
     ind = TRAJ_INDICATION_BIPOLAR_DEPRESSION;
 
   p->uid = det_uuid (g);
-  p->mrn = g_strdup_printf ("MRN-%06u", 100000 + index * 7 + 3);
+  p->mrn = g_strdup_printf ("%07u", 1000000 + index * 7 + 3);
   p->name = g_strdup_printf ("%s %s", first_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (first_names))],
                              last_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (last_names))]);
   p->sex = chance (g, 0.55) ? TRAJ_SEX_FEMALE : (chance (g, 0.97) ? TRAJ_SEX_MALE : TRAJ_SEX_OTHER);
@@ -542,7 +578,7 @@ generate_patient (Gen *g, guint index, GError **error)
       if (!simulate_course (g, &s, MIN (c->status == TRAJ_COURSE_ENDED ? c->end_day : g->anchor, g->anchor - 1), error))
         return FALSE;
     }
-  return TRUE;
+  return decide_old_findings (g, p->id, error);
 }
 
 gboolean

@@ -5,6 +5,10 @@
 
 #include <glib/gi18n.h>
 
+#include "traj-editor-dialog.h"
+#include "traj-outcomes.h"
+#include "traj-patient-editor.h"
+#include "traj-patient-page.h"
 #include "traj-patient-row.h"
 #include "traj-gui.h"
 #include "traj-window.h"
@@ -31,7 +35,11 @@ struct _TrajWindow
   GtkStack *content_stack;
   AdwWindowTitle *content_title;
   GtkButton *back_button;
-  AdwStatusPage *patient_placeholder;
+  GtkWidget *patient_bin;
+  TrajPatientPage *page;
+  GCancellable *attention_cancellable;
+  gboolean busy;
+  gboolean closing;
 };
 
 G_DEFINE_FINAL_TYPE (TrajWindow, traj_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -86,6 +94,7 @@ show_patient_content (TrajWindow *self)
   if (s == NULL)
     {
       self->patient_id = 0;
+      traj_patient_page_set_patient (self->page, 0);
       gtk_stack_set_visible_child_name (self->content_stack, "none");
       adw_window_title_set_title (self->content_title, "");
       adw_window_title_set_subtitle (self->content_title, "");
@@ -93,7 +102,8 @@ show_patient_content (TrajWindow *self)
     }
   adw_window_title_set_title (self->content_title, s->name);
   adw_window_title_set_subtitle (self->content_title, s->mrn);
-  adw_status_page_set_title (self->patient_placeholder, s->name);
+  if (traj_patient_page_get_patient (self->page) != self->patient_id)
+    traj_patient_page_set_patient (self->page, self->patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
 }
 
@@ -109,6 +119,95 @@ select_patient_row (TrajWindow *self)
 }
 
 static void
+load_thresholds (TrajWindow *self, TrajThresholds *t)
+{
+  traj_thresholds_init_defaults (t);
+  if (self->settings)
+    traj_thresholds_load (t, self->settings);
+}
+
+/* The "needs attention" counts and badges run every patient through the
+ * outcomes engine: on a worker thread with its own connection, so a big
+ * clinic never freezes the window. */
+typedef struct {
+  TrajThresholds thresholds;
+  gint64 now;
+} AttentionData;
+
+static void
+attention_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  TrajWindow *self = source;
+  AttentionData *d = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) store = traj_store_open_secondary (self->store, &error);
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (store == NULL ||
+      (list = traj_store_list_patients (store, &error)) == NULL ||
+      !traj_outcomes_fill_summaries (store, list, &d->thresholds, d->now, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&list), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+update_filter_counts (TrajWindow *self);
+static void
+update_list_page (TrajWindow *self);
+static void
+select_patient_row (TrajWindow *self);
+
+static void
+attention_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TrajWindow *self = TRAJ_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (list == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not compute findings for the patient list: %s", error->message);
+      return;
+    }
+  self->busy = FALSE;
+  traj_patient_list_set_patients (self->patients, list);
+  update_filter_counts (self);
+  update_list_page (self);
+  select_patient_row (self);
+}
+
+static void
+start_attention (TrajWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  AttentionData *d = g_new0 (AttentionData, 1);
+
+  if (self->store == NULL)
+    {
+      g_free (d);
+      return;
+    }
+  g_cancellable_cancel (self->attention_cancellable);
+  g_clear_object (&self->attention_cancellable);
+  self->attention_cancellable = g_cancellable_new ();
+  load_thresholds (self, &d->thresholds);
+  d->now = traj_time_now ();
+  self->busy = TRUE;
+  task = g_task_new (self, self->attention_cancellable, attention_done, NULL);
+  g_task_set_task_data (task, d, g_free);
+  g_task_run_in_thread (task, attention_thread);
+}
+
+static void
 on_store_changed (TrajStore  *store,
                   guint       kind,
                   gint64      patient_id,
@@ -121,10 +220,21 @@ on_store_changed (TrajStore  *store,
       TrajPatientSummary *s = traj_store_get_patient_summary (store, patient_id, &error);
       if (s == NULL && !g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND))
         g_warning ("Could not refresh patient %" G_GINT64_FORMAT ": %s", patient_id, error->message);
+      if (s)
+        {
+          TrajThresholds t;
+          load_thresholds (self, &t);
+          if (!traj_outcomes_fill_summary (store, s, &t, traj_time_now (), &error))
+            g_warning ("Could not compute findings: %s", error->message);
+        }
       traj_patient_list_update (self->patients, patient_id, s);
     }
-  else if (!traj_patient_list_reload (self->patients, store, &error))
-    g_warning ("Could not reload the patient list: %s", error->message);
+  else
+    {
+      if (!traj_patient_list_reload (self->patients, store, &error))
+        g_warning ("Could not reload the patient list: %s", error->message);
+      start_attention (self);
+    }
 
   update_filter_counts (self);
   update_list_page (self);
@@ -217,6 +327,61 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+static void
+on_patient_saved (TrajEditorDialog *editor, gint64 id, TrajWindow *self)
+{
+  /* Show the new patient, even if the search would hide them. */
+  if (traj_patient_list_find (self->patients, id) < 0)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      traj_patient_list_set_search (self->patients, NULL);
+      gtk_drop_down_set_selected (self->filter_dropdown, TRAJ_PATIENT_FILTER_ALL);
+      update_list_page (self);
+    }
+  traj_window_show_patient (self, id);
+}
+
+static void
+new_patient_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  TrajWindow *self = TRAJ_WINDOW (widget);
+  TrajPatientEditor *editor = traj_patient_editor_new (GTK_WINDOW (self), self->store, NULL);
+
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_patient_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static GList *
+dirty_editors (TrajWindow *self)
+{
+  GList *out = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, k);
+      if (TRAJ_IS_EDITOR_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (self) &&
+          traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (w)))
+        out = g_list_prepend (out, w);
+    }
+  return out;
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog, const char *response, TrajWindow *self)
+{
+  GList *dirty;
+
+  if (g_strcmp0 (response, "discard") != 0)
+    return;
+  dirty = dirty_editors (self);
+  for (GList *e = dirty; e; e = e->next)
+    traj_editor_dialog_force_close (e->data);
+  g_list_free (dirty);
+  self->closing = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 /* ---- GObject ----------------------------------------------------------------- */
 
 static void
@@ -245,7 +410,11 @@ traj_window_constructed (GObject *object)
           adw_toast_overlay_add_toast (self->toast_overlay, toast);
         }
       self->store_changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
+      start_attention (self);
     }
+  self->page = TRAJ_PATIENT_PAGE (traj_patient_page_new (self->store, self->settings));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->page), TRUE);
+  gtk_box_append (GTK_BOX (self->patient_bin), GTK_WIDGET (self->page));
   update_filter_counts (self);
   update_list_page (self);
   show_patient_content (self);
@@ -255,6 +424,24 @@ static gboolean
 traj_window_close_request (GtkWindow *window)
 {
   TrajWindow *self = TRAJ_WINDOW (window);
+  GList *dirty = self->closing ? NULL : dirty_editors (self);
+
+  if (dirty)
+    {
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Unsaved Changes"),
+                                                           _("A form you were filling in has not been saved. Close anyway and lose it?")));
+      adw_message_dialog_add_responses (dialog, "keep", _("_Keep Editing"), "discard", _("_Discard and Close"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "keep");
+      adw_message_dialog_set_close_response (dialog, "keep");
+      g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      gtk_window_present (GTK_WINDOW (dirty->data));
+      g_list_free (dirty);
+      return TRUE;
+    }
 
   if (self->settings)
     {
@@ -313,6 +500,8 @@ traj_window_dispose (GObject *object)
 
   if (self->store_changed_id)
     g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_cancellable_cancel (self->attention_cancellable);
+  g_clear_object (&self->attention_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->patients);
@@ -355,13 +544,15 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, back_button);
-  gtk_widget_class_bind_template_child (widget_class, TrajWindow, patient_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, patient_bin);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
@@ -417,6 +608,18 @@ traj_window_show_patient (TrajWindow *self,
   show_patient_content (self);
   if (self->patient_id)
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+gboolean
+traj_window_is_busy (TrajWindow *self)
+{
+  return self->busy;
+}
+
+GtkWidget *
+traj_window_get_patient_page (TrajWindow *self)
+{
+  return GTK_WIDGET (self->page);
 }
 
 gint64

@@ -20,6 +20,9 @@ TrajPatientList *traj_window_get_patient_list (TrajWindow      *self);
 void             traj_window_show_patient     (TrajWindow      *self,
                                                gint64           patient_id);
 gint64           traj_window_get_patient_id   (TrajWindow      *self);
+/* TRUE while the patient list's findings are being computed in the background. */
+gboolean         traj_window_is_busy          (TrajWindow      *self);
+GtkWidget       *traj_window_get_patient_page (TrajWindow      *self);
 void             traj_window_add_toast        (TrajWindow      *self,
                                                AdwToast        *toast);
 

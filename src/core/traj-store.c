@@ -14,6 +14,7 @@
 
 #include "traj-store.h"
 #include "traj-store-private.h"
+#include "traj-secret.h"
 #include "traj-validate.h"
 #include "traj-core-resources.h"
 
@@ -2201,55 +2202,16 @@ traj_store_count (TrajStore *self, TrajRecordKind kind, GError **error)
 
 /* ---- kiosk check-in -------------------------------------------------------- */
 
-static char *
-hash_code (const char *salt, const char *code)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  g_checksum_update (sum, (const guchar *) salt, -1);
-  g_checksum_update (sum, (const guchar *) ":", 1);
-  g_checksum_update (sum, (const guchar *) code, -1);
-  return g_strdup (g_checksum_get_string (sum));
-}
-
-static guint32
-secure_random (void)
-{
-  guint32 v = 0;
-  int fd = g_open ("/dev/urandom", O_RDONLY | O_CLOEXEC, 0);
-
-  if (fd >= 0)
-    {
-      if (read (fd, &v, sizeof v) != sizeof v)
-        v = g_random_int ();
-      close (fd);
-    }
-  else
-    v = g_random_int ();
-  return v;
-}
-
 char *
 traj_store_salted_hash (const char *secret, char **salt_out)
 {
-  g_autofree char *salt = g_strdup_printf ("%08x%08x%08x%08x", secure_random (), secure_random (),
-                                           secure_random (), secure_random ());
-  char *hash = hash_code (salt, secret);
-
-  if (salt_out)
-    *salt_out = g_steal_pointer (&salt);
-  return hash;
+  return traj_secret_hash (secret, salt_out);
 }
 
 gboolean
 traj_store_check_salted_hash (const char *secret, const char *salt, const char *hash)
 {
-  g_autofree char *h = NULL;
-
-  if (secret == NULL || salt == NULL || hash == NULL)
-    return FALSE;
-  h = hash_code (salt, secret);
-  return g_str_equal (h, hash);
+  return traj_secret_verify (secret, salt, hash);
 }
 
 /* Looks for an open check-in whose code hash matches; fills *id (0 none). */
@@ -2324,7 +2286,7 @@ traj_store_create_checkin (TrajStore   *self,
     {
       gboolean expired = FALSE;
       g_free (code);
-      code = g_strdup_printf ("%06u", secure_random () % 1000000u);
+      code = g_strdup_printf ("%06u", traj_secret_random () % 1000000u);
       if (!find_open_checkin (self, code, now, &other, &expired, error))
         goto fail;
       if (other == 0 || (other > 0 && expired) || other < 0)

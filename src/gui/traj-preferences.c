@@ -4,9 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
 
 #include "traj-gui.h"
 #include "traj-preferences.h"
+#include "traj-scale.h"
+#include "traj-secret.h"
 
 struct _TrajPreferences
 {
@@ -16,6 +20,24 @@ struct _TrajPreferences
 
   AdwEntryRow *clinician_row;
   AdwComboRow *color_scheme_row;
+  AdwActionRow *response_row;
+  AdwActionRow *gap_row;
+  AdwActionRow *induction_row;
+  AdwActionRow *baseline_row;
+  AdwPreferencesGroup *mcid_group;
+  AdwPreferencesGroup *remission_group;
+  AdwPreferencesGroup *vitals_group;
+  GtkButton *reset_button;
+  AdwActionRow *pin_row;
+  GtkButton *pin_button;
+  AdwActionRow *checkin_row;
+};
+
+static const char *rule_keys[] = {
+  "response-fraction", "worsening-gap-days", "induction-length", "baseline-window-days",
+  "mcid-phq9", "mcid-gad7", "mcid-pain-nrs", "mcid-pcl5", "mcid-madrs",
+  "remission-phq9", "remission-gad7", "remission-pain-nrs", "remission-pcl5", "remission-madrs",
+  "vitals-systolic-max", "vitals-diastolic-max", "vitals-spo2-min", "vitals-heart-rate-max",
 };
 
 G_DEFINE_FINAL_TYPE (TrajPreferences, traj_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -50,6 +72,178 @@ on_scheme_selected (TrajPreferences *self)
     g_settings_set_string (self->settings, "color-scheme", schemes[pos]);
 }
 
+static gboolean
+percent_get (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_double (value, round (g_variant_get_double (variant) * 100.0));
+  return TRUE;
+}
+
+static GVariant *
+percent_set (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  return g_variant_new_double (g_value_get_double (value) / 100.0);
+}
+
+/* A spin button at the end of @row, bound to the integer @key and limited
+ * to the range the schema allows. */
+static GtkWidget *
+bind_spin (TrajPreferences *self, AdwActionRow *row, const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) skey = NULL;
+  g_autoptr(GVariant) range = NULL;
+  const char *kind;
+  g_autoptr(GVariant) limits = NULL;
+  double lo = 0, hi = 1000;
+  GtkWidget *spin;
+  gboolean percent = g_str_equal (key, "response-fraction");
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  skey = g_settings_schema_get_key (schema, key);
+  range = g_settings_schema_key_get_range (skey);
+  g_variant_get (range, "(&sv)", &kind, &limits);
+  if (g_str_equal (kind, "range"))
+    {
+      g_autoptr(GVariant) a = g_variant_get_child_value (limits, 0);
+      g_autoptr(GVariant) b = g_variant_get_child_value (limits, 1);
+      if (g_variant_is_of_type (a, G_VARIANT_TYPE_INT32))
+        {
+          lo = g_variant_get_int32 (a);
+          hi = g_variant_get_int32 (b);
+        }
+      else if (g_variant_is_of_type (a, G_VARIANT_TYPE_DOUBLE))
+        {
+          lo = g_variant_get_double (a) * (percent ? 100 : 1);
+          hi = g_variant_get_double (b) * (percent ? 100 : 1);
+        }
+    }
+  spin = gtk_spin_button_new_with_range (lo, hi, 1);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
+  if (percent)
+    g_settings_bind_with_mapping (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT,
+                                  percent_get, percent_set, NULL, NULL);
+  else
+    g_settings_bind (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (row, spin);
+  adw_action_row_set_activatable_widget (row, spin);
+  return spin;
+}
+
+static void
+add_spin_row (TrajPreferences *self, AdwPreferencesGroup *group, const char *title,
+              const char *subtitle, const char *key)
+{
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle)
+    adw_action_row_set_subtitle (row, subtitle);
+  bind_spin (self, row, key);
+  adw_preferences_group_add (group, GTK_WIDGET (row));
+}
+
+static void
+on_reset_clicked (TrajPreferences *self)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (rule_keys); k++)
+    g_settings_reset (self->settings, rule_keys[k]);
+}
+
+static void
+update_pin_row (TrajPreferences *self)
+{
+  g_autofree char *hash = g_settings_get_string (self->settings, "kiosk-pin-hash");
+
+  adw_action_row_set_subtitle (self->pin_row, *hash ? _("Set") : _("Not set — the kiosk will not start"));
+  gtk_button_set_label (self->pin_button, *hash ? _("Change PIN…") : _("Set PIN…"));
+}
+
+typedef struct {
+  TrajPreferences *self;
+  GtkWidget *first;
+  GtkWidget *second;
+  GtkWidget *message;
+  AdwMessageDialog *dialog;
+} PinData;
+
+static gboolean
+pin_valid (const char *pin)
+{
+  size_t n = strlen (pin);
+
+  if (n < 4 || n > 8)
+    return FALSE;
+  for (const char *p = pin; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_pin_changed (PinData *d)
+{
+  const char *a = gtk_editable_get_text (GTK_EDITABLE (d->first));
+  const char *b = gtk_editable_get_text (GTK_EDITABLE (d->second));
+  const char *msg = NULL;
+
+  if (*a && !pin_valid (a))
+    msg = _("The PIN is 4 to 8 digits.");
+  else if (*b && g_strcmp0 (a, b) != 0)
+    msg = _("The two PINs differ.");
+  gtk_label_set_label (GTK_LABEL (d->message), msg ? msg : "");
+  adw_message_dialog_set_response_enabled (d->dialog, "set", pin_valid (a) && g_strcmp0 (a, b) == 0);
+}
+
+static void
+on_pin_response (AdwMessageDialog *dialog, const char *response, PinData *d)
+{
+  if (g_strcmp0 (response, "set") == 0)
+    {
+      const char *pin = gtk_editable_get_text (GTK_EDITABLE (d->first));
+      g_autofree char *salt = NULL;
+      g_autofree char *hash = traj_secret_hash (pin, &salt);
+
+      g_settings_set_string (d->self->settings, "kiosk-pin-salt", salt);
+      g_settings_set_string (d->self->settings, "kiosk-pin-hash", hash);
+    }
+}
+
+static void
+on_pin_clicked (TrajPreferences *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  PinData *d = g_new0 (PinData, 1);
+
+  d->self = self;
+  d->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Staff PIN"),
+                                                          _("Staff type this PIN on the tablet to leave the patient kiosk. Use 4 to 8 digits.")));
+  d->first = gtk_password_entry_new ();
+  d->second = gtk_password_entry_new ();
+  d->message = gtk_label_new (NULL);
+  gtk_widget_add_css_class (d->message, "error");
+  gtk_label_set_wrap (GTK_LABEL (d->message), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->first), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New PIN"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->second), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New PIN again"), -1);
+  g_object_set (d->first, "placeholder-text", _("New PIN"), NULL);
+  g_object_set (d->second, "placeholder-text", _("New PIN again"), NULL);
+  gtk_box_append (GTK_BOX (box), d->first);
+  gtk_box_append (GTK_BOX (box), d->second);
+  gtk_box_append (GTK_BOX (box), d->message);
+  adw_message_dialog_set_extra_child (d->dialog, box);
+  adw_message_dialog_add_responses (d->dialog, "cancel", _("_Cancel"), "set", _("_Set PIN"), NULL);
+  adw_message_dialog_set_response_appearance (d->dialog, "set", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (d->dialog, "set", FALSE);
+  adw_message_dialog_set_close_response (d->dialog, "cancel");
+  g_signal_connect_swapped (d->first, "changed", G_CALLBACK (on_pin_changed), d);
+  g_signal_connect_swapped (d->second, "changed", G_CALLBACK (on_pin_changed), d);
+  g_signal_connect_data (d->dialog, "response", G_CALLBACK (on_pin_response), d, (GClosureNotify) g_free, 0);
+  gtk_window_present (GTK_WINDOW (d->dialog));
+}
+
 static void
 traj_preferences_constructed (GObject *object)
 {
@@ -65,6 +259,30 @@ traj_preferences_constructed (GObject *object)
       adw_combo_row_set_selected (self->color_scheme_row, k);
 
   g_signal_connect_swapped (self->clinician_row, "changed", G_CALLBACK (on_clinician_changed), self);
+
+  bind_spin (self, self->response_row, "response-fraction");
+  bind_spin (self, self->gap_row, "worsening-gap-days");
+  bind_spin (self, self->induction_row, "induction-length");
+  bind_spin (self, self->baseline_row, "baseline-window-days");
+  {
+    static const char *mcid_keys[TRAJ_N_SCALES] = { NULL, "mcid-phq9", "mcid-gad7", "mcid-pain-nrs", "mcid-pcl5", "mcid-madrs" };
+    static const char *rem_keys[TRAJ_N_SCALES] = { NULL, "remission-phq9", "remission-gad7", "remission-pain-nrs", "remission-pcl5", "remission-madrs" };
+    for (guint k = 1; k < TRAJ_N_SCALES; k++)
+      {
+        const TrajScale *scale = traj_scale_get ((TrajScaleId) k);
+        add_spin_row (self, self->mcid_group, _(scale->name), NULL, mcid_keys[k]);
+        add_spin_row (self, self->remission_group, _(scale->name), NULL, rem_keys[k]);
+      }
+  }
+  add_spin_row (self, self->vitals_group, _("Systolic at or above"), _("mmHg"), "vitals-systolic-max");
+  add_spin_row (self, self->vitals_group, _("Diastolic at or above"), _("mmHg"), "vitals-diastolic-max");
+  add_spin_row (self, self->vitals_group, _("SpO₂ below"), _("%"), "vitals-spo2-min");
+  add_spin_row (self, self->vitals_group, _("Heart rate above"), _("beats per minute"), "vitals-heart-rate-max");
+  bind_spin (self, self->checkin_row, "checkin-valid-hours");
+  g_signal_connect_swapped (self->reset_button, "clicked", G_CALLBACK (on_reset_clicked), self);
+  g_signal_connect_swapped (self->pin_button, "clicked", G_CALLBACK (on_pin_clicked), self);
+  g_signal_connect_object (self->settings, "changed::kiosk-pin-hash", G_CALLBACK (update_pin_row), self, G_CONNECT_SWAPPED);
+  update_pin_row (self);
   g_signal_connect_swapped (self->color_scheme_row, "notify::selected", G_CALLBACK (on_scheme_selected), self);
 }
 
@@ -127,6 +345,17 @@ traj_preferences_class_init (TrajPreferencesClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, clinician_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, color_scheme_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, response_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, gap_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, induction_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, baseline_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, mcid_group);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, remission_group);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, vitals_group);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, reset_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, pin_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, pin_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, checkin_row);
 }
 
 static void

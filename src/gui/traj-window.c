@@ -243,6 +243,24 @@ on_store_changed (TrajStore  *store,
 }
 
 static void
+on_settings_changed (GSettings  *settings,
+                     const char *key,
+                     TrajWindow *self)
+{
+  static const char *prefixes[] = { "response-", "mcid-", "remission-", "induction-", "worsening-",
+                                    "baseline-", "vitals-" };
+
+  /* A changed threshold changes findings everywhere they are shown. */
+  for (guint k = 0; k < G_N_ELEMENTS (prefixes); k++)
+    if (g_str_has_prefix (key, prefixes[k]))
+      {
+        traj_patient_page_reload (self->page);
+        start_attention (self);
+        return;
+      }
+}
+
+static void
 on_search_changed (TrajWindow *self)
 {
   traj_patient_list_set_search (self->patients, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
@@ -399,6 +417,7 @@ traj_window_constructed (GObject *object)
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+      g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
     }
 
   if (self->store)

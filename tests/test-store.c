@@ -353,7 +353,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
     "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
     "assessment_item", "flag_decision", "kiosk_checkin", "audit_event",
   };
-  g_autofree char *app = NULL;
+  g_autofree char *app = NULL, *journal = NULL;
 
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 1);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
@@ -370,7 +370,8 @@ test_migrate_new (Fixture *fx, gconstpointer data)
                                       "AND tbl_name = 'audit_event'"), >=, 2);
   app = raw_text (fx->path, "SELECT value FROM trajectory_meta WHERE key = 'application'");
   g_assert_cmpstr (app, ==, "io.github.trajectory.Trajectory");
-  g_assert_cmpstr (raw_text (fx->path, "PRAGMA journal_mode"), ==, "wal");
+  journal = raw_text (fx->path, "PRAGMA journal_mode");
+  g_assert_cmpstr (journal, ==, "wal");
   /* The migration is itself audited, once. */
   g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
   g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_PATIENT, NULL), ==, 0);

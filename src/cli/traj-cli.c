@@ -9,12 +9,15 @@
 #include <string.h>
 
 #include "traj-cli.h"
+#include "traj-outcomes.h"
 
 static const TrajCliCommand commands[] = {
   { "demo", N_("[--seed N] [--patients N] [--anchor YYYY-MM-DD]"),
     N_("Fill an empty database with a synthetic demo clinic"), traj_cli_demo },
   { "patients", N_("[--search TEXT] [--format text|csv|json]"),
     N_("List patients: MRN, name, indication, course status"), traj_cli_patients },
+  { "outcomes", N_("[--patient MRN] [--format text|csv|json]"),
+    N_("Baseline, change, response, remission and open findings per course and scale"), traj_cli_outcomes },
 };
 
 static void
@@ -125,6 +128,19 @@ traj_cli_write (TrajCli *cli, const char *path, const char *text)
       return FALSE;
     }
   return TRUE;
+}
+
+void
+traj_cli_load_thresholds (TrajThresholds *thresholds)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  if (schema)
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+      traj_thresholds_load (thresholds, settings);
+    }
 }
 
 int

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "traj-outcomes.h"
 #include "traj-store.h"
 #include "traj-table.h"
 
@@ -36,5 +37,10 @@ gboolean    traj_cli_write        (TrajCli *cli, const char *path, const char *t
 
 int traj_cli_demo      (TrajCli *cli, int argc, char **argv);
 int traj_cli_patients  (TrajCli *cli, int argc, char **argv);
+int traj_cli_outcomes  (TrajCli *cli, int argc, char **argv);
+
+/* The clinic's thresholds from GSettings when the schema is installed
+ * (the same ones the GUI uses), else CLINICAL.md's defaults. */
+void traj_cli_load_thresholds (TrajThresholds *thresholds);
 
 G_END_DECLS

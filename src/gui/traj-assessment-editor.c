@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "traj-assessment-editor.h"
 #include "traj-gui.h"
@@ -210,12 +211,9 @@ validate (TrajAssessmentEditor *self)
         {
           g_autofree char *text = NULL;
 
-          text = g_strdup_printf (g_dngettext (NULL,
-                                               "%u of %u item answered. It will be saved as a draft: it gets no "
-                                               "total and does not count in outcomes until every item is answered.",
-                                               "%u of %u items answered. It will be saved as a draft: it gets no "
-                                               "total and does not count in outcomes until every item is answered.",
-                                               answered),
+          /* Translators: shown while a questionnaire is incomplete; e.g. "7 of 9 items answered. …" */
+          text = g_strdup_printf (_("%u of %u items answered. It will be saved as a draft: it gets no total "
+                                    "and does not count in outcomes until every item is answered."),
                                   answered, scale->n_items);
           gtk_label_set_label (self->draft_text, text);
         }

@@ -81,7 +81,11 @@ dump_tables (const char *path)
               if (sqlite3_column_type (rows, c) == SQLITE_NULL)
                 g_string_append (out, "NULL");
               else
-                g_string_append_printf (out, "'%s'", (const char *) sqlite3_column_text (rows, c));
+                {
+                  g_string_append_c (out, '\'');
+                  g_string_append (out, (const char *) sqlite3_column_text (rows, c));
+                  g_string_append_c (out, '\'');
+                }
               g_string_append_c (out, c + 1 < sqlite3_column_count (rows) ? '|' : '\n');
             }
           n++;

@@ -164,7 +164,11 @@ raw_dump (const char *path, gboolean with_audit)
               if (sqlite3_column_type (rows, c) == SQLITE_NULL)
                 g_string_append (out, "NULL");
               else
-                g_string_append_printf (out, "'%s'", (const char *) sqlite3_column_text (rows, c));
+                {
+                  g_string_append_c (out, '\'');
+                  g_string_append (out, (const char *) sqlite3_column_text (rows, c));
+                  g_string_append_c (out, '\'');
+                }
               g_string_append_c (out, c + 1 < sqlite3_column_count (rows) ? '|' : '\n');
             }
         }
@@ -456,6 +460,8 @@ test_refuse_newer (Fixture *fx, gconstpointer data)
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 99);
 
   assert_refused (path, TRAJ_ERROR_NEWER_SCHEMA);
+  g_assert_false (exists_with_suffix (path, "-wal"));
+  g_assert_false (exists_with_suffix (path, "-shm"));
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 99);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
   /* Refused again on a second try: nothing was half-done the first time. */

@@ -206,17 +206,13 @@ role_color (const TrajChartPalette *p, Role role)
     case ROLE_MAINTENANCE: return p->phase[TRAJ_PHASE_MAINTENANCE];
     case ROLE_BOOSTER: return p->phase[TRAJ_PHASE_BOOSTER];
     case ROLE_BG:
-      if (p->background.alpha > 0)
-        {
-          TrajChartColor c = p->background;
-          c.alpha = 1.0;
-          return c;
-        }
-      else
-        {
-          TrajChartColor c = { p->dark ? 0.14 : 1.0, p->dark ? 0.14 : 1.0, p->dark ? 0.14 : 1.0, 1.0 };
-          return c;
-        }
+      {
+        /* Opaque even when the page is not painted: halos and callouts
+         * need the colour underneath. */
+        TrajChartColor c = p->background;
+        c.alpha = 1.0;
+        return c;
+      }
     case ROLE_FG:
     default:
       return p->foreground;
@@ -644,7 +640,8 @@ layout_infusion_ticks (TrajChartLayout *self, double label_y, double row2_y)
         step = steps[i];
         break;
       }
-  for (int k = MAX (1, (int) ceil (self->d0)); k <= (int) floor (self->d1); k++)
+  /* Ticks only where there are infusions: no "infusion 16" of 13. */
+  for (int k = MAX (1, (int) ceil (self->d0)); k <= MIN ((int) floor (self->d1), (int) self->model->infusions->len); k++)
     {
       double x;
       char text[16];
@@ -1764,6 +1761,26 @@ none:
         memset (out, 0, sizeof *out);
     }
   return FALSE;
+}
+
+gboolean
+traj_chart_layout_get_item (const TrajChartLayout *self,
+                            TrajChartItemKind      kind,
+                            int                    row,
+                            guint                  index,
+                            TrajChartItem         *out)
+{
+  TrajChartItem probe = { kind, row, index, 0, 0, 0, 0 };
+  int pos;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  pos = item_position (self, &probe);
+  if (pos < 0)
+    return FALSE;
+  if (out)
+    *out = g_array_index (self->items, TrajChartItem, pos);
+  return TRUE;
 }
 
 gboolean

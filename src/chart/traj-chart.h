@@ -55,7 +55,8 @@ typedef struct {
 } TrajChartColor;
 
 typedef struct {
-  TrajChartColor background;     /* alpha 0: the target keeps its own background */
+  TrajChartColor background;     /* page colour; alpha 0: not painted (the widget's own
+                                  * background shows) but still used opaque for halos */
   TrajChartColor foreground;     /* text, axes, score lines */
   TrajChartColor accent;         /* response threshold, focus and hover */
   TrajChartColor success;        /* remission threshold, mild end of the bands */
@@ -185,6 +186,12 @@ typedef enum {
 gboolean         traj_chart_layout_step     (const TrajChartLayout *layout,
                                              const TrajChartItem   *from,
                                              TrajChartStep          step,
+                                             TrajChartItem         *out);
+/* The item at a row and index (a layout of the same model at another size). */
+gboolean         traj_chart_layout_get_item (const TrajChartLayout *layout,
+                                             TrajChartItemKind      kind,
+                                             int                    row,
+                                             guint                  index,
                                              TrajChartItem         *out);
 /* The item that stands for a record (to keep a selection across layouts). */
 gboolean         traj_chart_layout_find_item (const TrajChartLayout *layout,

@@ -18,6 +18,8 @@ static const TrajCliCommand commands[] = {
     N_("List patients: MRN, name, indication, course status"), traj_cli_patients },
   { "outcomes", N_("[--patient MRN] [--format text|csv|json]"),
     N_("Baseline, change, response, remission and open findings per course and scale"), traj_cli_outcomes },
+  { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--axis date|infusion]"),
+    N_("Draw a patient’s chart to a PNG, SVG or PDF file"), traj_cli_chart },
 };
 
 static void

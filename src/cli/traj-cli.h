@@ -38,6 +38,7 @@ gboolean    traj_cli_write        (TrajCli *cli, const char *path, const char *t
 int traj_cli_demo      (TrajCli *cli, int argc, char **argv);
 int traj_cli_patients  (TrajCli *cli, int argc, char **argv);
 int traj_cli_outcomes  (TrajCli *cli, int argc, char **argv);
+int traj_cli_chart     (TrajCli *cli, int argc, char **argv);
 
 /* The clinic's thresholds from GSettings when the schema is installed
  * (the same ones the GUI uses), else CLINICAL.md's defaults. */

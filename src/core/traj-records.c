@@ -196,6 +196,36 @@ traj_indication_default_scale (TrajIndication indication)
     }
 }
 
+char *
+traj_checkin_default_scales (TrajScaleId primary, TrajIndication indication)
+{
+  GString *s = g_string_new (NULL);
+  TrajScaleId wanted[3] = { primary, TRAJ_SCALE_NONE, TRAJ_SCALE_NONE };
+
+  if (indication == TRAJ_INDICATION_DEPRESSION || indication == TRAJ_INDICATION_BIPOLAR_DEPRESSION)
+    wanted[1] = TRAJ_SCALE_PHQ9;
+  if (indication == TRAJ_INDICATION_CHRONIC_PAIN)
+    wanted[2] = TRAJ_SCALE_PAIN_NRS;
+  for (guint k = 0; k < 3; k++)
+    {
+      const TrajScale *scale = traj_scale_get (wanted[k]);
+      gboolean dup = FALSE;
+
+      if (scale == NULL || scale->clinician_rated)
+        continue;
+      for (guint j = 0; j < k; j++)
+        dup |= wanted[j] == wanted[k];
+      if (dup)
+        continue;
+      if (s->len)
+        g_string_append_c (s, ',');
+      g_string_append (s, scale->code);
+    }
+  if (s->len == 0)
+    g_string_append (s, traj_scale_code (TRAJ_SCALE_PHQ9));
+  return g_string_free (s, FALSE);
+}
+
 /* ---- dates ---------------------------------------------------------- */
 
 static const guint32 EPOCH_JULIAN = 719163; /* g_date julian of 1970-01-01 */

@@ -141,6 +141,11 @@ const char *traj_timing_label           (TrajTiming timing);
 const char *traj_side_effect_label      (guint index);
 const char *traj_concomitant_label      (guint index);
 
+/* The questionnaires a tablet check-in asks by default: the course's primary
+ * scale, plus PHQ-9 for depression indications and the pain NRS for pain;
+ * never a clinician-rated scale. Comma-separated scale codes. */
+char       *traj_checkin_default_scales (TrajScaleId primary, TrajIndication indication);
+
 /* CLINICAL.md §3: the primary scale that follows from an indication. */
 TrajScaleId traj_indication_default_scale (TrajIndication indication);
 

@@ -8,6 +8,7 @@
 #include "traj-application.h"
 #include "traj-demo.h"
 #include "traj-gui.h"
+#include "traj-kiosk-window.h"
 #include "traj-preferences.h"
 #include "traj-window.h"
 
@@ -122,8 +123,62 @@ traj_application_activate (GApplication *app)
       on_clinician_changed (self->settings, "clinician-name", self);
     }
 
+  if (self->kiosk)
+    {
+      window = GTK_WINDOW (traj_kiosk_window_new (GTK_APPLICATION (self), self->store, self->settings));
+      gtk_window_fullscreen (window);
+      gtk_window_present (window);
+      return;
+    }
+
   window = GTK_WINDOW (traj_window_new (self, self->store, self->settings));
   gtk_window_present (window);
+}
+
+static void
+lock_down_accels (TrajApplication *self)
+{
+  const char *none[] = { NULL };
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (self));
+
+  /* No application shortcut reaches anything from the kiosk. */
+  for (guint k = 0; actions[k]; k++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), actions[k], none);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", none);
+}
+
+static void restore_accels (TrajApplication *self);
+
+static void
+on_kiosk_unlocked (TrajKioskWindow *kiosk, TrajApplication *self)
+{
+  GtkWidget *main_window = g_object_get_data (G_OBJECT (kiosk), "traj-main-window");
+
+  restore_accels (self);
+  if (main_window)
+    {
+      gtk_widget_set_visible (main_window, TRUE);
+      gtk_window_present (GTK_WINDOW (main_window));
+    }
+}
+
+/* "Hand to patient": the clinician's window is hidden (not just covered)
+ * until staff unlock the kiosk with the PIN. */
+void
+traj_application_hand_to_patient (TrajApplication *self,
+                                  GtkWindow       *main_window,
+                                  gint64           patient_id,
+                                  const char      *scales)
+{
+  TrajKioskWindow *kiosk = traj_kiosk_window_new (GTK_APPLICATION (self), self->store, self->settings);
+
+  g_object_set_data (G_OBJECT (kiosk), "traj-main-window", main_window);
+  g_signal_connect_object (kiosk, "unlocked", G_CALLBACK (on_kiosk_unlocked), self, 0);
+  lock_down_accels (self);
+  traj_kiosk_window_start_session (kiosk, patient_id, scales);
+  gtk_window_fullscreen (GTK_WINDOW (kiosk));
+  gtk_window_present (GTK_WINDOW (kiosk));
+  gtk_widget_set_visible (GTK_WIDGET (main_window), FALSE);
 }
 
 static int
@@ -201,11 +256,21 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+restore_accels (TrajApplication *self)
+{
+  const char *quit_accels[] = { "<primary>q", NULL };
+  const char *prefs_accels[] = { "<primary>comma", NULL };
+  const char *help_accels[] = { "<primary>question", NULL };
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+}
+
+static void
 traj_application_startup (GApplication *app)
 {
   TrajApplication *self = TRAJ_APPLICATION (app);
-  const char *quit_accels[] = { "<primary>q", NULL };
-  const char *prefs_accels[] = { "<primary>comma", NULL };
 
   G_APPLICATION_CLASS (traj_application_parent_class)->startup (app);
 
@@ -215,8 +280,10 @@ traj_application_startup (GApplication *app)
   apply_color_scheme (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
+  if (self->kiosk)
+    lock_down_accels (self);
+  else
+    restore_accels (self);
 }
 
 static void

@@ -13,5 +13,9 @@ G_DECLARE_FINAL_TYPE (TrajApplication, traj_application, TRAJ, APPLICATION, AdwA
 TrajApplication *traj_application_new          (void);
 TrajStore       *traj_application_get_store    (TrajApplication *self);
 GSettings       *traj_application_get_settings (TrajApplication *self);
+void             traj_application_hand_to_patient (TrajApplication *self,
+                                                   GtkWindow       *main_window,
+                                                   gint64           patient_id,
+                                                   const char      *scales);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "traj-checkin-dialog.h"
 #include "traj-course-editor.h"
 #include "traj-gui.h"
 #include "traj-patient-editor.h"
@@ -747,6 +748,17 @@ delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const c
 }
 
 static void
+prepare_checkin_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+
+  if (self->records == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (traj_checkin_dialog_new (parent_window (self), self->store,
+                                                           self->settings, self->records)));
+}
+
+static void
 delete_patient_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
@@ -907,6 +919,7 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.edit-course", NULL, edit_course_action);
   gtk_widget_class_install_action (widget_class, "patient.edit-patient", NULL, edit_patient_action);
   gtk_widget_class_install_action (widget_class, "patient.delete-patient", NULL, delete_patient_action);
+  gtk_widget_class_install_action (widget_class, "patient.prepare-checkin", NULL, prepare_checkin_action);
   gtk_widget_class_install_action (widget_class, "patient.delete-record", "(ix)", delete_record_action);
   gtk_widget_class_install_action (widget_class, "patient.edit-record", "(ix)", edit_record_action);
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "traj-store.h"
+
+G_BEGIN_DECLS
+
+/* Row inserts for imports, called between traj_store_bulk_begin () and
+ * traj_store_bulk_commit (). Each row is checked with the same rules as the
+ * store's own inserts (traj-validate.h) and written with one cached prepared
+ * statement, without the per-record savepoint, copy and audit event that make
+ * the ordinary inserts too slow for a whole clinic.
+ *
+ * The caller resolves references (patient_id, course_id, infusion_id) to
+ * live records of the same patient; foreign keys catch what it misses. Every
+ * record must come with its uid. On success the record's id is set. A uid
+ * already in the database fails with TRAJ_ERROR_INVALID, an MRN already used
+ * with TRAJ_ERROR_MRN_DUPLICATE; a rule with its own TRAJ_ERROR code.
+ * @today and @now are the day and instant the "not in the future" rules
+ * compare with. Strings of @p (MRN, name) are stripped in place. */
+gboolean traj_bulk_insert_patient       (TrajStore        *store,
+                                         TrajPatient      *p,
+                                         gint32            today,
+                                         GError          **error);
+gboolean traj_bulk_insert_course        (TrajStore        *store,
+                                         TrajCourse       *c,
+                                         gint32            today,
+                                         GError          **error);
+/* Also inserts i->vitals, when there are any. */
+gboolean traj_bulk_insert_infusion      (TrajStore        *store,
+                                         TrajInfusion     *i,
+                                         gint64            now,
+                                         GError          **error);
+/* v->infusion_id names the infusion. */
+gboolean traj_bulk_insert_vital_sign    (TrajStore        *store,
+                                         TrajVitalSign    *v,
+                                         GError          **error);
+/* Rescores @a (complete and total follow from the items, as in the store). */
+gboolean traj_bulk_insert_assessment    (TrajStore        *store,
+                                         TrajAssessment   *a,
+                                         gint64            now,
+                                         GError          **error);
+/* An empty decided_by is written as the store's clinician (or the login),
+ * a zero decided_at as @now; @d itself is left as it is. */
+gboolean traj_bulk_insert_flag_decision (TrajStore        *store,
+                                         TrajFlagDecision *d,
+                                         gint64            now,
+                                         GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "traj-chart-view.h"
+
+G_BEGIN_DECLS
+
+#define TRAJ_TYPE_CHART_PANEL (traj_chart_panel_get_type ())
+G_DECLARE_FINAL_TYPE (TrajChartPanel, traj_chart_panel, TRAJ, CHART_PANEL, GtkWidget)
+
+/* The chart with its header: a title, the date / infusion-number axis
+ * toggle and the export menu (PNG, SVG, PDF through GtkFileChooserNative).
+ * Re-emits the view's "item-activated" (int record_kind, gint64 record_id).
+ * Action "chart.export" (s: "png", "svg" or "pdf"). */
+GtkWidget      *traj_chart_panel_new       (void);
+void            traj_chart_panel_set_model (TrajChartPanel *self,
+                                            TrajChartModel *model);
+TrajChartView  *traj_chart_panel_get_view  (TrajChartPanel *self);
+
+G_END_DECLS

@@ -1,0 +1,929 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "traj-gui.h"
+#include "traj-kiosk-window.h"
+#include "traj-score-entry.h"
+#include "traj-secret.h"
+
+#define CODE_LENGTH 6
+#define MAX_WRONG_CODES 5
+#define LOCKOUT_SECONDS 60
+
+struct _TrajKioskWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  TrajStore *store;
+  GSettings *settings;
+
+  /* The session: everything here is forgotten by reset_session(). */
+  gint64 patient_id;
+  gint64 course_id;
+  char *first_name;
+  GArray *scales;                /* TrajScaleId, in the order asked */
+  guint scale_index;
+  gboolean any_answer;           /* something typed since the scale started */
+  gboolean safety;               /* a submitted PHQ-9 had item 9 > 0 */
+  gboolean returning_to_review;
+
+  GString *code;
+  guint wrong_codes;
+  gint64 locked_until;           /* monotonic µs, 0 = not locked */
+  guint lock_timer;
+  guint idle_timer;
+  guint thanks_timer;
+  guint advance_timer;
+  gboolean unlocked;
+
+  TrajScoreEntry *entry;
+
+  GtkStack *stack;
+  GtkWidget *staff_button;
+  GtkLabel *code_label;
+  GtkLabel *message_label;
+  GtkGrid *keypad;
+  GtkLabel *hello_label;
+  GtkLabel *intro_label;
+  GtkWidget *start_button;
+  GtkLabel *scale_label;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel *stem_label;
+  GtkWidget *entry_bin;
+  GtkWidget *back_button;
+  GtkWidget *next_button;
+  GtkLabel *review_title;
+  GtkListBox *review_list;
+  GtkWidget *review_back_button;
+  GtkWidget *submit_button;
+  GtkWidget *safety_done_button;
+  GtkWidget *no_pin_quit_button;
+};
+
+G_DEFINE_FINAL_TYPE (TrajKioskWindow, traj_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  UNLOCKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void show_screen (TrajKioskWindow *self, const char *name);
+static void restart_idle (TrajKioskWindow *self);
+
+/* ---- session ------------------------------------------------------------ */
+
+static gboolean
+has_pin (TrajKioskWindow *self)
+{
+  g_autofree char *hash = self->settings ? g_settings_get_string (self->settings, "kiosk-pin-hash") : g_strdup ("");
+  return *hash != '\0';
+}
+
+static void
+update_code_label (TrajKioskWindow *self)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *access = NULL;
+
+  /* Digits are shown as dots once typed: someone may be looking on. */
+  for (guint k = 0; k < CODE_LENGTH; k++)
+    {
+      if (k)
+        g_string_append (s, " ");
+      g_string_append (s, k < self->code->len ? "●" : "○");
+    }
+  gtk_label_set_label (self->code_label, s->str);
+  access = g_strdup_printf (ngettext ("%u of 6 digits typed", "%u of 6 digits typed", self->code->len),
+                            (guint) self->code->len);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->code_label), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
+  g_string_free (s, TRUE);
+}
+
+static void
+set_message (TrajKioskWindow *self, const char *message)
+{
+  gtk_label_set_label (self->message_label, message ? message : "");
+}
+
+static void
+clear_timer (guint *id)
+{
+  if (*id)
+    {
+      g_source_remove (*id);
+      *id = 0;
+    }
+}
+
+/* Forgets everything about the patient: nothing of them stays on screen. */
+static void
+reset_session (TrajKioskWindow *self)
+{
+  GtkWidget *row;
+
+  self->patient_id = 0;
+  self->course_id = 0;
+  g_clear_pointer (&self->first_name, g_free);
+  g_array_set_size (self->scales, 0);
+  self->scale_index = 0;
+  self->any_answer = FALSE;
+  self->safety = FALSE;
+  self->returning_to_review = FALSE;
+  g_string_truncate (self->code, 0);
+  clear_timer (&self->thanks_timer);
+  clear_timer (&self->advance_timer);
+  gtk_label_set_label (self->hello_label, "");
+  gtk_label_set_label (self->intro_label, "");
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->review_list))))
+    gtk_list_box_remove (self->review_list, row);
+  if (self->entry)
+    {
+      gtk_box_remove (GTK_BOX (self->entry_bin), GTK_WIDGET (self->entry));
+      self->entry = NULL;
+    }
+  update_code_label (self);
+}
+
+static TrajScaleId
+current_scale (TrajKioskWindow *self)
+{
+  return self->scale_index < self->scales->len ? g_array_index (self->scales, TrajScaleId, self->scale_index)
+                                               : TRAJ_SCALE_NONE;
+}
+
+/* Writes what the patient answered of the current questionnaire as a draft
+ * (CLINICAL.md §1: an interrupted kiosk session is kept as a draft, never
+ * scored; a PHQ-9 item 9 answer in it still reaches a clinician). */
+static void
+save_draft (TrajKioskWindow *self)
+{
+  g_autoptr(TrajAssessment) a = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->entry == NULL || !self->any_answer || self->patient_id == 0 ||
+      traj_score_entry_get_n_answered (self->entry) == 0)
+    return;
+  a = traj_assessment_new (current_scale (self));
+  a->patient_id = self->patient_id;
+  a->course_id = self->course_id;
+  a->taken_at = traj_time_now ();
+  a->source = TRAJ_SOURCE_TABLET;
+  a->timing = TRAJ_TIMING_PRE;
+  traj_score_entry_get_values (self->entry, a->items);
+  a->difficulty = traj_score_entry_get_difficulty (self->entry);
+  a->notes = g_strdup (_("Interrupted on the tablet before it was submitted."));
+  if (!traj_store_insert_assessment (self->store, a, &error))
+    g_warning ("Could not keep the unfinished questionnaire as a draft: %s", error->message);
+}
+
+static void
+back_to_checkin (TrajKioskWindow *self)
+{
+  reset_session (self);
+  set_message (self, NULL);
+  show_screen (self, has_pin (self) ? "checkin" : "no-pin");
+}
+
+/* ---- screens ---------------------------------------------------------------- */
+
+static void
+show_screen (TrajKioskWindow *self, const char *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  restart_idle (self);
+}
+
+static void
+update_question (TrajKioskWindow *self)
+{
+  const TrajScale *scale = traj_scale_get (current_scale (self));
+  guint n = traj_score_entry_get_n_items (self->entry);
+  guint cur = traj_score_entry_get_current_item (self->entry);
+  g_autofree char *progress = g_strdup_printf (_("%u of %u"), cur + 1, n);
+  g_autofree char *title = NULL;
+  int values[TRAJ_MAX_ITEMS];
+  gboolean answered;
+
+  if (self->scales->len > 1)
+    title = g_strdup_printf (_("Questionnaire %u of %u"), self->scale_index + 1, self->scales->len);
+  else
+    title = g_strdup (_("Questionnaire"));
+  gtk_label_set_label (self->scale_label, title);
+  gtk_label_set_label (self->progress_label, progress);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) (cur + 1) / n);
+  gtk_label_set_label (self->stem_label, scale->instruction ? _(scale->instruction) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->stem_label), scale->instruction != NULL && cur < scale->n_items);
+
+  traj_score_entry_get_values (self->entry, values);
+  if (cur < scale->n_items)
+    answered = values[cur] >= 0;
+  else
+    answered = TRUE;           /* the optional difficulty question */
+  gtk_widget_set_sensitive (self->next_button, answered);
+  gtk_button_set_label (GTK_BUTTON (self->next_button),
+                        cur + 1 >= n ? _("_Review Answers") : cur >= scale->n_items ? _("_Skip or Continue") : _("_Next"));
+  gtk_button_set_use_underline (GTK_BUTTON (self->next_button), TRUE);
+}
+
+static void on_item_answered (TrajScoreEntry *entry, guint item, TrajKioskWindow *self);
+
+static void
+start_scale (TrajKioskWindow *self)
+{
+  GtkWidget *entry = traj_score_entry_new ();
+
+  if (self->entry)
+    gtk_box_remove (GTK_BOX (self->entry_bin), GTK_WIDGET (self->entry));
+  self->entry = TRAJ_SCORE_ENTRY (entry);
+  traj_score_entry_set_layout (self->entry, TRAJ_SCORE_ENTRY_SINGLE);
+  traj_score_entry_set_show_total (self->entry, FALSE);
+  traj_score_entry_set_scale (self->entry, current_scale (self));
+  traj_score_entry_set_current_item (self->entry, 0);
+  self->any_answer = FALSE;
+  self->returning_to_review = FALSE;
+  gtk_box_append (GTK_BOX (self->entry_bin), entry);
+  g_signal_connect_swapped (entry, "changed", G_CALLBACK (update_question), self);
+  g_signal_connect (entry, "item-answered", G_CALLBACK (on_item_answered), self);
+  update_question (self);
+  show_screen (self, "question");
+}
+
+static char *
+answer_text (const TrajScale *scale, guint item, int value)
+{
+  const TrajExtraItem *difficulty = traj_scale_phq9_difficulty ();
+
+  if (value < 0)
+    return g_strdup (_("Not answered"));
+  if (item >= scale->n_items)
+    return g_strdup (_(difficulty->answers[value].label));
+  if (scale->n_answers > 0)
+    for (guint k = 0; k < scale->n_answers; k++)
+      if (scale->answers[k].value == value)
+        return g_strdup (_(scale->answers[k].label));
+  return g_strdup_printf ("%d", value);
+}
+
+static void
+on_change_clicked (GtkButton *button, TrajKioskWindow *self)
+{
+  guint item = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "item"));
+
+  self->returning_to_review = TRUE;
+  traj_score_entry_set_current_item (self->entry, item);
+  update_question (self);
+  show_screen (self, "question");
+}
+
+static void
+show_review (TrajKioskWindow *self)
+{
+  const TrajScale *scale = traj_scale_get (current_scale (self));
+  int values[TRAJ_MAX_ITEMS];
+  GtkWidget *row;
+  guint n = traj_score_entry_get_n_items (self->entry);
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->review_list))))
+    gtk_list_box_remove (self->review_list, row);
+  traj_score_entry_get_values (self->entry, values);
+
+  for (guint k = 0; k < n; k++)
+    {
+      gboolean difficulty = k >= scale->n_items;
+      const char *question = difficulty ? _(traj_scale_phq9_difficulty ()->text) : _(scale->items[k].text);
+      int value = difficulty ? traj_score_entry_get_difficulty (self->entry) : values[k];
+      g_autofree char *answer = answer_text (scale, k, value);
+      g_autofree char *title = g_markup_escape_text (question, -1);
+      g_autofree char *numbered = g_strdup_printf ("%u. %s", k + 1, title);
+      g_autofree char *change_label = g_strdup_printf (_("Change answer %u"), k + 1);
+      GtkWidget *change = gtk_button_new_with_mnemonic (_("_Change"));
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), numbered);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), answer);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      gtk_widget_add_css_class (row, "kiosk-review-row");
+      gtk_widget_set_valign (change, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (change), GTK_ACCESSIBLE_PROPERTY_LABEL, change_label, -1);
+      g_object_set_data (G_OBJECT (change), "item", GUINT_TO_POINTER (k));
+      g_signal_connect (change, "clicked", G_CALLBACK (on_change_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), change);
+      gtk_list_box_append (self->review_list, row);
+    }
+  gtk_label_set_label (self->review_title, _("Your Answers"));
+  gtk_widget_set_sensitive (self->submit_button, traj_score_entry_is_complete (self->entry));
+  self->returning_to_review = FALSE;
+  show_screen (self, "review");
+}
+
+static void
+advance (TrajKioskWindow *self)
+{
+  guint cur = traj_score_entry_get_current_item (self->entry);
+  guint n = traj_score_entry_get_n_items (self->entry);
+
+  if (self->returning_to_review || cur + 1 >= n)
+    show_review (self);
+  else
+    {
+      traj_score_entry_set_current_item (self->entry, cur + 1);
+      update_question (self);
+      restart_idle (self);
+    }
+}
+
+static gboolean
+advance_later (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  self->advance_timer = 0;
+  advance (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_item_answered (TrajScoreEntry  *entry,
+                  guint            item,
+                  TrajKioskWindow *self)
+{
+  self->any_answer = TRUE;
+  /* A short pause so the patient sees their choice land before moving on. */
+  clear_timer (&self->advance_timer);
+  self->advance_timer = g_timeout_add (350, advance_later, self);
+}
+
+static void
+on_next_clicked (TrajKioskWindow *self)
+{
+  clear_timer (&self->advance_timer);
+  advance (self);
+}
+
+static void
+on_back_clicked (TrajKioskWindow *self)
+{
+  guint cur = traj_score_entry_get_current_item (self->entry);
+
+  clear_timer (&self->advance_timer);
+  if (cur > 0)
+    {
+      traj_score_entry_set_current_item (self->entry, cur - 1);
+      update_question (self);
+      restart_idle (self);
+    }
+  else if (self->scale_index == 0)
+    show_screen (self, "welcome");
+}
+
+static void
+on_review_back_clicked (TrajKioskWindow *self)
+{
+  traj_score_entry_set_current_item (self->entry, traj_score_entry_get_n_items (self->entry) - 1);
+  update_question (self);
+  show_screen (self, "question");
+}
+
+static gboolean
+thanks_done (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  self->thanks_timer = 0;
+  back_to_checkin (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+finish (TrajKioskWindow *self)
+{
+  if (self->safety)
+    {
+      /* The clinician sees the finding at once (the store's changed signal
+       * reaches every window); the patient sees a calm message, no scores. */
+      reset_session (self);
+      show_screen (self, "safety");
+      return;
+    }
+  reset_session (self);
+  show_screen (self, "thanks");
+  self->thanks_timer = g_timeout_add_seconds (self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-thanks-seconds") : 10,
+                                              thanks_done, self);
+}
+
+static void
+on_submit_clicked (TrajKioskWindow *self)
+{
+  g_autoptr(TrajAssessment) a = traj_assessment_new (current_scale (self));
+  g_autoptr(GError) error = NULL;
+
+  if (!traj_score_entry_is_complete (self->entry))
+    return;
+  a->patient_id = self->patient_id;
+  a->course_id = self->course_id;
+  a->taken_at = traj_time_now ();
+  a->source = TRAJ_SOURCE_TABLET;
+  a->timing = TRAJ_TIMING_PRE;
+  traj_score_entry_get_values (self->entry, a->items);
+  a->difficulty = traj_score_entry_get_difficulty (self->entry);
+  if (!traj_store_insert_assessment (self->store, a, &error))
+    {
+      /* Never a raw error on the patient's screen; staff read the log. */
+      g_warning ("Could not save the tablet questionnaire: %s", error->message);
+      gtk_label_set_label (self->review_title, _("Your answers could not be saved. Please ask a member of staff for help."));
+      return;
+    }
+  if (a->scale == TRAJ_SCALE_PHQ9 && a->items[TRAJ_PHQ9_ITEM9] > 0)
+    self->safety = TRUE;
+  self->any_answer = FALSE;
+
+  self->scale_index++;
+  if (self->scale_index < self->scales->len)
+    start_scale (self);
+  else
+    finish (self);
+}
+
+/* ---- check-in ------------------------------------------------------------------ */
+
+static gboolean
+is_locked (TrajKioskWindow *self)
+{
+  return self->locked_until && g_get_monotonic_time () < self->locked_until;
+}
+
+static gboolean
+lock_tick (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  if (is_locked (self))
+    return G_SOURCE_CONTINUE;
+  self->lock_timer = 0;
+  self->locked_until = 0;
+  self->wrong_codes = 0;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->keypad), TRUE);
+  set_message (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+begin_session (TrajKioskWindow *self, gint64 patient_id, const char *scales)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (self->store, patient_id, &error);
+  g_auto(GStrv) codes = NULL;
+  const TrajCourse *course;
+  g_autofree char *hello = NULL, *intro = NULL;
+
+  reset_session (self);
+  if (r == NULL)
+    {
+      g_warning ("Check-in for a patient that cannot be read: %s", error->message);
+      set_message (self, _("Something went wrong. Please ask a member of staff."));
+      show_screen (self, "checkin");
+      return;
+    }
+  self->patient_id = patient_id;
+  course = traj_patient_records_current_course (r);
+  self->course_id = course && course->status != TRAJ_COURSE_ENDED ? course->id : 0;
+  {
+    g_auto(GStrv) parts = g_strsplit (r->patient->name, " ", 2);
+    self->first_name = g_strdup (parts[0] ? parts[0] : "");
+  }
+  codes = g_strsplit (scales ? scales : "", ",", -1);
+  for (guint k = 0; codes[k]; k++)
+    {
+      const TrajScale *scale = traj_scale_lookup (g_strstrip (codes[k]));
+      /* Clinician-rated totals are never asked of the patient. */
+      if (scale && !scale->clinician_rated)
+        g_array_append_val (self->scales, scale->id);
+    }
+  if (self->scales->len == 0)
+    {
+      TrajScaleId id = course ? course->primary_scale : TRAJ_SCALE_PHQ9;
+      if (id == TRAJ_SCALE_MADRS)
+        id = TRAJ_SCALE_PHQ9;
+      g_array_append_val (self->scales, id);
+    }
+
+  /* Translators: the kiosk greets the patient by first name only */
+  hello = g_strdup_printf (_("Hello, %s"), self->first_name);
+  intro = g_strdup_printf (ngettext ("You have %u short questionnaire today, one question at a time. There are no right or wrong answers; choose what fits best.",
+                                     "You have %u short questionnaires today, one question at a time. There are no right or wrong answers; choose what fits best.",
+                                     self->scales->len), self->scales->len);
+  gtk_label_set_label (self->hello_label, hello);
+  gtk_label_set_label (self->intro_label, intro);
+  show_screen (self, "welcome");
+  gtk_widget_grab_focus (self->start_button);
+}
+
+static void
+submit_code (TrajKioskWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajKioskCheckin) checkin = traj_store_redeem_checkin (self->store, self->code->str, &error);
+
+  g_string_truncate (self->code, 0);
+  update_code_label (self);
+  if (checkin == NULL)
+    {
+      gboolean wrong = g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+
+      if (wrong && ++self->wrong_codes >= MAX_WRONG_CODES)
+        {
+          self->locked_until = g_get_monotonic_time () + LOCKOUT_SECONDS * G_USEC_PER_SEC;
+          gtk_widget_set_sensitive (GTK_WIDGET (self->keypad), FALSE);
+          set_message (self, _("Too many codes that did not match. Please wait a minute, or ask a member of staff."));
+          clear_timer (&self->lock_timer);
+          self->lock_timer = g_timeout_add_seconds (1, lock_tick, self);
+          return;
+        }
+      /* The store's messages for people ("not right", "expired", "already used"). */
+      if (error->domain == TRAJ_ERROR &&
+          (error->code == TRAJ_ERROR_NOT_FOUND || error->code == TRAJ_ERROR_INVALID))
+        set_message (self, error->message);
+      else
+        {
+          g_warning ("Check-in failed: %s", error->message);
+          set_message (self, _("Something went wrong. Please ask a member of staff."));
+        }
+      return;
+    }
+  self->wrong_codes = 0;
+  set_message (self, NULL);
+  begin_session (self, checkin->patient_id, checkin->scales);
+}
+
+void
+traj_kiosk_window_press_key (TrajKioskWindow *self,
+                             char             key)
+{
+  g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
+
+  if (is_locked (self) || !g_str_equal (traj_kiosk_window_get_screen (self), "checkin"))
+    return;
+  restart_idle (self);
+  if (key == 'C')
+    g_string_truncate (self->code, 0);
+  else if (key == 'B')
+    {
+      if (self->code->len)
+        g_string_truncate (self->code, self->code->len - 1);
+    }
+  else if (g_ascii_isdigit (key) && self->code->len < CODE_LENGTH)
+    {
+      if (self->code->len == 0)
+        set_message (self, NULL);
+      g_string_append_c (self->code, key);
+    }
+  update_code_label (self);
+  if (self->code->len == CODE_LENGTH)
+    submit_code (self);
+}
+
+static void
+on_key_clicked (GtkButton *button, TrajKioskWindow *self)
+{
+  traj_kiosk_window_press_key (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "key")));
+}
+
+static void
+build_keypad (TrajKioskWindow *self)
+{
+  static const struct { char key; const char *label; const char *access; } keys[12] = {
+    { '1', "1", NULL }, { '2', "2", NULL }, { '3', "3", NULL },
+    { '4', "4", NULL }, { '5', "5", NULL }, { '6', "6", NULL },
+    { '7', "7", NULL }, { '8', "8", NULL }, { '9', "9", NULL },
+    { 'C', N_("Clear"), N_("Clear the code") }, { '0', "0", NULL }, { 'B', "⌫", N_("Delete the last digit") },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (g_ascii_isdigit (keys[k].key) ? keys[k].label : _(keys[k].label));
+      gtk_widget_add_css_class (button, "kiosk-key");
+      if (!g_ascii_isdigit (keys[k].key))
+        gtk_widget_add_css_class (button, "kiosk-key-function");
+      if (keys[k].access)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _(keys[k].access), -1);
+      g_object_set_data (G_OBJECT (button), "key", GINT_TO_POINTER ((int) keys[k].key));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_key_clicked), self);
+      gtk_grid_attach (self->keypad, button, (int) (k % 3), (int) (k / 3), 1, 1);
+    }
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                TrajKioskWindow       *self)
+{
+  guint32 c = gdk_keyval_to_unicode (keyval);
+
+  restart_idle (self);
+  if (g_str_equal (traj_kiosk_window_get_screen (self), "checkin"))
+    {
+      if (c >= '0' && c <= '9')
+        {
+          traj_kiosk_window_press_key (self, (char) c);
+          return TRUE;
+        }
+      if (keyval == GDK_KEY_BackSpace)
+        {
+          traj_kiosk_window_press_key (self, 'B');
+          return TRUE;
+        }
+    }
+  /* Every shortcut a desktop offers (Escape, Ctrl+Q, Ctrl+W, F10, …) ends
+   * here in kiosk mode: swallowed. Plain keys still reach the widgets so a
+   * keyboard alone can answer. */
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) ||
+      keyval == GDK_KEY_Escape || keyval == GDK_KEY_F10 || (keyval >= GDK_KEY_F1 && keyval <= GDK_KEY_F35))
+    return TRUE;
+  return FALSE;
+}
+
+/* ---- idle --------------------------------------------------------------------- */
+
+static gboolean
+idle_fired (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  self->idle_timer = 0;
+  traj_kiosk_window_idle_timeout (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_idle (TrajKioskWindow *self)
+{
+  const char *screen = gtk_stack_get_visible_child_name (self->stack);
+  guint seconds = self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-idle-seconds") : 120;
+
+  clear_timer (&self->idle_timer);
+  /* The check-in screen holds nothing of a patient but a half-typed code. */
+  if (g_strcmp0 (screen, "no-pin") == 0 || (g_strcmp0 (screen, "checkin") == 0 && self->code->len == 0))
+    return;
+  self->idle_timer = g_timeout_add_seconds (MAX (seconds, 1), idle_fired, self);
+}
+
+static gboolean
+on_any_event (GtkEventControllerLegacy *controller,
+              GdkEvent                 *event,
+              TrajKioskWindow          *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+
+  if (type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN || type == GDK_KEY_PRESS ||
+      type == GDK_SCROLL || type == GDK_MOTION_NOTIFY || type == GDK_TOUCH_UPDATE)
+    restart_idle (self);
+  return FALSE;
+}
+
+void
+traj_kiosk_window_idle_timeout (TrajKioskWindow *self)
+{
+  g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
+
+  save_draft (self);
+  back_to_checkin (self);
+}
+
+/* ---- staff exit ------------------------------------------------------------------ */
+
+typedef struct {
+  TrajKioskWindow *self;
+  GtkWidget *entry;
+} PinPrompt;
+
+static void
+on_pin_response (AdwMessageDialog *dialog, const char *response, PinPrompt *p)
+{
+  if (g_strcmp0 (response, "leave") == 0 &&
+      !traj_kiosk_window_unlock (p->self, gtk_editable_get_text (GTK_EDITABLE (p->entry))))
+    set_message (p->self, _("That PIN is not right."));
+}
+
+static void
+on_staff_clicked (TrajKioskWindow *self)
+{
+  AdwMessageDialog *dialog;
+  PinPrompt *p = g_new0 (PinPrompt, 1);
+
+  if (!has_pin (self))
+    {
+      traj_kiosk_window_unlock (self, NULL);
+      g_free (p);
+      return;
+    }
+  p->self = self;
+  p->entry = gtk_password_entry_new ();
+  gtk_entry_set_input_purpose (GTK_ENTRY (gtk_widget_get_first_child (p->entry)), GTK_INPUT_PURPOSE_PIN);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (p->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Staff PIN"), -1);
+  g_object_set (p->entry, "activates-default", TRUE, NULL);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Staff Only"),
+                                                       _("Type the staff PIN to leave the patient questionnaires.")));
+  adw_message_dialog_set_extra_child (dialog, p->entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "leave", _("_Leave"), NULL);
+  adw_message_dialog_set_default_response (dialog, "leave");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_pin_response), p, (GClosureNotify) g_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+traj_kiosk_window_unlock (TrajKioskWindow *self,
+                          const char      *pin)
+{
+  g_autofree char *hash = NULL, *salt = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_KIOSK_WINDOW (self), FALSE);
+
+  if (has_pin (self))
+    {
+      hash = g_settings_get_string (self->settings, "kiosk-pin-hash");
+      salt = g_settings_get_string (self->settings, "kiosk-pin-salt");
+      if (!traj_secret_verify (pin, salt, hash))
+        return FALSE;
+    }
+  save_draft (self);
+  reset_session (self);
+  self->unlocked = TRUE;
+  g_signal_emit (self, signals[UNLOCKED], 0);
+  gtk_window_close (GTK_WINDOW (self));
+  return TRUE;
+}
+
+static gboolean
+traj_kiosk_window_close_request (GtkWindow *window)
+{
+  TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (window);
+
+  /* Alt+F4, a window manager's close button, a session's close request:
+   * refused until staff unlock (or there is no PIN to protect anything). */
+  if (!self->unlocked && has_pin (self))
+    return TRUE;
+  return GTK_WINDOW_CLASS (traj_kiosk_window_parent_class)->close_request (window);
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
+
+static void
+traj_kiosk_window_dispose (GObject *object)
+{
+  TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
+
+  clear_timer (&self->idle_timer);
+  clear_timer (&self->lock_timer);
+  clear_timer (&self->thanks_timer);
+  clear_timer (&self->advance_timer);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_KIOSK_WINDOW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (traj_kiosk_window_parent_class)->dispose (object);
+}
+
+static void
+traj_kiosk_window_finalize (GObject *object)
+{
+  TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
+
+  g_free (self->first_name);
+  g_array_unref (self->scales);
+  g_string_free (self->code, TRUE);
+  G_OBJECT_CLASS (traj_kiosk_window_parent_class)->finalize (object);
+}
+
+static void
+traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = traj_kiosk_window_dispose;
+  object_class->finalize = traj_kiosk_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = traj_kiosk_window_close_request;
+
+  /**
+   * TrajKioskWindow::unlocked:
+   *
+   * Staff typed the PIN: the kiosk is closing.
+   */
+  signals[UNLOCKED] = g_signal_new ("unlocked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  traj_gui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-kiosk-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, staff_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, code_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, keypad);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, hello_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, scale_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, stem_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, entry_bin);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_title);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_list);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_back_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_done_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, no_pin_quit_button);
+}
+
+static void
+on_start_clicked (TrajKioskWindow *self)
+{
+  self->scale_index = 0;
+  start_scale (self);
+}
+
+static void
+on_no_pin_quit (TrajKioskWindow *self)
+{
+  traj_kiosk_window_unlock (self, NULL);
+}
+
+static void
+traj_kiosk_window_init (TrajKioskWindow *self)
+{
+  GtkEventController *key, *legacy;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->scales = g_array_new (FALSE, FALSE, sizeof (TrajScaleId));
+  self->code = g_string_new (NULL);
+  build_keypad (self);
+  update_code_label (self);
+
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  legacy = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
+  g_signal_connect (legacy, "event", G_CALLBACK (on_any_event), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+
+  g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (on_start_clicked), self);
+  g_signal_connect_swapped (self->next_button, "clicked", G_CALLBACK (on_next_clicked), self);
+  g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
+  g_signal_connect_swapped (self->review_back_button, "clicked", G_CALLBACK (on_review_back_clicked), self);
+  g_signal_connect_swapped (self->submit_button, "clicked", G_CALLBACK (on_submit_clicked), self);
+  g_signal_connect_swapped (self->safety_done_button, "clicked", G_CALLBACK (back_to_checkin), self);
+  g_signal_connect_swapped (self->staff_button, "clicked", G_CALLBACK (on_staff_clicked), self);
+  g_signal_connect_swapped (self->no_pin_quit_button, "clicked", G_CALLBACK (on_no_pin_quit), self);
+}
+
+TrajKioskWindow *
+traj_kiosk_window_new (GtkApplication *app,
+                       TrajStore      *store,
+                       GSettings      *settings)
+{
+  TrajKioskWindow *self = g_object_new (TRAJ_TYPE_KIOSK_WINDOW, "application", app, NULL);
+
+  self->store = g_object_ref (store);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  back_to_checkin (self);
+  return self;
+}
+
+void
+traj_kiosk_window_start_session (TrajKioskWindow *self,
+                                 gint64           patient_id,
+                                 const char      *scales)
+{
+  g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
+
+  if (!has_pin (self))
+    return;
+  begin_session (self, patient_id, scales);
+}
+
+const char *
+traj_kiosk_window_get_screen (TrajKioskWindow *self)
+{
+  g_return_val_if_fail (TRAJ_IS_KIOSK_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+traj_kiosk_window_get_message (TrajKioskWindow *self)
+{
+  return gtk_label_get_label (self->message_label);
+}

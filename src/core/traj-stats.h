@@ -86,9 +86,9 @@ typedef struct {
   /* The first time at which survival is ≤ 0.5; NAN when it never falls that
    * far (the median is then "not reached", never guessed). */
   double median;
-  /* The same read off the interval's bounds (as R's survfit does): the
-   * first time the upper bound is ≤ 0.5, and the first time the lower bound
-   * is; NAN when not reached. */
+  /* Its 95 % interval read off the band (as R's survfit does): the first
+   * time the lower bound is ≤ 0.5, and the first time the upper bound is;
+   * NAN when not reached (an open-ended interval). */
   double median_lower;
   double median_upper;
 } TrajKm;

@@ -2428,3 +2428,294 @@ traj_store_check_integrity (TrajStore *self, GError **error)
     }
   return TRUE;
 }
+
+/* ---- cohort definitions ---- */
+
+#define COHORT_COLS "id, uid, name, definition, created_at, updated_at"
+
+void
+traj_saved_cohort_free (TrajSavedCohort *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->uid);
+  g_free (c->name);
+  g_free (c->definition);
+  g_free (c);
+}
+
+static TrajSavedCohort *
+read_saved_cohort (sqlite3_stmt *stmt)
+{
+  TrajSavedCohort *c = g_new0 (TrajSavedCohort, 1);
+
+  c->id = sqlite3_column_int64 (stmt, 0);
+  c->uid = col_text (stmt, 1);
+  c->name = col_text (stmt, 2);
+  c->definition = col_text (stmt, 3);
+  c->created_at = sqlite3_column_int64 (stmt, 4);
+  c->updated_at = sqlite3_column_int64 (stmt, 5);
+  return c;
+}
+
+/* The id of the live definition named @name other than @except_id, 0 none. */
+static gboolean
+cohort_name_owner (TrajStore *self, const char *name, gint64 except_id, gint64 *owner, GError **error)
+{
+  sqlite3_stmt *stmt = traj_store_stmt (self,
+                                        "SELECT id FROM cohort_definition WHERE name = ?1 AND id != ?2 "
+                                        "AND deleted_at IS NULL", error);
+  int rc;
+
+  *owner = 0;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, name);
+  sqlite3_bind_int64 (stmt, 2, except_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *owner = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, "reading cohort definitions");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+audit_cohort (TrajStore *self, const char *action, const char *uid, const char *name, GError **error)
+{
+  g_autofree char *summary = g_strdup_printf ("cohort definition “%s”", name);
+
+  if (self->bulk)
+    return TRUE;
+  return audit (self, action, "cohort_definition", uid, summary, error);
+}
+
+gboolean
+traj_store_save_cohort (TrajStore   *self,
+                        const char  *name,
+                        const char  *definition,
+                        gboolean     replace,
+                        gint64      *id,
+                        GError     **error)
+{
+  g_autofree char *clean = NULL;
+  g_autofree char *uid = NULL;
+  gint64 owner = 0, now = traj_time_now ();
+  gboolean updating;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (definition != NULL, FALSE);
+
+  clean = g_strstrip (g_strdup (name ? name : ""));
+  if (*clean == '\0')
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Give the cohort definition a name."));
+      return FALSE;
+    }
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!cohort_name_owner (self, clean, 0, &owner, error))
+    goto fail;
+  if (owner != 0 && !replace)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("A cohort definition named “%s” already exists."), clean);
+      goto fail;
+    }
+  updating = owner != 0;
+  if (updating)
+    {
+      stmt = traj_store_stmt (self, "UPDATE cohort_definition SET definition = ?2, updated_at = ?3 WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, owner);
+      bind_text (stmt, 2, definition);
+      sqlite3_bind_int64 (stmt, 3, now);
+      if (!step_done (self, stmt, error))
+        goto fail;
+      stmt = traj_store_stmt (self, "SELECT uid FROM cohort_definition WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, owner);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        uid = col_text (stmt, 0);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          set_sqlite_error (self, error, rc, "saving a cohort definition");
+          goto fail;
+        }
+    }
+  else
+    {
+      uid = traj_uuid_new ();
+      stmt = traj_store_stmt (self,
+                              "INSERT INTO cohort_definition (uid, name, definition, created_at, updated_at) "
+                              "VALUES (?1, ?2, ?3, ?4, ?4)", error);
+      if (stmt == NULL)
+        goto fail;
+      bind_text (stmt, 1, uid);
+      bind_text (stmt, 2, clean);
+      bind_text (stmt, 3, definition);
+      sqlite3_bind_int64 (stmt, 4, now);
+      if (!step_done (self, stmt, error))
+        goto fail;
+      owner = sqlite3_last_insert_rowid (self->db);
+    }
+  if (!audit_cohort (self, updating ? "update" : "insert", uid, clean, error))
+    goto fail;
+  if (!tx_commit (self, error))
+    return FALSE;
+  if (id)
+    *id = owner;
+  return TRUE;
+
+fail:
+  tx_rollback (self);
+  return FALSE;
+}
+
+GPtrArray *
+traj_store_list_cohorts (TrajStore  *self,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_saved_cohort_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  stmt = traj_store_stmt (self,
+                          "SELECT " COHORT_COLS " FROM cohort_definition WHERE deleted_at IS NULL "
+                          "ORDER BY name COLLATE NOCASE, id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, read_saved_cohort (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, "reading cohort definitions");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+TrajSavedCohort *
+traj_store_find_cohort (TrajStore   *self,
+                        const char  *name,
+                        GError     **error)
+{
+  g_autofree char *clean = NULL;
+  TrajSavedCohort *c = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  clean = g_strstrip (g_strdup (name ? name : ""));
+  stmt = traj_store_stmt (self,
+                          "SELECT " COHORT_COLS " FROM cohort_definition WHERE name = ?1 AND deleted_at IS NULL",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, clean);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    c = read_saved_cohort (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, "reading cohort definitions");
+      return NULL;
+    }
+  if (c == NULL)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("There is no cohort definition named “%s”."), clean);
+  return c;
+}
+
+static gboolean
+set_cohort_deleted (TrajStore *self, gint64 id, gboolean deleted, GError **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *uid = NULL, *name = NULL;
+  gint64 old_deleted_at = 0, owner = 0;
+  int rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  stmt = traj_store_stmt (self, "SELECT uid, name, deleted_at FROM cohort_definition WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      uid = col_text (stmt, 0);
+      name = col_text (stmt, 1);
+      old_deleted_at = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("The cohort definition does not exist."));
+      else
+        set_sqlite_error (self, error, rc, "deleting");
+      goto fail;
+    }
+  if (deleted == (old_deleted_at != 0))
+    {
+      tx_rollback (self);
+      return TRUE;
+    }
+  if (!deleted)
+    {
+      if (!cohort_name_owner (self, name, id, &owner, error))
+        goto fail;
+      if (owner != 0)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       _("Another cohort definition is now named “%s”; rename it first."), name);
+          goto fail;
+        }
+    }
+  stmt = traj_store_stmt (self, deleted ? "UPDATE cohort_definition SET deleted_at = ?2 WHERE id = ?1"
+                                        : "UPDATE cohort_definition SET deleted_at = NULL WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (deleted)
+    sqlite3_bind_int64 (stmt, 2, traj_time_now ());
+  if (!step_done (self, stmt, error))
+    goto fail;
+  if (!audit_cohort (self, deleted ? "delete" : "undelete", uid, name, error))
+    goto fail;
+  return tx_commit (self, error);
+
+fail:
+  tx_rollback (self);
+  return FALSE;
+}
+
+gboolean
+traj_store_delete_cohort (TrajStore *self, gint64 id, GError **error)
+{
+  return set_cohort_deleted (self, id, TRUE, error);
+}
+
+gboolean
+traj_store_undelete_cohort (TrajStore *self, gint64 id, GError **error)
+{
+  return set_cohort_deleted (self, id, FALSE, error);
+}

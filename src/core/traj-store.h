@@ -134,4 +134,46 @@ TrajKioskCheckin *traj_store_redeem_checkin (TrajStore   *store,
 /* The SQLite file's own consistency check. */
 gboolean     traj_store_check_integrity  (TrajStore *store, GError **error);
 
+/* ---- cohort definitions ---- */
+
+/* A saved cohort definition; @definition is the JSON of traj-cohort.h, kept
+ * opaque here. Names are unique among live (not deleted) definitions. */
+typedef struct {
+  gint64 id;
+  char *uid;
+  char *name;
+  char *definition;
+  gint64 created_at;
+  gint64 updated_at;
+} TrajSavedCohort;
+
+void             traj_saved_cohort_free      (TrajSavedCohort *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajSavedCohort, traj_saved_cohort_free)
+
+/* Saves @definition under @name (trimmed, not empty): a new row, or, when a
+ * live definition has that name and @replace is set, that row updated;
+ * without @replace an existing name fails with TRAJ_ERROR_INVALID. One
+ * transaction with its audit event. @id (optional) receives the row's id. */
+gboolean         traj_store_save_cohort      (TrajStore   *store,
+                                              const char  *name,
+                                              const char  *definition,
+                                              gboolean     replace,
+                                              gint64      *id,
+                                              GError     **error);
+/* Live definitions as TrajSavedCohort*, by name. */
+GPtrArray       *traj_store_list_cohorts     (TrajStore   *store,
+                                              GError     **error);
+/* The live definition named @name; TRAJ_ERROR_NOT_FOUND when none. */
+TrajSavedCohort *traj_store_find_cohort      (TrajStore   *store,
+                                              const char  *name,
+                                              GError     **error);
+/* Hides a definition, and brings it back (undo). Undelete fails with
+ * TRAJ_ERROR_INVALID when a live definition has taken its name meanwhile. */
+gboolean         traj_store_delete_cohort    (TrajStore   *store,
+                                              gint64       id,
+                                              GError     **error);
+gboolean         traj_store_undelete_cohort  (TrajStore   *store,
+                                              gint64       id,
+                                              GError     **error);
+
 G_END_DECLS

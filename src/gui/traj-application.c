@@ -167,10 +167,11 @@ on_kiosk_unlocked (TrajKioskWindow *kiosk, TrajApplication *self)
 void
 traj_application_hand_to_patient (TrajApplication *self,
                                   GtkWindow       *main_window,
+                                  TrajStore       *store,
                                   gint64           patient_id,
                                   const char      *scales)
 {
-  TrajKioskWindow *kiosk = traj_kiosk_window_new (GTK_APPLICATION (self), self->store, self->settings);
+  TrajKioskWindow *kiosk = traj_kiosk_window_new (GTK_APPLICATION (self), store, self->settings);
 
   g_object_set_data (G_OBJECT (kiosk), "traj-main-window", main_window);
   g_signal_connect_object (kiosk, "unlocked", G_CALLBACK (on_kiosk_unlocked), self, 0);

@@ -15,6 +15,7 @@ TrajStore       *traj_application_get_store    (TrajApplication *self);
 GSettings       *traj_application_get_settings (TrajApplication *self);
 void             traj_application_hand_to_patient (TrajApplication *self,
                                                    GtkWindow       *main_window,
+                                                   TrajStore       *store,
                                                    gint64           patient_id,
                                                    const char      *scales);
 

@@ -179,7 +179,7 @@ validate (TrajAssessmentEditor *self)
           time_error = time_ok ? NULL : error;
         }
       else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_ASSESSMENT_FUTURE))
-        date_error = time_error = error;
+        date_error = error;
       else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_TOTAL_RANGE))
         {
           int typed = traj_score_entry_get_typed_total (self->score_entry);

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "traj-chart-view.h"
+#include "traj-chart-view-private.h"
 #include "traj-gui.h"
 
 /* Exported files: a landscape page that reads well printed or on screen. */
@@ -287,41 +287,26 @@ focus_leave_cb (GtkEventControllerFocus *focus,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static gboolean
-step_shortcut (GtkWidget *widget,
-               GVariant  *args,
-               gpointer   user_data)
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
   TrajChartView *self = TRAJ_CHART_VIEW (widget);
-  TrajChartLayout *layout = ensure_layout (self);
-  TrajChartStep step = (TrajChartStep) g_variant_get_int32 (args);
 
-  if (layout == NULL)
-    return FALSE;
-  if (self->cursor.kind == TRAJ_CHART_ITEM_NONE)
-    traj_chart_layout_step (layout, NULL, TRAJ_CHART_STEP_FIRST, &self->cursor);
-  else if (!traj_chart_layout_step (layout, &self->cursor, step, &self->cursor))
-    {
-      gtk_widget_error_bell (widget);
-      return TRUE;
-    }
-  /* The keyboard takes over from the pointer. */
-  self->hover.kind = TRAJ_CHART_ITEM_NONE;
-  gtk_widget_queue_draw (widget);
-  return TRUE;
+  if (!traj_chart_view_move_cursor (self, (TrajChartStep) g_variant_get_int32 (parameter)))
+    gtk_widget_error_bell (widget);
 }
 
-static gboolean
-activate_shortcut (GtkWidget *widget,
-                   GVariant  *args,
-                   gpointer   user_data)
+static void
+activate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
 {
   TrajChartView *self = TRAJ_CHART_VIEW (widget);
 
-  if (ensure_layout (self) == NULL || self->cursor.kind == TRAJ_CHART_ITEM_NONE)
-    return FALSE;
-  activate_item (self, &self->cursor);
-  return TRUE;
+  if (ensure_layout (self) != NULL && self->cursor.kind != TRAJ_CHART_ITEM_NONE)
+    activate_item (self, &self->cursor);
 }
 
 /* ---- vfuncs -------------------------------------------------------------- */
@@ -463,7 +448,7 @@ traj_chart_view_finalize (GObject *object)
 static void
 add_step_binding (GtkWidgetClass *widget_class, guint key, TrajChartStep step)
 {
-  gtk_widget_class_add_binding (widget_class, key, 0, step_shortcut, "i", (gint32) step);
+  gtk_widget_class_add_binding_action (widget_class, key, 0, "chart-view.step", "i", (gint32) step);
 }
 
 static void
@@ -503,6 +488,8 @@ traj_chart_view_class_init (TrajChartViewClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT64);
 
+  gtk_widget_class_install_action (widget_class, "chart-view.step", "i", step_action);
+  gtk_widget_class_install_action (widget_class, "chart-view.activate", NULL, activate_action);
   add_step_binding (widget_class, GDK_KEY_Left, TRAJ_CHART_STEP_PREVIOUS);
   add_step_binding (widget_class, GDK_KEY_KP_Left, TRAJ_CHART_STEP_PREVIOUS);
   add_step_binding (widget_class, GDK_KEY_Right, TRAJ_CHART_STEP_NEXT);
@@ -513,9 +500,9 @@ traj_chart_view_class_init (TrajChartViewClass *klass)
   add_step_binding (widget_class, GDK_KEY_KP_Down, TRAJ_CHART_STEP_DOWN);
   add_step_binding (widget_class, GDK_KEY_Home, TRAJ_CHART_STEP_HOME);
   add_step_binding (widget_class, GDK_KEY_End, TRAJ_CHART_STEP_END);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0, activate_shortcut, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0, activate_shortcut, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_space, 0, activate_shortcut, NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "chart-view.activate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "chart-view.activate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "chart-view.activate", NULL);
 
   traj_gui_init ();
   gtk_widget_class_set_css_name (widget_class, "trajchartview");
@@ -647,6 +634,30 @@ traj_chart_view_get_cursor (TrajChartView *self,
 }
 
 gboolean
+traj_chart_view_move_cursor (TrajChartView *self,
+                             TrajChartStep  step)
+{
+  TrajChartLayout *layout;
+
+  g_return_val_if_fail (TRAJ_IS_CHART_VIEW (self), FALSE);
+
+  layout = ensure_layout (self);
+  if (layout == NULL)
+    return FALSE;
+  if (self->cursor.kind == TRAJ_CHART_ITEM_NONE || step == TRAJ_CHART_STEP_FIRST)
+    {
+      if (!traj_chart_layout_step (layout, NULL, TRAJ_CHART_STEP_FIRST, &self->cursor))
+        return FALSE;
+    }
+  else if (!traj_chart_layout_step (layout, &self->cursor, step, &self->cursor))
+    return FALSE;
+  /* The keyboard takes over from the pointer. */
+  set_hover (self, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+gboolean
 traj_chart_view_select_record (TrajChartView  *self,
                                TrajRecordKind  kind,
                                gint64          id)
@@ -711,4 +722,11 @@ traj_chart_view_export (TrajChartView  *self,
   /* PNG at twice the size, so it stays sharp in a document or on a HiDPI screen. */
   return traj_chart_write_file_full (self->model, &options, path, EXPORT_WIDTH, EXPORT_HEIGHT,
                                      g_str_has_suffix (lower, ".png") ? 2.0 : 1.0, error);
+}
+
+TrajChartLayout *
+traj_chart_view_get_layout (TrajChartView *self)
+{
+  g_return_val_if_fail (TRAJ_IS_CHART_VIEW (self), NULL);
+  return ensure_layout (self);
 }

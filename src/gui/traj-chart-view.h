@@ -17,8 +17,10 @@ G_DECLARE_FINAL_TYPE (TrajChartView, traj_chart_view, TRAJ, CHART_VIEW, GtkWidge
  * draft, infusion or finding was clicked or activated with Enter/Space; the
  * record is the assessment or infusion it stands for (TrajRecordKind).
  * Keyboard: Left/Right step through a row's items, Up/Down change row,
- * Home/End go to a row's ends. Accessible role IMG; its description says
- * what the chart shows and follows the model. */
+ * Home/End go to a row's ends, Enter/Space activate (actions
+ * "chart-view.step" (i: TrajChartStep) and "chart-view.activate").
+ * Accessible role IMG; its description says what the chart shows and
+ * follows the model. */
 GtkWidget      *traj_chart_view_new             (void);
 void            traj_chart_view_set_model       (TrajChartView  *self,
                                                  TrajChartModel *model);
@@ -34,6 +36,10 @@ gboolean        traj_chart_view_item_at         (TrajChartView  *self,
 /* The keyboard/hover cursor item, or FALSE. */
 gboolean        traj_chart_view_get_cursor      (TrajChartView  *self,
                                                  TrajChartItem  *item);
+/* Moves the keyboard cursor (what the arrow keys do); FALSE when there is
+ * nothing that way. */
+gboolean        traj_chart_view_move_cursor     (TrajChartView  *self,
+                                                 TrajChartStep   step);
 /* Marks the item of a record as selected (the timeline selected it);
  * FALSE when the chart does not show it. */
 gboolean        traj_chart_view_select_record   (TrajChartView  *self,

@@ -98,8 +98,13 @@ on_hand_clicked (TrajCheckinDialog *self)
     }
   if (!TRAJ_IS_APPLICATION (app) || parent == NULL)
     return;
-  gtk_window_destroy (GTK_WINDOW (self));
-  traj_application_hand_to_patient (TRAJ_APPLICATION (app), parent, self->patient_id, scales);
+  {
+    g_autoptr(TrajStore) store = g_object_ref (self->store);
+    gint64 patient_id = self->patient_id;
+
+    gtk_window_destroy (GTK_WINDOW (self));
+    traj_application_hand_to_patient (TRAJ_APPLICATION (app), parent, store, patient_id, scales);
+  }
 }
 
 static void

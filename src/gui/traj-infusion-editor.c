@@ -295,6 +295,7 @@ check_reading (TrajInfusionEditor *self,
   g_autofree char *events = NULL;
   int *slots[5] = { &v->systolic, &v->diastolic, &v->heart_rate, &v->spo2, &v->resp_rate };
   gboolean ok = TRUE;
+  gboolean bad[5] = { FALSE, };
   ParseResult minute_parse;
   GtkWidget *row_field = NULL;
 
@@ -306,23 +307,25 @@ check_reading (TrajInfusionEditor *self,
     {
       GtkWidget *cell = r->cells[f + 1];
       ParseResult p = parse_int (cell, slots[f]);
+      GError *cell_error = NULL;
 
       gtk_widget_remove_css_class (cell, "monitoring-event");
       if (p == PARSE_EMPTY)
         continue;
       *empty = FALSE;
       if (p == PARSE_BAD)
+        cell_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Type vital signs as whole numbers."));
+      else
+        traj_validate_vital_value (f, *slots[f], &cell_error);
+      if (cell_error)
         {
-          if (ok)
-            error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Type vital signs as whole numbers."));
-          traj_field_set_error (cell, error);
-          *slots[f] = -1;
+          traj_field_set_error (cell, cell_error);
+          bad[f] = TRUE;
           ok = FALSE;
-        }
-      else if (!traj_validate_vital_value (f, *slots[f], ok ? &error : NULL))
-        {
-          traj_field_set_error (cell, error);
-          ok = FALSE;
+          /* The line under the reading names the first problem. */
+          if (error == NULL)
+            error = g_steal_pointer (&cell_error);
+          g_clear_error (&cell_error);
         }
     }
 
@@ -358,7 +361,10 @@ check_reading (TrajInfusionEditor *self,
   set_reading_line (r->error_label, error ? error->message : NULL);
 
   /* Over a limit is a finding to note, not a typing mistake: it never
-   * blocks saving. */
+   * blocks saving. A value that is itself invalid is no finding. */
+  for (guint f = 0; f < 5; f++)
+    if (bad[f])
+      *slots[f] = -1;
   events = monitoring_events (self, v);
   if (events)
     {

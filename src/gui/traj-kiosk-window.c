@@ -40,6 +40,7 @@ struct _TrajKioskWindow
   guint thanks_timer;
   guint advance_timer;
   gboolean unlocked;
+  guint idle_seconds;            /* 0 = from settings */
 
   TrajScoreEntry *entry;
 
@@ -219,8 +220,8 @@ update_question (TrajKioskWindow *self)
   gtk_label_set_label (self->scale_label, title);
   gtk_label_set_label (self->progress_label, progress);
   gtk_progress_bar_set_fraction (self->progress_bar, (double) (cur + 1) / n);
-  gtk_label_set_label (self->stem_label, scale->instruction ? _(scale->instruction) : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->stem_label), scale->instruction != NULL && cur < scale->n_items);
+  /* The score entry shows the instrument's own instruction above each item. */
+  gtk_widget_set_visible (GTK_WIDGET (self->stem_label), FALSE);
 
   traj_score_entry_get_values (self->entry, values);
   if (cur < scale->n_items)
@@ -668,7 +669,8 @@ static void
 restart_idle (TrajKioskWindow *self)
 {
   const char *screen = gtk_stack_get_visible_child_name (self->stack);
-  guint seconds = self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-idle-seconds") : 120;
+  guint seconds = self->idle_seconds ? self->idle_seconds :
+                  self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-idle-seconds") : 120;
 
   clear_timer (&self->idle_timer);
   /* The check-in screen holds nothing of a patient but a half-typed code. */
@@ -685,7 +687,7 @@ on_any_event (GtkEventControllerLegacy *controller,
   GdkEventType type = gdk_event_get_event_type (event);
 
   if (type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN || type == GDK_KEY_PRESS ||
-      type == GDK_SCROLL || type == GDK_MOTION_NOTIFY || type == GDK_TOUCH_UPDATE)
+      type == GDK_SCROLL || type == GDK_TOUCH_UPDATE)
     restart_idle (self);
   return FALSE;
 }
@@ -926,4 +928,13 @@ const char *
 traj_kiosk_window_get_message (TrajKioskWindow *self)
 {
   return gtk_label_get_label (self->message_label);
+}
+
+void
+traj_kiosk_window_set_idle_seconds (TrajKioskWindow *self,
+                                    guint            seconds)
+{
+  g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
+  self->idle_seconds = seconds;
+  restart_idle (self);
 }

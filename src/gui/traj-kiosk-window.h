@@ -32,6 +32,9 @@ const char      *traj_kiosk_window_get_message    (TrajKioskWindow *self);
 /* Leaves the kiosk if @pin is the staff PIN. */
 gboolean         traj_kiosk_window_unlock         (TrajKioskWindow *self,
                                                    const char      *pin);
+/* Overrides the kiosk-idle-seconds setting (0 = use the setting). */
+void             traj_kiosk_window_set_idle_seconds (TrajKioskWindow *self,
+                                                     guint            seconds);
 /* Runs what two idle minutes would (for tests and the idle timer). */
 void             traj_kiosk_window_idle_timeout   (TrajKioskWindow *self);
 

@@ -392,8 +392,10 @@ answer_button_new (TrajScoreEntry *self,
     {
       GtkWidget *text = gtk_label_new (label);
 
+      /* Whole words only: an answer that no longer fits makes the row wrap
+       * into fewer columns instead of breaking "Moderately" in two. */
       gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD);
       gtk_label_set_justify (GTK_LABEL (text), GTK_JUSTIFY_CENTER);
       gtk_widget_add_css_class (text, "answer-label");
       gtk_box_append (GTK_BOX (content), text);

@@ -134,6 +134,19 @@ CREATE TABLE kiosk_checkin (
 ) STRICT;
 CREATE INDEX kiosk_checkin_open ON kiosk_checkin (used_at, expires_at);
 
+-- A clinic lead's saved cohort comparison: the JSON of traj-cohort.h.
+CREATE TABLE cohort_definition (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+) STRICT;
+-- Names are unique among live definitions; hidden ones may share a name.
+CREATE UNIQUE INDEX cohort_definition_name ON cohort_definition (name) WHERE deleted_at IS NULL;
+
 CREATE TABLE audit_event (
   id INTEGER PRIMARY KEY,
   at INTEGER NOT NULL,

@@ -1,0 +1,1838 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-csv"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "traj-bulk.h"
+#include "traj-csv.h"
+#include "traj-outcomes.h"
+#include "traj-store-private.h"
+#include "traj-table.h"
+#include "traj-validate.h"
+
+/* ==== reader ================================================================ */
+
+#define READ_CHUNK 65536
+
+typedef enum {
+  ST_START_FIELD,
+  ST_UNQUOTED,
+  ST_QUOTED,
+  ST_QUOTE_SEEN,          /* a quote inside a quoted field: closing, or the first of "" */
+  ST_SKIP,                /* a bad record: skip to the end of its physical line */
+} ReadState;
+
+struct _TrajCsvReader
+{
+  GInputStream *stream;
+  guchar *buf;
+  gsize len;
+  gsize pos;
+  gboolean eof;
+  gboolean bom_checked;
+  gboolean skip_lf;           /* the last line ended in CR: a following LF belongs to it */
+  guint line;                 /* physical line of the next byte */
+  guint64 bytes;
+
+  char *rec;                  /* the record's fields, each NUL-terminated */
+  gsize rec_len;
+  gsize rec_alloc;
+  GArray *starts;             /* gsize: where each field starts in rec */
+  GPtrArray *fields;          /* const char*, into rec */
+};
+
+/* Bytes that end a run of ordinary field text. */
+static const guchar special[256] = {
+  ['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
+};
+
+TrajCsvReader *
+traj_csv_reader_new (GInputStream *stream)
+{
+  TrajCsvReader *r;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  r = g_new0 (TrajCsvReader, 1);
+  r->stream = g_object_ref (stream);
+  r->buf = g_malloc (READ_CHUNK);
+  r->line = 1;
+  r->rec_alloc = 1024;
+  r->rec = g_malloc (r->rec_alloc);
+  r->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  r->fields = g_ptr_array_new ();
+  return r;
+}
+
+void
+traj_csv_reader_free (TrajCsvReader *r)
+{
+  if (r == NULL)
+    return;
+  g_object_unref (r->stream);
+  g_free (r->buf);
+  g_free (r->rec);
+  g_array_unref (r->starts);
+  g_ptr_array_unref (r->fields);
+  g_free (r);
+}
+
+guint64
+traj_csv_reader_bytes_read (TrajCsvReader *r)
+{
+  return r->bytes;
+}
+
+static void
+rec_append (TrajCsvReader *r, const guchar *p, gsize n)
+{
+  if (r->rec_len + n + 1 > r->rec_alloc)
+    {
+      while (r->rec_len + n + 1 > r->rec_alloc)
+        r->rec_alloc *= 2;
+      r->rec = g_realloc (r->rec, r->rec_alloc);
+    }
+  memcpy (r->rec + r->rec_len, p, n);
+  r->rec_len += n;
+}
+
+static void
+rec_end_field (TrajCsvReader *r, gsize *field_start)
+{
+  const guchar nul = 0;
+
+  g_array_append_val (r->starts, *field_start);
+  rec_append (r, &nul, 1);
+  *field_start = r->rec_len;
+}
+
+/* FALSE at the end of the input or on a read error (@error set). */
+static gboolean
+fill (TrajCsvReader *r, GError **error)
+{
+  gssize n;
+
+  if (r->eof)
+    return FALSE;
+  n = g_input_stream_read (r->stream, r->buf, READ_CHUNK, NULL, error);
+  if (n <= 0)
+    {
+      r->eof = TRUE;
+      return FALSE;
+    }
+  r->len = (gsize) n;
+  r->pos = 0;
+  if (!r->bom_checked)
+    {
+      r->bom_checked = TRUE;
+      /* A BOM split across reads would need a 1-byte first read: GLib's
+       * streams never return fewer bytes than the file has. */
+      if (r->len >= 3 && memcmp (r->buf, "\xEF\xBB\xBF", 3) == 0)
+        {
+          r->pos = 3;
+          r->bytes += 3;
+        }
+    }
+  return TRUE;
+}
+
+static TrajCsvStatus
+finish_record (TrajCsvReader       *r,
+               const char * const **fields,
+               guint               *n_fields,
+               guint                start_line,
+               guint               *line,
+               GError             **error)
+{
+  g_ptr_array_set_size (r->fields, 0);
+  for (guint k = 0; k < r->starts->len; k++)
+    {
+      gsize start = g_array_index (r->starts, gsize, k);
+      const char *f = r->rec + start;
+
+      g_ptr_array_add (r->fields, (gpointer) f);
+      if (!g_utf8_validate (f, -1, NULL))
+        {
+          *line = start_line;
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       _("field %u is not valid UTF-8 text"), k + 1);
+          return TRAJ_CSV_BAD_RECORD;
+        }
+    }
+  g_ptr_array_add (r->fields, NULL);
+  *fields = (const char * const *) r->fields->pdata;
+  *n_fields = r->starts->len;
+  *line = start_line;
+  return TRAJ_CSV_RECORD;
+}
+
+TrajCsvStatus
+traj_csv_reader_next (TrajCsvReader       *r,
+                      const char * const **fields,
+                      guint               *n_fields,
+                      guint               *line,
+                      GError             **error)
+{
+  ReadState state = ST_START_FIELD;
+  gsize field_start = 0;
+  gboolean any = FALSE;           /* the record has begun (blank lines are skipped) */
+  guint start_line = r->line;
+  const char *bad = NULL;
+  GError *read_error = NULL;
+
+  g_return_val_if_fail (r != NULL, TRAJ_CSV_FAILED);
+
+  r->rec_len = 0;
+  g_array_set_size (r->starts, 0);
+
+  for (;;)
+    {
+      guchar c;
+
+      if (r->pos == r->len && !fill (r, &read_error))
+        {
+          if (read_error)
+            {
+              g_propagate_error (error, read_error);
+              return TRAJ_CSV_FAILED;
+            }
+          /* End of input. */
+          if (state == ST_QUOTED)
+            {
+              *line = start_line;
+              g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                                   _("a quoted field is not closed before the end of the file"));
+              return TRAJ_CSV_BAD_RECORD;
+            }
+          if (state == ST_SKIP)
+            {
+              *line = start_line;
+              g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, bad);
+              return TRAJ_CSV_BAD_RECORD;
+            }
+          if (!any)
+            return TRAJ_CSV_END;
+          rec_end_field (r, &field_start);
+          return finish_record (r, fields, n_fields, start_line, line, error);
+        }
+
+      /* Runs of ordinary text are copied whole. */
+      if (state == ST_UNQUOTED || state == ST_QUOTED)
+        {
+          const guchar *p = r->buf + r->pos, *end = r->buf + r->len, *q = p;
+
+          while (q < end && !special[*q])
+            q++;
+          if (q > p)
+            {
+              rec_append (r, p, (gsize) (q - p));
+              r->bytes += (guint64) (q - p);
+              r->pos += (gsize) (q - p);
+              continue;
+            }
+        }
+
+      c = r->buf[r->pos++];
+      r->bytes++;
+      if (r->skip_lf)
+        {
+          r->skip_lf = FALSE;
+          if (c == '\n')
+            continue;
+        }
+
+      switch (state)
+        {
+        case ST_START_FIELD:
+          if (c == '"')
+            {
+              state = ST_QUOTED;
+              any = TRUE;
+            }
+          else if (c == ',')
+            {
+              rec_end_field (r, &field_start);
+              any = TRUE;
+            }
+          else if (c == '\n' || c == '\r')
+            {
+              r->skip_lf = c == '\r';
+              r->line++;
+              if (!any)
+                {
+                  start_line = r->line;
+                  continue;
+                }
+              rec_end_field (r, &field_start);
+              return finish_record (r, fields, n_fields, start_line, line, error);
+            }
+          else
+            {
+              rec_append (r, &c, 1);
+              state = ST_UNQUOTED;
+              any = TRUE;
+            }
+          break;
+
+        case ST_UNQUOTED:
+          if (c == ',')
+            {
+              rec_end_field (r, &field_start);
+              state = ST_START_FIELD;
+            }
+          else if (c == '\n' || c == '\r')
+            {
+              r->skip_lf = c == '\r';
+              r->line++;
+              rec_end_field (r, &field_start);
+              return finish_record (r, fields, n_fields, start_line, line, error);
+            }
+          else
+            {
+              bad = _("a quote inside a field that does not start with a quote");
+              state = ST_SKIP;
+            }
+          break;
+
+        case ST_QUOTED:
+          if (c == '"')
+            state = ST_QUOTE_SEEN;
+          else
+            {
+              if (c == '\n')
+                r->line++;
+              rec_append (r, &c, 1);
+            }
+          break;
+
+        case ST_QUOTE_SEEN:
+          if (c == '"')
+            {
+              rec_append (r, &c, 1);
+              state = ST_QUOTED;
+            }
+          else if (c == ',')
+            {
+              rec_end_field (r, &field_start);
+              state = ST_START_FIELD;
+            }
+          else if (c == '\n' || c == '\r')
+            {
+              r->skip_lf = c == '\r';
+              r->line++;
+              rec_end_field (r, &field_start);
+              return finish_record (r, fields, n_fields, start_line, line, error);
+            }
+          else
+            {
+              bad = _("text after the closing quote of a field");
+              state = ST_SKIP;
+            }
+          break;
+
+        case ST_SKIP:
+          if (c == '\n' || c == '\r')
+            {
+              r->skip_lf = c == '\r';
+              r->line++;
+              *line = start_line;
+              g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, bad);
+              return TRAJ_CSV_BAD_RECORD;
+            }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+/* ==== files and columns ======================================================= */
+
+enum { P_UID, P_MRN, P_NAME, P_BIRTH, P_SEX, P_INDICATION, P_NOTES, P_CREATED, P_UPDATED, P_N };
+enum { C_UID, C_PATIENT, C_INDICATION, C_SCALE, C_PROTOCOL, C_INDUCTION, C_START, C_END, C_STATUS, C_NOTES, C_N };
+enum {
+  I_UID, I_PATIENT, I_COURSE, I_STARTED, I_DURATION, I_ROUTE, I_MEDICINE, I_LOT, I_PHASE, I_WEIGHT,
+  I_DOSE, I_TOTAL, I_SIDE, I_SIDE_NOTE, I_CONCOMITANT, I_MONITORING, I_READY, I_CLINICIAN, I_NOTES, I_N
+};
+enum { V_UID, V_INFUSION, V_MINUTE, V_SYSTOLIC, V_DIASTOLIC, V_HEART_RATE, V_SPO2, V_RESP_RATE, V_N };
+enum {
+  A_UID, A_PATIENT, A_COURSE, A_INFUSION, A_SCALE, A_TAKEN, A_SOURCE, A_TIMING, A_COMPLETE, A_TOTAL,
+  A_DIFFICULTY, A_CLINICIAN, A_NOTES, A_ITEM1, A_N = A_ITEM1 + TRAJ_MAX_ITEMS
+};
+enum { D_UID, D_PATIENT, D_COURSE, D_KIND, D_KEY, D_FIRED, D_DECISION, D_NOTE, D_BY, D_AT, D_N };
+
+#define MAX_COLUMNS A_N
+
+static const char * const patient_columns[P_N + 1] = {
+  "uid", "mrn", "name", "birth_date", "sex", "indication", "notes", "created_at", "updated_at", NULL
+};
+static const char * const course_columns[C_N + 1] = {
+  "uid", "patient_uid", "indication", "primary_scale", "protocol", "induction_length", "start_date",
+  "end_date", "status", "notes", NULL
+};
+static const char * const infusion_columns[I_N + 1] = {
+  "uid", "patient_uid", "course_uid", "started_at", "duration_min", "route", "medicine", "lot", "phase",
+  "weight_kg", "dose_mg_per_kg", "total_mg", "side_effects", "side_effect_note", "concomitant",
+  "monitoring_min", "ready_at", "clinician", "notes", NULL
+};
+static const char * const vital_columns[V_N + 1] = {
+  "uid", "infusion_uid", "minute", "systolic", "diastolic", "heart_rate", "spo2", "resp_rate", NULL
+};
+static const char * const assessment_columns[A_N + 1] = {
+  "uid", "patient_uid", "course_uid", "infusion_uid", "scale", "taken_at", "source", "timing", "complete",
+  "total", "difficulty", "clinician", "notes",
+  "item_1", "item_2", "item_3", "item_4", "item_5", "item_6", "item_7", "item_8", "item_9", "item_10",
+  "item_11", "item_12", "item_13", "item_14", "item_15", "item_16", "item_17", "item_18", "item_19", "item_20",
+  NULL
+};
+static const char * const decision_columns[D_N + 1] = {
+  "uid", "patient_uid", "course_uid", "kind", "finding_key", "fired_at", "decision", "note", "decided_by",
+  "decided_at", NULL
+};
+
+G_STATIC_ASSERT (TRAJ_MAX_ITEMS == 20);
+
+static const struct {
+  const char *name;
+  const char * const *columns;
+  guint n_columns;
+} files[TRAJ_CSV_N_FILES] = {
+  [TRAJ_CSV_PATIENTS] = { "patients.csv", patient_columns, P_N },
+  [TRAJ_CSV_COURSES] = { "courses.csv", course_columns, C_N },
+  [TRAJ_CSV_INFUSIONS] = { "infusions.csv", infusion_columns, I_N },
+  [TRAJ_CSV_VITAL_SIGNS] = { "vital_signs.csv", vital_columns, V_N },
+  [TRAJ_CSV_ASSESSMENTS] = { "assessments.csv", assessment_columns, A_N },
+  [TRAJ_CSV_FLAG_DECISIONS] = { "flag_decisions.csv", decision_columns, D_N },
+};
+
+const char *
+traj_csv_file_name (TrajCsvFile file)
+{
+  g_return_val_if_fail ((guint) file < TRAJ_CSV_N_FILES, NULL);
+  return files[file].name;
+}
+
+const char * const *
+traj_csv_file_columns (TrajCsvFile file)
+{
+  g_return_val_if_fail ((guint) file < TRAJ_CSV_N_FILES, NULL);
+  return files[file].columns;
+}
+
+/* ==== report ================================================================== */
+
+void
+traj_csv_problem_free (TrajCsvProblem *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->file);
+  g_free (p->reason);
+  g_free (p);
+}
+
+char *
+traj_csv_problem_to_string (const TrajCsvProblem *p)
+{
+  if (p->line == 0)
+    return g_strdup_printf ("%s: %s", p->file, p->reason);
+  return g_strdup_printf ("%s:%u: %s", p->file, p->line, p->reason);
+}
+
+TrajCsvReport *
+traj_csv_report_new (void)
+{
+  TrajCsvReport *r = g_new0 (TrajCsvReport, 1);
+  r->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_csv_problem_free);
+  return r;
+}
+
+void
+traj_csv_report_free (TrajCsvReport *r)
+{
+  if (r == NULL)
+    return;
+  g_ptr_array_unref (r->problems);
+  g_free (r);
+}
+
+guint
+traj_csv_report_total_rows (const TrajCsvReport *r)
+{
+  guint n = 0;
+
+  for (guint k = 0; k < TRAJ_CSV_N_FILES; k++)
+    n += r->rows[k];
+  return n;
+}
+
+static void
+report_reset (TrajCsvReport *r)
+{
+  memset (r->rows, 0, sizeof r->rows);
+  r->n_problems = 0;
+  g_ptr_array_set_size (r->problems, 0);
+}
+
+/* ==== times and numbers ======================================================= */
+
+/* Howard Hinnant's days_from_civil / civil_from_days: exact for any
+ * proleptic Gregorian date, no time zone, no allocation. */
+static gint64
+days_from_civil (gint64 y, int m, int d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days (gint64 z, int *year, int *month, int *day)
+{
+  gint64 era, doe, yoe, y, doy, mp;
+
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = yoe + era * 400;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *day = (int) (doy - (153 * mp + 2) / 5 + 1);
+  *month = (int) (mp < 10 ? mp + 3 : mp - 9);
+  *year = (int) (y + (*month <= 2));
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ", UTC. */
+static void
+append_time (GString *out, gint64 t)
+{
+  gint64 days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  gint64 secs = t - days * 86400;
+  int y, m, d;
+
+  civil_from_days (days, &y, &m, &d);
+  g_string_append_printf (out, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+                          (int) (secs / 3600), (int) (secs / 60 % 60), (int) (secs % 60));
+}
+
+static int
+digits (const char *s, int n)
+{
+  int v = 0;
+
+  for (int k = 0; k < n; k++)
+    {
+      if (!g_ascii_isdigit (s[k]))
+        return -1;
+      v = v * 10 + (s[k] - '0');
+    }
+  return v;
+}
+
+/* What export writes, parsed without allocating; any other ISO 8601 form
+ * with a time zone goes through GDateTime. */
+static gboolean
+parse_time (const char *s, gint64 *out)
+{
+  gboolean ok = FALSE;
+
+  if (strlen (s) == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z')
+    {
+      int y = digits (s, 4), mo = digits (s + 5, 2), d = digits (s + 8, 2);
+      int h = digits (s + 11, 2), mi = digits (s + 14, 2), se = digits (s + 17, 2);
+
+      if (y < 0 || mo < 1 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 ||
+          !g_date_valid_dmy ((GDateDay) d, (GDateMonth) mo, (GDateYear) y))
+        return FALSE;
+      *out = days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+      return TRUE;
+    }
+  if (strchr (s, 'T') == NULL)
+    return FALSE;
+  *out = traj_time_from_iso (s, &ok);
+  return ok;
+}
+
+/* The shortest text that reads back as the same double. */
+static void
+append_double (GString *out, double v)
+{
+  static const char *formats[] = { "%.15g", "%.16g", "%.17g" };
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint k = 0; k < G_N_ELEMENTS (formats); k++)
+    {
+      g_ascii_formatd (buf, sizeof buf, formats[k], v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+/* ==== export ================================================================== */
+
+typedef struct {
+  GOutputStream *stream;
+  GString *buf;
+} OutFile;
+
+typedef struct {
+  OutFile out[TRAJ_CSV_N_FILES];
+  TrajCsvReport *report;
+  GHashTable *infusion_uids;     /* id → uid of the current patient's live infusions */
+  gint64 n_patients;
+  gint64 done;
+  TrajProgressFunc progress;
+  gpointer progress_data;
+  GError *error;
+} Export;
+
+#define FLUSH_AT (256 * 1024)
+
+static gboolean
+out_flush (OutFile *f, GError **error)
+{
+  gboolean ok = g_output_stream_write_all (f->stream, f->buf->str, f->buf->len, NULL, NULL, error);
+
+  g_string_truncate (f->buf, 0);
+  return ok;
+}
+
+static void
+put_sep (GString *b)
+{
+  g_string_append_c (b, ',');
+}
+
+static void
+put_text (GString *b, const char *s)
+{
+  traj_csv_append_field (b, s ? s : "");
+}
+
+static void
+put_int (GString *b, gint64 v)
+{
+  g_string_append_printf (b, "%" G_GINT64_FORMAT, v);
+}
+
+static void
+put_int_or_empty (GString *b, int v)
+{
+  if (v >= 0)
+    g_string_append_printf (b, "%d", v);
+}
+
+static void
+put_day (GString *b, gint32 day)
+{
+  int y, m, d;
+
+  if (day != TRAJ_DAY_NONE && traj_day_to_ymd (day, &y, &m, &d))
+    g_string_append_printf (b, "%04d-%02d-%02d", y, m, d);
+}
+
+static void
+put_time_or_empty (GString *b, gint64 t)
+{
+  if (t != TRAJ_TIME_NONE)
+    append_time (b, t);
+}
+
+static void
+end_row (Export *ex, TrajCsvFile file)
+{
+  g_string_append (ex->out[file].buf, "\r\n");
+  ex->report->rows[file]++;
+}
+
+static const char *
+course_uid (const TrajPatientRecords *r, gint64 course_id)
+{
+  const TrajCourse *c;
+
+  if (course_id == 0)
+    return NULL;
+  /* A live record of a hidden course loses the link rather than point at a
+   * row the files do not hold. */
+  c = traj_patient_records_find_course (r, course_id);
+  return c ? c->uid : NULL;
+}
+
+static void
+write_patient (Export *ex, const TrajPatientRecords *r)
+{
+  GString *b = ex->out[TRAJ_CSV_PATIENTS].buf;
+  const TrajPatient *p = r->patient;
+
+  put_text (b, p->uid); put_sep (b);
+  put_text (b, p->mrn); put_sep (b);
+  put_text (b, p->name); put_sep (b);
+  put_day (b, p->birth_day); put_sep (b);
+  put_text (b, traj_sex_to_string (p->sex)); put_sep (b);
+  put_text (b, traj_indication_to_string (p->indication)); put_sep (b);
+  put_text (b, p->notes); put_sep (b);
+  put_time_or_empty (b, p->created_at); put_sep (b);
+  put_time_or_empty (b, p->updated_at);
+  end_row (ex, TRAJ_CSV_PATIENTS);
+
+  for (guint k = 0; k < r->courses->len; k++)
+    {
+      const TrajCourse *c = g_ptr_array_index (r->courses, k);
+
+      b = ex->out[TRAJ_CSV_COURSES].buf;
+      put_text (b, c->uid); put_sep (b);
+      put_text (b, p->uid); put_sep (b);
+      put_text (b, traj_indication_to_string (c->indication)); put_sep (b);
+      put_text (b, traj_scale_code (c->primary_scale)); put_sep (b);
+      put_text (b, c->protocol); put_sep (b);
+      put_int (b, c->induction_length); put_sep (b);
+      put_day (b, c->start_day); put_sep (b);
+      put_day (b, c->end_day); put_sep (b);
+      put_text (b, traj_course_status_to_string (c->status)); put_sep (b);
+      put_text (b, c->notes);
+      end_row (ex, TRAJ_CSV_COURSES);
+    }
+}
+
+static void
+write_infusions (Export *ex, const TrajPatientRecords *r)
+{
+  g_hash_table_remove_all (ex->infusion_uids);
+  for (guint k = 0; k < r->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      GString *b = ex->out[TRAJ_CSV_INFUSIONS].buf;
+      g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
+      g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
+
+      g_hash_table_insert (ex->infusion_uids, (gpointer) &i->id, i->uid);
+      put_text (b, i->uid); put_sep (b);
+      put_text (b, r->patient->uid); put_sep (b);
+      put_text (b, course_uid (r, i->course_id)); put_sep (b);
+      put_time_or_empty (b, i->started_at); put_sep (b);
+      put_int (b, i->duration_min); put_sep (b);
+      put_text (b, traj_route_to_string (i->route)); put_sep (b);
+      put_text (b, traj_medicine_to_string (i->medicine)); put_sep (b);
+      put_text (b, i->lot); put_sep (b);
+      put_text (b, traj_phase_to_string (i->phase)); put_sep (b);
+      append_double (b, i->weight_kg); put_sep (b);
+      append_double (b, i->dose_mg_per_kg); put_sep (b);
+      append_double (b, i->total_mg); put_sep (b);
+      put_text (b, side); put_sep (b);
+      put_text (b, i->side_effect_note); put_sep (b);
+      put_text (b, conc); put_sep (b);
+      put_int (b, i->monitoring_min); put_sep (b);
+      put_time_or_empty (b, i->ready_at); put_sep (b);
+      put_text (b, i->clinician); put_sep (b);
+      put_text (b, i->notes);
+      end_row (ex, TRAJ_CSV_INFUSIONS);
+
+      for (guint v = 0; v < i->vitals->len; v++)
+        {
+          const TrajVitalSign *vs = g_ptr_array_index (i->vitals, v);
+
+          b = ex->out[TRAJ_CSV_VITAL_SIGNS].buf;
+          put_text (b, vs->uid); put_sep (b);
+          put_text (b, i->uid); put_sep (b);
+          put_int (b, vs->minute); put_sep (b);
+          put_int_or_empty (b, vs->systolic); put_sep (b);
+          put_int_or_empty (b, vs->diastolic); put_sep (b);
+          put_int_or_empty (b, vs->heart_rate); put_sep (b);
+          put_int_or_empty (b, vs->spo2); put_sep (b);
+          put_int_or_empty (b, vs->resp_rate);
+          end_row (ex, TRAJ_CSV_VITAL_SIGNS);
+        }
+    }
+}
+
+static void
+write_assessments (Export *ex, const TrajPatientRecords *r)
+{
+  for (guint k = 0; k < r->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
+      GString *b = ex->out[TRAJ_CSV_ASSESSMENTS].buf;
+
+      put_text (b, a->uid); put_sep (b);
+      put_text (b, r->patient->uid); put_sep (b);
+      put_text (b, course_uid (r, a->course_id)); put_sep (b);
+      put_text (b, a->infusion_id ? g_hash_table_lookup (ex->infusion_uids, &a->infusion_id) : NULL); put_sep (b);
+      put_text (b, traj_scale_code (a->scale)); put_sep (b);
+      put_time_or_empty (b, a->taken_at); put_sep (b);
+      put_text (b, traj_source_to_string (a->source)); put_sep (b);
+      put_text (b, traj_timing_to_string (a->timing)); put_sep (b);
+      put_text (b, a->complete ? "true" : "false"); put_sep (b);
+      put_int_or_empty (b, a->total); put_sep (b);
+      put_int_or_empty (b, a->difficulty); put_sep (b);
+      put_text (b, a->clinician); put_sep (b);
+      put_text (b, a->notes);
+      for (guint item = 0; item < TRAJ_MAX_ITEMS; item++)
+        {
+          put_sep (b);
+          put_int_or_empty (b, a->items[item]);
+        }
+      end_row (ex, TRAJ_CSV_ASSESSMENTS);
+    }
+
+  for (guint k = 0; k < r->decisions->len; k++)
+    {
+      const TrajFlagDecision *d = g_ptr_array_index (r->decisions, k);
+      GString *b = ex->out[TRAJ_CSV_FLAG_DECISIONS].buf;
+
+      put_text (b, d->uid); put_sep (b);
+      put_text (b, r->patient->uid); put_sep (b);
+      put_text (b, course_uid (r, d->course_id)); put_sep (b);
+      put_text (b, d->kind); put_sep (b);
+      put_text (b, d->finding_key); put_sep (b);
+      put_time_or_empty (b, d->fired_at); put_sep (b);
+      put_text (b, d->decision); put_sep (b);
+      put_text (b, d->note); put_sep (b);
+      put_text (b, d->decided_by); put_sep (b);
+      put_time_or_empty (b, d->decided_at);
+      end_row (ex, TRAJ_CSV_FLAG_DECISIONS);
+    }
+}
+
+static gboolean
+export_patient (TrajPatientRecords *r, gpointer user_data)
+{
+  Export *ex = user_data;
+
+  write_patient (ex, r);
+  write_infusions (ex, r);
+  write_assessments (ex, r);
+  for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+    if (ex->out[f].buf->len >= FLUSH_AT && !out_flush (&ex->out[f], &ex->error))
+      return FALSE;
+  ex->done++;
+  if (ex->progress && (ex->done % 64 == 0 || ex->done == ex->n_patients))
+    ex->progress (ex->n_patients > 0 ? (double) ex->done / (double) ex->n_patients : 1.0, ex->progress_data);
+  return TRUE;
+}
+
+gboolean
+traj_csv_export (TrajStore         *store,
+                 const char        *dir,
+                 TrajCsvReport     *report,
+                 TrajProgressFunc   progress,
+                 gpointer           progress_data,
+                 GCancellable      *cancellable,
+                 GError           **error)
+{
+  g_autoptr(TrajCsvReport) own_report = NULL;
+  Export ex = { 0 };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+
+  if (report == NULL)
+    report = own_report = traj_csv_report_new ();
+  report_reset (report);
+  ex.report = report;
+  ex.progress = progress;
+  ex.progress_data = progress_data;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  ex.n_patients = traj_store_count (store, TRAJ_KIND_PATIENT, error);
+  if (ex.n_patients < 0)
+    return FALSE;
+
+  for (guint f = 0; f < TRAJ_CSV_N_FILES && ok; f++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[f].name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      /* Written beside the old file and renamed over it on close, so an
+       * interrupted export never leaves half a file; patient data: 0600. */
+      ex.out[f].stream = (GOutputStream *) g_file_replace (file, NULL, FALSE,
+                                                           G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                                           cancellable, &ex.error);
+      ex.out[f].buf = g_string_sized_new (FLUSH_AT + 4096);
+      if (ex.out[f].stream == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      for (guint c = 0; c < files[f].n_columns; c++)
+        {
+          if (c)
+            put_sep (ex.out[f].buf);
+          put_text (ex.out[f].buf, files[f].columns[c]);
+        }
+      g_string_append (ex.out[f].buf, "\r\n");
+    }
+
+  if (ok)
+    {
+      ex.infusion_uids = g_hash_table_new (g_int64_hash, g_int64_equal);
+      if (!traj_store_foreach_patient_records (store, export_patient, &ex, cancellable,
+                                               ex.error ? NULL : &ex.error))
+        ok = FALSE;
+      if (ex.error)
+        ok = FALSE;
+      g_hash_table_destroy (ex.infusion_uids);
+    }
+
+  for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+    {
+      if (ex.out[f].stream)
+        {
+          if (ok && !out_flush (&ex.out[f], &ex.error))
+            ok = FALSE;
+          if (ok)
+            {
+              if (!g_output_stream_close (ex.out[f].stream, NULL, &ex.error))
+                ok = FALSE;
+            }
+          else
+            {
+              /* Closing cancelled drops the new file and keeps the old one. */
+              g_autoptr(GCancellable) abandon = g_cancellable_new ();
+              g_cancellable_cancel (abandon);
+              g_output_stream_close (ex.out[f].stream, abandon, NULL);
+            }
+          g_object_unref (ex.out[f].stream);
+        }
+      if (ex.out[f].buf)
+        g_string_free (ex.out[f].buf, TRUE);
+    }
+
+  if (!ok)
+    {
+      if (ex.error)
+        g_propagate_error (error, ex.error);
+      else
+        g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_FAILED, _("The export failed."));
+      return FALSE;
+    }
+  if (progress)
+    progress (1.0, progress_data);
+  return TRUE;
+}
+
+/* ==== import ================================================================== */
+
+typedef struct {
+  gint64 id;
+  gint64 patient_id;
+} Ref;
+
+typedef enum {
+  REF_PATIENT,
+  REF_COURSE,
+  REF_INFUSION,
+  N_REFS
+} RefKind;
+
+typedef struct {
+  TrajStore *store;
+  TrajCsvReport *report;
+  gint32 today;
+  gint64 now;
+  GHashTable *refs[N_REFS];      /* uid → Ref*: records of this import and ones looked up */
+  GHashTable *bad_uids[N_REFS];  /* uids of rejected rows: references to them are not reported again */
+  GPtrArray *no_vitals;          /* an empty array for infusion rows */
+  const char *file;              /* base name of the file being read */
+  guint line;
+  TrajCsvFile kind;
+  int map[MAX_COLUMNS];          /* column → field index */
+  const char *col[MAX_COLUMNS];  /* the current row's fields by column */
+  guint64 bytes_before;          /* bytes of the files already read */
+  guint64 bytes_total;
+  TrajCsvReader *reader;
+  TrajProgressFunc progress;
+  gpointer progress_data;
+  GError *fatal;                 /* a database error: stop at once */
+} Import;
+
+static const char *ref_names[N_REFS] = { "patient_uid", "course_uid", "infusion_uid" };
+
+static void
+problem (Import *im, guint line, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+problem (Import *im, guint line, const char *format, ...)
+{
+  va_list args;
+  TrajCsvProblem *p;
+
+  im->report->n_problems++;
+  if (im->report->problems->len >= TRAJ_CSV_MAX_PROBLEMS)
+    return;
+  p = g_new0 (TrajCsvProblem, 1);
+  p->file = g_strdup (im->file);
+  p->line = line;
+  va_start (args, format);
+  p->reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (im->report->problems, p);
+}
+
+static gboolean
+is_fatal (const GError *e)
+{
+  if (e->domain != TRAJ_ERROR)
+    return TRUE;
+  switch (e->code)
+    {
+    case TRAJ_ERROR_FAILED:
+    case TRAJ_ERROR_NOT_A_DATABASE:
+    case TRAJ_ERROR_CORRUPT:
+    case TRAJ_ERROR_IO:
+    case TRAJ_ERROR_DISK_FULL:
+    case TRAJ_ERROR_READ_ONLY:
+    case TRAJ_ERROR_BUSY:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* A write failed: a rule becomes a problem of this row, anything else stops. */
+static void
+write_failed (Import *im, GError *e)
+{
+  if (is_fatal (e))
+    {
+      if (im->fatal == NULL)
+        im->fatal = e;
+      else
+        g_error_free (e);
+      return;
+    }
+  problem (im, im->line, "%s", e->message);
+  g_error_free (e);
+}
+
+/* uids become FHIR ids and file names' neighbours: letters, digits, '-' and '.'. */
+static gboolean
+uid_ok (const char *s)
+{
+  gsize n = 0;
+
+  for (; *s; s++, n++)
+    if (!g_ascii_isalnum (*s) && *s != '-' && *s != '.')
+      return FALSE;
+  return n >= 1 && n <= 64;
+}
+
+static gboolean
+get_uid (Import *im, guint column, char **owned, const char **out)
+{
+  const char *s = im->col[column];
+
+  if (*s == '\0')
+    {
+      /* A hand-made row may leave it to us. */
+      *owned = traj_uuid_new ();
+      *out = *owned;
+      return TRUE;
+    }
+  if (!uid_ok (s))
+    {
+      problem (im, im->line, _("%s “%s” is not a uid (1–64 letters, digits, “-” or “.”)"),
+               files[im->kind].columns[column], s);
+      return FALSE;
+    }
+  *out = s;
+  return TRUE;
+}
+
+static void
+mark_bad (Import *im, RefKind kind, const char *uid)
+{
+  if (uid && *uid)
+    g_hash_table_add (im->bad_uids[kind], g_strdup (uid));
+}
+
+static void
+remember (Import *im, RefKind kind, const char *uid, gint64 id, gint64 patient_id)
+{
+  Ref *ref = g_new (Ref, 1);
+
+  ref->id = id;
+  ref->patient_id = patient_id;
+  g_hash_table_replace (im->refs[kind], g_strdup (uid), ref);
+}
+
+typedef enum {
+  RESOLVED,
+  UNKNOWN,
+  PARENT_BAD,        /* names a row already reported */
+} Resolution;
+
+static Resolution
+resolve (Import *im, RefKind kind, const char *uid, Ref *out)
+{
+  static const char *sql[N_REFS] = {
+    "SELECT id, id FROM patient WHERE uid = ?1 AND deleted_at IS NULL",
+    "SELECT id, patient_id FROM course WHERE uid = ?1 AND deleted_at IS NULL",
+    "SELECT id, patient_id FROM infusion WHERE uid = ?1 AND deleted_at IS NULL",
+  };
+  Ref *ref;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (g_hash_table_contains (im->bad_uids[kind], uid))
+    return PARENT_BAD;
+  ref = g_hash_table_lookup (im->refs[kind], uid);
+  if (ref)
+    {
+      *out = *ref;
+      return RESOLVED;
+    }
+  /* A record already in the clinic. */
+  stmt = traj_store_stmt (im->store, sql[kind], im->fatal ? NULL : &im->fatal);
+  if (stmt == NULL)
+    return PARENT_BAD;
+  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      out->id = sqlite3_column_int64 (stmt, 0);
+      out->patient_id = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return UNKNOWN;
+  remember (im, kind, uid, out->id, out->patient_id);
+  return RESOLVED;
+}
+
+/* Resolves an optional (@optional) or required reference column. *ok is
+ * cleared when the row cannot be written; a problem is reported only when
+ * the reference is the row's own fault. */
+static gint64
+reference (Import *im, guint column, RefKind kind, gboolean optional, gint64 patient_id,
+           gint64 *ref_patient, gboolean *ok)
+{
+  const char *uid = im->col[column];
+  Ref ref = { 0, 0 };
+
+  if (*uid == '\0')
+    {
+      if (!optional)
+        {
+          problem (im, im->line, _("%s is empty"), ref_names[kind]);
+          *ok = FALSE;
+        }
+      return 0;
+    }
+  switch (resolve (im, kind, uid, &ref))
+    {
+    case RESOLVED:
+      if (patient_id > 0 && ref.patient_id != patient_id)
+        {
+          problem (im, im->line, _("%s %s belongs to another patient"), ref_names[kind], uid);
+          *ok = FALSE;
+          return 0;
+        }
+      if (ref_patient)
+        *ref_patient = ref.patient_id;
+      return ref.id;
+    case PARENT_BAD:
+      *ok = FALSE;
+      return 0;
+    case UNKNOWN:
+    default:
+      problem (im, im->line, _("%s %s is neither in the import nor in the clinic"), ref_names[kind], uid);
+      *ok = FALSE;
+      return 0;
+    }
+}
+
+static const char *
+column_name (Import *im, guint column)
+{
+  return files[im->kind].columns[column];
+}
+
+/* Integer column; empty gives @empty (G_MININT for required). */
+static int
+get_int (Import *im, guint column, int empty, gboolean *ok)
+{
+  const char *s = im->col[column];
+  char *end = NULL;
+  gint64 v;
+
+  if (*s == '\0')
+    {
+      if (empty == G_MININT)
+        {
+          problem (im, im->line, _("%s is empty"), column_name (im, column));
+          *ok = FALSE;
+        }
+      return empty;
+    }
+  errno = 0;
+  v = g_ascii_strtoll (s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || v < G_MININT + 1 || v > G_MAXINT)
+    {
+      problem (im, im->line, _("%s “%s” is not a whole number"), column_name (im, column), s);
+      *ok = FALSE;
+      return empty == G_MININT ? 0 : empty;
+    }
+  return (int) v;
+}
+
+static double
+get_double (Import *im, guint column, gboolean *ok)
+{
+  const char *s = im->col[column];
+  char *end = NULL;
+  double v;
+
+  if (*s == '\0')
+    return 0;
+  v = g_ascii_strtod (s, &end);
+  if (end == s || *end != '\0' || !isfinite (v))
+    {
+      problem (im, im->line, _("%s “%s” is not a number"), column_name (im, column), s);
+      *ok = FALSE;
+      return 0;
+    }
+  return v;
+}
+
+static gint64
+get_time (Import *im, guint column, gboolean required, gboolean *ok)
+{
+  const char *s = im->col[column];
+  gint64 t = TRAJ_TIME_NONE;
+
+  if (*s == '\0')
+    {
+      if (required)
+        {
+          problem (im, im->line, _("%s is empty"), column_name (im, column));
+          *ok = FALSE;
+        }
+      return TRAJ_TIME_NONE;
+    }
+  if (!parse_time (s, &t))
+    {
+      problem (im, im->line, _("%s “%s” is not a date and time (YYYY-MM-DDTHH:MM:SSZ)"), column_name (im, column), s);
+      *ok = FALSE;
+      return TRAJ_TIME_NONE;
+    }
+  return t;
+}
+
+static gint32
+get_day (Import *im, guint column, gboolean required, gboolean *ok)
+{
+  const char *s = im->col[column];
+  gint32 day;
+
+  if (*s == '\0')
+    {
+      if (required)
+        {
+          problem (im, im->line, _("%s is empty"), column_name (im, column));
+          *ok = FALSE;
+        }
+      return TRAJ_DAY_NONE;
+    }
+  day = strlen (s) == 10 ? traj_day_from_iso (s) : TRAJ_DAY_NONE;
+  if (day == TRAJ_DAY_NONE)
+    {
+      problem (im, im->line, _("%s “%s” is not a date (YYYY-MM-DD)"), column_name (im, column), s);
+      *ok = FALSE;
+    }
+  return day;
+}
+
+#define GET_ENUM(im, column, parse, out, ok)                                            \
+  G_STMT_START {                                                                         \
+    if (!parse ((im)->col[column], out))                                                 \
+      {                                                                                  \
+        problem ((im), (im)->line, _("unknown %s “%s”"), column_name ((im), column),    \
+                 (im)->col[column]);                                                     \
+        *(ok) = FALSE;                                                                   \
+      }                                                                                  \
+  } G_STMT_END
+
+static TrajScaleId
+get_scale (Import *im, guint column, gboolean *ok)
+{
+  const TrajScale *scale = traj_scale_lookup (im->col[column]);
+
+  if (scale == NULL)
+    {
+      problem (im, im->line, _("unknown scale “%s”"), im->col[column]);
+      *ok = FALSE;
+      return TRAJ_SCALE_NONE;
+    }
+  return scale->id;
+}
+
+static guint
+get_codes (Import *im, guint column, const char *(*to_string) (guint), guint n, gboolean *ok)
+{
+  gboolean known = TRUE;
+  guint bits = traj_codes_to_bits (im->col[column], to_string, n, &known);
+
+  if (!known)
+    {
+      problem (im, im->line, _("%s “%s” holds an unknown code"), column_name (im, column), im->col[column]);
+      *ok = FALSE;
+    }
+  return bits;
+}
+
+static void
+import_patient (Import *im)
+{
+  TrajPatient p = { 0 };
+  g_autofree char *new_uid = NULL;
+  const char *uid = NULL;
+  gboolean ok = TRUE;
+  GError *e = NULL;
+
+  if (!get_uid (im, P_UID, &new_uid, &uid))
+    return;
+  p.uid = (char *) uid;
+  p.mrn = (char *) im->col[P_MRN];
+  p.name = (char *) im->col[P_NAME];
+  p.birth_day = get_day (im, P_BIRTH, TRUE, &ok);
+  GET_ENUM (im, P_SEX, traj_sex_from_string, &p.sex, &ok);
+  GET_ENUM (im, P_INDICATION, traj_indication_from_string, &p.indication, &ok);
+  p.notes = (char *) im->col[P_NOTES];
+  p.created_at = get_time (im, P_CREATED, FALSE, &ok);
+  p.updated_at = get_time (im, P_UPDATED, FALSE, &ok);
+  if (ok && !traj_bulk_insert_patient (im->store, &p, im->today, &e))
+    {
+      write_failed (im, e);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      mark_bad (im, REF_PATIENT, uid);
+      return;
+    }
+  remember (im, REF_PATIENT, uid, p.id, p.id);
+}
+
+static void
+import_course (Import *im)
+{
+  TrajCourse c = { 0 };
+  g_autofree char *new_uid = NULL;
+  const char *uid = NULL;
+  gboolean ok = TRUE;
+  GError *e = NULL;
+
+  if (!get_uid (im, C_UID, &new_uid, &uid))
+    return;
+  c.uid = (char *) uid;
+  c.patient_id = reference (im, C_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
+  GET_ENUM (im, C_INDICATION, traj_indication_from_string, &c.indication, &ok);
+  c.primary_scale = get_scale (im, C_SCALE, &ok);
+  c.protocol = (char *) im->col[C_PROTOCOL];
+  c.induction_length = get_int (im, C_INDUCTION, G_MININT, &ok);
+  c.start_day = get_day (im, C_START, TRUE, &ok);
+  c.end_day = get_day (im, C_END, FALSE, &ok);
+  GET_ENUM (im, C_STATUS, traj_course_status_from_string, &c.status, &ok);
+  c.notes = (char *) im->col[C_NOTES];
+  if (ok && !traj_bulk_insert_course (im->store, &c, im->today, &e))
+    {
+      write_failed (im, e);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      mark_bad (im, REF_COURSE, uid);
+      return;
+    }
+  remember (im, REF_COURSE, uid, c.id, c.patient_id);
+}
+
+static void
+import_infusion (Import *im)
+{
+  TrajInfusion i = { 0 };
+  g_autofree char *new_uid = NULL;
+  const char *uid = NULL;
+  gboolean ok = TRUE;
+  GError *e = NULL;
+
+  if (!get_uid (im, I_UID, &new_uid, &uid))
+    return;
+  i.uid = (char *) uid;
+  i.patient_id = reference (im, I_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
+  if (ok)
+    i.course_id = reference (im, I_COURSE, REF_COURSE, TRUE, i.patient_id, NULL, &ok);
+  i.started_at = get_time (im, I_STARTED, TRUE, &ok);
+  i.duration_min = get_int (im, I_DURATION, G_MININT, &ok);
+  GET_ENUM (im, I_ROUTE, traj_route_from_string, &i.route, &ok);
+  GET_ENUM (im, I_MEDICINE, traj_medicine_from_string, &i.medicine, &ok);
+  i.lot = (char *) im->col[I_LOT];
+  GET_ENUM (im, I_PHASE, traj_phase_from_string, &i.phase, &ok);
+  i.weight_kg = get_double (im, I_WEIGHT, &ok);
+  i.dose_mg_per_kg = get_double (im, I_DOSE, &ok);
+  i.total_mg = get_double (im, I_TOTAL, &ok);
+  i.side_effects = get_codes (im, I_SIDE, traj_side_effect_to_string, TRAJ_N_SIDE_EFFECTS, &ok);
+  i.side_effect_note = (char *) im->col[I_SIDE_NOTE];
+  i.concomitant = get_codes (im, I_CONCOMITANT, traj_concomitant_to_string, TRAJ_N_CONCOMITANTS, &ok);
+  i.monitoring_min = get_int (im, I_MONITORING, 0, &ok);
+  i.ready_at = get_time (im, I_READY, FALSE, &ok);
+  i.clinician = (char *) im->col[I_CLINICIAN];
+  i.notes = (char *) im->col[I_NOTES];
+  i.vitals = im->no_vitals;
+  if (ok && !traj_bulk_insert_infusion (im->store, &i, im->now, &e))
+    {
+      write_failed (im, e);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      mark_bad (im, REF_INFUSION, uid);
+      return;
+    }
+  remember (im, REF_INFUSION, uid, i.id, i.patient_id);
+}
+
+static void
+import_vital_sign (Import *im)
+{
+  TrajVitalSign v = { 0 };
+  g_autofree char *new_uid = NULL;
+  const char *uid = NULL;
+  gboolean ok = TRUE;
+  GError *e = NULL;
+
+  if (!get_uid (im, V_UID, &new_uid, &uid))
+    return;
+  v.uid = (char *) uid;
+  v.infusion_id = reference (im, V_INFUSION, REF_INFUSION, FALSE, 0, NULL, &ok);
+  v.minute = get_int (im, V_MINUTE, G_MININT, &ok);
+  v.systolic = get_int (im, V_SYSTOLIC, -1, &ok);
+  v.diastolic = get_int (im, V_DIASTOLIC, -1, &ok);
+  v.heart_rate = get_int (im, V_HEART_RATE, -1, &ok);
+  v.spo2 = get_int (im, V_SPO2, -1, &ok);
+  v.resp_rate = get_int (im, V_RESP_RATE, -1, &ok);
+  if (ok && !traj_bulk_insert_vital_sign (im->store, &v, &e))
+    write_failed (im, e);
+}
+
+static gboolean
+get_bool (Import *im, guint column, int *out)
+{
+  const char *s = im->col[column];
+
+  if (*s == '\0')
+    *out = -1;
+  else if (g_ascii_strcasecmp (s, "true") == 0 || g_str_equal (s, "1"))
+    *out = 1;
+  else if (g_ascii_strcasecmp (s, "false") == 0 || g_str_equal (s, "0"))
+    *out = 0;
+  else
+    {
+      problem (im, im->line, _("%s “%s” is neither true nor false"), column_name (im, column), s);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+import_assessment (Import *im)
+{
+  TrajAssessment a = { 0 }, scored;
+  g_autofree char *new_uid = NULL;
+  const char *uid = NULL;
+  gboolean ok = TRUE;
+  gint64 infusion_patient = 0;
+  int complete = -1, total;
+  GError *e = NULL;
+
+  if (!get_uid (im, A_UID, &new_uid, &uid))
+    return;
+  a.uid = (char *) uid;
+  a.patient_id = reference (im, A_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
+  if (ok)
+    a.course_id = reference (im, A_COURSE, REF_COURSE, TRUE, a.patient_id, NULL, &ok);
+  if (ok)
+    a.infusion_id = reference (im, A_INFUSION, REF_INFUSION, TRUE, a.patient_id, &infusion_patient, &ok);
+  a.scale = get_scale (im, A_SCALE, &ok);
+  a.taken_at = get_time (im, A_TAKEN, TRUE, &ok);
+  if (*im->col[A_SOURCE] == '\0')
+    a.source = TRAJ_SOURCE_IMPORT;
+  else
+    GET_ENUM (im, A_SOURCE, traj_source_from_string, &a.source, &ok);
+  GET_ENUM (im, A_TIMING, traj_timing_from_string, &a.timing, &ok);
+  ok &= get_bool (im, A_COMPLETE, &complete);
+  total = get_int (im, A_TOTAL, -1, &ok);
+  a.total = total;
+  a.difficulty = get_int (im, A_DIFFICULTY, -1, &ok);
+  a.clinician = (char *) im->col[A_CLINICIAN];
+  a.notes = (char *) im->col[A_NOTES];
+  for (guint k = 0; k < TRAJ_MAX_ITEMS; k++)
+    {
+      a.items[k] = get_int (im, A_ITEM1 + k, -1, &ok);
+      if (a.items[k] < -1)
+        {
+          problem (im, im->line, _("%s %d is not an answer"), column_name (im, A_ITEM1 + k), a.items[k]);
+          ok = FALSE;
+        }
+    }
+  if (!ok)
+    return;
+
+  /* total and complete follow from the items (MADRS: from total); when the
+   * file states them they must agree. */
+  scored = a;
+  if (!traj_validate_assessment (&scored, im->now, &e))
+    {
+      write_failed (im, e);
+      return;
+    }
+  traj_assessment_rescore (&scored);
+  if (traj_scale_get (a.scale)->n_items > 0 && total >= 0 && total != scored.total)
+    {
+      if (scored.complete)
+        problem (im, im->line, _("total %d does not match the items, which add up to %d"), total, scored.total);
+      else
+        problem (im, im->line, _("total %d is given but not every item is answered"), total);
+      return;
+    }
+  if (complete >= 0 && (complete != 0) != scored.complete)
+    {
+      problem (im, im->line, complete ? _("complete is true but not every item is answered")
+                                      : _("complete is false but every item is answered"));
+      return;
+    }
+  if (!traj_bulk_insert_assessment (im->store, &a, im->now, &e))
+    write_failed (im, e);
+}
+
+static void
+import_decision (Import *im)
+{
+  TrajFlagDecision d = { 0 };
+  TrajFindingKind kind;
+  g_autofree char *new_uid = NULL;
+  const char *uid = NULL;
+  gboolean ok = TRUE;
+  GError *e = NULL;
+
+  if (!get_uid (im, D_UID, &new_uid, &uid))
+    return;
+  d.uid = (char *) uid;
+  d.patient_id = reference (im, D_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
+  if (ok)
+    d.course_id = reference (im, D_COURSE, REF_COURSE, TRUE, d.patient_id, NULL, &ok);
+  GET_ENUM (im, D_KIND, traj_finding_kind_from_string, &kind, &ok);
+  d.kind = (char *) im->col[D_KIND];
+  d.finding_key = (char *) im->col[D_KEY];
+  d.fired_at = get_time (im, D_FIRED, TRUE, &ok);
+  d.decision = (char *) im->col[D_DECISION];
+  d.note = (char *) im->col[D_NOTE];
+  d.decided_by = (char *) im->col[D_BY];
+  d.decided_at = get_time (im, D_AT, FALSE, &ok);
+  if (ok && !traj_bulk_insert_flag_decision (im->store, &d, im->now, &e))
+    write_failed (im, e);
+}
+
+static void (* const importers[TRAJ_CSV_N_FILES]) (Import *im) = {
+  [TRAJ_CSV_PATIENTS] = import_patient,
+  [TRAJ_CSV_COURSES] = import_course,
+  [TRAJ_CSV_INFUSIONS] = import_infusion,
+  [TRAJ_CSV_VITAL_SIGNS] = import_vital_sign,
+  [TRAJ_CSV_ASSESSMENTS] = import_assessment,
+  [TRAJ_CSV_FLAG_DECISIONS] = import_decision,
+};
+
+static int
+column_index (TrajCsvFile kind, const char *name)
+{
+  for (guint c = 0; c < files[kind].n_columns; c++)
+    if (g_str_equal (files[kind].columns[c], name))
+      return (int) c;
+  return -1;
+}
+
+/* The file whose columns are exactly the header's, in any order. */
+static gboolean
+kind_from_header (const char * const *fields, guint n, TrajCsvFile *out)
+{
+  for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+    {
+      gboolean all = n == files[f].n_columns;
+
+      for (guint k = 0; all && k < n; k++)
+        all = column_index (f, fields[k]) >= 0;
+      if (all)
+        {
+          *out = f;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Maps the header's columns; reports what is missing, unknown or doubled. */
+static gboolean
+map_header (Import *im, const char * const *fields, guint n)
+{
+  gboolean ok = TRUE;
+
+  for (guint c = 0; c < files[im->kind].n_columns; c++)
+    im->map[c] = -1;
+  for (guint k = 0; k < n; k++)
+    {
+      int c = column_index (im->kind, fields[k]);
+
+      if (c < 0)
+        {
+          problem (im, im->line, _("unknown column “%s”"), fields[k]);
+          ok = FALSE;
+        }
+      else if (im->map[c] >= 0)
+        {
+          problem (im, im->line, _("the column “%s” appears twice"), fields[k]);
+          ok = FALSE;
+        }
+      else
+        im->map[c] = (int) k;
+    }
+  for (guint c = 0; c < files[im->kind].n_columns; c++)
+    if (im->map[c] < 0)
+      {
+        problem (im, im->line, _("the column “%s” is missing"), files[im->kind].columns[c]);
+        ok = FALSE;
+      }
+  return ok;
+}
+
+static void
+report_progress (Import *im)
+{
+  if (im->progress && im->bytes_total > 0)
+    im->progress (MIN (1.0, (double) (im->bytes_before + traj_csv_reader_bytes_read (im->reader)) /
+                            (double) im->bytes_total), im->progress_data);
+}
+
+/* FALSE stops the whole import (read error, database error, cancelled). */
+static gboolean
+import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
+             GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(TrajCsvReader) reader = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  const char * const *fields;
+  guint n, n_columns = 0, rows = 0;
+  gboolean header = TRUE;
+
+  im->file = base;
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return FALSE;
+  reader = traj_csv_reader_new (G_INPUT_STREAM (stream));
+  im->reader = reader;
+
+  for (;;)
+    {
+      GError *e = NULL;
+      TrajCsvStatus status = traj_csv_reader_next (reader, &fields, &n, &im->line, &e);
+
+      if (status == TRAJ_CSV_END)
+        break;
+      if (status == TRAJ_CSV_FAILED)
+        {
+          g_propagate_prefixed_error (error, e, "%s: ", base);
+          im->reader = NULL;
+          return FALSE;
+        }
+      if (status == TRAJ_CSV_BAD_RECORD)
+        {
+          problem (im, im->line, "%s", e->message);
+          g_error_free (e);
+          if (header)
+            break;
+          continue;
+        }
+
+      if (header)
+        {
+          header = FALSE;
+          if (!by_name && !kind_from_header (fields, n, &kind))
+            {
+              problem (im, im->line, _("the header does not match any Trajectory CSV file (see docs/csv-format.md)"));
+              break;
+            }
+          im->kind = kind;
+          n_columns = n;
+          if (!map_header (im, fields, n))
+            break;
+          continue;
+        }
+
+      rows++;
+      im->report->rows[kind]++;
+      if (n != n_columns)
+        problem (im, im->line, _("the row has %u fields; the header has %u"), n, n_columns);
+      else
+        {
+          for (guint c = 0; c < files[kind].n_columns; c++)
+            im->col[c] = fields[im->map[c]];
+          importers[kind] (im);
+        }
+
+      if (im->fatal)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&im->fatal), "%s:%u: ", base, im->line);
+          im->reader = NULL;
+          return FALSE;
+        }
+      if (im->report->problems->len >= TRAJ_CSV_MAX_PROBLEMS)
+        break;
+      if ((rows & 1023) == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              im->reader = NULL;
+              return FALSE;
+            }
+          report_progress (im);
+        }
+    }
+  if (header && im->report->n_problems == 0)
+    problem (im, 0, _("the file is empty (not even a header)"));
+  im->bytes_before += traj_csv_reader_bytes_read (reader);
+  im->reader = NULL;
+  return TRUE;
+}
+
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
+}
+
+gboolean
+traj_csv_import (TrajStore         *store,
+                 const char        *path,
+                 TrajCsvReport     *report,
+                 TrajProgressFunc   progress,
+                 gpointer           progress_data,
+                 GCancellable      *cancellable,
+                 GError           **error)
+{
+  g_autoptr(TrajCsvReport) own_report = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (TrajCsvFile));
+  g_autofree char *summary = NULL;
+  gboolean by_name = TRUE, ok = TRUE;
+  Import im = { 0 };
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (report == NULL)
+    report = own_report = traj_csv_report_new ();
+  report_reset (report);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+        {
+          char *p = g_build_filename (path, files[f].name, NULL);
+          if (g_file_test (p, G_FILE_TEST_EXISTS))
+            {
+              g_ptr_array_add (paths, p);
+              g_array_append_val (kinds, f);
+            }
+          else
+            g_free (p);
+        }
+      if (paths->len == 0)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND,
+                       _("“%s” holds none of Trajectory’s CSV files (patients.csv, courses.csv, …)."), path);
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      TrajCsvFile f = TRAJ_CSV_PATIENTS;
+
+      while (f < TRAJ_CSV_N_FILES && !g_str_equal (base, files[f].name))
+        f++;
+      by_name = f < TRAJ_CSV_N_FILES;
+      g_ptr_array_add (paths, g_strdup (path));
+      g_array_append_val (kinds, f);
+    }
+
+  im.store = store;
+  im.report = report;
+  im.today = traj_day_today ();
+  im.now = traj_time_now ();
+  im.progress = progress;
+  im.progress_data = progress_data;
+  im.no_vitals = g_ptr_array_new ();
+  for (guint k = 0; k < N_REFS; k++)
+    {
+      im.refs[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      im.bad_uids[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
+  for (guint k = 0; k < paths->len; k++)
+    im.bytes_total += file_size (g_ptr_array_index (paths, k));
+
+  summary = g_strdup_printf ("CSV import from %s", path);
+  if (!traj_store_bulk_begin (store, "import", summary, error))
+    ok = FALSE;
+  else
+    {
+      for (guint k = 0; ok && k < paths->len && report->problems->len < TRAJ_CSV_MAX_PROBLEMS; k++)
+        ok = import_file (&im, g_ptr_array_index (paths, k), by_name, g_array_index (kinds, TrajCsvFile, k),
+                          cancellable, error);
+      if (ok && report->n_problems > 0)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       g_dngettext (GETTEXT_PACKAGE, "%u problem in the import; nothing was imported.",
+                                    "%u problems in the import; nothing was imported.", report->n_problems),
+                       report->n_problems);
+          ok = FALSE;
+        }
+      if (ok)
+        ok = traj_store_bulk_commit (store, error);
+      else
+        traj_store_bulk_rollback (store);
+    }
+
+  g_ptr_array_unref (im.no_vitals);
+  for (guint k = 0; k < N_REFS; k++)
+    {
+      g_hash_table_destroy (im.refs[k]);
+      g_hash_table_destroy (im.bad_uids[k]);
+    }
+  if (ok && progress)
+    progress (1.0, progress_data);
+  return ok;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "traj-demo.h"
+#include "traj-store.h"
+
+G_BEGIN_DECLS
+
+/* FHIR R4 export (CLINICAL.md §6). One Bundle of type "collection" holding,
+ * per live patient:
+ *  - Patient (id = the patient's uid, identifier = the MRN);
+ *  - per complete assessment an Observation (category survey, code = the
+ *    scale's total-score LOINC, valueInteger = the total) derivedFrom a
+ *    QuestionnaireResponse whose item linkIds are the items' LOINC codes
+ *    (MADRS, typed as a total only, gets the Observation alone, coded by text);
+ *  - per infusion a MedicationAdministration (effectivePeriod, SNOMED route,
+ *    dose in mg, mg/kg and weight in a note, lot in a contained Medication),
+ *    a body-weight Observation, and vital-sign Observations per reading
+ *    (blood-pressure panel with systolic/diastolic components, heart rate,
+ *    respiratory rate, SpO2; category vital-signs; UCUM units) partOf it.
+ * Drafts and hidden records are left out. References are urn:uuid fullUrls
+ * inside the Bundle; ids derived from the records' uids, so exporting the
+ * same records twice gives the same resources. */
+
+/* The Bundle for the patient with @mrn, or for every live patient when @mrn
+ * is NULL. Runs in whatever thread owns @store; @progress gets 0…1. */
+JsonNode *traj_fhir_build_bundle (TrajStore         *store,
+                                  const char        *mrn,
+                                  TrajProgressFunc   progress,
+                                  gpointer           progress_data,
+                                  GCancellable      *cancellable,
+                                  GError           **error);
+
+/* Writes that Bundle as JSON to @path (mode 0600, replacing an older file
+ * only when complete). */
+gboolean  traj_fhir_export       (TrajStore         *store,
+                                  const char        *mrn,
+                                  const char        *path,
+                                  TrajProgressFunc   progress,
+                                  gpointer           progress_data,
+                                  GCancellable      *cancellable,
+                                  GError           **error);
+
+/* The SNOMED CT code of a route (IV 47625008, IM 78421000, intranasal
+ * 46713006, oral 26643006). */
+const char *traj_fhir_route_snomed (TrajRoute route);
+/* The LOINC code of a scale's total score, or NULL (MADRS). */
+const char *traj_fhir_total_loinc  (TrajScaleId scale);
+
+G_END_DECLS

@@ -1,0 +1,1041 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The record editors driven through their real widgets on a real SQLite
+ * store: type into the fields, press the answer buttons, save, and read
+ * back what the store holds. Validation messages must be the store's own
+ * and visible under the field; a monitoring event is a warning that never
+ * blocks saving. With TRAJ_SCREENSHOT_DIR set, /editors/screenshots writes
+ * PNGs of every editor at 560 and 360 px wide. */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "traj-assessment-editor.h"
+#include "traj-gui.h"
+#include "traj-infusion-editor-private.h"
+#include "traj-score-entry-private.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+  TrajStore *store;
+  gint64 patient_id;
+  gint64 course_id;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajCourse) c = traj_course_new ();
+
+  f->dir = g_dir_make_tmp ("traj-editors-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  traj_store_set_clinician (f->store, "Dr Test");
+
+  p->mrn = g_strdup ("ED-0001");
+  p->name = g_strdup ("Edith Editor");
+  p->birth_day = traj_day_from_ymd (1979, 5, 17);
+  p->sex = TRAJ_SEX_FEMALE;
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  f->patient_id = p->id;
+
+  c->patient_id = p->id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->induction_length = 6;
+  c->start_day = traj_day_today () - 10;
+  c->end_day = TRAJ_DAY_NONE;
+  c->status = TRAJ_COURSE_INDUCTION;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  f->course_id = c->id;
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  g_assert_finalize_object (f->store);
+  g_unlink (f->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static TrajPatientRecords *
+load (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  TrajPatientRecords *r = traj_store_load_patient_records (f->store, f->patient_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  return r;
+}
+
+static GtkWidget *
+child (gpointer dialog, GType type, const char *name)
+{
+  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (dialog), type, name);
+
+  g_assert_nonnull (o);
+  return GTK_WIDGET (o);
+}
+
+static void
+type_into (GtkWidget *field, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (field), text);
+}
+
+static GtkWidget *
+find_action_button (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, action);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+save_button (gpointer dialog)
+{
+  GtkWidget *button = find_action_button (GTK_WIDGET (dialog), "editor.save");
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static void
+on_saved (TrajEditorDialog *dialog, gint64 id, gint64 *out)
+{
+  *out = id;
+}
+
+/* Presents @dialog at @width × 720, owned by the test, and returns it. */
+static gpointer
+present_at (GtkWidget *dialog, int width)
+{
+  g_object_ref_sink (dialog);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), width, 720);
+  gtk_window_present (GTK_WINDOW (dialog));
+  spin ();
+  return dialog;
+}
+
+static gpointer
+present (GtkWidget *dialog)
+{
+  return present_at (dialog, 560);
+}
+
+/* After a successful save the dialog closes itself; only our ref is left. */
+static void
+finish (gpointer dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin ();
+  g_assert_finalize_object (dialog);
+}
+
+/* As Enter or Space on the focused widget: a button's click lands after its
+ * short press animation. */
+static void
+activate (GtkWidget *widget)
+{
+  gint64 end = g_get_monotonic_time () + 400 * 1000;
+
+  g_assert_true (gtk_widget_activate (widget));
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+answer (TrajScoreEntry *entry, guint item, int value)
+{
+  GtkWidget *button = traj_score_entry_get_answer_button (entry, item, value);
+
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+}
+
+static void
+set_reading (TrajInfusionEditor *e, guint reading, const char *values[TRAJ_N_VITAL_COLUMNS])
+{
+  for (guint c = 0; c < TRAJ_N_VITAL_COLUMNS; c++)
+    if (values[c])
+      type_into (traj_infusion_editor_get_vital_cell (e, reading, c), values[c]);
+}
+
+static const char *
+visible_label (gpointer dialog, GType type, const char *row, const char *label)
+{
+  if (!gtk_widget_get_visible (child (dialog, type, row)))
+    return NULL;
+  return gtk_label_get_label (GTK_LABEL (child (dialog, type, label)));
+}
+
+/* ---- infusions ------------------------------------------------------------ */
+
+static void
+test_infusion_log_with_vitals (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) before = load (f);
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajInfusionEditor *e;
+  const TrajInfusion *i;
+  const TrajVitalSign *v;
+  gint64 saved_id = 0;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  const char *pre[] = { NULL, "128", "82", "72", "98", "14" };
+  const char *peak[] = { NULL, "151", "94", "88", "97", "16" };
+  const char *discharge[] = { "115", "124", "80", "70", "99", "14" };
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, before, NULL));
+  g_signal_connect (e, "saved", G_CALLBACK (on_saved), &saved_id);
+
+  /* The defaults: 40 minutes, three readings offered, induction suggested,
+   * the store's clinician; no weight yet so Save waits. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (e, t, "duration_row"))), ==, "40");
+  g_assert_cmpuint (traj_infusion_editor_get_n_readings (e), ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (traj_infusion_editor_get_vital_cell (e, 1, 0))), ==, "40");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "phase_row"))), ==, TRAJ_PHASE_INDUCTION);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (e, t, "clinician_row"))), ==, "Dr Test");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (gtk_widget_is_sensitive (save_button (e)));
+
+  type_into (child (e, t, "weight_row"), "72,5");
+  type_into (child (e, t, "dose_row"), "0.5");
+  type_into (child (e, t, "lot_row"), "KX-2291");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "total_label"))), ==, "36.25 mg");
+
+  set_reading (e, 0, pre);
+  set_reading (e, 1, peak);
+  set_reading (e, 2, discharge);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (traj_infusion_editor_get_side_effect (e, 3)), TRUE);  /* dissociation */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (traj_infusion_editor_get_side_effect (e, 0)), TRUE);  /* nausea */
+  type_into (child (e, t, "side_note_row"), "Mild, settled by 30 min");
+  gtk_switch_set_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 0)), TRUE);              /* benzodiazepines */
+  type_into (child (e, t, "monitoring_row"), "90");
+  type_into (child (e, t, "ready_row"), "23:59");
+
+  g_assert_true (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (gtk_widget_is_sensitive (save_button (e)));
+  for (guint k = 0; k < 3; k++)
+    {
+      g_assert_null (traj_infusion_editor_get_reading_error (e, k));
+      g_assert_null (traj_infusion_editor_get_reading_warning (e, k));
+    }
+
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpint (saved_id, >, 0);
+  finish (e);
+
+  after = load (f);
+  g_assert_cmpuint (after->infusions->len, ==, 1);
+  i = g_ptr_array_index (after->infusions, 0);
+  g_assert_cmpint (i->id, ==, saved_id);
+  g_assert_cmpint (i->course_id, ==, f->course_id);
+  g_assert_cmpint (i->duration_min, ==, 40);
+  g_assert_cmpint (i->route, ==, TRAJ_ROUTE_IV);
+  g_assert_cmpint (i->medicine, ==, TRAJ_MEDICINE_KETAMINE);
+  g_assert_cmpint (i->phase, ==, TRAJ_PHASE_INDUCTION);
+  g_assert_cmpfloat_with_epsilon (i->weight_kg, 72.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (i->dose_mg_per_kg, 0.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (i->total_mg, 36.25, 1e-9);
+  g_assert_cmpstr (i->lot, ==, "KX-2291");
+  g_assert_cmpuint (i->side_effects, ==, TRAJ_SIDE_NAUSEA | TRAJ_SIDE_DISSOCIATION);
+  g_assert_cmpstr (i->side_effect_note, ==, "Mild, settled by 30 min");
+  g_assert_cmpuint (i->concomitant, ==, TRAJ_CONCOMITANT_BENZODIAZEPINE);
+  g_assert_cmpint (i->monitoring_min, ==, 90);
+  g_assert_cmpint (i->ready_at, >=, i->started_at);
+  g_assert_cmpstr (i->clinician, ==, "Dr Test");
+  g_assert_cmpuint (i->vitals->len, ==, 3);
+  v = g_ptr_array_index (i->vitals, 0);
+  g_assert_cmpint (v->minute, ==, 0);
+  g_assert_cmpint (v->systolic, ==, 128);
+  g_assert_cmpint (v->diastolic, ==, 82);
+  g_assert_cmpint (v->heart_rate, ==, 72);
+  g_assert_cmpint (v->spo2, ==, 98);
+  g_assert_cmpint (v->resp_rate, ==, 14);
+  v = g_ptr_array_index (i->vitals, 1);
+  g_assert_cmpint (v->minute, ==, 40);
+  g_assert_cmpint (v->systolic, ==, 151);
+  v = g_ptr_array_index (i->vitals, 2);
+  g_assert_cmpint (v->minute, ==, 115);
+  g_assert_cmpint (v->diastolic, ==, 80);
+}
+
+static void
+test_infusion_defaults_and_rows (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajInfusion) last = traj_infusion_new ();
+  g_autoptr(TrajPatientRecords) records = NULL;
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajInfusionEditor *e;
+  const TrajInfusion *saved;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  const char *only[] = { NULL, "130", "85", NULL, NULL, NULL };
+
+  /* A previous esketamine session of this course. */
+  last->patient_id = f->patient_id;
+  last->course_id = f->course_id;
+  last->started_at = traj_time_now () - 3 * 86400;
+  last->route = TRAJ_ROUTE_INTRANASAL;
+  last->medicine = TRAJ_MEDICINE_ESKETAMINE;
+  last->weight_kg = 81;
+  last->total_mg = 84;
+  g_assert_true (traj_store_insert_infusion (f->store, last, &error));
+  g_assert_no_error (error);
+  records = load (f);
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "medicine_row"))), ==, TRAJ_MEDICINE_ESKETAMINE);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "route_row"))), ==, TRAJ_ROUTE_INTRANASAL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (e, t, "weight_row"))), ==, "81");
+  /* Fixed dose instead of mg/kg, 84 mg as last time. */
+  g_assert_false (gtk_widget_get_visible (child (e, t, "dose_row")));
+  g_assert_true (gtk_widget_get_visible (child (e, t, "fixed_dose_row")));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "fixed_dose_row"))), ==, 2);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "total_label"))), ==, "84 mg");
+  /* Nothing typed in the offered readings yet: still valid, they are skipped. */
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* Add a fourth reading, then remove two of the offered ones. */
+  activate (child (e, t, "add_reading_row"));
+  g_assert_cmpuint (traj_infusion_editor_get_n_readings (e), ==, 4);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (traj_infusion_editor_get_vital_cell (e, 3, 0))), ==, "135");
+  activate (traj_infusion_editor_get_remove_button (e, 2));
+  activate (traj_infusion_editor_get_remove_button (e, 0));
+  g_assert_cmpuint (traj_infusion_editor_get_n_readings (e), ==, 2);
+  set_reading (e, 1, only);
+
+  /* Half a blood pressure is the store's error, on the reading. */
+  type_into (traj_infusion_editor_get_vital_cell (e, 1, 2), "");
+  g_assert_cmpstr (traj_infusion_editor_get_reading_error (e, 1), ==,
+                   "Blood pressure needs both systolic and diastolic values.");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  type_into (traj_infusion_editor_get_vital_cell (e, 1, 2), "85");
+  g_assert_null (traj_infusion_editor_get_reading_error (e, 1));
+
+  /* The second infusion of the course is still induction. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "phase_row"))), ==, TRAJ_PHASE_INDUCTION);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  after = load (f);
+  g_assert_cmpuint (after->infusions->len, ==, 2);
+  saved = g_ptr_array_index (after->infusions, 1);
+  g_assert_cmpfloat_with_epsilon (saved->total_mg, 84, 1e-9);
+  g_assert_cmpfloat_with_epsilon (saved->dose_mg_per_kg, 0, 1e-9);
+  g_assert_cmpuint (saved->vitals->len, ==, 1);
+  g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (saved->vitals, 0))->minute, ==, 135);
+}
+
+static void
+test_infusion_invalid_dose (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  TrajInfusionEditor *e;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "0.5");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_null (visible_label (e, t, "dose_message_row", "dose_message"));
+
+  type_into (child (e, t, "dose_row"), "40");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (gtk_widget_is_sensitive (save_button (e)));
+  g_assert_cmpstr (visible_label (e, t, "dose_message_row", "dose_message"), ==,
+                   "A dose of 40 mg/kg is outside 0.05–5 mg/kg (Intravenous).");
+  g_assert_true (gtk_widget_has_css_class (child (e, t, "dose_row"), "error"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "total_label"))), ==, "—");
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+
+  /* Other fields speak the store's rules too. */
+  type_into (child (e, t, "weight_row"), "12");
+  g_assert_cmpstr (visible_label (e, t, "weight_message_row", "weight_message"), ==,
+                   "Weight 12.0 kg is outside 20–300 kg.");
+  type_into (child (e, t, "duration_row"), "700");
+  g_assert_cmpstr (visible_label (e, t, "duration_message_row", "duration_message"), ==,
+                   "Duration 700 min is outside 1–600 minutes.");
+  type_into (child (e, t, "date_row"), "2026-13-40");
+  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==,
+                   "Enter the infusion date and start time.");
+  g_assert_null (visible_label (e, t, "time_message_row", "time_message"));
+
+  /* Corrected, everything clears. */
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "duration_row"), "40");
+  {
+    g_autofree char *today = traj_day_to_iso (traj_day_today ());
+    type_into (child (e, t, "date_row"), today);
+  }
+  type_into (child (e, t, "dose_row"), "0.5");
+  g_assert_null (visible_label (e, t, "dose_message_row", "dose_message"));
+  g_assert_null (visible_label (e, t, "weight_message_row", "weight_message"));
+  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_false (gtk_widget_has_css_class (child (e, t, "dose_row"), "error"));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (gtk_widget_is_sensitive (save_button (e)));
+
+  /* Not saved: destroying discards it. */
+  finish (e);
+  {
+    g_autoptr(TrajPatientRecords) after = load (f);
+    g_assert_cmpuint (after->infusions->len, ==, 0);
+  }
+}
+
+static void
+test_infusion_monitoring_event (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajInfusionEditor *e;
+  GtkWidget *sbp;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  const char *peak[] = { NULL, "184", "96", "88", "97", NULL };
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "0.5");
+  set_reading (e, 1, peak);
+
+  /* Over the limit: a warning, not an error; Save stays available. */
+  sbp = traj_infusion_editor_get_vital_cell (e, 1, 1);
+  g_assert_cmpstr (traj_infusion_editor_get_reading_warning (e, 1), ==, "Monitoring event: systolic 184 ≥ 180");
+  g_assert_null (traj_infusion_editor_get_reading_error (e, 1));
+  g_assert_true (gtk_widget_has_css_class (sbp, "monitoring-event"));
+  g_assert_false (gtk_widget_has_css_class (sbp, "error"));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* Several at once are listed together. */
+  type_into (traj_infusion_editor_get_vital_cell (e, 1, 3), "130");
+  type_into (traj_infusion_editor_get_vital_cell (e, 1, 4), "90");
+  g_assert_cmpstr (traj_infusion_editor_get_reading_warning (e, 1), ==,
+                   "Monitoring event: systolic 184 ≥ 180; heart rate 130 > 120; SpO₂ 90 < 92");
+  type_into (traj_infusion_editor_get_vital_cell (e, 1, 3), "88");
+  type_into (traj_infusion_editor_get_vital_cell (e, 1, 4), "97");
+
+  /* Implausible is invalid: the store's message, the cell in error. */
+  type_into (sbp, "400");
+  g_assert_cmpstr (traj_infusion_editor_get_reading_error (e, 1), ==, "Systolic blood pressure 400 is outside 50–300.");
+  g_assert_true (gtk_widget_has_css_class (sbp, "error"));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (gtk_widget_is_sensitive (save_button (e)));
+
+  type_into (sbp, "184");
+  g_assert_null (traj_infusion_editor_get_reading_error (e, 1));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  after = load (f);
+  g_assert_cmpuint (after->infusions->len, ==, 1);
+  {
+    const TrajInfusion *i = g_ptr_array_index (after->infusions, 0);
+    int sys, dia;
+
+    g_assert_true (traj_infusion_bp_peak (i, &sys, &dia));
+    g_assert_cmpint (sys, ==, 184);
+  }
+}
+
+static void
+test_infusion_edit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) saved = NULL;
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajInfusionEditor *e;
+  const TrajInfusion *i;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  const char *pre[] = { NULL, "120", "80", NULL, NULL, NULL };
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  set_reading (e, 0, pre);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  saved = load (f);
+  i = g_ptr_array_index (saved->infusions, 0);
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, saved, i));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (e)), ==, "Edit Infusion");
+  g_assert_false (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpuint (traj_infusion_editor_get_n_readings (e), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (e, t, "weight_row"))), ==, "70");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (traj_infusion_editor_get_vital_cell (e, 0, 1))), ==, "120");
+  type_into (child (e, t, "dose_row"), "0.75");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "phase_row")), TRAJ_PHASE_BOOSTER);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  after = load (f);
+  g_assert_cmpuint (after->infusions->len, ==, 1);
+  i = g_ptr_array_index (after->infusions, 0);
+  g_assert_cmpint (i->phase, ==, TRAJ_PHASE_BOOSTER);
+  g_assert_cmpfloat_with_epsilon (i->total_mg, 52.5, 1e-9);
+  g_assert_cmpuint (i->vitals->len, ==, 1);
+}
+
+/* ---- assessments ---------------------------------------------------------- */
+
+static const int phq9_answers[9] = { 1, 2, 0, 3, 1, 0, 2, 1, 0 };   /* total 10 */
+
+static void
+test_assessment_phq9_and_edit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) saved = NULL;
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajAssessmentEditor *e;
+  TrajScoreEntry *entry;
+  const TrajAssessment *a;
+  gint64 id = 0;
+  GType t = TRAJ_TYPE_ASSESSMENT_EDITOR;
+
+  e = present (traj_assessment_editor_new (NULL, f->store, records, NULL));
+  g_signal_connect (e, "saved", G_CALLBACK (on_saved), &id);
+  entry = TRAJ_SCORE_ENTRY (child (e, t, "score_entry"));
+
+  /* The course's primary scale, its course, now; nothing answered yet. */
+  g_assert_cmpint (traj_score_entry_get_scale (entry), ==, TRAJ_SCALE_PHQ9);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "course_row"))), ==, 1);
+  g_assert_true (gtk_widget_get_sensitive (child (e, t, "scale_row")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "source_label"))), ==, "Clinician");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "0 of 9 answered");
+
+  for (guint k = 0; k < 9; k++)
+    {
+      if (k % 2)
+        activate (traj_score_entry_get_answer_button (entry, k, phq9_answers[k]));
+      else
+        answer (entry, k, phq9_answers[k]);
+    }
+  answer (entry, 9, 1);                   /* difficulty: somewhat difficult */
+
+  g_assert_true (traj_score_entry_is_complete (entry));
+  g_assert_cmpint (traj_score_entry_get_total (entry), ==, 10);
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "Total 10 · moderate");
+  g_assert_false (gtk_widget_get_visible (child (e, t, "draft_notice")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (save_button (e))), ==, "_Save");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (e, t, "notes_view"))),
+                            "Before the third infusion", -1);
+
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpint (id, >, 0);
+  finish (e);
+
+  saved = load (f);
+  g_assert_cmpuint (saved->assessments->len, ==, 1);
+  a = g_ptr_array_index (saved->assessments, 0);
+  g_assert_cmpint (a->id, ==, id);
+  g_assert_cmpint (a->scale, ==, TRAJ_SCALE_PHQ9);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 10);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpint (a->items[k], ==, phq9_answers[k]);
+  g_assert_cmpint (a->difficulty, ==, 1);
+  g_assert_cmpint (a->source, ==, TRAJ_SOURCE_CLINICIAN);
+  g_assert_cmpint (a->timing, ==, TRAJ_TIMING_PRE);
+  g_assert_cmpint (a->course_id, ==, f->course_id);
+  g_assert_cmpstr (a->notes, ==, "Before the third infusion");
+  g_assert_cmpint (llabs (a->taken_at - traj_time_now ()), <, 120);
+
+  /* Edit: the scale is fixed, one answer changes, the store rescoring follows. */
+  e = present (traj_assessment_editor_new (NULL, f->store, saved, a));
+  entry = TRAJ_SCORE_ENTRY (child (e, t, "score_entry"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (e)), ==, "Edit Scores");
+  g_assert_false (gtk_widget_get_sensitive (child (e, t, "scale_row")));
+  g_assert_false (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpint (traj_score_entry_get_total (entry), ==, 10);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (traj_score_entry_get_answer_button (entry, 3, 3))));
+  answer (entry, 3, 0);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (traj_score_entry_get_answer_button (entry, 3, 3))));
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "Total 7 · mild");
+  g_assert_true (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "timing_row")), TRAJ_TIMING_BETWEEN);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  after = load (f);
+  g_assert_cmpuint (after->assessments->len, ==, 1);
+  a = g_ptr_array_index (after->assessments, 0);
+  g_assert_cmpint (a->id, ==, id);
+  g_assert_cmpint (a->total, ==, 7);
+  g_assert_cmpint (a->items[3], ==, 0);
+  g_assert_cmpint (a->items[1], ==, 2);
+  g_assert_cmpint (a->timing, ==, TRAJ_TIMING_BETWEEN);
+}
+
+static void
+test_assessment_draft (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajAssessmentEditor *e;
+  TrajScoreEntry *entry;
+  const TrajAssessment *a;
+  GType t = TRAJ_TYPE_ASSESSMENT_EDITOR;
+
+  e = present (traj_assessment_editor_new (NULL, f->store, records, NULL));
+  entry = TRAJ_SCORE_ENTRY (child (e, t, "score_entry"));
+  for (guint k = 0; k < 7; k++)
+    answer (entry, k, phq9_answers[k]);
+
+  /* Saving an incomplete one is an explicit draft. */
+  g_assert_false (traj_score_entry_is_complete (entry));
+  g_assert_cmpint (traj_score_entry_get_total (entry), ==, -1);
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "7 of 9 answered");
+  g_assert_true (gtk_widget_get_visible (child (e, t, "draft_notice")));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child (e, t, "draft_text"))),
+                                   "7 of 9 items answered. It will be saved as a draft"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (save_button (e))), ==, "Save as _Draft");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* Answering the rest turns it back into a normal save… */
+  answer (entry, 7, 1);
+  answer (entry, 8, 0);
+  g_assert_false (gtk_widget_get_visible (child (e, t, "draft_notice")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (save_button (e))), ==, "_Save");
+  /* …and clearing one (Delete on the item) makes it a draft again. */
+  {
+    int values[TRAJ_MAX_ITEMS];
+
+    traj_score_entry_get_values (entry, values);
+    values[8] = -1;
+    values[7] = -1;
+    traj_score_entry_set_values (entry, values, 9);
+  }
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (save_button (e))), ==, "Save as _Draft");
+
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  after = load (f);
+  g_assert_cmpuint (after->assessments->len, ==, 1);
+  a = g_ptr_array_index (after->assessments, 0);
+  g_assert_false (a->complete);
+  g_assert_cmpint (a->total, ==, -1);
+  for (guint k = 0; k < 7; k++)
+    g_assert_cmpint (a->items[k], ==, phq9_answers[k]);
+  g_assert_cmpint (a->items[7], ==, -1);
+  g_assert_cmpint (a->items[8], ==, -1);
+}
+
+static void
+test_assessment_madrs_and_time (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajAssessmentEditor *e;
+  TrajScoreEntry *entry;
+  GtkWidget *total;
+  const TrajAssessment *a;
+  GType t = TRAJ_TYPE_ASSESSMENT_EDITOR;
+
+  e = present (traj_assessment_editor_new (NULL, f->store, records, NULL));
+  entry = TRAJ_SCORE_ENTRY (child (e, t, "score_entry"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "scale_row")), TRAJ_SCALE_MADRS - 1);
+  g_assert_cmpint (traj_score_entry_get_scale (entry), ==, TRAJ_SCALE_MADRS);
+  /* Total only: no item wording, no answer buttons. */
+  g_assert_null (traj_score_entry_get_answer_button (entry, 0, 0));
+  g_assert_cmpuint (traj_score_entry_get_n_items (entry), ==, 0);
+  total = traj_score_entry_get_total_field (entry);
+  g_assert_true (gtk_widget_is_visible (total));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  type_into (total, "75");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (gtk_widget_has_css_class (total, "error"));
+  g_assert_cmpstr (visible_label (entry, TRAJ_TYPE_SCORE_ENTRY, "total_message_row", "total_message"), ==,
+                   "A MADRS total of 75 is outside 0–60.");
+  type_into (total, "24");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (gtk_widget_has_css_class (total, "error"));
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "Total 24 · moderate");
+
+  /* Date and time: typed, checked with the store's rule. */
+  type_into (child (e, t, "time_row"), "25:00");
+  g_assert_cmpstr (visible_label (e, t, "time_message_row", "time_message"), ==, "Enter when the scores were taken.");
+  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  type_into (child (e, t, "time_row"), "08:30");
+  type_into (child (e, t, "date_row"), "2099-01-01");
+  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==, "The assessment is dated in the future.");
+  type_into (child (e, t, "date_row"), "2026-01-15");
+  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_null (visible_label (e, t, "time_message_row", "time_message"));
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  after = load (f);
+  a = g_ptr_array_index (after->assessments, 0);
+  g_assert_cmpint (a->scale, ==, TRAJ_SCALE_MADRS);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 24);
+  g_assert_cmpint (a->taken_at, ==, traj_time_from_day (traj_day_from_ymd (2026, 1, 15), 8, 30));
+}
+
+/* ---- the questionnaire widget alone ------------------------------------- */
+
+static void
+count_changed (TrajScoreEntry *entry, guint *n)
+{
+  (*n)++;
+}
+
+/* Sends @keyval to @item's key handler, as when one of its answers has focus. */
+static gboolean
+press_key (TrajScoreEntry *entry, guint item, guint keyval)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (traj_score_entry_get_answer_button (entry, item, 0), GTK_TYPE_BOX);
+  g_autoptr(GListModel) controllers = NULL;
+  gboolean handled = FALSE;
+
+  /* button → answers → the item's card, which holds the key controller */
+  page = gtk_widget_get_parent (page);
+  controllers = gtk_widget_observe_controllers (page);
+  for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, k);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+    }
+  return handled;
+}
+
+static void
+test_score_entry_api (void)
+{
+  TrajScoreEntry *entry = TRAJ_SCORE_ENTRY (g_object_ref_sink (traj_score_entry_new ()));
+  const int gad[7] = { 3, 3, 2, 2, 3, 2, 3 };       /* 18: severe */
+  int out[TRAJ_MAX_ITEMS];
+  guint changed = 0;
+  int min, nat;
+
+  g_signal_connect (entry, "changed", G_CALLBACK (count_changed), &changed);
+  traj_score_entry_set_scale (entry, TRAJ_SCALE_GAD7);
+  g_assert_cmpuint (traj_score_entry_get_n_items (entry), ==, 7);
+  g_assert_false (traj_score_entry_is_complete (entry));
+  g_assert_cmpint (traj_score_entry_get_total (entry), ==, -1);
+
+  changed = 0;
+  traj_score_entry_set_values (entry, gad, 7);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_true (traj_score_entry_is_complete (entry));
+  g_assert_cmpint (traj_score_entry_get_total (entry), ==, 18);
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "Total 18 · severe");
+  traj_score_entry_get_values (entry, out);
+  for (guint k = 0; k < 7; k++)
+    g_assert_cmpint (out[k], ==, gad[k]);
+  /* The difficulty question belongs to PHQ-9 only. */
+  traj_score_entry_set_difficulty (entry, 2);
+  g_assert_cmpint (traj_score_entry_get_difficulty (entry), ==, -1);
+
+  /* A person pressing a button: one "changed". */
+  changed = 0;
+  answer (entry, 0, 0);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpint (traj_score_entry_get_total (entry), ==, 15);
+
+  /* The keyboard: a digit answers the item that has focus, Delete clears it,
+   * a digit that is no answer changes nothing. */
+  g_assert_cmpint (press_key (entry, 1, GDK_KEY_1), ==, TRUE);
+  traj_score_entry_get_values (entry, out);
+  g_assert_cmpint (out[1], ==, 1);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (traj_score_entry_get_answer_button (entry, 1, 1))));
+  press_key (entry, 1, GDK_KEY_KP_0);
+  traj_score_entry_get_values (entry, out);
+  g_assert_cmpint (out[1], ==, 0);
+  press_key (entry, 1, GDK_KEY_7);
+  traj_score_entry_get_values (entry, out);
+  g_assert_cmpint (out[1], ==, 0);
+  press_key (entry, 1, GDK_KEY_Delete);
+  traj_score_entry_get_values (entry, out);
+  g_assert_cmpint (out[1], ==, -1);
+  g_assert_false (traj_score_entry_is_complete (entry));
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "6 of 7 answered");
+  /* Only one Tab stop per item: the chosen answer, else the first. */
+  g_assert_true (gtk_widget_get_focusable (traj_score_entry_get_answer_button (entry, 2, 2)));
+  g_assert_false (gtk_widget_get_focusable (traj_score_entry_get_answer_button (entry, 2, 0)));
+  g_assert_true (gtk_widget_get_focusable (traj_score_entry_get_answer_button (entry, 1, 0)));
+  g_assert_false (gtk_widget_get_focusable (traj_score_entry_get_answer_button (entry, 1, 3)));
+
+  /* Pain NRS: 0–10 number buttons, one item. */
+  traj_score_entry_set_scale (entry, TRAJ_SCALE_PAIN_NRS);
+  g_assert_nonnull (traj_score_entry_get_answer_button (entry, 0, 10));
+  g_assert_null (traj_score_entry_get_answer_button (entry, 0, 11));
+  answer (entry, 0, 6);
+  g_assert_cmpstr (traj_score_entry_get_summary (entry), ==, "Total 6 · moderate");
+
+  /* The kiosk layout: one question at a time, big answers, no score. */
+  traj_score_entry_set_scale (entry, TRAJ_SCALE_PHQ9);
+  traj_score_entry_set_layout (entry, TRAJ_SCORE_ENTRY_SINGLE);
+  g_assert_cmpuint (traj_score_entry_get_n_items (entry), ==, 10);      /* 9 + difficulty */
+  traj_score_entry_set_current_item (entry, 3);
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry), ==, 3);
+  g_assert_false (gtk_widget_is_visible (traj_score_entry_get_answer_button (entry, 2, 1)));
+  {
+    GtkWidget *button = traj_score_entry_get_answer_button (entry, 3, 2);
+    GtkWidget *page = gtk_widget_get_parent (gtk_widget_get_parent (button));
+
+    g_assert_true (gtk_widget_get_visible (page));
+    gtk_widget_measure (button, GTK_ORIENTATION_VERTICAL, 300, &min, &nat, NULL, NULL);
+    g_assert_cmpint (min, >=, 64);
+  }
+  traj_score_entry_set_current_item (entry, 99);
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry), ==, 9);
+  answer (entry, 9, 3);
+  g_assert_cmpint (traj_score_entry_get_difficulty (entry), ==, 3);
+  answer (entry, 8, 1);
+  g_assert_false (gtk_widget_get_visible (child (entry, TRAJ_TYPE_SCORE_ENTRY, "total_label")));
+
+  g_assert_finalize_object (entry);
+}
+
+/* Tidy at 360 px (tablet portrait): nothing may need more. */
+static void
+test_narrow (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  GtkWidget *dialogs[2];
+
+  dialogs[0] = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  dialogs[1] = present (traj_assessment_editor_new (NULL, f->store, records, NULL));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (dialogs[1], TRAJ_TYPE_ASSESSMENT_EDITOR, "scale_row")),
+                              TRAJ_SCALE_PCL5 - 1);
+  for (guint k = 0; k < G_N_ELEMENTS (dialogs); k++)
+    {
+      int min, nat;
+
+      gtk_widget_measure (dialogs[k], GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      g_test_message ("%s: minimum width %d", G_OBJECT_TYPE_NAME (dialogs[k]), min);
+      g_assert_cmpint (min, <=, 360);
+      finish (dialogs[k]);
+    }
+}
+
+/* ---- screenshots ---------------------------------------------------------- */
+
+static void
+save_png (GtkWidget *widget, const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GskRenderNode *node;
+  GdkTexture *texture;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  /* The window's own background, as the compositor would show it. */
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 }, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("wrote %s (%d×%d)", path, w, h);
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+}
+
+static void
+wait_frames (void)
+{
+  gint64 end = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static GtkWidget *
+find_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_scroller (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* What the window shows, and the whole form: the scrolled content at its
+ * full height. */
+static void
+shoot (GtkWidget *dialog, const char *dir, const char *name)
+{
+  int width = gtk_widget_get_width (dialog);
+  g_autofree char *top = g_strdup_printf ("%s-%d.png", name, width);
+  g_autofree char *full = g_strdup_printf ("%s-%d-full.png", name, width);
+  GtkWidget *scroller = find_scroller (dialog), *content;
+
+  wait_frames ();
+  save_png (dialog, dir, top);
+  if (scroller == NULL)
+    return;
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  save_png (content, dir, full);
+}
+
+static void
+test_screenshots (Fixture *f, gconstpointer data)
+{
+  const char *dir = g_getenv ("TRAJ_SCREENSHOT_DIR");
+  const int widths[] = { 560, 360 };
+  const char *pre[] = { NULL, "128", "82", "72", "98", "14" };
+  const char *peak[] = { NULL, "184", "96", "88", "97", "16" };
+  const char *bad[] = { NULL, "124", "80", "400", "99", NULL };
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set TRAJ_SCREENSHOT_DIR to write screenshots");
+      return;
+    }
+  g_mkdir_with_parents (dir, 0755);
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      g_autoptr(TrajPatientRecords) records = load (f);
+      GtkWidget *d;
+      TrajScoreEntry *entry;
+
+      d = present_at (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL), widths[w]);
+      type_into (child (d, TRAJ_TYPE_INFUSION_EDITOR, "weight_row"), "72.5");
+      type_into (child (d, TRAJ_TYPE_INFUSION_EDITOR, "lot_row"), "KX-2291");
+      set_reading (TRAJ_INFUSION_EDITOR (d), 0, pre);
+      set_reading (TRAJ_INFUSION_EDITOR (d), 1, peak);
+      set_reading (TRAJ_INFUSION_EDITOR (d), 2, bad);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (traj_infusion_editor_get_side_effect (TRAJ_INFUSION_EDITOR (d), 3)), TRUE);
+      shoot (d, dir, "infusion-editor");
+      type_into (child (d, TRAJ_TYPE_INFUSION_EDITOR, "dose_row"), "40");
+      shoot (d, dir, "infusion-editor-bad-dose");
+      finish (d);
+
+      d = present_at (traj_assessment_editor_new (NULL, f->store, records, NULL), widths[w]);
+      entry = TRAJ_SCORE_ENTRY (child (d, TRAJ_TYPE_ASSESSMENT_EDITOR, "score_entry"));
+      for (guint k = 0; k < 7; k++)
+        answer (entry, k, phq9_answers[k]);
+      shoot (d, dir, "assessment-editor-draft");
+      answer (entry, 7, 1);
+      answer (entry, 8, 1);
+      shoot (d, dir, "assessment-editor");
+      adw_combo_row_set_selected (ADW_COMBO_ROW (child (d, TRAJ_TYPE_ASSESSMENT_EDITOR, "scale_row")), TRAJ_SCALE_PCL5 - 1);
+      shoot (d, dir, "assessment-editor-pcl5");
+      adw_combo_row_set_selected (ADW_COMBO_ROW (child (d, TRAJ_TYPE_ASSESSMENT_EDITOR, "scale_row")), TRAJ_SCALE_PAIN_NRS - 1);
+      answer (entry, 0, 4);
+      shoot (d, dir, "assessment-editor-pain");
+      adw_combo_row_set_selected (ADW_COMBO_ROW (child (d, TRAJ_TYPE_ASSESSMENT_EDITOR, "scale_row")), TRAJ_SCALE_MADRS - 1);
+      type_into (traj_score_entry_get_total_field (entry), "75");
+      shoot (d, dir, "assessment-editor-madrs");
+      finish (d);
+    }
+
+  /* The kiosk layout in a plain window, portrait and landscape. */
+  for (guint k = 0; k < 3; k++)
+    {
+      GtkWidget *win = g_object_ref_sink (gtk_window_new ());
+      TrajScoreEntry *entry = TRAJ_SCORE_ENTRY (traj_score_entry_new ());
+      GtkWidget *clamp = adw_clamp_new ();
+      g_autofree char *name = g_strdup_printf ("score-entry-single-%u.png", k);
+
+      traj_score_entry_set_layout (entry, TRAJ_SCORE_ENTRY_SINGLE);
+      traj_score_entry_set_scale (entry, k == 2 ? TRAJ_SCALE_PAIN_NRS : TRAJ_SCALE_PHQ9);
+      traj_score_entry_set_current_item (entry, k == 0 ? 7 : 0);
+      if (k != 2)
+        answer (entry, traj_score_entry_get_current_item (entry), 1);
+      gtk_widget_set_margin_top (GTK_WIDGET (entry), 48);
+      gtk_widget_set_margin_start (GTK_WIDGET (entry), 24);
+      gtk_widget_set_margin_end (GTK_WIDGET (entry), 24);
+      adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 720);
+      adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (entry));
+      gtk_window_set_child (GTK_WINDOW (win), clamp);
+      if (k == 1)
+        gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+      else
+        gtk_window_set_default_size (GTK_WINDOW (win), 800, 1280);
+      gtk_window_present (GTK_WINDOW (win));
+      wait_frames ();
+      save_png (win, dir, name);
+      gtk_window_destroy (GTK_WINDOW (win));
+      g_assert_finalize_object (win);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* What AdwApplication does for the app: the editors' own style. */
+  traj_gui_init ();
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/trajectory/Trajectory/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  g_test_add ("/editors/infusion/log-with-vitals", Fixture, NULL, fixture_setup, test_infusion_log_with_vitals, fixture_teardown);
+  g_test_add ("/editors/infusion/defaults-and-rows", Fixture, NULL, fixture_setup, test_infusion_defaults_and_rows, fixture_teardown);
+  g_test_add ("/editors/infusion/invalid-dose", Fixture, NULL, fixture_setup, test_infusion_invalid_dose, fixture_teardown);
+  g_test_add ("/editors/infusion/monitoring-event", Fixture, NULL, fixture_setup, test_infusion_monitoring_event, fixture_teardown);
+  g_test_add ("/editors/infusion/edit", Fixture, NULL, fixture_setup, test_infusion_edit, fixture_teardown);
+  g_test_add ("/editors/assessment/phq9-and-edit", Fixture, NULL, fixture_setup, test_assessment_phq9_and_edit, fixture_teardown);
+  g_test_add ("/editors/assessment/draft", Fixture, NULL, fixture_setup, test_assessment_draft, fixture_teardown);
+  g_test_add ("/editors/assessment/madrs-and-time", Fixture, NULL, fixture_setup, test_assessment_madrs_and_time, fixture_teardown);
+  g_test_add_func ("/editors/score-entry/api", test_score_entry_api);
+  g_test_add ("/editors/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  g_test_add ("/editors/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
+  return g_test_run ();
+}

@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "traj-application.h"
+#include "traj-kiosk-window.h"
+#include "traj-outcomes.h"
+#include "traj-score-entry-private.h"
+#include "traj-secret.h"
+#include "traj-window.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+  TrajStore *store;
+  GSettings *settings;
+  gint64 patient_id;
+  gint64 course_id;
+  TrajKioskWindow *kiosk;
+} Fixture;
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+set_pin (GSettings *settings, const char *pin)
+{
+  g_autofree char *salt = NULL;
+  g_autofree char *hash = traj_secret_hash (pin, &salt);
+
+  g_settings_set_string (settings, "kiosk-pin-salt", salt);
+  g_settings_set_string (settings, "kiosk-pin-hash", hash);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajCourse) c = traj_course_new ();
+
+  f->dir = g_dir_make_tmp ("traj-kiosk-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->settings = g_settings_new (APP_ID);
+  set_pin (f->settings, "2468");
+
+  p->mrn = g_strdup ("K-1");
+  p->name = g_strdup ("Ada Lovelace");
+  p->birth_day = traj_day_from_ymd (1985, 12, 10);
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  f->patient_id = p->id;
+  c->patient_id = p->id;
+  c->start_day = traj_day_today () - 3;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  f->course_id = c->id;
+
+  f->kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, f->store, f->settings));
+  gtk_window_present (GTK_WINDOW (f->kiosk));
+  spin_for (50);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  traj_kiosk_window_unlock (f->kiosk, "2468");
+  gtk_window_destroy (GTK_WINDOW (f->kiosk));
+  g_assert_finalize_object (f->kiosk);
+  g_settings_reset (f->settings, "kiosk-pin-hash");
+  g_settings_reset (f->settings, "kiosk-pin-salt");
+  g_object_unref (f->settings);
+  g_assert_finalize_object (f->store);
+  g_unlink (f->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+type_code (TrajKioskWindow *kiosk, const char *code)
+{
+  for (const char *p = code; *p; p++)
+    traj_kiosk_window_press_key (kiosk, *p);
+  spin_for (20);
+}
+
+static char *
+make_code (Fixture *f, const char *scales)
+{
+  g_autoptr(GError) error = NULL;
+  char *code = traj_store_create_checkin (f->store, f->patient_id, scales, 3600, NULL, &error);
+  g_assert_no_error (error);
+  return code;
+}
+
+static const char *
+label_text (TrajKioskWindow *kiosk, const char *name)
+{
+  return gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (kiosk), TRAJ_TYPE_KIOSK_WINDOW, name)));
+}
+
+static GtkWidget *
+child (TrajKioskWindow *kiosk, const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (kiosk), TRAJ_TYPE_KIOSK_WINDOW, name));
+}
+
+static TrajScoreEntry *
+entry_of (TrajKioskWindow *kiosk)
+{
+  return TRAJ_SCORE_ENTRY (gtk_widget_get_first_child (child (kiosk, "entry_bin")));
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* What a tap does (gtk_widget_activate would wait for an animation). */
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Answers the current question as a patient would and waits for the kiosk
+ * to move on by itself. */
+static void
+answer (TrajKioskWindow *kiosk, guint item, int value)
+{
+  TrajScoreEntry *entry = entry_of (kiosk);
+  GtkWidget *button;
+
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry), ==, item);
+  button = traj_score_entry_get_answer_button (entry, item, value);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin_for (450);
+}
+
+static void
+test_valid_code (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  /* First name only. */
+  g_assert_cmpstr (label_text (f->kiosk, "hello_label"), ==, "Hello, Ada");
+  g_assert_null (strstr (label_text (f->kiosk, "intro_label"), "Lovelace"));
+}
+
+static void
+test_wrong_expired_used (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autofree char *expired = make_code (f, "phq9");
+  g_autofree char *wrong = g_strdup_printf ("%06d", (atoi (code) + 1) % 1000000);
+  sqlite3 *db;
+  g_autofree char *sql = NULL;
+
+  if (g_str_equal (wrong, expired))
+    wrong[0] = wrong[0] == '9' ? '0' : wrong[0] + 1;
+
+  type_code (f->kiosk, wrong);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "not right"));
+
+  /* Expire the second code behind the store's back, as time would. */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE kiosk_checkin SET expires_at = 1 WHERE id = (SELECT max(id) FROM kiosk_checkin)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  type_code (f->kiosk, expired);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "expired"));
+
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  traj_kiosk_window_idle_timeout (f->kiosk);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "already been used"));
+}
+
+static void
+test_lockout (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autofree char *wrong = g_strdup_printf ("%06d", (atoi (code) + 500000) % 1000000);
+
+  for (int k = 0; k < 5; k++)
+    type_code (f->kiosk, wrong);
+  g_assert_false (gtk_widget_is_sensitive (child (f->kiosk, "keypad")));
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "wait a minute"));
+  /* Even the right code is not taken while locked. */
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+}
+
+static TrajPatientRecords *
+records (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  TrajPatientRecords *r = traj_store_load_patient_records (f->store, f->patient_id, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+test_phq9_end_to_end (Fixture *f, gconstpointer data)
+{
+  const int answers[9] = { 2, 1, 3, 0, 1, 2, 1, 0, 0 };   /* total 10 */
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajAssessment *a;
+  GtkWidget *row, *change;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  click (child (f->kiosk, "start_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "1 of 10");
+
+  for (guint k = 0; k < 3; k++)
+    answer (f->kiosk, k, answers[k]);
+  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "4 of 10");
+  /* Back goes to the previous question with its answer kept. */
+  click (child (f->kiosk, "back_button"));
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 2);
+  click (child (f->kiosk, "next_button"));
+  for (guint k = 3; k < 9; k++)
+    answer (f->kiosk, k, answers[k]);
+  /* The optional difficulty question, then the review. */
+  answer (f->kiosk, 9, 1);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+
+  /* Change answer 2 from the review: back to that question, then the review. */
+  row = gtk_widget_get_first_child (child (f->kiosk, "review_list"));
+  row = gtk_widget_get_next_sibling (row);
+  g_assert_nonnull (row);
+  change = GTK_WIDGET (g_object_get_data (G_OBJECT (row), "traj-change")) ;
+  if (change == NULL)
+    {
+      /* Find the Change button inside the row. */
+      GtkWidget *w = row;
+      while (w && !GTK_IS_BUTTON (w))
+        {
+          GtkWidget *next = gtk_widget_get_first_child (w);
+          while (next && gtk_widget_get_next_sibling (next))
+            next = gtk_widget_get_next_sibling (next);
+          w = next;
+        }
+      change = w;
+    }
+  g_assert_nonnull (change);
+  click (change);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  answer (f->kiosk, 1, 3);                                   /* total 12 */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "thanks");
+  /* Nothing of the patient is left on screen. */
+  g_assert_cmpstr (label_text (f->kiosk, "hello_label"), ==, "");
+  g_assert_null (gtk_widget_get_first_child (child (f->kiosk, "review_list")));
+
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_cmpint (a->source, ==, TRAJ_SOURCE_TABLET);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 12);
+  g_assert_cmpint (a->items[0], ==, 2);
+  g_assert_cmpint (a->items[1], ==, 3);
+  g_assert_cmpint (a->items[2], ==, 3);
+  g_assert_cmpint (a->items[8], ==, 0);
+  g_assert_cmpint (a->difficulty, ==, 1);
+  g_assert_cmpint (a->course_id, ==, f->course_id);
+}
+
+static void
+test_idle_timeout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajAssessment *a;
+
+  traj_kiosk_window_set_idle_seconds (f->kiosk, 1);
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "gad7");
+  click (child (f->kiosk, "start_button"));
+  answer (f->kiosk, 0, 2);
+  answer (f->kiosk, 1, 1);
+  /* No touch for the idle time: back to check-in, nothing left on screen. */
+  spin_for (1600);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  g_assert_cmpstr (label_text (f->kiosk, "hello_label"), ==, "");
+  g_assert_null (gtk_widget_get_first_child (child (f->kiosk, "entry_bin")));
+
+  /* The unfinished questionnaire is kept as a draft, never scored. */
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_false (a->complete);
+  g_assert_cmpint (a->total, ==, -1);
+  g_assert_cmpint (a->items[0], ==, 2);
+  g_assert_cmpint (a->items[1], ==, 1);
+  g_assert_cmpint (a->items[2], ==, -1);
+}
+
+static void
+test_item9_safety (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  TrajThresholds t;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 8; k++)
+    answer (f->kiosk, k, 1);
+  answer (f->kiosk, 8, 1);                                   /* item 9: several days */
+  click (child (f->kiosk, "next_button"));                    /* skip difficulty */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+
+  r = records (f);
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, traj_time_now ());
+  g_assert_true (traj_outcomes_has_open_safety (o));
+}
+
+static void
+test_close_needs_pin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+
+  type_code (f->kiosk, code);
+  gtk_window_close (GTK_WINDOW (f->kiosk));
+  spin_for (20);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+
+  g_assert_false (traj_kiosk_window_unlock (f->kiosk, "1111"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
+  g_assert_true (traj_kiosk_window_unlock (f->kiosk, "2468"));
+  spin_for (20);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
+}
+
+static void
+test_no_pin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-kiosk-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "c.db", NULL);
+  TrajStore *store = traj_store_open (path, &error);
+  GSettings *settings = g_settings_new (APP_ID);
+  TrajKioskWindow *kiosk;
+
+  g_settings_reset (settings, "kiosk-pin-hash");
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, settings));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "no-pin");
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_assert_finalize_object (kiosk);
+  g_object_unref (settings);
+  g_object_unref (store);
+}
+
+static void
+test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  TrajApplication *app = traj_application_new ();
+  TrajWindow *win;
+  g_auto(GStrv) quit = NULL;
+  g_auto(GStrv) quit_after = NULL;
+  GListModel *toplevels;
+  TrajKioskWindow *kiosk = NULL;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  win = traj_window_new (app, f->store, f->settings);
+  gtk_window_present (GTK_WINDOW (win));
+  traj_application_hand_to_patient (app, GTK_WINDOW (win), f->store, f->patient_id, "phq9");
+  spin_for (50);
+
+  /* The clinician's window is hidden, not merely covered, and no application
+   * shortcut (Ctrl+Q, Ctrl+comma, Ctrl+?) is left. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win)));
+  quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_cmpuint (g_strv_length (quit), ==, 0);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
+      if (TRAJ_IS_KIOSK_WINDOW (w))
+        kiosk = TRAJ_KIOSK_WINDOW (w);
+    }
+  g_assert_nonnull (kiosk);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
+
+  g_assert_true (traj_kiosk_window_unlock (kiosk, "2468"));
+  spin_for (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+  quit_after = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_cmpuint (g_strv_length (quit_after), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin_for (20);
+  g_object_unref (app);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/kiosk/valid-code", Fixture, NULL, fixture_setup, test_valid_code, fixture_teardown);
+  g_test_add ("/kiosk/wrong-expired-used", Fixture, NULL, fixture_setup, test_wrong_expired_used, fixture_teardown);
+  g_test_add ("/kiosk/lockout", Fixture, NULL, fixture_setup, test_lockout, fixture_teardown);
+  g_test_add ("/kiosk/phq9-end-to-end", Fixture, NULL, fixture_setup, test_phq9_end_to_end, fixture_teardown);
+  g_test_add ("/kiosk/idle-timeout", Fixture, NULL, fixture_setup, test_idle_timeout, fixture_teardown);
+  g_test_add ("/kiosk/item9-safety", Fixture, NULL, fixture_setup, test_item9_safety, fixture_teardown);
+  g_test_add ("/kiosk/close-needs-pin", Fixture, NULL, fixture_setup, test_close_needs_pin, fixture_teardown);
+  g_test_add ("/kiosk/hand-to-patient", Fixture, NULL, fixture_setup, test_hand_to_patient_locks_shortcuts, fixture_teardown);
+  g_test_add_func ("/kiosk/no-pin", test_no_pin);
+  return g_test_run ();
+}

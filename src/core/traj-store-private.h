@@ -23,4 +23,12 @@ guint         traj_codes_to_bits          (const char *codes,
 char         *traj_store_salted_hash      (const char *secret, char **salt_out);
 gboolean      traj_store_check_salted_hash (const char *secret, const char *salt, const char *hash);
 
+/* The statements that must stay on indexes as a clinic grows: name + SQL,
+ * ending with { NULL, NULL }. Tests run EXPLAIN QUERY PLAN on them. */
+typedef struct {
+  const char *name;
+  const char *sql;
+} TrajHotQuery;
+const TrajHotQuery *traj_store_hot_queries (void);
+
 G_END_DECLS

@@ -845,6 +845,7 @@ fail:
 }
 
 #define PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at"
+#define PATIENT_BY_MRN_SQL "SELECT " PATIENT_COLS " FROM patient WHERE mrn = ?1 AND deleted_at IS NULL"
 
 static TrajPatient *
 read_patient (sqlite3_stmt *stmt)
@@ -906,8 +907,7 @@ traj_store_find_patient_by_mrn (TrajStore *self, const char *mrn, GError **error
 {
   g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
   g_return_val_if_fail (mrn != NULL, NULL);
-  return get_patient_where (self, "SELECT " PATIENT_COLS " FROM patient WHERE mrn = ?1 AND deleted_at IS NULL",
-                            0, mrn, error);
+  return get_patient_where (self, PATIENT_BY_MRN_SQL, 0, mrn, error);
 }
 
 /* ---- courses ----------------------------------------------------------- */
@@ -1820,13 +1820,13 @@ traj_patient_summary_free (TrajPatientSummary *s)
   "  AND c2.deleted_at IS NULL ORDER BY c2.status = 'ended', c2.start_date DESC, c2.id DESC LIMIT 1) " \
   "WHERE p.deleted_at IS NULL "
 
+#define LATEST_SCORES_SQL \
+  "SELECT total, taken_at FROM assessment WHERE patient_id = ?1 AND scale = ?2 " \
+  "AND complete = 1 AND deleted_at IS NULL ORDER BY taken_at DESC LIMIT 2"
 static gboolean
 fill_scores (TrajStore *self, TrajPatientSummary *s, GError **error)
 {
-  sqlite3_stmt *stmt = traj_store_stmt (self,
-                                        "SELECT total, taken_at FROM assessment WHERE patient_id = ?1 AND scale = ?2 "
-                                        "AND complete = 1 AND deleted_at IS NULL ORDER BY taken_at DESC LIMIT 2",
-                                        error);
+  sqlite3_stmt *stmt = traj_store_stmt (self, LATEST_SCORES_SQL, error);
   int rc, n = 0;
 
   if (stmt == NULL)
@@ -2718,4 +2718,39 @@ gboolean
 traj_store_undelete_cohort (TrajStore *self, gint64 id, GError **error)
 {
   return set_cohort_deleted (self, id, FALSE, error);
+}
+
+/* ---- hot queries (for EXPLAIN QUERY PLAN tests) ---------------------------- */
+
+const TrajHotQuery *
+traj_store_hot_queries (void)
+{
+  static const TrajHotQuery queries[] = {
+    { "patient by MRN", PATIENT_BY_MRN_SQL },
+    { "patient list", SUMMARY_SQL "ORDER BY p.name COLLATE NOCASE, p.mrn" },
+    { "latest scores", LATEST_SCORES_SQL },
+    { "one patient: courses", NULL },
+    { "one patient: infusions", NULL },
+    { "one patient: assessments", NULL },
+    { "one patient: decisions", NULL },
+    { "clinic scan: patients", NULL },
+    { "clinic scan: courses", NULL },
+    { "clinic scan: infusions", NULL },
+    { "clinic scan: assessments", NULL },
+    { "clinic scan: decisions", NULL },
+    { NULL, NULL }
+  };
+  static TrajHotQuery filled[G_N_ELEMENTS (queries)];
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      memcpy (filled, queries, sizeof queries);
+      for (guint k = 0; k < 4; k++)
+        filled[3 + k].sql = one_patient_sql[k + 1];
+      for (guint k = 0; k < 5; k++)
+        filled[7 + k].sql = all_patients_sql[k];
+      g_once_init_leave (&once, 1);
+    }
+  return filled;
 }

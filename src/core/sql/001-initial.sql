@@ -22,6 +22,8 @@ CREATE TABLE patient (
 ) STRICT;
 -- An MRN stays reserved while its patient is hidden, so undelete never clashes.
 CREATE UNIQUE INDEX patient_mrn ON patient (mrn);
+-- The patient list is read in name order.
+CREATE INDEX patient_name ON patient (name COLLATE NOCASE, mrn);
 
 CREATE TABLE course (
   id INTEGER PRIMARY KEY,

@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-fhir"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "traj-fhir.h"
+#include "traj-store-private.h"
+#include "traj-validate.h"
+
+#define LOINC "http://loinc.org"
+#define SNOMED "http://snomed.info/sct"
+#define UCUM "http://unitsofmeasure.org"
+#define OBSERVATION_CATEGORY "http://terminology.hl7.org/CodeSystem/observation-category"
+
+typedef struct {
+  JsonBuilder *b;
+  gint64 n_patients;
+  gint64 done;
+  TrajProgressFunc progress;
+  gpointer progress_data;
+} Build;
+
+/* ---- codes ------------------------------------------------------------------- */
+
+const char *
+traj_fhir_route_snomed (TrajRoute route)
+{
+  switch (route)
+    {
+    case TRAJ_ROUTE_IV:
+      return "47625008";
+    case TRAJ_ROUTE_IM:
+      return "78421000";
+    case TRAJ_ROUTE_INTRANASAL:
+      return "46713006";
+    case TRAJ_ROUTE_ORAL:
+      return "26643006";
+    case TRAJ_N_ROUTES:
+    default:
+      return NULL;
+    }
+}
+
+static const char *
+route_display (TrajRoute route)
+{
+  switch (route)
+    {
+    case TRAJ_ROUTE_IV:
+      return "Intravenous route";
+    case TRAJ_ROUTE_IM:
+      return "Intramuscular route";
+    case TRAJ_ROUTE_INTRANASAL:
+      return "Nasal route";
+    case TRAJ_ROUTE_ORAL:
+      return "Oral route";
+    case TRAJ_N_ROUTES:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+traj_fhir_total_loinc (TrajScaleId scale)
+{
+  switch (scale)
+    {
+    case TRAJ_SCALE_PHQ9:
+      return "44261-6";    /* PHQ-9 total score [Reported] */
+    case TRAJ_SCALE_GAD7:
+      return "70274-6";    /* GAD-7 total score [Reported.PHQ] */
+    case TRAJ_SCALE_PAIN_NRS:
+      return "72514-3";    /* pain severity 0-10 verbal numeric rating: one item, its own total */
+    case TRAJ_SCALE_PCL5:
+      /* 101697-1 is the PCL-5 panel, which is not a score; 101698-9 is the
+       * PCL-5 score an Observation's valueInteger belongs to. */
+      return "101698-9";
+    case TRAJ_SCALE_MADRS:
+    case TRAJ_SCALE_NONE:
+    case TRAJ_N_SCALES:
+    default:
+      return NULL;         /* MADRS has no LOINC total in CLINICAL.md: coded by text */
+    }
+}
+
+static const char *
+gender (TrajSex sex)
+{
+  switch (sex)
+    {
+    case TRAJ_SEX_FEMALE:
+      return "female";
+    case TRAJ_SEX_MALE:
+      return "male";
+    case TRAJ_SEX_OTHER:
+      return "other";
+    case TRAJ_SEX_UNKNOWN:
+    case TRAJ_N_SEXES:
+    default:
+      return "unknown";
+    }
+}
+
+static const char *
+medicine_text (TrajMedicine medicine)
+{
+  return medicine == TRAJ_MEDICINE_ESKETAMINE ? "Esketamine" : "Ketamine (racemic)";
+}
+
+/* ---- ids ----------------------------------------------------------------------- */
+
+/* Name-based (version 5) UUID in Trajectory's own namespace: derived
+ * resources (a QuestionnaireResponse, one Observation per vital) get stable
+ * ids from their record's uid. */
+static char *
+uuid_v5 (const char *uid, const char *suffix)
+{
+  static const guint8 ns[16] = {
+    0x5c, 0x0b, 0x7e, 0x3a, 0x91, 0x4d, 0x4f, 0x26, 0xa8, 0x1e, 0x6d, 0x33, 0x0f, 0xc2, 0x9b, 0x47
+  };
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 d[20];
+  gsize len = sizeof d;
+
+  g_checksum_update (sum, ns, sizeof ns);
+  g_checksum_update (sum, (const guchar *) uid, -1);
+  if (suffix)
+    {
+      g_checksum_update (sum, (const guchar *) "/", 1);
+      g_checksum_update (sum, (const guchar *) suffix, -1);
+    }
+  g_checksum_get_digest (sum, d, &len);
+  d[6] = (d[6] & 0x0f) | 0x50;
+  d[8] = (d[8] & 0x3f) | 0x80;
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9],
+                          d[10], d[11], d[12], d[13], d[14], d[15]);
+}
+
+/* The urn:uuid fullUrl of a record: its uid when that is a UUID. */
+static char *
+urn_for (const char *uid)
+{
+  g_autofree char *id = NULL;
+
+  if (g_uuid_string_is_valid (uid))
+    id = g_ascii_strdown (uid, -1);
+  else
+    id = uuid_v5 (uid, NULL);
+  return g_strconcat ("urn:uuid:", id, NULL);
+}
+
+/* ---- builder helpers ---------------------------------------------------------- */
+
+static void
+member_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+member_time (JsonBuilder *b, const char *name, gint64 t)
+{
+  g_autofree char *iso = traj_time_to_iso (t);
+
+  member_string (b, name, iso);
+}
+
+static void
+add_coding (JsonBuilder *b, const char *system, const char *code, const char *display)
+{
+  json_builder_begin_object (b);
+  member_string (b, "system", system);
+  member_string (b, "code", code);
+  if (display)
+    member_string (b, "display", display);
+  json_builder_end_object (b);
+}
+
+static void
+member_codeable (JsonBuilder *b, const char *name, const char *system, const char *code,
+                 const char *display, const char *text)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  if (code)
+    {
+      json_builder_set_member_name (b, "coding");
+      json_builder_begin_array (b);
+      add_coding (b, system, code, display);
+      json_builder_end_array (b);
+    }
+  if (text)
+    member_string (b, "text", text);
+  json_builder_end_object (b);
+}
+
+static void
+member_category (JsonBuilder *b, const char *code, const char *display)
+{
+  json_builder_set_member_name (b, "category");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "coding");
+  json_builder_begin_array (b);
+  add_coding (b, OBSERVATION_CATEGORY, code, display);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+}
+
+static void
+member_reference (JsonBuilder *b, const char *name, const char *urn)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  member_string (b, "reference", urn);
+  json_builder_end_object (b);
+}
+
+static void
+member_quantity (JsonBuilder *b, const char *name, double value, const char *unit)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "value");
+  if (value == (double) (gint64) value)
+    json_builder_add_int_value (b, (gint64) value);
+  else
+    json_builder_add_double_value (b, value);
+  member_string (b, "unit", unit);
+  member_string (b, "system", UCUM);
+  member_string (b, "code", unit);
+  json_builder_end_object (b);
+}
+
+/* Opens {"fullUrl": …, "resource": {"resourceType": …, "id": …; the caller
+ * fills the resource and calls end_entry (). */
+static void
+begin_entry (JsonBuilder *b, const char *urn, const char *type)
+{
+  json_builder_begin_object (b);
+  member_string (b, "fullUrl", urn);
+  json_builder_set_member_name (b, "resource");
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", type);
+  member_string (b, "id", urn + strlen ("urn:uuid:"));
+}
+
+static void
+end_entry (JsonBuilder *b)
+{
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+static char *
+number_text (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buf, sizeof buf, "%.4g", v);
+  return g_strdup (buf);
+}
+
+/* ---- resources ------------------------------------------------------------------ */
+
+static void
+add_patient (JsonBuilder *b, const TrajPatient *p, const char *urn)
+{
+  g_autofree char *birth = traj_day_to_iso (p->birth_day);
+
+  begin_entry (b, urn, "Patient");
+  json_builder_set_member_name (b, "identifier");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  member_codeable (b, "type", "http://terminology.hl7.org/CodeSystem/v2-0203", "MR", "Medical record number", "MRN");
+  member_string (b, "value", p->mrn);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  member_string (b, "text", p->name);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  member_string (b, "gender", gender (p->sex));
+  if (birth)
+    member_string (b, "birthDate", birth);
+  end_entry (b);
+}
+
+static void
+add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn)
+{
+  const TrajScale *scale = traj_scale_get (a->scale);
+  const char *loinc = traj_fhir_total_loinc (a->scale);
+  g_autofree char *urn = urn_for (a->uid);
+  g_autofree char *qr_id = scale->n_items > 0 ? uuid_v5 (a->uid, "questionnaire-response") : NULL;
+  g_autofree char *qr_urn = qr_id ? g_strconcat ("urn:uuid:", qr_id, NULL) : NULL;
+  g_autofree char *text = g_strdup_printf ("%s total score", scale->name);
+
+  if (qr_urn)
+    {
+      begin_entry (b, qr_urn, "QuestionnaireResponse");
+      member_string (b, "status", "completed");
+      member_reference (b, "subject", patient_urn);
+      member_time (b, "authored", a->taken_at);
+      json_builder_set_member_name (b, "item");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < scale->n_items; k++)
+        {
+          g_autofree char *link = NULL;
+
+          if (a->items[k] < 0)
+            continue;
+          link = scale->items[k].loinc ? g_strdup (scale->items[k].loinc)
+                                       : g_strdup_printf ("%s-item-%u", scale->code, k + 1);
+          json_builder_begin_object (b);
+          member_string (b, "linkId", link);
+          member_string (b, "text", scale->items[k].text);
+          json_builder_set_member_name (b, "answer");
+          json_builder_begin_array (b);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "valueInteger");
+          json_builder_add_int_value (b, a->items[k]);
+          json_builder_end_object (b);
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      if (a->scale == TRAJ_SCALE_PHQ9 && a->difficulty >= 0)
+        {
+          const TrajExtraItem *extra = traj_scale_phq9_difficulty ();
+
+          for (guint k = 0; k < extra->n_answers; k++)
+            if (extra->answers[k].value == a->difficulty)
+              {
+                json_builder_begin_object (b);
+                member_string (b, "linkId", extra->loinc);
+                member_string (b, "text", extra->text);
+                json_builder_set_member_name (b, "answer");
+                json_builder_begin_array (b);
+                json_builder_begin_object (b);
+                json_builder_set_member_name (b, "valueCoding");
+                add_coding (b, LOINC, extra->answers[k].loinc, extra->answers[k].label);
+                json_builder_end_object (b);
+                json_builder_end_array (b);
+                json_builder_end_object (b);
+              }
+        }
+      json_builder_end_array (b);
+      end_entry (b);
+    }
+
+  begin_entry (b, urn, "Observation");
+  member_string (b, "status", "final");
+  member_category (b, "survey", "Survey");
+  member_codeable (b, "code", LOINC, loinc, NULL, text);
+  member_reference (b, "subject", patient_urn);
+  member_time (b, "effectiveDateTime", a->taken_at);
+  json_builder_set_member_name (b, "valueInteger");
+  json_builder_add_int_value (b, a->total);
+  if (qr_urn)
+    {
+      json_builder_set_member_name (b, "derivedFrom");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      member_string (b, "reference", qr_urn);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+  end_entry (b);
+}
+
+static void
+begin_vital (JsonBuilder *b, const char *uid, const char *what, const char *code, const char *display,
+             const char *patient_urn, const char *infusion_urn, gint64 at)
+{
+  g_autofree char *id = uuid_v5 (uid, what);
+  g_autofree char *urn = g_strconcat ("urn:uuid:", id, NULL);
+
+  begin_entry (b, urn, "Observation");
+  member_string (b, "status", "final");
+  member_category (b, "vital-signs", "Vital Signs");
+  member_codeable (b, "code", LOINC, code, display, display);
+  member_reference (b, "subject", patient_urn);
+  member_time (b, "effectiveDateTime", at);
+  json_builder_set_member_name (b, "partOf");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  member_string (b, "reference", infusion_urn);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+}
+
+static void
+add_bp_component (JsonBuilder *b, const char *code, const char *display, int value)
+{
+  json_builder_begin_object (b);
+  member_codeable (b, "code", LOINC, code, display, display);
+  member_quantity (b, "valueQuantity", value, "mm[Hg]");
+  json_builder_end_object (b);
+}
+
+static void
+add_vitals (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn, const char *infusion_urn)
+{
+  if (i->weight_kg > 0)
+    {
+      begin_vital (b, i->uid, "body-weight", "29463-7", "Body weight", patient_urn, infusion_urn, i->started_at);
+      member_quantity (b, "valueQuantity", i->weight_kg, "kg");
+      end_entry (b);
+    }
+  for (guint k = 0; k < i->vitals->len; k++)
+    {
+      const TrajVitalSign *v = g_ptr_array_index (i->vitals, k);
+      gint64 at = i->started_at + (gint64) v->minute * 60;
+
+      if (v->systolic >= 0 && v->diastolic >= 0)
+        {
+          begin_vital (b, v->uid, "blood-pressure", "85354-9", "Blood pressure panel with all children optional",
+                       patient_urn, infusion_urn, at);
+          json_builder_set_member_name (b, "component");
+          json_builder_begin_array (b);
+          add_bp_component (b, "8480-6", "Systolic blood pressure", v->systolic);
+          add_bp_component (b, "8462-4", "Diastolic blood pressure", v->diastolic);
+          json_builder_end_array (b);
+          end_entry (b);
+        }
+      if (v->heart_rate >= 0)
+        {
+          begin_vital (b, v->uid, "heart-rate", "8867-4", "Heart rate", patient_urn, infusion_urn, at);
+          member_quantity (b, "valueQuantity", v->heart_rate, "/min");
+          end_entry (b);
+        }
+      if (v->resp_rate >= 0)
+        {
+          begin_vital (b, v->uid, "respiratory-rate", "9279-1", "Respiratory rate", patient_urn, infusion_urn, at);
+          member_quantity (b, "valueQuantity", v->resp_rate, "/min");
+          end_entry (b);
+        }
+      if (v->spo2 >= 0)
+        {
+          g_autofree char *id = uuid_v5 (v->uid, "oxygen-saturation");
+          g_autofree char *urn = g_strconcat ("urn:uuid:", id, NULL);
+
+          /* Coded as the vital-signs profile asks (2708-6) and as pulse
+           * oximetry (59408-5), which is how clinics measure it. */
+          begin_entry (b, urn, "Observation");
+          member_string (b, "status", "final");
+          member_category (b, "vital-signs", "Vital Signs");
+          json_builder_set_member_name (b, "code");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "coding");
+          json_builder_begin_array (b);
+          add_coding (b, LOINC, "2708-6", "Oxygen saturation in Arterial blood");
+          add_coding (b, LOINC, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry");
+          json_builder_end_array (b);
+          member_string (b, "text", "Oxygen saturation (SpO2)");
+          json_builder_end_object (b);
+          member_reference (b, "subject", patient_urn);
+          member_time (b, "effectiveDateTime", at);
+          json_builder_set_member_name (b, "partOf");
+          json_builder_begin_array (b);
+          json_builder_begin_object (b);
+          member_string (b, "reference", infusion_urn);
+          json_builder_end_object (b);
+          json_builder_end_array (b);
+          member_quantity (b, "valueQuantity", v->spo2, "%");
+          end_entry (b);
+        }
+    }
+}
+
+static void
+add_note (JsonBuilder *b, const char *text)
+{
+  json_builder_begin_object (b);
+  member_string (b, "text", text);
+  json_builder_end_object (b);
+}
+
+static void
+add_infusion (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn)
+{
+  g_autofree char *urn = urn_for (i->uid);
+  g_autofree char *total = number_text (i->total_mg);
+  g_autofree char *dose_note = NULL, *dosage_text = NULL, *period_end = NULL;
+
+  if (traj_dose_is_fixed (i->route, i->medicine) || i->dose_mg_per_kg <= 0)
+    dose_note = g_strdup_printf ("Fixed dose of %s mg.", total);
+  else
+    {
+      g_autofree char *per_kg = number_text (i->dose_mg_per_kg);
+      g_autofree char *kg = number_text (i->weight_kg);
+      dose_note = g_strdup_printf ("Dose %s mg/kg at %s kg body weight = %s mg.", per_kg, kg, total);
+    }
+  dosage_text = g_strdup_printf ("%s mg %s over %d min", total, traj_route_to_string (i->route), i->duration_min);
+
+  begin_entry (b, urn, "MedicationAdministration");
+  /* The medicine, with its lot, travels inside the administration. */
+  json_builder_set_member_name (b, "contained");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", "Medication");
+  member_string (b, "id", "medicine");
+  member_codeable (b, "code", NULL, NULL, NULL, medicine_text (i->medicine));
+  if (i->lot && *i->lot)
+    {
+      json_builder_set_member_name (b, "batch");
+      json_builder_begin_object (b);
+      member_string (b, "lotNumber", i->lot);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+
+  member_string (b, "status", "completed");
+  member_codeable (b, "category", "http://terminology.hl7.org/CodeSystem/medication-admin-category",
+                   "outpatient", "Outpatient", NULL);
+  json_builder_set_member_name (b, "medicationReference");
+  json_builder_begin_object (b);
+  member_string (b, "reference", "#medicine");
+  member_string (b, "display", medicine_text (i->medicine));
+  json_builder_end_object (b);
+  member_reference (b, "subject", patient_urn);
+  json_builder_set_member_name (b, "effectivePeriod");
+  json_builder_begin_object (b);
+  member_time (b, "start", i->started_at);
+  member_time (b, "end", i->started_at + (gint64) i->duration_min * 60);
+  json_builder_end_object (b);
+  if (i->clinician && *i->clinician)
+    {
+      json_builder_set_member_name (b, "performer");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "actor");
+      json_builder_begin_object (b);
+      member_string (b, "display", i->clinician);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+
+  json_builder_set_member_name (b, "note");
+  json_builder_begin_array (b);
+  add_note (b, dose_note);
+  {
+    g_autofree char *phase = g_strdup_printf ("Phase: %s.", traj_phase_to_string (i->phase));
+    add_note (b, phase);
+  }
+  if (i->side_effects)
+    {
+      g_autofree char *joined = traj_side_effects_to_codes (i->side_effects);
+      g_auto(GStrv) parts = g_strsplit (joined, ",", -1);
+      g_autofree char *codes = g_strjoinv (", ", parts);
+      g_autofree char *text = NULL;
+
+      text = i->side_effect_note && *i->side_effect_note
+               ? g_strdup_printf ("Side effects: %s (%s).", codes, i->side_effect_note)
+               : g_strdup_printf ("Side effects: %s.", codes);
+      add_note (b, text);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "dosage");
+  json_builder_begin_object (b);
+  member_string (b, "text", dosage_text);
+  member_codeable (b, "route", SNOMED, traj_fhir_route_snomed (i->route), route_display (i->route), NULL);
+  member_quantity (b, "dose", i->total_mg, "mg");
+  json_builder_end_object (b);
+  end_entry (b);
+
+  add_vitals (b, i, patient_urn, urn);
+}
+
+static gboolean
+add_patient_records (TrajPatientRecords *r, gpointer user_data)
+{
+  Build *build = user_data;
+  g_autofree char *patient_urn = urn_for (r->patient->uid);
+
+  add_patient (build->b, r->patient, patient_urn);
+  for (guint k = 0; k < r->infusions->len; k++)
+    add_infusion (build->b, g_ptr_array_index (r->infusions, k), patient_urn);
+  for (guint k = 0; k < r->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
+
+      if (a->complete && traj_scale_get (a->scale) != NULL)
+        add_assessment (build->b, a, patient_urn);
+    }
+  build->done++;
+  if (build->progress && (build->done % 16 == 0 || build->done == build->n_patients))
+    build->progress (build->n_patients > 0 ? (double) build->done / (double) build->n_patients : 1.0,
+                     build->progress_data);
+  return TRUE;
+}
+
+/* ---- public API ------------------------------------------------------------- */
+
+JsonNode *
+traj_fhir_build_bundle (TrajStore         *store,
+                        const char        *mrn,
+                        TrajProgressFunc   progress,
+                        gpointer           progress_data,
+                        GCancellable      *cancellable,
+                        GError           **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  Build build = { b, 0, 0, progress, progress_data };
+  gboolean ok;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), NULL);
+
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", "Bundle");
+  member_string (b, "type", "collection");
+  member_time (b, "timestamp", traj_time_now ());
+  json_builder_set_member_name (b, "entry");
+  json_builder_begin_array (b);
+
+  if (mrn)
+    {
+      g_autoptr(TrajPatient) p = traj_store_find_patient_by_mrn (store, mrn, error);
+      g_autoptr(TrajPatientRecords) r = NULL;
+
+      if (p == NULL)
+        return NULL;
+      r = traj_store_load_patient_records (store, p->id, error);
+      if (r == NULL)
+        return NULL;
+      build.n_patients = 1;
+      add_patient_records (r, &build);
+      ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
+    }
+  else
+    {
+      build.n_patients = traj_store_count (store, TRAJ_KIND_PATIENT, error);
+      ok = build.n_patients >= 0 &&
+           traj_store_foreach_patient_records (store, add_patient_records, &build, cancellable, error);
+    }
+  if (!ok)
+    return NULL;
+
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (progress)
+    progress (1.0, progress_data);
+  return json_builder_get_root (b);
+}
+
+gboolean
+traj_fhir_export (TrajStore         *store,
+                  const char        *mrn,
+                  const char        *path,
+                  TrajProgressFunc   progress,
+                  gpointer           progress_data,
+                  GCancellable      *cancellable,
+                  GError           **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) gen = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  root = traj_fhir_build_bundle (store, mrn, progress, progress_data, cancellable, error);
+  if (root == NULL)
+    return FALSE;
+
+  gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 1);
+
+  file = g_file_new_for_path (path);
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        cancellable, error);
+  if (out == NULL)
+    return FALSE;
+  if (!json_generator_to_stream (gen, G_OUTPUT_STREAM (out), cancellable, error) ||
+      !g_output_stream_write_all (G_OUTPUT_STREAM (out), "\n", 1, NULL, cancellable, error))
+    {
+      /* Closing cancelled keeps whatever file was there before. */
+      g_autoptr(GCancellable) abandon = g_cancellable_new ();
+      g_cancellable_cancel (abandon);
+      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      return FALSE;
+    }
+  return g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error);
+}

@@ -870,8 +870,11 @@ save_png (GtkWidget *widget, const char *dir, const char *name)
   GdkTexture *texture;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
-  /* The window's own background, as the compositor would show it. */
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 }, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  /* The window's background under content that has none of its own. */
+  if (adw_style_manager_get_dark (adw_style_manager_get_default ()))
+    gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.14, 0.14, 0.14, 1 }, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  else
+    gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 }, &GRAPHENE_RECT_INIT (0, 0, w, h));
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   node = gtk_snapshot_free_to_node (snapshot);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));

@@ -43,11 +43,16 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
+static TrajWindow *current;
+
+/* Runs the main loop until the window has loaded its list and findings. */
 static void
 spin (void)
 {
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  do
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+  while (current && traj_window_is_busy (current) && g_main_context_iteration (NULL, TRUE));
 }
 
 static const char *
@@ -62,11 +67,13 @@ test_window_empty_clinic (Fixture *f, gconstpointer data)
 {
   TrajWindow *win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
 
+  current = win;
   gtk_window_present (GTK_WINDOW (win));
   spin ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (win))), ==, 0);
   g_assert_cmpstr (visible_list_page (win), ==, "empty");
 
+  current = NULL;
   gtk_window_destroy (GTK_WINDOW (win));
   g_assert_finalize_object (win);
 }
@@ -85,6 +92,7 @@ test_window_finds_patients (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  current = win;
   gtk_window_present (GTK_WINDOW (win));
   spin ();
 
@@ -135,6 +143,7 @@ test_window_finds_patients (Fixture *f, gconstpointer data)
   spin ();
   g_assert_cmpint (traj_window_get_patient_id (win), ==, p->id);
 
+  current = NULL;
   gtk_window_destroy (GTK_WINDOW (win));
   g_assert_finalize_object (win);
 }

@@ -1027,8 +1027,12 @@ typedef struct {
   MarkShape shape;
   Role role;
   const char *text;
+  const char *group;             /* a heading before the first of a group */
 } LegendEntry;
 
+/* One row: "Infusions: ▲ Induction ▲ Maintenance ◆ Booster   ● PHQ-9 item 9
+ * above 0   ◇ Incomplete   Findings: ⬤ Safety …", only what the chart
+ * shows, and only as much as fits. */
 static void
 layout_legend (TrajChartLayout *self, double y, double h)
 {
@@ -1040,6 +1044,8 @@ layout_legend (TrajChartLayout *self, double y, double h)
   double cy = y + h / 2;
   LegendEntry entries[16];
   guint n = 0;
+  const char *group_infusions = _("Infusions:");
+  const char *group_findings = _("Findings:");
 
   for (guint k = 0; k < m->infusions->len; k++)
     phases[g_array_index (m->infusions, TrajChartInfusion, k).phase] = TRUE;
@@ -1056,44 +1062,47 @@ layout_legend (TrajChartLayout *self, double y, double h)
     }
 
   if (phases[TRAJ_PHASE_INDUCTION])
-    entries[n++] = (LegendEntry) { MARK_TRIANGLE, ROLE_INDUCTION, _("Induction") };
+    entries[n++] = (LegendEntry) { MARK_TRIANGLE, ROLE_INDUCTION, traj_phase_label (TRAJ_PHASE_INDUCTION), group_infusions };
   if (phases[TRAJ_PHASE_MAINTENANCE])
-    entries[n++] = (LegendEntry) { MARK_TRIANGLE, ROLE_MAINTENANCE, _("Maintenance") };
+    entries[n++] = (LegendEntry) { MARK_TRIANGLE, ROLE_MAINTENANCE, traj_phase_label (TRAJ_PHASE_MAINTENANCE), group_infusions };
   if (phases[TRAJ_PHASE_BOOSTER])
-    entries[n++] = (LegendEntry) { MARK_DIAMOND, ROLE_BOOSTER, _("Booster") };
+    entries[n++] = (LegendEntry) { MARK_DIAMOND, ROLE_BOOSTER, traj_phase_label (TRAJ_PHASE_BOOSTER), group_infusions };
   if (safety)
-    entries[n++] = (LegendEntry) { MARK_RING, ROLE_ERROR, _("PHQ-9 item 9 above 0") };
+    entries[n++] = (LegendEntry) { MARK_RING, ROLE_ERROR, _("PHQ-9 item 9 above 0"), NULL };
   if (drafts)
-    entries[n++] = (LegendEntry) { MARK_HOLLOW_DIAMOND, ROLE_FG, _("Incomplete, not scored") };
+    entries[n++] = (LegendEntry) { MARK_HOLLOW_DIAMOND, ROLE_FG, _("Incomplete, not scored"), NULL };
   for (guint k = 0; k < TRAJ_N_FINDING_KINDS; k++)
     if (kinds[k])
-      entries[n++] = (LegendEntry) { MARK_PIN, finding_role ((TrajFindingKind) k), traj_finding_kind_label ((TrajFindingKind) k) };
+      entries[n++] = (LegendEntry) { MARK_PIN, finding_role ((TrajFindingKind) k),
+                                     traj_finding_kind_label ((TrajFindingKind) k), group_findings };
 
-  if (n > 0 && m->infusions->len > 0)
-    {
-      Label *l = add_label (self, self->font_small, _("Infusions:"), x, 0, ROLE_FG, 0.6);
-      l->y = cy - l->h / 2;
-      x += l->w + 8;
-    }
   for (guint i = 0; i < n; i++)
     {
       double mark_w = 10;
-      Label *l = add_label (self, self->font_small, entries[i].text, x + mark_w + 4, 0, ROLE_FG, 0.8);
-      LegendMark mark = { entries[i].shape, entries[i].role, x + mark_w / 2, cy };
+      guint first_label = self->labels->len;
+      Label *l;
+      LegendMark mark;
 
+      if (i > 0 && entries[i].group != entries[i - 1].group)
+        x += 14;                 /* a wider gap between groups */
+      if (entries[i].group && (i == 0 || entries[i].group != entries[i - 1].group))
+        {
+          l = add_label (self, self->font_small, entries[i].group, x, 0, ROLE_FG, 0.6);
+          l->y = cy - l->h / 2;
+          x += l->w + 8;
+        }
+      l = add_label (self, self->font_small, entries[i].text, x + mark_w + 4, 0, ROLE_FG, 0.8);
       l->y = cy - l->h / 2;
       if (l->x + l->w > self->width - 8)
         {
-          drop_last_label (self);
+          /* Out of room: drop this entry (and its heading) and the rest. */
+          while (self->labels->len > first_label)
+            drop_last_label (self);
           break;
         }
+      mark = (LegendMark) { entries[i].shape, entries[i].role, x + mark_w / 2, cy };
       g_array_append_val (self->legend, mark);
-      x = l->x + l->w + 16;
-      /* After the infusion phases, a little more room before the rest. */
-      if (entries[i].shape != MARK_TRIANGLE && entries[i].shape != MARK_DIAMOND)
-        continue;
-      if (i + 1 < n && entries[i + 1].shape != MARK_TRIANGLE && entries[i + 1].shape != MARK_DIAMOND)
-        x += 10;
+      x = l->x + l->w + 14;
     }
 }
 
@@ -1961,7 +1970,7 @@ band_color (const Ctx *c, guint b, guint n_bands, TrajChartColor *out)
   out->red = from.red + (to.red - from.red) * t;
   out->green = from.green + (to.green - from.green) * t;
   out->blue = from.blue + (to.blue - from.blue) * t;
-  out->alpha = c->palette->dark ? 0.085 : 0.07;
+  out->alpha = c->palette->dark ? 0.065 : 0.07;
 }
 
 static void
@@ -2069,13 +2078,111 @@ draw_panel_refs (TrajChartLayout *self, const Ctx *c, const Panel *p)
   cairo_restore (cr);
 }
 
+/* Raster targets get the dots stamped from a small pre-drawn image: a
+ * hundred stamps cost what ten rasterised circles do. Vector targets (PDF,
+ * SVG) and transformed ones get true circles. */
+static gboolean
+can_stamp (const Ctx *c)
+{
+  cairo_matrix_t m;
+
+  if (cairo_surface_get_type (cairo_get_target (c->cr)) != CAIRO_SURFACE_TYPE_IMAGE)
+    return FALSE;
+  cairo_get_matrix (c->cr, &m);
+  return m.xx == 1.0 && m.yy == 1.0 && m.xy == 0.0 && m.yx == 0.0;
+}
+
+typedef enum {
+  STAMP_DOT,
+  STAMP_TRIANGLE,
+  STAMP_DIAMOND,
+} StampShape;
+
+/* @size: the radius of a dot, the width of a triangle or diamond. */
+static cairo_surface_t *
+make_stamp (const Ctx *c, StampShape shape, double size, Role role, double alpha, double *half)
+{
+  int n = (int) ceil ((size + 1) * 2 * c->scale);
+  cairo_surface_t *s;
+  cairo_t *cr;
+
+  if (n % 2)
+    n++;
+  s = cairo_surface_create_similar_image (cairo_get_target (c->cr), CAIRO_FORMAT_ARGB32, n, n);
+  cairo_surface_set_device_scale (s, c->scale, c->scale);
+  *half = n / 2.0 / c->scale;
+  cr = cairo_create (s);
+  switch (shape)
+    {
+    case STAMP_TRIANGLE:
+      path_triangle (cr, *half, *half, size);
+      break;
+    case STAMP_DIAMOND:
+      path_diamond (cr, *half, *half, size);
+      break;
+    case STAMP_DOT:
+    default:
+      cairo_arc (cr, *half, *half, size, 0, 2 * M_PI);
+      break;
+    }
+  set_source (cr, c->palette, role, alpha);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  return s;
+}
+
+static void
+stamp (const Ctx *c, cairo_surface_t *s, double half, double x, double y)
+{
+  x = round (x * c->scale) / c->scale;
+  y = round (y * c->scale) / c->scale;
+  cairo_set_source_surface (c->cr, s, x - half, y - half);
+  cairo_rectangle (c->cr, x - half, y - half, 2 * half, 2 * half);
+  cairo_fill (c->cr);
+}
+
+static void
+draw_dots (const Ctx *c, GArray *pts, const TrajChartSeries *s, double r, gboolean halo)
+{
+  cairo_t *cr = c->cr;
+  double radius = halo ? r + 1.25 : r;
+  Role role = halo ? ROLE_BG : ROLE_FG;
+  double alpha = halo ? 1.0 : 0.9;
+
+  if (can_stamp (c))
+    {
+      double half;
+      cairo_surface_t *dot = make_stamp (c, STAMP_DOT, radius, role, alpha, &half);
+
+      for (guint k = 0; k < pts->len; k++)
+        {
+          const Pt *pt = &g_array_index (pts, Pt, k);
+          if (!halo && g_array_index (s->points, TrajChartPoint, k).item9 > 0)
+            continue;
+          stamp (c, dot, half, pt->x, pt->y);
+        }
+      cairo_surface_destroy (dot);
+      return;
+    }
+  for (guint k = 0; k < pts->len; k++)
+    {
+      const Pt *pt = &g_array_index (pts, Pt, k);
+      if (!halo && g_array_index (s->points, TrajChartPoint, k).item9 > 0)
+        continue;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, pt->x, pt->y, radius, 0, 2 * M_PI);
+    }
+  set_source (cr, c->palette, role, alpha);
+  cairo_fill (cr);
+}
+
 static void
 draw_panel_data (TrajChartLayout *self, const Ctx *c, const Panel *p)
 {
   cairo_t *cr = c->cr;
   const TrajChartSeries *s = traj_chart_model_series (self->model, p->series);
   double r = p->radius;
-  double gap_limit = 60 * DAY_SECONDS;
+  gint64 gap_limit = 60 * 86400;
   gboolean any_gap = FALSE;
 
   if (p->pts->len == 0)
@@ -2084,31 +2191,28 @@ draw_panel_data (TrajChartLayout *self, const Ctx *c, const Panel *p)
   cairo_save (cr);
   cairo_rectangle (cr, p->plot.x, p->plot.y, p->plot.width, p->plot.height);
   cairo_clip (cr);
-  /* Every joint lies under a dot: bevel joins are hidden and cheapest, and
-   * a coarser tolerance keeps hundreds of small circles fast. */
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-  if (!g_getenv ("FINE")) cairo_set_tolerance (cr, 0.25);
+  cairo_set_tolerance (cr, 0.25);
 
-  /* The score line; long gaps (no score for two months) dotted. */
+  /* The score line, a segment at a time: each joint lies under a dot, and
+   * short strokes rasterise much faster than one long zigzag. Long gaps (no
+   * score for two months) are dotted. */
   cairo_set_line_width (cr, r >= 3 ? 2.0 : 1.5);
-  for (guint k = 0; k < p->pts->len; k++)
-    {
-      const Pt *pt = &g_array_index (p->pts, Pt, k);
-      if (k > 0 && g_array_index (s->points, TrajChartPoint, k).at -
-                   g_array_index (s->points, TrajChartPoint, k - 1).at > gap_limit)
-        {
-          cairo_move_to (cr, pt->x, pt->y);
-          any_gap = TRUE;
-        }
-      else if (k == 0)
-        cairo_move_to (cr, pt->x, pt->y);
-      else
-        cairo_line_to (cr, pt->x, pt->y);
-    }
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   set_source (cr, c->palette, ROLE_FG, 0.8);
-  if (g_getenv ("NOLINE")) cairo_new_path (cr); else
-  cairo_stroke (cr);
+  for (guint k = 1; k < p->pts->len; k++)
+    {
+      const Pt *a = &g_array_index (p->pts, Pt, k - 1), *b = &g_array_index (p->pts, Pt, k);
+
+      if (g_array_index (s->points, TrajChartPoint, k).at -
+          g_array_index (s->points, TrajChartPoint, k - 1).at > gap_limit)
+        {
+          any_gap = TRUE;
+          continue;
+        }
+      cairo_move_to (cr, a->x, a->y);
+      cairo_line_to (cr, b->x, b->y);
+      cairo_stroke (cr);
+    }
   if (any_gap)
     {
       static const double dots[] = { 1, 4 };
@@ -2120,34 +2224,17 @@ draw_panel_data (TrajChartLayout *self, const Ctx *c, const Panel *p)
             cairo_move_to (cr, a->x, a->y);
             cairo_line_to (cr, b->x, b->y);
           }
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
       cairo_set_dash (cr, dots, 2, 0);
       set_source (cr, c->palette, ROLE_FG, 0.5);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
     }
 
-  /* Points: a halo in the background colour, then the dot; all dots of a
-   * series in one path, which is what keeps hundreds of them fast. */
-  for (guint k = 0; k < p->pts->len; k++)
-    {
-      const Pt *pt = &g_array_index (p->pts, Pt, k);
-      cairo_new_sub_path (cr);
-      cairo_arc (cr, pt->x, pt->y, r + 1.25, 0, 2 * M_PI);
-    }
-  set_source (cr, c->palette, ROLE_BG, 1.0);
-  if (g_getenv ("NOHALO")) cairo_new_path (cr); else
-  cairo_fill (cr);
-  for (guint k = 0; k < p->pts->len; k++)
-    {
-      const Pt *pt = &g_array_index (p->pts, Pt, k);
-      if (g_array_index (s->points, TrajChartPoint, k).item9 > 0)
-        continue;
-      cairo_new_sub_path (cr);
-      cairo_arc (cr, pt->x, pt->y, r, 0, 2 * M_PI);
-    }
-  set_source (cr, c->palette, ROLE_FG, 0.9);
-  if (g_getenv ("NODOT")) cairo_new_path (cr); else
-  cairo_fill (cr);
+  /* Points: halos in the background colour first, so a neighbour's halo
+   * never bites into a dot, then the dots. */
+  draw_dots (c, p->pts, s, r, TRUE);
+  draw_dots (c, p->pts, s, r, FALSE);
 
   /* Safety: PHQ-9 item 9 above 0, a red dot in a red ring. */
   for (guint k = 0; k < p->pts->len; k++)
@@ -2197,8 +2284,20 @@ draw_strip (TrajChartLayout *self, const Ctx *c)
   cairo_save (cr);
   cairo_rectangle (cr, self->strip.x, self->strip.y, self->strip.width, self->strip.height);
   cairo_clip (cr);
-  /* Same-phase markers in one path each. */
-  for (int phase = 0; phase < TRAJ_N_PHASES; phase++)
+  /* Same-phase markers stamped, or in one path each. */
+  for (int phase = 0; phase < TRAJ_N_PHASES && can_stamp (c); phase++)
+    {
+      double half;
+      double size = phase == TRAJ_PHASE_BOOSTER ? self->inf_size * 1.15 : self->inf_size;
+      cairo_surface_t *mark = make_stamp (c, phase == TRAJ_PHASE_BOOSTER ? STAMP_DIAMOND : STAMP_TRIANGLE,
+                                          size, phase_role ((TrajPhase) phase), 1.0, &half);
+
+      for (guint k = 0; k < self->inf_x->len; k++)
+        if ((int) g_array_index (self->model->infusions, TrajChartInfusion, k).phase == phase)
+          stamp (c, mark, half, g_array_index (self->inf_x, double, k), cy);
+      cairo_surface_destroy (mark);
+    }
+  for (int phase = 0; phase < TRAJ_N_PHASES && !can_stamp (c); phase++)
     {
       gboolean any = FALSE;
       for (guint k = 0; k < self->inf_x->len; k++)
@@ -2341,7 +2440,7 @@ traj_chart_draw (TrajChartLayout        *self,
           if ((layers & TRAJ_CHART_LAYER_PINS) && p->has_lane)
             draw_lane (self, &c, p);
         }
-      if (self->has_strip && (layers & TRAJ_CHART_LAYER_DATA) && !g_getenv ("NOSTRIP"))
+      if (self->has_strip && (layers & TRAJ_CHART_LAYER_DATA))
         draw_strip (self, &c);
       if (self->has_strip_lane && (layers & TRAJ_CHART_LAYER_PINS))
         draw_lane (self, &c, NULL);

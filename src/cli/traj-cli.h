@@ -37,6 +37,10 @@ gboolean    traj_cli_write        (TrajCli *cli, const char *path, const char *t
 
 int traj_cli_demo      (TrajCli *cli, int argc, char **argv);
 int traj_cli_patients  (TrajCli *cli, int argc, char **argv);
+int traj_cli_export    (TrajCli *cli, int argc, char **argv);
+int traj_cli_import    (TrajCli *cli, int argc, char **argv);
+int traj_cli_backup    (TrajCli *cli, int argc, char **argv);
+int traj_cli_restore   (TrajCli *cli, int argc, char **argv);
 int traj_cli_outcomes  (TrajCli *cli, int argc, char **argv);
 int traj_cli_chart     (TrajCli *cli, int argc, char **argv);
 

@@ -39,6 +39,7 @@ struct _TrajWindow
   TrajPatientPage *page;
   GCancellable *attention_cancellable;
   gboolean busy;
+  gboolean loading;
   gboolean closing;
 };
 
@@ -78,7 +79,9 @@ update_list_page (TrajWindow *self)
   guint total = traj_patient_list_get_n_total (self->patients);
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->patients));
 
-  if (total == 0)
+  if (self->loading && total == 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "loading");
+  else if (total == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
   else if (shown == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "no-results");
@@ -156,12 +159,10 @@ attention_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&list), (GDestroyNotify) g_ptr_array_unref);
 }
 
-static void
-update_filter_counts (TrajWindow *self);
-static void
-update_list_page (TrajWindow *self);
-static void
-select_patient_row (TrajWindow *self);
+static void update_filter_counts (TrajWindow *self);
+static void update_list_page (TrajWindow *self);
+static void select_patient_row (TrajWindow *self);
+static void show_patient_content (TrajWindow *self);
 
 static void
 attention_done (GObject      *source,
@@ -205,6 +206,69 @@ start_attention (TrajWindow *self)
   task = g_task_new (self, self->attention_cancellable, attention_done, NULL);
   g_task_set_task_data (task, d, g_free);
   g_task_run_in_thread (task, attention_thread);
+}
+
+/* The first frame shows at once; the list arrives from a worker thread with
+ * its own connection (a 10,000-patient clinic takes a few hundred ms). */
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TrajWindow *self = source;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) store = traj_store_open_secondary (self->store, &error);
+  GPtrArray *list = store ? traj_store_list_patients (store, &error) : NULL;
+
+  if (list == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TrajWindow *self = TRAJ_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (list == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          AdwToast *toast = adw_toast_new (error->message);
+          adw_toast_set_timeout (toast, 0);
+          adw_toast_overlay_add_toast (self->toast_overlay, toast);
+          self->loading = FALSE;
+          update_list_page (self);
+        }
+      return;
+    }
+  self->loading = FALSE;
+  traj_patient_list_set_patients (self->patients, list);
+  update_filter_counts (self);
+  update_list_page (self);
+  select_patient_row (self);
+  show_patient_content (self);
+  start_attention (self);
+}
+
+static void
+start_loading (TrajWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_cancellable_cancel (self->attention_cancellable);
+  g_clear_object (&self->attention_cancellable);
+  self->attention_cancellable = g_cancellable_new ();
+  self->loading = TRUE;
+  update_list_page (self);
+  task = g_task_new (self, self->attention_cancellable, load_done, NULL);
+  g_task_run_in_thread (task, load_thread);
 }
 
 static void
@@ -422,14 +486,8 @@ traj_window_constructed (GObject *object)
 
   if (self->store)
     {
-      if (!traj_patient_list_reload (self->patients, self->store, &error))
-        {
-          AdwToast *toast = adw_toast_new (error->message);
-          adw_toast_set_timeout (toast, 0);
-          adw_toast_overlay_add_toast (self->toast_overlay, toast);
-        }
       self->store_changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
-      start_attention (self);
+      start_loading (self);
     }
   self->page = TRAJ_PATIENT_PAGE (traj_patient_page_new (self->store, self->settings));
   gtk_widget_set_vexpand (GTK_WIDGET (self->page), TRUE);
@@ -632,7 +690,7 @@ traj_window_show_patient (TrajWindow *self,
 gboolean
 traj_window_is_busy (TrajWindow *self)
 {
-  return self->busy;
+  return self->busy || self->loading;
 }
 
 GtkWidget *

@@ -1,0 +1,679 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-backup"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "traj-backup.h"
+#include "traj-store-private.h"
+
+/* Pages copied per step: small enough for progress and cancellation to be
+ * prompt, large enough not to matter for speed. */
+#define PAGES_PER_STEP 512
+#define BUSY_RETRIES 100
+#define BUSY_SLEEP_MS 50
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static void
+set_sqlite_error (GError **error, int rc, sqlite3 *db, const char *path)
+{
+  const char *msg = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL,
+                   _("The disk holding “%s” is full. Free some space and try again."), path);
+      return;
+    case SQLITE_CORRUPT:
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT, _("“%s” is damaged (%s)."), path, msg);
+      return;
+    case SQLITE_NOTADB:
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE, _("“%s” is not a Trajectory database."), path);
+      return;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_BUSY,
+                   _("“%s” is busy in another program. Try again."), path);
+      return;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_READ_ONLY, _("“%s” cannot be written (%s)."), path, msg);
+      return;
+    case SQLITE_IOERR:
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not read or write “%s” (%s)."), path, msg);
+      return;
+    default:
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_FAILED, _("Database error with “%s”: %s"), path, msg);
+      return;
+    }
+}
+
+static gboolean
+exec (sqlite3 *db, const char *sql, const char *path, GError **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, db, path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+make_private_dir (const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* "clinic" for ".../clinic.db". */
+static char *
+clinic_stem (const char *db_path)
+{
+  char *base = g_path_get_basename (db_path);
+
+  if (g_str_has_suffix (base, ".db") && strlen (base) > 3)
+    base[strlen (base) - 3] = '\0';
+  return base;
+}
+
+char *
+traj_backup_default_dir (const char *db_path)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  dir = g_path_get_dirname (db_path);
+  return g_build_filename (dir, "backups", NULL);
+}
+
+/* Copies database "main" of @src into a new file @dest_path, through a
+ * 0600 temporary file renamed into place when complete. @src should be in
+ * a read transaction so that every step sees the same snapshot. */
+static gboolean
+copy_database (sqlite3           *src,
+               const char        *src_path,
+               const char        *dest_path,
+               TrajProgressFunc   progress,
+               gpointer           progress_data,
+               GCancellable      *cancellable,
+               GError           **error)
+{
+  g_autofree char *dir = g_path_get_dirname (dest_path);
+  g_autofree char *base = g_path_get_basename (dest_path);
+  g_autofree char *tmpl = g_strdup_printf ("%s%s.%s-XXXXXX", dir, G_DIR_SEPARATOR_S, base);
+  sqlite3 *dst = NULL;
+  sqlite3_backup *b;
+  int fd, rc, busy = 0;
+  gboolean ok = FALSE;
+
+  if (!make_private_dir (dir, error))
+    return FALSE;
+  fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create a file in “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  rc = sqlite3_open_v2 (tmpl, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, dst, dest_path);
+      goto out;
+    }
+  b = sqlite3_backup_init (dst, "main", src, "main");
+  if (b == NULL)
+    {
+      set_sqlite_error (error, sqlite3_errcode (dst), dst, dest_path);
+      goto out;
+    }
+  for (;;)
+    {
+      rc = sqlite3_backup_step (b, PAGES_PER_STEP);
+      if (rc == SQLITE_OK || ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED))
+        {
+          int total = sqlite3_backup_pagecount (b);
+
+          if (rc != SQLITE_OK)
+            {
+              if (++busy > BUSY_RETRIES)
+                break;
+              sqlite3_sleep (BUSY_SLEEP_MS);
+            }
+          if (progress && total > 0)
+            progress (0.99 * (double) (total - sqlite3_backup_remaining (b)) / (double) total, progress_data);
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          continue;
+        }
+      break;
+    }
+  sqlite3_backup_finish (b);
+  if (rc != SQLITE_DONE)
+    {
+      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        set_sqlite_error (error, rc, NULL, (rc & 0xff) == SQLITE_FULL ? dest_path : src_path);
+      goto out;
+    }
+  /* One self-contained file: no -wal or -shm to carry along. */
+  if (!exec (dst, "PRAGMA journal_mode = DELETE", dest_path, error))
+    goto out;
+  rc = sqlite3_close (dst);
+  dst = NULL;
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, NULL, dest_path);
+      goto out;
+    }
+  if (g_rename (tmpl, dest_path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not write “%s”: %s"), dest_path, g_strerror (saved));
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  if (dst)
+    sqlite3_close (dst);
+  if (!ok)
+    {
+      g_autofree char *journal = g_strconcat (tmpl, "-journal", NULL);
+      g_remove (tmpl);
+      g_remove (journal);
+    }
+  return ok;
+}
+
+/* ---- backup ---------------------------------------------------------------------- */
+
+gboolean
+traj_backup_to_file (TrajStore         *store,
+                     const char        *path,
+                     TrajProgressFunc   progress,
+                     gpointer           progress_data,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  sqlite3 *src;
+  gboolean began = FALSE, ok;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  src = traj_store_get_db (store);
+  /* A read transaction pins one snapshot for every step: in WAL mode writers
+   * go on committing beside it and the copy never restarts. */
+  if (sqlite3_get_autocommit (src))
+    {
+      if (!exec (src, "BEGIN; SELECT count(*) FROM sqlite_master", traj_store_get_path (store), error))
+        {
+          exec (src, "ROLLBACK", traj_store_get_path (store), NULL);
+          return FALSE;
+        }
+      began = TRUE;
+    }
+  ok = copy_database (src, traj_store_get_path (store), path, progress, progress_data, cancellable, error);
+  if (began)
+    exec (src, "COMMIT", traj_store_get_path (store), NULL);
+  if (ok && progress)
+    progress (1.0, progress_data);
+  return ok;
+}
+
+/* "<stem>-YYYY-MM-DD.db" */
+static gboolean
+is_auto_name (const char *name, const char *stem)
+{
+  gsize n = strlen (stem);
+  const char *d;
+
+  if (strncmp (name, stem, n) != 0 || name[n] != '-')
+    return FALSE;
+  d = name + n + 1;
+  if (strlen (d) != 13 || !g_str_has_suffix (d, ".db"))
+    return FALSE;
+  for (int k = 0; k < 10; k++)
+    if ((k == 4 || k == 7) ? d[k] != '-' : !g_ascii_isdigit (d[k]))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+compare_names_desc (gconstpointer a, gconstpointer b)
+{
+  return -strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+gboolean
+traj_backup_auto (TrajStore   *store,
+                  const char  *dir,
+                  guint        keep,
+                  GError     **error)
+{
+  g_autofree char *stem = NULL, *today = NULL, *name = NULL, *path = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *entry;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (keep > 0, FALSE);
+
+  if (!make_private_dir (dir, error))
+    return FALSE;
+  stem = clinic_stem (traj_store_get_path (store));
+  today = traj_day_to_iso (traj_day_today ());
+  name = g_strdup_printf ("%s-%s.db", stem, today);
+  path = g_build_filename (dir, name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) &&
+      !traj_backup_to_file (store, path, NULL, NULL, NULL, error))
+    return FALSE;
+
+  d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    return FALSE;
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((entry = g_dir_read_name (d)) != NULL)
+    if (is_auto_name (entry, stem))
+      g_ptr_array_add (names, g_strdup (entry));
+  /* Dates sort as text: newest first, and everything past @keep goes. */
+  g_ptr_array_sort (names, compare_names_desc);
+  for (guint k = keep; k < names->len; k++)
+    {
+      g_autofree char *old = g_build_filename (dir, g_ptr_array_index (names, k), NULL);
+
+      if (g_remove (old) != 0 && errno != ENOENT)
+        g_warning ("Could not remove the old backup %s: %s", old, g_strerror (errno));
+    }
+  return TRUE;
+}
+
+/* ---- check --------------------------------------------------------------------- */
+
+static gboolean
+query_int (sqlite3 *db, const char *sql, gint64 *out, int *rc_out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          *out = 0;
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  *rc_out = rc;
+  return rc == SQLITE_OK;
+}
+
+gboolean
+traj_backup_check (const char      *path,
+                   TrajBackupInfo  *info,
+                   GError         **error)
+{
+  g_autofree char *uri = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char header[16];
+  gint64 app_id = 0, version = 0;
+  GStatBuf st;
+  gboolean ok = FALSE;
+  int fd, rc = SQLITE_OK;
+  ssize_t n;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, TRAJ_ERROR, saved == ENOENT ? TRAJ_ERROR_NOT_FOUND : TRAJ_ERROR_IO,
+                   _("Could not open “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                   _("“%s” is not a Trajectory database (it is not a regular file)."), path);
+      return FALSE;
+    }
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not open “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  n = read (fd, header, sizeof header);
+  close (fd);
+  if (n != sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE, _("“%s” is not a Trajectory database."), path);
+      return FALSE;
+    }
+
+  /* Read-only, so checking never changes the file it checks. */
+  uri = g_filename_to_uri (path, NULL, error);
+  if (uri == NULL)
+    return FALSE;
+  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, db, path);
+      goto out;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  if (!query_int (db, "PRAGMA application_id", &app_id, &rc) ||
+      !query_int (db, "PRAGMA user_version", &version, &rc))
+    {
+      set_sqlite_error (error, rc, db, path);
+      goto out;
+    }
+  if (app_id != TRAJ_APPLICATION_ID || version < 1)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                   _("“%s” is an SQLite file but not a Trajectory database."), path);
+      goto out;
+    }
+  if (version > TRAJ_SCHEMA_VERSION)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NEWER_SCHEMA,
+                   _("“%s” was written by a newer version of Trajectory (schema %d; this version knows up to %d). "
+                     "Restore it with the newer version."),
+                   path, (int) version, TRAJ_SCHEMA_VERSION);
+      goto out;
+    }
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *first = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (first, "ok") != 0)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT,
+                       _("“%s” is damaged and cannot be restored: %s"), path, first ? first : "?");
+          goto out;
+        }
+    }
+  else
+    {
+      /* A page so broken that the check itself stops is damage too. */
+      if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB || rc == SQLITE_DONE)
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT,
+                     _("“%s” is damaged and cannot be restored: %s"), path, sqlite3_errmsg (db));
+      else
+        set_sqlite_error (error, rc, db, path);
+      goto out;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  if (info)
+    {
+      info->schema_version = (int) version;
+      if (!query_int (db, "SELECT count(*) FROM patient WHERE deleted_at IS NULL", &info->patients, &rc) ||
+          !query_int (db, "SELECT coalesce(max(at), 0) FROM audit_event", &info->last_change, &rc))
+        {
+          set_sqlite_error (error, rc, db, path);
+          goto out;
+        }
+    }
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return ok;
+}
+
+/* ---- restore --------------------------------------------------------------------- */
+
+static char *
+pre_restore_path (const char *db_path)
+{
+  g_autofree char *dir = traj_backup_default_dir (db_path);
+  g_autofree char *stem = clinic_stem (db_path);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  for (guint k = 1;; k++)
+    {
+      g_autofree char *name = k == 1 ? g_strdup_printf ("%s-before-restore-%s.db", stem, stamp)
+                                     : g_strdup_printf ("%s-before-restore-%s-%u.db", stem, stamp, k);
+      char *path = g_build_filename (dir, name, NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return path;
+      g_free (path);
+    }
+}
+
+static gboolean
+copy_file_private (const char *from, const char *to, GError **error)
+{
+  g_autoptr(GFile) src = g_file_new_for_path (from);
+  g_autoptr(GFile) dst = g_file_new_for_path (to);
+
+  if (!g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, error))
+    return FALSE;
+  g_chmod (to, 0600);
+  return TRUE;
+}
+
+/* Keeps the clinic as it is now: through SQLite when it can still be read
+ * (the -wal's content included), else the files byte for byte. */
+static gboolean
+keep_current (const char *db_path, const char *kept, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (kept);
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *kept_wal = g_strconcat (kept, "-wal", NULL);
+  g_autoptr(GError) sql_error = NULL;
+  sqlite3 *db = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (!make_private_dir (dir, error))
+    return FALSE;
+  rc = sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, 5000);
+      if (exec (db, "BEGIN; SELECT count(*) FROM sqlite_master", db_path, &sql_error))
+        {
+          ok = copy_database (db, db_path, kept, NULL, NULL, NULL, &sql_error);
+          exec (db, "COMMIT", db_path, NULL);
+        }
+    }
+  sqlite3_close (db);
+  if (ok)
+    return TRUE;
+
+  g_debug ("Keeping %s as a plain copy: %s", db_path, sql_error ? sql_error->message : "cannot open");
+  if (!copy_file_private (db_path, kept, error))
+    return FALSE;
+  if (g_file_test (wal, G_FILE_TEST_EXISTS) && !copy_file_private (wal, kept_wal, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+create_private_file (const char *path, GError **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  fchmod (fd, 0600);
+  close (fd);
+  return TRUE;
+}
+
+/* Writes every page of @backup_path into @db_path in one write transaction. */
+static gboolean
+copy_into (const char *db_path, const char *backup_path, GError **error)
+{
+  g_autofree char *uri = g_filename_to_uri (backup_path, NULL, error);
+  sqlite3 *src = NULL, *dst = NULL;
+  sqlite3_backup *b;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (uri == NULL)
+    return FALSE;
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS) && !create_private_file (db_path, error))
+    return FALSE;
+  rc = sqlite3_open_v2 (uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, src, backup_path);
+      goto out;
+    }
+  rc = sqlite3_open_v2 (db_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, dst, db_path);
+      goto out;
+    }
+  sqlite3_busy_timeout (dst, 5000);
+  b = sqlite3_backup_init (dst, "main", src, "main");
+  if (b == NULL)
+    {
+      set_sqlite_error (error, sqlite3_errcode (dst), dst, db_path);
+      goto out;
+    }
+  for (int tries = 0;; tries++)
+    {
+      rc = sqlite3_backup_step (b, -1);
+      if (((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) && tries < BUSY_RETRIES)
+        {
+          sqlite3_sleep (BUSY_SLEEP_MS);
+          continue;
+        }
+      break;
+    }
+  sqlite3_backup_finish (b);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, rc, NULL, db_path);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  sqlite3_close (src);
+  sqlite3_close (dst);
+  return ok;
+}
+
+gboolean
+traj_backup_restore (const char  *db_path,
+                     const char  *backup_path,
+                     char       **kept_path,
+                     GError     **error)
+{
+  g_autofree char *kept = NULL, *summary = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GError) local = NULL;
+  GStatBuf st;
+
+  g_return_val_if_fail (db_path != NULL, FALSE);
+  g_return_val_if_fail (backup_path != NULL, FALSE);
+
+  if (kept_path)
+    *kept_path = NULL;
+  if (!traj_backup_check (backup_path, NULL, error))
+    return FALSE;
+
+  if (g_stat (db_path, &st) == 0 && st.st_size > 0)
+    {
+      kept = pre_restore_path (db_path);
+      if (!keep_current (db_path, kept, error))
+        {
+          g_prefix_error (error, _("The current clinic could not be kept, so nothing was restored: "));
+          return FALSE;
+        }
+    }
+
+  if (!copy_into (db_path, backup_path, &local))
+    {
+      g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+
+      /* A file SQLite cannot write into (damaged, or another page size in
+       * WAL mode) is replaced as a file; it was kept above. */
+      if (kept == NULL || g_error_matches (local, TRAJ_ERROR, TRAJ_ERROR_BUSY) ||
+          g_error_matches (local, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_debug ("Replacing %s as a file: %s", db_path, local->message);
+      g_clear_error (&local);
+      g_remove (wal);
+      g_remove (shm);
+      if (g_remove (db_path) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not replace “%s”: %s"), db_path, g_strerror (saved));
+          return FALSE;
+        }
+      if (!copy_into (db_path, backup_path, error))
+        return FALSE;
+    }
+
+  /* Opening migrates an older backup forward; the restore goes on record. */
+  store = traj_store_open (db_path, error);
+  if (store == NULL)
+    return FALSE;
+  summary = kept ? g_strdup_printf ("restored from %s; the clinic before is kept in %s", backup_path, kept)
+                 : g_strdup_printf ("restored from %s", backup_path);
+  if (!traj_store_bulk_begin (store, "restore", summary, error) ||
+      !traj_store_bulk_commit (store, error) ||
+      !traj_store_check_integrity (store, error))
+    return FALSE;
+
+  if (kept_path)
+    *kept_path = g_steal_pointer (&kept);
+  return TRUE;
+}

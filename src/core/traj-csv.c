@@ -1726,6 +1726,21 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
   return TRUE;
 }
 
+#define IMPORT_CACHE_KIB 262144
+
+static gint64
+query_cache_size (TrajStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 v = -2000;   /* SQLite's default */
+
+  if (sqlite3_prepare_v2 (traj_store_get_db (store), "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return v;
+}
+
 static guint64
 file_size (const char *path)
 {
@@ -1748,6 +1763,7 @@ traj_csv_import (TrajStore         *store,
   g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (TrajCsvFile));
   g_autofree char *summary = NULL;
   gboolean by_name = TRUE, ok = TRUE;
+  gint64 cache_size;
   Import im = { 0 };
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
@@ -1804,6 +1820,11 @@ traj_csv_import (TrajStore         *store,
   for (guint k = 0; k < paths->len; k++)
     im.bytes_total += file_size (g_ptr_array_index (paths, k));
 
+  /* Random uids make every unique-index insert land on another page: a
+   * bigger page cache for the import keeps them from going to disk and back. */
+  cache_size = query_cache_size (store);
+  sqlite3_exec (traj_store_get_db (store), "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL, NULL, NULL);
+
   summary = g_strdup_printf ("CSV import from %s", path);
   if (!traj_store_bulk_begin (store, "import", summary, error))
     ok = FALSE;
@@ -1826,6 +1847,10 @@ traj_csv_import (TrajStore         *store,
         traj_store_bulk_rollback (store);
     }
 
+  {
+    g_autofree char *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+    sqlite3_exec (traj_store_get_db (store), restore, NULL, NULL, NULL);
+  }
   g_ptr_array_unref (im.no_vitals);
   for (guint k = 0; k < N_REFS; k++)
     {

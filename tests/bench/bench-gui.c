@@ -64,9 +64,12 @@ run_child (const char *mode, const char *db_path)
   if (g_str_equal (mode, "memory"))
     {
       TrajPatientList *list = traj_window_get_patient_list (TRAJ_WINDOW (window));
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+      guint n;
       GRand *rand = g_rand_new_with_seed (7);
 
+      while (traj_window_is_busy (TRAJ_WINDOW (window)))
+        g_main_context_iteration (NULL, TRUE);
+      n = g_list_model_get_n_items (G_LIST_MODEL (list));
       for (guint k = 0; k < 20; k++)
         {
           g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (list), g_rand_int_range (rand, 0, (gint32) n));

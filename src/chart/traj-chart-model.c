@@ -669,9 +669,15 @@ traj_chart_model_describe (const TrajChartModel *model)
             g_string_append (names, _(", "));
           g_string_append (names, _(traj_chart_model_series (model, i)->info->name));
         }
-      /* Translators: "Scores of PHQ-9, GAD-7 from 3 Mar 2026 to 2 Jun 2026." */
-      g_string_append_printf (str, _("Scores of %s from %s to %s."), names->str, first, last);
+      if (g_str_equal (first, last))
+        /* Translators: "Scores of PHQ-9 on 3 Mar 2026." */
+        g_string_append_printf (str, _("Scores of %s on %s."), names->str, first);
+      else
+        /* Translators: "Scores of PHQ-9, GAD-7 from 3 Mar 2026 to 2 Jun 2026." */
+        g_string_append_printf (str, _("Scores of %s from %s to %s."), names->str, first, last);
     }
+  else if (g_str_equal (first, last))
+    g_string_append_printf (str, _("No scores recorded; infusions on %s."), first);
   else
     g_string_append_printf (str, _("No scores recorded; infusions from %s to %s."), first, last);
 
@@ -679,13 +685,27 @@ traj_chart_model_describe (const TrajChartModel *model)
     phases[g_array_index (model->infusions, TrajChartInfusion, k).phase]++;
   if (model->infusions->len > 0)
     {
+      g_autoptr(GString) parts = g_string_new (NULL);
+
+      for (int ph = 0; ph < TRAJ_N_PHASES; ph++)
+        {
+          if (phases[ph] == 0)
+            continue;
+          if (parts->len > 0)
+            g_string_append (parts, _(", "));
+          /* Translators: infusions by phase in the chart's description, e.g. "6 induction" */
+          if (ph == TRAJ_PHASE_INDUCTION)
+            g_string_append_printf (parts, _("%d induction"), phases[ph]);
+          else if (ph == TRAJ_PHASE_MAINTENANCE)
+            g_string_append_printf (parts, _("%d maintenance"), phases[ph]);
+          else
+            g_string_append_printf (parts, _("%d booster"), phases[ph]);
+        }
       g_string_append_c (str, ' ');
       /* Translators: "12 infusions: 6 induction, 4 maintenance, 2 booster." */
-      g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%u infusion: %d induction, %d maintenance, %d booster.",
-                                             "%u infusions: %d induction, %d maintenance, %d booster.",
-                                             model->infusions->len),
-                              model->infusions->len, phases[TRAJ_PHASE_INDUCTION],
-                              phases[TRAJ_PHASE_MAINTENANCE], phases[TRAJ_PHASE_BOOSTER]);
+      g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%u infusion: %s.", "%u infusions: %s.",
+                                                model->infusions->len),
+                              model->infusions->len, parts->str);
     }
   else
     g_string_append_printf (str, " %s", _("No infusions recorded."));

@@ -1298,7 +1298,7 @@ traj_chart_layout_new (TrajChartModel         *model,
           g_autofree char *a = traj_day_format (traj_day_from_time (model->t_min));
           g_autofree char *b = traj_day_format (traj_day_from_time (model->t_max));
           /* Translators: the period a chart covers: "3 Mar 2026 – 2 Jun 2026" */
-          g_autofree char *period = g_strdup_printf (_("%s – %s"), a, b);
+          g_autofree char *period = g_str_equal (a, b) ? g_strdup (a) : g_strdup_printf (_("%s – %s"), a, b);
           Label *l = add_label (self, self->font_small, period, 0, 0, ROLE_FG, 0.7);
           l->x = self->width - pad - l->w;
           l->y = y + title_h - l->h - 1;
@@ -2522,11 +2522,23 @@ traj_chart_draw_highlight (TrajChartLayout        *self,
       pango_layout_get_pixel_size (pl, &tw, &th);
       bw = tw + 2 * pad;
       bh = th + 2 * pad;
-      bx = item->x + r + 8;
-      if (bx + bw > self->width - 2)
-        bx = item->x - r - 8 - bw;
+      if (item->row >= (int) self->n_panels)
+        {
+          /* Infusions sit on the axis: the box goes above, over the data
+           * rather than over the dates. */
+          bx = item->x - bw / 2;
+          by = item->y - r - 8 - bh;
+        }
+      else
+        {
+          /* Beside the point, on the side with room. */
+          bx = item->x + r + 8;
+          if (bx + bw > self->width - 2)
+            bx = item->x - r - 8 - bw;
+          by = item->y - bh / 2;
+        }
       bx = CLAMP (bx, 2, MAX (2, self->width - bw - 2));
-      by = CLAMP (item->y - bh / 2, 2, MAX (2, self->height - bh - 2));
+      by = CLAMP (by, 2, MAX (2, self->height - bh - 2));
 
       cairo_new_path (cr);
       {

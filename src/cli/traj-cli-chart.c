@@ -12,7 +12,7 @@
 int
 traj_cli_chart (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--axis date|infusion]"),
+  static const TrajCliCommand self = { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--scale N] [--axis date|infusion]"),
                                        N_("Draw a patient’s chart to a PNG, SVG or PDF file"), NULL };
   g_autofree char *mrn = NULL, *output = NULL, *axis_name = NULL;
   int width = 1200, height = 800;
@@ -49,6 +49,11 @@ traj_cli_chart (TrajCli *cli, int argc, char **argv)
     return traj_cli_fail (cli, _("unknown axis “%s” (use date or infusion)"), axis_name) + 1;
   if (scale < 0.5 || scale > 4)
     return traj_cli_fail (cli, _("--scale must be between 0.5 and 4")) + 1;
+  {
+    g_autofree char *lower = g_ascii_strdown (output, -1);
+    if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") && !g_str_has_suffix (lower, ".pdf"))
+      return traj_cli_fail (cli, _("cannot tell the format of “%s”: name it .png, .svg or .pdf"), output) + 1;
+  }
 
   store = traj_cli_open_store (cli);
   if (store == NULL)

@@ -26,7 +26,7 @@ static const TrajCliCommand commands[] = {
     N_("Replace the clinic with a backup; the current one is kept"), traj_cli_restore },
   { "outcomes", N_("[--patient MRN] [--format text|csv|json]"),
     N_("Baseline, change, response, remission and open findings per course and scale"), traj_cli_outcomes },
-  { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--axis date|infusion]"),
+  { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--scale N] [--axis date|infusion]"),
     N_("Draw a patient’s chart to a PNG, SVG or PDF file"), traj_cli_chart },
 };
 

@@ -724,6 +724,7 @@ typedef struct {
   GPtrArray *courses;       /* const TrajCourse*, in the engine's order */
   GPtrArray *infusions;     /* const TrajInfusion*, visible, by time */
   GPtrArray *assessments;   /* const TrajAssessment*, visible, by time */
+  GTimeZone *tz;            /* local */
 } PatientCtx;
 
 static gboolean
@@ -732,11 +733,17 @@ visible (const PatientCtx *p, gint64 at)
   return p->as_of == TRAJ_TIME_NONE || at <= p->as_of;
 }
 
+/* traj_day_from_time() with the local zone looked up once per patient:
+ * g_time_zone_new_local() checks /etc/localtime on every call, which cost
+ * more than everything else in a whole-clinic cohort put together. */
 static gint32
-day_of (gint64 at)
+day_of (const PatientCtx *p, gint64 at)
 {
-  return traj_day_from_time (at);
+  gint64 local = at + g_time_zone_get_offset (p->tz, g_time_zone_find_interval (p->tz, G_TIME_TYPE_UNIVERSAL, at));
+
+  return (gint32) (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
 }
+
 
 static int
 compare_courses (gconstpointer a, gconstpointer b)
@@ -799,7 +806,7 @@ course_span_init (const PatientCtx *p, guint index, CourseSpan *cs)
     }
   if (cs->infusions->len > 0)
     {
-      gint32 first_day = day_of (((const TrajInfusion *) g_ptr_array_index (cs->infusions, 0))->started_at);
+      gint32 first_day = day_of (p, ((const TrajInfusion *) g_ptr_array_index (cs->infusions, 0))->started_at);
       if (start == TRAJ_DAY_NONE || first_day < start)
         start = first_day;
     }
@@ -836,7 +843,7 @@ attributed (const PatientCtx *p, const CourseSpan *cs, const TrajAssessment *a)
     }
   if (cs->span_start == TRAJ_DAY_NONE)
     return FALSE;
-  d = day_of (a->taken_at);
+  d = day_of (p, a->taken_at);
   return d >= cs->span_start && (cs->span_end == TRAJ_DAY_NONE || d <= cs->span_end);
 }
 
@@ -873,7 +880,7 @@ check_engine (const TrajCourse *c, const TrajOutcome *o, guint n_series, gint32 
 }
 
 static void
-fill_scores (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series, const TrajOutcome *o, gint32 as_of_day)
+fill_scores (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series, const TrajOutcome *o)
 {
   const TrajInfusion *nth;
   gint64 nth_at;
@@ -900,7 +907,7 @@ fill_scores (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series, cons
       for (guint k = 0; k < series->len; k++)
         {
           const TrajAssessment *a = g_ptr_array_index (series, k);
-          gint32 d = day_of (a->taken_at);
+          gint32 d = day_of (p, a->taken_at);
           int gap;
 
           if (a->taken_at <= nth_at)
@@ -919,11 +926,11 @@ fill_scores (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series, cons
               best_gap = gap;
             }
         }
-      s->due = as_of_day > window_end;
+      s->due = p->as_of_day > window_end;
       if (best == NULL)
         continue;
       s->score = best->total;
-      s->day = day_of (best->taken_at);
+      s->day = day_of (p, best->taken_at);
       if (o != NULL && o->response_computable)
         s->response = at_or_below (best->total, o->response_threshold);
       if (o != NULL && o->remission_computable)
@@ -932,7 +939,7 @@ fill_scores (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series, cons
 }
 
 static void
-fill_chart (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series)
+fill_chart (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series)
 {
   guint n_inf = MIN (cs->infusions->len, TRAJ_COHORT_MAX_INFUSION_POINTS);
   const TrajInfusion *first = cs->infusions->len ? g_ptr_array_index (cs->infusions, 0) : NULL;
@@ -945,7 +952,7 @@ fill_chart (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series)
     {
       const TrajInfusion *i = g_ptr_array_index (cs->infusions, k - 1);
       const TrajInfusion *next = k < cs->infusions->len ? g_ptr_array_index (cs->infusions, k) : NULL;
-      gint32 last_day = day_of (i->started_at) + TRAJ_COHORT_WINDOW_DAYS;
+      gint32 last_day = day_of (p, i->started_at) + TRAJ_COHORT_WINDOW_DAYS;
 
       cc->by_infusion[k] = -1;
       for (guint j = 0; j < series->len; j++)
@@ -953,7 +960,7 @@ fill_chart (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series)
           const TrajAssessment *a = g_ptr_array_index (series, j);
           if (a->taken_at <= i->started_at)
             continue;
-          if ((next && a->taken_at > next->started_at) || day_of (a->taken_at) > last_day)
+          if ((next && a->taken_at > next->started_at) || day_of (p, a->taken_at) > last_day)
             break;
           cc->by_infusion[k] = a->total;    /* the latest in the window */
         }
@@ -961,7 +968,7 @@ fill_chart (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series)
 
   if (first != NULL && cc->start_day != TRAJ_DAY_NONE && series->len > 0)
     {
-      gint32 last = day_of (((const TrajAssessment *) g_ptr_array_index (series, series->len - 1))->taken_at);
+      gint32 last = day_of (p, ((const TrajAssessment *) g_ptr_array_index (series, series->len - 1))->taken_at);
       n_weeks = CLAMP ((last - cc->start_day + 6) / 7, 0, TRAJ_COHORT_MAX_WEEK_POINTS);
     }
   cc->n_by_week = n_weeks + 1;
@@ -972,7 +979,7 @@ fill_chart (TrajCohortCourse *cc, const CourseSpan *cs, GPtrArray *series)
   for (guint j = 0; first != NULL && j < series->len; j++)
     {
       const TrajAssessment *a = g_ptr_array_index (series, j);
-      int d = day_of (a->taken_at) - cc->start_day;
+      int d = day_of (p, a->taken_at) - cc->start_day;
       int w = (d + 6) / 7;      /* days 7w − 6 … 7w → w */
 
       if (a->taken_at <= first->started_at || d < 1 || w > n_weeks)
@@ -1050,7 +1057,7 @@ collect_course (const PatientCtx    *p,
   cc->induction_complete = cc->induction_length > 0 && cc->n_infusions >= cc->induction_length;
   cc->induction_end_day = TRAJ_DAY_NONE;
   if (cc->induction_complete)
-    cc->induction_end_day = day_of (((const TrajInfusion *) g_ptr_array_index (cs.infusions, cc->induction_length - 1))->started_at);
+    cc->induction_end_day = day_of (p, ((const TrajInfusion *) g_ptr_array_index (cs.infusions, cc->induction_length - 1))->started_at);
 
   for (guint k = 0; k < p->assessments->len; k++)
     {
@@ -1058,7 +1065,7 @@ collect_course (const PatientCtx    *p,
 
       if (!attributed (p, &cs, a))
         continue;
-      last_event_day = MAX (last_event_day, day_of (a->taken_at));
+      last_event_day = MAX (last_event_day, day_of (p, a->taken_at));
       if (a->scale == cc->scale && a->complete && a->total >= 0)
         g_ptr_array_add (series, (gpointer) a);
     }
@@ -1067,15 +1074,15 @@ collect_course (const PatientCtx    *p,
     g_warning ("Course %s has %s scores but no outcome from the engine", c->uid ? c->uid : "?",
                traj_scale_code (cc->scale));
 
-  fill_scores (cc, &cs, series, o, p->as_of_day);
+  fill_scores (p, cc, &cs, series, o);
 
   /* Completion of induction. */
   if (cc->n_infusions > 0)
     {
       const TrajInfusion *last = g_ptr_array_index (cs.infusions, cs.infusions->len - 1);
       cc->completion_counted = cc->induction_complete || c->status != TRAJ_COURSE_INDUCTION ||
-                               p->as_of_day - day_of (last->started_at) > TRAJ_COHORT_STALLED_DAYS;
-      last_event_day = MAX (last_event_day, day_of (last->started_at));
+                               p->as_of_day - day_of (p, last->started_at) > TRAJ_COHORT_STALLED_DAYS;
+      last_event_day = MAX (last_event_day, day_of (p, last->started_at));
     }
 
   /* First response, as the engine dates it. */
@@ -1101,7 +1108,7 @@ collect_course (const PatientCtx    *p,
           if (i->phase == TRAJ_PHASE_BOOSTER)
             {
               cc->km_event = TRUE;
-              cc->km_days = day_of (i->started_at) - cc->induction_end_day;
+              cc->km_days = day_of (p, i->started_at) - cc->induction_end_day;
               break;
             }
         }
@@ -1132,7 +1139,7 @@ collect_course (const PatientCtx    *p,
         }
     }
 
-  fill_chart (cc, &cs, series);
+  fill_chart (p, cc, &cs, series);
   g_ptr_array_unref (cs.infusions);
   return cc;
 }
@@ -1173,7 +1180,8 @@ traj_cohort_collect_courses (const TrajPatientRecords *r,
   p.r = r;
   p.t = t;
   p.as_of = as_of;
-  p.as_of_day = as_of != TRAJ_TIME_NONE ? day_of (as_of) : traj_day_today ();
+  p.tz = g_time_zone_new_local ();
+  p.as_of_day = as_of != TRAJ_TIME_NONE ? day_of (&p, as_of) : traj_day_today ();
   p.courses = g_ptr_array_sized_new (r->courses->len);
   for (guint k = 0; k < r->courses->len; k++)
     g_ptr_array_add (p.courses, g_ptr_array_index (r->courses, k));
@@ -1187,6 +1195,7 @@ traj_cohort_collect_courses (const TrajPatientRecords *r,
   g_ptr_array_unref (p.courses);
   g_ptr_array_unref (p.infusions);
   g_ptr_array_unref (p.assessments);
+  g_time_zone_unref (p.tz);
 }
 
 /* ---- groups ------------------------------------------------------------------------ */

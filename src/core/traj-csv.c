@@ -952,6 +952,8 @@ typedef struct {
   gint64 now;
   GHashTable *refs[N_REFS];      /* uid → Ref*: records of this import and ones looked up */
   GHashTable *bad_uids[N_REFS];  /* uids of rejected rows: references to them are not reported again */
+  char *last_uid[N_REFS];        /* rows come grouped by parent: the last one resolved, */
+  Ref last_ref[N_REFS];          /* without hashing */
   GPtrArray *no_vitals;          /* an empty array for infusion rows */
   const char *file;              /* base name of the file being read */
   guint line;
@@ -1094,12 +1096,20 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
   sqlite3_stmt *stmt;
   int rc;
 
-  if (g_hash_table_contains (im->bad_uids[kind], uid))
+  if (im->last_uid[kind] && strcmp (im->last_uid[kind], uid) == 0)
+    {
+      *out = im->last_ref[kind];
+      return RESOLVED;
+    }
+  if (g_hash_table_size (im->bad_uids[kind]) > 0 && g_hash_table_contains (im->bad_uids[kind], uid))
     return PARENT_BAD;
   ref = g_hash_table_lookup (im->refs[kind], uid);
   if (ref)
     {
       *out = *ref;
+      g_free (im->last_uid[kind]);
+      im->last_uid[kind] = g_strdup (uid);
+      im->last_ref[kind] = *ref;
       return RESOLVED;
     }
   /* A record already in the clinic. */
@@ -1856,6 +1866,7 @@ traj_csv_import (TrajStore         *store,
     {
       g_hash_table_destroy (im.refs[k]);
       g_hash_table_destroy (im.bad_uids[k]);
+      g_free (im.last_uid[k]);
     }
   if (ok && progress)
     progress (1.0, progress_data);

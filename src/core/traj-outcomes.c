@@ -1103,6 +1103,23 @@ no_response_finding (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
 
 /* ---- safety and monitoring (CLINICAL.md §4) ------------------------------- */
 
+guint
+traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
+                                   const TrajThresholds *t)
+{
+  guint over = 0;
+
+  if (v->systolic >= 0 && v->systolic >= t->systolic_max)
+    over |= TRAJ_VITAL_OVER_SYSTOLIC;
+  if (v->diastolic >= 0 && v->diastolic >= t->diastolic_max)
+    over |= TRAJ_VITAL_OVER_DIASTOLIC;
+  if (v->heart_rate >= 0 && v->heart_rate > t->heart_rate_max)
+    over |= TRAJ_VITAL_OVER_HEART_RATE;
+  if (v->spo2 >= 0 && v->spo2 < t->spo2_min)
+    over |= TRAJ_VITAL_UNDER_SPO2;
+  return over;
+}
+
 static void
 safety_findings (Ctx *ctx)
 {
@@ -1167,13 +1184,15 @@ monitoring_findings (Ctx *ctx)
       for (guint j = 0; i->vitals && j < i->vitals->len; j++)
         {
           const TrajVitalSign *v = g_ptr_array_index (i->vitals, j);
-          if (v->systolic >= 0 && v->systolic >= t->systolic_max && (sys == NULL || v->systolic > sys->systolic))
+          guint over = traj_vital_sign_monitoring_events (v, t);
+
+          if ((over & TRAJ_VITAL_OVER_SYSTOLIC) && (sys == NULL || v->systolic > sys->systolic))
             sys = v;
-          if (v->diastolic >= 0 && v->diastolic >= t->diastolic_max && (dia == NULL || v->diastolic > dia->diastolic))
+          if ((over & TRAJ_VITAL_OVER_DIASTOLIC) && (dia == NULL || v->diastolic > dia->diastolic))
             dia = v;
-          if (v->spo2 >= 0 && v->spo2 < t->spo2_min && (spo2 == NULL || v->spo2 < spo2->spo2))
+          if ((over & TRAJ_VITAL_UNDER_SPO2) && (spo2 == NULL || v->spo2 < spo2->spo2))
             spo2 = v;
-          if (v->heart_rate >= 0 && v->heart_rate > t->heart_rate_max && (hr == NULL || v->heart_rate > hr->heart_rate))
+          if ((over & TRAJ_VITAL_OVER_HEART_RATE) && (hr == NULL || v->heart_rate > hr->heart_rate))
             hr = v;
         }
       if (sys == NULL && dia == NULL && spo2 == NULL && hr == NULL)

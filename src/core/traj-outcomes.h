@@ -32,6 +32,19 @@ typedef struct {
 } TrajThresholds;
 
 void traj_thresholds_init_defaults (TrajThresholds *t);
+
+/* Which values of one vital-sign reading are a monitoring event
+ * (CLINICAL.md §4): the rule the outcomes engine and the infusion editor
+ * share. */
+typedef enum {
+  TRAJ_VITAL_OVER_SYSTOLIC   = 1 << 0,   /* systolic >= systolic_max */
+  TRAJ_VITAL_OVER_DIASTOLIC  = 1 << 1,   /* diastolic >= diastolic_max */
+  TRAJ_VITAL_OVER_HEART_RATE = 1 << 2,   /* heart rate > heart_rate_max */
+  TRAJ_VITAL_UNDER_SPO2      = 1 << 3,   /* SpO2 < spo2_min */
+} TrajVitalEvent;
+
+guint traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
+                                         const TrajThresholds *t);
 /* Starts from the defaults and reads the keys response-fraction, mcid-<scale>,
  * remission-<scale>, induction-length, worsening-gap-days,
  * baseline-window-days, vitals-systolic-max, vitals-diastolic-max,

@@ -19,7 +19,6 @@ struct _TrajAssessmentEditor
   gint64 patient_id;
   GArray *course_ids;             /* gint64 per course_row position; 0 = no course */
   gboolean loading;
-  GtkWidget *save_button;         /* the frame's, to say "Save as Draft" */
 
   GtkWidget *content;
   AdwComboRow *scale_row;
@@ -72,21 +71,6 @@ parse_clock (const char *text, int *hour, int *minute)
   *hour = (int) h;
   *minute = (int) m;
   return TRUE;
-}
-
-static GtkWidget *
-find_action_button (GtkWidget *widget, const char *action)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action);
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 static TrajScaleId
@@ -219,8 +203,7 @@ validate (TrajAssessmentEditor *self)
         }
     }
   gtk_widget_set_visible (self->draft_notice, draft);
-  if (self->save_button)
-    gtk_button_set_label (GTK_BUTTON (self->save_button), draft ? _("Save as _Draft") : _("_Save"));
+  traj_editor_dialog_set_save_label (TRAJ_EDITOR_DIALOG (self), draft ? _("Save as _Draft") : _("_Save"));
 
   traj_editor_dialog_set_valid (TRAJ_EDITOR_DIALOG (self), valid);
 }
@@ -348,7 +331,6 @@ traj_assessment_editor_init (TrajAssessmentEditor *self)
   self->loading = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
-  self->save_button = find_action_button (GTK_WIDGET (self), "editor.save");
 
   for (TrajScaleId id = TRAJ_SCALE_PHQ9; id < TRAJ_N_SCALES; id++)
     gtk_string_list_append (self->scale_model, _(traj_scale_get (id)->name));

@@ -365,3 +365,13 @@ traj_field_set_error (GtkWidget    *field,
       gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
     }
 }
+
+void
+traj_editor_dialog_set_save_label (TrajEditorDialog *self,
+                                   const char       *label)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  gtk_button_set_label (GTK_BUTTON (priv->save_button), label);
+  gtk_button_set_use_underline (GTK_BUTTON (priv->save_button), TRUE);
+}

@@ -33,6 +33,9 @@ gboolean   traj_editor_dialog_get_valid   (TrajEditorDialog *self);
 /* Subclasses call this from every field's changed handler. */
 void       traj_editor_dialog_mark_dirty  (TrajEditorDialog *self);
 gboolean   traj_editor_dialog_get_dirty   (TrajEditorDialog *self);
+/* The Save button's label, with a mnemonic ("Save as _Draft"). */
+void       traj_editor_dialog_set_save_label (TrajEditorDialog *self,
+                                              const char       *label);
 /* Shows (or with NULL hides) the message line under the form. */
 void       traj_editor_dialog_show_error  (TrajEditorDialog *self,
                                            const char       *message);

@@ -247,23 +247,23 @@ static const char *const vital_titles[TRAJ_N_VITAL_COLUMNS] = {
   N_("Respiratory rate (per minute)"),
 };
 
-/* The vital signs over the clinic's limits, in words, or NULL. The limits
- * are the outcomes engine's thresholds, compared the same way it marks a
- * monitoring event (CLINICAL.md §4). */
+/* The vital signs over the clinic's limits, in words, or NULL: the outcomes
+ * engine's own rule (traj_vital_sign_monitoring_events). */
 static char *
 monitoring_events (TrajInfusionEditor *self, const TrajVitalSign *v)
 {
   const TrajThresholds *t = &self->thresholds;
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *joined = NULL;
+  guint over = traj_vital_sign_monitoring_events (v, t);
 
-  if (v->systolic >= 0 && v->systolic >= t->systolic_max)
+  if (over & TRAJ_VITAL_OVER_SYSTOLIC)
     g_ptr_array_add (parts, g_strdup_printf (_("systolic %d ≥ %d"), v->systolic, t->systolic_max));
-  if (v->diastolic >= 0 && v->diastolic >= t->diastolic_max)
+  if (over & TRAJ_VITAL_OVER_DIASTOLIC)
     g_ptr_array_add (parts, g_strdup_printf (_("diastolic %d ≥ %d"), v->diastolic, t->diastolic_max));
-  if (v->heart_rate >= 0 && v->heart_rate > t->heart_rate_max)
+  if (over & TRAJ_VITAL_OVER_HEART_RATE)
     g_ptr_array_add (parts, g_strdup_printf (_("heart rate %d > %d"), v->heart_rate, t->heart_rate_max));
-  if (v->spo2 >= 0 && v->spo2 < t->spo2_min)
+  if (over & TRAJ_VITAL_UNDER_SPO2)
     g_ptr_array_add (parts, g_strdup_printf (_("SpO₂ %d < %d"), v->spo2, t->spo2_min));
   if (parts->len == 0)
     return NULL;
@@ -368,12 +368,12 @@ check_reading (TrajInfusionEditor *self,
   events = monitoring_events (self, v);
   if (events)
     {
-      const TrajThresholds *t = &self->thresholds;
+      guint bits = traj_vital_sign_monitoring_events (v, &self->thresholds);
       gboolean over[5] = {
-        v->systolic >= 0 && v->systolic >= t->systolic_max,
-        v->diastolic >= 0 && v->diastolic >= t->diastolic_max,
-        v->heart_rate >= 0 && v->heart_rate > t->heart_rate_max,
-        v->spo2 >= 0 && v->spo2 < t->spo2_min,
+        (bits & TRAJ_VITAL_OVER_SYSTOLIC) != 0,
+        (bits & TRAJ_VITAL_OVER_DIASTOLIC) != 0,
+        (bits & TRAJ_VITAL_OVER_HEART_RATE) != 0,
+        (bits & TRAJ_VITAL_UNDER_SPO2) != 0,
         FALSE,
       };
       for (guint f = 0; f < 5; f++)

@@ -6,19 +6,14 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "traj-assessment-editor.h"
 #include "traj-checkin-dialog.h"
 #include "traj-course-editor.h"
 #include "traj-gui.h"
+#include "traj-infusion-editor.h"
 #include "traj-patient-editor.h"
 #include "traj-patient-page.h"
 #include "traj-timeline.h"
-
-/* Until the editors land: build without them. */
-#if __has_include("traj-infusion-editor.h") && __has_include("traj-assessment-editor.h")
-#include "traj-assessment-editor.h"
-#include "traj-infusion-editor.h"
-#define HAVE_RECORD_EDITORS 1
-#endif
 
 struct _TrajPatientPage
 {
@@ -649,10 +644,8 @@ log_infusion_action (GtkWidget *widget, const char *name, GVariant *param)
 
   if (self->records == NULL)
     return;
-#ifdef HAVE_RECORD_EDITORS
   present_editor (self, TRAJ_EDITOR_DIALOG (traj_infusion_editor_new (parent_window (self), self->store,
                                                                       self->settings, self->records, NULL)));
-#endif
 }
 
 static void
@@ -662,10 +655,8 @@ record_scores_action (GtkWidget *widget, const char *name, GVariant *param)
 
   if (self->records == NULL)
     return;
-#ifdef HAVE_RECORD_EDITORS
   present_editor (self, TRAJ_EDITOR_DIALOG (traj_assessment_editor_new (parent_window (self), self->store,
                                                                         self->records, NULL)));
-#endif
 }
 
 static void
@@ -792,7 +783,6 @@ edit_record_action (GtkWidget *widget, const char *name, GVariant *param)
   if (self->records == NULL)
     return;
   g_variant_get (param, "(ix)", &kind, &id);
-#ifdef HAVE_RECORD_EDITORS
   if (kind == TRAJ_KIND_INFUSION)
     {
       for (guint k = 0; k < self->records->infusions->len; k++)
@@ -813,7 +803,6 @@ edit_record_action (GtkWidget *widget, const char *name, GVariant *param)
                                                                                   self->records, a)));
         }
     }
-#endif
 }
 
 /* ---- GObject ---------------------------------------------------------------------- */

@@ -25,6 +25,10 @@ struct _TrajWindow
   gulong store_changed_id;
 
   AdwToastOverlay *toast_overlay;
+  AdwViewStack *view_stack;
+  AdwViewSwitcher *sidebar_switcher;
+  AdwViewSwitcher *cohort_switcher;
+  GtkWidget *cohort_box;
   AdwLeaflet *leaflet;
   GtkSearchEntry *search_entry;
   GtkDropDown *filter_dropdown;
@@ -579,6 +583,11 @@ traj_window_dispose (GObject *object)
     g_clear_signal_handler (&self->store_changed_id, self->store);
   g_cancellable_cancel (self->attention_cancellable);
   g_clear_object (&self->attention_cancellable);
+  /* The switchers live inside the stack they point at: break the cycle. */
+  if (self->sidebar_switcher)
+    adw_view_switcher_set_stack (self->sidebar_switcher, NULL);
+  if (self->cohort_switcher)
+    adw_view_switcher_set_stack (self->cohort_switcher, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->patients);
@@ -611,6 +620,10 @@ traj_window_class_init (TrajWindowClass *klass)
   traj_gui_init ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, sidebar_switcher);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, cohort_switcher);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, cohort_box);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, filter_dropdown);

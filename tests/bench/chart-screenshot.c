@@ -5,7 +5,7 @@
  *
  *   xvfb-run -a -s '-screen 0 1280x800x24' chart-screenshot \
  *     --database demo.db --patient MRN-100213 --output shot.png [--dark] [--scale 2] \
- *     [--focus] [--axis infusion] [--width 1000] [--height 640]
+ *     [--focus [--down N] [--back N]] [--axis infusion] [--width 1000] [--height 640]
  */
 
 #include "config.h"
@@ -32,7 +32,7 @@ main (int argc, char **argv)
 {
   g_autofree char *database = NULL, *mrn = NULL, *output = NULL, *axis = NULL;
   gboolean dark = FALSE, focus = FALSE;
-  int width = 1000, height = 640, step_back = 0;
+  int width = 1000, height = 640, step_back = 0, step_down = 0;
   double scale = 1;
   GOptionEntry entries[] = {
     { "database", 0, 0, G_OPTION_ARG_FILENAME, &database, "Clinic file", "PATH" },
@@ -41,6 +41,7 @@ main (int argc, char **argv)
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "focus", 0, 0, G_OPTION_ARG_NONE, &focus, "Keyboard focus on the chart (shows the callout)", NULL },
     { "back", 0, 0, G_OPTION_ARG_INT, &step_back, "With --focus, step this many items left", "N" },
+    { "down", 0, 0, G_OPTION_ARG_INT, &step_down, "With --focus, step this many rows down first", "N" },
     { "axis", 0, 0, G_OPTION_ARG_STRING, &axis, "date or infusion", "AXIS" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width", "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height", "H" },
@@ -110,6 +111,8 @@ main (int argc, char **argv)
     {
       gtk_widget_grab_focus (GTK_WIDGET (view));
       traj_chart_view_move_cursor (view, TRAJ_CHART_STEP_FIRST);
+      for (int k = 0; k < step_down; k++)
+        traj_chart_view_move_cursor (view, TRAJ_CHART_STEP_DOWN);
       for (int k = 0; k < step_back; k++)
         traj_chart_view_move_cursor (view, TRAJ_CHART_STEP_PREVIOUS);
       iterate (300);

@@ -1,0 +1,967 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Cohort statistics on a small fixed clinic, every expected number worked out
+ * by hand below. Courses start on Monday 6 Jan 2025 (day 0) unless said;
+ * scores are taken at 09:00 and infusions start at 10:00 (TZ=Europe/London,
+ * from tests/meson.build), so a score on an infusion day is before it.
+ * Induction is 6 infusions on days 0, 2, 4, 7, 9, 11, so E = day 11.
+ * The analysis is as of 20 Jun 2025.
+ *
+ *  course  patient        indication  route/medicine  first clinician  protocol
+ *  A       P1 F, 30       depression  IV ketamine     Dr A             IV 6
+ *  B       P2 M, 50       depression  IV ketamine     Dr B             IV 6
+ *  C       P3 F, 70       depression  IV ketamine     Dr A             IV titrated
+ *  D       P4 F, 40       depression  IM ketamine     Dr B             IM
+ *  E       P5 M, 22       PTSD        IN esketamine   Dr A             Esk
+ *  F       P1 (2nd)       depression  IV ketamine     Dr B             IV 6      starts 2 Jun 2025
+ *  G       P6 other, 60   anxiety     (no infusion)   —                —
+ *
+ * PHQ-9 unless said (response ≤ B/2, remission ≤ 4):
+ *  A  B 20 (day −2); days 2:16 4:12 7:9 9:8 11:7 | 14:6 40:4 60:9 75:12; booster day 80
+ *  B  B 18; 2:15 4:14 7:12 9:11 11:10 | 18:10 35:9 70:15 95:16; ended day 100;
+ *     a PHQ-9 draft on day 36 with item 9 = 1 (a safety finding)
+ *  C  B 22; 3 infusions (days 0, 2, 4), 2:20 4:19 10:18; ended day 20 (dropout)
+ *  D  B 16; 2:12 4:9 7:6 9:4 11:3 | 12:3 33:5 45:6 66:10 90:12; booster day 30;
+ *     systolic 185 during infusion 2 (a monitoring event)
+ *  E  PCL-5 B 50 (response ≤ 25, remission ≤ 32); | 13:30 39:24
+ *  F  B 19 on 30 May, attached to no course (the engine gives it to A as a
+ *     late follow-up and to F as its baseline); infusions 2 and 4 Jun; 4 Jun:15
+ *  G  GAD-7, no infusion, no score. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "traj-cohort.h"
+#include "traj-outcomes.h"
+#include "traj-store.h"
+
+#define assert_near(a, b, eps) g_assert_cmpfloat_with_epsilon ((a), (b), (eps))
+
+typedef struct {
+  TrajStore *store;           /* NULL: records only, ids from a counter */
+  GPtrArray *records;         /* TrajPatientRecords* */
+  gint64 next_id;
+  guint next_uid;
+} Clinic;
+
+static gint32
+day0 (void)
+{
+  return traj_day_from_ymd (2025, 1, 6);
+}
+
+static gint64
+as_of (void)
+{
+  return traj_time_from_day (traj_day_from_ymd (2025, 6, 20), 23, 0);
+}
+
+static char *
+next_uid (Clinic *k)
+{
+  return g_strdup_printf ("00000000-0000-4000-8000-%012u", ++k->next_uid);
+}
+
+static TrajPatientRecords *
+add_patient (Clinic *k, const char *mrn, TrajSex sex, int age_at_day0, TrajIndication ind)
+{
+  TrajPatientRecords *r = traj_patient_records_new ();
+  TrajPatient *p = traj_patient_new ();
+
+  p->uid = next_uid (k);
+  p->mrn = g_strdup (mrn);
+  p->name = g_strdup_printf ("Patient %s", mrn);
+  p->sex = sex;
+  p->indication = ind;
+  /* born on 1 July, so the age is the same all of the first half of 2025 */
+  p->birth_day = traj_day_from_ymd (2024 - age_at_day0, 7, 1);
+  if (k->store)
+    g_assert_true (traj_store_insert_patient (k->store, p, NULL));
+  else
+    p->id = k->next_id++;
+  r->patient = p;
+  g_ptr_array_add (k->records, r);
+  return r;
+}
+
+static TrajCourse *
+add_course (Clinic *k, TrajPatientRecords *r, TrajIndication ind, TrajScaleId scale, gint32 start,
+            const char *protocol, TrajCourseStatus status, int end_offset)
+{
+  TrajCourse *c = traj_course_new ();
+
+  c->uid = next_uid (k);
+  c->patient_id = r->patient->id;
+  c->indication = ind;
+  c->primary_scale = scale;
+  c->protocol = g_strdup (protocol ? protocol : "");
+  c->induction_length = 6;
+  c->start_day = start;
+  c->end_day = end_offset >= 0 ? start + end_offset : TRAJ_DAY_NONE;
+  c->status = status;
+  if (k->store)
+    g_assert_true (traj_store_insert_course (k->store, c, NULL));
+  else
+    c->id = k->next_id++;
+  g_ptr_array_add (r->courses, c);
+  return c;
+}
+
+static TrajInfusion *
+add_infusion (Clinic *k, TrajPatientRecords *r, const TrajCourse *c, int offset, TrajRoute route,
+              TrajPhase phase, const char *clinician, int systolic)
+{
+  TrajInfusion *i = traj_infusion_new ();
+  g_autoptr(GError) error = NULL;
+
+  i->uid = next_uid (k);
+  i->patient_id = r->patient->id;
+  i->course_id = c->id;
+  i->started_at = traj_time_from_day (c->start_day + offset, 10, 0);
+  i->route = route;
+  i->phase = phase;
+  i->clinician = g_strdup (clinician);
+  if (route == TRAJ_ROUTE_INTRANASAL)
+    {
+      i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+      i->total_mg = 56;
+      i->duration_min = 5;
+    }
+  else
+    {
+      i->medicine = TRAJ_MEDICINE_KETAMINE;
+      i->weight_kg = 70;
+      i->dose_mg_per_kg = 0.5;
+      i->total_mg = 35;
+      i->duration_min = 40;
+    }
+  i->monitoring_min = 60;
+  if (systolic > 0)
+    {
+      TrajVitalSign *v = traj_vital_sign_new (40);
+      v->uid = next_uid (k);
+      v->systolic = systolic;
+      v->diastolic = 100;
+      g_ptr_array_add (i->vitals, v);
+    }
+  if (k->store)
+    {
+      traj_store_insert_infusion (k->store, i, &error);
+      g_assert_no_error (error);
+    }
+  else
+    i->id = k->next_id++;
+  g_ptr_array_add (r->infusions, i);
+  return i;
+}
+
+/* A complete questionnaire with the given total, spread over its items. */
+static TrajAssessment *
+add_score (Clinic *k, TrajPatientRecords *r, gint64 course_id, TrajScaleId scale, gint32 day, int total)
+{
+  const TrajScale *s = traj_scale_get (scale);
+  TrajAssessment *a = traj_assessment_new (scale);
+  g_autoptr(GError) error = NULL;
+  int left = total;
+
+  a->uid = next_uid (k);
+  a->patient_id = r->patient->id;
+  a->course_id = course_id;
+  a->taken_at = traj_time_from_day (day, 9, 0);
+  for (guint j = 0; j < s->n_items; j++)
+    {
+      /* never on PHQ-9 item 9: that would be a safety finding */
+      int v = scale == TRAJ_SCALE_PHQ9 && j == TRAJ_PHQ9_ITEM9 ? 0 : MIN (left, s->item_max);
+      a->items[j] = v;
+      left -= v;
+    }
+  g_assert_cmpint (left, ==, 0);
+  traj_assessment_rescore (a);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, total);
+  if (k->store)
+    {
+      traj_store_insert_assessment (k->store, a, &error);
+      g_assert_no_error (error);
+    }
+  else
+    a->id = k->next_id++;
+  g_ptr_array_add (r->assessments, a);
+  return a;
+}
+
+static void
+add_item9_draft (Clinic *k, TrajPatientRecords *r, gint64 course_id, gint32 day)
+{
+  TrajAssessment *a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+
+  a->uid = next_uid (k);
+  a->patient_id = r->patient->id;
+  a->course_id = course_id;
+  a->taken_at = traj_time_from_day (day, 9, 0);
+  for (guint j = 1; j < 9; j++)
+    a->items[j] = 1;
+  traj_assessment_rescore (a);
+  g_assert_false (a->complete);
+  if (k->store)
+    g_assert_true (traj_store_insert_assessment (k->store, a, NULL));
+  else
+    a->id = k->next_id++;
+  g_ptr_array_add (r->assessments, a);
+}
+
+static void
+add_induction (Clinic *k, TrajPatientRecords *r, const TrajCourse *c, guint n, TrajRoute route,
+               const char *clinician, int systolic_at_2)
+{
+  static const int days[] = { 0, 2, 4, 7, 9, 11 };
+
+  for (guint j = 0; j < n; j++)
+    add_infusion (k, r, c, days[j], route, TRAJ_PHASE_INDUCTION, j == 0 ? clinician : "Nurse N",
+                  j == 1 ? systolic_at_2 : -1);
+}
+
+static void
+add_scores (Clinic *k, TrajPatientRecords *r, const TrajCourse *c, const int *pairs, guint n)
+{
+  for (guint j = 0; j < n; j += 2)
+    add_score (k, r, c->id, c->primary_scale, c->start_day + pairs[j], pairs[j + 1]);
+}
+
+static void
+clinic_build (Clinic *k, TrajStore *store)
+{
+  TrajPatientRecords *p1, *p2, *p3, *p4, *p5, *p6;
+  TrajCourse *a, *b, *c, *d, *e, *f;
+  gint32 d0 = day0 ();
+  const int a_scores[] = { -2, 20, 2, 16, 4, 12, 7, 9, 9, 8, 11, 7, 14, 6, 40, 4, 60, 9, 75, 12 };
+  const int b_scores[] = { -2, 18, 2, 15, 4, 14, 7, 12, 9, 11, 11, 10, 18, 10, 35, 9, 70, 15, 95, 16 };
+  const int c_scores[] = { -2, 22, 2, 20, 4, 19, 10, 18 };
+  const int d_scores[] = { -2, 16, 2, 12, 4, 9, 7, 6, 9, 4, 11, 3, 12, 3, 33, 5, 45, 6, 66, 10, 90, 12 };
+  const int e_scores[] = { -2, 50, 13, 30, 39, 24 };
+
+  memset (k, 0, sizeof *k);
+  k->store = store;
+  k->records = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free);
+  k->next_id = 1;
+
+  p1 = add_patient (k, "P1", TRAJ_SEX_FEMALE, 30, TRAJ_INDICATION_DEPRESSION);
+  a = add_course (k, p1, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, d0, "IV 6", TRAJ_COURSE_ENDED, 140);
+  add_induction (k, p1, a, 6, TRAJ_ROUTE_IV, "Dr A", -1);
+  add_infusion (k, p1, a, 80, TRAJ_ROUTE_IV, TRAJ_PHASE_BOOSTER, "Dr A", -1);
+  add_scores (k, p1, a, a_scores, G_N_ELEMENTS (a_scores));
+
+  p2 = add_patient (k, "P2", TRAJ_SEX_MALE, 50, TRAJ_INDICATION_DEPRESSION);
+  b = add_course (k, p2, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, d0, "IV 6", TRAJ_COURSE_ENDED, 100);
+  add_induction (k, p2, b, 6, TRAJ_ROUTE_IV, "Dr B", -1);
+  add_scores (k, p2, b, b_scores, G_N_ELEMENTS (b_scores));
+  add_item9_draft (k, p2, b->id, d0 + 36);
+
+  p3 = add_patient (k, "P3", TRAJ_SEX_FEMALE, 70, TRAJ_INDICATION_DEPRESSION);
+  c = add_course (k, p3, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, d0, "IV titrated", TRAJ_COURSE_ENDED, 20);
+  add_induction (k, p3, c, 3, TRAJ_ROUTE_IV, "Dr A", -1);
+  add_scores (k, p3, c, c_scores, G_N_ELEMENTS (c_scores));
+
+  p4 = add_patient (k, "P4", TRAJ_SEX_FEMALE, 40, TRAJ_INDICATION_DEPRESSION);
+  d = add_course (k, p4, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, d0, "IM", TRAJ_COURSE_MAINTENANCE, -1);
+  add_induction (k, p4, d, 6, TRAJ_ROUTE_IM, "Dr B", 185);
+  add_infusion (k, p4, d, 30, TRAJ_ROUTE_IM, TRAJ_PHASE_BOOSTER, "Dr B", -1);
+  add_scores (k, p4, d, d_scores, G_N_ELEMENTS (d_scores));
+
+  p5 = add_patient (k, "P5", TRAJ_SEX_MALE, 22, TRAJ_INDICATION_PTSD);
+  e = add_course (k, p5, TRAJ_INDICATION_PTSD, TRAJ_SCALE_PCL5, d0, "Esk", TRAJ_COURSE_MAINTENANCE, -1);
+  add_induction (k, p5, e, 6, TRAJ_ROUTE_INTRANASAL, "Dr A", -1);
+  add_scores (k, p5, e, e_scores, G_N_ELEMENTS (e_scores));
+
+  /* P1's second course: A ends on day 140 (26 May), F starts on 2 Jun. */
+  f = add_course (k, p1, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, traj_day_from_ymd (2025, 6, 2), "IV 6",
+                  TRAJ_COURSE_INDUCTION, -1);
+  add_induction (k, p1, f, 2, TRAJ_ROUTE_IV, "Dr B", -1);
+  add_score (k, p1, 0, TRAJ_SCALE_PHQ9, traj_day_from_ymd (2025, 5, 30), 19);
+  add_score (k, p1, f->id, TRAJ_SCALE_PHQ9, f->start_day + 2, 15);
+
+  p6 = add_patient (k, "P6", TRAJ_SEX_OTHER, 60, TRAJ_INDICATION_ANXIETY);
+  add_course (k, p6, TRAJ_INDICATION_ANXIETY, TRAJ_SCALE_GAD7, d0, "", TRAJ_COURSE_INDUCTION, -1);
+}
+
+static void
+clinic_clear (Clinic *k)
+{
+  g_clear_pointer (&k->records, g_ptr_array_unref);
+}
+
+static TrajCohortReport *
+clinic_report (Clinic *k, const TrajCohortDefinition *def)
+{
+  GPtrArray *courses = g_ptr_array_new ();
+  TrajThresholds t;
+
+  traj_thresholds_init_defaults (&t);
+  for (guint j = 0; j < k->records->len; j++)
+    traj_cohort_collect_courses (g_ptr_array_index (k->records, j), &t, def->scale, as_of (), courses);
+  return traj_cohort_report_new (courses, def, &t, as_of ());
+}
+
+static const TrajCohort *
+cohort (const TrajCohortReport *report, const char *key)
+{
+  for (guint j = 0; j < report->cohorts->len; j++)
+    {
+      const TrajCohort *h = g_ptr_array_index (report->cohorts, j);
+      if (g_str_equal (h->key, key))
+        return h;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The MRNs behind a cohort's courses, "P1,P1,P2", sorted. */
+static char *
+members (const TrajCohort *h)
+{
+  g_autoptr(GPtrArray) mrns = g_ptr_array_new ();
+
+  for (guint j = 0; j < h->courses->len; j++)
+    g_ptr_array_add (mrns, ((const TrajCohortCourse *) g_ptr_array_index (h->courses, j))->mrn);
+  g_ptr_array_sort (mrns, compare_strings);
+  g_ptr_array_add (mrns, NULL);
+  return g_strjoinv (",", (char **) mrns->pdata);
+}
+
+static void
+assert_rate (const TrajCohortRate *r, guint events, guint n, guint excluded, double lo, double hi)
+{
+  g_assert_cmpuint (r->events, ==, events);
+  g_assert_cmpuint (r->n, ==, n);
+  g_assert_cmpuint (r->excluded, ==, excluded);
+  if (n == 0)
+    {
+      g_assert_true (isnan (r->rate) && isnan (r->lower) && isnan (r->upper));
+      return;
+    }
+  assert_near (r->rate, (double) events / n, 1e-12);
+  assert_near (r->lower, lo, 1e-7);
+  assert_near (r->upper, hi, 1e-7);
+}
+
+static void
+assert_mean (const TrajMeanCI *m, guint n, double mean, double sd, double lo, double hi)
+{
+  g_assert_cmpuint (m->n, ==, n);
+  assert_near (m->mean, mean, 1e-7);
+  assert_near (m->sd, sd, 1e-7);
+  assert_near (m->lower, lo, 1e-7);
+  assert_near (m->upper, hi, 1e-7);
+}
+
+static const TrajCohortPoint *
+point (GArray *points, int x)
+{
+  for (guint j = 0; j < points->len; j++)
+    if (g_array_index (points, TrajCohortPoint, j).x == x)
+      return &g_array_index (points, TrajCohortPoint, j);
+  return NULL;
+}
+
+static void
+test_statistics (void)
+{
+  Clinic k;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  const TrajCohort *dep, *ptsd, *anx;
+  g_auto(GStrv) notes = NULL;
+
+  clinic_build (&k, NULL);
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+  report = clinic_report (&k, def);
+
+  /* One cohort per indication found, in the enum's order. */
+  g_assert_cmpuint (report->cohorts->len, ==, 3);
+  g_assert_cmpstr (((TrajCohort *) g_ptr_array_index (report->cohorts, 0))->key, ==, "depression");
+  g_assert_cmpstr (((TrajCohort *) g_ptr_array_index (report->cohorts, 1))->key, ==, "ptsd");
+  g_assert_cmpstr (((TrajCohort *) g_ptr_array_index (report->cohorts, 2))->key, ==, "anxiety");
+  dep = cohort (report, "depression");
+  ptsd = cohort (report, "ptsd");
+  anx = cohort (report, "anxiety");
+
+  /* The unit is the course: P1 counts twice (A and F). */
+  g_assert_cmpuint (dep->n_courses, ==, 5);
+  g_assert_cmpuint (dep->n_patients, ==, 4);
+  g_assert_true (dep->small);
+  g_assert_cmpint (dep->scale, ==, TRAJ_SCALE_PHQ9);
+  g_assert_false (dep->mixed_scales);
+
+  /* Baselines 20 18 22 16 19: mean 19, Σd² = 1+1+9+9+0 = 20, SD = √5,
+   * half = t(.975, 4)·√5/√5 = 2.7764451 */
+  assert_mean (&dep->baseline, 5, 19.0, 2.2360680, 16.2235549, 21.7764451);
+  /* EOI − baseline: A 6−20 = −14, B 10−18 = −8, D 3−16 = −13 (C dropped out,
+   * F is still in induction): mean −11.6667, SD 3.2145503, half
+   * t(.975, 2)·SD/√3 = 4.3026527·1.8559215 = 7.9853855 */
+  assert_mean (&dep->change_eoi, 3, -11.6666667, 3.2145503, -19.6520522, -3.6812812);
+
+  /* Response at EOI (A 6 ≤ 10 yes, B 10 ≤ 9 no, D 3 ≤ 8 yes): 2/3;
+   * remission (≤ 4): D only, 1/3. Wilson: 2/3 → .2076596–.9385081,
+   * 1/3 → .0614919–.7923404. */
+  assert_rate (&dep->response[TRAJ_COHORT_AT_EOI], 2, 3, 0, 0.2076596, 0.9385081);
+  assert_rate (&dep->remission[TRAJ_COHORT_AT_EOI], 1, 3, 0, 0.0614919, 0.7923404);
+  /* Week 4 (target day 39 ± 7): A day 40: 4, B day 35: 9, D days 33 and 45
+   * both 6 away, the earlier wins: 5. Response 3/3; remission A only. */
+  assert_rate (&dep->response[TRAJ_COHORT_AT_WEEK_4], 3, 3, 0, 0.4385030, 1.0);
+  assert_rate (&dep->remission[TRAJ_COHORT_AT_WEEK_4], 1, 3, 0, 0.0614919, 0.7923404);
+  /* Week 8 (day 67 ± 7): A day 60: 9 (day 75 is 8 away), B day 70: 15,
+   * D day 66: 10. Response A only; no remission. */
+  assert_rate (&dep->response[TRAJ_COHORT_AT_WEEK_8], 1, 3, 0, 0.0614919, 0.7923404);
+  assert_rate (&dep->remission[TRAJ_COHORT_AT_WEEK_8], 0, 3, 0, 0.0, 0.5614970);
+  /* Week 12 (day 95 ± 7): A has none (left out, counted as excluded),
+   * B day 95: 16, D day 90: 12. 0/2. */
+  assert_rate (&dep->response[TRAJ_COHORT_AT_WEEK_12], 0, 2, 1, 0.0, 0.6576198);
+  assert_rate (&dep->remission[TRAJ_COHORT_AT_WEEK_12], 0, 2, 1, 0.0, 0.6576198);
+
+  /* First response after 3 infusions (A day 7, D day 7) and 6 (B day 35):
+   * median 3; C and F never responded. */
+  g_assert_cmpuint (dep->n_responders, ==, 3);
+  g_assert_cmpfloat (dep->median_infusions_to_response, ==, 3.0);
+
+  /* Completion: A, B, D completed; C stopped after 3 (course ended);
+   * F is still in induction and left out: 3/4 → .3006418–.9544127. */
+  assert_rate (&dep->completion, 3, 4, 1, 0.3006418, 0.9544127);
+
+  /* Time to first booster from E (day 11): D day 30 → 19 (event), A day 80 →
+   * 69 (event), B ended day 100 → censored at 89. S: 2/3 at 19, 1/3 at 69;
+   * median 69. */
+  g_assert_cmpuint (dep->booster->n, ==, 3);
+  g_assert_cmpuint (dep->booster->n_events, ==, 2);
+  g_assert_cmpuint (dep->booster->n_steps, ==, 3);
+  g_assert_cmpfloat (dep->booster->steps[0].time, ==, 19);
+  assert_near (dep->booster->steps[0].survival, 2.0 / 3.0, 1e-12);
+  g_assert_cmpfloat (dep->booster->steps[1].time, ==, 69);
+  assert_near (dep->booster->steps[1].survival, 1.0 / 3.0, 1e-12);
+  g_assert_cmpfloat (dep->booster->steps[2].time, ==, 89);
+  g_assert_cmpuint (dep->booster->steps[2].n_censor, ==, 1);
+  g_assert_cmpfloat (dep->booster->median, ==, 69);
+
+  /* Monitoring: one event (D, infusion 2) in 7+6+3+7+2 = 25 infusions:
+   * 4 per 100, Wilson 1/25 → .0070962–.1954406. Safety: B's draft, 1/5. */
+  assert_rate (&dep->monitoring, 1, 25, 0, 0.0070962, 0.1954406);
+  assert_rate (&dep->safety, 1, 5, 0, 0.0362241, 0.6244654);
+
+  /* Chart by infusion number: x = 0 the baselines (mean 19); x = 1 the score
+   * before infusion 2: 16 15 20 12 15 → 15.6, SD 2.8809721; x = 6 the score
+   * within 7 days after infusion 6: A 6, B 10, D 3 → 6.3333, SD 3.5118846. */
+  assert_mean (&point (dep->by_infusion, 0)->mean, 5, 19.0, 2.2360680, 16.2235549, 21.7764451);
+  assert_mean (&point (dep->by_infusion, 1)->mean, 5, 15.6, 2.8809721, 12.0228007, 19.1771993);
+  assert_mean (&point (dep->by_infusion, 6)->mean, 3, 6.3333333, 3.5118846, -2.3906716, 15.0573383);
+  /* By week: week 1 (days 1–7) the latest score: A 9, B 12, C 19, D 6,
+   * F 15 → 12.2, SD 5.0695167. */
+  assert_mean (&point (dep->by_week, 1)->mean, 5, 12.2, 5.0695167, 5.9053636, 18.4946364);
+
+  /* PTSD: one course. EOI 30 > 25 (no response) but ≤ 32 (remission).
+   * No booster: censored at its last record, day 39 → 28; median not
+   * reached. */
+  g_assert_cmpuint (ptsd->n_courses, ==, 1);
+  g_assert_cmpint (ptsd->scale, ==, TRAJ_SCALE_PCL5);
+  assert_rate (&ptsd->response[TRAJ_COHORT_AT_EOI], 0, 1, 0, 0.0, 0.7934507);
+  assert_rate (&ptsd->remission[TRAJ_COHORT_AT_EOI], 1, 1, 0, 0.2065493, 1.0);
+  assert_rate (&ptsd->response[TRAJ_COHORT_AT_WEEK_8], 0, 0, 1, 0, 0);
+  g_assert_cmpuint (ptsd->booster->n, ==, 1);
+  g_assert_cmpfloat (ptsd->booster->steps[0].time, ==, 28);
+  g_assert_true (isnan (ptsd->booster->median));
+
+  /* Anxiety: a course with nothing to measure says "no data", never 0. */
+  g_assert_cmpuint (anx->n_courses, ==, 1);
+  g_assert_cmpuint (anx->baseline.n, ==, 0);
+  g_assert_true (isnan (anx->baseline.mean));
+  assert_rate (&anx->completion, 0, 0, 1, 0, 0);
+  assert_rate (&anx->response[TRAJ_COHORT_AT_EOI], 0, 0, 0, 0, 0);
+  g_assert_true (isnan (anx->median_infusions_to_response));
+  g_assert_cmpuint (anx->monitoring.n, ==, 0);
+  {
+    g_autofree char *s = traj_cohort_rate_format (&anx->completion);
+    g_assert_cmpstr (s, ==, "no data");
+  }
+
+  notes = traj_cohort_notes (dep);
+  g_assert_true (g_str_has_prefix (notes[0], "Small cohort: 5 courses"));
+  clinic_clear (&k);
+}
+
+static void
+test_mixed_scales (void)
+{
+  Clinic k;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  g_autoptr(TrajCohortReport) pcl5 = NULL;
+  g_auto(GStrv) notes = NULL;
+  const TrajCohort *all;
+
+  clinic_build (&k, NULL);
+  /* nine more anxiety courses that have not started: 16 courses in all */
+  for (guint j = 0; j < 9; j++)
+    {
+      g_autofree char *mrn = g_strdup_printf ("Q%u", j);
+      TrajPatientRecords *q = add_patient (&k, mrn, TRAJ_SEX_FEMALE, 33, TRAJ_INDICATION_ANXIETY);
+      add_course (&k, q, TRAJ_INDICATION_ANXIETY, TRAJ_SCALE_GAD7, day0 (), "", TRAJ_COURSE_INDUCTION, -1);
+    }
+  report = clinic_report (&k, def);
+  g_assert_cmpuint (report->cohorts->len, ==, 1);
+  all = g_ptr_array_index (report->cohorts, 0);
+
+  /* The most common scale is GAD-7 now (10 courses) but none has a score;
+   * PHQ-9 has 5. Scores are averaged on one scale only; rates use all. */
+  g_assert_cmpuint (all->n_courses, ==, 16);
+  g_assert_cmpuint (all->n_patients, ==, 15);
+  g_assert_false (all->small);
+  g_assert_cmpint (all->scale, ==, TRAJ_SCALE_GAD7);
+  g_assert_cmpuint (all->n_scale_courses, ==, 10);
+  g_assert_true (all->mixed_scales);
+  g_assert_cmpuint (all->baseline.n, ==, 0);
+  g_assert_cmpuint (all->response[TRAJ_COHORT_AT_EOI].n, ==, 4);
+  g_assert_cmpuint (all->response[TRAJ_COHORT_AT_EOI].events, ==, 2);
+  notes = traj_cohort_notes (all);
+  g_assert_nonnull (notes[0]);
+  g_assert_true (g_str_has_prefix (notes[0], "Scores are GAD-7 only: 10 of 16 courses"));
+  /* Not a small cohort, but these rates rest on fewer than 10 courses. */
+  g_assert_nonnull (notes[1]);
+  g_assert_true (g_str_has_prefix (notes[1], "Small numbers (fewer than 10 courses): response, End of induction (n = 4)"));
+  g_clear_pointer (&notes, g_strfreev);
+
+  /* Without them, PHQ-9 is the most common: 5 of 7. */
+  clinic_clear (&k);
+  clinic_build (&k, NULL);
+  g_clear_pointer (&report, traj_cohort_report_free);
+  report = clinic_report (&k, def);
+  all = g_ptr_array_index (report->cohorts, 0);
+  g_assert_true (all->small);
+  g_assert_cmpint (all->scale, ==, TRAJ_SCALE_PHQ9);
+  g_assert_cmpuint (all->n_scale_courses, ==, 5);
+  assert_near (all->baseline.mean, 19.0, 1e-12);
+  notes = traj_cohort_notes (all);
+  g_assert_true (g_str_has_prefix (notes[0], "Small cohort: 7 courses"));
+  g_assert_true (g_str_has_prefix (notes[1], "Scores are PHQ-9 only: 5 of 7 courses"));
+
+  /* The lead picks PCL-5: only E has it; the others count as courses with
+   * no score on it ("no data" rather than a wrong scale). */
+  clinic_clear (&k);
+  clinic_build (&k, NULL);
+  def->scale = TRAJ_SCALE_PCL5;
+  pcl5 = clinic_report (&k, def);
+  all = g_ptr_array_index (pcl5->cohorts, 0);
+  g_assert_cmpuint (all->n_courses, ==, 7);
+  g_assert_cmpint (all->scale, ==, TRAJ_SCALE_PCL5);
+  g_assert_cmpuint (all->baseline.n, ==, 1);
+  assert_near (all->baseline.mean, 50, 1e-12);
+  g_assert_cmpuint (all->response[TRAJ_COHORT_AT_EOI].n, ==, 1);
+  clinic_clear (&k);
+}
+
+static void
+assert_members (const TrajCohortReport *report, guint index, const char *expected)
+{
+  g_autofree char *got = members (g_ptr_array_index (report->cohorts, index));
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static void
+test_filters (void)
+{
+  Clinic k;
+  g_autoptr(TrajCohortDefinition) base = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  const char *dr_b[] = { "dr b", NULL };
+  const char *iv6[] = { "IV 6", NULL };
+
+  clinic_build (&k, NULL);
+  report = clinic_report (&k, base);
+  assert_members (report, 0, "P1,P1,P2,P3,P4,P5,P6");
+
+  /* Each criterion alone, then some together. */
+#define CHECK(setup, expected) \
+  G_STMT_START { \
+    g_autoptr(TrajCohortDefinition) d = traj_cohort_definition_new (); \
+    g_autoptr(TrajCohortReport) r = NULL; \
+    TrajCohortFilter *f = &d->filter; \
+    setup; \
+    r = traj_cohort_report_regroup (report, d); \
+    assert_members (r, 0, expected); \
+  } G_STMT_END
+
+  /* route of the first infusion: G has none and so matches no route */
+  CHECK (f->routes = 1u << TRAJ_ROUTE_IV, "P1,P1,P2,P3");
+  CHECK (f->routes = 1u << TRAJ_ROUTE_IM | 1u << TRAJ_ROUTE_INTRANASAL, "P4,P5");
+  CHECK (f->medicines = 1u << TRAJ_MEDICINE_ESKETAMINE, "P5");
+  CHECK (f->indications = 1u << TRAJ_INDICATION_PTSD | 1u << TRAJ_INDICATION_ANXIETY, "P5,P6");
+  CHECK (f->sexes = 1u << TRAJ_SEX_FEMALE, "P1,P1,P3,P4");
+  /* age at the course's start: P1 is 30 at both of hers */
+  CHECK (f->age_bands = 1u << TRAJ_AGE_BAND_25_34, "P1,P1");
+  CHECK (f->age_bands = 1u << TRAJ_AGE_BAND_65_PLUS | 1u << TRAJ_AGE_BAND_UNDER_25, "P3,P5");
+  /* protocol labels ignore ASCII case */
+  CHECK (f->protocols = g_strdupv ((char **) iv6), "P1,P1,P2");
+  /* clinician of the first infusion: F's first was Dr B, A's Dr A */
+  CHECK (f->clinicians = g_strdupv ((char **) dr_b), "P1,P2,P4");
+  CHECK ((f->clinicians = g_strdupv ((char **) dr_b), f->routes = 1u << TRAJ_ROUTE_IV), "P1,P2");
+  /* course start range, inclusive */
+  CHECK (f->start_from = traj_day_from_ymd (2025, 6, 2), "P1");
+  CHECK ((f->start_from = traj_day_from_ymd (2025, 1, 1), f->start_to = traj_day_from_ymd (2025, 6, 1)),
+         "P1,P2,P3,P4,P5,P6");
+  CHECK (f->start_to = traj_day_from_ymd (2025, 1, 5), "");
+#undef CHECK
+
+  /* Hand-made cohorts, each limited by the common filter too. */
+  {
+    g_autoptr(TrajCohortDefinition) d = traj_cohort_definition_new ();
+    g_autoptr(TrajCohortReport) r = NULL;
+    TrajCohortFilter *iv, *other;
+
+    d->filter.indications = 1u << TRAJ_INDICATION_DEPRESSION;
+    iv = traj_cohort_definition_add (d, "IV");
+    iv->routes = 1u << TRAJ_ROUTE_IV;
+    other = traj_cohort_definition_add (d, NULL);
+    other->routes = 1u << TRAJ_ROUTE_IM | 1u << TRAJ_ROUTE_INTRANASAL;
+    r = traj_cohort_report_regroup (report, d);
+    g_assert_cmpuint (r->cohorts->len, ==, 2);
+    assert_members (r, 0, "P1,P1,P2,P3");
+    assert_members (r, 1, "P4");
+    g_assert_cmpstr (((TrajCohort *) g_ptr_array_index (r->cohorts, 0))->label, ==, "IV");
+    g_assert_cmpstr (((TrajCohort *) g_ptr_array_index (r->cohorts, 1))->label, ==, "Cohort 2");
+  }
+
+  /* Group by: every value found, in the field's order, missing ones last. */
+  {
+    static const struct {
+      TrajCohortField field;
+      const char *keys;
+    } groups[] = {
+      { TRAJ_COHORT_FIELD_ROUTE, "iv,im,intranasal,none" },
+      { TRAJ_COHORT_FIELD_MEDICINE, "ketamine,esketamine,none" },
+      { TRAJ_COHORT_FIELD_SEX, "female,male,other" },
+      { TRAJ_COHORT_FIELD_AGE_BAND, "under-25,25-34,35-44,45-54,55-64,65-plus" },
+      { TRAJ_COHORT_FIELD_CLINICIAN, "Dr A,Dr B,none" },
+      { TRAJ_COHORT_FIELD_PROTOCOL, "Esk,IM,IV 6,IV titrated,none" },
+      { TRAJ_COHORT_FIELD_START_YEAR, "2025" },
+    };
+    for (guint j = 0; j < G_N_ELEMENTS (groups); j++)
+      {
+        g_autoptr(TrajCohortDefinition) d = traj_cohort_definition_new ();
+        g_autoptr(TrajCohortReport) r = NULL;
+        g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+        g_autofree char *joined = NULL;
+        guint total = 0;
+
+        d->group_by = groups[j].field;
+        r = traj_cohort_report_regroup (report, d);
+        for (guint m = 0; m < r->cohorts->len; m++)
+          {
+            const TrajCohort *h = g_ptr_array_index (r->cohorts, m);
+            g_ptr_array_add (keys, h->key);
+            total += h->n_courses;
+          }
+        g_ptr_array_add (keys, NULL);
+        joined = g_strjoinv (",", (char **) keys->pdata);
+        g_assert_cmpstr (joined, ==, groups[j].keys);
+        g_assert_cmpuint (total, ==, 7);   /* every course in exactly one group */
+      }
+  }
+  clinic_clear (&k);
+}
+
+static void
+test_definition_json (void)
+{
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortDefinition) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+  const char *protocols[] = { "IV 6", "IV \"titrated\"", NULL };
+  TrajCohortFilter *f;
+
+  def->scale = TRAJ_SCALE_PHQ9;
+  def->filter.indications = 1u << TRAJ_INDICATION_DEPRESSION | 1u << TRAJ_INDICATION_PTSD;
+  def->filter.start_from = traj_day_from_ymd (2025, 1, 1);
+  def->filter.start_to = traj_day_from_ymd (2025, 12, 31);
+  f = traj_cohort_definition_add (def, "Younger IV");
+  f->routes = 1u << TRAJ_ROUTE_IV;
+  f->age_bands = 1u << TRAJ_AGE_BAND_UNDER_25 | 1u << TRAJ_AGE_BAND_25_34;
+  f->protocols = g_strdupv ((char **) protocols);
+  f = traj_cohort_definition_add (def, "Nasal");
+  f->medicines = 1u << TRAJ_MEDICINE_ESKETAMINE;
+  f->sexes = 1u << TRAJ_SEX_MALE;
+
+  json = traj_cohort_definition_to_json (def);
+  back = traj_cohort_definition_from_json (json, &error);
+  g_assert_no_error (error);
+  again = traj_cohort_definition_to_json (back);
+  g_assert_cmpstr (json, ==, again);
+  g_assert_cmpint (back->scale, ==, TRAJ_SCALE_PHQ9);
+  g_assert_cmpuint (back->cohorts->len, ==, 2);
+  g_assert_cmpstr (((TrajCohortSpec *) g_ptr_array_index (back->cohorts, 0))->filter.protocols[1], ==,
+                   "IV \"titrated\"");
+
+  /* What a person could get wrong is refused with a reason. */
+  {
+    static const char *bad[] = {
+      "not json",
+      "[1, 2]",
+      "{\"filter\": {\"route\": [\"iv\", \"rectal\"]}}",
+      "{\"scale\": \"bdi2\"}",
+      "{\"group_by\": \"shoe_size\"}",
+      "{\"filter\": {\"start_from\": \"2025-13-01\"}}",
+      "{\"filter\": {\"start_from\": \"2025-06-01\", \"start_to\": \"2025-01-01\"}}",
+      "{\"group_by\": \"route\", \"cohorts\": [{\"label\": \"x\"}]}",
+      "{\"cohorts\": [{}, {}, {}, {}, {}]}",
+    };
+    for (guint j = 0; j < G_N_ELEMENTS (bad); j++)
+      {
+        g_autoptr(GError) e = NULL;
+        g_autoptr(TrajCohortDefinition) d = traj_cohort_definition_from_json (bad[j], &e);
+        g_assert_null (d);
+        g_assert_error (e, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      }
+  }
+  {
+    g_autoptr(GError) e = NULL;
+    g_autoptr(TrajCohortDefinition) d = traj_cohort_definition_from_json ("{\"version\": 2}", &e);
+    g_assert_error (e, TRAJ_ERROR, TRAJ_ERROR_NEWER_SCHEMA);
+  }
+  {
+    /* a single value where a list is expected, and the age bands as typed */
+    g_autoptr(GError) e = NULL;
+    g_autoptr(TrajCohortDefinition) d =
+      traj_cohort_definition_from_json ("{\"group_by\": \"age_band\", \"filter\": {\"sex\": \"female\", "
+                                        "\"age_band\": [\"<25\", \"65+\"]}}", &e);
+    g_assert_no_error (e);
+    g_assert_cmpuint (d->filter.sexes, ==, 1u << TRAJ_SEX_FEMALE);
+    g_assert_cmpuint (d->filter.age_bands, ==, 1u << TRAJ_AGE_BAND_UNDER_25 | 1u << TRAJ_AGE_BAND_65_PLUS);
+  }
+}
+
+static char *
+temp_db (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "cohort-test.db", NULL);
+}
+
+static void
+test_saved_definitions (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortDefinition) loaded = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(TrajSavedCohort) saved = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first_id;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+
+  def->group_by = TRAJ_COHORT_FIELD_ROUTE;
+  def->filter.indications = 1u << TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_cohort_definition_save (store, "  Depression by route ", def, FALSE, &error));
+  g_assert_no_error (error);
+  loaded = traj_cohort_definition_load (store, "Depression by route", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->group_by, ==, TRAJ_COHORT_FIELD_ROUTE);
+  g_assert_cmpuint (loaded->filter.indications, ==, 1u << TRAJ_INDICATION_DEPRESSION);
+
+  /* The same name again: refused unless replacing. */
+  g_assert_false (traj_cohort_definition_save (store, "Depression by route", def, FALSE, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  def->group_by = TRAJ_COHORT_FIELD_SEX;
+  g_assert_true (traj_cohort_definition_save (store, "Depression by route", def, TRUE, &error));
+  g_assert_false (traj_cohort_definition_save (store, "   ", def, TRUE, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  list = traj_store_list_cohorts (store, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  saved = traj_store_find_cohort (store, "Depression by route", &error);
+  g_assert_nonnull (saved);
+  g_assert_nonnull (strstr (saved->definition, "\"sex\""));
+  first_id = saved->id;
+
+  /* Delete hides it, a new one may take the name, undo then refuses. */
+  g_assert_true (traj_store_delete_cohort (store, first_id, &error));
+  g_assert_null (traj_store_find_cohort (store, "Depression by route", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (traj_cohort_definition_save (store, "Depression by route", def, FALSE, &error));
+  g_assert_false (traj_store_undelete_cohort (store, first_id, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  audit = traj_store_list_audit (store, saved->uid, &error);
+  g_assert_no_error (error);
+  /* insert, update, delete */
+  g_assert_cmpuint (audit->len, ==, 3);
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (audit, 0))->action, ==, "delete");
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (audit, 2))->action, ==, "insert");
+}
+
+typedef struct {
+  GMainLoop *loop;
+  TrajCohortReport *report;
+  GError *error;
+  guint progress_calls;
+  double last_fraction;
+} AsyncResult;
+
+static void
+on_progress (double fraction, gpointer user_data)
+{
+  AsyncResult *r = user_data;
+  g_assert_cmpfloat (fraction, >=, r->last_fraction);
+  r->last_fraction = fraction;
+  r->progress_calls++;
+}
+
+static void
+on_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncResult *r = user_data;
+  r->report = traj_cohort_compute_finish (result, &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+static void
+test_store_and_thread (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "cohort-clinic.db", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) direct = NULL;
+  g_autoptr(TrajCohortReport) scanned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  TrajThresholds t;
+  Clinic k;
+  AsyncResult async = { 0 };
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  clinic_build (&k, store);
+  traj_thresholds_init_defaults (&t);
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+
+  /* Records read back from the file give exactly the numbers of the records
+   * written, and so do the worker thread and its own connection. */
+  direct = clinic_report (&k, def);
+  scanned = traj_cohort_compute (store, def, &t, as_of (), NULL, &error);
+  g_assert_no_error (error);
+
+  async.loop = g_main_loop_new (NULL, FALSE);
+  traj_cohort_compute_async (store, def, &t, as_of (), NULL, on_progress, &async, on_done, &async);
+  g_main_loop_run (async.loop);
+  g_assert_no_error (async.error);
+  g_assert_nonnull (async.report);
+  g_assert_cmpuint (async.progress_calls, >=, 1);
+  assert_near (async.last_fraction, 1.0, 1e-12);
+
+  {
+    const TrajCohortReport *reports[3] = { direct, scanned, async.report };
+    g_autofree char *want_m = NULL, *want_c = NULL;
+    for (guint j = 0; j < 3; j++)
+      {
+        g_autoptr(TrajTable) m = traj_cohort_report_metrics_table (reports[j]);
+        g_autoptr(TrajTable) c = traj_cohort_report_courses_table (reports[j]);
+        g_autofree char *ms = traj_table_to_string (m, TRAJ_FORMAT_CSV);
+        g_autofree char *cs = traj_table_to_string (c, TRAJ_FORMAT_CSV);
+        if (j == 0)
+          {
+            want_m = g_steal_pointer (&ms);
+            want_c = g_steal_pointer (&cs);
+            continue;
+          }
+        g_assert_cmpstr (ms, ==, want_m);
+        g_assert_cmpstr (cs, ==, want_c);
+      }
+  }
+  traj_cohort_report_free (async.report);
+  async.report = NULL;
+
+  /* Cancelled: an error, no report. */
+  g_cancellable_cancel (cancelled);
+  traj_cohort_compute_async (store, def, &t, as_of (), cancelled, NULL, NULL, on_done, &async);
+  g_main_loop_run (async.loop);
+  g_assert_null (async.report);
+  g_assert_error (async.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&async.error);
+  g_main_loop_unref (async.loop);
+  clinic_clear (&k);
+}
+
+static void
+test_tables (void)
+{
+  Clinic k;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  g_autoptr(TrajTable) metrics = NULL, courses = NULL, chart = NULL, km = NULL;
+  g_autofree char *csv = NULL, *json = NULL, *ccsv = NULL, *kcsv = NULL, *chcsv = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  clinic_build (&k, NULL);
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+  report = clinic_report (&k, def);
+
+  metrics = traj_cohort_report_metrics_table (report);
+  g_assert_cmpuint (traj_table_n_rows (metrics), ==, 3);
+  csv = traj_table_to_string (metrics, TRAJ_FORMAT_CSV);
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "cohort,cohort_key,courses,patients,small_cohort,scale,"));
+  g_assert_true (g_str_has_prefix (lines[1], "Depression,depression,5,4,true,phq9,5,5,19.000,2.236,16.224,21.776,"));
+  g_assert_nonnull (strstr (csv, ",response_eoi_n,response_eoi_events,response_eoi_excluded,response_eoi_rate,"));
+  g_assert_nonnull (strstr (lines[1], ",3,2,0,0.6667,0.2077,0.9385,true,"));
+  g_assert_nonnull (strstr (lines[1], ",25,1,4.00,0.71,19.54,"));     /* monitoring per 100 */
+  /* anxiety: no baseline → empty cells, not 0 */
+  g_assert_true (g_str_has_prefix (lines[3], "Anxiety,anxiety,1,1,true,gad7,1,0,,,,,0,,,,,"));
+
+  json = traj_table_to_string (metrics, TRAJ_FORMAT_JSON);
+  g_assert_nonnull (strstr (json, "\"baseline_mean\" : null"));
+
+  courses = traj_cohort_report_courses_table (report);
+  g_assert_cmpuint (traj_table_n_rows (courses), ==, 7);
+  ccsv = traj_table_to_string (courses, TRAJ_FORMAT_CSV);
+  g_assert_nonnull (strstr (ccsv, "Depression,depression,00000000-0000-4000-8000-000000000002,"));
+
+  km = traj_cohort_report_km_table (report);
+  g_assert_cmpuint (traj_table_n_rows (km), ==, 4);   /* 3 depression + 1 PTSD */
+  kcsv = traj_table_to_string (km, TRAJ_FORMAT_CSV);
+  g_assert_nonnull (strstr (kcsv, "Depression,depression,19,3,1,0,0.6667,"));
+
+  chart = traj_cohort_report_chart_table (report);
+  chcsv = traj_table_to_string (chart, TRAJ_FORMAT_CSV);
+  g_assert_nonnull (strstr (chcsv, "Depression,depression,phq9,infusion,1,5,15.600,2.881,12.023,19.177\r\n"));
+  g_assert_nonnull (strstr (chcsv, "Depression,depression,phq9,week,1,5,12.200,5.070,5.905,18.495\r\n"));
+  clinic_clear (&k);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/cohort/statistics", test_statistics);
+  g_test_add_func ("/cohort/mixed-scales", test_mixed_scales);
+  g_test_add_func ("/cohort/filters", test_filters);
+  g_test_add_func ("/cohort/definition-json", test_definition_json);
+  g_test_add_func ("/cohort/saved-definitions", test_saved_definitions);
+  g_test_add_func ("/cohort/store-and-thread", test_store_and_thread);
+  g_test_add_func ("/cohort/tables", test_tables);
+
+  return g_test_run ();
+}

@@ -1,0 +1,954 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Exchange: the CSV reader (quoting, BOM, CRLF, line numbers), the CSV
+ * round trip of the demo clinic (export → import into an empty file →
+ * export gives the same bytes), every kind of bad row reported with its
+ * file and line and nothing written, and the FHIR R4 bundle's codes and
+ * values read back with json-glib. Every test uses real SQLite files in its
+ * own temporary folder. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traj-csv.h"
+#include "traj-demo.h"
+#include "traj-error.h"
+#include "traj-fhir.h"
+#include "traj-store.h"
+
+#define ANCHOR() traj_day_from_ymd (2026, 11, 1)
+#define SEED 20261122u
+
+typedef struct {
+  char *dir;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+
+  fx->dir = g_dir_make_tmp ("traj-exchange-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *fx, gconstpointer data)
+{
+  remove_tree (fx->dir);
+  g_free (fx->dir);
+}
+
+static char *
+path_in (Fixture *fx, const char *name)
+{
+  return g_build_filename (fx->dir, name, NULL);
+}
+
+static TrajStore *
+open_store (Fixture *fx, const char *name)
+{
+  g_autofree char *path = path_in (fx, name);
+  GError *error = NULL;
+  TrajStore *store = traj_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static TrajStore *
+demo_store (Fixture *fx, const char *name, guint n)
+{
+  TrajStore *store = open_store (fx, name);
+  GError *error = NULL;
+
+  g_assert_true (traj_demo_generate (store, SEED, n, ANCHOR (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static gint64
+count (TrajStore *store, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (traj_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+  GError *error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  return text;
+}
+
+static void
+write_file (const char *path, const char *text)
+{
+  GError *error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+}
+
+/* ---- the reader -------------------------------------------------------------- */
+
+typedef struct {
+  TrajCsvStatus status;
+  guint line;
+  const char *fields;       /* fields joined with '|' */
+} Expect;
+
+static void
+check_reader (const char *input, gssize len, const Expect *expect, guint n_expect)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (input, len < 0 ? (gssize) strlen (input) : len, NULL);
+  g_autoptr(TrajCsvReader) reader = traj_csv_reader_new (in);
+
+  for (guint k = 0; k <= n_expect; k++)
+    {
+      const char * const *fields = NULL;
+      guint n = 0, line = 0;
+      GError *error = NULL;
+      TrajCsvStatus status = traj_csv_reader_next (reader, &fields, &n, &line, &error);
+
+      if (k == n_expect)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpint (status, ==, TRAJ_CSV_END);
+          break;
+        }
+      g_assert_cmpint (status, ==, expect[k].status);
+      g_assert_cmpuint (line, ==, expect[k].line);
+      if (status == TRAJ_CSV_RECORD)
+        {
+          g_autofree char *joined = g_strjoinv ("|", (char **) fields);
+          g_assert_no_error (error);
+          g_assert_cmpuint (n, ==, g_strv_length ((char **) fields));
+          g_assert_cmpstr (joined, ==, expect[k].fields);
+        }
+      else
+        {
+          g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+          g_assert_cmpstr (error->message, ==, expect[k].fields);
+          g_clear_error (&error);
+        }
+    }
+}
+
+static void
+test_reader_quoting (void)
+{
+  /* BOM, CRLF, quoted comma, doubled quotes, a quoted CRLF and LF, an empty
+   * last field, a blank line, LF and lone-CR line ends, no final newline. */
+  const char *input =
+    "\xEF\xBB\xBF" "a,b,c\r\n"
+    "1,\"x, y\",\"say \"\"hi\"\"\"\r\n"
+    "2,\"two\r\nlines\",\"and\nthree\nhere\"\r\n"
+    "3,,\r\n"
+    "\r\n"
+    "4,ü,\"\"\n"
+    "5,e,f\r"
+    "6,g,h";
+  const Expect expect[] = {
+    { TRAJ_CSV_RECORD, 1, "a|b|c" },
+    { TRAJ_CSV_RECORD, 2, "1|x, y|say \"hi\"" },
+    { TRAJ_CSV_RECORD, 3, "2|two\r\nlines|and\nthree\nhere" },
+    { TRAJ_CSV_RECORD, 6, "3||" },
+    { TRAJ_CSV_RECORD, 8, "4|ü|" },
+    { TRAJ_CSV_RECORD, 9, "5|e|f" },
+    { TRAJ_CSV_RECORD, 10, "6|g|h" },
+  };
+
+  check_reader (input, -1, expect, G_N_ELEMENTS (expect));
+}
+
+static void
+test_reader_bad_records (void)
+{
+  /* Bad records are reported at the line they start on and skipped to the
+   * end of their line; an unterminated quote runs to the end of the input. */
+  const char *input =
+    "a,b\n"
+    "x\"y,2\n"
+    "\"ok\"z,3\n"
+    "fine,4\n"
+    "bad,\xff\xfe\n"
+    "\"open,5\n"
+    "never closed\n";
+  const Expect expect[] = {
+    { TRAJ_CSV_RECORD, 1, "a|b" },
+    { TRAJ_CSV_BAD_RECORD, 2, "a quote inside a field that does not start with a quote" },
+    { TRAJ_CSV_BAD_RECORD, 3, "text after the closing quote of a field" },
+    { TRAJ_CSV_RECORD, 4, "fine|4" },
+    { TRAJ_CSV_BAD_RECORD, 5, "field 2 is not valid UTF-8 text" },
+    { TRAJ_CSV_BAD_RECORD, 6, "a quoted field is not closed before the end of the file" },
+  };
+
+  check_reader (input, -1, expect, G_N_ELEMENTS (expect));
+}
+
+static void
+test_reader_chunks (void)
+{
+  /* Records straddling the reader's 64 KiB chunks, a CRLF split between two
+   * chunks among them, come out whole and on the right lines. */
+  GString *s = g_string_new (NULL);
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(TrajCsvReader) reader = NULL;
+  const char * const *fields;
+  guint n, line, rows = 0;
+  TrajCsvStatus status;
+
+  while (s->len < 65536 - 7)
+    g_string_append (s, "0123456789,\"ab\"\"c\"\r\n");
+  g_string_set_size (s, 65536 - 1);
+  g_string_append (s, "\r\n");      /* the CR ends chunk one, the LF starts chunk two */
+  for (guint k = 0; k < 5000; k++)
+    g_string_append_printf (s, "%u,\"quoted\nnewline\"\r\n", k);
+  in = g_memory_input_stream_new_from_data (g_string_free (s, FALSE), -1, g_free);
+  reader = traj_csv_reader_new (in);
+  while ((status = traj_csv_reader_next (reader, &fields, &n, &line, NULL)) == TRAJ_CSV_RECORD)
+    {
+      rows++;
+      if (n == 2 && g_str_equal (fields[1], "quoted\nnewline"))
+        {
+          guint k = (guint) g_ascii_strtoull (fields[0], NULL, 10);
+          g_assert_cmpuint (line, ==, 65536 / 20 + 1 + 1 + 2 * k);
+        }
+    }
+  g_assert_cmpint (status, ==, TRAJ_CSV_END);
+  g_assert_cmpuint (rows, ==, 65536 / 20 + 1 + 5000);
+}
+
+/* ---- round trip -------------------------------------------------------------- */
+
+static void
+assert_same_files (const char *a, const char *b)
+{
+  for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+    {
+      g_autofree char *pa = g_build_filename (a, traj_csv_file_name (f), NULL);
+      g_autofree char *pb = g_build_filename (b, traj_csv_file_name (f), NULL);
+      g_autofree char *ta = read_file (pa);
+      g_autofree char *tb = read_file (pb);
+
+      g_assert_cmpuint (strlen (ta), ==, strlen (tb));
+      g_assert_cmpstr (ta, ==, tb);
+    }
+}
+
+static void
+record_progress (double fraction, gpointer user_data)
+{
+  double *last = user_data;
+
+  g_assert_cmpfloat (fraction, >=, *last);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  *last = fraction;
+}
+
+static void
+test_round_trip (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) source = demo_store (fx, "source.db", 40);
+  g_autoptr(TrajStore) target = open_store (fx, "target.db");
+  g_autofree char *first = path_in (fx, "first");
+  g_autofree char *second = path_in (fx, "second");
+  g_autofree char *patients_csv = g_build_filename (first, "patients.csv", NULL);
+  g_autoptr(TrajCsvReport) out = traj_csv_report_new ();
+  g_autoptr(TrajCsvReport) in = traj_csv_report_new ();
+  GError *error = NULL;
+  double progress = 0;
+  GStatBuf st;
+
+  g_assert_true (traj_csv_export (source, first, out, record_progress, &progress, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (progress, ==, 1.0);
+  g_assert_cmpuint (out->rows[TRAJ_CSV_PATIENTS], ==, 40);
+  g_assert_cmpuint (out->rows[TRAJ_CSV_INFUSIONS], ==, traj_store_count (source, TRAJ_KIND_INFUSION, NULL));
+  g_assert_cmpuint (out->rows[TRAJ_CSV_VITAL_SIGNS], ==, traj_store_count (source, TRAJ_KIND_VITAL_SIGN, NULL));
+  g_assert_cmpuint (out->rows[TRAJ_CSV_ASSESSMENTS], ==, traj_store_count (source, TRAJ_KIND_ASSESSMENT, NULL));
+  g_assert_cmpuint (out->rows[TRAJ_CSV_FLAG_DECISIONS], >, 0);
+  /* Patient data: only the owner may read the files. */
+  g_assert_cmpint (g_stat (patients_csv, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  progress = 0;
+  g_assert_true (traj_csv_import (target, first, in, record_progress, &progress, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (progress, ==, 1.0);
+  g_assert_cmpuint (in->n_problems, ==, 0);
+  g_assert_cmpmem (in->rows, sizeof in->rows, out->rows, sizeof out->rows);
+
+  g_assert_true (traj_csv_export (target, second, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_files (first, second);
+
+  /* The database holds the same rows, sources (clinician, tablet) kept. */
+  g_assert_cmpint (count (target, "SELECT count(*) FROM assessment_item"), ==,
+                   count (source, "SELECT count(*) FROM assessment_item"));
+  g_assert_cmpint (count (target, "SELECT count(*) FROM assessment WHERE source = 'tablet'"), ==,
+                   count (source, "SELECT count(*) FROM assessment WHERE source = 'tablet'"));
+  g_assert_cmpint (count (target, "SELECT count(*) FROM assessment WHERE source = 'tablet'"), >, 0);
+  g_assert_cmpint (count (target, "SELECT total(total) FROM assessment"), ==,
+                   count (source, "SELECT total(total) FROM assessment"));
+  /* One audit event for the whole import. */
+  g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 1);
+  g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event"), ==, 2);
+
+  /* Importing the same files again doubles nothing: every patient is a
+   * duplicate, reported, and nothing is written. */
+  g_assert_false (traj_csv_import (target, first, in, NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (in->n_problems, ==, 40);
+  g_assert_cmpint (traj_store_count (target, TRAJ_KIND_PATIENT, NULL), ==, 40);
+  g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 1);
+}
+
+/* ---- a small hand-made clinic -------------------------------------------------- */
+
+#define P1 "11111111-1111-4111-8111-111111111111"
+#define P2 "22222222-2222-4222-8222-222222222222"
+#define C1 "33333333-3333-4333-8333-333333333333"
+#define I1 "44444444-4444-4444-8444-444444444444"
+
+static const char *small_files[TRAJ_CSV_N_FILES] = {
+  [TRAJ_CSV_PATIENTS] =
+    "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at\r\n"
+    P1 ",M-1,\"Abbott, Ada\",1980-02-03,female,depression,\"Said \"\"better\"\", slept,\r\nand ate\",2026-01-05T09:00:00Z,2026-01-06T10:00:00Z\r\n"
+    P2 ",M-2,Ben Bianchi,1975-07-08,male,chronic_pain,,2026-01-06T09:00:00Z,2026-01-06T09:00:00Z\r\n",
+  [TRAJ_CSV_COURSES] =
+    "uid,patient_uid,indication,primary_scale,protocol,induction_length,start_date,end_date,status,notes\r\n"
+    C1 "," P1 ",depression,phq9,IV 0.5 mg/kg ×6,6,2026-01-10,,induction,\r\n",
+  [TRAJ_CSV_INFUSIONS] =
+    "uid,patient_uid,course_uid,started_at,duration_min,route,medicine,lot,phase,weight_kg,dose_mg_per_kg,total_mg,"
+    "side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes\r\n"
+    I1 "," P1 "," C1 ",2026-01-10T09:00:00Z,40,iv,ketamine,L1,induction,70.3,0.5,35.15,\"nausea,dissociation\","
+    "brief,benzodiazepine,60,2026-01-10T10:40:00Z,Dr. A,\r\n",
+  [TRAJ_CSV_VITAL_SIGNS] =
+    "uid,infusion_uid,minute,systolic,diastolic,heart_rate,spo2,resp_rate\r\n"
+    "55555555-5555-4555-8555-555555555555," I1 ",0,120,80,72,98,14\r\n"
+    "66666666-6666-4666-8666-666666666666," I1 ",40,150,95,,97,\r\n",
+  [TRAJ_CSV_ASSESSMENTS] =
+    "uid,patient_uid,course_uid,infusion_uid,scale,taken_at,source,timing,complete,total,difficulty,clinician,notes,"
+    "item_1,item_2,item_3,item_4,item_5,item_6,item_7,item_8,item_9,item_10,item_11,item_12,item_13,item_14,item_15,"
+    "item_16,item_17,item_18,item_19,item_20\r\n"
+    "77777777-7777-4777-8777-777777777777," P1 "," C1 "," I1 ",phq9,2026-01-10T08:30:00Z,tablet,pre,true,15,2,,,"
+    "2,2,2,2,2,2,2,1,0,,,,,,,,,,,\r\n"
+    "88888888-8888-4888-8888-888888888888," P1 ",,,gad7,2026-01-11T08:30:00Z,clinician,between,false,,,,,"
+    "1,1,,,,,,,,,,,,,,,,,,\r\n"
+    "99999999-9999-4999-8999-999999999999," P1 "," C1 ",,madrs,2026-01-12T08:30:00Z,clinician,between,true,28,,Dr. B,,"
+    ",,,,,,,,,,,,,,,,,,,\r\n",
+  [TRAJ_CSV_FLAG_DECISIONS] =
+    "uid,patient_uid,course_uid,kind,finding_key,fired_at,decision,note,decided_by,decided_at\r\n"
+    "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa," P1 ",,safety,safety:77777777-7777-4777-8777-777777777777,"
+    "2026-01-10T08:30:00Z,acknowledged,Talked,Dr. A,2026-01-10T09:00:00Z\r\n",
+};
+
+/* Writes the small clinic into @dir, with @from replaced by @to in @file. */
+static void
+write_small (const char *dir, TrajCsvFile file, const char *from, const char *to)
+{
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+    {
+      g_autofree char *path = g_build_filename (dir, traj_csv_file_name (f), NULL);
+      GString *text = g_string_new (small_files[f]);
+
+      if (from && f == file)
+        g_assert_cmpuint (g_string_replace (text, from, to, 1), ==, 1);
+      write_file (path, text->str);
+      g_string_free (text, TRUE);
+    }
+}
+
+static void
+test_small_import (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = open_store (fx, "small.db");
+  g_autofree char *dir = path_in (fx, "small");
+  g_autofree char *again = path_in (fx, "again");
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajInfusion *i;
+  const TrajAssessment *a;
+  GError *error = NULL;
+
+  write_small (dir, 0, NULL, NULL);
+  g_assert_true (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (traj_csv_report_total_rows (report), ==, 10);
+
+  p = traj_store_find_patient_by_mrn (store, "M-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->uid, ==, P1);
+  g_assert_cmpstr (p->name, ==, "Abbott, Ada");
+  g_assert_cmpstr (p->notes, ==, "Said \"better\", slept,\r\nand ate");
+  g_assert_cmpint (p->created_at, ==, traj_time_from_iso ("2026-01-05T09:00:00Z", NULL));
+  g_assert_cmpint (p->updated_at, ==, traj_time_from_iso ("2026-01-06T10:00:00Z", NULL));
+
+  r = traj_store_load_patient_records (store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->infusions->len, ==, 1);
+  i = g_ptr_array_index (r->infusions, 0);
+  g_assert_cmpfloat (i->weight_kg, ==, 70.3);
+  g_assert_cmpfloat (i->total_mg, ==, 35.15);
+  g_assert_cmpuint (i->side_effects, ==, TRAJ_SIDE_NAUSEA | TRAJ_SIDE_DISSOCIATION);
+  g_assert_cmpuint (i->concomitant, ==, TRAJ_CONCOMITANT_BENZODIAZEPINE);
+  g_assert_cmpuint (i->vitals->len, ==, 2);
+  g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (i->vitals, 1))->heart_rate, ==, -1);
+  g_assert_cmpuint (r->assessments->len, ==, 3);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 15);
+  g_assert_cmpint (a->source, ==, TRAJ_SOURCE_TABLET);
+  g_assert_cmpint (a->infusion_id, ==, i->id);
+  a = g_ptr_array_index (r->assessments, 1);
+  g_assert_false (a->complete);
+  g_assert_cmpint (a->items[0], ==, 1);
+  g_assert_cmpint (a->items[2], ==, -1);
+  a = g_ptr_array_index (r->assessments, 2);
+  g_assert_cmpint (a->scale, ==, TRAJ_SCALE_MADRS);
+  g_assert_cmpint (a->total, ==, 28);
+  g_assert_cmpuint (r->decisions->len, ==, 1);
+
+  /* Exporting gives back the very bytes that were imported. */
+  g_assert_true (traj_csv_export (store, again, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_files (dir, again);
+}
+
+static void
+test_bom_lf_and_single_file (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = open_store (fx, "bom.db");
+  g_autofree char *dir = path_in (fx, "bom");
+  g_autofree char *renamed = path_in (fx, "people.csv");
+  g_autofree char *courses = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  GError *error = NULL;
+
+  /* Patients alone, as a spreadsheet would save them: BOM, LF line ends,
+   * under a name of its own (recognised by its header). */
+  {
+    g_autoptr(GString) text = g_string_new ("\xEF\xBB\xBF");
+    g_string_append (text, small_files[TRAJ_CSV_PATIENTS]);
+    g_string_replace (text, "\r\n", "\n", 0);
+    write_file (renamed, text->str);
+  }
+  g_assert_true (traj_csv_import (store, renamed, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  p = traj_store_find_patient_by_mrn (store, "M-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->notes, ==, "Said \"better\", slept,\nand ate");
+
+  /* A later file may name patients already in the clinic. */
+  write_small (dir, 0, NULL, NULL);
+  courses = g_build_filename (dir, "courses.csv", NULL);
+  g_assert_true (traj_csv_import (store, courses, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_COURSE, NULL), ==, 1);
+}
+
+/* ---- bad rows ------------------------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+  TrajCsvFile file;
+  const char *from;
+  const char *to;
+  const char *where;        /* "file:line:" */
+  const char *reason;       /* part of the reason */
+} BadRow;
+
+static const BadRow bad_rows[] = {
+  { "bad-date", TRAJ_CSV_PATIENTS, "1975-07-08", "1975-02-30",
+    "patients.csv:4:", "birth_date “1975-02-30” is not a date" },
+  { "bad-time", TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z", "2026-01-10 9am",
+    "infusions.csv:2:", "started_at" },
+  { "dose-range", TRAJ_CSV_INFUSIONS, ",0.5,35.15,", ",9,35.15,",
+    "infusions.csv:2:", "9 mg/kg is outside" },
+  { "unknown-scale", TRAJ_CSV_ASSESSMENTS, ",gad7,", ",gad8,",
+    "assessments.csv:3:", "unknown scale “gad8”" },
+  { "item-range", TRAJ_CSV_ASSESSMENTS, ",,,2,2,2,2,2,2,2,1,0,", ",,,2,2,7,2,2,2,2,1,0,",
+    "assessments.csv:2:", "item 3: answer 7 is outside 0–3" },
+  { "total-mismatch", TRAJ_CSV_ASSESSMENTS, ",true,15,", ",true,16,",
+    "assessments.csv:2:", "total 16 does not match the items" },
+  { "unknown-patient", TRAJ_CSV_COURSES, C1 "," P1, C1 ",12345678-1234-4234-8234-123456789abc",
+    "courses.csv:2:", "patient_uid 12345678-1234-4234-8234-123456789abc is neither" },
+  { "duplicate-mrn", TRAJ_CSV_PATIENTS, ",M-2,", ",M-1,",
+    "patients.csv:4:", "MRN M-1 is already used" },
+  { "duplicate-uid", TRAJ_CSV_VITAL_SIGNS, "66666666-6666-4666-8666-666666666666", "55555555-5555-4555-8555-555555555555",
+    "vital_signs.csv:3:", "is already used" },
+  { "column-count", TRAJ_CSV_VITAL_SIGNS, ",0,120,80,72,98,14", ",0,120,80,72,98",
+    "vital_signs.csv:2:", "the row has 7 fields; the header has 8" },
+  { "unterminated-quote", TRAJ_CSV_FLAG_DECISIONS, ",Talked,", ",\"Talked,",
+    "flag_decisions.csv:2:", "not closed before the end of the file" },
+  { "stray-quote", TRAJ_CSV_COURSES, "IV 0.5 mg/kg", "IV \"0.5\" mg/kg",
+    "courses.csv:2:", "a quote inside a field" },
+  { "other-patients-course", TRAJ_CSV_INFUSIONS, I1 "," P1 "," C1, I1 "," P2 "," C1,
+    "infusions.csv:2:", "course_uid " C1 " belongs to another patient" },
+  { "missing-column", TRAJ_CSV_COURSES, ",status,notes", ",state,notes",
+    "courses.csv:1:", "unknown column “state”" },
+};
+
+static void
+test_bad_row (Fixture *fx, gconstpointer data)
+{
+  const BadRow *bad = data;
+  g_autoptr(TrajStore) store = open_store (fx, "bad.db");
+  g_autofree char *dir = path_in (fx, bad->name);
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autofree char *first = NULL;
+  GError *error = NULL;
+
+  write_small (dir, bad->file, bad->from, bad->to);
+  g_assert_false (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (report->n_problems, >=, 1);
+  first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+  g_test_message ("%s", first);
+  g_assert_true (g_str_has_prefix (first, bad->where));
+  g_assert_nonnull (strstr (first, bad->reason));
+  /* One bad row, one report: the rows that name it are not reported again. */
+  g_assert_cmpuint (report->n_problems, ==, 1);
+
+  /* Nothing written, not even the audit event of the import. */
+  for (TrajRecordKind k = TRAJ_KIND_PATIENT; k <= TRAJ_KIND_FLAG_DECISION; k++)
+    g_assert_cmpint (traj_store_count (store, k, NULL), ==, 0);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 0);
+
+  /* And the store still takes the good files afterwards. */
+  remove_tree (dir);
+  write_small (dir, 0, NULL, NULL);
+  g_assert_true (traj_csv_import (store, dir, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_many_bad_rows (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = open_store (fx, "many.db");
+  g_autofree char *dir = path_in (fx, "many");
+  g_autofree char *vitals = NULL;
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autoptr(GString) text = g_string_new (small_files[TRAJ_CSV_VITAL_SIGNS]);
+  GError *error = NULL;
+
+  /* Every bad row is listed, in file order. */
+  write_small (dir, TRAJ_CSV_PATIENTS, "1980-02-03", "1980-02-3");
+  g_string_replace (text, ",120,80,", ",400,80,", 1);
+  g_string_replace (text, ",97,", ",40,", 1);
+  vitals = g_build_filename (dir, "vital_signs.csv", NULL);
+  write_file (vitals, text->str);
+  g_assert_false (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (report->n_problems, ==, 3);
+  g_assert_cmpstr (((TrajCsvProblem *) g_ptr_array_index (report->problems, 0))->file, ==, "patients.csv");
+  g_assert_cmpuint (((TrajCsvProblem *) g_ptr_array_index (report->problems, 0))->line, ==, 2);
+  g_assert_cmpstr (((TrajCsvProblem *) g_ptr_array_index (report->problems, 1))->file, ==, "vital_signs.csv");
+  g_assert_cmpuint (((TrajCsvProblem *) g_ptr_array_index (report->problems, 1))->line, ==, 2);
+  g_assert_cmpuint (((TrajCsvProblem *) g_ptr_array_index (report->problems, 2))->line, ==, 3);
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+}
+
+static gboolean
+cancel_soon (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_on_progress (double fraction, gpointer user_data)
+{
+  cancel_soon (user_data);
+}
+
+static void
+test_cancel (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) source = demo_store (fx, "c-source.db", 40);
+  g_autoptr(TrajStore) target = open_store (fx, "c-target.db");
+  g_autofree char *dir = path_in (fx, "c-files");
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  GError *error = NULL;
+
+  g_assert_true (traj_csv_export (source, dir, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (traj_csv_import (target, dir, NULL, cancel_on_progress, cancel, cancel, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (traj_store_count (target, TRAJ_KIND_PATIENT, NULL), ==, 0);
+  g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 0);
+}
+
+/* ---- FHIR --------------------------------------------------------------------- */
+
+static const char *
+member (JsonObject *o, const char *name)
+{
+  return json_object_get_string_member (o, name);
+}
+
+static const char *
+first_code (JsonObject *concept)
+{
+  JsonArray *coding = json_object_get_array_member (concept, "coding");
+  return member (json_array_get_object_element (coding, 0), "code");
+}
+
+static gboolean
+has_category (JsonObject *resource, const char *code)
+{
+  JsonArray *cats = json_object_get_array_member (resource, "category");
+  JsonObject *cat = json_array_get_object_element (cats, 0);
+  return g_str_equal (first_code (cat), code);
+}
+
+typedef struct {
+  GHashTable *by_url;           /* fullUrl → JsonObject resource */
+  guint patients, observations, responses, administrations, bp, heart_rate, resp_rate, spo2, weight;
+} Bundle;
+
+static void
+index_bundle (JsonNode *root, Bundle *b)
+{
+  JsonObject *bundle = json_node_get_object (root);
+  JsonArray *entries;
+
+  g_assert_cmpstr (member (bundle, "resourceType"), ==, "Bundle");
+  g_assert_cmpstr (member (bundle, "type"), ==, "collection");
+  entries = json_object_get_array_member (bundle, "entry");
+  b->by_url = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint k = 0; k < json_array_get_length (entries); k++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, k);
+      JsonObject *res = json_object_get_object_member (entry, "resource");
+      const char *url = member (entry, "fullUrl");
+      const char *type = member (res, "resourceType");
+
+      g_assert_true (g_str_has_prefix (url, "urn:uuid:"));
+      g_assert_true (g_uuid_string_is_valid (url + strlen ("urn:uuid:")));
+      g_assert_cmpstr (member (res, "id"), ==, url + strlen ("urn:uuid:"));
+      g_assert_false (g_hash_table_contains (b->by_url, url));
+      g_hash_table_insert (b->by_url, (gpointer) url, res);
+      if (g_str_equal (type, "Patient"))
+        b->patients++;
+      else if (g_str_equal (type, "QuestionnaireResponse"))
+        b->responses++;
+      else if (g_str_equal (type, "MedicationAdministration"))
+        b->administrations++;
+      else if (g_str_equal (type, "Observation"))
+        {
+          const char *code = json_object_has_member (json_object_get_object_member (res, "code"), "coding")
+                               ? first_code (json_object_get_object_member (res, "code")) : "";
+          if (has_category (res, "survey"))
+            b->observations++;
+          else if (g_str_equal (code, "85354-9"))
+            b->bp++;
+          else if (g_str_equal (code, "8867-4"))
+            b->heart_rate++;
+          else if (g_str_equal (code, "9279-1"))
+            b->resp_rate++;
+          else if (g_str_equal (code, "2708-6"))
+            b->spo2++;
+          else if (g_str_equal (code, "29463-7"))
+            b->weight++;
+          else
+            g_assert_not_reached ();
+        }
+      else
+        g_assert_not_reached ();
+    }
+}
+
+static JsonObject *
+resolve (Bundle *b, JsonObject *reference_holder, const char *name)
+{
+  JsonObject *ref = json_object_get_object_member (reference_holder, name);
+  JsonObject *target = g_hash_table_lookup (b->by_url, member (ref, "reference"));
+
+  g_assert_nonnull (target);
+  return target;
+}
+
+static JsonObject *
+quantity (JsonObject *o, const char *name, const char *unit)
+{
+  JsonObject *q = json_object_get_object_member (o, name);
+
+  g_assert_cmpstr (member (q, "system"), ==, "http://unitsofmeasure.org");
+  g_assert_cmpstr (member (q, "code"), ==, unit);
+  return q;
+}
+
+static void
+check_resources (Bundle *b, TrajStore *store, JsonNode *root)
+{
+  JsonArray *entries = json_object_get_array_member (json_node_get_object (root), "entry");
+
+  for (guint k = 0; k < json_array_get_length (entries); k++)
+    {
+      JsonObject *res = json_object_get_object_member (json_array_get_object_element (entries, k), "resource");
+      const char *type = member (res, "resourceType");
+
+      if (g_str_equal (type, "Patient"))
+        continue;
+      g_assert_cmpstr (member (resolve (b, res, "subject"), "resourceType"), ==, "Patient");
+      if (g_str_equal (type, "Observation") && has_category (res, "survey"))
+        {
+          JsonObject *code = json_object_get_object_member (res, "code");
+          const char *text = member (code, "text");
+          JsonArray *derived;
+          JsonObject *qr;
+          JsonArray *items;
+          gint64 sum = 0;
+
+          g_assert_cmpstr (member (res, "status"), ==, "final");
+          g_assert_true (json_object_has_member (res, "effectiveDateTime"));
+          if (g_str_has_prefix (text, "MADRS"))
+            {
+              g_assert_false (json_object_has_member (code, "coding"));
+              g_assert_false (json_object_has_member (res, "derivedFrom"));
+              continue;
+            }
+          derived = json_object_get_array_member (res, "derivedFrom");
+          qr = g_hash_table_lookup (b->by_url, member (json_array_get_object_element (derived, 0), "reference"));
+          g_assert_nonnull (qr);
+          g_assert_cmpstr (member (qr, "resourceType"), ==, "QuestionnaireResponse");
+          g_assert_cmpstr (member (qr, "authored"), ==, member (res, "effectiveDateTime"));
+          items = json_object_get_array_member (qr, "item");
+          for (guint i = 0; i < json_array_get_length (items); i++)
+            {
+              JsonObject *item = json_array_get_object_element (items, i);
+              JsonObject *answer = json_array_get_object_element (json_object_get_array_member (item, "answer"), 0);
+              if (g_str_equal (member (item, "linkId"), "69722-7"))
+                continue;     /* the PHQ-9 difficulty question: not scored */
+              sum += json_object_get_int_member (answer, "valueInteger");
+            }
+          /* The total is the sum of the answered items. */
+          g_assert_cmpint (sum, ==, json_object_get_int_member (res, "valueInteger"));
+          if (g_str_equal (first_code (code), "44261-6"))
+            {
+              static const char *phq9[] = { "44250-9", "44255-8", "44259-0", "44254-1", "44251-7",
+                                            "44258-2", "44252-5", "44253-3", "44260-8" };
+              for (guint i = 0; i < G_N_ELEMENTS (phq9); i++)
+                g_assert_cmpstr (member (json_array_get_object_element (items, i), "linkId"), ==, phq9[i]);
+            }
+          else if (g_str_equal (first_code (code), "70274-6"))
+            g_assert_cmpstr (member (json_array_get_object_element (items, 1), "linkId"), ==, "68509-9");
+          else
+            g_assert_true (g_str_equal (first_code (code), "72514-3") || g_str_equal (first_code (code), "101698-9"));
+        }
+      else if (g_str_equal (type, "Observation"))
+        {
+          JsonArray *part_of = json_object_get_array_member (res, "partOf");
+          JsonObject *ma = g_hash_table_lookup (b->by_url, member (json_array_get_object_element (part_of, 0), "reference"));
+          const char *code = first_code (json_object_get_object_member (res, "code"));
+
+          g_assert_true (has_category (res, "vital-signs"));
+          g_assert_cmpstr (member (ma, "resourceType"), ==, "MedicationAdministration");
+          if (g_str_equal (code, "85354-9"))
+            {
+              JsonArray *comp = json_object_get_array_member (res, "component");
+              JsonObject *sys = json_array_get_object_element (comp, 0);
+              JsonObject *dia = json_array_get_object_element (comp, 1);
+              g_assert_cmpstr (first_code (json_object_get_object_member (sys, "code")), ==, "8480-6");
+              g_assert_cmpstr (first_code (json_object_get_object_member (dia, "code")), ==, "8462-4");
+              g_assert_cmpint (json_object_get_int_member (quantity (sys, "valueQuantity", "mm[Hg]"), "value"), >,
+                               json_object_get_int_member (quantity (dia, "valueQuantity", "mm[Hg]"), "value"));
+            }
+          else if (g_str_equal (code, "8867-4") || g_str_equal (code, "9279-1"))
+            quantity (res, "valueQuantity", "/min");
+          else if (g_str_equal (code, "2708-6"))
+            quantity (res, "valueQuantity", "%");
+          else
+            quantity (res, "valueQuantity", "kg");
+        }
+      else if (g_str_equal (type, "MedicationAdministration"))
+        {
+          JsonObject *dosage = json_object_get_object_member (res, "dosage");
+          JsonObject *period = json_object_get_object_member (res, "effectivePeriod");
+
+          g_assert_cmpstr (member (res, "status"), ==, "completed");
+          g_assert_cmpstr (member (json_object_get_object_member (res, "medicationReference"), "reference"), ==, "#medicine");
+          g_assert_cmpstr (member (json_array_get_object_element (json_object_get_array_member (
+                             json_object_get_object_member (dosage, "route"), "coding"), 0), "system"), ==,
+                           "http://snomed.info/sct");
+          quantity (dosage, "dose", "mg");
+          g_assert_cmpstr (member (period, "start"), <, member (period, "end"));
+        }
+    }
+}
+
+static void
+test_fhir (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = demo_store (fx, "fhir.db", 40);
+  g_autofree char *file = path_in (fx, "bundle.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  Bundle b = { 0 };
+  JsonNode *root;
+  GError *error = NULL;
+  gint64 complete_scored, complete_madrs, vitals_bp, vitals_hr;
+  GStatBuf st;
+
+  g_assert_true (traj_fhir_export (store, NULL, file, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (json_parser_load_from_file (parser, file, &error));
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  index_bundle (root, &b);
+
+  complete_scored = count (store, "SELECT count(*) FROM assessment WHERE complete = 1 AND deleted_at IS NULL AND scale != 'madrs'");
+  complete_madrs = count (store, "SELECT count(*) FROM assessment WHERE complete = 1 AND deleted_at IS NULL AND scale = 'madrs'");
+  vitals_bp = count (store, "SELECT count(*) FROM vital_sign WHERE systolic IS NOT NULL");
+  vitals_hr = count (store, "SELECT count(*) FROM vital_sign WHERE heart_rate IS NOT NULL");
+  g_assert_cmpuint (b.patients, ==, 40);
+  g_assert_cmpuint (b.observations, ==, complete_scored + complete_madrs);
+  g_assert_cmpuint (b.responses, ==, complete_scored);
+  g_assert_cmpuint (b.administrations, ==, traj_store_count (store, TRAJ_KIND_INFUSION, NULL));
+  g_assert_cmpuint (b.weight, ==, count (store, "SELECT count(*) FROM infusion WHERE weight_kg > 0"));
+  g_assert_cmpuint (b.bp, ==, vitals_bp);
+  g_assert_cmpuint (b.heart_rate, ==, vitals_hr);
+  g_assert_cmpuint (b.spo2, ==, count (store, "SELECT count(*) FROM vital_sign WHERE spo2 IS NOT NULL"));
+  g_assert_cmpuint (b.resp_rate, ==, count (store, "SELECT count(*) FROM vital_sign WHERE resp_rate IS NOT NULL"));
+  check_resources (&b, store, root);
+
+  /* One infusion, value by value. */
+  list = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < list->len && (r == NULL || r->infusions->len == 0); k++)
+    {
+      g_clear_pointer (&r, traj_patient_records_free);
+      r = traj_store_load_patient_records (store, ((TrajPatientSummary *) g_ptr_array_index (list, k))->id, &error);
+      g_assert_no_error (error);
+    }
+  {
+    const TrajInfusion *i = g_ptr_array_index (r->infusions, 0);
+    g_autofree char *url = g_strconcat ("urn:uuid:", i->uid, NULL);
+    g_autofree char *start = traj_time_to_iso (i->started_at);
+    g_autofree char *end = traj_time_to_iso (i->started_at + i->duration_min * 60);
+    JsonObject *ma = g_hash_table_lookup (b.by_url, url);
+    JsonObject *dosage, *period, *patient;
+
+    g_assert_nonnull (ma);
+    dosage = json_object_get_object_member (ma, "dosage");
+    period = json_object_get_object_member (ma, "effectivePeriod");
+    g_assert_cmpstr (member (period, "start"), ==, start);
+    g_assert_cmpstr (member (period, "end"), ==, end);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (dosage, "dose"), "value"),
+                                    i->total_mg, 1e-9);
+    g_assert_cmpstr (first_code (json_object_get_object_member (dosage, "route")), ==, traj_fhir_route_snomed (i->route));
+    patient = resolve (&b, ma, "subject");
+    g_assert_cmpstr (member (patient, "id"), ==, r->patient->uid);
+    g_assert_cmpstr (member (json_array_get_object_element (json_object_get_array_member (patient, "identifier"), 0), "value"),
+                     ==, r->patient->mrn);
+    if (!traj_dose_is_fixed (i->route, i->medicine))
+      {
+        JsonArray *notes = json_object_get_array_member (ma, "note");
+        g_assert_nonnull (strstr (member (json_array_get_object_element (notes, 0), "text"), "mg/kg"));
+      }
+  }
+  g_hash_table_destroy (b.by_url);
+
+  /* One patient by MRN. */
+  {
+    g_autoptr(JsonNode) one = traj_fhir_build_bundle (store, r->patient->mrn, NULL, NULL, NULL, &error);
+    Bundle ob = { 0 };
+
+    g_assert_no_error (error);
+    index_bundle (one, &ob);
+    g_assert_cmpuint (ob.patients, ==, 1);
+    g_assert_cmpuint (ob.administrations, ==, r->infusions->len);
+    check_resources (&ob, store, one);
+    g_hash_table_destroy (ob.by_url);
+  }
+  g_assert_null (traj_fhir_build_bundle (store, "no-such-mrn", NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static void
+test_codes (void)
+{
+  g_assert_cmpstr (traj_fhir_route_snomed (TRAJ_ROUTE_IV), ==, "47625008");
+  g_assert_cmpstr (traj_fhir_route_snomed (TRAJ_ROUTE_IM), ==, "78421000");
+  g_assert_cmpstr (traj_fhir_route_snomed (TRAJ_ROUTE_INTRANASAL), ==, "46713006");
+  g_assert_cmpstr (traj_fhir_route_snomed (TRAJ_ROUTE_ORAL), ==, "26643006");
+  g_assert_cmpstr (traj_fhir_total_loinc (TRAJ_SCALE_PHQ9), ==, "44261-6");
+  g_assert_cmpstr (traj_fhir_total_loinc (TRAJ_SCALE_GAD7), ==, "70274-6");
+  g_assert_null (traj_fhir_total_loinc (TRAJ_SCALE_MADRS));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/exchange/csv/reader-quoting", test_reader_quoting);
+  g_test_add_func ("/exchange/csv/reader-bad-records", test_reader_bad_records);
+  g_test_add_func ("/exchange/csv/reader-chunks", test_reader_chunks);
+  g_test_add ("/exchange/csv/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
+  g_test_add ("/exchange/csv/small-import", Fixture, NULL, fixture_setup, test_small_import, fixture_teardown);
+  g_test_add ("/exchange/csv/bom-lf-single-file", Fixture, NULL, fixture_setup, test_bom_lf_and_single_file, fixture_teardown);
+  for (guint k = 0; k < G_N_ELEMENTS (bad_rows); k++)
+    {
+      g_autofree char *name = g_strdup_printf ("/exchange/csv/bad-row/%s", bad_rows[k].name);
+      g_test_add (name, Fixture, &bad_rows[k], fixture_setup, test_bad_row, fixture_teardown);
+    }
+  g_test_add ("/exchange/csv/many-bad-rows", Fixture, NULL, fixture_setup, test_many_bad_rows, fixture_teardown);
+  g_test_add ("/exchange/csv/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add_func ("/exchange/fhir/codes", test_codes);
+  g_test_add ("/exchange/fhir/bundle", Fixture, NULL, fixture_setup, test_fhir, fixture_teardown);
+
+  return g_test_run ();
+}

@@ -429,6 +429,99 @@ filter_to_json (JsonBuilder *b, const TrajCohortFilter *f)
   json_builder_end_object (b);
 }
 
+static char *
+codes_of (const MaskMember *m)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint v = 0; v < m->n; v++)
+    {
+      if (v)
+        g_string_append (s, ", ");
+      g_string_append (s, m->code (v));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char **
+strv_append (char **list, const char *value)
+{
+  guint n = list ? g_strv_length (list) : 0;
+
+  list = g_renew (char *, list, n + 2);
+  list[n] = g_strdup (value);
+  list[n + 1] = NULL;
+  return list;
+}
+
+gboolean
+traj_cohort_filter_parse (TrajCohortFilter  *f,
+                          const char        *key,
+                          const char        *value,
+                          GError           **error)
+{
+  g_autofree char *k = NULL;
+
+  g_return_val_if_fail (f != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  k = g_strdelimit (g_strstrip (g_strdup (key)), "-", '_');
+  value = value ? value : "";
+
+  for (guint m = 0; m < G_N_ELEMENTS (mask_members); m++)
+    {
+      g_auto(GStrv) parts = NULL;
+      guint *mask;
+
+      if (!g_str_equal (k, mask_members[m].member))
+        continue;
+      mask = &G_STRUCT_MEMBER (guint, f, mask_members[m].offset);
+      parts = g_strsplit (value, ",", -1);
+      for (guint j = 0; parts[j]; j++)
+        {
+          guint v;
+          g_strstrip (parts[j]);
+          if (*parts[j] == '\0')
+            continue;
+          if (!mask_members[m].parse (parts[j], &v))
+            {
+              g_autofree char *codes = codes_of (&mask_members[m]);
+              g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                           _("Unknown %s “%s” (use one of: %s)."), mask_members[m].member, parts[j], codes);
+              return FALSE;
+            }
+          *mask |= 1u << v;
+        }
+      return TRUE;
+    }
+  if (g_str_equal (k, "protocol") || g_str_equal (k, "clinician"))
+    {
+      char ***list = g_str_equal (k, "protocol") ? &f->protocols : &f->clinicians;
+      *list = strv_append (*list, value);
+      return TRUE;
+    }
+  if (g_str_equal (k, "from") || g_str_equal (k, "to") ||
+      g_str_equal (k, "start_from") || g_str_equal (k, "start_to"))
+    {
+      gint32 day = traj_day_from_iso (value);
+      if (day == TRAJ_DAY_NONE)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       _("“%s” is not a date (YYYY-MM-DD)."), value);
+          return FALSE;
+        }
+      if (g_str_has_suffix (k, "from"))
+        f->start_from = day;
+      else
+        f->start_to = day;
+      return TRUE;
+    }
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+               _("Unknown cohort criterion “%s” (use indication, route, medicine, sex, age_band, protocol, "
+                 "clinician, from or to)."), key);
+  return FALSE;
+}
+
 char *
 traj_cohort_definition_to_json (const TrajCohortDefinition *def)
 {
@@ -1672,27 +1765,154 @@ traj_cohort_report_regroup (const TrajCohortReport     *report,
 
 /* ---- computing ------------------------------------------------------------------------ */
 
+/* Reading the clinic and computing outcomes take about as long as each
+ * other, so on a machine with more than one core the thread that reads
+ * (traj_store_foreach_patient_records, on its own connection) hands patients
+ * in batches to worker threads that run the engine. When the workers fall
+ * behind, the reader computes a batch itself, so memory stays bounded. The
+ * result does not depend on who computed what: the report sorts courses. */
+#define BATCH_SIZE 32
+#define MAX_QUEUED_BATCHES 8
+#define MAX_WORKERS 3
+
 typedef struct {
   const TrajThresholds *t;
   TrajScaleId scale;
   gint64 as_of;
+  GAsyncQueue *queue;       /* GPtrArray* of TrajPatientRecords*, or &end_of_scan */
+} Pipe;
+
+static char end_of_scan;
+
+typedef struct {
+  Pipe *pipe;
   GPtrArray *courses;
+  GThread *thread;
+} Worker;
+
+typedef struct {
+  Pipe pipe;
+  GPtrArray *courses;       /* the reader's own */
+  GPtrArray *batch;
+  Worker *workers;
+  guint n_workers;
   guint done;
   guint total;
   void (*tick) (gpointer data, guint done, guint total);
   gpointer tick_data;
 } Scan;
 
+static void
+collect_batch (const Pipe *pipe, GPtrArray *batch, GPtrArray *courses)
+{
+  for (guint k = 0; k < batch->len; k++)
+    traj_cohort_collect_courses (g_ptr_array_index (batch, k), pipe->t, pipe->scale, pipe->as_of, courses);
+}
+
+static gpointer
+worker_run (gpointer data)
+{
+  Worker *w = data;
+
+  for (;;)
+    {
+      gpointer item = g_async_queue_pop (w->pipe->queue);
+      if (item == &end_of_scan)
+        break;
+      collect_batch (w->pipe, item, w->courses);
+      g_ptr_array_unref (item);
+    }
+  return NULL;
+}
+
+/* Takes what @r holds, leaving it empty for the store to free. */
+static TrajPatientRecords *
+records_steal (TrajPatientRecords *r)
+{
+  TrajPatientRecords *mine = traj_patient_records_new ();
+  TrajPatientRecords tmp = *mine;
+
+  *mine = *r;
+  *r = tmp;
+  return mine;
+}
+
+static void
+scan_flush (Scan *scan)
+{
+  GPtrArray *batch = g_steal_pointer (&scan->batch);
+
+  if (batch == NULL || batch->len == 0)
+    {
+      g_clear_pointer (&batch, g_ptr_array_unref);
+      return;
+    }
+  if (g_async_queue_length (scan->pipe.queue) >= MAX_QUEUED_BATCHES)
+    {
+      collect_batch (&scan->pipe, batch, scan->courses);
+      g_ptr_array_unref (batch);
+    }
+  else
+    g_async_queue_push (scan->pipe.queue, batch);
+}
+
 static gboolean
 scan_one (TrajPatientRecords *r, gpointer user_data)
 {
   Scan *scan = user_data;
 
-  traj_cohort_collect_courses (r, scan->t, scan->scale, scan->as_of, scan->courses);
+  if (scan->n_workers == 0)
+    traj_cohort_collect_courses (r, scan->pipe.t, scan->pipe.scale, scan->pipe.as_of, scan->courses);
+  else
+    {
+      if (scan->batch == NULL)
+        scan->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free);
+      g_ptr_array_add (scan->batch, records_steal (r));
+      if (scan->batch->len >= BATCH_SIZE)
+        scan_flush (scan);
+    }
   scan->done++;
   if (scan->tick)
     scan->tick (scan->tick_data, scan->done, scan->total);
   return TRUE;
+}
+
+static void
+scan_start_workers (Scan *scan)
+{
+  guint n = MIN (MAX ((int) g_get_num_processors () - 1, 0), MAX_WORKERS);
+
+  if (n == 0)
+    return;
+  scan->pipe.queue = g_async_queue_new ();
+  scan->workers = g_new0 (Worker, n);
+  scan->n_workers = n;
+  for (guint k = 0; k < n; k++)
+    {
+      scan->workers[k].pipe = &scan->pipe;
+      scan->workers[k].courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_cohort_course_free);
+      scan->workers[k].thread = g_thread_new ("traj-cohort", worker_run, &scan->workers[k]);
+    }
+}
+
+/* Hands out what is left, waits for the workers and gathers their courses. */
+static void
+scan_finish_workers (Scan *scan)
+{
+  if (scan->n_workers == 0)
+    return;
+  scan_flush (scan);
+  for (guint k = 0; k < scan->n_workers; k++)
+    g_async_queue_push (scan->pipe.queue, &end_of_scan);
+  for (guint k = 0; k < scan->n_workers; k++)
+    {
+      g_thread_join (scan->workers[k].thread);
+      g_ptr_array_extend_and_steal (scan->courses, scan->workers[k].courses);
+    }
+  g_free (scan->workers);
+  g_async_queue_unref (scan->pipe.queue);
+  scan->workers = NULL;
+  scan->n_workers = 0;
 }
 
 static TrajCohortReport *
@@ -1705,7 +1925,8 @@ compute (TrajStore                  *store,
          gpointer                    tick_data,
          GError                    **error)
 {
-  Scan scan = { t, def->scale, as_of, NULL, 0, 0, tick, tick_data };
+  Scan scan = { { t, def->scale, as_of, NULL }, NULL, NULL, NULL, 0, 0, 0, tick, tick_data };
+  gboolean ok;
 
   if (!traj_cohort_definition_validate (def, error))
     return NULL;
@@ -1717,7 +1938,12 @@ compute (TrajStore                  *store,
       scan.total = (guint) n;
     }
   scan.courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_cohort_course_free);
-  if (!traj_store_foreach_patient_records (store, scan_one, &scan, cancellable, error))
+  scan_start_workers (&scan);
+  ok = traj_store_foreach_patient_records (store, scan_one, &scan, cancellable, error);
+  if (!ok)
+    g_clear_pointer (&scan.batch, g_ptr_array_unref);
+  scan_finish_workers (&scan);
+  if (!ok)
     {
       g_ptr_array_unref (scan.courses);
       return NULL;
@@ -1905,8 +2131,8 @@ traj_cohort_mean_format (const TrajMeanCI *m,
   if (m->n < 2)
     /* Translators: a mean of a single value: "18.0, n = 1" */
     return g_strdup_printf (_("%.*f, n = 1"), decimals, m->mean);
-  /* Translators: mean (SD), its 95 % interval and n: "18.4 (3.1), 17.9–18.9, n = 140" */
-  return g_strdup_printf (_("%.*f (%.*f), %.*f–%.*f, n = %u"),
+  /* Translators: mean (SD), its 95 % interval and n: "−9.1 (6.5), −9.3 to −8.9, n = 140" */
+  return g_strdup_printf (_("%.*f (%.*f), %.*f to %.*f, n = %u"),
                           decimals, m->mean, decimals, m->sd, decimals, m->lower, decimals, m->upper, m->n);
 }
 
@@ -1952,8 +2178,6 @@ traj_cohort_notes (const TrajCohort *h)
       g_ptr_array_add (notes, g_strdup_printf (_("Small numbers (fewer than %d courses): %s"),
                                                TRAJ_COHORT_SMALL, joined));
     }
-  if (h->booster && h->booster->n > 0 && isnan (h->booster->median))
-    g_ptr_array_add (notes, g_strdup (_("Median time to first booster not reached")));
   g_ptr_array_add (notes, NULL);
   return (char **) g_ptr_array_free (notes, FALSE);
 }

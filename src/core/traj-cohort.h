@@ -160,6 +160,16 @@ void     traj_cohort_filter_init   (TrajCohortFilter *f);
 void     traj_cohort_filter_clear  (TrajCohortFilter *f);
 void     traj_cohort_filter_copy   (const TrajCohortFilter *src, TrajCohortFilter *dest);
 gboolean traj_cohort_filter_is_empty (const TrajCohortFilter *f);
+/* Sets one criterion from text, as typed on a command line: @key is
+ * "indication", "route", "medicine", "sex" or "age_band" with @value a
+ * comma-separated list of codes (added to what is set); "protocol" or
+ * "clinician" with one label (added to the list); "from" or "to" with a
+ * date (YYYY-MM-DD). TRAJ_ERROR_INVALID names the bad key or value and
+ * the codes that would do. */
+gboolean traj_cohort_filter_parse   (TrajCohortFilter *f,
+                                     const char       *key,
+                                     const char       *value,
+                                     GError          **error);
 
 typedef struct {
   char *label;              /* NULL or "": "Cohort N" */
@@ -300,7 +310,8 @@ typedef struct {
 gboolean traj_cohort_rate_is_small (const TrajCohortRate *r);
 /* "52.3 % (41.0–63.4), 43/82"; "no data" when n = 0. Translated. */
 char    *traj_cohort_rate_format   (const TrajCohortRate *r);
-/* "18.4 (3.1), 95 % CI 17.9–18.9, n = 140"; "no data" when n = 0. */
+/* "18.4 (3.1), 17.9 to 18.9, n = 140" (mean (SD), 95 % interval, n);
+ * "18.0, n = 1"; "no data" when n = 0. */
 char    *traj_cohort_mean_format   (const TrajMeanCI *m,
                                     int               decimals);
 

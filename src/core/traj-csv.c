@@ -142,6 +142,34 @@ fill (TrajCsvReader *r, GError **error)
   return TRUE;
 }
 
+/* A bad record still shows the fields read before the fault, so that the
+ * caller can tell which record it was (its uid, usually). */
+static TrajCsvStatus
+bad_record (TrajCsvReader       *r,
+            const char * const **fields,
+            guint               *n_fields,
+            guint                start_line,
+            guint               *line,
+            const char          *why,
+            GError             **error)
+{
+  g_ptr_array_set_size (r->fields, 0);
+  for (guint k = 0; k < r->starts->len; k++)
+    {
+      const char *f = r->rec + g_array_index (r->starts, gsize, k);
+
+      if (!g_utf8_validate (f, -1, NULL))
+        break;
+      g_ptr_array_add (r->fields, (gpointer) f);
+    }
+  *n_fields = r->fields->len;
+  g_ptr_array_add (r->fields, NULL);
+  *fields = (const char * const *) r->fields->pdata;
+  *line = start_line;
+  g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, why);
+  return TRAJ_CSV_BAD_RECORD;
+}
+
 static TrajCsvStatus
 finish_record (TrajCsvReader       *r,
                const char * const **fields,
@@ -159,10 +187,8 @@ finish_record (TrajCsvReader       *r,
       g_ptr_array_add (r->fields, (gpointer) f);
       if (!g_utf8_validate (f, -1, NULL))
         {
-          *line = start_line;
-          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                       _("field %u is not valid UTF-8 text"), k + 1);
-          return TRAJ_CSV_BAD_RECORD;
+          g_autofree char *why = g_strdup_printf (_("field %u is not valid UTF-8 text"), k + 1);
+          return bad_record (r, fields, n_fields, start_line, line, why, error);
         }
     }
   g_ptr_array_add (r->fields, NULL);
@@ -204,18 +230,10 @@ traj_csv_reader_next (TrajCsvReader       *r,
             }
           /* End of input. */
           if (state == ST_QUOTED)
-            {
-              *line = start_line;
-              g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                                   _("a quoted field is not closed before the end of the file"));
-              return TRAJ_CSV_BAD_RECORD;
-            }
+            return bad_record (r, fields, n_fields, start_line, line,
+                               _("a quoted field is not closed before the end of the file"), error);
           if (state == ST_SKIP)
-            {
-              *line = start_line;
-              g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, bad);
-              return TRAJ_CSV_BAD_RECORD;
-            }
+            return bad_record (r, fields, n_fields, start_line, line, bad, error);
           if (!any)
             return TRAJ_CSV_END;
           rec_end_field (r, &field_start);
@@ -341,9 +359,7 @@ traj_csv_reader_next (TrajCsvReader       *r,
             {
               r->skip_lf = c == '\r';
               r->line++;
-              *line = start_line;
-              g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, bad);
-              return TRAJ_CSV_BAD_RECORD;
+              return bad_record (r, fields, n_fields, start_line, line, bad, error);
             }
           break;
 
@@ -952,6 +968,7 @@ typedef struct {
   gint64 now;
   GHashTable *refs[N_REFS];      /* uid → Ref*: records of this import and ones looked up */
   GHashTable *bad_uids[N_REFS];  /* uids of rejected rows: references to them are not reported again */
+  gboolean unreadable[N_REFS];   /* a file whose rows could not be read at all */
   char *last_uid[N_REFS];        /* rows come grouped by parent: the last one resolved, */
   Ref last_ref[N_REFS];          /* without hashing */
   GPtrArray *no_vitals;          /* an empty array for infusion rows */
@@ -1125,7 +1142,7 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
-    return UNKNOWN;
+    return im->unreadable[kind] ? PARENT_BAD : UNKNOWN;
   remember (im, kind, uid, out->id, out->patient_id);
   return RESOLVED;
 }
@@ -1311,6 +1328,16 @@ get_codes (Import *im, guint column, const char *(*to_string) (guint), guint n, 
   return bits;
 }
 
+/* A rule broken by a row: reported, and the row is not written. */
+static gboolean
+check (Import *im, gboolean passed, GError **e)
+{
+  /* @e, not *e: the arguments are evaluated before the call that sets it. */
+  if (!passed)
+    write_failed (im, g_steal_pointer (e));
+  return passed;
+}
+
 static void
 import_patient (Import *im)
 {
@@ -1331,12 +1358,7 @@ import_patient (Import *im)
   p.notes = (char *) im->col[P_NOTES];
   p.created_at = get_time (im, P_CREATED, FALSE, &ok);
   p.updated_at = get_time (im, P_UPDATED, FALSE, &ok);
-  if (ok && !traj_bulk_insert_patient (im->store, &p, im->today, &e))
-    {
-      write_failed (im, e);
-      ok = FALSE;
-    }
-  if (!ok)
+  if (!ok || !check (im, traj_bulk_insert_patient (im->store, &p, im->today, &e), &e))
     {
       mark_bad (im, REF_PATIENT, uid);
       return;
@@ -1344,19 +1366,23 @@ import_patient (Import *im)
   remember (im, REF_PATIENT, uid, p.id, p.id);
 }
 
+/* In each row below, @linked is cleared when a reference cannot be
+ * followed: the row's own values are still checked, so that every bad row
+ * is reported, but it is not written. */
+
 static void
 import_course (Import *im)
 {
   TrajCourse c = { 0 };
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, linked = TRUE;
   GError *e = NULL;
 
   if (!get_uid (im, C_UID, &new_uid, &uid))
     return;
   c.uid = (char *) uid;
-  c.patient_id = reference (im, C_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
+  c.patient_id = reference (im, C_PATIENT, REF_PATIENT, FALSE, 0, NULL, &linked);
   GET_ENUM (im, C_INDICATION, traj_indication_from_string, &c.indication, &ok);
   c.primary_scale = get_scale (im, C_SCALE, &ok);
   c.protocol = (char *) im->col[C_PROTOCOL];
@@ -1365,12 +1391,9 @@ import_course (Import *im)
   c.end_day = get_day (im, C_END, FALSE, &ok);
   GET_ENUM (im, C_STATUS, traj_course_status_from_string, &c.status, &ok);
   c.notes = (char *) im->col[C_NOTES];
-  if (ok && !traj_bulk_insert_course (im->store, &c, im->today, &e))
-    {
-      write_failed (im, e);
-      ok = FALSE;
-    }
-  if (!ok)
+  if (ok && !linked)
+    check (im, traj_validate_course (&c, im->today, &e), &e);
+  if (!ok || !linked || !check (im, traj_bulk_insert_course (im->store, &c, im->today, &e), &e))
     {
       mark_bad (im, REF_COURSE, uid);
       return;
@@ -1384,15 +1407,15 @@ import_infusion (Import *im)
   TrajInfusion i = { 0 };
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, linked = TRUE;
   GError *e = NULL;
 
   if (!get_uid (im, I_UID, &new_uid, &uid))
     return;
   i.uid = (char *) uid;
-  i.patient_id = reference (im, I_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
-  if (ok)
-    i.course_id = reference (im, I_COURSE, REF_COURSE, TRUE, i.patient_id, NULL, &ok);
+  i.patient_id = reference (im, I_PATIENT, REF_PATIENT, FALSE, 0, NULL, &linked);
+  if (linked)
+    i.course_id = reference (im, I_COURSE, REF_COURSE, TRUE, i.patient_id, NULL, &linked);
   i.started_at = get_time (im, I_STARTED, TRUE, &ok);
   i.duration_min = get_int (im, I_DURATION, G_MININT, &ok);
   GET_ENUM (im, I_ROUTE, traj_route_from_string, &i.route, &ok);
@@ -1410,12 +1433,9 @@ import_infusion (Import *im)
   i.clinician = (char *) im->col[I_CLINICIAN];
   i.notes = (char *) im->col[I_NOTES];
   i.vitals = im->no_vitals;
-  if (ok && !traj_bulk_insert_infusion (im->store, &i, im->now, &e))
-    {
-      write_failed (im, e);
-      ok = FALSE;
-    }
-  if (!ok)
+  if (ok && !linked)
+    check (im, traj_validate_infusion (&i, im->now, &e), &e);
+  if (!ok || !linked || !check (im, traj_bulk_insert_infusion (im->store, &i, im->now, &e), &e))
     {
       mark_bad (im, REF_INFUSION, uid);
       return;
@@ -1429,21 +1449,23 @@ import_vital_sign (Import *im)
   TrajVitalSign v = { 0 };
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, linked = TRUE;
   GError *e = NULL;
 
   if (!get_uid (im, V_UID, &new_uid, &uid))
     return;
   v.uid = (char *) uid;
-  v.infusion_id = reference (im, V_INFUSION, REF_INFUSION, FALSE, 0, NULL, &ok);
+  v.infusion_id = reference (im, V_INFUSION, REF_INFUSION, FALSE, 0, NULL, &linked);
   v.minute = get_int (im, V_MINUTE, G_MININT, &ok);
   v.systolic = get_int (im, V_SYSTOLIC, -1, &ok);
   v.diastolic = get_int (im, V_DIASTOLIC, -1, &ok);
   v.heart_rate = get_int (im, V_HEART_RATE, -1, &ok);
   v.spo2 = get_int (im, V_SPO2, -1, &ok);
   v.resp_rate = get_int (im, V_RESP_RATE, -1, &ok);
-  if (ok && !traj_bulk_insert_vital_sign (im->store, &v, &e))
-    write_failed (im, e);
+  if (ok && !linked)
+    check (im, traj_validate_vital_sign (&v, &e), &e);
+  else if (ok)
+    check (im, traj_bulk_insert_vital_sign (im->store, &v, &e), &e);
 }
 
 static gboolean
@@ -1471,19 +1493,18 @@ import_assessment (Import *im)
   TrajAssessment a = { 0 }, scored;
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
-  gboolean ok = TRUE;
-  gint64 infusion_patient = 0;
+  gboolean ok = TRUE, linked = TRUE;
   int complete = -1, total;
   GError *e = NULL;
 
   if (!get_uid (im, A_UID, &new_uid, &uid))
     return;
   a.uid = (char *) uid;
-  a.patient_id = reference (im, A_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
-  if (ok)
-    a.course_id = reference (im, A_COURSE, REF_COURSE, TRUE, a.patient_id, NULL, &ok);
-  if (ok)
-    a.infusion_id = reference (im, A_INFUSION, REF_INFUSION, TRUE, a.patient_id, &infusion_patient, &ok);
+  a.patient_id = reference (im, A_PATIENT, REF_PATIENT, FALSE, 0, NULL, &linked);
+  if (linked)
+    a.course_id = reference (im, A_COURSE, REF_COURSE, TRUE, a.patient_id, NULL, &linked);
+  if (linked)
+    a.infusion_id = reference (im, A_INFUSION, REF_INFUSION, TRUE, a.patient_id, NULL, &linked);
   a.scale = get_scale (im, A_SCALE, &ok);
   a.taken_at = get_time (im, A_TAKEN, TRUE, &ok);
   if (*im->col[A_SOURCE] == '\0')
@@ -1498,25 +1519,15 @@ import_assessment (Import *im)
   a.clinician = (char *) im->col[A_CLINICIAN];
   a.notes = (char *) im->col[A_NOTES];
   for (guint k = 0; k < TRAJ_MAX_ITEMS; k++)
-    {
-      a.items[k] = get_int (im, A_ITEM1 + k, -1, &ok);
-      if (a.items[k] < -1)
-        {
-          problem (im, im->line, _("%s %d is not an answer"), column_name (im, A_ITEM1 + k), a.items[k]);
-          ok = FALSE;
-        }
-    }
+    a.items[k] = get_int (im, A_ITEM1 + k, -1, &ok);
   if (!ok)
     return;
 
   /* total and complete follow from the items (MADRS: from total); when the
    * file states them they must agree. */
   scored = a;
-  if (!traj_validate_assessment (&scored, im->now, &e))
-    {
-      write_failed (im, e);
-      return;
-    }
+  if (!check (im, traj_validate_assessment (&scored, im->now, &e), &e))
+    return;
   traj_assessment_rescore (&scored);
   if (traj_scale_get (a.scale)->n_items > 0 && total >= 0 && total != scored.total)
     {
@@ -1532,8 +1543,8 @@ import_assessment (Import *im)
                                       : _("complete is false but every item is answered"));
       return;
     }
-  if (!traj_bulk_insert_assessment (im->store, &a, im->now, &e))
-    write_failed (im, e);
+  if (linked)
+    check (im, traj_bulk_insert_assessment (im->store, &a, im->now, &e), &e);
 }
 
 static void
@@ -1543,15 +1554,15 @@ import_decision (Import *im)
   TrajFindingKind kind;
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, linked = TRUE;
   GError *e = NULL;
 
   if (!get_uid (im, D_UID, &new_uid, &uid))
     return;
   d.uid = (char *) uid;
-  d.patient_id = reference (im, D_PATIENT, REF_PATIENT, FALSE, 0, NULL, &ok);
-  if (ok)
-    d.course_id = reference (im, D_COURSE, REF_COURSE, TRUE, d.patient_id, NULL, &ok);
+  d.patient_id = reference (im, D_PATIENT, REF_PATIENT, FALSE, 0, NULL, &linked);
+  if (linked)
+    d.course_id = reference (im, D_COURSE, REF_COURSE, TRUE, d.patient_id, NULL, &linked);
   GET_ENUM (im, D_KIND, traj_finding_kind_from_string, &kind, &ok);
   d.kind = (char *) im->col[D_KIND];
   d.finding_key = (char *) im->col[D_KEY];
@@ -1560,8 +1571,8 @@ import_decision (Import *im)
   d.note = (char *) im->col[D_NOTE];
   d.decided_by = (char *) im->col[D_BY];
   d.decided_at = get_time (im, D_AT, FALSE, &ok);
-  if (ok && !traj_bulk_insert_flag_decision (im->store, &d, im->now, &e))
-    write_failed (im, e);
+  if (ok && linked)
+    check (im, traj_bulk_insert_flag_decision (im->store, &d, im->now, &e), &e);
 }
 
 static void (* const importers[TRAJ_CSV_N_FILES]) (Import *im) = {
@@ -1643,6 +1654,26 @@ report_progress (Import *im)
                             (double) im->bytes_total), im->progress_data);
 }
 
+static RefKind
+ref_of_file (TrajCsvFile kind)
+{
+  switch (kind)
+    {
+    case TRAJ_CSV_PATIENTS:
+      return REF_PATIENT;
+    case TRAJ_CSV_COURSES:
+      return REF_COURSE;
+    case TRAJ_CSV_INFUSIONS:
+      return REF_INFUSION;
+    case TRAJ_CSV_VITAL_SIGNS:
+    case TRAJ_CSV_ASSESSMENTS:
+    case TRAJ_CSV_FLAG_DECISIONS:
+    case TRAJ_CSV_N_FILES:
+    default:
+      return N_REFS;
+    }
+}
+
 /* FALSE stops the whole import (read error, database error, cancelled). */
 static gboolean
 import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
@@ -1654,7 +1685,7 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
   g_autofree char *base = g_path_get_basename (path);
   const char * const *fields;
   guint n, n_columns = 0, rows = 0;
-  gboolean header = TRUE;
+  gboolean header = TRUE, unreadable = FALSE;
 
   im->file = base;
   stream = g_file_read (file, cancellable, error);
@@ -1681,7 +1712,16 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
           problem (im, im->line, "%s", e->message);
           g_error_free (e);
           if (header)
-            break;
+            {
+              unreadable = TRUE;
+              break;
+            }
+          rows++;
+          im->report->rows[kind]++;
+          /* Rows naming this one are not reported again. */
+          if (ref_of_file (kind) < N_REFS && im->map[0] >= 0 && (guint) im->map[0] < n &&
+              uid_ok (fields[im->map[0]]))
+            mark_bad (im, ref_of_file (kind), fields[im->map[0]]);
           continue;
         }
 
@@ -1690,13 +1730,17 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
           header = FALSE;
           if (!by_name && !kind_from_header (fields, n, &kind))
             {
+              /* Which records it held cannot be told: say so once. */
               problem (im, im->line, _("the header does not match any Trajectory CSV file (see docs/csv-format.md)"));
               break;
             }
           im->kind = kind;
           n_columns = n;
           if (!map_header (im, fields, n))
-            break;
+            {
+              unreadable = TRUE;
+              break;
+            }
           continue;
         }
 
@@ -1731,6 +1775,8 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
     }
   if (header && im->report->n_problems == 0)
     problem (im, 0, _("the file is empty (not even a header)"));
+  if (unreadable && ref_of_file (kind) < N_REFS)
+    im->unreadable[ref_of_file (kind)] = TRUE;
   im->bytes_before += traj_csv_reader_bytes_read (reader);
   im->reader = NULL;
   return TRUE;

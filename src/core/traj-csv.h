@@ -28,7 +28,8 @@ TrajCsvReader *traj_csv_reader_new        (GInputStream   *stream);
 void           traj_csv_reader_free       (TrajCsvReader  *reader);
 /* @fields (NUL-terminated UTF-8 strings, @n_fields of them) stay valid until
  * the next call. @line is the physical line (from 1) where the record
- * starts, for TRAJ_CSV_BAD_RECORD too. A bad record is a quote inside an
+ * starts, for TRAJ_CSV_BAD_RECORD too, when @fields holds the fields read
+ * before the fault (its uid, usually). A bad record is a quote inside an
  * unquoted field, text after a closing quote, a quoted field still open at
  * the end of the input, or bytes that are not UTF-8. */
 TrajCsvStatus  traj_csv_reader_next       (TrajCsvReader       *reader,

@@ -85,7 +85,8 @@ validate (TrajCourseEditor *self)
 static void
 on_field_changed (TrajCourseEditor *self)
 {
-  if (self->updating)
+  /* Models and values are being filled in: not an edit. */
+  if (self->updating || self->course == NULL)
     return;
   traj_editor_dialog_mark_dirty (TRAJ_EDITOR_DIALOG (self));
   traj_editor_dialog_show_error (TRAJ_EDITOR_DIALOG (self), NULL);
@@ -95,6 +96,8 @@ on_field_changed (TrajCourseEditor *self)
 static void
 on_indication_changed (TrajCourseEditor *self)
 {
+  if (self->updating || self->course == NULL)
+    return;
   /* CLINICAL.md §3: the primary scale follows the indication until the
    * clinician picks one. */
   if (!self->scale_chosen)
@@ -110,7 +113,7 @@ on_indication_changed (TrajCourseEditor *self)
 static void
 on_scale_changed (TrajCourseEditor *self)
 {
-  if (self->updating)
+  if (self->updating || self->course == NULL)
     return;
   self->scale_chosen = TRUE;
   on_field_changed (self);

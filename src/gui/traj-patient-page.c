@@ -7,12 +7,13 @@
 #include <math.h>
 
 #include "traj-assessment-editor.h"
+#include "traj-chart-panel.h"
 #include "traj-checkin-dialog.h"
 #include "traj-course-editor.h"
 #include "traj-gui.h"
 #include "traj-infusion-editor.h"
 #include "traj-patient-editor.h"
-#include "traj-patient-page.h"
+#include "traj-patient-page-private.h"
 #include "traj-timeline.h"
 
 struct _TrajPatientPage
@@ -26,6 +27,7 @@ struct _TrajPatientPage
   TrajOutcomes *outcomes;
   TrajTimeline *timeline;
   gulong changed_id;
+  AdwToast *last_toast;            /* weak: the latest undo toast, for tests */
 
   GtkWidget *scroller;
   GtkLabel *name_label;
@@ -34,6 +36,7 @@ struct _TrajPatientPage
   GtkWidget *findings_box;
   GtkWidget *outcome_box;
   GtkWidget *chart_box;
+  TrajChartPanel *chart;
   GtkListBox *timeline_list;
   GtkWidget *history_box;
   GtkListBox *history_list;
@@ -597,6 +600,7 @@ load (TrajPatientPage *self)
   if (self->patient_id <= 0 || self->store == NULL)
     {
       traj_timeline_set_records (self->timeline, NULL);
+      traj_chart_panel_set_model (self->chart, NULL);
       return;
     }
   self->records = traj_store_load_patient_records (self->store, self->patient_id, &error);
@@ -617,6 +621,11 @@ load (TrajPatientPage *self)
   update_findings (self);
   update_outcome_summary (self);
   traj_timeline_set_records (self->timeline, self->records);
+  {
+    TrajChartModel *model = traj_chart_model_new_from_records (self->records, self->outcomes);
+    traj_chart_panel_set_model (self->chart, model);
+    traj_chart_model_unref (model);
+  }
 }
 
 static void
@@ -735,6 +744,7 @@ delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const c
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo), u, (GClosureNotify) undo_data_free, 0);
+  g_set_weak_pointer (&self->last_toast, toast);
   add_toast (self, toast);
 }
 
@@ -860,6 +870,7 @@ traj_patient_page_dispose (GObject *object)
 
   if (self->changed_id)
     g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_weak_pointer (&self->last_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_PATIENT_PAGE);
   g_clear_object (&self->timeline);
   g_clear_pointer (&self->records, traj_patient_records_free);
@@ -931,9 +942,22 @@ timeline_placeholder (TrajPatientPage *self)
 }
 
 static void
+on_chart_item_activated (TrajChartPanel  *panel,
+                         int              kind,
+                         gint64           id,
+                         TrajPatientPage *self)
+{
+  traj_patient_page_select_record (self, (TrajRecordKind) kind, id);
+}
+
+static void
 traj_patient_page_init (TrajPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->chart = TRAJ_CHART_PANEL (traj_chart_panel_new ());
+  gtk_box_append (GTK_BOX (self->chart_box), GTK_WIDGET (self->chart));
+  g_signal_connect (self->chart, "item-activated", G_CALLBACK (on_chart_item_activated), self);
 
   self->timeline = traj_timeline_new ();
   gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline), create_timeline_row, self, NULL);
@@ -1005,4 +1029,10 @@ traj_patient_page_select_record (TrajPatientPage *self,
       gtk_list_box_select_row (self->timeline_list, row);
       gtk_widget_grab_focus (GTK_WIDGET (row));
     }
+}
+
+AdwToast *
+traj_patient_page_get_last_toast (TrajPatientPage *self)
+{
+  return self->last_toast;
 }

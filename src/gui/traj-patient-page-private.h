@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "traj-patient-page.h"
+
+G_BEGIN_DECLS
+
+/* For tests: the latest "deleted — Undo" toast, or NULL once dismissed. */
+AdwToast *traj_patient_page_get_last_toast (TrajPatientPage *self);
+
+G_END_DECLS

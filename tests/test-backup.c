@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Backups: an online backup taken while another connection keeps writing is
+ * a consistent database holding every row committed before it began; the
+ * daily automatic backup makes one file a day and keeps the newest N; a
+ * restore checks the file first (refusing damaged, foreign and newer-schema
+ * files, leaving everything as it was), keeps the clinic as it was, and is
+ * seen by connections still open. Real SQLite files in temporary folders. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traj-backup.h"
+#include "traj-demo.h"
+#include "traj-error.h"
+#include "traj-store.h"
+
+#define ANCHOR() traj_day_from_ymd (2026, 11, 1)
+
+typedef struct {
+  char *dir;
+  char *db;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+
+  fx->dir = g_dir_make_tmp ("traj-backup-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->db = g_build_filename (fx->dir, "clinic.db", NULL);
+}
+
+static void
+fixture_teardown (Fixture *fx, gconstpointer data)
+{
+  remove_tree (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->db);
+}
+
+static TrajStore *
+demo_store (const char *path, guint n)
+{
+  GError *error = NULL;
+  TrajStore *store = traj_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, 99, n, ANCHOR (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static gint64
+query (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static char *
+query_text (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *s;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  s = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return s;
+}
+
+static void
+assert_private (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+insert_patient (TrajStore *store, const char *mrn)
+{
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  GError *error = NULL;
+
+  p->mrn = g_strdup (mrn);
+  p->name = g_strdup ("Written Meanwhile");
+  p->birth_day = traj_day_from_ymd (1980, 1, 1);
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  g_assert_no_error (error);
+}
+
+/* ---- online backup ------------------------------------------------------------ */
+
+typedef struct {
+  const char *path;
+  gint committed;           /* atomic: rows the writer has committed */
+  gint stop;                /* atomic */
+  gint during;              /* atomic: rows committed while the backup ran */
+  gboolean waited;
+} Writer;
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *w = data;
+  GError *error = NULL;
+  /* Its own connection, as every thread must have (DESIGN.md). */
+  g_autoptr(TrajStore) store = traj_store_open (w->path, &error);
+
+  g_assert_no_error (error);
+  while (!g_atomic_int_get (&w->stop))
+    {
+      g_autofree char *mrn = g_strdup_printf ("W-%06d", g_atomic_int_get (&w->committed));
+
+      insert_patient (store, mrn);
+      g_atomic_int_inc (&w->committed);
+    }
+  return NULL;
+}
+
+static void
+wait_for_writes (double fraction, gpointer data)
+{
+  Writer *w = data;
+  gint start = g_atomic_int_get (&w->committed);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  if (w->waited || fraction >= 1.0)
+    return;
+  /* Hold the backup open until the writer has committed more rows. */
+  while (g_atomic_int_get (&w->committed) < start + 20 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_atomic_int_set (&w->during, g_atomic_int_get (&w->committed) - start);
+  w->waited = TRUE;
+}
+
+static void
+test_online (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = demo_store (fx->db, 300);
+  g_autofree char *backup = g_build_filename (fx->dir, "copies", "online.db", NULL);
+  g_autofree char *wal = g_strconcat (backup, "-wal", NULL);
+  g_autofree char *journal = g_strconcat (backup, "-journal", NULL);
+  g_autofree char *integrity = NULL, *sql = NULL;
+  Writer w = { fx->db, 0, 0, 0, FALSE };
+  GThread *thread;
+  GError *error = NULL;
+  gint before, after;
+  gint64 in_backup;
+  TrajBackupInfo info;
+
+  /* Enough pages that the copy takes several steps. */
+  g_assert_cmpint (query (fx->db, "PRAGMA page_count"), >, 2 * 512);
+
+  thread = g_thread_new ("writer", writer_thread, &w);
+  while (g_atomic_int_get (&w.committed) < 10)
+    g_usleep (1000);
+  before = g_atomic_int_get (&w.committed);
+  g_assert_true (traj_backup_to_file (store, backup, wait_for_writes, &w, NULL, &error));
+  g_assert_no_error (error);
+  after = g_atomic_int_get (&w.committed);
+  g_atomic_int_set (&w.stop, 1);
+  g_thread_join (thread);
+
+  g_assert_true (w.waited);
+  g_assert_cmpint (w.during, >=, 20);
+
+  /* A sound database, one file, private. */
+  integrity = query_text (backup, "PRAGMA integrity_check");
+  g_assert_cmpstr (integrity, ==, "ok");
+  g_assert_true (traj_backup_check (backup, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.schema_version, ==, TRAJ_SCHEMA_VERSION);
+  assert_private (backup);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+
+  /* Every row committed before the backup began is in it, and what it holds
+   * of the writer's rows is a whole prefix: a snapshot, not a mixture. */
+  in_backup = query (backup, "SELECT count(*) FROM patient WHERE mrn LIKE 'W-%'");
+  g_assert_cmpint (in_backup, >=, before);
+  g_assert_cmpint (in_backup, <=, after);
+  sql = g_strdup_printf ("SELECT count(*) FROM patient WHERE mrn LIKE 'W-%%' AND CAST (substr (mrn, 3) AS INTEGER) < %d",
+                         before);
+  g_assert_cmpint (query (backup, sql), ==, before);
+  g_assert_cmpint (query (backup, "SELECT coalesce (max (CAST (substr (mrn, 3) AS INTEGER)), -1) + 1 FROM patient "
+                                  "WHERE mrn LIKE 'W-%'"), ==, in_backup);
+  g_assert_cmpint (query (backup, "SELECT count(*) FROM patient"), ==, 300 + in_backup);
+  g_assert_cmpint (query (backup, "SELECT count(*) FROM assessment_item"), ==,
+                   query (fx->db, "SELECT count(*) FROM assessment_item"));
+}
+
+static void
+test_cancel (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = demo_store (fx->db, 120);
+  g_autofree char *backup = g_build_filename (fx->dir, "cancelled.db", NULL);
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  g_autoptr(GDir) dir = NULL;
+  GError *error = NULL;
+  const char *name;
+
+  g_cancellable_cancel (cancel);
+  g_assert_false (traj_backup_to_file (store, backup, NULL, NULL, cancel, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  /* No file, and no temporary file left behind. */
+  g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (fx->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_true (g_str_has_prefix (name, "clinic.db"));
+}
+
+/* ---- automatic daily backup ----------------------------------------------------- */
+
+static guint
+count_files (const char *dir, const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    n += g_str_has_prefix (name, prefix);
+  return n;
+}
+
+static void
+test_auto (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = demo_store (fx->db, 5);
+  g_autofree char *dir = g_build_filename (fx->dir, "backups", NULL);
+  g_autofree char *today = traj_day_to_iso (traj_day_today ());
+  g_autofree char *name = g_strdup_printf ("clinic-%s.db", today);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *other = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *kept = g_build_filename (dir, "clinic-before-restore-20200101-120000.db", NULL);
+  GError *error = NULL;
+  TrajBackupInfo info;
+  GStatBuf first, second;
+
+  g_assert_true (traj_backup_auto (store, dir, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_files (dir, "clinic-"), ==, 1);
+  assert_private (path);
+  g_assert_true (traj_backup_check (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.patients, ==, 5);
+
+  /* At most one a day: a second start the same day leaves it alone. */
+  g_assert_cmpint (g_stat (path, &first), ==, 0);
+  insert_patient (store, "LATER");
+  g_assert_true (traj_backup_auto (store, dir, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &second), ==, 0);
+  g_assert_cmpint (first.st_ino, ==, second.st_ino);
+  g_assert_cmpint (query (path, "SELECT count(*) FROM patient"), ==, 5);
+
+  /* Only the newest N daily files are kept; nothing else is touched. */
+  for (int d = 1; d <= 5; d++)
+    {
+      g_autofree char *old = g_strdup_printf ("%s/clinic-2020-01-%02d.db", dir, d);
+      g_assert_true (g_file_set_contents (old, "old", -1, NULL));
+    }
+  g_assert_true (g_file_set_contents (other, "not a backup", -1, NULL));
+  g_assert_true (g_file_set_contents (kept, "a pre-restore copy", -1, NULL));
+  g_assert_true (traj_backup_auto (store, dir, 3, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (dir, "clinic-2020-01-"), ==, 2);
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  {
+    g_autofree char *newest = g_build_filename (dir, "clinic-2020-01-05.db", NULL);
+    g_autofree char *next = g_build_filename (dir, "clinic-2020-01-04.db", NULL);
+    g_assert_true (g_file_test (newest, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (next, G_FILE_TEST_EXISTS));
+  }
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+}
+
+/* ---- restore -------------------------------------------------------------------- */
+
+static void
+test_restore (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = demo_store (fx->db, 10);
+  g_autofree char *backup = g_build_filename (fx->dir, "b.db", NULL);
+  g_autofree char *kept = NULL;
+  g_autoptr(TrajPatient) gone = NULL;
+  GError *error = NULL;
+
+  g_assert_true (traj_backup_to_file (store, backup, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  insert_patient (store, "AFTER-1");
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 11);
+
+  /* The store stays open throughout, as the app's own connection would. */
+  g_assert_true (traj_backup_restore (fx->db, backup, &kept, &error));
+  g_assert_no_error (error);
+
+  /* The clinic as it was is kept, privately, with the later patient. */
+  g_assert_nonnull (kept);
+  g_assert_true (g_str_has_prefix (kept, fx->dir));
+  g_assert_nonnull (strstr (kept, "clinic-before-restore-"));
+  assert_private (kept);
+  g_assert_cmpint (query (kept, "SELECT count(*) FROM patient WHERE mrn = 'AFTER-1'"), ==, 1);
+
+  /* The open connection sees the restored clinic. */
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 10);
+  gone = traj_store_find_patient_by_mrn (store, "AFTER-1", &error);
+  g_assert_null (gone);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (traj_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+  insert_patient (store, "AFTER-2");
+
+  /* The restore is on record, in the restored clinic. */
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM audit_event WHERE action = 'restore'"), ==, 1);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 11);
+  assert_private (fx->db);
+}
+
+static void
+expect_refused (Fixture *fx, const char *bad, TrajError code)
+{
+  g_autofree char *backups = g_build_filename (fx->dir, "backups", NULL);
+  g_autofree char *kept = NULL;
+  GError *error = NULL;
+
+  g_assert_false (traj_backup_check (bad, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, (gint) code);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (traj_backup_restore (fx->db, bad, &kept, &error));
+  g_assert_error (error, TRAJ_ERROR, (gint) code);
+  g_clear_error (&error);
+  g_assert_null (kept);
+  /* Refused before anything was touched: no copy was even needed. */
+  g_assert_false (g_file_test (backups, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 6);
+}
+
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (from, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (to, data, (gssize) len, NULL));
+}
+
+static void
+test_refuse (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = demo_store (fx->db, 5);
+  g_autofree char *good = g_build_filename (fx->dir, "good.db", NULL);
+  g_autofree char *corrupt = g_build_filename (fx->dir, "corrupt.db", NULL);
+  g_autofree char *newer = g_build_filename (fx->dir, "newer.db", NULL);
+  g_autofree char *text = g_build_filename (fx->dir, "text.db", NULL);
+  g_autofree char *foreign = g_build_filename (fx->dir, "foreign.db", NULL);
+  g_autofree char *pragma = NULL;
+  sqlite3 *db = NULL;
+  GError *error = NULL;
+
+  g_assert_true (traj_backup_to_file (store, good, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  insert_patient (store, "CURRENT");
+
+  /* Damaged: a run of pages overwritten in the middle of the file. */
+  {
+    g_autofree char *bytes = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
+    g_assert_cmpuint (len, >, 12 * 4096);
+    memset (bytes + 4 * 4096, 0x5a, 6 * 4096);
+    g_assert_true (g_file_set_contents (corrupt, bytes, (gssize) len, NULL));
+  }
+  expect_refused (fx, corrupt, TRAJ_ERROR_CORRUPT);
+
+  /* Written by a newer Trajectory. */
+  copy_file (good, newer);
+  g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
+  pragma = g_strdup_printf ("PRAGMA user_version = %d", TRAJ_SCHEMA_VERSION + 1);
+  g_assert_cmpint (sqlite3_exec (db, pragma, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refused (fx, newer, TRAJ_ERROR_NEWER_SCHEMA);
+
+  /* Not a database at all, and someone else's SQLite file. */
+  g_assert_true (g_file_set_contents (text, "mrn,name\n1,Ada\n", -1, NULL));
+  expect_refused (fx, text, TRAJ_ERROR_NOT_A_DATABASE);
+  g_assert_cmpint (sqlite3_open (foreign, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_refused (fx, foreign, TRAJ_ERROR_NOT_A_DATABASE);
+
+  /* The good one still restores. */
+  g_assert_true (traj_backup_restore (fx->db, good, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 5);
+}
+
+static void
+test_restore_damaged_current (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *backup = g_build_filename (fx->dir, "b.db", NULL);
+  g_autofree char *kept = NULL, *kept_bytes = NULL;
+  const char *garbage = "this clinic file was damaged by a failing disk";
+  GError *error = NULL;
+
+  {
+    g_autoptr(TrajStore) store = demo_store (fx->db, 5);
+    g_assert_true (traj_backup_to_file (store, backup, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* The clinic file is ruined (its WAL went with it). */
+  {
+    g_autofree char *wal = g_strconcat (fx->db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (fx->db, "-shm", NULL);
+    g_remove (wal);
+    g_remove (shm);
+    g_assert_true (g_file_set_contents (fx->db, garbage, -1, NULL));
+  }
+
+  g_assert_true (traj_backup_restore (fx->db, backup, &kept, &error));
+  g_assert_no_error (error);
+  /* What was there is kept byte for byte, however broken. */
+  g_assert_true (g_file_get_contents (kept, &kept_bytes, NULL, NULL));
+  g_assert_cmpstr (kept_bytes, ==, garbage);
+  assert_private (kept);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 5);
+  assert_private (fx->db);
+}
+
+static void
+test_restore_into_nothing (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *source = g_build_filename (fx->dir, "source.db", NULL);
+  g_autofree char *backup = g_build_filename (fx->dir, "b.db", NULL);
+  g_autofree char *kept = NULL;
+  GError *error = NULL;
+
+  {
+    g_autoptr(TrajStore) store = demo_store (source, 3);
+    g_assert_true (traj_backup_to_file (store, backup, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* A new workstation: no clinic yet, so nothing to keep. */
+  g_assert_true (traj_backup_restore (fx->db, backup, &kept, &error));
+  g_assert_no_error (error);
+  g_assert_null (kept);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 3);
+  assert_private (fx->db);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/backup/online-while-writing", Fixture, NULL, fixture_setup, test_online, fixture_teardown);
+  g_test_add ("/backup/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/backup/auto-daily", Fixture, NULL, fixture_setup, test_auto, fixture_teardown);
+  g_test_add ("/backup/restore", Fixture, NULL, fixture_setup, test_restore, fixture_teardown);
+  g_test_add ("/backup/restore-refuses", Fixture, NULL, fixture_setup, test_refuse, fixture_teardown);
+  g_test_add ("/backup/restore-damaged-current", Fixture, NULL, fixture_setup, test_restore_damaged_current,
+              fixture_teardown);
+  g_test_add ("/backup/restore-into-nothing", Fixture, NULL, fixture_setup, test_restore_into_nothing,
+              fixture_teardown);
+
+  return g_test_run ();
+}

@@ -961,15 +961,23 @@ at_or_below (int score, double threshold)
 }
 
 /* The cohort must not quietly disagree with the engine: the assessments it
- * attributes to a course and the end of induction must be the engine's. */
+ * attributes to a course and the end of induction must be the engine's. A
+ * disagreement is a bug (fatal in the tests); it is reported once, not for
+ * every course of a clinic. */
 static void
 check_engine (const TrajCourse *c, const TrajOutcome *o, guint n_series, gint32 induction_end_day)
 {
-  if (o == NULL)
+  static gint warned = 0;
+  guint n_engine = o ? (guint) o->n_assessments : 0;
+  gint32 end_engine = o ? o->induction_end_day : induction_end_day;
+
+  if (n_engine == n_series && end_engine == induction_end_day)
     return;
-  if ((guint) o->n_assessments != n_series || o->induction_end_day != induction_end_day)
-    g_warning ("Course %s: the cohort sees %u assessments and induction end %d, the outcomes engine %d and %d",
-               c->uid ? c->uid : "?", n_series, induction_end_day, o->n_assessments, o->induction_end_day);
+  if (g_atomic_int_compare_and_exchange (&warned, 0, 1))
+    g_warning ("Course %s: the cohort sees %u %s assessments and induction end %d, the outcomes engine %u and %d; "
+               "cohort figures may differ from the patient page",
+               c->uid ? c->uid : "?", n_series, traj_scale_code (o ? o->scale : TRAJ_SCALE_NONE),
+               induction_end_day, n_engine, end_engine);
 }
 
 static void
@@ -1163,9 +1171,6 @@ collect_course (const PatientCtx    *p,
         g_ptr_array_add (series, (gpointer) a);
     }
   check_engine (c, o, series->len, cc->induction_end_day);
-  if (o == NULL && series->len > 0)
-    g_warning ("Course %s has %s scores but no outcome from the engine", c->uid ? c->uid : "?",
-               traj_scale_code (cc->scale));
 
   fill_scores (p, cc, &cs, series, o);
 

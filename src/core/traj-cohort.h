@@ -23,7 +23,9 @@ G_BEGIN_DECLS
  *
  * Operational definitions (S = the outcome scale: each course's primary
  * scale, or the one scale the lead picks; only complete assessments of S
- * attributed to the course by the engine's rule count; E = the day of the
+ * attributed to the course count, by the rule traj-outcomes.h documents,
+ * repeated here to find time-point scores and checked against the engine's
+ * count for every course; E = the day of the
  * course's last induction infusion, infusion N; "as of" = the analysis time,
  * now unless given; a window that has not closed by then is "not yet due"
  * and the course is left out of that figure altogether):
@@ -59,7 +61,9 @@ G_BEGIN_DECLS
  *   E to the first later infusion of the course with phase "booster" (the
  *   event), or censored at the course's last recorded event: its end day
  *   when it has ended, else its latest infusion or attributed assessment
- *   (any scale). Kaplan–Meier (traj-stats.h), median = first time S ≤ 0.5.
+ *   (any scale), and never after the analysis day when one is given.
+ *   Kaplan–Meier (traj-stats.h), median = first time S ≤ 0.5, "not reached"
+ *   (NAN) otherwise.
  * - Monitoring events per 100 infusions: the engine's monitoring findings on
  *   the course's infusions × 100 / those infusions. Its Wilson interval
  *   treats infusions as independent, so it is narrower than a
@@ -79,8 +83,14 @@ G_BEGIN_DECLS
  *   started and no later than 7 days after infusion k's day (the trough
  *   before the next dose). By week: x = 0 is the baseline; x = w ≥ 1 is the
  *   latest score after the first infusion on days 7w − 6 … 7w after the
- *   course's start day. One value per course per point; mean with its 95 % t
- *   band over the courses that have one.
+ *   course's start day. One value per course per point (at most
+ *   TRAJ_COHORT_MAX_INFUSION_POINTS infusions and TRAJ_COHORT_MAX_WEEK_POINTS
+ *   weeks); mean with its 95 % t band over the courses that have one. Each
+ *   course's own points (TrajCohortCourse.by_infusion / by_week) are the
+ *   optional individual lines.
+ * - Per-course figures are computed once per scan; filters and groups are
+ *   applied afterwards, so traj_cohort_report_regroup() re-filters without
+ *   reading the database again.
  */
 
 #define TRAJ_COHORT_MAX 4                 /* cohorts defined by hand */

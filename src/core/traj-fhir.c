@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "traj-fhir.h"
@@ -16,7 +15,12 @@
 #define OBSERVATION_CATEGORY "http://terminology.hl7.org/CodeSystem/observation-category"
 
 typedef struct {
-  JsonBuilder *b;
+  JsonBuilder *b;                /* the Bundle being built, or NULL when streaming */
+  GOutputStream *out;            /* streaming: entries are written as each patient is read */
+  JsonGenerator *gen;
+  gboolean first;
+  GCancellable *cancellable;
+  GError *error;
   gint64 n_patients;
   gint64 done;
   TrajProgressFunc progress;
@@ -578,27 +582,111 @@ add_infusion (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn)
   add_vitals (b, i, patient_urn, urn);
 }
 
-static gboolean
-add_patient_records (TrajPatientRecords *r, gpointer user_data)
+static void
+add_entries (JsonBuilder *b, const TrajPatientRecords *r)
 {
-  Build *build = user_data;
   g_autofree char *patient_urn = urn_for (r->patient->uid);
 
-  add_patient (build->b, r->patient, patient_urn);
+  add_patient (b, r->patient, patient_urn);
   for (guint k = 0; k < r->infusions->len; k++)
-    add_infusion (build->b, g_ptr_array_index (r->infusions, k), patient_urn);
+    add_infusion (b, g_ptr_array_index (r->infusions, k), patient_urn);
   for (guint k = 0; k < r->assessments->len; k++)
     {
       const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
 
       if (a->complete && traj_scale_get (a->scale) != NULL)
-        add_assessment (build->b, a, patient_urn);
+        add_assessment (b, a, patient_urn);
     }
+}
+
+/* Streaming: the patient's entries are built with JsonBuilder and each is
+ * written by JsonGenerator; only the separators of the entry array are
+ * written here. One patient in memory at a time, whatever the clinic. */
+static gboolean
+write_entries (Build *build, const TrajPatientRecords *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *entries;
+
+  json_builder_begin_array (b);
+  add_entries (b, r);
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  entries = json_node_get_array (root);
+  for (guint k = 0; k < json_array_get_length (entries); k++)
+    {
+      const char *sep = build->first ? "\n" : ",\n";
+
+      build->first = FALSE;
+      json_generator_set_root (build->gen, json_array_get_element (entries, k));
+      if (!g_output_stream_write_all (build->out, sep, strlen (sep), NULL, build->cancellable, &build->error) ||
+          !json_generator_to_stream (build->gen, build->out, build->cancellable, &build->error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+add_patient_records (TrajPatientRecords *r, gpointer user_data)
+{
+  Build *build = user_data;
+
+  if (build->out)
+    {
+      if (!write_entries (build, r))
+        return FALSE;
+    }
+  else
+    add_entries (build->b, r);
   build->done++;
   if (build->progress && (build->done % 16 == 0 || build->done == build->n_patients))
     build->progress (build->n_patients > 0 ? (double) build->done / (double) build->n_patients : 1.0,
                      build->progress_data);
   return TRUE;
+}
+
+/* Feeds one patient (@mrn) or every live patient to add_patient_records. */
+static gboolean
+walk_patients (TrajStore *store, const char *mrn, Build *build, GCancellable *cancellable, GError **error)
+{
+  if (mrn)
+    {
+      g_autoptr(TrajPatient) p = traj_store_find_patient_by_mrn (store, mrn, error);
+      g_autoptr(TrajPatientRecords) r = NULL;
+
+      if (p == NULL)
+        return FALSE;
+      r = traj_store_load_patient_records (store, p->id, error);
+      if (r == NULL)
+        return FALSE;
+      build->n_patients = 1;
+      add_patient_records (r, build);
+    }
+  else
+    {
+      build->n_patients = traj_store_count (store, TRAJ_KIND_PATIENT, error);
+      if (build->n_patients < 0 ||
+          !traj_store_foreach_patient_records (store, add_patient_records, build, cancellable, error))
+        return FALSE;
+    }
+  if (build->error)
+    {
+      g_propagate_error (error, g_steal_pointer (&build->error));
+      return FALSE;
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static void
+begin_bundle (JsonBuilder *b)
+{
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", "Bundle");
+  member_string (b, "type", "collection");
+  member_time (b, "timestamp", traj_time_now ());
+  json_builder_set_member_name (b, "entry");
+  json_builder_begin_array (b);
 }
 
 /* ---- public API ------------------------------------------------------------- */
@@ -612,41 +700,16 @@ traj_fhir_build_bundle (TrajStore         *store,
                         GError           **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  Build build = { b, 0, 0, progress, progress_data };
-  gboolean ok;
+  Build build = { 0 };
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), NULL);
 
-  json_builder_begin_object (b);
-  member_string (b, "resourceType", "Bundle");
-  member_string (b, "type", "collection");
-  member_time (b, "timestamp", traj_time_now ());
-  json_builder_set_member_name (b, "entry");
-  json_builder_begin_array (b);
-
-  if (mrn)
-    {
-      g_autoptr(TrajPatient) p = traj_store_find_patient_by_mrn (store, mrn, error);
-      g_autoptr(TrajPatientRecords) r = NULL;
-
-      if (p == NULL)
-        return NULL;
-      r = traj_store_load_patient_records (store, p->id, error);
-      if (r == NULL)
-        return NULL;
-      build.n_patients = 1;
-      add_patient_records (r, &build);
-      ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
-    }
-  else
-    {
-      build.n_patients = traj_store_count (store, TRAJ_KIND_PATIENT, error);
-      ok = build.n_patients >= 0 &&
-           traj_store_foreach_patient_records (store, add_patient_records, &build, cancellable, error);
-    }
-  if (!ok)
+  build.b = b;
+  build.progress = progress;
+  build.progress_data = progress_data;
+  begin_bundle (b);
+  if (!walk_patients (store, mrn, &build, cancellable, error))
     return NULL;
-
   json_builder_end_array (b);
   json_builder_end_object (b);
   if (progress)
@@ -663,36 +726,58 @@ traj_fhir_export (TrajStore         *store,
                   GCancellable      *cancellable,
                   GError           **error)
 {
+  g_autoptr(JsonBuilder) envelope = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonGenerator) gen = NULL;
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
+  g_autofree char *head = NULL;
+  Build build = { 0 };
+  gsize len;
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  root = traj_fhir_build_bundle (store, mrn, progress, progress_data, cancellable, error);
-  if (root == NULL)
-    return FALSE;
-
-  gen = json_generator_new ();
+  /* The Bundle with an empty entry array, cut before its "]}": the entries
+   * go in between. */
+  begin_bundle (envelope);
+  json_builder_end_array (envelope);
+  json_builder_end_object (envelope);
+  root = json_builder_get_root (envelope);
   json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 1);
+  head = json_generator_to_data (gen, &len);
+  g_return_val_if_fail (g_str_has_suffix (head, "[]}"), FALSE);
+  head[len - 2] = '\0';
 
   file = g_file_new_for_path (path);
   out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                         cancellable, error);
   if (out == NULL)
     return FALSE;
-  if (!json_generator_to_stream (gen, G_OUTPUT_STREAM (out), cancellable, error) ||
-      !g_output_stream_write_all (G_OUTPUT_STREAM (out), "\n", 1, NULL, cancellable, error))
+
+  build.out = G_OUTPUT_STREAM (out);
+  /* One entry per line: compact, yet easy to grep and diff. */
+  build.gen = json_generator_new ();
+  build.first = TRUE;
+  build.cancellable = cancellable;
+  build.progress = progress;
+  build.progress_data = progress_data;
+  if (!g_output_stream_write_all (build.out, head, strlen (head), NULL, cancellable, error) ||
+      !walk_patients (store, mrn, &build, cancellable, error) ||
+      !g_output_stream_write_all (build.out, "\n]}\n", 4, NULL, cancellable, error))
     {
       /* Closing cancelled keeps whatever file was there before. */
       g_autoptr(GCancellable) abandon = g_cancellable_new ();
+
       g_cancellable_cancel (abandon);
-      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      g_output_stream_close (build.out, abandon, NULL);
+      g_object_unref (build.gen);
       return FALSE;
     }
-  return g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error);
+  g_object_unref (build.gen);
+  if (!g_output_stream_close (build.out, cancellable, error))
+    return FALSE;
+  if (progress)
+    progress (1.0, progress_data);
+  return TRUE;
 }

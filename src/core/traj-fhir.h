@@ -26,7 +26,9 @@ G_BEGIN_DECLS
  * same records twice gives the same resources. */
 
 /* The Bundle for the patient with @mrn, or for every live patient when @mrn
- * is NULL. Runs in whatever thread owns @store; @progress gets 0…1. */
+ * is NULL, as a tree in memory (about 1 MB per patient: fine for one patient
+ * or a small clinic; a whole clinic goes to a file with traj_fhir_export).
+ * Runs in whatever thread owns @store; @progress gets 0…1. */
 JsonNode *traj_fhir_build_bundle (TrajStore         *store,
                                   const char        *mrn,
                                   TrajProgressFunc   progress,
@@ -34,8 +36,10 @@ JsonNode *traj_fhir_build_bundle (TrajStore         *store,
                                   GCancellable      *cancellable,
                                   GError           **error);
 
-/* Writes that Bundle as JSON to @path (mode 0600, replacing an older file
- * only when complete). */
+/* Writes the same Bundle as JSON to @path (mode 0600, replacing an older
+ * file only when complete), one patient at a time: each entry is built with
+ * JsonBuilder and written by JsonGenerator, so memory stays small whatever
+ * the size of the clinic. For a GTask thread with its own connection. */
 gboolean  traj_fhir_export       (TrajStore         *store,
                                   const char        *mrn,
                                   const char        *path,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "traj-cohort-view.h"
 #include "traj-editor-dialog.h"
 #include "traj-outcomes.h"
 #include "traj-patient-editor.h"
@@ -29,6 +30,8 @@ struct _TrajWindow
   AdwViewSwitcher *sidebar_switcher;
   AdwViewSwitcher *cohort_switcher;
   GtkWidget *cohort_box;
+  GtkWidget *cohorts;
+  gboolean cohorts_stale;
   AdwLeaflet *leaflet;
   GtkSearchEntry *search_entry;
   GtkDropDown *filter_dropdown;
@@ -275,6 +278,21 @@ start_loading (TrajWindow *self)
   g_task_run_in_thread (task, load_thread);
 }
 
+/* Cohorts are computed when first shown, and again when shown after the
+ * records changed: never in the background while nobody looks. */
+static void
+on_view_changed (TrajWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (name, "cohorts") == 0 &&
+      (self->cohorts_stale || traj_cohort_view_get_report (TRAJ_COHORT_VIEW (self->cohorts)) == NULL))
+    {
+      self->cohorts_stale = FALSE;
+      traj_cohort_view_refresh (TRAJ_COHORT_VIEW (self->cohorts));
+    }
+}
+
 static void
 on_store_changed (TrajStore  *store,
                   guint       kind,
@@ -283,6 +301,7 @@ on_store_changed (TrajStore  *store,
 {
   g_autoptr(GError) error = NULL;
 
+  self->cohorts_stale = TRUE;
   if (patient_id > 0)
     {
       TrajPatientSummary *s = traj_store_get_patient_summary (store, patient_id, &error);
@@ -493,6 +512,11 @@ traj_window_constructed (GObject *object)
       self->store_changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
       start_loading (self);
     }
+  self->cohorts = traj_cohort_view_new (self->store, self->settings);
+  gtk_widget_set_vexpand (self->cohorts, TRUE);
+  gtk_box_append (GTK_BOX (self->cohort_box), self->cohorts);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (on_view_changed), self,
+                           G_CONNECT_SWAPPED);
   self->page = TRAJ_PATIENT_PAGE (traj_patient_page_new (self->store, self->settings));
   gtk_widget_set_vexpand (GTK_WIDGET (self->page), TRUE);
   gtk_box_append (GTK_BOX (self->patient_bin), GTK_WIDGET (self->page));
@@ -698,6 +722,12 @@ traj_window_show_patient (TrajWindow *self,
   show_patient_content (self);
   if (self->patient_id)
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+GtkWidget *
+traj_window_get_cohort_view (TrajWindow *self)
+{
+  return self->cohorts;
 }
 
 gboolean

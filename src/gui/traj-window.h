@@ -23,6 +23,7 @@ gint64           traj_window_get_patient_id   (TrajWindow      *self);
 /* TRUE while the patient list's findings are being computed in the background. */
 gboolean         traj_window_is_busy          (TrajWindow      *self);
 GtkWidget       *traj_window_get_patient_page (TrajWindow      *self);
+GtkWidget       *traj_window_get_cohort_view  (TrajWindow      *self);
 void             traj_window_add_toast        (TrajWindow      *self,
                                                AdwToast        *toast);
 

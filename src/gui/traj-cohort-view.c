@@ -1,0 +1,959 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "trajectory"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "traj-cohort-view.h"
+#include "traj-date-entry.h"
+#include "traj-gui.h"
+
+/* "Compare" choices: the group-by fields, then hand-made cohorts. */
+#define COMPARE_OWN (TRAJ_N_COHORT_FIELDS - 1)
+
+struct _TrajCohortView
+{
+  GtkWidget parent_instance;
+
+  TrajStore *store;
+  GSettings *settings;
+  TrajCohortDefinition *def;
+  TrajCohortReport *report;
+  TrajScaleId report_scale;
+  GCancellable *cancellable;
+  guint pending;
+  gboolean busy;
+  gboolean updating;
+  GHashTable *cells;             /* "metric:column" → GtkLabel (borrowed) */
+
+  GtkWidget *box;
+  GtkDropDown *compare_dropdown;
+  GtkDropDown *scale_dropdown;
+  GtkMenuButton *filter_button;
+  GtkMenuButton *open_button;
+  GtkWidget *save_button;
+  GtkWidget *export_button;
+  GtkWidget *cohorts_row;
+  GtkWidget *cohort_buttons;
+  GtkWidget *add_button;
+  GtkRevealer *progress_revealer;
+  GtkProgressBar *progress_bar;
+  GtkWidget *cancel_button;
+  GtkStack *results_stack;
+  AdwStatusPage *empty_page;
+  GtkWidget *chart_box;
+  GtkGrid *metrics_grid;
+};
+
+G_DEFINE_FINAL_TYPE (TrajCohortView, traj_cohort_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void schedule (TrajCohortView *self);
+static void rebuild_cohort_buttons (TrajCohortView *self);
+
+/* ---- filter editor ---------------------------------------------------------- */
+
+typedef enum {
+  CRIT_INDICATION,
+  CRIT_ROUTE,
+  CRIT_MEDICINE,
+  CRIT_SEX,
+  CRIT_AGE_BAND,
+} Criterion;
+
+typedef struct {
+  TrajCohortView *self;
+  TrajCohortFilter *filter;
+  Criterion criterion;
+  guint bit;
+} CheckData;
+
+static guint *
+criterion_mask (TrajCohortFilter *f, Criterion c)
+{
+  switch (c)
+    {
+    case CRIT_INDICATION: return &f->indications;
+    case CRIT_ROUTE: return &f->routes;
+    case CRIT_MEDICINE: return &f->medicines;
+    case CRIT_SEX: return &f->sexes;
+    case CRIT_AGE_BAND:
+    default: return &f->age_bands;
+    }
+}
+
+static void
+on_check_toggled (GtkCheckButton *check, CheckData *d)
+{
+  guint *mask = criterion_mask (d->filter, d->criterion);
+
+  if (gtk_check_button_get_active (check))
+    *mask |= 1u << d->bit;
+  else
+    *mask &= ~(1u << d->bit);
+  schedule (d->self);
+}
+
+static const char *
+criterion_label (Criterion c, guint k)
+{
+  switch (c)
+    {
+    case CRIT_INDICATION: return traj_indication_label ((TrajIndication) k);
+    case CRIT_ROUTE: return traj_route_label ((TrajRoute) k);
+    case CRIT_MEDICINE: return traj_medicine_label ((TrajMedicine) k);
+    case CRIT_SEX: return traj_sex_label ((TrajSex) k);
+    case CRIT_AGE_BAND:
+    default: return traj_age_band_label ((TrajAgeBand) k);
+    }
+}
+
+static GtkWidget *
+criterion_section (TrajCohortView *self, TrajCohortFilter *f, Criterion c, const char *title, guint n)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *heading = gtk_label_new (title);
+  GtkWidget *flow = gtk_flow_box_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 3);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 2);
+  gtk_box_append (GTK_BOX (box), heading);
+  for (guint k = 0; k < n; k++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (criterion_label (c, k));
+      CheckData *d = g_new0 (CheckData, 1);
+
+      d->self = self;
+      d->filter = f;
+      d->criterion = c;
+      d->bit = k;
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), (*criterion_mask (f, c) & (1u << k)) != 0);
+      g_signal_connect_data (check, "toggled", G_CALLBACK (on_check_toggled), d, (GClosureNotify) g_free, 0);
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), check);
+    }
+  gtk_box_append (GTK_BOX (box), flow);
+  return box;
+}
+
+typedef struct {
+  TrajCohortView *self;
+  TrajCohortFilter *filter;
+  gboolean is_to;
+} DateData;
+
+static void
+on_date_changed (TrajDateEntry *entry, DateData *d)
+{
+  gint32 day = traj_date_entry_get_day (entry);
+  const char *text = gtk_editable_get_text (traj_date_entry_get_editable (entry));
+
+  /* Half-typed dates wait; an empty field clears the bound. */
+  if (day == TRAJ_DAY_NONE && *text)
+    return;
+  if (d->is_to)
+    d->filter->start_to = day;
+  else
+    d->filter->start_from = day;
+  schedule (d->self);
+}
+
+typedef struct {
+  TrajCohortView *self;
+  TrajCohortFilter *filter;
+  gboolean clinicians;
+} ListData;
+
+static void
+on_list_changed (GtkEditable *editable, ListData *d)
+{
+  char ***list = d->clinicians ? &d->filter->clinicians : &d->filter->protocols;
+  g_auto(GStrv) parts = g_strsplit (gtk_editable_get_text (editable), ",", -1);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  for (guint k = 0; parts[k]; k++)
+    {
+      g_strstrip (parts[k]);
+      if (*parts[k])
+        g_strv_builder_add (b, parts[k]);
+    }
+  g_strfreev (*list);
+  *list = g_strv_builder_end (b);
+  if (g_strv_length (*list) == 0)
+    g_clear_pointer (list, g_strfreev);
+  schedule (d->self);
+}
+
+static GtkWidget *
+text_row (TrajCohortView *self, TrajCohortFilter *f, gboolean clinicians)
+{
+  GtkWidget *entry = gtk_entry_new ();
+  ListData *d = g_new0 (ListData, 1);
+  char **list = clinicians ? f->clinicians : f->protocols;
+  g_autofree char *joined = list ? g_strjoinv (", ", list) : g_strdup ("");
+
+  d->self = self;
+  d->filter = f;
+  d->clinicians = clinicians;
+  gtk_editable_set_text (GTK_EDITABLE (entry), joined);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), clinicians ? _("Clinicians, separated by commas")
+                                                                : _("Protocol labels, separated by commas"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  clinicians ? _("Clinician") : _("Protocol"), -1);
+  g_signal_connect_data (entry, "changed", G_CALLBACK (on_list_changed), d, (GClosureNotify) g_free, 0);
+  return entry;
+}
+
+static GtkWidget *
+date_row (TrajCohortView *self, TrajCohortFilter *f)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *from = traj_date_entry_new ();
+  GtkWidget *to = traj_date_entry_new ();
+  DateData *df = g_new0 (DateData, 1), *dt = g_new0 (DateData, 1);
+
+  df->self = dt->self = self;
+  df->filter = dt->filter = f;
+  dt->is_to = TRUE;
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (from), f->start_from);
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (to), f->start_to);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (from), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Courses starting from"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (to), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Courses starting until"), -1);
+  g_signal_connect_data (from, "changed", G_CALLBACK (on_date_changed), df, (GClosureNotify) g_free, 0);
+  g_signal_connect_data (to, "changed", G_CALLBACK (on_date_changed), dt, (GClosureNotify) g_free, 0);
+  gtk_box_append (GTK_BOX (box), from);
+  gtk_box_append (GTK_BOX (box), gtk_label_new ("–"));
+  gtk_box_append (GTK_BOX (box), to);
+  return box;
+}
+
+static GtkWidget *
+filter_editor (TrajCohortView *self, TrajCohortFilter *f)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *heading;
+
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_box_append (GTK_BOX (box), criterion_section (self, f, CRIT_INDICATION, _("Indication"), TRAJ_N_INDICATIONS));
+  gtk_box_append (GTK_BOX (box), criterion_section (self, f, CRIT_ROUTE, _("Route"), TRAJ_N_ROUTES));
+  gtk_box_append (GTK_BOX (box), criterion_section (self, f, CRIT_MEDICINE, _("Medicine"), TRAJ_N_MEDICINES));
+  gtk_box_append (GTK_BOX (box), criterion_section (self, f, CRIT_SEX, _("Sex"), TRAJ_N_SEXES));
+  gtk_box_append (GTK_BOX (box), criterion_section (self, f, CRIT_AGE_BAND, _("Age at course start"), TRAJ_N_AGE_BANDS - 1));
+  heading = gtk_label_new (_("Course start"));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), date_row (self, f));
+  heading = gtk_label_new (_("Protocol and clinician"));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), text_row (self, f, FALSE));
+  gtk_box_append (GTK_BOX (box), text_row (self, f, TRUE));
+  return box;
+}
+
+static GtkWidget *
+filter_popover (TrajCohortView *self, TrajCohortFilter *f, GtkWidget *extra_top, GtkWidget *extra_bottom)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  if (extra_top)
+    gtk_box_append (GTK_BOX (box), extra_top);
+  gtk_box_append (GTK_BOX (box), filter_editor (self, f));
+  if (extra_bottom)
+    gtk_box_append (GTK_BOX (box), extra_bottom);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 560);
+  gtk_widget_set_size_request (scroller, 380, -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  gtk_popover_set_child (GTK_POPOVER (popover), scroller);
+  return popover;
+}
+
+static guint
+count_criteria (const TrajCohortFilter *f)
+{
+  return (f->indications != 0) + (f->routes != 0) + (f->medicines != 0) + (f->sexes != 0) +
+         (f->age_bands != 0) + (f->protocols != NULL) + (f->clinicians != NULL) +
+         (f->start_from != TRAJ_DAY_NONE || f->start_to != TRAJ_DAY_NONE);
+}
+
+static void
+update_filter_label (TrajCohortView *self)
+{
+  guint n = count_criteria (&self->def->filter);
+  g_autofree char *label = n == 0 ? g_strdup (_("All Courses"))
+                                  : g_strdup_printf (ngettext ("%u Filter", "%u Filters", n), n);
+
+  gtk_menu_button_set_label (self->filter_button, label);
+}
+
+/* ---- hand-made cohorts --------------------------------------------------------- */
+
+typedef struct {
+  TrajCohortView *self;
+  guint index;
+} CohortRef;
+
+static void
+on_cohort_name_changed (GtkEditable *editable, CohortRef *r)
+{
+  TrajCohortSpec *spec;
+
+  if (r->index >= r->self->def->cohorts->len)
+    return;
+  spec = g_ptr_array_index (r->self->def->cohorts, r->index);
+  g_free (spec->label);
+  spec->label = g_strdup (gtk_editable_get_text (editable));
+  schedule (r->self);
+}
+
+static gboolean
+rebuild_later (gpointer data)
+{
+  rebuild_cohort_buttons (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cohort_remove (GtkButton *button, CohortRef *r)
+{
+  TrajCohortView *self = r->self;
+
+  if (r->index < self->def->cohorts->len && self->def->cohorts->len > 1)
+    g_ptr_array_remove_index (self->def->cohorts, r->index);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
+  /* Not from inside the popover being torn down. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, rebuild_later, g_object_ref (self), g_object_unref);
+  schedule (self);
+}
+
+static void
+rebuild_cohort_buttons (TrajCohortView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->cohort_buttons)))
+    gtk_box_remove (GTK_BOX (self->cohort_buttons), child);
+  for (guint k = 0; k < self->def->cohorts->len; k++)
+    {
+      TrajCohortSpec *spec = g_ptr_array_index (self->def->cohorts, k);
+      GtkWidget *button = gtk_menu_button_new ();
+      GtkWidget *name = gtk_entry_new ();
+      GtkWidget *remove = gtk_button_new_with_mnemonic (_("_Remove This Cohort"));
+      CohortRef *r = g_new0 (CohortRef, 1), *r2 = g_new0 (CohortRef, 1);
+      g_autofree char *fallback = g_strdup_printf (_("Cohort %u"), k + 1);
+
+      r->self = r2->self = self;
+      r->index = r2->index = k;
+      gtk_editable_set_text (GTK_EDITABLE (name), spec->label ? spec->label : "");
+      gtk_entry_set_placeholder_text (GTK_ENTRY (name), fallback);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (name), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cohort name"), -1);
+      g_signal_connect_data (name, "changed", G_CALLBACK (on_cohort_name_changed), r, (GClosureNotify) g_free, 0);
+      gtk_widget_add_css_class (remove, "destructive-action");
+      gtk_widget_set_sensitive (remove, self->def->cohorts->len > 1);
+      g_signal_connect_data (remove, "clicked", G_CALLBACK (on_cohort_remove), r2, (GClosureNotify) g_free, 0);
+      gtk_menu_button_set_label (GTK_MENU_BUTTON (button), spec->label && *spec->label ? spec->label : fallback);
+      gtk_menu_button_set_always_show_arrow (GTK_MENU_BUTTON (button), TRUE);
+      gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), filter_popover (self, &spec->filter, name, remove));
+      gtk_box_append (GTK_BOX (self->cohort_buttons), button);
+    }
+  gtk_widget_set_sensitive (self->add_button, self->def->cohorts->len < TRAJ_COHORT_MAX);
+}
+
+static void
+on_add_clicked (TrajCohortView *self)
+{
+  if (self->def->cohorts->len >= TRAJ_COHORT_MAX)
+    return;
+  traj_cohort_definition_add (self->def, NULL);
+  rebuild_cohort_buttons (self);
+  schedule (self);
+}
+
+/* ---- results -------------------------------------------------------------------- */
+
+static GtkWidget *
+cell (TrajCohortView *self, const char *metric, int column, const char *text, gboolean header, gboolean dim)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), !header);
+  gtk_widget_add_css_class (label, "cohort-cell");
+  if (header)
+    gtk_widget_add_css_class (label, "heading");
+  if (dim)
+    gtk_widget_add_css_class (label, "dim-label");
+  if (column > 0)
+    {
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_width_chars (GTK_LABEL (label), 16);
+    }
+  else
+    gtk_label_set_width_chars (GTK_LABEL (label), 18);
+  if (metric && column > 0)
+    g_hash_table_insert (self->cells, g_strdup_printf ("%s:%d", metric, column - 1), label);
+  return label;
+}
+
+static char *
+rate_text (const TrajCohortRate *r)
+{
+  g_autofree char *s = traj_cohort_rate_format (r);
+
+  if (traj_cohort_rate_is_small (r))
+    /* Translators: a rate on few courses, e.g. "40.0 % (16.8–68.7), 4/10 · small cohort" */
+    return g_strdup_printf (_("%s · small cohort"), s);
+  return g_steal_pointer (&s);
+}
+
+static void
+add_row (TrajCohortView *self, int row, const char *metric, const char *title, GPtrArray *texts, gboolean header)
+{
+  gtk_grid_attach (self->metrics_grid, cell (self, metric, 0, title, TRUE, FALSE), 0, row, 1, 1);
+  for (guint k = 0; k < texts->len; k++)
+    {
+      const char *t = g_ptr_array_index (texts, k);
+      gboolean no_data = g_strcmp0 (t, _("no data")) == 0;
+      GtkWidget *c = cell (self, metric, (int) k + 1, t, header, no_data);
+      if (row % 2 == 0)
+        gtk_widget_add_css_class (c, "even");
+      gtk_grid_attach (self->metrics_grid, c, (int) k + 1, row, 1, 1);
+    }
+  g_ptr_array_set_size (texts, 0);
+}
+
+static void
+show_report (TrajCohortView *self)
+{
+  const TrajCohortReport *rep = self->report;
+  g_autoptr(GPtrArray) t = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *child;
+  int row = 0;
+  gboolean any = FALSE;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_grid))))
+    gtk_grid_remove (self->metrics_grid, child);
+  g_hash_table_remove_all (self->cells);
+
+  for (guint k = 0; rep && k < rep->cohorts->len; k++)
+    any |= ((TrajCohort *) g_ptr_array_index (rep->cohorts, k))->n_courses > 0;
+  if (!any)
+    {
+      gtk_stack_set_visible_child_name (self->results_stack, "empty");
+      return;
+    }
+
+#define EACH(expr) \
+  for (guint k = 0; k < rep->cohorts->len; k++) \
+    { const TrajCohort *c = g_ptr_array_index (rep->cohorts, k); g_ptr_array_add (t, (expr)); }
+
+  EACH (g_strdup (c->label));
+  add_row (self, row++, "label", "", t, TRUE);
+  EACH (g_strdup_printf (_("%u courses, %u patients"), c->n_courses, c->n_patients));
+  add_row (self, row++, "courses", _("Courses (patients)"), t, FALSE);
+  EACH (c->scale == TRAJ_SCALE_NONE ? g_strdup (_("no data"))
+        : c->mixed_scales ? g_strdup_printf (_("%s (%u of %u courses)"), _(traj_scale_get (c->scale)->name),
+                                             c->n_scale_courses, c->n_courses)
+        : g_strdup (_(traj_scale_get (c->scale)->name)));
+  add_row (self, row++, "scale", _("Scores on"), t, FALSE);
+  EACH (traj_cohort_mean_format (&c->baseline, 1));
+  add_row (self, row++, "baseline", _("Baseline, mean (SD)"), t, FALSE);
+  EACH (traj_cohort_mean_format (&c->change_eoi, 1));
+  add_row (self, row++, "change-eoi", _("Change at end of induction"), t, FALSE);
+  for (guint tp = 0; tp < TRAJ_COHORT_N_TIMEPOINTS; tp++)
+    {
+      g_autofree char *title = g_strdup_printf (_("Response: %s"), traj_cohort_timepoint_label (tp));
+      g_autofree char *metric = g_strdup_printf ("response-%s", traj_cohort_timepoint_to_string (tp));
+      EACH (rate_text (&c->response[tp]));
+      add_row (self, row++, metric, title, t, FALSE);
+    }
+  for (guint tp = 0; tp < TRAJ_COHORT_N_TIMEPOINTS; tp++)
+    {
+      g_autofree char *title = g_strdup_printf (_("Remission: %s"), traj_cohort_timepoint_label (tp));
+      g_autofree char *metric = g_strdup_printf ("remission-%s", traj_cohort_timepoint_to_string (tp));
+      EACH (rate_text (&c->remission[tp]));
+      add_row (self, row++, metric, title, t, FALSE);
+    }
+  EACH (isnan (c->median_infusions_to_response) ? g_strdup (_("no data"))
+        : g_strdup_printf (_("%.1f (%u responders)"), c->median_infusions_to_response, c->n_responders));
+  add_row (self, row++, "infusions-to-response", _("Median infusions to first response"), t, FALSE);
+  EACH (rate_text (&c->completion));
+  add_row (self, row++, "completion", _("Completed induction"), t, FALSE);
+  EACH (c->booster == NULL || c->booster->n == 0 ? g_strdup (_("no data"))
+        : isnan (c->booster->median) ? g_strdup_printf (_("not reached (%u boosters, %u courses)"),
+                                                        c->booster->n_events, c->booster->n)
+        : g_strdup_printf (_("%.0f days (%u boosters, %u courses)"), c->booster->median,
+                           c->booster->n_events, c->booster->n));
+  add_row (self, row++, "booster-median", _("Median time to first booster"), t, FALSE);
+  EACH (c->monitoring.n == 0 ? g_strdup (_("no data"))
+        : g_strdup_printf (_("%.1f per 100 infusions (%u of %u)"), 100.0 * c->monitoring.rate,
+                           c->monitoring.events, c->monitoring.n));
+  add_row (self, row++, "monitoring", _("Monitoring events"), t, FALSE);
+  EACH (rate_text (&c->safety));
+  add_row (self, row++, "safety", _("Any safety finding"), t, FALSE);
+  EACH ((char *) ({ g_auto(GStrv) notes = traj_cohort_notes (c); notes && notes[0] ? g_strjoinv ("\n", notes) : g_strdup (""); }));
+  add_row (self, row++, "notes", _("Notes"), t, FALSE);
+#undef EACH
+
+  gtk_stack_set_visible_child_name (self->results_stack, "results");
+}
+
+/* ---- computing ------------------------------------------------------------------- */
+
+static void
+set_busy (TrajCohortView *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_revealer_set_reveal_child (self->progress_revealer, busy);
+  gtk_widget_set_sensitive (self->export_button, !busy && self->report != NULL);
+}
+
+static void
+on_progress (double fraction, gpointer data)
+{
+  TrajCohortView *self = data;
+  g_autofree char *text = g_strdup_printf (_("Reading courses… %.0f %%"), fraction * 100);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+on_computed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  TrajCohortView *self = data;
+  g_autoptr(GError) error = NULL;
+  TrajCohortReport *report = traj_cohort_compute_finish (result, &error);
+
+  if (report == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (self, FALSE);
+          adw_status_page_set_title (self->empty_page, _("Could Not Compute the Cohorts"));
+          adw_status_page_set_description (self->empty_page, error->message);
+          gtk_stack_set_visible_child_name (self->results_stack, "empty");
+        }
+      g_object_unref (self);
+      return;
+    }
+  g_clear_pointer (&self->report, traj_cohort_report_free);
+  self->report = report;
+  self->report_scale = report->definition->scale;
+  set_busy (self, FALSE);
+  show_report (self);
+  g_object_unref (self);
+}
+
+static void
+load_thresholds (TrajCohortView *self, TrajThresholds *t)
+{
+  traj_thresholds_init_defaults (t);
+  if (self->settings)
+    traj_thresholds_load (t, self->settings);
+}
+
+static gboolean
+compute_now (gpointer data)
+{
+  TrajCohortView *self = data;
+  TrajThresholds t;
+  g_autoptr(GError) error = NULL;
+
+  self->pending = 0;
+  update_filter_label (self);
+  if (!traj_cohort_definition_validate (self->def, &error))
+    {
+      adw_status_page_set_title (self->empty_page, _("Check the Cohorts"));
+      adw_status_page_set_description (self->empty_page, error->message);
+      gtk_stack_set_visible_child_name (self->results_stack, "empty");
+      return G_SOURCE_REMOVE;
+    }
+  adw_status_page_set_title (self->empty_page, _("No Courses to Compare"));
+  adw_status_page_set_description (self->empty_page, _("No treatment course matches these filters yet."));
+
+  /* Another grouping of the same courses needs no new scan. */
+  if (self->report && !self->busy && self->report_scale == self->def->scale)
+    {
+      TrajCohortReport *again = traj_cohort_report_regroup (self->report, self->def);
+      traj_cohort_report_free (self->report);
+      self->report = again;
+      show_report (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  load_thresholds (self, &t);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  set_busy (self, TRUE);
+  traj_cohort_compute_async (self->store, self->def, &t, TRAJ_TIME_NONE, self->cancellable,
+                             on_progress, self, on_computed, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (TrajCohortView *self)
+{
+  if (self->updating || self->store == NULL)
+    return;
+  if (self->pending)
+    g_source_remove (self->pending);
+  /* Typing a date or ticking several boxes recomputes once. */
+  self->pending = g_timeout_add (300, compute_now, self);
+}
+
+static void
+on_cancel_clicked (TrajCohortView *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  set_busy (self, FALSE);
+}
+
+static void
+on_compare_selected (TrajCohortView *self)
+{
+  guint pos = gtk_drop_down_get_selected (self->compare_dropdown);
+
+  if (self->updating)
+    return;
+  if (pos == COMPARE_OWN)
+    {
+      self->def->group_by = TRAJ_COHORT_FIELD_NONE;
+      if (self->def->cohorts->len == 0)
+        {
+          traj_cohort_definition_add (self->def, NULL);
+          traj_cohort_definition_add (self->def, NULL);
+        }
+    }
+  else
+    {
+      self->def->group_by = (TrajCohortField) (pos + 1);
+      g_ptr_array_set_size (self->def->cohorts, 0);
+    }
+  gtk_widget_set_visible (self->cohorts_row, pos == COMPARE_OWN);
+  rebuild_cohort_buttons (self);
+  schedule (self);
+}
+
+static void
+on_scale_selected (TrajCohortView *self)
+{
+  if (self->updating)
+    return;
+  self->def->scale = (TrajScaleId) gtk_drop_down_get_selected (self->scale_dropdown);
+  schedule (self);
+}
+
+static void
+sync_controls (TrajCohortView *self)
+{
+  GtkWidget *popover = filter_popover (self, &self->def->filter, NULL, NULL);
+
+  self->updating = TRUE;
+  gtk_drop_down_set_selected (self->compare_dropdown,
+                              self->def->group_by == TRAJ_COHORT_FIELD_NONE ? COMPARE_OWN : self->def->group_by - 1);
+  gtk_drop_down_set_selected (self->scale_dropdown, self->def->scale);
+  gtk_menu_button_set_popover (self->filter_button, popover);
+  gtk_widget_set_visible (self->cohorts_row, self->def->group_by == TRAJ_COHORT_FIELD_NONE);
+  rebuild_cohort_buttons (self);
+  update_filter_label (self);
+  self->updating = FALSE;
+}
+
+/* ---- export --------------------------------------------------------------------------- */
+
+typedef struct {
+  TrajCohortView *self;
+  char *what;
+} ExportData;
+
+static void
+show_message (TrajCohortView *self, const char *heading, const char *body)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_export_response (GtkNativeDialog *chooser, int response, ExportData *d)
+{
+  if (response == GTK_RESPONSE_ACCEPT && d->self->report)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TrajTable) table = g_str_equal (d->what, "metrics") ? traj_cohort_report_metrics_table (d->self->report)
+                                                                     : traj_cohort_report_courses_table (d->self->report);
+      g_autofree char *csv = traj_table_to_string (table, TRAJ_FORMAT_CSV);
+
+      if (!g_file_set_contents (path, csv, -1, &error))
+        show_message (d->self, _("Could Not Export"), error->message);
+    }
+  g_object_unref (d->self);
+  g_free (d->what);
+  g_free (d);
+  g_object_unref (chooser);
+}
+
+static void
+export_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajCohortView *self = TRAJ_COHORT_VIEW (widget);
+  const char *what = g_variant_get_string (param, NULL);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser;
+  ExportData *d;
+
+  if (self->report == NULL)
+    return;
+  if (!g_str_equal (what, "metrics") && !g_str_equal (what, "courses"))
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Cohort Table"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                     g_str_equal (what, "metrics") ? "cohort-metrics.csv" : "cohort-courses.csv");
+  d = g_new0 (ExportData, 1);
+  d->self = g_object_ref (self);
+  d->what = g_strdup (what);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), d);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- GObject --------------------------------------------------------------------------- */
+
+static void
+traj_cohort_view_constructed (GObject *object)
+{
+  TrajCohortView *self = TRAJ_COHORT_VIEW (object);
+
+  G_OBJECT_CLASS (traj_cohort_view_parent_class)->constructed (object);
+  sync_controls (self);
+}
+
+static void
+traj_cohort_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TrajCohortView *self = TRAJ_COHORT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_cohort_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TrajCohortView *self = TRAJ_COHORT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_cohort_view_dispose (GObject *object)
+{
+  TrajCohortView *self = TRAJ_COHORT_VIEW (object);
+
+  if (self->pending)
+    {
+      g_source_remove (self->pending);
+      self->pending = 0;
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_COHORT_VIEW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (traj_cohort_view_parent_class)->dispose (object);
+}
+
+static void
+traj_cohort_view_finalize (GObject *object)
+{
+  TrajCohortView *self = TRAJ_COHORT_VIEW (object);
+
+  traj_cohort_definition_free (self->def);
+  traj_cohort_report_free (self->report);
+  g_hash_table_unref (self->cells);
+  G_OBJECT_CLASS (traj_cohort_view_parent_class)->finalize (object);
+}
+
+static void
+traj_cohort_view_class_init (TrajCohortViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = traj_cohort_view_constructed;
+  object_class->set_property = traj_cohort_view_set_property;
+  object_class->get_property = traj_cohort_view_get_property;
+  object_class->dispose = traj_cohort_view_dispose;
+  object_class->finalize = traj_cohort_view_finalize;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, TRAJ_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (TRAJ_TYPE_DATE_ENTRY);
+  traj_gui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-cohort-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, box);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, compare_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, scale_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, open_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, save_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, export_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, cohorts_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, cohort_buttons);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, add_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, chart_box);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, metrics_grid);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_action (widget_class, "cohort.export", "s", export_action);
+}
+
+static void
+traj_cohort_view_init (TrajCohortView *self)
+{
+  GtkStringList *compare = gtk_string_list_new (NULL);
+  GtkStringList *scales = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->def = traj_cohort_definition_new ();
+  self->def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+
+  for (guint k = 1; k < TRAJ_N_COHORT_FIELDS; k++)
+    gtk_string_list_append (compare, traj_cohort_field_label ((TrajCohortField) k));
+  gtk_string_list_append (compare, _("Cohorts you define"));
+  gtk_string_list_append (scales, _("Each course’s primary scale"));
+  for (guint k = 1; k < TRAJ_N_SCALES; k++)
+    gtk_string_list_append (scales, _(traj_scale_get ((TrajScaleId) k)->name));
+  self->updating = TRUE;
+  gtk_drop_down_set_model (self->compare_dropdown, G_LIST_MODEL (compare));
+  gtk_drop_down_set_model (self->scale_dropdown, G_LIST_MODEL (scales));
+  self->updating = FALSE;
+  g_object_unref (compare);
+  g_object_unref (scales);
+
+  g_signal_connect_swapped (self->compare_dropdown, "notify::selected", G_CALLBACK (on_compare_selected), self);
+  g_signal_connect_swapped (self->scale_dropdown, "notify::selected", G_CALLBACK (on_scale_selected), self);
+  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked), self);
+  gtk_widget_set_sensitive (self->export_button, FALSE);
+}
+
+GtkWidget *
+traj_cohort_view_new (TrajStore *store,
+                      GSettings *settings)
+{
+  return g_object_new (TRAJ_TYPE_COHORT_VIEW, "store", store, "settings", settings, NULL);
+}
+
+void
+traj_cohort_view_set_definition (TrajCohortView             *self,
+                                 const TrajCohortDefinition *def)
+{
+  g_return_if_fail (TRAJ_IS_COHORT_VIEW (self));
+
+  traj_cohort_definition_free (self->def);
+  self->def = traj_cohort_definition_copy (def);
+  sync_controls (self);
+  schedule (self);
+}
+
+const TrajCohortDefinition *
+traj_cohort_view_get_definition (TrajCohortView *self)
+{
+  return self->def;
+}
+
+void
+traj_cohort_view_refresh (TrajCohortView *self)
+{
+  g_return_if_fail (TRAJ_IS_COHORT_VIEW (self));
+
+  /* Data may have changed: a fresh scan, not a regrouping. */
+  g_clear_pointer (&self->report, traj_cohort_report_free);
+  if (self->pending)
+    g_source_remove (self->pending);
+  self->pending = 0;
+  compute_now (self);
+}
+
+gboolean
+traj_cohort_view_is_busy (TrajCohortView *self)
+{
+  return self->busy || self->pending != 0;
+}
+
+const TrajCohortReport *
+traj_cohort_view_get_report (TrajCohortView *self)
+{
+  return self->report;
+}
+
+const char *
+traj_cohort_view_get_cell (TrajCohortView *self,
+                           const char     *metric,
+                           guint           cohort)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%u", metric, cohort);
+  GtkLabel *label = g_hash_table_lookup (self->cells, key);
+
+  return label ? gtk_label_get_label (label) : NULL;
+}

@@ -482,6 +482,29 @@ test_bom_lf_and_single_file (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (p->notes, ==, "Said \"better\", slept,\nand ate");
 
+  /* A file that is not ours says so. */
+  {
+    g_autofree char *empty = path_in (fx, "empty.csv");
+    g_autofree char *other = path_in (fx, "other.csv");
+    g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+    g_autofree char *first = NULL;
+
+    write_file (empty, "");
+    g_assert_false (traj_csv_import (store, empty, report, NULL, NULL, NULL, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+    g_clear_error (&error);
+    first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+    g_assert_cmpstr (first, ==, "empty.csv: the file is empty (not even a header)");
+    g_clear_pointer (&first, g_free);
+
+    write_file (other, "id,value\r\n1,2\r\n");
+    g_assert_false (traj_csv_import (store, other, report, NULL, NULL, NULL, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+    g_clear_error (&error);
+    first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+    g_assert_true (g_str_has_prefix (first, "other.csv:1: the header does not match"));
+  }
+
   /* A later file may name patients already in the clinic. */
   write_small (dir, 0, NULL, NULL);
   courses = g_build_filename (dir, "courses.csv", NULL);

@@ -1773,8 +1773,11 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
           report_progress (im);
         }
     }
-  if (header && im->report->n_problems == 0)
-    problem (im, 0, _("the file is empty (not even a header)"));
+  if (header && !unreadable)
+    {
+      problem (im, 0, _("the file is empty (not even a header)"));
+      unreadable = TRUE;
+    }
   if (unreadable && ref_of_file (kind) < N_REFS)
     im->unreadable[ref_of_file (kind)] = TRUE;
   im->bytes_before += traj_csv_reader_bytes_read (reader);

@@ -31,6 +31,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "traj-cohort.h"
 #include "traj-outcomes.h"
@@ -744,6 +745,41 @@ test_definition_json (void)
   }
 }
 
+static void
+test_filter_parse (void)
+{
+  TrajCohortFilter f;
+  g_autoptr(GError) error = NULL;
+
+  traj_cohort_filter_init (&f);
+  g_assert_true (traj_cohort_filter_is_empty (&f));
+  g_assert_true (traj_cohort_filter_parse (&f, "route", "iv, im", &error));
+  g_assert_true (traj_cohort_filter_parse (&f, "age-band", "65+,under-25", &error));
+  g_assert_true (traj_cohort_filter_parse (&f, "protocol", "IV 6, titrated", &error));
+  g_assert_true (traj_cohort_filter_parse (&f, "protocol", "IM", &error));
+  g_assert_true (traj_cohort_filter_parse (&f, "from", "2025-02-01", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f.routes, ==, 1u << TRAJ_ROUTE_IV | 1u << TRAJ_ROUTE_IM);
+  g_assert_cmpuint (f.age_bands, ==, 1u << TRAJ_AGE_BAND_65_PLUS | 1u << TRAJ_AGE_BAND_UNDER_25);
+  /* a label is taken whole, commas and all */
+  g_assert_cmpstr (f.protocols[0], ==, "IV 6, titrated");
+  g_assert_cmpstr (f.protocols[1], ==, "IM");
+  g_assert_null (f.protocols[2]);
+  g_assert_cmpint (f.start_from, ==, traj_day_from_ymd (2025, 2, 1));
+  g_assert_false (traj_cohort_filter_is_empty (&f));
+
+  g_assert_false (traj_cohort_filter_parse (&f, "route", "iv,rectal", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "iv, im, intranasal, oral"));
+  g_clear_error (&error);
+  g_assert_false (traj_cohort_filter_parse (&f, "to", "last week", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (traj_cohort_filter_parse (&f, "shoe_size", "42", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  traj_cohort_filter_clear (&f);
+}
+
 static char *
 temp_db (void)
 {
@@ -959,6 +995,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/mixed-scales", test_mixed_scales);
   g_test_add_func ("/cohort/filters", test_filters);
   g_test_add_func ("/cohort/definition-json", test_definition_json);
+  g_test_add_func ("/cohort/filter-parse", test_filter_parse);
   g_test_add_func ("/cohort/saved-definitions", test_saved_definitions);
   g_test_add_func ("/cohort/store-and-thread", test_store_and_thread);
   g_test_add_func ("/cohort/tables", test_tables);

@@ -7,6 +7,9 @@
 #include <glib/gstdio.h>
 
 #include "traj-course-editor.h"
+#include "traj-csv.h"
+#include "traj-demo.h"
+#include "traj-exchange.h"
 #include "traj-date-entry.h"
 #include "traj-patient-editor.h"
 #include "traj-patient-page-private.h"
@@ -245,6 +248,89 @@ test_close_asks_about_unsaved (Fixture *f, gconstpointer data)
   }
 }
 
+static AdwMessageDialog *
+wait_for_message (Fixture *f)
+{
+  AdwMessageDialog *dialog = NULL;
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (dialog == NULL && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    }
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static void
+on_imported (gpointer data)
+{
+  traj_window_reload (data);
+}
+
+static void
+test_import_from_menu (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src_path = g_build_filename (f->dir, "source.db", NULL);
+  g_autofree char *csv_dir = g_build_filename (f->dir, "csv", NULL);
+  g_autofree char *bad_dir = g_build_filename (f->dir, "bad", NULL);
+  g_autofree char *bad_file = g_build_filename (bad_dir, "patients.csv", NULL);
+  g_autofree char *header = NULL, *contents = NULL;
+  g_autoptr(TrajStore) source = traj_store_open (src_path, &error);
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  AdwMessageDialog *dialog;
+
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (source, 11, 12, traj_day_from_ymd (2026, 5, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_true (traj_csv_export (source, csv_dir, report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A file with one bad row: nothing is written and the row is named. */
+  {
+    g_autofree char *good = g_build_filename (csv_dir, "patients.csv", NULL);
+    g_auto(GStrv) lines = NULL;
+    g_assert_true (g_file_get_contents (good, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\r\n", 3);
+    g_mkdir_with_parents (bad_dir, 0700);
+    header = g_strdup_printf ("%s\r\n%s\r\n", lines[0], lines[1]);
+    /* Break the birth date of the first patient. */
+    {
+      g_autofree char *broken = NULL;
+      g_auto(GStrv) cells = g_strsplit (lines[1], ",", -1);
+      g_auto(GStrv) head = g_strsplit (lines[0], ",", -1);
+      for (guint k = 0; head[k]; k++)
+        if (g_str_equal (head[k], "birth_date"))
+          {
+            g_free (cells[k]);
+            cells[k] = g_strdup ("2999-01-01");
+          }
+      broken = g_strjoinv (",", cells);
+      g_free (header);
+      header = g_strdup_printf ("%s\r\n%s\r\n", lines[0], broken);
+    }
+    g_assert_true (g_file_set_contents (bad_file, header, -1, NULL));
+  }
+  traj_exchange_run_on_path (GTK_WINDOW (f->win), f->store, TRAJ_EXCHANGE_IMPORT_CSV, bad_dir,
+                             G_CALLBACK (on_imported), f->win);
+  dialog = wait_for_message (f);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Nothing Was Imported");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+
+  /* The whole export: every patient arrives and the list shows them. */
+  traj_exchange_run_on_path (GTK_WINDOW (f->win), f->store, TRAJ_EXCHANGE_IMPORT_CSV, csv_dir,
+                             G_CALLBACK (on_imported), f->win);
+  dialog = wait_for_message (f);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Done");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 12);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (f->win))), ==, 12);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -255,5 +341,7 @@ main (int argc, char **argv)
               test_patient_course_delete_undo, fixture_teardown);
   g_test_add ("/workspace/close-asks-about-unsaved", Fixture, NULL, fixture_setup,
               test_close_asks_about_unsaved, fixture_teardown);
+  g_test_add ("/workspace/import-from-menu", Fixture, NULL, fixture_setup,
+              test_import_from_menu, fixture_teardown);
   return g_test_run ();
 }

@@ -220,26 +220,26 @@ traj_backup_to_file (TrajStore         *store,
                      GError           **error)
 {
   sqlite3 *src;
-  gboolean began = FALSE, ok;
+  gboolean ok;
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   src = traj_store_get_db (store);
+  /* Inside a write transaction the copy would hold its uncommitted rows. */
+  g_return_val_if_fail (sqlite3_get_autocommit (src), FALSE);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
   /* A read transaction pins one snapshot for every step: in WAL mode writers
    * go on committing beside it and the copy never restarts. */
-  if (sqlite3_get_autocommit (src))
+  if (!exec (src, "BEGIN; SELECT count(*) FROM sqlite_master", traj_store_get_path (store), error))
     {
-      if (!exec (src, "BEGIN; SELECT count(*) FROM sqlite_master", traj_store_get_path (store), error))
-        {
-          exec (src, "ROLLBACK", traj_store_get_path (store), NULL);
-          return FALSE;
-        }
-      began = TRUE;
+      exec (src, "ROLLBACK", traj_store_get_path (store), NULL);
+      return FALSE;
     }
   ok = copy_database (src, traj_store_get_path (store), path, progress, progress_data, cancellable, error);
-  if (began)
-    exec (src, "COMMIT", traj_store_get_path (store), NULL);
+  exec (src, "COMMIT", traj_store_get_path (store), NULL);
   if (ok && progress)
     progress (1.0, progress_data);
   return ok;

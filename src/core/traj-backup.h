@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * other programs) commit meanwhile, and they are never blocked by it. The
  * copy is one self-contained file (no -wal beside it), created mode 0600
  * under a temporary name and renamed to @path when complete. Use a
- * connection of its own in a GTask thread; @progress gets 0…1. */
+ * connection of its own in a GTask thread, outside any transaction of it;
+ * @progress gets 0…1. */
 gboolean traj_backup_to_file     (TrajStore         *store,
                                   const char        *path,
                                   TrajProgressFunc   progress,

@@ -1257,29 +1257,50 @@ visible_sorted (const PatientCtx *p, GPtrArray *in, GCompareFunc compare, gsize 
   return out;
 }
 
-void
-traj_cohort_collect_courses (const TrajPatientRecords *r,
-                             const TrajThresholds     *t,
-                             TrajScaleId               scale,
-                             gint64                    as_of,
-                             GPtrArray                *out)
+/* What stays the same for every patient of a scan, worked out once: the
+ * local zone (a lookup of its own each time otherwise) and the analysis day. */
+typedef struct {
+  const TrajThresholds *t;
+  TrajScaleId scale;
+  gint64 as_of;
+  gint32 as_of_day;
+  GTimeZone *tz;
+} Collect;
+
+static void
+collect_init (Collect *c, const TrajThresholds *t, TrajScaleId scale, gint64 as_of)
+{
+  PatientCtx p = { 0 };
+
+  c->t = t;
+  c->scale = scale;
+  c->as_of = as_of;
+  c->tz = g_time_zone_new_local ();
+  p.tz = c->tz;
+  c->as_of_day = day_of (&p, as_of != TRAJ_TIME_NONE ? as_of : traj_time_now ());
+}
+
+static void
+collect_clear (Collect *c)
+{
+  g_clear_pointer (&c->tz, g_time_zone_unref);
+}
+
+static void
+collect_patient (const Collect *c, const TrajPatientRecords *r, GPtrArray *out)
 {
   g_autoptr(TrajOutcomes) outcomes = NULL;
   PatientCtx p = { 0 };
 
-  g_return_if_fail (r != NULL && r->patient != NULL);
-  g_return_if_fail (t != NULL);
-  g_return_if_fail (out != NULL);
-
-  if (r->courses == NULL || r->courses->len == 0)
+  if (r->patient == NULL || r->courses == NULL || r->courses->len == 0)
     return;
 
-  outcomes = traj_outcomes_compute (r, t, as_of);
+  outcomes = traj_outcomes_compute (r, c->t, c->as_of);
   p.r = r;
-  p.t = t;
-  p.as_of = as_of;
-  p.tz = g_time_zone_new_local ();
-  p.as_of_day = as_of != TRAJ_TIME_NONE ? day_of (&p, as_of) : traj_day_today ();
+  p.t = c->t;
+  p.as_of = c->as_of;
+  p.tz = c->tz;
+  p.as_of_day = c->as_of_day;
   p.courses = g_ptr_array_sized_new (r->courses->len);
   for (guint k = 0; k < r->courses->len; k++)
     g_ptr_array_add (p.courses, g_ptr_array_index (r->courses, k));
@@ -1288,12 +1309,29 @@ traj_cohort_collect_courses (const TrajPatientRecords *r,
   p.assessments = visible_sorted (&p, r->assessments, compare_assessments, G_STRUCT_OFFSET (TrajAssessment, taken_at));
 
   for (guint k = 0; k < p.courses->len; k++)
-    g_ptr_array_add (out, collect_course (&p, k, outcomes, scale));
+    g_ptr_array_add (out, collect_course (&p, k, outcomes, c->scale));
 
   g_ptr_array_unref (p.courses);
   g_ptr_array_unref (p.infusions);
   g_ptr_array_unref (p.assessments);
-  g_time_zone_unref (p.tz);
+}
+
+void
+traj_cohort_collect_courses (const TrajPatientRecords *r,
+                             const TrajThresholds     *t,
+                             TrajScaleId               scale,
+                             gint64                    as_of,
+                             GPtrArray                *out)
+{
+  Collect c;
+
+  g_return_if_fail (r != NULL && r->patient != NULL);
+  g_return_if_fail (t != NULL);
+  g_return_if_fail (out != NULL);
+
+  collect_init (&c, t, scale, as_of);
+  collect_patient (&c, r, out);
+  collect_clear (&c);
 }
 
 /* ---- groups ------------------------------------------------------------------------ */
@@ -1781,9 +1819,7 @@ traj_cohort_report_regroup (const TrajCohortReport     *report,
 #define MAX_WORKERS 3
 
 typedef struct {
-  const TrajThresholds *t;
-  TrajScaleId scale;
-  gint64 as_of;
+  Collect collect;          /* read-only while the workers run */
   GAsyncQueue *queue;       /* GPtrArray* of TrajPatientRecords*, or &end_of_scan */
 } Pipe;
 
@@ -1811,7 +1847,7 @@ static void
 collect_batch (const Pipe *pipe, GPtrArray *batch, GPtrArray *courses)
 {
   for (guint k = 0; k < batch->len; k++)
-    traj_cohort_collect_courses (g_ptr_array_index (batch, k), pipe->t, pipe->scale, pipe->as_of, courses);
+    collect_patient (&pipe->collect, g_ptr_array_index (batch, k), courses);
 }
 
 static gpointer
@@ -1867,7 +1903,7 @@ scan_one (TrajPatientRecords *r, gpointer user_data)
   Scan *scan = user_data;
 
   if (scan->n_workers == 0)
-    traj_cohort_collect_courses (r, scan->pipe.t, scan->pipe.scale, scan->pipe.as_of, scan->courses);
+    collect_patient (&scan->pipe.collect, r, scan->courses);
   else
     {
       if (scan->batch == NULL)
@@ -1930,7 +1966,7 @@ compute (TrajStore                  *store,
          gpointer                    tick_data,
          GError                    **error)
 {
-  Scan scan = { { t, def->scale, as_of, NULL }, NULL, NULL, NULL, 0, 0, 0, tick, tick_data };
+  Scan scan = { { { 0 }, NULL }, NULL, NULL, NULL, 0, 0, 0, tick, tick_data };
   gboolean ok;
 
   if (!traj_cohort_definition_validate (def, error))
@@ -1943,11 +1979,13 @@ compute (TrajStore                  *store,
       scan.total = (guint) n;
     }
   scan.courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_cohort_course_free);
+  collect_init (&scan.pipe.collect, t, def->scale, as_of);
   scan_start_workers (&scan);
   ok = traj_store_foreach_patient_records (store, scan_one, &scan, cancellable, error);
   if (!ok)
     g_clear_pointer (&scan.batch, g_ptr_array_unref);
   scan_finish_workers (&scan);
+  collect_clear (&scan.pipe.collect);
   if (!ok)
     {
       g_ptr_array_unref (scan.courses);

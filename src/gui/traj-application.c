@@ -7,6 +7,7 @@
 
 #include "traj-application.h"
 #include "traj-demo.h"
+#include "traj-exchange.h"
 #include "traj-gui.h"
 #include "traj-kiosk-window.h"
 #include "traj-preferences.h"
@@ -121,6 +122,9 @@ traj_application_activate (GApplication *app)
           return;
         }
       on_clinician_changed (self->settings, "clinician-name", self);
+      /* The daily safety copy beside the clinic file, in the background. */
+      if (!self->kiosk)
+        traj_exchange_auto_backup (self->store, (guint) g_settings_get_int (self->settings, "backup-keep"));
     }
 
   if (self->kiosk)

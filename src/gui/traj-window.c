@@ -7,6 +7,7 @@
 
 #include "traj-cohort-view.h"
 #include "traj-editor-dialog.h"
+#include "traj-exchange.h"
 #include "traj-outcomes.h"
 #include "traj-patient-editor.h"
 #include "traj-patient-page.h"
@@ -446,6 +447,35 @@ on_patient_saved (TrajEditorDialog *editor, gint64 id, TrajWindow *self)
   traj_window_show_patient (self, id);
 }
 
+/* After an import or a restore the whole clinic may differ. */
+static void
+reload_everything (TrajWindow *self)
+{
+  self->cohorts_stale = TRUE;
+  start_loading (self);
+  traj_patient_page_reload (self->page);
+  show_patient_content (self);
+}
+
+static void
+exchange_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  TrajWindow *self = TRAJ_WINDOW (widget);
+  TrajExchangeKind kind;
+
+  if (g_str_equal (action_name, "win.import"))
+    kind = TRAJ_EXCHANGE_IMPORT_CSV;
+  else if (g_str_equal (action_name, "win.export-csv"))
+    kind = TRAJ_EXCHANGE_EXPORT_CSV;
+  else if (g_str_equal (action_name, "win.export-fhir"))
+    kind = TRAJ_EXCHANGE_EXPORT_FHIR;
+  else if (g_str_equal (action_name, "win.backup"))
+    kind = TRAJ_EXCHANGE_BACKUP;
+  else
+    kind = TRAJ_EXCHANGE_RESTORE;
+  traj_exchange_run (GTK_WINDOW (self), self->store, kind, G_CALLBACK (reload_everything), self);
+}
+
 static void
 new_patient_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -666,6 +696,11 @@ traj_window_class_init (TrajWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, exchange_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, exchange_action);
+  gtk_widget_class_install_action (widget_class, "win.export-fhir", NULL, exchange_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, exchange_action);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, exchange_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
@@ -728,6 +763,12 @@ GtkWidget *
 traj_window_get_cohort_view (TrajWindow *self)
 {
   return self->cohorts;
+}
+
+void
+traj_window_reload (TrajWindow *self)
+{
+  reload_everything (self);
 }
 
 gboolean

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "traj-store.h"
+
+G_BEGIN_DECLS
+
+/* Import, export, backup and restore from the GUI: each asks for a file or
+ * folder, runs on a worker thread with its own connection behind a progress
+ * window that can cancel, and ends with a plain summary. @done runs on the
+ * main thread after anything that changed the clinic (import, restore). */
+typedef enum {
+  TRAJ_EXCHANGE_IMPORT_CSV,
+  TRAJ_EXCHANGE_EXPORT_CSV,
+  TRAJ_EXCHANGE_EXPORT_FHIR,
+  TRAJ_EXCHANGE_BACKUP,
+  TRAJ_EXCHANGE_RESTORE,
+} TrajExchangeKind;
+
+void traj_exchange_run         (GtkWindow        *parent,
+                                TrajStore        *store,
+                                TrajExchangeKind  kind,
+                                GCallback         done,
+                                gpointer          done_data);
+/* Runs @kind on @path without asking for it (tests, scripting). */
+void traj_exchange_run_on_path (GtkWindow        *parent,
+                                TrajStore        *store,
+                                TrajExchangeKind  kind,
+                                const char       *path,
+                                GCallback         done,
+                                gpointer          done_data);
+/* The automatic daily backup beside the clinic file, in the background. */
+void traj_exchange_auto_backup (TrajStore        *store,
+                                guint             keep);
+
+G_END_DECLS

@@ -32,6 +32,11 @@ static const TrajCliCommand commands[] = {
     N_("Compare cohorts of courses: response, remission, completion, boosters, safety"), traj_cli_cohort },
   { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--scale N] [--axis date|infusion]"),
     N_("Draw a patient’s chart to a PNG, SVG or PDF file"), traj_cli_chart },
+  { "report", N_("--patient MRN --output FILE.pdf [--paper a4|letter] [--clinic NAME]"),
+    N_("Write a patient’s progress report as a PDF"), traj_cli_report },
+  { "cohort-report", N_("[--group-by FIELD] [FILTERS] [--scale SCALE] [--as-of DATE] [--load NAME] "
+                        "--output FILE.pdf [--paper a4|letter] [--clinic NAME]"),
+    N_("Write a one-page cohort report as a PDF"), traj_cli_cohort_report },
 };
 
 static void

@@ -290,16 +290,31 @@ traj_day_to_iso (gint32 day)
   return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
 }
 
+/* The local zone, looked up once: GLib 2.74 reads /etc/localtime again on
+ * every g_date_time_new_*_local (), which dominated whole-clinic scans. */
+static GTimeZone *
+local_zone (void)
+{
+  static GTimeZone *zone;
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      zone = g_time_zone_new_local ();
+      g_once_init_leave (&once, 1);
+    }
+  return zone;
+}
+
 gint32
 traj_day_from_time (gint64 unix_utc)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_utc);
+  GTimeZone *zone = local_zone ();
+  int interval = g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, unix_utc);
+  gint64 local = unix_utc + (interval >= 0 ? g_time_zone_get_offset (zone, interval) : 0);
 
-  if (dt == NULL)
-    return TRAJ_DAY_NONE;
-  return traj_day_from_ymd (g_date_time_get_year (dt),
-                            g_date_time_get_month (dt),
-                            g_date_time_get_day_of_month (dt));
+  /* Days since 1970-01-01, rounding down before the epoch too. */
+  return (gint32) (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
 }
 
 gint32
@@ -316,7 +331,7 @@ traj_time_from_day (gint32 day, int hour, int minute)
 
   if (!traj_day_to_ymd (day, &y, &m, &d))
     return TRAJ_TIME_NONE;
-  dt = g_date_time_new_local (y, m, d, hour, minute, 0);
+  dt = g_date_time_new (local_zone (), y, m, d, hour, minute, 0);
   return dt ? g_date_time_to_unix (dt) : TRAJ_TIME_NONE;
 }
 
@@ -383,7 +398,8 @@ traj_day_format (gint32 day)
 char *
 traj_time_format (gint64 unix_utc)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_utc);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_utc);
+  g_autoptr(GDateTime) dt = utc ? g_date_time_to_timezone (utc, local_zone ()) : NULL;
 
   if (dt == NULL)
     return g_strdup ("—");

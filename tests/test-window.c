@@ -148,6 +148,40 @@ test_window_finds_patients (Fixture *f, gconstpointer data)
   g_assert_finalize_object (win);
 }
 
+/* A write by another program (the tablet kiosk, the CLI) reaches the window. */
+static void
+test_window_sees_other_programs (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) other = traj_store_open (f->path, &error);
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  TrajWindow *win;
+
+  g_assert_no_error (error);
+  win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  current = win;
+  gtk_window_present (GTK_WINDOW (win));
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (win))), ==, 0);
+  g_assert_false (traj_store_poll_external_changes (f->store));
+
+  p->mrn = g_strdup ("EXT-1");
+  p->name = g_strdup ("Written Elsewhere");
+  p->birth_day = traj_day_from_ymd (1970, 1, 1);
+  g_assert_true (traj_store_insert_patient (other, p, &error));
+  g_assert_no_error (error);
+
+  /* What the window's timer does every few seconds. */
+  g_assert_true (traj_store_poll_external_changes (f->store));
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (win))), ==, 1);
+  g_assert_false (traj_store_poll_external_changes (f->store));
+
+  current = NULL;
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -156,5 +190,6 @@ main (int argc, char **argv)
 
   g_test_add ("/window/empty-clinic", Fixture, NULL, fixture_setup, test_window_empty_clinic, fixture_teardown);
   g_test_add ("/window/finds-patients", Fixture, NULL, fixture_setup, test_window_finds_patients, fixture_teardown);
+  g_test_add ("/window/sees-other-programs", Fixture, NULL, fixture_setup, test_window_sees_other_programs, fixture_teardown);
   return g_test_run ();
 }

@@ -77,6 +77,7 @@ typedef struct {
   char *header;                  /* markup */
   gboolean flex;                 /* wraps to give up width */
   PangoAlignment align;
+  double max_width;              /* wraps beyond this (× the font scale); 0: no limit */
 } Column;
 
 typedef struct {
@@ -426,6 +427,21 @@ signed_text (double v, int decimals, const char *unit)
   if (g_strcmp0 (n, "0") != 0)
     sign = v < 0 ? "−" : "+";
   return g_strconcat (sign, n, unit, NULL);
+}
+
+/* "7.3", "−7.3" (a true minus). */
+static char *
+minus_text (double v, int decimals)
+{
+  char *s = g_strdup_printf ("%.*f", decimals, fabs (v));
+
+  if (v < 0 && strspn (s, "0.") != strlen (s))
+    {
+      char *m = g_strconcat ("−", s, NULL);
+      g_free (s);
+      return m;
+    }
+  return s;
 }
 
 static char *
@@ -1179,27 +1195,42 @@ filter_text (const TrajCohortFilter *f)
 
 typedef char *(*CohortCell) (const TrajCohort *h, guint arg);
 
+/* Two lines a cell: the figure with its interval, then what it rests on
+ * (soft), so the table stays narrow enough for five or six cohorts. */
+static char *
+figure_cell (const char *main, const char *basis, gboolean small)
+{
+  g_autofree char *m = esc (main);
+  g_autofree char *b = basis && *basis ? soft (basis) : NULL;
+
+  return g_strdup_printf ("%s%s%s%s", m, small ? "\u00a0†" : "", b ? "\n" : "", b ? b : "");
+}
+
+static char *
+no_data_cell (const char *basis)
+{
+  g_autofree char *m = soft (_("no data"));
+  g_autofree char *b = basis && *basis ? soft (basis) : NULL;
+
+  return g_strdup_printf ("%s%s%s", m, b ? "\n" : "", b ? b : "");
+}
+
 static char *
 rate_cell (const TrajCohortRate *r, const char *excluded_what)
 {
-  g_autofree char *base = traj_cohort_rate_format (r);
-  g_autofree char *main = NULL;
-  GString *s;
+  g_autofree char *main = NULL, *basis = NULL, *excluded = NULL;
 
-  if (r->n == 0)
-    main = soft (base);
-  else
-    main = esc (base);
-  s = g_string_new (main);
-  if (traj_cohort_rate_is_small (r))
-    g_string_append (s, " †");
   if (r->excluded > 0 && excluded_what)
-    {
-      g_autofree char *ex = g_strdup_printf ("+%u %s", r->excluded, excluded_what);
-      g_autofree char *m = soft (ex);
-      g_string_append_printf (s, "\n%s", m);
-    }
-  return g_string_free (s, FALSE);
+    excluded = g_strdup_printf ("+%u %s", r->excluded, excluded_what);
+  if (r->n == 0)
+    return no_data_cell (excluded);
+  /* Whole per cents: a page of five cohorts stays readable, and no cohort
+   * here is large enough for a tenth of a per cent to mean anything. */
+  /* Translators: a rate with its Wilson 95 % interval: "33 % (15–58)" */
+  main = g_strdup_printf (_("%.0f %% (%.0f–%.0f)"), 100.0 * r->rate, 100.0 * r->lower, 100.0 * r->upper);
+  basis = excluded ? g_strdup_printf ("%u/%u · %s", r->events, r->n, excluded)
+                   : g_strdup_printf ("%u/%u", r->events, r->n);
+  return figure_cell (main, basis, traj_cohort_rate_is_small (r));
 }
 
 static char *c_courses (const TrajCohort *h, guint a) { return g_strdup_printf ("%u%s", h->n_courses, h->small && h->n_courses ? " †" : ""); }
@@ -1209,22 +1240,37 @@ static char *
 c_scale (const TrajCohort *h, guint a)
 {
   const TrajScale *s = traj_scale_get (h->scale);
+  g_autofree char *basis = NULL;
 
   if (s == NULL)
     return soft (_("no data"));
   if (!h->mixed_scales)
     return esc (_(s->name));
-  {
-    g_autofree char *t = g_strdup_printf (_("%s (%u of %u courses)"), _(s->name), h->n_scale_courses, h->n_courses);
-    return esc (t);
-  }
+  basis = g_strdup_printf (_("%u of %u courses"), h->n_scale_courses, h->n_courses);
+  return figure_cell (_(s->name), basis, FALSE);
 }
 
 static char *
 c_mean (const TrajMeanCI *m)
 {
-  g_autofree char *t = traj_cohort_mean_format (m, 1);
-  return m->n == 0 ? soft (t) : esc (t);
+  g_autofree char *main = NULL, *basis = NULL;
+
+  if (m->n == 0)
+    return no_data_cell (NULL);
+  if (m->n < 2)
+    {
+      main = minus_text (m->mean, 1);
+      return figure_cell (main, "n = 1", TRUE);
+    }
+  {
+    g_autofree char *mean = minus_text (m->mean, 1), *sd = minus_text (m->sd, 1);
+    g_autofree char *lo = minus_text (m->lower, 1), *hi = minus_text (m->upper, 1);
+    /* Translators: a mean and its standard deviation: "19.1 (SD 3.8)" */
+    main = g_strdup_printf (_("%s (SD %s)"), mean, sd);
+    /* Translators: a mean's 95 % interval and n: "17.2 to 20.9 · n = 19" */
+    basis = g_strdup_printf (_("%s to %s · n = %u"), lo, hi, m->n);
+  }
+  return figure_cell (main, basis, m->n < TRAJ_COHORT_SMALL);
 }
 
 static char *c_baseline (const TrajCohort *h, guint a) { return c_mean (&h->baseline); }
@@ -1237,46 +1283,53 @@ static char *c_safety (const TrajCohort *h, guint a) { return rate_cell (&h->saf
 static char *
 c_median (const TrajCohort *h, guint a)
 {
-  g_autofree char *t = NULL;
+  g_autofree char *main = NULL, *basis = NULL;
 
   if (h->n_responders == 0)
-    return soft (_("no data"));
-  t = g_strdup_printf (_("%g (n = %u)"), h->median_infusions_to_response, h->n_responders);
-  return esc (t);
+    return no_data_cell (_("none responded"));
+  main = number_text (h->median_infusions_to_response, 1);
+  /* Translators: how many courses a median rests on: "8 responders" */
+  basis = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u responder", "%u responders", h->n_responders),
+                           h->n_responders);
+  return figure_cell (main, basis, h->n_responders < TRAJ_COHORT_SMALL);
 }
 
 static char *
 c_booster (const TrajCohort *h, guint a)
 {
   const TrajKm *km = h->booster;
-  g_autofree char *t = NULL, *lo = NULL, *hi = NULL;
+  g_autofree char *main = NULL, *basis = NULL, *lo = NULL, *hi = NULL;
 
   if (km == NULL || km->n == 0)
-    return soft (_("no data"));
+    return no_data_cell (NULL);
   if (isnan (km->median))
-    t = g_strdup_printf (_("not reached; %u of %u courses"), km->n_events, km->n);
+    main = g_strdup (_("not reached"));
   else
     {
       lo = isnan (km->median_lower) ? g_strdup (_("NR")) : g_strdup_printf ("%.0f", km->median_lower);
       hi = isnan (km->median_upper) ? g_strdup (_("NR")) : g_strdup_printf ("%.0f", km->median_upper);
-      /* Translators: "33 days (17–NR); 4 of 9 courses"; NR = not reached */
-      t = g_strdup_printf (_("%.0f days (%s–%s); %u of %u courses"), km->median, lo, hi, km->n_events, km->n);
+      /* Translators: a median time with its interval: "33 days (17–NR)"; NR = not reached */
+      main = g_strdup_printf (_("%.0f days (%s–%s)"), km->median, lo, hi);
     }
-  return esc (t);
+  /* Translators: "4 boosters in 9 courses" */
+  basis = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u booster in %u courses", "%u boosters in %u courses",
+                                        km->n_events), km->n_events, km->n);
+  return figure_cell (main, basis, km->n < TRAJ_COHORT_SMALL);
 }
 
 static char *
 c_monitoring (const TrajCohort *h, guint a)
 {
   const TrajCohortRate *r = &h->monitoring;
-  g_autofree char *t = NULL;
+  g_autofree char *main = NULL, *basis = NULL;
 
   if (r->n == 0)
-    return soft (_("no data"));
-  /* Translators: monitoring events per 100 infusions: "5.5 (2.5–11.4), 6 in 110 infusions" */
-  t = g_strdup_printf (_("%.1f (%.1f–%.1f), %u in %u infusions"),
-                       100.0 * r->rate, 100.0 * r->lower, 100.0 * r->upper, r->events, r->n);
-  return esc (t);
+    return no_data_cell (NULL);
+  /* Translators: events per 100 infusions with a 95 % interval: "5.5 (2.5–11.4)" */
+  main = g_strdup_printf (_("%.1f (%.1f–%.1f)"), 100.0 * r->rate, 100.0 * r->lower, 100.0 * r->upper);
+  /* Translators: "6 in 110 infusions" */
+  basis = g_strdup_printf (_("%u in %u infusions"), r->events, r->n);
+  return figure_cell (main, basis, FALSE);
 }
 
 static const char *const shape_glyphs[TRAJ_COHORT_CHART_MAX_SERIES] = { "●", "■", "▲", "◆", "▼", "✚" };
@@ -1332,6 +1385,7 @@ add_cohort_metrics (TrajReport *self, const TrajCohortReport *report)
   t->columns = g_new0 (Column, n + 1);
   t->columns[0].header = esc (_("Measure"));
   t->columns[0].flex = TRUE;
+  t->columns[0].max_width = n > 3 ? 118 : 170;
   for (guint c = 0; c < n; c++)
     {
       t->columns[c + 1].header = cohort_header (g_ptr_array_index (report->cohorts, c), c);
@@ -1361,7 +1415,6 @@ traj_report_cohort_new (const TrajCohortReport  *report,
   const TrajThresholds *t;
   const TrajScale *scale;
   g_autofree char *generated = NULL, *title = NULL, *as_of = NULL, *line = NULL, *filters = NULL;
-  GString *notes;
   Block *b;
   guint n_patients = 0;
 
@@ -1450,24 +1503,43 @@ traj_report_cohort_new (const TrajCohortReport  *report,
   if (self->cohort->cohorts->len > 0)
     add_cohort_metrics (self, self->cohort);
 
-  notes = g_string_new (NULL);
-  for (guint c = 0; c < self->cohort->cohorts->len; c++)
+  /* The small-cohort notes: the † marks say which figures, this says
+   * which cohorts. */
+  {
+    GPtrArray *small = g_ptr_array_new_with_free_func (g_free);
+    GString *n = g_string_new (NULL);
+
+    for (guint c = 0; c < self->cohort->cohorts->len; c++)
+      {
+        const TrajCohort *h = g_ptr_array_index (self->cohort->cohorts, c);
+        if (h->n_courses == 0)
+          {
+            g_autofree char *l = bold (h->label);
+            g_autofree char *v = esc (_("no course matches this cohort."));
+            g_string_append_printf (n, "%s%s: %s", n->len ? " " : "", l, v);
+          }
+        else if (h->small)
+          g_ptr_array_add (small, g_strdup_printf ("%s (%u)", h->label, h->n_courses));
+      }
     {
-      const TrajCohort *h = g_ptr_array_index (self->cohort->cohorts, c);
-      g_auto(GStrv) list = traj_cohort_notes (h);
-      for (guint k = 0; list[k]; k++)
-        {
-          g_autofree char *l = bold (h->label);
-          g_autofree char *v = esc (list[k]);
-          if (notes->len)
-            g_string_append_c (notes, '\n');
-          g_string_append_printf (notes, "%s: %s.", l, v);
-        }
+      g_autofree char *mark = g_strdup_printf (_("† rests on fewer than %d courses: read with care."), TRAJ_COHORT_SMALL);
+      g_autofree char *m = esc (mark);
+      g_string_prepend (n, " ");
+      g_string_prepend (n, m);
     }
-  if (notes->len)
-    add_text (self, STYLE_SMALL, g_string_free (notes, FALSE), 4);
-  else
-    g_string_free (notes, TRUE);
+    if (small->len > 0)
+      {
+        g_autofree char *joined = NULL, *text = NULL, *e = NULL;
+        g_ptr_array_add (small, NULL);
+        joined = g_strjoinv (", ", (char **) small->pdata);
+        /* Translators: "Small cohorts (courses): Anxiety (1), Chronic pain (1)." */
+        text = g_strdup_printf (_("Small cohorts (courses): %s."), joined);
+        e = esc (text);
+        g_string_append_printf (n, " %s", e);
+      }
+    g_ptr_array_unref (small);
+    add_text (self, STYLE_SMALL, g_string_free (n, FALSE), 3);
+  }
 
   add_block (self, BLOCK_COHORT_CHARTS, STYLE_SMALL, NULL, 10);
 
@@ -1597,6 +1669,8 @@ table_layout (TrajReport *self, Table *t, double width)
             min[c] = MAX (min[c], widest_word (self, STYLE_CELL, row->cells[c]));
         }
       nat[c] += pad;
+      if (t->columns[c].max_width > 0)
+        nat[c] = MIN (nat[c], t->columns[c].max_width * self->fscale);
       min[c] = t->columns[c].flex ? MIN (min[c] + pad, nat[c]) : nat[c];
       sum += nat[c];
       if (t->columns[c].flex)
@@ -1612,9 +1686,17 @@ table_layout (TrajReport *self, Table *t, double width)
     {
       /* Room to spare: the wrapping columns take it, so tables span the
        * text width and read as one block. */
-      double extra = width - sum;
+      double extra = width - sum, growing = 0;
       for (guint c = 0; c < n; c++)
-        t->col_w[c] = nat[c] + (flex_nat > 0 ? (t->columns[c].flex ? extra * nat[c] / flex_nat : 0) : extra / n);
+        if (t->columns[c].flex && t->columns[c].max_width <= 0)
+          growing += nat[c];
+      for (guint c = 0; c < n; c++)
+        {
+          gboolean grows = growing > 0 ? t->columns[c].flex && t->columns[c].max_width <= 0
+                                       : flex_nat > 0 ? t->columns[c].flex : TRUE;
+          double share = growing > 0 ? growing : flex_nat > 0 ? flex_nat : sum;
+          t->col_w[c] = nat[c] + (grows ? extra * nat[c] / share : 0);
+        }
     }
   else if (fixed + flex_min <= width)
     {
@@ -2108,8 +2190,10 @@ draw_cohort_charts (TrajReport *self, cairo_t *cr, double x, double y, double w,
     }
   else
     {
+      /* The time-to-booster chart carries the numbers at risk under it. */
       tw = kw = w;
-      th = kh = (h - gap) / 2;
+      th = round ((h - gap) * 0.45);
+      kh = h - gap - th;
       kx = x;
       ky = y + th + gap;
     }

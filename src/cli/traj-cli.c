@@ -93,7 +93,18 @@ traj_cli_open_store (TrajCli *cli)
 {
   g_autofree char *path = cli->database ? g_strdup (cli->database) : traj_store_default_path ();
   g_autoptr(GError) error = NULL;
-  TrajStore *store = traj_store_open (path, &error);
+  TrajStore *store;
+
+  /* Only the commands that fill a clinic may make a new file: a mistyped
+   * --database must not quietly open an empty clinic. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) &&
+      g_strcmp0 (cli->command, "demo") != 0 && g_strcmp0 (cli->command, "import") != 0 &&
+      g_strcmp0 (cli->command, "restore") != 0)
+    {
+      traj_cli_fail (cli, _("There is no clinic database at “%s”. Check the path, or make one with “import” or “demo”."), path);
+      return NULL;
+    }
+  store = traj_store_open (path, &error);
 
   if (store == NULL)
     {

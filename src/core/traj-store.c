@@ -30,6 +30,7 @@ struct _TrajStore
   int tx_depth;
   gboolean bulk;
   gboolean bulk_failed;
+  gint64 data_version;
 };
 
 G_DEFINE_FINAL_TYPE (TrajStore, traj_store, G_TYPE_OBJECT)
@@ -2398,6 +2399,30 @@ fail:
   tx_rollback (self);
   traj_kiosk_checkin_free (c);
   return NULL;
+}
+
+gboolean
+traj_store_poll_external_changes (TrajStore *self)
+{
+  sqlite3_stmt *stmt;
+  gint64 version = 0;
+  gboolean changed;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  if (self->tx_depth > 0)
+    return FALSE;
+  stmt = traj_store_stmt (self, "PRAGMA data_version", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  /* data_version moves only for commits by other connections. */
+  changed = self->data_version != 0 && version != self->data_version;
+  self->data_version = version;
+  if (changed)
+    g_signal_emit (self, signals[CHANGED], 0, (guint) TRAJ_N_KINDS, (gint64) 0);
+  return changed;
 }
 
 gboolean

@@ -131,6 +131,12 @@ TrajKioskCheckin *traj_store_redeem_checkin (TrajStore   *store,
                                              const char  *code,
                                              GError     **error);
 
+/* Whether another connection (another program: the tablet kiosk, the CLI,
+ * a second workstation) committed since the last call; when it did, emits
+ * "changed" (TRAJ_N_KINDS, 0) so views reload. Cheap (PRAGMA data_version):
+ * windows poll it every few seconds. */
+gboolean     traj_store_poll_external_changes (TrajStore *store);
+
 /* The SQLite file's own consistency check. */
 gboolean     traj_store_check_integrity  (TrajStore *store, GError **error);
 

@@ -746,6 +746,151 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- saved comparisons ----------------------------------------------------------------- */
+
+typedef struct {
+  TrajCohortView *self;
+  GtkWidget *entry;
+  gboolean replace;
+} SaveData;
+
+static void save_with_name (TrajCohortView *self, const char *name, gboolean replace);
+
+static void
+on_replace_response (AdwMessageDialog *dialog, const char *response, SaveData *d)
+{
+  if (g_strcmp0 (response, "replace") == 0)
+    save_with_name (d->self, gtk_editable_get_text (GTK_EDITABLE (d->entry)), TRUE);
+  g_object_unref (d->entry);
+  g_free (d);
+}
+
+static void
+save_with_name (TrajCohortView *self, const char *name, gboolean replace)
+{
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (traj_cohort_definition_save (self->store, name, self->def, replace, &error))
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+      g_autofree char *text = g_strdup_printf (_("Saved as “%s”"), name);
+      if (overlay)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+      return;
+    }
+  if (!replace && g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_INVALID) &&
+      traj_store_find_cohort (self->store, name, NULL) != NULL)
+    {
+      SaveData *d = g_new0 (SaveData, 1);
+      GtkWidget *dialog;
+      g_autofree char *body = g_strdup_printf (_("A comparison named “%s” is already saved."), name);
+
+      d->self = self;
+      d->entry = g_object_ref_sink (gtk_entry_new ());
+      gtk_editable_set_text (GTK_EDITABLE (d->entry), name);
+      dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Replace It?"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_DESTRUCTIVE);
+      g_signal_connect (dialog, "response", G_CALLBACK (on_replace_response), d);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  show_message (self, _("Could Not Save"), error->message);
+}
+
+static void
+on_save_response (AdwMessageDialog *dialog, const char *response, SaveData *d)
+{
+  if (g_strcmp0 (response, "save") == 0)
+    {
+      g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (d->entry))));
+      save_with_name (d->self, name, FALSE);
+    }
+  g_free (d);
+}
+
+static void
+on_save_name_changed (GtkEditable *editable, AdwMessageDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+  adw_message_dialog_set_response_enabled (dialog, "save", *name != '\0');
+}
+
+static void
+on_save_clicked (TrajCohortView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SaveData *d = g_new0 (SaveData, 1);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Save This Comparison"),
+                                              _("Saved comparisons keep their grouping and filters, and are recomputed on today’s data when opened."));
+
+  d->self = self;
+  d->entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (d->entry), _("Name, e.g. “PTSD vs depression, IV, 2026”"));
+  gtk_entry_set_activates_default (GTK_ENTRY (d->entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), d->entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save", FALSE);
+  g_signal_connect (d->entry, "changed", G_CALLBACK (on_save_name_changed), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), d);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_saved_chosen (GtkButton *button, TrajCohortView *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (button), "name");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_load (self->store, name, &error);
+
+  gtk_menu_button_popdown (self->open_button);
+  if (def == NULL)
+    {
+      show_message (self, _("Could Not Open"), error->message);
+      return;
+    }
+  traj_cohort_view_set_definition (self, def);
+}
+
+/* The list of saved comparisons, read each time the menu opens. */
+static void
+on_open_activate (TrajCohortView *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) saved = traj_store_list_cohorts (self->store, &error);
+  GtkWidget *popover = gtk_popover_new ();
+
+  if (saved == NULL || saved->len == 0)
+    {
+      GtkWidget *label = gtk_label_new (saved ? _("No saved comparisons yet. Use Save to keep this one.") : error->message);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  for (guint k = 0; saved && k < saved->len; k++)
+    {
+      TrajSavedCohort *c = g_ptr_array_index (saved, k);
+      GtkWidget *button = gtk_button_new_with_label (c->name);
+
+      gtk_widget_add_css_class (button, "flat");
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
+      g_object_set_data_full (G_OBJECT (button), "name", g_strdup (c->name), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (on_saved_chosen), self);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (self->open_button, popover);
+}
+
 /* ---- GObject --------------------------------------------------------------------------- */
 
 static void
@@ -894,6 +1039,8 @@ traj_cohort_view_init (TrajCohortView *self)
   g_signal_connect_swapped (self->scale_dropdown, "notify::selected", G_CALLBACK (on_scale_selected), self);
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked), self);
+  g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
+  gtk_menu_button_set_create_popup_func (self->open_button, (GtkMenuButtonCreatePopupFunc) on_open_activate, self, NULL);
   gtk_widget_set_sensitive (self->export_button, FALSE);
 }
 

@@ -25,6 +25,7 @@ struct _TrajKioskWindow
   /* The session: everything here is forgotten by reset_session(). */
   gint64 patient_id;
   gint64 course_id;
+  TrajTiming timing;             /* before or after today's infusion */
   char *first_name;
   GArray *scales;                /* TrajScaleId, in the order asked */
   guint scale_index;
@@ -41,6 +42,7 @@ struct _TrajKioskWindow
   guint advance_timer;
   gboolean unlocked;
   guint idle_seconds;            /* 0 = from settings */
+  gboolean pin_retry;
 
   TrajScoreEntry *entry;
 
@@ -177,7 +179,7 @@ save_draft (TrajKioskWindow *self)
   a->course_id = self->course_id;
   a->taken_at = traj_time_now ();
   a->source = TRAJ_SOURCE_TABLET;
-  a->timing = TRAJ_TIMING_PRE;
+  a->timing = self->timing;
   traj_score_entry_get_values (self->entry, a->items);
   a->difficulty = traj_score_entry_get_difficulty (self->entry);
   a->notes = g_strdup (_("Interrupted on the tablet before it was submitted."));
@@ -320,6 +322,9 @@ show_review (TrajKioskWindow *self)
       gtk_list_box_append (self->review_list, row);
     }
   gtk_label_set_label (self->review_title, _("Your Answers"));
+  gtk_button_set_label (GTK_BUTTON (self->submit_button),
+                        self->scale_index + 1 < self->scales->len ? _("_Submit and Continue") : _("_Submit"));
+  gtk_button_set_use_underline (GTK_BUTTON (self->submit_button), TRUE);
   gtk_widget_set_sensitive (self->submit_button, traj_score_entry_is_complete (self->entry));
   self->returning_to_review = FALSE;
   show_screen (self, "review");
@@ -432,7 +437,7 @@ on_submit_clicked (TrajKioskWindow *self)
   a->course_id = self->course_id;
   a->taken_at = traj_time_now ();
   a->source = TRAJ_SOURCE_TABLET;
-  a->timing = TRAJ_TIMING_PRE;
+  a->timing = self->timing;
   traj_score_entry_get_values (self->entry, a->items);
   a->difficulty = traj_score_entry_get_difficulty (self->entry);
   if (!traj_store_insert_assessment (self->store, a, &error))
@@ -496,6 +501,15 @@ begin_session (TrajKioskWindow *self, gint64 patient_id, const char *scales)
   self->patient_id = patient_id;
   course = traj_patient_records_current_course (r);
   self->course_id = course && course->status != TRAJ_COURSE_ENDED ? course->id : 0;
+  /* Answers given within 12 hours after an infusion started are after it. */
+  self->timing = TRAJ_TIMING_PRE;
+  for (guint k = 0; k < r->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      gint64 since = traj_time_now () - i->started_at;
+      if (since >= 0 && since < 12 * 3600)
+        self->timing = TRAJ_TIMING_POST;
+    }
   {
     g_auto(GStrv) parts = g_strsplit (r->patient->name, " ", 2);
     self->first_name = g_strdup (parts[0] ? parts[0] : "");
@@ -708,12 +722,25 @@ typedef struct {
   GtkWidget *entry;
 } PinPrompt;
 
+static void on_staff_clicked (TrajKioskWindow *self);
+
+static gboolean
+ask_again (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  self->pin_retry = TRUE;
+  on_staff_clicked (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_pin_response (AdwMessageDialog *dialog, const char *response, PinPrompt *p)
 {
   if (g_strcmp0 (response, "leave") == 0 &&
       !traj_kiosk_window_unlock (p->self, gtk_editable_get_text (GTK_EDITABLE (p->entry))))
-    set_message (p->self, _("That PIN is not right."));
+    /* Say so, and let staff try again. */
+    g_idle_add_full (G_PRIORITY_DEFAULT, ask_again, g_object_ref (p->self), g_object_unref);
 }
 
 static void
@@ -730,11 +757,12 @@ on_staff_clicked (TrajKioskWindow *self)
     }
   p->self = self;
   p->entry = gtk_password_entry_new ();
-  gtk_entry_set_input_purpose (GTK_ENTRY (gtk_widget_get_first_child (p->entry)), GTK_INPUT_PURPOSE_PIN);
   gtk_accessible_update_property (GTK_ACCESSIBLE (p->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Staff PIN"), -1);
   g_object_set (p->entry, "activates-default", TRUE, NULL);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Staff Only"),
-                                                       _("Type the staff PIN to leave the patient questionnaires.")));
+                                                       self->pin_retry ? _("That PIN is not right. Type the staff PIN to leave the patient questionnaires.")
+                                                                       : _("Type the staff PIN to leave the patient questionnaires.")));
+  self->pin_retry = FALSE;
   adw_message_dialog_set_extra_child (dialog, p->entry);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "leave", _("_Leave"), NULL);
   adw_message_dialog_set_default_response (dialog, "leave");

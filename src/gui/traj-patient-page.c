@@ -161,13 +161,16 @@ update_header (TrajPatientPage *self)
 
 /* ---- findings ---------------------------------------------------------- */
 
-static void record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decision, const char *note);
+static void record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decision,
+                             const char *note, const char *by);
 
 typedef struct {
   TrajPatientPage *self;
   TrajFinding *finding;
   GtkWidget *note_entry;
+  GtkWidget *by_entry;
   GtkWidget *dropdown;
+  AdwMessageDialog *dialog;
 } DecisionData;
 
 static void
@@ -187,9 +190,22 @@ on_decision_response (AdwMessageDialog *dialog,
       const char * const *choices = traj_finding_kind_decisions (d->finding->kind);
       guint pos = d->dropdown ? gtk_drop_down_get_selected (GTK_DROP_DOWN (d->dropdown)) : 0;
       const char *note = gtk_editable_get_text (GTK_EDITABLE (d->note_entry));
+      g_autofree char *by = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (d->by_entry))));
 
-      record_decision (d->self, d->finding, choices[pos], note);
+      record_decision (d->self, d->finding, choices[pos], note, by);
+      /* The name is remembered as this workstation's clinician. */
+      if (d->self->settings && *by)
+        g_settings_set_string (d->self->settings, "clinician-name", by);
     }
+}
+
+static void
+on_decision_by_changed (GtkEditable *editable, DecisionData *d)
+{
+  g_autofree char *by = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+
+  /* A decision names the clinician who made it. */
+  adw_message_dialog_set_response_enabled (d->dialog, "record", *by != '\0');
 }
 
 static void
@@ -216,6 +232,14 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
       gtk_accessible_update_property (GTK_ACCESSIBLE (d->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Decision"), -1);
       gtk_box_append (GTK_BOX (box), d->dropdown);
     }
+  d->by_entry = gtk_entry_new ();
+  {
+    g_autofree char *name = self->settings ? g_settings_get_string (self->settings, "clinician-name") : g_strdup ("");
+    gtk_editable_set_text (GTK_EDITABLE (d->by_entry), name);
+  }
+  gtk_entry_set_placeholder_text (GTK_ENTRY (d->by_entry), _("Your name (required)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->by_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recorded by"), -1);
+  gtk_box_append (GTK_BOX (box), d->by_entry);
   d->note_entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (d->note_entry), _("Note (optional)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (d->note_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
@@ -229,16 +253,26 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
   adw_message_dialog_set_response_appearance (dialog, "record", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "record");
   adw_message_dialog_set_close_response (dialog, "cancel");
+  d->dialog = dialog;
+  g_signal_connect (d->by_entry, "changed", G_CALLBACK (on_decision_by_changed), d);
+  on_decision_by_changed (GTK_EDITABLE (d->by_entry), d);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_decision_response), d,
                          (GClosureNotify) decision_data_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decision, const char *note)
+record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decision,
+                 const char *note, const char *by)
 {
   g_autoptr(TrajFlagDecision) d = traj_finding_new_decision (f, decision, note);
   g_autoptr(GError) error = NULL;
+
+  if (by && *by)
+    {
+      g_free (d->decided_by);
+      d->decided_by = g_strdup (by);
+    }
 
   if (!traj_store_insert_flag_decision (self->store, d, &error))
     show_error (self, error);
@@ -646,6 +680,15 @@ present_editor (TrajPatientPage *self, TrajEditorDialog *editor)
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+static void new_course_action (GtkWidget *widget, const char *name, GVariant *param);
+
+static void
+on_no_course_response (AdwMessageDialog *dialog, const char *response, TrajPatientPage *self)
+{
+  if (g_strcmp0 (response, "course") == 0)
+    new_course_action (GTK_WIDGET (self), NULL, NULL);
+}
+
 static void
 log_infusion_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -653,6 +696,18 @@ log_infusion_action (GtkWidget *widget, const char *name, GVariant *param)
 
   if (self->records == NULL)
     return;
+  if (self->records->courses->len == 0)
+    {
+      /* Infusions belong to a treatment course: say so, and offer one. */
+      GtkWidget *dialog = adw_message_dialog_new (parent_window (self), _("Start a Course First"),
+                                                  _("Infusions are logged within a treatment course (indication, primary scale, induction length). Start one for this patient, then log the infusion."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "course", _("_New Course…"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "course", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "course");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_no_course_response), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
   present_editor (self, TRAJ_EDITOR_DIALOG (traj_infusion_editor_new (parent_window (self), self->store,
                                                                       self->settings, self->records, NULL)));
 }

@@ -49,6 +49,8 @@ struct _TrajWindow
   gboolean busy;
   gboolean loading;
   gboolean closing;
+  gboolean updating_list;
+  guint poll_id;
 };
 
 G_DEFINE_FINAL_TYPE (TrajWindow, traj_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -123,10 +125,14 @@ select_patient_row (TrajWindow *self)
 {
   int pos = self->patient_id ? traj_patient_list_find (self->patients, self->patient_id) : -1;
 
+  gboolean was = self->updating_list;
+
+  self->updating_list = TRUE;
   if (pos >= 0)
     gtk_single_selection_set_selected (self->selection, (guint) pos);
   else
     gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->updating_list = was;
 }
 
 static void
@@ -188,7 +194,9 @@ attention_done (GObject      *source,
       return;
     }
   self->busy = FALSE;
+  self->updating_list = TRUE;
   traj_patient_list_set_patients (self->patients, list);
+  self->updating_list = FALSE;
   update_filter_counts (self);
   update_list_page (self);
   select_patient_row (self);
@@ -257,7 +265,9 @@ load_done (GObject      *source,
       return;
     }
   self->loading = FALSE;
+  self->updating_list = TRUE;
   traj_patient_list_set_patients (self->patients, list);
+  self->updating_list = FALSE;
   update_filter_counts (self);
   update_list_page (self);
   select_patient_row (self);
@@ -315,12 +325,18 @@ on_store_changed (TrajStore  *store,
           if (!traj_outcomes_fill_summary (store, s, &t, traj_time_now (), &error))
             g_warning ("Could not compute findings: %s", error->message);
         }
+      self->updating_list = TRUE;
       traj_patient_list_update (self->patients, patient_id, s);
+      self->updating_list = FALSE;
     }
   else
     {
+      /* Another program changed the clinic: reload, keep the open patient. */
+      traj_patient_page_reload (self->page);
+      self->updating_list = TRUE;
       if (!traj_patient_list_reload (self->patients, store, &error))
         g_warning ("Could not reload the patient list: %s", error->message);
+      self->updating_list = FALSE;
       start_attention (self);
     }
 
@@ -348,10 +364,24 @@ on_settings_changed (GSettings  *settings,
       }
 }
 
+static gboolean
+poll_store (gpointer data)
+{
+  TrajWindow *self = data;
+
+  /* Another program (the tablet kiosk, the CLI, another workstation) may
+   * have written: its changes reach this window within a few seconds. */
+  if (self->store && !self->loading)
+    traj_store_poll_external_changes (self->store);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_search_changed (TrajWindow *self)
 {
+  self->updating_list = TRUE;
   traj_patient_list_set_search (self->patients, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  self->updating_list = FALSE;
   update_list_page (self);
   select_patient_row (self);
 }
@@ -363,7 +393,9 @@ on_filter_selected (TrajWindow *self)
 
   if (pos == GTK_INVALID_LIST_POSITION)
     return;
+  self->updating_list = TRUE;
   traj_patient_list_set_filter (self->patients, (TrajPatientFilter) pos);
+  self->updating_list = FALSE;
   update_list_page (self);
   select_patient_row (self);
 }
@@ -373,6 +405,9 @@ on_selection_changed (TrajWindow *self)
 {
   TrajPatientItem *item = gtk_single_selection_get_selected_item (self->selection);
 
+  /* A row moving or leaving the list is not the clinician choosing. */
+  if (self->updating_list)
+    return;
   if (item == NULL)
     return;
   if (traj_patient_item_get_id (item) != self->patient_id)
@@ -540,6 +575,8 @@ traj_window_constructed (GObject *object)
   if (self->store)
     {
       self->store_changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
+      traj_store_poll_external_changes (self->store);
+      self->poll_id = g_timeout_add_seconds (3, poll_store, self);
       start_loading (self);
     }
   self->cohorts = traj_cohort_view_new (self->store, self->settings);
@@ -635,6 +672,11 @@ traj_window_dispose (GObject *object)
 
   if (self->store_changed_id)
     g_clear_signal_handler (&self->store_changed_id, self->store);
+  if (self->poll_id)
+    {
+      g_source_remove (self->poll_id);
+      self->poll_id = 0;
+    }
   g_cancellable_cancel (self->attention_cancellable);
   g_clear_object (&self->attention_cancellable);
   /* The switchers live inside the stack they point at: break the cycle. */

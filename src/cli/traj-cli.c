@@ -180,6 +180,8 @@ main (int argc, char **argv)
   int i, status;
 
   setlocale (LC_ALL, "");
+  /* Usage lines read "trajectory-cli [OPTION…] COMMAND …". */
+  g_set_prgname ("trajectory-cli");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -83,11 +83,11 @@ composite (TrajChartColor top, TrajChartColor under)
   return c;
 }
 
-static void
-update_palette (TrajChartView *self)
+void
+traj_chart_palette_from_widget (GtkWidget        *widget,
+                                TrajChartPalette *p)
 {
-  GtkStyleContext *ctx = gtk_widget_get_style_context (GTK_WIDGET (self));
-  TrajChartPalette *p = &self->palette;
+  GtkStyleContext *ctx = gtk_widget_get_style_context (widget);
   TrajChartColor window_bg, card_bg;
 
   /* The print palette is the fallback for any colour the theme lacks. */
@@ -111,6 +111,12 @@ update_palette (TrajChartView *self)
   lookup_color (ctx, p->dark ? "blue_2" : "blue_3", &p->phase[TRAJ_PHASE_INDUCTION]);
   lookup_color (ctx, p->dark ? "purple_2" : "purple_3", &p->phase[TRAJ_PHASE_MAINTENANCE]);
   lookup_color (ctx, p->dark ? "orange_3" : "orange_4", &p->phase[TRAJ_PHASE_BOOSTER]);
+}
+
+static void
+update_palette (TrajChartView *self)
+{
+  traj_chart_palette_from_widget (GTK_WIDGET (self), &self->palette);
 }
 
 static void

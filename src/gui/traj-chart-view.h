@@ -53,4 +53,9 @@ gboolean        traj_chart_view_export          (TrajChartView  *self,
                                                  const char     *path,
                                                  GError        **error);
 
+/* A chart palette from @widget's libadwaita colours (light or dark), with
+ * the print palette for anything the theme lacks. Call from css_changed. */
+void            traj_chart_palette_from_widget  (GtkWidget        *widget,
+                                                 TrajChartPalette *palette);
+
 G_END_DECLS

@@ -6,7 +6,10 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "traj-chart-view.h"
+#include "traj-cohort-chart.h"
 #include "traj-cohort-view.h"
+#include "traj-report.h"
 #include "traj-date-entry.h"
 #include "traj-gui.h"
 
@@ -45,6 +48,9 @@ struct _TrajCohortView
   AdwStatusPage *empty_page;
   GtkWidget *chart_box;
   GtkGrid *metrics_grid;
+  GtkWidget *chart_area;
+  GtkWidget *chart_kind_box;
+  TrajCohortChartKind chart_kind;
 };
 
 G_DEFINE_FINAL_TYPE (TrajCohortView, traj_cohort_view, GTK_TYPE_WIDGET)
@@ -445,6 +451,93 @@ add_row (TrajCohortView *self, int row, const char *metric, const char *title, G
 }
 
 static void
+draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  TrajCohortView *self = data;
+  TrajCohortChartOptions options;
+  TrajChartPalette palette;
+  g_autoptr(TrajCohortChartLayout) layout = NULL;
+
+  if (self->report == NULL)
+    return;
+  traj_chart_palette_from_widget (GTK_WIDGET (area), &palette);
+  traj_cohort_chart_options_init (&options, self->chart_kind);
+  options.show_title = FALSE;
+  layout = traj_cohort_chart_layout_new (self->report, &options, width, height);
+  traj_cohort_chart_draw (layout, cr, &palette);
+}
+
+static void
+update_chart (TrajCohortView *self)
+{
+  TrajCohortChartOptions options;
+  g_autoptr(TrajCohortChartLayout) layout = NULL;
+  g_autofree char *description = NULL;
+
+  if (self->report == NULL)
+    return;
+  traj_cohort_chart_options_init (&options, self->chart_kind);
+  layout = traj_cohort_chart_layout_new (self->report, &options, 900, 360);
+  description = traj_cohort_chart_layout_describe (layout);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart_area),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description ? description : "", -1);
+  gtk_widget_queue_draw (self->chart_area);
+}
+
+static void
+on_chart_kind_toggled (GtkToggleButton *button, TrajCohortView *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  self->chart_kind = (TrajCohortChartKind) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kind"));
+  update_chart (self);
+}
+
+static void
+build_chart (TrajCohortView *self)
+{
+  static const struct { TrajCohortChartKind kind; const char *label; } kinds[] = {
+    { TRAJ_COHORT_CHART_BY_INFUSION, N_("By Infusion") },
+    { TRAJ_COHORT_CHART_BY_WEEK, N_("By Week") },
+    { TRAJ_COHORT_CHART_KM, N_("Time to Booster") },
+  };
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *title = gtk_label_new (_("Mean Score with 95 % Confidence Band"));
+  GtkWidget *first = NULL;
+  GtkWidget *frame = gtk_frame_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (header), title);
+  self->chart_kind_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (self->chart_kind_box, "linked");
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      GtkWidget *b = gtk_toggle_button_new_with_label (_(kinds[k].label));
+      g_object_set_data (G_OBJECT (b), "kind", GINT_TO_POINTER (kinds[k].kind));
+      if (first)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (b), GTK_TOGGLE_BUTTON (first));
+      else
+        first = b;
+      g_signal_connect (b, "toggled", G_CALLBACK (on_chart_kind_toggled), self);
+      gtk_box_append (GTK_BOX (self->chart_kind_box), b);
+    }
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (first), TRUE);
+  gtk_box_append (GTK_BOX (header), self->chart_kind_box);
+
+  self->chart_area = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->chart_area), 340);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->chart_area), draw_chart, self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart_area), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Cohort chart"), -1);
+  gtk_frame_set_child (GTK_FRAME (frame), self->chart_area);
+  gtk_widget_add_css_class (frame, "view");
+  gtk_box_append (GTK_BOX (self->chart_box), header);
+  gtk_box_append (GTK_BOX (self->chart_box), frame);
+}
+
+static void
 show_report (TrajCohortView *self)
 {
   const TrajCohortReport *rep = self->report;
@@ -518,6 +611,7 @@ show_report (TrajCohortView *self)
 #undef EACH
 
   gtk_stack_set_visible_child_name (self->results_stack, "results");
+  update_chart (self);
 }
 
 /* ---- computing ------------------------------------------------------------------- */
@@ -704,7 +798,27 @@ show_message (TrajCohortView *self, const char *heading, const char *body)
 static void
 on_export_response (GtkNativeDialog *chooser, int response, ExportData *d)
 {
-  if (response == GTK_RESPONSE_ACCEPT && d->self->report)
+  if (response == GTK_RESPONSE_ACCEPT && d->self->report &&
+      (g_str_equal (d->what, "png") || g_str_equal (d->what, "svg") || g_str_equal (d->what, "pdf") ||
+       g_str_equal (d->what, "report")))
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      if (g_str_equal (d->what, "report"))
+        {
+          TrajReportOptions options;
+          traj_report_options_init (&options);
+          ok = traj_report_cohort_write_pdf (d->self->report, &options, path, &error);
+        }
+      else
+        ok = traj_cohort_chart_write_file (d->self->report, d->self->chart_kind, path, 1200, 700, &error);
+      if (!ok)
+        show_message (d->self, _("Could Not Export"), error->message);
+    }
+  else if (response == GTK_RESPONSE_ACCEPT && d->self->report)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
@@ -731,14 +845,19 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   GtkFileChooserNative *chooser;
   ExportData *d;
 
+  g_autofree char *file_name = NULL;
+
   if (self->report == NULL)
     return;
-  if (!g_str_equal (what, "metrics") && !g_str_equal (what, "courses"))
-    return;
-  chooser = gtk_file_chooser_native_new (_("Export Cohort Table"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+  if (g_str_equal (what, "metrics") || g_str_equal (what, "courses"))
+    file_name = g_strdup_printf ("cohort-%s.csv", what);
+  else if (g_str_equal (what, "report"))
+    file_name = g_strdup ("cohort-report.pdf");
+  else
+    file_name = g_strdup_printf ("cohort-chart.%s", what);
+  chooser = gtk_file_chooser_native_new (_("Export"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
-                                     g_str_equal (what, "metrics") ? "cohort-metrics.csv" : "cohort-courses.csv");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
   d = g_new0 (ExportData, 1);
   d->self = g_object_ref (self);
   d->what = g_strdup (what);
@@ -1042,6 +1161,7 @@ traj_cohort_view_init (TrajCohortView *self)
   g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
   gtk_menu_button_set_create_popup_func (self->open_button, (GtkMenuButtonCreatePopupFunc) on_open_activate, self, NULL);
   gtk_widget_set_sensitive (self->export_button, FALSE);
+  build_chart (self);
 }
 
 GtkWidget *

@@ -14,6 +14,7 @@
 #include "traj-infusion-editor.h"
 #include "traj-patient-editor.h"
 #include "traj-patient-page-private.h"
+#include "traj-report-print.h"
 #include "traj-timeline.h"
 
 struct _TrajPatientPage
@@ -804,6 +805,19 @@ delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const c
 }
 
 static void
+report_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+
+  if (self->patient_id <= 0)
+    return;
+  if (g_str_equal (name, "patient.print-report"))
+    traj_report_print_patient (parent_window (self), self->store, self->settings, self->patient_id);
+  else
+    traj_report_export_patient_pdf (parent_window (self), self->store, self->settings, self->patient_id);
+}
+
+static void
 prepare_checkin_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
@@ -975,6 +989,9 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.edit-patient", NULL, edit_patient_action);
   gtk_widget_class_install_action (widget_class, "patient.delete-patient", NULL, delete_patient_action);
   gtk_widget_class_install_action (widget_class, "patient.prepare-checkin", NULL, prepare_checkin_action);
+  gtk_widget_class_install_action (widget_class, "patient.print-report", NULL, report_action);
+  gtk_widget_class_install_action (widget_class, "patient.export-report", NULL, report_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "patient.print-report", NULL);
   gtk_widget_class_install_action (widget_class, "patient.delete-record", "(ix)", delete_record_action);
   gtk_widget_class_install_action (widget_class, "patient.edit-record", "(ix)", edit_record_action);
 

@@ -434,9 +434,10 @@ layout_empty (TrajCohortChartLayout *self, double top, const char *message)
   self->message_area.y = top;
   self->message_area.width = MAX (self->width - 2 * pad, 1);
   self->message_area.height = MAX (self->height - pad - top, 1);
-  l = add_label (self, self->font_body, message, self->message_area.width - 2 * self->fs, 0, 0, 0.85);
+  l = add_label (self, self->font_bold, message, self->message_area.width - 2 * self->fs, 0, 0, 1.0);
+  /* Centred inside the wrapping width, which starts one em in. */
   pango_layout_set_alignment (l->pl, PANGO_ALIGN_CENTER);
-  l->x = self->message_area.x + (self->message_area.width - l->w) / 2;
+  l->x = self->message_area.x + self->fs;
   l->y = self->message_area.y + (self->message_area.height - l->h) / 2;
 }
 

@@ -1850,14 +1850,18 @@ block_min_height (const Block *b)
 {
   if (b->kind == BLOCK_TABLE)
     {
+      /* A short table is not split; a long one starts with three rows at
+       * least (a course heading row does not count). */
       const Table *t = b->table;
       double h = b->title_h + t->header_h;
-      for (guint r = 0; r < MIN (t->rows->len, 2); r++)
+      guint want = t->rows->len <= 8 ? t->rows->len : 3, got = 0;
+
+      for (guint r = 0; r < t->rows->len && got < want; r++)
         {
           const Row *row = g_ptr_array_index (t->rows, r);
           h += row->height;
           if (!row->group)
-            break;
+            got++;
         }
       return h;
     }

@@ -31,6 +31,7 @@ struct _TrajPreferences
   AdwActionRow *pin_row;
   GtkButton *pin_button;
   AdwActionRow *checkin_row;
+  AdwActionRow *backup_row;
 };
 
 static const char *rule_keys[] = {
@@ -279,6 +280,7 @@ traj_preferences_constructed (GObject *object)
   add_spin_row (self, self->vitals_group, _("SpO₂ below"), _("%"), "vitals-spo2-min");
   add_spin_row (self, self->vitals_group, _("Heart rate above"), _("beats per minute"), "vitals-heart-rate-max");
   bind_spin (self, self->checkin_row, "checkin-valid-hours");
+  bind_spin (self, self->backup_row, "backup-keep");
   g_signal_connect_swapped (self->reset_button, "clicked", G_CALLBACK (on_reset_clicked), self);
   g_signal_connect_swapped (self->pin_button, "clicked", G_CALLBACK (on_pin_clicked), self);
   g_signal_connect_object (self->settings, "changed::kiosk-pin-hash", G_CALLBACK (update_pin_row), self, G_CONNECT_SWAPPED);
@@ -356,6 +358,7 @@ traj_preferences_class_init (TrajPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, pin_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, pin_button);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, checkin_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, backup_row);
 }
 
 static void

@@ -782,10 +782,14 @@ add_findings (TrajReport *self, const TrajOutcomes *o)
         if (pass == 0 ? !f->open : (f->open || f->closed_by != TRAJ_CLOSED_BY_DECISION))
           continue;
         if (t == NULL)
-          t = add_table (self, _("Findings and decisions"), 16,
-                         _("Date"), FALSE, PANGO_ALIGN_LEFT,
-                         _("Finding"), TRUE, PANGO_ALIGN_LEFT,
-                         _("Status"), TRUE, PANGO_ALIGN_LEFT, NULL);
+          {
+            t = add_table (self, _("Findings and decisions"), 16,
+                           _("Date"), FALSE, PANGO_ALIGN_LEFT,
+                           _("Finding"), TRUE, PANGO_ALIGN_LEFT,
+                           _("Status"), FALSE, PANGO_ALIGN_LEFT, NULL);
+            /* Who decided and when on a line or two, not a narrow strip. */
+            t->columns[2].max_width = 130;
+          }
         date = day_text (f->fired_at);
         kind = f->kind == TRAJ_FINDING_SAFETY && f->open ? alert (traj_finding_kind_label (f->kind), TRUE)
                                                          : bold (traj_finding_kind_label (f->kind));
@@ -799,6 +803,9 @@ add_findings (TrajReport *self, const TrajOutcomes *o)
       add_heading (self, _("Findings and decisions"));
       add_text (self, STYLE_BODY, esc (_("No open findings and no recorded decisions.")), 2);
     }
+  add_text (self, STYLE_SMALL,
+            esc (_("Booster and no-response findings follow the app’s rule with the clinic’s thresholds: decision "
+                   "support for a conversation, never an order. Safety and monitoring findings are always on.")), 3);
 }
 
 static gboolean
@@ -952,9 +959,9 @@ add_scores (TrajReport *self, const TrajPatientRecords *r, const TrajOutcomes *o
                  _("Date"), FALSE, PANGO_ALIGN_LEFT,
                  _("Scale"), FALSE, PANGO_ALIGN_LEFT,
                  _("Score"), FALSE, PANGO_ALIGN_RIGHT,
-                 _("Severity"), TRUE, PANGO_ALIGN_LEFT,
+                 _("Severity"), FALSE, PANGO_ALIGN_LEFT,
                  _("From baseline"), FALSE, PANGO_ALIGN_LEFT,
-                 _("Taken"), TRUE, PANGO_ALIGN_LEFT,
+                 _("Taken"), FALSE, PANGO_ALIGN_LEFT,
                  _("Notes"), TRUE, PANGO_ALIGN_LEFT, NULL);
   for (guint k = 0; k < r->assessments->len; k++)
     {
@@ -1091,8 +1098,12 @@ traj_report_patient_new (const TrajPatientRecords *records,
   self->font_family = g_strdup (opts.font_family ? opts.font_family : "Sans");
   self->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) block_free);
   generated = generated_text (opts.generated_at);
-  /* Translators: a report's footer: "MRN 1000024 · Generated 3 Mar 2026, 14:05" */
-  self->footer_left = g_strdup_printf (_("MRN %s · %s"), records->patient->mrn, generated);
+  if (opts.prepared_by && *opts.prepared_by)
+    /* Translators: a report's footer: "MRN 1000024 · Generated 3 Mar 2026, 14:05 · Dr Ana Silva" */
+    self->footer_left = g_strdup_printf (_("MRN %s · %s · %s"), records->patient->mrn, generated, opts.prepared_by);
+  else
+    /* Translators: a report's footer: "MRN 1000024 · Generated 3 Mar 2026, 14:05" */
+    self->footer_left = g_strdup_printf (_("MRN %s · %s"), records->patient->mrn, generated);
   /* Translators: over a report's later pages: "Ada Xu · MRN 1000024 · Patient progress report" */
   self->running_head = g_strdup_printf (_("%s · MRN %s · %s"), records->patient->name, records->patient->mrn,
                                         _("Patient progress report"));
@@ -1117,19 +1128,6 @@ traj_report_patient_new (const TrajPatientRecords *records,
   add_infusions (self, records, outcomes);
   add_scores (self, records, outcomes);
 
-  {
-    g_autofree char *text = NULL;
-    if (opts.prepared_by && *opts.prepared_by)
-      /* Translators: the end of a report: "Generated 3 Mar 2026, 14:05 by Trajectory 0.1.0 for Dr Ana Silva." */
-      text = g_strdup_printf (_("%s by Trajectory %s for %s. Booster and no-response findings follow the app’s "
-                                "rule (decision support, not an order); thresholds are the clinic’s settings."),
-                              generated, PACKAGE_VERSION, opts.prepared_by);
-    else
-      text = g_strdup_printf (_("%s by Trajectory %s. Booster and no-response findings follow the app’s rule "
-                                "(decision support, not an order); thresholds are the clinic’s settings."),
-                              generated, PACKAGE_VERSION);
-    add_text (self, STYLE_SMALL, esc (text), 18);
-  }
   return self;
 }
 
@@ -2056,7 +2054,7 @@ layout_for (TrajReport *self, double page_w, double page_h)
                   others += b->height;
                 others += i > 0 ? b->space_before : 0;
               }
-            min_h = side ? 170 : 2 * 150;
+            min_h = side ? 170 : 2 * 125;
             max_h = side ? MIN (width * 0.48, 300) : 2 * 230;
             avail = content_h - others - 2;
             if (avail < min_h && (f + 1 < G_N_ELEMENTS (fscales)))

@@ -46,7 +46,7 @@ print_usage (FILE *out)
   fprintf (out, "\n%s\n", _("Trajectory’s clinic data from the command line."));
   fprintf (out, "\n%s\n", _("Commands:"));
   for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
-    fprintf (out, "  %-10s %s\n", commands[k].name, _(commands[k].summary));
+    fprintf (out, "  %-14s %s\n", commands[k].name, _(commands[k].summary));
   fprintf (out, "\n%s\n", _("Options:"));
   fprintf (out, "  --database PATH  %s\n", _("Clinic file (default: $XDG_DATA_HOME/trajectory/clinic.db)"));
   fprintf (out, "  --version        %s\n", _("Show the version"));

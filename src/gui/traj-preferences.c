@@ -18,6 +18,7 @@ struct _TrajPreferences
 
   GSettings *settings;
 
+  AdwEntryRow *clinic_row;
   AdwEntryRow *clinician_row;
   AdwComboRow *color_scheme_row;
   AdwActionRow *response_row;
@@ -260,6 +261,7 @@ traj_preferences_constructed (GObject *object)
       adw_combo_row_set_selected (self->color_scheme_row, k);
 
   g_signal_connect_swapped (self->clinician_row, "changed", G_CALLBACK (on_clinician_changed), self);
+  g_settings_bind (self->settings, "clinic-name", self->clinic_row, "text", G_SETTINGS_BIND_DEFAULT);
 
   bind_spin (self, self->response_row, "response-fraction");
   bind_spin (self, self->gap_row, "worsening-gap-days");
@@ -346,6 +348,7 @@ traj_preferences_class_init (TrajPreferencesClass *klass)
   traj_gui_init ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, clinician_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, clinic_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, response_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, gap_row);

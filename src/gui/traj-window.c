@@ -99,6 +99,32 @@ update_list_page (TrajWindow *self)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
 }
 
+/* The patient page and the Cohorts view are built when first needed, so
+ * the window's first frame does not wait for them. */
+static TrajPatientPage *
+ensure_page (TrajWindow *self)
+{
+  if (self->page == NULL)
+    {
+      self->page = TRAJ_PATIENT_PAGE (traj_patient_page_new (self->store, self->settings));
+      gtk_widget_set_vexpand (GTK_WIDGET (self->page), TRUE);
+      gtk_box_append (GTK_BOX (self->patient_bin), GTK_WIDGET (self->page));
+    }
+  return self->page;
+}
+
+static GtkWidget *
+ensure_cohorts (TrajWindow *self)
+{
+  if (self->cohorts == NULL)
+    {
+      self->cohorts = traj_cohort_view_new (self->store, self->settings);
+      gtk_widget_set_vexpand (self->cohorts, TRUE);
+      gtk_box_append (GTK_BOX (self->cohort_box), self->cohorts);
+    }
+  return self->cohorts;
+}
+
 static void
 show_patient_content (TrajWindow *self)
 {
@@ -107,7 +133,8 @@ show_patient_content (TrajWindow *self)
   if (s == NULL)
     {
       self->patient_id = 0;
-      traj_patient_page_set_patient (self->page, 0);
+      if (self->page)
+        traj_patient_page_set_patient (self->page, 0);
       gtk_stack_set_visible_child_name (self->content_stack, "none");
       adw_window_title_set_title (self->content_title, "");
       adw_window_title_set_subtitle (self->content_title, "");
@@ -115,7 +142,7 @@ show_patient_content (TrajWindow *self)
     }
   adw_window_title_set_title (self->content_title, s->name);
   adw_window_title_set_subtitle (self->content_title, s->mrn);
-  if (traj_patient_page_get_patient (self->page) != self->patient_id)
+  if (traj_patient_page_get_patient (ensure_page (self)) != self->patient_id)
     traj_patient_page_set_patient (self->page, self->patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
 }
@@ -297,7 +324,7 @@ on_view_changed (TrajWindow *self)
   const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
 
   if (g_strcmp0 (name, "cohorts") == 0 &&
-      (self->cohorts_stale || traj_cohort_view_get_report (TRAJ_COHORT_VIEW (self->cohorts)) == NULL))
+      (self->cohorts_stale || traj_cohort_view_get_report (TRAJ_COHORT_VIEW (ensure_cohorts (self))) == NULL))
     {
       self->cohorts_stale = FALSE;
       traj_cohort_view_refresh (TRAJ_COHORT_VIEW (self->cohorts));
@@ -332,7 +359,8 @@ on_store_changed (TrajStore  *store,
   else
     {
       /* Another program changed the clinic: reload, keep the open patient. */
-      traj_patient_page_reload (self->page);
+      if (self->page)
+        traj_patient_page_reload (self->page);
       self->updating_list = TRUE;
       if (!traj_patient_list_reload (self->patients, store, &error))
         g_warning ("Could not reload the patient list: %s", error->message);
@@ -358,7 +386,8 @@ on_settings_changed (GSettings  *settings,
   for (guint k = 0; k < G_N_ELEMENTS (prefixes); k++)
     if (g_str_has_prefix (key, prefixes[k]))
       {
-        traj_patient_page_reload (self->page);
+        if (self->page)
+          traj_patient_page_reload (self->page);
         start_attention (self);
         return;
       }
@@ -488,7 +517,8 @@ reload_everything (TrajWindow *self)
 {
   self->cohorts_stale = TRUE;
   start_loading (self);
-  traj_patient_page_reload (self->page);
+  if (self->page)
+    traj_patient_page_reload (self->page);
   show_patient_content (self);
 }
 
@@ -579,14 +609,8 @@ traj_window_constructed (GObject *object)
       self->poll_id = g_timeout_add_seconds (3, poll_store, self);
       start_loading (self);
     }
-  self->cohorts = traj_cohort_view_new (self->store, self->settings);
-  gtk_widget_set_vexpand (self->cohorts, TRUE);
-  gtk_box_append (GTK_BOX (self->cohort_box), self->cohorts);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (on_view_changed), self,
                            G_CONNECT_SWAPPED);
-  self->page = TRAJ_PATIENT_PAGE (traj_patient_page_new (self->store, self->settings));
-  gtk_widget_set_vexpand (GTK_WIDGET (self->page), TRUE);
-  gtk_box_append (GTK_BOX (self->patient_bin), GTK_WIDGET (self->page));
   update_filter_counts (self);
   update_list_page (self);
   show_patient_content (self);
@@ -804,7 +828,7 @@ traj_window_show_patient (TrajWindow *self,
 GtkWidget *
 traj_window_get_cohort_view (TrajWindow *self)
 {
-  return self->cohorts;
+  return ensure_cohorts (self);
 }
 
 void
@@ -822,7 +846,7 @@ traj_window_is_busy (TrajWindow *self)
 GtkWidget *
 traj_window_get_patient_page (TrajWindow *self)
 {
-  return GTK_WIDGET (self->page);
+  return GTK_WIDGET (ensure_page (self));
 }
 
 gint64

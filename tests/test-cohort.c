@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "traj-cohort.h"
+#include "traj-demo.h"
 #include "traj-outcomes.h"
 #include "traj-store.h"
 
@@ -986,6 +987,71 @@ test_tables (void)
   clinic_clear (&k);
 }
 
+typedef struct {
+  TrajThresholds t;
+  GPtrArray *courses;
+} OneReader;
+
+static gboolean
+collect_one (TrajPatientRecords *r, gpointer data)
+{
+  OneReader *o = data;
+  traj_cohort_collect_courses (r, &o->t, TRAJ_SCALE_NONE, traj_time_from_day (traj_day_from_ymd (2026, 9, 2), 0, 0),
+                               o->courses);
+  return TRUE;
+}
+
+/* A big clinic is read by two threads over two id ranges: the report must
+ * be exactly what one reader over every patient gives. */
+static void
+test_two_readers_match_one (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-cohort-ranges-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(TrajStore) store = traj_store_open (path, &error);
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) two = NULL;
+  g_autoptr(TrajCohortReport) one = NULL;
+  g_autoptr(TrajTable) a = NULL;
+  g_autoptr(TrajTable) b = NULL;
+  g_autofree char *csv_two = NULL, *csv_one = NULL;
+  gint64 as_of = traj_time_from_day (traj_day_from_ymd (2026, 9, 2), 0, 0);
+  OneReader o;
+  gint64 min_id = 0, max_id = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, 21, 620, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_true (traj_store_patient_id_range (store, &min_id, &max_id, &error));
+  g_assert_cmpint (max_id - min_id, >=, 500);
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+  traj_thresholds_init_defaults (&o.t);
+
+  two = traj_cohort_compute (store, def, &o.t, as_of, NULL, &error);
+  g_assert_no_error (error);
+
+  o.courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_cohort_course_free);
+  g_assert_true (traj_store_foreach_patient_records (store, collect_one, &o, NULL, &error));
+  one = traj_cohort_report_new (o.courses, def, &o.t, as_of);
+
+  g_assert_cmpuint (two->courses->len, ==, one->courses->len);
+  a = traj_cohort_report_metrics_table (two);
+  b = traj_cohort_report_metrics_table (one);
+  csv_two = traj_table_to_string (a, TRAJ_FORMAT_CSV);
+  csv_one = traj_table_to_string (b, TRAJ_FORMAT_CSV);
+  g_assert_cmpstr (csv_two, ==, csv_one);
+
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -999,6 +1065,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/saved-definitions", test_saved_definitions);
   g_test_add_func ("/cohort/store-and-thread", test_store_and_thread);
   g_test_add_func ("/cohort/tables", test_tables);
+  g_test_add_func ("/cohort/two-readers-match-one", test_two_readers_match_one);
 
   return g_test_run ();
 }

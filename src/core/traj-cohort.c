@@ -1956,6 +1956,102 @@ scan_finish_workers (Scan *scan)
   scan->n_workers = 0;
 }
 
+/* Two readers: the clinic's patients split in two id ranges, each read and
+ * computed by its own thread on its own connection. The read is what bounds
+ * a whole-clinic cohort (SQLite decodes every row of five streams), so on two
+ * cores this halves the wall time of the read. */
+typedef struct {
+  const Collect *collect;
+  GPtrArray *courses;
+  volatile gint *done;
+  guint total;
+  void (*tick) (gpointer data, guint done, guint total);
+  gpointer tick_data;
+} RangeScan;
+
+static gboolean
+range_one (TrajPatientRecords *r, gpointer user_data)
+{
+  RangeScan *rs = user_data;
+  guint done;
+
+  collect_patient (rs->collect, r, rs->courses);
+  done = (guint) g_atomic_int_add (rs->done, 1) + 1;
+  if (rs->tick)
+    rs->tick (rs->tick_data, done, rs->total);
+  return TRUE;
+}
+
+typedef struct {
+  TrajStore *store;          /* the second connection, owned */
+  gint64 first;
+  gint64 last;
+  RangeScan scan;
+  GCancellable *cancellable;
+  GError *error;
+  gboolean ok;
+} RangeJob;
+
+static gpointer
+range_thread (gpointer data)
+{
+  RangeJob *job = data;
+
+  job->ok = traj_store_foreach_patient_records_range (job->store, job->first, job->last, range_one,
+                                                      &job->scan, job->cancellable, &job->error);
+  return NULL;
+}
+
+static gboolean
+scan_two_ranges (TrajStore     *store,
+                 const Collect *collect,
+                 gint64         min_id,
+                 gint64         max_id,
+                 guint          total,
+                 void         (*tick) (gpointer data, guint done, guint total),
+                 gpointer       tick_data,
+                 GPtrArray     *courses,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  gint64 mid = min_id + (max_id - min_id) / 2;
+  volatile gint done = 0;
+  RangeJob job = { 0 };
+  RangeScan mine = { collect, courses, &done, total, NULL, NULL };
+  GThread *thread;
+  gboolean ok;
+
+  job.store = traj_store_open_secondary (store, error);
+  if (job.store == NULL)
+    return FALSE;
+  job.first = mid + 1;
+  job.last = max_id;
+  job.cancellable = cancellable;
+  job.scan.collect = collect;
+  job.scan.courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_cohort_course_free);
+  job.scan.done = &done;
+  job.scan.total = total;
+  /* Progress is reported from one thread only; the count is shared. */
+  mine.tick = tick;
+  mine.tick_data = tick_data;
+  thread = g_thread_new ("traj-cohort-range", range_thread, &job);
+  ok = traj_store_foreach_patient_records_range (store, min_id, mid, range_one, &mine, cancellable, error);
+  g_thread_join (thread);
+  g_object_unref (job.store);
+  if (ok && !job.ok)
+    {
+      g_propagate_error (error, job.error);
+      job.error = NULL;
+      ok = FALSE;
+    }
+  g_clear_error (&job.error);
+  if (ok)
+    g_ptr_array_extend_and_steal (courses, job.scan.courses);
+  else
+    g_ptr_array_unref (job.scan.courses);
+  return ok;
+}
+
 static TrajCohortReport *
 compute (TrajStore                  *store,
          const TrajCohortDefinition *def,
@@ -1980,11 +2076,23 @@ compute (TrajStore                  *store,
     }
   scan.courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_cohort_course_free);
   collect_init (&scan.pipe.collect, t, def->scale, as_of);
-  scan_start_workers (&scan);
-  ok = traj_store_foreach_patient_records (store, scan_one, &scan, cancellable, error);
-  if (!ok)
-    g_clear_pointer (&scan.batch, g_ptr_array_unref);
-  scan_finish_workers (&scan);
+  {
+    gint64 min_id = 0, max_id = 0;
+
+    /* Big clinics on more than one core: two readers (see scan_two_ranges). */
+    if (g_get_num_processors () >= 2 && traj_store_patient_id_range (store, &min_id, &max_id, NULL) &&
+        max_id - min_id >= 500)
+      ok = scan_two_ranges (store, &scan.pipe.collect, min_id, max_id, scan.total, tick, tick_data,
+                            scan.courses, cancellable, error);
+    else
+      {
+        scan_start_workers (&scan);
+        ok = traj_store_foreach_patient_records (store, scan_one, &scan, cancellable, error);
+        if (!ok)
+          g_clear_pointer (&scan.batch, g_ptr_array_unref);
+        scan_finish_workers (&scan);
+      }
+  }
   collect_clear (&scan.pipe.collect);
   if (!ok)
     {

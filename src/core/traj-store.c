@@ -2094,23 +2094,59 @@ traj_store_load_patient_records (TrajStore *self, gint64 patient_id, GError **er
   return r;
 }
 
-gboolean
-traj_store_foreach_patient_records (TrajStore      *self,
-                                    TrajRecordsFunc func,
-                                    gpointer        user_data,
-                                    GCancellable   *cancellable,
-                                    GError        **error)
+/* The clinic scan limited to patient ids in [first, last]: the same five
+ * streams with a range condition, built once from all_patients_sql. */
+static const char **
+range_sql (void)
+{
+  static const char *sql[5];
+  static gsize once = 0;
+  static const char *column[5] = { "id", "patient_id", "i.patient_id", "a.patient_id", "patient_id" };
+
+  if (g_once_init_enter (&once))
+    {
+      for (guint k = 0; k < 5; k++)
+        {
+          const char *order = strstr (all_patients_sql[k], " ORDER BY");
+          g_autofree char *head = g_strndup (all_patients_sql[k], order - all_patients_sql[k]);
+          sql[k] = g_strdup_printf ("%s AND %s BETWEEN ?1 AND ?2%s", head, column[k], order);
+        }
+      g_once_init_leave (&once, 1);
+    }
+  return sql;
+}
+
+static gboolean
+foreach_records (TrajStore      *self,
+                 gint64          first_id,
+                 gint64          last_id,
+                 TrajRecordsFunc func,
+                 gpointer        user_data,
+                 GCancellable   *cancellable,
+                 GError        **error)
 {
   Streams s = { 0 };
   gboolean ok = TRUE;
+  gboolean ranged = first_id > 0 || last_id > 0;
   TrajPatientRecords *r;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
   if (self->tx_depth == 0 && !exec (self, "BEGIN", error))
     return FALSE;
-  if (!streams_open (self, &s, all_patients_sql, 0, error))
+  if (!streams_open (self, &s, ranged ? range_sql () : all_patients_sql, 0, error))
     ok = FALSE;
+  if (ok && ranged)
+    {
+      /* Rebind the range and read the first rows again. */
+      for (guint k = 0; k < 5; k++)
+        {
+          sqlite3_reset (s.stmt[k]);
+          sqlite3_bind_int64 (s.stmt[k], 1, first_id);
+          sqlite3_bind_int64 (s.stmt[k], 2, last_id > 0 ? last_id : G_MAXINT64);
+          s.rc[k] = sqlite3_step (s.stmt[k]);
+        }
+    }
   while (ok && (r = streams_next (&s)) != NULL)
     {
       gboolean go_on = func (r, user_data);
@@ -2126,6 +2162,48 @@ traj_store_foreach_patient_records (TrajStore      *self,
   if (self->tx_depth == 0)
     exec (self, "COMMIT", NULL);
   return ok;
+}
+
+gboolean
+traj_store_foreach_patient_records (TrajStore      *self,
+                                    TrajRecordsFunc func,
+                                    gpointer        user_data,
+                                    GCancellable   *cancellable,
+                                    GError        **error)
+{
+  return foreach_records (self, 0, 0, func, user_data, cancellable, error);
+}
+
+gboolean
+traj_store_foreach_patient_records_range (TrajStore      *self,
+                                          gint64          first_id,
+                                          gint64          last_id,
+                                          TrajRecordsFunc func,
+                                          gpointer        user_data,
+                                          GCancellable   *cancellable,
+                                          GError        **error)
+{
+  return foreach_records (self, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
+}
+
+gboolean
+traj_store_patient_id_range (TrajStore *self, gint64 *min_id, gint64 *max_id, GError **error)
+{
+  sqlite3_stmt *stmt = traj_store_stmt (self, "SELECT min(id), max(id) FROM patient WHERE deleted_at IS NULL", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  *min_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  *max_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error, rc, "reading patient ids");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- audit, counts ---------------------------------------------------------- */

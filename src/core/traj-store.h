@@ -115,6 +115,18 @@ gboolean     traj_store_foreach_patient_records (TrajStore      *store,
                                                  gpointer        user_data,
                                                  GCancellable   *cancellable,
                                                  GError        **error);
+/* The same for patients whose id is in [@first_id, @last_id] (@last_id 0:
+ * no upper bound): several threads, each on its own connection, can read
+ * disjoint ranges of one clinic at once. */
+gboolean     traj_store_foreach_patient_records_range (TrajStore      *store,
+                                                       gint64          first_id,
+                                                       gint64          last_id,
+                                                       TrajRecordsFunc func,
+                                                       gpointer        user_data,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+/* The lowest and highest live patient id (both 0 when there are none). */
+gboolean     traj_store_patient_id_range (TrajStore *store, gint64 *min_id, gint64 *max_id, GError **error);
 /* Audit events, newest first; @record_uid NULL for all. */
 GPtrArray   *traj_store_list_audit       (TrajStore *store, const char *record_uid, GError **error);
 gint64       traj_store_count            (TrajStore *store, TrajRecordKind kind, GError **error);

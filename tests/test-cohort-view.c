@@ -56,7 +56,8 @@ test_view_matches_cli (void)
   for (guint k = 0; k < cli->cohorts->len; k++)
     {
       const TrajCohort *c = g_ptr_array_index (cli->cohorts, k);
-      g_autofree char *courses = g_strdup_printf ("%u courses, %u patients", c->n_courses, c->n_patients);
+      g_autofree char *courses = g_strdup_printf ("%u course%s, %u patient%s", c->n_courses, c->n_courses == 1 ? "" : "s",
+                                                  c->n_patients, c->n_patients == 1 ? "" : "s");
       g_autofree char *rate = traj_cohort_rate_format (&c->response[TRAJ_COHORT_AT_EOI]);
 
       g_assert_cmpstr (traj_cohort_view_get_cell (view, "label", k), ==, c->label);

@@ -50,6 +50,7 @@ struct _TrajCohortView
   GtkGrid *metrics_grid;
   GtkWidget *chart_area;
   GtkWidget *chart_kind_box;
+  GtkWidget *chart_title;
   TrajCohortChartKind chart_kind;
 };
 
@@ -318,6 +319,7 @@ update_filter_label (TrajCohortView *self)
 typedef struct {
   TrajCohortView *self;
   guint index;
+  GtkWidget *button;             /* the cohort's menu button, labelled with its name */
 } CohortRef;
 
 static void
@@ -330,6 +332,11 @@ on_cohort_name_changed (GtkEditable *editable, CohortRef *r)
   spec = g_ptr_array_index (r->self->def->cohorts, r->index);
   g_free (spec->label);
   spec->label = g_strdup (gtk_editable_get_text (editable));
+  if (r->button)
+    {
+      g_autofree char *fallback = g_strdup_printf (_("Cohort %u"), r->index + 1);
+      gtk_menu_button_set_label (GTK_MENU_BUTTON (r->button), *spec->label ? spec->label : fallback);
+    }
   schedule (r->self);
 }
 
@@ -371,6 +378,7 @@ rebuild_cohort_buttons (TrajCohortView *self)
 
       r->self = r2->self = self;
       r->index = r2->index = k;
+      r->button = button;
       gtk_editable_set_text (GTK_EDITABLE (name), spec->label ? spec->label : "");
       gtk_entry_set_placeholder_text (GTK_ENTRY (name), fallback);
       gtk_accessible_update_property (GTK_ACCESSIBLE (name), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cohort name"), -1);
@@ -414,7 +422,7 @@ cell (TrajCohortView *self, const char *metric, int column, const char *text, gb
   if (column > 0)
     {
       gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_width_chars (GTK_LABEL (label), 16);
+      gtk_label_set_width_chars (GTK_LABEL (label), 20);
     }
   else
     gtk_label_set_width_chars (GTK_LABEL (label), 18);
@@ -490,6 +498,10 @@ on_chart_kind_toggled (GtkToggleButton *button, TrajCohortView *self)
   if (!gtk_toggle_button_get_active (button))
     return;
   self->chart_kind = (TrajCohortChartKind) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kind"));
+  if (self->chart_title)
+    gtk_label_set_label (GTK_LABEL (self->chart_title),
+                         self->chart_kind == TRAJ_COHORT_CHART_KM ? _("Time to First Booster after Induction (Kaplan–Meier)")
+                                                                  : _("Mean Score with 95 % Confidence Band"));
   update_chart (self);
 }
 
@@ -506,6 +518,7 @@ build_chart (TrajCohortView *self)
   GtkWidget *first = NULL;
   GtkWidget *frame = gtk_frame_new (NULL);
 
+  self->chart_title = title;
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_set_hexpand (title, TRUE);
   gtk_widget_add_css_class (title, "heading");
@@ -537,6 +550,16 @@ build_chart (TrajCohortView *self)
   gtk_box_append (GTK_BOX (self->chart_box), frame);
 }
 
+static char *
+courses_and_patients (const TrajCohort *c)
+{
+  g_autofree char *courses = g_strdup_printf (ngettext ("%u course", "%u courses", c->n_courses), c->n_courses);
+  g_autofree char *patients = g_strdup_printf (ngettext ("%u patient", "%u patients", c->n_patients), c->n_patients);
+
+  /* Translators: "42 courses, 40 patients" */
+  return g_strdup_printf (_("%s, %s"), courses, patients);
+}
+
 static void
 show_report (TrajCohortView *self)
 {
@@ -564,7 +587,7 @@ show_report (TrajCohortView *self)
 
   EACH (g_strdup (c->label));
   add_row (self, row++, "label", "", t, TRUE);
-  EACH (g_strdup_printf (_("%u courses, %u patients"), c->n_courses, c->n_patients));
+  EACH (courses_and_patients (c));
   add_row (self, row++, "courses", _("Courses (patients)"), t, FALSE);
   EACH (c->scale == TRAJ_SCALE_NONE ? g_strdup (_("no data"))
         : c->mixed_scales ? g_strdup_printf (_("%s (%u of %u courses)"), _(traj_scale_get (c->scale)->name),
@@ -978,8 +1001,9 @@ on_saved_chosen (GtkButton *button, TrajCohortView *self)
 
 /* The list of saved comparisons, read each time the menu opens. */
 static void
-on_open_activate (TrajCohortView *self)
+on_open_activate (GtkMenuButton *menu_button, gpointer data)
 {
+  TrajCohortView *self = TRAJ_COHORT_VIEW (data);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) saved = traj_store_list_cohorts (self->store, &error);
@@ -1159,7 +1183,7 @@ traj_cohort_view_init (TrajCohortView *self)
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked), self);
   g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
-  gtk_menu_button_set_create_popup_func (self->open_button, (GtkMenuButtonCreatePopupFunc) on_open_activate, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->open_button, on_open_activate, self, NULL);
   gtk_widget_set_sensitive (self->export_button, FALSE);
   build_chart (self);
 }

@@ -81,6 +81,20 @@ static guint signals[N_SIGNALS];
 static void show_screen (TrajKioskWindow *self, const char *name);
 static void restart_idle (TrajKioskWindow *self);
 
+/* A hidden-text entry for PINs. GtkPasswordEntry in GTK 4.8 leaves a
+ * caps-lock watch behind when its dialog is destroyed (warnings about an
+ * invalid instance), so a plain entry with hidden text is used. */
+static GtkWidget *
+traj_pin_entry_new (void)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 8);
+  return entry;
+}
+
 /* ---- session ------------------------------------------------------------ */
 
 static gboolean
@@ -756,7 +770,7 @@ on_staff_clicked (TrajKioskWindow *self)
       return;
     }
   p->self = self;
-  p->entry = gtk_password_entry_new ();
+  p->entry = traj_pin_entry_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (p->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Staff PIN"), -1);
   g_object_set (p->entry, "activates-default", TRUE, NULL);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Staff Only"),

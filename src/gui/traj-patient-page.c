@@ -470,6 +470,12 @@ update_outcome_summary (TrajPatientPage *self)
           else
             g_string_append (s, _("no remission yet"));
         }
+      if (course->status == TRAJ_COURSE_ENDED && course->end_day != TRAJ_DAY_NONE)
+        {
+          g_autofree char *ended = traj_day_format (course->end_day);
+          /* Scores after the end are not this course's (the chart shows them all). */
+          g_string_append_printf (s, _(" · course ended %s; later scores are not counted here"), ended);
+        }
       subtitle = g_string_free (s, FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

@@ -172,6 +172,20 @@ typedef struct {
   AdwMessageDialog *dialog;
 } PinData;
 
+/* A hidden-text entry for PINs. GtkPasswordEntry in GTK 4.8 leaves a
+ * caps-lock watch behind when its dialog is destroyed (warnings about an
+ * invalid instance), so a plain entry with hidden text is used. */
+static GtkWidget *
+traj_pin_entry_new (void)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 8);
+  return entry;
+}
+
 static gboolean
 pin_valid (const char *pin)
 {
@@ -223,8 +237,8 @@ on_pin_clicked (TrajPreferences *self)
   d->self = self;
   d->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Staff PIN"),
                                                           _("Staff type this PIN on the tablet to leave the patient kiosk. Use 4 to 8 digits.")));
-  d->first = gtk_password_entry_new ();
-  d->second = gtk_password_entry_new ();
+  d->first = traj_pin_entry_new ();
+  d->second = traj_pin_entry_new ();
   d->message = gtk_label_new (NULL);
   gtk_widget_add_css_class (d->message, "error");
   gtk_label_set_wrap (GTK_LABEL (d->message), TRUE);

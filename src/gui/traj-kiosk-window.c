@@ -8,7 +8,7 @@
 
 #include "traj-gui.h"
 #include "traj-kiosk-window.h"
-#include "traj-score-entry.h"
+#include "traj-score-entry-private.h"
 #include "traj-secret.h"
 
 #define CODE_LENGTH 6
@@ -218,6 +218,23 @@ show_screen (TrajKioskWindow *self, const char *name)
   restart_idle (self);
 }
 
+/* Keyboard users land on the first answer of each new question. */
+static void
+focus_answers (TrajKioskWindow *self)
+{
+  guint cur = traj_score_entry_get_current_item (self->entry);
+  int values[TRAJ_MAX_ITEMS];
+  GtkWidget *button;
+
+  traj_score_entry_get_values (self->entry, values);
+  button = traj_score_entry_get_answer_button (self->entry, cur,
+                                               cur < TRAJ_MAX_ITEMS && values[cur] >= 0 ? values[cur] : 0);
+  if (button == NULL)
+    button = traj_score_entry_get_answer_button (self->entry, cur, 0);
+  if (button)
+    gtk_widget_grab_focus (button);
+}
+
 static void
 update_question (TrajKioskWindow *self)
 {
@@ -298,6 +315,7 @@ on_change_clicked (GtkButton *button, TrajKioskWindow *self)
   traj_score_entry_set_current_item (self->entry, item);
   update_question (self);
   show_screen (self, "question");
+  focus_answers (self);
 }
 
 static void
@@ -342,6 +360,8 @@ show_review (TrajKioskWindow *self)
   gtk_widget_set_sensitive (self->submit_button, traj_score_entry_is_complete (self->entry));
   self->returning_to_review = FALSE;
   show_screen (self, "review");
+  if (gtk_widget_get_sensitive (self->submit_button))
+    gtk_widget_grab_focus (self->submit_button);
 }
 
 static void
@@ -356,6 +376,7 @@ advance (TrajKioskWindow *self)
     {
       traj_score_entry_set_current_item (self->entry, cur + 1);
       update_question (self);
+      focus_answers (self);
       restart_idle (self);
     }
 }
@@ -398,6 +419,7 @@ on_back_clicked (TrajKioskWindow *self)
     {
       traj_score_entry_set_current_item (self->entry, cur - 1);
       update_question (self);
+      focus_answers (self);
       restart_idle (self);
     }
   else if (self->scale_index == 0)

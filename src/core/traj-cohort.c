@@ -872,10 +872,9 @@ compare_assessments (gconstpointer a, gconstpointer b)
 }
 
 /* The course's span for assessments attached to neither a course nor an
- * infusion of one: traj-outcomes.h documents the rule (start or first
- * infusion minus the baseline window, to the end day or the day before the
- * next course's start). The result is checked against the engine's count of
- * attributed assessments for every course (see check_engine()). */
+ * infusion of one: traj_outcomes_course_span / traj_outcomes_counts_for_course,
+ * the engine's own rule. The result is still checked against the engine's
+ * count of attributed assessments for every course (see check_engine()). */
 typedef struct {
   const TrajCourse *course;
   GPtrArray *infusions;     /* const TrajInfusion*, visible, by time */
@@ -887,7 +886,6 @@ static void
 course_span_init (const PatientCtx *p, guint index, CourseSpan *cs)
 {
   const TrajCourse *c = g_ptr_array_index (p->courses, index);
-  gint32 start = c->start_day;
 
   cs->course = c;
   cs->infusions = g_ptr_array_new ();
@@ -897,47 +895,14 @@ course_span_init (const PatientCtx *p, guint index, CourseSpan *cs)
       if (i->course_id == c->id)
         g_ptr_array_add (cs->infusions, (gpointer) i);
     }
-  if (cs->infusions->len > 0)
-    {
-      gint32 first_day = day_of (p, ((const TrajInfusion *) g_ptr_array_index (cs->infusions, 0))->started_at);
-      if (start == TRAJ_DAY_NONE || first_day < start)
-        start = first_day;
-    }
-  cs->span_start = start == TRAJ_DAY_NONE ? TRAJ_DAY_NONE : start - MAX (p->t->baseline_window_days, 0);
-  cs->span_end = c->end_day;
-  if (index + 1 < p->courses->len)
-    {
-      const TrajCourse *next = g_ptr_array_index (p->courses, index + 1);
-      if (next->start_day != TRAJ_DAY_NONE &&
-          (cs->span_end == TRAJ_DAY_NONE || next->start_day - 1 < cs->span_end))
-        cs->span_end = next->start_day - 1;
-    }
+  /* The engine's own attribution rule, not a copy of it. */
+  traj_outcomes_course_span (p->r, p->t, p->as_of, c, &cs->span_start, &cs->span_end);
 }
 
 static gboolean
 attributed (const PatientCtx *p, const CourseSpan *cs, const TrajAssessment *a)
 {
-  gint32 d;
-
-  if (a->course_id != 0)
-    return a->course_id == cs->course->id;
-  if (a->infusion_id != 0)
-    {
-      for (guint k = 0; p->r->infusions && k < p->r->infusions->len; k++)
-        {
-          const TrajInfusion *i = g_ptr_array_index (p->r->infusions, k);
-          if (i->id == a->infusion_id)
-            {
-              if (i->course_id != 0)
-                return i->course_id == cs->course->id;
-              break;
-            }
-        }
-    }
-  if (cs->span_start == TRAJ_DAY_NONE)
-    return FALSE;
-  d = day_of (p, a->taken_at);
-  return d >= cs->span_start && (cs->span_end == TRAJ_DAY_NONE || d <= cs->span_end);
+  return traj_outcomes_counts_for_course (p->r, cs->course, cs->span_start, cs->span_end, a);
 }
 
 static const TrajAssessment *

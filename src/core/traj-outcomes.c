@@ -455,18 +455,6 @@ sorted_copy (GPtrArray *in, GCompareFunc compare)
   return out;
 }
 
-static const TrajInfusion *
-find_infusion (const Ctx *ctx, gint64 id)
-{
-  for (guint k = 0; k < ctx->infusions->len; k++)
-    {
-      const TrajInfusion *i = g_ptr_array_index (ctx->infusions, k);
-      if (i->id == id)
-        return i;
-    }
-  return NULL;
-}
-
 /* The first visible patient infusion (any course) started after @after and
  * no later than @until (TRAJ_TIME_NONE: no limit). */
 static const TrajInfusion *
@@ -555,11 +543,88 @@ close_by (TrajFinding *f, TrajClosedBy how, gint64 at)
 
 /* ---- courses and attribution --------------------------------------------- */
 
+static int compare_courses (gconstpointer a, gconstpointer b);
+
+/* The course that starts next after @c (in the engine's course order). */
+static const TrajCourse *
+next_course (const TrajPatientRecords *r, const TrajCourse *c)
+{
+  const TrajCourse *best = NULL;
+
+  for (guint k = 0; k < r->courses->len; k++)
+    {
+      const TrajCourse *x = g_ptr_array_index (r->courses, k);
+      if (compare_courses (&x, &c) > 0 && (best == NULL || compare_courses (&x, &best) < 0))
+        best = x;
+    }
+  return best;
+}
+
+void
+traj_outcomes_course_span (const TrajPatientRecords *r,
+                           const TrajThresholds     *t,
+                           gint64                    now,
+                           const TrajCourse         *c,
+                           gint32                   *span_start,
+                           gint32                   *span_end)
+{
+  gint32 start = c->start_day;
+  gint64 first = G_MAXINT64;
+  const TrajCourse *next = next_course (r, c);
+
+  for (guint k = 0; k < r->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      if (i->course_id == c->id && (now == TRAJ_TIME_NONE || i->started_at <= now) && i->started_at < first)
+        first = i->started_at;
+    }
+  if (first != G_MAXINT64)
+    {
+      gint32 first_day = day_of (first);
+      if (start == TRAJ_DAY_NONE || first_day < start)
+        start = first_day;
+    }
+  *span_start = start == TRAJ_DAY_NONE ? TRAJ_DAY_NONE : start - MAX (t->baseline_window_days, 0);
+  *span_end = c->end_day;
+  if (next != NULL && next->start_day != TRAJ_DAY_NONE &&
+      (*span_end == TRAJ_DAY_NONE || next->start_day - 1 < *span_end))
+    *span_end = next->start_day - 1;
+}
+
+gboolean
+traj_outcomes_counts_for_course (const TrajPatientRecords *r,
+                                 const TrajCourse         *c,
+                                 gint32                    span_start,
+                                 gint32                    span_end,
+                                 const TrajAssessment     *a)
+{
+  gint32 day;
+
+  if (a->course_id != 0)
+    return a->course_id == c->id;
+  if (a->infusion_id != 0)
+    {
+      for (guint k = 0; k < r->infusions->len; k++)
+        {
+          const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+          if (i->id == a->infusion_id)
+            {
+              if (i->course_id != 0)
+                return i->course_id == c->id;
+              break;
+            }
+        }
+    }
+  if (span_start == TRAJ_DAY_NONE)
+    return FALSE;
+  day = day_of (a->taken_at);
+  return day >= span_start && (span_end == TRAJ_DAY_NONE || day <= span_end);
+}
+
 static void
 course_ctx_init (const Ctx *ctx, guint index_in_courses, CourseCtx *cc)
 {
   const TrajCourse *c = g_ptr_array_index (ctx->courses, index_in_courses);
-  gint32 start = c->start_day;
 
   cc->course = c;
   cc->infusions = g_ptr_array_new ();
@@ -571,22 +636,7 @@ course_ctx_init (const Ctx *ctx, guint index_in_courses, CourseCtx *cc)
     }
   cc->induction_length = c->induction_length > 0 ? c->induction_length : ctx->t->induction_length;
 
-  if (cc->infusions->len > 0)
-    {
-      const TrajInfusion *first = g_ptr_array_index (cc->infusions, 0);
-      gint32 first_day = day_of (first->started_at);
-      if (start == TRAJ_DAY_NONE || first_day < start)
-        start = first_day;
-    }
-  cc->span_start = start == TRAJ_DAY_NONE ? TRAJ_DAY_NONE : start - MAX (ctx->t->baseline_window_days, 0);
-  cc->span_end = c->end_day;
-  if (index_in_courses + 1 < ctx->courses->len)
-    {
-      const TrajCourse *next = g_ptr_array_index (ctx->courses, index_in_courses + 1);
-      if (next->start_day != TRAJ_DAY_NONE &&
-          (cc->span_end == TRAJ_DAY_NONE || next->start_day - 1 < cc->span_end))
-        cc->span_end = next->start_day - 1;
-    }
+  traj_outcomes_course_span (ctx->r, ctx->t, ctx->now, c, &cc->span_start, &cc->span_end);
 }
 
 static void
@@ -604,20 +654,7 @@ first_infusion (const CourseCtx *cc)
 static gboolean
 attributed (const Ctx *ctx, const CourseCtx *cc, const TrajAssessment *a)
 {
-  gint32 day;
-
-  if (a->course_id != 0)
-    return a->course_id == cc->course->id;
-  if (a->infusion_id != 0)
-    {
-      const TrajInfusion *i = find_infusion (ctx, a->infusion_id);
-      if (i != NULL && i->course_id != 0)
-        return i->course_id == cc->course->id;
-    }
-  if (cc->span_start == TRAJ_DAY_NONE)
-    return FALSE;
-  day = day_of (a->taken_at);
-  return day >= cc->span_start && (cc->span_end == TRAJ_DAY_NONE || day <= cc->span_end);
+  return traj_outcomes_counts_for_course (ctx->r, cc->course, cc->span_start, cc->span_end, a);
 }
 
 /* Complete, visible assessments of @scale attributed to the course, in time

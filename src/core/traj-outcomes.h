@@ -213,6 +213,26 @@ const TrajOutcome *traj_outcomes_find            (const TrajOutcomes *o,
 const TrajFinding *traj_outcomes_find_finding    (const TrajOutcomes *o,
                                                   const char         *key);
 
+/* The engine's rule for which course an assessment counts for (the one
+ * traj_outcomes_compute applies; cohorts use it too, so it lives here only).
+ * An assessment with a course counts for that course; one given at an
+ * infusion of a course, for that course; any other counts for every course
+ * whose span holds its day: from the course's start (or first infusion,
+ * whichever is earlier) minus baseline_window_days, to its end day or the
+ * day before the next course starts. Infusions after @now are ignored
+ * (TRAJ_TIME_NONE: none). TRAJ_DAY_NONE in a span bound means none/open. */
+void     traj_outcomes_course_span         (const TrajPatientRecords *r,
+                                            const TrajThresholds     *t,
+                                            gint64                    now,
+                                            const TrajCourse         *course,
+                                            gint32                   *span_start,
+                                            gint32                   *span_end);
+gboolean traj_outcomes_counts_for_course   (const TrajPatientRecords *r,
+                                            const TrajCourse         *course,
+                                            gint32                    span_start,
+                                            gint32                    span_end,
+                                            const TrajAssessment     *a);
+
 /* The patient list's attention columns (open_findings, safety_open) for
  * every summary in @summaries (TrajPatientSummary*), from the same engine,
  * reading every patient's records once in a single pass. */

@@ -9,6 +9,7 @@
 
 #include "traj-records.h"
 #include "traj-scale.h"
+#include "traj-validate.h"
 
 /* Items whose answers add up to @total, each within the scale's range. */
 static void
@@ -452,6 +453,25 @@ test_lookup (void)
   g_assert_null (traj_scale_lookup (NULL));
 }
 
+/* A valid dose above the usual range is cautioned, never refused. */
+static void
+test_dose_caution (void)
+{
+  g_autofree char *none = traj_dose_caution (TRAJ_ROUTE_IV, TRAJ_MEDICINE_KETAMINE, 1.0);
+  g_autofree char *iv = traj_dose_caution (TRAJ_ROUTE_IV, TRAJ_MEDICINE_KETAMINE, 3.0);
+  g_autofree char *fixed = traj_dose_caution (TRAJ_ROUTE_INTRANASAL, TRAJ_MEDICINE_ESKETAMINE, 3.0);
+  g_autofree char *refused = traj_dose_caution (TRAJ_ROUTE_IV, TRAJ_MEDICINE_KETAMINE, 40.0);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (none);
+  g_assert_nonnull (iv);
+  g_assert_nonnull (strstr (iv, "3 mg/kg"));
+  g_assert_true (traj_validate_dose (TRAJ_ROUTE_IV, TRAJ_MEDICINE_KETAMINE, 3.0, 210.0, &error));
+  g_assert_no_error (error);
+  g_assert_null (fixed);
+  g_assert_null (refused);   /* refused by the rule, not merely cautioned */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -473,5 +493,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scales/item-range", test_item_range);
   g_test_add_func ("/scales/lookup", test_lookup);
 
+  g_test_add_func ("/validate/dose-caution", test_dose_caution);
   return g_test_run ();
 }

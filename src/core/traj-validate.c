@@ -192,6 +192,16 @@ traj_validate_dose (TrajRoute route, TrajMedicine medicine,
   return TRUE;
 }
 
+char *
+traj_dose_caution (TrajRoute route, TrajMedicine medicine, double mg_per_kg)
+{
+  if (traj_dose_is_fixed (route, medicine) || !(mg_per_kg > TRAJ_DOSE_USUAL_MAX_MG_PER_KG) ||
+      mg_per_kg > TRAJ_DOSE_MAX_MG_PER_KG)
+    return NULL;
+  return g_strdup_printf (_("%g mg/kg is more than the usual 0.5–%g mg/kg of treatment protocols. Check the dose before saving."),
+                          mg_per_kg, TRAJ_DOSE_USUAL_MAX_MG_PER_KG);
+}
+
 gboolean
 traj_validate_duration (int minutes, GError **error)
 {

@@ -38,6 +38,14 @@ gboolean traj_validate_infusion        (const TrajInfusion *i, gint64 now, GErro
 
 gboolean traj_validate_assessment      (const TrajAssessment *a, gint64 now, GError **error);
 
+/* Doses above this are valid but unusual for a treatment course (published
+ * protocols give 0.5 mg/kg; community practice goes up to about 1 mg/kg). */
+#define TRAJ_DOSE_USUAL_MAX_MG_PER_KG 1.0
+
+/* A translated caution for a valid but unusual dose (to show, not to
+ * refuse), or NULL. */
+char    *traj_dose_caution             (TrajRoute route, TrajMedicine medicine, double mg_per_kg);
+
 /* Fixed esketamine nasal doses in mg. */
 gboolean traj_is_esketamine_fixed_dose (double total_mg);
 /* Whether the route and medicine are dosed as a fixed total (intranasal esketamine). */

@@ -553,8 +553,17 @@ check_form (TrajInfusionEditor *self)
       traj_field_set_error (self->dose_row, dose_error);
     }
   ok &= dose_error == NULL;
-  gtk_label_set_label (self->dose_message, dose_error ? dose_error->message : "");
-  gtk_widget_set_visible (self->dose_message_row, dose_error != NULL);
+  {
+    /* A valid but unusual dose is shown as a caution, never refused. */
+    g_autofree char *caution = dose_error ? NULL : traj_dose_caution (i->route, i->medicine, i->dose_mg_per_kg);
+
+    gtk_label_set_label (self->dose_message, dose_error ? dose_error->message : caution ? caution : "");
+    gtk_widget_set_visible (self->dose_message_row, dose_error != NULL || caution != NULL);
+    if (caution)
+      gtk_widget_add_css_class (self->dose_message_row, "dose-caution");
+    else
+      gtk_widget_remove_css_class (self->dose_message_row, "dose-caution");
+  }
 
   if (i->total_mg > 0 && dose_error == NULL)
     {

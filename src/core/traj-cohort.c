@@ -2247,8 +2247,9 @@ traj_cohort_mean_format (const TrajMeanCI *m,
   if (m->n < 2)
     /* Translators: a mean of a single value: "18.0, n = 1" */
     return g_strdup_printf (_("%.*f, n = 1"), decimals, m->mean);
-  /* Translators: mean (SD), its 95 % interval and n: "−9.1 (6.5), −9.3 to −8.9, n = 140" */
-  return g_strdup_printf (_("%.*f (%.*f), %.*f to %.*f, n = %u"),
+  /* Translators: mean (SD), its 95 % interval and n: "−9.1 (6.5), 95 % CI −9.3 to −8.9, n = 140";
+   * keep "n = %u" together (no-break space) */
+  return g_strdup_printf (_("%.*f (%.*f), 95 %% CI %.*f to %.*f, n = %u"),
                           decimals, m->mean, decimals, m->sd, decimals, m->lower, decimals, m->upper, m->n);
 }
 

@@ -422,7 +422,7 @@ cell (TrajCohortView *self, const char *metric, int column, const char *text, gb
   if (column > 0)
     {
       gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_width_chars (GTK_LABEL (label), 20);
+      gtk_label_set_width_chars (GTK_LABEL (label), 15);
     }
   else
     gtk_label_set_width_chars (GTK_LABEL (label), 18);

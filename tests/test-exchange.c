@@ -332,7 +332,7 @@ test_round_trip (Fixture *fx, gconstpointer data)
                    count (source, "SELECT total(total) FROM assessment"));
   /* One audit event for the whole import. */
   g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 1);
-  g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event"), ==, 2);
+  g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action <> 'migrate'"), ==, 1);
 
   /* Importing the same files again doubles nothing: every patient is a
    * duplicate, reported, and nothing is written. */

@@ -355,11 +355,11 @@ test_migrate_new (Fixture *fx, gconstpointer data)
 {
   static const char *tables[] = {
     "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
-    "assessment_item", "flag_decision", "kiosk_checkin", "audit_event",
+    "assessment_item", "flag_decision", "kiosk_checkin", "audit_event", "clinic_setting",
   };
   g_autofree char *app = NULL, *journal = NULL;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 2);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -376,8 +376,8 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (app, ==, "io.github.trajectory.Trajectory");
   journal = raw_text (fx->path, "PRAGMA journal_mode");
   g_assert_cmpstr (journal, ==, "wal");
-  /* The migration is itself audited, once. */
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
+  /* Each migration step is itself audited, once. */
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_PATIENT, NULL), ==, 0);
   g_assert_true (traj_store_check_integrity (fx->store, NULL));
 }
@@ -393,7 +393,7 @@ test_migrate_reopen (Fixture *fx, gconstpointer data)
   fx->store = traj_store_open (fx->path, &error);
   g_assert_no_error (error);
   /* Nothing to migrate a second time; the data is still there. */
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, TRAJ_SCHEMA_VERSION);
   p = traj_store_find_patient_by_mrn (fx->store, "MRN-1", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (p->name, ==, "Ada Abbott");
@@ -412,7 +412,7 @@ test_migrate_empty_files (Fixture *fx, gconstpointer data)
   s = traj_store_open (zero, &error);
   g_assert_no_error (error);
   g_object_unref (s);
-  g_assert_cmpint (raw_int (zero, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (zero, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (zero, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
 
   /* So does an SQLite file with no tables at all. */
@@ -420,7 +420,7 @@ test_migrate_empty_files (Fixture *fx, gconstpointer data)
   s = traj_store_open (blank, &error);
   g_assert_no_error (error);
   g_object_unref (s);
-  g_assert_cmpint (raw_int (blank, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (blank, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (blank, "SELECT count(*) FROM sqlite_master WHERE name = 'patient'"), ==, 1);
 }
 
@@ -463,7 +463,7 @@ test_refuse_newer (Fixture *fx, gconstpointer data)
   g_assert_false (exists_with_suffix (path, "-wal"));
   g_assert_false (exists_with_suffix (path, "-shm"));
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 99);
-  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), ==, TRAJ_SCHEMA_VERSION);
   /* Refused again on a second try: nothing was half-done the first time. */
   assert_refused (path, TRAJ_ERROR_NEWER_SCHEMA);
 }
@@ -1714,6 +1714,100 @@ test_kiosk (Fixture *fx, gconstpointer data)
   g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_KIOSK_CHECKIN, NULL), ==, 2);
 }
 
+
+/* ---- clinic-wide settings ---------------------------------------------------- */
+
+static void
+test_migrate_from_v1 (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *v = NULL;
+
+  /* A clinic file from before clinic_setting existed: schema 1. */
+  add_patient (fx, "MRN-1", "Ada Abbott");
+  g_clear_object (&fx->store);
+  g_assert_cmpint (raw_exec (fx->path, "DROP TABLE clinic_setting; PRAGMA user_version = 1", NULL), ==, SQLITE_OK);
+  fx->store = traj_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM patient"), ==, 1);
+  g_assert_true (traj_store_set_setting (fx->store, "clinic-name", "North", &error));
+  g_assert_no_error (error);
+  v = traj_store_get_setting (fx->store, "clinic-name", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (v, ==, "North");
+}
+
+static void
+test_settings (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *unset = NULL, *v = NULL, *by = NULL, *summary = NULL;
+  g_autoptr(TrajStore) other = NULL;
+  gint64 events;
+
+  /* Unset: NULL and no error. */
+  unset = traj_store_get_setting (fx->store, "checkin-second-factor", &error);
+  g_assert_no_error (error);
+  g_assert_null (unset);
+
+  events = raw_int (fx->path, "SELECT count(*) FROM audit_event");
+  g_assert_true (traj_store_set_setting (fx->store, "checkin-second-factor", "birth-date", &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_set_setting (fx->store, "checkin-second-factor", "none", &error));
+  g_assert_no_error (error);
+  v = traj_store_get_setting (fx->store, "checkin-second-factor", &error);
+  g_assert_cmpstr (v, ==, "none");
+  by = raw_text (fx->path, "SELECT updated_by FROM clinic_setting WHERE key = 'checkin-second-factor'");
+  g_assert_cmpstr (by, ==, "Dr. Test");
+  /* One audit event per change, naming the key and the value. */
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event"), ==, events + 2);
+  summary = raw_text (fx->path, "SELECT summary FROM audit_event WHERE record_kind = 'clinic_setting' ORDER BY id DESC LIMIT 1");
+  g_assert_cmpstr (summary, ==, "checkin-second-factor = none");
+
+  /* Clinic-wide: another program on the same file reads the same value. */
+  other = traj_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&v, g_free);
+  v = traj_store_get_setting (other, "checkin-second-factor", &error);
+  g_assert_cmpstr (v, ==, "none");
+
+  /* Bad names and values change nothing. */
+  g_assert_false (traj_store_set_setting (fx->store, "", "x", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (traj_store_set_setting (fx->store, "Bad Key; DROP", "x", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (traj_store_set_setting (fx->store, "clinic-name", NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event"), ==, events + 2);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM clinic_setting"), ==, 1);
+}
+
+static void
+test_settings_secret (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *v = NULL;
+
+  g_assert_true (traj_store_setting_is_secret ("staff-pin-hash"));
+  g_assert_false (traj_store_setting_is_secret ("staff-pin-salt"));
+  g_assert_true (traj_store_set_setting (fx->store, "test-hash", "s3cr3t-value", &error));
+  g_assert_no_error (error);
+  /* The value is stored … */
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM clinic_setting WHERE value = 's3cr3t-value'"), ==, 1);
+  /* … never read back through the API … */
+  v = traj_store_get_setting (fx->store, "test-hash", &error);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_null (v);
+  g_clear_error (&error);
+  /* … and never in the audit trail, though the change is. */
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE record_uid = 'test-hash'"), ==, 1);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE summary LIKE '%s3cr3t%'"), ==, 0);
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1755,6 +1849,9 @@ main (int argc, char **argv)
   ADD ("/store/connections/two", test_two_connections);
   ADD ("/store/connections/bulk-isolation", test_bulk_isolation);
   ADD ("/store/kiosk", test_kiosk);
+  ADD ("/store/migrate/from-v1", test_migrate_from_v1);
+  ADD ("/store/settings", test_settings);
+  ADD ("/store/settings/secret", test_settings_secret);
 
   return g_test_run ();
 }

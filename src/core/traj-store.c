@@ -2279,6 +2279,128 @@ traj_store_count (TrajStore *self, TrajRecordKind kind, GError **error)
   return n;
 }
 
+/* ---- clinic-wide settings ------------------------------------------------- */
+
+gboolean
+traj_store_setting_is_secret (const char *key)
+{
+  return key != NULL && g_str_has_suffix (key, "-hash");
+}
+
+static gboolean
+check_setting_key (const char *key, GError **error)
+{
+  if (key == NULL || *key == '\0' || strlen (key) > 64)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("A clinic setting needs a short name."));
+      return FALSE;
+    }
+  for (const char *p = key; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-' && *p != '.')
+      {
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                     _("“%s” is not a valid clinic setting name."), key);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Reads any key, secret ones included: only the store's own secret checks
+ * call it for those. */
+static gboolean
+read_setting (TrajStore *self, const char *key, char **value, GError **error)
+{
+  sqlite3_stmt *stmt = traj_store_stmt (self, "SELECT value FROM clinic_setting WHERE key = ?1", error);
+  int rc;
+
+  *value = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = col_text (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, "reading a clinic setting");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes one key inside the caller's transaction, with its audit event. */
+static gboolean
+write_setting (TrajStore *self, const char *key, const char *value, GError **error)
+{
+  g_autofree char *summary = NULL;
+  sqlite3_stmt *stmt = traj_store_stmt (self,
+                                        "INSERT INTO clinic_setting (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
+                                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                                        "updated_at = excluded.updated_at, updated_by = excluded.updated_by", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  sqlite3_bind_int64 (stmt, 3, traj_time_now ());
+  bind_text (stmt, 4, *self->clinician ? self->clinician : self->os_user);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (traj_store_setting_is_secret (key))
+    summary = g_strdup_printf ("%s changed (secret: value not recorded)", key);
+  else
+    summary = g_strdup_printf ("%s = %s", key, value);
+  return audit (self, "update", "clinic_setting", key, summary, error);
+}
+
+char *
+traj_store_get_setting (TrajStore   *self,
+                        const char  *key,
+                        GError     **error)
+{
+  char *value = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  if (!check_setting_key (key, error))
+    return NULL;
+  if (traj_store_setting_is_secret (key))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("The clinic setting “%s” is secret and cannot be read."), key);
+      return NULL;
+    }
+  read_setting (self, key, &value, error);
+  return value;
+}
+
+gboolean
+traj_store_set_setting (TrajStore   *self,
+                        const char  *key,
+                        const char  *value,
+                        GError     **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!check_setting_key (key, error))
+    return FALSE;
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("The clinic setting “%s” needs a value."), key);
+      return FALSE;
+    }
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!write_setting (self, key, value, error))
+    {
+      tx_rollback (self);
+      return FALSE;
+    }
+  return tx_commit (self, error);
+}
+
 /* ---- kiosk check-in -------------------------------------------------------- */
 
 char *

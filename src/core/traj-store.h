@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 1
+#define TRAJ_SCHEMA_VERSION 2
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -142,6 +142,25 @@ char        *traj_store_create_checkin   (TrajStore   *store,
 TrajKioskCheckin *traj_store_redeem_checkin (TrajStore   *store,
                                              const char  *code,
                                              GError     **error);
+
+/* ---- clinic-wide settings (clinic_setting) ---- */
+
+/* Settings every workstation and tablet on one clinic share (per-user
+ * preferences stay in GSettings). Keys are short lower-case names; a key
+ * ending in "-hash" is secret: it is never returned by
+ * traj_store_get_setting() (TRAJ_ERROR_INVALID) and its value never reaches
+ * the audit trail. */
+gboolean     traj_store_setting_is_secret (const char *key);
+/* The value of @key, or NULL without error when it is unset. */
+char        *traj_store_get_setting      (TrajStore   *store,
+                                          const char  *key,
+                                          GError     **error);
+/* Sets @key to @value: one transaction with an "update" audit event
+ * (record kind "clinic_setting", record uid @key). */
+gboolean     traj_store_set_setting      (TrajStore   *store,
+                                          const char  *key,
+                                          const char  *value,
+                                          GError     **error);
 
 /* Whether another connection (another program: the tablet kiosk, the CLI,
  * a second workstation) committed since the last call; when it did, emits

@@ -348,12 +348,10 @@ traj_backup_check (const char      *path,
   g_autofree char *uri = NULL;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  char header[16];
   gint64 app_id = 0, version = 0;
   GStatBuf st;
   gboolean ok = FALSE;
-  int fd, rc = SQLITE_OK;
-  ssize_t n;
+  int rc = SQLITE_OK;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
@@ -370,22 +368,16 @@ traj_backup_check (const char      *path,
                    _("“%s” is not a Trajectory database (it is not a regular file)."), path);
       return FALSE;
     }
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not open “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  n = read (fd, header, sizeof header);
-  close (fd);
-  if (n != sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+  if (st.st_size == 0)
     {
       g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE, _("“%s” is not a Trajectory database."), path);
       return FALSE;
     }
 
-  /* Read-only, so checking never changes the file it checks. */
+  /* Read-only, so checking never changes the file it checks; and through
+   * SQLite only, header included: the file may be a clinic that this
+   * process has open, and closing a descriptor of our own would drop its
+   * connections' locks (see traj-store.c, check_file()). */
   uri = g_filename_to_uri (path, NULL, error);
   if (uri == NULL)
     return FALSE;
@@ -496,6 +488,54 @@ copy_file_private (const char *from, const char *to, GError **error)
   return TRUE;
 }
 
+/* Copies the bytes of @db's main file into a new 0600 file @to, reading
+ * through the descriptor SQLite has open: opening and closing one of our
+ * own would drop the locks of every connection this process has on the
+ * clinic (see traj-store.c, check_file()). */
+static gboolean
+copy_main_file_bytes (sqlite3 *db, const char *db_path, const char *to, GError **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (to);
+  g_autoptr(GFileOutputStream) out = NULL;
+  sqlite3_file *f = NULL;
+  sqlite3_int64 size = 0;
+  char buf[64 * 1024];
+  gboolean ok = TRUE;
+  int rc;
+
+  if (sqlite3_file_control (db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+      f == NULL || f->pMethods == NULL)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not read “%s”."), db_path);
+      return FALSE;
+    }
+  rc = f->pMethods->xFileSize (f, &size);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, rc, NULL, db_path);
+      return FALSE;
+    }
+  out = g_file_create (file, G_FILE_CREATE_PRIVATE, NULL, error);
+  if (out == NULL)
+    return FALSE;
+  for (sqlite3_int64 off = 0, n; ok && off < size; off += n)
+    {
+      n = MIN ((sqlite3_int64) sizeof buf, size - off);
+      rc = f->pMethods->xRead (f, buf, (int) n, off);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (error, rc, NULL, db_path);
+          ok = FALSE;
+        }
+      else
+        ok = g_output_stream_write_all (G_OUTPUT_STREAM (out), buf, n, NULL, NULL, error);
+    }
+  ok = g_output_stream_close (G_OUTPUT_STREAM (out), NULL, ok ? error : NULL) && ok;
+  if (!ok)
+    g_remove (to);
+  return ok;
+}
+
 /* Keeps the clinic as it is now: through SQLite when it can still be read
  * (the -wal's content included), else the files byte for byte. */
 static gboolean
@@ -512,25 +552,27 @@ keep_current (const char *db_path, const char *kept, GError **error)
   if (!make_private_dir (dir, error))
     return FALSE;
   rc = sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc == SQLITE_OK)
+  if (rc != SQLITE_OK)
     {
-      sqlite3_busy_timeout (db, 5000);
-      if (exec (db, "BEGIN; SELECT count(*) FROM sqlite_master", db_path, &sql_error))
-        {
-          ok = copy_database (db, db_path, kept, NULL, NULL, NULL, &sql_error);
-          exec (db, "COMMIT", db_path, NULL);
-        }
+      set_sqlite_error (error, rc, db, db_path);
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  if (exec (db, "BEGIN; SELECT count(*) FROM sqlite_master", db_path, &sql_error))
+    {
+      ok = copy_database (db, db_path, kept, NULL, NULL, NULL, &sql_error);
+      exec (db, "COMMIT", db_path, NULL);
+    }
+  if (!ok)
+    {
+      g_debug ("Keeping %s as a plain copy: %s", db_path, sql_error->message);
+      /* SQLite takes no lock on the -wal itself: copying it by name is safe. */
+      ok = copy_main_file_bytes (db, db_path, kept, error) &&
+           (!g_file_test (wal, G_FILE_TEST_EXISTS) || copy_file_private (wal, kept_wal, error));
     }
   sqlite3_close (db);
-  if (ok)
-    return TRUE;
-
-  g_debug ("Keeping %s as a plain copy: %s", db_path, sql_error ? sql_error->message : "cannot open");
-  if (!copy_file_private (db_path, kept, error))
-    return FALSE;
-  if (g_file_test (wal, G_FILE_TEST_EXISTS) && !copy_file_private (wal, kept_wal, error))
-    return FALSE;
-  return TRUE;
+  return ok;
 }
 
 static gboolean

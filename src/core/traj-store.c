@@ -305,13 +305,16 @@ emit_changed (TrajStore *self, TrajRecordKind kind, gint64 patient_id)
 
 /* ---- open and migrate ------------------------------------------------ */
 
+/* Looks at @path without opening it. Nothing in this process may open a
+ * clinic file outside SQLite: closing any descriptor of a file drops every
+ * POSIX lock the process holds on it, its SQLite connections' included, and
+ * the next program to close the file then takes itself for the last one and
+ * removes the WAL under them (SQLite's "How To Corrupt An SQLite Database
+ * File", §2.2). The header is read through SQLite when the store opens. */
 static gboolean
-check_header (const char *path, gboolean *is_new, GError **error)
+check_file (const char *path, gboolean *is_new, GError **error)
 {
-  char header[16];
-  int fd;
-  ssize_t n;
-  struct stat st;
+  GStatBuf st;
 
   *is_new = FALSE;
   if (g_stat (path, &st) != 0)
@@ -331,26 +334,7 @@ check_header (const char *path, gboolean *is_new, GError **error)
                    _("“%s” is not a Trajectory database (it is not a regular file)."), path);
       return FALSE;
     }
-  if (st.st_size == 0)
-    {
-      *is_new = TRUE;
-      return TRUE;
-    }
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not open “%s”: %s"),
-                   path, g_strerror (errno));
-      return FALSE;
-    }
-  n = read (fd, header, sizeof header);
-  close (fd);
-  if (n != sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
-    {
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
-                   _("“%s” is not a Trajectory database."), path);
-      return FALSE;
-    }
+  *is_new = st.st_size == 0;
   return TRUE;
 }
 
@@ -367,17 +351,21 @@ create_private_file (const char *path, GError **error)
       return FALSE;
     }
   /* Patient records: only the owner may read the file (SQLite gives the
-   * -wal and -shm files the same mode). */
-  fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+   * -wal and -shm files the same mode). An empty file that is already
+   * there is changed by name, never opened (see check_file()); a new one
+   * is a new inode that no connection can hold locks on yet. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
     {
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create “%s”: %s"),
-                   path, g_strerror (errno));
-      return FALSE;
+      fchmod (fd, 0600);
+      close (fd);
+      return TRUE;
     }
-  fchmod (fd, 0600);
-  close (fd);
-  return TRUE;
+  if (errno == EEXIST && g_chmod (path, 0600) == 0)
+    return TRUE;
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create “%s”: %s"),
+               path, g_strerror (errno));
+  return FALSE;
 }
 
 static gboolean
@@ -458,7 +446,7 @@ store_open (const char *path, gboolean migrate_allowed, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!check_header (path, &is_new, error))
+  if (!check_file (path, &is_new, error))
     return NULL;
   if (is_new && !create_private_file (path, error))
     return NULL;

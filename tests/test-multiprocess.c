@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Several programs on one clinic file (issue 12 §1): a long-lived process
+ * (this test, standing for a workstation window) keeps a main and a worker
+ * connection open and writes, while other programs — the real
+ * trajectory-cli, a second store in another process (this program run as a
+ * helper), the sqlite3 shell — open the same file, read, write and exit, and
+ * while this process opens and closes further stores of its own (as the
+ * window does for Cohorts or an import).
+ *
+ * Afterwards every write is present, PRAGMA integrity_check is "ok", every
+ * program saw the others' writes, and no clinic file was ever "(deleted)"
+ * under this process: SQLite keeps its POSIX locks only while no other
+ * descriptor of the file is closed in the process, and a program that
+ * believes it is the last one removes the WAL. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "traj-backup.h"
+#include "traj-store.h"
+
+#define ROUNDS 20
+
+static char *cli_path;
+static char *self_path;
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static TrajPatient *
+make_patient (const char *mrn)
+{
+  TrajPatient *p = traj_patient_new ();
+
+  p->mrn = g_strdup (mrn);
+  p->name = g_strdup_printf ("Patient %s", mrn);
+  p->birth_day = traj_day_from_ymd (1980, 5, 17);
+  p->sex = TRAJ_SEX_FEMALE;
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  return p;
+}
+
+static gboolean
+insert (TrajStore *store, const char *mrn, GError **error)
+{
+  g_autoptr(TrajPatient) p = make_patient (mrn);
+  return traj_store_insert_patient (store, p, error);
+}
+
+/* Run as a helper: another program with its own store (main + worker
+ * connections), writing one patient through each and reading the list. */
+static int
+helper_main (const char *path, const char *mrn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) store = traj_store_open (path, &error);
+  g_autoptr(TrajStore) worker = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *mrn2 = g_strconcat (mrn, "-W", NULL);
+
+  if (store == NULL ||
+      (worker = traj_store_open_secondary (store, &error)) == NULL ||
+      !insert (store, mrn, &error) ||
+      !insert (worker, mrn2, &error) ||
+      (list = traj_store_list_patients (store, &error)) == NULL)
+    {
+      g_printerr ("helper %s: %s\n", mrn, error->message);
+      return 1;
+    }
+  g_print ("%u\n", list->len);
+  return 0;
+}
+
+/* Clinic files of this process that are open but no longer in the folder. */
+static guint
+count_deleted (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  g_autofree char *maps = NULL;
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+
+      if (target && g_str_has_prefix (target, path) && g_str_has_suffix (target, " (deleted)"))
+        {
+          g_test_message ("deleted under a live connection: fd %s → %s", name, target);
+          n++;
+        }
+    }
+  /* The -shm is also mapped. */
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  {
+    g_auto(GStrv) lines = g_strsplit (maps, "\n", -1);
+
+    for (guint k = 0; lines[k]; k++)
+      if (strstr (lines[k], path) && g_str_has_suffix (lines[k], " (deleted)"))
+        {
+          g_test_message ("deleted under a live mapping: %s", lines[k]);
+          n++;
+        }
+  }
+  return n;
+}
+
+static GSubprocess *
+spawn_va (GError **error, va_list ap)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+}
+
+static GSubprocess *
+spawn (GError **error, ...)
+{
+  GSubprocess *proc;
+  va_list ap;
+
+  va_start (ap, error);
+  proc = spawn_va (error, ap);
+  va_end (ap);
+  return proc;
+}
+
+static char *finish (GSubprocess *proc, const char *what);
+
+/* Runs a program to its end: its stdout, or NULL when it failed. */
+static char *
+run (const char *what, ...)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  va_start (ap, what);
+  proc = spawn_va (&error, ap);
+  va_end (ap);
+  g_assert_no_error (error);
+  return finish (proc, what);
+}
+
+/* Waits for @proc; its stdout, or NULL (and a message) when it failed. */
+static char *
+finish (GSubprocess *proc, const char *what)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error))
+    {
+      g_test_message ("%s: %s", what, error->message);
+      return NULL;
+    }
+  if (!g_subprocess_get_successful (proc))
+    {
+      g_test_message ("%s failed: %s", what, err);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* The MRNs of `trajectory-cli patients --format csv`. */
+static GHashTable *
+mrns_of_csv (const char *csv)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) lines = g_strsplit (csv ? csv : "", "\n", -1);
+
+  for (guint k = 1; lines[k]; k++)
+    {
+      char *comma = strchr (lines[k], ',');
+      if (comma)
+        g_hash_table_add (set, g_strndup (lines[k], comma - lines[k]));
+    }
+  return set;
+}
+
+static void
+write_patient_csv (const char *file, const char *mrn)
+{
+  g_autofree char *text = g_strdup_printf ("uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at\r\n"
+                                           ",%s,Patient %s,1975-02-03,male,ptsd,,,\r\n", mrn, mrn);
+  g_assert_true (g_file_set_contents (file, text, -1, NULL));
+}
+
+typedef struct {
+  TrajStore *store;
+  const char *mrn;
+  GError *error;
+} WorkerWrite;
+
+static gpointer
+worker_write (gpointer data)
+{
+  WorkerWrite *w = data;
+
+  insert (w->store, w->mrn, &w->error);
+  return NULL;
+}
+
+static char *
+raw_text (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+/* ---- the test --------------------------------------------------------------- */
+
+static void
+test_shared_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("traj-multiprocess-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *csv_file = g_build_filename (dir, "patients.csv", NULL);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sqlite3_shell = g_find_program_in_path ("sqlite3");
+  g_autofree char *integrity = NULL;
+  TrajStore *store, *worker;
+  guint writes = 0, lost = 0, unseen = 0, deleted = 0, failed_runs = 0, processes = 0;
+
+  g_assert_nonnull (dir);
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  /* The worker connection lives as long as the window, as the patient
+   * list's loader does. */
+  worker = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < ROUNDS; round++)
+    {
+      g_autofree char *live = g_strdup_printf ("LIVE-%03u", round);
+      g_autofree char *work = g_strdup_printf ("WORKER-%03u", round);
+      g_autofree char *cli = g_strdup_printf ("CLI-%03u", round);
+      g_autofree char *helper = g_strdup_printf ("HELPER-%03u", round);
+      g_autofree char *helper_w = g_strconcat (helper, "-W", NULL);
+      g_autoptr(GSubprocess) import = NULL, other = NULL, shell = NULL;
+      g_autoptr(GHashTable) seen = NULL;
+      g_autofree char *out = NULL;
+      WorkerWrite w = { worker, work, NULL };
+      GThread *thread;
+
+      /* Other programs start on the file… */
+      write_patient_csv (csv_file, cli);
+      import = spawn (&error, cli_path, "--database", path, "import", csv_file, NULL);
+      g_assert_no_error (error);
+      other = spawn (&error, self_path, "--helper", path, helper, NULL);
+      g_assert_no_error (error);
+      if (sqlite3_shell)
+        {
+          shell = spawn (&error, sqlite3_shell, path, "SELECT count(*) FROM patient", NULL);
+          g_assert_no_error (error);
+        }
+      processes += shell ? 3 : 2;
+
+      /* …while this process writes on both of its connections… */
+      thread = g_thread_new ("worker", worker_write, &w);
+      if (!insert (store, live, &error))
+        {
+          g_test_message ("%s: %s", live, error->message);
+          g_clear_error (&error);
+          failed_runs++;
+        }
+      g_thread_join (thread);
+      if (w.error)
+        {
+          g_test_message ("%s: %s", work, w.error->message);
+          g_clear_error (&w.error);
+          failed_runs++;
+        }
+      /* …and opens and closes other stores of its own: a job's secondary
+       * connection, and a second store on the same file. */
+      {
+        g_autoptr(TrajStore) job = traj_store_open_secondary (store, &error);
+        g_autoptr(TrajStore) second = job ? traj_store_open (path, &error) : NULL;
+
+        if (second == NULL || traj_store_count (job, TRAJ_KIND_PATIENT, &error) < 0 ||
+            traj_store_count (second, TRAJ_KIND_PATIENT, &error) < 0)
+          {
+            g_test_message ("another store in this process: %s", error->message);
+            g_clear_error (&error);
+            failed_runs++;
+          }
+      }
+
+      {
+        g_autofree char *o1 = finish (import, "trajectory-cli import");
+        g_autofree char *o2 = finish (other, "a second store in another process");
+        if (o1 == NULL)
+          failed_runs++;
+        if (o2 == NULL)
+          failed_runs++;
+      }
+      if (shell)
+        {
+          g_autofree char *o = finish (shell, "the sqlite3 shell");
+          if (o == NULL)
+            failed_runs++;
+        }
+      writes += 5;
+      g_ptr_array_add (expected, g_strdup (live));
+      g_ptr_array_add (expected, g_strdup (work));
+      g_ptr_array_add (expected, g_strdup (cli));
+      g_ptr_array_add (expected, g_strdup (helper));
+      g_ptr_array_add (expected, g_strdup (helper_w));
+
+      /* Another program sees everything written so far, this process's
+       * writes included… */
+      out = run ("trajectory-cli patients", cli_path, "--database", path, "patients", "--format", "csv", NULL);
+      processes++;
+      seen = mrns_of_csv (out);
+      for (guint k = 0; k < expected->len; k++)
+        if (!g_hash_table_contains (seen, expected->pdata[k]))
+          {
+            g_test_message ("round %u: trajectory-cli does not see %s", round, (char *) expected->pdata[k]);
+            unseen++;
+          }
+      /* …and this process sees the other programs' writes. */
+      {
+        const char *theirs[] = { cli, helper, helper_w };
+        for (guint k = 0; k < G_N_ELEMENTS (theirs); k++)
+          {
+            g_autoptr(TrajPatient) p = traj_store_find_patient_by_mrn (store, theirs[k], NULL);
+            if (p == NULL)
+              {
+                g_test_message ("round %u: this process does not see %s", round, theirs[k]);
+                unseen++;
+              }
+          }
+      }
+      deleted += count_deleted (path);
+    }
+
+  g_object_unref (worker);
+  g_object_unref (store);
+
+  /* Read back from the file itself, every connection closed. */
+  for (guint k = 0; k < expected->len; k++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM patient WHERE mrn = '%s'",
+                                              (char *) expected->pdata[k]);
+      g_autofree char *n = raw_text (path, sql);
+      if (g_strcmp0 (n, "1") != 0)
+        {
+          g_test_message ("lost: %s", (char *) expected->pdata[k]);
+          lost++;
+        }
+    }
+  integrity = raw_text (path, "PRAGMA integrity_check");
+  {
+    /* The app's own open path, and its own check. */
+    g_autoptr(TrajStore) reopened = traj_store_open (path, &error);
+
+    if (reopened == NULL || !traj_store_check_integrity (reopened, &error))
+      {
+        g_test_message ("reopening: %s", error->message);
+        g_clear_error (&error);
+        failed_runs++;
+      }
+  }
+
+  g_test_message ("multi-process: %u rounds, %u other processes, %u writes, %u lost, %u not seen by another program, "
+                  "%u deleted files under a live process, %u failed runs, integrity_check: %s",
+                  ROUNDS, processes, writes, lost, unseen, deleted, failed_runs, integrity);
+  g_assert_cmpuint (lost, ==, 0);
+  g_assert_cmpuint (unseen, ==, 0);
+  g_assert_cmpuint (deleted, ==, 0);
+  g_assert_cmpuint (failed_runs, ==, 0);
+  g_assert_cmpstr (integrity, ==, "ok");
+
+  remove_tree (dir);
+}
+
+
+/* The clinic's own backup, check and restore, run inside the live process
+ * and by the CLI beside it, open no descriptor of the clinic file outside
+ * SQLite: afterwards another program's writes still reach this process and
+ * this process's writes still reach the others. */
+static void
+test_backup_restore_while_open (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("traj-multiprocess-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *backup = g_build_filename (dir, "backup.db", NULL);
+  g_autofree char *cli_backup = g_build_filename (dir, "cli-backup.db", NULL);
+  g_autofree char *kept = NULL, *integrity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  TrajStore *store, *worker;
+  TrajBackupInfo info;
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  worker = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (insert (store, "BEFORE-1", &error));
+  g_assert_true (insert (worker, "BEFORE-2", &error));
+
+  /* In this process: a backup, a check of the clinic file itself (a user
+   * may pick it in the file chooser), a restore, as the window does. */
+  g_assert_true (traj_backup_to_file (worker, backup, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (insert (store, "AFTER-BACKUP", &error));
+  g_assert_true (traj_backup_check (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.patients, ==, 3);
+  g_assert_true (traj_backup_restore (path, backup, &kept, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_deleted (path), ==, 0);
+
+  /* Beside it, the CLI backs the clinic up and restores it. */
+  {
+    g_autofree char *out = run ("trajectory-cli backup", cli_path, "--database", path, "backup", "--output", cli_backup, NULL);
+    g_assert_nonnull (out);
+  }
+  g_assert_true (insert (worker, "AFTER-RESTORE", &error));
+  {
+    g_autofree char *out = run ("trajectory-cli restore", cli_path, "--database", path, "restore", cli_backup, "--yes", NULL);
+    g_assert_nonnull (out);
+  }
+  g_assert_true (insert (store, "LIVE-LAST", &error));
+  {
+    g_autofree char *out = run ("a second store in another process", self_path, "--helper", path, "HELPER-LAST", NULL);
+    g_assert_nonnull (out);
+  }
+  g_assert_cmpuint (count_deleted (path), ==, 0);
+
+  /* This process sees the helper's write; the CLI sees this process's. */
+  {
+    g_autoptr(TrajPatient) p = traj_store_find_patient_by_mrn (store, "HELPER-LAST", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (p);
+  }
+  {
+    g_autofree char *out = run ("trajectory-cli patients", cli_path, "--database", path, "patients", "--format", "csv", NULL);
+    const char *want[] = { "BEFORE-1", "BEFORE-2", "LIVE-LAST", "HELPER-LAST", "HELPER-LAST-W" };
+
+    seen = mrns_of_csv (out);
+    for (guint k = 0; k < G_N_ELEMENTS (want); k++)
+      g_assert_true (g_hash_table_contains (seen, want[k]));
+    /* Both restores took effect, for every program. */
+    g_assert_false (g_hash_table_contains (seen, "AFTER-BACKUP"));
+    g_assert_false (g_hash_table_contains (seen, "AFTER-RESTORE"));
+  }
+
+  g_object_unref (worker);
+  g_object_unref (store);
+  integrity = raw_text (path, "PRAGMA integrity_check");
+  g_assert_cmpstr (integrity, ==, "ok");
+  {
+    g_autofree char *n = raw_text (path, "SELECT count(*) FROM patient WHERE mrn = 'LIVE-LAST'");
+    g_assert_cmpstr (n, ==, "1");
+  }
+  remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc == 4 && g_str_equal (argv[1], "--helper"))
+    return helper_main (argv[2], argv[3]);
+
+  g_test_init (&argc, &argv, NULL);
+  /* Set by tests/meson.build: the trajectory-cli just built. */
+  cli_path = g_strdup (g_getenv ("TRAJECTORY_CLI"));
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_assert_nonnull (cli_path);
+  g_assert_nonnull (self_path);
+  g_test_add_func ("/multiprocess/shared-file", test_shared_file);
+  g_test_add_func ("/multiprocess/backup-restore-while-open", test_backup_restore_while_open);
+  return g_test_run ();
+}

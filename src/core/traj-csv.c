@@ -1110,8 +1110,8 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
     "SELECT id, patient_id FROM infusion WHERE uid = ?1 AND deleted_at IS NULL",
   };
   Ref *ref;
-  sqlite3_stmt *stmt;
-  int rc;
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
 
   if (im->last_uid[kind] && strcmp (im->last_uid[kind], uid) == 0)
     {
@@ -1130,18 +1130,19 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
       return RESOLVED;
     }
   /* A record already in the clinic. */
-  stmt = traj_store_stmt (im->store, sql[kind], im->fatal ? NULL : &im->fatal);
+  stmt = traj_store_prepare (im->store, sql[kind], im->fatal ? NULL : &im->fatal);
   if (stmt == NULL)
     return PARENT_BAD;
-  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  traj_db_bind_text (stmt, 1, uid);
+  if (!traj_db_step_row (stmt, &found, im->fatal ? NULL : &im->fatal))
+    return PARENT_BAD;
+  if (found)
     {
-      out->id = sqlite3_column_int64 (stmt, 0);
-      out->patient_id = sqlite3_column_int64 (stmt, 1);
+      out->id = traj_db_column_int64 (stmt, 0);
+      out->patient_id = traj_db_column_int64 (stmt, 1);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
+  traj_db_reset (stmt);
+  if (!found)
     return im->unreadable[kind] ? PARENT_BAD : UNKNOWN;
   remember (im, kind, uid, out->id, out->patient_id);
   return RESOLVED;
@@ -1788,12 +1789,12 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
 #define IMPORT_CACHE_KIB 262144
 
 static gint64
-query_cache_size (TrajStore *store)
+query_cache_size (sqlite3 *db)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 v = -2000;   /* SQLite's default */
 
-  if (sqlite3_prepare_v2 (traj_store_get_db (store), "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
+  if (db && sqlite3_prepare_v2 (db, "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     v = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
@@ -1823,6 +1824,7 @@ traj_csv_import (TrajStore         *store,
   g_autofree char *summary = NULL;
   gboolean by_name = TRUE, ok = TRUE;
   gint64 cache_size;
+  sqlite3 *sqlite_db;
   Import im = { 0 };
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
@@ -1881,8 +1883,10 @@ traj_csv_import (TrajStore         *store,
 
   /* Random uids make every unique-index insert land on another page: a
    * bigger page cache for the import keeps them from going to disk and back. */
-  cache_size = query_cache_size (store);
-  sqlite3_exec (traj_store_get_db (store), "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL, NULL, NULL);
+  sqlite_db = traj_store_get_db (store);
+  cache_size = query_cache_size (sqlite_db);
+  if (sqlite_db)
+    sqlite3_exec (sqlite_db, "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL, NULL, NULL);
 
   summary = g_strdup_printf ("CSV import from %s", path);
   if (!traj_store_bulk_begin (store, "import", summary, error))
@@ -1908,7 +1912,8 @@ traj_csv_import (TrajStore         *store,
 
   {
     g_autofree char *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-    sqlite3_exec (traj_store_get_db (store), restore, NULL, NULL, NULL);
+    if (sqlite_db)
+      sqlite3_exec (sqlite_db, restore, NULL, NULL, NULL);
   }
   g_ptr_array_unref (im.no_vitals);
   for (guint k = 0; k < N_REFS; k++)

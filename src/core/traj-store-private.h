@@ -3,15 +3,106 @@
 
 #include <sqlite3.h>
 
+#include "traj-db.h"
 #include "traj-store.h"
 
 G_BEGIN_DECLS
 
-/* For core modules that run their own SQL (cohort scans, exchange, backup):
- * a cached prepared statement, reset and ready to bind. Nothing outside
- * src/core may include this header. */
-sqlite3_stmt *traj_store_stmt             (TrajStore *self, const char *sql, GError **error);
+/* The store is split by record kind (traj-store-patient.c, -course.c,
+ * -infusion.c, -assessment.c, -decision.c, -checkin.c, -cohortdef.c,
+ * -records.c for the streamed reads) around traj-store.c (open, migrations,
+ * transactions, audit). Nothing outside src/core may include this header. */
+struct _TrajStore
+{
+  GObject parent_instance;
+
+  TrajDb *db;
+  char *location;            /* the file's path, or the server's conninfo */
+  char *os_user;
+  char *clinician;
+  int tx_depth;
+  gboolean bulk;
+  gboolean bulk_failed;
+  gint64 data_version;
+};
+
+/* For core modules that run their own SQL (exchange, backup): the store's
+ * connection, and a cached statement on it (traj-db.h). */
+TrajDb       *traj_store_get_connection   (TrajStore *self);
+TrajDbStmt   *traj_store_prepare          (TrajStore *self, const char *sql, GError **error);
+/* The SQLite handle, for what only SQLite does (backups, query plans);
+ * NULL on a server. */
 sqlite3      *traj_store_get_db           (TrajStore *self);
+
+/* Transactions: nested calls become savepoints. A write transaction. */
+gboolean      traj_store_tx_begin         (TrajStore *self, GError **error);
+gboolean      traj_store_tx_commit        (TrajStore *self, GError **error);
+void          traj_store_tx_rollback      (TrajStore *self);
+/* A read transaction (one snapshot) unless one is open already; pair with
+ * traj_store_read_end (). */
+gboolean      traj_store_read_begin       (TrajStore *self, gboolean *began, GError **error);
+void          traj_store_read_end         (TrajStore *self, gboolean began);
+
+/* One audit row (not in bulk mode for traj_store_audit_record). */
+gboolean      traj_store_audit            (TrajStore *self, const char *action, const char *record_kind,
+                                           const char *record_uid, const char *summary, GError **error);
+gboolean      traj_store_audit_record     (TrajStore *self, const char *action, TrajRecordKind kind,
+                                           const char *uid, const char *summary, GError **error);
+void          traj_store_emit_changed     (TrajStore *self, TrajRecordKind kind, gint64 patient_id);
+/* Who a decision or a check-in is by: the clinician's name, or the login. */
+const char   *traj_store_actor            (TrajStore *self);
+
+void          traj_store_ensure_uid       (char **uid);
+gboolean      traj_store_patient_exists   (TrajStore *self, gint64 patient_id, GError **error);
+gboolean      traj_store_course_of_patient (TrajStore *self, gint64 course_id, gint64 patient_id, GError **error);
+/* FALSE with TRAJ_ERROR_NOT_FOUND unless the last statement changed one row. */
+gboolean      traj_store_expect_one_change (TrajStore *self, TrajRecordKind kind, GError **error);
+
+/* ---- row writers, shared by single saves and bulk imports ----
+ * Each writes its record's row(s) and sets the ids; no validation, no audit,
+ * no transaction of its own. A uid (or MRN) already in the clinic fails with
+ * TRAJ_ERROR_INVALID (TRAJ_ERROR_MRN_DUPLICATE) and writes nothing. */
+gboolean      traj_store_write_patient_row    (TrajStore *self, TrajPatient *p, GError **error);
+gboolean      traj_store_write_course_row     (TrajStore *self, TrajCourse *c, GError **error);
+/* The infusion and its vitals. */
+gboolean      traj_store_write_infusion_row   (TrajStore *self, TrajInfusion *i, GError **error);
+gboolean      traj_store_write_vital_row      (TrajStore *self, TrajVitalSign *v, GError **error);
+/* The assessment and its items; @a is scored already. */
+gboolean      traj_store_write_assessment_row (TrajStore *self, TrajAssessment *a, GError **error);
+gboolean      traj_store_write_assessment_items (TrajStore *self, TrajAssessment *a, GError **error);
+/* decided_by and decided_at as given (the caller fills them). */
+gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision *d, GError **error);
+
+/* ---- row readers, shared by single reads and streams ---- */
+#define TRAJ_PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at"
+#define TRAJ_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
+  "end_date, status, notes, deleted_at"
+#define TRAJ_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, i.medicine, " \
+  "i.lot, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, i.side_effect_note, i.concomitant, " \
+  "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at"
+#define TRAJ_N_INFUSION_COLS 21
+#define TRAJ_VITAL_COLS "v.id, v.uid, v.minute, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.resp_rate"
+#define TRAJ_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
+  "a.timing, a.complete, a.total, a.difficulty, a.clinician, a.notes, a.deleted_at"
+#define TRAJ_N_ASSESSMENT_COLS 15
+#define TRAJ_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, decided_by, " \
+  "decided_at, deleted_at"
+
+TrajPatient      *traj_store_read_patient    (TrajDbStmt *stmt);
+TrajCourse       *traj_store_read_course     (TrajDbStmt *stmt);
+TrajInfusion     *traj_store_read_infusion   (TrajDbStmt *stmt);
+/* The vital of a row joined to its infusion (none when the join is empty). */
+void              traj_store_read_vital_into (TrajDbStmt *stmt, int base, TrajInfusion *i);
+TrajAssessment   *traj_store_read_assessment (TrajDbStmt *stmt);
+void              traj_store_read_item_into  (TrajDbStmt *stmt, int base, TrajAssessment *a);
+TrajFlagDecision *traj_store_read_decision   (TrajDbStmt *stmt);
+
+/* SQL the hot-query test needs (traj-store-patient.c, -records.c). */
+extern const char traj_store_patient_by_mrn_sql[];
+extern const char traj_store_latest_scores_sql[];
+const char   *traj_store_patient_list_sql (TrajDbEngine engine);
+const char  **traj_store_one_patient_sql  (void);
+const char  **traj_store_all_patients_sql (void);
 
 char         *traj_side_effects_to_codes  (guint bits);
 char         *traj_concomitant_to_codes   (guint bits);

@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-db"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "traj-db-sqlite.h"
+#include "traj-error.h"
+#include "traj-store.h"
+
+typedef struct {
+  TrajDb base;
+  sqlite3 *handle;
+} SqliteDb;
+
+typedef struct {
+  TrajDbStmt base;
+  sqlite3_stmt *stmt;
+} SqliteStmt;
+
+#define DB(d) ((SqliteDb *) (d))
+#define STMT(s) (((SqliteStmt *) (s))->stmt)
+
+/* ---- errors ----------------------------------------------------------- */
+
+static void
+set_error (TrajDb      *db,
+           GError     **error,
+           int          rc)
+{
+  sqlite3 *handle = DB (db)->handle;
+  const char *msg = handle ? sqlite3_errmsg (handle) : sqlite3_errstr (rc);
+  const char *path = db->name;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      db->failure = TRAJ_DB_OTHER;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL,
+                   _("The disk holding “%s” is full; nothing was saved. Free some space and try again."), path);
+      return;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      db->failure = TRAJ_DB_OTHER;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_READ_ONLY,
+                   _("“%s” cannot be written (%s); nothing was saved."), path, msg);
+      return;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      db->failure = TRAJ_DB_BUSY;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_BUSY,
+                   _("“%s” is busy in another program; nothing was saved. Try again."), path);
+      return;
+    case SQLITE_CORRUPT:
+      db->failure = TRAJ_DB_OTHER;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT,
+                   _("“%s” is damaged (%s). Restore it from a backup."), path, msg);
+      return;
+    case SQLITE_NOTADB:
+      db->failure = TRAJ_DB_OTHER;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                   _("“%s” is not a Trajectory database."), path);
+      return;
+    case SQLITE_IOERR:
+      db->failure = TRAJ_DB_OTHER;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO,
+                   _("Could not read or write “%s” (%s)."), path, msg);
+      return;
+    case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        db->failure = TRAJ_DB_UNIQUE;
+      else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        db->failure = TRAJ_DB_FOREIGN_KEY;
+      else
+        db->failure = TRAJ_DB_CONSTRAINT;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_FAILED,
+                   _("Database error in “%s”: %s"), path, msg);
+      return;
+    default:
+      db->failure = TRAJ_DB_OTHER;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_FAILED,
+                   _("Database error in “%s”: %s"), path, msg);
+      return;
+    }
+}
+
+/* ---- statements ------------------------------------------------------- */
+
+static TrajDbStmt *
+sqlite_prepare (TrajDb      *db,
+                const char  *sql,
+                gboolean     cursor,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  SqliteStmt *s;
+  int rc;
+
+  rc = sqlite3_prepare_v3 (DB (db)->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (db, error, rc);
+      return NULL;
+    }
+  s = g_new0 (SqliteStmt, 1);
+  s->stmt = stmt;
+  return &s->base;
+}
+
+static void
+sqlite_finalize (TrajDbStmt *s)
+{
+  sqlite3_finalize (STMT (s));
+  g_free (s);
+}
+
+static void
+sqlite_reset (TrajDbStmt *s)
+{
+  sqlite3_reset (STMT (s));
+  sqlite3_clear_bindings (STMT (s));
+}
+
+static void
+sqlite_bind_int64 (TrajDbStmt *s, int i, gint64 v)
+{
+  sqlite3_bind_int64 (STMT (s), i, v);
+}
+
+static void
+sqlite_bind_double (TrajDbStmt *s, int i, double v)
+{
+  sqlite3_bind_double (STMT (s), i, v);
+}
+
+static void
+sqlite_bind_text (TrajDbStmt *s, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text (STMT (s), i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (STMT (s), i);
+}
+
+static void
+sqlite_bind_null (TrajDbStmt *s, int i)
+{
+  sqlite3_bind_null (STMT (s), i);
+}
+
+static TrajDbStep
+sqlite_step (TrajDbStmt  *s,
+             GError     **error)
+{
+  int rc = sqlite3_step (STMT (s));
+
+  if (rc == SQLITE_ROW)
+    return TRAJ_DB_ROW;
+  if (rc == SQLITE_DONE)
+    {
+      s->db->failure = TRAJ_DB_OK;
+      return TRAJ_DB_DONE;
+    }
+  set_error (s->db, error, rc);
+  sqlite3_reset (STMT (s));
+  return TRAJ_DB_FAILED;
+}
+
+static int
+sqlite_column_count (TrajDbStmt *s)
+{
+  return sqlite3_column_count (STMT (s));
+}
+
+static const char *
+sqlite_column_name (TrajDbStmt *s, int i)
+{
+  return sqlite3_column_name (STMT (s), i);
+}
+
+static gboolean
+sqlite_column_is_null (TrajDbStmt *s, int i)
+{
+  return sqlite3_column_type (STMT (s), i) == SQLITE_NULL;
+}
+
+static gint64
+sqlite_column_int64 (TrajDbStmt *s, int i)
+{
+  return sqlite3_column_int64 (STMT (s), i);
+}
+
+static double
+sqlite_column_double (TrajDbStmt *s, int i)
+{
+  return sqlite3_column_double (STMT (s), i);
+}
+
+static const char *
+sqlite_column_text (TrajDbStmt *s, int i)
+{
+  return (const char *) sqlite3_column_text (STMT (s), i);
+}
+
+/* ---- connection ------------------------------------------------------- */
+
+static gint64
+sqlite_changes (TrajDb *db)
+{
+  return sqlite3_changes (DB (db)->handle);
+}
+
+static gboolean
+sqlite_exec (TrajDb      *db,
+             const char  *sql,
+             GError     **error)
+{
+  int rc = sqlite3_exec (DB (db)->handle, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_error (db, error, rc);
+      return FALSE;
+    }
+  db->failure = TRAJ_DB_OK;
+  return TRUE;
+}
+
+static gboolean
+sqlite_begin (TrajDb      *db,
+              gboolean     write,
+              GError     **error)
+{
+  /* A writer takes the lock at once, so it waits (busy_timeout) rather than
+   * failing later on a lock upgrade; a reader's snapshot starts with its
+   * first statement. */
+  return sqlite_exec (db, write ? "BEGIN IMMEDIATE" : "BEGIN", error);
+}
+
+static gboolean
+query_int (TrajDb *db, const char *sql, gint64 *out, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (DB (db)->handle, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          *out = 0;
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      set_error (db, error, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_schema_version (TrajDb    *db,
+                       gboolean  *ours,
+                       gint64    *version,
+                       GError   **error)
+{
+  gint64 app_id = 0, n_tables = 0;
+
+  if (!query_int (db, "PRAGMA application_id", &app_id, error) ||
+      !query_int (db, "PRAGMA user_version", version, error) ||
+      !query_int (db, "SELECT count(*) FROM sqlite_master", &n_tables, error))
+    return FALSE;
+  *ours = app_id == TRAJ_APPLICATION_ID || (app_id == 0 && n_tables == 0 && *version == 0);
+  return TRUE;
+}
+
+static gboolean
+sqlite_set_schema_version (TrajDb    *db,
+                           gint64     version,
+                           GError   **error)
+{
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d;",
+                                             (int) version, TRAJ_APPLICATION_ID);
+  return sqlite_exec (db, pragma, error);
+}
+
+static gboolean
+sqlite_setup (TrajDb   *db,
+              GError  **error)
+{
+  return sqlite_exec (db, "PRAGMA journal_mode = WAL", error) &&
+         sqlite_exec (db, "PRAGMA foreign_keys = ON", error) &&
+         sqlite_exec (db, "PRAGMA synchronous = FULL", error);
+}
+
+static void
+sqlite_close (TrajDb *db)
+{
+  if (DB (db)->handle)
+    sqlite3_close_v2 (DB (db)->handle);
+  g_free (db);
+}
+
+static const TrajDbEngineVTable sqlite_vtable = {
+  .close = sqlite_close,
+  .prepare = sqlite_prepare,
+  .finalize = sqlite_finalize,
+  .reset = sqlite_reset,
+  .bind_int64 = sqlite_bind_int64,
+  .bind_double = sqlite_bind_double,
+  .bind_text = sqlite_bind_text,
+  .bind_null = sqlite_bind_null,
+  .step = sqlite_step,
+  .column_count = sqlite_column_count,
+  .column_name = sqlite_column_name,
+  .column_is_null = sqlite_column_is_null,
+  .column_int64 = sqlite_column_int64,
+  .column_double = sqlite_column_double,
+  .column_text = sqlite_column_text,
+  .changes = sqlite_changes,
+  .exec = sqlite_exec,
+  .begin = sqlite_begin,
+  .schema_version = sqlite_schema_version,
+  .set_schema_version = sqlite_set_schema_version,
+  .setup = sqlite_setup,
+};
+
+/* ---- open ------------------------------------------------------------- */
+
+/* Looks at @path without opening it. Nothing in this process may open a
+ * clinic file outside SQLite: closing any descriptor of a file drops every
+ * POSIX lock the process holds on it, its SQLite connections' included, and
+ * the next program to close the file then takes itself for the last one and
+ * removes the WAL under them (SQLite's "How To Corrupt An SQLite Database
+ * File", §2.2). The header is read through SQLite when the store opens. */
+static gboolean
+check_file (const char *path, gboolean *is_new, GError **error)
+{
+  GStatBuf st;
+
+  *is_new = FALSE;
+  if (g_stat (path, &st) != 0)
+    {
+      if (errno == ENOENT)
+        {
+          *is_new = TRUE;
+          return TRUE;
+        }
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not open “%s”: %s"),
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                   _("“%s” is not a Trajectory database (it is not a regular file)."), path);
+      return FALSE;
+    }
+  *is_new = st.st_size == 0;
+  return TRUE;
+}
+
+static gboolean
+create_private_file (const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create the folder “%s”: %s"),
+                   dir, g_strerror (errno));
+      return FALSE;
+    }
+  /* Patient records: only the owner may read the file (SQLite gives the
+   * -wal and -shm files the same mode). An empty file that is already
+   * there is changed by name, never opened (see check_file()); a new one
+   * is a new inode that no connection can hold locks on yet. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    {
+      fchmod (fd, 0600);
+      close (fd);
+      return TRUE;
+    }
+  if (errno == EEXIST && g_chmod (path, 0600) == 0)
+    return TRUE;
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create “%s”: %s"),
+               path, g_strerror (errno));
+  return FALSE;
+}
+
+TrajDb *
+traj_db_sqlite_open (const char  *path,
+                     GError     **error)
+{
+  SqliteDb *db;
+  gboolean is_new = FALSE;
+  int rc;
+
+  if (!check_file (path, &is_new, error))
+    return NULL;
+  if (is_new && !create_private_file (path, error))
+    return NULL;
+
+  db = g_new0 (SqliteDb, 1);
+  traj_db_init_common (&db->base, &sqlite_vtable, TRAJ_DB_SQLITE, path);
+  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (&db->base, error, rc);
+      traj_db_close (&db->base);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db->handle, 1);
+  sqlite3_busy_timeout (db->handle, 5000);
+  return &db->base;
+}
+
+sqlite3 *
+traj_db_sqlite_handle (TrajDb *db)
+{
+  return db->engine == TRAJ_DB_SQLITE ? DB (db)->handle : NULL;
+}
+
+gboolean
+traj_db_sqlite_data_version (TrajDb  *db,
+                             gint64  *version)
+{
+  static const char sql[] = "PRAGMA data_version";
+  TrajDbStmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (db->engine == TRAJ_DB_SQLITE, FALSE);
+  stmt = traj_db_prepare (db, sql, NULL);
+  if (stmt == NULL)
+    return FALSE;
+  ok = traj_db_step (stmt, NULL) == TRAJ_DB_ROW;
+  if (ok)
+    *version = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  return ok;
+}
+
+gboolean
+traj_db_sqlite_check_integrity (TrajDb  *db,
+                                GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (DB (db)->handle, "PRAGMA integrity_check", -1, &stmt, NULL);
+  g_autofree char *first = NULL;
+
+  if (rc != SQLITE_OK)
+    {
+      set_error (db, error, rc);
+      return FALSE;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    first = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_error (db, error, rc);
+      return FALSE;
+    }
+  if (g_strcmp0 (first, "ok") != 0)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT, _("“%s” is damaged: %s"), db->name, first);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "traj-db.h"
+
+G_BEGIN_DECLS
+
+/* Opens (creating if needed, mode 0600) an SQLite clinic file. The file is
+ * only stat()ed outside SQLite (see check_file ()); SQLite reads its header
+ * when the store first queries it. */
+TrajDb   *traj_db_sqlite_open            (const char  *path,
+                                          GError     **error);
+/* The connection's handle; NULL for another engine. */
+sqlite3  *traj_db_sqlite_handle          (TrajDb      *db);
+/* PRAGMA data_version: moves when another connection commits. */
+gboolean  traj_db_sqlite_data_version    (TrajDb      *db,
+                                          gint64      *version);
+/* PRAGMA integrity_check. */
+gboolean  traj_db_sqlite_check_integrity (TrajDb      *db,
+                                          GError     **error);
+
+G_END_DECLS

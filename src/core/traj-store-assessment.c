@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Assessments (questionnaire answers and totals): row writers shared with
+ * bulk imports, saves, reads. */
+#define G_LOG_DOMAIN "traj-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "traj-store-private.h"
+#include "traj-validate.h"
+
+static void
+bind_assessment (TrajDbStmt *stmt, const TrajAssessment *a)
+{
+  const TrajScale *scale = traj_scale_get (a->scale);
+
+  traj_db_bind_text0 (stmt, 1, a->uid);
+  traj_db_bind_int64 (stmt, 2, a->patient_id);
+  traj_db_bind_id_or_null (stmt, 3, a->course_id);
+  traj_db_bind_id_or_null (stmt, 4, a->infusion_id);
+  traj_db_bind_text0 (stmt, 5, scale->code);
+  traj_db_bind_int64 (stmt, 6, a->taken_at);
+  traj_db_bind_text0 (stmt, 7, traj_source_to_string (a->source));
+  traj_db_bind_text0 (stmt, 8, traj_timing_to_string (a->timing));
+  traj_db_bind_int64 (stmt, 9, a->complete ? 1 : 0);
+  traj_db_bind_int_or_null (stmt, 10, a->total);
+  traj_db_bind_int_or_null (stmt, 11, a->difficulty);
+  traj_db_bind_text0 (stmt, 12, a->clinician);
+  traj_db_bind_text0 (stmt, 13, a->notes);
+}
+
+gboolean
+traj_store_write_assessment_items (TrajStore       *self,
+                                   TrajAssessment  *a,
+                                   GError         **error)
+{
+  static const char sql[] = "INSERT INTO assessment_item (assessment_id, item, value) VALUES (?1, ?2, ?3)";
+  const TrajScale *scale = traj_scale_get (a->scale);
+
+  for (guint k = 0; k < scale->n_items; k++)
+    {
+      TrajDbStmt *stmt;
+
+      if (a->items[k] < 0)
+        continue;
+      stmt = traj_db_prepare (self->db, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      traj_db_bind_int64 (stmt, 1, a->id);
+      traj_db_bind_int64 (stmt, 2, (int) k + 1);
+      traj_db_bind_int64 (stmt, 3, a->items[k]);
+      if (!traj_db_run (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_store_write_assessment_row (TrajStore       *self,
+                                 TrajAssessment  *a,
+                                 GError         **error)
+{
+  static const char sql[] =
+    "INSERT INTO assessment (uid, patient_id, course_id, infusion_id, scale, taken_at, source, timing, "
+    "complete, total, difficulty, clinician, notes) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING RETURNING id";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean inserted = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_assessment (stmt, a);
+  if (!traj_db_step_row (stmt, &inserted, error))
+    return FALSE;
+  if (inserted)
+    a->id = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (!inserted)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("uid %s is already used by another %s record."), a->uid, "assessment");
+      return FALSE;
+    }
+  return traj_store_write_assessment_items (self, a, error);
+}
+
+/* ---- single saves ---------------------------------------------------------- */
+
+static gboolean
+write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **error)
+{
+  static const char update_sql[] =
+    "UPDATE assessment SET uid = ?1, patient_id = ?2, course_id = ?3, infusion_id = ?4, scale = ?5, "
+    "taken_at = ?6, source = ?7, timing = ?8, complete = ?9, total = ?10, difficulty = ?11, "
+    "clinician = ?12, notes = ?13 WHERE id = ?14 AND deleted_at IS NULL";
+  static const char delete_items_sql[] = "DELETE FROM assessment_item WHERE assessment_id = ?1";
+  const TrajScale *scale = traj_scale_get (a->scale);
+  TrajDbStmt *stmt;
+  g_autofree char *summary = NULL;
+
+  if (!traj_validate_assessment (a, traj_time_now (), error))
+    return FALSE;
+  traj_assessment_rescore (a);
+
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  if (!traj_store_patient_exists (self, a->patient_id, error) ||
+      !traj_store_course_of_patient (self, a->course_id, a->patient_id, error))
+    goto fail;
+  if (insert)
+    {
+      traj_store_ensure_uid (&a->uid);
+      if (!traj_store_write_assessment_row (self, a, error))
+        goto fail;
+    }
+  else
+    {
+      stmt = traj_db_prepare (self->db, update_sql, error);
+      if (stmt == NULL)
+        goto fail;
+      bind_assessment (stmt, a);
+      traj_db_bind_int64 (stmt, 14, a->id);
+      if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_ASSESSMENT, error))
+        goto fail;
+      stmt = traj_db_prepare (self->db, delete_items_sql, error);
+      if (stmt == NULL)
+        goto fail;
+      traj_db_bind_int64 (stmt, 1, a->id);
+      if (!traj_db_run (stmt, error) || !traj_store_write_assessment_items (self, a, error))
+        goto fail;
+    }
+
+  if (a->complete)
+    summary = g_strdup_printf ("%s total %d (%s)", scale->code, a->total, traj_source_to_string (a->source));
+  else
+    summary = g_strdup_printf ("%s draft (%s)", scale->code, traj_source_to_string (a->source));
+  if (!traj_store_audit_record (self, insert ? "insert" : "update", TRAJ_KIND_ASSESSMENT, a->uid, summary, error))
+    goto fail;
+  if (!traj_store_tx_commit (self, error))
+    goto fail_committed;
+  traj_store_emit_changed (self, TRAJ_KIND_ASSESSMENT, a->patient_id);
+  return TRUE;
+
+fail:
+  traj_store_tx_rollback (self);
+fail_committed:
+  if (insert)
+    a->id = 0;
+  return FALSE;
+}
+
+gboolean
+traj_store_insert_assessment (TrajStore *self, TrajAssessment *a, GError **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  return write_assessment (self, a, TRUE, error);
+}
+
+gboolean
+traj_store_update_assessment (TrajStore *self, TrajAssessment *a, GError **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (a->id > 0, FALSE);
+  return write_assessment (self, a, FALSE, error);
+}
+
+/* ---- reads --------------------------------------------------------------------- */
+
+TrajAssessment *
+traj_store_read_assessment (TrajDbStmt *stmt)
+{
+  const TrajScale *scale = traj_scale_lookup (traj_db_column_text (stmt, 5));
+  TrajAssessment *a = traj_assessment_new (scale ? scale->id : TRAJ_SCALE_NONE);
+
+  a->id = traj_db_column_int64 (stmt, 0);
+  a->uid = traj_db_column_dup (stmt, 1);
+  a->patient_id = traj_db_column_int64 (stmt, 2);
+  a->course_id = traj_db_column_int64 (stmt, 3);
+  a->infusion_id = traj_db_column_int64 (stmt, 4);
+  a->taken_at = traj_db_column_int64 (stmt, 6);
+  traj_source_from_string (traj_db_column_text (stmt, 7), &a->source);
+  traj_timing_from_string (traj_db_column_text (stmt, 8), &a->timing);
+  a->complete = traj_db_column_int (stmt, 9) != 0;
+  a->total = traj_db_column_int_or (stmt, 10, -1);
+  a->difficulty = traj_db_column_int_or (stmt, 11, -1);
+  a->clinician = traj_db_column_dup (stmt, 12);
+  a->notes = traj_db_column_dup (stmt, 13);
+  a->deleted_at = traj_db_column_int64 (stmt, 14);
+  return a;
+}
+
+void
+traj_store_read_item_into (TrajDbStmt *stmt, int base, TrajAssessment *a)
+{
+  int item;
+
+  if (traj_db_column_is_null (stmt, base))
+    return;
+  item = traj_db_column_int (stmt, base);
+  if (item >= 1 && item <= TRAJ_MAX_ITEMS)
+    a->items[item - 1] = traj_db_column_int (stmt, base + 1);
+}
+
+TrajAssessment *
+traj_store_get_assessment (TrajStore *self, gint64 id, GError **error)
+{
+  static const char sql[] =
+    "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value FROM assessment a "
+    "LEFT JOIN assessment_item ai ON ai.assessment_id = a.id WHERE a.id = ?1";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  TrajAssessment *a = NULL;
+  TrajDbStep rc;
+
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_int64 (stmt, 1, id);
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      if (a == NULL)
+        a = traj_store_read_assessment (stmt);
+      traj_store_read_item_into (stmt, TRAJ_N_ASSESSMENT_COLS, a);
+    }
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED)
+    g_clear_pointer (&a, traj_assessment_free);
+  else if (a == NULL)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("The assessment no longer exists."));
+  return a;
+}

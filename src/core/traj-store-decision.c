@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Decisions on findings: the row writer shared with bulk imports, saves,
+ * reads. */
+#define G_LOG_DOMAIN "traj-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "traj-store-private.h"
+
+gboolean
+traj_store_write_decision_row (TrajStore         *self,
+                               TrajFlagDecision  *d,
+                               GError           **error)
+{
+  static const char sql[] =
+    "INSERT INTO flag_decision (uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, "
+    "decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "ON CONFLICT DO NOTHING RETURNING id";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean inserted = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, d->uid);
+  traj_db_bind_int64 (stmt, 2, d->patient_id);
+  traj_db_bind_id_or_null (stmt, 3, d->course_id);
+  traj_db_bind_text0 (stmt, 4, d->kind);
+  traj_db_bind_text0 (stmt, 5, d->finding_key);
+  traj_db_bind_int64 (stmt, 6, d->fired_at);
+  traj_db_bind_text0 (stmt, 7, d->decision);
+  traj_db_bind_text0 (stmt, 8, d->note);
+  traj_db_bind_text0 (stmt, 9, d->decided_by);
+  traj_db_bind_int64 (stmt, 10, d->decided_at);
+  if (!traj_db_step_row (stmt, &inserted, error))
+    return FALSE;
+  if (inserted)
+    d->id = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (!inserted)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                 _("uid %s is already used by another %s record."), d->uid, "flag_decision");
+  return inserted;
+}
+
+gboolean
+traj_store_insert_flag_decision (TrajStore *self, TrajFlagDecision *d, GError **error)
+{
+  g_autofree char *summary = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (d->kind == NULL || *d->kind == '\0' || d->finding_key == NULL || *d->finding_key == '\0' ||
+      d->decision == NULL || *d->decision == '\0')
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Choose a decision for the finding."));
+      return FALSE;
+    }
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  if (!traj_store_patient_exists (self, d->patient_id, error) ||
+      !traj_store_course_of_patient (self, d->course_id, d->patient_id, error))
+    goto fail;
+  traj_store_ensure_uid (&d->uid);
+  if (d->decided_at == 0)
+    d->decided_at = traj_time_now ();
+  if (d->decided_by == NULL || *d->decided_by == '\0')
+    {
+      g_free (d->decided_by);
+      d->decided_by = g_strdup (traj_store_actor (self));
+    }
+  if (!traj_store_write_decision_row (self, d, error))
+    goto fail;
+  summary = g_strdup_printf ("%s: %s", d->kind, d->decision);
+  if (!traj_store_audit_record (self, "insert", TRAJ_KIND_FLAG_DECISION, d->uid, summary, error))
+    goto fail;
+  if (!traj_store_tx_commit (self, error))
+    {
+      d->id = 0;
+      return FALSE;
+    }
+  traj_store_emit_changed (self, TRAJ_KIND_FLAG_DECISION, d->patient_id);
+  return TRUE;
+
+fail:
+  traj_store_tx_rollback (self);
+  d->id = 0;
+  return FALSE;
+}
+
+TrajFlagDecision *
+traj_store_read_decision (TrajDbStmt *stmt)
+{
+  TrajFlagDecision *d = traj_flag_decision_new ();
+
+  d->id = traj_db_column_int64 (stmt, 0);
+  d->uid = traj_db_column_dup (stmt, 1);
+  d->patient_id = traj_db_column_int64 (stmt, 2);
+  d->course_id = traj_db_column_int64 (stmt, 3);
+  d->kind = traj_db_column_dup (stmt, 4);
+  d->finding_key = traj_db_column_dup (stmt, 5);
+  d->fired_at = traj_db_column_int64 (stmt, 6);
+  d->decision = traj_db_column_dup (stmt, 7);
+  d->note = traj_db_column_dup (stmt, 8);
+  d->decided_by = traj_db_column_dup (stmt, 9);
+  d->decided_at = traj_db_column_int64 (stmt, 10);
+  d->deleted_at = traj_db_column_int64 (stmt, 11);
+  return d;
+}

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Infusions and their vital signs: row writers shared with bulk imports,
+ * saves, reads. */
+#define G_LOG_DOMAIN "traj-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "traj-store-private.h"
+#include "traj-validate.h"
+
+/* ---- side effect and medicine codes ------------------------------------ */
+
+static char *
+bits_to_codes (guint bits, const char *(*to_string) (guint), guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint k = 0; k < n; k++)
+    if (bits & (1u << k))
+      {
+        if (s->len)
+          g_string_append_c (s, ',');
+        g_string_append (s, to_string (k));
+      }
+  return g_string_free (s, FALSE);
+}
+
+guint
+traj_codes_to_bits (const char *codes, const char *(*to_string) (guint), guint n, gboolean *ok)
+{
+  g_auto(GStrv) parts = NULL;
+  guint bits = 0;
+
+  if (ok)
+    *ok = TRUE;
+  if (codes == NULL || *codes == '\0')
+    return 0;
+  parts = g_strsplit (codes, ",", -1);
+  for (guint p = 0; parts[p]; p++)
+    {
+      gboolean found = FALSE;
+      g_strstrip (parts[p]);
+      if (*parts[p] == '\0')
+        continue;
+      for (guint k = 0; k < n; k++)
+        if (g_ascii_strcasecmp (parts[p], to_string (k)) == 0)
+          {
+            bits |= 1u << k;
+            found = TRUE;
+          }
+      if (!found && ok)
+        *ok = FALSE;
+    }
+  return bits;
+}
+
+char *
+traj_side_effects_to_codes (guint bits)
+{
+  return bits_to_codes (bits, traj_side_effect_to_string, TRAJ_N_SIDE_EFFECTS);
+}
+
+char *
+traj_concomitant_to_codes (guint bits)
+{
+  return bits_to_codes (bits, traj_concomitant_to_string, TRAJ_N_CONCOMITANTS);
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+gboolean
+traj_store_write_vital_row (TrajStore      *self,
+                            TrajVitalSign  *v,
+                            GError        **error)
+{
+  static const char sql[] =
+    "INSERT INTO vital_sign (uid, infusion_id, minute, systolic, diastolic, heart_rate, spo2, resp_rate) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING RETURNING id";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean inserted = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, v->uid);
+  traj_db_bind_int64 (stmt, 2, v->infusion_id);
+  traj_db_bind_int64 (stmt, 3, v->minute);
+  traj_db_bind_int_or_null (stmt, 4, v->systolic);
+  traj_db_bind_int_or_null (stmt, 5, v->diastolic);
+  traj_db_bind_int_or_null (stmt, 6, v->heart_rate);
+  traj_db_bind_int_or_null (stmt, 7, v->spo2);
+  traj_db_bind_int_or_null (stmt, 8, v->resp_rate);
+  if (!traj_db_step_row (stmt, &inserted, error))
+    return FALSE;
+  if (inserted)
+    v->id = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (!inserted)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                 _("uid %s is already used by another %s record."), v->uid, "vital_sign");
+  return inserted;
+}
+
+static void
+bind_infusion (TrajDbStmt *stmt, const TrajInfusion *i, const char *side, const char *conc)
+{
+  traj_db_bind_text0 (stmt, 1, i->uid);
+  traj_db_bind_int64 (stmt, 2, i->patient_id);
+  traj_db_bind_id_or_null (stmt, 3, i->course_id);
+  traj_db_bind_int64 (stmt, 4, i->started_at);
+  traj_db_bind_int64 (stmt, 5, i->duration_min);
+  traj_db_bind_text0 (stmt, 6, traj_route_to_string (i->route));
+  traj_db_bind_text0 (stmt, 7, traj_medicine_to_string (i->medicine));
+  traj_db_bind_text0 (stmt, 8, i->lot);
+  traj_db_bind_text0 (stmt, 9, traj_phase_to_string (i->phase));
+  traj_db_bind_double (stmt, 10, i->weight_kg);
+  traj_db_bind_double (stmt, 11, i->dose_mg_per_kg);
+  traj_db_bind_double (stmt, 12, i->total_mg);
+  traj_db_bind_text0 (stmt, 13, side);
+  traj_db_bind_text0 (stmt, 14, i->side_effect_note);
+  traj_db_bind_text0 (stmt, 15, conc);
+  traj_db_bind_int64 (stmt, 16, i->monitoring_min);
+  if (i->ready_at != TRAJ_TIME_NONE)
+    traj_db_bind_int64 (stmt, 17, i->ready_at);
+  else
+    traj_db_bind_null (stmt, 17);
+  traj_db_bind_text0 (stmt, 18, i->clinician);
+  traj_db_bind_text0 (stmt, 19, i->notes);
+}
+
+static gboolean
+write_vitals (TrajStore *self, TrajInfusion *i, GError **error)
+{
+  for (guint k = 0; k < i->vitals->len; k++)
+    {
+      TrajVitalSign *v = g_ptr_array_index (i->vitals, k);
+
+      v->infusion_id = i->id;
+      if (!traj_store_write_vital_row (self, v, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_store_write_infusion_row (TrajStore     *self,
+                               TrajInfusion  *i,
+                               GError       **error)
+{
+  static const char sql[] =
+    "INSERT INTO infusion (uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, "
+    "phase, weight_kg, dose_mg_per_kg, total_mg, side_effects, side_effect_note, concomitant, "
+    "monitoring_min, ready_at, clinician, notes) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+    "ON CONFLICT DO NOTHING RETURNING id";
+  g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
+  g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean inserted = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_infusion (stmt, i, side, conc);
+  if (!traj_db_step_row (stmt, &inserted, error))
+    return FALSE;
+  if (inserted)
+    i->id = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (!inserted)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("uid %s is already used by another %s record."), i->uid, "infusion");
+      return FALSE;
+    }
+  return write_vitals (self, i, error);
+}
+
+/* ---- single saves ------------------------------------------------------------ */
+
+static int
+compare_vitals (gconstpointer a, gconstpointer b)
+{
+  const TrajVitalSign *va = *(TrajVitalSign **) a;
+  const TrajVitalSign *vb = *(TrajVitalSign **) b;
+  return (va->minute > vb->minute) - (va->minute < vb->minute);
+}
+
+static gboolean
+write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **error)
+{
+  static const char update_sql[] =
+    "UPDATE infusion SET uid = ?1, patient_id = ?2, course_id = ?3, started_at = ?4, duration_min = ?5, "
+    "route = ?6, medicine = ?7, lot = ?8, phase = ?9, weight_kg = ?10, dose_mg_per_kg = ?11, "
+    "total_mg = ?12, side_effects = ?13, side_effect_note = ?14, concomitant = ?15, "
+    "monitoring_min = ?16, ready_at = ?17, clinician = ?18, notes = ?19 "
+    "WHERE id = ?20 AND deleted_at IS NULL";
+  static const char delete_vitals_sql[] = "DELETE FROM vital_sign WHERE infusion_id = ?1";
+  TrajDbStmt *stmt;
+  g_autofree char *summary = NULL;
+
+  if (!traj_validate_infusion (i, traj_time_now (), error))
+    return FALSE;
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  if (!traj_store_patient_exists (self, i->patient_id, error) ||
+      !traj_store_course_of_patient (self, i->course_id, i->patient_id, error))
+    goto fail;
+
+  g_ptr_array_sort (i->vitals, compare_vitals);
+  for (guint k = 0; k < i->vitals->len; k++)
+    traj_store_ensure_uid (&((TrajVitalSign *) g_ptr_array_index (i->vitals, k))->uid);
+
+  if (insert)
+    {
+      traj_store_ensure_uid (&i->uid);
+      if (!traj_store_write_infusion_row (self, i, error))
+        goto fail;
+    }
+  else
+    {
+      g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
+      g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
+
+      stmt = traj_db_prepare (self->db, update_sql, error);
+      if (stmt == NULL)
+        goto fail;
+      bind_infusion (stmt, i, side, conc);
+      traj_db_bind_int64 (stmt, 20, i->id);
+      if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_INFUSION, error))
+        goto fail;
+      stmt = traj_db_prepare (self->db, delete_vitals_sql, error);
+      if (stmt == NULL)
+        goto fail;
+      traj_db_bind_int64 (stmt, 1, i->id);
+      if (!traj_db_run (stmt, error) || !write_vitals (self, i, error))
+        goto fail;
+    }
+  summary = g_strdup_printf ("infusion %s %s %.2f mg/kg %.1f mg, %u vital readings",
+                             traj_route_to_string (i->route), traj_phase_to_string (i->phase),
+                             i->dose_mg_per_kg, i->total_mg, i->vitals->len);
+  if (!traj_store_audit_record (self, insert ? "insert" : "update", TRAJ_KIND_INFUSION, i->uid, summary, error))
+    goto fail;
+  if (!traj_store_tx_commit (self, error))
+    goto fail_committed;
+  traj_store_emit_changed (self, TRAJ_KIND_INFUSION, i->patient_id);
+  return TRUE;
+
+fail:
+  traj_store_tx_rollback (self);
+fail_committed:
+  if (insert)
+    i->id = 0;
+  return FALSE;
+}
+
+gboolean
+traj_store_insert_infusion (TrajStore *self, TrajInfusion *i, GError **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  return write_infusion (self, i, TRUE, error);
+}
+
+gboolean
+traj_store_update_infusion (TrajStore *self, TrajInfusion *i, GError **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (i->id > 0, FALSE);
+  return write_infusion (self, i, FALSE, error);
+}
+
+/* ---- reads ---------------------------------------------------------------------- */
+
+TrajInfusion *
+traj_store_read_infusion (TrajDbStmt *stmt)
+{
+  TrajInfusion *i = traj_infusion_new ();
+
+  i->id = traj_db_column_int64 (stmt, 0);
+  i->uid = traj_db_column_dup (stmt, 1);
+  i->patient_id = traj_db_column_int64 (stmt, 2);
+  i->course_id = traj_db_column_int64 (stmt, 3);
+  i->started_at = traj_db_column_int64 (stmt, 4);
+  i->duration_min = traj_db_column_int (stmt, 5);
+  traj_route_from_string (traj_db_column_text (stmt, 6), &i->route);
+  traj_medicine_from_string (traj_db_column_text (stmt, 7), &i->medicine);
+  i->lot = traj_db_column_dup (stmt, 8);
+  traj_phase_from_string (traj_db_column_text (stmt, 9), &i->phase);
+  i->weight_kg = traj_db_column_double (stmt, 10);
+  i->dose_mg_per_kg = traj_db_column_double (stmt, 11);
+  i->total_mg = traj_db_column_double (stmt, 12);
+  i->side_effects = traj_codes_to_bits (traj_db_column_text (stmt, 13),
+                                        traj_side_effect_to_string, TRAJ_N_SIDE_EFFECTS, NULL);
+  i->side_effect_note = traj_db_column_dup (stmt, 14);
+  i->concomitant = traj_codes_to_bits (traj_db_column_text (stmt, 15),
+                                       traj_concomitant_to_string, TRAJ_N_CONCOMITANTS, NULL);
+  i->monitoring_min = traj_db_column_int (stmt, 16);
+  i->ready_at = traj_db_column_int64 (stmt, 17);
+  i->clinician = traj_db_column_dup (stmt, 18);
+  i->notes = traj_db_column_dup (stmt, 19);
+  i->deleted_at = traj_db_column_int64 (stmt, 20);
+  return i;
+}
+
+void
+traj_store_read_vital_into (TrajDbStmt *stmt, int base, TrajInfusion *i)
+{
+  TrajVitalSign *v;
+
+  if (traj_db_column_is_null (stmt, base))
+    return;
+  v = traj_vital_sign_new (traj_db_column_int (stmt, base + 2));
+  v->id = traj_db_column_int64 (stmt, base);
+  v->uid = traj_db_column_dup (stmt, base + 1);
+  v->infusion_id = i->id;
+  v->systolic = traj_db_column_int_or (stmt, base + 3, -1);
+  v->diastolic = traj_db_column_int_or (stmt, base + 4, -1);
+  v->heart_rate = traj_db_column_int_or (stmt, base + 5, -1);
+  v->spo2 = traj_db_column_int_or (stmt, base + 6, -1);
+  v->resp_rate = traj_db_column_int_or (stmt, base + 7, -1);
+  g_ptr_array_add (i->vitals, v);
+}
+
+TrajInfusion *
+traj_store_get_infusion (TrajStore *self, gint64 id, GError **error)
+{
+  static const char sql[] =
+    "SELECT " TRAJ_INFUSION_COLS ", " TRAJ_VITAL_COLS " FROM infusion i "
+    "LEFT JOIN vital_sign v ON v.infusion_id = i.id WHERE i.id = ?1 ORDER BY v.minute, v.id";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  TrajInfusion *i = NULL;
+  TrajDbStep rc;
+
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_int64 (stmt, 1, id);
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      if (i == NULL)
+        i = traj_store_read_infusion (stmt);
+      traj_store_read_vital_into (stmt, TRAJ_N_INFUSION_COLS, i);
+    }
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED)
+    g_clear_pointer (&i, traj_infusion_free);
+  else if (i == NULL)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("The infusion no longer exists."));
+  return i;
+}

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Patients: the row writer shared with bulk imports, single saves, reads and
+ * the patient list. */
+#define G_LOG_DOMAIN "traj-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "traj-store-private.h"
+#include "traj-validate.h"
+
+const char traj_store_patient_by_mrn_sql[] =
+  "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE mrn = ?1 AND deleted_at IS NULL";
+
+/* ---- the row ----------------------------------------------------------- */
+
+static gboolean
+mrn_taken (TrajStore *self, const char *mrn, gint64 except_id, gboolean *taken, GError **error)
+{
+  static const char sql[] = "SELECT id FROM patient WHERE mrn = ?1 AND id != ?2";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, mrn);
+  traj_db_bind_int64 (stmt, 2, except_id);
+  if (!traj_db_step_row (stmt, taken, error))
+    return FALSE;
+  traj_db_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+traj_store_write_patient_row (TrajStore    *self,
+                              TrajPatient  *p,
+                              GError      **error)
+{
+  /* A clash on either unique key (uid, MRN) inserts nothing and returns no
+   * row, without failing the transaction (PostgreSQL would abort it). */
+  static const char sql[] =
+    "INSERT INTO patient (uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING RETURNING id";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean inserted = FALSE, taken = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, p->uid);
+  traj_db_bind_text0 (stmt, 2, p->mrn);
+  traj_db_bind_text0 (stmt, 3, p->name);
+  traj_db_bind_day (stmt, 4, p->birth_day);
+  traj_db_bind_text0 (stmt, 5, traj_sex_to_string (p->sex));
+  traj_db_bind_text0 (stmt, 6, traj_indication_to_string (p->indication));
+  traj_db_bind_text0 (stmt, 7, p->notes);
+  traj_db_bind_int64 (stmt, 8, p->created_at);
+  traj_db_bind_int64 (stmt, 9, p->updated_at);
+  if (!traj_db_step_row (stmt, &inserted, error))
+    return FALSE;
+  if (inserted)
+    p->id = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (inserted)
+    return TRUE;
+
+  /* Two unique keys: tell the person which one clashed. */
+  if (!mrn_taken (self, p->mrn, 0, &taken, error))
+    return FALSE;
+  if (taken)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE,
+                 _("MRN %s is already used by another patient."), p->mrn);
+  else
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                 _("uid %s is already used by another %s record."), p->uid, "patient");
+  return FALSE;
+}
+
+/* ---- single saves -------------------------------------------------------- */
+
+static gboolean
+check_patient (TrajStore *self, TrajPatient *p, GError **error)
+{
+  gboolean taken = FALSE;
+
+  if (p->mrn)
+    g_strstrip (p->mrn);
+  if (p->name)
+    g_strstrip (p->name);
+  if (!traj_validate_patient (p, traj_day_today (), error))
+    return FALSE;
+  if (!mrn_taken (self, p->mrn, p->id, &taken, error))
+    return FALSE;
+  if (taken)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE,
+                   _("MRN %s is already used by another patient."), p->mrn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_store_insert_patient (TrajStore    *self,
+                           TrajPatient  *p,
+                           GError      **error)
+{
+  g_autoptr(TrajPatient) work = NULL;
+  g_autofree char *summary = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (p != NULL, FALSE);
+
+  work = traj_patient_copy (p);
+  work->id = 0;
+  if (!check_patient (self, work, error))
+    return FALSE;
+  traj_store_ensure_uid (&work->uid);
+  if (work->created_at == 0)
+    work->created_at = traj_time_now ();
+  work->updated_at = work->created_at;
+
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  if (!traj_store_write_patient_row (self, work, error))
+    goto fail;
+  summary = g_strdup_printf ("patient MRN %s", work->mrn);
+  if (!traj_store_audit_record (self, "insert", TRAJ_KIND_PATIENT, work->uid, summary, error))
+    goto fail;
+  if (!traj_store_tx_commit (self, error))
+    return FALSE;
+
+  p->id = work->id;
+  g_free (p->uid);
+  p->uid = g_strdup (work->uid);
+  g_free (p->mrn);
+  p->mrn = g_strdup (work->mrn);
+  g_free (p->name);
+  p->name = g_strdup (work->name);
+  p->created_at = work->created_at;
+  p->updated_at = work->updated_at;
+  traj_store_emit_changed (self, TRAJ_KIND_PATIENT, p->id);
+  return TRUE;
+
+fail:
+  traj_store_tx_rollback (self);
+  return FALSE;
+}
+
+gboolean
+traj_store_update_patient (TrajStore          *self,
+                           const TrajPatient  *p,
+                           GError            **error)
+{
+  static const char sql[] =
+    "UPDATE patient SET mrn = ?2, name = ?3, birth_date = ?4, sex = ?5, indication = ?6, "
+    "notes = ?7, updated_at = ?8 WHERE id = ?1 AND deleted_at IS NULL";
+  TrajDbStmt *stmt;
+  g_autoptr(TrajPatient) work = NULL;
+  g_autofree char *summary = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (p != NULL && p->id > 0, FALSE);
+
+  work = traj_patient_copy (p);
+  if (!check_patient (self, work, error))
+    return FALSE;
+
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  stmt = traj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    goto fail;
+  traj_db_bind_int64 (stmt, 1, work->id);
+  traj_db_bind_text0 (stmt, 2, work->mrn);
+  traj_db_bind_text0 (stmt, 3, work->name);
+  traj_db_bind_day (stmt, 4, work->birth_day);
+  traj_db_bind_text0 (stmt, 5, traj_sex_to_string (work->sex));
+  traj_db_bind_text0 (stmt, 6, traj_indication_to_string (work->indication));
+  traj_db_bind_text0 (stmt, 7, work->notes);
+  traj_db_bind_int64 (stmt, 8, traj_time_now ());
+  if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_PATIENT, error))
+    goto fail;
+  summary = g_strdup_printf ("patient MRN %s", work->mrn);
+  if (!traj_store_audit_record (self, "update", TRAJ_KIND_PATIENT, work->uid, summary, error))
+    goto fail;
+  if (!traj_store_tx_commit (self, error))
+    return FALSE;
+  traj_store_emit_changed (self, TRAJ_KIND_PATIENT, work->id);
+  return TRUE;
+
+fail:
+  traj_store_tx_rollback (self);
+  return FALSE;
+}
+
+/* ---- reads --------------------------------------------------------------- */
+
+TrajPatient *
+traj_store_read_patient (TrajDbStmt *stmt)
+{
+  TrajPatient *p = traj_patient_new ();
+
+  p->id = traj_db_column_int64 (stmt, 0);
+  p->uid = traj_db_column_dup (stmt, 1);
+  p->mrn = traj_db_column_dup (stmt, 2);
+  p->name = traj_db_column_dup (stmt, 3);
+  p->birth_day = traj_db_column_day (stmt, 4);
+  traj_sex_from_string (traj_db_column_text (stmt, 5), &p->sex);
+  traj_indication_from_string (traj_db_column_text (stmt, 6), &p->indication);
+  p->notes = traj_db_column_dup (stmt, 7);
+  p->created_at = traj_db_column_int64 (stmt, 8);
+  p->updated_at = traj_db_column_int64 (stmt, 9);
+  p->deleted_at = traj_db_column_int64 (stmt, 10);
+  return p;
+}
+
+static TrajPatient *
+get_patient_where (TrajStore *self, const char *sql, gint64 id, const char *mrn, GError **error)
+{
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  TrajPatient *p = NULL;
+  gboolean found = FALSE;
+
+  if (stmt == NULL)
+    return NULL;
+  if (mrn)
+    traj_db_bind_text0 (stmt, 1, mrn);
+  else
+    traj_db_bind_int64 (stmt, 1, id);
+  if (!traj_db_step_row (stmt, &found, error))
+    return NULL;
+  if (found)
+    p = traj_store_read_patient (stmt);
+  else if (mrn)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("No patient has MRN %s."), mrn);
+  else
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("The patient no longer exists."));
+  traj_db_reset (stmt);
+  return p;
+}
+
+TrajPatient *
+traj_store_get_patient (TrajStore *self, gint64 id, GError **error)
+{
+  static const char sql[] = "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE id = ?1";
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  return get_patient_where (self, sql, id, NULL, error);
+}
+
+TrajPatient *
+traj_store_find_patient_by_mrn (TrajStore *self, const char *mrn, GError **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  g_return_val_if_fail (mrn != NULL, NULL);
+  return get_patient_where (self, traj_store_patient_by_mrn_sql, 0, mrn, error);
+}
+
+/* ---- the patient list ------------------------------------------------------ */
+
+void
+traj_patient_summary_free (TrajPatientSummary *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->uid);
+  g_free (s->mrn);
+  g_free (s->name);
+  g_free (s->search_key);
+  g_free (s);
+}
+
+#define SUMMARY_SQL \
+  "SELECT p.id, p.uid, p.mrn, p.name, p.birth_date, p.sex, p.indication, c.id, c.status, c.primary_scale, " \
+  "  (SELECT count(*) FROM infusion i WHERE i.course_id = c.id AND i.deleted_at IS NULL), " \
+  "  (SELECT max(i.started_at) FROM infusion i WHERE i.patient_id = p.id AND i.deleted_at IS NULL) " \
+  "FROM patient p LEFT JOIN course c ON c.id = (SELECT c2.id FROM course c2 WHERE c2.patient_id = p.id " \
+  "  AND c2.deleted_at IS NULL ORDER BY c2.status = 'ended', c2.start_date DESC, c2.id DESC LIMIT 1) " \
+  "WHERE p.deleted_at IS NULL "
+
+/* Name order without regard to ASCII case: SQLite's NOCASE collation (its
+ * index patient_name), PostgreSQL's lower () on a "C"-collated column (its
+ * index patient_name_lower) — the same order on both. */
+static const char list_sqlite_sql[] = SUMMARY_SQL "ORDER BY p.name COLLATE NOCASE, p.mrn";
+static const char list_postgres_sql[] = SUMMARY_SQL "ORDER BY lower(p.name), p.mrn";
+static const char summary_sql[] = SUMMARY_SQL "AND p.id = ?1";
+
+const char traj_store_latest_scores_sql[] =
+  "SELECT total, taken_at FROM assessment WHERE patient_id = ?1 AND scale = ?2 "
+  "AND complete = 1 AND deleted_at IS NULL ORDER BY taken_at DESC LIMIT 2";
+
+const char *
+traj_store_patient_list_sql (TrajDbEngine engine)
+{
+  return engine == TRAJ_DB_SQLITE ? list_sqlite_sql : list_postgres_sql;
+}
+
+static gboolean
+fill_scores (TrajStore *self, TrajPatientSummary *s, GError **error)
+{
+  TrajDbStmt *stmt = traj_db_prepare (self->db, traj_store_latest_scores_sql, error);
+  TrajDbStep rc;
+  int n = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, s->id);
+  traj_db_bind_text0 (stmt, 2, traj_scale_code (s->primary_scale));
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      if (n == 0)
+        {
+          s->latest_score = traj_db_column_int (stmt, 0);
+          s->latest_score_at = traj_db_column_int64 (stmt, 1);
+        }
+      else
+        s->previous_score = traj_db_column_int (stmt, 0);
+      n++;
+    }
+  traj_db_reset (stmt);
+  return rc != TRAJ_DB_FAILED;
+}
+
+static TrajPatientSummary *
+read_summary (TrajDbStmt *stmt)
+{
+  TrajPatientSummary *s = g_new0 (TrajPatientSummary, 1);
+  g_autofree char *key = NULL;
+
+  s->id = traj_db_column_int64 (stmt, 0);
+  s->uid = traj_db_column_dup (stmt, 1);
+  s->mrn = traj_db_column_dup (stmt, 2);
+  s->name = traj_db_column_dup (stmt, 3);
+  s->birth_day = traj_db_column_day (stmt, 4);
+  traj_sex_from_string (traj_db_column_text (stmt, 5), &s->sex);
+  traj_indication_from_string (traj_db_column_text (stmt, 6), &s->indication);
+  s->has_course = !traj_db_column_is_null (stmt, 7);
+  if (s->has_course)
+    {
+      const TrajScale *scale = traj_scale_lookup (traj_db_column_text (stmt, 9));
+      traj_course_status_from_string (traj_db_column_text (stmt, 8), &s->course_status);
+      s->primary_scale = scale ? scale->id : traj_indication_default_scale (s->indication);
+    }
+  else
+    s->primary_scale = traj_indication_default_scale (s->indication);
+  s->infusion_count = traj_db_column_int (stmt, 10);
+  s->last_infusion_at = traj_db_column_int64 (stmt, 11);
+  s->latest_score = s->previous_score = -1;
+  s->open_findings = -1;
+  key = g_strconcat (s->name, "\n", s->mrn, NULL);
+  s->search_key = g_utf8_casefold (key, -1);
+  return s;
+}
+
+GPtrArray *
+traj_store_list_patients (TrajStore *self, GError **error)
+{
+  TrajDbStmt *stmt = traj_db_prepare2 (self->db, list_sqlite_sql, list_postgres_sql, error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_summary_free);
+  TrajDbStep rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    g_ptr_array_add (out, read_summary (stmt));
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED)
+    return NULL;
+  for (guint k = 0; k < out->len; k++)
+    if (!fill_scores (self, g_ptr_array_index (out, k), error))
+      return NULL;
+  return g_steal_pointer (&out);
+}
+
+TrajPatientSummary *
+traj_store_get_patient_summary (TrajStore *self, gint64 id, GError **error)
+{
+  TrajDbStmt *stmt = traj_db_prepare (self->db, summary_sql, error);
+  g_autoptr(TrajPatientSummary) s = NULL;
+  gboolean found = FALSE;
+
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_int64 (stmt, 1, id);
+  if (!traj_db_step_row (stmt, &found, error))
+    return NULL;
+  if (found)
+    s = read_summary (stmt);
+  traj_db_reset (stmt);
+  if (!found)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("The patient no longer exists."));
+      return NULL;
+    }
+  if (!fill_scores (self, s, error))
+    return NULL;
+  return g_steal_pointer (&s);
+}

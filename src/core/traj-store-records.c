@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A patient's records, and every patient's streamed (cohorts, exports). */
+#define G_LOG_DOMAIN "traj-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "traj-store-private.h"
+
+/* Five ordered streams (patients, courses, infusions+vitals,
+ * assessments+items, decisions) walked side by side, one patient at a time:
+ * a constant number of queries whether one patient or the whole clinic. */
+typedef struct {
+  TrajDbStmt *stmt[5];
+  TrajDbStep rc[5];
+  GError *error;
+} Streams;
+
+enum { S_PATIENT, S_COURSE, S_INFUSION, S_ASSESSMENT, S_DECISION };
+
+#define LIVE_INFUSIONS "FROM infusion i LEFT JOIN vital_sign v ON v.infusion_id = i.id WHERE i.deleted_at IS NULL "
+#define LIVE_ASSESSMENTS "FROM assessment a LEFT JOIN assessment_item ai ON ai.assessment_id = a.id WHERE a.deleted_at IS NULL "
+
+static const char *one_patient_sql[5] = {
+  "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE id = ?1 AND deleted_at IS NULL",
+  "SELECT " TRAJ_COURSE_COLS " FROM course WHERE patient_id = ?1 AND deleted_at IS NULL ORDER BY patient_id, start_date, id",
+  "SELECT " TRAJ_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS "AND i.patient_id = ?1 "
+  "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id",
+  "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value " LIVE_ASSESSMENTS "AND a.patient_id = ?1 "
+  "ORDER BY a.patient_id, a.taken_at, a.id",
+  "SELECT " TRAJ_DECISION_COLS " FROM flag_decision WHERE patient_id = ?1 AND deleted_at IS NULL ORDER BY patient_id, decided_at, id",
+};
+
+static const char *all_patients_sql[5] = {
+  "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id",
+  "SELECT " TRAJ_COURSE_COLS " FROM course WHERE deleted_at IS NULL ORDER BY patient_id, start_date, id",
+  "SELECT " TRAJ_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id",
+  "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value " LIVE_ASSESSMENTS "ORDER BY a.patient_id, a.taken_at, a.id",
+  "SELECT " TRAJ_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL ORDER BY patient_id, decided_at, id",
+};
+
+const char **
+traj_store_one_patient_sql (void)
+{
+  return one_patient_sql;
+}
+
+const char **
+traj_store_all_patients_sql (void)
+{
+  return all_patients_sql;
+}
+
+/* Column holding patient_id in each stream. */
+static const int patient_col[5] = { 0, 2, 2, 2, 2 };
+
+static void
+stream_step (Streams *s, guint k)
+{
+  s->rc[k] = traj_db_step (s->stmt[k], s->error ? NULL : &s->error);
+}
+
+static gboolean
+streams_open (TrajStore *self, Streams *s, const char **sql, gboolean cursor,
+              gint64 first_id, gint64 last_id, GError **error)
+{
+  for (guint k = 0; k < 5; k++)
+    {
+      s->stmt[k] = cursor ? traj_db_prepare_cursor (self->db, sql[k], error)
+                          : traj_db_prepare (self->db, sql[k], error);
+      if (s->stmt[k] == NULL)
+        return FALSE;
+      if (first_id > 0)
+        traj_db_bind_int64 (s->stmt[k], 1, first_id);
+      if (last_id > 0)
+        traj_db_bind_int64 (s->stmt[k], 2, last_id);
+      stream_step (s, k);
+    }
+  return TRUE;
+}
+
+static void
+streams_close (Streams *s)
+{
+  for (guint k = 0; k < 5; k++)
+    if (s->stmt[k])
+      traj_db_reset (s->stmt[k]);
+  g_clear_error (&s->error);
+}
+
+static gboolean
+streams_error (Streams *s, GError **error)
+{
+  for (guint k = 0; k < 5; k++)
+    if (s->rc[k] == TRAJ_DB_FAILED)
+      {
+        g_propagate_error (error, g_steal_pointer (&s->error));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+stream_at (Streams *s, guint k, gint64 patient_id)
+{
+  return s->rc[k] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[k], patient_col[k]) == patient_id;
+}
+
+/* Reads the current patient row and everything of theirs from the other
+ * streams, leaving each stream on the next patient's first row. */
+static TrajPatientRecords *
+streams_next (Streams *s)
+{
+  TrajPatientRecords *r;
+  gint64 pid;
+
+  if (s->rc[S_PATIENT] != TRAJ_DB_ROW)
+    return NULL;
+  r = traj_patient_records_new ();
+  r->patient = traj_store_read_patient (s->stmt[S_PATIENT]);
+  pid = r->patient->id;
+  stream_step (s, S_PATIENT);
+
+  /* Skip rows of patients that are not live (hidden patients). */
+  for (guint k = S_COURSE; k <= S_DECISION; k++)
+    while (s->rc[k] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[k], patient_col[k]) < pid)
+      stream_step (s, k);
+
+  while (stream_at (s, S_COURSE, pid))
+    {
+      g_ptr_array_add (r->courses, traj_store_read_course (s->stmt[S_COURSE]));
+      stream_step (s, S_COURSE);
+    }
+  while (stream_at (s, S_INFUSION, pid))
+    {
+      TrajInfusion *i = traj_store_read_infusion (s->stmt[S_INFUSION]);
+      g_ptr_array_add (r->infusions, i);
+      do
+        {
+          traj_store_read_vital_into (s->stmt[S_INFUSION], TRAJ_N_INFUSION_COLS, i);
+          stream_step (s, S_INFUSION);
+        }
+      while (s->rc[S_INFUSION] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[S_INFUSION], 0) == i->id);
+    }
+  while (stream_at (s, S_ASSESSMENT, pid))
+    {
+      TrajAssessment *a = traj_store_read_assessment (s->stmt[S_ASSESSMENT]);
+      g_ptr_array_add (r->assessments, a);
+      do
+        {
+          traj_store_read_item_into (s->stmt[S_ASSESSMENT], TRAJ_N_ASSESSMENT_COLS, a);
+          stream_step (s, S_ASSESSMENT);
+        }
+      while (s->rc[S_ASSESSMENT] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[S_ASSESSMENT], 0) == a->id);
+    }
+  while (stream_at (s, S_DECISION, pid))
+    {
+      g_ptr_array_add (r->decisions, traj_store_read_decision (s->stmt[S_DECISION]));
+      stream_step (s, S_DECISION);
+    }
+  return r;
+}
+
+TrajPatientRecords *
+traj_store_load_patient_records (TrajStore *self, gint64 patient_id, GError **error)
+{
+  Streams s = { 0 };
+  TrajPatientRecords *r = NULL;
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  /* One read transaction so the five queries see the same snapshot. */
+  if (!traj_store_read_begin (self, &began, error))
+    return NULL;
+  if (streams_open (self, &s, one_patient_sql, FALSE, patient_id, 0, error))
+    {
+      r = streams_next (&s);
+      if (streams_error (&s, error))
+        g_clear_pointer (&r, traj_patient_records_free);
+      else if (r == NULL)
+        g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("The patient no longer exists."));
+    }
+  streams_close (&s);
+  traj_store_read_end (self, began);
+  return r;
+}
+
+/* The clinic scan limited to patient ids in [first, last]: the same five
+ * streams with a range condition, built once from all_patients_sql. */
+static const char **
+range_sql (void)
+{
+  static const char *sql[5];
+  static gsize once = 0;
+  static const char *column[5] = { "id", "patient_id", "i.patient_id", "a.patient_id", "patient_id" };
+
+  if (g_once_init_enter (&once))
+    {
+      for (guint k = 0; k < 5; k++)
+        {
+          const char *order = strstr (all_patients_sql[k], " ORDER BY");
+          g_autofree char *head = g_strndup (all_patients_sql[k], order - all_patients_sql[k]);
+          sql[k] = g_strdup_printf ("%s AND %s BETWEEN ?1 AND ?2%s", head, column[k], order);
+        }
+      g_once_init_leave (&once, 1);
+    }
+  return sql;
+}
+
+static gboolean
+foreach_records (TrajStore      *self,
+                 gint64          first_id,
+                 gint64          last_id,
+                 TrajRecordsFunc func,
+                 gpointer        user_data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  Streams s = { 0 };
+  gboolean ok = TRUE, began = FALSE;
+  gboolean ranged = first_id > 0 || last_id > 0;
+  TrajPatientRecords *r;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!traj_store_read_begin (self, &began, error))
+    return FALSE;
+  if (!streams_open (self, &s, ranged ? range_sql () : all_patients_sql, TRUE,
+                     ranged ? first_id : 0, ranged ? (last_id > 0 ? last_id : G_MAXINT64) : 0, error))
+    ok = FALSE;
+  while (ok && (r = streams_next (&s)) != NULL)
+    {
+      gboolean go_on = func (r, user_data);
+      traj_patient_records_free (r);
+      if (!go_on)
+        break;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        ok = FALSE;
+    }
+  if (ok && streams_error (&s, error))
+    ok = FALSE;
+  streams_close (&s);
+  traj_store_read_end (self, began);
+  return ok;
+}
+
+gboolean
+traj_store_foreach_patient_records (TrajStore      *self,
+                                    TrajRecordsFunc func,
+                                    gpointer        user_data,
+                                    GCancellable   *cancellable,
+                                    GError        **error)
+{
+  return foreach_records (self, 0, 0, func, user_data, cancellable, error);
+}
+
+gboolean
+traj_store_foreach_patient_records_range (TrajStore      *self,
+                                          gint64          first_id,
+                                          gint64          last_id,
+                                          TrajRecordsFunc func,
+                                          gpointer        user_data,
+                                          GCancellable   *cancellable,
+                                          GError        **error)
+{
+  return foreach_records (self, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
+}
+
+gboolean
+traj_store_patient_id_range (TrajStore *self, gint64 *min_id, gint64 *max_id, GError **error)
+{
+  static const char sql[] = "SELECT min(id), max(id) FROM patient WHERE deleted_at IS NULL";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean found = FALSE;
+
+  *min_id = *max_id = 0;
+  if (stmt == NULL)
+    return FALSE;
+  if (!traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  if (found)
+    {
+      *min_id = traj_db_column_int64 (stmt, 0);
+      *max_id = traj_db_column_int64 (stmt, 1);
+    }
+  traj_db_reset (stmt);
+  return TRUE;
+}

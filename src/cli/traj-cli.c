@@ -10,6 +10,7 @@
 
 #include "traj-cli.h"
 #include "traj-outcomes.h"
+#include "traj-settings.h"
 
 static const TrajCliCommand commands[] = {
   { "demo", N_("[--seed N] [--patients N] [--anchor YYYY-MM-DD]"),
@@ -163,8 +164,9 @@ traj_cli_write (TrajCli *cli, const char *path, const char *text)
 void
 traj_cli_load_thresholds (TrajThresholds *thresholds)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  /* The same schema as the app's, so that both use the thresholds set in
+   * Preferences; without one, the defaults. */
+  g_autoptr(GSettingsSchema) schema = traj_settings_lookup_schema (NULL);
 
   if (schema)
     {

@@ -11,6 +11,7 @@
 #include "traj-gui.h"
 #include "traj-kiosk-window.h"
 #include "traj-preferences.h"
+#include "traj-settings.h"
 #include "traj-window.h"
 
 struct _TrajApplication
@@ -19,6 +20,7 @@ struct _TrajApplication
 
   TrajStore *store;
   GSettings *settings;
+  GError *settings_error;      /* no schema: shown instead of a window */
   char *database;
   gboolean demo;
   gboolean kiosk;
@@ -81,7 +83,7 @@ open_store (TrajApplication *self, GError **error)
 }
 
 static void
-show_open_error (TrajApplication *self, const GError *error)
+show_open_error (TrajApplication *self, const char *title, const GError *error)
 {
   GtkWidget *win = adw_application_window_new (GTK_APPLICATION (self));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -91,7 +93,7 @@ show_open_error (TrajApplication *self, const GError *error)
   gtk_window_set_title (GTK_WINDOW (win), _("Trajectory"));
   gtk_window_set_default_size (GTK_WINDOW (win), 640, 480);
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-error-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Cannot Open the Clinic Database"));
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
   adw_status_page_set_description (ADW_STATUS_PAGE (page), error->message);
   gtk_widget_set_vexpand (page, TRUE);
   gtk_box_append (GTK_BOX (box), header);
@@ -112,13 +114,18 @@ traj_application_activate (GApplication *app)
       gtk_window_present (window);
       return;
     }
+  if (self->settings_error)
+    {
+      show_open_error (self, _("Trajectory Is Not Installed Completely"), self->settings_error);
+      return;
+    }
 
   if (self->store == NULL)
     {
       self->store = open_store (self, &error);
       if (self->store == NULL)
         {
-          show_open_error (self, error);
+          show_open_error (self, _("Cannot Open the Clinic Database"), error);
           return;
         }
       on_clinician_changed (self->settings, "clinician-name", self);
@@ -279,12 +286,19 @@ traj_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (traj_application_parent_class)->startup (app);
 
-  self->settings = g_settings_new (APP_ID);
-  g_signal_connect (self->settings, "changed::clinician-name", G_CALLBACK (on_clinician_changed), self);
-  g_signal_connect_swapped (self->settings, "changed::color-scheme", G_CALLBACK (apply_color_scheme), self);
-  apply_color_scheme (self);
+  self->settings = traj_settings_new (&self->settings_error);
+  if (self->settings)
+    {
+      g_signal_connect (self->settings, "changed::clinician-name", G_CALLBACK (on_clinician_changed), self);
+      g_signal_connect_swapped (self->settings, "changed::color-scheme", G_CALLBACK (apply_color_scheme), self);
+      apply_color_scheme (self);
+    }
+  else
+    g_printerr ("trajectory: %s\n", self->settings_error->message);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
+  if (self->settings == NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")), FALSE);
   if (self->kiosk)
     lock_down_accels (self);
   else
@@ -298,6 +312,7 @@ traj_application_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_error (&self->settings_error);
   g_free (self->database);
   G_OBJECT_CLASS (traj_application_parent_class)->finalize (object);
 }

@@ -361,9 +361,9 @@ static const char *small_files[TRAJ_CSV_N_FILES] = {
     C1 "," P1 ",depression,phq9,IV 0.5 mg/kg ×6,6,2026-01-10,,induction,\r\n",
   [TRAJ_CSV_INFUSIONS] =
     "uid,patient_uid,course_uid,started_at,duration_min,route,medicine,lot,phase,weight_kg,dose_mg_per_kg,total_mg,"
-    "side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes\r\n"
+    "side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes,date_confirmed\r\n"
     I1 "," P1 "," C1 ",2026-01-10T09:00:00Z,40,iv,ketamine,L1,induction,70.3,0.5,35.15,\"nausea,dissociation\","
-    "brief,benzodiazepine,60,2026-01-10T10:40:00Z,Dr. A,\r\n",
+    "brief,benzodiazepine,60,2026-01-10T10:40:00Z,Dr. A,,\r\n",
   [TRAJ_CSV_VITAL_SIGNS] =
     "uid,infusion_uid,minute,systolic,diastolic,heart_rate,spo2,resp_rate\r\n"
     "55555555-5555-4555-8555-555555555555," I1 ",0,120,80,72,98,14\r\n"
@@ -556,6 +556,20 @@ static const BadRow bad_rows[] = {
     "courses.csv:1:", "unknown column “state”",
     /* and “status” is missing; the rows naming its courses are not reported */
     2 },
+  /* CLINICAL.md §7: the same rules as typed records. */
+  { "bp-diastolic-above", TRAJ_CSV_VITAL_SIGNS, ",0,120,80,72,98,14", ",0,80,120,72,98,14",
+    "vital_signs.csv:2:", "Blood pressure 80/120: the diastolic value (120) must be below the systolic (80)" },
+  { "bp-gap", TRAJ_CSV_VITAL_SIGNS, ",0,120,80,72,98,14", ",0,300,20,72,98,14",
+    "vital_signs.csv:2:", "Blood pressure 300/20: systolic and diastolic are more than 200 mmHg apart" },
+  { "infusion-before-birth", TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z", "1979-01-10T09:00:00Z",
+    "infusions.csv:2:", "The infusion is dated 10 Jan 1979, before the patient’s birth date (3 Feb 1980)." },
+  { "assessment-before-birth", TRAJ_CSV_ASSESSMENTS, "2026-01-11T08:30:00Z", "1980-02-02T08:30:00Z",
+    "assessments.csv:3:", "The scores are dated 2 Feb 1980, before the patient’s birth date (3 Feb 1980)." },
+  { "infusion-before-course", TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z", "2025-12-01T09:00:00Z",
+    "infusions.csv:2:", "This infusion is dated 1 Dec 2025, 40 days before its course starts (10 Jan 2026). "
+    "If the date is right, confirm it with date_confirmed “before_course”; otherwise correct started_at." },
+  { "infusion-confirm-unknown", TRAJ_CSV_INFUSIONS, "Dr. A,,\r\n", "Dr. A,,yes\r\n",
+    "infusions.csv:2:", "date_confirmed “yes” holds an unknown code" },
 };
 
 static void
@@ -620,6 +634,118 @@ test_many_bad_rows (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (((TrajCsvProblem *) g_ptr_array_index (report->problems, 1))->line, ==, 2);
   g_assert_cmpuint (((TrajCsvProblem *) g_ptr_array_index (report->problems, 2))->line, ==, 3);
   g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+}
+
+/* A file cannot be asked to confirm a date: its rows say so themselves.
+ * date_confirmed lets a warned row in (and the audit trail keeps the
+ * confirmation); two complete questionnaires of a scale in one minute are
+ * refused, naming both; a file from before date_confirmed still imports. */
+static void
+test_plausible_import (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = open_store (fx, "plausible.db");
+  g_autofree char *dir = path_in (fx, "plausible");
+  g_autofree char *dir2 = path_in (fx, "ties");
+  g_autofree char *dir3 = path_in (fx, "old");
+  g_autofree char *again = path_in (fx, "plausible-again");
+  g_autofree char *assessments = g_build_filename (dir2, "assessments.csv", NULL);
+  g_autofree char *infusions = g_build_filename (dir3, "infusions.csv", NULL);
+  g_autofree char *first = NULL;
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autoptr(GString) text = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajInfusion *i;
+  GError *error = NULL;
+
+  /* 40 days before its course, confirmed in the file: imported as confirmed. */
+  write_small (dir, TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z,40,iv", "2025-12-01T09:00:00Z,40,iv");
+  {
+    g_autofree char *path = g_build_filename (dir, "infusions.csv", NULL);
+    g_autofree char *t = read_file (path);
+    GString *g = g_string_new (t);
+    g_assert_cmpuint (g_string_replace (g, "Dr. A,,\r\n", "Dr. A,,before_course\r\n", 1), ==, 1);
+    write_file (path, g->str);
+    g_string_free (g, TRUE);
+  }
+  /* Confirming another warning than the one that applies is no confirmation. */
+  {
+    g_autofree char *path = g_build_filename (dir, "infusions.csv", NULL);
+    g_autofree char *t = read_file (path);
+    GString *g = g_string_new (t);
+    g_autoptr(TrajStore) wrong = open_store (fx, "wrong.db");
+
+    g_assert_cmpuint (g_string_replace (g, ",before_course\r\n", ",near_infusion\r\n", 1), ==, 1);
+    write_file (path, g->str);
+    g_assert_false (traj_csv_import (wrong, dir, report, NULL, NULL, NULL, &error));
+    g_clear_error (&error);
+    first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+    g_assert_true (g_str_has_prefix (first, "infusions.csv:2: This infusion is dated 1 Dec 2025, 40 days before"));
+    g_clear_pointer (&first, g_free);
+    g_assert_cmpuint (g_string_replace (g, ",near_infusion\r\n", ",before_course\r\n", 1), ==, 1);
+    write_file (path, g->str);
+    g_string_free (g, TRUE);
+  }
+  g_assert_true (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  p = traj_store_find_patient_by_mrn (store, "M-1", &error);
+  r = traj_store_load_patient_records (store, p->id, &error);
+  g_assert_no_error (error);
+  i = g_ptr_array_index (r->infusions, 0);
+  g_assert_cmphex (i->date_confirmed, ==, TRAJ_DATE_WARNING_BEFORE_COURSE);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE action = 'confirm' AND record_uid = '" I1 "' "
+                                 "AND summary LIKE 'date confirmed: This infusion is dated 1 Dec 2025, 40 days before%'"), ==, 1);
+  /* ... and exported as it was read. */
+  g_assert_true (traj_csv_export (store, again, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_files (dir, again);
+
+  /* Ties: a second complete PHQ-9 in the same minute as the first. */
+  write_small (dir2, 0, NULL, NULL);
+  text = g_string_new (small_files[TRAJ_CSV_ASSESSMENTS]);
+  g_string_append (text, "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb," P1 "," C1 ",,phq9,2026-01-10T08:30:59Z,clinician,pre,true,9,,,,"
+                         "1,1,1,1,1,1,1,1,1,,,,,,,,,,,\r\n");
+  write_file (assessments, text->str);
+  {
+    g_autoptr(TrajStore) empty = open_store (fx, "ties.db");
+    g_assert_false (traj_csv_import (empty, dir2, report, NULL, NULL, NULL, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpuint (report->n_problems, ==, 1);
+    first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+    g_test_message ("%s", first);
+    g_assert_true (g_str_has_prefix (first, "assessments.csv:5: assessment 77777777-7777-4777-8777-777777777777 and "
+                                            "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb: A complete PHQ-9 (total 15) was already "
+                                            "recorded"));
+    g_assert_nonnull (strstr (first, "this PHQ-9 (total 9, "));
+    g_assert_cmpint (traj_store_count (empty, TRAJ_KIND_PATIENT, NULL), ==, 0);
+  }
+
+  /* An infusions.csv without date_confirmed (an older Trajectory's). */
+  write_small (dir3, 0, NULL, NULL);
+  text = g_string_new (small_files[TRAJ_CSV_INFUSIONS]);
+  g_assert_cmpuint (g_string_replace (text, ",notes,date_confirmed\r\n", ",notes\r\n", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "Dr. A,,\r\n", "Dr. A,\r\n", 1), ==, 1);
+  write_file (infusions, text->str);
+  {
+    g_autoptr(TrajStore) old = open_store (fx, "old.db");
+    g_assert_true (traj_csv_import (old, dir3, NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (traj_store_count (old, TRAJ_KIND_INFUSION, NULL), ==, 1);
+    /* Recognised by its header alone, too. */
+    {
+      g_autofree char *renamed = path_in (fx, "infusions-old.csv");
+      g_autoptr(TrajStore) single = open_store (fx, "single.db");
+      g_autofree char *patients = g_build_filename (dir3, "patients.csv", NULL);
+      g_autofree char *courses = g_build_filename (dir3, "courses.csv", NULL);
+      write_file (renamed, text->str);
+      g_assert_true (traj_csv_import (single, patients, NULL, NULL, NULL, NULL, &error));
+      g_assert_true (traj_csv_import (single, courses, NULL, NULL, NULL, NULL, &error));
+      g_assert_true (traj_csv_import (single, renamed, NULL, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (traj_store_count (single, TRAJ_KIND_INFUSION, NULL), ==, 1);
+    }
+  }
 }
 
 static gboolean
@@ -974,6 +1100,7 @@ main (int argc, char **argv)
     }
   g_test_add ("/exchange/csv/many-bad-rows", Fixture, NULL, fixture_setup, test_many_bad_rows, fixture_teardown);
   g_test_add ("/exchange/csv/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/exchange/csv/plausible-dates", Fixture, NULL, fixture_setup, test_plausible_import, fixture_teardown);
   g_test_add_func ("/exchange/fhir/codes", test_codes);
   g_test_add ("/exchange/fhir/bundle", Fixture, NULL, fixture_setup, test_fhir, fixture_teardown);
 

@@ -244,6 +244,9 @@ static const char test_schema[] =
   "    <key name='vitals-diastolic-max' type='i'><default>110</default></key>\n"
   "    <key name='vitals-spo2-min' type='i'><default>92</default></key>\n"
   "    <key name='vitals-heart-rate-max' type='i'><default>120</default></key>\n"
+  "    <key name='vitals-systolic-min' type='i'><default>90</default></key>\n"
+  "    <key name='vitals-heart-rate-min' type='i'><default>50</default></key>\n"
+  "    <key name='vitals-resp-rate-min' type='i'><default>10</default></key>\n"
   "  </schema>\n"
   "</schemalist>\n";
 
@@ -303,6 +306,9 @@ test_thresholds_load (void)
   g_settings_set_int (settings, "vitals-diastolic-max", 105);
   g_settings_set_int (settings, "vitals-spo2-min", 90);
   g_settings_set_int (settings, "vitals-heart-rate-max", 110);
+  g_settings_set_int (settings, "vitals-systolic-min", 85);
+  g_settings_set_int (settings, "vitals-heart-rate-min", 45);
+  g_settings_set_int (settings, "vitals-resp-rate-min", 8);
   traj_thresholds_load (&t, settings);
   g_assert_cmpfloat (t.response_fraction, ==, 0.6);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_PHQ9], ==, 4);
@@ -317,6 +323,9 @@ test_thresholds_load (void)
   g_assert_cmpint (t.diastolic_max, ==, 105);
   g_assert_cmpint (t.spo2_min, ==, 90);
   g_assert_cmpint (t.heart_rate_max, ==, 110);
+  g_assert_cmpint (t.systolic_min, ==, 85);
+  g_assert_cmpint (t.heart_rate_min, ==, 45);
+  g_assert_cmpint (t.resp_rate_min, ==, 8);
 
   compiled = g_build_filename (dir, "gschemas.compiled", NULL);
   g_unlink (compiled);
@@ -347,6 +356,11 @@ test_thresholds_app_schema (void)
   traj_thresholds_init_defaults (&defaults);
   traj_thresholds_load (&loaded, settings);
   g_assert_cmpmem (&loaded, sizeof loaded, &defaults, sizeof defaults);
+  /* CLINICAL.md §7's low limits. */
+  g_assert_cmpint (defaults.systolic_min, ==, 90);
+  g_assert_cmpint (defaults.heart_rate_min, ==, 50);
+  g_assert_cmpint (defaults.resp_rate_min, ==, 10);
+  g_assert_cmpint (defaults.spo2_min, ==, 92);
 
   g_settings_set_int (settings, "remission-gad7", 5);
   traj_thresholds_load (&loaded, settings);
@@ -1072,6 +1086,105 @@ test_safety_item9 (void)
 
 /* ---- monitoring ---------------------------------------------------------- */
 
+/* CLINICAL.md §7, the low side: systolic < 90, heart rate < 50, respiratory
+ * rate < 10 (respiratory depression), SpO2 < 92 %, each a monitoring event
+ * whose sentence names the reading and the threshold. */
+static void
+test_vitals_low_limits (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  TrajInfusion *sys_low, *hr_low, *rr_low, *at_limits, *all;
+  TrajVitalSign *v;
+  g_autofree char *key = NULL;
+  const TrajFinding *f;
+  TrajThresholds t;
+
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  sys_low = add_infusion (r, 1, 3, 1);
+  add_vital (sys_low, 0, 118, 76, 70, 97);
+  add_vital (sys_low, 40, 89, 60, 70, 97);
+  add_vital (sys_low, 60, 84, 55, 70, 97);
+  hr_low = add_infusion (r, 1, 3, 3);
+  add_vital (hr_low, 20, 120, 80, 49, 97);
+  rr_low = add_infusion (r, 1, 3, 5);
+  v = add_vital (rr_low, 30, 120, 80, 70, 96);
+  v->resp_rate = 9;
+  /* At every low limit and not under it: 90 systolic, HR 50, RR 10, SpO2 92. */
+  at_limits = add_infusion (r, 1, 3, 7);
+  v = add_vital (at_limits, 30, 90, 60, 50, 92);
+  v->resp_rate = 10;
+  /* Everything low at once, in one finding. */
+  all = add_infusion (r, 1, 3, 9);
+  v = add_vital (all, 45, 82, 50, 44, 88);
+  v->resp_rate = 6;
+
+  /* The shared per-reading rule. */
+  {
+    TrajThresholds d;
+    traj_thresholds_init_defaults (&d);
+    g_assert_cmphex (traj_vital_sign_monitoring_events (g_ptr_array_index (sys_low->vitals, 1), &d), ==,
+                     TRAJ_VITAL_UNDER_SYSTOLIC);
+    g_assert_cmphex (traj_vital_sign_monitoring_events (g_ptr_array_index (hr_low->vitals, 0), &d), ==,
+                     TRAJ_VITAL_UNDER_HEART_RATE);
+    g_assert_cmphex (traj_vital_sign_monitoring_events (g_ptr_array_index (rr_low->vitals, 0), &d), ==,
+                     TRAJ_VITAL_UNDER_RESP_RATE);
+    g_assert_cmphex (traj_vital_sign_monitoring_events (g_ptr_array_index (at_limits->vitals, 0), &d), ==, 0);
+    g_assert_cmphex (traj_vital_sign_monitoring_events (g_ptr_array_index (all->vitals, 0), &d), ==,
+                     TRAJ_VITAL_UNDER_SYSTOLIC | TRAJ_VITAL_UNDER_HEART_RATE | TRAJ_VITAL_UNDER_RESP_RATE |
+                     TRAJ_VITAL_UNDER_SPO2);
+  }
+
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o, TRAJ_FINDING_MONITORING), ==, 4);
+  key = g_strdup_printf ("monitoring:%s", at_limits->uid);
+  g_assert_null (traj_outcomes_find_finding (o, key));
+  g_clear_pointer (&key, g_free);
+
+  /* The lowest systolic (84 at 60, not 89 at 40). */
+  key = g_strdup_printf ("monitoring:%s", sys_low->uid);
+  f = traj_outcomes_find_finding (o, key);
+  g_assert_nonnull (f);
+  g_assert_true (f->open);
+  g_assert_true (rests_on (f, ((TrajVitalSign *) g_ptr_array_index (sys_low->vitals, 2))->uid));
+  g_assert_cmpstr (f->sentence, ==,
+                   "Monitoring event during the infusion on 1 Mar 2026: low systolic blood pressure 84 mmHg at "
+                   "minute 60 (limit: below 90).");
+  g_clear_pointer (&key, g_free);
+
+  key = g_strdup_printf ("monitoring:%s", hr_low->uid);
+  g_assert_cmpstr (traj_outcomes_find_finding (o, key)->sentence, ==,
+                   "Monitoring event during the infusion on 3 Mar 2026: low heart rate 49/min at minute 20 "
+                   "(limit: below 50/min).");
+  g_clear_pointer (&key, g_free);
+
+  key = g_strdup_printf ("monitoring:%s", rr_low->uid);
+  g_assert_cmpstr (traj_outcomes_find_finding (o, key)->sentence, ==,
+                   "Monitoring event during the infusion on 5 Mar 2026: respiratory depression: respiratory rate "
+                   "9/min at minute 30 (limit: below 10/min).");
+  g_clear_pointer (&key, g_free);
+
+  key = g_strdup_printf ("monitoring:%s", all->uid);
+  g_assert_cmpstr (traj_outcomes_find_finding (o, key)->sentence, ==,
+                   "Monitoring event during the infusion on 9 Mar 2026: SpO₂ 88 % at minute 45 (limit: below 92 %); "
+                   "low systolic blood pressure 82 mmHg at minute 45 (limit: below 90); low heart rate 44/min at "
+                   "minute 45 (limit: below 50/min); respiratory depression: respiratory rate 6/min at minute 45 "
+                   "(limit: below 10/min).");
+
+  /* The clinic's own limits: HR 50 fires below 55, and the sentence says so. */
+  traj_thresholds_init_defaults (&t);
+  t.heart_rate_min = 55;
+  o2 = compute (r, &t, NOW_LATE);
+  g_clear_pointer (&key, g_free);
+  key = g_strdup_printf ("monitoring:%s", at_limits->uid);
+  f = traj_outcomes_find_finding (o2, key);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->sentence, ==,
+                   "Monitoring event during the infusion on 7 Mar 2026: low heart rate 50/min at minute 30 "
+                   "(limit: below 55/min).");
+}
+
 static void
 test_vitals_limits (void)
 {
@@ -1425,6 +1538,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/no-response/needs-later", test_no_response_needs_later_assessment);
   g_test_add_func ("/outcomes/safety/item9", test_safety_item9);
   g_test_add_func ("/outcomes/monitoring/vitals", test_vitals_limits);
+  g_test_add_func ("/outcomes/monitoring/low-limits", test_vitals_low_limits);
   g_test_add_func ("/outcomes/attribution", test_attribution);
   g_test_add_func ("/outcomes/order-and-labels", test_order_and_labels);
   g_test_add_func ("/outcomes/store/decision", test_store_decision);

@@ -29,6 +29,7 @@ typedef struct {
   gint64 now;
   gint64 patient_id;
   gint64 course_id;
+  int n_infusions;      /* made by make_infusion: each two hours before the last */
 } Fixture;
 
 static void
@@ -309,7 +310,8 @@ make_infusion (Fixture *fx)
 
   i->patient_id = fx->patient_id;
   i->course_id = fx->course_id;
-  i->started_at = fx->now - 2 * 3600;
+  /* Two hours apart: never within 60 minutes of another (CLINICAL.md §7). */
+  i->started_at = fx->now - 2 * 3600 * (1 + fx->n_infusions++);
   i->duration_min = 40;
   i->route = TRAJ_ROUTE_IV;
   i->medicine = TRAJ_MEDICINE_KETAMINE;
@@ -359,7 +361,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   };
   g_autofree char *app = NULL, *journal = NULL;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 3);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -864,6 +866,9 @@ test_validate_vitals (Fixture *fx, gconstpointer data)
             vs->systolic = 300;
           if (cases[k].field == 0 && values[v] <= vs->diastolic)
             vs->diastolic = 20;
+          /* ...and no more than TRAJ_PULSE_PRESSURE_MAX below it. */
+          if (cases[k].field == 0 && values[v] - vs->diastolic > TRAJ_PULSE_PRESSURE_MAX)
+            vs->diastolic = values[v] - TRAJ_PULSE_PRESSURE_MAX;
           g_ptr_array_add (i->vitals, vs);
           g_test_message ("vital field %u = %d", cases[k].field, values[v]);
           if (v == 0 || v == 3)
@@ -995,6 +1000,364 @@ test_validate_assessment_other (Fixture *fx, gconstpointer data)
   g_assert_true (traj_store_insert_assessment (fx->store, ok, &error));
   g_assert_no_error (error);
   g_assert_true (ok->complete);
+}
+
+/* ---- CLINICAL.md §7: vital signs, plausible dates, ties ------------------- */
+
+/* A diastolic not below its systolic is a typing error (80/120), and so is
+ * a gap no circulation shows (300/20); each is refused with a sentence
+ * that names the reading, and nothing is written. */
+static void
+test_validate_bp_order (Fixture *fx, gconstpointer data)
+{
+  static const struct { int sys, dia; gboolean ok; } cases[] = {
+    { 80, 120, FALSE }, { 120, 120, FALSE }, { 300, 20, FALSE }, { 221, 20, FALSE },
+    { 121, 120, TRUE }, { 220, 20, TRUE }, { 90, 60, TRUE },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autoptr(TrajInfusion) i = make_infusion (fx);
+      g_autofree char *bp = g_strdup_printf ("%d/%d", cases[k].sys, cases[k].dia);
+      GError *error = NULL;
+      Snapshot snap;
+
+      g_ptr_array_add (i->vitals, make_vital (60, cases[k].sys, cases[k].dia, 70, 97, 14));
+      g_test_message ("BP %s", bp);
+      if (cases[k].ok)
+        {
+          accept_infusion (fx, i);
+          continue;
+        }
+      snapshot_take (fx, &snap);
+      g_assert_false (traj_store_insert_infusion (fx->store, i, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_VITAL_DIASTOLIC);
+      g_assert_nonnull (strstr (error->message, bp));
+      assert_rejected (fx, &snap, FALSE, &error, TRAJ_ERROR_VITAL_DIASTOLIC);
+      /* The editors ask the same rule. */
+      {
+        g_autoptr(TrajVitalSign) v = make_vital (60, cases[k].sys, cases[k].dia, 70, 97, 14);
+        g_assert_false (traj_validate_vital_sign (v, &error));
+        g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_VITAL_DIASTOLIC);
+        g_clear_error (&error);
+      }
+    }
+}
+
+/* Records dated before the patient's birth are refused, with both dates. */
+static void
+test_plausible_before_birth (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) i = make_infusion (fx);
+  g_autoptr(TrajInfusion) on_birthday = make_infusion (fx);
+  g_autoptr(TrajAssessment) a = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+  g_autoptr(TrajAssessment) draft = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+  g_autofree char *born = traj_day_format (traj_day_from_ymd (1980, 5, 17));
+  GError *error = NULL;
+  Snapshot snap;
+
+  /* The patient was born on 17 May 1980; the infusion is dated 1979. */
+  i->course_id = 0;
+  i->started_at = traj_time_from_day (traj_day_from_ymd (1979, 3, 3), 10, 0);
+  snapshot_take (fx, &snap);
+  g_assert_false (traj_store_insert_infusion (fx->store, i, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH);
+  g_assert_nonnull (strstr (error->message, born));
+  assert_rejected (fx, &snap, FALSE, &error, TRAJ_ERROR_BEFORE_BIRTH);
+  /* The check editors call says the same before saving. */
+  g_assert_false (traj_store_check_infusion_dates (fx->store, i, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH);
+  g_clear_error (&error);
+
+  /* A complete PHQ-9 and a draft dated the day before birth: refused too. */
+  a->course_id = 0;
+  a->taken_at = traj_time_from_day (traj_day_from_ymd (1980, 5, 16), 23, 30);
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_insert_assessment (fx->store, a, &error), &error, TRAJ_ERROR_BEFORE_BIRTH);
+  draft->course_id = 0;
+  draft->items[3] = -1;
+  draft->taken_at = a->taken_at;
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_insert_assessment (fx->store, draft, &error), &error, TRAJ_ERROR_BEFORE_BIRTH);
+  g_assert_false (traj_store_check_assessment_dates (fx->store, a, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH);
+  g_clear_error (&error);
+
+  /* An update cannot move a stored record before birth either. */
+  {
+    g_autoptr(TrajAssessment) later = make_assessment (fx, TRAJ_SCALE_GAD7, 1);
+    g_autoptr(TrajAssessment) back = NULL;
+
+    g_assert_true (traj_store_insert_assessment (fx->store, later, &error));
+    g_assert_no_error (error);
+    later->taken_at = a->taken_at;
+    snapshot_take (fx, &snap);
+    assert_rejected (fx, &snap, traj_store_update_assessment (fx->store, later, &error), &error, TRAJ_ERROR_BEFORE_BIRTH);
+    back = traj_store_get_assessment (fx->store, later->id, &error);
+    g_assert_cmpint (back->taken_at, ==, fx->now - 3600);
+  }
+
+  /* On the birth day itself: accepted (the day is what counts). */
+  on_birthday->course_id = 0;
+  on_birthday->started_at = traj_time_from_day (traj_day_from_ymd (1980, 5, 17), 0, 5);
+  accept_infusion (fx, on_birthday);
+}
+
+/* Inserts @i expecting TRAJ_ERROR_NEEDS_CONFIRMATION with exactly
+ * @expected warnings, then again with them confirmed: saved, with a
+ * "confirm" audit event naming them, and read back confirmed. */
+static void
+assert_needs_confirmation (Fixture *fx, TrajInfusion *i, guint expected, const char *needle)
+{
+  g_autoptr(TrajInfusion) back = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autofree char *message = NULL;
+  const TrajAuditEvent *e;
+  GError *error = NULL;
+  guint warnings = 0;
+  gint64 before;
+  Snapshot snap;
+
+  i->date_confirmed = 0;
+  g_assert_true (traj_store_check_infusion_dates (fx->store, i, &warnings, &message, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (warnings, ==, expected);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, needle));
+
+  snapshot_take (fx, &snap);
+  g_assert_false (traj_store_insert_infusion (fx->store, i, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION);
+  g_assert_nonnull (strstr (error->message, needle));
+  assert_rejected (fx, &snap, FALSE, &error, TRAJ_ERROR_NEEDS_CONFIRMATION);
+
+  /* Confirming only part of it is not enough. */
+  if (expected & (expected - 1))
+    {
+      i->date_confirmed = expected & (expected - 1);
+      snapshot_take (fx, &snap);
+      assert_rejected (fx, &snap, traj_store_insert_infusion (fx->store, i, &error), &error,
+                       TRAJ_ERROR_NEEDS_CONFIRMATION);
+    }
+
+  i->date_confirmed = expected;
+  g_clear_pointer (&message, g_free);
+  g_assert_true (traj_store_check_infusion_dates (fx->store, i, &warnings, &message, &error));
+  g_assert_cmphex (warnings, ==, expected);
+  g_assert_null (message);
+  before = audit_rows (fx->path);
+  g_assert_true (traj_store_insert_infusion (fx->store, i, &error));
+  g_assert_no_error (error);
+  /* The insert, and the clinician's confirmation with the sentence. */
+  g_assert_cmpint (audit_rows (fx->path), ==, before + 2);
+  audit = traj_store_list_audit (fx->store, i->uid, &error);
+  g_assert_cmpuint (audit->len, ==, 2);
+  e = g_ptr_array_index (audit, 0);
+  g_assert_cmpstr (e->action, ==, "confirm");
+  g_assert_cmpstr (e->record_kind, ==, "infusion");
+  g_assert_cmpstr (e->clinician, ==, "Dr. Test");
+  g_assert_nonnull (strstr (e->summary, needle));
+  back = traj_store_get_infusion (fx->store, i->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (back->date_confirmed, ==, expected);
+
+  /* Saving it again (a corrected lot) keeps the confirmation; taking the
+   * confirmation away is refused. */
+  g_free (back->lot);
+  back->lot = g_strdup ("L-2");
+  g_assert_true (traj_store_update_infusion (fx->store, back, &error));
+  g_assert_no_error (error);
+  back->date_confirmed = 0;
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_update_infusion (fx->store, back, &error), &error,
+                   TRAJ_ERROR_NEEDS_CONFIRMATION);
+}
+
+static void
+test_plausible_confirm (Fixture *fx, gconstpointer data)
+{
+  gint32 start = fx->today - 30;   /* the fixture's course */
+  g_autofree char *start_text = traj_day_format (start);
+  GError *error = NULL;
+
+  /* Exactly 30 days before the course starts: fine; 31: confirm. */
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    i->started_at = traj_time_from_day (start - 30, 10, 0);
+    accept_infusion (fx, i);
+  }
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    g_autofree char *on = traj_day_format (start - 31);
+    g_autofree char *needle = g_strdup_printf ("dated %s, 31 days before its course starts (%s)", on, start_text);
+    i->started_at = traj_time_from_day (start - 31, 12, 0);
+    assert_needs_confirmation (fx, i, TRAJ_DATE_WARNING_BEFORE_COURSE, needle);
+  }
+  /* The 1990 infusion in a course of today's patient. */
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    i->started_at = traj_time_from_day (traj_day_from_ymd (1990, 6, 1), 9, 0);
+    assert_needs_confirmation (fx, i, TRAJ_DATE_WARNING_BEFORE_COURSE, "before its course starts");
+  }
+
+  /* Within 60 minutes of another infusion of the patient, in any course. */
+  {
+    g_autoptr(TrajInfusion) first = make_infusion (fx);
+    g_autoptr(TrajInfusion) near = make_infusion (fx);
+    g_autoptr(TrajInfusion) at60 = make_infusion (fx);
+    g_autoptr(TrajInfusion) at61 = make_infusion (fx);
+    g_autofree char *when = NULL;
+
+    first->started_at = traj_time_from_day (fx->today - 5, 9, 0);
+    accept_infusion (fx, first);
+    when = traj_time_format (first->started_at);
+    near->course_id = 0;
+    near->started_at = first->started_at + 59 * 60;
+    assert_needs_confirmation (fx, near, TRAJ_DATE_WARNING_NEAR_INFUSION, when);
+    /* 60 minutes is still within 60 minutes; 61 is not (of either). */
+    at60->started_at = first->started_at - 60 * 60;
+    g_assert_true (traj_store_check_infusion_dates (fx->store, at60, NULL, NULL, &error));
+    {
+      guint w = 0;
+      g_assert_true (traj_store_check_infusion_dates (fx->store, at60, &w, NULL, &error));
+      g_assert_cmphex (w, ==, TRAJ_DATE_WARNING_NEAR_INFUSION);
+    }
+    at61->started_at = first->started_at - 61 * 60;
+    {
+      guint w = 1;
+      g_autofree char *message = NULL;
+      g_assert_true (traj_store_check_infusion_dates (fx->store, at61, &w, &message, &error));
+      g_assert_cmphex (w, ==, 0);
+      g_assert_null (message);
+    }
+    /* A deleted infusion is nobody's duplicate. */
+    g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_INFUSION, first->id, &error));
+    g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_INFUSION, near->id, &error));
+    accept_infusion (fx, at60);
+  }
+
+  /* Into an ended course: after its end date. */
+  {
+    g_autoptr(TrajCourse) c = traj_course_new ();
+    g_autoptr(TrajInfusion) inside = make_infusion (fx);
+    g_autoptr(TrajInfusion) after = make_infusion (fx);
+    g_autofree char *end = NULL;
+
+    c->patient_id = fx->patient_id;
+    c->indication = TRAJ_INDICATION_DEPRESSION;
+    c->primary_scale = TRAJ_SCALE_PHQ9;
+    c->start_day = fx->today - 200;
+    c->end_day = fx->today - 100;
+    c->status = TRAJ_COURSE_ENDED;
+    g_assert_true (traj_store_insert_course (fx->store, c, &error));
+    g_assert_no_error (error);
+    end = traj_day_format (c->end_day);
+    inside->course_id = c->id;
+    inside->started_at = traj_time_from_day (c->end_day, 18, 0);
+    accept_infusion (fx, inside);
+    after->course_id = c->id;
+    after->started_at = traj_time_from_day (c->end_day + 1, 9, 0);
+    assert_needs_confirmation (fx, after, TRAJ_DATE_WARNING_AFTER_COURSE_END, end);
+  }
+
+  /* Two warnings at once: both sentences, both must be confirmed. */
+  {
+    g_autoptr(TrajInfusion) a = make_infusion (fx);
+    g_autoptr(TrajInfusion) b = make_infusion (fx);
+
+    a->course_id = 0;
+    a->started_at = traj_time_from_day (start - 60, 10, 0);
+    accept_infusion (fx, a);
+    b->started_at = a->started_at + 30 * 60;
+    assert_needs_confirmation (fx, b, TRAJ_DATE_WARNING_BEFORE_COURSE | TRAJ_DATE_WARNING_NEAR_INFUSION,
+                               "30 minutes from this one");
+  }
+}
+
+/* CLINICAL.md §7 "Ties": a second complete assessment of one scale in the
+ * same minute is a probable duplicate, refused with both named. */
+static void
+test_plausible_ties (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajAssessment) first = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+  g_autoptr(TrajAssessment) twin = make_assessment (fx, TRAJ_SCALE_PHQ9, 2);
+  g_autoptr(TrajAssessment) gad = make_assessment (fx, TRAJ_SCALE_GAD7, 2);
+  g_autoptr(TrajAssessment) draft = make_assessment (fx, TRAJ_SCALE_PHQ9, 2);
+  g_autoptr(TrajAssessment) next = make_assessment (fx, TRAJ_SCALE_PHQ9, 2);
+  g_autofree char *when = NULL;
+  gint64 minute = (fx->now - 3600) / 60 * 60;
+  GError *error = NULL;
+  Snapshot snap;
+
+  first->taken_at = minute + 5;
+  g_assert_true (traj_store_insert_assessment (fx->store, first, &error));
+  g_assert_no_error (error);
+  when = traj_time_format (first->taken_at);
+
+  twin->taken_at = minute + 59;
+  snapshot_take (fx, &snap);
+  g_assert_false (traj_store_insert_assessment (fx->store, twin, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_DUPLICATE_ASSESSMENT);
+  /* Both named: the one recorded (total 9, its time) and this one (18). */
+  g_assert_nonnull (strstr (error->message, "PHQ-9 (total 9)"));
+  g_assert_nonnull (strstr (error->message, when));
+  g_assert_nonnull (strstr (error->message, "(total 18,"));
+  assert_rejected (fx, &snap, FALSE, &error, TRAJ_ERROR_DUPLICATE_ASSESSMENT);
+  g_assert_false (traj_store_check_assessment_dates (fx->store, twin, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_DUPLICATE_ASSESSMENT);
+  g_clear_error (&error);
+
+  /* Another scale in the same minute, a draft, or the next minute: fine. */
+  gad->taken_at = minute + 30;
+  g_assert_true (traj_store_insert_assessment (fx->store, gad, &error));
+  g_assert_no_error (error);
+  draft->taken_at = minute + 30;
+  draft->items[0] = -1;
+  g_assert_true (traj_store_insert_assessment (fx->store, draft, &error));
+  g_assert_no_error (error);
+  next->taken_at = minute + 60;
+  g_assert_true (traj_store_insert_assessment (fx->store, next, &error));
+  g_assert_no_error (error);
+
+  /* A record is not its own duplicate; completing the draft in that minute is. */
+  first->notes = g_strdup ("edited");
+  g_assert_true (traj_store_update_assessment (fx->store, first, &error));
+  g_assert_no_error (error);
+  draft->items[0] = 2;
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_update_assessment (fx->store, draft, &error), &error,
+                   TRAJ_ERROR_DUPLICATE_ASSESSMENT);
+
+  /* Once the first is deleted, the second may be entered. */
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_ASSESSMENT, first->id, &error));
+  g_assert_true (traj_store_insert_assessment (fx->store, twin, &error));
+  g_assert_no_error (error);
+}
+
+/* A clinic file from schema 2 gains the confirmation column, empty. */
+static void
+test_migrate_date_confirmed (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) back = NULL;
+  g_autoptr(TrajInfusion) i = NULL;
+  GError *error = NULL;
+  gint64 id;
+
+  fx->patient_id = add_patient (fx, "MRN-1", "Ada Abbott");
+  fx->course_id = add_course (fx, fx->patient_id, fx->today - 30);
+  i = make_infusion (fx);
+  accept_infusion (fx, i);
+  id = i->id;
+  g_clear_object (&fx->store);
+  g_assert_cmpint (raw_exec (fx->path, "ALTER TABLE infusion DROP COLUMN date_confirmed; PRAGMA user_version = 2", NULL),
+                   ==, SQLITE_OK);
+  fx->store = traj_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
+  back = traj_store_get_infusion (fx->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (back->date_confirmed, ==, 0);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM infusion WHERE date_confirmed = ''"), ==, 1);
 }
 
 /* What is written is what is read back; a draft stays a draft. */
@@ -1726,7 +2089,8 @@ test_migrate_from_v1 (Fixture *fx, gconstpointer data)
   /* A clinic file from before clinic_setting existed: schema 1. */
   add_patient (fx, "MRN-1", "Ada Abbott");
   g_clear_object (&fx->store);
-  g_assert_cmpint (raw_exec (fx->path, "DROP TABLE clinic_setting; PRAGMA user_version = 1", NULL), ==, SQLITE_OK);
+  g_assert_cmpint (raw_exec (fx->path, "DROP TABLE clinic_setting; ALTER TABLE infusion DROP COLUMN date_confirmed; "
+                             "PRAGMA user_version = 1", NULL), ==, SQLITE_OK);
   fx->store = traj_store_open (fx->path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
@@ -1841,6 +2205,11 @@ main (int argc, char **argv)
   ADD_P ("/store/validate/item-range", test_validate_item_range);
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);
   ADD_P ("/store/validate/assessment-other", test_validate_assessment_other);
+  ADD_P ("/store/validate/bp-order", test_validate_bp_order);
+  ADD_P ("/store/plausible/before-birth", test_plausible_before_birth);
+  ADD_P ("/store/plausible/confirm", test_plausible_confirm);
+  ADD_P ("/store/plausible/ties", test_plausible_ties);
+  ADD ("/store/migrate/date-confirmed", test_migrate_date_confirmed);
   ADD_P ("/store/roundtrip", test_roundtrip);
   ADD ("/store/audit/per-change", test_audit_per_change);
   ADD ("/store/audit/append-only", test_audit_append_only);

@@ -104,15 +104,26 @@ traj_bulk_insert_infusion (TrajStore     *store,
                            gint64         now,
                            GError       **error)
 {
+  g_autofree char *confirmed = NULL;
+
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
   g_return_val_if_fail (i != NULL && i->vitals != NULL, FALSE);
 
-  if (!uid_given (i->uid, error) || !traj_validate_infusion (i, now, error))
+  if (!uid_given (i->uid, error) || !traj_validate_infusion (i, now, error) ||
+      !traj_store_require_infusion_dates (store, i, NULL, &confirmed, error))
     return FALSE;
   for (guint k = 0; k < i->vitals->len; k++)
     if (!uid_given (((TrajVitalSign *) g_ptr_array_index (i->vitals, k))->uid, error))
       return FALSE;
   WRITE_ROW (traj_store_write_infusion_row (store, i, &local_), "infusion");
+  /* The batch has one audit event; a confirmed date warning gets its own,
+   * as in the store's single saves. */
+  if (confirmed)
+    {
+      g_autofree char *what = g_strdup_printf ("date confirmed: %s", confirmed);
+      if (!traj_store_audit (store, "confirm", traj_kind_to_string (TRAJ_KIND_INFUSION), i->uid, what, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -142,6 +153,19 @@ traj_bulk_insert_assessment (TrajStore       *store,
   if (!uid_given (a->uid, error) || !traj_validate_assessment (a, now, error))
     return FALSE;
   traj_assessment_rescore (a);
+  {
+    g_autofree char *other_uid = NULL;
+    GError *e = NULL;
+
+    if (!traj_store_require_assessment_dates (store, a, &other_uid, &e))
+      {
+        /* In a file, the other is named by its uid. */
+        if (other_uid)
+          g_prefix_error (&e, _("assessment %s and %s: "), other_uid, a->uid);
+        g_propagate_error (error, e);
+        return FALSE;
+      }
+  }
   WRITE_ROW (traj_store_write_assessment_row (store, a, &local_), "assessment");
   return TRUE;
 }

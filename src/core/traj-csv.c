@@ -375,7 +375,8 @@ enum { P_UID, P_MRN, P_NAME, P_BIRTH, P_SEX, P_INDICATION, P_NOTES, P_CREATED, P
 enum { C_UID, C_PATIENT, C_INDICATION, C_SCALE, C_PROTOCOL, C_INDUCTION, C_START, C_END, C_STATUS, C_NOTES, C_N };
 enum {
   I_UID, I_PATIENT, I_COURSE, I_STARTED, I_DURATION, I_ROUTE, I_MEDICINE, I_LOT, I_PHASE, I_WEIGHT,
-  I_DOSE, I_TOTAL, I_SIDE, I_SIDE_NOTE, I_CONCOMITANT, I_MONITORING, I_READY, I_CLINICIAN, I_NOTES, I_N
+  I_DOSE, I_TOTAL, I_SIDE, I_SIDE_NOTE, I_CONCOMITANT, I_MONITORING, I_READY, I_CLINICIAN, I_NOTES,
+  I_DATE_CONFIRMED, I_N
 };
 enum { V_UID, V_INFUSION, V_MINUTE, V_SYSTOLIC, V_DIASTOLIC, V_HEART_RATE, V_SPO2, V_RESP_RATE, V_N };
 enum {
@@ -396,8 +397,16 @@ static const char * const course_columns[C_N + 1] = {
 static const char * const infusion_columns[I_N + 1] = {
   "uid", "patient_uid", "course_uid", "started_at", "duration_min", "route", "medicine", "lot", "phase",
   "weight_kg", "dose_mg_per_kg", "total_mg", "side_effects", "side_effect_note", "concomitant",
-  "monitoring_min", "ready_at", "clinician", "notes", NULL
+  "monitoring_min", "ready_at", "clinician", "notes", "date_confirmed", NULL
 };
+
+/* Columns added after the first version: a file without them (written by an
+ * older Trajectory) is still read, as if they were empty. */
+static gboolean
+column_optional (TrajCsvFile kind, guint column)
+{
+  return kind == TRAJ_CSV_INFUSIONS && column == I_DATE_CONFIRMED;
+}
 static const char * const vital_columns[V_N + 1] = {
   "uid", "infusion_uid", "minute", "systolic", "diastolic", "heart_rate", "spo2", "resp_rate", NULL
 };
@@ -734,6 +743,7 @@ write_infusions (Export *ex, const TrajPatientRecords *r)
       GString *b = ex->out[TRAJ_CSV_INFUSIONS].buf;
       g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
       g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
+      g_autofree char *confirmed = traj_date_warnings_to_codes (i->date_confirmed);
 
       g_hash_table_insert (ex->infusion_uids, (gpointer) &i->id, i->uid);
       put_text (b, i->uid); put_sep (b);
@@ -754,7 +764,8 @@ write_infusions (Export *ex, const TrajPatientRecords *r)
       put_int (b, i->monitoring_min); put_sep (b);
       put_time_or_empty (b, i->ready_at); put_sep (b);
       put_text (b, i->clinician); put_sep (b);
-      put_text (b, i->notes);
+      put_text (b, i->notes); put_sep (b);
+      put_text (b, confirmed);
       end_row (ex, TRAJ_CSV_INFUSIONS);
 
       for (guint v = 0; v < i->vitals->len; v++)
@@ -1402,6 +1413,24 @@ import_course (Import *im)
   remember (im, REF_COURSE, uid, c.id, c.patient_id);
 }
 
+/* Rewrites @e for a row whose date warnings are not all confirmed: the
+ * sentences, then the codes that would confirm them. */
+static void
+unconfirmed_date (Import *im, const TrajInfusion *i, GError **e)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *codes = NULL;
+  guint warnings = 0;
+
+  if (!traj_store_check_infusion_dates (im->store, i, &warnings, &message, NULL) || message == NULL)
+    return;
+  codes = traj_date_warnings_to_codes (warnings);
+  g_clear_error (e);
+  g_set_error (e, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION,
+               _("%s If the date is right, confirm it with date_confirmed “%s”; otherwise correct started_at."),
+               message, codes);
+}
+
 static void
 import_infusion (Import *im)
 {
@@ -1433,10 +1462,20 @@ import_infusion (Import *im)
   i.ready_at = get_time (im, I_READY, FALSE, &ok);
   i.clinician = (char *) im->col[I_CLINICIAN];
   i.notes = (char *) im->col[I_NOTES];
+  i.date_confirmed = get_codes (im, I_DATE_CONFIRMED, traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, &ok);
   i.vitals = im->no_vitals;
   if (ok && !linked)
     check (im, traj_validate_infusion (&i, im->now, &e), &e);
-  if (!ok || !linked || !check (im, traj_bulk_insert_infusion (im->store, &i, im->now, &e), &e))
+  if (ok && linked && !traj_bulk_insert_infusion (im->store, &i, im->now, &e))
+    {
+      /* A file cannot be asked: a date warning (CLINICAL.md §7) passes only
+       * when the row's date_confirmed names it. */
+      if (g_error_matches (e, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION))
+        unconfirmed_date (im, &i, &e);
+      check (im, FALSE, &e);
+      ok = FALSE;
+    }
+  if (!ok || !linked)
     {
       mark_bad (im, REF_INFUSION, uid);
       return;
@@ -1600,8 +1639,12 @@ kind_from_header (const char * const *fields, guint n, TrajCsvFile *out)
 {
   for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
     {
-      gboolean all = n == files[f].n_columns;
+      guint n_optional = 0;
+      gboolean all;
 
+      for (guint c = 0; c < files[f].n_columns; c++)
+        n_optional += column_optional (f, c);
+      all = n <= files[f].n_columns && n + n_optional >= files[f].n_columns;
       for (guint k = 0; all && k < n; k++)
         all = column_index (f, fields[k]) >= 0;
       if (all)
@@ -1639,7 +1682,7 @@ map_header (Import *im, const char * const *fields, guint n)
         im->map[c] = (int) k;
     }
   for (guint c = 0; c < files[im->kind].n_columns; c++)
-    if (im->map[c] < 0)
+    if (im->map[c] < 0 && !column_optional (im->kind, c))
       {
         problem (im, im->line, _("the column “%s” is missing"), files[im->kind].columns[c]);
         ok = FALSE;
@@ -1752,7 +1795,7 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
       else
         {
           for (guint c = 0; c < files[kind].n_columns; c++)
-            im->col[c] = fields[im->map[c]];
+            im->col[c] = im->map[c] >= 0 ? fields[im->map[c]] : "";
           importers[kind] (im);
         }
 

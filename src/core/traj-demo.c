@@ -246,8 +246,11 @@ add_vitals (Gen *g, TrajInfusion *inf, gboolean hypertensive_event)
       TrajVitalSign *v = traj_vital_sign_new (k == n - 1 ? (inf->route == TRAJ_ROUTE_IV ? 90 : 120) : m);
 
       v->uid = det_uuid (g);
-      v->systolic = clampi (lround (sbp0 + rise * f + normal (g) * 3), 85, 240);
-      v->diastolic = clampi (lround (dbp0 + rise * 0.55 * f + normal (g) * 2), 50, 140);
+      /* Sedation lowers no pressure in these synthetic clinics: systolic
+       * stays at or above the low monitoring limit, and the diastolic at
+       * least 20 mmHg below the systolic (a real reading's pulse pressure). */
+      v->systolic = clampi (lround (sbp0 + rise * f + normal (g) * 3), 90, 240);
+      v->diastolic = MIN (clampi (lround (dbp0 + rise * 0.55 * f + normal (g) * 2), 50, 140), v->systolic - 20);
       v->heart_rate = clampi (lround (hr0 + 8 * f + normal (g) * 3), 50, 130);
       v->spo2 = clampi (lround (97.5 + normal (g)), 93, 100);
       v->resp_rate = clampi (lround (14 + normal (g) * 1.5), 10, 22);

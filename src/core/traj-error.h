@@ -57,6 +57,10 @@ typedef enum {
   TRAJ_ERROR_NO_COURSE,
   /* other input */
   TRAJ_ERROR_INVALID,
+  /* plausible dates and duplicates (CLINICAL.md §7) */
+  TRAJ_ERROR_BEFORE_BIRTH,            /* a record dated before the patient's birth */
+  TRAJ_ERROR_NEEDS_CONFIRMATION,      /* a date warning the clinician has not confirmed */
+  TRAJ_ERROR_DUPLICATE_ASSESSMENT,    /* a complete assessment of the scale in the same minute */
 } TrajError;
 
 GQuark traj_error_quark (void);

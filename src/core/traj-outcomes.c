@@ -100,6 +100,9 @@ traj_thresholds_init_defaults (TrajThresholds *t)
   t->diastolic_max = 110;
   t->spo2_min = 92;
   t->heart_rate_max = 120;
+  t->systolic_min = 90;
+  t->heart_rate_min = 50;
+  t->resp_rate_min = 10;
 }
 
 /* Reads a number whatever integer or double type the schema gives the key;
@@ -204,6 +207,9 @@ traj_thresholds_load (TrajThresholds *t,
   load_int (settings, schema, "vitals-diastolic-max", 20, 200, &t->diastolic_max);
   load_int (settings, schema, "vitals-spo2-min", 50, 100, &t->spo2_min);
   load_int (settings, schema, "vitals-heart-rate-max", 20, 250, &t->heart_rate_max);
+  load_int (settings, schema, "vitals-systolic-min", 50, 300, &t->systolic_min);
+  load_int (settings, schema, "vitals-heart-rate-min", 20, 250, &t->heart_rate_min);
+  load_int (settings, schema, "vitals-resp-rate-min", 4, 60, &t->resp_rate_min);
 }
 
 /* ---- kinds and decisions ------------------------------------------------- */
@@ -1154,6 +1160,12 @@ traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
     over |= TRAJ_VITAL_OVER_HEART_RATE;
   if (v->spo2 >= 0 && v->spo2 < t->spo2_min)
     over |= TRAJ_VITAL_UNDER_SPO2;
+  if (v->systolic >= 0 && v->systolic < t->systolic_min)
+    over |= TRAJ_VITAL_UNDER_SYSTOLIC;
+  if (v->heart_rate >= 0 && v->heart_rate < t->heart_rate_min)
+    over |= TRAJ_VITAL_UNDER_HEART_RATE;
+  if (v->resp_rate >= 0 && v->resp_rate < t->resp_rate_min)
+    over |= TRAJ_VITAL_UNDER_RESP_RATE;
   return over;
 }
 
@@ -1210,6 +1222,7 @@ monitoring_findings (Ctx *ctx)
     {
       const TrajInfusion *i = g_ptr_array_index (ctx->infusions, k);
       const TrajVitalSign *sys = NULL, *dia = NULL, *spo2 = NULL, *hr = NULL;
+      const TrajVitalSign *sys_low = NULL, *hr_low = NULL, *rr_low = NULL;
       g_autoptr(GPtrArray) parts = NULL;
       g_autofree char *joined = NULL;
       g_autofree char *day = NULL;
@@ -1231,8 +1244,15 @@ monitoring_findings (Ctx *ctx)
             spo2 = v;
           if ((over & TRAJ_VITAL_OVER_HEART_RATE) && (hr == NULL || v->heart_rate > hr->heart_rate))
             hr = v;
+          if ((over & TRAJ_VITAL_UNDER_SYSTOLIC) && (sys_low == NULL || v->systolic < sys_low->systolic))
+            sys_low = v;
+          if ((over & TRAJ_VITAL_UNDER_HEART_RATE) && (hr_low == NULL || v->heart_rate < hr_low->heart_rate))
+            hr_low = v;
+          if ((over & TRAJ_VITAL_UNDER_RESP_RATE) && (rr_low == NULL || v->resp_rate < rr_low->resp_rate))
+            rr_low = v;
         }
-      if (sys == NULL && dia == NULL && spo2 == NULL && hr == NULL)
+      if (sys == NULL && dia == NULL && spo2 == NULL && hr == NULL &&
+          sys_low == NULL && hr_low == NULL && rr_low == NULL)
         continue;
 
       parts = g_ptr_array_new_with_free_func (g_free);
@@ -1251,8 +1271,18 @@ monitoring_findings (Ctx *ctx)
       if (hr)
         g_ptr_array_add (parts, g_strdup_printf (_("heart rate %d/min at minute %d (limit: above %d/min)"),
                                                  hr->heart_rate, hr->minute, t->heart_rate_max));
+      if (sys_low)
+        g_ptr_array_add (parts, g_strdup_printf (_("low systolic blood pressure %d mmHg at minute %d (limit: below %d)"),
+                                                 sys_low->systolic, sys_low->minute, t->systolic_min));
+      if (hr_low)
+        g_ptr_array_add (parts, g_strdup_printf (_("low heart rate %d/min at minute %d (limit: below %d/min)"),
+                                                 hr_low->heart_rate, hr_low->minute, t->heart_rate_min));
+      if (rr_low)
+        g_ptr_array_add (parts, g_strdup_printf (_("respiratory depression: respiratory rate %d/min at minute %d "
+                                                   "(limit: below %d/min)"),
+                                                 rr_low->resp_rate, rr_low->minute, t->resp_rate_min));
       {
-        const TrajVitalSign *crossed[] = { sys, dia, spo2, hr };
+        const TrajVitalSign *crossed[] = { sys, dia, spo2, hr, sys_low, hr_low, rr_low };
         for (guint j = 0; j < G_N_ELEMENTS (crossed); j++)
           {
             gboolean seen = FALSE;

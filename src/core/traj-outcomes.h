@@ -29,18 +29,24 @@ typedef struct {
   int diastolic_max;                      /* diastolic >= this (110) */
   int spo2_min;                           /* SpO2 < this (92) */
   int heart_rate_max;                     /* heart rate > this (120) */
+  int systolic_min;                       /* systolic < this (90), CLINICAL.md §7 */
+  int heart_rate_min;                     /* heart rate < this (50) */
+  int resp_rate_min;                      /* respiratory rate < this (10): respiratory depression */
 } TrajThresholds;
 
 void traj_thresholds_init_defaults (TrajThresholds *t);
 
 /* Which values of one vital-sign reading are a monitoring event
- * (CLINICAL.md §4): the rule the outcomes engine and the infusion editor
- * share. */
+ * (CLINICAL.md §4 high limits, §7 low limits): the rule the outcomes
+ * engine and the infusion editor share. */
 typedef enum {
-  TRAJ_VITAL_OVER_SYSTOLIC   = 1 << 0,   /* systolic >= systolic_max */
-  TRAJ_VITAL_OVER_DIASTOLIC  = 1 << 1,   /* diastolic >= diastolic_max */
-  TRAJ_VITAL_OVER_HEART_RATE = 1 << 2,   /* heart rate > heart_rate_max */
-  TRAJ_VITAL_UNDER_SPO2      = 1 << 3,   /* SpO2 < spo2_min */
+  TRAJ_VITAL_OVER_SYSTOLIC    = 1 << 0,   /* systolic >= systolic_max */
+  TRAJ_VITAL_OVER_DIASTOLIC   = 1 << 1,   /* diastolic >= diastolic_max */
+  TRAJ_VITAL_OVER_HEART_RATE  = 1 << 2,   /* heart rate > heart_rate_max */
+  TRAJ_VITAL_UNDER_SPO2       = 1 << 3,   /* SpO2 < spo2_min */
+  TRAJ_VITAL_UNDER_SYSTOLIC   = 1 << 4,   /* systolic < systolic_min */
+  TRAJ_VITAL_UNDER_HEART_RATE = 1 << 5,   /* heart rate < heart_rate_min */
+  TRAJ_VITAL_UNDER_RESP_RATE  = 1 << 6,   /* respiratory rate < resp_rate_min */
 } TrajVitalEvent;
 
 guint traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
@@ -48,7 +54,8 @@ guint traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
 /* Starts from the defaults and reads the keys response-fraction, mcid-<scale>,
  * remission-<scale>, induction-length, worsening-gap-days,
  * baseline-window-days, vitals-systolic-max, vitals-diastolic-max,
- * vitals-spo2-min and vitals-heart-rate-max from @settings. A key the schema
+ * vitals-spo2-min, vitals-heart-rate-max, vitals-systolic-min,
+ * vitals-heart-rate-min and vitals-resp-rate-min from @settings. A key the schema
  * lacks, or a value outside what the rules can use, keeps its default.
  * response-fraction may be a double (0.5) or a whole per cent (50). */
 void traj_thresholds_load          (TrajThresholds *t,

@@ -86,6 +86,12 @@ static const Pair concomitants[] = {
   { "opioid", N_("Opioids") },
 };
 
+static const Pair date_warnings[] = {
+  { "before_course", N_("More than 30 days before its course starts") },
+  { "after_course_end", N_("After its course ended") },
+  { "near_infusion", N_("Within 60 minutes of another infusion") },
+};
+
 static const char *kinds[] = {
   "patient", "course", "infusion", "vital_sign", "assessment", "flag_decision", "kiosk_checkin",
 };
@@ -100,6 +106,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (sources) == TRAJ_N_SOURCES);
 G_STATIC_ASSERT (G_N_ELEMENTS (timings) == TRAJ_N_TIMINGS);
 G_STATIC_ASSERT (G_N_ELEMENTS (side_effects) == TRAJ_N_SIDE_EFFECTS);
 G_STATIC_ASSERT (G_N_ELEMENTS (concomitants) == TRAJ_N_CONCOMITANTS);
+G_STATIC_ASSERT (G_N_ELEMENTS (date_warnings) == TRAJ_N_DATE_WARNINGS);
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == TRAJ_N_KINDS);
 
 static const char *
@@ -168,6 +175,18 @@ const char *
 traj_concomitant_label (guint index)
 {
   return pair_label (concomitants, G_N_ELEMENTS (concomitants), index);
+}
+
+const char *
+traj_date_warning_to_string (guint index)
+{
+  return pair_code (date_warnings, G_N_ELEMENTS (date_warnings), index);
+}
+
+const char *
+traj_date_warning_label (guint index)
+{
+  return pair_label (date_warnings, G_N_ELEMENTS (date_warnings), index);
 }
 
 const char *

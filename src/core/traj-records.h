@@ -96,6 +96,16 @@ typedef enum {
 } TrajConcomitant;
 #define TRAJ_N_CONCOMITANTS 5
 
+/* CLINICAL.md §7 "Plausible dates": what makes an infusion's date likely a
+ * typing or duplicate error, so the clinician must confirm it (a bit each;
+ * the set confirmed is kept with the infusion). */
+typedef enum {
+  TRAJ_DATE_WARNING_BEFORE_COURSE    = 1 << 0,   /* more than 30 days before its course starts */
+  TRAJ_DATE_WARNING_AFTER_COURSE_END = 1 << 1,   /* into an ended course: after its end date */
+  TRAJ_DATE_WARNING_NEAR_INFUSION    = 1 << 2,   /* within 60 minutes of another infusion of the patient */
+} TrajDateWarning;
+#define TRAJ_N_DATE_WARNINGS 3
+
 typedef enum {
   TRAJ_KIND_PATIENT,
   TRAJ_KIND_COURSE,
@@ -118,6 +128,7 @@ const char *traj_source_to_string       (TrajSource source);
 const char *traj_timing_to_string       (TrajTiming timing);
 const char *traj_side_effect_to_string  (guint index);
 const char *traj_concomitant_to_string  (guint index);
+const char *traj_date_warning_to_string (guint index);
 const char *traj_kind_to_string         (TrajRecordKind kind);
 
 gboolean traj_sex_from_string           (const char *s, TrajSex *out);
@@ -140,6 +151,7 @@ const char *traj_source_label           (TrajSource source);
 const char *traj_timing_label           (TrajTiming timing);
 const char *traj_side_effect_label      (guint index);
 const char *traj_concomitant_label      (guint index);
+const char *traj_date_warning_label     (guint index);
 
 /* The questionnaires a tablet check-in asks by default: the course's primary
  * scale, plus PHQ-9 for depression indications and the pain NRS for pain;
@@ -230,6 +242,7 @@ typedef struct {
   gint64 ready_at;                /* TRAJ_TIME_NONE when not set */
   char *clinician;
   char *notes;
+  guint date_confirmed;           /* TrajDateWarning bits the clinician confirmed */
   GPtrArray *vitals;              /* TrajVitalSign*, sorted by minute */
   gint64 deleted_at;
 } TrajInfusion;

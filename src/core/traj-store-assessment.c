@@ -106,7 +106,8 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
   if (!traj_store_tx_begin (self, error))
     return FALSE;
   if (!traj_store_patient_exists (self, a->patient_id, error) ||
-      !traj_store_course_of_patient (self, a->course_id, a->patient_id, error))
+      !traj_store_course_of_patient (self, a->course_id, a->patient_id, error) ||
+      !traj_store_require_assessment_dates (self, a, NULL, error))
     goto fail;
   if (insert)
     {

@@ -68,6 +68,12 @@ traj_concomitant_to_codes (guint bits)
   return bits_to_codes (bits, traj_concomitant_to_string, TRAJ_N_CONCOMITANTS);
 }
 
+char *
+traj_date_warnings_to_codes (guint bits)
+{
+  return bits_to_codes (bits, traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS);
+}
+
 /* ---- rows ------------------------------------------------------------------ */
 
 gboolean
@@ -105,6 +111,8 @@ traj_store_write_vital_row (TrajStore      *self,
 static void
 bind_infusion (TrajDbStmt *stmt, const TrajInfusion *i, const char *side, const char *conc)
 {
+  g_autofree char *confirmed = traj_date_warnings_to_codes (i->date_confirmed);
+
   traj_db_bind_text0 (stmt, 1, i->uid);
   traj_db_bind_int64 (stmt, 2, i->patient_id);
   traj_db_bind_id_or_null (stmt, 3, i->course_id);
@@ -127,6 +135,7 @@ bind_infusion (TrajDbStmt *stmt, const TrajInfusion *i, const char *side, const 
     traj_db_bind_null (stmt, 17);
   traj_db_bind_text0 (stmt, 18, i->clinician);
   traj_db_bind_text0 (stmt, 19, i->notes);
+  traj_db_bind_text0 (stmt, 20, confirmed);
 }
 
 static gboolean
@@ -151,8 +160,8 @@ traj_store_write_infusion_row (TrajStore     *self,
   static const char sql[] =
     "INSERT INTO infusion (uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, "
     "phase, weight_kg, dose_mg_per_kg, total_mg, side_effects, side_effect_note, concomitant, "
-    "monitoring_min, ready_at, clinician, notes) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+    "monitoring_min, ready_at, clinician, notes, date_confirmed) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
     "ON CONFLICT DO NOTHING RETURNING id";
   g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
   g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
@@ -193,18 +202,19 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
     "UPDATE infusion SET uid = ?1, patient_id = ?2, course_id = ?3, started_at = ?4, duration_min = ?5, "
     "route = ?6, medicine = ?7, lot = ?8, phase = ?9, weight_kg = ?10, dose_mg_per_kg = ?11, "
     "total_mg = ?12, side_effects = ?13, side_effect_note = ?14, concomitant = ?15, "
-    "monitoring_min = ?16, ready_at = ?17, clinician = ?18, notes = ?19 "
-    "WHERE id = ?20 AND deleted_at IS NULL";
+    "monitoring_min = ?16, ready_at = ?17, clinician = ?18, notes = ?19, date_confirmed = ?20 "
+    "WHERE id = ?21 AND deleted_at IS NULL";
   static const char delete_vitals_sql[] = "DELETE FROM vital_sign WHERE infusion_id = ?1";
   TrajDbStmt *stmt;
-  g_autofree char *summary = NULL;
+  g_autofree char *summary = NULL, *confirmed = NULL;
 
   if (!traj_validate_infusion (i, traj_time_now (), error))
     return FALSE;
   if (!traj_store_tx_begin (self, error))
     return FALSE;
   if (!traj_store_patient_exists (self, i->patient_id, error) ||
-      !traj_store_course_of_patient (self, i->course_id, i->patient_id, error))
+      !traj_store_course_of_patient (self, i->course_id, i->patient_id, error) ||
+      !traj_store_require_infusion_dates (self, i, NULL, &confirmed, error))
     goto fail;
 
   g_ptr_array_sort (i->vitals, compare_vitals);
@@ -226,7 +236,7 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
       if (stmt == NULL)
         goto fail;
       bind_infusion (stmt, i, side, conc);
-      traj_db_bind_int64 (stmt, 20, i->id);
+      traj_db_bind_int64 (stmt, 21, i->id);
       if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_INFUSION, error))
         goto fail;
       stmt = traj_db_prepare (self->db, delete_vitals_sql, error);
@@ -241,6 +251,14 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
                              i->dose_mg_per_kg, i->total_mg, i->vitals->len);
   if (!traj_store_audit_record (self, insert ? "insert" : "update", TRAJ_KIND_INFUSION, i->uid, summary, error))
     goto fail;
+  /* The clinician's confirmation of a date warning is part of the record's
+   * history (CLINICAL.md §7). */
+  if (confirmed)
+    {
+      g_autofree char *what = g_strdup_printf ("date confirmed: %s", confirmed);
+      if (!traj_store_audit (self, "confirm", traj_kind_to_string (TRAJ_KIND_INFUSION), i->uid, what, error))
+        goto fail;
+    }
   if (!traj_store_tx_commit (self, error))
     goto fail_committed;
   traj_store_emit_changed (self, TRAJ_KIND_INFUSION, i->patient_id);
@@ -299,6 +317,8 @@ traj_store_read_infusion (TrajDbStmt *stmt)
   i->clinician = traj_db_column_dup (stmt, 18);
   i->notes = traj_db_column_dup (stmt, 19);
   i->deleted_at = traj_db_column_int64 (stmt, 20);
+  i->date_confirmed = traj_codes_to_bits (traj_db_column_text (stmt, 21),
+                                          traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, NULL);
   return i;
 }
 

@@ -79,8 +79,8 @@ gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision
   "end_date, status, notes, deleted_at"
 #define TRAJ_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, i.medicine, " \
   "i.lot, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, i.side_effect_note, i.concomitant, " \
-  "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at"
-#define TRAJ_N_INFUSION_COLS 21
+  "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at, i.date_confirmed"
+#define TRAJ_N_INFUSION_COLS 22
 #define TRAJ_VITAL_COLS "v.id, v.uid, v.minute, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.resp_rate"
 #define TRAJ_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
   "a.timing, a.complete, a.total, a.difficulty, a.clinician, a.notes, a.deleted_at"
@@ -106,9 +106,38 @@ const char  **traj_store_all_patients_sql (void);
 
 char         *traj_side_effects_to_codes  (guint bits);
 char         *traj_concomitant_to_codes   (guint bits);
+char         *traj_date_warnings_to_codes (guint bits);
 guint         traj_codes_to_bits          (const char *codes,
                                            const char *(*to_string) (guint),
                                            guint n, gboolean *ok);
+
+/* The store's date rules for a write (traj-plausible.c): the infusion's
+ * warnings must all be confirmed; *warnings receives what applies and
+ * *confirmed (optional) the sentences of the confirmed ones that apply, for
+ * the audit trail. The assessment must be scored; *other_uid (optional)
+ * names the assessment it would duplicate. */
+gboolean      traj_store_require_infusion_dates   (TrajStore *self, const TrajInfusion *i, guint *warnings,
+                                                   char **confirmed, GError **error);
+gboolean      traj_store_require_assessment_dates (TrajStore *self, const TrajAssessment *a,
+                                                   char **other_uid, GError **error);
+
+/* What those rules read (in traj_store_hot_queries): the patient's birth
+ * date, the course's dates, and the patient's other infusions just before
+ * and just after ?4 within ?5 seconds; or a complete assessment of the
+ * scale ?4 in the minute starting at ?3. */
+#define TRAJ_INFUSION_CONTEXT_SQL \
+  "SELECT p.birth_date, c.id, c.start_date, c.end_date, c.status, " \
+  "  (SELECT o.started_at FROM infusion o WHERE o.patient_id = ?1 AND o.started_at BETWEEN ?4 - ?5 AND ?4 " \
+  "     AND o.id <> ?3 AND o.deleted_at IS NULL ORDER BY o.started_at DESC LIMIT 1), " \
+  "  (SELECT o.started_at FROM infusion o WHERE o.patient_id = ?1 AND o.started_at BETWEEN ?4 AND ?4 + ?5 " \
+  "     AND o.id <> ?3 AND o.deleted_at IS NULL ORDER BY o.started_at LIMIT 1) " \
+  "FROM patient p LEFT JOIN course c ON c.id = ?2 AND c.patient_id = p.id WHERE p.id = ?1"
+#define TRAJ_SAME_MINUTE_SQL \
+  "SELECT p.birth_date, o.uid, o.taken_at, o.total FROM patient p " \
+  "LEFT JOIN assessment o ON o.id = " \
+  "  (SELECT a.id FROM assessment a WHERE a.patient_id = ?1 AND a.taken_at BETWEEN ?3 AND ?3 + 59 " \
+  "     AND a.id <> ?2 AND a.scale = ?4 AND a.complete = 1 AND a.deleted_at IS NULL ORDER BY a.taken_at LIMIT 1) " \
+  "WHERE p.id = ?1"
 
 /* Salted SHA-256 for short secrets (check-in codes, the staff PIN). */
 char         *traj_store_salted_hash      (const char *secret, char **salt_out);

@@ -741,6 +741,8 @@ traj_store_hot_queries (void)
     { "clinic scan: infusions", NULL },
     { "clinic scan: assessments", NULL },
     { "clinic scan: decisions", NULL },
+    { "date rules: infusion", TRAJ_INFUSION_CONTEXT_SQL },
+    { "date rules: same minute", TRAJ_SAME_MINUTE_SQL },
     { NULL, NULL }
   };
   static TrajHotQuery filled[G_N_ELEMENTS (queries)];

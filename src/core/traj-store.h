@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 2
+#define TRAJ_SCHEMA_VERSION 3
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -84,6 +84,29 @@ gboolean     traj_store_update_infusion  (TrajStore *store, TrajInfusion *i, GEr
 gboolean     traj_store_insert_assessment (TrajStore *store, TrajAssessment *a, GError **error);
 gboolean     traj_store_update_assessment (TrajStore *store, TrajAssessment *a, GError **error);
 gboolean     traj_store_insert_flag_decision (TrajStore *store, TrajFlagDecision *d, GError **error);
+
+/* CLINICAL.md §7 "Plausible dates", against what the clinic holds now (the
+ * rules are traj-validate.h's; the store applies them to every write).
+ * An infusion dated before the patient's birth is refused
+ * (TRAJ_ERROR_BEFORE_BIRTH). Otherwise TRUE, with *warnings set to every
+ * TrajDateWarning that applies and *message (optional) to the sentences,
+ * naming the dates, of those not in i->date_confirmed (NULL when none).
+ * An insert or update with a warning not in i->date_confirmed fails with
+ * TRAJ_ERROR_NEEDS_CONFIRMATION; one carrying confirmed warnings keeps
+ * them on the record and adds a "confirm" audit event naming them. */
+gboolean     traj_store_check_infusion_dates  (TrajStore           *store,
+                                               const TrajInfusion  *i,
+                                               guint               *warnings,
+                                               char               **message,
+                                               GError             **error);
+/* Refuses an assessment dated before the patient's birth
+ * (TRAJ_ERROR_BEFORE_BIRTH), and a complete one in the same minute as
+ * another complete assessment of its scale for the patient
+ * (TRAJ_ERROR_DUPLICATE_ASSESSMENT, CLINICAL.md §7 "Ties"): what the
+ * store's insert and update would refuse for its date. */
+gboolean     traj_store_check_assessment_dates (TrajStore            *store,
+                                                const TrajAssessment *a,
+                                                GError              **error);
 
 /* Soft delete and undo. Deleting a patient hides the patient only; their
  * records come back with them. */

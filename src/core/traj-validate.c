@@ -276,6 +276,24 @@ traj_validate_vital_sign (const TrajVitalSign *v, GError **error)
                            _("Blood pressure needs both systolic and diastolic values."));
       return FALSE;
     }
+  /* CLINICAL.md §7: a diastolic not below its systolic is a typing error
+   * (80/120); so is a gap no circulation produces (300/20). */
+  if (v->systolic >= 0 && v->diastolic >= v->systolic)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_VITAL_DIASTOLIC,
+                   _("Blood pressure %d/%d: the diastolic value (%d) must be below the systolic (%d). "
+                     "Check the reading for a typing error."),
+                   v->systolic, v->diastolic, v->diastolic, v->systolic);
+      return FALSE;
+    }
+  if (v->systolic >= 0 && v->systolic - v->diastolic > TRAJ_PULSE_PRESSURE_MAX)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_VITAL_DIASTOLIC,
+                   _("Blood pressure %d/%d: systolic and diastolic are more than %d mmHg apart, "
+                     "which no reading shows. Check the reading for a typing error."),
+                   v->systolic, v->diastolic, TRAJ_PULSE_PRESSURE_MAX);
+      return FALSE;
+    }
   if (!any)
     {
       g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_VITAL_EMPTY,
@@ -368,6 +386,175 @@ traj_validate_assessment (const TrajAssessment *a, gint64 now, GError **error)
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_ITEM_RANGE,
                            _("The difficulty answer is outside 0–3."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- plausible dates and duplicates (CLINICAL.md §7) --------------------- */
+
+static gboolean
+course_ended_before (const TrajCourse *c, gint32 day)
+{
+  if (c->end_day != TRAJ_DAY_NONE)
+    return day > c->end_day;
+  return c->status == TRAJ_COURSE_ENDED;
+}
+
+gboolean
+traj_validate_infusion_dates (const TrajInfusion        *i,
+                              const TrajInfusionContext *ctx,
+                              guint                     *warnings,
+                              GError                   **error)
+{
+  gint32 day = traj_day_from_time (i->started_at);
+  guint w = 0;
+
+  g_return_val_if_fail (i != NULL && ctx != NULL, FALSE);
+
+  if (warnings)
+    *warnings = 0;
+  if (ctx->birth_day != TRAJ_DAY_NONE && day < ctx->birth_day)
+    {
+      g_autofree char *on = traj_day_format (day);
+      g_autofree char *born = traj_day_format (ctx->birth_day);
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH,
+                   _("The infusion is dated %s, before the patient’s birth date (%s)."), on, born);
+      return FALSE;
+    }
+  if (ctx->course)
+    {
+      if (ctx->course->start_day != TRAJ_DAY_NONE && day < ctx->course->start_day - TRAJ_BEFORE_COURSE_DAYS)
+        w |= TRAJ_DATE_WARNING_BEFORE_COURSE;
+      if (course_ended_before (ctx->course, day))
+        w |= TRAJ_DATE_WARNING_AFTER_COURSE_END;
+    }
+  if (ctx->nearest_infusion_at != TRAJ_TIME_NONE &&
+      ABS (ctx->nearest_infusion_at - i->started_at) <= TRAJ_NEAR_INFUSION_MINUTES * 60)
+    w |= TRAJ_DATE_WARNING_NEAR_INFUSION;
+  if (warnings)
+    *warnings = w;
+  return TRUE;
+}
+
+char *
+traj_infusion_date_warnings_message (const TrajInfusion        *i,
+                                     const TrajInfusionContext *ctx,
+                                     guint                      warnings)
+{
+  gint32 day = traj_day_from_time (i->started_at);
+  g_autofree char *on = traj_day_format (day);
+  GString *s;
+
+  if (warnings == 0)
+    return NULL;
+  s = g_string_new (NULL);
+  if ((warnings & TRAJ_DATE_WARNING_BEFORE_COURSE) && ctx->course)
+    {
+      g_autofree char *start = traj_day_format (ctx->course->start_day);
+      int days = ctx->course->start_day - day;
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
+                                              "This infusion is dated %s, %d day before its course starts (%s).",
+                                              "This infusion is dated %s, %d days before its course starts (%s).",
+                                              (gulong) days),
+                              on, days, start);
+    }
+  if ((warnings & TRAJ_DATE_WARNING_AFTER_COURSE_END) && ctx->course)
+    {
+      if (s->len)
+        g_string_append_c (s, ' ');
+      if (ctx->course->end_day != TRAJ_DAY_NONE)
+        {
+          g_autofree char *end = traj_day_format (ctx->course->end_day);
+          g_string_append_printf (s, _("This infusion is dated %s, after its course ended (%s)."), on, end);
+        }
+      else
+        g_string_append_printf (s, _("This infusion, dated %s, is logged into a course that has ended."), on);
+    }
+  if ((warnings & TRAJ_DATE_WARNING_NEAR_INFUSION) && ctx->nearest_infusion_at != TRAJ_TIME_NONE)
+    {
+      g_autofree char *other = traj_time_format (ctx->nearest_infusion_at);
+      g_autofree char *mine = traj_time_format (i->started_at);
+      int minutes = (int) (ABS (ctx->nearest_infusion_at - i->started_at) / 60);
+
+      if (s->len)
+        g_string_append_c (s, ' ');
+      if (minutes == 0)
+        g_string_append_printf (s, _("Another infusion of this patient started at the same time (%s): "
+                                     "it may be the same infusion entered twice."), other);
+      else
+        g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
+                                                "Another infusion of this patient started at %s, %d minute from this one (%s): "
+                                                "it may be the same infusion entered twice.",
+                                                "Another infusion of this patient started at %s, %d minutes from this one (%s): "
+                                                "it may be the same infusion entered twice.",
+                                                (gulong) minutes),
+                                other, minutes, mine);
+    }
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+traj_validate_infusion_confirmed (const TrajInfusion        *i,
+                                  const TrajInfusionContext *ctx,
+                                  guint                     *warnings,
+                                  GError                   **error)
+{
+  guint w = 0, open;
+
+  if (!traj_validate_infusion_dates (i, ctx, &w, error))
+    return FALSE;
+  if (warnings)
+    *warnings = w;
+  open = w & ~i->date_confirmed;
+  if (open)
+    {
+      g_autofree char *why = traj_infusion_date_warnings_message (i, ctx, open);
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION,
+                   _("%s A clinician must confirm this date before the infusion is saved."), why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_same_minute (gint64 a, gint64 b)
+{
+  /* Floor division: instants before 1970 fall in their own minute too. */
+  gint64 ma = a >= 0 ? a / 60 : -((-a + 59) / 60);
+  gint64 mb = b >= 0 ? b / 60 : -((-b + 59) / 60);
+  return ma == mb;
+}
+
+gboolean
+traj_validate_assessment_dates (const TrajAssessment *a,
+                                gint32                birth_day,
+                                const TrajAssessment *same_minute,
+                                GError              **error)
+{
+  const TrajScale *scale = traj_scale_get (a->scale);
+  gint32 day = traj_day_from_time (a->taken_at);
+
+  if (birth_day != TRAJ_DAY_NONE && day < birth_day)
+    {
+      g_autofree char *on = traj_day_format (day);
+      g_autofree char *born = traj_day_format (birth_day);
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH,
+                   _("The scores are dated %s, before the patient’s birth date (%s)."), on, born);
+      return FALSE;
+    }
+  if (a->complete && same_minute && same_minute->complete && same_minute->scale == a->scale &&
+      traj_same_minute (a->taken_at, same_minute->taken_at))
+    {
+      g_autofree char *theirs = traj_time_format (same_minute->taken_at);
+      g_autofree char *mine = traj_time_format (a->taken_at);
+      const char *name = scale ? _(scale->name) : "";
+
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_DUPLICATE_ASSESSMENT,
+                   _("A complete %s (total %d) was already recorded for this patient at %s; this %s "
+                     "(total %d, %s) is in the same minute, so it is probably the same questionnaire "
+                     "entered twice. Change the time if it is another one."),
+                   name, same_minute->total, theirs, name, a->total, mine);
       return FALSE;
     }
   return TRUE;

@@ -38,6 +38,62 @@ gboolean traj_validate_infusion        (const TrajInfusion *i, gint64 now, GErro
 
 gboolean traj_validate_assessment      (const TrajAssessment *a, gint64 now, GError **error);
 
+/* ---- plausible dates and duplicates (CLINICAL.md §7) -------------------- */
+
+/* An infusion more than this many days before its course's start date, or
+ * within this many minutes of another infusion of the same patient, asks
+ * the clinician to confirm. */
+#define TRAJ_BEFORE_COURSE_DAYS 30
+#define TRAJ_NEAR_INFUSION_MINUTES 60
+
+/* What the date rules need beyond the record itself. The store reads it
+ * from the database (traj_store_check_infusion_dates); it is passed in here
+ * so the rule stays one pure function. */
+typedef struct {
+  gint32 birth_day;               /* the patient's; TRAJ_DAY_NONE: not known */
+  const TrajCourse *course;       /* the infusion's course, or NULL */
+  gint64 nearest_infusion_at;     /* start of the patient's other infusion nearest
+                                   * in time, or TRAJ_TIME_NONE */
+} TrajInfusionContext;
+
+/* Refuses (TRAJ_ERROR_BEFORE_BIRTH) an infusion dated before the patient's
+ * birth. Otherwise TRUE, with *warnings set to every TrajDateWarning that
+ * applies, confirmed or not. */
+gboolean traj_validate_infusion_dates  (const TrajInfusion        *i,
+                                        const TrajInfusionContext *ctx,
+                                        guint                     *warnings,
+                                        GError                   **error);
+/* The translated sentences for @warnings, naming the dates, one after the
+ * other; NULL when @warnings is 0. */
+char    *traj_infusion_date_warnings_message (const TrajInfusion        *i,
+                                              const TrajInfusionContext *ctx,
+                                              guint                      warnings);
+/* The store's rule: traj_validate_infusion_dates, then every warning that
+ * applies must be in i->date_confirmed, else TRAJ_ERROR_NEEDS_CONFIRMATION
+ * with the sentences. *warnings (optional) receives what applies. */
+gboolean traj_validate_infusion_confirmed (const TrajInfusion        *i,
+                                           const TrajInfusionContext *ctx,
+                                           guint                     *warnings,
+                                           GError                   **error);
+
+/* Two instants in the same clock minute. */
+gboolean traj_same_minute              (gint64 a, gint64 b);
+
+/* Refuses (TRAJ_ERROR_BEFORE_BIRTH) an assessment dated before the
+ * patient's birth (@birth_day TRAJ_DAY_NONE: not known), and
+ * (TRAJ_ERROR_DUPLICATE_ASSESSMENT) a complete one when @same_minute, a
+ * complete assessment of the same scale for the same patient in the same
+ * minute, exists: a probable duplicate, and the message names both. @a
+ * must be scored (traj_assessment_rescore). */
+gboolean traj_validate_assessment_dates (const TrajAssessment *a,
+                                         gint32                birth_day,
+                                         const TrajAssessment *same_minute,
+                                         GError              **error);
+
+/* A blood pressure whose systolic and diastolic are further apart than this
+ * (mmHg) is refused as a typing error (e.g. 300/20). */
+#define TRAJ_PULSE_PRESSURE_MAX 200
+
 /* Doses above this are valid but unusual for a treatment course (published
  * protocols give 0.5 mg/kg; community practice goes up to about 1 mg/kg). */
 #define TRAJ_DOSE_USUAL_MAX_MG_PER_KG 1.0

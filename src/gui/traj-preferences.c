@@ -40,6 +40,7 @@ static const char *rule_keys[] = {
   "mcid-phq9", "mcid-gad7", "mcid-pain-nrs", "mcid-pcl5", "mcid-madrs",
   "remission-phq9", "remission-gad7", "remission-pain-nrs", "remission-pcl5", "remission-madrs",
   "vitals-systolic-max", "vitals-diastolic-max", "vitals-spo2-min", "vitals-heart-rate-max",
+  "vitals-systolic-min", "vitals-heart-rate-min", "vitals-resp-rate-min",
 };
 
 G_DEFINE_FINAL_TYPE (TrajPreferences, traj_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -295,6 +296,10 @@ traj_preferences_constructed (GObject *object)
   add_spin_row (self, self->vitals_group, _("Diastolic at or above"), _("mmHg"), "vitals-diastolic-max");
   add_spin_row (self, self->vitals_group, _("SpO₂ below"), _("%"), "vitals-spo2-min");
   add_spin_row (self, self->vitals_group, _("Heart rate above"), _("beats per minute"), "vitals-heart-rate-max");
+  add_spin_row (self, self->vitals_group, _("Systolic below"), _("mmHg"), "vitals-systolic-min");
+  add_spin_row (self, self->vitals_group, _("Heart rate below"), _("beats per minute"), "vitals-heart-rate-min");
+  add_spin_row (self, self->vitals_group, _("Respiratory rate below"), _("breaths per minute (respiratory depression)"),
+                "vitals-resp-rate-min");
   bind_spin (self, self->checkin_row, "checkin-valid-hours");
   bind_spin (self, self->backup_row, "backup-keep");
   g_signal_connect_swapped (self->reset_button, "clicked", G_CALLBACK (on_reset_clicked), self);

@@ -163,7 +163,7 @@ wait_for_writes (double fraction, gpointer data)
 {
   Writer *w = data;
   gint start = g_atomic_int_get (&w->committed);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   if (w->waited || fraction >= 1.0)
     return;

@@ -103,7 +103,7 @@ make_model (Patient *p, gboolean one_more)
 static void
 wait_for_size (GtkWidget *widget)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   while ((gtk_widget_get_width (widget) <= 0 || !gtk_widget_get_mapped (widget)) &&
          g_get_monotonic_time () < deadline)

@@ -18,6 +18,8 @@
 #include "traj-infusion-editor-private.h"
 #include "traj-score-entry-private.h"
 
+#include "test-wait.h"
+
 typedef struct {
   char *dir;
   char *path;
@@ -167,19 +169,29 @@ finish (gpointer dialog)
   g_assert_finalize_object (dialog);
 }
 
+static void
+set_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
 /* As Enter or Space on the focused widget: a button's click lands after its
- * short press animation. */
+ * short press animation, so wait for the click itself. */
 static void
 activate (GtkWidget *widget)
 {
-  gint64 end = g_get_monotonic_time () + 400 * 1000;
+  gboolean clicked = !GTK_IS_BUTTON (widget);
+  gulong id = 0;
 
+  g_object_ref (widget);
+  if (GTK_IS_BUTTON (widget))
+    id = g_signal_connect_swapped (widget, "clicked", G_CALLBACK (set_true), &clicked);
   g_assert_true (gtk_widget_activate (widget));
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  WAIT_UNTIL (clicked);
+  if (id)
+    g_signal_handler_disconnect (widget, id);
+  g_object_unref (widget);
+  spin ();
 }
 
 static void
@@ -885,16 +897,15 @@ save_png (GtkWidget *widget, const char *dir, const char *name)
   g_object_unref (paintable);
 }
 
+/* Two frames drawn since now: what is shown is laid out and painted. */
 static void
-wait_frames (void)
+wait_frames (GtkWidget *widget)
 {
-  gint64 end = g_get_monotonic_time () + 300 * 1000;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 first = gdk_frame_clock_get_frame_counter (clock);
 
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  gtk_widget_queue_draw (widget);
+  WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= first + 2);
 }
 
 static GtkWidget *
@@ -921,7 +932,7 @@ shoot (GtkWidget *dialog, const char *dir, const char *name)
   g_autofree char *full = g_strdup_printf ("%s-%d-full.png", name, width);
   GtkWidget *scroller = find_scroller (dialog), *content;
 
-  wait_frames ();
+  wait_frames (dialog);
   save_png (dialog, dir, top);
   if (scroller == NULL)
     return;
@@ -1008,11 +1019,76 @@ test_screenshots (Fixture *f, gconstpointer data)
       else
         gtk_window_set_default_size (GTK_WINDOW (win), 800, 1280);
       gtk_window_present (GTK_WINDOW (win));
-      wait_frames ();
+      wait_frames (win);
       save_png (win, dir, name);
       gtk_window_destroy (GTK_WINDOW (win));
       g_assert_finalize_object (win);
     }
+}
+
+
+/* ---- discarding ------------------------------------------------------------ */
+
+static GtkWidget *
+find_button_with_label (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button_with_label (c, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gpointer
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+/* Closing an edited form asks first; Discard closes both windows, with
+ * warnings fatal (the question must not outlive the form). */
+static void
+test_discard (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  GtkWidget *e = traj_infusion_editor_new (NULL, f->store, NULL, records, NULL);
+  GtkWidget *ask, *discard;
+
+  g_object_add_weak_pointer (G_OBJECT (e), (gpointer *) &e);
+  gtk_window_present (GTK_WINDOW (e));
+  spin ();
+  type_into (child (e, t, "weight_row"), "70");
+  g_assert_true (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+
+  gtk_window_close (GTK_WINDOW (e));
+  spin ();
+  ask = find_message_dialog ();
+  g_assert_nonnull (ask);
+  g_object_add_weak_pointer (G_OBJECT (ask), (gpointer *) &ask);
+  discard = find_button_with_label (ask, "_Discard");
+  g_assert_nonnull (discard);
+  /* As a click on the button. */
+  g_signal_emit_by_name (discard, "clicked");
+  spin ();
+  g_assert_null (ask);
+  g_assert_null (e);
+  {
+    g_autoptr(TrajPatientRecords) after = load (f);
+    g_assert_cmpuint (after->infusions->len, ==, 0);
+  }
 }
 
 int
@@ -1038,6 +1114,7 @@ main (int argc, char **argv)
   g_test_add ("/editors/assessment/draft", Fixture, NULL, fixture_setup, test_assessment_draft, fixture_teardown);
   g_test_add ("/editors/assessment/madrs-and-time", Fixture, NULL, fixture_setup, test_assessment_madrs_and_time, fixture_teardown);
   g_test_add_func ("/editors/score-entry/api", test_score_entry_api);
+  g_test_add ("/editors/discard", Fixture, NULL, fixture_setup, test_discard, fixture_teardown);
   g_test_add ("/editors/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/editors/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
   return g_test_run ();

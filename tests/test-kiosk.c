@@ -12,6 +12,8 @@
 #include "traj-secret.h"
 #include "traj-window.h"
 
+#include "test-wait.h"
+
 typedef struct {
   char *dir;
   char *path;
@@ -22,13 +24,14 @@ typedef struct {
   TrajKioskWindow *kiosk;
 } Fixture;
 
+/* Runs what is pending now (no waiting on timers). */
 static void
-spin_for (guint ms)
+spin (void)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }
+
 
 static void
 set_pin (GSettings *settings, const char *pin)
@@ -69,7 +72,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   f->kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, f->store, f->settings));
   gtk_window_present (GTK_WINDOW (f->kiosk));
-  spin_for (50);
+  spin ();
 }
 
 static void
@@ -78,9 +81,12 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
 
-  traj_kiosk_window_unlock (f->kiosk, "2468");
-  gtk_window_destroy (GTK_WINDOW (f->kiosk));
-  g_assert_finalize_object (f->kiosk);
+  if (f->kiosk)
+    {
+      traj_kiosk_window_unlock (f->kiosk, "2468");
+      gtk_window_destroy (GTK_WINDOW (f->kiosk));
+      g_assert_finalize_object (f->kiosk);
+    }
   g_settings_reset (f->settings, "kiosk-pin-hash");
   g_settings_reset (f->settings, "kiosk-pin-salt");
   g_object_unref (f->settings);
@@ -98,7 +104,7 @@ type_code (TrajKioskWindow *kiosk, const char *code)
 {
   for (const char *p = code; *p; p++)
     traj_kiosk_window_press_key (kiosk, *p);
-  spin_for (20);
+  spin ();
 }
 
 static char *
@@ -148,7 +154,8 @@ answer (TrajKioskWindow *kiosk, guint item, int value)
   button = traj_score_entry_get_answer_button (entry, item, value);
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  spin_for (450);
+  WAIT_UNTIL (g_strcmp0 (traj_kiosk_window_get_screen (kiosk), "question") != 0 ||
+              entry_of (kiosk) != entry || traj_score_entry_get_current_item (entry) != item);
 }
 
 static void
@@ -305,7 +312,7 @@ test_idle_timeout (Fixture *f, gconstpointer data)
   answer (f->kiosk, 0, 2);
   answer (f->kiosk, 1, 1);
   /* No touch for the idle time: back to check-in, nothing left on screen. */
-  spin_for (1600);
+  WAIT_UNTIL (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "checkin"));
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
   g_assert_cmpstr (label_text (f->kiosk, "hello_label"), ==, "");
   g_assert_null (gtk_widget_get_first_child (child (f->kiosk, "entry_bin")));
@@ -351,15 +358,85 @@ test_close_needs_pin (Fixture *f, gconstpointer data)
 
   type_code (f->kiosk, code);
   gtk_window_close (GTK_WINDOW (f->kiosk));
-  spin_for (20);
+  spin ();
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
 
   g_assert_false (traj_kiosk_window_unlock (f->kiosk, "1111"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
   g_assert_true (traj_kiosk_window_unlock (f->kiosk, "2468"));
-  spin_for (20);
+  spin ();
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
+}
+
+
+static GtkWidget *
+find_button_with_label (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button_with_label (c, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static AdwMessageDialog *
+pin_prompt (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* Staff leave through the lock button and the PIN prompt, as on the tablet,
+ * with the kiosk held only by GTK as in the app: a wrong PIN asks again, the
+ * right one closes the kiosk and its prompt cleanly (warnings are fatal). */
+static void
+test_pin_exit (Fixture *f, gconstpointer data)
+{
+  TrajKioskWindow *kiosk = f->kiosk;
+  AdwMessageDialog *prompt;
+  gboolean unlocked = FALSE;
+
+  f->kiosk = NULL;
+  g_object_add_weak_pointer (G_OBJECT (kiosk), (gpointer *) &kiosk);
+  g_object_unref (kiosk);
+  g_signal_connect_swapped (kiosk, "unlocked", G_CALLBACK (set_true), &unlocked);
+
+  click (child (kiosk, "staff_button"));
+  WAIT_UNTIL ((prompt = pin_prompt ()) != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (prompt)), "1111");
+  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (prompt), "_Leave"), "clicked");
+  /* Asked again, the kiosk still there. */
+  WAIT_UNTIL ((prompt = pin_prompt ()) != NULL);
+  g_assert_nonnull (kiosk);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kiosk)));
+  g_assert_false (unlocked);
+
+  g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (prompt)), "2468");
+  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (prompt), "_Leave"), "clicked");
+  spin ();
+  g_assert_true (unlocked);
+  g_assert_null (prompt);
+  g_assert_null (kiosk);
+  g_assert_null (pin_prompt ());
 }
 
 static void
@@ -397,7 +474,7 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   win = traj_window_new (app, f->store, f->settings);
   gtk_window_present (GTK_WINDOW (win));
   traj_application_hand_to_patient (app, GTK_WINDOW (win), f->store, f->patient_id, "phq9");
-  spin_for (50);
+  spin ();
 
   /* The clinician's window is hidden, not merely covered, and no application
    * shortcut (Ctrl+Q, Ctrl+comma, Ctrl+?) is left. */
@@ -415,13 +492,13 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
 
   g_assert_true (traj_kiosk_window_unlock (kiosk, "2468"));
-  spin_for (50);
+  spin ();
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
   quit_after = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_cmpuint (g_strv_length (quit_after), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (win));
-  spin_for (20);
+  spin ();
   g_object_unref (app);
 }
 
@@ -437,6 +514,7 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/phq9-end-to-end", Fixture, NULL, fixture_setup, test_phq9_end_to_end, fixture_teardown);
   g_test_add ("/kiosk/idle-timeout", Fixture, NULL, fixture_setup, test_idle_timeout, fixture_teardown);
   g_test_add ("/kiosk/item9-safety", Fixture, NULL, fixture_setup, test_item9_safety, fixture_teardown);
+  g_test_add ("/kiosk/pin-exit", Fixture, NULL, fixture_setup, test_pin_exit, fixture_teardown);
   g_test_add ("/kiosk/close-needs-pin", Fixture, NULL, fixture_setup, test_close_needs_pin, fixture_teardown);
   g_test_add ("/kiosk/hand-to-patient", Fixture, NULL, fixture_setup, test_hand_to_patient_locks_shortcuts, fixture_teardown);
   g_test_add_func ("/kiosk/no-pin", test_no_pin);

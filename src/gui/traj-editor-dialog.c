@@ -14,6 +14,7 @@ typedef struct
   gboolean valid;
   gboolean dirty;
   gboolean closing;
+  GtkWindow *question;       /* "Discard Changes?" while it is open */
 
   GtkWidget *toolbar_box;
   GtkWidget *header;
@@ -50,11 +51,33 @@ on_discard_response (AdwMessageDialog *dialog,
     traj_editor_dialog_force_close (self);
 }
 
+/* The question goes before the form it belongs to (traj_gui_dismiss()). */
+static void
+dismiss_question (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (priv->question)
+    {
+      GtkWindow *question = priv->question;
+
+      g_object_remove_weak_pointer (G_OBJECT (question), (gpointer *) &priv->question);
+      priv->question = NULL;
+      traj_gui_dismiss (question);
+    }
+}
+
 static void
 ask_discard (TrajEditorDialog *self)
 {
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
   AdwMessageDialog *dialog;
 
+  if (priv->question)
+    {
+      gtk_window_present (priv->question);
+      return;
+    }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Discard Changes?"),
                                                        _("What you typed in this form has not been saved.")));
   adw_message_dialog_add_responses (dialog,
@@ -65,6 +88,8 @@ ask_discard (TrajEditorDialog *self)
   adw_message_dialog_set_default_response (dialog, "keep");
   adw_message_dialog_set_close_response (dialog, "keep");
   g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), self);
+  priv->question = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &priv->question);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -141,6 +166,7 @@ traj_editor_dialog_dispose (GObject *object)
   TrajEditorDialog *self = TRAJ_EDITOR_DIALOG (object);
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
 
+  dismiss_question (self);
   g_clear_object (&priv->store);
   g_clear_object (&priv->toolbar_box);
   G_OBJECT_CLASS (traj_editor_dialog_parent_class)->dispose (object);
@@ -341,6 +367,7 @@ traj_editor_dialog_force_close (TrajEditorDialog *self)
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
 
   priv->closing = TRUE;
+  dismiss_question (self);
   gtk_window_close (GTK_WINDOW (self));
 }
 

@@ -17,3 +17,12 @@ traj_gui_init (void)
       g_once_init_leave (&once, 1);
     }
 }
+
+void
+traj_gui_dismiss (GtkWindow *dialog)
+{
+  g_return_if_fail (GTK_IS_WINDOW (dialog));
+
+  gtk_window_set_transient_for (dialog, NULL);
+  gtk_window_destroy (dialog);
+}

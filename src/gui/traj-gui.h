@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -9,5 +9,13 @@ G_BEGIN_DECLS
  * widget calls it from class_init, so tests that build one widget alone
  * find its template too. */
 void traj_gui_init (void);
+
+/* Takes @dialog off the screen for good and detaches it from the window it
+ * is transient for, at once. Call it from a dialog's response handler
+ * before destroying that window: GTK 4.8 keeps a transient dialog's pointer
+ * to its parent after the parent is finalized, and the dialog, finalized
+ * later, then touches freed memory ("instance with invalid class
+ * pointer"). */
+void traj_gui_dismiss (GtkWindow *dialog);
 
 G_END_DECLS

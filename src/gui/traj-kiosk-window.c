@@ -773,8 +773,11 @@ ask_again (gpointer data)
 static void
 on_pin_response (AdwMessageDialog *dialog, const char *response, PinPrompt *p)
 {
-  if (g_strcmp0 (response, "leave") == 0 &&
-      !traj_kiosk_window_unlock (p->self, gtk_editable_get_text (GTK_EDITABLE (p->entry))))
+  g_autofree char *pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (p->entry)));
+
+  /* The prompt goes before the kiosk it belongs to (traj_gui_dismiss()). */
+  traj_gui_dismiss (GTK_WINDOW (dialog));
+  if (g_strcmp0 (response, "leave") == 0 && !traj_kiosk_window_unlock (p->self, pin))
     /* Say so, and let staff try again. */
     g_idle_add_full (G_PRIORITY_DEFAULT, ask_again, g_object_ref (p->self), g_object_unref);
 }

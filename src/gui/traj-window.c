@@ -574,6 +574,8 @@ on_close_response (AdwMessageDialog *dialog, const char *response, TrajWindow *s
 
   if (g_strcmp0 (response, "discard") != 0)
     return;
+  /* The question goes before the window it belongs to (traj_gui_dismiss()). */
+  traj_gui_dismiss (GTK_WINDOW (dialog));
   dirty = dirty_editors (self);
   for (GList *e = dirty; e; e = e->next)
     traj_editor_dialog_force_close (e->data);

@@ -5,7 +5,10 @@
 #include <glib/gstdio.h>
 
 #include "traj-demo.h"
+#include "traj-cohort-view.h"
 #include "traj-window.h"
+
+#include "test-wait.h"
 
 typedef struct {
   char *dir;
@@ -182,6 +185,82 @@ test_window_sees_other_programs (Fixture *f, gconstpointer data)
   g_assert_finalize_object (win);
 }
 
+
+static const char *
+cohort_results_page (TrajWindow *win)
+{
+  GtkWidget *view = traj_window_get_cohort_view (win);
+  GtkWidget *stack = GTK_WIDGET (gtk_widget_get_template_child (view, TRAJ_TYPE_COHORT_VIEW, "results_stack"));
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+show_view (TrajWindow *win, const char *name)
+{
+  GtkWidget *stack = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "view_stack"));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), name);
+}
+
+static void
+wait_for_cohorts (TrajWindow *win)
+{
+  TrajCohortView *view = TRAJ_COHORT_VIEW (traj_window_get_cohort_view (win));
+
+  WAIT_UNTIL (!traj_cohort_view_is_busy (view) && traj_cohort_view_get_report (view) != NULL);
+  spin ();
+}
+
+/* Cohorts on their first visit after a change, and on the next visit after
+ * another: computed, shown, and counting the change (warnings are fatal). */
+static void
+test_window_cohorts_after_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  TrajWindow *win;
+  guint before;
+
+  g_assert_true (traj_demo_generate (f->store, 7, 25, traj_day_from_ymd (2026, 6, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  current = win;
+  gtk_window_present (GTK_WINDOW (win));
+  spin ();
+
+  p->mrn = g_strdup ("CH-0001");
+  p->name = g_strdup ("Cora Change");
+  p->birth_day = traj_day_from_ymd (1980, 2, 3);
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  spin ();
+
+  show_view (win, "cohorts");
+  wait_for_cohorts (win);
+  g_assert_cmpstr (cohort_results_page (win), ==, "results");
+  before = traj_cohort_view_get_report (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (win)))->courses->len;
+
+  show_view (win, "patients");
+  spin ();
+  c->patient_id = p->id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->start_day = traj_day_from_ymd (2026, 5, 1);
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  spin ();
+  show_view (win, "cohorts");
+  wait_for_cohorts (win);
+  g_assert_cmpstr (cohort_results_page (win), ==, "results");
+  g_assert_cmpuint (traj_cohort_view_get_report (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (win)))->courses->len, ==,
+                    before + 1);
+
+  current = NULL;
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,6 +269,7 @@ main (int argc, char **argv)
 
   g_test_add ("/window/empty-clinic", Fixture, NULL, fixture_setup, test_window_empty_clinic, fixture_teardown);
   g_test_add ("/window/finds-patients", Fixture, NULL, fixture_setup, test_window_finds_patients, fixture_teardown);
+  g_test_add ("/window/cohorts-after-change", Fixture, NULL, fixture_setup, test_window_cohorts_after_change, fixture_teardown);
   g_test_add ("/window/sees-other-programs", Fixture, NULL, fixture_setup, test_window_sees_other_programs, fixture_teardown);
   return g_test_run ();
 }

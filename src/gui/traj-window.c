@@ -322,12 +322,16 @@ static void
 on_view_changed (TrajWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+  TrajCohortView *cohorts;
 
-  if (g_strcmp0 (name, "cohorts") == 0 &&
-      (self->cohorts_stale || traj_cohort_view_get_report (TRAJ_COHORT_VIEW (ensure_cohorts (self))) == NULL))
+  if (g_strcmp0 (name, "cohorts") != 0)
+    return;
+  /* Built on the first visit, whether or not records changed before it. */
+  cohorts = TRAJ_COHORT_VIEW (ensure_cohorts (self));
+  if (self->cohorts_stale || traj_cohort_view_get_report (cohorts) == NULL)
     {
       self->cohorts_stale = FALSE;
-      traj_cohort_view_refresh (TRAJ_COHORT_VIEW (self->cohorts));
+      traj_cohort_view_refresh (cohorts);
     }
 }
 

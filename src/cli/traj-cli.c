@@ -38,6 +38,8 @@ static const TrajCliCommand commands[] = {
   { "cohort-report", N_("[--group-by FIELD] [FILTERS] [--scale SCALE] [--as-of DATE] [--load NAME] "
                         "--output FILE.pdf [--paper a4|letter] [--clinic NAME]"),
     N_("Write a one-page cohort report as a PDF"), traj_cli_cohort_report },
+  { "server", N_("init CONNECTION | add-login NAME --role clinician|lead|kiosk"),
+    N_("Set up a clinic server: its schema and roles, and people’s logins"), traj_cli_server },
 };
 
 static void
@@ -49,7 +51,8 @@ print_usage (FILE *out)
   for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
     fprintf (out, "  %-14s %s\n", commands[k].name, _(commands[k].summary));
   fprintf (out, "\n%s\n", _("Options:"));
-  fprintf (out, "  --database PATH  %s\n", _("Clinic file (default: $XDG_DATA_HOME/trajectory/clinic.db)"));
+  fprintf (out, "  --database PATH  %s\n", _("Clinic file (default: $XDG_DATA_HOME/trajectory/clinic.db), "
+                                          "or a clinic server: postgresql://HOST/DB, service=NAME"));
   fprintf (out, "  --version        %s\n", _("Show the version"));
   fprintf (out, "  -h, --help       %s\n", _("Show this help; COMMAND --help shows a command’s options"));
 }
@@ -98,7 +101,7 @@ traj_cli_open_store (TrajCli *cli)
 
   /* Only the commands that fill a clinic may make a new file: a mistyped
    * --database must not quietly open an empty clinic. */
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) &&
+  if (!traj_store_location_is_server (path) && !g_file_test (path, G_FILE_TEST_EXISTS) &&
       g_strcmp0 (cli->command, "demo") != 0 && g_strcmp0 (cli->command, "import") != 0 &&
       g_strcmp0 (cli->command, "restore") != 0)
     {

@@ -46,6 +46,7 @@ int traj_cli_chart     (TrajCli *cli, int argc, char **argv);
 int traj_cli_cohort    (TrajCli *cli, int argc, char **argv);
 int traj_cli_report    (TrajCli *cli, int argc, char **argv);
 int traj_cli_cohort_report (TrajCli *cli, int argc, char **argv);
+int traj_cli_server    (TrajCli *cli, int argc, char **argv);
 
 /* The clinic's thresholds from GSettings when the schema is installed
  * (the same ones the GUI uses), else CLINICAL.md's defaults. */

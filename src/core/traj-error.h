@@ -61,6 +61,10 @@ typedef enum {
   TRAJ_ERROR_BEFORE_BIRTH,            /* a record dated before the patient's birth */
   TRAJ_ERROR_NEEDS_CONFIRMATION,      /* a date warning the clinician has not confirmed */
   TRAJ_ERROR_DUPLICATE_ASSESSMENT,    /* a complete assessment of the scale in the same minute */
+  /* a clinic server (PostgreSQL) */
+  TRAJ_ERROR_CONNECTION,     /* the server cannot be reached or went away */
+  TRAJ_ERROR_SIGN_IN,        /* the server refused the login */
+  TRAJ_ERROR_PERMISSION,     /* the login's role may not do this */
 } TrajError;
 
 GQuark traj_error_quark (void);

@@ -8,6 +8,7 @@
 
 #include "traj-store.h"
 #include "traj-store-private.h"
+#include "traj-db-pg.h"
 #include "traj-db-sqlite.h"
 #include "traj-secret.h"
 #include "traj-core-resources.h"
@@ -267,18 +268,43 @@ migrate (TrajStore *self, gint64 from, GError **error)
   return TRUE;
 }
 
+typedef enum {
+  OPEN_SECONDARY,     /* the schema must be current */
+  OPEN_MIGRATE,       /* upgrade an older schema; on SQLite, create a new file */
+  OPEN_INIT,          /* also create the clinic in an empty server database */
+} OpenMode;
+
+static gboolean
+read_login (TrajStore *self, GError **error)
+{
+  static const char sql[] = "SELECT session_user";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean found = FALSE;
+
+  if (stmt == NULL || !traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  if (found)
+    {
+      g_free (self->clinician);
+      self->clinician = traj_db_column_dup (stmt, 0);
+    }
+  traj_db_reset (stmt);
+  return TRUE;
+}
+
 static TrajStore *
-store_open (const char *location, gboolean migrate_allowed, GError **error)
+store_open (const char *location, OpenMode mode, GError **error)
 {
   g_autoptr(TrajStore) self = NULL;
-  gboolean ours = FALSE;
+  gboolean ours = FALSE, server;
   gint64 version = 0;
 
   g_return_val_if_fail (location != NULL, NULL);
 
+  server = traj_db_pg_is_conninfo (location);
   self = g_object_new (TRAJ_TYPE_STORE, NULL);
   self->location = g_strdup (location);
-  self->db = traj_db_sqlite_open (location, error);
+  self->db = server ? traj_db_pg_open (location, error) : traj_db_sqlite_open (location, error);
   if (self->db == NULL)
     return NULL;
 
@@ -288,16 +314,28 @@ store_open (const char *location, gboolean migrate_allowed, GError **error)
     return NULL;
   if (!ours)
     {
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
-                   _("“%s” is an SQLite file but not a Trajectory database."), location);
+      if (server)
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                     _("The database %s on the clinic server holds something else than a Trajectory clinic."),
+                     traj_db_name (self->db));
+      else
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                     _("“%s” is an SQLite file but not a Trajectory database."), location);
       return NULL;
     }
   if (version > TRAJ_SCHEMA_VERSION)
     {
       g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NEWER_SCHEMA,
-                   _("“%s” was written by a newer version of Trajectory (schema %d; this version knows up to %d). "
+                   _("%s was written by a newer version of Trajectory (schema %d; this version knows up to %d). "
                      "It has not been changed; open it with the newer version."),
-                   location, (int) version, TRAJ_SCHEMA_VERSION);
+                   server ? traj_db_name (self->db) : location, (int) version, TRAJ_SCHEMA_VERSION);
+      return NULL;
+    }
+  if (server && version == 0 && mode != OPEN_INIT)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                   _("The database %s holds no clinic yet. Its administrator creates one with "
+                     "“trajectory-cli server init”."), traj_db_name (self->db));
       return NULL;
     }
 
@@ -306,24 +344,67 @@ store_open (const char *location, gboolean migrate_allowed, GError **error)
 
   if (version < TRAJ_SCHEMA_VERSION)
     {
-      if (!migrate_allowed)
+      if (mode == OPEN_SECONDARY)
         {
           g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_FAILED,
-                       _("“%s” needs to be upgraded first."), location);
+                       _("“%s” needs to be upgraded first."), server ? traj_db_name (self->db) : location);
           return NULL;
         }
       if (!migrate (self, version, error))
-        return NULL;
+        {
+          if (server && error && *error && g_error_matches (*error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION))
+            {
+              g_clear_error (error);
+              g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
+                           _("The clinic on %s needs an upgrade that only its administrator can make "
+                             "(“trajectory-cli server init” with the administrator’s login)."),
+                           traj_db_name (self->db));
+            }
+          return NULL;
+        }
     }
+
+  /* On a server the clinician is the login (the audit trail's triggers
+   * write it whatever the program says). */
+  if (server && !read_login (self, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
 
 TrajStore *
-traj_store_open (const char  *path,
+traj_store_open (const char  *location,
                  GError     **error)
 {
-  return store_open (path, TRUE, error);
+  return store_open (location, OPEN_MIGRATE, error);
+}
+
+TrajStore *
+traj_store_server_init (const char  *conninfo,
+                        GError     **error)
+{
+  g_return_val_if_fail (conninfo != NULL, NULL);
+  if (!traj_db_pg_is_conninfo (conninfo))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("“%s” is not a PostgreSQL connection (postgresql://…, service=… or host=… dbname=…)."),
+                   conninfo);
+      return NULL;
+    }
+  return store_open (conninfo, OPEN_INIT, error);
+}
+
+gboolean
+traj_store_is_server (TrajStore *self)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  return traj_db_engine (self->db) == TRAJ_DB_POSTGRES;
+}
+
+gboolean
+traj_store_location_is_server (const char *location)
+{
+  return traj_db_pg_is_conninfo (location);
 }
 
 TrajStore *
@@ -333,7 +414,7 @@ traj_store_open_secondary (TrajStore  *store,
   TrajStore *other;
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), NULL);
-  other = store_open (store->location, FALSE, error);
+  other = store_open (store->location, OPEN_SECONDARY, error);
   if (other)
     traj_store_set_clinician (other, store->clinician);
   return other;
@@ -363,6 +444,9 @@ traj_store_set_clinician (TrajStore  *self,
                           const char *clinician)
 {
   g_return_if_fail (TRAJ_IS_STORE (self));
+  /* On a server the clinician is the login, whatever the name given. */
+  if (traj_db_engine (self->db) == TRAJ_DB_POSTGRES)
+    return;
   g_free (self->clinician);
   self->clinician = g_strdup (clinician ? clinician : "");
 }

@@ -47,6 +47,38 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajPatientSummary, traj_patient_summary_free)
  * Trajectory fails with a message naming the file and is left untouched. */
 TrajStore   *traj_store_open             (const char    *path,
                                           GError       **error);
+/* The same on a clinic server: @location is a PostgreSQL connection (a
+ * postgresql:// or postgres:// URI, "service=NAME", or libpq key=value
+ * settings) instead of a path; a server database with no clinic yet is
+ * refused (see traj_store_server_init ()). */
+gboolean     traj_store_location_is_server (const char *location);
+/* Creates the clinic in an empty PostgreSQL database (schema, the group
+ * roles trajectory_clinician, trajectory_lead and trajectory_kiosk, their
+ * grants), or upgrades it; run with the administrator's login. */
+TrajStore   *traj_store_server_init      (const char    *conninfo,
+                                          GError       **error);
+/* Whether @store is on a clinic server rather than a file. */
+gboolean     traj_store_is_server        (TrajStore     *store);
+
+/* What a person's login may do on a clinic server. */
+typedef enum {
+  TRAJ_SERVER_ROLE_CLINICIAN,   /* read and write clinical records, decide */
+  TRAJ_SERVER_ROLE_LEAD,        /* read for cohorts and reports, no writes */
+  TRAJ_SERVER_ROLE_KIOSK,       /* only the tablet's check-in functions */
+} TrajServerRole;
+
+/* "clinician", "lead", "kiosk". */
+gboolean     traj_server_role_from_string (const char *name, TrajServerRole *role);
+/* The server's group role for @role (trajectory_clinician, …). */
+const char  *traj_server_role_group      (TrajServerRole role);
+/* Creates (or updates) a person's login with @role and @password (hashed
+ * with SCRAM-SHA-256 here; the server never sees it) and lets it connect to
+ * this clinic's database. Run with the administrator's login. Audited. */
+gboolean     traj_store_server_add_login (TrajStore      *store,
+                                          const char     *login,
+                                          TrajServerRole  role,
+                                          const char     *password,
+                                          GError        **error);
 /* A second connection to the same file, for another thread (DESIGN.md:
  * never share a connection across threads). */
 TrajStore   *traj_store_open_secondary   (TrajStore     *store,
@@ -57,7 +89,8 @@ char        *traj_store_default_path     (void);
 /* The demo clinic file, kept apart from the real one. */
 char        *traj_store_demo_path        (void);
 
-/* Who is making changes, for the audit trail. os_user defaults to the login. */
+/* Who is making changes, for the audit trail. os_user defaults to the login.
+ * On a server the clinician is the database login and cannot be changed. */
 void         traj_store_set_clinician    (TrajStore     *store,
                                           const char    *clinician);
 const char  *traj_store_get_clinician    (TrajStore     *store);

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* trajectory-cli server init | add-login: setting up a clinic server. */
+#define G_LOG_DOMAIN "trajectory-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "traj-cli.h"
+
+static char *
+read_password (const char *prompt)
+{
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios old, quiet;
+  char line[1024];
+  char *ok;
+
+  if (tty)
+    {
+      fprintf (stderr, "%s", prompt);
+      fflush (stderr);
+      tcgetattr (STDIN_FILENO, &old);
+      quiet = old;
+      quiet.c_lflag &= ~ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  ok = fgets (line, sizeof line, stdin);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &old);
+      fprintf (stderr, "\n");
+    }
+  if (ok == NULL)
+    return NULL;
+  line[strcspn (line, "\r\n")] = '\0';
+  return g_strdup (line);
+}
+
+static int
+server_init (TrajCli *cli, const char *conninfo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) store = NULL;
+
+  store = traj_store_server_init (conninfo, &error);
+  if (store == NULL)
+    return traj_cli_fail (cli, "%s", error->message);
+  g_print (_("The clinic is ready on the server (schema %d).\n"), TRAJ_SCHEMA_VERSION);
+  g_print (_("Group roles: %s, %s, %s.\n"), traj_server_role_group (TRAJ_SERVER_ROLE_CLINICIAN),
+           traj_server_role_group (TRAJ_SERVER_ROLE_LEAD), traj_server_role_group (TRAJ_SERVER_ROLE_KIOSK));
+  g_print (_("Add each person’s login with “trajectory-cli --database … server add-login NAME --role ROLE”.\n"));
+  return 0;
+}
+
+static int
+server_add_login (TrajCli *cli, const char *login, const char *role_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autofree char *password = NULL, *again = NULL;
+  TrajServerRole role;
+
+  if (!traj_server_role_from_string (role_name, &role))
+    return traj_cli_fail (cli, _("--role is clinician, lead or kiosk."));
+  if (cli->database == NULL || !traj_store_location_is_server (cli->database))
+    return traj_cli_fail (cli, _("Give the clinic server with --database (postgresql://… or service=…)."));
+  store = traj_cli_open_store (cli);
+  if (store == NULL)
+    return 1;
+  password = read_password (_("Password for the new login: "));
+  if (password == NULL)
+    return traj_cli_fail (cli, _("No password was given (one line on standard input)."));
+  if (isatty (STDIN_FILENO))
+    {
+      again = read_password (_("The same password again: "));
+      if (g_strcmp0 (password, again) != 0)
+        return traj_cli_fail (cli, _("The two passwords differ; nothing was changed."));
+    }
+  if (!traj_store_server_add_login (store, login, role, password, &error))
+    return traj_cli_fail (cli, "%s", error->message);
+  g_print (_("Login “%s” can now sign in as %s.\n"), login, role_name);
+  return 0;
+}
+
+int
+traj_cli_server (TrajCli *cli, int argc, char **argv)
+{
+  static const TrajCliCommand cmd = {
+    "server", N_("init CONNECTION | add-login NAME --role clinician|lead|kiosk"),
+    N_("Set up a clinic server: its schema and roles, and people’s logins"), NULL
+  };
+  g_autofree char *role = NULL;
+  GOptionEntry entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("What the login may do: clinician, lead or kiosk"), N_("ROLE") },
+    { NULL }
+  };
+
+  if (!traj_cli_parse (cli, &cmd, entries, &argc, &argv))
+    return 2;
+  if (argc == 3 && g_str_equal (argv[1], "init"))
+    return server_init (cli, argv[2]);
+  if (argc == 2 && g_str_equal (argv[1], "init") && cli->database)
+    return server_init (cli, cli->database);
+  if (argc == 3 && g_str_equal (argv[1], "add-login"))
+    {
+      if (role == NULL)
+        return traj_cli_fail (cli, _("Give the login’s role with --role clinician, lead or kiosk."));
+      return server_add_login (cli, argv[2], role);
+    }
+  traj_cli_fail (cli, _("Usage: trajectory-cli server %s"), _(cmd.parameter));
+  return 2;
+}

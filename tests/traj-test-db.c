@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "traj-test-db.h"
+
+#define TEMPLATE_LOCK 73314
+
+static GHashTable *databases;   /* path → database name */
+static GMutex lock;
+
+gboolean
+traj_test_postgres (void)
+{
+  return g_strcmp0 (g_getenv ("TRAJ_TEST_ENGINE"), "postgres") == 0;
+}
+
+gboolean
+traj_test_skip_on_postgres (const char *why)
+{
+  if (!traj_test_postgres ())
+    return FALSE;
+  g_test_skip (why);
+  return TRUE;
+}
+
+/* ---- conninfo ---------------------------------------------------------- */
+
+static const char *
+server (void)
+{
+  const char *s = g_getenv ("TRAJ_TEST_POSTGRES");
+
+  if (s == NULL || *s == '\0')
+    g_error ("TRAJ_TEST_ENGINE=postgres needs TRAJ_TEST_POSTGRES (the administrator’s conninfo of a "
+             "throwaway server); `./dev test` sets both");
+  return s;
+}
+
+static void
+append_value (GString *out, const char *key, const char *value)
+{
+  g_string_append_printf (out, "%s%s='", out->len ? " " : "", key);
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '\'' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '\'');
+}
+
+/* The server's conninfo with @dbname and @user (NULL: as given). */
+static char *
+conninfo_with (const char *dbname, const char *user)
+{
+  char *err = NULL;
+  PQconninfoOption *opts = PQconninfoParse (server (), &err);
+  GString *out = g_string_new (NULL);
+
+  if (opts == NULL)
+    g_error ("TRAJ_TEST_POSTGRES: %s", err);
+  for (PQconninfoOption *o = opts; o->keyword; o++)
+    {
+      if (o->val == NULL || g_str_equal (o->keyword, "dbname") || (user && g_str_equal (o->keyword, "user")))
+        continue;
+      append_value (out, o->keyword, o->val);
+    }
+  PQconninfoFree (opts);
+  append_value (out, "dbname", dbname);
+  if (user)
+    append_value (out, "user", user);
+  return g_string_free (out, FALSE);
+}
+
+static void
+quiet_notice (void *arg, const char *message)
+{
+  g_debug ("%s", message);
+}
+
+static PGconn *
+admin_connect (const char *dbname)
+{
+  g_autofree char *ci = conninfo_with (dbname, NULL);
+  PGconn *conn = PQconnectdb (ci);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("test server: %s", PQerrorMessage (conn));
+  PQsetNoticeProcessor (conn, quiet_notice, NULL);
+  return conn;
+}
+
+static void
+admin_exec (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+
+  if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("test server: %s: %s", sql, PQresultErrorMessage (res));
+  PQclear (res);
+}
+
+static gboolean
+admin_has_row (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+  gboolean found;
+
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("test server: %s: %s", sql, PQresultErrorMessage (res));
+  found = PQntuples (res) > 0;
+  PQclear (res);
+  return found;
+}
+
+static char *
+template_name (void)
+{
+  return g_strdup_printf ("traj_template_v%d", TRAJ_SCHEMA_VERSION);
+}
+
+static void
+ensure_login (PGconn *conn, const char *login, const char *group)
+{
+  char *ident = PQescapeIdentifier (conn, login, strlen (login));
+  char *lit = PQescapeLiteral (conn, login, strlen (login));
+  g_autofree char *sql = g_strdup_printf (
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) THEN "
+    "CREATE ROLE %s LOGIN PASSWORD 'secret-password'; END IF; END $$; GRANT %s TO %s",
+    lit, ident, group, ident);
+
+  admin_exec (conn, sql);
+  PQfreemem (ident);
+  PQfreemem (lit);
+}
+
+/* The clinic's schema once per server (under a lock: test programs run in
+ * parallel), cloned for every test's database. */
+static void
+ensure_template (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      PGconn *conn = admin_connect ("postgres");
+      g_autofree char *name = template_name ();
+      g_autofree char *check = g_strdup_printf ("SELECT 1 FROM pg_database WHERE datname = '%s'", name);
+      g_autofree char *lock_sql = g_strdup_printf ("SELECT pg_advisory_lock (%d)", TEMPLATE_LOCK);
+
+      admin_exec (conn, lock_sql);
+      if (!admin_has_row (conn, check))
+        {
+          g_autofree char *building = g_strdup_printf ("%s_%d", name, (int) getpid ());
+          g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", building);
+          g_autofree char *rename = g_strdup_printf ("ALTER DATABASE %s RENAME TO %s", building, name);
+          g_autofree char *ci = conninfo_with (building, NULL);
+          g_autoptr(GError) error = NULL;
+          TrajStore *store;
+
+          admin_exec (conn, create);
+          store = traj_store_server_init (ci, &error);
+          g_assert_no_error (error);
+          g_object_unref (store);
+          /* Complete before it gets the name others clone. */
+          admin_exec (conn, rename);
+        }
+      ensure_login (conn, TRAJ_TEST_LOGIN, "trajectory_clinician");
+      admin_exec (conn, "SELECT pg_advisory_unlock_all ()");
+      PQfinish (conn);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static void
+drop_databases (void)
+{
+  GHashTableIter iter;
+  gpointer value;
+  PGconn *conn;
+
+  if (databases == NULL || g_hash_table_size (databases) == 0)
+    return;
+  conn = admin_connect ("postgres");
+  g_hash_table_iter_init (&iter, databases);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", (const char *) value);
+      PQclear (PQexec (conn, sql));
+    }
+  PQfinish (conn);
+}
+
+static const char *
+database_of (const char *path)
+{
+  const char *name;
+
+  g_mutex_lock (&lock);
+  if (databases == NULL)
+    {
+      databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      atexit (drop_databases);
+    }
+  name = g_hash_table_lookup (databases, path);
+  if (name == NULL)
+    {
+      static guint counter;
+      g_autofree char *tmpl = template_name ();
+      char *made = g_strdup_printf ("traj_t%d_%u", (int) getpid (), ++counter);
+      g_autofree char *sql = g_strdup_printf ("CREATE DATABASE %s TEMPLATE %s", made, tmpl);
+      PGconn *conn;
+
+      ensure_template ();
+      conn = admin_connect ("postgres");
+      admin_exec (conn, sql);
+      PQfinish (conn);
+      g_hash_table_insert (databases, g_strdup (path), made);
+      name = made;
+    }
+  g_mutex_unlock (&lock);
+  return name;
+}
+
+/* ---- public -------------------------------------------------------------- */
+
+const char *
+traj_test_location (const char *path)
+{
+  static GHashTable *locations;
+  const char *location;
+
+  if (!traj_test_postgres ())
+    return path;
+  g_mutex_lock (&lock);
+  if (locations == NULL)
+    locations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  location = g_hash_table_lookup (locations, path);
+  g_mutex_unlock (&lock);
+  if (location == NULL)
+    {
+      char *made = conninfo_with (database_of (path), TRAJ_TEST_LOGIN);
+      g_mutex_lock (&lock);
+      g_hash_table_insert (locations, g_strdup (path), made);
+      g_mutex_unlock (&lock);
+      location = made;
+    }
+  return location;
+}
+
+TrajStore *
+traj_test_open (const char *path, GError **error)
+{
+  return traj_store_open (traj_test_location (path), error);
+}
+
+char *
+traj_test_admin_conninfo (const char *path)
+{
+  g_assert_true (traj_test_postgres ());
+  return conninfo_with (database_of (path), NULL);
+}
+
+char *
+traj_test_login_conninfo (const char *path, const char *login, const char *group)
+{
+  PGconn *conn = admin_connect ("postgres");
+
+  ensure_login (conn, login, group);
+  PQfinish (conn);
+  return conninfo_with (database_of (path), login);
+}
+
+/* One administrator connection per database, kept for the test program's
+ * life (tests look often). */
+static PGconn *
+admin_connection (const char *dbname)
+{
+  static GHashTable *conns;
+  PGconn *conn;
+
+  g_mutex_lock (&lock);
+  if (conns == NULL)
+    conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  conn = g_hash_table_lookup (conns, dbname);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      conn = admin_connect (dbname);
+      g_hash_table_insert (conns, g_strdup (dbname), conn);
+    }
+  g_mutex_unlock (&lock);
+  return conn;
+}
+
+static gboolean
+raw (const char *path, const char *sql, char **text, GError **error)
+{
+  if (text)
+    *text = NULL;
+  if (traj_test_postgres ())
+    {
+      PGconn *conn = admin_connection (database_of (path));
+      PGresult *res = PQexec (conn, sql);
+      gboolean ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
+
+      if (!ok)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", PQresultErrorMessage (res));
+      else if (text && PQntuples (res) > 0 && !PQgetisnull (res, 0, 0))
+        *text = g_strdup (PQgetvalue (res, 0, 0));
+      PQclear (res);
+      return ok;
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+      int rc;
+      gboolean ok;
+
+      g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 5000);
+      if (text == NULL)
+        {
+          char *msg = NULL;
+          ok = sqlite3_exec (db, sql, NULL, NULL, &msg) == SQLITE_OK;
+          if (!ok)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", msg);
+          sqlite3_free (msg);
+          sqlite3_close (db);
+          return ok;
+        }
+      rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+            *text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+      ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+      if (!ok)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+      return ok;
+    }
+}
+
+gint64
+traj_test_query_int (const char *path, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  raw (path, sql, &text, &error);
+  g_assert_no_error (error);
+  /* A server's booleans read as SQLite's. */
+  if (g_strcmp0 (text, "t") == 0)
+    return 1;
+  return text ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+char *
+traj_test_query_text (const char *path, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  raw (path, sql, &text, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+gboolean
+traj_test_exec (const char *path, const char *sql, GError **error)
+{
+  return raw (path, sql, NULL, error);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* One test, either engine. With TRAJ_TEST_ENGINE=postgres (meson's
+ * "postgres" suite) a test's clinic is a fresh database on the throwaway
+ * server whose administrator conninfo is in TRAJ_TEST_POSTGRES (`./dev
+ * test` starts that server); otherwise it is the SQLite file at the path
+ * the test chose. The store is opened as the clinician login "Dr. Test", a
+ * member of trajectory_clinician: on a server every test also checks that
+ * a clinician's grants suffice. */
+
+#include "traj-store.h"
+
+G_BEGIN_DECLS
+
+#define TRAJ_TEST_LOGIN "Dr. Test"
+
+/* Whether this run is against PostgreSQL. */
+gboolean    traj_test_postgres        (void);
+/* Marks the current test skipped on PostgreSQL (what only a clinic file
+ * has: its bytes, its mode, its backups) and returns TRUE there. */
+gboolean    traj_test_skip_on_postgres (const char *why);
+/* Where the clinic of @path lives on this run's engine: @path itself, or
+ * the conninfo of a database made for @path (fresh, with the clinic's
+ * schema) the first time it is asked for. */
+const char *traj_test_location        (const char *path);
+/* traj_store_open () on traj_test_location (@path). */
+TrajStore  *traj_test_open            (const char *path, GError **error);
+/* As the clinic's owner (the file; the server's administrator): SQL the
+ * store itself never runs, to look at or tamper with what is stored. */
+gint64      traj_test_query_int       (const char *path, const char *sql);
+char       *traj_test_query_text      (const char *path, const char *sql);
+gboolean    traj_test_exec            (const char *path, const char *sql, GError **error);
+/* The administrator's conninfo for the database of @path (PostgreSQL). */
+char       *traj_test_admin_conninfo  (const char *path);
+/* A conninfo to the database of @path as @login (made a member of
+ * @group, with password "secret-password" for scram tests). */
+char       *traj_test_login_conninfo  (const char *path, const char *login, const char *group);
+
+G_END_DECLS

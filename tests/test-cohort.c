@@ -33,6 +33,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "traj-test-db.h"
 #include "traj-cohort.h"
 #include "traj-demo.h"
 #include "traj-outcomes.h"
@@ -801,7 +802,7 @@ test_saved_definitions (void)
   gint64 first_id;
 
   g_mkdir_with_parents (g_get_user_data_dir (), 0700);
-  store = traj_store_open (path, &error);
+  store = traj_test_open (path, &error);
   g_assert_no_error (error);
 
   def->group_by = TRAJ_COHORT_FIELD_ROUTE;
@@ -888,7 +889,7 @@ test_store_and_thread (void)
   AsyncResult async = { 0 };
 
   g_mkdir_with_parents (g_get_user_data_dir (), 0700);
-  store = traj_store_open (path, &error);
+  store = traj_test_open (path, &error);
   g_assert_no_error (error);
   clinic_build (&k, store);
   traj_thresholds_init_defaults (&t);
@@ -1009,7 +1010,7 @@ test_two_readers_match_one (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("traj-cohort-ranges-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
-  g_autoptr(TrajStore) store = traj_store_open (path, &error);
+  g_autoptr(TrajStore) store = traj_test_open (path, &error);
   g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
   g_autoptr(TrajCohortReport) two = NULL;
   g_autoptr(TrajCohortReport) one = NULL;

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "traj-test-db.h"
 #include "traj-outcomes.h"
 #include "traj-store.h"
 
@@ -1437,7 +1438,7 @@ test_store_decision (void)
 
   g_assert_no_error (error);
   path = g_build_filename (dir, "clinic.db", NULL);
-  store = traj_store_open (path, &error);
+  store = traj_test_open (path, &error);
   g_assert_no_error (error);
 
   p->mrn = g_strdup ("OUT-1");
@@ -1490,7 +1491,7 @@ test_store_decision (void)
 
   /* Close the file and open it again: still decided, still in history. */
   g_clear_object (&store);
-  store = traj_store_open (path, &error);
+  store = traj_test_open (path, &error);
   g_assert_no_error (error);
   o = load_and_compute (store, p->id);
   f = traj_outcomes_find_finding (o, key);

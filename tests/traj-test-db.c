@@ -197,12 +197,28 @@ drop_databases (void)
   PQfinish (conn);
 }
 
+static GHashTable *locations;   /* path → conninfo as the test login */
+
 static const char *
 database_of (const char *path)
 {
   const char *name;
 
   g_mutex_lock (&lock);
+  /* A store's location (traj_store_get_path ()) names its path's database. */
+  if (locations && databases && g_hash_table_lookup (databases, path) == NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, locations);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (g_str_equal (value, path))
+          {
+            path = key;
+            break;
+          }
+    }
   if (databases == NULL)
     {
       databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -233,7 +249,6 @@ database_of (const char *path)
 const char *
 traj_test_location (const char *path)
 {
-  static GHashTable *locations;
   const char *location;
 
   if (!traj_test_postgres ())

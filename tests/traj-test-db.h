@@ -27,7 +27,8 @@ const char *traj_test_location        (const char *path);
 /* traj_store_open () on traj_test_location (@path). */
 TrajStore  *traj_test_open            (const char *path, GError **error);
 /* As the clinic's owner (the file; the server's administrator): SQL the
- * store itself never runs, to look at or tamper with what is stored. */
+ * store itself never runs, to look at or tamper with what is stored. @path
+ * may also be a store's location (traj_store_get_path ()). */
 gint64      traj_test_query_int       (const char *path, const char *sql);
 char       *traj_test_query_text      (const char *path, const char *sql);
 gboolean    traj_test_exec            (const char *path, const char *sql, GError **error);

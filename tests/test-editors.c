@@ -532,6 +532,294 @@ test_infusion_edit (Fixture *f, gconstpointer data)
 
 static const int phq9_answers[9] = { 1, 2, 0, 3, 1, 0, 2, 1, 0 };   /* total 10 */
 
+/* CLINICAL.md §7 in the infusion editor: the low limits are monitoring
+ * events like the high ones (the engine's rule, threshold named); a
+ * diastolic not below its systolic, or 300/20, is an error on the reading. */
+static void
+test_infusion_vitals_low_and_bp (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  TrajInfusionEditor *e;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  const char *low[] = { NULL, "84", "52", "46", "96", "8" };
+  GtkWidget *sbp, *dbp, *hr, *rr;
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "0.5");
+  set_reading (e, 1, low);
+  sbp = traj_infusion_editor_get_vital_cell (e, 1, 1);
+  dbp = traj_infusion_editor_get_vital_cell (e, 1, 2);
+  hr = traj_infusion_editor_get_vital_cell (e, 1, 3);
+  rr = traj_infusion_editor_get_vital_cell (e, 1, 5);
+  g_assert_cmpstr (traj_infusion_editor_get_reading_warning (e, 1), ==,
+                   "Monitoring event: systolic 84 < 90; heart rate 46 < 50; "
+                   "respiratory rate 8 < 10 (respiratory depression)");
+  g_assert_true (gtk_widget_has_css_class (sbp, "monitoring-event"));
+  g_assert_true (gtk_widget_has_css_class (hr, "monitoring-event"));
+  g_assert_true (gtk_widget_has_css_class (rr, "monitoring-event"));
+  g_assert_false (gtk_widget_has_css_class (dbp, "monitoring-event"));
+  g_assert_null (traj_infusion_editor_get_reading_error (e, 1));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* At the limits: nothing to note. */
+  type_into (sbp, "90");
+  type_into (hr, "50");
+  type_into (rr, "10");
+  g_assert_null (traj_infusion_editor_get_reading_warning (e, 1));
+  g_assert_false (gtk_widget_has_css_class (rr, "monitoring-event"));
+
+  /* 80/120: the halves swapped. Refused, on the diastolic, Save waits. */
+  type_into (sbp, "80");
+  type_into (dbp, "120");
+  g_assert_cmpstr (traj_infusion_editor_get_reading_error (e, 1), ==,
+                   "Blood pressure 80/120: the diastolic value (120) must be below the systolic (80). "
+                   "Check the reading for a typing error.");
+  g_assert_true (gtk_widget_has_css_class (dbp, "error"));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (gtk_widget_is_sensitive (save_button (e)));
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+
+  type_into (sbp, "300");
+  type_into (dbp, "20");
+  g_assert_cmpstr (traj_infusion_editor_get_reading_error (e, 1), ==,
+                   "Blood pressure 300/20: systolic and diastolic are more than 200 mmHg apart, which no "
+                   "reading shows. Check the reading for a typing error.");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  type_into (sbp, "120");
+  type_into (dbp, "80");
+  g_assert_null (traj_infusion_editor_get_reading_error (e, 1));
+  g_assert_false (gtk_widget_has_css_class (dbp, "error"));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+  {
+    g_autoptr(TrajPatientRecords) after = load (f);
+    g_assert_cmpuint (after->infusions->len, ==, 0);
+  }
+}
+
+static void
+set_when (gpointer e, GType t, gint32 day, const char *clock)
+{
+  g_autofree char *iso = traj_day_to_iso (day);
+
+  type_into (child (e, t, "date_row"), iso);
+  type_into (child (e, t, "time_row"), clock);
+}
+
+/* Answers the editor's "Check the Date" question as its button would. */
+static void
+answer_confirmation (gpointer e, const char *response)
+{
+  GtkWidget *dialog = traj_editor_dialog_get_confirmation (TRAJ_EDITOR_DIALOG (e));
+
+  g_assert_nonnull (dialog);
+  g_object_ref (dialog);
+  gtk_window_close (GTK_WINDOW (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  spin ();
+  g_object_unref (dialog);
+}
+
+static const char *
+confirmation_body (gpointer e)
+{
+  GtkWidget *dialog = traj_editor_dialog_get_confirmation (TRAJ_EDITOR_DIALOG (e));
+
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (dialog));
+  return adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+}
+
+static guint
+count_infusions (Fixture *f)
+{
+  g_autoptr(TrajPatientRecords) r = load (f);
+  return r->infusions->len;
+}
+
+/* CLINICAL.md §7 "Plausible dates" in the infusion editor: a date before
+ * birth is an error; far before the course, after its end or within 60
+ * minutes of another infusion, the editor says so under the date, and Save
+ * asks the clinician, naming the dates; only "Save Anyway" saves, and the
+ * confirmation is in the audit trail. */
+static void
+test_infusion_confirm_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) after = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint32 start = traj_day_today () - 10;          /* the fixture's course */
+  gint32 early = start - 45;
+  g_autofree char *early_text = traj_day_format (early);
+  g_autofree char *start_text = traj_day_format (start);
+  g_autofree char *sentence = g_strdup_printf ("This infusion is dated %s, 45 days before its course starts (%s).",
+                                               early_text, start_text);
+  const TrajInfusion *i;
+  TrajInfusionEditor *e;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "0.5");
+
+  /* Before the patient's birth (17 May 1979): an error under the date. */
+  set_when (e, t, traj_day_from_ymd (1979, 5, 16), "10:00");
+  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==,
+                   "The infusion is dated 16 May 1979, before the patient’s birth date (17 May 1979).");
+  g_assert_true (gtk_widget_has_css_class (child (e, t, "date_row"), "error"));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* 45 days before the course: a caution under the date; Save stays on. */
+  set_when (e, t, early, "10:00");
+  g_assert_false (gtk_widget_has_css_class (child (e, t, "date_row"), "error"));
+  {
+    g_autofree char *caution = g_strdup_printf ("%s Saving will ask you to confirm it.", sentence);
+    g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==, caution);
+    g_assert_true (gtk_widget_has_css_class (child (e, t, "date_message_row"), "field-caution"));
+  }
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* Save asks, naming the dates; the default answer changes nothing. */
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (g_str_has_prefix (confirmation_body (e), sentence));
+  g_assert_cmpuint (count_infusions (f), ==, 0);
+  answer_confirmation (e, "cancel");
+  g_assert_null (traj_editor_dialog_get_confirmation (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (e)));
+  g_assert_cmpuint (count_infusions (f), ==, 0);
+
+  /* Asked again, confirmed: saved, with the confirmation on the record and
+   * in the audit trail. */
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  answer_confirmation (e, "confirm");
+  finish (e);
+  after = load (f);
+  g_assert_cmpuint (after->infusions->len, ==, 1);
+  i = g_ptr_array_index (after->infusions, 0);
+  g_assert_cmphex (i->date_confirmed, ==, TRAJ_DATE_WARNING_BEFORE_COURSE);
+  audit = traj_store_list_audit (f->store, i->uid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, ==, 2);
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (audit, 0))->action, ==, "confirm");
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (audit, 0))->clinician, ==, "Dr Test");
+  {
+    g_autofree char *summary = g_strdup_printf ("date confirmed: %s", sentence);
+    g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (audit, 0))->summary, ==, summary);
+  }
+
+  /* Editing it (another lot) keeps the confirmation and asks nothing... */
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, after, i));
+  type_into (child (e, t, "lot_row"), "LOT-2");
+  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  /* ...but a second infusion 20 minutes after it is asked about. */
+  g_clear_pointer (&after, traj_patient_records_free);
+  after = load (f);
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, after, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "course_row")), 0);   /* no course */
+  set_when (e, t, early, "10:20");
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  {
+    g_autofree char *first = traj_time_format (traj_time_from_day (early, 10, 0));
+    g_autofree char *mine = traj_time_format (traj_time_from_day (early, 10, 20));
+    g_autofree char *near = g_strdup_printf ("Another infusion of this patient started at %s, 20 minutes from this "
+                                             "one (%s): it may be the same infusion entered twice.", first, mine);
+    g_assert_true (g_str_has_prefix (confirmation_body (e), near));
+  }
+  answer_confirmation (e, "cancel");
+  /* Moved two hours later, nothing to confirm. */
+  type_into (child (e, t, "time_row"), "12:20");
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+  g_assert_cmpuint (count_infusions (f), ==, 2);
+}
+
+/* The assessment editor: scores dated before birth, or a second complete
+ * questionnaire of the scale in the same minute, are errors naming both. */
+static void
+test_assessment_plausible (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = NULL;
+  g_autoptr(TrajAssessment) first = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(GError) error = NULL;
+  TrajAssessmentEditor *e;
+  TrajScoreEntry *entry;
+  GType t = TRAJ_TYPE_ASSESSMENT_EDITOR;
+  gint32 day = traj_day_today () - 2;
+  g_autofree char *when = traj_time_format (traj_time_from_day (day, 9, 15));
+  g_autofree char *expected = NULL;
+
+  first->patient_id = f->patient_id;
+  first->taken_at = traj_time_from_day (day, 9, 15) + 20;
+  for (guint k = 0; k < 9; k++)
+    first->items[k] = 1;
+  g_assert_true (traj_store_insert_assessment (f->store, first, &error));
+  g_assert_no_error (error);
+  records = load (f);
+
+  e = present (traj_assessment_editor_new (NULL, f->store, records, NULL));
+  entry = TRAJ_SCORE_ENTRY (child (e, t, "score_entry"));
+  for (guint k = 0; k < 9; k++)
+    answer (entry, k, phq9_answers[k]);
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  set_when (e, t, traj_day_from_ymd (1979, 5, 1), "09:15");
+  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==,
+                   "The scores are dated 1 May 1979, before the patient’s birth date (17 May 1979).");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* The same minute as the PHQ-9 already recorded (total 9): both named. */
+  set_when (e, t, day, "09:15");
+  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  expected = g_strdup_printf ("A complete PHQ-9 (total 9) was already recorded for this patient at %s; this PHQ-9 "
+                              "(total 10, %s) is in the same minute, so it is probably the same questionnaire "
+                              "entered twice. Change the time if it is another one.", when, when);
+  g_assert_cmpstr (visible_label (e, t, "time_message_row", "time_message"), ==, expected);
+  g_assert_true (gtk_widget_has_css_class (child (e, t, "time_row"), "error"));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+
+  /* A draft in that minute is no duplicate; nor is the next minute. */
+  type_into (child (e, t, "time_row"), "09:16");
+  g_assert_null (visible_label (e, t, "time_message_row", "time_message"));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* Another program records a PHQ-9 at 09:16 meanwhile: the store refuses
+   * the save with the same sentence, and the editor stays open. */
+  {
+    g_autoptr(TrajAssessment) other = traj_assessment_copy (first);
+    g_free (other->uid);
+    other->uid = NULL;
+    other->id = 0;
+    other->taken_at = traj_time_from_day (day, 9, 16);
+    g_assert_true (traj_store_insert_assessment (f->store, other, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (e)));
+  {
+    g_autofree char *at = traj_time_format (traj_time_from_day (day, 9, 16));
+    g_autofree char *refused = g_strdup_printf ("A complete PHQ-9 (total 9) was already recorded for this patient "
+                                                "at %s; this PHQ-9 (total 10, %s) is in the same minute, so it is "
+                                                "probably the same questionnaire entered twice. Change the time if "
+                                                "it is another one.", at, at);
+    g_assert_cmpstr (traj_editor_dialog_get_error (TRAJ_EDITOR_DIALOG (e)), ==, refused);
+  }
+  type_into (child (e, t, "time_row"), "09:30");
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+  {
+    g_autoptr(TrajPatientRecords) after = load (f);
+    g_assert_cmpuint (after->assessments->len, ==, 3);
+  }
+}
+
 static void
 test_assessment_phq9_and_edit (Fixture *f, gconstpointer data)
 {
@@ -1110,6 +1398,9 @@ main (int argc, char **argv)
   g_test_add ("/editors/infusion/invalid-dose", Fixture, NULL, fixture_setup, test_infusion_invalid_dose, fixture_teardown);
   g_test_add ("/editors/infusion/monitoring-event", Fixture, NULL, fixture_setup, test_infusion_monitoring_event, fixture_teardown);
   g_test_add ("/editors/infusion/edit", Fixture, NULL, fixture_setup, test_infusion_edit, fixture_teardown);
+  g_test_add ("/editors/infusion/vitals-low-and-bp", Fixture, NULL, fixture_setup, test_infusion_vitals_low_and_bp, fixture_teardown);
+  g_test_add ("/editors/infusion/confirm-date", Fixture, NULL, fixture_setup, test_infusion_confirm_date, fixture_teardown);
+  g_test_add ("/editors/assessment/plausible", Fixture, NULL, fixture_setup, test_assessment_plausible, fixture_teardown);
   g_test_add ("/editors/assessment/phq9-and-edit", Fixture, NULL, fixture_setup, test_assessment_phq9_and_edit, fixture_teardown);
   g_test_add ("/editors/assessment/draft", Fixture, NULL, fixture_setup, test_assessment_draft, fixture_teardown);
   g_test_add ("/editors/assessment/madrs-and-time", Fixture, NULL, fixture_setup, test_assessment_madrs_and_time, fixture_teardown);

@@ -12,7 +12,9 @@
 #include "traj-exchange.h"
 #include "traj-date-entry.h"
 #include "traj-patient-editor.h"
+#include "traj-outcomes.h"
 #include "traj-patient-page-private.h"
+#include "traj-timeline.h"
 #include "traj-window.h"
 
 typedef struct {
@@ -399,6 +401,396 @@ test_import_from_menu (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (f->win))), ==, 12);
 }
 
+/* ---- undo of every delete the UI offers, decisions -------------------------- */
+
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The widget showing @toast (libadwaita's own, private type). */
+static GtkWidget *
+toast_widget (GtkWidget *widget, AdwToast *toast)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget"))
+    {
+      g_autoptr(AdwToast) shown = NULL;
+      g_object_get (widget, "toast", &shown, NULL);
+      if (shown == toast)
+        return widget;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = toast_widget (c, toast);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Presses the Undo button of the latest notification, as a click does. */
+static void
+click_undo (Fixture *f)
+{
+  GtkWidget *page = traj_window_get_patient_page (f->win);
+  AdwToast *toast = traj_patient_page_get_last_toast (TRAJ_PATIENT_PAGE (page));
+  GtkWidget *shown, *button;
+
+  spin (f);
+  g_assert_nonnull (toast);
+  shown = toast_widget (GTK_WIDGET (f->win), toast);
+  g_assert_nonnull (shown);
+  button = find_button (shown, "_Undo");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+}
+
+static void
+assert_undelete_audited (Fixture *f, const char *uid, const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audit = traj_store_list_audit (f->store, uid, &error);
+  const TrajAuditEvent *e;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, >=, 3);
+  e = g_ptr_array_index (audit, 0);                 /* newest first */
+  g_assert_cmpstr (e->action, ==, "undelete");
+  g_assert_cmpstr (e->record_kind, ==, kind);
+  g_assert_cmpstr (e->clinician, ==, "Dr Undo");
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (audit, 1))->action, ==, "delete");
+}
+
+static gint64
+store_patient (Fixture *f, const char *mrn, const char *name)
+{
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(GError) error = NULL;
+
+  p->mrn = g_strdup (mrn);
+  p->name = g_strdup (name);
+  p->birth_day = traj_day_from_ymd (1980, 3, 4);
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  return p->id;
+}
+
+static gint64
+store_course (Fixture *f, gint64 patient_id, gint32 start, int induction)
+{
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(GError) error = NULL;
+
+  c->patient_id = patient_id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->induction_length = induction;
+  c->start_day = start;
+  c->status = TRAJ_COURSE_INDUCTION;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  return c->id;
+}
+
+static TrajInfusion *
+store_infusion (Fixture *f, gint64 patient_id, gint64 course_id, gint32 day, int systolic)
+{
+  TrajInfusion *i = traj_infusion_new ();
+  g_autoptr(GError) error = NULL;
+  TrajVitalSign *v = traj_vital_sign_new (40);
+
+  i->patient_id = patient_id;
+  i->course_id = course_id;
+  i->started_at = traj_time_from_day (day, 10, 0);
+  i->duration_min = 40;
+  i->weight_kg = 70;
+  i->dose_mg_per_kg = 0.5;
+  i->total_mg = 35;
+  v->systolic = systolic;
+  v->diastolic = 85;
+  g_ptr_array_add (i->vitals, v);
+  g_assert_true (traj_store_insert_infusion (f->store, i, &error));
+  g_assert_no_error (error);
+  return i;
+}
+
+static TrajAssessment *
+store_phq9 (Fixture *f, gint64 patient_id, gint64 course_id, gint32 day, int total)
+{
+  TrajAssessment *a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(GError) error = NULL;
+
+  a->patient_id = patient_id;
+  a->course_id = course_id;
+  a->taken_at = traj_time_from_day (day, 9, 0);
+  /* @total spread over the first eight items (0–3 each). */
+  for (guint k = 0; k < 9; k++)
+    a->items[k] = k < 8 ? MIN (3, MAX (0, total - 3 * (int) k)) : 0;
+  g_assert_true (traj_store_insert_assessment (f->store, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (a->total, ==, total);
+  return a;
+}
+
+/* Every delete the UI offers (a patient from More, an infusion or scores
+ * from the timeline) is undone by the notification's Undo: the record is
+ * back in the clinic, on screen, and the undelete is in the audit trail. */
+static void
+test_undo_every_delete (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page = traj_window_get_patient_page (f->win);
+  TrajPatientPage *pp = TRAJ_PATIENT_PAGE (page);
+  TrajPatientList *list = traj_window_get_patient_list (f->win);
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(TrajInfusion) i = NULL;
+  g_autoptr(TrajAssessment) a = NULL;
+  g_autoptr(GError) error = NULL;
+  gint32 today = traj_day_today ();
+  gint64 pid, other, cid;
+
+  traj_store_set_clinician (f->store, "Dr Undo");
+  pid = store_patient (f, "U-1", "Una Undo");
+  other = store_patient (f, "U-2", "Otto Other");
+  cid = store_course (f, pid, today - 20, 6);
+  i = store_infusion (f, pid, cid, today - 19, 130);
+  a = store_phq9 (f, pid, cid, today - 18, 12);
+  p = traj_store_get_patient (f->store, pid, &error);
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+  pp = TRAJ_PATIENT_PAGE (page);
+  g_assert_cmpuint (g_list_model_get_n_items (traj_patient_page_get_timeline (pp)), ==, 2);
+
+  /* An infusion, from its timeline row. */
+  gtk_widget_activate_action (page, "patient.delete-record", "(ix)", (gint32) TRAJ_KIND_INFUSION, i->id);
+  spin (f);
+  g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_INFUSION, i->id), <, 0);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 0);
+  click_undo (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 1);
+  g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_INFUSION, i->id), >=, 0);
+  assert_undelete_audited (f, i->uid, "infusion");
+
+  /* Scores, from theirs. */
+  gtk_widget_activate_action (page, "patient.delete-record", "(ix)", (gint32) TRAJ_KIND_ASSESSMENT, a->id);
+  spin (f);
+  g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_ASSESSMENT, a->id), <, 0);
+  click_undo (f);
+  g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_ASSESSMENT, a->id), >=, 0);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_ASSESSMENT, NULL), ==, 1);
+  assert_undelete_audited (f, a->uid, "assessment");
+
+  /* The patient, from More: gone from the list and the page... */
+  gtk_widget_activate_action (page, "patient.delete-patient", NULL);
+  spin (f);
+  g_assert_cmpint (traj_patient_list_find (list, pid), <, 0);
+  g_assert_cmpint (traj_window_get_patient_id (f->win), ==, 0);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 1);
+  /* ...and, undone, back in the list and open again with their records. */
+  click_undo (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 2);
+  g_assert_cmpint (traj_patient_list_find (list, pid), >=, 0);
+  g_assert_cmpint (traj_window_get_patient_id (f->win), ==, pid);
+  g_assert_cmpint (traj_patient_page_get_patient (pp), ==, pid);
+  g_assert_cmpuint (g_list_model_get_n_items (traj_patient_page_get_timeline (pp)), ==, 2);
+  assert_undelete_audited (f, p->uid, "patient");
+
+  /* Undo after opening someone else still brings the deleted one back. */
+  gtk_widget_activate_action (page, "patient.delete-patient", NULL);
+  spin (f);
+  traj_window_show_patient (f->win, other);
+  spin (f);
+  click_undo (f);
+  g_assert_cmpint (traj_patient_list_find (list, pid), >=, 0);
+  g_assert_cmpint (traj_window_get_patient_id (f->win), ==, pid);
+  g_assert_cmpint (traj_patient_page_get_patient (pp), ==, pid);
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget, GType type, guint *skip)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (*skip)-- == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type (c, type, skip);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+nth_of_type (gpointer widget, GType type, guint n)
+{
+  GtkWidget *w = find_type (GTK_WIDGET (widget), type, &n);
+  g_assert_nonnull (w);
+  return w;
+}
+
+/* As the dialog's button does: close, then answer. */
+static void
+respond (Fixture *f, AdwMessageDialog *dialog, const char *response)
+{
+  g_object_ref (dialog);
+  gtk_window_close (GTK_WINDOW (dialog));
+  adw_message_dialog_response (dialog, response);
+  g_object_unref (dialog);
+  spin (f);
+}
+
+static GtkWidget *
+last_of_type (GtkWidget *widget, GType type)
+{
+  GtkWidget *last = G_TYPE_CHECK_INSTANCE_TYPE (widget, type) ? widget : NULL;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = last_of_type (c, type);
+      if (found)
+        last = found;
+    }
+  return last;
+}
+
+static GtkWidget *
+last_label (GtkWidget *widget)
+{
+  GtkWidget *l = last_of_type (widget, GTK_TYPE_LABEL);
+  g_assert_nonnull (l);
+  return l;
+}
+
+/* "Record a Decision" offers every decision with none chosen, and Record
+ * waits, saying why; the name typed is the decision's, never written back
+ * to the clinician name of Preferences. */
+static void
+test_decision_dialog (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page = traj_window_get_patient_page (f->win);
+  TrajPatientPage *pp = TRAJ_PATIENT_PAGE (page);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajInfusion) i1 = NULL, i2 = NULL;
+  g_autoptr(TrajAssessment) a0 = NULL, a1 = NULL, a2 = NULL, a3 = NULL;
+  const TrajFlagDecision *d;
+  AdwMessageDialog *dialog;
+  GtkWidget *by, *button, *hint;
+  gint32 today = traj_day_today ();
+  gint64 pid, cid;
+
+  g_settings_set_string (f->settings, "clinician-name", "Dr Settings");
+  pid = store_patient (f, "D-1", "Dora Decide");
+  cid = store_course (f, pid, today - 31, 2);
+  /* Baseline 20, two induction infusions (the second with a systolic of
+   * 195: a monitoring event), response (8), then 16 and 17 three days
+   * apart: "a booster might be discussed" (CLINICAL.md §3). */
+  a0 = store_phq9 (f, pid, cid, today - 31, 20);
+  i1 = store_infusion (f, pid, cid, today - 30, 130);
+  i2 = store_infusion (f, pid, cid, today - 29, 195);
+  a1 = store_phq9 (f, pid, cid, today - 27, 8);
+  a2 = store_phq9 (f, pid, cid, today - 10, 16);
+  a3 = store_phq9 (f, pid, cid, today - 7, 17);
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+  pp = TRAJ_PATIENT_PAGE (page);
+  g_assert_cmpuint (traj_outcomes_n_open (traj_patient_page_get_outcomes (pp)), ==, 2);
+
+  /* Acknowledging the monitoring event as someone else: the decision is
+   * theirs; Preferences' clinician stays. */
+  button = find_button (page, "_Acknowledge…");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Acknowledge Finding");
+  by = nth_of_type (dialog, GTK_TYPE_ENTRY, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (by)), ==, "Dr Settings");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "record"));
+  gtk_editable_set_text (GTK_EDITABLE (by), "Nurse Third");
+  respond (f, dialog, "record");
+  r = traj_store_load_patient_records (f->store, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->decisions->len, ==, 1);
+  d = g_ptr_array_index (r->decisions, 0);
+  g_assert_cmpstr (d->decision, ==, TRAJ_DECISION_ACKNOWLEDGED);
+  g_assert_cmpstr (d->decided_by, ==, "Nurse Third");
+  {
+    g_autofree char *name = g_settings_get_string (f->settings, "clinician-name");
+    g_assert_cmpstr (name, ==, "Dr Settings");
+  }
+  g_assert_cmpuint (traj_outcomes_n_open (traj_patient_page_get_outcomes (pp)), ==, 1);
+
+  /* The booster: three decisions, none chosen; Record waits and says why. */
+  button = find_button (page, "_Decide…");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Record a Decision");
+  for (guint k = 0; k < 3; k++)
+    g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (nth_of_type (dialog, GTK_TYPE_CHECK_BUTTON, k))));
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (nth_of_type (dialog, GTK_TYPE_CHECK_BUTTON, 0))), ==,
+                   traj_decision_label (TRAJ_DECISION_BOOSTER_BOOKED));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
+  by = nth_of_type (dialog, GTK_TYPE_ENTRY, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (by)), ==, "Dr Settings");
+  /* The hint is the last label of the dialog's extra part. */
+  hint = last_label (adw_message_dialog_get_extra_child (dialog));
+  g_assert_true (gtk_widget_get_visible (hint));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (hint)), ==, "Choose a decision to record it.");
+  /* Recording without a choice records nothing. */
+  respond (f, dialog, "record");
+  g_clear_pointer (&r, traj_patient_records_free);
+  r = traj_store_load_patient_records (f->store, pid, &error);
+  g_assert_cmpuint (r->decisions->len, ==, 1);
+
+  button = find_button (page, "_Decide…");
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
+  by = nth_of_type (dialog, GTK_TYPE_ENTRY, 0);
+  hint = last_label (adw_message_dialog_get_extra_child (dialog));
+  gtk_editable_set_text (GTK_EDITABLE (by), "");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (hint)), ==, "Choose a decision and enter your name to record it.");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (nth_of_type (dialog, GTK_TYPE_CHECK_BUTTON, 1)), TRUE);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (hint)), ==, "Enter your name to record the decision.");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
+  gtk_editable_set_text (GTK_EDITABLE (by), "Nurse Other");
+  g_assert_false (gtk_widget_get_visible (hint));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "record"));
+  respond (f, dialog, "record");
+
+  g_clear_pointer (&r, traj_patient_records_free);
+  r = traj_store_load_patient_records (f->store, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->decisions->len, ==, 2);
+  d = g_ptr_array_index (r->decisions, 1);
+  g_assert_cmpstr (d->decision, ==, TRAJ_DECISION_DECLINED);
+  g_assert_cmpstr (d->decided_by, ==, "Nurse Other");
+  {
+    g_autofree char *name = g_settings_get_string (f->settings, "clinician-name");
+    g_assert_cmpstr (name, ==, "Dr Settings");
+  }
+  g_assert_cmpuint (traj_outcomes_n_open (traj_patient_page_get_outcomes (pp)), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -413,5 +805,9 @@ main (int argc, char **argv)
               test_close_discards_unsaved, fixture_teardown);
   g_test_add ("/workspace/import-from-menu", Fixture, NULL, fixture_setup,
               test_import_from_menu, fixture_teardown);
+  g_test_add ("/workspace/undo-every-delete", Fixture, NULL, fixture_setup,
+              test_undo_every_delete, fixture_teardown);
+  g_test_add ("/workspace/decision-dialog", Fixture, NULL, fixture_setup,
+              test_decision_dialog, fixture_teardown);
   return g_test_run ();
 }

@@ -19,6 +19,8 @@ struct _TrajAssessmentEditor
   gint64 patient_id;
   GArray *course_ids;             /* gint64 per course_row position; 0 = no course */
   gboolean loading;
+  gint32 birth_day;               /* the patient's, for the date rules */
+  GPtrArray *others;              /* the patient's other complete assessments (copies) */
 
   GtkWidget *content;
   AdwComboRow *scale_row;
@@ -154,6 +156,23 @@ validate (TrajAssessmentEditor *self)
 
   a = form_to_assessment (self, &day_ok, &time_ok);
   valid = traj_validate_assessment (a, traj_time_now (), &error);
+  /* CLINICAL.md §7, on the records this editor was opened with (the store
+   * checks again on save): not before birth, no second complete
+   * questionnaire of the scale in the same minute. */
+  if (valid)
+    {
+      g_autoptr(TrajAssessment) scored = traj_assessment_copy (a);
+      const TrajAssessment *same = NULL;
+
+      traj_assessment_rescore (scored);
+      for (guint k = 0; same == NULL && k < self->others->len; k++)
+        {
+          const TrajAssessment *o = g_ptr_array_index (self->others, k);
+          if (o->scale == scored->scale && traj_same_minute (o->taken_at, scored->taken_at))
+            same = o;
+        }
+      valid = traj_validate_assessment_dates (scored, self->birth_day, same, &error);
+    }
   if (!valid)
     {
       if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_INVALID))
@@ -162,8 +181,11 @@ validate (TrajAssessmentEditor *self)
           date_error = day_ok ? NULL : error;
           time_error = time_ok ? NULL : error;
         }
-      else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_ASSESSMENT_FUTURE))
+      else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_ASSESSMENT_FUTURE) ||
+               g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH))
         date_error = error;
+      else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_DUPLICATE_ASSESSMENT))
+        time_error = error;
       else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_TOTAL_RANGE))
         {
           int typed = traj_score_entry_get_typed_total (self->score_entry);
@@ -283,6 +305,7 @@ traj_assessment_editor_finalize (GObject *object)
 
   g_clear_pointer (&self->existing, traj_assessment_free);
   g_array_unref (self->course_ids);
+  g_ptr_array_unref (self->others);
   G_OBJECT_CLASS (traj_assessment_editor_parent_class)->finalize (object);
 }
 
@@ -328,6 +351,8 @@ static void
 traj_assessment_editor_init (TrajAssessmentEditor *self)
 {
   self->course_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_assessment_free);
+  self->birth_day = TRAJ_DAY_NONE;
   self->loading = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
@@ -376,6 +401,13 @@ traj_assessment_editor_new (GtkWindow                *parent,
                        "transient-for", parent,
                        NULL);
   self->patient_id = records->patient->id;
+  self->birth_day = records->patient->birth_day;
+  for (guint k = 0; k < records->assessments->len; k++)
+    {
+      const TrajAssessment *o = g_ptr_array_index (records->assessments, k);
+      if (o->complete && (existing == NULL || o->id != existing->id))
+        g_ptr_array_add (self->others, traj_assessment_copy (o));
+    }
   current = traj_patient_records_current_course (records);
 
   if (existing)

@@ -93,6 +93,56 @@ ask_discard (TrajEditorDialog *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+on_confirm_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     TrajEditorDialog *self)
+{
+  TrajEditorDialogClass *klass = TRAJ_EDITOR_DIALOG_GET_CLASS (self);
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  /* The question closes itself on any answer. */
+  if (priv->question == GTK_WINDOW (dialog))
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &priv->question);
+      priv->question = NULL;
+    }
+  if (g_strcmp0 (response, "confirm") != 0)
+    return;
+  klass->confirm (self);
+  traj_editor_dialog_save (self);
+}
+
+/* The store would not save without the person's confirmation: ask, naming
+ * what is unusual, with changing the record as the default answer. */
+static void
+ask_confirmation (TrajEditorDialog *self, const char *message)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  AdwMessageDialog *dialog;
+  g_autofree char *body = g_strdup_printf (_("%s\n\nSave it only if this is right; the confirmation is kept in the audit trail."),
+                                           message);
+
+  if (priv->question)
+    {
+      gtk_window_present (priv->question);
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Check the Date"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Change the Date"),
+                                    "confirm", _("_Save Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "confirm", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
+  g_object_set_data (G_OBJECT (dialog), "traj-confirmation", GINT_TO_POINTER (TRUE));
+  priv->question = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &priv->question);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static gboolean
 traj_editor_dialog_close_request (GtkWindow *window)
 {
@@ -353,12 +403,38 @@ traj_editor_dialog_save (TrajEditorDialog *self)
     return FALSE;
   if (!klass->save (self, &id, &error))
     {
-      traj_editor_dialog_show_error (self, error ? error->message : _("Could not save."));
+      if (klass->confirm && g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION))
+        {
+          traj_editor_dialog_show_error (self, NULL);
+          ask_confirmation (self, error->message);
+        }
+      else
+        traj_editor_dialog_show_error (self, error ? error->message : _("Could not save."));
       return FALSE;
     }
   g_signal_emit (self, signals[SAVED], 0, id);
   traj_editor_dialog_force_close (self);
   return TRUE;
+}
+
+GtkWidget *
+traj_editor_dialog_get_confirmation (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (priv->question && g_object_get_data (G_OBJECT (priv->question), "traj-confirmation"))
+    return GTK_WIDGET (priv->question);
+  return NULL;
+}
+
+const char *
+traj_editor_dialog_get_error (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (!gtk_revealer_get_reveal_child (GTK_REVEALER (priv->error_revealer)))
+    return NULL;
+  return gtk_label_get_label (GTK_LABEL (priv->error_label));
 }
 
 void

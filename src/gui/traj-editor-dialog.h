@@ -22,6 +22,11 @@ struct _TrajEditorDialogClass
    * the saved record's id. On FALSE the dialog stays open and shows
    * error->message. */
   gboolean (*save) (TrajEditorDialog *self, gint64 *id, GError **error);
+  /* When save fails with TRAJ_ERROR_NEEDS_CONFIRMATION, the dialog asks the
+   * person with error->message (the sentences naming the dates); if they
+   * confirm, this records it (the next save carries the confirmation) and
+   * save runs again. NULL: such an error is shown like any other. */
+  void     (*confirm) (TrajEditorDialog *self);
 };
 
 TrajStore *traj_editor_dialog_get_store   (TrajEditorDialog *self);
@@ -39,8 +44,13 @@ void       traj_editor_dialog_set_save_label (TrajEditorDialog *self,
 /* Shows (or with NULL hides) the message line under the form. */
 void       traj_editor_dialog_show_error  (TrajEditorDialog *self,
                                            const char       *message);
+/* The message shown under the form, or NULL. */
+const char *traj_editor_dialog_get_error (TrajEditorDialog *self);
 /* Runs save as if the Save button were pressed; TRUE when saved. */
 gboolean   traj_editor_dialog_save        (TrajEditorDialog *self);
+/* The question open after a save needed the person's confirmation (an
+ * AdwMessageDialog with the responses "cancel" and "confirm"), or NULL. */
+GtkWidget *traj_editor_dialog_get_confirmation (TrajEditorDialog *self);
 /* Closes without asking (after a "discard" answer or a save). */
 void       traj_editor_dialog_force_close (TrajEditorDialog *self);
 

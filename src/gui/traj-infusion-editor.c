@@ -43,6 +43,14 @@ struct _TrajInfusionEditor
   gboolean loading;
   gboolean phase_chosen;          /* the person picked a phase: stop suggesting */
   TrajPhase suggested_phase;
+  /* Date warnings (CLINICAL.md §7) the clinician confirmed, for this start
+   * and course only: changing either asks again. */
+  guint confirmed;
+  gint64 confirmed_start;
+  gint64 confirmed_course;
+  guint pending;                  /* what the last refused save would confirm */
+  gint64 pending_start;
+  gint64 pending_course;
   GtkWidget *side_effect_checks[TRAJ_N_SIDE_EFFECTS];
   GtkWidget *concomitant_switches[TRAJ_N_CONCOMITANTS];
 
@@ -265,6 +273,13 @@ monitoring_events (TrajInfusionEditor *self, const TrajVitalSign *v)
     g_ptr_array_add (parts, g_strdup_printf (_("heart rate %d > %d"), v->heart_rate, t->heart_rate_max));
   if (over & TRAJ_VITAL_UNDER_SPO2)
     g_ptr_array_add (parts, g_strdup_printf (_("SpO₂ %d < %d"), v->spo2, t->spo2_min));
+  if (over & TRAJ_VITAL_UNDER_SYSTOLIC)
+    g_ptr_array_add (parts, g_strdup_printf (_("systolic %d < %d"), v->systolic, t->systolic_min));
+  if (over & TRAJ_VITAL_UNDER_HEART_RATE)
+    g_ptr_array_add (parts, g_strdup_printf (_("heart rate %d < %d"), v->heart_rate, t->heart_rate_min));
+  if (over & TRAJ_VITAL_UNDER_RESP_RATE)
+    g_ptr_array_add (parts, g_strdup_printf (_("respiratory rate %d < %d (respiratory depression)"),
+                                             v->resp_rate, t->resp_rate_min));
   if (parts->len == 0)
     return NULL;
   g_ptr_array_add (parts, NULL);
@@ -370,11 +385,11 @@ check_reading (TrajInfusionEditor *self,
     {
       guint bits = traj_vital_sign_monitoring_events (v, &self->thresholds);
       gboolean over[5] = {
-        (bits & TRAJ_VITAL_OVER_SYSTOLIC) != 0,
+        (bits & (TRAJ_VITAL_OVER_SYSTOLIC | TRAJ_VITAL_UNDER_SYSTOLIC)) != 0,
         (bits & TRAJ_VITAL_OVER_DIASTOLIC) != 0,
-        (bits & TRAJ_VITAL_OVER_HEART_RATE) != 0,
+        (bits & (TRAJ_VITAL_OVER_HEART_RATE | TRAJ_VITAL_UNDER_HEART_RATE)) != 0,
         (bits & TRAJ_VITAL_UNDER_SPO2) != 0,
-        FALSE,
+        (bits & TRAJ_VITAL_UNDER_RESP_RATE) != 0,
       };
       for (guint f = 0; f < 5; f++)
         if (over[f])
@@ -439,6 +454,49 @@ suggest_phase (TrajInfusionEditor *self, gint64 started_at)
 
 /* ---- the form ----------------------------------------------------------- */
 
+/* CLINICAL.md §7 on what this editor knows of the patient, as the person
+ * types: a date before birth is an error under the date; a date the store
+ * will ask about is a caution there (saving asks to confirm it, with what
+ * the clinic holds then). Returns FALSE for an error. */
+static gboolean
+check_dates (TrajInfusionEditor *self, const TrajInfusion *i)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *caution = NULL;
+  TrajInfusionContext ctx = { TRAJ_DAY_NONE, NULL, TRAJ_TIME_NONE };
+  guint warnings = 0;
+
+  ctx.birth_day = self->records->patient->birth_day;
+  ctx.course = traj_patient_records_find_course (self->records, i->course_id);
+  for (guint k = 0; k < self->records->infusions->len; k++)
+    {
+      const TrajInfusion *o = g_ptr_array_index (self->records->infusions, k);
+
+      if (self->existing && o->id == self->existing->id)
+        continue;
+      if (ctx.nearest_infusion_at == TRAJ_TIME_NONE ||
+          ABS (o->started_at - i->started_at) < ABS (ctx.nearest_infusion_at - i->started_at))
+        ctx.nearest_infusion_at = o->started_at;
+    }
+  if (!traj_validate_infusion_dates (i, &ctx, &warnings, &error))
+    {
+      set_field_message (self->date_row, self->date_message_row, self->date_message, error);
+      gtk_widget_remove_css_class (self->date_message_row, "field-caution");
+      return FALSE;
+    }
+  caution = traj_infusion_date_warnings_message (i, &ctx, warnings & ~i->date_confirmed);
+  if (caution)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s Saving will ask you to confirm it."), caution);
+      gtk_label_set_label (self->date_message, text);
+      gtk_widget_set_visible (self->date_message_row, TRUE);
+      gtk_widget_add_css_class (self->date_message_row, "field-caution");
+    }
+  else
+    gtk_widget_remove_css_class (self->date_message_row, "field-caution");
+  return TRUE;
+}
+
 /* Reads and checks every field, showing each message under its field, and
  * returns the infusion as it would be saved, or NULL when something is
  * invalid. */
@@ -493,11 +551,16 @@ check_form (TrajInfusionEditor *self)
         on_date = day_ok ? NULL : date_error;
         on_time = time_ok ? NULL : date_error;
       }
+    gtk_widget_remove_css_class (self->date_message_row, "field-caution");
     set_field_message (self->date_row, self->date_message_row, self->date_message, on_date);
     set_field_message (self->time_row, self->time_message_row, self->time_message, on_time);
   }
   suggest_phase (self, i->started_at);
   i->phase = (TrajPhase) MIN (adw_combo_row_get_selected (self->phase_row), TRAJ_N_PHASES - 1);
+  i->date_confirmed = i->started_at == self->confirmed_start && i->course_id == self->confirmed_course ?
+                      self->confirmed : 0;
+  if (date_error == NULL && i->started_at != TRAJ_TIME_NONE && !check_dates (self, i))
+    ok = FALSE;
 
   p = parse_int (self->duration_row, &i->duration_min);
   if (p == PARSE_BAD)
@@ -841,11 +904,25 @@ traj_infusion_editor_save (TrajEditorDialog *dialog,
   TrajInfusionEditor *self = TRAJ_INFUSION_EDITOR (dialog);
   TrajStore *store = traj_editor_dialog_get_store (dialog);
   g_autoptr(TrajInfusion) i = check_form (self);
+  g_autofree char *unconfirmed = NULL;
+  guint warnings = 0;
   gboolean ok;
 
   if (i == NULL)
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Some fields need attention."));
+      return FALSE;
+    }
+  /* The store's date rules on what the clinic holds now: a warning not yet
+   * confirmed goes back to the person as a question (traj_editor_dialog). */
+  if (!traj_store_check_infusion_dates (store, i, &warnings, &unconfirmed, error))
+    return FALSE;
+  if (unconfirmed)
+    {
+      self->pending = warnings;
+      self->pending_start = i->started_at;
+      self->pending_course = i->course_id;
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION, unconfirmed);
       return FALSE;
     }
   if (self->existing)
@@ -855,6 +932,16 @@ traj_infusion_editor_save (TrajEditorDialog *dialog,
   if (ok)
     *id = i->id;
   return ok;
+}
+
+static void
+traj_infusion_editor_confirm (TrajEditorDialog *dialog)
+{
+  TrajInfusionEditor *self = TRAJ_INFUSION_EDITOR (dialog);
+
+  self->confirmed = self->pending;
+  self->confirmed_start = self->pending_start;
+  self->confirmed_course = self->pending_course;
 }
 
 static void
@@ -897,6 +984,7 @@ traj_infusion_editor_class_init (TrajInfusionEditorClass *klass)
   object_class->dispose = traj_infusion_editor_dispose;
   object_class->finalize = traj_infusion_editor_finalize;
   editor_class->save = traj_infusion_editor_save;
+  editor_class->confirm = traj_infusion_editor_confirm;
 
   traj_gui_init ();
   g_type_ensure (TRAJ_TYPE_COLUMNS_LAYOUT);
@@ -1132,6 +1220,9 @@ traj_infusion_editor_new (GtkWindow                *parent,
   if (existing)
     {
       self->existing = traj_infusion_copy (existing);
+      self->confirmed = existing->date_confirmed;
+      self->confirmed_start = existing->started_at;
+      self->confirmed_course = existing->course_id;
       gtk_window_set_title (GTK_WINDOW (self), _("Edit Infusion"));
       when = g_date_time_new_from_unix_local (existing->started_at);
       fill_from (self, existing, TRUE);

@@ -7,5 +7,7 @@ G_BEGIN_DECLS
 
 /* For tests: the latest "deleted — Undo" toast, or NULL once dismissed. */
 AdwToast *traj_patient_page_get_last_toast (TrajPatientPage *self);
+/* For tests: the open "Record a Decision" / "Acknowledge Finding" dialog. */
+GtkWidget *traj_patient_page_get_decision_dialog (TrajPatientPage *self);
 
 G_END_DECLS

@@ -29,6 +29,7 @@ struct _TrajPatientPage
   TrajTimeline *timeline;
   gulong changed_id;
   AdwToast *last_toast;            /* weak: the latest undo toast, for tests */
+  GtkWidget *decision_dialog;      /* weak: the open decision dialog, for tests */
 
   GtkWidget *scroller;
   GtkLabel *name_label;
@@ -170,7 +171,8 @@ typedef struct {
   TrajFinding *finding;
   GtkWidget *note_entry;
   GtkWidget *by_entry;
-  GtkWidget *dropdown;
+  GPtrArray *choices;             /* GtkCheckButton*, one per decision; none active at first */
+  GtkWidget *hint;                /* why Record is not available yet */
   AdwMessageDialog *dialog;
 } DecisionData;
 
@@ -178,7 +180,23 @@ static void
 decision_data_free (DecisionData *d)
 {
   traj_finding_free (d->finding);
+  g_ptr_array_unref (d->choices);
   g_free (d);
+}
+
+/* The decision chosen, or NULL while none is. */
+static const char *
+chosen_decision (DecisionData *d)
+{
+  const char * const *codes = traj_finding_kind_decisions (d->finding->kind);
+
+  /* A single possible decision (acknowledge) needs no choosing. */
+  if (d->choices->len == 0)
+    return codes[0];
+  for (guint k = 0; k < d->choices->len; k++)
+    if (gtk_check_button_get_active (g_ptr_array_index (d->choices, k)))
+      return codes[k];
+  return NULL;
 }
 
 static void
@@ -188,25 +206,47 @@ on_decision_response (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "record") == 0)
     {
-      const char * const *choices = traj_finding_kind_decisions (d->finding->kind);
-      guint pos = d->dropdown ? gtk_drop_down_get_selected (GTK_DROP_DOWN (d->dropdown)) : 0;
+      const char *decision = chosen_decision (d);
       const char *note = gtk_editable_get_text (GTK_EDITABLE (d->note_entry));
       g_autofree char *by = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (d->by_entry))));
 
-      record_decision (d->self, d->finding, choices[pos], note, by);
-      /* The name is remembered as this workstation's clinician. */
-      if (d->self->settings && *by)
-        g_settings_set_string (d->self->settings, "clinician-name", by);
+      /* Who decided is on the decision only: the workstation's clinician
+       * name (Preferences) is never changed as a side effect. */
+      if (decision && *by)
+        record_decision (d->self, d->finding, decision, note, by);
     }
+}
+
+/* Record waits for a decision and a name, and says which is missing. */
+static void
+update_decision_response (DecisionData *d)
+{
+  g_autofree char *by = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (d->by_entry))));
+  gboolean chosen = chosen_decision (d) != NULL;
+  const char *hint = NULL;
+
+  if (!chosen && *by == '\0')
+    hint = _("Choose a decision and enter your name to record it.");
+  else if (!chosen)
+    hint = _("Choose a decision to record it.");
+  else if (*by == '\0')
+    /* A decision names the clinician who made it. */
+    hint = _("Enter your name to record the decision.");
+  gtk_label_set_label (GTK_LABEL (d->hint), hint ? hint : "");
+  gtk_widget_set_visible (d->hint, hint != NULL);
+  adw_message_dialog_set_response_enabled (d->dialog, "record", hint == NULL);
 }
 
 static void
 on_decision_by_changed (GtkEditable *editable, DecisionData *d)
 {
-  g_autofree char *by = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+  update_decision_response (d);
+}
 
-  /* A decision names the clinician who made it. */
-  adw_message_dialog_set_response_enabled (d->dialog, "record", *by != '\0');
+static void
+on_decision_toggled (GtkCheckButton *button, DecisionData *d)
+{
+  update_decision_response (d);
 }
 
 static void
@@ -221,17 +261,30 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
 
   d->self = self;
   d->finding = traj_finding_copy (f);
+  d->choices = g_ptr_array_new ();
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self),
                                                        acknowledge ? _("Acknowledge Finding") : _("Record a Decision"),
                                                        f->sentence));
   if (n > 1)
     {
-      GtkStringList *labels = gtk_string_list_new (NULL);
+      /* Every decision in sight, none chosen for the clinician. */
+      GtkWidget *group = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkCheckButton *first = NULL;
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (group), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Decision"), -1);
       for (guint k = 0; k < n; k++)
-        gtk_string_list_append (labels, traj_decision_label (choices[k]));
-      d->dropdown = gtk_drop_down_new (G_LIST_MODEL (labels), NULL);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (d->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Decision"), -1);
-      gtk_box_append (GTK_BOX (box), d->dropdown);
+        {
+          GtkWidget *check = gtk_check_button_new_with_label (traj_decision_label (choices[k]));
+
+          if (first)
+            gtk_check_button_set_group (GTK_CHECK_BUTTON (check), first);
+          else
+            first = GTK_CHECK_BUTTON (check);
+          g_signal_connect (check, "toggled", G_CALLBACK (on_decision_toggled), d);
+          g_ptr_array_add (d->choices, check);
+          gtk_box_append (GTK_BOX (group), check);
+        }
+      gtk_box_append (GTK_BOX (box), group);
     }
   d->by_entry = gtk_entry_new ();
   {
@@ -246,6 +299,11 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
   gtk_accessible_update_property (GTK_ACCESSIBLE (d->note_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
   gtk_entry_set_activates_default (GTK_ENTRY (d->note_entry), TRUE);
   gtk_box_append (GTK_BOX (box), d->note_entry);
+  d->hint = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (d->hint), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (d->hint), 0);
+  gtk_widget_add_css_class (d->hint, "dim-label");
+  gtk_box_append (GTK_BOX (box), d->hint);
   adw_message_dialog_set_extra_child (dialog, box);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
@@ -256,9 +314,10 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
   adw_message_dialog_set_close_response (dialog, "cancel");
   d->dialog = dialog;
   g_signal_connect (d->by_entry, "changed", G_CALLBACK (on_decision_by_changed), d);
-  on_decision_by_changed (GTK_EDITABLE (d->by_entry), d);
+  update_decision_response (d);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_decision_response), d,
                          (GClosureNotify) decision_data_free, 0);
+  g_set_weak_pointer (&self->decision_dialog, GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -766,30 +825,52 @@ edit_patient_action (GtkWidget *widget, const char *name, GVariant *param)
 
 typedef struct {
   TrajStore *store;
+  GWeakRef page;
   TrajRecordKind kind;
   gint64 id;
+  gint64 patient_id;              /* whose record it was */
 } UndoData;
 
 static void
 undo_data_free (UndoData *u)
 {
   g_object_unref (u->store);
+  g_weak_ref_clear (&u->page);
   g_free (u);
 }
 
+/* Undo brings the record back where the clinician can see it: the
+ * patient's page open again (a deleted patient's page had closed), the
+ * record selected in the timeline. The undelete is audited by the store. */
 static void
 on_undo (AdwToast *toast, UndoData *u)
 {
+  g_autoptr(TrajPatientPage) self = g_weak_ref_get (&u->page);
   g_autoptr(GError) error = NULL;
 
   if (!traj_store_undelete (u->store, u->kind, u->id, &error))
-    g_warning ("Undo failed: %s", error->message);
+    {
+      if (self)
+        show_error (self, error);
+      else
+        g_warning ("Undo failed: %s", error->message);
+      return;
+    }
+  if (self == NULL)
+    return;
+  if (self->patient_id != u->patient_id)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-patient", "x", u->patient_id);
+  if (self->patient_id != u->patient_id)
+    traj_patient_page_set_patient (self, u->patient_id);
+  if (u->kind != TRAJ_KIND_PATIENT)
+    traj_patient_page_select_record (self, u->kind, u->id);
 }
 
 static void
 delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const char *message)
 {
   g_autoptr(GError) error = NULL;
+  gint64 patient_id = self->patient_id;
   UndoData *u;
   AdwToast *toast;
 
@@ -800,8 +881,10 @@ delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const c
     }
   u = g_new0 (UndoData, 1);
   u->store = g_object_ref (self->store);
+  g_weak_ref_init (&u->page, self);
   u->kind = kind;
   u->id = id;
+  u->patient_id = patient_id;
   toast = adw_toast_new (message);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
@@ -946,6 +1029,7 @@ traj_patient_page_dispose (GObject *object)
   if (self->changed_id)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_weak_pointer (&self->last_toast);
+  g_clear_weak_pointer (&self->decision_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_PATIENT_PAGE);
   g_clear_object (&self->timeline);
   g_clear_pointer (&self->records, traj_patient_records_free);
@@ -1113,4 +1197,10 @@ AdwToast *
 traj_patient_page_get_last_toast (TrajPatientPage *self)
 {
   return self->last_toast;
+}
+
+GtkWidget *
+traj_patient_page_get_decision_dialog (TrajPatientPage *self)
+{
+  return self->decision_dialog;
 }

@@ -132,6 +132,10 @@ show_patient_content (TrajWindow *self)
 
   if (s == NULL)
     {
+      /* The open patient was deleted (here or elsewhere): on a narrow
+       * window, back to the list rather than an empty page. */
+      if (self->patient_id && adw_leaflet_get_folded (self->leaflet))
+        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
       self->patient_id = 0;
       if (self->page)
         traj_patient_page_set_patient (self->page, 0);
@@ -502,9 +506,9 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *param)
 }
 
 static void
-on_patient_saved (TrajEditorDialog *editor, gint64 id, TrajWindow *self)
+show_patient_unfiltered (TrajWindow *self, gint64 id)
 {
-  /* Show the new patient, even if the search would hide them. */
+  /* Even if the search or filter would hide them. */
   if (traj_patient_list_find (self->patients, id) < 0)
     {
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
@@ -513,6 +517,19 @@ on_patient_saved (TrajEditorDialog *editor, gint64 id, TrajWindow *self)
       update_list_page (self);
     }
   traj_window_show_patient (self, id);
+}
+
+static void
+on_patient_saved (TrajEditorDialog *editor, gint64 id, TrajWindow *self)
+{
+  show_patient_unfiltered (self, id);
+}
+
+/* A patient brought back (undo of Delete Patient): open them again. */
+static void
+show_patient_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  show_patient_unfiltered (TRAJ_WINDOW (widget), g_variant_get_int64 (param));
 }
 
 /* After an import or a restore the whole clinic may differ. */
@@ -768,6 +785,7 @@ traj_window_class_init (TrajWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
+  gtk_widget_class_install_action (widget_class, "win.show-patient", "x", show_patient_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, exchange_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, exchange_action);
   gtk_widget_class_install_action (widget_class, "win.export-fhir", NULL, exchange_action);

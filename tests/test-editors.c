@@ -576,6 +576,9 @@ test_infusion_vitals_low_and_bp (Fixture *f, gconstpointer data)
                    "Blood pressure 80/120: the diastolic value (120) must be below the systolic (80). "
                    "Check the reading for a typing error.");
   g_assert_true (gtk_widget_has_css_class (dbp, "error"));
+  /* A refused reading is no monitoring event (120 ≥ 110, 80 < 90). */
+  g_assert_null (traj_infusion_editor_get_reading_warning (e, 1));
+  g_assert_false (gtk_widget_has_css_class (sbp, "monitoring-event"));
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   g_assert_false (gtk_widget_is_sensitive (save_button (e)));
   g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));

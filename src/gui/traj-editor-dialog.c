@@ -14,7 +14,7 @@ typedef struct
   gboolean valid;
   gboolean dirty;
   gboolean closing;
-  GtkWindow *question;       /* "Discard Changes?" while it is open */
+  GtkWindow *question;       /* "Discard Changes?" or "Check the Date" while open */
 
   GtkWidget *toolbar_box;
   GtkWidget *header;

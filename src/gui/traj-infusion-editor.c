@@ -368,6 +368,10 @@ check_reading (TrajInfusionEditor *self,
         row_field = r->cells[1];
       else if (g_error_matches (row_error, TRAJ_ERROR, TRAJ_ERROR_VITAL_DIASTOLIC))
         row_field = r->cells[2];
+      /* A blood pressure refused as a whole (80/120) is no finding either. */
+      if (g_error_matches (row_error, TRAJ_ERROR, TRAJ_ERROR_VITAL_SYSTOLIC) ||
+          g_error_matches (row_error, TRAJ_ERROR, TRAJ_ERROR_VITAL_DIASTOLIC))
+        bad[0] = bad[1] = TRUE;
       if (row_field)
         traj_field_set_error (row_field, row_error);
       g_propagate_error (&error, g_steal_pointer (&row_error));

@@ -47,4 +47,26 @@ gboolean traj_bulk_insert_flag_decision (TrajStore        *store,
                                          gint64            now,
                                          GError          **error);
 
+/* On a clinic server, checking and writing an import row by row would cost
+ * a round trip each: an importer that can hear about a row's problem later
+ * asks for that with traj_bulk_defer () after traj_store_bulk_begin (). The
+ * rows are then checked by the rules at once but written in batches, and a
+ * clash with what the clinic holds (a uid, an MRN) is reported through
+ * @func at the latest by traj_bulk_flush () or traj_store_bulk_commit (),
+ * with the tag given by traj_bulk_set_tag () before the row (a line
+ * number) and the row's uid. Nothing changes on SQLite, where each insert
+ * is checked at once. */
+typedef void (*TrajBulkProblemFunc) (gint64       tag,
+                                     const char  *uid,
+                                     const GError *error,
+                                     gpointer     user_data);
+void     traj_bulk_defer                (TrajStore           *store,
+                                         TrajBulkProblemFunc  func,
+                                         gpointer             user_data);
+void     traj_bulk_set_tag              (TrajStore           *store,
+                                         gint64               tag);
+/* Writes the buffered rows (reporting clashes); TRUE without a server. */
+gboolean traj_bulk_flush                (TrajStore           *store,
+                                         GError             **error);
+
 G_END_DECLS

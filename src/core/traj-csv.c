@@ -1033,6 +1033,9 @@ is_fatal (const GError *e)
     case TRAJ_ERROR_DISK_FULL:
     case TRAJ_ERROR_READ_ONLY:
     case TRAJ_ERROR_BUSY:
+    case TRAJ_ERROR_CONNECTION:
+    case TRAJ_ERROR_SIGN_IN:
+    case TRAJ_ERROR_PERMISSION:
       return TRUE;
     default:
       return FALSE;
@@ -1719,6 +1722,61 @@ ref_of_file (TrajCsvFile kind)
 }
 
 /* FALSE stops the whole import (read error, database error, cancelled). */
+static int
+compare_problems (gconstpointer a, gconstpointer b)
+{
+  const TrajCsvProblem *pa = *(TrajCsvProblem * const *) a;
+  const TrajCsvProblem *pb = *(TrajCsvProblem * const *) b;
+
+  return (pa->line > pb->line) - (pa->line < pb->line);
+}
+
+/* Problems [first, end) by line; a row's own problems keep their order. */
+static void
+sort_problems (GPtrArray *problems, guint first)
+{
+  g_autoptr(GPtrArray) tail = NULL;
+
+  if (problems->len - first < 2)
+    return;
+  tail = g_ptr_array_new ();
+  for (guint k = first; k < problems->len; k++)
+    g_ptr_array_add (tail, g_ptr_array_index (problems, k));
+  /* g_ptr_array_sort is not stable: index order breaks ties. */
+  for (guint k = 1; k < tail->len; k++)
+    {
+      gpointer p = g_ptr_array_index (tail, k);
+      guint j = k;
+
+      while (j > 0 && compare_problems (&g_ptr_array_index (tail, j - 1), &p) > 0)
+        {
+          tail->pdata[j] = tail->pdata[j - 1];
+          j--;
+        }
+      tail->pdata[j] = p;
+    }
+  for (guint k = 0; k < tail->len; k++)
+    problems->pdata[first + k] = tail->pdata[k];
+}
+
+/* A clash a clinic server found when it wrote a row (traj_bulk_defer ()):
+ * the row's problem, and rows naming it are not written either. */
+static void
+deferred_problem (gint64 tag, const char *uid, const GError *error, gpointer user_data)
+{
+  Import *im = user_data;
+  RefKind kind = ref_of_file (im->kind);
+
+  problem (im, (guint) tag, "%s", error->message);
+  if (kind < N_REFS && uid)
+    {
+      g_hash_table_remove (im->refs[kind], uid);
+      if (g_strcmp0 (im->last_uid[kind], uid) == 0)
+        g_clear_pointer (&im->last_uid[kind], g_free);
+      mark_bad (im, kind, uid);
+    }
+}
+
 static gboolean
 import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
              GCancellable *cancellable, GError **error)
@@ -1796,6 +1854,8 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
         {
           for (guint c = 0; c < files[kind].n_columns; c++)
             im->col[c] = im->map[c] >= 0 ? fields[im->map[c]] : "";
+          /* A clinic server may tell a row's clash later: by its line. */
+          traj_bulk_set_tag (im->store, im->line);
           importers[kind] (im);
         }
 
@@ -1817,6 +1877,27 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
           report_progress (im);
         }
     }
+  /* The rows a clinic server still holds back are written before the next
+   * file names them; their clashes are this file's problems, in line
+   * order with the others. */
+  {
+    guint first = im->report->problems->len;
+    GError *e = NULL;
+
+    for (guint k = 0; k < im->report->problems->len; k++)
+      if (g_strcmp0 (((TrajCsvProblem *) g_ptr_array_index (im->report->problems, k))->file, base) == 0)
+        {
+          first = k;
+          break;
+        }
+    if (!traj_bulk_flush (im->store, &e))
+      {
+        g_propagate_prefixed_error (error, e, "%s: ", base);
+        im->reader = NULL;
+        return FALSE;
+      }
+    sort_problems (im->report->problems, first);
+  }
   if (header && !unreadable)
     {
       problem (im, 0, _("the file is empty (not even a header)"));
@@ -1936,6 +2017,7 @@ traj_csv_import (TrajStore         *store,
     ok = FALSE;
   else
     {
+      traj_bulk_defer (store, deferred_problem, &im);
       for (guint k = 0; ok && k < paths->len && report->problems->len < TRAJ_CSV_MAX_PROBLEMS; k++)
         ok = import_file (&im, g_ptr_array_index (paths, k), by_name, g_array_index (kinds, TrajCsvFile, k),
                           cancellable, error);

@@ -192,3 +192,139 @@ traj_db_rollback (TrajDb *db)
   /* What made the caller roll back stays the answer. */
   db->failure = failure;
 }
+
+/* ---- row values ------------------------------------------------------------ */
+
+static void
+values_add (TrajDbValues *v, guint8 type, gint64 i, double d, const char *s)
+{
+  g_return_if_fail (v->n < TRAJ_DB_MAX_VALUES);
+  v->v[v->n].type = type;
+  v->v[v->n].i = i;
+  v->v[v->n].d = d;
+  v->v[v->n].s = s ? g_strdup (s) : NULL;
+  v->n++;
+}
+
+void
+traj_db_values_clear (TrajDbValues *v)
+{
+  for (guint k = 0; k < v->n; k++)
+    g_clear_pointer (&v->v[k].s, g_free);
+  v->n = 0;
+}
+
+void
+traj_db_values_null (TrajDbValues *v)
+{
+  values_add (v, 0, 0, 0, NULL);
+}
+
+void
+traj_db_values_int64 (TrajDbValues *v, gint64 i)
+{
+  values_add (v, 1, i, 0, NULL);
+}
+
+void
+traj_db_values_double (TrajDbValues *v, double d)
+{
+  values_add (v, 2, 0, d, NULL);
+}
+
+void
+traj_db_values_text (TrajDbValues *v, const char *s)
+{
+  if (s == NULL)
+    traj_db_values_null (v);
+  else
+    values_add (v, 3, 0, 0, s);
+}
+
+void
+traj_db_values_text0 (TrajDbValues *v, const char *s)
+{
+  values_add (v, 3, 0, 0, s ? s : "");
+}
+
+void
+traj_db_values_id_or_null (TrajDbValues *v, gint64 id)
+{
+  if (id > 0)
+    traj_db_values_int64 (v, id);
+  else
+    traj_db_values_null (v);
+}
+
+void
+traj_db_values_int_or_null (TrajDbValues *v, int i)
+{
+  if (i >= 0)
+    traj_db_values_int64 (v, i);
+  else
+    traj_db_values_null (v);
+}
+
+void
+traj_db_values_day (TrajDbValues *v, gint32 day)
+{
+  int y, m, d;
+  char iso[16];
+
+  if (!traj_day_to_ymd (day, &y, &m, &d))
+    {
+      traj_db_values_null (v);
+      return;
+    }
+  g_snprintf (iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+  traj_db_values_text (v, iso);
+}
+
+void
+traj_db_bind_values (TrajDbStmt *s, int first, const TrajDbValues *v)
+{
+  for (guint k = 0; k < v->n; k++)
+    switch (v->v[k].type)
+      {
+      case 1: traj_db_bind_int64 (s, first + k, v->v[k].i); break;
+      case 2: traj_db_bind_double (s, first + k, v->v[k].d); break;
+      case 3: traj_db_bind_text (s, first + k, v->v[k].s); break;
+      default: traj_db_bind_null (s, first + k); break;
+      }
+}
+
+static void
+copy_text (GString *out, const char *s)
+{
+  for (; *s; s++)
+    switch (*s)
+      {
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      default: g_string_append_c (out, *s); break;
+      }
+}
+
+void
+traj_db_values_copy_line (const TrajDbValues *v, gint64 id, GString *out)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (id > 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT "\t", id);
+  for (guint k = 0; k < v->n; k++)
+    {
+      if (k > 0)
+        g_string_append_c (out, '\t');
+      switch (v->v[k].type)
+        {
+        case 1: g_string_append_printf (out, "%" G_GINT64_FORMAT, v->v[k].i); break;
+        case 2: g_string_append (out, g_ascii_dtostr (buf, sizeof buf, v->v[k].d)); break;
+        case 3: copy_text (out, v->v[k].s); break;
+        default: g_string_append (out, "\\N"); break;
+        }
+    }
+  g_string_append_c (out, '\n');
+}

@@ -138,6 +138,35 @@ char         *traj_db_column_dup       (TrajDbStmt *s, int i);
 int           traj_db_column_int_or    (TrajDbStmt *s, int i, int fallback);
 gint32        traj_db_column_day       (TrajDbStmt *s, int i);
 
+/* A row's values, built once and then either bound to a statement or
+ * written as a line of COPY text (PostgreSQL's bulk path): one list of a
+ * record's columns serves both. */
+#define TRAJ_DB_MAX_VALUES 32
+typedef struct {
+  guint n;
+  struct {
+    guint8 type;             /* 0 NULL, 1 int64, 2 double, 3 text */
+    gint64 i;
+    double d;
+    char *s;
+  } v[TRAJ_DB_MAX_VALUES];
+} TrajDbValues;
+
+void          traj_db_values_clear     (TrajDbValues *v);
+void          traj_db_values_null      (TrajDbValues *v);
+void          traj_db_values_int64     (TrajDbValues *v, gint64 i);
+void          traj_db_values_double    (TrajDbValues *v, double d);
+void          traj_db_values_text      (TrajDbValues *v, const char *s);  /* NULL → NULL */
+void          traj_db_values_text0     (TrajDbValues *v, const char *s);  /* NULL → '' */
+void          traj_db_values_id_or_null  (TrajDbValues *v, gint64 id);    /* ≤ 0 → NULL */
+void          traj_db_values_int_or_null (TrajDbValues *v, int i);        /* < 0 → NULL */
+void          traj_db_values_day       (TrajDbValues *v, gint32 day);
+/* Binds the values to ?@first, ?@first + 1, … */
+void          traj_db_bind_values      (TrajDbStmt *s, int first, const TrajDbValues *v);
+/* Appends them as one line of COPY text format (tab-separated, \N for
+ * NULL, escaped), after @id when @id > 0. */
+void          traj_db_values_copy_line (const TrajDbValues *v, gint64 id, GString *out);
+
 /* Steps @stmt to its end (ignoring rows) and resets it. */
 gboolean      traj_db_run           (TrajDbStmt *stmt, GError **error);
 /* Steps @stmt once: TRUE with *@found telling whether a row came; the

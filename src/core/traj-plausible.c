@@ -23,9 +23,13 @@ infusion_context (TrajStore           *self,
                   TrajCourse          *course,
                   GError             **error)
 {
-  TrajDbStmt *stmt = traj_store_prepare (self, TRAJ_INFUSION_CONTEXT_SQL, error);
+  TrajDbStmt *stmt;
   gboolean found = FALSE;
 
+  /* A server import answers from what it wrote (traj-store-bulk.c). */
+  if (traj_store_deferred (self))
+    return traj_store_deferred_infusion_context (self, i, ctx, course, error);
+  stmt = traj_store_prepare (self, TRAJ_INFUSION_CONTEXT_SQL, error);
   ctx->birth_day = TRAJ_DAY_NONE;
   ctx->course = NULL;
   ctx->nearest_infusion_at = TRAJ_TIME_NONE;
@@ -123,7 +127,7 @@ traj_store_require_assessment_dates (TrajStore             *self,
                                      char                 **other_uid,
                                      GError               **error)
 {
-  TrajDbStmt *stmt = traj_store_prepare (self, TRAJ_SAME_MINUTE_SQL, error);
+  TrajDbStmt *stmt;
   const TrajScale *scale = traj_scale_get (a->scale);
   g_autoptr(TrajAssessment) other = NULL;
   gint32 birth_day = TRAJ_DAY_NONE;
@@ -132,6 +136,14 @@ traj_store_require_assessment_dates (TrajStore             *self,
 
   if (other_uid)
     *other_uid = NULL;
+  /* A server import answers from what it wrote (traj-store-bulk.c). */
+  if (traj_store_deferred (self))
+    {
+      if (!traj_store_deferred_assessment_context (self, a, minute, &birth_day, &other, error))
+        return FALSE;
+      goto check;
+    }
+  stmt = traj_store_prepare (self, TRAJ_SAME_MINUTE_SQL, error);
   if (stmt == NULL)
     return FALSE;
   traj_db_bind_int64 (stmt, 1, a->patient_id);
@@ -154,6 +166,7 @@ traj_store_require_assessment_dates (TrajStore             *self,
         }
     }
   traj_db_reset (stmt);
+check:
   if (!traj_validate_assessment_dates (a, birth_day, other, error))
     {
       if (other && other_uid)

@@ -11,23 +11,33 @@
 #include "traj-validate.h"
 
 static void
-bind_assessment (TrajDbStmt *stmt, const TrajAssessment *a)
+assessment_values (TrajDbValues *v, const TrajAssessment *a)
 {
   const TrajScale *scale = traj_scale_get (a->scale);
 
-  traj_db_bind_text0 (stmt, 1, a->uid);
-  traj_db_bind_int64 (stmt, 2, a->patient_id);
-  traj_db_bind_id_or_null (stmt, 3, a->course_id);
-  traj_db_bind_id_or_null (stmt, 4, a->infusion_id);
-  traj_db_bind_text0 (stmt, 5, scale->code);
-  traj_db_bind_int64 (stmt, 6, a->taken_at);
-  traj_db_bind_text0 (stmt, 7, traj_source_to_string (a->source));
-  traj_db_bind_text0 (stmt, 8, traj_timing_to_string (a->timing));
-  traj_db_bind_int64 (stmt, 9, a->complete ? 1 : 0);
-  traj_db_bind_int_or_null (stmt, 10, a->total);
-  traj_db_bind_int_or_null (stmt, 11, a->difficulty);
-  traj_db_bind_text0 (stmt, 12, a->clinician);
-  traj_db_bind_text0 (stmt, 13, a->notes);
+  traj_db_values_text0 (v, a->uid);
+  traj_db_values_int64 (v, a->patient_id);
+  traj_db_values_id_or_null (v, a->course_id);
+  traj_db_values_id_or_null (v, a->infusion_id);
+  traj_db_values_text0 (v, scale->code);
+  traj_db_values_int64 (v, a->taken_at);
+  traj_db_values_text0 (v, traj_source_to_string (a->source));
+  traj_db_values_text0 (v, traj_timing_to_string (a->timing));
+  traj_db_values_int64 (v, a->complete ? 1 : 0);
+  traj_db_values_int_or_null (v, a->total);
+  traj_db_values_int_or_null (v, a->difficulty);
+  traj_db_values_text0 (v, a->clinician);
+  traj_db_values_text0 (v, a->notes);
+}
+
+static void
+bind_assessment (TrajDbStmt *stmt, const TrajAssessment *a)
+{
+  TrajDbValues v = { 0 };
+
+  assessment_values (&v, a);
+  traj_db_bind_values (stmt, 1, &v);
+  traj_db_values_clear (&v);
 }
 
 gboolean
@@ -35,22 +45,31 @@ traj_store_write_assessment_items (TrajStore       *self,
                                    TrajAssessment  *a,
                                    GError         **error)
 {
-  static const char sql[] = "INSERT INTO assessment_item (assessment_id, item, value) VALUES (?1, ?2, ?3)";
+  static const char sql[] = "INSERT INTO assessment_item (" TRAJ_ITEM_INSERT_COLS ") VALUES (?1, ?2, ?3)";
   const TrajScale *scale = traj_scale_get (a->scale);
 
   for (guint k = 0; k < scale->n_items; k++)
     {
+      TrajDbValues v = { 0 };
       TrajDbStmt *stmt;
+      gboolean ok;
 
       if (a->items[k] < 0)
         continue;
-      stmt = traj_db_prepare (self->db, sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      traj_db_bind_int64 (stmt, 1, a->id);
-      traj_db_bind_int64 (stmt, 2, (int) k + 1);
-      traj_db_bind_int64 (stmt, 3, a->items[k]);
-      if (!traj_db_run (stmt, error))
+      traj_db_values_int64 (&v, a->id);
+      traj_db_values_int64 (&v, (int) k + 1);
+      traj_db_values_int64 (&v, a->items[k]);
+      if (traj_store_deferred (self))
+        ok = traj_store_defer_row (self, TRAJ_DB_TABLE_ASSESSMENT_ITEM, &v, NULL, NULL, a->id, NULL, error);
+      else if ((stmt = traj_db_prepare (self->db, sql, error)) == NULL)
+        ok = FALSE;
+      else
+        {
+          traj_db_bind_values (stmt, 1, &v);
+          ok = traj_db_run (stmt, error);
+        }
+      traj_db_values_clear (&v);
+      if (!ok)
         return FALSE;
     }
   return TRUE;
@@ -62,12 +81,25 @@ traj_store_write_assessment_row (TrajStore       *self,
                                  GError         **error)
 {
   static const char sql[] =
-    "INSERT INTO assessment (uid, patient_id, course_id, infusion_id, scale, taken_at, source, timing, "
-    "complete, total, difficulty, clinician, notes) "
+    "INSERT INTO assessment (" TRAJ_ASSESSMENT_INSERT_COLS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING RETURNING id";
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  TrajDbStmt *stmt;
   gboolean inserted = FALSE;
 
+  if (traj_store_deferred (self))
+    {
+      TrajDbValues v = { 0 };
+      gboolean ok;
+
+      assessment_values (&v, a);
+      ok = traj_store_defer_row (self, TRAJ_DB_TABLE_ASSESSMENT, &v, a->uid, NULL, a->patient_id, &a->id, error);
+      traj_db_values_clear (&v);
+      if (!ok)
+        return FALSE;
+      traj_store_deferred_note_assessment (self, a);
+      return traj_store_write_assessment_items (self, a, error);
+    }
+  stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
     return FALSE;
   bind_assessment (stmt, a);

@@ -10,18 +10,28 @@
 #include "traj-validate.h"
 
 static void
+course_values (TrajDbValues *v, const TrajCourse *c)
+{
+  traj_db_values_text0 (v, c->uid);
+  traj_db_values_int64 (v, c->patient_id);
+  traj_db_values_text0 (v, traj_indication_to_string (c->indication));
+  traj_db_values_text0 (v, traj_scale_code (c->primary_scale));
+  traj_db_values_text0 (v, c->protocol);
+  traj_db_values_int64 (v, c->induction_length);
+  traj_db_values_day (v, c->start_day);
+  traj_db_values_day (v, c->end_day);
+  traj_db_values_text0 (v, traj_course_status_to_string (c->status));
+  traj_db_values_text0 (v, c->notes);
+}
+
+static void
 bind_course (TrajDbStmt *stmt, const TrajCourse *c)
 {
-  traj_db_bind_text0 (stmt, 1, c->uid);
-  traj_db_bind_int64 (stmt, 2, c->patient_id);
-  traj_db_bind_text0 (stmt, 3, traj_indication_to_string (c->indication));
-  traj_db_bind_text0 (stmt, 4, traj_scale_code (c->primary_scale));
-  traj_db_bind_text0 (stmt, 5, c->protocol);
-  traj_db_bind_int64 (stmt, 6, c->induction_length);
-  traj_db_bind_day (stmt, 7, c->start_day);
-  traj_db_bind_day (stmt, 8, c->end_day);
-  traj_db_bind_text0 (stmt, 9, traj_course_status_to_string (c->status));
-  traj_db_bind_text0 (stmt, 10, c->notes);
+  TrajDbValues v = { 0 };
+
+  course_values (&v, c);
+  traj_db_bind_values (stmt, 1, &v);
+  traj_db_values_clear (&v);
 }
 
 gboolean
@@ -30,12 +40,24 @@ traj_store_write_course_row (TrajStore   *self,
                              GError     **error)
 {
   static const char sql[] =
-    "INSERT INTO course (uid, patient_id, indication, primary_scale, protocol, induction_length, "
-    "start_date, end_date, status, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "INSERT INTO course (" TRAJ_COURSE_INSERT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT DO NOTHING RETURNING id";
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  TrajDbStmt *stmt;
   gboolean inserted = FALSE;
 
+  if (traj_store_deferred (self))
+    {
+      TrajDbValues v = { 0 };
+      gboolean ok;
+
+      course_values (&v, c);
+      ok = traj_store_defer_row (self, TRAJ_DB_TABLE_COURSE, &v, c->uid, NULL, c->patient_id, &c->id, error);
+      traj_db_values_clear (&v);
+      if (ok)
+        traj_store_deferred_note_course (self, c);
+      return ok;
+    }
+  stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
     return FALSE;
   bind_course (stmt, c);

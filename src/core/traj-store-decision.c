@@ -15,24 +15,36 @@ traj_store_write_decision_row (TrajStore         *self,
                                GError           **error)
 {
   static const char sql[] =
-    "INSERT INTO flag_decision (uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, "
-    "decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "INSERT INTO flag_decision (" TRAJ_DECISION_INSERT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT DO NOTHING RETURNING id";
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
-  gboolean inserted = FALSE;
+  TrajDbValues v = { 0 };
+  TrajDbStmt *stmt;
+  gboolean inserted = FALSE, ok;
 
+  traj_db_values_text0 (&v, d->uid);
+  traj_db_values_int64 (&v, d->patient_id);
+  traj_db_values_id_or_null (&v, d->course_id);
+  traj_db_values_text0 (&v, d->kind);
+  traj_db_values_text0 (&v, d->finding_key);
+  traj_db_values_int64 (&v, d->fired_at);
+  traj_db_values_text0 (&v, d->decision);
+  traj_db_values_text0 (&v, d->note);
+  traj_db_values_text0 (&v, d->decided_by);
+  traj_db_values_int64 (&v, d->decided_at);
+  if (traj_store_deferred (self))
+    {
+      ok = traj_store_defer_row (self, TRAJ_DB_TABLE_FLAG_DECISION, &v, d->uid, NULL, d->patient_id, &d->id, error);
+      traj_db_values_clear (&v);
+      return ok;
+    }
+  stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
-    return FALSE;
-  traj_db_bind_text0 (stmt, 1, d->uid);
-  traj_db_bind_int64 (stmt, 2, d->patient_id);
-  traj_db_bind_id_or_null (stmt, 3, d->course_id);
-  traj_db_bind_text0 (stmt, 4, d->kind);
-  traj_db_bind_text0 (stmt, 5, d->finding_key);
-  traj_db_bind_int64 (stmt, 6, d->fired_at);
-  traj_db_bind_text0 (stmt, 7, d->decision);
-  traj_db_bind_text0 (stmt, 8, d->note);
-  traj_db_bind_text0 (stmt, 9, d->decided_by);
-  traj_db_bind_int64 (stmt, 10, d->decided_at);
+    {
+      traj_db_values_clear (&v);
+      return FALSE;
+    }
+  traj_db_bind_values (stmt, 1, &v);
+  traj_db_values_clear (&v);
   if (!traj_db_step_row (stmt, &inserted, error))
     return FALSE;
   if (inserted)

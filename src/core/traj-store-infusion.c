@@ -82,21 +82,34 @@ traj_store_write_vital_row (TrajStore      *self,
                             GError        **error)
 {
   static const char sql[] =
-    "INSERT INTO vital_sign (uid, infusion_id, minute, systolic, diastolic, heart_rate, spo2, resp_rate) "
+    "INSERT INTO vital_sign (" TRAJ_VITAL_INSERT_COLS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING RETURNING id";
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
-  gboolean inserted = FALSE;
+  TrajDbValues values = { 0 };
+  TrajDbStmt *stmt;
+  gboolean inserted = FALSE, ok;
 
+  traj_db_values_text0 (&values, v->uid);
+  traj_db_values_int64 (&values, v->infusion_id);
+  traj_db_values_int64 (&values, v->minute);
+  traj_db_values_int_or_null (&values, v->systolic);
+  traj_db_values_int_or_null (&values, v->diastolic);
+  traj_db_values_int_or_null (&values, v->heart_rate);
+  traj_db_values_int_or_null (&values, v->spo2);
+  traj_db_values_int_or_null (&values, v->resp_rate);
+  if (traj_store_deferred (self))
+    {
+      ok = traj_store_defer_row (self, TRAJ_DB_TABLE_VITAL_SIGN, &values, v->uid, NULL, v->infusion_id, &v->id, error);
+      traj_db_values_clear (&values);
+      return ok;
+    }
+  stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
-    return FALSE;
-  traj_db_bind_text0 (stmt, 1, v->uid);
-  traj_db_bind_int64 (stmt, 2, v->infusion_id);
-  traj_db_bind_int64 (stmt, 3, v->minute);
-  traj_db_bind_int_or_null (stmt, 4, v->systolic);
-  traj_db_bind_int_or_null (stmt, 5, v->diastolic);
-  traj_db_bind_int_or_null (stmt, 6, v->heart_rate);
-  traj_db_bind_int_or_null (stmt, 7, v->spo2);
-  traj_db_bind_int_or_null (stmt, 8, v->resp_rate);
+    {
+      traj_db_values_clear (&values);
+      return FALSE;
+    }
+  traj_db_bind_values (stmt, 1, &values);
+  traj_db_values_clear (&values);
   if (!traj_db_step_row (stmt, &inserted, error))
     return FALSE;
   if (inserted)
@@ -109,33 +122,45 @@ traj_store_write_vital_row (TrajStore      *self,
 }
 
 static void
-bind_infusion (TrajDbStmt *stmt, const TrajInfusion *i, const char *side, const char *conc)
+infusion_values (TrajDbValues *v, const TrajInfusion *i)
 {
+  g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
+  g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
   g_autofree char *confirmed = traj_date_warnings_to_codes (i->date_confirmed);
 
-  traj_db_bind_text0 (stmt, 1, i->uid);
-  traj_db_bind_int64 (stmt, 2, i->patient_id);
-  traj_db_bind_id_or_null (stmt, 3, i->course_id);
-  traj_db_bind_int64 (stmt, 4, i->started_at);
-  traj_db_bind_int64 (stmt, 5, i->duration_min);
-  traj_db_bind_text0 (stmt, 6, traj_route_to_string (i->route));
-  traj_db_bind_text0 (stmt, 7, traj_medicine_to_string (i->medicine));
-  traj_db_bind_text0 (stmt, 8, i->lot);
-  traj_db_bind_text0 (stmt, 9, traj_phase_to_string (i->phase));
-  traj_db_bind_double (stmt, 10, i->weight_kg);
-  traj_db_bind_double (stmt, 11, i->dose_mg_per_kg);
-  traj_db_bind_double (stmt, 12, i->total_mg);
-  traj_db_bind_text0 (stmt, 13, side);
-  traj_db_bind_text0 (stmt, 14, i->side_effect_note);
-  traj_db_bind_text0 (stmt, 15, conc);
-  traj_db_bind_int64 (stmt, 16, i->monitoring_min);
+  traj_db_values_text0 (v, i->uid);
+  traj_db_values_int64 (v, i->patient_id);
+  traj_db_values_id_or_null (v, i->course_id);
+  traj_db_values_int64 (v, i->started_at);
+  traj_db_values_int64 (v, i->duration_min);
+  traj_db_values_text0 (v, traj_route_to_string (i->route));
+  traj_db_values_text0 (v, traj_medicine_to_string (i->medicine));
+  traj_db_values_text0 (v, i->lot);
+  traj_db_values_text0 (v, traj_phase_to_string (i->phase));
+  traj_db_values_double (v, i->weight_kg);
+  traj_db_values_double (v, i->dose_mg_per_kg);
+  traj_db_values_double (v, i->total_mg);
+  traj_db_values_text0 (v, side);
+  traj_db_values_text0 (v, i->side_effect_note);
+  traj_db_values_text0 (v, conc);
+  traj_db_values_int64 (v, i->monitoring_min);
   if (i->ready_at != TRAJ_TIME_NONE)
-    traj_db_bind_int64 (stmt, 17, i->ready_at);
+    traj_db_values_int64 (v, i->ready_at);
   else
-    traj_db_bind_null (stmt, 17);
-  traj_db_bind_text0 (stmt, 18, i->clinician);
-  traj_db_bind_text0 (stmt, 19, i->notes);
-  traj_db_bind_text0 (stmt, 20, confirmed);
+    traj_db_values_null (v);
+  traj_db_values_text0 (v, i->clinician);
+  traj_db_values_text0 (v, i->notes);
+  traj_db_values_text0 (v, confirmed);
+}
+
+static void
+bind_infusion (TrajDbStmt *stmt, const TrajInfusion *i)
+{
+  TrajDbValues v = { 0 };
+
+  infusion_values (&v, i);
+  traj_db_bind_values (stmt, 1, &v);
+  traj_db_values_clear (&v);
 }
 
 static gboolean
@@ -158,19 +183,29 @@ traj_store_write_infusion_row (TrajStore     *self,
                                GError       **error)
 {
   static const char sql[] =
-    "INSERT INTO infusion (uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, "
-    "phase, weight_kg, dose_mg_per_kg, total_mg, side_effects, side_effect_note, concomitant, "
-    "monitoring_min, ready_at, clinician, notes, date_confirmed) "
+    "INSERT INTO infusion (" TRAJ_INFUSION_INSERT_COLS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
     "ON CONFLICT DO NOTHING RETURNING id";
-  g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
-  g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  TrajDbStmt *stmt;
   gboolean inserted = FALSE;
 
+  if (traj_store_deferred (self))
+    {
+      TrajDbValues v = { 0 };
+      gboolean ok;
+
+      infusion_values (&v, i);
+      ok = traj_store_defer_row (self, TRAJ_DB_TABLE_INFUSION, &v, i->uid, NULL, i->patient_id, &i->id, error);
+      traj_db_values_clear (&v);
+      if (!ok)
+        return FALSE;
+      traj_store_deferred_note_infusion (self, i);
+      return write_vitals (self, i, error);
+    }
+  stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
     return FALSE;
-  bind_infusion (stmt, i, side, conc);
+  bind_infusion (stmt, i);
   if (!traj_db_step_row (stmt, &inserted, error))
     return FALSE;
   if (inserted)
@@ -229,13 +264,10 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
     }
   else
     {
-      g_autofree char *side = traj_side_effects_to_codes (i->side_effects);
-      g_autofree char *conc = traj_concomitant_to_codes (i->concomitant);
-
       stmt = traj_db_prepare (self->db, update_sql, error);
       if (stmt == NULL)
         goto fail;
-      bind_infusion (stmt, i, side, conc);
+      bind_infusion (stmt, i);
       traj_db_bind_int64 (stmt, 21, i->id);
       if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_INFUSION, error))
         goto fail;

@@ -31,6 +31,20 @@ mrn_taken (TrajStore *self, const char *mrn, gint64 except_id, gboolean *taken, 
   return TRUE;
 }
 
+static void
+patient_values (TrajDbValues *v, const TrajPatient *p)
+{
+  traj_db_values_text0 (v, p->uid);
+  traj_db_values_text0 (v, p->mrn);
+  traj_db_values_text0 (v, p->name);
+  traj_db_values_day (v, p->birth_day);
+  traj_db_values_text0 (v, traj_sex_to_string (p->sex));
+  traj_db_values_text0 (v, traj_indication_to_string (p->indication));
+  traj_db_values_text0 (v, p->notes);
+  traj_db_values_int64 (v, p->created_at);
+  traj_db_values_int64 (v, p->updated_at);
+}
+
 gboolean
 traj_store_write_patient_row (TrajStore    *self,
                               TrajPatient  *p,
@@ -39,22 +53,29 @@ traj_store_write_patient_row (TrajStore    *self,
   /* A clash on either unique key (uid, MRN) inserts nothing and returns no
    * row, without failing the transaction (PostgreSQL would abort it). */
   static const char sql[] =
-    "INSERT INTO patient (uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at) "
+    "INSERT INTO patient (" TRAJ_PATIENT_INSERT_COLS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING RETURNING id";
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
-  gboolean inserted = FALSE, taken = FALSE;
+  TrajDbValues v = { 0 };
+  TrajDbStmt *stmt;
+  gboolean inserted = FALSE, taken = FALSE, ok;
 
+  patient_values (&v, p);
+  if (traj_store_deferred (self))
+    {
+      ok = traj_store_defer_row (self, TRAJ_DB_TABLE_PATIENT, &v, p->uid, p->mrn, 0, &p->id, error);
+      traj_db_values_clear (&v);
+      if (ok)
+        traj_store_deferred_note_patient (self, p);
+      return ok;
+    }
+  stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
-    return FALSE;
-  traj_db_bind_text0 (stmt, 1, p->uid);
-  traj_db_bind_text0 (stmt, 2, p->mrn);
-  traj_db_bind_text0 (stmt, 3, p->name);
-  traj_db_bind_day (stmt, 4, p->birth_day);
-  traj_db_bind_text0 (stmt, 5, traj_sex_to_string (p->sex));
-  traj_db_bind_text0 (stmt, 6, traj_indication_to_string (p->indication));
-  traj_db_bind_text0 (stmt, 7, p->notes);
-  traj_db_bind_int64 (stmt, 8, p->created_at);
-  traj_db_bind_int64 (stmt, 9, p->updated_at);
+    {
+      traj_db_values_clear (&v);
+      return FALSE;
+    }
+  traj_db_bind_values (stmt, 1, &v);
+  traj_db_values_clear (&v);
   if (!traj_db_step_row (stmt, &inserted, error))
     return FALSE;
   if (inserted)

@@ -5,6 +5,7 @@
 
 #include "traj-db.h"
 #include "traj-store.h"
+#include "traj-validate.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,7 @@ struct _TrajStore
   int tx_depth;
   gboolean bulk;
   gboolean bulk_failed;
+  struct _TrajBulkDeferred *deferred;   /* a server import's buffered rows (traj-store-bulk.c) */
   gint64 data_version;
 };
 
@@ -72,6 +74,54 @@ gboolean      traj_store_write_assessment_row (TrajStore *self, TrajAssessment *
 gboolean      traj_store_write_assessment_items (TrajStore *self, TrajAssessment *a, GError **error);
 /* decided_by and decided_at as given (the caller fills them). */
 gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision *d, GError **error);
+
+/* The columns each writer fills, in order (the id is the database's). */
+#define TRAJ_PATIENT_INSERT_COLS "uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at"
+#define TRAJ_COURSE_INSERT_COLS "uid, patient_id, indication, primary_scale, protocol, induction_length, " \
+  "start_date, end_date, status, notes"
+#define TRAJ_INFUSION_INSERT_COLS "uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, " \
+  "phase, weight_kg, dose_mg_per_kg, total_mg, side_effects, side_effect_note, concomitant, " \
+  "monitoring_min, ready_at, clinician, notes, date_confirmed"
+#define TRAJ_VITAL_INSERT_COLS "uid, infusion_id, minute, systolic, diastolic, heart_rate, spo2, resp_rate"
+#define TRAJ_ASSESSMENT_INSERT_COLS "uid, patient_id, course_id, infusion_id, scale, taken_at, source, timing, " \
+  "complete, total, difficulty, clinician, notes"
+#define TRAJ_ITEM_INSERT_COLS "assessment_id, item, value"
+#define TRAJ_DECISION_INSERT_COLS "uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, " \
+  "decided_by, decided_at"
+
+/* ---- a server import's deferred rows (traj-store-bulk.c) ----
+ * While an importer asked for it (traj_bulk_defer ()), on PostgreSQL the
+ * row writers hand their values here instead of inserting them. */
+typedef enum {
+  TRAJ_DB_TABLE_PATIENT,
+  TRAJ_DB_TABLE_COURSE,
+  TRAJ_DB_TABLE_INFUSION,
+  TRAJ_DB_TABLE_VITAL_SIGN,
+  TRAJ_DB_TABLE_ASSESSMENT,
+  TRAJ_DB_TABLE_ASSESSMENT_ITEM,
+  TRAJ_DB_TABLE_FLAG_DECISION,
+  TRAJ_DB_N_TABLES
+} TrajDbTable;
+
+typedef struct _TrajBulkDeferred TrajBulkDeferred;
+gboolean      traj_store_deferred         (TrajStore *self);
+void          traj_store_deferred_free    (TrajBulkDeferred *d);
+/* Buffers a row of @table (@v in the order of its _INSERT_COLS); *@id
+ * receives the id reserved for it. @parent: the id its row refers to. */
+gboolean      traj_store_defer_row        (TrajStore *self, TrajDbTable table, const TrajDbValues *v,
+                                           const char *uid, const char *mrn, gint64 parent,
+                                           gint64 *id, GError **error);
+/* What the date rules need, kept for the patients of the import. */
+void          traj_store_deferred_note_patient    (TrajStore *self, const TrajPatient *p);
+void          traj_store_deferred_note_course     (TrajStore *self, const TrajCourse *c);
+void          traj_store_deferred_note_infusion   (TrajStore *self, const TrajInfusion *i);
+void          traj_store_deferred_note_assessment (TrajStore *self, const TrajAssessment *a);
+gboolean      traj_store_deferred_infusion_context   (TrajStore *self, const TrajInfusion *i,
+                                                      TrajInfusionContext *ctx, TrajCourse *course,
+                                                      GError **error);
+gboolean      traj_store_deferred_assessment_context (TrajStore *self, const TrajAssessment *a,
+                                                      gint64 minute, gint32 *birth_day,
+                                                      TrajAssessment **other, GError **error);
 
 /* ---- row readers, shared by single reads and streams ---- */
 #define TRAJ_PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at"

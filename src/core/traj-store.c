@@ -10,6 +10,7 @@
 #include "traj-store-private.h"
 #include "traj-db-pg.h"
 #include "traj-db-sqlite.h"
+#include "traj-bulk.h"
 #include "traj-secret.h"
 #include "traj-core-resources.h"
 
@@ -464,6 +465,7 @@ traj_store_finalize (GObject *object)
 {
   TrajStore *self = (TrajStore *) object;
 
+  g_clear_pointer (&self->deferred, traj_store_deferred_free);
   g_clear_pointer (&self->db, traj_db_close);
   g_free (self->location);
   g_free (self->os_user);
@@ -527,6 +529,16 @@ traj_store_bulk_commit (TrajStore  *self,
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->bulk, FALSE);
 
+  /* A server import's last buffered rows: their clashes are rows' problems
+   * the importer hears about now, before it decides. */
+  if (self->deferred && !traj_bulk_flush (self, error))
+    {
+      self->bulk = FALSE;
+      g_clear_pointer (&self->deferred, traj_store_deferred_free);
+      traj_store_tx_rollback (self);
+      return FALSE;
+    }
+  g_clear_pointer (&self->deferred, traj_store_deferred_free);
   self->bulk = FALSE;
   if (self->bulk_failed)
     {
@@ -548,6 +560,7 @@ traj_store_bulk_rollback (TrajStore *self)
   g_return_if_fail (self->bulk);
 
   self->bulk = FALSE;
+  g_clear_pointer (&self->deferred, traj_store_deferred_free);
   traj_store_tx_rollback (self);
 }
 

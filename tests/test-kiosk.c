@@ -468,17 +468,20 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   g_auto(GStrv) quit_after = NULL;
   GListModel *toplevels;
   TrajKioskWindow *kiosk = NULL;
+  TrajWindow *back = NULL;
 
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   win = traj_window_new (app, f->store, f->settings);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
   gtk_window_present (GTK_WINDOW (win));
-  traj_application_hand_to_patient (app, GTK_WINDOW (win), f->store, f->patient_id, "phq9");
+  g_assert_true (traj_application_hand_to_patient (app, GTK_WINDOW (win), f->store, f->patient_id, "phq9", &error));
+  g_assert_no_error (error);
   spin ();
 
-  /* The clinician's window is hidden, not merely covered, and no application
-   * shortcut (Ctrl+Q, Ctrl+comma, Ctrl+?) is left. */
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win)));
+  /* The clinician's window is gone, not hidden, and no application shortcut
+   * (Ctrl+Q, Ctrl+comma, Ctrl+?) is left. */
+  g_assert_null (win);
   quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_cmpuint (g_strv_length (quit), ==, 0);
   toplevels = gtk_window_get_toplevels ();
@@ -491,13 +494,24 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   g_assert_nonnull (kiosk);
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
 
+  /* The staff PIN brings a new clinician window, on the same patient. */
   g_assert_true (traj_kiosk_window_unlock (kiosk, "2468"));
   spin ();
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
+      if (TRAJ_IS_WINDOW (w))
+        back = TRAJ_WINDOW (w);
+    }
+  g_assert_nonnull (back);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (back)));
+  /* Once its patient list has arrived, the patient is open again. */
+  WAIT_UNTIL (!traj_window_is_busy (back));
+  g_assert_cmpint (traj_window_get_patient_id (back), ==, f->patient_id);
   quit_after = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_cmpuint (g_strv_length (quit_after), ==, 1);
 
-  gtk_window_destroy (GTK_WINDOW (win));
+  gtk_window_destroy (GTK_WINDOW (back));
   spin ();
   g_object_unref (app);
 }

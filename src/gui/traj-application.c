@@ -146,51 +146,117 @@ traj_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
-static void
-lock_down_accels (TrajApplication *self)
-{
-  const char *none[] = { NULL };
-  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (self));
-
-  /* No application shortcut reaches anything from the kiosk. */
-  for (guint k = 0; actions[k]; k++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (self), actions[k], none);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", none);
-}
-
 static void restore_accels (TrajApplication *self);
 
+/* While a kiosk is up, nothing of the application is reachable from it: no
+ * shortcut, and no action (Preferences, About, Quit) even through D-Bus. */
 static void
-on_kiosk_unlocked (TrajKioskWindow *kiosk, TrajApplication *self)
+set_kiosk_lockdown (TrajApplication *self,
+                    gboolean         locked)
 {
-  GtkWidget *main_window = g_object_get_data (G_OBJECT (kiosk), "traj-main-window");
+  static const char *actions[] = { "preferences", "about", "quit" };
 
-  restore_accels (self);
-  if (main_window)
+  if (locked)
     {
-      gtk_widget_set_visible (main_window, TRUE);
-      gtk_window_present (GTK_WINDOW (main_window));
+      const char *none[] = { NULL };
+      g_auto(GStrv) accels = gtk_application_list_action_descriptions (GTK_APPLICATION (self));
+
+      for (guint k = 0; accels[k]; k++)
+        gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[k], none);
+      gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", none);
+    }
+  else
+    restore_accels (self);
+  for (guint k = 0; k < G_N_ELEMENTS (actions); k++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), actions[k]);
+      /* Preferences need the app's settings schema. */
+      if (G_IS_SIMPLE_ACTION (action))
+        g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                                     !locked && (self->settings != NULL || !g_str_equal (actions[k], "preferences")));
     }
 }
 
-/* "Hand to patient": the clinician's window is hidden (not just covered)
- * until staff unlock the kiosk with the PIN. */
-void
+typedef struct {
+  TrajApplication *app;
+  TrajStore *store;
+  gint64 patient_id;
+} HandOver;
+
+static void
+hand_over_free (gpointer data, GClosure *closure)
+{
+  HandOver *h = data;
+
+  g_object_unref (h->store);
+  g_free (h);
+}
+
+/* Staff are back: the clinician's window is built anew (the old one was
+ * destroyed, not hidden), on the patient who was handed the device. */
+static void
+on_kiosk_unlocked (TrajKioskWindow *kiosk, HandOver *h)
+{
+  TrajWindow *window;
+
+  set_kiosk_lockdown (h->app, FALSE);
+  window = traj_window_new (h->app, h->store, h->app->settings);
+  gtk_window_present (GTK_WINDOW (window));
+  if (h->patient_id > 0)
+    traj_window_show_patient (window, h->patient_id);
+}
+
+gboolean
 traj_application_hand_to_patient (TrajApplication *self,
                                   GtkWindow       *main_window,
                                   TrajStore       *store,
                                   gint64           patient_id,
-                                  const char      *scales)
+                                  const char      *scales,
+                                  GError         **error)
 {
-  TrajKioskWindow *kiosk = traj_kiosk_window_new (GTK_APPLICATION (self), store, self->settings);
+  TrajKioskWindow *kiosk;
+  HandOver *h;
 
-  g_object_set_data (G_OBJECT (kiosk), "traj-main-window", main_window);
-  g_signal_connect_object (kiosk, "unlocked", G_CALLBACK (on_kiosk_unlocked), self, 0);
-  lock_down_accels (self);
+  g_return_val_if_fail (TRAJ_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (GTK_IS_WINDOW (main_window), FALSE);
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+
+  if (TRAJ_IS_WINDOW (main_window) && traj_window_has_unsaved_work (TRAJ_WINDOW (main_window)))
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                           _("A form in this window has unsaved changes. Save or close it before handing the device to the patient."));
+      return FALSE;
+    }
+
+  kiosk = traj_kiosk_window_new (GTK_APPLICATION (self), store, self->settings);
+  h = g_new0 (HandOver, 1);
+  h->app = self;
+  h->store = g_object_ref (store);
+  h->patient_id = patient_id;
+  g_signal_connect_data (kiosk, "unlocked", G_CALLBACK (on_kiosk_unlocked), h, hand_over_free, 0);
+  set_kiosk_lockdown (self, TRUE);
   traj_kiosk_window_start_session (kiosk, patient_id, scales);
   gtk_window_fullscreen (GTK_WINDOW (kiosk));
   gtk_window_present (GTK_WINDOW (kiosk));
-  gtk_widget_set_visible (GTK_WIDGET (main_window), FALSE);
+  /* Closed, not hidden: nothing of the clinician's session (the patient
+   * list, an open page, a dialog) is left for anything to show again. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+      {
+        GtkWindow *w = g_list_model_get_item (toplevels, k);
+        if (w != GTK_WINDOW (kiosk) && w != main_window)
+          g_ptr_array_add (others, w);
+        else
+          g_object_unref (w);
+      }
+    for (guint k = 0; k < others->len; k++)
+      gtk_window_destroy (g_ptr_array_index (others, k));
+  }
+  gtk_window_destroy (main_window);
+  return TRUE;
 }
 
 static int
@@ -212,6 +278,10 @@ traj_application_handle_local_options (GApplication *app,
     }
   self->demo = g_variant_dict_contains (options, "demo");
   self->kiosk = g_variant_dict_contains (options, "kiosk");
+  /* GTK_DEBUG=interactive opens the GTK Inspector beside the first window:
+   * not on a patient kiosk. GTK reads it when it starts, which is after this. */
+  if (self->kiosk)
+    g_unsetenv ("GTK_DEBUG");
   return -1;
 }
 
@@ -297,12 +367,7 @@ traj_application_startup (GApplication *app)
     g_printerr ("trajectory: %s\n", self->settings_error->message);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
-  if (self->settings == NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")), FALSE);
-  if (self->kiosk)
-    lock_down_accels (self);
-  else
-    restore_accels (self);
+  set_kiosk_lockdown (self, self->kiosk);
 }
 
 static void

@@ -100,10 +100,14 @@ on_hand_clicked (TrajCheckinDialog *self)
     return;
   {
     g_autoptr(TrajStore) store = g_object_ref (self->store);
-    gint64 patient_id = self->patient_id;
+    g_autoptr(GError) error = NULL;
 
-    gtk_window_destroy (GTK_WINDOW (self));
-    traj_application_hand_to_patient (TRAJ_APPLICATION (app), parent, store, patient_id, scales);
+    /* This dialog goes with the clinician's window. */
+    if (!traj_application_hand_to_patient (TRAJ_APPLICATION (app), parent, store, self->patient_id, scales, &error))
+      {
+        gtk_label_set_label (GTK_LABEL (self->error_label), error->message);
+        gtk_widget_set_visible (self->error_label, TRUE);
+      }
   }
 }
 

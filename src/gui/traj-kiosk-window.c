@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "traj-gui.h"
+#include "traj-keypad.h"
 #include "traj-kiosk-window.h"
 #include "traj-score-entry-private.h"
 #include "traj-secret.h"
@@ -14,10 +15,11 @@
 #define CODE_LENGTH 6
 #define MAX_WRONG_CODES 5
 #define LOCKOUT_SECONDS 60
+#define PIN_MAX_LENGTH 12
 
 struct _TrajKioskWindow
 {
-  AdwApplicationWindow parent_instance;
+  AdwWindow parent_instance;
 
   TrajStore *store;
   GSettings *settings;
@@ -42,7 +44,12 @@ struct _TrajKioskWindow
   guint advance_timer;
   gboolean unlocked;
   guint idle_seconds;            /* 0 = from settings */
-  gboolean pin_retry;
+  guint guard_idle;
+  gulong toplevels_id;
+
+  /* The staff PIN page: what was typed, and the screen to go back to. */
+  GString *pin;
+  char *screen_before_staff;
 
   TrajScoreEntry *entry;
 
@@ -50,7 +57,7 @@ struct _TrajKioskWindow
   GtkWidget *staff_button;
   GtkLabel *code_label;
   GtkLabel *message_label;
-  GtkGrid *keypad;
+  TrajKeypad *keypad;
   GtkLabel *hello_label;
   GtkLabel *intro_label;
   GtkWidget *start_button;
@@ -67,9 +74,14 @@ struct _TrajKioskWindow
   GtkWidget *submit_button;
   GtkWidget *safety_done_button;
   GtkWidget *no_pin_quit_button;
+  GtkLabel *pin_label;
+  GtkLabel *pin_message_label;
+  TrajKeypad *pin_keypad;
+  GtkWidget *pin_cancel_button;
+  GtkWidget *pin_leave_button;
 };
 
-G_DEFINE_FINAL_TYPE (TrajKioskWindow, traj_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (TrajKioskWindow, traj_kiosk_window, ADW_TYPE_WINDOW)
 
 enum {
   UNLOCKED,
@@ -80,20 +92,6 @@ static guint signals[N_SIGNALS];
 
 static void show_screen (TrajKioskWindow *self, const char *name);
 static void restart_idle (TrajKioskWindow *self);
-
-/* A hidden-text entry for PINs. GtkPasswordEntry in GTK 4.8 leaves a
- * caps-lock watch behind when its dialog is destroyed (warnings about an
- * invalid instance), so a plain entry with hidden text is used. */
-static GtkWidget *
-traj_pin_entry_new (void)
-{
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
-  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
-  gtk_entry_set_max_length (GTK_ENTRY (entry), 8);
-  return entry;
-}
 
 /* ---- session ------------------------------------------------------------ */
 
@@ -263,8 +261,7 @@ update_question (TrajKioskWindow *self)
     answered = TRUE;           /* the optional difficulty question */
   gtk_widget_set_sensitive (self->next_button, answered);
   gtk_button_set_label (GTK_BUTTON (self->next_button),
-                        cur + 1 >= n ? _("_Review Answers") : cur >= scale->n_items ? _("_Skip or Continue") : _("_Next"));
-  gtk_button_set_use_underline (GTK_BUTTON (self->next_button), TRUE);
+                        cur + 1 >= n ? _("Review Answers") : cur >= scale->n_items ? _("Skip or Continue") : _("Next"));
 }
 
 static void on_item_answered (TrajScoreEntry *entry, guint item, TrajKioskWindow *self);
@@ -339,7 +336,7 @@ show_review (TrajKioskWindow *self)
       g_autofree char *title = g_markup_escape_text (question, -1);
       g_autofree char *numbered = g_strdup_printf ("%u. %s", k + 1, title);
       g_autofree char *change_label = g_strdup_printf (_("Change answer %u"), k + 1);
-      GtkWidget *change = gtk_button_new_with_mnemonic (_("_Change"));
+      GtkWidget *change = gtk_button_new_with_label (_("Change"));
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), numbered);
@@ -355,8 +352,7 @@ show_review (TrajKioskWindow *self)
     }
   gtk_label_set_label (self->review_title, _("Your Answers"));
   gtk_button_set_label (GTK_BUTTON (self->submit_button),
-                        self->scale_index + 1 < self->scales->len ? _("_Submit and Continue") : _("_Submit"));
-  gtk_button_set_use_underline (GTK_BUTTON (self->submit_button), TRUE);
+                        self->scale_index + 1 < self->scales->len ? _("Submit and Continue") : _("Submit"));
   gtk_widget_set_sensitive (self->submit_button, traj_score_entry_is_complete (self->entry));
   self->returning_to_review = FALSE;
   show_screen (self, "review");
@@ -614,13 +610,23 @@ submit_code (TrajKioskWindow *self)
   begin_session (self, checkin->patient_id, checkin->scales);
 }
 
+static void press_pin_key (TrajKioskWindow *self, char key);
+
 void
 traj_kiosk_window_press_key (TrajKioskWindow *self,
                              char             key)
 {
+  const char *screen;
+
   g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
 
-  if (is_locked (self) || !g_str_equal (traj_kiosk_window_get_screen (self), "checkin"))
+  screen = traj_kiosk_window_get_screen (self);
+  if (g_str_equal (screen, "staff"))
+    {
+      press_pin_key (self, key);
+      return;
+    }
+  if (is_locked (self) || !g_str_equal (screen, "checkin"))
     return;
   restart_idle (self);
   if (key == 'C')
@@ -642,33 +648,25 @@ traj_kiosk_window_press_key (TrajKioskWindow *self,
 }
 
 static void
-on_key_clicked (GtkButton *button, TrajKioskWindow *self)
+on_keypad_key (TrajKeypad      *keypad,
+               guint            key,
+               TrajKioskWindow *self)
 {
-  traj_kiosk_window_press_key (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "key")));
+  traj_kiosk_window_press_key (self, (char) key);
 }
 
-static void
-build_keypad (TrajKioskWindow *self)
-{
-  static const struct { char key; const char *label; const char *access; } keys[12] = {
-    { '1', "1", NULL }, { '2', "2", NULL }, { '3', "3", NULL },
-    { '4', "4", NULL }, { '5', "5", NULL }, { '6', "6", NULL },
-    { '7', "7", NULL }, { '8', "8", NULL }, { '9', "9", NULL },
-    { 'C', N_("Clear"), N_("Clear the code") }, { '0', "0", NULL }, { 'B', "⌫", N_("Delete the last digit") },
-  };
+static void on_pin_leave_clicked (TrajKioskWindow *self);
 
-  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
-    {
-      GtkWidget *button = gtk_button_new_with_label (g_ascii_isdigit (keys[k].key) ? keys[k].label : _(keys[k].label));
-      gtk_widget_add_css_class (button, "kiosk-key");
-      if (!g_ascii_isdigit (keys[k].key))
-        gtk_widget_add_css_class (button, "kiosk-key-function");
-      if (keys[k].access)
-        gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _(keys[k].access), -1);
-      g_object_set_data (G_OBJECT (button), "key", GINT_TO_POINTER ((int) keys[k].key));
-      g_signal_connect (button, "clicked", G_CALLBACK (on_key_clicked), self);
-      gtk_grid_attach (self->keypad, button, (int) (k % 3), (int) (k / 3), 1, 1);
-    }
+/* Keys that would reach anything beyond the kiosk's own screens on a
+ * desktop: every shortcut with Ctrl, Alt or Super (Ctrl+Shift+I/D open the
+ * GTK Inspector, Ctrl+Q quits, Alt+F4 closes), the function keys (F1 help,
+ * F10 menus), Escape and the context-menu key. */
+static gboolean
+is_escape_key (guint keyval, GdkModifierType state)
+{
+  return (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_HYPER_MASK | GDK_META_MASK)) ||
+         keyval == GDK_KEY_Escape || keyval == GDK_KEY_Menu ||
+         (keyval >= GDK_KEY_F1 && keyval <= GDK_KEY_F35);
 }
 
 static gboolean
@@ -679,9 +677,14 @@ on_key_pressed (GtkEventControllerKey *controller,
                 TrajKioskWindow       *self)
 {
   guint32 c = gdk_keyval_to_unicode (keyval);
+  const char *screen = traj_kiosk_window_get_screen (self);
 
   restart_idle (self);
-  if (g_str_equal (traj_kiosk_window_get_screen (self), "checkin"))
+  /* Swallowed in kiosk mode, whatever has the focus: plain keys still reach
+   * the widgets so a keyboard alone can answer. */
+  if (is_escape_key (keyval, state))
+    return TRUE;
+  if (g_str_equal (screen, "checkin") || g_str_equal (screen, "staff"))
     {
       if (c >= '0' && c <= '9')
         {
@@ -693,13 +696,12 @@ on_key_pressed (GtkEventControllerKey *controller,
           traj_kiosk_window_press_key (self, 'B');
           return TRUE;
         }
+      if (g_str_equal (screen, "staff") && (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter))
+        {
+          on_pin_leave_clicked (self);
+          return TRUE;
+        }
     }
-  /* Every shortcut a desktop offers (Escape, Ctrl+Q, Ctrl+W, F10, …) ends
-   * here in kiosk mode: swallowed. Plain keys still reach the widgets so a
-   * keyboard alone can answer. */
-  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) ||
-      keyval == GDK_KEY_Escape || keyval == GDK_KEY_F10 || (keyval >= GDK_KEY_F1 && keyval <= GDK_KEY_F35))
-    return TRUE;
   return FALSE;
 }
 
@@ -753,61 +755,106 @@ traj_kiosk_window_idle_timeout (TrajKioskWindow *self)
 
 /* ---- staff exit ------------------------------------------------------------------ */
 
-typedef struct {
-  TrajKioskWindow *self;
-  GtkWidget *entry;
-} PinPrompt;
-
-static void on_staff_clicked (TrajKioskWindow *self);
-
-static gboolean
-ask_again (gpointer data)
+/* The PIN is typed on the kiosk's own keypad, inside this window: a second
+ * window (a PIN dialog) would be a way out of the kiosk, since GTK gives every
+ * window its own shortcuts, the Inspector's included. */
+static void
+update_pin_label (TrajKioskWindow *self)
 {
-  TrajKioskWindow *self = data;
+  GString *s = g_string_new (NULL);
+  g_autofree char *access = NULL;
+  guint shown = MAX (6, (guint) self->pin->len);
 
-  self->pin_retry = TRUE;
-  on_staff_clicked (self);
-  return G_SOURCE_REMOVE;
+  for (guint k = 0; k < shown; k++)
+    {
+      if (k)
+        g_string_append (s, " ");
+      g_string_append (s, k < self->pin->len ? "●" : "○");
+    }
+  gtk_label_set_label (self->pin_label, s->str);
+  access = g_strdup_printf (ngettext ("%u digit typed", "%u digits typed", self->pin->len), (guint) self->pin->len);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_label), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
+  gtk_widget_set_sensitive (self->pin_leave_button, self->pin->len > 0);
+  g_string_free (s, TRUE);
 }
 
 static void
-on_pin_response (AdwMessageDialog *dialog, const char *response, PinPrompt *p)
+forget_pin (TrajKioskWindow *self)
 {
-  g_autofree char *pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (p->entry)));
-
-  /* The prompt goes before the kiosk it belongs to (traj_gui_dismiss()). */
-  traj_gui_dismiss (GTK_WINDOW (dialog));
-  if (g_strcmp0 (response, "leave") == 0 && !traj_kiosk_window_unlock (p->self, pin))
-    /* Say so, and let staff try again. */
-    g_idle_add_full (G_PRIORITY_DEFAULT, ask_again, g_object_ref (p->self), g_object_unref);
+  /* Overwrite before truncating: the digits do not linger in the heap. */
+  memset (self->pin->str, 0, self->pin->len);
+  g_string_truncate (self->pin, 0);
+  update_pin_label (self);
 }
 
 static void
-on_staff_clicked (TrajKioskWindow *self)
+press_pin_key (TrajKioskWindow *self, char key)
 {
-  AdwMessageDialog *dialog;
-  PinPrompt *p = g_new0 (PinPrompt, 1);
+  restart_idle (self);
+  if (key == 'C')
+    forget_pin (self);
+  else if (key == 'B')
+    {
+      if (self->pin->len)
+        {
+          self->pin->str[self->pin->len - 1] = '\0';
+          g_string_truncate (self->pin, self->pin->len - 1);
+        }
+    }
+  else if (g_ascii_isdigit (key) && self->pin->len < PIN_MAX_LENGTH)
+    {
+      if (self->pin->len == 0)
+        gtk_label_set_label (self->pin_message_label, "");
+      g_string_append_c (self->pin, key);
+    }
+  update_pin_label (self);
+}
+
+static void
+show_staff_page (TrajKioskWindow *self)
+{
+  const char *screen = traj_kiosk_window_get_screen (self);
 
   if (!has_pin (self))
     {
       traj_kiosk_window_unlock (self, NULL);
-      g_free (p);
       return;
     }
-  p->self = self;
-  p->entry = traj_pin_entry_new ();
-  gtk_accessible_update_property (GTK_ACCESSIBLE (p->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Staff PIN"), -1);
-  g_object_set (p->entry, "activates-default", TRUE, NULL);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Staff Only"),
-                                                       self->pin_retry ? _("That PIN is not right. Type the staff PIN to leave the patient questionnaires.")
-                                                                       : _("Type the staff PIN to leave the patient questionnaires.")));
-  self->pin_retry = FALSE;
-  adw_message_dialog_set_extra_child (dialog, p->entry);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "leave", _("_Leave"), NULL);
-  adw_message_dialog_set_default_response (dialog, "leave");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_pin_response), p, (GClosureNotify) g_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (!g_str_equal (screen, "staff"))
+    {
+      g_free (self->screen_before_staff);
+      self->screen_before_staff = g_strdup (screen);
+    }
+  clear_timer (&self->advance_timer);
+  forget_pin (self);
+  gtk_label_set_label (self->pin_message_label, "");
+  show_screen (self, "staff");
+}
+
+static void
+on_pin_cancel_clicked (TrajKioskWindow *self)
+{
+  const char *back = self->screen_before_staff ? self->screen_before_staff : "checkin";
+
+  forget_pin (self);
+  gtk_label_set_label (self->pin_message_label, "");
+  show_screen (self, back);
+  if (g_str_equal (back, "question") && self->entry)
+    focus_answers (self);
+}
+
+static void
+on_pin_leave_clicked (TrajKioskWindow *self)
+{
+  g_autofree char *pin = NULL;
+
+  if (self->pin->len == 0)
+    return;
+  pin = g_strdup (self->pin->str);
+  forget_pin (self);
+  if (!traj_kiosk_window_unlock (self, pin))
+    gtk_label_set_label (self->pin_message_label, _("That PIN is not right. Please try again."));
+  memset (pin, 0, strlen (pin));
 }
 
 gboolean
@@ -845,6 +892,79 @@ traj_kiosk_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (traj_kiosk_window_parent_class)->close_request (window);
 }
 
+/* GtkWindow's Ctrl+Shift+I and Ctrl+Shift+D open the GTK Inspector (when the
+ * user's GTK settings allow it, the default): never from the kiosk. */
+static gboolean
+traj_kiosk_window_enable_debugging (GtkWindow *window,
+                                    gboolean   toggle)
+{
+  return TRUE;
+}
+
+/* ---- no other window ------------------------------------------------------------- */
+
+static void watch_windows (TrajKioskWindow *self);
+
+/* While the kiosk is up, no other window of this process may be shown:
+ * whatever opens one (the Inspector through gtk_window_set_interactive_debugging,
+ * a dialog a future change forgets to fence off), it is hidden before it can
+ * take a single event, every time it is shown again, and the kiosk is brought
+ * back to the front. Hidden, not destroyed: GTK 4.8's Inspector does not
+ * survive being destroyed under it. Popovers and tooltips are not windows and
+ * stay inside the kiosk. */
+static gboolean
+hide_other_windows (gpointer data)
+{
+  TrajKioskWindow *self = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean hid = FALSE;
+
+  self->guard_idle = 0;
+  if (self->unlocked)
+    return G_SOURCE_REMOVE;
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, k);
+
+      if (w == GTK_WIDGET (self))
+        continue;
+      if (g_object_get_data (G_OBJECT (w), "traj-kiosk-watched") == NULL)
+        {
+          g_object_set_data (G_OBJECT (w), "traj-kiosk-watched", GINT_TO_POINTER (1));
+          g_signal_connect_object (w, "notify::visible", G_CALLBACK (watch_windows), self, G_CONNECT_SWAPPED);
+        }
+      if (gtk_widget_get_visible (w))
+        {
+          g_message ("Hid a %s window that opened over the patient kiosk", G_OBJECT_TYPE_NAME (w));
+          gtk_widget_set_visible (w, FALSE);
+          hid = TRUE;
+        }
+    }
+  if (hid && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_window_present (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_windows (TrajKioskWindow *self)
+{
+  /* Not at once: the new window may still be under construction. Before
+   * anything else runs, though, input and drawing included. */
+  if (!self->unlocked && self->guard_idle == 0)
+    self->guard_idle = g_idle_add_full (G_PRIORITY_HIGH, hide_other_windows, self, NULL);
+}
+
+static void
+on_toplevels_changed (GListModel      *toplevels,
+                      guint            position,
+                      guint            removed,
+                      guint            added,
+                      TrajKioskWindow *self)
+{
+  if (added)
+    watch_windows (self);
+}
+
 /* ---- GObject ---------------------------------------------------------------------- */
 
 static void
@@ -856,6 +976,8 @@ traj_kiosk_window_dispose (GObject *object)
   clear_timer (&self->lock_timer);
   clear_timer (&self->thanks_timer);
   clear_timer (&self->advance_timer);
+  clear_timer (&self->guard_idle);
+  g_clear_signal_handler (&self->toplevels_id, gtk_window_get_toplevels ());
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_KIOSK_WINDOW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -868,8 +990,11 @@ traj_kiosk_window_finalize (GObject *object)
   TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
 
   g_free (self->first_name);
+  g_free (self->screen_before_staff);
   g_array_unref (self->scales);
   g_string_free (self->code, TRUE);
+  memset (self->pin->str, 0, self->pin->allocated_len);
+  g_string_free (self->pin, TRUE);
   G_OBJECT_CLASS (traj_kiosk_window_parent_class)->finalize (object);
 }
 
@@ -878,10 +1003,12 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = traj_kiosk_window_dispose;
   object_class->finalize = traj_kiosk_window_finalize;
-  GTK_WINDOW_CLASS (klass)->close_request = traj_kiosk_window_close_request;
+  window_class->close_request = traj_kiosk_window_close_request;
+  window_class->enable_debugging = traj_kiosk_window_enable_debugging;
 
   /**
    * TrajKioskWindow::unlocked:
@@ -892,6 +1019,7 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   traj_gui_init ();
+  g_type_ensure (TRAJ_TYPE_KEYPAD);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-kiosk-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, staff_button);
@@ -914,6 +1042,11 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, submit_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_done_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, no_pin_quit_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_message_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_keypad);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_leave_button);
 }
 
 static void
@@ -930,6 +1063,15 @@ on_no_pin_quit (TrajKioskWindow *self)
 }
 
 static void
+on_screen_changed (TrajKioskWindow *self)
+{
+  const char *screen = traj_kiosk_window_get_screen (self);
+
+  /* Staff's way out is offered wherever a patient may be, never twice. */
+  gtk_widget_set_visible (self->staff_button, !g_str_equal (screen, "staff") && !g_str_equal (screen, "no-pin"));
+}
+
+static void
 traj_kiosk_window_init (TrajKioskWindow *self)
 {
   GtkEventController *key, *legacy;
@@ -937,8 +1079,9 @@ traj_kiosk_window_init (TrajKioskWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->scales = g_array_new (FALSE, FALSE, sizeof (TrajScaleId));
   self->code = g_string_new (NULL);
-  build_keypad (self);
+  self->pin = g_string_sized_new (PIN_MAX_LENGTH + 1);
   update_code_label (self);
+  update_pin_label (self);
 
   key = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
@@ -949,14 +1092,22 @@ traj_kiosk_window_init (TrajKioskWindow *self)
   g_signal_connect (legacy, "event", G_CALLBACK (on_any_event), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
 
+  g_signal_connect (self->keypad, "key-pressed", G_CALLBACK (on_keypad_key), self);
+  g_signal_connect (self->pin_keypad, "key-pressed", G_CALLBACK (on_keypad_key), self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name", G_CALLBACK (on_screen_changed), self);
   g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (on_start_clicked), self);
   g_signal_connect_swapped (self->next_button, "clicked", G_CALLBACK (on_next_clicked), self);
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
   g_signal_connect_swapped (self->review_back_button, "clicked", G_CALLBACK (on_review_back_clicked), self);
   g_signal_connect_swapped (self->submit_button, "clicked", G_CALLBACK (on_submit_clicked), self);
   g_signal_connect_swapped (self->safety_done_button, "clicked", G_CALLBACK (back_to_checkin), self);
-  g_signal_connect_swapped (self->staff_button, "clicked", G_CALLBACK (on_staff_clicked), self);
+  g_signal_connect_swapped (self->staff_button, "clicked", G_CALLBACK (show_staff_page), self);
   g_signal_connect_swapped (self->no_pin_quit_button, "clicked", G_CALLBACK (on_no_pin_quit), self);
+  g_signal_connect_swapped (self->pin_cancel_button, "clicked", G_CALLBACK (on_pin_cancel_clicked), self);
+  g_signal_connect_swapped (self->pin_leave_button, "clicked", G_CALLBACK (on_pin_leave_clicked), self);
+
+  self->toplevels_id = g_signal_connect (gtk_window_get_toplevels (), "items-changed",
+                                         G_CALLBACK (on_toplevels_changed), self);
 }
 
 TrajKioskWindow *
@@ -994,6 +1145,9 @@ traj_kiosk_window_get_screen (TrajKioskWindow *self)
 const char *
 traj_kiosk_window_get_message (TrajKioskWindow *self)
 {
+  g_return_val_if_fail (TRAJ_IS_KIOSK_WINDOW (self), NULL);
+  if (g_str_equal (traj_kiosk_window_get_screen (self), "staff"))
+    return gtk_label_get_label (self->pin_message_label);
   return gtk_label_get_label (self->message_label);
 }
 

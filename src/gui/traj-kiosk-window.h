@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * review, submit, thank-you; nothing of the patient stays on screen after
  * submit or two idle minutes, and only the staff PIN leaves it. */
 #define TRAJ_TYPE_KIOSK_WINDOW (traj_kiosk_window_get_type ())
-G_DECLARE_FINAL_TYPE (TrajKioskWindow, traj_kiosk_window, TRAJ, KIOSK_WINDOW, AdwApplicationWindow)
+G_DECLARE_FINAL_TYPE (TrajKioskWindow, traj_kiosk_window, TRAJ, KIOSK_WINDOW, AdwWindow)
 
 TrajKioskWindow *traj_kiosk_window_new            (GtkApplication  *app,
                                                    TrajStore       *store,

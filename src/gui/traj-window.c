@@ -130,6 +130,9 @@ show_patient_content (TrajWindow *self)
 {
   TrajPatientSummary *s = self->patient_id ? traj_patient_list_lookup (self->patients, self->patient_id) : NULL;
 
+  /* A patient asked for before the list has arrived is shown when it does. */
+  if (s == NULL && self->loading && self->patient_id)
+    return;
   if (s == NULL)
     {
       /* The open patient was deleted (here or elsewhere): on a narrow
@@ -884,4 +887,17 @@ traj_window_add_toast (TrajWindow *self,
                        AdwToast   *toast)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+gboolean
+traj_window_has_unsaved_work (TrajWindow *self)
+{
+  GList *dirty;
+  gboolean any;
+
+  g_return_val_if_fail (TRAJ_IS_WINDOW (self), FALSE);
+  dirty = dirty_editors (self);
+  any = dirty != NULL;
+  g_list_free (dirty);
+  return any;
 }

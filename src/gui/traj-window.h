@@ -28,5 +28,7 @@ GtkWidget       *traj_window_get_cohort_view  (TrajWindow      *self);
 void             traj_window_reload           (TrajWindow      *self);
 void             traj_window_add_toast        (TrajWindow      *self,
                                                AdwToast        *toast);
+/* TRUE when a form opened from this window has unsaved changes. */
+gboolean         traj_window_has_unsaved_work (TrajWindow      *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "traj-application.h"
+#include "traj-keypad.h"
 #include "traj-kiosk-window.h"
 #include "traj-outcomes.h"
 #include "traj-score-entry-private.h"
@@ -370,48 +371,27 @@ test_close_needs_pin (Fixture *f, gconstpointer data)
 }
 
 
-static GtkWidget *
-find_button_with_label (GtkWidget *widget, const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button_with_label (c, label);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 set_true (gboolean *flag)
 {
   *flag = TRUE;
 }
 
-static AdwMessageDialog *
-pin_prompt (void)
+static void
+press_keypad (TrajKioskWindow *kiosk, const char *keypad, const char *digits)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
+  for (const char *d = digits; *d; d++)
+    click (traj_keypad_get_button (TRAJ_KEYPAD (child (kiosk, keypad)), *d));
 }
 
-/* Staff leave through the lock button and the PIN prompt, as on the tablet,
- * with the kiosk held only by GTK as in the app: a wrong PIN asks again, the
- * right one closes the kiosk and its prompt cleanly (warnings are fatal). */
+/* Staff leave through the lock button and the PIN typed on the kiosk's own
+ * keypad, as on the tablet, with the kiosk held only by GTK as in the app:
+ * a wrong PIN says so and keeps the kiosk, the right one closes it cleanly
+ * (warnings are fatal), and no other window ever opens. */
 static void
 test_pin_exit (Fixture *f, gconstpointer data)
 {
   TrajKioskWindow *kiosk = f->kiosk;
-  AdwMessageDialog *prompt;
   gboolean unlocked = FALSE;
 
   f->kiosk = NULL;
@@ -420,23 +400,49 @@ test_pin_exit (Fixture *f, gconstpointer data)
   g_signal_connect_swapped (kiosk, "unlocked", G_CALLBACK (set_true), &unlocked);
 
   click (child (kiosk, "staff_button"));
-  WAIT_UNTIL ((prompt = pin_prompt ()) != NULL);
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (prompt)), "1111");
-  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (prompt), "_Leave"), "clicked");
-  /* Asked again, the kiosk still there. */
-  WAIT_UNTIL ((prompt = pin_prompt ()) != NULL);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "staff");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 1);
+  g_assert_false (gtk_widget_get_visible (child (kiosk, "staff_button")));
+  press_keypad (kiosk, "pin_keypad", "1111");
+  click (child (kiosk, "pin_leave_button"));
+  spin ();
+  /* Said so, the kiosk still there, the digits gone. */
   g_assert_nonnull (kiosk);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kiosk)));
   g_assert_false (unlocked);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "staff");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (kiosk), "not right"));
+  g_assert_false (gtk_widget_is_sensitive (child (kiosk, "pin_leave_button")));
 
-  g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt);
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (prompt)), "2468");
-  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (prompt), "_Leave"), "clicked");
+  /* Delete and Clear work on the PIN too. */
+  press_keypad (kiosk, "pin_keypad", "99");
+  press_keypad (kiosk, "pin_keypad", "C");
+  press_keypad (kiosk, "pin_keypad", "24689");
+  press_keypad (kiosk, "pin_keypad", "B");
+  click (child (kiosk, "pin_leave_button"));
   spin ();
   g_assert_true (unlocked);
-  g_assert_null (prompt);
   g_assert_null (kiosk);
-  g_assert_null (pin_prompt ());
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 0);
+}
+
+/* Cancel on the PIN keypad goes back to where the patient was. */
+static void
+test_pin_cancel (Fixture *f, gconstpointer data)
+{
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  answer (f->kiosk, 0, 2);
+  click (child (f->kiosk, "staff_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "staff");
+  press_keypad (f->kiosk, "pin_keypad", "12");
+  click (child (f->kiosk, "pin_cancel_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 1);
+  /* The PIN page starts empty next time. */
+  click (child (f->kiosk, "staff_button"));
+  g_assert_false (gtk_widget_is_sensitive (child (f->kiosk, "pin_leave_button")));
+  g_assert_cmpstr (traj_kiosk_window_get_message (f->kiosk), ==, "");
 }
 
 static void
@@ -469,6 +475,12 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   GListModel *toplevels;
   TrajKioskWindow *kiosk = NULL;
   TrajWindow *back = NULL;
+
+  /* One kiosk at a time: the fixture's would hide the clinician's window. */
+  traj_kiosk_window_unlock (f->kiosk, "2468");
+  gtk_window_destroy (GTK_WINDOW (f->kiosk));
+  g_assert_finalize_object (f->kiosk);
+  f->kiosk = NULL;
 
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -531,6 +543,7 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/pin-exit", Fixture, NULL, fixture_setup, test_pin_exit, fixture_teardown);
   g_test_add ("/kiosk/close-needs-pin", Fixture, NULL, fixture_setup, test_close_needs_pin, fixture_teardown);
   g_test_add ("/kiosk/hand-to-patient", Fixture, NULL, fixture_setup, test_hand_to_patient_locks_shortcuts, fixture_teardown);
+  g_test_add ("/kiosk/pin-cancel", Fixture, NULL, fixture_setup, test_pin_cancel, fixture_teardown);
   g_test_add_func ("/kiosk/no-pin", test_no_pin);
   return g_test_run ();
 }

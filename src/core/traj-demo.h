@@ -7,6 +7,10 @@ G_BEGIN_DECLS
 
 #define TRAJ_DEMO_DEFAULT_SEED 20261122u
 #define TRAJ_DEMO_DEFAULT_PATIENTS 80
+/* Changes whenever the generator's records change for the same seed, size and
+ * anchor (a cached demo clinic made by another revision is stale). 2: plausible
+ * blood pressures (systolic >= 90, pulse pressure >= 20). */
+#define TRAJ_DEMO_REVISION 2
 
 typedef void (*TrajProgressFunc) (double fraction, gpointer user_data);
 

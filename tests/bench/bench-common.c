@@ -14,7 +14,10 @@ bench_clinic_path (guint n_patients, double *made_seconds, guint64 *rows)
 {
   const char *cache = g_getenv ("TRAJ_BENCH_CACHE");
   g_autofree char *dir = cache ? g_strdup (cache) : g_build_filename (g_get_user_cache_dir (), "trajectory-bench", NULL);
-  g_autofree char *name = g_strdup_printf ("clinic-%u-%u.db", BENCH_SEED, n_patients);
+  /* A clinic made by another revision of the generator (or for an older
+   * schema) is not the one measured here. */
+  g_autofree char *name = g_strdup_printf ("clinic-r%d-s%d-%u-%u.db", TRAJ_DEMO_REVISION, TRAJ_SCHEMA_VERSION,
+                                           BENCH_SEED, n_patients);
   char *path = g_build_filename (dir, name, NULL);
   g_autofree char *tmp = NULL;
   g_autoptr(TrajStore) store = NULL;

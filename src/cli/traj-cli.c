@@ -11,6 +11,7 @@
 #include "traj-cli.h"
 #include "traj-outcomes.h"
 #include "traj-settings.h"
+#include "traj-validate.h"
 
 static const TrajCliCommand commands[] = {
   { "demo", N_("[--seed N] [--patients N] [--anchor YYYY-MM-DD]"),
@@ -113,6 +114,13 @@ traj_cli_open_store (TrajCli *cli)
   if (store == NULL)
     {
       traj_cli_fail (cli, "%s", error->message);
+      return NULL;
+    }
+  /* What the audit trail records follows the rules of typed text. */
+  if (!traj_validate_text (_("Clinician"), g_getenv ("TRAJECTORY_CLINICIAN"), FALSE, &error))
+    {
+      traj_cli_fail (cli, "%s", error->message);
+      g_object_unref (store);
       return NULL;
     }
   traj_store_set_clinician (store, g_getenv ("TRAJECTORY_CLINICIAN"));

@@ -183,19 +183,15 @@ traj_bulk_insert_flag_decision (TrajStore         *store,
 
   if (!uid_given (d->uid, error))
     return FALSE;
-  /* The store's rule for decisions (traj_store_insert_flag_decision). */
-  if (d->kind == NULL || *d->kind == '\0' || d->finding_key == NULL || *d->finding_key == '\0' ||
-      d->decision == NULL || *d->decision == '\0')
-    {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Choose a decision for the finding."));
-      return FALSE;
-    }
   /* @d itself is left as it is: the row gets the defaults. */
   row = *d;
   if (row.decided_by == NULL || *row.decided_by == '\0')
     row.decided_by = (char *) traj_store_actor (store);
   if (row.decided_at == 0)
     row.decided_at = now;
+  /* The store's rule for decisions (traj_store_insert_flag_decision). */
+  if (!traj_validate_flag_decision (&row, now, error))
+    return FALSE;
   WRITE_ROW (traj_store_write_decision_row (store, &row, &local_), "flag_decision");
   d->id = row.id;
   return TRUE;

@@ -563,7 +563,7 @@ traj_cohort_definition_to_json (const TrajCohortDefinition *def)
 
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return traj_json_generate (gen, NULL);
 }
 
 static gboolean

@@ -49,7 +49,7 @@ struct _TrajCsvReader
 
 /* Bytes that end a run of ordinary field text. */
 static const guchar special[256] = {
-  ['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
+  ['\0'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
 };
 
 TrajCsvReader *
@@ -263,6 +263,16 @@ traj_csv_reader_next (TrajCsvReader       *r,
           r->skip_lf = FALSE;
           if (c == '\n')
             continue;
+        }
+
+      /* A NUL would end the field early as a C string: the record is
+       * refused rather than stored cut short. */
+      if (c == '\0' && state != ST_SKIP)
+        {
+          bad = _("the record holds a NUL byte (0x00), which cannot be stored");
+          state = ST_SKIP;
+          any = TRUE;
+          continue;
         }
 
       switch (state)
@@ -567,28 +577,35 @@ digits (const char *s, int n)
   return v;
 }
 
-/* What export writes, parsed without allocating; any other ISO 8601 form
- * with a time zone goes through GDateTime. */
+/* Exactly "YYYY-MM-DDTHH:MM:SSZ" (what export writes) or
+ * "YYYY-MM-DDTHH:MM:SS+HH:MM" / "-HH:MM" (an offset up to 14 hours): no
+ * fractional seconds (they would be dropped), no time without a zone. */
 static gboolean
 parse_time (const char *s, gint64 *out)
 {
-  gboolean ok = FALSE;
+  gsize n = strlen (s);
+  int y, mo, d, h, mi, se, offset = 0;
 
-  if (strlen (s) == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z')
-    {
-      int y = digits (s, 4), mo = digits (s + 5, 2), d = digits (s + 8, 2);
-      int h = digits (s + 11, 2), mi = digits (s + 14, 2), se = digits (s + 17, 2);
-
-      if (y < 0 || mo < 1 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 ||
-          !g_date_valid_dmy ((GDateDay) d, (GDateMonth) mo, (GDateYear) y))
-        return FALSE;
-      *out = days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-      return TRUE;
-    }
-  if (strchr (s, 'T') == NULL)
+  if ((n != 20 && n != 25) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
     return FALSE;
-  *out = traj_time_from_iso (s, &ok);
-  return ok;
+  y = digits (s, 4), mo = digits (s + 5, 2), d = digits (s + 8, 2);
+  h = digits (s + 11, 2), mi = digits (s + 14, 2), se = digits (s + 17, 2);
+  if (y < 1 || mo < 1 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 ||
+      !g_date_valid_dmy ((GDateDay) d, (GDateMonth) mo, (GDateYear) y))
+    return FALSE;
+  if (n == 20 && s[19] != 'Z')
+    return FALSE;
+  if (n == 25)
+    {
+      int oh = digits (s + 20, 2), om = digits (s + 23, 2);
+
+      if ((s[19] != '+' && s[19] != '-') || s[22] != ':' || oh < 0 || oh > 14 || om < 0 || om > 59 ||
+          (oh == 14 && om > 0))
+        return FALSE;
+      offset = (s[19] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    }
+  *out = days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+  return TRUE;
 }
 
 /* The shortest text that reads back as the same double. */
@@ -642,10 +659,12 @@ put_sep (GString *b)
   g_string_append_c (b, ',');
 }
 
+/* Text goes through the formula rule (traj_csv_append_text_field): a
+ * spreadsheet opening the file runs nothing, and import undoes it. */
 static void
 put_text (GString *b, const char *s)
 {
-  traj_csv_append_field (b, s ? s : "");
+  traj_csv_append_text_field (b, s ? s : "");
 }
 
 static void
@@ -998,6 +1017,29 @@ typedef struct {
 
 static const char *ref_names[N_REFS] = { "patient_uid", "course_uid", "infusion_uid" };
 
+/* A field's value as messages show it: control characters as \xNN, at most
+ * 60 characters, so that a bad file cannot write escape sequences to a
+ * terminal through a problem report. */
+static char *
+shown (const char *s)
+{
+  GString *out = g_string_new (NULL);
+  guint n = 0;
+
+  for (const char *p = s; *p && n < 60; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F))
+        g_string_append_printf (out, "\\x%02X", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*s && n == 60 && g_utf8_strlen (s, -1) > 60)
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
+
 static void
 problem (Import *im, guint line, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
@@ -1058,11 +1100,16 @@ write_failed (Import *im, GError *e)
   g_error_free (e);
 }
 
-/* uids become FHIR ids and file names' neighbours: letters, digits, '-' and '.'. */
+/* uids become FHIR ids and file names' neighbours: letters, digits, '-' and
+ * '.', starting with a letter or digit (a spreadsheet reads "-A1" as a
+ * formula). */
 static gboolean
 uid_ok (const char *s)
 {
   gsize n = 0;
+
+  if (!g_ascii_isalnum (*s))
+    return FALSE;
 
   for (; *s; s++, n++)
     if (!g_ascii_isalnum (*s) && *s != '-' && *s != '.')
@@ -1084,8 +1131,10 @@ get_uid (Import *im, guint column, char **owned, const char **out)
     }
   if (!uid_ok (s))
     {
-      problem (im, im->line, _("%s “%s” is not a uid (1–64 letters, digits, “-” or “.”)"),
-               files[im->kind].columns[column], s);
+      g_autofree char *value = shown (s);
+
+      problem (im, im->line, _("%s “%s” is not a uid (1–64 letters, digits, “-” or “.”, starting with a letter or digit)"),
+               files[im->kind].columns[column], value);
       return FALSE;
     }
   *out = s;
@@ -1198,7 +1247,10 @@ reference (Import *im, guint column, RefKind kind, gboolean optional, gint64 pat
       return 0;
     case UNKNOWN:
     default:
-      problem (im, im->line, _("%s %s is neither in the import nor in the clinic"), ref_names[kind], uid);
+      {
+        g_autofree char *value = shown (uid);
+        problem (im, im->line, _("%s %s is neither in the import nor in the clinic"), ref_names[kind], value);
+      }
       *ok = FALSE;
       return 0;
     }
@@ -1210,71 +1262,108 @@ column_name (Import *im, guint column)
   return files[im->kind].columns[column];
 }
 
-/* Integer column; empty gives @empty (G_MININT for required). */
-static int
-get_int (Import *im, guint column, int empty, gboolean *ok)
+/* "column “value” is not <what>", what saying the form expected. */
+static void
+not_a (Import *im, guint column, const char *what)
 {
-  const char *s = im->col[column];
-  char *end = NULL;
-  gint64 v;
+  g_autofree char *value = shown (im->col[column]);
 
-  if (*s == '\0')
+  /* Translators: "systolic “-120” is not a whole number (digits only, e.g. 72)" */
+  problem (im, im->line, _("%s “%s” is not %s"), column_name (im, column), value, what);
+}
+
+static gboolean
+empty_field (Import *im, guint column, gboolean required, gboolean *ok)
+{
+  if (*im->col[column] != '\0')
+    return FALSE;
+  if (required)
     {
-      if (empty == G_MININT)
-        {
-          problem (im, im->line, _("%s is empty"), column_name (im, column));
-          *ok = FALSE;
-        }
-      return empty;
+      problem (im, im->line, _("%s is empty"), column_name (im, column));
+      *ok = FALSE;
     }
-  errno = 0;
-  v = g_ascii_strtoll (s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < G_MININT + 1 || v > G_MAXINT)
+  return TRUE;
+}
+
+/* Integer column: digits only (with a leading "-" when @negative), no
+ * sign, space or leading zero; only an empty field means not recorded and
+ * gives @empty (G_MININT: required). */
+static int
+get_int_full (Import *im, guint column, int empty, gboolean negative, gboolean *ok)
+{
+  const char *s = im->col[column], *d;
+  gint64 v = 0;
+  gsize n;
+
+  if (empty_field (im, column, empty == G_MININT, ok))
+    return empty;
+  d = negative && *s == '-' ? s + 1 : s;
+  n = strlen (d);
+  for (gsize k = 0; k < n && v <= G_MAXINT; k++)
+    v = g_ascii_isdigit (d[k]) ? v * 10 + (d[k] - '0') : G_MAXINT64;
+  if (n == 0 || n > 10 || (d[0] == '0' && n > 1) || v > G_MAXINT || (d != s && v == 0))
     {
-      problem (im, im->line, _("%s “%s” is not a whole number"), column_name (im, column), s);
+      not_a (im, column, negative ? _("a whole number (digits with an optional leading “-”, e.g. -15)")
+                                  : _("a whole number (digits only, e.g. 72)"));
       *ok = FALSE;
       return empty == G_MININT ? 0 : empty;
     }
-  return (int) v;
+  return (int) (d != s ? -v : v);
 }
 
+static int
+get_int (Import *im, guint column, int empty, gboolean *ok)
+{
+  return get_int_full (im, column, empty, FALSE, ok);
+}
+
+/* Decimal column: digits, optionally "." and 1–6 more digits; no sign,
+ * exponent, space or leading zero. Such a number reads back exactly. */
 static double
 get_double (Import *im, guint column, gboolean *ok)
 {
   const char *s = im->col[column];
-  char *end = NULL;
-  double v;
+  gsize whole = 0, fraction = 0;
+  const char *p = s;
 
-  if (*s == '\0')
+  if (empty_field (im, column, TRUE, ok))
     return 0;
-  v = g_ascii_strtod (s, &end);
-  if (end == s || *end != '\0' || !isfinite (v))
+  while (g_ascii_isdigit (*p))
+    p++, whole++;
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      fraction++;
+  if (*p != '\0' || whole == 0 || whole > 6 || (s[0] == '0' && whole > 1) ||
+      (s[whole] == '.' && (fraction == 0 || fraction > 6)))
     {
-      problem (im, im->line, _("%s “%s” is not a number"), column_name (im, column), s);
+      not_a (im, column, _("a decimal number (digits, optionally “.” and up to 6 more, e.g. 72.5)"));
       *ok = FALSE;
       return 0;
     }
-  return v;
+  return g_ascii_strtod (s, NULL);
 }
 
 static gint64
 get_time (Import *im, guint column, gboolean required, gboolean *ok)
 {
-  const char *s = im->col[column];
   gint64 t = TRAJ_TIME_NONE;
 
-  if (*s == '\0')
+  if (empty_field (im, column, required, ok))
+    return TRAJ_TIME_NONE;
+  if (!parse_time (im->col[column], &t))
     {
-      if (required)
-        {
-          problem (im, im->line, _("%s is empty"), column_name (im, column));
-          *ok = FALSE;
-        }
+      not_a (im, column, _("a date and time (YYYY-MM-DDTHH:MM:SSZ, or with an offset: YYYY-MM-DDTHH:MM:SS+01:00)"));
+      *ok = FALSE;
       return TRAJ_TIME_NONE;
     }
-  if (!parse_time (s, &t))
+  /* The same floor as the store's (and 1970-01-01T00:00:00Z is never read
+   * as "none"). */
+  if (t <= traj_records_first_time ())
     {
-      problem (im, im->line, _("%s “%s” is not a date and time (YYYY-MM-DDTHH:MM:SSZ)"), column_name (im, column), s);
+      g_autofree char *value = shown (im->col[column]);
+
+      problem (im, im->line, _("%s “%s”: a date before %d is not plausible. Check the date."),
+               column_name (im, column), value, TRAJ_RECORDS_FROM_YEAR);
       *ok = FALSE;
       return TRAJ_TIME_NONE;
     }
@@ -1285,62 +1374,145 @@ static gint32
 get_day (Import *im, guint column, gboolean required, gboolean *ok)
 {
   const char *s = im->col[column];
-  gint32 day;
+  int y, m, d;
 
-  if (*s == '\0')
+  if (empty_field (im, column, required, ok))
+    return TRAJ_DAY_NONE;
+  if (strlen (s) != 10 || s[4] != '-' || s[7] != '-' ||
+      (y = digits (s, 4)) < 1 || (m = digits (s + 5, 2)) < 1 || (d = digits (s + 8, 2)) < 1 ||
+      !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
     {
-      if (required)
-        {
-          problem (im, im->line, _("%s is empty"), column_name (im, column));
-          *ok = FALSE;
-        }
+      not_a (im, column, _("a date (YYYY-MM-DD)"));
+      *ok = FALSE;
       return TRAJ_DAY_NONE;
     }
-  day = strlen (s) == 10 ? traj_day_from_iso (s) : TRAJ_DAY_NONE;
-  if (day == TRAJ_DAY_NONE)
-    {
-      problem (im, im->line, _("%s “%s” is not a date (YYYY-MM-DD)"), column_name (im, column), s);
-      *ok = FALSE;
-    }
-  return day;
+  return traj_day_from_ymd (y, m, d);
 }
 
-#define GET_ENUM(im, column, parse, out, ok)                                            \
-  G_STMT_START {                                                                         \
-    if (!parse ((im)->col[column], out))                                                 \
-      {                                                                                  \
-        problem ((im), (im)->line, _("unknown %s “%s”"), column_name ((im), column),    \
-                 (im)->col[column]);                                                     \
-        *(ok) = FALSE;                                                                   \
-      }                                                                                  \
-  } G_STMT_END
+/* A code column: exactly one of the lower-case codes to_string (0…n-1)
+ * gives. The message lists them. */
+static gboolean
+code_index (const char *s, const char *(*to_string) (guint), guint n, guint *out)
+{
+  for (guint k = 0; k < n; k++)
+    if (g_strcmp0 (s, to_string (k)) == 0)
+      {
+        *out = k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+unknown_code (Import *im, guint column, const char *(*to_string) (guint), guint n)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *value = shown (im->col[column]);
+
+  for (guint k = 0; k < n; k++)
+    g_string_append_printf (list, "%s%s", k ? ", " : "", to_string (k));
+  /* Translators: "unknown sex “Female” (one of: unknown, female, male, other)" */
+  problem (im, im->line, _("unknown %s “%s” (one of: %s)"), column_name (im, column), value, list->str);
+}
+
+/* The code lists of the enum columns, as to_string (guint) functions. */
+#define CODES_OF(name, fn, type) \
+  static const char *name (guint k) { return fn ((type) k); }
+CODES_OF (sex_code, traj_sex_to_string, TrajSex)
+CODES_OF (indication_code, traj_indication_to_string, TrajIndication)
+CODES_OF (route_code, traj_route_to_string, TrajRoute)
+CODES_OF (medicine_code, traj_medicine_to_string, TrajMedicine)
+CODES_OF (phase_code, traj_phase_to_string, TrajPhase)
+CODES_OF (status_code, traj_course_status_to_string, TrajCourseStatus)
+CODES_OF (source_code, traj_source_to_string, TrajSource)
+CODES_OF (timing_code, traj_timing_to_string, TrajTiming)
+CODES_OF (finding_code, traj_finding_kind_to_string, TrajFindingKind)
+
+static guint
+get_code (Import *im, guint column, const char *(*to_string) (guint), guint n, gboolean *ok)
+{
+  guint k = 0;
+
+  if (code_index (im->col[column], to_string, n, &k))
+    return k;
+  unknown_code (im, column, to_string, n);
+  *ok = FALSE;
+  return 0;
+}
+
+static const char *
+scale_code_of (guint k)
+{
+  return traj_scale_code ((TrajScaleId) (k + 1));
+}
 
 static TrajScaleId
 get_scale (Import *im, guint column, gboolean *ok)
 {
-  const TrajScale *scale = traj_scale_lookup (im->col[column]);
+  guint k;
 
-  if (scale == NULL)
-    {
-      problem (im, im->line, _("unknown scale “%s”"), im->col[column]);
-      *ok = FALSE;
-      return TRAJ_SCALE_NONE;
-    }
-  return scale->id;
+  if (code_index (im->col[column], scale_code_of, TRAJ_N_SCALES - 1, &k))
+    return (TrajScaleId) (k + 1);
+  {
+    g_autofree char *value = shown (im->col[column]);
+    problem (im, im->line, _("unknown scale “%s” (one of: phq9, gad7, pain_nrs, pcl5, madrs)"), value);
+  }
+  *ok = FALSE;
+  return TRAJ_SCALE_NONE;
 }
 
+/* Comma-separated codes, each once, no spaces; any order. */
 static guint
 get_codes (Import *im, guint column, const char *(*to_string) (guint), guint n, gboolean *ok)
 {
-  gboolean known = TRUE;
-  guint bits = traj_codes_to_bits (im->col[column], to_string, n, &known);
+  g_auto(GStrv) parts = NULL;
+  guint bits = 0;
 
-  if (!known)
+  if (*im->col[column] == '\0')
+    return 0;
+  parts = g_strsplit (im->col[column], ",", -1);
+  for (guint p = 0; parts[p]; p++)
     {
-      problem (im, im->line, _("%s “%s” holds an unknown code"), column_name (im, column), im->col[column]);
-      *ok = FALSE;
+      guint k;
+
+      if (!code_index (parts[p], to_string, n, &k) || (bits & (1u << k)))
+        {
+          g_autoptr(GString) list = g_string_new (NULL);
+          g_autofree char *value = shown (im->col[column]);
+
+          for (guint c = 0; c < n; c++)
+            g_string_append_printf (list, "%s%s", c ? ", " : "", to_string (c));
+          problem (im, im->line, _("%s “%s” is not a list of codes, each once, separated by “,” without spaces (codes: %s)"),
+                   column_name (im, column), value, list->str);
+          *ok = FALSE;
+          return 0;
+        }
+      bits |= 1u << k;
     }
   return bits;
+}
+
+/* Text column: stored as written, except the one leading apostrophe that
+ * export puts before text a spreadsheet would take for a formula (see
+ * traj_csv_neutralize_formula ()). @one_line fields (MRN, name) may not
+ * start or end with white space: it would be stripped on saving. */
+static char *
+get_text (Import *im, guint column, gboolean one_line, gboolean *ok)
+{
+  const char *s = im->col[column];
+  gsize n;
+
+  if (*s == '\'')
+    s++;
+  n = strlen (s);
+  if (one_line && n > 0 && (g_ascii_isspace (s[0]) || g_ascii_isspace (s[n - 1])))
+    {
+      g_autofree char *value = shown (im->col[column]);
+
+      problem (im, im->line, _("%s “%s” starts or ends with a space; remove it"), column_name (im, column), value);
+      *ok = FALSE;
+    }
+  return (char *) s;
 }
 
 /* A rule broken by a row: reported, and the row is not written. */
@@ -1365,12 +1537,12 @@ import_patient (Import *im)
   if (!get_uid (im, P_UID, &new_uid, &uid))
     return;
   p.uid = (char *) uid;
-  p.mrn = (char *) im->col[P_MRN];
-  p.name = (char *) im->col[P_NAME];
+  p.mrn = get_text (im, P_MRN, TRUE, &ok);
+  p.name = get_text (im, P_NAME, TRUE, &ok);
   p.birth_day = get_day (im, P_BIRTH, TRUE, &ok);
-  GET_ENUM (im, P_SEX, traj_sex_from_string, &p.sex, &ok);
-  GET_ENUM (im, P_INDICATION, traj_indication_from_string, &p.indication, &ok);
-  p.notes = (char *) im->col[P_NOTES];
+  p.sex = get_code (im, P_SEX, sex_code, TRAJ_N_SEXES, &ok);
+  p.indication = get_code (im, P_INDICATION, indication_code, TRAJ_N_INDICATIONS, &ok);
+  p.notes = get_text (im, P_NOTES, FALSE, &ok);
   p.created_at = get_time (im, P_CREATED, FALSE, &ok);
   p.updated_at = get_time (im, P_UPDATED, FALSE, &ok);
   if (!ok || !check (im, traj_bulk_insert_patient (im->store, &p, im->today, &e), &e))
@@ -1398,14 +1570,14 @@ import_course (Import *im)
     return;
   c.uid = (char *) uid;
   c.patient_id = reference (im, C_PATIENT, REF_PATIENT, FALSE, 0, NULL, &linked);
-  GET_ENUM (im, C_INDICATION, traj_indication_from_string, &c.indication, &ok);
+  c.indication = get_code (im, C_INDICATION, indication_code, TRAJ_N_INDICATIONS, &ok);
   c.primary_scale = get_scale (im, C_SCALE, &ok);
-  c.protocol = (char *) im->col[C_PROTOCOL];
+  c.protocol = get_text (im, C_PROTOCOL, FALSE, &ok);
   c.induction_length = get_int (im, C_INDUCTION, G_MININT, &ok);
   c.start_day = get_day (im, C_START, TRUE, &ok);
   c.end_day = get_day (im, C_END, FALSE, &ok);
-  GET_ENUM (im, C_STATUS, traj_course_status_from_string, &c.status, &ok);
-  c.notes = (char *) im->col[C_NOTES];
+  c.status = get_code (im, C_STATUS, status_code, TRAJ_N_COURSE_STATUSES, &ok);
+  c.notes = get_text (im, C_NOTES, FALSE, &ok);
   if (ok && !linked)
     check (im, traj_validate_course (&c, im->today, &e), &e);
   if (!ok || !linked || !check (im, traj_bulk_insert_course (im->store, &c, im->today, &e), &e))
@@ -1451,20 +1623,20 @@ import_infusion (Import *im)
     i.course_id = reference (im, I_COURSE, REF_COURSE, TRUE, i.patient_id, NULL, &linked);
   i.started_at = get_time (im, I_STARTED, TRUE, &ok);
   i.duration_min = get_int (im, I_DURATION, G_MININT, &ok);
-  GET_ENUM (im, I_ROUTE, traj_route_from_string, &i.route, &ok);
-  GET_ENUM (im, I_MEDICINE, traj_medicine_from_string, &i.medicine, &ok);
-  i.lot = (char *) im->col[I_LOT];
-  GET_ENUM (im, I_PHASE, traj_phase_from_string, &i.phase, &ok);
+  i.route = get_code (im, I_ROUTE, route_code, TRAJ_N_ROUTES, &ok);
+  i.medicine = get_code (im, I_MEDICINE, medicine_code, TRAJ_N_MEDICINES, &ok);
+  i.lot = get_text (im, I_LOT, FALSE, &ok);
+  i.phase = get_code (im, I_PHASE, phase_code, TRAJ_N_PHASES, &ok);
   i.weight_kg = get_double (im, I_WEIGHT, &ok);
   i.dose_mg_per_kg = get_double (im, I_DOSE, &ok);
   i.total_mg = get_double (im, I_TOTAL, &ok);
   i.side_effects = get_codes (im, I_SIDE, traj_side_effect_to_string, TRAJ_N_SIDE_EFFECTS, &ok);
-  i.side_effect_note = (char *) im->col[I_SIDE_NOTE];
+  i.side_effect_note = get_text (im, I_SIDE_NOTE, FALSE, &ok);
   i.concomitant = get_codes (im, I_CONCOMITANT, traj_concomitant_to_string, TRAJ_N_CONCOMITANTS, &ok);
   i.monitoring_min = get_int (im, I_MONITORING, 0, &ok);
   i.ready_at = get_time (im, I_READY, FALSE, &ok);
-  i.clinician = (char *) im->col[I_CLINICIAN];
-  i.notes = (char *) im->col[I_NOTES];
+  i.clinician = get_text (im, I_CLINICIAN, FALSE, &ok);
+  i.notes = get_text (im, I_NOTES, FALSE, &ok);
   i.date_confirmed = get_codes (im, I_DATE_CONFIRMED, traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, &ok);
   i.vitals = im->no_vitals;
   if (ok && !linked)
@@ -1499,7 +1671,7 @@ import_vital_sign (Import *im)
     return;
   v.uid = (char *) uid;
   v.infusion_id = reference (im, V_INFUSION, REF_INFUSION, FALSE, 0, NULL, &linked);
-  v.minute = get_int (im, V_MINUTE, G_MININT, &ok);
+  v.minute = get_int_full (im, V_MINUTE, G_MININT, TRUE, &ok);
   v.systolic = get_int (im, V_SYSTOLIC, -1, &ok);
   v.diastolic = get_int (im, V_DIASTOLIC, -1, &ok);
   v.heart_rate = get_int (im, V_HEART_RATE, -1, &ok);
@@ -1518,13 +1690,13 @@ get_bool (Import *im, guint column, int *out)
 
   if (*s == '\0')
     *out = -1;
-  else if (g_ascii_strcasecmp (s, "true") == 0 || g_str_equal (s, "1"))
+  else if (g_str_equal (s, "true"))
     *out = 1;
-  else if (g_ascii_strcasecmp (s, "false") == 0 || g_str_equal (s, "0"))
+  else if (g_str_equal (s, "false"))
     *out = 0;
   else
     {
-      problem (im, im->line, _("%s “%s” is neither true nor false"), column_name (im, column), s);
+      not_a (im, column, _("true or false"));
       return FALSE;
     }
   return TRUE;
@@ -1553,14 +1725,14 @@ import_assessment (Import *im)
   if (*im->col[A_SOURCE] == '\0')
     a.source = TRAJ_SOURCE_IMPORT;
   else
-    GET_ENUM (im, A_SOURCE, traj_source_from_string, &a.source, &ok);
-  GET_ENUM (im, A_TIMING, traj_timing_from_string, &a.timing, &ok);
+    a.source = get_code (im, A_SOURCE, source_code, TRAJ_N_SOURCES, &ok);
+  a.timing = get_code (im, A_TIMING, timing_code, TRAJ_N_TIMINGS, &ok);
   ok &= get_bool (im, A_COMPLETE, &complete);
   total = get_int (im, A_TOTAL, -1, &ok);
   a.total = total;
   a.difficulty = get_int (im, A_DIFFICULTY, -1, &ok);
-  a.clinician = (char *) im->col[A_CLINICIAN];
-  a.notes = (char *) im->col[A_NOTES];
+  a.clinician = get_text (im, A_CLINICIAN, FALSE, &ok);
+  a.notes = get_text (im, A_NOTES, FALSE, &ok);
   for (guint k = 0; k < TRAJ_MAX_ITEMS; k++)
     a.items[k] = get_int (im, A_ITEM1 + k, -1, &ok);
   if (!ok)
@@ -1594,7 +1766,6 @@ static void
 import_decision (Import *im)
 {
   TrajFlagDecision d = { 0 };
-  TrajFindingKind kind;
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
   gboolean ok = TRUE, linked = TRUE;
@@ -1606,13 +1777,13 @@ import_decision (Import *im)
   d.patient_id = reference (im, D_PATIENT, REF_PATIENT, FALSE, 0, NULL, &linked);
   if (linked)
     d.course_id = reference (im, D_COURSE, REF_COURSE, TRUE, d.patient_id, NULL, &linked);
-  GET_ENUM (im, D_KIND, traj_finding_kind_from_string, &kind, &ok);
+  get_code (im, D_KIND, finding_code, TRAJ_N_FINDING_KINDS, &ok);
   d.kind = (char *) im->col[D_KIND];
-  d.finding_key = (char *) im->col[D_KEY];
+  d.finding_key = get_text (im, D_KEY, FALSE, &ok);
   d.fired_at = get_time (im, D_FIRED, TRUE, &ok);
   d.decision = (char *) im->col[D_DECISION];
-  d.note = (char *) im->col[D_NOTE];
-  d.decided_by = (char *) im->col[D_BY];
+  d.note = get_text (im, D_NOTE, FALSE, &ok);
+  d.decided_by = get_text (im, D_BY, FALSE, &ok);
   d.decided_at = get_time (im, D_AT, FALSE, &ok);
   if (ok && linked)
     check (im, traj_bulk_insert_flag_decision (im->store, &d, im->now, &e), &e);

@@ -65,6 +65,8 @@ typedef enum {
   TRAJ_ERROR_CONNECTION,     /* the server cannot be reached or went away */
   TRAJ_ERROR_SIGN_IN,        /* the server refused the login */
   TRAJ_ERROR_PERMISSION,     /* the login's role may not do this */
+  TRAJ_ERROR_TEXT_CONTROL,        /* a control character in text */
+  TRAJ_ERROR_IMPLAUSIBLE,         /* a date or value no record can have */
 } TrajError;
 
 GQuark traj_error_quark (void);

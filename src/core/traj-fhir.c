@@ -7,6 +7,7 @@
 
 #include "traj-fhir.h"
 #include "traj-store-private.h"
+#include "traj-table.h"
 #include "traj-validate.h"
 
 #define LOINC "http://loinc.org"
@@ -617,11 +618,14 @@ write_entries (Build *build, const TrajPatientRecords *r)
   for (guint k = 0; k < json_array_get_length (entries); k++)
     {
       const char *sep = build->first ? "\n" : ",\n";
+      g_autofree char *entry = NULL;
+      gsize len;
 
       build->first = FALSE;
       json_generator_set_root (build->gen, json_array_get_element (entries, k));
+      entry = traj_json_generate (build->gen, &len);
       if (!g_output_stream_write_all (build->out, sep, strlen (sep), NULL, build->cancellable, &build->error) ||
-          !json_generator_to_stream (build->gen, build->out, build->cancellable, &build->error))
+          !g_output_stream_write_all (build->out, entry, len, NULL, build->cancellable, &build->error))
         return FALSE;
     }
   return TRUE;

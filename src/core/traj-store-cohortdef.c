@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "traj-store-private.h"
+#include "traj-validate.h"
 
 #define COHORT_COLS "id, uid, name, definition, created_at, updated_at"
 
@@ -95,6 +96,8 @@ traj_store_save_cohort (TrajStore   *self,
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Give the cohort definition a name."));
       return FALSE;
     }
+  if (!traj_validate_text (_("Name"), clean, FALSE, error))
+    return FALSE;
 
   if (!traj_store_tx_begin (self, error))
     return FALSE;

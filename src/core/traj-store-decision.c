@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "traj-store-private.h"
+#include "traj-validate.h"
 
 gboolean
 traj_store_write_decision_row (TrajStore         *self,
@@ -63,18 +64,6 @@ traj_store_insert_flag_decision (TrajStore *self, TrajFlagDecision *d, GError **
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
-  if (d->kind == NULL || *d->kind == '\0' || d->finding_key == NULL || *d->finding_key == '\0' ||
-      d->decision == NULL || *d->decision == '\0')
-    {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Choose a decision for the finding."));
-      return FALSE;
-    }
-  if (!traj_store_tx_begin (self, error))
-    return FALSE;
-  if (!traj_store_patient_exists (self, d->patient_id, error) ||
-      !traj_store_course_of_patient (self, d->course_id, d->patient_id, error))
-    goto fail;
-  traj_store_ensure_uid (&d->uid);
   if (d->decided_at == 0)
     d->decided_at = traj_time_now ();
   if (d->decided_by == NULL || *d->decided_by == '\0')
@@ -82,6 +71,14 @@ traj_store_insert_flag_decision (TrajStore *self, TrajFlagDecision *d, GError **
       g_free (d->decided_by);
       d->decided_by = g_strdup (traj_store_actor (self));
     }
+  if (!traj_validate_flag_decision (d, traj_time_now (), error))
+    return FALSE;
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  if (!traj_store_patient_exists (self, d->patient_id, error) ||
+      !traj_store_course_of_patient (self, d->course_id, d->patient_id, error))
+    goto fail;
+  traj_store_ensure_uid (&d->uid);
   if (!traj_store_write_decision_row (self, d, error))
     goto fail;
   summary = g_strdup_printf ("%s: %s", d->kind, d->decision);

@@ -134,6 +134,63 @@ traj_csv_append_field (GString *out, const char *field)
   g_string_append_c (out, '"');
 }
 
+gboolean
+traj_csv_text_needs_apostrophe (const char *text)
+{
+  return text != NULL && strchr ("=+-@\t\r'", text[0]) != NULL && text[0] != '\0';
+}
+
+void
+traj_csv_append_text_field (GString *out, const char *text)
+{
+  if (traj_csv_text_needs_apostrophe (text))
+    {
+      g_autofree char *marked = g_strconcat ("'", text, NULL);
+      traj_csv_append_field (out, marked);
+    }
+  else
+    traj_csv_append_field (out, text);
+}
+
+char *
+traj_json_generate (JsonGenerator *gen, gsize *length)
+{
+  gsize n = 0;
+  g_autofree char *raw = json_generator_to_data (gen, &n);
+  GString *out = g_string_sized_new (n + 16);
+
+  for (gsize k = 0; k < n; k++)
+    {
+      guchar c = (guchar) raw[k];
+
+      /* The generator's own whitespace is LF and spaces; a control byte
+       * can only be one it failed to escape inside a string. */
+      if (c < 0x20 && c != '\n')
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  if (length)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+/* Text for a terminal: control characters (which a terminal would obey)
+ * become U+FFFD. */
+static void
+append_printable (GString *out, const char *s)
+{
+  for (const char *p = s; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F))
+        g_string_append_unichar (out, 0xFFFD);
+      else
+        g_string_append_unichar (out, c);
+    }
+}
+
 static char *
 to_csv (TrajTable *t)
 {
@@ -153,7 +210,12 @@ to_csv (TrajTable *t)
         {
           if (c)
             g_string_append_c (out, ',');
-          traj_csv_append_field (out, g_ptr_array_index (row, c));
+          /* These tables are opened in spreadsheets: text follows the
+           * formula rule; numbers stay numbers. */
+          if (g_array_index (t->types, TrajColumnType, c) == TRAJ_COLUMN_STRING)
+            traj_csv_append_text_field (out, g_ptr_array_index (row, c));
+          else
+            traj_csv_append_field (out, g_ptr_array_index (row, c));
         }
       g_string_append (out, "\r\n");
     }
@@ -196,7 +258,7 @@ to_json (TrajTable *t)
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
   {
-    char *s = json_generator_to_data (gen, NULL);
+    char *s = traj_json_generate (gen, NULL);
     char *with_nl = g_strconcat (s, "\n", NULL);
     g_free (s);
     return with_nl;
@@ -230,7 +292,7 @@ to_text (TrajTable *t)
           if (v == NULL || *v == '\0')
             v = "—";
           len = (guint) g_utf8_strlen (v, -1);
-          g_string_append (out, v);
+          append_printable (out, v);
           if (c + 1 < t->names->len)
             for (guint k = len; k < width[c] + 2; k++)
               g_string_append_c (out, ' ');

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,21 @@ char      *traj_table_to_string  (TrajTable *t, TrajFormat format);
 
 /* One CSV field, quoted when it holds a comma, quote, CR or LF. */
 void       traj_csv_append_field (GString *out, const char *field);
+
+/* Spreadsheets run a cell that starts with "=", "+", "-", "@", TAB or CR as
+ * a formula (CWE-1236, "CSV injection"). Text that starts with one of them
+ * — or with an apostrophe, so that the rule can be undone — is written with
+ * one apostrophe before it, which spreadsheets show as text. Reading it
+ * back, one leading apostrophe is dropped. Numbers are never text: "-3.5"
+ * in a numeric column stays as it is. */
+gboolean   traj_csv_text_needs_apostrophe (const char *text);
+/* traj_csv_append_field () of @text under the rule above. */
+void       traj_csv_append_text_field     (GString *out, const char *text);
+
+/* json-glib's generator of Debian 12 (1.6) leaves U+001F unescaped, which
+ * makes the document invalid: its text with every raw control byte other
+ * than the generator's own line breaks written as \u00XX. */
+char      *traj_json_generate    (JsonGenerator *gen, gsize *length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajTable, traj_table_free)
 

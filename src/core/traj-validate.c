@@ -5,8 +5,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "traj-error.h"
+#include "traj-outcomes.h"
 #include "traj-validate.h"
 
 typedef struct {
@@ -26,6 +28,66 @@ static const VitalRange vital_ranges[5] = {
 };
 
 gboolean
+traj_validate_text (const char *what, const char *text, gboolean multiline, GError **error)
+{
+  const guchar *p = (const guchar *) (text ? text : "");
+
+  for (; *p; p++)
+    {
+      gunichar c = *p;
+
+      if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+        c = p[1];                 /* C1 control, UTF-8 encoded */
+      else if (*p >= 0x20 && *p != 0x7F)
+        continue;
+      else if (multiline && (*p == '\t' || *p == '\n' || *p == '\r'))
+        continue;
+      if (c == '\t' || c == '\n' || c == '\r')
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_CONTROL,
+                     /* Translators: %s is a field, e.g. "Name" */
+                     _("%s: tabs and line breaks cannot be stored here. Keep it on one line."), what);
+      else
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_CONTROL,
+                     /* Translators: %s is a field, e.g. "Name"; U+%04X a character code */
+                     _("%s: the control character U+%04X cannot be stored. Remove it."),
+                     what, c);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gint32
+traj_records_first_day (void)
+{
+  return traj_day_from_ymd (TRAJ_RECORDS_FROM_YEAR, 1, 1);
+}
+
+gint64
+traj_records_first_time (void)
+{
+  return (gint64) traj_records_first_day () * 86400;
+}
+
+gboolean
+traj_validate_record_time (const char *what, gint64 t, gint64 latest, GError **error)
+{
+  if (t <= traj_records_first_time ())
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IMPLAUSIBLE,
+                   /* Translators: %s is a field, e.g. "Infusion start" */
+                   _("%s: a date before %d is not plausible. Check the date."), what, TRAJ_RECORDS_FROM_YEAR);
+      return FALSE;
+    }
+  if (t > latest)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IMPLAUSIBLE,
+                   _("%s: the date is in the future. Check it."), what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 traj_validate_mrn (const char *mrn, GError **error)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (mrn ? mrn : ""));
@@ -42,7 +104,7 @@ traj_validate_mrn (const char *mrn, GError **error)
                            _("The MRN is longer than 64 characters."));
       return FALSE;
     }
-  return TRUE;
+  return traj_validate_text (_("MRN"), mrn, FALSE, error);
 }
 
 gboolean
@@ -56,7 +118,7 @@ traj_validate_name (const char *name, GError **error)
                            _("Enter the patient’s name."));
       return FALSE;
     }
-  return TRUE;
+  return traj_validate_text (_("Name"), name, FALSE, error);
 }
 
 gboolean
@@ -86,9 +148,27 @@ traj_validate_birth_day (gint32 birth_day, gint32 today, GError **error)
 gboolean
 traj_validate_patient (const TrajPatient *p, gint32 today, GError **error)
 {
-  return traj_validate_mrn (p->mrn, error) &&
-         traj_validate_name (p->name, error) &&
-         traj_validate_birth_day (p->birth_day, today, error);
+  /* Stamps are instants; "the end of tomorrow" covers any clock zone. */
+  gint64 latest = ((gint64) today + 2) * 86400;
+
+  if (!traj_validate_mrn (p->mrn, error) ||
+      !traj_validate_name (p->name, error) ||
+      !traj_validate_birth_day (p->birth_day, today, error) ||
+      !traj_validate_text (_("Notes"), p->notes, TRUE, error))
+    return FALSE;
+  if (p->created_at != TRAJ_TIME_NONE &&
+      !traj_validate_record_time (_("Created at"), p->created_at, latest, error))
+    return FALSE;
+  if (p->updated_at != TRAJ_TIME_NONE &&
+      !traj_validate_record_time (_("Updated at"), p->updated_at, latest, error))
+    return FALSE;
+  if (p->created_at != TRAJ_TIME_NONE && p->updated_at != TRAJ_TIME_NONE && p->updated_at < p->created_at)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_IMPLAUSIBLE,
+                           _("The patient was last changed before being created: check the times."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -120,6 +200,18 @@ traj_validate_course (const TrajCourse *c, gint32 today, GError **error)
                            _("The course starts more than a year from now."));
       return FALSE;
     }
+  if (c->start_day < traj_records_first_day ())
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IMPLAUSIBLE,
+                   _("The course starts before %d: check the date."), TRAJ_RECORDS_FROM_YEAR);
+      return FALSE;
+    }
+  if (c->end_day != TRAJ_DAY_NONE && c->end_day > today + 366)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_FUTURE,
+                           _("The course ends more than a year from now: check the date."));
+      return FALSE;
+    }
   if (c->end_day != TRAJ_DAY_NONE && c->end_day < c->start_day)
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_DATES,
@@ -132,7 +224,8 @@ traj_validate_course (const TrajCourse *c, gint32 today, GError **error)
                            _("Choose the course’s primary scale."));
       return FALSE;
     }
-  return TRUE;
+  return traj_validate_text (_("Protocol"), c->protocol, FALSE, error) &&
+         traj_validate_text (_("Notes"), c->notes, TRUE, error);
 }
 
 gboolean
@@ -203,6 +296,21 @@ traj_dose_caution (TrajRoute route, TrajMedicine medicine, double mg_per_kg)
 }
 
 gboolean
+traj_validate_total_dose (double weight_kg, double mg_per_kg, double total_mg, GError **error)
+{
+  double expected = weight_kg * mg_per_kg;
+
+  if (fabs (total_mg - expected) > MAX (0.5, 0.01 * expected) + 1e-9)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TOTAL_DOSE,
+                   _("The total dose of %g mg does not match %g kg × %g mg/kg = %g mg."),
+                   total_mg, weight_kg, mg_per_kg, round (expected * 100) / 100);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 traj_validate_duration (int minutes, GError **error)
 {
   if (minutes < TRAJ_DURATION_MIN || minutes > TRAJ_DURATION_MAX)
@@ -230,7 +338,7 @@ traj_validate_infusion_time (gint64 started_at, gint64 now, GError **error)
                            _("The infusion is dated more than a day ahead."));
       return FALSE;
     }
-  return TRUE;
+  return traj_validate_record_time (_("Infusion start"), started_at, G_MAXINT64, error);
 }
 
 gboolean
@@ -316,6 +424,20 @@ traj_validate_infusion (const TrajInfusion *i, gint64 now, GError **error)
     return FALSE;
   if (!traj_validate_dose (i->route, i->medicine, i->dose_mg_per_kg, i->total_mg, error))
     return FALSE;
+  if (!traj_dose_is_fixed (i->route, i->medicine) &&
+      !traj_validate_total_dose (i->weight_kg, i->dose_mg_per_kg, i->total_mg, error))
+    return FALSE;
+  if (i->ready_at != TRAJ_TIME_NONE && (i->ready_at < i->started_at || i->ready_at > i->started_at + 24 * 3600))
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_IMPLAUSIBLE,
+                           _("“Ready to leave” must be between the start of the infusion and 24 hours after it."));
+      return FALSE;
+    }
+  if (!traj_validate_text (_("Lot number"), i->lot, FALSE, error) ||
+      !traj_validate_text (_("Clinician"), i->clinician, FALSE, error) ||
+      !traj_validate_text (_("Side-effect note"), i->side_effect_note, TRUE, error) ||
+      !traj_validate_text (_("Notes"), i->notes, TRUE, error))
+    return FALSE;
   if (i->monitoring_min < 0 || i->monitoring_min > 24 * 60)
     {
       g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MONITORING_RANGE,
@@ -351,6 +473,10 @@ traj_validate_assessment (const TrajAssessment *a, gint64 now, GError **error)
                            _("The assessment is dated in the future."));
       return FALSE;
     }
+  if (!traj_validate_record_time (_("Assessment time"), a->taken_at, G_MAXINT64, error) ||
+      !traj_validate_text (_("Clinician"), a->clinician, FALSE, error) ||
+      !traj_validate_text (_("Notes"), a->notes, TRUE, error))
+    return FALSE;
   if (scale->n_items == 0)
     {
       if (a->total < scale->total_min || a->total > scale->total_max)
@@ -557,5 +683,47 @@ traj_validate_assessment_dates (const TrajAssessment *a,
                    name, same_minute->total, theirs, name, a->total, mine);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+traj_validate_flag_decision (const TrajFlagDecision *d, gint64 now, GError **error)
+{
+  TrajFindingKind kind;
+
+  if (d->kind == NULL || *d->kind == '\0' || d->finding_key == NULL || *d->finding_key == '\0' ||
+      d->decision == NULL || *d->decision == '\0')
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Choose a decision for the finding."));
+      return FALSE;
+    }
+  if (!traj_finding_kind_from_string (d->kind, &kind))
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Unknown kind of finding."));
+      return FALSE;
+    }
+  if (!traj_decision_closes (kind, d->decision))
+    {
+      const char * const *codes = traj_finding_kind_decisions (kind);
+      g_autofree char *list = g_strjoinv (", ", (char **) codes);
+
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("A %s finding is decided with one of: %s."), d->kind, list);
+      return FALSE;
+    }
+  if (!g_str_has_prefix (d->finding_key, d->kind) || d->finding_key[strlen (d->kind)] != ':')
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("The finding key must start with “%s:”."), d->kind);
+      return FALSE;
+    }
+  if (!traj_validate_text (_("Finding key"), d->finding_key, FALSE, error) ||
+      !traj_validate_text (_("Note"), d->note, TRUE, error) ||
+      !traj_validate_text (_("Decided by"), d->decided_by, FALSE, error) ||
+      !traj_validate_record_time (_("Fired at"), d->fired_at, now + 3600, error))
+    return FALSE;
+  if (d->decided_at != TRAJ_TIME_NONE &&
+      !traj_validate_record_time (_("Decided at"), d->decided_at, now + 3600, error))
+    return FALSE;
   return TRUE;
 }

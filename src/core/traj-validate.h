@@ -18,12 +18,38 @@ G_BEGIN_DECLS
 #define TRAJ_DURATION_MAX 600
 #define TRAJ_MAX_AGE_YEARS 120
 
+/* Text a person typed or a file held. Refused: C0 control characters
+ * (U+0000–U+001F) other than TAB, LF and CR — in a one-line field
+ * (@multiline FALSE) those three too —, DEL (U+007F) and the C1 controls
+ * (U+0080–U+009F): they break JSON and CSV consumers and reach terminals
+ * as escape sequences. @what is the field's translated name, for the
+ * message. NULL is empty text. TRAJ_ERROR_TEXT_CONTROL. */
+gboolean traj_validate_text            (const char *what, const char *text, gboolean multiline,
+                                        GError **error);
+
+/* The first day and instant a record of treatment may carry (1970-01-01):
+ * older dates are typing or conversion errors (year 0001), and the instant
+ * 1970-01-01T00:00:00Z itself stands for "none" (TRAJ_TIME_NONE), so it is
+ * refused too. Dates before the patient's birth are refused by
+ * traj_validate_infusion_dates () and traj_validate_assessment_dates (). */
+#define TRAJ_RECORDS_FROM_YEAR 1970
+gint32   traj_records_first_day        (void);
+gint64   traj_records_first_time       (void);
+/* @t (an instant a record carries) after traj_records_first_time () and
+ * at most @latest; @what names it for the message. TRAJ_ERROR_IMPLAUSIBLE. */
+gboolean traj_validate_record_time     (const char *what, gint64 t, gint64 latest, GError **error);
+
 gboolean traj_validate_mrn             (const char *mrn, GError **error);
 gboolean traj_validate_name            (const char *name, GError **error);
 gboolean traj_validate_birth_day       (gint32 birth_day, gint32 today, GError **error);
+/* Also: notes without control characters; created_at and updated_at, when
+ * set, after 1970 and before the end of tomorrow, updated_at not before
+ * created_at. */
 gboolean traj_validate_patient         (const TrajPatient *p, gint32 today, GError **error);
 
 gboolean traj_validate_induction_length (int n, GError **error);
+/* Also: start from 1970, end at most a year ahead, text without control
+ * characters. */
 gboolean traj_validate_course          (const TrajCourse *c, gint32 today, GError **error);
 
 gboolean traj_validate_weight          (double kg, GError **error);
@@ -34,6 +60,13 @@ gboolean traj_validate_infusion_time   (gint64 started_at, gint64 now, GError **
 gboolean traj_validate_vital_sign      (const TrajVitalSign *v, GError **error);
 /* One vital value by field: 0 systolic, 1 diastolic, 2 heart rate, 3 SpO2, 4 resp. rate. */
 gboolean traj_validate_vital_value     (guint field, int value, GError **error);
+/* Whether a total dose agrees with weight × mg/kg: within 0.5 mg or 1 %,
+ * whichever is larger (a total rounded to the mg or to 0.1 mg agrees). */
+gboolean traj_validate_total_dose      (double weight_kg, double mg_per_kg, double total_mg,
+                                        GError **error);
+/* Also: started after 1970; ready_at, when set, from the start to 24 hours
+ * after it; total_mg agreeing with weight × mg/kg (traj_validate_total_dose)
+ * unless the dose is fixed; text without control characters. */
 gboolean traj_validate_infusion        (const TrajInfusion *i, gint64 now, GError **error);
 
 gboolean traj_validate_assessment      (const TrajAssessment *a, gint64 now, GError **error);
@@ -93,6 +126,12 @@ gboolean traj_validate_assessment_dates (const TrajAssessment *a,
 /* A blood pressure whose systolic and diastolic are further apart than this
  * (mmHg) is refused as a typing error (e.g. 300/20). */
 #define TRAJ_PULSE_PRESSURE_MAX 200
+
+/* A decision on a finding: a known kind, a decision code that closes a
+ * finding of that kind (traj_finding_kind_decisions), a finding key of that
+ * kind ("<kind>:…"), fired_at and (when set) decided_at from 1970 to an
+ * hour ahead of @now, text without control characters. */
+gboolean traj_validate_flag_decision   (const TrajFlagDecision *d, gint64 now, GError **error);
 
 /* Doses above this are valid but unusual for a treatment course (published
  * protocols give 0.5 mg/kg; community practice goes up to about 1 mg/kg). */

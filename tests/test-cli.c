@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/sysmacros.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -59,6 +61,15 @@ fixture_setup (Fixture *fx, gconstpointer data)
 static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
+  g_autofree char *mounts = NULL;
+  g_autofree char *full = g_build_filename (fx->dir, "full", NULL);
+
+  /* A failed full-disk test must not leave its tmpfs mounted. */
+  if (g_file_get_contents ("/proc/self/mounts", &mounts, NULL, NULL) && strstr (mounts, full))
+    {
+      g_autofree char *cmd = g_strdup_printf ("umount '%s'", full);
+      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+    }
   remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->db);
@@ -178,6 +189,254 @@ test_control_characters_in (Fixture *fx, gconstpointer data)
   g_assert_null (strchr (err, '\x1b'));
 }
 
+/* ---- issue 16 §2: outputs that cannot leak or half-write ------------------------------ */
+
+static char *
+first_mrn (Fixture *fx)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  g_assert_cmpint (run (fx, &out, NULL, "--database", fx->db, "patients", "--format", "csv"), ==, 0);
+  lines = g_strsplit (out, "\r\n", 3);
+  fields = g_strsplit (lines[1], ",", 2);
+  return g_strdup (fields[0]);
+}
+
+/* Runs the output command @k with --output @target; returns its status. */
+static int
+write_output (Fixture *fx, guint k, const char *mrn, const char *target, char **err)
+{
+  switch (k)
+    {
+    case 0:
+      return run (fx, NULL, err, "--database", fx->db, "chart", "--patient", mrn, "--output", target);
+    case 1:
+      return run (fx, NULL, err, "--database", fx->db, "report", "--patient", mrn, "--output", target);
+    case 2:
+      return run (fx, NULL, err, "--database", fx->db, "cohort-report", "--output", target);
+    case 3:
+      return run (fx, NULL, err, "--database", fx->db, "cohort", "--format", "csv", "--output", target);
+    case 4:
+      return run (fx, NULL, err, "--database", fx->db, "backup", "--output", target);
+    case 5:
+      return run (fx, NULL, err, "--database", fx->db, "export", "--format", "fhir", "--output", target);
+    default:
+      return run (fx, NULL, err, "--database", fx->db, "export", "--format", "csv", "--output", target);
+    }
+}
+
+static const char *output_names[] = { "chart.pdf", "report.pdf", "cohort.pdf", "cohort.csv", "backup.db", "bundle.json", "csv" };
+
+/* Every output is a new 0600 file, even under a lax umask. */
+static void
+test_output_mode (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *mrn = NULL;
+  mode_t old = umask (022);
+
+  make_demo (fx, 3);
+  mrn = first_mrn (fx);
+  for (guint k = 0; k < G_N_ELEMENTS (output_names); k++)
+    {
+      g_autofree char *target = path_in (fx, output_names[k]);
+      g_autofree char *file = k == 6 ? g_build_filename (target, "patients.csv", NULL) : g_strdup (target);
+      GStatBuf st;
+
+      g_assert_cmpint (write_output (fx, k, mrn, target, NULL), ==, 0);
+      g_assert_cmpint (g_stat (file, &st), ==, 0);
+      g_test_message ("%s: %o", output_names[k], st.st_mode & 0777);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+      if (k == 6)
+        {
+          g_assert_cmpint (g_stat (target, &st), ==, 0);
+          g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+        }
+    }
+  umask (old);
+}
+
+/* "out.pdf -> /some/file": the file pointed at is never written. */
+static void
+test_output_symlink (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *mrn = NULL;
+  g_autofree char *victim = path_in (fx, "victim");
+  g_autofree char *victim_dir = path_in (fx, "victim-dir");
+
+  make_demo (fx, 3);
+  mrn = first_mrn (fx);
+  g_assert_true (g_file_set_contents (victim, "keep me", -1, NULL));
+  g_assert_cmpint (g_mkdir (victim_dir, 0700), ==, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (output_names); k++)
+    {
+      g_autofree char *link = path_in (fx, output_names[k]);
+      g_autofree char *err = NULL, *text = NULL;
+      g_autofree char *target = NULL;
+      GStatBuf st;
+
+      g_assert_cmpint (symlink (k == 6 ? victim_dir : victim, link), ==, 0);
+      g_assert_cmpint (write_output (fx, k, mrn, link, &err), !=, 0);
+      g_assert_nonnull (strstr (err, "symbolic link"));
+      g_assert_true (g_file_get_contents (victim, &text, NULL, NULL));
+      g_assert_cmpstr (text, ==, "keep me");
+      g_assert_cmpint (g_lstat (link, &st), ==, 0);
+      g_assert_true (S_ISLNK (st.st_mode));
+      target = g_file_read_link (link, NULL);
+      g_assert_cmpstr (target, ==, k == 6 ? victim_dir : victim);
+      g_unlink (link);
+    }
+  /* Nothing was written into the folder a link pointed at either. */
+  {
+    g_autoptr(GDir) d = g_dir_open (victim_dir, 0, NULL);
+    g_assert_null (g_dir_read_name (d));
+  }
+}
+
+/* A FIFO (or a device node) is written through, never replaced by a
+ * regular file; a backup, which needs a real file, refuses it. The trial's
+ * "backup --output /dev/null" as root replaced the device node. */
+typedef struct {
+  char *path;
+  GString *got;
+} FifoReader;
+
+static gpointer
+read_fifo (gpointer data)
+{
+  FifoReader *r = data;
+  char buf[4096];
+  int fd = open (r->path, O_RDONLY);
+  ssize_t n;
+
+  while (fd >= 0 && (n = read (fd, buf, sizeof buf)) > 0)
+    g_string_append_len (r->got, buf, n);
+  if (fd >= 0)
+    close (fd);
+  return NULL;
+}
+
+static void
+test_output_fifo (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *fifo = path_in (fx, "pipe");
+  g_autofree char *err = NULL;
+  FifoReader r = { fifo, g_string_new (NULL) };
+  GThread *reader;
+  GStatBuf st;
+
+  make_demo (fx, 3);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  reader = g_thread_new ("fifo", read_fifo, &r);
+  g_assert_cmpint (run (fx, NULL, NULL, "--database", fx->db, "cohort", "--format", "csv", "--output", fifo), ==, 0);
+  g_thread_join (reader);
+  g_assert_true (g_str_has_prefix (r.got->str, "cohort,"));
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+
+  g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "backup", "--output", fifo), !=, 0);
+  g_assert_nonnull (strstr (err, "not a regular file"));
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_string_free (r.got, TRUE);
+
+  /* As root, a character device node of our own (the same device as
+   * /dev/null, in the temporary folder: never the real one). */
+  {
+    g_autofree char *null_dev = path_in (fx, "null");
+
+    if (mknod (null_dev, S_IFCHR | 0600, makedev (1, 3)) != 0)
+      {
+        g_test_message ("mknod: %s; device nodes not tested", g_strerror (errno));
+        return;
+      }
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "backup", "--output", null_dev), !=, 0);
+    g_assert_nonnull (strstr (err, "not a regular file"));
+    g_assert_cmpint (run (fx, NULL, NULL, "--database", fx->db, "cohort", "--format", "csv", "--output", null_dev), ==, 0);
+    g_assert_cmpint (run (fx, NULL, NULL, "--database", fx->db, "export", "--format", "fhir", "--output", null_dev), ==, 0);
+    g_assert_cmpint (g_lstat (null_dev, &st), ==, 0);
+    g_assert_true (S_ISCHR (st.st_mode));
+  }
+}
+
+/* A full disk: a small tmpfs (when this process may mount one). Each
+ * output fails with the disk's message and leaves nothing behind: no
+ * partial file, no temporary file, none of the six CSV files. */
+static void
+test_output_full_disk (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *mnt = path_in (fx, "full");
+  g_autofree char *mrn = NULL;
+  g_autofree char *cmd = NULL;
+  int status = -1;
+
+  make_demo (fx, 12);
+  mrn = first_mrn (fx);
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  cmd = g_strdup_printf ("mount -t tmpfs -o size=24k tmpfs '%s'", mnt);
+  if (getuid () != 0 || !g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL) || status != 0)
+    {
+      g_test_skip ("cannot mount a small tmpfs here (not root?)");
+      return;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (output_names); k++)
+    {
+      g_autofree char *target = g_build_filename (mnt, output_names[k], NULL);
+      g_autofree char *err = NULL;
+      g_autoptr(GDir) d = NULL;
+
+      /* A cohort table and a chart are small: fill the disk first. */
+      {
+        g_autofree char *filler = g_build_filename (mnt, "filler", NULL);
+        g_autofree char *big = g_malloc0 (64 * 1024);
+        g_file_set_contents (filler, big, 24 * 1024 - 2048, NULL);
+      }
+      g_assert_cmpint (write_output (fx, k, mrn, target, &err), !=, 0);
+      g_assert_nonnull (strstr (err, "full"));
+      d = g_dir_open (mnt, 0, NULL);
+      for (const char *e; (e = g_dir_read_name (d)) != NULL;)
+        g_assert_cmpstr (e, ==, "filler");
+    }
+  g_free (cmd);
+  cmd = g_strdup_printf ("umount '%s'", mnt);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+}
+
+/* The six CSV files replace an earlier export as a set; a folder holding
+ * anything else is refused, and nothing of it is touched. */
+static void
+test_export_folder (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *dir = path_in (fx, "export");
+  g_autofree char *mine = g_build_filename (dir, "mine.txt", NULL);
+  g_autofree char *patients = g_build_filename (dir, "patients.csv", NULL);
+  g_autofree char *err = NULL, *first = NULL, *second = NULL, *text = NULL;
+
+  make_demo (fx, 3);
+  g_assert_cmpint (run (fx, NULL, NULL, "--database", fx->db, "export", "--format", "csv", "--output", dir), ==, 0);
+  g_assert_true (g_file_get_contents (patients, &first, NULL, NULL));
+  exec_sql (fx->db, "UPDATE patient SET notes = 'changed' WHERE id = 1");
+  g_assert_cmpint (run (fx, NULL, NULL, "--database", fx->db, "export", "--format", "csv", "--output", dir), ==, 0);
+  g_assert_true (g_file_get_contents (patients, &second, NULL, NULL));
+  g_assert_cmpstr (first, !=, second);
+
+  g_assert_true (g_file_set_contents (mine, "mine", -1, NULL));
+  g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "export", "--format", "csv", "--output", dir), !=, 0);
+  g_assert_nonnull (strstr (err, "holds other files (mine.txt)"));
+  g_assert_true (g_file_get_contents (mine, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "mine");
+  /* No temporary folder left beside it. */
+  {
+    g_autoptr(GDir) d = g_dir_open (fx->dir, 0, NULL);
+    for (const char *e; (e = g_dir_read_name (d)) != NULL;)
+      g_assert_false (g_str_has_suffix (e, ".part"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,5 +444,10 @@ main (int argc, char **argv)
 
   g_test_add ("/cli/control-characters/out", Fixture, NULL, fixture_setup, test_control_characters_out, fixture_teardown);
   g_test_add ("/cli/control-characters/in", Fixture, NULL, fixture_setup, test_control_characters_in, fixture_teardown);
+  g_test_add ("/cli/output/mode", Fixture, NULL, fixture_setup, test_output_mode, fixture_teardown);
+  g_test_add ("/cli/output/symlink", Fixture, NULL, fixture_setup, test_output_symlink, fixture_teardown);
+  g_test_add ("/cli/output/fifo-and-device", Fixture, NULL, fixture_setup, test_output_fifo, fixture_teardown);
+  g_test_add ("/cli/output/full-disk", Fixture, NULL, fixture_setup, test_output_full_disk, fixture_teardown);
+  g_test_add ("/cli/output/export-folder", Fixture, NULL, fixture_setup, test_export_folder, fixture_teardown);
   return g_test_run ();
 }

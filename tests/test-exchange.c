@@ -934,6 +934,41 @@ test_formula_round_trip (Fixture *fx, gconstpointer data)
   assert_same_files (first, second);
 }
 
+/* The GUI exports into the folder a person chose; one that holds their own
+ * files gets a new folder inside it instead of being refused. */
+static void
+test_export_target (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *missing = path_in (fx, "new-folder");
+  g_autofree char *docs = path_in (fx, "Documents");
+  g_autofree char *letter = g_build_filename (docs, "letter.odt", NULL);
+  g_autofree char *day = traj_day_to_iso (traj_day_today ());
+  g_autofree char *expect = NULL, *expect2 = NULL;
+  g_autofree char *t1 = NULL, *t2 = NULL, *t3 = NULL, *t4 = NULL;
+  g_autoptr(TrajStore) store = demo_store (fx, "target.db", 2);
+  GError *error = NULL;
+
+  t1 = traj_csv_export_target (missing);
+  g_assert_cmpstr (t1, ==, missing);
+  g_assert_cmpint (g_mkdir (docs, 0700), ==, 0);
+  t2 = traj_csv_export_target (docs);
+  g_assert_cmpstr (t2, ==, docs);
+  write_file (letter, "dear");
+  t3 = traj_csv_export_target (docs);
+  expect = g_strdup_printf ("%s/trajectory-csv-%s", docs, day);
+  g_assert_cmpstr (t3, ==, expect);
+  g_assert_true (traj_csv_export (store, t3, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* An earlier export is replaced as a whole; the next one goes beside it. */
+  {
+    g_autofree char *again = traj_csv_export_target (t3);
+    g_assert_cmpstr (again, ==, t3);
+  }
+  t4 = traj_csv_export_target (docs);
+  expect2 = g_strdup_printf ("%s/trajectory-csv-%s-2", docs, day);
+  g_assert_cmpstr (t4, ==, expect2);
+}
+
 static gboolean
 cancel_soon (gpointer data)
 {
@@ -1288,6 +1323,7 @@ main (int argc, char **argv)
   g_test_add ("/exchange/csv/nul-bytes", Fixture, NULL, fixture_setup, test_nul_bytes, fixture_teardown);
   g_test_add ("/exchange/csv/documented-forms", Fixture, NULL, fixture_setup, test_documented_forms, fixture_teardown);
   g_test_add ("/exchange/csv/formula-round-trip", Fixture, NULL, fixture_setup, test_formula_round_trip, fixture_teardown);
+  g_test_add ("/exchange/csv/export-target", Fixture, NULL, fixture_setup, test_export_target, fixture_teardown);
   g_test_add ("/exchange/csv/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/exchange/csv/plausible-dates", Fixture, NULL, fixture_setup, test_plausible_import, fixture_teardown);
   g_test_add_func ("/exchange/fhir/codes", test_codes);

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "traj-chart-private.h"
+#include "traj-safe-file.h"
 
 typedef enum {
   FORMAT_PNG,
@@ -47,6 +48,43 @@ check_status (cairo_status_t status, const char *path, GError **error)
   return FALSE;
 }
 
+gboolean
+traj_chart_output_open (TrajChartOutput *out, const char *path, GError **error)
+{
+  out->error = NULL;
+  out->file = traj_safe_file_new (path, error);
+  return out->file != NULL;
+}
+
+cairo_status_t
+traj_chart_output_write (void *closure, const unsigned char *data, unsigned int length)
+{
+  TrajChartOutput *out = closure;
+
+  if (out->error)
+    return CAIRO_STATUS_WRITE_ERROR;
+  return traj_safe_file_write (out->file, data, length, &out->error) ? CAIRO_STATUS_SUCCESS
+                                                                      : CAIRO_STATUS_WRITE_ERROR;
+}
+
+gboolean
+traj_chart_output_close (TrajChartOutput *out, cairo_status_t status, const char *path, GError **error)
+{
+  gboolean ok;
+
+  if (out->error)
+    {
+      /* The writer's own reason (a full disk, say) beats cairo's. */
+      g_propagate_error (error, g_steal_pointer (&out->error));
+      ok = FALSE;
+    }
+  else
+    ok = check_status (status, path, error) && traj_safe_file_commit (out->file, error);
+  /* Unless committed, this removes the new file. */
+  g_clear_pointer (&out->file, traj_safe_file_free);
+  return ok;
+}
+
 static char *
 document_title (const TrajChartModel *model)
 {
@@ -71,6 +109,7 @@ traj_chart_write_file_full (TrajChartModel         *model,
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
+  TrajChartOutput out;
   g_autofree char *title = NULL;
 
   g_return_val_if_fail (model != NULL, FALSE);
@@ -102,6 +141,8 @@ traj_chart_write_file_full (TrajChartModel         *model,
   traj_chart_palette_init_print (&palette);
   title = document_title (model);
 
+  if (!traj_chart_output_open (&out, path, error))
+    return FALSE;
   switch (format)
     {
     case FORMAT_PNG:
@@ -109,13 +150,13 @@ traj_chart_write_file_full (TrajChartModel         *model,
       cairo_surface_set_device_scale (surface, scale, scale);
       break;
     case FORMAT_SVG:
-      surface = cairo_svg_surface_create (path, width, height);
+      surface = cairo_svg_surface_create_for_stream (traj_chart_output_write, &out, width, height);
       if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
         cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
       break;
     case FORMAT_PDF:
     default:
-      surface = cairo_pdf_surface_create (path, width, height);
+      surface = cairo_pdf_surface_create_for_stream (traj_chart_output_write, &out, width, height);
       if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
         {
           cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
@@ -127,7 +168,7 @@ traj_chart_write_file_full (TrajChartModel         *model,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_destroy (surface);
-      return check_status (status, path, error);
+      return traj_chart_output_close (&out, status, path, error);
     }
 
   cr = cairo_create (surface);
@@ -138,13 +179,13 @@ traj_chart_write_file_full (TrajChartModel         *model,
   cairo_destroy (cr);
 
   if (status == CAIRO_STATUS_SUCCESS && format == FORMAT_PNG)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, traj_chart_output_write, &out);
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
 
-  return check_status (status, path, error);
+  return traj_chart_output_close (&out, status, path, error);
 }
 
 gboolean

@@ -96,4 +96,20 @@ int   traj_chart_model_find_series (const TrajChartModel *model, TrajScaleId sca
 /* Position on the infusion axis of a moment with no infusion of its own. */
 double traj_chart_model_xi_for_time (const TrajChartModel *model, gint64 t);
 
+/* A chart, report or cohort file being written by cairo through the app's
+ * one safe output writer (traj-safe-file.h: a new 0600 file renamed into
+ * place when complete, never through a link, nothing left on failure).
+ * Open; create the surface with *_for_stream (traj_chart_output_write, out)
+ * or write a PNG with cairo_surface_write_to_png_stream; then close with
+ * the final cairo status, which commits on success and discards otherwise. */
+typedef struct {
+  struct _TrajSafeFile *file;
+  GError *error;               /* the first write error, with its reason (disk full…) */
+} TrajChartOutput;
+
+gboolean       traj_chart_output_open  (TrajChartOutput *out, const char *path, GError **error);
+cairo_status_t traj_chart_output_write (void *closure, const unsigned char *data, unsigned int length);
+gboolean       traj_chart_output_close (TrajChartOutput *out, cairo_status_t status, const char *path,
+                                        GError **error);
+
 G_END_DECLS

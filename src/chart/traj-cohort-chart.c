@@ -11,6 +11,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "traj-chart-private.h"
 #include "traj-cohort-chart.h"
 
 typedef enum {
@@ -1449,21 +1450,6 @@ traj_cohort_chart_render (const TrajCohortReport       *report,
 
 /* ---- files ------------------------------------------------------------------ */
 
-static gboolean
-check_status (cairo_status_t status, const char *path, GError **error)
-{
-  g_autofree char *display = NULL;
-
-  if (status == CAIRO_STATUS_SUCCESS)
-    return TRUE;
-  display = g_filename_display_name (path);
-  g_set_error (error, G_IO_ERROR,
-               status == CAIRO_STATUS_WRITE_ERROR ? G_IO_ERROR_FAILED : G_IO_ERROR_INVALID_DATA,
-               /* Translators: "Could not write “chart.pdf”: error while writing to output stream" */
-               _("Could not write “%s”: %s"), display, cairo_status_to_string (status));
-  return FALSE;
-}
-
 gboolean
 traj_cohort_chart_write_file (const TrajCohortReport *report,
                               TrajCohortChartKind     kind,
@@ -1477,6 +1463,7 @@ traj_cohort_chart_write_file (const TrajCohortReport *report,
   TrajChartPalette palette;
   cairo_surface_t *surface;
   cairo_status_t status;
+  TrajChartOutput out;
   cairo_t *cr;
   int format;                    /* 0 PNG, 1 SVG, 2 PDF */
 
@@ -1506,13 +1493,15 @@ traj_cohort_chart_write_file (const TrajCohortReport *report,
 
   traj_cohort_chart_options_init (&options, kind);
   traj_chart_palette_init_print (&palette);
+  if (!traj_chart_output_open (&out, path, error))
+    return FALSE;
   if (format == 0)
     surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   else if (format == 1)
-    surface = cairo_svg_surface_create (path, width, height);
+    surface = cairo_svg_surface_create_for_stream (traj_chart_output_write, &out, width, height);
   else
     {
-      surface = cairo_pdf_surface_create (path, width, height);
+      surface = cairo_pdf_surface_create_for_stream (traj_chart_output_write, &out, width, height);
       if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
         {
           cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
@@ -1525,7 +1514,7 @@ traj_cohort_chart_write_file (const TrajCohortReport *report,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_destroy (surface);
-      return check_status (status, path, error);
+      return traj_chart_output_close (&out, status, path, error);
     }
 
   cr = cairo_create (surface);
@@ -1535,10 +1524,10 @@ traj_cohort_chart_write_file (const TrajCohortReport *report,
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == 0)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, traj_chart_output_write, &out);
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  return check_status (status, path, error);
+  return traj_chart_output_close (&out, status, path, error);
 }

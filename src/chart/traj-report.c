@@ -9,6 +9,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "traj-chart-private.h"
 #include "traj-chart.h"
 #include "traj-cohort-chart.h"
 #include "traj-report.h"
@@ -2353,6 +2354,7 @@ traj_report_write_pdf (TrajReport              *self,
   double w, h;
   cairo_surface_t *surface;
   cairo_status_t status;
+  TrajChartOutput out;
   cairo_t *cr;
   int n;
 
@@ -2361,7 +2363,10 @@ traj_report_write_pdf (TrajReport              *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   traj_paper_size_get_size (options ? options->paper : TRAJ_PAPER_A4, &w, &h);
-  surface = cairo_pdf_surface_create (path, w, h);
+  /* The app's one safe output writer (traj-chart-private.h). */
+  if (!traj_chart_output_open (&out, path, error))
+    return FALSE;
+  surface = cairo_pdf_surface_create_for_stream (traj_chart_output_write, &out, w, h);
   status = cairo_surface_status (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     {
@@ -2382,16 +2387,7 @@ traj_report_write_pdf (TrajReport              *self,
         status = cairo_surface_status (surface);
     }
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR,
-                   status == CAIRO_STATUS_WRITE_ERROR ? G_IO_ERROR_FAILED : G_IO_ERROR_INVALID_DATA,
-                   /* Translators: "Could not write “report.pdf”: error while writing to output stream" */
-                   _("Could not write “%s”: %s"), display, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return traj_chart_output_close (&out, status, path, error);
 }
 
 gboolean

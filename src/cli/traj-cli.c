@@ -11,6 +11,7 @@
 #include "traj-cli.h"
 #include "traj-outcomes.h"
 #include "traj-settings.h"
+#include "traj-safe-file.h"
 #include "traj-validate.h"
 
 static const TrajCliCommand commands[] = {
@@ -164,7 +165,9 @@ traj_cli_write (TrajCli *cli, const char *path, const char *text)
       fputs (text, stdout);
       return fflush (stdout) == 0;
     }
-  if (!g_file_set_contents (path, text, -1, &error))
+  /* A new 0600 file renamed into place; a device or pipe is written
+   * through, a link refused (traj-safe-file.h). */
+  if (!traj_safe_file_set_contents (path, text, -1, &error))
     {
       traj_cli_fail (cli, "%s", error->message);
       return FALSE;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "traj-backup.h"
+#include "traj-safe-file.h"
 #include "traj-store-private.h"
 
 /* Pages copied per step: small enough for progress and cancellation to be
@@ -119,24 +120,21 @@ copy_database (sqlite3           *src,
                GError           **error)
 {
   g_autofree char *dir = g_path_get_dirname (dest_path);
-  g_autofree char *base = g_path_get_basename (dest_path);
-  g_autofree char *tmpl = g_strdup_printf ("%s%s.%s-XXXXXX", dir, G_DIR_SEPARATOR_S, base);
+  g_autoptr(TrajSafeFile) out = NULL;
+  const char *tmpl;
   sqlite3 *dst = NULL;
   sqlite3_backup *b;
-  int fd, rc, busy = 0;
+  int rc, busy = 0;
   gboolean ok = FALSE;
 
   if (!make_private_dir (dir, error))
     return FALSE;
-  fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not create a file in “%s”: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
+  /* The shared output writer: a new 0600 file beside @dest_path, renamed
+   * over it when complete; a link, device or pipe there is refused. */
+  out = traj_safe_file_new_for_path_writer (dest_path, error);
+  if (out == NULL)
+    return FALSE;
+  tmpl = traj_safe_file_get_temp_path (out);
 
   rc = sqlite3_open_v2 (tmpl, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -188,13 +186,8 @@ copy_database (sqlite3           *src,
       set_sqlite_error (error, rc, NULL, dest_path);
       goto out;
     }
-  if (g_rename (tmpl, dest_path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not write “%s”: %s"), dest_path, g_strerror (saved));
-      goto out;
-    }
+  if (!traj_safe_file_commit (out, error))
+    goto out;
   ok = TRUE;
 
 out:
@@ -203,7 +196,6 @@ out:
   if (!ok)
     {
       g_autofree char *journal = g_strconcat (tmpl, "-journal", NULL);
-      g_remove (tmpl);
       g_remove (journal);
     }
   return ok;

@@ -12,6 +12,7 @@
 #include "traj-bulk.h"
 #include "traj-csv.h"
 #include "traj-outcomes.h"
+#include "traj-safe-file.h"
 #include "traj-store-private.h"
 #include "traj-table.h"
 #include "traj-validate.h"
@@ -627,7 +628,7 @@ append_double (GString *out, double v)
 /* ==== export ================================================================== */
 
 typedef struct {
-  GOutputStream *stream;
+  TrajSafeFile *file;            /* owned by the Export's TrajSafeDir */
   GString *buf;
 } OutFile;
 
@@ -647,7 +648,7 @@ typedef struct {
 static gboolean
 out_flush (OutFile *f, GError **error)
 {
-  gboolean ok = g_output_stream_write_all (f->stream, f->buf->str, f->buf->len, NULL, NULL, error);
+  gboolean ok = traj_safe_file_write (f->file, f->buf->str, f->buf->len, error);
 
   g_string_truncate (f->buf, 0);
   return ok;
@@ -870,6 +871,38 @@ export_patient (TrajPatientRecords *r, gpointer user_data)
   return TRUE;
 }
 
+char *
+traj_csv_export_target (const char *chosen)
+{
+  g_autoptr(GDir) d = g_dir_open (chosen, 0, NULL);
+  g_autofree char *day = traj_day_to_iso (traj_day_today ());
+  gboolean ours = TRUE;
+  const char *entry;
+
+  g_return_val_if_fail (chosen != NULL, NULL);
+
+  if (d == NULL)
+    return g_strdup (chosen);
+  while (ours && (entry = g_dir_read_name (d)) != NULL)
+    {
+      ours = FALSE;
+      for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+        ours |= g_str_equal (entry, files[f].name);
+    }
+  if (ours)
+    return g_strdup (chosen);
+  for (guint k = 1;; k++)
+    {
+      g_autofree char *name = k == 1 ? g_strdup_printf ("trajectory-csv-%s", day)
+                                     : g_strdup_printf ("trajectory-csv-%s-%u", day, k);
+      char *path = g_build_filename (chosen, name, NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return path;
+      g_free (path);
+    }
+}
+
 gboolean
 traj_csv_export (TrajStore         *store,
                  const char        *dir,
@@ -880,6 +913,7 @@ traj_csv_export (TrajStore         *store,
                  GError           **error)
 {
   g_autoptr(TrajCsvReport) own_report = NULL;
+  TrajSafeDir *set = NULL;
   Export ex = { 0 };
   gboolean ok = TRUE;
 
@@ -893,29 +927,27 @@ traj_csv_export (TrajStore         *store,
   ex.progress = progress;
   ex.progress_data = progress_data;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
   ex.n_patients = traj_store_count (store, TRAJ_KIND_PATIENT, error);
   if (ex.n_patients < 0)
     return FALSE;
 
+  /* The six files are written into a new folder beside @dir that takes its
+   * place when all are complete: they appear together or not at all, and
+   * a failure leaves nothing behind (traj-safe-file.h). */
+  {
+    const char *names[TRAJ_CSV_N_FILES + 1];
+
+    for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
+      names[f] = files[f].name;
+    names[TRAJ_CSV_N_FILES] = NULL;
+    set = traj_safe_dir_new (dir, names, &ex.error);
+    ok = set != NULL;
+  }
   for (guint f = 0; f < TRAJ_CSV_N_FILES && ok; f++)
     {
-      g_autofree char *path = g_build_filename (dir, files[f].name, NULL);
-      g_autoptr(GFile) file = g_file_new_for_path (path);
-
-      /* Written beside the old file and renamed over it on close, so an
-       * interrupted export never leaves half a file; patient data: 0600. */
-      ex.out[f].stream = (GOutputStream *) g_file_replace (file, NULL, FALSE,
-                                                           G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                                           cancellable, &ex.error);
+      ex.out[f].file = traj_safe_dir_add_file (set, files[f].name, &ex.error);
       ex.out[f].buf = g_string_sized_new (FLUSH_AT + 4096);
-      if (ex.out[f].stream == NULL)
+      if (ex.out[f].file == NULL)
         {
           ok = FALSE;
           break;
@@ -940,29 +972,15 @@ traj_csv_export (TrajStore         *store,
       g_hash_table_destroy (ex.infusion_uids);
     }
 
+  for (guint f = 0; f < TRAJ_CSV_N_FILES && ok; f++)
+    ok = out_flush (&ex.out[f], &ex.error) && traj_safe_file_commit (ex.out[f].file, &ex.error);
+  if (ok)
+    ok = traj_safe_dir_commit (set, &ex.error);
   for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
-    {
-      if (ex.out[f].stream)
-        {
-          if (ok && !out_flush (&ex.out[f], &ex.error))
-            ok = FALSE;
-          if (ok)
-            {
-              if (!g_output_stream_close (ex.out[f].stream, NULL, &ex.error))
-                ok = FALSE;
-            }
-          else
-            {
-              /* Closing cancelled drops the new file and keeps the old one. */
-              g_autoptr(GCancellable) abandon = g_cancellable_new ();
-              g_cancellable_cancel (abandon);
-              g_output_stream_close (ex.out[f].stream, abandon, NULL);
-            }
-          g_object_unref (ex.out[f].stream);
-        }
-      if (ex.out[f].buf)
-        g_string_free (ex.out[f].buf, TRUE);
-    }
+    if (ex.out[f].buf)
+      g_string_free (ex.out[f].buf, TRUE);
+  /* Unless committed, this removes every file written. */
+  g_clear_pointer (&set, traj_safe_dir_free);
 
   if (!ok)
     {
@@ -1494,7 +1512,7 @@ get_codes (Import *im, guint column, const char *(*to_string) (guint), guint n, 
 
 /* Text column: stored as written, except the one leading apostrophe that
  * export puts before text a spreadsheet would take for a formula (see
- * traj_csv_neutralize_formula ()). @one_line fields (MRN, name) may not
+ * traj_csv_text_needs_apostrophe ()). @one_line fields (MRN, name) may not
  * start or end with white space: it would be stripped on saving. */
 static char *
 get_text (Import *im, guint column, gboolean one_line, gboolean *ok)
@@ -1502,7 +1520,7 @@ get_text (Import *im, guint column, gboolean one_line, gboolean *ok)
   const char *s = im->col[column];
   gsize n;
 
-  if (*s == '\'')
+  if (s[0] == '\'' && s[1] != '\0' && traj_csv_text_needs_apostrophe (s + 1))
     s++;
   n = strlen (s);
   if (one_line && n > 0 && (g_ascii_isspace (s[0]) || g_ascii_isspace (s[n - 1])))

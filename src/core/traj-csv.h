@@ -80,10 +80,18 @@ TrajCsvReport *traj_csv_report_new  (void);
 void           traj_csv_report_free (TrajCsvReport *report);
 guint          traj_csv_report_total_rows (const TrajCsvReport *report);
 
-/* Writes every live record of @store into @dir (created if needed) as the six
- * files above, each created mode 0600 and replacing an older one only when
- * complete. Reads one patient at a time; @progress gets 0…1. Meant for a
- * GTask thread with its own connection (traj_store_open_secondary). */
+/* Writes every live record of @store into the folder @dir as the six files
+ * above, mode 0600, through traj_safe_dir_new (): they appear together or
+ * not at all, replacing an earlier export in @dir as a whole; @dir must not
+ * exist, be empty, or hold only those six files. Reads one patient at a
+ * time; @progress gets 0…1. Meant for a GTask thread with its own
+ * connection (traj_store_open_secondary). */
+/* Where an export into the folder a person chose goes: @chosen itself when
+ * it is missing, empty or an earlier export, else a new folder
+ * "trajectory-csv-YYYY-MM-DD" (or "-2", "-3"…) inside it, so that the
+ * files of a folder like Documents are never in the way. */
+char    *traj_csv_export_target (const char *chosen);
+
 gboolean traj_csv_export (TrajStore         *store,
                           const char        *dir,
                           TrajCsvReport     *report,

@@ -7,6 +7,7 @@
 
 #include "traj-fhir.h"
 #include "traj-store-private.h"
+#include "traj-safe-file.h"
 #include "traj-table.h"
 #include "traj-validate.h"
 
@@ -17,7 +18,7 @@
 
 typedef struct {
   JsonBuilder *b;                /* the Bundle being built, or NULL when streaming */
-  GOutputStream *out;            /* streaming: entries are written as each patient is read */
+  TrajSafeFile *out;             /* streaming: entries are written as each patient is read */
   JsonGenerator *gen;
   gboolean first;
   GCancellable *cancellable;
@@ -624,8 +625,9 @@ write_entries (Build *build, const TrajPatientRecords *r)
       build->first = FALSE;
       json_generator_set_root (build->gen, json_array_get_element (entries, k));
       entry = traj_json_generate (build->gen, &len);
-      if (!g_output_stream_write_all (build->out, sep, strlen (sep), NULL, build->cancellable, &build->error) ||
-          !g_output_stream_write_all (build->out, entry, len, NULL, build->cancellable, &build->error))
+      if (g_cancellable_set_error_if_cancelled (build->cancellable, &build->error) ||
+          !traj_safe_file_write (build->out, sep, strlen (sep), &build->error) ||
+          !traj_safe_file_write (build->out, entry, len, &build->error))
         return FALSE;
     }
   return TRUE;
@@ -733,10 +735,10 @@ traj_fhir_export (TrajStore         *store,
   g_autoptr(JsonBuilder) envelope = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
+  TrajSafeFile *out;
   g_autofree char *head = NULL;
   Build build = { 0 };
+  gboolean ok;
   gsize len;
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
@@ -753,33 +755,27 @@ traj_fhir_export (TrajStore         *store,
   g_return_val_if_fail (g_str_has_suffix (head, "[]}"), FALSE);
   head[len - 2] = '\0';
 
-  file = g_file_new_for_path (path);
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                        cancellable, error);
+  /* A new 0600 file beside @path, renamed over it when complete; a device
+   * or FIFO (/dev/stdout) is written through (traj-safe-file.h). */
+  out = traj_safe_file_new (path, error);
   if (out == NULL)
     return FALSE;
 
-  build.out = G_OUTPUT_STREAM (out);
+  build.out = out;
   /* One entry per line: compact, yet easy to grep and diff. */
   build.gen = json_generator_new ();
   build.first = TRUE;
   build.cancellable = cancellable;
   build.progress = progress;
   build.progress_data = progress_data;
-  if (!g_output_stream_write_all (build.out, head, strlen (head), NULL, cancellable, error) ||
-      !walk_patients (store, mrn, &build, cancellable, error) ||
-      !g_output_stream_write_all (build.out, "\n]}\n", 4, NULL, cancellable, error))
-    {
-      /* Closing cancelled keeps whatever file was there before. */
-      g_autoptr(GCancellable) abandon = g_cancellable_new ();
-
-      g_cancellable_cancel (abandon);
-      g_output_stream_close (build.out, abandon, NULL);
-      g_object_unref (build.gen);
-      return FALSE;
-    }
+  ok = traj_safe_file_write (out, head, strlen (head), error) &&
+       walk_patients (store, mrn, &build, cancellable, error) &&
+       traj_safe_file_write (out, "\n]}\n", 4, error) &&
+       traj_safe_file_commit (out, error);
   g_object_unref (build.gen);
-  if (!g_output_stream_close (build.out, cancellable, error))
+  /* Unless committed, this removes what was written. */
+  traj_safe_file_free (out);
+  if (!ok)
     return FALSE;
   if (progress)
     progress (1.0, progress_data);

@@ -45,8 +45,9 @@ void       traj_csv_append_field (GString *out, const char *field);
  * a formula (CWE-1236, "CSV injection"). Text that starts with one of them
  * — or with an apostrophe, so that the rule can be undone — is written with
  * one apostrophe before it, which spreadsheets show as text. Reading it
- * back, one leading apostrophe is dropped. Numbers are never text: "-3.5"
- * in a numeric column stays as it is. */
+ * back, a leading apostrophe followed by one of those seven characters is
+ * dropped (a lone "'" or "'abc" stays as it is). Numbers are never text:
+ * "-3.5" in a numeric column stays as it is. */
 gboolean   traj_csv_text_needs_apostrophe (const char *text);
 /* traj_csv_append_field () of @text under the rule above. */
 void       traj_csv_append_text_field     (GString *out, const char *text);

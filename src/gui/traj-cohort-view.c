@@ -10,6 +10,7 @@
 #include "traj-cohort-chart.h"
 #include "traj-cohort-view.h"
 #include "traj-report.h"
+#include "traj-safe-file.h"
 #include "traj-date-entry.h"
 #include "traj-gui.h"
 
@@ -850,7 +851,7 @@ on_export_response (GtkNativeDialog *chooser, int response, ExportData *d)
                                                                      : traj_cohort_report_courses_table (d->self->report);
       g_autofree char *csv = traj_table_to_string (table, TRAJ_FORMAT_CSV);
 
-      if (!g_file_set_contents (path, csv, -1, &error))
+      if (!traj_safe_file_set_contents (path, csv, -1, &error))
         show_message (d->self, _("Could Not Export"), error->message);
     }
   g_object_unref (d->self);

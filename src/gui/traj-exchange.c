@@ -299,6 +299,14 @@ on_chosen (GtkNativeDialog *chooser, int response, Job *job)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       job->path = g_file_get_path (file);
+      /* The six files replace a folder as a whole: never one holding
+       * other files (traj_csv_export_target makes a folder inside it). */
+      if (job->kind == TRAJ_EXCHANGE_EXPORT_CSV)
+        {
+          char *target = traj_csv_export_target (job->path);
+          g_free (job->path);
+          job->path = target;
+        }
       if (job->kind == TRAJ_EXCHANGE_RESTORE)
         confirm_restore (job);
       else

@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE             /* renameat2 (RENAME_EXCHANGE) */
+#define G_LOG_DOMAIN "traj-safe-file"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "traj-safe-file.h"
+
+struct _TrajSafeFile
+{
+  char *path;            /* the target */
+  char *temp;            /* the new file beside it; NULL when writing through */
+  int fd;
+  gboolean through;      /* a device or FIFO: written in place */
+  gboolean in_set;       /* part of a TrajSafeDir: commit only closes */
+  gboolean closed;
+  gboolean committed;
+};
+
+struct _TrajSafeDir
+{
+  char *path;
+  char *parent;
+  char *temp;
+  GStrv names;
+  GPtrArray *files;      /* TrajSafeFile* */
+  gboolean committed;
+};
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+typedef enum {
+  MSG_WRITE,               /* Could not write “%s”: %s */
+  MSG_WRITE_INTO,          /* Could not write into “%s”: %s */
+  MSG_CREATE_BESIDE,       /* Could not create a file beside “%s”: %s */
+  MSG_CREATE_FOLDER,       /* Could not create the folder “%s”: %s */
+  MSG_CREATE_FOLDER_BESIDE,
+} Msg;
+
+static void
+set_errno_error (GError **error, int saved, Msg msg, const char *path)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  GIOErrorEnum code = g_io_error_from_errno (saved);
+
+  if (saved == ENOSPC || saved == EDQUOT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("The disk holding “%s” is full; nothing was written. Free some space and try again."), display);
+      return;
+    }
+  switch (msg)
+    {
+    case MSG_WRITE_INTO:
+      g_set_error (error, G_IO_ERROR, code, _("Could not write into “%s”: %s"), display, g_strerror (saved));
+      break;
+    case MSG_CREATE_BESIDE:
+      g_set_error (error, G_IO_ERROR, code, _("Could not create a file beside “%s”: %s"), display, g_strerror (saved));
+      break;
+    case MSG_CREATE_FOLDER:
+      g_set_error (error, G_IO_ERROR, code, _("Could not create the folder “%s”: %s"), display, g_strerror (saved));
+      break;
+    case MSG_CREATE_FOLDER_BESIDE:
+      g_set_error (error, G_IO_ERROR, code, _("Could not create a folder beside “%s”: %s"), display, g_strerror (saved));
+      break;
+    case MSG_WRITE:
+    default:
+      /* Translators: the first %s is a file, the second why it failed */
+      g_set_error (error, G_IO_ERROR, code, _("Could not write “%s”: %s"), display, g_strerror (saved));
+      break;
+    }
+}
+
+/* Whether @path may be written: it does not exist, or is a regular file
+ * (replaced), or — when @through_ok — a character device or a FIFO (written
+ * through). */
+static gboolean
+check_target (const char *path, gboolean through_ok, gboolean *through, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  struct stat st;
+
+  *through = FALSE;
+  if (lstat (path, &st) != 0)
+    {
+      if (errno == ENOENT)
+        return TRUE;
+      set_errno_error (error, errno, MSG_WRITE, path);
+      return FALSE;
+    }
+  if (S_ISREG (st.st_mode))
+    return TRUE;
+  if (S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("“%s” is a symbolic link, and nothing is written through a link. "
+                     "Choose the file it points to, or another name."), display);
+      return FALSE;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("“%s” is a folder. Choose a file name."), display);
+      return FALSE;
+    }
+  if ((S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)) && through_ok)
+    {
+      *through = TRUE;
+      return TRUE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+               _("“%s” is not a regular file (a device, pipe or socket), so it is not replaced. Choose a file."),
+               display);
+  return FALSE;
+}
+
+static void
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  /* Some file systems cannot sync a folder (EINVAL): the rename stands. */
+  if (fsync (fd) != 0 && errno != EINVAL)
+    g_debug ("fsync of %s: %s", dir, g_strerror (errno));
+  close (fd);
+}
+
+/* A new empty file beside @path (or inside @dir when set), 0600, that no one
+ * else made and that is no link. */
+static int
+open_new (const char *dir, const char *base, char **temp_out, GError **error)
+{
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      g_autofree char *temp = g_strdup_printf ("%s%s.%s.%06x.part", dir, G_DIR_SEPARATOR_S, base,
+                                               g_random_int () & 0xffffff);
+      int fd = open (temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        {
+          /* The umask may only have narrowed it; make it exactly 0600. */
+          fchmod (fd, 0600);
+          *temp_out = g_steal_pointer (&temp);
+          return fd;
+        }
+      if (errno != EEXIST)
+        {
+          g_autofree char *target = g_build_filename (dir, base, NULL);
+          set_errno_error (error, errno, MSG_CREATE_BESIDE, target);
+          return -1;
+        }
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("Could not create a file in “%s”."), dir);
+  return -1;
+}
+
+static TrajSafeFile *
+safe_file_new (const char *path, gboolean through_ok, gboolean keep_fd, GError **error)
+{
+  g_autofree char *dir = NULL, *base = NULL;
+  TrajSafeFile *f;
+  gboolean through;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!check_target (path, through_ok, &through, error))
+    return NULL;
+  f = g_new0 (TrajSafeFile, 1);
+  f->path = g_strdup (path);
+  f->fd = -1;
+  f->through = through;
+  if (through)
+    {
+      f->fd = open (path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (f->fd < 0)
+        {
+          set_errno_error (error, errno, MSG_WRITE, path);
+          traj_safe_file_free (f);
+          return NULL;
+        }
+      return f;
+    }
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  f->fd = open_new (dir, base, &f->temp, error);
+  if (f->fd < 0)
+    {
+      traj_safe_file_free (f);
+      return NULL;
+    }
+  if (!keep_fd)
+    {
+      /* The writer opens it by name (SQLite): a descriptor of ours closed
+       * later would drop the writer's POSIX locks on it. */
+      close (f->fd);
+      f->fd = -1;
+    }
+  return f;
+}
+
+/* ---- one file ------------------------------------------------------------------ */
+
+TrajSafeFile *
+traj_safe_file_new (const char *path, GError **error)
+{
+  return safe_file_new (path, TRUE, TRUE, error);
+}
+
+TrajSafeFile *
+traj_safe_file_new_for_path_writer (const char *path, GError **error)
+{
+  return safe_file_new (path, FALSE, FALSE, error);
+}
+
+const char *
+traj_safe_file_get_temp_path (TrajSafeFile *f)
+{
+  return f->temp;
+}
+
+const char *
+traj_safe_file_get_path (TrajSafeFile *f)
+{
+  return f->path;
+}
+
+gboolean
+traj_safe_file_write (TrajSafeFile *f, const void *data, gsize length, GError **error)
+{
+  const char *p = data;
+
+  g_return_val_if_fail (f != NULL && f->fd >= 0 && !f->closed, FALSE);
+
+  while (length > 0)
+    {
+      ssize_t n = write (f->fd, p, length);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          set_errno_error (error, errno, MSG_WRITE, f->path);
+          return FALSE;
+        }
+      p += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static gboolean
+close_file (TrajSafeFile *f, GError **error)
+{
+  int fd = f->fd;
+
+  f->fd = -1;
+  f->closed = TRUE;
+  if (fd < 0)
+    {
+      /* A path writer closed its own: sync what it wrote. */
+      if (f->temp == NULL)
+        return TRUE;
+      fd = open (f->temp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        {
+          set_errno_error (error, errno, MSG_WRITE, f->path);
+          return FALSE;
+        }
+    }
+  /* fsync of a pipe or terminal fails with EINVAL: nothing to sync there. */
+  if (fsync (fd) != 0 && !(f->through && (errno == EINVAL || errno == EROFS)))
+    {
+      int saved = errno;
+      close (fd);
+      set_errno_error (error, saved, MSG_WRITE, f->path);
+      return FALSE;
+    }
+  if (close (fd) != 0 && errno != EINTR)
+    {
+      set_errno_error (error, errno, MSG_WRITE, f->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_safe_file_commit (TrajSafeFile *f, GError **error)
+{
+  g_autofree char *dir = NULL;
+  gboolean through;
+
+  g_return_val_if_fail (f != NULL && !f->committed, FALSE);
+
+  if (!close_file (f, error))
+    return FALSE;
+  if (f->through || f->in_set)
+    {
+      f->committed = TRUE;
+      return TRUE;
+    }
+  /* Something else may have appeared at the name meanwhile: never rename
+   * over a device node or a folder. */
+  if (!check_target (f->path, FALSE, &through, error))
+    return FALSE;
+  if (rename (f->temp, f->path) != 0)
+    {
+      set_errno_error (error, errno, MSG_WRITE, f->path);
+      return FALSE;
+    }
+  g_clear_pointer (&f->temp, g_free);
+  f->committed = TRUE;
+  dir = g_path_get_dirname (f->path);
+  sync_dir (dir);
+  return TRUE;
+}
+
+void
+traj_safe_file_free (TrajSafeFile *f)
+{
+  if (f == NULL)
+    return;
+  if (f->fd >= 0)
+    close (f->fd);
+  if (f->temp && !(f->in_set && f->committed))
+    g_unlink (f->temp);
+  g_free (f->temp);
+  g_free (f->path);
+  g_free (f);
+}
+
+gboolean
+traj_safe_file_set_contents (const char *path, const char *contents, gssize length, GError **error)
+{
+  g_autoptr(TrajSafeFile) f = traj_safe_file_new (path, error);
+
+  if (f == NULL)
+    return FALSE;
+  return traj_safe_file_write (f, contents, length < 0 ? strlen (contents) : (gsize) length, error) &&
+         traj_safe_file_commit (f, error);
+}
+
+/* ---- a set of files ---------------------------------------------------------------- */
+
+/* The entries of @dir not in @names, as a comma-separated list; "" when none. */
+static char *
+foreign_entries (const char *dir, const char * const *names, GError **error)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *entry;
+
+  if (d == NULL)
+    return NULL;
+  while ((entry = g_dir_read_name (d)) != NULL)
+    if (!g_strv_contains (names, entry))
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", entry);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+remove_set (const char *dir, const char * const *names)
+{
+  for (guint k = 0; names[k]; k++)
+    {
+      g_autofree char *p = g_build_filename (dir, names[k], NULL);
+      g_unlink (p);
+    }
+  /* And the files of an unfinished add. */
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *entry;
+
+    while (d && (entry = g_dir_read_name (d)) != NULL)
+      if (g_str_has_suffix (entry, ".part"))
+        {
+          g_autofree char *p = g_build_filename (dir, entry, NULL);
+          g_unlink (p);
+        }
+  }
+  if (g_rmdir (dir) != 0)
+    g_warning ("Could not remove the folder %s: %s", dir, g_strerror (errno));
+}
+
+static gboolean
+check_dir_target (const char *path, const char * const *names, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *others = NULL;
+  struct stat st;
+
+  if (lstat (path, &st) != 0)
+    {
+      if (errno == ENOENT)
+        return TRUE;
+      set_errno_error (error, errno, MSG_WRITE_INTO, path);
+      return FALSE;
+    }
+  if (S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("“%s” is a symbolic link, and nothing is written through a link. Choose the folder itself."),
+                   display);
+      return FALSE;
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY, _("“%s” is not a folder."), display);
+      return FALSE;
+    }
+  others = foreign_entries (path, names, error);
+  if (others == NULL)
+    return FALSE;
+  if (*others)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” holds other files (%s). Choose an empty folder or a new one: "
+                     "the export replaces the whole folder."), display, others);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+TrajSafeDir *
+traj_safe_dir_new (const char *path, const char * const *names, GError **error)
+{
+  g_autoptr(TrajSafeDir) d = g_new0 (TrajSafeDir, 1);
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (path != NULL && names != NULL, NULL);
+
+  d->path = g_strdup (path);
+  d->names = g_strdupv ((char **) names);
+  d->files = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_safe_file_free);
+  if (!check_dir_target (path, names, error))
+    return NULL;
+  d->parent = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (d->parent, 0700) != 0)
+    {
+      set_errno_error (error, errno, MSG_CREATE_FOLDER, d->parent);
+      return NULL;
+    }
+  base = g_path_get_basename (path);
+  d->temp = g_strdup_printf ("%s%s.%s.XXXXXX.part", d->parent, G_DIR_SEPARATOR_S, base);
+  if (g_mkdtemp_full (d->temp, 0700) == NULL)
+    {
+      set_errno_error (error, errno, MSG_CREATE_FOLDER_BESIDE, path);
+      g_clear_pointer (&d->temp, g_free);
+      return NULL;
+    }
+  return g_steal_pointer (&d);
+}
+
+TrajSafeFile *
+traj_safe_dir_add_file (TrajSafeDir *d, const char *name, GError **error)
+{
+  TrajSafeFile *f;
+
+  g_return_val_if_fail (d != NULL && !d->committed, NULL);
+  g_return_val_if_fail (g_strv_contains ((const char * const *) d->names, name), NULL);
+
+  f = g_new0 (TrajSafeFile, 1);
+  f->path = g_build_filename (d->path, name, NULL);
+  f->temp = g_build_filename (d->temp, name, NULL);
+  f->in_set = TRUE;
+  f->fd = open (f->temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (f->fd < 0)
+    {
+      set_errno_error (error, errno, MSG_WRITE, f->path);
+      g_clear_pointer (&f->temp, g_free);
+      traj_safe_file_free (f);
+      return NULL;
+    }
+  fchmod (f->fd, 0600);
+  g_ptr_array_add (d->files, f);
+  return f;
+}
+
+gboolean
+traj_safe_dir_commit (TrajSafeDir *d, GError **error)
+{
+  g_return_val_if_fail (d != NULL && !d->committed, FALSE);
+
+  for (guint k = 0; k < d->files->len; k++)
+    g_return_val_if_fail (((TrajSafeFile *) g_ptr_array_index (d->files, k))->committed, FALSE);
+
+  sync_dir (d->temp);
+  /* Checked again: nothing of a person's may be swapped away. */
+  if (!check_dir_target (d->path, (const char * const *) d->names, error))
+    return FALSE;
+  if (rename (d->temp, d->path) != 0)
+    {
+      if (errno != EEXIST && errno != ENOTEMPTY)
+        {
+          set_errno_error (error, errno, MSG_WRITE_INTO, d->path);
+          return FALSE;
+        }
+      /* An earlier export is there: swap the two folders in one step, then
+       * remove the old files (now at the temporary name). */
+      if (renameat2 (AT_FDCWD, d->temp, AT_FDCWD, d->path, RENAME_EXCHANGE) != 0)
+        {
+          g_autofree char *base = g_path_get_basename (d->path);
+          g_autofree char *old = NULL;
+
+          if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+            {
+              set_errno_error (error, errno, MSG_WRITE_INTO, d->path);
+              return FALSE;
+            }
+          /* A file system without the exchange: the old folder moves aside
+           * first. The files never appear half written either way. */
+          old = g_strdup_printf ("%s%s.%s.XXXXXX.old", d->parent, G_DIR_SEPARATOR_S, base);
+          if (g_mkdtemp_full (old, 0700) == NULL || g_rmdir (old) != 0 ||
+              rename (d->path, old) != 0)
+            {
+              set_errno_error (error, errno, MSG_WRITE_INTO, d->path);
+              return FALSE;
+            }
+          if (rename (d->temp, d->path) != 0)
+            {
+              int saved = errno;
+              rename (old, d->path);
+              set_errno_error (error, saved, MSG_WRITE_INTO, d->path);
+              return FALSE;
+            }
+          g_free (d->temp);
+          d->temp = g_steal_pointer (&old);
+        }
+      remove_set (d->temp, (const char * const *) d->names);
+    }
+  g_clear_pointer (&d->temp, g_free);
+  d->committed = TRUE;
+  sync_dir (d->parent);
+  return TRUE;
+}
+
+void
+traj_safe_dir_free (TrajSafeDir *d)
+{
+  if (d == NULL)
+    return;
+  if (d->files)
+    g_ptr_array_unref (d->files);
+  if (d->temp && !d->committed)
+    remove_set (d->temp, (const char * const *) d->names);
+  g_free (d->temp);
+  g_free (d->parent);
+  g_free (d->path);
+  g_strfreev (d->names);
+  g_free (d);
+}

@@ -115,13 +115,14 @@ copy_clinic (const char *from, const char *to)
   g_assert_cmpint (g_chmod (to, 0600), ==, 0);
 }
 
-/* Temporary files a killed backup left beside @output (".NAME-XXXXXX"). */
+/* Temporary files a killed backup left beside @output (".NAME.XXXXXX.part",
+ * traj-safe-file.c). */
 static guint
 remove_temp_files (const char *output)
 {
   g_autofree char *dir = g_path_get_dirname (output);
   g_autofree char *base = g_path_get_basename (output);
-  g_autofree char *prefix = g_strconcat (".", base, "-", NULL);
+  g_autofree char *prefix = g_strconcat (".", base, ".", NULL);
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
   guint n = 0;

@@ -8,6 +8,12 @@
 
 #include "config.h"
 
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/mount.h>
+
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -58,6 +64,15 @@ fixture_setup (Fixture *fx, gconstpointer data)
 static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
+  g_autofree char *mounts = NULL;
+  g_autofree char *small = g_build_filename (fx->dir, "small", NULL);
+
+  /* A failed full-disk test must not leave its tmpfs mounted. */
+  if (g_file_get_contents ("/proc/self/mounts", &mounts, NULL, NULL) && strstr (mounts, small))
+    {
+      g_autofree char *cmd = g_strdup_printf ("umount '%s'", small);
+      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+    }
   remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->db);
@@ -496,10 +511,153 @@ test_restore_into_nothing (Fixture *fx, gconstpointer data)
   assert_private (fx->db);
 }
 
+/* Overwrites pages in the middle of a closed clinic file, as a failing disk
+ * would: SQLite's quick_check finds it, the app may still open the file. */
+static void
+damage_pages (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >, 16 * 4096);
+  for (gsize k = 6 * 4096; k < 12 * 4096; k++)
+    bytes[k] = (char) (0x5A ^ (k & 0xff));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+}
+
+/* Issue 16 §2: the daily backup copied whatever was there, so a damaged
+ * clinic's copies rotated the good backups out. Now the clinic is checked
+ * first: no copy, and every earlier backup stays. */
+static void
+test_auto_damaged (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (fx->dir, "backups", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  GError *error = NULL;
+
+  g_object_unref (demo_store (fx->db, 30));
+  damage_pages (fx->db);
+  store = traj_store_open (fx->db, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  for (int d = 1; d <= 5; d++)
+    {
+      g_autofree char *old = g_strdup_printf ("%s/clinic-2020-01-%02d.db", dir, d);
+      g_assert_true (g_file_set_contents (old, "a good backup", -1, NULL));
+    }
+  g_assert_false (traj_store_quick_check (store, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  g_assert_false (traj_backup_auto (store, dir, 3, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_files (dir, "clinic-2020-01-"), ==, 5);
+  g_assert_cmpuint (count_files (dir, "clinic-"), ==, 5);
+  g_assert_cmpuint (count_files (dir, "."), ==, 0);
+
+  /* A manual backup is refused the same way. */
+  {
+    g_autofree char *manual = g_build_filename (fx->dir, "manual.db", NULL);
+    g_assert_false (traj_backup_to_file (store, manual, NULL, NULL, NULL, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT);
+    g_clear_error (&error);
+    g_assert_false (g_file_test (manual, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* Issue 16 §2: a restore over a damaged clinic removed it and rebuilt it in
+ * place; stopped there (a kill, here a full disk), it left a 0-byte clinic
+ * that the next start made into an empty one. Now the restored clinic is
+ * made whole beside it first: a restore that cannot finish leaves the
+ * clinic as it was. */
+static void
+test_restore_full_disk (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *backup = g_build_filename (fx->dir, "b.db", NULL);
+  g_autofree char *mnt = g_build_filename (fx->dir, "small", NULL);
+  g_autofree char *clinic = g_build_filename (mnt, "clinic.db", NULL);
+  g_autofree char *cmd = NULL, *bytes = NULL;
+  const char *garbage = "this clinic file was damaged by a failing disk";
+  GError *error = NULL;
+  int status = -1;
+
+  {
+    g_autoptr(TrajStore) store = demo_store (fx->db, 20);
+    g_assert_true (traj_backup_to_file (store, backup, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  cmd = g_strdup_printf ("mount -t tmpfs -o size=64k tmpfs '%s'", mnt);
+  if (getuid () != 0 || !g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL) || status != 0)
+    {
+      g_test_skip ("cannot mount a small tmpfs here (not root?)");
+      return;
+    }
+  g_assert_true (g_file_set_contents (clinic, garbage, -1, NULL));
+
+  g_assert_false (traj_backup_restore (clinic, backup, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  /* The clinic is still what it was: never emptied, never a new clinic. */
+  g_assert_true (g_file_get_contents (clinic, &bytes, NULL, NULL));
+  g_assert_cmpstr (bytes, ==, garbage);
+  {
+    TrajStore *s = traj_store_open (clinic, &error);
+    g_assert_null (s);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+  /* No temporary file left on the full disk. */
+  {
+    g_autoptr(GDir) d = g_dir_open (mnt, 0, NULL);
+    for (const char *e; (e = g_dir_read_name (d)) != NULL;)
+      g_assert_true (g_str_equal (e, "clinic.db") || g_str_equal (e, "backups"));
+  }
+  g_free (cmd);
+  cmd = g_strdup_printf ("umount '%s'", mnt);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+}
+
+/* Relative paths are the current folder's, as on any command line. */
+static void
+test_restore_relative (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *backup = g_build_filename (fx->dir, "b.db", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *kept = NULL;
+  GError *error = NULL;
+  TrajBackupInfo info;
+
+  {
+    g_autoptr(TrajStore) store = demo_store (fx->db, 4);
+    g_assert_true (traj_backup_to_file (store, backup, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    insert_patient (store, "AFTER-BACKUP");
+  }
+  g_assert_cmpint (g_chdir (fx->dir), ==, 0);
+  g_assert_true (traj_backup_check ("b.db", &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.patients, ==, 4);
+  g_assert_true (traj_backup_restore ("clinic.db", "./b.db", &kept, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 4);
+  g_assert_cmpint (query (kept, "SELECT count(*) FROM patient"), ==, 5);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* As root, the full-disk tests mount a small tmpfs: in a mount namespace
+   * of this process's own, so it goes with the process however it ends. */
+  if (getuid () == 0 && unshare (CLONE_NEWNS) == 0)
+    mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
 
   g_test_add ("/backup/online-while-writing", Fixture, NULL, fixture_setup, test_online, fixture_teardown);
   g_test_add ("/backup/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
@@ -510,6 +668,9 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/backup/restore-into-nothing", Fixture, NULL, fixture_setup, test_restore_into_nothing,
               fixture_teardown);
+  g_test_add ("/backup/auto-daily-damaged", Fixture, NULL, fixture_setup, test_auto_damaged, fixture_teardown);
+  g_test_add ("/backup/restore-full-disk", Fixture, NULL, fixture_setup, test_restore_full_disk, fixture_teardown);
+  g_test_add ("/backup/restore-relative-paths", Fixture, NULL, fixture_setup, test_restore_relative, fixture_teardown);
 
   return g_test_run ();
 }

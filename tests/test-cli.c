@@ -5,6 +5,10 @@
 
 #include "config.h"
 
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/mount.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/sysmacros.h>
@@ -437,10 +441,76 @@ test_export_folder (Fixture *fx, gconstpointer data)
   }
 }
 
+/* Only demo, import and restore make a clinic file; a refused import into
+ * a new path leaves no file behind; restore takes relative paths. */
+static void
+test_which_commands_create (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *missing = path_in (fx, "typo.db");
+  g_autofree char *bad_dir = path_in (fx, "bad");
+  g_autofree char *bad_csv = g_build_filename (bad_dir, "patients.csv", NULL);
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (fx, NULL, &err, "--database", missing, "patients"), !=, 0);
+  g_assert_nonnull (strstr (err, "There is no clinic database"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (g_mkdir (bad_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (bad_csv, "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at\r\n"
+                                               ",M-1,Ada,1980-02-30,female,depression,,,\r\n", -1, NULL));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fx, NULL, &err, "--database", missing, "import", bad_dir), !=, 0);
+  g_assert_nonnull (strstr (err, "patients.csv:2:"));
+  {
+    g_autoptr(GDir) d = g_dir_open (fx->dir, 0, NULL);
+    for (const char *e; (e = g_dir_read_name (d)) != NULL;)
+      g_assert_false (g_str_has_prefix (e, "typo.db"));
+  }
+
+  /* Relative paths, from the folder the command runs in. */
+  make_demo (fx, 3);
+  g_assert_cmpint (run (fx, NULL, NULL, "--database", "clinic.db", "backup", "--output", "copy.db"), ==, 0);
+  g_assert_cmpint (run (fx, NULL, NULL, "--database", "clinic.db", "restore", "copy.db", "--yes"), ==, 0);
+  g_assert_cmpint (run (fx, NULL, NULL, "--database", "clinic.db", "restore", "./copy.db", "--yes"), ==, 0);
+}
+
+/* Issue 16 §2: a damaged clinic's values were exported with exit 0; export
+ * and backup now check the file first and exit non-zero. */
+static void
+test_damaged_clinic (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *bytes = NULL, *err = NULL;
+  g_autofree char *out_dir = path_in (fx, "export");
+  g_autofree char *copy = path_in (fx, "copy.db");
+  g_autofree char *fhir = path_in (fx, "bundle.json");
+  gsize len = 0;
+
+  make_demo (fx, 30);
+  g_assert_true (g_file_get_contents (fx->db, &bytes, &len, NULL));
+  for (gsize k = 6 * 4096; k < 12 * 4096 && k < len; k++)
+    bytes[k] = (char) (0x5A ^ (k & 0xff));
+  g_assert_true (g_file_set_contents (fx->db, bytes, (gssize) len, NULL));
+
+  g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "export", "--format", "csv", "--output", out_dir), !=, 0);
+  g_assert_nonnull (strstr (err, "is damaged"));
+  g_assert_false (g_file_test (out_dir, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "export", "--format", "fhir", "--output", fhir), !=, 0);
+  g_assert_false (g_file_test (fhir, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "backup", "--output", copy), !=, 0);
+  g_assert_nonnull (strstr (err, "Nothing was backed up"));
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* As root, the full-disk tests mount a small tmpfs: in a mount namespace
+   * of this process's own, so it goes with the process however it ends. */
+  if (getuid () == 0 && unshare (CLONE_NEWNS) == 0)
+    mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
 
   g_test_add ("/cli/control-characters/out", Fixture, NULL, fixture_setup, test_control_characters_out, fixture_teardown);
   g_test_add ("/cli/control-characters/in", Fixture, NULL, fixture_setup, test_control_characters_in, fixture_teardown);
@@ -449,5 +519,7 @@ main (int argc, char **argv)
   g_test_add ("/cli/output/fifo-and-device", Fixture, NULL, fixture_setup, test_output_fifo, fixture_teardown);
   g_test_add ("/cli/output/full-disk", Fixture, NULL, fixture_setup, test_output_full_disk, fixture_teardown);
   g_test_add ("/cli/output/export-folder", Fixture, NULL, fixture_setup, test_export_folder, fixture_teardown);
+  g_test_add ("/cli/damaged-clinic", Fixture, NULL, fixture_setup, test_damaged_clinic, fixture_teardown);
+  g_test_add ("/cli/which-commands-create", Fixture, NULL, fixture_setup, test_which_commands_create, fixture_teardown);
   return g_test_run ();
 }

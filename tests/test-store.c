@@ -448,15 +448,23 @@ test_migrate_empty_files (Fixture *fx, gconstpointer data)
   if (traj_test_skip_on_postgres ("empty files (SQLite only)"))
     return;
 
-  /* A zero-byte file (e.g. made by a file chooser) becomes a clinic file. */
+  /* A zero-byte file is never taken for a new clinic (issue 16 §2: an
+   * interrupted restore left one, and the next start made it an empty
+   * clinic whose daily backups rotated the good ones out): refused with a
+   * message, left as it is. */
   g_assert_true (g_file_set_contents (zero, "", 0, NULL));
-  s = traj_test_open (zero, &error);
-  g_assert_no_error (error);
-  g_object_unref (s);
-  g_assert_cmpint (raw_int (zero, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
-  g_assert_cmpint (raw_int (zero, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
+  g_assert_null (traj_test_open (zero, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE);
+  g_assert_nonnull (strstr (error->message, "is empty (0 bytes): it is not a clinic"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (zero, G_FILE_TEST_EXISTS));
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (zero, &st), ==, 0);
+    g_assert_cmpint (st.st_size, ==, 0);
+  }
 
-  /* So does an SQLite file with no tables at all. */
+  /* An SQLite file with no tables at all becomes a clinic file. */
   g_assert_cmpint (raw_exec (blank, "CREATE TABLE t (x); DROP TABLE t;", NULL), ==, SQLITE_OK);
   s = traj_test_open (blank, &error);
   g_assert_no_error (error);
@@ -632,14 +640,14 @@ test_file_mode (Fixture *fx, gconstpointer data)
   g_assert_cmpint (g_stat (folder, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0077, ==, 0);
 
-  /* An existing empty file that others could read is made private. */
+  /* An existing empty file is no clinic (issue 16 §2): refused, untouched. */
   g_assert_true (g_file_set_contents (loose, "", 0, NULL));
   g_assert_cmpint (g_chmod (loose, 0644), ==, 0);
-  s = traj_test_open (loose, &error);
-  g_assert_no_error (error);
-  g_object_unref (s);
+  g_assert_null (traj_test_open (loose, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE);
+  g_clear_error (&error);
   g_assert_cmpint (g_stat (loose, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (st.st_size, ==, 0);
 
   umask (old);
 }
@@ -2354,6 +2362,83 @@ test_settings_secret (Fixture *fx, gconstpointer data)
   g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE summary LIKE '%s3cr3t%'"), ==, 0);
 }
 
+/* ---- issue 16 §2: which opens make a clinic ------------------------------------ */
+
+static void
+test_open_existing (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *missing = g_build_filename (fx->dir, "typo.db", NULL);
+  g_autofree char *fresh = g_build_filename (fx->dir, "fresh.db", NULL);
+  GError *error = NULL;
+  TrajStore *s;
+
+  if (traj_test_skip_on_postgres ("clinic files (SQLite only)"))
+    return;
+  /* Opening an existing clinic makes nothing when there is none. */
+  g_assert_null (traj_store_open_existing (missing, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  /* A new clinic is made whole beside the name and renamed into place:
+   * nothing but the clinic (and its -wal/-shm) is left. */
+  s = traj_store_open (fresh, &error);
+  g_assert_no_error (error);
+  g_object_unref (s);
+  {
+    g_autoptr(GDir) d = g_dir_open (fx->dir, 0, NULL);
+    for (const char *e; (e = g_dir_read_name (d)) != NULL;)
+      g_assert_false (g_str_has_suffix (e, ".part"));
+  }
+  g_assert_cmpint (raw_int (fresh, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (fresh, "SELECT count(*) FROM audit_event WHERE action = 'migrate'"), >=, 1);
+  s = traj_store_open_existing (fresh, &error);
+  g_assert_no_error (error);
+  g_object_unref (s);
+}
+
+/* What an interrupted restore left: a 0-byte clinic, or one with a hot
+ * journal, beside a "before-restore" copy. Refused, naming the copy. */
+static void
+test_refuse_interrupted_restore (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *clinic = g_build_filename (fx->dir, "site.db", NULL);
+  g_autofree char *backups = g_build_filename (fx->dir, "backups", NULL);
+  g_autofree char *kept = g_build_filename (backups, "site-before-restore-20261106-101500.db", NULL);
+  g_autofree char *journal = g_strconcat (clinic, "-journal", NULL);
+  GError *error = NULL;
+  TrajStore *s;
+
+  if (traj_test_skip_on_postgres ("clinic files (SQLite only)"))
+    return;
+  s = traj_store_open (clinic, &error);
+  g_assert_no_error (error);
+  g_object_unref (s);
+  g_assert_cmpint (g_mkdir (backups, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (kept, "the clinic as it was", -1, NULL));
+
+  /* A hot journal beside the clinic. */
+  g_assert_true (g_file_set_contents (journal, "half a restore", -1, NULL));
+  g_assert_null (traj_store_open (clinic, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "interrupted restore"));
+  g_assert_nonnull (strstr (error->message, kept));
+  g_clear_error (&error);
+  g_remove (journal);
+
+  /* A 0-byte clinic. */
+  g_assert_true (g_file_set_contents (clinic, "", 0, NULL));
+  g_assert_null (traj_store_open (clinic, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE);
+  g_assert_nonnull (strstr (error->message, kept));
+  g_clear_error (&error);
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (clinic, &st), ==, 0);
+    g_assert_cmpint (st.st_size, ==, 0);
+  }
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -2372,6 +2457,8 @@ main (int argc, char **argv)
   ADD ("/store/refuse/foreign-sqlite", test_refuse_foreign);
   ADD ("/store/refuse/damaged", test_refuse_damaged);
   ADD ("/store/refuse/directory", test_refuse_directory);
+  ADD ("/store/refuse/interrupted-restore", test_refuse_interrupted_restore);
+  ADD ("/store/open/existing-only", test_open_existing);
   ADD ("/store/file-mode", test_file_mode);
   ADD ("/store/validate/mrn-missing", test_validate_mrn_missing);
   ADD ("/store/validate/mrn-duplicate", test_validate_mrn_duplicate);

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "traj-course-editor.h"
 #include "traj-csv.h"
@@ -833,6 +834,51 @@ test_control_characters (Fixture *f, gconstpointer data)
   g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 1);
 }
 
+/* Issue 16 §2: at start the clinic file is checked off the main thread; a
+ * damaged one is said clearly over the window, and no daily backup is made
+ * of it (so none of the good ones is rotated out). */
+static void
+test_start_check_damaged (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "damaged.db", NULL);
+  g_autofree char *backups = g_build_filename (f->dir, "backups", NULL);
+  g_autofree char *bytes = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog = NULL;
+  gint64 deadline;
+  gsize len = 0;
+
+  {
+    g_autoptr(TrajStore) fresh = traj_store_open (path, &error);
+    g_assert_no_error (error);
+    g_assert_true (traj_demo_generate (fresh, 5, 30, traj_day_today (), NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  for (gsize k = 6 * 4096; k < 12 * 4096 && k < len; k++)
+    bytes[k] = (char) (0x5A ^ (k & 0xff));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+
+  traj_exchange_start_check (GTK_WINDOW (f->win), store, 7);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Clinic File Is Damaged");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is damaged"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "earlier backups are all kept"));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f->win));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* No copy of the damaged file was made. */
+  {
+    g_autoptr(GDir) d = g_dir_open (backups, 0, NULL);
+    g_assert_true (d == NULL || g_dir_read_name (d) == NULL);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -852,6 +898,8 @@ main (int argc, char **argv)
   g_test_add ("/workspace/decision-dialog", Fixture, NULL, fixture_setup,
               test_decision_dialog, fixture_teardown);
 
+  g_test_add ("/workspace/start-check-damaged", Fixture, NULL, fixture_setup,
+              test_start_check_damaged, fixture_teardown);
   g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup,
               test_control_characters, fixture_teardown);
   return g_test_run ();

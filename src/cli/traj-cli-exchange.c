@@ -57,6 +57,9 @@ traj_cli_export (TrajCli *cli, int argc, char **argv)
   store = traj_cli_open_store (cli);
   if (store == NULL)
     return 1;
+  /* A damaged file's values are not passed on as if they were good. */
+  if (!traj_store_quick_check (store, &error))
+    return traj_cli_fail (cli, _("%s Nothing was exported."), error->message);
   if (g_str_equal (format, "csv"))
     return export_csv (cli, store, output);
 
@@ -89,6 +92,8 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
   start = g_get_monotonic_time ();
   if (!traj_csv_import (store, argv[1], report, NULL, NULL, NULL, &error))
     {
+      /* Refused: a clinic file made for this import goes again. */
+      traj_cli_discard_created (cli, g_steal_pointer (&store));
       for (guint k = 0; k < report->problems->len; k++)
         {
           g_autofree char *line = traj_csv_problem_to_string (g_ptr_array_index (report->problems, k));

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,33 +100,50 @@ traj_cli_open_store (TrajCli *cli)
 {
   g_autofree char *path = cli->database ? g_strdup (cli->database) : traj_store_default_path ();
   g_autoptr(GError) error = NULL;
+  gboolean server = traj_store_location_is_server (path);
+  gboolean creates = g_strcmp0 (cli->command, "demo") == 0 || g_strcmp0 (cli->command, "import") == 0 ||
+                     g_strcmp0 (cli->command, "restore") == 0;
   TrajStore *store;
 
-  /* Only the commands that fill a clinic may make a new file: a mistyped
-   * --database must not quietly open an empty clinic. */
-  if (!traj_store_location_is_server (path) && !g_file_test (path, G_FILE_TEST_EXISTS) &&
-      g_strcmp0 (cli->command, "demo") != 0 && g_strcmp0 (cli->command, "import") != 0 &&
-      g_strcmp0 (cli->command, "restore") != 0)
-    {
-      traj_cli_fail (cli, _("There is no clinic database at “%s”. Check the path, or make one with “import” or “demo”."), path);
-      return NULL;
-    }
-  store = traj_store_open (path, &error);
-
-  if (store == NULL)
-    {
-      traj_cli_fail (cli, "%s", error->message);
-      return NULL;
-    }
-  /* What the audit trail records follows the rules of typed text. */
+  /* What the audit trail records follows the rules of typed text; checked
+   * before anything is opened or made. */
   if (!traj_validate_text (_("Clinician"), g_getenv ("TRAJECTORY_CLINICIAN"), FALSE, &error))
     {
       traj_cli_fail (cli, "%s", error->message);
-      g_object_unref (store);
+      return NULL;
+    }
+  /* Only the commands that fill a clinic may make a new file: a mistyped
+   * --database must not quietly open an empty clinic. */
+  cli->created = !server && creates && !g_file_test (path, G_FILE_TEST_EXISTS);
+  store = creates ? traj_store_open (path, &error) : traj_store_open_existing (path, &error);
+  if (store == NULL)
+    {
+      if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND))
+        traj_cli_fail (cli, _("There is no clinic database at “%s”. Check the path, or make one with “import” or “demo”."), path);
+      else
+        traj_cli_fail (cli, "%s", error->message);
       return NULL;
     }
   traj_store_set_clinician (store, g_getenv ("TRAJECTORY_CLINICIAN"));
   return store;
+}
+
+void
+traj_cli_discard_created (TrajCli *cli, TrajStore *store)
+{
+  g_autofree char *path = NULL;
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  path = g_strdup (traj_store_get_path (store));
+  /* Closed first: nothing of this process may hold the file. */
+  g_object_unref (store);
+  if (!cli->created)
+    return;
+  for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
+    {
+      g_autofree char *p = g_strconcat (path, suffixes[k], NULL);
+      g_remove (p);
+    }
 }
 
 gboolean

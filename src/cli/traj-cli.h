@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct {
   char *database;          /* --database, or NULL for the default clinic file */
   const char *command;
+  gboolean created;        /* traj_cli_open_store () made a new clinic file */
 } TrajCli;
 
 typedef struct {
@@ -29,6 +30,10 @@ gboolean    traj_cli_parse        (TrajCli       *cli,
                                    int           *argc,
                                    char        ***argv);
 TrajStore  *traj_cli_open_store   (TrajCli *cli);
+/* Closes @store (taking the caller's reference) and removes its file when
+ * traj_cli_open_store () made it for this command (a refused import into a
+ * new path leaves nothing). */
+void        traj_cli_discard_created (TrajCli *cli, TrajStore *store);
 gboolean    traj_cli_format       (const char *name, TrajFormat *format);
 /* Prints "trajectory-cli COMMAND: message" to stderr. Returns 1. */
 int         traj_cli_fail         (TrajCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);

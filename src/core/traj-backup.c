@@ -230,6 +230,14 @@ traj_backup_to_file (TrajStore         *store,
       exec (src, "ROLLBACK", traj_store_get_path (store), NULL);
       return FALSE;
     }
+  /* The snapshot about to be copied is checked first: a damaged clinic is
+   * never copied into a file that looks like a good backup. */
+  if (!traj_store_quick_check (store, error))
+    {
+      exec (src, "ROLLBACK", traj_store_get_path (store), NULL);
+      g_prefix_error (error, _("Nothing was backed up: "));
+      return FALSE;
+    }
   ok = copy_database (src, traj_store_get_path (store), path, progress, progress_data, cancellable, error);
   exec (src, "COMMIT", traj_store_get_path (store), NULL);
   if (ok && progress)
@@ -370,7 +378,11 @@ traj_backup_check (const char      *path,
    * SQLite only, header included: the file may be a clinic that this
    * process has open, and closing a descriptor of our own would drop its
    * connections' locks (see traj-store.c, check_file()). */
-  uri = g_filename_to_uri (path, NULL, error);
+  {
+    /* A relative path is the current folder's. */
+    g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+    uri = g_filename_to_uri (absolute, NULL, error);
+  }
   if (uri == NULL)
     return FALSE;
   rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
@@ -466,6 +478,26 @@ pre_restore_path (const char *db_path)
         return path;
       g_free (path);
     }
+}
+
+char *
+traj_backup_find_before_restore (const char *db_path)
+{
+  g_autofree char *dir = traj_backup_default_dir (db_path);
+  g_autofree char *stem = clinic_stem (db_path);
+  g_autofree char *prefix = g_strdup_printf ("%s-before-restore-", stem);
+  g_autofree char *best = NULL;
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  while (d && (entry = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (entry, prefix) && g_str_has_suffix (entry, ".db") &&
+        (best == NULL || strcmp (entry, best) > 0))
+      {
+        g_free (best);
+        best = g_strdup (entry);
+      }
+  return best ? g_build_filename (dir, best, NULL) : NULL;
 }
 
 static gboolean
@@ -567,35 +599,19 @@ keep_current (const char *db_path, const char *kept, GError **error)
   return ok;
 }
 
-static gboolean
-create_private_file (const char *path, GError **error)
-{
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  fchmod (fd, 0600);
-  close (fd);
-  return TRUE;
-}
-
-/* Writes every page of @backup_path into @db_path in one write transaction. */
+/* Writes every page of @backup_path into the existing file @db_path in one
+ * write transaction: connections open on @db_path see all of it or none. */
 static gboolean
 copy_into (const char *db_path, const char *backup_path, GError **error)
 {
-  g_autofree char *uri = g_filename_to_uri (backup_path, NULL, error);
+  g_autofree char *absolute = g_canonicalize_filename (backup_path, NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, error);
   sqlite3 *src = NULL, *dst = NULL;
   sqlite3_backup *b;
   gboolean ok = FALSE;
   int rc;
 
   if (uri == NULL)
-    return FALSE;
-  if (!g_file_test (db_path, G_FILE_TEST_EXISTS) && !create_private_file (db_path, error))
     return FALSE;
   rc = sqlite3_open_v2 (uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -640,15 +656,30 @@ out:
   return ok;
 }
 
+/* Removes what SQLite may have left beside a file that was not kept. */
+static void
+remove_sidecars (const char *path)
+{
+  static const char *suffixes[] = { "-journal", "-wal", "-shm" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
+    {
+      g_autofree char *p = g_strconcat (path, suffixes[k], NULL);
+      g_remove (p);
+    }
+}
+
 gboolean
 traj_backup_restore (const char  *db_path,
                      const char  *backup_path,
                      char       **kept_path,
                      GError     **error)
 {
-  g_autofree char *kept = NULL, *summary = NULL;
-  g_autoptr(TrajStore) store = NULL;
+  g_autofree char *db = NULL, *backup = NULL, *kept = NULL, *summary = NULL, *temp = NULL;
+  g_autoptr(TrajSafeFile) out = NULL;
   g_autoptr(GError) local = NULL;
+  TrajStore *store;
+  gboolean ok;
   GStatBuf st;
 
   g_return_val_if_fail (db_path != NULL, FALSE);
@@ -656,56 +687,77 @@ traj_backup_restore (const char  *db_path,
 
   if (kept_path)
     *kept_path = NULL;
-  if (!traj_backup_check (backup_path, NULL, error))
+  /* Relative paths are the current folder's, as on any command line. */
+  db = g_canonicalize_filename (db_path, NULL);
+  backup = g_canonicalize_filename (backup_path, NULL);
+  if (!traj_backup_check (backup, NULL, error))
     return FALSE;
 
-  if (g_stat (db_path, &st) == 0 && st.st_size > 0)
+  if (g_stat (db, &st) == 0 && st.st_size > 0)
     {
-      kept = pre_restore_path (db_path);
-      if (!keep_current (db_path, kept, error))
+      kept = pre_restore_path (db);
+      if (!keep_current (db, kept, error))
         {
           g_prefix_error (error, _("The current clinic could not be kept, so nothing was restored: "));
           return FALSE;
         }
     }
 
-  if (!copy_into (db_path, backup_path, &local))
+  /* The restored clinic is made whole in a new 0600 file beside the clinic —
+   * copied, migrated forward, its restore on record, checked — before
+   * anything of the clinic changes. A kill up to here leaves the clinic as
+   * it was; one later, the old clinic or the restored one, never a mix or
+   * an empty file. */
+  out = traj_safe_file_new_for_path_writer (db, error);
+  if (out == NULL)
+    return FALSE;
+  temp = g_strdup (traj_safe_file_get_temp_path (out));
+  ok = copy_into (temp, backup, error);
+  if (ok)
     {
-      g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
-
-      /* A file SQLite cannot write into (damaged, or another page size in
-       * WAL mode) is replaced as a file; it was kept above. */
-      if (kept == NULL || g_error_matches (local, TRAJ_ERROR, TRAJ_ERROR_BUSY) ||
-          g_error_matches (local, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-      g_debug ("Replacing %s as a file: %s", db_path, local->message);
-      g_clear_error (&local);
-      g_remove (wal);
-      g_remove (shm);
-      if (g_remove (db_path) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not replace “%s”: %s"), db_path, g_strerror (saved));
-          return FALSE;
-        }
-      if (!copy_into (db_path, backup_path, error))
-        return FALSE;
+      store = traj_store_open (temp, error);
+      summary = kept ? g_strdup_printf ("restored from %s; the clinic before is kept in %s", backup, kept)
+                     : g_strdup_printf ("restored from %s", backup);
+      ok = store != NULL &&
+           traj_store_bulk_begin (store, "restore", summary, error) &&
+           traj_store_bulk_commit (store, error) &&
+           traj_store_check_integrity (store, error);
+      /* The last connection folds the -wal into the file. */
+      g_clear_object (&store);
+    }
+  if (!ok)
+    {
+      remove_sidecars (temp);
+      return FALSE;
     }
 
-  /* Opening migrates an older backup forward; the restore goes on record. */
-  store = traj_store_open (db_path, error);
-  if (store == NULL)
-    return FALSE;
-  summary = kept ? g_strdup_printf ("restored from %s; the clinic before is kept in %s", backup_path, kept)
-                 : g_strdup_printf ("restored from %s", backup_path);
-  if (!traj_store_bulk_begin (store, "restore", summary, error) ||
-      !traj_store_bulk_commit (store, error) ||
-      !traj_store_check_integrity (store, error))
-    return FALSE;
+  /* Into place. A clinic that is there is rewritten in one write
+   * transaction, so the connections other windows hold on it read the
+   * restored clinic from their next query on; one SQLite cannot write into
+   * (damaged) is replaced by renaming the new file over it — it was kept
+   * above. */
+  if (kept == NULL || !copy_into (db, temp, &local))
+    {
+      if (local)
+        {
+          if (g_error_matches (local, TRAJ_ERROR, TRAJ_ERROR_BUSY) ||
+              g_error_matches (local, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL))
+            {
+              remove_sidecars (temp);
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          g_debug ("Replacing %s as a file: %s", db, local->message);
+        }
+      /* A -wal left beside the old file would be replayed into the new one. */
+      remove_sidecars (db);
+      if (!traj_safe_file_commit (out, error))
+        {
+          remove_sidecars (temp);
+          return FALSE;
+        }
+    }
+  remove_sidecars (temp);
 
   if (kept_path)
     *kept_path = g_steal_pointer (&kept);

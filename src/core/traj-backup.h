@@ -13,7 +13,9 @@ G_BEGIN_DECLS
  * the backup started, whatever other connections (the app's other threads,
  * other programs) commit meanwhile, and they are never blocked by it. The
  * copy is one self-contained file (no -wal beside it), created mode 0600
- * under a temporary name and renamed to @path when complete. Use a
+ * under a temporary name and renamed to @path when complete. The snapshot
+ * is checked first (PRAGMA quick_check): a damaged clinic is not copied
+ * (TRAJ_ERROR_CORRUPT). Use a
  * connection of its own in a GTask thread, outside any transaction of it;
  * @progress gets 0…1. */
 gboolean traj_backup_to_file     (TrajStore         *store,
@@ -26,7 +28,8 @@ gboolean traj_backup_to_file     (TrajStore         *store,
 /* The automatic daily backup, for the GUI to call at start: at most one
  * file per calendar day, "<clinic>-YYYY-MM-DD.db" in @dir (created mode
  * 0700), then only the newest @keep of those are kept. Does nothing more
- * when today's file is already there. */
+ * when today's file is already there. A damaged clinic is not copied
+ * (TRAJ_ERROR_CORRUPT) and then no older backup is removed either. */
 gboolean traj_backup_auto        (TrajStore         *store,
                                   const char        *dir,
                                   guint              keep,
@@ -34,6 +37,9 @@ gboolean traj_backup_auto        (TrajStore         *store,
 
 /* Where a clinic file's backups go by default: "backups" beside it. */
 char    *traj_backup_default_dir (const char        *db_path);
+/* The newest "<clinic>-before-restore-….db" copy a restore kept of
+ * @db_path, or NULL. */
+char    *traj_backup_find_before_restore (const char *db_path);
 
 typedef struct {
   int schema_version;

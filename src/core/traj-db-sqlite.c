@@ -459,11 +459,13 @@ traj_db_sqlite_data_version (TrajDb  *db,
 }
 
 gboolean
-traj_db_sqlite_check_integrity (TrajDb  *db,
-                                GError **error)
+traj_db_sqlite_check_integrity (TrajDb   *db,
+                                gboolean  quick,
+                                GError  **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (DB (db)->handle, "PRAGMA integrity_check", -1, &stmt, NULL);
+  int rc = sqlite3_prepare_v2 (DB (db)->handle, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check",
+                               -1, &stmt, NULL);
   g_autofree char *first = NULL;
 
   if (rc != SQLITE_OK)
@@ -472,11 +474,26 @@ traj_db_sqlite_check_integrity (TrajDb  *db,
       return FALSE;
     }
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    first = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  /* The first finding, past SQLite's "*** in database main ***" heading. */
+  while (rc == SQLITE_ROW)
+    {
+      const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (line && !g_str_has_prefix (line, "***"))
+        {
+          first = g_strdup (line);
+          break;
+        }
+      rc = sqlite3_step (stmt);
+    }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW)
     {
+      if (rc == SQLITE_DONE)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT, _("“%s” is damaged."), db->name);
+          return FALSE;
+        }
       set_error (db, error, rc);
       return FALSE;
     }

@@ -17,8 +17,9 @@ sqlite3  *traj_db_sqlite_handle          (TrajDb      *db);
 /* PRAGMA data_version: moves when another connection commits. */
 gboolean  traj_db_sqlite_data_version    (TrajDb      *db,
                                           gint64      *version);
-/* PRAGMA integrity_check. */
+/* PRAGMA integrity_check, or the faster quick_check (no index checks). */
 gboolean  traj_db_sqlite_check_integrity (TrajDb      *db,
+                                          gboolean     quick,
                                           GError     **error);
 
 G_END_DECLS

@@ -325,6 +325,41 @@ traj_safe_file_commit (TrajSafeFile *f, GError **error)
   return TRUE;
 }
 
+gboolean
+traj_safe_file_commit_new (TrajSafeFile *f, GError **error)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (f != NULL && !f->committed && !f->in_set && !f->through, FALSE);
+
+  if (!close_file (f, error))
+    return FALSE;
+  if (renameat2 (AT_FDCWD, f->temp, AT_FDCWD, f->path, RENAME_NOREPLACE) != 0)
+    {
+      if (errno == EEXIST)
+        return TRUE;          /* freeing drops ours */
+      if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        {
+          set_errno_error (error, errno, MSG_WRITE, f->path);
+          return FALSE;
+        }
+      /* No RENAME_NOREPLACE here: link () fails the same way on EEXIST. */
+      if (link (f->temp, f->path) != 0)
+        {
+          if (errno == EEXIST)
+            return TRUE;
+          set_errno_error (error, errno, MSG_WRITE, f->path);
+          return FALSE;
+        }
+      g_unlink (f->temp);
+    }
+  g_clear_pointer (&f->temp, g_free);
+  f->committed = TRUE;
+  dir = g_path_get_dirname (f->path);
+  sync_dir (dir);
+  return TRUE;
+}
+
 void
 traj_safe_file_free (TrajSafeFile *f)
 {

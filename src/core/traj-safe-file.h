@@ -42,6 +42,11 @@ gboolean      traj_safe_file_write     (TrajSafeFile  *file,
 /* Makes the file appear under its name (see above). Once, at the end. */
 gboolean      traj_safe_file_commit    (TrajSafeFile  *file,
                                         GError       **error);
+/* The same, but only when nothing has appeared under the name meanwhile
+ * (renameat2 RENAME_NOREPLACE); if something has, the new file is dropped
+ * and TRUE returned: what is there wins. */
+gboolean      traj_safe_file_commit_new (TrajSafeFile *file,
+                                         GError      **error);
 /* Removes what was written, unless committed. NULL-safe. */
 void          traj_safe_file_free      (TrajSafeFile  *file);
 

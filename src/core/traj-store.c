@@ -4,8 +4,14 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "traj-backup.h"
+#include "traj-safe-file.h"
 #include "traj-store.h"
 #include "traj-store-private.h"
 #include "traj-db-pg.h"
@@ -273,6 +279,8 @@ typedef enum {
   OPEN_SECONDARY,     /* the schema must be current */
   OPEN_MIGRATE,       /* upgrade an older schema; on SQLite, create a new file */
   OPEN_INIT,          /* also create the clinic in an empty server database */
+  OPEN_EXISTING,      /* OPEN_MIGRATE, but a missing file is not created */
+  OPEN_FRESH,         /* the 0-byte file create_clinic () just made */
 } OpenMode;
 
 static gboolean
@@ -293,6 +301,94 @@ read_login (TrajStore *self, GError **error)
   return TRUE;
 }
 
+static TrajStore *store_open (const char *location, OpenMode mode, GError **error);
+
+/* A new clinic file is made whole beside @path (schema, first audit
+ * events) and only then renamed to @path: a kill while creating never
+ * leaves a 0-byte or half-made clinic under the real name, which the next
+ * start would take for a clinic. Another program creating it meanwhile
+ * wins; its file is kept. */
+static gboolean
+create_clinic (const char *path, GError **error)
+{
+  g_autoptr(TrajSafeFile) out = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  TrajStore *fresh;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create the folder “%s”: %s"),
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+  out = traj_safe_file_new_for_path_writer (path, error);
+  if (out == NULL)
+    return FALSE;
+  fresh = store_open (traj_safe_file_get_temp_path (out), OPEN_FRESH, error);
+  if (fresh == NULL)
+    return FALSE;
+  /* The last connection closing folds the -wal into the file. */
+  g_object_unref (fresh);
+  return traj_safe_file_commit_new (out, error);
+}
+
+/* SQLite only. What the file at @path allows before SQLite opens it (it is
+ * only stat()ed: see traj-db-sqlite.c). A missing file is created when
+ * @mode allows; a 0-byte file is never taken for a new clinic (an
+ * interrupted restore or copy leaves one; the clinic as it was may be in a
+ * "before-restore" backup, which the message names); nor is a file left
+ * with a rollback journal by an interrupted restore. */
+static gboolean
+check_clinic_file (const char *path, OpenMode mode, GError **error)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autofree char *kept = NULL;
+  GStatBuf st, jst;
+
+  if (mode == OPEN_FRESH)
+    return TRUE;
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+
+      if (saved != ENOENT)
+        return TRUE;        /* traj_db_sqlite_open () says what is wrong */
+      if (mode == OPEN_MIGRATE)
+        return create_clinic (path, error);
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND,
+                   _("There is no clinic at “%s”. Check the path; a new clinic is made only by “demo”, "
+                     "“import” or “restore”, or at the first start at the default place."), path);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    return TRUE;
+  if (st.st_size == 0 || (g_stat (journal, &jst) == 0 && jst.st_size > 0))
+    kept = traj_backup_find_before_restore (path);
+  if (st.st_size == 0)
+    {
+      if (kept)
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                     _("“%s” is empty (0 bytes): it is not a clinic, and it was neither opened nor made into a "
+                       "new one. A restore may have been interrupted: the clinic as it was before is kept in "
+                       "“%s”. Restore it (trajectory-cli restore, or Restore from Backup)."), path, kept);
+      else
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_A_DATABASE,
+                     _("“%s” is empty (0 bytes): it is not a clinic, and it was neither opened nor made into a "
+                       "new one. Restore a backup over it, or remove it to start a new clinic."), path);
+      return FALSE;
+    }
+  if (kept)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT,
+                   _("“%s” was left half-written by an interrupted restore (it has a journal, “%s”). It was "
+                     "not opened. The clinic as it was before is kept in “%s”: restore that, or the backup "
+                     "you were restoring, again."), path, journal, kept);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static TrajStore *
 store_open (const char *location, OpenMode mode, GError **error)
 {
@@ -303,6 +399,8 @@ store_open (const char *location, OpenMode mode, GError **error)
   g_return_val_if_fail (location != NULL, NULL);
 
   server = traj_db_pg_is_conninfo (location);
+  if (!server && !check_clinic_file (location, mode, error))
+    return NULL;
   self = g_object_new (TRAJ_TYPE_STORE, NULL);
   self->location = g_strdup (location);
   self->db = server ? traj_db_pg_open (location, error) : traj_db_sqlite_open (location, error);
@@ -378,6 +476,13 @@ traj_store_open (const char  *location,
                  GError     **error)
 {
   return store_open (location, OPEN_MIGRATE, error);
+}
+
+TrajStore *
+traj_store_open_existing (const char  *location,
+                          GError     **error)
+{
+  return store_open (location, OPEN_EXISTING, error);
 }
 
 TrajStore *
@@ -817,7 +922,16 @@ traj_store_check_integrity (TrajStore *self, GError **error)
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   if (traj_db_engine (self->db) != TRAJ_DB_SQLITE)
     return TRUE;
-  return traj_db_sqlite_check_integrity (self->db, error);
+  return traj_db_sqlite_check_integrity (self->db, FALSE, error);
+}
+
+gboolean
+traj_store_quick_check (TrajStore *self, GError **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  if (traj_db_engine (self->db) != TRAJ_DB_SQLITE)
+    return TRUE;
+  return traj_db_sqlite_check_integrity (self->db, TRUE, error);
 }
 
 /* ---- hot queries (for EXPLAIN QUERY PLAN tests) ------------------------------------ */

@@ -44,8 +44,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajPatientSummary, traj_patient_summary_free)
 
 /* Opens (creating if needed, mode 0600) and migrates a clinic file. A file
  * that is not a Trajectory database, is corrupt, or was written by a newer
- * Trajectory fails with a message naming the file and is left untouched. */
+ * Trajectory fails with a message naming the file and is left untouched.
+ * A new file is made whole beside @path and renamed into place; a 0-byte
+ * file is refused (TRAJ_ERROR_NOT_A_DATABASE), never made into a new
+ * clinic, and so is one an interrupted restore left with a journal. */
 TrajStore   *traj_store_open             (const char    *path,
+                                          GError       **error);
+/* traj_store_open () without creating: a missing file is
+ * TRAJ_ERROR_NOT_FOUND. Only "demo", "import", "restore" and the first
+ * start at the default place make a clinic. */
+TrajStore   *traj_store_open_existing    (const char    *path,
                                           GError       **error);
 /* The same on a clinic server: @location is a PostgreSQL connection (a
  * postgresql:// or postgres:// URI, "service=NAME", or libpq key=value
@@ -226,6 +234,10 @@ gboolean     traj_store_poll_external_changes (TrajStore *store);
 
 /* The SQLite file's own consistency check. */
 gboolean     traj_store_check_integrity  (TrajStore *store, GError **error);
+/* PRAGMA quick_check (seconds on a large clinic: call it off the main
+ * thread): TRAJ_ERROR_CORRUPT with SQLite's first finding when the file is
+ * damaged. Always TRUE on a clinic server. */
+gboolean     traj_store_quick_check      (TrajStore *store, GError **error);
 
 /* ---- cohort definitions ---- */
 

@@ -65,7 +65,9 @@ open_store (TrajApplication *self, GError **error)
   else
     path = traj_store_default_path ();
 
-  store = traj_store_open (path, error);
+  /* Only the first start at the default place (and the demo) makes a new
+   * clinic: a mistyped --database must not open an empty one. */
+  store = self->database ? traj_store_open_existing (path, error) : traj_store_open (path, error);
   if (store == NULL)
     return NULL;
 
@@ -129,9 +131,6 @@ traj_application_activate (GApplication *app)
           return;
         }
       on_clinician_changed (self->settings, "clinician-name", self);
-      /* The daily safety copy beside the clinic file, in the background. */
-      if (!self->kiosk)
-        traj_exchange_auto_backup (self->store, (guint) g_settings_get_int (self->settings, "backup-keep"));
     }
 
   if (self->kiosk)
@@ -144,6 +143,9 @@ traj_application_activate (GApplication *app)
 
   window = GTK_WINDOW (traj_window_new (self, self->store, self->settings));
   gtk_window_present (window);
+  /* The file's own check and the daily safety copy beside it, in the
+   * background; a damaged clinic is said over the window. */
+  traj_exchange_start_check (window, self->store, (guint) g_settings_get_int (self->settings, "backup-keep"));
 }
 
 static void restore_accels (TrajApplication *self);

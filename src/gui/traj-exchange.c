@@ -388,8 +388,10 @@ traj_exchange_run_on_path (GtkWindow        *parent,
     start_job (job);
 }
 
+/* ---- the check at start -------------------------------------------------------- */
+
 static void
-auto_backup_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+start_check_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   TrajStore *main_store = data;
   g_autoptr(GError) error = NULL;
@@ -397,21 +399,69 @@ auto_backup_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
   g_autofree char *dir = traj_backup_default_dir (traj_store_get_path (main_store));
   guint keep = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "keep"));
 
-  if (store == NULL || !traj_backup_auto (store, dir, keep, &error))
-    g_warning ("The daily backup failed: %s", error->message);
-  g_task_return_boolean (task, TRUE);
+  /* quick_check takes seconds on a large clinic: never on the main thread.
+   * A damaged clinic is not backed up (traj_backup_auto checks too), so
+   * no good backup is ever rotated out for a copy of it. */
+  if (store == NULL || !traj_store_quick_check (store, &error) ||
+      (keep > 0 && !traj_store_is_server (store) && !traj_backup_auto (store, dir, keep, &error)))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_check_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GtkWindow *parent = data;     /* a weak pointer's target, or NULL */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    return;
+  if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT))
+    {
+      body = g_strdup_printf (_("%s\n\nNo daily backup was made, and the earlier backups are all kept. "
+                                "Stop entering records, and restore the newest good backup "
+                                "(main menu → Restore from Backup)."), error->message);
+      message (parent, _("The Clinic File Is Damaged"), body, NULL);
+    }
+  else
+    message (parent, _("The Daily Backup Failed"), error->message, NULL);
+}
+
+/* The window went before the check ended: the message stands alone. */
+static void
+clear_parent (gpointer data, GObject *where_the_object_was)
+{
+  g_object_set_data (G_OBJECT (data), "parent", NULL);
+}
+
+static void
+start_check_finished (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GtkWindow *parent = g_object_get_data (G_OBJECT (result), "parent");
+
+  if (parent)
+    g_object_weak_unref (G_OBJECT (parent), clear_parent, result);
+  start_check_done (source, result, parent);
 }
 
 void
-traj_exchange_auto_backup (TrajStore *store,
+traj_exchange_start_check (GtkWindow *parent,
+                           TrajStore *store,
                            guint      keep)
 {
   g_autoptr(GTask) task = NULL;
 
-  if (keep == 0)
-    return;
-  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_return_if_fail (TRAJ_IS_STORE (store));
+
+  task = g_task_new (NULL, NULL, start_check_finished, NULL);
   g_object_set_data (G_OBJECT (task), "keep", GUINT_TO_POINTER (keep));
+  if (parent)
+    {
+      g_object_set_data (G_OBJECT (task), "parent", parent);
+      g_object_weak_ref (G_OBJECT (parent), clear_parent, task);
+    }
   g_task_set_task_data (task, g_object_ref (store), g_object_unref);
-  g_task_run_in_thread (task, auto_backup_thread);
+  g_task_run_in_thread (task, start_check_thread);
 }

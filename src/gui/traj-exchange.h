@@ -31,8 +31,12 @@ void traj_exchange_run_on_path (GtkWindow        *parent,
                                 const char       *path,
                                 GCallback         done,
                                 gpointer          done_data);
-/* The automatic daily backup beside the clinic file, in the background. */
-void traj_exchange_auto_backup (TrajStore        *store,
+/* At start, in the background: PRAGMA quick_check of the clinic, then
+ * (when @keep > 0) the daily backup beside the clinic file. A damaged
+ * clinic, or a backup that failed, is said in a dialog over @parent (or
+ * alone when @parent has gone). */
+void traj_exchange_start_check (GtkWindow        *parent,
+                                TrajStore        *store,
                                 guint             keep);
 
 G_END_DECLS

@@ -1126,7 +1126,10 @@ check_resources (Bundle *b, TrajStore *store, JsonNode *root)
           g_assert_true (json_object_has_member (res, "effectiveDateTime"));
           if (g_str_has_prefix (text, "MADRS"))
             {
-              g_assert_false (json_object_has_member (code, "coding"));
+              /* No LOINC total: coded in Trajectory's own code system. */
+              JsonObject *coding = json_array_get_object_element (json_object_get_array_member (code, "coding"), 0);
+              g_assert_cmpstr (member (coding, "system"), ==, TRAJ_SCALE_CODE_SYSTEM);
+              g_assert_cmpstr (member (coding, "code"), ==, "madrs");
               g_assert_false (json_object_has_member (res, "derivedFrom"));
               continue;
             }
@@ -1300,7 +1303,11 @@ test_codes (void)
   g_assert_cmpstr (traj_fhir_route_snomed (TRAJ_ROUTE_ORAL), ==, "26643006");
   g_assert_cmpstr (traj_fhir_total_loinc (TRAJ_SCALE_PHQ9), ==, "44261-6");
   g_assert_cmpstr (traj_fhir_total_loinc (TRAJ_SCALE_GAD7), ==, "70274-6");
+  g_assert_cmpstr (traj_fhir_total_loinc (TRAJ_SCALE_PCL5), ==, "101698-9");
   g_assert_null (traj_fhir_total_loinc (TRAJ_SCALE_MADRS));
+  /* FHIR codes what the scale table says, for every scale. */
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    g_assert_cmpstr (traj_fhir_total_loinc (s->id), ==, s->loinc_total);
 }
 
 int

@@ -204,7 +204,11 @@ test_defaults (void)
 
   traj_thresholds_init_defaults (&t);
   /* CLINICAL.md §2–§4 numbers, typed here rather than read from the registry. */
-  g_assert_cmpfloat (t.response_fraction, ==, 0.5);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PHQ9], ==, 0.5);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_GAD7], ==, 0.5);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PAIN_NRS], ==, 0.5);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PCL5], ==, 0.5);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_MADRS], ==, 0.5);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_PHQ9], ==, 5);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_GAD7], ==, 4);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_PAIN_NRS], ==, 2);
@@ -227,7 +231,9 @@ test_defaults (void)
 static const char test_schema[] =
   "<schemalist>\n"
   "  <schema id='org.example.TrajOutcomesTest' path='/org/example/TrajOutcomesTest/'>\n"
-  "    <key name='response-fraction' type='d'><default>0.5</default></key>\n"
+  "    <key name='response-phq9' type='d'><default>0.5</default></key>\n"
+  "    <key name='response-gad7' type='d'><default>0.5</default></key>\n"
+  "    <key name='response-pain-nrs' type='i'><default>50</default></key>\n"
   "    <key name='mcid-phq9' type='i'><default>5</default></key>\n"
   "    <key name='mcid-gad7' type='i'><default>4</default></key>\n"
   "    <key name='mcid-pain-nrs' type='i'><default>2</default></key>\n"
@@ -292,10 +298,14 @@ test_thresholds_load (void)
 
   /* Defaults in the schema give the defaults. */
   traj_thresholds_load (&t, settings);
-  g_assert_cmpfloat (t.response_fraction, ==, 0.5);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PHQ9], ==, 0.5);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PAIN_NRS], ==, 0.5);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_PAIN_NRS], ==, 2);
 
-  g_settings_set_double (settings, "response-fraction", 0.6);
+  /* Each scale's R is its own key; an integer key holds whole per cent; a
+   * key the schema lacks (response-pcl5 here) keeps the table's default. */
+  g_settings_set_double (settings, "response-phq9", 0.6);
+  g_settings_set_int (settings, "response-pain-nrs", 70);
   g_settings_set_int (settings, "mcid-phq9", 4);
   g_settings_set_int (settings, "mcid-pain-nrs", 3);
   g_settings_set_int (settings, "remission-pcl5", 30);
@@ -311,7 +321,10 @@ test_thresholds_load (void)
   g_settings_set_int (settings, "vitals-heart-rate-min", 45);
   g_settings_set_int (settings, "vitals-resp-rate-min", 8);
   traj_thresholds_load (&t, settings);
-  g_assert_cmpfloat (t.response_fraction, ==, 0.6);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PHQ9], ==, 0.6);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_GAD7], ==, 0.5);
+  g_assert_cmpfloat_with_epsilon (t.response_fraction[TRAJ_SCALE_PAIN_NRS], 0.7, 1e-12);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PCL5], ==, 0.5);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_PHQ9], ==, 4);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_GAD7], ==, 4);
   g_assert_cmpint (t.mcid[TRAJ_SCALE_PAIN_NRS], ==, 3);
@@ -347,7 +360,7 @@ test_thresholds_app_schema (void)
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, "io.github.trajectory.Trajectory", TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "response-fraction"))
+  if (schema == NULL || !g_settings_schema_has_key (schema, "response-phq9"))
     {
       g_test_skip ("the app's schema with the threshold keys is not compiled");
       return;
@@ -560,7 +573,7 @@ test_response_on_last_infusion (void)
   /* Thresholds change the result: R = 0.6 → R·B = 12, so the 12 on 11 Mar
    * (pre-infusion 5) is already a response. */
   traj_thresholds_init_defaults (&t);
-  t.response_fraction = 0.6;
+  t.response_fraction[TRAJ_SCALE_PHQ9] = 0.6;
   o3 = compute (r2, &t, NOW_LATE);
   x = traj_outcomes_find (o3, 1, TRAJ_SCALE_PHQ9);
   g_assert_true (x->response_reached);

@@ -11,6 +11,8 @@
 #include "traj-scale.h"
 #include "traj-validate.h"
 
+#include <gio/gio.h>
+
 /* Items whose answers add up to @total, each within the scale's range. */
 static void
 items_for_total (const TrajScale *s, int total, int *items)
@@ -150,7 +152,9 @@ test_madrs_bands (void)
   g_assert_cmpuint (s->n_items, ==, 0);
   g_assert_null (s->items);
   g_assert_null (s->instruction);
-  g_assert_true (s->clinician_rated);
+  g_assert_cmpint (s->rater, ==, TRAJ_RATER_CLINICIAN);
+  g_assert_true (traj_scale_is_total_only (s));
+  g_assert_false (traj_scale_is_patient_facing (s));
   g_assert_cmpint (s->total_min, ==, 0);
   g_assert_cmpint (s->total_max, ==, 60);
 }
@@ -439,7 +443,7 @@ test_lookup (void)
           guint hits = 0;
           for (guint b = 0; b < s->n_bands; b++)
             hits += t >= s->bands[b].low && t <= s->bands[b].high;
-          g_assert_cmpuint (hits, ==, 1);
+          g_assert_cmpuint (hits, ==, s->n_bands > 0 ? 1 : 0);
         }
     }
   g_assert_true (traj_scale_lookup ("PHQ9") == traj_scale_get (TRAJ_SCALE_PHQ9));
@@ -451,6 +455,177 @@ test_lookup (void)
   g_assert_null (traj_scale_lookup ("bdi2"));
   g_assert_null (traj_scale_lookup (""));
   g_assert_null (traj_scale_lookup (NULL));
+}
+
+/* The table is the single source of truth: every entry complete and
+ * consistent, with CLINICAL.md's numbers typed here. */
+static void
+test_table (void)
+{
+  static const struct {
+    TrajScaleId id;
+    double r;
+    const char *loinc_panel, *loinc_total;
+    TrajRater rater;
+    gboolean total_only;
+    const char *primary_for;   /* one indication that defaults to it, or NULL */
+  } expected[] = {
+    { TRAJ_SCALE_PHQ9, 0.5, "44249-1", "44261-6", TRAJ_RATER_PATIENT, FALSE, "depression" },
+    { TRAJ_SCALE_GAD7, 0.5, "69737-5", "70274-6", TRAJ_RATER_PATIENT, FALSE, "anxiety" },
+    { TRAJ_SCALE_PAIN_NRS, 0.5, "72514-3", "72514-3", TRAJ_RATER_PATIENT, FALSE, "chronic_pain" },
+    /* CLINICAL.md: the PCL-5 panel is 101697-1; the total is LOINC's
+     * PCL-5 score (FHIR once said 101698-9 while the table said 101697-1). */
+    { TRAJ_SCALE_PCL5, 0.5, "101697-1", "101698-9", TRAJ_RATER_PATIENT, FALSE, "ptsd" },
+    { TRAJ_SCALE_MADRS, 0.5, NULL, NULL, TRAJ_RATER_CLINICIAN, TRUE, NULL },
+  };
+  guint n_outcome = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (expected); k++)
+    {
+      const TrajScale *s = traj_scale_get (expected[k].id);
+
+      g_test_message ("%s", s->code);
+      g_assert_cmpfloat (s->response_fraction, ==, expected[k].r);
+      g_assert_cmpstr (s->loinc_panel, ==, expected[k].loinc_panel);
+      g_assert_cmpstr (s->loinc_total, ==, expected[k].loinc_total);
+      g_assert_cmpint (s->rater, ==, expected[k].rater);
+      g_assert_cmpint (traj_scale_is_total_only (s), ==, expected[k].total_only);
+      g_assert_cmpint (s->measure, ==, TRAJ_MEASURE_OUTCOME);
+      if (expected[k].primary_for)
+        g_assert_cmpint (traj_scale_default_for_indication (expected[k].primary_for), ==, s->id);
+    }
+  /* Bipolar depression and "other" default to PHQ-9 too. */
+  g_assert_cmpint (traj_scale_default_for_indication ("bipolar_depression"), ==, TRAJ_SCALE_PHQ9);
+  g_assert_cmpint (traj_indication_default_scale (TRAJ_INDICATION_OTHER), ==, TRAJ_SCALE_PHQ9);
+  g_assert_cmpint (traj_indication_default_scale (TRAJ_INDICATION_PTSD), ==, TRAJ_SCALE_PCL5);
+
+  /* Every entry, whatever it is, is whole. */
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    {
+      g_test_message ("%s", s->code);
+      g_assert_true (traj_scale_get (s->id) == s);
+      g_assert_nonnull (s->code);
+      g_assert_nonnull (s->name);
+      g_assert_nonnull (s->title);
+      g_assert_nonnull (s->construct);
+      g_assert_cmpint (s->total_min, <, s->total_max);
+      g_assert_cmpint ((s->items == NULL), ==, (s->n_items == 0));
+      g_assert_true (s->n_items <= TRAJ_MAX_ITEMS);
+      if (s->n_items > 0)
+        {
+          /* Items add up to the total range. */
+          g_assert_cmpint ((int) s->n_items * s->item_min, ==, s->total_min);
+          g_assert_cmpint ((int) s->n_items * s->item_max, ==, s->total_max);
+        }
+      /* Only patient-rated item scales reach the tablet. */
+      g_assert_cmpint (traj_scale_is_patient_facing (s), ==,
+                       s->rater == TRAJ_RATER_PATIENT && s->measure == TRAJ_MEASURE_OUTCOME && s->n_items > 0);
+      if (s->measure == TRAJ_MEASURE_OUTCOME)
+        {
+          n_outcome++;
+          g_assert_true (traj_scale_is_outcome (s->id));
+          g_assert_cmpint (traj_scale_outcome_at ((guint) traj_scale_outcome_position (s->id)), ==, s->id);
+          g_assert_nonnull (s->response_key);
+          g_assert_nonnull (s->mcid_key);
+          g_assert_nonnull (s->remission_key);
+          g_assert_nonnull (s->remission_label);
+          g_assert_cmpfloat (s->response_fraction, >, 0.0);
+          g_assert_cmpfloat (s->response_fraction, <, 1.0);
+          g_assert_cmpint (s->mcid, >=, 1);
+          g_assert_cmpint (s->remission_max, >=, s->total_min);
+          g_assert_cmpint (s->remission_max, <, s->total_max);
+          g_assert_true (s->higher_is_worse);
+        }
+      else
+        {
+          g_assert_false (traj_scale_is_outcome (s->id));
+          g_assert_cmpint (traj_scale_outcome_position (s->id), ==, -1);
+          g_assert_null (s->response_key);
+          g_assert_null (s->mcid_key);
+          g_assert_null (s->remission_key);
+          g_assert_null (s->primary_for);
+        }
+      /* A scale without a LOINC total is exported by its own code. */
+      if (s->loinc_total == NULL)
+        g_assert_true (traj_scale_lookup (s->code) == s);
+    }
+  g_assert_cmpint (traj_scale_outcome_at (n_outcome), ==, TRAJ_SCALE_NONE);
+}
+
+/* Every outcome scale's thresholds are keys of the app's settings schema,
+ * with the table's defaults, in the ranges the preferences allow. */
+static void
+test_settings_keys (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  g_assert_nonnull (schema);
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    {
+      const char *keys[] = { s->response_key, s->mcid_key, s->remission_key };
+
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        {
+          g_autoptr(GSettingsSchemaKey) key = NULL;
+          g_autoptr(GVariant) def = NULL;
+          g_autoptr(GVariant) bad = NULL;
+
+          g_test_message ("%s: %s", s->code, keys[k]);
+          g_assert_true (g_settings_schema_has_key (schema, keys[k]));
+          key = g_settings_schema_get_key (schema, keys[k]);
+          def = g_settings_schema_key_get_default_value (key);
+          if (k == 0)
+            {
+              g_assert_true (g_variant_is_of_type (def, G_VARIANT_TYPE_DOUBLE));
+              g_assert_cmpfloat (g_variant_get_double (def), ==, s->response_fraction);
+            }
+          else
+            {
+              g_assert_true (g_variant_is_of_type (def, G_VARIANT_TYPE_INT32));
+              g_assert_cmpint (g_variant_get_int32 (def), ==, k == 1 ? s->mcid : s->remission_max);
+              /* A total past the scale's maximum is outside the key's range. */
+              bad = g_variant_ref_sink (g_variant_new_int32 (s->total_max + 1));
+              g_assert_false (g_settings_schema_key_range_check (key, bad));
+            }
+        }
+    }
+}
+
+/* CLINICAL.md §4: PHQ-9 item 9 answered 1 or more, complete or draft, is a
+ * safety finding; nothing else is. One function decides it for everyone. */
+static void
+test_safety_rule (void)
+{
+  int items[TRAJ_MAX_ITEMS];
+
+  for (guint k = 0; k < TRAJ_MAX_ITEMS; k++)
+    items[k] = -1;
+  /* Draft, item 9 unanswered. */
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_PHQ9, items), ==, 0);
+  items[8] = 0;
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_PHQ9, items), ==, 0);
+  /* Draft with item 9 = 1: a finding (the boundary). */
+  items[8] = 1;
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_PHQ9, items), ==, 1);
+  items[8] = 3;
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_PHQ9, items), ==, 3);
+  /* Item 8 is not the safety item. */
+  items[8] = 0;
+  items[7] = 3;
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_PHQ9, items), ==, 0);
+  g_assert_true (traj_scale_is_safety_item (TRAJ_SCALE_PHQ9, 8));
+  g_assert_false (traj_scale_is_safety_item (TRAJ_SCALE_PHQ9, 7));
+  g_assert_false (traj_scale_is_safety_item (TRAJ_SCALE_PHQ9, 9));
+  /* The ninth answer of another scale means nothing. */
+  items[8] = 4;
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    if (s->id != TRAJ_SCALE_PHQ9)
+      {
+        g_assert_cmpint (traj_scale_safety_answer (s->id, items), ==, 0);
+        g_assert_false (traj_scale_is_safety_item (s->id, 8));
+      }
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_NONE, items), ==, 0);
 }
 
 /* A valid dose above the usual range is cautioned, never refused. */
@@ -492,6 +667,9 @@ main (int argc, char **argv)
   g_test_add_func ("/scales/completeness", test_completeness);
   g_test_add_func ("/scales/item-range", test_item_range);
   g_test_add_func ("/scales/lookup", test_lookup);
+  g_test_add_func ("/scales/table", test_table);
+  g_test_add_func ("/scales/settings-keys", test_settings_keys);
+  g_test_add_func ("/scales/safety-rule", test_safety_rule);
 
   g_test_add_func ("/validate/dose-caution", test_dose_caution);
   return g_test_run ();

@@ -348,7 +348,7 @@ traj_chart_model_new_from_records (const TrajPatientRecords *r,
       p.timing = a->timing;
       p.source = a->source;
       p.infusion_id = a->infusion_id;
-      p.item9 = a->scale == TRAJ_SCALE_PHQ9 ? a->items[TRAJ_PHQ9_ITEM9] : -1;
+      p.item9 = traj_scale_get (a->scale)->safety_item > 0 ? traj_scale_safety_answer (a->scale, a->items) : -1;
       /* Only complete questionnaires have a value (CLINICAL.md §1). */
       if (a->complete && a->total >= info->total_min && a->total <= info->total_max)
         {

@@ -12,7 +12,7 @@ typedef struct {
   gint32 day;
   int value;                     /* total; -1 for drafts */
   int answered;                  /* drafts: items answered */
-  int item9;                     /* PHQ-9 item 9 answer, or -1 */
+  int item9;                     /* the safety item's answer (PHQ-9 item 9), or -1 when the scale has none */
   TrajTiming timing;
   TrajSource source;
   gint64 infusion_id;

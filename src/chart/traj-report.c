@@ -723,11 +723,31 @@ add_outcomes (TrajReport *self, const TrajOutcomes *o, const TrajCourse *c, cons
       table_add_row (table, cells (scale, base, latest, change, resp, rem, NULL));
     }
   {
-    g_autofree char *pct = number_text (100 * t->response_fraction, 0);
-    g_autofree char *note = g_strdup_printf (_("Baseline: the last complete score up to %d days before the course’s first "
-                                               "infusion. Response: a score at or below %s %% of baseline after the first "
-                                               "infusion. Remission: a score at or below the scale’s cut-off."),
-                                             t->baseline_window_days, pct);
+    g_autoptr(GString) shares = g_string_new (NULL);
+    g_autofree char *note = NULL;
+
+    /* The response share of each scale shown (R is per scale). */
+    for (const TrajScale *sc = traj_scale_next_outcome (NULL); sc; sc = traj_scale_next_outcome (sc))
+      {
+        gboolean shown = FALSE;
+        for (guint k = 0; k < o->outcomes->len; k++)
+          {
+            const TrajOutcome *out = g_ptr_array_index (o->outcomes, k);
+            shown |= out->course_id == c->id && out->scale == sc->id;
+          }
+        if (shown)
+          {
+            g_autofree char *pct = number_text (100 * t->response_fraction[sc->id], 0);
+            if (shares->len)
+              g_string_append (shares, _(", "));
+            /* Translators: a scale's response share: "PHQ-9 50 %" */
+            g_string_append_printf (shares, _("%s %s %%"), _(sc->name), pct);
+          }
+      }
+    note = g_strdup_printf (_("Baseline: the last complete score up to %d days before the course’s first "
+                              "infusion. Response: a score at or below a share of baseline after the first "
+                              "infusion (%s). Remission: a score at or below the scale’s cut-off."),
+                            t->baseline_window_days, shares->str);
     add_text (self, STYLE_SMALL, esc (note), 3);
   }
 }
@@ -1020,10 +1040,12 @@ add_scores (TrajReport *self, const TrajPatientRecords *r, const TrajOutcomes *o
         g_autofree char *src = soft (traj_source_label (a->source));
         taken = g_strdup_printf ("%s · %s", timing, src);
       }
-      if (a->scale == TRAJ_SCALE_PHQ9 && a->items[TRAJ_PHQ9_ITEM9] > 0)
+      if (traj_scale_safety_answer (a->scale, a->items) > 0)
         {
           /* Translators: PHQ-9 item 9 answered above 0: "Item 9 answered 2 (safety)" */
-          g_autofree char *i9 = g_strdup_printf (_("Item 9 answered %d (safety)"), a->items[TRAJ_PHQ9_ITEM9]);
+          g_autofree char *i9 = g_strdup_printf (_("Item %u answered %d (safety)"),
+                                                 traj_scale_get (a->scale)->safety_item,
+                                                 traj_scale_safety_answer (a->scale, a->items));
           g_autofree char *m = alert (i9, TRUE);
           g_string_append (n, m);
         }
@@ -1543,24 +1565,27 @@ traj_report_cohort_new (const TrajCohortReport  *report,
   add_block (self, BLOCK_COHORT_CHARTS, STYLE_SMALL, NULL, 10);
 
   {
-    g_autofree char *pct = number_text (100 * t->response_fraction, 0);
+    g_autoptr(GString) rules = g_string_new (NULL);
     g_autofree char *text = NULL;
-    int rem[TRAJ_N_SCALES];
 
-    for (guint k = 0; k < TRAJ_N_SCALES; k++)
-      rem[k] = t->remission_max[k];
+    for (const TrajScale *sc = traj_scale_next_outcome (NULL); sc; sc = traj_scale_next_outcome (sc))
+      {
+        g_autofree char *pct = number_text (100 * t->response_fraction[sc->id], 0);
+        if (rules->len)
+          g_string_append (rules, _(", "));
+        /* Translators: one scale's response and remission rule: "PHQ-9 ≤ 50 % and ≤ 4" */
+        g_string_append_printf (rules, _("%s ≤ %s %% and ≤ %d"), _(sc->name), pct, t->remission_max[sc->id]);
+      }
     text = g_strdup_printf (_("Each course counts once in each cohort it matches; scores of one cohort are averaged on "
                               "one scale only. Baseline is the last complete score up to %d days before the first "
-                              "infusion; response is a score ≤ %s %% of baseline; remission a score at or below the "
-                              "scale’s cut-off (PHQ-9 ≤ %d, GAD-7 ≤ %d, pain NRS ≤ %d, PCL-5 ≤ %d, MADRS ≤ %d). "
+                              "infusion; response is a score at or below a share of baseline and remission a score "
+                              "at or below the scale’s cut-off (%s). "
                               "End of induction (EOI) is the first score within %d days after infusion N (the "
                               "course’s induction length); week 4, 8 and 12 are the scores closest to EOI + 28, 56 "
                               "and 84 days (± %d). Rates carry Wilson 95 %% intervals, means t intervals; † marks "
                               "fewer than %d courses. Time to first booster is a Kaplan–Meier estimate from EOI, "
                               "censored at each course’s last record."),
-                            t->baseline_window_days, pct,
-                            rem[TRAJ_SCALE_PHQ9], rem[TRAJ_SCALE_GAD7], rem[TRAJ_SCALE_PAIN_NRS],
-                            rem[TRAJ_SCALE_PCL5], rem[TRAJ_SCALE_MADRS],
+                            t->baseline_window_days, rules->str,
                             TRAJ_COHORT_WINDOW_DAYS, TRAJ_COHORT_WINDOW_DAYS, TRAJ_COHORT_SMALL);
     add_text (self, STYLE_SMALL, esc (text), 8);
   }

@@ -100,7 +100,7 @@ spread_items (Gen *g, const TrajScale *scale, int total, int *items, gboolean it
   int capacity = (int) n * scale->item_max;
   int left;
 
-  if (scale->id == TRAJ_SCALE_PHQ9 && !item9_allowed)
+  if (scale->safety_item > 0 && !item9_allowed)
     capacity -= scale->item_max;
   left = MIN (total, capacity);
 
@@ -114,7 +114,7 @@ spread_items (Gen *g, const TrajScale *scale, int total, int *items, gboolean it
   while (left > 0)
     {
       guint k = (guint) g_rand_int_range (g->rand, 0, (gint32) n);
-      if (scale->id == TRAJ_SCALE_PHQ9 && k == TRAJ_PHQ9_ITEM9 && !item9_allowed)
+      if (traj_scale_is_safety_item (scale->id, k) && !item9_allowed)
         continue;
       if (items[k] < scale->item_max)
         {
@@ -175,21 +175,21 @@ add_assessment (Gen *g, CourseSim *s, const TrajScale *scale, double value, gint
   else
     {
       spread_items (g, scale, total, a->items, FALSE);
-      if (scale->id == TRAJ_SCALE_PHQ9 && allow_item9)
+      if (scale->safety_item > 0 && allow_item9)
         {
-          /* Move one point onto item 9 (thoughts of self-harm). */
-          for (guint k = 0; k < TRAJ_PHQ9_ITEM9; k++)
+          /* Move one point onto the safety item (PHQ-9 item 9, thoughts of self-harm). */
+          for (guint k = 0; k < scale->safety_item - 1; k++)
             if (a->items[k] > 0)
               {
                 a->items[k]--;
-                a->items[TRAJ_PHQ9_ITEM9] = 1;
+                a->items[scale->safety_item - 1] = 1;
                 break;
               }
         }
       /* An interrupted tablet session now and then: stored as a draft. */
       if (a->source == TRAJ_SOURCE_TABLET && chance (g, 0.01))
         a->items[scale->n_items - 1] = -1;
-      if (scale->id == TRAJ_SCALE_PHQ9 && chance (g, 0.5))
+      if (scale->has_difficulty && chance (g, 0.5))
         a->difficulty = CLAMP (total / 7, 0, 3);
     }
   if (!traj_store_insert_assessment (g->store, a, error))
@@ -213,7 +213,7 @@ assess (Gen *g, CourseSim *s, gint64 at, TrajTiming timing, gint64 infusion_id, 
   double v = noisy (g, s->level, s->primary->total_max / 27.0);
   gboolean item9 = FALSE;
 
-  if (s->safety_patient && s->primary->id == TRAJ_SCALE_PHQ9 && chance (g, 0.25))
+  if (s->safety_patient && s->primary->safety_item > 0 && chance (g, 0.25))
     item9 = TRUE;
   if (!add_assessment (g, s, s->primary, v, at, timing, infusion_id, item9, error))
     return FALSE;

@@ -72,24 +72,9 @@ route_display (TrajRoute route)
 const char *
 traj_fhir_total_loinc (TrajScaleId scale)
 {
-  switch (scale)
-    {
-    case TRAJ_SCALE_PHQ9:
-      return "44261-6";    /* PHQ-9 total score [Reported] */
-    case TRAJ_SCALE_GAD7:
-      return "70274-6";    /* GAD-7 total score [Reported.PHQ] */
-    case TRAJ_SCALE_PAIN_NRS:
-      return "72514-3";    /* pain severity 0-10 verbal numeric rating: one item, its own total */
-    case TRAJ_SCALE_PCL5:
-      /* 101697-1 is the PCL-5 panel, which is not a score; 101698-9 is the
-       * PCL-5 score an Observation's valueInteger belongs to. */
-      return "101698-9";
-    case TRAJ_SCALE_MADRS:
-    case TRAJ_SCALE_NONE:
-    case TRAJ_N_SCALES:
-    default:
-      return NULL;         /* MADRS has no LOINC total in CLINICAL.md: coded by text */
-    }
+  const TrajScale *s = traj_scale_get (scale);
+
+  return s ? s->loinc_total : NULL;
 }
 
 static const char *
@@ -304,7 +289,7 @@ static void
 add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn)
 {
   const TrajScale *scale = traj_scale_get (a->scale);
-  const char *loinc = traj_fhir_total_loinc (a->scale);
+  const char *loinc = scale->loinc_total;
   g_autofree char *urn = urn_for (a->uid);
   g_autofree char *qr_id = scale->n_items > 0 ? uuid_v5 (a->uid, "questionnaire-response") : NULL;
   g_autofree char *qr_urn = qr_id ? g_strconcat ("urn:uuid:", qr_id, NULL) : NULL;
@@ -338,7 +323,7 @@ add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn
           json_builder_end_array (b);
           json_builder_end_object (b);
         }
-      if (a->scale == TRAJ_SCALE_PHQ9 && a->difficulty >= 0)
+      if (scale->has_difficulty && a->difficulty >= 0)
         {
           const TrajExtraItem *extra = traj_scale_phq9_difficulty ();
 
@@ -365,7 +350,12 @@ add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn
   begin_entry (b, urn, "Observation");
   member_string (b, "status", "final");
   member_category (b, "survey", "Survey");
-  member_codeable (b, "code", LOINC, loinc, NULL, text);
+  /* Coded by LOINC where the scale has a total-score code, else in
+   * Trajectory's own code system by the scale's stable code. */
+  if (loinc)
+    member_codeable (b, "code", LOINC, loinc, NULL, text);
+  else
+    member_codeable (b, "code", TRAJ_SCALE_CODE_SYSTEM, scale->code, text, text);
   member_reference (b, "subject", patient_urn);
   member_time (b, "effectiveDateTime", a->taken_at);
   json_builder_set_member_name (b, "valueInteger");

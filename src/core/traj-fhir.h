@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  *  - per complete assessment an Observation (category survey, code = the
  *    scale's total-score LOINC, valueInteger = the total) derivedFrom a
  *    QuestionnaireResponse whose item linkIds are the items' LOINC codes
- *    (MADRS, typed as a total only, gets the Observation alone, coded by text);
+ *    (a total-only scale such as MADRS gets the Observation alone; a scale
+ *    without a LOINC total is coded in TRAJ_SCALE_CODE_SYSTEM by its code);
  *  - per infusion a MedicationAdministration (effectivePeriod, SNOMED route,
  *    dose in mg, mg/kg and weight in a note, lot in a contained Medication),
  *    a body-weight Observation, and vital-sign Observations per reading
@@ -51,7 +52,7 @@ gboolean  traj_fhir_export       (TrajStore         *store,
 /* The SNOMED CT code of a route (IV 47625008, IM 78421000, intranasal
  * 46713006, oral 26643006). */
 const char *traj_fhir_route_snomed (TrajRoute route);
-/* The LOINC code of a scale's total score, or NULL (MADRS). */
+/* The LOINC code of a scale's total score (the scale table's), or NULL (MADRS). */
 const char *traj_fhir_total_loinc  (TrajScaleId scale);
 
 G_END_DECLS

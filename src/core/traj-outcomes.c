@@ -72,26 +72,17 @@ static const char * const no_decisions[] = { NULL };
 
 /* ---- thresholds ---------------------------------------------------------- */
 
-static const char *scale_key_suffix[TRAJ_N_SCALES] = {
-  [TRAJ_SCALE_PHQ9] = "phq9",
-  [TRAJ_SCALE_GAD7] = "gad7",
-  [TRAJ_SCALE_PAIN_NRS] = "pain-nrs",
-  [TRAJ_SCALE_PCL5] = "pcl5",
-  [TRAJ_SCALE_MADRS] = "madrs",
-};
-
 void
 traj_thresholds_init_defaults (TrajThresholds *t)
 {
   g_return_if_fail (t != NULL);
 
   memset (t, 0, sizeof *t);
-  t->response_fraction = 0.5;
-  for (int s = TRAJ_SCALE_NONE + 1; s < TRAJ_N_SCALES; s++)
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
     {
-      const TrajScale *scale = traj_scale_get ((TrajScaleId) s);
-      t->mcid[s] = scale->mcid;
-      t->remission_max[s] = scale->remission_max;
+      t->response_fraction[s->id] = s->response_fraction;
+      t->mcid[s->id] = s->mcid;
+      t->remission_max[s->id] = s->remission_max;
     }
   t->induction_length = 6;
   t->worsening_gap_days = 2;
@@ -179,25 +170,22 @@ traj_thresholds_load (TrajThresholds *t,
   traj_thresholds_init_defaults (t);
   g_object_get (settings, "settings-schema", &schema, NULL);
 
-  if (settings_get_number (settings, schema, "response-fraction", &v, &is_double))
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
     {
-      /* An integer key holds whole per cent. */
-      if (!is_double || v > 1.0)
-        v /= 100.0;
-      if (v > 0.0 && v <= 1.0)
-        t->response_fraction = v;
-      else
-        g_warning ("Setting response-fraction is outside 0–1; using %g", t->response_fraction);
-    }
-
-  for (int s = TRAJ_SCALE_NONE + 1; s < TRAJ_N_SCALES; s++)
-    {
-      const TrajScale *scale = traj_scale_get ((TrajScaleId) s);
-      g_autofree char *mcid_key = g_strconcat ("mcid-", scale_key_suffix[s], NULL);
-      g_autofree char *remission_key = g_strconcat ("remission-", scale_key_suffix[s], NULL);
-
-      load_int (settings, schema, mcid_key, 1, scale->total_max, &t->mcid[s]);
-      load_int (settings, schema, remission_key, scale->total_min, scale->total_max, &t->remission_max[s]);
+      if (s->response_key && settings_get_number (settings, schema, s->response_key, &v, &is_double))
+        {
+          /* An integer key holds whole per cent. */
+          if (!is_double || v > 1.0)
+            v /= 100.0;
+          if (v > 0.0 && v <= 1.0)
+            t->response_fraction[s->id] = v;
+          else
+            g_warning ("Setting %s is outside 0–1; using %g", s->response_key, t->response_fraction[s->id]);
+        }
+      if (s->mcid_key)
+        load_int (settings, schema, s->mcid_key, 1, s->total_max, &t->mcid[s->id]);
+      if (s->remission_key)
+        load_int (settings, schema, s->remission_key, s->total_min, s->total_max, &t->remission_max[s->id]);
     }
 
   load_int (settings, schema, "induction-length", 1, 24, &t->induction_length);
@@ -712,7 +700,7 @@ compute_outcome (const Ctx *ctx, const CourseCtx *cc, TrajScaleId scale, GPtrArr
 {
   TrajOutcome *o = g_new0 (TrajOutcome, 1);
   const TrajInfusion *first = first_infusion (cc);
-  double r = ctx->t->response_fraction;
+  double r = ctx->t->response_fraction[scale];
   int b = find_baseline (ctx, cc, series);
 
   o->course_id = cc->course->id;
@@ -816,7 +804,7 @@ static gboolean
 worsening (const Ctx *ctx, TrajScaleId scale, int x, int nadir, int b)
 {
   return (nadir >= 0 && x >= nadir + ctx->t->mcid[scale]) ||
-         !at_or_below_fraction (x, ctx->t->response_fraction, b);
+         !at_or_below_fraction (x, ctx->t->response_fraction[scale], b);
 }
 
 static void
@@ -856,7 +844,7 @@ booster_eval (const Ctx        *ctx,
     {
       const TrajAssessment *a = SERIES (series, k);
       if (a->taken_at > first->started_at &&
-          at_or_below_fraction (a->total, ctx->t->response_fraction, base))
+          at_or_below_fraction (a->total, ctx->t->response_fraction[scale], base))
         {
           responded = TRUE;
           break;
@@ -912,7 +900,7 @@ booster_sentence (const Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b,
   g_autofree char *rise = NULL;
   g_autofree char *since = NULL;
   g_autofree char *points = NULL;
-  g_autofree char *percent = format_percent (ctx->t->response_fraction);
+  g_autofree char *percent = format_percent (ctx->t->response_fraction[scale]);
   g_autofree char *rule = NULL;
   int days = day_of (la->taken_at) - day_of (ev->last->started_at);
   int m = ctx->t->mcid[scale];
@@ -1065,7 +1053,7 @@ no_response_finding (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
   const TrajAssessment *dated = NULL;
   const TrajAssessment *lowest = NULL;
   const TrajAssessment *reached_later = NULL;
-  double r = ctx->t->response_fraction;
+  double r = ctx->t->response_fraction[scale];
   int n = cc->induction_length;
   GPtrArray *uids;
   TrajFinding *f;
@@ -1172,39 +1160,38 @@ traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
 static void
 safety_findings (Ctx *ctx)
 {
-  const TrajScale *phq9 = traj_scale_get (TRAJ_SCALE_PHQ9);
-  const TrajItem *item = &phq9->items[TRAJ_PHQ9_ITEM9];
-
   /* Always on, whatever the thresholds or @now: a draft counts too. */
   for (guint k = 0; k < ctx->assessments->len; k++)
     {
       const TrajAssessment *a = g_ptr_array_index (ctx->assessments, k);
-      int v = a->items[TRAJ_PHQ9_ITEM9];
-      const char *answer = "";
+      const TrajScale *scale = traj_scale_get (a->scale);
+      int v = traj_scale_safety_answer (a->scale, a->items);
+      const TrajItem *item;
+      const char *answer;
       g_autofree char *day = NULL;
       g_autofree char *what = NULL;
       g_autofree char *ref = NULL;
       GPtrArray *uids;
       TrajFinding *f;
 
-      if (a->scale != TRAJ_SCALE_PHQ9 || v < 1)
+      if (v < 1)
         continue;
-      for (guint j = 0; j < phq9->n_answers; j++)
-        if (phq9->answers[j].value == v)
-          answer = _(phq9->answers[j].label);
+      item = &scale->items[scale->safety_item - 1];
+      answer = traj_scale_answer_label (scale, v);
       day = format_day (a->taken_at);
       if (a->complete)
-        what = g_strdup_printf (_("PHQ-9 item 9 (“%s”) was answered “%s” (%d) on %s."),
-                                _(item->text), answer, v, day);
+        /* Translators: "PHQ-9 item 9 (“Thoughts that…”) was answered “Several days” (1) on 3 Mar 2026." */
+        what = g_strdup_printf (_("%s item %u (“%s”) was answered “%s” (%d) on %s."),
+                                _(scale->name), scale->safety_item, _(item->text), answer ? answer : "", v, day);
       else
-        what = g_strdup_printf (_("PHQ-9 item 9 (“%s”) was answered “%s” (%d) on %s, in an incomplete "
+        what = g_strdup_printf (_("%s item %u (“%s”) was answered “%s” (%d) on %s, in an incomplete "
                                   "questionnaire."),
-                                _(item->text), answer, v, day);
+                                _(scale->name), scale->safety_item, _(item->text), answer ? answer : "", v, day);
       ref = ref_of (a->uid, a->id);
       uids = g_ptr_array_new ();
       g_ptr_array_add (uids, g_strdup (ref));
       f = finding_new (ctx, TRAJ_FINDING_SAFETY, g_strdup_printf ("safety:%s", ref), 0,
-                       TRAJ_SCALE_PHQ9, a->taken_at, uids,
+                       a->scale, a->taken_at, uids,
                        g_strdup_printf ("%s %s", what,
                                         _("A clinician should talk with the patient and acknowledge "
                                           "this finding (any answer above 0 on item 9 is a safety finding).")));
@@ -1336,7 +1323,7 @@ traj_outcomes_compute (const TrajPatientRecords *r,
 
       course_ctx_init (&ctx, k, &cc);
       primary = cc.course->primary_scale;
-      if (primary <= TRAJ_SCALE_NONE || primary >= TRAJ_N_SCALES)
+      if (!traj_scale_is_outcome (primary))
         primary = TRAJ_SCALE_NONE;
 
       if (primary != TRAJ_SCALE_NONE)
@@ -1348,15 +1335,15 @@ traj_outcomes_compute (const TrajPatientRecords *r,
           booster_findings (&ctx, &cc, series, b);
           no_response_finding (&ctx, &cc, series, b);
         }
-      for (int s = TRAJ_SCALE_NONE + 1; s < TRAJ_N_SCALES; s++)
+      for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
         {
           g_autoptr(GPtrArray) series = NULL;
 
-          if (s == (int) primary)
+          if (s->id == primary)
             continue;
-          series = course_series (&ctx, &cc, (TrajScaleId) s);
+          series = course_series (&ctx, &cc, s->id);
           if (series->len > 0)
-            g_ptr_array_add (ctx.outcomes, compute_outcome (&ctx, &cc, (TrajScaleId) s, series));
+            g_ptr_array_add (ctx.outcomes, compute_outcome (&ctx, &cc, s->id, series));
         }
       course_ctx_clear (&cc);
     }

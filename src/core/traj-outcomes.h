@@ -19,7 +19,7 @@ G_BEGIN_DECLS
  * that fired. The PHQ-9 item 9 safety finding has no threshold: it cannot be
  * switched off. */
 typedef struct {
-  double response_fraction;               /* R: response is score <= R × baseline (0.5) */
+  double response_fraction[TRAJ_N_SCALES]; /* R per scale: response is score <= R × baseline */
   int mcid[TRAJ_N_SCALES];                /* M per scale, points */
   int remission_max[TRAJ_N_SCALES];       /* remission is total <= this */
   int induction_length;                   /* used only when a course has none of its own (6) */
@@ -51,13 +51,14 @@ typedef enum {
 
 guint traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
                                          const TrajThresholds *t);
-/* Starts from the defaults and reads the keys response-fraction, mcid-<scale>,
- * remission-<scale>, induction-length, worsening-gap-days,
+/* Starts from the defaults and reads, for every outcome scale, the keys the
+ * scale table names (response_key, mcid_key, remission_key), then
+ * induction-length, worsening-gap-days,
  * baseline-window-days, vitals-systolic-max, vitals-diastolic-max,
  * vitals-spo2-min, vitals-heart-rate-max, vitals-systolic-min,
  * vitals-heart-rate-min and vitals-resp-rate-min from @settings. A key the schema
  * lacks, or a value outside what the rules can use, keeps its default.
- * response-fraction may be a double (0.5) or a whole per cent (50). */
+ * A response key may hold a double (0.5) or a whole per cent (50). */
 void traj_thresholds_load          (TrajThresholds *t,
                                     GSettings      *settings);
 

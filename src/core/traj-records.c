@@ -198,43 +198,23 @@ traj_kind_to_string (TrajRecordKind kind)
 TrajScaleId
 traj_indication_default_scale (TrajIndication indication)
 {
-  switch (indication)
-    {
-    case TRAJ_INDICATION_PTSD:
-      return TRAJ_SCALE_PCL5;
-    case TRAJ_INDICATION_ANXIETY:
-      return TRAJ_SCALE_GAD7;
-    case TRAJ_INDICATION_CHRONIC_PAIN:
-      return TRAJ_SCALE_PAIN_NRS;
-    case TRAJ_INDICATION_DEPRESSION:
-    case TRAJ_INDICATION_BIPOLAR_DEPRESSION:
-    case TRAJ_INDICATION_OTHER:
-    case TRAJ_N_INDICATIONS:
-    default:
-      return TRAJ_SCALE_PHQ9;
-    }
+  return traj_scale_default_for_indication (traj_indication_to_string (indication));
 }
 
 char *
 traj_checkin_default_scales (TrajScaleId primary, TrajIndication indication)
 {
   GString *s = g_string_new (NULL);
-  TrajScaleId wanted[3] = { primary, TRAJ_SCALE_NONE, TRAJ_SCALE_NONE };
+  const char *code = traj_indication_to_string (indication);
+  const TrajScale *first = traj_scale_get (primary);
 
-  if (indication == TRAJ_INDICATION_DEPRESSION || indication == TRAJ_INDICATION_BIPOLAR_DEPRESSION)
-    wanted[1] = TRAJ_SCALE_PHQ9;
-  if (indication == TRAJ_INDICATION_CHRONIC_PAIN)
-    wanted[2] = TRAJ_SCALE_PAIN_NRS;
-  for (guint k = 0; k < 3; k++)
+  /* The primary scale first, then those the indication asks for. */
+  if (traj_scale_is_patient_facing (first))
+    g_string_append (s, first->code);
+  for (const TrajScale *scale = traj_scale_next_outcome (NULL); scale; scale = traj_scale_next_outcome (scale))
     {
-      const TrajScale *scale = traj_scale_get (wanted[k]);
-      gboolean dup = FALSE;
-
-      if (scale == NULL || scale->clinician_rated)
-        continue;
-      for (guint j = 0; j < k; j++)
-        dup |= wanted[j] == wanted[k];
-      if (dup)
+      if (scale == first || !traj_scale_is_patient_facing (scale) ||
+          !traj_scale_checkin_for_indication (scale, code))
         continue;
       if (s->len)
         g_string_append_c (s, ',');

@@ -128,59 +128,146 @@ static const TrajExtraItem phq9_difficulty = {
 
 #define PHQ_STEM N_("Over the last 2 weeks, how often have you been bothered by any of the following problems?")
 
+#define CODES(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+/* The table every consumer loops over (CLINICAL.md §1–§3, §8). Adding a
+ * scale recorded as a total only takes an entry here, its enum value in
+ * traj-scale.h, and its three settings keys in the GSettings schema. */
 static const TrajScale scales[TRAJ_N_SCALES] = {
   [TRAJ_SCALE_PHQ9] = {
-    TRAJ_SCALE_PHQ9, "phq9", N_("PHQ-9"), N_("Patient Health Questionnaire-9"), N_("depression"),
-    "44249-1", "44261-6", PHQ_STEM,
-    G_N_ELEMENTS (phq9_items), phq9_items,
-    G_N_ELEMENTS (phq_answers), phq_answers,
-    0, 3, 0, 27,
-    G_N_ELEMENTS (phq9_bands), phq9_bands,
-    4, N_("PHQ-9 below 5"),
-    5, FALSE, TRUE,
+    .id = TRAJ_SCALE_PHQ9,
+    .code = "phq9",
+    .name = N_("PHQ-9"),
+    .title = N_("Patient Health Questionnaire-9"),
+    .construct = N_("depression"),
+    .rater = TRAJ_RATER_PATIENT,
+    .measure = TRAJ_MEASURE_OUTCOME,
+    .loinc_panel = "44249-1",
+    .loinc_total = "44261-6",
+    .instruction = PHQ_STEM,
+    .n_items = G_N_ELEMENTS (phq9_items), .items = phq9_items,
+    .n_answers = G_N_ELEMENTS (phq_answers), .answers = phq_answers,
+    .item_min = 0, .item_max = 3,
+    .total_min = 0, .total_max = 27,
+    .n_bands = G_N_ELEMENTS (phq9_bands), .bands = phq9_bands,
+    .remission_max = 4,
+    .remission_label = N_("PHQ-9 below 5"),
+    .response_fraction = 0.5,
+    .mcid = 5,
+    .response_key = "response-phq9",
+    .mcid_key = "mcid-phq9",
+    .remission_key = "remission-phq9",
+    .primary_for = CODES ("depression", "bipolar_depression", "other"),
+    .checkin_for = CODES ("depression", "bipolar_depression"),
+    .safety_item = 9,
+    .has_difficulty = TRUE,
+    .higher_is_worse = TRUE,
   },
   [TRAJ_SCALE_GAD7] = {
-    TRAJ_SCALE_GAD7, "gad7", N_("GAD-7"), N_("Generalized Anxiety Disorder-7"), N_("anxiety"),
-    "69737-5", "70274-6", PHQ_STEM,
-    G_N_ELEMENTS (gad7_items), gad7_items,
-    G_N_ELEMENTS (phq_answers), phq_answers,
-    0, 3, 0, 21,
-    G_N_ELEMENTS (gad7_bands), gad7_bands,
-    4, N_("GAD-7 below 5"),
-    4, FALSE, TRUE,
+    .id = TRAJ_SCALE_GAD7,
+    .code = "gad7",
+    .name = N_("GAD-7"),
+    .title = N_("Generalized Anxiety Disorder-7"),
+    .construct = N_("anxiety"),
+    .rater = TRAJ_RATER_PATIENT,
+    .measure = TRAJ_MEASURE_OUTCOME,
+    .loinc_panel = "69737-5",
+    .loinc_total = "70274-6",
+    .instruction = PHQ_STEM,
+    .n_items = G_N_ELEMENTS (gad7_items), .items = gad7_items,
+    .n_answers = G_N_ELEMENTS (phq_answers), .answers = phq_answers,
+    .item_min = 0, .item_max = 3,
+    .total_min = 0, .total_max = 21,
+    .n_bands = G_N_ELEMENTS (gad7_bands), .bands = gad7_bands,
+    .remission_max = 4,
+    .remission_label = N_("GAD-7 below 5"),
+    .response_fraction = 0.5,
+    .mcid = 4,
+    .response_key = "response-gad7",
+    .mcid_key = "mcid-gad7",
+    .remission_key = "remission-gad7",
+    .primary_for = CODES ("anxiety"),
+    .higher_is_worse = TRUE,
   },
   [TRAJ_SCALE_PAIN_NRS] = {
-    TRAJ_SCALE_PAIN_NRS, "pain_nrs", N_("Pain NRS"), N_("Pain numeric rating scale"), N_("pain"),
-    "72514-3", "72514-3", NULL,
-    G_N_ELEMENTS (pain_items), pain_items,
-    0, NULL,
-    0, 10, 0, 10,
-    G_N_ELEMENTS (pain_bands), pain_bands,
-    3, N_("pain 3 or less (mild or less, the app's choice)"),
-    2, FALSE, TRUE,
+    .id = TRAJ_SCALE_PAIN_NRS,
+    .code = "pain_nrs",
+    .name = N_("Pain NRS"),
+    .title = N_("Pain numeric rating scale"),
+    .construct = N_("pain"),
+    .aliases = CODES ("pain", "nrs"),
+    .rater = TRAJ_RATER_PATIENT,
+    .measure = TRAJ_MEASURE_OUTCOME,
+    /* One item, its own total. */
+    .loinc_panel = "72514-3",
+    .loinc_total = "72514-3",
+    .n_items = G_N_ELEMENTS (pain_items), .items = pain_items,
+    .item_min = 0, .item_max = 10,
+    .total_min = 0, .total_max = 10,
+    .n_bands = G_N_ELEMENTS (pain_bands), .bands = pain_bands,
+    .remission_max = 3,
+    .remission_label = N_("pain 3 or less (mild or less, the app's choice)"),
+    .response_fraction = 0.5,
+    .mcid = 2,
+    .response_key = "response-pain-nrs",
+    .mcid_key = "mcid-pain-nrs",
+    .remission_key = "remission-pain-nrs",
+    .primary_for = CODES ("chronic_pain"),
+    .checkin_for = CODES ("chronic_pain"),
+    .higher_is_worse = TRUE,
   },
   [TRAJ_SCALE_PCL5] = {
-    TRAJ_SCALE_PCL5, "pcl5", N_("PCL-5"), N_("PTSD Checklist for DSM-5"), N_("PTSD"),
-    "101697-1", "101697-1",
-    N_("Below is a list of problems that people sometimes have in response to a very stressful experience. Please read each problem carefully and then select how much you have been bothered by that problem in the past month."),
-    G_N_ELEMENTS (pcl5_items), pcl5_items,
-    G_N_ELEMENTS (pcl5_answers), pcl5_answers,
-    0, 4, 0, 80,
-    G_N_ELEMENTS (pcl5_bands), pcl5_bands,
-    32, N_("below the probable-PTSD cut-off (PCL-5 below 33)"),
-    10, FALSE, TRUE,
+    .id = TRAJ_SCALE_PCL5,
+    .code = "pcl5",
+    .name = N_("PCL-5"),
+    .title = N_("PTSD Checklist for DSM-5"),
+    .construct = N_("PTSD"),
+    .rater = TRAJ_RATER_PATIENT,
+    .measure = TRAJ_MEASURE_OUTCOME,
+    /* CLINICAL.md names the panel, 101697-1; a panel is not a score, so
+     * the total's Observation carries LOINC's PCL-5 score, 101698-9. */
+    .loinc_panel = "101697-1",
+    .loinc_total = "101698-9",
+    .instruction = N_("Below is a list of problems that people sometimes have in response to a very stressful experience. Please read each problem carefully and then select how much you have been bothered by that problem in the past month."),
+    .n_items = G_N_ELEMENTS (pcl5_items), .items = pcl5_items,
+    .n_answers = G_N_ELEMENTS (pcl5_answers), .answers = pcl5_answers,
+    .item_min = 0, .item_max = 4,
+    .total_min = 0, .total_max = 80,
+    .n_bands = G_N_ELEMENTS (pcl5_bands), .bands = pcl5_bands,
+    .remission_max = 32,
+    .remission_label = N_("below the probable-PTSD cut-off (PCL-5 below 33)"),
+    .response_fraction = 0.5,
+    .mcid = 10,
+    .response_key = "response-pcl5",
+    .mcid_key = "mcid-pcl5",
+    .remission_key = "remission-pcl5",
+    .primary_for = CODES ("ptsd"),
+    .higher_is_worse = TRUE,
   },
   [TRAJ_SCALE_MADRS] = {
-    TRAJ_SCALE_MADRS, "madrs", N_("MADRS"), N_("Montgomery–Åsberg Depression Rating Scale (total only)"), N_("depression"),
-    NULL, NULL, NULL,
-    0, NULL,
-    0, NULL,
-    0, 60, 0, 60,
-    G_N_ELEMENTS (madrs_bands), madrs_bands,
-    10, N_("MADRS 10 or less"),
-    6, TRUE, TRUE,
+    .id = TRAJ_SCALE_MADRS,
+    .code = "madrs",
+    .name = N_("MADRS"),
+    .title = N_("Montgomery–Åsberg Depression Rating Scale (total only)"),
+    .construct = N_("depression"),
+    .rater = TRAJ_RATER_CLINICIAN,
+    .measure = TRAJ_MEASURE_OUTCOME,
+    /* Total only: no wording may be shipped (CLINICAL.md §1). */
+    .total_min = 0, .total_max = 60,
+    .item_min = 0, .item_max = 60,
+    .n_bands = G_N_ELEMENTS (madrs_bands), .bands = madrs_bands,
+    .remission_max = 10,
+    .remission_label = N_("MADRS 10 or less"),
+    .response_fraction = 0.5,
+    .mcid = 6,
+    .response_key = "response-madrs",
+    .mcid_key = "mcid-madrs",
+    .remission_key = "remission-madrs",
+    .higher_is_worse = TRUE,
   },
 };
+
+G_STATIC_ASSERT (TRAJ_PHQ9_ITEM9 == 8);
 
 const TrajScale *
 traj_scale_get (TrajScaleId id)
@@ -190,33 +277,134 @@ traj_scale_get (TrajScaleId id)
   return &scales[id];
 }
 
+/* Lower-case letters and digits only: "PHQ-9" → "phq9". */
+static char *
+fold (const char *s)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = s; *p; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (out, g_ascii_tolower (*p));
+  return g_string_free (out, FALSE);
+}
+
 const TrajScale *
 traj_scale_lookup (const char *code_or_name)
 {
+  g_autofree char *wanted = NULL;
+
   if (code_or_name == NULL)
     return NULL;
 
-  for (guint i = 1; i < TRAJ_N_SCALES; i++)
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    if (g_ascii_strcasecmp (code_or_name, s->code) == 0 ||
+        g_ascii_strcasecmp (code_or_name, s->name) == 0)
+      return s;
+
+  /* The spellings people type: "phq-9", "PHQ9", "pain", "pcl-5". */
+  wanted = fold (code_or_name);
+  if (*wanted == '\0')
+    return NULL;
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
     {
-      if (g_ascii_strcasecmp (code_or_name, scales[i].code) == 0 ||
-          g_ascii_strcasecmp (code_or_name, scales[i].name) == 0)
-        return &scales[i];
+      g_autofree char *code = fold (s->code);
+      g_autofree char *name = fold (s->name);
+
+      if (g_str_equal (wanted, code) || g_str_equal (wanted, name))
+        return s;
+      for (guint k = 0; s->aliases && s->aliases[k]; k++)
+        if (g_ascii_strcasecmp (wanted, s->aliases[k]) == 0)
+          return s;
     }
-  /* Accept the spellings people type: "phq-9", "PHQ9", "pain", "pcl-5". */
-  {
-    g_autofree char *folded = g_ascii_strdown (code_or_name, -1);
-    g_autoptr(GString) s = g_string_new (NULL);
-    for (const char *p = folded; *p; p++)
-      if (g_ascii_isalnum (*p))
-        g_string_append_c (s, *p);
-    if (g_str_equal (s->str, "phq9")) return &scales[TRAJ_SCALE_PHQ9];
-    if (g_str_equal (s->str, "gad7")) return &scales[TRAJ_SCALE_GAD7];
-    if (g_str_equal (s->str, "pain") || g_str_equal (s->str, "painnrs") || g_str_equal (s->str, "nrs"))
-      return &scales[TRAJ_SCALE_PAIN_NRS];
-    if (g_str_equal (s->str, "pcl5")) return &scales[TRAJ_SCALE_PCL5];
-    if (g_str_equal (s->str, "madrs")) return &scales[TRAJ_SCALE_MADRS];
-  }
   return NULL;
+}
+
+const TrajScale *
+traj_scale_next (const TrajScale *after)
+{
+  guint next = after ? (guint) after->id + 1 : (guint) TRAJ_SCALE_NONE + 1;
+
+  return next < TRAJ_N_SCALES ? &scales[next] : NULL;
+}
+
+const TrajScale *
+traj_scale_next_outcome (const TrajScale *after)
+{
+  const TrajScale *s = traj_scale_next (after);
+
+  while (s && s->measure != TRAJ_MEASURE_OUTCOME)
+    s = traj_scale_next (s);
+  return s;
+}
+
+gboolean
+traj_scale_is_outcome (TrajScaleId id)
+{
+  const TrajScale *s = traj_scale_get (id);
+
+  return s != NULL && s->measure == TRAJ_MEASURE_OUTCOME;
+}
+
+int
+traj_scale_outcome_position (TrajScaleId id)
+{
+  int pos = 0;
+
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s), pos++)
+    if (s->id == id)
+      return pos;
+  return -1;
+}
+
+TrajScaleId
+traj_scale_outcome_at (guint position)
+{
+  guint pos = 0;
+
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s), pos++)
+    if (pos == position)
+      return s->id;
+  return TRAJ_SCALE_NONE;
+}
+
+gboolean
+traj_scale_is_total_only (const TrajScale *scale)
+{
+  g_return_val_if_fail (scale != NULL, FALSE);
+  return scale->n_items == 0;
+}
+
+gboolean
+traj_scale_is_patient_facing (const TrajScale *scale)
+{
+  return scale != NULL && scale->rater == TRAJ_RATER_PATIENT && scale->measure == TRAJ_MEASURE_OUTCOME &&
+         scale->n_items > 0;
+}
+
+static gboolean
+lists (const char *const *codes, const char *code)
+{
+  for (guint k = 0; codes && code && codes[k]; k++)
+    if (g_str_equal (codes[k], code))
+      return TRUE;
+  return FALSE;
+}
+
+TrajScaleId
+traj_scale_default_for_indication (const char *indication_code)
+{
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    if (lists (s->primary_for, indication_code))
+      return s->id;
+  return TRAJ_SCALE_PHQ9;
+}
+
+gboolean
+traj_scale_checkin_for_indication (const TrajScale *scale,
+                                   const char      *indication_code)
+{
+  return scale != NULL && lists (scale->checkin_for, indication_code);
 }
 
 const char *
@@ -288,9 +476,51 @@ traj_scale_band_label (const TrajScale *scale,
 }
 
 gboolean
+traj_scale_total_valid (const TrajScale *scale,
+                        int              total)
+{
+  g_return_val_if_fail (scale != NULL, FALSE);
+  return total >= scale->total_min && total <= scale->total_max;
+}
+
+gboolean
 traj_scale_is_remission (const TrajScale *scale,
                          int              total)
 {
   g_return_val_if_fail (scale != NULL, FALSE);
   return total >= scale->total_min && total <= scale->remission_max;
+}
+
+const char *
+traj_scale_answer_label (const TrajScale *scale,
+                         int              value)
+{
+  g_return_val_if_fail (scale != NULL, NULL);
+
+  for (guint k = 0; k < scale->n_answers; k++)
+    if (scale->answers[k].value == value)
+      return _(scale->answers[k].label);
+  return NULL;
+}
+
+gboolean
+traj_scale_is_safety_item (TrajScaleId id,
+                           guint       index)
+{
+  const TrajScale *s = traj_scale_get (id);
+
+  return s != NULL && s->safety_item > 0 && index == s->safety_item - 1;
+}
+
+int
+traj_scale_safety_answer (TrajScaleId id,
+                          const int  *items)
+{
+  const TrajScale *s = traj_scale_get (id);
+
+  g_return_val_if_fail (items != NULL, 0);
+
+  if (s == NULL || s->safety_item == 0 || s->safety_item > TRAJ_MAX_ITEMS)
+    return 0;
+  return items[s->safety_item - 1] >= 1 ? items[s->safety_item - 1] : 0;
 }

@@ -218,7 +218,7 @@ traj_validate_course (const TrajCourse *c, gint32 today, GError **error)
                            _("The course ends before it starts."));
       return FALSE;
     }
-  if (traj_scale_get (c->primary_scale) == NULL)
+  if (!traj_scale_is_outcome (c->primary_scale))
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_SCALE_UNKNOWN,
                            _("Choose the course’s primary scale."));
@@ -461,6 +461,12 @@ traj_validate_assessment (const TrajAssessment *a, gint64 now, GError **error)
                            _("Unknown scale."));
       return FALSE;
     }
+  if (scale->measure != TRAJ_MEASURE_OUTCOME)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_SCALE_UNKNOWN,
+                   _("%s is recorded with its infusion, not as scores."), _(scale->name));
+      return FALSE;
+    }
   if (a->taken_at == TRAJ_TIME_NONE)
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
@@ -508,7 +514,7 @@ traj_validate_assessment (const TrajAssessment *a, gint64 now, GError **error)
                      _(scale->name), scale->n_items, k + 1);
         return FALSE;
       }
-  if (a->difficulty != -1 && (a->scale != TRAJ_SCALE_PHQ9 || a->difficulty < 0 || a->difficulty > 3))
+  if (a->difficulty != -1 && (!scale->has_difficulty || a->difficulty < 0 || a->difficulty > 3))
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_ITEM_RANGE,
                            _("The difficulty answer is outside 0–3."));

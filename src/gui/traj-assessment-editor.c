@@ -80,7 +80,7 @@ selected_scale (TrajAssessmentEditor *self)
 {
   guint pos = adw_combo_row_get_selected (self->scale_row);
 
-  return pos == GTK_INVALID_LIST_POSITION ? TRAJ_SCALE_NONE : (TrajScaleId) (pos + 1);
+  return pos == GTK_INVALID_LIST_POSITION ? TRAJ_SCALE_NONE : traj_scale_outcome_at (pos);
 }
 
 static char *
@@ -357,8 +357,8 @@ traj_assessment_editor_init (TrajAssessmentEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
 
-  for (TrajScaleId id = TRAJ_SCALE_PHQ9; id < TRAJ_N_SCALES; id++)
-    gtk_string_list_append (self->scale_model, _(traj_scale_get (id)->name));
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    gtk_string_list_append (self->scale_model, _(s->name));
   for (TrajTiming t = 0; t < TRAJ_N_TIMINGS; t++)
     gtk_string_list_append (self->timing_model, traj_timing_label (t));
 }
@@ -424,7 +424,7 @@ traj_assessment_editor_new (GtkWindow                *parent,
       course_id = current ? current->id : 0;
       taken_at = traj_time_now ();
     }
-  if (traj_scale_get (scale) == NULL)
+  if (!traj_scale_is_outcome (scale))
     scale = TRAJ_SCALE_PHQ9;
 
   /* Course choices: none, then the patient's courses in start order. */
@@ -442,7 +442,7 @@ traj_assessment_editor_new (GtkWindow                *parent,
     if (g_array_index (self->course_ids, gint64, k) == course_id)
       adw_combo_row_set_selected (self->course_row, k);
 
-  adw_combo_row_set_selected (self->scale_row, scale - 1);
+  adw_combo_row_set_selected (self->scale_row, (guint) traj_scale_outcome_position (scale));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->scale_row), _(traj_scale_get (scale)->title));
   traj_score_entry_set_scale (self->score_entry, scale);
   /* A record's scale is what its answers mean: it never changes afterwards. */

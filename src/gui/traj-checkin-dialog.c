@@ -182,7 +182,7 @@ traj_checkin_dialog_new (GtkWindow                *parent,
       const TrajScale *scale = traj_scale_get ((TrajScaleId) k);
       GtkWidget *row;
 
-      if (scale->clinician_rated)
+      if (!traj_scale_is_patient_facing (scale))
         continue;
       row = adw_action_row_new ();
       self->checks[k] = gtk_check_button_new ();

@@ -782,7 +782,12 @@ on_scale_selected (TrajCohortView *self)
 {
   if (self->updating)
     return;
-  self->def->scale = (TrajScaleId) gtk_drop_down_get_selected (self->scale_dropdown);
+  {
+    guint pos = gtk_drop_down_get_selected (self->scale_dropdown);
+    /* Position 0 is "each course's primary scale"; then the outcome scales. */
+    self->def->scale = pos == 0 || pos == GTK_INVALID_LIST_POSITION ? TRAJ_SCALE_NONE
+                       : traj_scale_outcome_at (pos - 1);
+  }
   schedule (self);
 }
 
@@ -794,7 +799,9 @@ sync_controls (TrajCohortView *self)
   self->updating = TRUE;
   gtk_drop_down_set_selected (self->compare_dropdown,
                               self->def->group_by == TRAJ_COHORT_FIELD_NONE ? COMPARE_OWN : self->def->group_by - 1);
-  gtk_drop_down_set_selected (self->scale_dropdown, self->def->scale);
+  gtk_drop_down_set_selected (self->scale_dropdown,
+                              self->def->scale == TRAJ_SCALE_NONE ? 0
+                              : (guint) (traj_scale_outcome_position (self->def->scale) + 1));
   gtk_menu_button_set_popover (self->filter_button, popover);
   gtk_widget_set_visible (self->cohorts_row, self->def->group_by == TRAJ_COHORT_FIELD_NONE);
   rebuild_cohort_buttons (self);
@@ -1170,8 +1177,8 @@ traj_cohort_view_init (TrajCohortView *self)
     gtk_string_list_append (compare, traj_cohort_field_label ((TrajCohortField) k));
   gtk_string_list_append (compare, _("Cohorts you define"));
   gtk_string_list_append (scales, _("Each course’s primary scale"));
-  for (guint k = 1; k < TRAJ_N_SCALES; k++)
-    gtk_string_list_append (scales, _(traj_scale_get ((TrajScaleId) k)->name));
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    gtk_string_list_append (scales, _(s->name));
   self->updating = TRUE;
   gtk_drop_down_set_model (self->compare_dropdown, G_LIST_MODEL (compare));
   gtk_drop_down_set_model (self->scale_dropdown, G_LIST_MODEL (scales));

@@ -38,7 +38,7 @@ G_DEFINE_FINAL_TYPE (TrajCourseEditor, traj_course_editor, TRAJ_TYPE_EDITOR_DIAL
 static TrajScaleId
 selected_scale (TrajCourseEditor *self)
 {
-  return (TrajScaleId) (adw_combo_row_get_selected (self->scale_row) + 1);
+  return traj_scale_outcome_at (adw_combo_row_get_selected (self->scale_row));
 }
 
 static void
@@ -104,7 +104,7 @@ on_indication_changed (TrajCourseEditor *self)
     {
       TrajIndication ind = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
       self->updating = TRUE;
-      adw_combo_row_set_selected (self->scale_row, traj_indication_default_scale (ind) - 1);
+      adw_combo_row_set_selected (self->scale_row, (guint) traj_scale_outcome_position (traj_indication_default_scale (ind)));
       self->updating = FALSE;
     }
   on_field_changed (self);
@@ -192,8 +192,8 @@ traj_course_editor_init (TrajCourseEditor *self)
   self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  for (guint k = 1; k < TRAJ_N_SCALES; k++)
-    gtk_string_list_append (scales, _(traj_scale_get ((TrajScaleId) k)->name));
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    gtk_string_list_append (scales, _(s->name));
   for (guint k = 0; k < TRAJ_N_INDICATIONS; k++)
     gtk_string_list_append (indications, traj_indication_label ((TrajIndication) k));
   for (guint k = 0; k < TRAJ_N_COURSE_STATUSES; k++)
@@ -238,7 +238,7 @@ traj_course_editor_new (GtkWindow         *parent,
 
   self->updating = TRUE;
   adw_combo_row_set_selected (self->indication_row, self->course->indication);
-  adw_combo_row_set_selected (self->scale_row, self->course->primary_scale - 1);
+  adw_combo_row_set_selected (self->scale_row, (guint) MAX (traj_scale_outcome_position (self->course->primary_scale), 0));
   gtk_editable_set_text (GTK_EDITABLE (self->protocol_row), self->course->protocol ? self->course->protocol : "");
   gtk_spin_button_set_value (self->induction_spin, self->course->induction_length);
   traj_date_entry_set_day (self->start_entry, self->course->start_day);

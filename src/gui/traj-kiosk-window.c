@@ -479,7 +479,7 @@ on_submit_clicked (TrajKioskWindow *self)
       gtk_label_set_label (self->review_title, _("Your answers could not be saved. Please ask a member of staff for help."));
       return;
     }
-  if (a->scale == TRAJ_SCALE_PHQ9 && a->items[TRAJ_PHQ9_ITEM9] > 0)
+  if (traj_scale_safety_answer (a->scale, a->items) > 0)
     self->safety = TRUE;
   self->any_answer = FALSE;
 
@@ -551,13 +551,13 @@ begin_session (TrajKioskWindow *self, gint64 patient_id, const char *scales)
     {
       const TrajScale *scale = traj_scale_lookup (g_strstrip (codes[k]));
       /* Clinician-rated totals are never asked of the patient. */
-      if (scale && !scale->clinician_rated)
+      if (traj_scale_is_patient_facing (scale))
         g_array_append_val (self->scales, scale->id);
     }
   if (self->scales->len == 0)
     {
       TrajScaleId id = course ? course->primary_scale : TRAJ_SCALE_PHQ9;
-      if (id == TRAJ_SCALE_MADRS)
+      if (!traj_scale_is_patient_facing (traj_scale_get (id)))
         id = TRAJ_SCALE_PHQ9;
       g_array_append_val (self->scales, id);
     }

@@ -645,9 +645,10 @@ create_timeline_row (gpointer item_ptr, gpointer user_data)
           gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
         }
-      if (a->scale == TRAJ_SCALE_PHQ9 && a->items[TRAJ_PHQ9_ITEM9] > 0)
+      if (traj_scale_safety_answer (a->scale, a->items) > 0)
         {
-          GtkWidget *tag = gtk_label_new (_("Item 9"));
+          g_autofree char *safety_item = g_strdup_printf (_("Item %u"), traj_scale_get (a->scale)->safety_item);
+          GtkWidget *tag = gtk_label_new (safety_item);
           gtk_widget_add_css_class (tag, "tag");
           gtk_widget_add_css_class (tag, "safety");
           gtk_widget_set_tooltip_text (tag, _("Thoughts of self-harm answered above “Not at all”"));

@@ -21,7 +21,7 @@ struct _TrajPreferences
   AdwEntryRow *clinic_row;
   AdwEntryRow *clinician_row;
   AdwComboRow *color_scheme_row;
-  AdwActionRow *response_row;
+  AdwPreferencesGroup *response_group;
   AdwActionRow *gap_row;
   AdwActionRow *induction_row;
   AdwActionRow *baseline_row;
@@ -35,10 +35,9 @@ struct _TrajPreferences
   AdwActionRow *backup_row;
 };
 
+/* The per-scale keys (R, M, remission) come from the scale table. */
 static const char *rule_keys[] = {
-  "response-fraction", "worsening-gap-days", "induction-length", "baseline-window-days",
-  "mcid-phq9", "mcid-gad7", "mcid-pain-nrs", "mcid-pcl5", "mcid-madrs",
-  "remission-phq9", "remission-gad7", "remission-pain-nrs", "remission-pcl5", "remission-madrs",
+  "worsening-gap-days", "induction-length", "baseline-window-days",
   "vitals-systolic-max", "vitals-diastolic-max", "vitals-spo2-min", "vitals-heart-rate-max",
   "vitals-systolic-min", "vitals-heart-rate-min", "vitals-resp-rate-min",
 };
@@ -88,8 +87,18 @@ percent_set (const GValue *value, const GVariantType *type, gpointer user_data)
   return g_variant_new_double (g_value_get_double (value) / 100.0);
 }
 
-/* A spin button at the end of @row, bound to the integer @key and limited
- * to the range the schema allows. */
+static gboolean
+schema_has_key (TrajPreferences *self, const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  return key != NULL && schema != NULL && g_settings_schema_has_key (schema, key);
+}
+
+/* A spin button at the end of @row, bound to @key and limited to the range
+ * the schema allows; a double key (a share, 0.5) is shown in whole per
+ * cent (50). NULL, with a message in the log, when the schema lacks @key. */
 static GtkWidget *
 bind_spin (TrajPreferences *self, AdwActionRow *row, const char *key)
 {
@@ -100,10 +109,16 @@ bind_spin (TrajPreferences *self, AdwActionRow *row, const char *key)
   g_autoptr(GVariant) limits = NULL;
   double lo = 0, hi = 1000;
   GtkWidget *spin;
-  gboolean percent = g_str_equal (key, "response-fraction");
+  gboolean percent;
 
+  if (!schema_has_key (self, key))
+    {
+      g_message ("The settings schema has no key %s: its row is left out", key ? key : "(none)");
+      return NULL;
+    }
   g_object_get (self->settings, "settings-schema", &schema, NULL);
   skey = g_settings_schema_get_key (schema, key);
+  percent = g_variant_type_equal (g_settings_schema_key_get_value_type (skey), G_VARIANT_TYPE_DOUBLE);
   range = g_settings_schema_key_get_range (skey);
   g_variant_get (range, "(&sv)", &kind, &limits);
   if (g_str_equal (kind, "range"))
@@ -140,8 +155,14 @@ static void
 add_spin_row (TrajPreferences *self, AdwPreferencesGroup *group, const char *title,
               const char *subtitle, const char *key)
 {
-  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  AdwActionRow *row;
 
+  if (!schema_has_key (self, key))
+    {
+      g_message ("The settings schema has no key %s: its row is left out", key ? key : "(none)");
+      return;
+    }
+  row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle)
     adw_action_row_set_subtitle (row, subtitle);
@@ -153,7 +174,15 @@ static void
 on_reset_clicked (TrajPreferences *self)
 {
   for (guint k = 0; k < G_N_ELEMENTS (rule_keys); k++)
-    g_settings_reset (self->settings, rule_keys[k]);
+    if (schema_has_key (self, rule_keys[k]))
+      g_settings_reset (self->settings, rule_keys[k]);
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    {
+      const char *keys[] = { s->response_key, s->mcid_key, s->remission_key };
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        if (schema_has_key (self, keys[k]))
+          g_settings_reset (self->settings, keys[k]);
+    }
 }
 
 static void
@@ -278,20 +307,15 @@ traj_preferences_constructed (GObject *object)
   g_signal_connect_swapped (self->clinician_row, "changed", G_CALLBACK (on_clinician_changed), self);
   g_settings_bind (self->settings, "clinic-name", self->clinic_row, "text", G_SETTINGS_BIND_DEFAULT);
 
-  bind_spin (self, self->response_row, "response-fraction");
   bind_spin (self, self->gap_row, "worsening-gap-days");
   bind_spin (self, self->induction_row, "induction-length");
   bind_spin (self, self->baseline_row, "baseline-window-days");
-  {
-    static const char *mcid_keys[TRAJ_N_SCALES] = { NULL, "mcid-phq9", "mcid-gad7", "mcid-pain-nrs", "mcid-pcl5", "mcid-madrs" };
-    static const char *rem_keys[TRAJ_N_SCALES] = { NULL, "remission-phq9", "remission-gad7", "remission-pain-nrs", "remission-pcl5", "remission-madrs" };
-    for (guint k = 1; k < TRAJ_N_SCALES; k++)
-      {
-        const TrajScale *scale = traj_scale_get ((TrajScaleId) k);
-        add_spin_row (self, self->mcid_group, _(scale->name), NULL, mcid_keys[k]);
-        add_spin_row (self, self->remission_group, _(scale->name), NULL, rem_keys[k]);
-      }
-  }
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    {
+      add_spin_row (self, self->response_group, _(s->name), NULL, s->response_key);
+      add_spin_row (self, self->mcid_group, _(s->name), NULL, s->mcid_key);
+      add_spin_row (self, self->remission_group, _(s->name), NULL, s->remission_key);
+    }
   add_spin_row (self, self->vitals_group, _("Systolic at or above"), _("mmHg"), "vitals-systolic-max");
   add_spin_row (self, self->vitals_group, _("Diastolic at or above"), _("mmHg"), "vitals-diastolic-max");
   add_spin_row (self, self->vitals_group, _("SpO₂ below"), _("%"), "vitals-spo2-min");
@@ -369,7 +393,7 @@ traj_preferences_class_init (TrajPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, clinician_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, clinic_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, color_scheme_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, response_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, response_group);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, gap_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, induction_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, baseline_row);

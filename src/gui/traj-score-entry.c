@@ -96,7 +96,9 @@ get_scale (TrajScoreEntry *self)
 static gboolean
 has_difficulty (TrajScoreEntry *self)
 {
-  return self->scale == TRAJ_SCALE_PHQ9;
+  const TrajScale *scale = get_scale (self);
+
+  return scale != NULL && scale->has_difficulty;
 }
 
 static int
@@ -134,10 +136,10 @@ update_item_extras (TrajScoreEntry *self, ItemView *item)
           const TrajScale *scale = get_scale (self);
           g_autofree char *text = NULL;
 
-          /* Translators: shown to the clinician only; %s is the answer given. */
-          text = g_strdup_printf (_("Item 9 answered “%s”: this opens a safety finding for the patient "
+          /* Translators: shown to the clinician only; "Item 9 answered “Several days”: …" */
+          text = g_strdup_printf (_("Item %u answered “%s”: this opens a safety finding for the patient "
                                     "until a clinician acknowledges it."),
-                                  _(scale->answers[value].label));
+                                  scale->safety_item, traj_scale_answer_label (scale, value));
           gtk_label_set_label (GTK_LABEL (item->safety_label), text);
         }
       gtk_widget_set_visible (item->safety_label, finding);
@@ -533,7 +535,7 @@ build_item (TrajScoreEntry *self,
     }
   gtk_box_append (GTK_BOX (item->page), answers);
 
-  if (list && !is_difficulty && self->scale == TRAJ_SCALE_PHQ9 && index == TRAJ_PHQ9_ITEM9)
+  if (list && !is_difficulty && traj_scale_is_safety_item (self->scale, index))
     {
       item->safety_label = gtk_label_new (NULL);
       gtk_label_set_wrap (GTK_LABEL (item->safety_label), TRUE);

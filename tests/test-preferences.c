@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Preferences → Clinical Rules is built from the scale table: one response,
+ * one minimal-important-change and one remission row per outcome scale,
+ * bound to the keys the table names. A schema that lacks a key (an older
+ * build, a scale added without its keys) leaves that row out instead of
+ * crashing on a missing key. */
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include "config.h"
+
+#include <adwaita.h>
+#include <gio/gsettingsbackend.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "traj-gui.h"
+#include "traj-preferences.h"
+#include "traj-scale.h"
+
+#include "test-wait.h"
+
+/* The action rows under @widget whose group is titled @group. */
+static void
+collect_rows (GtkWidget *widget, const char *group, gboolean inside, GPtrArray *out)
+{
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    inside = g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), group) == 0;
+  if (inside && ADW_IS_ACTION_ROW (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, group, inside, out);
+}
+
+static GtkWidget *
+find_spin (GtkWidget *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *s = find_spin (c);
+      if (s)
+        return s;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+row_titled (GPtrArray *rows, const char *title)
+{
+  for (guint k = 0; k < rows->len; k++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, k)), title) == 0)
+      return g_ptr_array_index (rows, k);
+  return NULL;
+}
+
+static guint
+n_outcome_scales (void)
+{
+  guint n = 0;
+
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    n++;
+  return n;
+}
+
+static void
+test_rows_per_scale (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *prefs = traj_preferences_new (settings);
+  g_autoptr(GPtrArray) response = g_ptr_array_new ();
+  g_autoptr(GPtrArray) mcid = g_ptr_array_new ();
+  g_autoptr(GPtrArray) remission = g_ptr_array_new ();
+  GtkWidget *spin;
+
+  g_object_ref_sink (prefs);
+  collect_rows (prefs, "Response", FALSE, response);
+  collect_rows (prefs, "Minimal Important Change", FALSE, mcid);
+  collect_rows (prefs, "Remission", FALSE, remission);
+  g_assert_cmpuint (response->len, ==, n_outcome_scales ());
+  g_assert_cmpuint (mcid->len, ==, n_outcome_scales ());
+  g_assert_cmpuint (remission->len, ==, n_outcome_scales ());
+
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    {
+      GtkWidget *r = row_titled (response, s->name);
+      GtkWidget *m = row_titled (mcid, s->name);
+      GtkWidget *q = row_titled (remission, s->name);
+
+      g_test_message ("%s", s->code);
+      g_assert_nonnull (r);
+      g_assert_nonnull (m);
+      g_assert_nonnull (q);
+      /* R in whole per cent; M and the cut-off in points, from the table. */
+      g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_spin (r))), ==,
+                         s->response_fraction * 100);
+      g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_spin (m))), ==, s->mcid);
+      g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_spin (q))), ==, s->remission_max);
+    }
+
+  /* Typing 60 % for PHQ-9 stores 0.6 under PHQ-9's key only. */
+  spin = find_spin (row_titled (response, "PHQ-9"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 60);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "response-phq9"), 0.6, 1e-9);
+  g_assert_cmpfloat (g_settings_get_double (settings, "response-gad7"), ==, 0.5);
+  g_settings_reset (settings, "response-phq9");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_assert_finalize_object (prefs);
+}
+
+/* The app's schema with @drop's <key> element removed, compiled in @dir. */
+static GSettingsSchema *
+schema_without (const char *dir, const char *drop)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = g_test_build_filename (G_TEST_DIST, "..", "data", APP_ID ".gschema.xml", NULL);
+  g_autofree char *xml = NULL;
+  g_autofree char *open_tag = g_strdup_printf ("<key name=\"%s\"", drop);
+  g_autofree char *out = g_build_filename (dir, APP_ID ".gschema.xml", NULL);
+  g_autofree char *compiler = g_find_program_in_path ("glib-compile-schemas");
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  char *start, *end;
+  char *argv[3] = { NULL, NULL, NULL };
+  int status = 0;
+
+  g_assert_true (g_file_get_contents (src, &xml, NULL, &error));
+  g_assert_no_error (error);
+  start = strstr (xml, open_tag);
+  g_assert_nonnull (start);
+  end = strstr (start, "</key>");
+  g_assert_nonnull (end);
+  end += strlen ("</key>");
+  memmove (start, end, strlen (end) + 1);
+  g_assert_true (g_file_set_contents (out, xml, -1, &error));
+
+  g_assert_nonnull (compiler);
+  argv[0] = compiler;
+  argv[1] = (char *) dir;
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  source = g_settings_schema_source_new_from_directory (dir, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  return g_settings_schema_source_lookup (source, APP_ID, FALSE);
+}
+
+static void
+test_missing_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-prefs-XXXXXX", &error);
+  g_autoptr(GSettingsSchema) schema = schema_without (dir, "mcid-madrs");
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) settings = g_settings_new_full (schema, backend, NULL);
+  g_autoptr(GPtrArray) mcid = g_ptr_array_new ();
+  g_autoptr(GPtrArray) remission = g_ptr_array_new ();
+  g_autofree char *xml = g_build_filename (dir, APP_ID ".gschema.xml", NULL);
+  g_autofree char *compiled = g_build_filename (dir, "gschemas.compiled", NULL);
+  GtkWidget *prefs;
+
+  g_assert_no_error (error);
+  prefs = traj_preferences_new (settings);
+  g_object_ref_sink (prefs);
+  collect_rows (prefs, "Minimal Important Change", FALSE, mcid);
+  collect_rows (prefs, "Remission", FALSE, remission);
+  /* MADRS's change row is left out; every other row is there. */
+  g_assert_cmpuint (mcid->len, ==, n_outcome_scales () - 1);
+  g_assert_null (row_titled (mcid, "MADRS"));
+  g_assert_nonnull (row_titled (remission, "MADRS"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_assert_finalize_object (prefs);
+
+  g_unlink (xml);
+  g_unlink (compiled);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  traj_gui_init ();
+
+  g_test_add_func ("/preferences/rows-per-scale", test_rows_per_scale);
+  g_test_add_func ("/preferences/missing-key", test_missing_key);
+  return g_test_run ();
+}

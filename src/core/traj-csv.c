@@ -1458,10 +1458,22 @@ get_code (Import *im, guint column, const char *(*to_string) (guint), guint n, g
   return 0;
 }
 
+/* The outcome scales of the table, in its order: what a scores row or a
+ * course's primary scale may name. */
 static const char *
 scale_code_of (guint k)
 {
-  return traj_scale_code ((TrajScaleId) (k + 1));
+  return traj_scale_code (traj_scale_outcome_at (k));
+}
+
+static guint
+n_scale_codes (void)
+{
+  guint n = 0;
+
+  while (traj_scale_outcome_at (n) != TRAJ_SCALE_NONE)
+    n++;
+  return n;
 }
 
 static TrajScaleId
@@ -1469,12 +1481,9 @@ get_scale (Import *im, guint column, gboolean *ok)
 {
   guint k;
 
-  if (code_index (im->col[column], scale_code_of, TRAJ_N_SCALES - 1, &k))
-    return (TrajScaleId) (k + 1);
-  {
-    g_autofree char *value = shown (im->col[column]);
-    problem (im, im->line, _("unknown scale “%s” (one of: phq9, gad7, pain_nrs, pcl5, madrs)"), value);
-  }
+  if (code_index (im->col[column], scale_code_of, n_scale_codes (), &k))
+    return traj_scale_outcome_at (k);
+  unknown_code (im, column, scale_code_of, n_scale_codes ());
   *ok = FALSE;
   return TRAJ_SCALE_NONE;
 }

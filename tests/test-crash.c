@@ -29,6 +29,19 @@
 #include "traj-store.h"
 
 #define BASE_PATIENTS 5
+
+/* Runs per operation: 4 × 60 = 240 by default; a sanitizer build (several
+ * times slower) runs fewer, so `./dev test --asan` stays bounded. */
+#if defined(__SANITIZE_ADDRESS__)
+#define DEFAULT_RUNS 15
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DEFAULT_RUNS 15
+#endif
+#endif
+#ifndef DEFAULT_RUNS
+#define DEFAULT_RUNS 60
+#endif
 #define DEMO_PATIENTS 80
 
 typedef enum {
@@ -514,7 +527,7 @@ test_crash_injection (void)
   Fixture fx = { 0 }, *f = &fx;
   const char *runs_env = g_getenv ("TRAJ_CRASH_RUNS");
   const char *seed_env = g_getenv ("TRAJ_CRASH_SEED");
-  guint runs = runs_env ? (guint) g_ascii_strtoull (runs_env, NULL, 10) : 60;
+  guint runs = runs_env ? (guint) g_ascii_strtoull (runs_env, NULL, 10) : DEFAULT_RUNS;
   guint32 seed = seed_env ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : 20261207;
   Counts total = { 0 };
   gint64 start = g_get_monotonic_time ();

@@ -377,7 +377,7 @@ traj_backup_check (const char      *path,
   /* Read-only, so checking never changes the file it checks; and through
    * SQLite only, header included: the file may be a clinic that this
    * process has open, and closing a descriptor of our own would drop its
-   * connections' locks (see traj-store.c, check_file()). */
+   * connections' locks (see traj-db-sqlite.c, check_file()). */
   {
     /* A relative path is the current folder's. */
     g_autofree char *absolute = g_canonicalize_filename (path, NULL);
@@ -515,7 +515,7 @@ copy_file_private (const char *from, const char *to, GError **error)
 /* Copies the bytes of @db's main file into a new 0600 file @to, reading
  * through the descriptor SQLite has open: opening and closing one of our
  * own would drop the locks of every connection this process has on the
- * clinic (see traj-store.c, check_file()). */
+ * clinic (see traj-db-sqlite.c, check_file()). */
 static gboolean
 copy_main_file_bytes (sqlite3 *db, const char *db_path, const char *to, GError **error)
 {

@@ -261,6 +261,56 @@ test_window_cohorts_after_change (Fixture *f, gconstpointer data)
   g_assert_finalize_object (win);
 }
 
+
+/* Typing a search while a patient's row has the keyboard focus (the search
+ * entry captures the keys) until nothing matches: the list gives way to "No
+ * Matching Patients" and the focus goes to the search. GTK 4.8 otherwise
+ * keeps a dangling focus in the emptied list ("gtk_widget_is_ancestor:
+ * assertion 'GTK_IS_WIDGET (widget)' failed" on the next frame). */
+static void
+test_window_search_away_from_focused_row (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  TrajWindow *win;
+  GtkWidget *search, *list_view;
+  GdkFrameClock *clock;
+  gint64 frame;
+
+  g_assert_true (traj_demo_generate (f->store, 7, 25, traj_day_from_ymd (2026, 6, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  current = win;
+  gtk_window_present (GTK_WINDOW (win));
+  spin ();
+
+  list_view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "list_view"));
+  search = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "search_entry"));
+  /* A patient is open beside the list, as after a click on their row. */
+  {
+    g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (traj_window_get_patient_list (win)), 0);
+    traj_window_show_patient (win, traj_patient_item_get_summary (item)->id);
+  }
+  spin ();
+  g_assert_true (gtk_widget_grab_focus (list_view));
+  spin ();
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), list_view));
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "no such patient");
+  g_signal_emit_by_name (search, "search-changed");
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  frame = gdk_frame_clock_get_frame_counter (clock);
+  gtk_widget_queue_allocate (GTK_WIDGET (win));
+  WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= frame + 2);
+  spin ();
+  g_assert_cmpstr (visible_list_page (win), ==, "no-results");
+  /* Typing goes on in the search. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), search));
+
+  current = NULL;
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,6 +320,8 @@ main (int argc, char **argv)
   g_test_add ("/window/empty-clinic", Fixture, NULL, fixture_setup, test_window_empty_clinic, fixture_teardown);
   g_test_add ("/window/finds-patients", Fixture, NULL, fixture_setup, test_window_finds_patients, fixture_teardown);
   g_test_add ("/window/cohorts-after-change", Fixture, NULL, fixture_setup, test_window_cohorts_after_change, fixture_teardown);
+  g_test_add ("/window/search-away-from-focused-row", Fixture, NULL, fixture_setup,
+              test_window_search_away_from_focused_row, fixture_teardown);
   g_test_add ("/window/sees-other-programs", Fixture, NULL, fixture_setup, test_window_sees_other_programs, fixture_teardown);
   return g_test_run ();
 }

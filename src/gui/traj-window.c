@@ -419,6 +419,13 @@ poll_store (gpointer data)
 static void
 on_search_changed (TrajWindow *self)
 {
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* Typing on a row goes to the search (its key capture): so does the
+   * focus, before the row may be filtered away. GTK 4.8 keeps a dangling
+   * focus when the last row holding it goes. */
+  if (focus && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   self->updating_list = TRUE;
   traj_patient_list_set_search (self->patients, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   self->updating_list = FALSE;

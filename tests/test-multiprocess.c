@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "traj-backup.h"
+#include "traj-fhir.h"
+#include "traj-safe-file.h"
 #include "traj-store.h"
 
 #define ROUNDS 20
@@ -496,6 +498,74 @@ test_backup_restore_while_open (void)
   remove_tree (dir);
 }
 
+
+/* No output replaces the clinic file or a file SQLite keeps beside it: a
+ * backup, an export or a plain file named like them is refused with a
+ * message, in this process and from the CLI, and the clinic goes on. (A
+ * FHIR export named "clinic.db-wal" used to be renamed over the WAL.) */
+static void
+test_outputs_spare_clinic_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("traj-multiprocess-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *other_spelling = g_build_filename (dir, ".", "clinic.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *err = NULL;
+  TrajStore *store, *worker;
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  worker = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (insert (store, "KEEP-1", &error));
+
+  g_assert_false (traj_backup_to_file (worker, path, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "clinic database in use"));
+  g_clear_error (&error);
+  g_assert_false (traj_backup_to_file (worker, other_spelling, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_false (traj_fhir_export (worker, NULL, wal, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_false (traj_safe_file_set_contents (shm, "x", -1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_deleted (path), ==, 0);
+
+  /* The CLI, on the clinic it opened. */
+  proc = spawn (&error, cli_path, "--database", path, "backup", "--output", path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_successful (proc));
+  g_assert_nonnull (strstr (err, "clinic database in use"));
+  g_clear_object (&proc);
+  g_clear_pointer (&err, g_free);
+  proc = spawn (&error, cli_path, "--database", path, "export", "--format", "fhir", "--output", wal, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error));
+  g_assert_false (g_subprocess_get_successful (proc));
+
+  /* Everyone goes on with the same file. */
+  g_assert_true (insert (worker, "KEEP-2", &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *out = run ("trajectory-cli patients", cli_path, "--database", path, "patients", "--format", "csv", NULL);
+    g_autoptr(GHashTable) seen = mrns_of_csv (out);
+    g_assert_true (g_hash_table_contains (seen, "KEEP-1"));
+    g_assert_true (g_hash_table_contains (seen, "KEEP-2"));
+  }
+  g_assert_cmpuint (count_deleted (path), ==, 0);
+  g_object_unref (worker);
+  g_object_unref (store);
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -510,5 +580,6 @@ main (int argc, char **argv)
   g_assert_nonnull (self_path);
   g_test_add_func ("/multiprocess/shared-file", test_shared_file);
   g_test_add_func ("/multiprocess/backup-restore-while-open", test_backup_restore_while_open);
+  g_test_add_func ("/multiprocess/outputs-spare-clinic-files", test_outputs_spare_clinic_files);
   return g_test_run ();
 }

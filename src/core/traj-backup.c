@@ -708,7 +708,7 @@ traj_backup_restore (const char  *db_path,
    * anything of the clinic changes. A kill up to here leaves the clinic as
    * it was; one later, the old clinic or the restored one, never a mix or
    * an empty file. */
-  out = traj_safe_file_new_for_path_writer (db, error);
+  out = traj_safe_file_new_for_clinic (db, error);
   if (out == NULL)
     return FALSE;
   temp = g_strdup (traj_safe_file_get_temp_path (out));

@@ -165,8 +165,66 @@ open_new (const char *dir, const char *base, char **temp_out, GError **error)
   return -1;
 }
 
+/* ---- clinic files ------------------------------------------------------------------- */
+
+/* The clinic files this process has opened, with what SQLite keeps beside
+ * them: no output may replace one. Renaming a file over a clinic (or its
+ * -wal or -shm) while connections are open on it leaves them writing into a
+ * file no other program sees: their saves are lost. */
+static GMutex clinic_lock;
+static GHashTable *clinic_files;
+
+/* The folder resolved (links included), the name as given. */
+static char *
+canonical_path (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *real = realpath (dir, NULL);
+
+  return g_build_filename (real ? real : dir, base, NULL);
+}
+
+void
+traj_safe_file_protect_clinic (const char *path)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  g_return_if_fail (path != NULL);
+
+  g_mutex_lock (&clinic_lock);
+  if (clinic_files == NULL)
+    clinic_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[k], NULL);
+      g_hash_table_add (clinic_files, canonical_path (file));
+    }
+  g_mutex_unlock (&clinic_lock);
+}
+
+static gboolean
+check_not_clinic (const char *path, GError **error)
+{
+  g_autofree char *canonical = canonical_path (path);
+  gboolean clinic;
+
+  g_mutex_lock (&clinic_lock);
+  clinic = clinic_files && g_hash_table_contains (clinic_files, canonical);
+  g_mutex_unlock (&clinic_lock);
+  if (clinic)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” is a clinic database in use, or a file SQLite keeps beside one; "
+                     "nothing is written over it. Choose another name."), display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static TrajSafeFile *
-safe_file_new (const char *path, gboolean through_ok, gboolean keep_fd, GError **error)
+safe_file_new (const char *path, gboolean through_ok, gboolean keep_fd, gboolean spare_clinics, GError **error)
 {
   g_autofree char *dir = NULL, *base = NULL;
   TrajSafeFile *f;
@@ -174,7 +232,8 @@ safe_file_new (const char *path, gboolean through_ok, gboolean keep_fd, GError *
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!check_target (path, through_ok, &through, error))
+  if ((spare_clinics && !check_not_clinic (path, error)) ||
+      !check_target (path, through_ok, &through, error))
     return NULL;
   f = g_new0 (TrajSafeFile, 1);
   f->path = g_strdup (path);
@@ -214,13 +273,19 @@ safe_file_new (const char *path, gboolean through_ok, gboolean keep_fd, GError *
 TrajSafeFile *
 traj_safe_file_new (const char *path, GError **error)
 {
-  return safe_file_new (path, TRUE, TRUE, error);
+  return safe_file_new (path, TRUE, TRUE, TRUE, error);
 }
 
 TrajSafeFile *
 traj_safe_file_new_for_path_writer (const char *path, GError **error)
 {
-  return safe_file_new (path, FALSE, FALSE, error);
+  return safe_file_new (path, FALSE, FALSE, TRUE, error);
+}
+
+TrajSafeFile *
+traj_safe_file_new_for_clinic (const char *path, GError **error)
+{
+  return safe_file_new (path, FALSE, FALSE, FALSE, error);
 }
 
 const char *

@@ -322,7 +322,7 @@ create_clinic (const char *path, GError **error)
                    dir, g_strerror (saved));
       return FALSE;
     }
-  out = traj_safe_file_new_for_path_writer (path, error);
+  out = traj_safe_file_new_for_clinic (path, error);
   if (out == NULL)
     return FALSE;
   fresh = store_open (traj_safe_file_get_temp_path (out), OPEN_FRESH, error);
@@ -467,6 +467,9 @@ store_open (const char *location, OpenMode mode, GError **error)
    * write it whatever the program says). */
   if (server && !read_login (self, error))
     return NULL;
+  /* No output of this process may replace the file under its connections. */
+  if (!server && mode != OPEN_FRESH)
+    traj_safe_file_protect_clinic (location);
 
   return g_steal_pointer (&self);
 }

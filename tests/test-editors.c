@@ -1382,6 +1382,35 @@ test_discard (Fixture *f, gconstpointer data)
   }
 }
 
+/* "Save Anyway" on the "Check the Date" question saves and closes the form,
+ * as the button does, with the form held only by GTK as in the app: the
+ * question must not outlive the form (warnings are fatal). */
+static void
+test_confirm_then_close (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  GtkWidget *e = traj_infusion_editor_new (NULL, f->store, NULL, records, NULL);
+  GtkWidget *ask;
+
+  g_object_add_weak_pointer (G_OBJECT (e), (gpointer *) &e);
+  gtk_window_present (GTK_WINDOW (e));
+  spin ();
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "0.5");
+  set_when (e, t, traj_day_today () - 10 - 45, "10:00");
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  ask = traj_editor_dialog_get_confirmation (TRAJ_EDITOR_DIALOG (e));
+  g_assert_nonnull (ask);
+  g_object_add_weak_pointer (G_OBJECT (ask), (gpointer *) &ask);
+
+  g_signal_emit_by_name (find_button_with_label (ask, "_Save Anyway"), "clicked");
+  spin ();
+  g_assert_null (ask);
+  g_assert_null (e);
+  g_assert_cmpuint (count_infusions (f), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1409,6 +1438,7 @@ main (int argc, char **argv)
   g_test_add ("/editors/assessment/madrs-and-time", Fixture, NULL, fixture_setup, test_assessment_madrs_and_time, fixture_teardown);
   g_test_add_func ("/editors/score-entry/api", test_score_entry_api);
   g_test_add ("/editors/discard", Fixture, NULL, fixture_setup, test_discard, fixture_teardown);
+  g_test_add ("/editors/confirm-then-close", Fixture, NULL, fixture_setup, test_confirm_then_close, fixture_teardown);
   g_test_add ("/editors/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/editors/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
   return g_test_run ();

@@ -101,12 +101,10 @@ on_confirm_response (AdwMessageDialog *dialog,
   TrajEditorDialogClass *klass = TRAJ_EDITOR_DIALOG_GET_CLASS (self);
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
 
-  /* The question closes itself on any answer. */
+  /* The question goes now, whatever the answer: saving closes the form,
+   * and the question must not outlive it (traj_gui_dismiss()). */
   if (priv->question == GTK_WINDOW (dialog))
-    {
-      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &priv->question);
-      priv->question = NULL;
-    }
+    dismiss_question (self);
   if (g_strcmp0 (response, "confirm") != 0)
     return;
   klass->confirm (self);

@@ -590,7 +590,7 @@ static const BadRow bad_rows[] = {
   { "capital-code", TRAJ_CSV_PATIENTS, ",female,", ",Female,",
     "patients.csv:2:", "unknown sex “Female” (one of: unknown, female, male, other)" },
   { "scale-spelling", TRAJ_CSV_ASSESSMENTS, ",gad7,", ",gad\t\t7,",
-    "assessments.csv:3:", "unknown scale “gad\\x09\\x097” (one of: phq9, gad7, pain_nrs, pcl5, madrs)" },
+    "assessments.csv:3:", "unknown scale “gad\\x09\\x097” (one of: phq9, gad7, pain_nrs, pcl5, madrs" },
   { "complete-1", TRAJ_CSV_ASSESSMENTS, ",true,15,", ",1,15,",
     "assessments.csv:2:", "complete “1” is not true or false" },
   { "time-without-zone", TRAJ_CSV_INFUSIONS, ",2026-01-10T09:00:00Z,", ",2026-01-10T09:00:00,",

@@ -176,8 +176,12 @@ traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
       if (group_by && !traj_cohort_field_from_string (group_by, &def->group_by))
         status = traj_cli_fail (cli, _("unknown field “%s” (use indication, route, medicine, sex, age_band, "
                                        "protocol, clinician or start_year)"), group_by) + 1;
-      else if (scale_name && traj_scale_lookup (scale_name) == NULL)
-        status = traj_cli_fail (cli, _("unknown scale “%s” (use phq9, gad7, pain_nrs, pcl5 or madrs)"), scale_name) + 1;
+      else if (scale_name && (traj_scale_lookup (scale_name) == NULL ||
+                              !traj_scale_is_outcome (traj_scale_lookup (scale_name)->id)))
+        {
+          g_autofree char *codes = traj_scale_outcome_codes ();
+          status = traj_cli_fail (cli, _("unknown scale “%s” (use one of: %s)"), scale_name, codes) + 1;
+        }
       for (guint k = 0; status == 0 && k < G_N_ELEMENTS (filter_options); k++)
         for (guint v = 0; status == 0 && values[k] && values[k][v]; v++)
           if (!traj_cohort_filter_parse (&def->filter, filter_options[k].key, values[k][v], &error))

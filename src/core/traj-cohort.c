@@ -704,7 +704,7 @@ traj_cohort_definition_from_json (const char  *json,
     {
       const TrajScale *s = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
                            ? traj_scale_lookup (json_node_get_string (n)) : NULL;
-      if (s == NULL)
+      if (s == NULL || s->measure != TRAJ_MEASURE_OUTCOME)
         {
           bad_definition (error, "scale", JSON_NODE_HOLDS_VALUE (n) ? json_node_get_string (n) : NULL);
           return NULL;

@@ -368,6 +368,16 @@ traj_scale_outcome_at (guint position)
   return TRAJ_SCALE_NONE;
 }
 
+char *
+traj_scale_outcome_codes (void)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    g_string_append_printf (out, "%s%s", out->len ? ", " : "", s->code);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 traj_scale_is_total_only (const TrajScale *scale)
 {

@@ -128,6 +128,8 @@ gboolean             traj_scale_is_outcome   (TrajScaleId id);
  * in it, or -1; and the scale at @position, or TRAJ_SCALE_NONE. */
 int                  traj_scale_outcome_position (TrajScaleId id);
 TrajScaleId          traj_scale_outcome_at       (guint       position);
+/* The outcome scales' codes joined by ", " ("phq9, gad7, …"), for messages. */
+char                *traj_scale_outcome_codes    (void);
 /* Recorded as a typed total, without item wording (MADRS). */
 gboolean             traj_scale_is_total_only (const TrajScale *scale);
 /* May be asked of the patient (on the tablet): patient-rated outcome scales. */

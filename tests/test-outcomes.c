@@ -1527,6 +1527,234 @@ test_store_decision (void)
   g_rmdir (dir);
 }
 
+/* ---- Y-BOCS (CLINICAL.md §8): a total-only scale added through the table -- */
+
+/* Bands, remission, R, M and the OCD default, typed from CLINICAL.md §8. */
+static void
+test_ybocs_table (void)
+{
+  const TrajScale *s = traj_scale_get (TRAJ_SCALE_YBOCS);
+  static const struct { int total; const char *band; } bands[] = {
+    { 0, "subclinical" }, { 7, "subclinical" }, { 8, "mild" }, { 15, "mild" },
+    { 16, "moderate" }, { 23, "moderate" }, { 24, "severe" }, { 31, "severe" },
+    { 32, "extreme" }, { 40, "extreme" },
+  };
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_YBOCS);
+  TrajThresholds t;
+
+  g_assert_nonnull (s);
+  g_assert_true (traj_scale_lookup ("ybocs") == s);
+  g_assert_true (traj_scale_lookup ("Y-BOCS") == s);
+  g_assert_cmpint (s->rater, ==, TRAJ_RATER_CLINICIAN);
+  g_assert_cmpint (s->measure, ==, TRAJ_MEASURE_OUTCOME);
+  g_assert_true (traj_scale_is_total_only (s));
+  g_assert_false (traj_scale_is_patient_facing (s));
+  g_assert_null (s->items);
+  g_assert_null (s->loinc_total);
+  g_assert_cmpint (s->total_min, ==, 0);
+  g_assert_cmpint (s->total_max, ==, 40);
+  for (guint k = 0; k < G_N_ELEMENTS (bands); k++)
+    g_assert_cmpstr (traj_scale_band_label (s, bands[k].total), ==, bands[k].band);
+  g_assert_null (traj_scale_band (s, 41));
+  /* Remission: 12 or less. */
+  g_assert_true (traj_scale_is_remission (s, 12));
+  g_assert_false (traj_scale_is_remission (s, 13));
+  g_assert_cmpfloat (s->response_fraction, ==, 0.65);
+  g_assert_cmpint (s->mcid, ==, 5);
+  g_assert_cmpint (traj_scale_default_for_indication ("ocd"), ==, TRAJ_SCALE_YBOCS);
+  traj_thresholds_init_defaults (&t);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_YBOCS], ==, 0.65);
+  g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PHQ9], ==, 0.5);
+  g_assert_cmpint (t.mcid[TRAJ_SCALE_YBOCS], ==, 5);
+  g_assert_cmpint (t.remission_max[TRAJ_SCALE_YBOCS], ==, 12);
+  /* Typed totals: 40 is complete, 41 is not a Y-BOCS total. */
+  a->total = 40;
+  traj_assessment_rescore (a);
+  g_assert_true (a->complete);
+  a->total = 41;
+  traj_assessment_rescore (a);
+  g_assert_false (a->complete);
+  /* Never asked on the tablet. */
+  {
+    g_autofree char *due = traj_checkin_default_scales (TRAJ_SCALE_YBOCS, TRAJ_INDICATION_OTHER);
+    g_assert_cmpstr (due, ==, "phq9");
+  }
+}
+
+/* B = 20 on 1 Mar; infusions 2, 4, 6, 9, 11, 13 Mar. R = 0.65 → R·B = 13.
+ * 14 on 5 Mar (a 30 % reduction: not a response), 13 on 10 Mar (exactly
+ * 35 %: response), 13 on 12 Mar (not remission: 13 > 12), 12 on 14 Mar
+ * (exactly 12: remission). */
+static TrajPatientRecords *
+ybocs_records (void)
+{
+  TrajPatientRecords *r = records_new ();
+  static const int infusion_days[] = { 2, 4, 6, 9, 11, 13 };
+
+  add_course (r, 1, 3, 2, TRAJ_SCALE_YBOCS)->induction_length = 6;
+  add_score (r, 1, TRAJ_SCALE_YBOCS, 3, 1, 20);
+  for (guint k = 0; k < G_N_ELEMENTS (infusion_days); k++)
+    add_infusion (r, 1, 3, infusion_days[k]);
+  add_score (r, 1, TRAJ_SCALE_YBOCS, 3, 5, 14);
+  add_score (r, 1, TRAJ_SCALE_YBOCS, 3, 10, 13);
+  add_score (r, 1, TRAJ_SCALE_YBOCS, 3, 12, 13);
+  add_score (r, 1, TRAJ_SCALE_YBOCS, 3, 14, 12);
+  return r;
+}
+
+static void
+test_ybocs_response_remission (void)
+{
+  g_autoptr(TrajPatientRecords) r = ybocs_records ();
+  g_autoptr(TrajOutcomes) o = compute (r, NULL, NOW_LATE);
+  g_autoptr(TrajOutcomes) early = compute (r, NULL, at (3, 9, 12));
+  g_autoptr(TrajOutcomes) mid = compute (r, NULL, at (3, 13, 12));
+  const TrajOutcome *x = traj_outcomes_find (o, 1, TRAJ_SCALE_YBOCS);
+
+  g_assert_nonnull (x);
+  g_assert_true (x->is_primary);
+  g_assert_true (x->has_baseline);
+  g_assert_cmpint (x->baseline, ==, 20);
+  g_assert_cmpfloat_with_epsilon (x->response_threshold, 13.0, 1e-9);
+  /* Exactly a 35 % reduction (13 of 20) is a response; 14 is not. */
+  g_assert_true (x->response_reached);
+  g_assert_cmpint (x->response_at, ==, at (3, 10, 9));
+  g_assert_true (x->response_held);          /* latest 12 <= 13 */
+  /* Exactly 12 is a remission; 13 is not. */
+  g_assert_true (x->remission_reached);
+  g_assert_cmpint (x->remission_at, ==, at (3, 14, 9));
+  g_assert_cmpint (x->remission_max, ==, 12);
+  g_assert_cmpfloat_with_epsilon (x->change_percent, -40.0, 1e-9);   /* (12 − 20) / 20 */
+
+  /* As of 9 Mar only the 14 (−30 %) is known: no response yet. */
+  x = traj_outcomes_find (early, 1, TRAJ_SCALE_YBOCS);
+  g_assert_false (x->response_reached);
+  /* As of 13 Mar: response (13), but 13 is not a remission. */
+  x = traj_outcomes_find (mid, 1, TRAJ_SCALE_YBOCS);
+  g_assert_true (x->response_reached);
+  g_assert_false (x->remission_reached);
+}
+
+/* The booster rule on Y-BOCS uses its own R and M: after the 12 on 14 Mar
+ * (the lowest, N), 15 on 22 Mar (P) and 18 on 25 Mar (L), 3 days apart
+ * (G = 2): 15 > R·B = 13 and 18 > 13 (response lost), and 18 >= N + M =
+ * 17. With PHQ-9's R = 0.5 (R·B = 10) the course would never have
+ * responded (lowest 12 > 10) and nothing would fire: per-scale R matters. */
+static void
+test_ybocs_booster (void)
+{
+  g_autoptr(TrajPatientRecords) r = ybocs_records ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) half = NULL;
+  const TrajFinding *f;
+  TrajThresholds t;
+
+  add_score (r, 1, TRAJ_SCALE_YBOCS, 3, 22, 15);
+  add_score (r, 1, TRAJ_SCALE_YBOCS, 3, 25, 18);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o, TRAJ_FINDING_BOOSTER), ==, 1);
+  f = first_of_kind (o, TRAJ_FINDING_BOOSTER);
+  g_assert_true (f->open);
+  g_assert_cmpint (f->scale, ==, TRAJ_SCALE_YBOCS);
+  g_assert_cmpint (f->fired_at, ==, at (3, 25, 9));
+  g_test_message ("%s", f->sentence);
+  g_assert_nonnull (strstr (f->sentence, "Y-BOCS rose from 12"));
+  g_assert_nonnull (strstr (f->sentence, "to 15 and 18"));
+  g_assert_nonnull (strstr (f->sentence, "12 days since the last infusion"));
+  g_assert_nonnull (strstr (f->sentence, "5 points"));
+  g_assert_nonnull (strstr (f->sentence, "above 65 % of the baseline of 20"));
+  g_assert_cmpuint (count_kind (o, TRAJ_FINDING_NO_RESPONSE), ==, 0);
+
+  traj_thresholds_init_defaults (&t);
+  t.response_fraction[TRAJ_SCALE_YBOCS] = 0.5;
+  half = compute (r, &t, NOW_LATE);
+  g_assert_cmpuint (count_kind (half, TRAJ_FINDING_BOOSTER), ==, 0);
+  g_assert_false (traj_outcomes_find (half, 1, TRAJ_SCALE_YBOCS)->response_reached);
+  /* ... and after 6 infusions without a response, the plan might be reviewed. */
+  g_assert_cmpuint (count_kind (half, TRAJ_FINDING_NO_RESPONSE), ==, 1);
+}
+
+/* A Y-BOCS course and its typed totals go through the store (both engines)
+ * and come back as the same outcome. */
+static void
+test_ybocs_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-outcomes-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajInfusion) i = traj_infusion_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajAssessment) bad = traj_assessment_new (TRAJ_SCALE_YBOCS);
+  const TrajOutcome *x;
+  gint32 d0 = traj_day_today () - 30;
+  static const struct { int day, total; } scores[] = { { -1, 20 }, { 3, 13 } };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "clinic.db", NULL);
+  store = traj_test_open (path, &error);
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("OCD-1");
+  p->name = g_strdup ("Yale Brown");
+  p->birth_day = traj_day_from_ymd (1985, 2, 1);
+  traj_store_insert_patient (store, p, &error);
+  g_assert_no_error (error);
+  c->patient_id = p->id;
+  c->start_day = d0;
+  c->primary_scale = TRAJ_SCALE_YBOCS;
+  traj_store_insert_course (store, c, &error);
+  g_assert_no_error (error);
+  i->patient_id = p->id;
+  i->course_id = c->id;
+  i->started_at = traj_time_from_day (d0, 10, 0);
+  i->weight_kg = 70;
+  i->dose_mg_per_kg = 0.5;
+  i->total_mg = 35;
+  traj_store_insert_infusion (store, i, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (scores); k++)
+    {
+      g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_YBOCS);
+      a->patient_id = p->id;
+      a->course_id = c->id;
+      a->taken_at = traj_time_from_day (d0 + scores[k].day, 9, 0);
+      a->total = scores[k].total;
+      traj_assessment_rescore (a);
+      traj_store_insert_assessment (store, a, &error);
+      g_assert_no_error (error);
+    }
+  /* 41 is refused, naming the range. */
+  bad->patient_id = p->id;
+  bad->taken_at = traj_time_from_day (d0 + 4, 9, 0);
+  bad->total = 41;
+  g_assert_false (traj_store_insert_assessment (store, bad, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "0–40"));
+  g_clear_error (&error);
+
+  o = load_and_compute (store, p->id);
+  x = traj_outcomes_find (o, c->id, TRAJ_SCALE_YBOCS);
+  g_assert_nonnull (x);
+  g_assert_true (x->is_primary);
+  g_assert_cmpint (x->baseline, ==, 20);
+  g_assert_true (x->response_reached);       /* 13 <= 0.65 × 20 */
+  g_assert_false (x->remission_reached);     /* 13 > 12 */
+
+  g_clear_object (&store);
+  {
+    g_autoptr(GDir) gd = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (gd && (name = g_dir_read_name (gd)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, name, NULL);
+        g_unlink (file);
+      }
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1556,6 +1784,10 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/attribution", test_attribution);
   g_test_add_func ("/outcomes/order-and-labels", test_order_and_labels);
   g_test_add_func ("/outcomes/store/decision", test_store_decision);
+  g_test_add_func ("/outcomes/ybocs/table", test_ybocs_table);
+  g_test_add_func ("/outcomes/ybocs/response-remission", test_ybocs_response_remission);
+  g_test_add_func ("/outcomes/ybocs/booster", test_ybocs_booster);
+  g_test_add_func ("/outcomes/ybocs/store", test_ybocs_store);
 
   return g_test_run ();
 }

@@ -112,6 +112,14 @@ static const TrajBand madrs_bands[] = {
   { 35, 60, N_("severe") },
 };
 
+static const TrajBand ybocs_bands[] = {
+  { 0, 7, N_("subclinical") },
+  { 8, 15, N_("mild") },
+  { 16, 23, N_("moderate") },
+  { 24, 31, N_("severe") },
+  { 32, 40, N_("extreme") },
+};
+
 static const TrajAnswer difficulty_answers[] = {
   { 0, N_("Not difficult at all"), "LA6572-7" },
   { 1, N_("Somewhat difficult"), "LA6573-5" },
@@ -263,6 +271,30 @@ static const TrajScale scales[TRAJ_N_SCALES] = {
     .response_key = "response-madrs",
     .mcid_key = "mcid-madrs",
     .remission_key = "remission-madrs",
+    .higher_is_worse = TRUE,
+  },
+  [TRAJ_SCALE_YBOCS] = {
+    .id = TRAJ_SCALE_YBOCS,
+    .code = "ybocs",
+    .name = N_("Y-BOCS"),
+    .title = N_("Yale–Brown Obsessive Compulsive Scale (total only)"),
+    .construct = N_("OCD"),
+    .rater = TRAJ_RATER_CLINICIAN,
+    .measure = TRAJ_MEASURE_OUTCOME,
+    /* Ten items, recorded as the total only (CLINICAL.md §8). */
+    .total_min = 0, .total_max = 40,
+    .item_min = 0, .item_max = 40,
+    .n_bands = G_N_ELEMENTS (ybocs_bands), .bands = ybocs_bands,
+    /* Mataix-Cols et al. 2016: response is a reduction of at least 35 %,
+     * remission a total of 12 or less. MCID 5 is the app's default. */
+    .remission_max = 12,
+    .remission_label = N_("Y-BOCS 12 or less"),
+    .response_fraction = 0.65,
+    .mcid = 5,
+    .response_key = "response-ybocs",
+    .mcid_key = "mcid-ybocs",
+    .remission_key = "remission-ybocs",
+    .primary_for = CODES ("ocd"),
     .higher_is_worse = TRUE,
   },
 };

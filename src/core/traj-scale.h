@@ -14,6 +14,7 @@ typedef enum {
   TRAJ_SCALE_PAIN_NRS,
   TRAJ_SCALE_PCL5,
   TRAJ_SCALE_MADRS,
+  TRAJ_SCALE_YBOCS,
   TRAJ_N_SCALES
 } TrajScaleId;
 

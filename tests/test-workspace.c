@@ -16,6 +16,7 @@
 #include "traj-outcomes.h"
 #include "traj-patient-page-private.h"
 #include "traj-timeline.h"
+#include "traj-toast-guard.h"
 #include "traj-window.h"
 
 typedef struct {
@@ -446,6 +447,7 @@ click_undo (Fixture *f)
   GtkWidget *page = traj_window_get_patient_page (f->win);
   AdwToast *toast = traj_patient_page_get_last_toast (TRAJ_PATIENT_PAGE (page));
   GtkWidget *shown, *button;
+  gint64 deadline;
 
   spin (f);
   g_assert_nonnull (toast);
@@ -454,6 +456,12 @@ click_undo (Fixture *f)
   button = find_button (shown, "_Undo");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
+  /* As a person would: once the toast has arrived and takes clicks (a toast
+   * still arriving takes none, see /workspace/toast-guard). */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!gtk_widget_get_can_target (shown) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_can_target (shown));
   g_signal_emit_by_name (button, "clicked");
   spin (f);
 }
@@ -562,11 +570,6 @@ test_undo_every_delete (Fixture *f, gconstpointer data)
   gint32 today = traj_day_today ();
   gint64 pid, other, cid;
 
-  /* libadwaita 1.2 frees a toast's state when it hides, while the toast's
-   * own show animation (300 ms) may still call back into it: an Undo
-   * pressed within that time crashes. A person cannot press that fast; a
-   * test can, so the animations are off here (they then finish at once). */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   traj_store_set_clinician (f->store, "Dr Undo");
   pid = store_patient (f, "U-1", "Una Undo");
   other = store_patient (f, "U-2", "Otto Other");
@@ -623,7 +626,125 @@ test_undo_every_delete (Fixture *f, gconstpointer data)
   g_assert_cmpint (traj_patient_list_find (list, pid), >=, 0);
   g_assert_cmpint (traj_window_get_patient_id (f->win), ==, pid);
   g_assert_cmpint (traj_patient_page_get_patient (pp), ==, pid);
+}
+
+/* ---- a toast that has just appeared cannot be dismissed ------------------- */
+
+static gboolean
+is_inside (GtkWidget *widget, GtkWidget *ancestor)
+{
+  for (; widget; widget = gtk_widget_get_parent (widget))
+    if (widget == ancestor)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+set_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* What a pointer click at the middle of @button would reach. */
+static GtkWidget *
+pick_at (Fixture *f, GtkWidget *button)
+{
+  graphene_point_t mid, in_window;
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (button, button, &bounds));
+  graphene_rect_get_center (&bounds, &mid);
+  g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (f->win), &mid, &in_window));
+  return gtk_widget_pick (GTK_WIDGET (f->win), in_window.x, in_window.y, GTK_PICK_DEFAULT);
+}
+
+static gboolean
+escape_is_stopped (Fixture *f)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (traj_window_get_patient_page (f->win),
+                                                ADW_TYPE_TOAST_OVERLAY);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (overlay);
+  gboolean stopped = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (c), "traj-toast-guard") == 0)
+        {
+          g_signal_emit_by_name (c, "key-pressed", GDK_KEY_Escape, 9, 0, &stopped);
+          return stopped;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* libadwaita 1.2 crashes when a toast is dismissed before its own show
+ * animation ends (see traj-toast-guard.c): with animations on, a toast that
+ * has just appeared, or replaced another, takes no click and no Escape;
+ * once it has arrived its Undo works and nothing is left running. */
+static void
+test_toast_guard (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page = traj_window_get_patient_page (f->win);
+  GtkWidget *overlay = gtk_widget_get_ancestor (page, ADW_TYPE_TOAST_OVERLAY);
+  gint32 today = traj_day_today ();
+  g_autoptr(TrajInfusion) i = NULL;
+  g_autoptr(TrajAssessment) a = NULL;
+  AdwToast *toast;
+  GtkWidget *shown, *button;
+  gint64 pid, cid, deadline;
+
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  pid = store_patient (f, "G-1", "Gus Guard");
+  cid = store_course (f, pid, today - 20, 6);
+  i = store_infusion (f, pid, cid, today - 19, 130);
+  a = store_phq9 (f, pid, cid, today - 18, 12);
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+
+  /* Two deletes in a row: the second toast replaces the first. */
+  for (guint n = 0; n < 2; n++)
+    {
+      if (n == 0)
+        gtk_widget_activate_action (page, "patient.delete-record", "(ix)", (gint32) TRAJ_KIND_INFUSION, i->id);
+      else
+        gtk_widget_activate_action (page, "patient.delete-record", "(ix)", (gint32) TRAJ_KIND_ASSESSMENT, a->id);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      toast = traj_patient_page_get_last_toast (TRAJ_PATIENT_PAGE (page));
+      g_assert_nonnull (toast);
+      shown = toast_widget (GTK_WIDGET (f->win), toast);
+      g_assert_nonnull (shown);
+      button = find_button (shown, "_Undo");
+      g_assert_nonnull (button);
+      g_assert_false (is_inside (pick_at (f, button), shown));
+      g_assert_true (traj_toast_guard_is_armed (ADW_TOAST_OVERLAY (overlay)));
+      g_assert_true (escape_is_stopped (f));
+    }
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 0);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_ASSESSMENT, NULL), ==, 0);
+
+  /* Once arrived, the click reaches Undo. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (traj_toast_guard_is_armed (ADW_TOAST_OVERLAY (overlay)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (traj_toast_guard_is_armed (ADW_TOAST_OVERLAY (overlay)));
+  g_assert_false (escape_is_stopped (f));
+  g_assert_true (is_inside (pick_at (f, button), button));
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_ASSESSMENT, NULL), ==, 1);
+
+  /* Let every animation run out: a freed toast would be touched here. */
+  {
+    gboolean done = FALSE;
+
+    g_timeout_add_once (1000, (GSourceOnceFunc) set_true, &done);
+    while (!done)
+      g_main_context_iteration (NULL, TRUE);
+  }
 }
 
 static GtkWidget *
@@ -895,6 +1016,8 @@ main (int argc, char **argv)
               test_import_from_menu, fixture_teardown);
   g_test_add ("/workspace/undo-every-delete", Fixture, NULL, fixture_setup,
               test_undo_every_delete, fixture_teardown);
+  g_test_add ("/workspace/toast-guard", Fixture, NULL, fixture_setup,
+              test_toast_guard, fixture_teardown);
   g_test_add ("/workspace/decision-dialog", Fixture, NULL, fixture_setup,
               test_decision_dialog, fixture_teardown);
 

@@ -13,6 +13,7 @@
 #include "traj-patient-page.h"
 #include "traj-patient-row.h"
 #include "traj-gui.h"
+#include "traj-toast-guard.h"
 #include "traj-window.h"
 
 struct _TrajWindow
@@ -811,6 +812,7 @@ traj_window_init (TrajWindow *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  traj_toast_guard_attach (self->toast_overlay);
 
   self->patients = traj_patient_list_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->patients)));

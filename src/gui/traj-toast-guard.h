@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* How long a notification that has just appeared ignores clicks and Escape. */
+#define TRAJ_TOAST_GUARD_MS 600
+
+void     traj_toast_guard_attach   (AdwToastOverlay *overlay);
+gboolean traj_toast_guard_is_armed (AdwToastOverlay *overlay);
+
+G_END_DECLS

@@ -85,34 +85,22 @@ traj_chart_output_close (TrajChartOutput *out, cairo_status_t status, const char
   return ok;
 }
 
-static char *
-document_title (const TrajChartModel *model)
-{
-  if (model->patient_name && model->mrn)
-    /* Translators: title of an exported chart file: "Trajectory chart: Ada Bianchi (MRN-100500)" */
-    return g_strdup_printf (_("Trajectory chart: %s (%s)"), model->patient_name, model->mrn);
-  return g_strdup (_("Trajectory chart"));
-}
-
 gboolean
-traj_chart_write_file_full (TrajChartModel         *model,
-                            const TrajChartOptions *options,
-                            const char             *path,
-                            int                     width,
-                            int                     height,
-                            double                  scale,
-                            GError                **error)
+traj_chart_write_surface_file (const char              *path,
+                               int                      width,
+                               int                      height,
+                               const TrajChartFileSpec *spec,
+                               TrajChartPaintFunc       paint,
+                               gpointer                 user_data,
+                               GError                 **error)
 {
-  TrajChartOptions opts;
-  TrajChartPalette palette;
+  double scale = spec->scale > 0 ? spec->scale : 1;
   FileFormat format;
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
   TrajChartOutput out;
-  g_autofree char *title = NULL;
 
-  g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -129,17 +117,6 @@ traj_chart_write_file_full (TrajChartModel         *model,
                    _("A chart must be between 120 × 80 and 20000 × 20000 (asked for %d × %d)"), width, height);
       return FALSE;
     }
-  if (scale <= 0)
-    scale = 1;
-  if (options)
-    opts = *options;
-  else
-    {
-      traj_chart_options_init (&opts);
-      opts.show_title = TRUE;
-    }
-  traj_chart_palette_init_print (&palette);
-  title = document_title (model);
 
   if (!traj_chart_output_open (&out, path, error))
     return FALSE;
@@ -151,7 +128,7 @@ traj_chart_write_file_full (TrajChartModel         *model,
       break;
     case FORMAT_SVG:
       surface = cairo_svg_surface_create_for_stream (traj_chart_output_write, &out, width, height);
-      if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
+      if (spec->svg_px && cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
         cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
       break;
     case FORMAT_PDF:
@@ -159,7 +136,8 @@ traj_chart_write_file_full (TrajChartModel         *model,
       surface = cairo_pdf_surface_create_for_stream (traj_chart_output_write, &out, width, height);
       if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
         {
-          cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+          if (spec->pdf_title)
+            cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, spec->pdf_title);
           cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Trajectory " PACKAGE_VERSION);
         }
       break;
@@ -172,7 +150,7 @@ traj_chart_write_file_full (TrajChartModel         *model,
     }
 
   cr = cairo_create (surface);
-  traj_chart_render (model, &opts, &palette, cr, width, height);
+  paint (cr, width, height, user_data);
   if (format == FORMAT_PDF)
     cairo_show_page (cr);
   status = cairo_status (cr);
@@ -186,6 +164,58 @@ traj_chart_write_file_full (TrajChartModel         *model,
   cairo_surface_destroy (surface);
 
   return traj_chart_output_close (&out, status, path, error);
+}
+
+static char *
+document_title (const TrajChartModel *model)
+{
+  if (model->patient_name && model->mrn)
+    /* Translators: title of an exported chart file: "Trajectory chart: Ada Bianchi (MRN-100500)" */
+    return g_strdup_printf (_("Trajectory chart: %s (%s)"), model->patient_name, model->mrn);
+  return g_strdup (_("Trajectory chart"));
+}
+
+typedef struct {
+  TrajChartModel *model;
+  TrajChartOptions options;
+  TrajChartPalette palette;
+} PaintChart;
+
+static void
+paint_chart (cairo_t *cr, int width, int height, gpointer user_data)
+{
+  PaintChart *pc = user_data;
+
+  traj_chart_render (pc->model, &pc->options, &pc->palette, cr, width, height);
+}
+
+gboolean
+traj_chart_write_file_full (TrajChartModel         *model,
+                            const TrajChartOptions *options,
+                            const char             *path,
+                            int                     width,
+                            int                     height,
+                            double                  scale,
+                            GError                **error)
+{
+  g_autofree char *title = NULL;
+  TrajChartFileSpec spec = { scale, NULL, TRUE };
+  PaintChart pc = { model };
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (options)
+    pc.options = *options;
+  else
+    {
+      traj_chart_options_init (&pc.options);
+      pc.options.show_title = TRUE;
+    }
+  traj_chart_palette_init_print (&pc.palette);
+  spec.pdf_title = title = document_title (model);
+  return traj_chart_write_surface_file (path, width, height, &spec, paint_chart, &pc, error);
 }
 
 gboolean

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <pango/pangocairo.h>
+
 #include "traj-chart.h"
 
 G_BEGIN_DECLS
@@ -111,5 +113,42 @@ gboolean       traj_chart_output_open  (TrajChartOutput *out, const char *path, 
 cairo_status_t traj_chart_output_write (void *closure, const unsigned char *data, unsigned int length);
 gboolean       traj_chart_output_close (TrajChartOutput *out, cairo_status_t status, const char *path,
                                         GError **error);
+
+/* The fonts every chart (patient, cohort) lays out with: a Pango context
+ * with unhinted metrics, so the same layout comes out on screen, in PNG and
+ * in PDF, and four faces derived from one family and base size. */
+typedef struct {
+  PangoContext *pango;
+  PangoFontDescription *body;
+  PangoFontDescription *small;   /* 0.88 × body, on a quarter point */
+  PangoFontDescription *bold;
+  PangoFontDescription *title;   /* bold, @title_scale × body */
+} TrajChartFonts;
+
+void         traj_chart_fonts_init   (TrajChartFonts *fonts, const char *family, double size, double title_scale);
+void         traj_chart_fonts_clear  (TrajChartFonts *fonts);
+/* A layout of @text in @font, wrapped at @wrap_width when above 0; its size in pixels. */
+PangoLayout *traj_chart_fonts_layout (const TrajChartFonts *fonts, const PangoFontDescription *font,
+                                      const char *text, double wrap_width, double *w, double *h);
+
+/* Writes a chart file, its format (PNG, SVG or PDF) named by the end of
+ * @path, through the safe output writer: calls @paint once on a surface of
+ * @width × @height user units (PNG pixels × @scale), then commits the file,
+ * or leaves nothing behind and says why. */
+typedef void (*TrajChartPaintFunc) (cairo_t *cr, int width, int height, gpointer user_data);
+
+typedef struct {
+  double scale;                  /* PNG device scale; 0 means 1 */
+  const char *pdf_title;
+  gboolean svg_px;               /* SVG sizes in px rather than cairo's pt */
+} TrajChartFileSpec;
+
+gboolean traj_chart_write_surface_file (const char              *path,
+                                        int                      width,
+                                        int                      height,
+                                        const TrajChartFileSpec *spec,
+                                        TrajChartPaintFunc       paint,
+                                        gpointer                 user_data,
+                                        GError                 **error);
 
 G_END_DECLS

@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -95,11 +93,7 @@ struct _TrajCohortChartLayout {
   double lw;                     /* line width of a cohort's line */
   double mark;                   /* point radius */
 
-  PangoContext *pango;
-  PangoFontDescription *font_body;
-  PangoFontDescription *font_small;
-  PangoFontDescription *font_bold;
-  PangoFontDescription *font_title;
+  TrajChartFonts fonts;
 
   gboolean empty;
   cairo_rectangle_t message_area;
@@ -200,32 +194,6 @@ set_bg (cairo_t *cr, const TrajChartPalette *p)
 
 /* ---- text ---------------------------------------------------------------- */
 
-static PangoLayout *
-make_text (TrajCohortChartLayout      *self,
-           const PangoFontDescription *font,
-           const char                 *text,
-           double                      wrap_width,
-           double                     *w,
-           double                     *h)
-{
-  PangoLayout *pl = pango_layout_new (self->pango);
-  int pw, ph;
-
-  pango_layout_set_font_description (pl, font);
-  if (wrap_width > 0)
-    {
-      pango_layout_set_width (pl, (int) (wrap_width * PANGO_SCALE));
-      pango_layout_set_wrap (pl, PANGO_WRAP_WORD_CHAR);
-    }
-  pango_layout_set_text (pl, text, -1);
-  pango_layout_get_pixel_size (pl, &pw, &ph);
-  if (w)
-    *w = pw;
-  if (h)
-    *h = ph;
-  return pl;
-}
-
 static Label *
 add_label (TrajCohortChartLayout      *self,
            const PangoFontDescription *font,
@@ -237,7 +205,7 @@ add_label (TrajCohortChartLayout      *self,
 {
   Label l = { 0 };
 
-  l.pl = make_text (self, font, text, wrap_width, &l.w, &l.h);
+  l.pl = traj_chart_fonts_layout (&self->fonts, font, text, wrap_width, &l.w, &l.h);
   l.x = x;
   l.y = y;
   l.alpha = alpha;
@@ -250,7 +218,7 @@ static double
 text_width (TrajCohortChartLayout *self, const PangoFontDescription *font, const char *text)
 {
   double w;
-  g_autoptr(PangoLayout) pl = make_text (self, font, text, 0, &w, NULL);
+  g_autoptr(PangoLayout) pl = traj_chart_fonts_layout (&self->fonts, font, text, 0, &w, NULL);
   return w;
 }
 
@@ -258,7 +226,7 @@ static double
 line_height (TrajCohortChartLayout *self, const PangoFontDescription *font)
 {
   double h;
-  g_autoptr(PangoLayout) pl = make_text (self, font, "0", 0, NULL, &h);
+  g_autoptr(PangoLayout) pl = traj_chart_fonts_layout (&self->fonts, font, "0", 0, NULL, &h);
   return h;
 }
 
@@ -357,7 +325,7 @@ static double
 layout_legend (TrajCohortChartLayout *self, GArray *entries, double x0, double y, double w, gboolean place)
 {
   double sample_w = self->fs * 2.4, gap = self->fs * 0.4, spacing = self->fs * 1.4;
-  double row_h = line_height (self, self->font_small) + self->fs * 0.25;
+  double row_h = line_height (self, self->fonts.small) + self->fs * 0.25;
   double x = x0, top = y;
 
   if (entries->len == 0)
@@ -365,7 +333,7 @@ layout_legend (TrajCohortChartLayout *self, GArray *entries, double x0, double y
   for (guint k = 0; k < entries->len; k++)
     {
       const LegendEntry *e = &g_array_index (entries, LegendEntry, k);
-      double tw = text_width (self, self->font_small, e->text);
+      double tw = text_width (self, self->fonts.small, e->text);
       double need = (e->style >= 0 ? sample_w + gap : 0) + tw;
 
       if (need > w)
@@ -386,7 +354,7 @@ layout_legend (TrajCohortChartLayout *self, GArray *entries, double x0, double y
               g_array_append_val (self->legend, m);
               tx += sample_w + gap;
             }
-          l = add_label (self, self->font_small, e->text, 0, tx, y, e->style >= 0 ? 0.9 : 0.6);
+          l = add_label (self, self->fonts.small, e->text, 0, tx, y, e->style >= 0 ? 0.9 : 0.6);
           if (l->x + l->w > x0 + w)
             {
               /* Too long for a row of its own: ellipsize rather than spill. */
@@ -408,17 +376,17 @@ layout_header (TrajCohortChartLayout *self, const char *title, const char *subti
 
   if (self->options.show_title)
     {
-      Label *l = add_label (self, self->font_title, title, w, pad, y, 1.0);
+      Label *l = add_label (self, self->fonts.title, title, w, pad, y, 1.0);
       y += l->h + self->fs * 0.15;
       if (subtitle)
         {
-          l = add_label (self, self->font_small, subtitle, w, pad, y, 0.7);
+          l = add_label (self, self->fonts.small, subtitle, w, pad, y, 0.7);
           y += l->h;
         }
     }
   if (note)
     {
-      Label *l = add_label (self, self->font_bold, note, w, pad, y + self->fs * 0.2, 1.0);
+      Label *l = add_label (self, self->fonts.bold, note, w, pad, y + self->fs * 0.2, 1.0);
       y += l->h + self->fs * 0.2;
     }
   return y + (y > pad ? self->fs * 0.5 : 0);
@@ -435,7 +403,7 @@ layout_empty (TrajCohortChartLayout *self, double top, const char *message)
   self->message_area.y = top;
   self->message_area.width = MAX (self->width - 2 * pad, 1);
   self->message_area.height = MAX (self->height - pad - top, 1);
-  l = add_label (self, self->font_bold, message, self->message_area.width - 2 * self->fs, 0, 0, 1.0);
+  l = add_label (self, self->fonts.bold, message, self->message_area.width - 2 * self->fs, 0, 0, 1.0);
   /* Centred inside the wrapping width, which starts one em in. */
   pango_layout_set_alignment (l->pl, PANGO_ALIGN_CENTER);
   l->x = self->message_area.x + self->fs;
@@ -471,7 +439,7 @@ layout_y_ticks (TrajCohortChartLayout *self, const Panel *p, guint panel, double
       Label *l;
 
       g_snprintf (text, sizeof text, "%g", v);
-      l = add_label (self, self->font_small, text, 0, 0, 0, 0.75);
+      l = add_label (self, self->fonts.small, text, 0, 0, 0, 0.75);
       l->x = gutter_x - l->w;
       l->y = y - l->h / 2;
       add_rule (self, p->plot.x, y, p->plot.x + p->plot.width, y, 0.1, FALSE);
@@ -491,7 +459,7 @@ layout_x_ticks (TrajCohortChartLayout *self, guint panel, double step, double fi
       Label *l;
 
       g_snprintf (text, sizeof text, "%g", v);
-      l = add_label (self, self->font_small, text, 0, 0, y, 0.75);
+      l = add_label (self, self->fonts.small, text, 0, 0, y, 0.75);
       l->x = x - l->w / 2;
       add_rule (self, x, p->plot.y + p->plot.height, x, p->plot.y + p->plot.height + self->fs * 0.2, 0.5, FALSE);
       if (!days)
@@ -584,15 +552,15 @@ layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *report
   /* Panels on a grid: side by side while each keeps a readable width. */
   bottom = self->height - pad;
   legend_h = layout_legend (self, entries, pad, 0, self->width - 2 * pad, FALSE);
-  axis_title_h = line_height (self, self->font_small);
-  title_h = line_height (self, self->font_bold) + self->fs * 0.2;
-  tick_h = line_height (self, self->font_small) + self->fs * 0.3;
-  gutter = text_width (self, self->font_small, "88") + self->fs * 0.5;
+  axis_title_h = line_height (self, self->fonts.small);
+  title_h = line_height (self, self->fonts.bold) + self->fs * 0.2;
+  tick_h = line_height (self, self->fonts.small) + self->fs * 0.3;
+  gutter = text_width (self, self->fonts.small, "88") + self->fs * 0.5;
   for (guint k = 0; k < n_scales; k++)
     {
       char text[16];
       g_snprintf (text, sizeof text, "%d", traj_scale_get (scales[k])->total_max);
-      gutter = MAX (gutter, text_width (self, self->font_small, text) + self->fs * 0.5);
+      gutter = MAX (gutter, text_width (self, self->fonts.small, text) + self->fs * 0.5);
     }
   grid_w = self->width - 2 * pad;
   for (cols = n_scales; cols > 1; cols--)
@@ -624,12 +592,12 @@ layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *report
 
       /* Translators: a cohort chart panel: "PHQ-9 total score (0–27)" */
       ptitle = g_strdup_printf (_("%s total score (%d–%d)"), _(s->name), s->total_min, s->total_max);
-      add_label (self, self->font_bold, ptitle, cell_w, cx, cy, 0.9);
+      add_label (self, self->fonts.bold, ptitle, cell_w, cx, cy, 0.9);
       layout_y_ticks (self, p, k, p->plot.x - self->fs * 0.4);
       {
         static const double steps[] = { 1, 2, 4, 5, 10, 20, 26 };
         double px_per = p->plot.width / (self->d1 - self->d0);
-        double need = text_width (self, self->font_small, "88") + self->fs;
+        double need = text_width (self, self->fonts.small, "88") + self->fs;
         double step = steps[G_N_ELEMENTS (steps) - 1];
 
         for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -647,7 +615,7 @@ layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *report
     double ay = top + rows * row_h + (rows - 1) * gap * 0.5;
     const char *axis_title = by_week ? _("Weeks since course start (0 = baseline)")
                                      : _("Infusion number (0 = baseline)");
-    Label *l = add_label (self, self->font_small, axis_title, 0, 0, ay, 0.7);
+    Label *l = add_label (self, self->fonts.small, axis_title, 0, 0, ay, 0.7);
     l->x = (self->panels[0].plot.x + pad + grid_w) / 2 - l->w / 2;
     layout_legend (self, entries, pad, ay + axis_title_h + self->fs * 0.6, grid_w, TRUE);
   }
@@ -826,10 +794,10 @@ layout_km (TrajCohortChartLayout *self, const TrajCohortReport *report)
 
   bottom = self->height - pad;
   legend_h = layout_legend (self, entries, pad, 0, self->width - 2 * pad, FALSE);
-  axis_title_h = line_height (self, self->font_small);
-  tick_h = line_height (self, self->font_small) + self->fs * 0.3;
-  gutter = text_width (self, self->font_small, "100 %") + self->fs * 0.5;
-  row_h = line_height (self, self->font_small);
+  axis_title_h = line_height (self, self->fonts.small);
+  tick_h = line_height (self, self->fonts.small) + self->fs * 0.3;
+  gutter = text_width (self, self->fonts.small, "100 %") + self->fs * 0.5;
+  row_h = line_height (self, self->fonts.small);
   if (self->options.show_at_risk)
     {
       double need = row_h * (self->series->len + 1) + self->fs * 0.4;
@@ -856,7 +824,7 @@ layout_km (TrajCohortChartLayout *self, const TrajCohortReport *report)
       Label *l;
 
       g_snprintf (text, sizeof text, "%d %%", q * 25);
-      l = add_label (self, self->font_small, text, 0, 0, 0, 0.75);
+      l = add_label (self, self->fonts.small, text, 0, 0, 0, 0.75);
       l->x = p->plot.x - self->fs * 0.4 - l->w;
       l->y = y - l->h / 2;
       add_rule (self, p->plot.x, y, p->plot.x + p->plot.width, y, q == 2 ? 0.35 : 0.1, q == 2);
@@ -866,14 +834,14 @@ layout_km (TrajCohortChartLayout *self, const TrajCohortReport *report)
   add_rule (self, p->plot.x, p->plot.y, p->plot.x, p->plot.y + p->plot.height, 0.5, FALSE);
   {
     double ay = p->plot.y + p->plot.height + tick_h;
-    Label *l = add_label (self, self->font_small, axis_title, 0, 0, ay, 0.7);
+    Label *l = add_label (self, self->fonts.small, axis_title, 0, 0, ay, 0.7);
     l->x = p->plot.x + p->plot.width / 2 - l->w / 2;
 
     if (risk_h > 0)
       {
         double ry = ay + axis_title_h + self->fs * 0.4;
 
-        add_label (self, self->font_small, _("Number at risk"), 0, pad, ry, 0.7);
+        add_label (self, self->fonts.small, _("Number at risk"), 0, pad, ry, 0.7);
         for (guint k = 0; k < self->series->len; k++)
           {
             const Series *s = &g_array_index (self->series, Series, k);
@@ -888,7 +856,7 @@ layout_km (TrajCohortChartLayout *self, const TrajCohortReport *report)
                 Label *nl;
 
                 g_snprintf (text, sizeof text, "%u", km_at_risk (h->booster, v));
-                nl = add_label (self, self->font_small, text, 0, 0, y, 0.85);
+                nl = add_label (self, self->fonts.small, text, 0, 0, y, 0.85);
                 nl->x = traj_cohort_chart_layout_x_for (self, 0, v) - nl->w / 2;
               }
           }
@@ -978,8 +946,6 @@ traj_cohort_chart_layout_new (const TrajCohortReport       *report,
 {
   TrajCohortChartLayout *self;
   TrajCohortChartOptions defaults;
-  cairo_font_options_t *fo;
-
   if (options == NULL)
     {
       traj_cohort_chart_options_init (&defaults, TRAJ_COHORT_CHART_BY_INFUSION);
@@ -1003,25 +969,7 @@ traj_cohort_chart_layout_new (const TrajCohortReport       *report,
   self->legend = g_array_new (FALSE, TRUE, sizeof (LegendMark));
   self->rules = g_array_new (FALSE, TRUE, sizeof (Rule));
 
-  self->pango = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-  /* Unhinted metrics: the same layout on screen, in PNG and in PDF. */
-  fo = cairo_font_options_create ();
-  cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (fo, CAIRO_HINT_STYLE_SLIGHT);
-  cairo_font_options_set_antialias (fo, CAIRO_ANTIALIAS_GRAY);
-  pango_cairo_context_set_font_options (self->pango, fo);
-  cairo_font_options_destroy (fo);
-  pango_cairo_context_set_resolution (self->pango, 96);
-
-  self->font_body = pango_font_description_new ();
-  pango_font_description_set_family (self->font_body, self->font_family);
-  pango_font_description_set_absolute_size (self->font_body, self->fs * PANGO_SCALE);
-  self->font_small = pango_font_description_copy (self->font_body);
-  pango_font_description_set_absolute_size (self->font_small, round (self->fs * 0.88 * 4) / 4 * PANGO_SCALE);
-  self->font_bold = pango_font_description_copy (self->font_body);
-  pango_font_description_set_weight (self->font_bold, PANGO_WEIGHT_BOLD);
-  self->font_title = pango_font_description_copy (self->font_bold);
-  pango_font_description_set_absolute_size (self->font_title, self->fs * 1.15 * PANGO_SCALE);
+  traj_chart_fonts_init (&self->fonts, self->font_family, self->fs, 1.15);
 
   if (self->kind == TRAJ_COHORT_CHART_KM)
     layout_km (self, report);
@@ -1040,11 +988,7 @@ traj_cohort_chart_layout_free (TrajCohortChartLayout *self)
   g_array_unref (self->legend);
   g_array_unref (self->rules);
   g_free (self->panels);
-  g_object_unref (self->pango);
-  pango_font_description_free (self->font_body);
-  pango_font_description_free (self->font_small);
-  pango_font_description_free (self->font_bold);
-  pango_font_description_free (self->font_title);
+  traj_chart_fonts_clear (&self->fonts);
   g_free (self->font_family);
   g_free (self->description);
   g_free (self);
@@ -1450,6 +1394,20 @@ traj_cohort_chart_render (const TrajCohortReport       *report,
 
 /* ---- files ------------------------------------------------------------------ */
 
+typedef struct {
+  const TrajCohortReport *report;
+  TrajCohortChartOptions options;
+  TrajChartPalette palette;
+} PaintCohort;
+
+static void
+paint_cohort (cairo_t *cr, int width, int height, gpointer user_data)
+{
+  PaintCohort *pc = user_data;
+
+  traj_cohort_chart_render (pc->report, &pc->options, &pc->palette, cr, width, height);
+}
+
 gboolean
 traj_cohort_chart_write_file (const TrajCohortReport *report,
                               TrajCohortChartKind     kind,
@@ -1458,76 +1416,14 @@ traj_cohort_chart_write_file (const TrajCohortReport *report,
                               int                     height,
                               GError                **error)
 {
-  g_autofree char *lower = NULL;
-  TrajCohortChartOptions options;
-  TrajChartPalette palette;
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  TrajChartOutput out;
-  cairo_t *cr;
-  int format;                    /* 0 PNG, 1 SVG, 2 PDF */
+  TrajChartFileSpec spec = { 1.0, NULL, FALSE };
+  PaintCohort pc = { report };
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  lower = g_ascii_strdown (path, -1);
-  if (g_str_has_suffix (lower, ".png"))
-    format = 0;
-  else if (g_str_has_suffix (lower, ".svg"))
-    format = 1;
-  else if (g_str_has_suffix (lower, ".pdf"))
-    format = 2;
-  else
-    {
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Cannot tell the format of “%s”: name it .png, .svg or .pdf"), display);
-      return FALSE;
-    }
-  if (width < 120 || height < 80 || width > 20000 || height > 20000)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A chart must be between 120 × 80 and 20000 × 20000 (asked for %d × %d)"), width, height);
-      return FALSE;
-    }
-
-  traj_cohort_chart_options_init (&options, kind);
-  traj_chart_palette_init_print (&palette);
-  if (!traj_chart_output_open (&out, path, error))
-    return FALSE;
-  if (format == 0)
-    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  else if (format == 1)
-    surface = cairo_svg_surface_create_for_stream (traj_chart_output_write, &out, width, height);
-  else
-    {
-      surface = cairo_pdf_surface_create_for_stream (traj_chart_output_write, &out, width, height);
-      if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
-        {
-          cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                          kind == TRAJ_COHORT_CHART_KM ? _("Time to first booster")
-                                                                       : _("Cohort trajectories"));
-          cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Trajectory " PACKAGE_VERSION);
-        }
-    }
-  status = cairo_surface_status (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (surface);
-      return traj_chart_output_close (&out, status, path, error);
-    }
-
-  cr = cairo_create (surface);
-  traj_cohort_chart_render (report, &options, &palette, cr, width, height);
-  if (format == 2)
-    cairo_show_page (cr);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  if (status == CAIRO_STATUS_SUCCESS && format == 0)
-    status = cairo_surface_write_to_png_stream (surface, traj_chart_output_write, &out);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  return traj_chart_output_close (&out, status, path, error);
+  traj_cohort_chart_options_init (&pc.options, kind);
+  traj_chart_palette_init_print (&pc.palette);
+  spec.pdf_title = kind == TRAJ_COHORT_CHART_KM ? _("Time to first booster") : _("Cohort trajectories");
+  return traj_chart_write_surface_file (path, width, height, &spec, paint_cohort, &pc, error);
 }

@@ -441,6 +441,39 @@ test_export_folder (Fixture *fx, gconstpointer data)
   }
 }
 
+/* "demo" without --database fills the demo clinic, never the clinic's own
+ * file; a command on a clinic that does not exist yet says where the demo
+ * clinic is. */
+static void
+test_demo_default_path (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *data_home = path_in (fx, "data");
+  g_autofree char *env_data = g_strconcat ("XDG_DATA_HOME=", data_home, NULL);
+  g_autofree char *clinic = g_build_filename (data_home, "trajectory", "clinic.db", NULL);
+  g_autofree char *demo = g_build_filename (data_home, "trajectory", "demo-clinic.db", NULL);
+  const char *env[] = { env_data, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_env (fx, env, NULL, &err, "patients", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "There is no clinic database at"));
+  g_assert_nonnull (strstr (err, demo));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_env (fx, env, &out, &err, "demo", "--patients", "3", "--anchor", "2026-11-01", NULL), ==, 0);
+  g_assert_true (g_file_test (demo, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (clinic, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (strstr (out, demo));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The clinic's own file is still not there, and stays untouched. */
+  g_assert_cmpint (run_env (fx, env, NULL, &err, "patients", NULL), !=, 0);
+  g_assert_false (g_file_test (clinic, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_env (fx, env, &out, NULL, "--database", demo, "patients", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "3"));
+}
+
 /* Only demo, import and restore make a clinic file; a refused import into
  * a new path leaves no file behind; restore takes relative paths. */
 static void
@@ -522,4 +555,5 @@ main (int argc, char **argv)
   g_test_add ("/cli/damaged-clinic", Fixture, NULL, fixture_setup, test_damaged_clinic, fixture_teardown);
   g_test_add ("/cli/which-commands-create", Fixture, NULL, fixture_setup, test_which_commands_create, fixture_teardown);
   return g_test_run ();
+  g_test_add ("/cli/demo-default-path", Fixture, NULL, fixture_setup, test_demo_default_path, fixture_teardown);
 }

@@ -738,10 +738,11 @@ test_booster_mcid (void)
   g_assert_true (rests_on (f, p->uid));
   g_assert_true (rests_on (f, l->uid));
   g_assert_true (rests_on (f, inf->uid));
-  /* 12 Mar − 1 Mar = 11 days since the last infusion. */
+  /* 12 Mar − 1 Mar = 11 days after the last infusion, counted to the later
+   * score (the page header counts to today). */
   g_assert_cmpstr (f->sentence, ==,
                    "PHQ-9 rose from 4 (lowest, 5 Mar 2026) to 9 and 9 on 10 Mar 2026 and 12 Mar 2026; "
-                   "11 days since the last infusion. A booster might be discussed (the app’s rule: a rise "
+                   "12 Mar 2026 was 11 days after the last infusion (1 Mar 2026). A booster might be discussed (the app’s rule: a rise "
                    "of at least 5 points from the lowest score, or above 50 % of the baseline of 26 on "
                    "1 Mar 2026, on two assessments at least 2 days apart).");
   g_assert_cmpuint (traj_outcomes_n_open (o), ==, 1);
@@ -900,7 +901,7 @@ test_booster_decision_and_new_episode (void)
   g_assert_cmpstr (f->key, ==, key2);
   g_assert_true (f->open);
   g_assert_cmpint (f->fired_at, ==, at (3, 28, 9));
-  g_assert_nonnull (strstr (f->sentence, "rose from 4 (lowest, 5 Mar 2026) to 10 and 11 on 25 Mar 2026 and 28 Mar 2026; 27 days"));
+  g_assert_nonnull (strstr (f->sentence, "rose from 4 (lowest, 5 Mar 2026) to 10 and 11 on 25 Mar 2026 and 28 Mar 2026; 28 Mar 2026 was 27 days after the last infusion (1 Mar 2026)"));
   f = g_ptr_array_index (o3->findings, 1);
   g_assert_cmpstr (f->key, ==, key);
   g_assert_false (f->open);
@@ -1660,7 +1661,7 @@ test_ybocs_booster (void)
   g_test_message ("%s", f->sentence);
   g_assert_nonnull (strstr (f->sentence, "Y-BOCS rose from 12"));
   g_assert_nonnull (strstr (f->sentence, "to 15 and 18"));
-  g_assert_nonnull (strstr (f->sentence, "12 days since the last infusion"));
+  g_assert_nonnull (strstr (f->sentence, "12 days after the last infusion"));
   g_assert_nonnull (strstr (f->sentence, "5 points"));
   g_assert_nonnull (strstr (f->sentence, "above 65 % of the baseline of 20"));
   g_assert_cmpuint (count_kind (o, TRAJ_FINDING_NO_RESPONSE), ==, 0);

@@ -588,6 +588,16 @@ test_undo_every_delete (Fixture *f, gconstpointer data)
   spin (f);
   g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_INFUSION, i->id), <, 0);
   g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 0);
+  /* The toast names what went, and stays long enough to be read. */
+  {
+    AdwToast *toast = traj_patient_page_get_last_toast (pp);
+    g_autofree char *day = traj_day_format (today - 19);
+    g_autofree char *title = g_strdup_printf ("Infusion of %s deleted", day);
+
+    g_assert_cmpstr (adw_toast_get_title (toast), ==, title);
+    g_assert_cmpuint (adw_toast_get_timeout (toast), ==, TRAJ_UNDO_TIMEOUT_S);
+    g_assert_cmpuint (adw_toast_get_timeout (toast), >=, 10);
+  }
   click_undo (f);
   g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 1);
   g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_INFUSION, i->id), >=, 0);
@@ -597,6 +607,12 @@ test_undo_every_delete (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (page, "patient.delete-record", "(ix)", (gint32) TRAJ_KIND_ASSESSMENT, a->id);
   spin (f);
   g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_ASSESSMENT, a->id), <, 0);
+  {
+    g_autofree char *day = traj_day_format (today - 18);
+    g_autofree char *title = g_strdup_printf ("PHQ-9 of %s deleted", day);
+
+    g_assert_cmpstr (adw_toast_get_title (traj_patient_page_get_last_toast (pp)), ==, title);
+  }
   click_undo (f);
   g_assert_cmpint (traj_timeline_find (TRAJ_TIMELINE (traj_patient_page_get_timeline (pp)), TRAJ_KIND_ASSESSMENT, a->id), >=, 0);
   g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_ASSESSMENT, NULL), ==, 1);

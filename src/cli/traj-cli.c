@@ -54,7 +54,7 @@ print_usage (FILE *out)
   for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
     fprintf (out, "  %-14s %s\n", commands[k].name, _(commands[k].summary));
   fprintf (out, "\n%s\n", _("Options:"));
-  fprintf (out, "  --database PATH  %s\n", _("Clinic file (default: $XDG_DATA_HOME/trajectory/clinic.db), "
+  fprintf (out, "  --database PATH  %s\n", _("Clinic file (default: $XDG_DATA_HOME/trajectory/clinic.db; for “demo”, demo-clinic.db), "
                                           "or a clinic server: postgresql://HOST/DB, service=NAME"));
   fprintf (out, "  --version        %s\n", _("Show the version"));
   fprintf (out, "  -h, --help       %s\n", _("Show this help; COMMAND --help shows a command’s options"));
@@ -98,10 +98,15 @@ traj_cli_parse (TrajCli               *cli,
 TrajStore *
 traj_cli_open_store (TrajCli *cli)
 {
-  g_autofree char *path = cli->database ? g_strdup (cli->database) : traj_store_default_path ();
+  gboolean demo = g_strcmp0 (cli->command, "demo") == 0;
+  /* Synthetic patients never go into the clinic's own file by default:
+   * "demo" without --database fills the demo clinic that "trajectory --demo"
+   * (and ./dev run) opens. */
+  g_autofree char *path = cli->database ? g_strdup (cli->database)
+                          : demo ? traj_store_demo_path () : traj_store_default_path ();
   g_autoptr(GError) error = NULL;
   gboolean server = traj_store_location_is_server (path);
-  gboolean creates = g_strcmp0 (cli->command, "demo") == 0 || g_strcmp0 (cli->command, "import") == 0 ||
+  gboolean creates = demo || g_strcmp0 (cli->command, "import") == 0 ||
                      g_strcmp0 (cli->command, "restore") == 0;
   TrajStore *store;
 
@@ -118,7 +123,15 @@ traj_cli_open_store (TrajCli *cli)
   store = creates ? traj_store_open (path, &error) : traj_store_open_existing (path, &error);
   if (store == NULL)
     {
-      if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND))
+      if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND) && cli->database == NULL)
+        {
+          g_autofree char *demo_path = traj_store_demo_path ();
+
+          traj_cli_fail (cli, _("There is no clinic database at “%s” yet: add patients in the app or with "
+                                "“import”, or name another file with --database (the demo clinic is “%s”)."),
+                         path, demo_path);
+        }
+      else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND))
         traj_cli_fail (cli, _("There is no clinic database at “%s”. Check the path, or make one with “import” or “demo”."), path);
       else
         traj_cli_fail (cli, "%s", error->message);

@@ -920,10 +920,18 @@ booster_sentence (const Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b,
       rise = g_strdup_printf (_("%s rose to %d and %d on %s and %s"),
                               scale_name (scale), pa->total, la->total, p_day, l_day);
     }
-  since = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                        "%d day since the last infusion.",
-                                        "%d days since the last infusion.", (gulong) ABS (days)),
-                           days);
+  {
+    g_autofree char *inf_day = format_day (ev->last->started_at);
+
+    /* Counted to the day of the later score, not to today (the page header
+     * counts to today): the sentence names both days so the two never read
+     * as a contradiction. */
+    /* Translators: "12 Mar 2026 was 11 days after the last infusion (1 Mar 2026)." */
+    since = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%s was %d day after the last infusion (%s).",
+                                          "%s was %d days after the last infusion (%s).", (gulong) ABS (days)),
+                             l_day, days, inf_day);
+  }
   points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point", "%d points", (gulong) m), m);
   rule = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "A booster might be discussed (the app’s rule: a rise of at least %s "

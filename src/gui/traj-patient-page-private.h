@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* How long a "deleted — Undo" toast stays, in seconds. */
+#define TRAJ_UNDO_TIMEOUT_S 15
+
 /* For tests: the latest "deleted — Undo" toast, or NULL once dismissed. */
 AdwToast *traj_patient_page_get_last_toast (TrajPatientPage *self);
 /* For tests: the open "Record a Decision" / "Acknowledge Finding" dialog. */

@@ -889,6 +889,9 @@ delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const c
   toast = adw_toast_new (message);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Longer than libadwaita's 5 s: a clinician reading the page should not
+   * lose the only way back while deciding. */
+  adw_toast_set_timeout (toast, TRAJ_UNDO_TIMEOUT_S);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo), u, (GClosureNotify) undo_data_free, 0);
   g_set_weak_pointer (&self->last_toast, toast);
   add_toast (self, toast);
@@ -937,9 +940,33 @@ delete_record_action (GtkWidget *widget, const char *name, GVariant *param)
   gint32 kind;
   gint64 id;
 
+  g_autofree char *message = NULL;
+
   g_variant_get (param, "(ix)", &kind, &id);
-  delete_with_undo (self, (TrajRecordKind) kind, id,
-                    kind == TRAJ_KIND_INFUSION ? _("Infusion deleted") : _("Scores deleted"));
+  /* The toast names what went, so a clinician can tell the right thing went. */
+  for (guint k = 0; self->records && kind == TRAJ_KIND_INFUSION && k < self->records->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (self->records->infusions, k);
+      if (i->id == id)
+        {
+          g_autofree char *day = traj_day_format (traj_day_from_time (i->started_at));
+          /* Translators: "Infusion of 25 Oct 2026 deleted" */
+          message = g_strdup_printf (_("Infusion of %s deleted"), day);
+        }
+    }
+  for (guint k = 0; self->records && kind == TRAJ_KIND_ASSESSMENT && k < self->records->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (self->records->assessments, k);
+      if (a->id == id)
+        {
+          g_autofree char *day = traj_day_format (traj_day_from_time (a->taken_at));
+          /* Translators: "PHQ-9 of 6 Dec 2026 deleted" */
+          message = g_strdup_printf (_("%s of %s deleted"), traj_scale_get (a->scale)->name, day);
+        }
+    }
+  if (message == NULL)
+    message = g_strdup (kind == TRAJ_KIND_INFUSION ? _("Infusion deleted") : _("Scores deleted"));
+  delete_with_undo (self, (TrajRecordKind) kind, id, message);
 }
 
 static void

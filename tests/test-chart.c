@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "traj-chart.h"
+#include "traj-chart-layout-private.h"
 #include "traj-outcomes.h"
 
 #define W 900
@@ -782,6 +783,93 @@ count (const char *hay, gsize len, const char *needle)
   return n;
 }
 
+static gboolean
+legend_has (const TrajChartLayout *layout, const char *text)
+{
+  for (guint k = 0; k < traj_chart_layout_get_n_legend (layout); k++)
+    if (g_strcmp0 (traj_chart_layout_get_legend_text (layout, k), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every mark the chart draws is in its legend, at any width: a monitoring
+ * event's ring and pin (in the warning colour, not the safety red), the
+ * item 9 ring, a draft, a resolved finding's hollow pin. A narrow chart
+ * wraps the legend onto more rows above the plot instead of dropping
+ * entries. */
+static void
+test_legend_explains_every_mark (Fixture *f, gconstpointer data)
+{
+  TrajThresholds t;
+  TrajVitalSign *v = g_ptr_array_index (f->first->vitals, 0);
+  g_autoptr(GString) texts = g_string_new (NULL);
+  gboolean resolved = FALSE;
+  guint n_wide = 0;
+
+
+  v->systolic = 186;             /* over the 180 monitoring limit */
+  traj_thresholds_init_defaults (&t);
+  traj_outcomes_free (f->o);
+  traj_chart_model_unref (f->model);
+  f->o = traj_outcomes_compute (f->r, &t, TRAJ_TIME_NONE);
+  /* One finding decided (as a recorded decision closes it). */
+  for (guint k = 0; k < f->o->findings->len; k++)
+    {
+      TrajFinding *fi = g_ptr_array_index (f->o->findings, k);
+      if (fi->kind == TRAJ_FINDING_SAFETY)
+        fi->open = FALSE;
+      if (!fi->open)
+        resolved = TRUE;
+    }
+  g_assert_true (resolved);
+  f->model = traj_chart_model_new_from_records (f->r, f->o);
+
+  for (guint w = 0; w < 3; w++)
+    {
+      static const double widths[] = { 1400, 900, 480 };
+      TrajChartOptions o;
+      TrajChartLayout *layout;
+      cairo_rectangle_t plot;
+
+      traj_chart_options_init (&o);
+      layout = traj_chart_layout_new (f->model, &o, widths[w], H);
+      g_string_truncate (texts, 0);
+      for (guint k = 0; k < traj_chart_layout_get_n_legend (layout); k++)
+        g_string_append_printf (texts, "%s | ", traj_chart_layout_get_legend_text (layout, k));
+      g_test_message ("width %.0f: %s", widths[w], texts->str);
+
+      g_assert_true (legend_has (layout, "Induction"));
+      g_assert_true (legend_has (layout, "Maintenance"));
+      g_assert_true (legend_has (layout, "Booster"));
+      g_assert_true (legend_has (layout, "Vital signs crossed a limit"));
+      g_assert_true (legend_has (layout, "PHQ-9 item 9 above 0"));
+      g_assert_true (legend_has (layout, "Incomplete, not scored"));
+      g_assert_true (legend_has (layout, traj_finding_kind_label (TRAJ_FINDING_MONITORING)));
+      g_assert_true (legend_has (layout, traj_finding_kind_label (TRAJ_FINDING_SAFETY)));
+      g_assert_true (legend_has (layout, "Resolved or decided"));
+      /* Colours as the finding cards: monitoring in the warning colour, the
+       * safety red for item 9 alone. */
+      for (guint k = 0; k < layout->legend->len; k++)
+        {
+          const LegendMark *m = &g_array_index (layout->legend, LegendMark, k);
+          if (g_str_equal (m->text, "Vital signs crossed a limit") ||
+              g_str_equal (m->text, traj_finding_kind_label (TRAJ_FINDING_MONITORING)))
+            g_assert_cmpint (m->role, ==, ROLE_WARNING);
+          if (g_str_equal (m->text, "PHQ-9 item 9 above 0") ||
+              g_str_equal (m->text, traj_finding_kind_label (TRAJ_FINDING_SAFETY)))
+            g_assert_cmpint (m->role, ==, ROLE_ERROR);
+        }
+      if (w == 0)
+        n_wide = traj_chart_layout_get_n_legend (layout);
+      else
+        g_assert_cmpuint (traj_chart_layout_get_n_legend (layout), ==, n_wide);
+      /* The plots start below the legend, however many rows it took. */
+      g_assert_true (traj_chart_layout_get_plot_area (layout, 0, &plot));
+      g_assert_cmpfloat (plot.y, >, 0);
+      traj_chart_layout_free (layout);
+    }
+}
+
 static void
 test_files (Fixture *f, gconstpointer data)
 {
@@ -898,6 +986,8 @@ main (int argc, char **argv)
   g_test_add ("/chart/describe", Fixture, NULL, fixture_set_up, test_describe, fixture_tear_down);
   g_test_add_func ("/chart/many-points", test_many_points);
   g_test_add ("/chart/crisp", Fixture, NULL, fixture_set_up, test_crisp, fixture_tear_down);
+  g_test_add ("/chart/legend-explains-every-mark", Fixture, NULL, fixture_set_up, test_legend_explains_every_mark,
+              fixture_tear_down);
   g_test_add ("/chart/files", Fixture, NULL, fixture_set_up, test_files, fixture_tear_down);
   g_test_add ("/chart/pdf-pages", Fixture, NULL, fixture_set_up, test_pdf_one_page_per_call, fixture_tear_down);
 

@@ -488,7 +488,7 @@ draw_strip (TrajChartLayout *self, const Ctx *c)
           cairo_fill (cr);
         }
     }
-  /* Monitoring events: a ring in the error colour. */
+  /* Monitoring events: a ring in the warning colour, as their finding. */
   for (guint k = 0; k < self->inf_x->len; k++)
     {
       const TrajChartInfusion *inf = &g_array_index (self->model->infusions, TrajChartInfusion, k);
@@ -497,7 +497,7 @@ draw_strip (TrajChartLayout *self, const Ctx *c)
       cairo_new_sub_path (cr);
       cairo_arc (cr, g_array_index (self->inf_x, double, k), cy, self->inf_size * 0.8, 0, 2 * M_PI);
     }
-  traj_chart_set_source (cr, c->palette, ROLE_ERROR, 1.0);
+  traj_chart_set_source (cr, c->palette, ROLE_WARNING, 1.0);
   cairo_set_line_width (cr, 1.25);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -521,7 +521,7 @@ draw_labels (TrajChartLayout *self, const Ctx *c)
   for (guint k = 0; k < self->legend->len; k++)
     {
       const LegendMark *m = &g_array_index (self->legend, LegendMark, k);
-      draw_mark (c, m->shape, m->role, m->x, m->y, m->shape == MARK_PIN ? self->fs * 0.95 : self->fs * 0.75, 1.0);
+      draw_mark (c, m->shape, m->role, m->x, m->y, (m->shape == MARK_PIN || m->shape == MARK_HOLLOW_PIN) ? self->fs * 0.95 : self->fs * 0.75, 1.0);
     }
 }
 

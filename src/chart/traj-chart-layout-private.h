@@ -56,6 +56,7 @@ typedef struct {
   MarkShape shape;
   Role role;
   double x, y;                   /* centre */
+  const char *text;              /* what the mark means (static, translated) */
 } LegendMark;
 
 typedef struct {
@@ -189,9 +190,9 @@ void           traj_chart_layout_x_axis      (TrajChartLayout *self, double labe
 void           traj_chart_layout_y_ticks     (TrajChartLayout *self, Panel *p);
 void           traj_chart_draw_axes          (TrajChartLayout *self, const Ctx *c);
 
-/* traj-chart-legend.c: the title row and the legend row */
+/* traj-chart-legend.c: the title row and the legend rows */
 double         traj_chart_layout_title       (TrajChartLayout *self, double y, double pad);
-void           traj_chart_layout_legend      (TrajChartLayout *self, double y, double h);
+double         traj_chart_layout_legend      (TrajChartLayout *self, double y, double h);
 
 /* traj-chart-layers.c: score panels, the infusion strip, lanes, and what can be pointed at */
 void           traj_chart_panel_clear        (Panel *p);

@@ -16,27 +16,44 @@ typedef struct {
   const char *group;             /* a heading before the first of a group */
 } LegendEntry;
 
-/* One row: "Infusions: ▲ Induction ▲ Maintenance ◆ Booster   ● PHQ-9 item 9
- * above 0   ◇ Incomplete   Findings: ⬤ Safety …", only what the chart
- * shows, and only as much as fits. */
-void
+/* "Infusions: ▲ Induction ▲ Maintenance ◆ Booster ◯ Vital signs crossed a
+ * limit   ● PHQ-9 item 9 above 0   ◇ Incomplete   Findings: ⬤ Safety …
+ * ◌ Resolved": every mark the chart shows, explained. Entries that do not
+ * fit wrap onto more rows (up to four); only a chart too narrow for four
+ * rows drops the last ones. Returns the height used (0: no legend). */
+#define LEGEND_MAX_ROWS 4
+
+double
 traj_chart_layout_legend (TrajChartLayout *self, double y, double h)
 {
   const TrajChartModel *m = self->model;
   gboolean phases[TRAJ_N_PHASES] = { FALSE };
   gboolean kinds[TRAJ_N_FINDING_KINDS] = { FALSE };
-  gboolean safety = FALSE, drafts = FALSE;
-  double x = self->plot_left;
-  double cy = y + h / 2;
-  LegendEntry entries[16];
+  gboolean safety = FALSE, drafts = FALSE, monitoring = FALSE, resolved = FALSE;
+  double left = self->plot_left;
+  double right = self->width - 8;
+  double row_step = h + 4;
+  double x = left;
+  guint row = 0;
+  LegendEntry entries[24];
   guint n = 0;
   const char *group_infusions = _("Infusions:");
   const char *group_findings = _("Findings:");
 
   for (guint k = 0; k < m->infusions->len; k++)
-    phases[g_array_index (m->infusions, TrajChartInfusion, k).phase] = TRUE;
+    {
+      const TrajChartInfusion *inf = &g_array_index (m->infusions, TrajChartInfusion, k);
+      phases[inf->phase] = TRUE;
+      if (inf->monitoring)
+        monitoring = TRUE;
+    }
   for (guint k = 0; k < m->findings->len; k++)
-    kinds[g_array_index (m->findings, TrajChartFinding, k).kind] = TRUE;
+    {
+      const TrajChartFinding *f = &g_array_index (m->findings, TrajChartFinding, k);
+      kinds[f->kind] = TRUE;
+      if (!f->open)
+        resolved = TRUE;
+    }
   for (guint i = 0; i < m->series->len; i++)
     {
       const TrajChartSeries *s = traj_chart_model_series (m, i);
@@ -53,6 +70,8 @@ traj_chart_layout_legend (TrajChartLayout *self, double y, double h)
     entries[n++] = (LegendEntry) { MARK_TRIANGLE, ROLE_MAINTENANCE, traj_phase_label (TRAJ_PHASE_MAINTENANCE), group_infusions };
   if (phases[TRAJ_PHASE_BOOSTER])
     entries[n++] = (LegendEntry) { MARK_DIAMOND, ROLE_BOOSTER, traj_phase_label (TRAJ_PHASE_BOOSTER), group_infusions };
+  if (monitoring)
+    entries[n++] = (LegendEntry) { MARK_RING, ROLE_WARNING, _("Vital signs crossed a limit"), group_infusions };
   if (safety)
     entries[n++] = (LegendEntry) { MARK_RING, ROLE_ERROR, _("PHQ-9 item 9 above 0"), NULL };
   if (drafts)
@@ -61,17 +80,32 @@ traj_chart_layout_legend (TrajChartLayout *self, double y, double h)
     if (kinds[k])
       entries[n++] = (LegendEntry) { MARK_PIN, traj_chart_finding_role ((TrajFindingKind) k),
                                      traj_finding_kind_label ((TrajFindingKind) k), group_findings };
+  if (resolved)
+    entries[n++] = (LegendEntry) { MARK_HOLLOW_PIN, ROLE_FG, _("Resolved or decided"), group_findings };
+  g_assert (n <= G_N_ELEMENTS (entries));
 
   for (guint i = 0; i < n; i++)
     {
       double mark_w = 10;
-      guint first_label = self->labels->len;
+      gboolean heading = entries[i].group && (i == 0 || entries[i].group != entries[i - 1].group);
+      double heading_w = heading ? traj_chart_layout_text_width (self, self->fonts.small, entries[i].group) + 8 : 0;
+      double text_w = traj_chart_layout_text_width (self, self->fonts.small, entries[i].text);
+      double gap = (i > 0 && entries[i].group != entries[i - 1].group) ? 14 : 0;   /* wider between groups */
+      double cy;
       Label *l;
       LegendMark mark;
 
-      if (i > 0 && entries[i].group != entries[i - 1].group)
-        x += 14;                 /* a wider gap between groups */
-      if (entries[i].group && (i == 0 || entries[i].group != entries[i - 1].group))
+      if (x > left && x + gap + heading_w + mark_w + 4 + text_w > right)
+        {
+          if (row + 1 >= LEGEND_MAX_ROWS)
+            break;               /* out of room: the rest is dropped */
+          row++;
+          x = left;
+          gap = 0;
+        }
+      x += gap;
+      cy = y + row * row_step + h / 2;
+      if (heading)
         {
           l = traj_chart_layout_add_label (self, self->fonts.small, entries[i].group, x, 0, ROLE_FG, 0.6);
           l->y = cy - l->h / 2;
@@ -79,17 +113,11 @@ traj_chart_layout_legend (TrajChartLayout *self, double y, double h)
         }
       l = traj_chart_layout_add_label (self, self->fonts.small, entries[i].text, x + mark_w + 4, 0, ROLE_FG, 0.8);
       l->y = cy - l->h / 2;
-      if (l->x + l->w > self->width - 8)
-        {
-          /* Out of room: drop this entry (and its heading) and the rest. */
-          while (self->labels->len > first_label)
-            traj_chart_layout_drop_label (self);
-          break;
-        }
-      mark = (LegendMark) { entries[i].shape, entries[i].role, x + mark_w / 2, cy };
+      mark = (LegendMark) { entries[i].shape, entries[i].role, x + mark_w / 2, cy, entries[i].text };
       g_array_append_val (self->legend, mark);
       x = l->x + l->w + 14;
     }
+  return self->legend->len > 0 ? row * row_step + h : 0;
 }
 
 /* "Ada Bianchi · MRN-100500" on the left, the period the chart covers on

@@ -126,9 +126,11 @@ traj_chart_finding_role (TrajFindingKind kind)
   switch (kind)
     {
     case TRAJ_FINDING_BOOSTER: return ROLE_BOOSTER;
-    case TRAJ_FINDING_NO_RESPONSE: return ROLE_WARNING;
+    /* The colours of the finding cards above the chart: advice in the
+     * accent colour, a monitoring event in the warning colour, safety red. */
+    case TRAJ_FINDING_NO_RESPONSE: return ROLE_ACCENT;
+    case TRAJ_FINDING_MONITORING: return ROLE_WARNING;
     case TRAJ_FINDING_SAFETY:
-    case TRAJ_FINDING_MONITORING:
     case TRAJ_N_FINDING_KINDS:
     default:
       return ROLE_ERROR;
@@ -349,7 +351,7 @@ traj_chart_layout_new (TrajChartModel         *model,
 {
   TrajChartLayout *self;
   TrajChartOptions defaults;
-  double pad, small_h, y, bottom;
+  double pad, small_h, y, bottom, legend_h;
 
   g_return_val_if_fail (model != NULL, NULL);
 
@@ -380,10 +382,10 @@ traj_chart_layout_new (TrajChartModel         *model,
 
   layout_margins (self, pad);
 
-  /* Legend row on top. */
-  traj_chart_layout_legend (self, y, small_h);
-  if (self->legend->len > 0)
-    y += small_h + 6 + pad * 0.5;
+  /* Legend rows on top. */
+  legend_h = traj_chart_layout_legend (self, y, small_h);
+  if (legend_h > 0)
+    y += legend_h + 6 + pad * 0.5;
 
   bottom = layout_bottom (self, bottom, small_h);
   compute_domain (self, self->plot_right - self->plot_left);
@@ -434,6 +436,23 @@ traj_chart_layout_get_size (const TrajChartLayout *self,
     *width = self->width;
   if (height)
     *height = self->height;
+}
+
+/* What the legend explains, in order: one text per mark it shows. */
+guint
+traj_chart_layout_get_n_legend (const TrajChartLayout *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->legend->len;
+}
+
+const char *
+traj_chart_layout_get_legend_text (const TrajChartLayout *self,
+                                   guint                  index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->legend->len, NULL);
+  return g_array_index (self->legend, LegendMark, index).text;
 }
 
 guint

@@ -147,6 +147,9 @@ void             traj_chart_layout_get_size (const TrajChartLayout *layout,
 /* Panels, one per series of the model, top to bottom (0 when the model has
  * no series). */
 guint            traj_chart_layout_get_n_panels (const TrajChartLayout *layout);
+guint            traj_chart_layout_get_n_legend (const TrajChartLayout *layout);
+const char      *traj_chart_layout_get_legend_text (const TrajChartLayout *layout,
+                                                    guint                  index);
 /* The data area of a panel: everything its values map into. FALSE when
  * @panel does not exist. */
 gboolean         traj_chart_layout_get_plot_area (const TrajChartLayout *layout,

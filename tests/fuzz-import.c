@@ -274,8 +274,10 @@ mutate (GRand *rand, GPtrArray *rows, GString **raw, GString *what)
       g_string_append_printf (what, " row %u col %u := row %u", r, c, other);
       if (c < o->len)
         {
+          /* Copied before the old value goes: @other may be this row. */
+          char *copy = g_strdup (g_ptr_array_index (o, c));
           g_free (g_ptr_array_index (row, c));
-          g_ptr_array_index (row, c) = g_strdup (g_ptr_array_index (o, c));
+          g_ptr_array_index (row, c) = copy;
         }
     }
   else if (op < 70)

@@ -247,10 +247,28 @@ traj_dose_is_fixed (TrajRoute route, TrajMedicine medicine)
   return route == TRAJ_ROUTE_INTRANASAL && medicine == TRAJ_MEDICINE_ESKETAMINE;
 }
 
+static const int esketamine_fixed_doses[TRAJ_ESKETAMINE_N_FIXED_DOSES] = { 28, 56, 84 };
+
+int
+traj_esketamine_fixed_dose (guint index)
+{
+  g_return_val_if_fail (index < TRAJ_ESKETAMINE_N_FIXED_DOSES, 0);
+  return esketamine_fixed_doses[index];
+}
+
 gboolean
 traj_is_esketamine_fixed_dose (double total_mg)
 {
-  return fabs (total_mg - 28) < 0.001 || fabs (total_mg - 56) < 0.001 || fabs (total_mg - 84) < 0.001;
+  for (guint k = 0; k < TRAJ_ESKETAMINE_N_FIXED_DOSES; k++)
+    if (fabs (total_mg - esketamine_fixed_doses[k]) < 0.001)
+      return TRUE;
+  return FALSE;
+}
+
+double
+traj_dose_total_mg (double weight_kg, double mg_per_kg)
+{
+  return round (weight_kg * mg_per_kg * 100) / 100;
 }
 
 gboolean

@@ -141,8 +141,15 @@ gboolean traj_validate_flag_decision   (const TrajFlagDecision *d, gint64 now, G
  * refuse), or NULL. */
 char    *traj_dose_caution             (TrajRoute route, TrajMedicine medicine, double mg_per_kg);
 
-/* Fixed esketamine nasal doses in mg. */
+/* Intranasal esketamine's fixed doses in mg, in the order editors offer
+ * them: 28, 56, 84. */
+#define TRAJ_ESKETAMINE_N_FIXED_DOSES 3
+int      traj_esketamine_fixed_dose    (guint index);
+/* Whether @total_mg is one of the fixed esketamine nasal doses. */
 gboolean traj_is_esketamine_fixed_dose (double total_mg);
+/* The total of a weight-based dose as it is recorded: @weight_kg ×
+ * @mg_per_kg, rounded to 0.01 mg. */
+double   traj_dose_total_mg            (double weight_kg, double mg_per_kg);
 /* Whether the route and medicine are dosed as a fixed total (intranasal esketamine). */
 gboolean traj_dose_is_fixed            (TrajRoute route, TrajMedicine medicine);
 

@@ -47,54 +47,12 @@ G_DEFINE_FINAL_TYPE (TrajAssessmentEditor, traj_assessment_editor, TRAJ_TYPE_EDI
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void
-set_field_message (GtkWidget    *field,
-                   GtkWidget    *message_row,
-                   GtkLabel     *message,
-                   const GError *error)
-{
-  traj_field_set_error (field, error);
-  gtk_label_set_label (message, error ? error->message : "");
-  gtk_widget_set_visible (message_row, error != NULL);
-}
-
-/* "HH:MM" (or "H:MM") in 24-hour time. */
-static gboolean
-parse_clock (const char *text, int *hour, int *minute)
-{
-  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
-  g_auto(GStrv) parts = g_strsplit (s, ":", -1);
-  guint64 h, m;
-
-  if (g_strv_length (parts) != 2 || strlen (parts[1]) != 2 ||
-      !g_ascii_string_to_unsigned (parts[0], 10, 0, 23, &h, NULL) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 0, 59, &m, NULL))
-    return FALSE;
-  *hour = (int) h;
-  *minute = (int) m;
-  return TRUE;
-}
-
 static TrajScaleId
 selected_scale (TrajAssessmentEditor *self)
 {
   guint pos = adw_combo_row_get_selected (self->scale_row);
 
   return pos == GTK_INVALID_LIST_POSITION ? TRAJ_SCALE_NONE : traj_scale_outcome_at (pos);
-}
-
-static char *
-notes_text (TrajAssessmentEditor *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
-  GtkTextIter start, end;
-  char *text;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-  if (*text == '\0')
-    g_clear_pointer (&text, g_free);
-  return text;
 }
 
 /* The form as a record, exactly as it would be saved. */
@@ -111,7 +69,7 @@ form_to_assessment (TrajAssessmentEditor *self,
   guint course_pos = adw_combo_row_get_selected (self->course_row);
 
   *day_ok = day != TRAJ_DAY_NONE;
-  *time_ok = parse_clock (gtk_editable_get_text (GTK_EDITABLE (self->time_row)), &hour, &minute);
+  *time_ok = traj_editor_parse_clock (gtk_editable_get_text (GTK_EDITABLE (self->time_row)), &hour, &minute);
 
   if (self->existing)
     a = traj_assessment_copy (self->existing);
@@ -140,7 +98,7 @@ form_to_assessment (TrajAssessmentEditor *self,
     }
   a->difficulty = traj_score_entry_get_difficulty (self->score_entry);
   g_free (a->notes);
-  a->notes = notes_text (self);
+  a->notes = traj_editor_text_view_text (self->notes_view);
   return a;
 }
 
@@ -201,8 +159,8 @@ validate (TrajAssessmentEditor *self)
         }
     }
 
-  set_field_message (self->date_row, self->date_message_row, self->date_message, date_error);
-  set_field_message (self->time_row, self->time_message_row, self->time_message, time_error);
+  traj_field_set_message (self->date_row, self->date_message_row, self->date_message, date_error);
+  traj_field_set_message (self->time_row, self->time_message_row, self->time_message, time_error);
   traj_score_entry_set_total_error (self->score_entry, total_error);
 
   if (scale && scale->n_items > 0)
@@ -365,18 +323,6 @@ traj_assessment_editor_init (TrajAssessmentEditor *self)
 
 /* ---- public API --------------------------------------------------------- */
 
-static char *
-course_label (const TrajCourse *c)
-{
-  g_autofree char *start = traj_day_format (c->start_day);
-
-  if (c->protocol && *c->protocol)
-    /* Translators: a course in a list: "Depression · Induction 6× · from 3 Mar 2026" */
-    return g_strdup_printf (_("%s · %s · from %s"), traj_indication_label (c->indication), c->protocol, start);
-  /* Translators: a course in a list: "Depression · from 3 Mar 2026" */
-  return g_strdup_printf (_("%s · from %s"), traj_indication_label (c->indication), start);
-}
-
 GtkWidget *
 traj_assessment_editor_new (GtkWindow                *parent,
                             TrajStore                *store,
@@ -433,7 +379,7 @@ traj_assessment_editor_new (GtkWindow                *parent,
   for (guint k = 0; k < records->courses->len; k++)
     {
       const TrajCourse *c = g_ptr_array_index (records->courses, k);
-      g_autofree char *label = course_label (c);
+      g_autofree char *label = traj_editor_course_label (c);
 
       gtk_string_list_append (self->course_model, label);
       g_array_append_val (self->course_ids, c->id);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "traj-editor-dialog.h"
 #include "traj-gui.h"
@@ -22,6 +23,7 @@ typedef struct
   GtkWidget *scroller;
   GtkWidget *error_revealer;
   GtkWidget *error_label;
+  GtkWidget *missing_label;
 } TrajEditorDialogPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (TrajEditorDialog, traj_editor_dialog, ADW_TYPE_WINDOW)
@@ -299,12 +301,23 @@ traj_editor_dialog_init (TrajEditorDialog *self)
   gtk_widget_add_css_class (priv->error_revealer, "editor-error");
   gtk_revealer_set_child (GTK_REVEALER (priv->error_revealer), priv->error_label);
 
+  priv->missing_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (priv->missing_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (priv->missing_label), 0);
+  gtk_widget_set_margin_start (priv->missing_label, 18);
+  gtk_widget_set_margin_end (priv->missing_label, 18);
+  gtk_widget_set_margin_top (priv->missing_label, 6);
+  gtk_widget_set_margin_bottom (priv->missing_label, 6);
+  gtk_widget_add_css_class (priv->missing_label, "dim-label");
+  gtk_widget_set_visible (priv->missing_label, FALSE);
+
   priv->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (priv->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (priv->scroller, TRUE);
 
   gtk_box_append (GTK_BOX (priv->toolbar_box), priv->header);
   gtk_box_append (GTK_BOX (priv->toolbar_box), priv->error_revealer);
+  gtk_box_append (GTK_BOX (priv->toolbar_box), priv->missing_label);
   gtk_box_append (GTK_BOX (priv->toolbar_box), priv->scroller);
   adw_window_set_content (ADW_WINDOW (self), priv->toolbar_box);
 }
@@ -387,6 +400,27 @@ traj_editor_dialog_show_error (TrajEditorDialog *self,
   if (message)
     gtk_label_set_label (GTK_LABEL (priv->error_label), message);
   gtk_revealer_set_reveal_child (GTK_REVEALER (priv->error_revealer), message != NULL);
+}
+
+void
+traj_editor_dialog_set_missing (TrajEditorDialog *self,
+                                const char       *text)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  g_return_if_fail (TRAJ_IS_EDITOR_DIALOG (self));
+  gtk_label_set_label (GTK_LABEL (priv->missing_label), text ? text : "");
+  gtk_widget_set_visible (priv->missing_label, text != NULL);
+  gtk_widget_set_tooltip_text (priv->save_button, text);
+}
+
+const char *
+traj_editor_dialog_get_missing (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  g_return_val_if_fail (TRAJ_IS_EDITOR_DIALOG (self), NULL);
+  return gtk_widget_get_visible (priv->missing_label) ? gtk_label_get_label (GTK_LABEL (priv->missing_label)) : NULL;
 }
 
 gboolean
@@ -475,4 +509,59 @@ traj_editor_dialog_set_save_label (TrajEditorDialog *self,
 
   gtk_button_set_label (GTK_BUTTON (priv->save_button), label);
   gtk_button_set_use_underline (GTK_BUTTON (priv->save_button), TRUE);
+}
+
+void
+traj_field_set_message (GtkWidget    *field,
+                        GtkWidget    *message_row,
+                        GtkLabel     *message,
+                        const GError *error)
+{
+  traj_field_set_error (field, error);
+  gtk_label_set_label (message, error ? error->message : "");
+  gtk_widget_set_visible (message_row, error != NULL);
+}
+
+gboolean
+traj_editor_parse_clock (const char *text,
+                         int        *hour,
+                         int        *minute)
+{
+  g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
+  g_auto(GStrv) parts = g_strsplit (s, ":", -1);
+  guint64 h, m;
+
+  if (g_strv_length (parts) != 2 || strlen (parts[1]) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 0, 23, &h, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, 59, &m, NULL))
+    return FALSE;
+  *hour = (int) h;
+  *minute = (int) m;
+  return TRUE;
+}
+
+char *
+traj_editor_text_view_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  char *text;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  if (*text == '\0')
+    g_clear_pointer (&text, g_free);
+  return text;
+}
+
+char *
+traj_editor_course_label (const TrajCourse *c)
+{
+  g_autofree char *start = traj_day_format (c->start_day);
+
+  if (c->protocol && *c->protocol)
+    /* Translators: a course in a list: "Depression · Induction 6× · from 3 Mar 2026" */
+    return g_strdup_printf (_("%s · %s · from %s"), traj_indication_label (c->indication), c->protocol, start);
+  /* Translators: a course in a list: "Depression · from 3 Mar 2026" */
+  return g_strdup_printf (_("%s · from %s"), traj_indication_label (c->indication), start);
 }

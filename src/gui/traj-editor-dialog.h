@@ -44,6 +44,12 @@ void       traj_editor_dialog_set_save_label (TrajEditorDialog *self,
 /* Shows (or with NULL hides) the message line under the form. */
 void       traj_editor_dialog_show_error  (TrajEditorDialog *self,
                                            const char       *message);
+/* What the form still needs before Save can work, in words ("To save,
+ * fill in: MRN, birth date."), shown under the header and as the Save
+ * button's tooltip; NULL hides it. */
+void        traj_editor_dialog_set_missing (TrajEditorDialog *self,
+                                            const char       *text);
+const char *traj_editor_dialog_get_missing (TrajEditorDialog *self);
 /* The message shown under the form, or NULL. */
 const char *traj_editor_dialog_get_error (TrajEditorDialog *self);
 /* Runs save as if the Save button were pressed; TRUE when saved. */
@@ -58,5 +64,19 @@ void       traj_editor_dialog_force_close (TrajEditorDialog *self);
  * (red, with the message as its tooltip and accessible description). */
 void       traj_field_set_error           (GtkWidget        *field,
                                            const GError     *error);
+/* The same, with the message in @message inside @message_row under the
+ * field (hidden when @error is NULL). */
+void       traj_field_set_message         (GtkWidget        *field,
+                                           GtkWidget        *message_row,
+                                           GtkLabel         *message,
+                                           const GError     *error);
+/* "HH:MM" (or "H:MM") in 24-hour time, spaces around allowed. */
+gboolean   traj_editor_parse_clock        (const char       *text,
+                                           int              *hour,
+                                           int              *minute);
+/* A text view's text without surrounding space; NULL when that is empty. */
+char      *traj_editor_text_view_text     (GtkTextView      *view);
+/* A course as editors list it: "Depression · Induction 6× · from 3 Mar 2026". */
+char      *traj_editor_course_label       (const TrajCourse *course);
 
 G_END_DECLS

@@ -13,9 +13,6 @@
 #include "traj-outcomes.h"
 #include "traj-validate.h"
 
-/* Intranasal esketamine's fixed doses, in the order offered. */
-static const int fixed_doses[] = { 28, 56, 84 };
-
 /* Readings offered on a new infusion: before dosing, about 40 minutes in
  * (the blood-pressure peak) and before discharge (CLINICAL.md §5). */
 #define DISCHARGE_MINUTE 120
@@ -154,23 +151,6 @@ parse_double (GtkWidget *field, double *value)
   return PARSE_OK;
 }
 
-/* "HH:MM" (or "H:MM") in 24-hour time. */
-static gboolean
-parse_clock (GtkWidget *field, int *hour, int *minute)
-{
-  g_autofree char *text = field_text (field);
-  g_auto(GStrv) parts = g_strsplit (text, ":", -1);
-  guint64 h, m;
-
-  if (g_strv_length (parts) != 2 || strlen (parts[1]) != 2 ||
-      !g_ascii_string_to_unsigned (parts[0], 10, 0, 23, &h, NULL) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 0, 59, &m, NULL))
-    return FALSE;
-  *hour = (int) h;
-  *minute = (int) m;
-  return TRUE;
-}
-
 static char *
 format_number (double value)
 {
@@ -190,17 +170,6 @@ format_number (double value)
 }
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static void
-set_field_message (GtkWidget    *field,
-                   GtkWidget    *message_row,
-                   GtkLabel     *message,
-                   const GError *error)
-{
-  traj_field_set_error (field, error);
-  gtk_label_set_label (message, error ? error->message : "");
-  gtk_widget_set_visible (message_row, error != NULL);
-}
 
 static TrajRoute
 selected_route (TrajInfusionEditor *self)
@@ -227,20 +196,6 @@ text_or_null (GtkWidget *field)
 {
   char *text = field_text (field);
 
-  if (*text == '\0')
-    g_clear_pointer (&text, g_free);
-  return text;
-}
-
-static char *
-notes_text (TrajInfusionEditor *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
-  GtkTextIter start, end;
-  char *text;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
   if (*text == '\0')
     g_clear_pointer (&text, g_free);
   return text;
@@ -484,7 +439,7 @@ check_dates (TrajInfusionEditor *self, const TrajInfusion *i)
     }
   if (!traj_validate_infusion_dates (i, &ctx, &warnings, &error))
     {
-      set_field_message (self->date_row, self->date_message_row, self->date_message, error);
+      traj_field_set_message (self->date_row, self->date_message_row, self->date_message, error);
       gtk_widget_remove_css_class (self->date_message_row, "field-caution");
       return FALSE;
     }
@@ -501,27 +456,213 @@ check_dates (TrajInfusionEditor *self, const TrajInfusion *i)
   return TRUE;
 }
 
+/* The start: the store's rule for it, under the part that is wrong. Sets
+ * i->started_at (TRAJ_TIME_NONE when unreadable) and *day. */
+static gboolean
+check_when (TrajInfusionEditor *self, TrajInfusion *i, gint32 *day)
+{
+  g_autoptr(GError) date_error = NULL;
+  int hour = 0, minute = 0;
+  gboolean day_ok, time_ok, ok = TRUE;
+  const GError *on_date, *on_time = NULL;
+
+  *day = traj_day_from_iso (gtk_editable_get_text (GTK_EDITABLE (self->date_row)));
+  day_ok = *day != TRAJ_DAY_NONE;
+  time_ok = traj_editor_parse_clock (gtk_editable_get_text (GTK_EDITABLE (self->time_row)), &hour, &minute);
+  i->started_at = day_ok && time_ok ? traj_time_from_day (*day, hour, minute) : TRAJ_TIME_NONE;
+  if (!traj_validate_infusion_time (i->started_at, traj_time_now (), &date_error))
+    ok = FALSE;
+  on_date = date_error;
+  /* No start time at all: the sentence goes under the unreadable part. */
+  if (g_error_matches (date_error, TRAJ_ERROR, TRAJ_ERROR_INVALID))
+    {
+      on_date = day_ok ? NULL : date_error;
+      on_time = time_ok ? NULL : date_error;
+    }
+  gtk_widget_remove_css_class (self->date_message_row, "field-caution");
+  traj_field_set_message (self->date_row, self->date_message_row, self->date_message, on_date);
+  traj_field_set_message (self->time_row, self->time_message_row, self->time_message, on_time);
+
+  suggest_phase (self, i->started_at);
+  i->phase = (TrajPhase) MIN (adw_combo_row_get_selected (self->phase_row), TRAJ_N_PHASES - 1);
+  i->date_confirmed = i->started_at == self->confirmed_start && i->course_id == self->confirmed_course ?
+                      self->confirmed : 0;
+  if (date_error == NULL && i->started_at != TRAJ_TIME_NONE && !check_dates (self, i))
+    ok = FALSE;
+  return ok;
+}
+
+static gboolean
+check_duration (TrajInfusionEditor *self, TrajInfusion *i)
+{
+  g_autoptr(GError) duration_error = NULL;
+  ParseResult p = parse_int (self->duration_row, &i->duration_min);
+
+  if (p == PARSE_BAD)
+    duration_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DURATION_RANGE, _("Type the duration in whole minutes."));
+  else if (p == PARSE_EMPTY)
+    duration_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DURATION_RANGE, _("Enter how long the infusion ran, in minutes."));
+  else
+    traj_validate_duration (i->duration_min, &duration_error);
+  traj_field_set_message (self->duration_row, self->duration_message_row, self->duration_message, duration_error);
+  return duration_error == NULL;
+}
+
+/* Weight: needed for mg/kg dosing; optional with a fixed dose. Sets
+ * *weight_ok when a valid weight was typed. */
+static gboolean
+check_weight (TrajInfusionEditor *self, TrajInfusion *i, gboolean fixed, gboolean *weight_ok)
+{
+  g_autoptr(GError) weight_error = NULL;
+  ParseResult p = parse_double (self->weight_row, &i->weight_kg);
+
+  if (p == PARSE_BAD)
+    weight_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_WEIGHT_RANGE, _("Type the weight in kg as a number, such as 72.5."));
+  else if (p == PARSE_EMPTY && !fixed)
+    weight_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_WEIGHT_RANGE, _("Enter the patient’s weight in kg."));
+  else if (p == PARSE_OK)
+    traj_validate_weight (i->weight_kg, &weight_error);
+  *weight_ok = weight_error == NULL && p == PARSE_OK;
+  if (!*weight_ok)
+    i->weight_kg = 0;
+  /* An empty field nobody has typed in yet is not an error to shout about. */
+  traj_field_set_message (self->weight_row, self->weight_message_row, self->weight_message,
+                          p == PARSE_EMPTY && !traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (self)) ? NULL : weight_error);
+  return weight_error == NULL;
+}
+
+/* The dose (a fixed total, or mg/kg times the weight), its caution when
+ * unusual, and the total shown under it. */
+static gboolean
+check_dose (TrajInfusionEditor *self, TrajInfusion *i, gboolean fixed, gboolean weight_ok)
+{
+  g_autoptr(GError) dose_error = NULL;
+  g_autofree char *caution = NULL;
+  g_autofree char *total_text = NULL;
+  double dose = 0;
+
+  gtk_widget_set_visible (self->dose_row, !fixed);
+  gtk_widget_set_visible (GTK_WIDGET (self->fixed_dose_row), fixed);
+  if (fixed)
+    {
+      guint pos = MIN (adw_combo_row_get_selected (self->fixed_dose_row), TRAJ_ESKETAMINE_N_FIXED_DOSES - 1);
+
+      i->dose_mg_per_kg = 0;
+      i->total_mg = traj_esketamine_fixed_dose (pos);
+      traj_validate_dose (i->route, i->medicine, 0, i->total_mg, &dose_error);
+      traj_field_set_error (self->dose_row, NULL);
+    }
+  else
+    {
+      ParseResult p = parse_double (self->dose_row, &dose);
+
+      i->dose_mg_per_kg = dose;
+      i->total_mg = weight_ok ? traj_dose_total_mg (i->weight_kg, dose) : 0;
+      if (p == PARSE_BAD)
+        dose_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DOSE_RANGE, _("Type the dose in mg/kg as a number, such as 0.5."));
+      else if (p == PARSE_EMPTY)
+        dose_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DOSE_RANGE, _("Enter the dose in mg/kg."));
+      else
+        /* Without a weight yet, check the mg/kg alone: any valid weight
+         * times a valid mg/kg is a plausible total. */
+        traj_validate_dose (i->route, i->medicine, dose,
+                            weight_ok ? i->total_mg : dose * TRAJ_WEIGHT_MIN_KG, &dose_error);
+      traj_field_set_error (self->dose_row, dose_error);
+    }
+
+  /* A valid but unusual dose is shown as a caution, never refused. */
+  caution = dose_error ? NULL : traj_dose_caution (i->route, i->medicine, i->dose_mg_per_kg);
+  gtk_label_set_label (self->dose_message, dose_error ? dose_error->message : caution ? caution : "");
+  gtk_widget_set_visible (self->dose_message_row, dose_error != NULL || caution != NULL);
+  if (caution)
+    gtk_widget_add_css_class (self->dose_message_row, "dose-caution");
+  else
+    gtk_widget_remove_css_class (self->dose_message_row, "dose-caution");
+
+  if (i->total_mg > 0 && dose_error == NULL)
+    {
+      g_autofree char *mg = format_number (i->total_mg);
+      /* Translators: the computed total dose, e.g. "36.25 mg" */
+      total_text = g_strdup_printf (_("%s mg"), mg);
+    }
+  gtk_label_set_label (self->total_label, total_text ? total_text : "—");
+  return dose_error == NULL;
+}
+
+/* Vital signs, side effects, concomitant medicines, lot. */
+static gboolean
+read_readings_and_effects (TrajInfusionEditor *self, TrajInfusion *i)
+{
+  gboolean ok = TRUE;
+
+  for (guint k = 0; k < self->readings->len; k++)
+    {
+      g_autoptr(TrajVitalSign) v = traj_vital_sign_new (0);
+      gboolean empty;
+
+      if (!check_reading (self, g_ptr_array_index (self->readings, k), v, &empty))
+        ok = FALSE;
+      else if (!empty)
+        g_ptr_array_add (i->vitals, g_steal_pointer (&v));
+    }
+  i->side_effects = 0;
+  for (guint k = 0; k < TRAJ_N_SIDE_EFFECTS; k++)
+    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->side_effect_checks[k])))
+      i->side_effects |= 1u << k;
+  i->concomitant = 0;
+  for (guint k = 0; k < TRAJ_N_CONCOMITANTS; k++)
+    if (gtk_switch_get_active (GTK_SWITCH (self->concomitant_switches[k])))
+      i->concomitant |= 1u << k;
+  g_free (i->side_effect_note);
+  i->side_effect_note = text_or_null (self->side_note_row);
+  g_free (i->lot);
+  i->lot = text_or_null (self->lot_row);
+  return ok;
+}
+
+/* Monitoring and discharge: parse errors into *monitoring_error and
+ * *ready_error (shown by the caller after the whole-record check). */
+static void
+read_discharge (TrajInfusionEditor *self, TrajInfusion *i, gint32 day,
+                GError **monitoring_error, GError **ready_error)
+{
+  g_autofree char *ready = field_text (self->ready_row);
+  ParseResult p = parse_int (self->monitoring_row, &i->monitoring_min);
+  int rh, rm;
+
+  if (p == PARSE_EMPTY)
+    i->monitoring_min = 0;
+  else if (p == PARSE_BAD)
+    g_set_error (monitoring_error, TRAJ_ERROR, TRAJ_ERROR_MONITORING_RANGE,
+                 _("Type the monitoring time in whole minutes."));
+  i->ready_at = TRAJ_TIME_NONE;
+  if (*ready == '\0')
+    return;
+  if (!traj_editor_parse_clock (ready, &rh, &rm))
+    g_set_error (ready_error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Type the time as HH:MM, such as 11:45."));
+  else if (day != TRAJ_DAY_NONE)
+    {
+      i->ready_at = traj_time_from_day (day, rh, rm);
+      /* A time before the start is past midnight. */
+      if (i->started_at != TRAJ_TIME_NONE && i->ready_at < i->started_at)
+        i->ready_at = traj_time_from_day (day + 1, rh, rm);
+    }
+}
+
 /* Reads and checks every field, showing each message under its field, and
  * returns the infusion as it would be saved, or NULL when something is
- * invalid. */
+ * invalid. Field by field first (each group reads its fields, checks them
+ * with the store's rules and shows its message), then the store's
+ * whole-record check for the rules no single field owns. */
 static TrajInfusion *
 check_form (TrajInfusionEditor *self)
 {
   g_autoptr(TrajInfusion) i = NULL;
-  g_autoptr(GError) date_error = NULL;
-  g_autoptr(GError) duration_error = NULL;
-  g_autoptr(GError) weight_error = NULL;
-  g_autoptr(GError) dose_error = NULL;
   g_autoptr(GError) monitoring_error = NULL;
   g_autoptr(GError) ready_error = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean weight_ok, fixed, ok = TRUE;
   gint32 day;
-  int hour = 0, minute = 0;
-  gboolean day_ok, time_ok, weight_ok = FALSE, ok = TRUE;
-  gboolean fixed;
-  ParseResult p;
-  double dose = 0;
-  g_autofree char *total_text = NULL;
 
   if (self->existing)
     {
@@ -539,164 +680,17 @@ check_form (TrajInfusionEditor *self)
   i->phase = (TrajPhase) MIN (adw_combo_row_get_selected (self->phase_row), TRAJ_N_PHASES - 1);
   fixed = traj_dose_is_fixed (i->route, i->medicine);
 
-  /* When: the store's rule for the start, under the part that is wrong. */
-  day = traj_day_from_iso (gtk_editable_get_text (GTK_EDITABLE (self->date_row)));
-  day_ok = day != TRAJ_DAY_NONE;
-  time_ok = parse_clock (self->time_row, &hour, &minute);
-  i->started_at = day_ok && time_ok ? traj_time_from_day (day, hour, minute) : TRAJ_TIME_NONE;
-  if (!traj_validate_infusion_time (i->started_at, traj_time_now (), &date_error))
-    ok = FALSE;
-  {
-    const GError *on_date = date_error, *on_time = NULL;
-
-    /* No start time at all: the sentence goes under the unreadable part. */
-    if (g_error_matches (date_error, TRAJ_ERROR, TRAJ_ERROR_INVALID))
-      {
-        on_date = day_ok ? NULL : date_error;
-        on_time = time_ok ? NULL : date_error;
-      }
-    gtk_widget_remove_css_class (self->date_message_row, "field-caution");
-    set_field_message (self->date_row, self->date_message_row, self->date_message, on_date);
-    set_field_message (self->time_row, self->time_message_row, self->time_message, on_time);
-  }
-  suggest_phase (self, i->started_at);
-  i->phase = (TrajPhase) MIN (adw_combo_row_get_selected (self->phase_row), TRAJ_N_PHASES - 1);
-  i->date_confirmed = i->started_at == self->confirmed_start && i->course_id == self->confirmed_course ?
-                      self->confirmed : 0;
-  if (date_error == NULL && i->started_at != TRAJ_TIME_NONE && !check_dates (self, i))
-    ok = FALSE;
-
-  p = parse_int (self->duration_row, &i->duration_min);
-  if (p == PARSE_BAD)
-    duration_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DURATION_RANGE, _("Type the duration in whole minutes."));
-  else if (p == PARSE_EMPTY)
-    duration_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DURATION_RANGE, _("Enter how long the infusion ran, in minutes."));
-  else
-    traj_validate_duration (i->duration_min, &duration_error);
-  ok &= duration_error == NULL;
-  set_field_message (self->duration_row, self->duration_message_row, self->duration_message, duration_error);
-
-  /* Weight: needed for mg/kg dosing; optional with a fixed dose. */
-  p = parse_double (self->weight_row, &i->weight_kg);
-  if (p == PARSE_BAD)
-    weight_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_WEIGHT_RANGE, _("Type the weight in kg as a number, such as 72.5."));
-  else if (p == PARSE_EMPTY && !fixed)
-    weight_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_WEIGHT_RANGE, _("Enter the patient’s weight in kg."));
-  else if (p == PARSE_OK)
-    traj_validate_weight (i->weight_kg, &weight_error);
-  weight_ok = weight_error == NULL && p == PARSE_OK;
-  if (!weight_ok)
-    i->weight_kg = 0;
-  ok &= weight_error == NULL;
-  /* An empty field nobody has typed in yet is not an error to shout about. */
-  set_field_message (self->weight_row, self->weight_message_row, self->weight_message,
-                     p == PARSE_EMPTY && !traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (self)) ? NULL : weight_error);
-
-  gtk_widget_set_visible (self->dose_row, !fixed);
-  gtk_widget_set_visible (GTK_WIDGET (self->fixed_dose_row), fixed);
-  if (fixed)
-    {
-      guint pos = MIN (adw_combo_row_get_selected (self->fixed_dose_row), G_N_ELEMENTS (fixed_doses) - 1);
-
-      i->dose_mg_per_kg = 0;
-      i->total_mg = fixed_doses[pos];
-      traj_validate_dose (i->route, i->medicine, 0, i->total_mg, &dose_error);
-      traj_field_set_error (self->dose_row, NULL);
-    }
-  else
-    {
-      p = parse_double (self->dose_row, &dose);
-      i->dose_mg_per_kg = dose;
-      i->total_mg = weight_ok ? round (i->weight_kg * dose * 100) / 100 : 0;
-      if (p == PARSE_BAD)
-        dose_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DOSE_RANGE, _("Type the dose in mg/kg as a number, such as 0.5."));
-      else if (p == PARSE_EMPTY)
-        dose_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DOSE_RANGE, _("Enter the dose in mg/kg."));
-      else
-        /* Without a weight yet, check the mg/kg alone: any valid weight
-         * times a valid mg/kg is a plausible total. */
-        traj_validate_dose (i->route, i->medicine, dose,
-                            weight_ok ? i->total_mg : dose * TRAJ_WEIGHT_MIN_KG, &dose_error);
-      traj_field_set_error (self->dose_row, dose_error);
-    }
-  ok &= dose_error == NULL;
-  {
-    /* A valid but unusual dose is shown as a caution, never refused. */
-    g_autofree char *caution = dose_error ? NULL : traj_dose_caution (i->route, i->medicine, i->dose_mg_per_kg);
-
-    gtk_label_set_label (self->dose_message, dose_error ? dose_error->message : caution ? caution : "");
-    gtk_widget_set_visible (self->dose_message_row, dose_error != NULL || caution != NULL);
-    if (caution)
-      gtk_widget_add_css_class (self->dose_message_row, "dose-caution");
-    else
-      gtk_widget_remove_css_class (self->dose_message_row, "dose-caution");
-  }
-
-  if (i->total_mg > 0 && dose_error == NULL)
-    {
-      g_autofree char *mg = format_number (i->total_mg);
-      /* Translators: the computed total dose, e.g. "36.25 mg" */
-      total_text = g_strdup_printf (_("%s mg"), mg);
-    }
-  gtk_label_set_label (self->total_label, total_text ? total_text : "—");
-
-  /* Vital signs. */
-  for (guint k = 0; k < self->readings->len; k++)
-    {
-      g_autoptr(TrajVitalSign) v = traj_vital_sign_new (0);
-      gboolean empty;
-
-      if (!check_reading (self, g_ptr_array_index (self->readings, k), v, &empty))
-        ok = FALSE;
-      else if (!empty)
-        g_ptr_array_add (i->vitals, g_steal_pointer (&v));
-    }
-
-  /* Side effects and concomitant medicines. */
-  i->side_effects = 0;
-  for (guint k = 0; k < TRAJ_N_SIDE_EFFECTS; k++)
-    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->side_effect_checks[k])))
-      i->side_effects |= 1u << k;
-  i->concomitant = 0;
-  for (guint k = 0; k < TRAJ_N_CONCOMITANTS; k++)
-    if (gtk_switch_get_active (GTK_SWITCH (self->concomitant_switches[k])))
-      i->concomitant |= 1u << k;
-  g_free (i->side_effect_note);
-  i->side_effect_note = text_or_null (self->side_note_row);
-  g_free (i->lot);
-  i->lot = text_or_null (self->lot_row);
-
-  /* Monitoring and discharge. */
-  p = parse_int (self->monitoring_row, &i->monitoring_min);
-  if (p == PARSE_EMPTY)
-    i->monitoring_min = 0;
-  else if (p == PARSE_BAD)
-    monitoring_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_MONITORING_RANGE,
-                                    _("Type the monitoring time in whole minutes."));
-  i->ready_at = TRAJ_TIME_NONE;
-  {
-    g_autofree char *ready = field_text (self->ready_row);
-    int rh, rm;
-
-    if (*ready != '\0')
-      {
-        if (!parse_clock (self->ready_row, &rh, &rm))
-          ready_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                                     _("Type the time as HH:MM, such as 11:45."));
-        else if (day_ok)
-          {
-            i->ready_at = traj_time_from_day (day, rh, rm);
-            /* A time before the start is past midnight. */
-            if (i->started_at != TRAJ_TIME_NONE && i->ready_at < i->started_at)
-              i->ready_at = traj_time_from_day (day + 1, rh, rm);
-          }
-      }
-  }
+  ok &= check_when (self, i, &day);
+  ok &= check_duration (self, i);
+  ok &= check_weight (self, i, fixed, &weight_ok);
+  ok &= check_dose (self, i, fixed, weight_ok);
+  ok &= read_readings_and_effects (self, i);
+  read_discharge (self, i, day, &monitoring_error, &ready_error);
   ok &= ready_error == NULL && monitoring_error == NULL;
   g_free (i->clinician);
   i->clinician = text_or_null (self->clinician_row);
   g_free (i->notes);
-  i->notes = notes_text (self);
+  i->notes = traj_editor_text_view_text (self->notes_view);
 
   /* Last, the store's whole-record check, for the rules no single field
    * owns (the monitoring range among them). */
@@ -706,8 +700,8 @@ check_form (TrajInfusionEditor *self)
       if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_MONITORING_RANGE))
         monitoring_error = g_steal_pointer (&error);
     }
-  set_field_message (self->monitoring_row, self->monitoring_message_row, self->monitoring_message, monitoring_error);
-  set_field_message (self->ready_row, self->ready_message_row, self->ready_message, ready_error);
+  traj_field_set_message (self->monitoring_row, self->monitoring_message_row, self->monitoring_message, monitoring_error);
+  traj_field_set_message (self->ready_row, self->ready_message_row, self->ready_message, ready_error);
   traj_editor_dialog_show_error (TRAJ_EDITOR_DIALOG (self), error ? error->message : NULL);
 
   return ok ? g_steal_pointer (&i) : NULL;
@@ -1058,10 +1052,10 @@ traj_infusion_editor_init (TrajInfusionEditor *self)
     gtk_string_list_append (self->medicine_model, traj_medicine_label (m));
   for (TrajRoute r = 0; r < TRAJ_N_ROUTES; r++)
     gtk_string_list_append (self->route_model, traj_route_label (r));
-  for (guint k = 0; k < G_N_ELEMENTS (fixed_doses); k++)
+  for (guint k = 0; k < TRAJ_ESKETAMINE_N_FIXED_DOSES; k++)
     {
       /* Translators: a fixed esketamine dose, e.g. "56 mg" */
-      g_autofree char *label = g_strdup_printf (_("%d mg"), fixed_doses[k]);
+      g_autofree char *label = g_strdup_printf (_("%d mg"), traj_esketamine_fixed_dose (k));
       gtk_string_list_append (self->fixed_dose_model, label);
     }
 
@@ -1091,18 +1085,6 @@ traj_infusion_editor_init (TrajInfusionEditor *self)
 
 /* ---- public API --------------------------------------------------------- */
 
-static char *
-course_label (const TrajCourse *c)
-{
-  g_autofree char *start = traj_day_format (c->start_day);
-
-  if (c->protocol && *c->protocol)
-    /* Translators: a course in a list: "Depression · Induction 6× · from 3 Mar 2026" */
-    return g_strdup_printf (_("%s · %s · from %s"), traj_indication_label (c->indication), c->protocol, start);
-  /* Translators: a course in a list: "Depression · from 3 Mar 2026" */
-  return g_strdup_printf (_("%s · from %s"), traj_indication_label (c->indication), start);
-}
-
 static void
 set_number (GtkWidget *field, double value)
 {
@@ -1117,8 +1099,8 @@ fill_from (TrajInfusionEditor *self, const TrajInfusion *i, gboolean whole)
   adw_combo_row_set_selected (self->route_row, i->route);
   if (traj_dose_is_fixed (i->route, i->medicine))
     {
-      for (guint k = 0; k < G_N_ELEMENTS (fixed_doses); k++)
-        if (fabs (i->total_mg - fixed_doses[k]) < 0.001)
+      for (guint k = 0; k < TRAJ_ESKETAMINE_N_FIXED_DOSES; k++)
+        if (fabs (i->total_mg - traj_esketamine_fixed_dose (k)) < 0.001)
           adw_combo_row_set_selected (self->fixed_dose_row, k);
     }
   else if (i->dose_mg_per_kg > 0)
@@ -1199,7 +1181,7 @@ traj_infusion_editor_new (GtkWindow                *parent,
   for (guint k = 0; k < records->courses->len; k++)
     {
       const TrajCourse *c = g_ptr_array_index (records->courses, k);
-      g_autofree char *label = course_label (c);
+      g_autofree char *label = traj_editor_course_label (c);
 
       gtk_string_list_append (self->course_model, label);
       g_array_append_val (self->course_ids, c->id);

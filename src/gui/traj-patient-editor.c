@@ -58,6 +58,33 @@ fill_patient (TrajPatientEditor *self, TrajPatient *p)
   p->notes = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+/* Save stays off until the required fields are filled: say which. */
+static void
+show_missing (TrajPatientEditor *self, const TrajPatient *p)
+{
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  g_autofree char *list = NULL;
+  g_autofree char *text = NULL;
+
+  if (p->mrn == NULL || *p->mrn == '\0')
+    g_ptr_array_add (missing, (gpointer) _("MRN"));
+  if (p->name == NULL || *p->name == '\0')
+    g_ptr_array_add (missing, (gpointer) _("name"));
+  if (p->birth_day == TRAJ_DAY_NONE)
+    g_ptr_array_add (missing, (gpointer) _("birth date"));
+  if (missing->len == 0)
+    {
+      traj_editor_dialog_set_missing (TRAJ_EDITOR_DIALOG (self), NULL);
+      return;
+    }
+  g_ptr_array_add (missing, NULL);
+  /* Translators: the separator between missing fields: "MRN, name, birth date" */
+  list = g_strjoinv (_(", "), (char **) missing->pdata);
+  /* Translators: under a record editor's header while Save is off */
+  text = g_strdup_printf (_("To save, fill in: %s."), list);
+  traj_editor_dialog_set_missing (TRAJ_EDITOR_DIALOG (self), text);
+}
+
 static void
 validate (TrajPatientEditor *self)
 {
@@ -80,6 +107,7 @@ validate (TrajPatientEditor *self)
   show_field_error (GTK_WIDGET (self->birth_row), self->birth_error, typed_birth ? birth_error : NULL);
 
   traj_editor_dialog_set_valid (TRAJ_EDITOR_DIALOG (self), !mrn_error && !name_error && !birth_error);
+  show_missing (self, p);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "traj-chart.h"
 #include "traj-chart-layout-private.h"
 #include "traj-outcomes.h"
+#include "traj-timeline.h"
 
 #define W 900
 #define H 600
@@ -384,6 +385,73 @@ test_thresholds (Fixture *f, gconstpointer data)
 
   traj_chart_layout_free (layout);
   cairo_surface_destroy (s);
+}
+
+/* Scores are whole numbers: a response threshold of 7.5 (half a GAD-7
+ * baseline of 15) reads "≤ 7", the best score that counts. */
+static void
+test_threshold_labels_whole (Fixture *f, gconstpointer data)
+{
+  TrajChartLayout *layout = traj_chart_layout_new (f->model, NULL, 900, 600);
+
+  g_assert_true (traj_chart_layout_shows_text (layout, "Response ≤ 10"));
+  g_assert_true (traj_chart_layout_shows_text (layout, "Response ≤ 7"));
+  g_assert_false (traj_chart_layout_shows_text (layout, "Response ≤ 7.5"));
+  g_assert_cmpint (traj_response_max_score (7.5), ==, 7);
+  g_assert_cmpint (traj_response_max_score (10), ==, 10);
+  g_assert_cmpint (traj_response_max_score (0.5 * 19), ==, 9);
+  traj_chart_layout_free (layout);
+}
+
+/* One numbering everywhere: an infusion is named by its number within its
+ * course, as the timeline names it, even where the infusion axis places it
+ * by its number over the patient. */
+static void
+test_infusion_numbering (void)
+{
+  TrajPatientRecords *r = records_new ();
+  TrajCourse *second;
+  TrajInfusion *later;
+  TrajOutcomes *o;
+  TrajThresholds t;
+  TrajChartModel *model;
+  TrajChartLayout *layout;
+  TrajChartItem item;
+  g_autofree char *text = NULL;
+  g_autoptr(TrajTimeline) timeline = traj_timeline_new ();
+
+  add_course (r, 3, 2);
+  for (int d = 2; d <= 12; d += 2)
+    add_infusion (r, 3, d, TRAJ_PHASE_INDUCTION);
+  second = add_course (r, 6, 1);
+  second->id = 2;
+  g_free (second->uid);
+  second->uid = g_strdup ("course-2");
+  add_infusion (r, 6, 1, TRAJ_PHASE_INDUCTION)->course_id = 2;
+  later = add_infusion (r, 6, 3, TRAJ_PHASE_INDUCTION);
+  later->course_id = 2;
+
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, TRAJ_TIME_NONE);
+  model = traj_chart_model_new_from_records (r, o);
+  layout = traj_chart_layout_new (model, NULL, 900, 600);
+  g_assert_true (traj_chart_layout_find_item (layout, TRAJ_CHART_ITEM_INFUSION, later->id, &item));
+  text = traj_chart_model_describe_item (model, &item);
+  /* The eighth infusion of the patient, the second of its course. */
+  g_assert_true (g_str_has_prefix (text, "Infusion 2 ·"));
+
+  traj_timeline_set_records (timeline, r);
+  for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (timeline)); k++)
+    {
+      g_autoptr(TrajTimelineItem) ti = g_list_model_get_item (G_LIST_MODEL (timeline), k);
+      if (traj_timeline_item_get_infusion (ti) && traj_timeline_item_get_infusion (ti)->id == later->id)
+        g_assert_cmpint (traj_timeline_item_get_number (ti), ==, 2);
+    }
+
+  traj_chart_layout_free (layout);
+  traj_chart_model_unref (model);
+  traj_outcomes_free (o);
+  traj_patient_records_free (r);
 }
 
 static void
@@ -976,8 +1044,11 @@ main (int argc, char **argv)
   g_test_add ("/chart/model", Fixture, NULL, fixture_set_up, test_model, fixture_tear_down);
   g_test_add ("/chart/points-land", Fixture, NULL, fixture_set_up, test_points_land, fixture_tear_down);
   g_test_add ("/chart/thresholds", Fixture, NULL, fixture_set_up, test_thresholds, fixture_tear_down);
+  g_test_add ("/chart/threshold-labels-whole", Fixture, NULL, fixture_set_up, test_threshold_labels_whole,
+              fixture_tear_down);
   g_test_add ("/chart/clip", Fixture, NULL, fixture_set_up, test_clip, fixture_tear_down);
   g_test_add_func ("/chart/empty", test_empty);
+  g_test_add_func ("/chart/infusion-numbering", test_infusion_numbering);
   g_test_add_func ("/chart/single-point", test_single_point);
   g_test_add_func ("/chart/no-baseline", test_no_baseline);
   g_test_add ("/chart/same-day", Fixture, NULL, fixture_set_up, test_same_day, fixture_tear_down);

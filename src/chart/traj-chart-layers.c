@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "traj-chart-layout-private.h"
+#include "traj-outcomes.h"
 
 /* Liang–Barsky: does the segment cross the rectangle? */
 static gboolean
@@ -197,9 +198,9 @@ layout_gutter_labels (TrajChartLayout *self, Panel *p)
     }
   if (ref && ref->response_computable)
     {
-      g_autofree char *num = traj_chart_format_number (ref->response_threshold);
       /* Translators: label of the response threshold line: "Response ≤ 9" */
-      gl[n++] = (GutterLabel) { g_strdup_printf (_("Response ≤ %s"), num), ROLE_ACCENT, traj_chart_panel_y (p, ref->response_threshold), 0, 0, 0 };
+      gl[n++] = (GutterLabel) { g_strdup_printf (_("Response ≤ %d"), traj_response_max_score (ref->response_threshold)),
+                                ROLE_ACCENT, traj_chart_panel_y (p, ref->response_threshold), 0, 0, 0 };
     }
   /* Translators: label of the remission threshold line: "Remission ≤ 4" */
   gl[n++] = (GutterLabel) { g_strdup_printf (_("Remission ≤ %d"), s->remission_max), ROLE_SUCCESS, traj_chart_panel_y (p, s->remission_max), 0, 0, 0 };

@@ -268,6 +268,7 @@ traj_chart_model_new_from_records (const TrajPatientRecords *r,
   TrajChartModel *model;
   const TrajCourse *current;
   TrajScaleId primary = TRAJ_SCALE_NONE;
+  g_autoptr(GHashTable) n_in_course = NULL;
 
   g_return_val_if_fail (r != NULL, NULL);
 
@@ -289,7 +290,9 @@ traj_chart_model_new_from_records (const TrajPatientRecords *r,
   if (current && traj_scale_get (current->primary_scale))
     primary = current->primary_scale;
 
-  /* Infusions, numbered over the whole patient. */
+  /* Infusions, placed by their number over the whole patient, named by
+   * their number within the course as the timeline does. */
+  n_in_course = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint k = 0; r->infusions && k < r->infusions->len; k++)
     {
       const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
@@ -297,6 +300,8 @@ traj_chart_model_new_from_records (const TrajPatientRecords *r,
 
       if (i->deleted_at != 0)
         continue;
+      ci.course_number = GPOINTER_TO_INT (g_hash_table_lookup (n_in_course, &i->course_id)) + 1;
+      g_hash_table_insert (n_in_course, (gpointer) &i->course_id, GINT_TO_POINTER (ci.course_number));
       ci.id = i->id;
       ci.at = i->started_at;
       ci.day = traj_day_from_time (i->started_at);
@@ -880,7 +885,7 @@ traj_chart_model_describe_item (const TrajChartModel *model,
         inf = &g_array_index (model->infusions, TrajChartInfusion, item->index);
         when = traj_time_format (inf->at);
         /* Translators: "Infusion 4 · booster" */
-        g_string_append_printf (str, _("Infusion %d · %s"), inf->number, traj_phase_label (inf->phase));
+        g_string_append_printf (str, _("Infusion %d · %s"), inf->course_number, traj_phase_label (inf->phase));
         g_string_append_c (str, '\n');
         /* Translators: "3 Mar 2026, 10:00 · IV · racemic ketamine" */
         g_string_append_printf (str, _("%s · %s · %s"), when, traj_route_label (inf->route),

@@ -50,7 +50,8 @@ typedef struct {
   gint64 id;
   gint64 at;
   gint32 day;
-  int number;                    /* 1-based, over the patient's infusions */
+  int number;                    /* 1-based, over the patient's infusions: the infusion axis */
+  int course_number;             /* 1-based within its course: what people read (timeline, tooltip) */
   TrajPhase phase;
   TrajRoute route;
   TrajMedicine medicine;

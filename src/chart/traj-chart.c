@@ -273,7 +273,7 @@ layout_margins (TrajChartLayout *self, double pad)
     {
       /* As wide as the widest threshold label this chart can have. */
       g_autofree char *b = g_strdup_printf (_("Baseline %d"), 88);
-      g_autofree char *r = g_strdup_printf (_("Response ≤ %s"), "88.5");
+      g_autofree char *r = g_strdup_printf (_("Response ≤ %d"), 88);
       g_autofree char *m = g_strdup_printf (_("Remission ≤ %d"), 88);
       right_w = MAX (traj_chart_layout_text_width (self, self->fonts.small, b),
                      traj_chart_layout_text_width (self, self->fonts.small, r));
@@ -486,6 +486,21 @@ traj_chart_layout_get_infusion_strip (const TrajChartLayout *self,
     *area = self->strip;
   return TRUE;
 }
+
+gboolean
+traj_chart_layout_shows_text (const TrajChartLayout *self,
+                              const char            *text)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  for (guint k = 0; k < self->labels->len; k++)
+    if (g_str_equal (pango_layout_get_text (g_array_index (self->labels, Label, k).pl), text))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- hit testing and navigation ------------------------------------------ */
 
 gboolean
 traj_chart_layout_hit_test (const TrajChartLayout *self,

@@ -167,6 +167,11 @@ double           traj_chart_layout_y_for     (const TrajChartLayout *layout,
                                               guint                  panel,
                                               double                 score);
 
+/* Whether one of the layout's labels reads exactly @text (for tests, and
+ * for checking what a reader of the chart sees). */
+gboolean         traj_chart_layout_shows_text (const TrajChartLayout *layout,
+                                               const char            *text);
+
 /* The item whose mark is nearest to (@x, @y) and within @radius of it. */
 gboolean         traj_chart_layout_hit_test (const TrajChartLayout *layout,
                                              double                 x,

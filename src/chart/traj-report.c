@@ -614,19 +614,19 @@ response_cell (const TrajOutcome *o)
 
   if (!o->response_computable)
     return two_lines (_("Not computable"), o->no_baseline_reason);
-  thr = number_text (o->response_threshold, 1);
+  thr = g_strdup_printf ("%d", traj_response_max_score (o->response_threshold));
   if (o->response_reached)
     {
       when = day_text (o->response_at);
       /* Translators: response reached: "Yes, 3 Mar 2026" */
       main = g_strdup_printf (_("Yes, %s"), when);
-      /* Translators: "≤ 9.5; holds now" / "≤ 9.5; not held now" */
+      /* Translators: "≤ 9; holds now" / "≤ 9; not held now" */
       second = g_strdup_printf (o->response_held ? _("≤ %s; holds now") : _("≤ %s; not held now"), thr);
     }
   else
     {
       main = g_strdup (_("Not reached"));
-      /* Translators: the response threshold: "needs ≤ 9.5" */
+      /* Translators: the response threshold: "needs ≤ 9" */
       second = g_strdup_printf (_("needs ≤ %s"), thr);
     }
   return two_lines (main, second);

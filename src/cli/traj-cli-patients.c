@@ -7,6 +7,7 @@
 
 #include "traj-cli.h"
 #include "traj-demo.h"
+#include "traj-search.h"
 
 int
 traj_cli_demo (TrajCli *cli, int argc, char **argv)
@@ -102,13 +103,13 @@ traj_cli_patients (TrajCli *cli, int argc, char **argv)
   traj_table_add_column (table, "uid", TRAJ_COLUMN_STRING);
 
   if (search)
-    folded = g_utf8_casefold (search, -1);
+    folded = traj_search_fold (search);
   for (guint k = 0; k < list->len; k++)
     {
       TrajPatientSummary *s = g_ptr_array_index (list, k);
       g_autofree char *birth = traj_day_to_iso (s->birth_day);
 
-      if (folded && strstr (s->search_key, folded) == NULL)
+      if (folded && *folded && !traj_search_matches (s->search_key, folded))
         continue;
       traj_table_add_row (table);
       traj_table_set (table, C_MRN, s->mrn);

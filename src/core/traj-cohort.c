@@ -2307,6 +2307,7 @@ typedef struct {
   TrajTable *t;
   gboolean header;
   guint col;
+  const TrajCohortReport *settings;  /* when set, each row ends with the comparison's settings */
 } Emit;
 
 static void
@@ -2409,6 +2410,41 @@ emit_mean (Emit *e, const char *prefix, const TrajMeanCI *m)
   emit_num (e, name, m->upper, 3);
 }
 
+/* What the comparison was computed with, on every row, so an exported file
+ * says what it is: the definition (grouping, filters, hand-made cohorts,
+ * scale) as stored, the day it describes, and the response and remission
+ * thresholds of each outcome scale. */
+static void
+settings_cells (Emit *e)
+{
+  const TrajCohortReport *r = e->settings;
+  g_autofree char *json = NULL;
+  g_autofree char *as_of = NULL;
+  g_autofree char *computed = NULL;
+  g_autoptr(GString) thresholds = g_string_new (NULL);
+
+  if (!e->header)
+    {
+      json = traj_cohort_definition_to_json (r->definition);
+      as_of = traj_day_to_iso (traj_day_from_time (r->as_of != TRAJ_TIME_NONE ? r->as_of : r->computed_at));
+      computed = traj_time_to_iso (r->computed_at);
+      for (guint k = 0; traj_scale_outcome_at (k) != TRAJ_SCALE_NONE; k++)
+        {
+          TrajScaleId id = traj_scale_outcome_at (k);
+          char fraction[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_ascii_formatd (fraction, sizeof fraction, "%.2f", r->thresholds.response_fraction[id]);
+          g_string_append_printf (thresholds, "%s%s: response <= %s x baseline, remission <= %d",
+                                  k > 0 ? "; " : "", traj_scale_code (id), fraction,
+                                  r->thresholds.remission_max[id]);
+        }
+    }
+  emit_str (e, "comparison", json);
+  emit_str (e, "as_of", as_of);
+  emit_str (e, "computed_at", computed);
+  emit_str (e, "thresholds", e->header ? NULL : thresholds->str);
+}
+
 static void
 metrics_row (Emit *e, const TrajCohort *h)
 {
@@ -2455,13 +2491,15 @@ metrics_row (Emit *e, const TrajCohort *h)
       joined = g_strjoinv ("; ", notes);
     }
   emit_str (e, "notes", joined);
+  if (e->settings)
+    settings_cells (e);
 }
 
-TrajTable *
-traj_cohort_report_metrics_table (const TrajCohortReport *report)
+static TrajTable *
+metrics_table (const TrajCohortReport *report, gboolean with_settings)
 {
   TrajTable *t = traj_table_new ();
-  Emit e = { t, TRUE, 0 };
+  Emit e = { t, TRUE, 0, with_settings ? report : NULL };
   TrajCohort empty = { 0 };
 
   g_return_val_if_fail (report != NULL, t);
@@ -2472,6 +2510,12 @@ traj_cohort_report_metrics_table (const TrajCohortReport *report)
   for (guint k = 0; k < report->cohorts->len; k++)
     metrics_row (&e, g_ptr_array_index (report->cohorts, k));
   return t;
+}
+
+TrajTable *
+traj_cohort_report_metrics_table (const TrajCohortReport *report)
+{
+  return metrics_table (report, FALSE);
 }
 
 static void
@@ -2531,13 +2575,21 @@ course_row (Emit *e, const TrajCohort *h, const TrajCohortCourse *c)
   emit_bool (e, "booster_event", c->km_included, c->km_event);
   emit_int (e, "monitoring_events", TRUE, c->n_monitoring);
   emit_int (e, "safety_findings", TRUE, c->n_safety);
+  if (e->settings)
+    settings_cells (e);
 }
 
 TrajTable *
-traj_cohort_report_courses_table (const TrajCohortReport *report)
+traj_cohort_report_metrics_table_with_settings (const TrajCohortReport *report)
+{
+  return metrics_table (report, TRUE);
+}
+
+static TrajTable *
+courses_table (const TrajCohortReport *report, gboolean with_settings)
 {
   TrajTable *t = traj_table_new ();
-  Emit e = { t, TRUE, 0 };
+  Emit e = { t, TRUE, 0, with_settings ? report : NULL };
   TrajCohortCourse empty = { 0 };
 
   g_return_val_if_fail (report != NULL, t);
@@ -2551,6 +2603,18 @@ traj_cohort_report_courses_table (const TrajCohortReport *report)
         course_row (&e, h, g_ptr_array_index (h->courses, j));
     }
   return t;
+}
+
+TrajTable *
+traj_cohort_report_courses_table_with_settings (const TrajCohortReport *report)
+{
+  return courses_table (report, TRUE);
+}
+
+TrajTable *
+traj_cohort_report_courses_table (const TrajCohortReport *report)
+{
+  return courses_table (report, FALSE);
 }
 
 static void

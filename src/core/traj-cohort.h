@@ -413,6 +413,11 @@ TrajCohortReport *traj_cohort_compute_finish (GAsyncResult  *result,
 TrajTable *traj_cohort_report_metrics_table (const TrajCohortReport *report);
 /* One row per (cohort, course): the per-course figures, to re-check. */
 TrajTable *traj_cohort_report_courses_table (const TrajCohortReport *report);
+/* The same tables with the comparison's settings on every row (columns
+ * comparison: the definition as JSON, as_of, computed_at, thresholds), as
+ * the app exports them: a file that says what it compares. */
+TrajTable *traj_cohort_report_metrics_table_with_settings (const TrajCohortReport *report);
+TrajTable *traj_cohort_report_courses_table_with_settings (const TrajCohortReport *report);
 /* Chart data: cohort, axis ("infusion" | "week"), x, n, mean, sd, lower, upper. */
 TrajTable *traj_cohort_report_chart_table   (const TrajCohortReport *report);
 /* Kaplan–Meier steps: cohort, day, at risk, events, censored, survival, band. */

@@ -378,7 +378,13 @@ at_or_below_fraction (int score, double fraction, int baseline)
 static int
 response_cutoff (double fraction, int baseline)
 {
-  return (int) floor (fraction * (double) baseline + 1e-9);
+  return traj_response_max_score (fraction * (double) baseline);
+}
+
+int
+traj_response_max_score (double threshold)
+{
+  return (int) floor (threshold + 1e-9);
 }
 
 static const char *
@@ -1437,6 +1443,13 @@ apply_to_summary (TrajPatientSummary *s, const TrajOutcomes *o)
 {
   s->open_findings = (int) traj_outcomes_n_open (o);
   s->safety_open = traj_outcomes_has_open_safety (o);
+  s->oldest_open_at = TRAJ_TIME_NONE;
+  for (guint k = 0; k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      if (f->open && (s->oldest_open_at == TRAJ_TIME_NONE || f->fired_at < s->oldest_open_at))
+        s->oldest_open_at = f->fired_at;
+    }
 }
 
 static gboolean

@@ -215,6 +215,10 @@ void               traj_outcomes_free     (TrajOutcomes *o);
 
 guint              traj_outcomes_n_open          (const TrajOutcomes *o);
 gboolean           traj_outcomes_has_open_safety (const TrajOutcomes *o);
+/* The highest whole score that counts as a response under @threshold (a
+ * TrajOutcome's response_threshold): scores are whole numbers, so a
+ * threshold of 8.5 is shown as "≤ 8". */
+int                traj_response_max_score       (double threshold);
 const TrajOutcome *traj_outcomes_find            (const TrajOutcomes *o,
                                                   gint64              course_id,
                                                   TrajScaleId         scale);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "traj-patient-list.h"
+#include "traj-search.h"
 
 /* ---- item --------------------------------------------------------------- */
 
@@ -131,7 +132,39 @@ matches (TrajPatientList *self, const TrajPatientSummary *s, TrajPatientFilter f
     default:
       break;
     }
-  return search == NULL || strstr (s->search_key, search) != NULL;
+  return search == NULL || traj_search_matches (s->search_key, search);
+}
+
+/* "Needs attention" is a work list: safety findings first, then whoever
+ * has waited longest (oldest open finding), then name order. */
+static int
+compare_attention (gconstpointer a, gconstpointer b, gpointer data)
+{
+  TrajPatientList *self = data;
+  guint ia = *(const guint *) a, ib = *(const guint *) b;
+  const TrajPatientSummary *sa = g_ptr_array_index (self->all, ia);
+  const TrajPatientSummary *sb = g_ptr_array_index (self->all, ib);
+
+  if (sa->safety_open != sb->safety_open)
+    return sa->safety_open ? -1 : 1;
+  if (sa->oldest_open_at != sb->oldest_open_at)
+    {
+      if (sa->oldest_open_at == TRAJ_TIME_NONE || sb->oldest_open_at == TRAJ_TIME_NONE)
+        return sa->oldest_open_at == TRAJ_TIME_NONE ? 1 : -1;
+      return sa->oldest_open_at < sb->oldest_open_at ? -1 : 1;
+    }
+  return ia < ib ? -1 : ia > ib;
+}
+
+static void
+fill_visible (TrajPatientList *self)
+{
+  g_array_set_size (self->visible, 0);
+  for (guint k = 0; k < self->all->len; k++)
+    if (matches (self, g_ptr_array_index (self->all, k), self->filter, self->search))
+      g_array_append_val (self->visible, k);
+  if (self->filter == TRAJ_PATIENT_FILTER_NEEDS_ATTENTION)
+    g_array_sort_with_data (self->visible, compare_attention, self);
 }
 
 static void
@@ -139,10 +172,7 @@ refilter (TrajPatientList *self)
 {
   guint old = self->visible->len;
 
-  g_array_set_size (self->visible, 0);
-  for (guint k = 0; k < self->all->len; k++)
-    if (matches (self, g_ptr_array_index (self->all, k), self->filter, self->search))
-      g_array_append_val (self->visible, k);
+  fill_visible (self);
   if (old || self->visible->len)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->visible->len);
 }
@@ -240,10 +270,7 @@ traj_patient_list_update (TrajPatientList *self, gint64 patient_id, TrajPatientS
       g_ptr_array_insert (self->all, (int) pos, summary);
     }
 
-  g_array_set_size (self->visible, 0);
-  for (guint i = 0; i < self->all->len; i++)
-    if (matches (self, g_ptr_array_index (self->all, i), self->filter, self->search))
-      g_array_append_val (self->visible, i);
+  fill_visible (self);
 
   /* Emit only the span that changed (the edited row, where it left and
    * where it landed), so views keep their scroll position. */
@@ -277,7 +304,7 @@ traj_patient_list_set_search (TrajPatientList *self, const char *text)
     {
       g_autofree char *stripped = g_strstrip (g_strdup (text));
       if (*stripped)
-        folded = g_utf8_casefold (stripped, -1);
+        folded = traj_search_fold (stripped);
     }
   if (g_strcmp0 (folded, self->search) == 0)
     return;

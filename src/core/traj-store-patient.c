@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "traj-store-private.h"
+#include "traj-search.h"
 #include "traj-validate.h"
 
 const char traj_store_patient_by_mrn_sql[] =
@@ -369,7 +370,7 @@ read_summary (TrajDbStmt *stmt)
   s->latest_score = s->previous_score = -1;
   s->open_findings = -1;
   key = g_strconcat (s->name, "\n", s->mrn, NULL);
-  s->search_key = g_utf8_casefold (key, -1);
+  s->search_key = traj_search_fold (key);
   return s;
 }
 

@@ -35,6 +35,7 @@ typedef struct {
   gint64 last_infusion_at;          /* TRAJ_TIME_NONE when none */
   int open_findings;                /* filled by the outcomes engine; -1 = not computed */
   gboolean safety_open;             /* an unacknowledged safety finding */
+  gint64 oldest_open_at;            /* when the oldest open finding fired; TRAJ_TIME_NONE when none */
   /* lower-case, for search as you type */
   char *search_key;
 } TrajPatientSummary;

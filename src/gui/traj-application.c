@@ -142,6 +142,7 @@ traj_application_activate (GApplication *app)
     }
 
   window = GTK_WINDOW (traj_window_new (self, self->store, self->settings));
+  traj_window_set_demo (TRAJ_WINDOW (window), self->demo);
   gtk_window_present (window);
   /* The file's own check and the daily safety copy beside it, in the
    * background; a damaged clinic is said over the window. */

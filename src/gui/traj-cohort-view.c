@@ -31,6 +31,9 @@ struct _TrajCohortView
   gboolean busy;
   gboolean updating;
   GHashTable *cells;             /* "metric:column" → GtkLabel (borrowed) */
+  GPtrArray *rows;               /* MetricRow: the table as last computed */
+  gboolean folded;               /* one block per cohort instead of a column */
+  guint fold_idle;
 
   GtkWidget *box;
   GtkDropDown *compare_dropdown;
@@ -46,6 +49,8 @@ struct _TrajCohortView
   GtkProgressBar *progress_bar;
   GtkWidget *cancel_button;
   GtkStack *results_stack;
+  AdwStatusPage *computing_page;
+  GtkSpinner *computing_spinner;
   AdwStatusPage *empty_page;
   GtkWidget *chart_box;
   GtkGrid *metrics_grid;
@@ -443,19 +448,150 @@ rate_text (const TrajCohortRate *r)
   return g_steal_pointer (&s);
 }
 
+/* One line of the metrics table: a title and a text per cohort. */
+typedef struct {
+  char *metric;
+  char *title;
+  GStrv texts;
+  gboolean header;
+} MetricRow;
+
+static void
+metric_row_free (gpointer data)
+{
+  MetricRow *r = data;
+
+  g_free (r->metric);
+  g_free (r->title);
+  g_strfreev (r->texts);
+  g_free (r);
+}
+
+/* Below this width the cohorts stack, one block each, like the patient
+ * page's columns: no sideways scrolling, the row titles stay beside their
+ * values. */
+#define FOLD_WIDTH 900
+
+static void
+attach_value (TrajCohortView *self, const MetricRow *r, guint k, int col, int row, int stripe)
+{
+  gboolean no_data = g_strcmp0 (r->texts[k], _("no data")) == 0;
+  GtkWidget *c = cell (self, r->metric, (int) k + 1, r->texts[k], r->header, no_data);
+
+  if (stripe % 2 == 0)
+    gtk_widget_add_css_class (c, "even");
+  gtk_grid_attach (self->metrics_grid, c, col, row, 1, 1);
+}
+
+static void
+layout_metrics (TrajCohortView *self)
+{
+  GtkWidget *child;
+  int row = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_grid))))
+    gtk_grid_remove (self->metrics_grid, child);
+  g_hash_table_remove_all (self->cells);
+  if (self->rows == NULL || self->rows->len == 0)
+    return;
+
+  if (!self->folded)
+    {
+      for (guint i = 0; i < self->rows->len; i++)
+        {
+          const MetricRow *r = g_ptr_array_index (self->rows, i);
+
+          gtk_grid_attach (self->metrics_grid, cell (self, r->metric, 0, r->title, TRUE, FALSE), 0, (int) i, 1, 1);
+          for (guint k = 0; r->texts[k]; k++)
+            attach_value (self, r, k, (int) k + 1, (int) i, (int) i);
+        }
+      return;
+    }
+
+  /* Folded: per cohort, its name as a heading, then title | value lines. */
+  for (guint k = 0; ((const MetricRow *) g_ptr_array_index (self->rows, 0))->texts[k]; k++)
+    for (guint i = 0; i < self->rows->len; i++)
+      {
+        const MetricRow *r = g_ptr_array_index (self->rows, i);
+
+        if (r->header)
+          {
+            GtkWidget *c = cell (self, r->metric, (int) k + 1, r->texts[k], TRUE, FALSE);
+            if (k > 0)
+              gtk_widget_set_margin_top (c, 18);
+            gtk_grid_attach (self->metrics_grid, c, 0, row++, 2, 1);
+            continue;
+          }
+        gtk_grid_attach (self->metrics_grid, cell (self, NULL, 0, r->title, TRUE, FALSE), 0, row, 1, 1);
+        attach_value (self, r, k, 1, row, (int) i);
+        row++;
+      }
+}
+
+static gboolean
+refold (gpointer data)
+{
+  TrajCohortView *self = data;
+
+  self->fold_idle = 0;
+  layout_metrics (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+traj_cohort_view_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  *minimum = *natural = 0;
+  if (child)
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static GtkSizeRequestMode
+traj_cohort_view_get_request_mode (GtkWidget *widget)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  return child ? gtk_widget_get_request_mode (child) : GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
+/* A bin that folds its table by the width it gets. */
+static void
+traj_cohort_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  TrajCohortView *self = TRAJ_COHORT_VIEW (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+  gboolean folded = width < FOLD_WIDTH;
+
+  if (child)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+  /* The table is rebuilt outside the allocation. */
+  if (folded != self->folded)
+    {
+      self->folded = folded;
+      if (self->fold_idle == 0)
+        self->fold_idle = g_idle_add (refold, self);
+    }
+}
+
 static void
 add_row (TrajCohortView *self, int row, const char *metric, const char *title, GPtrArray *texts, gboolean header)
 {
-  gtk_grid_attach (self->metrics_grid, cell (self, metric, 0, title, TRUE, FALSE), 0, row, 1, 1);
-  for (guint k = 0; k < texts->len; k++)
-    {
-      const char *t = g_ptr_array_index (texts, k);
-      gboolean no_data = g_strcmp0 (t, _("no data")) == 0;
-      GtkWidget *c = cell (self, metric, (int) k + 1, t, header, no_data);
-      if (row % 2 == 0)
-        gtk_widget_add_css_class (c, "even");
-      gtk_grid_attach (self->metrics_grid, c, (int) k + 1, row, 1, 1);
-    }
+  MetricRow *r = g_new0 (MetricRow, 1);
+
+  r->metric = g_strdup (metric);
+  r->title = g_strdup (title);
+  r->header = header;
+  g_ptr_array_add (texts, NULL);
+  r->texts = g_strdupv ((char **) texts->pdata);
+  g_ptr_array_add (self->rows, r);
   g_ptr_array_set_size (texts, 0);
 }
 
@@ -566,13 +702,11 @@ show_report (TrajCohortView *self)
 {
   const TrajCohortReport *rep = self->report;
   g_autoptr(GPtrArray) t = g_ptr_array_new_with_free_func (g_free);
-  GtkWidget *child;
   int row = 0;
   gboolean any = FALSE;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_grid))))
-    gtk_grid_remove (self->metrics_grid, child);
-  g_hash_table_remove_all (self->cells);
+  g_ptr_array_set_size (self->rows, 0);
+  layout_metrics (self);
 
   for (guint k = 0; rep && k < rep->cohorts->len; k++)
     any |= ((TrajCohort *) g_ptr_array_index (rep->cohorts, k))->n_courses > 0;
@@ -634,6 +768,7 @@ show_report (TrajCohortView *self)
   add_row (self, row++, "notes", _("Notes"), t, FALSE);
 #undef EACH
 
+  layout_metrics (self);
   gtk_stack_set_visible_child_name (self->results_stack, "results");
   update_chart (self);
 }
@@ -643,9 +778,19 @@ show_report (TrajCohortView *self)
 static void
 set_busy (TrajCohortView *self, gboolean busy)
 {
+  const char *page = gtk_stack_get_visible_child_name (self->results_stack);
+
   self->busy = busy;
   gtk_revealer_set_reveal_child (self->progress_revealer, busy);
   gtk_widget_set_sensitive (self->export_button, !busy && self->report != NULL);
+  gtk_spinner_set_spinning (self->computing_spinner, busy);
+  /* With nothing shown yet, the first computation says it is working
+   * rather than that there is nothing to compare. */
+  if (busy && g_strcmp0 (page, "results") != 0)
+    {
+      adw_status_page_set_description (self->computing_page, _("Reading courses…"));
+      gtk_stack_set_visible_child_name (self->results_stack, "computing");
+    }
 }
 
 static void
@@ -656,6 +801,7 @@ on_progress (double fraction, gpointer data)
 
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   gtk_progress_bar_set_text (self->progress_bar, text);
+  adw_status_page_set_description (self->computing_page, text);
 }
 
 static void
@@ -749,6 +895,12 @@ on_cancel_clicked (TrajCohortView *self)
 {
   g_cancellable_cancel (self->cancellable);
   set_busy (self, FALSE);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->results_stack), "computing") == 0)
+    {
+      adw_status_page_set_title (self->empty_page, _("Comparison Stopped"));
+      adw_status_page_set_description (self->empty_page, _("Change a setting to compare again."));
+      gtk_stack_set_visible_child_name (self->results_stack, "empty");
+    }
 }
 
 static void
@@ -854,8 +1006,9 @@ on_export_response (GtkNativeDialog *chooser, int response, ExportData *d)
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
-      g_autoptr(TrajTable) table = g_str_equal (d->what, "metrics") ? traj_cohort_report_metrics_table (d->self->report)
-                                                                     : traj_cohort_report_courses_table (d->self->report);
+      g_autoptr(TrajTable) table = g_str_equal (d->what, "metrics")
+                                   ? traj_cohort_report_metrics_table_with_settings (d->self->report)
+                                   : traj_cohort_report_courses_table_with_settings (d->self->report);
       g_autofree char *csv = traj_table_to_string (table, TRAJ_FORMAT_CSV);
 
       if (!traj_safe_file_set_contents (path, csv, -1, &error))
@@ -1101,6 +1254,7 @@ traj_cohort_view_dispose (GObject *object)
     }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->fold_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_COHORT_VIEW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -1115,6 +1269,7 @@ traj_cohort_view_finalize (GObject *object)
   traj_cohort_definition_free (self->def);
   traj_cohort_report_free (self->report);
   g_hash_table_unref (self->cells);
+  g_ptr_array_unref (self->rows);
   G_OBJECT_CLASS (traj_cohort_view_parent_class)->finalize (object);
 }
 
@@ -1155,10 +1310,14 @@ traj_cohort_view_class_init (TrajCohortViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajCohortView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, TrajCohortView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, TrajCohortView, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, computing_page);
+  gtk_widget_class_bind_template_child (widget_class, TrajCohortView, computing_spinner);
   gtk_widget_class_bind_template_child (widget_class, TrajCohortView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TrajCohortView, chart_box);
   gtk_widget_class_bind_template_child (widget_class, TrajCohortView, metrics_grid);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = traj_cohort_view_get_request_mode;
+  widget_class->measure = traj_cohort_view_measure;
+  widget_class->size_allocate = traj_cohort_view_size_allocate;
   gtk_widget_class_install_action (widget_class, "cohort.export", "s", export_action);
 }
 
@@ -1170,6 +1329,10 @@ traj_cohort_view_init (TrajCohortView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rows = g_ptr_array_new_with_free_func (metric_row_free);
+  /* Until the first comparison arrives: never "no courses" over a clinic
+   * that has them. */
+  gtk_stack_set_visible_child_name (self->results_stack, "computing");
   self->def = traj_cohort_definition_new ();
   self->def->group_by = TRAJ_COHORT_FIELD_INDICATION;
 

@@ -123,11 +123,13 @@ update_header (TrajPatientPage *self)
   g_autofree char *identity = NULL;
   g_autofree char *course_text = NULL;
   int age = traj_age_years (p->birth_day, traj_day_today ());
+  g_autofree char *born = traj_day_format (p->birth_day);
+  g_autofree char *age_text = age >= 0 ? g_strdup_printf (ngettext ("%d year", "%d years", age), age)
+                                        : g_strdup ("—");
 
   gtk_label_set_label (self->name_label, p->name);
-  /* Translators: patient page header: MRN · age · sex · indication */
-  identity = g_strdup_printf (_("MRN %s · %s · %s · %s"), p->mrn,
-                              age >= 0 ? g_strdup_printf (ngettext ("%d year", "%d years", age), age) : "—",
+  /* Translators: patient page header: MRN · born 3 Mar 1961 (65 years) · sex · indication */
+  identity = g_strdup_printf (_("MRN %s · born %s (%s) · %s · %s"), p->mrn, born, age_text,
                               traj_sex_label (p->sex), traj_indication_label (p->indication));
   gtk_label_set_label (self->identity_label, identity);
 
@@ -898,15 +900,20 @@ delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const c
 }
 
 static void
-report_action (GtkWidget *widget, const char *name, GVariant *param)
+print_report_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
 
-  if (self->patient_id <= 0)
-    return;
-  if (g_str_equal (name, "patient.print-report"))
+  if (self->patient_id > 0)
     traj_report_print_patient (parent_window (self), self->store, self->settings, self->patient_id);
-  else
+}
+
+static void
+export_report_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+
+  if (self->patient_id > 0)
     traj_report_export_patient_pdf (parent_window (self), self->store, self->settings, self->patient_id);
 }
 
@@ -1107,14 +1114,11 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.edit-patient", NULL, edit_patient_action);
   gtk_widget_class_install_action (widget_class, "patient.delete-patient", NULL, delete_patient_action);
   gtk_widget_class_install_action (widget_class, "patient.prepare-checkin", NULL, prepare_checkin_action);
-  gtk_widget_class_install_action (widget_class, "patient.print-report", NULL, report_action);
-  gtk_widget_class_install_action (widget_class, "patient.export-report", NULL, report_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "patient.print-report", NULL);
+  gtk_widget_class_install_action (widget_class, "patient.print-report", NULL, print_report_action);
+  gtk_widget_class_install_action (widget_class, "patient.export-report", NULL, export_report_action);
   gtk_widget_class_install_action (widget_class, "patient.delete-record", "(ix)", delete_record_action);
   gtk_widget_class_install_action (widget_class, "patient.edit-record", "(ix)", edit_record_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "patient.log-infusion", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "patient.record-scores", NULL);
 }
 
 static void

@@ -67,6 +67,7 @@ traj_patient_row_set_item (TrajPatientRow  *self,
 {
   const TrajPatientSummary *s;
   g_autofree char *detail = NULL;
+  g_autofree char *born = NULL;
   g_autofree char *access = NULL;
   const char *trend_icon = NULL;
   const char *trend_text = "";
@@ -78,8 +79,9 @@ traj_patient_row_set_item (TrajPatientRow  *self,
   s = traj_patient_item_get_summary (item);
 
   gtk_label_set_label (self->name_label, s->name);
-  /* Translators: patient list row: "MRN · indication" */
-  detail = g_strdup_printf (_("%s · %s"), s->mrn, traj_indication_label (s->indication));
+  born = traj_day_format (s->birth_day);
+  /* Translators: patient list row: "MRN · born 3 Mar 1961 · indication" */
+  detail = g_strdup_printf (_("%s · born %s · %s"), s->mrn, born, traj_indication_label (s->indication));
   gtk_label_set_label (self->detail_label, detail);
 
   if (s->latest_score >= 0)

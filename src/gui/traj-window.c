@@ -36,6 +36,7 @@ struct _TrajWindow
   gboolean cohorts_stale;
   AdwLeaflet *leaflet;
   GtkSearchEntry *search_entry;
+  GtkWidget *demo_label;
   GtkDropDown *filter_dropdown;
   GtkStringList *filter_model;
   GtkStack *list_stack;
@@ -60,6 +61,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_SETTINGS,
+  PROP_DEMO,
   N_PROPS
 };
 
@@ -126,6 +128,15 @@ ensure_cohorts (TrajWindow *self)
   return self->cohorts;
 }
 
+/* Ctrl+I, Ctrl+R, Ctrl+P act on the open patient wherever the focus is. */
+static void
+set_patient_actions_enabled (TrajWindow *self, gboolean enabled)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-infusion", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.record-scores", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-report", enabled);
+}
+
 static void
 show_patient_content (TrajWindow *self)
 {
@@ -146,6 +157,7 @@ show_patient_content (TrajWindow *self)
       gtk_stack_set_visible_child_name (self->content_stack, "none");
       adw_window_title_set_title (self->content_title, "");
       adw_window_title_set_subtitle (self->content_title, "");
+      set_patient_actions_enabled (self, FALSE);
       return;
     }
   adw_window_title_set_title (self->content_title, s->name);
@@ -153,6 +165,7 @@ show_patient_content (TrajWindow *self)
   if (traj_patient_page_get_patient (ensure_page (self)) != self->patient_id)
     traj_patient_page_set_patient (self->page, self->patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
+  set_patient_actions_enabled (self, TRUE);
 }
 
 static void
@@ -434,6 +447,16 @@ on_search_changed (TrajWindow *self)
   select_patient_row (self);
 }
 
+/* Enter in the search box opens the first match. */
+static void
+on_search_activate (TrajWindow *self)
+{
+  g_autoptr(TrajPatientItem) first = g_list_model_get_item (G_LIST_MODEL (self->patients), 0);
+
+  if (first)
+    traj_window_show_patient (self, traj_patient_item_get_id (first));
+}
+
 static void
 on_filter_selected (TrajWindow *self)
 {
@@ -555,22 +578,66 @@ reload_everything (TrajWindow *self)
 }
 
 static void
-exchange_action (GtkWidget *widget, const char *action_name, GVariant *param)
+run_exchange (TrajWindow *self, TrajExchangeKind kind)
 {
-  TrajWindow *self = TRAJ_WINDOW (widget);
-  TrajExchangeKind kind;
-
-  if (g_str_equal (action_name, "win.import"))
-    kind = TRAJ_EXCHANGE_IMPORT_CSV;
-  else if (g_str_equal (action_name, "win.export-csv"))
-    kind = TRAJ_EXCHANGE_EXPORT_CSV;
-  else if (g_str_equal (action_name, "win.export-fhir"))
-    kind = TRAJ_EXCHANGE_EXPORT_FHIR;
-  else if (g_str_equal (action_name, "win.backup"))
-    kind = TRAJ_EXCHANGE_BACKUP;
-  else
-    kind = TRAJ_EXCHANGE_RESTORE;
   traj_exchange_run (GTK_WINDOW (self), self->store, kind, G_CALLBACK (reload_everything), self);
+}
+
+static void
+import_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_IMPORT_CSV);
+}
+
+static void
+export_csv_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_EXPORT_CSV);
+}
+
+static void
+export_fhir_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_EXPORT_FHIR);
+}
+
+static void
+backup_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_BACKUP);
+}
+
+static void
+restore_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_RESTORE);
+}
+
+static void
+open_patient_action (TrajWindow *self, const char *page_action)
+{
+  if (self->patient_id == 0 || self->page == NULL ||
+      traj_patient_page_get_patient (self->page) != self->patient_id)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self->page), page_action, NULL);
+}
+
+static void
+log_infusion_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  open_patient_action (TRAJ_WINDOW (widget), "patient.log-infusion");
+}
+
+static void
+record_scores_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  open_patient_action (TRAJ_WINDOW (widget), "patient.record-scores");
+}
+
+static void
+print_report_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  open_patient_action (TRAJ_WINDOW (widget), "patient.print-report");
 }
 
 static void
@@ -700,6 +767,9 @@ traj_window_set_property (GObject *object, guint prop_id, const GValue *value, G
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
       break;
+    case PROP_DEMO:
+      traj_window_set_demo (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -717,6 +787,9 @@ traj_window_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       break;
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
+      break;
+    case PROP_DEMO:
+      g_value_set_boolean (value, gtk_widget_get_visible (self->demo_label));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -769,6 +842,10 @@ traj_window_class_init (TrajWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* A demo clinic (made-up patients) says so on every screen. */
+  properties[PROP_DEMO] =
+    g_param_spec_boolean ("demo", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   traj_gui_init ();
@@ -780,6 +857,7 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, cohort_box);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, demo_label);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, filter_model);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, list_stack);
@@ -790,6 +868,7 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, patient_bin);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
@@ -797,13 +876,19 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
   gtk_widget_class_install_action (widget_class, "win.show-patient", "x", show_patient_action);
-  gtk_widget_class_install_action (widget_class, "win.import", NULL, exchange_action);
-  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, exchange_action);
-  gtk_widget_class_install_action (widget_class, "win.export-fhir", NULL, exchange_action);
-  gtk_widget_class_install_action (widget_class, "win.backup", NULL, exchange_action);
-  gtk_widget_class_install_action (widget_class, "win.restore", NULL, exchange_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-fhir", NULL, export_fhir_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.log-infusion", NULL, log_infusion_action);
+  gtk_widget_class_install_action (widget_class, "win.record-scores", NULL, record_scores_action);
+  gtk_widget_class_install_action (widget_class, "win.print-report", NULL, print_report_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.log-infusion", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.record-scores", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-report", NULL);
 }
 
 static void
@@ -827,6 +912,7 @@ traj_window_init (TrajWindow *self)
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_list_activate), self);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
+  set_patient_actions_enabled (self, FALSE);
 }
 
 TrajWindow *
@@ -909,4 +995,17 @@ traj_window_has_unsaved_work (TrajWindow *self)
   any = dirty != NULL;
   g_list_free (dirty);
   return any;
+}
+
+void
+traj_window_set_demo (TrajWindow *self,
+                      gboolean    demo)
+{
+  g_return_if_fail (TRAJ_IS_WINDOW (self));
+
+  demo = !!demo;
+  if (gtk_widget_get_visible (self->demo_label) == demo)
+    return;
+  gtk_widget_set_visible (self->demo_label, demo);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
 }

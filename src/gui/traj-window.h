@@ -30,5 +30,8 @@ void             traj_window_add_toast        (TrajWindow      *self,
                                                AdwToast        *toast);
 /* TRUE when a form opened from this window has unsaved changes. */
 gboolean         traj_window_has_unsaved_work (TrajWindow      *self);
+/* Shows that the clinic open is the demo clinic (`--demo`): made-up patients. */
+void             traj_window_set_demo         (TrajWindow      *self,
+                                               gboolean         demo);
 
 G_END_DECLS

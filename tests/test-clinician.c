@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What a clinician trial found (issue 17 §1), through the real widgets:
+ * telling patients apart, finding them, the keys, the missing-field hint,
+ * the demo clinic's sign. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "traj-cohort-view.h"
+#include "traj-demo.h"
+#include "traj-editor-dialog.h"
+#include "traj-infusion-editor.h"
+#include "traj-assessment-editor.h"
+#include "traj-patient-editor.h"
+#include "traj-patient-page.h"
+#include "traj-patient-row.h"
+#include "traj-search.h"
+#include "traj-table.h"
+#include "traj-date-entry.h"
+#include "traj-window.h"
+
+#include "test-wait.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+  TrajStore *store;
+  GSettings *settings;
+  TrajWindow *win;
+} Fixture;
+
+static void
+spin (Fixture *f)
+{
+  do
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+  while (f->win && traj_window_is_busy (f->win) && g_main_context_iteration (NULL, TRUE));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("traj-clinician-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->settings = g_settings_new (APP_ID);
+}
+
+static void
+open_window (Fixture *f)
+{
+  f->win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  gtk_window_present (GTK_WINDOW (f->win));
+  spin (f);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  TrajWindow *win = f->win;
+
+  spin (f);
+  f->win = NULL;
+  if (win)
+    {
+      gtk_window_destroy (GTK_WINDOW (win));
+      g_assert_finalize_object (win);
+    }
+  g_object_unref (f->settings);
+  g_assert_finalize_object (f->store);
+  g_unlink (f->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+child (gpointer widget, GType type, const char *name)
+{
+  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+  g_assert_nonnull (o);
+  return GTK_WIDGET (o);
+}
+
+static gint64
+add_patient (Fixture *f, const char *mrn, const char *name, gint32 birth_day)
+{
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(GError) error = NULL;
+
+  p->mrn = g_strdup (mrn);
+  p->name = g_strdup (name);
+  p->birth_day = birth_day;
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  return p->id;
+}
+
+static void
+search_for (Fixture *f, const char *text)
+{
+  GtkWidget *search = child (f->win, TRAJ_TYPE_WINDOW, "search_entry");
+
+  gtk_editable_set_text (GTK_EDITABLE (search), text);
+  g_signal_emit_by_name (search, "search-changed");
+  spin (f);
+}
+
+static guint
+n_listed (Fixture *f)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (f->win)));
+}
+
+/* ---- search ----------------------------------------------------------------- */
+
+static void
+test_search_fold (void)
+{
+  g_autofree char *key = traj_search_fold ("Zoë Ñúñez-O'Brien\nMRN-7");
+  g_autofree char *q1 = traj_search_fold ("zoe nunez");
+  g_autofree char *q2 = traj_search_fold ("ZOË");
+  g_autofree char *q3 = traj_search_fold ("o’brien");
+  g_autofree char *q4 = traj_search_fold ("mrn-7");
+  g_autofree char *lars = traj_search_fold ("Łars Ødegård");
+  g_autofree char *bad = traj_search_fold ("\xff\xfe");
+
+  g_assert_cmpstr (key, ==, "zoe nunez-o'brien\nmrn-7");
+  g_assert_true (traj_search_matches (key, q1));
+  g_assert_true (traj_search_matches (key, q2));
+  g_assert_true (traj_search_matches (key, q3));
+  g_assert_true (traj_search_matches (key, q4));
+  g_assert_cmpstr (lars, ==, "lars odegard");
+  g_assert_cmpstr (bad, ==, "");
+}
+
+static void
+test_search_accents (Fixture *f, gconstpointer data)
+{
+  gint64 zoe;
+
+  add_patient (f, "A-1", "Ada Xu", traj_day_from_ymd (1970, 1, 2));
+  zoe = add_patient (f, "A-2", "Zoë Ñúñez-O'Brien", traj_day_from_ymd (1984, 5, 6));
+  add_patient (f, "A-3", "Zoe Nunn", traj_day_from_ymd (1990, 7, 8));
+  open_window (f);
+  g_assert_cmpuint (n_listed (f), ==, 3);
+
+  search_for (f, "zoe nunez");
+  g_assert_cmpuint (n_listed (f), ==, 1);
+  {
+    g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (traj_window_get_patient_list (f->win)), 0);
+    g_assert_cmpint (traj_patient_item_get_id (item), ==, zoe);
+  }
+  search_for (f, "ZOE");
+  g_assert_cmpuint (n_listed (f), ==, 2);
+  search_for (f, "ñúñez");
+  g_assert_cmpuint (n_listed (f), ==, 1);
+  search_for (f, "o’brien");
+  g_assert_cmpuint (n_listed (f), ==, 1);
+}
+
+/* Enter in the search box opens the first match. */
+static void
+test_search_enter_opens_first (Fixture *f, gconstpointer data)
+{
+  GtkWidget *search;
+  gint64 first;
+
+  add_patient (f, "B-1", "Quentin Zebedee", traj_day_from_ymd (1980, 2, 3));
+  add_patient (f, "B-2", "Ada Xu", traj_day_from_ymd (1970, 1, 2));
+  open_window (f);
+  search_for (f, "xu");
+  g_assert_cmpuint (n_listed (f), ==, 1);
+  {
+    g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (traj_window_get_patient_list (f->win)), 0);
+    first = traj_patient_item_get_id (item);
+  }
+  g_assert_cmpint (traj_window_get_patient_id (f->win), !=, first);
+
+  search = child (f->win, TRAJ_TYPE_WINDOW, "search_entry");
+  g_signal_emit_by_name (search, "activate");
+  spin (f);
+  g_assert_cmpint (traj_window_get_patient_id (f->win), ==, first);
+
+  /* Nothing matches: Enter opens nobody and changes nothing. */
+  search_for (f, "no such patient");
+  g_signal_emit_by_name (search, "activate");
+  spin (f);
+  g_assert_cmpint (traj_window_get_patient_id (f->win), ==, first);
+}
+
+/* ---- telling patients apart ----------------------------------------------- */
+
+static void
+test_birth_date_shown (Fixture *f, gconstpointer data)
+{
+  gint32 born = traj_day_from_ymd (1961, 3, 14);
+  g_autofree char *born_text = traj_day_format (born);
+  GtkWidget *page, *identity;
+  gint64 id;
+
+  /* Two patients of one name: the birth date tells them apart. */
+  id = add_patient (f, "C-1", "Ada Xu", born);
+  add_patient (f, "C-2", "Ada Xu", traj_day_from_ymd (1988, 11, 30));
+  open_window (f);
+
+  {
+    GtkWidget *row = traj_patient_row_new ();
+    g_autoptr(TrajPatientItem) item = NULL;
+    TrajPatientList *list = traj_window_get_patient_list (f->win);
+    int pos = traj_patient_list_find (list, id);
+    const char *detail;
+
+    g_object_ref_sink (row);
+    g_assert_cmpint (pos, >=, 0);
+    item = g_list_model_get_item (G_LIST_MODEL (list), (guint) pos);
+    traj_patient_row_set_item (TRAJ_PATIENT_ROW (row), item);
+    detail = gtk_label_get_label (GTK_LABEL (child (row, TRAJ_TYPE_PATIENT_ROW, "detail_label")));
+    g_assert_nonnull (strstr (detail, born_text));
+    g_assert_finalize_object (row);
+  }
+
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+  identity = child (page, TRAJ_TYPE_PATIENT_PAGE, "identity_label");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (identity)), born_text));
+}
+
+/* ---- keys ------------------------------------------------------------------- */
+
+/* The window's own shortcut for @accel, as its action name, or NULL. */
+static const char *
+window_shortcut_action (GtkWidget *widget, const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) want = gtk_shortcut_trigger_parse_string (accel);
+
+  for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, k);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint s = 0; s < g_list_model_get_n_items (G_LIST_MODEL (c)); s++)
+        {
+          g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), s);
+          GtkShortcutAction *action = gtk_shortcut_get_action (sc);
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (sc), want) && GTK_IS_NAMED_ACTION (action))
+            return gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+        }
+    }
+  return NULL;
+}
+
+static void
+test_keys_act_on_open_patient (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  gint64 id;
+
+  id = add_patient (f, "D-1", "Ines Ortega", traj_day_from_ymd (1975, 4, 5));
+  open_window (f);
+
+  /* Ctrl+I and Ctrl+R belong to the window, not to the focused page. */
+  name = window_shortcut_action (GTK_WIDGET (f->win), "<Control>i");
+  g_assert_cmpstr (name, ==, "win.log-infusion");
+  name = window_shortcut_action (GTK_WIDGET (f->win), "<Control>r");
+  g_assert_cmpstr (name, ==, "win.record-scores");
+
+  /* With nobody open they do nothing. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->win), "win.log-infusion", NULL) &&
+                  find_toplevel (TRAJ_TYPE_INFUSION_EDITOR) != NULL);
+
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  /* Focus in the search box, far from the patient page. */
+  gtk_widget_grab_focus (child (f->win, TRAJ_TYPE_WINDOW, "search_entry"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->win), "win.record-scores", NULL));
+  spin (f);
+  {
+    GtkWidget *editor = find_toplevel (TRAJ_TYPE_ASSESSMENT_EDITOR);
+    g_assert_nonnull (editor);
+    traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
+  }
+  spin (f);
+}
+
+/* Every key the window and the patient page bind is in the Shortcuts window. */
+static void
+test_shortcuts_window_lists_every_key (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/io/github/trajectory/Trajectory/gtk/help-overlay.ui", 0, NULL);
+  const char *ui;
+  static const char *const accels[] = {
+    "&lt;primary&gt;f", "&lt;primary&gt;n", "&lt;primary&gt;i", "&lt;primary&gt;r",
+    "&lt;primary&gt;p", "&lt;primary&gt;comma", "&lt;primary&gt;question", "&lt;primary&gt;q",
+    "&lt;primary&gt;s", "Escape",
+  };
+
+  g_assert_nonnull (bytes);
+  ui = g_bytes_get_data (bytes, NULL);
+  for (guint k = 0; k < G_N_ELEMENTS (accels); k++)
+    {
+      g_autofree char *prop = g_strdup_printf (">%s<", accels[k]);
+      if (strstr (ui, prop) == NULL)
+        g_error ("the Shortcuts window does not list %s", accels[k]);
+    }
+  /* And the chart's keys. */
+  g_assert_nonnull (strstr (ui, "Left Right"));
+  g_assert_nonnull (strstr (ui, "Home"));
+}
+
+/* ---- needs attention ------------------------------------------------------- */
+
+/* The "Needs attention" list is a work list: unacknowledged safety findings
+ * first, then the patient whose oldest open finding has waited longest. */
+static void
+test_needs_attention_order (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  TrajPatientList *list;
+  gboolean seen_plain = FALSE;
+  gint64 prev_at = G_MININT64;
+  guint n, n_safety = 0;
+
+  g_assert_true (traj_demo_generate (f->store, 11, 120, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  open_window (f);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (f->win, TRAJ_TYPE_WINDOW, "filter_dropdown")),
+                              TRAJ_PATIENT_FILTER_NEEDS_ATTENTION);
+  spin (f);
+  list = traj_window_get_patient_list (f->win);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, >=, 3);
+  for (guint k = 0; k < n; k++)
+    {
+      g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (list), k);
+      const TrajPatientSummary *s = traj_patient_item_get_summary (item);
+
+      g_assert_true (s->safety_open || s->open_findings > 0);
+      g_assert_cmpint (s->oldest_open_at, !=, TRAJ_TIME_NONE);
+      if (s->safety_open)
+        {
+          /* No safety patient below one without. */
+          g_assert_false (seen_plain);
+          n_safety++;
+        }
+      else if (!seen_plain)
+        {
+          seen_plain = TRUE;
+          prev_at = G_MININT64;
+        }
+      g_assert_cmpint (s->oldest_open_at, >=, prev_at);
+      prev_at = s->oldest_open_at;
+    }
+  g_assert_cmpuint (n_safety, >, 0);
+  g_assert_true (seen_plain);
+}
+
+/* ---- cohorts ------------------------------------------------------------------ */
+
+/* While the first comparison runs, the view says so: never "No Courses to
+ * Compare" over a clinic that has courses. */
+static void
+test_cohorts_show_progress (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *stack;
+  TrajCohortView *view;
+  gint64 end;
+
+  g_assert_true (traj_demo_generate (f->store, 5, 60, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  view = TRAJ_COHORT_VIEW (traj_cohort_view_new (f->store, f->settings));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  stack = child (view, TRAJ_TYPE_COHORT_VIEW, "results_stack");
+  /* Before anything is computed, nothing claims the clinic is empty. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), !=, "empty");
+  /* What the window does when Cohorts is first shown. */
+  traj_cohort_view_refresh (view);
+
+  g_assert_true (traj_cohort_view_is_busy (view));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "computing");
+  end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (traj_cohort_view_is_busy (view) && g_get_monotonic_time () < end)
+    {
+      g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), !=, "empty");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_false (traj_cohort_view_is_busy (view));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "results");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (f);
+}
+
+static int
+max_grid_column (GtkWidget *grid)
+{
+  int max = -1;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (grid); c; c = gtk_widget_get_next_sibling (c))
+    {
+      int column, width;
+      gtk_grid_query_child (GTK_GRID (grid), c, &column, NULL, &width, NULL);
+      max = MAX (max, column + width - 1);
+    }
+  return max;
+}
+
+/* At 800 px the comparison folds: one block per cohort, nothing wider than
+ * the window; wide, one column per cohort. */
+static TrajCohortView *
+show_cohorts (Fixture *f, int width, int height, GtkWidget **window)
+{
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  TrajCohortView *view = TRAJ_COHORT_VIEW (traj_cohort_view_new (f->store, f->settings));
+
+  *window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (*window), width, height);
+  gtk_window_set_child (GTK_WINDOW (*window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (*window));
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+  traj_cohort_view_set_definition (view, def);
+  WAIT_UNTIL (!traj_cohort_view_is_busy (view) && traj_cohort_view_get_report (view) != NULL &&
+              gtk_widget_get_width (GTK_WIDGET (view)) > 0);
+  return view;
+}
+
+static void
+test_cohorts_fold_when_narrow (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *grid;
+  TrajCohortView *view;
+  int min_width;
+
+  g_assert_true (traj_demo_generate (f->store, 5, 60, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+
+  /* Wide: one column per cohort. */
+  view = show_cohorts (f, 1280, 800, &window);
+  grid = child (view, TRAJ_TYPE_COHORT_VIEW, "metrics_grid");
+  WAIT_UNTIL (max_grid_column (grid) >= 2);
+  g_assert_nonnull (traj_cohort_view_get_cell (view, "courses", 1));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (f);
+
+  /* A tablet, 800 px: the cohorts stack, nothing is wider than the window. */
+  view = show_cohorts (f, 800, 1280, &window);
+  grid = child (view, TRAJ_TYPE_COHORT_VIEW, "metrics_grid");
+  WAIT_UNTIL (max_grid_column (grid) == 1);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (view)), <=, 800);
+  g_assert_nonnull (traj_cohort_view_get_cell (view, "courses", 1));
+  gtk_widget_measure (grid, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 800 - 36);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (f);
+}
+
+/* The exported comparison says what it compares, on every row. */
+static void
+test_cohort_csv_records_settings (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  g_autoptr(TrajTable) metrics = NULL;
+  g_autoptr(TrajTable) courses = NULL;
+  g_autoptr(TrajTable) plain = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *plain_csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  TrajThresholds t;
+
+  g_assert_true (traj_demo_generate (f->store, 5, 30, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+  traj_thresholds_init_defaults (&t);
+  t.response_fraction[TRAJ_SCALE_PHQ9] = 0.4;
+  report = traj_cohort_compute (f->store, def, &t, TRAJ_TIME_NONE, NULL, &error);
+  g_assert_no_error (error);
+
+  metrics = traj_cohort_report_metrics_table_with_settings (report);
+  csv = traj_table_to_string (metrics, TRAJ_FORMAT_CSV);
+  lines = g_strsplit (csv, "\n", -1);
+  g_assert_nonnull (strstr (lines[0], "comparison"));
+  g_assert_nonnull (strstr (lines[0], "thresholds"));
+  for (guint k = 1; lines[k] && *lines[k]; k++)
+    {
+      /* The grouping and the changed threshold travel with every row. */
+      g_assert_nonnull (strstr (lines[k], "indication"));
+      g_assert_nonnull (strstr (lines[k], "phq9: response <= 0.40 x baseline"));
+    }
+  courses = traj_cohort_report_courses_table_with_settings (report);
+  g_assert_cmpuint (traj_table_n_rows (courses), >, 0);
+  /* The CLI's own tables keep their columns. */
+  plain = traj_cohort_report_metrics_table (report);
+  plain_csv = traj_table_to_string (plain, TRAJ_FORMAT_CSV);
+  g_assert_null (strstr (plain_csv, "comparison"));
+}
+
+/* Export buttons say what they export, in words. */
+static void
+test_export_buttons_say_what (Fixture *f, gconstpointer data)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = traj_cohort_view_new (f->store, f->settings);
+  GtkWidget *button, *content;
+
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  button = child (view, TRAJ_TYPE_COHORT_VIEW, "export_button");
+  content = gtk_menu_button_get_child (GTK_MENU_BUTTON (button));
+  g_assert_true (ADW_IS_BUTTON_CONTENT (content));
+  g_assert_cmpstr (adw_button_content_get_label (ADW_BUTTON_CONTENT (content)), ==, "Export");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "CSV"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "chart"));
+  while (traj_cohort_view_is_busy (TRAJ_COHORT_VIEW (view)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (f);
+}
+
+/* ---- the demo clinic ------------------------------------------------------- */
+
+static void
+test_demo_clinic_says_so (Fixture *f, gconstpointer data)
+{
+  GtkWidget *label;
+
+  open_window (f);
+  label = child (f->win, TRAJ_TYPE_WINDOW, "demo_label");
+  g_assert_false (gtk_widget_get_visible (label));
+  traj_window_set_demo (f->win, TRUE);
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_true (gtk_widget_get_mapped (label));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "Demo clinic"));
+  g_object_set (f->win, "demo", FALSE, NULL);
+  g_assert_false (gtk_widget_get_visible (label));
+}
+
+/* ---- editors ------------------------------------------------------------------ */
+
+static void
+test_new_patient_says_what_is_missing (Fixture *f, gconstpointer data)
+{
+  TrajPatientEditor *editor;
+  const char *hint;
+
+  open_window (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->win), "win.new-patient", NULL);
+  spin (f);
+  editor = find_toplevel (TRAJ_TYPE_PATIENT_EDITOR);
+  g_assert_nonnull (editor);
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  hint = traj_editor_dialog_get_missing (TRAJ_EDITOR_DIALOG (editor));
+  g_assert_nonnull (hint);
+  g_assert_nonnull (strstr (hint, "MRN"));
+  g_assert_nonnull (strstr (hint, "birth date"));
+
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "E-1");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Ed Example");
+  hint = traj_editor_dialog_get_missing (TRAJ_EDITOR_DIALOG (editor));
+  g_assert_nonnull (hint);
+  g_assert_null (strstr (hint, "MRN"));
+  g_assert_nonnull (strstr (hint, "birth date"));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")),
+                           traj_day_from_ymd (1980, 1, 1));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  g_assert_null (traj_editor_dialog_get_missing (TRAJ_EDITOR_DIALOG (editor)));
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
+  spin (f);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/clinician/search-fold", test_search_fold);
+  g_test_add ("/clinician/search-accents", Fixture, NULL, fixture_setup, test_search_accents, fixture_teardown);
+  g_test_add ("/clinician/search-enter-opens-first", Fixture, NULL, fixture_setup,
+              test_search_enter_opens_first, fixture_teardown);
+  g_test_add ("/clinician/birth-date-shown", Fixture, NULL, fixture_setup, test_birth_date_shown, fixture_teardown);
+  g_test_add ("/clinician/keys-act-on-open-patient", Fixture, NULL, fixture_setup,
+              test_keys_act_on_open_patient, fixture_teardown);
+  g_test_add ("/clinician/shortcuts-window-lists-every-key", Fixture, NULL, fixture_setup,
+              test_shortcuts_window_lists_every_key, fixture_teardown);
+  g_test_add ("/clinician/new-patient-says-what-is-missing", Fixture, NULL, fixture_setup,
+              test_new_patient_says_what_is_missing, fixture_teardown);
+  g_test_add ("/clinician/needs-attention-order", Fixture, NULL, fixture_setup, test_needs_attention_order,
+              fixture_teardown);
+  g_test_add ("/clinician/cohorts-show-progress", Fixture, NULL, fixture_setup, test_cohorts_show_progress,
+              fixture_teardown);
+  g_test_add ("/clinician/cohorts-fold-when-narrow", Fixture, NULL, fixture_setup, test_cohorts_fold_when_narrow,
+              fixture_teardown);
+  g_test_add ("/clinician/cohort-csv-records-settings", Fixture, NULL, fixture_setup,
+              test_cohort_csv_records_settings, fixture_teardown);
+  g_test_add ("/clinician/export-buttons-say-what", Fixture, NULL, fixture_setup, test_export_buttons_say_what,
+              fixture_teardown);
+  g_test_add ("/clinician/demo-clinic-says-so", Fixture, NULL, fixture_setup, test_demo_clinic_says_so,
+              fixture_teardown);
+  return g_test_run ();
+}

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "traj-cohort-chart.h"
 #include "traj-cohort-view.h"
 #include "traj-demo.h"
 #include "traj-editor-dialog.h"
@@ -485,6 +486,47 @@ test_cohorts_fold_when_narrow (Fixture *f, gconstpointer data)
   spin (f);
 }
 
+/* Hovering a mean on the cohort chart says how many courses it rests on. */
+static void
+test_cohort_chart_point_n (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  g_autoptr(TrajCohortChartLayout) layout = NULL;
+  g_autofree char *tip = NULL;
+  TrajCohortChartOptions options;
+  const TrajCohort *h;
+  const TrajCohortPoint *p = NULL;
+  TrajThresholds t;
+
+  g_assert_true (traj_demo_generate (f->store, 5, 40, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  traj_thresholds_init_defaults (&t);
+  report = traj_cohort_compute (f->store, def, &t, TRAJ_TIME_NONE, NULL, &error);
+  g_assert_no_error (error);
+  h = g_ptr_array_index (report->cohorts, 0);
+  for (guint k = 0; k < h->by_infusion->len && p == NULL; k++)
+    if (g_array_index (h->by_infusion, TrajCohortPoint, k).x == 2)
+      p = &g_array_index (h->by_infusion, TrajCohortPoint, k);
+  g_assert_nonnull (p);
+
+  traj_cohort_chart_options_init (&options, TRAJ_COHORT_CHART_BY_INFUSION);
+  layout = traj_cohort_chart_layout_new (report, &options, 900, 360);
+  tip = traj_cohort_chart_layout_describe_point (layout, traj_cohort_chart_layout_x_for (layout, 0, 2),
+                                                 traj_cohort_chart_layout_y_for (layout, 0, p->mean.mean), 6);
+  g_assert_nonnull (tip);
+  {
+    /* The mean with its interval and n, as the table writes it. */
+    g_autofree char *mean = traj_cohort_mean_format (&p->mean, 1);
+    g_autofree char *n = g_strdup_printf ("%u", p->mean.n);
+    g_assert_nonnull (strstr (tip, mean));
+    g_assert_true (g_str_has_suffix (tip, n));
+    g_assert_nonnull (strstr (tip, "infusion 2"));
+  }
+  /* Far from every mark: nothing. */
+  g_assert_null (traj_cohort_chart_layout_describe_point (layout, 1, 1, 6));
+}
+
 /* The exported comparison says what it compares, on every row. */
 static void
 test_cohort_csv_records_settings (Fixture *f, gconstpointer data)
@@ -623,6 +665,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/cohorts-show-progress", Fixture, NULL, fixture_setup, test_cohorts_show_progress,
               fixture_teardown);
   g_test_add ("/clinician/cohorts-fold-when-narrow", Fixture, NULL, fixture_setup, test_cohorts_fold_when_narrow,
+              fixture_teardown);
+  g_test_add ("/clinician/cohort-chart-point-n", Fixture, NULL, fixture_setup, test_cohort_chart_point_n,
               fixture_teardown);
   g_test_add ("/clinician/cohort-csv-records-settings", Fixture, NULL, fixture_setup,
               test_cohort_csv_records_settings, fixture_teardown);

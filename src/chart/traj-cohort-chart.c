@@ -51,6 +51,7 @@ typedef struct {
   guint panel;
   GArray *line;                  /* Pt: the means, or the Kaplan–Meier steps */
   GArray *marks;                 /* Pt: the means, or the median */
+  GPtrArray *tips;               /* char *: per mean mark, the point in words with its n; empty for KM */
   GPtrArray *bands;              /* GArray of BandPt (trajectory runs), or of Pt (a KM polygon) */
   GPtrArray *courses;            /* GArray of Pt: faint course lines */
   GArray *censor;                /* Pt: Kaplan–Meier censoring ticks */
@@ -244,6 +245,7 @@ series_clear (gpointer data)
 
   g_clear_pointer (&s->line, g_array_unref);
   g_clear_pointer (&s->marks, g_array_unref);
+  g_clear_pointer (&s->tips, g_ptr_array_unref);
   g_clear_pointer (&s->bands, g_ptr_array_unref);
   g_clear_pointer (&s->courses, g_ptr_array_unref);
   g_clear_pointer (&s->censor, g_array_unref);
@@ -479,6 +481,22 @@ trajectory_legend_text (const TrajCohort *h)
                           h->label, _(s->name), h->n_scale_courses);
 }
 
+/* "Depression · infusion 3: mean 11.2 (95 % CI 9.8 to 12.6), n = 40". */
+static char *
+point_tip (const TrajCohort *h, gboolean by_week, const TrajCohortPoint *cp)
+{
+  g_autofree char *mean = traj_cohort_mean_format (&cp->mean, 1);
+
+  if (by_week)
+    /* Translators: a point of the cohort chart on hover: "Depression · week 3: 11.2 (2.1), 95 % CI …, n = 40" */
+    return g_strdup_printf (_("%s · week %d: %s"), h->label, (int) cp->x, mean);
+  if (cp->x == 0)
+    /* Translators: the baseline point of the cohort chart on hover */
+    return g_strdup_printf (_("%s · baseline: %s"), h->label, mean);
+  /* Translators: a point of the cohort chart on hover: "Depression · infusion 3: 11.2 (2.1), 95 % CI …, n = 40" */
+  return g_strdup_printf (_("%s · infusion %d: %s"), h->label, (int) cp->x, mean);
+}
+
 static void
 layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *report)
 {
@@ -636,6 +654,7 @@ layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *report
 
       s->line = g_array_new (FALSE, FALSE, sizeof (Pt));
       s->marks = g_array_new (FALSE, FALSE, sizeof (Pt));
+      s->tips = g_ptr_array_new_with_free_func (g_free);
       s->bands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
       s->courses = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
       for (guint j = 0; j < pts->len; j++)
@@ -652,6 +671,7 @@ layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *report
           pt.y = traj_cohort_chart_layout_y_for (self, s->panel, cp->mean.mean);
           g_array_append_val (s->line, pt);
           g_array_append_val (s->marks, pt);
+          g_ptr_array_add (s->tips, point_tip (h, by_week, cp));
           if (first == NULL)
             first = cp;
           last = cp;
@@ -994,6 +1014,18 @@ traj_cohort_chart_layout_free (TrajCohortChartLayout *self)
   g_free (self);
 }
 
+void
+traj_cohort_chart_layout_get_size (const TrajCohortChartLayout *self,
+                                   double                      *width,
+                                   double                      *height)
+{
+  g_return_if_fail (self != NULL);
+  if (width)
+    *width = self->width;
+  if (height)
+    *height = self->height;
+}
+
 gboolean
 traj_cohort_chart_layout_is_empty (const TrajCohortChartLayout *self)
 {
@@ -1034,6 +1066,36 @@ traj_cohort_chart_layout_get_plot_area (const TrajCohortChartLayout *self,
   if (area)
     *area = self->panels[panel].plot;
   return TRUE;
+}
+
+char *
+traj_cohort_chart_layout_describe_point (const TrajCohortChartLayout *self,
+                                         double                       x,
+                                         double                       y,
+                                         double                       radius)
+{
+  const char *best = NULL;
+  double best_d = radius * radius;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint k = 0; k < self->series->len; k++)
+    {
+      const Series *s = &g_array_index (self->series, Series, k);
+
+      for (guint j = 0; s->tips && j < s->tips->len && j < s->marks->len; j++)
+        {
+          const Pt *p = &g_array_index (s->marks, Pt, j);
+          double d = (p->x - x) * (p->x - x) + (p->y - y) * (p->y - y);
+
+          if (d <= best_d)
+            {
+              best_d = d;
+              best = g_ptr_array_index (s->tips, j);
+            }
+        }
+    }
+  return g_strdup (best);
 }
 
 char *

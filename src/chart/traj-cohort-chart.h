@@ -65,6 +65,10 @@ TrajCohortChartLayout *traj_cohort_chart_layout_new  (const TrajCohortReport    
                                                       double                        width,
                                                       double                        height);
 void                   traj_cohort_chart_layout_free (TrajCohortChartLayout *layout);
+/* The size the layout was made for. */
+void                   traj_cohort_chart_layout_get_size (const TrajCohortChartLayout *layout,
+                                                          double                      *width,
+                                                          double                      *height);
 
 /* TRUE when nothing can be plotted: the chart then shows why. */
 gboolean    traj_cohort_chart_layout_is_empty        (const TrajCohortChartLayout *layout);
@@ -90,6 +94,12 @@ double      traj_cohort_chart_layout_y_for           (const TrajCohortChartLayou
                                                       double                       value);
 /* What the chart shows, in sentences for a screen reader. Translated. */
 char       *traj_cohort_chart_layout_describe        (const TrajCohortChartLayout *layout);
+/* The mean nearest (@x, @y) within @radius, in words with how many courses
+ * it rests on ("Depression · infusion 3: 11.2 (…), n = 40"), or NULL. */
+char       *traj_cohort_chart_layout_describe_point  (const TrajCohortChartLayout *layout,
+                                                      double                       x,
+                                                      double                       y,
+                                                      double                       radius);
 
 /* Draws the layout on @cr (the caller's transformation applies). Emits no
  * page. */

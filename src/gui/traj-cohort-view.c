@@ -58,6 +58,7 @@ struct _TrajCohortView
   GtkWidget *chart_kind_box;
   GtkWidget *chart_title;
   TrajCohortChartKind chart_kind;
+  TrajCohortChartLayout *chart_layout; /* laid out once per data, kind or size change; drawn per frame */
 };
 
 G_DEFINE_FINAL_TYPE (TrajCohortView, traj_cohort_view, GTK_TYPE_WIDGET)
@@ -517,6 +518,8 @@ layout_metrics (TrajCohortView *self)
         if (r->header)
           {
             GtkWidget *c = cell (self, r->metric, (int) k + 1, r->texts[k], TRUE, FALSE);
+            gtk_widget_remove_css_class (c, "heading");
+            gtk_widget_add_css_class (c, "title-4");
             if (k > 0)
               gtk_widget_set_margin_top (c, 18);
             gtk_grid_attach (self->metrics_grid, c, 0, row++, 2, 1);
@@ -595,21 +598,61 @@ add_row (TrajCohortView *self, int row, const char *metric, const char *title, G
   g_ptr_array_set_size (texts, 0);
 }
 
+/* The on-screen layout, made again only when the report, the kind or the
+ * size changed: a frame only draws. */
+static TrajCohortChartLayout *
+screen_layout (TrajCohortView *self, int width, int height)
+{
+  TrajCohortChartOptions options;
+  double w = 0, h = 0;
+
+  if (self->report == NULL)
+    return NULL;
+  if (self->chart_layout)
+    traj_cohort_chart_layout_get_size (self->chart_layout, &w, &h);
+  if (self->chart_layout == NULL || w != MAX (width, 1) || h != MAX (height, 1))
+    {
+      g_clear_pointer (&self->chart_layout, traj_cohort_chart_layout_free);
+      traj_cohort_chart_options_init (&options, self->chart_kind);
+      options.show_title = FALSE;
+      self->chart_layout = traj_cohort_chart_layout_new (self->report, &options, width, height);
+    }
+  return self->chart_layout;
+}
+
 static void
 draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
   TrajCohortView *self = data;
-  TrajCohortChartOptions options;
+  TrajCohortChartLayout *layout = screen_layout (self, width, height);
   TrajChartPalette palette;
-  g_autoptr(TrajCohortChartLayout) layout = NULL;
 
-  if (self->report == NULL)
+  if (layout == NULL)
     return;
   traj_chart_palette_from_widget (GTK_WIDGET (area), &palette);
-  traj_cohort_chart_options_init (&options, self->chart_kind);
-  options.show_title = FALSE;
-  layout = traj_cohort_chart_layout_new (self->report, &options, width, height);
   traj_cohort_chart_draw (layout, cr, &palette);
+}
+
+/* Hovering a mean says how many courses it rests on. */
+static gboolean
+on_chart_query_tooltip (GtkWidget  *area,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip,
+                        gpointer    data)
+{
+  TrajCohortView *self = data;
+  TrajCohortChartLayout *layout;
+  g_autofree char *text = NULL;
+
+  if (keyboard)
+    return FALSE;
+  layout = screen_layout (self, gtk_widget_get_width (area), gtk_widget_get_height (area));
+  if (layout == NULL || (text = traj_cohort_chart_layout_describe_point (layout, x, y, 8)) == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -619,6 +662,7 @@ update_chart (TrajCohortView *self)
   g_autoptr(TrajCohortChartLayout) layout = NULL;
   g_autofree char *description = NULL;
 
+  g_clear_pointer (&self->chart_layout, traj_cohort_chart_layout_free);
   if (self->report == NULL)
     return;
   traj_cohort_chart_options_init (&options, self->chart_kind);
@@ -679,6 +723,8 @@ build_chart (TrajCohortView *self)
   self->chart_area = gtk_drawing_area_new ();
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->chart_area), 340);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->chart_area), draw_chart, self, NULL);
+  gtk_widget_set_has_tooltip (self->chart_area, TRUE);
+  g_signal_connect (self->chart_area, "query-tooltip", G_CALLBACK (on_chart_query_tooltip), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart_area), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Cohort chart"), -1);
   gtk_frame_set_child (GTK_FRAME (frame), self->chart_area);
@@ -1270,6 +1316,7 @@ traj_cohort_view_finalize (GObject *object)
   traj_cohort_report_free (self->report);
   g_hash_table_unref (self->cells);
   g_ptr_array_unref (self->rows);
+  g_clear_pointer (&self->chart_layout, traj_cohort_chart_layout_free);
   G_OBJECT_CLASS (traj_cohort_view_parent_class)->finalize (object);
 }
 

@@ -453,8 +453,13 @@ on_search_activate (TrajWindow *self)
 {
   g_autoptr(TrajPatientItem) first = g_list_model_get_item (G_LIST_MODEL (self->patients), 0);
 
-  if (first)
-    traj_window_show_patient (self, traj_patient_item_get_id (first));
+  if (first == NULL)
+    return;
+  traj_window_show_patient (self, traj_patient_item_get_id (first));
+  /* Side by side, typing goes on in the search (the page's heading would
+   * otherwise take the focus and show itself selected). */
+  if (!adw_leaflet_get_folded (self->leaflet))
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 static void

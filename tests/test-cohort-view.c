@@ -64,6 +64,14 @@ test_view_matches_cli (void)
       g_assert_cmpstr (traj_cohort_view_get_cell (view, "courses", k), ==, courses);
       /* The same rate, interval and counts (a "small cohort" note may follow). */
       g_assert_true (g_str_has_prefix (traj_cohort_view_get_cell (view, "response-eoi", k), rate));
+      /* What remission means for the cohort's scale is stated beside it
+       * (for PCL-5: below the probable-PTSD cut-off). */
+      if (c->scale != TRAJ_SCALE_NONE && !c->mixed_scales)
+        g_assert_cmpstr (traj_cohort_view_get_cell (view, "remission-definition", k), ==,
+                         traj_scale_get (c->scale)->remission_label);
+      if (c->scale == TRAJ_SCALE_PCL5 && !c->mixed_scales)
+        g_assert_cmpstr (traj_cohort_view_get_cell (view, "remission-definition", k), ==,
+                         "below the probable-PTSD cut-off (PCL-5 below 33)");
     }
 
   /* Hand-made cohorts: two, regrouped without a new scan. */

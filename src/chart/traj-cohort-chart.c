@@ -679,9 +679,12 @@ layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *report
            * below three. */
           if (cp->mean.n >= 3 && isfinite (cp->mean.lower) && isfinite (cp->mean.upper))
             {
+              /* A mean cannot leave the scale's range: neither does its
+               * band (a t interval on a few courses near 0 or the top would). */
+              const Panel *sp = &self->panels[s->panel];
               BandPt b = { pt.x,
-                           traj_cohort_chart_layout_y_for (self, s->panel, cp->mean.upper),
-                           traj_cohort_chart_layout_y_for (self, s->panel, cp->mean.lower) };
+                           traj_cohort_chart_layout_y_for (self, s->panel, CLAMP (cp->mean.upper, sp->vmin, sp->vmax)),
+                           traj_cohort_chart_layout_y_for (self, s->panel, CLAMP (cp->mean.lower, sp->vmin, sp->vmax)) };
               if (run == NULL)
                 {
                   run = g_array_new (FALSE, FALSE, sizeof (BandPt));

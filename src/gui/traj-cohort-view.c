@@ -786,6 +786,12 @@ show_report (TrajCohortView *self)
       EACH (rate_text (&c->response[tp]));
       add_row (self, row++, metric, title, t, FALSE);
     }
+  /* What remission means differs by scale (PCL-5 has no remission, only a
+   * probable-PTSD cut-off, so its "remission" can exceed its response). */
+  EACH (c->scale == TRAJ_SCALE_NONE ? g_strdup ("")
+        : c->mixed_scales ? g_strdup (_("each course's own scale cut-off"))
+        : g_strdup (_(traj_scale_get (c->scale)->remission_label)));
+  add_row (self, row++, "remission-definition", _("Remission means"), t, FALSE);
   for (guint tp = 0; tp < TRAJ_COHORT_N_TIMEPOINTS; tp++)
     {
       g_autofree char *title = g_strdup_printf (_("Remission: %s"), traj_cohort_timepoint_label (tp));

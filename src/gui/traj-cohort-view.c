@@ -936,8 +936,7 @@ schedule (TrajCohortView *self)
 {
   if (self->updating || self->store == NULL)
     return;
-  if (self->pending)
-    g_source_remove (self->pending);
+  g_clear_handle_id (&self->pending, g_source_remove);
   /* Typing a date or ticking several boxes recomputes once. */
   self->pending = g_timeout_add (300, compute_now, self);
 }
@@ -1299,11 +1298,7 @@ traj_cohort_view_dispose (GObject *object)
 {
   TrajCohortView *self = TRAJ_COHORT_VIEW (object);
 
-  if (self->pending)
-    {
-      g_source_remove (self->pending);
-      self->pending = 0;
-    }
+  g_clear_handle_id (&self->pending, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->fold_idle, g_source_remove);
@@ -1444,9 +1439,7 @@ traj_cohort_view_refresh (TrajCohortView *self)
 
   /* Data may have changed: a fresh scan, not a regrouping. */
   g_clear_pointer (&self->report, traj_cohort_report_free);
-  if (self->pending)
-    g_source_remove (self->pending);
-  self->pending = 0;
+  g_clear_handle_id (&self->pending, g_source_remove);
   compute_now (self);
 }
 

@@ -808,11 +808,7 @@ traj_window_dispose (GObject *object)
 
   if (self->store_changed_id)
     g_clear_signal_handler (&self->store_changed_id, self->store);
-  if (self->poll_id)
-    {
-      g_source_remove (self->poll_id);
-      self->poll_id = 0;
-    }
+  g_clear_handle_id (&self->poll_id, g_source_remove);
   g_cancellable_cancel (self->attention_cancellable);
   g_clear_object (&self->attention_cancellable);
   /* The switchers live inside the stack they point at: break the cycle. */

@@ -25,6 +25,11 @@ typedef struct {
   guint tx_generation;       /* moves at every BEGIN, COMMIT and ROLLBACK */
   gint64 changes;
   gboolean in_tx;
+  char *listen;              /* the channel LISTENed to, again after a reconnect */
+  GQueue notifies;           /* PGnotify* received, not handed out yet */
+  gboolean fail_fast;        /* do not reconnect in the caller's thread */
+  TrajDbPgEventFunc event_func;
+  gpointer event_data;
 } PgDb;
 
 typedef struct {
@@ -142,6 +147,8 @@ set_error_from (TrajDb           *db,
       g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CONNECTION,
                    _("The connection to the clinic server %s was lost. Nothing was changed by this step; "
                      "try again when the server is back."), name);
+      if (DB (db)->event_func)
+        DB (db)->event_func (db, TRUE, DB (db)->event_data);
     }
   else if (g_str_equal (state, "42501"))
     {
@@ -201,10 +208,32 @@ set_error_from (TrajDb           *db,
     }
 }
 
+static void
+collect_notifies (PgDb *db)
+{
+  PGnotify *n;
+  gboolean got = FALSE;
+
+  while ((n = PQnotifies (db->conn)) != NULL)
+    {
+      /* What this connection changed itself was announced already. */
+      if (db->listen == NULL || n->be_pid == PQbackendPID (db->conn))
+        PQfreemem (n);
+      else
+        {
+          g_queue_push_tail (&db->notifies, n);
+          got = TRUE;
+        }
+    }
+  if (got && db->event_func)
+    db->event_func (&db->base, FALSE, db->event_data);
+}
+
 /* Takes @res: TRUE when it holds a result rather than an error. */
 static gboolean
 check_result (TrajDb *db, PGresult *res, const char *sql, GError **error)
 {
+  collect_notifies (DB (db));
   ExecStatusType st = PQresultStatus (res);
 
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN ||
@@ -225,11 +254,23 @@ ignore_notice (void *arg, const char *message)
   g_debug ("%s", message);
 }
 
+static gboolean listen_again (PgDb *db);
+
 static gboolean
 reconnect_if_lost (PgDb *db, GError **error)
 {
   if (!connection_lost (db))
     return TRUE;
+  if (db->fail_fast)
+    {
+      /* A window's connection comes back in the background
+       * (traj_db_pg_swap_connection ()), never blocking it here. */
+      db->base.failure = TRAJ_DB_CONNECTION;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CONNECTION,
+                   _("The connection to the clinic server %s is lost; Trajectory keeps trying to reconnect."),
+                   db->base.name);
+      return FALSE;
+    }
   PQreset (db->conn);
   if (connection_lost (db))
     {
@@ -242,6 +283,7 @@ reconnect_if_lost (PgDb *db, GError **error)
   /* A new session: prepared statements and cursors are gone. */
   db->epoch++;
   db->tx_generation++;
+  listen_again (db);
   return TRUE;
 }
 
@@ -671,7 +713,9 @@ pg_close (TrajDb *db)
 {
   if (DB (db)->conn)
     PQfinish (DB (db)->conn);
+  g_queue_clear_full (&DB (db)->notifies, (GDestroyNotify) PQfreemem);
   g_free (DB (db)->conninfo);
+  g_free (DB (db)->listen);
   g_free (db);
 }
 
@@ -738,6 +782,8 @@ display_name (PGconn *conn, const char *conninfo)
   return g_strdup_printf ("“%s”", db ? db : conninfo);
 }
 
+static void ignore_notice (void *arg, const char *message);
+
 TrajDb *
 traj_db_pg_open (const char  *conninfo,
                  GError     **error)
@@ -776,4 +822,126 @@ PGconn *
 traj_db_pg_conn (TrajDb *db)
 {
   return db->engine == TRAJ_DB_POSTGRES ? DB (db)->conn : NULL;
+}
+
+/* ---- live updates ---------------------------------------------------------- */
+
+static gboolean
+listen_again (PgDb *db)
+{
+  g_autofree char *sql = NULL;
+  PGresult *res;
+  gboolean ok;
+
+  if (db->listen == NULL)
+    return TRUE;
+  sql = g_strdup_printf ("LISTEN %s", db->listen);
+  res = PQexec (db->conn, sql);
+  ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+  PQclear (res);
+  return ok;
+}
+
+gboolean
+traj_db_pg_listen (TrajDb      *db,
+                   const char  *channel,
+                   GError     **error)
+{
+  PgDb *pg = DB (db);
+
+  g_return_val_if_fail (db->engine == TRAJ_DB_POSTGRES, FALSE);
+  g_free (pg->listen);
+  pg->listen = g_strdup (channel);
+  if (!listen_again (pg))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_CONNECTION, _("Could not follow the changes on %s: %s"),
+                   db->name, PQerrorMessage (pg->conn));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+traj_db_pg_socket (TrajDb *db)
+{
+  return PQsocket (DB (db)->conn);
+}
+
+gboolean
+traj_db_pg_consume (TrajDb *db)
+{
+  PgDb *pg = DB (db);
+
+  if (connection_lost (pg) || !PQconsumeInput (pg->conn))
+    return FALSE;
+  collect_notifies (pg);
+  return !connection_lost (pg);
+}
+
+PGnotify *
+traj_db_pg_next_notify (TrajDb *db)
+{
+  return g_queue_pop_head (&DB (db)->notifies);
+}
+
+gboolean
+traj_db_pg_connected (TrajDb *db)
+{
+  return !connection_lost (DB (db));
+}
+
+void
+traj_db_pg_set_fail_fast (TrajDb   *db,
+                          gboolean  fail_fast)
+{
+  DB (db)->fail_fast = fail_fast;
+}
+
+PGconn *
+traj_db_pg_connect (const char  *conninfo,
+                    char       **message)
+{
+  static const char *keywords[] = { "connect_timeout", "fallback_application_name", "dbname", NULL };
+  const char *values[] = { "10", "trajectory", conninfo, NULL };
+  PGconn *conn = PQconnectdbParams (keywords, values, 1);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      if (message)
+        *message = g_strstrip (g_strdup (PQerrorMessage (conn)));
+      PQfinish (conn);
+      return NULL;
+    }
+  PQsetNoticeProcessor (conn, ignore_notice, NULL);
+  return conn;
+}
+
+const char *
+traj_db_pg_conninfo (TrajDb *db)
+{
+  return DB (db)->conninfo;
+}
+
+gboolean
+traj_db_pg_swap_connection (TrajDb *db,
+                            PGconn *fresh)
+{
+  PgDb *pg = DB (db);
+
+  /* Whatever was in flight on the old session is gone with it. */
+  PQfinish (pg->conn);
+  pg->conn = fresh;
+  pg->epoch++;
+  pg->tx_generation++;
+  pg->in_tx = FALSE;
+  return listen_again (pg);
+}
+
+void
+traj_db_pg_set_events (TrajDb            *db,
+                       TrajDbPgEventFunc  func,
+                       gpointer           data)
+{
+  DB (db)->event_func = func;
+  DB (db)->event_data = data;
 }

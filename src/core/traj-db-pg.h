@@ -22,4 +22,27 @@ PGconn   *traj_db_pg_conn        (TrajDb      *db);
 char     *traj_db_pg_translate   (const char  *sql,
                                   int         *n_params);
 
+/* Live updates: LISTEN on @channel (again after every reconnect); the
+ * socket to watch; reading what arrived (FALSE: the connection is lost);
+ * the notices received from other sessions, one at a time (PQfreemem). */
+gboolean  traj_db_pg_listen      (TrajDb *db, const char *channel, GError **error);
+int       traj_db_pg_socket      (TrajDb *db);
+gboolean  traj_db_pg_consume     (TrajDb *db);
+PGnotify *traj_db_pg_next_notify (TrajDb *db);
+gboolean  traj_db_pg_connected   (TrajDb *db);
+/* With @fail_fast a lost connection fails statements at once instead of
+ * reconnecting in the caller's thread: a window's store reconnects in
+ * the background (traj_db_pg_connect () in a thread, then
+ * traj_db_pg_swap_connection () in the store's). */
+void      traj_db_pg_set_fail_fast (TrajDb *db, gboolean fail_fast);
+PGconn   *traj_db_pg_connect     (const char *conninfo, char **message);
+const char *traj_db_pg_conninfo  (TrajDb *db);
+gboolean  traj_db_pg_swap_connection (TrajDb *db, PGconn *fresh);
+
+/* Told when notices arrived with a result (@connection_lost FALSE) or a
+ * statement found the connection gone (TRUE); called inside the statement:
+ * act later, from the main loop. */
+typedef void (*TrajDbPgEventFunc) (TrajDb *db, gboolean connection_lost, gpointer data);
+void      traj_db_pg_set_events  (TrajDb *db, TrajDbPgEventFunc func, gpointer data);
+
 G_END_DECLS

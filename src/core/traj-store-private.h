@@ -25,8 +25,13 @@ struct _TrajStore
   gboolean bulk;
   gboolean bulk_failed;
   struct _TrajBulkDeferred *deferred;   /* a server import's buffered rows (traj-store-bulk.c) */
+  struct _TrajStoreWatch *watch;        /* a window's live updates (traj-store-watch.c) */
   gint64 data_version;
 };
+
+typedef struct _TrajStoreWatch TrajStoreWatch;
+void          traj_store_watch_free       (TrajStoreWatch *w);
+void          traj_store_notify_connected (TrajStore *self);
 
 /* For core modules that run their own SQL (exchange, backup): the store's
  * connection, and a cached statement on it (traj-db.h). */

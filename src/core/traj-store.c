@@ -29,6 +29,20 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_CONNECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+traj_store_notify_connected (TrajStore *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
 /* ---- the connection ------------------------------------------------------ */
 
 TrajDb *
@@ -574,6 +588,7 @@ traj_store_finalize (GObject *object)
   TrajStore *self = (TrajStore *) object;
 
   g_clear_pointer (&self->deferred, traj_store_deferred_free);
+  g_clear_pointer (&self->watch, traj_store_watch_free);
   g_clear_pointer (&self->db, traj_db_close);
   g_free (self->location);
   g_free (self->os_user);
@@ -583,11 +598,42 @@ traj_store_finalize (GObject *object)
 }
 
 static void
+traj_store_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  TrajStore *self = TRAJ_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, traj_store_get_connected (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 traj_store_class_init (TrajStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = traj_store_finalize;
+  object_class->get_property = traj_store_get_property;
+
+  /**
+   * TrajStore:connected:
+   *
+   * Whether the clinic server can be reached (always TRUE for a file).
+   * Watched stores (traj_store_watch_changes ()) connect again on their
+   * own and say so here.
+   */
+  properties[PROP_CONNECTED] =
+    g_param_spec_boolean ("connected", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * TrajStore::changed:

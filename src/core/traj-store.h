@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 3
+#define TRAJ_SCHEMA_VERSION 4
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -232,6 +232,15 @@ gboolean     traj_store_set_setting      (TrajStore   *store,
  * "changed" (TRAJ_N_KINDS, 0) so views reload. Cheap (PRAGMA data_version):
  * windows poll it every few seconds. */
 gboolean     traj_store_poll_external_changes (TrajStore *store);
+
+/* On a clinic server: follow other devices' changes as they commit
+ * (LISTEN/NOTIFY through the main loop of the calling thread: "changed"
+ * within moments, no polling), and connect again in the background when
+ * the server goes away (the "connected" property). Nothing on a file,
+ * whose windows poll traj_store_poll_external_changes (). */
+gboolean     traj_store_watch_changes    (TrajStore *store, GError **error);
+/* FALSE while a clinic server cannot be reached. */
+gboolean     traj_store_get_connected    (TrajStore *store);
 
 /* The SQLite file's own consistency check. */
 gboolean     traj_store_check_integrity  (TrajStore *store, GError **error);

@@ -16,6 +16,7 @@ typedef struct
   gboolean dirty;
   gboolean closing;
   GtkWindow *question;       /* "Discard Changes?" or "Check the Date" while open */
+  gulong retry_id;           /* waiting for the clinic server to save again */
 
   GtkWidget *toolbar_box;
   GtkWidget *header;
@@ -210,6 +211,8 @@ traj_editor_dialog_get_property (GObject *object, guint prop_id, GValue *value, 
     }
 }
 
+static void stop_waiting (TrajEditorDialog *self);
+
 static void
 traj_editor_dialog_dispose (GObject *object)
 {
@@ -217,6 +220,7 @@ traj_editor_dialog_dispose (GObject *object)
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
 
   dismiss_question (self);
+  stop_waiting (self);
   g_clear_object (&priv->store);
   g_clear_object (&priv->toolbar_box);
   G_OBJECT_CLASS (traj_editor_dialog_parent_class)->dispose (object);
@@ -423,6 +427,29 @@ traj_editor_dialog_get_missing (TrajEditorDialog *self)
   return gtk_widget_get_visible (priv->missing_label) ? gtk_label_get_label (GTK_LABEL (priv->missing_label)) : NULL;
 }
 
+static void
+stop_waiting (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (priv->retry_id && priv->store)
+    g_clear_signal_handler (&priv->retry_id, priv->store);
+  priv->retry_id = 0;
+}
+
+/* The clinic server is back: the form that could not be saved is saved now,
+ * as if the person pressed Save again. */
+static void
+on_connected (TrajStore        *store,
+              GParamSpec       *pspec,
+              TrajEditorDialog *self)
+{
+  if (!traj_store_get_connected (store))
+    return;
+  stop_waiting (self);
+  traj_editor_dialog_save (self);
+}
+
 gboolean
 traj_editor_dialog_save (TrajEditorDialog *self)
 {
@@ -440,10 +467,21 @@ traj_editor_dialog_save (TrajEditorDialog *self)
           traj_editor_dialog_show_error (self, NULL);
           ask_confirmation (self, error->message);
         }
+      else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_CONNECTION) && priv->store)
+        {
+          /* Nothing is lost: the form stays as typed and is saved when
+           * the server answers again. */
+          traj_editor_dialog_show_error (self, _("The clinic server cannot be reached, so this has not been "
+                                                 "saved yet. Keep this window open: it is saved as soon as "
+                                                 "the server is back."));
+          if (priv->retry_id == 0)
+            priv->retry_id = g_signal_connect (priv->store, "notify::connected", G_CALLBACK (on_connected), self);
+        }
       else
         traj_editor_dialog_show_error (self, error ? error->message : _("Could not save."));
       return FALSE;
     }
+  stop_waiting (self);
   g_signal_emit (self, signals[SAVED], 0, id);
   traj_editor_dialog_force_close (self);
   return TRUE;

@@ -711,6 +711,9 @@ traj_window_constructed (GObject *object)
   if (self->store)
     {
       self->store_changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
+      /* On a clinic server, other devices' changes come as they commit. */
+      if (!traj_store_watch_changes (self->store, &error))
+        g_warning ("Could not follow the clinic server's changes: %s", error->message);
       traj_store_poll_external_changes (self->store);
       self->poll_id = g_timeout_add_seconds (3, poll_store, self);
       start_loading (self);

@@ -68,8 +68,12 @@ dump_tables (const char *path)
       /* assessment_item has no id column: order by its key. */
       if (g_str_equal (name, "assessment_item"))
         sql = g_strdup ("SELECT * FROM assessment_item ORDER BY assessment_id, item");
-      else if (g_str_equal (name, "trajectory_meta") || g_str_equal (name, "clinic_setting"))
+      else if (g_str_equal (name, "trajectory_meta"))
         sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY key", name);
+      /* When a setting was made is not the demo's (the clinic's time zone
+       * is set when the file is created). */
+      else if (g_str_equal (name, "clinic_setting"))
+        sql = g_strdup ("SELECT key, value FROM clinic_setting ORDER BY key");
       else
         sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY id", name);
       g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &rows, NULL), ==, SQLITE_OK);

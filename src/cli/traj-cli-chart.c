@@ -66,7 +66,7 @@ traj_cli_chart (TrajCli *cli, int argc, char **argv)
     return traj_cli_fail (cli, "%s", error->message);
 
   traj_thresholds_init_defaults (&thresholds);
-  traj_cli_load_thresholds (&thresholds);
+  traj_cli_load_thresholds (store, &thresholds);
   outcomes = traj_outcomes_compute (records, &thresholds, traj_time_now ());
   model = traj_chart_model_new_from_records (records, outcomes);
 

@@ -404,7 +404,7 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
     }
 
   traj_thresholds_init_defaults (&thresholds);
-  traj_cli_load_thresholds (&thresholds);
+  traj_cli_load_thresholds (store, &thresholds);
   report = traj_cohort_compute (store, def, &thresholds, as_of, NULL, &error);
   if (report == NULL)
     return traj_cli_fail (cli, "%s", error->message);

@@ -183,7 +183,7 @@ traj_cli_outcomes (TrajCli *cli, int argc, char **argv)
   for (guint k = 0; k < N_COLUMNS; k++)
     traj_table_add_column (table, columns[k].name, columns[k].type);
   traj_thresholds_init_defaults (&ctx.thresholds);
-  traj_cli_load_thresholds (&ctx.thresholds);
+  traj_cli_load_thresholds (store, &ctx.thresholds);
   ctx.now = traj_time_now ();
 
   if (mrn)

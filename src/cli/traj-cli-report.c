@@ -84,12 +84,14 @@ traj_cli_report (TrajCli *cli, int argc, char **argv)
   patient = traj_store_find_patient_by_mrn (store, mrn, &error);
   if (patient == NULL)
     return traj_cli_fail (cli, "%s", error->message);
+  if (!traj_store_record_read (store, patient->id, "report", &error))
+    return traj_cli_fail (cli, "%s", error->message);
   records = traj_store_load_patient_records (store, patient->id, &error);
   if (records == NULL)
     return traj_cli_fail (cli, "%s", error->message);
 
   traj_thresholds_init_defaults (&thresholds);
-  traj_cli_load_thresholds (&thresholds);
+  traj_cli_load_thresholds (store, &thresholds);
   outcomes = traj_outcomes_compute (records, &thresholds, traj_time_now ());
   if (!traj_report_patient_write_pdf (records, outcomes, &options, output, &error))
     return traj_cli_fail (cli, "%s", error->message);
@@ -207,7 +209,7 @@ traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
     return traj_cli_fail (cli, "%s", error->message);
 
   traj_thresholds_init_defaults (&thresholds);
-  traj_cli_load_thresholds (&thresholds);
+  traj_cli_load_thresholds (store, &thresholds);
   report = traj_cohort_compute (store, def, &thresholds, as_of, NULL, &error);
   if (report == NULL)
     return traj_cli_fail (cli, "%s", error->message);

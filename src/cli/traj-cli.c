@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "traj-cli.h"
+#include "traj-clinic-settings.h"
 #include "traj-outcomes.h"
 #include "traj-settings.h"
 #include "traj-safe-file.h"
@@ -207,17 +208,16 @@ traj_cli_write (TrajCli *cli, const char *path, const char *text)
 }
 
 void
-traj_cli_load_thresholds (TrajThresholds *thresholds)
+traj_cli_load_thresholds (TrajStore *store, TrajThresholds *thresholds)
 {
-  /* The same schema as the app's, so that both use the thresholds set in
-   * Preferences; without one, the defaults. */
-  g_autoptr(GSettingsSchema) schema = traj_settings_lookup_schema (NULL);
+  /* The clinic's own thresholds (kept in its database), as every window of
+   * the clinic uses them; CLINICAL.md's defaults without the schema. */
+  g_autoptr(GSettings) settings = traj_clinic_settings_new (store);
 
-  if (schema)
-    {
-      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
-      traj_thresholds_load (thresholds, settings);
-    }
+  if (settings)
+    traj_thresholds_load (thresholds, settings);
+  else
+    traj_thresholds_init_defaults (thresholds);
 }
 
 int

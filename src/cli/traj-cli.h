@@ -53,8 +53,8 @@ int traj_cli_report    (TrajCli *cli, int argc, char **argv);
 int traj_cli_cohort_report (TrajCli *cli, int argc, char **argv);
 int traj_cli_server    (TrajCli *cli, int argc, char **argv);
 
-/* The clinic's thresholds from GSettings when the schema is installed
- * (the same ones the GUI uses), else CLINICAL.md's defaults. */
-void traj_cli_load_thresholds (TrajThresholds *thresholds);
+/* The clinic's thresholds (kept in its database, the ones every window of
+ * the clinic uses), else CLINICAL.md's defaults. */
+void traj_cli_load_thresholds (TrajStore *store, TrajThresholds *thresholds);
 
 G_END_DECLS

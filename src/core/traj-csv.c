@@ -920,6 +920,9 @@ traj_csv_export (TrajStore         *store,
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
 
+  /* On a clinic server every export is in the access log first. */
+  if (!traj_store_record_read (store, 0, "CSV export", error))
+    return FALSE;
   if (report == NULL)
     report = own_report = traj_csv_report_new ();
   report_reset (report);

@@ -289,20 +289,62 @@ traj_day_to_iso (gint32 day)
   return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
 }
 
-/* The local zone, looked up once: GLib 2.74 reads /etc/localtime again on
- * every g_date_time_new_*_local (), which dominated whole-clinic scans. */
+/* The clinic's zone (CLINICAL.md §7: every day count uses it), set from
+ * the clinic's settings when a store opens; the machine's own until then.
+ * Looked up once: GLib 2.74 reads /etc/localtime again on every
+ * g_date_time_new_*_local (), which dominated whole-clinic scans. A zone
+ * replaced is kept: worker threads may still be using it. */
+static GTimeZone *clinic_zone;
+
 static GTimeZone *
 local_zone (void)
 {
-  static GTimeZone *zone;
-  static gsize once = 0;
+  GTimeZone *zone = g_atomic_pointer_get (&clinic_zone);
 
-  if (g_once_init_enter (&once))
+  if (G_UNLIKELY (zone == NULL))
     {
-      zone = g_time_zone_new_local ();
-      g_once_init_leave (&once, 1);
+      GTimeZone *local = g_time_zone_new_local ();
+      if (!g_atomic_pointer_compare_and_exchange (&clinic_zone, NULL, local))
+        g_time_zone_unref (local);
+      zone = g_atomic_pointer_get (&clinic_zone);
     }
   return zone;
+}
+
+gboolean
+traj_set_clinic_time_zone (const char *identifier)
+{
+  GTimeZone *zone;
+  GTimeZone *old;
+
+  if (identifier == NULL || *identifier == '\0')
+    zone = g_time_zone_new_local ();
+  else if ((zone = g_time_zone_new_identifier (identifier)) == NULL)
+    return FALSE;
+  old = g_atomic_pointer_exchange (&clinic_zone, zone);
+  /* Deliberately not unreffed: a scan in another thread may hold it. */
+  (void) old;
+  return TRUE;
+}
+
+char *
+traj_machine_time_zone (void)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  const char *id = g_time_zone_get_identifier (local);
+  g_autoptr(GTimeZone) check = NULL;
+
+  /* "Local" (an /etc/localtime GLib could not name) is no zone another
+   * machine could use: UTC offsets would be, but they ignore summer time. */
+  if (id && (check = g_time_zone_new_identifier (id)) != NULL && g_strcmp0 (id, "Local") != 0)
+    return g_strdup (id);
+  return NULL;
+}
+
+char *
+traj_clinic_time_zone (void)
+{
+  return g_strdup (g_time_zone_get_identifier (local_zone ()));
 }
 
 gint32

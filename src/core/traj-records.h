@@ -167,6 +167,14 @@ gboolean    traj_day_to_ymd             (gint32 day, int *year, int *month, int 
 gint32      traj_day_from_iso           (const char *iso);          /* "YYYY-MM-DD" or TRAJ_DAY_NONE */
 char       *traj_day_to_iso             (gint32 day);
 gint32      traj_day_today              (void);                     /* local calendar day */
+/* Days are calendar days of the clinic's time zone (CLINICAL.md §7): the
+ * store sets it from the clinic's settings when it opens (NULL or "": the
+ * machine's). FALSE for an identifier that names no zone. */
+gboolean    traj_set_clinic_time_zone   (const char *identifier);
+/* The zone in use, and the machine's own as an identifier another machine
+ * can use (NULL when it has none, e.g. an unnamed /etc/localtime). */
+char       *traj_clinic_time_zone       (void);
+char       *traj_machine_time_zone      (void);
 gint32      traj_day_from_time          (gint64 unix_utc);          /* local calendar day */
 gint64      traj_time_from_day          (gint32 day, int hour, int minute); /* local time → UTC */
 gint64      traj_time_now               (void);

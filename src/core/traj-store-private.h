@@ -29,6 +29,10 @@ struct _TrajStore
   gint64 data_version;
 };
 
+/* The clinic's time zone (traj-store-setting.c). */
+void          traj_store_apply_time_zone   (TrajStore *self);
+gboolean      traj_store_default_time_zone (TrajStore *self, GError **error);
+
 typedef struct _TrajStoreWatch TrajStoreWatch;
 void          traj_store_watch_free       (TrajStoreWatch *w);
 void          traj_store_notify_connected (TrajStore *self);

@@ -132,3 +132,38 @@ traj_store_server_add_login (TrajStore       *self,
     }
   return traj_store_tx_commit (self, error);
 }
+
+/* ---- who read what ------------------------------------------------------------ */
+
+gboolean
+traj_store_record_read (TrajStore   *self,
+                        gint64       patient_id,
+                        const char  *what,
+                        GError     **error)
+{
+  /* The login and the time are the server's (audit_event's triggers). */
+  static const char patient_sql[] =
+    "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+    "SELECT ?1, ?2, ?3, 'read', 'patient', uid, ?4 FROM patient WHERE id = ?5";
+  static const char clinic_sql[] =
+    "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+    "VALUES (?1, ?2, ?3, 'read', 'clinic', '', ?4)";
+  TrajDbStmt *stmt;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  /* A clinic file is one person's machine; the access log is the server's. */
+  if (traj_db_engine (self->db) != TRAJ_DB_POSTGRES)
+    return TRUE;
+  stmt = traj_db_prepare (self->db, patient_id > 0 ? patient_sql : clinic_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, traj_time_now ());
+  traj_db_bind_text0 (stmt, 2, self->os_user);
+  traj_db_bind_text0 (stmt, 3, self->clinician);
+  traj_db_bind_text0 (stmt, 4, what);
+  if (patient_id > 0)
+    traj_db_bind_int64 (stmt, 5, patient_id);
+  return traj_db_run (stmt, error);
+}

@@ -118,6 +118,16 @@ traj_store_set_setting (TrajStore   *self,
                    _("The clinic setting “%s” needs a value."), key);
       return FALSE;
     }
+  if (g_str_equal (key, "time-zone") && *value != '\0')
+    {
+      g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (value);
+      if (zone == NULL)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       _("“%s” is not a time zone (for example Europe/London or America/New_York)."), value);
+          return FALSE;
+        }
+    }
   if (!traj_store_tx_begin (self, error))
     return FALSE;
   if (!write_setting (self, key, value, error))
@@ -125,5 +135,66 @@ traj_store_set_setting (TrajStore   *self,
       traj_store_tx_rollback (self);
       return FALSE;
     }
-  return traj_store_tx_commit (self, error);
+  if (!traj_store_tx_commit (self, error))
+    return FALSE;
+  if (g_str_equal (key, "time-zone"))
+    traj_store_apply_time_zone (self);
+  return TRUE;
+}
+
+gboolean
+traj_store_can_write_settings (TrajStore *self)
+{
+  static const char sql[] = "SELECT has_table_privilege ('clinic_setting', 'UPDATE')";
+  TrajDbStmt *stmt;
+  gboolean found = FALSE, can = FALSE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  if (traj_db_engine (self->db) != TRAJ_DB_POSTGRES)
+    return TRUE;
+  stmt = traj_db_prepare (self->db, sql, NULL);
+  if (stmt == NULL || !traj_db_step_row (stmt, &found, NULL))
+    return FALSE;
+  can = found && traj_db_column_int64 (stmt, 0) != 0;
+  traj_db_reset (stmt);
+  return can;
+}
+
+/* CLINICAL.md §7: day counts use the clinic's zone. */
+void
+traj_store_apply_time_zone (TrajStore *self)
+{
+  g_autofree char *zone = NULL;
+
+  read_setting (self, "time-zone", &zone, NULL);
+  if (!traj_set_clinic_time_zone (zone))
+    {
+      g_warning ("The clinic's time zone “%s” is unknown here; days are counted in this machine's zone.", zone);
+      traj_set_clinic_time_zone (NULL);
+    }
+}
+
+/* A new clinic's zone is the zone of the machine that creates it; a clinic
+ * from before zones were kept gets the zone of the machine that upgrades
+ * it. Part of the migration's transaction (its audit event covers it). */
+gboolean
+traj_store_default_time_zone (TrajStore *self, GError **error)
+{
+  g_autofree char *zone = NULL, *machine = NULL;
+  static const char sql[] =
+    "INSERT INTO clinic_setting (key, value, updated_at, updated_by) VALUES ('time-zone', ?1, ?2, ?3) "
+    "ON CONFLICT (key) DO NOTHING";
+  TrajDbStmt *stmt;
+
+  if (!read_setting (self, "time-zone", &zone, error))
+    return FALSE;
+  if (zone != NULL || (machine = traj_machine_time_zone ()) == NULL)
+    return TRUE;
+  stmt = traj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text (stmt, 1, machine);
+  traj_db_bind_int64 (stmt, 2, traj_time_now ());
+  traj_db_bind_text0 (stmt, 3, traj_store_actor (self));
+  return traj_db_run (stmt, error);
 }

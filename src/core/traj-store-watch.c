@@ -73,6 +73,8 @@ dispatch (TrajStoreWatch *w)
       const char *colon = strchr (payload, ':');
       TrajRecordKind kind = colon ? kind_of_table (payload, colon - payload) : TRAJ_N_KINDS;
 
+      if (colon && colon - payload == strlen ("clinic_setting") && g_str_has_prefix (payload, "clinic_setting"))
+        traj_store_apply_time_zone (self);
       if (kind == TRAJ_N_KINDS || colon == NULL || colon[1] == '*' || colon[1] == '\0')
         everything = TRUE;
       else

@@ -274,7 +274,8 @@ migrate (TrajStore *self, gint64 from, GError **error)
       sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       if (!traj_store_tx_begin (self, error))
         return FALSE;
-      if (!traj_db_exec (self->db, sql, error) || !traj_db_set_schema_version (self->db, v, error))
+      if (!traj_db_exec (self->db, sql, error) || !traj_db_set_schema_version (self->db, v, error) ||
+          (v == TRAJ_SCHEMA_VERSION && v >= 2 && !traj_store_default_time_zone (self, error)))
         {
           traj_store_tx_rollback (self);
           return FALSE;
@@ -484,6 +485,7 @@ store_open (const char *location, OpenMode mode, GError **error)
   /* No output of this process may replace the file under its connections. */
   if (!server && mode != OPEN_FRESH)
     traj_safe_file_protect_clinic (location);
+  traj_store_apply_time_zone (self);
 
   return g_steal_pointer (&self);
 }
@@ -961,7 +963,10 @@ traj_store_poll_external_changes (TrajStore *self)
   changed = self->data_version != 0 && version != self->data_version;
   self->data_version = version;
   if (changed)
-    g_signal_emit (self, signals[CHANGED], 0, (guint) TRAJ_N_KINDS, (gint64) 0);
+    {
+      traj_store_apply_time_zone (self);
+      g_signal_emit (self, signals[CHANGED], 0, (guint) TRAJ_N_KINDS, (gint64) 0);
+    }
   return changed;
 }
 

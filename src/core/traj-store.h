@@ -66,6 +66,14 @@ gboolean     traj_store_location_is_server (const char *location);
  * grants), or upgrades it; run with the administrator's login. */
 TrajStore   *traj_store_server_init      (const char    *conninfo,
                                           GError       **error);
+/* On a clinic server, who read what (HIPAA access log): an audit row
+ * "read" for the patient @patient_id (0: the whole clinic, as in an
+ * export), @what saying how ("patient page", "report", "CSV export", …).
+ * Nothing on a file. */
+gboolean     traj_store_record_read      (TrajStore   *store,
+                                          gint64       patient_id,
+                                          const char  *what,
+                                          GError     **error);
 /* Whether @store is on a clinic server rather than a file. */
 gboolean     traj_store_is_server        (TrajStore     *store);
 
@@ -226,6 +234,10 @@ gboolean     traj_store_set_setting      (TrajStore   *store,
                                           const char  *key,
                                           const char  *value,
                                           GError     **error);
+
+/* Whether this login may change clinic settings (a lead's and a kiosk's
+ * may not; always on a file). */
+gboolean     traj_store_can_write_settings (TrajStore *store);
 
 /* Whether another connection (another program: the tablet kiosk, the CLI,
  * a second workstation) committed since the last call; when it did, emits

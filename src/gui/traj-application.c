@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "traj-application.h"
+#include "traj-clinic-settings.h"
 #include "traj-demo.h"
 #include "traj-exchange.h"
 #include "traj-gui.h"
@@ -104,6 +105,23 @@ show_open_error (TrajApplication *self, const char *title, const GError *error)
   gtk_window_present (GTK_WINDOW (win));
 }
 
+/* From now on the settings every device of the clinic shares (thresholds,
+ * the clinic's name and time zone, …) are the clinic's, in its database;
+ * the rest stay this machine's (traj-clinic-settings.h). */
+static void
+use_clinic_settings (TrajApplication *self)
+{
+  GSettings *clinic = traj_clinic_settings_new (self->store);
+
+  if (clinic == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_object_unref (self->settings);
+  self->settings = clinic;
+  g_signal_connect (self->settings, "changed::clinician-name", G_CALLBACK (on_clinician_changed), self);
+  g_signal_connect_swapped (self->settings, "changed::color-scheme", G_CALLBACK (apply_color_scheme), self);
+}
+
 static void
 traj_application_activate (GApplication *app)
 {
@@ -130,6 +148,7 @@ traj_application_activate (GApplication *app)
           show_open_error (self, _("Cannot Open the Clinic Database"), error);
           return;
         }
+      use_clinic_settings (self);
       on_clinician_changed (self->settings, "clinician-name", self);
     }
 

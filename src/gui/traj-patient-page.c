@@ -1172,7 +1172,14 @@ traj_patient_page_set_patient (TrajPatientPage *self,
   g_return_if_fail (TRAJ_IS_PATIENT_PAGE (self));
 
   if (self->patient_id != patient_id)
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+    {
+      g_autoptr(GError) error = NULL;
+
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+      /* On a clinic server, opening a patient is in the access log. */
+      if (patient_id > 0 && self->store && !traj_store_record_read (self->store, patient_id, "patient page", &error))
+        g_warning ("Could not log the opening of patient %" G_GINT64_FORMAT ": %s", patient_id, error->message);
+    }
   self->patient_id = patient_id;
   load (self);
 }

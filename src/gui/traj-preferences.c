@@ -9,6 +9,7 @@
 
 #include "traj-gui.h"
 #include "traj-preferences.h"
+#include "traj-records.h"
 #include "traj-scale.h"
 #include "traj-secret.h"
 
@@ -19,6 +20,8 @@ struct _TrajPreferences
   GSettings *settings;
 
   AdwEntryRow *clinic_row;
+  AdwEntryRow *address_row;
+  AdwEntryRow *zone_row;
   AdwEntryRow *clinician_row;
   AdwComboRow *color_scheme_row;
   AdwPreferencesGroup *response_group;
@@ -63,6 +66,38 @@ on_clinician_changed (TrajPreferences *self)
 
   if (g_strcmp0 (stripped, current) != 0)
     g_settings_set_string (self->settings, "clinician-name", stripped);
+}
+
+static void
+show_zone (TrajPreferences *self)
+{
+  g_autofree char *zone = g_settings_get_string (self->settings, "time-zone");
+  g_autofree char *in_use = traj_clinic_time_zone ();
+
+  gtk_editable_set_text (GTK_EDITABLE (self->zone_row), *zone ? zone : in_use);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->zone_row), "error");
+}
+
+/* A zone the clinic cannot use is refused here, before it reaches the
+ * clinic's settings. */
+static void
+on_zone_applied (TrajPreferences *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->zone_row))));
+  g_autoptr(GTimeZone) zone = *text ? g_time_zone_new_identifier (text) : NULL;
+  g_autofree char *message = NULL;
+
+  if (zone == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->zone_row), "error");
+      message = g_strdup_printf (_("“%s” is not a time zone. Use a name like Europe/London or America/New_York."), text);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->zone_row), "error");
+  if (!g_settings_set_string (self->settings, "time-zone", text))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                      adw_toast_new (_("The time zone could not be saved.")));
 }
 
 static void
@@ -306,6 +341,11 @@ traj_preferences_constructed (GObject *object)
 
   g_signal_connect_swapped (self->clinician_row, "changed", G_CALLBACK (on_clinician_changed), self);
   g_settings_bind (self->settings, "clinic-name", self->clinic_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "clinic-address", self->address_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_writable (self->settings, "time-zone", self->zone_row, "sensitive", FALSE);
+  show_zone (self);
+  g_signal_connect_swapped (self->zone_row, "apply", G_CALLBACK (on_zone_applied), self);
+  g_signal_connect_object (self->settings, "changed::time-zone", G_CALLBACK (show_zone), self, G_CONNECT_SWAPPED);
 
   bind_spin (self, self->gap_row, "worsening-gap-days");
   bind_spin (self, self->induction_row, "induction-length");
@@ -392,6 +432,8 @@ traj_preferences_class_init (TrajPreferencesClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, clinician_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, clinic_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, address_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, zone_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, response_group);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, gap_row);

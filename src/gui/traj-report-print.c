@@ -124,8 +124,9 @@ report_thread (GTask        *task,
   GError *error = NULL;
   TrajReportOptions options;
 
-  records = traj_store_load_patient_records (job->store, job->patient_id, &error);
-  if (records == NULL)
+  /* On a clinic server a report is in the access log before it is made. */
+  if (!traj_store_record_read (job->store, job->patient_id, "report", &error) ||
+      (records = traj_store_load_patient_records (job->store, job->patient_id, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;

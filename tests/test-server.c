@@ -203,6 +203,252 @@ test_reconnect (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (back->name, ==, "Ada Abbott");
 }
 
+/* ---- least privilege ---------------------------------------------------------- */
+
+static const char *clinical_tables[] = {
+  "patient", "course", "infusion", "vital_sign", "assessment", "assessment_item", "flag_decision",
+  "kiosk_checkin", "cohort_definition", "clinic_setting", "audit_event",
+};
+
+static PGconn *
+connect_as (Fixture *fx, const char *login, const char *group)
+{
+  g_autofree char *ci = traj_test_login_conninfo (fx->path, login, group);
+  PGconn *conn = PQconnectdb (ci);
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  return conn;
+}
+
+/* Runs @sql and returns its SQLSTATE ("00000" when it worked). */
+static char *
+run_as (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+  char *state;
+
+  if (PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK)
+    state = g_strdup ("00000");
+  else
+    state = g_strdup (PQresultErrorField (res, PG_DIAG_SQLSTATE));
+  PQclear (res);
+  return state;
+}
+
+static void
+assert_refused (PGconn *conn, const char *sql)
+{
+  g_autofree char *state = run_as (conn, sql);
+
+  g_test_message ("%s → %s", sql, state);
+  /* 42501: insufficient_privilege, from the grants or the audit triggers. */
+  g_assert_cmpstr (state, ==, "42501");
+}
+
+static void
+assert_allowed (PGconn *conn, const char *sql)
+{
+  g_autofree char *state = run_as (conn, sql);
+
+  g_test_message ("%s → %s", sql, state);
+  g_assert_cmpstr (state, ==, "00000");
+}
+
+static void
+test_kiosk_role (Fixture *fx, gconstpointer data)
+{
+  PGconn *kiosk = connect_as (fx, "Waiting Room Tablet", "trajectory_kiosk");
+  g_autofree char *ci = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A stolen tablet login reads nothing of any patient, and changes
+   * nothing, whatever SQL it sends. */
+  for (guint k = 0; k < G_N_ELEMENTS (clinical_tables); k++)
+    {
+      g_autofree char *select = g_strdup_printf ("SELECT * FROM %s LIMIT 1", clinical_tables[k]);
+      g_autofree char *update = g_strdup_printf ("UPDATE %s SET %s = %s", clinical_tables[k],
+                                                 g_str_equal (clinical_tables[k], "assessment_item") ? "value"
+                                                 : g_str_equal (clinical_tables[k], "clinic_setting") ? "value" : "id",
+                                                 g_str_equal (clinical_tables[k], "assessment_item") ? "value"
+                                                 : g_str_equal (clinical_tables[k], "clinic_setting") ? "value" : "id");
+      g_autofree char *delete = g_strdup_printf ("DELETE FROM %s", clinical_tables[k]);
+      g_autofree char *copy = g_strdup_printf ("COPY %s TO STDOUT", clinical_tables[k]);
+
+      assert_refused (kiosk, select);
+      assert_refused (kiosk, update);
+      assert_refused (kiosk, delete);
+      assert_refused (kiosk, copy);
+    }
+  assert_refused (kiosk, "INSERT INTO patient (uid, mrn, name, birth_date, sex, indication, created_at, updated_at) "
+                         "VALUES ('x', 'x', 'x', '1980-01-01', 'female', 'depression', 0, 0)");
+  assert_refused (kiosk, "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+                         "VALUES (0, 'x', 'x', 'x', 'x', 'x', 'x')");
+  /* Not even the tables' shapes through a function of its own. */
+  assert_refused (kiosk, "CREATE FUNCTION peek () RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM patient'");
+  PQfinish (kiosk);
+
+  /* Through the store: the clinic opens, its records do not. */
+  ci = traj_test_login_conninfo (fx->path, "Waiting Room Tablet", "trajectory_kiosk");
+  store = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  p = traj_store_get_patient (store, fx->patient_id, &error);
+  g_assert_null (p);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  list = traj_store_list_patients (store, &error);
+  g_assert_null (list);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+}
+
+static void
+test_lead_role (Fixture *fx, gconstpointer data)
+{
+  PGconn *lead = connect_as (fx, "Lead Leigh", "trajectory_lead");
+  g_autofree char *ci = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(TrajPatient) q = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 saved = 0;
+
+  /* A lead reads what cohorts and reports need… */
+  for (guint k = 0; k < 7; k++)
+    {
+      g_autofree char *select = g_strdup_printf ("SELECT * FROM %s LIMIT 1", clinical_tables[k]);
+      assert_allowed (lead, select);
+    }
+  /* …and writes no clinical record. */
+  for (guint k = 0; k < 8; k++)
+    {
+      g_autofree char *update = g_strdup_printf ("UPDATE %s SET %s = %s", clinical_tables[k],
+                                                 k == 5 ? "value" : "id", k == 5 ? "value" : "id");
+      g_autofree char *delete = g_strdup_printf ("DELETE FROM %s", clinical_tables[k]);
+      assert_refused (lead, update);
+      assert_refused (lead, delete);
+    }
+  assert_refused (lead, "INSERT INTO patient (uid, mrn, name, birth_date, sex, indication, created_at, updated_at) "
+                        "VALUES ('x', 'x', 'x', '1980-01-01', 'female', 'depression', 0, 0)");
+  assert_refused (lead, "INSERT INTO clinic_setting (key, value, updated_at, updated_by) VALUES ('x', 'x', 0, 'x')");
+  PQfinish (lead);
+
+  ci = traj_test_login_conninfo (fx->path, "Lead Leigh", "trajectory_lead");
+  store = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (traj_store_get_clinician (store), ==, "Lead Leigh");
+  list = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  p = traj_store_get_patient (store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_free (p->name);
+  p->name = g_strdup ("Someone Else");
+  g_assert_false (traj_store_update_patient (store, p, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "may not change records"));
+  g_clear_error (&error);
+  q = traj_store_get_patient (fx->store, fx->patient_id, &error);
+  g_assert_cmpstr (q->name, ==, "Ada Abbott");
+  g_assert_false (traj_store_can_write_settings (store));
+  g_assert_true (traj_store_can_write_settings (fx->store));
+  /* A lead keeps their own cohort comparisons. */
+  g_assert_true (traj_store_save_cohort (store, "By route", "{}", FALSE, &saved, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_audit_for_everyone (Fixture *fx, gconstpointer data)
+{
+  static const char *groups[] = { "trajectory_clinician", "trajectory_lead", "trajectory_kiosk" };
+  static const char *logins[] = { "Clinician Cole", "Lead Leigh", "Waiting Room Tablet" };
+  g_autofree char *admin_ci = traj_test_admin_conninfo (fx->path);
+  PGconn *admin = PQconnectdb (admin_ci);
+  gint64 n = traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event");
+
+  g_assert_cmpint (n, >, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (groups); k++)
+    {
+      PGconn *conn = connect_as (fx, logins[k], groups[k]);
+      assert_refused (conn, "UPDATE audit_event SET summary = 'x'");
+      assert_refused (conn, "DELETE FROM audit_event");
+      assert_refused (conn, "TRUNCATE audit_event");
+      PQfinish (conn);
+    }
+  /* Not even its owner, the administrator. */
+  assert_refused (admin, "UPDATE audit_event SET summary = 'x'");
+  assert_refused (admin, "DELETE FROM audit_event");
+  assert_refused (admin, "TRUNCATE audit_event");
+  PQfinish (admin);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event"), ==, n);
+}
+
+static void
+test_clinician_is_login (Fixture *fx, gconstpointer data)
+{
+  PGconn *conn = connect_as (fx, "Clinician Cole", "trajectory_clinician");
+  g_autofree char *who = NULL;
+
+  /* A clinician cannot write someone else's name into the trail. */
+  assert_allowed (conn, "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+                        "VALUES (0, 'x', 'Dr. Somebody Else', 'test', 'x', 'forged', 'x')");
+  PQfinish (conn);
+  who = traj_test_query_text (fx->path, "SELECT clinician FROM audit_event WHERE record_uid = 'forged'");
+  g_assert_cmpstr (who, ==, "Clinician Cole");
+}
+
+static void
+test_read_events (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reads = NULL;
+  g_autofree char *uid = NULL;
+  TrajAuditEvent *e;
+
+  g_assert_true (traj_store_record_read (fx->store, fx->patient_id, "patient page", &error));
+  g_assert_no_error (error);
+  uid = traj_test_query_text (fx->path, "SELECT uid FROM patient WHERE mrn = 'MRN-1'");
+  reads = traj_store_list_audit (fx->store, uid, &error);
+  g_assert_no_error (error);
+  e = g_ptr_array_index (reads, 0);
+  g_assert_cmpstr (e->action, ==, "read");
+  g_assert_cmpstr (e->summary, ==, "patient page");
+  g_assert_cmpstr (e->clinician, ==, TRAJ_TEST_LOGIN);
+}
+
+static void
+test_add_login (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *admin_ci = traj_test_admin_conninfo (fx->path);
+  g_autoptr(TrajStore) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *verifier = NULL, *member = NULL, *can = NULL;
+
+  admin = traj_store_open (admin_ci, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_server_add_login (admin, "Nurse Nia", TRAJ_SERVER_ROLE_CLINICIAN, "a long passphrase", &error));
+  g_assert_no_error (error);
+  /* The server holds a SCRAM verifier, never the password. */
+  verifier = traj_test_query_text (fx->path, "SELECT rolpassword FROM pg_authid WHERE rolname = 'Nurse Nia'");
+  g_assert_true (g_str_has_prefix (verifier, "SCRAM-SHA-256$"));
+  g_assert_null (strstr (verifier, "a long passphrase"));
+  member = traj_test_query_text (fx->path, "SELECT pg_has_role ('Nurse Nia', 'trajectory_clinician', 'MEMBER')");
+  g_assert_cmpstr (member, ==, "t");
+  can = traj_test_query_text (fx->path, "SELECT has_database_privilege ('Nurse Nia', current_database (), 'CONNECT')");
+  g_assert_cmpstr (can, ==, "t");
+  /* A role can be changed; a short password is refused. */
+  g_assert_true (traj_store_server_add_login (admin, "Nurse Nia", TRAJ_SERVER_ROLE_LEAD, "another passphrase", &error));
+  g_clear_pointer (&member, g_free);
+  member = traj_test_query_text (fx->path, "SELECT pg_has_role ('Nurse Nia', 'trajectory_clinician', 'MEMBER')");
+  g_assert_cmpstr (member, ==, "f");
+  g_assert_false (traj_store_server_add_login (admin, "Nurse Nia", TRAJ_SERVER_ROLE_LEAD, "short", &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +458,13 @@ main (int argc, char **argv)
   g_assert_true (traj_test_postgres ());
   g_test_add ("/server/live-updates", Fixture, NULL, fixture_setup, test_live_updates, fixture_teardown);
   g_test_add ("/server/reconnect", Fixture, NULL, fixture_setup, test_reconnect, fixture_teardown);
+  g_test_add ("/server/roles/kiosk", Fixture, NULL, fixture_setup, test_kiosk_role, fixture_teardown);
+  g_test_add ("/server/roles/lead", Fixture, NULL, fixture_setup, test_lead_role, fixture_teardown);
+  g_test_add ("/server/audit/append-only-for-everyone", Fixture, NULL, fixture_setup, test_audit_for_everyone,
+              fixture_teardown);
+  g_test_add ("/server/audit/clinician-is-login", Fixture, NULL, fixture_setup, test_clinician_is_login,
+              fixture_teardown);
+  g_test_add ("/server/audit/read-events", Fixture, NULL, fixture_setup, test_read_events, fixture_teardown);
+  g_test_add ("/server/logins/add", Fixture, NULL, fixture_setup, test_add_login, fixture_teardown);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "traj-cli.h"
+#include "traj-migrate.h"
 
 static char *
 read_password (const char *prompt)
@@ -114,4 +115,58 @@ traj_cli_server (TrajCli *cli, int argc, char **argv)
     }
   traj_cli_fail (cli, _("Usage: trajectory-cli server %s"), _(cmd.parameter));
   return 2;
+}
+
+/* ---- migrate ------------------------------------------------------------------- */
+
+static void
+migrate_progress (double fraction, gpointer data)
+{
+  if (isatty (STDERR_FILENO))
+    {
+      fprintf (stderr, "\r%3d %%", (int) (fraction * 100 + 0.5));
+      fflush (stderr);
+    }
+}
+
+int
+traj_cli_migrate (TrajCli *cli, int argc, char **argv)
+{
+  static const TrajCliCommand cmd = {
+    "migrate", N_("--from CLINIC --to CLINIC"),
+    N_("Move a whole clinic between a file and a server, into an empty clinic; counts compared"), NULL
+  };
+  g_autofree char *from = NULL, *to = NULL;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The clinic to copy: a file or postgresql://…"), N_("CLINIC") },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("An empty clinic: a new file or a server after “server init”"),
+      N_("CLINIC") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+
+  if (!traj_cli_parse (cli, &cmd, entries, &argc, &argv))
+    return 2;
+  if (argc > 1)
+    return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;
+  if (from == NULL || to == NULL)
+    return traj_cli_fail (cli, _("Give both --from and --to (a clinic file or a clinic server).")) + 1;
+  if (traj_store_location_is_server (from) == traj_store_location_is_server (to))
+    return traj_cli_fail (cli, _("A clinic moves between a file and a server: --from and --to are one of each.")) + 1;
+
+  counts = traj_migrate (from, to, migrate_progress, NULL, &error);
+  if (isatty (STDERR_FILENO))
+    fprintf (stderr, "\r     \r");
+  if (counts == NULL)
+    return traj_cli_fail (cli, "%s", error->message);
+  g_print ("%-20s %10s %10s\n", _("Table"), _("Read"), _("Written"));
+  for (guint k = 0; k < counts->len; k++)
+    {
+      const TrajMigrateCount *c = g_ptr_array_index (counts, k);
+      g_print ("%-20s %10" G_GINT64_FORMAT " %10" G_GINT64_FORMAT "\n", c->table, c->source, c->target);
+    }
+  g_print (_("The clinic was moved in %.1f s; every count matches.\n"), g_timer_elapsed (timer, NULL));
+  return 0;
 }

@@ -44,6 +44,8 @@ static const TrajCliCommand commands[] = {
     N_("Write a one-page cohort report as a PDF"), traj_cli_cohort_report },
   { "server", N_("init CONNECTION | add-login NAME --role clinician|lead|kiosk"),
     N_("Set up a clinic server: its schema and roles, and people’s logins"), traj_cli_server },
+  { "migrate", N_("--from CLINIC --to CLINIC"),
+    N_("Move a whole clinic between a file and a server, into an empty clinic; counts compared"), traj_cli_migrate },
 };
 
 static void

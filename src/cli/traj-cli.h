@@ -52,6 +52,7 @@ int traj_cli_cohort    (TrajCli *cli, int argc, char **argv);
 int traj_cli_report    (TrajCli *cli, int argc, char **argv);
 int traj_cli_cohort_report (TrajCli *cli, int argc, char **argv);
 int traj_cli_server    (TrajCli *cli, int argc, char **argv);
+int traj_cli_migrate   (TrajCli *cli, int argc, char **argv);
 
 /* The clinic's thresholds (kept in its database, the ones every window of
  * the clinic uses), else CLINICAL.md's defaults. */

@@ -23,6 +23,7 @@ typedef struct {
 typedef struct {
   TrajDbStmt base;
   sqlite3_stmt *stmt;
+  char exact[G_ASCII_DTOSTR_BUF_SIZE];
 } SqliteStmt;
 
 #define DB(d) ((SqliteDb *) (d))
@@ -210,6 +211,15 @@ sqlite_column_text (TrajDbStmt *s, int i)
   return (const char *) sqlite3_column_text (STMT (s), i);
 }
 
+static const char *
+sqlite_column_text_exact (TrajDbStmt *s, int i)
+{
+  if (sqlite3_column_type (STMT (s), i) == SQLITE_FLOAT)
+    return g_ascii_dtostr (((SqliteStmt *) s)->exact, sizeof ((SqliteStmt *) s)->exact,
+                           sqlite3_column_double (STMT (s), i));
+  return (const char *) sqlite3_column_text (STMT (s), i);
+}
+
 /* ---- connection ------------------------------------------------------- */
 
 static gint64
@@ -333,6 +343,7 @@ static const TrajDbEngineVTable sqlite_vtable = {
   .column_int64 = sqlite_column_int64,
   .column_double = sqlite_column_double,
   .column_text = sqlite_column_text,
+  .column_text_exact = sqlite_column_text_exact,
   .changes = sqlite_changes,
   .exec = sqlite_exec,
   .begin = sqlite_begin,

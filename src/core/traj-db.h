@@ -63,6 +63,8 @@ typedef struct {
   gint64       (*column_int64)   (TrajDbStmt *stmt, int i);
   double       (*column_double)  (TrajDbStmt *stmt, int i);
   const char  *(*column_text)    (TrajDbStmt *stmt, int i);
+  /* As text that reads back to the same value (NULL: column_text is). */
+  const char  *(*column_text_exact) (TrajDbStmt *stmt, int i);
   gint64       (*changes)        (TrajDb *db);
   gboolean     (*exec)           (TrajDb *db, const char *sql, GError **error);
   gboolean     (*begin)          (TrajDb *db, gboolean write, GError **error);
@@ -127,6 +129,10 @@ static inline int traj_db_column_int (TrajDbStmt *s, int i) { return (int) s->db
 static inline double traj_db_column_double (TrajDbStmt *s, int i) { return s->db->vt->column_double (s, i); }
 /* NULL reads as NULL; valid until the next step or reset. */
 static inline const char *traj_db_column_text (TrajDbStmt *s, int i) { return s->db->vt->column_text (s, i); }
+/* Any column as text that reads back to the same value (SQLite writes
+ * REAL as text with 15 digits only). Valid until the next call. */
+static inline const char *traj_db_column_text_exact (TrajDbStmt *s, int i)
+{ return s->db->vt->column_text_exact ? s->db->vt->column_text_exact (s, i) : s->db->vt->column_text (s, i); }
 
 /* The small binds every writer uses. */
 void          traj_db_bind_text0       (TrajDbStmt *s, int i, const char *v);   /* NULL → '' */

@@ -415,6 +415,133 @@ test_cli (void)
   g_assert_cmpint (server_count (server, "SELECT count(*) FROM patient"), ==, 40);
 }
 
+
+/* README's backup recipe: pg_dump of the clinic's database, restored into
+ * a fresh database, gives the same exports, audit rows and clinicians. */
+static void
+run_tool (const char *const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+    g_error ("%s: %s", argv[0], err);
+}
+
+static PGconn *
+admin_postgres (void)
+{
+  g_autofree char *ci = g_strdup_printf ("%s dbname=postgres", g_getenv ("TRAJ_TEST_POSTGRES"));
+  PGconn *conn = PQconnectdb (ci);
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  return conn;
+}
+
+/* A new database with nothing in it, as `createdb` makes. */
+static char *
+empty_database (const char *name)
+{
+  PGconn *conn = admin_postgres ();
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  PGresult *res;
+
+  PQclear (PQexec (conn, drop));
+  res = PQexec (conn, create);
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_COMMAND_OK);
+  PQclear (res);
+  PQfinish (conn);
+  return g_strdup_printf ("%s dbname=%s", g_getenv ("TRAJ_TEST_POSTGRES"), name);
+}
+
+static char *
+pg_tool (const char *name)
+{
+  char *path = g_build_filename ("/usr/lib/postgresql/15/bin", name, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_free (path);
+      path = g_find_program_in_path (name);
+    }
+  g_assert_nonnull (path);
+  return path;
+}
+
+static void
+test_pg_dump_restore (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-migrate-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *dump = g_build_filename (dir, "clinic.dump", NULL);
+  g_autofree char *server = NULL, *fresh = NULL, *pg_dump = pg_tool ("pg_dump"), *pg_restore = pg_tool ("pg_restore");
+  g_autofree char *exp_a = NULL, *exp_b = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
+
+  make_file_clinic (file);
+  server = traj_test_admin_conninfo (g_build_filename (dir, "server", NULL));
+  counts = traj_migrate (file, server, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* As the README says: a custom-format dump of the clinic's database… */
+  {
+    const char *argv[] = { pg_dump, "--format=custom", "--file", dump, "--dbname", server, NULL };
+    run_tool (argv);
+  }
+  /* …restored into a new, empty database (the roles are the cluster's). */
+  fresh = empty_database ("traj_restored");
+  {
+    const char *argv[] = { pg_restore, "--exit-on-error", "--dbname", fresh, dump, NULL };
+    run_tool (argv);
+  }
+  for (guint k = 0; k < G_N_ELEMENTS (tables); k++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[k]);
+      g_assert_cmpint (server_count (fresh, sql), ==, server_count (server, sql));
+    }
+  g_assert_cmpint (server_count (fresh, "SELECT count(*) FROM audit_event WHERE clinician = '" FILE_CLINICIAN "'"),
+                   ==, server_count (server, "SELECT count(*) FROM audit_event WHERE clinician = '" FILE_CLINICIAN "'"));
+  exp_a = export_csv (server, dir, "before");
+  exp_b = export_csv (fresh, dir, "after");
+  assert_same_files (exp_a, exp_b);
+  /* The restored clinic works: a clinician can add to it, and the audit
+   * trail is still append-only. */
+  {
+    g_autofree char *as_clinician = g_strdup_printf ("%s user='" TRAJ_TEST_LOGIN "'", fresh);
+    g_autoptr(TrajStore) store = traj_store_open_existing (as_clinician, &error);
+    g_autoptr(TrajPatient) p = traj_patient_new ();
+    PGconn *conn = PQconnectdb (fresh);
+    PGresult *res;
+
+    g_assert_no_error (error);
+    p->mrn = g_strdup ("AFTER-1");
+    p->name = g_strdup ("Ann After");
+    p->birth_day = traj_day_from_ymd (1988, 8, 8);
+    p->sex = TRAJ_SEX_FEMALE;
+    p->indication = TRAJ_INDICATION_DEPRESSION;
+    g_assert_true (traj_store_insert_patient (store, p, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (server_count (fresh, "SELECT count(*) FROM audit_event WHERE clinician = '" TRAJ_TEST_LOGIN "' "
+                                          "AND action = 'insert'"), ==, 1);
+    res = PQexec (conn, "DELETE FROM audit_event");
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+    PQclear (res);
+    PQfinish (conn);
+    g_clear_object (&store);
+  }
+  {
+    PGconn *conn = admin_postgres ();
+    PQclear (PQexec (conn, "DROP DATABASE traj_restored WITH (FORCE)"));
+    PQfinish (conn);
+  }
+}
+
 static void
 skip_without_server (void)
 {
@@ -433,5 +560,6 @@ main (int argc, char **argv)
   g_test_add_func ("/migrate/round-trip", test_round_trip);
   g_test_add_func ("/migrate/refuses-non-empty", test_refuses_non_empty);
   g_test_add_func ("/migrate/cli", test_cli);
+  g_test_add_func ("/migrate/pg-dump-restore", test_pg_dump_restore);
   return g_test_run ();
 }

@@ -37,6 +37,7 @@
 #include "traj-cohort.h"
 #include "traj-demo.h"
 #include "traj-outcomes.h"
+#include "traj-scale.h"
 #include "traj-store.h"
 
 #define assert_near(a, b, eps) g_assert_cmpfloat_with_epsilon ((a), (b), (eps))
@@ -1002,8 +1003,10 @@ collect_one (TrajPatientRecords *r, gpointer data)
   return TRUE;
 }
 
-/* A big clinic is read by two threads over two id ranges: the report must
- * be exactly what one reader over every patient gives. */
+/* A big clinic is read by two threads over two id ranges, through the
+ * cohort's own narrow read (only the columns and item rows the metrics
+ * need): the report must be exactly what one reader of every patient's full
+ * records gives, in every table (metrics, courses, chart, boosters). */
 static void
 test_two_readers_match_one (void)
 {
@@ -1041,7 +1044,174 @@ test_two_readers_match_one (void)
   csv_two = traj_table_to_string (a, TRAJ_FORMAT_CSV);
   csv_one = traj_table_to_string (b, TRAJ_FORMAT_CSV);
   g_assert_cmpstr (csv_two, ==, csv_one);
+  /* The demo clinic has safety and monitoring findings, so the narrow
+   * read's safety items and vitals are really compared. */
+  g_assert_nonnull (strstr (csv_one, "safety"));
+  {
+    TrajTable *(*tables[]) (const TrajCohortReport *) = {
+      traj_cohort_report_courses_table, traj_cohort_report_chart_table, traj_cohort_report_km_table,
+    };
+    guint n_safety = 0, n_monitoring = 0;
 
+    for (guint k = 0; k < G_N_ELEMENTS (tables); k++)
+      {
+        g_autoptr(TrajTable) ta = tables[k] (two);
+        g_autoptr(TrajTable) tb = tables[k] (one);
+        g_autofree char *sa = traj_table_to_string (ta, TRAJ_FORMAT_CSV);
+        g_autofree char *sb = traj_table_to_string (tb, TRAJ_FORMAT_CSV);
+
+        g_assert_cmpuint (strlen (sb), >, 100);
+        g_assert_cmpstr (sa, ==, sb);
+      }
+    for (guint k = 0; k < one->courses->len; k++)
+      {
+        const TrajCohortCourse *c = g_ptr_array_index (one->courses, k);
+        n_safety += c->n_safety;
+        n_monitoring += c->n_monitoring;
+      }
+    g_test_message ("%u courses, %u safety and %u monitoring findings", one->courses->len, n_safety, n_monitoring);
+    g_assert_cmpuint (n_safety, >, 0);
+    g_assert_cmpuint (n_monitoring, >, 0);
+  }
+
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
+}
+
+typedef struct {
+  GPtrArray *records;     /* TrajPatientRecords*, stolen */
+} Keep;
+
+static gboolean
+keep_records (TrajPatientRecords *r, gpointer data)
+{
+  Keep *k = data;
+  TrajPatientRecords *mine = traj_patient_records_new ();
+  TrajPatientRecords tmp = *mine;
+
+  *mine = *r;
+  *r = tmp;
+  g_ptr_array_add (k->records, mine);
+  return TRUE;
+}
+
+/* The cohort's narrow read holds, for every patient, the same records as
+ * the full read with the free text left out and only each scale's safety
+ * item; a range reads only its patients. */
+static void
+test_narrow_read (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-cohort-narrow-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(TrajStore) store = traj_test_open (path, &error);
+  Keep full = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
+  Keep narrow = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
+  Keep range = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
+  guint n_items = 0, n_safety = 0, n_vitals = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, 5, 60, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_true (traj_store_foreach_patient_records (store, keep_records, &full, NULL, &error));
+  g_assert_true (traj_store_foreach_cohort_records (store, 0, 0, keep_records, &narrow, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (full.records->len, ==, 60);
+  g_assert_cmpuint (narrow.records->len, ==, full.records->len);
+
+  for (guint p = 0; p < full.records->len; p++)
+    {
+      const TrajPatientRecords *f = g_ptr_array_index (full.records, p);
+      const TrajPatientRecords *n = g_ptr_array_index (narrow.records, p);
+
+      g_assert_cmpint (n->patient->id, ==, f->patient->id);
+      g_assert_cmpstr (n->patient->uid, ==, f->patient->uid);
+      g_assert_cmpstr (n->patient->mrn, ==, f->patient->mrn);
+      g_assert_cmpint (n->patient->birth_day, ==, f->patient->birth_day);
+      g_assert_cmpstr (n->patient->name, ==, "");     /* not read */
+      g_assert_cmpstr (f->patient->name, !=, "");
+      g_assert_cmpuint (n->courses->len, ==, f->courses->len);
+      for (guint k = 0; k < f->courses->len; k++)
+        {
+          const TrajCourse *a = g_ptr_array_index (f->courses, k), *b = g_ptr_array_index (n->courses, k);
+          g_assert_cmpint (b->id, ==, a->id);
+          g_assert_cmpint (b->start_day, ==, a->start_day);
+          g_assert_cmpint (b->end_day, ==, a->end_day);
+          g_assert_cmpint (b->status, ==, a->status);
+          g_assert_cmpstr (b->protocol, ==, a->protocol);
+        }
+      g_assert_cmpuint (n->infusions->len, ==, f->infusions->len);
+      for (guint k = 0; k < f->infusions->len; k++)
+        {
+          const TrajInfusion *a = g_ptr_array_index (f->infusions, k), *b = g_ptr_array_index (n->infusions, k);
+          g_assert_cmpint (b->id, ==, a->id);
+          g_assert_cmpint (b->started_at, ==, a->started_at);
+          g_assert_cmpint (b->phase, ==, a->phase);
+          g_assert_cmpuint (b->side_effects, ==, a->side_effects);
+          g_assert_cmpstr (b->clinician, ==, a->clinician);
+          g_assert_true (b->notes == NULL || b->notes[0] == '\0');
+          g_assert_cmpuint (b->vitals->len, ==, a->vitals->len);
+          for (guint v = 0; v < a->vitals->len; v++)
+            {
+              const TrajVitalSign *va = g_ptr_array_index (a->vitals, v), *vb = g_ptr_array_index (b->vitals, v);
+              g_assert_cmpint (vb->minute, ==, va->minute);
+              g_assert_cmpint (vb->systolic, ==, va->systolic);
+              g_assert_cmpint (vb->spo2, ==, va->spo2);
+              n_vitals++;
+            }
+        }
+      g_assert_cmpuint (n->assessments->len, ==, f->assessments->len);
+      for (guint k = 0; k < f->assessments->len; k++)
+        {
+          const TrajAssessment *a = g_ptr_array_index (f->assessments, k), *b = g_ptr_array_index (n->assessments, k);
+          const TrajScale *scale = traj_scale_get (a->scale);
+
+          g_assert_cmpint (b->id, ==, a->id);
+          g_assert_cmpstr (b->uid, ==, a->uid);
+          g_assert_cmpint (b->total, ==, a->total);
+          g_assert_cmpint (b->complete, ==, a->complete);
+          g_assert_cmpint (b->taken_at, ==, a->taken_at);
+          g_assert_cmpint (traj_scale_safety_answer (b->scale, b->items), ==,
+                           traj_scale_safety_answer (a->scale, a->items));
+          if (traj_scale_safety_answer (a->scale, a->items) > 0)
+            n_safety++;
+          for (guint i = 0; scale && i < scale->n_items; i++)
+            {
+              if (scale->safety_item == i + 1)
+                g_assert_cmpint (b->items[i], ==, a->items[i]);
+              else if (a->items[i] != b->items[i])
+                n_items++;      /* left out of the narrow read */
+            }
+        }
+      g_assert_cmpuint (n->decisions->len, ==, f->decisions->len);
+    }
+  g_test_message ("%u vitals, %u safety answers, %u items left out", n_vitals, n_safety, n_items);
+  g_assert_cmpuint (n_vitals, >, 0);
+  g_assert_cmpuint (n_safety, >, 0);
+  g_assert_cmpuint (n_items, >, 0);
+
+  /* An id range: only its patients. */
+  {
+    const TrajPatientRecords *second = g_ptr_array_index (full.records, 1);
+    const TrajPatientRecords *third = g_ptr_array_index (full.records, 2);
+
+    g_assert_true (traj_store_foreach_cohort_records (store, second->patient->id, third->patient->id, keep_records,
+                                                      &range, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (range.records->len, ==, 2);
+    g_assert_cmpint (((TrajPatientRecords *) g_ptr_array_index (range.records, 0))->patient->id, ==,
+                     second->patient->id);
+  }
+
+  g_ptr_array_unref (full.records);
+  g_ptr_array_unref (narrow.records);
+  g_ptr_array_unref (range.records);
   g_clear_object (&store);
   {
     g_autofree char *wal = g_strconcat (path, "-wal", NULL);
@@ -1067,6 +1237,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/store-and-thread", test_store_and_thread);
   g_test_add_func ("/cohort/tables", test_tables);
   g_test_add_func ("/cohort/two-readers-match-one", test_two_readers_match_one);
+  g_test_add_func ("/cohort/narrow-read", test_narrow_read);
 
   return g_test_run ();
 }

@@ -329,6 +329,43 @@ test_shape (Fixture *fx, gconstpointer data)
   g_hash_table_unref (shape.peak_minute);
 }
 
+/* Each table's uids increase in the order the rows were written (version 7
+ * UUIDs): inserts into the uid indexes land at their end, which keeps a
+ * large generation linear (random uids scattered them over the index). */
+static void
+test_uids_in_order (Fixture *fx, gconstpointer data)
+{
+  static const char *tables[] = { "patient", "course", "infusion", "vital_sign", "assessment", "flag_decision" };
+  g_autofree char *path = generate (fx, "u.db", 4242, 30, NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT uid FROM %s ORDER BY id", tables[t]);
+      g_autofree char *last = NULL;
+      sqlite3_stmt *stmt = NULL;
+      guint n = 0;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *uid = (const char *) sqlite3_column_text (stmt, 0);
+
+          g_assert_true (g_uuid_string_is_valid (uid));
+          g_assert_cmpint (uid[14], ==, '7');
+          if (last)
+            g_assert_cmpstr (last, <, uid);
+          g_free (last);
+          last = g_strdup (uid);
+          n++;
+        }
+      sqlite3_finalize (stmt);
+      g_assert_cmpuint (n, >, 0);
+    }
+  sqlite3_close (db);
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -339,6 +376,7 @@ main (int argc, char **argv)
   ADD ("/demo/deterministic", test_deterministic);
   ADD ("/demo/cancel-and-invalid", test_cancel_and_invalid);
   ADD ("/demo/shape", test_shape);
+  ADD ("/demo/uids-in-order", test_uids_in_order);
 
   return g_test_run ();
 }

@@ -1775,7 +1775,7 @@ traj_cohort_report_regroup (const TrajCohortReport     *report,
 
 /* Reading the clinic and computing outcomes take about as long as each
  * other, so on a machine with more than one core the thread that reads
- * (traj_store_foreach_patient_records, on its own connection) hands patients
+ * (traj_store_foreach_cohort_records, on its own connection) hands patients
  * in batches to worker threads that run the engine. When the workers fall
  * behind, the reader computes a batch itself, so memory stays bounded. The
  * result does not depend on who computed what: the report sorts courses. */
@@ -1962,8 +1962,8 @@ range_thread (gpointer data)
 {
   RangeJob *job = data;
 
-  job->ok = traj_store_foreach_patient_records_range (job->store, job->first, job->last, range_one,
-                                                      &job->scan, job->cancellable, &job->error);
+  job->ok = traj_store_foreach_cohort_records (job->store, job->first, job->last, range_one,
+                                               &job->scan, job->cancellable, &job->error);
   return NULL;
 }
 
@@ -2000,7 +2000,7 @@ scan_two_ranges (TrajStore     *store,
   mine.tick = tick;
   mine.tick_data = tick_data;
   thread = g_thread_new ("traj-cohort-range", range_thread, &job);
-  ok = traj_store_foreach_patient_records_range (store, min_id, mid, range_one, &mine, cancellable, error);
+  ok = traj_store_foreach_cohort_records (store, MAX (min_id, 1), mid, range_one, &mine, cancellable, error);
   g_thread_join (thread);
   g_object_unref (job.store);
   if (ok && !job.ok)
@@ -2052,7 +2052,7 @@ compute (TrajStore                  *store,
     else
       {
         scan_start_workers (&scan);
-        ok = traj_store_foreach_patient_records (store, scan_one, &scan, cancellable, error);
+        ok = traj_store_foreach_cohort_records (store, 0, 0, scan_one, &scan, cancellable, error);
         if (!ok)
           g_clear_pointer (&scan.batch, g_ptr_array_unref);
         scan_finish_workers (&scan);

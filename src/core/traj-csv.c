@@ -2111,21 +2111,6 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
   return TRUE;
 }
 
-#define IMPORT_CACHE_KIB 262144
-
-static gint64
-query_cache_size (sqlite3 *db)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 v = -2000;   /* SQLite's default */
-
-  if (db && sqlite3_prepare_v2 (db, "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return v;
-}
-
 static guint64
 file_size (const char *path)
 {
@@ -2148,8 +2133,6 @@ traj_csv_import (TrajStore         *store,
   g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (TrajCsvFile));
   g_autofree char *summary = NULL;
   gboolean by_name = TRUE, ok = TRUE;
-  gint64 cache_size;
-  sqlite3 *sqlite_db;
   Import im = { 0 };
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
@@ -2206,13 +2189,8 @@ traj_csv_import (TrajStore         *store,
   for (guint k = 0; k < paths->len; k++)
     im.bytes_total += file_size (g_ptr_array_index (paths, k));
 
-  /* Random uids make every unique-index insert land on another page: a
-   * bigger page cache for the import keeps them from going to disk and back. */
-  sqlite_db = traj_store_get_db (store);
-  cache_size = query_cache_size (sqlite_db);
-  if (sqlite_db)
-    sqlite3_exec (sqlite_db, "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL, NULL, NULL);
-
+  /* The page cache for the import is the store's bulk cache
+   * (traj_store_bulk_begin ()). */
   summary = g_strdup_printf ("CSV import from %s", path);
   if (!traj_store_bulk_begin (store, "import", summary, error))
     ok = FALSE;
@@ -2236,11 +2214,6 @@ traj_csv_import (TrajStore         *store,
         traj_store_bulk_rollback (store);
     }
 
-  {
-    g_autofree char *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-    if (sqlite_db)
-      sqlite3_exec (sqlite_db, restore, NULL, NULL, NULL);
-  }
   g_ptr_array_unref (im.no_vitals);
   for (guint k = 0; k < N_REFS; k++)
     {

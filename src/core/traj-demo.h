@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 #define TRAJ_DEMO_DEFAULT_PATIENTS 80
 /* Changes whenever the generator's records change for the same seed, size and
  * anchor (a cached demo clinic made by another revision is stale). 2: plausible
- * blood pressures (systolic >= 90, pulse pressure >= 20). */
-#define TRAJ_DEMO_REVISION 2
+ * blood pressures (systolic >= 90, pulse pressure >= 20). 3: time-ordered
+ * (version 7) uids. */
+#define TRAJ_DEMO_REVISION 3
 
 typedef void (*TrajProgressFunc) (double fraction, gpointer user_data);
 

@@ -448,10 +448,40 @@ traj_time_format (gint64 unix_utc)
   return g_date_time_format (dt, _("%-d %b %Y, %H:%M"));
 }
 
+/* A version 7 UUID (RFC 9562): the Unix time in milliseconds first, then a
+ * counter within the same millisecond, then random bits. New records' uids
+ * come in increasing order, so their unique index grows at its end instead
+ * of at random pages (which a large clinic's page cache cannot hold). */
 char *
 traj_uuid_new (void)
 {
-  return g_uuid_string_random ();
+  G_LOCK_DEFINE_STATIC (uuid);
+  static guint64 last_ms;
+  static guint32 counter;
+  guint64 ms = (guint64) (g_get_real_time () / 1000);
+  guint32 seq, r1 = g_random_int (), r2 = g_random_int (), r3 = g_random_int ();
+
+  G_LOCK (uuid);
+  if (ms <= last_ms)
+    {
+      /* The same millisecond (or the clock went back): keep counting from the
+       * last one, so the order holds. */
+      ms = last_ms;
+      if (++counter > 0xfff)
+        {
+          ms++;
+          counter = 0;
+        }
+    }
+  else
+    counter = r1 >> 24;   /* a random start within the millisecond, well below 0xfff */
+  last_ms = ms;
+  seq = counter;
+  G_UNLOCK (uuid);
+
+  return g_strdup_printf ("%08x-%04x-7%03x-%04x-%04x%08x",
+                          (guint32) (ms >> 16 & 0xffffffffu), (guint32) (ms & 0xffff), seq & 0xfff,
+                          (r1 & 0x3fff) | 0x8000, r2 & 0xffff, r3);
 }
 
 /* ---- records -------------------------------------------------------- */

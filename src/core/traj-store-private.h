@@ -24,6 +24,7 @@ struct _TrajStore
   int tx_depth;
   gboolean bulk;
   gboolean bulk_failed;
+  gint64 bulk_cache_size;               /* the page cache size to restore after a bulk write (SQLite) */
   struct _TrajBulkDeferred *deferred;   /* a server import's buffered rows (traj-store-bulk.c) */
   struct _TrajStoreWatch *watch;        /* a window's live updates (traj-store-watch.c) */
   gint64 data_version;
@@ -162,6 +163,7 @@ extern const char traj_store_latest_scores_sql[];
 const char   *traj_store_patient_list_sql (TrajDbEngine engine);
 const char  **traj_store_one_patient_sql  (void);
 const char  **traj_store_all_patients_sql (void);
+const char  **traj_store_cohort_sql       (void);
 
 char         *traj_side_effects_to_codes  (guint bits);
 char         *traj_concomitant_to_codes   (guint bits);

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "traj-scale.h"
 #include "traj-store-private.h"
 
 /* Five ordered streams (patients, courses, infusions+vitals,
@@ -40,6 +41,70 @@ static const char *all_patients_sql[5] = {
   "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value " LIVE_ASSESSMENTS "ORDER BY a.patient_id, a.taken_at, a.id",
   "SELECT " TRAJ_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL ORDER BY patient_id, decided_at, id",
 };
+
+/* The cohort's own read (traj_store_foreach_cohort_records): the same five
+ * streams with only the columns and rows the cohort and the outcome engine
+ * behind it use. Free text neither reads is NULL in its place (the row
+ * readers stay the same, so every column keeps its position); of the
+ * questionnaire items, only each scale's safety item is read (the engine's
+ * item 9 rule), which leaves out nine rows in ten of the largest table.
+ * A metric that needs more: put the column's name back here (the cohort
+ * tests compare this read with the full one). */
+#define COHORT_PATIENT_COLS "id, uid, mrn, NULL, birth_date, sex, indication, NULL, created_at, updated_at, deleted_at"
+#define COHORT_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
+  "end_date, status, NULL, deleted_at"
+#define COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
+  "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, NULL, NULL, " \
+  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed"
+#define COHORT_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
+  "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at"
+#define COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \
+  "decided_at, deleted_at"
+
+static const char **
+cohort_sql (void)
+{
+  static const char *sql[5];
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      /* "ai.item = CASE a.scale WHEN 'phq9' THEN 9 END": no row for a scale
+       * without a safety item. */
+      GString *safety = g_string_new ("CASE a.scale");
+      guint n = 0;
+
+      for (guint k = 0; k < TRAJ_N_SCALES; k++)
+        {
+          const TrajScale *scale = traj_scale_get ((TrajScaleId) k);
+          if (scale && scale->safety_item > 0)
+            {
+              g_string_append_printf (safety, " WHEN '%s' THEN %u", scale->code, scale->safety_item);
+              n++;
+            }
+        }
+      g_string_append (safety, n > 0 ? " END" : " WHEN '' THEN 0 END");
+      sql[S_PATIENT] = "SELECT " COHORT_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id";
+      sql[S_COURSE] = "SELECT " COHORT_COURSE_COLS " FROM course WHERE deleted_at IS NULL ORDER BY patient_id, start_date, id";
+      sql[S_INFUSION] = "SELECT " COHORT_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS
+                        "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id";
+      sql[S_ASSESSMENT] = g_strdup_printf ("SELECT " COHORT_ASSESSMENT_COLS ", ai.item, ai.value FROM assessment a "
+                                           "LEFT JOIN assessment_item ai ON ai.assessment_id = a.id AND ai.item = %s "
+                                           "WHERE a.deleted_at IS NULL ORDER BY a.patient_id, a.taken_at, a.id",
+                                           safety->str);
+      sql[S_DECISION] = "SELECT " COHORT_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL "
+                        "ORDER BY patient_id, decided_at, id";
+      g_string_free (safety, TRUE);
+      g_once_init_leave (&once, 1);
+    }
+  return sql;
+}
+
+const char **
+traj_store_cohort_sql (void)
+{
+  return cohort_sql ();
+}
 
 const char **
 traj_store_one_patient_sql (void)
@@ -189,29 +254,37 @@ traj_store_load_patient_records (TrajStore *self, gint64 patient_id, GError **er
 }
 
 /* The clinic scan limited to patient ids in [first, last]: the same five
- * streams with a range condition, built once from all_patients_sql. */
-static const char **
-range_sql (void)
+ * streams with a range condition, built once from @all. */
+static void
+make_range_sql (const char **all, const char **sql)
 {
-  static const char *sql[5];
-  static gsize once = 0;
   static const char *column[5] = { "id", "patient_id", "i.patient_id", "a.patient_id", "patient_id" };
 
-  if (g_once_init_enter (&once))
+  for (guint k = 0; k < 5; k++)
     {
-      for (guint k = 0; k < 5; k++)
-        {
-          const char *order = strstr (all_patients_sql[k], " ORDER BY");
-          g_autofree char *head = g_strndup (all_patients_sql[k], order - all_patients_sql[k]);
-          sql[k] = g_strdup_printf ("%s AND %s BETWEEN ?1 AND ?2%s", head, column[k], order);
-        }
-      g_once_init_leave (&once, 1);
+      const char *order = strstr (all[k], " ORDER BY");
+      g_autofree char *head = g_strndup (all[k], order - all[k]);
+      sql[k] = g_strdup_printf ("%s AND %s BETWEEN ?1 AND ?2%s", head, column[k], order);
     }
-  return sql;
+}
+
+static const char **
+range_sql (gboolean cohort)
+{
+  static const char *sql[2][5];
+  static gsize once[2] = { 0, 0 };
+
+  if (g_once_init_enter (&once[cohort]))
+    {
+      make_range_sql (cohort ? cohort_sql () : all_patients_sql, sql[cohort]);
+      g_once_init_leave (&once[cohort], 1);
+    }
+  return sql[cohort];
 }
 
 static gboolean
 foreach_records (TrajStore      *self,
+                 gboolean        cohort,
                  gint64          first_id,
                  gint64          last_id,
                  TrajRecordsFunc func,
@@ -228,7 +301,7 @@ foreach_records (TrajStore      *self,
 
   if (!traj_store_read_begin (self, &began, error))
     return FALSE;
-  if (!streams_open (self, &s, ranged ? range_sql () : all_patients_sql, TRUE,
+  if (!streams_open (self, &s, ranged ? range_sql (cohort) : cohort ? cohort_sql () : all_patients_sql, TRUE,
                      ranged ? first_id : 0, ranged ? (last_id > 0 ? last_id : G_MAXINT64) : 0, error))
     ok = FALSE;
   while (ok && (r = streams_next (&s)) != NULL)
@@ -254,7 +327,7 @@ traj_store_foreach_patient_records (TrajStore      *self,
                                     GCancellable   *cancellable,
                                     GError        **error)
 {
-  return foreach_records (self, 0, 0, func, user_data, cancellable, error);
+  return foreach_records (self, FALSE, 0, 0, func, user_data, cancellable, error);
 }
 
 gboolean
@@ -266,7 +339,21 @@ traj_store_foreach_patient_records_range (TrajStore      *self,
                                           GCancellable   *cancellable,
                                           GError        **error)
 {
-  return foreach_records (self, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
+  return foreach_records (self, FALSE, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
+}
+
+gboolean
+traj_store_foreach_cohort_records (TrajStore      *self,
+                                   gint64          first_id,
+                                   gint64          last_id,
+                                   TrajRecordsFunc func,
+                                   gpointer        user_data,
+                                   GCancellable   *cancellable,
+                                   GError        **error)
+{
+  if (first_id <= 0 && last_id <= 0)
+    return foreach_records (self, TRUE, 0, 0, func, user_data, cancellable, error);
+  return foreach_records (self, TRUE, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
 }
 
 gboolean

@@ -657,6 +657,50 @@ traj_store_init (TrajStore *self)
 
 /* ---- bulk ------------------------------------------------------------------- */
 
+/* A bulk write (demo generation, an import) touches far more pages than
+ * SQLite's default 2 MB page cache holds: every page pushed out mid-
+ * transaction is written to the WAL and read back, again and again, so the
+ * work grew faster than the clinic. A larger cache for the bulk write only
+ * (its memory stays bounded: the cache never grows past this). And every
+ * row is saved in a savepoint of its own (so one bad row can be rolled
+ * back): SQLite keeps each savepoint's page copies in a statement journal,
+ * a temporary file by default (several system calls per row); in memory
+ * for the bulk write (one row's pages: a few kB at a time). Both are set
+ * before the transaction begins (temp_store cannot change inside one). */
+#define BULK_CACHE_KIB 65536
+
+static void
+bulk_cache_grow (TrajStore *self)
+{
+  sqlite3 *db = traj_store_get_db (self);
+  sqlite3_stmt *stmt = NULL;
+
+  self->bulk_cache_size = 0;
+  if (db == NULL)
+    return;
+  if (sqlite3_prepare_v2 (db, "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    self->bulk_cache_size = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (self->bulk_cache_size != 0)
+    sqlite3_exec (db, "PRAGMA cache_size = -" G_STRINGIFY (BULK_CACHE_KIB) "; PRAGMA temp_store = MEMORY",
+                  NULL, NULL, NULL);
+}
+
+static void
+bulk_cache_restore (TrajStore *self)
+{
+  sqlite3 *db = traj_store_get_db (self);
+  g_autofree char *sql = NULL;
+
+  if (db == NULL || self->bulk_cache_size == 0)
+    return;
+  sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT "; PRAGMA temp_store = DEFAULT",
+                         self->bulk_cache_size);
+  sqlite3_exec (db, sql, NULL, NULL, NULL);
+  self->bulk_cache_size = 0;
+}
+
 gboolean
 traj_store_bulk_begin (TrajStore   *self,
                        const char  *action,
@@ -666,11 +710,16 @@ traj_store_bulk_begin (TrajStore   *self,
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (!self->bulk, FALSE);
 
+  bulk_cache_grow (self);
   if (!traj_store_tx_begin (self, error))
-    return FALSE;
+    {
+      bulk_cache_restore (self);
+      return FALSE;
+    }
   if (!traj_store_audit (self, action, "clinic", "", summary, error))
     {
       traj_store_tx_rollback (self);
+      bulk_cache_restore (self);
       return FALSE;
     }
   self->bulk = TRUE;
@@ -682,6 +731,8 @@ gboolean
 traj_store_bulk_commit (TrajStore  *self,
                         GError    **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->bulk, FALSE);
 
@@ -692,6 +743,7 @@ traj_store_bulk_commit (TrajStore  *self,
       self->bulk = FALSE;
       g_clear_pointer (&self->deferred, traj_store_deferred_free);
       traj_store_tx_rollback (self);
+      bulk_cache_restore (self);
       return FALSE;
     }
   g_clear_pointer (&self->deferred, traj_store_deferred_free);
@@ -699,11 +751,14 @@ traj_store_bulk_commit (TrajStore  *self,
   if (self->bulk_failed)
     {
       traj_store_tx_rollback (self);
+      bulk_cache_restore (self);
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_FAILED,
                            _("A row of the batch failed; nothing was saved."));
       return FALSE;
     }
-  if (!traj_store_tx_commit (self, error))
+  ok = traj_store_tx_commit (self, error);
+  bulk_cache_restore (self);
+  if (!ok)
     return FALSE;
   traj_store_emit_changed (self, TRAJ_N_KINDS, 0);
   return TRUE;
@@ -718,6 +773,7 @@ traj_store_bulk_rollback (TrajStore *self)
   self->bulk = FALSE;
   g_clear_pointer (&self->deferred, traj_store_deferred_free);
   traj_store_tx_rollback (self);
+  bulk_cache_restore (self);
 }
 
 /* ---- delete / undelete -------------------------------------------------------- */
@@ -1008,6 +1064,8 @@ traj_store_hot_queries (void)
     { "clinic scan: decisions", NULL },
     { "date rules: infusion", TRAJ_INFUSION_CONTEXT_SQL },
     { "date rules: same minute", TRAJ_SAME_MINUTE_SQL },
+    { "clinic scan: cohort infusions", NULL },
+    { "clinic scan: cohort assessments", NULL },
     { NULL, NULL }
   };
   static TrajHotQuery filled[G_N_ELEMENTS (queries)];
@@ -1021,6 +1079,8 @@ traj_store_hot_queries (void)
         filled[3 + k].sql = traj_store_one_patient_sql ()[k + 1];
       for (guint k = 0; k < 5; k++)
         filled[7 + k].sql = traj_store_all_patients_sql ()[k];
+      filled[14].sql = traj_store_cohort_sql ()[2];
+      filled[15].sql = traj_store_cohort_sql ()[3];
       g_once_init_leave (&once, 1);
     }
   return filled;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bench-common.h"
 #include "traj-demo.h"
@@ -120,4 +121,39 @@ bench_rss_kb (void)
     return -1;
   line = strstr (status, "VmRSS:");
   return line ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+gint64
+bench_hwm_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+  return line ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+double
+bench_cpu_s (void)
+{
+  struct rusage u;
+
+  getrusage (RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+char *
+bench_load (void)
+{
+  g_autofree char *load = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    return g_strdup ("?");
+  parts = g_strsplit (g_strstrip (load), " ", 4);
+  if (g_strv_length (parts) < 3)
+    return g_strdup ("?");
+  return g_strdup_printf ("%s %s %s", parts[0], parts[1], parts[2]);
 }

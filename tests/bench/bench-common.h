@@ -20,5 +20,13 @@ double  bench_time_command  (const char *command);
 void    bench_report        (const char *what, GArray *ms, const char *floor_label, double floor_ms,
                              const char *target);
 gint64  bench_rss_kb        (void);
+/* Peak resident memory of this process so far (VmHWM), kB. */
+gint64  bench_hwm_kb        (void);
+/* User + system CPU time of every thread of this process, s. */
+double  bench_cpu_s         (void);
+/* The machine's load averages (1, 5, 15 min) as /proc/loadavg says, e.g.
+ * "1.92 5.49 9.57": printed beside every figure, since other work on the
+ * machine shows in wall-clock times. */
+char   *bench_load          (void);
 
 G_END_DECLS

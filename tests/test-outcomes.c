@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "traj-test-db.h"
+#include "traj-demo.h"
 #include "traj-outcomes.h"
 #include "traj-store.h"
 
@@ -1756,6 +1757,57 @@ test_ybocs_store (void)
   g_rmdir (dir);
 }
 
+/* The patient list's badges for the whole clinic (one pass, through the
+ * cohort's narrow read) are the ones each patient's own full records give. */
+static void
+test_fill_summaries_match_each (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-outcomes-fill-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(TrajStore) store = traj_test_open (path, &error);
+  g_autoptr(GPtrArray) all = NULL;
+  TrajThresholds t;
+  gint64 now = traj_time_from_day (traj_day_from_ymd (2026, 9, 2), 12, 0);
+  guint with_findings = 0, with_safety = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, 8, 120, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  traj_thresholds_init_defaults (&t);
+  all = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 120);
+  g_assert_true (traj_outcomes_fill_summaries (store, all, &t, now, NULL, &error));
+  g_assert_no_error (error);
+  for (guint k = 0; k < all->len; k++)
+    {
+      const TrajPatientSummary *s = g_ptr_array_index (all, k);
+      g_autoptr(TrajPatientSummary) one = traj_store_get_patient_summary (store, s->id, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (traj_outcomes_fill_summary (store, one, &t, now, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (s->open_findings, ==, one->open_findings);
+      g_assert_cmpint (s->safety_open, ==, one->safety_open);
+      with_findings += s->open_findings > 0;
+      with_safety += s->safety_open;
+    }
+  g_test_message ("%u patients with open findings, %u with a safety finding", with_findings, with_safety);
+  g_assert_cmpuint (with_findings, >, 0);
+  g_assert_cmpuint (with_safety, >, 0);
+
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1788,6 +1840,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/ybocs/table", test_ybocs_table);
   g_test_add_func ("/outcomes/ybocs/response-remission", test_ybocs_response_remission);
   g_test_add_func ("/outcomes/ybocs/booster", test_ybocs_booster);
+  g_test_add_func ("/outcomes/fill-summaries-match-each", test_fill_summaries_match_each);
   g_test_add_func ("/outcomes/ybocs/store", test_ybocs_store);
 
   return g_test_run ();

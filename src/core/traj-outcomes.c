@@ -1484,7 +1484,9 @@ traj_outcomes_fill_summaries (TrajStore            *store,
       s->safety_open = FALSE;
       g_hash_table_insert (by_id, &s->id, s);
     }
-  return traj_store_foreach_patient_records (store, fill_one, &d, cancellable, error);
+  /* The engine reads no free text and of the items only the safety item:
+   * the cohort's narrow read holds all it needs, in half the time. */
+  return traj_store_foreach_cohort_records (store, 0, 0, fill_one, &d, cancellable, error);
 }
 
 gboolean

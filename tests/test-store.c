@@ -2444,11 +2444,31 @@ test_refuse_interrupted_restore (Fixture *fx, gconstpointer data)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 #define ADD_P(path, func) g_test_add (path, Fixture, NULL, fixture_setup_patient, func, fixture_teardown)
 
+/* A --database argument: paths made absolute, a clinic server's
+ * connection string kept as it is (the GUI once made
+ * "postgresql://host/db" a file in the current folder). */
+static void
+test_location_canonicalize (void)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *rel = traj_store_location_canonicalize ("clinic.db");
+  g_autofree char *expected = g_build_filename (cwd, "clinic.db", NULL);
+  g_autofree char *uri = traj_store_location_canonicalize ("postgresql://tablet1@clinic-server/trajectory");
+  g_autofree char *service = traj_store_location_canonicalize ("service=clinic");
+  g_autofree char *dots = traj_store_location_canonicalize ("/tmp/a/../clinic.db");
+
+  g_assert_cmpstr (rel, ==, expected);
+  g_assert_cmpstr (uri, ==, "postgresql://tablet1@clinic-server/trajectory");
+  g_assert_cmpstr (service, ==, "service=clinic");
+  g_assert_cmpstr (dots, ==, "/tmp/clinic.db");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add_func ("/store/location-canonicalize", test_location_canonicalize);
   ADD ("/store/migrate/new-file", test_migrate_new);
   ADD ("/store/migrate/reopen", test_migrate_reopen);
   ADD ("/store/migrate/empty-files", test_migrate_empty_files);

@@ -532,6 +532,19 @@ traj_store_location_is_server (const char *location)
   return traj_db_pg_is_conninfo (location);
 }
 
+/* What a --database argument names, made absolute: a file path resolved
+ * against the current folder, a clinic server's connection string unchanged
+ * (a path canonicalization would turn "postgresql://host/db" into a file
+ * name in the current folder). */
+char *
+traj_store_location_canonicalize (const char *location)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+  if (traj_store_location_is_server (location))
+    return g_strdup (location);
+  return g_canonicalize_filename (location, NULL);
+}
+
 TrajStore *
 traj_store_open_secondary (TrajStore  *store,
                            GError    **error)

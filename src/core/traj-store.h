@@ -61,6 +61,7 @@ TrajStore   *traj_store_open_existing    (const char    *path,
  * settings) instead of a path; a server database with no clinic yet is
  * refused (see traj_store_server_init ()). */
 gboolean     traj_store_location_is_server (const char *location);
+char        *traj_store_location_canonicalize (const char *location);
 /* Creates the clinic in an empty PostgreSQL database (schema, the group
  * roles trajectory_clinician, trajectory_lead and trajectory_kiosk, their
  * grants), or upgrades it; run with the administrator's login. */

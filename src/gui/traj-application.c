@@ -296,7 +296,7 @@ traj_application_handle_local_options (GApplication *app,
   if (g_variant_dict_lookup (options, "database", "^&ay", &database))
     {
       g_free (self->database);
-      self->database = g_canonicalize_filename (database, NULL);
+      self->database = traj_store_location_canonicalize (database);
     }
   self->demo = g_variant_dict_contains (options, "demo");
   self->kiosk = g_variant_dict_contains (options, "kiosk");

@@ -233,6 +233,55 @@ write_output (Fixture *fx, guint k, const char *mrn, const char *target, char **
 
 static const char *output_names[] = { "chart.pdf", "report.pdf", "cohort.pdf", "cohort.csv", "backup.db", "bundle.json", "csv" };
 
+/* No output replaces another program's clinic file (found by an attack run:
+ * a FHIR export and a backup renamed over a clinic a kiosk had open, whose
+ * saves then went nowhere): a database with a -wal beside it is refused for
+ * every output; a closed database is refused for every output but a backup
+ * (which replaces an older backup). Nothing is changed either way. */
+static void
+test_output_other_clinic (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *mrn = NULL;
+  g_autofree char *other = path_in (fx, "other-clinic.db");
+  g_autofree char *clinic = NULL;
+  gsize clinic_len;
+
+  make_demo (fx, 3);
+  mrn = first_mrn (fx);
+  g_assert_cmpint (run (fx, NULL, NULL, "--database", other, "demo", "--patients", "2", "--anchor", "2026-11-01"), ==, 0);
+  g_assert_true (g_file_get_contents (other, &clinic, &clinic_len, NULL));
+
+  for (guint open_now = 0; open_now < 2; open_now++)
+    for (guint k = 0; k < G_N_ELEMENTS (output_names) - 1; k++)   /* the CSV export writes a folder */
+      {
+        /* The clinic under the output's own name, so only its content
+         * (and what lies beside it) can stop the write. */
+        g_autofree char *victim = g_strdup_printf ("%s/%u-%s", fx->dir, open_now, output_names[k]);
+        g_autofree char *victim_wal = g_strconcat (victim, "-wal", NULL);
+        g_autofree char *err = NULL, *after = NULL;
+        gsize after_len;
+        int status;
+
+        g_assert_true (g_file_set_contents (victim, clinic, clinic_len, NULL));
+        if (open_now)
+          g_assert_true (g_file_set_contents (victim_wal, "", 0, NULL));  /* as while a program has it open */
+        status = write_output (fx, k, mrn, victim, &err);
+        g_test_message ("%s over %s database: %d %s", output_names[k], open_now ? "an open" : "a closed", status, err);
+        if (k == 4 && !open_now)
+          {
+            /* A backup may replace a closed database (an older backup). */
+            g_assert_cmpint (status, ==, 0);
+            continue;
+          }
+        g_assert_cmpint (status, !=, 0);
+        g_assert_nonnull (strstr (err, "database"));
+        g_assert_true (g_file_get_contents (victim, &after, &after_len, NULL));
+        g_assert_cmpuint (after_len, ==, clinic_len);
+        g_assert_true (memcmp (after, clinic, clinic_len) == 0);
+        g_unlink (victim_wal);
+      }
+}
+
 /* Every output is a new 0600 file, even under a lax umask. */
 static void
 test_output_mode (Fixture *fx, gconstpointer data)
@@ -548,6 +597,7 @@ main (int argc, char **argv)
   g_test_add ("/cli/control-characters/out", Fixture, NULL, fixture_setup, test_control_characters_out, fixture_teardown);
   g_test_add ("/cli/control-characters/in", Fixture, NULL, fixture_setup, test_control_characters_in, fixture_teardown);
   g_test_add ("/cli/output/mode", Fixture, NULL, fixture_setup, test_output_mode, fixture_teardown);
+  g_test_add ("/cli/output/other-clinic", Fixture, NULL, fixture_setup, test_output_other_clinic, fixture_teardown);
   g_test_add ("/cli/output/symlink", Fixture, NULL, fixture_setup, test_output_symlink, fixture_teardown);
   g_test_add ("/cli/output/fifo-and-device", Fixture, NULL, fixture_setup, test_output_fifo, fixture_teardown);
   g_test_add ("/cli/output/full-disk", Fixture, NULL, fixture_setup, test_output_full_disk, fixture_teardown);

@@ -223,6 +223,73 @@ check_not_clinic (const char *path, GError **error)
   return TRUE;
 }
 
+/* Another program's database: SQLite keeps a -wal and -shm (WAL mode) or a
+ * -journal beside a database while it is open (or after a crash, until the
+ * next opening recovers it). Replacing such a file, or one of those beside
+ * it, leaves that program writing into a file nobody else sees: refused,
+ * whoever holds it. Checked by name only: opening another program's
+ * database here could not hurt it, but opening our own would. */
+static gboolean
+check_not_live_database (const char *path, GError **error)
+{
+  static const char *suffixes[] = { "-wal", "-shm", "-journal" };
+  gboolean live = FALSE;
+
+  for (guint k = 0; k < G_N_ELEMENTS (suffixes) && !live; k++)
+    {
+      g_autofree char *beside = g_strconcat (path, suffixes[k], NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_EXISTS))
+        live = TRUE;
+      else if (g_str_has_suffix (path, suffixes[k]))
+        {
+          g_autofree char *db = g_strndup (path, strlen (path) - strlen (suffixes[k]));
+          live = g_file_test (db, G_FILE_TEST_EXISTS);
+        }
+    }
+  if (live)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” is a database another program has open (or a file SQLite keeps beside "
+                     "one); nothing is written over it. Choose another name."), display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An export, report or chart never replaces a database (a clinic closed
+ * for now is still a clinic): an existing file starting with SQLite's
+ * header is refused. Only for files no connection of this process has open
+ * (check_not_clinic comes first): closing a descriptor of a file drops every
+ * POSIX lock this process holds on it. */
+static gboolean
+check_not_database (const char *path, GError **error)
+{
+  static const char header[16] = "SQLite format 3";   /* and its NUL */
+  char head[16] = { 0 };
+  struct stat st;
+  ssize_t n;
+  int fd;
+
+  if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return TRUE;                 /* absent, a terminal or a pipe: check_target says */
+  fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return TRUE;                 /* absent, or check_target says why */
+  n = read (fd, head, sizeof head);
+  close (fd);
+  if (n == (ssize_t) sizeof head && memcmp (head, header, sizeof head) == 0)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” is a database; an export is never written over one. Choose another name."),
+                   display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static TrajSafeFile *
 safe_file_new (const char *path, gboolean through_ok, gboolean keep_fd, gboolean spare_clinics, GError **error)
 {
@@ -233,6 +300,8 @@ safe_file_new (const char *path, gboolean through_ok, gboolean keep_fd, gboolean
   g_return_val_if_fail (path != NULL, NULL);
 
   if ((spare_clinics && !check_not_clinic (path, error)) ||
+      (spare_clinics && !check_not_live_database (path, error)) ||
+      (keep_fd && spare_clinics && !check_not_database (path, error)) ||
       !check_target (path, through_ok, &through, error))
     return NULL;
   f = g_new0 (TrajSafeFile, 1);

@@ -387,7 +387,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
 {
   static const char *tables[] = {
     "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
-    "assessment_item", "flag_decision", "kiosk_checkin", "audit_event", "clinic_setting",
+    "assessment_item", "flag_decision", "kiosk_checkin", "audit_event", "clinic_setting", "secret_attempt",
   };
   g_autofree char *app = NULL, *journal = NULL;
 
@@ -1505,6 +1505,10 @@ test_plausible_ties (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* What migration 004 added, taken out again: a clinic file as schema 3 left it. */
+#define UNDO_004 "DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
+  "ALTER TABLE kiosk_checkin DROP COLUMN revoked_at; ALTER TABLE kiosk_checkin DROP COLUMN revoked_by; "
+
 /* A clinic file from schema 2 gains the confirmation column, empty. */
 static void
 test_migrate_date_confirmed (Fixture *fx, gconstpointer data)
@@ -1522,7 +1526,7 @@ test_migrate_date_confirmed (Fixture *fx, gconstpointer data)
   accept_infusion (fx, i);
   id = i->id;
   g_clear_object (&fx->store);
-  g_assert_cmpint (raw_exec (fx->path, "ALTER TABLE infusion DROP COLUMN date_confirmed; PRAGMA user_version = 2", NULL),
+  g_assert_cmpint (raw_exec (fx->path, UNDO_004 "ALTER TABLE infusion DROP COLUMN date_confirmed; PRAGMA user_version = 2", NULL),
                    ==, SQLITE_OK);
   fx->store = traj_test_open (fx->path, &error);
   g_assert_no_error (error);
@@ -2168,17 +2172,20 @@ test_kiosk (Fixture *fx, gconstpointer data)
   TrajKioskCheckin *again;
   GError *error = NULL;
   gint64 id = 0, id2 = 0, audit_before;
+  gint32 birth;
   sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
   g_autofree char *sql = NULL;
 
   fx->patient_id = add_patient (fx, "MRN-1", "Ada Abbott");
+  birth = traj_day_from_ymd (1980, 5, 17);
   audit_before = audit_rows (fx->path);
   code = traj_store_create_checkin (fx->store, fx->patient_id, "phq9,gad7", 3600, &id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (code);
   g_assert_cmpint (id, >, 0);
-  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
+  /* The code, and the clinic's check-in salt made with the first one. */
+  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 2);
   /* Six digits. */
   g_assert_cmpuint (strlen (code), ==, 6);
   for (guint k = 0; k < 6; k++)
@@ -2217,16 +2224,16 @@ test_kiosk (Fixture *fx, gconstpointer data)
 
   /* A wrong code is refused and uses nothing up. */
   wrong = g_strdup_printf ("%06d", (int) ((g_ascii_strtoll (code, NULL, 10) + 1) % 1000000));
-  g_assert_null (traj_store_redeem_checkin (fx->store, wrong, &error));
-  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_assert_null (traj_store_redeem_checkin (fx->store, wrong, birth, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
   g_clear_error (&error);
-  g_assert_null (traj_store_redeem_checkin (fx->store, "12345", &error));
+  g_assert_null (traj_store_redeem_checkin (fx->store, "12345", birth, NULL, &error));
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
   g_clear_error (&error);
 
   /* The right code works once… */
   audit_before = audit_rows (fx->path);
-  used = traj_store_redeem_checkin (fx->store, code, &error);
+  used = traj_store_redeem_checkin (fx->store, code, birth, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (used);
   g_assert_cmpint (used->id, ==, id);
@@ -2238,7 +2245,7 @@ test_kiosk (Fixture *fx, gconstpointer data)
   g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
 
   /* …and then says it has been used. */
-  again = traj_store_redeem_checkin (fx->store, code, &error);
+  again = traj_store_redeem_checkin (fx->store, code, birth, NULL, &error);
   g_assert_null (again);
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "already"));
@@ -2252,7 +2259,7 @@ test_kiosk (Fixture *fx, gconstpointer data)
   sql = g_strdup_printf ("UPDATE kiosk_checkin SET expires_at = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
                          traj_time_now () - 60, id2);
   g_assert_cmpint (raw_exec (fx->path, sql, NULL), ==, SQLITE_OK);
-  g_assert_null (traj_store_redeem_checkin (fx->store, code2, &error));
+  g_assert_null (traj_store_redeem_checkin (fx->store, code2, birth, NULL, &error));
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "expired"));
   g_clear_error (&error);
@@ -2279,7 +2286,7 @@ test_migrate_from_v1 (Fixture *fx, gconstpointer data)
   /* A clinic file from before clinic_setting existed: schema 1. */
   add_patient (fx, "MRN-1", "Ada Abbott");
   g_clear_object (&fx->store);
-  g_assert_cmpint (raw_exec (fx->path, "DROP TABLE clinic_setting; ALTER TABLE infusion DROP COLUMN date_confirmed; "
+  g_assert_cmpint (raw_exec (fx->path, UNDO_004 "DROP TABLE clinic_setting; ALTER TABLE infusion DROP COLUMN date_confirmed; "
                              "PRAGMA user_version = 1", NULL), ==, SQLITE_OK);
   fx->store = traj_test_open (fx->path, &error);
   g_assert_no_error (error);

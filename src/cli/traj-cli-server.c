@@ -13,35 +13,6 @@
 #include "traj-cli.h"
 #include "traj-migrate.h"
 
-static char *
-read_password (const char *prompt)
-{
-  gboolean tty = isatty (STDIN_FILENO);
-  struct termios old, quiet;
-  char line[1024];
-  char *ok;
-
-  if (tty)
-    {
-      fprintf (stderr, "%s", prompt);
-      fflush (stderr);
-      tcgetattr (STDIN_FILENO, &old);
-      quiet = old;
-      quiet.c_lflag &= ~ECHO;
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-  ok = fgets (line, sizeof line, stdin);
-  if (tty)
-    {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &old);
-      fprintf (stderr, "\n");
-    }
-  if (ok == NULL)
-    return NULL;
-  line[strcspn (line, "\r\n")] = '\0';
-  return g_strdup (line);
-}
-
 static int
 server_init (TrajCli *cli, const char *conninfo)
 {
@@ -73,12 +44,12 @@ server_add_login (TrajCli *cli, const char *login, const char *role_name)
   store = traj_cli_open_store (cli);
   if (store == NULL)
     return 1;
-  password = read_password (_("Password for the new login: "));
+  password = traj_cli_read_secret (_("Password for the new login: "));
   if (password == NULL)
     return traj_cli_fail (cli, _("No password was given (one line on standard input)."));
   if (isatty (STDIN_FILENO))
     {
-      again = read_password (_("The same password again: "));
+      again = traj_cli_read_secret (_("The same password again: "));
       if (g_strcmp0 (password, again) != 0)
         return traj_cli_fail (cli, _("The two passwords differ; nothing was changed."));
     }

@@ -8,6 +8,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "traj-cli.h"
 #include "traj-clinic-settings.h"
@@ -42,11 +44,42 @@ static const TrajCliCommand commands[] = {
   { "cohort-report", N_("[--group-by FIELD] [FILTERS] [--scale SCALE] [--as-of DATE] [--load NAME] "
                         "--output FILE.pdf [--paper a4|letter] [--clinic NAME]"),
     N_("Write a one-page cohort report as a PDF"), traj_cli_cohort_report },
+  { "staff-pin", N_("< the current PIN (when one is set), then the new one, a line each"),
+    N_("Set or change the clinic’s staff PIN for the tablets"), traj_cli_staff_pin },
   { "server", N_("init CONNECTION | add-login NAME --role clinician|lead|kiosk"),
     N_("Set up a clinic server: its schema and roles, and people’s logins"), traj_cli_server },
   { "migrate", N_("--from CLINIC --to CLINIC"),
     N_("Move a whole clinic between a file and a server, into an empty clinic; counts compared"), traj_cli_migrate },
 };
+
+char *
+traj_cli_read_secret (const char *prompt)
+{
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios old, quiet;
+  char line[1024];
+  char *ok;
+
+  if (tty)
+    {
+      fprintf (stderr, "%s", prompt);
+      fflush (stderr);
+      tcgetattr (STDIN_FILENO, &old);
+      quiet = old;
+      quiet.c_lflag &= ~ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  ok = fgets (line, sizeof line, stdin);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &old);
+      fprintf (stderr, "\n");
+    }
+  if (ok == NULL)
+    return NULL;
+  line[strcspn (line, "\r\n")] = '\0';
+  return g_strdup (line);
+}
 
 static void
 print_usage (FILE *out)

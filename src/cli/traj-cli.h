@@ -53,6 +53,11 @@ int traj_cli_report    (TrajCli *cli, int argc, char **argv);
 int traj_cli_cohort_report (TrajCli *cli, int argc, char **argv);
 int traj_cli_server    (TrajCli *cli, int argc, char **argv);
 int traj_cli_migrate   (TrajCli *cli, int argc, char **argv);
+int traj_cli_staff_pin (TrajCli *cli, int argc, char **argv);
+
+/* One line from standard input, typed without echo when it is a terminal
+ * (@prompt shown on stderr); NULL at the end of input. */
+char *traj_cli_read_secret (const char *prompt);
 
 /* The clinic's thresholds (kept in its database, the ones every window of
  * the clinic uses), else CLINICAL.md's defaults. */

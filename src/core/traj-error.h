@@ -65,6 +65,10 @@ typedef enum {
   TRAJ_ERROR_CONNECTION,     /* the server cannot be reached or went away */
   TRAJ_ERROR_SIGN_IN,        /* the server refused the login */
   TRAJ_ERROR_PERMISSION,     /* the login's role may not do this */
+  /* secrets (the staff PIN, check-in codes) */
+  TRAJ_ERROR_WRONG_SECRET,   /* a wrong PIN or code (counted) */
+  TRAJ_ERROR_LOCKED_OUT,     /* too many wrong ones: attempts wait */
+  TRAJ_ERROR_NO_PIN,         /* the clinic has no staff PIN */
   TRAJ_ERROR_TEXT_CONTROL,        /* a control character in text */
   TRAJ_ERROR_IMPLAUSIBLE,         /* a date or value no record can have */
 } TrajError;

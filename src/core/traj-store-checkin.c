@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Tablet check-in codes: only a salted hash is stored. */
+/* Tablet check-in codes. A code is stored only as the Argon2id hash of the
+ * code (and, when the clinic asks for it, the patient's birth date) with the
+ * clinic's check-in salt, which is not secret: the tablet derives one hash
+ * from what the patient typed and the store finds the check-in by equality
+ * (traj-secret.h). Wrong codes count against a clinic-wide limit
+ * (traj-store-secret.c). */
 #define G_LOG_DOMAIN "traj-store"
 
 #include "config.h"
@@ -7,41 +12,187 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "traj-store-private.h"
 #include "traj-secret.h"
+#include "traj-store-private.h"
 
-/* Looks for an open check-in whose code hash matches; fills *id (0 none). */
+#define SALT_KEY "checkin-salt"
+#define BIRTH_DATE_KEY "checkin-birth-date"
+#define CODE_LENGTH 6
+
+#define CHECKIN_COLS "id, uid, patient_id, scales, created_at, expires_at, used_at, created_by"
+
+static TrajKioskCheckin *
+read_checkin (TrajDbStmt *stmt)
+{
+  TrajKioskCheckin *c = traj_kiosk_checkin_new ();
+
+  c->id = traj_db_column_int64 (stmt, 0);
+  c->uid = traj_db_column_dup (stmt, 1);
+  c->patient_id = traj_db_column_int64 (stmt, 2);
+  c->scales = traj_db_column_dup (stmt, 3);
+  c->created_at = traj_db_column_int64 (stmt, 4);
+  c->expires_at = traj_db_column_int64 (stmt, 5);
+  c->used_at = traj_db_column_is_null (stmt, 6) ? 0 : traj_db_column_int64 (stmt, 6);
+  c->created_by = traj_db_column_dup (stmt, 7);
+  return c;
+}
+
+char *
+traj_store_checkin_secret (const char *code,
+                           gint32      birth_day)
+{
+  g_autofree char *iso = birth_day != TRAJ_DAY_NONE ? traj_day_to_iso (birth_day) : NULL;
+
+  return iso ? g_strdup_printf ("%s|%s", code, iso) : g_strdup (code);
+}
+
+/* ---- the clinic's check-in settings -------------------------------------------- */
+
+gboolean
+traj_store_get_checkin_birth_date (TrajStore  *self,
+                                   gboolean   *asked,
+                                   GError    **error)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!traj_store_read_setting (self, BIRTH_DATE_KEY, &value, error))
+    return FALSE;
+  /* Asked unless the clinic turned it off. */
+  *asked = g_strcmp0 (value, "off") != 0;
+  return TRUE;
+}
+
+/* Cancels every open code, in the caller's transaction. */
 static gboolean
-find_open_checkin (TrajStore *self, const char *code, gint64 now, gint64 *id, gboolean *expired, GError **error)
+revoke_open (TrajStore *self, gint64 patient_id, gint64 now, gint64 *n, GError **error)
 {
   static const char sql[] =
-    "SELECT id, code_salt, code_hash, expires_at, used_at FROM kiosk_checkin "
-    "WHERE used_at IS NULL OR used_at > ?1 ORDER BY id DESC";
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
-  TrajDbStep rc;
+    "UPDATE kiosk_checkin SET revoked_at = ?1, revoked_by = ?2 "
+    "WHERE used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1 AND (?3 = 0 OR patient_id = ?3)";
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
 
-  *id = 0;
-  if (expired)
-    *expired = FALSE;
   if (stmt == NULL)
     return FALSE;
-  /* Recently used codes are searched too, so "already used" can be told apart
-   * from "wrong". */
-  traj_db_bind_int64 (stmt, 1, now - 7 * 24 * 3600);
-  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+  traj_db_bind_int64 (stmt, 1, now);
+  traj_db_bind_text0 (stmt, 2, traj_store_actor (self));
+  traj_db_bind_int64 (stmt, 3, patient_id);
+  if (!traj_db_run (stmt, error))
+    return FALSE;
+  *n = traj_db_changes (self->db);
+  return TRUE;
+}
+
+gboolean
+traj_store_set_checkin_birth_date (TrajStore  *self,
+                                   gboolean    asked,
+                                   GError    **error)
+{
+  gint64 n = 0;
+  g_autofree char *summary = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  /* Open codes were hashed with, or without, the birth date: none would
+   * match any more, so they are cancelled, on the record. */
+  if (!traj_store_write_setting (self, BIRTH_DATE_KEY, asked ? "on" : "off", error) ||
+      !revoke_open (self, 0, traj_time_now (), &n, error))
+    goto fail;
+  summary = g_strdup_printf ("%" G_GINT64_FORMAT " open check-in codes cancelled: the birth date is %s", n,
+                             asked ? "now asked" : "no longer asked");
+  if (n > 0 && !traj_store_audit (self, "revoke", "kiosk_checkin", "", summary, error))
+    goto fail;
+  if (!traj_store_tx_commit (self, error))
+    return FALSE;
+  traj_store_emit_changed (self, TRAJ_KIND_KIOSK_CHECKIN, 0);
+  return TRUE;
+
+fail:
+  traj_store_tx_rollback (self);
+  return FALSE;
+}
+
+char *
+traj_store_get_checkin_salt (TrajStore  *self,
+                             GError    **error)
+{
+  char *salt = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  traj_store_read_setting (self, SALT_KEY, &salt, error);
+  return salt;
+}
+
+/* The clinic's check-in salt, made with the first code. */
+static char *
+ensure_salt (TrajStore *self, GError **error)
+{
+  g_autofree char *salt = NULL;
+
+  if (!traj_store_tx_begin (self, error))
+    return NULL;
+  if (!traj_store_read_setting (self, SALT_KEY, &salt, error))
+    goto fail;
+  if (salt == NULL)
     {
-      if (traj_store_check_salted_hash (code, traj_db_column_text (stmt, 1), traj_db_column_text (stmt, 2)))
-        {
-          *id = traj_db_column_int64 (stmt, 0);
-          if (expired)
-            *expired = traj_db_column_int64 (stmt, 3) <= now;
-          if (!traj_db_column_is_null (stmt, 4))
-            *id = -*id;   /* used */
-          break;
-        }
+      salt = traj_secret_new_salt ();
+      if (!traj_store_write_setting (self, SALT_KEY, salt, error))
+        goto fail;
     }
+  if (!traj_store_tx_commit (self, error))
+    return NULL;
+  return g_steal_pointer (&salt);
+
+fail:
+  traj_store_tx_rollback (self);
+  return NULL;
+}
+
+/* ---- codes ------------------------------------------------------------------------ */
+
+/* Whether an open check-in (not used, cancelled or expired) has @hash. */
+static gboolean
+hash_open (TrajStore *self, const char *salt, const char *hash, gint64 now, gboolean *open, GError **error)
+{
+  static const char sql[] =
+    "SELECT 1 FROM kiosk_checkin WHERE code_hash = ?1 AND code_salt = ?2 AND used_at IS NULL "
+    "AND revoked_at IS NULL AND expires_at > ?3";
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, hash);
+  traj_db_bind_text0 (stmt, 2, salt);
+  traj_db_bind_int64 (stmt, 3, now);
+  if (!traj_db_step_row (stmt, open, error))
+    return FALSE;
   traj_db_reset (stmt);
-  return rc != TRAJ_DB_FAILED;
+  return TRUE;
+}
+
+static gboolean
+patient_birth_day (TrajStore *self, gint64 patient_id, gint32 *day, GError **error)
+{
+  static const char sql[] = "SELECT birth_date FROM patient WHERE id = ?1 AND deleted_at IS NULL";
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+  gboolean found = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, patient_id);
+  if (!traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  *day = found ? traj_db_column_day (stmt, 0) : TRAJ_DAY_NONE;
+  traj_db_reset (stmt);
+  if (!found)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NO_PATIENT, _("There is no patient %" G_GINT64_FORMAT "."), patient_id);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *
@@ -55,9 +206,12 @@ traj_store_create_checkin (TrajStore   *self,
   static const char sql[] =
     "INSERT INTO kiosk_checkin (uid, patient_id, code_salt, code_hash, scales, created_at, expires_at, created_by) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
-  g_autofree char *code = NULL, *salt = NULL, *hash = NULL, *uid = NULL, *summary = NULL;
-  gint64 now = traj_time_now (), other = 0, id = 0;
-  gboolean inserted = FALSE;
+  g_autofree char *salt = NULL, *uid = NULL, *summary = NULL;
+  g_auto(TrajSecretString) code = NULL;
+  g_autofree char *hash = NULL;
+  gint64 now = traj_time_now (), id = 0;
+  gint32 birth_day = TRAJ_DAY_NONE;
+  gboolean asked = TRUE, inserted = FALSE;
   TrajDbStmt *stmt;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
@@ -72,24 +226,45 @@ traj_store_create_checkin (TrajStore   *self,
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("The code must be valid for some time."));
       return NULL;
     }
-  if (!traj_store_tx_begin (self, error))
+  if (!traj_store_get_checkin_birth_date (self, &asked, error) ||
+      !patient_birth_day (self, patient_id, &birth_day, error))
     return NULL;
-  if (!traj_store_patient_exists (self, patient_id, error))
-    goto fail;
-  /* A fresh code that no open check-in already uses. */
-  for (int attempt = 0; attempt < 20; attempt++)
+  salt = ensure_salt (self, error);
+  if (salt == NULL)
+    return NULL;
+
+  /* A fresh code whose hash no open check-in has (two patients born on
+   * the same day could otherwise draw the same code). The hash is derived
+   * outside the transaction: it takes a while, and holds nothing. */
+  for (int attempt = 0;; attempt++)
     {
-      gboolean expired = FALSE;
-      g_free (code);
-      code = g_strdup_printf ("%06u", traj_secret_random () % 1000000u);
-      if (!find_open_checkin (self, code, now, &other, &expired, error))
+      g_auto(TrajSecretString) secret = NULL;
+      gboolean open = FALSE;
+
+      if (attempt == 20)
+        {
+          g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_FAILED,
+                               _("No free check-in code was found. Cancel some open codes and try again."));
+          return NULL;
+        }
+      traj_secret_free (code);
+      code = g_strdup_printf ("%06u", traj_secret_random_below (1000000));
+      secret = traj_store_checkin_secret (code, asked ? birth_day : TRAJ_DAY_NONE);
+      g_free (hash);
+      hash = traj_secret_derive (secret, salt, error);
+      if (hash == NULL)
+        return NULL;
+      if (!traj_store_tx_begin (self, error))
+        return NULL;
+      if (!traj_store_patient_exists (self, patient_id, error) || !hash_open (self, salt, hash, now, &open, error))
         goto fail;
-      if (other == 0 || (other > 0 && expired) || other < 0)
+      if (!open)
         break;
+      traj_store_tx_rollback (self);
     }
-  hash = traj_store_salted_hash (code, &salt);
+
   uid = traj_uuid_new ();
-  stmt = traj_db_prepare (self->db, sql, error);
+  stmt = traj_store_prepare (self, sql, error);
   if (stmt == NULL)
     goto fail;
   traj_db_bind_text0 (stmt, 1, uid);
@@ -107,11 +282,12 @@ traj_store_create_checkin (TrajStore   *self,
   traj_db_reset (stmt);
   if (checkin_id)
     *checkin_id = id;
-  summary = g_strdup_printf ("tablet check-in for %s", scales);
+  summary = g_strdup_printf ("tablet check-in for %s%s", scales, asked ? " (with the birth date)" : "");
   if (!traj_store_audit_record (self, "insert", TRAJ_KIND_KIOSK_CHECKIN, uid, summary, error))
     goto fail;
   if (!traj_store_tx_commit (self, error))
     return NULL;
+  traj_store_emit_changed (self, TRAJ_KIND_KIOSK_CHECKIN, patient_id);
   return g_steal_pointer (&code);
 
 fail:
@@ -119,72 +295,87 @@ fail:
   return NULL;
 }
 
-TrajKioskCheckin *
-traj_store_redeem_checkin (TrajStore   *self,
-                           const char  *code,
-                           GError     **error)
+/* Compare and count: the check-in whose hash is @hash (the client's Argon2id
+ * of what the patient typed, with the clinic's salt), marked used; a hash
+ * that matches none counts as a wrong code. */
+static TrajKioskCheckin *
+redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked, gint64 *locked_until,
+             GError **error)
 {
+  g_return_val_if_fail (hash != NULL, NULL);
+
+  static const char find_sql[] =
+    "SELECT id, expires_at, used_at, revoked_at FROM kiosk_checkin WHERE code_hash = ?1 AND code_salt = ?2 "
+    "ORDER BY id DESC LIMIT 1";
   static const char use_sql[] = "UPDATE kiosk_checkin SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL";
-  static const char read_sql[] =
-    "SELECT id, uid, patient_id, scales, created_at, expires_at, used_at, created_by FROM kiosk_checkin WHERE id = ?1";
-  gint64 now = traj_time_now (), id = 0;
-  gboolean expired = FALSE, found = FALSE;
-  TrajDbStmt *stmt;
+  static const char read_sql[] = "SELECT " CHECKIN_COLS " FROM kiosk_checkin WHERE id = ?1";
+  gint64 now = traj_time_now (), id = 0, expires_at = 0;
+  gboolean found = FALSE, used = FALSE, revoked = FALSE;
   TrajKioskCheckin *c = NULL;
+  TrajDbStmt *stmt;
 
-  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
-
-  if (code == NULL || strlen (code) != 6)
-    {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("The code has 6 digits."));
-      return NULL;
-    }
   if (!traj_store_tx_begin (self, error))
     return NULL;
-  if (!find_open_checkin (self, code, now, &id, &expired, error))
+  if (!traj_store_secret_check_open (self, TRAJ_SECRET_CHECKIN, now, locked_until, error))
     goto fail;
-  if (id == 0)
+  stmt = traj_store_prepare (self, find_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  traj_db_bind_text0 (stmt, 1, hash);
+  traj_db_bind_text0 (stmt, 2, salt ? salt : "");
+  if (!traj_db_step_row (stmt, &found, error))
+    goto fail;
+  if (found)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("That code is not right. Please check it and try again."));
-      goto fail;
+      id = traj_db_column_int64 (stmt, 0);
+      expires_at = traj_db_column_int64 (stmt, 1);
+      used = !traj_db_column_is_null (stmt, 2);
+      revoked = !traj_db_column_is_null (stmt, 3);
     }
-  if (id < 0)
+  traj_db_reset (stmt);
+
+  if (!found)
+    {
+      traj_store_secret_fail (self, TRAJ_SECRET_CHECKIN, now, locked_until,
+                              asked ? _("The code or the date of birth is not right. Please check them and try again.")
+                                    : _("That code is not right. Please check it and try again."), error);
+      return NULL;
+    }
+  /* The right code: what is wrong with it is not a guess, and not counted. */
+  if (used)
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("That code has already been used. Please ask a member of staff for a new one."));
       goto fail;
     }
-  if (expired)
+  if (revoked)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("That code was cancelled. Please ask a member of staff for a new one."));
+      goto fail;
+    }
+  if (expires_at <= now)
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("That code has expired. Please ask a member of staff for a new one."));
       goto fail;
     }
-  stmt = traj_db_prepare (self->db, use_sql, error);
+  stmt = traj_store_prepare (self, use_sql, error);
   if (stmt == NULL)
     goto fail;
   traj_db_bind_int64 (stmt, 1, id);
   traj_db_bind_int64 (stmt, 2, now);
   if (!traj_db_run (stmt, error))
     goto fail;
-  stmt = traj_db_prepare (self->db, read_sql, error);
+  stmt = traj_store_prepare (self, read_sql, error);
   if (stmt == NULL)
     goto fail;
   traj_db_bind_int64 (stmt, 1, id);
   if (!traj_db_step_row (stmt, &found, error))
     goto fail;
   if (found)
-    {
-      c = traj_kiosk_checkin_new ();
-      c->id = traj_db_column_int64 (stmt, 0);
-      c->uid = traj_db_column_dup (stmt, 1);
-      c->patient_id = traj_db_column_int64 (stmt, 2);
-      c->scales = traj_db_column_dup (stmt, 3);
-      c->created_at = traj_db_column_int64 (stmt, 4);
-      c->expires_at = traj_db_column_int64 (stmt, 5);
-      c->used_at = traj_db_column_int64 (stmt, 6);
-      c->created_by = traj_db_column_dup (stmt, 7);
-    }
+    c = read_checkin (stmt);
   traj_db_reset (stmt);
-  if (c == NULL || !traj_store_audit_record (self, "use", TRAJ_KIND_KIOSK_CHECKIN, c->uid, "tablet check-in used", error))
+  if (c == NULL ||
+      !traj_store_secret_clear (self, TRAJ_SECRET_CHECKIN, error) ||
+      !traj_store_audit_record (self, "use", TRAJ_KIND_KIOSK_CHECKIN, c->uid, "tablet check-in used", error))
     goto fail;
   if (!traj_store_tx_commit (self, error))
     {
@@ -197,4 +388,195 @@ fail:
   traj_store_tx_rollback (self);
   traj_kiosk_checkin_free (c);
   return NULL;
+}
+
+TrajKioskCheckin *
+traj_store_redeem_checkin (TrajStore   *self,
+                           const char  *code,
+                           gint32       birth_day,
+                           gint64      *locked_until,
+                           GError     **error)
+{
+  g_autofree char *salt = NULL, *hash = NULL;
+  g_auto(TrajSecretString) secret = NULL;
+  gboolean asked = TRUE;
+  gint64 until;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  if (locked_until)
+    *locked_until = 0;
+  if (code == NULL || strlen (code) != CODE_LENGTH || strspn (code, "0123456789") != CODE_LENGTH)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("The code has 6 digits."));
+      return NULL;
+    }
+  if (!traj_store_get_checkin_birth_date (self, &asked, error))
+    return NULL;
+  if (asked && birth_day == TRAJ_DAY_NONE)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Please type your date of birth too."));
+      return NULL;
+    }
+  /* While attempts wait, none costs a hash. */
+  until = traj_store_secret_locked_until (self, TRAJ_SECRET_CHECKIN, error);
+  if (until < 0)
+    return NULL;
+  if (until > 0)
+    {
+      if (locked_until)
+        *locked_until = until;
+      traj_store_secret_locked_error (error, TRAJ_SECRET_CHECKIN, until);
+      return NULL;
+    }
+  /* No salt yet: no code was ever made, so this one is wrong (and counts). */
+  salt = traj_store_get_checkin_salt (self, error);
+  if (salt == NULL && error && *error)
+    return NULL;
+  secret = traj_store_checkin_secret (code, asked ? birth_day : TRAJ_DAY_NONE);
+  hash = salt ? traj_secret_derive (secret, salt, error) : g_strdup ("");
+  if (hash == NULL)
+    return NULL;
+  return redeem_hash (self, salt, hash, asked, locked_until, error);
+}
+
+TrajKioskCheckin *
+traj_store_redeem_checkin_hash (TrajStore   *self,
+                                const char  *hash,
+                                gint64      *locked_until,
+                                GError     **error)
+{
+  g_autofree char *salt = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean asked = TRUE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  if (locked_until)
+    *locked_until = 0;
+  if (!traj_store_get_checkin_birth_date (self, &asked, error))
+    return NULL;
+  salt = traj_store_get_checkin_salt (self, &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return redeem_hash (self, salt, hash, asked, locked_until, error);
+}
+
+gboolean
+traj_store_release_checkin (TrajStore  *self,
+                            gint64      checkin_id,
+                            GError    **error)
+{
+  static const char sql[] =
+    "UPDATE kiosk_checkin SET used_at = NULL WHERE id = ?1 AND used_at IS NOT NULL AND revoked_at IS NULL "
+    "RETURNING uid";
+  g_autofree char *uid = NULL;
+  gboolean found = FALSE;
+  TrajDbStmt *stmt;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  stmt = traj_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    goto fail;
+  traj_db_bind_int64 (stmt, 1, checkin_id);
+  if (!traj_db_step_row (stmt, &found, error))
+    goto fail;
+  if (found)
+    uid = traj_db_column_dup (stmt, 0);
+  traj_db_reset (stmt);
+  if (!found)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("That check-in was not in use."));
+      goto fail;
+    }
+  if (!traj_store_audit_record (self, "release", TRAJ_KIND_KIOSK_CHECKIN, uid,
+                                "tablet check-in given back unused: the person was not the patient", error))
+    goto fail;
+  return traj_store_tx_commit (self, error);
+
+fail:
+  traj_store_tx_rollback (self);
+  return FALSE;
+}
+
+GPtrArray *
+traj_store_list_open_checkins (TrajStore  *self,
+                               gint64      patient_id,
+                               GError    **error)
+{
+  static const char sql[] =
+    "SELECT " CHECKIN_COLS " FROM kiosk_checkin WHERE patient_id = ?1 AND used_at IS NULL "
+    "AND revoked_at IS NULL AND expires_at > ?2 ORDER BY created_at DESC, id DESC";
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_kiosk_checkin_free);
+  TrajDbStmt *stmt;
+  TrajDbStep rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  stmt = traj_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_int64 (stmt, 1, patient_id);
+  traj_db_bind_int64 (stmt, 2, traj_time_now ());
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    g_ptr_array_add (out, read_checkin (stmt));
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED)
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+gboolean
+traj_store_revoke_checkin (TrajStore  *self,
+                           gint64      checkin_id,
+                           GError    **error)
+{
+  static const char sql[] =
+    "UPDATE kiosk_checkin SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1 AND used_at IS NULL "
+    "AND revoked_at IS NULL RETURNING uid, patient_id";
+  g_autofree char *uid = NULL;
+  gint64 patient_id = 0;
+  gboolean found = FALSE;
+  TrajDbStmt *stmt;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  stmt = traj_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    goto fail;
+  traj_db_bind_int64 (stmt, 1, checkin_id);
+  traj_db_bind_int64 (stmt, 2, traj_time_now ());
+  traj_db_bind_text0 (stmt, 3, traj_store_actor (self));
+  if (!traj_db_step_row (stmt, &found, error))
+    goto fail;
+  if (found)
+    {
+      uid = traj_db_column_dup (stmt, 0);
+      patient_id = traj_db_column_int64 (stmt, 1);
+    }
+  traj_db_reset (stmt);
+  if (!found)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND,
+                           _("That check-in code is no longer open: it was used or cancelled already."));
+      goto fail;
+    }
+  if (!traj_store_audit_record (self, "revoke", TRAJ_KIND_KIOSK_CHECKIN, uid, "tablet check-in cancelled", error))
+    goto fail;
+  if (!traj_store_tx_commit (self, error))
+    return FALSE;
+  traj_store_emit_changed (self, TRAJ_KIND_KIOSK_CHECKIN, patient_id);
+  return TRUE;
+
+fail:
+  traj_store_tx_rollback (self);
+  return FALSE;
 }

@@ -200,9 +200,23 @@ gboolean      traj_store_require_assessment_dates (TrajStore *self, const TrajAs
   "     AND a.id <> ?2 AND a.scale = ?4 AND a.complete = 1 AND a.deleted_at IS NULL ORDER BY a.taken_at LIMIT 1) " \
   "WHERE p.id = ?1"
 
-/* Salted SHA-256 for short secrets (check-in codes, the staff PIN). */
-char         *traj_store_salted_hash      (const char *secret, char **salt_out);
-gboolean      traj_store_check_salted_hash (const char *secret, const char *salt, const char *hash);
+/* Clinic settings in the caller's transaction (traj-store-setting.c),
+ * secret keys included: only the store's own checks read those. */
+gboolean      traj_store_read_setting     (TrajStore *self, const char *key, char **value, GError **error);
+gboolean      traj_store_write_setting    (TrajStore *self, const char *key, const char *value, GError **error);
+
+/* The clinic-wide limits on wrong secrets (traj-store-secret.c), in the
+ * caller's transaction. check_open: FALSE with TRAJ_ERROR_LOCKED_OUT while
+ * attempts wait. fail: counts a wrong attempt (audited), COMMITS the
+ * caller's transaction (it must count even though the check fails) and
+ * returns FALSE with the error for the person (@wrong_message, or the wait).
+ * clear: after a right one. */
+gboolean      traj_store_secret_check_open (TrajStore *self, TrajSecretKind kind, gint64 now,
+                                            gint64 *locked_until, GError **error);
+gboolean      traj_store_secret_fail       (TrajStore *self, TrajSecretKind kind, gint64 now,
+                                            gint64 *locked_until, const char *wrong_message, GError **error);
+gboolean      traj_store_secret_clear      (TrajStore *self, TrajSecretKind kind, GError **error);
+void          traj_store_secret_locked_error (GError **error, TrajSecretKind kind, gint64 locked_until);
 
 /* The statements that must stay on indexes as a clinic grows: name + SQL,
  * ending with { NULL, NULL }. Tests run EXPLAIN QUERY PLAN on them. */

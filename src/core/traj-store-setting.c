@@ -36,8 +36,8 @@ check_setting_key (const char *key, GError **error)
 
 /* Reads any key, secret ones included: only the store's own secret checks
  * call it for those. */
-static gboolean
-read_setting (TrajStore *self, const char *key, char **value, GError **error)
+gboolean
+traj_store_read_setting (TrajStore *self, const char *key, char **value, GError **error)
 {
   static const char sql[] = "SELECT value FROM clinic_setting WHERE key = ?1";
   TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
@@ -56,8 +56,8 @@ read_setting (TrajStore *self, const char *key, char **value, GError **error)
 }
 
 /* Writes one key inside the caller's transaction, with its audit event. */
-static gboolean
-write_setting (TrajStore *self, const char *key, const char *value, GError **error)
+gboolean
+traj_store_write_setting (TrajStore *self, const char *key, const char *value, GError **error)
 {
   static const char sql[] =
     "INSERT INTO clinic_setting (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
@@ -98,7 +98,7 @@ traj_store_get_setting (TrajStore   *self,
                    _("The clinic setting “%s” is secret and cannot be read."), key);
       return NULL;
     }
-  read_setting (self, key, &value, error);
+  traj_store_read_setting (self, key, &value, error);
   return value;
 }
 
@@ -130,7 +130,7 @@ traj_store_set_setting (TrajStore   *self,
     }
   if (!traj_store_tx_begin (self, error))
     return FALSE;
-  if (!write_setting (self, key, value, error))
+  if (!traj_store_write_setting (self, key, value, error))
     {
       traj_store_tx_rollback (self);
       return FALSE;

@@ -17,7 +17,6 @@
 #include "traj-db-pg.h"
 #include "traj-db-sqlite.h"
 #include "traj-bulk.h"
-#include "traj-secret.h"
 #include "traj-core-resources.h"
 
 G_DEFINE_FINAL_TYPE (TrajStore, traj_store, G_TYPE_OBJECT)
@@ -1099,16 +1098,3 @@ traj_store_hot_queries (void)
   return filled;
 }
 
-/* ---- secrets ------------------------------------------------------------------------ */
-
-char *
-traj_store_salted_hash (const char *secret, char **salt_out)
-{
-  return traj_secret_hash (secret, salt_out);
-}
-
-gboolean
-traj_store_check_salted_hash (const char *secret, const char *salt, const char *hash)
-{
-  return traj_secret_verify (secret, salt, hash);
-}

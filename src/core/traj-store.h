@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 4
+#define TRAJ_SCHEMA_VERSION 5
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -218,17 +218,109 @@ gboolean     traj_store_patient_id_range (TrajStore *store, gint64 *min_id, gint
 GPtrArray   *traj_store_list_audit       (TrajStore *store, const char *record_uid, GError **error);
 gint64       traj_store_count            (TrajStore *store, TrajRecordKind kind, GError **error);
 
-/* Kiosk check-in codes: only a salted hash is stored. */
+/* ---- secrets: the staff PIN and tablet check-in codes (traj-secret.h) ----
+ * Each check derives one Argon2id hash from what was typed, with a salt that
+ * is not secret, and lets the store compare it and count the attempt
+ * against a clinic-wide limit (kept in the clinic, so restarting a tablet
+ * resets nothing); every wrong attempt is in the audit trail. */
+
+typedef enum {
+  TRAJ_SECRET_STAFF_PIN,
+  TRAJ_SECRET_CHECKIN,
+  TRAJ_N_SECRETS
+} TrajSecretKind;
+
+/* A tablet check-in code for @patient_id: 6 digits, valid once, until
+ * @valid_seconds from now. Only the Argon2id hash of the code (with the
+ * patient's birth date when the clinic asks for it) is stored. */
 char        *traj_store_create_checkin   (TrajStore   *store,
                                           gint64       patient_id,
                                           const char  *scales,
                                           gint64       valid_seconds,
                                           gint64      *checkin_id,
                                           GError     **error);
-/* Finds the unused, unexpired check-in for @code and marks it used. */
+/* The open check-in for @code and @birth_day (what the patient typed;
+ * TRAJ_DAY_NONE when the clinic does not ask for it), marked used. A code
+ * that matches none counts against the clinic's limit: TRAJ_ERROR_WRONG_SECRET,
+ * or TRAJ_ERROR_LOCKED_OUT with *@locked_until (Unix time, optional) while
+ * attempts wait. A used, cancelled or expired code: TRAJ_ERROR_INVALID. */
 TrajKioskCheckin *traj_store_redeem_checkin (TrajStore   *store,
                                              const char  *code,
+                                             gint32       birth_day,
+                                             gint64      *locked_until,
                                              GError     **error);
+/* The same, from a hash the caller derived (traj_secret_derive () of the
+ * check-in secret with traj_store_get_checkin_salt ()), e.g. in a thread. */
+TrajKioskCheckin *traj_store_redeem_checkin_hash (TrajStore   *store,
+                                                  const char  *hash,
+                                                  gint64      *locked_until,
+                                                  GError     **error);
+/* What a check-in hash is derived from: the code, and the birth date when
+ * the clinic asks for it (TRAJ_DAY_NONE otherwise). */
+char        *traj_store_checkin_secret   (const char  *code,
+                                          gint32       birth_day);
+/* The clinic's check-in salt (not secret); NULL before the first code. */
+char        *traj_store_get_checkin_salt (TrajStore   *store,
+                                          GError     **error);
+/* A redeemed check-in given back unused ("Not you?" on the tablet). */
+gboolean     traj_store_release_checkin  (TrajStore   *store,
+                                          gint64       checkin_id,
+                                          GError     **error);
+/* A patient's open codes (not used, cancelled or expired), newest first,
+ * as TrajKioskCheckin*; and cancelling one (audited). */
+GPtrArray   *traj_store_list_open_checkins (TrajStore *store,
+                                            gint64     patient_id,
+                                            GError   **error);
+gboolean     traj_store_revoke_checkin   (TrajStore   *store,
+                                          gint64       checkin_id,
+                                          GError     **error);
+/* Whether the tablet asks for the birth date as well as the code
+ * (clinic-wide; asked unless turned off). Changing it cancels every open
+ * code, since none would match any more. */
+gboolean     traj_store_get_checkin_birth_date (TrajStore *store,
+                                                gboolean  *asked,
+                                                GError   **error);
+gboolean     traj_store_set_checkin_birth_date (TrajStore *store,
+                                                gboolean   asked,
+                                                GError   **error);
+
+/* The clinic's staff PIN. */
+gboolean     traj_store_has_staff_pin    (TrajStore   *store,
+                                          gboolean    *has_pin,
+                                          GError     **error);
+/* The PIN's salt (not secret); NULL when no PIN is set. */
+char        *traj_store_get_staff_pin_salt (TrajStore *store,
+                                            GError   **error);
+/* Whether @pin is the staff PIN. A wrong one counts against the clinic's
+ * limit: TRAJ_ERROR_WRONG_SECRET, or TRAJ_ERROR_LOCKED_OUT with
+ * *@locked_until (Unix time, optional) while attempts wait; TRAJ_ERROR_NO_PIN
+ * when none is set. */
+gboolean     traj_store_verify_staff_pin (TrajStore   *store,
+                                          const char  *pin,
+                                          gint64      *locked_until,
+                                          GError     **error);
+/* The same, from a hash the caller derived with the PIN's salt. */
+gboolean     traj_store_verify_staff_pin_hash (TrajStore   *store,
+                                               const char  *hash,
+                                               gint64      *locked_until,
+                                               GError     **error);
+/* Sets the staff PIN to @new_pin (traj_secret_check_new_pin ()). When one
+ * is set, @old_pin must be it (a wrong one counts like any wrong PIN). One
+ * transaction, audited without the PIN. */
+gboolean     traj_store_set_staff_pin    (TrajStore   *store,
+                                          const char  *old_pin,
+                                          const char  *new_pin,
+                                          GError     **error);
+/* Until when attempts at @kind wait (Unix time); 0 when they do not, -1
+ * with @error set when the clinic cannot be read. */
+gint64       traj_store_secret_locked_until (TrajStore      *store,
+                                             TrajSecretKind  kind,
+                                             GError        **error);
+/* How long attempts wait after @failures wrong ones in a row: nothing for
+ * the first four, 30 s at the fifth, doubling with each one after, up to an
+ * hour for the PIN and 15 minutes for check-in codes. */
+gint64       traj_store_secret_delay     (TrajSecretKind  kind,
+                                          guint           failures);
 
 /* ---- clinic-wide settings (clinic_setting) ---- */
 

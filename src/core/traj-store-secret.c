@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The staff PIN, and the clinic-wide limits on wrong PINs and check-in
+ * codes. traj-secret.h says why every check is "the client derives one
+ * Argon2id hash, the store compares it and counts the attempt": the
+ * functions marked "compare and count" below are what a clinic server runs
+ * for the tablet's login (PostgreSQL: a SECURITY DEFINER function), which
+ * may read no stored hash itself. */
+#define G_LOG_DOMAIN "traj-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "traj-secret.h"
+#include "traj-store-private.h"
+
+#define PIN_SALT_KEY "staff-pin-salt"
+#define PIN_HASH_KEY "staff-pin-hash"
+
+/* Wrong attempts allowed before the first wait, and the longest wait. */
+#define FREE_ATTEMPTS 5
+#define FIRST_DELAY_S 30
+/* A run of failures is forgotten a day after the last one. */
+#define FORGET_AFTER_S (24 * 3600)
+
+static const char *const kind_names[TRAJ_N_SECRETS] = { "staff-pin", "checkin" };
+static const gint64 longest_delay[TRAJ_N_SECRETS] = { 3600, 15 * 60 };
+
+gint64
+traj_store_secret_delay (TrajSecretKind kind,
+                         guint          failures)
+{
+  gint64 delay = FIRST_DELAY_S;
+
+  g_return_val_if_fail (kind < TRAJ_N_SECRETS, 0);
+  if (failures < FREE_ATTEMPTS)
+    return 0;
+  /* 30 s at the fifth wrong attempt, doubling with each one after. */
+  for (guint k = FREE_ATTEMPTS; k < failures && delay < longest_delay[kind]; k++)
+    delay *= 2;
+  return MIN (delay, longest_delay[kind]);
+}
+
+/* ---- attempts ---------------------------------------------------------------- */
+
+static gboolean
+read_attempts (TrajStore *self, TrajSecretKind kind, gint64 *failures, gint64 *locked_until,
+               gint64 *last_failure_at, GError **error)
+{
+  static const char sql[] =
+    "SELECT failures, locked_until, last_failure_at FROM secret_attempt WHERE kind = ?1";
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+  gboolean found = FALSE;
+
+  *failures = *locked_until = *last_failure_at = 0;
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, kind_names[kind]);
+  if (!traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  if (found)
+    {
+      *failures = traj_db_column_int64 (stmt, 0);
+      *locked_until = traj_db_column_int64 (stmt, 1);
+      *last_failure_at = traj_db_column_int64 (stmt, 2);
+    }
+  traj_db_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+write_attempts (TrajStore *self, TrajSecretKind kind, gint64 failures, gint64 locked_until,
+                gint64 last_failure_at, GError **error)
+{
+  static const char sql[] =
+    "INSERT INTO secret_attempt (kind, failures, locked_until, last_failure_at) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (kind) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, "
+    "last_failure_at = excluded.last_failure_at";
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, kind_names[kind]);
+  traj_db_bind_int64 (stmt, 2, failures);
+  traj_db_bind_int64 (stmt, 3, locked_until);
+  traj_db_bind_int64 (stmt, 4, last_failure_at);
+  return traj_db_run (stmt, error);
+}
+
+void
+traj_store_secret_locked_error (GError **error, TrajSecretKind kind, gint64 locked_until)
+{
+  gint64 wait = MAX (locked_until - traj_time_now (), 1);
+
+  if (kind == TRAJ_SECRET_STAFF_PIN)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT,
+                 ngettext ("Too many wrong PINs. Try again in %d second.",
+                           "Too many wrong PINs. Try again in %d seconds.", (int) wait), (int) wait);
+  else
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT,
+                 ngettext ("Too many codes that did not match. Please wait %d second, or ask a member of staff.",
+                           "Too many codes that did not match. Please wait %d seconds, or ask a member of staff.",
+                           (int) wait), (int) wait);
+}
+
+gboolean
+traj_store_secret_check_open (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *locked_until, GError **error)
+{
+  gint64 failures, until, last;
+
+  if (!read_attempts (self, kind, &failures, &until, &last, error))
+    return FALSE;
+  if (locked_until)
+    *locked_until = until > now ? until : 0;
+  if (until > now)
+    {
+      traj_store_secret_locked_error (error, kind, until);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Counts a wrong attempt in the caller's transaction, with its audit event
+ * (never what was typed). */
+static gboolean
+count_failure (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *locked_until, GError **error)
+{
+  gint64 failures, until, last;
+  g_autofree char *summary = NULL;
+
+  if (!read_attempts (self, kind, &failures, &until, &last, error))
+    return FALSE;
+  if (now - last > FORGET_AFTER_S)
+    failures = 0;
+  failures++;
+  until = failures >= FREE_ATTEMPTS ? now + traj_store_secret_delay (kind, (guint) failures) : 0;
+  if (!write_attempts (self, kind, failures, until, now, error))
+    return FALSE;
+  if (locked_until)
+    *locked_until = until;
+  summary = g_strdup_printf ("%s (%" G_GINT64_FORMAT " in a row)",
+                             kind == TRAJ_SECRET_STAFF_PIN ? "wrong staff PIN" : "check-in code that did not match",
+                             failures);
+  if (until)
+    {
+      char *longer = g_strdup_printf ("%s; the next attempt waits %" G_GINT64_FORMAT " s", summary, until - now);
+      g_free (summary);
+      summary = longer;
+    }
+  return traj_store_audit (self, kind == TRAJ_SECRET_STAFF_PIN ? "wrong-pin" : "wrong-code",
+                           kind == TRAJ_SECRET_STAFF_PIN ? "staff_pin" : "kiosk_checkin", "", summary, error);
+}
+
+gboolean
+traj_store_secret_clear (TrajStore *self, TrajSecretKind kind, GError **error)
+{
+  return write_attempts (self, kind, 0, 0, 0, error);
+}
+
+gint64
+traj_store_secret_locked_until (TrajStore       *self,
+                                TrajSecretKind   kind,
+                                GError         **error)
+{
+  gint64 failures, until, last, now = traj_time_now ();
+  gboolean began = FALSE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), -1);
+  g_return_val_if_fail (kind < TRAJ_N_SECRETS, -1);
+
+  if (!traj_store_read_begin (self, &began, error))
+    return -1;
+  if (!read_attempts (self, kind, &failures, &until, &last, error))
+    {
+      traj_store_read_end (self, began);
+      return -1;
+    }
+  traj_store_read_end (self, began);
+  return until > now ? until : 0;
+}
+
+gboolean
+traj_store_secret_fail (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *locked_until,
+                 const char *wrong_message, GError **error)
+{
+  gint64 until = 0;
+
+  if (!count_failure (self, kind, now, &until, error) || !traj_store_tx_commit (self, error))
+    {
+      if (self->tx_depth > 0)
+        traj_store_tx_rollback (self);
+      return FALSE;
+    }
+  if (locked_until)
+    *locked_until = until;
+  if (until > now)
+    traj_store_secret_locked_error (error, kind, until);
+  else
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET, wrong_message);
+  return FALSE;
+}
+
+/* ---- the staff PIN ---------------------------------------------------------------- */
+
+gboolean
+traj_store_has_staff_pin (TrajStore  *self,
+                          gboolean   *has_pin,
+                          GError    **error)
+{
+  g_autofree char *salt = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  /* The salt goes with the hash: whoever may not read the hash can still
+   * tell whether there is one. */
+  if (!traj_store_read_setting (self, PIN_SALT_KEY, &salt, error))
+    return FALSE;
+  *has_pin = salt != NULL;
+  return TRUE;
+}
+
+char *
+traj_store_get_staff_pin_salt (TrajStore  *self,
+                               GError    **error)
+{
+  char *salt = NULL;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  traj_store_read_setting (self, PIN_SALT_KEY, &salt, error);
+  return salt;
+}
+
+/* Compare and count: @hash is the client's Argon2id of what was typed, with
+ * the PIN's salt. */
+gboolean
+traj_store_verify_staff_pin_hash (TrajStore   *self,
+                                  const char  *hash,
+                                  gint64      *locked_until,
+                                  GError     **error)
+{
+  g_autofree char *stored = NULL;
+  gint64 now = traj_time_now ();
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (locked_until)
+    *locked_until = 0;
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  if (!traj_store_secret_check_open (self, TRAJ_SECRET_STAFF_PIN, now, locked_until, error) ||
+      !traj_store_read_setting (self, PIN_HASH_KEY, &stored, error))
+    goto fail;
+  if (stored == NULL)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NO_PIN,
+                           _("No staff PIN is set for this clinic. Set one on a clinician workstation in Preferences → Tablet."));
+      goto fail;
+    }
+  if (!traj_secret_equal (hash, stored))
+    return traj_store_secret_fail (self, TRAJ_SECRET_STAFF_PIN, now, locked_until,
+                            _("That PIN is not right. Please try again."), error);
+  if (!traj_store_secret_clear (self, TRAJ_SECRET_STAFF_PIN, error) ||
+      !traj_store_audit (self, "right-pin", "staff_pin", "", "staff PIN accepted", error))
+    goto fail;
+  return traj_store_tx_commit (self, error);
+
+fail:
+  traj_store_tx_rollback (self);
+  return FALSE;
+}
+
+gboolean
+traj_store_verify_staff_pin (TrajStore   *self,
+                             const char  *pin,
+                             gint64      *locked_until,
+                             GError     **error)
+{
+  g_autofree char *salt = NULL, *hash = NULL;
+  gint64 until;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (locked_until)
+    *locked_until = 0;
+  if (!traj_store_read_setting (self, PIN_SALT_KEY, &salt, error))
+    return FALSE;
+  if (salt == NULL)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NO_PIN,
+                           _("No staff PIN is set for this clinic. Set one on a clinician workstation in Preferences → Tablet."));
+      return FALSE;
+    }
+  /* While attempts wait, none costs a hash. */
+  until = traj_store_secret_locked_until (self, TRAJ_SECRET_STAFF_PIN, error);
+  if (until < 0)
+    return FALSE;
+  if (until > 0)
+    {
+      if (locked_until)
+        *locked_until = until;
+      traj_store_secret_locked_error (error, TRAJ_SECRET_STAFF_PIN, until);
+      return FALSE;
+    }
+  hash = traj_secret_derive (pin ? pin : "", salt, error);
+  if (hash == NULL)
+    return FALSE;
+  return traj_store_verify_staff_pin_hash (self, hash, locked_until, error);
+}
+
+gboolean
+traj_store_set_staff_pin (TrajStore   *self,
+                          const char  *old_pin,
+                          const char  *new_pin,
+                          GError     **error)
+{
+  g_autofree char *salt = NULL, *hash = NULL;
+  gboolean has_pin = FALSE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (!traj_secret_check_new_pin (new_pin, error) || !traj_store_has_staff_pin (self, &has_pin, error))
+    return FALSE;
+  /* Whoever changes the PIN knows the one it replaces; a wrong one counts
+   * like any wrong PIN. */
+  if (has_pin)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (old_pin == NULL || *old_pin == '\0')
+        {
+          g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET, _("Type the current PIN first."));
+          return FALSE;
+        }
+      if (!traj_store_verify_staff_pin (self, old_pin, NULL, &local))
+        {
+          if (g_error_matches (local, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET))
+            g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET, _("The current PIN is not right."));
+          else
+            g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  salt = traj_secret_new_salt ();
+  hash = traj_secret_derive (new_pin, salt, error);
+  if (hash == NULL)
+    return FALSE;
+  if (!traj_store_tx_begin (self, error))
+    return FALSE;
+  if (!traj_store_write_setting (self, PIN_SALT_KEY, salt, error) ||
+      !traj_store_write_setting (self, PIN_HASH_KEY, hash, error) ||
+      !traj_store_secret_clear (self, TRAJ_SECRET_STAFF_PIN, error))
+    {
+      traj_store_tx_rollback (self);
+      return FALSE;
+    }
+  return traj_store_tx_commit (self, error);
+}

@@ -29,7 +29,7 @@
 #include "traj-secret.h"
 #include "traj-window.h"
 
-#define PIN "2468"
+#define PIN "246813"
 #define DEADLINE_S 30
 
 /* Every key combination that opens something on a desktop GTK app. */
@@ -274,14 +274,29 @@ xid (GtkWindow *w)
 }
 
 static void
-set_pin (GSettings *settings, const char *pin)
+set_pin (TrajStore *store, const char *pin)
 {
-  g_autofree char *salt = NULL;
-  g_autofree char *hash = traj_secret_hash (pin, &salt);
+  g_autoptr(GError) error = NULL;
 
-  g_settings_set_string (settings, "kiosk-pin-salt", salt);
-  g_settings_set_string (settings, "kiosk-pin-hash", hash);
+  g_assert_true (traj_store_set_staff_pin (store, NULL, pin, &error));
+  g_assert_no_error (error);
 }
+
+/* @day's digits in the order the kiosk asks for them. */
+static char *
+birth_digits (gint32 day)
+{
+  const char *order = traj_kiosk_birth_date_order ();
+  GString *s = g_string_new (NULL);
+  int y, m, d;
+
+  g_assert_true (traj_day_to_ymd (day, &y, &m, &d));
+  for (const char *o = order; *o; o++)
+    g_string_append_printf (s, *o == 'y' ? "%04d" : "%02d", *o == 'y' ? y : *o == 'm' ? m : d);
+  return g_string_free (s, FALSE);
+}
+
+#define BIRTH traj_day_from_ymd (1985, 12, 10)
 
 static void
 make_clinic (Fixture *f)
@@ -295,10 +310,10 @@ make_clinic (Fixture *f)
   f->store = traj_store_open (f->path, &error);
   g_assert_no_error (error);
   f->settings = g_settings_new (APP_ID);
-  set_pin (f->settings, PIN);
+  set_pin (f->store, PIN);
   p->mrn = g_strdup ("E-1");
   p->name = g_strdup ("Ada Lovelace");
-  p->birth_day = traj_day_from_ymd (1985, 12, 10);
+  p->birth_day = BIRTH;
   p->indication = TRAJ_INDICATION_DEPRESSION;
   g_assert_true (traj_store_insert_patient (f->store, p, &error));
   f->patient_id = p->id;
@@ -334,8 +349,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
       g_assert_finalize_object (f->kiosk);
     }
   current = NULL;
-  g_settings_reset (f->settings, "kiosk-pin-hash");
-  g_settings_reset (f->settings, "kiosk-pin-salt");
   g_object_unref (f->settings);
   g_assert_finalize_object (f->store);
   remove_tree (f->dir);
@@ -476,6 +489,13 @@ wait_screen (Fixture *f, const char *screen)
   wait_for (on_screen, f, screen);
 }
 
+static gboolean
+not_checking (gpointer data)
+{
+  Fixture *f = data;
+  return !g_str_equal (traj_kiosk_window_get_message (f->kiosk), "Checking…");
+}
+
 static void
 test_checkin (Fixture *f, gconstpointer data)
 {
@@ -490,8 +510,17 @@ test_welcome (Fixture *f, gconstpointer data)
   g_autofree char *code = traj_store_create_checkin (f->store, f->patient_id, "gad7", 3600, NULL, &error);
 
   g_assert_no_error (error);
-  /* The code typed on the keyboard, as a patient with a keyboard would. */
+  /* The code and the birth date typed on the keyboard, as a patient with a
+   * keyboard would. */
+  g_autofree char *birth = birth_digits (BIRTH);
+
   g_free (run ("xdotool", "type", "--delay", "20", code, NULL));
+  settle ();
+  wait_screen (f, "birth");
+  press_everything (f);
+  /* The pointer test may have tapped a digit. */
+  click (traj_keypad_get_button (TRAJ_KEYPAD (child (f->kiosk, "birth_keypad")), 'C'));
+  g_free (run ("xdotool", "type", "--delay", "20", birth, NULL));
   settle ();
   wait_screen (f, "welcome");
   press_everything (f);
@@ -528,9 +557,10 @@ test_staff_keypad (Fixture *f, gconstpointer data)
   press_everything (f);
 
   /* A wrong PIN on the keypad: still the kiosk, a message, nothing else. */
-  for (const char *k = "1111"; *k; k++)
+  for (const char *k = "111111"; *k; k++)
     click (traj_keypad_get_button (TRAJ_KEYPAD (child (f->kiosk, "pin_keypad")), *k));
   click (child (f->kiosk, "pin_leave_button"));
+  wait_for (not_checking, f, "the PIN to be checked");
   assert_kiosk_alone (f, "staff", "a wrong PIN");
   g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "not right"));
   press_everything (f);
@@ -635,7 +665,6 @@ test_hand_to_patient (void)
   g_clear_object (&f->kiosk);
   g_object_unref (app);
   current = NULL;
-  g_settings_reset (f->settings, "kiosk-pin-hash");
   g_object_unref (f->settings);
   g_object_unref (f->store);
   remove_tree (f->dir);
@@ -802,7 +831,6 @@ spawn_app (const char *db, gboolean kiosk, const char *config_home)
 
   g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (l, "GTK_DEBUG", "interactive", TRUE);
-  g_subprocess_launcher_setenv (l, "GSETTINGS_BACKEND", "keyfile", TRUE);
   g_subprocess_launcher_setenv (l, "XDG_CONFIG_HOME", config_home, TRUE);
   if (kiosk)
     p = g_subprocess_launcher_spawn (l, &error, bin, "--kiosk", "--database", db, NULL);
@@ -824,6 +852,18 @@ code_used (gpointer data)
       if (g_str_equal (e->action, "use"))
         return TRUE;
     }
+  return FALSE;
+}
+
+static gboolean
+pin_refused (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GPtrArray) events = traj_store_list_audit (f->store, NULL, NULL);
+
+  for (guint k = 0; events && k < events->len; k++)
+    if (g_str_equal (((TrajAuditEvent *) g_ptr_array_index (events, k))->action, "wrong-pin"))
+      return TRUE;
   return FALSE;
 }
 
@@ -863,9 +903,7 @@ static void
 test_real_binary (Fixture *f, gconstpointer data)
 {
   g_autofree char *config = g_build_filename (f->dir, "config", NULL);
-  g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
-  g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
-  g_autofree char *salt = NULL, *hash = NULL, *ini = NULL, *code = NULL;
+  g_autofree char *code = NULL, *birth = birth_digits (BIRTH);
   g_autofree char *kiosk_id = NULL;
   g_autoptr(GSubprocess) control = NULL;
   g_autoptr(GSubprocess) kiosk = NULL;
@@ -879,11 +917,6 @@ test_real_binary (Fixture *f, gconstpointer data)
   settle ();
   g_assert_finalize_object (f->kiosk);
   f->kiosk = NULL;
-
-  hash = traj_secret_hash (PIN, &salt);
-  ini = g_strdup_printf ("[io/github/trajectory/Trajectory]\nkiosk-pin-hash='%s'\nkiosk-pin-salt='%s'\n", hash, salt);
-  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (keyfile, ini, -1, NULL));
 
   /* The control: without --kiosk, GTK_DEBUG=interactive opens the Inspector
    * beside the window, and this test sees it. */
@@ -909,6 +942,8 @@ test_real_binary (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   press_everything_binary (pid, kiosk_id, "check-in");
   g_free (run ("xdotool", "type", "--delay", "30", code, NULL));
+  press_everything_binary (pid, kiosk_id, "birth date");
+  g_free (run ("xdotool", "type", "--delay", "30", birth, NULL));
   wait_for (code_used, f, "the kiosk to take the code");
   assert_binary_kiosk_alone (pid, kiosk_id, "the check-in");
   press_everything_binary (pid, kiosk_id, "welcome");
@@ -918,6 +953,12 @@ test_real_binary (Fixture *f, gconstpointer data)
   /* The lock in the top right corner: the PIN keypad. */
   g_free (run ("xdotool", "mousemove", "--window", kiosk_id, "770", "32", "click", "1", NULL));
   press_everything_binary (pid, kiosk_id, "staff PIN");
+  /* A wrong PIN: once it is on record, the kiosk has handled every key
+   * before it, and still nothing else is open. */
+  g_free (run ("xdotool", "type", "--delay", "30", "111111", NULL));
+  g_free (run ("xdotool", "key", "Return", NULL));
+  wait_for (pin_refused, f, "the kiosk to refuse a wrong PIN");
+  assert_binary_kiosk_alone (pid, kiosk_id, "a wrong staff PIN");
   /* The PIN typed on the keypad's keys: the kiosk closes and exits. */
   g_free (run ("xdotool", "type", "--delay", "30", PIN, NULL));
   g_free (run ("xdotool", "key", "Return", NULL));

@@ -6,7 +6,9 @@
 #include <sqlite3.h>
 
 #include "traj-application.h"
+#include "traj-checkin-list.h"
 #include "traj-keypad.h"
+#include "traj-patient-page.h"
 #include "traj-kiosk-window.h"
 #include "traj-outcomes.h"
 #include "traj-score-entry-private.h"
@@ -14,6 +16,8 @@
 #include "traj-window.h"
 
 #include "test-wait.h"
+
+#define PIN "246813"
 
 typedef struct {
   char *dir;
@@ -35,13 +39,12 @@ spin (void)
 
 
 static void
-set_pin (GSettings *settings, const char *pin)
+set_pin (TrajStore *store, const char *pin)
 {
-  g_autofree char *salt = NULL;
-  g_autofree char *hash = traj_secret_hash (pin, &salt);
+  g_autoptr(GError) error = NULL;
 
-  g_settings_set_string (settings, "kiosk-pin-salt", salt);
-  g_settings_set_string (settings, "kiosk-pin-hash", hash);
+  g_assert_true (traj_store_set_staff_pin (store, NULL, pin, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -57,7 +60,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->store = traj_store_open (f->path, &error);
   g_assert_no_error (error);
   f->settings = g_settings_new (APP_ID);
-  set_pin (f->settings, "2468");
+  set_pin (f->store, PIN);
 
   p->mrn = g_strdup ("K-1");
   p->name = g_strdup ("Ada Lovelace");
@@ -84,12 +87,10 @@ fixture_teardown (Fixture *f, gconstpointer data)
 
   if (f->kiosk)
     {
-      traj_kiosk_window_unlock (f->kiosk, "2468");
+      traj_kiosk_window_unlock (f->kiosk, PIN);
       gtk_window_destroy (GTK_WINDOW (f->kiosk));
       g_assert_finalize_object (f->kiosk);
     }
-  g_settings_reset (f->settings, "kiosk-pin-hash");
-  g_settings_reset (f->settings, "kiosk-pin-salt");
   g_object_unref (f->settings);
   g_assert_finalize_object (f->store);
   g_unlink (f->path);
@@ -101,11 +102,53 @@ fixture_teardown (Fixture *f, gconstpointer data)
 }
 
 static void
-type_code (TrajKioskWindow *kiosk, const char *code)
+press (TrajKioskWindow *kiosk, const char *keys)
 {
-  for (const char *p = code; *p; p++)
+  for (const char *p = keys; *p; p++)
     traj_kiosk_window_press_key (kiosk, *p);
   spin ();
+}
+
+/* @day as the kiosk asks for it (the locale's order of day, month, year). */
+static char *
+birth_digits (gint32 day)
+{
+  const char *order = traj_kiosk_birth_date_order ();
+  GString *s = g_string_new (NULL);
+  int y, m, d;
+
+  g_assert_true (traj_day_to_ymd (day, &y, &m, &d));
+  for (const char *o = order; *o; o++)
+    g_string_append_printf (s, *o == 'y' ? "%04d" : "%02d", *o == 'y' ? y : *o == 'm' ? m : d);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+checking (TrajKioskWindow *kiosk)
+{
+  return g_str_equal (traj_kiosk_window_get_message (kiosk), "Checking…");
+}
+
+/* Types @code and the birth date @day on the kiosk's keypads, as a patient
+ * does, and waits for the check (a hash in a thread) to be done. */
+static void
+check_in (TrajKioskWindow *kiosk, const char *code, gint32 day)
+{
+  g_autofree char *digits = birth_digits (day);
+
+  press (kiosk, code);
+  if (g_str_equal (traj_kiosk_window_get_screen (kiosk), "birth"))
+    press (kiosk, digits);
+  WAIT_UNTIL (!checking (kiosk));
+  spin ();
+}
+
+#define BIRTH traj_day_from_ymd (1985, 12, 10)
+
+static void
+type_code (TrajKioskWindow *kiosk, const char *code)
+{
+  check_in (kiosk, code, BIRTH);
 }
 
 static char *
@@ -209,16 +252,72 @@ test_wrong_expired_used (Fixture *f, gconstpointer data)
 static void
 test_lockout (Fixture *f, gconstpointer data)
 {
+  g_autoptr(GError) error = NULL;
   g_autofree char *code = make_code (f, "phq9");
   g_autofree char *wrong = g_strdup_printf ("%06d", (atoi (code) + 500000) % 1000000);
+  g_autoptr(TrajStore) other = NULL;
+  TrajKioskWindow *tablet;
 
-  for (int k = 0; k < 5; k++)
-    type_code (f->kiosk, wrong);
+  for (int k = 0; k < 4; k++)
+    {
+      type_code (f->kiosk, wrong);
+      g_assert_true (gtk_widget_is_sensitive (child (f->kiosk, "keypad")));
+    }
+  /* The fifth: the keypad waits, with a countdown. */
+  type_code (f->kiosk, wrong);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
   g_assert_false (gtk_widget_is_sensitive (child (f->kiosk, "keypad")));
-  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "wait a minute"));
-  /* Even the right code is not taken while locked. */
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "Please wait"));
+  g_assert_true (g_str_has_prefix (label_text (f->kiosk, "code_wait_label"), "0:"));
+  /* Even the right code is not taken meanwhile. */
   type_code (f->kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+
+  /* Clinic-wide: another tablet (its own connection) waits as well. */
+  other = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  tablet = g_object_ref_sink (traj_kiosk_window_new (NULL, other, f->settings));
+  g_assert_false (gtk_widget_is_sensitive (child (tablet, "keypad")));
+  g_assert_true (g_str_has_prefix (label_text (tablet, "code_wait_label"), "0:"));
+  gtk_window_destroy (GTK_WINDOW (tablet));
+  g_assert_finalize_object (tablet);
+
+  /* When the wait is over, the keypad takes codes again. */
+  {
+    sqlite3 *db;
+    g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE secret_attempt SET locked_until = 0", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  traj_kiosk_window_idle_timeout (f->kiosk);
+  g_assert_true (gtk_widget_is_sensitive (child (f->kiosk, "keypad")));
+  g_assert_cmpstr (traj_kiosk_window_get_message (f->kiosk), ==, "");
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+}
+
+/* A birth date that does not exist is refused before anything is checked. */
+static void
+test_birth_date_checked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  const char *order = traj_kiosk_birth_date_order ();
+  /* Month 13, day 45: not a date in any order. */
+  g_autofree char *bad = g_strdup (order[0] == 'y' ? "20201345" : "13452020");
+
+  press (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "birth");
+  press (f->kiosk, bad);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "birth");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "not a date"));
+  /* The right one still lets the patient in. */
+  {
+    g_autofree char *digits = birth_digits (BIRTH);
+    press (f->kiosk, digits);
+    WAIT_UNTIL (!checking (f->kiosk));
+    spin ();
+  }
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
 }
 
 static TrajPatientRecords *
@@ -365,7 +464,7 @@ test_close_needs_pin (Fixture *f, gconstpointer data)
 
   g_assert_false (traj_kiosk_window_unlock (f->kiosk, "1111"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
-  g_assert_true (traj_kiosk_window_unlock (f->kiosk, "2468"));
+  g_assert_true (traj_kiosk_window_unlock (f->kiosk, PIN));
   spin ();
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
 }
@@ -403,9 +502,11 @@ test_pin_exit (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "staff");
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 1);
   g_assert_false (gtk_widget_get_visible (child (kiosk, "staff_button")));
-  press_keypad (kiosk, "pin_keypad", "1111");
+  press_keypad (kiosk, "pin_keypad", "111111");
   click (child (kiosk, "pin_leave_button"));
-  spin ();
+  /* Checked in a thread, the screen alive meanwhile. */
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==, "Checking…");
+  WAIT_UNTIL (!checking (kiosk));
   /* Said so, the kiosk still there, the digits gone. */
   g_assert_nonnull (kiosk);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kiosk)));
@@ -417,11 +518,11 @@ test_pin_exit (Fixture *f, gconstpointer data)
   /* Delete and Clear work on the PIN too. */
   press_keypad (kiosk, "pin_keypad", "99");
   press_keypad (kiosk, "pin_keypad", "C");
-  press_keypad (kiosk, "pin_keypad", "24689");
+  press_keypad (kiosk, "pin_keypad", PIN "9");
   press_keypad (kiosk, "pin_keypad", "B");
   click (child (kiosk, "pin_leave_button"));
+  WAIT_UNTIL (unlocked);
   spin ();
-  g_assert_true (unlocked);
   g_assert_null (kiosk);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 0);
 }
@@ -445,6 +546,95 @@ test_pin_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_message (f->kiosk), ==, "");
 }
 
+/* Five wrong PINs: the PIN keypad waits, with a countdown, on this tablet
+ * and any other (the wait is the clinic's), and the right PIN meanwhile is
+ * refused too; every wrong one is in the audit trail. */
+static void
+test_pin_lockout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) other = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  TrajKioskWindow *tablet;
+  guint wrong = 0;
+
+  click (child (f->kiosk, "staff_button"));
+  for (int k = 0; k < 5; k++)
+    {
+      press_keypad (f->kiosk, "pin_keypad", "111111");
+      click (child (f->kiosk, "pin_leave_button"));
+      WAIT_UNTIL (!checking (f->kiosk));
+    }
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "staff");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "Too many wrong PINs"));
+  g_assert_false (gtk_widget_is_sensitive (child (f->kiosk, "pin_keypad")));
+  g_assert_true (g_str_has_prefix (label_text (f->kiosk, "pin_wait_label"), "0:"));
+  g_assert_false (traj_kiosk_window_unlock (f->kiosk, PIN));
+
+  other = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  tablet = g_object_ref_sink (traj_kiosk_window_new (NULL, other, f->settings));
+  click (child (tablet, "staff_button"));
+  g_assert_false (gtk_widget_is_sensitive (child (tablet, "pin_keypad")));
+  g_assert_true (g_str_has_prefix (label_text (tablet, "pin_wait_label"), "0:"));
+  g_assert_false (traj_kiosk_window_unlock (tablet, PIN));
+  gtk_window_destroy (GTK_WINDOW (tablet));
+  g_assert_finalize_object (tablet);
+
+  audit = traj_store_list_audit (f->store, NULL, &error);
+  for (guint k = 0; k < audit->len; k++)
+    if (g_str_equal (((TrajAuditEvent *) g_ptr_array_index (audit, k))->action, "wrong-pin"))
+      wrong++;
+  g_assert_cmpuint (wrong, ==, 5);
+
+  /* Teardown leaves with the PIN: the wait ends first. */
+  {
+    sqlite3 *db;
+    g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE secret_attempt SET locked_until = 0", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+}
+
+/* The patient page lists the patient's open codes; "Cancel Code" cancels
+ * one for good (the tablet then says so). */
+static void
+test_open_codes_on_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = make_code (f, "phq9");
+  g_autofree char *second = make_code (f, "gad7");
+  TrajWindow *win = traj_window_new (NULL, f->store, f->settings);
+  TrajCheckinList *list;
+  GtkWidget *page;
+
+  gtk_window_present (GTK_WINDOW (win));
+  WAIT_UNTIL (!traj_window_is_busy (win));
+  traj_window_show_patient (win, f->patient_id);
+  page = traj_window_get_patient_page (win);
+  list = TRAJ_CHECKIN_LIST (gtk_widget_get_template_child (page, TRAJ_TYPE_PATIENT_PAGE, "checkin_list"));
+  g_assert_cmpuint (traj_checkin_list_get_n_codes (list), ==, 2);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (list)));
+
+  /* Newest first: cancel the GAD-7 code. */
+  click (traj_checkin_list_get_cancel_button (list, 0));
+  spin ();
+  g_assert_cmpuint (traj_checkin_list_get_n_codes (list), ==, 1);
+  type_code (f->kiosk, second);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "cancelled"));
+
+  /* A code used on the tablet leaves the list; none left hides it. */
+  type_code (f->kiosk, first);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  traj_checkin_list_set_patient (list, f->patient_id);
+  g_assert_cmpuint (traj_checkin_list_get_n_codes (list), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin ();
+}
+
 static void
 test_no_pin (void)
 {
@@ -455,7 +645,6 @@ test_no_pin (void)
   GSettings *settings = g_settings_new (APP_ID);
   TrajKioskWindow *kiosk;
 
-  g_settings_reset (settings, "kiosk-pin-hash");
   kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, settings));
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "no-pin");
   gtk_window_destroy (GTK_WINDOW (kiosk));
@@ -477,7 +666,7 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   TrajWindow *back = NULL;
 
   /* One kiosk at a time: the fixture's would hide the clinician's window. */
-  traj_kiosk_window_unlock (f->kiosk, "2468");
+  traj_kiosk_window_unlock (f->kiosk, PIN);
   gtk_window_destroy (GTK_WINDOW (f->kiosk));
   g_assert_finalize_object (f->kiosk);
   f->kiosk = NULL;
@@ -507,7 +696,7 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
 
   /* The staff PIN brings a new clinician window, on the same patient. */
-  g_assert_true (traj_kiosk_window_unlock (kiosk, "2468"));
+  g_assert_true (traj_kiosk_window_unlock (kiosk, PIN));
   spin ();
   for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
     {
@@ -544,6 +733,9 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/close-needs-pin", Fixture, NULL, fixture_setup, test_close_needs_pin, fixture_teardown);
   g_test_add ("/kiosk/hand-to-patient", Fixture, NULL, fixture_setup, test_hand_to_patient_locks_shortcuts, fixture_teardown);
   g_test_add ("/kiosk/pin-cancel", Fixture, NULL, fixture_setup, test_pin_cancel, fixture_teardown);
+  g_test_add ("/kiosk/pin-lockout", Fixture, NULL, fixture_setup, test_pin_lockout, fixture_teardown);
+  g_test_add ("/kiosk/birth-date-checked", Fixture, NULL, fixture_setup, test_birth_date_checked, fixture_teardown);
+  g_test_add ("/kiosk/open-codes-on-page", Fixture, NULL, fixture_setup, test_open_codes_on_page, fixture_teardown);
   g_test_add_func ("/kiosk/no-pin", test_no_pin);
   return g_test_run ();
 }

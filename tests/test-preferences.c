@@ -16,6 +16,7 @@
 #include "traj-gui.h"
 #include "traj-preferences.h"
 #include "traj-scale.h"
+#include "traj-secret.h"
 
 #include "test-wait.h"
 
@@ -68,7 +69,7 @@ static void
 test_rows_per_scale (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  GtkWidget *prefs = traj_preferences_new (settings);
+  GtkWidget *prefs = traj_preferences_new (settings, NULL);
   g_autoptr(GPtrArray) response = g_ptr_array_new ();
   g_autoptr(GPtrArray) mcid = g_ptr_array_new ();
   g_autoptr(GPtrArray) remission = g_ptr_array_new ();
@@ -161,7 +162,7 @@ test_missing_key (void)
   GtkWidget *prefs;
 
   g_assert_no_error (error);
-  prefs = traj_preferences_new (settings);
+  prefs = traj_preferences_new (settings, NULL);
   g_object_ref_sink (prefs);
   collect_rows (prefs, "Minimal Important Change", FALSE, mcid);
   collect_rows (prefs, "Remission", FALSE, remission);
@@ -177,6 +178,181 @@ test_missing_key (void)
   g_rmdir (dir);
 }
 
+/* ---- Tablet: the clinic's staff PIN and the birth date at check-in ---- */
+
+static AdwMessageDialog *
+open_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* The entries of the PIN dialog, in order (current, new, again). */
+static void
+collect_entries (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_ENTRY (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_entries (c, out);
+}
+
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_switch (GtkWidget *widget)
+{
+  if (GTK_IS_SWITCH (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_switch (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* What a click on "Set PIN" does: the response, then the dialog closes. */
+static void
+respond_set (AdwMessageDialog *dialog)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (dialog), "_Set PIN");
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+fill_pin_dialog (AdwMessageDialog *dialog, const char *const *texts, guint n)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+
+  collect_entries (adw_message_dialog_get_extra_child (dialog), entries);
+  g_assert_cmpuint (entries->len, ==, n);
+  for (guint k = 0; k < n; k++)
+    gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, k)), texts[k]);
+}
+
+static void
+test_staff_pin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-prefs-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  TrajStore *store = traj_store_open (path, &error);
+  g_autoptr(GPtrArray) tablet = g_ptr_array_new ();
+  const char *first[] = { "246813", "246813" };
+  const char *trivial[] = { "246813", "123456", "123456" };
+  const char *wrong[] = { "111111", "802519", "802519" };
+  const char *right[] = { "246813", "802519", "802519" };
+  AdwMessageDialog *dialog;
+  GtkWidget *prefs, *pin_row, *birth_row;
+  gboolean has = FALSE, asked = FALSE;
+
+  g_assert_no_error (error);
+  /* A PIN kept on this computer by an earlier version: not carried over,
+   * and the row says so. */
+  g_settings_set_string (settings, "kiosk-pin-hash", "0011");
+  prefs = g_object_ref_sink (traj_preferences_new (settings, store));
+  collect_rows (prefs, "Patient Kiosk", FALSE, tablet);
+  pin_row = row_titled (tablet, "Staff PIN");
+  birth_row = row_titled (tablet, "Ask for the Date of Birth");
+  g_assert_nonnull (pin_row);
+  g_assert_nonnull (birth_row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (pin_row)), "cannot be carried over"));
+
+  /* Set: two entries, no current PIN asked. */
+  g_signal_emit_by_name (find_button (pin_row, "Set PIN…"), "clicked");
+  dialog = open_dialog ();
+  g_assert_nonnull (dialog);
+  fill_pin_dialog (dialog, first, 2);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "set"));
+  respond_set (dialog);
+  WAIT_UNTIL (open_dialog () == NULL);
+  g_assert_true (traj_store_has_staff_pin (store, &has, &error));
+  g_assert_true (has);
+  g_assert_true (traj_store_verify_staff_pin (store, "246813", NULL, &error));
+  /* The old per-computer PIN is gone; the row says the clinic has one. */
+  {
+    g_autofree char *old = g_settings_get_string (settings, "kiosk-pin-hash");
+    g_assert_cmpstr (old, ==, "");
+  }
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (pin_row)), "whole clinic"));
+
+  /* Change: the current PIN is asked; a trivial new one cannot be set. */
+  g_signal_emit_by_name (find_button (pin_row, "Change PIN…"), "clicked");
+  dialog = open_dialog ();
+  fill_pin_dialog (dialog, trivial, 3);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "set"));
+  /* A wrong current PIN: asked again, saying so; nothing changed. */
+  fill_pin_dialog (dialog, wrong, 3);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "set"));
+  respond_set (dialog);
+  WAIT_UNTIL ((dialog = open_dialog ()) != NULL);
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    gboolean said = FALSE;
+    GtkWidget *extra = adw_message_dialog_get_extra_child (dialog);
+    for (GtkWidget *c = gtk_widget_get_first_child (extra); c; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_LABEL (c) && strstr (gtk_label_get_label (GTK_LABEL (c)), "current PIN is not right"))
+        said = TRUE;
+    g_assert_true (said);
+  }
+  g_assert_true (traj_store_verify_staff_pin (store, "246813", NULL, &error));
+  fill_pin_dialog (dialog, right, 3);
+  respond_set (dialog);
+  WAIT_UNTIL (open_dialog () == NULL);
+  g_assert_true (traj_store_verify_staff_pin (store, "802519", NULL, &error));
+  g_assert_no_error (error);
+
+  /* The birth date switch is the clinic's setting. */
+  g_assert_true (traj_store_get_checkin_birth_date (store, &asked, &error));
+  g_assert_true (asked);
+  {
+    GtkWidget *w = find_switch (birth_row);
+    g_assert_nonnull (w);
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (w)));
+    gtk_switch_set_active (GTK_SWITCH (w), FALSE);
+  }
+  g_assert_true (traj_store_get_checkin_birth_date (store, &asked, &error));
+  g_assert_false (asked);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_assert_finalize_object (prefs);
+  g_settings_reset (settings, "kiosk-pin-hash");
+  g_assert_finalize_object (store);
+  g_unlink (path);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -186,5 +362,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/preferences/rows-per-scale", test_rows_per_scale);
   g_test_add_func ("/preferences/missing-key", test_missing_key);
+  g_test_add_func ("/preferences/staff-pin", test_staff_pin);
   return g_test_run ();
 }

@@ -312,7 +312,7 @@ preferences_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   TrajApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkWidget *prefs = traj_preferences_new (self->settings);
+  GtkWidget *prefs = traj_preferences_new (self->settings, self->store);
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));

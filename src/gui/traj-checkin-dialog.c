@@ -69,7 +69,14 @@ traj_checkin_dialog_create_code (TrajCheckinDialog *self)
   spaced = g_strdup_printf ("%.3s %.3s", code, code + 3);
   gtk_label_set_label (GTK_LABEL (self->code_label), spaced);
   until = traj_time_format (traj_time_now () + (gint64) hours * 3600);
-  expiry = g_strdup_printf (_("Type this code on the clinic tablet. It works once and until %s."), until);
+  {
+    gboolean asked = TRUE;
+
+    traj_store_get_checkin_birth_date (self->store, &asked, NULL);
+    expiry = asked ? g_strdup_printf (_("The patient types this code on the clinic tablet, then their date of birth. "
+                                        "It works once and until %s."), until)
+                   : g_strdup_printf (_("Type this code on the clinic tablet. It works once and until %s."), until);
+  }
   gtk_label_set_label (GTK_LABEL (self->expiry_label), expiry);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "code");
   return code;
@@ -87,9 +94,9 @@ on_hand_clicked (TrajCheckinDialog *self)
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_autofree char *scales = traj_checkin_dialog_get_scales (self);
-  g_autofree char *pin = self->settings ? g_settings_get_string (self->settings, "kiosk-pin-hash") : g_strdup ("");
+  gboolean has_pin = FALSE;
 
-  if (*pin == '\0')
+  if (!traj_store_has_staff_pin (self->store, &has_pin, NULL) || !has_pin)
     {
       gtk_label_set_label (GTK_LABEL (self->error_label),
                            _("Set a staff PIN in Preferences → Tablet first: it is needed to get back from the patient screen."));

@@ -7,79 +7,8 @@
 #include <string.h>
 
 #include "traj-gui.h"
-#include "traj-keypad.h"
-#include "traj-kiosk-window.h"
-#include "traj-score-entry-private.h"
+#include "traj-kiosk-window-private.h"
 #include "traj-secret.h"
-
-#define CODE_LENGTH 6
-#define MAX_WRONG_CODES 5
-#define LOCKOUT_SECONDS 60
-#define PIN_MAX_LENGTH 12
-
-struct _TrajKioskWindow
-{
-  AdwWindow parent_instance;
-
-  TrajStore *store;
-  GSettings *settings;
-
-  /* The session: everything here is forgotten by reset_session(). */
-  gint64 patient_id;
-  gint64 course_id;
-  TrajTiming timing;             /* before or after today's infusion */
-  char *first_name;
-  GArray *scales;                /* TrajScaleId, in the order asked */
-  guint scale_index;
-  gboolean any_answer;           /* something typed since the scale started */
-  gboolean safety;               /* a submitted PHQ-9 had item 9 > 0 */
-  gboolean returning_to_review;
-
-  GString *code;
-  guint wrong_codes;
-  gint64 locked_until;           /* monotonic µs, 0 = not locked */
-  guint lock_timer;
-  guint idle_timer;
-  guint thanks_timer;
-  guint advance_timer;
-  gboolean unlocked;
-  guint idle_seconds;            /* 0 = from settings */
-  guint guard_idle;
-  gulong toplevels_id;
-
-  /* The staff PIN page: what was typed, and the screen to go back to. */
-  GString *pin;
-  char *screen_before_staff;
-
-  TrajScoreEntry *entry;
-
-  GtkStack *stack;
-  GtkWidget *staff_button;
-  GtkLabel *code_label;
-  GtkLabel *message_label;
-  TrajKeypad *keypad;
-  GtkLabel *hello_label;
-  GtkLabel *intro_label;
-  GtkWidget *start_button;
-  GtkLabel *scale_label;
-  GtkLabel *progress_label;
-  GtkProgressBar *progress_bar;
-  GtkLabel *stem_label;
-  GtkWidget *entry_bin;
-  GtkWidget *back_button;
-  GtkWidget *next_button;
-  GtkLabel *review_title;
-  GtkListBox *review_list;
-  GtkWidget *review_back_button;
-  GtkWidget *submit_button;
-  GtkWidget *safety_done_button;
-  GtkWidget *no_pin_quit_button;
-  GtkLabel *pin_label;
-  GtkLabel *pin_message_label;
-  TrajKeypad *pin_keypad;
-  GtkWidget *pin_cancel_button;
-  GtkWidget *pin_leave_button;
-};
 
 G_DEFINE_FINAL_TYPE (TrajKioskWindow, traj_kiosk_window, ADW_TYPE_WINDOW)
 
@@ -90,37 +19,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void show_screen (TrajKioskWindow *self, const char *name);
-static void restart_idle (TrajKioskWindow *self);
 
 /* ---- session ------------------------------------------------------------ */
-
-static gboolean
-has_pin (TrajKioskWindow *self)
-{
-  g_autofree char *hash = self->settings ? g_settings_get_string (self->settings, "kiosk-pin-hash") : g_strdup ("");
-  return *hash != '\0';
-}
-
-static void
-update_code_label (TrajKioskWindow *self)
-{
-  GString *s = g_string_new (NULL);
-  g_autofree char *access = NULL;
-
-  /* Digits are shown as dots once typed: someone may be looking on. */
-  for (guint k = 0; k < CODE_LENGTH; k++)
-    {
-      if (k)
-        g_string_append (s, " ");
-      g_string_append (s, k < self->code->len ? "●" : "○");
-    }
-  gtk_label_set_label (self->code_label, s->str);
-  access = g_strdup_printf (ngettext ("%u of 6 digits typed", "%u of 6 digits typed", self->code->len),
-                            (guint) self->code->len);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->code_label), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
-  g_string_free (s, TRUE);
-}
 
 static void
 set_message (TrajKioskWindow *self, const char *message)
@@ -128,8 +28,8 @@ set_message (TrajKioskWindow *self, const char *message)
   gtk_label_set_label (self->message_label, message ? message : "");
 }
 
-static void
-clear_timer (guint *id)
+void
+kiosk_clear_timer (guint *id)
 {
   if (*id)
     {
@@ -152,9 +52,10 @@ reset_session (TrajKioskWindow *self)
   self->any_answer = FALSE;
   self->safety = FALSE;
   self->returning_to_review = FALSE;
-  g_string_truncate (self->code, 0);
-  clear_timer (&self->thanks_timer);
-  clear_timer (&self->advance_timer);
+  self->checkin_id = 0;
+  kiosk_secrets_reset (self);
+  kiosk_clear_timer (&self->thanks_timer);
+  kiosk_clear_timer (&self->advance_timer);
   gtk_label_set_label (self->hello_label, "");
   gtk_label_set_label (self->intro_label, "");
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->review_list))))
@@ -164,7 +65,6 @@ reset_session (TrajKioskWindow *self)
       gtk_box_remove (GTK_BOX (self->entry_bin), GTK_WIDGET (self->entry));
       self->entry = NULL;
     }
-  update_code_label (self);
 }
 
 static TrajScaleId
@@ -199,21 +99,22 @@ save_draft (TrajKioskWindow *self)
     g_warning ("Could not keep the unfinished questionnaire as a draft: %s", error->message);
 }
 
-static void
-back_to_checkin (TrajKioskWindow *self)
+void
+kiosk_back_to_checkin (TrajKioskWindow *self)
 {
   reset_session (self);
   set_message (self, NULL);
-  show_screen (self, has_pin (self) ? "checkin" : "no-pin");
+  kiosk_secrets_refresh (self);
+  kiosk_show_screen (self, self->has_pin ? "checkin" : "no-pin");
 }
 
 /* ---- screens ---------------------------------------------------------------- */
 
-static void
-show_screen (TrajKioskWindow *self, const char *name)
+void
+kiosk_show_screen (TrajKioskWindow *self, const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
-  restart_idle (self);
+  kiosk_restart_idle (self);
 }
 
 /* Keyboard users land on the first answer of each new question. */
@@ -284,7 +185,7 @@ start_scale (TrajKioskWindow *self)
   g_signal_connect_swapped (entry, "changed", G_CALLBACK (update_question), self);
   g_signal_connect (entry, "item-answered", G_CALLBACK (on_item_answered), self);
   update_question (self);
-  show_screen (self, "question");
+  kiosk_show_screen (self, "question");
 }
 
 static char *
@@ -311,7 +212,7 @@ on_change_clicked (GtkButton *button, TrajKioskWindow *self)
   self->returning_to_review = TRUE;
   traj_score_entry_set_current_item (self->entry, item);
   update_question (self);
-  show_screen (self, "question");
+  kiosk_show_screen (self, "question");
   focus_answers (self);
 }
 
@@ -355,7 +256,7 @@ show_review (TrajKioskWindow *self)
                         self->scale_index + 1 < self->scales->len ? _("Submit and Continue") : _("Submit"));
   gtk_widget_set_sensitive (self->submit_button, traj_score_entry_is_complete (self->entry));
   self->returning_to_review = FALSE;
-  show_screen (self, "review");
+  kiosk_show_screen (self, "review");
   if (gtk_widget_get_sensitive (self->submit_button))
     gtk_widget_grab_focus (self->submit_button);
 }
@@ -373,7 +274,7 @@ advance (TrajKioskWindow *self)
       traj_score_entry_set_current_item (self->entry, cur + 1);
       update_question (self);
       focus_answers (self);
-      restart_idle (self);
+      kiosk_restart_idle (self);
     }
 }
 
@@ -394,14 +295,14 @@ on_item_answered (TrajScoreEntry  *entry,
 {
   self->any_answer = TRUE;
   /* A short pause so the patient sees their choice land before moving on. */
-  clear_timer (&self->advance_timer);
+  kiosk_clear_timer (&self->advance_timer);
   self->advance_timer = g_timeout_add (350, advance_later, self);
 }
 
 static void
 on_next_clicked (TrajKioskWindow *self)
 {
-  clear_timer (&self->advance_timer);
+  kiosk_clear_timer (&self->advance_timer);
   advance (self);
 }
 
@@ -410,16 +311,16 @@ on_back_clicked (TrajKioskWindow *self)
 {
   guint cur = traj_score_entry_get_current_item (self->entry);
 
-  clear_timer (&self->advance_timer);
+  kiosk_clear_timer (&self->advance_timer);
   if (cur > 0)
     {
       traj_score_entry_set_current_item (self->entry, cur - 1);
       update_question (self);
       focus_answers (self);
-      restart_idle (self);
+      kiosk_restart_idle (self);
     }
   else if (self->scale_index == 0)
-    show_screen (self, "welcome");
+    kiosk_show_screen (self, "welcome");
 }
 
 static void
@@ -427,7 +328,7 @@ on_review_back_clicked (TrajKioskWindow *self)
 {
   traj_score_entry_set_current_item (self->entry, traj_score_entry_get_n_items (self->entry) - 1);
   update_question (self);
-  show_screen (self, "question");
+  kiosk_show_screen (self, "question");
 }
 
 static gboolean
@@ -436,7 +337,7 @@ thanks_done (gpointer data)
   TrajKioskWindow *self = data;
 
   self->thanks_timer = 0;
-  back_to_checkin (self);
+  kiosk_back_to_checkin (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -448,11 +349,11 @@ finish (TrajKioskWindow *self)
       /* The clinician sees the finding at once (the store's changed signal
        * reaches every window); the patient sees a calm message, no scores. */
       reset_session (self);
-      show_screen (self, "safety");
+      kiosk_show_screen (self, "safety");
       return;
     }
   reset_session (self);
-  show_screen (self, "thanks");
+  kiosk_show_screen (self, "thanks");
   self->thanks_timer = g_timeout_add_seconds (self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-thanks-seconds") : 10,
                                               thanks_done, self);
 }
@@ -492,29 +393,8 @@ on_submit_clicked (TrajKioskWindow *self)
 
 /* ---- check-in ------------------------------------------------------------------ */
 
-static gboolean
-is_locked (TrajKioskWindow *self)
-{
-  return self->locked_until && g_get_monotonic_time () < self->locked_until;
-}
-
-static gboolean
-lock_tick (gpointer data)
-{
-  TrajKioskWindow *self = data;
-
-  if (is_locked (self))
-    return G_SOURCE_CONTINUE;
-  self->lock_timer = 0;
-  self->locked_until = 0;
-  self->wrong_codes = 0;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->keypad), TRUE);
-  set_message (self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-begin_session (TrajKioskWindow *self, gint64 patient_id, const char *scales)
+void
+kiosk_begin_session (TrajKioskWindow *self, gint64 checkin_id, gint64 patient_id, const char *scales)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (self->store, patient_id, &error);
@@ -527,9 +407,10 @@ begin_session (TrajKioskWindow *self, gint64 patient_id, const char *scales)
     {
       g_warning ("Check-in for a patient that cannot be read: %s", error->message);
       set_message (self, _("Something went wrong. Please ask a member of staff."));
-      show_screen (self, "checkin");
+      kiosk_show_screen (self, "checkin");
       return;
     }
+  self->checkin_id = checkin_id;
   self->patient_id = patient_id;
   course = traj_patient_records_current_course (r);
   self->course_id = course && course->status != TRAJ_COURSE_ENDED ? course->id : 0;
@@ -569,93 +450,17 @@ begin_session (TrajKioskWindow *self, gint64 patient_id, const char *scales)
                                      self->scales->len), self->scales->len);
   gtk_label_set_label (self->hello_label, hello);
   gtk_label_set_label (self->intro_label, intro);
-  show_screen (self, "welcome");
+  kiosk_show_screen (self, "welcome");
   gtk_widget_grab_focus (self->start_button);
 }
-
-static void
-submit_code (TrajKioskWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TrajKioskCheckin) checkin = traj_store_redeem_checkin (self->store, self->code->str, &error);
-
-  g_string_truncate (self->code, 0);
-  update_code_label (self);
-  if (checkin == NULL)
-    {
-      gboolean wrong = g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
-
-      if (wrong && ++self->wrong_codes >= MAX_WRONG_CODES)
-        {
-          self->locked_until = g_get_monotonic_time () + LOCKOUT_SECONDS * G_USEC_PER_SEC;
-          gtk_widget_set_sensitive (GTK_WIDGET (self->keypad), FALSE);
-          set_message (self, _("Too many codes that did not match. Please wait a minute, or ask a member of staff."));
-          clear_timer (&self->lock_timer);
-          self->lock_timer = g_timeout_add_seconds (1, lock_tick, self);
-          return;
-        }
-      /* The store's messages for people ("not right", "expired", "already used"). */
-      if (error->domain == TRAJ_ERROR &&
-          (error->code == TRAJ_ERROR_NOT_FOUND || error->code == TRAJ_ERROR_INVALID))
-        set_message (self, error->message);
-      else
-        {
-          g_warning ("Check-in failed: %s", error->message);
-          set_message (self, _("Something went wrong. Please ask a member of staff."));
-        }
-      return;
-    }
-  self->wrong_codes = 0;
-  set_message (self, NULL);
-  begin_session (self, checkin->patient_id, checkin->scales);
-}
-
-static void press_pin_key (TrajKioskWindow *self, char key);
 
 void
 traj_kiosk_window_press_key (TrajKioskWindow *self,
                              char             key)
 {
-  const char *screen;
-
   g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
-
-  screen = traj_kiosk_window_get_screen (self);
-  if (g_str_equal (screen, "staff"))
-    {
-      press_pin_key (self, key);
-      return;
-    }
-  if (is_locked (self) || !g_str_equal (screen, "checkin"))
-    return;
-  restart_idle (self);
-  if (key == 'C')
-    g_string_truncate (self->code, 0);
-  else if (key == 'B')
-    {
-      if (self->code->len)
-        g_string_truncate (self->code, self->code->len - 1);
-    }
-  else if (g_ascii_isdigit (key) && self->code->len < CODE_LENGTH)
-    {
-      if (self->code->len == 0)
-        set_message (self, NULL);
-      g_string_append_c (self->code, key);
-    }
-  update_code_label (self);
-  if (self->code->len == CODE_LENGTH)
-    submit_code (self);
+  kiosk_press_key (self, key);
 }
-
-static void
-on_keypad_key (TrajKeypad      *keypad,
-               guint            key,
-               TrajKioskWindow *self)
-{
-  traj_kiosk_window_press_key (self, (char) key);
-}
-
-static void on_pin_leave_clicked (TrajKioskWindow *self);
 
 /* Keys that would reach anything beyond the kiosk's own screens on a
  * desktop: every shortcut with Ctrl, Alt or Super (Ctrl+Shift+I/D open the
@@ -679,12 +484,12 @@ on_key_pressed (GtkEventControllerKey *controller,
   guint32 c = gdk_keyval_to_unicode (keyval);
   const char *screen = traj_kiosk_window_get_screen (self);
 
-  restart_idle (self);
+  kiosk_restart_idle (self);
   /* Swallowed in kiosk mode, whatever has the focus: plain keys still reach
    * the widgets so a keyboard alone can answer. */
   if (is_escape_key (keyval, state))
     return TRUE;
-  if (g_str_equal (screen, "checkin") || g_str_equal (screen, "staff"))
+  if (g_str_equal (screen, "checkin") || g_str_equal (screen, "birth") || g_str_equal (screen, "staff"))
     {
       if (c >= '0' && c <= '9')
         {
@@ -698,7 +503,7 @@ on_key_pressed (GtkEventControllerKey *controller,
         }
       if (g_str_equal (screen, "staff") && (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter))
         {
-          on_pin_leave_clicked (self);
+          kiosk_pin_leave (self);
           return TRUE;
         }
     }
@@ -717,14 +522,14 @@ idle_fired (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-restart_idle (TrajKioskWindow *self)
+void
+kiosk_restart_idle (TrajKioskWindow *self)
 {
   const char *screen = gtk_stack_get_visible_child_name (self->stack);
   guint seconds = self->idle_seconds ? self->idle_seconds :
                   self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-idle-seconds") : 120;
 
-  clear_timer (&self->idle_timer);
+  kiosk_clear_timer (&self->idle_timer);
   /* The check-in screen holds nothing of a patient but a half-typed code. */
   if (g_strcmp0 (screen, "no-pin") == 0 || (g_strcmp0 (screen, "checkin") == 0 && self->code->len == 0))
     return;
@@ -740,7 +545,7 @@ on_any_event (GtkEventControllerLegacy *controller,
 
   if (type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN || type == GDK_KEY_PRESS ||
       type == GDK_SCROLL || type == GDK_TOUCH_UPDATE)
-    restart_idle (self);
+    kiosk_restart_idle (self);
   return FALSE;
 }
 
@@ -750,133 +555,36 @@ traj_kiosk_window_idle_timeout (TrajKioskWindow *self)
   g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
 
   save_draft (self);
-  back_to_checkin (self);
+  kiosk_back_to_checkin (self);
 }
 
 /* ---- staff exit ------------------------------------------------------------------ */
 
-/* The PIN is typed on the kiosk's own keypad, inside this window: a second
- * window (a PIN dialog) would be a way out of the kiosk, since GTK gives every
- * window its own shortcuts, the Inspector's included. */
-static void
-update_pin_label (TrajKioskWindow *self)
+/* Staff are leaving: what was answered is kept as a draft, nothing of the
+ * patient stays, and the kiosk closes. */
+void
+kiosk_leave (TrajKioskWindow *self)
 {
-  GString *s = g_string_new (NULL);
-  g_autofree char *access = NULL;
-  guint shown = MAX (6, (guint) self->pin->len);
-
-  for (guint k = 0; k < shown; k++)
-    {
-      if (k)
-        g_string_append (s, " ");
-      g_string_append (s, k < self->pin->len ? "●" : "○");
-    }
-  gtk_label_set_label (self->pin_label, s->str);
-  access = g_strdup_printf (ngettext ("%u digit typed", "%u digits typed", self->pin->len), (guint) self->pin->len);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_label), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
-  gtk_widget_set_sensitive (self->pin_leave_button, self->pin->len > 0);
-  g_string_free (s, TRUE);
-}
-
-static void
-forget_pin (TrajKioskWindow *self)
-{
-  /* Overwrite before truncating: the digits do not linger in the heap. */
-  memset (self->pin->str, 0, self->pin->len);
-  g_string_truncate (self->pin, 0);
-  update_pin_label (self);
-}
-
-static void
-press_pin_key (TrajKioskWindow *self, char key)
-{
-  restart_idle (self);
-  if (key == 'C')
-    forget_pin (self);
-  else if (key == 'B')
-    {
-      if (self->pin->len)
-        {
-          self->pin->str[self->pin->len - 1] = '\0';
-          g_string_truncate (self->pin, self->pin->len - 1);
-        }
-    }
-  else if (g_ascii_isdigit (key) && self->pin->len < PIN_MAX_LENGTH)
-    {
-      if (self->pin->len == 0)
-        gtk_label_set_label (self->pin_message_label, "");
-      g_string_append_c (self->pin, key);
-    }
-  update_pin_label (self);
-}
-
-static void
-show_staff_page (TrajKioskWindow *self)
-{
-  const char *screen = traj_kiosk_window_get_screen (self);
-
-  if (!has_pin (self))
-    {
-      traj_kiosk_window_unlock (self, NULL);
-      return;
-    }
-  if (!g_str_equal (screen, "staff"))
-    {
-      g_free (self->screen_before_staff);
-      self->screen_before_staff = g_strdup (screen);
-    }
-  clear_timer (&self->advance_timer);
-  forget_pin (self);
-  gtk_label_set_label (self->pin_message_label, "");
-  show_screen (self, "staff");
-}
-
-static void
-on_pin_cancel_clicked (TrajKioskWindow *self)
-{
-  const char *back = self->screen_before_staff ? self->screen_before_staff : "checkin";
-
-  forget_pin (self);
-  gtk_label_set_label (self->pin_message_label, "");
-  show_screen (self, back);
-  if (g_str_equal (back, "question") && self->entry)
-    focus_answers (self);
-}
-
-static void
-on_pin_leave_clicked (TrajKioskWindow *self)
-{
-  g_autofree char *pin = NULL;
-
-  if (self->pin->len == 0)
-    return;
-  pin = g_strdup (self->pin->str);
-  forget_pin (self);
-  if (!traj_kiosk_window_unlock (self, pin))
-    gtk_label_set_label (self->pin_message_label, _("That PIN is not right. Please try again."));
-  memset (pin, 0, strlen (pin));
+  save_draft (self);
+  reset_session (self);
+  self->unlocked = TRUE;
+  g_signal_emit (self, signals[UNLOCKED], 0);
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 gboolean
 traj_kiosk_window_unlock (TrajKioskWindow *self,
                           const char      *pin)
 {
-  g_autofree char *hash = NULL, *salt = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (TRAJ_IS_KIOSK_WINDOW (self), FALSE);
 
-  if (has_pin (self))
-    {
-      hash = g_settings_get_string (self->settings, "kiosk-pin-hash");
-      salt = g_settings_get_string (self->settings, "kiosk-pin-salt");
-      if (!traj_secret_verify (pin, salt, hash))
-        return FALSE;
-    }
-  save_draft (self);
-  reset_session (self);
-  self->unlocked = TRUE;
-  g_signal_emit (self, signals[UNLOCKED], 0);
-  gtk_window_close (GTK_WINDOW (self));
+  kiosk_secrets_refresh (self);
+  if (self->has_pin && !traj_store_verify_staff_pin (self->store, pin, NULL, &error) &&
+      !g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NO_PIN))
+    return FALSE;
+  kiosk_leave (self);
   return TRUE;
 }
 
@@ -887,7 +595,7 @@ traj_kiosk_window_close_request (GtkWindow *window)
 
   /* Alt+F4, a window manager's close button, a session's close request:
    * refused until staff unlock (or there is no PIN to protect anything). */
-  if (!self->unlocked && has_pin (self))
+  if (!self->unlocked && self->has_pin)
     return TRUE;
   return GTK_WINDOW_CLASS (traj_kiosk_window_parent_class)->close_request (window);
 }
@@ -972,11 +680,11 @@ traj_kiosk_window_dispose (GObject *object)
 {
   TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
 
-  clear_timer (&self->idle_timer);
-  clear_timer (&self->lock_timer);
-  clear_timer (&self->thanks_timer);
-  clear_timer (&self->advance_timer);
-  clear_timer (&self->guard_idle);
+  kiosk_clear_timer (&self->idle_timer);
+  kiosk_secrets_dispose (self);
+  kiosk_clear_timer (&self->thanks_timer);
+  kiosk_clear_timer (&self->advance_timer);
+  kiosk_clear_timer (&self->guard_idle);
   g_clear_signal_handler (&self->toplevels_id, gtk_window_get_toplevels ());
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_KIOSK_WINDOW);
   g_clear_object (&self->store);
@@ -990,11 +698,8 @@ traj_kiosk_window_finalize (GObject *object)
   TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
 
   g_free (self->first_name);
-  g_free (self->screen_before_staff);
   g_array_unref (self->scales);
-  g_string_free (self->code, TRUE);
-  memset (self->pin->str, 0, self->pin->allocated_len);
-  g_string_free (self->pin, TRUE);
+  kiosk_secrets_finalize (self);
   G_OBJECT_CLASS (traj_kiosk_window_parent_class)->finalize (object);
 }
 
@@ -1025,7 +730,13 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, code_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, code_wait_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, keypad);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_hint_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_message_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_keypad);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_back_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, hello_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, intro_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, start_button);
@@ -1044,6 +755,7 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, no_pin_quit_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_message_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_wait_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_keypad);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_cancel_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_leave_button);
@@ -1069,6 +781,9 @@ on_screen_changed (TrajKioskWindow *self)
 
   /* Staff's way out is offered wherever a patient may be, never twice. */
   gtk_widget_set_visible (self->staff_button, !g_str_equal (screen, "staff") && !g_str_equal (screen, "no-pin"));
+  /* A wait may have started or ended on another tablet meanwhile. */
+  if (g_str_equal (screen, "checkin"))
+    kiosk_secrets_refresh (self);
 }
 
 static void
@@ -1078,10 +793,7 @@ traj_kiosk_window_init (TrajKioskWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->scales = g_array_new (FALSE, FALSE, sizeof (TrajScaleId));
-  self->code = g_string_new (NULL);
-  self->pin = g_string_sized_new (PIN_MAX_LENGTH + 1);
-  update_code_label (self);
-  update_pin_label (self);
+  kiosk_secrets_init (self);
 
   key = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
@@ -1092,19 +804,15 @@ traj_kiosk_window_init (TrajKioskWindow *self)
   g_signal_connect (legacy, "event", G_CALLBACK (on_any_event), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
 
-  g_signal_connect (self->keypad, "key-pressed", G_CALLBACK (on_keypad_key), self);
-  g_signal_connect (self->pin_keypad, "key-pressed", G_CALLBACK (on_keypad_key), self);
   g_signal_connect_swapped (self->stack, "notify::visible-child-name", G_CALLBACK (on_screen_changed), self);
   g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (on_start_clicked), self);
   g_signal_connect_swapped (self->next_button, "clicked", G_CALLBACK (on_next_clicked), self);
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
   g_signal_connect_swapped (self->review_back_button, "clicked", G_CALLBACK (on_review_back_clicked), self);
   g_signal_connect_swapped (self->submit_button, "clicked", G_CALLBACK (on_submit_clicked), self);
-  g_signal_connect_swapped (self->safety_done_button, "clicked", G_CALLBACK (back_to_checkin), self);
-  g_signal_connect_swapped (self->staff_button, "clicked", G_CALLBACK (show_staff_page), self);
+  g_signal_connect_swapped (self->safety_done_button, "clicked", G_CALLBACK (kiosk_back_to_checkin), self);
+  g_signal_connect_swapped (self->staff_button, "clicked", G_CALLBACK (kiosk_show_staff_page), self);
   g_signal_connect_swapped (self->no_pin_quit_button, "clicked", G_CALLBACK (on_no_pin_quit), self);
-  g_signal_connect_swapped (self->pin_cancel_button, "clicked", G_CALLBACK (on_pin_cancel_clicked), self);
-  g_signal_connect_swapped (self->pin_leave_button, "clicked", G_CALLBACK (on_pin_leave_clicked), self);
 
   self->toplevels_id = g_signal_connect (gtk_window_get_toplevels (), "items-changed",
                                          G_CALLBACK (on_toplevels_changed), self);
@@ -1119,7 +827,7 @@ traj_kiosk_window_new (GtkApplication *app,
 
   self->store = g_object_ref (store);
   self->settings = settings ? g_object_ref (settings) : NULL;
-  back_to_checkin (self);
+  kiosk_back_to_checkin (self);
   return self;
 }
 
@@ -1130,9 +838,9 @@ traj_kiosk_window_start_session (TrajKioskWindow *self,
 {
   g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
 
-  if (!has_pin (self))
+  if (!self->has_pin)
     return;
-  begin_session (self, patient_id, scales);
+  kiosk_begin_session (self, 0, patient_id, scales);
 }
 
 const char *
@@ -1148,6 +856,8 @@ traj_kiosk_window_get_message (TrajKioskWindow *self)
   g_return_val_if_fail (TRAJ_IS_KIOSK_WINDOW (self), NULL);
   if (g_str_equal (traj_kiosk_window_get_screen (self), "staff"))
     return gtk_label_get_label (self->pin_message_label);
+  if (g_str_equal (traj_kiosk_window_get_screen (self), "birth"))
+    return gtk_label_get_label (self->birth_message_label);
   return gtk_label_get_label (self->message_label);
 }
 
@@ -1157,5 +867,5 @@ traj_kiosk_window_set_idle_seconds (TrajKioskWindow *self,
 {
   g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
   self->idle_seconds = seconds;
-  restart_idle (self);
+  kiosk_restart_idle (self);
 }

@@ -21,20 +21,25 @@ TrajKioskWindow *traj_kiosk_window_new            (GtkApplication  *app,
 void             traj_kiosk_window_start_session  (TrajKioskWindow *self,
                                                    gint64           patient_id,
                                                    const char      *scales);
-/* Name of the visible screen: "checkin", "welcome", "question", "review",
- * "safety", "thanks", "locked-out" or "no-pin". */
+/* Name of the visible screen: "checkin", "birth", "welcome", "question",
+ * "review", "safety", "thanks", "staff" or "no-pin". */
 const char      *traj_kiosk_window_get_screen     (TrajKioskWindow *self);
-/* Types one key on the check-in keypad ('0'–'9', 'C' clear, 'B' back). */
+/* Types one key on the keypad of the screen shown (check-in code, birth
+ * date, staff PIN): '0'–'9', 'C' clear, 'B' back. */
 void             traj_kiosk_window_press_key      (TrajKioskWindow *self,
                                                    char             key);
 /* The message shown under the keypad ("" when none). */
 const char      *traj_kiosk_window_get_message    (TrajKioskWindow *self);
-/* Leaves the kiosk if @pin is the staff PIN. */
+/* Leaves the kiosk if @pin is the clinic's staff PIN (checked and counted
+ * as on the keypad); also when the clinic has no PIN. */
 gboolean         traj_kiosk_window_unlock         (TrajKioskWindow *self,
                                                    const char      *pin);
 /* Overrides the kiosk-idle-seconds setting (0 = use the setting). */
 void             traj_kiosk_window_set_idle_seconds (TrajKioskWindow *self,
                                                      guint            seconds);
+/* The order the kiosk asks for the fields of a birth date, from the
+ * locale's date format: "mdy", "dmy" or "ymd". */
+const char      *traj_kiosk_birth_date_order      (void);
 /* Runs what two idle minutes would (for tests and the idle timer). */
 void             traj_kiosk_window_idle_timeout   (TrajKioskWindow *self);
 

@@ -8,6 +8,7 @@
 
 #include "traj-assessment-editor.h"
 #include "traj-chart-panel.h"
+#include "traj-checkin-list.h"
 #include "traj-checkin-dialog.h"
 #include "traj-course-editor.h"
 #include "traj-gui.h"
@@ -36,6 +37,7 @@ struct _TrajPatientPage
   GtkLabel *identity_label;
   GtkLabel *course_label;
   GtkWidget *findings_box;
+  TrajCheckinList *checkin_list;
   GtkWidget *outcome_box;
   GtkWidget *chart_box;
   TrajChartPanel *chart;
@@ -700,6 +702,7 @@ load (TrajPatientPage *self)
   g_clear_pointer (&self->records, traj_patient_records_free);
   g_clear_pointer (&self->outcomes, traj_outcomes_free);
 
+  traj_checkin_list_set_patient (self->checkin_list, self->store ? self->patient_id : 0);
   if (self->patient_id <= 0 || self->store == NULL)
     {
       traj_timeline_set_records (self->timeline, NULL);
@@ -1018,6 +1021,7 @@ traj_patient_page_constructed (GObject *object)
   G_OBJECT_CLASS (traj_patient_page_parent_class)->constructed (object);
   if (self->store)
     self->changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
+  traj_checkin_list_set_store (self->checkin_list, self->store);
 }
 
 static void
@@ -1094,12 +1098,14 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   traj_gui_init ();
+  g_type_ensure (TRAJ_TYPE_CHECKIN_LIST);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-patient-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, identity_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, course_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, findings_box);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, checkin_list);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, outcome_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, chart_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, timeline_list);

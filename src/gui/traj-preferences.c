@@ -18,6 +18,7 @@ struct _TrajPreferences
   AdwPreferencesWindow parent_instance;
 
   GSettings *settings;
+  TrajStore *store;
 
   AdwEntryRow *clinic_row;
   AdwEntryRow *address_row;
@@ -34,6 +35,8 @@ struct _TrajPreferences
   GtkButton *reset_button;
   AdwActionRow *pin_row;
   GtkButton *pin_button;
+  AdwActionRow *birth_date_row;
+  GtkSwitch *birth_date_switch;
   AdwActionRow *checkin_row;
   AdwActionRow *backup_row;
 };
@@ -50,6 +53,7 @@ G_DEFINE_FINAL_TYPE (TrajPreferences, traj_preferences, ADW_TYPE_PREFERENCES_WIN
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_STORE,
   N_PROPS
 };
 
@@ -220,48 +224,64 @@ on_reset_clicked (TrajPreferences *self)
     }
 }
 
+/* ---- the staff PIN (clinic-wide, in the clinic database) ---- */
+
 static void
 update_pin_row (TrajPreferences *self)
 {
-  g_autofree char *hash = g_settings_get_string (self->settings, "kiosk-pin-hash");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old = g_settings_get_string (self->settings, "kiosk-pin-hash");
+  gboolean has_pin = FALSE;
 
-  adw_action_row_set_subtitle (self->pin_row, *hash ? _("Set") : _("Not set — the kiosk will not start"));
-  gtk_button_set_label (self->pin_button, *hash ? _("Change PIN…") : _("Set PIN…"));
+  if (!traj_store_has_staff_pin (self->store, &has_pin, &error))
+    {
+      adw_action_row_set_subtitle (self->pin_row, error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->pin_button), FALSE);
+      return;
+    }
+  if (has_pin)
+    adw_action_row_set_subtitle (self->pin_row, _("Set for the whole clinic"));
+  else if (*old)
+    /* Earlier versions kept a PIN on each computer, as a hash that cannot be
+     * turned into the clinic's: staff set the PIN again, once. */
+    adw_action_row_set_subtitle (self->pin_row,
+                                 _("Not set for the clinic — the tablets will not start. The PIN this computer kept "
+                                   "before cannot be carried over: set a new one."));
+  else
+    adw_action_row_set_subtitle (self->pin_row, _("Not set — the tablets will not start"));
+  gtk_button_set_label (self->pin_button, has_pin ? _("Change PIN…") : _("Set PIN…"));
 }
 
 typedef struct {
   TrajPreferences *self;
+  GtkWidget *current;              /* NULL when no PIN is set */
   GtkWidget *first;
   GtkWidget *second;
   GtkWidget *message;
   AdwMessageDialog *dialog;
 } PinData;
 
+static void
+pin_data_free (PinData *d)
+{
+  g_object_unref (d->self);
+  g_free (d);
+}
+
 /* A hidden-text entry for PINs. GtkPasswordEntry in GTK 4.8 leaves a
  * caps-lock watch behind when its dialog is destroyed (warnings about an
  * invalid instance), so a plain entry with hidden text is used. */
 static GtkWidget *
-traj_pin_entry_new (void)
+pin_entry_new (const char *label)
 {
   GtkWidget *entry = gtk_entry_new ();
 
   gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
   gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
-  gtk_entry_set_max_length (GTK_ENTRY (entry), 8);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 12);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   return entry;
-}
-
-static gboolean
-pin_valid (const char *pin)
-{
-  size_t n = strlen (pin);
-
-  if (n < 4 || n > 8)
-    return FALSE;
-  for (const char *p = pin; *p; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
 }
 
 static void
@@ -269,48 +289,73 @@ on_pin_changed (PinData *d)
 {
   const char *a = gtk_editable_get_text (GTK_EDITABLE (d->first));
   const char *b = gtk_editable_get_text (GTK_EDITABLE (d->second));
+  g_autoptr(GError) error = NULL;
+  gboolean good = traj_secret_check_new_pin (a, &error);
   const char *msg = NULL;
 
-  if (*a && !pin_valid (a))
-    msg = _("The PIN is 4 to 8 digits.");
+  if (*a && !good)
+    msg = error->message;
   else if (*b && g_strcmp0 (a, b) != 0)
-    msg = _("The two PINs differ.");
+    msg = _("The two new PINs differ.");
   gtk_label_set_label (GTK_LABEL (d->message), msg ? msg : "");
-  adw_message_dialog_set_response_enabled (d->dialog, "set", pin_valid (a) && g_strcmp0 (a, b) == 0);
+  adw_message_dialog_set_response_enabled (d->dialog, "set",
+                                           good && g_strcmp0 (a, b) == 0 &&
+                                           (d->current == NULL || *gtk_editable_get_text (GTK_EDITABLE (d->current))));
 }
+
+static void show_pin_dialog (TrajPreferences *self, const char *problem);
 
 static void
 on_pin_response (AdwMessageDialog *dialog, const char *response, PinData *d)
 {
-  if (g_strcmp0 (response, "set") == 0)
-    {
-      const char *pin = gtk_editable_get_text (GTK_EDITABLE (d->first));
-      g_autofree char *salt = NULL;
-      g_autofree char *hash = traj_secret_hash (pin, &salt);
+  g_autoptr(GError) error = NULL;
+  g_auto(TrajSecretString) current = NULL;
+  g_auto(TrajSecretString) pin = NULL;
 
-      g_settings_set_string (d->self->settings, "kiosk-pin-salt", salt);
-      g_settings_set_string (d->self->settings, "kiosk-pin-hash", hash);
+  if (g_strcmp0 (response, "set") != 0)
+    return;
+  current = d->current ? g_strdup (gtk_editable_get_text (GTK_EDITABLE (d->current))) : NULL;
+  pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (d->first)));
+  if (!traj_store_set_staff_pin (d->self->store, current, pin, &error))
+    {
+      /* Asked again, saying what was wrong (a wrong current PIN counts
+       * like any wrong PIN). */
+      show_pin_dialog (d->self, error->message);
+      return;
     }
+  /* The old per-computer PIN is gone for good once the clinic has one. */
+  g_settings_reset (d->self->settings, "kiosk-pin-hash");
+  g_settings_reset (d->self->settings, "kiosk-pin-salt");
+  update_pin_row (d->self);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (d->self),
+                                    adw_toast_new (_("The staff PIN is set for every tablet of the clinic")));
 }
 
 static void
-on_pin_clicked (TrajPreferences *self)
+show_pin_dialog (TrajPreferences *self, const char *problem)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   PinData *d = g_new0 (PinData, 1);
+  gboolean has_pin = FALSE;
 
-  d->self = self;
-  d->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Staff PIN"),
-                                                          _("Staff type this PIN on the tablet to leave the patient kiosk. Use 4 to 8 digits.")));
-  d->first = traj_pin_entry_new ();
-  d->second = traj_pin_entry_new ();
-  d->message = gtk_label_new (NULL);
+  traj_store_has_staff_pin (self->store, &has_pin, NULL);
+  d->self = g_object_ref (self);
+  d->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), has_pin ? _("Change the Staff PIN") : _("Set the Staff PIN"),
+                                                          _("Staff type this PIN on the clinic’s tablets to leave the "
+                                                            "patient kiosk. Use 6 to 12 digits without a pattern.")));
+  if (has_pin)
+    {
+      d->current = pin_entry_new (_("Current PIN"));
+      gtk_box_append (GTK_BOX (box), d->current);
+      g_signal_connect_swapped (d->current, "changed", G_CALLBACK (on_pin_changed), d);
+    }
+  d->first = pin_entry_new (_("New PIN"));
+  d->second = pin_entry_new (_("New PIN again"));
+  d->message = gtk_label_new (problem);
   gtk_widget_add_css_class (d->message, "error");
   gtk_label_set_wrap (GTK_LABEL (d->message), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (d->first), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New PIN"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (d->second), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New PIN again"), -1);
-  g_object_set (d->first, "placeholder-text", _("New PIN"), NULL);
-  g_object_set (d->second, "placeholder-text", _("New PIN again"), NULL);
+  gtk_label_set_xalign (GTK_LABEL (d->message), 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->message), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Problem"), -1);
   gtk_box_append (GTK_BOX (box), d->first);
   gtk_box_append (GTK_BOX (box), d->second);
   gtk_box_append (GTK_BOX (box), d->message);
@@ -321,8 +366,34 @@ on_pin_clicked (TrajPreferences *self)
   adw_message_dialog_set_close_response (d->dialog, "cancel");
   g_signal_connect_swapped (d->first, "changed", G_CALLBACK (on_pin_changed), d);
   g_signal_connect_swapped (d->second, "changed", G_CALLBACK (on_pin_changed), d);
-  g_signal_connect_data (d->dialog, "response", G_CALLBACK (on_pin_response), d, (GClosureNotify) g_free, 0);
+  g_signal_connect_data (d->dialog, "response", G_CALLBACK (on_pin_response), d, (GClosureNotify) pin_data_free, 0);
   gtk_window_present (GTK_WINDOW (d->dialog));
+}
+
+static void
+on_pin_clicked (TrajPreferences *self)
+{
+  show_pin_dialog (self, NULL);
+}
+
+/* ---- the birth date at check-in (clinic-wide) ---- */
+
+static void
+on_birth_date_toggled (TrajPreferences *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean want = gtk_switch_get_active (self->birth_date_switch);
+  gboolean asked = TRUE;
+
+  if (!traj_store_get_checkin_birth_date (self->store, &asked, &error) || asked == want)
+    return;
+  if (!traj_store_set_checkin_birth_date (self->store, want, &error))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      g_signal_handlers_block_by_func (self->birth_date_switch, on_birth_date_toggled, self);
+      gtk_switch_set_active (self->birth_date_switch, asked);
+      g_signal_handlers_unblock_by_func (self->birth_date_switch, on_birth_date_toggled, self);
+    }
 }
 
 static void
@@ -367,9 +438,21 @@ traj_preferences_constructed (GObject *object)
   bind_spin (self, self->checkin_row, "checkin-valid-hours");
   bind_spin (self, self->backup_row, "backup-keep");
   g_signal_connect_swapped (self->reset_button, "clicked", G_CALLBACK (on_reset_clicked), self);
-  g_signal_connect_swapped (self->pin_button, "clicked", G_CALLBACK (on_pin_clicked), self);
-  g_signal_connect_object (self->settings, "changed::kiosk-pin-hash", G_CALLBACK (update_pin_row), self, G_CONNECT_SWAPPED);
-  update_pin_row (self);
+  if (self->store)
+    {
+      gboolean asked = TRUE;
+
+      g_signal_connect_swapped (self->pin_button, "clicked", G_CALLBACK (on_pin_clicked), self);
+      update_pin_row (self);
+      traj_store_get_checkin_birth_date (self->store, &asked, NULL);
+      gtk_switch_set_active (self->birth_date_switch, asked);
+      g_signal_connect_swapped (self->birth_date_switch, "notify::active", G_CALLBACK (on_birth_date_toggled), self);
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->pin_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->birth_date_row), FALSE);
+    }
   g_signal_connect_swapped (self->color_scheme_row, "notify::selected", G_CALLBACK (on_scheme_selected), self);
 }
 
@@ -382,6 +465,9 @@ traj_preferences_set_property (GObject *object, guint prop_id, const GValue *val
     {
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      break;
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -398,6 +484,9 @@ traj_preferences_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
       break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -409,6 +498,7 @@ traj_preferences_dispose (GObject *object)
   TrajPreferences *self = TRAJ_PREFERENCES (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->store);
   G_OBJECT_CLASS (traj_preferences_parent_class)->dispose (object);
 }
 
@@ -425,6 +515,9 @@ traj_preferences_class_init (TrajPreferencesClass *klass)
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, TRAJ_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -445,6 +538,8 @@ traj_preferences_class_init (TrajPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, reset_button);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, pin_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, pin_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, birth_date_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPreferences, birth_date_switch);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, checkin_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPreferences, backup_row);
 }
@@ -456,7 +551,8 @@ traj_preferences_init (TrajPreferences *self)
 }
 
 GtkWidget *
-traj_preferences_new (GSettings *settings)
+traj_preferences_new (GSettings *settings,
+                      TrajStore *store)
 {
-  return g_object_new (TRAJ_TYPE_PREFERENCES, "settings", settings, NULL);
+  return g_object_new (TRAJ_TYPE_PREFERENCES, "settings", settings, "store", store, NULL);
 }

@@ -3,11 +3,16 @@
 
 #include <adwaita.h>
 
+#include "traj-store.h"
+
 G_BEGIN_DECLS
 
 #define TRAJ_TYPE_PREFERENCES (traj_preferences_get_type ())
 G_DECLARE_FINAL_TYPE (TrajPreferences, traj_preferences, TRAJ, PREFERENCES, AdwPreferencesWindow)
 
-GtkWidget *traj_preferences_new (GSettings *settings);
+/* @store: the clinic, for its clinic-wide settings (the staff PIN, check-in
+ * rules); NULL leaves those out. */
+GtkWidget *traj_preferences_new (GSettings *settings,
+                                 TrajStore *store);
 
 G_END_DECLS

@@ -30,7 +30,7 @@
 #include "traj-window.h"
 
 #define PIN "246813"
-#define DEADLINE_S 30
+#define DEADLINE_S 120
 
 /* Every key combination that opens something on a desktop GTK app. */
 static const char *combos[] = {
@@ -593,6 +593,12 @@ clinician_back (gpointer data)
   return FALSE;
 }
 
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 static void
 test_hand_to_patient (void)
 {
@@ -660,7 +666,11 @@ test_hand_to_patient (void)
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "preferences"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
 
+  /* The window goes only once its worker threads are done: until then they
+   * may still open the clinic, which must stay until they have. */
+  g_object_add_weak_pointer (G_OBJECT (back), (gpointer *) &back);
   gtk_window_destroy (GTK_WINDOW (back));
+  wait_for (pointer_cleared, &back, "the clinician window to be finalized");
   settle ();
   g_clear_object (&f->kiosk);
   g_object_unref (app);

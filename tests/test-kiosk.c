@@ -428,6 +428,130 @@ test_idle_timeout (Fixture *f, gconstpointer data)
   g_assert_cmpint (a->items[2], ==, -1);
 }
 
+/* Issue 12: a PHQ-9 answered to the end (the optional difficulty question
+ * too) but never submitted is a draft: kept, never complete, never scored. */
+static void
+test_unsubmitted_is_draft (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajAssessment *a;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 9; k++)
+    answer (f->kiosk, k, 0);
+  answer (f->kiosk, 9, 0);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+  /* The patient walks away at the review. */
+  traj_kiosk_window_idle_timeout (f->kiosk);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_false (a->complete);
+  g_assert_cmpint (a->total, ==, -1);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpint (a->items[k], ==, 0);
+  g_assert_cmpint (a->difficulty, ==, 0);
+}
+
+/* A complete PHQ-9 already recorded in the same minute (staff typed one in
+ * meanwhile): the store refuses the tablet's as a probable duplicate. The
+ * patient's answers are kept as a draft with a note for staff, the patient
+ * is told kindly that staff will look at them, and an item 9 answer still
+ * raises the safety finding. */
+static void
+test_duplicate_kept (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajAssessment) staff = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  const TrajAssessment *tablet = NULL;
+  TrajThresholds t;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9,gad7");
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 9; k++)
+    answer (f->kiosk, k, k == 8 ? 1 : 2);
+  click (child (f->kiosk, "next_button"));                    /* skip difficulty */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+
+  /* Not at the end of a minute: the two must share it. */
+  while (g_get_real_time () / G_USEC_PER_SEC % 60 > 50)
+    g_usleep (100000);
+  staff->patient_id = f->patient_id;
+  staff->course_id = f->course_id;
+  staff->taken_at = traj_time_now ();
+  staff->source = TRAJ_SOURCE_CLINICIAN;
+  for (guint k = 0; k < 9; k++)
+    staff->items[k] = 1;
+  g_assert_true (traj_store_insert_assessment (f->store, staff, &error));
+  g_assert_no_error (error);
+
+  click (child (f->kiosk, "submit_button"));
+  /* On to the next questionnaire, as after any submission. */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_cmpstr (label_text (f->kiosk, "scale_label"), !=, "");
+
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 2);
+  for (guint k = 0; k < r->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
+      if (a->source == TRAJ_SOURCE_TABLET)
+        tablet = a;
+    }
+  g_assert_nonnull (tablet);
+  g_assert_false (tablet->complete);
+  g_assert_cmpint (tablet->items[0], ==, 2);
+  g_assert_cmpint (tablet->items[8], ==, 1);
+  g_assert_nonnull (strstr (tablet->notes, "same minute"));
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, traj_time_now ());
+  g_assert_true (traj_outcomes_has_open_safety (o));
+
+  /* The GAD-7, submitted: the patient hears that staff will look at the
+   * answers, with the calm safety screen since item 9 was answered. */
+  for (guint k = 0; k < 7; k++)
+    answer (f->kiosk, k, 0);
+  if (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "question"))
+    click (child (f->kiosk, "next_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+}
+
+/* Without item 9, the thank-you screen says staff will look at the answers. */
+static void
+test_duplicate_thanks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajAssessment) staff = traj_assessment_new (TRAJ_SCALE_GAD7);
+  g_autoptr(GError) error = NULL;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "gad7");
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 7; k++)
+    answer (f->kiosk, k, 1);
+  if (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "question"))
+    click (child (f->kiosk, "next_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+  while (g_get_real_time () / G_USEC_PER_SEC % 60 > 50)
+    g_usleep (100000);
+  staff->patient_id = f->patient_id;
+  staff->taken_at = traj_time_now ();
+  for (guint k = 0; k < 7; k++)
+    staff->items[k] = 1;
+  g_assert_true (traj_store_insert_assessment (f->store, staff, &error));
+  g_assert_no_error (error);
+
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "thanks");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (f->kiosk, "thanks_page"))),
+                            "look over them with you"));
+}
+
 static void
 test_item9_safety (Fixture *f, gconstpointer data)
 {
@@ -729,6 +853,9 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/phq9-end-to-end", Fixture, NULL, fixture_setup, test_phq9_end_to_end, fixture_teardown);
   g_test_add ("/kiosk/idle-timeout", Fixture, NULL, fixture_setup, test_idle_timeout, fixture_teardown);
   g_test_add ("/kiosk/item9-safety", Fixture, NULL, fixture_setup, test_item9_safety, fixture_teardown);
+  g_test_add ("/kiosk/unsubmitted-is-draft", Fixture, NULL, fixture_setup, test_unsubmitted_is_draft, fixture_teardown);
+  g_test_add ("/kiosk/duplicate-kept", Fixture, NULL, fixture_setup, test_duplicate_kept, fixture_teardown);
+  g_test_add ("/kiosk/duplicate-thanks", Fixture, NULL, fixture_setup, test_duplicate_thanks, fixture_teardown);
   g_test_add ("/kiosk/pin-exit", Fixture, NULL, fixture_setup, test_pin_exit, fixture_teardown);
   g_test_add ("/kiosk/close-needs-pin", Fixture, NULL, fixture_setup, test_close_needs_pin, fixture_teardown);
   g_test_add ("/kiosk/hand-to-patient", Fixture, NULL, fixture_setup, test_hand_to_patient_locks_shortcuts, fixture_teardown);

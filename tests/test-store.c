@@ -1173,6 +1173,42 @@ test_validate_assessment_other (Fixture *fx, gconstpointer data)
   g_assert_true (ok->complete);
 }
 
+/* Issue 12: a questionnaire kept as a draft (a tablet one never submitted)
+ * is stored incomplete and unscored even with every item answered, and is
+ * no duplicate of a complete one in the same minute; the items are kept. */
+static void
+test_assessment_draft (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajAssessment) done = make_assessment (fx, TRAJ_SCALE_PHQ9, 1);
+  g_autoptr(TrajAssessment) draft = make_assessment (fx, TRAJ_SCALE_PHQ9, 2);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  GError *error = NULL;
+
+  g_assert_true (traj_store_insert_assessment (fx->store, done, &error));
+  g_assert_no_error (error);
+  draft->draft = TRUE;
+  draft->difficulty = 1;
+  g_assert_true (traj_store_insert_assessment (fx->store, draft, &error));
+  g_assert_no_error (error);
+  g_assert_false (draft->complete);
+  g_assert_cmpint (draft->total, ==, -1);
+
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 2);
+  for (guint k = 0; k < r->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
+      if (a->id != draft->id)
+        continue;
+      g_assert_false (a->complete);
+      g_assert_cmpint (a->total, ==, -1);
+      for (guint i = 0; i < 9; i++)
+        g_assert_cmpint (a->items[i], ==, 2);
+      g_assert_cmpint (a->difficulty, ==, 1);
+    }
+}
+
 /* ---- CLINICAL.md §7: vital signs, plausible dates, ties ------------------- */
 
 /* A diastolic not below its systolic is a typing error (80/120), and so is
@@ -2502,6 +2538,7 @@ main (int argc, char **argv)
   ADD_P ("/store/validate/item-range", test_validate_item_range);
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);
   ADD_P ("/store/validate/assessment-other", test_validate_assessment_other);
+  ADD_P ("/store/assessment-draft", test_assessment_draft);
   ADD_P ("/store/validate/bp-order", test_validate_bp_order);
   ADD_P ("/store/plausible/before-birth", test_plausible_before_birth);
   ADD_P ("/store/plausible/confirm", test_plausible_confirm);

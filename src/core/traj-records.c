@@ -672,7 +672,7 @@ traj_assessment_rescore (TrajAssessment *a)
   const TrajScale *scale = traj_scale_get (a->scale);
   int total;
 
-  if (scale == NULL)
+  if (scale == NULL || a->draft)
     {
       a->complete = FALSE;
       a->total = -1;

@@ -266,6 +266,8 @@ typedef struct {
   TrajSource source;
   TrajTiming timing;
   gboolean complete;              /* derived from items on write */
+  gboolean draft;                 /* kept unfinished on purpose (a tablet questionnaire
+                                   * never submitted): never complete, never scored */
   int total;                      /* -1 when incomplete */
   int items[TRAJ_MAX_ITEMS];      /* -1 = unanswered */
   int difficulty;                 /* PHQ-9 difficulty answer or -1 */
@@ -328,7 +330,8 @@ gboolean          traj_infusion_bp_peak  (const TrajInfusion *i, int *systolic, 
 TrajAssessment   *traj_assessment_new    (TrajScaleId scale);
 TrajAssessment   *traj_assessment_copy   (const TrajAssessment *a);
 void              traj_assessment_free   (TrajAssessment *a);
-/* Recomputes complete/total from the items (MADRS: from total). */
+/* Recomputes complete/total from the items (MADRS: from total); a draft
+ * stays incomplete and unscored whatever its items. */
 void              traj_assessment_rescore (TrajAssessment *a);
 TrajFlagDecision *traj_flag_decision_new  (void);
 TrajFlagDecision *traj_flag_decision_copy (const TrajFlagDecision *d);

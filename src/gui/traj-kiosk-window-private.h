@@ -28,6 +28,7 @@ struct _TrajKioskWindow
   guint scale_index;
   gboolean any_answer;           /* something typed since the scale started */
   gboolean safety;               /* a submitted PHQ-9 had item 9 > 0 */
+  gboolean kept_for_staff;       /* a submitted one was kept as a draft for staff */
   gboolean returning_to_review;
 
   /* Typed on the keypads (wiped when done with). */
@@ -79,6 +80,7 @@ struct _TrajKioskWindow
   GtkWidget *review_back_button;
   GtkWidget *submit_button;
   GtkWidget *safety_done_button;
+  AdwStatusPage *thanks_page;
   GtkWidget *no_pin_quit_button;
   GtkLabel *pin_label;
   GtkLabel *pin_message_label;

@@ -51,6 +51,7 @@ reset_session (TrajKioskWindow *self)
   self->scale_index = 0;
   self->any_answer = FALSE;
   self->safety = FALSE;
+  self->kept_for_staff = FALSE;
   self->returning_to_review = FALSE;
   self->checkin_id = 0;
   kiosk_secrets_reset (self);
@@ -94,6 +95,9 @@ save_draft (TrajKioskWindow *self)
   a->timing = self->timing;
   traj_score_entry_get_values (self->entry, a->items);
   a->difficulty = traj_score_entry_get_difficulty (self->entry);
+  /* Only Submit makes a tablet questionnaire complete (issue 12): one
+   * answered to the end and left unsubmitted is a draft too. */
+  a->draft = TRUE;
   a->notes = g_strdup (_("Interrupted on the tablet before it was submitted."));
   if (!traj_store_insert_assessment (self->store, a, &error))
     g_warning ("Could not keep the unfinished questionnaire as a draft: %s", error->message);
@@ -352,10 +356,42 @@ finish (TrajKioskWindow *self)
       kiosk_show_screen (self, "safety");
       return;
     }
+  adw_status_page_set_description (self->thanks_page,
+                                   self->kept_for_staff
+                                   ? _("Your answers have been saved. A member of staff will look over them with you. "
+                                       "Please hand the tablet back to them.")
+                                   : _("Your answers have been saved. Please hand the tablet back to a member of staff."));
   reset_session (self);
   kiosk_show_screen (self, "thanks");
   self->thanks_timer = g_timeout_add_seconds (self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-thanks-seconds") : 10,
                                               thanks_done, self);
+}
+
+/* A complete questionnaire of the same scale was recorded for the patient in
+ * this minute (entered by staff meanwhile, or a second code for the same
+ * questionnaire): the store refuses a probable duplicate (CLINICAL.md §7).
+ * What the patient answered is not lost: it is kept as a draft with a note
+ * that staff see on the patient's page (its item 9 still raises the safety
+ * finding), and the patient is told that staff will look at the answers.
+ * TRUE, clearing @error, when kept. */
+static gboolean
+keep_duplicate (TrajKioskWindow *self, TrajAssessment *a, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!g_error_matches (*error, TRAJ_ERROR, TRAJ_ERROR_DUPLICATE_ASSESSMENT))
+    return FALSE;
+  a->draft = TRUE;
+  a->notes = g_strdup (_("Submitted on the tablet, but a complete questionnaire of this scale was already "
+                         "recorded in the same minute: kept unscored for staff to compare with it."));
+  if (!traj_store_insert_assessment (self->store, a, &local))
+    {
+      g_message ("Could not keep the tablet questionnaire as a draft: %s", local->message);
+      return FALSE;
+    }
+  g_clear_error (error);
+  self->kept_for_staff = TRUE;
+  return TRUE;
 }
 
 static void
@@ -373,10 +409,12 @@ on_submit_clicked (TrajKioskWindow *self)
   a->timing = self->timing;
   traj_score_entry_get_values (self->entry, a->items);
   a->difficulty = traj_score_entry_get_difficulty (self->entry);
-  if (!traj_store_insert_assessment (self->store, a, &error))
+  if (!traj_store_insert_assessment (self->store, a, &error) &&
+      !keep_duplicate (self, a, &error))
     {
-      /* Never a raw error on the patient's screen; staff read the log. */
-      g_warning ("Could not save the tablet questionnaire: %s", error->message);
+      /* Never a raw error on the patient's screen; the answers stay on the
+       * screen (and become a draft if the session ends). */
+      g_message ("Could not save the tablet questionnaire: %s", error->message);
       gtk_label_set_label (self->review_title, _("Your answers could not be saved. Please ask a member of staff for help."));
       return;
     }
@@ -752,6 +790,7 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_back_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, submit_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_done_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, thanks_page);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, no_pin_quit_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_message_label);

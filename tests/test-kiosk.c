@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sqlite3.h>
 
 #include "traj-application.h"
@@ -47,6 +48,8 @@ set_pin (TrajStore *store, const char *pin)
   g_assert_no_error (error);
 }
 
+static GtkCssProvider *css;
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -75,6 +78,15 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->course_id = c->id;
 
   f->kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, f->store, f->settings));
+  if (css == NULL)
+    {
+      /* The application's style sheet, as AdwApplication loads it (the
+       * resources are registered with the first window). */
+      css = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (css, "/io/github/trajectory/Trajectory/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
   gtk_window_present (GTK_WINDOW (f->kiosk));
   spin ();
 }
@@ -341,11 +353,11 @@ test_phq9_end_to_end (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
   click (child (f->kiosk, "start_button"));
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
-  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "1 of 10");
+  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "1 of 9");
 
   for (guint k = 0; k < 3; k++)
     answer (f->kiosk, k, answers[k]);
-  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "4 of 10");
+  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "4 of 9");
   /* Back goes to the previous question with its answer kept. */
   click (child (f->kiosk, "back_button"));
   g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 2);
@@ -550,6 +562,344 @@ test_duplicate_thanks (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "thanks");
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (f->kiosk, "thanks_page"))),
                             "look over them with you"));
+}
+
+/* Issue 13 §3: after Start the keyboard focus is on the first answer. */
+static void
+test_focus_after_start (Fixture *f, gconstpointer data)
+{
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (f->kiosk)) ==
+                 traj_score_entry_get_answer_button (entry_of (f->kiosk), 0, 0));
+}
+
+/* Issue 13 §3: Back on the first question of the second questionnaire goes
+ * to the welcome screen; Start comes back to that questionnaire (the first
+ * one, submitted, is not asked again) with its answers kept. */
+static void
+test_back_second_questionnaire (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) r = NULL;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "gad7,phq9");
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 7; k++)
+    answer (f->kiosk, k, 0);
+  if (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "question"))
+    click (child (f->kiosk, "next_button"));
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (label_text (f->kiosk, "scale_label"), ==, "Questionnaire 2 of 2");
+  answer (f->kiosk, 0, 2);
+  click (child (f->kiosk, "back_button"));
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 0);
+  click (child (f->kiosk, "back_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  /* Nothing submitted can be taken back by "Not you?". */
+  g_assert_false (gtk_widget_get_visible (child (f->kiosk, "not_you_button")));
+  click (child (f->kiosk, "start_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_cmpstr (label_text (f->kiosk, "scale_label"), ==, "Questionnaire 2 of 2");
+  g_assert_cmpint (traj_score_entry_get_scale (entry_of (f->kiosk)), ==, TRAJ_SCALE_PHQ9);
+  {
+    int values[TRAJ_MAX_ITEMS];
+    traj_score_entry_get_values (entry_of (f->kiosk), values);
+    g_assert_cmpint (values[0], ==, 2);
+  }
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+}
+
+/* Issue 13 §3: the PHQ-9 difficulty question is not one of the "n of 9",
+ * is marked optional, and is shown without the scale's instruction. */
+static void
+test_difficulty_optional (Fixture *f, gconstpointer data)
+{
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "1 of 9");
+  for (guint k = 0; k < 8; k++)
+    answer (f->kiosk, k, 0);
+  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "9 of 9");
+  answer (f->kiosk, 8, 0);
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 9);
+  g_assert_cmpstr (label_text (f->kiosk, "progress_label"), ==, "Optional question");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (entry_of (f->kiosk)),
+                                                                                    TRAJ_TYPE_SCORE_ENTRY,
+                                                                                    "instruction_label"))));
+  click (child (f->kiosk, "back_button"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (entry_of (f->kiosk)),
+                                                                                   TRAJ_TYPE_SCORE_ENTRY,
+                                                                                   "instruction_label"))));
+}
+
+/* Issue 13 §3: "Are you still there?" before the idle reset; Continue keeps
+ * the session, and without it the session is put away. */
+static void
+test_still_there (Fixture *f, gconstpointer data)
+{
+  traj_kiosk_window_set_idle_seconds (f->kiosk, 4);
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  answer (f->kiosk, 0, 1);
+  g_assert_false (gtk_widget_get_visible (child (f->kiosk, "still_there")));
+  WAIT_UNTIL (gtk_widget_get_visible (child (f->kiosk, "still_there")));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_nonnull (strstr (label_text (f->kiosk, "still_there_label"), "second"));
+  click (child (f->kiosk, "still_there_button"));
+  g_assert_false (gtk_widget_get_visible (child (f->kiosk, "still_there")));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 1);
+
+  /* No answer this time: the session is put away, the answer kept as a draft. */
+  WAIT_UNTIL (gtk_widget_get_visible (child (f->kiosk, "still_there")));
+  WAIT_UNTIL (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "checkin"));
+  g_assert_false (gtk_widget_get_visible (child (f->kiosk, "still_there")));
+  {
+    g_autoptr(TrajPatientRecords) r = records (f);
+    g_assert_cmpuint (r->assessments->len, ==, 1);
+  }
+}
+
+/* Issue 13 §3: "Not you?" on the welcome screen ends the session without
+ * using the code: nothing is saved, and the code still works. */
+static void
+test_not_you (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GError) error = NULL;
+
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  g_assert_true (gtk_widget_get_visible (child (f->kiosk, "not_you_button")));
+  click (child (f->kiosk, "not_you_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  g_assert_cmpstr (label_text (f->kiosk, "hello_label"), ==, "");
+  open = traj_store_list_open_checkins (f->store, f->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 1);
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 0);
+
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+}
+
+static int
+natural_width (GtkWidget *w)
+{
+  int min = 0, nat = 0;
+
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  return nat;
+}
+
+/* Issue 13 §3: the larger-text switch makes the text larger on every
+ * screen for the rest of the session; the next patient starts as usual. */
+static void
+test_large_text (Fixture *f, gconstpointer data)
+{
+  GtkToggleButton *toggle = GTK_TOGGLE_BUTTON (child (f->kiosk, "large_text_button"));
+  int before;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  spin ();
+  before = natural_width (child (f->kiosk, "hello_label"));
+  g_assert_cmpint (before, >, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (toggle)));
+  gtk_toggle_button_set_active (toggle, TRUE);
+  /* The style applies with the next frame. */
+  WAIT_UNTIL (natural_width (child (f->kiosk, "hello_label")) > before * 6 / 5);
+  click (child (f->kiosk, "start_button"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->kiosk), "large-text"));
+  traj_kiosk_window_idle_timeout (f->kiosk);
+  g_assert_false (gtk_toggle_button_get_active (toggle));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (f->kiosk), "large-text"));
+}
+
+/* Issue 13 §3: tablet answers on a day with no infusion are not "before
+ * infusion"; within 12 hours after one they are after it. */
+static void
+test_timing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) i = traj_infusion_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (int round = 0; round < 2; round++)
+    {
+      g_autoptr(TrajPatientRecords) r = NULL;
+      const TrajAssessment *a;
+
+      traj_kiosk_window_start_session (f->kiosk, f->patient_id, "gad7");
+      click (child (f->kiosk, "start_button"));
+      for (guint k = 0; k < 7; k++)
+        answer (f->kiosk, k, 0);
+      if (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "question"))
+        click (child (f->kiosk, "next_button"));
+      click (child (f->kiosk, "submit_button"));
+      r = records (f);
+      a = g_ptr_array_index (r->assessments, r->assessments->len - 1);
+      for (guint k = 0; k < r->assessments->len; k++)
+        if (((const TrajAssessment *) g_ptr_array_index (r->assessments, k))->id > a->id)
+          a = g_ptr_array_index (r->assessments, k);
+      g_assert_cmpint (a->timing, ==, round == 0 ? TRAJ_TIMING_BETWEEN : TRAJ_TIMING_POST);
+      traj_kiosk_window_idle_timeout (f->kiosk);
+
+      /* Then an infusion two hours ago, and the same again a minute on. */
+      i->patient_id = f->patient_id;
+      i->course_id = f->course_id;
+      i->started_at = traj_time_now () - 2 * 3600;
+      i->duration_min = 40;
+      i->route = TRAJ_ROUTE_IV;
+      i->medicine = TRAJ_MEDICINE_KETAMINE;
+      i->phase = TRAJ_PHASE_INDUCTION;
+      i->weight_kg = 70;
+      i->dose_mg_per_kg = 0.5;
+      i->total_mg = 35;
+      if (round == 0)
+        {
+          g_assert_true (traj_store_insert_infusion (f->store, i, &error));
+          g_assert_no_error (error);
+          /* (In the same minute as the first GAD-7 the second is kept as a
+           * draft: its timing is set all the same.) */
+        }
+    }
+}
+
+static gboolean
+count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_frames (GtkWidget *widget, guint n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+
+  gtk_widget_queue_draw (widget);
+  WAIT_UNTIL (frames >= n);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+/* @widget as drawn now, through its window's renderer. */
+static GdkTexture *
+render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+
+  g_assert_cmpint (w, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, w, h));
+}
+
+static double
+luminance (const guint8 *px)
+{
+  double c[3];
+
+  /* Cairo's ARGB32 in memory order on little endian: B, G, R, A (opaque). */
+  for (int k = 0; k < 3; k++)
+    {
+      double v = px[2 - k] / 255.0;
+      c[k] = v <= 0.03928 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* The contrast of the text on @button: its background (the most common
+ * colour) against the pixel that differs from it most (the inside of a
+ * glyph), as WCAG computes it. */
+static double
+measure_contrast (GtkWidget *button)
+{
+  g_autoptr(GdkTexture) tex = render (button);
+  int w = gdk_texture_get_width (tex), h = gdk_texture_get_height (tex);
+  g_autofree guint8 *data = g_malloc ((gsize) w * h * 4);
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  guint32 bg = 0, best = 0;
+  double l_bg, ratio = 1;
+
+  gdk_texture_download (tex, data, (gsize) w * 4);
+  for (int y = h / 4; y < h * 3 / 4; y++)
+    for (int x = w / 8; x < w * 7 / 8; x++)
+      {
+        guint32 v = *(guint32 *) (data + ((gsize) y * w + x) * 4);
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (v))) + 1;
+        g_hash_table_insert (counts, GUINT_TO_POINTER (v), GUINT_TO_POINTER (n));
+        if (n > best)
+          best = n, bg = v;
+      }
+  l_bg = luminance ((guint8 *) &bg);
+  for (int y = h / 4; y < h * 3 / 4; y++)
+    for (int x = w / 8; x < w * 7 / 8; x++)
+      {
+        double l = luminance (data + ((gsize) y * w + x) * 4);
+        double r = (MAX (l, l_bg) + 0.05) / (MIN (l, l_bg) + 0.05);
+        ratio = MAX (ratio, r);
+      }
+  return ratio;
+}
+
+/* Issue 13 §3: the text of a chosen answer reaches 4.5:1 (WCAG AA), in
+ * the light and the dark style; and the 0–10 pain scale is one row at the
+ * tablet's 800 px. */
+static void
+test_answer_contrast (Fixture *f, gconstpointer data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  gtk_window_set_default_size (GTK_WINDOW (f->kiosk), 800, 1280);
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  for (int dark = 0; dark < 2; dark++)
+    {
+      GtkWidget *button = traj_score_entry_get_answer_button (entry_of (f->kiosk), 0, 2);
+      double ratio;
+
+      const int chosen[1] = { 2 };
+
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      /* Chosen without the move to the next question that a tap makes. */
+      traj_score_entry_set_values (entry_of (f->kiosk), chosen, 1);
+      g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+      WAIT_UNTIL (gtk_widget_get_width (button) > 0 && gtk_widget_get_mapped (button));
+      /* The new style is drawn from the next frames on. */
+      wait_frames (button, 3);
+      ratio = measure_contrast (button);
+      g_test_message ("chosen answer, %s: %.2f:1", dark ? "dark" : "light", ratio);
+      g_assert_cmpfloat (ratio, >=, 4.5);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  traj_kiosk_window_idle_timeout (f->kiosk);
+
+  /* The pain rating: 0 to 10 on one row, at the tablet's width. */
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "pain_nrs");
+  click (child (f->kiosk, "start_button"));
+  WAIT_UNTIL (gtk_widget_get_mapped (traj_score_entry_get_answer_button (entry_of (f->kiosk), 0, 10)));
+  g_test_message ("kiosk %d×%d", gtk_widget_get_width (GTK_WIDGET (f->kiosk)), gtk_widget_get_height (GTK_WIDGET (f->kiosk)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->kiosk)), <=, 800);
+  {
+    graphene_point_t first, last;
+    GtkWidget *b0 = traj_score_entry_get_answer_button (entry_of (f->kiosk), 0, 0);
+    GtkWidget *b10 = traj_score_entry_get_answer_button (entry_of (f->kiosk), 0, 10);
+
+    g_assert_true (gtk_widget_compute_point (b0, GTK_WIDGET (f->kiosk), &GRAPHENE_POINT_INIT (0, 0), &first));
+    g_assert_true (gtk_widget_compute_point (b10, GTK_WIDGET (f->kiosk), &GRAPHENE_POINT_INIT (0, 0), &last));
+    g_assert_cmpfloat (first.y, ==, last.y);
+    g_assert_cmpfloat (last.x + gtk_widget_get_width (b10), <=, 800);
+  }
 }
 
 static void
@@ -853,6 +1203,14 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/phq9-end-to-end", Fixture, NULL, fixture_setup, test_phq9_end_to_end, fixture_teardown);
   g_test_add ("/kiosk/idle-timeout", Fixture, NULL, fixture_setup, test_idle_timeout, fixture_teardown);
   g_test_add ("/kiosk/item9-safety", Fixture, NULL, fixture_setup, test_item9_safety, fixture_teardown);
+  g_test_add ("/kiosk/focus-after-start", Fixture, NULL, fixture_setup, test_focus_after_start, fixture_teardown);
+  g_test_add ("/kiosk/back-second-questionnaire", Fixture, NULL, fixture_setup, test_back_second_questionnaire, fixture_teardown);
+  g_test_add ("/kiosk/difficulty-optional", Fixture, NULL, fixture_setup, test_difficulty_optional, fixture_teardown);
+  g_test_add ("/kiosk/still-there", Fixture, NULL, fixture_setup, test_still_there, fixture_teardown);
+  g_test_add ("/kiosk/not-you", Fixture, NULL, fixture_setup, test_not_you, fixture_teardown);
+  g_test_add ("/kiosk/large-text", Fixture, NULL, fixture_setup, test_large_text, fixture_teardown);
+  g_test_add ("/kiosk/answer-contrast", Fixture, NULL, fixture_setup, test_answer_contrast, fixture_teardown);
+  g_test_add ("/kiosk/timing", Fixture, NULL, fixture_setup, test_timing, fixture_teardown);
   g_test_add ("/kiosk/unsubmitted-is-draft", Fixture, NULL, fixture_setup, test_unsubmitted_is_draft, fixture_teardown);
   g_test_add ("/kiosk/duplicate-kept", Fixture, NULL, fixture_setup, test_duplicate_kept, fixture_teardown);
   g_test_add ("/kiosk/duplicate-thanks", Fixture, NULL, fixture_setup, test_duplicate_thanks, fixture_teardown);

@@ -29,6 +29,7 @@ struct _TrajKioskWindow
   gboolean any_answer;           /* something typed since the scale started */
   gboolean safety;               /* a submitted PHQ-9 had item 9 > 0 */
   gboolean kept_for_staff;       /* a submitted one was kept as a draft for staff */
+  guint submitted;               /* questionnaires submitted this session */
   gboolean returning_to_review;
 
   /* Typed on the keypads (wiped when done with). */
@@ -45,6 +46,8 @@ struct _TrajKioskWindow
   guint lock_timer;
 
   guint idle_timer;
+  guint still_there_seconds;     /* how long "Are you still there?" waits; 0 = not asked */
+  guint still_there_left;
   guint thanks_timer;
   guint advance_timer;
   gboolean unlocked;
@@ -68,6 +71,11 @@ struct _TrajKioskWindow
   GtkLabel *hello_label;
   GtkLabel *intro_label;
   GtkWidget *start_button;
+  GtkWidget *not_you_button;
+  GtkToggleButton *large_text_button;
+  GtkWidget *still_there;
+  GtkLabel *still_there_label;
+  GtkWidget *still_there_button;
   GtkLabel *scale_label;
   GtkLabel *progress_label;
   GtkProgressBar *progress_bar;
@@ -104,6 +112,8 @@ void     kiosk_begin_session     (TrajKioskWindow *self,
 /* Keeps what was answered as a draft, forgets the patient, closes. */
 void     kiosk_leave             (TrajKioskWindow *self);
 void     kiosk_clear_timer       (guint           *id);
+TrajTiming kiosk_timing          (const TrajPatientRecords *r,
+                                  gint64           now);
 
 /* traj-kiosk-secrets.c */
 void     kiosk_secrets_init      (TrajKioskWindow *self);

@@ -52,6 +52,7 @@ reset_session (TrajKioskWindow *self)
   self->any_answer = FALSE;
   self->safety = FALSE;
   self->kept_for_staff = FALSE;
+  self->submitted = 0;
   self->returning_to_review = FALSE;
   self->checkin_id = 0;
   kiosk_secrets_reset (self);
@@ -67,6 +68,8 @@ reset_session (TrajKioskWindow *self)
       self->entry = NULL;
     }
 }
+
+static void update_welcome (TrajKioskWindow *self);
 
 static TrajScaleId
 current_scale (TrajKioskWindow *self)
@@ -107,6 +110,8 @@ void
 kiosk_back_to_checkin (TrajKioskWindow *self)
 {
   reset_session (self);
+  /* The next patient starts with the usual text size. */
+  gtk_toggle_button_set_active (self->large_text_button, FALSE);
   set_message (self, NULL);
   kiosk_secrets_refresh (self);
   kiosk_show_screen (self, self->has_pin ? "checkin" : "no-pin");
@@ -144,7 +149,10 @@ update_question (TrajKioskWindow *self)
   const TrajScale *scale = traj_scale_get (current_scale (self));
   guint n = traj_score_entry_get_n_items (self->entry);
   guint cur = traj_score_entry_get_current_item (self->entry);
-  g_autofree char *progress = g_strdup_printf (_("%u of %u"), cur + 1, n);
+  /* The optional difficulty question is not one of the "n of 9". */
+  guint scored = scale->n_items > 0 ? scale->n_items : n;
+  g_autofree char *progress = cur < scored ? g_strdup_printf (_("%u of %u"), cur + 1, scored)
+                                           : g_strdup (_("Optional question"));
   g_autofree char *title = NULL;
   int values[TRAJ_MAX_ITEMS];
   gboolean answered;
@@ -155,7 +163,7 @@ update_question (TrajKioskWindow *self)
     title = g_strdup (_("Questionnaire"));
   gtk_label_set_label (self->scale_label, title);
   gtk_label_set_label (self->progress_label, progress);
-  gtk_progress_bar_set_fraction (self->progress_bar, (double) (cur + 1) / n);
+  gtk_progress_bar_set_fraction (self->progress_bar, MIN ((double) (cur + 1) / scored, 1.0));
   /* The score entry shows the instrument's own instruction above each item. */
   gtk_widget_set_visible (GTK_WIDGET (self->stem_label), FALSE);
 
@@ -190,6 +198,7 @@ start_scale (TrajKioskWindow *self)
   g_signal_connect (entry, "item-answered", G_CALLBACK (on_item_answered), self);
   update_question (self);
   kiosk_show_screen (self, "question");
+  focus_answers (self);
 }
 
 static char *
@@ -323,8 +332,15 @@ on_back_clicked (TrajKioskWindow *self)
       focus_answers (self);
       kiosk_restart_idle (self);
     }
-  else if (self->scale_index == 0)
-    kiosk_show_screen (self, "welcome");
+  else
+    {
+      /* The first question of any questionnaire: back to the welcome
+       * screen; Start comes back here with the answers kept (a
+       * questionnaire already submitted is not asked again). */
+      update_welcome (self);
+      kiosk_show_screen (self, "welcome");
+      gtk_widget_grab_focus (self->start_button);
+    }
 }
 
 static void
@@ -421,6 +437,7 @@ on_submit_clicked (TrajKioskWindow *self)
   if (traj_scale_safety_answer (a->scale, a->items) > 0)
     self->safety = TRUE;
   self->any_answer = FALSE;
+  self->submitted++;
 
   self->scale_index++;
   if (self->scale_index < self->scales->len)
@@ -430,6 +447,38 @@ on_submit_clicked (TrajKioskWindow *self)
 }
 
 /* ---- check-in ------------------------------------------------------------------ */
+
+/* "Not you?" only while nothing of the session was submitted. */
+static void
+update_welcome (TrajKioskWindow *self)
+{
+  gtk_widget_set_visible (self->not_you_button, self->submitted == 0);
+}
+
+/* When the answers are given, against the patient's infusions: within 12
+ * hours after one started, after it; before one recorded later the same
+ * day, before it; otherwise between infusions (never "before infusion" on
+ * a day with no infusion). */
+TrajTiming
+kiosk_timing (const TrajPatientRecords *r, gint64 now)
+{
+  gint32 today = traj_day_from_time (now);
+  TrajTiming timing = TRAJ_TIMING_BETWEEN;
+
+  for (guint k = 0; k < r->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      gint64 since = now - i->started_at;
+
+      if (i->deleted_at)
+        continue;
+      if (since >= 0 && since < 12 * 3600)
+        return TRAJ_TIMING_POST;
+      if (since < 0 && traj_day_from_time (i->started_at) == today)
+        timing = TRAJ_TIMING_PRE;
+    }
+  return timing;
+}
 
 void
 kiosk_begin_session (TrajKioskWindow *self, gint64 checkin_id, gint64 patient_id, const char *scales)
@@ -452,15 +501,7 @@ kiosk_begin_session (TrajKioskWindow *self, gint64 checkin_id, gint64 patient_id
   self->patient_id = patient_id;
   course = traj_patient_records_current_course (r);
   self->course_id = course && course->status != TRAJ_COURSE_ENDED ? course->id : 0;
-  /* Answers given within 12 hours after an infusion started are after it. */
-  self->timing = TRAJ_TIMING_PRE;
-  for (guint k = 0; k < r->infusions->len; k++)
-    {
-      const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
-      gint64 since = traj_time_now () - i->started_at;
-      if (since >= 0 && since < 12 * 3600)
-        self->timing = TRAJ_TIMING_POST;
-    }
+  self->timing = kiosk_timing (r, traj_time_now ());
   {
     g_auto(GStrv) parts = g_strsplit (r->patient->name, " ", 2);
     self->first_name = g_strdup (parts[0] ? parts[0] : "");
@@ -488,6 +529,7 @@ kiosk_begin_session (TrajKioskWindow *self, gint64 checkin_id, gint64 patient_id
                                      self->scales->len), self->scales->len);
   gtk_label_set_label (self->hello_label, hello);
   gtk_label_set_label (self->intro_label, intro);
+  update_welcome (self);
   kiosk_show_screen (self, "welcome");
   gtk_widget_grab_focus (self->start_button);
 }
@@ -550,13 +592,54 @@ on_key_pressed (GtkEventControllerKey *controller,
 
 /* ---- idle --------------------------------------------------------------------- */
 
+/* "Are you still there?" comes this long before the reset (less when the
+ * whole idle time is short). */
+#define STILL_THERE_SECONDS 20
+
+static void
+update_still_there (TrajKioskWindow *self)
+{
+  g_autofree char *text =
+    g_strdup_printf (ngettext ("For your privacy, your answers will be put away in %u second. Tap Continue to carry on.",
+                               "For your privacy, your answers will be put away in %u seconds. Tap Continue to carry on.",
+                               self->still_there_left), self->still_there_left);
+
+  gtk_label_set_label (self->still_there_label, text);
+}
+
+static gboolean
+still_there_tick (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  if (--self->still_there_left > 0)
+    {
+      update_still_there (self);
+      return G_SOURCE_CONTINUE;
+    }
+  self->idle_timer = 0;
+  gtk_widget_set_visible (self->still_there, FALSE);
+  traj_kiosk_window_idle_timeout (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 idle_fired (gpointer data)
 {
   TrajKioskWindow *self = data;
 
   self->idle_timer = 0;
-  traj_kiosk_window_idle_timeout (self);
+  if (self->still_there_seconds == 0)
+    {
+      traj_kiosk_window_idle_timeout (self);
+      return G_SOURCE_REMOVE;
+    }
+  /* A last chance, with a countdown, before the session is put away. */
+  self->still_there_left = self->still_there_seconds;
+  update_still_there (self);
+  gtk_widget_set_visible (self->still_there, TRUE);
+  gtk_widget_grab_focus (self->still_there_button);
+  self->idle_timer = g_timeout_add_seconds (1, still_there_tick, self);
   return G_SOURCE_REMOVE;
 }
 
@@ -568,10 +651,26 @@ kiosk_restart_idle (TrajKioskWindow *self)
                   self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-idle-seconds") : 120;
 
   kiosk_clear_timer (&self->idle_timer);
+  gtk_widget_set_visible (self->still_there, FALSE);
   /* The check-in screen holds nothing of a patient but a half-typed code. */
   if (g_strcmp0 (screen, "no-pin") == 0 || (g_strcmp0 (screen, "checkin") == 0 && self->code->len == 0))
     return;
-  self->idle_timer = g_timeout_add_seconds (MAX (seconds, 1), idle_fired, self);
+  seconds = MAX (seconds, 1);
+  /* The question comes STILL_THERE_SECONDS before the reset, or halfway
+   * through a shorter idle time; none on the check-in screen, where only
+   * a half-typed code is put away. */
+  self->still_there_seconds = g_strcmp0 (screen, "checkin") == 0 ? 0 : MIN (STILL_THERE_SECONDS, seconds / 2);
+  self->idle_timer = g_timeout_add_seconds (seconds - self->still_there_seconds, idle_fired, self);
+}
+
+static void
+on_large_text_toggled (TrajKioskWindow *self)
+{
+  /* For the rest of this session; the next patient starts at the usual size. */
+  if (gtk_toggle_button_get_active (self->large_text_button))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "large-text");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "large-text");
 }
 
 static gboolean
@@ -791,6 +890,11 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, submit_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_done_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, thanks_page);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, not_you_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, large_text_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, still_there);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, still_there_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, still_there_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, no_pin_quit_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, pin_message_label);
@@ -803,8 +907,31 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
 static void
 on_start_clicked (TrajKioskWindow *self)
 {
-  self->scale_index = 0;
+  if (self->entry != NULL)
+    {
+      /* Back from the first question: the same questionnaire again. */
+      update_question (self);
+      kiosk_show_screen (self, "question");
+      focus_answers (self);
+      return;
+    }
   start_scale (self);
+}
+
+/* "Not you?": the person at the tablet is not the patient the code is for.
+ * Nothing is saved, the code can be used again, and the kiosk waits for
+ * the next code. */
+static void
+on_not_you_clicked (TrajKioskWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->submitted > 0)
+    return;
+  if (self->checkin_id > 0 && !traj_store_release_checkin (self->store, self->checkin_id, &error))
+    g_message ("Could not give the check-in code back: %s", error->message);
+  self->any_answer = FALSE;
+  kiosk_back_to_checkin (self);
 }
 
 static void
@@ -845,6 +972,9 @@ traj_kiosk_window_init (TrajKioskWindow *self)
 
   g_signal_connect_swapped (self->stack, "notify::visible-child-name", G_CALLBACK (on_screen_changed), self);
   g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (on_start_clicked), self);
+  g_signal_connect_swapped (self->not_you_button, "clicked", G_CALLBACK (on_not_you_clicked), self);
+  g_signal_connect_swapped (self->large_text_button, "toggled", G_CALLBACK (on_large_text_toggled), self);
+  g_signal_connect_swapped (self->still_there_button, "clicked", G_CALLBACK (kiosk_restart_idle), self);
   g_signal_connect_swapped (self->next_button, "clicked", G_CALLBACK (on_next_clicked), self);
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
   g_signal_connect_swapped (self->review_back_button, "clicked", G_CALLBACK (on_review_back_clicked), self);

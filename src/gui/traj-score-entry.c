@@ -465,13 +465,19 @@ build_item (TrajScoreEntry *self,
     GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
 
     gtk_widget_set_hexpand (texts, TRUE);
-    if (is_difficulty && list)
+    if (is_difficulty)
       {
-        GtkWidget *note = gtk_label_new (_("Optional · not scored"));
+        GtkWidget *note = gtk_label_new (list ? _("Optional · not scored") : _("Optional: you may skip this question"));
 
         gtk_label_set_xalign (GTK_LABEL (note), 0);
-        gtk_widget_add_css_class (note, "caption-heading");
-        gtk_widget_add_css_class (note, "dim-label");
+        gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+        if (list)
+          {
+            gtk_widget_add_css_class (note, "caption-heading");
+            gtk_widget_add_css_class (note, "dim-label");
+          }
+        else
+          gtk_widget_add_css_class (note, "kiosk-optional");
         gtk_box_append (GTK_BOX (texts), note);
       }
     text = gtk_label_new (wording);
@@ -560,6 +566,11 @@ update_pages (TrajScoreEntry *self)
       ItemView *item = g_ptr_array_index (self->items, k);
 
       gtk_widget_set_visible (item->page, self->layout == TRAJ_SCORE_ENTRY_LIST || k == self->current_item);
+      /* One question at a time: the PHQ-9 difficulty question has its own
+       * instruction, not the scale's "over the last 2 weeks". */
+      if (self->layout != TRAJ_SCORE_ENTRY_LIST && k == self->current_item)
+        gtk_widget_set_visible (GTK_WIDGET (self->instruction_label),
+                                !item->is_difficulty && get_scale (self) && get_scale (self)->instruction);
     }
 }
 

@@ -888,6 +888,7 @@ test_answer_contrast (Fixture *f, gconstpointer data)
   traj_kiosk_window_start_session (f->kiosk, f->patient_id, "pain_nrs");
   click (child (f->kiosk, "start_button"));
   WAIT_UNTIL (gtk_widget_get_mapped (traj_score_entry_get_answer_button (entry_of (f->kiosk), 0, 10)));
+  wait_frames (GTK_WIDGET (f->kiosk), 3);
   g_test_message ("kiosk %d×%d", gtk_widget_get_width (GTK_WIDGET (f->kiosk)), gtk_widget_get_height (GTK_WIDGET (f->kiosk)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->kiosk)), <=, 800);
   {
@@ -1191,6 +1192,134 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   g_object_unref (app);
 }
 
+/* Kiosk screenshots for the README and data/screenshots/ (issue 13): every
+ * screen rendered at the tablet's 800×1280, light, dark and with larger
+ * text. Only with TRAJ_KIOSK_SCREENSHOTS=DIR (run under an 800×1280 X
+ * screen with a window manager, e.g. openbox); skipped otherwise. */
+static void
+save_shot (Fixture *f, const char *dir, const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("kiosk-%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkTexture) tex = NULL;
+
+  wait_frames (GTK_WIDGET (f->kiosk), 3);
+  tex = render (GTK_WIDGET (f->kiosk));
+  g_assert_true (gdk_texture_save_to_png (tex, path));
+  g_test_message ("wrote %s (%d×%d)", path, gdk_texture_get_width (tex), gdk_texture_get_height (tex));
+}
+
+static void
+test_screenshots (Fixture *f, gconstpointer data)
+{
+  const char *dir = g_getenv ("TRAJ_KIOSK_SCREENSHOTS");
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *code = NULL;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("TRAJ_KIOSK_SCREENSHOTS=DIR writes the kiosk screenshots there");
+      return;
+    }
+  /* Each screen as it settles, not halfway through a crossfade. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* The window's content at the tablet's 800×1280 (without a window
+   * manager the window keeps room for its shadow around it). */
+  gtk_window_fullscreen (GTK_WINDOW (f->kiosk));
+  /* Fullscreen needs a window manager (run one on the X screen);
+   * without, the window keeps room for its shadow (790×1270). */
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (f->kiosk)) >= 790);
+  wait_frames (GTK_WIDGET (f->kiosk), 5);
+
+  for (int variant = 0; variant < 3; variant++)
+    {
+      const char *suffix = variant == 0 ? "" : variant == 1 ? "-dark" : "-large";
+
+      adw_style_manager_set_color_scheme (style, variant == 1 ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      g_free (code);
+      code = make_code (f, "phq9,pain_nrs");
+      press (f->kiosk, "4");
+      {
+        g_autofree char *n = g_strdup_printf ("checkin%s", suffix);
+        if (variant == 2)
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f->kiosk, "large_text_button")), TRUE);
+        save_shot (f, dir, n);
+      }
+      press (f->kiosk, "C");
+      press (f->kiosk, code);
+      WAIT_UNTIL (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "birth"));
+      press (f->kiosk, "1012");
+      {
+        g_autofree char *n = g_strdup_printf ("birth-date%s", suffix);
+        save_shot (f, dir, n);
+      }
+      {
+        g_autofree char *digits = birth_digits (BIRTH);
+        press (f->kiosk, "CCCC");
+        press (f->kiosk, digits);
+        WAIT_UNTIL (!checking (f->kiosk));
+        spin ();
+      }
+      g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+      {
+        g_autofree char *n = g_strdup_printf ("welcome%s", suffix);
+        save_shot (f, dir, n);
+      }
+      click (child (f->kiosk, "start_button"));
+      answer (f->kiosk, 0, 1);
+      {
+        const int chosen[2] = { 1, 2 };
+        g_autofree char *n = g_strdup_printf ("question%s", suffix);
+        traj_score_entry_set_values (entry_of (f->kiosk), chosen, 2);
+        save_shot (f, dir, n);
+      }
+      for (guint k = 1; k < 9; k++)
+        answer (f->kiosk, k, k == 8 ? 0 : 1);
+      {
+        g_autofree char *n = g_strdup_printf ("optional%s", suffix);
+        save_shot (f, dir, n);
+      }
+      click (child (f->kiosk, "next_button"));
+      {
+        g_autofree char *n = g_strdup_printf ("review%s", suffix);
+        save_shot (f, dir, n);
+      }
+      click (child (f->kiosk, "submit_button"));
+      {
+        g_autofree char *n = g_strdup_printf ("pain%s", suffix);
+        save_shot (f, dir, n);
+      }
+      traj_kiosk_window_set_idle_seconds (f->kiosk, 40);
+      gtk_widget_set_visible (child (f->kiosk, "still_there"), TRUE);
+      gtk_label_set_label (GTK_LABEL (child (f->kiosk, "still_there_label")),
+                           "For your privacy, your answers will be put away in 20 seconds. Tap Continue to carry on.");
+      {
+        g_autofree char *n = g_strdup_printf ("still-there%s", suffix);
+        save_shot (f, dir, n);
+      }
+      gtk_widget_set_visible (child (f->kiosk, "still_there"), FALSE);
+      answer (f->kiosk, 0, 3);
+      if (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "question"))
+        click (child (f->kiosk, "next_button"));
+      click (child (f->kiosk, "submit_button"));
+      {
+        g_autofree char *n = g_strdup_printf ("thanks%s", suffix);
+        save_shot (f, dir, n);
+      }
+      traj_kiosk_window_set_idle_seconds (f->kiosk, 120);
+      traj_kiosk_window_idle_timeout (f->kiosk);
+      click (child (f->kiosk, "staff_button"));
+      press (f->kiosk, "12");
+      {
+        g_autofree char *n = g_strdup_printf ("staff%s", suffix);
+        save_shot (f, dir, n);
+      }
+      press (f->kiosk, "BB");
+      click (child (f->kiosk, "pin_cancel_button"));
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1210,6 +1339,7 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/not-you", Fixture, NULL, fixture_setup, test_not_you, fixture_teardown);
   g_test_add ("/kiosk/large-text", Fixture, NULL, fixture_setup, test_large_text, fixture_teardown);
   g_test_add ("/kiosk/answer-contrast", Fixture, NULL, fixture_setup, test_answer_contrast, fixture_teardown);
+  g_test_add ("/kiosk/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
   g_test_add ("/kiosk/timing", Fixture, NULL, fixture_setup, test_timing, fixture_teardown);
   g_test_add ("/kiosk/unsubmitted-is-draft", Fixture, NULL, fixture_setup, test_unsubmitted_is_draft, fixture_teardown);
   g_test_add ("/kiosk/duplicate-kept", Fixture, NULL, fixture_setup, test_duplicate_kept, fixture_teardown);

@@ -248,7 +248,9 @@ show_review (TrajKioskWindow *self)
       int value = difficulty ? traj_score_entry_get_difficulty (self->entry) : values[k];
       g_autofree char *answer = answer_text (scale, k, value);
       g_autofree char *title = g_markup_escape_text (question, -1);
-      g_autofree char *numbered = g_strdup_printf ("%u. %s", k + 1, title);
+      /* Translators: the optional PHQ-9 difficulty question in the review */
+      g_autofree char *numbered = difficulty ? g_strdup_printf (_("Optional: %s"), title)
+                                             : g_strdup_printf ("%u. %s", k + 1, title);
       g_autofree char *change_label = g_strdup_printf (_("Change answer %u"), k + 1);
       GtkWidget *change = gtk_button_new_with_label (_("Change"));
 

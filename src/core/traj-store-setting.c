@@ -166,7 +166,7 @@ traj_store_apply_time_zone (TrajStore *self)
 {
   g_autofree char *zone = NULL;
 
-  read_setting (self, "time-zone", &zone, NULL);
+  traj_store_read_setting (self, "time-zone", &zone, NULL);
   if (!traj_set_clinic_time_zone (zone))
     {
       g_warning ("The clinic's time zone “%s” is unknown here; days are counted in this machine's zone.", zone);
@@ -186,7 +186,7 @@ traj_store_default_time_zone (TrajStore *self, GError **error)
     "ON CONFLICT (key) DO NOTHING";
   TrajDbStmt *stmt;
 
-  if (!read_setting (self, "time-zone", &zone, error))
+  if (!traj_store_read_setting (self, "time-zone", &zone, error))
     return FALSE;
   if (zone != NULL || (machine = traj_machine_time_zone ()) == NULL)
     return TRUE;

@@ -962,6 +962,55 @@ press_keypad (TrajKioskWindow *kiosk, const char *keypad, const char *digits)
  * keypad, as on the tablet, with the kiosk held only by GTK as in the app:
  * a wrong PIN says so and keeps the kiosk, the right one closes it cleanly
  * (warnings are fatal), and no other window ever opens. */
+/* An attack run left the kiosk without a PIN: with a patient on the tablet,
+ * the clinic's PIN was removed (a restore of an older backup), and any digit
+ * on the staff keypad then let them out — in Hand This Device to the
+ * Patient, into the clinician's window. A kiosk that has seen a PIN stays
+ * locked until a PIN is verified: keypad, unlock and close alike. */
+static void
+test_pin_removed_stays_locked (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  gboolean unlocked = FALSE;
+  sqlite3 *db = NULL;
+
+  g_signal_connect_swapped (f->kiosk, "unlocked", G_CALLBACK (set_true), &unlocked);
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM clinic_setting WHERE key LIKE 'staff-pin%'", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* The keypad: any digits, Leave: refused, said why. */
+  click (child (f->kiosk, "staff_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "staff");
+  press_keypad (f->kiosk, "pin_keypad", "5");
+  click (child (f->kiosk, "pin_leave_button"));
+  WAIT_UNTIL (!checking (f->kiosk));
+  spin ();
+  g_assert_false (unlocked);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "staff");
+  g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "no staff PIN"));
+
+  /* No PIN, an old PIN, a close request: all refused. */
+  g_assert_false (traj_kiosk_window_unlock (f->kiosk, NULL));
+  g_assert_false (traj_kiosk_window_unlock (f->kiosk, PIN));
+  gtk_window_close (GTK_WINDOW (f->kiosk));
+  spin ();
+  g_assert_false (unlocked);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
+
+  /* A new PIN set on a workstation opens it. */
+  set_pin (f->store, "246813");
+  g_assert_true (traj_kiosk_window_unlock (f->kiosk, "246813"));
+  spin ();
+  g_assert_true (unlocked);
+  g_signal_handlers_disconnect_by_data (f->kiosk, &unlocked);
+}
+
 static void
 test_pin_exit (Fixture *f, gconstpointer data)
 {
@@ -1345,6 +1394,8 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/duplicate-kept", Fixture, NULL, fixture_setup, test_duplicate_kept, fixture_teardown);
   g_test_add ("/kiosk/duplicate-thanks", Fixture, NULL, fixture_setup, test_duplicate_thanks, fixture_teardown);
   g_test_add ("/kiosk/pin-exit", Fixture, NULL, fixture_setup, test_pin_exit, fixture_teardown);
+  g_test_add ("/kiosk/pin-removed-stays-locked", Fixture, NULL, fixture_setup, test_pin_removed_stays_locked,
+              fixture_teardown);
   g_test_add ("/kiosk/close-needs-pin", Fixture, NULL, fixture_setup, test_close_needs_pin, fixture_teardown);
   g_test_add ("/kiosk/hand-to-patient", Fixture, NULL, fixture_setup, test_hand_to_patient_locks_shortcuts, fixture_teardown);
   g_test_add ("/kiosk/pin-cancel", Fixture, NULL, fixture_setup, test_pin_cancel, fixture_teardown);

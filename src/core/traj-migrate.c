@@ -38,6 +38,7 @@ static const Table clinic_tables[] = {
   { "kiosk_checkin", "id", NULL },
   { "cohort_definition", "id", NULL },
   { "clinic_setting", "key", "key" },
+  { "secret_attempt", "kind", "kind" },     /* filled by the target's schema: matched by kind */
   { "audit_event", "id", NULL },
 };
 /* The clinic's own description (schema version, application): the

@@ -257,10 +257,13 @@ kiosk_secrets_refresh (TrajKioskWindow *self)
 
   if (!traj_store_has_staff_pin (self->store, &self->has_pin, &error))
     {
-      g_warning ("Could not read the clinic's staff PIN: %s", error->message);
-      self->has_pin = FALSE;
+      /* Unknown is not "none": the kiosk stays locked. */
+      g_message ("Could not read the clinic's staff PIN: %s", error->message);
+      self->pin_seen = TRUE;
       return;
     }
+  if (self->has_pin)
+    self->pin_seen = TRUE;
   code_until = traj_store_secret_locked_until (self->store, TRAJ_SECRET_CHECKIN, NULL);
   pin_until = traj_store_secret_locked_until (self->store, TRAJ_SECRET_STAFF_PIN, NULL);
   set_lock (self, TRAJ_SECRET_CHECKIN, MAX (code_until, 0));
@@ -533,7 +536,7 @@ kiosk_show_staff_page (TrajKioskWindow *self)
   const char *screen = gtk_stack_get_visible_child_name (self->stack);
 
   kiosk_secrets_refresh (self);
-  if (!self->has_pin)
+  if (!self->has_pin && !self->pin_seen)
     {
       traj_kiosk_window_unlock (self, NULL);
       return;
@@ -622,8 +625,12 @@ kiosk_pin_leave (TrajKioskWindow *self)
     }
   if (salt == NULL)
     {
-      /* The clinic's PIN was removed meanwhile: nothing to protect. */
-      kiosk_leave (self);
+      /* The clinic's PIN was removed while the kiosk was up (a restore of an
+       * older backup, say): a patient may be holding the tablet, so nobody
+       * leaves without a PIN; staff set a new one on a workstation. */
+      gtk_label_set_label (self->pin_message_label,
+                           _("This clinic has no staff PIN now. Set one on a workstation "
+                             "(Preferences → Tablet), then enter it here."));
       return;
     }
   gtk_label_set_label (self->pin_message_label, _("Checking…"));

@@ -39,6 +39,8 @@ struct _TrajKioskWindow
   char *screen_before_staff;
   GCancellable *checking;        /* a hash being derived in a thread */
   gboolean has_pin;
+  gboolean pin_seen;             /* a PIN was set (or could not be read) since the kiosk
+                                  * started: from then on only a verified PIN lets anyone out */
 
   /* Clinic-wide waits after wrong codes and PINs (Unix time, 0 = none). */
   gint64 code_locked_until;

@@ -720,8 +720,11 @@ traj_kiosk_window_unlock (TrajKioskWindow *self,
   g_return_val_if_fail (TRAJ_IS_KIOSK_WINDOW (self), FALSE);
 
   kiosk_secrets_refresh (self);
-  if (self->has_pin && !traj_store_verify_staff_pin (self->store, pin, NULL, &error) &&
-      !g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NO_PIN))
+  /* Without a PIN only a kiosk that never had one (nothing started, the
+   * "not set up" screen) may close; once a PIN was seen, only that PIN, or
+   * a new one, opens it: a PIN removed or unreadable meanwhile is no way out. */
+  if ((self->has_pin || self->pin_seen) &&
+      (pin == NULL || !traj_store_verify_staff_pin (self->store, pin, NULL, &error)))
     return FALSE;
   kiosk_leave (self);
   return TRUE;
@@ -734,7 +737,7 @@ traj_kiosk_window_close_request (GtkWindow *window)
 
   /* Alt+F4, a window manager's close button, a session's close request:
    * refused until staff unlock (or there is no PIN to protect anything). */
-  if (!self->unlocked && self->has_pin)
+  if (!self->unlocked && (self->has_pin || self->pin_seen))
     return TRUE;
   return GTK_WINDOW_CLASS (traj_kiosk_window_parent_class)->close_request (window);
 }

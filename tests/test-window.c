@@ -6,6 +6,7 @@
 
 #include "traj-demo.h"
 #include "traj-cohort-view.h"
+#include "traj-gui.h"
 #include "traj-window.h"
 
 #include "test-wait.h"
@@ -323,12 +324,32 @@ test_window_search_away_from_focused_row (Fixture *f, gconstpointer data)
   g_assert_finalize_object (win);
 }
 
+/* An error that names a path with "&" or "<" (an attack run's --database)
+ * is shown as it is: a status page's description is markup, and the raw
+ * text showed nothing and warned (warnings are fatal here). */
+static void
+test_status_text_not_markup (void)
+{
+  GtkWidget *win = gtk_window_new ();
+  GtkWidget *page = adw_status_page_new ();
+
+  gtk_window_set_child (GTK_WINDOW (win), page);
+  traj_gui_status_page_set_text (page, "There is no clinic at “/tmp/a&b/<c>.db”.");
+  gtk_window_present (GTK_WINDOW (win));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), ==,
+                   "There is no clinic at “/tmp/a&amp;b/&lt;c&gt;.db”.");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/window/status-text-not-markup", test_status_text_not_markup);
   g_test_add ("/window/empty-clinic", Fixture, NULL, fixture_setup, test_window_empty_clinic, fixture_teardown);
   g_test_add ("/window/finds-patients", Fixture, NULL, fixture_setup, test_window_finds_patients, fixture_teardown);
   g_test_add ("/window/cohorts-after-change", Fixture, NULL, fixture_setup, test_window_cohorts_after_change, fixture_teardown);

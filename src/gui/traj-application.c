@@ -97,7 +97,7 @@ show_open_error (TrajApplication *self, const char *title, const GError *error)
   gtk_window_set_default_size (GTK_WINDOW (win), 640, 480);
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-error-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
-  adw_status_page_set_description (ADW_STATUS_PAGE (page), error->message);
+  traj_gui_status_page_set_text (page, error->message);
   gtk_widget_set_vexpand (page, TRUE);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), page);

@@ -869,7 +869,7 @@ on_computed (GObject *source, GAsyncResult *result, gpointer data)
         {
           set_busy (self, FALSE);
           adw_status_page_set_title (self->empty_page, _("Could Not Compute the Cohorts"));
-          adw_status_page_set_description (self->empty_page, error->message);
+          traj_gui_status_page_set_text (GTK_WIDGET (self->empty_page), error->message);
           gtk_stack_set_visible_child_name (self->results_stack, "empty");
         }
       g_object_unref (self);
@@ -903,7 +903,7 @@ compute_now (gpointer data)
   if (!traj_cohort_definition_validate (self->def, &error))
     {
       adw_status_page_set_title (self->empty_page, _("Check the Cohorts"));
-      adw_status_page_set_description (self->empty_page, error->message);
+      traj_gui_status_page_set_text (GTK_WIDGET (self->empty_page), error->message);
       gtk_stack_set_visible_child_name (self->results_stack, "empty");
       return G_SOURCE_REMOVE;
     }

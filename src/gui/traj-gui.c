@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include <adwaita.h>
+
 #include "traj-gui.h"
 #include "traj-gui-resources.h"
 
@@ -25,4 +27,14 @@ traj_gui_dismiss (GtkWindow *dialog)
 
   gtk_window_set_transient_for (dialog, NULL);
   gtk_window_destroy (dialog);
+}
+
+void
+traj_gui_status_page_set_text (GtkWidget  *status_page,
+                               const char *text)
+{
+  g_autofree char *escaped = text ? g_markup_escape_text (text, -1) : NULL;
+
+  g_return_if_fail (ADW_IS_STATUS_PAGE (status_page));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status_page), escaped);
 }

@@ -18,4 +18,9 @@ void traj_gui_init (void);
  * pointer"). */
 void traj_gui_dismiss (GtkWindow *dialog);
 
+/* Sets a status page's description to @text shown as it is: the
+ * description is Pango markup, so a path or message with "&" or "<" would
+ * show nothing (and warn). */
+void traj_gui_status_page_set_text (GtkWidget *status_page, const char *text);
+
 G_END_DECLS

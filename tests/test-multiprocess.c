@@ -16,6 +16,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -72,6 +74,58 @@ helper_main (const char *path, const char *mrn)
       return 1;
     }
   g_print ("%u\n", list->len);
+  return 0;
+}
+
+/* Run as a helper: starts writing @path the way @mode says (one file, a
+ * folder of files, or a database SQLite writes under the temporary name,
+ * with its -wal and -shm), says "ready", and waits to be killed. */
+static int
+writer_main (const char *path, const char *mode)
+{
+  g_autoptr(GError) error = NULL;
+  TrajSafeFile *f = NULL;
+  TrajSafeDir *d = NULL;
+  char line[8];
+
+  if (g_str_equal (mode, "folder"))
+    {
+      const char *names[] = { "one.csv", "two.csv", NULL };
+
+      d = traj_safe_dir_new (path, names, &error);
+      if (d != NULL && (f = traj_safe_dir_add_file (d, "one.csv", &error)) != NULL)
+        traj_safe_file_write (f, "half a row", 10, &error);
+    }
+  else if (g_str_equal (mode, "database"))
+    {
+      f = traj_safe_file_new_for_path_writer (path, &error);
+      if (f != NULL)
+        {
+          sqlite3 *db = NULL;
+
+          if (sqlite3_open (traj_safe_file_get_temp_path (f), &db) != SQLITE_OK ||
+              sqlite3_exec (db, "PRAGMA journal_mode=WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
+                            NULL, NULL, NULL) != SQLITE_OK)
+            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "sqlite: %s", sqlite3_errmsg (db));
+          /* Left open: the -wal and -shm stay, as after a kill. */
+        }
+    }
+  else
+    {
+      f = traj_safe_file_new (path, &error);
+      if (f != NULL)
+        traj_safe_file_write (f, "half a row", 10, &error);
+    }
+  if (error != NULL)
+    {
+      g_printerr ("writer: %s\n", error->message);
+      return 1;
+    }
+  g_print ("ready\n");
+  fflush (stdout);
+  /* Until the test kills us (or closes our input). */
+  if (fgets (line, sizeof line, stdin) == NULL)
+    raise (SIGKILL);
   return 0;
 }
 
@@ -566,11 +620,144 @@ test_outputs_spare_clinic_files (void)
   remove_tree (dir);
 }
 
+/* ---- what killed writers leave ----------------------------------------------- */
+
+/* A helper writing @path, stopped once it said "ready". */
+static GSubprocess *
+start_writer (const char *path, const char *mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *proc;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                           self_path, "--writer", path, mode, NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+  return proc;
+}
+
+static void
+kill_writer (GSubprocess *proc)
+{
+  g_subprocess_force_exit (proc);
+  g_assert_true (g_subprocess_wait (proc, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_signaled (proc));
+}
+
+/* Entries of @dir whose name starts ".@base." — temporary files. */
+static guint
+count_temps (const char *dir, const char *base)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *prefix = g_strconcat (".", base, ".", NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (d && (entry = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (entry, prefix))
+      n++;
+  return n;
+}
+
+/* Issue 12: a backup or export killed mid-write (kill -9, power cut) left
+ * its hidden temporary file, or folder, or database with -wal and -shm,
+ * forever (21 of 60 killed backups). The next output to the same name
+ * removes what killed programs left — and nothing of a program that is
+ * still writing. */
+static void
+test_killed_writers_leave_nothing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("traj-temps-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "export.csv", NULL);
+  g_autofree char *folder = g_build_filename (dir, "folder-out", NULL);
+  g_autofree char *database = g_build_filename (dir, "backup.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_nonnull (dir);
+  {
+    /* Three at a time: a writer sweeps only what was left before it. */
+    GSubprocess *writers[9];
+
+    for (guint k = 0; k < 3; k++)
+      {
+        writers[3 * k] = start_writer (file, "file");
+        writers[3 * k + 1] = start_writer (folder, "folder");
+        writers[3 * k + 2] = start_writer (database, "database");
+      }
+    for (guint k = 0; k < G_N_ELEMENTS (writers); k++)
+      {
+        kill_writer (writers[k]);
+        g_object_unref (writers[k]);
+      }
+  }
+  g_assert_cmpuint (count_temps (dir, "export.csv"), ==, 3);
+  g_assert_cmpuint (count_temps (dir, "folder-out"), ==, 3);
+  /* The database, its -wal and its -shm, three times. */
+  g_assert_cmpuint (count_temps (dir, "backup.db"), ==, 9);
+
+  /* One program still writes each name. */
+  {
+    g_autoptr(GSubprocess) live_file = start_writer (file, "file");
+    g_autoptr(GSubprocess) live_folder = start_writer (folder, "folder");
+    g_autoptr(GSubprocess) live_db = start_writer (database, "database");
+    const char *names[] = { "one.csv", "two.csv", NULL };
+    TrajSafeDir *d;
+    TrajSafeFile *f;
+
+    g_assert_true (traj_safe_file_set_contents (file, "complete\n", -1, &error));
+    g_assert_no_error (error);
+    d = traj_safe_dir_new (folder, names, &error);
+    g_assert_no_error (error);
+    for (guint k = 0; names[k]; k++)
+      {
+        f = traj_safe_dir_add_file (d, names[k], &error);
+        g_assert_no_error (error);
+        g_assert_true (traj_safe_file_write (f, "complete\n", 9, &error));
+        g_assert_true (traj_safe_file_commit (f, &error));
+        g_assert_no_error (error);
+      }
+    g_assert_true (traj_safe_dir_commit (d, &error));
+    g_assert_no_error (error);
+    traj_safe_dir_free (d);
+    g_assert_true (traj_safe_file_set_contents (database, "not really a database\n", -1, &error));
+    g_assert_no_error (error);
+
+    /* The killed ones are gone; the live writers' are not. */
+    g_assert_cmpuint (count_temps (dir, "export.csv"), ==, 1);
+    g_assert_cmpuint (count_temps (dir, "folder-out"), ==, 1);
+    g_assert_cmpuint (count_temps (dir, "backup.db"), ==, 3);
+    g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "complete\n");
+    g_clear_pointer (&contents, g_free);
+
+    kill_writer (live_file);
+    kill_writer (live_folder);
+    kill_writer (live_db);
+  }
+  /* Now those are a killed program's too. */
+  g_assert_true (traj_safe_file_set_contents (file, "again\n", -1, &error));
+  g_assert_true (traj_safe_file_set_contents (database, "again\n", -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_temps (dir, "export.csv"), ==, 0);
+  g_assert_cmpuint (count_temps (dir, "backup.db"), ==, 0);
+  g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "again\n");
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   if (argc == 4 && g_str_equal (argv[1], "--helper"))
     return helper_main (argv[2], argv[3]);
+  if (argc == 4 && g_str_equal (argv[1], "--writer"))
+    return writer_main (argv[2], argv[3]);
 
   g_test_init (&argc, &argv, NULL);
   /* Set by tests/meson.build: the trajectory-cli just built. */
@@ -581,5 +768,6 @@ main (int argc, char **argv)
   g_test_add_func ("/multiprocess/shared-file", test_shared_file);
   g_test_add_func ("/multiprocess/backup-restore-while-open", test_backup_restore_while_open);
   g_test_add_func ("/multiprocess/outputs-spare-clinic-files", test_outputs_spare_clinic_files);
+  g_test_add_func ("/multiprocess/killed-writers-leave-nothing", test_killed_writers_leave_nothing);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -136,15 +137,115 @@ sync_dir (const char *dir)
   close (fd);
 }
 
+/* ---- temporary files ------------------------------------------------------------ */
+
+/* Every temporary name says who made it: ".BASE.HOST-PID-RANDOM.part" (a
+ * folder for a set of files; SQLite adds "-wal", "-shm" or "-journal" to a
+ * database written under such a name). A program killed mid-write (kill -9,
+ * a power cut, a full disk) cannot remove its own; the next output to the
+ * same name removes those whose program is gone. Only this computer's (the
+ * folder may be shared), and never one of a program that still runs: its
+ * write may be under way. */
+static guint32
+host_tag (void)
+{
+  static gsize tag;
+
+  if (g_once_init_enter (&tag))
+    g_once_init_leave (&tag, (gsize) (g_str_hash (g_get_host_name ()) | 1u));
+  return (guint32) tag;
+}
+
+static char *
+temp_prefix (const char *dir, const char *base)
+{
+  return g_strdup_printf ("%s%s.%s.%08x-%ld-", dir, G_DIR_SEPARATOR_S, base, host_tag (), (long) getpid ());
+}
+
+/* @rest is what follows ".BASE." in a folder entry. TRUE when it is one of
+ * our temporary names and the program that made it on this computer is gone. */
+static gboolean
+temp_of_gone_program (const char *rest)
+{
+  static const char *suffixes[] = { ".part", ".part-wal", ".part-shm", ".part-journal" };
+  char *end = NULL;
+  guint64 host, pid;
+  gboolean suffix_ok = FALSE;
+
+  if (!g_ascii_isxdigit (rest[0]))
+    return FALSE;
+  host = g_ascii_strtoull (rest, &end, 16);
+  if (end != rest + 8 || *end != '-' || host != host_tag ())
+    return FALSE;
+  rest = end + 1;
+  if (!g_ascii_isdigit (rest[0]))
+    return FALSE;
+  pid = g_ascii_strtoull (rest, &end, 10);
+  if (*end != '-' || pid == 0 || pid > G_MAXINT || strlen (end + 1) < 6)
+    return FALSE;
+  rest = end + 1 + 6;
+  for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
+    suffix_ok = suffix_ok || strcmp (rest, suffixes[k]) == 0;
+  if (!suffix_ok || (pid_t) pid == getpid ())
+    return FALSE;
+  /* EPERM: it runs, as someone else. */
+  return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
+}
+
+static void
+remove_gone_temp (const char *path)
+{
+  struct stat st;
+
+  if (lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *entry;
+
+      while (d && (entry = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *inner = g_build_filename (path, entry, NULL);
+          struct stat ist;
+
+          if (lstat (inner, &ist) == 0 && !S_ISDIR (ist.st_mode))
+            g_unlink (inner);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+/* Removes what killed programs left while writing @base in @dir. */
+static void
+sweep_gone_temps (const char *dir, const char *base)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *prefix = g_strconcat (".", base, ".", NULL);
+  gsize prefix_len = strlen (prefix);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  const char *entry;
+
+  while (d && (entry = g_dir_read_name (d)) != NULL)
+    if (strncmp (entry, prefix, prefix_len) == 0 && temp_of_gone_program (entry + prefix_len))
+      g_ptr_array_add (gone, g_build_filename (dir, entry, NULL));
+  for (guint k = 0; k < gone->len; k++)
+    remove_gone_temp (g_ptr_array_index (gone, k));
+}
+
 /* A new empty file beside @path (or inside @dir when set), 0600, that no one
  * else made and that is no link. */
 static int
 open_new (const char *dir, const char *base, char **temp_out, GError **error)
 {
+  g_autofree char *prefix = temp_prefix (dir, base);
+
+  sweep_gone_temps (dir, base);
   for (guint tries = 0; tries < 100; tries++)
     {
-      g_autofree char *temp = g_strdup_printf ("%s%s.%s.%06x.part", dir, G_DIR_SEPARATOR_S, base,
-                                               g_random_int () & 0xffffff);
+      g_autofree char *temp = g_strdup_printf ("%s%06x.part", prefix, g_random_int () & 0xffffff);
       int fd = open (temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
       if (fd >= 0)
@@ -620,7 +721,11 @@ traj_safe_dir_new (const char *path, const char * const *names, GError **error)
       return NULL;
     }
   base = g_path_get_basename (path);
-  d->temp = g_strdup_printf ("%s%s.%s.XXXXXX.part", d->parent, G_DIR_SEPARATOR_S, base);
+  sweep_gone_temps (d->parent, base);
+  {
+    g_autofree char *prefix = temp_prefix (d->parent, base);
+    d->temp = g_strconcat (prefix, "XXXXXX.part", NULL);
+  }
   if (g_mkdtemp_full (d->temp, 0700) == NULL)
     {
       set_errno_error (error, errno, MSG_CREATE_FOLDER_BESIDE, path);

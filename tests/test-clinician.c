@@ -215,6 +215,54 @@ test_search_enter_opens_first (Fixture *f, gconstpointer data)
   g_assert_cmpint (traj_window_get_patient_id (f->win), ==, first);
 }
 
+/* A trial typed a name into a just-opened window: the New Patient button
+ * had the keyboard, the letters went nowhere and Enter opened New Patient.
+ * The search has it from the start. */
+static void
+test_typing_at_start_searches (Fixture *f, gconstpointer data)
+{
+  GtkWidget *search, *focus;
+
+  add_patient (f, "B-1", "Quentin Zebedee", traj_day_from_ymd (1980, 2, 3));
+  open_window (f);
+  search = child (f->win, TRAJ_TYPE_WINDOW, "search_entry");
+  focus = gtk_root_get_focus (GTK_ROOT (f->win));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+}
+
+/* On a narrow (tablet) window Enter shows the page alone: the focus goes
+ * to the page's first action, not to its heading, which would take it and
+ * show its whole text selected (a trial saw the patient's name highlighted
+ * as if about to be replaced). */
+static void
+test_search_enter_narrow_focus (Fixture *f, gconstpointer data)
+{
+  GtkWidget *search, *focus;
+  int start = 0, end = 0;
+
+  add_patient (f, "B-1", "Quentin Zebedee", traj_day_from_ymd (1980, 2, 3));
+  add_patient (f, "B-2", "Ada Xu", traj_day_from_ymd (1970, 1, 2));
+  f->win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  gtk_window_set_default_size (GTK_WINDOW (f->win), 800, 1280);
+  gtk_window_present (GTK_WINDOW (f->win));
+  spin (f);
+  WAIT_UNTIL (adw_leaflet_get_folded (ADW_LEAFLET (child (f->win, TRAJ_TYPE_WINDOW, "leaflet"))));
+  search_for (f, "xu");
+  search = child (f->win, TRAJ_TYPE_WINDOW, "search_entry");
+  gtk_widget_grab_focus (search);
+  g_signal_emit_by_name (search, "activate");
+  spin (f);
+  g_assert_cmpint (traj_window_get_patient_id (f->win), >, 0);
+
+  focus = gtk_root_get_focus (GTK_ROOT (f->win));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, traj_window_get_patient_page (f->win)));
+  if (GTK_IS_LABEL (focus))
+    g_assert_false (gtk_label_get_selection_bounds (GTK_LABEL (focus), &start, &end));
+  g_assert_true (GTK_IS_BUTTON (focus));
+}
+
 /* ---- telling patients apart ----------------------------------------------- */
 
 static void
@@ -651,6 +699,10 @@ main (int argc, char **argv)
 
   g_test_add_func ("/clinician/search-fold", test_search_fold);
   g_test_add ("/clinician/search-accents", Fixture, NULL, fixture_setup, test_search_accents, fixture_teardown);
+  g_test_add ("/clinician/typing-at-start-searches", Fixture, NULL, fixture_setup,
+              test_typing_at_start_searches, fixture_teardown);
+  g_test_add ("/clinician/search-enter-narrow-focus", Fixture, NULL, fixture_setup,
+              test_search_enter_narrow_focus, fixture_teardown);
   g_test_add ("/clinician/search-enter-opens-first", Fixture, NULL, fixture_setup,
               test_search_enter_opens_first, fixture_teardown);
   g_test_add ("/clinician/birth-date-shown", Fixture, NULL, fixture_setup, test_birth_date_shown, fixture_teardown);

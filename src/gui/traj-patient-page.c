@@ -36,6 +36,7 @@ struct _TrajPatientPage
   GtkLabel *name_label;
   GtkLabel *identity_label;
   GtkLabel *course_label;
+  GtkWidget *action_box;
   GtkWidget *findings_box;
   TrajCheckinList *checkin_list;
   GtkWidget *outcome_box;
@@ -1104,6 +1105,7 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, identity_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, course_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, action_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, findings_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, checkin_list);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, outcome_box);
@@ -1248,4 +1250,23 @@ GtkWidget *
 traj_patient_page_get_decision_dialog (TrajPatientPage *self)
 {
   return self->decision_dialog;
+}
+
+/* The heading is selectable text: given the keyboard, it would show all of
+ * itself selected. */
+void
+traj_patient_page_focus_first_action (TrajPatientPage *self)
+{
+  g_return_if_fail (TRAJ_IS_PATIENT_PAGE (self));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->action_box); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      /* A flow-box child holding the button: the button takes it. */
+      GtkWidget *button = GTK_IS_FLOW_BOX_CHILD (child) ? gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)) : child;
+
+      if (button && gtk_widget_is_visible (button) && gtk_widget_is_sensitive (button) &&
+          gtk_widget_grab_focus (button))
+        return;
+    }
 }

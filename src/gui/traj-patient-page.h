@@ -26,5 +26,7 @@ GListModel               *traj_patient_page_get_timeline (TrajPatientPage *self)
 void                      traj_patient_page_select_record (TrajPatientPage *self,
                                                            TrajRecordKind   kind,
                                                            gint64           id);
+/* Puts the keyboard on the page's first action (for a page shown alone). */
+void                      traj_patient_page_focus_first_action (TrajPatientPage *self);
 
 G_END_DECLS

@@ -460,6 +460,8 @@ on_search_activate (TrajWindow *self)
    * otherwise take the focus and show itself selected). */
   if (!adw_leaflet_get_folded (self->leaflet))
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  else
+    traj_patient_page_focus_first_action (self->page);
 }
 
 static void
@@ -916,6 +918,10 @@ traj_window_init (TrajWindow *self)
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_list_activate), self);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
+  /* A clinician opens the window to find someone: typing goes to the
+   * search from the start (else the first button, New Patient, takes the
+   * keyboard and the typed name goes nowhere). */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->search_entry));
   set_patient_actions_enabled (self, FALSE);
 }
 

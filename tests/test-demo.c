@@ -76,6 +76,8 @@ dump_tables (const char *path)
         sql = g_strdup ("SELECT key, value FROM clinic_setting ORDER BY key");
       else if (g_str_equal (name, "secret_attempt"))
         sql = g_strdup ("SELECT * FROM secret_attempt ORDER BY kind");
+      else if (g_str_equal (name, "secret_attempt_device"))
+        sql = g_strdup ("SELECT * FROM secret_attempt_device ORDER BY kind, device");
       else
         sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY id", name);
       g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &rows, NULL), ==, SQLITE_OK);

@@ -285,12 +285,25 @@ test_lockout (Fixture *f, gconstpointer data)
   type_code (f->kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
 
-  /* Clinic-wide: another tablet (its own connection) waits as well. */
+  /* The same tablet restarted (its own connection, the same installation's
+   * device id) waits as well. */
   other = traj_store_open (f->path, &error);
   g_assert_no_error (error);
   tablet = g_object_ref_sink (traj_kiosk_window_new (NULL, other, f->settings));
+  g_assert_true (traj_store_get_device_is_kiosk (other));
   g_assert_false (gtk_widget_is_sensitive (child (tablet, "keypad")));
   g_assert_true (g_str_has_prefix (label_text (tablet, "code_wait_label"), "0:"));
+  gtk_window_destroy (GTK_WINDOW (tablet));
+  g_assert_finalize_object (tablet);
+  g_clear_object (&other);
+
+  /* Another tablet does not: one patient cannot hold up the clinic. */
+  other = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (other, "another-tablet", TRUE);
+  tablet = g_object_ref_sink (traj_kiosk_window_new (NULL, other, f->settings));
+  g_assert_true (gtk_widget_is_sensitive (child (tablet, "keypad")));
+  g_assert_cmpstr (label_text (tablet, "code_wait_label"), ==, "");
   gtk_window_destroy (GTK_WINDOW (tablet));
   g_assert_finalize_object (tablet);
 
@@ -298,7 +311,8 @@ test_lockout (Fixture *f, gconstpointer data)
   {
     sqlite3 *db;
     g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE secret_attempt SET locked_until = 0", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE secret_attempt SET locked_until = 0; "
+                                   "UPDATE secret_attempt_device SET locked_until = 0", NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_close (db);
   }
   traj_kiosk_window_idle_timeout (f->kiosk);
@@ -1115,7 +1129,8 @@ test_pin_lockout (Fixture *f, gconstpointer data)
   {
     sqlite3 *db;
     g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE secret_attempt SET locked_until = 0", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE secret_attempt SET locked_until = 0; "
+                                   "UPDATE secret_attempt_device SET locked_until = 0", NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_close (db);
   }
 }

@@ -353,6 +353,54 @@ test_staff_pin (void)
   g_rmdir (dir);
 }
 
+/* The old per-computer PIN hash (one round of SHA-256, in GSettings) is
+ * cleared at start once the clinic has its own PIN, even on a computer where
+ * the PIN was never changed through Preferences; kept while it has none. */
+static void
+test_forget_old_pin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-prefs-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  TrajStore *store = traj_store_open (path, &error);
+  g_autofree char *hash = NULL, *salt = NULL;
+
+  g_assert_no_error (error);
+  /* The memory backend (tests/meson.build): nothing of this machine's. */
+  g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "memory");
+  g_settings_set_string (settings, "kiosk-pin-hash", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  g_settings_set_string (settings, "kiosk-pin-salt", "00ff");
+
+  /* No clinic PIN yet: kept (Preferences says it cannot be carried over). */
+  g_assert_false (traj_preferences_forget_old_pin (settings, store));
+  hash = g_settings_get_string (settings, "kiosk-pin-hash");
+  g_assert_cmpstr (hash, !=, "");
+  g_clear_pointer (&hash, g_free);
+
+  /* The clinic's PIN set elsewhere (the CLI, another workstation): the
+   * next start clears both keys. */
+  g_assert_true (traj_store_set_staff_pin (store, NULL, "246813", &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_preferences_forget_old_pin (settings, store));
+  hash = g_settings_get_string (settings, "kiosk-pin-hash");
+  salt = g_settings_get_string (settings, "kiosk-pin-salt");
+  g_assert_cmpstr (hash, ==, "");
+  g_assert_cmpstr (salt, ==, "");
+  g_assert_null (g_settings_get_user_value (settings, "kiosk-pin-hash"));
+  g_assert_false (traj_preferences_forget_old_pin (settings, store));
+
+  g_assert_finalize_object (store);
+  g_unlink (path);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -363,5 +411,6 @@ main (int argc, char **argv)
   g_test_add_func ("/preferences/rows-per-scale", test_rows_per_scale);
   g_test_add_func ("/preferences/missing-key", test_missing_key);
   g_test_add_func ("/preferences/staff-pin", test_staff_pin);
+  g_test_add_func ("/preferences/forget-old-pin", test_forget_old_pin);
   return g_test_run ();
 }

@@ -93,19 +93,43 @@ test_derive_bad_salt (void)
 static void
 test_new_pin_rules (void)
 {
-  static const char *refused[] = {
-    "", "12345", "1234567890123", "12a456", "000000", "999999999", "123456", "234567890",
-    "987654", "890123", "210987", "121212", "123123", "10011001", "4545454545",
+  /* Each refused PIN with a word of the reason its message must give. */
+  static const struct { const char *pin; const char *why; } refused[] = {
+    { "", "6 to 12" }, { "12345", "6 to 12" }, { "1234567890123", "6 to 12" }, { "12a456", "digits only" },
+    /* fewer than 4 different digits */
+    { "000000", "different digits" }, { "000001", "different digits" }, { "112233", "different digits" },
+    { "121212", "different digits" }, { "123321", "different digits" }, { "999999999", "different digits" },
+    { "10011001", "different digits" },
+    /* counting */
+    { "123456", "counts" }, { "234567890", "counts" }, { "987654", "counts" }, { "890123", "counts" },
+    { "210987", "counts" }, { "246810", "counts" }, { "135791", "counts" }, { "102030", "counts" },
+    { "9101112", "counts" }, { "1471013", "counts" }, { "147036", "counts" }, { "20406080", "counts" },
+    /* repeating */
+    { "123123", "different digits" }, { "1234512345", "repeats" }, { "4545454545", "different digits" }, { "11442288", "repeats" }, { "11223344", "counts" },
+    { "12341234", "repeats" }, { "777111444222", "repeats" },
+    /* palindromes */
+    { "1234554321", "backwards" }, { "1238321", "backwards" },
+    /* keypad lines */
+    { "147258", "keypad" }, { "159357", "keypad" }, { "789456", "keypad" }, { "852369", "keypad" }, { "580147", "keypad" },
+    { "3698520", "keypad" }, { "741963852", "keypad" },
+    /* dates and years */
+    { "199001", "different digits" }, { "198507", "date" }, { "010190", "different digits" }, { "170385", "date" }, { "311285", "date" }, { "123185", "date" },
+    { "850613", "date" }, { "17031985", "date" }, { "03171985", "date" }, { "19850317", "date" },
+    { "011990", "different digits" }, { "071985", "date" }, { "198542", "date" }, { "421987", "date" }, { "20240917", "date" },
   };
-  static const char *accepted[] = { PIN, OTHER_PIN, "135792", "20240917", "314159265358" };
+  static const char *accepted[] = {
+    PIN, OTHER_PIN, "135792", "314159265358", "58203749", "9307218465", "406819", "840372615",
+  };
 
   for (guint k = 0; k < G_N_ELEMENTS (refused); k++)
     {
       GError *error = NULL;
 
-      g_test_message ("refused: %s", refused[k]);
-      g_assert_false (traj_secret_check_new_pin (refused[k], &error));
+      g_test_message ("refused: %s", refused[k].pin);
+      g_assert_false (traj_secret_check_new_pin (refused[k].pin, &error));
       g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      g_test_message ("  %s", error->message);
+      g_assert_nonnull (strstr (error->message, refused[k].why));
       g_clear_error (&error);
     }
   for (guint k = 0; k < G_N_ELEMENTS (accepted); k++)
@@ -137,6 +161,56 @@ test_delays (void)
   g_assert_cmpint (traj_store_secret_delay (TRAJ_SECRET_CHECKIN, 9), ==, 480);
   g_assert_cmpint (traj_store_secret_delay (TRAJ_SECRET_CHECKIN, 10), ==, 900);
   g_assert_cmpint (traj_store_secret_delay (TRAJ_SECRET_CHECKIN, 100), ==, 900);
+}
+
+/* The limits' rule (traj-secret.h), against hand-computed cases: what a
+ * clinic server's functions must compute the same. */
+static void
+test_attempt_rules (void)
+{
+  TrajSecretAttempts a = { 7, 0, 1000 };
+  TrajSecretAttempts device = { 5, 200, 100 }, clinic = { 20, 300, 100 };
+
+  /* One forgotten per 10 quiet minutes on a device, per 2 on the clinic's
+   * count; a clock that went back forgets nothing. */
+  g_assert_cmpint (traj_secret_attempt_current (TRAJ_SECRET_SCOPE_DEVICE, &a, 1000), ==, 7);
+  g_assert_cmpint (traj_secret_attempt_current (TRAJ_SECRET_SCOPE_DEVICE, &a, 1000 + 599), ==, 7);
+  g_assert_cmpint (traj_secret_attempt_current (TRAJ_SECRET_SCOPE_DEVICE, &a, 1000 + 3 * 600 + 5), ==, 4);
+  g_assert_cmpint (traj_secret_attempt_current (TRAJ_SECRET_SCOPE_DEVICE, &a, 1000 + 86400), ==, 0);
+  g_assert_cmpint (traj_secret_attempt_current (TRAJ_SECRET_SCOPE_DEVICE, &a, 10), ==, 7);
+  g_assert_cmpint (traj_secret_attempt_current (TRAJ_SECRET_SCOPE_CLINIC, &a, 1000 + 3 * 600 + 5), ==, 0);
+  g_assert_cmpint (traj_secret_attempt_current (TRAJ_SECRET_SCOPE_CLINIC, &a, 1000 + 240), ==, 5);
+
+  /* The clinic's ceiling: 20 free, then 30 s doubling. */
+  g_assert_cmpint (traj_secret_attempt_delay (TRAJ_SECRET_STAFF_PIN, TRAJ_SECRET_SCOPE_CLINIC, 19), ==, 0);
+  g_assert_cmpint (traj_secret_attempt_delay (TRAJ_SECRET_STAFF_PIN, TRAJ_SECRET_SCOPE_CLINIC, 20), ==, 30);
+  g_assert_cmpint (traj_secret_attempt_delay (TRAJ_SECRET_STAFF_PIN, TRAJ_SECRET_SCOPE_CLINIC, 22), ==, 120);
+  g_assert_cmpint (traj_secret_attempt_delay (TRAJ_SECRET_CHECKIN, TRAJ_SECRET_SCOPE_CLINIC, 25), ==, 900);
+  g_assert_cmpint (traj_secret_attempt_delay (TRAJ_SECRET_STAFF_PIN, TRAJ_SECRET_SCOPE_DEVICE, 5), ==, 30);
+
+  /* The fifth wrong one in a row waits 30 s; after 20 quiet minutes two
+   * have leaked out, and the next is free again. */
+  a = (TrajSecretAttempts) { 4, 0, 1000 };
+  traj_secret_attempt_fail (TRAJ_SECRET_STAFF_PIN, TRAJ_SECRET_SCOPE_DEVICE, &a, 1010);
+  g_assert_cmpint (a.failures, ==, 5);
+  g_assert_cmpint (a.locked_until, ==, 1040);
+  g_assert_cmpint (a.last_failure_at, ==, 1010);
+  traj_secret_attempt_fail (TRAJ_SECRET_STAFF_PIN, TRAJ_SECRET_SCOPE_DEVICE, &a, 1010 + 1200);
+  g_assert_cmpint (a.failures, ==, 4);
+  g_assert_cmpint (a.locked_until, ==, 0);
+  traj_secret_attempt_fail (TRAJ_SECRET_CHECKIN, TRAJ_SECRET_SCOPE_DEVICE, &a, 2210);
+  traj_secret_attempt_fail (TRAJ_SECRET_CHECKIN, TRAJ_SECRET_SCOPE_DEVICE, &a, 2210);
+  g_assert_cmpint (a.failures, ==, 6);
+  g_assert_cmpint (a.locked_until, ==, 2210 + 60);
+
+  /* A kiosk waits for its own count and the clinic's; a workstation only
+   * for its own. */
+  g_assert_cmpint (traj_secret_attempt_wait_until (&device, &clinic, TRUE, 150), ==, 300);
+  g_assert_cmpint (traj_secret_attempt_wait_until (&device, &clinic, FALSE, 150), ==, 200);
+  g_assert_cmpint (traj_secret_attempt_wait_until (&device, &clinic, FALSE, 250), ==, 0);
+  g_assert_cmpint (traj_secret_attempt_wait_until (&device, &clinic, TRUE, 250), ==, 300);
+  g_assert_cmpint (traj_secret_attempt_wait_until (&device, NULL, TRUE, 150), ==, 200);
+  g_assert_cmpint (traj_secret_attempt_wait_until (&device, &clinic, TRUE, 300), ==, 0);
 }
 
 /* ---- the store ------------------------------------------------------------------- */
@@ -309,7 +383,7 @@ test_pin_change_needs_old (Fixture *fx, gconstpointer data)
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
   g_assert_nonnull (strstr (error->message, "current PIN"));
   g_clear_error (&error);
-  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'staff-pin'"), ==, 1);
+  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt_device WHERE kind = 'staff-pin'"), ==, 1);
   g_assert_true (traj_store_verify_staff_pin (fx->store, PIN, NULL, &error));
 
   /* With it: changed; the old one no longer works. */
@@ -350,7 +424,7 @@ test_pin_lockout (Fixture *fx, gconstpointer data)
   g_clear_error (&error);
   g_assert_cmpint (count (fx, "SELECT count(*) FROM audit_event WHERE action = 'wrong-pin'"), ==, 5);
 
-  /* Kept in the clinic: a restarted tablet (a new connection) waits too. */
+  /* Kept in the clinic: the same device restarted (a new connection) waits too. */
   {
     g_autoptr(TrajStore) tablet = traj_test_open (fx->path, &error);
     g_assert_no_error (error);
@@ -361,7 +435,7 @@ test_pin_lockout (Fixture *fx, gconstpointer data)
   }
 
   /* Once the wait is over, the next wrong one waits twice as long. */
-  run_sql (fx, "UPDATE secret_attempt SET locked_until = 0 WHERE kind = 'staff-pin'");
+  run_sql (fx, "UPDATE secret_attempt_device SET locked_until = 0 WHERE kind = 'staff-pin'");
   now = traj_time_now ();
   g_assert_false (traj_store_verify_staff_pin (fx->store, OTHER_PIN, &until, &error));
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT);
@@ -372,23 +446,23 @@ test_pin_lockout (Fixture *fx, gconstpointer data)
   g_assert_cmpint (traj_store_secret_locked_until (fx->store, TRAJ_SECRET_CHECKIN, &error), ==, 0);
 
   /* The right PIN after the wait clears the count. */
-  run_sql (fx, "UPDATE secret_attempt SET locked_until = 0 WHERE kind = 'staff-pin'");
+  run_sql (fx, "UPDATE secret_attempt_device SET locked_until = 0 WHERE kind = 'staff-pin'");
   g_assert_true (traj_store_verify_staff_pin (fx->store, PIN, &until, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'staff-pin'"), ==, 0);
+  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt_device WHERE kind = 'staff-pin'"), ==, 0);
   g_assert_cmpint (traj_store_secret_locked_until (fx->store, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
 
-  /* A run of wrong ones is forgotten a day after the last. */
+  /* Wrong ones leak away: all of them after a quiet day. */
   for (int k = 0; k < 4; k++)
     {
       g_assert_false (traj_store_verify_staff_pin (fx->store, OTHER_PIN, NULL, &error));
       g_clear_error (&error);
     }
-  run_sql (fx, "UPDATE secret_attempt SET last_failure_at = last_failure_at - 90000 WHERE kind = 'staff-pin'");
+  run_sql (fx, "UPDATE secret_attempt_device SET last_failure_at = last_failure_at - 90000 WHERE kind = 'staff-pin'");
   g_assert_false (traj_store_verify_staff_pin (fx->store, OTHER_PIN, &until, &error));
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
   g_clear_error (&error);
-  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'staff-pin'"), ==, 1);
+  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt_device WHERE kind = 'staff-pin'"), ==, 1);
 }
 
 static TrajKioskCheckin *
@@ -436,15 +510,16 @@ test_checkin_birth_date (Fixture *fx, gconstpointer data)
   g_assert_null (none);
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
   g_clear_error (&error);
-  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'checkin'"), ==, 2);
+  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt_device WHERE kind = 'checkin'"), ==, 2);
   g_assert_cmpint (count (fx, "SELECT count(*) FROM audit_event WHERE action = 'wrong-code'"), ==, 2);
 
   c = redeem (fx, code, fx->birth_day, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (c);
   g_assert_cmpint (c->patient_id, ==, fx->patient_id);
-  /* A right one clears the count; the code is nowhere. */
-  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'checkin'"), ==, 0);
+  /* A right one forgives no wrong one (they may have been someone else's
+   * guesses); the code is nowhere. */
+  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt_device WHERE kind = 'checkin'"), ==, 2);
   assert_nowhere (fx, code);
 }
 
@@ -532,8 +607,8 @@ test_checkin_rate_limit (Fixture *fx, gconstpointer data)
   g_clear_error (&error);
   g_assert_cmpint (until, >=, now + 30);
 
-  /* Clinic-wide: another tablet waits as well, even with the right code,
-   * and a refused attempt costs no hash. */
+  /* The same device restarted waits as well, even with the right code, and
+   * a refused attempt costs no hash. */
   {
     g_autoptr(TrajStore) tablet = traj_test_open (fx->path, &error);
     guint before = traj_secret_n_derived ();
@@ -545,7 +620,7 @@ test_checkin_rate_limit (Fixture *fx, gconstpointer data)
     g_clear_error (&error);
     g_assert_cmpuint (traj_secret_n_derived (), ==, before);
   }
-  run_sql (fx, "UPDATE secret_attempt SET locked_until = 0 WHERE kind = 'checkin'");
+  run_sql (fx, "UPDATE secret_attempt_device SET locked_until = 0 WHERE kind = 'checkin'");
   {
     g_autoptr(TrajKioskCheckin) c = redeem (fx, code, fx->birth_day, &until, &error);
     g_assert_no_error (error);
@@ -617,7 +692,7 @@ test_migrate_expires_old_codes (Fixture *fx, gconstpointer data)
     return;
   g_clear_object (&fx->store);
   sql = g_strdup_printf (
-    "DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; "
+    "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; "
     "ALTER TABLE kiosk_checkin DROP COLUMN revoked_at; ALTER TABLE kiosk_checkin DROP COLUMN revoked_by; "
     "INSERT INTO kiosk_checkin (uid, patient_id, code_salt, code_hash, scales, created_at, expires_at, used_at) VALUES "
     "('old-open', %" G_GINT64_FORMAT ", 'aa', 'bb', 'phq9', 1, %" G_GINT64_FORMAT ", NULL), "
@@ -634,6 +709,180 @@ test_migrate_expires_old_codes (Fixture *fx, gconstpointer data)
     g_autoptr(GPtrArray) open = traj_store_list_open_checkins (fx->store, fx->patient_id, &error);
     g_assert_cmpuint (open->len, ==, 0);
   }
+}
+
+/* A hash that is nobody's PIN or code: a wrong attempt without the cost of
+ * deriving one. */
+#define WRONG_HASH "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+static TrajStore *
+open_device (Fixture *fx, const char *device, gboolean kiosk)
+{
+  GError *error = NULL;
+  TrajStore *store = traj_test_open (fx->path, &error);
+
+  g_assert_no_error (error);
+  traj_store_set_device (store, device, kiosk);
+  return store;
+}
+
+static void
+wrong_pins (TrajStore *store, int n)
+{
+  for (int k = 0; k < n; k++)
+    {
+      GError *error = NULL;
+
+      g_assert_false (traj_store_verify_staff_pin_hash (store, WRONG_HASH, NULL, &error));
+      g_assert_true (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET) ||
+                     g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT));
+      g_clear_error (&error);
+    }
+}
+
+/* Five wrong PINs at one tablet make that tablet wait, not the others, and
+ * never the staff: a workstation still checks and changes the PIN. */
+static void
+test_pin_per_device (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) tablet_a = open_device (fx, "tablet-a", TRUE);
+  g_autoptr(TrajStore) tablet_b = open_device (fx, "tablet-b", TRUE);
+  GError *error = NULL;
+  gint64 until = 0;
+
+  g_assert_true (traj_store_set_staff_pin (fx->store, NULL, PIN, &error));
+  g_assert_false (traj_store_get_device_is_kiosk (fx->store));
+  g_assert_true (traj_store_get_device_is_kiosk (tablet_a));
+  wrong_pins (tablet_a, 5);
+  g_assert_cmpint (traj_store_secret_locked_until (tablet_a, TRAJ_SECRET_STAFF_PIN, &error), >, 0);
+  g_assert_false (traj_store_verify_staff_pin (tablet_a, PIN, &until, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT);
+  g_clear_error (&error);
+  g_assert_cmpint (until, >, 0);
+  /* The same tablet restarted (same device id) still waits. */
+  {
+    g_autoptr(TrajStore) again = open_device (fx, "tablet-a", TRUE);
+    g_assert_cmpint (traj_store_secret_locked_until (again, TRAJ_SECRET_STAFF_PIN, &error), ==, until);
+  }
+  /* The audit names the device. */
+  g_assert_cmpint (count (fx, "SELECT count(*) FROM audit_event WHERE action = 'wrong-pin' "
+                              "AND summary LIKE '%kiosk:tablet-a%'"), ==, 5);
+
+  /* Another tablet and the workstation do not wait. */
+  g_assert_cmpint (traj_store_secret_locked_until (tablet_b, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
+  g_assert_cmpint (traj_store_secret_locked_until (fx->store, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
+  g_assert_true (traj_store_verify_staff_pin (tablet_b, PIN, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_verify_staff_pin (fx->store, PIN, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Staff change the PIN meanwhile; the new PIN ends every wait. */
+  g_assert_true (traj_store_set_staff_pin (fx->store, PIN, OTHER_PIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_store_secret_locked_until (tablet_a, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
+  g_assert_true (traj_store_verify_staff_pin (tablet_a, OTHER_PIN, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A kiosk and a workstation on one computer count apart: a patient's
+   * wrong PINs in "Hand This Device to the Patient" never hold up the
+   * clinician window. */
+  {
+    g_autoptr(TrajStore) handed = open_device (fx, "desk-1", TRUE);
+    g_autoptr(TrajStore) desk = open_device (fx, "desk-1", FALSE);
+
+    wrong_pins (handed, 5);
+    g_assert_cmpint (traj_store_secret_locked_until (handed, TRAJ_SECRET_STAFF_PIN, &error), >, 0);
+    g_assert_cmpint (traj_store_secret_locked_until (desk, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
+    g_assert_true (traj_store_verify_staff_pin (desk, OTHER_PIN, NULL, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* Moving between tablets (or, on a server, making up device ids) meets the
+ * clinic-wide ceiling: every kiosk waits, no workstation does. */
+static void
+test_pin_clinic_ceiling (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+
+  g_assert_true (traj_store_set_staff_pin (fx->store, NULL, PIN, &error));
+  for (int k = 0; k < TRAJ_SECRET_CLINIC_FREE / 4; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("made-up-%d", k);
+      g_autoptr(TrajStore) tablet = open_device (fx, name, TRUE);
+
+      /* Four each: no device reaches its own limit. */
+      wrong_pins (tablet, 4);
+      if (k < TRAJ_SECRET_CLINIC_FREE / 4 - 1)
+        g_assert_cmpint (traj_store_secret_locked_until (tablet, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
+      else
+        g_assert_cmpint (traj_store_secret_locked_until (tablet, TRAJ_SECRET_STAFF_PIN, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'staff-pin'"), ==, TRAJ_SECRET_CLINIC_FREE);
+  {
+    g_autoptr(TrajStore) fresh = open_device (fx, "never-wrong", TRUE);
+    g_autoptr(TrajStore) desk = open_device (fx, "desk-1", FALSE);
+    gint64 until = 0;
+
+    g_assert_false (traj_store_verify_staff_pin (fresh, PIN, &until, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT);
+    g_clear_error (&error);
+    g_assert_cmpint (until, >, traj_time_now ());
+    /* Check-in codes have their own ceiling. */
+    g_assert_cmpint (traj_store_secret_locked_until (fresh, TRAJ_SECRET_CHECKIN, &error), ==, 0);
+    /* The workstation passes, and its own wrong PINs do not add to the
+     * kiosks' ceiling. */
+    g_assert_true (traj_store_verify_staff_pin (desk, PIN, NULL, &error));
+    g_assert_no_error (error);
+    wrong_pins (desk, 1);
+    g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'staff-pin'"), ==, TRAJ_SECRET_CLINIC_FREE);
+    g_assert_true (traj_store_set_staff_pin (desk, PIN, OTHER_PIN, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (traj_store_secret_locked_until (fresh, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
+  }
+}
+
+/* A good check-in does not reset the count of wrong codes: four guesses, a
+ * real patient checks in, and the next guess already waits. And one tablet's
+ * wrong codes do not hold up another. */
+static void
+test_checkin_success_keeps_count (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) tablet_a = open_device (fx, "tablet-a", TRUE);
+  g_autoptr(TrajStore) tablet_b = open_device (fx, "tablet-b", TRUE);
+  g_autofree char *code1 = NULL, *code2 = NULL;
+  GError *error = NULL;
+  gint64 until = 0;
+
+  code1 = traj_store_create_checkin (fx->store, fx->patient_id, "phq9", 3600, NULL, &error);
+  g_assert_no_error (error);
+  code2 = traj_store_create_checkin (fx->store, fx->patient_id, "gad7", 3600, NULL, &error);
+  g_assert_no_error (error);
+  for (int k = 0; k < 4; k++)
+    {
+      g_assert_null (traj_store_redeem_checkin_hash (tablet_a, WRONG_HASH, &until, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
+      g_clear_error (&error);
+    }
+  /* A real patient at the same tablet, and one at another. */
+  {
+    g_autoptr(TrajKioskCheckin) a = traj_store_redeem_checkin (tablet_a, code1, fx->birth_day, &until, &error);
+    g_autoptr(TrajKioskCheckin) b = traj_store_redeem_checkin (tablet_b, code2, fx->birth_day, &until, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+  }
+  g_assert_null (traj_store_redeem_checkin_hash (tablet_a, WRONG_HASH, &until, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT);
+  g_clear_error (&error);
+  g_assert_cmpint (until, >, traj_time_now ());
+  /* Tablet B does not wait for tablet A's wrong codes. */
+  g_assert_cmpint (traj_store_secret_locked_until (tablet_b, TRAJ_SECRET_CHECKIN, &error), ==, 0);
+  g_assert_null (traj_store_redeem_checkin_hash (tablet_b, WRONG_HASH, &until, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
+  g_clear_error (&error);
+  g_assert_cmpint (count (fx, "SELECT failures FROM secret_attempt WHERE kind = 'checkin'"), ==, 6);
 }
 
 /* trajectory-cli staff-pin: the PIN from a script (one line each). */
@@ -662,7 +911,7 @@ test_cli_staff_pin (Fixture *fx, gconstpointer data)
     return;
   g_clear_object (&fx->store);
   g_assert_cmpint (cli_staff_pin (fx, "123456\n", &err1), ==, 1);
-  g_assert_nonnull (strstr (err1, "too easy"));
+  g_assert_nonnull (strstr (err1, "counts up"));
   g_assert_cmpint (cli_staff_pin (fx, PIN "\n", &err2), ==, 0);
   /* Changing needs the current PIN. */
   g_assert_cmpint (cli_staff_pin (fx, "135792\n" OTHER_PIN "\n", &err3), ==, 1);
@@ -685,9 +934,13 @@ main (int argc, char **argv)
   g_test_add_func ("/secret/derive-bad-salt", test_derive_bad_salt);
   g_test_add_func ("/secret/new-pin-rules", test_new_pin_rules);
   g_test_add_func ("/secret/delays", test_delays);
+  g_test_add_func ("/secret/attempt-rules", test_attempt_rules);
   ADD ("/secret/pin/set-verify", test_pin_set_verify);
   ADD ("/secret/pin/change-needs-old", test_pin_change_needs_old);
   ADD ("/secret/pin/lockout", test_pin_lockout);
+  ADD ("/secret/pin/per-device", test_pin_per_device);
+  ADD ("/secret/pin/clinic-ceiling", test_pin_clinic_ceiling);
+  ADD ("/secret/checkin/success-keeps-count", test_checkin_success_keeps_count);
   ADD ("/secret/checkin/birth-date", test_checkin_birth_date);
   ADD ("/secret/checkin/without-birth-date", test_checkin_without_birth_date);
   ADD ("/secret/checkin/one-hash", test_checkin_one_hash);

@@ -388,13 +388,14 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   static const char *tables[] = {
     "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
     "assessment_item", "flag_decision", "kiosk_checkin", "audit_event", "clinic_setting", "secret_attempt",
+    "secret_attempt_device",
   };
   g_autofree char *app = NULL, *journal = NULL;
 
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 5);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 6);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1542,7 +1543,7 @@ test_plausible_ties (Fixture *fx, gconstpointer data)
 }
 
 /* What migration 004 added, taken out again: a clinic file as schema 3 left it. */
-#define UNDO_004 "DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
+#define UNDO_004 "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
   "ALTER TABLE kiosk_checkin DROP COLUMN revoked_at; ALTER TABLE kiosk_checkin DROP COLUMN revoked_by; "
 
 /* A clinic file from schema 2 gains the confirmation column, empty. */

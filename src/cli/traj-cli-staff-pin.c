@@ -42,7 +42,7 @@ traj_cli_staff_pin (TrajCli *cli, int argc, char **argv)
       if (current == NULL)
         return traj_cli_fail (cli, _("The clinic has a staff PIN: give the current one first (one line on standard input)."));
     }
-  pin = traj_cli_read_secret (_("New staff PIN (6 to 12 digits): "));
+  pin = traj_cli_read_secret (_("New staff PIN (6 to 12 digits; 8 or more is safer): "));
   if (pin == NULL)
     return traj_cli_fail (cli, _("No new PIN was given (one line on standard input)."));
   if (isatty (STDIN_FILENO))

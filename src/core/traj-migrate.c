@@ -39,6 +39,7 @@ static const Table clinic_tables[] = {
   { "cohort_definition", "id", NULL },
   { "clinic_setting", "key", "key" },
   { "secret_attempt", "kind", "kind" },     /* filled by the target's schema: matched by kind */
+  { "secret_attempt_device", "kind, device", NULL },
   { "audit_event", "id", NULL },
 };
 /* The clinic's own description (schema version, application): the

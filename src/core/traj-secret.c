@@ -138,12 +138,252 @@ traj_secret_equal (const char *hash_a,
   return sodium_memcmp (a, b, HASH_BYTES) == 0;
 }
 
+/* ---- limits on wrong attempts ---------------------------------------------------- */
+
+static const gint64 longest_delay[TRAJ_N_SECRETS] = { 3600, 15 * 60 };
+static const gint64 scope_free[TRAJ_N_SECRET_SCOPES] = { TRAJ_SECRET_DEVICE_FREE, TRAJ_SECRET_CLINIC_FREE };
+static const gint64 scope_leak[TRAJ_N_SECRET_SCOPES] = { TRAJ_SECRET_DEVICE_LEAK_S, TRAJ_SECRET_CLINIC_LEAK_S };
+
+gint64
+traj_secret_attempt_current (TrajSecretScope           scope,
+                             const TrajSecretAttempts *attempts,
+                             gint64                    now)
+{
+  gint64 quiet;
+
+  g_return_val_if_fail (scope < TRAJ_N_SECRET_SCOPES, 0);
+  g_return_val_if_fail (attempts != NULL, 0);
+  if (attempts->failures <= 0)
+    return 0;
+  /* A clock that went back forgets nothing. */
+  quiet = MAX (now - attempts->last_failure_at, 0);
+  return MAX (attempts->failures - quiet / scope_leak[scope], 0);
+}
+
+gint64
+traj_secret_attempt_delay (TrajSecretKind  kind,
+                           TrajSecretScope scope,
+                           gint64          failures)
+{
+  gint64 delay = TRAJ_SECRET_FIRST_DELAY_S;
+
+  g_return_val_if_fail (kind < TRAJ_N_SECRETS, 0);
+  g_return_val_if_fail (scope < TRAJ_N_SECRET_SCOPES, 0);
+  if (failures < scope_free[scope])
+    return 0;
+  for (gint64 k = scope_free[scope]; k < failures && delay < longest_delay[kind]; k++)
+    delay *= 2;
+  return MIN (delay, longest_delay[kind]);
+}
+
+void
+traj_secret_attempt_fail (TrajSecretKind      kind,
+                          TrajSecretScope     scope,
+                          TrajSecretAttempts *attempts,
+                          gint64              now)
+{
+  gint64 delay;
+
+  g_return_if_fail (attempts != NULL);
+  attempts->failures = traj_secret_attempt_current (scope, attempts, now) + 1;
+  attempts->last_failure_at = now;
+  delay = traj_secret_attempt_delay (kind, scope, attempts->failures);
+  attempts->locked_until = delay ? now + delay : 0;
+}
+
+gint64
+traj_secret_attempt_wait_until (const TrajSecretAttempts *device,
+                                const TrajSecretAttempts *clinic,
+                                gboolean                  kiosk,
+                                gint64                    now)
+{
+  gint64 until = device ? device->locked_until : 0;
+
+  if (kiosk && clinic)
+    until = MAX (until, clinic->locked_until);
+  return until > now ? until : 0;
+}
+
+/* ---- new PINs: the deny rules (traj-secret.h) ------------------------------------- */
+
+/* Whether @pin is numbers counted up or down by one fixed step, written one
+ * after another (123456, 246810, 102030, 9101112, 987654), at least three
+ * whole ones (and the last may be cut short). */
+static gboolean
+counts (const char *pin, gsize n)
+{
+  for (gsize la = 1; la <= 3 && la < n; la++)
+    for (gsize lb = 1; lb <= 3 && la + lb < n; lb++)
+      {
+        g_autofree char *sa = g_strndup (pin, la), *sb = g_strndup (pin + la, lb);
+        gint64 a = g_ascii_strtoll (sa, NULL, 10), b = g_ascii_strtoll (sb, NULL, 10);
+        gint64 step = b - a, next = b;
+        gsize pos = la + lb;
+        guint terms = 2;
+
+        /* A number written with a leading zero is not how people count. */
+        if (step == 0 || (la > 1 && sa[0] == '0') || (lb > 1 && sb[0] == '0'))
+          continue;
+        while (pos < n)
+          {
+            char term[24];
+            gsize len;
+
+            next += step;
+            if (next < 0)
+              break;
+            len = (gsize) g_snprintf (term, sizeof term, "%" G_GINT64_FORMAT, next);
+            if (strncmp (pin + pos, term, MIN (len, n - pos)) != 0)
+              break;
+            /* A number cut short at the end is allowed, but not counted. */
+            terms += pos + len <= n;
+            pos += MIN (len, n - pos);
+          }
+        if (pos == n && terms >= 3)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* Whether each digit follows the one before by the same step, round the
+ * dial (135791, 890123, 147036). */
+static gboolean
+steps_evenly (const char *pin, gsize n)
+{
+  int step = (pin[1] - pin[0] + 10) % 10;
+
+  for (gsize k = 2; k < n; k++)
+    if ((pin[k] - pin[k - 1] + 10) % 10 != step)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the PIN repeats itself: a shorter block over and over (121212,
+ * 123123) or every digit written twice or more (112233, 111222). */
+static gboolean
+repeats (const char *pin, gsize n)
+{
+  for (gsize p = 1; p <= n / 2; p++)
+    if (n % p == 0)
+      {
+        gboolean same = TRUE;
+        for (gsize k = p; k < n && same; k++)
+          same = pin[k] == pin[k - p];
+        if (same)
+          return TRUE;
+      }
+  for (gsize run = 2; run <= n / 2; run++)
+    if (n % run == 0)
+      {
+        gboolean doubled = TRUE;
+        for (gsize k = 0; k < n && doubled; k++)
+          doubled = pin[k] == pin[k - k % run];
+        if (doubled)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+palindrome (const char *pin, gsize n)
+{
+  for (gsize k = 0; k < n / 2; k++)
+    if (pin[k] != pin[n - 1 - k])
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the PIN is straight lines on the keypad (1 2 3 / 4 5 6 / 7 8 9 /
+ * 0 under 8), three keys at a time: rows, columns and diagonals, either way
+ * (147258, 159357, 789456, 258036). */
+static gboolean
+keypad_lines (const char *pin, gsize n)
+{
+  static const int row[10] = { 3, 0, 0, 0, 1, 1, 1, 2, 2, 2 };
+  static const int col[10] = { 1, 0, 1, 2, 0, 1, 2, 0, 1, 2 };
+
+  for (gsize start = 0; start < n; start += 3)
+    {
+      gsize end = MIN (start + 3, n);
+      int dr = 0, dc = 0;
+
+      for (gsize k = start + 1; k < end; k++)
+        {
+          int a = pin[k - 1] - '0', b = pin[k] - '0';
+          int r = row[b] - row[a], c = col[b] - col[a];
+
+          if (k == start + 1)
+            {
+              dr = r;
+              dc = c;
+            }
+          if (r != dr || c != dc || ABS (r) > 1 || ABS (c) > 1 || (r == 0 && c == 0))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static int
+number (const char *s, gsize len)
+{
+  int v = 0;
+
+  for (gsize k = 0; k < len; k++)
+    v = v * 10 + (s[k] - '0');
+  return v;
+}
+
+static gboolean
+is_year (int y)
+{
+  return y >= 1930 && y <= 2039;
+}
+
+static gboolean
+is_day_month (int d, int m)
+{
+  static const int days[13] = { 0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  return m >= 1 && m <= 12 && d >= 1 && d <= days[m];
+}
+
+/* Whether the PIN reads as a date or a year: day, month and year in any
+ * usual order with a 2- or 4-digit year (010190, 17031985, 19900101), a
+ * year and a month (199001, 011990), or, up to 8 digits, a PIN that begins
+ * or ends with a year from 1930 to 2039 (198542, 19852024). */
+static gboolean
+date_like (const char *pin, gsize n)
+{
+  if (n == 6 || n == 8)
+    {
+      gsize yl = n - 4;     /* the year's digits: 2 or 4 */
+      int y_last = number (pin + 4, yl), y_first = number (pin, yl);
+
+      if ((is_day_month (number (pin, 2), number (pin + 2, 2)) ||       /* DDMM YY(YY) */
+           is_day_month (number (pin + 2, 2), number (pin, 2))) &&      /* MMDD YY(YY) */
+          (yl == 2 || is_year (y_last)))
+        return TRUE;
+      if (is_day_month (number (pin + yl + 2, 2), number (pin + yl, 2)) &&  /* YY(YY) MMDD */
+          (yl == 2 || is_year (y_first)))
+        return TRUE;
+    }
+  if (n == 6 && ((is_year (number (pin, 4)) && is_day_month (1, number (pin + 4, 2))) ||
+                 (is_year (number (pin + 2, 4)) && is_day_month (1, number (pin, 2)))))
+    return TRUE;
+  if (n <= 8 && (is_year (number (pin, 4)) || is_year (number (pin + n - 4, 4))))
+    return TRUE;
+  return FALSE;
+}
+
 gboolean
 traj_secret_check_new_pin (const char  *pin,
                            GError     **error)
 {
   gsize n = pin ? strlen (pin) : 0;
-  gboolean same = TRUE, up = TRUE, down = TRUE, period = FALSE;
+  gboolean seen[10] = { FALSE };
+  guint distinct = 0;
+  const char *why = NULL;
 
   for (gsize k = 0; k < n; k++)
     if (!g_ascii_isdigit (pin[k]))
@@ -151,32 +391,41 @@ traj_secret_check_new_pin (const char  *pin,
         g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("The PIN can hold digits only."));
         return FALSE;
       }
-  if (n < 6 || n > 12)
+  if (n < TRAJ_SECRET_PIN_MIN || n > TRAJ_SECRET_PIN_MAX)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("The PIN needs 6 to 12 digits."));
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("The PIN needs %d to %d digits."),
+                   TRAJ_SECRET_PIN_MIN, TRAJ_SECRET_PIN_MAX);
       return FALSE;
     }
-  for (gsize k = 1; k < n; k++)
-    {
-      int d = pin[k] - pin[k - 1];
-      same &= d == 0;
-      up &= d == 1 || d == -9;
-      down &= d == -1 || d == 9;
-    }
-  /* 121212, 123123, 10011001: the whole PIN is a shorter block repeated. */
-  for (gsize p = 1; p <= n / 2 && !period; p++)
-    if (n % p == 0)
+  for (gsize k = 0; k < n; k++)
+    if (!seen[pin[k] - '0'])
       {
-        gboolean repeats = TRUE;
-        for (gsize k = p; k < n && repeats; k++)
-          repeats = pin[k] == pin[k - p];
-        period = repeats;
+        seen[pin[k] - '0'] = TRUE;
+        distinct++;
       }
-  if (same || up || down || period)
+  if (distinct < 4)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                           _("That PIN is too easy to guess (a digit repeated, a run like 123456, or a pattern "
-                             "like 121212). Choose digits without a pattern."));
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   ngettext ("That PIN uses only %u different digit. Use at least 4 different digits.",
+                             "That PIN uses only %u different digits (like 112233). Use at least 4 different digits.",
+                             distinct), distinct);
+      return FALSE;
+    }
+  if (counts (pin, n) || steps_evenly (pin, n))
+    why = _("That PIN counts up or down (like 123456, 246810 or 135791), which is among the first things "
+            "people try. Choose digits without a pattern.");
+  else if (repeats (pin, n))
+    why = _("That PIN repeats itself (like 121212 or 11223344). Choose digits without a pattern.");
+  else if (palindrome (pin, n))
+    why = _("That PIN reads the same backwards (like 123321). Choose digits without a pattern.");
+  else if (keypad_lines (pin, n))
+    why = _("That PIN follows lines on the keypad (like 147258 or 159357). Choose digits without a pattern.");
+  else if (date_like (pin, n))
+    why = _("That PIN reads as a date or a year (like 010190 or 199001), which is easy to guess. "
+            "Choose digits that are not a date.");
+  if (why)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, why);
       return FALSE;
     }
   return TRUE;

@@ -53,9 +53,105 @@ guint32   traj_secret_random_below  (guint32      upper);
 /* 32 random bits. */
 guint32   traj_secret_random        (void);
 
-/* The staff PIN's rules: 6 to 12 digits, and not trivial (one digit
- * repeated, a run up or down like 123456 or 987654, or the first half
- * repeated like 121212 or 123123). FALSE with a message that says which. */
+/* ---- limits on wrong attempts -------------------------------------------------------
+ *
+ * Wrong attempts are counted per device (a kiosk's id, kept by the
+ * installation and never typed by a patient; a workstation's), so a patient
+ * at one tablet cannot make every other tablet, or the staff at their
+ * workstations, wait. Above the devices' counts, a clinic-wide ceiling
+ * counts every kiosk's wrong attempts together: it stops an attacker who
+ * moves between tablets (or, on a server, makes up device ids) and holds
+ * kiosks only, so a workstation (the clinician window, the CLI: someone who
+ * has the clinic file or a server login anyway) can always still check and
+ * change the PIN.
+ *
+ * Both counts work the same way, a leaky bucket: each wrong attempt adds
+ * one; one is forgotten per quiet "leak" interval; from the FREE-th one in
+ * the bucket, each wrong attempt makes the next one wait 30 s, doubling up
+ * to an hour (PIN) or 15 minutes (check-in codes). A right attempt empties
+ * nothing but the PIN's own device count: a good check-in does not forgive
+ * wrong codes typed before it (they may be someone else's guesses), time
+ * does.
+ *
+ *                 free  leak (one forgotten per)
+ *   device          5   10 minutes
+ *   clinic (kiosks)20    2 minutes
+ *
+ * A clinic server's functions for the tablet's login compute the same
+ * (traj_secret_attempt_fail () and traj_secret_attempt_wait_until () are
+ * the whole rule). */
+
+typedef enum {
+  TRAJ_SECRET_STAFF_PIN,
+  TRAJ_SECRET_CHECKIN,
+  TRAJ_N_SECRETS
+} TrajSecretKind;
+
+typedef enum {
+  TRAJ_SECRET_SCOPE_DEVICE,
+  TRAJ_SECRET_SCOPE_CLINIC,
+  TRAJ_N_SECRET_SCOPES
+} TrajSecretScope;
+
+#define TRAJ_SECRET_DEVICE_FREE    5
+#define TRAJ_SECRET_DEVICE_LEAK_S  (10 * 60)
+#define TRAJ_SECRET_CLINIC_FREE    20
+#define TRAJ_SECRET_CLINIC_LEAK_S  (2 * 60)
+#define TRAJ_SECRET_FIRST_DELAY_S  30
+
+/* One count of wrong attempts, as stored. */
+typedef struct {
+  gint64 failures;          /* in the bucket at last_failure_at */
+  gint64 locked_until;      /* Unix time; no attempt is taken before it */
+  gint64 last_failure_at;   /* Unix time */
+} TrajSecretAttempts;
+
+/* The wrong attempts still in the bucket at @now (one leaks out per quiet
+ * leak interval since the last). */
+gint64    traj_secret_attempt_current (TrajSecretScope            scope,
+                                       const TrajSecretAttempts  *attempts,
+                                       gint64                     now);
+/* How long the next attempt waits once @failures are in the bucket:
+ * nothing below the scope's free count, 30 s at it, doubling with each one
+ * after, up to an hour for the PIN and 15 minutes for check-in codes. */
+gint64    traj_secret_attempt_delay   (TrajSecretKind   kind,
+                                       TrajSecretScope  scope,
+                                       gint64           failures);
+/* Counts one wrong attempt at @now in @attempts. */
+void      traj_secret_attempt_fail    (TrajSecretKind       kind,
+                                       TrajSecretScope      scope,
+                                       TrajSecretAttempts  *attempts,
+                                       gint64               now);
+/* Until when the next attempt from a device waits (0: it does not), given
+ * the device's count and the clinic's (@clinic NULL, or ignored when
+ * @kiosk is FALSE: workstations pass the clinic-wide ceiling). */
+gint64    traj_secret_attempt_wait_until (const TrajSecretAttempts *device,
+                                          const TrajSecretAttempts *clinic,
+                                          gboolean                  kiosk,
+                                          gint64                    now);
+
+/* The staff PIN's rules: 6 to 12 digits (8 or more recommended: a clinic
+ * file's hash can be attacked offline, see README "Kiosk security"), and
+ * none of what people try first. Refused, in this order, each with a
+ * message that says why:
+ *   - fewer than 4 different digits (000001, 112233, 121212);
+ *   - counting: numbers counted up or down by a fixed step written one
+ *     after another, at least three (123456, 246810, 102030, 9101112), or
+ *     every digit the same step from the one before, round the dial
+ *     (135791, 890123);
+ *   - repeating: a shorter block over and over (123123) or every digit
+ *     written twice or more (11223344);
+ *   - palindromes (123321, 1234554321);
+ *   - straight lines on the keypad, three keys at a time: rows, columns,
+ *     diagonals, either way (147258, 159357, 789456);
+ *   - dates and years: day, month and year in any usual order with a 2- or
+ *     4-digit year (010190, 17031985, 19900101), a year and a month (199001,
+ *     011990), and PINs of up to 8 digits that begin or end with a year
+ *     from 1930 to 2039 (198542).
+ * FALSE with TRAJ_ERROR_INVALID and that message otherwise. */
+#define TRAJ_SECRET_PIN_MIN 6
+#define TRAJ_SECRET_PIN_MAX 12
+#define TRAJ_SECRET_PIN_RECOMMENDED 8
 gboolean  traj_secret_check_new_pin (const char  *pin,
                                      GError     **error);
 

@@ -28,6 +28,8 @@ struct _TrajStore
   struct _TrajBulkDeferred *deferred;   /* a server import's buffered rows (traj-store-bulk.c) */
   struct _TrajStoreWatch *watch;        /* a window's live updates (traj-store-watch.c) */
   gint64 data_version;
+  char *device;                         /* who counts wrong secrets (traj-store-secret.c) */
+  gboolean kiosk;
 };
 
 /* The clinic's time zone (traj-store-setting.c). */
@@ -205,17 +207,15 @@ gboolean      traj_store_require_assessment_dates (TrajStore *self, const TrajAs
 gboolean      traj_store_read_setting     (TrajStore *self, const char *key, char **value, GError **error);
 gboolean      traj_store_write_setting    (TrajStore *self, const char *key, const char *value, GError **error);
 
-/* The clinic-wide limits on wrong secrets (traj-store-secret.c), in the
- * caller's transaction. check_open: FALSE with TRAJ_ERROR_LOCKED_OUT while
+/* The limits on wrong secrets (per device, and the clinic-wide ceiling for
+ * kiosks: traj-store-secret.c), in the caller's transaction. check_open: FALSE with TRAJ_ERROR_LOCKED_OUT while
  * attempts wait. fail: counts a wrong attempt (audited), COMMITS the
  * caller's transaction (it must count even though the check fails) and
- * returns FALSE with the error for the person (@wrong_message, or the wait).
- * clear: after a right one. */
+ * returns FALSE with the error for the person (@wrong_message, or the wait). */
 gboolean      traj_store_secret_check_open (TrajStore *self, TrajSecretKind kind, gint64 now,
                                             gint64 *locked_until, GError **error);
 gboolean      traj_store_secret_fail       (TrajStore *self, TrajSecretKind kind, gint64 now,
                                             gint64 *locked_until, const char *wrong_message, GError **error);
-gboolean      traj_store_secret_clear      (TrajStore *self, TrajSecretKind kind, GError **error);
 void          traj_store_secret_locked_error (GError **error, TrajSecretKind kind, gint64 locked_until);
 
 /* The statements that must stay on indexes as a clinic grows: name + SQL,

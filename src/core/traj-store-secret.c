@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The staff PIN, and the clinic-wide limits on wrong PINs and check-in
- * codes. traj-secret.h says why every check is "the client derives one
+/* The staff PIN, and the limits on wrong PINs and check-in codes (per
+ * device, with a clinic-wide ceiling for kiosks: traj-secret.h). traj-secret.h says why every check is "the client derives one
  * Argon2id hash, the store compares it and counts the attempt": the
  * functions marked "compare and count" below are what a clinic server runs
  * for the tablet's login (PostgreSQL: a SECURITY DEFINER function), which
@@ -12,80 +12,123 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+
 #include "traj-secret.h"
 #include "traj-store-private.h"
 
 #define PIN_SALT_KEY "staff-pin-salt"
 #define PIN_HASH_KEY "staff-pin-hash"
 
-/* Wrong attempts allowed before the first wait, and the longest wait. */
-#define FREE_ATTEMPTS 5
-#define FIRST_DELAY_S 30
-/* A run of failures is forgotten a day after the last one. */
-#define FORGET_AFTER_S (24 * 3600)
-
 static const char *const kind_names[TRAJ_N_SECRETS] = { "staff-pin", "checkin" };
-static const gint64 longest_delay[TRAJ_N_SECRETS] = { 3600, 15 * 60 };
 
 gint64
 traj_store_secret_delay (TrajSecretKind kind,
                          guint          failures)
 {
-  gint64 delay = FIRST_DELAY_S;
+  return traj_secret_attempt_delay (kind, TRAJ_SECRET_SCOPE_DEVICE, failures);
+}
 
-  g_return_val_if_fail (kind < TRAJ_N_SECRETS, 0);
-  if (failures < FREE_ATTEMPTS)
-    return 0;
-  /* 30 s at the fifth wrong attempt, doubling with each one after. */
-  for (guint k = FREE_ATTEMPTS; k < failures && delay < longest_delay[kind]; k++)
-    delay *= 2;
-  return MIN (delay, longest_delay[kind]);
+/* ---- the device ---------------------------------------------------------------- */
+
+void
+traj_store_set_device (TrajStore  *self,
+                       const char *device_id,
+                       gboolean    kiosk)
+{
+  g_return_if_fail (TRAJ_IS_STORE (self));
+  g_free (self->device);
+  self->device = g_strdup (device_id && *device_id ? device_id : NULL);
+  self->kiosk = kiosk;
+}
+
+gboolean
+traj_store_get_device_is_kiosk (TrajStore *self)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  return self->kiosk;
+}
+
+/* The device's row in secret_attempt_device: a kiosk and a workstation on
+ * one computer (the clinician's "Hand This Device to the Patient") count
+ * apart, so a patient's wrong PINs never hold up the clinician window. */
+static char *
+device_key (TrajStore *self)
+{
+  return g_strdup_printf ("%s:%s", self->kiosk ? "kiosk" : "workstation",
+                          self->device ? self->device : g_get_host_name ());
 }
 
 /* ---- attempts ---------------------------------------------------------------- */
 
+/* One count: the clinic's (@device NULL, in secret_attempt) or a device's. */
 static gboolean
-read_attempts (TrajStore *self, TrajSecretKind kind, gint64 *failures, gint64 *locked_until,
-               gint64 *last_failure_at, GError **error)
+read_attempts (TrajStore *self, TrajSecretKind kind, const char *device, TrajSecretAttempts *a, GError **error)
 {
-  static const char sql[] =
+  static const char clinic_sql[] =
     "SELECT failures, locked_until, last_failure_at FROM secret_attempt WHERE kind = ?1";
-  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+  static const char device_sql[] =
+    "SELECT failures, locked_until, last_failure_at FROM secret_attempt_device WHERE kind = ?1 AND device = ?2";
+  TrajDbStmt *stmt = traj_store_prepare (self, device ? device_sql : clinic_sql, error);
   gboolean found = FALSE;
 
-  *failures = *locked_until = *last_failure_at = 0;
+  memset (a, 0, sizeof *a);
   if (stmt == NULL)
     return FALSE;
   traj_db_bind_text0 (stmt, 1, kind_names[kind]);
+  if (device)
+    traj_db_bind_text0 (stmt, 2, device);
   if (!traj_db_step_row (stmt, &found, error))
     return FALSE;
   if (found)
     {
-      *failures = traj_db_column_int64 (stmt, 0);
-      *locked_until = traj_db_column_int64 (stmt, 1);
-      *last_failure_at = traj_db_column_int64 (stmt, 2);
+      a->failures = traj_db_column_int64 (stmt, 0);
+      a->locked_until = traj_db_column_int64 (stmt, 1);
+      a->last_failure_at = traj_db_column_int64 (stmt, 2);
     }
   traj_db_reset (stmt);
   return TRUE;
 }
 
 static gboolean
-write_attempts (TrajStore *self, TrajSecretKind kind, gint64 failures, gint64 locked_until,
-                gint64 last_failure_at, GError **error)
+write_attempts (TrajStore *self, TrajSecretKind kind, const char *device, const TrajSecretAttempts *a,
+                GError **error)
 {
-  static const char sql[] =
+  static const char clinic_sql[] =
     "INSERT INTO secret_attempt (kind, failures, locked_until, last_failure_at) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (kind) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, "
     "last_failure_at = excluded.last_failure_at";
-  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+  static const char device_sql[] =
+    "INSERT INTO secret_attempt_device (kind, device, failures, locked_until, last_failure_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (kind, device) DO UPDATE SET failures = excluded.failures, "
+    "locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at";
+  TrajDbStmt *stmt = traj_store_prepare (self, device ? device_sql : clinic_sql, error);
 
   if (stmt == NULL)
     return FALSE;
-  traj_db_bind_text0 (stmt, 1, kind_names[kind]);
-  traj_db_bind_int64 (stmt, 2, failures);
-  traj_db_bind_int64 (stmt, 3, locked_until);
-  traj_db_bind_int64 (stmt, 4, last_failure_at);
+  int k = 1;
+
+  traj_db_bind_text0 (stmt, k++, kind_names[kind]);
+  if (device)
+    traj_db_bind_text0 (stmt, k++, device);
+  traj_db_bind_int64 (stmt, k++, a->failures);
+  traj_db_bind_int64 (stmt, k++, a->locked_until);
+  traj_db_bind_int64 (stmt, k, a->last_failure_at);
   return traj_db_run (stmt, error);
+}
+
+/* Until when this store's device waits (0: it does not). */
+static gboolean
+wait_until (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *until, GError **error)
+{
+  g_autofree char *device = device_key (self);
+  TrajSecretAttempts mine, clinic;
+
+  if (!read_attempts (self, kind, device, &mine, error) ||
+      (self->kiosk && !read_attempts (self, kind, NULL, &clinic, error)))
+    return FALSE;
+  *until = traj_secret_attempt_wait_until (&mine, self->kiosk ? &clinic : NULL, self->kiosk, now);
+  return TRUE;
 }
 
 void
@@ -107,13 +150,13 @@ traj_store_secret_locked_error (GError **error, TrajSecretKind kind, gint64 lock
 gboolean
 traj_store_secret_check_open (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *locked_until, GError **error)
 {
-  gint64 failures, until, last;
+  gint64 until = 0;
 
-  if (!read_attempts (self, kind, &failures, &until, &last, error))
+  if (!wait_until (self, kind, now, &until, error))
     return FALSE;
   if (locked_until)
-    *locked_until = until > now ? until : 0;
-  if (until > now)
+    *locked_until = until;
+  if (until > 0)
     {
       traj_store_secret_locked_error (error, kind, until);
       return FALSE;
@@ -121,41 +164,75 @@ traj_store_secret_check_open (TrajStore *self, TrajSecretKind kind, gint64 now, 
   return TRUE;
 }
 
-/* Counts a wrong attempt in the caller's transaction, with its audit event
- * (never what was typed). */
+/* Counts a wrong attempt in the caller's transaction: on the device's count
+ * and, from a kiosk, on the clinic-wide one; with its audit event (never
+ * what was typed). */
 static gboolean
 count_failure (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *locked_until, GError **error)
 {
-  gint64 failures, until, last;
+  g_autofree char *device = device_key (self);
   g_autofree char *summary = NULL;
+  TrajSecretAttempts mine, clinic;
+  gint64 until;
 
-  if (!read_attempts (self, kind, &failures, &until, &last, error))
+  if (!read_attempts (self, kind, device, &mine, error))
     return FALSE;
-  if (now - last > FORGET_AFTER_S)
-    failures = 0;
-  failures++;
-  until = failures >= FREE_ATTEMPTS ? now + traj_store_secret_delay (kind, (guint) failures) : 0;
-  if (!write_attempts (self, kind, failures, until, now, error))
+  traj_secret_attempt_fail (kind, TRAJ_SECRET_SCOPE_DEVICE, &mine, now);
+  if (!write_attempts (self, kind, device, &mine, error))
     return FALSE;
+  if (self->kiosk)
+    {
+      if (!read_attempts (self, kind, NULL, &clinic, error))
+        return FALSE;
+      traj_secret_attempt_fail (kind, TRAJ_SECRET_SCOPE_CLINIC, &clinic, now);
+      if (!write_attempts (self, kind, NULL, &clinic, error))
+        return FALSE;
+    }
+  until = traj_secret_attempt_wait_until (&mine, self->kiosk ? &clinic : NULL, self->kiosk, now);
   if (locked_until)
     *locked_until = until;
-  summary = g_strdup_printf ("%s (%" G_GINT64_FORMAT " in a row)",
+  summary = g_strdup_printf ("%s on %s (%" G_GINT64_FORMAT " in a row there",
                              kind == TRAJ_SECRET_STAFF_PIN ? "wrong staff PIN" : "check-in code that did not match",
-                             failures);
-  if (until)
+                             device, mine.failures);
+  if (self->kiosk)
     {
-      char *longer = g_strdup_printf ("%s; the next attempt waits %" G_GINT64_FORMAT " s", summary, until - now);
+      char *longer = g_strdup_printf ("%s, %" G_GINT64_FORMAT " on the clinic's kiosks", summary, clinic.failures);
       g_free (summary);
       summary = longer;
     }
+  {
+    char *longer = until ? g_strdup_printf ("%s); the next attempt there waits %" G_GINT64_FORMAT " s", summary, until - now)
+                         : g_strdup_printf ("%s)", summary);
+    g_free (summary);
+    summary = longer;
+  }
   return traj_store_audit (self, kind == TRAJ_SECRET_STAFF_PIN ? "wrong-pin" : "wrong-code",
                            kind == TRAJ_SECRET_STAFF_PIN ? "staff_pin" : "kiosk_checkin", "", summary, error);
 }
 
-gboolean
-traj_store_secret_clear (TrajStore *self, TrajSecretKind kind, GError **error)
+/* The right PIN from this device: its own count starts again (the
+ * clinic-wide one leaks away with time). */
+static gboolean
+clear_device (TrajStore *self, TrajSecretKind kind, GError **error)
 {
-  return write_attempts (self, kind, 0, 0, 0, error);
+  g_autofree char *device = device_key (self);
+  TrajSecretAttempts none = { 0, 0, 0 };
+
+  return write_attempts (self, kind, device, &none, error);
+}
+
+/* A new PIN: every count of guesses at the old one goes. */
+static gboolean
+clear_all (TrajStore *self, TrajSecretKind kind, GError **error)
+{
+  static const char sql[] = "DELETE FROM secret_attempt_device WHERE kind = ?1";
+  TrajSecretAttempts none = { 0, 0, 0 };
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, kind_names[kind]);
+  return traj_db_run (stmt, error) && write_attempts (self, kind, NULL, &none, error);
 }
 
 gint64
@@ -163,21 +240,17 @@ traj_store_secret_locked_until (TrajStore       *self,
                                 TrajSecretKind   kind,
                                 GError         **error)
 {
-  gint64 failures, until, last, now = traj_time_now ();
-  gboolean began = FALSE;
+  gint64 until = 0;
+  gboolean began = FALSE, ok;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), -1);
   g_return_val_if_fail (kind < TRAJ_N_SECRETS, -1);
 
   if (!traj_store_read_begin (self, &began, error))
     return -1;
-  if (!read_attempts (self, kind, &failures, &until, &last, error))
-    {
-      traj_store_read_end (self, began);
-      return -1;
-    }
+  ok = wait_until (self, kind, traj_time_now (), &until, error);
   traj_store_read_end (self, began);
-  return until > now ? until : 0;
+  return ok ? until : -1;
 }
 
 gboolean
@@ -260,7 +333,7 @@ traj_store_verify_staff_pin_hash (TrajStore   *self,
   if (!traj_secret_equal (hash, stored))
     return traj_store_secret_fail (self, TRAJ_SECRET_STAFF_PIN, now, locked_until,
                             _("That PIN is not right. Please try again."), error);
-  if (!traj_store_secret_clear (self, TRAJ_SECRET_STAFF_PIN, error) ||
+  if (!clear_device (self, TRAJ_SECRET_STAFF_PIN, error) ||
       !traj_store_audit (self, "right-pin", "staff_pin", "", "staff PIN accepted", error))
     goto fail;
   return traj_store_tx_commit (self, error);
@@ -349,7 +422,7 @@ traj_store_set_staff_pin (TrajStore   *self,
     return FALSE;
   if (!traj_store_write_setting (self, PIN_SALT_KEY, salt, error) ||
       !traj_store_write_setting (self, PIN_HASH_KEY, hash, error) ||
-      !traj_store_secret_clear (self, TRAJ_SECRET_STAFF_PIN, error))
+      !clear_all (self, TRAJ_SECRET_STAFF_PIN, error))
     {
       traj_store_tx_rollback (self);
       return FALSE;

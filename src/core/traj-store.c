@@ -553,7 +553,11 @@ traj_store_open_secondary (TrajStore  *store,
   g_return_val_if_fail (TRAJ_IS_STORE (store), NULL);
   other = store_open (store->location, OPEN_SECONDARY, error);
   if (other)
-    traj_store_set_clinician (other, store->clinician);
+    {
+      traj_store_set_clinician (other, store->clinician);
+      other->device = g_strdup (store->device);
+      other->kiosk = store->kiosk;
+    }
   return other;
 }
 
@@ -607,6 +611,7 @@ traj_store_finalize (GObject *object)
   g_free (self->location);
   g_free (self->os_user);
   g_free (self->clinician);
+  g_free (self->device);
 
   G_OBJECT_CLASS (traj_store_parent_class)->finalize (object);
 }

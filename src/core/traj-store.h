@@ -5,10 +5,11 @@
 
 #include "traj-error.h"
 #include "traj-records.h"
+#include "traj-secret.h"
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 5
+#define TRAJ_SCHEMA_VERSION 6
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -221,14 +222,19 @@ gint64       traj_store_count            (TrajStore *store, TrajRecordKind kind,
 /* ---- secrets: the staff PIN and tablet check-in codes (traj-secret.h) ----
  * Each check derives one Argon2id hash from what was typed, with a salt that
  * is not secret, and lets the store compare it and count the attempt
- * against a clinic-wide limit (kept in the clinic, so restarting a tablet
- * resets nothing); every wrong attempt is in the audit trail. */
+ * against the device's limit and, for kiosks, a clinic-wide ceiling (kept
+ * in the clinic, so restarting a tablet resets nothing); every wrong attempt
+ * is in the audit trail. */
 
-typedef enum {
-  TRAJ_SECRET_STAFF_PIN,
-  TRAJ_SECRET_CHECKIN,
-  TRAJ_N_SECRETS
-} TrajSecretKind;
+/* The device that makes attempts at secrets through this store:
+ * @device_id (kept by the installation, never typed by a patient; NULL for
+ * this computer's host name) and whether it is a kiosk. Wrong attempts count
+ * per device, and a kiosk's also against the clinic-wide ceiling that only
+ * kiosks are held to (traj-secret.h). A store is a workstation until told. */
+void         traj_store_set_device       (TrajStore   *store,
+                                          const char  *device_id,
+                                          gboolean     kiosk);
+gboolean     traj_store_get_device_is_kiosk (TrajStore *store);
 
 /* A tablet check-in code for @patient_id: 6 digits, valid once, until
  * @valid_seconds from now. Only the Argon2id hash of the code (with the
@@ -311,14 +317,13 @@ gboolean     traj_store_set_staff_pin    (TrajStore   *store,
                                           const char  *old_pin,
                                           const char  *new_pin,
                                           GError     **error);
-/* Until when attempts at @kind wait (Unix time); 0 when they do not, -1
- * with @error set when the clinic cannot be read. */
+/* Until when this store's device's attempts at @kind wait (Unix time); 0
+ * when they do not, -1 with @error set when the clinic cannot be read. */
 gint64       traj_store_secret_locked_until (TrajStore      *store,
                                              TrajSecretKind  kind,
                                              GError        **error);
-/* How long attempts wait after @failures wrong ones in a row: nothing for
- * the first four, 30 s at the fifth, doubling with each one after, up to an
- * hour for the PIN and 15 minutes for check-in codes. */
+/* How long attempts from one device wait after @failures wrong ones in a
+ * row (traj_secret_attempt_delay () for a device). */
 gint64       traj_store_secret_delay     (TrajSecretKind  kind,
                                           guint           failures);
 

@@ -148,6 +148,7 @@ traj_application_activate (GApplication *app)
           show_open_error (self, _("Cannot Open the Clinic Database"), error);
           return;
         }
+      traj_preferences_forget_old_pin (self->settings, self->store);
       use_clinic_settings (self);
       on_clinician_changed (self->settings, "clinician-name", self);
     }

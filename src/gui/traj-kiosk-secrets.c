@@ -249,6 +249,30 @@ set_lock (TrajKioskWindow *self, TrajSecretKind kind, gint64 until)
     self->lock_timer = g_timeout_add_seconds (1, lock_tick, self);
 }
 
+/* Wrong PINs and codes count per device (traj-secret.h): this
+ * installation's id, made once at random and kept in its settings, never
+ * typed. A store set up as a kiosk already keeps its own. */
+void
+kiosk_secrets_set_device (TrajKioskWindow *self)
+{
+  g_autofree char *id = NULL;
+
+  if (traj_store_get_device_is_kiosk (self->store))
+    return;
+  if (self->settings)
+    {
+      id = g_settings_get_string (self->settings, "device-id");
+      if (*id == '\0')
+        {
+          g_free (id);
+          id = g_uuid_string_random ();
+          g_settings_set_string (self->settings, "device-id", id);
+        }
+    }
+  traj_store_set_device (self->store, id, TRUE);
+  self->made_kiosk = TRUE;
+}
+
 void
 kiosk_secrets_refresh (TrajKioskWindow *self)
 {

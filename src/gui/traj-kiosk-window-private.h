@@ -39,6 +39,7 @@ struct _TrajKioskWindow
   char *screen_before_staff;
   GCancellable *checking;        /* a hash being derived in a thread */
   gboolean has_pin;
+  gboolean made_kiosk;           /* this window made its store a kiosk's (kiosk_secrets_set_device) */
   gboolean pin_seen;             /* a PIN was set (or could not be read) since the kiosk
                                   * started: from then on only a verified PIN lets anyone out */
 
@@ -125,6 +126,7 @@ void     kiosk_secrets_finalize  (TrajKioskWindow *self);
 void     kiosk_secrets_reset     (TrajKioskWindow *self);
 /* Reads the clinic's PIN and waits again (showing the check-in screen). */
 void     kiosk_secrets_refresh   (TrajKioskWindow *self);
+void     kiosk_secrets_set_device (TrajKioskWindow *self);
 void     kiosk_show_staff_page   (TrajKioskWindow *self);
 void     kiosk_press_key         (TrajKioskWindow *self,
                                   char             key);

@@ -829,6 +829,9 @@ traj_kiosk_window_dispose (GObject *object)
   kiosk_clear_timer (&self->guard_idle);
   g_clear_signal_handler (&self->toplevels_id, gtk_window_get_toplevels ());
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_KIOSK_WINDOW);
+  /* A clinician's store handed to the patient is a workstation's again. */
+  if (self->store && self->made_kiosk)
+    traj_store_set_device (self->store, NULL, FALSE);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (traj_kiosk_window_parent_class)->dispose (object);
@@ -1001,6 +1004,7 @@ traj_kiosk_window_new (GtkApplication *app,
 
   self->store = g_object_ref (store);
   self->settings = settings ? g_object_ref (settings) : NULL;
+  kiosk_secrets_set_device (self);
   kiosk_back_to_checkin (self);
   return self;
 }

@@ -252,6 +252,34 @@ update_pin_row (TrajPreferences *self)
   gtk_button_set_label (self->pin_button, has_pin ? _("Change PIN…") : _("Set PIN…"));
 }
 
+gboolean
+traj_preferences_forget_old_pin (GSettings *settings,
+                                 TrajStore *store)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *hash = NULL, *salt = NULL;
+  gboolean has_pin = FALSE;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "kiosk-pin-hash") ||
+      !g_settings_schema_has_key (schema, "kiosk-pin-salt"))
+    return FALSE;
+  hash = g_settings_get_string (settings, "kiosk-pin-hash");
+  salt = g_settings_get_string (settings, "kiosk-pin-salt");
+  if (*hash == '\0' && *salt == '\0')
+    return FALSE;
+  /* Until the clinic has a PIN, Preferences tells staff why the old one is
+   * not enough (and the clinic's PIN is what the tablets check anyway). */
+  if (!traj_store_has_staff_pin (store, &has_pin, NULL) || !has_pin)
+    return FALSE;
+  g_settings_reset (settings, "kiosk-pin-hash");
+  g_settings_reset (settings, "kiosk-pin-salt");
+  return TRUE;
+}
+
 typedef struct {
   TrajPreferences *self;
   GtkWidget *current;              /* NULL when no PIN is set */
@@ -342,7 +370,8 @@ show_pin_dialog (TrajPreferences *self, const char *problem)
   d->self = g_object_ref (self);
   d->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), has_pin ? _("Change the Staff PIN") : _("Set the Staff PIN"),
                                                           _("Staff type this PIN on the clinic’s tablets to leave the "
-                                                            "patient kiosk. Use 6 to 12 digits without a pattern.")));
+                                                            "patient kiosk. Use 8 to 12 digits without a pattern: "
+                                                            "longer PINs are much harder to guess.")));
   if (has_pin)
     {
       d->current = pin_entry_new (_("Current PIN"));

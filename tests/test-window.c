@@ -3,10 +3,12 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "traj-demo.h"
 #include "traj-cohort-view.h"
 #include "traj-gui.h"
+#include "traj-safety-alerts.h"
 #include "traj-window.h"
 
 #include "test-wait.h"
@@ -198,6 +200,122 @@ test_window_sees_other_programs (Fixture *f, gconstpointer data)
   g_assert_finalize_object (win);
 }
 
+static gint64
+tablet_phq9 (TrajStore *store, gint64 patient_id, TrajSource source, int item9)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  static int n;
+
+  /* A minute apart: two in one minute would be refused as one entered twice. */
+  a->patient_id = patient_id;
+  a->taken_at = traj_time_now () - 600 + 60 * n++;
+  a->source = source;
+  a->timing = TRAJ_TIMING_BETWEEN;
+  for (guint k = 0; k < 9; k++)
+    a->items[k] = k == TRAJ_PHQ9_ITEM9 ? item9 : 1;
+  g_assert_true (traj_store_insert_assessment (store, a, &error));
+  g_assert_no_error (error);
+  return a->id;
+}
+
+static TrajSafetyAlerts *
+alerts_of (TrajWindow *win)
+{
+  return TRAJ_SAFETY_ALERTS (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "safety_alerts"));
+}
+
+/* A PHQ-9 item 9 answered on the tablet (another program on the same
+ * clinic file) raises an alert on every open clinician window, naming the
+ * patient and the answer; it stays until that window opens the patient. A
+ * clinician's own entry, or an item 9 of 0, raises none. */
+static void
+test_window_safety_alert (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) tablet = traj_store_open (f->path, &error);
+  g_autoptr(TrajStore) second = traj_store_open (f->path, &error);
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajPatient) q = traj_patient_new ();
+  TrajWindow *win, *other;
+  TrajSafetyAlerts *alerts, *other_alerts;
+  const char *text;
+
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("SAFE-1");
+  p->name = g_strdup ("Ruth Tablet");
+  p->birth_day = traj_day_from_ymd (1975, 4, 2);
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  q->mrn = g_strdup ("SAFE-2");
+  q->name = g_strdup ("Sam Desk");
+  q->birth_day = traj_day_from_ymd (1982, 8, 9);
+  g_assert_true (traj_store_insert_patient (f->store, q, &error));
+  g_assert_no_error (error);
+
+  win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  other = g_object_ref_sink (traj_window_new (NULL, second, f->settings));
+  current = win;
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_window_present (GTK_WINDOW (other));
+  spin ();
+  alerts = alerts_of (win);
+  other_alerts = alerts_of (other);
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (alerts), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (alerts)));
+
+  /* Not alerts: a tablet PHQ-9 with item 9 at 0, a clinician's entry. */
+  tablet_phq9 (tablet, p->id, TRAJ_SOURCE_TABLET, 0);
+  tablet_phq9 (tablet, q->id, TRAJ_SOURCE_CLINICIAN, 2);
+  g_assert_true (traj_store_poll_external_changes (f->store));
+  g_assert_true (traj_store_poll_external_changes (second));
+  spin ();
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (alerts), ==, 0);
+
+  /* The tablet's item 9 answer: both windows, by the poll every window runs. */
+  tablet_phq9 (tablet, p->id, TRAJ_SOURCE_TABLET, 2);
+  g_assert_true (traj_store_poll_external_changes (f->store));
+  g_assert_true (traj_store_poll_external_changes (second));
+  spin ();
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (alerts), ==, 1);
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (other_alerts), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (alerts)));
+  text = traj_safety_alerts_get_text (alerts, 0);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Ruth Tablet"));
+  g_assert_nonnull (strstr (text, "SAFE-1"));
+  g_assert_nonnull (strstr (text, "PHQ-9 item 9"));
+  g_assert_nonnull (strstr (text, "More than half the days"));
+
+  /* It stays: later changes, other patients opened, do not take it away. */
+  tablet_phq9 (tablet, q->id, TRAJ_SOURCE_TABLET, 0);
+  g_assert_true (traj_store_poll_external_changes (f->store));
+  spin ();
+  traj_window_show_patient (win, q->id);
+  spin ();
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (alerts), ==, 1);
+
+  /* "Open Patient" opens Ruth here: this window's alert goes, for good;
+   * the other window's stays until someone opens her there. */
+  g_signal_emit_by_name (alerts, "open-patient", p->id);
+  spin ();
+  g_assert_cmpint (traj_window_get_patient_id (win), ==, p->id);
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (alerts), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (alerts)));
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (other_alerts), ==, 1);
+  tablet_phq9 (tablet, q->id, TRAJ_SOURCE_CLINICIAN, 0);
+  g_assert_true (traj_store_poll_external_changes (f->store));
+  spin ();
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (alerts), ==, 0);
+  traj_window_show_patient (other, p->id);
+  spin ();
+  g_assert_cmpuint (traj_safety_alerts_get_n_shown (other_alerts), ==, 0);
+
+  current = NULL;
+  gtk_window_destroy (GTK_WINDOW (other));
+  g_assert_finalize_object (other);
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (win);
+}
 
 static const char *
 cohort_results_page (TrajWindow *win)
@@ -356,5 +474,6 @@ main (int argc, char **argv)
   g_test_add ("/window/search-away-from-focused-row", Fixture, NULL, fixture_setup,
               test_window_search_away_from_focused_row, fixture_teardown);
   g_test_add ("/window/sees-other-programs", Fixture, NULL, fixture_setup, test_window_sees_other_programs, fixture_teardown);
+  g_test_add ("/window/safety-alert", Fixture, NULL, fixture_setup, test_window_safety_alert, fixture_teardown);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "traj-patient-page.h"
 #include "traj-patient-row.h"
 #include "traj-gui.h"
+#include "traj-safety-alerts.h"
 #include "traj-toast-guard.h"
 #include "traj-window.h"
 
@@ -28,6 +29,8 @@ struct _TrajWindow
   gulong store_changed_id;
 
   AdwToastOverlay *toast_overlay;
+  TrajSafetyAlerts *safety_alerts;
+  gint64 alerts_since;
   AdwViewStack *view_stack;
   AdwViewSwitcher *sidebar_switcher;
   AdwViewSwitcher *cohort_switcher;
@@ -356,6 +359,57 @@ on_view_changed (TrajWindow *self)
     }
 }
 
+/* Safety answers from the tablet (CLINICAL.md §4) raise an alert that stays
+ * until the patient is opened here: those taken since a little before this
+ * window opened whose finding is still open (nobody acknowledged it yet). */
+#define ALERT_LOOKBACK_S (12 * 3600)
+
+static void
+refresh_safety_alerts (TrajWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) answers = NULL;
+  TrajThresholds t;
+
+  if (self->store == NULL)
+    return;
+  answers = traj_store_list_tablet_safety_answers (self->store, self->alerts_since, &error);
+  if (answers == NULL)
+    {
+      g_warning ("Could not look for safety answers from the tablet: %s", error->message);
+      return;
+    }
+  load_thresholds (self, &t);
+  for (guint k = 0; k < answers->len; k++)
+    {
+      TrajSafetyAnswer *a = g_ptr_array_index (answers, k);
+      g_autoptr(TrajPatientSummary) s = NULL;
+
+      if (traj_safety_alerts_knows (self->safety_alerts, a->assessment_id))
+        continue;
+      s = traj_store_get_patient_summary (self->store, a->patient_id, &error);
+      if (s == NULL || !traj_outcomes_fill_summary (self->store, s, &t, traj_time_now (), &error))
+        {
+          /* Unknown is not "acknowledged": alert anyway. */
+          g_warning ("Could not check patient %" G_GINT64_FORMAT "'s findings: %s", a->patient_id,
+                     error ? error->message : "");
+          g_clear_error (&error);
+        }
+      else if (!s->safety_open)
+        continue;
+      traj_safety_alerts_add (self->safety_alerts, a);
+    }
+}
+
+static void
+on_open_alerted_patient (TrajSafetyAlerts *alerts,
+                         gint64            patient_id,
+                         TrajWindow       *self)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "patients");
+  traj_window_show_patient (self, patient_id);
+}
+
 static void
 on_store_changed (TrajStore  *store,
                   guint       kind,
@@ -397,6 +451,7 @@ on_store_changed (TrajStore  *store,
   update_list_page (self);
   select_patient_row (self);
   show_patient_content (self);
+  refresh_safety_alerts (self);
 }
 
 static void
@@ -492,6 +547,7 @@ on_selection_changed (TrajWindow *self)
     {
       self->patient_id = traj_patient_item_get_id (item);
       show_patient_content (self);
+      traj_safety_alerts_patient_opened (self->safety_alerts, self->patient_id);
     }
 }
 
@@ -719,6 +775,8 @@ traj_window_constructed (GObject *object)
       traj_store_poll_external_changes (self->store);
       self->poll_id = g_timeout_add_seconds (3, poll_store, self);
       start_loading (self);
+      self->alerts_since = traj_time_now () - ALERT_LOOKBACK_S;
+      refresh_safety_alerts (self);
     }
   g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (on_view_changed), self,
                            G_CONNECT_SWAPPED);
@@ -855,8 +913,10 @@ traj_window_class_init (TrajWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   traj_gui_init ();
+  g_type_ensure (TRAJ_TYPE_SAFETY_ALERTS);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, safety_alerts);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, sidebar_switcher);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, cohort_switcher);
@@ -904,6 +964,7 @@ traj_window_init (TrajWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   traj_toast_guard_attach (self->toast_overlay);
+  g_signal_connect (self->safety_alerts, "open-patient", G_CALLBACK (on_open_alerted_patient), self);
 
   self->patients = traj_patient_list_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->patients)));
@@ -954,7 +1015,10 @@ traj_window_show_patient (TrajWindow *self,
   select_patient_row (self);
   show_patient_content (self);
   if (self->patient_id)
-    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+      traj_safety_alerts_patient_opened (self->safety_alerts, self->patient_id);
+    }
 }
 
 GtkWidget *

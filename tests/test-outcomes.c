@@ -908,6 +908,93 @@ test_booster_decision_and_new_episode (void)
   g_assert_false (f->open);
 }
 
+/* CLINICAL.md §7: after a decision the rule fires again as a new finding
+ * when a score is at least M above the score decided on, or 28 days after
+ * "declined" / "not indicated" while it still fires. */
+static void
+test_booster_fires_again (void)
+{
+  g_autoptr(TrajPatientRecords) r = booster_records (9, 9);
+  g_autoptr(TrajPatientRecords) r2 = booster_records (9, 9);
+  g_autoptr(TrajPatientRecords) r3 = booster_records (9, 9);
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajOutcomes) o2 = NULL;
+  g_autoptr(TrajOutcomes) o2_before = NULL;
+  g_autoptr(TrajOutcomes) o3 = NULL;
+  const TrajAssessment *p = g_ptr_array_index (r->assessments, 2);
+  const TrajAssessment *p_decided = g_ptr_array_index (r->assessments, 3);
+  const TrajAssessment *l_again, *p2, *l2;
+  g_autofree char *key = g_strdup_printf ("booster:course-1:%s", p->uid);
+  g_autofree char *key_again = NULL;
+  g_autofree char *key2_again = NULL;
+  g_autofree char *key2 = NULL;
+  g_autofree char *key3 = NULL;
+  const TrajFinding *f;
+
+  /* Declined at 12 Mar 12:00 on L = 9 (12 Mar). 13 on 16 Mar: P = 12 Mar
+   * (9), N = 4, both >= 9 so it fires, but 13 < 9 + 5: the same (closed)
+   * episode. 14 on 17 Mar: P = 12 Mar again (16 Mar is 1 day before), fires,
+   * and 14 >= 9 + 5 → a new finding keyed by P and L, open, dated 17 Mar. */
+  add_decision (r, "booster", key, TRAJ_DECISION_DECLINED, at (3, 12, 12));
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 16, 13);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o, TRAJ_FINDING_BOOSTER), ==, 1);
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 0);
+  g_clear_pointer (&o, traj_outcomes_free);
+  l_again = add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 17, 14);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o, TRAJ_FINDING_BOOSTER), ==, 2);
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 1);
+  key_again = g_strdup_printf ("booster:course-1:%s:%s", p_decided->uid, l_again->uid);
+  f = traj_outcomes_find_finding (o, key_again);
+  g_assert_nonnull (f);
+  g_assert_true (f->open);
+  g_assert_cmpint (f->fired_at, ==, at (3, 17, 9));
+  g_assert_nonnull (strstr (f->sentence, "rose from 4 (lowest, 5 Mar 2026) to 9 and 14 on 12 Mar 2026 and 17 Mar 2026"));
+  f = traj_outcomes_find_finding (o, key);
+  g_assert_nonnull (f);
+  g_assert_false (f->open);
+  g_assert_cmpint (f->closed_by, ==, TRAJ_CLOSED_BY_DECISION);
+  g_assert_cmpint (f->fired_at, ==, at (3, 12, 9));
+
+  /* A decision on the new finding closes it in turn. */
+  add_decision (r, "booster", key_again, TRAJ_DECISION_BOOSTER_BOOKED, at (3, 17, 12));
+  g_clear_pointer (&o, traj_outcomes_free);
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o, TRAJ_FINDING_BOOSTER), ==, 2);
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 0);
+
+  /* Declined at 12 Mar 12:00, then 10 on 16 Mar, 8 Apr and 9 Apr (each
+   * fires: P = 12 Mar, then 16 Mar; 10 < 14). 8 Apr is 27 days after the
+   * decision: still the decided episode; 9 Apr is 28 days after: a new one. */
+  key2 = g_strdup_printf ("booster:course-1:%s", ((TrajAssessment *) g_ptr_array_index (r2->assessments, 2))->uid);
+  add_decision (r2, "booster", key2, TRAJ_DECISION_DECLINED, at (3, 12, 12));
+  p2 = add_score (r2, 1, TRAJ_SCALE_PHQ9, 3, 16, 10);
+  add_score (r2, 1, TRAJ_SCALE_PHQ9, 4, 8, 10);
+  l2 = add_score (r2, 1, TRAJ_SCALE_PHQ9, 4, 9, 10);
+  o2_before = compute (r2, NULL, at (4, 8, 12));
+  g_assert_cmpuint (count_kind (o2_before, TRAJ_FINDING_BOOSTER), ==, 1);
+  g_assert_cmpuint (traj_outcomes_n_open (o2_before), ==, 0);
+  o2 = compute (r2, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o2, TRAJ_FINDING_BOOSTER), ==, 2);
+  g_assert_cmpuint (traj_outcomes_n_open (o2), ==, 1);
+  key2_again = g_strdup_printf ("booster:course-1:%s:%s", p2->uid, l2->uid);
+  f = traj_outcomes_find_finding (o2, key2_again);
+  g_assert_nonnull (f);
+  g_assert_true (f->open);
+  g_assert_cmpint (f->fired_at, ==, at (4, 9, 9));
+
+  /* "Booster booked" is not reminded after 28 days. */
+  key3 = g_strdup_printf ("booster:course-1:%s", ((TrajAssessment *) g_ptr_array_index (r3->assessments, 2))->uid);
+  add_decision (r3, "booster", key3, TRAJ_DECISION_BOOSTER_BOOKED, at (3, 12, 12));
+  add_score (r3, 1, TRAJ_SCALE_PHQ9, 3, 16, 10);
+  add_score (r3, 1, TRAJ_SCALE_PHQ9, 4, 8, 10);
+  add_score (r3, 1, TRAJ_SCALE_PHQ9, 4, 9, 10);
+  o3 = compute (r3, NULL, NOW_LATE);
+  g_assert_cmpuint (count_kind (o3, TRAJ_FINDING_BOOSTER), ==, 1);
+  g_assert_cmpuint (traj_outcomes_n_open (o3), ==, 0);
+}
+
 static void
 test_booster_improvement_closes (void)
 {
@@ -1828,6 +1915,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/booster/gap", test_booster_gap);
   g_test_add_func ("/outcomes/booster/infusion-clears", test_booster_cleared_by_infusion);
   g_test_add_func ("/outcomes/booster/decision-episode", test_booster_decision_and_new_episode);
+  g_test_add_func ("/outcomes/booster/fires-again", test_booster_fires_again);
   g_test_add_func ("/outcomes/booster/improvement", test_booster_improvement_closes);
   g_test_add_func ("/outcomes/no-response/induction", test_no_response);
   g_test_add_func ("/outcomes/no-response/needs-later", test_no_response_needs_later_assessment);

@@ -170,7 +170,8 @@ test_kaplan_meier (void)
 static void
 test_kaplan_meier_edges (void)
 {
-  /* S = ¾ · ⅔ = ½ exactly at day 2: that is the median (S ≤ .5). */
+  /* S = ¾ · ⅔ = ½ exactly from day 2 to the end of the curve (the last
+   * observation, day 4): the median is the midpoint, 3, as R's survfit. */
   const double t1[] = { 1, 2, 3, 4 };
   const gboolean e1[] = { TRUE, TRUE, FALSE, FALSE };
   /* Everyone censored: the median is not reached, never 0. */
@@ -184,16 +185,48 @@ test_kaplan_meier_edges (void)
   g_autoptr(TrajKm) c = traj_stats_kaplan_meier (t3, e3, 2);
   g_autoptr(TrajKm) none = traj_stats_kaplan_meier (NULL, NULL, 0);
 
-  g_assert_cmpfloat (a->median, ==, 2);
+  g_assert_cmpfloat (a->median, ==, 3);
   g_assert_true (isnan (b->median));
   g_assert_cmpuint (b->n_steps, ==, 2);
   g_assert_cmpfloat (b->steps[1].survival, ==, 1.0);
-  g_assert_cmpfloat (c->median, ==, 1);
+  g_assert_cmpfloat (c->median, ==, 1.5);   /* ½ on [1, 2): the midpoint */
   g_assert_cmpfloat (c->steps[1].survival, ==, 0.0);
   g_assert_cmpfloat (c->steps[1].lower, ==, 0.0);
   g_assert_cmpfloat (c->steps[1].upper, ==, 0.0);
   g_assert_cmpuint (none->n_steps, ==, 0);
   g_assert_true (isnan (none->median));
+}
+
+/* CLINICAL.md §7: where S is exactly ½ over an interval, the median is its
+ * midpoint (R's survfit). */
+static void
+test_kaplan_meier_midpoint (void)
+{
+  /* 2 E, 4 E, 6 E, 8 C: S = .75, .5, .25, .25. S = .5 on [4, 6) → median 5.
+   * Band (log(−log), Greenwood Σ 1/12, 1/4, 3/4): lower .1279469 at day 2
+   * (≤ .5 there → 2); upper .9605486, .8448613, .6653253, .6653253 — never
+   * ≤ .5 → not reached. */
+  const double t1[] = { 2, 4, 6, 8 };
+  const gboolean e1[] = { TRUE, TRUE, TRUE, FALSE };
+  /* 1 E, 2 E, 3 E, 5 C, 7 E, 9 C: S = 5/6, 4/6, 3/6 = .5 at day 3, still .5
+   * after the censoring at 5, .25 at day 7 → median (3 + 7) / 2 = 5. */
+  const double t2[] = { 1, 2, 3, 5, 7, 9 };
+  const gboolean e2[] = { TRUE, TRUE, TRUE, FALSE, TRUE, FALSE };
+  /* Falling straight past ½ (¾ → ¼): the step time, no midpoint. */
+  const double t3[] = { 2, 4, 4, 6 };
+  const gboolean e3[] = { TRUE, TRUE, TRUE, FALSE };
+  g_autoptr(TrajKm) a = traj_stats_kaplan_meier (t1, e1, G_N_ELEMENTS (t1));
+  g_autoptr(TrajKm) b = traj_stats_kaplan_meier (t2, e2, G_N_ELEMENTS (t2));
+  g_autoptr(TrajKm) c = traj_stats_kaplan_meier (t3, e3, G_N_ELEMENTS (t3));
+
+  assert_near (a->steps[1].survival, 0.5, 1e-12);
+  assert_near (a->steps[0].lower, 0.1279469, 1e-7);
+  assert_near (a->steps[3].upper, 0.6653253, 1e-7);
+  g_assert_cmpfloat (a->median, ==, 5);
+  g_assert_cmpfloat (a->median_lower, ==, 2);
+  g_assert_true (isnan (a->median_upper));
+  g_assert_cmpfloat (b->median, ==, 5);
+  g_assert_cmpfloat (c->median, ==, 4);
 }
 
 int
@@ -207,6 +240,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/median", test_median);
   g_test_add_func ("/stats/kaplan-meier", test_kaplan_meier);
   g_test_add_func ("/stats/kaplan-meier-edges", test_kaplan_meier_edges);
+  g_test_add_func ("/stats/kaplan-meier-midpoint", test_kaplan_meier_midpoint);
 
   return g_test_run ();
 }

@@ -954,7 +954,64 @@ booster_sentence (const Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b,
 
 typedef struct {
   GArray *evals;            /* BoosterEval, every firing one of the episode */
+  gboolean again;           /* it began by firing again after a decision (§7) */
 } Episode;
+
+/* The episode's key: the P of its first firing; an episode that fires again
+ * after a decision adds the L of its first firing, since its P may be the P
+ * the decided episode was keyed by. */
+static char *
+episode_key (const CourseCtx *cc, GPtrArray *series, const Episode *ep)
+{
+  const BoosterEval *first_ev = &g_array_index (ep->evals, BoosterEval, 0);
+  const TrajAssessment *pa = SERIES (series, first_ev->p);
+  const TrajAssessment *la = SERIES (series, first_ev->l);
+  g_autofree char *course_ref = ref_of (cc->course->uid, cc->course->id);
+  g_autofree char *p_ref = ref_of (pa->uid, pa->id);
+  g_autofree char *l_ref = NULL;
+
+  if (!ep->again)
+    return g_strdup_printf ("booster:%s:%s", course_ref, p_ref);
+  l_ref = ref_of (la->uid, la->id);
+  return g_strdup_printf ("booster:%s:%s:%s", course_ref, p_ref, l_ref);
+}
+
+/* The firing the clinician saw when deciding: the last L of the episode
+ * taken at or before the decision. */
+static const BoosterEval *
+decided_eval (GPtrArray *series, const Episode *ep, const TrajFlagDecision *d)
+{
+  const BoosterEval *shown = &g_array_index (ep->evals, BoosterEval, 0);
+
+  for (guint k = 0; k < ep->evals->len; k++)
+    {
+      const BoosterEval *e = &g_array_index (ep->evals, BoosterEval, k);
+      if (SERIES (series, e->l)->taken_at <= d->decided_at)
+        shown = e;
+    }
+  return shown;
+}
+
+/* CLINICAL.md §7: after a decision the rule fires again as a new finding when
+ * a later score is at least M above the score decided on, or when it still
+ * fires TRAJ_BOOSTER_REMIND_DAYS after "declined" or "not indicated". */
+static gboolean
+fires_again (const Ctx *ctx, const CourseCtx *cc, GPtrArray *series, const Episode *ep,
+             const BoosterEval *ev)
+{
+  g_autofree char *key = episode_key (cc, series, ep);
+  const TrajFlagDecision *d = find_decision (ctx, TRAJ_FINDING_BOOSTER, key);
+  const TrajAssessment *la = SERIES (series, ev->l);
+  const TrajAssessment *decided_on;
+
+  if (d == NULL || la->taken_at <= d->decided_at)
+    return FALSE;
+  decided_on = SERIES (series, decided_eval (series, ep, d)->l);
+  if (la->total >= decided_on->total + ctx->t->mcid[cc->course->primary_scale])
+    return TRUE;
+  return g_strcmp0 (d->decision, TRAJ_DECISION_BOOSTER_BOOKED) != 0 &&
+         day_of (la->taken_at) - day_of (d->decided_at) >= TRAJ_BOOSTER_REMIND_DAYS;
+}
 
 static void
 episode_finish (Ctx              *ctx,
@@ -964,35 +1021,20 @@ episode_finish (Ctx              *ctx,
                 Episode          *ep,
                 int               ended_at)  /* index of the first non-firing L, or -1 */
 {
-  const BoosterEval *first_ev = &g_array_index (ep->evals, BoosterEval, 0);
   const BoosterEval *last_ev = &g_array_index (ep->evals, BoosterEval, ep->evals->len - 1);
   const BoosterEval *shown = last_ev;
   const TrajAssessment *last_l = SERIES (series, last_ev->l);
   gint64 until = ended_at >= 0 ? SERIES (series, ended_at)->taken_at : TRAJ_TIME_NONE;
   const TrajInfusion *later = infusion_after (ctx, last_l->taken_at, until);
   GPtrArray *uids = g_ptr_array_new ();
-  char *key;
+  char *key = episode_key (cc, series, ep);
   TrajFinding *f;
-
-  {
-    g_autofree char *course_ref = ref_of (cc->course->uid, cc->course->id);
-    g_autofree char *p_ref = ref_of (SERIES (series, first_ev->p)->uid, SERIES (series, first_ev->p)->id);
-    key = g_strdup_printf ("booster:%s:%s", course_ref, p_ref);
-  }
 
   /* A decided episode reads as it was when the clinician decided. */
   {
     const TrajFlagDecision *d = find_decision (ctx, TRAJ_FINDING_BOOSTER, key);
     if (d != NULL)
-      {
-        shown = first_ev;
-        for (guint k = 0; k < ep->evals->len; k++)
-          {
-            const BoosterEval *e = &g_array_index (ep->evals, BoosterEval, k);
-            if (SERIES (series, e->l)->taken_at <= d->decided_at)
-              shown = e;
-          }
-      }
+      shown = decided_eval (series, ep, d);
   }
 
   g_ptr_array_add (uids, ref_of (SERIES (series, b)->uid, SERIES (series, b)->id));
@@ -1015,6 +1057,7 @@ episode_finish (Ctx              *ctx,
     }
   g_ptr_array_add (ctx->findings, f);
   g_array_set_size (ep->evals, 0);
+  ep->again = FALSE;
 }
 
 /* Replays the rule at every assessment of the primary scale, so episodes that
@@ -1022,7 +1065,7 @@ episode_finish (Ctx              *ctx,
 static void
 booster_findings (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
 {
-  Episode ep = { g_array_new (FALSE, TRUE, sizeof (BoosterEval)) };
+  Episode ep = { g_array_new (FALSE, TRUE, sizeof (BoosterEval)), FALSE };
 
   if (b < 0 || SERIES (series, b)->total <= 0)
     {
@@ -1044,6 +1087,11 @@ booster_findings (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
               if (infusion_after (ctx, SERIES (series, prev->l)->taken_at,
                                   SERIES (series, l)->taken_at) != NULL)
                 episode_finish (ctx, cc, series, b, &ep, (int) l);
+              else if (fires_again (ctx, cc, series, &ep, &ev))
+                {
+                  episode_finish (ctx, cc, series, b, &ep, (int) l);
+                  ep.again = TRUE;
+                }
             }
           g_array_append_val (ep.evals, ev);
         }

@@ -83,6 +83,10 @@ const char *traj_finding_kind_label       (TrajFindingKind kind);
 #define TRAJ_DECISION_PLAN_REVIEWED  "plan_reviewed"
 #define TRAJ_DECISION_ACKNOWLEDGED   "acknowledged"
 
+/* Days after "declined" or "not indicated" at which a booster finding that
+ * still fires is shown again (CLINICAL.md §7). */
+#define TRAJ_BOOSTER_REMIND_DAYS 28
+
 /* Translated label of a decision code, or @code itself when unknown. */
 const char         *traj_decision_label         (const char *code);
 /* The decisions that close a finding of @kind, NULL-terminated, in the order
@@ -108,9 +112,14 @@ typedef struct {
    *   "booster:<course uid>:<uid of P when the episode first fired>"
    *   "no_response:<course uid>"
    *   "monitoring:<infusion uid>"
+   *   "booster:<course uid>:<uid of P>:<uid of L>" when the episode began by
+   *     firing again after a decision (CLINICAL.md §7)
    * The booster key names the episode: while the rule keeps firing without an
    * infusion in between it is the same finding (a decision keeps it closed);
-   * once it stops firing, a later worsening is a new finding. */
+   * once it stops firing, a later worsening is a new finding. After a
+   * decision it also fires again as a new finding when a score is at least M
+   * above the score decided on, or TRAJ_BOOSTER_REMIND_DAYS after "declined"
+   * or "not indicated" while the rule still fires. */
   char *key;
   gint64 patient_id;
   gint64 course_id;               /* 0 for patient-wide (safety) */

@@ -269,6 +269,33 @@ compare_obs (const void *a, const void *b)
   return (y->event != 0) - (x->event != 0);
 }
 
+/* Where a horizontal line at one half meets the curve stored at @offset in
+ * each step, as R's survfit reads it (CLINICAL.md §7): the first time the
+ * curve is below one half; where it is exactly one half over an interval,
+ * the midpoint of that interval (to the next time it moves, or to the last
+ * observation when it never moves again). A small tolerance so 1 − 1/2 or
+ * ¾ · ⅔ count as exactly one half. */
+static double
+km_half (const TrajKm *km, gsize offset)
+{
+  const double tol = 1e-9;
+
+  for (guint k = 0; k < km->n_steps; k++)
+    {
+      double v = G_STRUCT_MEMBER (double, &km->steps[k], offset);
+
+      if (km->steps[k].n_event == 0 || v > 0.5 + tol)
+        continue;
+      if (v < 0.5 - tol)
+        return km->steps[k].time;
+      for (guint j = k + 1; j < km->n_steps; j++)
+        if (fabs (G_STRUCT_MEMBER (double, &km->steps[j], offset) - v) > tol)
+          return (km->steps[k].time + km->steps[j].time) / 2;
+      return (km->steps[k].time + km->steps[km->n_steps - 1].time) / 2;
+    }
+  return NAN;
+}
+
 TrajKm *
 traj_stats_kaplan_meier (const double   *time,
                          const gboolean *event,
@@ -319,13 +346,6 @@ traj_stats_kaplan_meier (const double   *time,
           step.lower = pow (s, exp (TRAJ_STATS_Z95 * sigma));
           step.upper = pow (s, exp (-TRAJ_STATS_Z95 * sigma));
         }
-      /* A small tolerance so 1 − 1/2 or ¾ · ⅔ count as exactly one half. */
-      if (isnan (km->median) && step.n_event > 0 && step.survival <= 0.5 + 1e-12)
-        km->median = step.time;
-      if (isnan (km->median_lower) && step.n_event > 0 && step.lower <= 0.5 + 1e-12)
-        km->median_lower = step.time;
-      if (isnan (km->median_upper) && step.n_event > 0 && step.upper <= 0.5 + 1e-12)
-        km->median_upper = step.time;
       g_array_append_val (steps, step);
       at_risk -= step.n_event + step.n_censor;
       k = j;
@@ -333,6 +353,9 @@ traj_stats_kaplan_meier (const double   *time,
 
   km->n_steps = steps->len;
   km->steps = (TrajKmStep *) (void *) g_array_free (steps, FALSE);
+  km->median = km_half (km, G_STRUCT_OFFSET (TrajKmStep, survival));
+  km->median_lower = km_half (km, G_STRUCT_OFFSET (TrajKmStep, lower));
+  km->median_upper = km_half (km, G_STRUCT_OFFSET (TrajKmStep, upper));
   return km;
 }
 

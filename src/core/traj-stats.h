@@ -83,11 +83,13 @@ typedef struct {
   guint n_events;
   TrajKmStep *steps;
   guint n_steps;
-  /* The first time at which survival is ≤ 0.5; NAN when it never falls that
-   * far (the median is then "not reached", never guessed). */
+  /* As R's survfit: the first time at which survival is < 0.5, or where it
+   * is exactly 0.5 over an interval, the midpoint of that interval (to the
+   * last observation when it stays there); NAN when it never falls that far
+   * (the median is then "not reached", never guessed). */
   double median;
-  /* Its 95 % interval read off the band (as R's survfit does): the first
-   * time the lower bound is ≤ 0.5, and the first time the upper bound is;
+  /* Its 95 % interval read off the band the same way (as R's survfit does):
+   * where the lower bound reaches 0.5, and where the upper bound does;
    * NAN when not reached (an open-ended interval). */
   double median_lower;
   double median_upper;

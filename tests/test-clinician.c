@@ -283,14 +283,17 @@ test_birth_date_shown (Fixture *f, gconstpointer data)
     g_autoptr(TrajPatientItem) item = NULL;
     TrajPatientList *list = traj_window_get_patient_list (f->win);
     int pos = traj_patient_list_find (list, id);
+    g_autoptr(GString) born_nbsp = g_string_new (born_text);
     const char *detail;
 
     g_object_ref_sink (row);
     g_assert_cmpint (pos, >=, 0);
     item = g_list_model_get_item (G_LIST_MODEL (list), (guint) pos);
     traj_patient_row_set_item (TRAJ_PATIENT_ROW (row), item);
+    /* Shown with no-break spaces, so the date is never split over two lines. */
+    g_string_replace (born_nbsp, " ", "\u00a0", 0);
     detail = gtk_label_get_label (GTK_LABEL (child (row, TRAJ_TYPE_PATIENT_ROW, "detail_label")));
-    g_assert_nonnull (strstr (detail, born_text));
+    g_assert_nonnull (strstr (detail, born_nbsp->str));
     g_assert_finalize_object (row);
   }
 
@@ -299,6 +302,97 @@ test_birth_date_shown (Fixture *f, gconstpointer data)
   page = traj_window_get_patient_page (f->win);
   identity = child (page, TRAJ_TYPE_PATIENT_PAGE, "identity_label");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (identity)), born_text));
+}
+
+/* The first TrajPatientRow under @widget that is drawn, or NULL. */
+static GtkWidget *
+first_patient_row (GtkWidget *widget)
+{
+  if (TRAJ_IS_PATIENT_ROW (widget) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *row = first_patient_row (c);
+      if (row)
+        return row;
+    }
+  return NULL;
+}
+
+/* @label shows every character of its text: nothing cut off with "…", and
+ * its lines fit in the height it was given. */
+static void
+assert_label_whole (GtkWidget *label)
+{
+  PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (label));
+  int w, h;
+
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  g_assert_cmpstr (pango_layout_get_text (layout), ==, gtk_label_get_text (GTK_LABEL (label)));
+  pango_layout_get_pixel_size (layout, &w, &h);
+  g_assert_cmpint (h, <=, gtk_widget_get_height (label));
+  g_assert_cmpint (w, <=, gtk_widget_get_width (label));
+}
+
+/* The sidebar is 320 px: a long MRN and indication cut the birth date off
+ * with "…" (a trial could not tell two "Ada Xu" apart). The row wraps, and
+ * keeps the date on one line. */
+static void
+test_patient_row_wraps (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *born = traj_day_format (traj_day_from_ymd (1961, 11, 14));
+  GtkWidget *row, *name, *detail;
+  PangoLayout *layout, *one_line;
+  const char *text, *at;
+  int line_start, line_end, one_w;
+
+  p->mrn = g_strdup ("MRN-2026-000123457");
+  p->name = g_strdup ("Maximiliana Hernández-Castellanos de la Fuente");
+  p->birth_day = traj_day_from_ymd (1961, 11, 14);
+  p->indication = TRAJ_INDICATION_BIPOLAR_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  f->win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  gtk_window_set_default_size (GTK_WINDOW (f->win), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->win));
+  spin (f);
+  WAIT_UNTIL ((row = first_patient_row (GTK_WIDGET (f->win))) != NULL && gtk_widget_get_width (row) > 0);
+  spin (f);
+
+  name = child (row, TRAJ_TYPE_PATIENT_ROW, "name_label");
+  detail = child (row, TRAJ_TYPE_PATIENT_ROW, "detail_label");
+  text = gtk_label_get_text (GTK_LABEL (detail));
+  /* The case this is about: the text is wider than the row. */
+  one_line = gtk_widget_create_pango_layout (detail, text);
+  pango_layout_get_pixel_size (one_line, &one_w, NULL);
+  g_object_unref (one_line);
+  g_assert_cmpint (one_w, >, gtk_widget_get_width (detail));
+
+  assert_label_whole (name);
+  assert_label_whole (detail);
+
+  /* The birth date is on one line, not broken between day and year. */
+  layout = gtk_label_get_layout (GTK_LABEL (detail));
+  {
+    /* The row may join the date's words with no-break spaces. */
+    g_autoptr(GString) nbsp = g_string_new (born);
+    gsize len;
+
+    g_string_replace (nbsp, " ", "\u00a0", 0);
+    at = strstr (text, nbsp->str);
+    len = nbsp->len;
+    if (at == NULL)
+      {
+        at = strstr (text, born);
+        len = strlen (born);
+      }
+    g_assert_nonnull (at);
+    pango_layout_index_to_line_x (layout, (int) (at - text), FALSE, &line_start, NULL);
+    pango_layout_index_to_line_x (layout, (int) (at - text + len - 1), FALSE, &line_end, NULL);
+    g_assert_cmpint (line_start, ==, line_end);
+  }
 }
 
 /* ---- keys ------------------------------------------------------------------- */
@@ -706,6 +800,7 @@ main (int argc, char **argv)
   g_test_add ("/clinician/search-enter-opens-first", Fixture, NULL, fixture_setup,
               test_search_enter_opens_first, fixture_teardown);
   g_test_add ("/clinician/birth-date-shown", Fixture, NULL, fixture_setup, test_birth_date_shown, fixture_teardown);
+  g_test_add ("/clinician/patient-row-wraps", Fixture, NULL, fixture_setup, test_patient_row_wraps, fixture_teardown);
   g_test_add ("/clinician/keys-act-on-open-patient", Fixture, NULL, fixture_setup,
               test_keys_act_on_open_patient, fixture_teardown);
   g_test_add ("/clinician/shortcuts-window-lists-every-key", Fixture, NULL, fixture_setup,

@@ -82,7 +82,16 @@ traj_patient_row_set_item (TrajPatientRow  *self,
   born = traj_day_format (s->birth_day);
   /* Translators: patient list row: "MRN · born 3 Mar 1961 · indication" */
   detail = g_strdup_printf (_("%s · born %s · %s"), s->mrn, born, traj_indication_label (s->indication));
-  gtk_label_set_label (self->detail_label, detail);
+  {
+    /* The row wraps in a narrow sidebar; the birth date, which tells
+     * namesakes apart, stays on one line. */
+    g_autoptr(GString) shown_born = g_string_new (born);
+    g_autofree char *shown = NULL;
+
+    g_string_replace (shown_born, " ", "\u00a0", 0);
+    shown = g_strdup_printf (_("%s · born %s · %s"), s->mrn, shown_born->str, traj_indication_label (s->indication));
+    gtk_label_set_label (self->detail_label, shown);
+  }
 
   if (s->latest_score >= 0)
     {

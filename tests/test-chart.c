@@ -623,6 +623,60 @@ test_no_baseline (void)
   cairo_surface_destroy (s);
 }
 
+/* Y-BOCS as a course's primary scale: the big panel, 0–40 on the y axis,
+ * response at 65 % of the baseline (20 → 13) and remission ≤ 12. */
+static void
+test_ybocs_primary (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajChartModel) m = NULL;
+  TrajChartLayout *layout;
+  cairo_surface_t *s;
+  cairo_rectangle_t plot0, plot1;
+  TrajThresholds t;
+
+  r->patient->indication = TRAJ_INDICATION_OTHER;
+  add_course (r, 3, 2)->primary_scale = TRAJ_SCALE_YBOCS;
+  add_infusion (r, 3, 2, TRAJ_PHASE_INDUCTION);
+  add_infusion (r, 3, 4, TRAJ_PHASE_INDUCTION);
+  add_score (r, TRAJ_SCALE_PHQ9, 3, 1, 12);
+  add_score (r, TRAJ_SCALE_YBOCS, 3, 1, 20);
+  add_score (r, TRAJ_SCALE_YBOCS, 3, 9, 15);
+  add_score (r, TRAJ_SCALE_PHQ9, 3, 9, 8);
+  add_score (r, TRAJ_SCALE_YBOCS, 3, 16, 12);
+  g_ptr_array_sort (r->assessments, compare_assessments);
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, TRAJ_TIME_NONE);
+  m = traj_chart_model_new_from_records (r, o);
+
+  g_assert_cmpuint (traj_chart_model_get_n_series (m), ==, 2);
+  g_assert_cmpint (traj_chart_model_get_series_scale (m, 0), ==, TRAJ_SCALE_YBOCS);
+  g_assert_cmpint (traj_chart_model_get_series_scale (m, 1), ==, TRAJ_SCALE_PHQ9);
+  g_assert_cmpuint (traj_chart_model_get_n_scores (m, 0), ==, 3);
+
+  s = render (m, TRAJ_CHART_AXIS_DATE, TRAJ_CHART_LAYER_REFERENCE, 1, &layout);
+  g_assert_true (traj_chart_layout_get_plot_area (layout, 0, &plot0));
+  g_assert_true (traj_chart_layout_get_plot_area (layout, 1, &plot1));
+  g_assert_cmpfloat (plot0.height, >, plot1.height * 1.5);
+  /* The scale's whole range, 0 at the bottom and 40 at the top. */
+  g_assert_cmpfloat (fabs (traj_chart_layout_y_for (layout, 0, 0) - (plot0.y + plot0.height)), <=, plot0.height * 0.05);
+  g_assert_cmpfloat (fabs (traj_chart_layout_y_for (layout, 0, 40) - plot0.y), <=, plot0.height * 0.05);
+  g_assert_true (traj_chart_layout_shows_text (layout, "Baseline 20"));
+  g_assert_true (traj_chart_layout_shows_text (layout, "Response ≤ 13"));
+  g_assert_true (traj_chart_layout_shows_text (layout, "Remission ≤ 12"));
+  /* The response line in the accent colour at 13, remission green at 12. */
+  {
+    int column = (int) (plot0.x + plot0.width * 0.6);
+    Px p = along (s, column, traj_chart_layout_y_for (layout, 0, 13));
+    g_assert_cmpint (p.b, >, 200);
+    p = along (s, column, traj_chart_layout_y_for (layout, 0, 12));
+    g_assert_cmpint (p.g, >, 200);
+  }
+  traj_chart_layout_free (layout);
+  cairo_surface_destroy (s);
+}
+
 static void
 test_same_day (Fixture *f, gconstpointer data)
 {
@@ -1051,6 +1105,7 @@ main (int argc, char **argv)
   g_test_add_func ("/chart/infusion-numbering", test_infusion_numbering);
   g_test_add_func ("/chart/single-point", test_single_point);
   g_test_add_func ("/chart/no-baseline", test_no_baseline);
+  g_test_add_func ("/chart/ybocs-primary", test_ybocs_primary);
   g_test_add ("/chart/same-day", Fixture, NULL, fixture_set_up, test_same_day, fixture_tear_down);
   g_test_add ("/chart/hit-test", Fixture, NULL, fixture_set_up, test_hit_test, fixture_tear_down);
   g_test_add ("/chart/step", Fixture, NULL, fixture_set_up, test_step, fixture_tear_down);

@@ -173,6 +173,11 @@ add_score (Clinic *k, TrajPatientRecords *r, gint64 course_id, TrajScaleId scale
   a->patient_id = r->patient->id;
   a->course_id = course_id;
   a->taken_at = traj_time_from_day (day, 9, 0);
+  if (s->n_items == 0)
+    {
+      a->total = total;   /* a typed total (MADRS, Y-BOCS) */
+      left = 0;
+    }
   for (guint j = 0; j < s->n_items; j++)
     {
       /* never on PHQ-9 item 9: that would be a safety finding */
@@ -564,6 +569,52 @@ test_mixed_scales (void)
   g_assert_cmpuint (all->baseline.n, ==, 1);
   assert_near (all->baseline.mean, 50, 1e-12);
   g_assert_cmpuint (all->response[TRAJ_COHORT_AT_EOI].n, ==, 1);
+  clinic_clear (&k);
+}
+
+/* Y-BOCS as the primary scale (CLINICAL.md §8): response is a score at most
+ * 65 % of the baseline, remission at most 12. Three courses, six induction
+ * infusions each, the end-of-induction score the first after infusion 6:
+ *   X 20 → 13   13 ≤ 0.65 · 20 = 13: response (exactly 35 % down), 13 > 12
+ *   Y 20 → 12   response and remission (exactly 12)
+ *   Z 30 → 20   20 > 19.5: neither
+ * Response 2/3 (Wilson .2076596–.9385081), remission 1/3 (.0614919–
+ * .7923404); baseline mean 70 / 3; the scores are Y-BOCS, not mixed. With
+ * the PHQ-9 fraction (50 %) X would not count: the fraction is per scale. */
+static void
+test_ybocs_primary (void)
+{
+  Clinic k;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  const int x_scores[] = { -2, 20, 4, 17, 12, 13 };
+  const int y_scores[] = { -2, 20, 4, 16, 12, 12 };
+  const int z_scores[] = { -2, 30, 4, 26, 12, 20 };
+  const int *scores[] = { x_scores, y_scores, z_scores };
+  const TrajCohort *all;
+
+  memset (&k, 0, sizeof k);
+  k.records = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free);
+  k.next_id = 1;
+  for (guint j = 0; j < G_N_ELEMENTS (scores); j++)
+    {
+      g_autofree char *mrn = g_strdup_printf ("O%u", j + 1);
+      TrajPatientRecords *r = add_patient (&k, mrn, TRAJ_SEX_FEMALE, 35, TRAJ_INDICATION_OCD);
+      TrajCourse *c = add_course (&k, r, TRAJ_INDICATION_OCD, TRAJ_SCALE_YBOCS, day0 (), "IV 6",
+                                  TRAJ_COURSE_ENDED, 60);
+      add_induction (&k, r, c, 6, TRAJ_ROUTE_IV, "Dr A", -1);
+      add_scores (&k, r, c, scores[j], 6);
+    }
+  report = clinic_report (&k, def);
+  g_assert_cmpuint (report->cohorts->len, ==, 1);
+  all = g_ptr_array_index (report->cohorts, 0);
+  g_assert_cmpuint (all->n_courses, ==, 3);
+  g_assert_cmpint (all->scale, ==, TRAJ_SCALE_YBOCS);
+  g_assert_false (all->mixed_scales);
+  assert_near (all->baseline.mean, 70.0 / 3.0, 1e-12);
+  assert_rate (&all->response[TRAJ_COHORT_AT_EOI], 2, 3, 0, 0.2076596, 0.9385081);
+  assert_rate (&all->remission[TRAJ_COHORT_AT_EOI], 1, 3, 0, 0.0614919, 0.7923404);
+  g_assert_cmpuint (all->n_responders, ==, 2);
   clinic_clear (&k);
 }
 
@@ -1230,6 +1281,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cohort/statistics", test_statistics);
   g_test_add_func ("/cohort/mixed-scales", test_mixed_scales);
+  g_test_add_func ("/cohort/ybocs-primary", test_ybocs_primary);
   g_test_add_func ("/cohort/filters", test_filters);
   g_test_add_func ("/cohort/definition-json", test_definition_json);
   g_test_add_func ("/cohort/filter-parse", test_filter_parse);

@@ -27,6 +27,8 @@ static const Pair indications[] = {
   { "ptsd", N_("PTSD") },
   { "anxiety", N_("Anxiety") },
   { "chronic_pain", N_("Chronic pain") },
+  { "ocd", N_("OCD") },
+  { "substance_use", N_("Substance use disorder") },
   { "other", N_("Other") },
 };
 

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sqlite3.h>
@@ -620,6 +621,97 @@ test_outputs_spare_clinic_files (void)
   remove_tree (dir);
 }
 
+/* ---- libraries in this process --------------------------------------------- */
+
+/* Code in this process that is not ours opens files too: the file chooser
+ * asks GIO for the type of every file in the clinic's folder, and GIO reads
+ * their first bytes; a preview or a drag-and-drop reads a whole file. Each
+ * close() of such a descriptor used to drop every lock this process's
+ * connections held, so the next program to close the clinic deleted its
+ * WAL under us and later writes went where nobody saw them. */
+static void
+test_folder_listing_keeps_locks (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("traj-multiprocess-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *hard_link = g_build_filename (dir, "same-clinic.db", NULL);
+  g_autoptr(GError) error = NULL;
+  TrajStore *store, *worker;
+  guint deleted = 0;
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  worker = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (insert (store, "FOLDER-0", &error));
+  g_assert_cmpint (link (path, hard_link), ==, 0);
+
+  for (guint round = 1; round <= 4; round++)
+    {
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+      g_autoptr(GFileEnumerator) e = NULL;
+      g_autofree char *mrn = g_strdup_printf ("FOLDER-%u", round);
+      g_autofree char *out = NULL;
+      GFileInfo *info;
+
+      /* What a file chooser does with the folder. */
+      e = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE ","
+                                     G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NONE, NULL, &error);
+      g_assert_no_error (error);
+      while ((info = g_file_enumerator_next_file (e, NULL, &error)) != NULL)
+        g_object_unref (info);
+      g_assert_no_error (error);
+      /* What a preview does: refused while the clinic is open here, by
+       * any of its names. */
+      {
+        const char *names[] = { path, wal, hard_link };
+
+        for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+          {
+            g_autofree char *bytes = NULL;
+
+            g_assert_false (g_file_get_contents (names[k], &bytes, NULL, &error));
+            g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ACCES);
+            g_clear_error (&error);
+            g_assert_null (fopen (names[k], "rb"));
+            g_assert_cmpint (errno, ==, EACCES);
+          }
+      }
+
+      /* Another program opens the clinic, reads and exits. */
+      out = run ("trajectory-cli patients", cli_path, "--database", path, "patients", "--format", "csv", NULL);
+      g_assert_nonnull (out);
+      deleted += count_deleted (path);
+
+      /* What this process writes next reaches the others. */
+      g_assert_true (insert (round % 2 ? worker : store, mrn, &error));
+      g_assert_no_error (error);
+      {
+        g_autofree char *now = run ("trajectory-cli patients", cli_path, "--database", path,
+                                    "patients", "--format", "csv", NULL);
+        g_autoptr(GHashTable) seen = mrns_of_csv (now);
+        g_assert_true (g_hash_table_contains (seen, mrn));
+      }
+    }
+  g_test_message ("4 rounds: %u deleted files under this process", deleted);
+  g_assert_cmpuint (deleted, ==, 0);
+
+  g_object_unref (worker);
+  g_object_unref (store);
+  /* Closed: the file is an ordinary file again. */
+  {
+    g_autofree char *bytes = NULL;
+    g_assert_true (g_file_get_contents (path, &bytes, NULL, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autofree char *n = raw_text (path, "SELECT count(*) FROM patient WHERE mrn LIKE 'FOLDER-%'");
+    g_assert_cmpstr (n, ==, "5");
+  }
+  remove_tree (dir);
+}
+
 /* ---- what killed writers leave ----------------------------------------------- */
 
 /* A helper writing @path, stopped once it said "ready". */
@@ -769,5 +861,6 @@ main (int argc, char **argv)
   g_test_add_func ("/multiprocess/backup-restore-while-open", test_backup_restore_while_open);
   g_test_add_func ("/multiprocess/outputs-spare-clinic-files", test_outputs_spare_clinic_files);
   g_test_add_func ("/multiprocess/killed-writers-leave-nothing", test_killed_writers_leave_nothing);
+  g_test_add_func ("/multiprocess/folder-listing-keeps-locks", test_folder_listing_keeps_locks);
   return g_test_run ();
 }

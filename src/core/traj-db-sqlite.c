@@ -13,11 +13,13 @@
 
 #include "traj-db-sqlite.h"
 #include "traj-error.h"
+#include "traj-open-guard.h"
 #include "traj-store.h"
 
 typedef struct {
   TrajDb base;
   sqlite3 *handle;
+  TrajOpenGuardKey guard;
 } SqliteDb;
 
 typedef struct {
@@ -324,6 +326,7 @@ sqlite_close (TrajDb *db)
 {
   if (DB (db)->handle)
     sqlite3_close_v2 (DB (db)->handle);
+  traj_open_guard_release (&DB (db)->guard);
   g_free (db);
 }
 
@@ -430,6 +433,9 @@ traj_db_sqlite_open (const char  *path,
   if (is_new && !create_private_file (path, error))
     return NULL;
 
+  /* From here until the connection closes, nothing else in this process
+   * may open the file (traj-open-guard.c says why). */
+  traj_open_guard_install ();
   db = g_new0 (SqliteDb, 1);
   traj_db_init_common (&db->base, &sqlite_vtable, TRAJ_DB_SQLITE, path);
   rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -439,6 +445,7 @@ traj_db_sqlite_open (const char  *path,
       traj_db_close (&db->base);
       return NULL;
     }
+  traj_open_guard_hold (path, &db->guard);
   sqlite3_extended_result_codes (db->handle, 1);
   sqlite3_busy_timeout (db->handle, 5000);
   return &db->base;

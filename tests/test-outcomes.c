@@ -995,6 +995,66 @@ test_booster_fires_again (void)
   g_assert_cmpuint (traj_outcomes_n_open (o3), ==, 0);
 }
 
+/* How a closed finding was closed, in the words the Findings History, the
+ * chart's tooltip and the report use. */
+static void
+test_describe_closed (void)
+{
+  g_autoptr(TrajPatientRecords) r = booster_records (9, 9);
+  g_autoptr(TrajPatientRecords) r_inf = booster_records (9, 9);
+  g_autoptr(TrajPatientRecords) r_scores = booster_records (9, 9);
+  g_autoptr(TrajOutcomes) o = NULL;
+  const TrajAssessment *p = g_ptr_array_index (r->assessments, 2);
+  g_autofree char *key = g_strdup_printf ("booster:course-1:%s", p->uid);
+  g_autofree char *text = NULL;
+  TrajFlagDecision *d;
+
+  /* Open: nothing to say. */
+  o = compute (r, NULL, NOW_LATE);
+  g_assert_null (traj_finding_describe_closed (traj_outcomes_find_finding (o, key)));
+  g_clear_pointer (&o, traj_outcomes_free);
+
+  /* Declined on 12 Mar at 12:00 by Dr Test (add_decision's name), no note. */
+  d = add_decision (r, "booster", key, TRAJ_DECISION_DECLINED, at (3, 12, 12));
+  o = compute (r, NULL, NOW_LATE);
+  text = traj_finding_describe_closed (traj_outcomes_find_finding (o, key));
+  g_assert_cmpstr (text, ==, "Declined by Dr Test on 12 Mar 2026");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&o, traj_outcomes_free);
+
+  /* With a note, and then with no name. */
+  g_free (d->note);
+  d->note = g_strdup ("travelling until April");
+  o = compute (r, NULL, NOW_LATE);
+  text = traj_finding_describe_closed (traj_outcomes_find_finding (o, key));
+  g_assert_cmpstr (text, ==, "Declined by Dr Test on 12 Mar 2026: travelling until April");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&o, traj_outcomes_free);
+  g_free (d->decided_by);
+  d->decided_by = g_strdup ("");
+  o = compute (r, NULL, NOW_LATE);
+  text = traj_finding_describe_closed (traj_outcomes_find_finding (o, key));
+  g_assert_cmpstr (text, ==, "Declined on 12 Mar 2026: travelling until April");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&o, traj_outcomes_free);
+
+  /* A booster given on 20 Mar closes it. */
+  add_infusion (r_inf, 1, 3, 20);
+  o = compute (r_inf, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  text = traj_finding_describe_closed (g_ptr_array_index (o->findings, 0));
+  g_assert_cmpstr (text, ==, "Closed by an infusion on 20 Mar 2026");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&o, traj_outcomes_free);
+
+  /* A 3 on 14 Mar is not worsening: the rule no longer holds from then. */
+  add_score (r_scores, 1, TRAJ_SCALE_PHQ9, 3, 14, 3);
+  o = compute (r_scores, NULL, NOW_LATE);
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  text = traj_finding_describe_closed (g_ptr_array_index (o->findings, 0));
+  g_assert_cmpstr (text, ==, "No longer met by later scores on 14 Mar 2026");
+}
+
 static void
 test_booster_improvement_closes (void)
 {
@@ -1916,6 +1976,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/booster/infusion-clears", test_booster_cleared_by_infusion);
   g_test_add_func ("/outcomes/booster/decision-episode", test_booster_decision_and_new_episode);
   g_test_add_func ("/outcomes/booster/fires-again", test_booster_fires_again);
+  g_test_add_func ("/outcomes/finding/describe-closed", test_describe_closed);
   g_test_add_func ("/outcomes/booster/improvement", test_booster_improvement_closes);
   g_test_add_func ("/outcomes/no-response/induction", test_no_response);
   g_test_add_func ("/outcomes/no-response/needs-later", test_no_response_needs_later_assessment);

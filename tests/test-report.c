@@ -126,6 +126,231 @@ tmp_path (const char *name)
   return g_build_filename (clinic.dir, name, NULL);
 }
 
+/* ---- records by hand (2026, scores at 09:00, infusions at 10:00, TZ=Europe/London) ---- */
+
+static gint64 next_id = 1000;
+
+static gint64
+at (int month, int mday, int hour)
+{
+  return traj_time_from_day (traj_day_from_ymd (2026, month, mday), hour, 0);
+}
+
+static TrajPatientRecords *
+records_new (void)
+{
+  TrajPatientRecords *r = traj_patient_records_new ();
+  TrajCourse *c = traj_course_new ();
+
+  r->patient = traj_patient_new ();
+  r->patient->id = 1;
+  r->patient->uid = g_strdup ("patient-1");
+  r->patient->mrn = g_strdup ("R-1");
+  r->patient->name = g_strdup ("Rita Report");
+  r->patient->birth_day = traj_day_from_ymd (1970, 1, 1);
+  c->id = 1;
+  c->uid = g_strdup ("course-1");
+  c->patient_id = 1;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->start_day = traj_day_from_ymd (2026, 3, 1);
+  g_ptr_array_add (r->courses, c);
+  return r;
+}
+
+static TrajInfusion *
+add_infusion (TrajPatientRecords *r, int month, int mday, int systolic)
+{
+  TrajInfusion *i = traj_infusion_new ();
+  TrajVitalSign *v = traj_vital_sign_new (0);
+
+  i->id = next_id++;
+  i->uid = g_strdup_printf ("inf-%" G_GINT64_FORMAT, i->id);
+  i->patient_id = 1;
+  i->course_id = 1;
+  i->started_at = at (month, mday, 10);
+  v->id = next_id++;
+  v->uid = g_strdup_printf ("vital-%" G_GINT64_FORMAT, v->id);
+  v->infusion_id = i->id;
+  v->systolic = systolic;
+  v->diastolic = 80;
+  v->heart_rate = 70;
+  v->spo2 = 98;
+  g_ptr_array_add (i->vitals, v);
+  g_ptr_array_add (r->infusions, i);
+  return i;
+}
+
+/* A complete PHQ-9: item 9 = @item9, the first @rest_total points on the
+ * other items. */
+static TrajAssessment *
+add_phq9 (TrajPatientRecords *r, int month, int mday, int rest_total, int item9)
+{
+  TrajAssessment *a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+
+  a->id = next_id++;
+  a->uid = g_strdup_printf ("a-%" G_GINT64_FORMAT, a->id);
+  a->patient_id = 1;
+  a->course_id = 1;
+  a->taken_at = at (month, mday, 9);
+  for (int k = 0; k < 8; k++)
+    {
+      a->items[k] = MIN (3, rest_total);
+      rest_total -= a->items[k];
+    }
+  a->items[TRAJ_PHQ9_ITEM9] = item9;
+  traj_assessment_rescore (a);
+  g_assert_true (a->complete);
+  g_ptr_array_add (r->assessments, a);
+  return a;
+}
+
+static char *
+report_text (const TrajPatientRecords *r, char **callout)
+{
+  g_autoptr(TrajOutcomes) o = traj_outcomes_compute (r, &clinic.thresholds, at (12, 1, 0));
+  g_autoptr(TrajReport) report = NULL;
+  TrajReportOptions options;
+
+  options_init (&options, TRAJ_PAPER_A4);
+  report = traj_report_patient_new (r, o, &options);
+  if (callout)
+    *callout = traj_report_get_callout (report);
+  return traj_report_get_text (report);
+}
+
+static guint
+count_of (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, needle)) != NULL; p += strlen (needle))
+    n++;
+  return n;
+}
+
+/* The first-page callout lists every open safety finding and monitoring
+ * event, under a heading in the singular or plural as it holds. */
+static void
+test_callout_monitoring (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autofree char *callout = NULL;
+  g_autofree char *text = NULL;
+
+  /* One safety finding (item 9 answered 1): the singular heading. */
+  add_phq9 (r, 3, 1, 18, 1);
+  text = report_text (r, &callout);
+  g_assert_nonnull (callout);
+  g_assert_true (g_str_has_prefix (callout, "Open safety finding — a clinician has not yet acknowledged it:\n"));
+  g_assert_cmpuint (count_of (callout, "\n"), ==, 1);
+  g_clear_pointer (&callout, g_free);
+  g_clear_pointer (&text, g_free);
+
+  /* Two infusions with a systolic of 200 (over 180): two monitoring events,
+   * both in the callout with the safety finding, under a plural heading. */
+  add_infusion (r, 3, 1, 200);
+  add_infusion (r, 3, 3, 195);
+  add_infusion (r, 3, 5, 130);
+  text = report_text (r, &callout);
+  o = traj_outcomes_compute (r, &clinic.thresholds, at (12, 1, 0));
+  g_assert_cmpuint (traj_outcomes_n_open (o), ==, 3);
+  g_assert_true (g_str_has_prefix (callout, "Open safety findings and monitoring events — a clinician has not yet "
+                                            "acknowledged them:\n"));
+  g_assert_cmpuint (count_of (callout, "\n"), ==, 3);
+  for (guint k = 0; k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      g_assert_nonnull (strstr (callout, f->sentence));
+    }
+  g_assert_cmpuint (count_of (callout, "Monitoring event: "), ==, 2);
+  g_assert_cmpuint (count_of (callout, "Safety: "), ==, 1);
+  g_clear_pointer (&callout, g_free);
+  g_clear_pointer (&text, g_free);
+
+  /* Monitoring alone, once the safety finding is acknowledged. */
+  {
+    const TrajFinding *safety = NULL;
+    TrajFlagDecision *d;
+
+    for (guint k = 0; k < o->findings->len; k++)
+      if (((const TrajFinding *) g_ptr_array_index (o->findings, k))->kind == TRAJ_FINDING_SAFETY)
+        safety = g_ptr_array_index (o->findings, k);
+    g_assert_nonnull (safety);
+    d = traj_finding_new_decision (safety, TRAJ_DECISION_ACKNOWLEDGED, "");
+    d->id = next_id++;
+    d->uid = g_strdup ("decision-1");
+    d->decided_by = g_strdup ("Dr Test");
+    d->decided_at = at (3, 2, 12);
+    g_ptr_array_add (r->decisions, d);
+  }
+  text = report_text (r, &callout);
+  g_assert_true (g_str_has_prefix (callout, "Open monitoring events — a clinician has not yet acknowledged them:\n"));
+  g_assert_cmpuint (count_of (callout, "\n"), ==, 2);
+  g_assert_cmpuint (count_of (callout, "Safety"), ==, 0);
+}
+
+/* The findings list keeps every closed finding: the one a clinician
+ * declined, and the one that fired again after it and that a booster
+ * infusion then closed (the superseded finding was left out before). */
+static void
+test_findings_list_keeps_closed (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *key = NULL;
+  const TrajAssessment *p;
+  TrajFlagDecision *d;
+  guint n_booster = 0;
+
+  /* Baseline 26, infusion 1 Mar, nadir 4 (5 Mar), then 9 and 9 (10, 12 Mar):
+   * a rise of 5 = M on both, two days apart, fires (CLINICAL.md §3). */
+  add_phq9 (r, 3, 1, 26, 0);
+  add_infusion (r, 3, 1, 130);
+  add_phq9 (r, 3, 5, 4, 0);
+  p = add_phq9 (r, 3, 10, 9, 0);
+  add_phq9 (r, 3, 12, 9, 0);
+  key = g_strdup_printf ("booster:course-1:%s", p->uid);
+  d = traj_flag_decision_new ();
+  d->id = next_id++;
+  d->uid = g_strdup ("decision-b");
+  d->patient_id = 1;
+  d->course_id = 1;
+  d->kind = g_strdup ("booster");
+  d->finding_key = g_strdup (key);
+  d->decision = g_strdup (TRAJ_DECISION_DECLINED);
+  d->note = g_strdup ("travelling");
+  d->decided_by = g_strdup ("Dr Test");
+  d->decided_at = at (3, 12, 12);
+  g_ptr_array_add (r->decisions, d);
+  /* 14 on 17 Mar is 9 + 5 above the score declined on: it fires again as a
+   * new finding, and the booster infusion on 20 Mar closes that one. */
+  add_phq9 (r, 3, 17, 14, 0);
+  add_infusion (r, 3, 20, 130);
+
+  o = traj_outcomes_compute (r, &clinic.thresholds, at (12, 1, 0));
+  for (guint k = 0; k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      if (f->kind == TRAJ_FINDING_BOOSTER)
+        {
+          g_assert_false (f->open);
+          n_booster++;
+        }
+    }
+  g_assert_cmpuint (n_booster, ==, 2);
+
+  text = report_text (r, NULL);
+  g_assert_cmpuint (count_of (text, "A booster might be discussed\n"), ==, 2);
+  for (guint k = 0; k < o->findings->len; k++)
+    g_assert_nonnull (strstr (text, ((const TrajFinding *) g_ptr_array_index (o->findings, k))->sentence));
+  /* The decision: what, who and when, and the note. */
+  g_assert_nonnull (strstr (text, "Declined\nDr Test, 12 Mar 2026\ntravelling"));
+  /* The superseded one: how it closed. */
+  g_assert_nonnull (strstr (text, "\tClosed by an infusion on 20 Mar 2026\n"));
+}
+
 /* ---- reading PDFs -------------------------------------------------------------- */
 
 static char *
@@ -724,6 +949,8 @@ main (int argc, char **argv)
   g_test_add_func ("/report/page-api-matches-pdf", test_page_api_matches_pdf);
   g_test_add_func ("/report/patient-without-records", test_patient_without_records);
   g_test_add_func ("/report/cohort-one-page", test_cohort_one_page);
+  g_test_add_func ("/report/callout-monitoring", test_callout_monitoring);
+  g_test_add_func ("/report/findings-list-keeps-closed", test_findings_list_keeps_closed);
   g_test_add_func ("/cohort-chart/inside", test_chart_inside);
   g_test_add_func ("/cohort-chart/no-data", test_chart_no_data);
   g_test_add_func ("/cohort-chart/km-starts-at-one", test_km_starts_at_one);

@@ -56,6 +56,7 @@ finding_clear (gpointer data)
   TrajChartFinding *f = data;
 
   g_clear_pointer (&f->sentence, g_free);
+  g_clear_pointer (&f->closed, g_free);
 }
 
 static int
@@ -446,6 +447,7 @@ traj_chart_model_new_from_records (const TrajPatientRecords *r,
       cf.kind = f->kind;
       cf.open = f->open;
       cf.sentence = g_strdup (f->sentence);
+      cf.closed = traj_finding_describe_closed (f);
       cf.series = f->kind == TRAJ_FINDING_MONITORING ? -1 : traj_chart_model_find_series (model, f->scale);
       locate_finding_record (r, f, &cf.record_kind, &cf.record_id, &cf.at);
       if (f->kind == TRAJ_FINDING_MONITORING)
@@ -922,6 +924,8 @@ traj_chart_model_describe_item (const TrajChartModel *model,
           g_string_append_printf (str, _("%s (closed)"), traj_finding_kind_label (f->kind));
         if (f->sentence && *f->sentence)
           g_string_append_printf (str, "\n%s", f->sentence);
+        if (f->closed)
+          g_string_append_printf (str, "\n%s", f->closed);
       }
       break;
 

@@ -69,6 +69,7 @@ typedef struct {
   int series;                    /* panel it is pinned on; -1: the infusion strip */
   gboolean open;
   char *sentence;
+  char *closed;                  /* how it was closed; NULL while open */
   TrajRecordKind record_kind;
   gint64 record_id;
   double xi;

@@ -785,6 +785,13 @@ decision_text (const TrajFinding *f)
           g_string_append_printf (s, "\n%s", note);
         }
     }
+  else
+    {
+      /* Closed by an infusion or by later scores. */
+      g_autofree char *closed = traj_finding_describe_closed (f);
+      g_autofree char *text = esc (closed);
+      g_string_append (s, text);
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -799,8 +806,9 @@ add_findings (TrajReport *self, const TrajOutcomes *o)
         const TrajFinding *f = g_ptr_array_index (o->findings, k);
         g_autofree char *date = NULL, *what = NULL, *status = NULL, *kind = NULL, *sentence = NULL;
 
-        /* Open findings first, then the ones a clinician decided. */
-        if (pass == 0 ? !f->open : (f->open || f->closed_by != TRAJ_CLOSED_BY_DECISION))
+        /* Open findings first, then the closed ones: decided, or superseded
+         * by an infusion or later scores (a referrer sees each). */
+        if (pass == 0 ? !f->open : f->open)
           continue;
         if (t == NULL)
           {
@@ -822,7 +830,7 @@ add_findings (TrajReport *self, const TrajOutcomes *o)
   if (t == NULL)
     {
       add_heading (self, _("Findings and decisions"));
-      add_text (self, STYLE_BODY, esc (_("No open findings and no recorded decisions.")), 2);
+      add_text (self, STYLE_BODY, esc (_("No findings.")), 2);
     }
   add_text (self, STYLE_SMALL,
             esc (_("Booster and no-response findings follow the app’s rule with the clinic’s thresholds: decision "
@@ -1061,28 +1069,43 @@ add_scores (TrajReport *self, const TrajPatientRecords *r, const TrajOutcomes *o
     }
 }
 
+/* Open safety findings and monitoring events, which a clinician has not yet
+ * acknowledged, in a callout on the first page. */
 static void
 add_safety_callout (TrajReport *self, const TrajOutcomes *o)
 {
-  GString *s = NULL;
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autofree char *head = NULL;
+  guint n_safety = 0, n_monitoring = 0;
 
   for (guint k = 0; k < o->findings->len; k++)
     {
       const TrajFinding *f = g_ptr_array_index (o->findings, k);
-      g_autofree char *sentence = NULL;
+      g_autofree char *kind = NULL, *sentence = NULL;
 
-      if (!f->open || f->kind != TRAJ_FINDING_SAFETY)
+      if (!f->open || (f->kind != TRAJ_FINDING_SAFETY && f->kind != TRAJ_FINDING_MONITORING))
         continue;
-      if (s == NULL)
-        {
-          g_autofree char *head = bold (_("Open safety finding — a clinician has not yet acknowledged it:"));
-          s = g_string_new (head);
-        }
+      if (f->kind == TRAJ_FINDING_SAFETY)
+        n_safety++;
+      else
+        n_monitoring++;
+      kind = bold (traj_finding_kind_label (f->kind));
       sentence = esc (f->sentence);
-      g_string_append_printf (s, "\n%s", sentence);
+      /* Translators: a line of the report's safety callout: "Monitoring event: Systolic 195 …" */
+      g_string_append_c (lines, '\n');
+      g_string_append_printf (lines, _("%s: %s"), kind, sentence);
     }
-  if (s)
-    add_block (self, BLOCK_CALLOUT, STYLE_BODY, g_string_free (s, FALSE), 12);
+  if (n_safety + n_monitoring == 0)
+    return;
+  if (n_monitoring == 0)
+    head = bold (g_dngettext (GETTEXT_PACKAGE, "Open safety finding — a clinician has not yet acknowledged it:",
+                              "Open safety findings — a clinician has not yet acknowledged them:", n_safety));
+  else if (n_safety == 0)
+    head = bold (g_dngettext (GETTEXT_PACKAGE, "Open monitoring event — a clinician has not yet acknowledged it:",
+                              "Open monitoring events — a clinician has not yet acknowledged them:", n_monitoring));
+  else
+    head = bold (_("Open safety findings and monitoring events — a clinician has not yet acknowledged them:"));
+  add_block (self, BLOCK_CALLOUT, STYLE_BODY, g_strconcat (head, lines->str, NULL), 12);
 }
 
 static char *
@@ -1590,6 +1613,65 @@ traj_report_cohort_new (const TrajCohortReport  *report,
     add_text (self, STYLE_SMALL, esc (text), 8);
   }
   return self;
+}
+
+static char *
+plain_text (const char *markup)
+{
+  char *text = NULL;
+
+  if (markup == NULL)
+    return g_strdup ("");
+  if (!pango_parse_markup (markup, -1, 0, NULL, &text, NULL, NULL))
+    return g_strdup (markup);
+  return text;
+}
+
+char *
+traj_report_get_text (TrajReport *self)
+{
+  GString *s = g_string_new (NULL);
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint k = 0; k < self->blocks->len; k++)
+    {
+      const Block *b = g_ptr_array_index (self->blocks, k);
+      g_autofree char *text = plain_text (b->markup);
+
+      g_string_append (s, text);
+      if (b->right)
+        {
+          g_autofree char *right = plain_text (b->right);
+          g_string_append_printf (s, "\t%s", right);
+        }
+      g_string_append_c (s, '\n');
+      for (guint r = 0; b->table && r < b->table->rows->len; r++)
+        {
+          const Row *row = g_ptr_array_index (b->table->rows, r);
+          for (guint c = 0; row->cells[c]; c++)
+            {
+              g_autofree char *cell = plain_text (row->cells[c]);
+              g_string_append_printf (s, c ? "\t%s" : "%s", cell);
+            }
+          g_string_append_c (s, '\n');
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+traj_report_get_callout (TrajReport *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint k = 0; k < self->blocks->len; k++)
+    {
+      const Block *b = g_ptr_array_index (self->blocks, k);
+      if (b->kind == BLOCK_CALLOUT)
+        return plain_text (b->markup);
+    }
+  return NULL;
 }
 
 void

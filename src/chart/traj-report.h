@@ -78,6 +78,12 @@ void        traj_report_draw_page       (TrajReport *report,
                                          int         page,
                                          double      page_width,
                                          double      page_height);
+/* The report's text without markup, block by block (a table a row a line,
+ * cells separated by tabs): what a test or a screen reader reads. */
+char       *traj_report_get_text        (TrajReport *report);
+/* The text of the callout over the first page (open safety findings and
+ * monitoring events), or NULL when there is none. */
+char       *traj_report_get_callout     (TrajReport *report);
 /* Writes every page to @path as a PDF of @options' paper size (A4 when
  * @options is NULL). */
 gboolean    traj_report_write_pdf       (TrajReport               *report,

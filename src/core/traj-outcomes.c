@@ -314,6 +314,47 @@ traj_finding_new_decision (const TrajFinding *f,
   return d;
 }
 
+char *
+traj_finding_describe_closed (const TrajFinding *f)
+{
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (f != NULL, NULL);
+
+  if (f->open)
+    return NULL;
+  when = f->closed_at != 0 ? traj_day_format (traj_day_from_time (f->closed_at)) : g_strdup ("—");
+  switch (f->closed_by)
+    {
+    case TRAJ_CLOSED_BY_DECISION:
+      {
+        const TrajFlagDecision *d = f->decision;
+        const char *label = d ? traj_decision_label (d->decision) : _("Decided");
+        g_autofree char *head = NULL;
+
+        if (d && d->decided_by && *d->decided_by)
+          /* Translators: how a finding was closed: "Booster booked by Dr Ana Silva on 6 Dec 2026" */
+          head = g_strdup_printf (_("%s by %s on %s"), label, d->decided_by, when);
+        else
+          /* Translators: how a finding was closed: "Booster booked on 6 Dec 2026" */
+          head = g_strdup_printf (_("%s on %s"), label, when);
+        if (d && d->note && *d->note)
+          /* Translators: a decision and the clinician's note: "Declined by Dr X on 6 Dec 2026: travelling" */
+          return g_strdup_printf (_("%s: %s"), head, d->note);
+        return g_steal_pointer (&head);
+      }
+    case TRAJ_CLOSED_BY_INFUSION:
+      return g_strdup_printf (_("Closed by an infusion on %s"), when);
+    case TRAJ_CLOSED_BY_SCORES:
+      if (f->kind == TRAJ_FINDING_NO_RESPONSE)
+        return g_strdup_printf (_("Response reached on %s"), when);
+      return g_strdup_printf (_("No longer met by later scores on %s"), when);
+    case TRAJ_CLOSED_NOT:
+    default:
+      return g_strdup (_("Closed"));
+    }
+}
+
 void
 traj_outcome_free (TrajOutcome *o)
 {

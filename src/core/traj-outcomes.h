@@ -136,6 +136,12 @@ typedef struct {
 
 TrajFinding      *traj_finding_copy          (const TrajFinding *f);
 void              traj_finding_free          (TrajFinding *f);
+/* How @f was closed, in one translated sentence for the Findings History,
+ * the chart and the report: "Booster booked by Dr Ana Silva on 6 Dec 2026:
+ * booked for Friday", "Closed by an infusion on 6 Dec 2026", "No longer met
+ * by later scores on 6 Dec 2026", "Response reached on 6 Dec 2026"; NULL
+ * while @f is open. */
+char             *traj_finding_describe_closed (const TrajFinding *f);
 /* A decision for @f ready for traj_store_insert_flag_decision (kind, key,
  * patient, course and fired_at filled in; decided_by/decided_at left for the
  * store to fill). */

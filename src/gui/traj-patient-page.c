@@ -29,7 +29,7 @@ struct _TrajPatientPage
   TrajOutcomes *outcomes;
   TrajTimeline *timeline;
   gulong changed_id;
-  AdwToast *last_toast;            /* weak: the latest undo toast, for tests */
+  AdwToast *last_toast;            /* weak: the latest undo or decision toast, for tests */
   GtkWidget *decision_dialog;      /* weak: the open decision dialog, for tests */
 
   GtkWidget *scroller;
@@ -332,6 +332,10 @@ record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decisi
 {
   g_autoptr(TrajFlagDecision) d = traj_finding_new_decision (f, decision, note);
   g_autoptr(GError) error = NULL;
+  /* The store's change reloads the outcomes, and @f with them. */
+  TrajFindingKind kind = f->kind;
+  g_autofree char *message = NULL;
+  AdwToast *toast;
 
   if (by && *by)
     {
@@ -340,7 +344,20 @@ record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decisi
     }
 
   if (!traj_store_insert_flag_decision (self->store, d, &error))
-    show_error (self, error);
+    {
+      show_error (self, error);
+      return;
+    }
+  /* The banner goes: say where the finding went. */
+  /* Translators: after a decision: "A booster might be discussed: kept under Findings History" */
+  message = g_strdup_printf (_("%s: kept under Findings History"), traj_finding_kind_label (kind));
+  {
+    /* A toast's title is markup. */
+    g_autofree char *title = g_markup_escape_text (message, -1);
+    toast = adw_toast_new (title);
+  }
+  g_set_weak_pointer (&self->last_toast, toast);
+  add_toast (self, toast);
 }
 
 static void
@@ -415,24 +432,14 @@ static GtkWidget *
 history_row (const TrajFinding *f)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *when = f->closed_at ? traj_time_format (f->closed_at) : g_strdup ("");
-  g_autofree char *subtitle = NULL;
+  g_autofree char *closed = traj_finding_describe_closed (f);
+  g_autofree char *subtitle = g_markup_escape_text (closed ? closed : "", -1);
   g_autofree char *title = g_markup_escape_text (f->sentence, -1);
 
-  if (f->decision)
-    {
-      g_autofree char *by = g_markup_escape_text (f->decision->decided_by, -1);
-      g_autofree char *note = f->decision->note && *f->decision->note ? g_markup_escape_text (f->decision->note, -1) : NULL;
-      subtitle = g_strdup_printf (_("%s by %s, %s%s%s"), traj_decision_label (f->decision->decision), by, when,
-                                  note ? " — " : "", note ? note : "");
-    }
-  else if (f->closed_by == TRAJ_CLOSED_BY_INFUSION)
-    subtitle = g_strdup_printf (_("Closed by an infusion, %s"), when);
-  else
-    subtitle = g_strdup_printf (_("No longer met by later scores, %s"), when);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (finding_icon (f->kind)));
   return row;
 }

@@ -102,11 +102,94 @@ test_view_matches_cli (void)
   }
 }
 
+/* One patient, one course: the counts read "1 responder", "1 course",
+ * never "1 responders" (ngettext, in the C locale's English). */
+static void
+test_plurals (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-cohort-view-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(TrajStore) store = traj_store_open (path, &error);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajInfusion) i = traj_infusion_new ();
+  gint32 start = traj_day_today () - 20;
+  GtkWidget *window;
+  TrajCohortView *view;
+
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("P-1");
+  p->name = g_strdup ("Paula Plural");
+  p->birth_day = traj_day_from_ymd (1980, 3, 4);
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  c->patient_id = p->id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  /* Induction is the one infusion: the course is at risk of a booster. */
+  c->induction_length = 1;
+  c->start_day = start;
+  c->status = TRAJ_COURSE_INDUCTION;
+  g_assert_true (traj_store_insert_course (store, c, &error));
+  i->patient_id = p->id;
+  i->course_id = c->id;
+  i->started_at = traj_time_from_day (start, 10, 0);
+  i->duration_min = 40;
+  i->weight_kg = 70;
+  i->dose_mg_per_kg = 0.5;
+  i->total_mg = 35;
+  g_assert_true (traj_store_insert_infusion (store, i, &error));
+  /* PHQ-9 20 before the infusion, 8 two days after: a response (8 <= 10)
+   * after one infusion. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+      int total = k == 0 ? 20 : 8;
+
+      a->patient_id = p->id;
+      a->course_id = c->id;
+      a->taken_at = traj_time_from_day (start + 2 * (int) k, 9, 0);
+      for (guint q = 0; q < 9; q++)
+        a->items[q] = q < 8 ? MIN (3, MAX (0, total - 3 * (int) q)) : 0;
+      g_assert_true (traj_store_insert_assessment (store, a, &error));
+      g_assert_cmpint (a->total, ==, total);
+    }
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  view = TRAJ_COHORT_VIEW (traj_cohort_view_new (store, settings));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  traj_cohort_view_set_definition (view, def);
+  spin_until_idle (view);
+
+  g_assert_cmpstr (traj_cohort_view_get_cell (view, "courses", 0), ==, "1 course, 1 patient");
+  g_assert_cmpstr (traj_cohort_view_get_cell (view, "infusions-to-response", 0), ==, "1.0 (1 responder)");
+  g_assert_cmpstr (traj_cohort_view_get_cell (view, "booster-median", 0), ==, "not reached (0 boosters, 1 course)");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/cohort-view/matches-cli", test_view_matches_cli);
+  g_test_add_func ("/cohort-view/plurals", test_plurals);
   return g_test_run ();
 }

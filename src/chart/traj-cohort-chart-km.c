@@ -70,7 +70,9 @@ km_collect (TrajCohortChartLayout *self, const TrajCohortReport *report, GArray 
       tmax = MAX (tmax, km_last_time (h->booster));
     }
   if (n_cohorts > TRAJ_COHORT_CHART_MAX_SERIES)
-    cc_add_entry (entries, -1, g_strdup_printf (_("Only the first %d of %u cohorts are drawn."),
+    cc_add_entry (entries, -1, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Only the first %d of %u cohort is drawn.",
+                                                                          "Only the first %d of %u cohorts are drawn.",
+                                                                          n_cohorts),
                                                 TRAJ_COHORT_CHART_MAX_SERIES, n_cohorts));
   return tmax;
 }
@@ -270,7 +272,9 @@ cc_layout_km (TrajCohortChartLayout *self, const TrajCohortReport *report)
   km_layout_panel (self, report, entries, top, step);
 
   desc = g_string_new (NULL);
-  g_string_append_printf (desc, _("Time to first booster for %u cohorts."), self->series->len);
+  g_string_append_printf (desc, g_dngettext (GETTEXT_PACKAGE, "Time to first booster for %u cohort.",
+                                            "Time to first booster for %u cohorts.", self->series->len),
+                          self->series->len);
   for (guint k = 0; k < self->series->len; k++)
     {
       Series *s = &g_array_index (self->series, Series, k);

@@ -33,7 +33,9 @@ trajectory_legend_text (const TrajCohort *h)
 
   if (h->mixed_scales)
     /* Translators: legend of a cohort chart: "Depression · PHQ-9, 15 of 19 courses" */
-    return g_strdup_printf (_("%s · %s, %u of %u courses"), h->label, _(s->name), h->n_scale_courses, h->n_courses);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s, %u of %u course", "%s · %s, %u of %u courses",
+                                         h->n_courses),
+                            h->label, _(s->name), h->n_scale_courses, h->n_courses);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s, %u course", "%s · %s, %u courses", h->n_scale_courses),
                           h->label, _(s->name), h->n_scale_courses);
 }
@@ -100,7 +102,9 @@ collect_series (TrajCohortChartLayout  *self,
       cc_add_entry (entries, (int) i, trajectory_legend_text (h));
     }
   if (n_cohorts > TRAJ_COHORT_CHART_MAX_SERIES)
-    cc_add_entry (entries, -1, g_strdup_printf (_("Only the first %d of %u cohorts are drawn."),
+    cc_add_entry (entries, -1, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Only the first %d of %u cohort is drawn.",
+                                                                          "Only the first %d of %u cohorts are drawn.",
+                                                                          n_cohorts),
                                                 TRAJ_COHORT_CHART_MAX_SERIES, n_cohorts));
   return xmax;
 }
@@ -284,7 +288,9 @@ trace_series (TrajCohortChartLayout *self, Series *s, const TrajCohort *h, doubl
       const TrajScale *sc = traj_scale_get (h->scale);
       g_string_append_c (desc, ' ');
       /* Translators: chart description: "Depression (19 courses, PHQ-9): 19.1 at 0, 7.4 at 6 (n = 15)." */
-      g_string_append_printf (desc, _("%s (%u courses, %s): %.1f at %d, %.1f at %d (n = %u)."),
+      g_string_append_printf (desc, g_dngettext (GETTEXT_PACKAGE, "%s (%u course, %s): %.1f at %d, %.1f at %d (n = %u).",
+                                                "%s (%u courses, %s): %.1f at %d, %.1f at %d (n = %u).",
+                                                h->n_scale_courses),
                               h->label, h->n_scale_courses, _(sc->name), first->mean.mean, first->x,
                               last->mean.mean, last->x, last->mean.n);
     }
@@ -324,9 +330,14 @@ cc_layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *rep
 
   desc = g_string_new (NULL);
   if (by_week)
-    g_string_append_printf (desc, _("Mean score by week since course start for %u cohorts."), self->series->len);
+    g_string_append_printf (desc, g_dngettext (GETTEXT_PACKAGE, "Mean score by week since course start for %u cohort.",
+                                              "Mean score by week since course start for %u cohorts.",
+                                              self->series->len),
+                            self->series->len);
   else
-    g_string_append_printf (desc, _("Mean score by infusion number for %u cohorts."), self->series->len);
+    g_string_append_printf (desc, g_dngettext (GETTEXT_PACKAGE, "Mean score by infusion number for %u cohort.",
+                                              "Mean score by infusion number for %u cohorts.", self->series->len),
+                            self->series->len);
   for (guint k = 0; k < self->series->len; k++)
     {
       Series *s = &g_array_index (self->series, Series, k);

@@ -2271,7 +2271,10 @@ traj_cohort_notes (const TrajCohort *h)
   if (h->mixed_scales && h->scale != TRAJ_SCALE_NONE)
     {
       const TrajScale *s = traj_scale_get (h->scale);
-      g_ptr_array_add (notes, g_strdup_printf (_("Scores are %s only: %u of %u courses (rates use every course)"),
+      g_ptr_array_add (notes, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Scores are %s only: %u of %u course (rates use every course)",
+                                                            "Scores are %s only: %u of %u courses (rates use every course)",
+                                                            h->n_courses),
                                                _(s->name), h->n_scale_courses, h->n_courses));
     }
 

@@ -733,6 +733,25 @@ build_chart (TrajCohortView *self)
   gtk_box_append (GTK_BOX (self->chart_box), frame);
 }
 
+/* "28 days (3 boosters, 12 courses)", "not reached (1 booster, 1 course)" */
+static char *
+booster_text (const TrajCohort *c)
+{
+  g_autofree char *boosters = NULL;
+  g_autofree char *courses = NULL;
+
+  if (c->booster == NULL || c->booster->n == 0)
+    return g_strdup (_("no data"));
+  boosters = g_strdup_printf (ngettext ("%u booster", "%u boosters", c->booster->n_events), c->booster->n_events);
+  courses = g_strdup_printf (ngettext ("%u course", "%u courses", c->booster->n), c->booster->n);
+  if (isnan (c->booster->median))
+    /* Translators: median time to first booster: "not reached (1 booster, 12 courses)" */
+    return g_strdup_printf (_("not reached (%s, %s)"), boosters, courses);
+  /* Translators: median time to first booster: "28 days (3 boosters, 12 courses)" */
+  return g_strdup_printf (ngettext ("%.0f day (%s, %s)", "%.0f days (%s, %s)", (gulong) round (c->booster->median)),
+                          c->booster->median, boosters, courses);
+}
+
 static char *
 courses_and_patients (const TrajCohort *c)
 {
@@ -771,8 +790,9 @@ show_report (TrajCohortView *self)
   EACH (courses_and_patients (c));
   add_row (self, row++, "courses", _("Courses (patients)"), t, FALSE);
   EACH (c->scale == TRAJ_SCALE_NONE ? g_strdup (_("no data"))
-        : c->mixed_scales ? g_strdup_printf (_("%s (%u of %u courses)"), _(traj_scale_get (c->scale)->name),
-                                             c->n_scale_courses, c->n_courses)
+        : c->mixed_scales ? g_strdup_printf (ngettext ("%s (%u of %u course)", "%s (%u of %u courses)",
+                                                       c->n_courses),
+                                             _(traj_scale_get (c->scale)->name), c->n_scale_courses, c->n_courses)
         : g_strdup (_(traj_scale_get (c->scale)->name)));
   add_row (self, row++, "scale", _("Scores on"), t, FALSE);
   EACH (traj_cohort_mean_format (&c->baseline, 1));
@@ -800,15 +820,12 @@ show_report (TrajCohortView *self)
       add_row (self, row++, metric, title, t, FALSE);
     }
   EACH (isnan (c->median_infusions_to_response) ? g_strdup (_("no data"))
-        : g_strdup_printf (_("%.1f (%u responders)"), c->median_infusions_to_response, c->n_responders));
+        : g_strdup_printf (ngettext ("%.1f (%u responder)", "%.1f (%u responders)", c->n_responders),
+                          c->median_infusions_to_response, c->n_responders));
   add_row (self, row++, "infusions-to-response", _("Median infusions to first response"), t, FALSE);
   EACH (rate_text (&c->completion));
   add_row (self, row++, "completion", _("Completed induction"), t, FALSE);
-  EACH (c->booster == NULL || c->booster->n == 0 ? g_strdup (_("no data"))
-        : isnan (c->booster->median) ? g_strdup_printf (_("not reached (%u boosters, %u courses)"),
-                                                        c->booster->n_events, c->booster->n)
-        : g_strdup_printf (_("%.0f days (%u boosters, %u courses)"), c->booster->median,
-                           c->booster->n_events, c->booster->n));
+  EACH (booster_text (c));
   add_row (self, row++, "booster-median", _("Median time to first booster"), t, FALSE);
   EACH (c->monitoring.n == 0 ? g_strdup (_("no data"))
         : g_strdup_printf (_("%.1f per 100 infusions (%u of %u)"), 100.0 * c->monitoring.rate,

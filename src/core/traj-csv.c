@@ -210,6 +210,7 @@ traj_csv_reader_next (TrajCsvReader       *r,
   gsize field_start = 0;
   gboolean any = FALSE;           /* the record has begun (blank lines are skipped) */
   guint start_line = r->line;
+  guint64 start_bytes = r->bytes;
   const char *bad = NULL;
   GError *read_error = NULL;
 
@@ -222,6 +223,15 @@ traj_csv_reader_next (TrajCsvReader       *r,
     {
       guchar c;
 
+      if (r->bytes - start_bytes > TRAJ_CSV_RECORD_MAX)
+        {
+          *line = start_line;
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_LONG,
+                       /* Translators: %d is a size in MiB */
+                       _("the record is longer than %d MiB, which no Trajectory record is; reading stopped"),
+                       TRAJ_CSV_RECORD_MAX / (1024 * 1024));
+          return TRAJ_CSV_FAILED;
+        }
       if (r->pos == r->len && !fill (r, &read_error))
         {
           if (read_error)
@@ -2006,7 +2016,10 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
         break;
       if (status == TRAJ_CSV_FAILED)
         {
-          g_propagate_prefixed_error (error, e, "%s: ", base);
+          if (g_error_matches (e, TRAJ_ERROR, TRAJ_ERROR_TEXT_LONG))
+            g_propagate_prefixed_error (error, e, "%s:%u: ", base, im->line);
+          else
+            g_propagate_prefixed_error (error, e, "%s: ", base);
           im->reader = NULL;
           return FALSE;
         }

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 
 typedef struct _TrajCsvReader TrajCsvReader;
 
+/* Far above the longest record the store accepts (TRAJ_TEXT_NOTE_MAX
+ * characters in each note, quotes doubled). */
+#define TRAJ_CSV_RECORD_MAX (1024 * 1024)
+
 typedef enum {
   TRAJ_CSV_END,            /* no more records */
   TRAJ_CSV_RECORD,         /* a record was read */
@@ -31,7 +35,9 @@ void           traj_csv_reader_free       (TrajCsvReader  *reader);
  * starts, for TRAJ_CSV_BAD_RECORD too, when @fields holds the fields read
  * before the fault (its uid, usually). A bad record is a quote inside an
  * unquoted field, text after a closing quote, a quoted field still open at
- * the end of the input, or bytes that are not UTF-8. */
+ * the end of the input, or bytes that are not UTF-8. A record longer than
+ * TRAJ_CSV_RECORD_MAX bytes (an endless line, /dev/zero) stops the reading:
+ * TRAJ_CSV_FAILED with TRAJ_ERROR_TEXT_LONG and @line set. */
 TrajCsvStatus  traj_csv_reader_next       (TrajCsvReader       *reader,
                                            const char * const **fields,
                                            guint               *n_fields,

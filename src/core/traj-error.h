@@ -71,6 +71,8 @@ typedef enum {
   TRAJ_ERROR_NO_PIN,         /* the clinic has no staff PIN */
   TRAJ_ERROR_TEXT_CONTROL,        /* a control character in text */
   TRAJ_ERROR_IMPLAUSIBLE,         /* a date or value no record can have */
+  TRAJ_ERROR_TEXT_LONG,           /* text longer than its field's limit */
+  TRAJ_ERROR_TEXT_INVISIBLE,      /* an invisible format character (bidi override…) */
 } TrajError;
 
 GQuark traj_error_quark (void);

@@ -137,7 +137,17 @@ traj_csv_append_field (GString *out, const char *field)
 gboolean
 traj_csv_text_needs_apostrophe (const char *text)
 {
-  return text != NULL && strchr ("=+-@\t\r'", text[0]) != NULL && text[0] != '\0';
+  /* Spreadsheets in East Asian locales take the full-width forms too. */
+  static const char * const wide[] = { "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20" };
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  if (strchr ("=+-@\t\r'", text[0]) != NULL)
+    return TRUE;
+  for (guint k = 0; k < G_N_ELEMENTS (wide); k++)
+    if (g_str_has_prefix (text, wide[k]))
+      return TRUE;
+  return FALSE;
 }
 
 void

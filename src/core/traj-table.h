@@ -42,10 +42,12 @@ char      *traj_table_to_string  (TrajTable *t, TrajFormat format);
 void       traj_csv_append_field (GString *out, const char *field);
 
 /* Spreadsheets run a cell that starts with "=", "+", "-", "@", TAB or CR as
- * a formula (CWE-1236, "CSV injection"). Text that starts with one of them
- * — or with an apostrophe, so that the rule can be undone — is written with
- * one apostrophe before it, which spreadsheets show as text. Reading it
- * back, a leading apostrophe followed by one of those seven characters is
+ * a formula (CWE-1236, "CSV injection"), and in East Asian locales with
+ * their full-width forms "＝", "＋", "－", "＠" (U+FF1D, U+FF0B, U+FF0D,
+ * U+FF20). Text that starts with one of them — or with an apostrophe, so
+ * that the rule can be undone — is written with one apostrophe before it,
+ * which spreadsheets show as text. Reading it back, a leading apostrophe
+ * followed by one of those eleven characters is
  * dropped (a lone "'" or "'abc" stays as it is). Numbers are never text:
  * "-3.5" in a numeric column stays as it is. */
 gboolean   traj_csv_text_needs_apostrophe (const char *text);

@@ -27,17 +27,60 @@ static const VitalRange vital_ranges[5] = {
   { 4, 60, TRAJ_ERROR_VITAL_RESP_RATE, N_("Respiratory rate") },
 };
 
+/* Unicode format characters (Cf) nobody sees, plus the line and paragraph
+ * separators; the joiners U+200C/U+200D are part of names in some scripts. */
+static gboolean
+is_invisible_format (gunichar c)
+{
+  if (c == 0x200C || c == 0x200D)
+    return FALSE;
+  return c == 0x2028 || c == 0x2029 || g_unichar_type (c) == G_UNICODE_FORMAT;
+}
+
+static gboolean
+text_too_long (const char *what, const char *text, glong max_chars, GError **error)
+{
+  gsize bytes = strlen (text);
+
+  /* A 30 MB note is refused without counting its characters. */
+  if (bytes <= (gsize) max_chars ||
+      (bytes <= (gsize) max_chars * 4 && g_utf8_strlen (text, -1) <= max_chars))
+    return FALSE;
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_LONG,
+               /* Translators: %s is a field, e.g. "Notes"; %ld the limit */
+               _("%s: longer than %ld characters. Shorten it."), what, max_chars);
+  return TRUE;
+}
+
 gboolean
-traj_validate_text (const char *what, const char *text, gboolean multiline, GError **error)
+traj_validate_text_max (const char *what, const char *text, gboolean multiline,
+                        glong max_chars, GError **error)
 {
   const guchar *p = (const guchar *) (text ? text : "");
 
+  if (text_too_long (what, (const char *) p, max_chars, error))
+    return FALSE;
   for (; *p; p++)
     {
       gunichar c = *p;
 
       if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
         c = p[1];                 /* C1 control, UTF-8 encoded */
+      else if (*p >= 0x80 && !multiline)
+        {
+          c = g_utf8_get_char_validated ((const char *) p, -1);
+          if (c < 0x80000000u && is_invisible_format (c))
+            {
+              g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_INVISIBLE,
+                           /* Translators: %s is a field, e.g. "Name"; U+%04X a character code */
+                           _("%s: the invisible formatting character U+%04X (such as a right-to-left override) cannot be stored here. Remove it."),
+                           what, c);
+              return FALSE;
+            }
+          if (c < 0x80000000u)
+            p += g_utf8_skip[*p] - 1;
+          continue;
+        }
       else if (*p >= 0x20 && *p != 0x7F)
         continue;
       else if (multiline && (*p == '\t' || *p == '\n' || *p == '\r'))
@@ -54,6 +97,13 @@ traj_validate_text (const char *what, const char *text, gboolean multiline, GErr
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+traj_validate_text (const char *what, const char *text, gboolean multiline, GError **error)
+{
+  return traj_validate_text_max (what, text, multiline,
+                                 multiline ? TRAJ_TEXT_NOTE_MAX : TRAJ_TEXT_LINE_MAX, error);
 }
 
 gint32
@@ -98,13 +148,7 @@ traj_validate_mrn (const char *mrn, GError **error)
                            _("Enter the patient’s medical record number (MRN)."));
       return FALSE;
     }
-  if (g_utf8_strlen (stripped, -1) > 64)
-    {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_MRN_MISSING,
-                           _("The MRN is longer than 64 characters."));
-      return FALSE;
-    }
-  return traj_validate_text (_("MRN"), mrn, FALSE, error);
+  return traj_validate_text_max (_("MRN"), mrn, FALSE, TRAJ_TEXT_MRN_MAX, error);
 }
 
 gboolean

@@ -18,14 +18,32 @@ G_BEGIN_DECLS
 #define TRAJ_DURATION_MAX 600
 #define TRAJ_MAX_AGE_YEARS 120
 
-/* Text a person typed or a file held. Refused: C0 control characters
- * (U+0000–U+001F) other than TAB, LF and CR — in a one-line field
- * (@multiline FALSE) those three too —, DEL (U+007F) and the C1 controls
- * (U+0080–U+009F): they break JSON and CSV consumers and reach terminals
- * as escape sequences. @what is the field's translated name, for the
- * message. NULL is empty text. TRAJ_ERROR_TEXT_CONTROL. */
+/* The longest text a field may hold, in characters (one rule for the GUI,
+ * imports, the kiosk and the CLI, enforced by the store): an MRN, any other
+ * one-line field (names, clinician, lot number, protocol…), and multi-line
+ * notes. A record of these is far below TRAJ_CSV_RECORD_MAX. */
+#define TRAJ_TEXT_MRN_MAX 64
+#define TRAJ_TEXT_LINE_MAX 200
+#define TRAJ_TEXT_NOTE_MAX 20000
+
+/* Text a person typed or a file held. Refused: text longer than
+ * TRAJ_TEXT_LINE_MAX characters (@multiline FALSE) or TRAJ_TEXT_NOTE_MAX
+ * (TRUE), TRAJ_ERROR_TEXT_LONG; C0 control characters (U+0000–U+001F)
+ * other than TAB, LF and CR — in a one-line field those three too —, DEL
+ * (U+007F) and the C1 controls (U+0080–U+009F): they break JSON and CSV
+ * consumers and reach terminals as escape sequences, TRAJ_ERROR_TEXT_CONTROL.
+ * In a one-line field (names, MRN, clinician…) also the invisible format
+ * characters (Unicode Cf: bidi overrides and isolates such as U+202E, marks,
+ * zero-width spaces, U+FEFF, soft hyphens, tags) except the zero-width
+ * (non-)joiners U+200C/U+200D that Persian and Indic names need, and the
+ * line and paragraph separators U+2028/U+2029: they make one name look like
+ * another, TRAJ_ERROR_TEXT_INVISIBLE. @what is the field's translated name,
+ * for the message. NULL is empty text. */
 gboolean traj_validate_text            (const char *what, const char *text, gboolean multiline,
                                         GError **error);
+/* traj_validate_text () with another limit than the default, in characters. */
+gboolean traj_validate_text_max        (const char *what, const char *text, gboolean multiline,
+                                        glong max_chars, GError **error);
 
 /* The first day and instant a record of treatment may carry (1970-01-01):
  * older dates are typing or conversion errors (year 0001), and the instant

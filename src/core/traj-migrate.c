@@ -42,9 +42,10 @@ static const Table clinic_tables[] = {
   { "secret_attempt_device", "kind, device", NULL },
   { "audit_event", "id", NULL },
 };
-/* The clinic's own description (schema version, application): the
- * target's. */
-static const char *own_tables[] = { "trajectory_meta" };
+/* The clinic's own description (schema version, application), and on a
+ * server the kiosk's scale table and its tablets' open check-in sessions
+ * (postgres/007: a move ends them): the target's. */
+static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", NULL };
 
 static const Table *
 find_table (const char *name)

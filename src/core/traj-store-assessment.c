@@ -187,6 +187,8 @@ gboolean
 traj_store_insert_assessment (TrajStore *self, TrajAssessment *a, GError **error)
 {
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_write_assessment (self, a, error);
   return write_assessment (self, a, TRUE, error);
 }
 

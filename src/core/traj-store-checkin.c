@@ -57,6 +57,16 @@ traj_store_get_checkin_birth_date (TrajStore  *self,
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
+  if (traj_store_kiosk_remote (self))
+    {
+      TrajKioskState state;
+
+      if (!traj_store_kiosk_state (self, &state, error))
+        return FALSE;
+      traj_kiosk_state_clear (&state);
+      *asked = state.birth_date_asked;
+      return TRUE;
+    }
   if (!traj_store_read_setting (self, BIRTH_DATE_KEY, &value, error))
     return FALSE;
   /* Asked unless the clinic turned it off. */
@@ -122,6 +132,8 @@ traj_store_get_checkin_salt (TrajStore  *self,
   char *salt = NULL;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_salt (self, TRAJ_SECRET_CHECKIN, error);
   traj_store_read_setting (self, SALT_KEY, &salt, error);
   return salt;
 }
@@ -314,6 +326,9 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
   TrajKioskCheckin *c = NULL;
   TrajDbStmt *stmt;
 
+  /* A tablet's server login: the server compares and counts. */
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_redeem_hash (self, hash, asked, locked_until, error);
   if (!traj_store_tx_begin (self, error))
     return NULL;
   if (!traj_store_secret_check_open (self, TRAJ_SECRET_CHECKIN, now, locked_until, error))
@@ -336,25 +351,26 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
 
   if (!found)
     {
-      traj_store_secret_fail (self, TRAJ_SECRET_CHECKIN, now, locked_until,
-                              asked ? _("The code or the date of birth is not right. Please check them and try again.")
-                                    : _("That code is not right. Please check it and try again."), error);
+      g_autoptr(GError) wrong = NULL;
+
+      traj_store_secret_error ("wrong", TRAJ_SECRET_CHECKIN, 0, asked, &wrong);
+      traj_store_secret_fail (self, TRAJ_SECRET_CHECKIN, now, locked_until, wrong->message, error);
       return NULL;
     }
   /* The right code: what is wrong with it is not a guess, and not counted. */
   if (used)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("That code has already been used. Please ask a member of staff for a new one."));
+      traj_store_secret_error ("used", TRAJ_SECRET_CHECKIN, 0, asked, error);
       goto fail;
     }
   if (revoked)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("That code was cancelled. Please ask a member of staff for a new one."));
+      traj_store_secret_error ("revoked", TRAJ_SECRET_CHECKIN, 0, asked, error);
       goto fail;
     }
   if (expires_at <= now)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("That code has expired. Please ask a member of staff for a new one."));
+      traj_store_secret_error ("expired", TRAJ_SECRET_CHECKIN, 0, asked, error);
       goto fail;
     }
   stmt = traj_store_prepare (self, use_sql, error);
@@ -480,6 +496,8 @@ traj_store_release_checkin (TrajStore  *self,
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_release (self, checkin_id, error);
   if (!traj_store_tx_begin (self, error))
     return FALSE;
   stmt = traj_store_prepare (self, sql, error);

@@ -30,6 +30,11 @@ struct _TrajStore
   gint64 data_version;
   char *device;                         /* who counts wrong secrets (traj-store-secret.c) */
   gboolean kiosk;
+  /* A kiosk login on a server (traj-store-kiosk.c): its check-in session. */
+  gboolean kiosk_remote;
+  char *kiosk_session;
+  gint64 kiosk_checkin_id;
+  TrajPatientRecords *kiosk_records;
 };
 
 /* The clinic's time zone (traj-store-setting.c). */
@@ -217,6 +222,39 @@ gboolean      traj_store_secret_check_open (TrajStore *self, TrajSecretKind kind
 gboolean      traj_store_secret_fail       (TrajStore *self, TrajSecretKind kind, gint64 now,
                                             gint64 *locked_until, const char *wrong_message, GError **error);
 void          traj_store_secret_locked_error (GError **error, TrajSecretKind kind, gint64 locked_until);
+/* The person's message for the outcome @status of a check ("wrong",
+ * "locked" until @until, "no-pin"; a check-in code "used", "revoked",
+ * "expired"; @asked: whether the birth date was asked too). Returns FALSE. */
+gboolean      traj_store_secret_error        (const char *status, TrajSecretKind kind, gint64 until,
+                                              gboolean asked, GError **error);
+
+/* ---- a kiosk login on a server (traj-store-kiosk.c) ----
+ * Every call below goes through the kiosk functions of postgres/007. */
+typedef struct {
+  char *pin_salt;                       /* NULL: no staff PIN is set */
+  char *checkin_salt;                   /* NULL: no code was ever made */
+  gboolean birth_date_asked;
+  gint64 locked_until[TRAJ_N_SECRETS];  /* this device's waits (0: none) */
+} TrajKioskState;
+
+/* Fills kiosk_scale from the scale table (run by the administrator's store
+ * with the migration that makes it). */
+gboolean      traj_store_kiosk_fill_scales (TrajStore *self, GError **error);
+gboolean      traj_store_kiosk_remote      (TrajStore *self);
+/* Forgets the session (its key is wiped). */
+void          traj_store_kiosk_clear       (TrajStore *self);
+gboolean      traj_store_kiosk_state       (TrajStore *self, TrajKioskState *state, GError **error);
+void          traj_kiosk_state_clear       (TrajKioskState *state);
+/* The staff PIN's or the check-in codes' salt (NULL: none yet). */
+char         *traj_store_kiosk_salt        (TrajStore *self, TrajSecretKind kind, GError **error);
+gboolean      traj_store_kiosk_verify_pin_hash (TrajStore *self, const char *hash, gint64 *locked_until,
+                                                GError **error);
+TrajKioskCheckin *traj_store_kiosk_redeem_hash (TrajStore *self, const char *hash, gboolean asked,
+                                                gint64 *locked_until, GError **error);
+gboolean      traj_store_kiosk_release     (TrajStore *self, gint64 checkin_id, GError **error);
+TrajPatientRecords *traj_store_kiosk_session_records (TrajStore *self, gint64 patient_id, GError **error);
+/* Inserts @a (a draft, or complete) for the session's patient. */
+gboolean      traj_store_kiosk_write_assessment (TrajStore *self, TrajAssessment *a, GError **error);
 
 /* The statements that must stay on indexes as a clinic grows: name + SQL,
  * ending with { NULL, NULL }. Tests run EXPLAIN QUERY PLAN on them. */

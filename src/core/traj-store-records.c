@@ -237,6 +237,10 @@ traj_store_load_patient_records (TrajStore *self, gint64 patient_id, GError **er
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
 
+  /* A tablet's server login sees only its checked-in patient, and only
+   * what the session shows (traj-store-kiosk.c). */
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_session_records (self, patient_id, error);
   /* One read transaction so the five queries see the same snapshot. */
   if (!traj_store_read_begin (self, &began, error))
     return NULL;

@@ -246,6 +246,15 @@ traj_store_secret_locked_until (TrajStore       *self,
   g_return_val_if_fail (TRAJ_IS_STORE (self), -1);
   g_return_val_if_fail (kind < TRAJ_N_SECRETS, -1);
 
+  if (traj_store_kiosk_remote (self))
+    {
+      TrajKioskState state;
+
+      if (!traj_store_kiosk_state (self, &state, error))
+        return -1;
+      traj_kiosk_state_clear (&state);
+      return state.locked_until[kind];
+    }
   if (!traj_store_read_begin (self, &began, error))
     return -1;
   ok = wait_until (self, kind, traj_time_now (), &until, error);
@@ -274,6 +283,35 @@ traj_store_secret_fail (TrajStore *self, TrajSecretKind kind, gint64 now, gint64
   return FALSE;
 }
 
+gboolean
+traj_store_secret_error (const char *status, TrajSecretKind kind, gint64 until, gboolean asked, GError **error)
+{
+  if (g_strcmp0 (status, "locked") == 0)
+    traj_store_secret_locked_error (error, kind, until);
+  else if (g_strcmp0 (status, "no-pin") == 0)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NO_PIN,
+                         _("No staff PIN is set for this clinic. Set one on a clinician workstation in Preferences → Tablet."));
+  else if (g_strcmp0 (status, "wrong") == 0 && kind == TRAJ_SECRET_STAFF_PIN)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET, _("That PIN is not right. Please try again."));
+  else if (g_strcmp0 (status, "wrong") == 0)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET,
+                         asked ? _("The code or the date of birth is not right. Please check them and try again.")
+                               : _("That code is not right. Please check it and try again."));
+  else if (g_strcmp0 (status, "used") == 0)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                         _("That code has already been used. Please ask a member of staff for a new one."));
+  else if (g_strcmp0 (status, "revoked") == 0)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                         _("That code was cancelled. Please ask a member of staff for a new one."));
+  else if (g_strcmp0 (status, "expired") == 0)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                         _("That code has expired. Please ask a member of staff for a new one."));
+  else
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_FAILED, _("The clinic server gave an unexpected answer (%s)."),
+                 status ? status : "");
+  return FALSE;
+}
+
 /* ---- the staff PIN ---------------------------------------------------------------- */
 
 gboolean
@@ -282,13 +320,18 @@ traj_store_has_staff_pin (TrajStore  *self,
                           GError    **error)
 {
   g_autofree char *salt = NULL;
+  g_autoptr(GError) local = NULL;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
   /* The salt goes with the hash: whoever may not read the hash can still
    * tell whether there is one. */
-  if (!traj_store_read_setting (self, PIN_SALT_KEY, &salt, error))
-    return FALSE;
+  salt = traj_store_get_staff_pin_salt (self, &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   *has_pin = salt != NULL;
   return TRUE;
 }
@@ -300,6 +343,8 @@ traj_store_get_staff_pin_salt (TrajStore  *self,
   char *salt = NULL;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_salt (self, TRAJ_SECRET_STAFF_PIN, error);
   traj_store_read_setting (self, PIN_SALT_KEY, &salt, error);
   return salt;
 }
@@ -319,6 +364,8 @@ traj_store_verify_staff_pin_hash (TrajStore   *self,
 
   if (locked_until)
     *locked_until = 0;
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_verify_pin_hash (self, hash, locked_until, error);
   if (!traj_store_tx_begin (self, error))
     return FALSE;
   if (!traj_store_secret_check_open (self, TRAJ_SECRET_STAFF_PIN, now, locked_until, error) ||
@@ -326,13 +373,16 @@ traj_store_verify_staff_pin_hash (TrajStore   *self,
     goto fail;
   if (stored == NULL)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NO_PIN,
-                           _("No staff PIN is set for this clinic. Set one on a clinician workstation in Preferences → Tablet."));
+      traj_store_secret_error ("no-pin", TRAJ_SECRET_STAFF_PIN, 0, FALSE, error);
       goto fail;
     }
   if (!traj_secret_equal (hash, stored))
-    return traj_store_secret_fail (self, TRAJ_SECRET_STAFF_PIN, now, locked_until,
-                            _("That PIN is not right. Please try again."), error);
+    {
+      g_autoptr(GError) wrong = NULL;
+
+      traj_store_secret_error ("wrong", TRAJ_SECRET_STAFF_PIN, 0, FALSE, &wrong);
+      return traj_store_secret_fail (self, TRAJ_SECRET_STAFF_PIN, now, locked_until, wrong->message, error);
+    }
   if (!clear_device (self, TRAJ_SECRET_STAFF_PIN, error) ||
       !traj_store_audit (self, "right-pin", "staff_pin", "", "staff PIN accepted", error))
     goto fail;
@@ -350,20 +400,21 @@ traj_store_verify_staff_pin (TrajStore   *self,
                              GError     **error)
 {
   g_autofree char *salt = NULL, *hash = NULL;
+  g_autoptr(GError) local = NULL;
   gint64 until;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
   if (locked_until)
     *locked_until = 0;
-  if (!traj_store_read_setting (self, PIN_SALT_KEY, &salt, error))
-    return FALSE;
-  if (salt == NULL)
+  salt = traj_store_get_staff_pin_salt (self, &local);
+  if (local)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NO_PIN,
-                           _("No staff PIN is set for this clinic. Set one on a clinician workstation in Preferences → Tablet."));
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  if (salt == NULL)
+    return traj_store_secret_error ("no-pin", TRAJ_SECRET_STAFF_PIN, 0, FALSE, error);
   /* While attempts wait, none costs a hash. */
   until = traj_store_secret_locked_until (self, TRAJ_SECRET_STAFF_PIN, error);
   if (until < 0)

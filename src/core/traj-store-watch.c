@@ -85,8 +85,11 @@ dispatch (TrajStoreWatch *w)
               Change c = { kind, g_ascii_strtoll (ids[k], NULL, 10) };
               gboolean seen = FALSE;
 
+              /* Once per record kind and patient: a check-in used and the
+               * answers given with it, both for one patient, are two changes. */
               for (guint j = 0; j < changes->len && !seen; j++)
-                seen = g_array_index (changes, Change, j).patient_id == c.patient_id;
+                seen = g_array_index (changes, Change, j).patient_id == c.patient_id &&
+                       g_array_index (changes, Change, j).kind == c.kind;
               if (!seen && c.patient_id > 0)
                 g_array_append_val (changes, c);
               everything = changes->len > MAX_PATIENTS;

@@ -274,6 +274,7 @@ migrate (TrajStore *self, gint64 from, GError **error)
       if (!traj_store_tx_begin (self, error))
         return FALSE;
       if (!traj_db_exec (self->db, sql, error) || !traj_db_set_schema_version (self->db, v, error) ||
+          (v == 7 && traj_db_engine (self->db) == TRAJ_DB_POSTGRES && !traj_store_kiosk_fill_scales (self, error)) ||
           (v == TRAJ_SCHEMA_VERSION && v >= 2 && !traj_store_default_time_zone (self, error)))
         {
           traj_store_tx_rollback (self);
@@ -300,7 +301,10 @@ typedef enum {
 static gboolean
 read_login (TrajStore *self, GError **error)
 {
-  static const char sql[] = "SELECT session_user";
+  /* A kiosk login (and no more) reads nothing but through its functions. */
+  static const char sql[] =
+    "SELECT session_user, pg_has_role ('trajectory_kiosk', 'MEMBER') "
+    "AND NOT pg_has_role ('trajectory_clinician', 'MEMBER') AND NOT pg_has_role ('trajectory_lead', 'MEMBER')";
   TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
   gboolean found = FALSE;
 
@@ -310,6 +314,7 @@ read_login (TrajStore *self, GError **error)
     {
       g_free (self->clinician);
       self->clinician = traj_db_column_dup (stmt, 0);
+      self->kiosk_remote = g_strcmp0 (traj_db_column_text (stmt, 1), "t") == 0;
     }
   traj_db_reset (stmt);
   return TRUE;
@@ -557,6 +562,7 @@ traj_store_open_secondary (TrajStore  *store,
       traj_store_set_clinician (other, store->clinician);
       other->device = g_strdup (store->device);
       other->kiosk = store->kiosk;
+      /* The check-in session stays with the store that redeemed it. */
     }
   return other;
 }
@@ -612,6 +618,7 @@ traj_store_finalize (GObject *object)
   g_free (self->os_user);
   g_free (self->clinician);
   g_free (self->device);
+  traj_store_kiosk_clear (self);
 
   G_OBJECT_CLASS (traj_store_parent_class)->finalize (object);
 }

@@ -78,6 +78,9 @@ test_window_empty_clinic (Fixture *f, gconstpointer data)
   spin ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (traj_window_get_patient_list (win))), ==, 0);
   g_assert_cmpstr (visible_list_page (win), ==, "empty");
+  /* A clinic file is never "away": no lost-connection banner. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW,
+                                                                                      "connection_banner"))));
 
   current = NULL;
   gtk_window_destroy (GTK_WINDOW (win));

@@ -13,6 +13,7 @@
 #include "traj-patient-page.h"
 #include "traj-patient-row.h"
 #include "traj-gui.h"
+#include "traj-connection-banner.h"
 #include "traj-safety-alerts.h"
 #include "traj-toast-guard.h"
 #include "traj-window.h"
@@ -30,6 +31,7 @@ struct _TrajWindow
 
   AdwToastOverlay *toast_overlay;
   TrajSafetyAlerts *safety_alerts;
+  TrajConnectionBanner *connection_banner;
   gint64 alerts_since;
   AdwViewStack *view_stack;
   AdwViewSwitcher *sidebar_switcher;
@@ -768,6 +770,7 @@ traj_window_constructed (GObject *object)
 
   if (self->store)
     {
+      traj_connection_banner_set_store (self->connection_banner, self->store);
       self->store_changed_id = g_signal_connect (self->store, "changed", G_CALLBACK (on_store_changed), self);
       /* On a clinic server, other devices' changes come as they commit. */
       if (!traj_store_watch_changes (self->store, &error))
@@ -914,9 +917,11 @@ traj_window_class_init (TrajWindowClass *klass)
 
   traj_gui_init ();
   g_type_ensure (TRAJ_TYPE_SAFETY_ALERTS);
+  g_type_ensure (TRAJ_TYPE_CONNECTION_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, safety_alerts);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, connection_banner);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, sidebar_switcher);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, cohort_switcher);

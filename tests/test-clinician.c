@@ -185,6 +185,38 @@ test_search_accents (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_listed (f), ==, 1);
 }
 
+static const char *
+filter_item (Fixture *f, guint k)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (child (f->win, TRAJ_TYPE_WINDOW, "filter_dropdown")));
+  return gtk_string_list_get_string (GTK_STRING_LIST (model), k);
+}
+
+/* The filter's counts follow the search: a trial read "All patients (80)"
+ * over a list of three. */
+static void
+test_search_counts (Fixture *f, gconstpointer data)
+{
+  add_patient (f, "A-1", "Ada Xu", traj_day_from_ymd (1970, 1, 2));
+  add_patient (f, "A-2", "Ada Lund", traj_day_from_ymd (1984, 5, 6));
+  add_patient (f, "A-3", "Zoe Nunn", traj_day_from_ymd (1990, 7, 8));
+  open_window (f);
+  g_assert_cmpstr (filter_item (f, 0), ==, "All patients (3)");
+  g_assert_cmpstr (filter_item (f, 1), ==, "Needs attention (0)");
+
+  search_for (f, "ada");
+  g_assert_cmpuint (n_listed (f), ==, 2);
+  g_assert_cmpstr (filter_item (f, 0), ==, "All patients (2 of 3)");
+  g_assert_cmpstr (filter_item (f, 1), ==, "Needs attention (0 of 0)");
+  g_assert_cmpstr (filter_item (f, 2), ==, "Active course (0 of 0)");
+  /* The choice stays as it was. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (f->win, TRAJ_TYPE_WINDOW, "filter_dropdown"))),
+                    ==, TRAJ_PATIENT_FILTER_ALL);
+
+  search_for (f, "");
+  g_assert_cmpstr (filter_item (f, 0), ==, "All patients (3)");
+}
+
 /* Enter in the search box opens the first match. */
 static void
 test_search_enter_opens_first (Fixture *f, gconstpointer data)
@@ -797,6 +829,7 @@ main (int argc, char **argv)
               test_typing_at_start_searches, fixture_teardown);
   g_test_add ("/clinician/search-enter-narrow-focus", Fixture, NULL, fixture_setup,
               test_search_enter_narrow_focus, fixture_teardown);
+  g_test_add ("/clinician/search-counts", Fixture, NULL, fixture_setup, test_search_counts, fixture_teardown);
   g_test_add ("/clinician/search-enter-opens-first", Fixture, NULL, fixture_setup,
               test_search_enter_opens_first, fixture_teardown);
   g_test_add ("/clinician/birth-date-shown", Fixture, NULL, fixture_setup, test_birth_date_shown, fixture_teardown);

@@ -353,6 +353,27 @@ traj_patient_list_count (TrajPatientList *self, TrajPatientFilter filter)
   return n;
 }
 
+guint
+traj_patient_list_count_matching (TrajPatientList *self, TrajPatientFilter filter)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (TRAJ_IS_PATIENT_LIST (self), 0);
+
+  for (guint k = 0; k < self->all->len; k++)
+    if (matches (self, g_ptr_array_index (self->all, k), filter, self->search))
+      n++;
+  return n;
+}
+
+gboolean
+traj_patient_list_has_search (TrajPatientList *self)
+{
+  g_return_val_if_fail (TRAJ_IS_PATIENT_LIST (self), FALSE);
+
+  return self->search != NULL;
+}
+
 TrajPatientSummary *
 traj_patient_list_lookup (TrajPatientList *self, gint64 patient_id)
 {

@@ -50,6 +50,11 @@ guint            traj_patient_list_get_n_total  (TrajPatientList   *self);
 /* Counts over all patients (not the filtered view). */
 guint            traj_patient_list_count        (TrajPatientList   *self,
                                                  TrajPatientFilter  filter);
+/* Counts of @filter's patients the search matches too. */
+guint            traj_patient_list_count_matching (TrajPatientList   *self,
+                                                   TrajPatientFilter  filter);
+/* Whether a search narrows the list. */
+gboolean         traj_patient_list_has_search   (TrajPatientList   *self);
 /* Look up a summary by id among all patients. */
 TrajPatientSummary *traj_patient_list_lookup    (TrajPatientList   *self,
                                                  gint64             patient_id);

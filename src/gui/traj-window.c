@@ -72,15 +72,31 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* "Needs attention (12)", or with a search "Needs attention (3 of 12)". */
+static char *
+filter_label (TrajWindow *self, TrajPatientFilter filter)
+{
+  static const char *const names[] = {
+    [TRAJ_PATIENT_FILTER_ALL] = N_("All patients"),
+    [TRAJ_PATIENT_FILTER_NEEDS_ATTENTION] = N_("Needs attention"),
+    [TRAJ_PATIENT_FILTER_ACTIVE_COURSE] = N_("Active course"),
+  };
+  guint n = traj_patient_list_count (self->patients, filter);
+
+  if (traj_patient_list_has_search (self->patients))
+    /* Translators: a patient list filter while searching: "All patients (3 of 80)" */
+    return g_strdup_printf (_("%s (%u of %u)"), _(names[filter]),
+                            traj_patient_list_count_matching (self->patients, filter), n);
+  /* Translators: a patient list filter: "All patients (80)" */
+  return g_strdup_printf (_("%s (%u)"), _(names[filter]), n);
+}
+
 static void
 update_filter_counts (TrajWindow *self)
 {
-  g_autofree char *all = g_strdup_printf (_("All patients (%u)"),
-                                          traj_patient_list_count (self->patients, TRAJ_PATIENT_FILTER_ALL));
-  g_autofree char *attention = g_strdup_printf (_("Needs attention (%u)"),
-                                                traj_patient_list_count (self->patients, TRAJ_PATIENT_FILTER_NEEDS_ATTENTION));
-  g_autofree char *active = g_strdup_printf (_("Active course (%u)"),
-                                             traj_patient_list_count (self->patients, TRAJ_PATIENT_FILTER_ACTIVE_COURSE));
+  g_autofree char *all = filter_label (self, TRAJ_PATIENT_FILTER_ALL);
+  g_autofree char *attention = filter_label (self, TRAJ_PATIENT_FILTER_NEEDS_ATTENTION);
+  g_autofree char *active = filter_label (self, TRAJ_PATIENT_FILTER_ACTIVE_COURSE);
   const char *items[] = { all, attention, active, NULL };
   guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
 
@@ -500,6 +516,7 @@ on_search_changed (TrajWindow *self)
   self->updating_list = TRUE;
   traj_patient_list_set_search (self->patients, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   self->updating_list = FALSE;
+  update_filter_counts (self);
   update_list_page (self);
   select_patient_row (self);
 }
@@ -613,6 +630,7 @@ show_patient_unfiltered (TrajWindow *self, gint64 id)
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
       traj_patient_list_set_search (self->patients, NULL);
       gtk_drop_down_set_selected (self->filter_dropdown, TRAJ_PATIENT_FILTER_ALL);
+      update_filter_counts (self);
       update_list_page (self);
     }
   traj_window_show_patient (self, id);

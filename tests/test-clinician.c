@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "traj-chart-view-private.h"
 #include "traj-cohort-chart.h"
 #include "traj-cohort-view.h"
 #include "traj-demo.h"
@@ -427,6 +428,78 @@ test_patient_row_wraps (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- the chart ---------------------------------------------------------------- */
+
+static GtkWidget *
+find_of_type (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_of_type (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* At 1280×800 a trial found the PHQ-9 plot 47 px tall under a 93 px PCL-5:
+ * too flat to read a trend. Every panel's plot is at least 120 px. */
+static void
+test_chart_plot_height (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  TrajChartLayout *layout;
+  GtkWidget *view;
+  gint64 id = 0;
+
+  g_assert_true (traj_demo_generate (f->store, 7, 12, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* A patient with two scales, so two panels. */
+  list = traj_store_list_patients (f->store, &error);
+  for (guint k = 0; k < list->len && id == 0; k++)
+    {
+      const TrajPatientSummary *s = g_ptr_array_index (list, k);
+      g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (f->store, s->id, &error);
+      gboolean scales[TRAJ_N_SCALES] = { FALSE };
+      guint n = 0;
+
+      for (guint a = 0; a < r->assessments->len; a++)
+        {
+          const TrajAssessment *as = g_ptr_array_index (r->assessments, a);
+          if (as->complete && !scales[as->scale])
+            {
+              scales[as->scale] = TRUE;
+              n++;
+            }
+        }
+      if (n == 2)
+        id = s->id;
+    }
+  g_assert_cmpint (id, >, 0);
+
+  f->win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  gtk_window_set_default_size (GTK_WINDOW (f->win), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->win));
+  spin (f);
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  view = find_of_type (traj_window_get_patient_page (f->win), TRAJ_TYPE_CHART_VIEW);
+  g_assert_nonnull (view);
+  WAIT_UNTIL (gtk_widget_get_height (view) > 0 && traj_chart_view_get_layout (TRAJ_CHART_VIEW (view)) != NULL);
+  layout = traj_chart_view_get_layout (TRAJ_CHART_VIEW (view));
+  g_assert_cmpuint (traj_chart_layout_get_n_panels (layout), ==, 2);
+  for (guint p = 0; p < 2; p++)
+    {
+      cairo_rectangle_t area;
+      g_assert_true (traj_chart_layout_get_plot_area (layout, p, &area));
+      g_test_message ("panel %u: %.0f px tall", p, area.height);
+      g_assert_cmpfloat (area.height, >=, 120);
+    }
+}
+
 /* ---- keys ------------------------------------------------------------------- */
 
 /* The window's own shortcut for @accel, as its action name, or NULL. */
@@ -834,6 +907,7 @@ main (int argc, char **argv)
               test_search_enter_opens_first, fixture_teardown);
   g_test_add ("/clinician/birth-date-shown", Fixture, NULL, fixture_setup, test_birth_date_shown, fixture_teardown);
   g_test_add ("/clinician/patient-row-wraps", Fixture, NULL, fixture_setup, test_patient_row_wraps, fixture_teardown);
+  g_test_add ("/clinician/chart-plot-height", Fixture, NULL, fixture_setup, test_chart_plot_height, fixture_teardown);
   g_test_add ("/clinician/keys-act-on-open-patient", Fixture, NULL, fixture_setup,
               test_keys_act_on_open_patient, fixture_teardown);
   g_test_add ("/clinician/shortcuts-window-lists-every-key", Fixture, NULL, fixture_setup,

@@ -372,8 +372,11 @@ traj_chart_view_measure (GtkWidget      *widget,
   else
     {
       guint n = self->model ? MAX (traj_chart_model_get_n_series (self->model), 1) : 1;
-      *minimum = 140 + 90 * (int) n;
-      *natural = MIN (200 + 160 * (int) n, 760);
+      /* In the page's scroller the chart gets its minimum: room for the
+       * legend, axes and strip (~200 px) and a plot of at least ~120 px for
+       * the smallest panel (the primary scale's is twice as tall). */
+      *minimum = 200 + 180 * (int) n;
+      *natural = MIN (260 + 220 * (int) n, 900);
     }
 }
 

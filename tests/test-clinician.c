@@ -733,6 +733,70 @@ test_cohorts_fold_when_narrow (Fixture *f, gconstpointer data)
   spin (f);
 }
 
+/* At 1100 px the side-by-side table was wider than the view: its right
+ * column touched the window's edge (scrolled sideways; above 900 px it
+ * never folded). Whatever the layout and width, what the table needs fits
+ * inside the page's margins; five cohorts are side by side from 1100 px. */
+static void
+test_cohorts_table_inside (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The demo clinic `trajectory --demo` opens: 80 patients. */
+  g_assert_true (traj_demo_generate (f->store, 7, 80, traj_day_from_ymd (2026, 12, 7), NULL, NULL, NULL, NULL, &error));
+  static const int widths[] = { 940, 1100, 1280 };
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      int width = widths[w];
+      TrajCohortView *view;
+      GtkWidget *grid, *root;
+      graphene_rect_t bounds;
+      guint n_cohorts;
+      int root_w;
+
+      f->win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+      gtk_window_set_default_size (GTK_WINDOW (f->win), width, 800);
+      gtk_window_present (GTK_WINDOW (f->win));
+      spin (f);
+      adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (child (f->win, TRAJ_TYPE_WINDOW, "view_stack")), "cohorts");
+      view = TRAJ_COHORT_VIEW (traj_window_get_cohort_view (f->win));
+      WAIT_UNTIL (!traj_cohort_view_is_busy (view) && traj_cohort_view_get_report (view) != NULL);
+      n_cohorts = traj_cohort_view_get_report (view)->cohorts->len;
+      g_assert_cmpuint (n_cohorts, >=, 5);
+      grid = child (view, TRAJ_TYPE_COHORT_VIEW, "metrics_grid");
+      /* Let a fold that the width calls for happen. */
+      WAIT_UNTIL (gtk_widget_get_width (grid) > 0);
+      spin (f);
+      root = GTK_WIDGET (f->win);
+      root_w = gtk_widget_get_width (root);
+      g_assert_true (gtk_widget_compute_bounds (grid, root, &bounds));
+      g_test_message ("%d px, %u cohorts: table %.0f to %.0f, %s", width, n_cohorts, bounds.origin.x,
+                      bounds.origin.x + bounds.size.width, max_grid_column (grid) == 1 ? "folded" : "side by side");
+      g_assert_cmpfloat (bounds.origin.x, >=, 18);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, root_w - 18);
+      /* What it needs fits with the margins and room for a classic
+       * scrollbar (24 px), which in the app pushed it sideways. */
+      {
+        int min = 0;
+        gtk_widget_measure (grid, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+        g_test_message ("table needs %d px", min);
+        g_assert_cmpint (min + 2 * 18 + 24, <=, root_w);
+      }
+      /* And the chart above it. */
+      g_assert_true (gtk_widget_compute_bounds (child (view, TRAJ_TYPE_COHORT_VIEW, "chart_box"), root, &bounds));
+      g_test_message ("chart %.0f to %.0f", bounds.origin.x, bounds.origin.x + bounds.size.width);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, root_w - 18);
+      /* Folded or not, nothing needs scrolling sideways; from 1100 px
+       * the five are side by side. */
+      if (width >= 1100)
+        g_assert_cmpint (max_grid_column (grid), ==, (int) n_cohorts);
+      gtk_window_destroy (GTK_WINDOW (f->win));
+      g_clear_object (&f->win);
+      spin (f);
+    }
+}
+
 /* Hovering a mean on the cohort chart says how many courses it rests on. */
 static void
 test_cohort_chart_point_n (Fixture *f, gconstpointer data)
@@ -919,6 +983,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/cohorts-show-progress", Fixture, NULL, fixture_setup, test_cohorts_show_progress,
               fixture_teardown);
   g_test_add ("/clinician/cohorts-fold-when-narrow", Fixture, NULL, fixture_setup, test_cohorts_fold_when_narrow,
+              fixture_teardown);
+  g_test_add ("/clinician/cohorts-table-inside", Fixture, NULL, fixture_setup, test_cohorts_table_inside,
               fixture_teardown);
   g_test_add ("/clinician/cohort-chart-point-n", Fixture, NULL, fixture_setup, test_cohort_chart_point_n,
               fixture_teardown);

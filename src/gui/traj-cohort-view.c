@@ -33,6 +33,8 @@ struct _TrajCohortView
   GHashTable *cells;             /* "metric:column" → GtkLabel (borrowed) */
   GPtrArray *rows;               /* MetricRow: the table as last computed */
   gboolean folded;               /* one block per cohort instead of a column */
+  int side_by_side_width;        /* the width the table needs unfolded; 0: not known */
+  guint n_columns;               /* cohorts it was measured for */
   guint fold_idle;
 
   GtkWidget *box;
@@ -426,13 +428,15 @@ cell (TrajCohortView *self, const char *metric, int column, const char *text, gb
     gtk_widget_add_css_class (label, "heading");
   if (dim)
     gtk_widget_add_css_class (label, "dim-label");
+  /* Narrow enough for five cohorts side by side at 1100 px; longer texts
+   * wrap. */
   if (column > 0)
     {
       gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_width_chars (GTK_LABEL (label), 15);
+      gtk_label_set_width_chars (GTK_LABEL (label), 13);
     }
   else
-    gtk_label_set_width_chars (GTK_LABEL (label), 18);
+    gtk_label_set_width_chars (GTK_LABEL (label), 15);
   if (metric && column > 0)
     g_hash_table_insert (self->cells, g_strdup_printf ("%s:%d", metric, column - 1), label);
   return label;
@@ -472,6 +476,8 @@ metric_row_free (gpointer data)
  * page's columns: no sideways scrolling, the row titles stay beside their
  * values. */
 #define FOLD_WIDTH 900
+/* The page's margins, the frame, and a classic scrollbar's width. */
+#define TABLE_SLACK (2 * 18 + 2 + 24)
 
 static void
 attach_value (TrajCohortView *self, const MetricRow *r, guint k, int col, int row, int stripe)
@@ -483,6 +489,8 @@ attach_value (TrajCohortView *self, const MetricRow *r, guint k, int col, int ro
     gtk_widget_add_css_class (c, "even");
   gtk_grid_attach (self->metrics_grid, c, col, row, 1, 1);
 }
+
+static gboolean refold (gpointer data);
 
 static void
 layout_metrics (TrajCohortView *self)
@@ -506,6 +514,19 @@ layout_metrics (TrajCohortView *self)
           for (guint k = 0; r->texts[k]; k++)
             attach_value (self, r, k, (int) k + 1, (int) i, (int) i);
         }
+      /* More cohorts than fit side by side fold too, at any width. */
+      {
+        int min = 0, width = gtk_widget_get_width (GTK_WIDGET (self));
+
+        gtk_widget_measure (GTK_WIDGET (self->metrics_grid), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+        self->side_by_side_width = min + TABLE_SLACK;
+        self->n_columns = g_strv_length (((const MetricRow *) g_ptr_array_index (self->rows, 0))->texts);
+        if (width > 0 && width < self->side_by_side_width && self->fold_idle == 0)
+          {
+            self->folded = TRUE;
+            self->fold_idle = g_idle_add (refold, self);
+          }
+      }
       return;
     }
 
@@ -571,7 +592,7 @@ traj_cohort_view_size_allocate (GtkWidget *widget, int width, int height, int ba
 {
   TrajCohortView *self = TRAJ_COHORT_VIEW (widget);
   GtkWidget *child = gtk_widget_get_first_child (widget);
-  gboolean folded = width < FOLD_WIDTH;
+  gboolean folded = width < MAX (FOLD_WIDTH, self->side_by_side_width);
 
   if (child)
     gtk_widget_allocate (child, width, height, baseline, NULL);
@@ -772,6 +793,12 @@ show_report (TrajCohortView *self)
 
   g_ptr_array_set_size (self->rows, 0);
   layout_metrics (self);
+  /* Another number of cohorts needs another width: measure it unfolded. */
+  if (rep && rep->cohorts->len != self->n_columns)
+    {
+      self->side_by_side_width = 0;
+      self->folded = gtk_widget_get_width (GTK_WIDGET (self)) < FOLD_WIDTH;
+    }
 
   for (guint k = 0; rep && k < rep->cohorts->len; k++)
     any |= ((TrajCohort *) g_ptr_array_index (rep->cohorts, k))->n_courses > 0;

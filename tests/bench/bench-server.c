@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Server mode (issue 14) on the cached 10,000-patient demo clinic, moved
+ * once onto the throwaway PostgreSQL of `./dev test` (TRAJ_TEST_POSTGRES;
+ * skipped without it) into a database kept for later runs: opening a
+ * patient's page and a whole-clinic cohort, each beside its floor, the
+ * same SQL sent with libpq alone (prepared, in one transaction, every
+ * value read, nothing built). Also the time to load the patient list.
+ * The store runs as the server's administrator, as `trajectory-cli`
+ * would on the server itself; a clinician's login sends the same SQL.
+ * Usage: bench-server [COHORT_RUNS] */
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench-common.h"
+#include "traj-cohort.h"
+#include "traj-migrate.h"
+#include "traj-store-private.h"
+
+#define OPENS 200
+
+static double
+ms_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+/* "?1" → "$1": the store's SQL, as libpq takes it. */
+static char *
+pg_sql (const char *sql)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = sql; *p; p++)
+    g_string_append_c (s, *p == '?' && g_ascii_isdigit (p[1]) ? '$' : *p);
+  return g_string_free (s, FALSE);
+}
+
+static guint64
+read_all (PGresult *res)
+{
+  guint64 sink = 0;
+
+  for (int r = 0, n = PQntuples (res); r < n; r++)
+    for (int c = 0, m = PQnfields (res); c < m; c++)
+      sink += (guint64) PQgetlength (res, r, c) + (guint64) (PQgetvalue (res, r, c)[0]);
+  return sink;
+}
+
+static void
+exec_ok (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+
+  if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (res);
+}
+
+/* The clinic database for the bench: made from the cached file once. */
+static char *
+bench_database (const char *admin, const char *file)
+{
+  g_autofree char *dbname = g_strdup_printf ("traj_bench_%u_%u_v%d", BENCH_SEED, BENCH_PATIENTS, TRAJ_SCHEMA_VERSION);
+  g_autofree char *ci_postgres = g_strdup_printf ("%s dbname=postgres", admin);
+  char *ci = g_strdup_printf ("%s dbname=%s", admin, dbname);
+  PGconn *conn = PQconnectdb (ci_postgres);
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM pg_database WHERE datname = '%s'", dbname);
+  PGresult *res;
+  gboolean exists;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("%s", PQerrorMessage (conn));
+  res = PQexec (conn, sql);
+  exists = PQntuples (res) > 0;
+  PQclear (res);
+  if (!exists)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) counts = NULL;
+      g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", dbname);
+      g_autofree char *drop = g_strdup_printf ("DROP DATABASE %s", dbname);
+      TrajStore *init;
+      guint64 rows = 0;
+      gint64 t0;
+
+      exec_ok (conn, create);
+      init = traj_store_server_init (ci, &error);
+      if (init == NULL)
+        g_error ("%s", error->message);
+      g_object_unref (init);
+      t0 = g_get_monotonic_time ();
+      counts = traj_migrate (file, ci, NULL, NULL, &error);
+      if (counts == NULL)
+        {
+          exec_ok (conn, drop);
+          g_error ("%s", error->message);
+        }
+      for (guint k = 0; k < counts->len; k++)
+        rows += ((TrajMigrateCount *) counts->pdata[k])->target;
+      printf ("moved the %u-patient clinic onto the server: %" G_GUINT64_FORMAT " rows in %.1f s (%.0f rows/s)\n",
+              BENCH_PATIENTS, rows, ms_since (t0) / 1000.0, rows / (ms_since (t0) / 1000.0));
+      exec_ok (conn, "CHECKPOINT");
+    }
+  PQfinish (conn);
+  {
+    PGconn *db = PQconnectdb (ci);
+    exec_ok (db, "ANALYZE");
+    PQfinish (db);
+  }
+  return ci;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *admin = g_getenv ("TRAJ_TEST_POSTGRES");
+  guint runs = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 3;
+  g_autofree char *file = NULL, *ci = NULL, *load_before = NULL, *load_after = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) patients = NULL;
+  g_autoptr(GArray) open_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) floor_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) list_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cohort_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cohort_floor_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  const char **one = traj_store_one_patient_sql ();
+  char *one_pg[5] = { NULL };
+  const char **cohort = traj_store_cohort_sql ();
+  gint64 as_of = traj_time_from_day (traj_day_from_ymd (2026, 11, 2), 0, 0);
+  guint64 sink = 0;
+  TrajThresholds t;
+  PGconn *conn;
+  GRand *rand = g_rand_new_with_seed (BENCH_SEED);
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  if (admin == NULL)
+    {
+      printf ("no TRAJ_TEST_POSTGRES: run through `./dev bench`, which starts a throwaway server\n");
+      return 77;
+    }
+  file = bench_clinic_path (BENCH_PATIENTS, NULL, NULL);
+  ci = bench_database (admin, file);
+  load_before = bench_load ();
+  store = traj_store_open (ci, &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  conn = PQconnectdb (ci);
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("%s", PQerrorMessage (conn));
+  /* As psql would send them: planned for each patient's id. */
+  for (guint k = 0; k < 5; k++)
+    one_pg[k] = pg_sql (one[k]);
+
+  /* The patient list, as the window loads it. */
+  for (guint k = 0; k < 4; k++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_clear_pointer (&patients, g_ptr_array_unref);
+      patients = traj_store_list_patients (store, &error);
+      if (patients == NULL)
+        g_error ("%s", error->message);
+      if (k > 0)
+        g_array_append_val (list_ms, (double) { ms_since (t0) });
+    }
+
+  /* Opening a patient's page: the store, then the floor, patient after patient. */
+  for (guint k = 0; k < OPENS; k++)
+    {
+      TrajPatientSummary *s = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32) patients->len));
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
+      const char *values[1] = { id };
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (store, s->id, &error);
+      double ms = ms_since (t0);
+
+      if (r == NULL)
+        g_error ("%s", error->message);
+      g_array_append_val (open_ms, ms);
+      t0 = g_get_monotonic_time ();
+      exec_ok (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      for (guint j = 0; j < 5; j++)
+        {
+          PGresult *res = PQexecParams (conn, one_pg[j], 1, NULL, values, NULL, NULL, 0);
+          sink += read_all (res);
+          PQclear (res);
+        }
+      exec_ok (conn, "COMMIT");
+      ms = ms_since (t0);
+      g_array_append_val (floor_ms, ms);
+    }
+
+  /* The whole-clinic cohort, then its five streams sent alone. */
+  traj_thresholds_init_defaults (&t);
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+  for (guint k = 0; k < runs; k++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(TrajCohortReport) report = traj_cohort_compute (store, def, &t, as_of, NULL, &error);
+      double ms = ms_since (t0);
+
+      if (report == NULL)
+        g_error ("%s", error->message);
+      g_array_append_val (cohort_ms, ms);
+      t0 = g_get_monotonic_time ();
+      exec_ok (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      for (guint j = 0; j < 5; j++)
+        {
+          PGresult *res;
+
+          if (!PQsendQuery (conn, cohort[j]) || !PQsetSingleRowMode (conn))
+            g_error ("%s", PQerrorMessage (conn));
+          while ((res = PQgetResult (conn)) != NULL)
+            {
+              sink += read_all (res);
+              PQclear (res);
+            }
+        }
+      exec_ok (conn, "COMMIT");
+      ms = ms_since (t0);
+      g_array_append_val (cohort_floor_ms, ms);
+    }
+  PQfinish (conn);
+  g_rand_free (rand);
+  for (guint k = 0; k < 5; k++)
+    g_free (one_pg[k]);
+  load_after = bench_load ();
+
+  printf ("\nserver mode, %u patients on a local PostgreSQL, load %s → %s\n", BENCH_PATIENTS, load_before,
+          load_after);
+  bench_report ("patient list (load)", list_ms, NULL, -1, NULL);
+  bench_report ("open a patient", open_ms, "libpq floor", bench_median (floor_ms), "≤ 15 ms median");
+  bench_report ("whole-clinic cohort", cohort_ms, "libpq floor (5 streams)", bench_median (cohort_floor_ms),
+                "≤ 1.5 s");
+  printf ("(checksum %" G_GUINT64_FORMAT ")\n", sink);
+  return 0;
+}

@@ -12,6 +12,8 @@
 #include <sched.h>
 #include <sys/mount.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -490,6 +492,124 @@ test_restore_damaged_current (Fixture *fx, gconstpointer data)
   assert_private (fx->db);
 }
 
+/* Found by an attack run: a backup named like another clinic (closed for
+ * now) or an older backup replaced it without a word, and as root it
+ * replaced another user's file. Now a database is replaced only on request
+ * (the file chooser asked; `backup --replace`), another user's never. */
+static void
+test_never_replaces_a_database (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *other = g_build_filename (fx->dir, "other-clinic.db", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  gsize before_len, after_len;
+  GError *error = NULL;
+
+  {
+    g_autoptr(TrajStore) other_store = demo_store (other, 2);
+  }
+  g_assert_true (g_file_get_contents (other, &before, &before_len, NULL));
+  store = demo_store (fx->db, 5);
+
+  g_assert_false (traj_backup_to_file (store, other, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "already a database"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (other, &after, &after_len, NULL));
+  g_assert_true (after_len == before_len && memcmp (after, before, before_len) == 0);
+  g_clear_pointer (&after, g_free);
+
+  if (getuid () == 0)
+    {
+      /* Another user's database: not even on request. */
+      g_assert_cmpint (chown (other, 65534, 65534), ==, 0);
+      g_assert_false (traj_backup_to_file_replacing (store, other, NULL, NULL, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+      g_assert_nonnull (strstr (error->message, "another user"));
+      g_clear_error (&error);
+      g_assert_true (g_file_get_contents (other, &after, &after_len, NULL));
+      g_assert_true (after_len == before_len && memcmp (after, before, before_len) == 0);
+      g_clear_pointer (&after, g_free);
+      g_assert_cmpint (chown (other, 0, 0), ==, 0);
+    }
+
+  /* On request, an older backup is replaced by a complete new one. */
+  g_assert_true (traj_backup_to_file_replacing (store, other, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query (other, "SELECT count(*) FROM patient"), ==, 5);
+  assert_private (other);
+}
+
+/* Found by an attack run: restoring over a clinic SQLite could not write
+ * into (damaged) renamed the new file over it and removed its -wal and
+ * -shm, while a tablet still had it open: the tablet then wrote into a file
+ * no one else saw. Now a clinic another program holds is never replaced as
+ * a file: the restore says so and changes nothing. */
+static void
+test_restore_spares_other_programs (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *backup = g_build_filename (fx->dir, "b.db", NULL);
+  g_autofree char *shm = g_strconcat (fx->db, "-shm", NULL);
+  g_autofree char *kept = NULL, *bytes = NULL;
+  const char *garbage = "this clinic file was damaged by a failing disk";
+  int ready[2], release[2];
+  GError *error = NULL;
+  char c = 0;
+  pid_t child;
+
+  {
+    g_autoptr(TrajStore) store = demo_store (fx->db, 5);
+    g_assert_true (traj_backup_to_file (store, backup, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_set_contents (fx->db, garbage, -1, NULL));
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (release), ==, 0);
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      /* What a WAL connection holds for as long as it is open. */
+      struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1 };
+      int fd = open (shm, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+      /* Ends when the test does, passed or not. */
+      close (release[1]);
+      close (ready[0]);
+      if (fd < 0 || fcntl (fd, F_SETLK, &fl) != 0)
+        _exit (1);
+      if (write (ready[1], "r", 1) != 1 || read (release[0], &c, 1) < 0)
+        _exit (1);
+      _exit (0);
+    }
+  close (release[0]);
+  close (ready[1]);
+  g_assert_cmpint (read (ready[0], &c, 1), ==, 1);
+
+  g_assert_false (traj_backup_restore (fx->db, backup, &kept, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (fx->db, &bytes, NULL, NULL));
+  g_assert_cmpstr (bytes, ==, garbage);
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+
+  /* Once that program is gone, the restore goes ahead. */
+  g_assert_cmpint (write (release[1], "x", 1), ==, 1);
+  {
+    int status = 0;
+    g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  }
+  close (ready[0]);
+  close (release[1]);
+  g_clear_pointer (&kept, g_free);
+  g_assert_true (traj_backup_restore (fx->db, backup, &kept, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 5);
+}
+
 static void
 test_restore_into_nothing (Fixture *fx, gconstpointer data)
 {
@@ -668,6 +788,10 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/backup/restore-into-nothing", Fixture, NULL, fixture_setup, test_restore_into_nothing,
               fixture_teardown);
+  g_test_add ("/backup/never-replaces-a-database", Fixture, NULL, fixture_setup, test_never_replaces_a_database,
+              fixture_teardown);
+  g_test_add ("/backup/restore-spares-other-programs", Fixture, NULL, fixture_setup,
+              test_restore_spares_other_programs, fixture_teardown);
   g_test_add ("/backup/auto-daily-damaged", Fixture, NULL, fixture_setup, test_auto_damaged, fixture_teardown);
   g_test_add ("/backup/restore-full-disk", Fixture, NULL, fixture_setup, test_restore_full_disk, fixture_teardown);
   g_test_add ("/backup/restore-relative-paths", Fixture, NULL, fixture_setup, test_restore_relative, fixture_teardown);

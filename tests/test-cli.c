@@ -250,8 +250,8 @@ static const char *output_names[] = { "chart.pdf", "report.pdf", "cohort.pdf", "
 /* No output replaces another program's clinic file (found by an attack run:
  * a FHIR export and a backup renamed over a clinic a kiosk had open, whose
  * saves then went nowhere): a database with a -wal beside it is refused for
- * every output; a closed database is refused for every output but a backup
- * (which replaces an older backup). Nothing is changed either way. */
+ * every output; a closed database is refused for every output, a backup
+ * included unless --replace asks for it. Nothing is changed either way. */
 static void
 test_output_other_clinic (Fixture *fx, gconstpointer data)
 {
@@ -281,12 +281,6 @@ test_output_other_clinic (Fixture *fx, gconstpointer data)
           g_assert_true (g_file_set_contents (victim_wal, "", 0, NULL));  /* as while a program has it open */
         status = write_output (fx, k, mrn, victim, &err);
         g_test_message ("%s over %s database: %d %s", output_names[k], open_now ? "an open" : "a closed", status, err);
-        if (k == 4 && !open_now)
-          {
-            /* A backup may replace a closed database (an older backup). */
-            g_assert_cmpint (status, ==, 0);
-            continue;
-          }
         g_assert_cmpint (status, !=, 0);
         g_assert_nonnull (strstr (err, "database"));
         g_assert_true (g_file_get_contents (victim, &after, &after_len, NULL));
@@ -294,6 +288,28 @@ test_output_other_clinic (Fixture *fx, gconstpointer data)
         g_assert_true (memcmp (after, clinic, clinic_len) == 0);
         g_unlink (victim_wal);
       }
+
+  /* A backup replaces a closed database (an older backup) only when asked
+   * to, and never one with a -wal beside it. */
+  {
+    g_autofree char *older = g_strdup_printf ("%s/older-backup.db", fx->dir);
+    g_autofree char *older_wal = g_strconcat (older, "-wal", NULL);
+    g_autofree char *err = NULL, *after = NULL;
+    gsize after_len;
+
+    g_assert_true (g_file_set_contents (older, clinic, clinic_len, NULL));
+    g_assert_true (g_file_set_contents (older_wal, "", 0, NULL));
+    g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "backup", "--replace", "--output", older), !=, 0);
+    g_assert_nonnull (strstr (err, "another program has open"));
+    g_assert_true (g_file_get_contents (older, &after, &after_len, NULL));
+    g_assert_true (after_len == clinic_len && memcmp (after, clinic, clinic_len) == 0);
+    g_unlink (older_wal);
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&after, g_free);
+    g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "backup", "--replace", "--output", older), ==, 0);
+    g_assert_true (g_file_get_contents (older, &after, &after_len, NULL));
+    g_assert_false (after_len == clinic_len && memcmp (after, clinic, clinic_len) == 0);
+  }
 }
 
 /* Every output is a new 0600 file, even under a lax umask. */

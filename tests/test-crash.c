@@ -234,6 +234,7 @@ cli_argv (Fixture *f, Op op)
       break;
     case OP_BACKUP:
       g_ptr_array_add (argv, (gpointer) "backup");
+      g_ptr_array_add (argv, (gpointer) "--replace");
       g_ptr_array_add (argv, (gpointer) "--output");
       g_ptr_array_add (argv, f->output);
       break;
@@ -598,7 +599,7 @@ test_crash_injection (void)
   g_assert_cmpuint (total.open_failures, ==, 0);
   g_assert_cmpuint (total.other_failures, ==, 0);
   /* After the last backup finishes, not one temporary file is left. */
-  run_cli_ok (f, "--database", f->target, "backup", "--output", f->output, NULL);
+  run_cli_ok (f, "--database", f->target, "backup", "--replace", "--output", f->output, NULL);
   g_assert_cmpuint (f->counts[OP_BACKUP].temp_files_left, ==, 0);
   g_assert_cmpuint (count_temp_files (f->output), ==, 0);
 

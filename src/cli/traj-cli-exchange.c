@@ -117,11 +117,14 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
 int
 traj_cli_backup (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "backup", N_("--output FILE"),
+  static const TrajCliCommand self = { "backup", N_("--output FILE [--replace]"),
                                        N_("Copy the clinic file safely, even while it is in use"), NULL };
   g_autofree char *output = NULL;
+  gboolean replace = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The backup file to write"), N_("FILE") },
+    { "replace", 0, 0, G_OPTION_ARG_NONE, &replace,
+      N_("Replace FILE when it is already a database (an older backup)"), NULL },
     { NULL }
   };
   g_autoptr(TrajStore) store = NULL;
@@ -137,7 +140,7 @@ traj_cli_backup (TrajCli *cli, int argc, char **argv)
   store = traj_cli_open_store (cli);
   if (store == NULL)
     return 1;
-  if (!traj_backup_to_file (store, output, NULL, NULL, NULL, &error))
+  if (!(replace ? traj_backup_to_file_replacing : traj_backup_to_file) (store, output, NULL, NULL, NULL, &error))
     return traj_cli_fail (cli, "%s", error->message);
   g_print (_("Backup of %s written to %s.\n"), traj_store_get_path (store), output);
   return 0;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "traj-backup.h"
+#include "traj-open-guard.h"
 #include "traj-safe-file.h"
 #include "traj-store-private.h"
 
@@ -107,6 +108,34 @@ traj_backup_default_dir (const char *db_path)
   return g_build_filename (dir, "backups", NULL);
 }
 
+/* An existing database (another clinic, an older backup) is replaced only
+ * when the person asked for it, and never one of another user's. */
+static gboolean
+check_replace (const char *dest_path, gboolean replace, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (dest_path);
+  GStatBuf st;
+
+  if (g_lstat (dest_path, &st) != 0)
+    return TRUE;
+  if (st.st_uid != geteuid ())
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” belongs to another user; a backup never replaces it. Choose another name."),
+                   display);
+      return FALSE;
+    }
+  if (!replace && traj_safe_file_is_database (dest_path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” is already a database (a clinic or an older backup); a backup does not "
+                     "replace it unless asked to. Choose another name, or replace it on purpose."),
+                   display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Copies database "main" of @src into a new file @dest_path, through a
  * 0600 temporary file renamed into place when complete. @src should be in
  * a read transaction so that every step sees the same snapshot. */
@@ -114,6 +143,7 @@ static gboolean
 copy_database (sqlite3           *src,
                const char        *src_path,
                const char        *dest_path,
+               gboolean           replace,
                TrajProgressFunc   progress,
                gpointer           progress_data,
                GCancellable      *cancellable,
@@ -132,7 +162,7 @@ copy_database (sqlite3           *src,
   /* The shared output writer: a new 0600 file beside @dest_path, renamed
    * over it when complete; a link, device or pipe there is refused. */
   out = traj_safe_file_new_for_path_writer (dest_path, error);
-  if (out == NULL)
+  if (out == NULL || !check_replace (dest_path, replace, error))
     return FALSE;
   tmpl = traj_safe_file_get_temp_path (out);
 
@@ -203,13 +233,14 @@ out:
 
 /* ---- backup ---------------------------------------------------------------------- */
 
-gboolean
-traj_backup_to_file (TrajStore         *store,
-                     const char        *path,
-                     TrajProgressFunc   progress,
-                     gpointer           progress_data,
-                     GCancellable      *cancellable,
-                     GError           **error)
+static gboolean
+backup_to_file (TrajStore         *store,
+                const char        *path,
+                gboolean           replace,
+                TrajProgressFunc   progress,
+                gpointer           progress_data,
+                GCancellable      *cancellable,
+                GError           **error)
 {
   sqlite3 *src;
   gboolean ok;
@@ -238,11 +269,33 @@ traj_backup_to_file (TrajStore         *store,
       g_prefix_error (error, _("Nothing was backed up: "));
       return FALSE;
     }
-  ok = copy_database (src, traj_store_get_path (store), path, progress, progress_data, cancellable, error);
+  ok = copy_database (src, traj_store_get_path (store), path, replace, progress, progress_data, cancellable, error);
   exec (src, "COMMIT", traj_store_get_path (store), NULL);
   if (ok && progress)
     progress (1.0, progress_data);
   return ok;
+}
+
+gboolean
+traj_backup_to_file (TrajStore         *store,
+                     const char        *path,
+                     TrajProgressFunc   progress,
+                     gpointer           progress_data,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  return backup_to_file (store, path, FALSE, progress, progress_data, cancellable, error);
+}
+
+gboolean
+traj_backup_to_file_replacing (TrajStore         *store,
+                               const char        *path,
+                               TrajProgressFunc   progress,
+                               gpointer           progress_data,
+                               GCancellable      *cancellable,
+                               GError           **error)
+{
+  return backup_to_file (store, path, TRUE, progress, progress_data, cancellable, error);
 }
 
 /* "<stem>-YYYY-MM-DD.db" */
@@ -585,7 +638,7 @@ keep_current (const char *db_path, const char *kept, GError **error)
   sqlite3_busy_timeout (db, 5000);
   if (exec (db, "BEGIN; SELECT count(*) FROM sqlite_master", db_path, &sql_error))
     {
-      ok = copy_database (db, db_path, kept, NULL, NULL, NULL, &sql_error);
+      ok = copy_database (db, db_path, kept, FALSE, NULL, NULL, NULL, &sql_error);
       exec (db, "COMMIT", db_path, NULL);
     }
   if (!ok)
@@ -654,6 +707,37 @@ out:
   sqlite3_close (src);
   sqlite3_close (dst);
   return ok;
+}
+
+/* Whether anyone holds a lock on @len bytes at @start of @path. */
+static gboolean
+range_locked (const char *path, off_t start, off_t len)
+{
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
+  gboolean locked;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return FALSE;
+  locked = fcntl (fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+  close (fd);
+  return locked;
+}
+
+/* Whether a program, this one included, has the clinic @db open. A WAL
+ * connection holds a read lock on the -shm's "DMS" byte (128) for as long
+ * as it is open; a rollback-journal transaction holds the database's
+ * PENDING/RESERVED/SHARED bytes (from 0x40000000). Our own connections are
+ * known without opening anything (traj-open-guard.c). */
+static gboolean
+clinic_in_use (const char *db)
+{
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+  return traj_open_guard_is_held (db) ||
+         range_locked (shm, 128, 1) ||
+         range_locked (db, 0x40000000, 512 + 2);
 }
 
 /* Removes what SQLite may have left beside a file that was not kept. */
@@ -748,6 +832,20 @@ traj_backup_restore (const char  *db_path,
               return FALSE;
             }
           g_debug ("Replacing %s as a file: %s", db, local->message);
+        }
+      /* Renaming over a clinic that a program has open would leave it
+       * writing into a file no one else sees, and its -wal removed. */
+      if (kept != NULL && clinic_in_use (db))
+        {
+          g_autofree char *display = g_filename_display_name (db);
+
+          remove_sidecars (temp);
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_BUSY,
+                       _("“%s” cannot be rewritten in place and is open in this or another program "
+                         "(a window, a tablet, trajectory-cli), so it was not replaced. Close every "
+                         "program using it, then restore again. Nothing was changed."),
+                       display);
+          return FALSE;
         }
       /* A -wal left beside the old file would be replayed into the new one. */
       remove_sidecars (db);

@@ -17,13 +17,24 @@ G_BEGIN_DECLS
  * is checked first (PRAGMA quick_check): a damaged clinic is not copied
  * (TRAJ_ERROR_CORRUPT). Use a
  * connection of its own in a GTask thread, outside any transaction of it;
- * @progress gets 0…1. */
+ * @progress gets 0…1. An existing database at @path (another clinic, an
+ * older backup) is not replaced (G_IO_ERROR_EXISTS); nor is a file of
+ * another user's, ever. */
 gboolean traj_backup_to_file     (TrajStore         *store,
                                   const char        *path,
                                   TrajProgressFunc   progress,
                                   gpointer           progress_data,
                                   GCancellable      *cancellable,
                                   GError           **error);
+/* The same, replacing a database at @path: for when the person confirmed
+ * it (the file chooser asked, `backup --replace`). A clinic in use, here or
+ * in another program, is still refused. */
+gboolean traj_backup_to_file_replacing (TrajStore         *store,
+                                        const char        *path,
+                                        TrajProgressFunc   progress,
+                                        gpointer           progress_data,
+                                        GCancellable      *cancellable,
+                                        GError           **error);
 
 /* The automatic daily backup, for the GUI to call at start: at most one
  * file per calendar day, "<clinic>-YYYY-MM-DD.db" in @dir (created mode

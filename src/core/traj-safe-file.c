@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "traj-open-guard.h"
 #include "traj-safe-file.h"
 
 struct _TrajSafeFile
@@ -152,7 +154,14 @@ host_tag (void)
   static gsize tag;
 
   if (g_once_init_enter (&tag))
-    g_once_init_leave (&tag, (gsize) (g_str_hash (g_get_host_name ()) | 1u));
+    {
+      /* Two containers may share a folder and a host name, and number
+       * their processes alike: their PID namespace tells them apart. */
+      g_autofree char *ns = g_file_read_link ("/proc/self/ns/pid", NULL);
+      g_autofree char *id = g_strconcat (g_get_host_name (), "/", ns ? ns : "", NULL);
+
+      g_once_init_leave (&tag, (gsize) (g_str_hash (id) | 1u));
+    }
   return (guint32) tag;
 }
 
@@ -196,26 +205,35 @@ static void
 remove_gone_temp (const char *path)
 {
   struct stat st;
+  int dfd;
+  DIR *d;
+  struct dirent *entry;
 
   if (lstat (path, &st) != 0)
     return;
-  if (S_ISDIR (st.st_mode))
+  if (!S_ISDIR (st.st_mode))
     {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *entry;
-
-      while (d && (entry = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *inner = g_build_filename (path, entry, NULL);
-          struct stat ist;
-
-          if (lstat (inner, &ist) == 0 && !S_ISDIR (ist.st_mode))
-            g_unlink (inner);
-        }
-      g_rmdir (path);
+      g_unlink (path);
+      return;
     }
-  else
-    g_unlink (path);
+  /* A folder (a killed CSV export): its files only, through a descriptor of
+   * the folder itself, so a link put in its place leads nowhere. */
+  dfd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd < 0 || (d = fdopendir (dfd)) == NULL)
+    {
+      if (dfd >= 0)
+        close (dfd);
+      return;
+    }
+  while ((entry = readdir (d)) != NULL)
+    {
+      struct stat ist;
+
+      if (fstatat (dfd, entry->d_name, &ist, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR (ist.st_mode))
+        unlinkat (dfd, entry->d_name, 0);
+    }
+  closedir (d);
+  g_rmdir (path);
 }
 
 /* Removes what killed programs left while writing @base in @dir. */
@@ -268,52 +286,14 @@ open_new (const char *dir, const char *base, char **temp_out, GError **error)
 
 /* ---- clinic files ------------------------------------------------------------------- */
 
-/* The clinic files this process has opened, with what SQLite keeps beside
- * them: no output may replace one. Renaming a file over a clinic (or its
- * -wal or -shm) while connections are open on it leaves them writing into a
- * file no other program sees: their saves are lost. */
-static GMutex clinic_lock;
-static GHashTable *clinic_files;
-
-/* The folder resolved (links included), the name as given. */
-static char *
-canonical_path (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *real = realpath (dir, NULL);
-
-  return g_build_filename (real ? real : dir, base, NULL);
-}
-
-void
-traj_safe_file_protect_clinic (const char *path)
-{
-  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  g_return_if_fail (path != NULL);
-
-  g_mutex_lock (&clinic_lock);
-  if (clinic_files == NULL)
-    clinic_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[k], NULL);
-      g_hash_table_add (clinic_files, canonical_path (file));
-    }
-  g_mutex_unlock (&clinic_lock);
-}
-
+/* A clinic file a connection of this process holds, by any of its names,
+ * or the -wal, -shm or -journal beside it (traj-open-guard.c): no output
+ * may replace one. Renaming a file over it leaves the connections writing
+ * into a file no other program sees: their saves are lost. */
 static gboolean
 check_not_clinic (const char *path, GError **error)
 {
-  g_autofree char *canonical = canonical_path (path);
-  gboolean clinic;
-
-  g_mutex_lock (&clinic_lock);
-  clinic = clinic_files && g_hash_table_contains (clinic_files, canonical);
-  g_mutex_unlock (&clinic_lock);
-  if (clinic)
+  if (traj_open_guard_is_held (path))
     {
       g_autofree char *display = g_filename_display_name (path);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
@@ -359,13 +339,8 @@ check_not_live_database (const char *path, GError **error)
   return TRUE;
 }
 
-/* An export, report or chart never replaces a database (a clinic closed
- * for now is still a clinic): an existing file starting with SQLite's
- * header is refused. Only for files no connection of this process has open
- * (check_not_clinic comes first): closing a descriptor of a file drops every
- * POSIX lock this process holds on it. */
-static gboolean
-check_not_database (const char *path, GError **error)
+gboolean
+traj_safe_file_is_database (const char *path)
 {
   static const char header[16] = "SQLite format 3";   /* and its NUL */
   char head[16] = { 0 };
@@ -373,14 +348,28 @@ check_not_database (const char *path, GError **error)
   ssize_t n;
   int fd;
 
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* A clinic a connection of this process holds may not be opened here
+   * (traj-open-guard.c): it is a database. */
+  if (traj_open_guard_is_held (path))
+    return TRUE;
   if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
-    return TRUE;                 /* absent, a terminal or a pipe: check_target says */
+    return FALSE;
   fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
-    return TRUE;                 /* absent, or check_target says why */
+    return FALSE;
   n = read (fd, head, sizeof head);
   close (fd);
-  if (n == (ssize_t) sizeof head && memcmp (head, header, sizeof head) == 0)
+  return n == (ssize_t) sizeof head && memcmp (head, header, sizeof head) == 0;
+}
+
+/* An export, report or chart never replaces a database (a clinic closed
+ * for now is still a clinic). */
+static gboolean
+check_not_database (const char *path, GError **error)
+{
+  if (traj_safe_file_is_database (path))
     {
       g_autofree char *display = g_filename_display_name (path);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,

@@ -33,15 +33,13 @@ TrajSafeFile *traj_safe_file_new       (const char    *path,
 TrajSafeFile *traj_safe_file_new_for_path_writer (const char *path,
                                                   GError    **error);
 /* The same for what makes or replaces a clinic file on purpose (a new
- * clinic, a restore): the one writer allowed over the files
- * traj_safe_file_protect_clinic () names. */
+ * clinic, a restore): the one writer allowed over a clinic file, which
+ * no connection of this process may hold (traj-open-guard.h). */
 TrajSafeFile *traj_safe_file_new_for_clinic (const char *path,
                                              GError    **error);
-/* Refuses, from now on in this process, any output over @path (a clinic
- * database it opens) or the -wal, -shm and -journal SQLite keeps beside it
- * (G_IO_ERROR_EXISTS): connections open on the file would go on writing
- * into one no other program sees. The store calls it on open. */
-void          traj_safe_file_protect_clinic (const char *path);
+/* Whether @path is an SQLite database (its header says so), or a clinic
+ * file a connection of this process holds. Never opens the latter. */
+gboolean      traj_safe_file_is_database (const char *path);
 /* The file being written (the temporary one; NULL when writing through). */
 const char   *traj_safe_file_get_temp_path (TrajSafeFile *file);
 const char   *traj_safe_file_get_path  (TrajSafeFile  *file);

@@ -486,9 +486,6 @@ store_open (const char *location, OpenMode mode, GError **error)
    * write it whatever the program says). */
   if (server && !read_login (self, error))
     return NULL;
-  /* No output of this process may replace the file under its connections. */
-  if (!server && mode != OPEN_FRESH)
-    traj_safe_file_protect_clinic (location);
   traj_store_apply_time_zone (self);
 
   return g_steal_pointer (&self);

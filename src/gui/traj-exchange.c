@@ -104,7 +104,8 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
           ok = traj_fhir_export (store, NULL, job->path, on_progress, job, cancellable, &error);
           break;
         case TRAJ_EXCHANGE_BACKUP:
-          ok = traj_backup_to_file (store, job->path, on_progress, job, cancellable, &error);
+          /* The file chooser asked before replacing a file. */
+          ok = traj_backup_to_file_replacing (store, job->path, on_progress, job, cancellable, &error);
           break;
         case TRAJ_EXCHANGE_RESTORE:
         default:

@@ -502,6 +502,128 @@ test_chart_plot_height (Fixture *f, gconstpointer data)
 
 /* ---- keys ------------------------------------------------------------------- */
 
+/* The widgets Tab stops on in @root, from @start, @n at most. */
+static GPtrArray *
+tab_stops (GtkWidget *root, GtkWidget *start, guint n)
+{
+  GPtrArray *stops = g_ptr_array_new ();
+
+  g_assert_true (gtk_widget_grab_focus (start));
+  g_ptr_array_add (stops, gtk_root_get_focus (GTK_ROOT (root)));
+  for (guint k = 1; k < n; k++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (root, GTK_DIR_TAB_FORWARD))
+        break;
+      focus = gtk_root_get_focus (GTK_ROOT (root));
+      if (focus == g_ptr_array_index (stops, 0))
+        break;
+      g_ptr_array_add (stops, focus);
+    }
+  return stops;
+}
+
+/* A trial pressed Tab through the patient page: each of Log Infusion,
+ * Record Scores and More took two presses (the flow box's child, then the
+ * button), and the name and identity headings were stops of their own. */
+static void
+test_page_tab_stops (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) stops = NULL;
+  GtkWidget *page, *log, *record, *more;
+  gint64 id;
+
+  id = add_patient (f, "T-1", "Tabitha Tab", traj_day_from_ymd (1970, 1, 2));
+  open_window (f);
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+  log = child (page, TRAJ_TYPE_PATIENT_PAGE, "log_infusion_button");
+  record = child (page, TRAJ_TYPE_PATIENT_PAGE, "record_scores_button");
+  more = child (page, TRAJ_TYPE_PATIENT_PAGE, "more_button");
+
+  stops = tab_stops (GTK_WIDGET (f->win), log, 4);
+  g_assert_cmpuint (stops->len, >=, 3);
+  g_assert_true (g_ptr_array_index (stops, 0) == log);
+  g_assert_true (g_ptr_array_index (stops, 1) == record);
+  g_assert_true (gtk_widget_is_ancestor (g_ptr_array_index (stops, 2), more));
+  g_clear_pointer (&stops, g_ptr_array_unref);
+
+  /* The headings are text to read and select with the pointer, not stops. */
+  g_assert_false (gtk_widget_get_focusable (child (page, TRAJ_TYPE_PATIENT_PAGE, "name_label")));
+  g_assert_false (gtk_widget_get_focusable (child (page, TRAJ_TYPE_PATIENT_PAGE, "identity_label")));
+  stops = tab_stops (GTK_WIDGET (f->win), child (f->win, TRAJ_TYPE_WINDOW, "search_entry"), 40);
+  for (guint k = 0; k < stops->len; k++)
+    {
+      GtkWidget *w = g_ptr_array_index (stops, k);
+      g_assert_false (GTK_IS_FLOW_BOX_CHILD (w));
+      if (gtk_widget_is_ancestor (w, page))
+        g_assert_false (GTK_IS_LABEL (w));
+    }
+}
+
+/* "Total dose" is a computed figure, read with the form, not a stop. */
+static void
+test_infusion_total_not_a_stop (Fixture *f, gconstpointer data)
+{
+  GtkWidget *editor, *total;
+  gint64 id;
+
+  id = add_patient (f, "T-2", "Tomas Total", traj_day_from_ymd (1970, 1, 2));
+  {
+    g_autoptr(TrajCourse) c = traj_course_new ();
+    g_autoptr(GError) error = NULL;
+
+    c->patient_id = id;
+    c->indication = TRAJ_INDICATION_DEPRESSION;
+    c->primary_scale = TRAJ_SCALE_PHQ9;
+    c->induction_length = 6;
+    c->start_day = traj_day_today () - 3;
+    c->status = TRAJ_COURSE_INDUCTION;
+    g_assert_true (traj_store_insert_course (f->store, c, &error));
+    g_assert_no_error (error);
+  }
+  open_window (f);
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->win), "win.log-infusion", NULL));
+  spin (f);
+  editor = find_toplevel (TRAJ_TYPE_INFUSION_EDITOR);
+  g_assert_nonnull (editor);
+  total = gtk_widget_get_ancestor (child (editor, TRAJ_TYPE_INFUSION_EDITOR, "total_label"), ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (total);
+  g_assert_false (gtk_widget_get_focusable (total));
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
+  spin (f);
+}
+
+static const char *window_shortcut_action (GtkWidget *widget, const char *accel);
+
+/* Down in the search goes to the list, as in GNOME's own sidebars: it
+ * opened the filter's menu before. */
+static void
+test_search_down_to_list (Fixture *f, gconstpointer data)
+{
+  GtkWidget *search, *list, *dropdown, *focus;
+
+  add_patient (f, "D-1", "Dana Down", traj_day_from_ymd (1970, 1, 2));
+  add_patient (f, "D-2", "Dora Down", traj_day_from_ymd (1971, 1, 2));
+  open_window (f);
+  search = child (f->win, TRAJ_TYPE_WINDOW, "search_entry");
+  list = child (f->win, TRAJ_TYPE_WINDOW, "list_view");
+  dropdown = child (f->win, TRAJ_TYPE_WINDOW, "filter_dropdown");
+  gtk_widget_grab_focus (search);
+  g_assert_cmpstr (window_shortcut_action (search, "Down"), ==, "win.focus-list");
+  g_assert_true (gtk_widget_activate_action (search, "win.focus-list", NULL));
+  spin (f);
+  focus = gtk_root_get_focus (GTK_ROOT (f->win));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == list || gtk_widget_is_ancestor (focus, list));
+  g_assert_false (gtk_widget_is_ancestor (focus, dropdown));
+}
+
+
 /* The window's own shortcut for @accel, as its action name, or NULL. */
 static const char *
 window_shortcut_action (GtkWidget *widget, const char *accel)
@@ -972,6 +1094,11 @@ main (int argc, char **argv)
   g_test_add ("/clinician/birth-date-shown", Fixture, NULL, fixture_setup, test_birth_date_shown, fixture_teardown);
   g_test_add ("/clinician/patient-row-wraps", Fixture, NULL, fixture_setup, test_patient_row_wraps, fixture_teardown);
   g_test_add ("/clinician/chart-plot-height", Fixture, NULL, fixture_setup, test_chart_plot_height, fixture_teardown);
+  g_test_add ("/clinician/page-tab-stops", Fixture, NULL, fixture_setup, test_page_tab_stops, fixture_teardown);
+  g_test_add ("/clinician/infusion-total-not-a-stop", Fixture, NULL, fixture_setup, test_infusion_total_not_a_stop,
+              fixture_teardown);
+  g_test_add ("/clinician/search-down-to-list", Fixture, NULL, fixture_setup, test_search_down_to_list,
+              fixture_teardown);
   g_test_add ("/clinician/keys-act-on-open-patient", Fixture, NULL, fixture_setup,
               test_keys_act_on_open_patient, fixture_teardown);
   g_test_add ("/clinician/shortcuts-window-lists-every-key", Fixture, NULL, fixture_setup,

@@ -1120,6 +1120,9 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, history_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, history_list);
+  gtk_widget_class_bind_template_child_full (widget_class, "log_infusion_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "record_scores_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "more_button", FALSE, 0);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "patient.log-infusion", NULL, log_infusion_action);
@@ -1163,6 +1166,11 @@ static void
 traj_patient_page_init (TrajPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The flow box only wraps the buttons: its children would be a Tab stop
+   * of their own before each button. */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->action_box); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 
   self->chart = TRAJ_CHART_PANEL (traj_chart_panel_new ());
   gtk_box_append (GTK_BOX (self->chart_box), GTK_WIDGET (self->chart));

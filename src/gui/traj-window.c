@@ -611,6 +611,18 @@ on_folded_changed (TrajWindow *self)
 
 /* ---- actions -------------------------------------------------------------- */
 
+/* Down in the search: to the list, as GNOME's sidebars do (it went on to
+ * the filter's drop-down). */
+static void
+focus_list_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  TrajWindow *self = TRAJ_WINDOW (widget);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->patients)) == 0)
+    return;
+  gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 search_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -963,6 +975,7 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-list", NULL, focus_list_action);
   gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
   gtk_widget_class_install_action (widget_class, "win.show-patient", "x", show_patient_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -1002,6 +1015,15 @@ traj_window_init (TrajWindow *self)
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_list_activate), self);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Down, 0),
+                                                            gtk_named_action_new ("win.focus-list")));
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
   /* A clinician opens the window to find someone: typing goes to the
    * search from the start (else the first button, New Patient, takes the
    * keyboard and the typed name goes nowhere). */

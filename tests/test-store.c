@@ -2585,6 +2585,61 @@ test_refuse_interrupted_restore (Fixture *fx, gconstpointer data)
 
 /* ---- main ------------------------------------------------------------------- */
 
+/* The patient list's latest and previous score of each patient's primary
+ * scale (one statement for the whole list on a server): complete ones
+ * only, newest first, of that scale only. */
+static void
+add_scored (Fixture *fx, gint64 patient_id, TrajScaleId scale, gint64 at, int per_item, gboolean draft)
+{
+  g_autoptr(TrajAssessment) a = traj_assessment_new (scale);
+  GError *error = NULL;
+
+  a->patient_id = patient_id;
+  a->taken_at = at;
+  a->source = TRAJ_SOURCE_CLINICIAN;
+  for (guint k = 0; k < traj_scale_get (scale)->n_items; k++)
+    a->items[k] = per_item;
+  a->draft = draft;
+  g_assert_true (traj_store_insert_assessment (fx->store, a, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_list_latest_scores (Fixture *fx, gconstpointer data)
+{
+  gint64 ada = add_patient (fx, "L-1", "Ada Abbott");
+  gint64 bea = add_patient (fx, "L-2", "Bea Brown");
+  gint64 t = fx->now - 10 * 86400;
+  g_autoptr(GPtrArray) list = NULL;
+  GError *error = NULL;
+
+  add_scored (fx, ada, TRAJ_SCALE_PHQ9, t, 2, FALSE);               /* 18 */
+  add_scored (fx, ada, TRAJ_SCALE_PHQ9, t + 86400, 1, FALSE);       /* 9 */
+  add_scored (fx, ada, TRAJ_SCALE_PHQ9, t + 2 * 86400, 0, FALSE);   /* 0 */
+  add_scored (fx, ada, TRAJ_SCALE_PHQ9, t + 3 * 86400, 3, TRUE);    /* a draft: no score */
+  add_scored (fx, ada, TRAJ_SCALE_GAD7, t + 4 * 86400, 3, FALSE);   /* not the primary scale */
+  list = traj_store_list_patients (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  for (guint k = 0; k < list->len; k++)
+    {
+      TrajPatientSummary *s = g_ptr_array_index (list, k);
+
+      if (s->id == ada)
+        {
+          g_assert_cmpint (s->latest_score, ==, 0);
+          g_assert_cmpint (s->previous_score, ==, 9);
+          g_assert_cmpint (s->latest_score_at, ==, t + 2 * 86400);
+        }
+      else
+        {
+          g_assert_cmpint (s->id, ==, bea);
+          g_assert_cmpint (s->latest_score, ==, -1);
+          g_assert_cmpint (s->previous_score, ==, -1);
+        }
+    }
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 #define ADD_P(path, func) g_test_add (path, Fixture, NULL, fixture_setup_patient, func, fixture_teardown)
 
@@ -2613,6 +2668,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/location-canonicalize", test_location_canonicalize);
+  ADD ("/store/list/latest-scores", test_list_latest_scores);
   ADD ("/store/migrate/new-file", test_migrate_new);
   ADD ("/store/migrate/reopen", test_migrate_reopen);
   ADD ("/store/migrate/empty-files", test_migrate_empty_files);

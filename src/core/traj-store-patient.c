@@ -374,6 +374,66 @@ read_summary (TrajDbStmt *stmt)
   return s;
 }
 
+/* On a server, the latest two scores of every patient's primary scale in
+ * one statement: one round trip per patient made a 10,000-patient list
+ * take over a second. */
+static const char all_scores_postgres_sql[] =
+  "SELECT p.k, s.total, s.taken_at FROM unnest (CAST (?1 AS bigint[]), CAST (?2 AS text[])) "
+  "WITH ORDINALITY AS p (id, scale, k) CROSS JOIN LATERAL (SELECT total, taken_at FROM assessment "
+  "WHERE patient_id = p.id AND scale = p.scale AND complete = 1 AND deleted_at IS NULL "
+  "ORDER BY taken_at DESC LIMIT 2) AS s ORDER BY p.k, s.taken_at DESC";
+
+static gboolean
+fill_all_scores (TrajStore *self, GPtrArray *summaries, GError **error)
+{
+  g_autoptr(GString) ids = g_string_new ("{");
+  g_autoptr(GString) scales = g_string_new ("{");
+  TrajDbStmt *stmt;
+  TrajDbStep rc;
+  gint64 last = 0;
+
+  if (traj_db_engine (self->db) != TRAJ_DB_POSTGRES)
+    {
+      for (guint k = 0; k < summaries->len; k++)
+        if (!fill_scores (self, g_ptr_array_index (summaries, k), error))
+          return FALSE;
+      return TRUE;
+    }
+  for (guint k = 0; k < summaries->len; k++)
+    {
+      TrajPatientSummary *s = g_ptr_array_index (summaries, k);
+      /* Scale codes are plain identifiers ("phq9"): no quoting needed. */
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k ? "," : "", s->id);
+      g_string_append_printf (scales, "%s%s", k ? "," : "", traj_scale_code (s->primary_scale));
+    }
+  g_string_append_c (ids, '}');
+  g_string_append_c (scales, '}');
+  stmt = traj_db_prepare (self->db, all_scores_postgres_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text (stmt, 1, ids->str);
+  traj_db_bind_text (stmt, 2, scales->str);
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      gint64 k = traj_db_column_int64 (stmt, 0);
+      TrajPatientSummary *s;
+
+      if (k < 1 || k > summaries->len)
+        continue;
+      s = g_ptr_array_index (summaries, k - 1);
+      if (k != last)
+        {
+          s->latest_score = traj_db_column_int (stmt, 1);
+          s->latest_score_at = traj_db_column_int64 (stmt, 2);
+        }
+      else
+        s->previous_score = traj_db_column_int (stmt, 1);
+      last = k;
+    }
+  traj_db_reset (stmt);
+  return rc != TRAJ_DB_FAILED;
+}
+
 GPtrArray *
 traj_store_list_patients (TrajStore *self, GError **error)
 {
@@ -386,11 +446,8 @@ traj_store_list_patients (TrajStore *self, GError **error)
   while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
     g_ptr_array_add (out, read_summary (stmt));
   traj_db_reset (stmt);
-  if (rc == TRAJ_DB_FAILED)
+  if (rc == TRAJ_DB_FAILED || !fill_all_scores (self, out, error))
     return NULL;
-  for (guint k = 0; k < out->len; k++)
-    if (!fill_scores (self, g_ptr_array_index (out, k), error))
-      return NULL;
   return g_steal_pointer (&out);
 }
 

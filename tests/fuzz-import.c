@@ -54,12 +54,12 @@ typedef struct {
 static const Column patient_cols[] = {
   { "uid", T_UID, TRUE }, { "mrn", T_TEXT }, { "name", T_TEXT }, { "birth_date", T_DAY }, { "sex", T_CODE },
   { "indication", T_CODE }, { "notes", T_TEXT }, { "created_at", T_TIME, TRUE }, { "updated_at", T_TIME, TRUE },
-  { NULL }
+  { "indication_detail", T_CODE }, { "risk_si_at", T_TIME }, { "risk_si_by", T_TEXT }, { NULL }
 };
 static const Column course_cols[] = {
   { "uid", T_UID, TRUE }, { "patient_uid", T_REF }, { "indication", T_CODE }, { "primary_scale", T_CODE },
   { "protocol", T_TEXT }, { "induction_length", T_INT }, { "start_date", T_DAY }, { "end_date", T_DAY },
-  { "status", T_CODE }, { "notes", T_TEXT }, { NULL }
+  { "status", T_CODE }, { "notes", T_TEXT }, { "indication_detail", T_CODE }, { NULL }
 };
 static const Column infusion_cols[] = {
   { "uid", T_UID, TRUE }, { "patient_uid", T_REF }, { "course_uid", T_REF }, { "started_at", T_TIME },

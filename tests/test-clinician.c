@@ -1076,6 +1076,68 @@ test_new_patient_says_what_is_missing (Fixture *f, gconstpointer data)
   spin (f);
 }
 
+/* CLINICAL.md §8: the patient editor offers the indication's details and
+ * the suicidal-ideation flag; saved, the page header names the detail and
+ * the flag with who set it and when. */
+static void
+test_patient_detail_and_risk_flag (Fixture *f, gconstpointer data)
+{
+  TrajPatientEditor *editor;
+  AdwComboRow *indication, *detail;
+  GtkWidget *risk_row, *page, *risk_label;
+  g_autoptr(TrajPatient) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = traj_day_format (traj_day_today ());
+
+  open_window (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->win), "win.new-patient", NULL);
+  spin (f);
+  editor = find_toplevel (TRAJ_TYPE_PATIENT_EDITOR);
+  g_assert_nonnull (editor);
+  indication = ADW_COMBO_ROW (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "indication_row"));
+  detail = ADW_COMBO_ROW (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "detail_row"));
+  risk_row = child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_row");
+
+  /* Depression: not given, mdd, trd, postpartum. Anxiety has none: hidden. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (detail)));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (detail)), ==, 4);
+  adw_combo_row_set_selected (indication, TRAJ_INDICATION_ANXIETY);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (detail)));
+  adw_combo_row_set_selected (indication, TRAJ_INDICATION_CHRONIC_PAIN);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (detail)));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (detail)), ==, 6);
+  adw_combo_row_set_selected (detail, 2);   /* Fibromyalgia */
+
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), "Not flagged"));
+  gtk_switch_set_active (GTK_SWITCH (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_switch")), TRUE);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), "Flagged when you save"));
+
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "SI-1");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Fay Flagged");
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")),
+                           traj_day_from_ymd (1980, 1, 1));
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  spin (f);
+
+  saved = traj_store_find_patient_by_mrn (f->store, "SI-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (saved->indication, ==, TRAJ_INDICATION_CHRONIC_PAIN);
+  g_assert_cmpstr (saved->indication_detail, ==, "fibromyalgia");
+  g_assert_cmpint (saved->risk_si_at, >, 0);
+  g_assert_cmpstr (saved->risk_si_by, !=, "");
+
+  traj_window_show_patient (f->win, saved->id);
+  spin (f);
+  page = GTK_WIDGET (traj_window_get_patient_page (f->win));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (child (page, TRAJ_TYPE_PATIENT_PAGE, "identity_label"))),
+                            "Chronic pain (Fibromyalgia)"));
+  risk_label = child (page, TRAJ_TYPE_PATIENT_PAGE, "risk_label");
+  g_assert_true (gtk_widget_get_visible (risk_label));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (risk_label)), "Risk flag: suicidal ideation · set by"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (risk_label)), saved->risk_si_by));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (risk_label)), today));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1103,6 +1165,8 @@ main (int argc, char **argv)
               test_keys_act_on_open_patient, fixture_teardown);
   g_test_add ("/clinician/shortcuts-window-lists-every-key", Fixture, NULL, fixture_setup,
               test_shortcuts_window_lists_every_key, fixture_teardown);
+  g_test_add ("/clinician/patient-detail-and-risk-flag", Fixture, NULL, fixture_setup,
+              test_patient_detail_and_risk_flag, fixture_teardown);
   g_test_add ("/clinician/new-patient-says-what-is-missing", Fixture, NULL, fixture_setup,
               test_new_patient_says_what_is_missing, fixture_teardown);
   g_test_add ("/clinician/needs-attention-order", Fixture, NULL, fixture_setup, test_needs_attention_order,

@@ -68,10 +68,13 @@ next_uid (Clinic *k)
 }
 
 static TrajPatientRecords *
-add_patient (Clinic *k, const char *mrn, TrajSex sex, int age_at_day0, TrajIndication ind)
+add_patient_detail (Clinic *k, const char *mrn, TrajSex sex, int age_at_day0, TrajIndication ind,
+                    const char *detail)
 {
   TrajPatientRecords *r = traj_patient_records_new ();
   TrajPatient *p = traj_patient_new ();
+
+  p->indication_detail = g_strdup (detail);
 
   p->uid = next_uid (k);
   p->mrn = g_strdup (mrn);
@@ -89,11 +92,19 @@ add_patient (Clinic *k, const char *mrn, TrajSex sex, int age_at_day0, TrajIndic
   return r;
 }
 
+static TrajPatientRecords *
+add_patient (Clinic *k, const char *mrn, TrajSex sex, int age_at_day0, TrajIndication ind)
+{
+  return add_patient_detail (k, mrn, sex, age_at_day0, ind, NULL);
+}
+
 static TrajCourse *
-add_course (Clinic *k, TrajPatientRecords *r, TrajIndication ind, TrajScaleId scale, gint32 start,
-            const char *protocol, TrajCourseStatus status, int end_offset)
+add_course_detail (Clinic *k, TrajPatientRecords *r, TrajIndication ind, const char *detail, TrajScaleId scale,
+                   gint32 start, const char *protocol, TrajCourseStatus status, int end_offset)
 {
   TrajCourse *c = traj_course_new ();
+
+  c->indication_detail = g_strdup (detail);
 
   c->uid = next_uid (k);
   c->patient_id = r->patient->id;
@@ -110,6 +121,13 @@ add_course (Clinic *k, TrajPatientRecords *r, TrajIndication ind, TrajScaleId sc
     c->id = k->next_id++;
   g_ptr_array_add (r->courses, c);
   return c;
+}
+
+static TrajCourse *
+add_course (Clinic *k, TrajPatientRecords *r, TrajIndication ind, TrajScaleId scale, gint32 start,
+            const char *protocol, TrajCourseStatus status, int end_offset)
+{
+  return add_course_detail (k, r, ind, NULL, scale, start, protocol, status, end_offset);
 }
 
 static TrajInfusion *
@@ -256,7 +274,7 @@ clinic_build (Clinic *k, TrajStore *store)
   k->next_id = 1;
 
   p1 = add_patient (k, "P1", TRAJ_SEX_FEMALE, 30, TRAJ_INDICATION_DEPRESSION);
-  a = add_course (k, p1, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, d0, "IV 6", TRAJ_COURSE_ENDED, 140);
+  a = add_course_detail (k, p1, TRAJ_INDICATION_DEPRESSION, "trd", TRAJ_SCALE_PHQ9, d0, "IV 6", TRAJ_COURSE_ENDED, 140);
   add_induction (k, p1, a, 6, TRAJ_ROUTE_IV, "Dr A", -1);
   add_infusion (k, p1, a, 80, TRAJ_ROUTE_IV, TRAJ_PHASE_BOOSTER, "Dr A", -1);
   add_scores (k, p1, a, a_scores, G_N_ELEMENTS (a_scores));
@@ -272,7 +290,7 @@ clinic_build (Clinic *k, TrajStore *store)
   add_induction (k, p3, c, 3, TRAJ_ROUTE_IV, "Dr A", -1);
   add_scores (k, p3, c, c_scores, G_N_ELEMENTS (c_scores));
 
-  p4 = add_patient (k, "P4", TRAJ_SEX_FEMALE, 40, TRAJ_INDICATION_DEPRESSION);
+  p4 = add_patient_detail (k, "P4", TRAJ_SEX_FEMALE, 40, TRAJ_INDICATION_DEPRESSION, "postpartum");
   d = add_course (k, p4, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, d0, "IM", TRAJ_COURSE_MAINTENANCE, -1);
   add_induction (k, p4, d, 6, TRAJ_ROUTE_IM, "Dr B", 185);
   add_infusion (k, p4, d, 30, TRAJ_ROUTE_IM, TRAJ_PHASE_BOOSTER, "Dr B", -1);
@@ -623,6 +641,37 @@ assert_members (const TrajCohortReport *report, guint index, const char *expecte
 {
   g_autofree char *got = members (g_ptr_array_index (report->cohorts, index));
   g_assert_cmpstr (got, ==, expected);
+}
+
+/* CLINICAL.md §8: cohorts by indication detail. A's course says trd; D's
+ * course says nothing but its patient says postpartum (same indication);
+ * the rest give none. Groups in the table's order, "none" last. */
+static void
+test_indication_detail (void)
+{
+  Clinic k;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  const TrajCohort *h;
+
+  clinic_build (&k, NULL);
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION_DETAIL;
+  report = clinic_report (&k, def);
+  g_assert_cmpuint (report->cohorts->len, ==, 3);
+  h = g_ptr_array_index (report->cohorts, 0);
+  g_assert_cmpstr (h->key, ==, "trd");
+  g_assert_cmpstr (h->label, ==, "Treatment-resistant depression");
+  assert_members (report, 0, "P1");
+  h = g_ptr_array_index (report->cohorts, 1);
+  g_assert_cmpstr (h->key, ==, "postpartum");
+  g_assert_cmpstr (h->label, ==, "Postpartum depression");
+  assert_members (report, 1, "P4");
+  h = g_ptr_array_index (report->cohorts, 2);
+  g_assert_cmpstr (h->key, ==, "none");
+  g_assert_cmpstr (h->label, ==, "No indication detail");
+  assert_members (report, 2, "P1,P2,P3,P5,P6");
+  g_assert_cmpstr (traj_cohort_field_to_string (TRAJ_COHORT_FIELD_INDICATION_DETAIL), ==, "indication_detail");
+  clinic_clear (&k);
 }
 
 static void
@@ -1282,6 +1331,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/statistics", test_statistics);
   g_test_add_func ("/cohort/mixed-scales", test_mixed_scales);
   g_test_add_func ("/cohort/ybocs-primary", test_ybocs_primary);
+  g_test_add_func ("/cohort/indication-detail", test_indication_detail);
   g_test_add_func ("/cohort/filters", test_filters);
   g_test_add_func ("/cohort/definition-json", test_definition_json);
   g_test_add_func ("/cohort/filter-parse", test_filter_parse);

@@ -210,6 +210,11 @@ typedef struct {
   guint item9;               /* PHQ-9s with item 9 > 0 */
   guint phq9;
   guint infusions;
+  guint ocd_ybocs;           /* OCD courses on Y-BOCS (CLINICAL.md §8) */
+  guint ybocs_scores;
+  guint substance_use;
+  guint detailed;            /* patients with an indication detail */
+  guint flagged;             /* …with the suicidal-ideation risk flag, who and when */
   GHashTable *peak_minute;   /* minute → count of infusions peaking there */
 } Shape;
 
@@ -218,6 +223,20 @@ collect_shape (TrajPatientRecords *r, gpointer user_data)
 {
   Shape *shape = user_data;
 
+  shape->detailed += r->patient->indication_detail && *r->patient->indication_detail &&
+                     traj_indication_detail_fits (r->patient->indication, r->patient->indication_detail);
+  shape->flagged += r->patient->risk_si_at != 0 && r->patient->risk_si_by && *r->patient->risk_si_by;
+  shape->substance_use += r->patient->indication == TRAJ_INDICATION_SUBSTANCE_USE;
+  for (guint k = 0; k < r->courses->len; k++)
+    {
+      const TrajCourse *c = g_ptr_array_index (r->courses, k);
+      shape->ocd_ybocs += c->indication == TRAJ_INDICATION_OCD && c->primary_scale == TRAJ_SCALE_YBOCS;
+    }
+  for (guint k = 0; k < r->assessments->len; k++)
+    {
+      const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
+      shape->ybocs_scores += a->scale == TRAJ_SCALE_YBOCS && a->complete && a->total >= 0 && a->total <= 40;
+    }
   for (guint k = 0; k < r->assessments->len; k++)
     {
       const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
@@ -319,6 +338,16 @@ test_shape (Fixture *fx, gconstpointer data)
   g_test_message ("%u of %u PHQ-9s with item 9 > 0", shape.item9, shape.phq9);
   g_assert_cmpuint (shape.item9, >, 0);
   g_assert_cmpuint (shape.item9 * 10, <, shape.phq9);
+
+  /* CLINICAL.md §8: OCD courses on Y-BOCS, substance use, indication
+   * details and suicidal-ideation flags are all in the demo clinic. */
+  g_test_message ("%u OCD courses on Y-BOCS (%u scores), %u substance use, %u with a detail, %u flagged",
+                  shape.ocd_ybocs, shape.ybocs_scores, shape.substance_use, shape.detailed, shape.flagged);
+  g_assert_cmpuint (shape.ocd_ybocs, >, 3);
+  g_assert_cmpuint (shape.ybocs_scores, >, 20);
+  g_assert_cmpuint (shape.substance_use, >, 0);
+  g_assert_cmpuint (shape.detailed, >, 60);
+  g_assert_cmpuint (shape.flagged, >, 0);
 
   /* Blood pressure peaks about 40 minutes in. */
   at40 = GPOINTER_TO_UINT (g_hash_table_lookup (shape.peak_minute, GINT_TO_POINTER (40)));

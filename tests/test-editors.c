@@ -14,6 +14,8 @@
 #include <stdlib.h>
 
 #include "traj-assessment-editor.h"
+#include "traj-course-editor.h"
+#include "traj-patient-editor.h"
 #include "traj-gui.h"
 #include "traj-infusion-editor-private.h"
 #include "traj-score-entry-private.h"
@@ -1283,6 +1285,20 @@ test_screenshots (Fixture *f, gconstpointer data)
       adw_combo_row_set_selected (ADW_COMBO_ROW (child (d, TRAJ_TYPE_ASSESSMENT_EDITOR, "scale_row")), TRAJ_SCALE_MADRS - 1);
       type_into (traj_score_entry_get_total_field (entry), "75");
       shoot (d, dir, "assessment-editor-madrs");
+      finish (d);
+
+      /* CLINICAL.md §8: indication detail and the suicidal-ideation flag. */
+      records->patient->indication = TRAJ_INDICATION_CHRONIC_PAIN;
+      g_free (records->patient->indication_detail);
+      records->patient->indication_detail = g_strdup ("fibromyalgia");
+      records->patient->risk_si_at = traj_time_now () - 3 * 86400;
+      g_free (records->patient->risk_si_by);
+      records->patient->risk_si_by = g_strdup ("Dr Amara Osei");
+      d = present_at (GTK_WIDGET (traj_patient_editor_new (NULL, f->store, records->patient)), widths[w]);
+      shoot (d, dir, "patient-editor");
+      finish (d);
+      d = present_at (GTK_WIDGET (traj_course_editor_new (NULL, f->store, records->patient, NULL)), widths[w]);
+      shoot (d, dir, "course-editor");
       finish (d);
     }
 

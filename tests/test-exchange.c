@@ -448,12 +448,14 @@ test_round_trip (Fixture *fx, gconstpointer data)
 
 static const char *small_files[TRAJ_CSV_N_FILES] = {
   [TRAJ_CSV_PATIENTS] =
-    "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at\r\n"
-    P1 ",M-1,\"Abbott, Ada\",1980-02-03,female,depression,\"Said \"\"better\"\", slept,\r\nand ate\",2026-01-05T09:00:00Z,2026-01-06T10:00:00Z\r\n"
-    P2 ",M-2,Ben Bianchi,1975-07-08,male,chronic_pain,,2026-01-06T09:00:00Z,2026-01-06T09:00:00Z\r\n",
+    "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at,indication_detail,risk_si_at,risk_si_by\r\n"
+    P1 ",M-1,\"Abbott, Ada\",1980-02-03,female,depression,\"Said \"\"better\"\", slept,\r\nand ate\",2026-01-05T09:00:00Z,2026-01-06T10:00:00Z,"
+    "trd,2026-01-05T09:30:00Z,Dr. A\r\n"
+    P2 ",M-2,Ben Bianchi,1975-07-08,male,chronic_pain,,2026-01-06T09:00:00Z,2026-01-06T09:00:00Z,crps,,\r\n",
   [TRAJ_CSV_COURSES] =
-    "uid,patient_uid,indication,primary_scale,protocol,induction_length,start_date,end_date,status,notes\r\n"
-    C1 "," P1 ",depression,phq9,IV 0.5 mg/kg ×6,6,2026-01-10,,induction,\r\n",
+    "uid,patient_uid,indication,primary_scale,protocol,induction_length,start_date,end_date,status,notes,"
+    "indication_detail\r\n"
+    C1 "," P1 ",depression,phq9,IV 0.5 mg/kg ×6,6,2026-01-10,,induction,,trd\r\n",
   [TRAJ_CSV_INFUSIONS] =
     "uid,patient_uid,course_uid,started_at,duration_min,route,medicine,lot,phase,weight_kg,dose_mg_per_kg,total_mg,"
     "side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes,date_confirmed\r\n"
@@ -521,9 +523,13 @@ test_small_import (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (p->notes, ==, "Said \"better\", slept,\r\nand ate");
   g_assert_cmpint (p->created_at, ==, traj_time_from_iso ("2026-01-05T09:00:00Z", NULL));
   g_assert_cmpint (p->updated_at, ==, traj_time_from_iso ("2026-01-06T10:00:00Z", NULL));
+  g_assert_cmpstr (p->indication_detail, ==, "trd");
+  g_assert_cmpint (p->risk_si_at, ==, traj_time_from_iso ("2026-01-05T09:30:00Z", NULL));
+  g_assert_cmpstr (p->risk_si_by, ==, "Dr. A");
 
   r = traj_store_load_patient_records (store, p->id, &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (((TrajCourse *) g_ptr_array_index (r->courses, 0))->indication_detail, ==, "trd");
   g_assert_cmpuint (r->infusions->len, ==, 1);
   i = g_ptr_array_index (r->infusions, 0);
   g_assert_cmpfloat (i->weight_kg, ==, 70.3);
@@ -731,6 +737,14 @@ static const BadRow bad_rows[] = {
     "courses.csv:2:", "The course ends more than a year from now" },
   { "updated-before-created", TRAJ_CSV_PATIENTS, "2026-01-05T09:00:00Z,2026-01-06T10:00:00Z", "2026-01-05T09:00:00Z,2026-01-04T10:00:00Z",
     "patients.csv:2:", "The patient was last changed before being created" },
+  /* CLINICAL.md §8: a detail belongs to its indication; the flag says who. */
+  { "detail-of-another-indication", TRAJ_CSV_PATIENTS, ",crps,", ",trd,",
+    "patients.csv:4:", "Indication detail “trd” is not one of Chronic pain’s (crps, fibromyalgia, neuropathic, "
+    "migraine, other_pain), or empty." },
+  { "course-detail-wrong", TRAJ_CSV_COURSES, ",induction,,trd", ",induction,,migraine",
+    "courses.csv:2:", "Indication detail “migraine” is not one of Depression’s (mdd, trd, postpartum), or empty." },
+  { "risk-by-without-at", TRAJ_CSV_PATIENTS, ",trd,2026-01-05T09:30:00Z,Dr. A", ",trd,,Dr. A",
+    "patients.csv:2:", "risk_si_by is given but risk_si_at is empty" },
   { "free-text-decision", TRAJ_CSV_FLAG_DECISIONS, ",acknowledged,", ",ignored it,",
     "flag_decisions.csv:2:", "A safety finding is decided with one of: acknowledged." },
   { "total-mg-disagrees", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ",70.3,0.5,350,",
@@ -1247,12 +1261,12 @@ check_resources (Bundle *b, TrajStore *store, JsonNode *root)
 
           g_assert_cmpstr (member (res, "status"), ==, "final");
           g_assert_true (json_object_has_member (res, "effectiveDateTime"));
-          if (g_str_has_prefix (text, "MADRS"))
+          if (g_str_has_prefix (text, "MADRS") || g_str_has_prefix (text, "Y-BOCS"))
             {
               /* No LOINC total: coded in Trajectory's own code system. */
               JsonObject *coding = json_array_get_object_element (json_object_get_array_member (code, "coding"), 0);
               g_assert_cmpstr (member (coding, "system"), ==, TRAJ_SCALE_CODE_SYSTEM);
-              g_assert_cmpstr (member (coding, "code"), ==, "madrs");
+              g_assert_cmpstr (member (coding, "code"), ==, g_str_has_prefix (text, "MADRS") ? "madrs" : "ybocs");
               g_assert_false (json_object_has_member (res, "derivedFrom"));
               continue;
             }
@@ -1348,8 +1362,8 @@ test_fhir (Fixture *fx, gconstpointer data)
   root = json_parser_get_root (parser);
   index_bundle (root, &b);
 
-  complete_scored = count (store, "SELECT count(*) FROM assessment WHERE complete = 1 AND deleted_at IS NULL AND scale != 'madrs'");
-  complete_madrs = count (store, "SELECT count(*) FROM assessment WHERE complete = 1 AND deleted_at IS NULL AND scale = 'madrs'");
+  complete_scored = count (store, "SELECT count(*) FROM assessment WHERE complete = 1 AND deleted_at IS NULL AND scale NOT IN ('madrs', 'ybocs')");
+  complete_madrs = count (store, "SELECT count(*) FROM assessment WHERE complete = 1 AND deleted_at IS NULL AND scale IN ('madrs', 'ybocs')");
   vitals_bp = count (store, "SELECT count(*) FROM vital_sign WHERE systolic IS NOT NULL");
   vitals_hr = count (store, "SELECT count(*) FROM vital_sign WHERE heart_rate IS NOT NULL");
   g_assert_cmpuint (b.patients, ==, 40);

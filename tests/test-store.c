@@ -395,7 +395,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 7);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 8);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1642,8 +1642,74 @@ test_plausible_ties (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
 }
 
-/* What migration 004 added, taken out again: a clinic file as schema 3 left it. */
-#define UNDO_004 "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
+/* CLINICAL.md §8: the indication detail on patients and courses (one of its
+ * indication's codes, or none), and the suicidal-ideation flag with when and
+ * who (the person saving, unless given). */
+static void
+test_indication_detail_risk_flag (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajPatient) p = make_patient ("MRN-SI", "Sam Ideation");
+  g_autoptr(TrajPatient) back = NULL;
+  g_autoptr(TrajPatient) cleared = NULL;
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajCourse) cb = NULL;
+  gint64 set_at = traj_time_from_day (fx->today - 3, 10, 0);
+  GError *error = NULL;
+  Snapshot snap;
+
+  p->indication_detail = g_strdup ("postpartum");
+  p->risk_si_at = set_at;
+  g_assert_true (traj_store_insert_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  back = traj_store_get_patient (fx->store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->indication_detail, ==, "postpartum");
+  g_assert_cmpint (back->risk_si_at, ==, set_at);
+  /* Nobody named: the person saving it. */
+  g_assert_nonnull (back->risk_si_by);
+  g_assert_cmpstr (back->risk_si_by, !=, "");
+
+  /* A named clinician is kept; clearing the flag clears who too. */
+  g_free (back->risk_si_by);
+  back->risk_si_by = g_strdup ("Dr Named");
+  g_assert_true (traj_store_update_patient (fx->store, back, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&back, traj_patient_free);
+  back = traj_store_get_patient (fx->store, p->id, &error);
+  g_assert_cmpstr (back->risk_si_by, ==, "Dr Named");
+  back->risk_si_at = TRAJ_TIME_NONE;
+  g_assert_true (traj_store_update_patient (fx->store, back, &error));
+  g_assert_no_error (error);
+  cleared = traj_store_get_patient (fx->store, p->id, &error);
+  g_assert_cmpint (cleared->risk_si_at, ==, TRAJ_TIME_NONE);
+  g_assert_cmpstr (cleared->risk_si_by, ==, "");
+
+  /* A detail of another indication is refused, nothing written. */
+  g_free (cleared->indication_detail);
+  cleared->indication_detail = g_strdup ("migraine");
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_update_patient (fx->store, cleared, &error), &error, TRAJ_ERROR_INVALID);
+
+  c->patient_id = p->id;
+  c->indication = TRAJ_INDICATION_CHRONIC_PAIN;
+  c->primary_scale = TRAJ_SCALE_PAIN_NRS;
+  c->start_day = fx->today - 10;
+  c->indication_detail = g_strdup ("trd");
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_insert_course (fx->store, c, &error), &error, TRAJ_ERROR_INVALID);
+  g_free (c->indication_detail);
+  c->indication_detail = g_strdup ("crps");
+  g_assert_true (traj_store_insert_course (fx->store, c, &error));
+  g_assert_no_error (error);
+  cb = traj_store_get_course (fx->store, c->id, &error);
+  g_assert_cmpstr (cb->indication_detail, ==, "crps");
+}
+
+/* What migration 008 added, taken out again. */
+#define UNDO_008 "ALTER TABLE patient DROP COLUMN indication_detail; ALTER TABLE patient DROP COLUMN risk_si_at; " \
+  "ALTER TABLE patient DROP COLUMN risk_si_by; ALTER TABLE course DROP COLUMN indication_detail; "
+/* What migration 004 and later added, taken out again: a clinic file as schema 3 left it. */
+#define UNDO_004 UNDO_008 "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
   "ALTER TABLE kiosk_checkin DROP COLUMN revoked_at; ALTER TABLE kiosk_checkin DROP COLUMN revoked_by; "
 
 /* A clinic file from schema 2 gains the confirmation column, empty. */
@@ -2702,6 +2768,7 @@ main (int argc, char **argv)
   ADD_P ("/store/plausible/confirm", test_plausible_confirm);
   ADD_P ("/store/plausible/ties", test_plausible_ties);
   ADD ("/store/migrate/date-confirmed", test_migrate_date_confirmed);
+  ADD_P ("/store/indication-detail-risk-flag", test_indication_detail_risk_flag);
   ADD_P ("/store/roundtrip", test_roundtrip);
   ADD ("/store/audit/per-change", test_audit_per_change);
   ADD ("/store/audit/append-only", test_audit_append_only);

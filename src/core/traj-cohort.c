@@ -33,6 +33,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (age_bands) == TRAJ_N_AGE_BANDS);
 static const Pair fields[] = {
   { "none", N_("None") },
   { "indication", N_("Indication") },
+  { "indication_detail", N_("Indication detail") },
   { "route", N_("Route") },
   { "medicine", N_("Medicine") },
   { "sex", N_("Sex") },
@@ -802,6 +803,7 @@ traj_cohort_course_free (TrajCohortCourse *c)
   g_free (c->course_uid);
   g_free (c->patient_uid);
   g_free (c->mrn);
+  g_free (c->indication_detail);
   g_free (c->protocol);
   g_free (c->clinician);
   g_free (c->by_infusion);
@@ -1077,6 +1079,12 @@ collect_course (const PatientCtx    *p,
   cc->patient_uid = g_strdup (patient->uid);
   cc->mrn = g_strdup (patient->mrn);
   cc->indication = c->indication;
+  if (c->indication_detail && *c->indication_detail)
+    cc->indication_detail = g_strdup (c->indication_detail);
+  else if (c->indication == patient->indication && patient->indication_detail)
+    cc->indication_detail = g_strdup (patient->indication_detail);
+  else
+    cc->indication_detail = g_strdup ("");
   cc->protocol = g_strdup (c->protocol ? c->protocol : "");
   cc->start_day = c->start_day;
   cc->status = c->status;
@@ -1311,6 +1319,8 @@ traj_cohort_course_group_key (const TrajCohortCourse *c,
     {
     case TRAJ_COHORT_FIELD_INDICATION:
       return g_strdup (traj_indication_to_string (c->indication));
+    case TRAJ_COHORT_FIELD_INDICATION_DETAIL:
+      return g_strdup (c->indication_detail && *c->indication_detail ? c->indication_detail : "none");
     case TRAJ_COHORT_FIELD_ROUTE:
       return g_strdup (c->has_infusion ? traj_route_to_string (c->route) : "none");
     case TRAJ_COHORT_FIELD_MEDICINE:
@@ -1352,6 +1362,12 @@ traj_cohort_group_label (TrajCohortField  field,
           return g_strdup (traj_indication_label (v));
         break;
       }
+    case TRAJ_COHORT_FIELD_INDICATION_DETAIL:
+      if (traj_indication_detail_label (key))
+        return g_strdup (traj_indication_detail_label (key));
+      if (g_str_equal (key, "none"))
+        return g_strdup (_("No indication detail"));
+      break;
     case TRAJ_COHORT_FIELD_ROUTE:
       {
         TrajRoute v;
@@ -1419,6 +1435,15 @@ group_rank (TrajCohortField field, const char *key)
     {
     case TRAJ_COHORT_FIELD_INDICATION:
       return indication_parse (key, &v) ? (int) v : G_MAXINT - 1;
+    case TRAJ_COHORT_FIELD_INDICATION_DETAIL:
+      {
+        int rank = 0;
+        for (guint k = 0; k < TRAJ_N_INDICATIONS; k++)
+          for (const char * const *d = traj_indication_details ((TrajIndication) k); *d; d++, rank++)
+            if (g_str_equal (*d, key))
+              return rank;
+        return G_MAXINT - 1;
+      }
     case TRAJ_COHORT_FIELD_ROUTE:
       return route_parse (key, &v) ? (int) v : G_MAXINT - 1;
     case TRAJ_COHORT_FIELD_MEDICINE:
@@ -2535,6 +2560,7 @@ course_row (Emit *e, const TrajCohort *h, const TrajCohortCourse *c)
   emit_str (e, "patient_uid", c->patient_uid);
   emit_str (e, "mrn", c->mrn);
   emit_str (e, "indication", traj_indication_to_string (c->indication));
+  emit_str (e, "indication_detail", c->indication_detail && *c->indication_detail ? c->indication_detail : NULL);
   emit_str (e, "route", c->has_infusion ? traj_route_to_string (c->route) : NULL);
   emit_str (e, "medicine", c->has_infusion ? traj_medicine_to_string (c->medicine) : NULL);
   emit_str (e, "clinician", c->has_infusion ? c->clinician : NULL);

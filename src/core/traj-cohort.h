@@ -121,6 +121,7 @@ const char  *traj_age_band_label        (TrajAgeBand band);
 typedef enum {
   TRAJ_COHORT_FIELD_NONE,
   TRAJ_COHORT_FIELD_INDICATION,
+  TRAJ_COHORT_FIELD_INDICATION_DETAIL,   /* CLINICAL.md §8: mdd, trd, … crps, migraine, … */
   TRAJ_COHORT_FIELD_ROUTE,
   TRAJ_COHORT_FIELD_MEDICINE,
   TRAJ_COHORT_FIELD_SEX,
@@ -244,6 +245,7 @@ typedef struct {
   char *mrn;
 
   TrajIndication indication;
+  char *indication_detail;  /* the course's, else its patient's; "" when neither gives one */
   char *protocol;
   gint32 start_day;
   TrajCourseStatus status;

@@ -392,8 +392,14 @@ traj_csv_reader_next (TrajCsvReader       *r,
 
 /* ==== files and columns ======================================================= */
 
-enum { P_UID, P_MRN, P_NAME, P_BIRTH, P_SEX, P_INDICATION, P_NOTES, P_CREATED, P_UPDATED, P_N };
-enum { C_UID, C_PATIENT, C_INDICATION, C_SCALE, C_PROTOCOL, C_INDUCTION, C_START, C_END, C_STATUS, C_NOTES, C_N };
+enum {
+  P_UID, P_MRN, P_NAME, P_BIRTH, P_SEX, P_INDICATION, P_NOTES, P_CREATED, P_UPDATED, P_DETAIL, P_RISK_SI_AT,
+  P_RISK_SI_BY, P_N
+};
+enum {
+  C_UID, C_PATIENT, C_INDICATION, C_SCALE, C_PROTOCOL, C_INDUCTION, C_START, C_END, C_STATUS, C_NOTES, C_DETAIL,
+  C_N
+};
 enum {
   I_UID, I_PATIENT, I_COURSE, I_STARTED, I_DURATION, I_ROUTE, I_MEDICINE, I_LOT, I_PHASE, I_WEIGHT,
   I_DOSE, I_TOTAL, I_SIDE, I_SIDE_NOTE, I_CONCOMITANT, I_MONITORING, I_READY, I_CLINICIAN, I_NOTES,
@@ -409,11 +415,12 @@ enum { D_UID, D_PATIENT, D_COURSE, D_KIND, D_KEY, D_FIRED, D_DECISION, D_NOTE, D
 #define MAX_COLUMNS A_N
 
 static const char * const patient_columns[P_N + 1] = {
-  "uid", "mrn", "name", "birth_date", "sex", "indication", "notes", "created_at", "updated_at", NULL
+  "uid", "mrn", "name", "birth_date", "sex", "indication", "notes", "created_at", "updated_at",
+  "indication_detail", "risk_si_at", "risk_si_by", NULL
 };
 static const char * const course_columns[C_N + 1] = {
   "uid", "patient_uid", "indication", "primary_scale", "protocol", "induction_length", "start_date",
-  "end_date", "status", "notes", NULL
+  "end_date", "status", "notes", "indication_detail", NULL
 };
 static const char * const infusion_columns[I_N + 1] = {
   "uid", "patient_uid", "course_uid", "started_at", "duration_min", "route", "medicine", "lot", "phase",
@@ -426,7 +433,9 @@ static const char * const infusion_columns[I_N + 1] = {
 static gboolean
 column_optional (TrajCsvFile kind, guint column)
 {
-  return kind == TRAJ_CSV_INFUSIONS && column == I_DATE_CONFIRMED;
+  return (kind == TRAJ_CSV_INFUSIONS && column == I_DATE_CONFIRMED) ||
+         (kind == TRAJ_CSV_PATIENTS && column >= P_DETAIL) ||
+         (kind == TRAJ_CSV_COURSES && column == C_DETAIL);
 }
 static const char * const vital_columns[V_N + 1] = {
   "uid", "infusion_uid", "minute", "systolic", "diastolic", "heart_rate", "spo2", "resp_rate", NULL
@@ -741,7 +750,10 @@ write_patient (Export *ex, const TrajPatientRecords *r)
   put_text (b, traj_indication_to_string (p->indication)); put_sep (b);
   put_text (b, p->notes); put_sep (b);
   put_time_or_empty (b, p->created_at); put_sep (b);
-  put_time_or_empty (b, p->updated_at);
+  put_time_or_empty (b, p->updated_at); put_sep (b);
+  put_text (b, p->indication_detail); put_sep (b);
+  put_time_or_empty (b, p->risk_si_at); put_sep (b);
+  put_text (b, p->risk_si_at != TRAJ_TIME_NONE ? p->risk_si_by : "");
   end_row (ex, TRAJ_CSV_PATIENTS);
 
   for (guint k = 0; k < r->courses->len; k++)
@@ -758,7 +770,8 @@ write_patient (Export *ex, const TrajPatientRecords *r)
       put_day (b, c->start_day); put_sep (b);
       put_day (b, c->end_day); put_sep (b);
       put_text (b, traj_course_status_to_string (c->status)); put_sep (b);
-      put_text (b, c->notes);
+      put_text (b, c->notes); put_sep (b);
+      put_text (b, c->indication_detail);
       end_row (ex, TRAJ_CSV_COURSES);
     }
 }
@@ -1585,6 +1598,15 @@ import_patient (Import *im)
   p.notes = get_text (im, P_NOTES, FALSE, &ok);
   p.created_at = get_time (im, P_CREATED, FALSE, &ok);
   p.updated_at = get_time (im, P_UPDATED, FALSE, &ok);
+  p.indication_detail = get_text (im, P_DETAIL, TRUE, &ok);
+  p.risk_si_at = get_time (im, P_RISK_SI_AT, FALSE, &ok);
+  p.risk_si_by = get_text (im, P_RISK_SI_BY, TRUE, &ok);
+  if (ok && p.risk_si_at == TRAJ_TIME_NONE && *p.risk_si_by != '\0')
+    {
+      problem (im, im->line, _("risk_si_by is given but risk_si_at is empty: give when the flag was set, "
+                               "or leave both empty"));
+      ok = FALSE;
+    }
   if (!ok || !check (im, traj_bulk_insert_patient (im->store, &p, im->today, &e), &e))
     {
       mark_bad (im, REF_PATIENT, uid);
@@ -1618,6 +1640,7 @@ import_course (Import *im)
   c.end_day = get_day (im, C_END, FALSE, &ok);
   c.status = get_code (im, C_STATUS, status_code, TRAJ_N_COURSE_STATUSES, &ok);
   c.notes = get_text (im, C_NOTES, FALSE, &ok);
+  c.indication_detail = get_text (im, C_DETAIL, TRUE, &ok);
   if (ok && !linked)
     check (im, traj_validate_course (&c, im->today, &e), &e);
   if (!ok || !linked || !check (im, traj_bulk_insert_course (im->store, &c, im->today, &e), &e))

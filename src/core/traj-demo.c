@@ -485,10 +485,14 @@ generate_patient (Gen *g, guint index, GError **error)
     ind = TRAJ_INDICATION_PTSD;
   else if (r < 0.79)
     ind = TRAJ_INDICATION_CHRONIC_PAIN;
-  else if (r < 0.90)
+  else if (r < 0.88)
     ind = TRAJ_INDICATION_ANXIETY;
-  else
+  else if (r < 0.94)
     ind = TRAJ_INDICATION_BIPOLAR_DEPRESSION;
+  else if (r < 0.98)
+    ind = TRAJ_INDICATION_OCD;
+  else
+    ind = TRAJ_INDICATION_SUBSTANCE_USE;
 
   p->uid = det_uuid (g);
   p->mrn = g_strdup_printf ("%07u", 1000000 + index * 7 + 3);
@@ -496,10 +500,24 @@ generate_patient (Gen *g, guint index, GError **error)
                              last_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (last_names))]);
   p->sex = chance (g, 0.55) ? TRAJ_SEX_FEMALE : (chance (g, 0.97) ? TRAJ_SEX_MALE : TRAJ_SEX_OTHER);
   p->indication = ind;
+  /* CLINICAL.md §8: details for most depression and pain patients, taken
+   * from the index so the random stream stays as it was. */
+  {
+    const char * const *details = traj_indication_details (ind);
+    guint n = g_strv_length ((char **) details);
+    if (n > 0 && index % 5 != 4)
+      p->indication_detail = g_strdup (details[index % n]);
+  }
   p->birth_day = first_start - age * 365 - irange (g, 0, 364);
   p->created_at = traj_time_from_day (first_start - 10, 9, 0);
   if (chance (g, 0.15))
     p->notes = g_strdup ("Synthetic demo patient.");
+  /* Patients who answer item 9 carry the suicidal-ideation flag from intake. */
+  if (safety)
+    {
+      p->risk_si_at = traj_time_from_day (first_start - 10, 10, 30);
+      p->risk_si_by = g_strdup ("Dr Demo");
+    }
   if (!traj_store_insert_patient (g->store, p, error))
     return FALSE;
   g->counts.patients++;
@@ -515,6 +533,7 @@ generate_patient (Gen *g, guint index, GError **error)
       c->uid = det_uuid (g);
       c->patient_id = p->id;
       c->indication = ind;
+      c->indication_detail = g_strdup (p->indication_detail);
       c->primary_scale = traj_indication_default_scale (ind);
       c->induction_length = chance (g, 0.85) ? 6 : (chance (g, 0.5) ? 4 : 8);
       c->start_day = start;
@@ -562,6 +581,7 @@ generate_patient (Gen *g, guint index, GError **error)
         case TRAJ_SCALE_GAD7: s.baseline = uniform (g, 11, 19); break;
         case TRAJ_SCALE_PAIN_NRS: s.baseline = uniform (g, 6, 9.4); break;
         case TRAJ_SCALE_PCL5: s.baseline = uniform (g, 40, 66); break;
+        case TRAJ_SCALE_YBOCS: s.baseline = uniform (g, 20, 32); break;
         case TRAJ_SCALE_PHQ9:
         case TRAJ_SCALE_MADRS:
         case TRAJ_SCALE_NONE:

@@ -32,6 +32,21 @@ static const Pair indications[] = {
   { "other", N_("Other") },
 };
 
+static const Pair indication_details[] = {
+  { "mdd", N_("Major depressive disorder") },
+  { "trd", N_("Treatment-resistant depression") },
+  { "postpartum", N_("Postpartum depression") },
+  { "crps", N_("Complex regional pain syndrome") },
+  { "fibromyalgia", N_("Fibromyalgia") },
+  { "neuropathic", N_("Neuropathic pain") },
+  { "migraine", N_("Migraine") },
+  { "other_pain", N_("Other pain syndrome") },
+};
+
+static const char * const depression_details[] = { "mdd", "trd", "postpartum", NULL };
+static const char * const pain_details[] = { "crps", "fibromyalgia", "neuropathic", "migraine", "other_pain", NULL };
+static const char * const no_details[] = { NULL };
+
 static const Pair routes[] = {
   { "iv", N_("Intravenous") },
   { "im", N_("Intramuscular") },
@@ -195,6 +210,36 @@ const char *
 traj_kind_to_string (TrajRecordKind kind)
 {
   return (guint) kind < TRAJ_N_KINDS ? kinds[kind] : NULL;
+}
+
+const char * const *
+traj_indication_details (TrajIndication indication)
+{
+  switch (indication)
+    {
+    case TRAJ_INDICATION_DEPRESSION:
+      return depression_details;
+    case TRAJ_INDICATION_CHRONIC_PAIN:
+      return pain_details;
+    default:
+      return no_details;
+    }
+}
+
+const char *
+traj_indication_detail_label (const char *code)
+{
+  int k;
+
+  if (!pair_lookup (indication_details, G_N_ELEMENTS (indication_details), code, &k))
+    return NULL;
+  return _(indication_details[k].label);
+}
+
+gboolean
+traj_indication_detail_fits (TrajIndication indication, const char *code)
+{
+  return code == NULL || *code == '\0' || g_strv_contains (traj_indication_details (indication), code);
 }
 
 TrajScaleId
@@ -503,7 +548,9 @@ traj_patient_copy (const TrajPatient *p)
   c->uid = g_strdup (p->uid);
   c->mrn = g_strdup (p->mrn);
   c->name = g_strdup (p->name);
+  c->indication_detail = g_strdup (p->indication_detail);
   c->notes = g_strdup (p->notes);
+  c->risk_si_by = g_strdup (p->risk_si_by);
   return c;
 }
 
@@ -515,7 +562,9 @@ traj_patient_free (TrajPatient *p)
   g_free (p->uid);
   g_free (p->mrn);
   g_free (p->name);
+  g_free (p->indication_detail);
   g_free (p->notes);
+  g_free (p->risk_si_by);
   g_free (p);
 }
 
@@ -535,6 +584,7 @@ traj_course_copy (const TrajCourse *c)
 {
   TrajCourse *n = g_memdup2 (c, sizeof *c);
   n->uid = g_strdup (c->uid);
+  n->indication_detail = g_strdup (c->indication_detail);
   n->protocol = g_strdup (c->protocol);
   n->notes = g_strdup (c->notes);
   return n;
@@ -546,6 +596,7 @@ traj_course_free (TrajCourse *c)
   if (c == NULL)
     return;
   g_free (c->uid);
+  g_free (c->indication_detail);
   g_free (c->protocol);
   g_free (c->notes);
   g_free (c);

@@ -160,6 +160,17 @@ const char *traj_date_warning_label     (guint index);
  * never a clinician-rated scale. Comma-separated scale codes. */
 char       *traj_checkin_default_scales (TrajScaleId primary, TrajIndication indication);
 
+/* CLINICAL.md §8: the second code under an indication, used in cohorts:
+ * depression → mdd, trd, postpartum; chronic pain → crps, fibromyalgia,
+ * neuropathic, migraine, other_pain. The codes under @indication,
+ * NULL-terminated (none for the others). */
+const char * const *traj_indication_details      (TrajIndication indication);
+/* Translated label of a detail code; NULL when the code is unknown. */
+const char         *traj_indication_detail_label (const char *code);
+/* TRUE when @code is empty/NULL or one of @indication's details. */
+gboolean            traj_indication_detail_fits  (TrajIndication indication,
+                                                  const char    *code);
+
 /* CLINICAL.md §3: the primary scale that follows from an indication. */
 TrajScaleId traj_indication_default_scale (TrajIndication indication);
 
@@ -198,7 +209,12 @@ typedef struct {
   gint32 birth_day;
   TrajSex sex;
   TrajIndication indication;
+  char *indication_detail;        /* a code of traj_indication_details (), "" or NULL: not given */
   char *notes;
+  /* CLINICAL.md §8: suicidal ideation is a risk flag on the patient, not an
+   * indication: when it was set (TRAJ_TIME_NONE: not set) and by whom. */
+  gint64 risk_si_at;
+  char *risk_si_by;
   gint64 created_at;
   gint64 updated_at;
   gint64 deleted_at;
@@ -209,6 +225,7 @@ typedef struct {
   char *uid;
   gint64 patient_id;
   TrajIndication indication;
+  char *indication_detail;        /* as for the patient */
   TrajScaleId primary_scale;
   char *protocol;
   int induction_length;

@@ -22,6 +22,7 @@ course_values (TrajDbValues *v, const TrajCourse *c)
   traj_db_values_day (v, c->end_day);
   traj_db_values_text0 (v, traj_course_status_to_string (c->status));
   traj_db_values_text0 (v, c->notes);
+  traj_db_values_text0 (v, c->indication_detail ? c->indication_detail : "");
 }
 
 static void
@@ -40,7 +41,7 @@ traj_store_write_course_row (TrajStore   *self,
                              GError     **error)
 {
   static const char sql[] =
-    "INSERT INTO course (" TRAJ_COURSE_INSERT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "INSERT INTO course (" TRAJ_COURSE_INSERT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
     "ON CONFLICT DO NOTHING RETURNING id";
   TrajDbStmt *stmt;
   gboolean inserted = FALSE;
@@ -77,8 +78,8 @@ write_course (TrajStore *self, TrajCourse *c, gboolean insert, GError **error)
 {
   static const char update_sql[] =
     "UPDATE course SET uid = ?1, patient_id = ?2, indication = ?3, primary_scale = ?4, protocol = ?5, "
-    "induction_length = ?6, start_date = ?7, end_date = ?8, status = ?9, notes = ?10 "
-    "WHERE id = ?11 AND deleted_at IS NULL";
+    "induction_length = ?6, start_date = ?7, end_date = ?8, status = ?9, notes = ?10, indication_detail = ?11 "
+    "WHERE id = ?12 AND deleted_at IS NULL";
   TrajDbStmt *stmt;
   g_autofree char *summary = NULL;
 
@@ -100,7 +101,7 @@ write_course (TrajStore *self, TrajCourse *c, gboolean insert, GError **error)
       if (stmt == NULL)
         goto fail;
       bind_course (stmt, c);
-      traj_db_bind_int64 (stmt, 11, c->id);
+      traj_db_bind_int64 (stmt, 12, c->id);
       if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_COURSE, error))
         goto fail;
     }
@@ -158,6 +159,7 @@ traj_store_read_course (TrajDbStmt *stmt)
   traj_course_status_from_string (traj_db_column_text (stmt, 9), &c->status);
   c->notes = traj_db_column_dup (stmt, 10);
   c->deleted_at = traj_db_column_int64 (stmt, 11);
+  c->indication_detail = traj_db_column_dup (stmt, 12);
   return c;
 }
 

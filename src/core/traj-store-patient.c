@@ -44,6 +44,12 @@ patient_values (TrajDbValues *v, const TrajPatient *p)
   traj_db_values_text0 (v, p->notes);
   traj_db_values_int64 (v, p->created_at);
   traj_db_values_int64 (v, p->updated_at);
+  traj_db_values_text0 (v, p->indication_detail ? p->indication_detail : "");
+  if (p->risk_si_at != TRAJ_TIME_NONE)
+    traj_db_values_int64 (v, p->risk_si_at);
+  else
+    traj_db_values_null (v);
+  traj_db_values_text0 (v, p->risk_si_at != TRAJ_TIME_NONE && p->risk_si_by ? p->risk_si_by : "");
 }
 
 gboolean
@@ -55,7 +61,7 @@ traj_store_write_patient_row (TrajStore    *self,
    * row, without failing the transaction (PostgreSQL would abort it). */
   static const char sql[] =
     "INSERT INTO patient (" TRAJ_PATIENT_INSERT_COLS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING RETURNING id";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING RETURNING id";
   TrajDbValues v = { 0 };
   TrajDbStmt *stmt;
   gboolean inserted = FALSE, taken = FALSE, ok;
@@ -108,6 +114,14 @@ check_patient (TrajStore *self, TrajPatient *p, GError **error)
     g_strstrip (p->mrn);
   if (p->name)
     g_strstrip (p->name);
+  /* The flag's "who" is the person saving it unless a file says otherwise. */
+  if (p->risk_si_at == TRAJ_TIME_NONE)
+    g_clear_pointer (&p->risk_si_by, g_free);
+  else if (p->risk_si_by == NULL || *g_strstrip (p->risk_si_by) == '\0')
+    {
+      g_free (p->risk_si_by);
+      p->risk_si_by = g_strdup (traj_store_actor (self));
+    }
   if (!traj_validate_patient (p, traj_day_today (), error))
     return FALSE;
   if (!mrn_taken (self, p->mrn, p->id, &taken, error))
@@ -175,7 +189,8 @@ traj_store_update_patient (TrajStore          *self,
 {
   static const char sql[] =
     "UPDATE patient SET mrn = ?2, name = ?3, birth_date = ?4, sex = ?5, indication = ?6, "
-    "notes = ?7, updated_at = ?8 WHERE id = ?1 AND deleted_at IS NULL";
+    "notes = ?7, updated_at = ?8, indication_detail = ?9, risk_si_at = ?10, risk_si_by = ?11 "
+    "WHERE id = ?1 AND deleted_at IS NULL";
   TrajDbStmt *stmt;
   g_autoptr(TrajPatient) work = NULL;
   g_autofree char *summary = NULL;
@@ -200,6 +215,12 @@ traj_store_update_patient (TrajStore          *self,
   traj_db_bind_text0 (stmt, 6, traj_indication_to_string (work->indication));
   traj_db_bind_text0 (stmt, 7, work->notes);
   traj_db_bind_int64 (stmt, 8, traj_time_now ());
+  traj_db_bind_text0 (stmt, 9, work->indication_detail ? work->indication_detail : "");
+  if (work->risk_si_at != TRAJ_TIME_NONE)
+    traj_db_bind_int64 (stmt, 10, work->risk_si_at);
+  else
+    traj_db_bind_null (stmt, 10);
+  traj_db_bind_text0 (stmt, 11, work->risk_si_by ? work->risk_si_by : "");
   if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_PATIENT, error))
     goto fail;
   summary = g_strdup_printf ("patient MRN %s", work->mrn);
@@ -233,6 +254,9 @@ traj_store_read_patient (TrajDbStmt *stmt)
   p->created_at = traj_db_column_int64 (stmt, 8);
   p->updated_at = traj_db_column_int64 (stmt, 9);
   p->deleted_at = traj_db_column_int64 (stmt, 10);
+  p->indication_detail = traj_db_column_dup (stmt, 11);
+  p->risk_si_at = traj_db_column_int64 (stmt, 12);
+  p->risk_si_by = traj_db_column_dup (stmt, 13);
   return p;
 }
 

@@ -93,9 +93,10 @@ gboolean      traj_store_write_assessment_items (TrajStore *self, TrajAssessment
 gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision *d, GError **error);
 
 /* The columns each writer fills, in order (the id is the database's). */
-#define TRAJ_PATIENT_INSERT_COLS "uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at"
+#define TRAJ_PATIENT_INSERT_COLS "uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, " \
+  "indication_detail, risk_si_at, risk_si_by"
 #define TRAJ_COURSE_INSERT_COLS "uid, patient_id, indication, primary_scale, protocol, induction_length, " \
-  "start_date, end_date, status, notes"
+  "start_date, end_date, status, notes, indication_detail"
 #define TRAJ_INFUSION_INSERT_COLS "uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, " \
   "phase, weight_kg, dose_mg_per_kg, total_mg, side_effects, side_effect_note, concomitant, " \
   "monitoring_min, ready_at, clinician, notes, date_confirmed"
@@ -141,9 +142,10 @@ gboolean      traj_store_deferred_assessment_context (TrajStore *self, const Tra
                                                       TrajAssessment **other, GError **error);
 
 /* ---- row readers, shared by single reads and streams ---- */
-#define TRAJ_PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at"
+#define TRAJ_PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at, " \
+  "indication_detail, risk_si_at, risk_si_by"
 #define TRAJ_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
-  "end_date, status, notes, deleted_at"
+  "end_date, status, notes, deleted_at, indication_detail"
 #define TRAJ_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, i.medicine, " \
   "i.lot, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, i.side_effect_note, i.concomitant, " \
   "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at, i.date_confirmed"

@@ -50,9 +50,10 @@ static const char *all_patients_sql[5] = {
  * item 9 rule), which leaves out nine rows in ten of the largest table.
  * A metric that needs more: put the column's name back here (the cohort
  * tests compare this read with the full one). */
-#define COHORT_PATIENT_COLS "id, uid, mrn, NULL, birth_date, sex, indication, NULL, created_at, updated_at, deleted_at"
+#define COHORT_PATIENT_COLS "id, uid, mrn, NULL, birth_date, sex, indication, NULL, created_at, updated_at, deleted_at, " \
+  "indication_detail, risk_si_at, NULL"
 #define COHORT_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
-  "end_date, status, NULL, deleted_at"
+  "end_date, status, NULL, deleted_at, indication_detail"
 #define COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
   "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, NULL, NULL, " \
   "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed"

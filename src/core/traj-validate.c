@@ -189,6 +189,29 @@ traj_validate_birth_day (gint32 birth_day, gint32 today, GError **error)
   return TRUE;
 }
 
+/* CLINICAL.md §8: a detail is one of its indication's. */
+gboolean
+traj_validate_indication_detail (TrajIndication indication, const char *detail, GError **error)
+{
+  const char * const *codes = traj_indication_details (indication);
+  g_autofree char *list = NULL;
+
+  if (traj_indication_detail_fits (indication, detail))
+    return TRUE;
+  if (codes[0] == NULL)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("Indication detail “%s” does not apply: %s has no details. Leave it empty."),
+                   detail, traj_indication_label (indication));
+      return FALSE;
+    }
+  list = g_strjoinv (", ", (char **) codes);
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+               _("Indication detail “%s” is not one of %s’s (%s), or empty."),
+               detail, traj_indication_label (indication), list);
+  return FALSE;
+}
+
 gboolean
 traj_validate_patient (const TrajPatient *p, gint32 today, GError **error)
 {
@@ -198,7 +221,19 @@ traj_validate_patient (const TrajPatient *p, gint32 today, GError **error)
   if (!traj_validate_mrn (p->mrn, error) ||
       !traj_validate_name (p->name, error) ||
       !traj_validate_birth_day (p->birth_day, today, error) ||
-      !traj_validate_text (_("Notes"), p->notes, TRUE, error))
+      !traj_validate_text (_("Notes"), p->notes, TRUE, error) ||
+      !traj_validate_indication_detail (p->indication, p->indication_detail, error))
+    return FALSE;
+  if (p->risk_si_at != TRAJ_TIME_NONE &&
+      !traj_validate_record_time (_("Suicidal ideation flag set at"), p->risk_si_at, latest, error))
+    return FALSE;
+  if (p->risk_si_at != TRAJ_TIME_NONE && (p->risk_si_by == NULL || *p->risk_si_by == '\0'))
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                           _("The suicidal ideation flag needs who set it."));
+      return FALSE;
+    }
+  if (p->risk_si_at != TRAJ_TIME_NONE && !traj_validate_text (_("Suicidal ideation flag set by"), p->risk_si_by, FALSE, error))
     return FALSE;
   if (p->created_at != TRAJ_TIME_NONE &&
       !traj_validate_record_time (_("Created at"), p->created_at, latest, error))
@@ -230,7 +265,8 @@ traj_validate_induction_length (int n, GError **error)
 gboolean
 traj_validate_course (const TrajCourse *c, gint32 today, GError **error)
 {
-  if (!traj_validate_induction_length (c->induction_length, error))
+  if (!traj_validate_induction_length (c->induction_length, error) ||
+      !traj_validate_indication_detail (c->indication, c->indication_detail, error))
     return FALSE;
   if (c->start_day == TRAJ_DAY_NONE)
     {

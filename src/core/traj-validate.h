@@ -63,6 +63,9 @@ gboolean traj_validate_birth_day       (gint32 birth_day, gint32 today, GError *
 /* Also: notes without control characters; created_at and updated_at, when
  * set, after 1970 and before the end of tomorrow, updated_at not before
  * created_at. */
+gboolean traj_validate_indication_detail (TrajIndication  indication,
+                                          const char     *detail,
+                                          GError        **error);
 gboolean traj_validate_patient         (const TrajPatient *p, gint32 today, GError **error);
 
 gboolean traj_validate_induction_length (int n, GError **error);

@@ -15,11 +15,14 @@ struct _TrajCourseEditor
   TrajEditorDialog parent_instance;
 
   TrajCourse *course;
+  char *patient_detail;       /* the patient's indication detail, offered for that indication */
+  TrajIndication patient_indication;
   gboolean scale_chosen;      /* the clinician picked a scale: stop following the indication */
   gboolean updating;
 
   GtkWidget *content;
   AdwComboRow *indication_row;
+  AdwComboRow *detail_row;
   AdwComboRow *scale_row;
   AdwEntryRow *protocol_row;
   AdwActionRow *induction_row;
@@ -45,6 +48,8 @@ static void
 fill_course (TrajCourseEditor *self, TrajCourse *c)
 {
   c->indication = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
+  g_free (c->indication_detail);
+  c->indication_detail = g_strdup (traj_gui_detail_row_get (self->detail_row, c->indication));
   c->primary_scale = selected_scale (self);
   g_free (c->protocol);
   c->protocol = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->protocol_row))));
@@ -96,17 +101,20 @@ on_field_changed (TrajCourseEditor *self)
 static void
 on_indication_changed (TrajCourseEditor *self)
 {
+  TrajIndication ind;
+
   if (self->updating || self->course == NULL)
     return;
+  ind = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
+  self->updating = TRUE;
   /* CLINICAL.md §3: the primary scale follows the indication until the
    * clinician picks one. */
   if (!self->scale_chosen)
-    {
-      TrajIndication ind = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
-      self->updating = TRUE;
-      adw_combo_row_set_selected (self->scale_row, (guint) traj_scale_outcome_position (traj_indication_default_scale (ind)));
-      self->updating = FALSE;
-    }
+    adw_combo_row_set_selected (self->scale_row, (guint) traj_scale_outcome_position (traj_indication_default_scale (ind)));
+  traj_gui_detail_row_set (self->detail_row, ind,
+                           ind == self->course->indication ? self->course->indication_detail
+                           : ind == self->patient_indication ? self->patient_detail : NULL);
+  self->updating = FALSE;
   on_field_changed (self);
 }
 
@@ -142,6 +150,7 @@ static void
 traj_course_editor_finalize (GObject *object)
 {
   traj_course_free (TRAJ_COURSE_EDITOR (object)->course);
+  g_free (TRAJ_COURSE_EDITOR (object)->patient_detail);
   G_OBJECT_CLASS (traj_course_editor_parent_class)->finalize (object);
 }
 
@@ -167,6 +176,7 @@ traj_course_editor_class_init (TrajCourseEditorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-course-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, TrajCourseEditor, content);
   gtk_widget_class_bind_template_child (widget_class, TrajCourseEditor, indication_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajCourseEditor, detail_row);
   gtk_widget_class_bind_template_child (widget_class, TrajCourseEditor, scale_row);
   gtk_widget_class_bind_template_child (widget_class, TrajCourseEditor, protocol_row);
   gtk_widget_class_bind_template_child (widget_class, TrajCourseEditor, induction_row);
@@ -222,6 +232,8 @@ traj_course_editor_new (GtkWindow         *parent,
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 600);
 
+  self->patient_detail = g_strdup (patient ? patient->indication_detail : NULL);
+  self->patient_indication = patient ? patient->indication : TRAJ_INDICATION_OTHER;
   if (existing)
     {
       self->course = traj_course_copy (existing);
@@ -232,12 +244,14 @@ traj_course_editor_new (GtkWindow         *parent,
       self->course = traj_course_new ();
       self->course->patient_id = patient->id;
       self->course->indication = patient->indication;
+      self->course->indication_detail = g_strdup (patient->indication_detail);
       self->course->primary_scale = traj_indication_default_scale (patient->indication);
       self->course->start_day = traj_day_today ();
     }
 
   self->updating = TRUE;
   adw_combo_row_set_selected (self->indication_row, self->course->indication);
+  traj_gui_detail_row_set (self->detail_row, self->course->indication, self->course->indication_detail);
   adw_combo_row_set_selected (self->scale_row, (guint) MAX (traj_scale_outcome_position (self->course->primary_scale), 0));
   gtk_editable_set_text (GTK_EDITABLE (self->protocol_row), self->course->protocol ? self->course->protocol : "");
   gtk_spin_button_set_value (self->induction_spin, self->course->induction_length);

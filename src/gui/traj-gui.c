@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include <adwaita.h>
 
@@ -37,4 +38,39 @@ traj_gui_status_page_set_text (GtkWidget  *status_page,
 
   g_return_if_fail (ADW_IS_STATUS_PAGE (status_page));
   adw_status_page_set_description (ADW_STATUS_PAGE (status_page), escaped);
+}
+
+void
+traj_gui_detail_row_set (AdwComboRow    *row,
+                         TrajIndication  indication,
+                         const char     *code)
+{
+  const char * const *codes = traj_indication_details (indication);
+  GtkStringList *list = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  /* Translators: the indication detail left empty */
+  gtk_string_list_append (list, _("Not given"));
+  for (guint k = 0; codes[k]; k++)
+    {
+      gtk_string_list_append (list, traj_indication_detail_label (codes[k]));
+      if (g_strcmp0 (code, codes[k]) == 0)
+        selected = k + 1;
+    }
+  adw_combo_row_set_model (row, G_LIST_MODEL (list));
+  adw_combo_row_set_selected (row, selected);
+  gtk_widget_set_visible (GTK_WIDGET (row), codes[0] != NULL);
+  g_object_unref (list);
+}
+
+const char *
+traj_gui_detail_row_get (AdwComboRow    *row,
+                         TrajIndication  indication)
+{
+  const char * const *codes = traj_indication_details (indication);
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > g_strv_length ((char **) codes))
+    return "";
+  return codes[selected - 1];
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
+
+#include "traj-records.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +25,14 @@ void traj_gui_dismiss (GtkWindow *dialog);
  * description is Pango markup, so a path or message with "&" or "<" would
  * show nothing (and warn). */
 void traj_gui_status_page_set_text (GtkWidget *status_page, const char *text);
+
+/* CLINICAL.md §8: a combo row of "Not given" and @indication's details,
+ * with @code selected; hidden when the indication has none. */
+void        traj_gui_detail_row_set (AdwComboRow    *row,
+                                     TrajIndication  indication,
+                                     const char     *code);
+/* The detail chosen in a row filled for @indication: a code, or "". */
+const char *traj_gui_detail_row_get (AdwComboRow    *row,
+                                     TrajIndication  indication);
 
 G_END_DECLS

@@ -23,6 +23,9 @@ struct _TrajPatientEditor
   TrajDateEntry *birth_entry;
   AdwComboRow *sex_row;
   AdwComboRow *indication_row;
+  AdwComboRow *detail_row;
+  AdwActionRow *risk_row;
+  GtkSwitch *risk_switch;
   GtkTextView *notes_view;
   GtkLabel *mrn_error;
   GtkLabel *name_error;
@@ -53,6 +56,19 @@ fill_patient (TrajPatientEditor *self, TrajPatient *p)
   p->birth_day = traj_date_entry_get_day (self->birth_entry);
   p->sex = (TrajSex) adw_combo_row_get_selected (self->sex_row);
   p->indication = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
+  g_free (p->indication_detail);
+  p->indication_detail = g_strdup (traj_gui_detail_row_get (self->detail_row, p->indication));
+  /* Set now by whoever saves (the store names them), or kept as it was. */
+  if (!gtk_switch_get_active (self->risk_switch))
+    {
+      p->risk_si_at = TRAJ_TIME_NONE;
+      g_clear_pointer (&p->risk_si_by, g_free);
+    }
+  else if (self->patient->risk_si_at == TRAJ_TIME_NONE)
+    {
+      p->risk_si_at = traj_time_now ();
+      g_clear_pointer (&p->risk_si_by, g_free);
+    }
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   g_free (p->notes);
   p->notes = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -110,9 +126,39 @@ validate (TrajPatientEditor *self)
   show_missing (self, p);
 }
 
+/* "Set by Dr A on 3 Mar 2026", or what switching it on does. */
+static void
+show_risk (TrajPatientEditor *self)
+{
+  const TrajPatient *p = self->patient;
+  g_autofree char *text = NULL;
+
+  if (!gtk_switch_get_active (self->risk_switch))
+    text = g_strdup (_("Not flagged. Switch on to flag a risk of suicide on the patient’s page."));
+  else if (p->risk_si_at != TRAJ_TIME_NONE)
+    {
+      g_autofree char *when = traj_time_format (p->risk_si_at);
+      /* Translators: "Flagged by Dr A on 3 Mar 2026 14:05" */
+      text = g_strdup_printf (_("Flagged by %s on %s"), p->risk_si_by ? p->risk_si_by : "", when);
+    }
+  else
+    text = g_strdup (_("Flagged when you save, with your name and the time."));
+  adw_action_row_set_subtitle (self->risk_row, text);
+}
+
+static void
+on_indication_changed (TrajPatientEditor *self)
+{
+  TrajIndication ind = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
+  const char *keep = ind == self->patient->indication ? self->patient->indication_detail : NULL;
+
+  traj_gui_detail_row_set (self->detail_row, ind, keep);
+}
+
 static void
 on_field_changed (TrajPatientEditor *self)
 {
+  show_risk (self);
   traj_editor_dialog_mark_dirty (TRAJ_EDITOR_DIALOG (self));
   traj_editor_dialog_show_error (TRAJ_EDITOR_DIALOG (self), NULL);
   validate (self);
@@ -184,6 +230,9 @@ traj_patient_editor_class_init (TrajPatientEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, birth_entry);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, sex_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, indication_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, detail_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_switch);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, notes_view);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, mrn_error);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, name_error);
@@ -240,10 +289,16 @@ traj_patient_editor_new (GtkWindow         *parent,
     }
   adw_combo_row_set_selected (self->sex_row, self->patient->sex);
   adw_combo_row_set_selected (self->indication_row, self->patient->indication);
+  traj_gui_detail_row_set (self->detail_row, self->patient->indication, self->patient->indication_detail);
+  gtk_switch_set_active (self->risk_switch, self->patient->risk_si_at != TRAJ_TIME_NONE);
+  show_risk (self);
 
   g_signal_connect_swapped (self->birth_entry, "changed", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->sex_row, "notify::selected", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->indication_row, "notify::selected", G_CALLBACK (on_indication_changed), self);
   g_signal_connect_swapped (self->indication_row, "notify::selected", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->detail_row, "notify::selected", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->risk_switch, "notify::active", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->notes_view), "changed", G_CALLBACK (on_field_changed), self);
 
   validate (self);

@@ -36,6 +36,7 @@ struct _TrajPatientPage
   GtkLabel *name_label;
   GtkLabel *identity_label;
   GtkLabel *course_label;
+  GtkLabel *risk_label;
   GtkWidget *action_box;
   GtkWidget *findings_box;
   TrajCheckinList *checkin_list;
@@ -124,6 +125,8 @@ update_header (TrajPatientPage *self)
   const TrajPatient *p = self->records->patient;
   const TrajCourse *course = traj_patient_records_current_course (self->records);
   g_autofree char *identity = NULL;
+  g_autofree char *indication = NULL;
+  g_autofree char *risk = NULL;
   g_autofree char *course_text = NULL;
   int age = traj_age_years (p->birth_day, traj_day_today ());
   g_autofree char *born = traj_day_format (p->birth_day);
@@ -131,10 +134,27 @@ update_header (TrajPatientPage *self)
                                         : g_strdup ("—");
 
   gtk_label_set_label (self->name_label, p->name);
+  if (traj_indication_detail_label (p->indication_detail))
+    /* Translators: an indication with its detail: "Chronic pain (Fibromyalgia)" */
+    indication = g_strdup_printf (_("%s (%s)"), traj_indication_label (p->indication),
+                                  traj_indication_detail_label (p->indication_detail));
+  else
+    indication = g_strdup (traj_indication_label (p->indication));
   /* Translators: patient page header: MRN · born 3 Mar 1961 (65 years) · sex · indication */
   identity = g_strdup_printf (_("MRN %s · born %s (%s) · %s · %s"), p->mrn, born, age_text,
-                              traj_sex_label (p->sex), traj_indication_label (p->indication));
+                              traj_sex_label (p->sex), indication);
   gtk_label_set_label (self->identity_label, identity);
+
+  /* CLINICAL.md §8: a risk flag on the patient, with who set it and when. */
+  gtk_widget_set_visible (GTK_WIDGET (self->risk_label), p->risk_si_at != TRAJ_TIME_NONE);
+  if (p->risk_si_at != TRAJ_TIME_NONE)
+    {
+      g_autofree char *on = traj_day_format (traj_day_from_time (p->risk_si_at));
+      /* Translators: patient page header: "Risk flag: suicidal ideation · set by Dr A on 3 Mar 2026" */
+      risk = g_strdup_printf (_("Risk flag: suicidal ideation · set by %s on %s"),
+                              p->risk_si_by && *p->risk_si_by ? p->risk_si_by : _("unknown"), on);
+      gtk_label_set_label (self->risk_label, risk);
+    }
 
   if (course == NULL)
     course_text = g_strdup (_("No treatment course yet. Start one from More → New Course."));
@@ -1112,6 +1132,7 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, identity_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, course_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, risk_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, action_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, findings_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, checkin_list);

@@ -399,6 +399,54 @@ test_uids_in_order (Fixture *fx, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* A trial met "Bruno" and "Rafael" recorded as female: a first name agrees
+ * with the recorded sex. */
+static void
+test_names_match_sex (Fixture *fx, gconstpointer data)
+{
+  static const char *const male[] = {
+    "Ben", "Bruno", "Rafael", "Tomas", "Nikolai", "Hugo", "Felix", "Noah", "Liam", "Pedro", "Dmitri", "Viktor",
+    "Oskar", "Leon", "Jonah", "Samir", "Yusuf", NULL,
+  };
+  static const char *const female[] = {
+    "Ada", "Carmen", "Elena", "Grace", "Sofia", "Maya", "Olivia", "Rosa", "Tessa", "Vera", "Chloe", "Esther",
+    "Isla", "Priya", "Amara", "Ines", "Keiko", NULL,
+  };
+  g_autofree char *path = g_build_filename (fx->dir, "names.db", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  GError *error = NULL;
+  guint seen_male = 0, seen_female = 0;
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, TRAJ_DEMO_DEFAULT_SEED, 300, ANCHOR (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  list = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < list->len; k++)
+    {
+      const TrajPatientSummary *s = g_ptr_array_index (list, k);
+      g_autoptr(TrajPatient) p = traj_store_get_patient (store, s->id, &error);
+      g_auto(GStrv) parts = g_strsplit (p->name, " ", 2);
+      gboolean is_male = g_strv_contains (male, parts[0]);
+      gboolean is_female = g_strv_contains (female, parts[0]);
+
+      g_assert_no_error (error);
+      if (p->sex == TRAJ_SEX_FEMALE && is_male)
+        g_error ("%s is recorded female", p->name);
+      if (p->sex == TRAJ_SEX_MALE && is_female)
+        g_error ("%s is recorded male", p->name);
+      if (p->sex == TRAJ_SEX_OTHER)
+        g_assert_false (is_male || is_female);
+      seen_male += is_male;
+      seen_female += is_female;
+    }
+  /* Not vacuous: both lists were met. */
+  g_assert_cmpuint (seen_male, >, 10);
+  g_assert_cmpuint (seen_female, >, 10);
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -407,6 +455,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   ADD ("/demo/deterministic", test_deterministic);
+  ADD ("/demo/names-match-sex", test_names_match_sex);
   ADD ("/demo/cancel-and-invalid", test_cancel_and_invalid);
   ADD ("/demo/shape", test_shape);
   ADD ("/demo/uids-in-order", test_uids_in_order);

@@ -15,13 +15,27 @@
  * induction; responders drift back after a median of ~18 days; boosters
  * bring them back down; blood pressure peaks around 40 minutes. */
 
-static const char *first_names[] = {
-  "Ada", "Ben", "Carmen", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonah",
-  "Keiko", "Liam", "Maya", "Nikolai", "Olivia", "Pedro", "Quinn", "Rosa", "Samir", "Tessa",
-  "Umar", "Vera", "Wes", "Ximena", "Yusuf", "Zoe", "Amara", "Bruno", "Chloe", "Dev",
-  "Esther", "Felix", "Gita", "Hugo", "Isla", "Jamal", "Kira", "Leon", "Mei", "Noah",
-  "Oskar", "Priya", "Rafael", "Sofia", "Tomas", "Uma", "Viktor", "Wren", "Yara", "Zane",
+/* First names by the patient's recorded sex (a trial found "Bruno"
+ * recorded as female), 50 each so the draw below picks from all of them. */
+static const char *female_names[] = {
+  "Ada", "Carmen", "Elena", "Grace", "Ines", "Keiko", "Maya", "Olivia", "Rosa", "Tessa",
+  "Vera", "Ximena", "Zoe", "Amara", "Chloe", "Esther", "Gita", "Isla", "Kira", "Mei",
+  "Priya", "Sofia", "Uma", "Yara", "Anna", "Beatriz", "Clara", "Daria", "Eva", "Fatima",
+  "Hanna", "Ingrid", "Julia", "Lena", "Marta", "Nadia", "Paula", "Ruth", "Sara", "Teresa",
+  "Ursula", "Valentina", "Wanda", "Yasmin", "Zara", "Aisha", "Birgit", "Camila", "Dalia", "Emma",
 };
+static const char *male_names[] = {
+  "Ben", "Dmitri", "Farid", "Hiro", "Jonah", "Liam", "Nikolai", "Pedro", "Samir", "Umar",
+  "Wes", "Yusuf", "Bruno", "Dev", "Felix", "Hugo", "Jamal", "Leon", "Noah", "Oskar",
+  "Rafael", "Tomas", "Viktor", "Zane", "Mateo", "Adam", "Carlos", "Daniel", "Erik", "Filip",
+  "Gabriel", "Henrik", "Ivan", "Jakub", "Karl", "Luis", "Marco", "Nils", "Omar", "Pavel",
+  "Rashid", "Stefan", "Theo", "Vikram", "Walter", "Xavier", "Yann", "Zoran", "Arjun", "Emil",
+};
+/* Recorded sex "other": names used for anyone. */
+static const char *other_names[] = {
+  "Quinn", "Alex", "Robin", "Sasha", "Kai", "Noor", "Ari", "Jules", "River", "Sam",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (female_names) == 50 && G_N_ELEMENTS (male_names) == 50);
 
 static const char *last_names[] = {
   "Abbott", "Bianchi", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jensen",
@@ -496,9 +510,19 @@ generate_patient (Gen *g, guint index, GError **error)
 
   p->uid = det_uuid (g);
   p->mrn = g_strdup_printf ("%07u", 1000000 + index * 7 + 3);
-  p->name = g_strdup_printf ("%s %s", first_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (first_names))],
-                             last_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (last_names))]);
-  p->sex = chance (g, 0.55) ? TRAJ_SEX_FEMALE : (chance (g, 0.97) ? TRAJ_SEX_MALE : TRAJ_SEX_OTHER);
+  {
+    /* The same draws in the same order as before names followed sex, so
+     * every other figure of a seeded clinic stays as it was. */
+    guint first = (guint) g_rand_int_range (g->rand, 0, 50);
+    const char *last = last_names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (last_names))];
+
+    p->sex = chance (g, 0.55) ? TRAJ_SEX_FEMALE : (chance (g, 0.97) ? TRAJ_SEX_MALE : TRAJ_SEX_OTHER);
+    p->name = g_strdup_printf ("%s %s",
+                               p->sex == TRAJ_SEX_FEMALE ? female_names[first] :
+                               p->sex == TRAJ_SEX_MALE ? male_names[first] :
+                               other_names[first % G_N_ELEMENTS (other_names)],
+                               last);
+  }
   p->indication = ind;
   /* CLINICAL.md §8: details for most depression and pain patients, taken
    * from the index so the random stream stays as it was. */

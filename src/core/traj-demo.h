@@ -10,8 +10,8 @@ G_BEGIN_DECLS
 /* Changes whenever the generator's records change for the same seed, size and
  * anchor (a cached demo clinic made by another revision is stale). 2: plausible
  * blood pressures (systolic >= 90, pulse pressure >= 20). 3: time-ordered
- * (version 7) uids. */
-#define TRAJ_DEMO_REVISION 3
+ * (version 7) uids. 4: first names agree with the recorded sex. */
+#define TRAJ_DEMO_REVISION 4
 
 typedef void (*TrajProgressFunc) (double fraction, gpointer user_data);
 

@@ -67,13 +67,19 @@ static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
   g_autofree char *mounts = NULL;
-  g_autofree char *small = g_build_filename (fx->dir, "small", NULL);
 
   /* A failed full-disk test must not leave its tmpfs mounted. */
-  if (g_file_get_contents ("/proc/self/mounts", &mounts, NULL, NULL) && strstr (mounts, small))
+  for (guint k = 0; k < 3; k++)
     {
-      g_autofree char *cmd = g_strdup_printf ("umount '%s'", small);
-      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+      static const char *names[] = { "small", "tiny", "ro" };
+      g_autofree char *mnt = g_build_filename (fx->dir, names[k], NULL);
+
+      g_clear_pointer (&mounts, g_free);
+      if (g_file_get_contents ("/proc/self/mounts", &mounts, NULL, NULL) && strstr (mounts, mnt))
+        {
+          g_autofree char *cmd = g_strdup_printf ("umount '%s'", mnt);
+          g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+        }
     }
   remove_tree (fx->dir);
   g_free (fx->dir);
@@ -610,6 +616,139 @@ test_restore_spares_other_programs (Fixture *fx, gconstpointer data)
   g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 5);
 }
 
+/* Found by an attack run: on a disk with no byte left, opening or writing
+ * the clinic said "disk I/O error", and a new clinic that could not be made
+ * left its temporary -wal and -shm behind under a name the message showed.
+ * Now each says the disk is full, names the clinic, and leaves nothing. */
+static void
+test_full_disk_says_so (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *mnt = g_build_filename (fx->dir, "small", NULL);
+  g_autofree char *clinic = g_build_filename (mnt, "clinic.db", NULL);
+  g_autofree char *fill = g_build_filename (mnt, "fill", NULL);
+  g_autofree char *tiny = g_build_filename (fx->dir, "tiny", NULL);
+  g_autofree char *tiny_clinic = g_build_filename (tiny, "new.db", NULL);
+  g_autofree char *cmd = NULL;
+  GError *error = NULL;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  cmd = g_strdup_printf ("mount -t tmpfs -o size=2m tmpfs '%s'", mnt);
+  if (getuid () != 0 || !g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL) || status != 0)
+    {
+      g_test_skip ("cannot mount a small tmpfs here (not root?)");
+      return;
+    }
+  g_clear_pointer (&cmd, g_free);
+  {
+    g_autoptr(TrajStore) store = demo_store (clinic, 3);
+    int fd = open (fill, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    char block[4096] = { 0 };
+
+    g_assert_cmpint (fd, >=, 0);
+    while (write (fd, block, sizeof block) > 0)
+      ;
+    close (fd);
+    /* A write while the disk is full: refused as such, nothing changed. */
+    for (guint k = 0; k < 50 && error == NULL; k++)
+      {
+        g_autoptr(TrajPatient) p = traj_patient_new ();
+
+        p->mrn = g_strdup_printf ("FULL-%u", k);
+        p->name = g_strdup ("Patient Full");
+        p->birth_day = traj_day_from_ymd (1980, 5, 17);
+        p->sex = TRAJ_SEX_FEMALE;
+        p->indication = TRAJ_INDICATION_DEPRESSION;
+        traj_store_insert_patient (store, p, &error);
+      }
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
+  /* Opening it on the full disk: the same words, not "disk I/O error". */
+  {
+    TrajStore *again = traj_store_open_existing (clinic, &error);
+
+    if (again == NULL)
+      {
+        g_test_message ("%s", error->message);
+        g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL);
+        g_assert_nonnull (strstr (error->message, clinic));
+        g_clear_error (&error);
+      }
+    else
+      {
+        /* Opened after all: then reading works. */
+        g_autoptr(GPtrArray) list = traj_store_list_patients (again, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (list->len, >=, 3);
+      }
+    g_clear_object (&again);
+  }
+  g_assert_cmpint (g_unlink (fill), ==, 0);
+  g_assert_cmpint (query (clinic, "SELECT count(*) FROM patient WHERE mrn NOT LIKE 'FULL-%'"), ==, 3);
+  g_assert_cmpstr (query_text (clinic, "PRAGMA integrity_check"), ==, "ok");
+  cmd = g_strdup_printf ("umount '%s'", mnt);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_clear_pointer (&cmd, g_free);
+
+  /* A new clinic that does not fit: named as asked, nothing left. */
+  g_assert_cmpint (g_mkdir (tiny, 0700), ==, 0);
+  cmd = g_strdup_printf ("mount -t tmpfs -o size=200k tmpfs '%s'", tiny);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL) && status == 0);
+  g_clear_pointer (&cmd, g_free);
+  {
+    TrajStore *fresh = traj_store_open (tiny_clinic, &error);
+
+    g_assert_null (fresh);
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, tiny_clinic));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(GDir) d = g_dir_open (tiny, 0, NULL);
+    const char *e = g_dir_read_name (d);
+    g_assert_null (e);
+  }
+  cmd = g_strdup_printf ("umount '%s'", tiny);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+}
+
+/* Found by an attack run: a clinic on a read-only folder said "cannot be
+ * written; nothing was saved" to a command that only lists patients. */
+static void
+test_read_only_says_so (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *mnt = g_build_filename (fx->dir, "ro", NULL);
+  g_autofree char *clinic = g_build_filename (mnt, "clinic.db", NULL);
+  g_autofree char *cmd = NULL;
+  GError *error = NULL;
+  TrajStore *store;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  g_object_unref (demo_store (clinic, 2));
+  cmd = g_strdup_printf ("sh -c \"mount --bind '%s' '%s' && mount -o remount,ro,bind '%s'\"", mnt, mnt, mnt);
+  if (getuid () != 0 || !g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL) || status != 0)
+    {
+      g_test_skip ("cannot make a read-only mount here (not root?)");
+      return;
+    }
+  store = traj_store_open_existing (clinic, &error);
+  g_assert_null (store);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_READ_ONLY);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_assert_null (strstr (error->message, "saved"));
+  g_clear_error (&error);
+  g_free (cmd);
+  cmd = g_strdup_printf ("umount '%s'", mnt);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_assert_cmpint (query (clinic, "SELECT count(*) FROM patient"), ==, 2);
+}
+
 static void
 test_restore_into_nothing (Fixture *fx, gconstpointer data)
 {
@@ -792,6 +931,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/backup/restore-spares-other-programs", Fixture, NULL, fixture_setup,
               test_restore_spares_other_programs, fixture_teardown);
+  g_test_add ("/backup/full-disk-says-so", Fixture, NULL, fixture_setup, test_full_disk_says_so, fixture_teardown);
+  g_test_add ("/backup/read-only-says-so", Fixture, NULL, fixture_setup, test_read_only_says_so, fixture_teardown);
   g_test_add ("/backup/auto-daily-damaged", Fixture, NULL, fixture_setup, test_auto_damaged, fixture_teardown);
   g_test_add ("/backup/restore-full-disk", Fixture, NULL, fixture_setup, test_restore_full_disk, fixture_teardown);
   g_test_add ("/backup/restore-relative-paths", Fixture, NULL, fixture_setup, test_restore_relative, fixture_teardown);

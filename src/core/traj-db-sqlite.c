@@ -41,7 +41,18 @@ set_error (TrajDb      *db,
   sqlite3 *handle = DB (db)->handle;
   const char *msg = handle ? sqlite3_errmsg (handle) : sqlite3_errstr (rc);
   const char *path = db->name;
+  int sys = handle ? sqlite3_system_errno (handle) : 0;
 
+  /* A disk with no byte left fails the -shm or the WAL before SQLite sees
+   * a full database: an I/O error whose cause is ENOSPC. */
+  if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) && (sys == ENOSPC || sys == EDQUOT))
+    {
+      db->failure = TRAJ_DB_OTHER;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_DISK_FULL,
+                   _("The disk holding “%s” is full, so the clinic cannot be opened or written; nothing "
+                     "was changed. Free some space and try again."), path);
+      return;
+    }
   switch (rc & 0xff)
     {
     case SQLITE_FULL:
@@ -51,10 +62,21 @@ set_error (TrajDb      *db,
       return;
     case SQLITE_READONLY:
     case SQLITE_PERM:
+      db->failure = TRAJ_DB_OTHER;
+      /* Even reading a clinic writes beside it (the -shm of its WAL): a
+       * read-only file or folder stops a list as well as a save. */
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_READ_ONLY,
+                   _("“%s” is read-only here (%s); Trajectory needs to write to the clinic file and its "
+                     "folder even to show it. Nothing was changed."), path, msg);
+      return;
     case SQLITE_CANTOPEN:
       db->failure = TRAJ_DB_OTHER;
+      /* The file is there (check_file () saw it): what SQLite could not
+       * open is the file for writing or a file beside it. */
       g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_READ_ONLY,
-                   _("“%s” cannot be written (%s); nothing was saved."), path, msg);
+                   _("Could not open “%s”: the file or its folder is read-only here or not yours to "
+                     "change, and Trajectory writes beside the clinic even to show it. Nothing was "
+                     "changed."), path);
       return;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:

@@ -332,6 +332,7 @@ create_clinic (const char *path, GError **error)
 {
   g_autoptr(TrajSafeFile) out = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
+  const char *temp;
   TrajStore *fresh;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -344,9 +345,29 @@ create_clinic (const char *path, GError **error)
   out = traj_safe_file_new_for_clinic (path, error);
   if (out == NULL)
     return FALSE;
-  fresh = store_open (traj_safe_file_get_temp_path (out), OPEN_FRESH, error);
+  temp = traj_safe_file_get_temp_path (out);
+  fresh = store_open (temp, OPEN_FRESH, error);
   if (fresh == NULL)
-    return FALSE;
+    {
+      /* A full disk, say: nothing of the new clinic stays, and the message
+       * names the file the person asked for, not our temporary one. */
+      static const char *beside[] = { "-wal", "-shm", "-journal" };
+
+      for (guint k = 0; k < G_N_ELEMENTS (beside); k++)
+        {
+          g_autofree char *p = g_strconcat (temp, beside[k], NULL);
+          g_remove (p);
+        }
+      if (error != NULL && *error != NULL)
+        {
+          GString *msg = g_string_new ((*error)->message);
+
+          g_string_replace (msg, temp, path, 0);
+          g_free ((*error)->message);
+          (*error)->message = g_string_free (msg, FALSE);
+        }
+      return FALSE;
+    }
   /* The last connection closing folds the -wal into the file. */
   g_object_unref (fresh);
   return traj_safe_file_commit_new (out, error);

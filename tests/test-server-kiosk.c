@@ -311,6 +311,42 @@ test_release_and_revoke (Fixture *fx, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "cancelled"));
 }
 
+/* The server drops the tablet's connection between check-in and Submit
+ * (a restart, the Wi-Fi): the session is the server's, so the answers are
+ * saved once the tablet is connected again, for the same patient. */
+static void
+test_session_survives_reconnect (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(TrajKioskCheckin) c = NULL;
+  g_autoptr(TrajAssessment) a = phq9 (fx->patient_id, 0);
+  g_autoptr(TrajAssessment) back = NULL;
+  gint64 checkin_id = 0;
+
+  code = new_code (fx, fx->patient_id, &checkin_id);
+  c = traj_store_redeem_checkin (fx->tablet, code, traj_day_from_ymd (1980, 5, 17), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_test_query_int (traj_store_get_path (fx->store),
+                                        "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity "
+                                        "WHERE usename = '" TABLET_LOGIN "' AND datname = current_database ()"),
+                   ==, 1);
+  /* The first statement after the cut may fail while the tablet reconnects;
+   * what the patient answered stays on the screen and is sent again. */
+  if (!traj_store_insert_assessment (fx->tablet, a, &error))
+    {
+      g_test_message ("first try: %s", error->message);
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_CONNECTION);
+      g_clear_error (&error);
+      g_assert_true (traj_store_insert_assessment (fx->tablet, a, &error));
+    }
+  g_assert_no_error (error);
+  back = traj_store_get_assessment (fx->store, a->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->patient_id, ==, fx->patient_id);
+  g_assert_cmpint (back->total, ==, 8);
+}
+
 /* ---- what the login cannot do --------------------------------------------------------- */
 
 static void
@@ -469,6 +505,8 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/server-kiosk/release-and-revoke", Fixture, NULL, fixture_setup, test_release_and_revoke,
               fixture_teardown);
+  g_test_add ("/server-kiosk/session-survives-reconnect", Fixture, NULL, fixture_setup,
+              test_session_survives_reconnect, fixture_teardown);
   g_test_add ("/server-kiosk/reads-nothing", Fixture, NULL, fixture_setup, test_reads_nothing, fixture_teardown);
   g_test_add ("/server-kiosk/wrong-pins-per-device", Fixture, NULL, fixture_setup, test_wrong_pins_per_device,
               fixture_teardown);

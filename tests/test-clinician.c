@@ -18,6 +18,7 @@
 #include "traj-patient-editor.h"
 #include "traj-patient-page.h"
 #include "traj-patient-row.h"
+#include "traj-score-entry.h"
 #include "traj-search.h"
 #include "traj-table.h"
 #include "traj-date-entry.h"
@@ -498,6 +499,129 @@ test_chart_plot_height (Fixture *f, gconstpointer data)
       g_test_message ("panel %u: %.0f px tall", p, area.height);
       g_assert_cmpfloat (area.height, >=, 120);
     }
+}
+
+/* ---- the focused answer ------------------------------------------------------ */
+
+static void
+collect_answers (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget) && gtk_widget_has_css_class (widget, "answer"))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_answers (c, out);
+}
+
+static gboolean
+count_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Until two frames have been drawn: state changes reach the style (and so
+ * the pixels) at a frame. */
+static void
+wait_frames (GtkWidget *widget)
+{
+  guint ticks = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_tick, &ticks, NULL);
+
+  gtk_widget_queue_draw (widget);
+  WAIT_UNTIL (ticks >= 2);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+/* Pixels of @widget as drawn now that are the accent blue (fill or ring),
+ * or with @dark, dark grey to black (text, a ring in the text colour). */
+static guint
+count_pixels (GtkWidget *widget, gboolean dark)
+{
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *data = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guint n = 0;
+
+  /* Room around it for a ring drawn outside. */
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (4, 4));
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w + 8, h + 8));
+  data = g_malloc ((gsize) (w + 8) * (h + 8) * 4);
+  gdk_texture_download (texture, data, (gsize) (w + 8) * 4);
+  for (int k = 0; k < (w + 8) * (h + 8); k++)
+    {
+      /* Cairo's ARGB32: B, G, R, A in memory on little-endian. */
+      int b = data[4 * k], g = data[4 * k + 1], r = data[4 * k + 2], a = data[4 * k + 3];
+      if (dark ? (a > 60 && r < 110 && g < 110 && b < 110) : (a > 60 && b > r + 40 && b > g + 10))
+        n++;
+    }
+  return n;
+}
+
+/* A keyboard trial could not tell the focused PHQ-9 answer from the chosen
+ * one: both were blue. The focus ring is now in the text colour, dashed;
+ * blue means chosen. */
+static void
+test_focused_answer_not_blue (Fixture *f, gconstpointer data)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *entry = traj_score_entry_new ();
+  g_autoptr(GPtrArray) answers = g_ptr_array_new ();
+  GtkWidget *focused, *chosen;
+  guint focused_blue, chosen_blue;
+
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  /* No CSS transitions: the pixels are the end state, not a fade. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* The app's style sheet, as the application loads it. */
+  gtk_css_provider_load_from_resource (css, "/io/github/trajectory/Trajectory/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  traj_score_entry_set_scale (TRAJ_SCORE_ENTRY (entry), TRAJ_SCALE_PHQ9);
+  gtk_window_set_child (GTK_WINDOW (window), entry);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (gtk_widget_get_width (entry) > 0);
+  collect_answers (entry, answers);
+  g_assert_cmpuint (answers->len, >=, 8);
+  /* Item 1's "Several days" chosen; item 2's "Not at all" (its roving
+   * focus, nothing chosen there) focused. */
+  chosen = g_ptr_array_index (answers, 1);
+  focused = g_ptr_array_index (answers, 4);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chosen), TRUE);
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+  g_assert_true (gtk_widget_grab_focus (focused));
+  WAIT_UNTIL (gtk_widget_has_visible_focus (focused) &&
+              (gtk_widget_get_state_flags (focused) & GTK_STATE_FLAG_FOCUS_VISIBLE));
+  wait_frames (window);
+
+  focused_blue = count_pixels (focused, FALSE);
+  chosen_blue = count_pixels (chosen, FALSE);
+  /* The ring is there, in the text colour: more dark pixels than the same
+   * button without the focus. */
+  {
+    guint dark_focused = count_pixels (focused, TRUE), dark_plain;
+
+    gtk_widget_grab_focus (chosen);
+    wait_frames (window);
+    dark_plain = count_pixels (focused, TRUE);
+    g_test_message ("dark pixels: focused %u, not focused %u", dark_focused, dark_plain);
+    g_assert_cmpuint (dark_focused, >, dark_plain + 100);
+  }
+  g_test_message ("accent pixels: focused %u (active %d), chosen %u (active %d)", focused_blue, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (focused)), chosen_blue, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (chosen)));
+  g_assert_cmpuint (chosen_blue, >, 500);
+  g_assert_cmpuint (focused_blue, ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css));
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  spin (f);
 }
 
 /* ---- keys ------------------------------------------------------------------- */
@@ -1160,6 +1284,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/infusion-total-not-a-stop", Fixture, NULL, fixture_setup, test_infusion_total_not_a_stop,
               fixture_teardown);
   g_test_add ("/clinician/search-down-to-list", Fixture, NULL, fixture_setup, test_search_down_to_list,
+              fixture_teardown);
+  g_test_add ("/clinician/focused-answer-not-blue", Fixture, NULL, fixture_setup, test_focused_answer_not_blue,
               fixture_teardown);
   g_test_add ("/clinician/keys-act-on-open-patient", Fixture, NULL, fixture_setup,
               test_keys_act_on_open_patient, fixture_teardown);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "traj-chart-view-private.h"
+#include "traj-chart-panel.h"
 #include "traj-cohort-chart.h"
 #include "traj-cohort-view.h"
 #include "traj-demo.h"
@@ -622,6 +623,53 @@ test_focused_answer_not_blue (Fixture *f, gconstpointer data)
   gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css));
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
   spin (f);
+}
+
+/* ---- export menus ------------------------------------------------------------ */
+
+/* The export button's tooltip stayed up over its open menu (a trial could
+ * not read "Export as PNG Image…"): no tooltip while the menu is open, the
+ * tooltip back once it closes. */
+static void
+assert_quiet_while_open (GtkWidget *button)
+{
+  GtkPopover *menu = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+
+  g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (menu)));
+  g_assert_false (gtk_widget_get_has_tooltip (button));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (menu)));
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+}
+
+static void
+test_export_menus_no_tooltip (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page, *panel;
+  gint64 id;
+
+  g_assert_true (traj_demo_generate (f->store, 5, 8, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  open_window (f);
+  {
+    g_autoptr(TrajPatientItem) item = g_list_model_get_item (G_LIST_MODEL (traj_window_get_patient_list (f->win)), 0);
+    id = traj_patient_item_get_id (item);
+  }
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+  panel = find_of_type (page, TRAJ_TYPE_CHART_PANEL);
+  g_assert_nonnull (panel);
+  assert_quiet_while_open (child (panel, TRAJ_TYPE_CHART_PANEL, "export_button"));
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (child (f->win, TRAJ_TYPE_WINDOW, "view_stack")), "cohorts");
+  WAIT_UNTIL (!traj_cohort_view_is_busy (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (f->win))) &&
+              traj_cohort_view_get_report (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (f->win))) != NULL);
+  assert_quiet_while_open (child (traj_window_get_cohort_view (f->win), TRAJ_TYPE_COHORT_VIEW, "export_button"));
 }
 
 /* ---- keys ------------------------------------------------------------------- */
@@ -1286,6 +1334,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/search-down-to-list", Fixture, NULL, fixture_setup, test_search_down_to_list,
               fixture_teardown);
   g_test_add ("/clinician/focused-answer-not-blue", Fixture, NULL, fixture_setup, test_focused_answer_not_blue,
+              fixture_teardown);
+  g_test_add ("/clinician/export-menus-no-tooltip", Fixture, NULL, fixture_setup, test_export_menus_no_tooltip,
               fixture_teardown);
   g_test_add ("/clinician/keys-act-on-open-patient", Fixture, NULL, fixture_setup,
               test_keys_act_on_open_patient, fixture_teardown);

@@ -235,6 +235,7 @@ static void
 traj_chart_panel_init (TrajChartPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  traj_gui_menu_button_quiet_tooltip (self->export_button);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.export", FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->infusion_button), FALSE);
 }

@@ -1420,6 +1420,7 @@ traj_cohort_view_init (TrajCohortView *self)
   GtkStringList *scales = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  traj_gui_menu_button_quiet_tooltip (GTK_MENU_BUTTON (self->export_button));
   self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new_with_free_func (metric_row_free);
   /* Until the first comparison arrives: never "no courses" over a clinic

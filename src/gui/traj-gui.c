@@ -30,6 +30,24 @@ traj_gui_dismiss (GtkWindow *dialog)
   gtk_window_destroy (dialog);
 }
 
+static void
+on_menu_visible (GtkWidget *popover, GParamSpec *pspec, GtkWidget *button)
+{
+  gtk_widget_set_has_tooltip (button, !gtk_widget_get_visible (popover));
+}
+
+void
+traj_gui_menu_button_quiet_tooltip (GtkMenuButton *button)
+{
+  GtkPopover *popover;
+
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+
+  popover = gtk_menu_button_get_popover (button);
+  g_return_if_fail (popover != NULL);
+  g_signal_connect_object (popover, "notify::visible", G_CALLBACK (on_menu_visible), button, 0);
+}
+
 void
 traj_gui_status_page_set_text (GtkWidget  *status_page,
                                const char *text)

@@ -21,6 +21,9 @@ void traj_gui_init (void);
  * pointer"). */
 void traj_gui_dismiss (GtkWindow *dialog);
 
+/* Keeps @button's tooltip off while its menu is open: GTK 4.8 leaves the
+ * tooltip up, over the menu's first items. */
+void traj_gui_menu_button_quiet_tooltip (GtkMenuButton *button);
 /* Sets a status page's description to @text shown as it is: the
  * description is Pango markup, so a path or message with "&" or "<" would
  * show nothing (and warn). */

@@ -1,9 +1,52 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "traj-chart-panel.h"
+#include "traj-checkin-list.h"
 #include "traj-patient-page.h"
+#include "traj-timeline.h"
 
 G_BEGIN_DECLS
+
+struct _TrajPatientPage
+{
+  GtkWidget parent_instance;
+
+  TrajStore *store;
+  GSettings *settings;
+  gint64 patient_id;
+  TrajPatientRecords *records;
+  TrajOutcomes *outcomes;
+  TrajTimeline *timeline;
+  gulong changed_id;
+  AdwToast *last_toast;            /* weak: the latest undo or decision toast, for tests */
+  GtkWidget *decision_dialog;      /* weak: the open decision dialog, for tests */
+
+  GtkWidget *scroller;
+  GtkLabel *name_label;
+  GtkLabel *identity_label;
+  GtkLabel *course_label;
+  GtkLabel *risk_label;
+  GtkWidget *action_box;
+  GtkWidget *findings_box;
+  TrajCheckinList *checkin_list;
+  GtkWidget *outcome_box;
+  GtkWidget *chart_box;
+  TrajChartPanel *chart;
+  GtkListBox *timeline_list;
+  GtkWidget *history_box;
+  GtkListBox *history_list;
+};
+
+/* Shared by the page's files (traj-patient-page*.c). */
+GtkWindow *traj_patient_page_parent_window   (TrajPatientPage *self);
+void       traj_patient_page_add_toast       (TrajPatientPage *self,
+                                              AdwToast        *toast);
+void       traj_patient_page_show_error      (TrajPatientPage *self,
+                                              const GError    *error);
+void       traj_patient_page_clear_box       (GtkWidget       *box);
+/* Rebuilds the banners and the Findings History from self->outcomes. */
+void       traj_patient_page_update_findings (TrajPatientPage *self);
 
 /* How long a "deleted — Undo" toast stays, in seconds. */
 #define TRAJ_UNDO_TIMEOUT_S 15

@@ -19,6 +19,7 @@
 #include "traj-gui.h"
 #include "traj-infusion-editor-private.h"
 #include "traj-score-entry-private.h"
+#include "traj-validate.h"
 
 #include "test-wait.h"
 
@@ -311,6 +312,71 @@ test_infusion_log_with_vitals (Fixture *f, gconstpointer data)
   v = g_ptr_array_index (i->vitals, 2);
   g_assert_cmpint (v->minute, ==, 115);
   g_assert_cmpint (v->diastolic, ==, 80);
+}
+
+/* Trial findings: the IV form showed the esketamine monitoring form's
+ * questions; "esketamine IV 0.5 mg/kg" was accepted; a medicine other than
+ * the course's was taken without a word. */
+static void
+test_infusion_medicine_and_route (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajInfusion) last = traj_infusion_new ();
+  g_autoptr(TrajPatientRecords) records = NULL;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  AdwComboRow *medicine, *route;
+  GtkWidget *group;
+  gpointer e;
+
+  last->patient_id = f->patient_id;
+  last->course_id = f->course_id;
+  last->started_at = traj_time_now () - 3 * 86400;
+  last->weight_kg = 70;
+  last->dose_mg_per_kg = 0.5;
+  last->total_mg = 35;
+  g_assert_true (traj_store_insert_infusion (f->store, last, &error));
+  g_assert_no_error (error);
+  records = load (f);
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  medicine = ADW_COMBO_ROW (child (e, t, "medicine_row"));
+  route = ADW_COMBO_ROW (child (e, t, "route_row"));
+  group = child (e, t, "concomitant_group");
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "0.5");
+  g_assert_cmpuint (adw_combo_row_get_selected (medicine), ==, TRAJ_MEDICINE_KETAMINE);
+  g_assert_cmpuint (adw_combo_row_get_selected (route), ==, TRAJ_ROUTE_IV);
+  g_assert_false (gtk_widget_get_visible (group));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  /* Esketamine IV: refused, with the way out. */
+  adw_combo_row_set_selected (medicine, TRAJ_MEDICINE_ESKETAMINE);
+  g_assert_true (gtk_widget_get_visible (group));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (visible_label (e, t, "dose_message_row", "dose_message"), ==,
+                   "Esketamine is recorded as the nasal spray (28, 56 or 84 mg), not Intravenous: choose the "
+                   "intranasal route, or racemic ketamine for an Intravenous dose.");
+
+  /* Intranasal esketamine, but the course is racemic ketamine. */
+  adw_combo_row_set_selected (route, TRAJ_ROUTE_INTRANASAL);
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (visible_label (e, t, "dose_message_row", "dose_message"), ==,
+                   "This course’s infusions are Ketamine (racemic); a session of Esketamine belongs in a course "
+                   "of its own (More → New Course), or choose Ketamine (racemic).");
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+
+  adw_combo_row_set_selected (medicine, TRAJ_MEDICINE_KETAMINE);
+  adw_combo_row_set_selected (route, TRAJ_ROUTE_IV);
+  g_assert_false (gtk_widget_get_visible (group));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (e));
+  finish (e);
+
+  g_assert_false (traj_validate_dose (TRAJ_ROUTE_IM, TRAJ_MEDICINE_ESKETAMINE, 0.5, 35, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_DOSE_RANGE);
+  g_clear_error (&error);
+  g_assert_true (traj_validate_dose (TRAJ_ROUTE_INTRANASAL, TRAJ_MEDICINE_ESKETAMINE, 0, 56, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -747,6 +813,51 @@ test_infusion_confirm_date (Fixture *f, gconstpointer data)
 
 /* The assessment editor: scores dated before birth, or a second complete
  * questionnaire of the scale in the same minute, are errors naming both. */
+/* A trial found Record Scores starting at "Before infusion" after that
+ * day's infusion was logged: with one logged today it starts "After". */
+static void
+test_assessment_timing_after_todays_infusion (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajInfusion) earlier = traj_infusion_new ();
+  g_autoptr(TrajInfusion) today = traj_infusion_new ();
+  g_autoptr(TrajPatientRecords) before = NULL;
+  g_autoptr(TrajPatientRecords) after = NULL;
+  GType t = TRAJ_TYPE_ASSESSMENT_EDITOR;
+  gpointer e;
+
+  earlier->patient_id = today->patient_id = f->patient_id;
+  earlier->course_id = today->course_id = f->course_id;
+  earlier->started_at = traj_time_from_day (traj_day_today () - 2, 10, 0);
+  today->started_at = traj_time_from_day (traj_day_today (), 0, 0);
+  for (guint k = 0; k < 2; k++)
+    {
+      TrajInfusion *i = k == 0 ? earlier : today;
+      i->weight_kg = 70;
+      i->dose_mg_per_kg = 0.5;
+      i->total_mg = 35;
+    }
+  g_assert_true (traj_store_insert_infusion (f->store, earlier, &error));
+  g_assert_no_error (error);
+  before = load (f);
+  g_assert_cmpint (traj_assessment_default_timing (before, traj_time_now ()), ==, TRAJ_TIMING_PRE);
+  e = present (traj_assessment_editor_new (NULL, f->store, before, NULL));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "timing_row"))), ==, TRAJ_TIMING_PRE);
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (e));
+  finish (e);
+
+  g_assert_true (traj_store_insert_infusion (f->store, today, &error));
+  g_assert_no_error (error);
+  after = load (f);
+  g_assert_cmpint (traj_assessment_default_timing (after, traj_time_now ()), ==, TRAJ_TIMING_POST);
+  /* Scores taken before today's infusion started stay "before". */
+  g_assert_cmpint (traj_assessment_default_timing (after, today->started_at - 60), ==, TRAJ_TIMING_PRE);
+  e = present (traj_assessment_editor_new (NULL, f->store, after, NULL));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "timing_row"))), ==, TRAJ_TIMING_POST);
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (e));
+  finish (e);
+}
+
 static void
 test_assessment_plausible (Fixture *f, gconstpointer data)
 {
@@ -1443,12 +1554,16 @@ main (int argc, char **argv)
 
   g_test_add ("/editors/infusion/log-with-vitals", Fixture, NULL, fixture_setup, test_infusion_log_with_vitals, fixture_teardown);
   g_test_add ("/editors/infusion/defaults-and-rows", Fixture, NULL, fixture_setup, test_infusion_defaults_and_rows, fixture_teardown);
+  g_test_add ("/editors/infusion/medicine-and-route", Fixture, NULL, fixture_setup, test_infusion_medicine_and_route,
+              fixture_teardown);
   g_test_add ("/editors/infusion/invalid-dose", Fixture, NULL, fixture_setup, test_infusion_invalid_dose, fixture_teardown);
   g_test_add ("/editors/infusion/monitoring-event", Fixture, NULL, fixture_setup, test_infusion_monitoring_event, fixture_teardown);
   g_test_add ("/editors/infusion/edit", Fixture, NULL, fixture_setup, test_infusion_edit, fixture_teardown);
   g_test_add ("/editors/infusion/vitals-low-and-bp", Fixture, NULL, fixture_setup, test_infusion_vitals_low_and_bp, fixture_teardown);
   g_test_add ("/editors/infusion/confirm-date", Fixture, NULL, fixture_setup, test_infusion_confirm_date, fixture_teardown);
   g_test_add ("/editors/assessment/plausible", Fixture, NULL, fixture_setup, test_assessment_plausible, fixture_teardown);
+  g_test_add ("/editors/assessment/timing-after-todays-infusion", Fixture, NULL, fixture_setup,
+              test_assessment_timing_after_todays_infusion, fixture_teardown);
   g_test_add ("/editors/assessment/phq9-and-edit", Fixture, NULL, fixture_setup, test_assessment_phq9_and_edit, fixture_teardown);
   g_test_add ("/editors/assessment/draft", Fixture, NULL, fixture_setup, test_assessment_draft, fixture_teardown);
   g_test_add ("/editors/assessment/madrs-and-time", Fixture, NULL, fixture_setup, test_assessment_madrs_and_time, fixture_teardown);

@@ -212,6 +212,21 @@ traj_kind_to_string (TrajRecordKind kind)
   return (guint) kind < TRAJ_N_KINDS ? kinds[kind] : NULL;
 }
 
+TrajTiming
+traj_assessment_default_timing (const TrajPatientRecords *r,
+                                gint64                    now)
+{
+  gint32 today = traj_day_from_time (now);
+
+  for (guint k = 0; r != NULL && k < r->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      if (i->deleted_at == 0 && i->started_at <= now && traj_day_from_time (i->started_at) == today)
+        return TRAJ_TIMING_POST;
+    }
+  return TRAJ_TIMING_PRE;
+}
+
 const char * const *
 traj_indication_details (TrajIndication indication)
 {

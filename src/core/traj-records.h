@@ -369,6 +369,13 @@ typedef struct {
   GPtrArray *decisions;      /* TrajFlagDecision*, by decided_at */
 } TrajPatientRecords;
 
+/* The timing a new set of scores taken at @now starts with: after the
+ * infusion when the patient already has one logged that day (clinic days)
+ * that started at or before @now, else before. */
+TrajTiming  traj_assessment_default_timing (const TrajPatientRecords *r,
+                                            gint64                    now);
+
+
 TrajPatientRecords *traj_patient_records_new  (void);
 void                traj_patient_records_free (TrajPatientRecords *r);
 const TrajCourse   *traj_patient_records_find_course (const TrajPatientRecords *r, gint64 course_id);

@@ -355,6 +355,16 @@ gboolean
 traj_validate_dose (TrajRoute route, TrajMedicine medicine,
                     double mg_per_kg, double total_mg, GError **error)
 {
+  /* A trial logged "esketamine IV 0.5 mg/kg": esketamine here is the nasal
+   * spray (CLINICAL.md §5, the REMS monitoring record). */
+  if (medicine == TRAJ_MEDICINE_ESKETAMINE && route != TRAJ_ROUTE_INTRANASAL)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_DOSE_RANGE,
+                   _("Esketamine is recorded as the nasal spray (28, 56 or 84 mg), not %s: "
+                     "choose the intranasal route, or racemic ketamine for an %s dose."),
+                   traj_route_label (route), traj_route_label (route));
+      return FALSE;
+    }
   if (traj_dose_is_fixed (route, medicine))
     {
       if (!traj_is_esketamine_fixed_dose (total_mg))
@@ -829,5 +839,26 @@ traj_validate_flag_decision (const TrajFlagDecision *d, gint64 now, GError **err
   if (d->decided_at != TRAJ_TIME_NONE &&
       !traj_validate_record_time (_("Decided at"), d->decided_at, now + 3600, error))
     return FALSE;
+  return TRUE;
+}
+
+gboolean
+traj_validate_course_medicine (const TrajPatientRecords *r,
+                               const TrajInfusion       *i,
+                               GError                  **error)
+{
+  for (guint k = 0; r != NULL && i->course_id != 0 && k < r->infusions->len; k++)
+    {
+      const TrajInfusion *o = g_ptr_array_index (r->infusions, k);
+
+      if (o->course_id != i->course_id || o->id == i->id || o->deleted_at != 0 || o->medicine == i->medicine)
+        continue;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                   _("This course’s infusions are %s; a session of %s belongs in a course of its own "
+                     "(More → New Course), or choose %s."),
+                   traj_medicine_label (o->medicine), traj_medicine_label (i->medicine),
+                   traj_medicine_label (o->medicine));
+      return FALSE;
+    }
   return TRUE;
 }

@@ -89,6 +89,11 @@ gboolean traj_validate_total_dose      (double weight_kg, double mg_per_kg, doub
  * after it; total_mg agreeing with weight × mg/kg (traj_validate_total_dose)
  * unless the dose is fixed; text without control characters. */
 gboolean traj_validate_infusion        (const TrajInfusion *i, gint64 now, GError **error);
+/* A course is one medicine: refuses @i when another infusion of its course
+ * (in @r) is of a different medicine. */
+gboolean traj_validate_course_medicine (const TrajPatientRecords *r,
+                                        const TrajInfusion       *i,
+                                        GError                  **error);
 
 gboolean traj_validate_assessment      (const TrajAssessment *a, gint64 now, GError **error);
 

@@ -400,7 +400,8 @@ traj_assessment_editor_new (GtkWindow                *parent,
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), date);
   gtk_editable_set_text (GTK_EDITABLE (self->time_row), time);
 
-  adw_combo_row_set_selected (self->timing_row, existing ? existing->timing : TRAJ_TIMING_PRE);
+  adw_combo_row_set_selected (self->timing_row, existing ? existing->timing
+                                                        : traj_assessment_default_timing (records, taken_at));
   gtk_label_set_label (self->source_label, traj_source_label (existing ? existing->source : TRAJ_SOURCE_CLINICIAN));
   if (existing && existing->source != TRAJ_SOURCE_CLINICIAN)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->source_row),

@@ -679,11 +679,28 @@ check_form (TrajInfusionEditor *self)
   i->medicine = selected_medicine (self);
   i->phase = (TrajPhase) MIN (adw_combo_row_get_selected (self->phase_row), TRAJ_N_PHASES - 1);
   fixed = traj_dose_is_fixed (i->route, i->medicine);
+  /* The concomitant questions are the esketamine monitoring form's: only
+   * an esketamine session asks them (a hidden answer is kept as it was). */
+  gtk_widget_set_visible (self->concomitant_group, i->medicine == TRAJ_MEDICINE_ESKETAMINE);
 
   ok &= check_when (self, i, &day);
   ok &= check_duration (self, i);
   ok &= check_weight (self, i, fixed, &weight_ok);
-  ok &= check_dose (self, i, fixed, weight_ok);
+  {
+    g_autoptr(GError) medicine_error = NULL;
+    gboolean dose_ok = check_dose (self, i, fixed, weight_ok);
+
+    ok &= dose_ok;
+    /* One message at a time under the dose: the dose's own first. */
+    if (!traj_validate_course_medicine (self->records, i, &medicine_error) && dose_ok)
+      {
+        gtk_label_set_label (self->dose_message, medicine_error->message);
+        gtk_widget_set_visible (self->dose_message_row, TRUE);
+        gtk_widget_remove_css_class (self->dose_message_row, "dose-caution");
+      }
+    ok &= medicine_error == NULL;
+    traj_field_set_error (GTK_WIDGET (self->medicine_row), medicine_error);
+  }
   ok &= read_readings_and_effects (self, i);
   read_discharge (self, i, day, &monitoring_error, &ready_error);
   ok &= ready_error == NULL && monitoring_error == NULL;

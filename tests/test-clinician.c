@@ -670,6 +670,8 @@ test_export_menus_no_tooltip (Fixture *f, gconstpointer data)
   WAIT_UNTIL (!traj_cohort_view_is_busy (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (f->win))) &&
               traj_cohort_view_get_report (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (f->win))) != NULL);
   assert_quiet_while_open (child (traj_window_get_cohort_view (f->win), TRAJ_TYPE_COHORT_VIEW, "export_button"));
+  /* And the filters' button, whose menu is a whole form. */
+  assert_quiet_while_open (child (traj_window_get_cohort_view (f->win), TRAJ_TYPE_COHORT_VIEW, "filter_button"));
 }
 
 /* ---- keys ------------------------------------------------------------------- */

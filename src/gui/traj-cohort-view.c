@@ -664,6 +664,7 @@ sync_controls (TrajCohortView *self)
                               self->def->scale == TRAJ_SCALE_NONE ? 0
                               : (guint) (traj_scale_outcome_position (self->def->scale) + 1));
   gtk_menu_button_set_popover (self->filter_button, popover);
+  traj_gui_menu_button_quiet_tooltip (self->filter_button);
   gtk_widget_set_visible (self->cohorts_row, self->def->group_by == TRAJ_COHORT_FIELD_NONE);
   traj_cohort_view_rebuild_cohort_buttons (self);
   traj_cohort_view_update_filter_label (self);

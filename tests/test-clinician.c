@@ -670,6 +670,19 @@ test_export_menus_no_tooltip (Fixture *f, gconstpointer data)
   WAIT_UNTIL (!traj_cohort_view_is_busy (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (f->win))) &&
               traj_cohort_view_get_report (TRAJ_COHORT_VIEW (traj_window_get_cohort_view (f->win))) != NULL);
   assert_quiet_while_open (child (traj_window_get_cohort_view (f->win), TRAJ_TYPE_COHORT_VIEW, "export_button"));
+  /* The saved comparisons' button, whose menu is made as it opens. */
+  {
+    GtkWidget *open = child (traj_window_get_cohort_view (f->win), TRAJ_TYPE_COHORT_VIEW, "open_button");
+
+    g_assert_true (gtk_widget_get_has_tooltip (open));
+    gtk_menu_button_popup (GTK_MENU_BUTTON (open));
+    WAIT_UNTIL (gtk_menu_button_get_popover (GTK_MENU_BUTTON (open)) != NULL &&
+                gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (open)))));
+    g_assert_false (gtk_widget_get_has_tooltip (open));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (open));
+    WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (open)))));
+    g_assert_true (gtk_widget_get_has_tooltip (open));
+  }
   /* And the filters' button, whose menu is a whole form. */
   assert_quiet_while_open (child (traj_window_get_cohort_view (f->win), TRAJ_TYPE_COHORT_VIEW, "filter_button"));
 }

@@ -903,6 +903,7 @@ on_open_activate (GtkMenuButton *menu_button, gpointer data)
     }
   gtk_popover_set_child (GTK_POPOVER (popover), box);
   gtk_menu_button_set_popover (self->open_button, popover);
+  traj_gui_menu_button_quiet_tooltip (self->open_button);
 }
 
 /* ---- GObject --------------------------------------------------------------------------- */

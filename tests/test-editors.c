@@ -346,7 +346,10 @@ test_infusion_medicine_and_route (Fixture *f, gconstpointer data)
   type_into (child (e, t, "dose_row"), "0.5");
   g_assert_cmpuint (adw_combo_row_get_selected (medicine), ==, TRAJ_MEDICINE_KETAMINE);
   g_assert_cmpuint (adw_combo_row_get_selected (route), ==, TRAJ_ROUTE_IV);
-  g_assert_false (gtk_widget_get_visible (group));
+  /* CLINICAL.md §5: every infusion record has the concomitant answers
+   * (benzodiazepines blunt IV ketamine too), worded for any route. */
+  g_assert_true (gtk_widget_get_visible (group));
+  g_assert_null (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), "esketamine"));
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
 
   /* Esketamine IV: refused, with the way out. */
@@ -367,7 +370,7 @@ test_infusion_medicine_and_route (Fixture *f, gconstpointer data)
 
   adw_combo_row_set_selected (medicine, TRAJ_MEDICINE_KETAMINE);
   adw_combo_row_set_selected (route, TRAJ_ROUTE_IV);
-  g_assert_false (gtk_widget_get_visible (group));
+  g_assert_true (gtk_widget_get_visible (group));
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (e));
   finish (e);

@@ -679,10 +679,6 @@ check_form (TrajInfusionEditor *self)
   i->medicine = selected_medicine (self);
   i->phase = (TrajPhase) MIN (adw_combo_row_get_selected (self->phase_row), TRAJ_N_PHASES - 1);
   fixed = traj_dose_is_fixed (i->route, i->medicine);
-  /* The concomitant questions are the esketamine monitoring form's: only
-   * an esketamine session asks them (a hidden answer is kept as it was). */
-  gtk_widget_set_visible (self->concomitant_group, i->medicine == TRAJ_MEDICINE_ESKETAMINE);
-
   ok &= check_when (self, i, &day);
   ok &= check_duration (self, i);
   ok &= check_weight (self, i, fixed, &weight_ok);

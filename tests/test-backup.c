@@ -380,7 +380,12 @@ test_restore (Fixture *fx, gconstpointer data)
   insert_patient (store, "AFTER-2");
 
   /* The restore is on record, in the restored clinic. */
-  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM audit_event WHERE action = 'restore'"), ==, 1);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM audit_event WHERE action = 'restore' AND record_kind = 'clinic'"), ==, 1);
+  /* Every record the restore brought back is listed, by uid. */
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient p WHERE NOT EXISTS (SELECT 1 FROM audit_event e "
+                                  "WHERE e.action = 'restore' AND e.record_kind = 'records' "
+                                  "AND instr (e.detail, 'patient ' || p.uid || char (10)) > 0)"), ==, 1);
+  g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 11);
   g_assert_cmpint (query (fx->db, "SELECT count(*) FROM patient"), ==, 11);
   assert_private (fx->db);
 }

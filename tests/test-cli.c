@@ -207,6 +207,36 @@ test_control_characters_in (Fixture *fx, gconstpointer data)
   }
 }
 
+/* Issue 16 §3: the CLI's clinician is the OS login plus --clinician (or
+ * $TRAJECTORY_CLINICIAN), both in the trail; `audit verify` says whether
+ * the chain holds, and exits 1 naming the first broken link when not. */
+static void
+test_audit_verify (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *sql = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "--clinician", "Dr. Rivera", "demo", "--patients", "2", NULL), ==, 0);
+  g_assert_cmpint (run (fx, &out, NULL, "--database", fx->db, "audit", "verify", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "The audit trail is whole: "));
+  g_assert_nonnull (strstr (out, " events checked."));
+
+  g_assert_cmpint (sqlite3_open (fx->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT clinician, os_user FROM audit_event WHERE action = 'demo' AND record_kind = 'clinic'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "Dr. Rivera");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, g_get_user_name ());
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE id = 8; "
+                                 "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+                                 "BEGIN SELECT RAISE (ABORT, 'append-only'); END;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (run (fx, &out2, &err2, "--database", fx->db, "audit", "verify", NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "The audit trail has been tampered with: event 8 was removed."));
+}
+
 /* ---- issue 16 §2: outputs that cannot leak or half-write ------------------------------ */
 
 static char *
@@ -626,6 +656,7 @@ main (int argc, char **argv)
 
   g_test_add ("/cli/control-characters/out", Fixture, NULL, fixture_setup, test_control_characters_out, fixture_teardown);
   g_test_add ("/cli/control-characters/in", Fixture, NULL, fixture_setup, test_control_characters_in, fixture_teardown);
+  g_test_add ("/cli/audit-verify", Fixture, NULL, fixture_setup, test_audit_verify, fixture_teardown);
   g_test_add ("/cli/output/mode", Fixture, NULL, fixture_setup, test_output_mode, fixture_teardown);
   g_test_add ("/cli/output/other-clinic", Fixture, NULL, fixture_setup, test_output_other_clinic, fixture_teardown);
   g_test_add ("/cli/output/symlink", Fixture, NULL, fixture_setup, test_output_symlink, fixture_teardown);

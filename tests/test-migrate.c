@@ -274,6 +274,10 @@ test_round_trip (void)
     zone = traj_store_get_setting (clinician, "clinic-time-zone", &error);
     g_assert_no_error (error);
     g_assert_cmpstr (zone, ==, "America/Chicago");
+    /* The server's chain holds over what came over and what came after
+     * (issue 16 §3: seal and verify survive a migration). */
+    g_assert_true (traj_store_audit_verify (clinician, NULL, &error));
+    g_assert_no_error (error);
   }
 
   /* And back to a new file. */
@@ -293,6 +297,15 @@ test_round_trip (void)
         g_assert_cmpint (counted (back_after, tables[k]), ==, counted (server_now, tables[k]));
     }
   g_assert_cmpint (counted (back_after, "patient"), ==, 41);
+  {
+    g_autoptr(TrajStore) again = traj_store_open_existing (back, &error);
+    gint64 n = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (traj_store_audit_verify (again, &n, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (n, ==, file_count (back, "SELECT count(*) FROM audit_event"));
+  }
   g_assert_cmpint (file_count (back, "SELECT count(*) FROM patient WHERE deleted_at IS NOT NULL"), ==, 1);
   g_assert_cmpint (file_count (back, "SELECT count(*) FROM audit_event WHERE clinician = '" FILE_CLINICIAN "'"),
                    ==, file_count (file, "SELECT count(*) FROM audit_event WHERE clinician = '" FILE_CLINICIAN "'"));

@@ -388,14 +388,14 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   static const char *tables[] = {
     "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
     "assessment_item", "flag_decision", "kiosk_checkin", "audit_event", "clinic_setting", "secret_attempt",
-    "secret_attempt_device",
+    "secret_attempt_device", "audit_chain", "audit_seal",
   };
   g_autofree char *app = NULL, *journal = NULL;
 
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 8);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 9);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1706,7 +1706,7 @@ test_indication_detail_risk_flag (Fixture *fx, gconstpointer data)
 }
 
 /* What migration 008 added, taken out again. */
-#define UNDO_008 "ALTER TABLE patient DROP COLUMN indication_detail; ALTER TABLE patient DROP COLUMN risk_si_at; " \
+#define UNDO_008 TRAJ_TEST_UNDO_009 "ALTER TABLE patient DROP COLUMN indication_detail; ALTER TABLE patient DROP COLUMN risk_si_at; " \
   "ALTER TABLE patient DROP COLUMN risk_si_by; ALTER TABLE course DROP COLUMN indication_detail; "
 /* What migration 004 and later added, taken out again: a clinic file as schema 3 left it. */
 #define UNDO_004 UNDO_008 "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
@@ -1941,6 +1941,156 @@ test_audit_per_change (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   assert_audited (fx, n, "insert", "flag_decision", d->uid, "Dr. Test");
   g_assert_cmpstr (d->decided_by, ==, "Dr. Test");
+}
+
+/* Issue 16 §3: edits keep the values they replaced; the trail is a hash
+ * chain that holds after ordinary work and migrations, on both engines. */
+static void
+test_audit_chain_and_previous_values (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajPatient) p = make_patient ("MRN-1", "Ada Abbott");
+  TrajAuditFilter f = { .action = "update", .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+  g_autoptr(GPtrArray) events = NULL;
+  const TrajAuditEvent *e;
+  GError *error = NULL;
+  gint64 n = 0;
+
+  g_assert_true (traj_store_insert_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  g_free (p->name);
+  p->name = g_strdup ("Ada Abbot-Smith");
+  g_free (p->notes);
+  p->notes = g_strdup ("moved");
+  g_assert_true (traj_store_update_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  fx->patient_id = p->id;
+  fx->course_id = add_course (fx, p->id, fx->today - 20);
+  {
+    g_autoptr(TrajInfusion) i = make_infusion (fx);
+    TrajVitalSign *v;
+
+    accept_infusion (fx, i);
+    g_assert_cmpuint (i->vitals->len, >, 0);
+    v = g_ptr_array_index (i->vitals, 0);
+    v->systolic = 141;
+    g_assert_true (traj_store_update_infusion (fx->store, i, &error));
+    g_assert_no_error (error);
+  }
+
+  events = traj_store_list_audit_filtered (fx->store, &f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  /* Newest first: the infusion's vital sign, then the patient's name and notes. */
+  e = g_ptr_array_index (events, 1);
+  g_assert_cmpstr (e->record_uid, ==, p->uid);
+  g_assert_cmpstr (e->patient_uid, ==, p->uid);
+  g_assert_cmpstr (e->detail, ==, "name: Ada Abbott → Ada Abbot-Smith\nnotes:  → moved\n");
+  e = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (e->record_kind, ==, "infusion");
+  g_assert_cmpstr (e->patient_uid, ==, p->uid);
+  g_assert_nonnull (strstr (e->detail, "minute 0 systolic: "));
+  g_assert_nonnull (strstr (e->detail, " → 141\n"));
+
+  /* The patient filter finds the patient's events, the course's too. */
+  {
+    TrajAuditFilter pf = { .patient_uid = p->uid, .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+    g_autoptr(GPtrArray) mine = traj_store_list_audit_filtered (fx->store, &pf, &error);
+
+    g_assert_no_error (error);
+    /* insert + update of the patient, course insert, infusion insert + update */
+    g_assert_cmpuint (mine->len, ==, 5);
+  }
+
+  g_assert_true (traj_store_audit_verify (fx->store, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, audit_rows (fx->path));
+}
+
+typedef struct {
+  const char *name;
+  const char *sql;            /* run on a copy of the clinic file */
+  const char *expect;         /* part of the verify message */
+} Tamper;
+
+/* SQLite: each way of rewriting the trail by hand is found, naming the
+ * first broken link; a dropped table or trigger is a message, not a raw
+ * SQL error. Triggers dropped to get round append-only are put back, as a
+ * careful forger would. */
+static void
+test_audit_tamper (Fixture *fx, gconstpointer data)
+{
+#define RESTORE_UPDATE "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event " \
+  "BEGIN SELECT RAISE (ABORT, 'audit_event is append-only'); END;"
+#define RESTORE_DELETE "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event " \
+  "BEGIN SELECT RAISE (ABORT, 'audit_event is append-only'); END;"
+  static const Tamper cases[] = {
+    { "changed", "DROP TRIGGER audit_event_no_update; UPDATE audit_event SET clinician = 'someone else' WHERE id = 9; "
+      RESTORE_UPDATE, "event 9 was changed after it was written" },
+    { "removed", "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE id = 9; " RESTORE_DELETE,
+      "event 9 was removed" },
+    { "forged", "DROP TRIGGER audit_event_chain; "
+      "INSERT INTO audit_event (id, at, os_user, clinician, action, record_kind, record_uid, summary) "
+      "VALUES (100, 1000000000, 'x', 'Dr. Test', 'update', 'patient', 'x', 'back-dated');",
+      "its protection audit_event_chain was removed or disabled" },
+    { "forged-hidden", "DROP TRIGGER audit_event_chain; "
+      "INSERT INTO audit_event (id, at, os_user, clinician, action, record_kind, record_uid, summary) "
+      "VALUES (100, 1000000000, 'x', 'Dr. Test', 'update', 'patient', 'x', 'back-dated'); "
+      "CREATE TRIGGER audit_event_chain AFTER INSERT ON audit_event BEGIN SELECT 1; END;",
+      "event 100 was written outside Trajectory (it has no link)" },
+    { "dropped-trigger", "DROP TRIGGER audit_event_no_delete", "its protection audit_event_no_delete was removed" },
+    { "dropped-table", "DROP TABLE audit_event", "the table audit_event is missing" },
+    { "dropped-chain", "DROP TABLE audit_chain", "the table audit_chain is missing" },
+    { "tail-removed", "DROP TRIGGER audit_event_no_delete; DROP TRIGGER audit_chain_no_delete; "
+      "DELETE FROM audit_chain WHERE event_id = (SELECT max (id) FROM audit_event); "
+      "DELETE FROM audit_event WHERE id = (SELECT max (id) FROM audit_event); " RESTORE_DELETE
+      "CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain BEGIN SELECT RAISE (ABORT, 'x'); END;",
+      "the seal does not name the last event" },
+    { "copied-seal", "UPDATE audit_seal SET hash = (SELECT hash FROM audit_chain WHERE seq = 3), seq = 3",
+      "the seal does not name the last event" },
+  };
+  GError *error = NULL;
+  g_autofree char *msg = NULL;
+
+  if (traj_test_skip_on_postgres ("hand-written SQL on the clinic file (SQLite)"))
+    return;
+  for (guint k = 0; k < 3; k++)
+    add_patient (fx, k == 0 ? "MRN-1" : k == 1 ? "MRN-2" : "MRN-3", "Ada Abbott");
+  g_assert_cmpint (audit_rows (fx->path), ==, TRAJ_SCHEMA_VERSION + 3);
+  g_clear_object (&fx->store);
+
+  /* A back-dated insert by another program: refused outright (it cannot
+   * compute the link), and with a borrowed link function still refused
+   * (ids only grow). */
+  g_assert_cmpint (raw_exec (fx->path, "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, "
+                             "record_uid, summary) VALUES (1, 'x', 'x', 'x', 'x', 'x', 'x')", &msg), !=, SQLITE_OK);
+  g_assert_nonnull (strstr (msg, "traj_sha256"));
+  g_clear_pointer (&msg, g_free);
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *copy = g_strdup_printf ("%s/%s.db", fx->dir, cases[k].name);
+      g_autofree char *text = NULL;
+      g_autoptr(TrajStore) store = NULL;
+      gsize len;
+
+      g_test_message ("%s", cases[k].name);
+      g_assert_true (g_file_get_contents (fx->path, &text, &len, NULL));
+      g_assert_true (g_file_set_contents (copy, text, (gssize) len, NULL));
+      g_assert_cmpint (raw_exec (copy, cases[k].sql, &msg), ==, SQLITE_OK);
+      store = traj_test_open (copy, &error);
+      g_assert_no_error (error);
+      g_assert_false (traj_store_audit_verify (store, NULL, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_AUDIT_BROKEN);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "The audit trail has been tampered with: "));
+      g_assert_nonnull (strstr (error->message, cases[k].expect));
+      g_clear_error (&error);
+    }
+  /* The untouched file holds. */
+  fx->store = traj_test_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_audit_verify (fx->store, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -2324,8 +2474,28 @@ test_bulk_isolation (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (r->courses->len, ==, 1);
   g_assert_cmpuint (r->assessments->len, ==, 1);
-  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 1);
+  /* The batch's event, one listing the three records it wrote, and their
+   * counts (issue 16 §3: every record an import touched is in the trail). */
+  g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 3);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 3);
+  {
+    TrajAuditFilter f = { .action = "import", .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+    g_autoptr(GPtrArray) events = traj_store_list_audit_filtered (fx->store, &f, &error);
+    g_autoptr(TrajPatientRecords) rec = traj_store_load_patient_records (fx->store, p->id, &error);
+    g_autofree char *expect = NULL;
+    const TrajAuditEvent *records, *counts;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (events->len, ==, 3);
+    counts = g_ptr_array_index (events, 0);
+    records = g_ptr_array_index (events, 1);
+    expect = g_strdup_printf ("patient %s\ncourse %s\nassessment %s\n", p->uid,
+                              ((TrajCourse *) g_ptr_array_index (rec->courses, 0))->uid,
+                              ((TrajAssessment *) g_ptr_array_index (rec->assessments, 0))->uid);
+    g_assert_cmpstr (records->record_kind, ==, "records");
+    g_assert_cmpstr (records->detail, ==, expect);
+    g_assert_cmpstr (counts->summary, ==, "import: patient 1, course 1, infusion 0, vital_sign 0, assessment 1, flag_decision 0");
+  }
 
   /* A rolled-back batch leaves nothing behind, audit included. */
   before = raw_dump (fx->path, TRUE);
@@ -2758,6 +2928,8 @@ main (int argc, char **argv)
   ADD_P ("/store/validate/vitals", test_validate_vitals);
   ADD_P ("/store/validate/plausible", test_validate_plausible);
   ADD_P ("/store/validate/text-limits", test_validate_text_limits);
+  ADD ("/store/audit/chain-and-previous-values", test_audit_chain_and_previous_values);
+  ADD ("/store/audit/tamper", test_audit_tamper);
   ADD_P ("/store/validate/infusion-update", test_validate_infusion_update);
   ADD_P ("/store/validate/item-range", test_validate_item_range);
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "traj-chart-view.h"
@@ -1098,6 +1099,44 @@ test_start_check_damaged (Fixture *f, gconstpointer data)
   }
 }
 
+/* Issue 16 §3: a trail rewritten by hand (a trigger dropped, an event
+ * changed, the trigger put back) is said at start over the window. */
+static void
+test_start_check_audit (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "tampered.db", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog = NULL;
+  sqlite3 *db = NULL;
+  gint64 deadline;
+
+  {
+    g_autoptr(TrajStore) fresh = traj_store_open (path, &error);
+    g_assert_no_error (error);
+    g_assert_true (traj_demo_generate (fresh, 3, 30, traj_day_today (), NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_event_no_update; "
+                                 "UPDATE audit_event SET clinician = 'nobody' WHERE action = 'demo'; "
+                                 "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+                                 "BEGIN SELECT RAISE (ABORT, 'append-only'); END;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+
+  traj_exchange_start_check (GTK_WINDOW (f->win), store, 0);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Audit Trail Is Broken");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "was changed after it was written"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "trajectory-cli audit verify"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1121,6 +1160,8 @@ main (int argc, char **argv)
   g_test_add ("/workspace/decision-kept-in-history", Fixture, NULL, fixture_setup,
               test_decision_kept_in_history, fixture_teardown);
 
+  g_test_add ("/workspace/start-check-audit", Fixture, NULL, fixture_setup,
+              test_start_check_audit, fixture_teardown);
   g_test_add ("/workspace/start-check-damaged", Fixture, NULL, fixture_setup,
               test_start_check_damaged, fixture_teardown);
   g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup,

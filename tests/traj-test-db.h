@@ -38,4 +38,12 @@ char       *traj_test_admin_conninfo  (const char *path);
  * @group, with password "secret-password" for scram tests). */
 char       *traj_test_login_conninfo  (const char *path, const char *login, const char *group);
 
+/* What migration 009 (the audit chain) added, taken out again: for tests
+ * that rebuild an older clinic file. */
+#define TRAJ_TEST_UNDO_009 \
+  "DROP TRIGGER audit_event_chain; DROP TABLE audit_chain; DROP TABLE audit_seal; " \
+  "DROP INDEX audit_event_patient; DROP INDEX audit_event_at; " \
+  "ALTER TABLE audit_event DROP COLUMN detail; ALTER TABLE audit_event DROP COLUMN patient_uid; " \
+  "DELETE FROM trajectory_meta WHERE key = 'clinic_id'; "
+
 G_END_DECLS

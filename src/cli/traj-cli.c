@@ -48,6 +48,8 @@ static const TrajCliCommand commands[] = {
     N_("Set or change the clinic’s staff PIN for the tablets"), traj_cli_staff_pin },
   { "server", N_("init CONNECTION | add-login NAME --role clinician|lead|kiosk"),
     N_("Set up a clinic server: its schema and roles, and people’s logins"), traj_cli_server },
+  { "audit", N_("verify"),
+    N_("Check that the audit trail is whole: every event linked, none changed or removed"), traj_cli_audit },
   { "migrate", N_("--from CLINIC --to CLINIC"),
     N_("Move a whole clinic between a file and a server, into an empty clinic; counts compared"), traj_cli_migrate },
 };
@@ -84,7 +86,7 @@ traj_cli_read_secret (const char *prompt)
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "%s\n", _("Usage: trajectory-cli [--database PATH] COMMAND [OPTIONS]"));
+  fprintf (out, "%s\n", _("Usage: trajectory-cli [--database PATH] [--clinician NAME] COMMAND [OPTIONS]"));
   fprintf (out, "\n%s\n", _("Trajectory’s clinic data from the command line."));
   fprintf (out, "\n%s\n", _("Commands:"));
   for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
@@ -92,6 +94,8 @@ print_usage (FILE *out)
   fprintf (out, "\n%s\n", _("Options:"));
   fprintf (out, "  --database PATH  %s\n", _("Clinic file (default: $XDG_DATA_HOME/trajectory/clinic.db; for “demo”, demo-clinic.db), "
                                           "or a clinic server: postgresql://HOST/DB, service=NAME"));
+  fprintf (out, "  --clinician NAME %s\n", _("Who is making the changes, for the audit trail (default: $TRAJECTORY_CLINICIAN; "
+                                          "the computer login is recorded too)"));
   fprintf (out, "  --version        %s\n", _("Show the version"));
   fprintf (out, "  -h, --help       %s\n", _("Show this help; COMMAND --help shows a command’s options"));
 }
@@ -106,9 +110,11 @@ traj_cli_parse (TrajCli               *cli,
   g_autofree char *param = g_strdup_printf ("%s %s", cmd->name, _(cmd->parameter));
   g_autoptr(GOptionContext) ctx = g_option_context_new (param);
   g_autoptr(GError) error = NULL;
-  char *database = NULL;
+  char *database = NULL, *clinician = NULL;
   GOptionEntry common[] = {
     { "database", 0, 0, G_OPTION_ARG_FILENAME, &database, N_("Clinic file"), N_("PATH") },
+    { "clinician", 0, 0, G_OPTION_ARG_STRING, &clinician,
+      N_("Who is making the changes, for the audit trail (with the computer login)"), N_("NAME") },
     { NULL }
   };
 
@@ -120,6 +126,7 @@ traj_cli_parse (TrajCli               *cli,
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
       g_free (database);
+      g_free (clinician);
       traj_cli_fail (cli, "%s", error->message);
       return FALSE;
     }
@@ -127,6 +134,11 @@ traj_cli_parse (TrajCli               *cli,
     {
       g_free (cli->database);
       cli->database = database;
+    }
+  if (clinician)
+    {
+      g_free (cli->clinician);
+      cli->clinician = clinician;
     }
   return TRUE;
 }
@@ -145,10 +157,13 @@ traj_cli_open_store (TrajCli *cli)
   gboolean creates = demo || g_strcmp0 (cli->command, "import") == 0 ||
                      g_strcmp0 (cli->command, "restore") == 0;
   TrajStore *store;
+  /* The trail records the computer login (always) and the clinician named
+   * by --clinician or $TRAJECTORY_CLINICIAN. */
+  const char *clinician = cli->clinician ? cli->clinician : g_getenv ("TRAJECTORY_CLINICIAN");
 
   /* What the audit trail records follows the rules of typed text; checked
    * before anything is opened or made. */
-  if (!traj_validate_text (_("Clinician"), g_getenv ("TRAJECTORY_CLINICIAN"), FALSE, &error))
+  if (!traj_validate_text (_("Clinician"), clinician, FALSE, &error))
     {
       traj_cli_fail (cli, "%s", error->message);
       return NULL;
@@ -173,7 +188,7 @@ traj_cli_open_store (TrajCli *cli)
         traj_cli_fail (cli, "%s", error->message);
       return NULL;
     }
-  traj_store_set_clinician (store, g_getenv ("TRAJECTORY_CLINICIAN"));
+  traj_store_set_clinician (store, clinician);
   return store;
 }
 
@@ -281,16 +296,28 @@ main (int argc, char **argv)
           g_free (cli.database);
           cli.database = g_strdup (argv[i] + strlen ("--database="));
         }
+      else if (g_str_equal (argv[i], "--clinician") && i + 1 < argc)
+        {
+          g_free (cli.clinician);
+          cli.clinician = g_strdup (argv[++i]);
+        }
+      else if (g_str_has_prefix (argv[i], "--clinician="))
+        {
+          g_free (cli.clinician);
+          cli.clinician = g_strdup (argv[i] + strlen ("--clinician="));
+        }
       else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
         {
           print_usage (stdout);
           g_free (cli.database);
+          g_free (cli.clinician);
           return 0;
         }
       else if (g_str_equal (argv[i], "--version"))
         {
           printf ("trajectory-cli %s\n", PACKAGE_VERSION);
           g_free (cli.database);
+          g_free (cli.clinician);
           return 0;
         }
       else if (argv[i][0] == '-')
@@ -298,6 +325,7 @@ main (int argc, char **argv)
           fprintf (stderr, _("trajectory-cli: unknown option “%s”\n"), argv[i]);
           print_usage (stderr);
           g_free (cli.database);
+          g_free (cli.clinician);
           return 2;
         }
       else
@@ -308,6 +336,7 @@ main (int argc, char **argv)
     {
       print_usage (stderr);
       g_free (cli.database);
+      g_free (cli.clinician);
       return 2;
     }
 
@@ -317,11 +346,13 @@ main (int argc, char **argv)
         cli.command = commands[k].name;
         status = commands[k].run (&cli, argc - i, argv + i);
         g_free (cli.database);
+        g_free (cli.clinician);
         return status;
       }
 
   fprintf (stderr, _("trajectory-cli: unknown command “%s”\n"), argv[i]);
   print_usage (stderr);
   g_free (cli.database);
+  g_free (cli.clinician);
   return 2;
 }

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   char *database;          /* --database, or NULL for the default clinic file */
+  char *clinician;         /* --clinician, or NULL: $TRAJECTORY_CLINICIAN */
   const char *command;
   gboolean created;        /* traj_cli_open_store () made a new clinic file */
 } TrajCli;
@@ -54,6 +55,7 @@ int traj_cli_cohort_report (TrajCli *cli, int argc, char **argv);
 int traj_cli_server    (TrajCli *cli, int argc, char **argv);
 int traj_cli_migrate   (TrajCli *cli, int argc, char **argv);
 int traj_cli_staff_pin (TrajCli *cli, int argc, char **argv);
+int traj_cli_audit (TrajCli *cli, int argc, char **argv);
 
 /* One line from standard input, typed without echo when it is a terminal
  * (@prompt shown on stderr); NULL at the end of input. */

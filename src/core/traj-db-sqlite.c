@@ -442,6 +442,23 @@ create_private_file (const char *path, GError **error)
   return FALSE;
 }
 
+/* traj_sha256 (text): the lower-case hex SHA-256 of the text's UTF-8 bytes;
+ * NULL for NULL. */
+static void
+sha256_function (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  const guchar *text = sqlite3_value_text (argv[0]);
+  g_autofree char *hex = NULL;
+
+  if (text == NULL)
+    {
+      sqlite3_result_null (ctx);
+      return;
+    }
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, text, (gsize) sqlite3_value_bytes (argv[0]));
+  sqlite3_result_text (ctx, hex, -1, SQLITE_TRANSIENT);
+}
+
 TrajDb *
 traj_db_sqlite_open (const char  *path,
                      GError     **error)
@@ -470,6 +487,10 @@ traj_db_sqlite_open (const char  *path,
   traj_open_guard_hold (path, &db->guard);
   sqlite3_extended_result_codes (db->handle, 1);
   sqlite3_busy_timeout (db->handle, 5000);
+  /* The audit trail's hash chain (sql/009-audit-chain.sql). */
+  sqlite3_create_function_v2 (db->handle, "traj_sha256", 1,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                              NULL, sha256_function, NULL, NULL, NULL);
   return &db->base;
 }
 

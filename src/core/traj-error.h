@@ -73,6 +73,7 @@ typedef enum {
   TRAJ_ERROR_IMPLAUSIBLE,         /* a date or value no record can have */
   TRAJ_ERROR_TEXT_LONG,           /* text longer than its field's limit */
   TRAJ_ERROR_TEXT_INVISIBLE,      /* an invisible format character (bidi override…) */
+  TRAJ_ERROR_AUDIT_BROKEN,        /* the audit trail's hash chain does not hold */
 } TrajError;
 
 GQuark traj_error_quark (void);

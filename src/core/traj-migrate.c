@@ -42,10 +42,11 @@ static const Table clinic_tables[] = {
   { "secret_attempt_device", "kind, device", NULL },
   { "audit_event", "id", NULL },
 };
-/* The clinic's own description (schema version, application), and on a
+/* The clinic's own description (schema version, application, its id), on a
  * server the kiosk's scale table and its tablets' open check-in sessions
- * (postgres/007: a move ends them): the target's. */
-static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", NULL };
+ * (postgres/007: a move ends them), and the audit chain, which the target
+ * computes as the events come in: the target's. */
+static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", "audit_chain", "audit_seal", NULL };
 
 static const Table *
 find_table (const char *name)

@@ -818,6 +818,8 @@ traj_audit_event_free (TrajAuditEvent *e)
   g_free (e->record_kind);
   g_free (e->record_uid);
   g_free (e->summary);
+  g_free (e->patient_uid);
+  g_free (e->detail);
   g_free (e);
 }
 

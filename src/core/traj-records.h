@@ -330,6 +330,8 @@ typedef struct {
   char *record_kind;
   char *record_uid;
   char *summary;
+  char *patient_uid;              /* the patient it concerns, "" for none or many */
+  char *detail;                   /* previous values, records written, where to (lines) */
 } TrajAuditEvent;
 
 TrajPatient      *traj_patient_new       (void);

@@ -130,6 +130,7 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
   const TrajScale *scale = traj_scale_get (a->scale);
   TrajDbStmt *stmt;
   g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) before = NULL;
 
   if (!traj_validate_assessment (a, traj_time_now (), error))
     return FALSE;
@@ -149,6 +150,8 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
     }
   else
     {
+      if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_ASSESSMENT, a->id, error)) == NULL)
+        goto fail;
       stmt = traj_db_prepare (self->db, update_sql, error);
       if (stmt == NULL)
         goto fail;
@@ -168,7 +171,8 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
     summary = g_strdup_printf ("%s total %d (%s)", scale->code, a->total, traj_source_to_string (a->source));
   else
     summary = g_strdup_printf ("%s draft (%s)", scale->code, traj_source_to_string (a->source));
-  if (!traj_store_audit_record (self, insert ? "insert" : "update", TRAJ_KIND_ASSESSMENT, a->uid, summary, error))
+  if (insert ? !traj_store_audit_record (self, "insert", TRAJ_KIND_ASSESSMENT, a->uid, summary, error)
+             : !traj_store_audit_update (self, TRAJ_KIND_ASSESSMENT, a->id, a->uid, before, summary, error))
     goto fail;
   if (!traj_store_tx_commit (self, error))
     goto fail_committed;

@@ -82,6 +82,7 @@ write_course (TrajStore *self, TrajCourse *c, gboolean insert, GError **error)
     "WHERE id = ?12 AND deleted_at IS NULL";
   TrajDbStmt *stmt;
   g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) before = NULL;
 
   if (!traj_validate_course (c, traj_day_today (), error))
     return FALSE;
@@ -97,6 +98,8 @@ write_course (TrajStore *self, TrajCourse *c, gboolean insert, GError **error)
     }
   else
     {
+      if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_COURSE, c->id, error)) == NULL)
+        goto fail;
       stmt = traj_db_prepare (self->db, update_sql, error);
       if (stmt == NULL)
         goto fail;
@@ -107,7 +110,8 @@ write_course (TrajStore *self, TrajCourse *c, gboolean insert, GError **error)
     }
   summary = g_strdup_printf ("course %s, %s", traj_indication_to_string (c->indication),
                              traj_course_status_to_string (c->status));
-  if (!traj_store_audit_record (self, insert ? "insert" : "update", TRAJ_KIND_COURSE, c->uid, summary, error))
+  if (insert ? !traj_store_audit_record (self, "insert", TRAJ_KIND_COURSE, c->uid, summary, error)
+             : !traj_store_audit_update (self, TRAJ_KIND_COURSE, c->id, c->uid, before, summary, error))
     goto fail;
   if (!traj_store_tx_commit (self, error))
     goto fail_committed;

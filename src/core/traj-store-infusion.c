@@ -242,6 +242,7 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
   static const char delete_vitals_sql[] = "DELETE FROM vital_sign WHERE infusion_id = ?1";
   TrajDbStmt *stmt;
   g_autofree char *summary = NULL, *confirmed = NULL;
+  g_autoptr(GPtrArray) before = NULL;
 
   if (!traj_validate_infusion (i, traj_time_now (), error))
     return FALSE;
@@ -264,6 +265,8 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
     }
   else
     {
+      if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_INFUSION, i->id, error)) == NULL)
+        goto fail;
       stmt = traj_db_prepare (self->db, update_sql, error);
       if (stmt == NULL)
         goto fail;
@@ -281,7 +284,8 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
   summary = g_strdup_printf ("infusion %s %s %.2f mg/kg %.1f mg, %u vital readings",
                              traj_route_to_string (i->route), traj_phase_to_string (i->phase),
                              i->dose_mg_per_kg, i->total_mg, i->vitals->len);
-  if (!traj_store_audit_record (self, insert ? "insert" : "update", TRAJ_KIND_INFUSION, i->uid, summary, error))
+  if (insert ? !traj_store_audit_record (self, "insert", TRAJ_KIND_INFUSION, i->uid, summary, error)
+             : !traj_store_audit_update (self, TRAJ_KIND_INFUSION, i->id, i->uid, before, summary, error))
     goto fail;
   /* The clinician's confirmation of a date warning is part of the record's
    * history (CLINICAL.md §7). */

@@ -194,6 +194,7 @@ traj_store_update_patient (TrajStore          *self,
   TrajDbStmt *stmt;
   g_autoptr(TrajPatient) work = NULL;
   g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) before = NULL;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (p != NULL && p->id > 0, FALSE);
@@ -204,6 +205,8 @@ traj_store_update_patient (TrajStore          *self,
 
   if (!traj_store_tx_begin (self, error))
     return FALSE;
+  if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_PATIENT, work->id, error)) == NULL)
+    goto fail;
   stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
     goto fail;
@@ -224,7 +227,7 @@ traj_store_update_patient (TrajStore          *self,
   if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_PATIENT, error))
     goto fail;
   summary = g_strdup_printf ("patient MRN %s", work->mrn);
-  if (!traj_store_audit_record (self, "update", TRAJ_KIND_PATIENT, work->uid, summary, error))
+  if (!traj_store_audit_update (self, TRAJ_KIND_PATIENT, work->id, work->uid, before, summary, error))
     goto fail;
   if (!traj_store_tx_commit (self, error))
     return FALSE;

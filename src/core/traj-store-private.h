@@ -35,6 +35,8 @@ struct _TrajStore
   char *kiosk_session;
   gint64 kiosk_checkin_id;
   TrajPatientRecords *kiosk_records;
+  char *bulk_action;                    /* the bulk write's audit action ("import", …) */
+  gint64 bulk_before[6];                /* the highest record ids before it (traj-store.c) */
 };
 
 /* The clinic's time zone (traj-store-setting.c). */
@@ -65,6 +67,26 @@ void          traj_store_read_end         (TrajStore *self, gboolean began);
 /* One audit row (not in bulk mode for traj_store_audit_record). */
 gboolean      traj_store_audit            (TrajStore *self, const char *action, const char *record_kind,
                                            const char *record_uid, const char *summary, GError **error);
+/* The same with the patient's uid (or NULL) and a detail text (previous
+ * values of an edit, the records a batch wrote, where an output went). */
+gboolean      traj_store_audit_full       (TrajStore *self, const char *action, const char *record_kind,
+                                           const char *record_uid, const char *patient_uid,
+                                           const char *summary, const char *detail, GError **error);
+gboolean      traj_store_audit_record_detail (TrajStore *self, const char *action, TrajRecordKind kind,
+                                              const char *uid, const char *summary, const char *detail,
+                                              GError **error);
+/* Edits keep their previous values (traj-store-audit.c): a record's
+ * fields (and an infusion's vital signs, an assessment's items) as
+ * name/value pairs, taken before the change inside its transaction; then
+ * the "update" event whose detail says "field: before → after" for each
+ * field that changed. */
+/* TrajAuditEvent* from a statement selecting id, at, os_user, clinician,
+ * action, record_kind, record_uid, summary, patient_uid, detail; resets it. */
+GPtrArray    *traj_store_audit_read_events (TrajDbStmt *stmt, GError **error);
+GPtrArray    *traj_store_audit_snapshot   (TrajStore *self, TrajRecordKind kind, gint64 id, GError **error);
+char         *traj_store_audit_changes    (GPtrArray *before, GPtrArray *after);
+gboolean      traj_store_audit_update     (TrajStore *self, TrajRecordKind kind, gint64 id, const char *uid,
+                                           GPtrArray *before, const char *summary, GError **error);
 gboolean      traj_store_audit_record     (TrajStore *self, const char *action, TrajRecordKind kind,
                                            const char *uid, const char *summary, GError **error);
 void          traj_store_emit_changed     (TrajStore *self, TrajRecordKind kind, gint64 patient_id);

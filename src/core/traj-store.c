@@ -131,17 +131,25 @@ traj_store_read_end (TrajStore *self, gboolean began)
 }
 
 gboolean
-traj_store_audit (TrajStore      *self,
-                  const char     *action,
-                  const char     *record_kind,
-                  const char     *record_uid,
-                  const char     *summary,
-                  GError        **error)
+traj_store_audit_full (TrajStore   *self,
+                       const char  *action,
+                       const char  *record_kind,
+                       const char  *record_uid,
+                       const char  *patient_uid,
+                       const char  *summary,
+                       const char  *detail,
+                       GError     **error)
 {
+  /* The chain's triggers link and seal the row (sql/009-audit-chain.sql). */
   static const char sql[] =
+    "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary, "
+    "patient_uid, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  /* The migrations before 007 audit themselves without the newer columns. */
+  static const char plain_sql[] =
     "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  gboolean plain = (patient_uid == NULL || !*patient_uid) && (detail == NULL || !*detail);
+  TrajDbStmt *stmt = traj_db_prepare (self->db, plain ? plain_sql : sql, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -152,16 +160,73 @@ traj_store_audit (TrajStore      *self,
   traj_db_bind_text0 (stmt, 5, record_kind);
   traj_db_bind_text0 (stmt, 6, record_uid);
   traj_db_bind_text0 (stmt, 7, summary);
+  if (!plain)
+    {
+      traj_db_bind_text0 (stmt, 8, patient_uid);
+      traj_db_bind_text0 (stmt, 9, detail);
+    }
   return traj_db_run (stmt, error);
+}
+
+gboolean
+traj_store_audit (TrajStore      *self,
+                  const char     *action,
+                  const char     *record_kind,
+                  const char     *record_uid,
+                  const char     *summary,
+                  GError        **error)
+{
+  return traj_store_audit_full (self, action, record_kind, record_uid, NULL, summary, NULL, error);
+}
+
+/* The uid of the patient a record belongs to, for the trail's patient
+ * filter; NULL when it cannot be told. */
+static char *
+record_patient_uid (TrajStore *self, TrajRecordKind kind, const char *uid)
+{
+  static const char *sql[TRAJ_N_KINDS] = {
+    [TRAJ_KIND_COURSE] = "SELECT p.uid FROM course t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
+    [TRAJ_KIND_INFUSION] = "SELECT p.uid FROM infusion t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
+    [TRAJ_KIND_ASSESSMENT] = "SELECT p.uid FROM assessment t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
+    [TRAJ_KIND_FLAG_DECISION] = "SELECT p.uid FROM flag_decision t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
+  };
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+  char *out = NULL;
+
+  if (kind == TRAJ_KIND_PATIENT)
+    return g_strdup (uid);
+  if ((guint) kind >= TRAJ_N_KINDS || sql[kind] == NULL || uid == NULL)
+    return NULL;
+  stmt = traj_db_prepare (self->db, sql[kind], NULL);
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_text0 (stmt, 1, uid);
+  if (traj_db_step_row (stmt, &found, NULL) && found)
+    out = traj_db_column_dup (stmt, 0);
+  traj_db_reset (stmt);
+  return out;
+}
+
+gboolean
+traj_store_audit_record_detail (TrajStore *self, const char *action, TrajRecordKind kind,
+                                const char *uid, const char *summary, const char *detail,
+                                GError **error)
+{
+  g_autofree char *patient_uid = NULL;
+
+  if (self->bulk)
+    return TRUE;
+  patient_uid = record_patient_uid (self, kind, uid);
+  return traj_store_audit_full (self, action, traj_kind_to_string (kind), uid, patient_uid,
+                                summary, detail, error);
 }
 
 gboolean
 traj_store_audit_record (TrajStore *self, const char *action, TrajRecordKind kind,
                          const char *uid, const char *summary, GError **error)
 {
-  if (self->bulk)
-    return TRUE;
-  return traj_store_audit (self, action, traj_kind_to_string (kind), uid, summary, error);
+  return traj_store_audit_record_detail (self, action, kind, uid, summary, NULL, error);
 }
 
 void
@@ -635,6 +700,7 @@ traj_store_finalize (GObject *object)
   g_free (self->location);
   g_free (self->os_user);
   g_free (self->clinician);
+  g_free (self->bulk_action);
   g_free (self->device);
   traj_store_kiosk_clear (self);
 
@@ -743,6 +809,97 @@ bulk_cache_restore (TrajStore *self)
   self->bulk_cache_size = 0;
 }
 
+/* The tables whose records a bulk write lists in the trail, in the order
+ * of traj_store_bulk_before. */
+static const struct { const char *table; const char *kind; } bulk_tables[6] = {
+  { "patient", "patient" }, { "course", "course" }, { "infusion", "infusion" },
+  { "vital_sign", "vital_sign" }, { "assessment", "assessment" }, { "flag_decision", "flag_decision" },
+};
+#define BULK_RECORDS_PER_EVENT 500
+
+static gboolean
+bulk_note_before (TrajStore *self, gboolean everything, GError **error)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (bulk_tables); k++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT coalesce (max (id), 0) FROM %s", bulk_tables[k].table);
+      TrajDbStmt *stmt;
+      gboolean found = FALSE;
+
+      self->bulk_before[k] = 0;
+      if (everything)
+        continue;
+      stmt = traj_db_prepare (self->db, g_intern_string (sql), error);
+      if (stmt == NULL || !traj_db_step_row (stmt, &found, error))
+        return FALSE;
+      self->bulk_before[k] = found ? traj_db_column_int64 (stmt, 0) : 0;
+      traj_db_reset (stmt);
+    }
+  return TRUE;
+}
+
+static gboolean
+bulk_records_event (TrajStore *self, GString *detail, guint n, guint *events, GError **error)
+{
+  g_autofree char *summary = NULL;
+
+  if (n == 0)
+    return TRUE;
+  (*events)++;
+  summary = g_strdup_printf ("%s: records written, part %u (%u)", self->bulk_action, *events, n);
+  if (!traj_store_audit_full (self, self->bulk_action, "records", "", NULL, summary, detail->str, error))
+    return FALSE;
+  g_string_truncate (detail, 0);
+  return TRUE;
+}
+
+/* Every record a bulk write made (or, for a restore, that the clinic now
+ * holds), in the trail: "kind uid" lines, BULK_RECORDS_PER_EVENT to an
+ * event, in the bulk write's transaction. */
+static gboolean
+bulk_audit_records (TrajStore *self, GError **error)
+{
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_autoptr(GString) counts = g_string_new (NULL);
+  guint n = 0, events = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (bulk_tables); k++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT uid FROM %s WHERE id > ?1 ORDER BY id", bulk_tables[k].table);
+      TrajDbStmt *stmt = traj_db_prepare_cursor (self->db, g_intern_string (sql), error);
+      TrajDbStep rc;
+      guint rows = 0;
+
+      if (stmt == NULL)
+        return FALSE;
+      traj_db_bind_int64 (stmt, 1, self->bulk_before[k]);
+      while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+        {
+          g_string_append_printf (detail, "%s %s\n", bulk_tables[k].kind, traj_db_column_text (stmt, 0));
+          rows++;
+          if (++n == BULK_RECORDS_PER_EVENT)
+            {
+              if (!bulk_records_event (self, detail, n, &events, error))
+                {
+                  traj_db_reset (stmt);
+                  return FALSE;
+                }
+              n = 0;
+            }
+        }
+      traj_db_reset (stmt);
+      if (rc == TRAJ_DB_FAILED)
+        return FALSE;
+      g_string_append_printf (counts, "%s%s %u", counts->len ? ", " : "", bulk_tables[k].table, rows);
+    }
+  if (!bulk_records_event (self, detail, n, &events, error))
+    return FALSE;
+  {
+    g_autofree char *summary = g_strdup_printf ("%s: %s", self->bulk_action, counts->str);
+    return traj_store_audit_full (self, self->bulk_action, "counts", "", NULL, summary, NULL, error);
+  }
+}
+
 gboolean
 traj_store_bulk_begin (TrajStore   *self,
                        const char  *action,
@@ -758,12 +915,15 @@ traj_store_bulk_begin (TrajStore   *self,
       bulk_cache_restore (self);
       return FALSE;
     }
-  if (!traj_store_audit (self, action, "clinic", "", summary, error))
+  if (!traj_store_audit (self, action, "clinic", "", summary, error) ||
+      !bulk_note_before (self, g_str_equal (action, "restore"), error))
     {
       traj_store_tx_rollback (self);
       bulk_cache_restore (self);
       return FALSE;
     }
+  g_free (self->bulk_action);
+  self->bulk_action = g_strdup (action);
   self->bulk = TRUE;
   self->bulk_failed = FALSE;
   return TRUE;
@@ -796,6 +956,13 @@ traj_store_bulk_commit (TrajStore  *self,
       bulk_cache_restore (self);
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_FAILED,
                            _("A row of the batch failed; nothing was saved."));
+      return FALSE;
+    }
+  ok = bulk_audit_records (self, error);
+  if (!ok)
+    {
+      traj_store_tx_rollback (self);
+      bulk_cache_restore (self);
       return FALSE;
     }
   ok = traj_store_tx_commit (self, error);
@@ -982,14 +1149,12 @@ GPtrArray *
 traj_store_list_audit (TrajStore *self, const char *record_uid, GError **error)
 {
   static const char one_sql[] =
-    "SELECT id, at, os_user, clinician, action, record_kind, record_uid, summary FROM audit_event "
-    "WHERE record_uid = ?1 ORDER BY id DESC";
+    "SELECT id, at, os_user, clinician, action, record_kind, record_uid, summary, patient_uid, detail "
+    "FROM audit_event WHERE record_uid = ?1 ORDER BY id DESC";
   static const char all_sql[] =
-    "SELECT id, at, os_user, clinician, action, record_kind, record_uid, summary FROM audit_event "
-    "ORDER BY id DESC";
+    "SELECT id, at, os_user, clinician, action, record_kind, record_uid, summary, patient_uid, detail "
+    "FROM audit_event ORDER BY id DESC";
   TrajDbStmt *stmt;
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_audit_event_free);
-  TrajDbStep rc;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
   stmt = traj_db_prepare (self->db, record_uid ? one_sql : all_sql, error);
@@ -997,23 +1162,7 @@ traj_store_list_audit (TrajStore *self, const char *record_uid, GError **error)
     return NULL;
   if (record_uid)
     traj_db_bind_text0 (stmt, 1, record_uid);
-  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
-    {
-      TrajAuditEvent *e = g_new0 (TrajAuditEvent, 1);
-      e->id = traj_db_column_int64 (stmt, 0);
-      e->at = traj_db_column_int64 (stmt, 1);
-      e->os_user = traj_db_column_dup (stmt, 2);
-      e->clinician = traj_db_column_dup (stmt, 3);
-      e->action = traj_db_column_dup (stmt, 4);
-      e->record_kind = traj_db_column_dup (stmt, 5);
-      e->record_uid = traj_db_column_dup (stmt, 6);
-      e->summary = traj_db_column_dup (stmt, 7);
-      g_ptr_array_add (out, e);
-    }
-  traj_db_reset (stmt);
-  if (rc == TRAJ_DB_FAILED)
-    return NULL;
-  return g_steal_pointer (&out);
+  return traj_store_audit_read_events (stmt, error);
 }
 
 gint64

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 8
+#define TRAJ_SCHEMA_VERSION 9
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -217,6 +217,45 @@ gboolean     traj_store_foreach_cohort_records (TrajStore      *store,
 gboolean     traj_store_patient_id_range (TrajStore *store, gint64 *min_id, gint64 *max_id, GError **error);
 /* Audit events, newest first; @record_uid NULL for all. */
 GPtrArray   *traj_store_list_audit       (TrajStore *store, const char *record_uid, GError **error);
+
+/* ---- the audit trail (traj-store-audit.c) ---------------------------------- */
+
+/* Which events to list; a NULL or TRAJ_TIME_NONE member does not filter. */
+typedef struct {
+  const char *patient_uid;        /* events about this patient */
+  const char *person;             /* clinician or OS user, exactly */
+  const char *action;             /* "insert", "update", "export", … */
+  gint64 from;                    /* at ≥ from */
+  gint64 to;                      /* at < to */
+  guint limit;                    /* at most this many, newest first; 0: all */
+} TrajAuditFilter;
+
+/* TrajAuditEvent*, newest first. */
+GPtrArray   *traj_store_list_audit_filtered (TrajStore *store, const TrajAuditFilter *filter,
+                                             GError **error);
+/* The distinct actions and people (clinician and OS user) in the trail,
+ * sorted: what the Audit Trail window offers to filter by. */
+GStrv        traj_store_audit_actions    (TrajStore *store, GError **error);
+GStrv        traj_store_audit_people     (TrajStore *store, GError **error);
+
+/* Checks the audit trail's hash chain (docs/DESIGN.md "Audit trail"): the
+ * tables and triggers are there, every event is linked to the one before
+ * it from the clinic's own id, none was changed, removed, or inserted out
+ * of order or by another program, and the seal names the last event.
+ * Fails with TRAJ_ERROR_AUDIT_BROKEN naming the first broken link.
+ * @n_events (optional) receives how many events were checked. */
+gboolean     traj_store_audit_verify     (TrajStore *store, gint64 *n_events, GError **error);
+
+/* An output of patient data, in the audit trail: @action ("export",
+ * "report", "chart", "print", "backup", "audit-export"…), @what it was,
+ * @patient_uids (NULL-terminated; NULL or empty: the whole clinic) and
+ * where it went (@target, a path or printer). One transaction. */
+gboolean     traj_store_audit_output     (TrajStore          *store,
+                                          const char         *action,
+                                          const char         *what,
+                                          const char * const *patient_uids,
+                                          const char         *target,
+                                          GError            **error);
 gint64       traj_store_count            (TrajStore *store, TrajRecordKind kind, GError **error);
 
 /* ---- secrets: the staff PIN and tablet check-in codes (traj-secret.h) ----

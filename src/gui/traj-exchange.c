@@ -406,6 +406,11 @@ start_check_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
   if (store == NULL || !traj_store_quick_check (store, &error) ||
       (keep > 0 && !traj_store_is_server (store) && !traj_backup_auto (store, dir, keep, &error)))
     g_task_return_error (task, g_steal_pointer (&error));
+  /* The audit trail's hash chain (issue 16 §3); a login that may not read
+   * the trail has nothing to be told. */
+  else if (!traj_store_audit_verify (store, NULL, &error) &&
+           g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_AUDIT_BROKEN))
+    g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -425,6 +430,13 @@ start_check_done (GObject *source, GAsyncResult *result, gpointer data)
                                 "Stop entering records, and restore the newest good backup "
                                 "(main menu → Restore from Backup)."), error->message);
       message (parent, _("The Clinic File Is Damaged"), body, NULL);
+    }
+  else if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_AUDIT_BROKEN))
+    {
+      body = g_strdup_printf (_("%s\n\nThe clinic’s records can still be used, but the history of who changed "
+                                "what can no longer be trusted. Tell the person responsible for the clinic’s "
+                                "data; “trajectory-cli audit verify” shows the same check."), error->message);
+      message (parent, _("The Audit Trail Is Broken"), body, NULL);
     }
   else
     message (parent, _("The Daily Backup Failed"), error->message, NULL);

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "traj-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "traj-cli.h"
+#include "traj-error.h"
+
+/* trajectory-cli audit verify: the hash chain of the audit trail, checked
+ * (traj_store_audit_verify ()). Exit 0 whole, 1 broken or unreadable. */
+int
+traj_cli_audit (TrajCli *cli, int argc, char **argv)
+{
+  static const TrajCliCommand self = {
+    "audit", N_("verify"),
+    N_("Check that the audit trail is whole: every event linked, none changed or removed"), NULL };
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  gint64 n = 0;
+
+  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+    return 2;
+  if (argc != 2 || !g_str_equal (argv[1], "verify"))
+    return traj_cli_fail (cli, _("say what to do: “audit verify”")) + 1;
+  store = traj_cli_open_store (cli);
+  if (store == NULL)
+    return 1;
+  if (!traj_store_audit_verify (store, &n, &error))
+    return traj_cli_fail (cli, "%s", error->message);
+  printf (g_dngettext (GETTEXT_PACKAGE, "The audit trail is whole: %" G_GINT64_FORMAT " event checked.\n",
+                       "The audit trail is whole: %" G_GINT64_FORMAT " events checked.\n", (gulong) n), n);
+  return 0;
+}

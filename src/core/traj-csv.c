@@ -1016,6 +1016,9 @@ traj_csv_export (TrajStore         *store,
         g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_FAILED, _("The export failed."));
       return FALSE;
     }
+  /* Who exported the clinic, and where to (issue 16 §3). */
+  if (!traj_store_audit_output (store, "export", "CSV export", NULL, dir, error))
+    return FALSE;
   if (progress)
     progress (1.0, progress_data);
   return TRUE;

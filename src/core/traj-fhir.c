@@ -771,6 +771,13 @@ traj_fhir_export (TrajStore         *store,
   traj_safe_file_free (out);
   if (!ok)
     return FALSE;
+  /* Who exported whom, and where to (issue 16 §3). */
+  {
+    g_autofree char *what = mrn ? g_strdup_printf ("FHIR export of MRN %s", mrn) : g_strdup ("FHIR export");
+
+    if (!traj_store_audit_output (store, "export", what, NULL, path, error))
+      return FALSE;
+  }
   if (progress)
     progress (1.0, progress_data);
   return TRUE;

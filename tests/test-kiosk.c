@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "traj-application.h"
@@ -456,6 +458,38 @@ test_idle_timeout (Fixture *f, gconstpointer data)
 
 /* Issue 12: a PHQ-9 answered to the end (the optional difficulty question
  * too) but never submitted is a draft: kept, never complete, never scored. */
+static guint
+n_assessments (Fixture *f)
+{
+  g_autoptr(TrajPatientRecords) r = records (f);
+
+  return r->assessments->len;
+}
+
+/* Found by an attack run: a tablet stopped by a shutdown or its session
+ * (SIGTERM) mid-questionnaire kept nothing, a PHQ-9 item 9 answer included.
+ * Now the answers are kept as a draft, and item 9 reaches a clinician. */
+static void
+test_terminate_keeps_draft (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajAssessment *a;
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 8; k++)
+    answer (f->kiosk, k, 0);
+  answer (f->kiosk, 8, 2);
+  g_assert_cmpint (kill (getpid (), SIGTERM), ==, 0);
+  WAIT_UNTIL (n_assessments (f) == 1);
+  r = records (f);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_false (a->complete);
+  g_assert_cmpint (a->total, ==, -1);
+  g_assert_cmpint (a->items[8], ==, 2);
+  g_assert_cmpint (traj_scale_safety_answer (a->scale, a->items), ==, 2);
+}
+
 static void
 test_unsubmitted_is_draft (Fixture *f, gconstpointer data)
 {
@@ -1405,6 +1439,8 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/answer-contrast", Fixture, NULL, fixture_setup, test_answer_contrast, fixture_teardown);
   g_test_add ("/kiosk/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
   g_test_add ("/kiosk/timing", Fixture, NULL, fixture_setup, test_timing, fixture_teardown);
+  g_test_add ("/kiosk/terminate-keeps-draft", Fixture, NULL, fixture_setup, test_terminate_keeps_draft,
+              fixture_teardown);
   g_test_add ("/kiosk/unsubmitted-is-draft", Fixture, NULL, fixture_setup, test_unsubmitted_is_draft, fixture_teardown);
   g_test_add ("/kiosk/duplicate-kept", Fixture, NULL, fixture_setup, test_duplicate_kept, fixture_teardown);
   g_test_add ("/kiosk/duplicate-thanks", Fixture, NULL, fixture_setup, test_duplicate_thanks, fixture_teardown);

@@ -49,6 +49,7 @@ struct _TrajKioskWindow
   guint lock_timer;
 
   guint idle_timer;
+  guint signal_sources[3];
   guint still_there_seconds;     /* how long "Are you still there?" waits; 0 = not asked */
   guint still_there_left;
   guint thanks_timer;

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <string.h>
 
 #include "traj-gui.h"
@@ -815,6 +817,23 @@ on_toplevels_changed (GListModel      *toplevels,
     watch_windows (self);
 }
 
+/* A tablet shut down, rebooted or stopped by its session (SIGTERM, SIGHUP,
+ * SIGINT) keeps what the patient answered as a draft, as the idle reset
+ * does, then the app ends: a trial lost a PHQ-9 with item 9 answered this
+ * way. */
+static gboolean
+on_terminate (gpointer data)
+{
+  TrajKioskWindow *self = data;
+  GApplication *app = g_application_get_default ();
+
+  save_draft (self);
+  self->any_answer = FALSE;
+  if (app != NULL)
+    g_application_quit (app);
+  return G_SOURCE_CONTINUE;
+}
+
 /* ---- GObject ---------------------------------------------------------------------- */
 
 static void
@@ -823,6 +842,8 @@ traj_kiosk_window_dispose (GObject *object)
   TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
 
   kiosk_clear_timer (&self->idle_timer);
+  for (guint k = 0; k < G_N_ELEMENTS (self->signal_sources); k++)
+    g_clear_handle_id (&self->signal_sources[k], g_source_remove);
   kiosk_secrets_dispose (self);
   kiosk_clear_timer (&self->thanks_timer);
   kiosk_clear_timer (&self->advance_timer);
@@ -1006,6 +1027,12 @@ traj_kiosk_window_new (GtkApplication *app,
   self->settings = settings ? g_object_ref (settings) : NULL;
   kiosk_secrets_set_device (self);
   kiosk_back_to_checkin (self);
+  {
+    const int stop_signals[] = { SIGTERM, SIGHUP, SIGINT };
+
+    for (guint k = 0; k < G_N_ELEMENTS (stop_signals); k++)
+      self->signal_sources[k] = g_unix_signal_add (stop_signals[k], on_terminate, self);
+  }
   return self;
 }
 

@@ -254,8 +254,11 @@ test_wrong_expired_used (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
   g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "expired"));
 
+  /* A code that was used (an answer given, then the tablet put away). */
   type_code (f->kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  click (child (f->kiosk, "start_button"));
+  answer (f->kiosk, 0, 1);
   traj_kiosk_window_idle_timeout (f->kiosk);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
   type_code (f->kiosk, code);
@@ -734,6 +737,38 @@ test_not_you (Fixture *f, gconstpointer data)
 
   type_code (f->kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+}
+
+/* Found by a trial: a patient who checked in and walked away before the
+ * first answer spent the code ("That code has already been used"), and
+ * staff had to make a new one. The idle reset gives it back, as "Not you?". */
+static void
+test_idle_before_answers_gives_code_back (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GError) error = NULL;
+
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  traj_kiosk_window_idle_timeout (f->kiosk);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  open = traj_store_list_open_checkins (f->store, f->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 1);
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+
+  /* Once something is answered, the idle reset keeps a draft and the code
+   * stays used. */
+  click (child (f->kiosk, "start_button"));
+  answer (f->kiosk, 0, 1);
+  traj_kiosk_window_idle_timeout (f->kiosk);
+  g_clear_pointer (&open, g_ptr_array_unref);
+  open = traj_store_list_open_checkins (f->store, f->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 0);
+  g_assert_cmpuint (n_assessments (f), ==, 1);
 }
 
 static int
@@ -1435,6 +1470,8 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/difficulty-optional", Fixture, NULL, fixture_setup, test_difficulty_optional, fixture_teardown);
   g_test_add ("/kiosk/still-there", Fixture, NULL, fixture_setup, test_still_there, fixture_teardown);
   g_test_add ("/kiosk/not-you", Fixture, NULL, fixture_setup, test_not_you, fixture_teardown);
+  g_test_add ("/kiosk/idle-before-answers-gives-code-back", Fixture, NULL, fixture_setup,
+              test_idle_before_answers_gives_code_back, fixture_teardown);
   g_test_add ("/kiosk/large-text", Fixture, NULL, fixture_setup, test_large_text, fixture_teardown);
   g_test_add ("/kiosk/answer-contrast", Fixture, NULL, fixture_setup, test_answer_contrast, fixture_teardown);
   g_test_add ("/kiosk/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);

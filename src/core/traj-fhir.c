@@ -485,7 +485,7 @@ add_infusion (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn)
 {
   g_autofree char *urn = urn_for (i->uid);
   g_autofree char *total = number_text (i->total_mg);
-  g_autofree char *dose_note = NULL, *dosage_text = NULL, *period_end = NULL;
+  g_autofree char *dose_note = NULL, *dosage_text = NULL;
 
   if (traj_dose_is_fixed (i->route, i->medicine) || i->dose_mg_per_kg <= 0)
     dose_note = g_strdup_printf ("Fixed dose of %s mg.", total);

@@ -695,6 +695,15 @@ traj_kiosk_window_idle_timeout (TrajKioskWindow *self)
 {
   g_return_if_fail (TRAJ_IS_KIOSK_WINDOW (self));
 
+  /* Checked in, then left before a single answer: as "Not you?", the code
+   * is given back, so staff need not make a new one (found by a trial). */
+  if (self->submitted == 0 && !self->any_answer && self->checkin_id > 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!traj_store_release_checkin (self->store, self->checkin_id, &error))
+        g_message ("Could not give the check-in code back: %s", error->message);
+    }
   save_draft (self);
   kiosk_back_to_checkin (self);
 }

@@ -548,6 +548,12 @@ test_never_replaces_a_database (Fixture *fx, gconstpointer data)
   /* On request, an older backup is replaced by a complete new one. */
   g_assert_true (traj_backup_to_file_replacing (store, other, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
+  /* Who made the copy and where it went is in the audit trail. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM audit_event WHERE action = 'backup' "
+                                            "AND detail LIKE '%%to: %s%%'", other);
+    g_assert_cmpint (query (fx->db, sql), ==, 1);
+  }
   g_assert_cmpint (query (other, "SELECT count(*) FROM patient"), ==, 5);
   assert_private (other);
 }

@@ -271,6 +271,13 @@ backup_to_file (TrajStore         *store,
     }
   ok = copy_database (src, traj_store_get_path (store), path, replace, progress, progress_data, cancellable, error);
   exec (src, "COMMIT", traj_store_get_path (store), NULL);
+  /* A copy of every record: who made it, and where it went (issue 16 §3). */
+  if (ok && !traj_store_audit_output (store, "backup", "Backup", NULL, path, error))
+    {
+      g_prefix_error (error, _("The backup was written to “%s”, but could not be recorded in the audit trail: "),
+                      path);
+      ok = FALSE;
+    }
   if (ok && progress)
     progress (1.0, progress_data);
   return ok;

@@ -141,7 +141,7 @@ double
 traj_chart_layout_text_width (TrajChartLayout *self, const PangoFontDescription *font, const char *text)
 {
   double w;
-  g_autoptr(PangoLayout) pl = traj_chart_fonts_layout (&self->fonts, font, text, 0, &w, NULL);
+  g_object_unref (traj_chart_fonts_layout (&self->fonts, font, text, 0, &w, NULL));
   return w;
 }
 
@@ -149,7 +149,7 @@ double
 traj_chart_layout_line_height (TrajChartLayout *self, const PangoFontDescription *font)
 {
   double h;
-  g_autoptr(PangoLayout) pl = traj_chart_fonts_layout (&self->fonts, font, "0", 0, NULL, &h);
+  g_object_unref (traj_chart_fonts_layout (&self->fonts, font, "0", 0, NULL, &h));
   return h;
 }
 

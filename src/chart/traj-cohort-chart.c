@@ -110,7 +110,7 @@ double
 cc_text_width (TrajCohortChartLayout *self, const PangoFontDescription *font, const char *text)
 {
   double w;
-  g_autoptr(PangoLayout) pl = traj_chart_fonts_layout (&self->fonts, font, text, 0, &w, NULL);
+  g_object_unref (traj_chart_fonts_layout (&self->fonts, font, text, 0, &w, NULL));
   return w;
 }
 
@@ -118,7 +118,7 @@ double
 cc_line_height (TrajCohortChartLayout *self, const PangoFontDescription *font)
 {
   double h;
-  g_autoptr(PangoLayout) pl = traj_chart_fonts_layout (&self->fonts, font, "0", 0, NULL, &h);
+  g_object_unref (traj_chart_fonts_layout (&self->fonts, font, "0", 0, NULL, &h));
   return h;
 }
 

@@ -19,6 +19,7 @@
 
 #define PIN "246813"
 #define TABLET_LOGIN "Waiting Room Tablet"
+#define LEAD_LOGIN "Lead Leigh"
 
 typedef struct {
   char *dir;
@@ -494,6 +495,102 @@ test_wrong_pins_per_device (Fixture *fx, gconstpointer data)
                                         "AND clinician = '" TABLET_LOGIN "'"), ==, 5);
 }
 
+/* A lead's login reads the clinic's settings but not the staff PIN's hash
+ * (row security, postgres/010); a lead's laptop in kiosk mode still checks
+ * the PIN, through the tablet's compare-and-count function. */
+static void
+test_lead_pin (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) lead = NULL;
+  g_autofree char *ci = traj_test_login_conninfo (fx->path, LEAD_LOGIN, "trajectory_lead");
+  g_autofree char *state = NULL, *n = NULL, *salt = NULL, *tz = NULL;
+  PGconn *conn = PQconnectdb (ci);
+  gboolean has_pin = FALSE;
+  gint64 until = -1;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM clinic_setting WHERE key = 'staff-pin-hash'"),
+                   ==, 1);
+  state = run_as (conn, "SELECT count(*) FROM clinic_setting WHERE key LIKE '%hash%' OR value IN "
+                        "(SELECT value FROM clinic_setting WHERE key = 'staff-pin-hash')", &n);
+  g_assert_cmpstr (state, ==, "00000");
+  g_assert_cmpstr (n, ==, "0");
+  g_clear_pointer (&state, g_free);
+  state = run_as (conn, "SELECT value FROM clinic_setting WHERE key = 'staff-pin-salt'", &salt);
+  g_assert_cmpstr (state, ==, "00000");
+  g_assert_nonnull (salt);
+  g_clear_pointer (&state, g_free);
+  state = run_as (conn, "SELECT value FROM clinic_setting WHERE key = 'time-zone'", &tz);
+  g_assert_cmpstr (state, ==, "00000");
+  g_assert_nonnull (tz);
+  /* Nor can it count attempts itself, or write a setting. */
+  assert_refused (conn, "UPDATE secret_attempt_device SET failures = 0");
+  assert_refused (conn, "UPDATE clinic_setting SET value = 'x'");
+  PQfinish (conn);
+
+  lead = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (lead, "lead-laptop", TRUE);
+  g_assert_true (traj_store_has_staff_pin (lead, &has_pin, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_pin);
+  g_assert_false (traj_store_verify_staff_pin (lead, "802519", &until, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
+  g_clear_error (&error);
+  g_assert_cmpint (traj_store_secret_locked_until (lead, TRAJ_SECRET_STAFF_PIN, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_verify_staff_pin (lead, PIN, &until, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (until, ==, 0);
+  /* Counted and audited as this laptop's kiosk, by the lead's login. */
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event WHERE clinician = '" LEAD_LOGIN
+                                                  "' AND action IN ('wrong-pin', 'right-pin')"), ==, 2);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT failures FROM secret_attempt_device "
+                                                  "WHERE kind = 'staff-pin' AND device = 'kiosk:lead-laptop'"), ==, 0);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT failures FROM secret_attempt WHERE kind = 'staff-pin'"),
+                   ==, 1);
+}
+
+/* A check-in's session lasts 4 h; the next check-in purges the expired
+ * ones (one row per check-in would otherwise stay for ever). */
+static void
+test_expired_sessions_purged (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL, *other_code = NULL, *third_code = NULL;
+  g_autoptr(TrajKioskCheckin) c = NULL;
+  g_autoptr(TrajKioskCheckin) c2 = NULL;
+  g_autoptr(TrajKioskCheckin) c3 = NULL;
+  g_autoptr(TrajStore) second = NULL;
+  g_autofree char *ci = traj_test_login_conninfo (fx->path, TABLET_LOGIN, "trajectory_kiosk");
+  gint64 checkin_id = 0, other_id = 0, third_id = 0;
+
+  code = new_code (fx, fx->patient_id, &checkin_id);
+  c = traj_store_redeem_checkin (fx->tablet, code, traj_day_from_ymd (1980, 5, 17), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM kiosk_session"), ==, 1);
+  /* Four hours later. */
+  g_assert_true (traj_test_exec (fx->path, "UPDATE kiosk_session SET expires_at = started_at - 1, "
+                                           "started_at = started_at - 4 * 3600 - 1", &error));
+  g_assert_no_error (error);
+
+  second = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (second, "tablet-2", TRUE);
+  other_code = new_code (fx, fx->other_id, &other_id);
+  c2 = traj_store_redeem_checkin (second, other_code, traj_day_from_ymd (1975, 5, 17), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM kiosk_session"), ==, 1);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT patient_id FROM kiosk_session"), ==, fx->other_id);
+
+  /* A session still open stays. */
+  third_code = new_code (fx, fx->patient_id, &third_id);
+  c3 = traj_store_redeem_checkin (fx->tablet, third_code, traj_day_from_ymd (1980, 5, 17), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM kiosk_session"), ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -509,6 +606,9 @@ main (int argc, char *argv[])
               test_session_survives_reconnect, fixture_teardown);
   g_test_add ("/server-kiosk/reads-nothing", Fixture, NULL, fixture_setup, test_reads_nothing, fixture_teardown);
   g_test_add ("/server-kiosk/wrong-pins-per-device", Fixture, NULL, fixture_setup, test_wrong_pins_per_device,
+              fixture_teardown);
+  g_test_add ("/server-kiosk/lead-pin", Fixture, NULL, fixture_setup, test_lead_pin, fixture_teardown);
+  g_test_add ("/server-kiosk/expired-sessions-purged", Fixture, NULL, fixture_setup, test_expired_sessions_purged,
               fixture_teardown);
   return g_test_run ();
 }

@@ -7,7 +7,8 @@
  * check-in back, saving a draft and submitting answers. The store's
  * functions for those (traj-store-secret.c, -checkin.c, -assessment.c)
  * come here when traj_store_kiosk_remote () is TRUE; a clinic file and
- * every other login keep their own path. The program still validates and
+ * every other login keep their own path, but for the staff PIN of a lead's
+ * login, which may not read its hash either (postgres/010). The program still validates and
  * scores the answers with its scale table; the server checks them again
  * against the copy of that table it keeps (kiosk_scale). */
 #define G_LOG_DOMAIN "traj-store"

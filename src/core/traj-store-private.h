@@ -32,6 +32,9 @@ struct _TrajStore
   gboolean kiosk;
   /* A kiosk login on a server (traj-store-kiosk.c): its check-in session. */
   gboolean kiosk_remote;
+  /* A login that may not read the staff PIN's hash (a kiosk's, a lead's):
+   * it checks the PIN through the server's kiosk functions. */
+  gboolean pin_remote;
   char *kiosk_session;
   gint64 kiosk_checkin_id;
   TrajPatientRecords *kiosk_records;

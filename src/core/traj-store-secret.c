@@ -246,7 +246,7 @@ traj_store_secret_locked_until (TrajStore       *self,
   g_return_val_if_fail (TRAJ_IS_STORE (self), -1);
   g_return_val_if_fail (kind < TRAJ_N_SECRETS, -1);
 
-  if (traj_store_kiosk_remote (self))
+  if (self->pin_remote)
     {
       TrajKioskState state;
 
@@ -343,7 +343,7 @@ traj_store_get_staff_pin_salt (TrajStore  *self,
   char *salt = NULL;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
-  if (traj_store_kiosk_remote (self))
+  if (self->pin_remote)
     return traj_store_kiosk_salt (self, TRAJ_SECRET_STAFF_PIN, error);
   traj_store_read_setting (self, PIN_SALT_KEY, &salt, error);
   return salt;
@@ -364,7 +364,7 @@ traj_store_verify_staff_pin_hash (TrajStore   *self,
 
   if (locked_until)
     *locked_until = 0;
-  if (traj_store_kiosk_remote (self))
+  if (self->pin_remote)
     return traj_store_kiosk_verify_pin_hash (self, hash, locked_until, error);
   if (!traj_store_tx_begin (self, error))
     return FALSE;

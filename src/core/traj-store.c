@@ -366,10 +366,13 @@ typedef enum {
 static gboolean
 read_login (TrajStore *self, GError **error)
 {
-  /* A kiosk login (and no more) reads nothing but through its functions. */
+  /* A kiosk login (and no more) reads nothing but through its functions;
+   * a lead's (not also a clinician's) checks the staff PIN through them,
+   * as it may not read its hash (postgres/010). */
   static const char sql[] =
     "SELECT session_user, pg_has_role ('trajectory_kiosk', 'MEMBER') "
-    "AND NOT pg_has_role ('trajectory_clinician', 'MEMBER') AND NOT pg_has_role ('trajectory_lead', 'MEMBER')";
+    "AND NOT pg_has_role ('trajectory_clinician', 'MEMBER') AND NOT pg_has_role ('trajectory_lead', 'MEMBER'), "
+    "pg_has_role ('trajectory_lead', 'MEMBER') AND NOT pg_has_role ('trajectory_clinician', 'MEMBER')";
   TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
   gboolean found = FALSE;
 
@@ -380,6 +383,7 @@ read_login (TrajStore *self, GError **error)
       g_free (self->clinician);
       self->clinician = traj_db_column_dup (stmt, 0);
       self->kiosk_remote = g_strcmp0 (traj_db_column_text (stmt, 1), "t") == 0;
+      self->pin_remote = self->kiosk_remote || g_strcmp0 (traj_db_column_text (stmt, 2), "t") == 0;
     }
   traj_db_reset (stmt);
   return TRUE;

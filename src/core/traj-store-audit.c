@@ -249,17 +249,16 @@ traj_store_audit_verify (TrajStore *self, gint64 *n_events, GError **error)
 
 /* ---- listing ---------------------------------------------------------------------- */
 
-GPtrArray *
-traj_store_list_audit_filtered (TrajStore *self, const TrajAuditFilter *f, GError **error)
+/* SELECT @columns FROM audit_event WHERE what @f asks, bound; NULL on failure. */
+static TrajDbStmt *
+prepare_filtered (TrajStore *self, const char *columns, const TrajAuditFilter *f, gboolean page,
+                  GError **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT id, at, os_user, clinician, action, record_kind, record_uid, "
-                                         "summary, patient_uid, detail FROM audit_event WHERE 1 = 1");
+  g_autoptr(GString) sql = g_string_new (NULL);
   TrajDbStmt *stmt;
   int n = 0;
 
-  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
-  g_return_val_if_fail (f != NULL, NULL);
-
+  g_string_printf (sql, "SELECT %s FROM audit_event WHERE 1 = 1", columns);
   if (f->patient_uid)
     g_string_append_printf (sql, " AND (patient_uid = ?%d OR record_uid = ?%d)", n + 1, n + 1), n++;
   if (f->person)
@@ -270,9 +269,14 @@ traj_store_list_audit_filtered (TrajStore *self, const TrajAuditFilter *f, GErro
     g_string_append_printf (sql, " AND at >= ?%d", ++n);
   if (f->to != TRAJ_TIME_NONE)
     g_string_append_printf (sql, " AND at < ?%d", ++n);
-  g_string_append (sql, " ORDER BY id DESC");
-  if (f->limit > 0)
-    g_string_append_printf (sql, " LIMIT %u", f->limit);
+  if (page && f->before_id > 0)
+    g_string_append_printf (sql, " AND id < ?%d", ++n);
+  if (page)
+    {
+      g_string_append (sql, " ORDER BY id DESC");
+      if (f->limit > 0)
+        g_string_append_printf (sql, " LIMIT %u", f->limit);
+    }
 
   stmt = traj_db_prepare (traj_store_get_connection (self), g_intern_string (sql->str), error);
   if (stmt == NULL)
@@ -288,7 +292,43 @@ traj_store_list_audit_filtered (TrajStore *self, const TrajAuditFilter *f, GErro
     traj_db_bind_int64 (stmt, ++n, f->from);
   if (f->to != TRAJ_TIME_NONE)
     traj_db_bind_int64 (stmt, ++n, f->to);
+  if (page && f->before_id > 0)
+    traj_db_bind_int64 (stmt, ++n, f->before_id);
+  return stmt;
+}
+
+GPtrArray *
+traj_store_list_audit_filtered (TrajStore *self, const TrajAuditFilter *f, GError **error)
+{
+  TrajDbStmt *stmt;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  g_return_val_if_fail (f != NULL, NULL);
+
+  stmt = prepare_filtered (self, "id, at, os_user, clinician, action, record_kind, record_uid, "
+                           "summary, patient_uid, detail", f, TRUE, error);
+  if (stmt == NULL)
+    return NULL;
   return traj_store_audit_read_events (stmt, error);
+}
+
+gint64
+traj_store_count_audit_filtered (TrajStore *self, const TrajAuditFilter *f, GError **error)
+{
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+  gint64 n = 0;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), -1);
+  g_return_val_if_fail (f != NULL, -1);
+
+  stmt = prepare_filtered (self, "count (*)", f, FALSE, error);
+  if (stmt == NULL || !traj_db_step_row (stmt, &found, error))
+    return -1;
+  if (found)
+    n = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  return n;
 }
 
 GPtrArray *

@@ -228,11 +228,16 @@ typedef struct {
   gint64 from;                    /* at ≥ from */
   gint64 to;                      /* at < to */
   guint limit;                    /* at most this many, newest first; 0: all */
+  gint64 before_id;               /* id < before_id (the next page); 0: any */
 } TrajAuditFilter;
 
 /* TrajAuditEvent*, newest first. */
 GPtrArray   *traj_store_list_audit_filtered (TrajStore *store, const TrajAuditFilter *filter,
                                              GError **error);
+/* How many events @filter matches (its limit and before_id ignored); -1 on
+ * failure. */
+gint64       traj_store_count_audit_filtered (TrajStore *store, const TrajAuditFilter *filter,
+                                              GError **error);
 /* The distinct actions and people (clinician and OS user) in the trail,
  * sorted: what the Audit Trail window offers to filter by. */
 GStrv        traj_store_audit_actions    (TrajStore *store, GError **error);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "traj-audit-window.h"
 #include "traj-cohort-view.h"
 #include "traj-editor-dialog.h"
 #include "traj-exchange.h"
@@ -58,6 +59,7 @@ struct _TrajWindow
   gboolean closing;
   gboolean updating_list;
   guint poll_id;
+  GtkWidget *audit_window;         /* weak: the open Audit Trail window */
 };
 
 G_DEFINE_FINAL_TYPE (TrajWindow, traj_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -709,6 +711,16 @@ restore_action (GtkWidget *widget, const char *action_name, GVariant *param)
 }
 
 static void
+audit_trail_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  TrajWindow *self = TRAJ_WINDOW (widget);
+
+  if (self->audit_window == NULL)
+    g_set_weak_pointer (&self->audit_window, traj_audit_window_new (GTK_WINDOW (self), self->store));
+  gtk_window_present (GTK_WINDOW (self->audit_window));
+}
+
+static void
 open_patient_action (TrajWindow *self, const char *page_action)
 {
   if (self->patient_id == 0 || self->page == NULL ||
@@ -905,6 +917,9 @@ traj_window_dispose (GObject *object)
   if (self->store_changed_id)
     g_clear_signal_handler (&self->store_changed_id, self->store);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->audit_window)
+    traj_gui_dismiss (GTK_WINDOW (self->audit_window));
+  g_clear_weak_pointer (&self->audit_window);
   g_cancellable_cancel (self->attention_cancellable);
   g_clear_object (&self->attention_cancellable);
   /* The switchers live inside the stack they point at: break the cycle. */
@@ -983,6 +998,9 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-fhir", NULL, export_fhir_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
+  gtk_widget_class_install_action (widget_class, "win.audit-trail", NULL, audit_trail_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
+                                       "win.audit-trail", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_install_action (widget_class, "win.log-infusion", NULL, log_infusion_action);
@@ -1064,6 +1082,13 @@ traj_window_show_patient (TrajWindow *self,
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
       traj_safety_alerts_patient_opened (self->safety_alerts, self->patient_id);
     }
+}
+
+GtkWidget *
+traj_window_get_audit_window (TrajWindow *self)
+{
+  g_return_val_if_fail (TRAJ_IS_WINDOW (self), NULL);
+  return self->audit_window;
 }
 
 GtkWidget *

@@ -24,6 +24,8 @@ gint64           traj_window_get_patient_id   (TrajWindow      *self);
 gboolean         traj_window_is_busy          (TrajWindow      *self);
 GtkWidget       *traj_window_get_patient_page (TrajWindow      *self);
 GtkWidget       *traj_window_get_cohort_view  (TrajWindow      *self);
+/* The Audit Trail window "win.audit-trail" opened, while it is open. */
+GtkWidget       *traj_window_get_audit_window (TrajWindow      *self);
 /* Reloads the list, the open patient and the cohorts (after an import). */
 void             traj_window_reload           (TrajWindow      *self);
 void             traj_window_add_toast        (TrajWindow      *self,

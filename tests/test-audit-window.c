@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Audit Trail window (issue 16 §3) driven through its real widgets:
+ * filter by patient, person, action and dates, page through a long trail,
+ * select an event and read its detail, and export what the filters show
+ * as CSV — through the safe writer, formulas neutralised, and the export
+ * itself in the trail. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traj-audit-csv.h"
+#include "traj-audit-window-private.h"
+#include "traj-window.h"
+
+#include "test-wait.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+  TrajStore *store;
+  TrajPatient *ada;                /* created, then renamed */
+  TrajPatient *ben;                /* created by "@Dr Eve" */
+} Fixture;
+
+static TrajPatient *
+add_patient (Fixture *f, const char *mrn, const char *name)
+{
+  TrajPatient *p = traj_patient_new ();
+  g_autoptr(GError) error = NULL;
+
+  p->mrn = g_strdup (mrn);
+  p->name = g_strdup (name);
+  p->birth_day = traj_day_from_ymd (1980, 5, 17);
+  p->sex = TRAJ_SEX_FEMALE;
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  return p;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("traj-audit-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+
+  traj_store_set_clinician (f->store, "Dr. Okafor");
+  f->ada = add_patient (f, "MRN-1", "Ada Abbott");
+  g_free (f->ada->name);
+  f->ada->name = g_strdup ("Ada Abbot-Smith");
+  g_assert_true (traj_store_update_patient (f->store, f->ada, &error));
+  g_assert_no_error (error);
+  /* A clinician's name a spreadsheet would run as a formula. */
+  traj_store_set_clinician (f->store, "@Dr Eve");
+  f->ben = add_patient (f, "MRN-2", "Ben Brandt");
+  traj_store_set_clinician (f->store, "Dr. Okafor");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  traj_patient_free (f->ada);
+  traj_patient_free (f->ben);
+  g_clear_object (&f->store);
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (f->dir, name, NULL);
+      g_remove (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static gint64
+count_all (Fixture *f)
+{
+  TrajAuditFilter all = { .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+  g_autoptr(GError) error = NULL;
+  gint64 n = traj_store_count_audit_filtered (f->store, &all, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static guint
+n_listed (TrajAuditWindow *w)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (w->events));
+}
+
+static void
+select_choice (GtkDropDown *drop, const char *label)
+{
+  GListModel *model = gtk_drop_down_get_model (drop);
+
+  for (guint k = 0; k < g_list_model_get_n_items (model); k++)
+    {
+      g_autoptr(GtkStringObject) s = g_list_model_get_item (model, k);
+
+      if (g_str_equal (gtk_string_object_get_string (s), label))
+        {
+          gtk_drop_down_set_selected (drop, k);
+          return;
+        }
+    }
+  g_error ("no choice “%s”", label);
+}
+
+static void
+set_date (TrajDateEntry *entry, const char *text)
+{
+  gtk_editable_set_text (traj_date_entry_get_editable (entry), text);
+}
+
+/* The text of every label under @widget, one per line. */
+static void
+collect_text (GtkWidget *widget, GString *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_text (c, out);
+}
+
+static char *
+detail_text (TrajAuditWindow *w)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (GTK_WIDGET (w->detail_stack), out);
+  return g_string_free (out, FALSE);
+}
+
+static TrajAuditWindow *
+open_window (Fixture *f)
+{
+  TrajAuditWindow *w = TRAJ_AUDIT_WINDOW (traj_audit_window_new (NULL, f->store));
+
+  g_object_ref_sink (w);
+  gtk_window_present (GTK_WINDOW (w));
+  WAIT_UNTIL (w->chain != TRAJ_AUDIT_CHAIN_CHECKING);
+  return w;
+}
+
+static void
+close_window (TrajAuditWindow *w)
+{
+  gtk_window_destroy (GTK_WINDOW (w));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (w);
+}
+
+static void
+test_filter_select_export (Fixture *f, gconstpointer data)
+{
+  TrajAuditWindow *w = open_window (f);
+  gint64 total = count_all (f);
+  g_autofree char *out = g_build_filename (f->dir, "trail.csv", NULL);
+  g_autofree char *chain = NULL, *text = NULL, *csv = NULL, *expected_chain = NULL;
+  g_autoptr(GError) error = NULL;
+  const TrajAuditEvent *e;
+  struct stat st;
+
+  /* The chain is checked and said plainly; the newest event is on top. */
+  g_assert_cmpint (w->chain, ==, TRAJ_AUDIT_CHAIN_WHOLE);
+  expected_chain = g_strdup_printf ("The audit trail is whole: all %" G_GINT64_FORMAT " events are linked, "
+                                    "none was changed or removed.", total);
+  g_assert_cmpstr (gtk_label_get_text (w->chain_label), ==, expected_chain);
+  g_assert_cmpuint (n_listed (w), ==, (guint) total);
+  g_assert_cmpstr (traj_audit_window_get_event (w, 0)->record_uid, ==, f->ben->uid);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (w->detail_stack), ==, "none");
+
+  /* Action: the one edit. */
+  select_choice (w->action_drop, "Changed");
+  g_assert_cmpuint (n_listed (w), ==, 1);
+  e = traj_audit_window_get_event (w, 0);
+  g_assert_cmpstr (e->record_uid, ==, f->ada->uid);
+  gtk_single_selection_set_selected (w->selection, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (w->detail_stack), ==, "event");
+  text = detail_text (w);
+  /* Field, before and after, each in its own cell; who, from the store. */
+  g_assert_nonnull (strstr (text, "What Changed\nField\nBefore\nAfter\nname\nAda Abbott\nAda Abbot-Smith\n"));
+  g_assert_nonnull (strstr (text, "Clinician\nDr. Okafor\n"));
+  g_assert_nonnull (strstr (text, "Patient\nAda Abbot-Smith (MRN MRN-1)\n"));
+  g_clear_pointer (&text, g_free);
+
+  /* Person: "@Dr Eve" made Ben only. */
+  select_choice (w->action_drop, "Any action");
+  select_choice (w->person_drop, "@Dr Eve");
+  g_assert_cmpuint (n_listed (w), ==, 1);
+  g_assert_cmpstr (traj_audit_window_get_event (w, 0)->record_uid, ==, f->ben->uid);
+  /* The selected edit is no longer listed: nothing is shown for it. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (w->detail_stack), ==, "none");
+  select_choice (w->person_drop, "Anyone");
+
+  /* Dates: everything happened today; tomorrow on, nothing. */
+  {
+    g_autofree char *today = traj_day_to_iso (traj_day_today ());
+    g_autofree char *tomorrow = traj_day_to_iso (traj_day_today () + 1);
+
+    set_date (w->from_entry, today);
+    set_date (w->to_entry, today);
+    g_assert_cmpuint (n_listed (w), ==, (guint) total);
+    set_date (w->to_entry, "");
+    set_date (w->from_entry, tomorrow);
+    g_assert_cmpuint (n_listed (w), ==, 0);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (w->list_stack), ==, "empty");
+    g_assert_false (gtk_widget_is_sensitive (w->export_button));
+    /* A "To" before the "From" is said, not silently empty. */
+    set_date (w->to_entry, today);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (w->filter_message)));
+    g_assert_cmpstr (gtk_label_get_text (w->filter_message), ==, "The “To” date is before the “From” date.");
+    set_date (w->to_entry, "2026-13-01");
+    g_assert_cmpstr (gtk_label_get_text (w->filter_message), ==,
+                     "Type dates as YYYY-MM-DD, for example 2026-03-14, or pick them from the calendar.");
+    gtk_widget_activate_action (GTK_WIDGET (w), "audit.clear-filters", NULL);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (w->filter_message)));
+    g_assert_cmpuint (n_listed (w), ==, (guint) total);
+  }
+
+  /* Patient: Ada's creation and her edit, exported. */
+  select_choice (w->patient_drop, "Ada Abbot-Smith (MRN MRN-1)");
+  g_assert_cmpuint (n_listed (w), ==, 2);
+  g_assert_true (gtk_widget_is_sensitive (w->export_button));
+  traj_audit_window_export_to_path (w, out);
+  WAIT_UNTIL (w->last_toast != NULL);
+  g_assert_cmpstr (adw_toast_get_title (w->last_toast), ==, "2 events exported to “trail.csv”");
+  g_assert_cmpint (g_stat (out, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (out, &csv, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (csv, traj_audit_csv_header));
+  {
+    g_auto(GStrv) rows = g_strsplit (csv, "\r\n", -1);
+
+    /* Header, the edit (newest first), the creation, and the final "". */
+    g_assert_cmpuint (g_strv_length (rows), ==, 4);
+    g_assert_nonnull (strstr (rows[1], ",Dr. Okafor,update,patient,"));
+    g_assert_nonnull (strstr (rows[1], "\"name: Ada Abbott → Ada Abbot-Smith\n\""));
+    g_assert_nonnull (strstr (rows[2], ",Dr. Okafor,insert,patient,"));
+    g_assert_cmpstr (rows[3], ==, "");
+  }
+  g_clear_pointer (&csv, g_free);
+
+  /* The export is in the trail, naming the file and the patient; the list
+   * shows it at once. */
+  WAIT_UNTIL (n_listed (w) == 3);
+  e = traj_audit_window_get_event (w, 0);
+  g_assert_cmpstr (e->action, ==, "audit-export");
+  g_assert_cmpstr (e->patient_uid, ==, f->ada->uid);
+  g_assert_cmpstr (e->summary, ==, "audit trail, 2 events: 1 patient");
+  {
+    g_autofree char *detail = g_strdup_printf ("to: %s\npatient: %s\n", out, f->ada->uid);
+    g_assert_cmpstr (e->detail, ==, detail);
+  }
+  gtk_single_selection_set_selected (w->selection, 0);
+  text = detail_text (w);
+  g_assert_nonnull (strstr (text, "What happened\nAudit trail exported\n"));
+  g_test_message ("%s", text);
+  {
+    g_autofree char *where = g_strdup_printf ("Where It Went\n%s\nPatients\nAda Abbot-Smith (MRN MRN-1)\n", out);
+    g_assert_nonnull (strstr (text, where));
+  }
+
+  /* The whole trail: "@Dr Eve" is written as text a spreadsheet shows. */
+  gtk_widget_activate_action (GTK_WIDGET (w), "audit.clear-filters", NULL);
+  w->last_toast = NULL;
+  traj_audit_window_export_to_path (w, out);
+  WAIT_UNTIL (w->last_toast != NULL);
+  g_assert_true (g_file_get_contents (out, &csv, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (csv, ",'@Dr Eve,insert,patient,"));
+  g_assert_null (strstr (csv, ",@Dr Eve"));
+
+  close_window (w);
+}
+
+/* A trail longer than a page loads a page at a time. */
+static void
+test_pages (Fixture *f, gconstpointer data)
+{
+  TrajAuditWindow *w;
+  g_autoptr(GError) error = NULL;
+  gint64 total;
+
+  for (guint k = 0; k < 2 * TRAJ_AUDIT_PAGE + 50; k++)
+    {
+      g_autofree char *target = g_strdup_printf ("/tmp/out-%u.pdf", k);
+      const char *who[] = { f->ada->uid, NULL };
+
+      g_assert_true (traj_store_audit_output (f->store, "report", "progress report", who, target, &error));
+      g_assert_no_error (error);
+    }
+  total = count_all (f);
+  w = open_window (f);
+  g_assert_cmpuint (n_listed (w), ==, TRAJ_AUDIT_PAGE);
+  g_assert_true (gtk_widget_get_visible (w->more_button));
+  {
+    g_autofree char *shown = g_strdup_printf ("Showing the newest %u of %" G_GINT64_FORMAT " events",
+                                              TRAJ_AUDIT_PAGE, total);
+    g_assert_cmpstr (gtk_label_get_text (w->shown_label), ==, shown);
+  }
+  {
+    g_autofree char *newest = g_strdup_printf ("to: /tmp/out-%u.pdf\npatient: %s\n", 2 * TRAJ_AUDIT_PAGE + 49,
+                                               f->ada->uid);
+    g_assert_cmpstr (traj_audit_window_get_event (w, 0)->detail, ==, newest);
+  }
+  /* Each page follows on from the last: no event twice, none left out. */
+  gtk_widget_activate_action (GTK_WIDGET (w), "audit.show-more", NULL);
+  g_assert_cmpuint (n_listed (w), ==, 2 * TRAJ_AUDIT_PAGE);
+  gtk_widget_activate_action (GTK_WIDGET (w), "audit.show-more", NULL);
+  g_assert_cmpuint (n_listed (w), ==, (guint) total);
+  g_assert_false (gtk_widget_get_visible (w->more_button));
+  for (guint k = 1; k < n_listed (w); k++)
+    g_assert_cmpint (traj_audit_window_get_event (w, k)->id, <, traj_audit_window_get_event (w, k - 1)->id);
+  {
+    g_autofree char *shown = g_strdup_printf ("Showing all %" G_GINT64_FORMAT " matching events", total);
+    g_assert_cmpstr (gtk_label_get_text (w->shown_label), ==, shown);
+  }
+  close_window (w);
+}
+
+/* The main window's menu and shortcut open it, once. */
+static void
+test_from_menu (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  TrajWindow *win = g_object_ref_sink (traj_window_new (NULL, f->store, settings));
+  GtkWidget *audit;
+
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_null (traj_window_get_audit_window (win));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.audit-trail", NULL);
+  audit = traj_window_get_audit_window (win);
+  g_assert_nonnull (audit);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.audit-trail", NULL);
+  g_assert_true (traj_window_get_audit_window (win) == audit);
+  WAIT_UNTIL (TRAJ_AUDIT_WINDOW (audit)->chain != TRAJ_AUDIT_CHAIN_CHECKING);
+  /* It goes with the main window. */
+  g_object_add_weak_pointer (G_OBJECT (audit), (gpointer *) &audit);
+  gtk_window_destroy (GTK_WINDOW (win));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (win);
+  g_assert_null (audit);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add ("/audit-window/filter-select-export", Fixture, NULL, fixture_setup, test_filter_select_export,
+              fixture_teardown);
+  g_test_add ("/audit-window/pages", Fixture, NULL, fixture_setup, test_pages, fixture_teardown);
+  g_test_add ("/audit-window/from-menu", Fixture, NULL, fixture_setup, test_from_menu, fixture_teardown);
+  return g_test_run ();
+}

@@ -370,6 +370,95 @@ test_output_mode (Fixture *fx, gconstpointer data)
   umask (old);
 }
 
+/* One SQL value of @db as text (the first column of the first row). */
+static char *
+sql_text (const char *db_path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* Issue 16 §3: every output of patient data is in the audit trail — one
+ * event naming the file by its full path (the command ran elsewhere) and
+ * the patients it holds. */
+static void
+test_output_audited (Fixture *fx, gconstpointer data)
+{
+  static const struct {
+    const char *action;
+    const char *summary;          /* NULL: the whole clinic */
+  } expected[] = {
+    { "chart", "patient chart: 1 patient" },
+    { "report", "progress report (PDF): 1 patient" },
+    { "report", "cohort report (PDF)" },
+    { "export", "cohort table" },
+    { "backup", NULL },
+    { "export", NULL },
+    { "export", NULL },
+  };
+  g_autofree char *mrn = NULL, *uid = NULL, *sql = NULL, *with_course = NULL;
+  guint n_course_patients;
+
+  make_demo (fx, 3);
+  mrn = first_mrn (fx);
+  sql = g_strdup_printf ("SELECT uid FROM patient WHERE mrn = '%s'", mrn);
+  uid = sql_text (fx->db, sql);
+  with_course = sql_text (fx->db, "SELECT count (DISTINCT patient_id) FROM course");
+  n_course_patients = (guint) atoi (with_course);
+  g_assert_cmpuint (n_course_patients, >, 1);
+  for (guint k = 0; k < G_N_ELEMENTS (output_names); k++)
+    {
+      g_autofree char *target = path_in (fx, output_names[k]);
+      g_autofree char *action = NULL, *summary = NULL, *detail = NULL, *to = NULL;
+
+      /* A name relative to the folder the command runs in. */
+      g_assert_cmpint (write_output (fx, k, mrn, output_names[k], NULL), ==, 0);
+      action = sql_text (fx->db, "SELECT action FROM audit_event ORDER BY id DESC LIMIT 1");
+      summary = sql_text (fx->db, "SELECT summary FROM audit_event ORDER BY id DESC LIMIT 1");
+      detail = sql_text (fx->db, "SELECT detail FROM audit_event ORDER BY id DESC LIMIT 1");
+      g_test_message ("%s: %s | %s | %s", output_names[k], action, summary, detail);
+      g_assert_cmpstr (action, ==, expected[k].action);
+      to = g_strdup_printf ("to: %s\n", target);
+      g_assert_true (g_str_has_prefix (detail, to));
+      if (k < 2)
+        {
+          g_autofree char *who = g_strdup_printf ("to: %s\npatient: %s\n", target, uid);
+          g_assert_cmpstr (detail, ==, who);
+          g_assert_cmpstr (summary, ==, expected[k].summary);
+        }
+      else if (k < 4)
+        {
+          g_autofree char *want = g_strdup_printf ("%s: %u patients", expected[k].summary, n_course_patients);
+          guint lines = 0;
+
+          for (const char *p = strstr (detail, "\npatient: "); p; p = strstr (p + 1, "\npatient: "))
+            lines++;
+          g_assert_cmpstr (summary, ==, want);
+          g_assert_cmpuint (lines, ==, n_course_patients);
+        }
+      else
+        g_assert_true (g_str_has_suffix (summary, ": the whole clinic"));
+    }
+  /* To the terminal, a cohort's figures are not a file that leaves: no event. */
+  {
+    g_autofree char *before = sql_text (fx->db, "SELECT max (id) FROM audit_event");
+    g_autofree char *after = NULL;
+
+    g_assert_cmpint (run (fx, NULL, NULL, "--database", fx->db, "cohort", "--format", "csv"), ==, 0);
+    after = sql_text (fx->db, "SELECT max (id) FROM audit_event");
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
 /* "out.pdf -> /some/file": the file pointed at is never written. */
 static void
 test_output_symlink (Fixture *fx, gconstpointer data)
@@ -658,6 +747,7 @@ main (int argc, char **argv)
   g_test_add ("/cli/control-characters/in", Fixture, NULL, fixture_setup, test_control_characters_in, fixture_teardown);
   g_test_add ("/cli/audit-verify", Fixture, NULL, fixture_setup, test_audit_verify, fixture_teardown);
   g_test_add ("/cli/output/mode", Fixture, NULL, fixture_setup, test_output_mode, fixture_teardown);
+  g_test_add ("/cli/output/audited", Fixture, NULL, fixture_setup, test_output_audited, fixture_teardown);
   g_test_add ("/cli/output/other-clinic", Fixture, NULL, fixture_setup, test_output_other_clinic, fixture_teardown);
   g_test_add ("/cli/output/symlink", Fixture, NULL, fixture_setup, test_output_symlink, fixture_teardown);
   g_test_add ("/cli/output/fifo-and-device", Fixture, NULL, fixture_setup, test_output_fifo, fixture_teardown);

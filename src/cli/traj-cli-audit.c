@@ -35,3 +35,23 @@ traj_cli_audit (TrajCli *cli, int argc, char **argv)
                        "The audit trail is whole: %" G_GINT64_FORMAT " events checked.\n", (gulong) n), n);
   return 0;
 }
+
+gboolean
+traj_cli_audit_output (TrajCli            *cli,
+                       TrajStore          *store,
+                       const char         *action,
+                       const char         *what,
+                       const char * const *patient_uids,
+                       const char         *path)
+{
+  g_autoptr(GError) error = NULL;
+  /* Where it went, whatever folder the command ran in. */
+  g_autofree char *where = g_canonicalize_filename (path, NULL);
+
+  if (traj_store_audit_output (store, action, what, patient_uids, where, &error))
+    return TRUE;
+  /* Translators: 1: the file written, 2: why the audit trail could not take it */
+  traj_cli_fail (cli, _("%1$s was written, but it could not be recorded in the audit trail: %2$s"), path,
+                 error->message);
+  return FALSE;
+}

@@ -72,5 +72,9 @@ traj_cli_chart (TrajCli *cli, int argc, char **argv)
 
   if (!traj_chart_write_file_full (model, &options, output, width, height, scale, &error))
     return traj_cli_fail (cli, "%s", error->message);
-  return 0;
+  {
+    const char *who[] = { patient->uid, NULL };
+
+    return traj_cli_audit_output (cli, store, "chart", "patient chart", who, output) ? 0 : 1;
+  }
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "traj-audit-output.h"
 #include "traj-cli.h"
 #include "traj-cohort.h"
 
@@ -252,6 +253,22 @@ describe (const TrajCohortReport *report)
 
 /* ---- saved definitions ------------------------------------------------------ */
 
+/* A cohort's figures written to a file are an output of its patients'
+ * data: audited (to the terminal they are not a copy that leaves). */
+static int
+write_audited (TrajCli *cli, TrajStore *store, const TrajCohortReport *report, const char *output,
+               const char *text)
+{
+  g_auto(GStrv) who = NULL;
+
+  if (!traj_cli_write (cli, output, text))
+    return 1;
+  if (output == NULL)
+    return 0;
+  who = traj_audit_cohort_patients (report);
+  return traj_cli_audit_output (cli, store, "export", "cohort table", (const char * const *) who, output) ? 0 : 1;
+}
+
 static int
 list_saved (TrajCli *cli, TrajStore *store, TrajFormat format, const char *output)
 {
@@ -416,7 +433,7 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
           g_autofree char *head = describe (report);
           g_autofree char *body = metrics_text (report);
           out = g_strconcat (head, body, NULL);
-          return traj_cli_write (cli, output, out) ? 0 : 1;
+          return write_audited (cli, store, report, output, out);
         }
       table = traj_cohort_report_metrics_table (report);
     }
@@ -427,5 +444,5 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
   else
     table = traj_cohort_report_km_table (report);
   out = traj_table_to_string (table, format);
-  return traj_cli_write (cli, output, out) ? 0 : 1;
+  return write_audited (cli, store, report, output, out);
 }

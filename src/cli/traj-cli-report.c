@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "traj-audit-output.h"
 #include "traj-cli.h"
 #include "traj-cohort.h"
 #include "traj-outcomes.h"
@@ -95,7 +96,11 @@ traj_cli_report (TrajCli *cli, int argc, char **argv)
   outcomes = traj_outcomes_compute (records, &thresholds, traj_time_now ());
   if (!traj_report_patient_write_pdf (records, outcomes, &options, output, &error))
     return traj_cli_fail (cli, "%s", error->message);
-  return 0;
+  {
+    const char *who[] = { patient->uid, NULL };
+
+    return traj_cli_audit_output (cli, store, "report", "progress report (PDF)", who, output) ? 0 : 1;
+  }
 }
 
 /* The cohort command's filters, read by the same core parser
@@ -215,5 +220,10 @@ traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
     return traj_cli_fail (cli, "%s", error->message);
   if (!traj_report_cohort_write_pdf (report, &options, output, &error))
     return traj_cli_fail (cli, "%s", error->message);
-  return 0;
+  {
+    g_auto(GStrv) who = traj_audit_cohort_patients (report);
+
+    return traj_cli_audit_output (cli, store, "report", "cohort report (PDF)", (const char * const *) who,
+                                  output) ? 0 : 1;
+  }
 }

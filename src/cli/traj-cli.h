@@ -40,6 +40,15 @@ gboolean    traj_cli_format       (const char *name, TrajFormat *format);
 int         traj_cli_fail         (TrajCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);
 /* Writes text to stdout, or to @path when set. */
 gboolean    traj_cli_write        (TrajCli *cli, const char *path, const char *text);
+/* After an output of patient data is complete: one traj_store_audit_output ()
+ * event naming @path (made absolute). FALSE, said on stderr, when the
+ * trail could not take it. */
+gboolean    traj_cli_audit_output (TrajCli            *cli,
+                                   TrajStore          *store,
+                                   const char         *action,
+                                   const char         *what,
+                                   const char * const *patient_uids,
+                                   const char         *path);
 
 int traj_cli_demo      (TrajCli *cli, int argc, char **argv);
 int traj_cli_patients  (TrajCli *cli, int argc, char **argv);

@@ -244,6 +244,7 @@ backup_to_file (TrajStore         *store,
 {
   sqlite3 *src;
   gboolean ok;
+  g_autofree char *where = NULL;
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -272,7 +273,8 @@ backup_to_file (TrajStore         *store,
   ok = copy_database (src, traj_store_get_path (store), path, replace, progress, progress_data, cancellable, error);
   exec (src, "COMMIT", traj_store_get_path (store), NULL);
   /* A copy of every record: who made it, and where it went (issue 16 §3). */
-  if (ok && !traj_store_audit_output (store, "backup", "Backup", NULL, path, error))
+  where = g_canonicalize_filename (path, NULL);
+  if (ok && !traj_store_audit_output (store, "backup", "Backup", NULL, where, error))
     {
       g_prefix_error (error, _("The backup was written to “%s”, but could not be recorded in the audit trail: "),
                       path);

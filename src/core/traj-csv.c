@@ -1017,8 +1017,12 @@ traj_csv_export (TrajStore         *store,
       return FALSE;
     }
   /* Who exported the clinic, and where to (issue 16 §3). */
-  if (!traj_store_audit_output (store, "export", "CSV export", NULL, dir, error))
-    return FALSE;
+  {
+    g_autofree char *where = g_canonicalize_filename (dir, NULL);
+
+    if (!traj_store_audit_output (store, "export", "CSV export", NULL, where, error))
+      return FALSE;
+  }
   if (progress)
     progress (1.0, progress_data);
   return TRUE;

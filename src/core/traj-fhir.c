@@ -774,8 +774,9 @@ traj_fhir_export (TrajStore         *store,
   /* Who exported whom, and where to (issue 16 §3). */
   {
     g_autofree char *what = mrn ? g_strdup_printf ("FHIR export of MRN %s", mrn) : g_strdup ("FHIR export");
+    g_autofree char *where = g_canonicalize_filename (path, NULL);
 
-    if (!traj_store_audit_output (store, "export", what, NULL, path, error))
+    if (!traj_store_audit_output (store, "export", what, NULL, where, error))
       return FALSE;
   }
   if (progress)

@@ -12,7 +12,12 @@
 #include <sys/stat.h>
 
 #include "traj-audit-csv.h"
+#include "traj-audit-output.h"
 #include "traj-audit-window-private.h"
+#include "traj-cohort-view.h"
+#include "traj-demo.h"
+#include "traj-patient-page-private.h"
+#include "traj-report-print.h"
 #include "traj-window.h"
 
 #include "test-wait.h"
@@ -358,6 +363,119 @@ test_from_menu (Fixture *f, gconstpointer data)
   g_assert_null (audit);
 }
 
+/* The newest event of @action, or NULL. */
+static TrajAuditEvent *
+newest (TrajStore *store, const char *action)
+{
+  TrajAuditFilter f = { .action = action, .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE, .limit = 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = traj_store_list_audit_filtered (store, &f, &error);
+
+  g_assert_no_error (error);
+  return events->len ? g_ptr_array_steal_index (events, 0) : NULL;
+}
+
+/* Every output the GUI makes of patient data — a report's PDF, a print,
+ * a chart, a cohort's report, chart and table — is one event naming the
+ * file (or printer) and the patients it holds. */
+static void
+test_gui_outputs (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (f->dir, "demo.db", NULL);
+  g_autofree char *pdf = g_build_filename (f->dir, "report.pdf", NULL);
+  g_autofree char *printed = g_build_filename (f->dir, "printed.pdf", NULL);
+  g_autofree char *chart = g_build_filename (f->dir, "chart.svg", NULL);
+  g_autoptr(TrajStore) store = traj_store_open (db, &error);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) patients = NULL;
+  const TrajPatientSummary *p;
+  TrajAuditEvent *e;
+  TrajWindow *win;
+
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, 5, 8, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  patients = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  p = g_ptr_array_index (patients, 0);
+
+  /* The progress report as a PDF, and printed (here into a file). */
+  {
+    g_autofree char *want = g_strdup_printf ("to: %s\npatient: %s\n", pdf, p->uid);
+    traj_report_export_patient_pdf_to_path (NULL, store, settings, p->id, pdf);
+    WAIT_UNTIL ((e = newest (store, "report")) != NULL);
+    g_assert_cmpstr (e->summary, ==, "progress report (PDF): 1 patient");
+    g_assert_cmpstr (e->detail, ==, want);
+    g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+    traj_audit_event_free (e);
+  }
+  {
+    g_autofree char *want = g_strdup_printf ("to: %s\npatient: %s\n", printed, p->uid);
+    traj_report_print_patient_to_file (NULL, store, settings, p->id, printed);
+    WAIT_UNTIL ((e = newest (store, "print")) != NULL);
+    g_assert_cmpstr (e->summary, ==, "progress report: 1 patient");
+    g_assert_cmpstr (e->detail, ==, want);
+    g_assert_true (g_file_test (printed, G_FILE_TEST_IS_REGULAR));
+    traj_audit_event_free (e);
+  }
+
+  win = g_object_ref_sink (traj_window_new (NULL, store, settings));
+  gtk_window_present (GTK_WINDOW (win));
+
+  /* The patient's chart, from the chart's export. */
+  {
+    g_autofree char *want = g_strdup_printf ("to: %s\npatient: %s\n", chart, p->uid);
+    TrajPatientPage *page;
+
+    traj_window_show_patient (win, p->id);
+    WAIT_UNTIL ((page = TRAJ_PATIENT_PAGE (traj_window_get_patient_page (win))) != NULL &&
+                page->records != NULL && traj_patient_page_get_patient (page) == p->id);
+    g_assert_true (traj_chart_panel_export (page->chart, chart, &error));
+    g_assert_no_error (error);
+    e = newest (store, "chart");
+    g_assert_nonnull (e);
+    g_assert_cmpstr (e->summary, ==, "patient chart: 1 patient");
+    g_assert_cmpstr (e->detail, ==, want);
+    traj_audit_event_free (e);
+  }
+
+  /* The cohort's report, chart and table, with every patient of it. */
+  {
+    TrajCohortView *view = TRAJ_COHORT_VIEW (traj_window_get_cohort_view (win));
+    const char *what[] = { "report", "png", "metrics" };
+    const char *action[] = { "report", "chart", "export" };
+    const char *name[] = { "cohort.pdf", "cohort.png", "cohort.csv" };
+    g_auto(GStrv) who = NULL;
+
+    traj_cohort_view_refresh (view);
+    WAIT_UNTIL (!traj_cohort_view_is_busy (view) && traj_cohort_view_get_report (view) != NULL);
+    who = traj_audit_cohort_patients (traj_cohort_view_get_report (view));
+    g_assert_cmpuint (g_strv_length (who), >, 1);
+    for (guint k = 0; k < G_N_ELEMENTS (what); k++)
+      {
+        g_autofree char *path = g_build_filename (f->dir, name[k], NULL);
+        g_autoptr(GString) want = g_string_new (NULL);
+
+        g_string_printf (want, "to: %s\n", path);
+        for (guint i = 0; who[i]; i++)
+          g_string_append_printf (want, "patient: %s\n", who[i]);
+        g_assert_true (traj_cohort_view_export_to_path (view, what[k], path, &error));
+        g_assert_no_error (error);
+        e = newest (store, action[k]);
+        g_assert_nonnull (e);
+        g_assert_cmpstr (e->detail, ==, want->str);
+        g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+        traj_audit_event_free (e);
+      }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -367,5 +485,6 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/audit-window/pages", Fixture, NULL, fixture_setup, test_pages, fixture_teardown);
   g_test_add ("/audit-window/from-menu", Fixture, NULL, fixture_setup, test_from_menu, fixture_teardown);
+  g_test_add ("/audit-window/gui-outputs", Fixture, NULL, fixture_setup, test_gui_outputs, fixture_teardown);
   return g_test_run ();
 }

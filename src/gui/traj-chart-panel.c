@@ -28,6 +28,7 @@ G_DEFINE_FINAL_TYPE (TrajChartPanel, traj_chart_panel, GTK_TYPE_WIDGET)
 
 enum {
   ITEM_ACTIVATED,
+  EXPORTED,
   N_SIGNALS
 };
 
@@ -110,7 +111,7 @@ export_response_cb (GtkNativeDialog *chooser,
               g_free (path);
               path = with;
             }
-          if (!traj_chart_view_export (self->view, path, &error))
+          if (!traj_chart_panel_export (self, path, &error))
             show_export_error (self, error->message);
         }
     }
@@ -214,6 +215,19 @@ traj_chart_panel_class_init (TrajChartPanelClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT64);
 
+  /**
+   * TrajChartPanel::exported:
+   * @path: the file the chart was written to, complete
+   *
+   * For the audit trail: whoever knows the patient records the output.
+   */
+  signals[EXPORTED] =
+    g_signal_new ("exported",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_install_action (widget_class, "chart.export", "s", export_action);
 
   traj_gui_init ();
@@ -271,4 +285,18 @@ traj_chart_panel_get_view (TrajChartPanel *self)
 {
   g_return_val_if_fail (TRAJ_IS_CHART_PANEL (self), NULL);
   return self->view;
+}
+
+gboolean
+traj_chart_panel_export (TrajChartPanel *self,
+                         const char     *path,
+                         GError        **error)
+{
+  g_return_val_if_fail (TRAJ_IS_CHART_PANEL (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!traj_chart_view_export (self->view, path, error))
+    return FALSE;
+  g_signal_emit (self, signals[EXPORTED], 0, path);
+  return TRUE;
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "traj-audit-output.h"
 #include "traj-chart-view.h"
 #include "traj-cohort-chart.h"
 #include "traj-cohort-view.h"
@@ -688,40 +689,58 @@ show_message (TrajCohortView *self, const char *heading, const char *body)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+gboolean
+traj_cohort_view_export_to_path (TrajCohortView *self,
+                                 const char     *what,
+                                 const char     *path,
+                                 GError        **error)
+{
+  gboolean report = g_str_equal (what, "report");
+  gboolean chart = g_str_equal (what, "png") || g_str_equal (what, "svg") || g_str_equal (what, "pdf");
+  gboolean ok;
+
+  g_return_val_if_fail (TRAJ_IS_COHORT_VIEW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
+
+  if (report)
+    {
+      TrajReportOptions options;
+      traj_report_options_init (&options);
+      ok = traj_report_cohort_write_pdf (self->report, &options, path, error);
+    }
+  else if (chart)
+    ok = traj_cohort_chart_write_file (self->report, self->chart_kind, path, 1200, 700, error);
+  else
+    {
+      g_autoptr(TrajTable) table = g_str_equal (what, "metrics")
+                                   ? traj_cohort_report_metrics_table_with_settings (self->report)
+                                   : traj_cohort_report_courses_table_with_settings (self->report);
+      g_autofree char *csv = traj_table_to_string (table, TRAJ_FORMAT_CSV);
+
+      ok = traj_safe_file_set_contents (path, csv, -1, error);
+    }
+  if (ok)
+    {
+      /* Who took the cohort's figures out of the app, and where (issue 16 §3). */
+      g_auto(GStrv) who = traj_audit_cohort_patients (self->report);
+
+      ok = traj_store_audit_output (self->store, report ? "report" : chart ? "chart" : "export",
+                                    report ? "cohort report (PDF)" : chart ? "cohort chart" : "cohort table",
+                                    (const char * const *) who, path, error);
+    }
+  return ok;
+}
+
 static void
 on_export_response (GtkNativeDialog *chooser, int response, ExportData *d)
 {
-  if (response == GTK_RESPONSE_ACCEPT && d->self->report &&
-      (g_str_equal (d->what, "png") || g_str_equal (d->what, "svg") || g_str_equal (d->what, "pdf") ||
-       g_str_equal (d->what, "report")))
+  if (response == GTK_RESPONSE_ACCEPT && d->self->report)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
-      gboolean ok;
 
-      if (g_str_equal (d->what, "report"))
-        {
-          TrajReportOptions options;
-          traj_report_options_init (&options);
-          ok = traj_report_cohort_write_pdf (d->self->report, &options, path, &error);
-        }
-      else
-        ok = traj_cohort_chart_write_file (d->self->report, d->self->chart_kind, path, 1200, 700, &error);
-      if (!ok)
-        show_message (d->self, _("Could Not Export"), error->message);
-    }
-  else if (response == GTK_RESPONSE_ACCEPT && d->self->report)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TrajTable) table = g_str_equal (d->what, "metrics")
-                                   ? traj_cohort_report_metrics_table_with_settings (d->self->report)
-                                   : traj_cohort_report_courses_table_with_settings (d->self->report);
-      g_autofree char *csv = traj_table_to_string (table, TRAJ_FORMAT_CSV);
-
-      if (!traj_safe_file_set_contents (path, csv, -1, &error))
+      if (!traj_cohort_view_export_to_path (d->self, d->what, path, &error))
         show_message (d->self, _("Could Not Export"), error->message);
     }
   g_object_unref (d->self);

@@ -20,6 +20,14 @@ void                    traj_cohort_view_set_definition (TrajCohortView *self,
 const TrajCohortDefinition *traj_cohort_view_get_definition (TrajCohortView *self);
 /* Starts a computation now (it also runs by itself after each change). */
 void                    traj_cohort_view_refresh        (TrajCohortView *self);
+/* Writes @what ("report": the PDF; "png", "svg", "pdf": the chart;
+ * "metrics", "courses": a CSV table) of the current report to @path, then
+ * records it in the audit trail with the cohorts' patients — what
+ * "cohort.export" does after its file chooser. */
+gboolean                traj_cohort_view_export_to_path (TrajCohortView *self,
+                                                         const char     *what,
+                                                         const char     *path,
+                                                         GError        **error);
 gboolean                traj_cohort_view_is_busy        (TrajCohortView *self);
 /* The shown report, or NULL while none is ready. */
 const TrajCohortReport *traj_cohort_view_get_report     (TrajCohortView *self);

@@ -847,6 +847,26 @@ on_chart_item_activated (TrajChartPanel  *panel,
   traj_patient_page_select_record (self, (TrajRecordKind) kind, id);
 }
 
+/* A chart of the patient left the app: who, and where to (issue 16 §3). */
+static void
+on_chart_exported (TrajChartPanel  *panel,
+                   const char      *path,
+                   TrajPatientPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *who[] = { self->records ? self->records->patient->uid : NULL, NULL };
+
+  if (!traj_store_audit_output (self->store, "chart", "patient chart", who[0] ? who : NULL, path, &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  _("The Chart Was Saved but Not Recorded"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
 static void
 traj_patient_page_init (TrajPatientPage *self)
 {
@@ -860,6 +880,7 @@ traj_patient_page_init (TrajPatientPage *self)
   self->chart = TRAJ_CHART_PANEL (traj_chart_panel_new ());
   gtk_box_append (GTK_BOX (self->chart_box), GTK_WIDGET (self->chart));
   g_signal_connect (self->chart, "item-activated", G_CALLBACK (on_chart_item_activated), self);
+  g_signal_connect (self->chart, "exported", G_CALLBACK (on_chart_exported), self);
 
   self->timeline = traj_timeline_new ();
   gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline), create_timeline_row, self, NULL);

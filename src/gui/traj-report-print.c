@@ -20,9 +20,11 @@ typedef struct {
   char *prepared_by;
   TrajPaperSize paper;
   char *path;                    /* export: the file to write */
+  char *print_file;              /* print to this PDF file without a dialog (tests) */
   gint64 generated_at;
   char *patient_name;
   char *mrn;
+  char *patient_uid;
   TrajReport *report;            /* print: built by the worker, drawn here */
 } Job;
 
@@ -34,8 +36,10 @@ job_free (Job *job)
   g_free (job->clinic_name);
   g_free (job->prepared_by);
   g_free (job->path);
+  g_free (job->print_file);
   g_free (job->patient_name);
   g_free (job->mrn);
+  g_free (job->patient_uid);
   g_clear_pointer (&job->report, traj_report_free);
   g_free (job);
 }
@@ -134,11 +138,16 @@ report_thread (GTask        *task,
   outcomes = traj_outcomes_compute (records, &job->thresholds, traj_time_now ());
   job->patient_name = g_strdup (records->patient->name);
   job->mrn = g_strdup (records->patient->mrn);
+  job->patient_uid = g_strdup (records->patient->uid);
   job_options (job, &options);
 
   if (job->path)
     {
-      if (!traj_report_patient_write_pdf (records, outcomes, &options, job->path, &error))
+      const char *who[] = { job->patient_uid, NULL };
+
+      /* Once the file is complete, who made it and where it went. */
+      if (!traj_report_patient_write_pdf (records, outcomes, &options, job->path, &error) ||
+          !traj_store_audit_output (job->store, "report", "progress report (PDF)", who, job->path, &error))
         {
           g_task_return_error (task, error);
           return;
@@ -173,11 +182,38 @@ draw_page_cb (GtkPrintOperation *op,
                          gtk_print_context_get_height (context));
 }
 
+/* Where a print went: the file of a print to file, else the printer. */
+static char *
+print_target (GtkPrintOperation *op)
+{
+  GtkPrintSettings *settings = gtk_print_operation_get_print_settings (op);
+  const char *uri = settings ? gtk_print_settings_get (settings, GTK_PRINT_SETTINGS_OUTPUT_URI) : NULL;
+  const char *printer = settings ? gtk_print_settings_get_printer (settings) : NULL;
+  g_autofree char *export_name = NULL;
+
+  g_object_get (op, "export-filename", &export_name, NULL);
+  if (export_name)
+    return g_steal_pointer (&export_name);
+  if (uri && g_str_has_prefix (uri, "file://"))
+    return g_filename_from_uri (uri, NULL, NULL);
+  return g_strdup_printf ("printer %s", printer && *printer ? printer : "(default)");
+}
+
 static void
 print_done_cb (GtkPrintOperation       *op,
                GtkPrintOperationResult  result,
                Job                     *job)
 {
+  if (result == GTK_PRINT_OPERATION_RESULT_APPLY)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *target = print_target (op);
+      const char *who[] = { job->patient_uid, NULL };
+
+      /* The worker is done with its connection: the print is recorded on it. */
+      if (!traj_store_audit_output (job->store, "print", "progress report", who, target, &error))
+        show_error (job->parent, _("The Report Was Printed but Not Recorded"), error->message);
+    }
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR && !g_object_get_data (G_OBJECT (op), "traj-error-shown"))
     {
       g_autoptr(GError) error = NULL;
@@ -223,7 +259,11 @@ print_loaded_cb (GObject      *source,
   g_signal_connect (op, "draw-page", G_CALLBACK (draw_page_cb), job);
   g_signal_connect (op, "done", G_CALLBACK (print_done_cb), job);
 
-  res = gtk_print_operation_run (op, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, job->parent, &error);
+  if (job->print_file)
+    gtk_print_operation_set_export_filename (op, job->print_file);
+  res = gtk_print_operation_run (op, job->print_file ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                     : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                 job->parent, &error);
   if (res == GTK_PRINT_OPERATION_RESULT_ERROR && !g_object_get_data (G_OBJECT (op), "traj-error-shown"))
     {
       g_object_set_data (G_OBJECT (op), "traj-error-shown", GINT_TO_POINTER (1));
@@ -232,11 +272,12 @@ print_loaded_cb (GObject      *source,
     }
 }
 
-void
-traj_report_print_patient (GtkWindow *parent,
-                           TrajStore *store,
-                           GSettings *settings,
-                           gint64     patient_id)
+static void
+print_patient (GtkWindow  *parent,
+               TrajStore  *store,
+               GSettings  *settings,
+               gint64      patient_id,
+               const char *print_file)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
@@ -251,10 +292,31 @@ traj_report_print_patient (GtkWindow *parent,
       show_error (parent, _("Could Not Print the Report"), error->message);
       return;
     }
+  job->print_file = g_strdup (print_file);
   task = g_task_new (NULL, NULL, print_loaded_cb, NULL);
   g_task_set_source_tag (task, traj_report_print_patient);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, report_thread);
+}
+
+void
+traj_report_print_patient (GtkWindow *parent,
+                           TrajStore *store,
+                           GSettings *settings,
+                           gint64     patient_id)
+{
+  print_patient (parent, store, settings, patient_id, NULL);
+}
+
+void
+traj_report_print_patient_to_file (GtkWindow  *parent,
+                                   TrajStore  *store,
+                                   GSettings  *settings,
+                                   gint64      patient_id,
+                                   const char *path)
+{
+  g_return_if_fail (path != NULL);
+  print_patient (parent, store, settings, patient_id, path);
 }
 
 /* ---- export ----------------------------------------------------------------- */
@@ -271,13 +333,23 @@ export_written_cb (GObject      *source,
     show_error (job->parent, _("Could Not Export the Report"), error->message);
 }
 
+/* Takes @job, whose path is set. */
+static void
+export_start (Job *job)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, export_written_cb, NULL);
+
+  g_task_set_source_tag (task, traj_report_export_patient_pdf);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, report_thread);
+}
+
 static void
 export_response_cb (GtkNativeDialog *chooser,
                     int              response,
                     gpointer         user_data)
 {
   Job *job = user_data;
-  g_autoptr(GTask) task = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -295,10 +367,7 @@ export_response_cb (GtkNativeDialog *chooser,
 
           /* A name typed without its extension is still a PDF. */
           job->path = g_str_has_suffix (lower, ".pdf") ? g_steal_pointer (&path) : g_strconcat (path, ".pdf", NULL);
-          task = g_task_new (NULL, NULL, export_written_cb, NULL);
-          g_task_set_source_tag (task, traj_report_export_patient_pdf);
-          g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-          g_task_run_in_thread (task, report_thread);
+          export_start (job);
         }
     }
   else
@@ -355,4 +424,27 @@ traj_report_export_patient_pdf (GtkWindow *parent,
   }
   g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), job);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+void
+traj_report_export_patient_pdf_to_path (GtkWindow  *parent,
+                                        TrajStore  *store,
+                                        GSettings  *settings,
+                                        gint64      patient_id,
+                                        const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  Job *job;
+
+  g_return_if_fail (TRAJ_IS_STORE (store));
+  g_return_if_fail (path != NULL);
+
+  job = job_new (parent, store, settings, patient_id, &error);
+  if (job == NULL)
+    {
+      show_error (parent, _("Could Not Export the Report"), error->message);
+      return;
+    }
+  job->path = g_strdup (path);
+  export_start (job);
 }

@@ -32,4 +32,19 @@ void traj_report_export_patient_pdf (GtkWindow *parent,
                                      GSettings *settings,
                                      gint64     patient_id);
 
+/* The same without a dialog (tests): a print into the PDF file @path,
+ * and the export to @path. Each is audited as the ones above are: the
+ * export as a "report" naming the file, the print as a "print" naming the
+ * printer, or the file of a print to file. */
+void traj_report_print_patient_to_file      (GtkWindow  *parent,
+                                             TrajStore  *store,
+                                             GSettings  *settings,
+                                             gint64      patient_id,
+                                             const char *path);
+void traj_report_export_patient_pdf_to_path (GtkWindow  *parent,
+                                             TrajStore  *store,
+                                             GSettings  *settings,
+                                             gint64      patient_id,
+                                             const char *path);
+
 G_END_DECLS

@@ -2879,6 +2879,33 @@ test_list_latest_scores (Fixture *fx, gconstpointer data)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 #define ADD_P(path, func) g_test_add (path, Fixture, NULL, fixture_setup_patient, func, fixture_teardown)
 
+/* What a person may type for a day (the date fields read it on Tab). */
+static void
+test_day_from_text (void)
+{
+  const gint32 jul5 = traj_day_from_ymd (1961, 7, 5);
+
+  g_assert_cmpint (traj_day_from_text ("1961-07-05"), ==, jul5);
+  g_assert_cmpint (traj_day_from_text (" 1961-7-5 "), ==, jul5);
+  g_assert_cmpint (traj_day_from_text ("1961/07/05"), ==, jul5);
+  g_assert_cmpint (traj_day_from_text ("1961.7.5"), ==, jul5);
+  g_assert_cmpint (traj_day_from_text ("19610705"), ==, jul5);
+  g_assert_cmpint (traj_day_from_text ("5 Jul 1961"), ==, jul5);
+  g_assert_cmpint (traj_day_from_text ("5 july, 1961"), ==, jul5);
+  /* Ambiguous, mixed, impossible or incomplete: not a day. */
+  g_assert_cmpint (traj_day_from_text ("05/07/1961"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("7/5/1961"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("1961-07/05"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("1961-02-30"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("1961-07-"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("1961-+7-5"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("1961070"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("32 Jul 1961"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text ("5 Jux 1961"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text (""), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_text (NULL), ==, TRAJ_DAY_NONE);
+}
+
 /* A --database argument: paths made absolute, a clinic server's
  * connection string kept as it is (the GUI once made
  * "postgresql://host/db" a file in the current folder). */
@@ -2904,6 +2931,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/location-canonicalize", test_location_canonicalize);
+  g_test_add_func ("/store/day-from-text", test_day_from_text);
   ADD ("/store/list/latest-scores", test_list_latest_scores);
   ADD ("/store/migrate/new-file", test_migrate_new);
   ADD ("/store/migrate/reopen", test_migrate_reopen);

@@ -21,84 +21,7 @@
 #include "traj-toast-guard.h"
 #include "traj-window.h"
 
-typedef struct {
-  char *dir;
-  char *path;
-  TrajStore *store;
-  GSettings *settings;
-  TrajWindow *win;
-} Fixture;
-
-static void
-spin (Fixture *f)
-{
-  do
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-  while (f->win && traj_window_is_busy (f->win) && g_main_context_iteration (NULL, TRUE));
-}
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("traj-workspace-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "clinic.db", NULL);
-  f->store = traj_store_open (f->path, &error);
-  g_assert_no_error (error);
-  f->settings = g_settings_new (APP_ID);
-  f->win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
-  gtk_window_present (GTK_WINDOW (f->win));
-  spin (f);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
-  TrajWindow *win = f->win;
-
-  spin (f);
-  f->win = NULL;
-  if (win)
-    {
-      gtk_window_destroy (GTK_WINDOW (win));
-      g_assert_finalize_object (win);
-    }
-  g_object_unref (f->settings);
-  g_assert_finalize_object (f->store);
-  g_unlink (f->path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint k = 0; k < g_list_model_get_n_items (toplevels); k++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, k);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-child (gpointer widget, GType type, const char *name)
-{
-  GObject *o = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-  g_assert_nonnull (o);
-  return GTK_WIDGET (o);
-}
+#include "test-gui-fixture.h"
 
 static gint64
 create_patient (Fixture *f, const char *mrn, const char *name)
@@ -1143,28 +1066,28 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add ("/workspace/patient-course-delete-undo", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/patient-course-delete-undo", Fixture, NULL, fixture_setup_window,
               test_patient_course_delete_undo, fixture_teardown);
-  g_test_add ("/workspace/close-asks-about-unsaved", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/close-asks-about-unsaved", Fixture, NULL, fixture_setup_window,
               test_close_asks_about_unsaved, fixture_teardown);
-  g_test_add ("/workspace/close-discards-unsaved", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/close-discards-unsaved", Fixture, NULL, fixture_setup_window,
               test_close_discards_unsaved, fixture_teardown);
-  g_test_add ("/workspace/import-from-menu", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/import-from-menu", Fixture, NULL, fixture_setup_window,
               test_import_from_menu, fixture_teardown);
-  g_test_add ("/workspace/undo-every-delete", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/undo-every-delete", Fixture, NULL, fixture_setup_window,
               test_undo_every_delete, fixture_teardown);
-  g_test_add ("/workspace/toast-guard", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/toast-guard", Fixture, NULL, fixture_setup_window,
               test_toast_guard, fixture_teardown);
-  g_test_add ("/workspace/decision-dialog", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/decision-dialog", Fixture, NULL, fixture_setup_window,
               test_decision_dialog, fixture_teardown);
-  g_test_add ("/workspace/decision-kept-in-history", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/decision-kept-in-history", Fixture, NULL, fixture_setup_window,
               test_decision_kept_in_history, fixture_teardown);
 
-  g_test_add ("/workspace/start-check-audit", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/start-check-audit", Fixture, NULL, fixture_setup_window,
               test_start_check_audit, fixture_teardown);
-  g_test_add ("/workspace/start-check-damaged", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/start-check-damaged", Fixture, NULL, fixture_setup_window,
               test_start_check_damaged, fixture_teardown);
-  g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup,
+  g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup_window,
               test_control_characters, fixture_teardown);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "traj-records.h"
@@ -339,6 +340,75 @@ traj_day_from_iso (const char *iso)
   if (sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
     return TRAJ_DAY_NONE;
   return traj_day_from_ymd (y, m, d);
+}
+
+/* "1961-7-5", "1961/07/05", "1961.7.5" or "19610705": year first, as the
+ * app asks. */
+static gint32
+day_from_numbers (const char *text)
+{
+  int y = 0, m = 0, d = 0, n = 0;
+  char sep1, sep2;
+
+  if (strlen (text) == 8 && strspn (text, "0123456789") == 8)
+    return sscanf (text, "%4d%2d%2d", &y, &m, &d) == 3 ? traj_day_from_ymd (y, m, d) : TRAJ_DAY_NONE;
+  if (!g_ascii_isdigit (text[0]) || strspn (text, "0123456789") != 4)
+    return TRAJ_DAY_NONE;
+  if (sscanf (text, "%4d%c%2d%c%2d%n", &y, &sep1, &m, &sep2, &d, &n) != 5 || text[n] != '\0')
+    return TRAJ_DAY_NONE;
+  if (sep1 != sep2 || strchr ("-/.", sep1) == NULL)
+    return TRAJ_DAY_NONE;
+  if (!g_ascii_isdigit (text[5]) || !g_ascii_isdigit (text[n - 1]))
+    return TRAJ_DAY_NONE;
+  return traj_day_from_ymd (y, m, d);
+}
+
+/* "5 Jul 1961" or "5 July 1961": how the app shows a day, in its language. */
+static gint32
+day_from_words (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, " ,", -1);
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  char *end;
+  long d, y;
+
+  for (guint k = 0; parts[k]; k++)
+    if (*parts[k])
+      g_ptr_array_add (words, parts[k]);
+  if (words->len != 3)
+    return TRAJ_DAY_NONE;
+  d = strtol (g_ptr_array_index (words, 0), &end, 10);
+  if (*end != '\0' || d < 1 || d > 31)
+    return TRAJ_DAY_NONE;
+  y = strtol (g_ptr_array_index (words, 2), &end, 10);
+  if (*end != '\0' || y < 1000 || y > 9999)
+    return TRAJ_DAY_NONE;
+  for (int m = 1; m <= 12; m++)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_utc (2000, m, 1, 12, 0, 0);
+      g_autofree char *abbr = g_date_time_format (dt, "%b");
+      g_autofree char *full = g_date_time_format (dt, "%B");
+      g_autofree char *word = g_utf8_casefold (g_ptr_array_index (words, 1), -1);
+      g_autofree char *a = g_utf8_casefold (abbr, -1);
+      g_autofree char *f = g_utf8_casefold (full, -1);
+
+      if (g_str_equal (word, a) || g_str_equal (word, f))
+        return traj_day_from_ymd ((int) y, m, (int) d);
+    }
+  return TRAJ_DAY_NONE;
+}
+
+gint32
+traj_day_from_text (const char *text)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text ? text : ""));
+  gint32 day = traj_day_from_iso (t);
+
+  if (day == TRAJ_DAY_NONE)
+    day = day_from_numbers (t);
+  if (day == TRAJ_DAY_NONE)
+    day = day_from_words (t);
+  return day;
 }
 
 char *

@@ -178,6 +178,11 @@ TrajScaleId traj_indication_default_scale (TrajIndication indication);
 gint32      traj_day_from_ymd           (int year, int month, int day);
 gboolean    traj_day_to_ymd             (gint32 day, int *year, int *month, int *mday);
 gint32      traj_day_from_iso           (const char *iso);          /* "YYYY-MM-DD" or TRAJ_DAY_NONE */
+/* What a person may type for a day: ISO, year first with "/" or "." or
+ * unpadded ("1961/7/5"), "19610705", or as the app shows days ("5 Jul
+ * 1961", "5 July 1961"); never day-or-month-first numbers, which are
+ * ambiguous. TRAJ_DAY_NONE otherwise. */
+gint32      traj_day_from_text          (const char *text);
 char       *traj_day_to_iso             (gint32 day);
 gint32      traj_day_today              (void);                     /* local calendar day */
 /* Days are calendar days of the clinic's time zone (CLINICAL.md §7): the

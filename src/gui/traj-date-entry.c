@@ -32,6 +32,20 @@ on_entry_changed (TrajDateEntry *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* A day typed another way ("1961/7/5", "5 Jul 1961") is shown as the ISO
+ * day it was read as once the person moves on; text that is no day stays
+ * as typed, for the form's message to point at. */
+static void
+normalise (TrajDateEntry *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  gint32 day = traj_day_from_text (text);
+  g_autofree char *iso = traj_day_to_iso (day);
+
+  if (iso && !g_str_equal (iso, text))
+    gtk_editable_set_text (GTK_EDITABLE (self->entry), iso);
+}
+
 static void
 on_day_selected (TrajDateEntry *self)
 {
@@ -92,6 +106,7 @@ traj_date_entry_class_init (TrajDateEntryClass *klass)
 static void
 traj_date_entry_init (TrajDateEntry *self)
 {
+  GtkEventController *focus;
   GtkWidget *popover;
 
   self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
@@ -106,6 +121,10 @@ traj_date_entry_init (TrajDateEntry *self)
   gtk_widget_set_valign (self->entry, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (self->box), self->entry);
   g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (on_entry_changed), self);
+  g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (normalise), self);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (normalise), self);
+  gtk_widget_add_controller (self->entry, focus);
 
   self->calendar = gtk_calendar_new ();
   g_signal_connect_swapped (self->calendar, "day-selected", G_CALLBACK (on_day_selected), self);
@@ -131,7 +150,7 @@ gint32
 traj_date_entry_get_day (TrajDateEntry *self)
 {
   g_return_val_if_fail (TRAJ_IS_DATE_ENTRY (self), TRAJ_DAY_NONE);
-  return traj_day_from_iso (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+  return traj_day_from_text (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
 }
 
 void

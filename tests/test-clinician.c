@@ -1215,6 +1215,7 @@ test_patient_detail_and_risk_flag (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), "Not flagged"));
   gtk_switch_set_active (GTK_SWITCH (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_switch")), TRUE);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), "Flagged when you save"));
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_by_row")), "Dr Ana Silva");
 
   gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "SI-1");
   gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Fay Flagged");

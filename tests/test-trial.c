@@ -100,6 +100,78 @@ test_birth_date_tab (Fixture *f, gconstpointer data)
   spin (f);
 }
 
+/* ---- the risk flag ------------------------------------------------------------ */
+
+static TrajPatient *
+save_flagged (Fixture *f, TrajPatientEditor *editor, const char *mrn)
+{
+  g_autoptr(GError) error = NULL;
+  TrajPatient *saved;
+
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), mrn);
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Fay Flagged");
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")),
+                           traj_day_from_ymd (1980, 1, 1));
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  spin (f);
+  saved = traj_store_find_patient_by_mrn (f->store, mrn, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+/* The flag's dialog promised "your name", and the flag was credited to
+ * the computer's login ("root"). It names the clinician from Preferences
+ * (the store's clinician; on a server, the login), and with no name there
+ * asks for one before Save; the page header says who and when. */
+static void
+test_risk_flag_names_clinician (Fixture *f, gconstpointer data)
+{
+  TrajPatientEditor *editor;
+  GtkWidget *risk_row, *by_row, *label;
+  g_autoptr(TrajPatient) first = NULL;
+  g_autoptr(TrajPatient) second = NULL;
+  g_autofree char *when = NULL, *expected = NULL;
+
+  traj_store_set_clinician (f->store, "");
+  open_window (f);
+
+  /* Nobody named in Preferences: the dialog asks. */
+  editor = open_new_patient (f);
+  risk_row = child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_row");
+  by_row = child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_by_row");
+  g_assert_false (gtk_widget_get_visible (by_row));
+  gtk_switch_set_active (GTK_SWITCH (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_switch")), TRUE);
+  g_assert_true (gtk_widget_get_visible (by_row));
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "SI-1");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Fay Flagged");
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")),
+                           traj_day_from_ymd (1980, 1, 1));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  g_assert_cmpstr (traj_editor_dialog_get_missing (TRAJ_EDITOR_DIALOG (editor)), ==,
+                   "To save, fill in: your name for the risk flag.");
+  gtk_editable_set_text (GTK_EDITABLE (by_row), "  Dr Ana Silva ");
+  first = save_flagged (f, editor, "SI-1");
+  g_assert_cmpstr (first->risk_si_by, ==, "Dr Ana Silva");
+
+  traj_window_show_patient (f->win, first->id);
+  spin (f);
+  label = child (traj_window_get_patient_page (f->win), TRAJ_TYPE_PATIENT_PAGE, "risk_label");
+  when = traj_time_format (first->risk_si_at);
+  expected = g_strdup_printf ("Risk flag: suicidal ideation · set by Dr Ana Silva on %s", when);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, expected);
+
+  /* Named in Preferences (the app hands it to the store): no question. */
+  traj_store_set_clinician (f->store, "Dr Ben Ode");
+  editor = open_new_patient (f);
+  risk_row = child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_row");
+  gtk_switch_set_active (GTK_SWITCH (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_switch")), TRUE);
+  g_assert_false (gtk_widget_get_visible (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_by_row")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), ==,
+                   "Flagged when you save, as Dr Ben Ode, with the time.");
+  second = save_flagged (f, editor, "SI-2");
+  g_assert_cmpstr (second->risk_si_by, ==, "Dr Ben Ode");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -107,5 +179,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add ("/trial/birth-date-tab", Fixture, NULL, fixture_setup, test_birth_date_tab, fixture_teardown);
+  g_test_add ("/trial/risk-flag-names-clinician", Fixture, NULL, fixture_setup, test_risk_flag_names_clinician,
+              fixture_teardown);
   return g_test_run ();
 }

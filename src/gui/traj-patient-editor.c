@@ -26,6 +26,7 @@ struct _TrajPatientEditor
   AdwComboRow *detail_row;
   AdwActionRow *risk_row;
   GtkSwitch *risk_switch;
+  AdwEntryRow *risk_by_row;
   GtkTextView *notes_view;
   GtkLabel *mrn_error;
   GtkLabel *name_error;
@@ -33,6 +34,28 @@ struct _TrajPatientEditor
 };
 
 G_DEFINE_FINAL_TYPE (TrajPatientEditor, traj_patient_editor, TRAJ_TYPE_EDITOR_DIALOG)
+
+/* The flag is being set by this save (not kept from before). */
+static gboolean
+flagging_now (TrajPatientEditor *self)
+{
+  return gtk_switch_get_active (self->risk_switch) && self->patient->risk_si_at == TRAJ_TIME_NONE;
+}
+
+/* Who a flag set now is credited to: the name from Preferences (on a
+ * clinic server, the database login), else the name typed for it here;
+ * never the computer's login, which on a shared workstation names nobody.
+ * "" when nobody is named yet. */
+static char *
+flagged_by (TrajPatientEditor *self)
+{
+  TrajStore *store = traj_editor_dialog_get_store (TRAJ_EDITOR_DIALOG (self));
+  const char *clinician = store ? traj_store_get_clinician (store) : NULL;
+
+  if (clinician && *clinician)
+    return g_strdup (clinician);
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->risk_by_row))));
+}
 
 static void
 show_field_error (GtkWidget *row, GtkLabel *label, const GError *error)
@@ -58,16 +81,17 @@ fill_patient (TrajPatientEditor *self, TrajPatient *p)
   p->indication = (TrajIndication) adw_combo_row_get_selected (self->indication_row);
   g_free (p->indication_detail);
   p->indication_detail = g_strdup (traj_gui_detail_row_get (self->detail_row, p->indication));
-  /* Set now by whoever saves (the store names them), or kept as it was. */
+  /* Set now by the clinician saving, or kept as it was. */
   if (!gtk_switch_get_active (self->risk_switch))
     {
       p->risk_si_at = TRAJ_TIME_NONE;
       g_clear_pointer (&p->risk_si_by, g_free);
     }
-  else if (self->patient->risk_si_at == TRAJ_TIME_NONE)
+  else if (flagging_now (self))
     {
       p->risk_si_at = traj_time_now ();
-      g_clear_pointer (&p->risk_si_by, g_free);
+      g_free (p->risk_si_by);
+      p->risk_si_by = flagged_by (self);
     }
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   g_free (p->notes);
@@ -88,6 +112,8 @@ show_missing (TrajPatientEditor *self, const TrajPatient *p)
     g_ptr_array_add (missing, (gpointer) _("name"));
   if (p->birth_day == TRAJ_DAY_NONE)
     g_ptr_array_add (missing, (gpointer) _("birth date"));
+  if (flagging_now (self) && (p->risk_si_by == NULL || *p->risk_si_by == '\0'))
+    g_ptr_array_add (missing, (gpointer) _("your name for the risk flag"));
   if (missing->len == 0)
     {
       traj_editor_dialog_set_missing (TRAJ_EDITOR_DIALOG (self), NULL);
@@ -122,15 +148,20 @@ validate (TrajPatientEditor *self)
   typed_birth = *gtk_editable_get_text (traj_date_entry_get_editable (self->birth_entry)) != '\0';
   show_field_error (GTK_WIDGET (self->birth_row), self->birth_error, typed_birth ? birth_error : NULL);
 
-  traj_editor_dialog_set_valid (TRAJ_EDITOR_DIALOG (self), !mrn_error && !name_error && !birth_error);
+  traj_editor_dialog_set_valid (TRAJ_EDITOR_DIALOG (self), !mrn_error && !name_error && !birth_error &&
+                                !(flagging_now (self) && *p->risk_si_by == '\0'));
   show_missing (self, p);
 }
 
-/* "Set by Dr A on 3 Mar 2026", or what switching it on does. */
+/* "Flagged by Dr A on 3 Mar 2026, 14:05", or what switching it on does
+ * and in whose name. */
 static void
 show_risk (TrajPatientEditor *self)
 {
   const TrajPatient *p = self->patient;
+  TrajStore *store = traj_editor_dialog_get_store (TRAJ_EDITOR_DIALOG (self));
+  const char *clinician = store ? traj_store_get_clinician (store) : NULL;
+  gboolean ask_name = flagging_now (self) && (clinician == NULL || *clinician == '\0');
   g_autofree char *text = NULL;
 
   if (!gtk_switch_get_active (self->risk_switch))
@@ -138,12 +169,17 @@ show_risk (TrajPatientEditor *self)
   else if (p->risk_si_at != TRAJ_TIME_NONE)
     {
       g_autofree char *when = traj_time_format (p->risk_si_at);
-      /* Translators: "Flagged by Dr A on 3 Mar 2026 14:05" */
+      /* Translators: "Flagged by Dr A on 3 Mar 2026, 14:05" */
       text = g_strdup_printf (_("Flagged by %s on %s"), p->risk_si_by ? p->risk_si_by : "", when);
     }
+  else if (!ask_name)
+    /* Translators: "Flagged when you save, as Dr Ana Silva, with the time." */
+    text = g_strdup_printf (_("Flagged when you save, as %s, with the time."), clinician);
   else
-    text = g_strdup (_("Flagged when you save, with your name and the time."));
+    text = g_strdup (_("Flagged when you save, with the time and the name you give below. "
+                       "Set your name in Preferences to be named on every record."));
   adw_action_row_set_subtitle (self->risk_row, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->risk_by_row), ask_name);
 }
 
 static void
@@ -233,6 +269,7 @@ traj_patient_editor_class_init (TrajPatientEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, detail_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_switch);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_by_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, notes_view);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, mrn_error);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, name_error);

@@ -119,8 +119,8 @@ update_header (TrajPatientPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->risk_label), p->risk_si_at != TRAJ_TIME_NONE);
   if (p->risk_si_at != TRAJ_TIME_NONE)
     {
-      g_autofree char *on = traj_day_format (traj_day_from_time (p->risk_si_at));
-      /* Translators: patient page header: "Risk flag: suicidal ideation · set by Dr A on 3 Mar 2026" */
+      g_autofree char *on = traj_time_format (p->risk_si_at);
+      /* Translators: patient page header: "Risk flag: suicidal ideation · set by Dr A on 3 Mar 2026, 14:05" */
       risk = g_strdup_printf (_("Risk flag: suicidal ideation · set by %s on %s"),
                               p->risk_si_by && *p->risk_si_by ? p->risk_si_by : _("unknown"), on);
       gtk_label_set_label (self->risk_label, risk);

@@ -8,6 +8,9 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include "traj-cohort.h"
+#include "traj-demo.h"
+#include "traj-store-private.h"
 #include "traj-test-db.h"
 #include "traj-store.h"
 
@@ -304,6 +307,14 @@ test_kiosk_role (Fixture *fx, gconstpointer data)
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
 }
 
+/* What a lead's login may not read (postgres/011): who the patients are,
+ * and free text that may say it. */
+static const char *lead_hidden[] = {
+  "patient.mrn", "patient.name", "patient.birth_date", "patient.notes", "patient.risk_si_by", "course.notes",
+  "infusion.lot", "infusion.side_effect_note", "infusion.concomitant", "infusion.notes", "assessment.notes",
+  "flag_decision.note", "flag_decision.decided_by",
+};
+
 static void
 test_lead_role (Fixture *fx, gconstpointer data)
 {
@@ -311,17 +322,26 @@ test_lead_role (Fixture *fx, gconstpointer data)
   g_autofree char *ci = NULL;
   g_autoptr(TrajStore) store = NULL;
   g_autoptr(TrajPatient) p = NULL;
-  g_autoptr(TrajPatient) q = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
   gint64 saved = 0;
 
-  /* A lead reads what cohorts and reports need… */
-  for (guint k = 0; k < 7; k++)
+  /* A lead reads what cohorts need… */
+  assert_allowed (lead, "SELECT id, uid, sex, indication, indication_detail, risk_si_at FROM patient");
+  assert_allowed (lead, "SELECT id, patient_id, start_date, age_at_start FROM course_cohort");
+  assert_allowed (lead, "SELECT * FROM vital_sign, assessment_item LIMIT 1");
+  for (guint k = 1; k < 5; k++)
+    assert_allowed (lead, traj_store_cohort_sql ()[k]);
+  /* …but no identifying field, … */
+  for (guint k = 0; k < G_N_ELEMENTS (lead_hidden); k++)
     {
-      g_autofree char *select = g_strdup_printf ("SELECT * FROM %s LIMIT 1", clinical_tables[k]);
-      assert_allowed (lead, select);
+      g_auto(GStrv) parts = g_strsplit (lead_hidden[k], ".", 2);
+      g_autofree char *select = g_strdup_printf ("SELECT %s FROM %s LIMIT 1", parts[1], parts[0]);
+      assert_refused (lead, select);
     }
+  assert_refused (lead, "SELECT * FROM patient");
+  assert_refused (lead, "SELECT count(*) FROM patient WHERE name LIKE 'A%'");
+  assert_refused (lead, traj_store_cohort_sql ()[0]);
   /* …and writes no clinical record. */
   for (guint k = 0; k < 8; k++)
     {
@@ -336,29 +356,127 @@ test_lead_role (Fixture *fx, gconstpointer data)
   assert_refused (lead, "INSERT INTO clinic_setting (key, value, updated_at, updated_by) VALUES ('x', 'x', 0, 'x')");
   PQfinish (lead);
 
+  /* Through the store: the patient list and pages are not the lead's. */
   ci = traj_test_login_conninfo (fx->path, "Lead Leigh", "trajectory_lead");
   store = traj_store_open (ci, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (traj_store_get_clinician (store), ==, "Lead Leigh");
+  g_assert_false (traj_store_can_read_identities (store));
+  g_assert_true (traj_store_can_read_identities (fx->store));
   list = traj_store_list_patients (store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 1);
-  p = traj_store_get_patient (store, fx->patient_id, &error);
-  g_assert_no_error (error);
-  g_free (p->name);
-  p->name = g_strdup ("Someone Else");
-  g_assert_false (traj_store_update_patient (store, p, &error));
+  g_assert_null (list);
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "may not change records"));
   g_clear_error (&error);
-  q = traj_store_get_patient (fx->store, fx->patient_id, &error);
-  g_assert_cmpstr (q->name, ==, "Ada Abbott");
+  p = traj_store_get_patient (store, fx->patient_id, &error);
+  g_assert_null (p);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_clear_error (&error);
   g_assert_false (traj_store_can_write_settings (store));
   g_assert_true (traj_store_can_write_settings (fx->store));
   /* A lead keeps their own cohort comparisons. */
   g_assert_true (traj_store_save_cohort (store, "By route", "{}", FALSE, &saved, &error));
   g_assert_no_error (error);
+}
+
+static const TrajCohortCourse *
+find_course (const TrajCohortReport *r, const char *uid)
+{
+  for (guint k = 0; k < r->courses->len; k++)
+    {
+      const TrajCohortCourse *c = g_ptr_array_index (r->courses, k);
+      if (g_strcmp0 (c->course_uid, uid) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+static void
+add_course (TrajStore *store, gint64 patient_id, gint32 start_day, char **uid)
+{
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(GError) error = NULL;
+
+  c->patient_id = patient_id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->start_day = start_day;
+  c->status = TRAJ_COURSE_INDUCTION;
+  g_assert_true (traj_store_insert_course (store, c, &error));
+  g_assert_no_error (error);
+  *uid = g_strdup (c->uid);
+}
+
+/* The lead's cohorts are the clinician's, course for course, without the
+ * MRN; ages come from the server (course_cohort), as the program counts
+ * them. */
+static void
+test_lead_cohort (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) lead = NULL;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajPatient) leap = make_patient ("MRN-2", "Bo Leap");
+  g_autofree char *ci = traj_test_login_conninfo (fx->path, "Lead Leigh", "trajectory_lead");
+  g_autofree char *before = NULL, *on = NULL, *leap_before = NULL, *leap_on = NULL;
+  TrajCohortReport *mine, *theirs;
+  TrajThresholds t;
+
+  g_assert_true (traj_demo_generate (fx->store, 7, 40, traj_day_from_time (traj_time_now ()), NULL, NULL, NULL,
+                                     NULL, &error));
+  g_assert_no_error (error);
+  /* Ada, born 17 May 1980: 44 the day before her birthday, 45 on it. */
+  add_course (fx->store, fx->patient_id, traj_day_from_ymd (2025, 5, 16), &before);
+  add_course (fx->store, fx->patient_id, traj_day_from_ymd (2025, 5, 17), &on);
+  /* Born 29 February 2000: 22 on 28 February 2023, 23 on 1 March. */
+  leap->birth_day = traj_day_from_ymd (2000, 2, 29);
+  g_assert_true (traj_store_insert_patient (fx->store, leap, &error));
+  g_assert_no_error (error);
+  add_course (fx->store, leap->id, traj_day_from_ymd (2023, 2, 28), &leap_before);
+  add_course (fx->store, leap->id, traj_day_from_ymd (2023, 3, 1), &leap_on);
+
+  lead = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  traj_thresholds_init_defaults (&t);
+  def->group_by = TRAJ_COHORT_FIELD_AGE_BAND;
+  mine = traj_cohort_compute (fx->store, def, &t, traj_time_now (), NULL, &error);
+  g_assert_no_error (error);
+  theirs = traj_cohort_compute (lead, def, &t, traj_time_now (), NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (find_course (theirs, before)->age, ==, 44);
+  g_assert_cmpint (find_course (theirs, on)->age, ==, 45);
+  g_assert_cmpint (find_course (theirs, leap_before)->age, ==, 22);
+  g_assert_cmpint (find_course (theirs, leap_on)->age, ==, 23);
+  g_assert_cmpuint (mine->courses->len, >, 40);
+  g_assert_cmpuint (theirs->courses->len, ==, mine->courses->len);
+  for (guint k = 0; k < mine->courses->len; k++)
+    {
+      const TrajCohortCourse *a = g_ptr_array_index (mine->courses, k);
+      const TrajCohortCourse *b = g_ptr_array_index (theirs->courses, k);
+
+      g_assert_cmpstr (a->course_uid, ==, b->course_uid);
+      g_assert_cmpstr (a->patient_uid, ==, b->patient_uid);
+      g_assert_nonnull (a->mrn);
+      g_assert_true (b->mrn == NULL || *b->mrn == '\0');
+      g_assert_cmpint (a->age, ==, b->age);
+      g_assert_cmpint (a->age_band, ==, b->age_band);
+      g_assert_cmpint (a->n_infusions, ==, b->n_infusions);
+      g_assert_cmpint (a->has_baseline, ==, b->has_baseline);
+      g_assert_cmpint (a->baseline, ==, b->baseline);
+    }
+  g_assert_cmpuint (theirs->cohorts->len, ==, mine->cohorts->len);
+  for (guint k = 0; k < mine->cohorts->len; k++)
+    {
+      const TrajCohort *a = g_ptr_array_index (mine->cohorts, k);
+      const TrajCohort *b = g_ptr_array_index (theirs->cohorts, k);
+
+      g_assert_cmpstr (a->key, ==, b->key);
+      g_assert_cmpuint (a->n_courses, ==, b->n_courses);
+      g_assert_cmpuint (a->n_patients, ==, b->n_patients);
+      g_assert_cmpuint (a->n_responders, ==, b->n_responders);
+    }
+  traj_cohort_report_free (mine);
+  traj_cohort_report_free (theirs);
 }
 
 static void
@@ -460,6 +578,7 @@ main (int argc, char **argv)
   g_test_add ("/server/reconnect", Fixture, NULL, fixture_setup, test_reconnect, fixture_teardown);
   g_test_add ("/server/roles/kiosk", Fixture, NULL, fixture_setup, test_kiosk_role, fixture_teardown);
   g_test_add ("/server/roles/lead", Fixture, NULL, fixture_setup, test_lead_role, fixture_teardown);
+  g_test_add ("/server/roles/lead-cohort", Fixture, NULL, fixture_setup, test_lead_cohort, fixture_teardown);
   g_test_add ("/server/audit/append-only-for-everyone", Fixture, NULL, fixture_setup, test_audit_for_everyone,
               fixture_teardown);
   g_test_add ("/server/audit/clinician-is-login", Fixture, NULL, fixture_setup, test_clinician_is_login,

@@ -1090,7 +1090,7 @@ collect_course (const PatientCtx    *p,
   cc->status = c->status;
   cc->sex = patient->sex;
   cc->age = patient->birth_day != TRAJ_DAY_NONE && c->start_day != TRAJ_DAY_NONE
-            ? traj_age_years (patient->birth_day, c->start_day) : -1;
+            ? traj_age_years (patient->birth_day, c->start_day) : c->age_at_start;
   cc->age_band = traj_age_band_for_age (cc->age);
   if (cs.infusions->len > 0)
     {

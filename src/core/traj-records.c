@@ -661,6 +661,7 @@ traj_course_new (void)
   c->induction_length = 6;
   c->start_day = TRAJ_DAY_NONE;
   c->end_day = TRAJ_DAY_NONE;
+  c->age_at_start = -1;
   return c;
 }
 

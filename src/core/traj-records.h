@@ -239,6 +239,9 @@ typedef struct {
   TrajCourseStatus status;
   char *notes;
   gint64 deleted_at;
+  /* Whole years on start_day, when the store gives it in place of the
+   * patient's birth date (a lead's cohort read on a server); -1 otherwise. */
+  int age_at_start;
 } TrajCourse;
 
 typedef struct {

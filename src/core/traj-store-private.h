@@ -35,6 +35,8 @@ struct _TrajStore
   /* A login that may not read the staff PIN's hash (a kiosk's, a lead's):
    * it checks the PIN through the server's kiosk functions. */
   gboolean pin_remote;
+  /* traj_store_can_read_identities (): 0 not asked yet, 1 yes, 2 no. */
+  int identities;
   char *kiosk_session;
   gint64 kiosk_checkin_id;
   TrajPatientRecords *kiosk_records;

@@ -17,6 +17,7 @@ typedef struct {
   TrajDbStmt *stmt[5];
   TrajDbStep rc[5];
   GError *error;
+  gboolean course_age;      /* the course rows end with the age at start */
 } Streams;
 
 enum { S_PATIENT, S_COURSE, S_INFUSION, S_ASSESSMENT, S_DECISION };
@@ -62,10 +63,18 @@ static const char *all_patients_sql[5] = {
 #define COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \
   "decided_at, deleted_at"
 
+/* The same for a login that may not read who the patients are (a lead's
+ * on a server, postgres/011): no MRN and no birth date; the courses come
+ * from course_cohort, with the age on their start day. */
+#define LEAD_PATIENT_COLS "id, uid, NULL, NULL, NULL, sex, indication, NULL, created_at, updated_at, deleted_at, " \
+  "indication_detail, risk_si_at, NULL"
+
+enum { READ_ALL, READ_COHORT, READ_LEAD_COHORT, N_READS };
+
 static const char **
-cohort_sql (void)
+cohort_sql (gboolean lead)
 {
-  static const char *sql[5];
+  static const char *sql[2][5];
   static gsize once = 0;
 
   if (g_once_init_enter (&once))
@@ -85,26 +94,31 @@ cohort_sql (void)
             }
         }
       g_string_append (safety, n > 0 ? " END" : " WHEN '' THEN 0 END");
-      sql[S_PATIENT] = "SELECT " COHORT_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id";
-      sql[S_COURSE] = "SELECT " COHORT_COURSE_COLS " FROM course WHERE deleted_at IS NULL ORDER BY patient_id, start_date, id";
-      sql[S_INFUSION] = "SELECT " COHORT_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS
-                        "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id";
-      sql[S_ASSESSMENT] = g_strdup_printf ("SELECT " COHORT_ASSESSMENT_COLS ", ai.item, ai.value FROM assessment a "
-                                           "LEFT JOIN assessment_item ai ON ai.assessment_id = a.id AND ai.item = %s "
-                                           "WHERE a.deleted_at IS NULL ORDER BY a.patient_id, a.taken_at, a.id",
-                                           safety->str);
-      sql[S_DECISION] = "SELECT " COHORT_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL "
-                        "ORDER BY patient_id, decided_at, id";
+      sql[0][S_PATIENT] = "SELECT " COHORT_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id";
+      sql[0][S_COURSE] = "SELECT " COHORT_COURSE_COLS " FROM course WHERE deleted_at IS NULL "
+                         "ORDER BY patient_id, start_date, id";
+      sql[0][S_INFUSION] = "SELECT " COHORT_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS
+                           "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id";
+      sql[0][S_ASSESSMENT] = g_strdup_printf ("SELECT " COHORT_ASSESSMENT_COLS ", ai.item, ai.value FROM assessment a "
+                                              "LEFT JOIN assessment_item ai ON ai.assessment_id = a.id AND ai.item = %s "
+                                              "WHERE a.deleted_at IS NULL ORDER BY a.patient_id, a.taken_at, a.id",
+                                              safety->str);
+      sql[0][S_DECISION] = "SELECT " COHORT_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL "
+                           "ORDER BY patient_id, decided_at, id";
+      memcpy (sql[1], sql[0], sizeof sql[0]);
+      sql[1][S_PATIENT] = "SELECT " LEAD_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id";
+      sql[1][S_COURSE] = "SELECT " COHORT_COURSE_COLS ", age_at_start FROM course_cohort WHERE deleted_at IS NULL "
+                         "ORDER BY patient_id, start_date, id";
       g_string_free (safety, TRUE);
       g_once_init_leave (&once, 1);
     }
-  return sql;
+  return sql[lead];
 }
 
 const char **
 traj_store_cohort_sql (void)
 {
-  return cohort_sql ();
+  return cohort_sql (FALSE);
 }
 
 const char **
@@ -196,7 +210,11 @@ streams_next (Streams *s)
 
   while (stream_at (s, S_COURSE, pid))
     {
-      g_ptr_array_add (r->courses, traj_store_read_course (s->stmt[S_COURSE]));
+      TrajCourse *c = traj_store_read_course (s->stmt[S_COURSE]);
+
+      if (s->course_age && !traj_db_column_is_null (s->stmt[S_COURSE], 13))
+        c->age_at_start = traj_db_column_int (s->stmt[S_COURSE], 13);
+      g_ptr_array_add (r->courses, c);
       stream_step (s, S_COURSE);
     }
   while (stream_at (s, S_INFUSION, pid))
@@ -274,22 +292,28 @@ make_range_sql (const char **all, const char **sql)
 }
 
 static const char **
-range_sql (gboolean cohort)
+read_sql (guint read)
 {
-  static const char *sql[2][5];
-  static gsize once[2] = { 0, 0 };
+  return read == READ_ALL ? all_patients_sql : cohort_sql (read == READ_LEAD_COHORT);
+}
 
-  if (g_once_init_enter (&once[cohort]))
+static const char **
+range_sql (guint read)
+{
+  static const char *sql[N_READS][5];
+  static gsize once[N_READS] = { 0, 0, 0 };
+
+  if (g_once_init_enter (&once[read]))
     {
-      make_range_sql (cohort ? cohort_sql () : all_patients_sql, sql[cohort]);
-      g_once_init_leave (&once[cohort], 1);
+      make_range_sql (read_sql (read), sql[read]);
+      g_once_init_leave (&once[read], 1);
     }
-  return sql[cohort];
+  return sql[read];
 }
 
 static gboolean
 foreach_records (TrajStore      *self,
-                 gboolean        cohort,
+                 guint           read,
                  gint64          first_id,
                  gint64          last_id,
                  TrajRecordsFunc func,
@@ -306,7 +330,8 @@ foreach_records (TrajStore      *self,
 
   if (!traj_store_read_begin (self, &began, error))
     return FALSE;
-  if (!streams_open (self, &s, ranged ? range_sql (cohort) : cohort ? cohort_sql () : all_patients_sql, TRUE,
+  s.course_age = read == READ_LEAD_COHORT;
+  if (!streams_open (self, &s, ranged ? range_sql (read) : read_sql (read), TRUE,
                      ranged ? first_id : 0, ranged ? (last_id > 0 ? last_id : G_MAXINT64) : 0, error))
     ok = FALSE;
   while (ok && (r = streams_next (&s)) != NULL)
@@ -332,7 +357,7 @@ traj_store_foreach_patient_records (TrajStore      *self,
                                     GCancellable   *cancellable,
                                     GError        **error)
 {
-  return foreach_records (self, FALSE, 0, 0, func, user_data, cancellable, error);
+  return foreach_records (self, READ_ALL, 0, 0, func, user_data, cancellable, error);
 }
 
 gboolean
@@ -344,7 +369,7 @@ traj_store_foreach_patient_records_range (TrajStore      *self,
                                           GCancellable   *cancellable,
                                           GError        **error)
 {
-  return foreach_records (self, FALSE, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
+  return foreach_records (self, READ_ALL, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
 }
 
 gboolean
@@ -356,9 +381,11 @@ traj_store_foreach_cohort_records (TrajStore      *self,
                                    GCancellable   *cancellable,
                                    GError        **error)
 {
+  guint read = traj_store_can_read_identities (self) ? READ_COHORT : READ_LEAD_COHORT;
+
   if (first_id <= 0 && last_id <= 0)
-    return foreach_records (self, TRUE, 0, 0, func, user_data, cancellable, error);
-  return foreach_records (self, TRUE, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
+    return foreach_records (self, read, 0, 0, func, user_data, cancellable, error);
+  return foreach_records (self, read, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
 }
 
 gboolean

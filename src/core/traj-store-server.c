@@ -133,6 +133,29 @@ traj_store_server_add_login (TrajStore       *self,
   return traj_store_tx_commit (self, error);
 }
 
+gboolean
+traj_store_can_read_identities (TrajStore *self)
+{
+  static const char sql[] = "SELECT has_column_privilege ('patient', 'birth_date', 'SELECT') "
+                            "AND has_column_privilege ('patient', 'name', 'SELECT')";
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  if (traj_db_engine (self->db) != TRAJ_DB_POSTGRES)
+    return TRUE;
+  if (self->identities == 0)
+    {
+      /* Asked once: a login's grants do not change while it is signed in. */
+      stmt = traj_db_prepare (self->db, sql, NULL);
+      if (stmt == NULL || !traj_db_step_row (stmt, &found, NULL))
+        return FALSE;
+      self->identities = found && g_strcmp0 (traj_db_column_text (stmt, 0), "t") == 0 ? 1 : 2;
+      traj_db_reset (stmt);
+    }
+  return self->identities == 1;
+}
+
 /* ---- who read what ------------------------------------------------------------ */
 
 gboolean

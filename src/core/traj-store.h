@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 10
+#define TRAJ_SCHEMA_VERSION 11
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -393,6 +393,11 @@ gboolean     traj_store_set_setting      (TrajStore   *store,
 /* Whether this login may change clinic settings (a lead's and a kiosk's
  * may not; always on a file). */
 gboolean     traj_store_can_write_settings (TrajStore *store);
+/* Whether this login may read who the patients are: names, MRNs, birth
+ * dates, notes (a lead's on a server may not: its cohorts read patients
+ * by uid and age, and the patient list and pages are not for it; always
+ * on a file). */
+gboolean     traj_store_can_read_identities (TrajStore *store);
 
 /* Whether another connection (another program: the tablet kiosk, the CLI,
  * a second workstation) committed since the last call; when it did, emits

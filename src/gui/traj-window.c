@@ -58,6 +58,7 @@ struct _TrajWindow
   gboolean loading;
   gboolean closing;
   gboolean updating_list;
+  gboolean cohorts_only;      /* a login that may not read who patients are */
   guint poll_id;
   GtkWidget *audit_window;         /* weak: the open Audit Trail window */
 };
@@ -115,7 +116,9 @@ update_list_page (TrajWindow *self)
   guint total = traj_patient_list_get_n_total (self->patients);
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->patients));
 
-  if (self->loading && total == 0)
+  if (self->cohorts_only)
+    gtk_stack_set_visible_child_name (self->list_stack, "unavailable");
+  else if (self->loading && total == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "loading");
   else if (total == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
@@ -439,6 +442,8 @@ on_store_changed (TrajStore  *store,
   g_autoptr(GError) error = NULL;
 
   self->cohorts_stale = TRUE;
+  if (self->cohorts_only)
+    return;
   if (patient_id > 0)
     {
       TrajPatientSummary *s = traj_store_get_patient_summary (store, patient_id, &error);
@@ -819,12 +824,41 @@ traj_window_constructed (GObject *object)
         g_warning ("Could not follow the clinic server's changes: %s", error->message);
       traj_store_poll_external_changes (self->store);
       self->poll_id = g_timeout_add_seconds (3, poll_store, self);
-      start_loading (self);
-      self->alerts_since = traj_time_now () - ALERT_LOOKBACK_S;
-      refresh_safety_alerts (self);
+      /* A lead's login on a server (postgres/011) reads cohorts, not
+       * patients: the window opens on Cohorts and says why the patient
+       * list is empty. */
+      self->cohorts_only = !traj_store_can_read_identities (self->store);
+      if (!self->cohorts_only)
+        {
+          start_loading (self);
+          self->alerts_since = traj_time_now () - ALERT_LOOKBACK_S;
+          refresh_safety_alerts (self);
+        }
     }
   g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (on_view_changed), self,
                            G_CONNECT_SWAPPED);
+  if (self->cohorts_only)
+    {
+      static const char *patient_actions[] = { "win.new-patient", "win.show-patient", "win.import", "win.export-csv",
+                                               "win.export-fhir", "win.log-infusion", "win.record-scores",
+                                               "win.print-report", "win.search" };
+
+      for (guint k = 0; k < G_N_ELEMENTS (patient_actions); k++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), patient_actions[k], FALSE);
+      GtkWidget *none = gtk_stack_get_child_by_name (self->content_stack, "none");
+
+      gtk_widget_set_visible (GTK_WIDGET (self->search_entry), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->filter_dropdown), FALSE);
+      if (ADW_IS_STATUS_PAGE (none))
+        {
+          adw_status_page_set_icon_name (ADW_STATUS_PAGE (none), "view-grid-symbolic");
+          adw_status_page_set_title (ADW_STATUS_PAGE (none), _("Cohorts Only"));
+          adw_status_page_set_description (ADW_STATUS_PAGE (none),
+                                           _("Patient pages need a clinician’s sign-in. Open Cohorts to compare "
+                                             "the clinic’s outcomes."));
+        }
+      adw_view_stack_set_visible_child_name (self->view_stack, "cohorts");
+    }
   update_filter_counts (self);
   update_list_page (self);
   show_patient_content (self);

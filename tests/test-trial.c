@@ -172,6 +172,80 @@ test_risk_flag_names_clinician (Fixture *f, gconstpointer data)
   g_assert_cmpstr (second->risk_si_by, ==, "Dr Ben Ode");
 }
 
+/* ---- deleting from the timeline ---------------------------------------------- */
+
+static GtkWidget *
+find_named (GtkWidget *widget, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The delete button of the timeline's first row, where the pointer is. */
+static GtkWidget *
+first_row_delete (GtkWidget *page)
+{
+  GtkListBox *list = GTK_LIST_BOX (child (page, TRAJ_TYPE_PATIENT_PAGE, "timeline_list"));
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 0);
+  GtkWidget *button;
+
+  g_assert_nonnull (row);
+  button = find_named (GTK_WIDGET (row), "delete-record");
+  g_assert_nonnull (button);
+  return button;
+}
+
+/* One click deleted, and the rows moved up under the pointer, so a quick
+ * second click deleted the next record too. The first click only turns the
+ * button into "Delete"; two quick clicks delete one record, and a third on
+ * the row that moved up deletes nothing. Focus stays on a row. */
+static void
+test_delete_twice_deletes_one (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page, *button;
+  gint32 today = traj_day_today ();
+  gint64 pid, cid;
+
+  pid = store_patient (f, "D-1", "Dee Delete");
+  cid = store_course (f, pid, today - 20, 6);
+  traj_infusion_free (store_infusion (f, pid, cid, today - 19, 120));
+  traj_infusion_free (store_infusion (f, pid, cid, today - 17, 121));
+  traj_infusion_free (store_infusion (f, pid, cid, today - 15, 122));
+  open_window (f);
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+
+  button = first_row_delete (page);
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 3);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Delete");
+  g_assert_true (gtk_widget_has_css_class (button, "destructive-action"));
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 2);
+
+  g_signal_emit_by_name (first_row_delete (page), "clicked");
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 2);
+  g_assert_true (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (f->win))));
+  /* Moving on puts the question away. */
+  button = first_row_delete (page);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Delete");
+  gtk_widget_grab_focus (button);
+  gtk_widget_grab_focus (child (f->win, TRAJ_TYPE_WINDOW, "search_entry"));
+  g_assert_false (gtk_widget_has_css_class (button, "destructive-action"));
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "user-trash-symbolic");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,6 +254,8 @@ main (int argc, char **argv)
 
   g_test_add ("/trial/birth-date-tab", Fixture, NULL, fixture_setup, test_birth_date_tab, fixture_teardown);
   g_test_add ("/trial/risk-flag-names-clinician", Fixture, NULL, fixture_setup, test_risk_flag_names_clinician,
+              fixture_teardown);
+  g_test_add ("/trial/delete-twice-deletes-one", Fixture, NULL, fixture_setup, test_delete_twice_deletes_one,
               fixture_teardown);
   return g_test_run ();
 }

@@ -288,13 +288,60 @@ on_row_edit (GtkButton *button, TrajPatientPage *self)
                               (gint32) traj_timeline_item_get_kind (item), traj_timeline_item_get_id (item));
 }
 
+/* A row's delete button asks first: it turns into a red "Delete" in the
+ * same place, and only that deletes. Rows move up when one goes, so a
+ * quick second click meant for the same row deleted the next record. */
+static void
+arm_delete (GtkWidget *button, gboolean armed)
+{
+  if (armed == gtk_widget_has_css_class (button, "destructive-action"))
+    return;
+  if (armed)
+    {
+      gtk_button_set_label (GTK_BUTTON (button), _("Delete"));
+      gtk_widget_remove_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "destructive-action");
+      gtk_widget_set_tooltip_text (button, _("Click again to delete this record"));
+    }
+  else
+    {
+      gtk_button_set_icon_name (GTK_BUTTON (button), "user-trash-symbolic");
+      gtk_widget_remove_css_class (button, "destructive-action");
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Delete"));
+    }
+}
+
+static void
+disarm_delete (GtkEventController *controller)
+{
+  arm_delete (gtk_event_controller_get_widget (controller), FALSE);
+}
+
 static void
 on_row_delete (GtkButton *button, TrajPatientPage *self)
 {
   TrajTimelineItem *item = g_object_get_data (G_OBJECT (button), "item");
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  int index = row ? gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) : -1;
 
+  if (!gtk_widget_has_css_class (GTK_WIDGET (button), "destructive-action"))
+    {
+      arm_delete (GTK_WIDGET (button), TRUE);
+      return;
+    }
   gtk_widget_activate_action (GTK_WIDGET (self), "patient.delete-record", "(ix)",
                               (gint32) traj_timeline_item_get_kind (item), traj_timeline_item_get_id (item));
+  /* The keyboard stays where the record was, on a row (not on its
+   * delete button, so Space pressed again cannot delete the next). */
+  if (index >= 0)
+    {
+      GtkListBoxRow *next = gtk_list_box_get_row_at_index (self->timeline_list, index);
+      if (next == NULL && index > 0)
+        next = gtk_list_box_get_row_at_index (self->timeline_list, index - 1);
+      if (next)
+        gtk_widget_grab_focus (GTK_WIDGET (next));
+    }
 }
 
 static GtkWidget *
@@ -377,6 +424,16 @@ create_timeline_row (gpointer item_ptr, gpointer user_data)
   g_object_set_data_full (G_OBJECT (del), "item", g_object_ref (item), g_object_unref);
   g_signal_connect (edit, "clicked", G_CALLBACK (on_row_edit), self);
   g_signal_connect (del, "clicked", G_CALLBACK (on_row_delete), self);
+  gtk_widget_set_name (del, "delete-record");
+  {
+    GtkEventController *motion = gtk_event_controller_motion_new ();
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect (motion, "leave", G_CALLBACK (disarm_delete), NULL);
+    g_signal_connect (focus, "leave", G_CALLBACK (disarm_delete), NULL);
+    gtk_widget_add_controller (del, motion);
+    gtk_widget_add_controller (del, focus);
+  }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), del);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);

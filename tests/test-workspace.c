@@ -809,6 +809,56 @@ test_decision_kept_in_history (Fixture *f, gconstpointer data)
   g_assert_true (pin_says);
 }
 
+/* A decision recorded by mistake had no way back. The notification's Undo
+ * takes it back: the finding is open again, the decision row stays in the
+ * clinic marked deleted (its value kept), and the audit trail has both. */
+static void
+test_decision_undo (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page, *button;
+  TrajPatientPage *pp;
+  AdwMessageDialog *dialog;
+  g_autoptr(TrajPatientRecords) records = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uid = NULL;
+  const TrajAuditEvent *e;
+  gint64 pid;
+
+  traj_store_set_clinician (f->store, "Dr Undo");
+  pid = show_booster_patient (f, "H-2", "Hugo Hasty");
+  page = traj_window_get_patient_page (f->win);
+  pp = TRAJ_PATIENT_PAGE (page);
+  g_signal_emit_by_name (find_button (page, "_Decide…"), "clicked");
+  spin (f);
+  dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (nth_of_type (dialog, GTK_TYPE_CHECK_BUTTON, 1)), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (dialog, GTK_TYPE_ENTRY, 0)), "Dr Ana Silva");
+  respond (f, dialog, "record");
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_FLAG_DECISION, NULL), ==, 1);
+  g_assert_null (find_button (page, "_Decide…"));
+  records = traj_store_load_patient_records (f->store, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->decisions->len, ==, 1);
+  uid = g_strdup (((TrajFlagDecision *) g_ptr_array_index (records->decisions, 0))->uid);
+  g_assert_cmpuint (adw_toast_get_timeout (traj_patient_page_get_last_toast (pp)), ==, TRAJ_UNDO_TIMEOUT_S);
+
+  click_undo (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_FLAG_DECISION, NULL), ==, 0);
+  button = find_button (page, "_Decide…");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_visible (child (page, TRAJ_TYPE_PATIENT_PAGE, "history_box")));
+  audit = traj_store_list_audit (f->store, uid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, ==, 2);
+  e = g_ptr_array_index (audit, 0);                 /* newest first */
+  g_assert_cmpstr (e->action, ==, "delete");
+  g_assert_cmpstr (e->clinician, ==, "Dr Undo");
+  e = g_ptr_array_index (audit, 1);
+  g_assert_cmpstr (e->action, ==, "insert");
+  g_assert_cmpstr (e->summary, ==, "booster: declined");
+}
+
 /* Issue 16 §1: control characters are refused in the editors with the
  * store's own message, as in the import and the CLI. */
 static void
@@ -950,6 +1000,7 @@ main (int argc, char **argv)
               test_decision_dialog, fixture_teardown);
   g_test_add ("/workspace/decision-kept-in-history", Fixture, NULL, fixture_setup_window,
               test_decision_kept_in_history, fixture_teardown);
+  g_test_add ("/workspace/decision-undo", Fixture, NULL, fixture_setup_window, test_decision_undo, fixture_teardown);
 
   g_test_add ("/workspace/start-check-audit", Fixture, NULL, fixture_setup_window,
               test_start_check_audit, fixture_teardown);

@@ -170,10 +170,43 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+typedef struct {
+  TrajStore *store;
+  GWeakRef page;
+  gint64 id;
+} DecisionUndo;
+
+static void
+decision_undo_free (DecisionUndo *u)
+{
+  g_object_unref (u->store);
+  g_weak_ref_clear (&u->page);
+  g_free (u);
+}
+
+/* A decision recorded by mistake is taken back as a delete: the row stays
+ * in the clinic, marked deleted, with the decision it held, and the audit
+ * trail has both; the finding opens again. */
+static void
+on_decision_undo (AdwToast *toast, DecisionUndo *u)
+{
+  g_autoptr(TrajPatientPage) self = g_weak_ref_get (&u->page);
+  g_autoptr(GError) error = NULL;
+
+  if (!traj_store_delete (u->store, TRAJ_KIND_FLAG_DECISION, u->id, &error))
+    {
+      if (self)
+        traj_patient_page_show_error (self, error);
+      else
+        g_warning ("Undo failed: %s", error->message);
+    }
+}
+
 static void
 record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decision,
                  const char *note, const char *by)
 {
+  DecisionUndo *u;
   g_autoptr(TrajFlagDecision) d = traj_finding_new_decision (f, decision, note);
   g_autoptr(GError) error = NULL;
   /* The store's change reloads the outcomes, and @f with them. */
@@ -200,6 +233,15 @@ record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decisi
     g_autofree char *title = g_markup_escape_text (message, -1);
     toast = adw_toast_new (title);
   }
+  u = g_new0 (DecisionUndo, 1);
+  u->store = g_object_ref (self->store);
+  g_weak_ref_init (&u->page, self);
+  u->id = d->id;
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, TRAJ_UNDO_TIMEOUT_S);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_decision_undo), u,
+                         (GClosureNotify) decision_undo_free, 0);
   g_set_weak_pointer (&self->last_toast, toast);
   traj_patient_page_add_toast (self, toast);
 }

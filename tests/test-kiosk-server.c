@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 
 #include "traj-kiosk-window.h"
 #include "traj-score-entry-private.h"
@@ -156,9 +157,167 @@ test_kiosk_on_server (void)
   g_rmdir (dir);
 }
 
+/* The patient types the code and birth date on the keypads. */
+static void
+check_in (TrajKioskWindow *kiosk, const char *code)
+{
+  g_autofree char *digits = NULL;
+  GString *s = g_string_new (NULL);
+  int y, m, d;
+
+  g_assert_true (traj_day_to_ymd (BIRTH, &y, &m, &d));
+  for (const char *o = traj_kiosk_birth_date_order (); *o; o++)
+    g_string_append_printf (s, *o == 'y' ? "%04d" : "%02d", *o == 'y' ? y : *o == 'm' ? m : d);
+  digits = g_string_free (s, FALSE);
+  press (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "birth");
+  press (kiosk, digits);
+  WAIT_UNTIL (!g_str_equal (traj_kiosk_window_get_message (kiosk), "Checking…"));
+  spin ();
+}
+
+#define TABLET "waiting-room-tablet"
+
+/* The tablet's program as its own process (see test_kill_keeps_answers):
+ * signs in with @conninfo, checks in with @code, answers the first @n PHQ-9
+ * questions (1, 2, 3, 0, …), says so and waits to be killed. */
+static int
+answer_then_wait (const char *conninfo, const char *code, guint n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  TrajStore *tablet = traj_store_open (conninfo, &error);
+  TrajKioskWindow *kiosk;
+
+  g_assert_no_error (error);
+  traj_store_set_device (tablet, TABLET, TRUE);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, tablet, settings));
+  gtk_window_present (GTK_WINDOW (kiosk));
+  check_in (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
+  g_signal_emit_by_name (child (kiosk, "start_button"), "clicked");
+  for (guint k = 0; k < n; k++)
+    answer (kiosk, k, (int) ((k + 1) % 4));
+  g_print ("answered\n");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+/* kill -9 of a tablet signed in to the server, mid-questionnaire: every
+ * answer given is on the server already (the kiosk functions amend the
+ * session's draft, postgres/012), and the same code on the same tablet
+ * carries on with them. */
+static void
+test_kill_keeps_answers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-kiosk-server-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *code = NULL, *ci = NULL, *line = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  const TrajAssessment *a;
+  TrajStore *store, *tablet;
+  TrajKioskWindow *kiosk;
+  int values[TRAJ_MAX_ITEMS];
+  gint64 started = traj_time_now ();
+
+  g_assert_no_error (error);
+  store = traj_test_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_set_staff_pin (store, NULL, PIN, &error));
+  p->mrn = g_strdup ("K-2");
+  p->name = g_strdup ("Grace Hopper");
+  p->birth_day = BIRTH;
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  code = traj_store_create_checkin (store, p->id, "phq9", 3600, NULL, &error);
+  g_assert_no_error (error);
+  ci = traj_test_login_conninfo (path, "Waiting Room Tablet", "trajectory_kiosk");
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/proc/self/exe",
+                              "--answer-then-wait", ci, code, "9", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "answered");
+  g_subprocess_force_exit (process);            /* SIGKILL */
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+
+  /* One draft on the server with the nine answers, item 9 (1) raising the
+   * safety alert. */
+  r = traj_store_load_patient_records (store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_false (a->complete);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpint (a->items[k], ==, (int) ((k + 1) % 4));
+  alerts = traj_store_list_tablet_safety_answers (store, started - 60, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (alerts->len, ==, 1);
+
+  /* The tablet restarted: the same code carries on at the optional question. */
+  tablet = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (tablet, TABLET, TRUE);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, tablet, settings));
+  check_in (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
+  g_signal_emit_by_name (child (kiosk, "start_button"), "clicked");
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (kiosk)), ==, 9);
+  traj_score_entry_get_values (entry_of (kiosk), values);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpint (values[k], ==, (int) ((k + 1) % 4));
+  answer (kiosk, 9, 2);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "review");
+  g_signal_emit_by_name (child (kiosk, "submit_button"), "clicked");
+
+  /* The draft became the submitted questionnaire: 1+2+3+0+1+2+3+0+1 = 13. */
+  g_clear_pointer (&r, traj_patient_records_free);
+  r = traj_store_load_patient_records (store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 13);
+  g_assert_cmpint (a->difficulty, ==, 2);
+
+  /* Submitted: the session ended, the code is spent for good. */
+  g_assert_true (traj_kiosk_window_unlock (kiosk, PIN));
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_object_unref (kiosk);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, tablet, settings));
+  check_in (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "checkin");
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==,
+                   "That code has already been used. Please ask a member of staff for a new one.");
+  g_assert_true (traj_kiosk_window_unlock (kiosk, PIN));
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_object_unref (kiosk);
+  g_object_unref (tablet);
+  g_object_unref (store);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc == 5 && g_str_equal (argv[1], "--answer-then-wait"))
+    {
+      gtk_init ();
+      adw_init ();
+      return answer_then_wait (argv[2], argv[3], (guint) g_ascii_strtoull (argv[4], NULL, 10));
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* As in the gui suite: every warning and critical fails the test. */
@@ -167,5 +326,6 @@ main (int argc, char **argv)
   /* Registered in the postgres suite only. */
   g_assert_true (traj_test_postgres ());
   g_test_add_func ("/kiosk-server/check-in-and-phq9", test_kiosk_on_server);
+  g_test_add_func ("/kiosk-server/kill-keeps-answers", test_kill_keeps_answers);
   return g_test_run ();
 }

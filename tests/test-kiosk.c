@@ -493,6 +493,151 @@ test_terminate_keeps_draft (Fixture *f, gconstpointer data)
   g_assert_cmpint (traj_scale_safety_answer (a->scale, a->items), ==, 2);
 }
 
+/* The tablet's program, as a separate process for /kiosk/kill-keeps-answers:
+ * checks in with @code on the clinic file @path as the tablet @device,
+ * answers the PHQ-9's first @n questions (1, 2, 3, 0, 1, …), says so on
+ * stdout and waits to be killed. */
+#define KILLED_DEVICE "waiting-room-tablet"
+
+static int
+answer_then_wait (const char *path, const char *code, guint n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  TrajStore *store = traj_store_open (path, &error);
+  TrajKioskWindow *kiosk;
+
+  g_assert_no_error (error);
+  traj_store_set_device (store, KILLED_DEVICE, TRUE);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, settings));
+  gtk_window_present (GTK_WINDOW (kiosk));
+  type_code (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
+  click (child (kiosk, "start_button"));
+  for (guint k = 0; k < n; k++)
+    answer (kiosk, k, (int) ((k + 1) % 4));
+  g_print ("answered\n");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+/* Found by an attack run: kill -9 of the tablet's program mid-questionnaire
+ * (or a crash, or the power going) lost every answer given so far, an item
+ * 9 answer included. Now each answer is saved as it is given; the same code
+ * on the same tablet carries on with them, and a clinician sees them at
+ * once. A real process is killed here. */
+static void
+test_kill_keeps_answers (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) tablet = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajAssessment *a;
+  TrajScoreEntry *entry;
+  int values[TRAJ_MAX_ITEMS];
+  TrajStore *store;
+  TrajKioskWindow *kiosk;
+
+  tablet = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/proc/self/exe",
+                             "--answer-then-wait", f->path, code, "9", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tablet));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "answered");
+  g_subprocess_force_exit (tablet);            /* SIGKILL */
+  g_assert_true (g_subprocess_wait (tablet, NULL, &error));
+  g_assert_true (g_subprocess_get_if_signaled (tablet));
+  g_assert_cmpint (g_subprocess_get_term_sig (tablet), ==, SIGKILL);
+
+  /* A clinician sees the nine answers as a draft, item 9 (answered 1)
+   * raising the safety finding. */
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_false (a->complete);
+  g_assert_cmpint (a->source, ==, TRAJ_SOURCE_TABLET);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpint (a->items[k], ==, (int) ((k + 1) % 4));
+  g_assert_cmpint (traj_scale_safety_answer (a->scale, a->items), ==, 1);
+
+  /* The tablet restarted: the same code carries on where the patient was
+   * (the optional question after the nine), nothing asked twice. */
+  store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (store, KILLED_DEVICE, TRUE);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, f->settings));
+  type_code (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
+  g_assert_false (gtk_widget_get_visible (child (kiosk, "not_you_button")));
+  click (child (kiosk, "start_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "question");
+  entry = entry_of (kiosk);
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry), ==, 9);
+  traj_score_entry_get_values (entry, values);
+  for (guint k = 0; k < 9; k++)
+    g_assert_cmpint (values[k], ==, (int) ((k + 1) % 4));
+  answer (kiosk, 9, 0);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "review");
+  click (child (kiosk, "submit_button"));
+
+  /* One questionnaire, now complete: 1+2+3+0+1+2+3+0+1 = 13. */
+  g_clear_pointer (&r, traj_patient_records_free);
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 13);
+  g_assert_cmpint (a->difficulty, ==, 0);
+
+  /* Submitted, the session is over: the code is spent for good. */
+  traj_kiosk_window_unlock (kiosk, PIN);
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_assert_finalize_object (kiosk);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, f->settings));
+  type_code (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "checkin");
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==,
+                   "That code has already been used. Please ask a member of staff for a new one.");
+  traj_kiosk_window_unlock (kiosk, PIN);
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_assert_finalize_object (kiosk);
+  g_assert_finalize_object (store);
+}
+
+/* Another tablet cannot take up a session cut off elsewhere: for it the
+ * code is used, as before. */
+static void
+test_killed_session_other_tablet (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(GError) error = NULL;
+  TrajStore *store;
+  TrajKioskWindow *kiosk;
+
+  store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (store, KILLED_DEVICE, TRUE);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, f->settings));
+  type_code (kiosk, code);
+  click (child (kiosk, "start_button"));
+  answer (kiosk, 0, 2);
+  /* Dropped without ending, as a killed tablet leaves it. */
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_assert_finalize_object (kiosk);
+  g_assert_finalize_object (store);
+
+  type_code (f->kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+  g_assert_cmpstr (traj_kiosk_window_get_message (f->kiosk), ==,
+                   "That code has already been used. Please ask a member of staff for a new one.");
+}
+
 static void
 test_unsubmitted_is_draft (Fixture *f, gconstpointer data)
 {
@@ -658,8 +803,12 @@ test_back_second_questionnaire (Fixture *f, gconstpointer data)
     traj_score_entry_get_values (entry_of (f->kiosk), values);
     g_assert_cmpint (values[0], ==, 2);
   }
+  /* The first, submitted; the second's answer kept as a draft as it was
+   * given (saved answer by answer), and still one draft, not two. */
   r = records (f);
-  g_assert_cmpuint (r->assessments->len, ==, 1);
+  g_assert_cmpuint (r->assessments->len, ==, 2);
+  g_assert_cmpuint (((TrajAssessment *) g_ptr_array_index (r->assessments, 0))->complete +
+                    ((TrajAssessment *) g_ptr_array_index (r->assessments, 1))->complete, ==, 1);
 }
 
 /* Issue 13 §3: the PHQ-9 difficulty question is not one of the "n of 9",
@@ -737,6 +886,24 @@ test_not_you (Fixture *f, gconstpointer data)
 
   type_code (f->kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+
+  /* Answers are saved as they are given; someone who answered, went back
+   * and tapped "Not you?" leaves none of them in the patient's record. */
+  click (child (f->kiosk, "start_button"));
+  answer (f->kiosk, 0, 3);
+  g_clear_pointer (&r, traj_patient_records_free);
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  click (child (f->kiosk, "back_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  click (child (f->kiosk, "back_button"));
+  click (child (f->kiosk, "not_you_button"));
+  g_clear_pointer (&r, traj_patient_records_free);
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 0);
+  g_clear_pointer (&open, g_ptr_array_unref);
+  open = traj_store_list_open_checkins (f->store, f->patient_id, &error);
+  g_assert_cmpuint (open->len, ==, 1);
 }
 
 /* Found by a trial: a patient who checked in and walked away before the
@@ -1456,6 +1623,12 @@ test_screenshots (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  if (argc == 5 && g_str_equal (argv[1], "--answer-then-wait"))
+    {
+      gtk_init ();
+      adw_init ();
+      return answer_then_wait (argv[2], argv[3], (guint) g_ascii_strtoull (argv[4], NULL, 10));
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -1477,6 +1650,9 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
   g_test_add ("/kiosk/timing", Fixture, NULL, fixture_setup, test_timing, fixture_teardown);
   g_test_add ("/kiosk/terminate-keeps-draft", Fixture, NULL, fixture_setup, test_terminate_keeps_draft,
+              fixture_teardown);
+  g_test_add ("/kiosk/kill-keeps-answers", Fixture, NULL, fixture_setup, test_kill_keeps_answers, fixture_teardown);
+  g_test_add ("/kiosk/killed-session-other-tablet", Fixture, NULL, fixture_setup, test_killed_session_other_tablet,
               fixture_teardown);
   g_test_add ("/kiosk/unsubmitted-is-draft", Fixture, NULL, fixture_setup, test_unsubmitted_is_draft, fixture_teardown);
   g_test_add ("/kiosk/duplicate-kept", Fixture, NULL, fixture_setup, test_duplicate_kept, fixture_teardown);

@@ -692,7 +692,7 @@ test_migrate_expires_old_codes (Fixture *fx, gconstpointer data)
     return;
   g_clear_object (&fx->store);
   sql = g_strdup_printf (
-    TRAJ_TEST_UNDO_009
+    TRAJ_TEST_UNDO_012 TRAJ_TEST_UNDO_009
     "ALTER TABLE patient DROP COLUMN indication_detail; ALTER TABLE patient DROP COLUMN risk_si_at; "
     "ALTER TABLE patient DROP COLUMN risk_si_by; ALTER TABLE course DROP COLUMN indication_detail; "
     "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; "

@@ -395,7 +395,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 11);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 12);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1706,7 +1706,7 @@ test_indication_detail_risk_flag (Fixture *fx, gconstpointer data)
 }
 
 /* What migration 008 added, taken out again. */
-#define UNDO_008 TRAJ_TEST_UNDO_009 "ALTER TABLE patient DROP COLUMN indication_detail; ALTER TABLE patient DROP COLUMN risk_si_at; " \
+#define UNDO_008 TRAJ_TEST_UNDO_012 TRAJ_TEST_UNDO_009 "ALTER TABLE patient DROP COLUMN indication_detail; ALTER TABLE patient DROP COLUMN risk_si_at; " \
   "ALTER TABLE patient DROP COLUMN risk_si_by; ALTER TABLE course DROP COLUMN indication_detail; "
 /* What migration 004 and later added, taken out again: a clinic file as schema 3 left it. */
 #define UNDO_004 UNDO_008 "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
@@ -2617,7 +2617,11 @@ test_kiosk (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (used->created_by, ==, "Dr. Test");
   g_assert_cmpint (audit_rows (fx->path), ==, audit_before + 1);
 
-  /* …and then says it has been used. */
+  /* …and then, once its session ended, says it has been used (before
+   * that, only the device that used it takes the session up again:
+   * tests/test-kiosk.c /kiosk/kill-keeps-answers). */
+  g_assert_true (traj_store_end_checkin (fx->store, used->id, &error));
+  g_assert_no_error (error);
   again = traj_store_redeem_checkin (fx->store, code, birth, NULL, &error);
   g_assert_null (again);
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);

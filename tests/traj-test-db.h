@@ -38,6 +38,10 @@ char       *traj_test_admin_conninfo  (const char *path);
  * @group, with password "secret-password" for scram tests). */
 char       *traj_test_login_conninfo  (const char *path, const char *login, const char *group);
 
+/* Schema 12 (kiosk sessions taken up again), undone before 009 (010 and
+ * 011 changed the PostgreSQL schema only). */
+#define TRAJ_TEST_UNDO_012 \
+  "ALTER TABLE kiosk_checkin DROP COLUMN used_by; ALTER TABLE kiosk_checkin DROP COLUMN ended_at; "
 /* What migration 009 (the audit chain) added, taken out again: for tests
  * that rebuild an older clinic file. */
 #define TRAJ_TEST_UNDO_009 \

@@ -201,6 +201,9 @@ traj_store_update_assessment (TrajStore *self, TrajAssessment *a, GError **error
 {
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (a->id > 0, FALSE);
+  /* A tablet amends its session's own draft (the server finds it by uid). */
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_write_assessment (self, a, error);
   return write_assessment (self, a, FALSE, error);
 }
 

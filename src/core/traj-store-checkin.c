@@ -317,12 +317,14 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
   g_return_val_if_fail (hash != NULL, NULL);
 
   static const char find_sql[] =
-    "SELECT id, expires_at, used_at, revoked_at FROM kiosk_checkin WHERE code_hash = ?1 AND code_salt = ?2 "
-    "ORDER BY id DESC LIMIT 1";
-  static const char use_sql[] = "UPDATE kiosk_checkin SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL";
+    "SELECT id, expires_at, used_at, revoked_at, used_by = ?3 AND ended_at IS NULL FROM kiosk_checkin "
+    "WHERE code_hash = ?1 AND code_salt = ?2 ORDER BY id DESC LIMIT 1";
+  static const char use_sql[] =
+    "UPDATE kiosk_checkin SET used_at = ?2, used_by = ?3 WHERE id = ?1 AND used_at IS NULL";
   static const char read_sql[] = "SELECT " CHECKIN_COLS " FROM kiosk_checkin WHERE id = ?1";
+  g_autofree char *device = traj_store_device_key (self);
   gint64 now = traj_time_now (), id = 0, expires_at = 0;
-  gboolean found = FALSE, used = FALSE, revoked = FALSE;
+  gboolean found = FALSE, used = FALSE, revoked = FALSE, resumed = FALSE;
   TrajKioskCheckin *c = NULL;
   TrajDbStmt *stmt;
 
@@ -338,6 +340,7 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
     goto fail;
   traj_db_bind_text0 (stmt, 1, hash);
   traj_db_bind_text0 (stmt, 2, salt ? salt : "");
+  traj_db_bind_text0 (stmt, 3, device);
   if (!traj_db_step_row (stmt, &found, error))
     goto fail;
   if (found)
@@ -346,6 +349,9 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
       expires_at = traj_db_column_int64 (stmt, 1);
       used = !traj_db_column_is_null (stmt, 2);
       revoked = !traj_db_column_is_null (stmt, 3);
+      /* Used on this device by a session that never ended: the tablet was
+       * killed or switched off mid-way, and the patient carries on. */
+      resumed = used && traj_db_column_int (stmt, 4) == 1;
     }
   traj_db_reset (stmt);
 
@@ -358,7 +364,7 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
       return NULL;
     }
   /* The right code: what is wrong with it is not a guess, and not counted. */
-  if (used)
+  if (used && !resumed)
     {
       traj_store_secret_error ("used", TRAJ_SECRET_CHECKIN, 0, asked, error);
       goto fail;
@@ -373,13 +379,17 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
       traj_store_secret_error ("expired", TRAJ_SECRET_CHECKIN, 0, asked, error);
       goto fail;
     }
-  stmt = traj_store_prepare (self, use_sql, error);
-  if (stmt == NULL)
-    goto fail;
-  traj_db_bind_int64 (stmt, 1, id);
-  traj_db_bind_int64 (stmt, 2, now);
-  if (!traj_db_run (stmt, error))
-    goto fail;
+  if (!resumed)
+    {
+      stmt = traj_store_prepare (self, use_sql, error);
+      if (stmt == NULL)
+        goto fail;
+      traj_db_bind_int64 (stmt, 1, id);
+      traj_db_bind_int64 (stmt, 2, now);
+      traj_db_bind_text0 (stmt, 3, device);
+      if (!traj_db_run (stmt, error))
+        goto fail;
+    }
   stmt = traj_store_prepare (self, read_sql, error);
   if (stmt == NULL)
     goto fail;
@@ -392,7 +402,10 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
   /* A good code forgives no wrong one before it: those may have been
    * someone else's guesses (they leak away with time, traj-secret.h). */
   if (c == NULL ||
-      !traj_store_audit_record (self, "use", TRAJ_KIND_KIOSK_CHECKIN, c->uid, "tablet check-in used", error))
+      !traj_store_audit_record (self, resumed ? "resume" : "use", TRAJ_KIND_KIOSK_CHECKIN, c->uid,
+                                resumed ? "tablet check-in taken up again on the same tablet after the session "
+                                          "was cut off"
+                                        : "tablet check-in used", error))
     goto fail;
   if (!traj_store_tx_commit (self, error))
     {
@@ -482,14 +495,58 @@ traj_store_redeem_checkin_hash (TrajStore   *self,
   return redeem_hash (self, salt, hash, asked, locked_until, error);
 }
 
+/* The tablet answers of a check-in's session: its patient's since the code
+ * was used, not deleted (as postgres/012-kiosk-resume.sql; the drafts'
+ * removal below spells the same rule). */
+#define SESSION_ANSWERS_WHERE \
+  "a.patient_id = k.patient_id AND a.source = 'tablet' AND a.deleted_at IS NULL AND a.taken_at >= k.used_at"
+
+/* "Not you?": what the person answered meanwhile (saved answer by answer)
+ * is not the patient's. */
+static gboolean
+remove_session_drafts (TrajStore *self, gint64 checkin_id, GError **error)
+{
+  static const char sql[] =
+    "UPDATE assessment SET deleted_at = ?2 WHERE complete = 0 AND source = 'tablet' AND deleted_at IS NULL "
+    "AND patient_id = (SELECT patient_id FROM kiosk_checkin WHERE id = ?1) "
+    "AND taken_at >= (SELECT used_at FROM kiosk_checkin WHERE id = ?1) RETURNING uid, scale";
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+  TrajDbStep rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, checkin_id);
+  traj_db_bind_int64 (stmt, 2, traj_time_now ());
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      g_ptr_array_add (removed, traj_db_column_dup (stmt, 0));
+      g_ptr_array_add (removed, traj_db_column_dup (stmt, 1));
+    }
+  traj_db_reset (stmt);
+  if (rc != TRAJ_DB_DONE)
+    return FALSE;
+  for (guint k = 0; k + 1 < removed->len; k += 2)
+    {
+      g_autofree char *summary =
+        g_strdup_printf ("%s draft (tablet) removed: the person answering was not the patient",
+                         (const char *) g_ptr_array_index (removed, k + 1));
+
+      if (!traj_store_audit_record (self, "delete", TRAJ_KIND_ASSESSMENT, g_ptr_array_index (removed, k),
+                                    summary, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 traj_store_release_checkin (TrajStore  *self,
                             gint64      checkin_id,
                             GError    **error)
 {
   static const char sql[] =
-    "UPDATE kiosk_checkin SET used_at = NULL WHERE id = ?1 AND used_at IS NOT NULL AND revoked_at IS NULL "
-    "RETURNING uid";
+    "UPDATE kiosk_checkin SET used_at = NULL, used_by = NULL "
+    "WHERE id = ?1 AND used_at IS NOT NULL AND revoked_at IS NULL RETURNING uid";
   g_autofree char *uid = NULL;
   gboolean found = FALSE;
   TrajDbStmt *stmt;
@@ -500,6 +557,8 @@ traj_store_release_checkin (TrajStore  *self,
     return traj_store_kiosk_release (self, checkin_id, error);
   if (!traj_store_tx_begin (self, error))
     return FALSE;
+  if (!remove_session_drafts (self, checkin_id, error))
+    goto fail;
   stmt = traj_store_prepare (self, sql, error);
   if (stmt == NULL)
     goto fail;
@@ -598,4 +657,61 @@ traj_store_revoke_checkin (TrajStore  *self,
 fail:
   traj_store_tx_rollback (self);
   return FALSE;
+}
+
+gboolean
+traj_store_end_checkin (TrajStore  *self,
+                        gint64      checkin_id,
+                        GError    **error)
+{
+  static const char sql[] = "UPDATE kiosk_checkin SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL";
+  TrajDbStmt *stmt;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_end (self, checkin_id, error);
+  stmt = traj_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, checkin_id);
+  traj_db_bind_int64 (stmt, 2, traj_time_now ());
+  return traj_db_run (stmt, error);
+}
+
+GPtrArray *
+traj_store_checkin_answers (TrajStore  *self,
+                            gint64      checkin_id,
+                            GError    **error)
+{
+  static const char sql[] =
+    "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value FROM kiosk_checkin AS k "
+    "JOIN assessment AS a ON " SESSION_ANSWERS_WHERE " "
+    "LEFT JOIN assessment_item AS ai ON ai.assessment_id = a.id WHERE k.id = ?1 ORDER BY a.id, ai.item";
+  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_assessment_free);
+  TrajAssessment *a = NULL;
+  TrajDbStmt *stmt;
+  TrajDbStep rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_answers (self, checkin_id, error);
+  stmt = traj_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_int64 (stmt, 1, checkin_id);
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      if (a == NULL || a->id != traj_db_column_int64 (stmt, 0))
+        {
+          a = traj_store_read_assessment (stmt);
+          g_ptr_array_add (answers, a);
+        }
+      traj_store_read_item_into (stmt, TRAJ_N_ASSESSMENT_COLS, a);
+    }
+  traj_db_reset (stmt);
+  if (rc != TRAJ_DB_DONE)
+    return NULL;
+  return g_steal_pointer (&answers);
 }

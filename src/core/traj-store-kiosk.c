@@ -4,7 +4,9 @@
  * DEFINER functions of postgres/007-kiosk-functions.sql: the clinic's
  * salts and waits, comparing the staff PIN, redeeming a check-in code
  * (which returns a session key and only what the session shows), giving a
- * check-in back, saving a draft and submitting answers. The store's
+ * check-in back, saving a draft and submitting answers, and (schema 12)
+ * amending the session's draft, ending the session and reading back what
+ * it answered. The store's
  * functions for those (traj-store-secret.c, -checkin.c, -assessment.c)
  * come here when traj_store_kiosk_remote () is TRUE; a clinic file and
  * every other login keep their own path, but for the staff PIN of a lead's
@@ -408,4 +410,75 @@ traj_store_kiosk_write_assessment (TrajStore       *self,
                          _("This tablet’s check-in has ended. Please ask a member of staff for a new code."));
   a->id = 0;
   return FALSE;
+}
+
+gboolean
+traj_store_kiosk_end (TrajStore  *self,
+                      gint64      checkin_id,
+                      GError    **error)
+{
+  static const char sql[] = "SELECT traj_kiosk_end (?1)";
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+
+  if (self->kiosk_session == NULL || checkin_id != self->kiosk_checkin_id)
+    return TRUE;
+  stmt = traj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_text0 (stmt, 1, self->kiosk_session);
+  if (!traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  traj_db_reset (stmt);
+  return TRUE;
+}
+
+GPtrArray *
+traj_store_kiosk_answers (TrajStore  *self,
+                          gint64      checkin_id,
+                          GError    **error)
+{
+  static const char sql[] =
+    "SELECT id, uid, scale, complete, taken_at, timing, difficulty, items FROM traj_kiosk_session_answers (?1)";
+  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_assessment_free);
+  TrajDbStmt *stmt;
+  TrajDbStep rc;
+
+  if (self->kiosk_session == NULL || checkin_id != self->kiosk_checkin_id)
+    return g_steal_pointer (&answers);
+  stmt = traj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_text0 (stmt, 1, self->kiosk_session);
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      const TrajScale *scale = traj_scale_lookup (traj_db_column_text (stmt, 2));
+      g_autoptr(TrajAssessment) a = NULL;
+      const char *items = traj_db_column_text (stmt, 7);
+      g_auto(GStrv) parts = NULL;
+
+      if (scale == NULL || items == NULL || strlen (items) < 2)
+        continue;
+      a = traj_assessment_new (scale->id);
+      a->id = traj_db_column_int64 (stmt, 0);
+      a->uid = traj_db_column_dup (stmt, 1);
+      a->patient_id = self->kiosk_records ? self->kiosk_records->patient->id : 0;
+      a->complete = g_strcmp0 (traj_db_column_text (stmt, 3), "t") == 0;
+      a->taken_at = traj_db_column_int64 (stmt, 4);
+      a->source = TRAJ_SOURCE_TABLET;
+      traj_timing_from_string (traj_db_column_text (stmt, 5), &a->timing);
+      a->difficulty = traj_db_column_int_or (stmt, 6, -1);
+      /* "{1,-1,3}" */
+      {
+        g_autofree char *inner = g_strndup (items + 1, strlen (items) - 2);
+        parts = g_strsplit (inner, ",", -1);
+      }
+      for (guint k = 0; parts[k] && k < scale->n_items && k < TRAJ_MAX_ITEMS; k++)
+        a->items[k] = (int) g_ascii_strtoll (parts[k], NULL, 10);
+      g_ptr_array_add (answers, g_steal_pointer (&a));
+    }
+  traj_db_reset (stmt);
+  if (rc != TRAJ_DB_DONE)
+    return NULL;
+  return g_steal_pointer (&answers);
 }

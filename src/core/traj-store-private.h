@@ -284,6 +284,11 @@ gboolean      traj_store_kiosk_release     (TrajStore *self, gint64 checkin_id, 
 TrajPatientRecords *traj_store_kiosk_session_records (TrajStore *self, gint64 patient_id, GError **error);
 /* Inserts @a (a draft, or complete) for the session's patient. */
 gboolean      traj_store_kiosk_write_assessment (TrajStore *self, TrajAssessment *a, GError **error);
+gboolean      traj_store_kiosk_end         (TrajStore *self, gint64 checkin_id, GError **error);
+GPtrArray    *traj_store_kiosk_answers     (TrajStore *self, gint64 checkin_id, GError **error);
+/* "kiosk:NAME" or "workstation:NAME": the device's name in attempt counts
+ * and in a check-in's used_by. */
+char         *traj_store_device_key        (TrajStore *self);
 
 /* The statements that must stay on indexes as a clinic grows: name + SQL,
  * ending with { NULL, NULL }. Tests run EXPLAIN QUERY PLAN on them. */

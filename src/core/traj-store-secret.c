@@ -51,8 +51,8 @@ traj_store_get_device_is_kiosk (TrajStore *self)
 /* The device's row in secret_attempt_device: a kiosk and a workstation on
  * one computer (the clinician's "Hand This Device to the Patient") count
  * apart, so a patient's wrong PINs never hold up the clinician window. */
-static char *
-device_key (TrajStore *self)
+char *
+traj_store_device_key (TrajStore *self)
 {
   return g_strdup_printf ("%s:%s", self->kiosk ? "kiosk" : "workstation",
                           self->device ? self->device : g_get_host_name ());
@@ -121,7 +121,7 @@ write_attempts (TrajStore *self, TrajSecretKind kind, const char *device, const 
 static gboolean
 wait_until (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *until, GError **error)
 {
-  g_autofree char *device = device_key (self);
+  g_autofree char *device = traj_store_device_key (self);
   TrajSecretAttempts mine, clinic;
 
   if (!read_attempts (self, kind, device, &mine, error) ||
@@ -170,7 +170,7 @@ traj_store_secret_check_open (TrajStore *self, TrajSecretKind kind, gint64 now, 
 static gboolean
 count_failure (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *locked_until, GError **error)
 {
-  g_autofree char *device = device_key (self);
+  g_autofree char *device = traj_store_device_key (self);
   g_autofree char *summary = NULL;
   TrajSecretAttempts mine, clinic;
   gint64 until;
@@ -215,7 +215,7 @@ count_failure (TrajStore *self, TrajSecretKind kind, gint64 now, gint64 *locked_
 static gboolean
 clear_device (TrajStore *self, TrajSecretKind kind, GError **error)
 {
-  g_autofree char *device = device_key (self);
+  g_autofree char *device = traj_store_device_key (self);
   TrajSecretAttempts none = { 0, 0, 0 };
 
   return write_attempts (self, kind, device, &none, error);

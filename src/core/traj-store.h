@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 11
+#define TRAJ_SCHEMA_VERSION 12
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -312,8 +312,22 @@ char        *traj_store_checkin_secret   (const char  *code,
 /* The clinic's check-in salt (not secret); NULL before the first code. */
 char        *traj_store_get_checkin_salt (TrajStore   *store,
                                           GError     **error);
-/* A redeemed check-in given back unused ("Not you?" on the tablet). */
+/* A redeemed check-in given back unused ("Not you?" on the tablet); the
+ * drafts its session saved are removed (they are not the patient's). */
 gboolean     traj_store_release_checkin  (TrajStore   *store,
+                                          gint64       checkin_id,
+                                          GError     **error);
+/* The tablet's session of a check-in is over (submitted, put away when
+ * idle, closed by staff). Until then the device that redeemed the code may
+ * redeem it again and carry on: a tablet killed or switched off mid-way
+ * loses nothing (schema 12). */
+gboolean     traj_store_end_checkin      (TrajStore   *store,
+                                          gint64       checkin_id,
+                                          GError     **error);
+/* What a check-in's session answered so far (TrajAssessment*, items
+ * included: the questionnaires submitted and the drafts saved answer by
+ * answer), oldest first. */
+GPtrArray   *traj_store_checkin_answers  (TrajStore   *store,
                                           gint64       checkin_id,
                                           GError     **error);
 /* A patient's open codes (not used, cancelled or expired), newest first,

@@ -27,6 +27,8 @@ struct _TrajKioskWindow
   GArray *scales;                /* TrajScaleId, in the order asked */
   guint scale_index;
   gboolean any_answer;           /* something typed since the scale started */
+  TrajAssessment *draft;         /* the current questionnaire as saved, answer by answer */
+  gboolean resumed;              /* the session took up answers a cut-off one had saved */
   gboolean safety;               /* a submitted PHQ-9 had item 9 > 0 */
   gboolean kept_for_staff;       /* a submitted one was kept as a draft for staff */
   guint submitted;               /* questionnaires submitted this session */

@@ -52,6 +52,8 @@ reset_session (TrajKioskWindow *self)
   g_array_set_size (self->scales, 0);
   self->scale_index = 0;
   self->any_answer = FALSE;
+  g_clear_pointer (&self->draft, traj_assessment_free);
+  self->resumed = FALSE;
   self->safety = FALSE;
   self->kept_for_staff = FALSE;
   self->submitted = 0;
@@ -80,19 +82,13 @@ current_scale (TrajKioskWindow *self)
                                                : TRAJ_SCALE_NONE;
 }
 
-/* Writes what the patient answered of the current questionnaire as a draft
- * (CLINICAL.md §1: an interrupted kiosk session is kept as a draft, never
- * scored; a PHQ-9 item 9 answer in it still reaches a clinician). */
-static void
-save_draft (TrajKioskWindow *self)
+/* The current questionnaire as the patient left it: the answers, and the
+ * record it amends once saved. */
+static TrajAssessment *
+current_answers (TrajKioskWindow *self)
 {
-  g_autoptr(TrajAssessment) a = NULL;
-  g_autoptr(GError) error = NULL;
+  TrajAssessment *a = traj_assessment_new (current_scale (self));
 
-  if (self->entry == NULL || !self->any_answer || self->patient_id == 0 ||
-      traj_score_entry_get_n_answered (self->entry) == 0)
-    return;
-  a = traj_assessment_new (current_scale (self));
   a->patient_id = self->patient_id;
   a->course_id = self->course_id;
   a->taken_at = traj_time_now ();
@@ -100,12 +96,53 @@ save_draft (TrajKioskWindow *self)
   a->timing = self->timing;
   traj_score_entry_get_values (self->entry, a->items);
   a->difficulty = traj_score_entry_get_difficulty (self->entry);
+  if (self->draft)
+    {
+      a->id = self->draft->id;
+      a->uid = g_strdup (self->draft->uid);
+    }
+  return a;
+}
+
+/* Saves what the patient answered of the current questionnaire as a draft,
+ * at every answer, in one transaction: a tablet killed, crashed or switched
+ * off loses nothing, and the same code on the same tablet carries on
+ * (CLINICAL.md §1: an interrupted kiosk session is kept as a draft, never
+ * scored; a PHQ-9 item 9 answer in it reaches a clinician at once). */
+static void
+save_draft (TrajKioskWindow *self)
+{
+  g_autoptr(TrajAssessment) a = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean saved;
+
+  if (self->entry == NULL || !self->any_answer || self->patient_id == 0 ||
+      traj_score_entry_get_n_answered (self->entry) == 0)
+    return;
+  a = current_answers (self);
   /* Only Submit makes a tablet questionnaire complete (issue 12): one
    * answered to the end and left unsubmitted is a draft too. */
   a->draft = TRUE;
   a->notes = g_strdup (_("Interrupted on the tablet before it was submitted."));
-  if (!traj_store_insert_assessment (self->store, a, &error))
-    g_warning ("Could not keep the unfinished questionnaire as a draft: %s", error->message);
+  saved = a->id > 0 ? traj_store_update_assessment (self->store, a, &error)
+                    : traj_store_insert_assessment (self->store, a, &error);
+  if (!saved)
+    {
+      g_message ("Could not keep the unfinished questionnaire as a draft: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->draft, traj_assessment_free);
+  self->draft = g_steal_pointer (&a);
+}
+
+/* The session is over: its code cannot be taken up again. */
+static void
+end_checkin (TrajKioskWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->checkin_id > 0 && !traj_store_end_checkin (self->store, self->checkin_id, &error))
+    g_message ("Could not close the tablet check-in: %s", error->message);
 }
 
 void
@@ -195,6 +232,22 @@ start_scale (TrajKioskWindow *self)
   traj_score_entry_set_current_item (self->entry, 0);
   self->any_answer = FALSE;
   self->returning_to_review = FALSE;
+  if (self->draft && self->draft->scale == current_scale (self))
+    {
+      /* Taken up again after the tablet was cut off: the answers given,
+       * and the first question without one. */
+      guint n = traj_score_entry_get_n_items (self->entry);
+      guint first = 0;
+
+      traj_score_entry_set_values (self->entry, self->draft->items, traj_scale_get (self->draft->scale)->n_items);
+      traj_score_entry_set_difficulty (self->entry, self->draft->difficulty);
+      while (first + 1 < n && first < TRAJ_MAX_ITEMS && self->draft->items[first] >= 0)
+        first++;
+      traj_score_entry_set_current_item (self->entry, first);
+      self->any_answer = TRUE;
+    }
+  else
+    g_clear_pointer (&self->draft, traj_assessment_free);
   gtk_box_append (GTK_BOX (self->entry_bin), entry);
   g_signal_connect_swapped (entry, "changed", G_CALLBACK (update_question), self);
   g_signal_connect (entry, "item-answered", G_CALLBACK (on_item_answered), self);
@@ -311,6 +364,7 @@ on_item_answered (TrajScoreEntry  *entry,
                   TrajKioskWindow *self)
 {
   self->any_answer = TRUE;
+  save_draft (self);
   /* A short pause so the patient sees their choice land before moving on. */
   kiosk_clear_timer (&self->advance_timer);
   self->advance_timer = g_timeout_add (350, advance_later, self);
@@ -368,6 +422,7 @@ thanks_done (gpointer data)
 static void
 finish (TrajKioskWindow *self)
 {
+  end_checkin (self);
   if (self->safety)
     {
       /* The clinician sees the finding at once (the store's changed signal
@@ -402,9 +457,12 @@ keep_duplicate (TrajKioskWindow *self, TrajAssessment *a, GError **error)
   if (!g_error_matches (*error, TRAJ_ERROR, TRAJ_ERROR_DUPLICATE_ASSESSMENT))
     return FALSE;
   a->draft = TRUE;
+  a->complete = FALSE;
+  g_free (a->notes);
   a->notes = g_strdup (_("Submitted on the tablet, but a complete questionnaire of this scale was already "
                          "recorded in the same minute: kept unscored for staff to compare with it."));
-  if (!traj_store_insert_assessment (self->store, a, &local))
+  if (!(a->id > 0 ? traj_store_update_assessment (self->store, a, &local)
+                  : traj_store_insert_assessment (self->store, a, &local)))
     {
       g_message ("Could not keep the tablet questionnaire as a draft: %s", local->message);
       return FALSE;
@@ -417,20 +475,17 @@ keep_duplicate (TrajKioskWindow *self, TrajAssessment *a, GError **error)
 static void
 on_submit_clicked (TrajKioskWindow *self)
 {
-  g_autoptr(TrajAssessment) a = traj_assessment_new (current_scale (self));
+  g_autoptr(TrajAssessment) a = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean saved;
 
   if (!traj_score_entry_is_complete (self->entry))
     return;
-  a->patient_id = self->patient_id;
-  a->course_id = self->course_id;
-  a->taken_at = traj_time_now ();
-  a->source = TRAJ_SOURCE_TABLET;
-  a->timing = self->timing;
-  traj_score_entry_get_values (self->entry, a->items);
-  a->difficulty = traj_score_entry_get_difficulty (self->entry);
-  if (!traj_store_insert_assessment (self->store, a, &error) &&
-      !keep_duplicate (self, a, &error))
+  /* The draft saved answer by answer becomes the submitted questionnaire. */
+  a = current_answers (self);
+  saved = a->id > 0 ? traj_store_update_assessment (self->store, a, &error)
+                    : traj_store_insert_assessment (self->store, a, &error);
+  if (!saved && !keep_duplicate (self, a, &error))
     {
       /* Never a raw error on the patient's screen; the answers stay on the
        * screen (and become a draft if the session ends). */
@@ -441,6 +496,7 @@ on_submit_clicked (TrajKioskWindow *self)
   if (traj_scale_safety_answer (a->scale, a->items) > 0)
     self->safety = TRUE;
   self->any_answer = FALSE;
+  g_clear_pointer (&self->draft, traj_assessment_free);
   self->submitted++;
 
   self->scale_index++;
@@ -456,7 +512,7 @@ on_submit_clicked (TrajKioskWindow *self)
 static void
 update_welcome (TrajKioskWindow *self)
 {
-  gtk_widget_set_visible (self->not_you_button, self->submitted == 0);
+  gtk_widget_set_visible (self->not_you_button, self->submitted == 0 && !self->resumed);
 }
 
 /* When the answers are given, against the patient's infusions: within 12
@@ -482,6 +538,56 @@ kiosk_timing (const TrajPatientRecords *r, gint64 now)
         timing = TRAJ_TIMING_PRE;
     }
   return timing;
+}
+
+/* The same code typed again on the tablet whose session was cut off (killed,
+ * crashed, switched off): the questionnaires already submitted are not
+ * asked again and the draft of the next one carries on. FALSE when nothing
+ * is left to ask (the session is then finished). */
+static gboolean
+take_up_answers (TrajKioskWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) answers = traj_store_checkin_answers (self->store, self->checkin_id, &error);
+
+  if (answers == NULL)
+    {
+      g_message ("Could not read what the session answered: %s", error->message);
+      return TRUE;
+    }
+  while (self->scale_index < self->scales->len)
+    {
+      const TrajAssessment *done = NULL, *draft = NULL;
+
+      for (guint k = 0; k < answers->len; k++)
+        {
+          const TrajAssessment *a = g_ptr_array_index (answers, k);
+
+          if (a->scale != current_scale (self))
+            continue;
+          if (a->complete)
+            done = a;
+          else
+            draft = a;
+        }
+      if (done == NULL)
+        {
+          if (draft)
+            self->draft = traj_assessment_copy (draft);
+          break;
+        }
+      if (traj_scale_safety_answer (done->scale, done->items) > 0)
+        self->safety = TRUE;
+      self->submitted++;
+      self->scale_index++;
+    }
+  self->resumed = self->submitted > 0 || self->draft != NULL;
+  if (self->scale_index >= self->scales->len)
+    {
+      finish (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -526,11 +632,17 @@ kiosk_begin_session (TrajKioskWindow *self, gint64 checkin_id, gint64 patient_id
       g_array_append_val (self->scales, id);
     }
 
+  if (checkin_id > 0 && !take_up_answers (self))
+    return;
+
   /* Translators: the kiosk greets the patient by first name only */
   hello = g_strdup_printf (_("Hello, %s"), self->first_name);
-  intro = g_strdup_printf (ngettext ("You have %u short questionnaire today, one question at a time. There are no right or wrong answers; choose what fits best.",
-                                     "You have %u short questionnaires today, one question at a time. There are no right or wrong answers; choose what fits best.",
-                                     self->scales->len), self->scales->len);
+  if (self->resumed)
+    intro = g_strdup (_("Your answers so far are kept. Tap Start to carry on where you left off."));
+  else
+    intro = g_strdup_printf (ngettext ("You have %u short questionnaire today, one question at a time. There are no right or wrong answers; choose what fits best.",
+                                       "You have %u short questionnaires today, one question at a time. There are no right or wrong answers; choose what fits best.",
+                                       self->scales->len), self->scales->len);
   gtk_label_set_label (self->hello_label, hello);
   gtk_label_set_label (self->intro_label, intro);
   update_welcome (self);
@@ -697,14 +809,18 @@ traj_kiosk_window_idle_timeout (TrajKioskWindow *self)
 
   /* Checked in, then left before a single answer: as "Not you?", the code
    * is given back, so staff need not make a new one (found by a trial). */
-  if (self->submitted == 0 && !self->any_answer && self->checkin_id > 0)
+  if (self->submitted == 0 && !self->any_answer && !self->resumed && self->checkin_id > 0)
     {
       g_autoptr(GError) error = NULL;
 
       if (!traj_store_release_checkin (self->store, self->checkin_id, &error))
         g_message ("Could not give the check-in code back: %s", error->message);
     }
-  save_draft (self);
+  else
+    {
+      save_draft (self);
+      end_checkin (self);
+    }
   kiosk_back_to_checkin (self);
 }
 
@@ -716,6 +832,7 @@ void
 kiosk_leave (TrajKioskWindow *self)
 {
   save_draft (self);
+  end_checkin (self);
   reset_session (self);
   self->unlocked = TRUE;
   g_signal_emit (self, signals[UNLOCKED], 0);

@@ -109,7 +109,11 @@ test_new_pin_rules (void)
     { "12341234", "repeats" }, { "777111444222", "repeats" },
     /* palindromes */
     { "1234554321", "backwards" }, { "1238321", "backwards" },
+    /* well-known numbers: π, e, the golden ratio, √2, Fibonacci, 1/7 */
+    { "314159265358", "well-known" }, { "2718281828", "well-known" }, { "16180339", "well-known" },
+    { "1414213", "well-known" }, { "11235813", "well-known" }, { "285714", "well-known" }, { "8675309", "well-known" },
     /* keypad lines */
+    { "369258", "keypad" }, { "963852", "keypad" },
     { "147258", "keypad" }, { "159357", "keypad" }, { "789456", "keypad" }, { "852369", "keypad" }, { "580147", "keypad" },
     { "3698520", "keypad" }, { "741963852", "keypad" },
     /* dates and years */
@@ -118,7 +122,19 @@ test_new_pin_rules (void)
     { "011990", "different digits" }, { "071985", "date" }, { "198542", "date" }, { "421987", "date" }, { "20240917", "date" },
   };
   static const char *accepted[] = {
-    PIN, OTHER_PIN, "135792", "314159265358", "58203749", "9307218465", "406819", "840372615",
+    PIN, OTHER_PIN, "135792", "314159265359", "58203749", "9307218465", "406819", "840372615", "271829",
+  };
+  /* Found by an attack run: well-known numbers were accepted, and 369258
+   * (two keypad columns) was refused as "counts up or down". The whole
+   * message, as staff read it. */
+  static const struct { const char *pin; const char *message; } exact[] = {
+    { "314159", "That PIN is a well-known number (like 314159, the start of π, or 142857), which is among the "
+                "first things people try. Choose digits without a pattern." },
+    { "271828", "That PIN is a well-known number (like 314159, the start of π, or 142857), which is among the "
+                "first things people try. Choose digits without a pattern." },
+    { "142857", "That PIN is a well-known number (like 314159, the start of π, or 142857), which is among the "
+                "first things people try. Choose digits without a pattern." },
+    { "369258", "That PIN follows lines on the keypad (like 147258 or 159357). Choose digits without a pattern." },
   };
 
   for (guint k = 0; k < G_N_ELEMENTS (refused); k++)
@@ -130,6 +146,15 @@ test_new_pin_rules (void)
       g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
       g_test_message ("  %s", error->message);
       g_assert_nonnull (strstr (error->message, refused[k].why));
+      g_clear_error (&error);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (exact); k++)
+    {
+      GError *error = NULL;
+
+      g_assert_false (traj_secret_check_new_pin (exact[k].pin, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, exact[k].message);
       g_clear_error (&error);
     }
   for (guint k = 0; k < G_N_ELEMENTS (accepted); k++)

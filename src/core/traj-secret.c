@@ -284,6 +284,28 @@ repeats (const char *pin, gsize n)
   return FALSE;
 }
 
+/* Whether the PIN is the start of a number people know by heart — π,
+ * e, the golden ratio, √2, the Fibonacci numbers, a song's phone number —
+ * or any part of 1/7's repeating digits (142857, 285714). */
+static gboolean
+well_known (const char *pin, gsize n)
+{
+  static const char *starts[] = {
+    "314159265358979323846",   /* π */
+    "271828182845904523536",   /* e */
+    "161803398874989484820",   /* the golden ratio */
+    "141421356237309504880",   /* √2 */
+    "173205080756887729352",   /* √3 */
+    "112358132134558914423",   /* Fibonacci */
+    "8675309",                 /* "867-5309/Jenny" */
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (starts); k++)
+    if (strlen (starts[k]) >= n && strncmp (starts[k], pin, n) == 0)
+      return TRUE;
+  return strstr ("142857142857142857", pin) != NULL;
+}
+
 static gboolean
 palindrome (const char *pin, gsize n)
 {
@@ -384,6 +406,8 @@ traj_secret_check_new_pin (const char  *pin,
   gboolean seen[10] = { FALSE };
   guint distinct = 0;
   const char *why = NULL;
+  const char *counting = _("That PIN counts up or down (like 123456, 246810 or 135791), which is among the "
+                           "first things people try. Choose digits without a pattern.");
 
   for (gsize k = 0; k < n; k++)
     if (!g_ascii_isdigit (pin[k]))
@@ -411,15 +435,20 @@ traj_secret_check_new_pin (const char  *pin,
                              distinct), distinct);
       return FALSE;
     }
-  if (counts (pin, n) || steps_evenly (pin, n))
-    why = _("That PIN counts up or down (like 123456, 246810 or 135791), which is among the first things "
-            "people try. Choose digits without a pattern.");
+  if (well_known (pin, n))
+    why = _("That PIN is a well-known number (like 314159, the start of π, or 142857), which is among the "
+            "first things people try. Choose digits without a pattern.");
+  else if (counts (pin, n))
+    why = counting;
+  /* Before the steps round the dial: 369258 is two keypad columns. */
+  else if (keypad_lines (pin, n))
+    why = _("That PIN follows lines on the keypad (like 147258 or 159357). Choose digits without a pattern.");
+  else if (steps_evenly (pin, n))
+    why = counting;
   else if (repeats (pin, n))
     why = _("That PIN repeats itself (like 121212 or 11223344). Choose digits without a pattern.");
   else if (palindrome (pin, n))
     why = _("That PIN reads the same backwards (like 123321). Choose digits without a pattern.");
-  else if (keypad_lines (pin, n))
-    why = _("That PIN follows lines on the keypad (like 147258 or 159357). Choose digits without a pattern.");
   else if (date_like (pin, n))
     why = _("That PIN reads as a date or a year (like 010190 or 199001), which is easy to guess. "
             "Choose digits that are not a date.");

@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include "traj-backup.h"
+#include "traj-csv.h"
+#include "traj-demo.h"
 #include "traj-fhir.h"
 #include "traj-safe-file.h"
 #include "traj-store.h"
@@ -843,6 +845,70 @@ test_killed_writers_leave_nothing (void)
   remove_tree (dir);
 }
 
+typedef struct {
+  const char *path;
+  guint calls;
+  char *helper_out;           /* what the other process printed, NULL when it failed */
+} ImportWatch;
+
+/* Called while the import reads its files: another process saves two
+ * patients (a clinician's ordinary save, on two connections). While the
+ * import held the write lock for all of its work, that save waited its
+ * 5 s busy timeout and failed. */
+static void
+save_during_read (double fraction, gpointer data)
+{
+  ImportWatch *w = data;
+
+  if (w->calls++ > 0 || fraction >= 1.0)
+    return;
+  w->helper_out = run ("a save while the import reads", self_path, "--helper", w->path, "SAVED-DURING-IMPORT", NULL);
+}
+
+/* Issue 16 §2: an import reads and checks every file before it takes the
+ * write lock, so another program's save during the reading goes through at
+ * once; the import is still all-or-nothing and lands beside the save. */
+static void
+test_import_reads_without_lock (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-mp-import-XXXXXX", &error);
+  g_autofree char *src_path = g_build_filename (dir, "source.db", NULL);
+  g_autofree char *export = g_build_filename (dir, "export", NULL);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(TrajStore) src = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autoptr(GPtrArray) patients = NULL;
+  TrajDemoCounts counts = { 0 };
+  ImportWatch w = { 0 };
+  gint64 n_events = 0;
+
+  g_assert_no_error (error);
+  src = traj_store_open (src_path, &error);
+  g_assert_no_error (error);
+  /* Enough rows that the import reports progress while it reads. */
+  g_assert_true (traj_demo_generate (src, 3, 40, traj_day_from_ymd (2026, 9, 1), &counts, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_csv_export (src, export, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  w.path = path;
+  g_assert_true (traj_csv_import (store, export, report, save_during_read, &w, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (w.calls, >, 0);
+  /* The other process's save went through: its two patients, counted by it. */
+  g_assert_cmpstr (w.helper_out, ==, "2\n");
+  patients = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (patients->len, ==, counts.patients + 2);
+  g_assert_true (traj_store_audit_verify (store, &n_events, &error));
+  g_assert_no_error (error);
+  g_free (w.helper_out);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -862,5 +928,6 @@ main (int argc, char **argv)
   g_test_add_func ("/multiprocess/outputs-spare-clinic-files", test_outputs_spare_clinic_files);
   g_test_add_func ("/multiprocess/killed-writers-leave-nothing", test_killed_writers_leave_nothing);
   g_test_add_func ("/multiprocess/folder-listing-keeps-locks", test_folder_listing_keeps_locks);
+  g_test_add_func ("/multiprocess/import-reads-without-lock", test_import_reads_without_lock);
   return g_test_run ();
 }

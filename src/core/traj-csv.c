@@ -1064,7 +1064,21 @@ typedef struct {
   TrajProgressFunc progress;
   gpointer progress_data;
   GError *fatal;                 /* a database error: stop at once */
+  GPtrArray *pending;            /* Pending*: the rows read, written after every file is read */
+  GArray *ids;                   /* gint64: the id row -(k + 1) of this import got, 0 until written */
 } Import;
+
+/* A row read and resolved, waiting to be written. Rows of this import
+ * refer to one another by placeholder ids (negative) until they are
+ * written: reading every file holds no write lock, and the writing is
+ * one short transaction (issue 16 §2). */
+typedef struct {
+  TrajCsvFile kind;
+  guint line;
+  const char *file;              /* interned base name */
+  gint64 placeholder;            /* < 0 for rows others can name; 0 for none */
+  gpointer record;               /* TrajPatient*, TrajCourse*, … by kind */
+} Pending;
 
 static const char *ref_names[N_REFS] = { "patient_uid", "course_uid", "infusion_uid" };
 
@@ -1284,7 +1298,7 @@ reference (Import *im, guint column, RefKind kind, gboolean optional, gint64 pat
   switch (resolve (im, kind, uid, &ref))
     {
     case RESOLVED:
-      if (patient_id > 0 && ref.patient_id != patient_id)
+      if (patient_id != 0 && ref.patient_id != patient_id)
         {
           problem (im, im->line, _("%s %s belongs to another patient"), ref_names[kind], uid);
           *ok = FALSE;
@@ -1576,6 +1590,44 @@ get_text (Import *im, guint column, gboolean one_line, gboolean *ok)
 }
 
 /* A rule broken by a row: reported, and the row is not written. */
+static void
+pending_free (Pending *p)
+{
+  static const GDestroyNotify free_record[TRAJ_CSV_N_FILES] = {
+    [TRAJ_CSV_PATIENTS] = (GDestroyNotify) traj_patient_free,
+    [TRAJ_CSV_COURSES] = (GDestroyNotify) traj_course_free,
+    [TRAJ_CSV_INFUSIONS] = (GDestroyNotify) traj_infusion_free,
+    [TRAJ_CSV_VITAL_SIGNS] = (GDestroyNotify) traj_vital_sign_free,
+    [TRAJ_CSV_ASSESSMENTS] = (GDestroyNotify) traj_assessment_free,
+    [TRAJ_CSV_FLAG_DECISIONS] = (GDestroyNotify) traj_flag_decision_free,
+  };
+
+  free_record[p->kind] (p->record);
+  g_free (p);
+}
+
+/* Keeps @record (a copy of the row) to be written; returns the id rows of
+ * this import name it by until then (@named: others can name it). */
+static gint64
+queue (Import *im, gpointer record, gboolean named)
+{
+  Pending *p = g_new0 (Pending, 1);
+
+  p->kind = im->kind;
+  p->line = im->line;
+  p->file = g_intern_string (im->file);
+  p->record = record;
+  if (named)
+    {
+      gint64 none = 0;
+
+      g_array_append_val (im->ids, none);
+      p->placeholder = -(gint64) im->ids->len;
+    }
+  g_ptr_array_add (im->pending, p);
+  return p->placeholder;
+}
+
 static gboolean
 check (Import *im, gboolean passed, GError **e)
 {
@@ -1592,7 +1644,6 @@ import_patient (Import *im)
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
   gboolean ok = TRUE;
-  GError *e = NULL;
 
   if (!get_uid (im, P_UID, &new_uid, &uid))
     return;
@@ -1614,11 +1665,12 @@ import_patient (Import *im)
                                "or leave both empty"));
       ok = FALSE;
     }
-  if (!ok || !check (im, traj_bulk_insert_patient (im->store, &p, im->today, &e), &e))
+  if (!ok)
     {
       mark_bad (im, REF_PATIENT, uid);
       return;
     }
+  p.id = queue (im, traj_patient_copy (&p), TRUE);
   remember (im, REF_PATIENT, uid, p.id, p.id);
 }
 
@@ -1650,11 +1702,12 @@ import_course (Import *im)
   c.indication_detail = get_text (im, C_DETAIL, TRUE, &ok);
   if (ok && !linked)
     check (im, traj_validate_course (&c, im->today, &e), &e);
-  if (!ok || !linked || !check (im, traj_bulk_insert_course (im->store, &c, im->today, &e), &e))
+  if (!ok || !linked)
     {
       mark_bad (im, REF_COURSE, uid);
       return;
     }
+  c.id = queue (im, traj_course_copy (&c), TRUE);
   remember (im, REF_COURSE, uid, c.id, c.patient_id);
 }
 
@@ -1711,20 +1764,12 @@ import_infusion (Import *im)
   i.vitals = im->no_vitals;
   if (ok && !linked)
     check (im, traj_validate_infusion (&i, im->now, &e), &e);
-  if (ok && linked && !traj_bulk_insert_infusion (im->store, &i, im->now, &e))
-    {
-      /* A file cannot be asked: a date warning (CLINICAL.md §7) passes only
-       * when the row's date_confirmed names it. */
-      if (g_error_matches (e, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION))
-        unconfirmed_date (im, &i, &e);
-      check (im, FALSE, &e);
-      ok = FALSE;
-    }
   if (!ok || !linked)
     {
       mark_bad (im, REF_INFUSION, uid);
       return;
     }
+  i.id = queue (im, traj_infusion_copy (&i), TRUE);
   remember (im, REF_INFUSION, uid, i.id, i.patient_id);
 }
 
@@ -1750,7 +1795,7 @@ import_vital_sign (Import *im)
   if (ok && !linked)
     check (im, traj_validate_vital_sign (&v, &e), &e);
   else if (ok)
-    check (im, traj_bulk_insert_vital_sign (im->store, &v, &e), &e);
+    queue (im, traj_vital_sign_copy (&v), FALSE);
 }
 
 static gboolean
@@ -1829,7 +1874,7 @@ import_assessment (Import *im)
       return;
     }
   if (linked)
-    check (im, traj_bulk_insert_assessment (im->store, &a, im->now, &e), &e);
+    queue (im, traj_assessment_copy (&a), FALSE);
 }
 
 static void
@@ -1839,7 +1884,6 @@ import_decision (Import *im)
   g_autofree char *new_uid = NULL;
   const char *uid = NULL;
   gboolean ok = TRUE, linked = TRUE;
-  GError *e = NULL;
 
   if (!get_uid (im, D_UID, &new_uid, &uid))
     return;
@@ -1856,7 +1900,7 @@ import_decision (Import *im)
   d.decided_by = get_text (im, D_BY, FALSE, &ok);
   d.decided_at = get_time (im, D_AT, FALSE, &ok);
   if (ok && linked)
-    check (im, traj_bulk_insert_flag_decision (im->store, &d, im->now, &e), &e);
+    queue (im, traj_flag_decision_copy (&d), FALSE);
 }
 
 static void (* const importers[TRAJ_CSV_N_FILES]) (Import *im) = {
@@ -2011,6 +2055,11 @@ deferred_problem (gint64 tag, const char *uid, const GError *error, gpointer use
   problem (im, (guint) tag, "%s", error->message);
   if (kind < N_REFS && uid)
     {
+      Ref *ref = g_hash_table_lookup (im->refs[kind], uid);
+
+      /* Rows naming it, written after this flush, are not written either. */
+      if (ref && ref->id < 0)
+        g_array_index (im->ids, gint64, -ref->id - 1) = 0;
       g_hash_table_remove (im->refs[kind], uid);
       if (g_strcmp0 (im->last_uid[kind], uid) == 0)
         g_clear_pointer (&im->last_uid[kind], g_free);
@@ -2154,6 +2203,153 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
   return TRUE;
 }
 
+/* A placeholder id (of a row of this import) as the id it was written
+ * with; FALSE when that row was not written (its problem is reported). */
+static gboolean
+real_id (Import *im, gint64 *id)
+{
+  gint64 real;
+
+  if (*id >= 0)
+    return TRUE;
+  real = g_array_index (im->ids, gint64, -*id - 1);
+  if (real == 0)
+    return FALSE;
+  *id = real;
+  return TRUE;
+}
+
+/* Writes one row read earlier; FALSE when it names a row not written. */
+static gboolean
+write_row (Import *im, Pending *p, GError **e)
+{
+  switch (p->kind)
+    {
+    case TRAJ_CSV_PATIENTS:
+      return traj_bulk_insert_patient (im->store, p->record, im->today, e);
+    case TRAJ_CSV_COURSES:
+      {
+        TrajCourse *c = p->record;
+        return real_id (im, &c->patient_id) && traj_bulk_insert_course (im->store, c, im->today, e);
+      }
+    case TRAJ_CSV_INFUSIONS:
+      {
+        TrajInfusion *i = p->record;
+
+        if (!real_id (im, &i->patient_id) || !real_id (im, &i->course_id))
+          return FALSE;
+        if (traj_bulk_insert_infusion (im->store, i, im->now, e))
+          return TRUE;
+        /* A file cannot be asked: a date warning (CLINICAL.md §7) passes
+         * only when the row's date_confirmed names it. */
+        if (g_error_matches (*e, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION))
+          unconfirmed_date (im, i, e);
+        return FALSE;
+      }
+    case TRAJ_CSV_VITAL_SIGNS:
+      {
+        TrajVitalSign *v = p->record;
+        return real_id (im, &v->infusion_id) && traj_bulk_insert_vital_sign (im->store, v, e);
+      }
+    case TRAJ_CSV_ASSESSMENTS:
+      {
+        TrajAssessment *a = p->record;
+        return real_id (im, &a->patient_id) && real_id (im, &a->course_id) && real_id (im, &a->infusion_id) &&
+               traj_bulk_insert_assessment (im->store, a, im->now, e);
+      }
+    case TRAJ_CSV_FLAG_DECISIONS:
+    default:
+      {
+        TrajFlagDecision *d = p->record;
+        return real_id (im, &d->patient_id) && real_id (im, &d->course_id) &&
+               traj_bulk_insert_flag_decision (im->store, d, im->now, e);
+      }
+    }
+}
+
+/* The rows a clinic server still holds back, written: their clashes are
+ * problems of the file they came from. */
+static gboolean
+flush_file (Import *im, GError **error)
+{
+  GError *e = NULL;
+
+  if (traj_bulk_flush (im->store, &e))
+    return TRUE;
+  g_propagate_prefixed_error (error, e, "%s: ", im->file);
+  return FALSE;
+}
+
+/* The second step of an import, inside its one transaction: every row read,
+ * in the order read (a parent before the rows naming it). */
+static gboolean
+write_pending (Import *im, GError **error)
+{
+  for (guint k = 0; k < im->pending->len; k++)
+    {
+      Pending *p = g_ptr_array_index (im->pending, k);
+      GError *e = NULL;
+
+      if (k > 0 && p->file != im->file && !flush_file (im, error))
+        return FALSE;
+      im->kind = p->kind;
+      im->file = p->file;
+      im->line = p->line;
+      traj_bulk_set_tag (im->store, p->line);
+      if (write_row (im, p, &e))
+        {
+          gint64 id = p->kind == TRAJ_CSV_PATIENTS ? ((TrajPatient *) p->record)->id
+                    : p->kind == TRAJ_CSV_COURSES ? ((TrajCourse *) p->record)->id
+                    : p->kind == TRAJ_CSV_INFUSIONS ? ((TrajInfusion *) p->record)->id : 0;
+
+          if (p->placeholder < 0)
+            g_array_index (im->ids, gint64, -p->placeholder - 1) = id;
+        }
+      else if (e)
+        check (im, FALSE, &e);
+      if (im->fatal)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&im->fatal), "%s:%u: ", im->file, im->line);
+          return FALSE;
+        }
+      if (im->report->problems->len >= TRAJ_CSV_MAX_PROBLEMS)
+        return TRUE;
+    }
+  return im->pending->len == 0 || flush_file (im, error);
+}
+
+/* Problems in the order of the files, then by line (each step reports in
+ * its own order). */
+static void
+sort_all_problems (GPtrArray *problems, GPtrArray *paths)
+{
+  for (guint k = 1; k < problems->len; k++)
+    {
+      TrajCsvProblem *p = g_ptr_array_index (problems, k);
+      guint j = k;
+
+      for (; j > 0; j--)
+        {
+          TrajCsvProblem *q = g_ptr_array_index (problems, j - 1);
+          guint rank_p = G_MAXUINT, rank_q = G_MAXUINT;
+
+          for (guint f = 0; f < paths->len; f++)
+            {
+              g_autofree char *base = g_path_get_basename (g_ptr_array_index (paths, f));
+
+              if (rank_p == G_MAXUINT && g_strcmp0 (base, p->file) == 0)
+                rank_p = f;
+              if (rank_q == G_MAXUINT && g_strcmp0 (base, q->file) == 0)
+                rank_q = f;
+            }
+          if (rank_q < rank_p || (rank_q == rank_p && q->line <= p->line))
+            break;
+          problems->pdata[j] = q;
+        }
+      problems->pdata[j] = p;
+    }
+}
+
 static guint64
 file_size (const char *path)
 {
@@ -2176,6 +2372,7 @@ traj_csv_import (TrajStore         *store,
   g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (TrajCsvFile));
   g_autofree char *summary = NULL;
   gboolean by_name = TRUE, ok = TRUE;
+  gint64 read_started, write_started;
   Import im = { 0 };
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
@@ -2224,6 +2421,8 @@ traj_csv_import (TrajStore         *store,
   im.progress = progress;
   im.progress_data = progress_data;
   im.no_vitals = g_ptr_array_new ();
+  im.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  im.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint k = 0; k < N_REFS; k++)
     {
       im.refs[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -2232,17 +2431,24 @@ traj_csv_import (TrajStore         *store,
   for (guint k = 0; k < paths->len; k++)
     im.bytes_total += file_size (g_ptr_array_index (paths, k));
 
+  /* Every file is read first, holding no lock (others can save meanwhile);
+   * then the rows are written in one transaction, all or none. */
+  read_started = g_get_monotonic_time ();
+  for (guint k = 0; ok && k < paths->len && report->problems->len < TRAJ_CSV_MAX_PROBLEMS; k++)
+    ok = import_file (&im, g_ptr_array_index (paths, k), by_name, g_array_index (kinds, TrajCsvFile, k),
+                      cancellable, error);
+  summary = g_strdup_printf ("CSV import from %s", path);
   /* The page cache for the import is the store's bulk cache
    * (traj_store_bulk_begin ()). */
-  summary = g_strdup_printf ("CSV import from %s", path);
-  if (!traj_store_bulk_begin (store, "import", summary, error))
+  write_started = g_get_monotonic_time ();
+  if (!ok || !traj_store_bulk_begin (store, "import", summary, error))
     ok = FALSE;
   else
     {
       traj_bulk_defer (store, deferred_problem, &im);
-      for (guint k = 0; ok && k < paths->len && report->problems->len < TRAJ_CSV_MAX_PROBLEMS; k++)
-        ok = import_file (&im, g_ptr_array_index (paths, k), by_name, g_array_index (kinds, TrajCsvFile, k),
-                          cancellable, error);
+      if (report->problems->len < TRAJ_CSV_MAX_PROBLEMS)
+        ok = write_pending (&im, error);
+      sort_all_problems (report->problems, paths);
       if (ok && report->n_problems > 0)
         {
           g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
@@ -2255,9 +2461,14 @@ traj_csv_import (TrajStore         *store,
         ok = traj_store_bulk_commit (store, error);
       else
         traj_store_bulk_rollback (store);
+      /* How long others' saves could have waited (G_MESSAGES_DEBUG=traj-store). */
+      g_debug ("import: %u rows read in %.3f s, then written in %.3f s holding the write lock",
+               im.pending->len, (write_started - read_started) / 1e6, (g_get_monotonic_time () - write_started) / 1e6);
     }
 
   g_ptr_array_unref (im.no_vitals);
+  g_ptr_array_unref (im.pending);
+  g_array_unref (im.ids);
   for (guint k = 0; k < N_REFS; k++)
     {
       g_hash_table_destroy (im.refs[k]);

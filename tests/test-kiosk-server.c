@@ -124,10 +124,13 @@ test_kiosk_on_server (void)
   g_signal_emit_by_name (child (kiosk, "start_button"), "clicked");
   for (guint k = 0; k < 9; k++)
     answer (kiosk, k, answers[k]);
+  /* Item 9 answered: the patient is asked to speak to staff at once. */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "safety");
+  g_signal_emit_by_name (child (kiosk, "safety_done_button"), "clicked");
   answer (kiosk, 9, 1);
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "review");
   g_signal_emit_by_name (child (kiosk, "submit_button"), "clicked");
-  /* Item 9 answered: the patient is asked to speak to staff now. */
+  /* And again as they finish. */
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "safety");
 
   /* The clinicians have it, scored, in the course, with the safety alert. */

@@ -683,6 +683,8 @@ test_duplicate_kept (Fixture *f, gconstpointer data)
   click (child (f->kiosk, "start_button"));
   for (guint k = 0; k < 9; k++)
     answer (f->kiosk, k, k == 8 ? 1 : 2);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+  click (child (f->kiosk, "safety_done_button"));
   click (child (f->kiosk, "next_button"));                    /* skip difficulty */
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
 
@@ -1153,6 +1155,17 @@ test_answer_contrast (Fixture *f, gconstpointer data)
   }
 }
 
+#define SAFETY_TODAY "A member of our care team would like to talk with you today. Please stay here or let the " \
+  "staff know you have finished — someone will come to you."
+#define SAFETY_BEFORE "A member of our care team would like to talk with you before your treatment today. " \
+  "Please stay here or let the staff know you have finished — someone will come to you."
+
+/* CLINICAL.md §4. Found by a trial: the message came only after the last
+ * questionnaire was submitted, so a patient who walked away never saw it,
+ * and it always said "before your treatment today", on a day with none.
+ * Now it comes as item 9 is answered above 0 (the clinician is alerted at
+ * that moment too), Continue goes on with the questionnaire, and it names
+ * the treatment only when one is booked later today. */
 static void
 test_item9_safety (Fixture *f, gconstpointer data)
 {
@@ -1160,20 +1173,71 @@ test_item9_safety (Fixture *f, gconstpointer data)
   g_autoptr(TrajOutcomes) o = NULL;
   TrajThresholds t;
 
-  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9,gad7");
   click (child (f->kiosk, "start_button"));
   for (guint k = 0; k < 8; k++)
     answer (f->kiosk, k, 1);
   answer (f->kiosk, 8, 1);                                   /* item 9: several days */
-  click (child (f->kiosk, "next_button"));                    /* skip difficulty */
-  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
-  click (child (f->kiosk, "submit_button"));
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
-
+  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_TODAY);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (f->kiosk, "safety_done_button"))), ==, "Continue");
+  /* The clinicians have the finding already (the draft). */
   r = records (f);
   traj_thresholds_init_defaults (&t);
   o = traj_outcomes_compute (r, &t, traj_time_now ());
   g_assert_true (traj_outcomes_has_open_safety (o));
+
+  /* Continue: the optional question, then the rest as usual; the message
+   * is not shown again mid-way, but once more as the patient finishes. */
+  click (child (f->kiosk, "safety_done_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 9);
+  click (child (f->kiosk, "next_button"));                    /* skip difficulty */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (label_text (f->kiosk, "scale_label"), ==, "Questionnaire 2 of 2");
+  for (guint k = 0; k < 7; k++)
+    answer (f->kiosk, k, 0);
+  if (g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "question"))
+    click (child (f->kiosk, "next_button"));
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_TODAY);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (f->kiosk, "safety_done_button"))), ==, "Done");
+  click (child (f->kiosk, "safety_done_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
+}
+
+/* With a treatment booked later today the message says "before your
+ * treatment today". */
+static void
+test_item9_safety_before_treatment (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) i = traj_infusion_new ();
+  g_autoptr(GError) error = NULL;
+
+  i->patient_id = f->patient_id;
+  i->course_id = f->course_id;
+  /* Later today (an hour on, or a second before midnight). */
+  i->started_at = MIN (traj_time_now () + 3600,
+                       traj_time_from_day (traj_day_from_time (traj_time_now ()) + 1, 0, 0) - 1);
+  i->duration_min = 40;
+  i->route = TRAJ_ROUTE_IV;
+  i->medicine = TRAJ_MEDICINE_KETAMINE;
+  i->phase = TRAJ_PHASE_INDUCTION;
+  i->weight_kg = 70;
+  i->dose_mg_per_kg = 0.5;
+  i->total_mg = 35;
+  g_assert_true (traj_store_insert_infusion (f->store, i, &error));
+  g_assert_no_error (error);
+
+  traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 8; k++)
+    answer (f->kiosk, k, 0);
+  answer (f->kiosk, 8, 3);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_BEFORE);
 }
 
 static void
@@ -1638,6 +1702,8 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/phq9-end-to-end", Fixture, NULL, fixture_setup, test_phq9_end_to_end, fixture_teardown);
   g_test_add ("/kiosk/idle-timeout", Fixture, NULL, fixture_setup, test_idle_timeout, fixture_teardown);
   g_test_add ("/kiosk/item9-safety", Fixture, NULL, fixture_setup, test_item9_safety, fixture_teardown);
+  g_test_add ("/kiosk/item9-safety-before-treatment", Fixture, NULL, fixture_setup,
+              test_item9_safety_before_treatment, fixture_teardown);
   g_test_add ("/kiosk/focus-after-start", Fixture, NULL, fixture_setup, test_focus_after_start, fixture_teardown);
   g_test_add ("/kiosk/back-second-questionnaire", Fixture, NULL, fixture_setup, test_back_second_questionnaire, fixture_teardown);
   g_test_add ("/kiosk/difficulty-optional", Fixture, NULL, fixture_setup, test_difficulty_optional, fixture_teardown);

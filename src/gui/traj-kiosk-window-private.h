@@ -29,7 +29,8 @@ struct _TrajKioskWindow
   gboolean any_answer;           /* something typed since the scale started */
   TrajAssessment *draft;         /* the current questionnaire as saved, answer by answer */
   gboolean resumed;              /* the session took up answers a cut-off one had saved */
-  gboolean safety;               /* a submitted PHQ-9 had item 9 > 0 */
+  gboolean safety;               /* a PHQ-9 of the session had item 9 > 0 */
+  gboolean safety_shown;         /* the patient saw the message about it */
   gboolean kept_for_staff;       /* a submitted one was kept as a draft for staff */
   guint submitted;               /* questionnaires submitted this session */
   gboolean returning_to_review;
@@ -93,6 +94,7 @@ struct _TrajKioskWindow
   GtkListBox *review_list;
   GtkWidget *review_back_button;
   GtkWidget *submit_button;
+  GtkLabel *safety_label;
   GtkWidget *safety_done_button;
   AdwStatusPage *thanks_page;
   GtkWidget *no_pin_quit_button;

@@ -55,6 +55,7 @@ reset_session (TrajKioskWindow *self)
   g_clear_pointer (&self->draft, traj_assessment_free);
   self->resumed = FALSE;
   self->safety = FALSE;
+  self->safety_shown = FALSE;
   self->kept_for_staff = FALSE;
   self->submitted = 0;
   self->returning_to_review = FALSE;
@@ -217,6 +218,7 @@ update_question (TrajKioskWindow *self)
 }
 
 static void on_item_answered (TrajScoreEntry *entry, guint item, TrajKioskWindow *self);
+static void show_safety (TrajKioskWindow *self, gboolean more_to_answer);
 
 static void
 start_scale (TrajKioskWindow *self)
@@ -365,8 +367,25 @@ on_item_answered (TrajScoreEntry  *entry,
 {
   self->any_answer = TRUE;
   save_draft (self);
-  /* A short pause so the patient sees their choice land before moving on. */
   kiosk_clear_timer (&self->advance_timer);
+  {
+    int values[TRAJ_MAX_ITEMS];
+
+    traj_score_entry_get_values (entry, values);
+    if (traj_scale_safety_answer (current_scale (self), values) > 0)
+      {
+        self->safety = TRUE;
+        /* At once, not after the last questionnaire: the clinician is
+         * alerted now (the answer is saved), and a patient who walks
+         * away still saw it. Once a session. */
+        if (!self->safety_shown)
+          {
+            show_safety (self, TRUE);
+            return;
+          }
+      }
+  }
+  /* A short pause so the patient sees their choice land before moving on. */
   self->advance_timer = g_timeout_add (350, advance_later, self);
 }
 
@@ -401,6 +420,21 @@ on_back_clicked (TrajKioskWindow *self)
     }
 }
 
+/* Continue after the message mid-questionnaire; Done at the end. */
+static void
+on_safety_done (TrajKioskWindow *self)
+{
+  if (self->entry == NULL || self->patient_id == 0)
+    {
+      kiosk_back_to_checkin (self);
+      return;
+    }
+  kiosk_show_screen (self, "question");
+  advance (self);
+  if (g_str_equal (traj_kiosk_window_get_screen (self), "question"))
+    focus_answers (self);
+}
+
 static void
 on_review_back_clicked (TrajKioskWindow *self)
 {
@@ -419,6 +453,31 @@ thanks_done (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* CLINICAL.md §4: after a PHQ-9 item 9 answer above 0, a calm message that
+ * someone from the care team will talk with the patient, and the crisis
+ * line; never a score. It names the treatment only when one is booked later
+ * today (the kiosk's timing says so), else the visit. */
+static void
+show_safety (TrajKioskWindow *self, gboolean more_to_answer)
+{
+  const char *text;
+
+  if (self->timing == TRAJ_TIMING_PRE)
+    text = _("A member of our care team would like to talk with you before your treatment today. Please stay "
+             "here or let the staff know you have finished — someone will come to you.");
+  else if (self->timing == TRAJ_TIMING_POST)
+    text = _("A member of our care team would like to talk with you before you leave today. Please stay "
+             "here or let the staff know you have finished — someone will come to you.");
+  else
+    text = _("A member of our care team would like to talk with you today. Please stay here or let the "
+             "staff know you have finished — someone will come to you.");
+  gtk_label_set_label (self->safety_label, text);
+  gtk_button_set_label (GTK_BUTTON (self->safety_done_button), more_to_answer ? _("Continue") : _("Done"));
+  self->safety_shown = TRUE;
+  kiosk_show_screen (self, "safety");
+  gtk_widget_grab_focus (self->safety_done_button);
+}
+
 static void
 finish (TrajKioskWindow *self)
 {
@@ -426,9 +485,10 @@ finish (TrajKioskWindow *self)
   if (self->safety)
     {
       /* The clinician sees the finding at once (the store's changed signal
-       * reaches every window); the patient sees a calm message, no scores. */
+       * reaches every window); the patient sees a calm message, no scores,
+       * again as they finish. */
+      show_safety (self, FALSE);
       reset_session (self);
-      kiosk_show_screen (self, "safety");
       return;
     }
   adw_status_page_set_description (self->thanks_page,
@@ -574,10 +634,12 @@ take_up_answers (TrajKioskWindow *self)
         {
           if (draft)
             self->draft = traj_assessment_copy (draft);
+          if (draft && traj_scale_safety_answer (draft->scale, draft->items) > 0)
+            self->safety = self->safety_shown = TRUE;
           break;
         }
       if (traj_scale_safety_answer (done->scale, done->items) > 0)
-        self->safety = TRUE;
+        self->safety = self->safety_shown = TRUE;
       self->submitted++;
       self->scale_index++;
     }
@@ -1043,6 +1105,7 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_list);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_back_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_done_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, thanks_page);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, not_you_button);
@@ -1134,7 +1197,7 @@ traj_kiosk_window_init (TrajKioskWindow *self)
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
   g_signal_connect_swapped (self->review_back_button, "clicked", G_CALLBACK (on_review_back_clicked), self);
   g_signal_connect_swapped (self->submit_button, "clicked", G_CALLBACK (on_submit_clicked), self);
-  g_signal_connect_swapped (self->safety_done_button, "clicked", G_CALLBACK (kiosk_back_to_checkin), self);
+  g_signal_connect_swapped (self->safety_done_button, "clicked", G_CALLBACK (on_safety_done), self);
   g_signal_connect_swapped (self->staff_button, "clicked", G_CALLBACK (kiosk_show_staff_page), self);
   g_signal_connect_swapped (self->no_pin_quit_button, "clicked", G_CALLBACK (on_no_pin_quit), self);
 

@@ -228,6 +228,24 @@ count_of (const char *text, const char *needle)
   return n;
 }
 
+/* The header named the indication without the detail the page header
+ * shows ("Chronic pain" for a patient with fibromyalgia). */
+static void
+test_header_indication_detail (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autofree char *text = NULL;
+
+  r->patient->indication = TRAJ_INDICATION_CHRONIC_PAIN;
+  text = report_text (r, NULL);
+  g_assert_nonnull (strstr (text, " · Sex not recorded · Chronic pain\n"));
+  g_clear_pointer (&text, g_free);
+
+  r->patient->indication_detail = g_strdup ("fibromyalgia");
+  text = report_text (r, NULL);
+  g_assert_nonnull (strstr (text, " · Sex not recorded · Chronic pain (Fibromyalgia)\n"));
+}
+
 /* The first-page callout lists every open safety finding and monitoring
  * event, under a heading in the singular or plural as it holds. */
 static void
@@ -950,6 +968,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/patient-without-records", test_patient_without_records);
   g_test_add_func ("/report/cohort-one-page", test_cohort_one_page);
   g_test_add_func ("/report/callout-monitoring", test_callout_monitoring);
+  g_test_add_func ("/report/header-indication-detail", test_header_indication_detail);
   g_test_add_func ("/report/findings-list-keeps-closed", test_findings_list_keeps_closed);
   g_test_add_func ("/cohort-chart/inside", test_chart_inside);
   g_test_add_func ("/cohort-chart/no-data", test_chart_no_data);

@@ -37,7 +37,12 @@ add_identity (TrajReport *self, const TrajPatientRecords *r, const TrajReportOpt
                                                born, age));
     }
   g_ptr_array_add (facts, g_strdup (p->sex == TRAJ_SEX_UNKNOWN ? _("Sex not recorded") : traj_sex_label (p->sex)));
-  g_ptr_array_add (facts, g_strdup (traj_indication_label (p->indication)));
+  if (traj_indication_detail_label (p->indication_detail))
+    /* Translators: an indication with its detail: "Chronic pain (Fibromyalgia)" */
+    g_ptr_array_add (facts, g_strdup_printf (_("%s (%s)"), traj_indication_label (p->indication),
+                                             traj_indication_detail_label (p->indication_detail)));
+  else
+    g_ptr_array_add (facts, g_strdup (traj_indication_label (p->indication)));
   g_ptr_array_add (facts, NULL);
   joined = g_strjoinv (" · ", (char **) facts->pdata);
   rp_add_text (self, STYLE_BODY, rp_esc (joined), 2);

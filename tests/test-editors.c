@@ -1541,6 +1541,28 @@ test_confirm_then_close (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_infusions (f), ==, 1);
 }
 
+/* Editing a patient starts in the name with nothing selected, so the first
+ * key typed adds to the name instead of replacing it (a clinician trial
+ * finding: typing in a just-opened Edit Patient wiped the name). */
+static void
+test_patient_edit_keeps_name (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  GtkWidget *d = present (GTK_WIDGET (traj_patient_editor_new (NULL, f->store, records->patient)));
+  GtkEditable *name = GTK_EDITABLE (child (d, TRAJ_TYPE_PATIENT_EDITOR, "name_row"));
+  GtkWidget *focus;
+  int start = -1, end = -1;
+
+  wait_frames (d);
+  focus = gtk_root_get_focus (GTK_ROOT (d));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (name)));
+  g_assert_false (gtk_editable_get_selection_bounds (name, &start, &end));
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "Edith Editor");
+  g_assert_cmpint (gtk_editable_get_position (name), ==, (int) g_utf8_strlen ("Edith Editor", -1));
+  finish (d);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1571,6 +1593,8 @@ main (int argc, char **argv)
   g_test_add ("/editors/assessment/draft", Fixture, NULL, fixture_setup, test_assessment_draft, fixture_teardown);
   g_test_add ("/editors/assessment/madrs-and-time", Fixture, NULL, fixture_setup, test_assessment_madrs_and_time, fixture_teardown);
   g_test_add_func ("/editors/score-entry/api", test_score_entry_api);
+  g_test_add ("/editors/patient/edit-keeps-name", Fixture, NULL, fixture_setup, test_patient_edit_keeps_name,
+              fixture_teardown);
   g_test_add ("/editors/discard", Fixture, NULL, fixture_setup, test_discard, fixture_teardown);
   g_test_add ("/editors/confirm-then-close", Fixture, NULL, fixture_setup, test_confirm_then_close, fixture_teardown);
   g_test_add ("/editors/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);

@@ -339,7 +339,15 @@ traj_patient_editor_new (GtkWindow         *parent,
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->notes_view), "changed", G_CALLBACK (on_field_changed), self);
 
   validate (self);
-  /* Filling the form is not an edit. */
-  gtk_widget_grab_focus (GTK_WIDGET (existing ? self->name_row : self->mrn_row));
+  /* Filling the form is not an edit. Editing starts in the name with the
+   * cursor after it, never with the name selected: the first key typed would
+   * otherwise replace the patient's whole name. */
+  if (existing)
+    {
+      gtk_text_grab_focus_without_selecting (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->name_row))));
+      gtk_editable_set_position (GTK_EDITABLE (self->name_row), -1);
+    }
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->mrn_row));
   return self;
 }

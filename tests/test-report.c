@@ -246,6 +246,35 @@ test_header_indication_detail (void)
   g_assert_nonnull (strstr (text, " · Sex not recorded · Chronic pain (Fibromyalgia)\n"));
 }
 
+/* The suicidal-ideation risk flag was on the patient page but nowhere in
+ * the PDF (a clinician trial finding): it heads the first-page callout, on
+ * its own or above the open findings. */
+static void
+test_callout_risk_flag (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autofree char *callout = NULL, *text = NULL, *on = NULL, *expected = NULL;
+
+  text = report_text (r, &callout);
+  g_assert_null (callout);
+  g_clear_pointer (&text, g_free);
+
+  r->patient->risk_si_at = at (11, 20, 9);
+  r->patient->risk_si_by = g_strdup ("Dr Amara Osei");
+  on = traj_time_format (r->patient->risk_si_at);
+  expected = g_strdup_printf ("Risk flag: suicidal ideation · set by Dr Amara Osei on %s", on);
+  text = report_text (r, &callout);
+  g_assert_cmpstr (callout, ==, expected);
+  g_clear_pointer (&callout, g_free);
+  g_clear_pointer (&text, g_free);
+
+  add_phq9 (r, 3, 1, 18, 1);
+  text = report_text (r, &callout);
+  g_assert_true (g_str_has_prefix (callout, expected));
+  g_assert_true (g_str_has_prefix (callout + strlen (expected),
+                                   "\nOpen safety finding — a clinician has not yet acknowledged it:\n"));
+}
+
 /* The first-page callout lists every open safety finding and monitoring
  * event, under a heading in the singular or plural as it holds. */
 static void
@@ -969,6 +998,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/cohort-one-page", test_cohort_one_page);
   g_test_add_func ("/report/callout-monitoring", test_callout_monitoring);
   g_test_add_func ("/report/header-indication-detail", test_header_indication_detail);
+  g_test_add_func ("/report/callout-risk-flag", test_callout_risk_flag);
   g_test_add_func ("/report/findings-list-keeps-closed", test_findings_list_keeps_closed);
   g_test_add_func ("/cohort-chart/inside", test_chart_inside);
   g_test_add_func ("/cohort-chart/no-data", test_chart_no_data);

@@ -628,14 +628,27 @@ add_scores (TrajReport *self, const TrajPatientRecords *r, const TrajOutcomes *o
     }
 }
 
-/* Open safety findings and monitoring events, which a clinician has not yet
- * acknowledged, in a callout on the first page. */
+/* The suicidal-ideation risk flag (CLINICAL.md §8) and the open safety
+ * findings and monitoring events, which a clinician has not yet
+ * acknowledged, in a callout on the first page. The flag is worded as on the
+ * patient page, so a referring doctor reads what the clinic reads. */
 static void
-add_safety_callout (TrajReport *self, const TrajOutcomes *o)
+add_safety_callout (TrajReport *self, const TrajPatient *p, const TrajOutcomes *o)
 {
   g_autoptr(GString) lines = g_string_new (NULL);
-  g_autofree char *head = NULL;
+  g_autofree char *head = NULL, *risk = NULL;
   guint n_safety = 0, n_monitoring = 0;
+
+  if (p->risk_si_at != TRAJ_TIME_NONE)
+    {
+      g_autofree char *on = traj_time_format (p->risk_si_at);
+      g_autofree char *line = NULL;
+
+      /* Translators: "Risk flag: suicidal ideation · set by Dr Ana Silva on 3 Mar 2026, 14:05" */
+      line = g_strdup_printf (_("Risk flag: suicidal ideation · set by %s on %s"),
+                              p->risk_si_by && *p->risk_si_by ? p->risk_si_by : _("unknown"), on);
+      risk = rp_bold (line);
+    }
 
   for (guint k = 0; k < o->findings->len; k++)
     {
@@ -655,7 +668,11 @@ add_safety_callout (TrajReport *self, const TrajOutcomes *o)
       g_string_append_printf (lines, _("%s: %s"), kind, sentence);
     }
   if (n_safety + n_monitoring == 0)
-    return;
+    {
+      if (risk)
+        rp_add_block (self, BLOCK_CALLOUT, STYLE_BODY, g_steal_pointer (&risk), 12);
+      return;
+    }
   if (n_monitoring == 0)
     head = rp_bold (g_dngettext (GETTEXT_PACKAGE, "Open safety finding — a clinician has not yet acknowledged it:",
                               "Open safety findings — a clinician has not yet acknowledged them:", n_safety));
@@ -664,7 +681,8 @@ add_safety_callout (TrajReport *self, const TrajOutcomes *o)
                               "Open monitoring events — a clinician has not yet acknowledged them:", n_monitoring));
   else
     head = rp_bold (_("Open safety findings and monitoring events — a clinician has not yet acknowledged them:"));
-  rp_add_block (self, BLOCK_CALLOUT, STYLE_BODY, g_strconcat (head, lines->str, NULL), 12);
+  rp_add_block (self, BLOCK_CALLOUT, STYLE_BODY,
+                g_strconcat (risk ? risk : "", risk ? "\n" : "", head, lines->str, NULL), 12);
 }
 
 TrajReport *
@@ -698,7 +716,7 @@ traj_report_patient_new (const TrajPatientRecords *records,
 
   course = traj_patient_records_current_course (records);
   add_identity (self, records, &opts, _("Patient progress report"));
-  add_safety_callout (self, outcomes);
+  add_safety_callout (self, records->patient, outcomes);
   add_course_summary (self, records, outcomes, course);
   add_outcomes (self, outcomes, course, &thresholds);
 

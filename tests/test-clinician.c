@@ -27,6 +27,7 @@
 
 #include "test-gui-fixture.h"
 #include "test-wait.h"
+#include "traj-test-db.h"
 
 static gint64
 add_patient (Fixture *f, const char *mrn, const char *name, gint32 birth_day)
@@ -857,6 +858,79 @@ test_needs_attention_order (Fixture *f, gconstpointer data)
   g_assert_true (seen_plain);
 }
 
+/* The suicidal-ideation risk flag puts a patient on the "Needs attention"
+ * list (a clinician trial's finding), as safety: above a patient whose
+ * monitoring event is older, with a red badge; clearing it takes them off. */
+static void
+test_needs_attention_risk_flag (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatient) flagged = NULL;
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajInfusion) i = NULL;
+  TrajPatientList *list;
+  gint64 plain_id, event_id, now = traj_time_now ();
+  GtkWidget *row, *badge;
+
+  plain_id = add_patient (f, "MRN-1", "Ada Abbott", traj_day_from_ymd (1980, 1, 2));
+  event_id = add_patient (f, "MRN-2", "Bea Brown", traj_day_from_ymd (1981, 1, 2));
+  c->patient_id = event_id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->start_day = traj_day_today () - 10;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  /* Systolic 185 ≥ 180, two days ago: a monitoring event, not safety. */
+  i = traj_test_infusion_new (event_id, c->id, now - 2 * 86400);
+  g_ptr_array_add (i->vitals, traj_test_vital_new (40, 185, 95));
+  g_assert_true (traj_store_insert_infusion (f->store, i, &error));
+  g_assert_no_error (error);
+  flagged = traj_store_get_patient (f->store, add_patient (f, "MRN-3", "Cy Clark", traj_day_from_ymd (1982, 1, 2)),
+                                    &error);
+  flagged->risk_si_at = now - 60;
+  g_assert_true (traj_store_update_patient (f->store, flagged, &error));
+  g_assert_no_error (error);
+
+  open_window (f);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (f->win, TRAJ_TYPE_WINDOW, "filter_dropdown")),
+                              TRAJ_PATIENT_FILTER_NEEDS_ATTENTION);
+  spin (f);
+  list = traj_window_get_patient_list (f->win);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  {
+    g_autoptr(TrajPatientItem) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr(TrajPatientItem) second = g_list_model_get_item (G_LIST_MODEL (list), 1);
+    const TrajPatientSummary *s = traj_patient_item_get_summary (first);
+
+    g_assert_cmpint (s->id, ==, flagged->id);
+    g_assert_true (s->risk_flag);
+    g_assert_true (s->safety_open);
+    g_assert_cmpint (s->open_findings, ==, 1);
+    g_assert_cmpint (s->oldest_open_at, ==, now - 60);
+    g_assert_cmpint (traj_patient_item_get_summary (second)->id, ==, event_id);
+    g_assert_false (traj_patient_item_get_summary (second)->safety_open);
+
+    /* The row's badge: one item, in the safety colour. */
+    row = traj_patient_row_new ();
+    g_object_ref_sink (row);
+    traj_patient_row_set_item (TRAJ_PATIENT_ROW (row), first);
+    badge = child (row, TRAJ_TYPE_PATIENT_ROW, "badge");
+    g_assert_true (gtk_widget_get_visible (badge));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (badge)), ==, "1");
+    g_assert_true (gtk_widget_has_css_class (badge, "safety"));
+    g_object_unref (row);
+  }
+  g_assert_cmpint (traj_patient_list_find (list, plain_id), <, 0);
+
+  /* Cleared: off the list. */
+  flagged->risk_si_at = TRAJ_TIME_NONE;
+  g_assert_true (traj_store_update_patient (f->store, flagged, &error));
+  g_assert_no_error (error);
+  spin (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  g_assert_cmpint (traj_patient_list_find (list, flagged->id), <, 0);
+}
+
 /* ---- cohorts ------------------------------------------------------------------ */
 
 /* While the first comparison runs, the view says so: never "No Courses to
@@ -1279,6 +1353,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/new-patient-says-what-is-missing", Fixture, NULL, fixture_setup,
               test_new_patient_says_what_is_missing, fixture_teardown);
   g_test_add ("/clinician/needs-attention-order", Fixture, NULL, fixture_setup, test_needs_attention_order,
+              fixture_teardown);
+  g_test_add ("/clinician/needs-attention-risk-flag", Fixture, NULL, fixture_setup, test_needs_attention_risk_flag,
               fixture_teardown);
   g_test_add ("/clinician/cohorts-show-progress", Fixture, NULL, fixture_setup, test_cohorts_show_progress,
               fixture_teardown);

@@ -77,6 +77,8 @@ dump_tables (const char *path)
         sql = g_strdup ("SELECT key, value FROM clinic_setting ORDER BY key");
       else if (g_str_equal (name, "secret_attempt"))
         sql = g_strdup ("SELECT * FROM secret_attempt ORDER BY kind");
+      else if (g_str_equal (name, "patient_attention"))
+        sql = g_strdup ("SELECT * FROM patient_attention ORDER BY patient_id");
       else if (g_str_equal (name, "secret_attempt_device"))
         sql = g_strdup ("SELECT * FROM secret_attempt_device ORDER BY kind, device");
       else

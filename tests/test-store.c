@@ -388,14 +388,14 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   static const char *tables[] = {
     "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
     "assessment_item", "flag_decision", "kiosk_checkin", "audit_event", "clinic_setting", "secret_attempt",
-    "secret_attempt_device", "audit_chain", "audit_seal",
+    "secret_attempt_device", "audit_chain", "audit_seal", "patient_attention",
   };
   g_autofree char *app = NULL, *journal = NULL;
 
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 12);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 13);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "traj-test-db.h"
 
 #define TEMPLATE_LOCK 73314
@@ -395,4 +397,56 @@ gboolean
 traj_test_exec (const char *path, const char *sql, GError **error)
 {
   return raw (path, sql, NULL, error);
+}
+
+void
+traj_test_remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      traj_test_remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+TrajInfusion *
+traj_test_infusion_new (gint64 patient_id, gint64 course_id, gint64 started_at)
+{
+  TrajInfusion *i = traj_infusion_new ();
+
+  i->patient_id = patient_id;
+  i->course_id = course_id;
+  i->started_at = started_at;
+  i->duration_min = 40;
+  i->route = TRAJ_ROUTE_IV;
+  i->medicine = TRAJ_MEDICINE_KETAMINE;
+  i->phase = TRAJ_PHASE_INDUCTION;
+  i->weight_kg = 70;
+  i->dose_mg_per_kg = 0.5;
+  i->total_mg = 35;
+  i->monitoring_min = 60;
+  return i;
+}
+
+TrajVitalSign *
+traj_test_vital_new (int minute, int systolic, int diastolic)
+{
+  TrajVitalSign *v = traj_vital_sign_new (minute);
+
+  v->systolic = systolic;
+  v->diastolic = diastolic;
+  v->heart_rate = 72;
+  v->spo2 = 98;
+  v->resp_rate = 14;
+  return v;
 }

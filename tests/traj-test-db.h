@@ -38,9 +38,18 @@ char       *traj_test_admin_conninfo  (const char *path);
  * @group, with password "secret-password" for scram tests). */
 char       *traj_test_login_conninfo  (const char *path, const char *login, const char *group);
 
-/* Schema 12 (kiosk sessions taken up again), undone before 009 (010 and
- * 011 changed the PostgreSQL schema only). */
-#define TRAJ_TEST_UNDO_012 \
+/* Removes @path and everything below it. */
+void          traj_test_remove_tree  (const char *path);
+/* A valid IV ketamine infusion (0.5 mg/kg at 70 kg, 40 minutes) with no
+ * vital signs; and a reading with normal values besides the pressures. */
+TrajInfusion *traj_test_infusion_new (gint64 patient_id, gint64 course_id, gint64 started_at);
+TrajVitalSign *traj_test_vital_new   (int minute, int systolic, int diastolic);
+
+/* Schema 13 (needs attention per patient), undone before 012. */
+#define TRAJ_TEST_UNDO_013 "DROP TABLE patient_attention; "
+/* Schema 12 (kiosk sessions taken up again) and later, undone before 009
+ * (010 and 011 changed the PostgreSQL schema only). */
+#define TRAJ_TEST_UNDO_012 TRAJ_TEST_UNDO_013 \
   "ALTER TABLE kiosk_checkin DROP COLUMN used_by; ALTER TABLE kiosk_checkin DROP COLUMN ended_at; "
 /* What migration 009 (the audit chain) added, taken out again: for tests
  * that rebuild an older clinic file. */

@@ -46,7 +46,8 @@ static const Table clinic_tables[] = {
  * server the kiosk's scale table and its tablets' open check-in sessions
  * (postgres/007: a move ends them), and the audit chain, which the target
  * computes as the events come in: the target's. */
-static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", "audit_chain", "audit_seal", NULL };
+static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", "audit_chain", "audit_seal",
+                                    "patient_attention", NULL };
 
 static const Table *
 find_table (const char *name)
@@ -565,6 +566,8 @@ traj_migrate (const char        *from,
       traj_store_tx_rollback (target);
       return NULL;
     }
+  /* Needs attention is the target's to compute, from what came over. */
+  traj_store_attention_touch_all (target);
   if (!traj_store_tx_commit (target, error))
     return NULL;
   if (progress)

@@ -137,18 +137,53 @@ settings_get_number (GSettings       *settings,
   return TRUE;
 }
 
+/* The clinic's thresholds as clinic_setting keeps them (the text
+ * g_variant_print gives, as traj-clinic-settings.c writes it), when no
+ * GSettings is at hand: the store maintaining needs-attention in a write. */
+static gboolean
+values_get_number (GHashTable *values, const char *key, double *out, gboolean *is_double)
+{
+  const char *text = g_hash_table_lookup (values, key);
+  g_autoptr(GVariant) v = NULL;
+
+  if (text == NULL || (v = g_variant_parse (NULL, text, NULL, NULL, NULL)) == NULL)
+    return FALSE;
+  *is_double = g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE);
+  if (*is_double)
+    *out = g_variant_get_double (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT32))
+    *out = g_variant_get_int32 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+    *out = (double) g_variant_get_int64 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32))
+    *out = g_variant_get_uint32 (v);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* One source of threshold values: GSettings, or the clinic's own keys. */
+typedef struct {
+  GSettings *settings;
+  GSettingsSchema *schema;
+  GHashTable *values;
+} Source;
+
+static gboolean
+source_get_number (const Source *src, const char *key, double *out, gboolean *is_double)
+{
+  if (src->values)
+    return values_get_number (src->values, key, out, is_double);
+  return settings_get_number (src->settings, src->schema, key, out, is_double);
+}
+
 static void
-load_int (GSettings       *settings,
-          GSettingsSchema *schema,
-          const char      *key,
-          int              min,
-          int              max,
-          int             *field)
+source_load_int (const Source *src, const char *key, int min, int max, int *field)
 {
   double v;
   gboolean is_double;
 
-  if (!settings_get_number (settings, schema, key, &v, &is_double))
+  if (!source_get_number (src, key, &v, &is_double))
     return;
   if (v >= min && v <= max && v == floor (v))
     *field = (int) v;
@@ -156,23 +191,17 @@ load_int (GSettings       *settings,
     g_warning ("Setting %s = %g is outside %d–%d; using %d", key, v, min, max, *field);
 }
 
-void
-traj_thresholds_load (TrajThresholds *t,
-                      GSettings      *settings)
+static void
+thresholds_load (TrajThresholds *t, const Source *src)
 {
-  g_autoptr(GSettingsSchema) schema = NULL;
   double v;
   gboolean is_double;
 
-  g_return_if_fail (t != NULL);
-  g_return_if_fail (G_IS_SETTINGS (settings));
-
   traj_thresholds_init_defaults (t);
-  g_object_get (settings, "settings-schema", &schema, NULL);
 
   for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
     {
-      if (s->response_key && settings_get_number (settings, schema, s->response_key, &v, &is_double))
+      if (s->response_key && source_get_number (src, s->response_key, &v, &is_double))
         {
           /* An integer key holds whole per cent. */
           if (!is_double || v > 1.0)
@@ -183,21 +212,71 @@ traj_thresholds_load (TrajThresholds *t,
             g_warning ("Setting %s is outside 0–1; using %g", s->response_key, t->response_fraction[s->id]);
         }
       if (s->mcid_key)
-        load_int (settings, schema, s->mcid_key, 1, s->total_max, &t->mcid[s->id]);
+        source_load_int (src, s->mcid_key, 1, s->total_max, &t->mcid[s->id]);
       if (s->remission_key)
-        load_int (settings, schema, s->remission_key, s->total_min, s->total_max, &t->remission_max[s->id]);
+        source_load_int (src, s->remission_key, s->total_min, s->total_max, &t->remission_max[s->id]);
     }
 
-  load_int (settings, schema, "induction-length", 1, 24, &t->induction_length);
-  load_int (settings, schema, "worsening-gap-days", 0, 365, &t->worsening_gap_days);
-  load_int (settings, schema, "baseline-window-days", 0, 365, &t->baseline_window_days);
-  load_int (settings, schema, "vitals-systolic-max", 50, 300, &t->systolic_max);
-  load_int (settings, schema, "vitals-diastolic-max", 20, 200, &t->diastolic_max);
-  load_int (settings, schema, "vitals-spo2-min", 50, 100, &t->spo2_min);
-  load_int (settings, schema, "vitals-heart-rate-max", 20, 250, &t->heart_rate_max);
-  load_int (settings, schema, "vitals-systolic-min", 50, 300, &t->systolic_min);
-  load_int (settings, schema, "vitals-heart-rate-min", 20, 250, &t->heart_rate_min);
-  load_int (settings, schema, "vitals-resp-rate-min", 4, 60, &t->resp_rate_min);
+  source_load_int (src, "induction-length", 1, 24, &t->induction_length);
+  source_load_int (src, "worsening-gap-days", 0, 365, &t->worsening_gap_days);
+  source_load_int (src, "baseline-window-days", 0, 365, &t->baseline_window_days);
+  source_load_int (src, "vitals-systolic-max", 50, 300, &t->systolic_max);
+  source_load_int (src, "vitals-diastolic-max", 20, 200, &t->diastolic_max);
+  source_load_int (src, "vitals-spo2-min", 50, 100, &t->spo2_min);
+  source_load_int (src, "vitals-heart-rate-max", 20, 250, &t->heart_rate_max);
+  source_load_int (src, "vitals-systolic-min", 50, 300, &t->systolic_min);
+  source_load_int (src, "vitals-heart-rate-min", 20, 250, &t->heart_rate_min);
+  source_load_int (src, "vitals-resp-rate-min", 4, 60, &t->resp_rate_min);
+}
+
+void
+traj_thresholds_load (TrajThresholds *t,
+                      GSettings      *settings)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  Source src = { settings, NULL, NULL };
+
+  g_return_if_fail (t != NULL);
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  src.schema = schema;
+  thresholds_load (t, &src);
+}
+
+void
+traj_thresholds_load_values (TrajThresholds *t,
+                             GHashTable     *values)
+{
+  Source src = { NULL, NULL, values };
+
+  g_return_if_fail (t != NULL);
+  g_return_if_fail (values != NULL);
+  thresholds_load (t, &src);
+}
+
+/* Every field in a fixed text form: equal thresholds, equal fingerprint,
+ * whatever the struct's padding holds. */
+gint64
+traj_thresholds_fingerprint (const TrajThresholds *t)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  guint64 v = 0;
+
+  for (guint k = 0; k < TRAJ_N_SCALES; k++)
+    g_string_append_printf (text, "%.17g/%d/%d;", t->response_fraction[k], t->mcid[k], t->remission_max[k]);
+  g_string_append_printf (text, "%d/%d/%d/%d/%d/%d/%d/%d/%d/%d", t->induction_length, t->worsening_gap_days,
+                          t->baseline_window_days, t->systolic_max, t->diastolic_max, t->spo2_min,
+                          t->heart_rate_max, t->systolic_min, t->heart_rate_min, t->resp_rate_min);
+  g_checksum_update (sum, (const guchar *) text->str, (gssize) text->len);
+  g_checksum_get_digest (sum, digest, &len);
+  for (guint k = 0; k < 8; k++)
+    v = (v << 8) | digest[k];
+  /* Positive, so it fits a signed column on either engine. */
+  return (gint64) (v >> 1);
 }
 
 /* ---- kinds and decisions ------------------------------------------------- */
@@ -1527,18 +1606,85 @@ typedef struct {
   gint64 now;
 } FillData;
 
-static void
-apply_to_summary (TrajPatientSummary *s, const TrajOutcomes *o)
+/* The first time after @now a record of @r becomes visible to the engine
+ * (an infusion's start, an assessment's time, a decision's): until then the
+ * findings at any later moment equal those at @now. */
+static gint64
+next_visible_after (const TrajPatientRecords *r, gint64 now)
 {
-  s->open_findings = (int) traj_outcomes_n_open (o);
-  s->safety_open = traj_outcomes_has_open_safety (o);
-  s->oldest_open_at = TRAJ_TIME_NONE;
+  gint64 next = TRAJ_TIME_NONE;
+
+#define CONSIDER(at) \
+  G_STMT_START { gint64 at_ = (at); \
+    if (at_ != TRAJ_TIME_NONE && at_ > now && (next == TRAJ_TIME_NONE || at_ < next)) next = at_; } G_STMT_END
+  for (guint k = 0; r->infusions && k < r->infusions->len; k++)
+    CONSIDER (((const TrajInfusion *) g_ptr_array_index (r->infusions, k))->started_at);
+  for (guint k = 0; r->assessments && k < r->assessments->len; k++)
+    CONSIDER (((const TrajAssessment *) g_ptr_array_index (r->assessments, k))->taken_at);
+  for (guint k = 0; r->decisions && k < r->decisions->len; k++)
+    CONSIDER (((const TrajFlagDecision *) g_ptr_array_index (r->decisions, k))->decided_at);
+#undef CONSIDER
+  return next;
+}
+
+static void
+attention_from (const TrajPatientRecords *r, const TrajOutcomes *o, gint64 now, TrajAttention *out)
+{
+  gint64 risk_at = r->patient ? r->patient->risk_si_at : TRAJ_TIME_NONE;
+
+  out->open_findings = (int) traj_outcomes_n_open (o);
+  out->safety_open = traj_outcomes_has_open_safety (o);
+  out->risk_flag = risk_at != TRAJ_TIME_NONE;
+  out->oldest_open_at = TRAJ_TIME_NONE;
   for (guint k = 0; k < o->findings->len; k++)
     {
       const TrajFinding *f = g_ptr_array_index (o->findings, k);
-      if (f->open && (s->oldest_open_at == TRAJ_TIME_NONE || f->fired_at < s->oldest_open_at))
-        s->oldest_open_at = f->fired_at;
+      if (f->open && (out->oldest_open_at == TRAJ_TIME_NONE || f->fired_at < out->oldest_open_at))
+        out->oldest_open_at = f->fired_at;
     }
+  /* The suicidal-ideation risk flag (CLINICAL.md §8) is safety, and open
+   * for as long as it is set: it counts as one item on the work list. */
+  if (out->risk_flag)
+    {
+      out->open_findings++;
+      out->safety_open = TRUE;
+      if (out->oldest_open_at == TRAJ_TIME_NONE || risk_at < out->oldest_open_at)
+        out->oldest_open_at = risk_at;
+    }
+  out->valid_until = now == TRAJ_TIME_NONE ? TRAJ_TIME_NONE : next_visible_after (r, now);
+}
+
+void
+traj_outcomes_attention (const TrajPatientRecords *r,
+                         const TrajThresholds     *t,
+                         gint64                    now,
+                         TrajAttention            *out)
+{
+  g_autoptr(TrajOutcomes) o = NULL;
+
+  g_return_if_fail (r != NULL && t != NULL && out != NULL);
+
+  o = traj_outcomes_compute (r, t, now);
+  attention_from (r, o, now, out);
+  out->rules = traj_thresholds_fingerprint (t);
+}
+
+void
+traj_attention_apply (const TrajAttention *a, TrajPatientSummary *s)
+{
+  s->open_findings = a->open_findings;
+  s->safety_open = a->safety_open;
+  s->risk_flag = a->risk_flag;
+  s->oldest_open_at = a->oldest_open_at;
+  s->attention_rules = a->rules;
+  s->attention_valid_until = a->valid_until;
+}
+
+gboolean
+traj_attention_is_current (const TrajPatientSummary *s, gint64 rules, gint64 now)
+{
+  return s->open_findings >= 0 && s->attention_rules == rules &&
+         (s->attention_valid_until == TRAJ_TIME_NONE || s->attention_valid_until > now);
 }
 
 static gboolean
@@ -1549,11 +1695,16 @@ fill_one (TrajPatientRecords *r, gpointer user_data)
 
   if (s)
     {
-      g_autoptr(TrajOutcomes) o = traj_outcomes_compute (r, d->t, d->now);
-      apply_to_summary (s, o);
+      TrajAttention a;
+      traj_outcomes_attention (r, d->t, d->now, &a);
+      traj_attention_apply (&a, s);
     }
   return TRUE;
 }
+
+/* Patients at most this many stale: each read on its own; more: one pass
+ * over the clinic's narrow read. */
+#define FEW_STALE 200
 
 gboolean
 traj_outcomes_fill_summaries (TrajStore            *store,
@@ -1565,13 +1716,29 @@ traj_outcomes_fill_summaries (TrajStore            *store,
 {
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   FillData d = { by_id, t, now };
+  gint64 rules = traj_thresholds_fingerprint (t);
 
   for (guint k = 0; k < summaries->len; k++)
     {
       TrajPatientSummary *s = g_ptr_array_index (summaries, k);
-      s->open_findings = 0;
-      s->safety_open = FALSE;
-      g_hash_table_insert (by_id, &s->id, s);
+      if (!traj_attention_is_current (s, rules, now))
+        g_hash_table_insert (by_id, &s->id, s);
+    }
+  if (g_hash_table_size (by_id) == 0)
+    return TRUE;
+  if (g_hash_table_size (by_id) <= FEW_STALE)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, by_id);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+              !traj_outcomes_fill_summary (store, value, t, now, error))
+            return FALSE;
+        }
+      return TRUE;
     }
   /* The engine reads no free text and of the items only the safety item:
    * the cohort's narrow read holds all it needs, in half the time. */
@@ -1586,11 +1753,11 @@ traj_outcomes_fill_summary (TrajStore            *store,
                             GError              **error)
 {
   g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (store, summary->id, error);
-  g_autoptr(TrajOutcomes) o = NULL;
+  TrajAttention a;
 
   if (r == NULL)
     return FALSE;
-  o = traj_outcomes_compute (r, t, now);
-  apply_to_summary (summary, o);
+  traj_outcomes_attention (r, t, now, &a);
+  traj_attention_apply (&a, summary);
   return TRUE;
 }

@@ -61,6 +61,13 @@ guint traj_vital_sign_monitoring_events (const TrajVitalSign  *v,
  * A response key may hold a double (0.5) or a whole per cent (50). */
 void traj_thresholds_load          (TrajThresholds *t,
                                     GSettings      *settings);
+/* The same from the clinic's own keys (clinic_setting key → text, as the
+ * clinic settings backend writes them); a missing key keeps its default. */
+void traj_thresholds_load_values   (TrajThresholds *t,
+                                    GHashTable     *values);
+/* The same number for equal thresholds, another (almost surely) for any
+ * other: what a stored needs-attention state was computed with. */
+gint64 traj_thresholds_fingerprint (const TrajThresholds *t);
 
 typedef enum {
   TRAJ_FINDING_SAFETY,            /* PHQ-9 item 9 > 0 (CLINICAL.md §4) */
@@ -260,9 +267,50 @@ gboolean traj_outcomes_counts_for_course   (const TrajPatientRecords *r,
                                             gint32                    span_end,
                                             const TrajAssessment     *a);
 
-/* The patient list's attention columns (open_findings, safety_open) for
- * every summary in @summaries (TrajPatientSummary*), from the same engine,
- * reading every patient's records once in a single pass. */
+/* What the patient list's "Needs attention" shows of one patient: the open
+ * findings, the suicidal-ideation risk flag counted as an open safety item
+ * (CLINICAL.md §8), when the oldest of them began, and until when this
+ * holds without any new write: the first later time one of the patient's
+ * records becomes visible to the engine (TRAJ_TIME_NONE: for good). @rules
+ * is traj_thresholds_fingerprint () of the thresholds used. The store keeps
+ * one per patient (patient_attention), written in the transaction of every
+ * write that changes it. */
+typedef struct {
+  int open_findings;
+  gboolean safety_open;
+  gboolean risk_flag;
+  gint64 oldest_open_at;
+  gint64 valid_until;
+  gint64 rules;
+} TrajAttention;
+
+void               traj_outcomes_attention      (const TrajPatientRecords *r,
+                                                 const TrajThresholds     *t,
+                                                 gint64                    now,
+                                                 TrajAttention            *out);
+void               traj_attention_apply         (const TrajAttention      *a,
+                                                 TrajPatientSummary       *s);
+/* Whether @s holds a state computed with thresholds of fingerprint @rules
+ * that still holds at @now. */
+gboolean           traj_attention_is_current    (const TrajPatientSummary *s,
+                                                 gint64                    rules,
+                                                 gint64                    now);
+
+/* The clinic's thresholds from its own settings (what the store computes
+ * stored states with), and one patient's stored state (*found FALSE when
+ * none). Implemented in traj-store-attention.c. */
+gboolean           traj_store_load_thresholds   (TrajStore                *store,
+                                                 TrajThresholds           *t,
+                                                 GError                  **error);
+gboolean           traj_store_read_attention    (TrajStore                *store,
+                                                 gint64                    patient_id,
+                                                 TrajAttention            *out,
+                                                 gboolean                 *found,
+                                                 GError                  **error);
+
+/* The patient list's attention columns for every summary in @summaries
+ * (TrajPatientSummary*) whose stored state is not current: a few read one
+ * by one, many in a single pass over the clinic. */
 gboolean           traj_outcomes_fill_summaries  (TrajStore            *store,
                                                   GPtrArray            *summaries,
                                                   const TrajThresholds *t,

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "traj-outcomes.h"
 #include "traj-patient-list.h"
 #include "traj-search.h"
 
@@ -225,6 +226,17 @@ traj_patient_list_reload (TrajPatientList *self, TrajStore *store, GError **erro
   if (list == NULL)
     return FALSE;
   traj_patient_list_set_patients (self, list);
+  return TRUE;
+}
+
+gboolean
+traj_patient_list_attention_current (TrajPatientList *self, gint64 rules, gint64 now)
+{
+  g_return_val_if_fail (TRAJ_IS_PATIENT_LIST (self), FALSE);
+
+  for (guint k = 0; k < self->all->len; k++)
+    if (!traj_attention_is_current (g_ptr_array_index (self->all, k), rules, now))
+      return FALSE;
   return TRUE;
 }
 

@@ -34,6 +34,11 @@ void             traj_patient_list_set_patients (TrajPatientList   *self,
 gboolean         traj_patient_list_reload       (TrajPatientList   *self,
                                                  TrajStore         *store,
                                                  GError           **error);
+/* Whether every patient's needs-attention state was computed with the
+ * thresholds of fingerprint @rules and still holds at @now. */
+gboolean         traj_patient_list_attention_current (TrajPatientList *self,
+                                                      gint64           rules,
+                                                      gint64           now);
 /* Replaces or adds one patient's row (after an edit), or removes it when
  * @summary is NULL. Takes ownership of @summary. */
 void             traj_patient_list_update       (TrajPatientList   *self,

@@ -80,6 +80,7 @@ traj_store_write_assessment_row (TrajStore       *self,
                                  TrajAssessment  *a,
                                  GError         **error)
 {
+  traj_store_attention_touch (self, a->patient_id);
   static const char sql[] =
     "INSERT INTO assessment (" TRAJ_ASSESSMENT_INSERT_COLS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING RETURNING id";
@@ -138,6 +139,11 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
 
   if (!traj_store_tx_begin (self, error))
     return FALSE;
+  /* Its patient's needs-attention state, and on an edit the one it was
+   * with before (traj-store-attention.c). */
+  traj_store_attention_touch (self, a->patient_id);
+  if (!insert && !traj_store_attention_touch_record (self, TRAJ_KIND_ASSESSMENT, a->id, error))
+    goto fail;
   if (!traj_store_patient_exists (self, a->patient_id, error) ||
       !traj_store_course_of_patient (self, a->course_id, a->patient_id, error) ||
       !traj_store_require_assessment_dates (self, a, NULL, error))

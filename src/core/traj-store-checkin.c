@@ -509,7 +509,7 @@ remove_session_drafts (TrajStore *self, gint64 checkin_id, GError **error)
   static const char sql[] =
     "UPDATE assessment SET deleted_at = ?2 WHERE complete = 0 AND source = 'tablet' AND deleted_at IS NULL "
     "AND patient_id = (SELECT patient_id FROM kiosk_checkin WHERE id = ?1) "
-    "AND taken_at >= (SELECT used_at FROM kiosk_checkin WHERE id = ?1) RETURNING uid, scale";
+    "AND taken_at >= (SELECT used_at FROM kiosk_checkin WHERE id = ?1) RETURNING uid, scale, patient_id";
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
   TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
   TrajDbStep rc;
@@ -522,6 +522,8 @@ remove_session_drafts (TrajStore *self, gint64 checkin_id, GError **error)
     {
       g_ptr_array_add (removed, traj_db_column_dup (stmt, 0));
       g_ptr_array_add (removed, traj_db_column_dup (stmt, 1));
+      /* A draft's item 9 is a safety finding: the patient's needs-attention state. */
+      traj_store_attention_touch (self, traj_db_column_int64 (stmt, 2));
     }
   traj_db_reset (stmt);
   if (rc != TRAJ_DB_DONE)

@@ -40,6 +40,7 @@ traj_store_write_course_row (TrajStore   *self,
                              TrajCourse  *c,
                              GError     **error)
 {
+  traj_store_attention_touch (self, c->patient_id);
   static const char sql[] =
     "INSERT INTO course (" TRAJ_COURSE_INSERT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
     "ON CONFLICT DO NOTHING RETURNING id";
@@ -88,6 +89,11 @@ write_course (TrajStore *self, TrajCourse *c, gboolean insert, GError **error)
     return FALSE;
   if (!traj_store_tx_begin (self, error))
     return FALSE;
+  /* Its patient's needs-attention state, and on an edit the one it was
+   * with before (traj-store-attention.c). */
+  traj_store_attention_touch (self, c->patient_id);
+  if (!insert && !traj_store_attention_touch_record (self, TRAJ_KIND_COURSE, c->id, error))
+    goto fail;
   if (!traj_store_patient_exists (self, c->patient_id, error))
     goto fail;
   if (insert)

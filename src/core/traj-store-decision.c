@@ -15,6 +15,7 @@ traj_store_write_decision_row (TrajStore         *self,
                                TrajFlagDecision  *d,
                                GError           **error)
 {
+  traj_store_attention_touch (self, d->patient_id);
   static const char sql[] =
     "INSERT INTO flag_decision (" TRAJ_DECISION_INSERT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT DO NOTHING RETURNING id";

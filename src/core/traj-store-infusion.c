@@ -182,6 +182,7 @@ traj_store_write_infusion_row (TrajStore     *self,
                                TrajInfusion  *i,
                                GError       **error)
 {
+  traj_store_attention_touch (self, i->patient_id);
   static const char sql[] =
     "INSERT INTO infusion (" TRAJ_INFUSION_INSERT_COLS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
@@ -248,6 +249,11 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
     return FALSE;
   if (!traj_store_tx_begin (self, error))
     return FALSE;
+  /* Its patient's needs-attention state, and on an edit the one it was
+   * with before (traj-store-attention.c). */
+  traj_store_attention_touch (self, i->patient_id);
+  if (!insert && !traj_store_attention_touch_record (self, TRAJ_KIND_INFUSION, i->id, error))
+    goto fail;
   if (!traj_store_patient_exists (self, i->patient_id, error) ||
       !traj_store_course_of_patient (self, i->course_id, i->patient_id, error) ||
       !traj_store_require_infusion_dates (self, i, NULL, &confirmed, error))

@@ -72,7 +72,10 @@ traj_store_write_patient_row (TrajStore    *self,
       ok = traj_store_defer_row (self, TRAJ_DB_TABLE_PATIENT, &v, p->uid, p->mrn, 0, &p->id, error);
       traj_db_values_clear (&v);
       if (ok)
-        traj_store_deferred_note_patient (self, p);
+        {
+          traj_store_deferred_note_patient (self, p);
+          traj_store_attention_touch (self, p->id);
+        }
       return ok;
     }
   stmt = traj_db_prepare (self->db, sql, error);
@@ -89,7 +92,10 @@ traj_store_write_patient_row (TrajStore    *self,
     p->id = traj_db_column_int64 (stmt, 0);
   traj_db_reset (stmt);
   if (inserted)
-    return TRUE;
+    {
+      traj_store_attention_touch (self, p->id);
+      return TRUE;
+    }
 
   /* Two unique keys: tell the person which one clashed. */
   if (!mrn_taken (self, p->mrn, 0, &taken, error))
@@ -205,6 +211,8 @@ traj_store_update_patient (TrajStore          *self,
 
   if (!traj_store_tx_begin (self, error))
     return FALSE;
+  /* The risk flag is on the patient's needs-attention list. */
+  traj_store_attention_touch (self, work->id);
   if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_PATIENT, work->id, error)) == NULL)
     goto fail;
   stmt = traj_db_prepare (self->db, sql, error);
@@ -322,9 +330,11 @@ traj_patient_summary_free (TrajPatientSummary *s)
 #define SUMMARY_SQL \
   "SELECT p.id, p.uid, p.mrn, p.name, p.birth_date, p.sex, p.indication, c.id, c.status, c.primary_scale, " \
   "  (SELECT count(*) FROM infusion i WHERE i.course_id = c.id AND i.deleted_at IS NULL), " \
-  "  (SELECT max(i.started_at) FROM infusion i WHERE i.patient_id = p.id AND i.deleted_at IS NULL) " \
+  "  (SELECT max(i.started_at) FROM infusion i WHERE i.patient_id = p.id AND i.deleted_at IS NULL), " \
+  "  p.risk_si_at, pa.patient_id, pa.open_findings, pa.safety_open, pa.oldest_open_at, pa.valid_until, pa.rules " \
   "FROM patient p LEFT JOIN course c ON c.id = (SELECT c2.id FROM course c2 WHERE c2.patient_id = p.id " \
   "  AND c2.deleted_at IS NULL ORDER BY c2.status = 'ended', c2.start_date DESC, c2.id DESC LIMIT 1) " \
+  "LEFT JOIN patient_attention pa ON pa.patient_id = p.id " \
   "WHERE p.deleted_at IS NULL "
 
 /* Name order without regard to ASCII case: SQLite's NOCASE collation (its
@@ -395,7 +405,17 @@ read_summary (TrajDbStmt *stmt)
   s->infusion_count = traj_db_column_int (stmt, 10);
   s->last_infusion_at = traj_db_column_int64 (stmt, 11);
   s->latest_score = s->previous_score = -1;
+  s->risk_flag = !traj_db_column_is_null (stmt, 12);
+  /* The stored needs-attention state (traj-store-attention.c), if any. */
   s->open_findings = -1;
+  if (!traj_db_column_is_null (stmt, 13))
+    {
+      s->open_findings = traj_db_column_int (stmt, 14);
+      s->safety_open = traj_db_column_int (stmt, 15) != 0;
+      s->oldest_open_at = traj_db_column_int64 (stmt, 16);
+      s->attention_valid_until = traj_db_column_int64 (stmt, 17);
+      s->attention_rules = traj_db_column_int64 (stmt, 18);
+    }
   key = g_strconcat (s->name, "\n", s->mrn, NULL);
   s->search_key = traj_search_fold (key);
   return s;

@@ -42,7 +42,19 @@ struct _TrajStore
   TrajPatientRecords *kiosk_records;
   char *bulk_action;                    /* the bulk write's audit action ("import", …) */
   gint64 bulk_before[6];                /* the highest record ids before it (traj-store.c) */
+  GHashTable *attention_dirty;          /* gint64* patient ids whose needs-attention state to redo */
+  gboolean attention_all;               /* every patient's */
 };
+
+/* Needs attention per patient (traj-store-attention.c): a write marks each
+ * patient whose findings it may change; the outermost commit computes and
+ * writes their state in the same transaction; a rollback forgets them. */
+void          traj_store_attention_touch     (TrajStore *self, gint64 patient_id);
+void          traj_store_attention_touch_all (TrajStore *self);
+void          traj_store_attention_forget    (TrajStore *self);
+gboolean      traj_store_attention_flush     (TrajStore *self, GError **error);
+/* Marks the patient record @id of @kind belongs to now. */
+gboolean      traj_store_attention_touch_record (TrajStore *self, TrajRecordKind kind, gint64 id, GError **error);
 
 /* The clinic's time zone (traj-store-setting.c). */
 void          traj_store_apply_time_zone   (TrajStore *self);

@@ -88,8 +88,20 @@ gboolean
 traj_store_tx_commit (TrajStore *self, GError **error)
 {
   g_assert (self->tx_depth > 0);
-  if (--self->tx_depth > 0)
-    return traj_db_exec (self->db, "RELEASE traj_nested", error);
+  if (self->tx_depth > 1)
+    {
+      self->tx_depth--;
+      return traj_db_exec (self->db, "RELEASE traj_nested", error);
+    }
+  /* The needs-attention state of the patients this transaction changed, in
+   * the same transaction (traj-store-attention.c). */
+  if (!traj_store_attention_flush (self, error))
+    {
+      self->tx_depth--;
+      traj_db_rollback (self->db);
+      return FALSE;
+    }
+  self->tx_depth--;
   return traj_db_commit (self->db, error);
 }
 
@@ -108,6 +120,7 @@ traj_store_tx_rollback (TrajStore *self)
         self->bulk_failed = TRUE;
       return;
     }
+  traj_store_attention_forget (self);
   traj_db_rollback (self->db);
 }
 
@@ -313,6 +326,17 @@ migration_folder (TrajDbEngine engine)
                                   : "/io/github/trajectory/Trajectory/sql/postgres";
 }
 
+/* A clinic from before stored needs-attention (schema 13) gets every
+ * patient's state in the last step of its upgrade, when the records have
+ * their current shape. */
+static gboolean
+backfill_attention (TrajStore *self, gint64 from, gint64 v)
+{
+  if (v == TRAJ_SCHEMA_VERSION && from < 13)
+    traj_store_attention_touch_all (self);
+  return TRUE;
+}
+
 static gboolean
 migrate (TrajStore *self, gint64 from, GError **error)
 {
@@ -340,7 +364,8 @@ migrate (TrajStore *self, gint64 from, GError **error)
         return FALSE;
       if (!traj_db_exec (self->db, sql, error) || !traj_db_set_schema_version (self->db, v, error) ||
           (v == 7 && traj_db_engine (self->db) == TRAJ_DB_POSTGRES && !traj_store_kiosk_fill_scales (self, error)) ||
-          (v == TRAJ_SCHEMA_VERSION && v >= 2 && !traj_store_default_time_zone (self, error)))
+          (v == TRAJ_SCHEMA_VERSION && v >= 2 && !traj_store_default_time_zone (self, error)) ||
+          !backfill_attention (self, from, v))
         {
           traj_store_tx_rollback (self);
           return FALSE;
@@ -1123,6 +1148,7 @@ set_deleted (TrajStore *self, TrajRecordKind kind, gint64 id, gboolean deleted, 
         }
     }
 
+  traj_store_attention_touch (self, patient_id);
   if (!traj_store_audit_record (self, deleted ? "delete" : "undelete", kind, uid, kind_table (kind), error))
     goto fail;
   if (!traj_store_tx_commit (self, error))

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 12
+#define TRAJ_SCHEMA_VERSION 13
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -37,6 +37,9 @@ typedef struct {
   int open_findings;                /* filled by the outcomes engine; -1 = not computed */
   gboolean safety_open;             /* an unacknowledged safety finding */
   gint64 oldest_open_at;            /* when the oldest open finding fired; TRAJ_TIME_NONE when none */
+  gboolean risk_flag;               /* the suicidal-ideation risk flag is set (counted in the two above) */
+  gint64 attention_rules;           /* the state's thresholds (traj_thresholds_fingerprint), 0: none */
+  gint64 attention_valid_until;     /* the state holds until then; TRAJ_TIME_NONE: for good */
   /* lower-case, for search as you type */
   char *search_key;
 } TrajPatientSummary;
@@ -177,8 +180,18 @@ TrajPatient *traj_store_find_patient_by_mrn (TrajStore *store, const char *mrn, 
 TrajCourse  *traj_store_get_course       (TrajStore *store, gint64 id, GError **error);
 TrajInfusion *traj_store_get_infusion    (TrajStore *store, gint64 id, GError **error);
 TrajAssessment *traj_store_get_assessment (TrajStore *store, gint64 id, GError **error);
-/* All live patients, ordered by name, as TrajPatientSummary*. */
+/* All live patients, ordered by name, as TrajPatientSummary*, with the
+ * needs-attention state the clinic keeps for each (open_findings -1 when it
+ * has none; traj_attention_is_current () says whether one still holds). */
 GPtrArray   *traj_store_list_patients    (TrajStore *store, GError **error);
+/* Recomputes and writes every stored needs-attention state that is missing,
+ * was computed with other thresholds than the clinic's, or no longer holds
+ * now, a few hundred patients per write transaction; *n_refreshed (optional)
+ * receives how many. */
+gboolean     traj_store_refresh_attention (TrajStore     *store,
+                                           guint         *n_refreshed,
+                                           GCancellable  *cancellable,
+                                           GError       **error);
 TrajPatientSummary *traj_store_get_patient_summary (TrajStore *store, gint64 id, GError **error);
 /* A patient's live records in time order (what outcomes and charts read). */
 TrajPatientRecords *traj_store_load_patient_records (TrajStore *store, gint64 patient_id, GError **error);

@@ -217,9 +217,12 @@ load_thresholds (TrajWindow *self, TrajThresholds *t)
     traj_thresholds_load (t, self->settings);
 }
 
-/* The "needs attention" counts and badges run every patient through the
- * outcomes engine: on a worker thread with its own connection, so a big
- * clinic never freezes the window. */
+/* The "needs attention" counts and badges come with the list: the clinic
+ * keeps each patient's state, written with every change
+ * (traj-store-attention.c). Only states that no longer hold (the thresholds
+ * changed, or a record dated later became due) are computed again, on a
+ * worker thread with its own connection, and written back for the next
+ * start. */
 typedef struct {
   TrajThresholds thresholds;
   gint64 now;
@@ -237,8 +240,24 @@ attention_thread (GTask        *task,
   g_autoptr(TrajStore) store = traj_store_open_secondary (self->store, &error);
   g_autoptr(GPtrArray) list = NULL;
 
-  if (store == NULL ||
-      (list = traj_store_list_patients (store, &error)) == NULL ||
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Best effort: a read-only clinic or login keeps the stored states as
+   * they are, and this window computes the ones it needs below. */
+  if (!traj_store_refresh_attention (store, NULL, cancellable, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("Could not refresh the stored needs-attention states: %s", error->message);
+      g_clear_error (&error);
+    }
+  if ((list = traj_store_list_patients (store, &error)) == NULL ||
       !traj_outcomes_fill_summaries (store, list, &d->thresholds, d->now, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -298,6 +317,24 @@ start_attention (TrajWindow *self)
   g_task_run_in_thread (task, attention_thread);
 }
 
+/* The pass above, only when a stored state in the list does not hold. */
+static void
+check_attention (TrajWindow *self)
+{
+  TrajThresholds t;
+
+  load_thresholds (self, &t);
+  if (!traj_patient_list_attention_current (self->patients, traj_thresholds_fingerprint (&t), traj_time_now ()))
+    {
+      g_debug ("A stored needs-attention state does not hold: computing those again");
+      start_attention (self);
+      return;
+    }
+  /* A pass still running from before would bring back an older list. */
+  g_cancellable_cancel (self->attention_cancellable);
+  self->busy = FALSE;
+}
+
 /* The first frame shows at once; the list arrives from a worker thread with
  * its own connection (a 10,000-patient clinic takes a few hundred ms). */
 static void
@@ -346,7 +383,7 @@ load_done (GObject      *source,
   update_list_page (self);
   select_patient_row (self);
   show_patient_content (self);
-  start_attention (self);
+  check_attention (self);
 }
 
 static void
@@ -469,7 +506,7 @@ on_store_changed (TrajStore  *store,
       if (!traj_patient_list_reload (self->patients, store, &error))
         g_warning ("Could not reload the patient list: %s", error->message);
       self->updating_list = FALSE;
-      start_attention (self);
+      check_attention (self);
     }
 
   update_filter_counts (self);

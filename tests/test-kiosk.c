@@ -1435,6 +1435,52 @@ test_pin_lockout (Fixture *f, gconstpointer data)
   }
 }
 
+/* Found by a trial: a new staff PIN set on a workstation ends the clinic's
+ * wait for wrong PINs (in the database), but the kiosk's open staff keypad
+ * went on counting down, locked, for the rest of it. It reads the wait
+ * again while it counts. */
+static void
+test_pin_lockout_ends_with_new_pin (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) workstation = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE secret_attempt SET locked_until = %" G_GINT64_FORMAT
+                                          " WHERE kind = 'staff-pin'", traj_time_now () + 3600);
+
+  click (child (f->kiosk, "staff_button"));
+  for (int k = 0; k < 5; k++)
+    {
+      press_keypad (f->kiosk, "pin_keypad", "111111");
+      click (child (f->kiosk, "pin_leave_button"));
+      WAIT_UNTIL (!checking (f->kiosk));
+    }
+  g_assert_false (gtk_widget_is_sensitive (child (f->kiosk, "pin_keypad")));
+  /* An hour's wait for the clinic (as many more wrong tries would give). */
+  {
+    sqlite3 *db;
+    g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  click (child (f->kiosk, "pin_cancel_button"));
+  click (child (f->kiosk, "staff_button"));
+  g_assert_true (g_str_has_prefix (label_text (f->kiosk, "pin_wait_label"), "59:") ||
+                 g_str_has_prefix (label_text (f->kiosk, "pin_wait_label"), "60:"));
+
+  /* Staff set a new PIN on a workstation: the keypad opens again. */
+  workstation = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_set_staff_pin (workstation, PIN, "406819", &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (gtk_widget_is_sensitive (child (f->kiosk, "pin_keypad")));
+  g_assert_cmpstr (label_text (f->kiosk, "pin_wait_label"), ==, "");
+  g_assert_cmpstr (traj_kiosk_window_get_message (f->kiosk), ==, "");
+  g_assert_true (traj_kiosk_window_unlock (f->kiosk, "406819"));
+  gtk_window_destroy (GTK_WINDOW (f->kiosk));
+  g_assert_finalize_object (f->kiosk);
+  f->kiosk = NULL;
+}
+
 /* The patient page lists the patient's open codes; "Cancel Code" cancels
  * one for good (the tablet then says so). */
 static void
@@ -1730,6 +1776,8 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/hand-to-patient", Fixture, NULL, fixture_setup, test_hand_to_patient_locks_shortcuts, fixture_teardown);
   g_test_add ("/kiosk/pin-cancel", Fixture, NULL, fixture_setup, test_pin_cancel, fixture_teardown);
   g_test_add ("/kiosk/pin-lockout", Fixture, NULL, fixture_setup, test_pin_lockout, fixture_teardown);
+  g_test_add ("/kiosk/pin-lockout-ends-with-new-pin", Fixture, NULL, fixture_setup,
+              test_pin_lockout_ends_with_new_pin, fixture_teardown);
   g_test_add ("/kiosk/birth-date-checked", Fixture, NULL, fixture_setup, test_birth_date_checked, fixture_teardown);
   g_test_add ("/kiosk/open-codes-on-page", Fixture, NULL, fixture_setup, test_open_codes_on_page, fixture_teardown);
   g_test_add_func ("/kiosk/no-pin", test_no_pin);

@@ -211,11 +211,23 @@ update_locks (TrajKioskWindow *self)
   update_pin_label (self);
 }
 
+static void set_lock (TrajKioskWindow *self, TrajSecretKind kind, gint64 until);
+
 static gboolean
 lock_tick (gpointer data)
 {
   TrajKioskWindow *self = data;
+  gint64 code_until = traj_store_secret_locked_until (self->store, TRAJ_SECRET_CHECKIN, NULL);
+  gint64 pin_until = traj_store_secret_locked_until (self->store, TRAJ_SECRET_STAFF_PIN, NULL);
 
+  /* The waits are the clinic's, kept in its database, so they are read
+   * again while one counts down: a new staff PIN set on a workstation ends
+   * them at once (found by a trial: the open keypad went on counting), and
+   * wrong tries elsewhere may make them longer. */
+  if (code_until >= 0 && code_until != self->code_locked_until)
+    set_lock (self, TRAJ_SECRET_CHECKIN, code_until);
+  if (pin_until >= 0 && pin_until != self->pin_locked_until)
+    set_lock (self, TRAJ_SECRET_STAFF_PIN, pin_until);
   update_locks (self);
   if (self->code_locked_until || self->pin_locked_until)
     return G_SOURCE_CONTINUE;

@@ -281,6 +281,47 @@ test_shortcuts_window_title (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Esketamine sessions (a nasal spray) were called infusions: in the
+ * timeline, the header's count and the delete notification. */
+static void
+test_esketamine_sessions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) i = traj_infusion_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+  GtkListBoxRow *row;
+  gint32 today = traj_day_today ();
+  gint64 pid, cid;
+
+  pid = store_patient (f, "E-1", "Esme Spray");
+  cid = store_course (f, pid, today - 3, 8);
+  i->patient_id = pid;
+  i->course_id = cid;
+  i->started_at = traj_time_from_day (today - 2, 10, 0);
+  i->duration_min = 120;
+  i->route = TRAJ_ROUTE_INTRANASAL;
+  i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+  i->total_mg = 56;
+  g_assert_true (traj_store_insert_infusion (f->store, i, &error));
+  g_assert_no_error (error);
+  open_window (f);
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (page, TRAJ_TYPE_PATIENT_PAGE, "timeline_list")), 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Session 1 · Induction");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (child (page, TRAJ_TYPE_PATIENT_PAGE, "course_label"))),
+                            " · 1 session · 2 days since the last session · "));
+  gtk_widget_activate_action (page, "patient.delete-record", "(ix)", (gint32) TRAJ_KIND_INFUSION, i->id);
+  spin (f);
+  {
+    g_autofree char *day = traj_day_format (today - 2);
+    g_autofree char *title = g_strdup_printf ("Session of %s deleted", day);
+    g_assert_cmpstr (adw_toast_get_title (traj_patient_page_get_last_toast (TRAJ_PATIENT_PAGE (page))), ==, title);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -293,5 +334,6 @@ main (int argc, char **argv)
   g_test_add ("/trial/delete-twice-deletes-one", Fixture, NULL, fixture_setup, test_delete_twice_deletes_one,
               fixture_teardown);
   g_test_add_func ("/trial/shortcuts-window-title", test_shortcuts_window_title);
+  g_test_add ("/trial/esketamine-sessions", Fixture, NULL, fixture_setup, test_esketamine_sessions, fixture_teardown);
   return g_test_run ();
 }

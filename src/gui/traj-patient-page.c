@@ -132,16 +132,24 @@ update_header (TrajPatientPage *self)
     {
       const TrajInfusion *last = last_infusion (self->records, course->id);
       int n = count_infusions (self->records, course->id);
-      g_autofree char *count = g_strdup_printf (ngettext ("%d infusion", "%d infusions", n), n);
+      /* Esketamine is a nasal spray: its treatments are sessions. */
+      gboolean nasal = last && last->route == TRAJ_ROUTE_INTRANASAL;
+      g_autofree char *count = nasal ? g_strdup_printf (ngettext ("%d session", "%d sessions", n), n)
+                                     : g_strdup_printf (ngettext ("%d infusion", "%d infusions", n), n);
       g_autofree char *since = NULL;
       const TrajScale *scale = traj_scale_get (course->primary_scale);
 
       if (last)
         {
           int days = traj_day_today () - traj_day_from_time (last->started_at);
-          since = days == 0 ? g_strdup (_("last infusion today"))
-                            : g_strdup_printf (ngettext ("%d day since the last infusion",
-                                                         "%d days since the last infusion", days), days);
+          if (nasal)
+            since = days == 0 ? g_strdup (_("last session today"))
+                              : g_strdup_printf (ngettext ("%d day since the last session",
+                                                           "%d days since the last session", days), days);
+          else
+            since = days == 0 ? g_strdup (_("last infusion today"))
+                              : g_strdup_printf (ngettext ("%d day since the last infusion",
+                                                           "%d days since the last infusion", days), days);
         }
       else
         since = g_strdup (_("no infusion yet"));
@@ -360,8 +368,12 @@ create_timeline_row (gpointer item_ptr, gpointer user_data)
       const TrajInfusion *i = traj_timeline_item_get_infusion (item);
       g_autofree char *details = infusion_details (i);
 
-      /* Translators: timeline row: "Infusion 3 · Induction" */
-      title = g_strdup_printf (_("Infusion %d · %s"), traj_timeline_item_get_number (item), traj_phase_label (i->phase));
+      if (i->route == TRAJ_ROUTE_INTRANASAL)
+        /* Translators: timeline row of an esketamine nasal-spray session: "Session 3 · Induction" */
+        title = g_strdup_printf (_("Session %d · %s"), traj_timeline_item_get_number (item), traj_phase_label (i->phase));
+      else
+        /* Translators: timeline row: "Infusion 3 · Induction" */
+        title = g_strdup_printf (_("Infusion %d · %s"), traj_timeline_item_get_number (item), traj_phase_label (i->phase));
       subtitle = g_strdup_printf ("%s · %s", when, details);
       icon = "trajectory-infusion-symbolic";
       gtk_widget_add_css_class (row, i->phase == TRAJ_PHASE_BOOSTER ? "phase-booster" :
@@ -709,8 +721,12 @@ delete_record_action (GtkWidget *widget, const char *name, GVariant *param)
       if (i->id == id)
         {
           g_autofree char *day = traj_day_format (traj_day_from_time (i->started_at));
-          /* Translators: "Infusion of 25 Oct 2026 deleted" */
-          message = g_strdup_printf (_("Infusion of %s deleted"), day);
+          if (i->route == TRAJ_ROUTE_INTRANASAL)
+            /* Translators: an esketamine nasal-spray session: "Session of 25 Oct 2026 deleted" */
+            message = g_strdup_printf (_("Session of %s deleted"), day);
+          else
+            /* Translators: "Infusion of 25 Oct 2026 deleted" */
+            message = g_strdup_printf (_("Infusion of %s deleted"), day);
         }
     }
   for (guint k = 0; self->records && kind == TRAJ_KIND_ASSESSMENT && k < self->records->assessments->len; k++)

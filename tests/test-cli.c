@@ -755,6 +755,6 @@ main (int argc, char **argv)
   g_test_add ("/cli/output/export-folder", Fixture, NULL, fixture_setup, test_export_folder, fixture_teardown);
   g_test_add ("/cli/damaged-clinic", Fixture, NULL, fixture_setup, test_damaged_clinic, fixture_teardown);
   g_test_add ("/cli/which-commands-create", Fixture, NULL, fixture_setup, test_which_commands_create, fixture_teardown);
-  return g_test_run ();
   g_test_add ("/cli/demo-default-path", Fixture, NULL, fixture_setup, test_demo_default_path, fixture_teardown);
+  return g_test_run ();
 }

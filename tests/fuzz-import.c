@@ -66,7 +66,8 @@ static const Column infusion_cols[] = {
   { "duration_min", T_INT }, { "route", T_CODE }, { "medicine", T_CODE }, { "lot", T_TEXT }, { "phase", T_CODE },
   { "weight_kg", T_DEC }, { "dose_mg_per_kg", T_DEC }, { "total_mg", T_DEC }, { "side_effects", T_CODES },
   { "side_effect_note", T_TEXT }, { "concomitant", T_CODES }, { "monitoring_min", T_INT, TRUE },
-  { "ready_at", T_TIME }, { "clinician", T_TEXT }, { "notes", T_TEXT }, { "date_confirmed", T_CODES }, { NULL }
+  { "ready_at", T_TIME }, { "clinician", T_TEXT }, { "notes", T_TEXT }, { "date_confirmed", T_CODES },
+  { "cadss_total", T_INT }, { "moaas_lowest", T_INT }, { NULL }
 };
 static const Column vital_cols[] = {
   { "uid", T_UID, TRUE }, { "infusion_uid", T_REF }, { "minute", T_INT }, { "systolic", T_INT },

@@ -484,9 +484,10 @@ static const char *small_files[TRAJ_CSV_N_FILES] = {
     C1 "," P1 ",depression,phq9,IV 0.5 mg/kg ×6,6,2026-01-10,,induction,,trd\r\n",
   [TRAJ_CSV_INFUSIONS] =
     "uid,patient_uid,course_uid,started_at,duration_min,route,medicine,lot,phase,weight_kg,dose_mg_per_kg,total_mg,"
-    "side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes,date_confirmed\r\n"
+    "side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes,date_confirmed,cadss_total,"
+    "moaas_lowest\r\n"
     I1 "," P1 "," C1 ",2026-01-10T09:00:00Z,40,iv,ketamine,L1,induction,70.3,0.5,35.15,\"nausea,dissociation\","
-    "brief,benzodiazepine,60,2026-01-10T10:40:00Z,Dr. A,,\r\n",
+    "brief,benzodiazepine,60,2026-01-10T10:40:00Z,Dr. A,,,38,3\r\n",
   [TRAJ_CSV_VITAL_SIGNS] =
     "uid,infusion_uid,minute,systolic,diastolic,heart_rate,spo2,resp_rate\r\n"
     "55555555-5555-4555-8555-555555555555," I1 ",0,120,80,72,98,14\r\n"
@@ -562,6 +563,8 @@ test_small_import (Fixture *fx, gconstpointer data)
   g_assert_cmpfloat (i->total_mg, ==, 35.15);
   g_assert_cmpuint (i->side_effects, ==, TRAJ_SIDE_NAUSEA | TRAJ_SIDE_DISSOCIATION);
   g_assert_cmpuint (i->concomitant, ==, TRAJ_CONCOMITANT_BENZODIAZEPINE);
+  g_assert_cmpint (i->cadss_total, ==, 38);
+  g_assert_cmpint (i->moaas_lowest, ==, 3);
   g_assert_cmpuint (i->vitals->len, ==, 2);
   g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (i->vitals, 1))->heart_rate, ==, -1);
   g_assert_cmpuint (r->assessments->len, ==, 3);
@@ -700,7 +703,7 @@ static const BadRow bad_rows[] = {
     "2025-12-01T09:00:00Z" INFUSION_MIDDLE "2025-12-01T10:40:00Z",
     "infusions.csv:2:", "This infusion is dated 1 Dec 2025, 40 days before its course starts (10 Jan 2026). "
     "If the date is right, confirm it with date_confirmed “before_course”; otherwise correct started_at." },
-  { "infusion-confirm-unknown", TRAJ_CSV_INFUSIONS, "Dr. A,,\r\n", "Dr. A,,yes\r\n",
+  { "infusion-confirm-unknown", TRAJ_CSV_INFUSIONS, "Dr. A,,,38", "Dr. A,,yes,38",
     "infusions.csv:2:", "date_confirmed “yes” is not a list of codes" },
 
   /* Issue 16 §1: an import stores exactly what the file says or refuses the
@@ -773,6 +776,19 @@ static const BadRow bad_rows[] = {
     "patients.csv:2:", "risk_si_by is given but risk_si_at is empty" },
   { "free-text-decision", TRAJ_CSV_FLAG_DECISIONS, ",acknowledged,", ",ignored it,",
     "flag_decisions.csv:2:", "A safety finding is decided with one of: acknowledged." },
+  /* CLINICAL.md §8 per-infusion tolerability: the ranges of the form. */
+  { "cadss-range", TRAJ_CSV_INFUSIONS, ",38,3\r\n", ",93,3\r\n",
+    "infusions.csv:2:", "A CADSS total of 93 is outside 0–92 (23 items scored 0–4)." },
+  { "moaas-range", TRAJ_CSV_INFUSIONS, ",38,3\r\n", ",38,6\r\n",
+    "infusions.csv:2:", "A lowest MOAA/S of 6 is outside 0–5 (0 = no response, 5 = responds readily to name)." },
+  { "moaas-negative", TRAJ_CSV_INFUSIONS, ",38,3\r\n", ",38,-1\r\n",
+    "infusions.csv:2:", "moaas_lowest “-1” is not a whole number" },
+  /* A course is one medicine, as in the form and the store. */
+  { "course-medicine", TRAJ_CSV_INFUSIONS, ",38,3\r\n",
+    ",38,3\r\nbbbbbbbb-4444-4444-8444-444444444444," P1 "," C1 ",2026-01-12T09:00:00Z,5,intranasal,esketamine,L2,"
+    "induction,0,0,56,,,,120,,Dr. A,,,,\r\n",
+    "infusions.csv:3:", "This course’s infusions are Ketamine (racemic); an infusion of Esketamine belongs in a "
+    "course of its own." },
   { "total-mg-disagrees", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ",70.3,0.5,350,",
     "infusions.csv:2:", "The total dose of 350 mg does not match 70.3 kg × 0.5 mg/kg = 35.15 mg." },
 };
@@ -869,7 +885,7 @@ test_plausible_import (Fixture *fx, gconstpointer data)
     g_autofree char *path = g_build_filename (dir, "infusions.csv", NULL);
     g_autofree char *t = read_file (path);
     GString *g = g_string_new (t);
-    g_assert_cmpuint (g_string_replace (g, "Dr. A,,\r\n", "Dr. A,,before_course\r\n", 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (g, "Dr. A,,,38", "Dr. A,,before_course,38", 1), ==, 1);
     /* Ready to leave on the same day as the (moved) start. */
     g_assert_cmpuint (g_string_replace (g, ",2026-01-10T10:40:00Z,", ",2025-12-01T10:40:00Z,", 1), ==, 1);
     write_file (path, g->str);
@@ -882,7 +898,7 @@ test_plausible_import (Fixture *fx, gconstpointer data)
     GString *g = g_string_new (t);
     g_autoptr(TrajStore) wrong = open_store (fx, "wrong.db");
 
-    g_assert_cmpuint (g_string_replace (g, ",before_course\r\n", ",near_infusion\r\n", 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (g, ",before_course,", ",near_infusion,", 1), ==, 1);
     write_file (path, g->str);
     g_assert_false (traj_csv_import (wrong, dir, report, NULL, NULL, NULL, &error));
     g_clear_error (&error);
@@ -890,7 +906,7 @@ test_plausible_import (Fixture *fx, gconstpointer data)
     g_test_message ("%s", first);
     g_assert_true (g_str_has_prefix (first, "infusions.csv:2: This infusion is dated 1 Dec 2025, 40 days before"));
     g_clear_pointer (&first, g_free);
-    g_assert_cmpuint (g_string_replace (g, ",near_infusion\r\n", ",before_course\r\n", 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (g, ",near_infusion,", ",before_course,", 1), ==, 1);
     write_file (path, g->str);
     g_string_free (g, TRUE);
   }
@@ -929,11 +945,12 @@ test_plausible_import (Fixture *fx, gconstpointer data)
     g_assert_cmpint (traj_store_count (empty, TRAJ_KIND_PATIENT, NULL), ==, 0);
   }
 
-  /* An infusions.csv without date_confirmed (an older Trajectory's). */
+  /* An infusions.csv without date_confirmed, cadss_total and moaas_lowest
+   * (an older Trajectory's). */
   write_small (dir3, 0, NULL, NULL);
   text = g_string_new (small_files[TRAJ_CSV_INFUSIONS]);
-  g_assert_cmpuint (g_string_replace (text, ",notes,date_confirmed\r\n", ",notes\r\n", 1), ==, 1);
-  g_assert_cmpuint (g_string_replace (text, "Dr. A,,\r\n", "Dr. A,\r\n", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, ",notes,date_confirmed,cadss_total,moaas_lowest\r\n", ",notes\r\n", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "Dr. A,,,38,3\r\n", "Dr. A,\r\n", 1), ==, 1);
   write_file (infusions, text->str);
   {
     g_autoptr(TrajStore) old = open_store (fx, "old.db");
@@ -1202,6 +1219,7 @@ has_category (JsonObject *resource, const char *code)
 typedef struct {
   GHashTable *by_url;           /* fullUrl → JsonObject resource */
   guint patients, observations, responses, administrations, bp, heart_rate, resp_rate, spo2, weight;
+  guint cadss, moaas;           /* survey Observations in the local code system, part of an infusion */
 } Bundle;
 
 static void
@@ -1236,7 +1254,20 @@ index_bundle (JsonNode *root, Bundle *b)
         {
           const char *code = json_object_has_member (json_object_get_object_member (res, "code"), "coding")
                                ? first_code (json_object_get_object_member (res, "code")) : "";
-          if (has_category (res, "survey"))
+          if (has_category (res, "survey") && json_object_has_member (res, "partOf"))
+            {
+              JsonObject *coding = json_array_get_object_element (
+                json_object_get_array_member (json_object_get_object_member (res, "code"), "coding"), 0);
+              g_assert_cmpstr (member (coding, "system"), ==, TRAJ_SCALE_CODE_SYSTEM);
+              g_assert_true (json_object_has_member (res, "valueInteger"));
+              if (g_str_equal (code, "cadss"))
+                b->cadss++;
+              else if (g_str_equal (code, "moaas-lowest"))
+                b->moaas++;
+              else
+                g_assert_not_reached ();
+            }
+          else if (has_category (res, "survey"))
             b->observations++;
           else if (g_str_equal (code, "85354-9"))
             b->bp++;
@@ -1254,6 +1285,16 @@ index_bundle (JsonNode *root, Bundle *b)
       else
         g_assert_not_reached ();
     }
+}
+
+static JsonObject *
+resolve_first (Bundle *b, JsonObject *reference_holder, const char *name)
+{
+  JsonObject *ref = json_array_get_object_element (json_object_get_array_member (reference_holder, name), 0);
+  JsonObject *target = g_hash_table_lookup (b->by_url, member (ref, "reference"));
+
+  g_assert_nonnull (target);
+  return target;
 }
 
 static JsonObject *
@@ -1300,6 +1341,14 @@ check_resources (Bundle *b, TrajStore *store, JsonNode *root)
 
           g_assert_cmpstr (member (res, "status"), ==, "final");
           g_assert_true (json_object_has_member (res, "effectiveDateTime"));
+          if (json_object_has_member (res, "partOf"))
+            {
+              /* CADSS and MOAA/S: part of their infusion, no questionnaire. */
+              g_assert_cmpstr (member (resolve_first (b, res, "partOf"), "resourceType"), ==,
+                               "MedicationAdministration");
+              g_assert_false (json_object_has_member (res, "derivedFrom"));
+              continue;
+            }
           if (g_str_has_prefix (text, "MADRS") || g_str_has_prefix (text, "Y-BOCS"))
             {
               /* No LOINC total: coded in Trajectory's own code system. */
@@ -1414,6 +1463,10 @@ test_fhir (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (b.heart_rate, ==, vitals_hr);
   g_assert_cmpuint (b.spo2, ==, count (store, "SELECT count(*) FROM vital_sign WHERE spo2 IS NOT NULL"));
   g_assert_cmpuint (b.resp_rate, ==, count (store, "SELECT count(*) FROM vital_sign WHERE resp_rate IS NOT NULL"));
+  /* CLINICAL.md §8: one Observation per recorded CADSS total and lowest MOAA/S. */
+  g_assert_cmpuint (b.cadss, ==, count (store, "SELECT count(*) FROM infusion WHERE cadss_total IS NOT NULL"));
+  g_assert_cmpuint (b.moaas, ==, count (store, "SELECT count(*) FROM infusion WHERE moaas_lowest IS NOT NULL"));
+  g_assert_cmpuint (b.cadss, >, 0);
   check_resources (&b, store, root);
 
   /* One infusion, value by value. */
@@ -1445,6 +1498,31 @@ test_fhir (Fixture *fx, gconstpointer data)
     g_assert_cmpstr (member (patient, "id"), ==, r->patient->uid);
     g_assert_cmpstr (member (json_array_get_object_element (json_object_get_array_member (patient, "identifier"), 0), "value"),
                      ==, r->patient->mrn);
+    /* An infusion's CADSS total: valued, and part of that infusion. */
+    {
+      const TrajInfusion *with = NULL;
+      g_autofree char *with_url = NULL;
+      GHashTableIter it;
+      gpointer value;
+      guint found = 0;
+
+      for (guint k = 0; k < r->infusions->len && with == NULL; k++)
+        if (((const TrajInfusion *) g_ptr_array_index (r->infusions, k))->cadss_total >= 0)
+          with = g_ptr_array_index (r->infusions, k);
+      g_assert_nonnull (with);
+      with_url = g_strconcat ("urn:uuid:", with->uid, NULL);
+      g_hash_table_iter_init (&it, b.by_url);
+      while (g_hash_table_iter_next (&it, NULL, &value))
+        if (json_object_has_member (value, "partOf") && json_object_has_member (value, "valueInteger") &&
+            g_str_equal (first_code (json_object_get_object_member (value, "code")), "cadss") &&
+            g_str_equal (member (json_array_get_object_element (json_object_get_array_member (value, "partOf"), 0),
+                                 "reference"), with_url))
+          {
+            g_assert_cmpint (json_object_get_int_member (value, "valueInteger"), ==, with->cadss_total);
+            found++;
+          }
+      g_assert_cmpuint (found, ==, 1);
+    }
     if (!traj_dose_is_fixed (i->route, i->medicine))
       {
         JsonArray *notes = json_object_get_array_member (ma, "note");

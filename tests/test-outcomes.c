@@ -1249,6 +1249,88 @@ test_safety_item9 (void)
 
 /* ---- monitoring ---------------------------------------------------------- */
 
+/* CLINICAL.md §8: the CADSS total and the lowest MOAA/S are tolerability,
+ * never outcomes. A lowest MOAA/S of 0 (no response) is a monitoring event;
+ * 3 is sedation but not an event, 4 not even sedation. Response and
+ * remission are exactly what they are without them. */
+static void
+test_tolerability_not_outcome (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajOutcomes) with = NULL;
+  g_autoptr(TrajOutcomes) without = NULL;
+  TrajInfusion *none, *sedated, *awake;
+  TrajVitalSign *v;
+  const TrajOutcome *o, *o0;
+  const TrajFinding *f;
+  g_autofree char *key = NULL;
+
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 1, 20);
+  none = add_infusion (r, 1, 3, 3);
+  none->cadss_total = 40;
+  none->moaas_lowest = 0;
+  sedated = add_infusion (r, 1, 3, 5);
+  sedated->cadss_total = 92;
+  sedated->moaas_lowest = 3;
+  awake = add_infusion (r, 1, 3, 7);
+  awake->cadss_total = 0;
+  awake->moaas_lowest = 4;
+  v = add_vital (awake, 40, 120, 80, 72, 97);
+  v->resp_rate = 14;
+  /* 11 > 0.5 × 20: no response; 11 > 4: no remission. */
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 8, 11);
+
+  g_assert_true (traj_infusion_sedated (none));
+  g_assert_true (traj_infusion_sedated (sedated));
+  g_assert_false (traj_infusion_sedated (awake));
+
+  with = compute (r, NULL, NOW_LATE);
+  g_assert_cmpuint (with->outcomes->len, ==, 1);      /* no CADSS or MOAA/S "scale" */
+  o = traj_outcomes_find (with, 1, TRAJ_SCALE_PHQ9);
+  g_assert_cmpint (o->n_assessments, ==, 2);
+  g_assert_cmpint (o->baseline, ==, 20);
+  g_assert_cmpint (o->latest, ==, 11);
+  g_assert_false (o->response_reached);
+  g_assert_false (o->remission_reached);
+  g_assert_cmpint (o->n_infusions, ==, 3);
+
+  g_assert_cmpuint (count_kind (with, TRAJ_FINDING_MONITORING), ==, 1);
+  key = g_strdup_printf ("monitoring:%s", none->uid);
+  f = traj_outcomes_find_finding (with, key);
+  g_assert_nonnull (f);
+  g_assert_true (f->open);
+  g_assert_cmpstr (f->sentence, ==, "Monitoring event during the infusion on 3 Mar 2026: no response to stimulation "
+                                    "(lowest MOAA/S 0).");
+
+  /* With a vital sign over its limit too, one finding names both. */
+  add_vital (none, 30, 185, 100, 80, 97);
+  g_clear_pointer (&with, traj_outcomes_free);
+  with = compute (r, NULL, NOW_LATE);
+  o = traj_outcomes_find (with, 1, TRAJ_SCALE_PHQ9);
+  g_assert_cmpstr (traj_outcomes_find_finding (with, key)->sentence, ==,
+                   "Monitoring event during the infusion on 3 Mar 2026: systolic blood pressure 185 mmHg at minute 30 "
+                   "(limit: 180 or higher); no response to stimulation (lowest MOAA/S 0).");
+  g_ptr_array_set_size (none->vitals, 0);
+
+  /* The same outcomes without any tolerability value. */
+  for (guint k = 0; k < r->infusions->len; k++)
+    {
+      TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      i->cadss_total = -1;
+      i->moaas_lowest = -1;
+    }
+  without = compute (r, NULL, NOW_LATE);
+  o0 = traj_outcomes_find (without, 1, TRAJ_SCALE_PHQ9);
+  g_assert_cmpuint (without->outcomes->len, ==, 1);
+  g_assert_cmpint (o0->baseline, ==, o->baseline);
+  g_assert_cmpint (o0->latest, ==, o->latest);
+  g_assert_cmpint (o0->response_reached, ==, o->response_reached);
+  g_assert_cmpint (o0->remission_reached, ==, o->remission_reached);
+  g_assert_cmpfloat (o0->response_threshold, ==, o->response_threshold);
+  g_assert_cmpuint (count_kind (without, TRAJ_FINDING_MONITORING), ==, 0);
+}
+
 /* CLINICAL.md §7, the low side: systolic < 90, heart rate < 50, respiratory
  * rate < 10 (respiratory depression), SpO2 < 92 %, each a monitoring event
  * whose sentence names the reading and the threshold. */
@@ -1983,6 +2065,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/safety/item9", test_safety_item9);
   g_test_add_func ("/outcomes/monitoring/vitals", test_vitals_limits);
   g_test_add_func ("/outcomes/monitoring/low-limits", test_vitals_low_limits);
+  g_test_add_func ("/outcomes/monitoring/tolerability-not-outcome", test_tolerability_not_outcome);
   g_test_add_func ("/outcomes/attribution", test_attribution);
   g_test_add_func ("/outcomes/order-and-labels", test_order_and_labels);
   g_test_add_func ("/outcomes/store/decision", test_store_decision);

@@ -395,7 +395,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 13);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 14);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1185,6 +1185,153 @@ test_validate_infusion_update (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (back->vitals->len, ==, 2);
 }
 
+/* CLINICAL.md §8: the CADSS total (0–92) and the lowest MOAA/S (0–5) are
+ * kept with the infusion, -1 (NULL) when not recorded; a value outside its
+ * range is refused with a message naming it, and nothing is written. */
+static void
+test_validate_tolerability (Fixture *fx, gconstpointer data)
+{
+  static const struct { int cadss, moaas; const char *message; } bad[] = {
+    { 93, -1, "A CADSS total of 93 is outside 0–92 (23 items scored 0–4)." },
+    { -2, -1, "A CADSS total of -2 is outside 0–92 (23 items scored 0–4)." },
+    { 40, 6, "A lowest MOAA/S of 6 is outside 0–5 (0 = no response, 5 = responds readily to name)." },
+    { -1, -5, "A lowest MOAA/S of -5 is outside 0–5 (0 = no response, 5 = responds readily to name)." },
+  };
+  g_autoptr(TrajInfusion) i = make_infusion (fx);
+  g_autoptr(TrajInfusion) back = NULL;
+  g_autoptr(TrajInfusion) edges = make_infusion (fx);
+  g_autoptr(TrajInfusion) edges_back = NULL;
+  GError *error = NULL;
+
+  g_assert_cmpint (i->cadss_total, ==, -1);
+  g_assert_cmpint (i->moaas_lowest, ==, -1);
+  i->cadss_total = 40;
+  i->moaas_lowest = 3;
+  accept_infusion (fx, i);
+  g_assert_cmpint (raw_int (fx->path, "SELECT cadss_total FROM infusion"), ==, 40);
+  g_assert_cmpint (raw_int (fx->path, "SELECT moaas_lowest FROM infusion"), ==, 3);
+  back = traj_store_get_infusion (fx->store, i->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->cadss_total, ==, 40);
+  g_assert_cmpint (back->moaas_lowest, ==, 3);
+  g_assert_true (traj_infusion_sedated (back));
+
+  /* Cleared again: NULL in the file, -1 read back. */
+  i->cadss_total = -1;
+  i->moaas_lowest = -1;
+  g_assert_true (traj_store_update_infusion (fx->store, i, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM infusion WHERE cadss_total IS NULL "
+                                      "AND moaas_lowest IS NULL"), ==, 1);
+  g_clear_pointer (&back, traj_infusion_free);
+  back = traj_store_get_infusion (fx->store, i->id, &error);
+  g_assert_cmpint (back->cadss_total, ==, -1);
+  g_assert_cmpint (back->moaas_lowest, ==, -1);
+  g_assert_false (traj_infusion_sedated (back));
+
+  /* Both ends of each range. */
+  edges->cadss_total = 92;
+  edges->moaas_lowest = 0;
+  accept_infusion (fx, edges);
+  edges_back = traj_store_get_infusion (fx->store, edges->id, &error);
+  g_assert_cmpint (edges_back->cadss_total, ==, 92);
+  g_assert_cmpint (edges_back->moaas_lowest, ==, 0);
+  edges->cadss_total = 0;
+  edges->moaas_lowest = 5;
+  g_assert_true (traj_store_update_infusion (fx->store, edges, &error));
+  g_assert_no_error (error);
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr(TrajInfusion) b = make_infusion (fx);
+      Snapshot s;
+
+      b->cadss_total = bad[k].cadss;
+      b->moaas_lowest = bad[k].moaas;
+      g_assert_false (traj_validate_tolerability (b->cadss_total, b->moaas_lowest, &error));
+      g_assert_cmpstr (error->message, ==, bad[k].message);
+      g_clear_error (&error);
+      reject_infusion (fx, b, TRAJ_ERROR_TOLERABILITY_RANGE);
+      /* An edit is refused the same way and leaves the record as it was. */
+      i->cadss_total = bad[k].cadss;
+      i->moaas_lowest = bad[k].moaas;
+      snapshot_take (fx, &s);
+      assert_rejected (fx, &s, traj_store_update_infusion (fx->store, i, &error), &error,
+                       TRAJ_ERROR_TOLERABILITY_RANGE);
+    }
+  /* The file refuses them too, whatever writes it. */
+  g_assert_cmpint (raw_exec (fx->path, "UPDATE infusion SET cadss_total = 93", NULL), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (raw_exec (fx->path, "UPDATE infusion SET moaas_lowest = 6", NULL), ==, SQLITE_CONSTRAINT);
+}
+
+/* Turns @i into an intranasal esketamine session of @total_mg. */
+static void
+make_esketamine (TrajInfusion *i, double total_mg)
+{
+  i->route = TRAJ_ROUTE_INTRANASAL;
+  i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+  i->dose_mg_per_kg = 0;
+  i->total_mg = total_mg;
+}
+
+/* A course is one medicine: the store refuses an infusion of another
+ * medicine into a course whose infusions are of one, with nothing
+ * written; the same session in a course of its own is accepted. */
+static void
+test_validate_course_medicine (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) ket = make_infusion (fx);
+  g_autoptr(TrajInfusion) esk = make_infusion (fx);
+  g_autoptr(TrajInfusion) back = NULL;
+  GError *error = NULL;
+  Snapshot s;
+
+  accept_infusion (fx, ket);
+  make_esketamine (esk, 56);
+  snapshot_take (fx, &s);
+  g_assert_false (traj_store_insert_infusion (fx->store, esk, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_MEDICINE);
+  g_assert_cmpstr (error->message, ==, "This course’s infusions are Ketamine (racemic); an infusion of "
+                                       "Esketamine belongs in a course of its own.");
+  assert_rejected (fx, &s, FALSE, &error, TRAJ_ERROR_COURSE_MEDICINE);
+  g_assert_cmpint (esk->id, ==, 0);
+
+  /* Changing the course's only infusion is changing the course's medicine:
+   * allowed. */
+  {
+    g_autoptr(TrajInfusion) only = traj_infusion_copy (ket);
+    make_esketamine (only, 84);
+    g_assert_true (traj_store_update_infusion (fx->store, only, &error));
+    g_assert_no_error (error);
+    /* …and back, so the course is ketamine again. */
+    g_assert_true (traj_store_update_infusion (fx->store, ket, &error));
+    g_assert_no_error (error);
+  }
+
+  /* A second ketamine infusion, then an edit turning it to esketamine is
+   * refused and leaves it as it was. */
+  {
+    g_autoptr(TrajInfusion) second = make_infusion (fx);
+    accept_infusion (fx, second);
+    make_esketamine (second, 56);
+    snapshot_take (fx, &s);
+    assert_rejected (fx, &s, traj_store_update_infusion (fx->store, second, &error), &error,
+                     TRAJ_ERROR_COURSE_MEDICINE);
+    back = traj_store_get_infusion (fx->store, second->id, &error);
+    g_assert_cmpint (back->medicine, ==, TRAJ_MEDICINE_KETAMINE);
+  }
+
+  /* In a course of its own, or in none, the esketamine session is fine. */
+  esk->course_id = add_course (fx, fx->patient_id, fx->today);
+  accept_infusion (fx, esk);
+  {
+    g_autoptr(TrajInfusion) loose = make_infusion (fx);
+    loose->course_id = 0;
+    make_esketamine (loose, 28);
+    accept_infusion (fx, loose);
+  }
+}
+
 /* ---- validation: assessments ----------------------------------------------- */
 
 static void
@@ -1712,32 +1859,54 @@ test_indication_detail_risk_flag (Fixture *fx, gconstpointer data)
 #define UNDO_004 UNDO_008 "DROP TABLE secret_attempt_device; DROP TABLE secret_attempt; DROP INDEX kiosk_checkin_hash; " \
   "ALTER TABLE kiosk_checkin DROP COLUMN revoked_at; ALTER TABLE kiosk_checkin DROP COLUMN revoked_by; "
 
+/* An infusion written now, the file then taken back by @undo (which sets
+ * the old user_version), reopened (migrated) and the infusion read back. */
+static TrajInfusion *
+migrated_infusion (Fixture *fx, const char *undo)
+{
+  g_autoptr(TrajInfusion) i = NULL;
+  TrajInfusion *back;
+  GError *error = NULL;
+
+  fx->patient_id = add_patient (fx, "MRN-1", "Ada Abbott");
+  fx->course_id = add_course (fx, fx->patient_id, fx->today - 30);
+  i = make_infusion (fx);
+  accept_infusion (fx, i);
+  g_clear_object (&fx->store);
+  g_assert_cmpint (raw_exec (fx->path, undo, NULL), ==, SQLITE_OK);
+  fx->store = traj_test_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
+  back = traj_store_get_infusion (fx->store, i->id, &error);
+  g_assert_no_error (error);
+  return back;
+}
+
 /* A clinic file from schema 2 gains the confirmation column, empty. */
 static void
 test_migrate_date_confirmed (Fixture *fx, gconstpointer data)
 {
   g_autoptr(TrajInfusion) back = NULL;
-  g_autoptr(TrajInfusion) i = NULL;
-  GError *error = NULL;
-  gint64 id;
 
   if (traj_test_skip_on_postgres ("PRAGMA user_version (SQLite only)"))
     return;
-  fx->patient_id = add_patient (fx, "MRN-1", "Ada Abbott");
-  fx->course_id = add_course (fx, fx->patient_id, fx->today - 30);
-  i = make_infusion (fx);
-  accept_infusion (fx, i);
-  id = i->id;
-  g_clear_object (&fx->store);
-  g_assert_cmpint (raw_exec (fx->path, UNDO_004 "ALTER TABLE infusion DROP COLUMN date_confirmed; PRAGMA user_version = 2", NULL),
-                   ==, SQLITE_OK);
-  fx->store = traj_test_open (fx->path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
-  back = traj_store_get_infusion (fx->store, id, &error);
-  g_assert_no_error (error);
+  back = migrated_infusion (fx, UNDO_004 "ALTER TABLE infusion DROP COLUMN date_confirmed; PRAGMA user_version = 2");
   g_assert_cmphex (back->date_confirmed, ==, 0);
   g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM infusion WHERE date_confirmed = ''"), ==, 1);
+}
+
+/* A clinic file from schema 13 gains the CADSS and MOAA/S columns, empty. */
+static void
+test_migrate_tolerability (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) back = NULL;
+
+  if (traj_test_skip_on_postgres ("PRAGMA user_version (SQLite only)"))
+    return;
+  back = migrated_infusion (fx, TRAJ_TEST_UNDO_014 "PRAGMA user_version = 13");
+  g_assert_cmpint (back->cadss_total, ==, -1);
+  g_assert_cmpint (back->moaas_lowest, ==, -1);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM infusion WHERE cadss_total IS NULL"), ==, 1);
 }
 
 /* What is written is what is read back; a draft stays a draft. */
@@ -2963,6 +3132,8 @@ main (int argc, char **argv)
   ADD ("/store/audit/chain-and-previous-values", test_audit_chain_and_previous_values);
   ADD ("/store/audit/tamper", test_audit_tamper);
   ADD_P ("/store/validate/infusion-update", test_validate_infusion_update);
+  ADD_P ("/store/validate/tolerability", test_validate_tolerability);
+  ADD_P ("/store/validate/course-medicine", test_validate_course_medicine);
   ADD_P ("/store/validate/item-range", test_validate_item_range);
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);
   ADD_P ("/store/validate/assessment-other", test_validate_assessment_other);
@@ -2972,6 +3143,7 @@ main (int argc, char **argv)
   ADD_P ("/store/plausible/confirm", test_plausible_confirm);
   ADD_P ("/store/plausible/ties", test_plausible_ties);
   ADD ("/store/migrate/date-confirmed", test_migrate_date_confirmed);
+  ADD ("/store/migrate/tolerability", test_migrate_tolerability);
   ADD_P ("/store/indication-detail-risk-flag", test_indication_detail_risk_flag);
   ADD_P ("/store/roundtrip", test_roundtrip);
   ADD ("/store/audit/per-change", test_audit_per_change);

@@ -403,7 +403,7 @@ enum {
 enum {
   I_UID, I_PATIENT, I_COURSE, I_STARTED, I_DURATION, I_ROUTE, I_MEDICINE, I_LOT, I_PHASE, I_WEIGHT,
   I_DOSE, I_TOTAL, I_SIDE, I_SIDE_NOTE, I_CONCOMITANT, I_MONITORING, I_READY, I_CLINICIAN, I_NOTES,
-  I_DATE_CONFIRMED, I_N
+  I_DATE_CONFIRMED, I_CADSS, I_MOAAS, I_N
 };
 enum { V_UID, V_INFUSION, V_MINUTE, V_SYSTOLIC, V_DIASTOLIC, V_HEART_RATE, V_SPO2, V_RESP_RATE, V_N };
 enum {
@@ -425,7 +425,7 @@ static const char * const course_columns[C_N + 1] = {
 static const char * const infusion_columns[I_N + 1] = {
   "uid", "patient_uid", "course_uid", "started_at", "duration_min", "route", "medicine", "lot", "phase",
   "weight_kg", "dose_mg_per_kg", "total_mg", "side_effects", "side_effect_note", "concomitant",
-  "monitoring_min", "ready_at", "clinician", "notes", "date_confirmed", NULL
+  "monitoring_min", "ready_at", "clinician", "notes", "date_confirmed", "cadss_total", "moaas_lowest", NULL
 };
 
 /* Columns added after the first version: a file without them (written by an
@@ -433,7 +433,7 @@ static const char * const infusion_columns[I_N + 1] = {
 static gboolean
 column_optional (TrajCsvFile kind, guint column)
 {
-  return (kind == TRAJ_CSV_INFUSIONS && column == I_DATE_CONFIRMED) ||
+  return (kind == TRAJ_CSV_INFUSIONS && column >= I_DATE_CONFIRMED) ||
          (kind == TRAJ_CSV_PATIENTS && column >= P_DETAIL) ||
          (kind == TRAJ_CSV_COURSES && column == C_DETAIL);
 }
@@ -808,7 +808,9 @@ write_infusions (Export *ex, const TrajPatientRecords *r)
       put_time_or_empty (b, i->ready_at); put_sep (b);
       put_text (b, i->clinician); put_sep (b);
       put_text (b, i->notes); put_sep (b);
-      put_text (b, confirmed);
+      put_text (b, confirmed); put_sep (b);
+      put_int_or_empty (b, i->cadss_total); put_sep (b);
+      put_int_or_empty (b, i->moaas_lowest);
       end_row (ex, TRAJ_CSV_INFUSIONS);
 
       for (guint v = 0; v < i->vitals->len; v++)
@@ -1761,6 +1763,8 @@ import_infusion (Import *im)
   i.clinician = get_text (im, I_CLINICIAN, FALSE, &ok);
   i.notes = get_text (im, I_NOTES, FALSE, &ok);
   i.date_confirmed = get_codes (im, I_DATE_CONFIRMED, traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, &ok);
+  i.cadss_total = get_int (im, I_CADSS, -1, &ok);
+  i.moaas_lowest = get_int (im, I_MOAAS, -1, &ok);
   i.vitals = im->no_vitals;
   if (ok && !linked)
     check (im, traj_validate_infusion (&i, im->now, &e), &e);

@@ -327,6 +327,22 @@ infuse (Gen *g, CourseSim *s, gint32 day, TrajPhase phase, GError **error)
   if (chance (g, 0.08))
     inf->concomitant |= TRAJ_CONCOMITANT_BENZODIAZEPINE;
   add_vitals (g, inf, chance (g, 0.02));
+  /* CLINICAL.md §8 tolerability: most infusions have a CADSS total at about
+   * 40 minutes (falling over the induction, as dissociation does) and the
+   * lowest MOAA/S, a few of them sedated (≤ 3). Drawn from the uid, not
+   * from the generator, so the rest of the clinic stays the same. */
+  {
+    guint h = g_str_hash (inf->uid);
+
+    if (h % 10 < 8)
+      {
+        int cadss = 6 + (int) ((h >> 4) % 24) - 2 * s->infusions_given;
+        if (inf->side_effects & TRAJ_SIDE_DISSOCIATION)
+          cadss += 14;
+        inf->cadss_total = clampi (cadss, 0, TRAJ_CADSS_MAX);
+        inf->moaas_lowest = (h >> 10) % 100 < 12 ? 2 + (int) ((h >> 17) % 2) : 4 + (int) ((h >> 17) % 2);
+      }
+  }
   {
     int sbp = 0;
     traj_infusion_bp_peak (inf, &sbp, NULL);

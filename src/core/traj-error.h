@@ -74,6 +74,8 @@ typedef enum {
   TRAJ_ERROR_TEXT_LONG,           /* text longer than its field's limit */
   TRAJ_ERROR_TEXT_INVISIBLE,      /* an invisible format character (bidi override…) */
   TRAJ_ERROR_AUDIT_BROKEN,        /* the audit trail's hash chain does not hold */
+  TRAJ_ERROR_TOLERABILITY_RANGE,  /* a CADSS total or MOAA/S outside its range */
+  TRAJ_ERROR_COURSE_MEDICINE,     /* an infusion of another medicine than its course's */
 } TrajError;
 
 GQuark traj_error_quark (void);

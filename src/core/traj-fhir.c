@@ -213,6 +213,18 @@ member_reference (JsonBuilder *b, const char *name, const char *urn)
   json_builder_end_object (b);
 }
 
+/* An Observation made during an infusion: partOf its MedicationAdministration. */
+static void
+member_part_of (JsonBuilder *b, const char *infusion_urn)
+{
+  json_builder_set_member_name (b, "partOf");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  member_string (b, "reference", infusion_urn);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+}
+
 static void
 member_quantity (JsonBuilder *b, const char *name, double value, const char *unit)
 {
@@ -385,12 +397,7 @@ begin_vital (JsonBuilder *b, const char *uid, const char *what, const char *code
   member_codeable (b, "code", LOINC, code, display, display);
   member_reference (b, "subject", patient_urn);
   member_time (b, "effectiveDateTime", at);
-  json_builder_set_member_name (b, "partOf");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  member_string (b, "reference", infusion_urn);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
+  member_part_of (b, infusion_urn);
 }
 
 static void
@@ -460,15 +467,48 @@ add_vitals (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn, cons
           json_builder_end_object (b);
           member_reference (b, "subject", patient_urn);
           member_time (b, "effectiveDateTime", at);
-          json_builder_set_member_name (b, "partOf");
-          json_builder_begin_array (b);
-          json_builder_begin_object (b);
-          member_string (b, "reference", infusion_urn);
-          json_builder_end_object (b);
-          json_builder_end_array (b);
+          member_part_of (b, infusion_urn);
           member_quantity (b, "valueQuantity", v->spo2, "%");
           end_entry (b);
         }
+    }
+}
+
+/* CLINICAL.md §8 per-infusion tolerability: no LOINC code exists for the
+ * CADSS total or the lowest MOAA/S, so both are coded in Trajectory's own
+ * code system, part of their infusion. */
+static void
+add_tolerability (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn, const char *infusion_urn)
+{
+  static const struct {
+    const char *code;
+    const char *text;
+    gsize offset;
+  } measures[] = {
+    { "cadss", "CADSS total score", G_STRUCT_OFFSET (TrajInfusion, cadss_total) },
+    { "moaas-lowest", "Lowest MOAA/S during monitoring", G_STRUCT_OFFSET (TrajInfusion, moaas_lowest) },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (measures); k++)
+    {
+      int value = G_STRUCT_MEMBER (int, i, measures[k].offset);
+      g_autofree char *id = NULL;
+      g_autofree char *urn = NULL;
+
+      if (value < 0)
+        continue;
+      id = uuid_v5 (i->uid, measures[k].code);
+      urn = g_strconcat ("urn:uuid:", id, NULL);
+      begin_entry (b, urn, "Observation");
+      member_string (b, "status", "final");
+      member_category (b, "survey", "Survey");
+      member_codeable (b, "code", TRAJ_SCALE_CODE_SYSTEM, measures[k].code, measures[k].text, measures[k].text);
+      member_reference (b, "subject", patient_urn);
+      member_time (b, "effectiveDateTime", i->started_at);
+      member_part_of (b, infusion_urn);
+      json_builder_set_member_name (b, "valueInteger");
+      json_builder_add_int_value (b, value);
+      end_entry (b);
     }
 }
 
@@ -572,6 +612,7 @@ add_infusion (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn)
   end_entry (b);
 
   add_vitals (b, i, patient_urn, urn);
+  add_tolerability (b, i, patient_urn, urn);
 }
 
 static void

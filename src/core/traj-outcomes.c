@@ -1420,8 +1420,10 @@ monitoring_findings (Ctx *ctx)
           if ((over & TRAJ_VITAL_UNDER_RESP_RATE) && (rr_low == NULL || v->resp_rate < rr_low->resp_rate))
             rr_low = v;
         }
+      /* CLINICAL.md §8: a lowest MOAA/S of 0 (no response) is a monitoring
+       * event; 1–3 is sedation, summarised, not an event. */
       if (sys == NULL && dia == NULL && spo2 == NULL && hr == NULL &&
-          sys_low == NULL && hr_low == NULL && rr_low == NULL)
+          sys_low == NULL && hr_low == NULL && rr_low == NULL && i->moaas_lowest != 0)
         continue;
 
       parts = g_ptr_array_new_with_free_func (g_free);
@@ -1450,6 +1452,8 @@ monitoring_findings (Ctx *ctx)
         g_ptr_array_add (parts, g_strdup_printf (_("respiratory depression: respiratory rate %d/min at minute %d "
                                                    "(limit: below %d/min)"),
                                                  rr_low->resp_rate, rr_low->minute, t->resp_rate_min));
+      if (i->moaas_lowest == 0)
+        g_ptr_array_add (parts, g_strdup (_("no response to stimulation (lowest MOAA/S 0)")));
       {
         const TrajVitalSign *crossed[] = { sys, dia, spo2, hr, sys_low, hr_low, rr_low };
         for (guint j = 0; j < G_N_ELEMENTS (crossed); j++)

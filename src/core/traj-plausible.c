@@ -33,6 +33,7 @@ infusion_context (TrajStore           *self,
   ctx->birth_day = TRAJ_DAY_NONE;
   ctx->course = NULL;
   ctx->nearest_infusion_at = TRAJ_TIME_NONE;
+  ctx->other_medicine = -1;
   if (stmt == NULL)
     return FALSE;
   traj_db_bind_int64 (stmt, 1, i->patient_id);
@@ -40,6 +41,7 @@ infusion_context (TrajStore           *self,
   traj_db_bind_int64 (stmt, 3, i->id);
   traj_db_bind_int64 (stmt, 4, i->started_at);
   traj_db_bind_int64 (stmt, 5, TRAJ_NEAR_INFUSION_MINUTES * 60);
+  traj_db_bind_text (stmt, 6, traj_medicine_to_string (i->medicine));
   if (!traj_db_step_row (stmt, &found, error))
     return FALSE;
   if (found)
@@ -63,6 +65,12 @@ infusion_context (TrajStore           *self,
                 ABS (t - i->started_at) < ABS (ctx->nearest_infusion_at - i->started_at))
               ctx->nearest_infusion_at = t;
           }
+      if (!traj_db_column_is_null (stmt, 7))
+        {
+          TrajMedicine m;
+          if (traj_medicine_from_string (traj_db_column_text (stmt, 7), &m))
+            ctx->other_medicine = m;
+        }
     }
   traj_db_reset (stmt);
   return TRUE;

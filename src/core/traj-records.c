@@ -719,8 +719,16 @@ traj_infusion_new (void)
 {
   TrajInfusion *i = g_new0 (TrajInfusion, 1);
   i->duration_min = 40;
+  i->cadss_total = -1;
+  i->moaas_lowest = -1;
   i->vitals = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_vital_sign_free);
   return i;
+}
+
+gboolean
+traj_infusion_sedated (const TrajInfusion *i)
+{
+  return i->moaas_lowest >= 0 && i->moaas_lowest <= TRAJ_MOAAS_SEDATED_MAX;
 }
 
 TrajInfusion *

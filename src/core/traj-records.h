@@ -278,6 +278,10 @@ typedef struct {
   char *clinician;
   char *notes;
   guint date_confirmed;           /* TrajDateWarning bits the clinician confirmed */
+  /* CLINICAL.md §8 per-infusion tolerability, -1 = not recorded: never an
+   * outcome, never in response or remission. */
+  int cadss_total;                /* CADSS total, 0–92 */
+  int moaas_lowest;               /* lowest MOAA/S during monitoring, 0–5 */
   GPtrArray *vitals;              /* TrajVitalSign*, sorted by minute */
   gint64 deleted_at;
 } TrajInfusion;
@@ -354,6 +358,13 @@ void              traj_vital_sign_free   (TrajVitalSign *v);
 TrajInfusion     *traj_infusion_new      (void);
 TrajInfusion     *traj_infusion_copy     (const TrajInfusion *i);
 void              traj_infusion_free     (TrajInfusion *i);
+/* CLINICAL.md §8: the CADSS total is 0–92 and MOAA/S 0–5; a lowest MOAA/S
+ * of 3 or less counts as sedation, and 0 (no response) is a monitoring event. */
+#define TRAJ_CADSS_MAX 92
+#define TRAJ_MOAAS_MAX 5
+#define TRAJ_MOAAS_SEDATED_MAX 3
+/* Whether the infusion's lowest MOAA/S was recorded and counts as sedation. */
+gboolean          traj_infusion_sedated  (const TrajInfusion *i);
 /* Peak systolic/diastolic over all readings; FALSE when no BP was taken. */
 gboolean          traj_infusion_bp_peak  (const TrajInfusion *i, int *systolic, int *diastolic);
 TrajAssessment   *traj_assessment_new    (TrajScaleId scale);

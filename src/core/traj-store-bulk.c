@@ -64,6 +64,8 @@ typedef struct {
 typedef struct {
   gint64 id;
   gint64 at;
+  gint64 course_id;
+  TrajMedicine medicine;
 } CachedInfusion;
 
 typedef struct {
@@ -493,7 +495,7 @@ void
 traj_store_deferred_note_infusion (TrajStore *self, const TrajInfusion *i)
 {
   CachedPatient *p = cached (self, i->patient_id);
-  CachedInfusion ci = { i->id, i->started_at };
+  CachedInfusion ci = { i->id, i->started_at, i->course_id, i->medicine };
 
   if (p)
     g_array_append_val (p->infusions, ci);
@@ -521,7 +523,7 @@ load_patient (TrajStore *self, gint64 patient_id, GError **error)
   static const char courses_sql[] =
     "SELECT id, start_date, end_date, status FROM course WHERE patient_id = ?1 AND deleted_at IS NULL";
   static const char infusions_sql[] =
-    "SELECT id, started_at FROM infusion WHERE patient_id = ?1 AND deleted_at IS NULL";
+    "SELECT id, started_at, course_id, medicine FROM infusion WHERE patient_id = ?1 AND deleted_at IS NULL";
   static const char assessments_sql[] =
     "SELECT id, scale, taken_at, total, uid FROM assessment WHERE patient_id = ?1 AND complete = 1 "
     "AND deleted_at IS NULL";
@@ -566,7 +568,9 @@ load_patient (TrajStore *self, gint64 patient_id, GError **error)
   traj_db_bind_int64 (stmt, 1, patient_id);
   while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
     {
-      CachedInfusion ci = { traj_db_column_int64 (stmt, 0), traj_db_column_int64 (stmt, 1) };
+      CachedInfusion ci = { traj_db_column_int64 (stmt, 0), traj_db_column_int64 (stmt, 1),
+                            traj_db_column_int64 (stmt, 2), TRAJ_MEDICINE_KETAMINE };
+      traj_medicine_from_string (traj_db_column_text (stmt, 3), &ci.medicine);
       g_array_append_val (p->infusions, ci);
     }
   traj_db_reset (stmt);
@@ -607,6 +611,7 @@ traj_store_deferred_infusion_context (TrajStore           *self,
   ctx->birth_day = p->birth_day;
   ctx->course = NULL;
   ctx->nearest_infusion_at = TRAJ_TIME_NONE;
+  ctx->other_medicine = -1;
   for (guint k = 0; k < p->courses->len && i->course_id > 0; k++)
     {
       CachedCourse *cc = &g_array_index (p->courses, CachedCourse, k);
@@ -629,6 +634,9 @@ traj_store_deferred_infusion_context (TrajStore           *self,
 
       if (ci->id == i->id)
         continue;
+      if (i->course_id > 0 && ci->course_id == i->course_id && ci->medicine != i->medicine &&
+          ctx->other_medicine < 0)
+        ctx->other_medicine = ci->medicine;
       if (ci->at >= i->started_at - window && ci->at <= i->started_at &&
           (before == TRAJ_TIME_NONE || ci->at > before))
         before = ci->at;

@@ -151,6 +151,8 @@ infusion_values (TrajDbValues *v, const TrajInfusion *i)
   traj_db_values_text0 (v, i->clinician);
   traj_db_values_text0 (v, i->notes);
   traj_db_values_text0 (v, confirmed);
+  traj_db_values_int_or_null (v, i->cadss_total);
+  traj_db_values_int_or_null (v, i->moaas_lowest);
 }
 
 static void
@@ -185,7 +187,7 @@ traj_store_write_infusion_row (TrajStore     *self,
   traj_store_attention_touch (self, i->patient_id);
   static const char sql[] =
     "INSERT INTO infusion (" TRAJ_INFUSION_INSERT_COLS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) "
     "ON CONFLICT DO NOTHING RETURNING id";
   TrajDbStmt *stmt;
   gboolean inserted = FALSE;
@@ -238,8 +240,8 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
     "UPDATE infusion SET uid = ?1, patient_id = ?2, course_id = ?3, started_at = ?4, duration_min = ?5, "
     "route = ?6, medicine = ?7, lot = ?8, phase = ?9, weight_kg = ?10, dose_mg_per_kg = ?11, "
     "total_mg = ?12, side_effects = ?13, side_effect_note = ?14, concomitant = ?15, "
-    "monitoring_min = ?16, ready_at = ?17, clinician = ?18, notes = ?19, date_confirmed = ?20 "
-    "WHERE id = ?21 AND deleted_at IS NULL";
+    "monitoring_min = ?16, ready_at = ?17, clinician = ?18, notes = ?19, date_confirmed = ?20, "
+    "cadss_total = ?21, moaas_lowest = ?22 WHERE id = ?23 AND deleted_at IS NULL";
   static const char delete_vitals_sql[] = "DELETE FROM vital_sign WHERE infusion_id = ?1";
   TrajDbStmt *stmt;
   g_autofree char *summary = NULL, *confirmed = NULL;
@@ -277,7 +279,7 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
       if (stmt == NULL)
         goto fail;
       bind_infusion (stmt, i);
-      traj_db_bind_int64 (stmt, 21, i->id);
+      traj_db_bind_int64 (stmt, 23, i->id);
       if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_INFUSION, error))
         goto fail;
       stmt = traj_db_prepare (self->db, delete_vitals_sql, error);
@@ -361,6 +363,8 @@ traj_store_read_infusion (TrajDbStmt *stmt)
   i->deleted_at = traj_db_column_int64 (stmt, 20);
   i->date_confirmed = traj_codes_to_bits (traj_db_column_text (stmt, 21),
                                           traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, NULL);
+  i->cadss_total = traj_db_column_int_or (stmt, 22, -1);
+  i->moaas_lowest = traj_db_column_int_or (stmt, 23, -1);
   return i;
 }
 

@@ -138,7 +138,7 @@ gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision
   "start_date, end_date, status, notes, indication_detail"
 #define TRAJ_INFUSION_INSERT_COLS "uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, " \
   "phase, weight_kg, dose_mg_per_kg, total_mg, side_effects, side_effect_note, concomitant, " \
-  "monitoring_min, ready_at, clinician, notes, date_confirmed"
+  "monitoring_min, ready_at, clinician, notes, date_confirmed, cadss_total, moaas_lowest"
 #define TRAJ_VITAL_INSERT_COLS "uid, infusion_id, minute, systolic, diastolic, heart_rate, spo2, resp_rate"
 #define TRAJ_ASSESSMENT_INSERT_COLS "uid, patient_id, course_id, infusion_id, scale, taken_at, source, timing, " \
   "complete, total, difficulty, clinician, notes"
@@ -187,8 +187,8 @@ gboolean      traj_store_deferred_assessment_context (TrajStore *self, const Tra
   "end_date, status, notes, deleted_at, indication_detail"
 #define TRAJ_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, i.medicine, " \
   "i.lot, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, i.side_effect_note, i.concomitant, " \
-  "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at, i.date_confirmed"
-#define TRAJ_N_INFUSION_COLS 22
+  "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest"
+#define TRAJ_N_INFUSION_COLS 24
 #define TRAJ_VITAL_COLS "v.id, v.uid, v.minute, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.resp_rate"
 #define TRAJ_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
   "a.timing, a.complete, a.total, a.difficulty, a.clinician, a.notes, a.deleted_at"
@@ -239,7 +239,9 @@ gboolean      traj_store_require_assessment_dates (TrajStore *self, const TrajAs
   "  (SELECT o.started_at FROM infusion o WHERE o.patient_id = ?1 AND o.started_at BETWEEN ?4 - ?5 AND ?4 " \
   "     AND o.id <> ?3 AND o.deleted_at IS NULL ORDER BY o.started_at DESC LIMIT 1), " \
   "  (SELECT o.started_at FROM infusion o WHERE o.patient_id = ?1 AND o.started_at BETWEEN ?4 AND ?4 + ?5 " \
-  "     AND o.id <> ?3 AND o.deleted_at IS NULL ORDER BY o.started_at LIMIT 1) " \
+  "     AND o.id <> ?3 AND o.deleted_at IS NULL ORDER BY o.started_at LIMIT 1), " \
+  "  (SELECT o.medicine FROM infusion o WHERE o.course_id = ?2 AND o.id <> ?3 AND o.medicine <> ?6 " \
+  "     AND o.deleted_at IS NULL ORDER BY o.started_at LIMIT 1) " \
   "FROM patient p LEFT JOIN course c ON c.id = ?2 AND c.patient_id = p.id WHERE p.id = ?1"
 #define TRAJ_SAME_MINUTE_SQL \
   "SELECT p.birth_date, o.uid, o.taken_at, o.total FROM patient p " \

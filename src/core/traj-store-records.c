@@ -57,7 +57,7 @@ static const char *all_patients_sql[5] = {
   "end_date, status, NULL, deleted_at, indication_detail"
 #define COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
   "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, NULL, NULL, " \
-  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed"
+  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest"
 #define COHORT_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
   "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at"
 #define COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \

@@ -552,9 +552,32 @@ traj_validate_infusion (const TrajInfusion *i, gint64 now, GError **error)
                    _("Monitoring time %d min is outside 0–1440 minutes."), i->monitoring_min);
       return FALSE;
     }
+  if (!traj_validate_tolerability (i->cadss_total, i->moaas_lowest, error))
+    return FALSE;
   for (guint k = 0; k < i->vitals->len; k++)
     if (!traj_validate_vital_sign (g_ptr_array_index (i->vitals, k), error))
       return FALSE;
+  return TRUE;
+}
+
+gboolean
+traj_validate_tolerability (int cadss_total, int moaas_lowest, GError **error)
+{
+  if (cadss_total < -1 || cadss_total > TRAJ_CADSS_MAX)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TOLERABILITY_RANGE,
+                   /* Translators: CADSS is the Clinician-Administered Dissociative States Scale */
+                   _("A CADSS total of %d is outside 0–%d (23 items scored 0–4)."), cadss_total, TRAJ_CADSS_MAX);
+      return FALSE;
+    }
+  if (moaas_lowest < -1 || moaas_lowest > TRAJ_MOAAS_MAX)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_TOLERABILITY_RANGE,
+                   /* Translators: MOAA/S is the Modified Observer's Assessment of Alertness/Sedation */
+                   _("A lowest MOAA/S of %d is outside 0–%d (0 = no response, 5 = responds readily to name)."),
+                   moaas_lowest, TRAJ_MOAAS_MAX);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -742,6 +765,13 @@ traj_validate_infusion_confirmed (const TrajInfusion        *i,
 {
   guint w = 0, open;
 
+  if (ctx->other_medicine >= 0 && ctx->other_medicine != (int) i->medicine)
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_MEDICINE,
+                   _("This course’s infusions are %s; an infusion of %s belongs in a course of its own."),
+                   traj_medicine_label ((TrajMedicine) ctx->other_medicine), traj_medicine_label (i->medicine));
+      return FALSE;
+    }
   if (!traj_validate_infusion_dates (i, ctx, &w, error))
     return FALSE;
   if (warnings)
@@ -853,7 +883,7 @@ traj_validate_course_medicine (const TrajPatientRecords *r,
 
       if (o->course_id != i->course_id || o->id == i->id || o->deleted_at != 0 || o->medicine == i->medicine)
         continue;
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_COURSE_MEDICINE,
                    _("This course’s infusions are %s; a session of %s belongs in a course of its own "
                      "(More → New Course), or choose %s."),
                    traj_medicine_label (o->medicine), traj_medicine_label (i->medicine),

@@ -89,6 +89,9 @@ gboolean traj_validate_total_dose      (double weight_kg, double mg_per_kg, doub
  * after it; total_mg agreeing with weight × mg/kg (traj_validate_total_dose)
  * unless the dose is fixed; text without control characters. */
 gboolean traj_validate_infusion        (const TrajInfusion *i, gint64 now, GError **error);
+/* CLINICAL.md §8: a CADSS total 0–92 and a lowest MOAA/S 0–5, each -1 when
+ * not recorded (part of traj_validate_infusion; the form checks each row). */
+gboolean traj_validate_tolerability    (int cadss_total, int moaas_lowest, GError **error);
 /* A course is one medicine: refuses @i when another infusion of its course
  * (in @r) is of a different medicine. */
 gboolean traj_validate_course_medicine (const TrajPatientRecords *r,
@@ -113,6 +116,8 @@ typedef struct {
   const TrajCourse *course;       /* the infusion's course, or NULL */
   gint64 nearest_infusion_at;     /* start of the patient's other infusion nearest
                                    * in time, or TRAJ_TIME_NONE */
+  int other_medicine;             /* a TrajMedicine other than the infusion's that
+                                   * another live infusion of its course has, or -1 */
 } TrajInfusionContext;
 
 /* Refuses (TRAJ_ERROR_BEFORE_BIRTH) an infusion dated before the patient's
@@ -127,9 +132,11 @@ gboolean traj_validate_infusion_dates  (const TrajInfusion        *i,
 char    *traj_infusion_date_warnings_message (const TrajInfusion        *i,
                                               const TrajInfusionContext *ctx,
                                               guint                      warnings);
-/* The store's rule: traj_validate_infusion_dates, then every warning that
- * applies must be in i->date_confirmed, else TRAJ_ERROR_NEEDS_CONFIRMATION
- * with the sentences. *warnings (optional) receives what applies. */
+/* The store's rule: a course is one medicine (ctx->other_medicine -1, else
+ * TRAJ_ERROR_COURSE_MEDICINE), then traj_validate_infusion_dates, then every
+ * warning that applies must be in i->date_confirmed, else
+ * TRAJ_ERROR_NEEDS_CONFIRMATION with the sentences. *warnings (optional)
+ * receives what applies. */
 gboolean traj_validate_infusion_confirmed (const TrajInfusion        *i,
                                            const TrajInfusionContext *ctx,
                                            guint                     *warnings,

@@ -599,6 +599,68 @@ test_infusion_edit (Fixture *f, gconstpointer data)
   g_assert_cmpuint (i->vitals->len, ==, 1);
 }
 
+/* CLINICAL.md §8 in the form: the CADSS total (0–92, empty = not recorded)
+ * and the lowest MOAA/S (a list, 5 down to 0); out of range is refused
+ * under the field, 3 or less says sedation, 0 says monitoring event; both
+ * are saved and shown again on edit. */
+static void
+test_infusion_tolerability (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) saved = NULL;
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajInfusionEditor *e;
+  const TrajInfusion *i;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  AdwComboRow *moaas;
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  moaas = ADW_COMBO_ROW (child (e, t, "moaas_row"));
+  type_into (child (e, t, "weight_row"), "70");
+  g_assert_cmpuint (adw_combo_row_get_selected (moaas), ==, 0);          /* not recorded */
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  type_into (child (e, t, "cadss_row"), "93");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (visible_label (e, t, "cadss_message_row", "cadss_message"), ==,
+                   "A CADSS total of 93 is outside 0–92 (23 items scored 0–4).");
+  type_into (child (e, t, "cadss_row"), "forty");
+  g_assert_cmpstr (visible_label (e, t, "cadss_message_row", "cadss_message"), ==,
+                   "Type the CADSS total as a whole number from 0 to 92, or leave it empty.");
+  type_into (child (e, t, "cadss_row"), "92");
+  g_assert_false (gtk_widget_get_visible (child (e, t, "cadss_message_row")));
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  adw_combo_row_set_selected (moaas, 2);                                   /* 4 */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (moaas)), ==, "");
+  adw_combo_row_set_selected (moaas, 6);                                   /* 0 */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (moaas)), ==, "No response: a monitoring event");
+  adw_combo_row_set_selected (moaas, 3);                                   /* 3 */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (moaas)), ==, "Sedation (3 or less)");
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  saved = load (f);
+  i = g_ptr_array_index (saved->infusions, 0);
+  g_assert_cmpint (i->cadss_total, ==, 92);
+  g_assert_cmpint (i->moaas_lowest, ==, 3);
+
+  /* Shown again on edit; cleared, they are not recorded. */
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, saved, i));
+  moaas = ADW_COMBO_ROW (child (e, t, "moaas_row"));
+  g_assert_false (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (e, t, "cadss_row"))), ==, "92");
+  g_assert_cmpuint (adw_combo_row_get_selected (moaas), ==, 3);
+  type_into (child (e, t, "cadss_row"), "0");
+  adw_combo_row_set_selected (moaas, 0);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+  after = load (f);
+  i = g_ptr_array_index (after->infusions, 0);
+  g_assert_cmpint (i->cadss_total, ==, 0);
+  g_assert_cmpint (i->moaas_lowest, ==, -1);
+}
+
 /* ---- assessments ---------------------------------------------------------- */
 
 static const int phq9_answers[9] = { 1, 2, 0, 3, 1, 0, 2, 1, 0 };   /* total 10 */
@@ -1378,6 +1440,8 @@ test_screenshots (Fixture *f, gconstpointer data)
       set_reading (TRAJ_INFUSION_EDITOR (d), 1, peak);
       set_reading (TRAJ_INFUSION_EDITOR (d), 2, bad);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (traj_infusion_editor_get_side_effect (TRAJ_INFUSION_EDITOR (d), 3)), TRUE);
+      type_into (child (d, TRAJ_TYPE_INFUSION_EDITOR, "cadss_row"), "34");
+      adw_combo_row_set_selected (ADW_COMBO_ROW (child (d, TRAJ_TYPE_INFUSION_EDITOR, "moaas_row")), 3);
       shoot (d, dir, "infusion-editor");
       type_into (child (d, TRAJ_TYPE_INFUSION_EDITOR, "dose_row"), "40");
       shoot (d, dir, "infusion-editor-bad-dose");
@@ -1584,6 +1648,8 @@ main (int argc, char **argv)
   g_test_add ("/editors/infusion/invalid-dose", Fixture, NULL, fixture_setup, test_infusion_invalid_dose, fixture_teardown);
   g_test_add ("/editors/infusion/monitoring-event", Fixture, NULL, fixture_setup, test_infusion_monitoring_event, fixture_teardown);
   g_test_add ("/editors/infusion/edit", Fixture, NULL, fixture_setup, test_infusion_edit, fixture_teardown);
+  g_test_add ("/editors/infusion/tolerability", Fixture, NULL, fixture_setup, test_infusion_tolerability,
+              fixture_teardown);
   g_test_add ("/editors/infusion/vitals-low-and-bp", Fixture, NULL, fixture_setup, test_infusion_vitals_low_and_bp, fixture_teardown);
   g_test_add ("/editors/infusion/confirm-date", Fixture, NULL, fixture_setup, test_infusion_confirm_date, fixture_teardown);
   g_test_add ("/editors/assessment/plausible", Fixture, NULL, fixture_setup, test_assessment_plausible, fixture_teardown);

@@ -1284,6 +1284,15 @@ test_tolerability_not_outcome (void)
   g_assert_true (traj_infusion_sedated (none));
   g_assert_true (traj_infusion_sedated (sedated));
   g_assert_false (traj_infusion_sedated (awake));
+  /* What the timeline row says. */
+  {
+    g_autofree char *t0 = traj_infusion_tolerability_text (none);
+    g_autofree char *t3 = traj_infusion_tolerability_text (sedated);
+    g_autofree char *t4 = traj_infusion_tolerability_text (awake);
+    g_assert_cmpstr (t0, ==, "CADSS 40 · MOAA/S 0, no response");
+    g_assert_cmpstr (t3, ==, "CADSS 92 · MOAA/S 3, sedated");
+    g_assert_cmpstr (t4, ==, "CADSS 0 · MOAA/S 4");
+  }
 
   with = compute (r, NULL, NOW_LATE);
   g_assert_cmpuint (with->outcomes->len, ==, 1);      /* no CADSS or MOAA/S "scale" */
@@ -1320,6 +1329,7 @@ test_tolerability_not_outcome (void)
       i->cadss_total = -1;
       i->moaas_lowest = -1;
     }
+  g_assert_null (traj_infusion_tolerability_text (none));
   without = compute (r, NULL, NOW_LATE);
   o0 = traj_outcomes_find (without, 1, TRAJ_SCALE_PHQ9);
   g_assert_cmpuint (without->outcomes->len, ==, 1);

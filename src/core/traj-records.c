@@ -731,6 +731,29 @@ traj_infusion_sedated (const TrajInfusion *i)
   return i->moaas_lowest >= 0 && i->moaas_lowest <= TRAJ_MOAAS_SEDATED_MAX;
 }
 
+char *
+traj_infusion_tolerability_text (const TrajInfusion *i)
+{
+  GString *s;
+
+  if (i->cadss_total < 0 && i->moaas_lowest < 0)
+    return NULL;
+  s = g_string_new (NULL);
+  if (i->cadss_total >= 0)
+    /* Translators: the CADSS total of an infusion */
+    g_string_append_printf (s, _("CADSS %d"), i->cadss_total);
+  if (s->len && i->moaas_lowest >= 0)
+    g_string_append (s, " · ");
+  if (i->moaas_lowest == 0)
+    g_string_append (s, _("MOAA/S 0, no response"));
+  else if (traj_infusion_sedated (i))
+    /* Translators: the lowest MOAA/S of an infusion, 3 or less */
+    g_string_append_printf (s, _("MOAA/S %d, sedated"), i->moaas_lowest);
+  else if (i->moaas_lowest > 0)
+    g_string_append_printf (s, _("MOAA/S %d"), i->moaas_lowest);
+  return g_string_free (s, FALSE);
+}
+
 TrajInfusion *
 traj_infusion_copy (const TrajInfusion *i)
 {

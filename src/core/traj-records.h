@@ -365,6 +365,8 @@ void              traj_infusion_free     (TrajInfusion *i);
 #define TRAJ_MOAAS_SEDATED_MAX 3
 /* Whether the infusion's lowest MOAA/S was recorded and counts as sedation. */
 gboolean          traj_infusion_sedated  (const TrajInfusion *i);
+/* "CADSS 38 · MOAA/S 3, sedated" (what was recorded, translated), or NULL. */
+char             *traj_infusion_tolerability_text (const TrajInfusion *i);
 /* Peak systolic/diastolic over all readings; FALSE when no BP was taken. */
 gboolean          traj_infusion_bp_peak  (const TrajInfusion *i, int *systolic, int *diastolic);
 TrajAssessment   *traj_assessment_new    (TrajScaleId scale);

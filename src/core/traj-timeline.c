@@ -81,6 +81,7 @@ hash_infusion (const TrajInfusion *i, int number)
 {
   guint h = g_int64_hash (&i->id) ^ (guint) i->started_at ^ ((guint) i->phase << 3) ^ ((guint) i->route << 6);
   h = h * 31 + (guint) (i->total_mg * 100) + (guint) (i->dose_mg_per_kg * 1000) + i->side_effects * 7u + (guint) number;
+  h = h * 31 + (guint) (i->cadss_total + 1) * 11u + (guint) (i->moaas_lowest + 1) * 101u;
   for (guint k = 0; k < i->vitals->len; k++)
     {
       const TrajVitalSign *v = g_ptr_array_index (i->vitals, k);

@@ -85,6 +85,11 @@ struct _TrajInfusionEditor
   GtkLabel *vitals_legend;
   GtkWidget *side_effects_box;
   GtkWidget *side_note_row;
+  GtkWidget *cadss_row;
+  GtkWidget *cadss_message_row;
+  GtkLabel *cadss_message;
+  AdwComboRow *moaas_row;
+  GtkStringList *moaas_model;
   GtkWidget *concomitant_group;
   GtkWidget *monitoring_row;
   GtkWidget *monitoring_message_row;
@@ -620,6 +625,31 @@ read_readings_and_effects (TrajInfusionEditor *self, TrajInfusion *i)
   return ok;
 }
 
+/* CLINICAL.md §8: the CADSS total (empty: not recorded) and the lowest
+ * MOAA/S (the combo's first entry: not recorded, then 5 down to 0). */
+static gboolean
+read_tolerability (TrajInfusionEditor *self, TrajInfusion *i)
+{
+  g_autoptr(GError) error = NULL;
+  guint moaas = adw_combo_row_get_selected (self->moaas_row);
+  const char *subtitle = "";
+
+  i->moaas_lowest = moaas == 0 || moaas == GTK_INVALID_LIST_POSITION ? -1 : TRAJ_MOAAS_MAX - (int) (moaas - 1);
+  if (i->moaas_lowest == 0)
+    subtitle = _("No response: a monitoring event");
+  else if (traj_infusion_sedated (i))
+    subtitle = _("Sedation (3 or less)");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->moaas_row), subtitle);
+
+  if (parse_int (self->cadss_row, &i->cadss_total) == PARSE_BAD)
+    g_set_error_literal (&error, TRAJ_ERROR, TRAJ_ERROR_TOLERABILITY_RANGE,
+                         _("Type the CADSS total as a whole number from 0 to 92, or leave it empty."));
+  else
+    traj_validate_tolerability (i->cadss_total, -1, &error);
+  traj_field_set_message (self->cadss_row, self->cadss_message_row, self->cadss_message, error);
+  return error == NULL;
+}
+
 /* Monitoring and discharge: parse errors into *monitoring_error and
  * *ready_error (shown by the caller after the whole-record check). */
 static void
@@ -698,6 +728,7 @@ check_form (TrajInfusionEditor *self)
     traj_field_set_error (GTK_WIDGET (self->medicine_row), medicine_error);
   }
   ok &= read_readings_and_effects (self, i);
+  ok &= read_tolerability (self, i);
   read_discharge (self, i, day, &monitoring_error, &ready_error);
   ok &= ready_error == NULL && monitoring_error == NULL;
   g_free (i->clinician);
@@ -1035,6 +1066,11 @@ traj_infusion_editor_class_init (TrajInfusionEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, vitals_legend);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, side_effects_box);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, side_note_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, cadss_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, cadss_message_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, cadss_message);
+  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, moaas_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, moaas_model);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, concomitant_group);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, monitoring_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, monitoring_message_row);
@@ -1072,6 +1108,21 @@ traj_infusion_editor_init (TrajInfusionEditor *self)
       gtk_string_list_append (self->fixed_dose_model, label);
     }
 
+  {
+    /* The MOAA/S levels, highest first (Chernik 1990), in short: what the
+     * patient responds to. */
+    const char *levels[] = {
+      N_("Not recorded"),
+      N_("5 · Readily to name"),
+      N_("4 · Lethargic to name"),
+      N_("3 · Loud or repeated name"),
+      N_("2 · Prodding or shaking"),
+      N_("1 · Painful stimulus only"),
+      N_("0 · No response"),
+    };
+    for (guint k = 0; k < G_N_ELEMENTS (levels); k++)
+      gtk_string_list_append (self->moaas_model, _(levels[k]));
+  }
   for (guint k = 0; k < TRAJ_N_SIDE_EFFECTS; k++)
     {
       self->side_effect_checks[k] = gtk_check_button_new_with_label (traj_side_effect_label (k));
@@ -1132,6 +1183,12 @@ fill_from (TrajInfusionEditor *self, const TrajInfusion *i, gboolean whole)
     gtk_switch_set_active (GTK_SWITCH (self->concomitant_switches[k]), (i->concomitant & (1u << k)) != 0);
   if (i->side_effect_note)
     gtk_editable_set_text (GTK_EDITABLE (self->side_note_row), i->side_effect_note);
+  if (i->cadss_total >= 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%d", i->cadss_total);
+      gtk_editable_set_text (GTK_EDITABLE (self->cadss_row), text);
+    }
+  adw_combo_row_set_selected (self->moaas_row, i->moaas_lowest >= 0 ? (guint) (TRAJ_MOAAS_MAX - i->moaas_lowest + 1) : 0);
   if (i->monitoring_min > 0)
     {
       g_autofree char *text = g_strdup_printf ("%d", i->monitoring_min);
@@ -1278,6 +1335,7 @@ traj_infusion_editor_new (GtkWindow                *parent,
   g_signal_connect_swapped (self->medicine_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->route_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->fixed_dose_row, "notify::selected", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->moaas_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->notes_view), "changed",
                             G_CALLBACK (on_field_changed), self);
   self->loading = FALSE;

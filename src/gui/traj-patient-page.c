@@ -269,6 +269,11 @@ infusion_details (const TrajInfusion *i)
   g_string_append_printf (s, _(" · %.1f mg"), i->total_mg);
   if (traj_infusion_bp_peak (i, &sbp, &dbp))
     g_string_append_printf (s, _(" · BP peak %d/%d"), sbp, dbp);
+  {
+    g_autofree char *tolerability = traj_infusion_tolerability_text (i);
+    if (tolerability)
+      g_string_append_printf (s, " · %s", tolerability);
+  }
   if (i->side_effects)
     {
       gboolean first = TRUE;

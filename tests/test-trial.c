@@ -101,10 +101,79 @@ test_birth_date_tab (Fixture *f, gconstpointer data)
   spin (f);
 }
 
+/* ---- a likely duplicate --------------------------------------------------------- */
+
+/* A trial saved "Jose Muller-Pena" beside "José Müller-Peña" with the same
+ * birth date, unasked: two records for one person. Save now asks, naming
+ * the patient already there; going back saves nothing, confirming saves. */
+static void
+test_duplicate_patient_asks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatient) there = traj_patient_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatient) saved = NULL;
+  g_autofree char *born = NULL;
+  TrajPatientEditor *editor;
+  GtkWidget *ask;
+  gint32 day = traj_day_from_ymd (1980, 3, 3);
+
+  there->mrn = g_strdup ("DUP-1");
+  there->name = g_strdup ("José Müller-Peña");
+  there->birth_day = day;
+  g_assert_true (traj_store_insert_patient (f->store, there, &error));
+  g_assert_no_error (error);
+  open_window (f);
+
+  editor = open_new_patient (f);
+  g_object_add_weak_pointer (G_OBJECT (editor), (gpointer *) &editor);
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "DUP-2");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "jose muller pena");
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")), day);
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  ask = traj_editor_dialog_get_confirmation (TRAJ_EDITOR_DIALOG (editor));
+  g_assert_nonnull (ask);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (ask)), ==, "Already in the Clinic?");
+  born = traj_day_format (day);
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (ask)),
+                                   "José Müller-Peña (MRN DUP-1, born "));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (ask)), born));
+
+  /* Going back saves nothing. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "cancel");
+  spin (f);
+  g_assert_nonnull (editor);
+  saved = traj_store_find_patient_by_mrn (f->store, "DUP-2", &error);
+  g_assert_null (saved);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Confirming saves the new patient. */
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  ask = traj_editor_dialog_get_confirmation (TRAJ_EDITOR_DIALOG (editor));
+  g_assert_nonnull (ask);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "confirm");
+  spin (f);
+  g_assert_null (editor);
+  saved = traj_store_find_patient_by_mrn (f->store, "DUP-2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->name, ==, "jose muller pena");
+  g_clear_pointer (&saved, traj_patient_free);
+
+  /* Another birth date is another person: no question. */
+  editor = open_new_patient (f);
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "DUP-3");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "José Müller-Peña");
+  traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")), day + 1);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  spin (f);
+  saved = traj_store_find_patient_by_mrn (f->store, "DUP-3", &error);
+  g_assert_no_error (error);
+}
+
 /* ---- the risk flag ------------------------------------------------------------ */
 
 static TrajPatient *
-save_flagged (Fixture *f, TrajPatientEditor *editor, const char *mrn)
+save_flagged (Fixture *f, TrajPatientEditor *editor, const char *mrn, int year)
 {
   g_autoptr(GError) error = NULL;
   TrajPatient *saved;
@@ -112,7 +181,7 @@ save_flagged (Fixture *f, TrajPatientEditor *editor, const char *mrn)
   gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), mrn);
   gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Fay Flagged");
   traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")),
-                           traj_day_from_ymd (1980, 1, 1));
+                           traj_day_from_ymd (year, 1, 1));
   g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
   spin (f);
   saved = traj_store_find_patient_by_mrn (f->store, mrn, &error);
@@ -151,7 +220,7 @@ test_risk_flag_names_clinician (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_editor_dialog_get_missing (TRAJ_EDITOR_DIALOG (editor)), ==,
                    "To save, fill in: your name for the risk flag.");
   gtk_editable_set_text (GTK_EDITABLE (by_row), "  Dr Ana Silva ");
-  first = save_flagged (f, editor, "SI-1");
+  first = save_flagged (f, editor, "SI-1", 1980);
   g_assert_cmpstr (first->risk_si_by, ==, "Dr Ana Silva");
 
   traj_window_show_patient (f->win, first->id);
@@ -169,7 +238,8 @@ test_risk_flag_names_clinician (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_by_row")));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), ==,
                    "Flagged when you save, as Dr Ben Ode, with the time.");
-  second = save_flagged (f, editor, "SI-2");
+  /* Another Fay Flagged, born another year: not the same person. */
+  second = save_flagged (f, editor, "SI-2", 1981);
   g_assert_cmpstr (second->risk_si_by, ==, "Dr Ben Ode");
 }
 
@@ -329,6 +399,8 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add ("/trial/birth-date-tab", Fixture, NULL, fixture_setup, test_birth_date_tab, fixture_teardown);
+  g_test_add ("/trial/duplicate-patient-asks", Fixture, NULL, fixture_setup, test_duplicate_patient_asks,
+              fixture_teardown);
   g_test_add ("/trial/risk-flag-names-clinician", Fixture, NULL, fixture_setup, test_risk_flag_names_clinician,
               fixture_teardown);
   g_test_add ("/trial/delete-twice-deletes-one", Fixture, NULL, fixture_setup, test_delete_twice_deletes_one,

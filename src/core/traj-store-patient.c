@@ -313,6 +313,63 @@ traj_store_find_patient_by_mrn (TrajStore *self, const char *mrn, GError **error
   return get_patient_where (self, traj_store_patient_by_mrn_sql, 0, mrn, error);
 }
 
+/* @name folded for search, keeping only letters and digits. */
+static char *
+person_key (const char *name)
+{
+  g_autofree char *folded = traj_search_fold (name);
+  GString *key = g_string_new (NULL);
+
+  for (const char *c = folded; *c; c = g_utf8_next_char (c))
+    {
+      gunichar u = g_utf8_get_char (c);
+
+      if (g_unichar_isalnum (u))
+        g_string_append_unichar (key, u);
+    }
+  return g_string_free (key, FALSE);
+}
+
+TrajPatient *
+traj_store_find_same_person (TrajStore  *self,
+                             const char *name,
+                             gint32      birth_day,
+                             gint64      except_id,
+                             GError    **error)
+{
+  static const char sql[] =
+    "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE birth_date = ?1 AND id != ?2 AND deleted_at IS NULL "
+    "ORDER BY id";
+  g_autofree char *key = NULL;
+  TrajPatient *found = NULL;
+  TrajDbStmt *stmt;
+  TrajDbStep rc = TRAJ_DB_DONE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  if (name == NULL || birth_day == TRAJ_DAY_NONE)
+    return NULL;
+  key = person_key (name);
+  if (*key == '\0')
+    return NULL;
+  stmt = traj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_day (stmt, 1, birth_day);
+  traj_db_bind_int64 (stmt, 2, except_id);
+  while (found == NULL && (rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      g_autoptr(TrajPatient) p = traj_store_read_patient (stmt);
+      g_autofree char *other = person_key (p->name);
+
+      if (g_str_equal (key, other))
+        found = g_steal_pointer (&p);
+    }
+  traj_db_reset (stmt);
+  if (found == NULL && rc == TRAJ_DB_FAILED)
+    return NULL;
+  return found;
+}
+
 /* ---- the patient list ------------------------------------------------------ */
 
 void

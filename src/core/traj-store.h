@@ -177,6 +177,15 @@ gboolean     traj_store_undelete         (TrajStore      *store,
 /* Reads. */
 TrajPatient *traj_store_get_patient      (TrajStore *store, gint64 id, GError **error);
 TrajPatient *traj_store_find_patient_by_mrn (TrajStore *store, const char *mrn, GError **error);
+/* A live patient other than @except_id born on @birth_day whose name is
+ * @name up to case, accents and punctuation ("Jose Muller-Pena" is
+ * "José Müller-Peña"): the likely duplicate a new patient would be. NULL
+ * with @error unset when there is none. */
+TrajPatient *traj_store_find_same_person (TrajStore  *store,
+                                          const char *name,
+                                          gint32      birth_day,
+                                          gint64      except_id,
+                                          GError    **error);
 TrajCourse  *traj_store_get_course       (TrajStore *store, gint64 id, GError **error);
 TrajInfusion *traj_store_get_infusion    (TrajStore *store, gint64 id, GError **error);
 TrajAssessment *traj_store_get_assessment (TrajStore *store, gint64 id, GError **error);

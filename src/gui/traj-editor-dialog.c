@@ -17,6 +17,10 @@ typedef struct
   gboolean closing;
   GtkWindow *question;       /* "Discard Changes?" or "Check the Date" while open */
   gulong retry_id;           /* waiting for the clinic server to save again */
+  /* The confirmation question's words (static strings); NULL: the dates'. */
+  const char *confirm_heading;
+  const char *confirm_cancel;
+  const char *confirm_note;
 
   GtkWidget *toolbar_box;
   GtkWidget *header;
@@ -121,17 +125,22 @@ ask_confirmation (TrajEditorDialog *self, const char *message)
 {
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
   AdwMessageDialog *dialog;
-  g_autofree char *body = g_strdup_printf (_("%s\n\nSave it only if this is right; the confirmation is kept in the audit trail."),
-                                           message);
+  g_autofree char *body = NULL;
 
   if (priv->question)
     {
       gtk_window_present (priv->question);
       return;
     }
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Check the Date"), body));
+  /* Translators: the sentences under a save's confirmation question */
+  body = g_strdup_printf (_("%s\n\n%s"), message,
+                          priv->confirm_note ? priv->confirm_note
+                                             : _("Save it only if this is right; the confirmation is kept in the audit trail."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       priv->confirm_heading ? priv->confirm_heading : _("Check the Date"),
+                                                       body));
   adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Change the Date"),
+                                    "cancel", priv->confirm_cancel ? priv->confirm_cancel : _("_Change the Date"),
                                     "confirm", _("_Save Anyway"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "confirm", ADW_RESPONSE_DESTRUCTIVE);
@@ -485,6 +494,20 @@ traj_editor_dialog_save (TrajEditorDialog *self)
   g_signal_emit (self, signals[SAVED], 0, id);
   traj_editor_dialog_force_close (self);
   return TRUE;
+}
+
+void
+traj_editor_dialog_set_confirmation_text (TrajEditorDialog *self,
+                                          const char       *heading,
+                                          const char       *cancel_label,
+                                          const char       *note)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  g_return_if_fail (TRAJ_IS_EDITOR_DIALOG (self));
+  priv->confirm_heading = heading;
+  priv->confirm_cancel = cancel_label;
+  priv->confirm_note = note;
 }
 
 GtkWidget *

@@ -57,6 +57,13 @@ gboolean   traj_editor_dialog_save        (TrajEditorDialog *self);
 /* The question open after a save needed the person's confirmation (an
  * AdwMessageDialog with the responses "cancel" and "confirm"), or NULL. */
 GtkWidget *traj_editor_dialog_get_confirmation (TrajEditorDialog *self);
+/* The confirmation question's heading, its cancel button's label (with a
+ * mnemonic) and the sentence under the message; static strings, NULL for
+ * the default (the date question's). */
+void       traj_editor_dialog_set_confirmation_text (TrajEditorDialog *self,
+                                                     const char       *heading,
+                                                     const char       *cancel_label,
+                                                     const char       *note);
 /* Closes without asking (after a "discard" answer or a save). */
 void       traj_editor_dialog_force_close (TrajEditorDialog *self);
 

@@ -15,6 +15,12 @@ struct _TrajPatientEditor
   TrajEditorDialog parent_instance;
 
   TrajPatient *patient;
+  /* The name and birth date whose likely duplicate the person confirmed,
+   * and those the open question is about. */
+  char *confirmed_name;
+  gint32 confirmed_day;
+  char *pending_name;
+  gint32 pending_day;
 
   GtkWidget *content;
   AdwEntryRow *mrn_row;
@@ -208,6 +214,35 @@ traj_patient_editor_save (TrajEditorDialog *dialog, gint64 *id, GError **error)
   g_autoptr(TrajPatient) p = traj_patient_copy (self->patient);
 
   fill_patient (self, p);
+  /* A new patient with the name and birth date of one already here is most
+   * likely that patient again (a clinician trial saved "Jose Muller-Pena"
+   * beside "José Müller-Peña"): ask before a second record splits their
+   * history. */
+  if (p->id <= 0 && !(p->birth_day == self->confirmed_day && g_strcmp0 (p->name, self->confirmed_name) == 0))
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(TrajPatient) same = traj_store_find_same_person (store, p->name, p->birth_day, 0, &local);
+
+      if (local)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (same)
+        {
+          g_autofree char *born = traj_day_format (same->birth_day);
+
+          g_free (self->pending_name);
+          self->pending_name = g_strdup (p->name);
+          self->pending_day = p->birth_day;
+          /* Translators: "José Müller-Peña (MRN 2000001, born 3 Mar 1980) is already …" */
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION,
+                       _("%s (MRN %s, born %s) is already in this clinic, with the same name and birth date. "
+                         "A second record for the same person would split their history."),
+                       same->name, same->mrn, born);
+          return FALSE;
+        }
+    }
   if (p->id > 0)
     {
       if (!traj_store_update_patient (store, p, error))
@@ -217,6 +252,16 @@ traj_patient_editor_save (TrajEditorDialog *dialog, gint64 *id, GError **error)
     return FALSE;
   *id = p->id;
   return TRUE;
+}
+
+static void
+traj_patient_editor_confirm (TrajEditorDialog *dialog)
+{
+  TrajPatientEditor *self = TRAJ_PATIENT_EDITOR (dialog);
+
+  g_free (self->confirmed_name);
+  self->confirmed_name = g_steal_pointer (&self->pending_name);
+  self->confirmed_day = self->pending_day;
 }
 
 static GListModel *
@@ -235,6 +280,8 @@ traj_patient_editor_finalize (GObject *object)
   TrajPatientEditor *self = TRAJ_PATIENT_EDITOR (object);
 
   traj_patient_free (self->patient);
+  g_free (self->confirmed_name);
+  g_free (self->pending_name);
   G_OBJECT_CLASS (traj_patient_editor_parent_class)->finalize (object);
 }
 
@@ -255,6 +302,7 @@ traj_patient_editor_class_init (TrajPatientEditorClass *klass)
   object_class->dispose = traj_patient_editor_dispose;
   object_class->finalize = traj_patient_editor_finalize;
   editor_class->save = traj_patient_editor_save;
+  editor_class->confirm = traj_patient_editor_confirm;
 
   g_type_ensure (TRAJ_TYPE_DATE_ENTRY);
   traj_gui_init ();
@@ -309,6 +357,10 @@ traj_patient_editor_new (GtkWindow         *parent,
   GListModel *indications = enum_model (indication_label, TRAJ_N_INDICATIONS);
 
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
+  self->confirmed_day = self->pending_day = TRAJ_DAY_NONE;
+  traj_editor_dialog_set_confirmation_text (TRAJ_EDITOR_DIALOG (self), _("Already in the Clinic?"),
+                                            _("_Change the Details"),
+                                            _("Save a new patient only if this is a different person."));
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 640);
 
   adw_combo_row_set_model (self->sex_row, sexes);

@@ -146,6 +146,20 @@ on_saved (TrajEditorDialog *dialog, gint64 id, gint64 *out)
   *out = id;
 }
 
+/* Whether a mapped label under @widget (outside popovers) reads @text. */
+static gboolean
+row_shows_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_POPOVER (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (row_shows_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 /* Presents @dialog at @width × 720, owned by the test, and returns it. */
 static gpointer
 present_at (GtkWidget *dialog, int width)
@@ -637,6 +651,11 @@ test_infusion_tolerability (Fixture *f, gconstpointer data)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (moaas)), ==, "No response: a monitoring event");
   adw_combo_row_set_selected (moaas, 3);                                   /* 3 */
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (moaas)), ==, "Sedation (3 or less)");
+  /* The row shows the level's number, not its words (which were cut off at
+   * 360 and 560 px wide); the open list keeps the words. */
+  spin ();
+  g_assert_true (row_shows_label (GTK_WIDGET (moaas), "3"));
+  g_assert_false (row_shows_label (GTK_WIDGET (moaas), "3 · Loud or repeated name"));
   g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
   finish (e);
 

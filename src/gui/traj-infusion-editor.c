@@ -625,6 +625,36 @@ read_readings_and_effects (TrajInfusionEditor *self, TrajInfusion *i)
   return ok;
 }
 
+static void
+moaas_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+moaas_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  const char *text = gtk_string_object_get_string (GTK_STRING_OBJECT (gtk_list_item_get_item (item)));
+  const char *dot = strstr (text, " · ");
+  g_autofree char *shown = GPOINTER_TO_INT (data) && dot ? g_strndup (text, dot - text) : g_strdup (text);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), shown);
+}
+
+/* The MOAA/S list's items: @number_only for the row's own value. */
+static GtkListItemFactory *
+moaas_factory (gboolean number_only)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (moaas_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (moaas_bind), GINT_TO_POINTER (number_only));
+  return factory;
+}
+
 /* CLINICAL.md §8: the CADSS total (empty: not recorded) and the lowest
  * MOAA/S (the combo's first entry: not recorded, then 5 down to 0). */
 static gboolean
@@ -1122,6 +1152,13 @@ traj_infusion_editor_init (TrajInfusionEditor *self)
     };
     for (guint k = 0; k < G_N_ELEMENTS (levels); k++)
       gtk_string_list_append (self->moaas_model, _(levels[k]));
+    /* The row shows the chosen level's number only ("3"), which fits beside
+     * the title at any width; the list shows each level's words. */
+    g_autoptr(GtkListItemFactory) row_factory = moaas_factory (TRUE);
+    g_autoptr(GtkListItemFactory) list_factory = moaas_factory (FALSE);
+
+    adw_combo_row_set_factory (self->moaas_row, row_factory);
+    adw_combo_row_set_list_factory (self->moaas_row, list_factory);
   }
   for (guint k = 0; k < TRAJ_N_SIDE_EFFECTS; k++)
     {

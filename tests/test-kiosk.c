@@ -1157,8 +1157,12 @@ test_answer_contrast (Fixture *f, gconstpointer data)
 
 #define SAFETY_TODAY "A member of our care team would like to talk with you today. Please stay here or let the " \
   "staff know you have finished — someone will come to you."
-#define SAFETY_BEFORE "A member of our care team would like to talk with you before your treatment today. " \
-  "Please stay here or let the staff know you have finished — someone will come to you."
+/* Mid-way the patient is not told they have finished (a trial: patients
+ * stopped there with questions left). */
+#define SAFETY_TODAY_MIDWAY "A member of our care team would like to talk with you today. You can carry on with " \
+  "the questions — someone will come to you."
+#define SAFETY_BEFORE_MIDWAY "A member of our care team would like to talk with you before your treatment today. " \
+  "You can carry on with the questions — someone will come to you."
 
 /* CLINICAL.md §4. Found by a trial: the message came only after the last
  * questionnaire was submitted, so a patient who walked away never saw it,
@@ -1179,7 +1183,8 @@ test_item9_safety (Fixture *f, gconstpointer data)
     answer (f->kiosk, k, 1);
   answer (f->kiosk, 8, 1);                                   /* item 9: several days */
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
-  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_TODAY);
+  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_TODAY_MIDWAY);
+  g_assert_cmpstr (label_text (f->kiosk, "safety_title"), ==, "Thank you for telling us");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (f->kiosk, "safety_done_button"))), ==, "Continue");
   /* The clinicians have the finding already (the draft). */
   r = records (f);
@@ -1203,6 +1208,7 @@ test_item9_safety (Fixture *f, gconstpointer data)
   click (child (f->kiosk, "submit_button"));
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
   g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_TODAY);
+  g_assert_cmpstr (label_text (f->kiosk, "safety_title"), ==, "Thank you for your answers");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (f->kiosk, "safety_done_button"))), ==, "Done");
   click (child (f->kiosk, "safety_done_button"));
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
@@ -1237,7 +1243,7 @@ test_item9_safety_before_treatment (Fixture *f, gconstpointer data)
     answer (f->kiosk, k, 0);
   answer (f->kiosk, 8, 3);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
-  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_BEFORE);
+  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_BEFORE_MIDWAY);
 }
 
 static void

@@ -94,6 +94,7 @@ struct _TrajKioskWindow
   GtkListBox *review_list;
   GtkWidget *review_back_button;
   GtkWidget *submit_button;
+  GtkLabel *safety_title;
   GtkLabel *safety_label;
   GtkWidget *safety_done_button;
   AdwStatusPage *thanks_page;

@@ -460,17 +460,23 @@ thanks_done (gpointer data)
 static void
 show_safety (TrajKioskWindow *self, gboolean more_to_answer)
 {
-  const char *text;
+  const char *who, *next;
+  g_autofree char *text = NULL;
 
   if (self->timing == TRAJ_TIMING_PRE)
-    text = _("A member of our care team would like to talk with you before your treatment today. Please stay "
-             "here or let the staff know you have finished — someone will come to you.");
+    who = _("A member of our care team would like to talk with you before your treatment today.");
   else if (self->timing == TRAJ_TIMING_POST)
-    text = _("A member of our care team would like to talk with you before you leave today. Please stay "
-             "here or let the staff know you have finished — someone will come to you.");
+    who = _("A member of our care team would like to talk with you before you leave today.");
   else
-    text = _("A member of our care team would like to talk with you today. Please stay here or let the "
-             "staff know you have finished — someone will come to you.");
+    who = _("A member of our care team would like to talk with you today.");
+  /* Mid-way the patient is not told they have finished (a trial: patients
+   * stopped there with questions left). */
+  next = more_to_answer ? _("You can carry on with the questions — someone will come to you.")
+                        : _("Please stay here or let the staff know you have finished — someone will come to you.");
+  /* Translators: two sentences of the kiosk's safety message, in order */
+  text = g_strdup_printf (_("%s %s"), who, next);
+  gtk_label_set_label (self->safety_title, more_to_answer ? _("Thank you for telling us")
+                                                          : _("Thank you for your answers"));
   gtk_label_set_label (self->safety_label, text);
   gtk_button_set_label (GTK_BUTTON (self->safety_done_button), more_to_answer ? _("Continue") : _("Done"));
   self->safety_shown = TRUE;
@@ -1105,6 +1111,7 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_list);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, review_back_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_title);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, safety_done_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, thanks_page);

@@ -1646,6 +1646,52 @@ test_patient_edit_keeps_name (Fixture *f, gconstpointer data)
   finish (d);
 }
 
+/* A trial saved 4.5 mg/kg IV with one click past the amber caution. An
+ * unusual dose is now a question before it is saved ("Check the Dose");
+ * going back saves nothing, confirming saves, and a usual dose is never
+ * asked about. */
+static void
+test_infusion_confirm_dose (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  TrajInfusionEditor *e;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  GtkWidget *ask;
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "4.5");
+  set_when (e, t, traj_day_today () - 1, "10:00");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  ask = traj_editor_dialog_get_confirmation (TRAJ_EDITOR_DIALOG (e));
+  g_assert_nonnull (ask);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (ask)), ==, "Check the Dose");
+  g_assert_true (g_str_has_prefix (confirmation_body (e),
+                                   "4.5 mg/kg is more than the usual 0.5–1 mg/kg of treatment protocols."));
+  answer_confirmation (e, "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (e)));
+  g_assert_cmpuint (count_infusions (f), ==, 0);
+
+  /* Another unusual dose asks again; confirming saves it. */
+  type_into (child (e, t, "dose_row"), "2");
+  g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_true (g_str_has_prefix (confirmation_body (e), "2 mg/kg is more than the usual"));
+  answer_confirmation (e, "confirm");
+  finish (e);
+  g_assert_cmpuint (count_infusions (f), ==, 1);
+
+  /* A usual dose saves at once. */
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  type_into (child (e, t, "dose_row"), "0.5");
+  set_when (e, t, traj_day_today (), "08:00");
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+  g_assert_cmpuint (count_infusions (f), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1670,6 +1716,8 @@ main (int argc, char **argv)
   g_test_add ("/editors/infusion/tolerability", Fixture, NULL, fixture_setup, test_infusion_tolerability,
               fixture_teardown);
   g_test_add ("/editors/infusion/vitals-low-and-bp", Fixture, NULL, fixture_setup, test_infusion_vitals_low_and_bp, fixture_teardown);
+  g_test_add ("/editors/infusion/confirm-dose", Fixture, NULL, fixture_setup, test_infusion_confirm_dose,
+              fixture_teardown);
   g_test_add ("/editors/infusion/confirm-date", Fixture, NULL, fixture_setup, test_infusion_confirm_date, fixture_teardown);
   g_test_add ("/editors/assessment/plausible", Fixture, NULL, fixture_setup, test_assessment_plausible, fixture_teardown);
   g_test_add ("/editors/assessment/timing-after-todays-infusion", Fixture, NULL, fixture_setup,

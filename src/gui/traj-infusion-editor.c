@@ -48,6 +48,11 @@ struct _TrajInfusionEditor
   guint pending;                  /* what the last refused save would confirm */
   gint64 pending_start;
   gint64 pending_course;
+  /* An unusual dose (traj_dose_caution) is asked about once per value: the
+   * mg/kg the clinician confirmed (an edited record's own, as saved), and
+   * the one the open question is about; -1 for none. */
+  double dose_confirmed;
+  double dose_pending;
   GtkWidget *side_effect_checks[TRAJ_N_SIDE_EFFECTS];
   GtkWidget *concomitant_switches[TRAJ_N_CONCOMITANTS];
 
@@ -985,6 +990,23 @@ traj_infusion_editor_save (TrajEditorDialog *dialog,
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("Some fields need attention."));
       return FALSE;
     }
+  /* A valid but unusual dose is a question before it is saved (a trial
+   * saved 4.5 mg/kg IV with one click past the caution line). */
+  self->dose_pending = -1;
+  if (i->dose_mg_per_kg != self->dose_confirmed)
+    {
+      g_autofree char *caution = traj_dose_caution (i->route, i->medicine, i->dose_mg_per_kg);
+
+      if (caution)
+        {
+          self->dose_pending = i->dose_mg_per_kg;
+          traj_editor_dialog_set_confirmation_text (dialog, _("Check the Dose"), _("_Change the Dose"),
+                                                    _("Save it only if this dose is right."));
+          g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NEEDS_CONFIRMATION, caution);
+          return FALSE;
+        }
+    }
+  traj_editor_dialog_set_confirmation_text (dialog, NULL, NULL, NULL);
   /* The store's date rules on what the clinic holds now: a warning not yet
    * confirmed goes back to the person as a question (traj_editor_dialog). */
   if (!traj_store_check_infusion_dates (store, i, &warnings, &unconfirmed, error))
@@ -1011,6 +1033,12 @@ traj_infusion_editor_confirm (TrajEditorDialog *dialog)
 {
   TrajInfusionEditor *self = TRAJ_INFUSION_EDITOR (dialog);
 
+  if (self->dose_pending >= 0)
+    {
+      self->dose_confirmed = self->dose_pending;
+      self->dose_pending = -1;
+      return;
+    }
   self->confirmed = self->pending;
   self->confirmed_start = self->pending_start;
   self->confirmed_course = self->pending_course;
@@ -1117,6 +1145,7 @@ traj_infusion_editor_class_init (TrajInfusionEditorClass *klass)
 static void
 traj_infusion_editor_init (TrajInfusionEditor *self)
 {
+  self->dose_confirmed = self->dose_pending = -1;
   self->course_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->readings = g_ptr_array_new_with_free_func (g_free);
   self->loading = TRUE;
@@ -1313,6 +1342,7 @@ traj_infusion_editor_new (GtkWindow                *parent,
   if (existing)
     {
       self->existing = traj_infusion_copy (existing);
+      self->dose_confirmed = existing->dose_mg_per_kg;
       self->confirmed = existing->date_confirmed;
       self->confirmed_start = existing->started_at;
       self->confirmed_course = existing->course_id;

@@ -496,6 +496,45 @@ not_checking (gpointer data)
   return !g_str_equal (traj_kiosk_window_get_message (f->kiosk), "Checking…");
 }
 
+/* A kiosk trial under openbox: minimising the kiosk (what Super+D, "show
+ * desktop", does to every window) left it hidden for good, and the desktop
+ * behind it offered a terminal. The kiosk puts itself back, fullscreen and
+ * in front, on its own. */
+static gboolean
+window_minimised (gpointer data)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (data));
+  return (gdk_toplevel_get_state (GDK_TOPLEVEL (surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0;
+}
+
+/* The window manager has made the kiosk its active window again. */
+static gboolean
+x_active_is_kiosk (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *active = run ("xdotool", "getactivewindow", NULL);
+  g_autofree char *expected = g_strdup_printf ("%lu\n", xid (GTK_WINDOW (f->kiosk)));
+
+  return g_str_equal (active, expected) && window_ready (f->kiosk) && !window_minimised (f->kiosk);
+}
+
+static void
+test_minimised_comes_back (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = g_strdup_printf ("%lu", xid (GTK_WINDOW (f->kiosk)));
+
+  g_free (run ("xdotool", "windowminimize", id, NULL));
+  settle ();
+  wait_for (x_active_is_kiosk, f, "the kiosk to be back, fullscreen and active, after a minimise");
+  assert_kiosk_alone (f, "checkin", "a minimise");
+
+  /* Leaving fullscreen (a window manager's own toggle) is undone too. */
+  gtk_window_unfullscreen (GTK_WINDOW (f->kiosk));
+  settle ();
+  wait_for (x_active_is_kiosk, f, "the kiosk to be fullscreen again");
+  assert_kiosk_alone (f, "checkin", "leaving fullscreen");
+}
+
 static void
 test_checkin (Fixture *f, gconstpointer data)
 {
@@ -989,6 +1028,8 @@ main (int argc, char **argv)
   g_signal_add_emission_hook (g_signal_lookup ("event", GDK_TYPE_SURFACE), 0, count_keys, NULL, NULL);
 
   g_test_add ("/kiosk-escape/checkin", Fixture, NULL, fixture_setup, test_checkin, fixture_teardown);
+  g_test_add ("/kiosk-escape/minimised-comes-back", Fixture, NULL, fixture_setup, test_minimised_comes_back,
+              fixture_teardown);
   g_test_add ("/kiosk-escape/welcome", Fixture, NULL, fixture_setup, test_welcome, fixture_teardown);
   g_test_add ("/kiosk-escape/question", Fixture, NULL, fixture_setup, test_question, fixture_teardown);
   g_test_add ("/kiosk-escape/review", Fixture, NULL, fixture_setup, test_review, fixture_teardown);

@@ -58,6 +58,8 @@ struct _TrajKioskWindow
   guint thanks_timer;
   guint advance_timer;
   gboolean unlocked;
+  gboolean was_fullscreen;        /* shown fullscreen once: keep it so */
+  guint represent_idle;           /* putting the kiosk back in front */
   guint idle_seconds;            /* 0 = from settings */
   guint guard_idle;
   gulong toplevels_id;

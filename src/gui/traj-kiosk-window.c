@@ -1000,6 +1000,48 @@ watch_windows (TrajKioskWindow *self)
     self->guard_idle = g_idle_add_full (G_PRIORITY_HIGH, hide_other_windows, self, NULL);
 }
 
+/* Under an ordinary window manager, "show desktop" (Super+D) or a
+ * minimise hid the kiosk for good, and the desktop behind it offered a
+ * terminal (a kiosk trial). Until staff unlock it, the kiosk puts itself
+ * back: unminimised, fullscreen again if it was, and in front. */
+static gboolean
+represent (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  self->represent_idle = 0;
+  if (self->unlocked)
+    return G_SOURCE_REMOVE;
+  g_message ("The patient kiosk was hidden or left fullscreen; showing it again");
+  gtk_window_unminimize (GTK_WINDOW (self));
+  if (self->was_fullscreen)
+    gtk_window_fullscreen (GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_surface_state (GdkToplevel *toplevel, GParamSpec *pspec, TrajKioskWindow *self)
+{
+  GdkToplevelState state = gdk_toplevel_get_state (toplevel);
+
+  if (state & GDK_TOPLEVEL_STATE_FULLSCREEN)
+    self->was_fullscreen = TRUE;
+  if (self->unlocked || self->represent_idle != 0)
+    return;
+  if ((state & GDK_TOPLEVEL_STATE_MINIMIZED) || (self->was_fullscreen && !(state & GDK_TOPLEVEL_STATE_FULLSCREEN)))
+    self->represent_idle = g_idle_add (represent, self);
+}
+
+static void
+on_realize (TrajKioskWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+
+  if (GDK_IS_TOPLEVEL (surface))
+    g_signal_connect_object (surface, "notify::state", G_CALLBACK (on_surface_state), self, 0);
+}
+
 static void
 on_toplevels_changed (GListModel      *toplevels,
                       guint            position,
@@ -1042,6 +1084,7 @@ traj_kiosk_window_dispose (GObject *object)
   kiosk_clear_timer (&self->thanks_timer);
   kiosk_clear_timer (&self->advance_timer);
   kiosk_clear_timer (&self->guard_idle);
+  kiosk_clear_timer (&self->represent_idle);
   g_clear_signal_handler (&self->toplevels_id, gtk_window_get_toplevels ());
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_KIOSK_WINDOW);
   /* A clinician's store handed to the patient is a workstation's again. */
@@ -1183,6 +1226,7 @@ traj_kiosk_window_init (TrajKioskWindow *self)
   GtkEventController *key, *legacy;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
   self->scales = g_array_new (FALSE, FALSE, sizeof (TrajScaleId));
   kiosk_secrets_init (self);
 

@@ -1546,6 +1546,37 @@ test_fhir (Fixture *fx, gconstpointer data)
   g_assert_null (traj_fhir_build_bundle (store, "no-such-mrn", NULL, NULL, NULL, &error));
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
   g_clear_error (&error);
+
+  /* Issue 16: one patient's export was audited as "the whole clinic". It
+   * names the patient, and the Audit Trail's patient filter finds it; the
+   * whole clinic's export above names nobody. */
+  {
+    g_autofree char *one_file = path_in (fx, "one.json");
+    g_autofree char *expect = g_strdup_printf ("FHIR export of MRN %s: 1 patient", r->patient->mrn);
+    g_autofree char *to = g_strdup_printf ("to: %s\npatient: %s\n", one_file, r->patient->uid);
+    TrajAuditFilter f = { .patient_uid = r->patient->uid, .action = "export",
+                          .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+    TrajAuditFilter all = { .action = "export", .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+    g_autoptr(GPtrArray) mine = NULL, exports = NULL;
+    const TrajAuditEvent *e;
+
+    g_assert_true (traj_fhir_export (store, r->patient->mrn, one_file, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    mine = traj_store_list_audit_filtered (store, &f, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (mine->len, ==, 1);
+    e = g_ptr_array_index (mine, 0);
+    g_assert_cmpstr (e->summary, ==, expect);
+    g_assert_cmpstr (e->patient_uid, ==, r->patient->uid);
+    g_assert_cmpstr (e->record_kind, ==, "patient");
+    g_assert_cmpstr (e->detail, ==, to);
+    exports = traj_store_list_audit_filtered (store, &all, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (exports->len, ==, 2);
+    e = g_ptr_array_index (exports, 1);
+    g_assert_cmpstr (e->summary, ==, "FHIR export: the whole clinic");
+    g_assert_cmpstr (e->patient_uid, ==, "");
+  }
 }
 
 static void

@@ -2658,12 +2658,57 @@ test_bulk_isolation (Fixture *fx, gconstpointer data)
     g_assert_cmpuint (events->len, ==, 3);
     counts = g_ptr_array_index (events, 0);
     records = g_ptr_array_index (events, 1);
-    expect = g_strdup_printf ("patient %s\ncourse %s\nassessment %s\n", p->uid,
-                              ((TrajCourse *) g_ptr_array_index (rec->courses, 0))->uid,
-                              ((TrajAssessment *) g_ptr_array_index (rec->assessments, 0))->uid);
+    /* Each record names its patient, last on its line. */
+    expect = g_strdup_printf ("patient %s\ncourse %s %s\nassessment %s %s\n", p->uid,
+                              ((TrajCourse *) g_ptr_array_index (rec->courses, 0))->uid, p->uid,
+                              ((TrajAssessment *) g_ptr_array_index (rec->assessments, 0))->uid, p->uid);
     g_assert_cmpstr (records->record_kind, ==, "records");
     g_assert_cmpstr (records->detail, ==, expect);
     g_assert_cmpstr (counts->summary, ==, "import: patient 1, course 1, infusion 0, vital_sign 0, assessment 1, flag_decision 0");
+  }
+
+  /* Issue 16: the Audit Trail's patient filter finds a batch by the
+   * records it lists, also one that only adds to an existing patient, and
+   * not by another patient whose uid is a prefix of this one's. */
+  {
+    g_autoptr(TrajPatient) ada = traj_store_find_patient_by_mrn (fx->store, "MRN-1", &error);
+    g_autofree char *prefix = g_strndup (ada->uid, strlen (ada->uid) - 1);
+    TrajAuditFilter pf = { .patient_uid = p->uid, .action = "import", .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+    TrajAuditFilter af = { .patient_uid = ada->uid, .action = "import", .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+    TrajAuditFilter nf = { .patient_uid = prefix, .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+    g_autoptr(GPtrArray) mine = traj_store_list_audit_filtered (fx->store, &pf, &error);
+    g_autoptr(GPtrArray) adas = NULL, none = NULL;
+    const TrajAuditEvent *e;
+    gint64 course;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (mine->len, ==, 1);
+    g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (mine, 0))->record_kind, ==, "records");
+    g_assert_cmpint (traj_store_count_audit_filtered (fx->store, &pf, &error), ==, 1);
+
+    adas = traj_store_list_audit_filtered (fx->store, &af, &error);
+    g_assert_cmpuint (adas->len, ==, 0);
+    g_clear_pointer (&adas, g_ptr_array_unref);
+    g_assert_true (traj_store_bulk_begin (fx->store, "import", "a course for Ada", &error));
+    course = add_course (fx, ada->id, fx->today - 1);
+    g_assert_true (traj_store_bulk_commit (fx->store, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (course, >, 0);
+    adas = traj_store_list_audit_filtered (fx->store, &af, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (adas->len, ==, 1);
+    e = g_ptr_array_index (adas, 0);
+    g_assert_cmpstr (e->record_kind, ==, "records");
+    g_assert_true (g_str_has_prefix (e->detail, "course "));
+    {
+      g_autofree char *tail = g_strdup_printf (" %s\n", ada->uid);
+
+      g_assert_true (g_str_has_suffix (e->detail, tail));
+      g_assert_true (strchr (e->detail, '\n') == e->detail + strlen (e->detail) - 1);
+    }
+    none = traj_store_list_audit_filtered (fx->store, &nf, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->len, ==, 0);
   }
 
   /* A rolled-back batch leaves nothing behind, audit included. */

@@ -27,6 +27,7 @@ typedef struct {
   gint64 done;
   TrajProgressFunc progress;
   gpointer progress_data;
+  char *patient_uid;             /* the one patient exported, for the audit trail */
 } Build;
 
 /* ---- codes ------------------------------------------------------------------- */
@@ -694,6 +695,8 @@ walk_patients (TrajStore *store, const char *mrn, Build *build, GCancellable *ca
 
       if (p == NULL)
         return FALSE;
+      g_free (build->patient_uid);
+      build->patient_uid = g_strdup (p->uid);
       r = traj_store_load_patient_records (store, p->id, error);
       if (r == NULL)
         return FALSE;
@@ -738,6 +741,7 @@ traj_fhir_build_bundle (TrajStore         *store,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   Build build = { 0 };
+  gboolean ok;
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), NULL);
 
@@ -745,7 +749,9 @@ traj_fhir_build_bundle (TrajStore         *store,
   build.progress = progress;
   build.progress_data = progress_data;
   begin_bundle (b);
-  if (!walk_patients (store, mrn, &build, cancellable, error))
+  ok = walk_patients (store, mrn, &build, cancellable, error);
+  g_free (build.patient_uid);
+  if (!ok)
     return NULL;
   json_builder_end_array (b);
   json_builder_end_object (b);
@@ -811,13 +817,20 @@ traj_fhir_export (TrajStore         *store,
   /* Unless committed, this removes what was written. */
   traj_safe_file_free (out);
   if (!ok)
-    return FALSE;
-  /* Who exported whom, and where to (issue 16 §3). */
+    {
+      g_free (build.patient_uid);
+      return FALSE;
+    }
+  /* Who exported whom, and where to (issue 16 §3): one patient's export
+   * names that patient, so the Audit Trail's patient filter finds it. */
   {
     g_autofree char *what = mrn ? g_strdup_printf ("FHIR export of MRN %s", mrn) : g_strdup ("FHIR export");
     g_autofree char *where = g_canonicalize_filename (path, NULL);
+    const char *one[] = { build.patient_uid, NULL };
 
-    if (!traj_store_audit_output (store, "export", what, NULL, where, error))
+    ok = traj_store_audit_output (store, "export", what, build.patient_uid ? one : NULL, where, error);
+    g_free (build.patient_uid);
+    if (!ok)
       return FALSE;
   }
   if (progress)

@@ -255,12 +255,18 @@ prepare_filtered (TrajStore *self, const char *columns, const TrajAuditFilter *f
                   GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
+  gboolean pg = traj_db_engine (traj_store_get_connection (self)) == TRAJ_DB_POSTGRES;
+  g_autofree char *listed = NULL;
   TrajDbStmt *stmt;
   int n = 0;
 
   g_string_printf (sql, "SELECT %s FROM audit_event WHERE 1 = 1", columns);
+  /* A batch or an output of many patients lists each record's patient
+   * last on its line (" uid\n"), so a longer uid never matches. */
   if (f->patient_uid)
-    g_string_append_printf (sql, " AND (patient_uid = ?%d OR record_uid = ?%d)", n + 1, n + 1), n++;
+    g_string_append_printf (sql, " AND (patient_uid = ?%d OR record_uid = ?%d OR "
+                            "(record_kind IN ('records', 'clinic') AND %s (detail, ?%d) > 0))",
+                            n + 1, n + 1, pg ? "strpos" : "instr", n + 2), n += 2;
   if (f->person)
     g_string_append_printf (sql, " AND (clinician = ?%d OR os_user = ?%d)", n + 1, n + 1), n++;
   if (f->action)
@@ -283,7 +289,11 @@ prepare_filtered (TrajStore *self, const char *columns, const TrajAuditFilter *f
     return NULL;
   n = 0;
   if (f->patient_uid)
-    traj_db_bind_text0 (stmt, ++n, f->patient_uid);
+    {
+      listed = g_strdup_printf (" %s\n", f->patient_uid);
+      traj_db_bind_text0 (stmt, ++n, f->patient_uid);
+      traj_db_bind_text (stmt, ++n, listed);
+    }
   if (f->person)
     traj_db_bind_text0 (stmt, ++n, f->person);
   if (f->action)

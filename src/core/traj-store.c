@@ -839,10 +839,16 @@ bulk_cache_restore (TrajStore *self)
 }
 
 /* The tables whose records a bulk write lists in the trail, in the order
- * of traj_store_bulk_before. */
-static const struct { const char *table; const char *kind; } bulk_tables[6] = {
-  { "patient", "patient" }, { "course", "course" }, { "infusion", "infusion" },
-  { "vital_sign", "vital_sign" }, { "assessment", "assessment" }, { "flag_decision", "flag_decision" },
+ * of traj_store_bulk_before, and how to read each new record's uid with
+ * its patient's (so the Audit Trail's patient filter finds the batch). */
+static const struct { const char *table; const char *kind; const char *uids; } bulk_tables[6] = {
+  { "patient", "patient", "SELECT uid, uid FROM patient t" },
+  { "course", "course", "SELECT t.uid, p.uid FROM course t JOIN patient p ON p.id = t.patient_id" },
+  { "infusion", "infusion", "SELECT t.uid, p.uid FROM infusion t JOIN patient p ON p.id = t.patient_id" },
+  { "vital_sign", "vital_sign", "SELECT t.uid, p.uid FROM vital_sign t JOIN infusion i ON i.id = t.infusion_id "
+                                "JOIN patient p ON p.id = i.patient_id" },
+  { "assessment", "assessment", "SELECT t.uid, p.uid FROM assessment t JOIN patient p ON p.id = t.patient_id" },
+  { "flag_decision", "flag_decision", "SELECT t.uid, p.uid FROM flag_decision t JOIN patient p ON p.id = t.patient_id" },
 };
 #define BULK_RECORDS_PER_EVENT 500
 
@@ -883,8 +889,9 @@ bulk_records_event (TrajStore *self, GString *detail, guint n, guint *events, GE
 }
 
 /* Every record a bulk write made (or, for a restore, that the clinic now
- * holds), in the trail: "kind uid" lines, BULK_RECORDS_PER_EVENT to an
- * event, in the bulk write's transaction. */
+ * holds), in the trail: "kind uid" lines for patients and "kind uid
+ * patient-uid" for the rest, BULK_RECORDS_PER_EVENT to an event, in the
+ * bulk write's transaction. */
 static gboolean
 bulk_audit_records (TrajStore *self, GError **error)
 {
@@ -894,7 +901,7 @@ bulk_audit_records (TrajStore *self, GError **error)
 
   for (guint k = 0; k < G_N_ELEMENTS (bulk_tables); k++)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT uid FROM %s WHERE id > ?1 ORDER BY id", bulk_tables[k].table);
+      g_autofree char *sql = g_strdup_printf ("%s WHERE t.id > ?1 ORDER BY t.id", bulk_tables[k].uids);
       TrajDbStmt *stmt = traj_db_prepare_cursor (self->db, g_intern_string (sql), error);
       TrajDbStep rc;
       guint rows = 0;
@@ -904,7 +911,11 @@ bulk_audit_records (TrajStore *self, GError **error)
       traj_db_bind_int64 (stmt, 1, self->bulk_before[k]);
       while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
         {
-          g_string_append_printf (detail, "%s %s\n", bulk_tables[k].kind, traj_db_column_text (stmt, 0));
+          if (k == 0)
+            g_string_append_printf (detail, "%s %s\n", bulk_tables[k].kind, traj_db_column_text (stmt, 0));
+          else
+            g_string_append_printf (detail, "%s %s %s\n", bulk_tables[k].kind, traj_db_column_text (stmt, 0),
+                                    traj_db_column_text (stmt, 1));
           rows++;
           if (++n == BULK_RECORDS_PER_EVENT)
             {

@@ -9,6 +9,7 @@
 
 #include "traj-clinic-settings.h"
 #include "traj-outcomes.h"
+#include "traj-scale.h"
 #include "traj-test-db.h"
 
 typedef struct {
@@ -171,11 +172,188 @@ test_time_zone (Fixture *fx, gconstpointer data)
   }
 }
 
+/* Every clinic-wide key is one the schema has (a key it lacks would be
+ * dropped silently), and every scale's thresholds are among them: taken
+ * from the scale table, so a scale added later cannot be missed. */
+static void
+test_keys (void)
+{
+  g_autoptr(GSettingsSchema) schema =
+    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *const *keys = traj_clinic_setting_keys ();
+  const char *machine[] = { "window-width", "window-height", "window-maximized", "color-scheme",
+                            "clinician-name", "device-id", "kiosk-pin-hash", "kiosk-pin-salt",
+                            "chart-axis", "last-backup" };
+  guint n_scales = 0;
+
+  g_assert_nonnull (schema);
+  for (guint k = 0; keys[k]; k++)
+    {
+      g_assert_true (g_settings_schema_has_key (schema, keys[k]));
+      g_assert_true (g_hash_table_add (seen, (gpointer) keys[k]));
+    }
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    {
+      if (!traj_scale_is_outcome (s->id))
+        continue;
+      n_scales++;
+      g_assert_nonnull (s->response_key);
+      g_assert_nonnull (s->mcid_key);
+      g_assert_nonnull (s->remission_key);
+      g_assert_true (traj_clinic_setting_is_clinic_wide (s->response_key));
+      g_assert_true (traj_clinic_setting_is_clinic_wide (s->mcid_key));
+      g_assert_true (traj_clinic_setting_is_clinic_wide (s->remission_key));
+    }
+  /* PHQ-9, GAD-7, pain NRS, PCL-5, MADRS, Y-BOCS. */
+  g_assert_cmpuint (n_scales, ==, 6);
+  g_assert_true (traj_clinic_setting_is_clinic_wide ("response-ybocs"));
+  g_assert_true (traj_clinic_setting_is_clinic_wide ("mcid-ybocs"));
+  g_assert_true (traj_clinic_setting_is_clinic_wide ("remission-ybocs"));
+  g_assert_true (traj_clinic_setting_is_clinic_wide ("induction-length"));
+  g_assert_false (traj_clinic_setting_is_clinic_wide ("response-fraction"));
+  g_assert_false (traj_clinic_setting_is_clinic_wide (NULL));
+  for (guint k = 0; k < G_N_ELEMENTS (machine); k++)
+    {
+      g_assert_true (g_settings_schema_has_key (schema, machine[k]));
+      g_assert_false (traj_clinic_setting_is_clinic_wide (machine[k]));
+    }
+}
+
+/* A value for @key other than its default, inside its range: the default
+ * plus one for a count, 0.4 for a fraction (0.3 where 0.4 is the default). */
+static GVariant *
+other_value (GSettingsSchema *schema, const char *key)
+{
+  g_autoptr(GSettingsSchemaKey) k = g_settings_schema_get_key (schema, key);
+  g_autoptr(GVariant) def = g_settings_schema_key_get_default_value (k);
+  GVariant *v;
+
+  if (g_variant_is_of_type (def, G_VARIANT_TYPE_DOUBLE))
+    v = g_variant_new_double (g_variant_get_double (def) == 0.4 ? 0.3 : 0.4);
+  else
+    v = g_variant_new_int32 (g_variant_get_int32 (def) + 1);
+  g_variant_ref_sink (v);
+  if (!g_settings_schema_key_range_check (k, v))
+    {
+      g_variant_unref (v);
+      v = g_variant_ref_sink (g_variant_new_int32 (g_variant_get_int32 (def) - 1));
+    }
+  g_assert_true (g_settings_schema_key_range_check (k, v));
+  return v;
+}
+
+static void
+assert_same_thresholds (const TrajThresholds *a, const TrajThresholds *b)
+{
+  for (guint k = 0; k < TRAJ_N_SCALES; k++)
+    {
+      g_assert_cmpfloat (a->response_fraction[k], ==, b->response_fraction[k]);
+      g_assert_cmpint (a->mcid[k], ==, b->mcid[k]);
+      g_assert_cmpint (a->remission_max[k], ==, b->remission_max[k]);
+    }
+  g_assert_cmpint (traj_thresholds_fingerprint (a), ==, traj_thresholds_fingerprint (b));
+}
+
+/* Two devices on one clinic (two stores, and another process with its own
+ * machine settings) use the same per-scale thresholds: one workstation's
+ * Y-BOCS response fraction cannot differ from another's. */
+static void
+test_scale_thresholds (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) other = NULL;
+  g_autoptr(GSettings) mine = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *fingerprint = NULL;
+  TrajThresholds set, defaults, stored;
+
+  if (g_test_subprocess ())
+    {
+      /* Another process: its machine settings are its own (a fresh memory
+       * backend), so only the clinic can give it these values. */
+      g_autoptr(TrajStore) store = traj_store_open (g_getenv ("TRAJ_TEST_CLINIC"), &error);
+      g_autoptr(GSettings) theirs = NULL;
+      TrajThresholds t;
+
+      g_assert_no_error (error);
+      theirs = traj_clinic_settings_new (store);
+      g_assert_nonnull (theirs);
+      traj_thresholds_load (&t, theirs);
+      g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_PHQ9], ==, 0.4);
+      g_assert_cmpfloat (t.response_fraction[TRAJ_SCALE_YBOCS], ==, 0.4);
+      g_assert_cmpint (t.mcid[TRAJ_SCALE_PHQ9], ==, 6);
+      g_assert_cmpint (t.remission_max[TRAJ_SCALE_PHQ9], ==, 5);
+      g_assert_cmpint (traj_thresholds_fingerprint (&t), ==,
+                       g_ascii_strtoll (g_getenv ("TRAJ_TEST_FINGERPRINT"), NULL, 10));
+      return;
+    }
+
+  mine = traj_clinic_settings_new (fx->store);
+  g_assert_nonnull (mine);
+  g_object_get (mine, "settings-schema", &schema, NULL);
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    {
+      const char *keys[] = { s->response_key, s->mcid_key, s->remission_key };
+
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        {
+          g_autoptr(GVariant) v = other_value (schema, keys[k]);
+          g_autofree char *text = NULL;
+
+          g_assert_true (g_settings_set_value (mine, keys[k], v));
+          /* In the clinic's database, where every device reads it. */
+          text = traj_store_get_setting (fx->store, keys[k], &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (text);
+        }
+    }
+  traj_thresholds_load (&set, mine);
+  traj_thresholds_init_defaults (&defaults);
+  /* PHQ-9: response 0.5 → 0.4, MCID 5 → 6, remission 4 → 5; every scale
+   * moved off its default. */
+  g_assert_cmpfloat (set.response_fraction[TRAJ_SCALE_PHQ9], ==, 0.4);
+  g_assert_cmpint (set.mcid[TRAJ_SCALE_PHQ9], ==, 6);
+  g_assert_cmpint (set.remission_max[TRAJ_SCALE_PHQ9], ==, 5);
+  g_assert_cmpfloat (set.response_fraction[TRAJ_SCALE_YBOCS], ==, 0.4);
+  for (const TrajScale *s = traj_scale_next_outcome (NULL); s; s = traj_scale_next_outcome (s))
+    {
+      g_assert_cmpfloat (set.response_fraction[s->id], !=, defaults.response_fraction[s->id]);
+      g_assert_cmpint (set.mcid[s->id], !=, defaults.mcid[s->id]);
+      g_assert_cmpint (set.remission_max[s->id], !=, defaults.remission_max[s->id]);
+    }
+
+  /* Another store on the clinic: the thresholds its needs-attention states
+   * are computed with, and its own settings. */
+  other = traj_test_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_load_thresholds (other, &stored, &error));
+  g_assert_no_error (error);
+  assert_same_thresholds (&set, &stored);
+  {
+    g_autoptr(GSettings) theirs = traj_clinic_settings_new (other);
+    TrajThresholds t;
+
+    traj_thresholds_load (&t, theirs);
+    assert_same_thresholds (&set, &t);
+  }
+
+  /* Another process. */
+  fingerprint = g_strdup_printf ("%" G_GINT64_FORMAT, traj_thresholds_fingerprint (&set));
+  g_setenv ("TRAJ_TEST_CLINIC", traj_store_get_path (fx->store), TRUE);
+  g_setenv ("TRAJ_TEST_FINGERPRINT", fingerprint, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/clinic-settings/shared", Fixture, NULL, fixture_setup, test_shared, fixture_teardown);
   g_test_add ("/clinic-settings/time-zone", Fixture, NULL, fixture_setup, test_time_zone, fixture_teardown);
+  g_test_add_func ("/clinic-settings/keys", test_keys);
+  g_test_add ("/clinic-settings/scale-thresholds", Fixture, NULL, fixture_setup, test_scale_thresholds,
+              fixture_teardown);
   return g_test_run ();
 }

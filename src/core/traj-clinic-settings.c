@@ -20,27 +20,62 @@
 #include <string.h>
 
 #include "traj-clinic-settings.h"
+#include "traj-scale.h"
 #include "traj-store-private.h"
 
 #define SCHEMA_PATH "/io/github/trajectory/Trajectory/"
 
-static const char *clinic_keys[] = {
+/* The keys that are not per scale. Each scale's response, MCID and
+ * remission keys come from the scale table (traj-scale.c), so a new scale
+ * is clinic-wide with no change here. */
+static const char *const fixed_keys[] = {
   "clinic-name", "clinic-address", "time-zone", "checkin-valid-hours", "backup-keep",
   "kiosk-idle-seconds", "kiosk-thanks-seconds",
-  "response-fraction", "worsening-gap-days", "induction-length", "baseline-window-days",
-  "mcid-phq9", "mcid-gad7", "mcid-pain-nrs", "mcid-pcl5", "mcid-madrs",
-  "remission-phq9", "remission-gad7", "remission-pain-nrs", "remission-pcl5", "remission-madrs",
+  "worsening-gap-days", "induction-length", "baseline-window-days",
   "vitals-systolic-max", "vitals-diastolic-max", "vitals-spo2-min", "vitals-heart-rate-max",
   "vitals-systolic-min", "vitals-heart-rate-min", "vitals-resp-rate-min",
 };
 
+static const char *const *
+build_clinic_keys (void)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+
+  for (guint k = 0; k < G_N_ELEMENTS (fixed_keys); k++)
+    g_ptr_array_add (keys, (gpointer) fixed_keys[k]);
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    {
+      const char *per_scale[] = { s->response_key, s->mcid_key, s->remission_key };
+
+      for (guint k = 0; k < G_N_ELEMENTS (per_scale); k++)
+        if (per_scale[k] != NULL)
+          g_ptr_array_add (keys, (gpointer) per_scale[k]);
+    }
+  g_ptr_array_add (keys, NULL);
+  /* Kept for the program's life. */
+  return (const char *const *) g_ptr_array_free (keys, FALSE);
+}
+
+const char *const *
+traj_clinic_setting_keys (void)
+{
+  static gsize once;
+  static const char *const *keys;
+
+  if (g_once_init_enter (&once))
+    {
+      keys = build_clinic_keys ();
+      g_once_init_leave (&once, 1);
+    }
+  return keys;
+}
+
 gboolean
 traj_clinic_setting_is_clinic_wide (const char *key)
 {
-  for (guint k = 0; k < G_N_ELEMENTS (clinic_keys); k++)
-    if (g_strcmp0 (key, clinic_keys[k]) == 0)
-      return TRUE;
-  return FALSE;
+  if (key == NULL)
+    return FALSE;
+  return g_strv_contains (traj_clinic_setting_keys (), key);
 }
 
 #define TRAJ_TYPE_CLINIC_SETTINGS_BACKEND (traj_clinic_settings_backend_get_type ())
@@ -79,7 +114,9 @@ is_clinic (const char *path)
 static void
 reload (TrajClinicSettingsBackend *self, gboolean announce)
 {
-  for (guint k = 0; k < G_N_ELEMENTS (clinic_keys); k++)
+  const char *const *clinic_keys = traj_clinic_setting_keys ();
+
+  for (guint k = 0; clinic_keys[k]; k++)
     {
       g_autoptr(GError) error = NULL;
       char *value = traj_store_get_setting (self->store, clinic_keys[k], &error);
@@ -294,9 +331,11 @@ traj_clinic_settings_backend_init (TrajClinicSettingsBackend *self)
 static void
 adopt_machine_values (TrajClinicSettingsBackend *self)
 {
+  const char *const *clinic_keys = traj_clinic_setting_keys ();
+
   if (!self->writable)
     return;
-  for (guint k = 0; k < G_N_ELEMENTS (clinic_keys); k++)
+  for (guint k = 0; clinic_keys[k]; k++)
     {
       g_autoptr(GVariant) mine = NULL;
       g_autofree char *path = NULL;

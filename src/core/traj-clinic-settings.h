@@ -14,5 +14,8 @@ G_BEGIN_DECLS
 GSettings *traj_clinic_settings_new           (TrajStore  *store);
 /* Whether @key is one every device of a clinic shares. */
 gboolean   traj_clinic_setting_is_clinic_wide (const char *key);
+/* Every such key, NULL-terminated: the fixed ones and each scale's
+ * response, MCID and remission keys from the scale table. */
+const char *const *traj_clinic_setting_keys   (void);
 
 G_END_DECLS

@@ -370,14 +370,19 @@ test_infusion_medicine_and_route (Fixture *f, gconstpointer data)
   adw_combo_row_set_selected (medicine, TRAJ_MEDICINE_ESKETAMINE);
   g_assert_true (gtk_widget_get_visible (group));
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
-  g_assert_cmpstr (visible_label (e, t, "dose_message_row", "dose_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "dose_message", "dose_message"), ==,
                    "Esketamine is recorded as the nasal spray (28, 56 or 84 mg), not Intravenous: choose the "
                    "intranasal route, or racemic ketamine for an Intravenous dose.");
+  /* Every problem at once: the course's medicine too, on its own line. */
+  g_assert_cmpstr (visible_label (e, t, "medicine_message", "medicine_message"), ==,
+                   "This course’s infusions are Ketamine (racemic); a session of Esketamine belongs in a course "
+                   "of its own (More → New Course), or choose Ketamine (racemic).");
 
   /* Intranasal esketamine, but the course is racemic ketamine. */
   adw_combo_row_set_selected (route, TRAJ_ROUTE_INTRANASAL);
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
-  g_assert_cmpstr (visible_label (e, t, "dose_message_row", "dose_message"), ==,
+  g_assert_null (visible_label (e, t, "dose_message", "dose_message"));
+  g_assert_cmpstr (visible_label (e, t, "medicine_message", "medicine_message"), ==,
                    "This course’s infusions are Ketamine (racemic); a session of Esketamine belongs in a course "
                    "of its own (More → New Course), or choose Ketamine (racemic).");
   g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
@@ -474,12 +479,12 @@ test_infusion_invalid_dose (Fixture *f, gconstpointer data)
   type_into (child (e, t, "weight_row"), "70");
   type_into (child (e, t, "dose_row"), "0.5");
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
-  g_assert_null (visible_label (e, t, "dose_message_row", "dose_message"));
+  g_assert_null (visible_label (e, t, "dose_message", "dose_message"));
 
   type_into (child (e, t, "dose_row"), "40");
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   g_assert_false (gtk_widget_is_sensitive (save_button (e)));
-  g_assert_cmpstr (visible_label (e, t, "dose_message_row", "dose_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "dose_message", "dose_message"), ==,
                    "A dose of 40 mg/kg is outside 0.05–5 mg/kg (Intravenous).");
   g_assert_true (gtk_widget_has_css_class (child (e, t, "dose_row"), "error"));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "total_label"))), ==, "—");
@@ -487,15 +492,15 @@ test_infusion_invalid_dose (Fixture *f, gconstpointer data)
 
   /* Other fields speak the store's rules too. */
   type_into (child (e, t, "weight_row"), "12");
-  g_assert_cmpstr (visible_label (e, t, "weight_message_row", "weight_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "weight_message", "weight_message"), ==,
                    "Weight 12.0 kg is outside 20–300 kg.");
   type_into (child (e, t, "duration_row"), "700");
-  g_assert_cmpstr (visible_label (e, t, "duration_message_row", "duration_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "duration_message", "duration_message"), ==,
                    "Duration 700 min is outside 1–600 minutes.");
   type_into (child (e, t, "date_row"), "2026-13-40");
-  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "date_message", "date_message"), ==,
                    "Enter the infusion date and start time.");
-  g_assert_null (visible_label (e, t, "time_message_row", "time_message"));
+  g_assert_null (visible_label (e, t, "time_message", "time_message"));
 
   /* Corrected, everything clears. */
   type_into (child (e, t, "weight_row"), "70");
@@ -505,9 +510,9 @@ test_infusion_invalid_dose (Fixture *f, gconstpointer data)
     type_into (child (e, t, "date_row"), today);
   }
   type_into (child (e, t, "dose_row"), "0.5");
-  g_assert_null (visible_label (e, t, "dose_message_row", "dose_message"));
-  g_assert_null (visible_label (e, t, "weight_message_row", "weight_message"));
-  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_null (visible_label (e, t, "dose_message", "dose_message"));
+  g_assert_null (visible_label (e, t, "weight_message", "weight_message"));
+  g_assert_null (visible_label (e, t, "date_message", "date_message"));
   g_assert_false (gtk_widget_has_css_class (child (e, t, "dose_row"), "error"));
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   g_assert_true (gtk_widget_is_sensitive (save_button (e)));
@@ -636,13 +641,13 @@ test_infusion_tolerability (Fixture *f, gconstpointer data)
 
   type_into (child (e, t, "cadss_row"), "93");
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
-  g_assert_cmpstr (visible_label (e, t, "cadss_message_row", "cadss_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "cadss_message", "cadss_message"), ==,
                    "A CADSS total of 93 is outside 0–92 (23 items scored 0–4).");
   type_into (child (e, t, "cadss_row"), "forty");
-  g_assert_cmpstr (visible_label (e, t, "cadss_message_row", "cadss_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "cadss_message", "cadss_message"), ==,
                    "Type the CADSS total as a whole number from 0 to 92, or leave it empty.");
   type_into (child (e, t, "cadss_row"), "92");
-  g_assert_false (gtk_widget_get_visible (child (e, t, "cadss_message_row")));
+  g_assert_false (gtk_widget_get_visible (child (e, t, "cadss_message")));
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
 
   adw_combo_row_set_selected (moaas, 2);                                   /* 4 */
@@ -822,7 +827,7 @@ test_infusion_confirm_date (Fixture *f, gconstpointer data)
 
   /* Before the patient's birth (17 May 1979): an error under the date. */
   set_when (e, t, traj_day_from_ymd (1979, 5, 16), "10:00");
-  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "date_message", "date_message"), ==,
                    "The infusion is dated 16 May 1979, before the patient’s birth date (17 May 1979).");
   g_assert_true (gtk_widget_has_css_class (child (e, t, "date_row"), "error"));
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
@@ -832,8 +837,8 @@ test_infusion_confirm_date (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_has_css_class (child (e, t, "date_row"), "error"));
   {
     g_autofree char *caution = g_strdup_printf ("%s Saving will ask you to confirm it.", sentence);
-    g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==, caution);
-    g_assert_true (gtk_widget_has_css_class (child (e, t, "date_message_row"), "field-caution"));
+    g_assert_cmpstr (visible_label (e, t, "date_message", "date_message"), ==, caution);
+    g_assert_true (gtk_widget_has_css_class (child (e, t, "date_message"), "field-caution"));
   }
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
 
@@ -868,7 +873,7 @@ test_infusion_confirm_date (Fixture *f, gconstpointer data)
   /* Editing it (another lot) keeps the confirmation and asks nothing... */
   e = present (traj_infusion_editor_new (NULL, f->store, NULL, after, i));
   type_into (child (e, t, "lot_row"), "LOT-2");
-  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_null (visible_label (e, t, "date_message", "date_message"));
   g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
   finish (e);
 
@@ -970,24 +975,24 @@ test_assessment_plausible (Fixture *f, gconstpointer data)
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
 
   set_when (e, t, traj_day_from_ymd (1979, 5, 1), "09:15");
-  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==,
+  g_assert_cmpstr (visible_label (e, t, "date_message", "date_message"), ==,
                    "The scores are dated 1 May 1979, before the patient’s birth date (17 May 1979).");
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
 
   /* The same minute as the PHQ-9 already recorded (total 9): both named. */
   set_when (e, t, day, "09:15");
-  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_null (visible_label (e, t, "date_message", "date_message"));
   expected = g_strdup_printf ("A complete PHQ-9 (total 9) was already recorded for this patient at %s; this PHQ-9 "
                               "(total 10, %s) is in the same minute, so it is probably the same questionnaire "
                               "entered twice. Change the time if it is another one.", when, when);
-  g_assert_cmpstr (visible_label (e, t, "time_message_row", "time_message"), ==, expected);
+  g_assert_cmpstr (visible_label (e, t, "time_message", "time_message"), ==, expected);
   g_assert_true (gtk_widget_has_css_class (child (e, t, "time_row"), "error"));
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   g_assert_false (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
 
   /* A draft in that minute is no duplicate; nor is the next minute. */
   type_into (child (e, t, "time_row"), "09:16");
-  g_assert_null (visible_label (e, t, "time_message_row", "time_message"));
+  g_assert_null (visible_label (e, t, "time_message", "time_message"));
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
 
   /* Another program records a PHQ-9 at 09:16 meanwhile: the store refuses
@@ -1197,15 +1202,15 @@ test_assessment_madrs_and_time (Fixture *f, gconstpointer data)
 
   /* Date and time: typed, checked with the store's rule. */
   type_into (child (e, t, "time_row"), "25:00");
-  g_assert_cmpstr (visible_label (e, t, "time_message_row", "time_message"), ==, "Enter when the scores were taken.");
-  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
+  g_assert_cmpstr (visible_label (e, t, "time_message", "time_message"), ==, "Enter when the scores were taken.");
+  g_assert_null (visible_label (e, t, "date_message", "date_message"));
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   type_into (child (e, t, "time_row"), "08:30");
   type_into (child (e, t, "date_row"), "2099-01-01");
-  g_assert_cmpstr (visible_label (e, t, "date_message_row", "date_message"), ==, "The assessment is dated in the future.");
+  g_assert_cmpstr (visible_label (e, t, "date_message", "date_message"), ==, "The assessment is dated in the future.");
   type_into (child (e, t, "date_row"), "2026-01-15");
-  g_assert_null (visible_label (e, t, "date_message_row", "date_message"));
-  g_assert_null (visible_label (e, t, "time_message_row", "time_message"));
+  g_assert_null (visible_label (e, t, "date_message", "date_message"));
+  g_assert_null (visible_label (e, t, "time_message", "time_message"));
   g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
   finish (e);
 

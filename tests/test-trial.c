@@ -8,9 +8,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "traj-assessment-editor.h"
 #include "traj-date-entry.h"
 #include "traj-editor-dialog.h"
 #include "traj-gui.h"
+#include "traj-infusion-editor-private.h"
 #include "traj-patient-editor.h"
 #include "traj-patient-page.h"
 #include "traj-window.h"
@@ -97,6 +99,102 @@ test_birth_date_tab (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (birth_error));
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
 
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
+  spin (f);
+}
+
+/* ---- messages and Tab in the record editors ---------------------------------- */
+
+static GtkWidget *
+open_editor (Fixture *f, const char *action, GType type)
+{
+  GtkWidget *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->win), action, NULL));
+  spin (f);
+  editor = find_toplevel (type);
+  g_assert_nonnull (editor);
+  return editor;
+}
+
+static const char *
+shown (GtkWidget *editor, GType type, const char *label)
+{
+  GtkWidget *w = child (editor, type, label);
+
+  return gtk_widget_get_visible (w) ? gtk_label_get_label (GTK_LABEL (w)) : NULL;
+}
+
+/* A trial typed a wrong date in Log Infusion and pressed Tab: focus jumped
+ * from Date to Medicine, past Start time, Duration and Phase, because the
+ * message row under Date ended the list's Tab walk. Tab now walks every
+ * field with messages shown, and the form shows every problem at once,
+ * each field red. The same in Record Scores. */
+static void
+test_editor_tab_with_messages (Fixture *f, gconstpointer data)
+{
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  GtkWidget *editor, *date, *time, *duration, *phase, *focus;
+  gint64 id = store_patient (f, "TAB-1", "Tess Tab");
+
+  store_course (f, id, traj_day_today () - 10, 6);
+  open_window (f);
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  editor = open_editor (f, "win.log-infusion", t);
+  date = child (editor, t, "date_row");
+  time = child (editor, t, "time_row");
+  duration = child (editor, t, "duration_row");
+  phase = child (editor, t, "phase_row");
+
+  gtk_editable_set_text (GTK_EDITABLE (date), "2026-02-30");
+  gtk_editable_set_text (GTK_EDITABLE (time), "25:00");
+  gtk_editable_set_text (GTK_EDITABLE (duration), "forty");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, t, "weight_row")), "heavy");
+  gtk_editable_set_text (GTK_EDITABLE (child (editor, t, "dose_row")), "");
+  spin (f);
+  g_assert_cmpstr (shown (editor, t, "date_message"), ==, "Enter the infusion date and start time.");
+  g_assert_null (shown (editor, t, "time_message"));  /* the same sentence, once */
+  g_assert_cmpstr (shown (editor, t, "duration_message"), ==, "Type the duration in whole minutes.");
+  g_assert_cmpstr (shown (editor, t, "weight_message"), ==, "Type the weight in kg as a number, such as 72.5.");
+  g_assert_cmpstr (shown (editor, t, "dose_message"), ==, "Enter the dose in mg/kg.");
+  g_assert_true (gtk_widget_has_css_class (date, "error"));
+  g_assert_true (gtk_widget_has_css_class (time, "error"));
+  g_assert_true (gtk_widget_has_css_class (duration, "error"));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  /* A reading's line names each of its problems, once. */
+  gtk_editable_set_text (GTK_EDITABLE (traj_infusion_editor_get_vital_cell (TRAJ_INFUSION_EDITOR (editor), 0, 0)), "");
+  gtk_editable_set_text (GTK_EDITABLE (traj_infusion_editor_get_vital_cell (TRAJ_INFUSION_EDITOR (editor), 0, 1)), "high");
+  gtk_editable_set_text (GTK_EDITABLE (traj_infusion_editor_get_vital_cell (TRAJ_INFUSION_EDITOR (editor), 0, 2)), "low");
+  gtk_editable_set_text (GTK_EDITABLE (traj_infusion_editor_get_vital_cell (TRAJ_INFUSION_EDITOR (editor), 0, 3)), "500");
+  spin (f);
+  g_assert_cmpstr (traj_infusion_editor_get_reading_error (TRAJ_INFUSION_EDITOR (editor), 0), ==,
+                   "Type the minute of this reading (0 is the start of dosing).\n"
+                   "Type vital signs as whole numbers.\n"
+                   "Heart rate 500 is outside 20–250.");
+
+  /* Tab from Date, a message under it: Start time, Duration, Phase. */
+  g_assert_true (gtk_widget_grab_focus (date));
+  focus = tab (editor);
+  g_assert_true (focus == time || gtk_widget_is_ancestor (focus, time));
+  focus = tab (editor);
+  g_assert_true (focus == duration || gtk_widget_is_ancestor (focus, duration));
+  focus = tab (editor);
+  g_assert_true (focus == phase || gtk_widget_is_ancestor (focus, phase));
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
+  spin (f);
+
+  /* Record Scores: Tab from Date with its message reaches Time. */
+  t = TRAJ_TYPE_ASSESSMENT_EDITOR;
+  editor = open_editor (f, "win.record-scores", t);
+  date = child (editor, t, "date_row");
+  time = child (editor, t, "time_row");
+  gtk_editable_set_text (GTK_EDITABLE (date), "2026-02-30");
+  spin (f);
+  g_assert_nonnull (shown (editor, t, "date_message"));
+  g_assert_true (gtk_widget_grab_focus (date));
+  focus = tab (editor);
+  g_assert_true (focus == time || gtk_widget_is_ancestor (focus, time));
   traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
   spin (f);
 }
@@ -404,6 +502,8 @@ main (int argc, char **argv)
   g_test_add ("/trial/risk-flag-names-clinician", Fixture, NULL, fixture_setup, test_risk_flag_names_clinician,
               fixture_teardown);
   g_test_add ("/trial/delete-twice-deletes-one", Fixture, NULL, fixture_setup, test_delete_twice_deletes_one,
+              fixture_teardown);
+  g_test_add ("/trial/editor-tab-with-messages", Fixture, NULL, fixture_setup, test_editor_tab_with_messages,
               fixture_teardown);
   g_test_add_func ("/trial/shortcuts-window-title", test_shortcuts_window_title);
   g_test_add ("/trial/esketamine-sessions", Fixture, NULL, fixture_setup, test_esketamine_sessions, fixture_teardown);

@@ -26,10 +26,8 @@ struct _TrajAssessmentEditor
   AdwComboRow *scale_row;
   GtkStringList *scale_model;
   GtkWidget *date_row;
-  GtkWidget *date_message_row;
   GtkLabel *date_message;
   GtkWidget *time_row;
-  GtkWidget *time_message_row;
   GtkLabel *time_message;
   AdwComboRow *timing_row;
   GtkStringList *timing_model;
@@ -159,8 +157,10 @@ validate (TrajAssessmentEditor *self)
         }
     }
 
-  traj_field_set_message (self->date_row, self->date_message_row, self->date_message, date_error);
-  traj_field_set_message (self->time_row, self->time_message_row, self->time_message, time_error);
+  traj_field_set_message (self->date_row, self->date_message, date_error);
+  /* One sentence for both parts once, both parts red. */
+  traj_field_set_message (self->time_row, self->time_message, time_error == date_error ? NULL : time_error);
+  traj_field_set_error (self->time_row, time_error);
   traj_score_entry_set_total_error (self->score_entry, total_error);
 
   if (scale && scale->n_items > 0)
@@ -286,10 +286,8 @@ traj_assessment_editor_class_init (TrajAssessmentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, scale_row);
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, scale_model);
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, date_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, date_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, date_message);
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, time_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, time_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, time_message);
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, timing_row);
   gtk_widget_class_bind_template_child (widget_class, TrajAssessmentEditor, timing_model);

@@ -574,13 +574,23 @@ traj_editor_dialog_set_save_label (TrajEditorDialog *self,
 
 void
 traj_field_set_message (GtkWidget    *field,
-                        GtkWidget    *message_row,
                         GtkLabel     *message,
                         const GError *error)
 {
-  traj_field_set_error (field, error);
+  if (field)
+    traj_field_set_error (field, error);
+  gtk_widget_remove_css_class (GTK_WIDGET (message), "field-caution");
   gtk_label_set_label (message, error ? error->message : "");
-  gtk_widget_set_visible (message_row, error != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (message), error != NULL);
+}
+
+void
+traj_field_set_caution (GtkLabel   *message,
+                        const char *text)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (message), "field-caution");
+  gtk_label_set_label (message, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (message), text != NULL);
 }
 
 gboolean

@@ -71,12 +71,16 @@ void       traj_editor_dialog_force_close (TrajEditorDialog *self);
  * (red, with the message as its tooltip and accessible description). */
 void       traj_field_set_error           (GtkWidget        *field,
                                            const GError     *error);
-/* The same, with the message in @message inside @message_row under the
- * field (hidden when @error is NULL). */
+/* The same, with the message in @message, a label under the field's group
+ * (hidden when @error is NULL; it drops a caution's style). @field may be
+ * NULL when the caller marks the field itself. */
 void       traj_field_set_message         (GtkWidget        *field,
-                                           GtkWidget        *message_row,
                                            GtkLabel         *message,
                                            const GError     *error);
+/* Shows @text (or with NULL hides it) in @message as a caution: a valid
+ * value worth a second look, in the warning colour. */
+void       traj_field_set_caution         (GtkLabel         *message,
+                                           const char       *text);
 /* "HH:MM" (or "H:MM") in 24-hour time, spaces around allowed. */
 gboolean   traj_editor_parse_clock        (const char       *text,
                                            int              *hour,

@@ -60,28 +60,24 @@ struct _TrajInfusionEditor
   AdwComboRow *course_row;
   GtkStringList *course_model;
   GtkWidget *date_row;
-  GtkWidget *date_message_row;
   GtkLabel *date_message;
   GtkWidget *time_row;
-  GtkWidget *time_message_row;
   GtkLabel *time_message;
   GtkWidget *duration_row;
-  GtkWidget *duration_message_row;
   GtkLabel *duration_message;
   AdwComboRow *phase_row;
   GtkStringList *phase_model;
   AdwComboRow *medicine_row;
+  GtkLabel *medicine_message;
   GtkStringList *medicine_model;
   AdwComboRow *route_row;
   GtkStringList *route_model;
   GtkWidget *lot_row;
   GtkWidget *weight_row;
-  GtkWidget *weight_message_row;
   GtkLabel *weight_message;
   GtkWidget *dose_row;
   AdwComboRow *fixed_dose_row;
   GtkStringList *fixed_dose_model;
-  GtkWidget *dose_message_row;
   GtkLabel *dose_message;
   GtkLabel *total_label;
   GtkWidget *vitals_header;
@@ -91,16 +87,13 @@ struct _TrajInfusionEditor
   GtkWidget *side_effects_box;
   GtkWidget *side_note_row;
   GtkWidget *cadss_row;
-  GtkWidget *cadss_message_row;
   GtkLabel *cadss_message;
   AdwComboRow *moaas_row;
   GtkStringList *moaas_model;
   GtkWidget *concomitant_group;
   GtkWidget *monitoring_row;
-  GtkWidget *monitoring_message_row;
   GtkLabel *monitoring_message;
   GtkWidget *ready_row;
-  GtkWidget *ready_message_row;
   GtkLabel *ready_message;
   GtkWidget *clinician_row;
   GtkTextView *notes_view;
@@ -272,6 +265,8 @@ check_reading (TrajInfusionEditor *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) row_error = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *problem_text = NULL;
   g_autofree char *events = NULL;
   int *slots[5] = { &v->systolic, &v->diastolic, &v->heart_rate, &v->spo2, &v->resp_rate };
   gboolean ok = TRUE;
@@ -302,9 +297,9 @@ check_reading (TrajInfusionEditor *self,
           traj_field_set_error (cell, cell_error);
           bad[f] = TRUE;
           ok = FALSE;
-          /* The line under the reading names the first problem. */
-          if (error == NULL)
-            error = g_steal_pointer (&cell_error);
+          /* The line under the reading names every problem, once. */
+          if (!g_ptr_array_find_with_equal_func (problems, cell_error->message, g_str_equal, NULL))
+            g_ptr_array_add (problems, g_strdup (cell_error->message));
           g_clear_error (&cell_error);
         }
     }
@@ -317,11 +312,12 @@ check_reading (TrajInfusionEditor *self,
       return TRUE;
     }
 
-  if (ok && minute_parse != PARSE_OK)
+  if (minute_parse != PARSE_OK)
     {
       error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_VITAL_MINUTE,
                            _("Type the minute of this reading (0 is the start of dosing)."));
       traj_field_set_error (r->cells[TRAJ_VITAL_COLUMN_MINUTE], error);
+      g_ptr_array_insert (problems, 0, g_strdup (error->message));
       ok = FALSE;
     }
   /* Rules about the reading as a whole: minute range, both halves of BP. */
@@ -339,10 +335,15 @@ check_reading (TrajInfusionEditor *self,
         bad[0] = bad[1] = TRUE;
       if (row_field)
         traj_field_set_error (row_field, row_error);
-      g_propagate_error (&error, g_steal_pointer (&row_error));
+      g_ptr_array_add (problems, g_strdup (row_error->message));
       ok = FALSE;
     }
-  set_reading_line (r->error_label, error ? error->message : NULL);
+  if (problems->len > 0)
+    {
+      g_ptr_array_add (problems, NULL);
+      problem_text = g_strjoinv ("\n", (char **) problems->pdata);
+    }
+  set_reading_line (r->error_label, problem_text);
 
   /* Over a limit is a finding to note, not a typing mistake: it never
    * blocks saving. A value that is itself invalid is no finding. */
@@ -449,20 +450,15 @@ check_dates (TrajInfusionEditor *self, const TrajInfusion *i)
     }
   if (!traj_validate_infusion_dates (i, &ctx, &warnings, &error))
     {
-      traj_field_set_message (self->date_row, self->date_message_row, self->date_message, error);
-      gtk_widget_remove_css_class (self->date_message_row, "field-caution");
+      traj_field_set_message (self->date_row, self->date_message, error);
       return FALSE;
     }
   caution = traj_infusion_date_warnings_message (i, &ctx, warnings & ~i->date_confirmed);
   if (caution)
     {
       g_autofree char *text = g_strdup_printf (_("%s Saving will ask you to confirm it."), caution);
-      gtk_label_set_label (self->date_message, text);
-      gtk_widget_set_visible (self->date_message_row, TRUE);
-      gtk_widget_add_css_class (self->date_message_row, "field-caution");
+      traj_field_set_caution (self->date_message, text);
     }
-  else
-    gtk_widget_remove_css_class (self->date_message_row, "field-caution");
   return TRUE;
 }
 
@@ -489,9 +485,10 @@ check_when (TrajInfusionEditor *self, TrajInfusion *i, gint32 *day)
       on_date = day_ok ? NULL : date_error;
       on_time = time_ok ? NULL : date_error;
     }
-  gtk_widget_remove_css_class (self->date_message_row, "field-caution");
-  traj_field_set_message (self->date_row, self->date_message_row, self->date_message, on_date);
-  traj_field_set_message (self->time_row, self->time_message_row, self->time_message, on_time);
+  traj_field_set_message (self->date_row, self->date_message, on_date);
+  /* One sentence for both parts once, both parts red. */
+  traj_field_set_message (self->time_row, self->time_message, on_time == on_date ? NULL : on_time);
+  traj_field_set_error (self->time_row, on_time);
 
   suggest_phase (self, i->started_at);
   i->phase = (TrajPhase) MIN (adw_combo_row_get_selected (self->phase_row), TRAJ_N_PHASES - 1);
@@ -514,7 +511,7 @@ check_duration (TrajInfusionEditor *self, TrajInfusion *i)
     duration_error = g_error_new (TRAJ_ERROR, TRAJ_ERROR_DURATION_RANGE, _("Enter how long the infusion ran, in minutes."));
   else
     traj_validate_duration (i->duration_min, &duration_error);
-  traj_field_set_message (self->duration_row, self->duration_message_row, self->duration_message, duration_error);
+  traj_field_set_message (self->duration_row, self->duration_message, duration_error);
   return duration_error == NULL;
 }
 
@@ -536,7 +533,7 @@ check_weight (TrajInfusionEditor *self, TrajInfusion *i, gboolean fixed, gboolea
   if (!*weight_ok)
     i->weight_kg = 0;
   /* An empty field nobody has typed in yet is not an error to shout about. */
-  traj_field_set_message (self->weight_row, self->weight_message_row, self->weight_message,
+  traj_field_set_message (self->weight_row, self->weight_message,
                           p == PARSE_EMPTY && !traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (self)) ? NULL : weight_error);
   return weight_error == NULL;
 }
@@ -582,12 +579,10 @@ check_dose (TrajInfusionEditor *self, TrajInfusion *i, gboolean fixed, gboolean 
 
   /* A valid but unusual dose is shown as a caution, never refused. */
   caution = dose_error ? NULL : traj_dose_caution (i->route, i->medicine, i->dose_mg_per_kg);
-  gtk_label_set_label (self->dose_message, dose_error ? dose_error->message : caution ? caution : "");
-  gtk_widget_set_visible (self->dose_message_row, dose_error != NULL || caution != NULL);
   if (caution)
-    gtk_widget_add_css_class (self->dose_message_row, "dose-caution");
+    traj_field_set_caution (self->dose_message, caution);
   else
-    gtk_widget_remove_css_class (self->dose_message_row, "dose-caution");
+    traj_field_set_message (NULL, self->dose_message, dose_error);
 
   if (i->total_mg > 0 && dose_error == NULL)
     {
@@ -681,7 +676,7 @@ read_tolerability (TrajInfusionEditor *self, TrajInfusion *i)
                          _("Type the CADSS total as a whole number from 0 to 92, or leave it empty."));
   else
     traj_validate_tolerability (i->cadss_total, -1, &error);
-  traj_field_set_message (self->cadss_row, self->cadss_message_row, self->cadss_message, error);
+  traj_field_set_message (self->cadss_row, self->cadss_message, error);
   return error == NULL;
 }
 
@@ -752,15 +747,10 @@ check_form (TrajInfusionEditor *self)
     gboolean dose_ok = check_dose (self, i, fixed, weight_ok);
 
     ok &= dose_ok;
-    /* One message at a time under the dose: the dose's own first. */
-    if (!traj_validate_course_medicine (self->records, i, &medicine_error) && dose_ok)
-      {
-        gtk_label_set_label (self->dose_message, medicine_error->message);
-        gtk_widget_set_visible (self->dose_message_row, TRUE);
-        gtk_widget_remove_css_class (self->dose_message_row, "dose-caution");
-      }
+    /* The medicine's own message beside the dose's: every problem shows. */
+    traj_validate_course_medicine (self->records, i, &medicine_error);
     ok &= medicine_error == NULL;
-    traj_field_set_error (GTK_WIDGET (self->medicine_row), medicine_error);
+    traj_field_set_message (GTK_WIDGET (self->medicine_row), self->medicine_message, medicine_error);
   }
   ok &= read_readings_and_effects (self, i);
   ok &= read_tolerability (self, i);
@@ -779,8 +769,8 @@ check_form (TrajInfusionEditor *self)
       if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_MONITORING_RANGE))
         monitoring_error = g_steal_pointer (&error);
     }
-  traj_field_set_message (self->monitoring_row, self->monitoring_message_row, self->monitoring_message, monitoring_error);
-  traj_field_set_message (self->ready_row, self->ready_message_row, self->ready_message, ready_error);
+  traj_field_set_message (self->monitoring_row, self->monitoring_message, monitoring_error);
+  traj_field_set_message (self->ready_row, self->ready_message, ready_error);
   traj_editor_dialog_show_error (TRAJ_EDITOR_DIALOG (self), error ? error->message : NULL);
 
   return ok ? g_steal_pointer (&i) : NULL;
@@ -1094,13 +1084,10 @@ traj_infusion_editor_class_init (TrajInfusionEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, course_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, course_model);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, date_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, date_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, date_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, time_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, time_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, time_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, duration_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, duration_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, duration_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, phase_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, phase_model);
@@ -1110,13 +1097,12 @@ traj_infusion_editor_class_init (TrajInfusionEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, route_model);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, lot_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, weight_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, weight_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, weight_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, dose_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, fixed_dose_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, fixed_dose_model);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, dose_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, dose_message);
+  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, medicine_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, total_label);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, vitals_header);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, readings_box);
@@ -1125,16 +1111,13 @@ traj_infusion_editor_class_init (TrajInfusionEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, side_effects_box);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, side_note_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, cadss_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, cadss_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, cadss_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, moaas_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, moaas_model);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, concomitant_group);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, monitoring_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, monitoring_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, monitoring_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, ready_row);
-  gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, ready_message_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, ready_message);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, clinician_row);
   gtk_widget_class_bind_template_child (widget_class, TrajInfusionEditor, notes_view);

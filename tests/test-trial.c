@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "traj-assessment-editor.h"
+#include "traj-clinician-prompt.h"
 #include "traj-date-entry.h"
 #include "traj-editor-dialog.h"
 #include "traj-gui.h"
@@ -197,6 +198,64 @@ test_editor_tab_with_messages (Fixture *f, gconstpointer data)
   g_assert_true (focus == time || gtk_widget_is_ancestor (focus, time));
   traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
   spin (f);
+}
+
+/* ---- who is using it --------------------------------------------------------- */
+
+static AdwEntryRow *
+prompt_name_row (GtkWidget *prompt)
+{
+  GtkWidget *list = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (prompt));
+
+  return ADW_ENTRY_ROW (gtk_widget_get_first_child (list));
+}
+
+/* A trial found every audit event of a first session recorded as
+ * "Clinician: Not given · root": Preferences had no name and nothing asked.
+ * On a clinic file with no name the window asks; Continue waits for a name
+ * and keeps it; Quit closes the window, so nothing is written unnamed. */
+static void
+test_clinician_prompt (Fixture *f, gconstpointer data)
+{
+  GtkWidget *prompt;
+  AdwEntryRow *row;
+  g_autofree char *kept = NULL;
+
+  open_window (f);
+  g_settings_set_string (f->settings, "clinician-name", "");
+  g_assert_true (traj_clinician_prompt_needed (f->store, f->settings));
+  g_settings_set_string (f->settings, "clinician-name", "  ");
+  g_assert_true (traj_clinician_prompt_needed (f->store, f->settings));
+
+  prompt = traj_clinician_prompt_new (GTK_WINDOW (f->win), f->settings);
+  gtk_window_present (GTK_WINDOW (prompt));
+  spin (f);
+  row = prompt_name_row (prompt);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (prompt)), GTK_WIDGET (row)));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (prompt), "continue"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (prompt), "continue"));
+  gtk_editable_set_text (GTK_EDITABLE (row), " Dr Ana Silva ");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (prompt), "continue"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (prompt), "continue");
+  spin (f);
+  kept = g_settings_get_string (f->settings, "clinician-name");
+  g_assert_cmpstr (kept, ==, "Dr Ana Silva");
+  g_assert_false (traj_clinician_prompt_needed (f->store, f->settings));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->win)));
+
+  /* Quit (Escape and closing answer the same) closes the window. */
+  g_settings_set_string (f->settings, "clinician-name", "");
+  prompt = traj_clinician_prompt_new (GTK_WINDOW (f->win), f->settings);
+  gtk_window_present (GTK_WINDOW (prompt));
+  spin (f);
+  g_assert_cmpstr (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (prompt)), ==, "quit");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (prompt), "quit");
+  spin (f);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->win)));
+  g_clear_pointer (&kept, g_free);
+  kept = g_settings_get_string (f->settings, "clinician-name");
+  g_assert_cmpstr (kept, ==, "");
 }
 
 /* ---- a likely duplicate --------------------------------------------------------- */
@@ -505,6 +564,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/trial/editor-tab-with-messages", Fixture, NULL, fixture_setup, test_editor_tab_with_messages,
               fixture_teardown);
+  g_test_add ("/trial/clinician-prompt", Fixture, NULL, fixture_setup, test_clinician_prompt, fixture_teardown);
   g_test_add_func ("/trial/shortcuts-window-title", test_shortcuts_window_title);
   g_test_add ("/trial/esketamine-sessions", Fixture, NULL, fixture_setup, test_esketamine_sessions, fixture_teardown);
   return g_test_run ();

@@ -7,6 +7,7 @@
 
 #include "traj-application.h"
 #include "traj-clinic-settings.h"
+#include "traj-clinician-prompt.h"
 #include "traj-demo.h"
 #include "traj-exchange.h"
 #include "traj-gui.h"
@@ -164,6 +165,8 @@ traj_application_activate (GApplication *app)
   window = GTK_WINDOW (traj_window_new (self, self->store, self->settings));
   traj_window_set_demo (TRAJ_WINDOW (window), self->demo);
   gtk_window_present (window);
+  if (traj_clinician_prompt_needed (self->store, self->settings))
+    gtk_window_present (GTK_WINDOW (traj_clinician_prompt_new (window, self->settings)));
   /* The file's own check and the daily safety copy beside it, in the
    * background; a damaged clinic is said over the window. */
   traj_exchange_start_check (window, self->store, (guint) g_settings_get_int (self->settings, "backup-keep"));

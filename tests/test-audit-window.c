@@ -13,6 +13,7 @@
 
 #include "traj-audit-csv.h"
 #include "traj-audit-output.h"
+#include "traj-audit-text.h"
 #include "traj-audit-window-private.h"
 #include "traj-cohort-view.h"
 #include "traj-demo.h"
@@ -197,7 +198,7 @@ test_filter_select_export (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (w->detail_stack), ==, "event");
   text = detail_text (w);
   /* Field, before and after, each in its own cell; who, from the store. */
-  g_assert_nonnull (strstr (text, "What Changed\nField\nBefore\nAfter\nname\nAda Abbott\nAda Abbot-Smith\n"));
+  g_assert_nonnull (strstr (text, "What Changed\nField\nBefore\nAfter\nName\nAda Abbott\nAda Abbot-Smith\n"));
   g_assert_nonnull (strstr (text, "Clinician\nDr. Okafor\n"));
   g_assert_nonnull (strstr (text, "Patient\nAda Abbot-Smith (MRN MRN-1)\n"));
   g_clear_pointer (&text, g_free);
@@ -255,6 +256,8 @@ test_filter_select_export (Fixture *f, gconstpointer data)
     g_assert_cmpuint (g_strv_length (rows), ==, 4);
     g_assert_nonnull (strstr (rows[1], ",Dr. Okafor,update,patient,"));
     g_assert_nonnull (strstr (rows[1], "\"name: Ada Abbott → Ada Abbot-Smith\n\""));
+    /* …then the same for a person: the title and the field in words. */
+    g_assert_true (g_str_has_suffix (rows[1], ",\"Patient, MRN MRN-1\",\"Name: Ada Abbott → Ada Abbot-Smith\n\""));
     g_assert_nonnull (strstr (rows[2], ",Dr. Okafor,insert,patient,"));
     g_assert_cmpstr (rows[3], ==, "");
   }
@@ -476,6 +479,117 @@ test_gui_outputs (Fixture *f, gconstpointer data)
   g_assert_finalize_object (win);
 }
 
+static const char *
+batch_name (gpointer data, const char *uid)
+{
+  return g_str_equal (uid, "P1") ? "Ada (MRN 1)" : NULL;
+}
+
+/* Issue 16: the detail showed "risk_si_at 1796659914"; a batch's counts
+ * "vital_sign 172"; an esketamine session "0.00 mg/kg". What a person reads
+ * is in words, in local time, with the fixed dose in mg. */
+static void
+test_readable (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  TrajAuditWindow *w;
+  g_autofree char *text = NULL;
+
+  /* 2026-12-07 16:11:54 UTC is 11:11 in New York. */
+  g_assert_true (traj_store_set_setting (f->store, "time-zone", "America/New_York", &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_set_clinic_time_zone ("America/New_York"));
+  f->ada->risk_si_at = 1796659914;
+  g_free (f->ada->risk_si_by);
+  f->ada->risk_si_by = g_strdup ("Dr. Okafor");
+  f->ada->birth_day = traj_day_from_ymd (1981, 2, 3);
+  f->ada->sex = TRAJ_SEX_MALE;
+  g_assert_true (traj_store_update_patient (f->store, f->ada, &error));
+  g_assert_no_error (error);
+
+  w = open_window (f);
+  select_choice (w->action_drop, "Changed");
+  /* Ada's two edits and the clinic's time zone. */
+  g_assert_cmpuint (n_listed (w), ==, 3);
+  gtk_single_selection_set_selected (w->selection, 0);
+  text = detail_text (w);
+  g_assert_nonnull (strstr (text, "\nBirth date\n17 May 1980\n3 Feb 1981\n"));
+  g_assert_nonnull (strstr (text, "\nSex\nFemale\nMale\n"));
+  g_assert_nonnull (strstr (text, "\nSuicidal ideation risk flagged\n(empty)\n7 Dec 2026, 11:11\n"));
+  g_assert_nonnull (strstr (text, "\nSuicidal ideation risk flagged by\n(empty)\nDr. Okafor\n"));
+  g_assert_null (strstr (text, "1796659914"));
+  g_assert_null (strstr (text, "risk_si"));
+  g_assert_nonnull (strstr (text, "Patient, MRN MRN-1\n"));
+  close_window (w);
+
+  /* Titles of what other writers store, old forms included. */
+  {
+    static const struct { const char *action, *kind, *summary, *title; } cases[] = {
+      { "demo", "counts", "demo: patient 5, course 5, infusion 35, vital_sign 172, assessment 146, flag_decision 2",
+        "Records written: 5 patients, 5 treatment courses, 35 infusions, 172 vital-sign readings, "
+        "146 questionnaires, 2 safety decisions" },
+      { "import", "counts", "import: patient 1, course 0, infusion 0, vital_sign 0, assessment 1, flag_decision 0",
+        "Records written: 1 patient, 1 questionnaire" },
+      { "import", "records", "import: records written, part 2 (500)", "Records written, part 2: 500 records" },
+      { "demo", "clinic", "demo clinic: seed 20261122, 5 patients", "Demo clinic of 5 patients (seed 20261122)" },
+      { "insert", "infusion", "infusion intranasal induction 0.00 mg/kg 56.0 mg, 3 vital readings",
+        "Infusion: Intranasal, Induction, 56 mg, 3 vital-sign readings" },
+      { "update", "infusion", "infusion intranasal maintenance 84.0 mg, 1 vital readings",
+        "Infusion: Intranasal, Maintenance, 84 mg, 1 vital-sign reading" },
+      { "insert", "infusion", "infusion iv induction 0.50 mg/kg 35.0 mg, 4 vital readings",
+        "Infusion: Intravenous, Induction, 0.50 mg/kg (35.0 mg), 4 vital-sign readings" },
+      { "insert", "assessment", "phq9 total 14 (tablet)", "PHQ-9 total 14 (Tablet)" },
+      { "report", "patient", "progress report (PDF): 1 patient", "Progress report (PDF): 1 patient" },
+      { "export", "clinic", "CSV export: the whole clinic", "CSV export: the whole clinic" },
+      { "export", "patient", "FHIR export of MRN 1004: 1 patient", "FHIR export of MRN 1004: 1 patient" },
+      { "migrate", "schema", "PRAGMA user_version = 9; PRAGMA application_id = 1;", "Clinic file brought up to version 9" },
+      { "right-pin", "staff_pin", "staff PIN accepted", "staff PIN accepted" },
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+      {
+        TrajAuditEvent e = { .action = (char *) cases[k].action, .record_kind = (char *) cases[k].kind,
+                             .summary = (char *) cases[k].summary };
+        g_autofree char *title = traj_audit_event_title (&e);
+
+        g_assert_cmpstr (title, ==, cases[k].title);
+      }
+  }
+  {
+    static const struct { const char *field, *value, *label, *shown; } cases[] = {
+      { "minute 15 systolic", "141", "Systolic (mmHg) at 15 min", "141" },
+      { "item 9 value", "2", "Item 9", "2" },
+      { "side_effects", "nausea,dizziness", "Side effects", "Nausea, Dizziness" },
+      { "ready_at", "", "Ready to leave at", "" },
+      { "end_date", "2026-03-14", "End date", "14 Mar 2026" },
+      { "complete", "1", "Complete", "Yes" },
+      { "no_such_column", "x", "no_such_column", "x" },
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+      {
+        g_autofree char *label = traj_audit_field_label (cases[k].field);
+        g_autofree char *shown = traj_audit_field_value (cases[k].field, cases[k].value);
+
+        g_assert_cmpstr (label, ==, cases[k].label);
+        g_assert_cmpstr (shown, ==, cases[k].shown);
+      }
+  }
+  /* A batch's list, a line per patient; an older list without patients. */
+  {
+    g_autofree char *batch = traj_audit_batch_text ("patient P1\ncourse C1 P1\ninfusion I1 P1\nvital_sign V1 P1\n"
+                                                   "vital_sign V2 P1\nassessment A1 P2\ncourse C2\n",
+                                                   batch_name, NULL);
+    g_autofree char *bad = traj_audit_batch_text ("to: /tmp/x\n", batch_name, NULL);
+
+    g_assert_cmpstr (batch, ==, "Ada (MRN 1): 1 patient, 1 treatment course, 1 infusion, 2 vital-sign readings\n"
+                               "P2: 1 questionnaire\n"
+                               "Patient not listed: 1 treatment course\n");
+    g_assert_null (bad);
+  }
+  traj_set_clinic_time_zone (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -483,6 +597,7 @@ main (int argc, char **argv)
   adw_init ();
   g_test_add ("/audit-window/filter-select-export", Fixture, NULL, fixture_setup, test_filter_select_export,
               fixture_teardown);
+  g_test_add ("/audit-window/readable", Fixture, NULL, fixture_setup, test_readable, fixture_teardown);
   g_test_add ("/audit-window/pages", Fixture, NULL, fixture_setup, test_pages, fixture_teardown);
   g_test_add ("/audit-window/from-menu", Fixture, NULL, fixture_setup, test_from_menu, fixture_teardown);
   g_test_add ("/audit-window/gui-outputs", Fixture, NULL, fixture_setup, test_gui_outputs, fixture_teardown);

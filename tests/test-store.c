@@ -868,6 +868,16 @@ test_validate_esketamine (Fixture *fx, gconstpointer data)
       i->total_mg = good[k];
       i->duration_min = 5;
       accept_infusion (fx, i);
+      /* Issue 16: its audit summary said "0.00 mg/kg"; a fixed dose is in mg. */
+      {
+        TrajAuditFilter f = { .action = "insert", .limit = 1, .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+        g_autoptr(GPtrArray) events = traj_store_list_audit_filtered (fx->store, &f, NULL);
+        g_autofree char *expect = g_strdup_printf ("infusion intranasal %s %.1f mg, %u vital readings",
+                                                   traj_phase_to_string (i->phase), good[k], i->vitals->len);
+
+        g_assert_cmpuint (events->len, ==, 1);
+        g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (events, 0))->summary, ==, expect);
+      }
     }
 }
 

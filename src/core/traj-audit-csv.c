@@ -6,11 +6,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "traj-audit-csv.h"
+#include "traj-audit-text.h"
 #include "traj-safe-file.h"
 #include "traj-table.h"
 
 const char traj_audit_csv_header[] =
-  "id,at,os_user,clinician,action,record_kind,record_uid,patient_uid,summary,detail\r\n";
+  "id,at,os_user,clinician,action,record_kind,record_uid,patient_uid,summary,detail,local_time,description,"
+  "changes\r\n";
 
 /* Events are read a page at a time: the trail is append-only, so paging
  * down from the newest id sees each matching event once, whatever is
@@ -21,8 +23,13 @@ static void
 append_event (GString *out, const TrajAuditEvent *e)
 {
   g_autofree char *at = traj_time_to_iso (e->at);
+  /* The columns as stored (which the hash chain covers), then the same in
+   * words for a person: local time, the title, an edit's fields. */
+  g_autofree char *local = traj_time_format (e->at);
+  g_autofree char *description = traj_audit_event_title (e);
+  g_autofree char *changes = g_strcmp0 (e->action, "update") == 0 ? traj_audit_changes_text (e->detail) : NULL;
   const char *text[] = { e->os_user, e->clinician, e->action, e->record_kind, e->record_uid,
-                         e->patient_uid, e->summary, e->detail };
+                         e->patient_uid, e->summary, e->detail, local, description, changes };
 
   g_string_append_printf (out, "%" G_GINT64_FORMAT ",%s", e->id, at);
   for (guint k = 0; k < G_N_ELEMENTS (text); k++)

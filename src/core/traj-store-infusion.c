@@ -289,9 +289,15 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
       if (!traj_db_run (stmt, error) || !write_vitals (self, i, error))
         goto fail;
     }
-  summary = g_strdup_printf ("infusion %s %s %.2f mg/kg %.1f mg, %u vital readings",
-                             traj_route_to_string (i->route), traj_phase_to_string (i->phase),
-                             i->dose_mg_per_kg, i->total_mg, i->vitals->len);
+  /* A fixed dose (esketamine nasal spray) has no mg/kg: "0.00 mg/kg" misled. */
+  if (traj_dose_is_fixed (i->route, i->medicine))
+    summary = g_strdup_printf ("infusion %s %s %.1f mg, %u vital readings",
+                               traj_route_to_string (i->route), traj_phase_to_string (i->phase),
+                               i->total_mg, i->vitals->len);
+  else
+    summary = g_strdup_printf ("infusion %s %s %.2f mg/kg %.1f mg, %u vital readings",
+                               traj_route_to_string (i->route), traj_phase_to_string (i->phase),
+                               i->dose_mg_per_kg, i->total_mg, i->vitals->len);
   if (insert ? !traj_store_audit_record (self, "insert", TRAJ_KIND_INFUSION, i->uid, summary, error)
              : !traj_store_audit_update (self, TRAJ_KIND_INFUSION, i->id, i->uid, before, summary, error))
     goto fail;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "traj-audit-csv.h"
+#include "traj-audit-text.h"
 #include "traj-audit-window-private.h"
 #include "traj-gui.h"
 #include "traj-toast-guard.h"
@@ -120,18 +121,15 @@ person_text (const TrajAuditEvent *e)
   return g_strdup ("—");
 }
 
-/* An event's one-line title: its summary, but a schema upgrade (whose
- * summary is the SQL that marks it) in words. */
+/* An event's one-line title, in words (traj-audit-text.h). */
 static char *
 event_title (const TrajAuditEvent *e)
 {
-  static const char prefix[] = "PRAGMA user_version = ";
+  char *title = traj_audit_event_title (e);
 
-  if (g_strcmp0 (e->action, "migrate") == 0 && g_str_has_prefix (e->summary, prefix))
-    /* Translators: %d is the version of the clinic file's layout */
-    return g_strdup_printf (_("Clinic file brought up to version %d"), atoi (e->summary + strlen (prefix)));
-  if (e->summary && *e->summary)
-    return g_strdup (e->summary);
+  if (*title)
+    return title;
+  g_free (title);
   return g_strdup (action_label (e->action));
 }
 
@@ -243,6 +241,14 @@ patient_name (TrajAuditWindow *self, const char *uid)
   return name ? name : uid;
 }
 
+static const char *
+batch_name (gpointer data, const char *uid)
+{
+  TrajAuditWindow *self = data;
+
+  return g_hash_table_lookup (self->patient_names, uid);
+}
+
 /* "name: Ada → Ada Smith" lines: a table of field, before and after. */
 static gboolean
 show_changes (TrajAuditWindow *self, char **lines)
@@ -277,10 +283,15 @@ show_changes (TrajAuditWindow *self, char **lines)
 
       if (*lines[k] == '\0')
         continue;
-      field = g_strndup (lines[k], (gsize) (colon - lines[k]));
+      g_autofree char *key = g_strndup (lines[k], (gsize) (colon - lines[k]));
+      g_autofree char *was = NULL;
+
       arrow = strstr (colon + 2, " → ");
-      before = g_strndup (colon + 2, (gsize) (arrow - colon - 2));
-      after = g_strdup (arrow + strlen (" → "));
+      was = g_strndup (colon + 2, (gsize) (arrow - colon - 2));
+      /* Stored as the clinic file holds them; shown in words and local time. */
+      field = traj_audit_field_label (key);
+      before = traj_audit_field_value (key, was);
+      after = traj_audit_field_value (key, arrow + strlen (" → "));
       {
         const char *cells[] = { field, before, after };
 
@@ -361,7 +372,8 @@ show_detail (TrajAuditWindow *self, const TrajAuditEvent *e)
   add_fact (self, _("Computer login"), e->os_user);
   add_fact (self, _("Patient"), patient_name (self, e->patient_uid));
   if (e->record_uid && *e->record_uid && g_strcmp0 (e->record_uid, e->patient_uid) != 0)
-    record = g_strdup_printf ("%s %s", e->record_kind, e->record_uid);
+    /* Translators: a record: 1: its kind ("Infusion"), 2: its id */
+    record = g_strdup_printf (_("%1$s %2$s"), traj_audit_kind_label (e->record_kind), e->record_uid);
   add_fact (self, _("Record"), record);
   number = g_strdup_printf ("%" G_GINT64_FORMAT, e->id);
   add_fact (self, _("Event number"), number);
@@ -376,17 +388,19 @@ show_detail (TrajAuditWindow *self, const TrajAuditEvent *e)
     return;
   if (g_strcmp0 (e->record_kind, "records") == 0)
     {
-      guint n = 0;
+      g_autofree char *text = traj_audit_batch_text (e->detail, batch_name, self);
       g_autofree char *heading = NULL;
+      guint n = 0;
 
       for (guint k = 0; lines[k]; k++)
         n += *lines[k] != '\0';
       /* Translators: %u is how many records a batch (import, demo, restore) wrote */
       heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Record Written", "%u Records Written", n), n);
       gtk_label_set_text (self->detail_heading, heading);
+      gtk_box_append (self->detail_content, value_label (text ? g_strchomp (text) : e->detail, text == NULL));
+      return;
     }
-  else
-    gtk_label_set_text (self->detail_heading, _("Detail"));
+  gtk_label_set_text (self->detail_heading, _("Detail"));
   gtk_box_append (self->detail_content, value_label (g_strchomp (e->detail), TRUE));
 }
 

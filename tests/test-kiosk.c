@@ -1214,6 +1214,53 @@ test_item9_safety (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
 }
 
+/* Found by a kiosk trial: after the crisis message a patient went back to
+ * item 9, changed "Several days" to "Not at all" and submitted; the draft
+ * was amended in place and the safety finding was gone. It stays open now,
+ * saying the answer was changed, and the patient still hears that staff
+ * will come. */
+static void
+test_item9_taken_back (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  const TrajAssessment *a;
+  const TrajFinding *finding;
+  TrajThresholds t;
+
+  type_code (f->kiosk, code);
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 8; k++)
+    answer (f->kiosk, k, 0);
+  answer (f->kiosk, 8, 1);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+  click (child (f->kiosk, "safety_done_button"));
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (f->kiosk)), ==, 9);
+  click (child (f->kiosk, "back_button"));
+  answer (f->kiosk, 8, 0);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  click (child (f->kiosk, "next_button"));                    /* skip difficulty */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+  click (child (f->kiosk, "submit_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+  g_assert_cmpstr (label_text (f->kiosk, "safety_label"), ==, SAFETY_TODAY);
+
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 0);
+  g_assert_cmpint (a->items[8], ==, 0);
+  g_assert_cmpint (a->safety_highest, ==, 1);
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, traj_time_now ());
+  g_assert_true (traj_outcomes_has_open_safety (o));
+  finding = g_ptr_array_index (o->findings, 0);
+  g_assert_nonnull (strstr (finding->sentence, "“Several days” (1)"));
+  g_assert_nonnull (strstr (finding->sentence, "The answer was later changed to “Not at all” (0)."));
+}
+
 /* With a treatment booked later today the message says "before your
  * treatment today". */
 static void
@@ -1754,6 +1801,7 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/phq9-end-to-end", Fixture, NULL, fixture_setup, test_phq9_end_to_end, fixture_teardown);
   g_test_add ("/kiosk/idle-timeout", Fixture, NULL, fixture_setup, test_idle_timeout, fixture_teardown);
   g_test_add ("/kiosk/item9-safety", Fixture, NULL, fixture_setup, test_item9_safety, fixture_teardown);
+  g_test_add ("/kiosk/item9-taken-back", Fixture, NULL, fixture_setup, test_item9_taken_back, fixture_teardown);
   g_test_add ("/kiosk/item9-safety-before-treatment", Fixture, NULL, fixture_setup,
               test_item9_safety_before_treatment, fixture_teardown);
   g_test_add ("/kiosk/focus-after-start", Fixture, NULL, fixture_setup, test_focus_after_start, fixture_teardown);

@@ -15,6 +15,7 @@
 #include "traj-demo.h"
 #include "traj-outcomes.h"
 #include "traj-store.h"
+#include "traj-store-alert.h"
 
 #define PATIENT_ID 1
 #define NOW_LATE (at (12, 1, 0))
@@ -1996,6 +1997,119 @@ test_ybocs_store (void)
   g_rmdir (dir);
 }
 
+/* Found by a kiosk trial: a patient answered PHQ-9 item 9 "Several days" on
+ * the tablet, read the crisis message, went back and changed it to "Not at
+ * all" and submitted. The tablet's draft was amended in place, so the
+ * safety finding went away everywhere (the engine, `trajectory-cli
+ * outcomes`, the badge). CLINICAL.md §4: the finding stays until a
+ * clinician acknowledges it, and its sentence says the answer was changed. */
+static void
+test_safety_item9_taken_back (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-outcomes-item9-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *out = NULL, *err = NULL, *day_text = NULL, *expected = NULL;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  const TrajAssessment *back;
+  const TrajFinding *f;
+  const char *cli = g_getenv ("TRAJECTORY_CLI");
+  TrajThresholds t;
+  gint64 now = traj_time_now ();
+  int status = 0;
+
+  g_assert_no_error (error);
+  store = traj_test_open (path, &error);
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("SI-1");
+  p->name = g_strdup ("Sam Ives");
+  p->birth_day = traj_day_from_ymd (1980, 4, 2);
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  c->patient_id = p->id;
+  c->start_day = traj_day_today () - 10;
+  g_assert_true (traj_store_insert_course (store, c, &error));
+  g_assert_no_error (error);
+
+  /* The tablet's draft, answer by answer: items 1–8 "Not at all", item 9
+   * "Several days" (1); then item 9 changed to 0; then submitted. */
+  a->patient_id = p->id;
+  a->course_id = c->id;
+  a->taken_at = now;
+  a->source = TRAJ_SOURCE_TABLET;
+  a->timing = TRAJ_TIMING_BETWEEN;
+  a->draft = TRUE;
+  for (guint k = 0; k < 9; k++)
+    a->items[k] = 0;
+  a->items[8] = 1;
+  g_assert_true (traj_store_insert_assessment (store, a, &error));
+  g_assert_no_error (error);
+  a->items[8] = 0;
+  g_assert_true (traj_store_update_assessment (store, a, &error));
+  g_assert_no_error (error);
+  a->draft = FALSE;
+  g_assert_true (traj_store_update_assessment (store, a, &error));
+  g_assert_no_error (error);
+
+  /* The record holds what was submitted, and the highest answer given. */
+  r = traj_store_load_patient_records (store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  back = g_ptr_array_index (r->assessments, 0);
+  g_assert_true (back->complete);
+  g_assert_cmpint (back->total, ==, 0);
+  g_assert_cmpint (back->items[8], ==, 0);
+  g_assert_cmpint (back->safety_highest, ==, 1);
+  g_assert_cmpint (traj_assessment_safety_answer (back), ==, 1);
+
+  /* The finding is open, and says what happened. */
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, now + 60);
+  g_assert_true (traj_outcomes_has_open_safety (o));
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_cmpint (f->kind, ==, TRAJ_FINDING_SAFETY);
+  day_text = traj_day_format (traj_day_from_time (now));
+  expected = g_strdup_printf ("PHQ-9 item 9 (“Thoughts that you would be better off dead or of hurting yourself in "
+                              "some way”) was answered “Several days” (1) on %s. The answer was later changed to "
+                              "“Not at all” (0). A clinician should talk with the patient and acknowledge this "
+                              "finding (any answer above 0 on item 9 is a safety finding).", day_text);
+  g_assert_cmpstr (f->sentence, ==, expected);
+
+  /* The clinicians' active alert still has it, at its highest answer. */
+  alerts = traj_store_list_tablet_safety_answers (store, now - 60, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_cmpint (((TrajSafetyAnswer *) alerts->pdata[0])->answer, ==, 1);
+
+  /* A later amendment cannot lower it either. */
+  a->items[0] = 1;
+  g_assert_true (traj_store_update_assessment (store, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (a->safety_highest, ==, 1);
+
+  /* And `trajectory-cli outcomes` lists it as open. */
+  g_assert_nonnull (cli);
+  {
+    const char *argv[] = { cli, "outcomes", "--database", traj_test_location (path), "--patient", "SI-1",
+                           "--format", "csv", NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                                 &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_assert_nonnull (strstr (out, "safety: PHQ-9 item 9"));
+  g_assert_nonnull (strstr (out, "The answer was later changed to “Not at all” (0)."));
+
+  g_clear_object (&store);
+  traj_test_remove_tree (dir);
+}
+
 /* The patient list's badges for the whole clinic (one pass, through the
  * cohort's narrow read) are the ones each patient's own full records give. */
 static void
@@ -2073,6 +2187,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/no-response/induction", test_no_response);
   g_test_add_func ("/outcomes/no-response/needs-later", test_no_response_needs_later_assessment);
   g_test_add_func ("/outcomes/safety/item9", test_safety_item9);
+  g_test_add_func ("/outcomes/safety/item9-taken-back", test_safety_item9_taken_back);
   g_test_add_func ("/outcomes/monitoring/vitals", test_vitals_limits);
   g_test_add_func ("/outcomes/monitoring/low-limits", test_vitals_low_limits);
   g_test_add_func ("/outcomes/monitoring/tolerability-not-outcome", test_tolerability_not_outcome);

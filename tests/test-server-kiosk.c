@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include "traj-outcomes.h"
 #include "traj-secret.h"
 #include "traj-store-alert.h"
 #include "traj-store.h"
@@ -278,6 +279,77 @@ test_check_in_and_submit (Fixture *fx, gconstpointer data)
   c = traj_store_redeem_checkin (fx->tablet, code, born, NULL, &error);
   g_assert_null (c);
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+}
+
+/* Found by a kiosk trial: item 9 answered "Several days" on the tablet, then
+ * changed back to "Not at all" and submitted. The server's kiosk functions
+ * amended the draft in place and the safety finding went away. Now the
+ * row keeps the highest answer given, the finding stays open with a
+ * sentence that says so, the session reads it back, and the audit has
+ * every answer as given. */
+static void
+test_item9_taken_back (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL, *sql = NULL, *summary = NULL;
+  g_autoptr(TrajKioskCheckin) c = NULL;
+  g_autoptr(TrajAssessment) a = phq9 (fx->patient_id, 1);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(GPtrArray) session = NULL;
+  const TrajAssessment *back;
+  const TrajFinding *f;
+  TrajThresholds t;
+  gint64 checkin_id = 0;
+
+  code = new_code (fx, fx->patient_id, &checkin_id);
+  c = traj_store_redeem_checkin (fx->tablet, code, traj_day_from_ymd (1980, 5, 17), NULL, &error);
+  g_assert_no_error (error);
+
+  /* Items 1–8 "Several days", item 9 too: saved as a draft; then item 9
+   * changed to 0 (the same draft); then submitted: 8 × 1 + 0 = 8. */
+  a->draft = TRUE;
+  g_assert_true (traj_store_insert_assessment (fx->tablet, a, &error));
+  g_assert_no_error (error);
+  a->items[8] = 0;
+  g_assert_true (traj_store_update_assessment (fx->tablet, a, &error));
+  g_assert_no_error (error);
+  a->draft = FALSE;
+  g_assert_true (traj_store_update_assessment (fx->tablet, a, &error));
+  g_assert_no_error (error);
+
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  back = g_ptr_array_index (r->assessments, 0);
+  g_assert_true (back->complete);
+  g_assert_cmpint (back->total, ==, 8);
+  g_assert_cmpint (back->items[8], ==, 0);
+  g_assert_cmpint (back->safety_highest, ==, 1);
+
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, traj_time_now () + 60);
+  g_assert_true (traj_outcomes_has_open_safety (o));
+  g_assert_cmpuint (o->findings->len, ==, 1);
+  f = g_ptr_array_index (o->findings, 0);
+  g_assert_nonnull (strstr (f->sentence, "was answered “Several days” (1) on "));
+  g_assert_nonnull (strstr (f->sentence, ". The answer was later changed to “Not at all” (0). "));
+
+  /* The tablet, taking the session up again, sees it too. */
+  session = traj_store_checkin_answers (fx->tablet, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (session->len, ==, 1);
+  g_assert_cmpint (traj_assessment_safety_answer (g_ptr_array_index (session, 0)), ==, 1);
+
+  /* The audit: the first draft's answers, and the submission's. */
+  sql = g_strdup_printf ("SELECT string_agg (summary, ' / ' ORDER BY id) FROM audit_event "
+                         "WHERE record_uid = '%s'", a->uid);
+  summary = traj_test_query_text (traj_store_get_path (fx->store), sql);
+  g_test_message ("%s", summary);
+  g_assert_cmpstr (summary, ==,
+                   "phq9 draft, 9 of 9 answered (tablet); answers 1,1,1,1,1,1,1,1,1 / "
+                   "phq9 draft, 9 of 9 answered (tablet); answers 1,1,1,1,1,1,1,1,0; item 9 highest 1 / "
+                   "phq9 total 8 (tablet); answers 1,1,1,1,1,1,1,1,0; item 9 highest 1");
 }
 
 /* "Not you?" gives the check-in back; a cancelled code does not check in. */
@@ -602,6 +674,8 @@ main (int argc, char *argv[])
   /* Registered in the postgres suite only. */
   g_assert_true (traj_test_postgres ());
   g_test_add ("/server-kiosk/check-in-and-submit", Fixture, NULL, fixture_setup, test_check_in_and_submit,
+              fixture_teardown);
+  g_test_add ("/server-kiosk/item9-taken-back", Fixture, NULL, fixture_setup, test_item9_taken_back,
               fixture_teardown);
   g_test_add ("/server-kiosk/release-and-revoke", Fixture, NULL, fixture_setup, test_release_and_revoke,
               fixture_teardown);

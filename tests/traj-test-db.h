@@ -45,8 +45,10 @@ void          traj_test_remove_tree  (const char *path);
 TrajInfusion *traj_test_infusion_new (gint64 patient_id, gint64 course_id, gint64 started_at);
 TrajVitalSign *traj_test_vital_new   (int minute, int systolic, int diastolic);
 
-/* Schema 14 (CADSS and MOAA/S per infusion), undone before 013. */
-#define TRAJ_TEST_UNDO_014 \
+/* Schema 16 (the highest answer a tablet saved to item 9), undone before 014. */
+#define TRAJ_TEST_UNDO_016 "ALTER TABLE assessment DROP COLUMN safety_highest; "
+/* Schema 14 (CADSS and MOAA/S per infusion) and later, undone before 013. */
+#define TRAJ_TEST_UNDO_014 TRAJ_TEST_UNDO_016 \
   "ALTER TABLE infusion DROP COLUMN cadss_total; ALTER TABLE infusion DROP COLUMN moaas_lowest; "
 /* Schema 13 (needs attention per patient) and later, undone before 012. */
 #define TRAJ_TEST_UNDO_013 TRAJ_TEST_UNDO_014 "DROP TABLE patient_attention; "

@@ -1347,7 +1347,9 @@ safety_findings (Ctx *ctx)
     {
       const TrajAssessment *a = g_ptr_array_index (ctx->assessments, k);
       const TrajScale *scale = traj_scale_get (a->scale);
-      int v = traj_scale_safety_answer (a->scale, a->items);
+      /* The highest answer the patient gave, even if changed later. */
+      int v = traj_assessment_safety_answer (a);
+      int last = traj_scale_safety_answer (a->scale, a->items);
       const TrajItem *item;
       const char *answer;
       g_autofree char *day = NULL;
@@ -1369,6 +1371,17 @@ safety_findings (Ctx *ctx)
         what = g_strdup_printf (_("%s item %u (“%s”) was answered “%s” (%d) on %s, in an incomplete "
                                   "questionnaire."),
                                 _(scale->name), scale->safety_item, _(item->text), answer ? answer : "", v, day);
+      if (last < v)
+        {
+          const char *now = traj_scale_answer_label (scale, last);
+          char *with_change;
+
+          /* Translators: follows "… was answered “Several days” (1) on 3 Mar 2026." */
+          with_change = g_strdup_printf (_("%s The answer was later changed to “%s” (%d)."), what, now ? now : "",
+                                         last);
+          g_free (what);
+          what = with_change;
+        }
       ref = ref_of (a->uid, a->id);
       uids = g_ptr_array_new ();
       g_ptr_array_add (uids, g_strdup (ref));

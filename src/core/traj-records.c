@@ -859,6 +859,16 @@ traj_assessment_rescore (TrajAssessment *a)
   a->total = a->complete ? total : -1;
 }
 
+int
+traj_assessment_safety_answer (const TrajAssessment *a)
+{
+  const TrajScale *scale = traj_scale_get (a->scale);
+
+  if (scale == NULL || scale->safety_item == 0)
+    return 0;
+  return MAX (traj_scale_safety_answer (a->scale, a->items), MAX (a->safety_highest, 0));
+}
+
 TrajFlagDecision *
 traj_flag_decision_new (void)
 {

@@ -302,6 +302,10 @@ typedef struct {
   int total;                      /* -1 when incomplete */
   int items[TRAJ_MAX_ITEMS];      /* -1 = unanswered */
   int difficulty;                 /* PHQ-9 difficulty answer or -1 */
+  /* The highest answer a tablet ever saved to the scale's safety item
+   * (PHQ-9 item 9) while the patient answered, 0 when never above 0: an
+   * answer taken back still makes a safety finding (CLINICAL.md §4). */
+  int safety_highest;
   char *clinician;
   char *notes;
   gint64 deleted_at;
@@ -375,6 +379,10 @@ void              traj_assessment_free   (TrajAssessment *a);
 /* Recomputes complete/total from the items (MADRS: from total); a draft
  * stays incomplete and unscored whatever its items. */
 void              traj_assessment_rescore (TrajAssessment *a);
+/* CLINICAL.md §4 for a questionnaire as stored: the safety item's answer
+ * (traj_scale_safety_answer ()), or the highest one a tablet saved to it
+ * before, whichever is higher; 0 when neither is above 0. */
+int               traj_assessment_safety_answer (const TrajAssessment *a);
 TrajFlagDecision *traj_flag_decision_new  (void);
 TrajFlagDecision *traj_flag_decision_copy (const TrajFlagDecision *d);
 void              traj_flag_decision_free (TrajFlagDecision *d);

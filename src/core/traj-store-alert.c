@@ -30,11 +30,9 @@ traj_store_list_tablet_safety_answers (TrajStore  *self,
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_safety_answer_free);
   g_autoptr(GString) sql = g_string_new (
-    "SELECT a.id, a.uid, a.patient_id, p.name, p.mrn, a.scale, i.value, a.taken_at "
+    "SELECT a.id, a.uid, a.patient_id, p.name, p.mrn, a.scale, i.value, a.taken_at, a.safety_highest "
     "FROM assessment a JOIN patient p ON p.id = a.patient_id "
-    "JOIN assessment_item i ON i.assessment_id = a.id "
-    "WHERE a.source = ?1 AND a.taken_at >= ?2 AND a.deleted_at IS NULL AND p.deleted_at IS NULL "
-    "AND i.value >= 1 AND (");
+    "LEFT JOIN assessment_item i ON i.assessment_id = a.id AND (");
   gboolean first = TRUE;
   TrajDbStmt *stmt;
   TrajDbStep rc;
@@ -51,7 +49,9 @@ traj_store_list_tablet_safety_answers (TrajStore  *self,
       }
   if (first)
     return g_steal_pointer (&out);
-  g_string_append (sql, ") ORDER BY a.taken_at, a.id");
+  /* An answer changed back to 0 on the tablet still counts (schema 16). */
+  g_string_append (sql, ") WHERE a.source = ?1 AND a.taken_at >= ?2 AND a.deleted_at IS NULL AND p.deleted_at IS NULL "
+                        "AND (i.value >= 1 OR a.safety_highest >= 1) ORDER BY a.taken_at, a.id");
 
   stmt = traj_store_prepare (self, sql->str, error);
   if (stmt == NULL)
@@ -69,7 +69,7 @@ traj_store_list_tablet_safety_answers (TrajStore  *self,
       a->patient_name = traj_db_column_dup (stmt, 3);
       a->mrn = traj_db_column_dup (stmt, 4);
       a->scale = scale ? scale->id : TRAJ_SCALE_NONE;
-      a->answer = (int) traj_db_column_int64 (stmt, 6);
+      a->answer = MAX (traj_db_column_int_or (stmt, 6, 0), traj_db_column_int_or (stmt, 8, 0));
       a->taken_at = traj_db_column_int64 (stmt, 7);
       g_ptr_array_add (out, a);
     }

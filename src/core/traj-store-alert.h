@@ -16,7 +16,8 @@ typedef struct {
   char *patient_name;
   char *mrn;
   TrajScaleId scale;
-  int answer;                 /* the safety item's answer, 1 or more */
+  int answer;                 /* the safety item's answer, 1 or more (the highest given,
+                               * when the tablet's patient changed it later) */
   gint64 taken_at;
 } TrajSafetyAnswer;
 

@@ -120,6 +120,48 @@ traj_store_write_assessment_row (TrajStore       *self,
 
 /* ---- single saves ---------------------------------------------------------- */
 
+/* A tablet questionnaire amended (a patient's next answer, a submission, or
+ * a clinician's edit of it) keeps the highest answer its safety item ever
+ * had, in @a too: a patient who answered PHQ-9 item 9 above 0 and then
+ * changed it to 0 still has the safety finding (CLINICAL.md §4). In the
+ * caller's transaction, before the old answers are replaced. */
+static gboolean
+keep_safety_highest (TrajStore *self, TrajAssessment *a, GError **error)
+{
+  static const char read_sql[] =
+    "SELECT a.safety_highest, i.value FROM assessment a "
+    "LEFT JOIN assessment_item i ON i.assessment_id = a.id AND i.item = ?2 WHERE a.id = ?1 AND a.source = ?3";
+  static const char write_sql[] = "UPDATE assessment SET safety_highest = ?2 WHERE id = ?1";
+  const TrajScale *scale = traj_scale_get (a->scale);
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+  int highest = 0;
+
+  a->safety_highest = 0;
+  if (scale == NULL || scale->safety_item == 0)
+    return TRUE;
+  stmt = traj_db_prepare (self->db, read_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, a->id);
+  traj_db_bind_int64 (stmt, 2, scale->safety_item);
+  traj_db_bind_text0 (stmt, 3, traj_source_to_string (TRAJ_SOURCE_TABLET));
+  if (!traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  if (found)
+    highest = MAX (traj_db_column_int_or (stmt, 0, 0), traj_db_column_int_or (stmt, 1, 0));
+  traj_db_reset (stmt);
+  if (highest < 1)
+    return TRUE;
+  a->safety_highest = highest;
+  stmt = traj_db_prepare (self->db, write_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, a->id);
+  traj_db_bind_int64 (stmt, 2, highest);
+  return traj_db_run (stmt, error);
+}
+
 static gboolean
 write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **error)
 {
@@ -156,7 +198,8 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
     }
   else
     {
-      if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_ASSESSMENT, a->id, error)) == NULL)
+      if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_ASSESSMENT, a->id, error)) == NULL ||
+          !keep_safety_highest (self, a, error))
         goto fail;
       stmt = traj_db_prepare (self->db, update_sql, error);
       if (stmt == NULL)
@@ -235,6 +278,7 @@ traj_store_read_assessment (TrajDbStmt *stmt)
   a->clinician = traj_db_column_dup (stmt, 12);
   a->notes = traj_db_column_dup (stmt, 13);
   a->deleted_at = traj_db_column_int64 (stmt, 14);
+  a->safety_highest = traj_db_column_int_or (stmt, 15, 0);
   return a;
 }
 

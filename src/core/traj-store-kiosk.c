@@ -439,7 +439,8 @@ traj_store_kiosk_answers (TrajStore  *self,
                           GError    **error)
 {
   static const char sql[] =
-    "SELECT id, uid, scale, complete, taken_at, timing, difficulty, items FROM traj_kiosk_session_answers (?1)";
+    "SELECT id, uid, scale, complete, taken_at, timing, difficulty, items, safety_highest "
+    "FROM traj_kiosk_session_answers (?1)";
   g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_assessment_free);
   TrajDbStmt *stmt;
   TrajDbStep rc;
@@ -468,6 +469,7 @@ traj_store_kiosk_answers (TrajStore  *self,
       a->source = TRAJ_SOURCE_TABLET;
       traj_timing_from_string (traj_db_column_text (stmt, 5), &a->timing);
       a->difficulty = traj_db_column_int_or (stmt, 6, -1);
+      a->safety_highest = traj_db_column_int_or (stmt, 8, 0);
       /* "{1,-1,3}" */
       {
         g_autofree char *inner = g_strndup (items + 1, strlen (items) - 2);

@@ -191,8 +191,8 @@ gboolean      traj_store_deferred_assessment_context (TrajStore *self, const Tra
 #define TRAJ_N_INFUSION_COLS 24
 #define TRAJ_VITAL_COLS "v.id, v.uid, v.minute, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.resp_rate"
 #define TRAJ_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
-  "a.timing, a.complete, a.total, a.difficulty, a.clinician, a.notes, a.deleted_at"
-#define TRAJ_N_ASSESSMENT_COLS 15
+  "a.timing, a.complete, a.total, a.difficulty, a.clinician, a.notes, a.deleted_at, a.safety_highest"
+#define TRAJ_N_ASSESSMENT_COLS 16
 #define TRAJ_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, decided_by, " \
   "decided_at, deleted_at"
 

@@ -59,7 +59,7 @@ static const char *all_patients_sql[5] = {
   "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, NULL, NULL, " \
   "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest"
 #define COHORT_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
-  "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at"
+  "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at, a.safety_highest"
 #define COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \
   "decided_at, deleted_at"
 

@@ -640,11 +640,11 @@ take_up_answers (TrajKioskWindow *self)
         {
           if (draft)
             self->draft = traj_assessment_copy (draft);
-          if (draft && traj_scale_safety_answer (draft->scale, draft->items) > 0)
+          if (draft && traj_assessment_safety_answer (draft) > 0)
             self->safety = self->safety_shown = TRUE;
           break;
         }
-      if (traj_scale_safety_answer (done->scale, done->items) > 0)
+      if (traj_assessment_safety_answer (done) > 0)
         self->safety = self->safety_shown = TRUE;
       self->submitted++;
       self->scale_index++;

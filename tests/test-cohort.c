@@ -1202,9 +1202,41 @@ keep_records (TrajPatientRecords *r, gpointer data)
   return TRUE;
 }
 
+/* @narrow holds exactly the vital signs of @full that cross one of @t's
+ * limits, in the same order and with the same values. */
+static void
+assert_vitals_over_limits (const TrajInfusion *full, const TrajInfusion *narrow, const TrajThresholds *t,
+                           guint *n_read, guint *n_left)
+{
+  guint j = 0;
+
+  for (guint v = 0; v < full->vitals->len; v++)
+    {
+      const TrajVitalSign *va = g_ptr_array_index (full->vitals, v), *vb;
+
+      if (traj_vital_sign_monitoring_events (va, t) == 0)
+        {
+          (*n_left)++;
+          continue;
+        }
+      g_assert_cmpuint (j, <, narrow->vitals->len);
+      vb = g_ptr_array_index (narrow->vitals, j++);
+      g_assert_cmpint (vb->id, ==, va->id);
+      g_assert_cmpint (vb->minute, ==, va->minute);
+      g_assert_cmpint (vb->systolic, ==, va->systolic);
+      g_assert_cmpint (vb->diastolic, ==, va->diastolic);
+      g_assert_cmpint (vb->heart_rate, ==, va->heart_rate);
+      g_assert_cmpint (vb->spo2, ==, va->spo2);
+      g_assert_cmpint (vb->resp_rate, ==, va->resp_rate);
+      (*n_read)++;
+    }
+  g_assert_cmpuint (j, ==, narrow->vitals->len);
+}
+
 /* The cohort's narrow read holds, for every patient, the same records as
- * the full read with the free text left out and only each scale's safety
- * item; a range reads only its patients. */
+ * the full read with the free text left out, only each scale's safety
+ * item and only the vital signs that cross a limit; a range reads only its
+ * patients, and other limits read other vital signs. */
 static void
 test_narrow_read (void)
 {
@@ -1215,12 +1247,14 @@ test_narrow_read (void)
   Keep full = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
   Keep narrow = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
   Keep range = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
-  guint n_items = 0, n_safety = 0, n_vitals = 0;
+  guint n_items = 0, n_safety = 0, n_vitals = 0, n_vitals_left = 0;
+  TrajThresholds t;
 
+  traj_thresholds_init_defaults (&t);
   g_assert_no_error (error);
   g_assert_true (traj_demo_generate (store, 5, 60, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
   g_assert_true (traj_store_foreach_patient_records (store, keep_records, &full, NULL, &error));
-  g_assert_true (traj_store_foreach_cohort_records (store, 0, 0, keep_records, &narrow, NULL, &error));
+  g_assert_true (traj_store_foreach_cohort_records (store, &t, 0, 0, keep_records, &narrow, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (full.records->len, ==, 60);
   g_assert_cmpuint (narrow.records->len, ==, full.records->len);
@@ -1256,15 +1290,8 @@ test_narrow_read (void)
           g_assert_cmpuint (b->side_effects, ==, a->side_effects);
           g_assert_cmpstr (b->clinician, ==, a->clinician);
           g_assert_true (b->notes == NULL || b->notes[0] == '\0');
-          g_assert_cmpuint (b->vitals->len, ==, a->vitals->len);
-          for (guint v = 0; v < a->vitals->len; v++)
-            {
-              const TrajVitalSign *va = g_ptr_array_index (a->vitals, v), *vb = g_ptr_array_index (b->vitals, v);
-              g_assert_cmpint (vb->minute, ==, va->minute);
-              g_assert_cmpint (vb->systolic, ==, va->systolic);
-              g_assert_cmpint (vb->spo2, ==, va->spo2);
-              n_vitals++;
-            }
+          /* Of the vital signs, the readings that cross a limit, in order. */
+          assert_vitals_over_limits (a, b, &t, &n_vitals, &n_vitals_left);
         }
       g_assert_cmpuint (n->assessments->len, ==, f->assessments->len);
       for (guint k = 0; k < f->assessments->len; k++)
@@ -1291,8 +1318,10 @@ test_narrow_read (void)
         }
       g_assert_cmpuint (n->decisions->len, ==, f->decisions->len);
     }
-  g_test_message ("%u vitals, %u safety answers, %u items left out", n_vitals, n_safety, n_items);
+  g_test_message ("%u vitals read, %u left out, %u safety answers, %u items left out", n_vitals, n_vitals_left,
+                  n_safety, n_items);
   g_assert_cmpuint (n_vitals, >, 0);
+  g_assert_cmpuint (n_vitals_left, >, n_vitals);
   g_assert_cmpuint (n_safety, >, 0);
   g_assert_cmpuint (n_items, >, 0);
 
@@ -1301,12 +1330,39 @@ test_narrow_read (void)
     const TrajPatientRecords *second = g_ptr_array_index (full.records, 1);
     const TrajPatientRecords *third = g_ptr_array_index (full.records, 2);
 
-    g_assert_true (traj_store_foreach_cohort_records (store, second->patient->id, third->patient->id, keep_records,
+    g_assert_true (traj_store_foreach_cohort_records (store, &t, second->patient->id, third->patient->id, keep_records,
                                                       &range, NULL, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (range.records->len, ==, 2);
     g_assert_cmpint (((TrajPatientRecords *) g_ptr_array_index (range.records, 0))->patient->id, ==,
                      second->patient->id);
+  }
+
+  /* Other limits: a systolic of 130 or more and an SpO₂ below 97 % read
+   * more of the readings, exactly those crossing them. */
+  {
+    Keep strict = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
+    TrajThresholds st = t;
+    guint read = 0, left = 0;
+
+    st.systolic_max = 130;
+    st.spo2_min = 97;
+    g_assert_true (traj_store_foreach_cohort_records (store, &st, 0, 0, keep_records, &strict, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (strict.records->len, ==, full.records->len);
+    for (guint p = 0; p < full.records->len; p++)
+      {
+        const TrajPatientRecords *f = g_ptr_array_index (full.records, p);
+        const TrajPatientRecords *n = g_ptr_array_index (strict.records, p);
+
+        g_assert_cmpuint (n->infusions->len, ==, f->infusions->len);
+        for (guint k = 0; k < f->infusions->len; k++)
+          assert_vitals_over_limits (g_ptr_array_index (f->infusions, k), g_ptr_array_index (n->infusions, k),
+                                     &st, &read, &left);
+      }
+    g_test_message ("stricter limits: %u vitals read, %u left out", read, left);
+    g_assert_cmpuint (read, >, n_vitals);
+    g_ptr_array_unref (strict.records);
   }
 
   g_ptr_array_unref (full.records);

@@ -1987,7 +1987,7 @@ range_thread (gpointer data)
 {
   RangeJob *job = data;
 
-  job->ok = traj_store_foreach_cohort_records (job->store, job->first, job->last, range_one,
+  job->ok = traj_store_foreach_cohort_records (job->store, job->scan.collect->t, job->first, job->last, range_one,
                                                &job->scan, job->cancellable, &job->error);
   return NULL;
 }
@@ -2025,7 +2025,7 @@ scan_two_ranges (TrajStore     *store,
   mine.tick = tick;
   mine.tick_data = tick_data;
   thread = g_thread_new ("traj-cohort-range", range_thread, &job);
-  ok = traj_store_foreach_cohort_records (store, MAX (min_id, 1), mid, range_one, &mine, cancellable, error);
+  ok = traj_store_foreach_cohort_records (store, collect->t, MAX (min_id, 1), mid, range_one, &mine, cancellable, error);
   g_thread_join (thread);
   g_object_unref (job.store);
   if (ok && !job.ok)
@@ -2077,7 +2077,7 @@ compute (TrajStore                  *store,
     else
       {
         scan_start_workers (&scan);
-        ok = traj_store_foreach_cohort_records (store, 0, 0, scan_one, &scan, cancellable, error);
+        ok = traj_store_foreach_cohort_records (store, t, 0, 0, scan_one, &scan, cancellable, error);
         if (!ok)
           g_clear_pointer (&scan.batch, g_ptr_array_unref);
         scan_finish_workers (&scan);

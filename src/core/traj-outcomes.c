@@ -1759,7 +1759,7 @@ traj_outcomes_fill_summaries (TrajStore            *store,
     }
   /* The engine reads no free text and of the items only the safety item:
    * the cohort's narrow read holds all it needs, in half the time. */
-  return traj_store_foreach_cohort_records (store, 0, 0, fill_one, &d, cancellable, error);
+  return traj_store_foreach_cohort_records (store, t, 0, 0, fill_one, &d, cancellable, error);
 }
 
 gboolean

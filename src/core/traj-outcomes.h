@@ -296,6 +296,24 @@ gboolean           traj_attention_is_current    (const TrajPatientSummary *s,
                                                  gint64                    rules,
                                                  gint64                    now);
 
+/* What a cohort needs of every live patient's records (first_id and
+ * last_id both 0: the whole clinic, else the patient ids in [first_id,
+ * last_id]): the same records with the free text the cohort and outcome
+ * engine never read (names, notes, lot numbers…) left NULL, of the
+ * questionnaire items only each scale's safety item, and of the vital signs
+ * only the readings that cross one of @t's limits (the only ones the engine
+ * uses). Faster and smaller than the full read; the outcomes and cohort
+ * figures computed from it with @t are the same. Implemented in
+ * traj-store-records.c. */
+gboolean           traj_store_foreach_cohort_records (TrajStore            *store,
+                                                      const TrajThresholds *t,
+                                                      gint64                first_id,
+                                                      gint64                last_id,
+                                                      TrajRecordsFunc       func,
+                                                      gpointer              user_data,
+                                                      GCancellable         *cancellable,
+                                                      GError              **error);
+
 /* The clinic's thresholds from its own settings (what the store computes
  * stored states with), and one patient's stored state (*found FALSE when
  * none). Implemented in traj-store-attention.c. */

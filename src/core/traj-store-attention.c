@@ -198,7 +198,7 @@ traj_store_attention_flush (TrajStore *self, GError **error)
           compute_one (r, &d);
         }
     }
-  else if (!traj_store_foreach_cohort_records (self, 0, 0, compute_one, &d, NULL, error))
+  else if (!traj_store_foreach_cohort_records (self, &t, 0, 0, compute_one, &d, NULL, error))
     return FALSE;
   return write_states (self, states, error);
 }

@@ -211,6 +211,8 @@ extern const char traj_store_latest_scores_sql[];
 const char   *traj_store_patient_list_sql (TrajDbEngine engine);
 const char  **traj_store_one_patient_sql  (void);
 const char  **traj_store_all_patients_sql (void);
+/* The cohort read with the default limits (CLINICAL.md §7), the whole
+ * clinic: for the query-plan test and the benchmarks' floors. */
 const char  **traj_store_cohort_sql       (void);
 
 char         *traj_side_effects_to_codes  (guint bits);

@@ -222,19 +222,7 @@ gboolean     traj_store_foreach_patient_records_range (TrajStore      *store,
                                                        gpointer        user_data,
                                                        GCancellable   *cancellable,
                                                        GError        **error);
-/* What a cohort needs of every live patient's records (first_id and
- * last_id both 0: the whole clinic, else the id range as above): the same
- * records with the free text the cohort and outcome engine never read
- * (names, notes, lot numbers…) left NULL, and of the questionnaire items only
- * each scale's safety item. Faster and smaller than the full read; the
- * outcomes and cohort figures computed from it are the same. */
-gboolean     traj_store_foreach_cohort_records (TrajStore      *store,
-                                                gint64          first_id,
-                                                gint64          last_id,
-                                                TrajRecordsFunc func,
-                                                gpointer        user_data,
-                                                GCancellable   *cancellable,
-                                                GError        **error);
+/* traj_store_foreach_cohort_records (): see traj-outcomes.h. */
 /* The lowest and highest live patient id (both 0 when there are none). */
 gboolean     traj_store_patient_id_range (TrajStore *store, gint64 *min_id, gint64 *max_id, GError **error);
 /* Audit events, newest first; @record_uid NULL for all. */

@@ -193,7 +193,7 @@ test_control_characters_in (Fixture *fx, gconstpointer data)
   g_assert_null (strchr (err, '\x1b'));
   {
     /* A right-to-left override in the clinician's name, and an import of
-     * the endless line of /dev/zero, refused with a message (attack run). */
+     * /dev/zero, refused with a message (attack run). */
     const char *bidi[] = { "TRAJECTORY_CLINICIAN=Dr \u202Erednow", NULL };
     g_autofree char *err2 = NULL, *err3 = NULL;
 
@@ -202,7 +202,8 @@ test_control_characters_in (Fixture *fx, gconstpointer data)
     if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
       {
         g_assert_cmpint (run (fx, NULL, &err3, "--database", fx->db, "import", "/dev/zero", NULL), !=, 0);
-        g_assert_nonnull (strstr (err3, "zero:1: the record is longer than 1 MiB"));
+        /* An import reads its files twice: only a regular file will do. */
+        g_assert_nonnull (strstr (err3, "zero is not a regular file"));
       }
   }
 }

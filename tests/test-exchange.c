@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <utime.h>
 
 #include "traj-test-db.h"
 #include "traj-csv.h"
@@ -271,9 +272,11 @@ test_reader_record_limit (void)
   }
 }
 
-/* The same through an import: /dev/zero itself, and a patients.csv whose
- * second line is an endless note, fail with file:line and write nothing;
- * a note of 20,001 characters is a bad row like any other. */
+/* The same through an import: /dev/zero itself is refused (an import
+ * reads its files twice, which only a regular file allows), and a
+ * patients.csv whose second line is an endless note fails with file:line;
+ * neither writes anything; a note of 20,001 characters is a bad row like
+ * any other. */
 static void
 test_import_too_long (Fixture *fx, gconstpointer data)
 {
@@ -289,8 +292,8 @@ test_import_too_long (Fixture *fx, gconstpointer data)
   if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
     {
       g_assert_false (traj_csv_import (store, "/dev/zero", report, NULL, NULL, NULL, &error));
-      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_TEXT_LONG);
-      g_assert_cmpstr (error->message, ==, "zero:1: the record is longer than 1 MiB, which no Trajectory record is; reading stopped");
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, "zero is not a regular file: copy it into a file and import that.");
       g_clear_error (&error);
     }
 
@@ -1193,6 +1196,76 @@ test_cancel (Fixture *fx, gconstpointer data)
   g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 0);
 }
 
+/* Called once while the import checks its files: patients.csv, already
+ * read, is touched (its time changes; its text does not). */
+static void
+touch_on_progress (double fraction, gpointer user_data)
+{
+  const char *path = user_data;
+  struct utimbuf times = { 946684800, 946684800 };   /* 2000-01-01 */
+
+  if (fraction < 0.5)
+    g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+/* Issue 16 §2: an import reads its files twice, checking and then writing,
+ * so what it writes is what it checked: a file that changes in between
+ * imports nothing, with a message that says so. */
+static void
+test_import_changed_between_readings (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) source = demo_store (fx, "ch-source.db", 40);
+  g_autoptr(TrajStore) target = open_store (fx, "ch-target.db");
+  g_autofree char *dir = path_in (fx, "ch-files");
+  g_autofree char *patients = g_build_filename (dir, "patients.csv", NULL);
+  GError *error = NULL;
+
+  g_assert_true (traj_csv_export (source, dir, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (traj_csv_import (target, dir, NULL, touch_on_progress, patients, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "patients.csv changed while it was being imported; nothing was imported. Import it again.");
+  g_clear_error (&error);
+  g_assert_cmpint (traj_store_count (target, TRAJ_KIND_PATIENT, NULL), ==, 0);
+  g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action = 'import'"), ==, 0);
+  /* Left alone, the same files import. */
+  g_assert_true (traj_csv_import (target, dir, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_store_count (target, TRAJ_KIND_PATIENT, NULL), ==, 40);
+}
+
+/* Issue 16 §2: a file with problems is refused without taking the write
+ * lock. Another connection holds it throughout; the import still reports
+ * its problem (before, it waited the busy timeout and failed as "busy"). */
+static void
+test_import_problems_take_no_lock (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajStore) other = NULL;
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autofree char *dir = path_in (fx, "nl-files");
+  g_autofree char *reason = NULL;
+  GError *error = NULL;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  store = open_store (fx, "nl.db");
+  other = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+  write_small (dir, TRAJ_CSV_PATIENTS, ",female,", ",Female,");
+  g_assert_true (traj_store_bulk_begin (other, "import", "another import, holding the write lock", &error));
+  g_assert_no_error (error);
+  g_assert_false (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (report->n_problems, ==, 1);
+  reason = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+  g_assert_cmpstr (reason, ==, "patients.csv:2: unknown sex “Female” (one of: unknown, female, male, other)");
+  traj_store_bulk_rollback (other);
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 0);
+}
+
 /* ---- FHIR --------------------------------------------------------------------- */
 
 static const char *
@@ -1619,6 +1692,10 @@ main (int argc, char **argv)
   g_test_add ("/exchange/csv/formula-round-trip", Fixture, NULL, fixture_setup, test_formula_round_trip, fixture_teardown);
   g_test_add ("/exchange/csv/export-target", Fixture, NULL, fixture_setup, test_export_target, fixture_teardown);
   g_test_add ("/exchange/csv/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/exchange/csv/changed-between-readings", Fixture, NULL, fixture_setup,
+              test_import_changed_between_readings, fixture_teardown);
+  g_test_add ("/exchange/csv/problems-take-no-lock", Fixture, NULL, fixture_setup,
+              test_import_problems_take_no_lock, fixture_teardown);
   g_test_add ("/exchange/csv/plausible-dates", Fixture, NULL, fixture_setup, test_plausible_import, fixture_teardown);
   g_test_add_func ("/exchange/fhir/codes", test_codes);
   g_test_add ("/exchange/fhir/bundle", Fixture, NULL, fixture_setup, test_fhir, fixture_teardown);

@@ -1066,19 +1066,31 @@ typedef struct {
   TrajProgressFunc progress;
   gpointer progress_data;
   GError *fatal;                 /* a database error: stop at once */
-  GPtrArray *pending;            /* Pending*: the rows read, written after every file is read */
-  GArray *ids;                   /* gint64: the id row -(k + 1) of this import got, 0 until written */
+  gboolean writing;              /* the second reading, which writes each row */
+  guint n_written;
+  GArray *ids;                   /* gint64: placeholder -(k + 1) of a row the checking named; 0 when
+                                  * the writing could not write it */
+  GArray *seen;                  /* FileSeen: what the checking read of each file */
+  guint file_index;
 } Import;
 
-/* A row read and resolved, waiting to be written. Rows of this import
- * refer to one another by placeholder ids (negative) until they are
- * written: reading every file holds no write lock, and the writing is
- * one short transaction (issue 16 §2). */
+/* A file as the checking read it: the writing must read the same. */
+typedef struct {
+  guint64 bytes;
+  guint rows;
+  gint64 mtime_usec;
+  guint64 size;
+} FileSeen;
+
+/* A row to write. An import reads its files twice (issue 16 §2): first to
+ * check every row, holding no lock and keeping only the uids rows name
+ * each other by, under placeholder ids (negative); then, when nothing was
+ * wrong, again inside one write transaction, writing each row as it is
+ * read. Memory stays the same whatever the files' size. */
 typedef struct {
   TrajCsvFile kind;
   guint line;
   const char *file;              /* interned base name */
-  gint64 placeholder;            /* < 0 for rows others can name; 0 for none */
   gpointer record;               /* TrajPatient*, TrajCourse*, … by kind */
 } Pending;
 
@@ -1605,29 +1617,57 @@ pending_free (Pending *p)
   };
 
   free_record[p->kind] (p->record);
-  g_free (p);
 }
 
-/* Keeps @record (a copy of the row) to be written; returns the id rows of
- * this import name it by until then (@named: others can name it). */
+static gboolean write_row (Import *im, Pending *p, GError **e);
+
+static gint64
+record_id (TrajCsvFile kind, gpointer record)
+{
+  switch (kind)
+    {
+    case TRAJ_CSV_PATIENTS:
+      return ((TrajPatient *) record)->id;
+    case TRAJ_CSV_COURSES:
+      return ((TrajCourse *) record)->id;
+    case TRAJ_CSV_INFUSIONS:
+      return ((TrajInfusion *) record)->id;
+    case TRAJ_CSV_VITAL_SIGNS:
+    case TRAJ_CSV_ASSESSMENTS:
+    case TRAJ_CSV_FLAG_DECISIONS:
+    case TRAJ_CSV_N_FILES:
+    default:
+      return 0;
+    }
+}
+
+/* Takes @record (a copy of the row). While checking, it is dropped; while
+ * writing, it is written. Returns the id other rows of this import name it
+ * by (@named: others can name it): a placeholder while checking, or when
+ * the writing failed (the placeholder then names no row), else its id. */
 static gint64
 queue (Import *im, gpointer record, gboolean named)
 {
-  Pending *p = g_new0 (Pending, 1);
+  Pending p = { .kind = im->kind, .line = im->line, .file = im->file, .record = record };
+  gint64 id = 0, none = 0;
 
-  p->kind = im->kind;
-  p->line = im->line;
-  p->file = g_intern_string (im->file);
-  p->record = record;
-  if (named)
+  if (im->writing)
     {
-      gint64 none = 0;
+      GError *e = NULL;
 
-      g_array_append_val (im->ids, none);
-      p->placeholder = -(gint64) im->ids->len;
+      if (write_row (im, &p, &e))
+        {
+          id = record_id (im->kind, record);
+          im->n_written++;
+        }
+      else if (e)
+        write_failed (im, e);
     }
-  g_ptr_array_add (im->pending, p);
-  return p->placeholder;
+  pending_free (&p);
+  if (!named || id > 0)
+    return id;
+  g_array_append_val (im->ids, none);
+  return -(gint64) im->ids->len;
 }
 
 static gboolean
@@ -1667,6 +1707,18 @@ import_patient (Import *im)
                                "or leave both empty"));
       ok = FALSE;
     }
+  /* The store's rules, checked while reading (the writing checks again). */
+  if (ok)
+    {
+      TrajPatient row = p;
+      GError *e = NULL;
+
+      if (row.created_at == 0)
+        row.created_at = im->now;
+      if (row.updated_at == 0)
+        row.updated_at = row.created_at;
+      ok = check (im, traj_validate_patient (&row, im->today, &e), &e);
+    }
   if (!ok)
     {
       mark_bad (im, REF_PATIENT, uid);
@@ -1702,8 +1754,8 @@ import_course (Import *im)
   c.status = get_code (im, C_STATUS, status_code, TRAJ_N_COURSE_STATUSES, &ok);
   c.notes = get_text (im, C_NOTES, FALSE, &ok);
   c.indication_detail = get_text (im, C_DETAIL, TRUE, &ok);
-  if (ok && !linked)
-    check (im, traj_validate_course (&c, im->today, &e), &e);
+  if (ok)
+    ok = check (im, traj_validate_course (&c, im->today, &e), &e);
   if (!ok || !linked)
     {
       mark_bad (im, REF_COURSE, uid);
@@ -1766,8 +1818,8 @@ import_infusion (Import *im)
   i.cadss_total = get_int (im, I_CADSS, -1, &ok);
   i.moaas_lowest = get_int (im, I_MOAAS, -1, &ok);
   i.vitals = im->no_vitals;
-  if (ok && !linked)
-    check (im, traj_validate_infusion (&i, im->now, &e), &e);
+  if (ok)
+    ok = check (im, traj_validate_infusion (&i, im->now, &e), &e);
   if (!ok || !linked)
     {
       mark_bad (im, REF_INFUSION, uid);
@@ -1796,9 +1848,9 @@ import_vital_sign (Import *im)
   v.heart_rate = get_int (im, V_HEART_RATE, -1, &ok);
   v.spo2 = get_int (im, V_SPO2, -1, &ok);
   v.resp_rate = get_int (im, V_RESP_RATE, -1, &ok);
-  if (ok && !linked)
-    check (im, traj_validate_vital_sign (&v, &e), &e);
-  else if (ok)
+  if (ok)
+    ok = check (im, traj_validate_vital_sign (&v, &e), &e);
+  if (ok && linked)
     queue (im, traj_vital_sign_copy (&v), FALSE);
 }
 
@@ -1903,6 +1955,17 @@ import_decision (Import *im)
   d.note = get_text (im, D_NOTE, FALSE, &ok);
   d.decided_by = get_text (im, D_BY, FALSE, &ok);
   d.decided_at = get_time (im, D_AT, FALSE, &ok);
+  if (ok)
+    {
+      TrajFlagDecision row = d;
+      GError *e = NULL;
+
+      if (row.decided_by == NULL || *row.decided_by == '\0')
+        row.decided_by = (char *) traj_store_actor (im->store);
+      if (row.decided_at == 0)
+        row.decided_at = im->now;
+      ok = check (im, traj_validate_flag_decision (&row, im->now, &e), &e);
+    }
   if (ok && linked)
     queue (im, traj_flag_decision_copy (&d), FALSE);
 }
@@ -1985,9 +2048,11 @@ map_header (Import *im, const char * const *fields, guint n)
 static void
 report_progress (Import *im)
 {
+  /* The checking is the first half, the writing the second. */
   if (im->progress && im->bytes_total > 0)
-    im->progress (MIN (1.0, (double) (im->bytes_before + traj_csv_reader_bytes_read (im->reader)) /
-                            (double) im->bytes_total), im->progress_data);
+    im->progress (MIN (1.0, ((im->writing ? 1.0 : 0.0) +
+                             (double) (im->bytes_before + traj_csv_reader_bytes_read (im->reader)) /
+                             (double) im->bytes_total) / 2.0), im->progress_data);
 }
 
 static RefKind
@@ -2071,6 +2136,37 @@ deferred_problem (gint64 tag, const char *uid, const GError *error, gpointer use
     }
 }
 
+/* The checking notes what it read of each file; the writing must read the
+ * same, or the file changed in between and nothing is imported. */
+static gboolean
+same_as_checked (Import *im, const char *path, const char *base, guint64 bytes, guint rows, GError **error)
+{
+  GStatBuf st;
+  FileSeen now = { bytes, rows, 0, 0 };
+
+  if (g_stat (path, &st) == 0)
+    {
+      now.mtime_usec = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+      now.size = (guint64) st.st_size;
+    }
+  if (!im->writing)
+    {
+      g_array_append_val (im->seen, now);
+      return TRUE;
+    }
+  if (im->file_index < im->seen->len)
+    {
+      const FileSeen *was = &g_array_index (im->seen, FileSeen, im->file_index);
+
+      if (was->bytes == now.bytes && was->rows == now.rows && was->mtime_usec == now.mtime_usec &&
+          was->size == now.size)
+        return TRUE;
+    }
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+               _("%s changed while it was being imported; nothing was imported. Import it again."), base);
+  return FALSE;
+}
+
 static gboolean
 import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
              GCancellable *cancellable, GError **error)
@@ -2087,6 +2183,20 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
   stream = g_file_read (file, cancellable, error);
   if (stream == NULL)
     return FALSE;
+  /* Read twice: only a regular file reads the same the second time. */
+  {
+    g_autoptr(GFileInfo) info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                                                 cancellable, error);
+
+    if (info == NULL)
+      return FALSE;
+    if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+      {
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                     _("%s is not a regular file: copy it into a file and import that."), base);
+        return FALSE;
+      }
+  }
   reader = traj_csv_reader_new (G_INPUT_STREAM (stream));
   im->reader = reader;
 
@@ -2204,7 +2314,7 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
     im->unreadable[ref_of_file (kind)] = TRUE;
   im->bytes_before += traj_csv_reader_bytes_read (reader);
   im->reader = NULL;
-  return TRUE;
+  return same_as_checked (im, path, base, traj_csv_reader_bytes_read (reader), rows, error);
 }
 
 /* A placeholder id (of a row of this import) as the id it was written
@@ -2271,57 +2381,6 @@ write_row (Import *im, Pending *p, GError **e)
     }
 }
 
-/* The rows a clinic server still holds back, written: their clashes are
- * problems of the file they came from. */
-static gboolean
-flush_file (Import *im, GError **error)
-{
-  GError *e = NULL;
-
-  if (traj_bulk_flush (im->store, &e))
-    return TRUE;
-  g_propagate_prefixed_error (error, e, "%s: ", im->file);
-  return FALSE;
-}
-
-/* The second step of an import, inside its one transaction: every row read,
- * in the order read (a parent before the rows naming it). */
-static gboolean
-write_pending (Import *im, GError **error)
-{
-  for (guint k = 0; k < im->pending->len; k++)
-    {
-      Pending *p = g_ptr_array_index (im->pending, k);
-      GError *e = NULL;
-
-      if (k > 0 && p->file != im->file && !flush_file (im, error))
-        return FALSE;
-      im->kind = p->kind;
-      im->file = p->file;
-      im->line = p->line;
-      traj_bulk_set_tag (im->store, p->line);
-      if (write_row (im, p, &e))
-        {
-          gint64 id = p->kind == TRAJ_CSV_PATIENTS ? ((TrajPatient *) p->record)->id
-                    : p->kind == TRAJ_CSV_COURSES ? ((TrajCourse *) p->record)->id
-                    : p->kind == TRAJ_CSV_INFUSIONS ? ((TrajInfusion *) p->record)->id : 0;
-
-          if (p->placeholder < 0)
-            g_array_index (im->ids, gint64, -p->placeholder - 1) = id;
-        }
-      else if (e)
-        check (im, FALSE, &e);
-      if (im->fatal)
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&im->fatal), "%s:%u: ", im->file, im->line);
-          return FALSE;
-        }
-      if (im->report->problems->len >= TRAJ_CSV_MAX_PROBLEMS)
-        return TRUE;
-    }
-  return im->pending->len == 0 || flush_file (im, error);
-}
-
 /* Problems in the order of the files, then by line (each step reports in
  * its own order). */
 static void
@@ -2352,6 +2411,55 @@ sort_all_problems (GPtrArray *problems, GPtrArray *paths)
         }
       problems->pdata[j] = p;
     }
+}
+
+static gboolean
+read_files (Import *im, GPtrArray *paths, GArray *kinds, gboolean by_name, GCancellable *cancellable,
+            GError **error)
+{
+  gboolean ok = TRUE;
+
+  im->bytes_before = 0;
+  for (guint k = 0; ok && k < paths->len && im->report->problems->len < TRAJ_CSV_MAX_PROBLEMS; k++)
+    {
+      im->file_index = k;
+      ok = import_file (im, g_ptr_array_index (paths, k), by_name, g_array_index (kinds, TrajCsvFile, k),
+                        cancellable, error);
+    }
+  return ok;
+}
+
+static gboolean
+no_import (TrajCsvReport *report, GError **error)
+{
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+               g_dngettext (GETTEXT_PACKAGE, "%u problem in the import; nothing was imported.",
+                            "%u problems in the import; nothing was imported.", report->n_problems),
+               report->n_problems);
+  return FALSE;
+}
+
+static void
+clear_refs (Import *im)
+{
+  for (guint k = 0; k < N_REFS; k++)
+    {
+      g_hash_table_remove_all (im->refs[k]);
+      g_hash_table_remove_all (im->bad_uids[k]);
+      g_clear_pointer (&im->last_uid[k], g_free);
+      im->unreadable[k] = FALSE;
+    }
+}
+
+/* The second reading writes: the uids now name real rows. */
+static void
+start_writing (Import *im, TrajCsvReport *report)
+{
+  clear_refs (im);
+  g_array_set_size (im->ids, 0);
+  memset (report->rows, 0, sizeof report->rows);
+  im->writing = TRUE;
+  im->n_written = 0;
 }
 
 static guint64
@@ -2425,8 +2533,8 @@ traj_csv_import (TrajStore         *store,
   im.progress = progress;
   im.progress_data = progress_data;
   im.no_vitals = g_ptr_array_new ();
-  im.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   im.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  im.seen = g_array_new (FALSE, FALSE, sizeof (FileSeen));
   for (guint k = 0; k < N_REFS; k++)
     {
       im.refs[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -2435,49 +2543,46 @@ traj_csv_import (TrajStore         *store,
   for (guint k = 0; k < paths->len; k++)
     im.bytes_total += file_size (g_ptr_array_index (paths, k));
 
-  /* Every file is read first, holding no lock (others can save meanwhile);
-   * then the rows are written in one transaction, all or none. */
+  /* First every file is read and every row checked, holding no lock and
+   * keeping no row (others save meanwhile, and a file with problems never
+   * takes the lock); then, when nothing was wrong, the files are read
+   * again inside one transaction that writes each row: all or none. */
   read_started = g_get_monotonic_time ();
-  for (guint k = 0; ok && k < paths->len && report->problems->len < TRAJ_CSV_MAX_PROBLEMS; k++)
-    ok = import_file (&im, g_ptr_array_index (paths, k), by_name, g_array_index (kinds, TrajCsvFile, k),
-                      cancellable, error);
+  ok = read_files (&im, paths, kinds, by_name, cancellable, error);
+  sort_all_problems (report->problems, paths);
+  if (ok && report->n_problems > 0)
+    ok = no_import (report, error);
   summary = g_strdup_printf ("CSV import from %s", path);
   /* The page cache for the import is the store's bulk cache
    * (traj_store_bulk_begin ()). */
   write_started = g_get_monotonic_time ();
-  if (!ok || !traj_store_bulk_begin (store, "import", summary, error))
-    ok = FALSE;
-  else
+  if (ok && traj_store_bulk_begin (store, "import", summary, error))
     {
+      start_writing (&im, report);
       traj_bulk_defer (store, deferred_problem, &im);
-      if (report->problems->len < TRAJ_CSV_MAX_PROBLEMS)
-        ok = write_pending (&im, error);
+      ok = read_files (&im, paths, kinds, by_name, cancellable, error);
       sort_all_problems (report->problems, paths);
       if (ok && report->n_problems > 0)
-        {
-          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                       g_dngettext (GETTEXT_PACKAGE, "%u problem in the import; nothing was imported.",
-                                    "%u problems in the import; nothing was imported.", report->n_problems),
-                       report->n_problems);
-          ok = FALSE;
-        }
+        ok = no_import (report, error);
       if (ok)
         ok = traj_store_bulk_commit (store, error);
       else
         traj_store_bulk_rollback (store);
-      /* How long others' saves could have waited (G_MESSAGES_DEBUG=traj-store). */
-      g_debug ("import: %u rows read in %.3f s, then written in %.3f s holding the write lock",
-               im.pending->len, (write_started - read_started) / 1e6, (g_get_monotonic_time () - write_started) / 1e6);
+      /* How long others' saves could have waited (G_MESSAGES_DEBUG=traj-csv). */
+      g_debug ("import: %u rows checked in %.3f s, then read again and written in %.3f s holding the write lock",
+               im.n_written, (write_started - read_started) / 1e6, (g_get_monotonic_time () - write_started) / 1e6);
     }
+  else
+    ok = FALSE;
 
   g_ptr_array_unref (im.no_vitals);
-  g_ptr_array_unref (im.pending);
   g_array_unref (im.ids);
+  g_array_unref (im.seen);
+  clear_refs (&im);
   for (guint k = 0; k < N_REFS; k++)
     {
       g_hash_table_destroy (im.refs[k]);
       g_hash_table_destroy (im.bad_uids[k]);
-      g_free (im.last_uid[k]);
     }
   if (ok && progress)
     progress (1.0, progress_data);

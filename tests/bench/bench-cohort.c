@@ -5,9 +5,11 @@
  * with it (app, floor, app, floor…; medians of wall and CPU seconds):
  *   - the needed-rows floor: a plain C program (the sqlite3 API, no
  *     Trajectory code) stepping through exactly the rows and columns the
- *     cohort reads (the store's cohort SQL: safety items and vitals
- *     included), on one thread and on two threads over two id ranges as the
- *     app does;
+ *     cohort reads (the store's cohort SQL: the safety items, and the vital
+ *     signs that cross a limit), on one thread and on two threads over two
+ *     id ranges as the app does, each run in a process of its own (its
+ *     peak memory its own) and without SQLite's mutex, as the app's
+ *     connections;
  *   - for reference, the sqlite3 shell reading the five full streams and a
  *     plain-SQL GROUP BY.
  * It also computes the same cohort from the full read (every column, every
@@ -94,7 +96,8 @@ floor_read (gpointer data)
   volatile guint64 sink = 0;
 
   job->rows = 0;
-  if (sqlite3_open_v2 (job->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  /* As the app's connection: no mutex (one connection per thread). */
+  if (sqlite3_open_v2 (job->db, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     g_error ("cannot open %s", job->db);
   sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
   for (guint k = 0; k < 5; k++)
@@ -190,21 +193,89 @@ count_differences (const TrajCohortReport *a, const TrajCohortReport *b, guint *
 }
 
 static void
-row (const char *what, GArray *wall, GArray *cpu, double floor_wall, double floor_cpu, const char *target)
+row (const char *what, GArray *wall, GArray *cpu, gint64 hwm_kb, double floor_wall, double floor_cpu,
+     const char *target)
 {
-  char ratio[64] = "";
+  char ratio[64] = "", hwm[32] = "";
 
   if (floor_wall > 0)
     g_snprintf (ratio, sizeof ratio, "%.2f× / %.2f×", bench_median (wall) / floor_wall,
                 floor_cpu > 0 ? bench_median (cpu) / floor_cpu : 0);
-  printf ("| %-46s | %8.1f | %8.1f | %8.1f | %-17s | %-20s |\n", what, bench_median (wall),
-          bench_percentile (wall, 0.95), cpu ? bench_median (cpu) : 0, ratio, target ? target : "");
+  if (hwm_kb > 0)
+    g_snprintf (hwm, sizeof hwm, "%.0f", hwm_kb / 1024.0);
+  printf ("| %-46s | %8.1f | %8.1f | %8.1f | %7s | %-17s | %-20s |\n", what, bench_median (wall),
+          bench_percentile (wall, 0.95), cpu ? bench_median (cpu) : 0, hwm, ratio, target ? target : "");
 }
+
+/* The floor in a process of its own, so that its peak memory is its own:
+ * bench-cohort --floor DB MIN MAX OUT reads the needed rows (on two threads
+ * when MIN < MAX, else one) and writes "WALL_MS CPU_MS ROWS VMHWM_KB" to OUT. */
+static int
+floor_main (char **argv)
+{
+  const char *db = argv[2];
+  gint64 min_id = g_ascii_strtoll (argv[3], NULL, 10), max_id = g_ascii_strtoll (argv[4], NULL, 10);
+  double c0 = bench_cpu_s ();
+  gint64 t0 = g_get_monotonic_time ();
+  g_autofree char *out = NULL;
+  guint64 rows;
+
+  if (min_id < max_id)
+    rows = floor_two_threads (db, min_id, max_id);
+  else
+    {
+      FloorJob job = { db, 0, 0, 0 };
+      floor_read (&job);
+      rows = job.rows;
+    }
+  /* VmHWM, not getrusage's peak: the latter keeps the spawning process's
+   * peak across the exec. */
+  out = g_strdup_printf ("%.3f %.3f %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                         (g_get_monotonic_time () - t0) / 1000.0, (bench_cpu_s () - c0) * 1000.0, rows,
+                         bench_hwm_kb ());
+  return g_file_set_contents (argv[5], out, -1, NULL) ? 0 : 1;
+}
+
+/* One floor run in its own process: wall and CPU of the read, and its peak
+ * memory, as the process measured them. */
+static gboolean
+floor_process (const char *self, const char *db, gint64 min_id, gint64 max_id, const char *out,
+               double *wall, double *cpu, gint64 *hwm, guint64 *rows)
+{
+  g_autofree char *a = g_strdup_printf ("%" G_GINT64_FORMAT, min_id);
+  g_autofree char *b = g_strdup_printf ("%" G_GINT64_FORMAT, max_id);
+  char *argv[] = { (char *) self, (char *) "--floor", (char *) db, a, b, (char *) out, NULL };
+  g_autofree char *text = NULL;
+  double pw, pc;
+  gint64 ph;
+  g_auto(GStrv) parts = NULL;
+
+  if (!bench_run_process (argv, &pw, &pc, &ph) || !g_file_get_contents (out, &text, NULL, NULL))
+    return FALSE;
+  parts = g_strsplit (g_strstrip (text), " ", 4);
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  *wall = g_ascii_strtod (parts[0], NULL);
+  *cpu = g_ascii_strtod (parts[1], NULL);
+  *rows = g_ascii_strtoull (parts[2], NULL, 10);
+  *hwm = g_ascii_strtoll (parts[3], NULL, 10);
+  return TRUE;
+}
+
+static int bench_main (int argc, char **argv);
 
 int
 main (int argc, char **argv)
 {
-  guint runs = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 9;
+  if (argc == 6 && g_str_equal (argv[1], "--floor"))
+    return floor_main (argv);
+  return bench_main (argc, argv);
+}
+
+static int
+bench_main (int argc, char **argv)
+{
+  guint runs = argc > 1 && !g_str_equal (argv[1], "--floor") ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 9;
   double made = -1;
   guint64 rows = 0;
   g_autofree char *db = bench_clinic_path (BENCH_PATIENTS, &made, &rows);
@@ -229,13 +300,17 @@ main (int argc, char **argv)
   TrajThresholds t;
   guint n_courses = 0, n_cohorts = 0, diff, cells;
   gint64 min_id = 0, max_id = 0, hwm_after_cohort;
-  guint64 floor_rows = 0;
+  guint64 floor_rows = 0, floor2_rows = 0;
+  gint64 floor1_hwm = 0, floor2_hwm = 0;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *floor_out = NULL;
   gint64 as_of = traj_time_from_day (traj_day_from_ymd (2026, 11, 2), 0, 0);
   gboolean shell_ok = TRUE;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
   if (runs < 1)
     runs = 1;
+  floor_out = g_build_filename (tmp, "floor.out", NULL);
   if (made >= 0)
     printf ("made the %u-patient demo clinic in %.1f s (%" G_GUINT64_FORMAT " rows): %s\n",
             BENCH_PATIENTS, made, rows, db);
@@ -270,29 +345,26 @@ main (int argc, char **argv)
         narrow_report = g_steal_pointer (&report);
 
       {
-        FloorJob job = { db, 0, 0, 0 };
-        c0 = bench_cpu_s ();
-        t0 = g_get_monotonic_time ();
-        floor_read (&job);
-        ms = (g_get_monotonic_time () - t0) / 1000.0;
-        used = (bench_cpu_s () - c0) * 1000.0;
-        floor_rows = job.rows;
+        double fw, fc;
+        gint64 fh;
+
+        if (!floor_process (self, db, 0, 0, floor_out, &fw, &fc, &fh, &floor_rows))
+          g_error ("the one-thread floor process failed");
         if (k > 0)
           {
-            g_array_append_val (floor1_ms, ms);
-            g_array_append_val (floor1_cpu, used);
+            g_array_append_val (floor1_ms, fw);
+            g_array_append_val (floor1_cpu, fc);
+            floor1_hwm = MAX (floor1_hwm, fh);
+          }
+        if (!floor_process (self, db, min_id, max_id, floor_out, &fw, &fc, &fh, &floor2_rows))
+          g_error ("the two-thread floor process failed");
+        if (k > 0)
+          {
+            g_array_append_val (floor2_ms, fw);
+            g_array_append_val (floor2_cpu, fc);
+            floor2_hwm = MAX (floor2_hwm, fh);
           }
       }
-      c0 = bench_cpu_s ();
-      t0 = g_get_monotonic_time ();
-      floor_two_threads (db, min_id, max_id);
-      ms = (g_get_monotonic_time () - t0) / 1000.0;
-      used = (bench_cpu_s () - c0) * 1000.0;
-      if (k > 0)
-        {
-          g_array_append_val (floor2_ms, ms);
-          g_array_append_val (floor2_cpu, used);
-        }
     }
   hwm_after_cohort = bench_hwm_kb ();
 
@@ -338,32 +410,34 @@ main (int argc, char **argv)
   printf ("\ncohort --group-by indication: %u patients, %u courses, %u cohorts, %u runs interleaved, %u processors, "
           "load average %s (before) / %s (after)\n", BENCH_PATIENTS, n_courses, n_cohorts, runs,
           g_get_num_processors (), load_before, load_after);
-  printf ("| %-46s | %8s | %8s | %8s | %-17s | %-20s |\n", "cohort (10,000 patients), ms", "median", "p95", "CPU ms",
-          "ratio wall / CPU", "target");
-  row ("whole-clinic cohort by indication (app)", cohort_ms, cohort_cpu, bench_median (floor1_ms),
+  printf ("| %-46s | %8s | %8s | %8s | %7s | %-17s | %-20s |\n", "cohort (10,000 patients), ms", "median", "p95",
+          "CPU ms", "VmHWM MB", "ratio wall / CPU", "target");
+  row ("whole-clinic cohort by indication (app)", cohort_ms, cohort_cpu, hwm_after_cohort, bench_median (floor1_ms),
        bench_median (floor1_cpu), "≤ 1.5× needed-rows");
-  row ("  floor: needed rows, C, one thread", floor1_ms, floor1_cpu, 0, 0, NULL);
-  row ("  floor: needed rows, C, two threads", floor2_ms, floor2_cpu, 0, 0, NULL);
-  printf ("  app / two-thread floor: %.2f× wall, %.2f× CPU; needed rows read: %" G_GUINT64_FORMAT "\n",
+  row ("  floor: needed rows, C, one thread", floor1_ms, floor1_cpu, floor1_hwm, 0, 0, NULL);
+  row ("  floor: needed rows, C, two threads", floor2_ms, floor2_cpu, floor2_hwm, 0, 0, NULL);
+  printf ("  app / two-thread floor: %.2f× wall, %.2f× CPU; needed rows read: %" G_GUINT64_FORMAT
+          " (two threads: %" G_GUINT64_FORMAT "); floors run in processes of their own, without the mutex, "
+          "as the app's connections\n",
           bench_median (cohort_ms) / bench_median (floor2_ms), bench_median (cohort_cpu) / bench_median (floor2_cpu),
-          floor_rows);
-  row ("  before: the same cohort from the full read", full_ms, full_cpu, 0, 0, NULL);
-  printf ("  peak memory (VmHWM) after the app's runs: %.0f MB\n", hwm_after_cohort / 1024.0);
+          floor_rows, floor2_rows);
+  row ("  before: the same cohort from the full read", full_ms, full_cpu, -1, 0, 0, NULL);
   printf ("  differences with the full read: %u of %u table cells (metrics, courses, chart, boosters)\n", diff, cells);
   if (shell_ok)
     {
-      row ("  sqlite3 shell: the five full streams", streams_ms, NULL, 0, 0, NULL);
-      row ("  sqlite3 shell: plain GROUP BY indication", group_ms, NULL, 0, 0, NULL);
+      row ("  sqlite3 shell: the five full streams", streams_ms, NULL, -1, 0, 0, NULL);
+      row ("  sqlite3 shell: plain GROUP BY indication", group_ms, NULL, -1, 0, 0, NULL);
     }
   else
     printf ("  sqlite3 shell: not run (is it installed?)\n");
-  printf ("  export-then-pandas peer: not run (python3-pandas is not a build dependency)\n");
+  printf ("  export-then-pandas peer: not run (no pandas script yet; python3-pandas is not a build dependency)\n");
 
   {
     g_autofree char *a = g_build_filename (tmp, "streams.sql", NULL);
     g_autofree char *b = g_build_filename (tmp, "group.sql", NULL);
     g_unlink (a);
     g_unlink (b);
+    g_unlink (floor_out);
     g_rmdir (tmp);
   }
   return diff == 0 ? 0 : 1;

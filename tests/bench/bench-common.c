@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+
+extern char **environ;
 
 #include "bench-common.h"
 #include "traj-demo.h"
@@ -156,4 +160,22 @@ bench_load (void)
   if (g_strv_length (parts) < 3)
     return g_strdup ("?");
   return g_strdup_printf ("%s %s %s", parts[0], parts[1], parts[2]);
+}
+
+gboolean
+bench_run_process (char *const *argv, double *wall_ms, double *cpu_ms, gint64 *hwm_kb)
+{
+  struct rusage u;
+  gint64 t0 = g_get_monotonic_time ();
+  pid_t pid;
+  int status = 0;
+
+  if (posix_spawn (&pid, argv[0], NULL, NULL, argv, environ) != 0)
+    return FALSE;
+  if (wait4 (pid, &status, 0, &u) != pid)
+    return FALSE;
+  *wall_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  *cpu_ms = (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
+  *hwm_kb = u.ru_maxrss;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }

@@ -28,5 +28,11 @@ double  bench_cpu_s         (void);
  * "1.92 5.49 9.57": printed beside every figure, since other work on the
  * machine shows in wall-clock times. */
 char   *bench_load          (void);
+/* Runs @argv (a program path first) in a process of its own and waits for
+ * it: its wall time, user + system CPU time (ms) and peak resident memory
+ * (kB, getrusage's: on Linux it keeps the spawning process's peak across
+ * the exec, so a child should report its own VmHWM). FALSE when it could
+ * not run or did not exit with 0. */
+gboolean bench_run_process  (char *const *argv, double *wall_ms, double *cpu_ms, gint64 *hwm_kb);
 
 G_END_DECLS

@@ -530,6 +530,8 @@ test_readable (Fixture *f, gconstpointer data)
         "146 questionnaires, 2 safety decisions" },
       { "import", "counts", "import: patient 1, course 0, infusion 0, vital_sign 0, assessment 1, flag_decision 0",
         "Records written: 1 patient, 1 questionnaire" },
+      { "demo", "counts", "demo: patient 2, course 2, infusion 0, vital_sign 0, assessment 0, flag_decision 0, "
+        "medication 3", "Records written: 2 patients, 2 treatment courses, 3 medicines" },
       { "import", "records", "import: records written, part 2 (500)", "Records written, part 2: 500 records" },
       { "demo", "clinic", "demo clinic: seed 20261122, 5 patients", "Demo clinic of 5 patients (seed 20261122)" },
       { "insert", "infusion", "infusion intranasal induction 0.00 mg/kg 56.0 mg, 3 vital readings",

@@ -35,6 +35,7 @@
 
 #include "traj-test-db.h"
 #include "traj-cohort.h"
+#include "traj-medication.h"
 #include "traj-demo.h"
 #include "traj-outcomes.h"
 #include "traj-scale.h"
@@ -256,6 +257,27 @@ add_scores (Clinic *k, TrajPatientRecords *r, const TrajCourse *c, const int *pa
     add_score (k, r, c->id, c->primary_scale, c->start_day + pairs[j], pairs[j + 1]);
 }
 
+/* A medicine on @r's list, taken from @start to @stop (TRAJ_DAY_NONE:
+ * not known / still taken). */
+static void
+add_medication (Clinic *k, TrajPatientRecords *r, TrajMedClass klass, const char *name, gint32 start, gint32 stop)
+{
+  TrajMedication *m = traj_medication_new ();
+
+  m->uid = next_uid (k);
+  m->patient_id = r->patient->id;
+  m->klass = klass;
+  m->name = g_strdup (name);
+  m->dose = g_strdup ("");
+  m->start_day = start;
+  m->stop_day = stop;
+  if (k->store)
+    g_assert_true (traj_store_insert_medication (k->store, m, NULL));
+  else
+    m->id = k->next_id++;
+  g_ptr_array_add (r->medications, m);
+}
+
 static void
 clinic_build (Clinic *k, TrajStore *store)
 {
@@ -310,6 +332,20 @@ clinic_build (Clinic *k, TrajStore *store)
 
   p6 = add_patient (k, "P6", TRAJ_SEX_OTHER, 60, TRAJ_INDICATION_ANXIETY);
   add_course (k, p6, TRAJ_INDICATION_ANXIETY, TRAJ_SCALE_GAD7, d0, "", TRAJ_COURSE_INDUCTION, -1);
+
+  /* CLINICAL.md §8 medicines (only the "at course start" groups read them):
+   * P1 stopped lorazepam the day before A started and began lamotrigine
+   * between A and F (1 Jun, F starts 2 Jun); P2 began clonazepam on B's
+   * start day; P3's alprazolam has no known start; P4 began diazepam five
+   * days after D started and took her last lamotrigine on D's start day;
+   * P5's sertraline is no benzodiazepine. */
+  add_medication (k, p1, TRAJ_MED_CLASS_BENZODIAZEPINE, "Lorazepam", d0 - 100, d0 - 1);
+  add_medication (k, p1, TRAJ_MED_CLASS_LAMOTRIGINE, "Lamotrigine", traj_day_from_ymd (2025, 6, 1), TRAJ_DAY_NONE);
+  add_medication (k, p2, TRAJ_MED_CLASS_BENZODIAZEPINE, "Clonazepam", d0, TRAJ_DAY_NONE);
+  add_medication (k, p3, TRAJ_MED_CLASS_BENZODIAZEPINE, "Alprazolam", TRAJ_DAY_NONE, TRAJ_DAY_NONE);
+  add_medication (k, p4, TRAJ_MED_CLASS_BENZODIAZEPINE, "Diazepam", d0 + 5, TRAJ_DAY_NONE);
+  add_medication (k, p4, TRAJ_MED_CLASS_LAMOTRIGINE, "Lamotrigine", d0 - 30, d0);
+  add_medication (k, p5, TRAJ_MED_CLASS_ANTIDEPRESSANT, "Sertraline", d0 - 300, TRAJ_DAY_NONE);
 }
 
 static void
@@ -672,6 +708,137 @@ test_indication_detail (void)
   assert_members (report, 2, "P1,P2,P3,P5,P6");
   g_assert_cmpstr (traj_cohort_field_to_string (TRAJ_COHORT_FIELD_INDICATION_DETAIL), ==, "indication_detail");
   clinic_clear (&k);
+}
+
+/* CLINICAL.md §8: cohorts by "benzodiazepine at course start" and
+ * "lamotrigine at course start" (see clinic_build: a medicine stopped the
+ * day before the start is "no", one started or last taken on the start
+ * day "yes", an unknown start "yes"). "Yes" first. The same groups from
+ * the store's narrow cohort read. */
+static void
+test_medication_at_start (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "cohort-medication.db", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  Clinic k;
+  TrajThresholds t;
+
+  traj_thresholds_init_defaults (&t);
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  store = traj_test_open (path, &error);
+  g_assert_no_error (error);
+  clinic_build (&k, store);
+  for (guint read = 0; read < 2; read++)
+    {
+      g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+      g_autoptr(TrajCohortReport) report = NULL;
+      const TrajCohort *h;
+
+      def->group_by = TRAJ_COHORT_FIELD_BENZODIAZEPINE;
+      report = read == 0 ? clinic_report (&k, def) : traj_cohort_compute (store, def, &t, as_of (), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (report->cohorts->len, ==, 2);
+      h = g_ptr_array_index (report->cohorts, 0);
+      g_assert_cmpstr (h->key, ==, "yes");
+      g_assert_cmpstr (h->label, ==, "Benzodiazepine at course start");
+      assert_members (report, 0, "P2,P3");
+      h = g_ptr_array_index (report->cohorts, 1);
+      g_assert_cmpstr (h->key, ==, "no");
+      g_assert_cmpstr (h->label, ==, "No benzodiazepine at course start");
+      assert_members (report, 1, "P1,P1,P4,P5,P6");
+
+      g_clear_pointer (&report, traj_cohort_report_free);
+      def->group_by = TRAJ_COHORT_FIELD_LAMOTRIGINE;
+      report = read == 0 ? clinic_report (&k, def) : traj_cohort_compute (store, def, &t, as_of (), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (report->cohorts->len, ==, 2);
+      h = g_ptr_array_index (report->cohorts, 0);
+      g_assert_cmpstr (h->label, ==, "Lamotrigine at course start");
+      assert_members (report, 0, "P1,P4");
+      h = g_ptr_array_index (report->cohorts, 1);
+      g_assert_cmpstr (h->label, ==, "No lamotrigine at course start");
+      assert_members (report, 1, "P1,P2,P3,P5,P6");
+    }
+  g_assert_cmpstr (traj_cohort_field_to_string (TRAJ_COHORT_FIELD_BENZODIAZEPINE), ==, "benzodiazepine_at_start");
+  g_assert_cmpstr (traj_cohort_field_to_string (TRAJ_COHORT_FIELD_LAMOTRIGINE), ==, "lamotrigine_at_start");
+  clinic_clear (&k);
+}
+
+/* CLINICAL.md §8: what the list means for a day, an infusion and a course. */
+static void
+test_medication_rules (void)
+{
+  g_autoptr(TrajPatientRecords) r = traj_patient_records_new ();
+  g_autoptr(TrajCourse) course = traj_course_new ();
+  g_autoptr(GPtrArray) notes = NULL;
+  gint32 d = traj_day_from_ymd (2026, 3, 2);
+  TrajMedication *benzo = traj_medication_new (), *zolpidem, *lamo, *mao, *ssri;
+
+  benzo->name = g_strdup ("Lorazepam");
+  benzo->klass = TRAJ_MED_CLASS_BENZODIAZEPINE;
+  benzo->start_day = d - 10;
+  benzo->stop_day = d;
+  /* the stop day is the last day taken */
+  g_assert_false (traj_medication_active_on (benzo, d - 11));
+  g_assert_true (traj_medication_active_on (benzo, d - 10));
+  g_assert_true (traj_medication_active_on (benzo, d));
+  g_assert_false (traj_medication_active_on (benzo, d + 1));
+  g_assert_true (traj_medication_active_during (benzo, d, d + 30));
+  g_assert_false (traj_medication_active_during (benzo, d + 1, d + 30));
+  g_ptr_array_add (r->medications, benzo);
+  zolpidem = traj_medication_copy (benzo);
+  g_free (zolpidem->name);
+  zolpidem->name = g_strdup ("Zolpidem");
+  zolpidem->klass = TRAJ_MED_CLASS_Z_DRUG;
+  zolpidem->start_day = TRAJ_DAY_NONE;    /* since before it was recorded */
+  zolpidem->stop_day = TRAJ_DAY_NONE;
+  g_assert_true (traj_medication_active_on (zolpidem, traj_day_from_ymd (1990, 1, 1)));
+  g_ptr_array_add (r->medications, zolpidem);
+  lamo = traj_medication_new ();
+  lamo->name = g_strdup ("Lamictal");
+  lamo->klass = TRAJ_MED_CLASS_LAMOTRIGINE;
+  lamo->start_day = d + 20;
+  g_ptr_array_add (r->medications, lamo);
+  mao = traj_medication_new ();
+  mao->name = g_strdup ("Phenelzine");
+  mao->klass = TRAJ_MED_CLASS_MAOI;
+  mao->start_day = d + 100;               /* after the course ended */
+  g_ptr_array_add (r->medications, mao);
+  ssri = traj_medication_new ();
+  ssri->name = g_strdup ("Sertraline");
+  ssri->klass = TRAJ_MED_CLASS_ANTIDEPRESSANT;
+  g_ptr_array_add (r->medications, ssri);
+
+  /* The infusion form's answers: lorazepam and zolpidem on day d, only
+   * zolpidem the day after; lamotrigine and sertraline are no answer. */
+  g_assert_cmphex (traj_medications_concomitant_on (r, d), ==,
+                   TRAJ_CONCOMITANT_BENZODIAZEPINE | TRAJ_CONCOMITANT_SEDATIVE);
+  g_assert_cmphex (traj_medications_concomitant_on (r, d + 25), ==, TRAJ_CONCOMITANT_SEDATIVE);
+  g_assert_true (traj_medications_class_on (r, TRAJ_MED_CLASS_BENZODIAZEPINE, d));
+  g_assert_false (traj_medications_class_on (r, TRAJ_MED_CLASS_BENZODIAZEPINE, d + 1));
+  g_assert_true (traj_medications_class_on (r, TRAJ_MED_CLASS_LAMOTRIGINE, d + 20));
+  g_assert_false (traj_medications_class_on (r, TRAJ_MED_CLASS_LAMOTRIGINE, d + 19));
+
+  /* A course from d to d + 60: lorazepam (its last day is the first of the
+   * course), zolpidem and lamotrigine have notes; the MAOI came later, the
+   * SSRI has none. */
+  course->start_day = d;
+  course->end_day = d + 60;
+  notes = traj_course_medication_notes (r, course, d + 200);
+  g_assert_cmpuint (notes->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (notes, 0), ==,
+                   "Lorazepam (benzodiazepine) might reduce the response to ketamine (Frye 2015; Albott 2017) "
+                   "and adds to sedation.");
+  g_assert_cmpstr (g_ptr_array_index (notes, 1), ==, "Zolpidem (z-drug) adds to sedation with ketamine.");
+  g_assert_cmpstr (g_ptr_array_index (notes, 2), ==,
+                   "Lamictal (lamotrigine) might reduce the response to ketamine (Anand 2000).");
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  /* Open: the course runs to today, which takes in the MAOI. */
+  course->end_day = TRAJ_DAY_NONE;
+  notes = traj_course_medication_notes (r, course, d + 200);
+  g_assert_cmpuint (notes->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (notes, 3), ==, "Phenelzine (MAOI) adds to the blood-pressure risk of ketamine.");
 }
 
 static void
@@ -1389,6 +1556,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/ybocs-primary", test_ybocs_primary);
   g_test_add_func ("/cohort/indication-detail", test_indication_detail);
   g_test_add_func ("/cohort/filters", test_filters);
+  g_test_add_func ("/cohort/medication-at-start", test_medication_at_start);
+  g_test_add_func ("/cohort/medication-rules", test_medication_rules);
   g_test_add_func ("/cohort/definition-json", test_definition_json);
   g_test_add_func ("/cohort/filter-parse", test_filter_parse);
   g_test_add_func ("/cohort/saved-definitions", test_saved_definitions);

@@ -168,6 +168,12 @@ test_deterministic (Fixture *fx, gconstpointer data)
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM vital_sign"), ==, ca.vital_signs);
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM assessment"), ==, ca.assessments);
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM assessment_item"), ==, ca.items);
+  /* CLINICAL.md §8: some patients have a medication list, with
+   * benzodiazepines and lamotrigine among them. */
+  g_assert_cmpuint (ca.medications, >, 0);
+  g_assert_cmpint (count_rows (a, "SELECT count(*) FROM medication"), ==, ca.medications);
+  g_assert_cmpint (count_rows (a, "SELECT count(*) FROM medication WHERE class = 'benzodiazepine'"), >, 0);
+  g_assert_cmpint (count_rows (a, "SELECT count(*) FROM medication WHERE class = 'lamotrigine'"), >, 0);
   /* One audit event for the whole batch (plus the file's migration). */
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM audit_event WHERE action = 'demo' AND record_kind = 'clinic'"), ==, 1);
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM audit_event WHERE action <> 'migrate' AND record_kind NOT IN ('records', 'counts')"), ==, 1);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "traj-error.h"
+#include "traj-medication.h"
 #include "traj-store.h"
 #include "traj-validate.h"
 #include "traj-test-db.h"
@@ -217,7 +218,8 @@ data_rows (const char *path)
                   "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM course) + "
                   "(SELECT count(*) FROM infusion) + (SELECT count(*) FROM vital_sign) + "
                   "(SELECT count(*) FROM assessment) + (SELECT count(*) FROM assessment_item) + "
-                  "(SELECT count(*) FROM flag_decision) + (SELECT count(*) FROM kiosk_checkin)");
+                  "(SELECT count(*) FROM flag_decision) + (SELECT count(*) FROM kiosk_checkin) + "
+                  "(SELECT count(*) FROM medication)");
 }
 
 static gint64
@@ -388,14 +390,14 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   static const char *tables[] = {
     "trajectory_meta", "patient", "course", "infusion", "vital_sign", "assessment",
     "assessment_item", "flag_decision", "kiosk_checkin", "audit_event", "clinic_setting", "secret_attempt",
-    "secret_attempt_device", "audit_chain", "audit_seal", "patient_attention",
+    "secret_attempt_device", "audit_chain", "audit_seal", "patient_attention", "medication",
   };
   g_autofree char *app = NULL, *journal = NULL;
 
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 16);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 17);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1919,6 +1921,171 @@ test_migrate_tolerability (Fixture *fx, gconstpointer data)
   g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM infusion WHERE cadss_total IS NULL"), ==, 1);
 }
 
+/* CLINICAL.md §8: the patient's medication list. A medicine is written,
+ * read back (alone and with the patient's records, unknown start first),
+ * stopped (an audited update naming the old and new stop date), hidden and
+ * brought back; what a person could get wrong is refused with its message
+ * and nothing written, on insert and on edit; the file refuses a class it
+ * does not know and a stop before the start, whatever writes it. */
+static TrajMedication *
+make_medication (Fixture *fx, TrajMedClass klass, const char *name, gint32 start, gint32 stop)
+{
+  TrajMedication *m = traj_medication_new ();
+
+  m->patient_id = fx->patient_id;
+  m->klass = klass;
+  m->name = g_strdup (name);
+  m->dose = g_strdup ("1 mg at night");
+  m->start_day = start;
+  m->stop_day = stop;
+  return m;
+}
+
+static void
+test_medication (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajMedication) m = make_medication (fx, TRAJ_MED_CLASS_BENZODIAZEPINE, "  Lorazepam ",
+                                                 traj_day_from_ymd (2026, 3, 2), TRAJ_DAY_NONE);
+  g_autoptr(TrajMedication) old = make_medication (fx, TRAJ_MED_CLASS_ANTIDEPRESSANT, "Sertraline",
+                                                   TRAJ_DAY_NONE, TRAJ_DAY_NONE);
+  g_autoptr(TrajMedication) back = NULL;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  g_autofree char *start = NULL, *stop = NULL;
+  const TrajAuditEvent *e;
+  GError *error = NULL;
+  Snapshot s;
+
+  g_assert_true (traj_store_insert_medication (fx->store, m, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (m->id, >, 0);
+  g_assert_nonnull (m->uid);
+  g_assert_true (traj_store_insert_medication (fx->store, old, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_store_count (fx->store, TRAJ_KIND_MEDICATION, NULL), ==, 2);
+  start = raw_text (fx->path, "SELECT start_date FROM medication WHERE name = 'Lorazepam'");
+  g_assert_cmpstr (start, ==, "2026-03-02");
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM medication WHERE class = 'benzodiazepine' "
+                                      "AND dose = '1 mg at night' AND stop_date IS NULL"), ==, 1);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM medication WHERE name = 'Sertraline' "
+                                      "AND start_date IS NULL"), ==, 1);
+
+  /* The insert is in the trail, under the patient. */
+  p = traj_store_get_patient (fx->store, fx->patient_id, &error);
+  events = traj_store_list_audit (fx->store, m->uid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  e = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (e->action, ==, "insert");
+  g_assert_cmpstr (e->record_kind, ==, "medication");
+  g_assert_cmpstr (e->summary, ==, "medication Lorazepam (benzodiazepine)");
+  g_assert_cmpstr (e->patient_uid, ==, p->uid);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* Read back, trimmed; with the records, the unknown start first. */
+  back = traj_store_get_medication (fx->store, m->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->name, ==, "Lorazepam");
+  g_assert_cmpint (back->klass, ==, TRAJ_MED_CLASS_BENZODIAZEPINE);
+  g_assert_cmpstr (back->dose, ==, "1 mg at night");
+  g_assert_cmpint (back->start_day, ==, traj_day_from_ymd (2026, 3, 2));
+  g_assert_cmpint (back->stop_day, ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (back->patient_id, ==, fx->patient_id);
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->medications->len, ==, 2);
+  g_assert_cmpstr (((TrajMedication *) g_ptr_array_index (r->medications, 0))->name, ==, "Sertraline");
+  g_assert_cmpstr (((TrajMedication *) g_ptr_array_index (r->medications, 1))->name, ==, "Lorazepam");
+  g_clear_pointer (&r, traj_patient_records_free);
+
+  /* Stopped: an update, its old and new value in the trail. */
+  back->stop_day = traj_day_from_ymd (2026, 4, 30);
+  g_assert_true (traj_store_update_medication (fx->store, back, &error));
+  g_assert_no_error (error);
+  stop = raw_text (fx->path, "SELECT stop_date FROM medication WHERE name = 'Lorazepam'");
+  g_assert_cmpstr (stop, ==, "2026-04-30");
+  events = traj_store_list_audit (fx->store, m->uid, &error);
+  e = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (e->action, ==, "update");
+  g_assert_nonnull (strstr (e->detail, "stop_date:  → 2026-04-30"));
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* What a person could get wrong: refused, nothing written. */
+  {
+    static const struct { const char *name; gint32 start, stop; gint code; const char *message; } bad[] = {
+      { "  ", TRAJ_DAY_NONE, TRAJ_DAY_NONE, TRAJ_ERROR_MEDICATION_NAME, "Enter the medicine’s name." },
+      { "Lorazepam", 0, -1, TRAJ_ERROR_MEDICATION_DATES, NULL },   /* stop the day before the start */
+      { "Lorazepam", 1, TRAJ_DAY_NONE, TRAJ_ERROR_MEDICATION_DATES, NULL },   /* starts tomorrow */
+      { "Lora\x1bzepam", TRAJ_DAY_NONE, TRAJ_DAY_NONE, TRAJ_ERROR_TEXT_CONTROL, NULL },
+    };
+    for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+      {
+        gint32 base = k == 2 ? fx->today : traj_day_from_ymd (2026, 3, 2);
+        g_autoptr(TrajMedication) b = make_medication (fx, TRAJ_MED_CLASS_LAMOTRIGINE, bad[k].name,
+                                                       bad[k].start == TRAJ_DAY_NONE ? TRAJ_DAY_NONE : base + bad[k].start,
+                                                       bad[k].stop == TRAJ_DAY_NONE ? TRAJ_DAY_NONE : base + bad[k].stop);
+        snapshot_take (fx, &s);
+        if (k == 1)
+          {
+            g_assert_false (traj_validate_medication (b, fx->today, &error));
+            g_assert_cmpstr (error->message, ==, "The stop date (1 Mar 2026) is before the start date (2 Mar 2026).");
+            g_clear_error (&error);
+          }
+        if (bad[k].message)
+          {
+            g_assert_false (traj_validate_medication (b, fx->today, &error));
+            g_assert_cmpstr (error->message, ==, bad[k].message);
+            g_clear_error (&error);
+          }
+        assert_rejected (fx, &s, traj_store_insert_medication (fx->store, b, &error), &error, bad[k].code);
+        b->id = m->id;
+        snapshot_take (fx, &s);
+        assert_rejected (fx, &s, traj_store_update_medication (fx->store, b, &error), &error, bad[k].code);
+      }
+  }
+  g_assert_cmpint (raw_exec (fx->path, "UPDATE medication SET class = 'aspirin'", NULL), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (raw_exec (fx->path, "UPDATE medication SET stop_date = '2026-03-01' WHERE name = 'Lorazepam'",
+                             NULL), ==, SQLITE_CONSTRAINT);
+
+  /* Entered in error: hidden, and brought back. */
+  g_assert_true (traj_store_delete (fx->store, TRAJ_KIND_MEDICATION, m->id, &error));
+  g_assert_no_error (error);
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_cmpuint (r->medications->len, ==, 1);
+  g_clear_pointer (&r, traj_patient_records_free);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM medication"), ==, 2);
+  g_assert_true (traj_store_undelete (fx->store, TRAJ_KIND_MEDICATION, m->id, &error));
+  g_assert_no_error (error);
+
+  /* A new connection reads the file's list as it was left. */
+  g_clear_object (&fx->store);
+  fx->store = traj_test_open (fx->path, &error);
+  g_assert_no_error (error);
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->medications->len, ==, 2);
+  g_assert_cmpint (((TrajMedication *) g_ptr_array_index (r->medications, 1))->stop_day, ==,
+                   traj_day_from_ymd (2026, 4, 30));
+}
+
+/* A clinic file from schema 16 gains the medication list, empty. */
+static void
+test_migrate_medication (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) back = NULL;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  GError *error = NULL;
+
+  if (traj_test_skip_on_postgres ("PRAGMA user_version (SQLite only)"))
+    return;
+  back = migrated_infusion (fx, TRAJ_TEST_UNDO_017 "PRAGMA user_version = 16");
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM medication"), ==, 0);
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->medications->len, ==, 0);
+}
+
 /* What is written is what is read back; a draft stays a draft. */
 static void
 test_roundtrip (Fixture *fx, gconstpointer data)
@@ -2674,7 +2841,7 @@ test_bulk_isolation (Fixture *fx, gconstpointer data)
                               ((TrajAssessment *) g_ptr_array_index (rec->assessments, 0))->uid, p->uid);
     g_assert_cmpstr (records->record_kind, ==, "records");
     g_assert_cmpstr (records->detail, ==, expect);
-    g_assert_cmpstr (counts->summary, ==, "import: patient 1, course 1, infusion 0, vital_sign 0, assessment 1, flag_decision 0");
+    g_assert_cmpstr (counts->summary, ==, "import: patient 1, course 1, infusion 0, vital_sign 0, assessment 1, flag_decision 0, medication 0");
   }
 
   /* Issue 16: the Audit Trail's patient filter finds a batch by the
@@ -3199,6 +3366,8 @@ main (int argc, char **argv)
   ADD_P ("/store/plausible/ties", test_plausible_ties);
   ADD ("/store/migrate/date-confirmed", test_migrate_date_confirmed);
   ADD ("/store/migrate/tolerability", test_migrate_tolerability);
+  ADD ("/store/migrate/medication", test_migrate_medication);
+  ADD_P ("/store/medication", test_medication);
   ADD_P ("/store/indication-detail-risk-flag", test_indication_detail_risk_flag);
   ADD_P ("/store/roundtrip", test_roundtrip);
   ADD ("/store/audit/per-change", test_audit_per_change);

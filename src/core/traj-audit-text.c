@@ -226,9 +226,10 @@ static const struct {
   { "kiosk_checkin", N_("Tablet check-in") },
   { "clinic_setting", N_("Clinic setting") },
   { "cohort_definition", N_("Saved cohort") },
+  { "medication", N_("Medicine") },
 };
 
-/* "5 patients", for the first six kinds (a batch's); NULL for others. */
+/* "5 patients", for the kinds a batch counts; NULL for others. */
 static char *
 kind_count (int k, guint n)
 {
@@ -240,6 +241,7 @@ kind_count (int k, guint n)
     case 3: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u vital-sign reading", "%u vital-sign readings", n), n);
     case 4: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u questionnaire", "%u questionnaires", n), n);
     case 5: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u safety decision", "%u safety decisions", n), n);
+    case 9: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u medicine", "%u medicines", n), n);
     default: return NULL;
     }
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "traj-cohort.h"
+#include "traj-medication.h"
 
 #define DEFINITION_VERSION 1
 
@@ -41,6 +42,8 @@ static const Pair fields[] = {
   { "protocol", N_("Protocol") },
   { "clinician", N_("Clinician") },
   { "start_year", N_("Year of course start") },
+  { "benzodiazepine_at_start", N_("Benzodiazepine at course start") },
+  { "lamotrigine_at_start", N_("Lamotrigine at course start") },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (fields) == TRAJ_N_COHORT_FIELDS);
 
@@ -1092,6 +1095,8 @@ collect_course (const PatientCtx    *p,
   cc->age = patient->birth_day != TRAJ_DAY_NONE && c->start_day != TRAJ_DAY_NONE
             ? traj_age_years (patient->birth_day, c->start_day) : c->age_at_start;
   cc->age_band = traj_age_band_for_age (cc->age);
+  cc->benzodiazepine_at_start = traj_medications_class_on (p->r, TRAJ_MED_CLASS_BENZODIAZEPINE, c->start_day);
+  cc->lamotrigine_at_start = traj_medications_class_on (p->r, TRAJ_MED_CLASS_LAMOTRIGINE, c->start_day);
   if (cs.infusions->len > 0)
     {
       const TrajInfusion *first = g_ptr_array_index (cs.infusions, 0);
@@ -1340,6 +1345,10 @@ traj_cohort_course_group_key (const TrajCohortCourse *c,
           return g_strdup ("none");
         return g_strdup_printf ("%d", y);
       }
+    case TRAJ_COHORT_FIELD_BENZODIAZEPINE:
+      return g_strdup (c->benzodiazepine_at_start ? "yes" : "no");
+    case TRAJ_COHORT_FIELD_LAMOTRIGINE:
+      return g_strdup (c->lamotrigine_at_start ? "yes" : "no");
     case TRAJ_COHORT_FIELD_NONE:
     case TRAJ_N_COHORT_FIELDS:
     default:
@@ -1412,6 +1421,18 @@ traj_cohort_group_label (TrajCohortField  field,
       if (g_str_equal (key, "none"))
         return g_strdup (_("No start date"));
       break;
+    case TRAJ_COHORT_FIELD_BENZODIAZEPINE:
+      if (g_str_equal (key, "yes"))
+        return g_strdup (_("Benzodiazepine at course start"));
+      if (g_str_equal (key, "no"))
+        return g_strdup (_("No benzodiazepine at course start"));
+      break;
+    case TRAJ_COHORT_FIELD_LAMOTRIGINE:
+      if (g_str_equal (key, "yes"))
+        return g_strdup (_("Lamotrigine at course start"));
+      if (g_str_equal (key, "no"))
+        return g_strdup (_("No lamotrigine at course start"));
+      break;
     case TRAJ_COHORT_FIELD_NONE:
     case TRAJ_N_COHORT_FIELDS:
     default:
@@ -1454,6 +1475,9 @@ group_rank (TrajCohortField field, const char *key)
       return age_band_parse (key, &v) ? (int) v : G_MAXINT - 1;
     case TRAJ_COHORT_FIELD_START_YEAR:
       return (int) g_ascii_strtoll (key, NULL, 10);
+    case TRAJ_COHORT_FIELD_BENZODIAZEPINE:
+    case TRAJ_COHORT_FIELD_LAMOTRIGINE:
+      return g_str_equal (key, "yes") ? 0 : 1;
     case TRAJ_COHORT_FIELD_PROTOCOL:
     case TRAJ_COHORT_FIELD_CLINICIAN:
     case TRAJ_COHORT_FIELD_NONE:

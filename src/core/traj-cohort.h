@@ -30,6 +30,11 @@ G_BEGIN_DECLS
  * now unless given; a window that has not closed by then is "not yet due"
  * and the course is left out of that figure altogether):
  *
+ * - Groups "benzodiazepine at course start" and "lamotrigine at course
+ *   start" ("yes" / "no"): whether the patient's medication list has a
+ *   medicine of that class taken on the course's start day (started on or
+ *   before it, or start not known; not stopped before it: a medicine
+ *   stopped the day before the course starts is "no").
  * - Filters and groups read: the course's indication and protocol label, the
  *   patient's sex, the age band at the course's start day (<25, 25–34, 35–44,
  *   45–54, 55–64, 65+), the course start day (range inclusive; group: its
@@ -129,11 +134,14 @@ typedef enum {
   TRAJ_COHORT_FIELD_PROTOCOL,
   TRAJ_COHORT_FIELD_CLINICIAN,
   TRAJ_COHORT_FIELD_START_YEAR,
+  TRAJ_COHORT_FIELD_BENZODIAZEPINE,      /* CLINICAL.md §8: a benzodiazepine taken on the course's start day */
+  TRAJ_COHORT_FIELD_LAMOTRIGINE,         /* lamotrigine taken on the course's start day */
   TRAJ_N_COHORT_FIELDS
 } TrajCohortField;
 
 /* Codes: "indication", "route", "medicine", "sex", "age_band", "protocol",
- * "clinician", "start_year" (NONE is "none"). */
+ * "clinician", "start_year", "benzodiazepine_at_start",
+ * "lamotrigine_at_start" (NONE is "none"). */
 const char  *traj_cohort_field_to_string   (TrajCohortField field);
 gboolean     traj_cohort_field_from_string (const char *s, TrajCohortField *out);
 const char  *traj_cohort_field_label       (TrajCohortField field);
@@ -256,6 +264,10 @@ typedef struct {
   TrajRoute route;
   TrajMedicine medicine;
   char *clinician;
+  /* CLINICAL.md §8: a medicine of the class on the patient's list was taken
+   * on the course's start day (traj_medication_active_on ()). */
+  gboolean benzodiazepine_at_start;
+  gboolean lamotrigine_at_start;
 
   TrajScaleId scale;        /* the outcome scale */
   gboolean has_outcome;     /* the engine has an outcome for the course on it */

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "traj-demo.h"
+#include "traj-medication.h"
 #include "traj-outcomes.h"
 #include "traj-validate.h"
 
@@ -50,6 +51,7 @@ typedef struct {
   gint32 anchor;
   guint64 n_uids;
   TrajDemoCounts counts;
+  TrajPatientRecords *meds;       /* the current patient's medication list */
 } Gen;
 
 typedef enum {
@@ -326,6 +328,8 @@ infuse (Gen *g, CourseSim *s, gint32 day, TrajPhase phase, GError **error)
       inf->side_effects |= 1u << common_effects[k];
   if (chance (g, 0.08))
     inf->concomitant |= TRAJ_CONCOMITANT_BENZODIAZEPINE;
+  /* What the infusion form fills in from the patient's list. */
+  inf->concomitant |= traj_medications_concomitant_on (g->meds, day);
   add_vitals (g, inf, chance (g, 0.02));
   /* CLINICAL.md §8 tolerability: most infusions have a CADSS total at about
    * 40 minutes (falling over the induction, as dissociation does) and the
@@ -498,6 +502,76 @@ decide_old_findings (Gen *g, gint64 patient_id, GError **error)
   return TRUE;
 }
 
+/* CLINICAL.md §8: a medication list for some patients, taken from the
+ * index (never the generator, so every other figure of a seeded clinic
+ * stays as it was): benzodiazepines for one in six (some stopped the day
+ * before the first course, some started during it), lamotrigine for one in
+ * nine, antidepressants, and now and then a stimulant, opioid, z-drug,
+ * MAOI or lithium. */
+static gboolean
+add_medication (Gen *g, const TrajPatient *p, guint n, TrajMedClass klass, const char *name, const char *dose,
+                gint32 start, gint32 stop, GError **error)
+{
+  g_autoptr(TrajMedication) m = traj_medication_new ();
+
+  m->uid = g_strdup_printf ("%s-m%u", p->uid, n);
+  m->patient_id = p->id;
+  m->klass = klass;
+  m->name = g_strdup (name);
+  m->dose = g_strdup (dose);
+  m->start_day = start;
+  m->stop_day = stop;
+  if (!traj_store_insert_medication (g->store, m, error))
+    return FALSE;
+  g_ptr_array_add (g->meds->medications, g_steal_pointer (&m));
+  return TRUE;
+}
+
+static gboolean
+add_medications (Gen *g, const TrajPatient *p, guint index, gint32 first_start, GError **error)
+{
+  static const char *benzos[][2] = {
+    { "Lorazepam", "1 mg at night" }, { "Clonazepam", "0.5 mg twice daily" }, { "Alprazolam", "0.25 mg as needed" },
+  };
+  static const char *antidepressants[][2] = {
+    { "Sertraline", "100 mg daily" }, { "Escitalopram", "20 mg daily" }, { "Bupropion", "300 mg XL daily" },
+    { "Venlafaxine", "150 mg XR daily" },
+  };
+  gint32 late = MIN (first_start + 10, g->anchor - 1);
+  guint n = 0;
+  gboolean ok = TRUE;
+
+  g_ptr_array_set_size (g->meds->medications, 0);
+  if (index % 6 == 1)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_BENZODIAZEPINE, benzos[index % 3][0], benzos[index % 3][1],
+                         index % 12 == 7 ? late : first_start - 200 - (gint32) (index % 90),
+                         index % 12 == 1 ? first_start - 1 : TRAJ_DAY_NONE, error);
+  if (ok && index % 9 == 2)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_LAMOTRIGINE, "Lamotrigine", "200 mg daily",
+                         first_start - 365, TRAJ_DAY_NONE, error);
+  if (ok && index % 4 == 0)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_ANTIDEPRESSANT, antidepressants[index / 4 % 4][0],
+                         antidepressants[index / 4 % 4][1], index % 8 == 0 ? TRAJ_DAY_NONE : first_start - 120,
+                         TRAJ_DAY_NONE, error);
+  if (ok && index % 15 == 4)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_PSYCHOSTIMULANT, "Lisdexamfetamine", "30 mg mornings",
+                         first_start - 90, TRAJ_DAY_NONE, error);
+  if (ok && p->indication == TRAJ_INDICATION_CHRONIC_PAIN && index % 3 == 0)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_OPIOID, "Tramadol", "50 mg as needed",
+                         first_start - 400, TRAJ_DAY_NONE, error);
+  if (ok && index % 23 == 5)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_Z_DRUG, "Zolpidem", "5 mg at night",
+                         first_start - 60, first_start + 20 < g->anchor ? first_start + 20 : TRAJ_DAY_NONE, error);
+  if (ok && index % 37 == 11)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_MAOI, "Phenelzine", "15 mg three times daily",
+                         first_start - 150, TRAJ_DAY_NONE, error);
+  if (ok && p->indication == TRAJ_INDICATION_BIPOLAR_DEPRESSION)
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_LITHIUM, "Lithium carbonate", "600 mg at night",
+                         first_start - 700, TRAJ_DAY_NONE, error);
+  g->counts.medications += n;
+  return ok;
+}
+
 static gboolean
 generate_patient (Gen *g, guint index, GError **error)
 {
@@ -561,6 +635,8 @@ generate_patient (Gen *g, guint index, GError **error)
   if (!traj_store_insert_patient (g->store, p, error))
     return FALSE;
   g->counts.patients++;
+  if (!add_medications (g, p, index, first_start, error))
+    return FALSE;
 
   for (guint ci = 0; ci < n_courses; ci++)
     {
@@ -683,6 +759,7 @@ traj_demo_generate (TrajStore        *store,
   g.store = store;
   g.rand = g_rand_new_with_seed (seed);
   g.anchor = anchor_day;
+  g.meds = traj_patient_records_new ();
 
   summary = g_strdup_printf ("demo clinic: seed %u, %u patients", seed, n_patients);
   if (!traj_store_bulk_begin (store, "demo", summary, error))
@@ -697,12 +774,14 @@ traj_demo_generate (TrajStore        *store,
         {
           traj_store_bulk_rollback (store);
           g_rand_free (g.rand);
+          traj_patient_records_free (g.meds);
           return FALSE;
         }
       if (progress && (k % 64 == 0 || k + 1 == n_patients))
         progress ((double) (k + 1) / n_patients, progress_data);
     }
   g_rand_free (g.rand);
+  traj_patient_records_free (g.meds);
   if (!traj_store_bulk_commit (store, error))
     return FALSE;
   if (counts)

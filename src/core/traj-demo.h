@@ -22,6 +22,7 @@ typedef struct {
   guint vital_signs;
   guint assessments;
   guint items;
+  guint medications;
 } TrajDemoCounts;
 
 /* Fills @store with a synthetic clinic of @n_patients generated from @seed,

@@ -76,6 +76,8 @@ typedef enum {
   TRAJ_ERROR_AUDIT_BROKEN,        /* the audit trail's hash chain does not hold */
   TRAJ_ERROR_TOLERABILITY_RANGE,  /* a CADSS total or MOAA/S outside its range */
   TRAJ_ERROR_COURSE_MEDICINE,     /* an infusion of another medicine than its course's */
+  TRAJ_ERROR_MEDICATION_NAME,     /* a medicine on the list without a name */
+  TRAJ_ERROR_MEDICATION_DATES,    /* a medicine's stop date before its start, or a start in the future */
 } TrajError;
 
 GQuark traj_error_quark (void);

@@ -35,6 +35,7 @@ static const Table clinic_tables[] = {
   { "assessment", "id", NULL },
   { "assessment_item", "assessment_id, item", NULL },
   { "flag_decision", "id", NULL },
+  { "medication", "id", NULL },
   { "kiosk_checkin", "id", NULL },
   { "cohort_definition", "id", NULL },
   { "clinic_setting", "key", "key" },

@@ -111,7 +111,20 @@ static const Pair date_warnings[] = {
 };
 
 static const char *kinds[] = {
-  "patient", "course", "infusion", "vital_sign", "assessment", "flag_decision", "kiosk_checkin",
+  "patient", "course", "infusion", "vital_sign", "assessment", "flag_decision", "kiosk_checkin", "medication",
+};
+
+static const Pair med_classes[] = {
+  { "benzodiazepine", N_("Benzodiazepine") },
+  { "z_drug", N_("Z-drug (non-benzodiazepine sedative-hypnotic)") },
+  { "lamotrigine", N_("Lamotrigine") },
+  { "psychostimulant", N_("Psychostimulant") },
+  { "maoi", N_("MAOI") },
+  { "opioid", N_("Opioid") },
+  { "antidepressant", N_("Antidepressant") },
+  { "antipsychotic", N_("Antipsychotic") },
+  { "lithium", N_("Lithium") },
+  { "other", N_("Other") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (sexes) == TRAJ_N_SEXES);
@@ -126,6 +139,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (side_effects) == TRAJ_N_SIDE_EFFECTS);
 G_STATIC_ASSERT (G_N_ELEMENTS (concomitants) == TRAJ_N_CONCOMITANTS);
 G_STATIC_ASSERT (G_N_ELEMENTS (date_warnings) == TRAJ_N_DATE_WARNINGS);
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == TRAJ_N_KINDS);
+G_STATIC_ASSERT (G_N_ELEMENTS (med_classes) == TRAJ_N_MED_CLASSES);
 
 static const char *
 pair_code (const Pair *pairs, guint n, guint v)
@@ -170,6 +184,7 @@ ENUM_FUNCS (TrajPhase, phase, phases)
 ENUM_FUNCS (TrajCourseStatus, course_status, statuses)
 ENUM_FUNCS (TrajSource, source, sources)
 ENUM_FUNCS (TrajTiming, timing, timings)
+ENUM_FUNCS (TrajMedClass, med_class, med_classes)
 
 const char *
 traj_side_effect_to_string (guint index)
@@ -902,6 +917,37 @@ traj_flag_decision_free (TrajFlagDecision *d)
   g_free (d);
 }
 
+TrajMedication *
+traj_medication_new (void)
+{
+  TrajMedication *m = g_new0 (TrajMedication, 1);
+  m->klass = TRAJ_MED_CLASS_OTHER;
+  m->start_day = TRAJ_DAY_NONE;
+  m->stop_day = TRAJ_DAY_NONE;
+  return m;
+}
+
+TrajMedication *
+traj_medication_copy (const TrajMedication *m)
+{
+  TrajMedication *n = g_memdup2 (m, sizeof *m);
+  n->uid = g_strdup (m->uid);
+  n->name = g_strdup (m->name);
+  n->dose = g_strdup (m->dose);
+  return n;
+}
+
+void
+traj_medication_free (TrajMedication *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->uid);
+  g_free (m->name);
+  g_free (m->dose);
+  g_free (m);
+}
+
 TrajKioskCheckin *
 traj_kiosk_checkin_new (void)
 {
@@ -943,6 +989,7 @@ traj_patient_records_new (void)
   r->infusions = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_infusion_free);
   r->assessments = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_assessment_free);
   r->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_flag_decision_free);
+  r->medications = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_medication_free);
   return r;
 }
 
@@ -956,6 +1003,7 @@ traj_patient_records_free (TrajPatientRecords *r)
   g_ptr_array_unref (r->infusions);
   g_ptr_array_unref (r->assessments);
   g_ptr_array_unref (r->decisions);
+  g_ptr_array_unref (r->medications);
   g_free (r);
 }
 

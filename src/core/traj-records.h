@@ -116,8 +116,24 @@ typedef enum {
   TRAJ_KIND_ASSESSMENT,
   TRAJ_KIND_FLAG_DECISION,
   TRAJ_KIND_KIOSK_CHECKIN,
+  TRAJ_KIND_MEDICATION,
   TRAJ_N_KINDS
 } TrajRecordKind;
+
+/* CLINICAL.md §8 "Medicines": the class of a medicine on the patient's list. */
+typedef enum {
+  TRAJ_MED_CLASS_BENZODIAZEPINE,
+  TRAJ_MED_CLASS_Z_DRUG,          /* non-benzodiazepine sedative-hypnotic */
+  TRAJ_MED_CLASS_LAMOTRIGINE,
+  TRAJ_MED_CLASS_PSYCHOSTIMULANT,
+  TRAJ_MED_CLASS_MAOI,
+  TRAJ_MED_CLASS_OPIOID,
+  TRAJ_MED_CLASS_ANTIDEPRESSANT,
+  TRAJ_MED_CLASS_ANTIPSYCHOTIC,
+  TRAJ_MED_CLASS_LITHIUM,
+  TRAJ_MED_CLASS_OTHER,
+  TRAJ_N_MED_CLASSES
+} TrajMedClass;
 
 /* Stable codes written to the database and exchange files. */
 const char *traj_sex_to_string          (TrajSex sex);
@@ -132,6 +148,7 @@ const char *traj_side_effect_to_string  (guint index);
 const char *traj_concomitant_to_string  (guint index);
 const char *traj_date_warning_to_string (guint index);
 const char *traj_kind_to_string         (TrajRecordKind kind);
+const char *traj_med_class_to_string    (TrajMedClass klass);
 
 gboolean traj_sex_from_string           (const char *s, TrajSex *out);
 gboolean traj_indication_from_string    (const char *s, TrajIndication *out);
@@ -141,6 +158,7 @@ gboolean traj_phase_from_string         (const char *s, TrajPhase *out);
 gboolean traj_course_status_from_string (const char *s, TrajCourseStatus *out);
 gboolean traj_source_from_string        (const char *s, TrajSource *out);
 gboolean traj_timing_from_string        (const char *s, TrajTiming *out);
+gboolean traj_med_class_from_string     (const char *s, TrajMedClass *out);
 
 /* Translated labels for people. */
 const char *traj_sex_label              (TrajSex sex);
@@ -154,6 +172,7 @@ const char *traj_timing_label           (TrajTiming timing);
 const char *traj_side_effect_label      (guint index);
 const char *traj_concomitant_label      (guint index);
 const char *traj_date_warning_label     (guint index);
+const char *traj_med_class_label        (TrajMedClass klass);
 
 /* The questionnaires a tablet check-in asks by default: the course's primary
  * scale, plus PHQ-9 for depression indications and the pain NRS for pain;
@@ -326,6 +345,22 @@ typedef struct {
   gint64 deleted_at;
 } TrajFlagDecision;
 
+/* A medicine on the patient's list (CLINICAL.md §8). It is taken from
+ * start_day to stop_day, both included (stop_day is the last day taken);
+ * an unknown start means since before it was recorded, no stop day that it
+ * is still taken. */
+typedef struct {
+  gint64 id;
+  char *uid;
+  gint64 patient_id;
+  char *name;                     /* "Lorazepam" */
+  TrajMedClass klass;
+  char *dose;                     /* free text, "1 mg at night"; "" when not given */
+  gint32 start_day;               /* TRAJ_DAY_NONE: not known */
+  gint32 stop_day;                /* TRAJ_DAY_NONE: still taken */
+  gint64 deleted_at;
+} TrajMedication;
+
 typedef struct {
   gint64 id;
   char *uid;
@@ -386,6 +421,9 @@ int               traj_assessment_safety_answer (const TrajAssessment *a);
 TrajFlagDecision *traj_flag_decision_new  (void);
 TrajFlagDecision *traj_flag_decision_copy (const TrajFlagDecision *d);
 void              traj_flag_decision_free (TrajFlagDecision *d);
+TrajMedication   *traj_medication_new     (void);
+TrajMedication   *traj_medication_copy    (const TrajMedication *m);
+void              traj_medication_free    (TrajMedication *m);
 TrajKioskCheckin *traj_kiosk_checkin_new  (void);
 void              traj_kiosk_checkin_free (TrajKioskCheckin *c);
 void              traj_audit_event_free   (TrajAuditEvent *e);
@@ -398,6 +436,7 @@ typedef struct {
   GPtrArray *infusions;      /* TrajInfusion*, by started_at */
   GPtrArray *assessments;    /* TrajAssessment*, by taken_at */
   GPtrArray *decisions;      /* TrajFlagDecision*, by decided_at */
+  GPtrArray *medications;    /* TrajMedication*, by start day (unknown first) */
 } TrajPatientRecords;
 
 /* The timing a new set of scores taken at @now starts with: after the
@@ -420,6 +459,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajInfusion, traj_infusion_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajAssessment, traj_assessment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajFlagDecision, traj_flag_decision_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajKioskCheckin, traj_kiosk_checkin_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajMedication, traj_medication_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajAuditEvent, traj_audit_event_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajPatientRecords, traj_patient_records_free)
 

@@ -472,6 +472,7 @@ traj_store_audit_snapshot (TrajStore *self, TrajRecordKind kind, gint64 id, GErr
     [TRAJ_KIND_COURSE] = "SELECT * FROM course WHERE id = ?1",
     [TRAJ_KIND_INFUSION] = "SELECT * FROM infusion WHERE id = ?1",
     [TRAJ_KIND_ASSESSMENT] = "SELECT * FROM assessment WHERE id = ?1",
+    [TRAJ_KIND_MEDICATION] = "SELECT * FROM medication WHERE id = ?1",
   };
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
 

@@ -41,7 +41,7 @@ struct _TrajStore
   gint64 kiosk_checkin_id;
   TrajPatientRecords *kiosk_records;
   char *bulk_action;                    /* the bulk write's audit action ("import", …) */
-  gint64 bulk_before[6];                /* the highest record ids before it (traj-store.c) */
+  gint64 bulk_before[7];                /* the highest record ids before it (traj-store.c) */
   GHashTable *attention_dirty;          /* gint64* patient ids whose needs-attention state to redo */
   gboolean attention_all;               /* every patient's */
 };
@@ -195,6 +195,7 @@ gboolean      traj_store_deferred_assessment_context (TrajStore *self, const Tra
 #define TRAJ_N_ASSESSMENT_COLS 16
 #define TRAJ_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, decided_by, " \
   "decided_at, deleted_at"
+#define TRAJ_MEDICATION_COLS "id, uid, patient_id, name, class, dose, start_date, stop_date, deleted_at"
 
 TrajPatient      *traj_store_read_patient    (TrajDbStmt *stmt);
 TrajCourse       *traj_store_read_course     (TrajDbStmt *stmt);
@@ -204,6 +205,7 @@ void              traj_store_read_vital_into (TrajDbStmt *stmt, int base, TrajIn
 TrajAssessment   *traj_store_read_assessment (TrajDbStmt *stmt);
 void              traj_store_read_item_into  (TrajDbStmt *stmt, int base, TrajAssessment *a);
 TrajFlagDecision *traj_store_read_decision   (TrajDbStmt *stmt);
+TrajMedication   *traj_store_read_medication (TrajDbStmt *stmt);
 
 /* SQL the hot-query test needs (traj-store-patient.c, -records.c). */
 extern const char traj_store_patient_by_mrn_sql[];

@@ -11,22 +11,28 @@
 #include "traj-scale.h"
 #include "traj-store-private.h"
 
-/* Five ordered streams (patients, courses, infusions+vitals,
- * assessments+items, decisions) walked side by side, one patient at a time:
- * a constant number of queries whether one patient or the whole clinic. */
+/* Six ordered streams (patients, courses, infusions+vitals,
+ * assessments+items, decisions, medications) walked side by side, one
+ * patient at a time: a constant number of queries whether one patient or
+ * the whole clinic. */
+#define N_STREAMS 6
 typedef struct {
-  TrajDbStmt *stmt[5];
-  TrajDbStep rc[5];
+  TrajDbStmt *stmt[N_STREAMS];
+  TrajDbStep rc[N_STREAMS];
   GError *error;
   gboolean course_age;      /* the course rows end with the age at start */
 } Streams;
 
-enum { S_PATIENT, S_COURSE, S_INFUSION, S_ASSESSMENT, S_DECISION };
+enum { S_PATIENT, S_COURSE, S_INFUSION, S_ASSESSMENT, S_DECISION, S_MEDICATION };
 
 #define LIVE_INFUSIONS "FROM infusion i LEFT JOIN vital_sign v ON v.infusion_id = i.id WHERE i.deleted_at IS NULL "
 #define LIVE_ASSESSMENTS "FROM assessment a LEFT JOIN assessment_item ai ON ai.assessment_id = a.id WHERE a.deleted_at IS NULL "
 
-static const char *one_patient_sql[5] = {
+/* Medicines by start day, an unknown start first (coalesce: the same order
+ * on SQLite and PostgreSQL, which put NULL at opposite ends). */
+#define MEDICATION_ORDER " ORDER BY patient_id, coalesce (start_date, ''), id"
+
+static const char *one_patient_sql[N_STREAMS] = {
   "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE id = ?1 AND deleted_at IS NULL",
   "SELECT " TRAJ_COURSE_COLS " FROM course WHERE patient_id = ?1 AND deleted_at IS NULL ORDER BY patient_id, start_date, id",
   "SELECT " TRAJ_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS "AND i.patient_id = ?1 "
@@ -34,17 +40,19 @@ static const char *one_patient_sql[5] = {
   "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value " LIVE_ASSESSMENTS "AND a.patient_id = ?1 "
   "ORDER BY a.patient_id, a.taken_at, a.id",
   "SELECT " TRAJ_DECISION_COLS " FROM flag_decision WHERE patient_id = ?1 AND deleted_at IS NULL ORDER BY patient_id, decided_at, id",
+  "SELECT " TRAJ_MEDICATION_COLS " FROM medication WHERE patient_id = ?1 AND deleted_at IS NULL" MEDICATION_ORDER,
 };
 
-static const char *all_patients_sql[5] = {
+static const char *all_patients_sql[N_STREAMS] = {
   "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id",
   "SELECT " TRAJ_COURSE_COLS " FROM course WHERE deleted_at IS NULL ORDER BY patient_id, start_date, id",
   "SELECT " TRAJ_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id",
   "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value " LIVE_ASSESSMENTS "ORDER BY a.patient_id, a.taken_at, a.id",
   "SELECT " TRAJ_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL ORDER BY patient_id, decided_at, id",
+  "SELECT " TRAJ_MEDICATION_COLS " FROM medication WHERE deleted_at IS NULL" MEDICATION_ORDER,
 };
 
-/* The cohort's own read (traj_store_foreach_cohort_records): the same five
+/* The cohort's own read (traj_store_foreach_cohort_records): the same six
  * streams with only the columns and rows the cohort and the outcome engine
  * behind it use. Free text neither reads is NULL in its place (the row
  * readers stay the same, so every column keeps its position); of the
@@ -63,6 +71,9 @@ static const char *all_patients_sql[5] = {
   "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at, a.safety_highest"
 #define COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \
   "decided_at, deleted_at"
+/* The class and days of each medicine ("benzodiazepine at course start"),
+ * not its name or dose. */
+#define COHORT_MEDICATION_COLS "id, uid, patient_id, NULL, class, NULL, start_date, stop_date, deleted_at"
 
 /* The same for a login that may not read who the patients are (a lead's
  * on a server, postgres/011): no MRN and no birth date; the courses come
@@ -81,14 +92,15 @@ enum { READ_ALL, READ_COHORT, READ_LEAD_COHORT, N_READS };
 #define VITAL_LIMITS "AND (v.systolic >= %d OR v.diastolic >= %d OR v.heart_rate > %d OR v.spo2 < %d " \
   "OR v.systolic < %d OR v.heart_rate < %d OR v.resp_rate < %d) "
 
-/* The clinic scan limited to patient ids in [?1, ?2]: the same five
+/* The clinic scan limited to patient ids in [?1, ?2]: the same six
  * streams with a range condition. */
 static void
 make_range_sql (const char **all, const char **sql)
 {
-  static const char *column[5] = { "id", "patient_id", "i.patient_id", "a.patient_id", "patient_id" };
+  static const char *column[N_STREAMS] = { "id", "patient_id", "i.patient_id", "a.patient_id", "patient_id",
+                                           "patient_id" };
 
-  for (guint k = 0; k < 5; k++)
+  for (guint k = 0; k < N_STREAMS; k++)
     {
       const char *order = strstr (all[k], " ORDER BY");
       g_autofree char *head = g_strndup (all[k], order - all[k]);
@@ -126,7 +138,7 @@ safety_item_sql (void)
 }
 
 typedef struct {
-  const char *sql[2][5];    /* the whole clinic; an id range */
+  const char *sql[2][N_STREAMS];    /* the whole clinic; an id range */
 } CohortSql;
 
 /* The cohort read for one set of limits, made the first time it is asked
@@ -171,6 +183,8 @@ cohort_sql (gboolean lead, const TrajThresholds *t)
                                            safety_item_sql ());
       sql[S_DECISION] = "SELECT " COHORT_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL "
                         "ORDER BY patient_id, decided_at, id";
+      sql[S_MEDICATION] = "SELECT " COHORT_MEDICATION_COLS " FROM medication WHERE deleted_at IS NULL"
+                          MEDICATION_ORDER;
       make_range_sql (c->sql[0], c->sql[1]);
       g_hash_table_insert (made, g_steal_pointer (&key), c);
     }
@@ -200,7 +214,7 @@ traj_store_all_patients_sql (void)
 }
 
 /* Column holding patient_id in each stream. */
-static const int patient_col[5] = { 0, 2, 2, 2, 2 };
+static const int patient_col[N_STREAMS] = { 0, 2, 2, 2, 2, 2 };
 
 static void
 stream_step (Streams *s, guint k)
@@ -212,7 +226,7 @@ static gboolean
 streams_open (TrajStore *self, Streams *s, const char **sql, gboolean cursor,
               gint64 first_id, gint64 last_id, GError **error)
 {
-  for (guint k = 0; k < 5; k++)
+  for (guint k = 0; k < N_STREAMS; k++)
     {
       s->stmt[k] = cursor ? traj_db_prepare_cursor (self->db, sql[k], error)
                           : traj_db_prepare (self->db, sql[k], error);
@@ -230,7 +244,7 @@ streams_open (TrajStore *self, Streams *s, const char **sql, gboolean cursor,
 static void
 streams_close (Streams *s)
 {
-  for (guint k = 0; k < 5; k++)
+  for (guint k = 0; k < N_STREAMS; k++)
     if (s->stmt[k])
       traj_db_reset (s->stmt[k]);
   g_clear_error (&s->error);
@@ -239,7 +253,7 @@ streams_close (Streams *s)
 static gboolean
 streams_error (Streams *s, GError **error)
 {
-  for (guint k = 0; k < 5; k++)
+  for (guint k = 0; k < N_STREAMS; k++)
     if (s->rc[k] == TRAJ_DB_FAILED)
       {
         g_propagate_error (error, g_steal_pointer (&s->error));
@@ -270,7 +284,7 @@ streams_next (Streams *s)
   stream_step (s, S_PATIENT);
 
   /* Skip rows of patients that are not live (hidden patients). */
-  for (guint k = S_COURSE; k <= S_DECISION; k++)
+  for (guint k = S_COURSE; k <= S_MEDICATION; k++)
     while (s->rc[k] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[k], patient_col[k]) < pid)
       stream_step (s, k);
 
@@ -310,6 +324,11 @@ streams_next (Streams *s)
       g_ptr_array_add (r->decisions, traj_store_read_decision (s->stmt[S_DECISION]));
       stream_step (s, S_DECISION);
     }
+  while (stream_at (s, S_MEDICATION, pid))
+    {
+      g_ptr_array_add (r->medications, traj_store_read_medication (s->stmt[S_MEDICATION]));
+      stream_step (s, S_MEDICATION);
+    }
   return r;
 }
 
@@ -326,7 +345,7 @@ traj_store_load_patient_records (TrajStore *self, gint64 patient_id, GError **er
    * what the session shows (traj-store-kiosk.c). */
   if (traj_store_kiosk_remote (self))
     return traj_store_kiosk_session_records (self, patient_id, error);
-  /* One read transaction so the five queries see the same snapshot. */
+  /* One read transaction so the six queries see the same snapshot. */
   if (!traj_store_read_begin (self, &began, error))
     return NULL;
   if (streams_open (self, &s, one_patient_sql, FALSE, patient_id, 0, error))
@@ -345,7 +364,7 @@ traj_store_load_patient_records (TrajStore *self, gint64 patient_id, GError **er
 static const char **
 all_range_sql (void)
 {
-  static const char *sql[5];
+  static const char *sql[N_STREAMS];
   static gsize once = 0;
 
   if (g_once_init_enter (&once))

@@ -45,6 +45,7 @@ kind_of_table (const char *table, gsize len)
     { "assessment", TRAJ_KIND_ASSESSMENT },
     { "flag_decision", TRAJ_KIND_FLAG_DECISION },
     { "kiosk_checkin", TRAJ_KIND_KIOSK_CHECKIN },
+    { "medication", TRAJ_KIND_MEDICATION },
   };
 
   for (guint k = 0; k < G_N_ELEMENTS (map); k++)

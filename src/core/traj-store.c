@@ -202,6 +202,7 @@ record_patient_uid (TrajStore *self, TrajRecordKind kind, const char *uid)
     [TRAJ_KIND_INFUSION] = "SELECT p.uid FROM infusion t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
     [TRAJ_KIND_ASSESSMENT] = "SELECT p.uid FROM assessment t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
     [TRAJ_KIND_FLAG_DECISION] = "SELECT p.uid FROM flag_decision t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
+    [TRAJ_KIND_MEDICATION] = "SELECT p.uid FROM medication t JOIN patient p ON p.id = t.patient_id WHERE t.uid = ?1",
   };
   TrajDbStmt *stmt;
   gboolean found = FALSE;
@@ -841,7 +842,7 @@ bulk_cache_restore (TrajStore *self)
 /* The tables whose records a bulk write lists in the trail, in the order
  * of traj_store_bulk_before, and how to read each new record's uid with
  * its patient's (so the Audit Trail's patient filter finds the batch). */
-static const struct { const char *table; const char *kind; const char *uids; } bulk_tables[6] = {
+static const struct { const char *table; const char *kind; const char *uids; } bulk_tables[7] = {
   { "patient", "patient", "SELECT uid, uid FROM patient t" },
   { "course", "course", "SELECT t.uid, p.uid FROM course t JOIN patient p ON p.id = t.patient_id" },
   { "infusion", "infusion", "SELECT t.uid, p.uid FROM infusion t JOIN patient p ON p.id = t.patient_id" },
@@ -849,6 +850,7 @@ static const struct { const char *table; const char *kind; const char *uids; } b
                                 "JOIN patient p ON p.id = i.patient_id" },
   { "assessment", "assessment", "SELECT t.uid, p.uid FROM assessment t JOIN patient p ON p.id = t.patient_id" },
   { "flag_decision", "flag_decision", "SELECT t.uid, p.uid FROM flag_decision t JOIN patient p ON p.id = t.patient_id" },
+  { "medication", "medication", "SELECT t.uid, p.uid FROM medication t JOIN patient p ON p.id = t.patient_id" },
 };
 #define BULK_RECORDS_PER_EVENT 500
 
@@ -1037,6 +1039,7 @@ kind_table (TrajRecordKind kind)
     case TRAJ_KIND_INFUSION: return "infusion";
     case TRAJ_KIND_ASSESSMENT: return "assessment";
     case TRAJ_KIND_FLAG_DECISION: return "flag_decision";
+    case TRAJ_KIND_MEDICATION: return "medication";
     case TRAJ_KIND_VITAL_SIGN:
     case TRAJ_KIND_KIOSK_CHECKIN:
     case TRAJ_N_KINDS:
@@ -1054,6 +1057,7 @@ set_deleted (TrajStore *self, TrajRecordKind kind, gint64 id, gboolean deleted, 
     [TRAJ_KIND_INFUSION] = "SELECT uid, patient_id, deleted_at FROM infusion WHERE id = ?1",
     [TRAJ_KIND_ASSESSMENT] = "SELECT uid, patient_id, deleted_at FROM assessment WHERE id = ?1",
     [TRAJ_KIND_FLAG_DECISION] = "SELECT uid, patient_id, deleted_at FROM flag_decision WHERE id = ?1",
+    [TRAJ_KIND_MEDICATION] = "SELECT uid, patient_id, deleted_at FROM medication WHERE id = ?1",
   };
   static const char *update_sql[2][TRAJ_N_KINDS] = {
     {
@@ -1062,6 +1066,7 @@ set_deleted (TrajStore *self, TrajRecordKind kind, gint64 id, gboolean deleted, 
       [TRAJ_KIND_INFUSION] = "UPDATE infusion SET deleted_at = NULL WHERE id = ?1",
       [TRAJ_KIND_ASSESSMENT] = "UPDATE assessment SET deleted_at = NULL WHERE id = ?1",
       [TRAJ_KIND_FLAG_DECISION] = "UPDATE flag_decision SET deleted_at = NULL WHERE id = ?1",
+      [TRAJ_KIND_MEDICATION] = "UPDATE medication SET deleted_at = NULL WHERE id = ?1",
     },
     {
       [TRAJ_KIND_PATIENT] = "UPDATE patient SET deleted_at = ?2 WHERE id = ?1",
@@ -1069,6 +1074,7 @@ set_deleted (TrajStore *self, TrajRecordKind kind, gint64 id, gboolean deleted, 
       [TRAJ_KIND_INFUSION] = "UPDATE infusion SET deleted_at = ?2 WHERE id = ?1",
       [TRAJ_KIND_ASSESSMENT] = "UPDATE assessment SET deleted_at = ?2 WHERE id = ?1",
       [TRAJ_KIND_FLAG_DECISION] = "UPDATE flag_decision SET deleted_at = ?2 WHERE id = ?1",
+      [TRAJ_KIND_MEDICATION] = "UPDATE medication SET deleted_at = ?2 WHERE id = ?1",
     },
   };
   static const char course_stamp_sql[] =
@@ -1217,6 +1223,7 @@ traj_store_count (TrajStore *self, TrajRecordKind kind, GError **error)
     [TRAJ_KIND_ASSESSMENT] = "SELECT count(*) FROM assessment WHERE deleted_at IS NULL",
     [TRAJ_KIND_FLAG_DECISION] = "SELECT count(*) FROM flag_decision WHERE deleted_at IS NULL",
     [TRAJ_KIND_KIOSK_CHECKIN] = "SELECT count(*) FROM kiosk_checkin",
+    [TRAJ_KIND_MEDICATION] = "SELECT count(*) FROM medication WHERE deleted_at IS NULL",
   };
   TrajDbStmt *stmt;
   gint64 n = -1;

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 16
+#define TRAJ_SCHEMA_VERSION 17
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -139,6 +139,12 @@ gboolean     traj_store_update_infusion  (TrajStore *store, TrajInfusion *i, GEr
 gboolean     traj_store_insert_assessment (TrajStore *store, TrajAssessment *a, GError **error);
 gboolean     traj_store_update_assessment (TrajStore *store, TrajAssessment *a, GError **error);
 gboolean     traj_store_insert_flag_decision (TrajStore *store, TrajFlagDecision *d, GError **error);
+/* A medicine on the patient's list (CLINICAL.md §8). Stopping one is an
+ * update setting its stop day; traj_store_delete () hides one entered in
+ * error. */
+gboolean     traj_store_insert_medication (TrajStore *store, TrajMedication *m, GError **error);
+gboolean     traj_store_update_medication (TrajStore *store, const TrajMedication *m, GError **error);
+TrajMedication *traj_store_get_medication (TrajStore *store, gint64 id, GError **error);
 
 /* CLINICAL.md §7 "Plausible dates", against what the clinic holds now (the
  * rules are traj-validate.h's; the store applies them to every write).

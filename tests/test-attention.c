@@ -204,7 +204,7 @@ test_every_write (Fixture *fx, gconstpointer data)
 
   /* The flag cleared: the safety finding alone. */
   p->risk_si_at = TRAJ_TIME_NONE;
-  g_assert_true (traj_store_update_patient (fx->store, p, &error));
+  g_assert_true (traj_store_update_patient_why (fx->store, p, "Dr Ana Silva", "Reassessed: no ideation", &error));
   g_assert_no_error (error);
   assert_state (fx->store, p->id, 1, TRUE, taken);
   assert_stored_equals_computed (fx->store);

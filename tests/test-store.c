@@ -1837,7 +1837,11 @@ test_indication_detail_risk_flag (Fixture *fx, gconstpointer data)
   back = traj_store_get_patient (fx->store, p->id, &error);
   g_assert_cmpstr (back->risk_si_by, ==, "Dr Named");
   back->risk_si_at = TRAJ_TIME_NONE;
-  g_assert_true (traj_store_update_patient (fx->store, back, &error));
+  /* Clearing it takes a reason, kept in the audit trail; without one,
+   * nothing is written. */
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_update_patient (fx->store, back, &error), &error, TRAJ_ERROR_INVALID);
+  g_assert_true (traj_store_update_patient_why (fx->store, back, "Dr Named", "Reassessed", &error));
   g_assert_no_error (error);
   cleared = traj_store_get_patient (fx->store, p->id, &error);
   g_assert_cmpint (cleared->risk_si_at, ==, TRAJ_TIME_NONE);

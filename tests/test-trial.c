@@ -15,6 +15,7 @@
 #include "traj-gui.h"
 #include "traj-infusion-editor-private.h"
 #include "traj-patient-editor.h"
+#include "traj-records.h"
 #include "traj-patient-page.h"
 #include "traj-window.h"
 
@@ -400,6 +401,89 @@ test_risk_flag_names_clinician (Fixture *f, gconstpointer data)
   g_assert_cmpstr (second->risk_si_by, ==, "Dr Ben Ode");
 }
 
+/* Clearing the flag asked for nothing: the audit trail said only "patient
+ * MRN … Changed", so nobody could tell who removed a suicide-risk flag, or
+ * why. Clearing now takes a reason (and a name when Preferences has none);
+ * the store refuses to clear it without, and the audit event names both. */
+static void
+test_risk_flag_clear_asks_why (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajPatient) after = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  TrajPatientEditor *editor;
+  GtkWidget *why_row, *by_row, *risk_switch;
+  const TrajAuditEvent *e;
+
+  p->mrn = g_strdup ("SI-9");
+  p->name = g_strdup ("Cleo Cleared");
+  p->birth_day = traj_day_from_ymd (1975, 5, 5);
+  p->risk_si_at = traj_time_now () - 3600;
+  p->risk_si_by = g_strdup ("Dr Demo");
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+
+  /* The store alone: no clearing without a reason; nothing changes. */
+  {
+    g_autoptr(TrajPatient) q = traj_patient_copy (p);
+
+    q->risk_si_at = TRAJ_TIME_NONE;
+    traj_store_set_clinician (f->store, "Dr Ana Silva");
+    g_assert_false (traj_store_update_patient (f->store, q, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+    g_assert_cmpstr (error->message, ==,
+                     "Say why the suicidal-ideation flag is cleared: the reason is kept in the audit trail.");
+    g_clear_error (&error);
+    traj_store_set_clinician (f->store, "");
+    g_assert_false (traj_store_update_patient_why (f->store, q, NULL, "Reassessed", &error));
+    g_assert_cmpstr (error->message, ==,
+                     "Give your name to clear the suicidal-ideation flag: it is kept in the audit trail.");
+    g_clear_error (&error);
+    after = traj_store_get_patient (f->store, p->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (after->risk_si_at, ==, p->risk_si_at);
+    g_clear_pointer (&after, traj_patient_free);
+  }
+
+  /* The editor, with no name in Preferences: asks why and who. */
+  open_window (f);
+  editor = traj_patient_editor_new (GTK_WINDOW (f->win), f->store, p);
+  gtk_window_present (GTK_WINDOW (editor));
+  spin (f);
+  why_row = child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_why_row");
+  by_row = child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_by_row");
+  risk_switch = child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_switch");
+  g_assert_false (gtk_widget_get_visible (why_row));
+  gtk_switch_set_active (GTK_SWITCH (risk_switch), FALSE);
+  spin (f);
+  g_assert_true (gtk_widget_get_visible (why_row));
+  g_assert_true (gtk_widget_get_visible (by_row));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  g_assert_cmpstr (traj_editor_dialog_get_missing (TRAJ_EDITOR_DIALOG (editor)), ==,
+                   "To save, fill in: why the risk flag is cleared, your name for the risk flag.");
+  gtk_editable_set_text (GTK_EDITABLE (why_row), " Reassessed today: no ideation, safety plan in place ");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  gtk_editable_set_text (GTK_EDITABLE (by_row), "Dr Ana Silva");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+  /* Switched back on: nothing to explain. */
+  gtk_switch_set_active (GTK_SWITCH (risk_switch), TRUE);
+  g_assert_false (gtk_widget_get_visible (why_row));
+  gtk_switch_set_active (GTK_SWITCH (risk_switch), FALSE);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (editor)));
+  spin (f);
+
+  after = traj_store_get_patient (f->store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->risk_si_at, ==, TRAJ_TIME_NONE);
+  events = traj_store_list_audit (f->store, p->uid, &error);
+  g_assert_no_error (error);
+  e = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (e->action, ==, "update");
+  g_assert_cmpstr (e->summary, ==, "patient MRN SI-9: suicidal ideation flag cleared by Dr Ana Silva: "
+                                   "Reassessed today: no ideation, safety plan in place");
+}
+
 /* ---- deleting from the timeline ---------------------------------------------- */
 
 static GtkWidget *
@@ -559,6 +643,8 @@ main (int argc, char **argv)
   g_test_add ("/trial/duplicate-patient-asks", Fixture, NULL, fixture_setup, test_duplicate_patient_asks,
               fixture_teardown);
   g_test_add ("/trial/risk-flag-names-clinician", Fixture, NULL, fixture_setup, test_risk_flag_names_clinician,
+              fixture_teardown);
+  g_test_add ("/trial/risk-flag-clear-asks-why", Fixture, NULL, fixture_setup, test_risk_flag_clear_asks_why,
               fixture_teardown);
   g_test_add ("/trial/delete-twice-deletes-one", Fixture, NULL, fixture_setup, test_delete_twice_deletes_one,
               fixture_teardown);

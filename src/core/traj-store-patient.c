@@ -188,10 +188,36 @@ fail:
   return FALSE;
 }
 
+/* Whether patient @id has the suicidal-ideation flag set now. */
+static gboolean
+risk_flag_set (TrajStore *self, gint64 id, gboolean *set, GError **error)
+{
+  static const char sql[] = "SELECT id FROM patient WHERE id = ?1 AND risk_si_at IS NOT NULL";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, id);
+  if (!traj_db_step_row (stmt, set, error))
+    return FALSE;
+  traj_db_reset (stmt);
+  return TRUE;
+}
+
 gboolean
 traj_store_update_patient (TrajStore          *self,
                            const TrajPatient  *p,
                            GError            **error)
+{
+  return traj_store_update_patient_why (self, p, NULL, NULL, error);
+}
+
+gboolean
+traj_store_update_patient_why (TrajStore          *self,
+                               const TrajPatient  *p,
+                               const char         *cleared_by,
+                               const char         *cleared_why,
+                               GError            **error)
 {
   static const char sql[] =
     "UPDATE patient SET mrn = ?2, name = ?3, birth_date = ?4, sex = ?5, indication = ?6, "
@@ -200,7 +226,10 @@ traj_store_update_patient (TrajStore          *self,
   TrajDbStmt *stmt;
   g_autoptr(TrajPatient) work = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *by = g_strstrip (g_strdup (cleared_by ? cleared_by : ""));
+  g_autofree char *why = g_strstrip (g_strdup (cleared_why ? cleared_why : ""));
   g_autoptr(GPtrArray) before = NULL;
+  gboolean was_flagged = FALSE;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (p != NULL && p->id > 0, FALSE);
@@ -208,9 +237,31 @@ traj_store_update_patient (TrajStore          *self,
   work = traj_patient_copy (p);
   if (!check_patient (self, work, error))
     return FALSE;
+  if (*by == '\0')
+    {
+      g_free (by);
+      by = g_strdup (traj_store_get_clinician (self));
+    }
+  if (!traj_validate_text (_("Who cleared the flag"), by, FALSE, error) ||
+      !traj_validate_text (_("Why the flag was cleared"), why, TRUE, error))
+    return FALSE;
 
   if (!traj_store_tx_begin (self, error))
     return FALSE;
+  /* Who removed a suicide-risk flag, and why, must be readable in the
+   * audit trail: clearing it takes a named person and a reason. */
+  if (work->risk_si_at == TRAJ_TIME_NONE)
+    {
+      if (!risk_flag_set (self, work->id, &was_flagged, error))
+        goto fail;
+      if (was_flagged && (*why == '\0' || *by == '\0'))
+        {
+          g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                               *why == '\0' ? _("Say why the suicidal-ideation flag is cleared: the reason is kept in the audit trail.")
+                                             : _("Give your name to clear the suicidal-ideation flag: it is kept in the audit trail."));
+          goto fail;
+        }
+    }
   /* The risk flag is on the patient's needs-attention list. */
   traj_store_attention_touch (self, work->id);
   if ((before = traj_store_audit_snapshot (self, TRAJ_KIND_PATIENT, work->id, error)) == NULL)
@@ -234,7 +285,10 @@ traj_store_update_patient (TrajStore          *self,
   traj_db_bind_text0 (stmt, 11, work->risk_si_by ? work->risk_si_by : "");
   if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_PATIENT, error))
     goto fail;
-  summary = g_strdup_printf ("patient MRN %s", work->mrn);
+  if (was_flagged)
+    summary = g_strdup_printf ("patient MRN %s: suicidal ideation flag cleared by %s: %s", work->mrn, by, why);
+  else
+    summary = g_strdup_printf ("patient MRN %s", work->mrn);
   if (!traj_store_audit_update (self, TRAJ_KIND_PATIENT, work->id, work->uid, before, summary, error))
     goto fail;
   if (!traj_store_tx_commit (self, error))

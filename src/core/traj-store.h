@@ -132,6 +132,11 @@ void         traj_store_bulk_rollback    (TrajStore     *store);
  * with its audit event. On insert, id and uid (when empty) are set. */
 gboolean     traj_store_insert_patient   (TrajStore *store, TrajPatient *p, GError **error);
 gboolean     traj_store_update_patient   (TrajStore *store, const TrajPatient *p, GError **error);
+/* Clearing the suicidal-ideation flag takes a person (@cleared_by, or the
+ * store's clinician when NULL or empty) and a reason; both go into the
+ * audit event's summary. traj_store_update_patient refuses to clear it. */
+gboolean     traj_store_update_patient_why (TrajStore *store, const TrajPatient *p, const char *cleared_by,
+                                            const char *cleared_why, GError **error);
 gboolean     traj_store_insert_course    (TrajStore *store, TrajCourse *c, GError **error);
 gboolean     traj_store_update_course    (TrajStore *store, const TrajCourse *c, GError **error);
 gboolean     traj_store_insert_infusion  (TrajStore *store, TrajInfusion *i, GError **error);

@@ -33,6 +33,7 @@ struct _TrajPatientEditor
   AdwActionRow *risk_row;
   GtkSwitch *risk_switch;
   AdwEntryRow *risk_by_row;
+  AdwEntryRow *risk_why_row;
   GtkTextView *notes_view;
   GtkLabel *mrn_error;
   GtkLabel *name_error;
@@ -46,6 +47,19 @@ static gboolean
 flagging_now (TrajPatientEditor *self)
 {
   return gtk_switch_get_active (self->risk_switch) && self->patient->risk_si_at == TRAJ_TIME_NONE;
+}
+
+/* The flag is being cleared by this save. */
+static gboolean
+clearing_now (TrajPatientEditor *self)
+{
+  return !gtk_switch_get_active (self->risk_switch) && self->patient->risk_si_at != TRAJ_TIME_NONE;
+}
+
+static char *
+cleared_why (TrajPatientEditor *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->risk_why_row))));
 }
 
 /* Who a flag set now is credited to: the name from Preferences (on a
@@ -120,6 +134,16 @@ show_missing (TrajPatientEditor *self, const TrajPatient *p)
     g_ptr_array_add (missing, (gpointer) _("birth date"));
   if (flagging_now (self) && (p->risk_si_by == NULL || *p->risk_si_by == '\0'))
     g_ptr_array_add (missing, (gpointer) _("your name for the risk flag"));
+  if (clearing_now (self))
+    {
+      g_autofree char *why = cleared_why (self);
+      g_autofree char *by = flagged_by (self);
+
+      if (*why == '\0')
+        g_ptr_array_add (missing, (gpointer) _("why the risk flag is cleared"));
+      if (*by == '\0')
+        g_ptr_array_add (missing, (gpointer) _("your name for the risk flag"));
+    }
   if (missing->len == 0)
     {
       traj_editor_dialog_set_missing (TRAJ_EDITOR_DIALOG (self), NULL);
@@ -154,9 +178,10 @@ validate (TrajPatientEditor *self)
   typed_birth = *gtk_editable_get_text (traj_date_entry_get_editable (self->birth_entry)) != '\0';
   show_field_error (GTK_WIDGET (self->birth_row), self->birth_error, typed_birth ? birth_error : NULL);
 
-  traj_editor_dialog_set_valid (TRAJ_EDITOR_DIALOG (self), !mrn_error && !name_error && !birth_error &&
-                                !(flagging_now (self) && *p->risk_si_by == '\0'));
   show_missing (self, p);
+  /* Every field is there when nothing is missing. */
+  traj_editor_dialog_set_valid (TRAJ_EDITOR_DIALOG (self), !mrn_error && !name_error && !birth_error &&
+                                traj_editor_dialog_get_missing (TRAJ_EDITOR_DIALOG (self)) == NULL);
 }
 
 /* "Flagged by Dr A on 3 Mar 2026, 14:05", or what switching it on does
@@ -167,10 +192,18 @@ show_risk (TrajPatientEditor *self)
   const TrajPatient *p = self->patient;
   TrajStore *store = traj_editor_dialog_get_store (TRAJ_EDITOR_DIALOG (self));
   const char *clinician = store ? traj_store_get_clinician (store) : NULL;
-  gboolean ask_name = flagging_now (self) && (clinician == NULL || *clinician == '\0');
+  gboolean named = clinician && *clinician;
+  gboolean ask_name = (flagging_now (self) || clearing_now (self)) && !named;
   g_autofree char *text = NULL;
 
-  if (!gtk_switch_get_active (self->risk_switch))
+  if (clearing_now (self) && named)
+    /* Translators: "Cleared when you save, as Dr Ana Silva, with …" */
+    text = g_strdup_printf (_("Cleared when you save, as %s, with the reason you give below, "
+                              "in the audit trail."), clinician);
+  else if (clearing_now (self))
+    text = g_strdup (_("Cleared when you save, with your name and the reason you give below, "
+                       "in the audit trail."));
+  else if (!gtk_switch_get_active (self->risk_switch))
     text = g_strdup (_("Not flagged. Switch on to flag a risk of suicide on the patient’s page."));
   else if (p->risk_si_at != TRAJ_TIME_NONE)
     {
@@ -186,6 +219,7 @@ show_risk (TrajPatientEditor *self)
                        "Set your name in Preferences to be named on every record."));
   adw_action_row_set_subtitle (self->risk_row, text);
   gtk_widget_set_visible (GTK_WIDGET (self->risk_by_row), ask_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->risk_why_row), clearing_now (self));
 }
 
 static void
@@ -245,7 +279,10 @@ traj_patient_editor_save (TrajEditorDialog *dialog, gint64 *id, GError **error)
     }
   if (p->id > 0)
     {
-      if (!traj_store_update_patient (store, p, error))
+      g_autofree char *by = clearing_now (self) ? flagged_by (self) : NULL;
+      g_autofree char *why = clearing_now (self) ? cleared_why (self) : NULL;
+
+      if (!traj_store_update_patient_why (store, p, by, why, error))
         return FALSE;
     }
   else if (!traj_store_insert_patient (store, p, error))
@@ -318,6 +355,7 @@ traj_patient_editor_class_init (TrajPatientEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_switch);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_by_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_why_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, notes_view);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, mrn_error);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, name_error);

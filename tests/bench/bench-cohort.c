@@ -27,6 +27,7 @@
 
 #include "bench-common.h"
 #include "traj-cohort.h"
+#include "traj-csv.h"
 #include "traj-store-private.h"
 #include "traj-table.h"
 
@@ -207,6 +208,23 @@ row (const char *what, GArray *wall, GArray *cpu, gint64 hwm_kb, double floor_wa
           bench_percentile (wall, 0.95), cpu ? bench_median (cpu) : 0, hwm, ratio, target ? target : "");
 }
 
+static void
+remove_folder (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+      g_unlink (child);
+    }
+  g_dir_close (d);
+  g_rmdir (dir);
+}
+
 /* The floor in a process of its own, so that its peak memory is its own:
  * bench-cohort --floor DB MIN MAX OUT reads the needed rows (on two threads
  * when MIN < MAX, else one) and writes "WALL_MS CPU_MS ROWS VMHWM_KB" to OUT. */
@@ -260,6 +278,66 @@ floor_process (const char *self, const char *db, gint64 min_id, gint64 max_id, c
   *rows = g_ascii_strtoull (parts[2], NULL, 10);
   *hwm = g_ascii_strtoll (parts[3], NULL, 10);
   return TRUE;
+}
+
+/* The export-then-pandas peer (cohort-pandas.py beside this program's
+ * source): the clinic exported to CSV by the app, then the script, each
+ * run timed; skipped without python3-pandas. */
+static void
+pandas_peer (TrajStore *store, const char *tmp, guint runs, double app_ms, double app_cpu_ms)
+{
+  g_autofree char *script = g_build_filename (BENCH_SOURCE_DIR, "cohort-pandas.py", NULL);
+  g_autofree char *csv = g_build_filename (tmp, "csv", NULL);
+  g_autofree char *out = g_build_filename (tmp, "pandas.csv", NULL);
+  g_autofree char *stats = g_build_filename (tmp, "pandas.stats", NULL);
+  g_autoptr(GArray) export_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) export_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) script_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) script_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  char *argv[] = { (char *) "/usr/bin/python3", script, csv, out, stats, NULL };
+  gint64 script_hwm = 0;
+  int status = 1;
+  double total_ms, total_cpu;
+
+  if (!g_spawn_command_line_sync ("/usr/bin/python3 -c 'import pandas'", NULL, NULL, &status, NULL) || status != 0)
+    {
+      printf ("  export-then-pandas peer: not run (python3-pandas is not installed)\n");
+      return;
+    }
+  for (guint k = 0; k < MIN (runs, 3u); k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *hwm = NULL;
+      double c0 = bench_cpu_s (), ms, cpu;
+      gint64 t0 = g_get_monotonic_time (), unused;
+
+      remove_folder (csv);
+      if (!traj_csv_export (store, csv, NULL, NULL, NULL, NULL, &error))
+        g_error ("%s", error->message);
+      ms = (g_get_monotonic_time () - t0) / 1000.0;
+      cpu = (bench_cpu_s () - c0) * 1000.0;
+      g_array_append_val (export_ms, ms);
+      g_array_append_val (export_cpu, cpu);
+      if (!bench_run_process (argv, &ms, &cpu, &unused))
+        {
+          printf ("  export-then-pandas peer: the script failed\n");
+          return;
+        }
+      g_array_append_val (script_ms, ms);
+      g_array_append_val (script_cpu, cpu);
+      if (g_file_get_contents (stats, &hwm, NULL, NULL))
+        script_hwm = MAX (script_hwm, g_ascii_strtoll (hwm, NULL, 10));
+    }
+  total_ms = bench_median (export_ms) + bench_median (script_ms);
+  total_cpu = bench_median (export_cpu) + bench_median (script_cpu);
+  row ("  peer: CSV export by the app", export_ms, export_cpu, -1, 0, 0, NULL);
+  row ("  peer: then pandas (cohort-pandas.py)", script_ms, script_cpu, script_hwm, 0, 0, NULL);
+  printf ("  export-then-pandas: %.0f ms wall, %.0f ms CPU; the app's cohort takes %.2f× its wall and %.2f× its CPU "
+          "(target ≤ 0.1×); the script computes a subset of the app's figures\n",
+          total_ms, total_cpu, app_ms / total_ms, app_cpu_ms / total_cpu);
+  remove_folder (csv);
+  g_unlink (out);
+  g_unlink (stats);
 }
 
 static int bench_main (int argc, char **argv);
@@ -430,7 +508,7 @@ bench_main (int argc, char **argv)
     }
   else
     printf ("  sqlite3 shell: not run (is it installed?)\n");
-  printf ("  export-then-pandas peer: not run (no pandas script yet; python3-pandas is not a build dependency)\n");
+  pandas_peer (store, tmp, runs, bench_median (cohort_ms), bench_median (cohort_cpu));
 
   {
     g_autofree char *a = g_build_filename (tmp, "streams.sql", NULL);

@@ -22,6 +22,7 @@
 #include "traj-window.h"
 
 #include "test-gui-fixture.h"
+#include "test-wait.h"
 
 static gint64
 create_patient (Fixture *f, const char *mrn, const char *name)
@@ -940,6 +941,40 @@ test_start_check_damaged (Fixture *f, gconstpointer data)
   }
 }
 
+/* The daily backup at start was audited as "Clinician: Not given": it is
+ * made before anyone gives a name. The trail says what made it. */
+static void
+test_start_check_backup_named (Fixture *f, gconstpointer data)
+{
+  g_autofree char *backups = g_build_filename (f->dir, "backups", NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  TrajAuditFilter filter = { .action = "backup", .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+  const TrajAuditEvent *e;
+  guint refs = G_OBJECT (f->store)->ref_count;
+
+  traj_store_set_clinician (f->store, "");
+  traj_exchange_start_check (GTK_WINDOW (f->win), f->store, 7);
+  /* The check holds the store until it has finished. */
+  WAIT_UNTIL (G_OBJECT (f->store)->ref_count == refs);
+  g_assert_cmpint (traj_store_count_audit_filtered (f->store, &filter, NULL), ==, 1);
+  events = traj_store_list_audit_filtered (f->store, &filter, &error);
+  g_assert_no_error (error);
+  e = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (e->clinician, ==, "Trajectory (automatic daily backup)");
+  /* The window's own store keeps its (empty) clinician. */
+  g_assert_cmpstr (traj_store_get_clinician (f->store), ==, "");
+  /* Today's copy, named by the clinic file, and nothing else. */
+  {
+    g_autofree char *today = traj_day_to_iso (traj_day_today ());
+    g_autofree char *name = g_strdup_printf ("clinic-%s.db", today);
+    g_autofree char *copy = g_build_filename (backups, name, NULL);
+
+    g_assert_cmpint (g_unlink (copy), ==, 0);
+    g_assert_cmpint (g_rmdir (backups), ==, 0);
+  }
+}
+
 /* Issue 16 §3: a trail rewritten by hand (a trigger dropped, an event
  * changed, the trigger put back) is said at start over the window. */
 static void
@@ -1004,6 +1039,8 @@ main (int argc, char **argv)
 
   g_test_add ("/workspace/start-check-audit", Fixture, NULL, fixture_setup_window,
               test_start_check_audit, fixture_teardown);
+  g_test_add ("/workspace/start-check-backup-named", Fixture, NULL, fixture_setup_window,
+              test_start_check_backup_named, fixture_teardown);
   g_test_add ("/workspace/start-check-damaged", Fixture, NULL, fixture_setup_window,
               test_start_check_damaged, fixture_teardown);
   g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup_window,

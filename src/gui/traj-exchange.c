@@ -400,6 +400,11 @@ start_check_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
   g_autofree char *dir = traj_backup_default_dir (traj_store_get_path (main_store));
   guint keep = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "keep"));
 
+  /* The daily copy is made by nobody in particular, before anyone has
+   * given a name: say so in the audit trail rather than "Not given". */
+  if (store)
+    traj_store_set_clinician (store, "Trajectory (automatic daily backup)");
+
   /* quick_check takes seconds on a large clinic: never on the main thread.
    * A damaged clinic is not backed up (traj_backup_auto checks too), so
    * no good backup is ever rotated out for a copy of it. */

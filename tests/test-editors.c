@@ -18,6 +18,8 @@
 #include "traj-patient-editor.h"
 #include "traj-gui.h"
 #include "traj-infusion-editor-private.h"
+#include "traj-date-entry.h"
+#include "traj-medication-editor.h"
 #include "traj-score-entry-private.h"
 #include "traj-validate.h"
 
@@ -683,6 +685,141 @@ test_infusion_tolerability (Fixture *f, gconstpointer data)
   i = g_ptr_array_index (after->infusions, 0);
   g_assert_cmpint (i->cadss_total, ==, 0);
   g_assert_cmpint (i->moaas_lowest, ==, -1);
+}
+
+/* ---- medicines (CLINICAL.md §8) ------------------------------------------ */
+
+static void
+add_medication (Fixture *f, TrajMedClass klass, const char *name, gint32 start, gint32 stop)
+{
+  g_autoptr(TrajMedication) m = traj_medication_new ();
+  g_autoptr(GError) error = NULL;
+
+  m->patient_id = f->patient_id;
+  m->klass = klass;
+  m->name = g_strdup (name);
+  m->start_day = start;
+  m->stop_day = stop;
+  g_assert_true (traj_store_insert_medication (f->store, m, &error));
+  g_assert_no_error (error);
+}
+
+/* A new infusion's concomitant answers come from what the list has taken
+ * today (a benzodiazepine and a z-drug; not the opioid stopped yesterday,
+ * nor lamotrigine, which is no question on the form), still editable; an
+ * infusion being edited keeps its own answers. */
+static void
+test_infusion_concomitant_from_list (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = NULL;
+  g_autoptr(TrajPatientRecords) saved = NULL;
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajInfusionEditor *e;
+  const TrajInfusion *i;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  gint32 today = traj_day_today ();
+
+  add_medication (f, TRAJ_MED_CLASS_BENZODIAZEPINE, "Lorazepam", today - 100, TRAJ_DAY_NONE);
+  add_medication (f, TRAJ_MED_CLASS_Z_DRUG, "Zolpidem", TRAJ_DAY_NONE, today);
+  add_medication (f, TRAJ_MED_CLASS_OPIOID, "Tramadol", today - 100, today - 1);
+  add_medication (f, TRAJ_MED_CLASS_LAMOTRIGINE, "Lamotrigine", today - 100, TRAJ_DAY_NONE);
+  records = load (f);
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  type_into (child (e, t, "weight_row"), "70");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 0))));   /* benzodiazepine */
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 1))));   /* sedative */
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 2))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 3))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 4))));  /* opioid */
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (child (e, t, "concomitant_group"))), ==,
+                   "Filled in from the patient’s medication list (what is taken today). Change an answer if the "
+                   "list is out of date.");
+  /* The clinician knows better than the list. */
+  gtk_switch_set_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 1)), FALSE);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  saved = load (f);
+  i = g_ptr_array_index (saved->infusions, 0);
+  g_assert_cmphex (i->concomitant, ==, TRAJ_CONCOMITANT_BENZODIAZEPINE);
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, saved, i));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (traj_infusion_editor_get_concomitant (e, 1))));
+  g_assert_false (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  gtk_window_destroy (GTK_WINDOW (e));
+  spin ();
+  g_assert_finalize_object (e);
+  after = load (f);
+  g_assert_cmphex (((TrajInfusion *) g_ptr_array_index (after->infusions, 0))->concomitant, ==,
+                   TRAJ_CONCOMITANT_BENZODIAZEPINE);
+}
+
+/* The medicine editor: Save waits for a name; a stop before the start and
+ * an unreadable date are refused with their message on the field; an empty
+ * start is "not known"; the saved medicine is what was typed; on edit the
+ * fields show it and a stop day is saved as an update. */
+static void
+test_medication_editor (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) saved = NULL;
+  g_autoptr(TrajPatientRecords) after = NULL;
+  TrajMedicationEditor *e;
+  const TrajMedication *m;
+  GType t = TRAJ_TYPE_MEDICATION_EDITOR;
+  GtkWidget *start, *stop;
+
+  e = present (GTK_WIDGET (traj_medication_editor_new (NULL, f->store, f->patient_id, NULL)));
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (gtk_widget_get_visible (child (e, t, "error_label")));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "class_row"))), ==,
+                    TRAJ_MED_CLASS_BENZODIAZEPINE);
+  type_into (child (e, t, "name_row"), "Lorazepam");
+  type_into (child (e, t, "dose_row"), "1 mg at night");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  start = GTK_WIDGET (traj_date_entry_get_editable (TRAJ_DATE_ENTRY (child (e, t, "start_entry"))));
+  stop = GTK_WIDGET (traj_date_entry_get_editable (TRAJ_DATE_ENTRY (child (e, t, "stop_entry"))));
+  type_into (start, "2026-03-02");
+  type_into (stop, "2026-03-01");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "error_label"))), ==,
+                   "The stop date (1 Mar 2026) is before the start date (2 Mar 2026).");
+  g_assert_true (gtk_widget_has_css_class (child (e, t, "stop_row"), "error"));
+  type_into (stop, "next week");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "error_label"))), ==,
+                   "Enter dates as YYYY-MM-DD, or leave them empty.");
+  type_into (stop, "");
+  type_into (start, "");
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_false (gtk_widget_get_visible (child (e, t, "error_label")));
+  type_into (child (e, t, "name_row"), "  ");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (e, t, "error_label"))), ==, "Enter the medicine’s name.");
+  type_into (child (e, t, "name_row"), "Lorazepam");
+  type_into (start, "2026-03-02");
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  saved = load (f);
+  g_assert_cmpuint (saved->medications->len, ==, 1);
+  m = g_ptr_array_index (saved->medications, 0);
+  g_assert_cmpstr (m->name, ==, "Lorazepam");
+  g_assert_cmpint (m->klass, ==, TRAJ_MED_CLASS_BENZODIAZEPINE);
+  g_assert_cmpstr (m->dose, ==, "1 mg at night");
+  g_assert_cmpint (m->start_day, ==, traj_day_from_ymd (2026, 3, 2));
+  g_assert_cmpint (m->stop_day, ==, TRAJ_DAY_NONE);
+
+  e = present (GTK_WIDGET (traj_medication_editor_new (NULL, f->store, f->patient_id, m)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (e, t, "name_row"))), ==, "Lorazepam");
+  g_assert_false (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  stop = GTK_WIDGET (traj_date_entry_get_editable (TRAJ_DATE_ENTRY (child (e, t, "stop_entry"))));
+  type_into (stop, "2026-04-30");
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+  after = load (f);
+  g_assert_cmpuint (after->medications->len, ==, 1);
+  g_assert_cmpint (((TrajMedication *) g_ptr_array_index (after->medications, 0))->stop_day, ==,
+                   traj_day_from_ymd (2026, 4, 30));
 }
 
 /* ---- assessments ---------------------------------------------------------- */
@@ -1718,6 +1855,9 @@ main (int argc, char **argv)
   g_test_add ("/editors/infusion/invalid-dose", Fixture, NULL, fixture_setup, test_infusion_invalid_dose, fixture_teardown);
   g_test_add ("/editors/infusion/monitoring-event", Fixture, NULL, fixture_setup, test_infusion_monitoring_event, fixture_teardown);
   g_test_add ("/editors/infusion/edit", Fixture, NULL, fixture_setup, test_infusion_edit, fixture_teardown);
+  g_test_add ("/editors/infusion/concomitant-from-list", Fixture, NULL, fixture_setup,
+              test_infusion_concomitant_from_list, fixture_teardown);
+  g_test_add ("/editors/medication", Fixture, NULL, fixture_setup, test_medication_editor, fixture_teardown);
   g_test_add ("/editors/infusion/tolerability", Fixture, NULL, fixture_setup, test_infusion_tolerability,
               fixture_teardown);
   g_test_add ("/editors/infusion/vitals-low-and-bp", Fixture, NULL, fixture_setup, test_infusion_vitals_low_and_bp, fixture_teardown);

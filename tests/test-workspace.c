@@ -15,6 +15,7 @@
 #include "traj-exchange.h"
 #include "traj-date-entry.h"
 #include "traj-patient-editor.h"
+#include "traj-medication-editor.h"
 #include "traj-outcomes.h"
 #include "traj-patient-page-private.h"
 #include "traj-timeline.h"
@@ -862,6 +863,88 @@ test_decision_undo (Fixture *f, gconstpointer data)
 
 /* Issue 16 §1: control characters are refused in the editors with the
  * store's own message, as in the import and the CLI. */
+/* CLINICAL.md §8 on the patient page: the Medications group lists the
+ * medicines, the current course carries the note of a benzodiazepine taken
+ * during it, Stop sets today as the last day (Undo takes it back), Remove
+ * hides one entered in error (Undo brings it back), Add opens the editor. */
+static void
+test_medications_group (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 pid = create_patient (f, "W-300", "Mary Medicine");
+  GtkWidget *page = traj_window_get_patient_page (f->win);
+  TrajPatientPage *pp = TRAJ_PATIENT_PAGE (page);
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajMedication) m = traj_medication_new ();
+  g_autoptr(TrajMedication) back = NULL;
+  AdwToast *toast;
+  GtkWidget *row, *note;
+  gint32 today = traj_day_today ();
+
+  c->patient_id = pid;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->induction_length = 6;
+  c->start_day = today - 10;
+  c->status = TRAJ_COURSE_INDUCTION;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  spin (f);
+  /* No list yet: the placeholder, no note. */
+  g_assert_null (gtk_list_box_get_row_at_index (pp->medication_list, 0));
+  g_assert_false (gtk_widget_get_visible (pp->course_notes_box));
+
+  m->patient_id = pid;
+  m->klass = TRAJ_MED_CLASS_BENZODIAZEPINE;
+  m->name = g_strdup ("Lorazepam");
+  m->dose = g_strdup ("1 mg at night");
+  m->start_day = today - 100;
+  g_assert_true (traj_store_insert_medication (f->store, m, &error));
+  g_assert_no_error (error);
+  spin (f);
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (pp->medication_list, 0));
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Lorazepam");
+  g_assert_true (gtk_widget_get_visible (pp->course_notes_box));
+  note = gtk_widget_get_last_child (gtk_widget_get_first_child (pp->course_notes_box));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==,
+                   "Lorazepam (benzodiazepine) might reduce the response to ketamine (Frye 2015; Albott 2017) "
+                   "and adds to sedation.");
+
+  /* Stop: today is the last day; Undo: still taken. */
+  gtk_widget_activate_action (page, "patient.stop-medication", "x", m->id);
+  spin (f);
+  back = traj_store_get_medication (f->store, m->id, &error);
+  g_assert_cmpint (back->stop_day, ==, today);
+  g_clear_pointer (&back, traj_medication_free);
+  toast = traj_patient_page_get_last_toast (pp);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Lorazepam stopped today");
+  g_signal_emit_by_name (toast, "button-clicked");
+  spin (f);
+  back = traj_store_get_medication (f->store, m->id, &error);
+  g_assert_cmpint (back->stop_day, ==, TRAJ_DAY_NONE);
+  g_clear_pointer (&back, traj_medication_free);
+
+  /* Remove: hidden, never deleted; Undo: back on the list. */
+  gtk_widget_activate_action (page, "patient.remove-medication", "x", m->id);
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_MEDICATION, NULL), ==, 0);
+  g_assert_null (gtk_list_box_get_row_at_index (pp->medication_list, 0));
+  g_assert_false (gtk_widget_get_visible (pp->course_notes_box));
+  toast = traj_patient_page_get_last_toast (pp);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Lorazepam removed from the list");
+  g_signal_emit_by_name (toast, "button-clicked");
+  spin (f);
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_MEDICATION, NULL), ==, 1);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (pp->medication_list, 0));
+
+  gtk_widget_activate_action (page, "patient.add-medication", NULL);
+  spin (f);
+  g_assert_nonnull (find_toplevel (TRAJ_TYPE_MEDICATION_EDITOR));
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (find_toplevel (TRAJ_TYPE_MEDICATION_EDITOR)));
+  spin (f);
+}
+
 static void
 test_control_characters (Fixture *f, gconstpointer data)
 {
@@ -1045,5 +1128,7 @@ main (int argc, char **argv)
               test_start_check_damaged, fixture_teardown);
   g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup_window,
               test_control_characters, fixture_teardown);
+  g_test_add ("/workspace/medications-group", Fixture, NULL, fixture_setup_window,
+              test_medications_group, fixture_teardown);
   return g_test_run ();
 }

@@ -543,7 +543,7 @@ add_medications (Gen *g, const TrajPatient *p, guint index, gint32 first_start, 
 
   g_ptr_array_set_size (g->meds->medications, 0);
   if (index % 6 == 1)
-    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_BENZODIAZEPINE, benzos[index % 3][0], benzos[index % 3][1],
+    ok = add_medication (g, p, n++, TRAJ_MED_CLASS_BENZODIAZEPINE, benzos[index / 6 % 3][0], benzos[index / 6 % 3][1],
                          index % 12 == 7 ? late : first_start - 200 - (gint32) (index % 90),
                          index % 12 == 1 ? first_start - 1 : TRAJ_DAY_NONE, error);
   if (ok && index % 9 == 2)

@@ -10,6 +10,7 @@
 #include "traj-columns-layout.h"
 #include "traj-gui.h"
 #include "traj-infusion-editor-private.h"
+#include "traj-medication.h"
 #include "traj-outcomes.h"
 #include "traj-validate.h"
 
@@ -1355,6 +1356,18 @@ traj_infusion_editor_new (GtkWindow                *parent,
         gtk_editable_set_text (GTK_EDITABLE (self->dose_row), "0.5");
       if (last_of_patient)
         set_number (self->weight_row, last_of_patient->weight_kg);
+      /* CLINICAL.md §8: the concomitant answers come from the medication
+       * list (what is taken today), still editable. */
+      if (records->medications->len > 0)
+        {
+          guint taken = traj_medications_concomitant_on (records, traj_day_today ());
+
+          for (guint k = 0; k < TRAJ_N_CONCOMITANTS; k++)
+            gtk_switch_set_active (GTK_SWITCH (self->concomitant_switches[k]), (taken & (1u << k)) != 0);
+          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->concomitant_group),
+                                                 _("Filled in from the patient’s medication list (what is taken "
+                                                   "today). Change an answer if the list is out of date."));
+        }
       add_reading (self, &offered[0], _("pre-dose"));
       add_reading (self, &offered[1], _("40 min"));
       add_reading (self, &offered[2], _("discharge"));

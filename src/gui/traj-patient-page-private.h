@@ -36,6 +36,8 @@ struct _TrajPatientPage
   GtkListBox *timeline_list;
   GtkWidget *history_box;
   GtkListBox *history_list;
+  GtkListBox *medication_list;     /* the Medications group (traj-patient-page-medications.c) */
+  GtkWidget *course_notes_box;
 };
 
 /* Shared by the page's files (traj-patient-page*.c). */
@@ -47,6 +49,12 @@ void       traj_patient_page_show_error      (TrajPatientPage *self,
 void       traj_patient_page_clear_box       (GtkWidget       *box);
 /* Rebuilds the banners and the Findings History from self->outcomes. */
 void       traj_patient_page_update_findings (TrajPatientPage *self);
+
+/* The Medications group, put after @after (traj-patient-page-medications.c). */
+void       traj_patient_page_medications_class_init (GtkWidgetClass  *widget_class);
+void       traj_patient_page_medications_init       (TrajPatientPage *self,
+                                                     GtkWidget       *after);
+void       traj_patient_page_update_medications     (TrajPatientPage *self);
 
 /* How long a "deleted — Undo" toast stays, in seconds. */
 #define TRAJ_UNDO_TIMEOUT_S 15

@@ -467,6 +467,7 @@ load (TrajPatientPage *self)
 
   g_clear_pointer (&self->records, traj_patient_records_free);
   g_clear_pointer (&self->outcomes, traj_outcomes_free);
+  traj_patient_page_update_medications (self);
 
   traj_checkin_list_set_patient (self->checkin_list, self->store ? self->patient_id : 0);
   if (self->patient_id <= 0 || self->store == NULL)
@@ -492,6 +493,7 @@ load (TrajPatientPage *self)
   update_header (self);
   traj_patient_page_update_findings (self);
   update_outcome_summary (self);
+  traj_patient_page_update_medications (self);
   traj_timeline_set_records (self->timeline, self->records);
   {
     TrajChartModel *model = traj_chart_model_new_from_records (self->records, self->outcomes);
@@ -899,6 +901,7 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.export-report", NULL, export_report_action);
   gtk_widget_class_install_action (widget_class, "patient.delete-record", "(ix)", delete_record_action);
   gtk_widget_class_install_action (widget_class, "patient.edit-record", "(ix)", edit_record_action);
+  traj_patient_page_medications_class_init (widget_class);
 
 }
 
@@ -963,6 +966,7 @@ traj_patient_page_init (TrajPatientPage *self)
   self->timeline = traj_timeline_new ();
   gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline), create_timeline_row, self, NULL);
   timeline_placeholder (self);
+  traj_patient_page_medications_init (self, self->outcome_box);
 }
 
 GtkWidget *

@@ -1037,6 +1037,36 @@ typedef struct {
   gint64 patient_id;
 } Ref;
 
+/* One record of a set keyed by its uid, in one allocation: an import of
+ * 50,000 patients names half a million of them. */
+typedef struct {
+  Ref ref;
+  char uid[];
+} RefEntry;
+
+static guint
+ref_entry_hash (gconstpointer e)
+{
+  return g_str_hash (((const RefEntry *) e)->uid);
+}
+
+static gboolean
+ref_entry_equal (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const RefEntry *) a)->uid, ((const RefEntry *) b)->uid) == 0;
+}
+
+/* The entry of @uid in @set, or NULL. */
+static RefEntry *
+ref_lookup (GHashTable *set, const char *uid)
+{
+  gsize n = strlen (uid);
+  RefEntry *key = g_alloca (sizeof (RefEntry) + n + 1);
+
+  memcpy (key->uid, uid, n + 1);
+  return g_hash_table_lookup (set, key);
+}
+
 typedef enum {
   REF_PATIENT,
   REF_COURSE,
@@ -1049,7 +1079,7 @@ typedef struct {
   TrajCsvReport *report;
   gint32 today;
   gint64 now;
-  GHashTable *refs[N_REFS];      /* uid → Ref*: records of this import and ones looked up */
+  GHashTable *refs[N_REFS];      /* RefEntry set: records of this import and ones looked up */
   GHashTable *bad_uids[N_REFS];  /* uids of rejected rows: references to them are not reported again */
   gboolean unreadable[N_REFS];   /* a file whose rows could not be read at all */
   char *last_uid[N_REFS];        /* rows come grouped by parent: the last one resolved, */
@@ -1230,11 +1260,24 @@ mark_bad (Import *im, RefKind kind, const char *uid)
 static void
 remember (Import *im, RefKind kind, const char *uid, gint64 id, gint64 patient_id)
 {
-  Ref *ref = g_new (Ref, 1);
+  gsize n = strlen (uid);
+  RefEntry *e;
 
-  ref->id = id;
-  ref->patient_id = patient_id;
-  g_hash_table_replace (im->refs[kind], g_strdup (uid), ref);
+  /* While writing a clinic file, the rows written are found in it by uid
+   * (rows come grouped by parent: one look-up per parent); only a row that
+   * could not be written is kept, as bad. A clinic server is asked as
+   * seldom as can be. */
+  if (im->writing && !traj_store_is_server (im->store))
+    {
+      if (id <= 0)
+        mark_bad (im, kind, uid);
+      return;
+    }
+  e = g_malloc (sizeof (RefEntry) + n + 1);
+  e->ref.id = id;
+  e->ref.patient_id = patient_id;
+  memcpy (e->uid, uid, n + 1);
+  g_hash_table_add (im->refs[kind], e);
 }
 
 typedef enum {
@@ -1251,7 +1294,7 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
     "SELECT id, patient_id FROM course WHERE uid = ?1 AND deleted_at IS NULL",
     "SELECT id, patient_id FROM infusion WHERE uid = ?1 AND deleted_at IS NULL",
   };
-  Ref *ref;
+  RefEntry *entry;
   TrajDbStmt *stmt;
   gboolean found = FALSE;
 
@@ -1262,13 +1305,13 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
     }
   if (g_hash_table_size (im->bad_uids[kind]) > 0 && g_hash_table_contains (im->bad_uids[kind], uid))
     return PARENT_BAD;
-  ref = g_hash_table_lookup (im->refs[kind], uid);
-  if (ref)
+  entry = ref_lookup (im->refs[kind], uid);
+  if (entry)
     {
-      *out = *ref;
+      *out = entry->ref;
       g_free (im->last_uid[kind]);
       im->last_uid[kind] = g_strdup (uid);
-      im->last_ref[kind] = *ref;
+      im->last_ref[kind] = entry->ref;
       return RESOLVED;
     }
   /* A record already in the clinic. */
@@ -2124,12 +2167,13 @@ deferred_problem (gint64 tag, const char *uid, const GError *error, gpointer use
   problem (im, (guint) tag, "%s", error->message);
   if (kind < N_REFS && uid)
     {
-      Ref *ref = g_hash_table_lookup (im->refs[kind], uid);
+      RefEntry *entry = ref_lookup (im->refs[kind], uid);
 
       /* Rows naming it, written after this flush, are not written either. */
-      if (ref && ref->id < 0)
-        g_array_index (im->ids, gint64, -ref->id - 1) = 0;
-      g_hash_table_remove (im->refs[kind], uid);
+      if (entry && entry->ref.id < 0)
+        g_array_index (im->ids, gint64, -entry->ref.id - 1) = 0;
+      if (entry)
+        g_hash_table_remove (im->refs[kind], entry);
       if (g_strcmp0 (im->last_uid[kind], uid) == 0)
         g_clear_pointer (&im->last_uid[kind], g_free);
       mark_bad (im, kind, uid);
@@ -2537,7 +2581,7 @@ traj_csv_import (TrajStore         *store,
   im.seen = g_array_new (FALSE, FALSE, sizeof (FileSeen));
   for (guint k = 0; k < N_REFS; k++)
     {
-      im.refs[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      im.refs[k] = g_hash_table_new_full (ref_entry_hash, ref_entry_equal, g_free, NULL);
       im.bad_uids[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     }
   for (guint k = 0; k < paths->len; k++)

@@ -92,5 +92,9 @@ traj_clinician_prompt_new (GtkWindow *parent,
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_response),
                          g_object_ref (settings), unref_settings, 0);
   gtk_window_set_focus (GTK_WINDOW (dialog), row);
+  /* One of the application's windows, so its shortcuts (Ctrl+Q) work
+   * while the question is up. */
+  if (parent && gtk_window_get_application (parent))
+    gtk_window_set_application (GTK_WINDOW (dialog), gtk_window_get_application (parent));
   return GTK_WIDGET (dialog);
 }

@@ -769,6 +769,12 @@ test_medication_editor (Fixture *f, gconstpointer data)
   GtkWidget *start, *stop;
 
   e = present (GTK_WIDGET (traj_medication_editor_new (NULL, f->store, f->patient_id, NULL)));
+  /* Typing goes into the name first. */
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (e));
+    g_assert_nonnull (focus);
+    g_assert_true (focus == child (e, t, "name_row") || gtk_widget_is_ancestor (focus, child (e, t, "name_row")));
+  }
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   g_assert_false (gtk_widget_get_visible (child (e, t, "error_label")));
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "class_row"))), ==,

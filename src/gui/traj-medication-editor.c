@@ -214,5 +214,7 @@ traj_medication_editor_new (GtkWindow            *parent,
   g_signal_connect_swapped (self->start_entry, "changed", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->stop_entry, "changed", G_CALLBACK (on_field_changed), self);
   validate (self);
+  /* Typing goes into the name, not the Cancel button. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));
   return self;
 }

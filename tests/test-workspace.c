@@ -667,6 +667,8 @@ test_decision_dialog (Fixture *f, gconstpointer data)
   dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Acknowledge Finding");
+  /* The patient is named above the finding (a trial saw only the finding). */
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "Dora Decide · MRN D-1 · born 4\u00a0Mar\u00a01980\n\n"));
   by = nth_of_type (dialog, GTK_TYPE_ENTRY, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (by)), ==, "Dr Settings");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "record"));

@@ -111,9 +111,22 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
   d->self = self;
   d->finding = traj_finding_copy (f);
   d->choices = g_ptr_array_new ();
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (traj_patient_page_parent_window (self),
-                                                       acknowledge ? _("Acknowledge Finding") : _("Record a Decision"),
-                                                       f->sentence));
+  /* Named, so a decision is never recorded on the wrong patient's page. */
+  {
+    const TrajPatient *p = self->records->patient;
+    g_autofree char *day = traj_day_format (p->birth_day);
+    g_autoptr(GString) born = g_string_new (day);
+    g_autofree char *body = NULL;
+
+    /* The date on one line. */
+    g_string_replace (born, " ", "\u00a0", 0);
+    /* Translators: "Dora Decide · MRN D-1 · born 4 Mar 1980", then the finding */
+    body = g_strdup_printf (_("%s · MRN %s · born %s\n\n%s"), p->name, p->mrn, born->str, f->sentence);
+
+    dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (traj_patient_page_parent_window (self),
+                                                         acknowledge ? _("Acknowledge Finding") : _("Record a Decision"),
+                                                         body));
+  }
   if (n > 1)
     {
       /* Every decision in sight, none chosen for the clinician. */

@@ -440,6 +440,18 @@ test_infusion_numbering (void)
   /* The eighth infusion of the patient, the second of its course. */
   g_assert_true (g_str_has_prefix (text, "Infusion 2 ·"));
 
+  /* An esketamine nasal spray is a session there too, as on the timeline. */
+  later->route = TRAJ_ROUTE_INTRANASAL;
+  later->medicine = TRAJ_MEDICINE_ESKETAMINE;
+  traj_chart_layout_free (layout);
+  traj_chart_model_unref (model);
+  model = traj_chart_model_new_from_records (r, o);
+  layout = traj_chart_layout_new (model, NULL, 900, 600);
+  g_assert_true (traj_chart_layout_find_item (layout, TRAJ_CHART_ITEM_INFUSION, later->id, &item));
+  g_free (text);
+  text = traj_chart_model_describe_item (model, &item);
+  g_assert_true (g_str_has_prefix (text, "Session 2 · Induction\n"));
+
   traj_timeline_set_records (timeline, r);
   for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (timeline)); k++)
     {

@@ -886,8 +886,12 @@ traj_chart_model_describe_item (const TrajChartModel *model,
           break;
         inf = &g_array_index (model->infusions, TrajChartInfusion, item->index);
         when = traj_time_format (inf->at);
-        /* Translators: "Infusion 4 · booster" */
-        g_string_append_printf (str, _("Infusion %d · %s"), inf->course_number, traj_phase_label (inf->phase));
+        if (inf->route == TRAJ_ROUTE_INTRANASAL)
+          /* Translators: an esketamine nasal-spray session, as the timeline names it: "Session 4 · Booster" */
+          g_string_append_printf (str, _("Session %d · %s"), inf->course_number, traj_phase_label (inf->phase));
+        else
+          /* Translators: "Infusion 4 · booster" */
+          g_string_append_printf (str, _("Infusion %d · %s"), inf->course_number, traj_phase_label (inf->phase));
         g_string_append_c (str, '\n');
         /* Translators: "3 Mar 2026, 10:00 · IV · racemic ketamine" */
         g_string_append_printf (str, _("%s · %s · %s"), when, traj_route_label (inf->route),

@@ -924,7 +924,7 @@ test_needs_attention_risk_flag (Fixture *f, gconstpointer data)
 
   /* Cleared: off the list. */
   flagged->risk_si_at = TRAJ_TIME_NONE;
-  g_assert_true (traj_store_update_patient (f->store, flagged, &error));
+  traj_store_update_patient_why (f->store, flagged, "Dr Ana Silva", "Reviewed in clinic today", &error);
   g_assert_no_error (error);
   spin (f);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);

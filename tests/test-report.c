@@ -246,6 +246,38 @@ test_header_indication_detail (void)
   g_assert_nonnull (strstr (text, " · Sex not recorded · Chronic pain (Fibromyalgia)\n"));
 }
 
+/* The report called esketamine nasal-spray sessions infusions, as the
+ * patient page no longer does. */
+static void
+test_course_sessions (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autofree char *text = NULL;
+
+  ((TrajCourse *) g_ptr_array_index (r->courses, 0))->induction_length = 6;
+  add_infusion (r, 3, 2, 120);
+  add_infusion (r, 3, 5, 120);
+  text = report_text (r, NULL);
+  g_assert_nonnull (strstr (text, "First infusion"));
+  g_assert_nonnull (strstr (text, "6 infusions, 2 given so far"));
+  g_clear_pointer (&text, g_free);
+
+  for (guint k = 0; k < r->infusions->len; k++)
+    {
+      TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+
+      i->route = TRAJ_ROUTE_INTRANASAL;
+      i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+      i->dose_mg_per_kg = 0;
+      i->total_mg = 56;
+    }
+  text = report_text (r, NULL);
+  g_assert_nonnull (strstr (text, "First session"));
+  g_assert_nonnull (strstr (text, "Latest session"));
+  g_assert_nonnull (strstr (text, "6 sessions, 2 given so far"));
+  g_assert_null (strstr (text, "First infusion"));
+}
+
 /* The suicidal-ideation risk flag was on the patient page but nowhere in
  * the PDF (a clinician trial finding): it heads the first-page callout, on
  * its own or above the open findings. */
@@ -997,6 +1029,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/patient-without-records", test_patient_without_records);
   g_test_add_func ("/report/cohort-one-page", test_cohort_one_page);
   g_test_add_func ("/report/callout-monitoring", test_callout_monitoring);
+  g_test_add_func ("/report/course-sessions", test_course_sessions);
   g_test_add_func ("/report/header-indication-detail", test_header_indication_detail);
   g_test_add_func ("/report/callout-risk-flag", test_callout_risk_flag);
   g_test_add_func ("/report/findings-list-keeps-closed", test_findings_list_keeps_closed);

@@ -64,6 +64,7 @@ add_course_summary (TrajReport *self, const TrajPatientRecords *r, const TrajOut
   Table *t;
   int n = 0, by_phase[TRAJ_N_PHASES] = { 0 };
   gint64 first = TRAJ_TIME_NONE, last = TRAJ_TIME_NONE;
+  gboolean nasal = FALSE;
   const TrajOutcome *primary = c ? traj_outcomes_find (o, c->id, c->primary_scale) : NULL;
   g_autofree char *start = NULL, *end = NULL, *count = NULL, *phases = NULL, *induction = NULL;
   g_autofree char *first_s = NULL, *last_s = NULL, *scale = NULL;
@@ -87,6 +88,9 @@ add_course_summary (TrajReport *self, const TrajPatientRecords *r, const TrajOut
       if (first == TRAJ_TIME_NONE)
         first = i->started_at;
       last = i->started_at;
+      /* Esketamine is a nasal spray: its treatments are sessions, as the
+       * patient page calls them (by the course's latest record). */
+      nasal = i->route == TRAJ_ROUTE_INTRANASAL;
     }
   for (guint k = 0; k < r->courses->len; k++)
     if (g_ptr_array_index (r->courses, k) != c)
@@ -109,10 +113,19 @@ add_course_summary (TrajReport *self, const TrajPatientRecords *r, const TrajOut
     if (primary && primary->induction_end_day != TRAJ_DAY_NONE)
       {
         g_autofree char *d = traj_day_format (primary->induction_end_day);
-        /* Translators: "6 infusions, completed 14 Jan 2026" */
-        induction = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d infusion, completed %s",
-                                                  "%d infusions, completed %s", len), len, d);
+        if (nasal)
+          /* Translators: "6 sessions, completed 14 Jan 2026" (esketamine nasal spray) */
+          induction = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d session, completed %s",
+                                                    "%d sessions, completed %s", len), len, d);
+        else
+          /* Translators: "6 infusions, completed 14 Jan 2026" */
+          induction = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d infusion, completed %s",
+                                                    "%d infusions, completed %s", len), len, d);
       }
+    else if (nasal)
+      /* Translators: "6 sessions, 4 given so far" (esketamine nasal spray) */
+      induction = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d session, %d given so far",
+                                                "%d sessions, %d given so far", len), len, MIN (n, len));
     else
       /* Translators: "6 infusions, 4 given so far" */
       induction = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d infusion, %d given so far",
@@ -134,8 +147,9 @@ add_course_summary (TrajReport *self, const TrajPatientRecords *r, const TrajOut
   PAIR (_("Indication"), traj_indication_label (c->indication), _("Status"), traj_course_status_label (c->status));
   PAIR (_("Protocol"), c->protocol && *c->protocol ? c->protocol : _("Not recorded"), _("Primary scale"), scale);
   PAIR (_("Started"), start, _("Ended"), end);
-  PAIR (_("Infusions"), count, _("Induction"), induction);
-  PAIR (_("First infusion"), first_s, _("Latest infusion"), last_s);
+  PAIR (nasal ? _("Sessions") : _("Infusions"), count, _("Induction"), induction);
+  PAIR (nasal ? _("First session") : _("First infusion"), first_s,
+        nasal ? _("Latest session") : _("Latest infusion"), last_s);
 #undef PAIR
   if (earlier > 0)
     {

@@ -180,6 +180,21 @@ check_in (TrajKioskWindow *kiosk, const char *code)
 }
 
 #define TABLET "waiting-room-tablet"
+#define IN_USE "That code is in use on another screen. If that screen was closed, please try again in two " \
+  "minutes, or ask a member of staff."
+
+/* The last sign of the program holding the clinic's check-ins set to @ago
+ * seconds back, as time passing with no sign would leave it. */
+static void
+set_held_ago (TrajStore *store, gint64 ago)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE kiosk_checkin SET held_at = %" G_GINT64_FORMAT
+                                          " WHERE held_at IS NOT NULL", traj_time_now () - ago);
+
+  g_assert_true (traj_test_exec (traj_store_get_path (store), sql, &error));
+  g_assert_no_error (error);
+}
 
 /* The tablet's program as its own process (see test_kill_keeps_answers):
  * signs in with @conninfo, checks in with @code, answers the first @n PHQ-9
@@ -269,11 +284,22 @@ test_kill_keeps_answers (void)
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 1);
 
-  /* The tablet restarted: the same code carries on at the optional question. */
+  /* The tablet restarted at once: for two minutes the session stays the
+   * killed program's (it might only be frozen); after half an hour with no
+   * sign it is over; in between the same code carries on at the optional
+   * question. */
   tablet = traj_store_open (ci, &error);
   g_assert_no_error (error);
   traj_store_set_device (tablet, TABLET, TRUE);
   kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, tablet, settings));
+  check_in (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "checkin");
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==, IN_USE);
+  set_held_ago (store, TRAJ_KIOSK_RESUME_SECONDS + 60);
+  check_in (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==,
+                   "That code has already been used. Please ask a member of staff for a new one.");
+  set_held_ago (store, TRAJ_KIOSK_LEASE_SECONDS + 10);
   check_in (kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
   g_signal_emit_by_name (child (kiosk, "start_button"), "clicked");

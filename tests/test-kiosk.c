@@ -17,6 +17,7 @@
 #include "traj-score-entry-private.h"
 #include "traj-secret.h"
 #include "traj-window.h"
+#include "traj-test-db.h"
 
 #include "test-wait.h"
 
@@ -498,22 +499,50 @@ test_terminate_keeps_draft (Fixture *f, gconstpointer data)
  * answers the PHQ-9's first @n questions (1, 2, 3, 0, 1, …), says so on
  * stdout and waits to be killed. */
 #define KILLED_DEVICE "waiting-room-tablet"
+#define IN_USE "That code is in use on another screen. If that screen was closed, please try again in two " \
+  "minutes, or ask a member of staff."
+#define LOST "This check-in carried on on another screen, so nothing more is saved here. Please ask a member " \
+  "of staff."
 
-static int
-answer_then_wait (const char *path, const char *code, guint n)
+/* The last sign of the program holding @path's check-ins set to @ago
+ * seconds back, as time passing with no sign would leave it. */
+static void
+set_held_ago (const char *path, gint64 ago)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE kiosk_checkin SET held_at = %" G_GINT64_FORMAT
+                                          " WHERE held_at IS NOT NULL", traj_time_now () - ago);
+
+  g_assert_true (traj_test_exec (path, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* A tablet program of its own (another process) on the clinic file @path
+ * as KILLED_DEVICE, checked in with @code and started. */
+static TrajKioskWindow *
+tablet_program (const char *path, const char *code, TrajStore **store)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  TrajStore *store = traj_store_open (path, &error);
   TrajKioskWindow *kiosk;
 
+  *store = traj_store_open (path, &error);
   g_assert_no_error (error);
-  traj_store_set_device (store, KILLED_DEVICE, TRUE);
-  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, settings));
+  traj_store_set_device (*store, KILLED_DEVICE, TRUE);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, *store, settings));
   gtk_window_present (GTK_WINDOW (kiosk));
   type_code (kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
   click (child (kiosk, "start_button"));
+  return kiosk;
+}
+
+static int
+answer_then_wait (const char *path, const char *code, guint n)
+{
+  TrajStore *store;
+  TrajKioskWindow *kiosk = tablet_program (path, code, &store);
+
   for (guint k = 0; k < n; k++)
     answer (kiosk, k, (int) ((k + 1) % 4));
   g_print ("answered\n");
@@ -566,12 +595,26 @@ test_kill_keeps_answers (Fixture *f, gconstpointer data)
     g_assert_cmpint (a->items[k], ==, (int) ((k + 1) % 4));
   g_assert_cmpint (traj_scale_safety_answer (a->scale, a->items), ==, 1);
 
-  /* The tablet restarted: the same code carries on where the patient was
-   * (the optional question after the nine), nothing asked twice. */
+  /* The tablet restarted at once: for two minutes the session stays the
+   * killed program's (it might only be frozen: /kiosk/second-kiosk-process). */
   store = traj_store_open (f->path, &error);
   g_assert_no_error (error);
   traj_store_set_device (store, KILLED_DEVICE, TRUE);
   kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, f->settings));
+  type_code (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "checkin");
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==, IN_USE);
+  /* Half an hour with no sign: the session is over, not open until the
+   * code expires (a trial: anyone with the slip could read the answers). */
+  set_held_ago (f->path, TRAJ_KIOSK_RESUME_SECONDS + 60);
+  type_code (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "checkin");
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==,
+                   "That code has already been used. Please ask a member of staff for a new one.");
+
+  /* Two minutes on: the same code carries on where the patient was (the
+   * optional question after the nine), nothing asked twice. */
+  set_held_ago (f->path, TRAJ_KIOSK_LEASE_SECONDS + 10);
   type_code (kiosk, code);
   g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
   g_assert_false (gtk_widget_get_visible (child (kiosk, "not_you_button")));
@@ -608,6 +651,207 @@ test_kill_keeps_answers (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (kiosk));
   g_assert_finalize_object (kiosk);
   g_assert_finalize_object (store);
+}
+
+/* The first tablet program of /kiosk/second-kiosk-process: checks in with
+ * @code on @path as KILLED_DEVICE, answers the PHQ-9's nine questions (1,
+ * 2, 3, 0, 1, 2, 3, 0, 1: item 9 brings the safety message, then
+ * Continue), says "answered", and at a line on stdin answers the optional
+ * question; then prints the screen it is on and its message. */
+static int
+first_kiosk (const char *path, const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  GIOChannel *in = g_io_channel_unix_new (0);
+  g_autofree char *line = NULL;
+  TrajStore *store;
+  TrajKioskWindow *kiosk = tablet_program (path, code, &store);
+
+  for (guint k = 0; k < 9; k++)
+    answer (kiosk, k, (int) ((k + 1) % 4));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "safety");
+  click (child (kiosk, "safety_done_button"));
+  g_print ("answered\n");
+  fflush (stdout);
+  g_assert_cmpint (g_io_channel_read_line (in, &line, NULL, NULL, &error), ==, G_IO_STATUS_NORMAL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "answer\n");
+  g_io_channel_unref (in);
+  g_signal_emit_by_name (traj_score_entry_get_answer_button (entry_of (kiosk), 9, 2), "clicked");
+  /* Saving that answer finds the session gone. */
+  WAIT_UNTIL (g_str_equal (traj_kiosk_window_get_screen (kiosk), "checkin"));
+  g_print ("%s|%s\n", traj_kiosk_window_get_screen (kiosk), traj_kiosk_window_get_message (kiosk));
+  fflush (stdout);
+  traj_kiosk_window_unlock (kiosk, PIN);
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_object_unref (kiosk);
+  g_object_unref (store);
+  return 0;
+}
+
+/* Found by a trial: a second kiosk program on the same clinic file and
+ * device id (a relaunch while the first one hangs) took up the first one's
+ * live session, showed its answers, and both wrote the same questionnaire,
+ * the last one winning, a submitted one included. Two real processes: the
+ * second is told the code is in use while the first holds the session;
+ * when the first stops answering (frozen here) for over two minutes the
+ * patient carries on on the second; the first, woken, saves nothing and
+ * leaves the patient's screen. */
+static void
+test_second_kiosk_process (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL, *verdict = NULL;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  const TrajAssessment *a;
+  TrajStore *store;
+  TrajKioskWindow *kiosk;
+  int values[TRAJ_MAX_ITEMS];
+
+  first = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
+                            "/proc/self/exe", "--first-kiosk", f->path, code, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (first));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "answered");
+
+  /* The second program, same device: the session is the first one's. */
+  store = traj_store_open (f->path, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (store, KILLED_DEVICE, TRUE);
+  kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, store, f->settings));
+  type_code (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "checkin");
+  g_assert_cmpstr (traj_kiosk_window_get_message (kiosk), ==, IN_USE);
+  g_assert_cmpstr (label_text (kiosk, "hello_label"), ==, "");
+
+  /* The first one freezes; over two minutes later the patient carries on
+   * on the second, at the optional question, and submits. */
+  g_assert_cmpint (kill (atoi (g_subprocess_get_identifier (first)), SIGSTOP), ==, 0);
+  set_held_ago (f->path, TRAJ_KIOSK_LEASE_SECONDS + 10);
+  type_code (kiosk, code);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "welcome");
+  click (child (kiosk, "start_button"));
+  g_assert_cmpuint (traj_score_entry_get_current_item (entry_of (kiosk)), ==, 9);
+  traj_score_entry_get_values (entry_of (kiosk), values);
+  g_assert_cmpint (values[8], ==, 1);
+  answer (kiosk, 9, 0);
+  click (child (kiosk, "submit_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (kiosk), ==, "safety");
+
+  /* The first one wakes and the patient's answer there is not saved: it
+   * says so and goes back to check-in. */
+  g_assert_cmpint (kill (atoi (g_subprocess_get_identifier (first)), SIGCONT), ==, 0);
+  g_assert_true (g_output_stream_write_all (g_subprocess_get_stdin_pipe (first), "answer\n", 7, NULL, NULL, &error));
+  g_assert_no_error (error);
+  verdict = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (verdict, ==, "checkin|" LOST);
+  g_assert_true (g_subprocess_wait_check (first, NULL, &error));
+  g_assert_no_error (error);
+
+  /* One questionnaire, as the second one submitted it: 1+2+3+0+1+2+3+0+1
+   * = 13, difficulty 0 (the first one's 2 never landed). */
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  a = g_ptr_array_index (r->assessments, 0);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 13);
+  g_assert_cmpint (a->difficulty, ==, 0);
+
+  click (child (kiosk, "safety_done_button"));
+  traj_kiosk_window_unlock (kiosk, PIN);
+  gtk_window_destroy (GTK_WINDOW (kiosk));
+  g_assert_finalize_object (kiosk);
+  g_assert_finalize_object (store);
+}
+
+/* The rules behind it, in the store: who may redeem, write, end and give
+ * back a session held by another program, and that a submitted
+ * questionnaire is never amended by a kiosk. */
+static void
+test_lease_store (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) one = traj_store_open (f->path, &error);
+  g_autoptr(TrajStore) two = traj_store_open (f->path, &error);
+  g_autoptr(TrajKioskCheckin) c1 = NULL;
+  g_autoptr(TrajKioskCheckin) c2 = NULL;
+  g_autoptr(TrajKioskCheckin) c3 = NULL;
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(TrajAssessment) back = NULL;
+
+  g_assert_no_error (error);
+  traj_store_set_device (one, KILLED_DEVICE, TRUE);
+  traj_store_set_device (two, KILLED_DEVICE, TRUE);
+  c1 = traj_store_redeem_checkin (one, code, BIRTH, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_hold_checkin (one, c1->id, &error));
+  g_assert_no_error (error);
+  g_assert_null (traj_store_redeem_checkin (two, code, BIRTH, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, IN_USE);
+  g_clear_error (&error);
+
+  a->patient_id = f->patient_id;
+  a->taken_at = traj_time_now ();
+  a->source = TRAJ_SOURCE_TABLET;
+  a->timing = TRAJ_TIMING_BETWEEN;
+  a->draft = TRUE;
+  a->items[0] = 2;
+  g_assert_true (traj_store_insert_assessment (one, a, &error));
+  g_assert_no_error (error);
+
+  /* Taken up by the second: the first writes, holds, ends and gives back
+   * nothing any more. */
+  set_held_ago (f->path, TRAJ_KIOSK_LEASE_SECONDS + 1);
+  c2 = traj_store_redeem_checkin (two, code, BIRTH, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (traj_store_hold_checkin (one, c1->id, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_clear_error (&error);
+  a->items[1] = 3;
+  g_assert_false (traj_store_update_assessment (one, a, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (traj_store_release_checkin (one, c1->id, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (traj_store_end_checkin (one, c1->id, &error));
+  g_assert_cmpint (traj_test_query_int (f->path, "SELECT count(*) FROM kiosk_checkin WHERE ended_at IS NULL "
+                                                 "AND used_at IS NOT NULL"), ==, 1);
+  back = traj_store_get_assessment (f->store, a->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->items[1], ==, -1);
+  g_assert_false (back->deleted_at);
+
+  /* The second submits; not even it amends the submitted questionnaire. */
+  for (guint k = 0; k < 9; k++)
+    a->items[k] = 1;
+  a->draft = FALSE;
+  g_assert_true (traj_store_update_assessment (two, a, &error));
+  g_assert_no_error (error);
+  a->items[8] = 0;
+  g_assert_false (traj_store_update_assessment (two, a, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_clear_pointer (&back, traj_assessment_free);
+  back = traj_store_get_assessment (f->store, a->id, &error);
+  g_assert_true (back->complete);
+  g_assert_cmpint (back->items[8], ==, 1);
+
+  /* Ended by its holder: nobody takes it up again. */
+  g_assert_true (traj_store_end_checkin (two, c2->id, &error));
+  set_held_ago (f->path, TRAJ_KIOSK_LEASE_SECONDS + 1);
+  c3 = traj_store_redeem_checkin (one, code, BIRTH, NULL, &error);
+  g_assert_null (c3);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "already been used"));
 }
 
 /* Another tablet cannot take up a session cut off elsewhere: for it the
@@ -1786,6 +2030,12 @@ test_screenshots (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  if (argc == 4 && g_str_equal (argv[1], "--first-kiosk"))
+    {
+      gtk_init ();
+      adw_init ();
+      return first_kiosk (argv[2], argv[3]);
+    }
   if (argc == 5 && g_str_equal (argv[1], "--answer-then-wait"))
     {
       gtk_init ();
@@ -1818,6 +2068,9 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/terminate-keeps-draft", Fixture, NULL, fixture_setup, test_terminate_keeps_draft,
               fixture_teardown);
   g_test_add ("/kiosk/kill-keeps-answers", Fixture, NULL, fixture_setup, test_kill_keeps_answers, fixture_teardown);
+  g_test_add ("/kiosk/second-kiosk-process", Fixture, NULL, fixture_setup, test_second_kiosk_process,
+              fixture_teardown);
+  g_test_add ("/kiosk/lease-store", Fixture, NULL, fixture_setup, test_lease_store, fixture_teardown);
   g_test_add ("/kiosk/killed-session-other-tablet", Fixture, NULL, fixture_setup, test_killed_session_other_tablet,
               fixture_teardown);
   g_test_add ("/kiosk/unsubmitted-is-draft", Fixture, NULL, fixture_setup, test_unsubmitted_is_draft, fixture_teardown);

@@ -352,6 +352,97 @@ test_item9_taken_back (Fixture *fx, gconstpointer data)
                    "phq9 total 8 (tablet); answers 1,1,1,1,1,1,1,1,0; item 9 highest 1");
 }
 
+/* One running kiosk program per session (a trial: a second program on the
+ * same device took up a live session and wrote over a submitted PHQ-9).
+ * Two kiosk logins of one device: the second is told the code is in use
+ * while the first says it is there; once the first has been silent for
+ * over two minutes the second takes the session up, and the first's key
+ * then writes, holds, ends and gives back nothing; a submitted
+ * questionnaire is never amended. */
+static void
+test_lease (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL, *ci = NULL, *sql = NULL;
+  g_autoptr(TrajStore) two = NULL;
+  g_autoptr(TrajKioskCheckin) c1 = NULL;
+  g_autoptr(TrajKioskCheckin) c2 = NULL;
+  g_autoptr(TrajKioskCheckin) c3 = NULL;
+  g_autoptr(TrajAssessment) a = phq9 (fx->patient_id, 1);
+  g_autoptr(TrajAssessment) back = NULL;
+  gint32 born = traj_day_from_ymd (1980, 5, 17);
+  gint64 checkin_id = 0, id;
+
+  code = new_code (fx, fx->patient_id, &checkin_id);
+  ci = traj_test_login_conninfo (fx->path, TABLET_LOGIN, "trajectory_kiosk");
+  two = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  traj_store_set_device (two, "tablet-1", TRUE);
+
+  c1 = traj_store_redeem_checkin (fx->tablet, code, born, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_hold_checkin (fx->tablet, c1->id, &error));
+  g_assert_no_error (error);
+  g_assert_null (traj_store_redeem_checkin (two, code, born, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "in use on another screen"));
+  g_clear_error (&error);
+  a->draft = TRUE;
+  g_assert_true (traj_store_insert_assessment (fx->tablet, a, &error));
+  g_assert_no_error (error);
+
+  /* Silent for over two minutes: the second takes it up. */
+  sql = g_strdup_printf ("UPDATE kiosk_checkin SET held_at = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
+                         traj_time_now () - 121, checkin_id);
+  g_assert_true (traj_test_exec (traj_store_get_path (fx->store), sql, &error));
+  g_assert_no_error (error);
+  c2 = traj_store_redeem_checkin (two, code, born, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (traj_store_hold_checkin (fx->tablet, c1->id, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_clear_error (&error);
+  a->items[0] = 3;
+  id = a->id;
+  g_assert_false (traj_store_update_assessment (fx->tablet, a, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+  g_clear_error (&error);
+  a->id = id;
+  g_assert_false (traj_store_release_checkin (fx->tablet, c1->id, &error));
+  g_clear_error (&error);
+  traj_store_end_checkin (fx->tablet, c1->id, NULL);
+  back = traj_store_get_assessment (fx->store, a->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->items[0], ==, 1);
+  g_assert_cmpint (back->deleted_at, ==, 0);
+  g_assert_cmpint (traj_test_query_int (traj_store_get_path (fx->store),
+                                        "SELECT count(*) FROM kiosk_checkin WHERE ended_at IS NULL "
+                                        "AND used_at IS NOT NULL"), ==, 1);
+
+  /* The second submits; not even it amends the submitted questionnaire. */
+  a->items[0] = 1;
+  a->draft = FALSE;
+  g_assert_true (traj_store_update_assessment (two, a, &error));
+  g_assert_no_error (error);
+  a->items[8] = 0;
+  g_assert_false (traj_store_update_assessment (two, a, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  a->id = id;
+  g_clear_pointer (&back, traj_assessment_free);
+  back = traj_store_get_assessment (fx->store, a->id, &error);
+  g_assert_true (back->complete);
+  g_assert_cmpint (back->items[8], ==, 1);
+
+  /* Ended by its holder: nobody takes it up again. */
+  g_assert_true (traj_store_end_checkin (two, c2->id, &error));
+  g_assert_true (traj_test_exec (traj_store_get_path (fx->store), sql, &error));
+  c3 = traj_store_redeem_checkin (fx->tablet, code, born, NULL, &error);
+  g_assert_null (c3);
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "already been used"));
+}
+
 /* "Not you?" gives the check-in back; a cancelled code does not check in. */
 static void
 test_release_and_revoke (Fixture *fx, gconstpointer data)
@@ -677,6 +768,7 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/server-kiosk/item9-taken-back", Fixture, NULL, fixture_setup, test_item9_taken_back,
               fixture_teardown);
+  g_test_add ("/server-kiosk/lease", Fixture, NULL, fixture_setup, test_lease, fixture_teardown);
   g_test_add ("/server-kiosk/release-and-revoke", Fixture, NULL, fixture_setup, test_release_and_revoke,
               fixture_teardown);
   g_test_add ("/server-kiosk/session-survives-reconnect", Fixture, NULL, fixture_setup,

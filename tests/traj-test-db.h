@@ -45,9 +45,11 @@ void          traj_test_remove_tree  (const char *path);
 TrajInfusion *traj_test_infusion_new (gint64 patient_id, gint64 course_id, gint64 started_at);
 TrajVitalSign *traj_test_vital_new   (int minute, int systolic, int diastolic);
 
-/* Schema 17 (the medication list), undone before 016. */
-#define TRAJ_TEST_UNDO_017 "DROP TABLE medication; "
-/* Schema 16 (the highest answer a tablet saved to item 9), undone before 014. */
+/* Schema 18 (the program holding a kiosk session), undone before 017. */
+#define TRAJ_TEST_UNDO_018 "ALTER TABLE kiosk_checkin DROP COLUMN holder; ALTER TABLE kiosk_checkin DROP COLUMN held_at; "
+/* Schema 17 (the medication list) and later, undone before 016. */
+#define TRAJ_TEST_UNDO_017 TRAJ_TEST_UNDO_018 "DROP TABLE medication; "
+/* Schema 16 (the highest answer a tablet saved to item 9) and later, undone before 014. */
 #define TRAJ_TEST_UNDO_016 TRAJ_TEST_UNDO_017 "ALTER TABLE assessment DROP COLUMN safety_highest; "
 /* Schema 14 (CADSS and MOAA/S per infusion) and later, undone before 013. */
 #define TRAJ_TEST_UNDO_014 TRAJ_TEST_UNDO_016 \

@@ -186,7 +186,8 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
   traj_store_attention_touch (self, a->patient_id);
   if (!insert && !traj_store_attention_touch_record (self, TRAJ_KIND_ASSESSMENT, a->id, error))
     goto fail;
-  if (!traj_store_patient_exists (self, a->patient_id, error) ||
+  if (!traj_store_checkin_check_hold (self, a, insert, error) ||
+      !traj_store_patient_exists (self, a->patient_id, error) ||
       !traj_store_course_of_patient (self, a->course_id, a->patient_id, error) ||
       !traj_store_require_assessment_dates (self, a, NULL, error))
     goto fail;

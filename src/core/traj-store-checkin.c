@@ -307,6 +307,16 @@ fail:
   return NULL;
 }
 
+/* This store's program, as the holder of the kiosk session it checked in
+ * (schema 18): random, made once. */
+static const char *
+holder (TrajStore *self)
+{
+  if (self->kiosk_holder == NULL)
+    self->kiosk_holder = traj_uuid_new ();
+  return self->kiosk_holder;
+}
+
 /* Compare and count: the check-in whose hash is @hash (the client's Argon2id
  * of what the patient typed, with the clinic's salt), marked used; a hash
  * that matches none counts as a wrong code. */
@@ -317,14 +327,15 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
   g_return_val_if_fail (hash != NULL, NULL);
 
   static const char find_sql[] =
-    "SELECT id, expires_at, used_at, revoked_at, used_by = ?3 AND ended_at IS NULL FROM kiosk_checkin "
-    "WHERE code_hash = ?1 AND code_salt = ?2 ORDER BY id DESC LIMIT 1";
+    "SELECT id, expires_at, used_at, revoked_at, used_by = ?3 AND ended_at IS NULL, coalesce (held_at, used_at) "
+    "FROM kiosk_checkin WHERE code_hash = ?1 AND code_salt = ?2 ORDER BY id DESC LIMIT 1";
   static const char use_sql[] =
-    "UPDATE kiosk_checkin SET used_at = ?2, used_by = ?3 WHERE id = ?1 AND used_at IS NULL";
+    "UPDATE kiosk_checkin SET used_at = ?2, used_by = ?3, holder = ?4, held_at = ?2 WHERE id = ?1 AND used_at IS NULL";
+  static const char resume_sql[] = "UPDATE kiosk_checkin SET holder = ?4, held_at = ?2 WHERE id = ?1";
   static const char read_sql[] = "SELECT " CHECKIN_COLS " FROM kiosk_checkin WHERE id = ?1";
   g_autofree char *device = traj_store_device_key (self);
   gint64 now = traj_time_now (), id = 0, expires_at = 0;
-  gboolean found = FALSE, used = FALSE, revoked = FALSE, resumed = FALSE;
+  gboolean found = FALSE, used = FALSE, revoked = FALSE, resumed = FALSE, held = FALSE;
   TrajKioskCheckin *c = NULL;
   TrajDbStmt *stmt;
 
@@ -349,9 +360,17 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
       expires_at = traj_db_column_int64 (stmt, 1);
       used = !traj_db_column_is_null (stmt, 2);
       revoked = !traj_db_column_is_null (stmt, 3);
-      /* Used on this device by a session that never ended: the tablet was
-       * killed or switched off mid-way, and the patient carries on. */
-      resumed = used && traj_db_column_int (stmt, 4) == 1;
+      /* Used on this device by a session that never ended: another kiosk
+       * program still holds it (it said so lately), or the tablet was
+       * killed or switched off mid-way and the patient carries on, if not
+       * too long ago (schema 18). */
+      if (used && traj_db_column_int (stmt, 4) == 1 && !revoked && expires_at > now)
+        {
+          gint64 held_at = traj_db_column_int64 (stmt, 5);
+
+          held = held_at > now - TRAJ_KIOSK_LEASE_SECONDS;
+          resumed = !held && held_at >= now - TRAJ_KIOSK_RESUME_SECONDS;
+        }
     }
   traj_db_reset (stmt);
 
@@ -364,6 +383,11 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
       return NULL;
     }
   /* The right code: what is wrong with it is not a guess, and not counted. */
+  if (held)
+    {
+      traj_store_secret_error ("in-use", TRAJ_SECRET_CHECKIN, 0, asked, error);
+      goto fail;
+    }
   if (used && !resumed)
     {
       traj_store_secret_error ("used", TRAJ_SECRET_CHECKIN, 0, asked, error);
@@ -379,17 +403,16 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
       traj_store_secret_error ("expired", TRAJ_SECRET_CHECKIN, 0, asked, error);
       goto fail;
     }
+  stmt = traj_store_prepare (self, resumed ? resume_sql : use_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  traj_db_bind_int64 (stmt, 1, id);
+  traj_db_bind_int64 (stmt, 2, now);
   if (!resumed)
-    {
-      stmt = traj_store_prepare (self, use_sql, error);
-      if (stmt == NULL)
-        goto fail;
-      traj_db_bind_int64 (stmt, 1, id);
-      traj_db_bind_int64 (stmt, 2, now);
-      traj_db_bind_text0 (stmt, 3, device);
-      if (!traj_db_run (stmt, error))
-        goto fail;
-    }
+    traj_db_bind_text0 (stmt, 3, device);
+  traj_db_bind_text0 (stmt, 4, holder (self));
+  if (!traj_db_run (stmt, error))
+    goto fail;
   stmt = traj_store_prepare (self, read_sql, error);
   if (stmt == NULL)
     goto fail;
@@ -412,6 +435,7 @@ redeem_hash (TrajStore *self, const char *salt, const char *hash, gboolean asked
       traj_kiosk_checkin_free (c);
       return NULL;
     }
+  self->kiosk_checkin_id = c->id;
   return c;
 
 fail:
@@ -547,8 +571,8 @@ traj_store_release_checkin (TrajStore  *self,
                             GError    **error)
 {
   static const char sql[] =
-    "UPDATE kiosk_checkin SET used_at = NULL, used_by = NULL "
-    "WHERE id = ?1 AND used_at IS NOT NULL AND revoked_at IS NULL RETURNING uid";
+    "UPDATE kiosk_checkin SET used_at = NULL, used_by = NULL, holder = NULL, held_at = NULL "
+    "WHERE id = ?1 AND used_at IS NOT NULL AND revoked_at IS NULL AND (holder IS NULL OR holder = ?2) RETURNING uid";
   g_autofree char *uid = NULL;
   gboolean found = FALSE;
   TrajDbStmt *stmt;
@@ -565,6 +589,7 @@ traj_store_release_checkin (TrajStore  *self,
   if (stmt == NULL)
     goto fail;
   traj_db_bind_int64 (stmt, 1, checkin_id);
+  traj_db_bind_text0 (stmt, 2, holder (self));
   if (!traj_db_step_row (stmt, &found, error))
     goto fail;
   if (found)
@@ -575,6 +600,8 @@ traj_store_release_checkin (TrajStore  *self,
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("That check-in was not in use."));
       goto fail;
     }
+  if (self->kiosk_checkin_id == checkin_id)
+    self->kiosk_checkin_id = 0;
   if (!traj_store_audit_record (self, "release", TRAJ_KIND_KIOSK_CHECKIN, uid,
                                 "tablet check-in given back unused: the person was not the patient", error))
     goto fail;
@@ -666,19 +693,99 @@ traj_store_end_checkin (TrajStore  *self,
                         gint64      checkin_id,
                         GError    **error)
 {
-  static const char sql[] = "UPDATE kiosk_checkin SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL";
+  /* Only by the program holding the session: one that lost it to another
+   * (it froze, and the patient carried on elsewhere) ends nothing. */
+  static const char sql[] =
+    "UPDATE kiosk_checkin SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL AND (holder IS NULL OR holder = ?3)";
   TrajDbStmt *stmt;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
   if (traj_store_kiosk_remote (self))
     return traj_store_kiosk_end (self, checkin_id, error);
+  if (self->kiosk_checkin_id == checkin_id)
+    self->kiosk_checkin_id = 0;
   stmt = traj_store_prepare (self, sql, error);
   if (stmt == NULL)
     return FALSE;
   traj_db_bind_int64 (stmt, 1, checkin_id);
   traj_db_bind_int64 (stmt, 2, traj_time_now ());
+  traj_db_bind_text0 (stmt, 3, holder (self));
   return traj_db_run (stmt, error);
+}
+
+/* In the caller's transaction, or on its own. */
+static gboolean
+hold (TrajStore *self, gint64 checkin_id, gint64 patient_id, GError **error)
+{
+  static const char sql[] =
+    "UPDATE kiosk_checkin SET held_at = ?3 WHERE id = ?1 AND holder = ?2 AND ended_at IS NULL "
+    "AND revoked_at IS NULL AND (?4 = 0 OR patient_id = ?4)";
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, checkin_id);
+  traj_db_bind_text0 (stmt, 2, holder (self));
+  traj_db_bind_int64 (stmt, 3, traj_time_now ());
+  traj_db_bind_int64 (stmt, 4, patient_id);
+  if (!traj_db_run (stmt, error))
+    return FALSE;
+  if (traj_db_changes (self->db) != 1)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
+                           _("This tablet’s check-in has ended. Please ask a member of staff for a new code."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+traj_store_hold_checkin (TrajStore  *self,
+                         gint64      checkin_id,
+                         GError    **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+
+  if (traj_store_kiosk_remote (self))
+    return traj_store_kiosk_hold (self, checkin_id, error);
+  return hold (self, checkin_id, 0, error);
+}
+
+gboolean
+traj_store_checkin_check_hold (TrajStore             *self,
+                               const TrajAssessment  *a,
+                               gboolean               insert,
+                               GError               **error)
+{
+  static const char draft_sql[] =
+    "SELECT 1 FROM kiosk_checkin AS k JOIN assessment AS a ON " SESSION_ANSWERS_WHERE " "
+    "WHERE k.id = ?1 AND a.id = ?2 AND a.complete = 0";
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+
+  if (self->kiosk_checkin_id == 0 || traj_store_kiosk_remote (self) || a->source != TRAJ_SOURCE_TABLET)
+    return TRUE;
+  if (!hold (self, self->kiosk_checkin_id, a->patient_id, error))
+    return FALSE;
+  if (insert)
+    return TRUE;
+  /* Never a submitted questionnaire, nor another session's. */
+  stmt = traj_store_prepare (self, draft_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, self->kiosk_checkin_id);
+  traj_db_bind_int64 (stmt, 2, a->id);
+  if (!traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  traj_db_reset (stmt);
+  if (!found)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
+                           _("These answers were already submitted. Please ask a member of staff."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 GPtrArray *

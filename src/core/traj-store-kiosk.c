@@ -288,29 +288,39 @@ traj_store_kiosk_session_records (TrajStore  *self,
   return copy;
 }
 
-gboolean
-traj_store_kiosk_release (TrajStore   *self,
-                          gint64       checkin_id,
-                          GError     **error)
+/* @sql ("SELECT f (?1)": a boolean kiosk function of the session key) for
+ * the session of @checkin_id; *@yes FALSE when this store holds none. */
+static gboolean
+session_call (TrajStore *self, const char *sql, gint64 checkin_id, gboolean *yes, GError **error)
 {
-  static const char sql[] = "SELECT traj_kiosk_release (?1)";
   TrajDbStmt *stmt;
-  gboolean found = FALSE, released = FALSE;
+  gboolean found = FALSE;
 
+  *yes = FALSE;
   if (self->kiosk_session == NULL || checkin_id != self->kiosk_checkin_id)
-    {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("That check-in was not in use."));
-      return FALSE;
-    }
+    return TRUE;
   stmt = traj_db_prepare (self->db, sql, error);
   if (stmt == NULL)
     return FALSE;
   traj_db_bind_text0 (stmt, 1, self->kiosk_session);
   if (!traj_db_step_row (stmt, &found, error))
     return FALSE;
-  released = found && g_strcmp0 (traj_db_column_text (stmt, 0), "t") == 0;
+  *yes = found && g_strcmp0 (traj_db_column_text (stmt, 0), "t") == 0;
   traj_db_reset (stmt);
-  traj_store_kiosk_clear (self);
+  return TRUE;
+}
+
+gboolean
+traj_store_kiosk_release (TrajStore   *self,
+                          gint64       checkin_id,
+                          GError     **error)
+{
+  gboolean released = FALSE;
+
+  if (!session_call (self, "SELECT traj_kiosk_release (?1)", checkin_id, &released, error))
+    return FALSE;
+  if (checkin_id == self->kiosk_checkin_id)
+    traj_store_kiosk_clear (self);
   if (!released)
     {
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("That check-in was not in use."));
@@ -430,6 +440,24 @@ traj_store_kiosk_end (TrajStore  *self,
   if (!traj_db_step_row (stmt, &found, error))
     return FALSE;
   traj_db_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+traj_store_kiosk_hold (TrajStore  *self,
+                       gint64      checkin_id,
+                       GError    **error)
+{
+  gboolean held = FALSE;
+
+  if (!session_call (self, "SELECT traj_kiosk_hold (?1)", checkin_id, &held, error))
+    return FALSE;
+  if (!held)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
+                           _("This tablet’s check-in has ended. Please ask a member of staff for a new code."));
+      return FALSE;
+    }
   return TRUE;
 }
 

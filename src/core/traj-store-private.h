@@ -38,7 +38,10 @@ struct _TrajStore
   /* traj_store_can_read_identities (): 0 not asked yet, 1 yes, 2 no. */
   int identities;
   char *kiosk_session;
+  /* The check-in whose session this store holds (either engine), and on a
+   * clinic file the token that says so (traj-store-checkin.c). */
   gint64 kiosk_checkin_id;
+  char *kiosk_holder;
   TrajPatientRecords *kiosk_records;
   char *bulk_action;                    /* the bulk write's audit action ("import", …) */
   gint64 bulk_before[7];                /* the highest record ids before it (traj-store.c) */
@@ -303,6 +306,12 @@ TrajPatientRecords *traj_store_kiosk_session_records (TrajStore *self, gint64 pa
 /* Inserts @a (a draft, or complete) for the session's patient. */
 gboolean      traj_store_kiosk_write_assessment (TrajStore *self, TrajAssessment *a, GError **error);
 gboolean      traj_store_kiosk_end         (TrajStore *self, gint64 checkin_id, GError **error);
+gboolean      traj_store_kiosk_hold        (TrajStore *self, gint64 checkin_id, GError **error);
+/* On a clinic file, in the caller's transaction: a tablet questionnaire
+ * written while this store holds a kiosk session is written only while it
+ * still holds it, and amends only a draft of that session. */
+gboolean      traj_store_checkin_check_hold (TrajStore *self, const TrajAssessment *a, gboolean insert,
+                                             GError **error);
 GPtrArray    *traj_store_kiosk_answers     (TrajStore *self, gint64 checkin_id, GError **error);
 /* "kiosk:NAME" or "workstation:NAME": the device's name in attempt counts
  * and in a check-in's used_by. */

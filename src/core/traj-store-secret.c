@@ -300,6 +300,10 @@ traj_store_secret_error (const char *status, TrajSecretKind kind, gint64 until, 
   else if (g_strcmp0 (status, "used") == 0)
     g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
                          _("That code has already been used. Please ask a member of staff for a new one."));
+  else if (g_strcmp0 (status, "in-use") == 0)
+    g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                         _("That code is in use on another screen. If that screen was closed, please try again "
+                           "in two minutes, or ask a member of staff."));
   else if (g_strcmp0 (status, "revoked") == 0)
     g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
                          _("That code was cancelled. Please ask a member of staff for a new one."));

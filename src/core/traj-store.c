@@ -732,6 +732,7 @@ traj_store_finalize (GObject *object)
   g_free (self->clinician);
   g_free (self->bulk_action);
   g_free (self->device);
+  g_free (self->kiosk_holder);
   traj_store_kiosk_clear (self);
 
   G_OBJECT_CLASS (traj_store_parent_class)->finalize (object);

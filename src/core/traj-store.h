@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 17
+#define TRAJ_SCHEMA_VERSION 18
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -341,8 +341,22 @@ gboolean     traj_store_release_checkin  (TrajStore   *store,
 /* The tablet's session of a check-in is over (submitted, put away when
  * idle, closed by staff). Until then the device that redeemed the code may
  * redeem it again and carry on: a tablet killed or switched off mid-way
- * loses nothing (schema 12). */
+ * loses nothing (schema 12; within the bounds of traj_store_hold_checkin ()). */
 gboolean     traj_store_end_checkin      (TrajStore   *store,
+                                          gint64       checkin_id,
+                                          GError     **error);
+/* One running kiosk program per session (schema 18): the store that
+ * redeemed a check-in holds its session, and says so at every answer and
+ * with this call every TRAJ_KIOSK_HOLD_SECONDS while the session lasts.
+ * Another program (the same device) takes a session up only when its holder
+ * was silent for over TRAJ_KIOSK_LEASE_SECONDS (then refused with "in use"
+ * before), and not after TRAJ_KIOSK_RESUME_SECONDS. FALSE with
+ * TRAJ_ERROR_PERMISSION when this store no longer holds it (taken up
+ * elsewhere, ended, cancelled): its answers are then not saved. */
+#define TRAJ_KIOSK_HOLD_SECONDS 30
+#define TRAJ_KIOSK_LEASE_SECONDS 120
+#define TRAJ_KIOSK_RESUME_SECONDS 1800
+gboolean     traj_store_hold_checkin     (TrajStore   *store,
                                           gint64       checkin_id,
                                           GError     **error);
 /* What a check-in's session answered so far (TrajAssessment*, items

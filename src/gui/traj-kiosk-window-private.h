@@ -52,6 +52,8 @@ struct _TrajKioskWindow
   guint lock_timer;
 
   guint idle_timer;
+  guint hold_timer;              /* telling the clinic this program still holds the session */
+  guint lost_idle;               /* going back to check-in after the session was lost */
   guint signal_sources[3];
   guint still_there_seconds;     /* how long "Are you still there?" waits; 0 = not asked */
   guint still_there_left;

@@ -60,6 +60,7 @@ reset_session (TrajKioskWindow *self)
   self->submitted = 0;
   self->returning_to_review = FALSE;
   self->checkin_id = 0;
+  kiosk_clear_timer (&self->hold_timer);
   kiosk_secrets_reset (self);
   kiosk_clear_timer (&self->thanks_timer);
   kiosk_clear_timer (&self->advance_timer);
@@ -105,6 +106,49 @@ current_answers (TrajKioskWindow *self)
   return a;
 }
 
+/* Another program of this tablet carries on with the session (this one
+ * froze, and the patient typed the code again elsewhere), or staff ended
+ * it: nothing more is saved from here, and nothing of the patient stays. */
+static gboolean
+session_lost_done (gpointer data)
+{
+  TrajKioskWindow *self = data;
+
+  self->lost_idle = 0;
+  self->checkin_id = 0;
+  kiosk_back_to_checkin (self);
+  set_message (self, _("This check-in carried on on another screen, so nothing more is saved here. "
+                       "Please ask a member of staff."));
+  return G_SOURCE_REMOVE;
+}
+
+/* TRUE when @error says this program no longer holds the session; the
+ * kiosk then goes back to check-in (from an idle: @error may come from a
+ * tap on the screen that is about to go). */
+static gboolean
+session_lost (TrajKioskWindow *self, const GError *error)
+{
+  if (self->checkin_id == 0 || !g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION))
+    return FALSE;
+  g_message ("The tablet check-in is no longer this kiosk's: %s", error->message);
+  kiosk_clear_timer (&self->hold_timer);
+  if (self->lost_idle == 0)
+    self->lost_idle = g_idle_add (session_lost_done, self);
+  return TRUE;
+}
+
+static gboolean
+hold_tick (gpointer data)
+{
+  TrajKioskWindow *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!traj_store_hold_checkin (self->store, self->checkin_id, &error) && !session_lost (self, error))
+    /* The server away for a moment: the next tick tries again. */
+    g_message ("Could not tell the clinic that this tablet still has its check-in: %s", error->message);
+  return self->hold_timer ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
 /* Saves what the patient answered of the current questionnaire as a draft,
  * at every answer, in one transaction: a tablet killed, crashed or switched
  * off loses nothing, and the same code on the same tablet carries on
@@ -129,7 +173,8 @@ save_draft (TrajKioskWindow *self)
                     : traj_store_insert_assessment (self->store, a, &error);
   if (!saved)
     {
-      g_message ("Could not keep the unfinished questionnaire as a draft: %s", error->message);
+      if (!session_lost (self, error))
+        g_message ("Could not keep the unfinished questionnaire as a draft: %s", error->message);
       return;
     }
   g_clear_pointer (&self->draft, traj_assessment_free);
@@ -551,6 +596,8 @@ on_submit_clicked (TrajKioskWindow *self)
   a = current_answers (self);
   saved = a->id > 0 ? traj_store_update_assessment (self->store, a, &error)
                     : traj_store_insert_assessment (self->store, a, &error);
+  if (!saved && session_lost (self, error))
+    return;
   if (!saved && !keep_duplicate (self, a, &error))
     {
       /* Never a raw error on the patient's screen; the answers stay on the
@@ -702,6 +749,8 @@ kiosk_begin_session (TrajKioskWindow *self, gint64 checkin_id, gint64 patient_id
 
   if (checkin_id > 0 && !take_up_answers (self))
     return;
+  if (checkin_id > 0)
+    self->hold_timer = g_timeout_add_seconds (TRAJ_KIOSK_HOLD_SECONDS, hold_tick, self);
 
   /* Translators: the kiosk greets the patient by first name only */
   hello = g_strdup_printf (_("Hello, %s"), self->first_name);
@@ -1078,6 +1127,8 @@ traj_kiosk_window_dispose (GObject *object)
   TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
 
   kiosk_clear_timer (&self->idle_timer);
+  kiosk_clear_timer (&self->hold_timer);
+  kiosk_clear_timer (&self->lost_idle);
   for (guint k = 0; k < G_N_ELEMENTS (self->signal_sources); k++)
     g_clear_handle_id (&self->signal_sources[k], g_source_remove);
   kiosk_secrets_dispose (self);

@@ -74,7 +74,7 @@ fi
 mkdir -p "$work/run" "$work/home" "$work/clinic"
 "$builddir/src/cli/trajectory-cli" --database "$work/clinic/clinic.db" demo --patients 3 >/dev/null ||
   fail "could not make a clinic"
-printf '246813\n' | "$builddir/src/cli/trajectory-cli" --database "$work/clinic/clinic.db" staff-pin >/dev/null ||
+printf '731594\n' | "$builddir/src/cli/trajectory-cli" --database "$work/clinic/clinic.db" staff-pin >/dev/null ||
   fail "could not set the staff PIN"
 chown -R "$owner" "$work/run" "$work/home" "$work/clinic"
 chmod 700 "$work/run"

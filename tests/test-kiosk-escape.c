@@ -29,7 +29,7 @@
 #include "traj-secret.h"
 #include "traj-window.h"
 
-#define PIN "246813"
+#define PIN "731594"
 #define DEADLINE_S 120
 
 /* Every key combination that opens something on a desktop GTK app. */

@@ -18,7 +18,7 @@
 
 #include "test-wait.h"
 
-#define PIN "246813"
+#define PIN "731594"
 #define BIRTH traj_day_from_ymd (1985, 12, 10)
 
 static void

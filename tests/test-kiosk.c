@@ -21,7 +21,7 @@
 
 #include "test-wait.h"
 
-#define PIN "246813"
+#define PIN "731594"
 
 typedef struct {
   char *dir;
@@ -1615,8 +1615,8 @@ test_pin_removed_stays_locked (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->kiosk)));
 
   /* A new PIN set on a workstation opens it. */
-  set_pin (f->store, "246813");
-  g_assert_true (traj_kiosk_window_unlock (f->kiosk, "246813"));
+  set_pin (f->store, "731594");
+  g_assert_true (traj_kiosk_window_unlock (f->kiosk, "731594"));
   spin ();
   g_assert_true (unlocked);
   g_signal_handlers_disconnect_by_data (f->kiosk, &unlocked);

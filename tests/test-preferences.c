@@ -263,10 +263,10 @@ test_staff_pin (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   TrajStore *store = traj_store_open (path, &error);
   g_autoptr(GPtrArray) tablet = g_ptr_array_new ();
-  const char *first[] = { "246813", "246813" };
-  const char *trivial[] = { "246813", "123456", "123456" };
+  const char *first[] = { "731594", "731594" };
+  const char *trivial[] = { "731594", "123456", "123456" };
   const char *wrong[] = { "111111", "802519", "802519" };
-  const char *right[] = { "246813", "802519", "802519" };
+  const char *right[] = { "731594", "802519", "802519" };
   AdwMessageDialog *dialog;
   GtkWidget *prefs, *pin_row, *birth_row;
   gboolean has = FALSE, asked = FALSE;
@@ -293,7 +293,7 @@ test_staff_pin (void)
   WAIT_UNTIL (open_dialog () == NULL);
   g_assert_true (traj_store_has_staff_pin (store, &has, &error));
   g_assert_true (has);
-  g_assert_true (traj_store_verify_staff_pin (store, "246813", NULL, &error));
+  g_assert_true (traj_store_verify_staff_pin (store, "731594", NULL, &error));
   /* The old per-computer PIN is gone; the row says the clinic has one. */
   {
     g_autofree char *old = g_settings_get_string (settings, "kiosk-pin-hash");
@@ -320,7 +320,7 @@ test_staff_pin (void)
         said = TRUE;
     g_assert_true (said);
   }
-  g_assert_true (traj_store_verify_staff_pin (store, "246813", NULL, &error));
+  g_assert_true (traj_store_verify_staff_pin (store, "731594", NULL, &error));
   fill_pin_dialog (dialog, right, 3);
   respond_set (dialog);
   WAIT_UNTIL (open_dialog () == NULL);
@@ -380,7 +380,7 @@ test_forget_old_pin (void)
 
   /* The clinic's PIN set elsewhere (the CLI, another workstation): the
    * next start clears both keys. */
-  g_assert_true (traj_store_set_staff_pin (store, NULL, "246813", &error));
+  g_assert_true (traj_store_set_staff_pin (store, NULL, "731594", &error));
   g_assert_no_error (error);
   g_assert_true (traj_preferences_forget_old_pin (settings, store));
   hash = g_settings_get_string (settings, "kiosk-pin-hash");

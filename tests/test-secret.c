@@ -18,7 +18,7 @@
 #include "traj-store.h"
 #include "traj-test-db.h"
 
-#define PIN "246813"
+#define PIN "731594"
 #define OTHER_PIN "802519"
 
 /* ---- hashing -------------------------------------------------------------------- */
@@ -90,6 +90,9 @@ test_derive_bad_salt (void)
     }
 }
 
+#define NEARLY "That PIN counts up or down, or nearly (like 123456, 246810 or 123457), which is among the first " \
+  "things people try. Choose digits without a pattern."
+
 static void
 test_new_pin_rules (void)
 {
@@ -104,6 +107,8 @@ test_new_pin_rules (void)
     { "123456", "counts" }, { "234567890", "counts" }, { "987654", "counts" }, { "890123", "counts" },
     { "210987", "counts" }, { "246810", "counts" }, { "135791", "counts" }, { "102030", "counts" },
     { "9101112", "counts" }, { "1471013", "counts" }, { "147036", "counts" }, { "20406080", "counts" },
+    /* counting but for one step */
+    { "135792", "nearly" }, { "12345679", "nearly" }, { "9876543", "nearly" }, { "2468024", "nearly" },
     /* repeating */
     { "123123", "different digits" }, { "1234512345", "repeats" }, { "4545454545", "different digits" }, { "11442288", "repeats" }, { "11223344", "counts" },
     { "12341234", "repeats" }, { "777111444222", "repeats" },
@@ -122,7 +127,10 @@ test_new_pin_rules (void)
     { "011990", "different digits" }, { "071985", "date" }, { "198542", "date" }, { "421987", "date" }, { "20240917", "date" },
   };
   static const char *accepted[] = {
-    PIN, OTHER_PIN, "135792", "314159265359", "58203749", "9307218465", "406819", "840372615", "271829",
+    PIN, OTHER_PIN, "314159265359", "58203749", "9307218465", "406819", "840372615", "271829",
+    /* strong ones near the patterns: two steps off counting, woven runs
+     * not by one, a date's digits out of order */
+    "583916", "731594", "125947", "135260", "103948", "2907381", "619472",
   };
   /* Found by an attack run: well-known numbers were accepted, and 369258
    * (two keypad columns) was refused as "counts up or down". The whole
@@ -135,6 +143,13 @@ test_new_pin_rules (void)
     { "142857", "That PIN is a well-known number (like 314159, the start of π, or 142857), which is among the "
                 "first things people try. Choose digits without a pattern." },
     { "369258", "That PIN follows lines on the keypad (like 147258 or 159357). Choose digits without a pattern." },
+    /* Found by a trial: accepted, the escape suite's own PIN among them;
+     * they count but for one step. */
+    { "123457", NEARLY }, { "987650", NEARLY }, { "654320", NEARLY }, { "123412", NEARLY }, { "135246", NEARLY },
+    { "246813", NEARLY },
+    /* Refused, but "a date". */
+    { "102938", "That PIN weaves two counting runs together (like 102938: 1 2 3 and 0 9 8), which is among the "
+                "first things people try. Choose digits without a pattern." },
   };
 
   for (guint k = 0; k < G_N_ELEMENTS (refused); k++)

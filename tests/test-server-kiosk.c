@@ -18,7 +18,7 @@
 #include "traj-store.h"
 #include "traj-test-db.h"
 
-#define PIN "246813"
+#define PIN "731594"
 #define TABLET_LOGIN "Waiting Room Tablet"
 #define LEAD_LOGIN "Lead Leigh"
 

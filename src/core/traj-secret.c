@@ -258,6 +258,37 @@ steps_evenly (const char *pin, gsize n)
   return TRUE;
 }
 
+/* Whether the PIN counts by a steady step round the dial but for one step
+ * (123457, 987650, 123412, 135246, 246813): of its steps from digit to
+ * digit (mod 10), at most one differs from the most common one. */
+static gboolean
+nearly_steps_evenly (const char *pin, gsize n)
+{
+  guint count[10] = { 0 }, most = 0;
+
+  for (gsize k = 1; k < n; k++)
+    count[(pin[k] - pin[k - 1] + 10) % 10]++;
+  for (guint s = 0; s < 10; s++)
+    most = MAX (most, count[s]);
+  return most + 1 >= n - 1;
+}
+
+/* Whether the PIN weaves two runs that count by one together: every other
+ * digit counts up or down by one, and so do the digits between (102938 is
+ * 1 2 3 and 0 9 8, the number row from both ends inwards). */
+static gboolean
+weaves_counting (const char *pin, gsize n)
+{
+  for (gsize k = 2; k < n; k++)
+    {
+      int step = (pin[k] - pin[k - 2] + 10) % 10;
+
+      if ((step != 1 && step != 9) || (k >= 4 && step != (pin[k - 2] - pin[k - 4] + 10) % 10))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Whether the PIN repeats itself: a shorter block over and over (121212,
  * 123123) or every digit written twice or more (112233, 111222). */
 static gboolean
@@ -406,8 +437,8 @@ traj_secret_check_new_pin (const char  *pin,
   gboolean seen[10] = { FALSE };
   guint distinct = 0;
   const char *why = NULL;
-  const char *counting = _("That PIN counts up or down (like 123456, 246810 or 135791), which is among the "
-                           "first things people try. Choose digits without a pattern.");
+  const char *counting = _("That PIN counts up or down, or nearly (like 123456, 246810 or 123457), which is "
+                           "among the first things people try. Choose digits without a pattern.");
 
   for (gsize k = 0; k < n; k++)
     if (!g_ascii_isdigit (pin[k]))
@@ -449,6 +480,12 @@ traj_secret_check_new_pin (const char  *pin,
     why = _("That PIN repeats itself (like 121212 or 11223344). Choose digits without a pattern.");
   else if (palindrome (pin, n))
     why = _("That PIN reads the same backwards (like 123321). Choose digits without a pattern.");
+  else if (nearly_steps_evenly (pin, n))
+    why = counting;
+  /* Before the dates: 102938 reads as 29 Oct 1938, but that is not why. */
+  else if (weaves_counting (pin, n))
+    why = _("That PIN weaves two counting runs together (like 102938: 1 2 3 and 0 9 8), which is among the "
+            "first things people try. Choose digits without a pattern.");
   else if (date_like (pin, n))
     why = _("That PIN reads as a date or a year (like 010190 or 199001), which is easy to guess. "
             "Choose digits that are not a date.");

@@ -41,7 +41,7 @@ main (int argc, char **argv)
   for (int k = 0; k < RUNS; k++)
     {
       gint64 t0 = g_get_monotonic_time ();
-      g_autofree char *hash = traj_secret_derive ("246813", salt, &error);
+      g_autofree char *hash = traj_secret_derive ("731594", salt, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (hash);
@@ -51,7 +51,7 @@ main (int argc, char **argv)
   path = g_build_filename (dir, "clinic.db", NULL);
   store = traj_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_true (traj_store_set_staff_pin (store, NULL, "246813", &error));
+  g_assert_true (traj_store_set_staff_pin (store, NULL, "731594", &error));
   p->mrn = g_strdup ("B-1");
   p->name = g_strdup ("Bench Patient");
   p->birth_day = traj_day_from_ymd (1980, 1, 2);
@@ -63,7 +63,7 @@ main (int argc, char **argv)
       TrajKioskCheckin *c;
       gint64 t0 = g_get_monotonic_time ();
 
-      g_assert_true (traj_store_verify_staff_pin (store, "246813", NULL, &error));
+      g_assert_true (traj_store_verify_staff_pin (store, "731594", NULL, &error));
       pin[k] = (g_get_monotonic_time () - t0) / 1e6;
       t0 = g_get_monotonic_time ();
       c = traj_store_redeem_checkin (store, code, p->birth_day, NULL, &error);

@@ -966,6 +966,54 @@ test_cli_staff_pin (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* trajectory-cli checkin: a script prepares a tablet (a trial: no command
+ * made a code). The code is printed once and checks the patient in, with
+ * the birth date, for the questionnaires asked; a wrong MRN or scale
+ * changes nothing. */
+static void
+test_cli_checkin (Fixture *fx, gconstpointer data)
+{
+  const char *cli = g_getenv ("TRAJECTORY_CLI");
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajKioskCheckin) c = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  int status = 0;
+
+  if (traj_test_skip_on_postgres ("the command line on a clinic file"))
+    return;
+  {
+    const char *argv[] = { cli, "--database", fx->path, "checkin", "--patient", "MRN-1", "--scales", "phq9,gad7",
+                           "--hours", "2", NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_strchomp (out);
+  g_assert_cmpuint (strlen (out), ==, 6);
+  g_assert_cmpuint (strspn (out, "0123456789"), ==, 6);
+  open = traj_store_list_open_checkins (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 1);
+  g_assert_cmpint (((TrajKioskCheckin *) open->pdata[0])->expires_at -
+                   ((TrajKioskCheckin *) open->pdata[0])->created_at, ==, 2 * 3600);
+  c = traj_store_redeem_checkin (fx->store, out, fx->birth_day, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (c->patient_id, ==, fx->patient_id);
+  g_assert_cmpstr (c->scales, ==, "phq9,gad7");
+
+  {
+    const char *argv[] = { cli, "--database", fx->path, "checkin", "--patient", "NO-SUCH", NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out2, &err2, &status,
+                                 &error));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpstr (out2, ==, "");
+  }
+  g_clear_pointer (&open, g_ptr_array_unref);
+  open = traj_store_list_open_checkins (fx->store, fx->patient_id, &error);
+  g_assert_cmpuint (open->len, ==, 0);
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -991,5 +1039,6 @@ main (int argc, char **argv)
   ADD ("/secret/checkin/list-revoke-release", test_checkin_list_revoke_release);
   ADD ("/secret/migrate/expires-old-codes", test_migrate_expires_old_codes);
   ADD ("/secret/cli/staff-pin", test_cli_staff_pin);
+  ADD ("/secret/cli/checkin", test_cli_checkin);
   return g_test_run ();
 }

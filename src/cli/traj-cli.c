@@ -46,6 +46,8 @@ static const TrajCliCommand commands[] = {
     N_("Write a one-page cohort report as a PDF"), traj_cli_cohort_report },
   { "staff-pin", N_("< the current PIN (when one is set), then the new one, a line each"),
     N_("Set or change the clinic’s staff PIN for the tablets"), traj_cli_staff_pin },
+  { "checkin", N_("--patient MRN [--scales phq9,gad7] [--hours N]"),
+    N_("Make a patient’s tablet check-in code (shown once)"), traj_cli_checkin },
   { "server", N_("init CONNECTION | add-login NAME --role clinician|lead|kiosk"),
     N_("Set up a clinic server: its schema and roles, and people’s logins"), traj_cli_server },
   { "audit", N_("verify"),

@@ -64,6 +64,7 @@ int traj_cli_cohort_report (TrajCli *cli, int argc, char **argv);
 int traj_cli_server    (TrajCli *cli, int argc, char **argv);
 int traj_cli_migrate   (TrajCli *cli, int argc, char **argv);
 int traj_cli_staff_pin (TrajCli *cli, int argc, char **argv);
+int traj_cli_checkin (TrajCli *cli, int argc, char **argv);
 int traj_cli_audit (TrajCli *cli, int argc, char **argv);
 
 /* One line from standard input, typed without echo when it is a terminal

@@ -565,6 +565,7 @@ test_readable (Fixture *f, gconstpointer data)
       { "ready_at", "", "Ready to leave at", "" },
       { "end_date", "2026-03-14", "End date", "14 Mar 2026" },
       { "complete", "1", "Complete", "Yes" },
+      { "safety_highest", "1", "Highest item 9 answer on the tablet", "1" },
       { "no_such_column", "x", "no_such_column", "x" },
     };
 

@@ -63,6 +63,7 @@ static const struct {
   { "complete", N_("Complete") },
   { "total", N_("Total") },
   { "difficulty", N_("Difficulty") },
+  { "safety_highest", N_("Highest item 9 answer on the tablet") },
   /* a vital-sign reading's columns, after "minute N " */
   { "systolic", N_("Systolic (mmHg)") },
   { "diastolic", N_("Diastolic (mmHg)") },

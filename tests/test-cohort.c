@@ -1477,8 +1477,10 @@ test_narrow_read (void)
             n_safety++;
           for (guint i = 0; scale && i < scale->n_items; i++)
             {
+              /* A server leaves out safety answers of 0, which the engine
+               * reads as no answer (traj_scale_safety_answer). */
               if (scale->safety_item == i + 1)
-                g_assert_cmpint (b->items[i], ==, a->items[i]);
+                g_assert_cmpint (MAX (b->items[i], 0), ==, MAX (a->items[i], 0));
               else if (a->items[i] != b->items[i])
                 n_items++;      /* left out of the narrow read */
             }
@@ -1546,6 +1548,157 @@ test_narrow_read (void)
   }
 }
 
+/* The engine's sentences of one patient's findings, kind by kind. */
+static char *
+findings_text (const TrajPatientRecords *r, const TrajThresholds *t)
+{
+  g_autoptr(TrajOutcomes) o = traj_outcomes_compute (r, t, traj_time_from_day (day0 () + 30, 0, 0));
+  GString *text = g_string_new (NULL);
+
+  for (guint k = 0; k < o->findings->len; k++)
+    {
+      const TrajFinding *f = g_ptr_array_index (o->findings, k);
+      g_autofree char *uids = g_strjoinv (",", f->record_uids);
+      g_string_append_printf (text, "%s|%s|%s\n", f->key, uids, f->sentence);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The cohort's read for the engine's thresholds sends only the vital signs
+ * over a monitoring limit (traj_vital_sign_monitoring_events' rule; on a
+ * server its own stream with the limits as parameters, and only the safety
+ * answers above 0). Readings on each limit's edge, and missing values; the
+ * engine's findings are the same as from the full read. */
+static void
+test_limited_read (void)
+{
+  /* minute, systolic, diastolic, heart rate, SpO2, respiratory rate */
+  static const int readings[][6] = {
+    { 5, 150, 80, 70, 98, 14 },     /* systolic on its upper limit: over */
+    { 10, 149, 95, 70, 98, 14 },    /* diastolic on its limit: over */
+    { 15, 149, 94, 100, 95, 8 },    /* heart rate, SpO2, breathing on theirs: none over */
+    { 20, 120, 80, 101, 98, 14 },   /* heart rate above: over */
+    { 25, 120, 80, 70, 94, 14 },    /* SpO2 below: over */
+    { 30, 120, 80, -1, -1, -1 },    /* pressures only: no value below a low limit */
+    { 35, 120, 80, 70, 98, 7 },     /* breathing below: over */
+    { 40, 99, 60, 70, 98, 14 },     /* systolic below the low limit: over */
+    { 45, 100, 60, 55, 98, 14 },    /* systolic and heart rate on their low limits: none */
+    { 50, 120, 80, 54, 98, 14 },    /* heart rate below: over */
+  };
+  static const int over[] = { 5, 10, 20, 25, 35, 40, 50 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-cohort-limited-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *text_full = NULL, *text_limited = NULL;
+  Clinic k = { traj_test_open (path, &error), g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free), 1, 0 };
+  Keep full = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
+  Keep limited = { g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free) };
+  TrajPatientRecords *r, *f, *l;
+  TrajCourse *c;
+  TrajInfusion *i;
+  TrajThresholds t;
+  const TrajInfusion *fi, *li;
+  int item9[] = { 2, 0 };
+
+  g_assert_no_error (error);
+  traj_thresholds_init_defaults (&t);
+  t.systolic_max = 150;
+  t.diastolic_max = 95;
+  t.heart_rate_max = 100;
+  t.spo2_min = 95;
+  t.systolic_min = 100;
+  t.heart_rate_min = 55;
+  t.resp_rate_min = 8;
+
+  r = add_patient (&k, "MRN-L1", TRAJ_SEX_FEMALE, 40, TRAJ_INDICATION_DEPRESSION);
+  c = add_course (&k, r, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, day0 (), NULL, TRAJ_COURSE_INDUCTION, -1);
+  i = traj_test_infusion_new (r->patient->id, c->id, traj_time_from_day (day0 (), 10, 0));
+  for (guint j = 0; j < G_N_ELEMENTS (readings); j++)
+    {
+      TrajVitalSign *v = traj_vital_sign_new (readings[j][0]);
+
+      v->systolic = readings[j][1];
+      v->diastolic = readings[j][2];
+      v->heart_rate = readings[j][3];
+      v->spo2 = readings[j][4];
+      v->resp_rate = readings[j][5];
+      g_ptr_array_add (i->vitals, v);
+    }
+  traj_store_insert_infusion (k.store, i, &error);
+  g_assert_no_error (error);
+  traj_infusion_free (i);
+  /* PHQ-9s the day after: item 9 answered 2 (a safety finding), and 0. */
+  for (guint j = 0; j < G_N_ELEMENTS (item9); j++)
+    {
+      TrajAssessment *a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+
+      a->patient_id = r->patient->id;
+      a->course_id = c->id;
+      a->taken_at = traj_time_from_day (day0 () + 1, 9 + j, 0);
+      for (guint q = 0; q < 8; q++)
+        a->items[q] = 1;
+      a->items[TRAJ_PHQ9_ITEM9] = item9[j];
+      traj_assessment_rescore (a);
+      g_assert_true (traj_store_insert_assessment (k.store, a, &error));
+      g_assert_no_error (error);
+      traj_assessment_free (a);
+    }
+
+  g_assert_true (traj_store_foreach_patient_records (k.store, keep_records, &full, NULL, &error));
+  g_assert_true (traj_store_foreach_cohort_records (k.store, &t, 0, 0, keep_records, &limited, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (limited.records->len, ==, 1);
+  f = g_ptr_array_index (full.records, 0);
+  l = g_ptr_array_index (limited.records, 0);
+  fi = g_ptr_array_index (f->infusions, 0);
+  li = g_ptr_array_index (l->infusions, 0);
+  g_assert_cmpuint (fi->vitals->len, ==, G_N_ELEMENTS (readings));
+  g_assert_cmpuint (li->vitals->len, ==, G_N_ELEMENTS (over));
+  for (guint j = 0; j < G_N_ELEMENTS (over); j++)
+    g_assert_cmpint (((TrajVitalSign *) g_ptr_array_index (li->vitals, j))->minute, ==, over[j]);
+  /* Each reading sent is the stored one; each one over a limit is sent. */
+  for (guint j = 0, m = 0; j < fi->vitals->len; j++)
+    {
+      const TrajVitalSign *a = g_ptr_array_index (fi->vitals, j);
+      const TrajVitalSign *b = m < li->vitals->len ? g_ptr_array_index (li->vitals, m) : NULL;
+
+      if (b == NULL || b->id != a->id)
+        {
+          g_assert_cmpuint (traj_vital_sign_monitoring_events (a, &t), ==, 0);
+          continue;
+        }
+      g_assert_cmpstr (b->uid, ==, a->uid);
+      g_assert_cmpint (b->minute, ==, a->minute);
+      g_assert_cmpint (b->systolic, ==, a->systolic);
+      g_assert_cmpint (b->diastolic, ==, a->diastolic);
+      g_assert_cmpint (b->heart_rate, ==, a->heart_rate);
+      g_assert_cmpint (b->spo2, ==, a->spo2);
+      g_assert_cmpint (b->resp_rate, ==, a->resp_rate);
+      m++;
+    }
+  g_assert_cmpuint (l->assessments->len, ==, 2);
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_PHQ9, ((TrajAssessment *) l->assessments->pdata[0])->items),
+                   ==, 2);
+  g_assert_cmpint (traj_scale_safety_answer (TRAJ_SCALE_PHQ9, ((TrajAssessment *) l->assessments->pdata[1])->items),
+                   ==, 0);
+
+  /* The engine: one monitoring finding naming every limit crossed, one
+   * safety finding; the same sentences from both reads. */
+  text_full = findings_text (f, &t);
+  text_limited = findings_text (l, &t);
+  g_assert_cmpstr (text_limited, ==, text_full);
+  g_assert_nonnull (strstr (text_full, "monitoring:"));
+  g_assert_nonnull (strstr (text_full, "safety:"));
+  g_assert_nonnull (strstr (text_full, "systolic blood pressure 150 mmHg at minute 5"));
+  g_assert_nonnull (strstr (text_full, "low heart rate 54/min at minute 50"));
+
+  g_ptr_array_unref (full.records);
+  g_ptr_array_unref (limited.records);
+  g_ptr_array_unref (k.records);
+  g_clear_object (&k.store);
+  traj_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1565,6 +1718,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/tables", test_tables);
   g_test_add_func ("/cohort/two-readers-match-one", test_two_readers_match_one);
   g_test_add_func ("/cohort/narrow-read", test_narrow_read);
+  g_test_add_func ("/cohort/limited-read", test_limited_read);
 
   return g_test_run ();
 }

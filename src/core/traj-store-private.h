@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "traj-db.h"
+#include "traj-outcomes.h"
 #include "traj-store.h"
 #include "traj-validate.h"
 
@@ -183,6 +184,30 @@ gboolean      traj_store_deferred_assessment_context (TrajStore *self, const Tra
                                                       gint64 minute, gint32 *birth_day,
                                                       TrajAssessment **other, GError **error);
 
+/* Statements opened (bound, not stepped yet) in the caller's read
+ * transaction, walked side by side one patient at a time
+ * (traj-store-records.c); each is reset at the end. @vital NULL: the vital
+ * signs are joined to the infusion rows (TRAJ_VITAL_COLS after the
+ * infusion's); otherwise their own stream of patient id, infusion id and
+ * TRAJ_VITAL_COLS, in the infusions' order. @assessment_read NULL: the items
+ * are joined to the assessment rows; otherwise it fills in each one's. */
+typedef void (*TrajStoreAssessmentFunc) (TrajAssessment *a, gpointer data);
+typedef struct {
+  TrajDbStmt *patient, *course, *infusion, *assessment, *decision, *medication, *vital;
+  gboolean course_age;                  /* the course rows end with the age at start */
+  TrajStoreAssessmentFunc assessment_read;
+  gpointer assessment_data;
+} TrajStoreStreams;
+gboolean      traj_store_walk_streams (const TrajStoreStreams *streams, TrajRecordsFunc func, gpointer user_data,
+                                       GCancellable *cancellable, GError **error);
+/* traj_store_foreach_cohort_records () on a server (traj-store-cohort-pg.c);
+ * @lead: a login that may not read identities
+ * (traj_store_can_read_identities ()). */
+gboolean      traj_store_pg_foreach_cohort_records (TrajStore *self, const TrajThresholds *t, gboolean lead,
+                                                    gint64 first_id, gint64 last_id,
+                                                    TrajRecordsFunc func, gpointer user_data,
+                                                    GCancellable *cancellable, GError **error);
+
 /* ---- row readers, shared by single reads and streams ---- */
 #define TRAJ_PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at, " \
   "indication_detail, risk_si_at, risk_si_by"
@@ -199,6 +224,38 @@ gboolean      traj_store_deferred_assessment_context (TrajStore *self, const Tra
 #define TRAJ_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, decided_by, " \
   "decided_at, deleted_at"
 #define TRAJ_MEDICATION_COLS "id, uid, patient_id, name, class, dose, start_date, stop_date, deleted_at"
+
+/* The cohort's own read (traj_store_foreach_cohort_records): the streams
+ * with only the columns and rows the cohort and the outcome engine
+ * behind it use. Free text neither reads is NULL in its place (the row
+ * readers stay the same, so every column keeps its position); of the
+ * questionnaire items, only each scale's safety item is read (the engine's
+ * item 9 rule), which leaves out nine rows in ten of the largest table.
+ * A metric that needs more: put the column's name back here (the cohort
+ * tests compare this read with the full one). */
+#define TRAJ_COHORT_PATIENT_COLS "id, uid, mrn, NULL, birth_date, sex, indication, NULL, created_at, updated_at, deleted_at, " \
+  "indication_detail, risk_si_at, NULL"
+#define TRAJ_COHORT_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
+  "end_date, status, NULL, deleted_at, indication_detail"
+#define TRAJ_COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
+  "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, NULL, NULL, " \
+  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest"
+#define TRAJ_COHORT_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
+  "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at, a.safety_highest"
+#define TRAJ_COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \
+  "decided_at, deleted_at"
+/* The class and days of each medicine ("benzodiazepine at course start"),
+ * not its name or dose. */
+#define TRAJ_COHORT_MEDICATION_COLS "id, uid, patient_id, NULL, class, NULL, start_date, stop_date, deleted_at"
+
+/* The same for a login that may not read who the patients are (a lead's
+ * on a server, postgres/011): no MRN and no birth date; the courses come
+ * from course_cohort, with the age on their start day. */
+#define TRAJ_LEAD_PATIENT_COLS "id, uid, NULL, NULL, NULL, sex, indication, NULL, created_at, updated_at, deleted_at, " \
+  "indication_detail, risk_si_at, NULL"
+
+/* The medications' order in every read. */
+#define TRAJ_MEDICATION_ORDER " ORDER BY patient_id, coalesce (start_date, ''), id"
 
 TrajPatient      *traj_store_read_patient    (TrajDbStmt *stmt);
 TrajCourse       *traj_store_read_course     (TrajDbStmt *stmt);
@@ -219,6 +276,11 @@ const char  **traj_store_all_patients_sql (void);
 /* The cohort read with the default limits (CLINICAL.md §7), the whole
  * clinic: for the query-plan test and the benchmarks' floors. */
 const char  **traj_store_cohort_sql       (void);
+/* The cohort's read on a server (traj-store-cohort-pg.c), for a lead's
+ * login or not: its seven streams, each for the patient id range ?1..?2 (the
+ * vital signs' with the limits as ?3..?9), then the query of the safety
+ * answers above 0 (no parameters). */
+const char  **traj_store_cohort_pg_sql    (gboolean lead);
 
 char         *traj_side_effects_to_codes  (guint bits);
 char         *traj_concomitant_to_codes   (guint bits);

@@ -16,21 +16,25 @@
  * patient at a time: a constant number of queries whether one patient or
  * the whole clinic. */
 #define N_STREAMS 6
+/* A server's cohort read (traj-store-cohort-pg.c) has the vital signs in a
+ * stream of their own, S_VITAL, and looks the safety answers up
+ * (TrajStoreStreams). */
 typedef struct {
-  TrajDbStmt *stmt[N_STREAMS];
-  TrajDbStep rc[N_STREAMS];
+  TrajDbStmt *stmt[N_STREAMS + 1];
+  TrajDbStep rc[N_STREAMS + 1];
   GError *error;
   gboolean course_age;      /* the course rows end with the age at start */
+  TrajStoreAssessmentFunc assessment_read;
+  gpointer assessment_data;
 } Streams;
 
-enum { S_PATIENT, S_COURSE, S_INFUSION, S_ASSESSMENT, S_DECISION, S_MEDICATION };
+enum { S_PATIENT, S_COURSE, S_INFUSION, S_ASSESSMENT, S_DECISION, S_MEDICATION, S_VITAL };
 
 #define LIVE_INFUSIONS "FROM infusion i LEFT JOIN vital_sign v ON v.infusion_id = i.id WHERE i.deleted_at IS NULL "
 #define LIVE_ASSESSMENTS "FROM assessment a LEFT JOIN assessment_item ai ON ai.assessment_id = a.id WHERE a.deleted_at IS NULL "
 
 /* Medicines by start day, an unknown start first (coalesce: the same order
  * on SQLite and PostgreSQL, which put NULL at opposite ends). */
-#define MEDICATION_ORDER " ORDER BY patient_id, coalesce (start_date, ''), id"
 
 static const char *one_patient_sql[N_STREAMS] = {
   "SELECT " TRAJ_PATIENT_COLS " FROM patient WHERE id = ?1 AND deleted_at IS NULL",
@@ -40,7 +44,7 @@ static const char *one_patient_sql[N_STREAMS] = {
   "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value " LIVE_ASSESSMENTS "AND a.patient_id = ?1 "
   "ORDER BY a.patient_id, a.taken_at, a.id",
   "SELECT " TRAJ_DECISION_COLS " FROM flag_decision WHERE patient_id = ?1 AND deleted_at IS NULL ORDER BY patient_id, decided_at, id",
-  "SELECT " TRAJ_MEDICATION_COLS " FROM medication WHERE patient_id = ?1 AND deleted_at IS NULL" MEDICATION_ORDER,
+  "SELECT " TRAJ_MEDICATION_COLS " FROM medication WHERE patient_id = ?1 AND deleted_at IS NULL" TRAJ_MEDICATION_ORDER,
 };
 
 static const char *all_patients_sql[N_STREAMS] = {
@@ -49,39 +53,10 @@ static const char *all_patients_sql[N_STREAMS] = {
   "SELECT " TRAJ_INFUSION_COLS ", " TRAJ_VITAL_COLS " " LIVE_INFUSIONS "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id",
   "SELECT " TRAJ_ASSESSMENT_COLS ", ai.item, ai.value " LIVE_ASSESSMENTS "ORDER BY a.patient_id, a.taken_at, a.id",
   "SELECT " TRAJ_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL ORDER BY patient_id, decided_at, id",
-  "SELECT " TRAJ_MEDICATION_COLS " FROM medication WHERE deleted_at IS NULL" MEDICATION_ORDER,
+  "SELECT " TRAJ_MEDICATION_COLS " FROM medication WHERE deleted_at IS NULL" TRAJ_MEDICATION_ORDER,
 };
 
-/* The cohort's own read (traj_store_foreach_cohort_records): the same six
- * streams with only the columns and rows the cohort and the outcome engine
- * behind it use. Free text neither reads is NULL in its place (the row
- * readers stay the same, so every column keeps its position); of the
- * questionnaire items, only each scale's safety item is read (the engine's
- * item 9 rule), which leaves out nine rows in ten of the largest table.
- * A metric that needs more: put the column's name back here (the cohort
- * tests compare this read with the full one). */
-#define COHORT_PATIENT_COLS "id, uid, mrn, NULL, birth_date, sex, indication, NULL, created_at, updated_at, deleted_at, " \
-  "indication_detail, risk_si_at, NULL"
-#define COHORT_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
-  "end_date, status, NULL, deleted_at, indication_detail"
-#define COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
-  "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, NULL, NULL, " \
-  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest"
-#define COHORT_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
-  "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at, a.safety_highest"
-#define COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \
-  "decided_at, deleted_at"
-/* The class and days of each medicine ("benzodiazepine at course start"),
- * not its name or dose. */
-#define COHORT_MEDICATION_COLS "id, uid, patient_id, NULL, class, NULL, start_date, stop_date, deleted_at"
-
-/* The same for a login that may not read who the patients are (a lead's
- * on a server, postgres/011): no MRN and no birth date; the courses come
- * from course_cohort, with the age on their start day. */
-#define LEAD_PATIENT_COLS "id, uid, NULL, NULL, NULL, sex, indication, NULL, created_at, updated_at, deleted_at, " \
-  "indication_detail, risk_si_at, NULL"
-
-enum { READ_ALL, READ_COHORT, READ_LEAD_COHORT, N_READS };
+enum { READ_ALL, READ_COHORT, N_READS };
 
 /* The vital signs the cohort reads: only the readings that cross one of
  * the clinic's limits, the tests of traj_vital_sign_monitoring_events ()
@@ -143,13 +118,14 @@ typedef struct {
 
 /* The cohort read for one set of limits, made the first time it is asked
  * for and kept for the program's life (the statements cached by their
- * text's address stay valid; a clinic changes its limits rarely). */
+ * text's address stay valid; a clinic changes its limits rarely). On
+ * SQLite: a server reads through traj-store-cohort-pg.c. */
 static const CohortSql *
-cohort_sql (gboolean lead, const TrajThresholds *t)
+cohort_sql (const TrajThresholds *t)
 {
   static GMutex lock;
   static GHashTable *made;   /* key text → CohortSql* */
-  g_autofree char *key = g_strdup_printf ("%d/%d/%d/%d/%d/%d/%d/%d", lead, t->systolic_max, t->diastolic_max,
+  g_autofree char *key = g_strdup_printf ("%d/%d/%d/%d/%d/%d/%d", t->systolic_max, t->diastolic_max,
                                           t->heart_rate_max, t->spo2_min, t->systolic_min, t->heart_rate_min,
                                           t->resp_rate_min);
   CohortSql *c;
@@ -167,24 +143,21 @@ cohort_sql (gboolean lead, const TrajThresholds *t)
 
       c = g_new0 (CohortSql, 1);
       sql = c->sql[0];
-      sql[S_PATIENT] = lead ? "SELECT " LEAD_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id"
-                            : "SELECT " COHORT_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id";
-      sql[S_COURSE] = lead ? "SELECT " COHORT_COURSE_COLS ", age_at_start FROM course_cohort WHERE deleted_at IS NULL "
-                             "ORDER BY patient_id, start_date, id"
-                           : "SELECT " COHORT_COURSE_COLS " FROM course WHERE deleted_at IS NULL "
-                             "ORDER BY patient_id, start_date, id";
-      sql[S_INFUSION] = g_strdup_printf ("SELECT " COHORT_INFUSION_COLS ", " TRAJ_VITAL_COLS " FROM infusion i "
+      sql[S_PATIENT] = "SELECT " TRAJ_COHORT_PATIENT_COLS " FROM patient WHERE deleted_at IS NULL ORDER BY id";
+      sql[S_COURSE] = "SELECT " TRAJ_COHORT_COURSE_COLS " FROM course WHERE deleted_at IS NULL "
+                      "ORDER BY patient_id, start_date, id";
+      sql[S_INFUSION] = g_strdup_printf ("SELECT " TRAJ_COHORT_INFUSION_COLS ", " TRAJ_VITAL_COLS " FROM infusion i "
                                          "LEFT JOIN vital_sign v ON v.infusion_id = i.id %s"
                                          "WHERE i.deleted_at IS NULL "
                                          "ORDER BY i.patient_id, i.started_at, i.id, v.minute, v.id", limits);
-      sql[S_ASSESSMENT] = g_strdup_printf ("SELECT " COHORT_ASSESSMENT_COLS ", ai.item, ai.value FROM assessment a "
+      sql[S_ASSESSMENT] = g_strdup_printf ("SELECT " TRAJ_COHORT_ASSESSMENT_COLS ", ai.item, ai.value FROM assessment a "
                                            "LEFT JOIN assessment_item ai ON ai.assessment_id = a.id AND ai.item = %s "
                                            "WHERE a.deleted_at IS NULL ORDER BY a.patient_id, a.taken_at, a.id",
                                            safety_item_sql ());
-      sql[S_DECISION] = "SELECT " COHORT_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL "
+      sql[S_DECISION] = "SELECT " TRAJ_COHORT_DECISION_COLS " FROM flag_decision WHERE deleted_at IS NULL "
                         "ORDER BY patient_id, decided_at, id";
-      sql[S_MEDICATION] = "SELECT " COHORT_MEDICATION_COLS " FROM medication WHERE deleted_at IS NULL"
-                          MEDICATION_ORDER;
+      sql[S_MEDICATION] = "SELECT " TRAJ_COHORT_MEDICATION_COLS " FROM medication WHERE deleted_at IS NULL"
+                          TRAJ_MEDICATION_ORDER;
       make_range_sql (c->sql[0], c->sql[1]);
       g_hash_table_insert (made, g_steal_pointer (&key), c);
     }
@@ -198,7 +171,7 @@ traj_store_cohort_sql (void)
   TrajThresholds t;
 
   traj_thresholds_init_defaults (&t);
-  return (const char **) cohort_sql (FALSE, &t)->sql[0];
+  return (const char **) cohort_sql (&t)->sql[0];
 }
 
 const char **
@@ -214,7 +187,9 @@ traj_store_all_patients_sql (void)
 }
 
 /* Column holding patient_id in each stream. */
-static const int patient_col[N_STREAMS] = { 0, 2, 2, 2, 2, 2 };
+static const int patient_col[N_STREAMS + 1] = { 0, 2, 2, 2, 2, 2, 0 };
+/* In the vital signs' own stream: patient id, infusion id, the vital. */
+#define VITAL_BASE 2
 
 static void
 stream_step (Streams *s, guint k)
@@ -244,7 +219,7 @@ streams_open (TrajStore *self, Streams *s, const char **sql, gboolean cursor,
 static void
 streams_close (Streams *s)
 {
-  for (guint k = 0; k < N_STREAMS; k++)
+  for (guint k = 0; k <= S_VITAL; k++)
     if (s->stmt[k])
       traj_db_reset (s->stmt[k]);
   g_clear_error (&s->error);
@@ -253,8 +228,8 @@ streams_close (Streams *s)
 static gboolean
 streams_error (Streams *s, GError **error)
 {
-  for (guint k = 0; k < N_STREAMS; k++)
-    if (s->rc[k] == TRAJ_DB_FAILED)
+  for (guint k = 0; k <= S_VITAL; k++)
+    if (s->stmt[k] && s->rc[k] == TRAJ_DB_FAILED)
       {
         g_propagate_error (error, g_steal_pointer (&s->error));
         return TRUE;
@@ -265,7 +240,7 @@ streams_error (Streams *s, GError **error)
 static gboolean
 stream_at (Streams *s, guint k, gint64 patient_id)
 {
-  return s->rc[k] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[k], patient_col[k]) == patient_id;
+  return s->stmt[k] && s->rc[k] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[k], patient_col[k]) == patient_id;
 }
 
 /* Reads the current patient row and everything of theirs from the other
@@ -284,8 +259,8 @@ streams_next (Streams *s)
   stream_step (s, S_PATIENT);
 
   /* Skip rows of patients that are not live (hidden patients). */
-  for (guint k = S_COURSE; k <= S_MEDICATION; k++)
-    while (s->rc[k] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[k], patient_col[k]) < pid)
+  for (guint k = S_COURSE; k <= S_VITAL; k++)
+    while (s->stmt[k] && s->rc[k] == TRAJ_DB_ROW && traj_db_column_int64 (s->stmt[k], patient_col[k]) < pid)
       stream_step (s, k);
 
   while (stream_at (s, S_COURSE, pid))
@@ -301,6 +276,17 @@ streams_next (Streams *s)
     {
       TrajInfusion *i = traj_store_read_infusion (s->stmt[S_INFUSION]);
       g_ptr_array_add (r->infusions, i);
+      if (s->stmt[S_VITAL])
+        {
+          /* Their own stream, in the infusions' order. */
+          stream_step (s, S_INFUSION);
+          while (stream_at (s, S_VITAL, pid) && traj_db_column_int64 (s->stmt[S_VITAL], 1) == i->id)
+            {
+              traj_store_read_vital_into (s->stmt[S_VITAL], VITAL_BASE, i);
+              stream_step (s, S_VITAL);
+            }
+          continue;
+        }
       do
         {
           traj_store_read_vital_into (s->stmt[S_INFUSION], TRAJ_N_INFUSION_COLS, i);
@@ -312,6 +298,12 @@ streams_next (Streams *s)
     {
       TrajAssessment *a = traj_store_read_assessment (s->stmt[S_ASSESSMENT]);
       g_ptr_array_add (r->assessments, a);
+      if (s->assessment_read)
+        {
+          s->assessment_read (a, s->assessment_data);
+          stream_step (s, S_ASSESSMENT);
+          continue;
+        }
       do
         {
           traj_store_read_item_into (s->stmt[S_ASSESSMENT], TRAJ_N_ASSESSMENT_COLS, a);
@@ -375,6 +367,28 @@ all_range_sql (void)
   return sql;
 }
 
+/* Hands each patient's records to @func, in patient order. */
+static gboolean
+walk (Streams        *s,
+      TrajRecordsFunc func,
+      gpointer        user_data,
+      GCancellable   *cancellable,
+      GError        **error)
+{
+  TrajPatientRecords *r;
+
+  while ((r = streams_next (s)) != NULL)
+    {
+      gboolean go_on = func (r, user_data);
+      traj_patient_records_free (r);
+      if (!go_on)
+        break;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  return !streams_error (s, error);
+}
+
 static gboolean
 foreach_records (TrajStore            *self,
                  guint                 read,
@@ -389,34 +403,45 @@ foreach_records (TrajStore            *self,
   Streams s = { 0 };
   gboolean ok = TRUE, began = FALSE;
   gboolean ranged = first_id > 0 || last_id > 0;
-  TrajPatientRecords *r;
   const char **sql;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
 
   if (!traj_store_read_begin (self, &began, error))
     return FALSE;
-  s.course_age = read == READ_LEAD_COHORT;
   if (read == READ_ALL)
     sql = ranged ? all_range_sql () : all_patients_sql;
   else
-    sql = (const char **) cohort_sql (read == READ_LEAD_COHORT, t)->sql[ranged];
+    sql = (const char **) cohort_sql (t)->sql[ranged];
   if (!streams_open (self, &s, sql, TRUE,
                      ranged ? first_id : 0, ranged ? (last_id > 0 ? last_id : G_MAXINT64) : 0, error))
     ok = FALSE;
-  while (ok && (r = streams_next (&s)) != NULL)
-    {
-      gboolean go_on = func (r, user_data);
-      traj_patient_records_free (r);
-      if (!go_on)
-        break;
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        ok = FALSE;
-    }
-  if (ok && streams_error (&s, error))
-    ok = FALSE;
+  if (ok)
+    ok = walk (&s, func, user_data, cancellable, error);
   streams_close (&s);
   traj_store_read_end (self, began);
+  return ok;
+}
+
+gboolean
+traj_store_walk_streams (const TrajStoreStreams *streams,
+                         TrajRecordsFunc         func,
+                         gpointer                user_data,
+                         GCancellable           *cancellable,
+                         GError                **error)
+{
+  Streams s = { { streams->patient, streams->course, streams->infusion, streams->assessment, streams->decision,
+                  streams->medication, streams->vital } };
+  gboolean ok;
+
+  s.course_age = streams->course_age;
+  s.assessment_read = streams->assessment_read;
+  s.assessment_data = streams->assessment_data;
+  for (guint k = 0; k <= S_VITAL; k++)
+    if (s.stmt[k])
+      stream_step (&s, k);
+  ok = walk (&s, func, user_data, cancellable, error);
+  streams_close (&s);
   return ok;
 }
 
@@ -452,13 +477,15 @@ traj_store_foreach_cohort_records (TrajStore            *self,
                                    GCancellable         *cancellable,
                                    GError              **error)
 {
-  guint read = traj_store_can_read_identities (self) ? READ_COHORT : READ_LEAD_COHORT;
-
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (t != NULL, FALSE);
 
+  if (traj_db_engine (self->db) == TRAJ_DB_POSTGRES)
+    return traj_store_pg_foreach_cohort_records (self, t, !traj_store_can_read_identities (self),
+                                                 first_id, last_id, func, user_data, cancellable, error);
   if (first_id <= 0 && last_id <= 0)
-    return foreach_records (self, read, t, 0, 0, func, user_data, cancellable, error);
-  return foreach_records (self, read, t, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
+    return foreach_records (self, READ_COHORT, t, 0, 0, func, user_data, cancellable, error);
+  return foreach_records (self, READ_COHORT, t, MAX (first_id, 1), last_id, func, user_data, cancellable, error);
 }
 
 gboolean

@@ -227,7 +227,8 @@ main (int argc, char **argv)
   g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
   const char **one = traj_store_one_patient_sql ();
   char *one_pg[5] = { NULL };
-  const char **cohort = traj_store_cohort_sql ();
+  const char **cohort = traj_store_cohort_pg_sql (FALSE);
+  char *cohort_pg[8] = { NULL };
   gint64 as_of = traj_time_from_day (traj_day_from_ymd (2026, 11, 2), 0, 0);
   guint64 sink = 0;
   TrajThresholds t;
@@ -252,6 +253,8 @@ main (int argc, char **argv)
   /* As psql would send them: planned for each patient's id. */
   for (guint k = 0; k < 5; k++)
     one_pg[k] = pg_sql (one[k]);
+  for (guint k = 0; k < 8; k++)
+    cohort_pg[k] = pg_sql (cohort[k]);
 
   /* The patient list, as the window loads it. */
   for (guint k = 0; k < 4; k++)
@@ -293,7 +296,8 @@ main (int argc, char **argv)
       g_array_append_val (floor_ms, ms);
     }
 
-  /* The whole-clinic cohort, then its five streams sent alone. */
+  /* The whole-clinic cohort, then its server read's statements sent alone
+   * (traj-store-cohort-pg.c: seven streams and the safety answers). */
   traj_thresholds_init_defaults (&t);
   def->group_by = TRAJ_COHORT_FIELD_INDICATION;
   for (guint k = 0; k < runs; k++)
@@ -307,11 +311,21 @@ main (int argc, char **argv)
       g_array_append_val (cohort_ms, ms);
       t0 = g_get_monotonic_time ();
       exec_ok (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      for (guint j = 0; j < 5; j++)
+      exec_ok (conn, "SET LOCAL jit = off");
+      for (guint j = 0; j < 8; j++)
         {
+          g_autofree char *limits[7] = {
+            g_strdup_printf ("%d", t.systolic_max), g_strdup_printf ("%d", t.diastolic_max),
+            g_strdup_printf ("%d", t.spo2_min), g_strdup_printf ("%d", t.heart_rate_max),
+            g_strdup_printf ("%d", t.systolic_min), g_strdup_printf ("%d", t.heart_rate_min),
+            g_strdup_printf ("%d", t.resp_rate_min),
+          };
+          const char *values[9] = { "1", "9223372036854775807", limits[0], limits[1], limits[2], limits[3],
+                                    limits[4], limits[5], limits[6] };
+          int n = j == 7 ? 0 : j == 3 ? 9 : 2;
           PGresult *res;
 
-          if (!PQsendQuery (conn, cohort[j]) || !PQsetSingleRowMode (conn))
+          if (!PQsendQueryParams (conn, cohort_pg[j], n, NULL, values, NULL, NULL, 0) || !PQsetSingleRowMode (conn))
             g_error ("%s", PQerrorMessage (conn));
           while ((res = PQgetResult (conn)) != NULL)
             {
@@ -328,6 +342,8 @@ main (int argc, char **argv)
   g_rand_free (rand);
   for (guint k = 0; k < 5; k++)
     g_free (one_pg[k]);
+  for (guint k = 0; k < 8; k++)
+    g_free (cohort_pg[k]);
   load_after = bench_load ();
 
   printf ("\nserver mode, %u patients on a local PostgreSQL, load %s → %s\n", BENCH_PATIENTS, load_before,
@@ -336,7 +352,7 @@ main (int argc, char **argv)
   bench_report ("open a patient", open_ms, "libpq floor", bench_median (floor_ms), "≤ 15 ms median");
   bench_report ("search, per keystroke", key_ms, "libpq floor (LIKE query)", bench_median (key_floor_ms),
                 "≤ 10 ms median");
-  bench_report ("whole-clinic cohort", cohort_ms, "libpq floor (5 streams)", bench_median (cohort_floor_ms),
+  bench_report ("whole-clinic cohort", cohort_ms, "libpq floor (its 8 statements)", bench_median (cohort_floor_ms),
                 "≤ 1.5 s");
   printf ("CSV import, validated, into a new server database: %u rows at %.0f rows/s (target ≥ 50,000 rows/s)\n",
           import_rows, import_rps);

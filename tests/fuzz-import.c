@@ -82,7 +82,7 @@ static const Column assessment_cols[] = {
   { "item_6", T_INT }, { "item_7", T_INT }, { "item_8", T_INT }, { "item_9", T_INT }, { "item_10", T_INT },
   { "item_11", T_INT }, { "item_12", T_INT }, { "item_13", T_INT }, { "item_14", T_INT }, { "item_15", T_INT },
   { "item_16", T_INT }, { "item_17", T_INT }, { "item_18", T_INT }, { "item_19", T_INT }, { "item_20", T_INT },
-  { NULL }
+  { "safety_highest", T_INT }, { NULL }
 };
 static const Column decision_cols[] = {
   { "uid", T_UID, TRUE }, { "patient_uid", T_REF }, { "course_uid", T_REF }, { "kind", T_CODE },

@@ -498,13 +498,13 @@ static const char *small_files[TRAJ_CSV_N_FILES] = {
   [TRAJ_CSV_ASSESSMENTS] =
     "uid,patient_uid,course_uid,infusion_uid,scale,taken_at,source,timing,complete,total,difficulty,clinician,notes,"
     "item_1,item_2,item_3,item_4,item_5,item_6,item_7,item_8,item_9,item_10,item_11,item_12,item_13,item_14,item_15,"
-    "item_16,item_17,item_18,item_19,item_20\r\n"
+    "item_16,item_17,item_18,item_19,item_20,safety_highest\r\n"
     "77777777-7777-4777-8777-777777777777," P1 "," C1 "," I1 ",phq9,2026-01-10T08:30:00Z,tablet,pre,true,15,2,,,"
-    "2,2,2,2,2,2,2,1,0,,,,,,,,,,,\r\n"
+    "2,2,2,2,2,2,2,1,0,,,,,,,,,,,,2\r\n"
     "88888888-8888-4888-8888-888888888888," P1 ",,,gad7,2026-01-11T08:30:00Z,clinician,between,false,,,,,"
-    "1,1,,,,,,,,,,,,,,,,,,\r\n"
+    "1,1,,,,,,,,,,,,,,,,,,,\r\n"
     "99999999-9999-4999-8999-999999999999," P1 "," C1 ",,madrs,2026-01-12T08:30:00Z,clinician,between,true,28,,Dr. B,,"
-    ",,,,,,,,,,,,,,,,,,,\r\n",
+    ",,,,,,,,,,,,,,,,,,,,\r\n",
   [TRAJ_CSV_FLAG_DECISIONS] =
     "uid,patient_uid,course_uid,kind,finding_key,fired_at,decision,note,decided_by,decided_at\r\n"
     "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa," P1 ",,safety,safety:77777777-7777-4777-8777-777777777777,"
@@ -670,6 +670,14 @@ static const BadRow bad_rows[] = {
     "infusions.csv:2:", "9 mg/kg is outside" },
   { "unknown-scale", TRAJ_CSV_ASSESSMENTS, ",gad7,", ",gad8,",
     "assessments.csv:3:", "unknown scale “gad8”" },
+  { "safety-highest-range", TRAJ_CSV_ASSESSMENTS, ",2\r\n", ",4\r\n",
+    "assessments.csv:2:", "safety_highest must be empty or 1–3, the highest answer to item 9" },
+  { "safety-highest-zero", TRAJ_CSV_ASSESSMENTS, ",2\r\n", ",0\r\n",
+    "assessments.csv:2:", "safety_highest must be empty or 1–3" },
+  { "safety-highest-not-tablet", TRAJ_CSV_ASSESSMENTS, ",tablet,pre,", ",clinician,pre,",
+    "assessments.csv:2:", "safety_highest is kept only for questionnaires answered on the tablet" },
+  { "safety-highest-no-item", TRAJ_CSV_ASSESSMENTS, "1,1,,,,,,,,,,,,,,,,,,,\r\n", "1,1,,,,,,,,,,,,,,,,,,,1\r\n",
+    "assessments.csv:3:", "safety_highest is given, but gad7 has no safety item" },
   { "item-range", TRAJ_CSV_ASSESSMENTS, ",,,2,2,2,2,2,2,2,1,0,", ",,,2,2,7,2,2,2,2,1,0,",
     "assessments.csv:2:", "item 3: answer 7 is outside 0–3" },
   { "total-mismatch", TRAJ_CSV_ASSESSMENTS, ",true,15,", ",true,16,",
@@ -931,7 +939,7 @@ test_plausible_import (Fixture *fx, gconstpointer data)
   write_small (dir2, 0, NULL, NULL);
   text = g_string_new (small_files[TRAJ_CSV_ASSESSMENTS]);
   g_string_append (text, "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb," P1 "," C1 ",,phq9,2026-01-10T08:30:59Z,clinician,pre,true,9,,,,"
-                         "1,1,1,1,1,1,1,1,1,,,,,,,,,,,\r\n");
+                         "1,1,1,1,1,1,1,1,1,,,,,,,,,,,,\r\n");
   write_file (assessments, text->str);
   {
     g_autoptr(TrajStore) empty = open_store (fx, "ties.db");

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "traj-test-db.h"
+#include "traj-csv.h"
 #include "traj-demo.h"
 #include "traj-outcomes.h"
 #include "traj-store.h"
@@ -2105,6 +2106,65 @@ test_safety_item9_taken_back (void)
   }
   g_assert_nonnull (strstr (out, "safety: PHQ-9 item 9"));
   g_assert_nonnull (strstr (out, "The answer was later changed to “Not at all” (0)."));
+
+  /* A CSV export carries the highest answer, and an import of it into
+   * another clinic keeps the finding open. */
+  {
+    g_autofree char *csv = g_build_filename (dir, "export", NULL);
+    g_autofree char *other_path = g_build_filename (dir, "other.db", NULL);
+    g_autofree char *file = g_build_filename (csv, "assessments.csv", NULL);
+    g_autofree char *text = NULL, *bad = NULL;
+    g_autoptr(TrajStore) other = NULL;
+    g_autoptr(TrajPatient) copy = NULL;
+    g_autoptr(TrajPatientRecords) r2 = NULL;
+    g_autoptr(TrajOutcomes) o2 = NULL;
+    g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+    g_autoptr(TrajCsvProblem) problem = NULL;
+    g_autofree char *problem_text = NULL;
+
+    g_assert_true (traj_csv_export (store, csv, NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (file, &text, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (text, ",item_20,safety_highest\r\n"));
+    g_assert_true (g_str_has_suffix (text, ",1,0,0,0,0,0,0,0,0,,,,,,,,,,,,1\r\n"));
+
+    /* A value the tablet could not have saved is refused, nothing written. */
+    other = traj_test_open (other_path, &error);
+    g_assert_no_error (error);
+    bad = g_strndup (text, strlen (text) - strlen ("1\r\n"));
+    {
+      g_autofree char *four = g_strconcat (bad, "4\r\n", NULL);
+
+      g_assert_true (g_file_set_contents (file, four, -1, &error));
+      g_assert_no_error (error);
+    }
+    g_assert_false (traj_csv_import (other, csv, report, NULL, NULL, NULL, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpuint (report->n_problems, ==, 1);
+    problem_text = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+    g_assert_nonnull (strstr (problem_text, "assessments.csv:2:"));
+    g_assert_nonnull (strstr (problem_text, "safety_highest must be empty or 1–3, the highest answer to item 9"));
+    g_assert_cmpint (traj_store_count (other, TRAJ_KIND_PATIENT, NULL), ==, 0);
+
+    /* The file as exported imports, with the finding still open. */
+    g_assert_true (g_file_set_contents (file, text, -1, &error));
+    g_assert_no_error (error);
+    g_assert_true (traj_csv_import (other, csv, NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    copy = traj_store_find_patient_by_mrn (other, "SI-1", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (copy);
+    r2 = traj_store_load_patient_records (other, copy->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r2->assessments->len, ==, 1);
+    back = g_ptr_array_index (r2->assessments, 0);
+    g_assert_cmpint (back->items[8], ==, 0);
+    g_assert_cmpint (back->safety_highest, ==, 1);
+    o2 = traj_outcomes_compute (r2, &t, now + 60);
+    g_assert_true (traj_outcomes_has_open_safety (o2));
+  }
 
   g_clear_object (&store);
   traj_test_remove_tree (dir);

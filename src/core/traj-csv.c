@@ -408,7 +408,7 @@ enum {
 enum { V_UID, V_INFUSION, V_MINUTE, V_SYSTOLIC, V_DIASTOLIC, V_HEART_RATE, V_SPO2, V_RESP_RATE, V_N };
 enum {
   A_UID, A_PATIENT, A_COURSE, A_INFUSION, A_SCALE, A_TAKEN, A_SOURCE, A_TIMING, A_COMPLETE, A_TOTAL,
-  A_DIFFICULTY, A_CLINICIAN, A_NOTES, A_ITEM1, A_N = A_ITEM1 + TRAJ_MAX_ITEMS
+  A_DIFFICULTY, A_CLINICIAN, A_NOTES, A_ITEM1, A_SAFETY_HIGHEST = A_ITEM1 + TRAJ_MAX_ITEMS, A_N
 };
 enum { D_UID, D_PATIENT, D_COURSE, D_KIND, D_KEY, D_FIRED, D_DECISION, D_NOTE, D_BY, D_AT, D_N };
 
@@ -435,7 +435,8 @@ column_optional (TrajCsvFile kind, guint column)
 {
   return (kind == TRAJ_CSV_INFUSIONS && column >= I_DATE_CONFIRMED) ||
          (kind == TRAJ_CSV_PATIENTS && column >= P_DETAIL) ||
-         (kind == TRAJ_CSV_COURSES && column == C_DETAIL);
+         (kind == TRAJ_CSV_COURSES && column == C_DETAIL) ||
+         (kind == TRAJ_CSV_ASSESSMENTS && column == A_SAFETY_HIGHEST);
 }
 static const char * const vital_columns[V_N + 1] = {
   "uid", "infusion_uid", "minute", "systolic", "diastolic", "heart_rate", "spo2", "resp_rate", NULL
@@ -445,7 +446,7 @@ static const char * const assessment_columns[A_N + 1] = {
   "total", "difficulty", "clinician", "notes",
   "item_1", "item_2", "item_3", "item_4", "item_5", "item_6", "item_7", "item_8", "item_9", "item_10",
   "item_11", "item_12", "item_13", "item_14", "item_15", "item_16", "item_17", "item_18", "item_19", "item_20",
-  NULL
+  "safety_highest", NULL
 };
 static const char * const decision_columns[D_N + 1] = {
   "uid", "patient_uid", "course_uid", "kind", "finding_key", "fired_at", "decision", "note", "decided_by",
@@ -857,6 +858,8 @@ write_assessments (Export *ex, const TrajPatientRecords *r)
           put_sep (b);
           put_int_or_empty (b, a->items[item]);
         }
+      put_sep (b);
+      put_int_or_empty (b, a->safety_highest >= 1 ? a->safety_highest : -1);
       end_row (ex, TRAJ_CSV_ASSESSMENTS);
     }
 
@@ -1949,8 +1952,37 @@ import_assessment (Import *im)
   a.notes = get_text (im, A_NOTES, FALSE, &ok);
   for (guint k = 0; k < TRAJ_MAX_ITEMS; k++)
     a.items[k] = get_int (im, A_ITEM1 + k, -1, &ok);
+  a.safety_highest = get_int (im, A_SAFETY_HIGHEST, -1, &ok);
   if (!ok)
     return;
+  /* The highest answer to the safety item a patient gave on the tablet
+   * before changing it (CLINICAL.md §4): only a tablet questionnaire with a
+   * safety item has one, within that item's range. */
+  if (a.safety_highest != -1)
+    {
+      const TrajScale *scale = traj_scale_get (a.scale);
+
+      if (scale->safety_item == 0)
+        {
+          problem (im, im->line, _("safety_highest is given, but %s has no safety item; leave it empty"),
+                   traj_scale_code (a.scale));
+          return;
+        }
+      if (a.source != TRAJ_SOURCE_TABLET)
+        {
+          problem (im, im->line, _("safety_highest is kept only for questionnaires answered on the tablet "
+                                   "(source tablet); leave it empty"));
+          return;
+        }
+      if (a.safety_highest < 1 || a.safety_highest > scale->item_max)
+        {
+          problem (im, im->line, _("safety_highest must be empty or 1–%d, the highest answer to item %u"),
+                   scale->item_max, scale->safety_item);
+          return;
+        }
+    }
+  else
+    a.safety_highest = 0;
 
   /* total and complete follow from the items (MADRS: from total); when the
    * file states them they must agree. */

@@ -28,6 +28,9 @@ assessment_values (TrajDbValues *v, const TrajAssessment *a)
   traj_db_values_int_or_null (v, a->difficulty);
   traj_db_values_text0 (v, a->clinician);
   traj_db_values_text0 (v, a->notes);
+  /* The highest safety answer a tablet saved (NULL for none), so a copy of
+   * the record (an import of an export) keeps its safety finding. */
+  traj_db_values_int_or_null (v, a->safety_highest >= 1 ? a->safety_highest : -1);
 }
 
 static void
@@ -83,7 +86,7 @@ traj_store_write_assessment_row (TrajStore       *self,
   traj_store_attention_touch (self, a->patient_id);
   static const char sql[] =
     "INSERT INTO assessment (" TRAJ_ASSESSMENT_INSERT_COLS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING RETURNING id";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT DO NOTHING RETURNING id";
   TrajDbStmt *stmt;
   gboolean inserted = FALSE;
 
@@ -168,7 +171,7 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
   static const char update_sql[] =
     "UPDATE assessment SET uid = ?1, patient_id = ?2, course_id = ?3, infusion_id = ?4, scale = ?5, "
     "taken_at = ?6, source = ?7, timing = ?8, complete = ?9, total = ?10, difficulty = ?11, "
-    "clinician = ?12, notes = ?13 WHERE id = ?14 AND deleted_at IS NULL";
+    "clinician = ?12, notes = ?13, safety_highest = ?14 WHERE id = ?15 AND deleted_at IS NULL";
   static const char delete_items_sql[] = "DELETE FROM assessment_item WHERE assessment_id = ?1";
   const TrajScale *scale = traj_scale_get (a->scale);
   TrajDbStmt *stmt;
@@ -206,7 +209,7 @@ write_assessment (TrajStore *self, TrajAssessment *a, gboolean insert, GError **
       if (stmt == NULL)
         goto fail;
       bind_assessment (stmt, a);
-      traj_db_bind_int64 (stmt, 14, a->id);
+      traj_db_bind_int64 (stmt, 15, a->id);
       if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_ASSESSMENT, error))
         goto fail;
       stmt = traj_db_prepare (self->db, delete_items_sql, error);

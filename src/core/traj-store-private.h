@@ -145,7 +145,7 @@ gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision
   "monitoring_min, ready_at, clinician, notes, date_confirmed, cadss_total, moaas_lowest"
 #define TRAJ_VITAL_INSERT_COLS "uid, infusion_id, minute, systolic, diastolic, heart_rate, spo2, resp_rate"
 #define TRAJ_ASSESSMENT_INSERT_COLS "uid, patient_id, course_id, infusion_id, scale, taken_at, source, timing, " \
-  "complete, total, difficulty, clinician, notes"
+  "complete, total, difficulty, clinician, notes, safety_highest"
 #define TRAJ_ITEM_INSERT_COLS "assessment_id, item, value"
 #define TRAJ_DECISION_INSERT_COLS "uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, " \
   "decided_by, decided_at"

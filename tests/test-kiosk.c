@@ -1152,6 +1152,54 @@ test_not_you (Fixture *f, gconstpointer data)
   g_assert_cmpuint (open->len, ==, 1);
 }
 
+/* Found by a trial: a patient answered item 9 above 0, went back to the
+ * welcome screen and tapped "Not you?"; the draft was removed with its
+ * answer, and the safety finding with it. A safety answer stays in the
+ * record (CLINICAL.md §4): "Not you?" is no longer offered, and the store
+ * refuses to give the code back with it. */
+static void
+test_not_you_keeps_safety_answer (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GError) error = NULL;
+  TrajThresholds t;
+  gint64 checkin_id;
+
+  type_code (f->kiosk, code);
+  g_assert_true (gtk_widget_get_visible (child (f->kiosk, "not_you_button")));
+  click (child (f->kiosk, "start_button"));
+  for (guint k = 0; k < 8; k++)
+    answer (f->kiosk, k, 0);
+  answer (f->kiosk, 8, 2);
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "safety");
+  click (child (f->kiosk, "safety_done_button"));
+  /* Back, all the way to the welcome screen. */
+  for (guint k = 0; k < 20 && !g_str_equal (traj_kiosk_window_get_screen (f->kiosk), "welcome"); k++)
+    click (child (f->kiosk, "back_button"));
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
+  g_assert_false (gtk_widget_get_visible (child (f->kiosk, "not_you_button")));
+
+  /* The store refuses too, whoever asks, and changes nothing. */
+  open = traj_store_list_open_checkins (f->store, f->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 0);
+  checkin_id = traj_test_query_int (f->path, "SELECT max(id) FROM kiosk_checkin WHERE used_at IS NOT NULL");
+  g_assert_cmpint (checkin_id, >, 0);
+  g_assert_false (traj_store_release_checkin (f->store, checkin_id, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "These answers include one that a member of staff needs to see, so they "
+                                       "are kept. Please ask a member of staff.");
+  r = records (f);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  g_assert_cmpint (((TrajAssessment *) r->assessments->pdata[0])->items[8], ==, 2);
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, traj_time_now ());
+  g_assert_true (traj_outcomes_has_open_safety (o));
+}
+
 /* Found by a trial: a patient who checked in and walked away before the
  * first answer spent the code ("That code has already been used"), and
  * staff had to make a new one. The idle reset gives it back, as "Not you?". */
@@ -2059,6 +2107,8 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/difficulty-optional", Fixture, NULL, fixture_setup, test_difficulty_optional, fixture_teardown);
   g_test_add ("/kiosk/still-there", Fixture, NULL, fixture_setup, test_still_there, fixture_teardown);
   g_test_add ("/kiosk/not-you", Fixture, NULL, fixture_setup, test_not_you, fixture_teardown);
+  g_test_add ("/kiosk/not-you-keeps-safety-answer", Fixture, NULL, fixture_setup, test_not_you_keeps_safety_answer,
+              fixture_teardown);
   g_test_add ("/kiosk/idle-before-answers-gives-code-back", Fixture, NULL, fixture_setup,
               test_idle_before_answers_gives_code_back, fixture_teardown);
   g_test_add ("/kiosk/large-text", Fixture, NULL, fixture_setup, test_large_text, fixture_teardown);

@@ -565,6 +565,40 @@ remove_session_drafts (TrajStore *self, gint64 checkin_id, GError **error)
   return TRUE;
 }
 
+/* A safety answer (PHQ-9 item 9 above 0, now or earlier in the draft) is
+ * a finding until a clinician acknowledges it (CLINICAL.md §4): "Not you?"
+ * does not take it out of the record, whoever gave it. */
+static gboolean
+session_drafts_without_safety_answer (TrajStore *self, gint64 checkin_id, GError **error)
+{
+  static const char sql[] =
+    "SELECT 1 FROM assessment a LEFT JOIN assessment_item i ON i.assessment_id = a.id AND i.item = ?3 "
+    "WHERE a.complete = 0 AND a.source = 'tablet' AND a.deleted_at IS NULL AND a.scale = ?2 "
+    "AND a.patient_id = (SELECT patient_id FROM kiosk_checkin WHERE id = ?1) "
+    "AND a.taken_at >= (SELECT used_at FROM kiosk_checkin WHERE id = ?1) "
+    "AND (i.value >= 1 OR a.safety_highest >= 1) LIMIT 1";
+  const TrajScale *phq9 = traj_scale_get (TRAJ_SCALE_PHQ9);
+  gboolean found = FALSE;
+  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, checkin_id);
+  traj_db_bind_text0 (stmt, 2, phq9->code);
+  traj_db_bind_int64 (stmt, 3, phq9->safety_item);
+  if (!traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  traj_db_reset (stmt);
+  if (found)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                           _("These answers include one that a member of staff needs to see, so they are kept. "
+                             "Please ask a member of staff."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 traj_store_release_checkin (TrajStore  *self,
                             gint64      checkin_id,
@@ -583,7 +617,8 @@ traj_store_release_checkin (TrajStore  *self,
     return traj_store_kiosk_release (self, checkin_id, error);
   if (!traj_store_tx_begin (self, error))
     return FALSE;
-  if (!remove_session_drafts (self, checkin_id, error))
+  if (!session_drafts_without_safety_answer (self, checkin_id, error) ||
+      !remove_session_drafts (self, checkin_id, error))
     goto fail;
   stmt = traj_store_prepare (self, sql, error);
   if (stmt == NULL)

@@ -621,11 +621,13 @@ on_submit_clicked (TrajKioskWindow *self)
 
 /* ---- check-in ------------------------------------------------------------------ */
 
-/* "Not you?" only while nothing of the session was submitted. */
+/* "Not you?" only while nothing of the session was submitted, and never
+ * once a safety answer was given: it stays in the record for a clinician
+ * (CLINICAL.md §4), whoever gave it. */
 static void
 update_welcome (TrajKioskWindow *self)
 {
-  gtk_widget_set_visible (self->not_you_button, self->submitted == 0 && !self->resumed);
+  gtk_widget_set_visible (self->not_you_button, self->submitted == 0 && !self->resumed && !self->safety);
 }
 
 /* When the answers are given, against the patient's infusions: within 12
@@ -1245,7 +1247,7 @@ on_not_you_clicked (TrajKioskWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->submitted > 0)
+  if (self->submitted > 0 || self->safety)
     return;
   if (self->checkin_id > 0 && !traj_store_release_checkin (self->store, self->checkin_id, &error))
     g_message ("Could not give the check-in code back: %s", error->message);

@@ -1014,6 +1014,41 @@ test_cli_checkin (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (open->len, ==, 0);
 }
 
+/* Found by a trial: `checkin --scales bogus` printed a code, and the
+ * tablet then gave the pain NRS instead. Only exact codes of questionnaires
+ * the tablet asks, each once; the message says which, and no code is made. */
+static void
+test_checkin_scales_checked (Fixture *fx, gconstpointer data)
+{
+  static const struct { const char *scales, *message; } bad[] = {
+    { "bogus", "“bogus” is not a questionnaire the tablet asks. Use one or more of phq9, gad7, pain_nrs, pcl5, "
+               "separated by commas." },
+    { "phq9,gad-7", "“gad-7” is not a questionnaire the tablet asks. Use one or more of phq9, gad7, pain_nrs, pcl5, "
+                    "separated by commas." },
+    { "PHQ9", "“PHQ9” is not a questionnaire the tablet asks. Use one or more of phq9, gad7, pain_nrs, pcl5, "
+              "separated by commas." },
+    { "phq9,", "“” is not a questionnaire the tablet asks. Use one or more of phq9, gad7, pain_nrs, pcl5, "
+               "separated by commas." },
+    { "madrs", "MADRS is rated by a clinician, so it is not asked on the tablet." },
+    { "phq9,gad7,phq9", "PHQ-9 is listed twice." },
+  };
+  g_autoptr(GPtrArray) open = NULL;
+  GError *error = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autofree char *code = traj_store_create_checkin (fx->store, fx->patient_id, bad[k].scales, 3600, NULL, &error);
+
+      g_assert_null (code);
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, bad[k].message);
+      g_clear_error (&error);
+    }
+  open = traj_store_list_open_checkins (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 0);
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -1033,6 +1068,7 @@ main (int argc, char **argv)
   ADD ("/secret/pin/clinic-ceiling", test_pin_clinic_ceiling);
   ADD ("/secret/checkin/success-keeps-count", test_checkin_success_keeps_count);
   ADD ("/secret/checkin/birth-date", test_checkin_birth_date);
+  ADD ("/secret/checkin/scales-checked", test_checkin_scales_checked);
   ADD ("/secret/checkin/without-birth-date", test_checkin_without_birth_date);
   ADD ("/secret/checkin/one-hash", test_checkin_one_hash);
   ADD ("/secret/checkin/rate-limit", test_checkin_rate_limit);

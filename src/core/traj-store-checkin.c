@@ -207,6 +207,8 @@ patient_birth_day (TrajStore *self, gint64 patient_id, gint32 *day, GError **err
   return TRUE;
 }
 
+static gboolean check_checkin_scales (const char *scales, GError **error);
+
 char *
 traj_store_create_checkin (TrajStore   *self,
                            gint64       patient_id,
@@ -238,6 +240,8 @@ traj_store_create_checkin (TrajStore   *self,
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("The code must be valid for some time."));
       return NULL;
     }
+  if (!check_checkin_scales (scales, error))
+    return NULL;
   if (!traj_store_get_checkin_birth_date (self, &asked, error) ||
       !patient_birth_day (self, patient_id, &birth_day, error))
     return NULL;
@@ -595,6 +599,46 @@ session_drafts_without_safety_answer (TrajStore *self, gint64 checkin_id, GError
                            _("These answers include one that a member of staff needs to see, so they are kept. "
                              "Please ask a member of staff."));
       return FALSE;
+    }
+  return TRUE;
+}
+
+/* The questionnaires a code asks: exact codes of patient-rated scales,
+ * each once, comma-separated. Anything else would give the patient another
+ * questionnaire than staff meant, or none. */
+static gboolean
+check_checkin_scales (const char *scales, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (scales, ",", -1);
+  g_autoptr(GString) known = g_string_new (NULL);
+
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    if (s->rater == TRAJ_RATER_PATIENT)
+      g_string_append_printf (known, "%s%s", known->len ? ", " : "", s->code);
+  for (guint k = 0; parts[k]; k++)
+    {
+      const TrajScale *s = traj_scale_lookup (parts[k]);
+
+      if (s == NULL || !g_str_equal (s->code, parts[k]))
+        {
+          /* Translators: %s: what was typed; %s: the list of codes, "phq9, gad7, …" */
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       _("“%s” is not a questionnaire the tablet asks. Use one or more of %s, separated by commas."),
+                       parts[k], known->str);
+          return FALSE;
+        }
+      if (s->rater != TRAJ_RATER_PATIENT)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       _("%s is rated by a clinician, so it is not asked on the tablet."), s->name);
+          return FALSE;
+        }
+      for (guint j = 0; j < k; j++)
+        if (g_str_equal (parts[j], parts[k]))
+          {
+            g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, _("%s is listed twice."), s->name);
+            return FALSE;
+          }
     }
   return TRUE;
 }

@@ -352,6 +352,86 @@ test_item9_taken_back (Fixture *fx, gconstpointer data)
                    "phq9 total 8 (tablet); answers 1,1,1,1,1,1,1,1,0; item 9 highest 1");
 }
 
+/* "Not you?" keeps a safety answer on a server too (a trial: the kiosk
+ * window no longer offers it then, but the server's traj_kiosk_release
+ * itself removed the drafts and gave the code back, whoever called it).
+ * With item 9 at 2 in a draft, and again once changed back to 0, the
+ * release is refused with the patient's message, nothing is removed, the
+ * code stays used and the session carries on; a draft whose item 9 was
+ * only ever 0 is given back as before. */
+static void
+test_release_keeps_safety_answer (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL, *other_code = NULL;
+  g_autoptr(TrajKioskCheckin) c = NULL;
+  g_autoptr(TrajKioskCheckin) c2 = NULL;
+  g_autoptr(TrajAssessment) a = phq9 (fx->patient_id, 2);
+  g_autoptr(TrajAssessment) b = phq9 (fx->other_id, 0);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  const char *path = traj_store_get_path (fx->store);
+  TrajThresholds t;
+  gint64 checkin_id = 0, other_id = 0;
+
+  code = new_code (fx, fx->patient_id, &checkin_id);
+  c = traj_store_redeem_checkin (fx->tablet, code, traj_day_from_ymd (1980, 5, 17), NULL, &error);
+  g_assert_no_error (error);
+  a->draft = TRUE;
+  a->items[7] = -1;
+  g_assert_true (traj_store_insert_assessment (fx->tablet, a, &error));
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      /* Round 0: item 9 is 2 now; round 1: changed back to 0. */
+      g_assert_false (traj_store_release_checkin (fx->tablet, c->id, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, "These answers include one that a member of staff needs to see, so "
+                                           "they are kept. Please ask a member of staff.");
+      g_clear_error (&error);
+      g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM assessment WHERE deleted_at IS NULL"), ==, 1);
+      g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM kiosk_checkin WHERE used_at IS NOT NULL"),
+                       ==, 1);
+      g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM audit_event WHERE action = 'release'"), ==, 0);
+      open = traj_store_list_open_checkins (fx->store, fx->patient_id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (open->len, ==, 0);
+      g_clear_pointer (&open, g_ptr_array_unref);
+      /* The session carries on: the next answer is saved in the same draft. */
+      a->items[7] = 1;
+      a->items[8] = 0;
+      g_assert_true (traj_store_update_assessment (fx->tablet, a, &error));
+      g_assert_no_error (error);
+    }
+
+  r = traj_store_load_patient_records (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  g_assert_cmpint (((TrajAssessment *) r->assessments->pdata[0])->safety_highest, ==, 2);
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, traj_time_now () + 60);
+  g_assert_true (traj_outcomes_has_open_safety (o));
+
+  /* Item 9 only ever 0: given back, the draft goes. */
+  g_assert_true (traj_store_end_checkin (fx->tablet, c->id, &error));
+  g_assert_no_error (error);
+  other_code = new_code (fx, fx->other_id, &other_id);
+  c2 = traj_store_redeem_checkin (fx->tablet, other_code, traj_day_from_ymd (1975, 5, 17), NULL, &error);
+  g_assert_no_error (error);
+  b->draft = TRUE;
+  g_assert_true (traj_store_insert_assessment (fx->tablet, b, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_release_checkin (fx->tablet, c2->id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM assessment WHERE deleted_at IS NULL"), ==, 1);
+  g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM audit_event WHERE action = 'release'"), ==, 1);
+  open = traj_store_list_open_checkins (fx->store, fx->other_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 1);
+}
+
 /* One running kiosk program per session (a trial: a second program on the
  * same device took up a live session and wrote over a submitted PHQ-9).
  * Two kiosk logins of one device: the second is told the code is in use
@@ -769,6 +849,8 @@ main (int argc, char *argv[])
   g_test_add ("/server-kiosk/item9-taken-back", Fixture, NULL, fixture_setup, test_item9_taken_back,
               fixture_teardown);
   g_test_add ("/server-kiosk/lease", Fixture, NULL, fixture_setup, test_lease, fixture_teardown);
+  g_test_add ("/server-kiosk/release-keeps-safety-answer", Fixture, NULL, fixture_setup,
+              test_release_keeps_safety_answer, fixture_teardown);
   g_test_add ("/server-kiosk/release-and-revoke", Fixture, NULL, fixture_setup, test_release_and_revoke,
               fixture_teardown);
   g_test_add ("/server-kiosk/session-survives-reconnect", Fixture, NULL, fixture_setup,

@@ -569,6 +569,14 @@ remove_session_drafts (TrajStore *self, gint64 checkin_id, GError **error)
   return TRUE;
 }
 
+/* Why "Not you?" was refused (both engines). */
+const char *
+traj_store_safety_answer_kept_message (void)
+{
+  return _("These answers include one that a member of staff needs to see, so they are kept. "
+           "Please ask a member of staff.");
+}
+
 /* A safety answer (PHQ-9 item 9 above 0, now or earlier in the draft) is
  * a finding until a clinician acknowledges it (CLINICAL.md §4): "Not you?"
  * does not take it out of the record, whoever gave it. */
@@ -595,9 +603,7 @@ session_drafts_without_safety_answer (TrajStore *self, gint64 checkin_id, GError
   traj_db_reset (stmt);
   if (found)
     {
-      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                           _("These answers include one that a member of staff needs to see, so they are kept. "
-                             "Please ask a member of staff."));
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, traj_store_safety_answer_kept_message ());
       return FALSE;
     }
   return TRUE;

@@ -289,14 +289,18 @@ traj_store_kiosk_session_records (TrajStore  *self,
 }
 
 /* @sql ("SELECT f (?1)": a boolean kiosk function of the session key) for
- * the session of @checkin_id; *@yes FALSE when this store holds none. */
+ * the session of @checkin_id; *@yes FALSE when this store holds none, and
+ * *@null (if given) TRUE when the function answered NULL. */
 static gboolean
-session_call (TrajStore *self, const char *sql, gint64 checkin_id, gboolean *yes, GError **error)
+session_call (TrajStore *self, const char *sql, gint64 checkin_id, gboolean *yes, gboolean *null,
+              GError **error)
 {
   TrajDbStmt *stmt;
   gboolean found = FALSE;
 
   *yes = FALSE;
+  if (null)
+    *null = FALSE;
   if (self->kiosk_session == NULL || checkin_id != self->kiosk_checkin_id)
     return TRUE;
   stmt = traj_db_prepare (self->db, sql, error);
@@ -306,6 +310,8 @@ session_call (TrajStore *self, const char *sql, gint64 checkin_id, gboolean *yes
   if (!traj_db_step_row (stmt, &found, error))
     return FALSE;
   *yes = found && g_strcmp0 (traj_db_column_text (stmt, 0), "t") == 0;
+  if (null)
+    *null = found && traj_db_column_is_null (stmt, 0);
   traj_db_reset (stmt);
   return TRUE;
 }
@@ -315,10 +321,16 @@ traj_store_kiosk_release (TrajStore   *self,
                           gint64       checkin_id,
                           GError     **error)
 {
-  gboolean released = FALSE;
+  gboolean released = FALSE, kept = FALSE;
 
-  if (!session_call (self, "SELECT traj_kiosk_release (?1)", checkin_id, &released, error))
+  if (!session_call (self, "SELECT traj_kiosk_release (?1)", checkin_id, &released, &kept, error))
     return FALSE;
+  /* The server's refusal (postgres/020): the session carries on. */
+  if (kept)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID, traj_store_safety_answer_kept_message ());
+      return FALSE;
+    }
   if (checkin_id == self->kiosk_checkin_id)
     traj_store_kiosk_clear (self);
   if (!released)
@@ -450,7 +462,7 @@ traj_store_kiosk_hold (TrajStore  *self,
 {
   gboolean held = FALSE;
 
-  if (!session_call (self, "SELECT traj_kiosk_hold (?1)", checkin_id, &held, error))
+  if (!session_call (self, "SELECT traj_kiosk_hold (?1)", checkin_id, &held, NULL, error))
     return FALSE;
   if (!held)
     {

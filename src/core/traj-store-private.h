@@ -352,6 +352,7 @@ typedef struct {
 /* Fills kiosk_scale from the scale table (run by the administrator's store
  * with the migration that makes it). */
 gboolean      traj_store_kiosk_fill_scales (TrajStore *self, GError **error);
+const char   *traj_store_safety_answer_kept_message (void);
 gboolean      traj_store_kiosk_remote      (TrajStore *self);
 /* Forgets the session (its key is wiped). */
 void          traj_store_kiosk_clear       (TrajStore *self);

@@ -14,6 +14,7 @@
 #include "traj-test-db.h"
 #include "traj-csv.h"
 #include "traj-demo.h"
+#include "traj-fhir.h"
 #include "traj-outcomes.h"
 #include "traj-store.h"
 #include "traj-store-alert.h"
@@ -2164,6 +2165,60 @@ test_safety_item9_taken_back (void)
     g_assert_cmpint (back->safety_highest, ==, 1);
     o2 = traj_outcomes_compute (r2, &t, now + 60);
     g_assert_true (traj_outcomes_has_open_safety (o2));
+  }
+
+  /* A FHIR export carries it too (a trial: the bundle had item 9 = 0 and
+   * nothing else): on the QuestionnaireResponse's item 9, beside the
+   * answer 0, and on the PHQ-9 score's Observation; nowhere else. */
+  {
+    g_autoptr(JsonNode) bundle = traj_fhir_build_bundle (store, "SI-1", NULL, NULL, NULL, &error);
+    JsonArray *entries;
+    g_autofree char *json = NULL;
+    g_auto(GStrv) parts = NULL;
+    guint n_qr = 0, n_obs = 0;
+
+    g_assert_no_error (error);
+    entries = json_object_get_array_member (json_node_get_object (bundle), "entry");
+    for (guint k = 0; k < json_array_get_length (entries); k++)
+      {
+        JsonObject *res = json_object_get_object_member (json_array_get_object_element (entries, k), "resource");
+        const char *type = json_object_get_string_member (res, "resourceType");
+        JsonObject *ext = NULL;
+
+        if (g_str_equal (type, "QuestionnaireResponse"))
+          {
+            JsonArray *items = json_object_get_array_member (res, "item");
+            JsonObject *item9 = json_array_get_object_element (items, 8);
+            JsonObject *answer = json_array_get_object_element (json_object_get_array_member (item9, "answer"), 0);
+
+            g_assert_cmpstr (json_object_get_string_member (item9, "linkId"), ==, "44260-8");
+            g_assert_cmpint (json_object_get_int_member (answer, "valueInteger"), ==, 0);
+            ext = json_array_get_object_element (json_object_get_array_member (item9, "extension"), 0);
+            for (guint j = 0; j < 8; j++)
+              g_assert_false (json_object_has_member (json_array_get_object_element (items, j), "extension"));
+            n_qr++;
+          }
+        else if (g_str_equal (type, "Observation"))
+          {
+            ext = json_array_get_object_element (json_object_get_array_member (res, "extension"), 0);
+            /* Item 1 was amended to 1 above. */
+            g_assert_cmpint (json_object_get_int_member (res, "valueInteger"), ==, 1);
+            n_obs++;
+          }
+        else
+          g_assert_false (json_object_has_member (res, "extension"));
+        if (ext)
+          {
+            g_assert_cmpstr (json_object_get_string_member (ext, "url"), ==,
+                             "https://github.com/trajectory/trajectory/fhir/StructureDefinition/safety-answer-highest");
+            g_assert_cmpint (json_object_get_int_member (ext, "valueInteger"), ==, 1);
+          }
+      }
+    g_assert_cmpuint (n_qr, ==, 1);
+    g_assert_cmpuint (n_obs, ==, 1);
+    json = json_to_string (bundle, FALSE);
+    parts = g_strsplit (json, "safety-answer-highest", -1);
+    g_assert_cmpuint (g_strv_length (parts), ==, 3);
   }
 
   g_clear_object (&store);

@@ -298,6 +298,23 @@ add_patient (JsonBuilder *b, const TrajPatient *p, const char *urn)
   end_entry (b);
 }
 
+/* The highest answer a tablet saved to the scale's safety item (PHQ-9
+ * item 9), which may be above the current one: the safety finding stays
+ * open until a clinician acknowledges it (CLINICAL.md §4). On the
+ * QuestionnaireResponse's safety item and on the score's Observation. */
+static void
+member_safety_highest (JsonBuilder *b, int highest)
+{
+  json_builder_set_member_name (b, "extension");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  member_string (b, "url", TRAJ_FHIR_SAFETY_HIGHEST_URL);
+  json_builder_set_member_name (b, "valueInteger");
+  json_builder_add_int_value (b, highest);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+}
+
 static void
 add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn)
 {
@@ -319,21 +336,27 @@ add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn
       for (guint k = 0; k < scale->n_items; k++)
         {
           g_autofree char *link = NULL;
+          gboolean highest = scale->safety_item == k + 1 && a->safety_highest > 0;
 
-          if (a->items[k] < 0)
+          if (a->items[k] < 0 && !highest)
             continue;
           link = scale->items[k].loinc ? g_strdup (scale->items[k].loinc)
                                        : g_strdup_printf ("%s-item-%u", scale->code, k + 1);
           json_builder_begin_object (b);
+          if (highest)
+            member_safety_highest (b, a->safety_highest);
           member_string (b, "linkId", link);
           member_string (b, "text", scale->items[k].text);
-          json_builder_set_member_name (b, "answer");
-          json_builder_begin_array (b);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "valueInteger");
-          json_builder_add_int_value (b, a->items[k]);
-          json_builder_end_object (b);
-          json_builder_end_array (b);
+          if (a->items[k] >= 0)
+            {
+              json_builder_set_member_name (b, "answer");
+              json_builder_begin_array (b);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "valueInteger");
+              json_builder_add_int_value (b, a->items[k]);
+              json_builder_end_object (b);
+              json_builder_end_array (b);
+            }
           json_builder_end_object (b);
         }
       if (scale->has_difficulty && a->difficulty >= 0)
@@ -361,6 +384,8 @@ add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn
     }
 
   begin_entry (b, urn, "Observation");
+  if (scale->safety_item > 0 && a->safety_highest > 0)
+    member_safety_highest (b, a->safety_highest);
   member_string (b, "status", "final");
   member_category (b, "survey", "Survey");
   /* Coded by LOINC where the scale has a total-score code, else in

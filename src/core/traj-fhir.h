@@ -22,9 +22,17 @@ G_BEGIN_DECLS
  *    a body-weight Observation, and vital-sign Observations per reading
  *    (blood-pressure panel with systolic/diastolic components, heart rate,
  *    respiratory rate, SpO2; category vital-signs; UCUM units) partOf it.
+ * A questionnaire whose safety item (PHQ-9 item 9) a tablet ever saved
+ * above 0 carries the highest answer saved (which the current answer may
+ * be below: the patient changed it) in an extension
+ * (TRAJ_FHIR_SAFETY_HIGHEST_URL, valueInteger 1–3) on the
+ * QuestionnaireResponse's safety item (present even when that item is now
+ * unanswered) and on the score's Observation.
  * Drafts and hidden records are left out. References are urn:uuid fullUrls
  * inside the Bundle; ids derived from the records' uids, so exporting the
  * same records twice gives the same resources. */
+
+#define TRAJ_FHIR_SAFETY_HIGHEST_URL "https://github.com/trajectory/trajectory/fhir/StructureDefinition/safety-answer-highest"
 
 /* The Bundle for the patient with @mrn, or for every live patient when @mrn
  * is NULL, as a tree in memory (about 1 MB per patient: fine for one patient

@@ -1274,6 +1274,90 @@ test_import_problems_take_no_lock (Fixture *fx, gconstpointer data)
   g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 0);
 }
 
+/* An import never changes a patient of the clinic, so it cannot clear the
+ * suicidal-ideation risk flag (Edit Patient asks who and why for that):
+ * a row of the flagged patient without the flag, by its uid or by its MRN,
+ * is refused with a message that says the flag stays and where it is
+ * cleared; nothing is written and the flag is still set. */
+static void
+test_import_keeps_risk_flag (Fixture *fx, gconstpointer data)
+{
+  static const char header[] =
+    "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at,indication_detail,risk_si_at,risk_si_by\r\n";
+  static const char *const rows[] = {
+    /* the flagged patient, flag cleared */
+    P1 ",M-1,\"Abbott, Ada\",1980-02-03,female,depression,,2026-01-05T09:00:00Z,2026-01-06T10:00:00Z,trd,,\r\n",
+    /* a new uid with the flagged patient's MRN (SQLite only: a server hears of
+     * an MRN clash without the row) */
+    "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb,M-1,Ada Abbott,1980-02-03,female,depression,,,,trd,,\r\n",
+  };
+  static const char flag_note[] =
+    " The clinic’s patient with MRN M-1 has the suicidal-ideation risk flag set, and an import never changes "
+    "a patient or clears the flag: clear it in Edit Patient, which asks who and why.";
+  g_autoptr(TrajStore) store = open_store (fx, "flag.db");
+  g_autofree char *dir = path_in (fx, "flag-small");
+  g_autoptr(TrajCsvReport) first = traj_csv_report_new ();
+  TrajAuditFilter all = { .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+  GError *error = NULL;
+  gint64 audit_before;
+
+  write_small (dir, 0, NULL, NULL);
+  g_assert_true (traj_csv_import (store, dir, first, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  audit_before = traj_store_count_audit_filtered (store, &all, &error);
+  g_assert_no_error (error);
+
+  for (guint k = 0; k < G_N_ELEMENTS (rows); k++)
+    {
+      g_autofree char *sub = g_strdup_printf ("flag-%u", k);
+      g_autofree char *subdir = path_in (fx, sub);
+      g_autofree char *file = g_build_filename (subdir, "patients.csv", NULL);
+      g_autofree char *text = g_strconcat (header, rows[k], NULL);
+      g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+      g_autoptr(TrajPatient) p = NULL;
+      g_autofree char *reason = NULL, *expect = NULL;
+
+      if (k == 1 && traj_test_postgres ())
+        break;
+      g_assert_cmpint (g_mkdir_with_parents (subdir, 0700), ==, 0);
+      write_file (file, text);
+      g_assert_false (traj_csv_import (store, subdir, report, NULL, NULL, NULL, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+      g_clear_error (&error);
+      g_assert_cmpuint (report->n_problems, ==, 1);
+      reason = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+      expect = g_strconcat ("patients.csv:2: MRN M-1 is already used by another patient.", flag_note, NULL);
+      g_assert_cmpstr (reason, ==, expect);
+
+      p = traj_store_find_patient_by_mrn (store, "M-1", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (p->uid, ==, P1);
+      g_assert_cmpint (p->risk_si_at, ==, traj_time_from_iso ("2026-01-05T09:30:00Z", NULL));
+      g_assert_cmpstr (p->risk_si_by, ==, "Dr. A");
+    }
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 2);
+
+  /* A patient without the flag: the plain reason, no word of a flag. */
+  {
+    g_autofree char *subdir = path_in (fx, "flag-none");
+    g_autofree char *file = g_build_filename (subdir, "patients.csv", NULL);
+    g_autofree char *text = g_strconcat (header, P2 ",M-2,Ben Bianchi,1975-07-08,male,chronic_pain,,,,crps,,\r\n", NULL);
+    g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+    g_autofree char *reason = NULL;
+
+    g_assert_cmpint (g_mkdir_with_parents (subdir, 0700), ==, 0);
+    write_file (file, text);
+    g_assert_false (traj_csv_import (store, subdir, report, NULL, NULL, NULL, &error));
+    g_clear_error (&error);
+    g_assert_cmpuint (report->n_problems, ==, 1);
+    reason = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+    g_assert_cmpstr (reason, ==, "patients.csv:2: MRN M-2 is already used by another patient.");
+  }
+  /* Nothing of the refused imports reached the trail. */
+  g_assert_cmpint (traj_store_count_audit_filtered (store, &all, &error), ==, audit_before);
+  g_assert_no_error (error);
+}
+
 /* ---- FHIR --------------------------------------------------------------------- */
 
 static const char *
@@ -1705,6 +1789,8 @@ main (int argc, char **argv)
   g_test_add ("/exchange/csv/problems-take-no-lock", Fixture, NULL, fixture_setup,
               test_import_problems_take_no_lock, fixture_teardown);
   g_test_add ("/exchange/csv/plausible-dates", Fixture, NULL, fixture_setup, test_plausible_import, fixture_teardown);
+  g_test_add ("/exchange/csv/import-keeps-risk-flag", Fixture, NULL, fixture_setup, test_import_keeps_risk_flag,
+              fixture_teardown);
   g_test_add_func ("/exchange/fhir/codes", test_codes);
   g_test_add ("/exchange/fhir/bundle", Fixture, NULL, fixture_setup, test_fhir, fixture_teardown);
 

@@ -2188,6 +2188,8 @@ sort_problems (GPtrArray *problems, guint first)
     problems->pdata[first + k] = tail->pdata[k];
 }
 
+static void note_kept_risk_flag (Import *im, const char *uid, const char *mrn, GError *e);
+
 /* A clash a clinic server found when it wrote a row (traj_bulk_defer ()):
  * the row's problem, and rows naming it are not written either. */
 static void
@@ -2195,8 +2197,11 @@ deferred_problem (gint64 tag, const char *uid, const GError *error, gpointer use
 {
   Import *im = user_data;
   RefKind kind = ref_of_file (im->kind);
+  g_autoptr(GError) e = g_error_copy (error);
 
-  problem (im, (guint) tag, "%s", error->message);
+  if (im->kind == TRAJ_CSV_PATIENTS)
+    note_kept_risk_flag (im, uid, NULL, e);
+  problem (im, (guint) tag, "%s", e->message);
   if (kind < N_REFS && uid)
     {
       RefEntry *entry = ref_lookup (im->refs[kind], uid);
@@ -2409,6 +2414,42 @@ real_id (Import *im, gint64 *id)
   return TRUE;
 }
 
+/* A patients.csv row that clashes (uid or MRN) with a patient of the
+ * clinic who has the suicidal-ideation risk flag: an import never changes
+ * a patient, so the flag stays; the problem says so, and where it is
+ * cleared (Edit Patient asks who and why, CLINICAL.md §8). */
+static void
+note_kept_risk_flag (Import *im, const char *uid, const char *mrn, GError *e)
+{
+  static const char sql[] =
+    "SELECT mrn FROM patient WHERE (uid = ?1 OR mrn = ?2) AND risk_si_at IS NOT NULL";
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+  g_autofree char *clinic_mrn = NULL;
+  char *message;
+
+  if (e == NULL || e->domain != TRAJ_ERROR ||
+      (e->code != TRAJ_ERROR_MRN_DUPLICATE && e->code != TRAJ_ERROR_INVALID))
+    return;
+  stmt = traj_store_prepare (im->store, sql, NULL);
+  if (stmt == NULL)
+    return;
+  traj_db_bind_text (stmt, 1, uid ? uid : "");
+  traj_db_bind_text (stmt, 2, mrn ? mrn : "");
+  if (traj_db_step_row (stmt, &found, NULL) && found)
+    clinic_mrn = traj_db_column_dup (stmt, 0);
+  traj_db_reset (stmt);
+  if (clinic_mrn == NULL)
+    return;
+  /* Translators: the first %s is the store's reason ("MRN 1000066 is
+   * already used by another patient."), the second the clinic patient's MRN. */
+  message = g_strdup_printf (_("%s The clinic’s patient with MRN %s has the suicidal-ideation risk flag set, "
+                               "and an import never changes a patient or clears the flag: clear it in "
+                               "Edit Patient, which asks who and why."), e->message, clinic_mrn);
+  g_free (e->message);
+  e->message = message;
+}
+
 /* Writes one row read earlier; FALSE when it names a row not written. */
 static gboolean
 write_row (Import *im, Pending *p, GError **e)
@@ -2416,7 +2457,14 @@ write_row (Import *im, Pending *p, GError **e)
   switch (p->kind)
     {
     case TRAJ_CSV_PATIENTS:
-      return traj_bulk_insert_patient (im->store, p->record, im->today, e);
+      {
+        TrajPatient *patient = p->record;
+
+        if (traj_bulk_insert_patient (im->store, patient, im->today, e))
+          return TRUE;
+        note_kept_risk_flag (im, patient->uid, patient->mrn, *e);
+        return FALSE;
+      }
     case TRAJ_CSV_COURSES:
       {
         TrajCourse *c = p->record;

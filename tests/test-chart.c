@@ -824,6 +824,42 @@ test_describe (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (desc, "open finding"));
 }
 
+/* Item 9 answered 2 on the tablet, then changed to 0 before Submit: the
+ * dot was drawn black and its box said nothing, though the safety finding
+ * stays open. The dot is red and the box gives the answer that was given. */
+static void
+test_item9_taken_back (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autoptr(TrajChartModel) m = NULL;
+  g_autofree char *text = NULL;
+  TrajChartLayout *layout;
+  TrajChartItem item;
+  TrajAssessment *a;
+  cairo_surface_t *s;
+  Px p;
+
+  add_course (r, 3, 2);
+  add_infusion (r, 3, 2, TRAJ_PHASE_INDUCTION);
+  add_score (r, TRAJ_SCALE_PHQ9, 3, 2, 20);
+  a = add_score (r, TRAJ_SCALE_PHQ9, 3, 20, 8);
+  a->source = TRAJ_SOURCE_TABLET;
+  a->items[TRAJ_PHQ9_ITEM9] = 0;
+  a->safety_highest = 2;
+  m = traj_chart_model_new_from_records (r, NULL);
+
+  s = render (m, TRAJ_CHART_AXIS_DATE, TRAJ_CHART_LAYER_ALL, 1, &layout);
+  p = pixel (s, traj_chart_layout_x_for (layout, (double) at (3, 20, 9)), traj_chart_layout_y_for (layout, 0, 8));
+  g_assert_cmpint (p.a, >, 200);
+  g_assert_cmpint (p.r, >, 200);
+  g_assert_cmpint (p.g, <, 60);
+  g_assert_true (traj_chart_layout_find_item (layout, TRAJ_CHART_ITEM_SCORE, a->id, &item));
+  text = traj_chart_model_describe_item (m, &item);
+  g_assert_nonnull (strstr (text, "\nItem 9 answered 2: safety finding"));
+  traj_chart_layout_free (layout);
+  cairo_surface_destroy (s);
+}
+
 static void
 test_many_points (void)
 {
@@ -1123,6 +1159,7 @@ main (int argc, char **argv)
   g_test_add ("/chart/step", Fixture, NULL, fixture_set_up, test_step, fixture_tear_down);
   g_test_add ("/chart/describe", Fixture, NULL, fixture_set_up, test_describe, fixture_tear_down);
   g_test_add_func ("/chart/many-points", test_many_points);
+  g_test_add_func ("/chart/item9-taken-back", test_item9_taken_back);
   g_test_add ("/chart/crisp", Fixture, NULL, fixture_set_up, test_crisp, fixture_tear_down);
   g_test_add ("/chart/legend-explains-every-mark", Fixture, NULL, fixture_set_up, test_legend_explains_every_mark,
               fixture_tear_down);

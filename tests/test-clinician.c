@@ -861,6 +861,57 @@ test_needs_attention_order (Fixture *f, gconstpointer data)
 /* The suicidal-ideation risk flag puts a patient on the "Needs attention"
  * list (a clinician trial's finding), as safety: above a patient whose
  * monitoring event is older, with a red badge; clearing it takes them off. */
+/* The "Item 9" tags (in the safety colour) under @widget, in @out. */
+static void
+collect_item9_tags (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "safety") &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), "Item 9") == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_item9_tags (c, out);
+}
+
+/* A tablet PHQ-9 whose item 9 was answered 1 and changed to 0 before
+ * Submit had no "Item 9" tag on the patient page (it read the current
+ * answer), though its safety finding is open. It has one, which says the
+ * answer was changed; a clinician's PHQ-9 with item 9 at 0 has none. */
+static void
+test_item9_tag_taken_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(TrajAssessment) plain = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new ();
+  gint64 id = add_patient (f, "MRN-9", "Ida Nine", traj_day_from_ymd (1980, 1, 2));
+
+  plain->patient_id = a->patient_id = id;
+  plain->taken_at = traj_time_now () - 86400;
+  a->taken_at = traj_time_now () - 3600;
+  a->source = TRAJ_SOURCE_TABLET;
+  a->draft = TRUE;
+  for (guint k = 0; k < 9; k++)
+    plain->items[k] = a->items[k] = 0;
+  g_assert_true (traj_store_insert_assessment (f->store, plain, &error));
+  g_assert_no_error (error);
+  a->items[8] = 1;
+  g_assert_true (traj_store_insert_assessment (f->store, a, &error));
+  g_assert_no_error (error);
+  a->items[8] = 0;
+  a->draft = FALSE;
+  g_assert_true (traj_store_update_assessment (f->store, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (a->safety_highest, ==, 1);
+
+  open_window (f);
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  collect_item9_tags (GTK_WIDGET (traj_window_get_patient_page (f->win)), tags);
+  g_assert_cmpuint (tags->len, ==, 1);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (tags->pdata[0]), ==,
+                   "Thoughts of self-harm answered above “Not at all”, later changed to “Not at all”");
+}
+
 static void
 test_needs_attention_risk_flag (Fixture *f, gconstpointer data)
 {
@@ -1353,6 +1404,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/new-patient-says-what-is-missing", Fixture, NULL, fixture_setup,
               test_new_patient_says_what_is_missing, fixture_teardown);
   g_test_add ("/clinician/needs-attention-order", Fixture, NULL, fixture_setup, test_needs_attention_order,
+              fixture_teardown);
+  g_test_add ("/clinician/item9-tag-taken-back", Fixture, NULL, fixture_setup, test_item9_tag_taken_back,
               fixture_teardown);
   g_test_add ("/clinician/needs-attention-risk-flag", Fixture, NULL, fixture_setup, test_needs_attention_risk_flag,
               fixture_teardown);

@@ -307,6 +307,27 @@ test_callout_risk_flag (void)
                                    "\nOpen safety finding — a clinician has not yet acknowledged it:\n"));
 }
 
+/* Item 9 answered 2 on the tablet and changed to 0 before Submit: the
+ * scores table said nothing of it (it read the current answer). It gives
+ * both answers; a plain item 9 answer reads as before. */
+static void
+test_item9_taken_back (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  g_autofree char *callout = NULL, *text = NULL;
+  TrajAssessment *a;
+
+  add_phq9 (r, 3, 1, 18, 1);
+  a = add_phq9 (r, 3, 8, 12, 0);
+  a->source = TRAJ_SOURCE_TABLET;
+  a->safety_highest = 2;
+  text = report_text (r, &callout);
+  g_assert_cmpuint (count_of (text, "Item 9 answered 1 (safety)"), ==, 1);
+  g_assert_cmpuint (count_of (text, "Item 9 answered 2, later changed to 0 (safety)"), ==, 1);
+  g_assert_cmpuint (count_of (text, "(safety)"), ==, 2);
+  g_assert_true (g_str_has_prefix (callout, "Open safety findings — a clinician has not yet acknowledged them:\n"));
+}
+
 /* The first-page callout lists every open safety finding and monitoring
  * event, under a heading in the singular or plural as it holds. */
 static void
@@ -1029,6 +1050,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/patient-without-records", test_patient_without_records);
   g_test_add_func ("/report/cohort-one-page", test_cohort_one_page);
   g_test_add_func ("/report/callout-monitoring", test_callout_monitoring);
+  g_test_add_func ("/report/item9-taken-back", test_item9_taken_back);
   g_test_add_func ("/report/course-sessions", test_course_sessions);
   g_test_add_func ("/report/header-indication-detail", test_header_indication_detail);
   g_test_add_func ("/report/callout-risk-flag", test_callout_risk_flag);

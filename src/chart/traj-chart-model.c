@@ -354,7 +354,8 @@ traj_chart_model_new_from_records (const TrajPatientRecords *r,
       p.timing = a->timing;
       p.source = a->source;
       p.infusion_id = a->infusion_id;
-      p.item9 = traj_scale_get (a->scale)->safety_item > 0 ? traj_scale_safety_answer (a->scale, a->items) : -1;
+      /* The highest answer given, even if changed later (a tablet keeps it). */
+      p.item9 = traj_scale_get (a->scale)->safety_item > 0 ? traj_assessment_safety_answer (a) : -1;
       /* Only complete questionnaires have a value (CLINICAL.md §1). */
       if (a->complete && a->total >= info->total_min && a->total <= info->total_max)
         {

@@ -621,12 +621,15 @@ add_scores (TrajReport *self, const TrajPatientRecords *r, const TrajOutcomes *o
         g_autofree char *src = rp_soft (traj_source_label (a->source));
         taken = g_strdup_printf ("%s · %s", timing, src);
       }
-      if (traj_scale_safety_answer (a->scale, a->items) > 0)
+      if (traj_assessment_safety_answer (a) > 0)
         {
-          /* Translators: PHQ-9 item 9 answered above 0: "Item 9 answered 2 (safety)" */
-          g_autofree char *i9 = g_strdup_printf (_("Item %u answered %d (safety)"),
-                                                 traj_scale_get (a->scale)->safety_item,
-                                                 traj_scale_safety_answer (a->scale, a->items));
+          int given = traj_assessment_safety_answer (a), now = traj_scale_safety_answer (a->scale, a->items);
+          guint item = traj_scale_get (a->scale)->safety_item;
+          /* Translators: PHQ-9 item 9 answered above 0: "Item 9 answered 2 (safety)"; or answered 2 on the
+           * tablet and then changed: "Item 9 answered 2, later changed to 0 (safety)" */
+          g_autofree char *i9 = now < given ? g_strdup_printf (_("Item %u answered %d, later changed to %d (safety)"),
+                                                               item, given, now)
+                                            : g_strdup_printf (_("Item %u answered %d (safety)"), item, given);
           g_autofree char *m = rp_alert (i9, TRUE);
           g_string_append (n, m);
         }

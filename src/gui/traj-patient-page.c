@@ -405,13 +405,17 @@ create_timeline_row (gpointer item_ptr, gpointer user_data)
           gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
         }
-      if (traj_scale_safety_answer (a->scale, a->items) > 0)
+      /* The highest answer given, even if changed later (a tablet keeps it). */
+      if (traj_assessment_safety_answer (a) > 0)
         {
           g_autofree char *safety_item = g_strdup_printf (_("Item %u"), traj_scale_get (a->scale)->safety_item);
           GtkWidget *tag = gtk_label_new (safety_item);
           gtk_widget_add_css_class (tag, "tag");
           gtk_widget_add_css_class (tag, "safety");
-          gtk_widget_set_tooltip_text (tag, _("Thoughts of self-harm answered above “Not at all”"));
+          gtk_widget_set_tooltip_text (tag, traj_scale_safety_answer (a->scale, a->items) > 0
+                                            ? _("Thoughts of self-harm answered above “Not at all”")
+                                            : _("Thoughts of self-harm answered above “Not at all”, later changed "
+                                                "to “Not at all”"));
           gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
         }

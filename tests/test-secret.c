@@ -90,6 +90,8 @@ test_derive_bad_salt (void)
     }
 }
 
+#define TWO_RUNS "That PIN is two counting runs one after the other (like 098123: 0 9 8, then 1 2 3), which is " \
+  "among the first things people try. Choose digits without a pattern."
 #define NEARLY "That PIN counts up or down, or nearly (like 123456, 246810 or 123457), which is among the first " \
   "things people try. Choose digits without a pattern."
 
@@ -131,6 +133,8 @@ test_new_pin_rules (void)
     /* strong ones near the patterns: two steps off counting, woven runs
      * not by one, a date's digits out of order */
     "583916", "731594", "125947", "135260", "103948", "2907381", "619472",
+    /* a counting run and digits that do not count */
+    "135906", "098317",
   };
   /* Found by an attack run: well-known numbers were accepted, and 369258
    * (two keypad columns) was refused as "counts up or down". The whole
@@ -147,6 +151,8 @@ test_new_pin_rules (void)
      * they count but for one step. */
     { "123457", NEARLY }, { "987650", NEARLY }, { "654320", NEARLY }, { "123412", NEARLY }, { "135246", NEARLY },
     { "246813", NEARLY },
+    /* Found by a trial: accepted; two counting runs one after the other. */
+    { "098123", TWO_RUNS }, { "135642", TWO_RUNS }, { "97531246", TWO_RUNS }, { "987234", TWO_RUNS },
     /* Refused, but "a date". */
     { "102938", "That PIN weaves two counting runs together (like 102938: 1 2 3 and 0 9 8), which is among the "
                 "first things people try. Choose digits without a pattern." },

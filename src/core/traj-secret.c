@@ -289,6 +289,32 @@ weaves_counting (const char *pin, gsize n)
   return TRUE;
 }
 
+/* Whether @len digits count by one or two, up or down, round the dial. */
+static gboolean
+counts_by_one_or_two (const char *digits, gsize len)
+{
+  int step = (digits[1] - digits[0] + 10) % 10;
+
+  if (step != 1 && step != 2 && step != 8 && step != 9)
+    return FALSE;
+  for (gsize k = 2; k < len; k++)
+    if ((digits[k] - digits[k - 1] + 10) % 10 != step)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the PIN is two runs of three or more digits, one after the other,
+ * each counting by one or two, up or down (098123: 0 9 8 then 1 2 3;
+ * 135642: 1 3 5 then 6 4 2). */
+static gboolean
+two_counting_runs (const char *pin, gsize n)
+{
+  for (gsize split = 3; split + 3 <= n; split++)
+    if (counts_by_one_or_two (pin, split) && counts_by_one_or_two (pin + split, n - split))
+      return TRUE;
+  return FALSE;
+}
+
 /* Whether the PIN repeats itself: a shorter block over and over (121212,
  * 123123) or every digit written twice or more (112233, 111222). */
 static gboolean
@@ -486,6 +512,9 @@ traj_secret_check_new_pin (const char  *pin,
   else if (weaves_counting (pin, n))
     why = _("That PIN weaves two counting runs together (like 102938: 1 2 3 and 0 9 8), which is among the "
             "first things people try. Choose digits without a pattern.");
+  else if (two_counting_runs (pin, n))
+    why = _("That PIN is two counting runs one after the other (like 098123: 0 9 8, then 1 2 3), which is among "
+            "the first things people try. Choose digits without a pattern.");
   else if (date_like (pin, n))
     why = _("That PIN reads as a date or a year (like 010190 or 199001), which is easy to guess. "
             "Choose digits that are not a date.");

@@ -18,6 +18,7 @@
 #include "traj-medication-editor.h"
 #include "traj-outcomes.h"
 #include "traj-patient-page-private.h"
+#include "traj-report-print.h"
 #include "traj-timeline.h"
 #include "traj-toast-guard.h"
 #include "traj-window.h"
@@ -947,6 +948,191 @@ test_medications_group (Fixture *f, gconstpointer data)
   spin (f);
 }
 
+/* ---- export: where it starts, and never replacing a file silently ---------- */
+
+static char *
+file_text (const char *path)
+{
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return text;
+}
+
+static gboolean
+is_pdf (const char *path)
+{
+  g_autofree char *text = file_text (path);
+
+  return text != NULL && g_str_has_prefix (text, "%PDF-");
+}
+
+/* The export's chooser (GTK's own dialog: tests run without a portal). */
+static GtkFileChooser *
+wait_for_chooser (Fixture *f)
+{
+  GtkFileChooser *chooser = NULL;
+
+  WAIT_UNTIL ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  return chooser;
+}
+
+static void
+assert_chooser_folder (GtkFileChooser *chooser, const char *expected)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+
+  /* The dialog loads the folder it is given before it reports it. */
+  WAIT_UNTIL ((folder = gtk_file_chooser_get_current_folder (chooser)) != NULL);
+  path = g_file_get_path (folder);
+  g_assert_cmpstr (path, ==, expected);
+}
+
+static gboolean
+chooser_has_file (GtkFileChooser *chooser, const char *expected)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+
+  return file != NULL && g_strcmp0 (g_file_peek_path (file), expected) == 0;
+}
+
+/* A button of the question, as a click: the answer, then the dialog goes. */
+static void
+answer (Fixture *f, AdwMessageDialog *dialog, const char *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (f);
+}
+
+/* Types @name in @folder and presses Export (the chooser's own question
+ * about an existing name is GTK's, not under test here). */
+static void
+choose (Fixture *f, GtkFileChooser *chooser, const char *folder, const char *name)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (folder);
+  g_autofree char *expected = g_build_filename (folder, name, NULL);
+
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, dir, NULL));
+  gtk_file_chooser_set_current_name (chooser, name);
+  WAIT_UNTIL (chooser_has_file (chooser, expected));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  spin (f);
+}
+
+/* Export PDF starts in Documents (or the last export's folder), never in
+ * the program's working folder; a name typed without ".pdf" gets it before
+ * the check for an existing file, and an existing file is replaced only
+ * after "Replace?" answered Replace. */
+static void
+test_export_pdf_asks_before_replacing (Fixture *f, gconstpointer data)
+{
+  g_autofree char *exports = g_build_filename (f->dir, "exports", NULL);
+  g_autofree char *gone = g_build_filename (f->dir, "gone", NULL);
+  g_autofree char *first = g_build_filename (exports, "first.pdf", NULL);
+  g_autofree char *kept = g_build_filename (exports, "kept.pdf", NULL);
+  g_autofree char *documents = NULL, *text = NULL, *last = NULL, *cwd = g_get_current_dir ();
+  const char *special = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  GtkFileChooser *chooser;
+  AdwMessageDialog *dialog;
+  g_autofree char *png = g_build_filename (exports, "chart.png", NULL);
+  gint64 pid = show_booster_patient (f, "X-1", "Xena Export");
+  TrajPatientPage *pp = TRAJ_PATIENT_PAGE (traj_window_get_patient_page (f->win));
+
+  g_assert_cmpint (g_mkdir (exports, 0700), ==, 0);
+  /* Documents as GLib names it, else ~/Documents if there is one, else home. */
+  if (special && g_file_test (special, G_FILE_TEST_IS_DIR))
+    documents = g_strdup (special);
+  else
+    {
+      documents = g_build_filename (g_get_home_dir (), "Documents", NULL);
+      if (!g_file_test (documents, G_FILE_TEST_IS_DIR))
+        {
+          g_free (documents);
+          documents = g_strdup (g_get_home_dir ());
+        }
+    }
+  g_assert_cmpstr (documents, !=, cwd);
+
+  /* No export yet: Documents; the suggested name carries the MRN. */
+  g_settings_set_string (f->settings, "last-export-folder", "");
+  traj_report_export_patient_pdf (GTK_WINDOW (f->win), f->store, f->settings, pid);
+  chooser = wait_for_chooser (f);
+  assert_chooser_folder (chooser, documents);
+  {
+    g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+    g_assert_cmpstr (name, ==, "X-1 progress report.pdf");
+  }
+  /* A new name typed without ".pdf": written as first.pdf, no question. */
+  choose (f, chooser, exports, "first");
+  WAIT_UNTIL (is_pdf (first));
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  last = g_settings_get_string (f->settings, "last-export-folder");
+  g_assert_cmpstr (last, ==, exports);
+
+  /* The next export starts in that folder. "kept" + ".pdf" is an existing
+   * file: asked, and Cancel leaves it as it was. */
+  g_assert_true (g_file_set_contents (kept, "a letter, not a report", -1, NULL));
+  traj_report_export_patient_pdf (GTK_WINDOW (f->win), f->store, f->settings, pid);
+  chooser = wait_for_chooser (f);
+  assert_chooser_folder (chooser, exports);
+  choose (f, chooser, exports, "kept");
+  WAIT_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace \u201ckept.pdf\u201d?");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   "A file with this name is already in \u201cexports\u201d. Replacing it overwrites what it holds.");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  text = file_text (kept);
+  g_assert_cmpstr (text, ==, "a letter, not a report");
+  answer (f, dialog, "cancel");
+  g_clear_pointer (&text, g_free);
+  text = file_text (kept);
+  g_assert_cmpstr (text, ==, "a letter, not a report");
+  g_assert_null (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+
+  /* Asked again and answered Replace: now it is the report. */
+  traj_report_export_patient_pdf (GTK_WINDOW (f->win), f->store, f->settings, pid);
+  chooser = wait_for_chooser (f);
+  assert_chooser_folder (chooser, exports);
+  choose (f, chooser, exports, "kept");
+  WAIT_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  answer (f, dialog, "replace");
+  WAIT_UNTIL (is_pdf (kept));
+
+  /* The last folder was removed: Documents again. Cancel writes nothing. */
+  g_assert_cmpint (g_mkdir (gone, 0700), ==, 0);
+  g_settings_set_string (f->settings, "last-export-folder", gone);
+  g_assert_cmpint (g_rmdir (gone), ==, 0);
+  traj_report_export_patient_pdf (GTK_WINDOW (f->win), f->store, f->settings, pid);
+  chooser = wait_for_chooser (f);
+  assert_chooser_folder (chooser, documents);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  spin (f);
+  g_assert_null (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+
+  /* The chart's export asks the same way: "chart" + ".png" is taken. */
+  g_assert_true (g_file_set_contents (png, "not a chart", -1, NULL));
+  g_settings_set_string (f->settings, "last-export-folder", exports);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pp->chart), "chart.export", "s", "png"));
+  chooser = wait_for_chooser (f);
+  assert_chooser_folder (chooser, exports);
+  choose (f, chooser, exports, "chart");
+  WAIT_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace \u201cchart.png\u201d?");
+  answer (f, dialog, "cancel");
+  g_clear_pointer (&text, g_free);
+  text = file_text (png);
+  g_assert_cmpstr (text, ==, "not a chart");
+
+  g_unlink (png);
+  g_unlink (first);
+  g_unlink (kept);
+  g_rmdir (exports);
+}
+
 static void
 test_control_characters (Fixture *f, gconstpointer data)
 {
@@ -1130,6 +1316,8 @@ main (int argc, char **argv)
               test_start_check_damaged, fixture_teardown);
   g_test_add ("/workspace/control-characters", Fixture, NULL, fixture_setup_window,
               test_control_characters, fixture_teardown);
+  g_test_add ("/workspace/export-pdf-asks-before-replacing", Fixture, NULL, fixture_setup_window,
+              test_export_pdf_asks_before_replacing, fixture_teardown);
   g_test_add ("/workspace/medications-group", Fixture, NULL, fixture_setup_window,
               test_medications_group, fixture_teardown);
   return g_test_run ();

@@ -8,6 +8,7 @@
 
 #include "traj-chart-panel.h"
 #include "traj-gui.h"
+#include "traj-save-chooser.h"
 
 struct _TrajChartPanel
 {
@@ -20,8 +21,8 @@ struct _TrajChartPanel
   GtkMenuButton *export_button;
   TrajChartView *view;
 
-  GtkFileChooserNative *chooser;  /* while an export asks for a file */
-  char *export_format;
+  GSettings *settings;            /* the last export's folder */
+  gboolean asking;                /* while an export asks for a file */
 };
 
 G_DEFINE_FINAL_TYPE (TrajChartPanel, traj_chart_panel, GTK_TYPE_WIDGET)
@@ -87,36 +88,24 @@ show_export_error (TrajChartPanel *self, const char *message)
 }
 
 static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    TrajChartPanel  *self)
+export_chosen_cb (const char *path,
+                  gpointer    user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
+  g_autoptr(TrajChartPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
 
-      if (path == NULL)
-        show_export_error (self, _("Choose a file on this computer."));
-      else
-        {
-          g_autofree char *lower = g_ascii_strdown (path, -1);
-          g_autofree char *suffix = g_strconcat (".", self->export_format, NULL);
+  self->asking = FALSE;
+  if (!traj_chart_panel_export (self, path, &error))
+    show_export_error (self, error->message);
+}
 
-          /* A name typed without its extension still gets the chosen format. */
-          if (!g_str_has_suffix (lower, suffix))
-            {
-              char *with = g_strconcat (path, suffix, NULL);
-              g_free (path);
-              path = with;
-            }
-          if (!traj_chart_panel_export (self, path, &error))
-            show_export_error (self, error->message);
-        }
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_clear_object (&self->chooser);
+static void
+export_dismissed (gpointer user_data)
+{
+  TrajChartPanel *self = user_data;
+
+  self->asking = FALSE;
+  g_object_unref (self);
 }
 
 static void
@@ -129,29 +118,20 @@ export_action (GtkWidget  *widget,
   TrajChartModel *model = traj_chart_view_get_model (self->view);
   GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) filter = NULL;
-  g_autofree char *name = NULL, *pattern = NULL;
+  g_autofree char *name = NULL, *pattern = NULL, *extension = NULL;
   guint k;
 
   for (k = 0; k < G_N_ELEMENTS (export_formats); k++)
     if (g_str_equal (format, export_formats[k].format))
       break;
-  if (k == G_N_ELEMENTS (export_formats) || model == NULL || self->chooser != NULL)
+  if (k == G_N_ELEMENTS (export_formats) || model == NULL || self->asking)
     return;
-
-  g_free (self->export_format);
-  self->export_format = g_strdup (format);
-  self->chooser = gtk_file_chooser_native_new (_("Export Chart"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
 
   filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, _(export_formats[k].filter_name));
   gtk_file_filter_add_mime_type (filter, export_formats[k].mime);
   pattern = g_strconcat ("*.", format, NULL);
   gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
 
   if (traj_chart_model_get_mrn (model))
     {
@@ -162,10 +142,12 @@ export_action (GtkWidget  *widget,
     }
   else
     name = g_strdup_printf (_("Chart.%s"), format);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
 
-  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  /* A name typed without its extension still gets the chosen format. */
+  extension = g_strconcat (".", format, NULL);
+  self->asking = TRUE;
+  traj_save_chooser_run (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->settings, _("Export Chart"),
+                         name, extension, filter, export_chosen_cb, g_object_ref (self), export_dismissed);
 }
 
 /* ---- vfuncs -------------------------------------------------------------- */
@@ -175,23 +157,9 @@ traj_chart_panel_dispose (GObject *object)
 {
   TrajChartPanel *self = TRAJ_CHART_PANEL (object);
 
-  if (self->chooser)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), TRAJ_TYPE_CHART_PANEL);
   G_OBJECT_CLASS (traj_chart_panel_parent_class)->dispose (object);
-}
-
-static void
-traj_chart_panel_finalize (GObject *object)
-{
-  TrajChartPanel *self = TRAJ_CHART_PANEL (object);
-
-  g_free (self->export_format);
-  G_OBJECT_CLASS (traj_chart_panel_parent_class)->finalize (object);
 }
 
 static void
@@ -201,7 +169,6 @@ traj_chart_panel_class_init (TrajChartPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = traj_chart_panel_dispose;
-  object_class->finalize = traj_chart_panel_finalize;
 
   /**
    * TrajChartPanel::item-activated:
@@ -299,4 +266,14 @@ traj_chart_panel_export (TrajChartPanel *self,
     return FALSE;
   g_signal_emit (self, signals[EXPORTED], 0, path);
   return TRUE;
+}
+
+void
+traj_chart_panel_set_settings (TrajChartPanel *self,
+                               GSettings      *settings)
+{
+  g_return_if_fail (TRAJ_IS_CHART_PANEL (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+
+  g_set_object (&self->settings, settings);
 }

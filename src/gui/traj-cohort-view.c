@@ -15,6 +15,7 @@
 #include "traj-date-entry.h"
 #include "traj-gui.h"
 #include "traj-cohort-view-private.h"
+#include "traj-save-chooser.h"
 
 G_DEFINE_FINAL_TYPE (TrajCohortView, traj_cohort_view, GTK_TYPE_WIDGET)
 
@@ -732,21 +733,22 @@ traj_cohort_view_export_to_path (TrajCohortView *self,
 }
 
 static void
-on_export_response (GtkNativeDialog *chooser, int response, ExportData *d)
+export_data_free (ExportData *d)
 {
-  if (response == GTK_RESPONSE_ACCEPT && d->self->report)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (!traj_cohort_view_export_to_path (d->self, d->what, path, &error))
-        show_message (d->self, _("Could Not Export"), error->message);
-    }
   g_object_unref (d->self);
   g_free (d->what);
   g_free (d);
-  g_object_unref (chooser);
+}
+
+static void
+on_export_chosen (const char *path, gpointer user_data)
+{
+  ExportData *d = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (d->self->report && !traj_cohort_view_export_to_path (d->self, d->what, path, &error))
+    show_message (d->self, _("Could Not Export"), error->message);
+  export_data_free (d);
 }
 
 static void
@@ -755,7 +757,7 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   TrajCohortView *self = TRAJ_COHORT_VIEW (widget);
   const char *what = g_variant_get_string (param, NULL);
   GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *chooser;
+  const char *extension;
   ExportData *d;
 
   g_autofree char *file_name = NULL;
@@ -763,19 +765,25 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   if (self->report == NULL)
     return;
   if (g_str_equal (what, "metrics") || g_str_equal (what, "courses"))
-    file_name = g_strdup_printf ("cohort-%s.csv", what);
+    {
+      file_name = g_strdup_printf ("cohort-%s.csv", what);
+      extension = ".csv";
+    }
   else if (g_str_equal (what, "report"))
-    file_name = g_strdup ("cohort-report.pdf");
+    {
+      file_name = g_strdup ("cohort-report.pdf");
+      extension = ".pdf";
+    }
   else
-    file_name = g_strdup_printf ("cohort-chart.%s", what);
-  chooser = gtk_file_chooser_native_new (_("Export"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
+    {
+      file_name = g_strdup_printf ("cohort-chart.%s", what);
+      extension = strrchr (file_name, '.');
+    }
   d = g_new0 (ExportData, 1);
   d->self = g_object_ref (self);
   d->what = g_strdup (what);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), d);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  traj_save_chooser_run (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->settings, _("Export"),
+                         file_name, extension, NULL, on_export_chosen, d, (GDestroyNotify) export_data_free);
 }
 
 /* ---- saved comparisons ----------------------------------------------------------------- */

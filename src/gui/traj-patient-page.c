@@ -812,6 +812,7 @@ traj_patient_page_set_property (GObject *object, guint prop_id, const GValue *va
       break;
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      traj_chart_panel_set_settings (self->chart, self->settings);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

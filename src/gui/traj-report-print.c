@@ -9,6 +9,7 @@
 #include "traj-outcomes.h"
 #include "traj-report-print.h"
 #include "traj-report.h"
+#include "traj-save-chooser.h"
 
 /* One print or export, from the click to the last page. */
 typedef struct {
@@ -345,35 +346,13 @@ export_start (Job *job)
 }
 
 static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    gpointer         user_data)
+export_chosen_cb (const char *path,
+                  gpointer    user_data)
 {
   Job *job = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-
-      if (path == NULL)
-        {
-          show_error (job->parent, _("Could Not Export the Report"), _("Choose a file on this computer."));
-          job_free (job);
-        }
-      else
-        {
-          g_autofree char *lower = g_ascii_strdown (path, -1);
-
-          /* A name typed without its extension is still a PDF. */
-          job->path = g_str_has_suffix (lower, ".pdf") ? g_steal_pointer (&path) : g_strconcat (path, ".pdf", NULL);
-          export_start (job);
-        }
-    }
-  else
-    job_free (job);
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  job->path = g_strdup (path);
+  export_start (job);
 }
 
 void
@@ -385,7 +364,6 @@ traj_report_export_patient_pdf (GtkWindow *parent,
   g_autoptr(GError) error = NULL;
   g_autoptr(TrajPatient) patient = NULL;
   g_autoptr(GtkFileFilter) filter = NULL;
-  GtkFileChooserNative *chooser;
   Job *job;
 
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
@@ -405,14 +383,10 @@ traj_report_export_patient_pdf (GtkWindow *parent,
       return;
     }
 
-  chooser = gtk_file_chooser_native_new (_("Export Progress Report"), parent, GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, _("PDF documents"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
   gtk_file_filter_add_pattern (filter, "*.pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   {
     g_autofree char *mrn = g_strdup (patient->mrn);
     g_autofree char *name = NULL;
@@ -420,10 +394,9 @@ traj_report_export_patient_pdf (GtkWindow *parent,
     g_strdelimit (mrn, "/\\:", '-');
     /* Translators: suggested file name of a report: "1000024 progress report.pdf" */
     name = g_strdup_printf (_("%s progress report.pdf"), mrn);
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+    traj_save_chooser_run (parent, settings, _("Export Progress Report"), name, ".pdf", filter,
+                           export_chosen_cb, job, (GDestroyNotify) job_free);
   }
-  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), job);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 void

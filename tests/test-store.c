@@ -3303,6 +3303,25 @@ test_day_from_text (void)
   g_assert_cmpint (traj_day_from_text ("5 Jux 1961"), ==, TRAJ_DAY_NONE);
   g_assert_cmpint (traj_day_from_text (""), ==, TRAJ_DAY_NONE);
   g_assert_cmpint (traj_day_from_text (NULL), ==, TRAJ_DAY_NONE);
+
+  /* A stored ISO day (every date column read): four-two-two digits, only
+   * white space after them. */
+  g_assert_cmpint (traj_day_from_iso ("1961-07-05"), ==, jul5);
+  g_assert_cmpint (traj_day_from_iso ("  1961-07-05 \n"), ==, jul5);
+  g_assert_cmpint (traj_day_from_iso ("0001-01-01"), ==, traj_day_from_ymd (1, 1, 1));
+  g_assert_cmpint (traj_day_from_iso ("2024-02-29"), ==, traj_day_from_ymd (2024, 2, 29));
+  g_assert_cmpint (traj_day_from_iso ("1961-07-05x"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("1961-07-05T10:00"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("1961-7-05"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("1961-07-5"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("1961-07-+5"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("1961/07/05"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("2023-02-29"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("1961-13-05"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("1961-00-05"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso ("0000-07-05"), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso (""), ==, TRAJ_DAY_NONE);
+  g_assert_cmpint (traj_day_from_iso (NULL), ==, TRAJ_DAY_NONE);
 }
 
 /* A --database argument: paths made absolute, a clinic server's

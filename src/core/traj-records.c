@@ -339,7 +339,6 @@ gint32
 traj_day_from_iso (const char *iso)
 {
   int y, m, d;
-  char tail;
 
   if (iso == NULL)
     return TRAJ_DAY_NONE;
@@ -350,10 +349,13 @@ traj_day_from_iso (const char *iso)
   for (int i = 0; i < 10; i++)
     if (i != 4 && i != 7 && !g_ascii_isdigit (iso[i]))
       return TRAJ_DAY_NONE;
-  if (sscanf (iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 4 && !g_ascii_isspace (tail))
+  /* Only white space may follow (every stored date is read here: no
+   * sscanf). */
+  if (iso[10] != '\0' && !g_ascii_isspace (iso[10]))
     return TRAJ_DAY_NONE;
-  if (sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
-    return TRAJ_DAY_NONE;
+  y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + (iso[3] - '0');
+  m = (iso[5] - '0') * 10 + (iso[6] - '0');
+  d = (iso[8] - '0') * 10 + (iso[9] - '0');
   return traj_day_from_ymd (y, m, d);
 }
 
@@ -573,14 +575,35 @@ traj_age_years (gint32 birth_day, gint32 on_day)
 char *
 traj_day_format (gint32 day)
 {
+  /* The outcome engine words each finding with its days, thousands of
+   * times in a whole-clinic pass, mostly the same days: each thread keeps
+   * the last days it formatted (the format is the same translated text
+   * for the program's life). */
+  static _Thread_local struct {
+    gint32 day;
+    const char *format;
+    char text[40];
+  } recent[64];
+  /* Translators: a short date, see strftime(3); e.g. "3 Mar 2026" */
+  const char *format = _("%-d %b %Y");
+  guint slot = (guint) day % G_N_ELEMENTS (recent);
   int y, m, d;
   g_autoptr(GDateTime) dt = NULL;
+  char *text;
 
+  if (recent[slot].format == format && recent[slot].day == day)
+    return g_strdup (recent[slot].text);
   if (!traj_day_to_ymd (day, &y, &m, &d))
     return g_strdup ("—");
   dt = g_date_time_new_utc (y, m, d, 12, 0, 0);
-  /* Translators: a short date, see strftime(3); e.g. "3 Mar 2026" */
-  return g_date_time_format (dt, _("%-d %b %Y"));
+  text = g_date_time_format (dt, format);
+  if (text && strlen (text) < sizeof recent[slot].text)
+    {
+      recent[slot].day = day;
+      recent[slot].format = format;
+      strcpy (recent[slot].text, text);
+    }
+  return text;
 }
 
 char *

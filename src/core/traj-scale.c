@@ -329,6 +329,10 @@ traj_scale_lookup (const char *code_or_name)
   if (code_or_name == NULL)
     return NULL;
 
+  /* A stored record's code, as written: every row a cohort reads. */
+  for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
+    if (strcmp (code_or_name, s->code) == 0)
+      return s;
   for (const TrajScale *s = traj_scale_next (NULL); s; s = traj_scale_next (s))
     if (g_ascii_strcasecmp (code_or_name, s->code) == 0 ||
         g_ascii_strcasecmp (code_or_name, s->name) == 0)

@@ -238,10 +238,13 @@ gboolean      traj_store_pg_foreach_cohort_records (TrajStore *self, const TrajT
 #define TRAJ_COHORT_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
   "end_date, status, NULL, deleted_at, indication_detail"
 #define TRAJ_COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
-  "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, NULL, NULL, " \
-  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest"
-#define TRAJ_COHORT_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
-  "a.timing, a.complete, a.total, a.difficulty, a.clinician, NULL, a.deleted_at, a.safety_highest"
+  "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, NULL, NULL, NULL, " \
+  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, NULL, i.cadss_total, i.moaas_lowest"
+/* Neither reads who entered a questionnaire, how or when in the course it
+ * was taken, nor how hard it was; of an infusion, neither reads the side
+ * effects, concomitant medicines or date warnings (codes parsed per row). */
+#define TRAJ_COHORT_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, NULL, " \
+  "NULL, a.complete, a.total, NULL, NULL, NULL, a.deleted_at, a.safety_highest"
 #define TRAJ_COHORT_DECISION_COLS "id, uid, patient_id, course_id, kind, finding_key, fired_at, decision, NULL, NULL, " \
   "decided_at, deleted_at"
 /* The class and days of each medicine ("benzodiazepine at course start"),

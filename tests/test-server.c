@@ -534,6 +534,152 @@ test_audit_for_everyone (Fixture *fx, gconstpointer data)
   g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event"), ==, n);
 }
 
+/* The lead reads the trail without the words that may name a patient
+ * (postgres/021): not audit_event, whatever SQL it sends, but a view with
+ * who, when, what and which record; and it still checks the chain, through
+ * the server's walk, which finds a change as the clinician's own does. */
+static void
+assert_chain_broken (TrajStore *store, const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (traj_store_audit_verify (store, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_AUDIT_BROKEN);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, expected));
+}
+
+/* Runs @sql on audit_event as its owner, with its append-only trigger off. */
+static void
+tamper (Fixture *fx, const char *sql)
+{
+  g_autofree char *all = g_strdup_printf ("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change; %s; "
+                                          "ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_change", sql);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (traj_test_exec (fx->path, all, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_lead_audit_view (Fixture *fx, gconstpointer data)
+{
+  PGconn *lead = connect_as (fx, "Lead Leigh", "trajectory_lead");
+  g_autofree char *ci = traj_test_login_conninfo (fx->path, "Lead Leigh", "trajectory_lead");
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(GPtrArray) mine = NULL, theirs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) actions = NULL, people = NULL;
+  g_autofree char *change_sql = NULL, *undo_sql = NULL, *remove_sql = NULL;
+  g_autofree char *changed = NULL, *removed = NULL, *summary = NULL;
+  TrajAuditFilter all = { .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+  gint64 n_mine = 0, n_theirs = 0, insert_id, update_id;
+  guint reads = 0;
+
+  /* An edit (its detail holds the name before and after) and a page read. */
+  p = traj_store_get_patient (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_free (p->name);
+  p->name = g_strdup ("Ada Abbott-Byrne");
+  g_assert_true (traj_store_update_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_record_read (fx->store, fx->patient_id, "patient page", &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_record_read (fx->store, fx->patient_id, "Ada Abbott's page", &error));
+  g_assert_no_error (error);
+  insert_id = traj_test_query_int (fx->path, "SELECT min (id) FROM audit_event WHERE summary = 'patient MRN MRN-1'");
+  update_id = traj_test_query_int (fx->path, "SELECT min (id) FROM audit_event WHERE detail LIKE '%Abbott-Byrne%'");
+  g_assert_cmpint (insert_id, >, 0);
+  g_assert_cmpint (update_id, >, insert_id);
+
+  /* Whatever SQL the lead's login sends, the table's words are refused. */
+  assert_refused (lead, "SELECT * FROM audit_event");
+  assert_refused (lead, "SELECT summary FROM audit_event");
+  assert_refused (lead, "SELECT detail FROM audit_event WHERE id > 0");
+  assert_refused (lead, "SELECT count (*) FROM audit_event WHERE summary LIKE '%MRN-1%'");
+  assert_refused (lead, "COPY audit_event TO STDOUT");
+  assert_allowed (lead, "SELECT * FROM audit_event_lead");
+  assert_allowed (lead, "SELECT * FROM traj_audit_walk ()");
+  PQfinish (lead);
+
+  /* Through the store, the Audit Trail window's and the CLI's reads. */
+  store = traj_store_open (ci, &error);
+  g_assert_no_error (error);
+  mine = traj_store_list_audit_filtered (fx->store, &all, &error);
+  g_assert_no_error (error);
+  theirs = traj_store_list_audit_filtered (store, &all, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (theirs->len, ==, mine->len);
+  g_assert_cmpint (traj_store_count_audit_filtered (store, &all, &error), ==, mine->len);
+  for (guint k = 0; k < theirs->len; k++)
+    {
+      const TrajAuditEvent *a = g_ptr_array_index (mine, k), *b = g_ptr_array_index (theirs, k);
+
+      /* Who, when, what, which record: the same. */
+      g_assert_cmpint (b->id, ==, a->id);
+      g_assert_cmpint (b->at, ==, a->at);
+      g_assert_cmpstr (b->clinician, ==, a->clinician);
+      g_assert_cmpstr (b->action, ==, a->action);
+      g_assert_cmpstr (b->record_kind, ==, a->record_kind);
+      g_assert_cmpstr (b->record_uid, ==, a->record_uid);
+      g_assert_cmpstr (b->patient_uid, ==, a->patient_uid);
+      /* The words: none of the patient's, no detail at all. */
+      g_assert_cmpstr (b->detail, ==, "");
+      g_assert_null (strstr (b->summary, "MRN"));
+      g_assert_null (strstr (b->summary, "Abbott"));
+      if (b->id == insert_id || b->id == update_id)
+        {
+          g_assert_cmpstr (b->summary, ==, "");
+          g_assert_cmpstr (a->summary, ==, "patient MRN MRN-1");
+        }
+      if (g_str_equal (b->action, "read"))
+        {
+          /* The access log's fixed words stay; anything else is dropped. */
+          g_assert_cmpstr (b->summary, ==, g_str_equal (a->summary, "patient page") ? "patient page" : "");
+          reads++;
+        }
+    }
+  g_assert_cmpuint (reads, ==, 2);
+  actions = traj_store_audit_actions (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_contains ((const char * const *) actions, "read"));
+  g_assert_true (g_strv_contains ((const char * const *) actions, "update"));
+  people = traj_store_audit_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_contains ((const char * const *) people, TRAJ_TEST_LOGIN));
+
+  /* The chain checks out for both, event for event. */
+  g_assert_true (traj_store_audit_verify (fx->store, &n_mine, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_audit_verify (store, &n_theirs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_theirs, ==, n_mine);
+  g_assert_cmpint (n_theirs, ==, mine->len);
+
+  /* Its owner changes an event behind the triggers' back: both see it, at
+   * that event; put back, the chain is whole again; taken out, it is
+   * missed. */
+  summary = traj_test_query_text (fx->path, "SELECT summary FROM audit_event WHERE id = (SELECT min (id) FROM audit_event "
+                                            "WHERE summary = 'patient MRN MRN-1')");
+  change_sql = g_strdup_printf ("UPDATE audit_event SET summary = 'patient MRN MRN-2' WHERE id = %" G_GINT64_FORMAT,
+                                insert_id);
+  tamper (fx, change_sql);
+  changed = g_strdup_printf ("event %" G_GINT64_FORMAT " was changed", insert_id);
+  assert_chain_broken (fx->store, changed);
+  assert_chain_broken (store, changed);
+  undo_sql = g_strdup_printf ("UPDATE audit_event SET summary = '%s' WHERE id = %" G_GINT64_FORMAT, summary, insert_id);
+  tamper (fx, undo_sql);
+  g_assert_true (traj_store_audit_verify (store, &n_theirs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_theirs, ==, n_mine);
+  remove_sql = g_strdup_printf ("DELETE FROM audit_event WHERE id = %" G_GINT64_FORMAT, update_id);
+  tamper (fx, remove_sql);
+  removed = g_strdup_printf ("event %" G_GINT64_FORMAT " was removed", update_id);
+  assert_chain_broken (fx->store, removed);
+  assert_chain_broken (store, removed);
+}
+
 static void
 test_clinician_is_login (Fixture *fx, gconstpointer data)
 {
@@ -610,6 +756,7 @@ main (int argc, char **argv)
   g_test_add ("/server/roles/lead-cohort", Fixture, NULL, fixture_setup, test_lead_cohort, fixture_teardown);
   g_test_add ("/server/audit/append-only-for-everyone", Fixture, NULL, fixture_setup, test_audit_for_everyone,
               fixture_teardown);
+  g_test_add ("/server/audit/lead-view", Fixture, NULL, fixture_setup, test_lead_audit_view, fixture_teardown);
   g_test_add ("/server/audit/clinician-is-login", Fixture, NULL, fixture_setup, test_clinician_is_login,
               fixture_teardown);
   g_test_add ("/server/audit/read-events", Fixture, NULL, fixture_setup, test_read_events, fixture_teardown);

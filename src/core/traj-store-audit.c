@@ -192,6 +192,43 @@ walk_chain (TrajStore *self, gint64 *n, gint64 *last_seq, char **last_hash, GErr
   return TRUE;
 }
 
+/* The same walk for a login that may not read the events (a lead's, on a
+ * server): the server's traj_audit_walk () (postgres/021) hashes them with
+ * its owner's rights and says only where the chain broke. */
+static gboolean
+walk_chain_on_server (TrajStore *self, gint64 *n, gint64 *last_seq, char **last_hash, GError **error)
+{
+  TrajDbStmt *stmt = traj_store_prepare (self, "SELECT n_events, last_seq, last_hash, bad_event, problem, "
+                                         "after_event FROM traj_audit_walk ()", error);
+  g_autofree char *problem = NULL;
+  gboolean found = FALSE;
+  gint64 bad = 0, after = 0;
+
+  if (stmt == NULL || !traj_db_step_row (stmt, &found, error))
+    return FALSE;
+  if (found)
+    {
+      *n = traj_db_column_int64 (stmt, 0);
+      *last_seq = traj_db_column_int64 (stmt, 1);
+      *last_hash = traj_db_column_is_null (stmt, 2) ? NULL : traj_db_column_dup (stmt, 2);
+      bad = traj_db_column_int64 (stmt, 3);
+      problem = traj_db_column_is_null (stmt, 4) ? NULL : traj_db_column_dup (stmt, 4);
+      after = traj_db_column_int64 (stmt, 5);
+    }
+  traj_db_reset (stmt);
+  if (problem == NULL)
+    return TRUE;
+  g_clear_pointer (last_hash, g_free);
+  if (g_str_equal (problem, "removed"))
+    return broken (error, _("event %" G_GINT64_FORMAT " was removed"), bad);
+  if (g_str_equal (problem, "order"))
+    return broken (error, _("event %" G_GINT64_FORMAT " was inserted out of order, after event %" G_GINT64_FORMAT),
+                   bad, after);
+  if (g_str_equal (problem, "changed"))
+    return broken (error, _("event %" G_GINT64_FORMAT " was changed after it was written, or its link was"), bad);
+  return broken (error, _("the clinic’s id is missing"));
+}
+
 static gboolean
 check_unlinked_and_seal (TrajStore *self, gint64 n, gint64 last_seq, const char *last_hash, GError **error)
 {
@@ -199,9 +236,11 @@ check_unlinked_and_seal (TrajStore *self, gint64 n, gint64 last_seq, const char 
   gboolean found = FALSE;
   gint64 unlinked = 0, seq = 0;
   g_autofree char *seal = NULL;
+  g_autofree char *unlinked_sql = g_strdup_printf ("SELECT min (id) FROM %s e WHERE NOT EXISTS "
+                                                   "(SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)",
+                                                   traj_store_audit_source (self));
 
-  stmt = traj_store_prepare (self, "SELECT min (id) FROM audit_event e "
-                             "WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)", error);
+  stmt = traj_store_prepare (self, g_intern_string (unlinked_sql), error);
   if (stmt == NULL || !traj_db_step_row (stmt, &found, error))
     return FALSE;
   if (found && !traj_db_column_is_null (stmt, 0))
@@ -230,7 +269,7 @@ check_unlinked_and_seal (TrajStore *self, gint64 n, gint64 last_seq, const char 
 gboolean
 traj_store_audit_verify (TrajStore *self, gint64 *n_events, GError **error)
 {
-  gboolean began = FALSE, ok;
+  gboolean began = FALSE, lead, ok;
   gint64 n = 0, last_seq = 0;
   g_autofree char *last_hash = NULL;
 
@@ -238,8 +277,10 @@ traj_store_audit_verify (TrajStore *self, gint64 *n_events, GError **error)
 
   if (!traj_store_read_begin (self, &began, error))
     return FALSE;
+  lead = !g_str_equal (traj_store_audit_source (self), "audit_event");
   ok = check_structure (self, error) &&
-       walk_chain (self, &n, &last_seq, &last_hash, error) &&
+       (lead ? walk_chain_on_server (self, &n, &last_seq, &last_hash, error)
+             : walk_chain (self, &n, &last_seq, &last_hash, error)) &&
        check_unlinked_and_seal (self, n, last_seq, last_hash, error);
   traj_store_read_end (self, began);
   if (n_events)
@@ -249,7 +290,8 @@ traj_store_audit_verify (TrajStore *self, gint64 *n_events, GError **error)
 
 /* ---- listing ---------------------------------------------------------------------- */
 
-/* SELECT @columns FROM audit_event WHERE what @f asks, bound; NULL on failure. */
+/* SELECT @columns FROM audit_event (or the lead's view) WHERE what @f asks,
+ * bound; NULL on failure. */
 static TrajDbStmt *
 prepare_filtered (TrajStore *self, const char *columns, const TrajAuditFilter *f, gboolean page,
                   GError **error)
@@ -260,7 +302,7 @@ prepare_filtered (TrajStore *self, const char *columns, const TrajAuditFilter *f
   TrajDbStmt *stmt;
   int n = 0;
 
-  g_string_printf (sql, "SELECT %s FROM audit_event WHERE 1 = 1", columns);
+  g_string_printf (sql, "SELECT %s FROM %s WHERE 1 = 1", columns, traj_store_audit_source (self));
   /* A batch or an output of many patients lists each record's patient
    * last on its line (" uid\n"), so a longer uid never matches. */
   if (f->patient_uid)
@@ -369,10 +411,12 @@ traj_store_audit_read_events (TrajDbStmt *stmt, GError **error)
   return g_steal_pointer (&out);
 }
 
+/* @lead_sql reads the lead's view (traj_store_audit_source ()). */
 static GStrv
-distinct (TrajStore *self, const char *sql, GError **error)
+distinct (TrajStore *self, const char *sql, const char *lead_sql, GError **error)
 {
-  TrajDbStmt *stmt = traj_store_prepare (self, sql, error);
+  gboolean lead = !g_str_equal (traj_store_audit_source (self), "audit_event");
+  TrajDbStmt *stmt = traj_store_prepare (self, lead ? lead_sql : sql, error);
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   TrajDbStep rc;
 
@@ -389,14 +433,17 @@ distinct (TrajStore *self, const char *sql, GError **error)
 GStrv
 traj_store_audit_actions (TrajStore *self, GError **error)
 {
-  return distinct (self, "SELECT DISTINCT action FROM audit_event ORDER BY action", error);
+  return distinct (self, "SELECT DISTINCT action FROM audit_event ORDER BY action",
+                   "SELECT DISTINCT action FROM audit_event_lead ORDER BY action", error);
 }
 
 GStrv
 traj_store_audit_people (TrajStore *self, GError **error)
 {
   return distinct (self, "SELECT clinician FROM audit_event WHERE clinician <> '' UNION "
-                   "SELECT os_user FROM audit_event WHERE os_user <> '' ORDER BY 1", error);
+                   "SELECT os_user FROM audit_event WHERE os_user <> '' ORDER BY 1",
+                   "SELECT clinician FROM audit_event_lead WHERE clinician <> '' UNION "
+                   "SELECT os_user FROM audit_event_lead WHERE os_user <> '' ORDER BY 1", error);
 }
 
 /* ---- outputs ---------------------------------------------------------------------- */

@@ -38,6 +38,8 @@ struct _TrajStore
   gboolean pin_remote;
   /* traj_store_can_read_identities (): 0 not asked yet, 1 yes, 2 no. */
   int identities;
+  /* traj_store_audit_source (): 0 not asked yet, 1 audit_event, 2 the lead's view. */
+  int audit_source;
   char *kiosk_session;
   /* The check-in whose session this store holds (either engine), and on a
    * clinic file the token that says so (traj-store-checkin.c). */
@@ -207,6 +209,11 @@ gboolean      traj_store_pg_foreach_cohort_records (TrajStore *self, const TrajT
                                                     gint64 first_id, gint64 last_id,
                                                     TrajRecordsFunc func, gpointer user_data,
                                                     GCancellable *cancellable, GError **error);
+
+/* The audit trail's table for this login's reads: "audit_event", or on a
+ * server for a login that may not read it (a lead's), "audit_event_lead",
+ * the view without the words that may name a patient (postgres/021). */
+const char   *traj_store_audit_source      (TrajStore *self);
 
 /* ---- row readers, shared by single reads and streams ---- */
 #define TRAJ_PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at, " \

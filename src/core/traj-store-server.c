@@ -190,3 +190,24 @@ traj_store_record_read (TrajStore   *self,
     traj_db_bind_int64 (stmt, 5, patient_id);
   return traj_db_run (stmt, error);
 }
+
+const char *
+traj_store_audit_source (TrajStore *self)
+{
+  static const char sql[] = "SELECT has_table_privilege ('audit_event', 'SELECT')";
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+
+  if (traj_db_engine (self->db) != TRAJ_DB_POSTGRES)
+    return "audit_event";
+  if (self->audit_source == 0)
+    {
+      /* Asked once, as traj_store_can_read_identities (). */
+      stmt = traj_db_prepare (self->db, sql, NULL);
+      if (stmt == NULL || !traj_db_step_row (stmt, &found, NULL))
+        return "audit_event";
+      self->audit_source = !found || g_strcmp0 (traj_db_column_text (stmt, 0), "t") == 0 ? 1 : 2;
+      traj_db_reset (stmt);
+    }
+  return self->audit_source == 1 ? "audit_event" : "audit_event_lead";
+}

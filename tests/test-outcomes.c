@@ -1909,6 +1909,18 @@ test_ybocs_booster (void)
   g_assert_nonnull (strstr (f->sentence, "above 65 % of the baseline of 20"));
   g_assert_cmpuint (count_kind (o, TRAJ_FINDING_NO_RESPONSE), ==, 0);
 
+  /* The same course on esketamine nasal spray: a session, as the editor
+   * and the patient page call it. */
+  for (guint k = 0; k < r->infusions->len; k++)
+    ((TrajInfusion *) g_ptr_array_index (r->infusions, k))->route = TRAJ_ROUTE_INTRANASAL;
+  {
+    g_autoptr(TrajOutcomes) nasal = compute (r, NULL, NOW_LATE);
+    const TrajFinding *n = first_of_kind (nasal, TRAJ_FINDING_BOOSTER);
+
+    g_assert_nonnull (strstr (n->sentence, "25 Mar 2026 was 12 days after the last session (13 Mar 2026)."));
+    g_assert_null (strstr (n->sentence, "infusion"));
+  }
+
   traj_thresholds_init_defaults (&t);
   t.response_fraction[TRAJ_SCALE_YBOCS] = 0.5;
   half = compute (r, &t, NOW_LATE);

@@ -260,6 +260,13 @@ test_course_sessions (void)
   text = report_text (r, NULL);
   g_assert_nonnull (strstr (text, "First infusion"));
   g_assert_nonnull (strstr (text, "6 infusions, 2 given so far"));
+  g_assert_nonnull (strstr (text, "\nInfusions\n"));
+  g_clear_pointer (&text, g_free);
+
+  /* A course switched to the spray: both kinds in one table. */
+  ((TrajInfusion *) g_ptr_array_index (r->infusions, 1))->route = TRAJ_ROUTE_INTRANASAL;
+  text = report_text (r, NULL);
+  g_assert_nonnull (strstr (text, "\nInfusions and sessions\n"));
   g_clear_pointer (&text, g_free);
 
   for (guint k = 0; k < r->infusions->len; k++)
@@ -272,6 +279,9 @@ test_course_sessions (void)
       i->total_mg = 56;
     }
   text = report_text (r, NULL);
+  /* The table's heading too, on a line of its own. */
+  g_assert_nonnull (strstr (text, "\nSessions\n"));
+  g_assert_null (strstr (text, "\nInfusions\n"));
   g_assert_nonnull (strstr (text, "First session"));
   g_assert_nonnull (strstr (text, "Latest session"));
   g_assert_nonnull (strstr (text, "6 sessions, 2 given so far"));

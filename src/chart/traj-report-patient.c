@@ -454,13 +454,23 @@ add_infusions (TrajReport *self, const TrajPatientRecords *r, const TrajOutcomes
   int number = 0;
   gboolean any_monitoring = FALSE, groups = needs_course_groups (r);
 
+  guint n_nasal = 0;
+  const char *heading;
+
   if (r->infusions->len == 0)
     {
       rp_add_heading (self, _("Infusions"));
       rp_add_text (self, STYLE_BODY, rp_esc (_("No infusion has been recorded.")), 2);
       return;
     }
-  t = rp_add_table (self, _("Infusions"), 16,
+  /* Nasal spray is given in sessions (the course block says so too). */
+  for (guint k = 0; k < r->infusions->len; k++)
+    if (((const TrajInfusion *) g_ptr_array_index (r->infusions, k))->route == TRAJ_ROUTE_INTRANASAL)
+      n_nasal++;
+  heading = n_nasal == 0 ? _("Infusions")
+            : n_nasal == r->infusions->len ? _("Sessions")
+            : _("Infusions and sessions");
+  t = rp_add_table (self, heading, 16,
                  "#", FALSE, PANGO_ALIGN_RIGHT,
                  _("Date"), FALSE, PANGO_ALIGN_LEFT,
                  _("Route"), TRUE, PANGO_ALIGN_LEFT,

@@ -1052,11 +1052,20 @@ booster_sentence (const Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b,
     /* Counted to the day of the later score, not to today (the page header
      * counts to today): the sentence names both days so the two never read
      * as a contradiction. */
-    /* Translators: "12 Mar 2026 was 11 days after the last infusion (1 Mar 2026)." */
-    since = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%s was %d day after the last infusion (%s).",
-                                          "%s was %d days after the last infusion (%s).", (gulong) ABS (days)),
-                             l_day, days, inf_day);
+    if (ev->last->route == TRAJ_ROUTE_INTRANASAL)
+      /* Esketamine nasal spray is given in sessions, as the editor and
+       * the patient page say. */
+      /* Translators: "12 Mar 2026 was 11 days after the last session (1 Mar 2026)." */
+      since = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%s was %d day after the last session (%s).",
+                                            "%s was %d days after the last session (%s).", (gulong) ABS (days)),
+                               l_day, days, inf_day);
+    else
+      /* Translators: "12 Mar 2026 was 11 days after the last infusion (1 Mar 2026)." */
+      since = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%s was %d day after the last infusion (%s).",
+                                            "%s was %d days after the last infusion (%s).", (gulong) ABS (days)),
+                               l_day, days, inf_day);
   }
   points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point", "%d points", (gulong) m), m);
   rule = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

@@ -638,6 +638,59 @@ show_booster_patient (Fixture *f, const char *mrn, const char *name)
   return pid;
 }
 
+static float
+window_bottom_of (Fixture *f, GtkWidget *widget)
+{
+  graphene_rect_t r;
+
+  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (f->win), &r))
+    return -1;
+  return r.origin.y + r.size.height;
+}
+
+static float
+window_top_of (Fixture *f, GtkWidget *widget)
+{
+  graphene_rect_t r;
+
+  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (f->win), &r))
+    return -1;
+  return r.origin.y;
+}
+
+/* A notification at the bottom of the window covered the chart's date
+ * labels (a trial finding): while one is on screen, the page ends above
+ * it, and takes the whole height back once it has gone. */
+static void
+test_toast_covers_nothing (Fixture *f, gconstpointer data)
+{
+  TrajPatientPage *pp;
+  GtkWidget *shown, *scroller;
+  AdwToast *toast = adw_toast_new ("Infusion of 3 Dec 2026 deleted");
+  float full;
+
+  show_booster_patient (f, "T-1", "Tia Toast");
+  pp = TRAJ_PATIENT_PAGE (traj_window_get_patient_page (f->win));
+  scroller = pp->scroller;
+  full = window_bottom_of (f, scroller);
+  g_assert_cmpfloat (full, >, 0);
+
+  adw_toast_set_timeout (toast, 0);
+  traj_window_add_toast (f->win, g_object_ref (toast));
+  shown = toast_widget (GTK_WIDGET (f->win), toast);
+  g_assert_nonnull (shown);
+  WAIT_UNTIL (gtk_widget_get_mapped (shown) && window_top_of (f, shown) > 0 &&
+              window_bottom_of (f, scroller) < full);
+  spin (f);
+  g_assert_cmpfloat (window_bottom_of (f, scroller), <=, window_top_of (f, shown));
+  /* The chart is on the page, not under the toast. */
+  g_assert_cmpfloat (window_bottom_of (f, GTK_WIDGET (traj_chart_panel_get_view (pp->chart))), >, 0);
+
+  adw_toast_dismiss (toast);
+  WAIT_UNTIL (window_bottom_of (f, scroller) == full);
+  g_object_unref (toast);
+}
+
 /* "Record a Decision" offers every decision with none chosen, and Record
  * waits, saying why; the name typed is the decision's, never written back
  * to the clinician name of Preferences. */
@@ -1302,6 +1355,8 @@ main (int argc, char **argv)
               test_undo_every_delete, fixture_teardown);
   g_test_add ("/workspace/toast-guard", Fixture, NULL, fixture_setup_window,
               test_toast_guard, fixture_teardown);
+  g_test_add ("/workspace/toast-covers-nothing", Fixture, NULL, fixture_setup_window,
+              test_toast_covers_nothing, fixture_teardown);
   g_test_add ("/workspace/decision-dialog", Fixture, NULL, fixture_setup_window,
               test_decision_dialog, fixture_teardown);
   g_test_add ("/workspace/decision-kept-in-history", Fixture, NULL, fixture_setup_window,

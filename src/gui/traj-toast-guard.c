@@ -95,6 +95,12 @@ release_toast (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+is_toast_widget (GtkWidget *widget)
+{
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "toast") != NULL;
+}
+
 static void
 guard_toast_widget (AdwToastOverlay *overlay, Guard *guard, GtkWidget *widget)
 {
@@ -103,7 +109,7 @@ guard_toast_widget (AdwToastOverlay *overlay, Guard *guard, GtkWidget *widget)
 
   if (g_object_get_data (G_OBJECT (widget), "traj-toast-guarded"))
     return;
-  if (!g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "toast"))
+  if (!is_toast_widget (widget))
     return;
   g_object_get (widget, "toast", &toast, NULL);
   if (toast == NULL)
@@ -125,6 +131,33 @@ guard_toast_widget (AdwToastOverlay *overlay, Guard *guard, GtkWidget *widget)
                       (GDestroyNotify) guarded_free);
 }
 
+/* A toast sits over the bottom of the window, where the chart's date
+ * labels and the last rows of a page are: while one is on screen (or
+ * sliding away), the overlay's content stops above it, so a toast covers
+ * nothing a clinician reads. */
+static void
+make_room (AdwToastOverlay *overlay, GListModel *children)
+{
+  GtkWidget *content = adw_toast_overlay_get_child (overlay);
+  int band = 0;
+
+  if (content == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
+      int natural = 0;
+
+      if (child == content || !is_toast_widget (child))
+        continue;
+      /* Its CSS margin is in the measure: the band reaches its top. */
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, -1, NULL, &natural, NULL, NULL);
+      band = MAX (band, natural);
+    }
+  if (gtk_widget_get_margin_bottom (content) != band)
+    gtk_widget_set_margin_bottom (content, band);
+}
+
 static void
 on_children_changed (GListModel      *children,
                      guint            position,
@@ -140,6 +173,7 @@ on_children_changed (GListModel      *children,
 
       guard_toast_widget (overlay, guard, child);
     }
+  make_room (overlay, children);
 }
 
 static gboolean

@@ -110,11 +110,14 @@ traj_kiosk_birth_date_order (void)
   return order;
 }
 
-/* The typed digits in the fields of @order, "·" for those still to type. */
+/* The fields of @order: the typed digits as dots ("●", "○" for those
+ * still to type), like the code, since someone may be looking on; or, while
+ * the patient has tapped Show to check them, the digits ("-" still to type). */
 static void
 update_birth_label (TrajKioskWindow *self)
 {
   const char *order = traj_kiosk_birth_date_order ();
+  gboolean shown = gtk_toggle_button_get_active (self->birth_show_button);
   GString *s = g_string_new (NULL);
   GString *hint = g_string_new (NULL);
   g_autofree char *access = NULL;
@@ -129,14 +132,30 @@ update_birth_label (TrajKioskWindow *self)
           g_string_append (s, " / ");
           g_string_append (hint, " / ");
         }
-      for (guint k = 0; k < width; k++, pos++)
-        g_string_append_c (s, pos < self->birth->len ? self->birth->str[pos] : '-');
+      if (shown)
+        for (guint k = 0; k < width; k++, pos++)
+          g_string_append_c (s, pos < self->birth->len ? self->birth->str[pos] : '-');
+      else
+        {
+          /* Closer together than the code's: eight of them and a Show
+           * button fit the keypad's width. */
+          for (guint k = 0; k < width; k++, pos++)
+            g_string_append (s, pos < self->birth->len ? "●" : "○");
+        }
       g_string_append (hint, order[f] == 'd' ? _("day") : order[f] == 'm' ? _("month") : _("year"));
     }
   gtk_label_set_label (self->birth_label, s->str);
   gtk_label_set_label (self->birth_hint_label, hint->str);
-  /* Translators: %s is "month / day / year" in the order to type */
-  access = g_strdup_printf (_("Date of birth (%s): %s"), hint->str, s->str);
+  /* Translators: the button beside the date of birth, which shows the typed digits, and hides them again */
+  gtk_button_set_label (GTK_BUTTON (self->birth_show_button), shown ? _("Hide") : _("Show"));
+  if (shown)
+    /* Translators: %s is "month / day / year" in the order to type */
+    access = g_strdup_printf (_("Date of birth (%s): %s"), hint->str, s->str);
+  else
+    /* Translators: %s is "month / day / year" in the order to type */
+    access = g_strdup_printf (ngettext ("Date of birth (%s): %u of 8 digits typed",
+                                        "Date of birth (%s): %u of 8 digits typed", self->birth->len),
+                              hint->str, (guint) self->birth->len);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->birth_label), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
   g_string_free (s, TRUE);
   g_string_free (hint, TRUE);
@@ -493,6 +512,7 @@ code_typed (TrajKioskWindow *self)
   /* The code is not checked yet: a wrong code and a wrong birth date say
    * the same, so neither can be guessed apart. */
   wipe (self->birth);
+  gtk_toggle_button_set_active (self->birth_show_button, FALSE);
   update_birth_label (self);
   gtk_label_set_label (self->birth_message_label, "");
   kiosk_show_screen (self, "birth");
@@ -725,6 +745,7 @@ kiosk_secrets_reset (TrajKioskWindow *self)
   wipe (self->code);
   wipe (self->birth);
   wipe (self->pin);
+  gtk_toggle_button_set_active (self->birth_show_button, FALSE);
   update_code_label (self);
   update_birth_label (self);
   update_pin_label (self);
@@ -743,6 +764,7 @@ kiosk_secrets_init (TrajKioskWindow *self)
   g_signal_connect (self->birth_keypad, "key-pressed", G_CALLBACK (on_keypad_key), self);
   g_signal_connect (self->pin_keypad, "key-pressed", G_CALLBACK (on_keypad_key), self);
   g_signal_connect_swapped (self->birth_back_button, "clicked", G_CALLBACK (on_birth_back_clicked), self);
+  g_signal_connect_swapped (self->birth_show_button, "toggled", G_CALLBACK (update_birth_label), self);
   g_signal_connect_swapped (self->pin_cancel_button, "clicked", G_CALLBACK (on_pin_cancel_clicked), self);
   g_signal_connect_swapped (self->pin_leave_button, "clicked", G_CALLBACK (kiosk_pin_leave), self);
 }

@@ -75,6 +75,7 @@ struct _TrajKioskWindow
   GtkLabel *code_wait_label;
   TrajKeypad *keypad;
   GtkLabel *birth_label;
+  GtkToggleButton *birth_show_button;
   GtkLabel *birth_hint_label;
   GtkLabel *birth_message_label;
   TrajKeypad *birth_keypad;

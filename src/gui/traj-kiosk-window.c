@@ -1189,6 +1189,7 @@ traj_kiosk_window_class_init (TrajKioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, code_wait_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, keypad);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_show_button);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_hint_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_message_label);
   gtk_widget_class_bind_template_child (widget_class, TrajKioskWindow, birth_keypad);

@@ -470,6 +470,27 @@ test_keypad_stays_put (Fixture *f, gconstpointer data)
     }
 }
 
+/* The Change button of the review's row @k (from 0). */
+static GtkWidget *
+find_change_button (TrajKioskWindow *kiosk, guint k)
+{
+  GtkWidget *w = gtk_widget_get_first_child (child (kiosk, "review_list"));
+
+  for (guint j = 0; j < k && w; j++)
+    w = gtk_widget_get_next_sibling (w);
+  g_assert_nonnull (w);
+  /* The last widget at each depth, down to the button (the row's suffix). */
+  while (w && !GTK_IS_BUTTON (w))
+    {
+      GtkWidget *next = gtk_widget_get_first_child (w);
+      while (next && gtk_widget_get_next_sibling (next))
+        next = gtk_widget_get_next_sibling (next);
+      w = next;
+    }
+  g_assert_nonnull (w);
+  return w;
+}
+
 static TrajPatientRecords *
 records (Fixture *f)
 {
@@ -485,7 +506,7 @@ test_phq9_end_to_end (Fixture *f, gconstpointer data)
   const int answers[9] = { 2, 1, 3, 0, 1, 2, 1, 0, 0 };   /* total 10 */
   g_autoptr(TrajPatientRecords) r = NULL;
   const TrajAssessment *a;
-  GtkWidget *row, *change;
+  GtkWidget *change;
 
   traj_kiosk_window_start_session (f->kiosk, f->patient_id, "phq9");
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "welcome");
@@ -507,26 +528,15 @@ test_phq9_end_to_end (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
 
   /* Change answer 2 from the review: back to that question, then the review. */
-  row = gtk_widget_get_first_child (child (f->kiosk, "review_list"));
-  row = gtk_widget_get_next_sibling (row);
-  g_assert_nonnull (row);
-  change = GTK_WIDGET (g_object_get_data (G_OBJECT (row), "traj-change")) ;
-  if (change == NULL)
-    {
-      /* Find the Change button inside the row. */
-      GtkWidget *w = row;
-      while (w && !GTK_IS_BUTTON (w))
-        {
-          GtkWidget *next = gtk_widget_get_first_child (w);
-          while (next && gtk_widget_get_next_sibling (next))
-            next = gtk_widget_get_next_sibling (next);
-          w = next;
-        }
-      change = w;
-    }
-  g_assert_nonnull (change);
+  change = find_change_button (f->kiosk, 1);
   click (change);
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "question");
+  /* A trial: the button said "Next" and went to the review. */
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (f->kiosk, "next_button"))), ==, "Back to Review");
+  click (child (f->kiosk, "next_button"));                    /* the answer kept */
+  g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
+  click (change = find_change_button (f->kiosk, 1));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (f->kiosk, "next_button"))), ==, "Back to Review");
   answer (f->kiosk, 1, 3);                                   /* total 12 */
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "review");
 

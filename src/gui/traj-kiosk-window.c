@@ -258,8 +258,10 @@ update_question (TrajKioskWindow *self)
   else
     answered = TRUE;           /* the optional difficulty question */
   gtk_widget_set_sensitive (self->next_button, answered);
+  /* Come from the review's Change: the button goes back there, and says so. */
   gtk_button_set_label (GTK_BUTTON (self->next_button),
-                        cur + 1 >= n ? _("Review Answers") : cur >= scale->n_items ? _("Skip or Continue") : _("Next"));
+                        self->returning_to_review ? _("Back to Review")
+                        : cur + 1 >= n ? _("Review Answers") : cur >= scale->n_items ? _("Skip or Continue") : _("Next"));
 }
 
 static void on_item_answered (TrajScoreEntry *entry, guint item, TrajKioskWindow *self);

@@ -23,6 +23,7 @@
 #include "traj-score-entry-private.h"
 #include "traj-validate.h"
 
+#include "traj-rems-group.h"
 #include "test-wait.h"
 
 typedef struct {
@@ -752,6 +753,94 @@ test_infusion_concomitant_from_list (Fixture *f, gconstpointer data)
   after = load (f);
   g_assert_cmphex (((TrajInfusion *) g_ptr_array_index (after->infusions, 0))->concomitant, ==,
                    TRAJ_CONCOMITANT_BENZODIAZEPINE);
+}
+
+/* The esketamine monitoring record's questions (CLINICAL.md §8): hidden for
+ * IV ketamine, shown for intranasal esketamine with the first session and
+ * who monitored filled in, what is missing and monitoring under 120
+ * minutes said in the group; the answers saved and shown again on edit. */
+static void
+test_infusion_rems_record (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatientRecords) saved = NULL;
+  GType t = TRAJ_TYPE_INFUSION_EDITOR;
+  const TrajInfusion *i;
+  TrajInfusionEditor *e;
+  TrajRemsGroup *g;
+  const char *check;
+
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, records, NULL));
+  g = TRAJ_REMS_GROUP (traj_infusion_editor_get_rems_group (e));
+  type_into (child (e, t, "weight_row"), "70");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (g)));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "medicine_row")), TRAJ_MEDICINE_ESKETAMINE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "route_row")), TRAJ_ROUTE_INTRANASAL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (g)));
+  /* No earlier session: the first; the clinician logging it monitored. */
+  g_assert_cmpuint (adw_combo_row_get_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_FIRST_SESSION)), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (traj_rems_group_get_monitored_by_row (g))), ==, "Dr Test");
+  g_assert_false (gtk_widget_get_visible (traj_rems_group_get_adverse_note_row (g)));
+  type_into (child (e, t, "monitoring_row"), "100");
+  type_into (child (e, t, "lot_row"), "LOT-1");
+  check = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (g));
+  g_assert_cmpstr (check, ==,
+                   "Missing: Clinic name, Clinic address, REMS enrolment ID, Ready to leave without the 2-hour rule, "
+                   "Vital signs acceptable before dosing, Blood pressure before dosing, "
+                   "Blood pressure about 40 minutes after dosing, Blood pressure before leaving, "
+                   "Vital signs acceptable before leaving, Sedation, Dissociation, Respiratory depression, "
+                   "Adverse events.\n"
+                   "Monitoring lasted 100 minutes, under the 120 minutes the REMS requires.");
+  /* An incomplete record does not stop the save: staff finish it later. */
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
+
+  type_into (traj_rems_group_get_patient_id_row (g), " RP-9 ");
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_VITALS_BEFORE), 1);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_VITALS_LEAVING), 1);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_SEDATION), 2);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_DISSOCIATION), 1);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_RESP_DEPRESSION), 2);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_ADVERSE), 1);
+  g_assert_true (gtk_widget_get_visible (traj_rems_group_get_adverse_note_row (g)));
+  check = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (g));
+  g_assert_nonnull (strstr (check, "Adverse events (what happened)."));
+  type_into (traj_rems_group_get_adverse_note_row (g), "Nausea");
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  finish (e);
+
+  saved = load (f);
+  i = g_ptr_array_index (saved->infusions, 0);
+  g_assert_cmpint (i->rems_first_session, ==, 1);
+  g_assert_cmpstr (i->rems_patient_id, ==, "RP-9");
+  g_assert_cmpstr (i->rems_monitored_by, ==, "Dr Test");
+  g_assert_cmpint (i->rems_vitals_ok_before, ==, 1);
+  g_assert_cmpint (i->rems_vitals_ok_leaving, ==, 1);
+  g_assert_cmpint (i->rems_sedation, ==, 0);
+  g_assert_cmpint (i->rems_dissociation, ==, 1);
+  g_assert_cmpint (i->rems_resp_depression, ==, 0);
+  g_assert_cmpint (i->rems_adverse, ==, 1);
+  g_assert_cmpstr (i->rems_adverse_note, ==, "Nausea");
+  g_assert_cmpint (i->monitoring_min, ==, 100);
+
+  /* Edited: the answers are shown, nothing changed. */
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, saved, i));
+  g = TRAJ_REMS_GROUP (traj_infusion_editor_get_rems_group (e));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (g)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (traj_rems_group_get_patient_id_row (g))), ==, "RP-9");
+  g_assert_cmpuint (adw_combo_row_get_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_SEDATION)), ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (traj_rems_group_get_adverse_note_row (g))), ==, "Nausea");
+  g_assert_false (traj_editor_dialog_get_dirty (TRAJ_EDITOR_DIALOG (e)));
+  /* The next session of this patient is not the first, and keeps the ID. */
+  gtk_window_destroy (GTK_WINDOW (e));
+  spin ();
+  g_assert_finalize_object (e);
+  e = present (traj_infusion_editor_new (NULL, f->store, NULL, saved, NULL));
+  g = TRAJ_REMS_GROUP (traj_infusion_editor_get_rems_group (e));
+  g_assert_cmpuint (adw_combo_row_get_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_FIRST_SESSION)), ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (traj_rems_group_get_patient_id_row (g))), ==, "RP-9");
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (e));
+  finish (e);
 }
 
 /* The medicine editor: Save waits for a name; a stop before the start and
@@ -1612,6 +1701,14 @@ test_screenshots (Fixture *f, gconstpointer data)
       shoot (d, dir, "infusion-editor");
       type_into (child (d, TRAJ_TYPE_INFUSION_EDITOR, "dose_row"), "40");
       shoot (d, dir, "infusion-editor-bad-dose");
+      /* An esketamine session: the monitoring record's questions. */
+      adw_combo_row_set_selected (ADW_COMBO_ROW (child (d, TRAJ_TYPE_INFUSION_EDITOR, "medicine_row")),
+                                  TRAJ_MEDICINE_ESKETAMINE);
+      adw_combo_row_set_selected (ADW_COMBO_ROW (child (d, TRAJ_TYPE_INFUSION_EDITOR, "route_row")),
+                                  TRAJ_ROUTE_INTRANASAL);
+      type_into (child (d, TRAJ_TYPE_INFUSION_EDITOR, "monitoring_row"), "100");
+      shoot (d, dir, "infusion-editor-esketamine");
+      traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (d));
       finish (d);
 
       d = present_at (traj_assessment_editor_new (NULL, f->store, records, NULL), widths[w]);
@@ -1861,6 +1958,8 @@ main (int argc, char **argv)
   g_test_add ("/editors/infusion/invalid-dose", Fixture, NULL, fixture_setup, test_infusion_invalid_dose, fixture_teardown);
   g_test_add ("/editors/infusion/monitoring-event", Fixture, NULL, fixture_setup, test_infusion_monitoring_event, fixture_teardown);
   g_test_add ("/editors/infusion/edit", Fixture, NULL, fixture_setup, test_infusion_edit, fixture_teardown);
+  g_test_add ("/editors/infusion/rems-record", Fixture, NULL, fixture_setup,
+              test_infusion_rems_record, fixture_teardown);
   g_test_add ("/editors/infusion/concomitant-from-list", Fixture, NULL, fixture_setup,
               test_infusion_concomitant_from_list, fixture_teardown);
   g_test_add ("/editors/medication", Fixture, NULL, fixture_setup, test_medication_editor, fixture_teardown);

@@ -45,8 +45,15 @@ void          traj_test_remove_tree  (const char *path);
 TrajInfusion *traj_test_infusion_new (gint64 patient_id, gint64 course_id, gint64 started_at);
 TrajVitalSign *traj_test_vital_new   (int minute, int systolic, int diastolic);
 
-/* Schema 18 (the program holding a kiosk session), undone before 017. */
-#define TRAJ_TEST_UNDO_018 "ALTER TABLE kiosk_checkin DROP COLUMN holder; ALTER TABLE kiosk_checkin DROP COLUMN held_at; "
+/* Schema 22 (the esketamine monitoring record's answers), undone before 021. */
+#define TRAJ_TEST_UNDO_022 \
+  "ALTER TABLE infusion DROP COLUMN rems_first_session; ALTER TABLE infusion DROP COLUMN rems_patient_id; " \
+  "ALTER TABLE infusion DROP COLUMN rems_monitored_by; ALTER TABLE infusion DROP COLUMN rems_vitals_ok_before; " \
+  "ALTER TABLE infusion DROP COLUMN rems_vitals_ok_leaving; ALTER TABLE infusion DROP COLUMN rems_sedation; " \
+  "ALTER TABLE infusion DROP COLUMN rems_dissociation; ALTER TABLE infusion DROP COLUMN rems_resp_depression; " \
+  "ALTER TABLE infusion DROP COLUMN rems_adverse; ALTER TABLE infusion DROP COLUMN rems_adverse_note; "
+/* Schema 18 (the program holding a kiosk session) and later, undone before 017. */
+#define TRAJ_TEST_UNDO_018 TRAJ_TEST_UNDO_022 "ALTER TABLE kiosk_checkin DROP COLUMN holder; ALTER TABLE kiosk_checkin DROP COLUMN held_at; "
 /* Schema 17 (the medication list) and later, undone before 016. */
 #define TRAJ_TEST_UNDO_017 TRAJ_TEST_UNDO_018 "DROP TABLE medication; "
 /* Schema 16 (the highest answer a tablet saved to item 9) and later, undone before 014. */

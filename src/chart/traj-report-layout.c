@@ -399,7 +399,7 @@ layout_page_furniture (TrajReport *self)
   g_clear_object (&self->footer_pl);
   g_clear_object (&self->head_pl);
   self->footer_pl = rp_make_layout (self, STYLE_SMALL, "Page 1 of 1", 0, PANGO_ALIGN_LEFT);
-  if (self->kind == REPORT_PATIENT)
+  if (self->kind != REPORT_COHORT)
     {
       g_autofree char *m = rp_esc (self->running_head);
       self->head_pl = rp_make_layout (self, STYLE_SMALL, m, rp_content_width (self), PANGO_ALIGN_LEFT);
@@ -427,7 +427,7 @@ rp_layout_for (TrajReport *self, double page_w, double page_h)
       pango_cairo_context_set_resolution (self->pango, 72);
     }
 
-  if (self->kind == REPORT_PATIENT)
+  if (self->kind != REPORT_COHORT)
     {
       self->fit = 1;
       self->page_w = page_w;

@@ -124,6 +124,7 @@ typedef struct {
 typedef enum {
   REPORT_PATIENT,
   REPORT_COHORT,
+  REPORT_REMS,                   /* one session's esketamine monitoring record */
 } ReportKind;
 
 struct _TrajReport {

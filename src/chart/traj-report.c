@@ -443,7 +443,7 @@ traj_report_write_pdf (TrajReport              *self,
   if (status == CAIRO_STATUS_SUCCESS)
     {
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                      self->kind == REPORT_PATIENT ? self->running_head : _("Cohort report"));
+                                      self->kind != REPORT_COHORT ? self->running_head : _("Cohort report"));
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Trajectory " PACKAGE_VERSION);
       cr = cairo_create (surface);
       n = traj_report_get_n_pages (self, w, h);

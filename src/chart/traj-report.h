@@ -62,6 +62,14 @@ TrajReport *traj_report_patient_new     (const TrajPatientRecords *records,
  * definitions. @report is read now, not kept. */
 TrajReport *traj_report_cohort_new      (const TrajCohortReport   *report,
                                          const TrajReportOptions  *options);
+/* The esketamine monitoring record of one intranasal esketamine @session
+ * of @patient (traj-rems.h) on one page: what is missing said on top,
+ * every field of the form. @clinic_address: the clinic's address setting
+ * (the name is @options' clinic_name). */
+TrajReport *traj_report_rems_new        (const TrajPatient        *patient,
+                                         const TrajInfusion       *session,
+                                         const TrajReportOptions  *options,
+                                         const char               *clinic_address);
 void        traj_report_free            (TrajReport *report);
 
 /* Lays the report out for a @page_width × @page_height page (points) and
@@ -95,6 +103,12 @@ gboolean    traj_report_write_pdf       (TrajReport               *report,
 gboolean    traj_report_patient_write_pdf (const TrajPatientRecords *records,
                                            const TrajOutcomes       *outcomes,
                                            const TrajReportOptions  *options,
+                                           const char               *path,
+                                           GError                  **error);
+gboolean    traj_report_rems_write_pdf    (const TrajPatient        *patient,
+                                           const TrajInfusion       *session,
+                                           const TrajReportOptions  *options,
+                                           const char               *clinic_address,
                                            const char               *path,
                                            GError                  **error);
 gboolean    traj_report_cohort_write_pdf  (const TrajCohortReport   *report,

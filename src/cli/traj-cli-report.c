@@ -9,6 +9,7 @@
 #include "traj-cli.h"
 #include "traj-cohort.h"
 #include "traj-outcomes.h"
+#include "traj-rems.h"
 #include "traj-report.h"
 
 #define REPORT_PARAMETERS N_("--patient MRN --output FILE.pdf [--paper a4|letter] [--clinic NAME]")
@@ -16,6 +17,8 @@
 #define COHORT_PARAMETERS N_("[--group-by FIELD] [FILTERS] [--scale SCALE] [--as-of DATE] [--load NAME] " \
                              "--output FILE.pdf [--paper a4|letter] [--clinic NAME]")
 #define COHORT_SUMMARY N_("Write a one-page cohort report as a PDF")
+#define REMS_PARAMETERS N_("--infusion UID --output FILE.pdf [--paper a4|letter]")
+#define REMS_SUMMARY N_("Write an esketamine session’s monitoring record (SPRAVATO REMS) as a one-page PDF")
 
 static gboolean
 check_pdf_name (TrajCli *cli, const char *output)
@@ -225,5 +228,64 @@ traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
 
     return traj_cli_audit_output (cli, store, "report", "cohort report (PDF)", (const char * const *) who,
                                   output) ? 0 : 1;
+  }
+}
+
+/* The esketamine monitoring record of one session (CLINICAL.md §8): the
+ * clinic's name and address from its settings, what is missing printed. */
+int
+traj_cli_rems (TrajCli *cli, int argc, char **argv)
+{
+  static const TrajCliCommand self = { "rems", REMS_PARAMETERS, REMS_SUMMARY, NULL };
+  g_autofree char *uid = NULL, *output = NULL, *paper = NULL;
+  GOptionEntry entries[] = {
+    { "infusion", 0, 0, G_OPTION_ARG_STRING, &uid, N_("The session’s id (uid)"), N_("UID") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"), N_("FILE") },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &paper, N_("Paper size: a4 (default) or letter"), N_("SIZE") },
+    { NULL }
+  };
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajInfusion) session = NULL;
+  g_autoptr(TrajPatient) patient = NULL;
+  g_autoptr(TrajRemsRecord) record = NULL;
+  g_autofree char *clinic = NULL, *address = NULL, *check = NULL;
+  TrajReportOptions options;
+
+  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+    return 2;
+  if (argc > 1)
+    return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;
+  if (uid == NULL)
+    return traj_cli_fail (cli, _("--infusion UID is required")) + 1;
+  if (!check_pdf_name (cli, output) || !report_options (cli, &options, paper, NULL))
+    return 2;
+
+  store = traj_cli_open_store (cli);
+  if (store == NULL)
+    return 1;
+  session = traj_store_find_infusion_by_uid (store, uid, &error);
+  if (session == NULL)
+    return traj_cli_fail (cli, "%s", error->message);
+  if (!traj_rems_applies (session))
+    return traj_cli_fail (cli, _("The monitoring record is only for intranasal esketamine sessions; "
+                                 "session “%s” is not one."), uid);
+  patient = traj_store_get_patient (store, session->patient_id, &error);
+  if (patient == NULL)
+    return traj_cli_fail (cli, "%s", error->message);
+  if (!traj_store_record_read (store, patient->id, "report", &error))
+    return traj_cli_fail (cli, "%s", error->message);
+  clinic = traj_store_get_setting (store, "clinic-name", NULL);
+  address = traj_store_get_setting (store, "clinic-address", NULL);
+  options.clinic_name = clinic;
+  if (!traj_report_rems_write_pdf (patient, session, &options, address, output, &error))
+    return traj_cli_fail (cli, "%s", error->message);
+  record = traj_rems_record_new (patient, session, clinic, address);
+  check = traj_rems_record_check_text (record);
+  g_print ("%s\n", check);
+  {
+    const char *who[] = { patient->uid, NULL };
+
+    return traj_cli_audit_output (cli, store, "report", "esketamine monitoring record (PDF)", who, output) ? 0 : 1;
   }
 }

@@ -44,6 +44,8 @@ static const TrajCliCommand commands[] = {
   { "cohort-report", N_("[--group-by FIELD] [FILTERS] [--scale SCALE] [--as-of DATE] [--load NAME] "
                         "--output FILE.pdf [--paper a4|letter] [--clinic NAME]"),
     N_("Write a one-page cohort report as a PDF"), traj_cli_cohort_report },
+  { "rems", N_("--infusion UID --output FILE.pdf [--paper a4|letter]"),
+    N_("Write an esketamine session’s monitoring record (SPRAVATO REMS) as a one-page PDF"), traj_cli_rems },
   { "staff-pin", N_("< the current PIN (when one is set), then the new one, a line each"),
     N_("Set or change the clinic’s staff PIN for the tablets"), traj_cli_staff_pin },
   { "checkin", N_("--patient MRN [--scales phq9,gad7] [--hours N]"),

@@ -61,6 +61,7 @@ int traj_cli_chart     (TrajCli *cli, int argc, char **argv);
 int traj_cli_cohort    (TrajCli *cli, int argc, char **argv);
 int traj_cli_report    (TrajCli *cli, int argc, char **argv);
 int traj_cli_cohort_report (TrajCli *cli, int argc, char **argv);
+int traj_cli_rems      (TrajCli *cli, int argc, char **argv);
 int traj_cli_server    (TrajCli *cli, int argc, char **argv);
 int traj_cli_migrate   (TrajCli *cli, int argc, char **argv);
 int traj_cli_staff_pin (TrajCli *cli, int argc, char **argv);

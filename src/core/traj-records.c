@@ -759,6 +759,13 @@ traj_infusion_new (void)
   i->duration_min = 40;
   i->cadss_total = -1;
   i->moaas_lowest = -1;
+  i->rems_first_session = -1;
+  i->rems_vitals_ok_before = -1;
+  i->rems_vitals_ok_leaving = -1;
+  i->rems_sedation = -1;
+  i->rems_dissociation = -1;
+  i->rems_resp_depression = -1;
+  i->rems_adverse = -1;
   i->vitals = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_vital_sign_free);
   return i;
 }
@@ -801,6 +808,9 @@ traj_infusion_copy (const TrajInfusion *i)
   n->side_effect_note = g_strdup (i->side_effect_note);
   n->clinician = g_strdup (i->clinician);
   n->notes = g_strdup (i->notes);
+  n->rems_patient_id = g_strdup (i->rems_patient_id);
+  n->rems_monitored_by = g_strdup (i->rems_monitored_by);
+  n->rems_adverse_note = g_strdup (i->rems_adverse_note);
   n->vitals = g_ptr_array_new_full (i->vitals->len, (GDestroyNotify) traj_vital_sign_free);
   for (guint k = 0; k < i->vitals->len; k++)
     g_ptr_array_add (n->vitals, traj_vital_sign_copy (g_ptr_array_index (i->vitals, k)));
@@ -817,6 +827,9 @@ traj_infusion_free (TrajInfusion *i)
   g_free (i->side_effect_note);
   g_free (i->clinician);
   g_free (i->notes);
+  g_free (i->rems_patient_id);
+  g_free (i->rems_monitored_by);
+  g_free (i->rems_adverse_note);
   g_ptr_array_unref (i->vitals);
   g_free (i);
 }

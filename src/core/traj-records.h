@@ -301,6 +301,19 @@ typedef struct {
    * outcome, never in response or remission. */
   int cadss_total;                /* CADSS total, 0–92 */
   int moaas_lowest;               /* lowest MOAA/S during monitoring, 0–5 */
+  /* CLINICAL.md §8 esketamine monitoring record (traj-rems.h): the answers
+   * the session's other fields do not give. Yes/no answers are 1/0, -1 when
+   * not answered; text is NULL when not answered. */
+  int rems_first_session;         /* the patient's first treatment session */
+  char *rems_patient_id;          /* the patient's REMS enrolment ID */
+  char *rems_monitored_by;        /* who monitored the patient */
+  int rems_vitals_ok_before;      /* vital signs acceptable before dosing */
+  int rems_vitals_ok_leaving;     /* … and before leaving */
+  int rems_sedation;
+  int rems_dissociation;
+  int rems_resp_depression;
+  int rems_adverse;               /* any adverse event */
+  char *rems_adverse_note;        /* what it was; "" when none given */
   GPtrArray *vitals;              /* TrajVitalSign*, sorted by minute */
   gint64 deleted_at;
 } TrajInfusion;

@@ -153,6 +153,16 @@ infusion_values (TrajDbValues *v, const TrajInfusion *i)
   traj_db_values_text0 (v, confirmed);
   traj_db_values_int_or_null (v, i->cadss_total);
   traj_db_values_int_or_null (v, i->moaas_lowest);
+  traj_db_values_int_or_null (v, i->rems_first_session);
+  traj_db_values_text (v, i->rems_patient_id);
+  traj_db_values_text (v, i->rems_monitored_by);
+  traj_db_values_int_or_null (v, i->rems_vitals_ok_before);
+  traj_db_values_int_or_null (v, i->rems_vitals_ok_leaving);
+  traj_db_values_int_or_null (v, i->rems_sedation);
+  traj_db_values_int_or_null (v, i->rems_dissociation);
+  traj_db_values_int_or_null (v, i->rems_resp_depression);
+  traj_db_values_int_or_null (v, i->rems_adverse);
+  traj_db_values_text0 (v, i->rems_adverse_note);
 }
 
 static void
@@ -187,7 +197,8 @@ traj_store_write_infusion_row (TrajStore     *self,
   traj_store_attention_touch (self, i->patient_id);
   static const char sql[] =
     "INSERT INTO infusion (" TRAJ_INFUSION_INSERT_COLS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32) "
     "ON CONFLICT DO NOTHING RETURNING id";
   TrajDbStmt *stmt;
   gboolean inserted = FALSE;
@@ -241,7 +252,10 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
     "route = ?6, medicine = ?7, lot = ?8, phase = ?9, weight_kg = ?10, dose_mg_per_kg = ?11, "
     "total_mg = ?12, side_effects = ?13, side_effect_note = ?14, concomitant = ?15, "
     "monitoring_min = ?16, ready_at = ?17, clinician = ?18, notes = ?19, date_confirmed = ?20, "
-    "cadss_total = ?21, moaas_lowest = ?22 WHERE id = ?23 AND deleted_at IS NULL";
+    "cadss_total = ?21, moaas_lowest = ?22, rems_first_session = ?23, rems_patient_id = ?24, "
+    "rems_monitored_by = ?25, rems_vitals_ok_before = ?26, rems_vitals_ok_leaving = ?27, rems_sedation = ?28, "
+    "rems_dissociation = ?29, rems_resp_depression = ?30, rems_adverse = ?31, rems_adverse_note = ?32 "
+    "WHERE id = ?33 AND deleted_at IS NULL";
   static const char delete_vitals_sql[] = "DELETE FROM vital_sign WHERE infusion_id = ?1";
   TrajDbStmt *stmt;
   g_autofree char *summary = NULL, *confirmed = NULL;
@@ -279,7 +293,7 @@ write_infusion (TrajStore *self, TrajInfusion *i, gboolean insert, GError **erro
       if (stmt == NULL)
         goto fail;
       bind_infusion (stmt, i);
-      traj_db_bind_int64 (stmt, 23, i->id);
+      traj_db_bind_int64 (stmt, 33, i->id);
       if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_INFUSION, error))
         goto fail;
       stmt = traj_db_prepare (self->db, delete_vitals_sql, error);
@@ -371,6 +385,18 @@ traj_store_read_infusion (TrajDbStmt *stmt)
                                           traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, NULL);
   i->cadss_total = traj_db_column_int_or (stmt, 22, -1);
   i->moaas_lowest = traj_db_column_int_or (stmt, 23, -1);
+  i->rems_first_session = traj_db_column_int_or (stmt, 24, -1);
+  if (!traj_db_column_is_null (stmt, 25))
+    i->rems_patient_id = traj_db_column_dup (stmt, 25);
+  if (!traj_db_column_is_null (stmt, 26))
+    i->rems_monitored_by = traj_db_column_dup (stmt, 26);
+  i->rems_vitals_ok_before = traj_db_column_int_or (stmt, 27, -1);
+  i->rems_vitals_ok_leaving = traj_db_column_int_or (stmt, 28, -1);
+  i->rems_sedation = traj_db_column_int_or (stmt, 29, -1);
+  i->rems_dissociation = traj_db_column_int_or (stmt, 30, -1);
+  i->rems_resp_depression = traj_db_column_int_or (stmt, 31, -1);
+  i->rems_adverse = traj_db_column_int_or (stmt, 32, -1);
+  i->rems_adverse_note = traj_db_column_dup (stmt, 33);
   return i;
 }
 
@@ -418,4 +444,33 @@ traj_store_get_infusion (TrajStore *self, gint64 id, GError **error)
   else if (i == NULL)
     g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("The infusion no longer exists."));
   return i;
+}
+
+TrajInfusion *
+traj_store_find_infusion_by_uid (TrajStore *self, const char *uid, GError **error)
+{
+  static const char sql[] = "SELECT id FROM infusion WHERE uid = ?1 AND deleted_at IS NULL";
+  TrajDbStmt *stmt;
+  gint64 id = 0;
+  TrajDbStep rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), NULL);
+  g_return_val_if_fail (uid != NULL, NULL);
+  stmt = traj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  traj_db_bind_text (stmt, 1, uid);
+  rc = traj_db_step (stmt, error);
+  if (rc == TRAJ_DB_ROW)
+    id = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED)
+    return NULL;
+  if (id == 0)
+    {
+      /* Translators: %s is the id (uid) of a session someone typed */
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("No session has the id “%s”."), uid);
+      return NULL;
+    }
+  return traj_store_get_infusion (self, id, error);
 }

@@ -144,7 +144,12 @@ gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision
   "start_date, end_date, status, notes, indication_detail"
 #define TRAJ_INFUSION_INSERT_COLS "uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, " \
   "phase, weight_kg, dose_mg_per_kg, total_mg, side_effects, side_effect_note, concomitant, " \
-  "monitoring_min, ready_at, clinician, notes, date_confirmed, cadss_total, moaas_lowest"
+  "monitoring_min, ready_at, clinician, notes, date_confirmed, cadss_total, moaas_lowest, " \
+  TRAJ_REMS_COLS_BARE
+/* The esketamine monitoring record's answers (020), in the order of every
+ * infusion read and write. */
+#define TRAJ_REMS_COLS_BARE "rems_first_session, rems_patient_id, rems_monitored_by, rems_vitals_ok_before, " \
+  "rems_vitals_ok_leaving, rems_sedation, rems_dissociation, rems_resp_depression, rems_adverse, rems_adverse_note"
 #define TRAJ_VITAL_INSERT_COLS "uid, infusion_id, minute, systolic, diastolic, heart_rate, spo2, resp_rate"
 #define TRAJ_ASSESSMENT_INSERT_COLS "uid, patient_id, course_id, infusion_id, scale, taken_at, source, timing, " \
   "complete, total, difficulty, clinician, notes, safety_highest"
@@ -222,8 +227,10 @@ const char   *traj_store_audit_source      (TrajStore *self);
   "end_date, status, notes, deleted_at, indication_detail"
 #define TRAJ_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, i.medicine, " \
   "i.lot, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, i.side_effects, i.side_effect_note, i.concomitant, " \
-  "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest"
-#define TRAJ_N_INFUSION_COLS 24
+  "i.monitoring_min, i.ready_at, i.clinician, i.notes, i.deleted_at, i.date_confirmed, i.cadss_total, i.moaas_lowest, " \
+  "i.rems_first_session, i.rems_patient_id, i.rems_monitored_by, i.rems_vitals_ok_before, i.rems_vitals_ok_leaving, " \
+  "i.rems_sedation, i.rems_dissociation, i.rems_resp_depression, i.rems_adverse, i.rems_adverse_note"
+#define TRAJ_N_INFUSION_COLS 34
 #define TRAJ_VITAL_COLS "v.id, v.uid, v.minute, v.systolic, v.diastolic, v.heart_rate, v.spo2, v.resp_rate"
 #define TRAJ_ASSESSMENT_COLS "a.id, a.uid, a.patient_id, a.course_id, a.infusion_id, a.scale, a.taken_at, a.source, " \
   "a.timing, a.complete, a.total, a.difficulty, a.clinician, a.notes, a.deleted_at, a.safety_highest"
@@ -246,7 +253,8 @@ const char   *traj_store_audit_source      (TrajStore *self);
   "end_date, status, NULL, deleted_at, indication_detail"
 #define TRAJ_COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
   "i.medicine, NULL, i.phase, i.weight_kg, i.dose_mg_per_kg, i.total_mg, NULL, NULL, NULL, " \
-  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, NULL, i.cadss_total, i.moaas_lowest"
+  "i.monitoring_min, i.ready_at, i.clinician, NULL, i.deleted_at, NULL, i.cadss_total, i.moaas_lowest, " \
+  "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 /* Neither reads who entered a questionnaire, how or when in the course it
  * was taken, nor how hard it was; of an infusion, neither reads the side
  * effects, concomitant medicines or date warnings (codes parsed per row). */

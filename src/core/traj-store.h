@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 21
+#define TRAJ_SCHEMA_VERSION 22
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
@@ -199,6 +199,8 @@ TrajPatient *traj_store_find_same_person (TrajStore  *store,
                                           GError    **error);
 TrajCourse  *traj_store_get_course       (TrajStore *store, gint64 id, GError **error);
 TrajInfusion *traj_store_get_infusion    (TrajStore *store, gint64 id, GError **error);
+/* The live infusion with @uid; TRAJ_ERROR_NOT_FOUND naming it otherwise. */
+TrajInfusion *traj_store_find_infusion_by_uid (TrajStore *store, const char *uid, GError **error);
 TrajAssessment *traj_store_get_assessment (TrajStore *store, gint64 id, GError **error);
 /* All live patients, ordered by name, as TrajPatientSummary*, with the
  * needs-attention state the clinic keeps for each (open_findings -1 when it

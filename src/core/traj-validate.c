@@ -554,6 +554,23 @@ traj_validate_infusion (const TrajInfusion *i, gint64 now, GError **error)
     }
   if (!traj_validate_tolerability (i->cadss_total, i->moaas_lowest, error))
     return FALSE;
+  /* The esketamine monitoring record's answers (traj-rems.h). */
+  if (!traj_validate_text (_("REMS enrolment ID"), i->rems_patient_id, FALSE, error) ||
+      !traj_validate_text (_("Monitored by"), i->rems_monitored_by, FALSE, error) ||
+      !traj_validate_text (_("Adverse events"), i->rems_adverse_note, TRUE, error))
+    return FALSE;
+  {
+    const int answers[] = { i->rems_first_session, i->rems_vitals_ok_before, i->rems_vitals_ok_leaving,
+                            i->rems_sedation, i->rems_dissociation, i->rems_resp_depression, i->rems_adverse };
+
+    for (guint k = 0; k < G_N_ELEMENTS (answers); k++)
+      if (answers[k] < -1 || answers[k] > 1)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                       _("A monitoring record answer must be yes, no or not answered (not %d)."), answers[k]);
+          return FALSE;
+        }
+  }
   for (guint k = 0; k < i->vitals->len; k++)
     if (!traj_validate_vital_sign (g_ptr_array_index (i->vitals, k), error))
       return FALSE;

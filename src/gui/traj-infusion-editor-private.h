@@ -29,5 +29,7 @@ GtkWidget  *traj_infusion_editor_get_side_effect     (TrajInfusionEditor *self,
                                                       guint               index);
 GtkWidget  *traj_infusion_editor_get_concomitant     (TrajInfusionEditor *self,
                                                       guint               index);
+/* The esketamine monitoring record's group (TrajRemsGroup). */
+GtkWidget  *traj_infusion_editor_get_rems_group      (TrajInfusionEditor *self);
 
 G_END_DECLS

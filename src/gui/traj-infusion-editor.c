@@ -12,6 +12,8 @@
 #include "traj-infusion-editor-private.h"
 #include "traj-medication.h"
 #include "traj-outcomes.h"
+#include "traj-rems.h"
+#include "traj-rems-group.h"
 #include "traj-validate.h"
 
 /* Readings offered on a new infusion: before dosing, about 40 minutes in
@@ -98,6 +100,12 @@ struct _TrajInfusionEditor
   GtkLabel *ready_message;
   GtkWidget *clinician_row;
   GtkTextView *notes_view;
+  /* The esketamine monitoring record (CLINICAL.md §8): its questions,
+   * shown for intranasal esketamine only, and the clinic's name and
+   * address its completeness check needs. */
+  GtkWidget *rems_group;
+  char *clinic_name;
+  char *clinic_address;
 };
 
 G_DEFINE_FINAL_TYPE (TrajInfusionEditor, traj_infusion_editor, TRAJ_TYPE_EDITOR_DIALOG)
@@ -710,6 +718,26 @@ read_discharge (TrajInfusionEditor *self, TrajInfusion *i, gint32 day,
     }
 }
 
+/* The monitoring record's answers, for an intranasal esketamine session
+ * only (another keeps what it had), and what the record still misses. */
+static void
+read_rems (TrajInfusionEditor *self, TrajInfusion *i)
+{
+  gboolean applies = traj_rems_applies (i);
+
+  gtk_widget_set_visible (self->rems_group, applies);
+  if (applies)
+    {
+      g_autoptr(TrajRemsRecord) r = NULL;
+      g_autofree char *check = NULL;
+
+      traj_rems_group_read (TRAJ_REMS_GROUP (self->rems_group), i);
+      r = traj_rems_record_new (self->records->patient, i, self->clinic_name, self->clinic_address);
+      check = traj_rems_record_check_text (r);
+      traj_rems_group_set_check (TRAJ_REMS_GROUP (self->rems_group), check);
+    }
+}
+
 /* Reads and checks every field, showing each message under its field, and
  * returns the infusion as it would be saved, or NULL when something is
  * invalid. Field by field first (each group reads its fields, checks them
@@ -761,6 +789,7 @@ check_form (TrajInfusionEditor *self)
   i->clinician = text_or_null (self->clinician_row);
   g_free (i->notes);
   i->notes = traj_editor_text_view_text (self->notes_view);
+  read_rems (self, i);
 
   /* Last, the store's whole-record check, for the rules no single field
    * owns (the monitoring range among them). */
@@ -1060,6 +1089,8 @@ traj_infusion_editor_finalize (GObject *object)
 
   g_clear_pointer (&self->existing, traj_infusion_free);
   g_clear_pointer (&self->records, traj_patient_records_free);
+  g_free (self->clinic_name);
+  g_free (self->clinic_address);
   g_array_unref (self->course_ids);
   g_ptr_array_unref (self->readings);
   G_OBJECT_CLASS (traj_infusion_editor_parent_class)->finalize (object);
@@ -1195,6 +1226,13 @@ traj_infusion_editor_init (TrajInfusionEditor *self)
       self->concomitant_switches[k] = sw;
     }
   build_vitals_header (self);
+
+  /* After "Monitoring and Discharge", whose times it reads. */
+  self->rems_group = traj_rems_group_new ();
+  gtk_box_insert_child_after (GTK_BOX (self->content), self->rems_group,
+                              gtk_widget_get_ancestor (self->monitoring_row, ADW_TYPE_PREFERENCES_GROUP));
+  gtk_widget_set_visible (self->rems_group, FALSE);
+  g_signal_connect_swapped (self->rems_group, "changed", G_CALLBACK (on_field_changed), self);
 }
 
 /* ---- public API --------------------------------------------------------- */
@@ -1252,6 +1290,7 @@ fill_from (TrajInfusionEditor *self, const TrajInfusion *i, gboolean whole)
     }
   if (i->notes)
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), i->notes, -1);
+  traj_rems_group_set (TRAJ_REMS_GROUP (self->rems_group), i);
   for (guint k = 0; k < i->vitals->len; k++)
     add_reading (self, g_ptr_array_index (i->vitals, k), NULL);
 }
@@ -1283,7 +1322,16 @@ traj_infusion_editor_new (GtkWindow                *parent,
                        NULL);
   self->patient_id = records->patient->id;
   if (settings)
-    traj_thresholds_load (&self->thresholds, settings);
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      traj_thresholds_load (&self->thresholds, settings);
+      g_object_get (settings, "settings-schema", &schema, NULL);
+      if (schema && g_settings_schema_has_key (schema, "clinic-name"))
+        self->clinic_name = g_settings_get_string (settings, "clinic-name");
+      if (schema && g_settings_schema_has_key (schema, "clinic-address"))
+        self->clinic_address = g_settings_get_string (settings, "clinic-address");
+    }
 
   /* Only what the phase suggestion needs: the courses and their infusions. */
   self->records = traj_patient_records_new ();
@@ -1392,6 +1440,18 @@ traj_infusion_editor_new (GtkWindow                *parent,
   gtk_editable_set_text (GTK_EDITABLE (self->time_row), time);
   if (clinician)
     gtk_editable_set_text (GTK_EDITABLE (self->clinician_row), clinician);
+  if (!existing)
+    {
+      /* A new session's monitoring answers start from the patient's
+       * earlier sessions (first session, REMS enrolment ID) and who logs
+       * it (traj_rems_prefill ()). */
+      g_autoptr(TrajInfusion) start = traj_infusion_new ();
+
+      start->started_at = g_date_time_to_unix (when);
+      start->clinician = g_strdup (clinician);
+      traj_rems_prefill (start, records);
+      traj_rems_group_set (TRAJ_REMS_GROUP (self->rems_group), start);
+    }
 
   g_signal_connect_swapped (self->course_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->phase_row, "notify::selected", G_CALLBACK (on_phase_selected), self);
@@ -1473,4 +1533,10 @@ traj_infusion_editor_get_concomitant (TrajInfusionEditor *self,
   g_return_val_if_fail (TRAJ_IS_INFUSION_EDITOR (self), NULL);
   g_return_val_if_fail (index < TRAJ_N_CONCOMITANTS, NULL);
   return self->concomitant_switches[index];
+}
+
+GtkWidget *
+traj_infusion_editor_get_rems_group (TrajInfusionEditor *self)
+{
+  return self->rems_group;
 }

@@ -19,6 +19,7 @@
 #include "traj-outcomes.h"
 #include "traj-patient-page-private.h"
 #include "traj-report-print.h"
+#include "traj-rems-export.h"
 #include "traj-timeline.h"
 #include "traj-toast-guard.h"
 #include "traj-window.h"
@@ -923,6 +924,178 @@ test_decision_undo (Fixture *f, gconstpointer data)
  * medicines, the current course carries the note of a benzodiazepine taken
  * during it, Stop sets today as the last day (Undo takes it back), Remove
  * hides one entered in error (Undo brings it back), Add opens the editor. */
+static GtkWidget *
+find_named (GtkWidget *widget, const char *name, guint *skip)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0 && (*skip)-- == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name, skip);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* With TRAJ_SCREENSHOT_DIR set: the window as it is now, to look at. */
+static void
+maybe_screenshot (Fixture *f, GtkWidget *show, const char *name)
+{
+  const char *dir = g_getenv ("TRAJ_SCREENSHOT_DIR");
+  GtkWidget *w = GTK_WIDGET (f->win);
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  gtk_widget_grab_focus (show);
+  for (int k = 0; k < 20; k++)
+    spin (f), g_usleep (20000);
+  width = gtk_widget_get_width (w);
+  height = gtk_widget_get_height (w);
+  path = g_strdup_printf ("%s/%s-%dx%d.png", dir, name, width, height);
+  paintable = gtk_widget_paintable_new (w);
+  snapshot = gtk_snapshot_new ();
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 }, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (w)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static TrajInfusion *
+esketamine_session (gint64 pid, gint64 course_id, gint64 start)
+{
+  TrajInfusion *i = traj_infusion_new ();
+
+  i->patient_id = pid;
+  i->course_id = course_id;
+  i->started_at = start;
+  i->route = TRAJ_ROUTE_INTRANASAL;
+  i->medicine = TRAJ_MEDICINE_ESKETAMINE;
+  i->phase = TRAJ_PHASE_INDUCTION;
+  i->total_mg = 84;
+  i->lot = g_strdup ("LOT-22");
+  i->monitoring_min = 125;
+  i->ready_at = start + 80 * 60;
+  for (int k = 0; k < 3; k++)
+    {
+      TrajVitalSign *v = traj_vital_sign_new ((int[]) { -5, 40, 110 }[k]);
+      v->systolic = 128 + k;
+      v->diastolic = 80;
+      g_ptr_array_add (i->vitals, v);
+    }
+  i->rems_first_session = 1;
+  i->rems_patient_id = g_strdup ("RP-77");
+  i->rems_monitored_by = g_strdup ("Nurse Patel");
+  i->rems_vitals_ok_before = i->rems_vitals_ok_leaving = 1;
+  i->rems_sedation = i->rems_dissociation = i->rems_resp_depression = 0;
+  i->rems_adverse = 0;
+  return i;
+}
+
+/* CLINICAL.md §8: each esketamine session's row has a "REMS" button, green
+ * when its monitoring record is complete, amber with what is missing
+ * otherwise (and again after an edit); the record exports as a one-page
+ * PDF (0600), audited as a report. An IV ketamine infusion has none. */
+static void
+test_rems_record (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 pid;
+  GtkWidget *page = traj_window_get_patient_page (f->win);
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(TrajInfusion) done = NULL;
+  g_autoptr(TrajInfusion) open = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, "record.pdf", NULL);
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+  GStatBuf st;
+  GtkWidget *button;
+  guint skip;
+
+  g_settings_set_string (f->settings, "clinic-name", "Riverside Ketamine Clinic");
+  g_settings_set_string (f->settings, "clinic-address", "12 Mill Lane, Leeds");
+  pid = create_patient (f, "W-REMS", "Rhea Rems");
+  p = traj_store_get_patient (f->store, pid, &error);
+  p->sex = TRAJ_SEX_FEMALE;
+  g_assert_true (traj_store_update_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  c->patient_id = pid;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->induction_length = 8;
+  c->start_day = traj_day_today () - 10;
+  c->status = TRAJ_COURSE_INDUCTION;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  done = esketamine_session (pid, c->id, traj_time_from_day (traj_day_today () - 4, 9, 0));
+  g_assert_true (traj_store_insert_infusion (f->store, done, &error));
+  g_assert_no_error (error);
+  spin (f);
+
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_has_css_class (button, "success"));
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (button), "check"), ==, "Complete.");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS Record");
+
+  /* A second session, 100 minutes and no lot: amber, and says so. */
+  open = esketamine_session (pid, c->id, traj_time_from_day (traj_day_today () - 1, 9, 0));
+  open->monitoring_min = 100;
+  g_clear_pointer (&open->lot, g_free);
+  open->rems_first_session = 0;
+  g_assert_true (traj_store_insert_infusion (f->store, open, &error));
+  g_assert_no_error (error);
+  spin (f);
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);          /* newest first */
+  g_assert_true (gtk_widget_has_css_class (button, "warning"));
+  maybe_screenshot (f, button, "rems-row");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS: 1 Missing");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (button), "check"), ==,
+                   "Missing: Lot number.\nMonitoring lasted 100 minutes, under the 120 minutes the REMS requires.");
+  /* Edited elsewhere: the row says what is missing now. */
+  open->lot = g_strdup ("LOT-23");
+  open->monitoring_min = 120;
+  g_assert_true (traj_store_update_infusion (f->store, open, &error));
+  g_assert_no_error (error);
+  spin (f);
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);
+  g_assert_true (gtk_widget_has_css_class (button, "success"));
+  skip = 2;
+  g_assert_null (find_named (page, "rems-record", &skip));
+
+  /* The PDF, as the button's chooser writes it. */
+  g_assert_true (traj_rems_export_pdf_to_path (f->store, f->settings, p, open, pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pdf, &bytes, &length, NULL));
+  g_assert_true (length > 4000 && memcmp (bytes, "%PDF-", 5) == 0);
+  g_assert_cmpint (g_stat (pdf, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  {
+    g_autoptr(GPtrArray) events = traj_store_list_audit (f->store, p->uid, &error);
+    gboolean found = FALSE;
+
+    for (guint k = 0; events && k < events->len; k++)
+      {
+        TrajAuditEvent *e = g_ptr_array_index (events, k);
+        found |= g_str_equal (e->action, "report") && strstr (e->summary, "esketamine monitoring record") != NULL;
+      }
+    g_assert_true (found);
+  }
+}
+
 static void
 test_medications_group (Fixture *f, gconstpointer data)
 {
@@ -1373,6 +1546,7 @@ main (int argc, char **argv)
               test_control_characters, fixture_teardown);
   g_test_add ("/workspace/export-pdf-asks-before-replacing", Fixture, NULL, fixture_setup_window,
               test_export_pdf_asks_before_replacing, fixture_teardown);
+  g_test_add ("/workspace/rems-record", Fixture, NULL, fixture_setup_window, test_rems_record, fixture_teardown);
   g_test_add ("/workspace/medications-group", Fixture, NULL, fixture_setup_window,
               test_medications_group, fixture_teardown);
   return g_test_run ();

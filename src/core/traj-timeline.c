@@ -82,6 +82,14 @@ hash_infusion (const TrajInfusion *i, int number)
   guint h = g_int64_hash (&i->id) ^ (guint) i->started_at ^ ((guint) i->phase << 3) ^ ((guint) i->route << 6);
   h = h * 31 + (guint) (i->total_mg * 100) + (guint) (i->dose_mg_per_kg * 1000) + i->side_effects * 7u + (guint) number;
   h = h * 31 + (guint) (i->cadss_total + 1) * 11u + (guint) (i->moaas_lowest + 1) * 101u;
+  /* The row's monitoring-record button says what the record misses. */
+  h = h * 31 + (guint) i->monitoring_min + (guint) (i->ready_at != TRAJ_TIME_NONE) * 3u +
+      (guint) (i->lot && *i->lot) * 5u + (guint) (i->rems_patient_id != NULL) * 7u +
+      (guint) (i->rems_monitored_by != NULL) * 11u + (guint) (i->rems_first_session + 1) * 13u +
+      (guint) (i->rems_vitals_ok_before + 1) * 17u + (guint) (i->rems_vitals_ok_leaving + 1) * 19u +
+      (guint) (i->rems_sedation + 1) * 23u + (guint) (i->rems_dissociation + 1) * 29u +
+      (guint) (i->rems_resp_depression + 1) * 31u + (guint) (i->rems_adverse + 1) * 37u +
+      g_str_hash (i->rems_adverse_note ? i->rems_adverse_note : "");
   for (guint k = 0; k < i->vitals->len; k++)
     {
       const TrajVitalSign *v = g_ptr_array_index (i->vitals, k);

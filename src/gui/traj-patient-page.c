@@ -13,6 +13,8 @@
 #include "traj-course-editor.h"
 #include "traj-gui.h"
 #include "traj-infusion-editor.h"
+#include "traj-rems.h"
+#include "traj-rems-export.h"
 #include "traj-patient-editor.h"
 #include "traj-patient-page-private.h"
 #include "traj-report-print.h"
@@ -381,6 +383,10 @@ create_timeline_row (gpointer item_ptr, gpointer user_data)
         title = g_strdup_printf (_("Infusion %d · %s"), traj_timeline_item_get_number (item), traj_phase_label (i->phase));
       subtitle = g_strdup_printf ("%s · %s", when, details);
       icon = "trajectory-infusion-symbolic";
+      /* CLINICAL.md §8: the esketamine monitoring record, checked and exported. */
+      if (traj_rems_applies (i) && self->records)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), traj_rems_record_button_new (self->store, self->settings,
+                                                                                      self->records->patient, i));
       gtk_widget_add_css_class (row, i->phase == TRAJ_PHASE_BOOSTER ? "phase-booster" :
                                      i->phase == TRAJ_PHASE_MAINTENANCE ? "phase-maintenance" : "phase-induction");
     }

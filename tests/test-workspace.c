@@ -1359,6 +1359,59 @@ test_export_pdf_asks_before_replacing (Fixture *f, gconstpointer data)
   g_rmdir (exports);
 }
 
+/* ---- the Shortcuts window ------------------------------------------------- */
+
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+      if ((found = find_descendant (c, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every shortcut on one page at 1280x800 (it was split over two pages,
+ * half empty), and shown without GTK's warnings (fatal here). */
+static void
+test_shortcuts_one_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/trajectory/Trajectory/gtk/help-overlay.ui");
+  GtkWindow *w = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  GtkWidget *section, *pages;
+  guint n = 0, n_shortcuts = 0;
+
+  gtk_window_set_transient_for (w, GTK_WINDOW (f->win));
+  gtk_window_set_default_size (w, 1280, 800);
+  gtk_window_present (w);
+  spin (f);
+  section = find_descendant (GTK_WIDGET (w), GTK_TYPE_SHORTCUTS_SECTION);
+  g_assert_nonnull (section);
+  pages = find_descendant (section, GTK_TYPE_STACK);
+  g_assert_nonnull (pages);
+  for (GtkWidget *c = gtk_widget_get_first_child (pages); c; c = gtk_widget_get_next_sibling (c))
+    n++;
+  g_assert_cmpuint (n, ==, 1);
+  /* All 16 shortcuts are on that page. */
+  {
+    g_autoptr(GSList) all = gtk_builder_get_objects (builder);
+    for (GSList *l = all; l; l = l->next)
+      if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        {
+          g_assert_true (gtk_widget_is_ancestor (l->data, pages));
+          n_shortcuts++;
+        }
+  }
+  g_assert_cmpuint (n_shortcuts, ==, 16);
+  gtk_window_destroy (w);
+  spin (f);
+}
+
 static void
 test_control_characters (Fixture *f, gconstpointer data)
 {
@@ -1547,6 +1600,8 @@ main (int argc, char **argv)
   g_test_add ("/workspace/export-pdf-asks-before-replacing", Fixture, NULL, fixture_setup_window,
               test_export_pdf_asks_before_replacing, fixture_teardown);
   g_test_add ("/workspace/rems-record", Fixture, NULL, fixture_setup_window, test_rems_record, fixture_teardown);
+  g_test_add ("/workspace/shortcuts-one-page", Fixture, NULL, fixture_setup_window,
+              test_shortcuts_one_page, fixture_teardown);
   g_test_add ("/workspace/medications-group", Fixture, NULL, fixture_setup_window,
               test_medications_group, fixture_teardown);
   return g_test_run ();

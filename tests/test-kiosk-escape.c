@@ -535,6 +535,58 @@ test_minimised_comes_back (Fixture *f, gconstpointer data)
   assert_kiosk_alone (f, "checkin", "leaving fullscreen");
 }
 
+/* The kiosk is on every desktop (_NET_WM_DESKTOP "all", printed by
+ * xdotool as -1 or 4294967295). */
+static gboolean
+on_every_desktop (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *id = g_strdup_printf ("%lu", xid (GTK_WINDOW (f->kiosk)));
+  g_autofree char *desktop = run ("xdotool", "get_desktop_for_window", id, NULL);
+
+  return g_str_equal (desktop, "-1\n") || g_str_equal (desktop, "4294967295\n");
+}
+
+/* The kiosk is shown on the current desktop, and active. */
+static gboolean
+kiosk_on_current_desktop (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *id = g_strdup_printf ("%lu", xid (GTK_WINDOW (f->kiosk)));
+  g_autofree char *info = run ("xwininfo", "-id", id, NULL);
+
+  return strstr (info, "Map State: IsViewable") != NULL && x_active_is_kiosk (f);
+}
+
+/* A kiosk trial's open point: under a window manager with several
+ * desktops, switching desktop (Ctrl+Alt+arrows, which such a window
+ * manager binds to the same request xdotool sends here) left the kiosk on
+ * its own desktop and showed an empty one. With four desktops, the kiosk
+ * is on all of them, and on the second and the fourth it is shown,
+ * fullscreen, in front and alone. */
+static void
+test_desktop_switch (Fixture *f, gconstpointer data)
+{
+  g_free (run ("xdotool", "set_num_desktops", "4", NULL));
+  settle ();
+  wait_for (on_every_desktop, f, "the kiosk to be on every desktop");
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *desktop = g_strdup_printf ("%u", 1 + 2 * k);
+      g_autofree char *now_on = NULL;
+
+      g_free (run ("xdotool", "set_desktop", desktop, NULL));
+      settle ();
+      now_on = run ("xdotool", "get_desktop", NULL);
+      g_assert_cmpint (atoi (now_on), ==, 1 + 2 * k);
+      wait_for (kiosk_on_current_desktop, f, "the kiosk to be shown and active on the new desktop");
+      assert_kiosk_alone (f, "checkin", "switching desktop");
+    }
+  g_free (run ("xdotool", "set_desktop", "0", NULL));
+  g_free (run ("xdotool", "set_num_desktops", "1", NULL));
+  settle ();
+}
+
 static void
 test_checkin (Fixture *f, gconstpointer data)
 {
@@ -1030,6 +1082,7 @@ main (int argc, char **argv)
   g_test_add ("/kiosk-escape/checkin", Fixture, NULL, fixture_setup, test_checkin, fixture_teardown);
   g_test_add ("/kiosk-escape/minimised-comes-back", Fixture, NULL, fixture_setup, test_minimised_comes_back,
               fixture_teardown);
+  g_test_add ("/kiosk-escape/desktop-switch", Fixture, NULL, fixture_setup, test_desktop_switch, fixture_teardown);
   g_test_add ("/kiosk-escape/welcome", Fixture, NULL, fixture_setup, test_welcome, fixture_teardown);
   g_test_add ("/kiosk-escape/question", Fixture, NULL, fixture_setup, test_question, fixture_teardown);
   g_test_add ("/kiosk-escape/review", Fixture, NULL, fixture_setup, test_review, fixture_teardown);

@@ -12,6 +12,10 @@
 #include "traj-kiosk-window-private.h"
 #include "traj-secret.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 G_DEFINE_FINAL_TYPE (TrajKioskWindow, traj_kiosk_window, ADW_TYPE_WINDOW)
 
 enum {
@@ -1073,10 +1077,28 @@ represent (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Under an X11 window manager with several desktops, switching desktop
+ * (Ctrl+Alt+arrows, a pager) left the kiosk behind on its own and showed
+ * an empty desktop with its menus. The kiosk is on every desktop
+ * (_NET_WM_DESKTOP 0xFFFFFFFF, EWMH's "all desktops"), asked for once the
+ * window manager has taken the window on, and again if it moves it. The
+ * single-app cage session has no desktops at all. */
+static void
+stay_on_every_desktop (TrajKioskWindow *self, GdkSurface *surface)
+{
+#ifdef GDK_WINDOWING_X11
+  if (!self->unlocked && GDK_IS_X11_SURFACE (surface) && gdk_surface_get_mapped (surface) &&
+      gdk_x11_surface_get_desktop (surface) != 0xFFFFFFFF)
+    gdk_x11_surface_move_to_desktop (surface, 0xFFFFFFFF);
+#endif
+}
+
 static void
 on_surface_state (GdkToplevel *toplevel, GParamSpec *pspec, TrajKioskWindow *self)
 {
   GdkToplevelState state = gdk_toplevel_get_state (toplevel);
+
+  stay_on_every_desktop (self, GDK_SURFACE (toplevel));
 
   if (state & GDK_TOPLEVEL_STATE_FULLSCREEN)
     self->was_fullscreen = TRUE;

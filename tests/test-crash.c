@@ -420,7 +420,10 @@ one_run (Fixture *f, Op op, guint k)
   if (op == OP_DEMO && raw_count (f->target, "SELECT count(*) FROM sqlite_master WHERE name = 'patient'") == 0)
     n = 0;
   else
-    n = raw_count (f->target, "SELECT count(*) FROM patient");
+    /* Not the patients of an import or demo stopped between its chunks:
+     * hidden (deleted_at < 0) from every reader, and removed by the next
+     * open (checked below). */
+    n = raw_count (f->target, "SELECT count(*) FROM patient WHERE deleted_at IS NULL OR deleted_at > 0");
   if (n != before && n != after)
     {
       g_test_message ("%s run %u (killed after %.0f ms): %" G_GINT64_FORMAT " patients, expected %" G_GINT64_FORMAT
@@ -462,6 +465,12 @@ one_run (Fixture *f, Op op, guint k)
     }
   if (!app_opens (f->target))
     c->open_failures++;
+  else if (raw_count (f->target, "SELECT count(*) FROM sqlite_master WHERE name = 'patient'") > 0 &&
+           raw_count (f->target, "SELECT count(*) FROM patient WHERE deleted_at < 0") > 0)
+    {
+      g_test_message ("%s run %u: the app's open left hidden records of the stopped write", op_names[op], k);
+      c->partial++;
+    }
 
   /* The live program goes on, while another program comes and goes: it
    * sees the outcome, and its writes reach the others and the file. */

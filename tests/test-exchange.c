@@ -11,10 +11,14 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <utime.h>
 
 #include "traj-test-db.h"
+#include "traj-bulk.h"
 #include "traj-csv.h"
 #include "traj-demo.h"
 #include "traj-error.h"
@@ -1358,6 +1362,348 @@ test_import_keeps_risk_flag (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* ---- an import in hidden chunks (issue 16 §2) ------------------------------------ */
+
+#define CHUNK_SOURCE_PATIENTS 12
+
+/* The small clinic in @path, and a demo clinic of CHUNK_SOURCE_PATIENTS
+ * exported to @dir for importing into it. */
+static void
+chunk_setup (Fixture *fx, const char *name, const char *dir)
+{
+  g_autoptr(TrajStore) source = demo_store (fx, "chunk-source.db", CHUNK_SOURCE_PATIENTS);
+  g_autoptr(TrajStore) target = open_store (fx, name);
+  g_autofree char *small = path_in (fx, "chunk-small");
+  g_autoptr(TrajCsvReport) out = traj_csv_report_new ();
+  g_autoptr(TrajCsvReport) in = traj_csv_report_new ();
+  GError *error = NULL;
+
+  write_small (small, 0, NULL, NULL);
+  g_assert_true (traj_csv_import (target, small, in, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_csv_export (source, dir, out, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* What every reader must see of the clinic while the import runs: the small
+ * clinic, nothing of the import. */
+static void
+assert_small_clinic (TrajStore *store, gint64 patients)
+{
+  static const struct { TrajRecordKind kind; gint64 n; } expect[] = {
+    { TRAJ_KIND_COURSE, 1 }, { TRAJ_KIND_INFUSION, 1 }, { TRAJ_KIND_VITAL_SIGN, 2 },
+    { TRAJ_KIND_ASSESSMENT, 3 }, { TRAJ_KIND_FLAG_DECISION, 1 },
+  };
+  g_autoptr(GPtrArray) list = NULL;
+  GError *error = NULL;
+
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, &error), ==, patients);
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (expect); k++)
+    g_assert_cmpint (traj_store_count (store, expect[k].kind, NULL), ==, expect[k].n);
+  list = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, patients);
+}
+
+typedef struct {
+  const char *path;
+  TrajStore *other;           /* another connection: a clinician's program */
+  guint pauses;
+  guint hidden_seen;          /* pauses with hidden rows committed */
+  gboolean saved;
+  guint kill_after;           /* in the killed child: SIGKILL at this pause */
+} ChunkWatch;
+
+static void
+chunk_pause (gpointer user_data)
+{
+  ChunkWatch *w = user_data;
+  GError *error = NULL;
+
+  w->pauses++;
+  if (w->kill_after && w->pauses == w->kill_after)
+    raise (SIGKILL);
+  if (w->other == NULL)
+    return;
+  /* Rows of the import are committed in the file… */
+  if (traj_test_query_int (w->path, "SELECT count(*) FROM patient WHERE deleted_at < 0") > 0)
+    w->hidden_seen++;
+  /* …but no reader sees any of them. */
+  assert_small_clinic (w->other, w->saved ? 3 : 2);
+  /* A clinician's save goes through while the import is under way. */
+  if (!w->saved)
+    {
+      g_autoptr(TrajPatient) p = traj_patient_new ();
+
+      p->mrn = g_strdup ("S-1");
+      p->name = g_strdup ("Saved During Import");
+      p->birth_day = traj_day_from_ymd (1970, 1, 1);
+      g_assert_true (traj_store_insert_patient (w->other, p, &error));
+      g_assert_no_error (error);
+      w->saved = TRUE;
+    }
+}
+
+static void
+test_import_hidden_chunks (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *dir = path_in (fx, "chunk-files");
+  g_autofree char *path = path_in (fx, "chunks.db");
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autoptr(GPtrArray) events = NULL;
+  TrajAuditFilter imports = { .action = "import", .from = TRAJ_TIME_NONE, .to = TRAJ_TIME_NONE };
+  ChunkWatch w = { path };
+  g_autofree char *counts = NULL;
+  GError *error = NULL;
+  gint64 saved_event;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  chunk_setup (fx, "chunks.db", dir);
+  store = open_store (fx, "chunks.db");
+  w.other = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+
+  /* A chunk after every row: the most commits, the most pauses. */
+  g_setenv ("TRAJ_BULK_CHUNK_MS", "0", TRUE);
+  traj_bulk_set_pause_func (store, chunk_pause, &w);
+  g_assert_true (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_unsetenv ("TRAJ_BULK_CHUNK_MS");
+  g_assert_no_error (error);
+  g_assert_cmpuint (w.pauses, >, 100);
+  g_assert_cmpuint (w.hidden_seen, >, 100);
+  g_assert_true (w.saved);
+
+  /* All of it at once, and the save kept. */
+  g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_PATIENT, NULL), ==, 2 + CHUNK_SOURCE_PATIENTS + 1);
+  g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_COURSE, NULL), ==, 1 + (gint64) report->rows[TRAJ_CSV_COURSES]);
+  g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_VITAL_SIGN, NULL), ==,
+                   2 + (gint64) report->rows[TRAJ_CSV_VITAL_SIGNS]);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM patient WHERE deleted_at IS NOT NULL"), ==, 0);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM trajectory_meta WHERE key LIKE 'hidden-import:%'"), ==, 0);
+  /* Every imported patient's needs-attention state is there. */
+  g_assert_cmpint (count (store, "SELECT count(*) FROM patient p LEFT JOIN patient_attention a "
+                                 "ON a.patient_id = p.id WHERE a.patient_id IS NULL"), ==, 0);
+
+  /* The save landed between the import's first and last events, and the
+   * import's records are its own: 12 patients listed, not the saved one. */
+  saved_event = count (store, "SELECT id FROM audit_event WHERE summary LIKE '%S-1%'");
+  g_assert_cmpint (saved_event, >, count (store, "SELECT min(id) FROM audit_event WHERE action = 'import' "
+                                                  "AND summary LIKE 'CSV import from %chunk-files'"));
+  g_assert_cmpint (saved_event, <, count (store, "SELECT max(id) FROM audit_event WHERE record_kind = 'counts'"));
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE action = 'import' AND record_kind = 'records' "
+                                 "AND detail LIKE 'patient %' AND id > (SELECT id FROM audit_event "
+                                 "WHERE summary LIKE 'CSV import from %chunk-files')"), ==, CHUNK_SOURCE_PATIENTS);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE record_kind = 'records' AND instr (detail, "
+                                 "(SELECT uid FROM patient WHERE mrn = 'S-1')) > 0"), ==, 0);
+  events = traj_store_list_audit_filtered (store, &imports, &error);
+  g_assert_no_error (error);
+  counts = g_strdup_printf ("import: patient %d, course %u, infusion %u, vital_sign %u, assessment %u, "
+                            "flag_decision %u, medication 0", CHUNK_SOURCE_PATIENTS,
+                            report->rows[TRAJ_CSV_COURSES], report->rows[TRAJ_CSV_INFUSIONS],
+                            report->rows[TRAJ_CSV_VITAL_SIGNS], report->rows[TRAJ_CSV_ASSESSMENTS],
+                            report->rows[TRAJ_CSV_FLAG_DECISIONS]);
+  g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (events, 0))->summary, ==, counts);
+  g_clear_object (&w.other);
+}
+
+/* A course for a patient already in the clinic cannot be hidden with its
+ * patient: from that chunk on the import keeps its transaction; still all
+ * at once for every reader. */
+static void
+hold_pause (gpointer user_data)
+{
+  ChunkWatch *w = user_data;
+
+  w->pauses++;
+  assert_small_clinic (w->other, 2);
+}
+
+static void
+test_import_hidden_existing_patient (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = NULL;
+  g_autofree char *small = path_in (fx, "hold-small");
+  g_autofree char *dir = path_in (fx, "hold-files");
+  g_autofree char *patients = g_build_filename (dir, "patients.csv", NULL);
+  g_autofree char *courses = g_build_filename (dir, "courses.csv", NULL);
+  g_autoptr(TrajCsvReport) first = traj_csv_report_new ();
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  ChunkWatch w = { NULL };
+  GError *error = NULL;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  store = open_store (fx, "hold.db");
+  write_small (small, 0, NULL, NULL);
+  g_assert_true (traj_csv_import (store, small, first, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_file (patients,
+              "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at,indication_detail,risk_si_at,risk_si_by\r\n"
+              "cccccccc-cccc-4ccc-8ccc-cccccccccccc,M-3,Cai Chen,1990-03-04,female,depression,,,,,,\r\n");
+  write_file (courses,
+              "uid,patient_uid,indication,primary_scale,protocol,induction_length,start_date,end_date,status,notes,"
+              "indication_detail\r\n"
+              "dddddddd-dddd-4ddd-8ddd-dddddddddddd," P2 ",chronic_pain,pain_nrs,,6,2026-02-01,,induction,,crps\r\n"
+              "eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee,cccccccc-cccc-4ccc-8ccc-cccccccccccc,depression,phq9,,6,2026-02-02,,"
+              "induction,,\r\n");
+  w.other = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+  g_setenv ("TRAJ_BULK_CHUNK_MS", "0", TRUE);
+  traj_bulk_set_pause_func (store, hold_pause, &w);
+  g_assert_true (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_unsetenv ("TRAJ_BULK_CHUNK_MS");
+  g_assert_no_error (error);
+  /* The patient's row was committed hidden; after the course of P2 no
+   * more pauses. */
+  g_assert_cmpuint (w.pauses, ==, 1);
+  g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_PATIENT, NULL), ==, 3);
+  g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_COURSE, NULL), ==, 3);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM course c JOIN patient p ON p.id = c.patient_id "
+                                 "WHERE p.mrn = 'M-2'"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM patient WHERE deleted_at IS NOT NULL"), ==, 0);
+  g_clear_object (&w.other);
+}
+
+/* A row of the import that clashes, in the writing, with what a clinician
+ * saved meanwhile (the checking found nothing wrong): nothing of the
+ * import stays, not even the chunks already committed. */
+static void
+clash_pause (gpointer user_data)
+{
+  ChunkWatch *w = user_data;
+  GError *error = NULL;
+
+  w->pauses++;
+  if (!w->saved)
+    {
+      g_autoptr(TrajPatient) p = traj_patient_new ();
+      g_autofree char *mrn = traj_test_query_text (w->path, "SELECT mrn FROM patient ORDER BY id DESC LIMIT 1");
+
+      p->mrn = g_steal_pointer (&mrn);
+      p->name = g_strdup ("Same MRN Saved Meanwhile");
+      p->birth_day = traj_day_from_ymd (1970, 1, 1);
+      g_assert_true (traj_store_insert_patient (w->other, p, &error));
+      g_assert_no_error (error);
+      w->saved = TRUE;
+    }
+}
+
+static void
+test_import_hidden_clash (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *dir = path_in (fx, "clash-files");
+  g_autofree char *source = path_in (fx, "chunk-source.db");
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autofree char *reason = NULL, *mrn = NULL, *expect = NULL;
+  ChunkWatch w = { NULL };
+  GError *error = NULL;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  chunk_setup (fx, "clash.db", dir);
+  w.path = source;
+  store = open_store (fx, "clash.db");
+  w.other = traj_store_open_secondary (store, &error);
+  g_assert_no_error (error);
+  g_setenv ("TRAJ_BULK_CHUNK_MS", "0", TRUE);
+  traj_bulk_set_pause_func (store, clash_pause, &w);
+  g_assert_false (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
+  g_unsetenv ("TRAJ_BULK_CHUNK_MS");
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (w.saved);
+  g_assert_cmpuint (w.pauses, >=, 2);
+  g_assert_cmpuint (report->n_problems, ==, 1);
+  mrn = traj_test_query_text (source, "SELECT mrn FROM patient ORDER BY id DESC LIMIT 1");
+  expect = g_strdup_printf ("patients.csv:%d: MRN %s is already used by another patient.", CHUNK_SOURCE_PATIENTS + 1, mrn);
+  reason = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+  g_assert_cmpstr (reason, ==, expect);
+  /* The small clinic and the clinician's patient, nothing else. */
+  assert_small_clinic (w.other, 3);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM patient"), ==, 3);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM trajectory_meta WHERE key LIKE 'hidden-import:%'"), ==, 0);
+  g_clear_object (&w.other);
+}
+
+/* kill -9 in the middle of an import in hidden chunks: no reader ever sees
+ * a part of it, and the next open removes what it left. */
+static void
+test_import_hidden_killed (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *dir = path_in (fx, "killed-files");
+  g_autofree char *path = path_in (fx, "killed.db");
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajStore) reader = NULL;
+  g_autoptr(TrajCsvReport) again = traj_csv_report_new ();
+  GError *error = NULL;
+  int status = 0;
+  gint64 audit_before;
+  pid_t pid;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  chunk_setup (fx, "killed.db", dir);
+  audit_before = traj_test_query_int (path, "SELECT count(*) FROM audit_event");
+  /* A reader that was open all along. */
+  reader = open_store (fx, "killed.db");
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      ChunkWatch w = { path, NULL, 0, 0, FALSE, 200 };
+      TrajStore *child = traj_store_open (path, NULL);
+      TrajCsvReport *r = traj_csv_report_new ();
+
+      g_setenv ("TRAJ_BULK_CHUNK_MS", "0", TRUE);
+      if (child)
+        {
+          traj_bulk_set_pause_func (child, chunk_pause, &w);
+          traj_csv_import (child, dir, r, NULL, NULL, NULL, NULL);
+        }
+      _exit (3);   /* not killed: the test fails below */
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+
+  /* What it committed is in the file, hidden… */
+  g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM patient WHERE deleted_at < 0"), ==,
+                   CHUNK_SOURCE_PATIENTS);
+  g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM trajectory_meta WHERE key LIKE 'hidden-import:%'"),
+                   ==, 1);
+  /* …from the reader that was open all along. */
+  traj_store_poll_external_changes (reader);
+  assert_small_clinic (reader, 2);
+
+  /* The next open removes it, and says so in the trail. */
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  assert_small_clinic (store, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM patient"), ==, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM course"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM infusion"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM vital_sign"), ==, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM assessment"), ==, 3);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM assessment_item"), ==, 11);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM trajectory_meta WHERE key LIKE 'hidden-import:%'"), ==, 0);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE summary = "
+                                 "'import: unfinished, removed: 12 hidden patients and their records'"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event"), >, audit_before);
+  g_assert_true (traj_store_audit_verify (store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The same files then import whole (their uids are free again). */
+  g_assert_true (traj_csv_import (store, dir, again, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, NULL), ==, 2 + CHUNK_SOURCE_PATIENTS);
+}
+
 /* ---- FHIR --------------------------------------------------------------------- */
 
 static const char *
@@ -1790,6 +2136,14 @@ main (int argc, char **argv)
               test_import_problems_take_no_lock, fixture_teardown);
   g_test_add ("/exchange/csv/plausible-dates", Fixture, NULL, fixture_setup, test_plausible_import, fixture_teardown);
   g_test_add ("/exchange/csv/import-keeps-risk-flag", Fixture, NULL, fixture_setup, test_import_keeps_risk_flag,
+              fixture_teardown);
+  g_test_add ("/exchange/csv/import-hidden-chunks", Fixture, NULL, fixture_setup, test_import_hidden_chunks,
+              fixture_teardown);
+  g_test_add ("/exchange/csv/import-hidden-existing-patient", Fixture, NULL, fixture_setup,
+              test_import_hidden_existing_patient, fixture_teardown);
+  g_test_add ("/exchange/csv/import-hidden-clash", Fixture, NULL, fixture_setup, test_import_hidden_clash,
+              fixture_teardown);
+  g_test_add ("/exchange/csv/import-hidden-killed", Fixture, NULL, fixture_setup, test_import_hidden_killed,
               fixture_teardown);
   g_test_add_func ("/exchange/fhir/codes", test_codes);
   g_test_add ("/exchange/fhir/bundle", Fixture, NULL, fixture_setup, test_fhir, fixture_teardown);

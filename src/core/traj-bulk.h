@@ -47,6 +47,20 @@ gboolean traj_bulk_insert_flag_decision (TrajStore        *store,
                                          gint64            now,
                                          GError          **error);
 
+/* Between two records of a bulk write on a clinic file: after about 100 ms
+ * of writing, commits what was written (hidden from every reader until
+ * traj_store_bulk_commit ()) and pauses, so that others' saves do not wait
+ * for the whole write. Nothing on a clinic server (whose writers do not
+ * wait for each other). FALSE when the commit failed: roll back. */
+gboolean traj_bulk_yield                (TrajStore        *store,
+                                         GError          **error);
+/* Called in each pause of traj_bulk_yield (), when the write holds no
+ * lock (tests: a save or a read of another program meanwhile). */
+typedef void (*TrajBulkPauseFunc)       (gpointer          user_data);
+void     traj_bulk_set_pause_func       (TrajStore        *store,
+                                         TrajBulkPauseFunc func,
+                                         gpointer          user_data);
+
 /* On a clinic server, checking and writing an import row by row would cost
  * a round trip each: an importer that can hear about a row's problem later
  * asks for that with traj_bulk_defer () after traj_store_bulk_begin (). The

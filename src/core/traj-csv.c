@@ -1293,7 +1293,9 @@ static Resolution
 resolve (Import *im, RefKind kind, const char *uid, Ref *out)
 {
   static const char *sql[N_REFS] = {
-    "SELECT id, id FROM patient WHERE uid = ?1 AND deleted_at IS NULL",
+    /* ?2: a patient this import wrote in an earlier chunk, still hidden
+     * (traj_bulk_yield ()). */
+    "SELECT id, id FROM patient WHERE uid = ?1 AND (deleted_at IS NULL OR deleted_at = ?2)",
     "SELECT id, patient_id FROM course WHERE uid = ?1 AND deleted_at IS NULL",
     "SELECT id, patient_id FROM infusion WHERE uid = ?1 AND deleted_at IS NULL",
   };
@@ -1322,6 +1324,8 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
   if (stmt == NULL)
     return PARENT_BAD;
   traj_db_bind_text (stmt, 1, uid);
+  if (kind == REF_PATIENT)
+    traj_db_bind_int64 (stmt, 2, im->store->bulk ? im->store->bulk_marker : 0);
   if (!traj_db_step_row (stmt, &found, im->fatal ? NULL : &im->fatal))
     return PARENT_BAD;
   if (found)
@@ -2347,6 +2351,9 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
           importers[kind] (im);
         }
 
+      /* Others' saves get the lock between chunks of the writing. */
+      if (im->writing && im->fatal == NULL && im->report->n_problems == 0)
+        traj_bulk_yield (im->store, &im->fatal);
       if (im->fatal)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&im->fatal), "%s:%u: ", base, im->line);

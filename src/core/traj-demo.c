@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "traj-bulk.h"
 #include "traj-demo.h"
 #include "traj-medication.h"
 #include "traj-outcomes.h"
@@ -770,7 +771,8 @@ traj_demo_generate (TrajStore        *store,
   for (guint k = 0; k < n_patients; k++)
     {
       if (!generate_patient (&g, k, error) ||
-          g_cancellable_set_error_if_cancelled (cancellable, error))
+          g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !traj_bulk_yield (store, error))
         {
           traj_store_bulk_rollback (store);
           g_rand_free (g.rand);

@@ -48,6 +48,18 @@ struct _TrajStore
   TrajPatientRecords *kiosk_records;
   char *bulk_action;                    /* the bulk write's audit action ("import", …) */
   gint64 bulk_before[7];                /* the highest record ids before it (traj-store.c) */
+  /* A bulk write on a clinic file in hidden chunks (traj-store.c): */
+  gint64 bulk_marker;                   /* its patients' deleted_at until the end; 0: one transaction */
+  gint64 bulk_first_patient;            /* the highest patient id before it */
+  gboolean bulk_hold;                   /* holds its transaction to the end */
+  gint64 bulk_chunk_ms;
+  gint64 bulk_chunk_started;            /* monotonic µs */
+  gint64 bulk_counts[7];                /* records written, per table of bulk_before */
+  guint bulk_events;                    /* "records" events written */
+  guint bulk_chunks;                    /* transactions committed hidden */
+  int bulk_lock_fd;                     /* shared flock on "<clinic>-import.lock" */
+  void (*bulk_pause_func) (gpointer);  /* traj_bulk_set_pause_func () */
+  gpointer bulk_pause_data;
   GHashTable *attention_dirty;          /* gint64* patient ids whose needs-attention state to redo */
   gboolean attention_all;               /* every patient's */
 };

@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "traj-backup.h"
 #include "traj-safe-file.h"
@@ -416,6 +419,7 @@ read_login (TrajStore *self, GError **error)
 }
 
 static TrajStore *store_open (const char *location, OpenMode mode, GError **error);
+static void bulk_remove_abandoned (TrajStore *self);
 
 /* A new clinic file is made whole beside @path (schema, first audit
  * events) and only then renamed to @path: a kill while creating never
@@ -603,6 +607,8 @@ store_open (const char *location, OpenMode mode, GError **error)
   if (server && !read_login (self, error))
     return NULL;
   traj_store_apply_time_zone (self);
+  if (!server && mode != OPEN_SECONDARY)
+    bulk_remove_abandoned (self);
 
   return g_steal_pointer (&self);
 }
@@ -731,6 +737,8 @@ traj_store_finalize (GObject *object)
   g_free (self->os_user);
   g_free (self->clinician);
   g_free (self->bulk_action);
+  if (self->bulk_lock_fd >= 0)
+    close (self->bulk_lock_fd);
   g_free (self->device);
   g_free (self->kiosk_holder);
   traj_store_kiosk_clear (self);
@@ -792,6 +800,7 @@ traj_store_init (TrajStore *self)
 {
   self->os_user = g_strdup (g_get_user_name ());
   self->clinician = g_strdup ("");
+  self->bulk_lock_fd = -1;
 }
 
 /* ---- bulk ------------------------------------------------------------------- */
@@ -877,37 +886,36 @@ bulk_note_before (TrajStore *self, gboolean everything, GError **error)
 }
 
 static gboolean
-bulk_records_event (TrajStore *self, GString *detail, guint n, guint *events, GError **error)
+bulk_records_event (TrajStore *self, GString *detail, guint n, GError **error)
 {
   g_autofree char *summary = NULL;
 
   if (n == 0)
     return TRUE;
-  (*events)++;
-  summary = g_strdup_printf ("%s: records written, part %u (%u)", self->bulk_action, *events, n);
+  self->bulk_events++;
+  summary = g_strdup_printf ("%s: records written, part %u (%u)", self->bulk_action, self->bulk_events, n);
   if (!traj_store_audit_full (self, self->bulk_action, "records", "", NULL, summary, detail->str, error))
     return FALSE;
   g_string_truncate (detail, 0);
   return TRUE;
 }
 
-/* Every record a bulk write made (or, for a restore, that the clinic now
- * holds), in the trail: "kind uid" lines for patients and "kind uid
- * patient-uid" for the rest, BULK_RECORDS_PER_EVENT to an event, in the
- * bulk write's transaction. */
+/* Every record the bulk write made since bulk_before (or, for a restore,
+ * that the clinic now holds), in the trail: "kind uid" lines for patients
+ * and "kind uid patient-uid" for the rest, BULK_RECORDS_PER_EVENT to an
+ * event, in the current transaction; the numbers are added to
+ * bulk_counts. */
 static gboolean
 bulk_audit_records (TrajStore *self, GError **error)
 {
   g_autoptr(GString) detail = g_string_new (NULL);
-  g_autoptr(GString) counts = g_string_new (NULL);
-  guint n = 0, events = 0;
+  guint n = 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (bulk_tables); k++)
     {
       g_autofree char *sql = g_strdup_printf ("%s WHERE t.id > ?1 ORDER BY t.id", bulk_tables[k].uids);
       TrajDbStmt *stmt = traj_db_prepare_cursor (self->db, g_intern_string (sql), error);
       TrajDbStep rc;
-      guint rows = 0;
 
       if (stmt == NULL)
         return FALSE;
@@ -919,10 +927,10 @@ bulk_audit_records (TrajStore *self, GError **error)
           else
             g_string_append_printf (detail, "%s %s %s\n", bulk_tables[k].kind, traj_db_column_text (stmt, 0),
                                     traj_db_column_text (stmt, 1));
-          rows++;
+          self->bulk_counts[k]++;
           if (++n == BULK_RECORDS_PER_EVENT)
             {
-              if (!bulk_records_event (self, detail, n, &events, error))
+              if (!bulk_records_event (self, detail, n, error))
                 {
                   traj_db_reset (stmt);
                   return FALSE;
@@ -933,14 +941,311 @@ bulk_audit_records (TrajStore *self, GError **error)
       traj_db_reset (stmt);
       if (rc == TRAJ_DB_FAILED)
         return FALSE;
-      g_string_append_printf (counts, "%s%s %u", counts->len ? ", " : "", bulk_tables[k].table, rows);
     }
-  if (!bulk_records_event (self, detail, n, &events, error))
+  return bulk_records_event (self, detail, n, error);
+}
+
+static gboolean
+bulk_audit_counts (TrajStore *self, GError **error)
+{
+  g_autoptr(GString) counts = g_string_new (NULL);
+  g_autofree char *summary = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (bulk_tables); k++)
+    g_string_append_printf (counts, "%s%s %" G_GINT64_FORMAT, counts->len ? ", " : "", bulk_tables[k].table,
+                            self->bulk_counts[k]);
+  summary = g_strdup_printf ("%s: %s", self->bulk_action, counts->str);
+  return traj_store_audit_full (self, self->bulk_action, "counts", "", NULL, summary, NULL, error);
+}
+
+/* ---- a long bulk write in short transactions (SQLite) ------------------------
+ *
+ * A clinic file has one writer at a time, so one transaction for a whole
+ * import or demo clinic kept every clinician's save waiting for up to a
+ * minute. Instead the rows are committed in chunks of about BULK_CHUNK_MS
+ * of writing, each followed by a pause in which waiting saves get the lock.
+ * Until the last, short transaction the records stay hidden from every
+ * reader: each patient the bulk write made gets deleted_at = the write's
+ * marker (a negative number, never a real time), and every read of the
+ * clinic already leaves out a hidden patient and everything of theirs
+ * (the patient list, the streamed reads, alerts, attention, counts). The
+ * last transaction clears the marker: all of it appears at once, or, if
+ * the program is stopped on the way, none of it — the next open removes
+ * what such a write left (bulk_remove_hidden ()).
+ *
+ * A row of a patient who was in the clinic before (a course added to an
+ * existing patient, say) cannot be hidden that way: from the chunk that
+ * holds the first one on, the write keeps its transaction to the end
+ * (bulk_hold), as every bulk write did before.
+ *
+ * While a marker is in the clinic, trajectory_meta holds the key
+ * "hidden-import:<marker>", and the writing program holds a shared flock
+ * on "<clinic>-import.lock": an open that can take that lock exclusively
+ * knows the writer is gone. */
+#define BULK_CHUNK_MS 100
+#define BULK_PAUSE_MS 30
+#define BULK_REMOVE_PATIENTS 200
+#define BULK_HIDDEN_KEY "hidden-import:"
+
+static int
+bulk_lock (TrajStore *self, int how)
+{
+  g_autofree char *name = g_strconcat (self->location, "-import.lock", NULL);
+  int fd = g_open (name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0)
+    return -1;
+  if (flock (fd, how) != 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static void
+bulk_unlock (TrajStore *self)
+{
+  if (self->bulk_lock_fd >= 0)
+    close (self->bulk_lock_fd);
+  self->bulk_lock_fd = -1;
+}
+
+static gboolean
+run_with_id (TrajStore *self, const char *sql, gint64 a, gint64 b, GError **error)
+{
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+
+  if (stmt == NULL)
     return FALSE;
-  {
-    g_autofree char *summary = g_strdup_printf ("%s: %s", self->bulk_action, counts->str);
-    return traj_store_audit_full (self, self->bulk_action, "counts", "", NULL, summary, NULL, error);
-  }
+  traj_db_bind_int64 (stmt, 1, a);
+  traj_db_bind_int64 (stmt, 2, b);
+  return traj_db_run (stmt, error);
+}
+
+static gboolean
+bulk_meta (TrajStore *self, gboolean add, GError **error)
+{
+  static const char add_sql[] = "INSERT INTO trajectory_meta (key, value) VALUES ('" BULK_HIDDEN_KEY "' || ?1, ?2)";
+  static const char remove_sql[] = "DELETE FROM trajectory_meta WHERE key = '" BULK_HIDDEN_KEY "' || ?1";
+  TrajDbStmt *stmt = traj_db_prepare (self->db, add ? add_sql : remove_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, self->bulk_marker);
+  if (add)
+    traj_db_bind_text (stmt, 2, self->bulk_action);
+  return traj_db_run (stmt, error);
+}
+
+/* Hides this chunk's new patients; TRUE in *@held when it holds a row of a
+ * patient the write did not make (it then keeps its transaction). */
+static gboolean
+bulk_hide_chunk (TrajStore *self, gboolean *held, GError **error)
+{
+  static const char hide_sql[] = "UPDATE patient SET deleted_at = ?2 WHERE id > ?1 AND deleted_at IS NULL";
+  static const char *other_sql[] = {
+    "SELECT 1 FROM course t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
+    "SELECT 1 FROM infusion t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
+    "SELECT 1 FROM vital_sign t JOIN infusion i ON i.id = t.infusion_id JOIN patient p ON p.id = i.patient_id "
+    "WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
+    "SELECT 1 FROM assessment t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
+    "SELECT 1 FROM flag_decision t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 "
+    "AND p.deleted_at IS NOT ?2 LIMIT 1",
+    "SELECT 1 FROM medication t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
+  };
+
+  *held = FALSE;
+  if (!run_with_id (self, hide_sql, self->bulk_before[0], self->bulk_marker, error))
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (other_sql); k++)
+    {
+      TrajDbStmt *stmt = traj_db_prepare (self->db, other_sql[k], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      traj_db_bind_int64 (stmt, 1, self->bulk_before[k + 1]);
+      traj_db_bind_int64 (stmt, 2, self->bulk_marker);
+      if (!traj_db_step_row (stmt, held, error))
+        return FALSE;
+      traj_db_reset (stmt);
+      if (*held)
+        return TRUE;
+    }
+  return TRUE;
+}
+
+/* Removes the records of the hidden bulk write @marker, a few patients to
+ * a transaction (nobody sees them: partly removed is as good as not), and
+ * notes it in the trail. */
+static gboolean
+bulk_remove_hidden (TrajStore *self, gint64 marker, const char *action, GError **error)
+{
+  static const char pick_sql[] = "SELECT id FROM patient WHERE deleted_at = ?1 LIMIT " G_STRINGIFY (BULK_REMOVE_PATIENTS);
+  static const char *remove_sql[] = {
+    "DELETE FROM assessment_item WHERE assessment_id IN (SELECT id FROM assessment WHERE patient_id = ?1)",
+    "DELETE FROM assessment WHERE patient_id = ?1",
+    "DELETE FROM vital_sign WHERE infusion_id IN (SELECT id FROM infusion WHERE patient_id = ?1)",
+    "DELETE FROM infusion WHERE patient_id = ?1",
+    "DELETE FROM flag_decision WHERE patient_id = ?1",
+    "DELETE FROM medication WHERE patient_id = ?1",
+    "DELETE FROM course WHERE patient_id = ?1",
+    "DELETE FROM patient_attention WHERE patient_id = ?1",
+    "DELETE FROM kiosk_checkin WHERE patient_id = ?1",
+    "DELETE FROM patient WHERE id = ?1",
+  };
+  static const char meta_sql[] = "DELETE FROM trajectory_meta WHERE key = '" BULK_HIDDEN_KEY "' || ?1";
+  gint64 removed = 0;
+
+  for (;;)
+    {
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      TrajDbStmt *stmt;
+      TrajDbStep rc;
+
+      if (!traj_store_tx_begin (self, error))
+        return FALSE;
+      stmt = traj_db_prepare (self->db, pick_sql, error);
+      if (stmt == NULL)
+        goto fail;
+      traj_db_bind_int64 (stmt, 1, marker);
+      while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+        {
+          gint64 id = traj_db_column_int64 (stmt, 0);
+          g_array_append_val (ids, id);
+        }
+      traj_db_reset (stmt);
+      if (rc == TRAJ_DB_FAILED)
+        goto fail;
+      for (guint j = 0; j < ids->len; j++)
+        for (guint k = 0; k < G_N_ELEMENTS (remove_sql); k++)
+          if (!run_with_id (self, remove_sql[k], g_array_index (ids, gint64, j), 0, error))
+            goto fail;
+      removed += ids->len;
+      if (ids->len < BULK_REMOVE_PATIENTS && removed > 0)
+        {
+          g_autofree char *summary =
+            g_strdup_printf ("%s: unfinished, removed: %" G_GINT64_FORMAT " hidden patients and their records",
+                             action, removed);
+
+          if (!traj_store_audit (self, action, "clinic", "", summary, error))
+            goto fail;
+        }
+      if (ids->len < BULK_REMOVE_PATIENTS && !run_with_id (self, meta_sql, marker, 0, error))
+        goto fail;
+      traj_store_attention_forget (self);
+      if (!traj_store_tx_commit (self, error))
+        return FALSE;
+      if (ids->len < BULK_REMOVE_PATIENTS)
+        return TRUE;
+    }
+
+fail:
+  traj_store_tx_rollback (self);
+  return FALSE;
+}
+
+/* At open: what a bulk write stopped on the way (a kill, a power cut) left
+ * hidden in the clinic is removed, once no program is writing it. */
+static void
+bulk_remove_abandoned (TrajStore *self)
+{
+  static const char sql[] = "SELECT key, value FROM trajectory_meta WHERE key LIKE '" BULK_HIDDEN_KEY "%'";
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  TrajDbStmt *stmt;
+  TrajDbStep rc;
+  int fd;
+
+  if (traj_db_engine (self->db) != TRAJ_DB_SQLITE)
+    return;
+  stmt = traj_db_prepare (self->db, sql, &error);
+  if (stmt == NULL)
+    goto out;
+  while ((rc = traj_db_step (stmt, &error)) == TRAJ_DB_ROW)
+    {
+      g_ptr_array_add (keys, traj_db_column_dup (stmt, 0));
+      g_ptr_array_add (actions, traj_db_column_dup (stmt, 1));
+    }
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED || keys->len == 0)
+    goto out;
+  fd = bulk_lock (self, LOCK_EX | LOCK_NB);
+  if (fd < 0)
+    return;     /* still being written */
+  for (guint k = 0; k < keys->len && error == NULL; k++)
+    {
+      const char *key = g_ptr_array_index (keys, k);
+      gint64 marker = g_ascii_strtoll (key + strlen (BULK_HIDDEN_KEY), NULL, 10);
+
+      if (marker < 0)
+        bulk_remove_hidden (self, marker, g_ptr_array_index (actions, k), &error);
+    }
+  close (fd);
+out:
+  if (error)
+    g_warning ("Could not remove an unfinished import from %s: %s", self->location, error->message);
+}
+
+void
+traj_bulk_set_pause_func (TrajStore         *store,
+                          TrajBulkPauseFunc  func,
+                          gpointer           user_data)
+{
+  g_return_if_fail (TRAJ_IS_STORE (store));
+  store->bulk_pause_func = func;
+  store->bulk_pause_data = user_data;
+}
+
+gboolean
+traj_bulk_yield (TrajStore  *store,
+                 GError    **error)
+{
+  TrajStore *self = store;
+  gboolean held = FALSE;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+
+  if (!self->bulk || self->bulk_marker == 0 || self->bulk_hold || self->bulk_failed || self->tx_depth != 1 ||
+      g_get_monotonic_time () - self->bulk_chunk_started < self->bulk_chunk_ms * 1000)
+    return TRUE;
+  if (!bulk_hide_chunk (self, &held, error))
+    goto fail;
+  if (held)
+    {
+      /* From here to the end in this transaction: visible only at commit. */
+      self->bulk_hold = TRUE;
+      return TRUE;
+    }
+  if (!bulk_audit_records (self, error))
+    goto fail;
+  /* Only hidden patients changed: their state is worked out after the
+   * last transaction (traj_store_bulk_commit ()). */
+  traj_store_attention_forget (self);
+  if (!traj_store_tx_commit (self, error))
+    {
+      self->bulk_failed = TRUE;
+      return FALSE;
+    }
+  self->bulk_chunks++;
+  if (self->bulk_chunk_ms > 0)
+    g_usleep (MIN (self->bulk_chunk_ms, BULK_PAUSE_MS) * 1000);
+  if (self->bulk_pause_func)
+    self->bulk_pause_func (self->bulk_pause_data);
+  if (!traj_store_tx_begin (self, error))
+    {
+      self->bulk_failed = TRUE;
+      return FALSE;
+    }
+  if (!bulk_note_before (self, FALSE, error))
+    goto fail;
+  self->bulk_chunk_started = g_get_monotonic_time ();
+  return TRUE;
+
+fail:
+  self->bulk_failed = TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -949,34 +1254,119 @@ traj_store_bulk_begin (TrajStore   *self,
                        const char  *summary,
                        GError     **error)
 {
+  gboolean restore;
+  const char *chunk_ms = g_getenv ("TRAJ_BULK_CHUNK_MS");
+
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (!self->bulk, FALSE);
+
+  restore = g_str_equal (action, "restore");
+  g_free (self->bulk_action);
+  self->bulk_action = g_strdup (action);
+  self->bulk_marker = 0;
+  self->bulk_hold = FALSE;
+  self->bulk_events = 0;
+  self->bulk_chunks = 0;
+  memset (self->bulk_counts, 0, sizeof self->bulk_counts);
+  self->bulk_chunk_ms = chunk_ms ? g_ascii_strtoll (chunk_ms, NULL, 10) : BULK_CHUNK_MS;
+  /* Hidden chunks on a clinic file whose folder takes the lock file. */
+  if (!restore && traj_db_engine (self->db) == TRAJ_DB_SQLITE && self->tx_depth == 0 &&
+      (self->bulk_lock_fd = bulk_lock (self, LOCK_SH)) >= 0)
+    self->bulk_marker = -g_get_real_time ();
 
   bulk_cache_grow (self);
   if (!traj_store_tx_begin (self, error))
     {
+      bulk_unlock (self);
       bulk_cache_restore (self);
       return FALSE;
     }
   if (!traj_store_audit (self, action, "clinic", "", summary, error) ||
-      !bulk_note_before (self, g_str_equal (action, "restore"), error))
+      !bulk_note_before (self, restore, error) ||
+      (self->bulk_marker != 0 && !bulk_meta (self, TRUE, error)))
     {
       traj_store_tx_rollback (self);
+      bulk_unlock (self);
       bulk_cache_restore (self);
       return FALSE;
     }
-  g_free (self->bulk_action);
-  self->bulk_action = g_strdup (action);
+  self->bulk_first_patient = self->bulk_before[0];
+  self->bulk_chunk_started = g_get_monotonic_time ();
   self->bulk = TRUE;
   self->bulk_failed = FALSE;
   return TRUE;
+}
+
+/* The needs-attention state of the patients a hidden bulk write made,
+ * BULK_ATTENTION_PATIENTS to a write transaction (each read and written in
+ * it, so that it never lags behind a save of another program), so that
+ * saves wait no longer than for a chunk of the write. A state still
+ * missing after a crash here is made at the next start
+ * (traj_store_refresh_attention ()). */
+#define BULK_ATTENTION_PATIENTS 50
+
+static gboolean
+bulk_attention (TrajStore *self, GError **error)
+{
+  static const char sql[] =
+    "SELECT p.id FROM patient p LEFT JOIN patient_attention a ON a.patient_id = p.id "
+    "WHERE p.id > ?1 AND p.deleted_at IS NULL AND a.patient_id IS NULL ORDER BY p.id";
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
+  TrajDbStep rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, self->bulk_first_patient);
+  while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+    {
+      gint64 id = traj_db_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED)
+    return FALSE;
+  for (guint k = 0; k < ids->len; k += BULK_ATTENTION_PATIENTS)
+    {
+      if (!traj_store_tx_begin (self, error))
+        return FALSE;
+      for (guint j = k; j < ids->len && j < k + BULK_ATTENTION_PATIENTS; j++)
+        traj_store_attention_touch (self, g_array_index (ids, gint64, j));
+      if (!traj_store_tx_commit (self, error))
+        {
+          if (self->tx_depth > 0)
+            traj_store_tx_rollback (self);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* After a failure: the open transaction is rolled back, and what earlier
+ * chunks committed hidden is removed. */
+static void
+bulk_abandon (TrajStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->tx_depth > 0)
+    traj_store_tx_rollback (self);
+  bulk_cache_restore (self);
+  /* Chunks committed: their records are hidden in the clinic until removed. */
+  if (self->bulk_marker != 0 && self->bulk_chunks > 0 &&
+      !bulk_remove_hidden (self, self->bulk_marker, self->bulk_action, &error))
+    g_warning ("Could not remove the unfinished %s from %s (the next start does): %s", self->bulk_action,
+               self->location, error->message);
+  bulk_unlock (self);
+  self->bulk_marker = 0;
 }
 
 gboolean
 traj_store_bulk_commit (TrajStore  *self,
                         GError    **error)
 {
-  gboolean ok;
+  static const char show_sql[] = "UPDATE patient SET deleted_at = NULL WHERE id > ?1 AND deleted_at = ?2";
+  gboolean ok, held = FALSE, refresh;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->bulk, FALSE);
@@ -987,31 +1377,51 @@ traj_store_bulk_commit (TrajStore  *self,
     {
       self->bulk = FALSE;
       g_clear_pointer (&self->deferred, traj_store_deferred_free);
-      traj_store_tx_rollback (self);
-      bulk_cache_restore (self);
+      bulk_abandon (self);
       return FALSE;
     }
   g_clear_pointer (&self->deferred, traj_store_deferred_free);
   self->bulk = FALSE;
   if (self->bulk_failed)
     {
-      traj_store_tx_rollback (self);
-      bulk_cache_restore (self);
+      bulk_abandon (self);
       g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_FAILED,
                            _("A row of the batch failed; nothing was saved."));
       return FALSE;
     }
-  ok = bulk_audit_records (self, error);
+  /* The last transaction: this chunk's records, then everything shown. */
+  ok = (self->bulk_marker == 0 || bulk_hide_chunk (self, &held, error)) &&
+       bulk_audit_records (self, error) &&
+       (self->bulk_marker == 0 ||
+        (run_with_id (self, show_sql, self->bulk_first_patient, self->bulk_marker, error) &&
+         bulk_meta (self, FALSE, error))) &&
+       bulk_audit_counts (self, error);
   if (!ok)
     {
-      traj_store_tx_rollback (self);
-      bulk_cache_restore (self);
+      bulk_abandon (self);
       return FALSE;
     }
+  /* The state of the patients a hidden write made is worked out below, a
+   * few at a time, not in this transaction. */
+  refresh = self->bulk_marker != 0 && !self->bulk_hold;
+  if (refresh)
+    traj_store_attention_forget (self);
   ok = traj_store_tx_commit (self, error);
-  bulk_cache_restore (self);
   if (!ok)
-    return FALSE;
+    {
+      bulk_abandon (self);
+      return FALSE;
+    }
+  bulk_unlock (self);
+  self->bulk_marker = 0;
+  bulk_cache_restore (self);
+  if (refresh)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (!bulk_attention (self, &local))
+        g_warning ("Needs-attention state after the %s: %s", self->bulk_action, local->message);
+    }
   traj_store_emit_changed (self, TRAJ_N_KINDS, 0);
   return TRUE;
 }
@@ -1024,8 +1434,7 @@ traj_store_bulk_rollback (TrajStore *self)
 
   self->bulk = FALSE;
   g_clear_pointer (&self->deferred, traj_store_deferred_free);
-  traj_store_tx_rollback (self);
-  bulk_cache_restore (self);
+  bulk_abandon (self);
 }
 
 /* ---- delete / undelete -------------------------------------------------------- */
@@ -1226,12 +1635,27 @@ traj_store_count (TrajStore *self, TrajRecordKind kind, GError **error)
     [TRAJ_KIND_KIOSK_CHECKIN] = "SELECT count(*) FROM kiosk_checkin",
     [TRAJ_KIND_MEDICATION] = "SELECT count(*) FROM medication WHERE deleted_at IS NULL",
   };
+  /* On a clinic file, not the records of a bulk write still hidden (its
+   * patients' deleted_at is negative until it ends: traj_bulk_yield ()). */
+#define NOT_HIDDEN "patient_id NOT IN (SELECT id FROM patient WHERE deleted_at < 0)"
+  static const char *file_sql[TRAJ_N_KINDS] = {
+    [TRAJ_KIND_PATIENT] = "SELECT count(*) FROM patient WHERE deleted_at IS NULL",
+    [TRAJ_KIND_COURSE] = "SELECT count(*) FROM course WHERE deleted_at IS NULL AND " NOT_HIDDEN,
+    [TRAJ_KIND_INFUSION] = "SELECT count(*) FROM infusion WHERE deleted_at IS NULL AND " NOT_HIDDEN,
+    [TRAJ_KIND_VITAL_SIGN] = "SELECT count(*) FROM vital_sign WHERE infusion_id NOT IN "
+                             "(SELECT id FROM infusion WHERE patient_id IN (SELECT id FROM patient WHERE deleted_at < 0))",
+    [TRAJ_KIND_ASSESSMENT] = "SELECT count(*) FROM assessment WHERE deleted_at IS NULL AND " NOT_HIDDEN,
+    [TRAJ_KIND_FLAG_DECISION] = "SELECT count(*) FROM flag_decision WHERE deleted_at IS NULL AND " NOT_HIDDEN,
+    [TRAJ_KIND_KIOSK_CHECKIN] = "SELECT count(*) FROM kiosk_checkin",
+    [TRAJ_KIND_MEDICATION] = "SELECT count(*) FROM medication WHERE deleted_at IS NULL AND " NOT_HIDDEN,
+  };
+#undef NOT_HIDDEN
   TrajDbStmt *stmt;
   gint64 n = -1;
   gboolean found = FALSE;
 
   g_return_val_if_fail ((guint) kind < TRAJ_N_KINDS, -1);
-  stmt = traj_db_prepare (self->db, sql[kind], error);
+  stmt = traj_db_prepare (self->db, traj_db_engine (self->db) == TRAJ_DB_SQLITE ? file_sql[kind] : sql[kind], error);
   if (stmt == NULL)
     return -1;
   if (!traj_db_step_row (stmt, &found, error))

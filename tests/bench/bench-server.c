@@ -9,7 +9,8 @@
  * validated CSV import of the whole clinic into a new server database.
  * The store runs as the server's administrator, as `trajectory-cli`
  * would on the server itself; a clinician's login sends the same SQL.
- * Usage: bench-server [COHORT_RUNS] */
+ * Usage: bench-server [COHORT_RUNS]; TRAJ_BENCH_ONLY=cohort or =import
+ * measures that alone. */
 #include "config.h"
 
 #include <libpq-fe.h>
@@ -234,6 +235,9 @@ main (int argc, char **argv)
   TrajThresholds t;
   PGconn *conn;
   GRand *rand = g_rand_new_with_seed (BENCH_SEED);
+  const char *only = g_getenv ("TRAJ_BENCH_ONLY");
+  gboolean page = only == NULL, cohorts = only == NULL || g_str_equal (only, "cohort"),
+           import = only == NULL || g_str_equal (only, "import");
 
   setvbuf (stdout, NULL, _IOLBF, 0);
   if (admin == NULL)
@@ -257,7 +261,7 @@ main (int argc, char **argv)
     cohort_pg[k] = pg_sql (cohort[k]);
 
   /* The patient list, as the window loads it. */
-  for (guint k = 0; k < 4; k++)
+  for (guint k = 0; page && k < 4; k++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_clear_pointer (&patients, g_ptr_array_unref);
@@ -268,10 +272,11 @@ main (int argc, char **argv)
         g_array_append_val (list_ms, (double) { ms_since (t0) });
     }
 
-  bench_search (conn, store, patients, rand, key_ms, key_floor_ms, &sink);
+  if (page)
+    bench_search (conn, store, patients, rand, key_ms, key_floor_ms, &sink);
 
   /* Opening a patient's page: the store, then the floor, patient after patient. */
-  for (guint k = 0; k < OPENS; k++)
+  for (guint k = 0; page && k < OPENS; k++)
     {
       TrajPatientSummary *s = g_ptr_array_index (patients, g_rand_int_range (rand, 0, (gint32) patients->len));
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
@@ -300,7 +305,7 @@ main (int argc, char **argv)
    * (traj-store-cohort-pg.c: seven streams and the safety answers). */
   traj_thresholds_init_defaults (&t);
   def->group_by = TRAJ_COHORT_FIELD_INDICATION;
-  for (guint k = 0; k < runs; k++)
+  for (guint k = 0; cohorts && k < runs; k++)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr(TrajCohortReport) report = traj_cohort_compute (store, def, &t, as_of, NULL, &error);
@@ -338,7 +343,7 @@ main (int argc, char **argv)
       g_array_append_val (cohort_floor_ms, ms);
     }
   PQfinish (conn);
-  import_rps = bench_import (admin, file, &import_rows);
+  import_rps = import ? bench_import (admin, file, &import_rows) : 0;
   g_rand_free (rand);
   for (guint k = 0; k < 5; k++)
     g_free (one_pg[k]);
@@ -348,14 +353,19 @@ main (int argc, char **argv)
 
   printf ("\nserver mode, %u patients on a local PostgreSQL, load %s → %s\n", BENCH_PATIENTS, load_before,
           load_after);
-  bench_report ("patient list (load)", list_ms, NULL, -1, NULL);
-  bench_report ("open a patient", open_ms, "libpq floor", bench_median (floor_ms), "≤ 15 ms median");
-  bench_report ("search, per keystroke", key_ms, "libpq floor (LIKE query)", bench_median (key_floor_ms),
-                "≤ 10 ms median");
-  bench_report ("whole-clinic cohort", cohort_ms, "libpq floor (its 8 statements)", bench_median (cohort_floor_ms),
-                "≤ 1.5 s");
-  printf ("CSV import, validated, into a new server database: %u rows at %.0f rows/s (target ≥ 50,000 rows/s)\n",
-          import_rows, import_rps);
+  if (page)
+    {
+      bench_report ("patient list (load)", list_ms, NULL, -1, NULL);
+      bench_report ("open a patient", open_ms, "libpq floor", bench_median (floor_ms), "≤ 15 ms median");
+      bench_report ("search, per keystroke", key_ms, "libpq floor (LIKE query)", bench_median (key_floor_ms),
+                    "≤ 10 ms median");
+    }
+  if (cohorts)
+    bench_report ("whole-clinic cohort", cohort_ms, "libpq floor (its 8 statements)", bench_median (cohort_floor_ms),
+                  "≤ 1.5 s");
+  if (import)
+    printf ("CSV import, validated, into a new server database: %u rows at %.0f rows/s (target ≥ 50,000 rows/s)\n",
+            import_rows, import_rps);
   printf ("(checksum %" G_GUINT64_FORMAT ")\n", sink);
   return 0;
 }

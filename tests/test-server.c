@@ -383,6 +383,20 @@ test_lead_role (Fixture *fx, gconstpointer data)
   assert_refused (lead, "INSERT INTO patient (uid, mrn, name, birth_date, sex, indication, created_at, updated_at) "
                         "VALUES ('x', 'x', 'x', '1980-01-01', 'female', 'depression', 0, 0)");
   assert_refused (lead, "INSERT INTO clinic_setting (key, value, updated_at, updated_by) VALUES ('x', 'x', 0, 'x')");
+  /* A lead's laptop in kiosk mode checks the staff PIN through the
+   * tablet's functions, and runs no other: redeeming a check-in code and
+   * saving answers write records (a laptop that hands out questionnaires
+   * signs in with a kiosk login of its own, README). */
+  assert_refused (lead, "SELECT * FROM traj_kiosk_redeem ('ABCD-1234', 'lead-laptop')");
+  assert_refused (lead, "SELECT * FROM traj_kiosk_session_answers ('x')");
+  {
+    PGresult *res = PQexec (lead, "SELECT string_agg (p.oid::regprocedure::text, ' ' ORDER BY 1) FROM pg_proc p "
+                                  "WHERE p.proname LIKE 'traj_kiosk%' AND has_function_privilege (p.oid, 'EXECUTE')");
+
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+    g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "traj_kiosk_state(text) traj_kiosk_verify_pin(text,text)");
+    PQclear (res);
+  }
   PQfinish (lead);
 
   /* Through the store: the patient list and pages are not the lead's. */

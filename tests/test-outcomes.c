@@ -2011,6 +2011,75 @@ test_ybocs_store (void)
   g_rmdir (dir);
 }
 
+/* A draft with item 9 above 0 is a safety finding (CLINICAL.md §4), but
+ * the FHIR export left every draft out, so a receiver never saw it. It goes
+ * as a QuestionnaireResponse in progress with the answers so far and no
+ * score; a draft without a safety answer still stays out. */
+static void
+test_safety_draft_in_fhir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-outcomes-fhir-draft-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(TrajAssessment) plain = traj_assessment_new (TRAJ_SCALE_GAD7);
+  g_autoptr(JsonNode) bundle = NULL;
+  JsonArray *entries;
+  guint n_qr = 0;
+
+  g_assert_no_error (error);
+  store = traj_test_open (path, &error);
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("SD-1");
+  p->name = g_strdup ("Sol Dario");
+  p->birth_day = traj_day_from_ymd (1979, 8, 1);
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  g_assert_no_error (error);
+  /* Items 1–3 "Not at all", 4–8 unanswered, item 9 "More than half the days". */
+  plain->patient_id = a->patient_id = p->id;
+  plain->taken_at = a->taken_at = traj_time_now () - 600;
+  plain->source = a->source = TRAJ_SOURCE_TABLET;
+  plain->timing = a->timing = TRAJ_TIMING_BETWEEN;
+  plain->draft = a->draft = TRUE;
+  a->items[0] = a->items[1] = a->items[2] = 0;
+  a->items[8] = 2;
+  plain->items[0] = 1;
+  g_assert_true (traj_store_insert_assessment (store, a, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_store_insert_assessment (store, plain, &error));
+  g_assert_no_error (error);
+
+  bundle = traj_fhir_build_bundle (store, "SD-1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  entries = json_object_get_array_member (json_node_get_object (bundle), "entry");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 2);    /* the Patient, the PHQ-9 draft */
+  for (guint k = 0; k < json_array_get_length (entries); k++)
+    {
+      JsonObject *res = json_object_get_object_member (json_array_get_object_element (entries, k), "resource");
+      const char *type = json_object_get_string_member (res, "resourceType");
+
+      g_assert_cmpstr (type, !=, "Observation");
+      if (g_str_equal (type, "QuestionnaireResponse"))
+        {
+          JsonArray *items = json_object_get_array_member (res, "item");
+          JsonObject *last = json_array_get_object_element (items, 3);
+          JsonObject *answer = json_array_get_object_element (json_object_get_array_member (last, "answer"), 0);
+
+          g_assert_cmpstr (json_object_get_string_member (res, "status"), ==, "in-progress");
+          g_assert_cmpuint (json_array_get_length (items), ==, 4);
+          g_assert_cmpstr (json_object_get_string_member (last, "linkId"), ==, "44260-8");
+          g_assert_cmpint (json_object_get_int_member (answer, "valueInteger"), ==, 2);
+          n_qr++;
+        }
+    }
+  g_assert_cmpuint (n_qr, ==, 1);
+
+  g_clear_object (&store);
+  traj_test_remove_tree (dir);
+}
+
 /* Found by a kiosk trial: a patient answered PHQ-9 item 9 "Several days" on
  * the tablet, read the crisis message, went back and changed it to "Not at
  * all" and submitted. The tablet's draft was amended in place, so the
@@ -2315,6 +2384,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/no-response/needs-later", test_no_response_needs_later_assessment);
   g_test_add_func ("/outcomes/safety/item9", test_safety_item9);
   g_test_add_func ("/outcomes/safety/item9-taken-back", test_safety_item9_taken_back);
+  g_test_add_func ("/outcomes/safety/draft-in-fhir", test_safety_draft_in_fhir);
   g_test_add_func ("/outcomes/monitoring/vitals", test_vitals_limits);
   g_test_add_func ("/outcomes/monitoring/low-limits", test_vitals_low_limits);
   g_test_add_func ("/outcomes/monitoring/tolerability-not-outcome", test_tolerability_not_outcome);

@@ -328,7 +328,7 @@ add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn
   if (qr_urn)
     {
       begin_entry (b, qr_urn, "QuestionnaireResponse");
-      member_string (b, "status", "completed");
+      member_string (b, "status", a->complete ? "completed" : "in-progress");
       member_reference (b, "subject", patient_urn);
       member_time (b, "authored", a->taken_at);
       json_builder_set_member_name (b, "item");
@@ -383,6 +383,9 @@ add_assessment (JsonBuilder *b, const TrajAssessment *a, const char *patient_urn
       end_entry (b);
     }
 
+  /* A draft has no score. */
+  if (!a->complete)
+    return;
   begin_entry (b, urn, "Observation");
   if (scale->safety_item > 0 && a->safety_highest > 0)
     member_safety_highest (b, a->safety_highest);
@@ -653,7 +656,9 @@ add_entries (JsonBuilder *b, const TrajPatientRecords *r)
     {
       const TrajAssessment *a = g_ptr_array_index (r->assessments, k);
 
-      if (a->complete && traj_scale_get (a->scale) != NULL)
+      /* A draft holding a safety answer is a safety finding too
+       * (CLINICAL.md §4): its answers so far go, in progress. */
+      if (traj_scale_get (a->scale) != NULL && (a->complete || traj_assessment_safety_answer (a) > 0))
         add_assessment (b, a, patient_urn);
     }
 }

@@ -28,7 +28,10 @@ G_BEGIN_DECLS
  * (TRAJ_FHIR_SAFETY_HIGHEST_URL, valueInteger 1–3) on the
  * QuestionnaireResponse's safety item (present even when that item is now
  * unanswered) and on the score's Observation.
- * Drafts and hidden records are left out. References are urn:uuid fullUrls
+ * A draft whose safety item holds an answer above 0 (a safety finding)
+ * goes as a QuestionnaireResponse of status "in-progress" with the answers
+ * given so far, and no Observation; other drafts and hidden records are
+ * left out. References are urn:uuid fullUrls
  * inside the Bundle; ids derived from the records' uids, so exporting the
  * same records twice gives the same resources. */
 

@@ -446,14 +446,22 @@ test_round_trip (Fixture *fx, gconstpointer data)
       {
         const TrajAuditEvent *e = g_ptr_array_index (events, k);
 
+        gint64 lines = 0;
+
         if (!g_str_equal (e->record_kind, "records"))
           continue;
         parts++;
         for (const char *c = e->detail; *c; c++)
-          listed += *c == '\n';
+          lines += *c == '\n';
+        g_assert_cmpint (lines, <=, 500);
+        listed += lines;
       }
     g_assert_cmpint (listed, ==, records);
-    g_assert_cmpint (parts, ==, (records + 499) / 500);
+    /* At most 500 to a part; on a clinic file each chunk of the writing
+     * (traj_bulk_yield ()) lists its own. */
+    g_assert_cmpint (parts, >=, (records + 499) / 500);
+    if (traj_store_is_server (target))
+      g_assert_cmpint (parts, ==, (records + 499) / 500);
     g_assert_cmpint (count (target, "SELECT count(*) FROM audit_event WHERE action NOT IN ('migrate', 'read', 'export')"), ==,
                      parts + 2);
     g_assert_true (traj_store_audit_verify (target, NULL, &error));

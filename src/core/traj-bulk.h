@@ -47,12 +47,15 @@ gboolean traj_bulk_insert_flag_decision (TrajStore        *store,
                                          gint64            now,
                                          GError          **error);
 
-/* Between two records of a bulk write on a clinic file: after about 100 ms
- * of writing, commits what was written (hidden from every reader until
- * traj_store_bulk_commit ()) and pauses, so that others' saves do not wait
- * for the whole write. Nothing on a clinic server (whose writers do not
- * wait for each other). FALSE when the commit failed: roll back. */
+/* Between two records of a bulk write on a clinic file, @rows rows after
+ * the last call: after about 100 ms of writing (and at least 256 rows, so
+ * a small write stays one transaction), commits what was written (hidden
+ * from every reader until traj_store_bulk_commit ()) and pauses, so that
+ * others' saves do not wait for the whole write. Nothing on a clinic
+ * server (whose writers do not wait for each other). FALSE when the
+ * commit failed: roll back. */
 gboolean traj_bulk_yield                (TrajStore        *store,
+                                         guint             rows,
                                          GError          **error);
 /* Called in each pause of traj_bulk_yield (), when the write holds no
  * lock (tests: a save or a read of another program meanwhile). */

@@ -2353,7 +2353,7 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
 
       /* Others' saves get the lock between chunks of the writing. */
       if (im->writing && im->fatal == NULL && im->report->n_problems == 0)
-        traj_bulk_yield (im->store, &im->fatal);
+        traj_bulk_yield (im->store, 1, &im->fatal);
       if (im->fatal)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&im->fatal), "%s:%u: ", base, im->line);

@@ -732,6 +732,13 @@ generate_patient (Gen *g, guint index, GError **error)
   return decide_old_findings (g, p->id, error);
 }
 
+/* Rows written so far (for traj_bulk_yield ()). */
+static guint
+demo_rows (const TrajDemoCounts *c)
+{
+  return c->patients + c->courses + c->infusions + c->vital_signs + c->assessments + c->medications;
+}
+
 gboolean
 traj_demo_generate (TrajStore        *store,
                     guint32           seed,
@@ -770,9 +777,11 @@ traj_demo_generate (TrajStore        *store,
     }
   for (guint k = 0; k < n_patients; k++)
     {
+      guint rows = demo_rows (&g.counts);
+
       if (!generate_patient (&g, k, error) ||
           g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !traj_bulk_yield (store, error))
+          !traj_bulk_yield (store, demo_rows (&g.counts) - rows, error))
         {
           traj_store_bulk_rollback (store);
           g_rand_free (g.rand);

@@ -54,6 +54,8 @@ struct _TrajStore
   gboolean bulk_hold;                   /* holds its transaction to the end */
   gint64 bulk_chunk_ms;
   gint64 bulk_chunk_started;            /* monotonic µs */
+  guint bulk_chunk_rows;                /* rows written in this chunk (traj_bulk_yield ()) */
+  guint bulk_chunk_min_rows;
   gint64 bulk_counts[7];                /* records written, per table of bulk_before */
   guint bulk_events;                    /* "records" events written */
   guint bulk_chunks;                    /* transactions committed hidden */

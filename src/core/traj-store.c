@@ -983,6 +983,7 @@ bulk_audit_counts (TrajStore *self, GError **error)
  * on "<clinic>-import.lock": an open that can take that lock exclusively
  * knows the writer is gone. */
 #define BULK_CHUNK_MS 100
+#define BULK_CHUNK_MIN_ROWS 256
 #define BULK_PAUSE_MS 30
 #define BULK_REMOVE_PATIENTS 200
 #define BULK_HIDDEN_KEY "hidden-import:"
@@ -1200,6 +1201,7 @@ traj_bulk_set_pause_func (TrajStore         *store,
 
 gboolean
 traj_bulk_yield (TrajStore  *store,
+                 guint       rows,
                  GError    **error)
 {
   TrajStore *self = store;
@@ -1207,7 +1209,9 @@ traj_bulk_yield (TrajStore  *store,
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
 
+  self->bulk_chunk_rows += rows;
   if (!self->bulk || self->bulk_marker == 0 || self->bulk_hold || self->bulk_failed || self->tx_depth != 1 ||
+      self->bulk_chunk_rows < self->bulk_chunk_min_rows ||
       g_get_monotonic_time () - self->bulk_chunk_started < self->bulk_chunk_ms * 1000)
     return TRUE;
   if (!bulk_hide_chunk (self, &held, error))
@@ -1241,6 +1245,7 @@ traj_bulk_yield (TrajStore  *store,
   if (!bulk_note_before (self, FALSE, error))
     goto fail;
   self->bulk_chunk_started = g_get_monotonic_time ();
+  self->bulk_chunk_rows = 0;
   return TRUE;
 
 fail:
@@ -1268,7 +1273,10 @@ traj_store_bulk_begin (TrajStore   *self,
   self->bulk_events = 0;
   self->bulk_chunks = 0;
   memset (self->bulk_counts, 0, sizeof self->bulk_counts);
+  /* TRAJ_BULK_CHUNK_MS (tests): chunks of that many ms, however few rows. */
   self->bulk_chunk_ms = chunk_ms ? g_ascii_strtoll (chunk_ms, NULL, 10) : BULK_CHUNK_MS;
+  self->bulk_chunk_min_rows = chunk_ms ? 0 : BULK_CHUNK_MIN_ROWS;
+  self->bulk_chunk_rows = 0;
   /* Hidden chunks on a clinic file whose folder takes the lock file. */
   if (!restore && traj_db_engine (self->db) == TRAJ_DB_SQLITE && self->tx_depth == 0 &&
       (self->bulk_lock_fd = bulk_lock (self, LOCK_SH)) >= 0)

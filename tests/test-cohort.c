@@ -765,6 +765,122 @@ test_medication_at_start (void)
   clinic_clear (&k);
 }
 
+/* Sets the CADSS total and lowest MOAA/S of the @index-th infusion (0-based)
+ * of @course_id. */
+static void
+set_tolerability (TrajPatientRecords *r, gint64 course_id, guint index, int cadss, int moaas)
+{
+  for (guint k = 0, n = 0; k < r->infusions->len; k++)
+    {
+      TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      if (i->course_id != course_id || n++ != index)
+        continue;
+      i->cadss_total = cadss;
+      i->moaas_lowest = moaas;
+      return;
+    }
+  g_assert_not_reached ();
+}
+
+/* CLINICAL.md §8: mean CADSS and the share sedated (lowest MOAA/S ≤ 3) per
+ * infusion number and over all infusions, hand-worked; and they never move
+ * response, remission, completion or the score points.
+ *   B (P2): #1 CADSS 30 MOAA/S 3 · #2 20/4 · #3 —/5
+ *   C (P3): #1 10/4 · #2 —/— · #3 16/2
+ *   D (P4): #4 0/0
+ *   #1: CADSS 20.0 (30, 10), sedated 1 of 2 (3 yes, 4 no)
+ *   #2: 20.0 (n 1), 0 of 1 · #3: 16.0 (n 1), 1 of 2 (5 no, 2 yes) · #4: 0 (n 1), 1 of 1
+ *   all: CADSS (30+20+10+16+0)/5 = 15.2, sedated 3 of 6 = 0.5 */
+static void
+test_tolerability (void)
+{
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) plain = NULL;
+  g_autoptr(TrajCohortReport) report = NULL;
+  g_autoptr(TrajTable) table = NULL;
+  g_autofree char *csv = NULL;
+  const TrajCohortTolerability *t;
+  const TrajCohort *h, *h0;
+  Clinic k;
+
+  clinic_build (&k, NULL);
+  plain = clinic_report (&k, def);
+  h0 = g_ptr_array_index (plain->cohorts, 0);
+  g_assert_cmpuint (h0->cadss.n, ==, 0);
+  g_assert_cmpuint (h0->sedated.n, ==, 0);
+  g_assert_cmpuint (h0->tolerability->len, ==, 0);
+
+  {
+    TrajPatientRecords *p2 = g_ptr_array_index (k.records, 1), *p3 = g_ptr_array_index (k.records, 2);
+    TrajPatientRecords *p4 = g_ptr_array_index (k.records, 3);
+    gint64 b = ((TrajCourse *) g_ptr_array_index (p2->courses, 0))->id;
+    gint64 c = ((TrajCourse *) g_ptr_array_index (p3->courses, 0))->id;
+    gint64 d = ((TrajCourse *) g_ptr_array_index (p4->courses, 0))->id;
+
+    set_tolerability (p2, b, 0, 30, 3);
+    set_tolerability (p2, b, 1, 20, 4);
+    set_tolerability (p2, b, 2, -1, 5);
+    set_tolerability (p3, c, 0, 10, 4);
+    set_tolerability (p3, c, 2, 16, 2);
+    set_tolerability (p4, d, 3, 0, 0);
+  }
+  report = clinic_report (&k, def);
+  g_assert_cmpuint (report->cohorts->len, ==, 1);
+  h = g_ptr_array_index (report->cohorts, 0);
+
+  g_assert_cmpuint (h->cadss.n, ==, 5);
+  assert_near (h->cadss.mean, 15.2, 1e-9);
+  g_assert_cmpuint (h->sedated.n, ==, 6);
+  g_assert_cmpuint (h->sedated.events, ==, 3);
+  assert_near (h->sedated.rate, 0.5, 1e-12);
+  g_assert_cmpuint (h->tolerability->len, ==, 4);
+  t = &g_array_index (h->tolerability, TrajCohortTolerability, 0);
+  g_assert_cmpint (t->infusion, ==, 1);
+  g_assert_cmpuint (t->cadss.n, ==, 2);
+  assert_near (t->cadss.mean, 20.0, 1e-12);
+  g_assert_cmpuint (t->sedated.n, ==, 2);
+  g_assert_cmpuint (t->sedated.events, ==, 1);
+  t = &g_array_index (h->tolerability, TrajCohortTolerability, 1);
+  g_assert_cmpint (t->infusion, ==, 2);
+  g_assert_cmpuint (t->cadss.n, ==, 1);
+  assert_near (t->cadss.mean, 20.0, 1e-12);
+  g_assert_cmpuint (t->sedated.n, ==, 1);
+  g_assert_cmpuint (t->sedated.events, ==, 0);
+  t = &g_array_index (h->tolerability, TrajCohortTolerability, 2);
+  g_assert_cmpint (t->infusion, ==, 3);
+  assert_near (t->cadss.mean, 16.0, 1e-12);
+  g_assert_cmpuint (t->sedated.n, ==, 2);
+  g_assert_cmpuint (t->sedated.events, ==, 1);
+  t = &g_array_index (h->tolerability, TrajCohortTolerability, 3);
+  g_assert_cmpint (t->infusion, ==, 4);
+  assert_near (t->cadss.mean, 0.0, 1e-12);
+  g_assert_cmpuint (t->sedated.events, ==, 1);
+
+  /* Never an outcome: response, remission, completion, change and the
+   * score points are those of the clinic without them. */
+  for (guint tp = 0; tp < TRAJ_COHORT_N_TIMEPOINTS; tp++)
+    {
+      g_assert_cmpuint (h->response[tp].n, ==, h0->response[tp].n);
+      g_assert_cmpuint (h->response[tp].events, ==, h0->response[tp].events);
+      g_assert_cmpuint (h->remission[tp].n, ==, h0->remission[tp].n);
+      g_assert_cmpuint (h->remission[tp].events, ==, h0->remission[tp].events);
+    }
+  g_assert_cmpuint (h->completion.events, ==, h0->completion.events);
+  g_assert_cmpuint (h->n_responders, ==, h0->n_responders);
+  assert_near (h->change_eoi.mean, h0->change_eoi.mean, 1e-12);
+  g_assert_cmpuint (h->by_infusion->len, ==, h0->by_infusion->len);
+  for (guint j = 0; j < h->by_infusion->len; j++)
+    assert_near (g_array_index (h->by_infusion, TrajCohortPoint, j).mean.mean,
+                 g_array_index (h0->by_infusion, TrajCohortPoint, j).mean.mean, 1e-12);
+
+  /* The table the command line writes (--table tolerability). */
+  table = traj_cohort_report_tolerability_table (report);
+  csv = traj_table_to_string (table, TRAJ_FORMAT_CSV);
+  g_assert_true (g_str_has_prefix (csv, "cohort,cohort_key,infusion,cadss_n,cadss_mean,"));
+  g_assert_nonnull (strstr (csv, ",3,1,16.000,"));
+  clinic_clear (&k);
+}
+
 /* CLINICAL.md §8: what the list means for a day, an infusion and a course. */
 static void
 test_medication_rules (void)
@@ -1726,6 +1842,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/indication-detail", test_indication_detail);
   g_test_add_func ("/cohort/filters", test_filters);
   g_test_add_func ("/cohort/medication-at-start", test_medication_at_start);
+  g_test_add_func ("/cohort/tolerability", test_tolerability);
   g_test_add_func ("/cohort/medication-rules", test_medication_rules);
   g_test_add_func ("/cohort/definition-json", test_definition_json);
   g_test_add_func ("/cohort/filter-parse", test_filter_parse);

@@ -12,7 +12,7 @@
 #include "traj-cohort.h"
 
 #define PARAMETERS N_("[--group-by FIELD] [--cohort SPEC]… [FILTERS] [--scale SCALE] [--as-of DATE] " \
-                      "[--table metrics|courses|chart|km] [--format text|csv|json] [--output FILE] " \
+                      "[--table metrics|courses|chart|km|tolerability] [--format text|csv|json] [--output FILE] " \
                       "[--save NAME [--replace]] [--load NAME] [--list-saved] [--delete-saved NAME]")
 #define SUMMARY N_("Compare cohorts of courses: response, remission, completion, boosters, safety")
 
@@ -319,7 +319,7 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
     { "to", 0, 0, G_OPTION_ARG_STRING, &fo.to, N_("Courses starting on or before DATE"), N_("DATE") },
     { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_name, N_("Outcome scale (default: each course’s primary scale)"), N_("SCALE") },
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of_text, N_("Ignore what was recorded after DATE"), N_("DATE") },
-    { "table", 0, 0, G_OPTION_ARG_STRING, &table_name, N_("metrics (default; one row per cohort), courses (one row per course, to re-check), chart or km (time to first booster)"), N_("TABLE") },
+    { "table", 0, 0, G_OPTION_ARG_STRING, &table_name, N_("metrics (default; one row per cohort), courses (one row per course, to re-check), chart, km (time to first booster) or tolerability (mean CADSS and share sedated per infusion number)"), N_("TABLE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("Output format: text, csv or json"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of the terminal"), N_("FILE") },
     { "save", 0, 0, G_OPTION_ARG_STRING, &save, N_("Save this definition under NAME"), N_("NAME") },
@@ -354,8 +354,8 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
     status = traj_cli_fail (cli, _("unknown format “%s” (use text, csv or json)"), format_name) + 1;
   else if (load && (defining || save))
     status = traj_cli_fail (cli, _("--load takes the whole definition; drop the other cohort options")) + 1;
-  else if (table_name && !g_strv_contains ((const char * const[]) { "metrics", "courses", "chart", "km", NULL }, table_name))
-    status = traj_cli_fail (cli, _("unknown table “%s” (use metrics, courses, chart or km)"), table_name) + 1;
+  else if (table_name && !g_strv_contains ((const char * const[]) { "metrics", "courses", "chart", "km", "tolerability", NULL }, table_name))
+    status = traj_cli_fail (cli, _("unknown table “%s” (use metrics, courses, chart, km or tolerability)"), table_name) + 1;
   else if (as_of_text)
     {
       gint32 day = traj_day_from_iso (as_of_text);
@@ -441,6 +441,8 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
     table = traj_cohort_report_courses_table (report);
   else if (g_str_equal (table_name, "chart"))
     table = traj_cohort_report_chart_table (report);
+  else if (g_str_equal (table_name, "tolerability"))
+    table = traj_cohort_report_tolerability_table (report);
   else
     table = traj_cohort_report_km_table (report);
   out = traj_table_to_string (table, format);

@@ -34,7 +34,7 @@ static const TrajCliCommand commands[] = {
   { "outcomes", N_("[--patient MRN] [--format text|csv|json]"),
     N_("Baseline, change, response, remission and open findings per course and scale"), traj_cli_outcomes },
   { "cohort", N_("[--group-by FIELD] [--cohort SPEC]… [FILTERS] [--scale SCALE] [--as-of DATE] "
-                 "[--table metrics|courses|chart|km] [--format text|csv|json] [--output FILE] "
+                 "[--table metrics|courses|chart|km|tolerability] [--format text|csv|json] [--output FILE] "
                  "[--save NAME [--replace]] [--load NAME] [--list-saved] [--delete-saved NAME]"),
     N_("Compare cohorts of courses: response, remission, completion, boosters, safety"), traj_cli_cohort },
   { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--scale N] [--axis date|infusion]"),

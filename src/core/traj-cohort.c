@@ -811,6 +811,8 @@ traj_cohort_course_free (TrajCohortCourse *c)
   g_free (c->clinician);
   g_free (c->by_infusion);
   g_free (c->by_week);
+  g_free (c->cadss);
+  g_free (c->moaas);
   g_free (c);
 }
 
@@ -1131,6 +1133,14 @@ collect_course (const PatientCtx    *p,
   /* Induction as the engine counts it. Only a course with no scale at all
    * has no engine outcome to read it from; it then follows the same rule. */
   cc->n_infusions = (int) cs.infusions->len;
+  cc->cadss = g_new (int, MAX (cc->n_infusions, 1));
+  cc->moaas = g_new (int, MAX (cc->n_infusions, 1));
+  for (int k = 0; k < cc->n_infusions; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (cs.infusions, k);
+      cc->cadss[k] = i->cadss_total;
+      cc->moaas[k] = i->moaas_lowest;
+    }
   cc->induction_length = po ? po->induction_length
                             : (c->induction_length > 0 ? c->induction_length : p->t->induction_length);
   cc->induction_complete = cc->induction_length > 0 && cc->n_infusions >= cc->induction_length;
@@ -1564,6 +1574,55 @@ chart_points (GPtrArray *courses, TrajScaleId scale, gboolean by_week)
   return points;
 }
 
+/* CLINICAL.md §8: mean CADSS and the share sedated, over all the
+ * infusions and per infusion number. */
+static void
+tolerability_build (TrajCohort *h, GPtrArray *courses)
+{
+  g_autoptr(GArray) cadss = g_array_new (FALSE, TRUE, sizeof (TrajStatsAcc));
+  g_autoptr(GArray) sedated = g_array_new (FALSE, TRUE, sizeof (TrajCohortRate));
+  TrajStatsAcc all = { 0 };
+
+  for (guint k = 0; k < courses->len; k++)
+    {
+      const TrajCohortCourse *c = g_ptr_array_index (courses, k);
+
+      if ((guint) c->n_infusions > cadss->len)
+        {
+          g_array_set_size (cadss, c->n_infusions);
+          g_array_set_size (sedated, c->n_infusions);
+        }
+      for (int x = 0; x < c->n_infusions; x++)
+        {
+          if (c->cadss[x] >= 0)
+            {
+              traj_stats_acc_add (&g_array_index (cadss, TrajStatsAcc, x), c->cadss[x]);
+              traj_stats_acc_add (&all, c->cadss[x]);
+            }
+          if (c->moaas[x] >= 0)
+            {
+              gboolean s = c->moaas[x] <= TRAJ_MOAAS_SEDATED_MAX;
+              rate_add (&g_array_index (sedated, TrajCohortRate, x), TRUE, s);
+              rate_add (&h->sedated, TRUE, s);
+            }
+        }
+    }
+  traj_stats_acc_result (&all, &h->cadss);
+  rate_finish (&h->sedated);
+  h->tolerability = g_array_new (FALSE, TRUE, sizeof (TrajCohortTolerability));
+  for (guint x = 0; x < cadss->len; x++)
+    {
+      TrajCohortTolerability t = { 0 };
+
+      t.infusion = (int) x + 1;
+      traj_stats_acc_result (&g_array_index (cadss, TrajStatsAcc, x), &t.cadss);
+      t.sedated = g_array_index (sedated, TrajCohortRate, x);
+      rate_finish (&t.sedated);
+      if (t.cadss.n > 0 || t.sedated.n > 0)
+        g_array_append_val (h->tolerability, t);
+    }
+}
+
 static TrajCohort *
 cohort_build (const char *label, const char *key, GPtrArray *courses)
 {
@@ -1663,6 +1722,7 @@ cohort_build (const char *label, const char *key, GPtrArray *courses)
                                         (const gboolean *) (void *) km_event->data, km_time->len);
   h->by_infusion = chart_points (courses, h->scale, FALSE);
   h->by_week = chart_points (courses, h->scale, TRUE);
+  tolerability_build (h, courses);
   return h;
 }
 
@@ -1677,6 +1737,7 @@ cohort_free (TrajCohort *h)
   traj_km_free (h->booster);
   g_array_unref (h->by_infusion);
   g_array_unref (h->by_week);
+  g_clear_pointer (&h->tolerability, g_array_unref);
   g_free (h);
 }
 
@@ -2537,6 +2598,9 @@ metrics_row (Emit *e, const TrajCohort *h)
   emit_num (e, "booster_median_upper", km->median_upper, 1);
   emit_rate (e, "monitoring", &h->monitoring, 100.0, FALSE);
   emit_rate (e, "safety", &h->safety, 1.0, FALSE);
+  /* CLINICAL.md §8 tolerability, over every infusion: not outcomes. */
+  emit_mean (e, "cadss", &h->cadss);
+  emit_rate (e, "sedated", &h->sedated, 1.0, FALSE);
   if (!e->header)
     {
       notes = traj_cohort_notes (h);
@@ -2704,6 +2768,37 @@ traj_cohort_report_chart_table (const TrajCohortReport *report)
         chart_row (&e, h, "infusion", &g_array_index (h->by_infusion, TrajCohortPoint, j));
       for (guint j = 0; j < h->by_week->len; j++)
         chart_row (&e, h, "week", &g_array_index (h->by_week, TrajCohortPoint, j));
+    }
+  return t;
+}
+
+static void
+tolerability_row (Emit *e, const TrajCohort *h, const TrajCohortTolerability *t)
+{
+  emit_begin (e);
+  emit_str (e, "cohort", h ? h->label : NULL);
+  emit_str (e, "cohort_key", h ? h->key : NULL);
+  emit_int (e, "infusion", TRUE, t->infusion);
+  emit_mean (e, "cadss", &t->cadss);
+  emit_rate (e, "sedated", &t->sedated, 1.0, FALSE);
+}
+
+TrajTable *
+traj_cohort_report_tolerability_table (const TrajCohortReport *report)
+{
+  TrajTable *t = traj_table_new ();
+  Emit e = { t, TRUE, 0 };
+  TrajCohortTolerability empty = { 0 };
+
+  g_return_val_if_fail (report != NULL, t);
+
+  tolerability_row (&e, NULL, &empty);
+  e.header = FALSE;
+  for (guint k = 0; k < report->cohorts->len; k++)
+    {
+      const TrajCohort *h = g_ptr_array_index (report->cohorts, k);
+      for (guint j = 0; h->tolerability && j < h->tolerability->len; j++)
+        tolerability_row (&e, h, &g_array_index (h->tolerability, TrajCohortTolerability, j));
     }
   return t;
 }

@@ -292,6 +292,11 @@ typedef struct {
   gboolean km_event;              /* a booster; FALSE: censored at km_days */
 
   int n_monitoring;               /* monitoring findings on its infusions */
+  /* CLINICAL.md §8 tolerability of each infusion, in the course's order
+   * (n_infusions entries, -1 when not recorded): the CADSS total and the
+   * lowest MOAA/S. Never read by response or remission. */
+  int *cadss;
+  int *moaas;
   int n_safety;                   /* safety findings resting on its assessments */
 
   /* Chart points (see above), -1 where the course has none. */
@@ -344,6 +349,15 @@ typedef struct {
   TrajMeanCI mean;
 } TrajCohortPoint;
 
+/* Tolerability at one infusion number (CLINICAL.md §8): the mean CADSS
+ * total of the infusions with one, and the share sedated (lowest MOAA/S ≤
+ * TRAJ_MOAAS_SEDATED_MAX) of those with a MOAA/S. */
+typedef struct {
+  int infusion;             /* 1, 2, … within the course */
+  TrajMeanCI cadss;
+  TrajCohortRate sedated;
+} TrajCohortTolerability;
+
 typedef struct {
   char *label;
   char *key;                /* group key, or "1"…"4" for hand-made cohorts */
@@ -366,6 +380,12 @@ typedef struct {
   TrajCohortRate completion;
   TrajKm *booster;                       /* time to first booster, days */
   TrajCohortRate monitoring;             /* n = infusions, events = monitoring events */
+  /* Tolerability over every infusion of the cohort's courses, and per
+   * infusion number (TrajCohortTolerability, numbers where any infusion
+   * has a CADSS or a MOAA/S); not outcomes. */
+  TrajMeanCI cadss;
+  TrajCohortRate sedated;
+  GArray *tolerability;
   TrajCohortRate safety;
 
   GArray *by_infusion;      /* TrajCohortPoint, x = 0…, points with n ≥ 1 */
@@ -434,6 +454,10 @@ TrajTable *traj_cohort_report_metrics_table_with_settings (const TrajCohortRepor
 TrajTable *traj_cohort_report_courses_table_with_settings (const TrajCohortReport *report);
 /* Chart data: cohort, axis ("infusion" | "week"), x, n, mean, sd, lower, upper. */
 TrajTable *traj_cohort_report_chart_table   (const TrajCohortReport *report);
+/* Tolerability per infusion number (CLINICAL.md §8): cohort, infusion,
+ * the CADSS mean (n, mean, sd, interval) and the share sedated (MOAA/S ≤ 3:
+ * n, events, rate, Wilson interval). */
+TrajTable *traj_cohort_report_tolerability_table (const TrajCohortReport *report);
 /* Kaplan–Meier steps: cohort, day, at risk, events, censored, survival, band. */
 TrajTable *traj_cohort_report_km_table      (const TrajCohortReport *report);
 /* Translated notes for a cohort ("small cohort: 7 courses", "PHQ-9 scores

@@ -2357,6 +2357,48 @@ test_fill_summaries_match_each (void)
   }
 }
 
+static int
+compare_taken (gconstpointer a, gconstpointer b)
+{
+  const TrajAssessment *x = *(const TrajAssessment * const *) a;
+  const TrajAssessment *y = *(const TrajAssessment * const *) b;
+
+  if (x->taken_at != y->taken_at)
+    return x->taken_at < y->taken_at ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* traj_records_sort: records already in order (as the store reads them)
+ * stay as they are; out of order, they are sorted (ties by id). */
+static void
+test_records_sort (void)
+{
+  g_autoptr(GPtrArray) in_order = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_assessment_free);
+  g_autoptr(GPtrArray) shuffled = g_ptr_array_new ();
+  static const gint64 taken[5] = { 100, 200, 200, 300, 400 };
+  static const guint order[5] = { 3, 0, 4, 2, 1 };
+
+  for (guint k = 0; k < 5; k++)
+    {
+      TrajAssessment *a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+      a->id = k + 1;
+      a->taken_at = taken[k];
+      g_ptr_array_add (in_order, a);
+    }
+  for (guint k = 0; k < 5; k++)
+    g_ptr_array_add (shuffled, g_ptr_array_index (in_order, order[k]));
+
+  traj_records_sort (in_order, compare_taken);
+  for (guint k = 0; k < 5; k++)
+    g_assert_cmpint (((TrajAssessment *) g_ptr_array_index (in_order, k))->id, ==, k + 1);
+  traj_records_sort (shuffled, compare_taken);
+  for (guint k = 0; k < 5; k++)
+    g_assert_true (g_ptr_array_index (shuffled, k) == g_ptr_array_index (in_order, k));
+  g_ptr_array_set_size (shuffled, 0);
+  traj_records_sort (shuffled, compare_taken);
+  g_assert_cmpuint (shuffled->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2396,6 +2438,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/ybocs/booster", test_ybocs_booster);
   g_test_add_func ("/outcomes/fill-summaries-match-each", test_fill_summaries_match_each);
   g_test_add_func ("/outcomes/ybocs/store", test_ybocs_store);
+  g_test_add_func ("/outcomes/records-sort", test_records_sort);
 
   return g_test_run ();
 }

@@ -1241,7 +1241,7 @@ visible_sorted (const PatientCtx *p, GPtrArray *in, GCompareFunc compare, gsize 
       if (visible (p, G_STRUCT_MEMBER (gint64, x, time_offset)))
         g_ptr_array_add (out, x);
     }
-  g_ptr_array_sort (out, compare);
+  traj_records_sort (out, compare);
   return out;
 }
 
@@ -1292,7 +1292,7 @@ collect_patient (const Collect *c, const TrajPatientRecords *r, GPtrArray *out)
   p.courses = g_ptr_array_sized_new (r->courses->len);
   for (guint k = 0; k < r->courses->len; k++)
     g_ptr_array_add (p.courses, g_ptr_array_index (r->courses, k));
-  g_ptr_array_sort (p.courses, compare_courses);
+  traj_records_sort (p.courses, compare_courses);
   p.infusions = visible_sorted (&p, r->infusions, compare_infusions, G_STRUCT_OFFSET (TrajInfusion, started_at));
   p.assessments = visible_sorted (&p, r->assessments, compare_assessments, G_STRUCT_OFFSET (TrajAssessment, taken_at));
 

@@ -571,7 +571,7 @@ sorted_copy (GPtrArray *in, GCompareFunc compare)
 
   for (guint k = 0; in && k < in->len; k++)
     g_ptr_array_add (out, g_ptr_array_index (in, k));
-  g_ptr_array_sort (out, compare);
+  traj_records_sort (out, compare);
   return out;
 }
 

@@ -335,6 +335,17 @@ traj_day_to_ymd (gint32 day, int *year, int *month, int *mday)
   return TRUE;
 }
 
+void
+traj_records_sort (GPtrArray *array, GCompareFunc compare)
+{
+  for (guint k = 1; k < array->len; k++)
+    if (compare (&array->pdata[k - 1], &array->pdata[k]) > 0)
+      {
+        g_ptr_array_sort (array, compare);
+        return;
+      }
+}
+
 gint32
 traj_day_from_iso (const char *iso)
 {

@@ -461,6 +461,9 @@ TrajTiming  traj_assessment_default_timing (const TrajPatientRecords *r,
 
 TrajPatientRecords *traj_patient_records_new  (void);
 void                traj_patient_records_free (TrajPatientRecords *r);
+/* Sorts @array by @compare (a total order) unless it is in that order
+ * already, as records read from the store are: the check is one pass. */
+void                traj_records_sort (GPtrArray *array, GCompareFunc compare);
 const TrajCourse   *traj_patient_records_find_course (const TrajPatientRecords *r, gint64 course_id);
 /* The course open now (latest not ended), else the latest, else NULL. */
 const TrajCourse   *traj_patient_records_current_course (const TrajPatientRecords *r);

@@ -262,8 +262,11 @@ traj_store_update_assessment (TrajStore *self, TrajAssessment *a, GError **error
 
 /* ---- reads --------------------------------------------------------------------- */
 
+/* The fields the outcome engine and the cohort read (the cohort's narrow
+ * read, TRAJ_COHORT_ASSESSMENT_COLS): nothing is made for the others, whose
+ * text stays NULL. */
 TrajAssessment *
-traj_store_read_assessment (TrajDbStmt *stmt)
+traj_store_read_assessment_narrow (TrajDbStmt *stmt)
 {
   const TrajScale *scale = traj_scale_lookup (traj_db_column_text (stmt, 5));
   TrajAssessment *a = traj_assessment_new (scale ? scale->id : TRAJ_SCALE_NONE);
@@ -274,15 +277,23 @@ traj_store_read_assessment (TrajDbStmt *stmt)
   a->course_id = traj_db_column_int64 (stmt, 3);
   a->infusion_id = traj_db_column_int64 (stmt, 4);
   a->taken_at = traj_db_column_int64 (stmt, 6);
-  traj_source_from_string (traj_db_column_text (stmt, 7), &a->source);
-  traj_timing_from_string (traj_db_column_text (stmt, 8), &a->timing);
   a->complete = traj_db_column_int (stmt, 9) != 0;
   a->total = traj_db_column_int_or (stmt, 10, -1);
+  a->deleted_at = traj_db_column_int64 (stmt, 14);
+  a->safety_highest = traj_db_column_int_or (stmt, 15, 0);
+  return a;
+}
+
+TrajAssessment *
+traj_store_read_assessment (TrajDbStmt *stmt)
+{
+  TrajAssessment *a = traj_store_read_assessment_narrow (stmt);
+
+  traj_source_from_string (traj_db_column_text (stmt, 7), &a->source);
+  traj_timing_from_string (traj_db_column_text (stmt, 8), &a->timing);
   a->difficulty = traj_db_column_int_or (stmt, 11, -1);
   a->clinician = traj_db_column_dup (stmt, 12);
   a->notes = traj_db_column_dup (stmt, 13);
-  a->deleted_at = traj_db_column_int64 (stmt, 14);
-  a->safety_highest = traj_db_column_int_or (stmt, 15, 0);
   return a;
 }
 

@@ -353,8 +353,11 @@ traj_store_update_infusion (TrajStore *self, TrajInfusion *i, GError **error)
 
 /* ---- reads ---------------------------------------------------------------------- */
 
+/* The fields the outcome engine and the cohort read (the cohort's narrow
+ * read, TRAJ_COHORT_INFUSION_COLS): nothing is made for the others, whose
+ * text stays NULL. */
 TrajInfusion *
-traj_store_read_infusion (TrajDbStmt *stmt)
+traj_store_read_infusion_narrow (TrajDbStmt *stmt)
 {
   TrajInfusion *i = traj_infusion_new ();
 
@@ -366,25 +369,33 @@ traj_store_read_infusion (TrajDbStmt *stmt)
   i->duration_min = traj_db_column_int (stmt, 5);
   traj_route_from_string (traj_db_column_text (stmt, 6), &i->route);
   traj_medicine_from_string (traj_db_column_text (stmt, 7), &i->medicine);
-  i->lot = traj_db_column_dup (stmt, 8);
   traj_phase_from_string (traj_db_column_text (stmt, 9), &i->phase);
   i->weight_kg = traj_db_column_double (stmt, 10);
   i->dose_mg_per_kg = traj_db_column_double (stmt, 11);
   i->total_mg = traj_db_column_double (stmt, 12);
+  i->monitoring_min = traj_db_column_int (stmt, 16);
+  i->ready_at = traj_db_column_int64 (stmt, 17);
+  i->clinician = traj_db_column_dup (stmt, 18);
+  i->deleted_at = traj_db_column_int64 (stmt, 20);
+  i->cadss_total = traj_db_column_int_or (stmt, 22, -1);
+  i->moaas_lowest = traj_db_column_int_or (stmt, 23, -1);
+  return i;
+}
+
+TrajInfusion *
+traj_store_read_infusion (TrajDbStmt *stmt)
+{
+  TrajInfusion *i = traj_store_read_infusion_narrow (stmt);
+
+  i->lot = traj_db_column_dup (stmt, 8);
   i->side_effects = traj_codes_to_bits (traj_db_column_text (stmt, 13),
                                         traj_side_effect_to_string, TRAJ_N_SIDE_EFFECTS, NULL);
   i->side_effect_note = traj_db_column_dup (stmt, 14);
   i->concomitant = traj_codes_to_bits (traj_db_column_text (stmt, 15),
                                        traj_concomitant_to_string, TRAJ_N_CONCOMITANTS, NULL);
-  i->monitoring_min = traj_db_column_int (stmt, 16);
-  i->ready_at = traj_db_column_int64 (stmt, 17);
-  i->clinician = traj_db_column_dup (stmt, 18);
   i->notes = traj_db_column_dup (stmt, 19);
-  i->deleted_at = traj_db_column_int64 (stmt, 20);
   i->date_confirmed = traj_codes_to_bits (traj_db_column_text (stmt, 21),
                                           traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, NULL);
-  i->cadss_total = traj_db_column_int_or (stmt, 22, -1);
-  i->moaas_lowest = traj_db_column_int_or (stmt, 23, -1);
   i->rems_first_session = traj_db_column_int_or (stmt, 24, -1);
   if (!traj_db_column_is_null (stmt, 25))
     i->rems_patient_id = traj_db_column_dup (stmt, 25);

@@ -290,6 +290,10 @@ const char   *traj_store_audit_source      (TrajStore *self);
 #define TRAJ_MEDICATION_ORDER " ORDER BY patient_id, coalesce (start_date, ''), id"
 
 TrajPatient      *traj_store_read_patient    (TrajDbStmt *stmt);
+/* Only the fields the cohort and the outcome engine read (the cohort's
+ * narrow read); the text of the others stays NULL. */
+TrajInfusion     *traj_store_read_infusion_narrow   (TrajDbStmt *stmt);
+TrajAssessment   *traj_store_read_assessment_narrow (TrajDbStmt *stmt);
 TrajCourse       *traj_store_read_course     (TrajDbStmt *stmt);
 TrajInfusion     *traj_store_read_infusion   (TrajDbStmt *stmt);
 /* The vital of a row joined to its infusion (none when the join is empty). */

@@ -24,6 +24,7 @@ typedef struct {
   TrajDbStep rc[N_STREAMS + 1];
   GError *error;
   gboolean course_age;      /* the course rows end with the age at start */
+  gboolean cohort;          /* SQLite's cohort read: its own row readers */
   TrajStoreAssessmentFunc assessment_read;
   gpointer assessment_data;
 } Streams;
@@ -274,7 +275,8 @@ streams_next (Streams *s)
     }
   while (stream_at (s, S_INFUSION, pid))
     {
-      TrajInfusion *i = traj_store_read_infusion (s->stmt[S_INFUSION]);
+      TrajInfusion *i = s->cohort ? traj_store_read_infusion_narrow (s->stmt[S_INFUSION])
+                                  : traj_store_read_infusion (s->stmt[S_INFUSION]);
       g_ptr_array_add (r->infusions, i);
       if (s->stmt[S_VITAL])
         {
@@ -296,7 +298,8 @@ streams_next (Streams *s)
     }
   while (stream_at (s, S_ASSESSMENT, pid))
     {
-      TrajAssessment *a = traj_store_read_assessment (s->stmt[S_ASSESSMENT]);
+      TrajAssessment *a = s->cohort ? traj_store_read_assessment_narrow (s->stmt[S_ASSESSMENT])
+                                    : traj_store_read_assessment (s->stmt[S_ASSESSMENT]);
       g_ptr_array_add (r->assessments, a);
       if (s->assessment_read)
         {
@@ -412,7 +415,10 @@ foreach_records (TrajStore            *self,
   if (read == READ_ALL)
     sql = ranged ? all_range_sql () : all_patients_sql;
   else
-    sql = (const char **) cohort_sql (t)->sql[ranged];
+    {
+      sql = (const char **) cohort_sql (t)->sql[ranged];
+      s.cohort = TRUE;
+    }
   if (!streams_open (self, &s, sql, TRUE,
                      ranged ? first_id : 0, ranged ? (last_id > 0 ? last_id : G_MAXINT64) : 0, error))
     ok = FALSE;

@@ -1625,7 +1625,9 @@ test_import_hidden_clash (Fixture *fx, gconstpointer data)
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_true (w.saved);
-  g_assert_cmpuint (w.pauses, >=, 2);
+  /* The writing went on in chunks after the problem (row 13 of about a
+   * thousand): saves never waited for the rest of it. */
+  g_assert_cmpuint (w.pauses, >, 100);
   g_assert_cmpuint (report->n_problems, ==, 1);
   mrn = traj_test_query_text (source, "SELECT mrn FROM patient ORDER BY id DESC LIMIT 1");
   expect = g_strdup_printf ("patients.csv:%d: MRN %s is already used by another patient.", CHUNK_SOURCE_PATIENTS + 1, mrn);

@@ -2351,8 +2351,10 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
           importers[kind] (im);
         }
 
-      /* Others' saves get the lock between chunks of the writing. */
-      if (im->writing && im->fatal == NULL && im->report->n_problems == 0)
+      /* Others' saves get the lock between chunks of the writing, also
+       * after a problem (the rest is read for its problems, and what was
+       * written is removed at the end). */
+      if (im->writing && im->fatal == NULL)
         traj_bulk_yield (im->store, 1, &im->fatal);
       if (im->fatal)
         {

@@ -1210,7 +1210,9 @@ traj_bulk_yield (TrajStore  *store,
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
 
   self->bulk_chunk_rows += rows;
-  if (!self->bulk || self->bulk_marker == 0 || self->bulk_hold || self->bulk_failed || self->tx_depth != 1 ||
+  /* Also after a row failed (bulk_failed): what is written is removed at
+   * the end, and saves need not wait for it meanwhile. */
+  if (!self->bulk || self->bulk_marker == 0 || self->bulk_hold || self->tx_depth != 1 ||
       self->bulk_chunk_rows < self->bulk_chunk_min_rows ||
       g_get_monotonic_time () - self->bulk_chunk_started < self->bulk_chunk_ms * 1000)
     return TRUE;

@@ -881,6 +881,37 @@ test_tolerability (void)
   clinic_clear (&k);
 }
 
+/* A medicine's class from its name as typed. */
+static void
+test_medication_class_from_name (void)
+{
+  const struct { const char *name; TrajMedClass klass; } known[] = {
+    { "Lamotrigine", TRAJ_MED_CLASS_LAMOTRIGINE },
+    { "  lamotrigine 100 mg twice daily", TRAJ_MED_CLASS_LAMOTRIGINE },
+    { "LORAZEPAM", TRAJ_MED_CLASS_BENZODIAZEPINE },
+    { "Xanax XR", TRAJ_MED_CLASS_BENZODIAZEPINE },
+    { "Zolpidem", TRAJ_MED_CLASS_Z_DRUG },
+    { "Phenelzine", TRAJ_MED_CLASS_MAOI },
+    { "Lisdexamfetamine", TRAJ_MED_CLASS_PSYCHOSTIMULANT },
+    { "Tramadol", TRAJ_MED_CLASS_OPIOID },
+    { "Sertraline", TRAJ_MED_CLASS_ANTIDEPRESSANT },
+    { "Quetiapine", TRAJ_MED_CLASS_ANTIPSYCHOTIC },
+    { "Lithium carbonate", TRAJ_MED_CLASS_LITHIUM },
+  };
+  TrajMedClass k = TRAJ_MED_CLASS_OTHER;
+
+  for (guint j = 0; j < G_N_ELEMENTS (known); j++)
+    {
+      g_assert_true (traj_med_class_from_name (known[j].name, &k));
+      g_assert_cmpint (k, ==, known[j].klass);
+    }
+  g_assert_false (traj_med_class_from_name ("Herbal tea", &k));
+  g_assert_false (traj_med_class_from_name ("Lamotrig", &k));      /* a whole word only */
+  g_assert_false (traj_med_class_from_name ("", &k));
+  g_assert_false (traj_med_class_from_name ("100 mg", &k));
+  g_assert_false (traj_med_class_from_name (NULL, &k));
+}
+
 /* CLINICAL.md §8: what the list means for a day, an infusion and a course. */
 static void
 test_medication_rules (void)
@@ -1843,6 +1874,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/filters", test_filters);
   g_test_add_func ("/cohort/medication-at-start", test_medication_at_start);
   g_test_add_func ("/cohort/tolerability", test_tolerability);
+  g_test_add_func ("/cohort/medication-class-from-name", test_medication_class_from_name);
   g_test_add_func ("/cohort/medication-rules", test_medication_rules);
   g_test_add_func ("/cohort/definition-json", test_definition_json);
   g_test_add_func ("/cohort/filter-parse", test_filter_parse);

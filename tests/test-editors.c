@@ -866,8 +866,21 @@ test_medication_editor (Fixture *f, gconstpointer data)
   }
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));
   g_assert_false (gtk_widget_get_visible (child (e, t, "error_label")));
+  /* The class follows the name until the person chooses one. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "class_row"))), ==, TRAJ_MED_CLASS_OTHER);
+  type_into (child (e, t, "name_row"), "Lamotrigine 100 mg");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "class_row"))), ==,
+                    TRAJ_MED_CLASS_LAMOTRIGINE);
+  type_into (child (e, t, "name_row"), "Lorazepam");
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "class_row"))), ==,
                     TRAJ_MED_CLASS_BENZODIAZEPINE);
+  type_into (child (e, t, "name_row"), "Herbal tea");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "class_row"))), ==, TRAJ_MED_CLASS_OTHER);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "class_row")), TRAJ_MED_CLASS_ANTIDEPRESSANT);
+  type_into (child (e, t, "name_row"), "Lithium");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (e, t, "class_row"))), ==,
+                    TRAJ_MED_CLASS_ANTIDEPRESSANT);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (e, t, "class_row")), TRAJ_MED_CLASS_BENZODIAZEPINE);
   type_into (child (e, t, "name_row"), "Lorazepam");
   type_into (child (e, t, "dose_row"), "1 mg at night");
   g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (e)));

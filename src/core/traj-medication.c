@@ -236,3 +236,56 @@ traj_validate_medication (const TrajMedication *m,
     }
   return TRUE;
 }
+
+/* Common generic and brand names per class (CLINICAL.md §8's classes);
+ * what is not here is left for the person to choose. */
+static const struct {
+  TrajMedClass klass;
+  const char *names;
+} known_names[] = {
+  { TRAJ_MED_CLASS_BENZODIAZEPINE, "alprazolam bromazepam chlordiazepoxide clobazam clonazepam clorazepate diazepam "
+                                   "estazolam flurazepam lorazepam midazolam nitrazepam oxazepam temazepam triazolam "
+                                   "xanax klonopin rivotril valium ativan restoril" },
+  { TRAJ_MED_CLASS_Z_DRUG, "zolpidem zopiclone eszopiclone zaleplon ambien stilnoct lunesta sonata" },
+  { TRAJ_MED_CLASS_LAMOTRIGINE, "lamotrigine lamictal" },
+  { TRAJ_MED_CLASS_PSYCHOSTIMULANT, "methylphenidate amphetamine dexamfetamine dextroamphetamine lisdexamfetamine "
+                                    "modafinil armodafinil adderall ritalin concerta vyvanse elvanse" },
+  { TRAJ_MED_CLASS_MAOI, "phenelzine tranylcypromine isocarboxazid selegiline moclobemide nardil parnate marplan emsam" },
+  { TRAJ_MED_CLASS_OPIOID, "morphine oxycodone hydrocodone codeine tramadol tapentadol fentanyl buprenorphine "
+                           "methadone hydromorphone oxymorphone" },
+  { TRAJ_MED_CLASS_ANTIDEPRESSANT, "sertraline fluoxetine paroxetine citalopram escitalopram fluvoxamine venlafaxine "
+                                   "desvenlafaxine duloxetine bupropion mirtazapine trazodone vortioxetine vilazodone "
+                                   "amitriptyline nortriptyline imipramine clomipramine desipramine doxepin agomelatine "
+                                   "zoloft prozac paxil celexa lexapro effexor cymbalta wellbutrin remeron" },
+  { TRAJ_MED_CLASS_ANTIPSYCHOTIC, "quetiapine olanzapine risperidone aripiprazole brexpiprazole cariprazine lurasidone "
+                                  "ziprasidone haloperidol clozapine paliperidone seroquel zyprexa abilify" },
+  { TRAJ_MED_CLASS_LITHIUM, "lithium priadel camcolit" },
+};
+
+gboolean
+traj_med_class_from_name (const char *name, TrajMedClass *out)
+{
+  g_autofree char *lower = NULL;
+  const char *end;
+
+  if (name == NULL)
+    return FALSE;
+  while (g_ascii_isspace (*name))
+    name++;
+  for (end = name; *end && (g_ascii_isalpha (*end) || *end == '-'); end++)
+    ;
+  if (end == name)
+    return FALSE;
+  lower = g_ascii_strdown (name, end - name);
+  for (guint k = 0; k < G_N_ELEMENTS (known_names); k++)
+    {
+      g_auto(GStrv) words = g_strsplit (known_names[k].names, " ", -1);
+      if (g_strv_contains ((const char * const *) words, lower))
+        {
+          if (out)
+            *out = known_names[k].klass;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -16,6 +16,11 @@ typedef enum {
 } TrajMedNote;
 
 guint     traj_med_class_notes          (TrajMedClass klass);
+/* The class of a medicine from its name as typed ("Lamotrigine 100 mg",
+ * "lorazepam", "Xanax"): its first word, case ignored, looked up among
+ * common generic and brand names. FALSE when the name is not known. */
+gboolean  traj_med_class_from_name      (const char   *name,
+                                         TrajMedClass *out);
 /* The esketamine monitoring form's concomitant answer a class gives
  * (TrajConcomitant bit), 0 for none. */
 guint     traj_med_class_concomitant    (TrajMedClass klass);

@@ -20,6 +20,8 @@ struct _TrajMedicationEditor
   GtkWidget *content;
   AdwEntryRow *name_row;
   AdwComboRow *class_row;
+  gboolean class_chosen;          /* the person picked the class: the name no longer sets it */
+  gboolean setting_class;
   AdwEntryRow *dose_row;
   AdwActionRow *start_row;
   TrajDateEntry *start_entry;
@@ -105,6 +107,29 @@ on_field_changed (TrajMedicationEditor *self)
   traj_editor_dialog_mark_dirty (TRAJ_EDITOR_DIALOG (self));
   traj_editor_dialog_show_error (TRAJ_EDITOR_DIALOG (self), NULL);
   validate (self);
+}
+
+/* A new medicine's class follows its name ("Lamotrigine" → lamotrigine;
+ * a name not known → Other) until the person picks a class themselves. */
+static void
+on_name_changed (TrajMedicationEditor *self)
+{
+  TrajMedClass klass;
+
+  if (self->class_chosen)
+    return;
+  if (!traj_med_class_from_name (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), &klass))
+    klass = TRAJ_MED_CLASS_OTHER;
+  self->setting_class = TRUE;
+  adw_combo_row_set_selected (self->class_row, klass);
+  self->setting_class = FALSE;
+}
+
+static void
+on_class_chosen (TrajMedicationEditor *self)
+{
+  if (!self->updating && !self->setting_class)
+    self->class_chosen = TRUE;
 }
 
 static gboolean
@@ -200,7 +225,8 @@ traj_medication_editor_new (GtkWindow            *parent,
     {
       self->medication = traj_medication_new ();
       self->medication->patient_id = patient_id;
-      self->medication->klass = TRAJ_MED_CLASS_BENZODIAZEPINE;
+      /* Until the name says otherwise (on_name_changed). */
+      self->medication->klass = TRAJ_MED_CLASS_OTHER;
     }
 
   self->updating = TRUE;
@@ -213,6 +239,11 @@ traj_medication_editor_new (GtkWindow            *parent,
 
   g_signal_connect_swapped (self->start_entry, "changed", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->stop_entry, "changed", G_CALLBACK (on_field_changed), self);
+  if (existing == NULL)
+    {
+      g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (on_name_changed), self);
+      g_signal_connect_swapped (self->class_row, "notify::selected", G_CALLBACK (on_class_chosen), self);
+    }
   validate (self);
   /* Typing goes into the name, not the Cancel button. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));

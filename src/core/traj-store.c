@@ -984,7 +984,9 @@ bulk_audit_counts (TrajStore *self, GError **error)
  * knows the writer is gone. */
 #define BULK_CHUNK_MS 100
 #define BULK_CHUNK_MIN_ROWS 256
-#define BULK_PAUSE_MS 30
+/* Longer than the longest sleep of SQLite's busy handler (100 ms), so a
+ * save that waits gets its turn in the next pause whatever its phase. */
+#define BULK_PAUSE_MS 110
 #define BULK_REMOVE_PATIENTS 200
 #define BULK_HIDDEN_KEY "hidden-import:"
 
@@ -1236,7 +1238,7 @@ traj_bulk_yield (TrajStore  *store,
     }
   self->bulk_chunks++;
   if (self->bulk_chunk_ms > 0)
-    g_usleep (MIN (self->bulk_chunk_ms, BULK_PAUSE_MS) * 1000);
+    g_usleep (BULK_PAUSE_MS * 1000);
   if (self->bulk_pause_func)
     self->bulk_pause_func (self->bulk_pause_data);
   if (!traj_store_tx_begin (self, error))

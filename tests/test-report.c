@@ -750,6 +750,14 @@ test_cohort_one_page (void)
     g_clear_pointer (&cohorts, traj_cohort_report_free);
     g_assert_cmpint (traj_report_get_n_pages (report, 595.28, 841.89), ==, 1);
     g_assert_cmpint (traj_report_get_n_pages (report, 612, 792), ==, 1);
+    /* CLINICAL.md §8 tolerability rows, after the outcomes. */
+    {
+      g_autofree char *text = traj_report_get_text (report);
+      const char *safety = strstr (text, "Courses with a safety finding");
+      g_assert_nonnull (safety);
+      g_assert_nonnull (strstr (safety, "CADSS per infusion, mean (SD), 95 % CI"));
+      g_assert_nonnull (strstr (safety, "Infusions with sedation (lowest MOAA/S 3 or less)"));
+    }
   }
 }
 

@@ -152,6 +152,9 @@ static char *c_response (const TrajCohort *h, guint tp) { return rate_cell (&h->
 static char *c_remission (const TrajCohort *h, guint tp) { return rate_cell (&h->remission[tp], _("without a score")); }
 static char *c_completion (const TrajCohort *h, guint a) { return rate_cell (&h->completion, _("still in induction")); }
 static char *c_safety (const TrajCohort *h, guint a) { return rate_cell (&h->safety, NULL); }
+/* CLINICAL.md §8 tolerability, over every infusion: not outcomes. */
+static char *c_cadss (const TrajCohort *h, guint a) { return c_mean (&h->cadss); }
+static char *c_sedated (const TrajCohort *h, guint a) { return rate_cell (&h->sedated, NULL); }
 
 static char *
 c_median (const TrajCohort *h, guint a)
@@ -249,6 +252,8 @@ add_cohort_metrics (TrajReport *self, const TrajCohortReport *report)
     { N_("Median days to first booster (95 % CI)"), c_booster, 0 },
     { N_("Monitoring events per 100 infusions (95 % CI)"), c_monitoring, 0 },
     { N_("Courses with a safety finding"), c_safety, 0 },
+    { N_("CADSS per infusion, mean (SD), 95 % CI"), c_cadss, 0 },
+    { N_("Infusions with sedation (lowest MOAA/S 3 or less)"), c_sedated, 0 },
   };
   Block *b = rp_add_block (self, BLOCK_TABLE, STYLE_HEADING, NULL, 10);
   Table *t = g_new0 (Table, 1);

@@ -51,7 +51,7 @@ typedef struct {
   gint64 tag;
   char *uid;
   char *mrn;
-  char *line;
+  char line[];                  /* its COPY line, in the same allocation */
 } Row;
 
 typedef struct {
@@ -91,6 +91,7 @@ struct _TrajBulkDeferred {
   guint n_rows;
   GArray *ids[TRAJ_DB_N_TABLES];      /* reserved, not used yet */
   GHashTable *patients;            /* id → CachedPatient* */
+  GString *scratch;                /* the line being made */
 };
 
 static void
@@ -100,7 +101,6 @@ row_free (gpointer data)
 
   g_free (r->uid);
   g_free (r->mrn);
-  g_free (r->line);
   g_free (r);
 }
 
@@ -145,6 +145,8 @@ traj_store_deferred_free (TrajBulkDeferred *d)
       g_array_unref (d->ids[t]);
     }
   g_hash_table_destroy (d->patients);
+  if (d->scratch)
+    g_string_free (d->scratch, TRUE);
   g_free (d);
 }
 
@@ -239,17 +241,20 @@ traj_store_defer_row (TrajStore           *self,
                       GError             **error)
 {
   TrajBulkDeferred *d = self->deferred;
-  GString *line = g_string_sized_new (128);
-  Row *r = g_new0 (Row, 1);
+  gint64 row_id = 0;
+  Row *r;
 
-  if (tables[t].has_id && !next_id (self, t, &r->id, error))
-    {
-      g_string_free (line, TRUE);
-      g_free (r);
-      return FALSE;
-    }
-  traj_db_values_copy_line (v, r->id, line);
-  r->line = g_string_free (line, FALSE);
+  /* One allocation per row: most rows are questionnaire items, millions
+   * of them in a clinic's import. */
+  if (tables[t].has_id && !next_id (self, t, &row_id, error))
+    return FALSE;
+  if (d->scratch == NULL)
+    d->scratch = g_string_sized_new (256);
+  g_string_truncate (d->scratch, 0);
+  traj_db_values_copy_line (v, row_id, d->scratch);
+  r = g_malloc (sizeof (Row) + d->scratch->len + 1);
+  memcpy (r->line, d->scratch->str, d->scratch->len + 1);
+  r->id = row_id;
   r->parent = parent;
   r->tag = d->tag;
   r->uid = g_strdup (uid);

@@ -2306,6 +2306,129 @@ test_safety_item9_taken_back (void)
   traj_test_remove_tree (dir);
 }
 
+/* A trial: a patient answered every PHQ-9 question on the tablet (item 9
+ * "More than half the days", then changed to "Not at all") and walked
+ * away before Submit. The tablet keeps that as a draft with every item
+ * answered; the clinic's own CSV export of it was refused by the import
+ * ("complete is false but every item is answered"), and deleting the row
+ * lost the safety finding. The draft round-trips as a draft now. */
+static void
+test_safety_answered_draft_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-outcomes-draft-XXXXXX", &error);
+  g_autofree char *path = NULL, *other_path = NULL, *csv = NULL, *csv2 = NULL, *file = NULL;
+  g_autofree char *text = NULL, *text2 = NULL;
+  g_autoptr(TrajStore) store = NULL, other = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajPatient) copy = NULL;
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(TrajOutcomes) o = NULL;
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  g_autofree char *problem_text = NULL;
+  const TrajAssessment *back;
+  TrajThresholds t;
+  gint64 now = traj_time_now ();
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "clinic.db", NULL);
+  other_path = g_build_filename (dir, "other.db", NULL);
+  csv = g_build_filename (dir, "export", NULL);
+  csv2 = g_build_filename (dir, "export2", NULL);
+  file = g_build_filename (csv, "assessments.csv", NULL);
+  store = traj_test_open (path, &error);
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("SI-2");
+  p->name = g_strdup ("Eva Lund");
+  p->birth_day = traj_day_from_ymd (1975, 9, 14);
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  c->patient_id = p->id;
+  c->start_day = traj_day_today () - 10;
+  g_assert_true (traj_store_insert_course (store, c, &error));
+  g_assert_no_error (error);
+
+  a->patient_id = p->id;
+  a->course_id = c->id;
+  a->taken_at = now;
+  a->source = TRAJ_SOURCE_TABLET;
+  a->timing = TRAJ_TIMING_BETWEEN;
+  a->draft = TRUE;
+  for (guint k = 0; k < 9; k++)
+    a->items[k] = 1;
+  a->items[8] = 2;
+  g_assert_true (traj_store_insert_assessment (store, a, &error));
+  g_assert_no_error (error);
+  a->items[8] = 0;
+  g_assert_true (traj_store_update_assessment (store, a, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (traj_csv_export (store, csv, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (file, &text, NULL, &error));
+  g_assert_no_error (error);
+  /* complete false, no total, every item answered, highest answer 2. */
+  g_assert_nonnull (strstr (text, ",tablet,between,false,,,,,1,1,1,1,1,1,1,1,0,,,,,,,,,,,,2\r\n"));
+
+  /* A total beside complete=false is refused: such a row has no score. */
+  other = traj_test_open (other_path, &error);
+  g_assert_no_error (error);
+  {
+    g_auto(GStrv) halves = g_strsplit (text, ",tablet,between,false,,", 2);
+    g_autofree char *bad = NULL;
+
+    g_assert_cmpuint (g_strv_length (halves), ==, 2);
+    bad = g_strconcat (halves[0], ",tablet,between,false,8,", halves[1], NULL);
+    g_assert_true (g_file_set_contents (file, bad, -1, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_false (traj_csv_import (other, csv, report, NULL, NULL, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (report->n_problems, ==, 1);
+  problem_text = traj_csv_problem_to_string (g_ptr_array_index (report->problems, 0));
+  g_assert_nonnull (strstr (problem_text, "assessments.csv:2:"));
+  g_assert_nonnull (strstr (problem_text, "total 8 is given but complete is false"));
+  g_assert_cmpint (traj_store_count (other, TRAJ_KIND_PATIENT, NULL), ==, 0);
+
+  /* The file as exported imports, still a draft, the finding open. */
+  g_assert_true (g_file_set_contents (file, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (traj_csv_import (other, csv, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  copy = traj_store_find_patient_by_mrn (other, "SI-2", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+  r = traj_store_load_patient_records (other, copy->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  back = g_ptr_array_index (r->assessments, 0);
+  g_assert_false (back->complete);
+  g_assert_cmpint (back->total, ==, -1);
+  g_assert_cmpint (back->items[0], ==, 1);
+  g_assert_cmpint (back->items[8], ==, 0);
+  g_assert_cmpint (back->safety_highest, ==, 2);
+  traj_thresholds_init_defaults (&t);
+  o = traj_outcomes_compute (r, &t, now + 60);
+  g_assert_true (traj_outcomes_has_open_safety (o));
+
+  /* And exporting the copy gives the same row back. */
+  g_assert_true (traj_csv_export (other, csv2, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *file2 = g_build_filename (csv2, "assessments.csv", NULL);
+
+    g_assert_true (g_file_get_contents (file2, &text2, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpstr (text2, ==, text);
+
+  g_clear_object (&store);
+  g_clear_object (&other);
+  traj_test_remove_tree (dir);
+}
+
 /* The patient list's badges for the whole clinic (one pass, through the
  * cohort's narrow read) are the ones each patient's own full records give. */
 static void
@@ -2426,6 +2549,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/no-response/needs-later", test_no_response_needs_later_assessment);
   g_test_add_func ("/outcomes/safety/item9", test_safety_item9);
   g_test_add_func ("/outcomes/safety/item9-taken-back", test_safety_item9_taken_back);
+  g_test_add_func ("/outcomes/safety/answered-draft-round-trip", test_safety_answered_draft_round_trip);
   g_test_add_func ("/outcomes/safety/draft-in-fhir", test_safety_draft_in_fhir);
   g_test_add_func ("/outcomes/monitoring/vitals", test_vitals_limits);
   g_test_add_func ("/outcomes/monitoring/low-limits", test_vitals_low_limits);

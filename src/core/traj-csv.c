@@ -1994,6 +1994,21 @@ import_assessment (Import *im)
   if (!check (im, traj_validate_assessment (&scored, im->now, &e), &e))
     return;
   traj_assessment_rescore (&scored);
+  if (complete == 0 && scored.complete)
+    {
+      /* Every item answered but never submitted: a tablet questionnaire the
+       * patient answered to the end and left is kept as a draft (CLINICAL.md
+       * §1), and an export writes it so. Keep it a draft, unscored. */
+      if (total >= 0)
+        {
+          problem (im, im->line, _("total %d is given but complete is false; a questionnaire that was "
+                                   "not submitted has no total, so leave total empty"), total);
+          return;
+        }
+      a.draft = TRUE;
+      scored = a;
+      traj_assessment_rescore (&scored);
+    }
   if (traj_scale_get (a.scale)->n_items > 0 && total >= 0 && total != scored.total)
     {
       if (scored.complete)

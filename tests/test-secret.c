@@ -153,6 +153,8 @@ test_new_pin_rules (void)
     { "246813", NEARLY },
     /* Found by a trial: accepted; two counting runs one after the other. */
     { "098123", TWO_RUNS }, { "135642", TWO_RUNS }, { "97531246", TWO_RUNS }, { "987234", TWO_RUNS },
+    /* A later trial: a run of four, then one of two (the mirror of 135642). */
+    { "864213", TWO_RUNS }, { "13579864", TWO_RUNS },
     /* Refused, but "a date". */
     { "102938", "That PIN weaves two counting runs together (like 102938: 1 2 3 and 0 9 8), which is among the "
                 "first things people try. Choose digits without a pattern." },

@@ -303,13 +303,14 @@ counts_by_one_or_two (const char *digits, gsize len)
   return TRUE;
 }
 
-/* Whether the PIN is two runs of three or more digits, one after the other,
+/* Whether the PIN is two runs of two or more digits, one after the other,
  * each counting by one or two, up or down (098123: 0 9 8 then 1 2 3;
- * 135642: 1 3 5 then 6 4 2). */
+ * 135642: 1 3 5 then 6 4 2; 864213: 8 6 4 2 then 1 3, a trial's find).
+ * PINs have six digits or more, so a run of two goes with one of four. */
 static gboolean
 two_counting_runs (const char *pin, gsize n)
 {
-  for (gsize split = 3; split + 3 <= n; split++)
+  for (gsize split = 2; split + 2 <= n; split++)
     if (counts_by_one_or_two (pin, split) && counts_by_one_or_two (pin + split, n - split))
       return TRUE;
   return FALSE;

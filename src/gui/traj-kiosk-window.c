@@ -453,7 +453,16 @@ on_back_clicked (TrajKioskWindow *self)
   guint cur = traj_score_entry_get_current_item (self->entry);
 
   kiosk_clear_timer (&self->advance_timer);
-  if (cur > 0)
+  if (self->returning_to_review)
+    {
+      /* A question opened from the review's Change: Back goes back there
+       * too (a trial: it went to the welcome screen, and Start then showed
+       * question 1 still saying "Back to Review", so the next tap on that
+       * spot submitted without the review). */
+      show_review (self);
+      kiosk_restart_idle (self);
+    }
+  else if (cur > 0)
     {
       traj_score_entry_set_current_item (self->entry, cur - 1);
       update_question (self);
@@ -1256,6 +1265,7 @@ on_start_clicked (TrajKioskWindow *self)
   if (self->entry != NULL)
     {
       /* Back from the first question: the same questionnaire again. */
+      self->returning_to_review = FALSE;
       update_question (self);
       kiosk_show_screen (self, "question");
       focus_answers (self);

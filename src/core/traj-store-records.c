@@ -440,6 +440,9 @@ traj_store_walk_streams (const TrajStoreStreams *streams,
                   streams->medication, streams->vital } };
   gboolean ok;
 
+  /* Only the cohort's read on a server comes here: its columns are the
+   * narrow ones (TRAJ_COHORT_*_COLS), so are its row readers. */
+  s.cohort = TRUE;
   s.course_age = streams->course_age;
   s.assessment_read = streams->assessment_read;
   s.assessment_data = streams->assessment_data;

@@ -587,6 +587,52 @@ test_desktop_switch (Fixture *f, gconstpointer data)
   settle ();
 }
 
+/* What openbox's Super+D ("show desktop") and its pager send: EWMH's
+ * _NET_SHOWING_DESKTOP request to the root window. */
+static void
+request_showing_desktop (Fixture *f, gboolean on)
+{
+  Display *dpy = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (f->kiosk)));
+  XEvent ev = { 0 };
+
+  ev.xclient.type = ClientMessage;
+  ev.xclient.window = DefaultRootWindow (dpy);
+  ev.xclient.message_type = XInternAtom (dpy, "_NET_SHOWING_DESKTOP", False);
+  ev.xclient.format = 32;
+  ev.xclient.data.l[0] = on ? 1 : 0;
+  XSendEvent (dpy, DefaultRootWindow (dpy), False, SubstructureRedirectMask | SubstructureNotifyMask, &ev);
+  XFlush (dpy);
+}
+
+/* A second kiosk trial under openbox: "show desktop" (Super+D) hid the
+ * kiosk for good without minimising it, and the window menu's "Send to
+ * desktop 2" left an empty desktop with a terminal in its menu. The kiosk
+ * comes back, shown and active, after each. */
+static void
+test_show_desktop_and_send_away (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = g_strdup_printf ("%lu", xid (GTK_WINDOW (f->kiosk)));
+
+  wait_for (x_active_is_kiosk, f, "the kiosk to be active to begin with");
+  request_showing_desktop (f, TRUE);
+  settle ();
+  wait_for (kiosk_on_current_desktop, f, "the kiosk to be shown and active after \"show desktop\"");
+  assert_kiosk_alone (f, "checkin", "\"show desktop\"");
+  request_showing_desktop (f, FALSE);
+
+  g_free (run ("xdotool", "set_num_desktops", "4", NULL));
+  settle ();
+  wait_for (on_every_desktop, f, "the kiosk to be on every desktop");
+  g_free (run ("xdotool", "set_desktop_for_window", id, "2", NULL));
+  settle ();
+  wait_for (on_every_desktop, f, "the kiosk to be on every desktop again after being sent to desktop 3");
+  wait_for (kiosk_on_current_desktop, f, "the kiosk to be shown and active after being sent away");
+  assert_kiosk_alone (f, "checkin", "being sent to another desktop");
+  g_free (run ("xdotool", "set_desktop", "0", NULL));
+  g_free (run ("xdotool", "set_num_desktops", "1", NULL));
+  settle ();
+}
+
 static void
 test_checkin (Fixture *f, gconstpointer data)
 {
@@ -1083,6 +1129,8 @@ main (int argc, char **argv)
   g_test_add ("/kiosk-escape/minimised-comes-back", Fixture, NULL, fixture_setup, test_minimised_comes_back,
               fixture_teardown);
   g_test_add ("/kiosk-escape/desktop-switch", Fixture, NULL, fixture_setup, test_desktop_switch, fixture_teardown);
+  g_test_add ("/kiosk-escape/show-desktop-and-send-away", Fixture, NULL, fixture_setup,
+              test_show_desktop_and_send_away, fixture_teardown);
   g_test_add ("/kiosk-escape/welcome", Fixture, NULL, fixture_setup, test_welcome, fixture_teardown);
   g_test_add ("/kiosk-escape/question", Fixture, NULL, fixture_setup, test_question, fixture_teardown);
   g_test_add ("/kiosk-escape/review", Fixture, NULL, fixture_setup, test_review, fixture_teardown);

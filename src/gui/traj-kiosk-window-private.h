@@ -62,6 +62,8 @@ struct _TrajKioskWindow
   gboolean unlocked;
   gboolean was_fullscreen;        /* shown fullscreen once: keep it so */
   guint represent_idle;           /* putting the kiosk back in front */
+  gboolean was_focused;           /* had the keyboard once */
+  guint refocus_timer;            /* the kiosk lost the keyboard: take it back */
   guint idle_seconds;            /* 0 = from settings */
   guint guard_idle;
   gulong toplevels_id;

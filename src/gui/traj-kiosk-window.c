@@ -1102,6 +1102,40 @@ stay_on_every_desktop (TrajKioskWindow *self, GdkSurface *surface)
 #endif
 }
 
+/* A kiosk trial under openbox: "show desktop" (Super+D) hid the kiosk
+ * without minimising it (openbox has its own hidden state), and the window
+ * menu's "Send to desktop" moved it off the desktop in view; each left a
+ * desktop with a terminal in its menu. Neither says so in the window's
+ * state, but the kiosk loses the keyboard: when it has not got it back a
+ * moment later, it puts itself back (on every desktop, in front, which
+ * also ends openbox's "show desktop"). */
+static gboolean
+refocus (gpointer data)
+{
+  TrajKioskWindow *self = data;
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+
+  self->refocus_timer = 0;
+  if (self->unlocked || surface == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return G_SOURCE_REMOVE;
+  stay_on_every_desktop (self, surface);
+  return represent (self);
+}
+
+/* Under X11 the toplevel's focused state stays set through openbox's "show
+ * desktop"; the window's is-active follows the keyboard focus. */
+static void
+on_active_changed (TrajKioskWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    {
+      self->was_focused = TRUE;
+      kiosk_clear_timer (&self->refocus_timer);
+    }
+  else if (self->was_focused && !self->unlocked && self->refocus_timer == 0)
+    self->refocus_timer = g_timeout_add (400, refocus, self);
+}
+
 static void
 on_surface_state (GdkToplevel *toplevel, GParamSpec *pspec, TrajKioskWindow *self)
 {
@@ -1171,6 +1205,7 @@ traj_kiosk_window_dispose (GObject *object)
   kiosk_clear_timer (&self->advance_timer);
   kiosk_clear_timer (&self->guard_idle);
   kiosk_clear_timer (&self->represent_idle);
+  kiosk_clear_timer (&self->refocus_timer);
   g_clear_signal_handler (&self->toplevels_id, gtk_window_get_toplevels ());
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_KIOSK_WINDOW);
   /* A clinician's store handed to the patient is a workstation's again. */
@@ -1315,6 +1350,7 @@ traj_kiosk_window_init (TrajKioskWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed), NULL);
   self->scales = g_array_new (FALSE, FALSE, sizeof (TrajScaleId));
   kiosk_secrets_init (self);
 

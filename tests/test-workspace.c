@@ -186,6 +186,20 @@ test_close_asks_about_unsaved (Fixture *f, gconstpointer data)
 
 
 static GtkWidget *
+find_label_containing (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label_containing (c, text);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 find_button_with_label (GtkWidget *widget, const char *label)
 {
   if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
@@ -1121,6 +1135,9 @@ test_medications_group (Fixture *f, gconstpointer data)
   spin (f);
   /* No list yet: the placeholder, no note. */
   g_assert_null (gtk_list_box_get_row_at_index (pp->medication_list, 0));
+  /* The empty state is there, and stays after the list is filled again. */
+  traj_patient_page_update_medications (pp);
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (pp->medication_list), "No medicines recorded"));
   g_assert_false (gtk_widget_get_visible (pp->course_notes_box));
 
   m->patient_id = pid;

@@ -78,10 +78,13 @@ traj_patient_page_update_medications (TrajPatientPage *self)
   const TrajCourse *course;
   g_autoptr(GPtrArray) notes = NULL;
   gint32 today = traj_day_today ();
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->medication_list))) != NULL)
-    gtk_list_box_remove (self->medication_list, child);
+  /* The rows only: the list's first child may be its placeholder ("No
+   * medicines recorded…"), which removing took away for good, leaving an
+   * empty line under the heading. */
+  while ((row = gtk_list_box_get_row_at_index (self->medication_list, 0)) != NULL)
+    gtk_list_box_remove (self->medication_list, GTK_WIDGET (row));
   traj_patient_page_clear_box (self->course_notes_box);
   if (self->records == NULL)
     return;

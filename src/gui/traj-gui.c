@@ -92,3 +92,17 @@ traj_gui_detail_row_get (AdwComboRow    *row,
     return "";
   return codes[selected - 1];
 }
+
+char *
+traj_gui_settings_string (GSettings  *settings,
+                          const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (schema == NULL || !g_settings_schema_has_key (schema, key))
+    return NULL;
+  return g_settings_get_string (settings, key);
+}

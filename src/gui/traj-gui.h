@@ -13,6 +13,10 @@ G_BEGIN_DECLS
  * find its template too. */
 void traj_gui_init (void);
 
+/* A string setting, or NULL without settings or when @settings' schema
+ * has no such key (a test's or an older schema). */
+char *traj_gui_settings_string (GSettings *settings, const char *key);
+
 /* Takes @dialog off the screen for good and detaches it from the window it
  * is transient for, at once. Call it from a dialog's response handler
  * before destroying that window: GTK 4.8 keeps a transient dialog's pointer

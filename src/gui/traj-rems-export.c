@@ -6,30 +6,18 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "traj-gui.h"
 #include "traj-rems-export.h"
 #include "traj-rems.h"
 #include "traj-report.h"
 #include "traj-save-chooser.h"
 
-static char *
-setting (GSettings *settings, const char *key)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (settings == NULL)
-    return NULL;
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  if (schema == NULL || !g_settings_schema_has_key (schema, key))
-    return NULL;
-  return g_settings_get_string (settings, key);
-}
-
 char *
 traj_rems_check_for_page (GSettings *settings, const TrajPatient *patient, const TrajInfusion *session,
                           gboolean *complete)
 {
-  g_autofree char *clinic = setting (settings, "clinic-name");
-  g_autofree char *address = setting (settings, "clinic-address");
+  g_autofree char *clinic = traj_gui_settings_string (settings, "clinic-name");
+  g_autofree char *address = traj_gui_settings_string (settings, "clinic-address");
   g_autoptr(TrajRemsRecord) r = traj_rems_record_new (patient, session, clinic, address);
 
   if (complete)
@@ -41,9 +29,9 @@ gboolean
 traj_rems_export_pdf_to_path (TrajStore *store, GSettings *settings, const TrajPatient *patient,
                               const TrajInfusion *session, const char *path, GError **error)
 {
-  g_autofree char *clinic = setting (settings, "clinic-name");
-  g_autofree char *address = setting (settings, "clinic-address");
-  g_autofree char *prepared_by = setting (settings, "clinician-name");
+  g_autofree char *clinic = traj_gui_settings_string (settings, "clinic-name");
+  g_autofree char *address = traj_gui_settings_string (settings, "clinic-address");
+  g_autofree char *prepared_by = traj_gui_settings_string (settings, "clinician-name");
   TrajReportOptions options;
   const char *who[] = { patient->uid, NULL };
 
@@ -163,8 +151,8 @@ traj_rems_record_button_new (TrajStore *store, GSettings *settings, const TrajPa
   GtkWidget *button;
 
   {
-    g_autofree char *clinic = setting (settings, "clinic-name");
-    g_autofree char *address = setting (settings, "clinic-address");
+    g_autofree char *clinic = traj_gui_settings_string (settings, "clinic-name");
+    g_autofree char *address = traj_gui_settings_string (settings, "clinic-address");
     g_autoptr(TrajRemsRecord) r = traj_rems_record_new (patient, session, clinic, address);
 
     if (r->missing->len > 0)

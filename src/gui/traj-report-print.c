@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "traj-outcomes.h"
+#include "traj-gui.h"
 #include "traj-report-print.h"
 #include "traj-report.h"
 #include "traj-save-chooser.h"
@@ -54,19 +55,6 @@ show_error (GtkWindow *parent, const char *heading, const char *message)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static char *
-settings_string (GSettings *settings, const char *key)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (settings == NULL)
-    return NULL;
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  if (schema == NULL || !g_settings_schema_has_key (schema, key))
-    return NULL;
-  return g_settings_get_string (settings, key);
-}
-
 static TrajPaperSize
 locale_paper (void)
 {
@@ -86,8 +74,8 @@ job_new (GtkWindow *parent, TrajStore *store, GSettings *settings, gint64 patien
   traj_thresholds_init_defaults (&job->thresholds);
   if (settings)
     traj_thresholds_load (&job->thresholds, settings);
-  job->clinic_name = settings_string (settings, "clinic-name");
-  job->prepared_by = settings_string (settings, "clinician-name");
+  job->clinic_name = traj_gui_settings_string (settings, "clinic-name");
+  job->prepared_by = traj_gui_settings_string (settings, "clinician-name");
   if ((job->prepared_by == NULL || *job->prepared_by == '\0') && traj_store_get_clinician (store))
     {
       g_free (job->prepared_by);

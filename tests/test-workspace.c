@@ -13,6 +13,8 @@
 #include "traj-csv.h"
 #include "traj-demo.h"
 #include "traj-exchange.h"
+#include "traj-infusion-editor-private.h"
+#include "traj-rems-group.h"
 #include "traj-date-entry.h"
 #include "traj-patient-editor.h"
 #include "traj-medication-editor.h"
@@ -1110,6 +1112,99 @@ test_rems_record (Fixture *f, gconstpointer data)
   }
 }
 
+/* The REMS button of a session's row follows the monitoring record saved
+ * from the infusion editor opened on that row: "REMS: 8 Missing" before,
+ * "REMS Record" after, without the page being opened again. */
+static void
+test_rems_record_after_edit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = traj_window_get_patient_page (f->win);
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  g_autoptr(TrajPatient) p = NULL;
+  g_autoptr(TrajInfusion) s = NULL;
+  TrajInfusionEditor *e;
+  TrajRemsGroup *g;
+  GtkWidget *button;
+  guint skip;
+  gint64 pid;
+
+  g_settings_set_string (f->settings, "clinic-name", "Riverside Ketamine Clinic");
+  g_settings_set_string (f->settings, "clinic-address", "12 Mill Lane, Leeds");
+  pid = create_patient (f, "W-REMS2", "Rita Rems");
+  p = traj_store_get_patient (f->store, pid, &error);
+  p->sex = TRAJ_SEX_FEMALE;
+  g_assert_true (traj_store_update_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  c->patient_id = pid;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->induction_length = 8;
+  c->start_day = traj_day_today () - 10;
+  c->status = TRAJ_COURSE_INDUCTION;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  s = esketamine_session (pid, c->id, traj_time_from_day (traj_day_today () - 2, 9, 0));
+  /* Nothing of the monitoring answers yet, as a session logged without them. */
+  g_clear_pointer (&s->rems_patient_id, g_free);
+  g_clear_pointer (&s->rems_monitored_by, g_free);
+  s->rems_first_session = s->rems_vitals_ok_before = s->rems_vitals_ok_leaving = -1;
+  s->rems_sedation = s->rems_dissociation = s->rems_resp_depression = s->rems_adverse = -1;
+  g_assert_true (traj_store_insert_infusion (f->store, s, &error));
+  g_assert_no_error (error);
+  spin (f);
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS: 9 Missing");
+
+  gtk_widget_activate_action (page, "patient.edit-record", "(ix)", (gint32) TRAJ_KIND_INFUSION, s->id);
+  e = find_toplevel (TRAJ_TYPE_INFUSION_EDITOR);
+  g_assert_nonnull (e);
+  g = TRAJ_REMS_GROUP (traj_infusion_editor_get_rems_group (e));
+  gtk_editable_set_text (GTK_EDITABLE (traj_rems_group_get_patient_id_row (g)), "RP-12");
+  gtk_editable_set_text (GTK_EDITABLE (traj_rems_group_get_monitored_by_row (g)), "Nurse Patel");
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_FIRST_SESSION), 1);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_VITALS_BEFORE), 1);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_VITALS_LEAVING), 1);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_SEDATION), 2);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_DISSOCIATION), 2);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_RESP_DEPRESSION), 2);
+  adw_combo_row_set_selected (traj_rems_group_get_question (g, TRAJ_REMS_Q_ADVERSE), 2);
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (e)));
+  spin (f);
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (button), "check"), ==, "Complete.");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS Record");
+  g_assert_true (gtk_widget_has_css_class (button, "success"));
+
+  /* The clinic's address cleared in Preferences, then the patient's sex:
+   * the row says so at once, and again when both are given back. */
+  g_settings_set_string (f->settings, "clinic-address", "");
+  spin (f);
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS: 1 Missing");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (button), "check"), ==, "Missing: Clinic address.");
+  p->sex = TRAJ_SEX_UNKNOWN;
+  g_assert_true (traj_store_update_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  spin (f);
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS: 2 Missing");
+  g_settings_set_string (f->settings, "clinic-address", "12 Mill Lane, Leeds");
+  p->sex = TRAJ_SEX_FEMALE;
+  g_assert_true (traj_store_update_patient (f->store, p, &error));
+  g_assert_no_error (error);
+  spin (f);
+  skip = 0;
+  button = find_named (page, "rems-record", &skip);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS Record");
+}
+
 static void
 test_medications_group (Fixture *f, gconstpointer data)
 {
@@ -1617,6 +1712,8 @@ main (int argc, char **argv)
   g_test_add ("/workspace/export-pdf-asks-before-replacing", Fixture, NULL, fixture_setup_window,
               test_export_pdf_asks_before_replacing, fixture_teardown);
   g_test_add ("/workspace/rems-record", Fixture, NULL, fixture_setup_window, test_rems_record, fixture_teardown);
+  g_test_add ("/workspace/rems-record-after-edit", Fixture, NULL, fixture_setup_window, test_rems_record_after_edit,
+              fixture_teardown);
   g_test_add ("/workspace/shortcuts-one-page", Fixture, NULL, fixture_setup_window,
               test_shortcuts_one_page, fixture_teardown);
   g_test_add ("/workspace/medications-group", Fixture, NULL, fixture_setup_window,

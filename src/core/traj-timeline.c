@@ -77,7 +77,7 @@ traj_timeline_item_get_number (TrajTimelineItem *self)
 }
 
 static guint
-hash_infusion (const TrajInfusion *i, int number)
+hash_infusion (const TrajInfusion *i, int number, const TrajPatient *patient)
 {
   guint h = g_int64_hash (&i->id) ^ (guint) i->started_at ^ ((guint) i->phase << 3) ^ ((guint) i->route << 6);
   h = h * 31 + (guint) (i->total_mg * 100) + (guint) (i->dose_mg_per_kg * 1000) + i->side_effects * 7u + (guint) number;
@@ -89,7 +89,13 @@ hash_infusion (const TrajInfusion *i, int number)
       (guint) (i->rems_vitals_ok_before + 1) * 17u + (guint) (i->rems_vitals_ok_leaving + 1) * 19u +
       (guint) (i->rems_sedation + 1) * 23u + (guint) (i->rems_dissociation + 1) * 29u +
       (guint) (i->rems_resp_depression + 1) * 31u + (guint) (i->rems_adverse + 1) * 37u +
-      g_str_hash (i->rems_adverse_note ? i->rems_adverse_note : "");
+      g_str_hash (i->rems_adverse_note ? i->rems_adverse_note : "") +
+      g_str_hash (i->rems_patient_id ? i->rems_patient_id : "") * 41u +
+      g_str_hash (i->rems_monitored_by ? i->rems_monitored_by : "") * 43u + i->concomitant * 47u;
+  /* … and the patient's name, birth date and sex, which the record holds. */
+  if (patient && i->route == TRAJ_ROUTE_INTRANASAL)
+    h = h * 31 + g_str_hash (patient->name ? patient->name : "") + (guint) patient->birth_day * 3u +
+        (guint) patient->sex * 5u;
   for (guint k = 0; k < i->vitals->len; k++)
     {
       const TrajVitalSign *v = g_ptr_array_index (i->vitals, k);
@@ -213,7 +219,7 @@ traj_timeline_set_records (TrajTimeline             *self,
           item->infusion = traj_infusion_copy (i);
           item->time = i->started_at;
           item->number = n;
-          item->hash = hash_infusion (i, n);
+          item->hash = hash_infusion (i, n, records->patient);
           g_ptr_array_add (items, item);
         }
       g_hash_table_unref (n_in_course);

@@ -12,19 +12,6 @@
 #include "traj-report.h"
 #include "traj-save-chooser.h"
 
-char *
-traj_rems_check_for_page (GSettings *settings, const TrajPatient *patient, const TrajInfusion *session,
-                          gboolean *complete)
-{
-  g_autofree char *clinic = traj_gui_settings_string (settings, "clinic-name");
-  g_autofree char *address = traj_gui_settings_string (settings, "clinic-address");
-  g_autoptr(TrajRemsRecord) r = traj_rems_record_new (patient, session, clinic, address);
-
-  if (complete)
-    *complete = traj_rems_record_complete (r) && !r->short_monitoring;
-  return traj_rems_record_check_text (r);
-}
-
 gboolean
 traj_rems_export_pdf_to_path (TrajStore *store, GSettings *settings, const TrajPatient *patient,
                               const TrajInfusion *session, const char *path, GError **error)
@@ -132,12 +119,53 @@ button_data_free (ButtonData *d)
 }
 
 static void
-on_record_clicked (GtkButton *button, ButtonData *d)
+on_record_clicked (GtkButton *button, gpointer user_data)
 {
+  ButtonData *d = g_object_get_data (G_OBJECT (button), "rems-data");
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
 
   traj_rems_export_pdf (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, d->store, d->settings, d->patient,
                         d->session);
+}
+
+/* The label, colour, tooltip and accessible name say what the record
+ * misses now: the clinic's name and address are settings, changed in
+ * Preferences while the row is shown. */
+static void
+button_sync (GtkWidget *button)
+{
+  ButtonData *d = g_object_get_data (G_OBJECT (button), "rems-data");
+  g_autofree char *clinic = traj_gui_settings_string (d->settings, "clinic-name");
+  g_autofree char *address = traj_gui_settings_string (d->settings, "clinic-address");
+  g_autoptr(TrajRemsRecord) r = traj_rems_record_new (d->patient, d->session, clinic, address);
+  gboolean complete = traj_rems_record_complete (r) && !r->short_monitoring;
+  char *check = traj_rems_record_check_text (r);
+  g_autofree char *tip = NULL, *name = NULL, *label = NULL;
+
+  if (r->missing->len > 0)
+    /* Translators: a short button on an esketamine session's row: its REMS monitoring record lacks N fields */
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "REMS: %u Missing", "REMS: %u Missing", r->missing->len),
+                             r->missing->len);
+  else if (r->short_monitoring)
+    /* Translators: a short button on an esketamine session's row: monitored for less than 2 hours */
+    label = g_strdup (_("REMS: Under 2 h"));
+  else
+    label = g_strdup (_("REMS Record"));
+  gtk_button_set_label (GTK_BUTTON (button), label);
+  gtk_widget_remove_css_class (button, complete ? "warning" : "success");
+  gtk_widget_add_css_class (button, complete ? "success" : "warning");
+  /* Translators: tooltip of the REMS button: the completeness check, then what the button does */
+  tip = g_strdup_printf (_("Monitoring record: %s\nClick to export it as a one-page PDF."), check);
+  gtk_widget_set_tooltip_text (button, tip);
+  name = g_strdup_printf (_("Export the monitoring record. %s"), check);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  g_object_set_data_full (G_OBJECT (button), "check", check, g_free);
+}
+
+static void
+on_clinic_setting_changed (GSettings *settings, const char *key, gpointer button)
+{
+  button_sync (button);
 }
 
 GtkWidget *
@@ -145,42 +173,22 @@ traj_rems_record_button_new (TrajStore *store, GSettings *settings, const TrajPa
                              const TrajInfusion *session)
 {
   ButtonData *d = g_new0 (ButtonData, 1);
-  gboolean complete = FALSE;
-  g_autofree char *check = traj_rems_check_for_page (settings, patient, session, &complete);
-  g_autofree char *tip = NULL, *name = NULL, *label = NULL;
-  GtkWidget *button;
-
-  {
-    g_autofree char *clinic = traj_gui_settings_string (settings, "clinic-name");
-    g_autofree char *address = traj_gui_settings_string (settings, "clinic-address");
-    g_autoptr(TrajRemsRecord) r = traj_rems_record_new (patient, session, clinic, address);
-
-    if (r->missing->len > 0)
-      /* Translators: a short button on an esketamine session's row: its REMS monitoring record lacks N fields */
-      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "REMS: %u Missing", "REMS: %u Missing", r->missing->len),
-                               r->missing->len);
-    else if (r->short_monitoring)
-      /* Translators: a short button on an esketamine session's row: monitored for less than 2 hours */
-      label = g_strdup (_("REMS: Under 2 h"));
-    else
-      label = g_strdup (_("REMS Record"));
-  }
-  button = gtk_button_new_with_label (label);
+  GtkWidget *button = gtk_button_new ();
 
   d->store = g_object_ref (store);
   d->settings = settings ? g_object_ref (settings) : NULL;
   d->patient = traj_patient_copy (patient);
   d->session = traj_infusion_copy (session);
+  g_object_set_data_full (G_OBJECT (button), "rems-data", d, (GDestroyNotify) button_data_free);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_add_css_class (button, complete ? "success" : "warning");
   gtk_widget_set_name (button, "rems-record");
-  /* Translators: tooltip of the REMS button: the completeness check, then what the button does */
-  tip = g_strdup_printf (_("Monitoring record: %s\nClick to export it as a one-page PDF."), check);
-  gtk_widget_set_tooltip_text (button, tip);
-  name = g_strdup_printf (_("Export the monitoring record. %s"), check);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  g_object_set_data_full (G_OBJECT (button), "check", g_steal_pointer (&check), g_free);
-  g_signal_connect_data (button, "clicked", G_CALLBACK (on_record_clicked), d, (GClosureNotify) (void (*) (void)) button_data_free, 0);
+  button_sync (button);
+  if (settings)
+    {
+      g_signal_connect_object (settings, "changed::clinic-name", G_CALLBACK (on_clinic_setting_changed), button, 0);
+      g_signal_connect_object (settings, "changed::clinic-address", G_CALLBACK (on_clinic_setting_changed), button, 0);
+    }
+  g_signal_connect (button, "clicked", G_CALLBACK (on_record_clicked), NULL);
   return button;
 }

@@ -24,15 +24,11 @@ gboolean traj_rems_export_pdf_to_path (TrajStore          *store,
                                        const TrajInfusion *session,
                                        const char         *path,
                                        GError            **error);
-/* What the record still misses ("Complete." when nothing), for the page. */
-char    *traj_rems_check_for_page     (GSettings          *settings,
-                                       const TrajPatient  *patient,
-                                       const TrajInfusion *session,
-                                       gboolean           *complete);
 
 /* The small "REMS" button on a session's timeline row: green when the
  * record is complete, amber otherwise; its tooltip says what is missing
- * (object data "check" holds that text), a click exports the PDF. */
+ * (object data "check" holds that text), a click exports the PDF. It
+ * follows the clinic's name and address in @settings while shown. */
 GtkWidget *traj_rems_record_button_new (TrajStore          *store,
                                         GSettings          *settings,
                                         const TrajPatient  *patient,

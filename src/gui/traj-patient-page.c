@@ -19,6 +19,7 @@
 #include "traj-patient-page-private.h"
 #include "traj-report-print.h"
 #include "traj-timeline.h"
+#include "traj-timeline-row.h"
 
 G_DEFINE_FINAL_TYPE (TrajPatientPage, traj_patient_page, GTK_TYPE_WIDGET)
 
@@ -259,211 +260,22 @@ update_outcome_summary (TrajPatientPage *self)
 
 /* ---- timeline rows ---------------------------------------------------------- */
 
-static char *
-infusion_details (const TrajInfusion *i)
-{
-  GString *s = g_string_new (NULL);
-  int sbp, dbp;
-
-  g_string_append (s, traj_route_label (i->route));
-  if (i->dose_mg_per_kg > 0)
-    g_string_append_printf (s, _(" · %.2f mg/kg"), i->dose_mg_per_kg);
-  g_string_append_printf (s, _(" · %.1f mg"), i->total_mg);
-  if (traj_infusion_bp_peak (i, &sbp, &dbp))
-    g_string_append_printf (s, _(" · BP peak %d/%d"), sbp, dbp);
-  {
-    g_autofree char *tolerability = traj_infusion_tolerability_text (i);
-    if (tolerability)
-      g_string_append_printf (s, " · %s", tolerability);
-  }
-  if (i->side_effects)
-    {
-      gboolean first = TRUE;
-      g_string_append (s, " · ");
-      for (guint k = 0; k < TRAJ_N_SIDE_EFFECTS; k++)
-        if (i->side_effects & (1u << k))
-          {
-            if (!first)
-              g_string_append (s, ", ");
-            g_string_append (s, traj_side_effect_label (k));
-            first = FALSE;
-          }
-    }
-  return g_string_free (s, FALSE);
-}
-
-static void
-on_row_edit (GtkButton *button, TrajPatientPage *self)
-{
-  TrajTimelineItem *item = g_object_get_data (G_OBJECT (button), "item");
-  g_autofree char *target = g_strdup_printf ("(%d,%" G_GINT64_FORMAT ")", traj_timeline_item_get_kind (item),
-                                             traj_timeline_item_get_id (item));
-
-  gtk_widget_activate_action (GTK_WIDGET (self), "patient.edit-record", "(ix)",
-                              (gint32) traj_timeline_item_get_kind (item), traj_timeline_item_get_id (item));
-}
-
-/* A row's delete button asks first: it turns into a red "Delete" in the
- * same place, and only that deletes. Rows move up when one goes, so a
- * quick second click meant for the same row deleted the next record. */
-static void
-arm_delete (GtkWidget *button, gboolean armed)
-{
-  if (armed == gtk_widget_has_css_class (button, "destructive-action"))
-    return;
-  if (armed)
-    {
-      gtk_button_set_label (GTK_BUTTON (button), _("Delete"));
-      gtk_widget_remove_css_class (button, "flat");
-      gtk_widget_add_css_class (button, "destructive-action");
-      gtk_widget_set_tooltip_text (button, _("Click again to delete this record"));
-    }
-  else
-    {
-      gtk_button_set_icon_name (GTK_BUTTON (button), "user-trash-symbolic");
-      gtk_widget_remove_css_class (button, "destructive-action");
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Delete"));
-    }
-}
-
-static void
-disarm_delete (GtkEventController *controller)
-{
-  arm_delete (gtk_event_controller_get_widget (controller), FALSE);
-}
-
-static void
-on_row_delete (GtkButton *button, TrajPatientPage *self)
-{
-  TrajTimelineItem *item = g_object_get_data (G_OBJECT (button), "item");
-  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
-  int index = row ? gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) : -1;
-
-  if (!gtk_widget_has_css_class (GTK_WIDGET (button), "destructive-action"))
-    {
-      arm_delete (GTK_WIDGET (button), TRUE);
-      return;
-    }
-  gtk_widget_activate_action (GTK_WIDGET (self), "patient.delete-record", "(ix)",
-                              (gint32) traj_timeline_item_get_kind (item), traj_timeline_item_get_id (item));
-  /* The keyboard stays where the record was, on a row (not on its
-   * delete button, so Space pressed again cannot delete the next). */
-  if (index >= 0)
-    {
-      GtkListBoxRow *next = gtk_list_box_get_row_at_index (self->timeline_list, index);
-      if (next == NULL && index > 0)
-        next = gtk_list_box_get_row_at_index (self->timeline_list, index - 1);
-      if (next)
-        gtk_widget_grab_focus (GTK_WIDGET (next));
-    }
-}
-
 static GtkWidget *
 create_timeline_row (gpointer item_ptr, gpointer user_data)
 {
   TrajTimelineItem *item = item_ptr;
   TrajPatientPage *self = user_data;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-  GtkWidget *del = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  g_autofree char *title = NULL, *subtitle = NULL, *when = traj_time_format (traj_timeline_item_get_time (item));
-  const char *icon;
+  GtkWidget *row = traj_timeline_row_new (item);
 
-  if (traj_timeline_item_get_kind (item) == TRAJ_KIND_INFUSION)
+  /* CLINICAL.md §8: the esketamine monitoring record, checked and exported. */
+  if (traj_timeline_item_get_kind (item) == TRAJ_KIND_INFUSION && self->records)
     {
       const TrajInfusion *i = traj_timeline_item_get_infusion (item);
-      g_autofree char *details = infusion_details (i);
 
-      if (i->route == TRAJ_ROUTE_INTRANASAL)
-        /* Translators: timeline row of an esketamine nasal-spray session: "Session 3 · Induction" */
-        title = g_strdup_printf (_("Session %d · %s"), traj_timeline_item_get_number (item), traj_phase_label (i->phase));
-      else
-        /* Translators: timeline row: "Infusion 3 · Induction" */
-        title = g_strdup_printf (_("Infusion %d · %s"), traj_timeline_item_get_number (item), traj_phase_label (i->phase));
-      subtitle = g_strdup_printf ("%s · %s", when, details);
-      icon = "trajectory-infusion-symbolic";
-      /* CLINICAL.md §8: the esketamine monitoring record, checked and exported. */
-      if (traj_rems_applies (i) && self->records)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), traj_rems_record_button_new (self->store, self->settings,
-                                                                                      self->records->patient, i));
-      gtk_widget_add_css_class (row, i->phase == TRAJ_PHASE_BOOSTER ? "phase-booster" :
-                                     i->phase == TRAJ_PHASE_MAINTENANCE ? "phase-maintenance" : "phase-induction");
+      if (traj_rems_applies (i))
+        traj_timeline_row_add_extra (TRAJ_TIMELINE_ROW (row),
+                                     traj_rems_record_button_new (self->store, self->settings, self->records->patient, i));
     }
-  else
-    {
-      const TrajAssessment *a = traj_timeline_item_get_assessment (item);
-      const TrajScale *scale = traj_scale_get (a->scale);
-      const char *band = a->complete ? traj_scale_band_label (scale, a->total) : NULL;
-
-      if (a->complete)
-        title = band ? g_strdup_printf (_("%s %d · %s"), _(scale->name), a->total, band)
-                     : g_strdup_printf (_("%s %d"), _(scale->name), a->total);
-      else
-        title = g_strdup_printf (_("%s · draft, incomplete"), _(scale->name));
-      subtitle = g_strdup_printf ("%s · %s · %s", when, traj_source_label (a->source), traj_timing_label (a->timing));
-      icon = "trajectory-score-symbolic";
-      if (!a->complete)
-        {
-          GtkWidget *tag = gtk_label_new (_("Draft"));
-          gtk_widget_add_css_class (tag, "tag");
-          gtk_widget_add_css_class (tag, "draft");
-          gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
-        }
-      /* The highest answer given, even if changed later (a tablet keeps it). */
-      if (traj_assessment_safety_answer (a) > 0)
-        {
-          g_autofree char *safety_item = g_strdup_printf (_("Item %u"), traj_scale_get (a->scale)->safety_item);
-          GtkWidget *tag = gtk_label_new (safety_item);
-          gtk_widget_add_css_class (tag, "tag");
-          gtk_widget_add_css_class (tag, "safety");
-          gtk_widget_set_tooltip_text (tag, traj_scale_safety_answer (a->scale, a->items) > 0
-                                            ? _("Thoughts of self-harm answered above “Not at all”")
-                                            : _("Thoughts of self-harm answered above “Not at all”, later changed "
-                                                "to “Not at all”"));
-          gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
-        }
-    }
-  {
-    g_autofree char *esc_title = g_markup_escape_text (title, -1);
-    g_autofree char *esc_sub = g_markup_escape_text (subtitle, -1);
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), esc_title);
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), esc_sub);
-  }
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
-  {
-    GtkWidget *image = gtk_image_new_from_icon_name (icon);
-    gtk_widget_add_css_class (image, "kind-icon");
-    adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
-  }
-
-  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (del, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (edit, "flat");
-  gtk_widget_add_css_class (del, "flat");
-  gtk_widget_set_tooltip_text (edit, _("Edit"));
-  gtk_widget_set_tooltip_text (del, _("Delete"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (del), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Delete"), -1);
-  g_object_set_data_full (G_OBJECT (edit), "item", g_object_ref (item), g_object_unref);
-  g_object_set_data_full (G_OBJECT (del), "item", g_object_ref (item), g_object_unref);
-  g_signal_connect (edit, "clicked", G_CALLBACK (on_row_edit), self);
-  g_signal_connect (del, "clicked", G_CALLBACK (on_row_delete), self);
-  gtk_widget_set_name (del, "delete-record");
-  {
-    GtkEventController *motion = gtk_event_controller_motion_new ();
-    GtkEventController *focus = gtk_event_controller_focus_new ();
-
-    g_signal_connect (motion, "leave", G_CALLBACK (disarm_delete), NULL);
-    g_signal_connect (focus, "leave", G_CALLBACK (disarm_delete), NULL);
-    gtk_widget_add_controller (del, motion);
-    gtk_widget_add_controller (del, focus);
-  }
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), del);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);
   return row;
 }
 

@@ -1789,6 +1789,88 @@ test_screenshots (Fixture *f, gconstpointer data)
 }
 
 
+/* ---- fitting the screen ----------------------------------------------------- */
+
+static gboolean
+inside (GtkWidget *widget, GtkWidget *window)
+{
+  graphene_rect_t r;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_compute_bounds (widget, window, &r) &&
+         r.origin.x >= 0 && r.origin.y >= 0 &&
+         r.origin.x + r.size.width <= gtk_widget_get_width (window) &&
+         r.origin.y + r.size.height <= gtk_widget_get_height (window);
+}
+
+/* Every editor opened over a window as large as the screen (tests/meson.build
+ * runs this on the desktop's 1280×800 and on the tablet's portrait 800×1280):
+ * the dialog fits the screen, the form fits the dialog's width (nothing
+ * clipped, no sideways scroll), Cancel and Save are on screen, and the form
+ * gets the height there is: it scrolls only when it is taller than the
+ * window allows. */
+static void
+test_fit_screen (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajMedication) med = traj_medication_new ();
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (gdk_display_get_monitors (gdk_display_get_default ()), 0);
+  GtkWidget *parent = g_object_ref_sink (gtk_window_new ());
+  GtkWidget *dialogs[5];
+  GdkRectangle screen;
+
+  gdk_monitor_get_geometry (monitor, &screen);
+  g_test_message ("screen %d×%d", screen.width, screen.height);
+  med->patient_id = f->patient_id;
+  med->name = g_strdup ("Sertraline");
+
+  /* A size request, not a default size: GTK keeps a default size a
+   * little inside the screen. */
+  gtk_widget_set_size_request (parent, screen.width, screen.height);
+  gtk_window_present (GTK_WINDOW (parent));
+  WAIT_UNTIL (gtk_widget_get_width (parent) == screen.width && gtk_widget_get_height (parent) == screen.height);
+
+  dialogs[0] = GTK_WIDGET (traj_patient_editor_new (GTK_WINDOW (parent), f->store, NULL));
+  dialogs[1] = GTK_WIDGET (traj_course_editor_new (GTK_WINDOW (parent), f->store, records->patient, NULL));
+  dialogs[2] = traj_infusion_editor_new (GTK_WINDOW (parent), f->store, NULL, records, NULL);
+  dialogs[3] = traj_assessment_editor_new (GTK_WINDOW (parent), f->store, records, NULL);
+  dialogs[4] = GTK_WIDGET (traj_medication_editor_new (GTK_WINDOW (parent), f->store, f->patient_id, med));
+  for (guint k = 0; k < G_N_ELEMENTS (dialogs); k++)
+    {
+      GtkWidget *d = g_object_ref_sink (dialogs[k]);
+      GtkWidget *scroller = find_scroller (d), *form;
+      GtkAdjustment *h, *v;
+      int min, nat, max_height;
+
+      gtk_window_present (GTK_WINDOW (d));
+      wait_frames (d);
+      g_assert_nonnull (scroller);
+      form = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+      h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+      v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+      gtk_widget_measure (form, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (scroller), &min, &nat, NULL, NULL);
+      max_height = gtk_scrolled_window_get_max_content_height (GTK_SCROLLED_WINDOW (scroller));
+      g_test_message ("%s is %d×%d, its form %d×%d (natural height %d)", G_OBJECT_TYPE_NAME (d),
+                      gtk_widget_get_width (d), gtk_widget_get_height (d),
+                      gtk_widget_get_width (form), gtk_widget_get_height (form), nat);
+
+      g_assert_cmpint (gtk_widget_get_width (d), <=, screen.width);
+      g_assert_cmpint (gtk_widget_get_height (d), <=, screen.height);
+      g_assert_cmpint (gtk_widget_get_width (form), <=, gtk_widget_get_width (d));
+      g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h));
+      g_assert_true (inside (find_action_button (d, "editor.save"), d));
+      g_assert_true (inside (find_action_button (d, "editor.cancel"), d));
+      /* The height: all of a form that fits, the window's worth of one
+       * that does not. */
+      g_assert_cmpint (max_height, >=, screen.height - 160);
+      g_assert_cmpint (gtk_widget_get_height (scroller), >=, MIN (nat, max_height));
+      if (nat <= max_height)
+        g_assert_cmpfloat (gtk_adjustment_get_upper (v), <=, gtk_adjustment_get_page_size (v) + 1);
+      finish (d);
+    }
+  gtk_window_destroy (GTK_WINDOW (parent));
+  g_assert_finalize_object (parent);
+}
+
 /* ---- discarding ------------------------------------------------------------ */
 
 static GtkWidget *
@@ -1994,6 +2076,7 @@ main (int argc, char **argv)
   g_test_add ("/editors/discard", Fixture, NULL, fixture_setup, test_discard, fixture_teardown);
   g_test_add ("/editors/confirm-then-close", Fixture, NULL, fixture_setup, test_confirm_then_close, fixture_teardown);
   g_test_add ("/editors/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  g_test_add ("/editors/fit-screen", Fixture, NULL, fixture_setup, test_fit_screen, fixture_teardown);
   g_test_add ("/editors/screenshots", Fixture, NULL, fixture_setup, test_screenshots, fixture_teardown);
   return g_test_run ();
 }

@@ -230,7 +230,6 @@ traj_course_editor_new (GtkWindow         *parent,
                                          NULL);
 
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 600);
 
   self->patient_detail = g_strdup (patient ? patient->indication_detail : NULL);
   self->patient_indication = patient ? patient->indication : TRAJ_INDICATION_OTHER;

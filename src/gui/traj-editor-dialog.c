@@ -26,6 +26,8 @@ typedef struct
   GtkWidget *header;
   GtkWidget *save_button;
   GtkWidget *scroller;
+  GtkWidget *clamp;
+  int form_width;
   GtkWidget *error_revealer;
   GtkWidget *error_label;
   GtkWidget *missing_label;
@@ -222,6 +224,69 @@ traj_editor_dialog_get_property (GObject *object, guint prop_id, GValue *value, 
 
 static void stop_waiting (TrajEditorDialog *self);
 
+/* The form's width on a wide screen, and what a dialog leaves of its
+ * parent's height: its header, the "To save, fill in" line, and a margin
+ * that shows the window behind. */
+#define EDITOR_WIDTH 560
+#define EDITOR_CHROME_HEIGHT 132
+#define EDITOR_FALLBACK_CONTENT_HEIGHT 560
+/* Without a compositor, X11 windows lose this much width to their frame. */
+#define EDITOR_FRAME_WIDTH 10
+
+static void
+clamp_form (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+
+  if (priv->clamp)
+    adw_clamp_set_maximum_size (ADW_CLAMP (priv->clamp), priv->form_width);
+}
+
+/* An editor opens as tall as its form, up to the height of the window it
+ * belongs to (a portrait tablet's 1280 px show a whole infusion; a desktop's
+ * 800 px scroll it), and never wider than that window. Computed before the
+ * dialog is first shown, from the parent's size at that time: nothing is
+ * measured here and nothing is resized once mapped.
+ *
+ * GTK 4.8's scrolled window measures its child's height at the child's
+ * natural width, so the form is clamped to the width it opens with: the
+ * height measured is the height it needs. */
+static void
+fit_to_parent (TrajEditorDialog *self)
+{
+  TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  int parent_width = parent ? gtk_widget_get_width (GTK_WIDGET (parent)) : 0;
+  int parent_height = parent ? gtk_widget_get_height (GTK_WIDGET (parent)) : 0;
+  int width = parent_width > 0 ? MIN (EDITOR_WIDTH, parent_width) : EDITOR_WIDTH;
+  int content_height = EDITOR_FALLBACK_CONTENT_HEIGHT;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (parent_height > 0)
+    content_height = MAX (parent_height - EDITOR_CHROME_HEIGHT, 240);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (priv->scroller), content_height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, -1);
+  priv->form_width = MAX (width - EDITOR_FRAME_WIDTH, 1);
+  clamp_form (self);
+}
+
+static void
+on_transient_for_changed (TrajEditorDialog *self)
+{
+  fit_to_parent (self);
+}
+
+static void
+traj_editor_dialog_constructed (GObject *object)
+{
+  TrajEditorDialog *self = TRAJ_EDITOR_DIALOG (object);
+
+  G_OBJECT_CLASS (traj_editor_dialog_parent_class)->constructed (object);
+  fit_to_parent (self);
+  g_signal_connect (self, "notify::transient-for", G_CALLBACK (on_transient_for_changed), NULL);
+}
+
 static void
 traj_editor_dialog_dispose (GObject *object)
 {
@@ -247,6 +312,7 @@ traj_editor_dialog_class_init (TrajEditorDialogClass *klass)
   object_class->set_property = traj_editor_dialog_set_property;
   object_class->get_property = traj_editor_dialog_get_property;
   object_class->dispose = traj_editor_dialog_dispose;
+  object_class->constructed = traj_editor_dialog_constructed;
   window_class->close_request = traj_editor_dialog_close_request;
 
   properties[PROP_STORE] =
@@ -280,7 +346,6 @@ traj_editor_dialog_init (TrajEditorDialog *self)
   GtkWidget *cancel;
 
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 680);
   gtk_window_set_hide_on_close (GTK_WINDOW (self), FALSE);
 
   /* Held with our own reference: a subclass template's <child> replaces the
@@ -324,8 +389,10 @@ traj_editor_dialog_init (TrajEditorDialog *self)
   gtk_widget_add_css_class (priv->missing_label, "dim-label");
   gtk_widget_set_visible (priv->missing_label, FALSE);
 
+  priv->form_width = EDITOR_WIDTH - EDITOR_FRAME_WIDTH;
   priv->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (priv->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (priv->scroller), TRUE);
   gtk_widget_set_vexpand (priv->scroller, TRUE);
 
   gtk_box_append (GTK_BOX (priv->toolbar_box), priv->header);
@@ -349,13 +416,14 @@ traj_editor_dialog_set_content (TrajEditorDialog *self,
   TrajEditorDialogPrivate *priv = traj_editor_dialog_get_instance_private (self);
   GtkWidget *clamp = adw_clamp_new ();
 
+  priv->clamp = clamp;
   g_object_ref (content);
   if (adw_window_get_content (ADW_WINDOW (self)) == content)
     adw_window_set_content (ADW_WINDOW (self), NULL);
   else if (gtk_widget_get_parent (content))
     gtk_widget_unparent (content);
   adw_window_set_content (ADW_WINDOW (self), priv->toolbar_box);
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 640);
+  clamp_form (self);
   gtk_widget_set_margin_top (content, 18);
   gtk_widget_set_margin_bottom (content, 24);
   gtk_widget_set_margin_start (content, 12);

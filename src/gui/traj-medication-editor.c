@@ -217,7 +217,6 @@ traj_medication_editor_new (GtkWindow            *parent,
                                              NULL);
 
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 520);
 
   if (existing)
     self->medication = traj_medication_copy (existing);

@@ -399,7 +399,6 @@ traj_patient_editor_new (GtkWindow         *parent,
   traj_editor_dialog_set_confirmation_text (TRAJ_EDITOR_DIALOG (self), _("Already in the Clinic?"),
                                             _("_Change the Details"),
                                             _("Save a new patient only if this is a different person."));
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 640);
 
   adw_combo_row_set_model (self->sex_row, sexes);
   adw_combo_row_set_model (self->indication_row, indications);

@@ -11,6 +11,7 @@
 
 #include "traj-demo.h"
 #include "traj-error.h"
+#include "traj-rems.h"
 #include "traj-store.h"
 
 #define ANCHOR() traj_day_from_ymd (2026, 11, 1)
@@ -174,9 +175,11 @@ test_deterministic (Fixture *fx, gconstpointer data)
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM medication"), ==, ca.medications);
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM medication WHERE class = 'benzodiazepine'"), >, 0);
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM medication WHERE class = 'lamotrigine'"), >, 0);
-  /* One audit event for the whole batch (plus the file's migration). */
+  /* One audit event for the whole batch (plus the file's migration and
+   * the clinic's name and address, set as any setting is). */
   g_assert_cmpint (count_rows (a, "SELECT count(*) FROM audit_event WHERE action = 'demo' AND record_kind = 'clinic'"), ==, 1);
-  g_assert_cmpint (count_rows (a, "SELECT count(*) FROM audit_event WHERE action <> 'migrate' AND record_kind NOT IN ('records', 'counts')"), ==, 1);
+  g_assert_cmpint (count_rows (a, "SELECT count(*) FROM audit_event WHERE action <> 'migrate' AND record_kind NOT IN ('records', 'counts', 'clinic_setting')"), ==, 1);
+  g_assert_cmpint (count_rows (a, "SELECT count(*) FROM audit_event WHERE record_kind = 'clinic_setting'"), ==, 2);
   /* Nothing is dated after the anchor day. */
   g_assert_cmpint (count_rows (a, "SELECT max(started_at) FROM infusion"), <,
                    traj_time_from_day (ANCHOR (), 0, 0));
@@ -456,6 +459,94 @@ test_names_match_sex (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (seen_female, >, 10);
 }
 
+typedef struct {
+  char *clinic, *address;
+  guint sessions, complete, short_monitoring, incomplete, first, patients_with_sessions;
+  gboolean ids_agree;
+} Rems;
+
+static gboolean
+collect_rems (TrajPatientRecords *r, gpointer user_data)
+{
+  Rems *m = user_data;
+  const char *id = NULL;
+  guint n = 0;
+
+  for (guint k = 0; k < r->infusions->len; k++)
+    {
+      const TrajInfusion *i = g_ptr_array_index (r->infusions, k);
+      g_autoptr(TrajRemsRecord) rec = NULL;
+
+      if (!traj_rems_applies (i))
+        continue;
+      rec = traj_rems_record_new (r->patient, i, m->clinic, m->address);
+      m->sessions++;
+      n++;
+      if (traj_rems_record_complete (rec) && !rec->short_monitoring)
+        m->complete++;
+      if (rec->short_monitoring)
+        m->short_monitoring++;
+      if (!traj_rems_record_complete (rec))
+        m->incomplete++;
+      m->first += i->rems_first_session == 1;
+      if (id && g_strcmp0 (id, i->rems_patient_id) != 0)
+        m->ids_agree = FALSE;
+      id = i->rems_patient_id;
+    }
+  m->patients_with_sessions += n > 0;
+  return TRUE;
+}
+
+/* CLINICAL.md §8: the demo clinic's esketamine sessions have monitoring
+ * records, most complete (the clinic's name and address are set), a few
+ * missing an answer or under two hours so the check shows; one first
+ * session per patient and one enrolment ID for all of a patient's. */
+static void
+test_monitoring_records (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fx->dir, "rems.db", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  GError *error = NULL;
+  Rems m = { .ids_agree = TRUE };
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, TRAJ_DEMO_DEFAULT_SEED, 300, ANCHOR (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  m.clinic = traj_store_get_setting (store, "clinic-name", &error);
+  g_assert_no_error (error);
+  m.address = traj_store_get_setting (store, "clinic-address", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (m.clinic, ==, "Riverside Ketamine Clinic (demo)");
+  g_assert_nonnull (m.address);
+  g_assert_true (traj_store_foreach_patient_records (store, collect_rems, &m, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u sessions: %u complete, %u incomplete, %u under 2 h", m.sessions, m.complete, m.incomplete,
+                  m.short_monitoring);
+  g_assert_cmpuint (m.sessions, >, 100);
+  g_assert_cmpuint (m.complete * 100, >=, m.sessions * 85);
+  g_assert_cmpuint (m.incomplete, >, 0);
+  g_assert_cmpuint (m.short_monitoring, >, 0);
+  g_assert_cmpuint (m.first, ==, m.patients_with_sessions);
+  g_assert_true (m.ids_agree);
+  g_free (m.clinic);
+  g_free (m.address);
+
+  /* A clinic that has its own name keeps it. */
+  {
+    g_autofree char *other = g_build_filename (fx->dir, "named.db", NULL);
+    g_autoptr(TrajStore) named = traj_store_open (other, &error);
+    g_autofree char *name = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (traj_store_set_setting (named, "clinic-name", "Harbour Clinic", &error));
+    g_assert_true (traj_demo_generate (named, 7, 3, ANCHOR (), NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    name = traj_store_get_setting (named, "clinic-name", &error);
+    g_assert_cmpstr (name, ==, "Harbour Clinic");
+  }
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -468,6 +559,7 @@ main (int argc, char **argv)
   ADD ("/demo/cancel-and-invalid", test_cancel_and_invalid);
   ADD ("/demo/shape", test_shape);
   ADD ("/demo/uids-in-order", test_uids_in_order);
+  ADD ("/demo/monitoring-records", test_monitoring_records);
 
   return g_test_run ();
 }

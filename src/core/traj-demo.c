@@ -10,6 +10,7 @@
 #include "traj-demo.h"
 #include "traj-medication.h"
 #include "traj-outcomes.h"
+#include "traj-rems.h"
 #include "traj-validate.h"
 
 /* A synthetic clinic whose shapes follow CLINICAL.md §2: about half of the
@@ -53,6 +54,8 @@ typedef struct {
   guint64 n_uids;
   TrajDemoCounts counts;
   TrajPatientRecords *meds;       /* the current patient's medication list */
+  char *rems_id;                  /* the current patient's REMS enrolment ID */
+  gboolean rems_seen;             /* … has had an esketamine nasal session */
 } Gen;
 
 typedef enum {
@@ -286,6 +289,47 @@ add_vitals (Gen *g, TrajInfusion *inf, gboolean hypertensive_event)
     }
 }
 
+/* CLINICAL.md §8: the esketamine monitoring record's answers, as staff
+ * give them for most sessions: the patient's enrolment ID, who monitored,
+ * vitals acceptable, sedation and dissociation as the session's measures
+ * say. A few records stay incomplete (an answer not given) or record
+ * monitoring under two hours, so the completeness check shows. Drawn from
+ * the session's uid, not from the generator, so the rest of the clinic
+ * stays the same. */
+static void
+monitoring_answers (Gen *g, TrajInfusion *inf)
+{
+  guint h = g_str_hash (inf->uid) * 2654435761u;
+  guint gap = h % 100;
+
+  inf->monitoring_min = 120 + (int) ((h >> 8) % 4) * 5;
+  if (gap < 3)
+    inf->monitoring_min = 95 + (int) ((h >> 8) % 4) * 5;    /* left early: said plainly */
+  /* Most patients would have been fit to leave well before two hours. */
+  inf->ready_at = inf->started_at + (gint64) (60 + (int) ((h >> 12) % 9) * 5) * 60;
+  inf->rems_first_session = g->rems_seen ? 0 : 1;
+  g->rems_seen = TRUE;
+  inf->rems_patient_id = g_strdup (g->rems_id);
+  inf->rems_monitored_by = g_strdup (inf->clinician);
+  inf->rems_vitals_ok_before = 1;
+  inf->rems_vitals_ok_leaving = 1;
+  inf->rems_sedation = inf->moaas_lowest >= 0 ? inf->moaas_lowest <= 3 : !!(inf->side_effects & TRAJ_SIDE_SEDATION);
+  inf->rems_dissociation = !!(inf->side_effects & TRAJ_SIDE_DISSOCIATION) || inf->cadss_total >= 20;
+  inf->rems_resp_depression = 0;
+  inf->rems_adverse = !!(inf->side_effects & (TRAJ_SIDE_NAUSEA | TRAJ_SIDE_VOMITING | TRAJ_SIDE_HEADACHE));
+  inf->rems_adverse_note = g_strdup (!inf->rems_adverse ? "" :
+                                     inf->side_effects & TRAJ_SIDE_VOMITING ? "Vomited once, settled" :
+                                     inf->side_effects & TRAJ_SIDE_NAUSEA ? "Mild nausea" : "Headache, resolved");
+  /* A few forms left unfinished. */
+  if (gap >= 3 && gap < 6)
+    inf->rems_vitals_ok_leaving = -1;
+  else if (gap >= 6 && gap < 8)
+    {
+      g_clear_pointer (&inf->rems_monitored_by, g_free);
+      inf->rems_resp_depression = -1;
+    }
+}
+
 static gboolean
 infuse (Gen *g, CourseSim *s, gint32 day, TrajPhase phase, GError **error)
 {
@@ -354,6 +398,8 @@ infuse (Gen *g, CourseSim *s, gint32 day, TrajPhase phase, GError **error)
     if (sbp >= 160)
       inf->side_effects |= TRAJ_SIDE_HYPERTENSION;
   }
+  if (traj_rems_applies (inf))
+    monitoring_answers (g, inf);
   if (!traj_store_insert_infusion (g->store, inf, error))
     return FALSE;
   g->counts.infusions++;
@@ -636,6 +682,10 @@ generate_patient (Gen *g, guint index, GError **error)
   if (!traj_store_insert_patient (g->store, p, error))
     return FALSE;
   g->counts.patients++;
+  g_free (g->rems_id);
+  /* A made-up enrolment ID, the same for every session of the patient. */
+  g->rems_id = g_strdup_printf ("%010u", g_str_hash (p->uid) % 1000000000u + 1000000000u);
+  g->rems_seen = FALSE;
   if (!add_medications (g, p, index, first_start, error))
     return FALSE;
 
@@ -732,6 +782,32 @@ generate_patient (Gen *g, guint index, GError **error)
   return decide_old_findings (g, p->id, error);
 }
 
+/* The demo clinic's name and address (the esketamine monitoring record
+ * asks for both), unless the clinic already has its own. */
+static gboolean
+name_demo_clinic (TrajStore *store, GError **error)
+{
+  static const char *const settings[][2] = {
+    { "clinic-name", "Riverside Ketamine Clinic (demo)" },
+    { "clinic-address", "12 Mill Lane, Springfield" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (settings); k++)
+    {
+      GError *local = NULL;
+      g_autofree char *value = traj_store_get_setting (store, settings[k][0], &local);
+
+      if (local)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+      if ((value == NULL || *value == '\0') && !traj_store_set_setting (store, settings[k][0], settings[k][1], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Rows written so far (for traj_bulk_yield ()). */
 static guint
 demo_rows (const TrajDemoCounts *c)
@@ -775,6 +851,13 @@ traj_demo_generate (TrajStore        *store,
       g_rand_free (g.rand);
       return FALSE;
     }
+  if (!name_demo_clinic (store, error))
+    {
+      traj_store_bulk_rollback (store);
+      g_rand_free (g.rand);
+      traj_patient_records_free (g.meds);
+      return FALSE;
+    }
   for (guint k = 0; k < n_patients; k++)
     {
       guint rows = demo_rows (&g.counts);
@@ -786,6 +869,7 @@ traj_demo_generate (TrajStore        *store,
           traj_store_bulk_rollback (store);
           g_rand_free (g.rand);
           traj_patient_records_free (g.meds);
+          g_free (g.rems_id);
           return FALSE;
         }
       if (progress && (k % 64 == 0 || k + 1 == n_patients))
@@ -793,6 +877,7 @@ traj_demo_generate (TrajStore        *store,
     }
   g_rand_free (g.rand);
   traj_patient_records_free (g.meds);
+  g_free (g.rems_id);
   if (!traj_store_bulk_commit (store, error))
     return FALSE;
   if (counts)

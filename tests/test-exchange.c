@@ -429,6 +429,24 @@ test_round_trip (Fixture *fx, gconstpointer data)
   g_assert_cmpint (count (target, "SELECT count(*) FROM assessment WHERE source = 'tablet'"), >, 0);
   g_assert_cmpint (count (target, "SELECT coalesce (sum (total), 0) FROM assessment"), ==,
                    count (source, "SELECT coalesce (sum (total), 0) FROM assessment"));
+  /* CLINICAL.md §8: the esketamine monitoring answers, unanswered ones
+   * staying unanswered. */
+  {
+    const char *rems[] = {
+      "SELECT count(*) FROM infusion WHERE rems_patient_id IS NOT NULL",
+      "SELECT count(*) FROM infusion WHERE rems_monitored_by IS NULL AND route = 'intranasal'",
+      "SELECT count(*) FROM infusion WHERE rems_vitals_ok_leaving IS NULL AND route = 'intranasal'",
+      "SELECT coalesce (sum (rems_first_session + 2 * rems_sedation + 4 * rems_dissociation + "
+      "8 * rems_resp_depression + 16 * rems_adverse + 32 * rems_vitals_ok_before), 0) FROM infusion",
+      "SELECT count(*) FROM infusion WHERE rems_adverse_note <> ''",
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (rems); k++)
+      {
+        g_assert_cmpint (count (source, rems[k]), >, 0);
+        g_assert_cmpint (count (target, rems[k]), ==, count (source, rems[k]));
+      }
+  }
   /* One audit event for the import (besides, on a server, the access
    * log's "read" of the export), then every record it wrote, by uid, 500
    * to an event, and the counts. */
@@ -486,6 +504,11 @@ test_round_trip (Fixture *fx, gconstpointer data)
 #define P2 "22222222-2222-4222-8222-222222222222"
 #define C1 "33333333-3333-4333-8333-333333333333"
 #define I1 "44444444-4444-4444-8444-444444444444"
+/* The esketamine monitoring record's columns (CLINICAL.md §8), and a row's
+ * ten empty answers. */
+#define REMS_COLUMNS ",rems_first_session,rems_patient_id,rems_monitored_by,rems_vitals_ok_before," \
+  "rems_vitals_ok_leaving,rems_sedation,rems_dissociation,rems_resp_depression,rems_adverse,rems_adverse_note"
+#define NO_REMS ",,,,,,,,,,"
 
 static const char *small_files[TRAJ_CSV_N_FILES] = {
   [TRAJ_CSV_PATIENTS] =
@@ -500,9 +523,9 @@ static const char *small_files[TRAJ_CSV_N_FILES] = {
   [TRAJ_CSV_INFUSIONS] =
     "uid,patient_uid,course_uid,started_at,duration_min,route,medicine,lot,phase,weight_kg,dose_mg_per_kg,total_mg,"
     "side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes,date_confirmed,cadss_total,"
-    "moaas_lowest\r\n"
+    "moaas_lowest" REMS_COLUMNS "\r\n"
     I1 "," P1 "," C1 ",2026-01-10T09:00:00Z,40,iv,ketamine,L1,induction,70.3,0.5,35.15,\"nausea,dissociation\","
-    "brief,benzodiazepine,60,2026-01-10T10:40:00Z,Dr. A,,,38,3\r\n",
+    "brief,benzodiazepine,60,2026-01-10T10:40:00Z,Dr. A,,,38,3" NO_REMS "\r\n",
   [TRAJ_CSV_VITAL_SIGNS] =
     "uid,infusion_uid,minute,systolic,diastolic,heart_rate,spo2,resp_rate\r\n"
     "55555555-5555-4555-8555-555555555555," I1 ",0,120,80,72,98,14\r\n"
@@ -800,18 +823,26 @@ static const BadRow bad_rows[] = {
   { "free-text-decision", TRAJ_CSV_FLAG_DECISIONS, ",acknowledged,", ",ignored it,",
     "flag_decisions.csv:2:", "A safety finding is decided with one of: acknowledged." },
   /* CLINICAL.md §8 per-infusion tolerability: the ranges of the form. */
-  { "cadss-range", TRAJ_CSV_INFUSIONS, ",38,3\r\n", ",93,3\r\n",
+  { "cadss-range", TRAJ_CSV_INFUSIONS, ",38,3,", ",93,3,",
     "infusions.csv:2:", "A CADSS total of 93 is outside 0–92 (23 items scored 0–4)." },
-  { "moaas-range", TRAJ_CSV_INFUSIONS, ",38,3\r\n", ",38,6\r\n",
+  { "moaas-range", TRAJ_CSV_INFUSIONS, ",38,3,", ",38,6,",
     "infusions.csv:2:", "A lowest MOAA/S of 6 is outside 0–5 (0 = no response, 5 = responds readily to name)." },
-  { "moaas-negative", TRAJ_CSV_INFUSIONS, ",38,3\r\n", ",38,-1\r\n",
+  { "moaas-negative", TRAJ_CSV_INFUSIONS, ",38,3,", ",38,-1,",
     "infusions.csv:2:", "moaas_lowest “-1” is not a whole number" },
   /* A course is one medicine, as in the form and the store. */
-  { "course-medicine", TRAJ_CSV_INFUSIONS, ",38,3\r\n",
-    ",38,3\r\nbbbbbbbb-4444-4444-8444-444444444444," P1 "," C1 ",2026-01-12T09:00:00Z,5,intranasal,esketamine,L2,"
-    "induction,0,0,56,,,,120,,Dr. A,,,,\r\n",
+  { "course-medicine", TRAJ_CSV_INFUSIONS, ",38,3" NO_REMS "\r\n",
+    ",38,3" NO_REMS "\r\nbbbbbbbb-4444-4444-8444-444444444444," P1 "," C1 ",2026-01-12T09:00:00Z,5,intranasal,esketamine,L2,"
+    "induction,0,0,56,,,,120,,Dr. A,,,," NO_REMS "\r\n",
     "infusions.csv:3:", "This course’s infusions are Ketamine (racemic); an infusion of Esketamine belongs in a "
     "course of its own." },
+  /* CLINICAL.md §8 monitoring record: answers are exactly true or false,
+   * and what happened only with an adverse event. */
+  { "rems-answer-yes", TRAJ_CSV_INFUSIONS, ",38,3" NO_REMS, ",38,3,,,,,,yes,,,,",
+    "infusions.csv:2:", "rems_sedation “yes” is not true or false" },
+  { "rems-note-without-adverse", TRAJ_CSV_INFUSIONS, ",38,3" NO_REMS, ",38,3,,,,,,,,,false,Nausea",
+    "infusions.csv:2:", "rems_adverse_note is given but rems_adverse is not true" },
+  { "rems-id-spaced", TRAJ_CSV_INFUSIONS, ",38,3" NO_REMS, ",38,3,, RP-1,,,,,,,,",
+    "infusions.csv:2:", "rems_patient_id “ RP-1” starts or ends with a space" },
   { "total-mg-disagrees", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ",70.3,0.5,350,",
     "infusions.csv:2:", "The total dose of 350 mg does not match 70.3 kg × 0.5 mg/kg = 35.15 mg." },
 };
@@ -968,12 +999,13 @@ test_plausible_import (Fixture *fx, gconstpointer data)
     g_assert_cmpint (traj_store_count (empty, TRAJ_KIND_PATIENT, NULL), ==, 0);
   }
 
-  /* An infusions.csv without date_confirmed, cadss_total and moaas_lowest
-   * (an older Trajectory's). */
+  /* An infusions.csv without date_confirmed, cadss_total, moaas_lowest and
+   * the monitoring record's columns (an older Trajectory's). */
   write_small (dir3, 0, NULL, NULL);
   text = g_string_new (small_files[TRAJ_CSV_INFUSIONS]);
-  g_assert_cmpuint (g_string_replace (text, ",notes,date_confirmed,cadss_total,moaas_lowest\r\n", ",notes\r\n", 1), ==, 1);
-  g_assert_cmpuint (g_string_replace (text, "Dr. A,,,38,3\r\n", "Dr. A,\r\n", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, ",notes,date_confirmed,cadss_total,moaas_lowest" REMS_COLUMNS "\r\n",
+                                      ",notes\r\n", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "Dr. A,,,38,3" NO_REMS "\r\n", "Dr. A,\r\n", 1), ==, 1);
   write_file (infusions, text->str);
   {
     g_autoptr(TrajStore) old = open_store (fx, "old.db");

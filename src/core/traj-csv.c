@@ -403,7 +403,10 @@ enum {
 enum {
   I_UID, I_PATIENT, I_COURSE, I_STARTED, I_DURATION, I_ROUTE, I_MEDICINE, I_LOT, I_PHASE, I_WEIGHT,
   I_DOSE, I_TOTAL, I_SIDE, I_SIDE_NOTE, I_CONCOMITANT, I_MONITORING, I_READY, I_CLINICIAN, I_NOTES,
-  I_DATE_CONFIRMED, I_CADSS, I_MOAAS, I_N
+  I_DATE_CONFIRMED, I_CADSS, I_MOAAS,
+  /* CLINICAL.md §8 esketamine monitoring record (traj-rems.h) */
+  I_REMS_FIRST, I_REMS_ID, I_REMS_BY, I_REMS_OK_BEFORE, I_REMS_OK_LEAVING, I_REMS_SEDATION,
+  I_REMS_DISSOCIATION, I_REMS_RESP_DEPRESSION, I_REMS_ADVERSE, I_REMS_ADVERSE_NOTE, I_N
 };
 enum { V_UID, V_INFUSION, V_MINUTE, V_SYSTOLIC, V_DIASTOLIC, V_HEART_RATE, V_SPO2, V_RESP_RATE, V_N };
 enum {
@@ -425,7 +428,9 @@ static const char * const course_columns[C_N + 1] = {
 static const char * const infusion_columns[I_N + 1] = {
   "uid", "patient_uid", "course_uid", "started_at", "duration_min", "route", "medicine", "lot", "phase",
   "weight_kg", "dose_mg_per_kg", "total_mg", "side_effects", "side_effect_note", "concomitant",
-  "monitoring_min", "ready_at", "clinician", "notes", "date_confirmed", "cadss_total", "moaas_lowest", NULL
+  "monitoring_min", "ready_at", "clinician", "notes", "date_confirmed", "cadss_total", "moaas_lowest",
+  "rems_first_session", "rems_patient_id", "rems_monitored_by", "rems_vitals_ok_before", "rems_vitals_ok_leaving",
+  "rems_sedation", "rems_dissociation", "rems_resp_depression", "rems_adverse", "rems_adverse_note", NULL
 };
 
 /* Columns added after the first version: a file without them (written by an
@@ -778,6 +783,31 @@ write_patient (Export *ex, const TrajPatientRecords *r)
 }
 
 static void
+put_answer (GString *b, int answer)
+{
+  put_sep (b);
+  if (answer >= 0)
+    g_string_append (b, answer ? "true" : "false");
+}
+
+/* The esketamine monitoring record's answers: true/false, or empty when
+ * not answered (CLINICAL.md §8). */
+static void
+put_rems (GString *b, const TrajInfusion *i)
+{
+  put_answer (b, i->rems_first_session);
+  put_sep (b); put_text (b, i->rems_patient_id);
+  put_sep (b); put_text (b, i->rems_monitored_by);
+  put_answer (b, i->rems_vitals_ok_before);
+  put_answer (b, i->rems_vitals_ok_leaving);
+  put_answer (b, i->rems_sedation);
+  put_answer (b, i->rems_dissociation);
+  put_answer (b, i->rems_resp_depression);
+  put_answer (b, i->rems_adverse);
+  put_sep (b); put_text (b, i->rems_adverse_note);
+}
+
+static void
 write_infusions (Export *ex, const TrajPatientRecords *r)
 {
   g_hash_table_remove_all (ex->infusion_uids);
@@ -812,6 +842,7 @@ write_infusions (Export *ex, const TrajPatientRecords *r)
       put_text (b, confirmed); put_sep (b);
       put_int_or_empty (b, i->cadss_total); put_sep (b);
       put_int_or_empty (b, i->moaas_lowest);
+      put_rems (b, i);
       end_row (ex, TRAJ_CSV_INFUSIONS);
 
       for (guint v = 0; v < i->vitals->len; v++)
@@ -1833,6 +1864,42 @@ unconfirmed_date (Import *im, const TrajInfusion *i, GError **e)
                message, codes);
 }
 
+static gboolean get_bool (Import *im, guint column, int *out);
+
+/* A text answer of the monitoring record: empty is "not answered". */
+static char *
+get_answer_text (Import *im, guint column, gboolean *ok)
+{
+  const char *s = get_text (im, column, TRUE, ok);
+
+  return (char *) (*s ? s : NULL);
+}
+
+/* The esketamine monitoring record's answers (CLINICAL.md §8). */
+static void
+get_rems (Import *im, TrajInfusion *i, gboolean *ok)
+{
+  const struct { guint column; int *answer; } answers[] = {
+    { I_REMS_FIRST, &i->rems_first_session }, { I_REMS_OK_BEFORE, &i->rems_vitals_ok_before },
+    { I_REMS_OK_LEAVING, &i->rems_vitals_ok_leaving }, { I_REMS_SEDATION, &i->rems_sedation },
+    { I_REMS_DISSOCIATION, &i->rems_dissociation }, { I_REMS_RESP_DEPRESSION, &i->rems_resp_depression },
+    { I_REMS_ADVERSE, &i->rems_adverse },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (answers); k++)
+    if (!get_bool (im, answers[k].column, answers[k].answer))
+      *ok = FALSE;
+  i->rems_patient_id = get_answer_text (im, I_REMS_ID, ok);
+  i->rems_monitored_by = get_answer_text (im, I_REMS_BY, ok);
+  i->rems_adverse_note = get_text (im, I_REMS_ADVERSE_NOTE, FALSE, ok);
+  if (*ok && *i->rems_adverse_note != '\0' && i->rems_adverse != 1)
+    {
+      problem (im, im->line, _("rems_adverse_note is given but rems_adverse is not true: say what happened only "
+                               "with rems_adverse true, or leave the note empty"));
+      *ok = FALSE;
+    }
+}
+
 static void
 import_infusion (Import *im)
 {
@@ -1867,6 +1934,7 @@ import_infusion (Import *im)
   i.date_confirmed = get_codes (im, I_DATE_CONFIRMED, traj_date_warning_to_string, TRAJ_N_DATE_WARNINGS, &ok);
   i.cadss_total = get_int (im, I_CADSS, -1, &ok);
   i.moaas_lowest = get_int (im, I_MOAAS, -1, &ok);
+  get_rems (im, &i, &ok);
   i.vitals = im->no_vitals;
   if (ok)
     ok = check (im, traj_validate_infusion (&i, im->now, &e), &e);

@@ -316,10 +316,14 @@ monitoring_answers (Gen *g, TrajInfusion *inf)
   inf->rems_sedation = inf->moaas_lowest >= 0 ? inf->moaas_lowest <= 3 : !!(inf->side_effects & TRAJ_SIDE_SEDATION);
   inf->rems_dissociation = !!(inf->side_effects & TRAJ_SIDE_DISSOCIATION) || inf->cadss_total >= 20;
   inf->rems_resp_depression = 0;
-  inf->rems_adverse = !!(inf->side_effects & (TRAJ_SIDE_NAUSEA | TRAJ_SIDE_VOMITING | TRAJ_SIDE_HEADACHE));
+  inf->rems_adverse = !!(inf->side_effects & (TRAJ_SIDE_NAUSEA | TRAJ_SIDE_VOMITING | TRAJ_SIDE_HEADACHE |
+                                               TRAJ_SIDE_DIZZINESS | TRAJ_SIDE_ANXIETY));
   inf->rems_adverse_note = g_strdup (!inf->rems_adverse ? "" :
                                      inf->side_effects & TRAJ_SIDE_VOMITING ? "Vomited once, settled" :
-                                     inf->side_effects & TRAJ_SIDE_NAUSEA ? "Mild nausea" : "Headache, resolved");
+                                     inf->side_effects & TRAJ_SIDE_NAUSEA ? "Mild nausea" :
+                                     inf->side_effects & TRAJ_SIDE_HEADACHE ? "Headache, resolved" :
+                                     inf->side_effects & TRAJ_SIDE_DIZZINESS ? "Dizzy on standing, resolved" :
+                                     "Anxious during dissociation, reassured");
   /* A few forms left unfinished. */
   if (gap >= 3 && gap < 6)
     inf->rems_vitals_ok_leaving = -1;

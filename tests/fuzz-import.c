@@ -67,7 +67,10 @@ static const Column infusion_cols[] = {
   { "weight_kg", T_DEC }, { "dose_mg_per_kg", T_DEC }, { "total_mg", T_DEC }, { "side_effects", T_CODES },
   { "side_effect_note", T_TEXT }, { "concomitant", T_CODES }, { "monitoring_min", T_INT, TRUE },
   { "ready_at", T_TIME }, { "clinician", T_TEXT }, { "notes", T_TEXT }, { "date_confirmed", T_CODES },
-  { "cadss_total", T_INT }, { "moaas_lowest", T_INT }, { NULL }
+  { "cadss_total", T_INT }, { "moaas_lowest", T_INT }, { "rems_first_session", T_BOOL },
+  { "rems_patient_id", T_TEXT }, { "rems_monitored_by", T_TEXT }, { "rems_vitals_ok_before", T_BOOL },
+  { "rems_vitals_ok_leaving", T_BOOL }, { "rems_sedation", T_BOOL }, { "rems_dissociation", T_BOOL },
+  { "rems_resp_depression", T_BOOL }, { "rems_adverse", T_BOOL }, { "rems_adverse_note", T_TEXT }, { NULL }
 };
 static const Column vital_cols[] = {
   { "uid", T_UID, TRUE }, { "infusion_uid", T_REF }, { "minute", T_INT }, { "systolic", T_INT },

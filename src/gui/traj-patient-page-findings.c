@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "traj-finding-banner.h"
 #include "traj-patient-page-private.h"
 
 /* ---- findings ---------------------------------------------------------- */
@@ -260,71 +261,16 @@ record_decision (TrajPatientPage *self, const TrajFinding *f, const char *decisi
 }
 
 static void
-on_finding_button (GtkButton *button, TrajPatientPage *self)
+decide_finding_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  const char *key = g_object_get_data (G_OBJECT (button), "finding-key");
+  TrajPatientPage *self = TRAJ_PATIENT_PAGE (widget);
+  const TrajFinding *f;
 
   if (self->outcomes == NULL)
     return;
-  for (guint k = 0; k < self->outcomes->findings->len; k++)
-    {
-      const TrajFinding *f = g_ptr_array_index (self->outcomes->findings, k);
-      if (g_strcmp0 (f->key, key) == 0)
-        {
-          open_decision_dialog (self, f);
-          return;
-        }
-    }
-}
-
-static const char *
-finding_icon (TrajFindingKind kind)
-{
-  switch (kind)
-    {
-    case TRAJ_FINDING_SAFETY: return "dialog-warning-symbolic";
-    case TRAJ_FINDING_MONITORING: return "emblem-important-symbolic";
-    case TRAJ_FINDING_BOOSTER: return "view-refresh-symbolic";
-    case TRAJ_FINDING_NO_RESPONSE:
-    case TRAJ_N_FINDING_KINDS:
-    default: return "dialog-information-symbolic";
-    }
-}
-
-static GtkWidget *
-finding_banner (TrajPatientPage *self, const TrajFinding *f)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *icon = gtk_image_new_from_icon_name (finding_icon (f->kind));
-  GtkWidget *title = gtk_label_new (traj_finding_kind_label (f->kind));
-  GtkWidget *sentence = gtk_label_new (f->sentence);
-  const char * const *choices = traj_finding_kind_decisions (f->kind);
-  gboolean acknowledge = choices[0] && !choices[1] && g_str_equal (choices[0], TRAJ_DECISION_ACKNOWLEDGED);
-  GtkWidget *button = gtk_button_new_with_mnemonic (acknowledge ? _("_Acknowledge…") : _("_Decide…"));
-  g_autofree char *access = g_strdup_printf ("%s: %s", traj_finding_kind_label (f->kind), f->sentence);
-
-  gtk_widget_add_css_class (box, "finding");
-  gtk_widget_add_css_class (box, f->kind == TRAJ_FINDING_SAFETY ? "safety" :
-                                 f->kind == TRAJ_FINDING_MONITORING ? "monitoring" : "advice");
-  gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (sentence), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (sentence), 0);
-  gtk_label_set_selectable (GTK_LABEL (sentence), TRUE);
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (text), title);
-  gtk_box_append (GTK_BOX (text), sentence);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  g_object_set_data_full (G_OBJECT (button), "finding-key", g_strdup (f->key), g_free);
-  g_signal_connect (button, "clicked", G_CALLBACK (on_finding_button), self);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), button);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
-  return box;
+  f = traj_outcomes_find_finding (self->outcomes, g_variant_get_string (param, NULL));
+  if (f)
+    open_decision_dialog (self, f);
 }
 
 static GtkWidget *
@@ -339,7 +285,7 @@ history_row (const TrajFinding *f)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (finding_icon (f->kind)));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (traj_finding_icon_name (f->kind)));
   return row;
 }
 
@@ -358,7 +304,10 @@ traj_patient_page_update_findings (TrajPatientPage *self)
       const TrajFinding *f = g_ptr_array_index (self->outcomes->findings, k);
       if (f->open)
         {
-          gtk_box_append (GTK_BOX (self->findings_box), finding_banner (self, f));
+          GtkWidget *banner = traj_finding_banner_new ();
+
+          traj_finding_banner_set_finding (TRAJ_FINDING_BANNER (banner), f);
+          gtk_box_append (GTK_BOX (self->findings_box), banner);
           n_open++;
         }
       else
@@ -369,4 +318,10 @@ traj_patient_page_update_findings (TrajPatientPage *self)
     }
   gtk_widget_set_visible (self->findings_box, n_open > 0);
   gtk_widget_set_visible (self->history_box, n_closed > 0);
+}
+
+void
+traj_patient_page_findings_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "patient.decide-finding", "s", decide_finding_action);
 }

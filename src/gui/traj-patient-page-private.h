@@ -47,6 +47,8 @@ void       traj_patient_page_add_toast       (TrajPatientPage *self,
 void       traj_patient_page_show_error      (TrajPatientPage *self,
                                               const GError    *error);
 void       traj_patient_page_clear_box       (GtkWidget       *box);
+/* Installs patient.decide-finding (traj-patient-page-findings.c). */
+void       traj_patient_page_findings_class_init (GtkWidgetClass *widget_class);
 /* Rebuilds the banners and the Findings History from self->outcomes. */
 void       traj_patient_page_update_findings (TrajPatientPage *self);
 

@@ -724,6 +724,7 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.export-report", NULL, export_report_action);
   gtk_widget_class_install_action (widget_class, "patient.delete-record", "(ix)", delete_record_action);
   gtk_widget_class_install_action (widget_class, "patient.edit-record", "(ix)", edit_record_action);
+  traj_patient_page_findings_class_init (widget_class);
   traj_patient_page_medications_class_init (widget_class);
 
 }

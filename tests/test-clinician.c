@@ -1189,6 +1189,68 @@ test_cohort_chart_point_n (Fixture *f, gconstpointer data)
   g_assert_null (traj_cohort_chart_layout_describe_point (layout, 1, 1, 6));
 }
 
+/* Under the cohort chart's axis, each cohort's row of counts: under a tick,
+ * the number of courses its mean there rests on, as the cohort has it. */
+static void
+test_cohort_chart_counts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajCohortDefinition) def = traj_cohort_definition_new ();
+  g_autoptr(TrajCohortReport) report = NULL;
+  TrajThresholds t;
+  guint shown = 0;
+
+  g_assert_true (traj_demo_generate (f->store, 5, 60, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  def->group_by = TRAJ_COHORT_FIELD_INDICATION;
+  traj_thresholds_init_defaults (&t);
+  report = traj_cohort_compute (f->store, def, &t, TRAJ_TIME_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->cohorts->len, >=, 2);
+
+  for (guint kind = TRAJ_COHORT_CHART_BY_INFUSION; kind <= TRAJ_COHORT_CHART_BY_WEEK; kind++)
+    {
+      g_autoptr(TrajCohortChartLayout) layout = NULL;
+      TrajCohortChartOptions options;
+
+      traj_cohort_chart_options_init (&options, kind);
+      layout = traj_cohort_chart_layout_new (report, &options, 1200, 700);
+      for (guint c = 0; c < MIN (report->cohorts->len, TRAJ_COHORT_CHART_MAX_SERIES); c++)
+        {
+          const TrajCohort *h = g_ptr_array_index (report->cohorts, c);
+          GArray *pts = kind == TRAJ_COHORT_CHART_BY_WEEK ? h->by_week : h->by_infusion;
+          guint panel = G_MAXUINT;
+
+          for (guint p = 0; p < traj_cohort_chart_layout_get_n_panels (layout); p++)
+            if (traj_cohort_chart_layout_get_panel_scale (layout, p) == h->scale)
+              panel = p;
+          if (panel == G_MAXUINT)
+            continue;
+          /* The baseline always has its count. */
+          g_assert_nonnull (traj_cohort_chart_layout_get_count (layout, c, 0, NULL));
+          for (guint k = 0; k < pts->len; k++)
+            {
+              const TrajCohortPoint *cp = &g_array_index (pts, TrajCohortPoint, k);
+              g_autofree char *n = g_strdup_printf ("%u", cp->mean.n);
+              cairo_rectangle_t box, plot;
+              const char *count = traj_cohort_chart_layout_get_count (layout, c, cp->x, &box);
+
+              if (count == NULL)
+                continue;
+              shown++;
+              g_assert_cmpstr (count, ==, n);
+              /* Under the axis, centred on its infusion number or week. */
+              g_assert_true (traj_cohort_chart_layout_get_plot_area (layout, panel, &plot));
+              g_assert_cmpfloat (box.y, >, plot.y + plot.height);
+              g_assert_cmpfloat_with_epsilon (box.x + box.width / 2,
+                                              traj_cohort_chart_layout_x_for (layout, panel, cp->x), 0.5);
+            }
+          /* Nothing where the cohort has no mean. */
+          g_assert_null (traj_cohort_chart_layout_get_count (layout, c, 1000, NULL));
+        }
+    }
+  g_assert_cmpuint (shown, >=, 2 * report->cohorts->len);
+}
+
 /* The exported comparison says what it compares, on every row. */
 static void
 test_cohort_csv_records_settings (Fixture *f, gconstpointer data)
@@ -1414,6 +1476,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/cohorts-fold-when-narrow", Fixture, NULL, fixture_setup, test_cohorts_fold_when_narrow,
               fixture_teardown);
   g_test_add ("/clinician/cohorts-table-inside", Fixture, NULL, fixture_setup, test_cohorts_table_inside,
+              fixture_teardown);
+  g_test_add ("/clinician/cohort-chart-counts", Fixture, NULL, fixture_setup, test_cohort_chart_counts,
               fixture_teardown);
   g_test_add ("/clinician/cohort-chart-point-n", Fixture, NULL, fixture_setup, test_cohort_chart_point_n,
               fixture_teardown);

@@ -55,6 +55,8 @@ typedef struct {
   double x, y, w, h;
   double alpha;
   int style;                     /* -1: foreground; else a cohort's colour */
+  int count_of;                  /* a count under the axis: the cohort's index; else -1 */
+  double count_x;                /* and the infusion number or week it counts */
 } Label;
 
 typedef struct {

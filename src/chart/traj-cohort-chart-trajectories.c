@@ -109,13 +109,48 @@ collect_series (TrajCohortChartLayout  *self,
   return xmax;
 }
 
-/* Ticks along a panel's x axis: the smallest step whose labels fit. */
-static void
-layout_panel_x_ticks (TrajCohortChartLayout *self, const Panel *p, guint panel)
+/* The point of @h at @x, or NULL. */
+static const TrajCohortPoint *
+point_at (const TrajCohort *h, TrajCohortChartKind kind, double x)
+{
+  GArray *pts = cohort_points (h, kind);
+
+  for (guint k = 0; k < pts->len; k++)
+    if (g_array_index (pts, TrajCohortPoint, k).x == x)
+      return &g_array_index (pts, TrajCohortPoint, k);
+  return NULL;
+}
+
+/* The widest count a panel's rows of n will show. */
+static double
+counts_width (TrajCohortChartLayout *self, const TrajCohortReport *report, guint panel)
+{
+  guint most = 0;
+  char text[16];
+
+  for (guint k = 0; report && k < self->series->len; k++)
+    {
+      const Series *s = &g_array_index (self->series, Series, k);
+      const TrajCohort *h = g_ptr_array_index (report->cohorts, s->style);
+      GArray *pts = cohort_points (h, self->kind);
+
+      if (s->panel != panel)
+        continue;
+      for (guint j = 0; j < pts->len; j++)
+        most = MAX (most, g_array_index (pts, TrajCohortPoint, j).mean.n);
+    }
+  g_snprintf (text, sizeof text, "%u", most);
+  return cc_text_width (self, self->fonts.small, text);
+}
+
+/* Ticks along a panel's x axis: the smallest step whose labels, and the
+ * counts under them, fit. Returns the step. */
+static double
+layout_panel_x_ticks (TrajCohortChartLayout *self, const Panel *p, guint panel, double counts_w)
 {
   static const double steps[] = { 1, 2, 4, 5, 10, 20, 26 };
   double px_per = p->plot.width / (self->d1 - self->d0);
-  double need = cc_text_width (self, self->fonts.small, "88") + self->fs;
+  double need = MAX (cc_text_width (self, self->fonts.small, "88"), counts_w) + self->fs;
   double step = steps[G_N_ELEMENTS (steps) - 1];
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -125,16 +160,82 @@ layout_panel_x_ticks (TrajCohortChartLayout *self, const Panel *p, guint panel)
         break;
       }
   cc_layout_x_ticks (self, panel, step, 0, FALSE);
+  return step;
 }
 
-/* One panel in its grid cell at (@cx, @cy): title, axes and ticks. */
+/* Under a panel's tick labels from @y, a row per cohort drawn in it: its
+ * mark in the gutter and, under each tick, how many courses the mean there
+ * rests on (dimmed where that is too few to draw it). */
 static void
-layout_panel (TrajCohortChartLayout *self, guint k, TrajScaleId scale, double cx, double cy,
-              double cell_w, double row_h, double gutter, double title_h, double tick_h)
+layout_panel_counts (TrajCohortChartLayout *self, const TrajCohortReport *report, guint panel, double step,
+                     double y, double row_h, double xmax)
+{
+  const Panel *p = &self->panels[panel];
+  guint row = 0;
+
+  for (guint k = 0; k < self->series->len; k++)
+    {
+      const Series *s = &g_array_index (self->series, Series, k);
+      const TrajCohort *h = g_ptr_array_index (report->cohorts, s->style);
+      double ry = y + row * row_h;
+      LegendMark m = { (int) s->style, p->plot.x - self->fs * 0.9, ry + row_h / 2, FALSE };
+
+      if (s->panel != panel)
+        continue;
+      g_array_append_val (self->legend, m);
+      if (row == 0)
+        {
+          /* Translators: the row of counts under a cohort chart's axis: a mean's number of courses */
+          Label *l = cc_add_label (self, self->fonts.small, C_("cohort chart", "n"), 0, 0, ry, 0.7);
+          l->x = m.x - self->mark * 1.5 - self->fs * 0.3 - l->w;
+        }
+      for (double v = 0; v <= xmax + 1e-9; v += step)
+        {
+          const TrajCohortPoint *cp = point_at (h, self->kind, v);
+          char text[16];
+          Label *l;
+
+          if (cp == NULL || cp->mean.n == 0)
+            continue;
+          g_snprintf (text, sizeof text, "%u", cp->mean.n);
+          l = cc_add_label (self, self->fonts.small, text, 0, 0, ry, cp->mean.n >= min_points_n (h) ? 0.85 : 0.45);
+          l->x = traj_cohort_chart_layout_x_for (self, panel, v) - l->w / 2;
+          l->count_of = (int) s->style;
+          l->count_x = v;
+        }
+      row++;
+    }
+}
+
+/* How many cohorts the fullest panel draws: the rows of counts each
+ * panel makes room for. */
+static guint
+max_series_per_panel (TrajCohortChartLayout *self, guint n_panels)
+{
+  guint most = 0;
+
+  for (guint panel = 0; panel < n_panels; panel++)
+    {
+      guint n = 0;
+
+      for (guint k = 0; k < self->series->len; k++)
+        n += g_array_index (self->series, Series, k).panel == panel;
+      most = MAX (most, n);
+    }
+  return most;
+}
+
+/* One panel in its grid cell at (@cx, @cy): title, axes, ticks and the
+ * @count_rows rows of counts under them. */
+static void
+layout_panel (TrajCohortChartLayout *self, const TrajCohortReport *report, guint k, TrajScaleId scale,
+              double cx, double cy, double cell_w, double row_h, double gutter, double title_h, double tick_h,
+              guint count_rows, double xmax)
 {
   Panel *p = &self->panels[k];
   const TrajScale *s = traj_scale_get (scale);
   g_autofree char *ptitle = NULL;
+  double step;
 
   p->scale = scale;
   p->vmin = s->total_min;
@@ -143,13 +244,16 @@ layout_panel (TrajCohortChartLayout *self, guint k, TrajScaleId scale, double cx
   p->plot.x = cx + gutter;
   p->plot.y = cy + title_h;
   p->plot.width = MAX (cell_w - gutter - self->fs * 0.3, 1);
-  p->plot.height = MAX (row_h - title_h - tick_h, 1);
+  p->plot.height = MAX (row_h - title_h - tick_h - count_rows * cc_line_height (self, self->fonts.small), 1);
 
   /* Translators: a cohort chart panel: "PHQ-9 total score (0–27)" */
   ptitle = g_strdup_printf (_("%s total score (%d–%d)"), _(s->name), s->total_min, s->total_max);
   cc_add_label (self, self->fonts.bold, ptitle, cell_w, cx, cy, 0.9);
   cc_layout_y_ticks (self, p, k, p->plot.x - self->fs * 0.4);
-  layout_panel_x_ticks (self, p, k);
+  step = layout_panel_x_ticks (self, p, k, count_rows ? counts_width (self, report, k) : 0);
+  if (count_rows)
+    layout_panel_counts (self, report, k, step, p->plot.y + p->plot.height + tick_h,
+                         cc_line_height (self, self->fonts.small), xmax);
   cc_add_rule (self, p->plot.x, p->plot.y + p->plot.height, p->plot.x + p->plot.width, p->plot.y + p->plot.height, 0.5, FALSE);
   cc_add_rule (self, p->plot.x, p->plot.y, p->plot.x, p->plot.y + p->plot.height, 0.5, FALSE);
 }
@@ -157,8 +261,8 @@ layout_panel (TrajCohortChartLayout *self, guint k, TrajScaleId scale, double cx
 /* The panels on a grid below @top, side by side while each keeps a
  * readable width; the x-axis title and the legend under them. */
 static void
-layout_panels (TrajCohortChartLayout *self, const TrajScaleId *scales, guint n_scales, GArray *entries,
-               double top, double xmax)
+layout_panels (TrajCohortChartLayout *self, const TrajCohortReport *report, const TrajScaleId *scales,
+               guint n_scales, GArray *entries, double top, double xmax)
 {
   gboolean by_week = self->kind == TRAJ_COHORT_CHART_BY_WEEK;
   double pad = round (self->fs * 0.75), gap = self->fs * 1.2;
@@ -169,7 +273,7 @@ layout_panels (TrajCohortChartLayout *self, const TrajScaleId *scales, guint n_s
   double tick_h = cc_line_height (self, self->fonts.small) + self->fs * 0.3;
   double gutter = cc_text_width (self, self->fonts.small, "88") + self->fs * 0.5;
   double grid_w = self->width - 2 * pad, cell_w, row_h, ay;
-  guint cols, rows;
+  guint cols, rows, count_rows = 0;
   const char *axis_title;
   Label *l;
 
@@ -185,17 +289,28 @@ layout_panels (TrajCohortChartLayout *self, const TrajScaleId *scales, guint n_s
   rows = (n_scales + cols - 1) / cols;
   cell_w = (grid_w - (cols - 1) * gap) / cols;
   row_h = (bottom - legend_h - self->fs * 0.6 - axis_title_h - top - (rows - 1) * gap * 0.5) / rows;
+  /* The counts when the plots keep a readable height with them. */
+  if (self->options.show_at_risk)
+    {
+      count_rows = max_series_per_panel (self, n_scales);
+      if (row_h - title_h - tick_h - count_rows * cc_line_height (self, self->fonts.small) < self->fs * 7)
+        count_rows = 0;
+    }
 
   self->n_panels = n_scales;
   self->panels = g_new0 (Panel, n_scales);
   self->d0 = -0.4;
   self->d1 = xmax + 0.4;
   for (guint k = 0; k < n_scales; k++)
-    layout_panel (self, k, scales[k], pad + (k % cols) * (cell_w + gap), top + (k / cols) * (row_h + gap * 0.5),
-                  cell_w, row_h, gutter, title_h, tick_h);
+    layout_panel (self, report, k, scales[k], pad + (k % cols) * (cell_w + gap),
+                  top + (k / cols) * (row_h + gap * 0.5), cell_w, row_h, gutter, title_h, tick_h, count_rows, xmax);
 
   ay = top + rows * row_h + (rows - 1) * gap * 0.5;
-  axis_title = by_week ? _("Weeks since course start (0 = baseline)") : _("Infusion number (0 = baseline)");
+  if (count_rows)
+    axis_title = by_week ? _("Weeks since course start (0 = baseline); n: courses under each mean")
+                         : _("Infusion number (0 = baseline); n: courses under each mean");
+  else
+    axis_title = by_week ? _("Weeks since course start (0 = baseline)") : _("Infusion number (0 = baseline)");
   l = cc_add_label (self, self->fonts.small, axis_title, 0, 0, ay, 0.7);
   l->x = (self->panels[0].plot.x + pad + grid_w) / 2 - l->w / 2;
   cc_layout_legend (self, entries, pad, ay + axis_title_h + self->fs * 0.6, grid_w, TRUE);
@@ -326,7 +441,7 @@ cc_layout_trajectories (TrajCohortChartLayout *self, const TrajCohortReport *rep
       self->description = g_strdup (_("Cohort chart: no data."));
       return;
     }
-  layout_panels (self, scales, n_scales, entries, top, xmax);
+  layout_panels (self, report, scales, n_scales, entries, top, xmax);
 
   desc = g_string_new (NULL);
   if (by_week)

@@ -102,6 +102,7 @@ cc_add_label (TrajCohortChartLayout      *self,
   l.y = y;
   l.alpha = alpha;
   l.style = -1;
+  l.count_of = -1;
   g_array_append_val (self->labels, l);
   return &g_array_index (self->labels, Label, self->labels->len - 1);
 }
@@ -481,6 +482,27 @@ traj_cohort_chart_layout_describe_point (const TrajCohortChartLayout *self,
         }
     }
   return g_strdup (best);
+}
+
+const char *
+traj_cohort_chart_layout_get_count (const TrajCohortChartLayout *self,
+                                    guint                        cohort,
+                                    double                       x,
+                                    cairo_rectangle_t           *box)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint k = 0; k < self->labels->len; k++)
+    {
+      const Label *l = &g_array_index (self->labels, Label, k);
+
+      if (l->count_of != (int) cohort || l->count_x != x)
+        continue;
+      if (box)
+        *box = (cairo_rectangle_t) { l->x, l->y, l->w, l->h };
+      return pango_layout_get_text (l->pl);
+    }
+  return NULL;
 }
 
 char *

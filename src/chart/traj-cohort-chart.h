@@ -40,13 +40,14 @@ typedef struct {
   TrajChartLayers layers;        /* BACKGROUND, DATA and TEXT apply */
   gboolean show_title;           /* what the chart shows, on top */
   gboolean show_courses;         /* trajectories: each course as a faint line */
-  gboolean show_at_risk;         /* Kaplan–Meier: numbers at risk under the axis */
+  gboolean show_at_risk;         /* counts under the axis: Kaplan–Meier's numbers at
+                                  * risk, the courses under each mean of a trajectory */
   const char *font_family;       /* NULL: "Sans" */
   double font_size;              /* base label size in user units; 0: 12 */
 } TrajCohortChartOptions;
 
-/* Defaults for @kind: every layer, a title, no course lines, numbers at
- * risk. */
+/* Defaults for @kind: every layer, a title, no course lines, counts under
+ * the axis. */
 void traj_cohort_chart_options_init (TrajCohortChartOptions *options,
                                      TrajCohortChartKind     kind);
 
@@ -100,6 +101,14 @@ char       *traj_cohort_chart_layout_describe_point  (const TrajCohortChartLayou
                                                       double                       x,
                                                       double                       y,
                                                       double                       radius);
+
+/* The count shown under the axis for cohort @cohort (its index in the
+ * report) at infusion number or week @x — how many courses the mean there
+ * rests on — and where it is drawn; NULL when none is shown there. */
+const char *traj_cohort_chart_layout_get_count       (const TrajCohortChartLayout *layout,
+                                                      guint                        cohort,
+                                                      double                       x,
+                                                      cairo_rectangle_t           *box);
 
 /* Draws the layout on @cr (the caller's transformation applies). Emits no
  * page. */

@@ -8,6 +8,7 @@
 #include "traj-demo.h"
 #include "traj-cohort-view.h"
 #include "traj-gui.h"
+#include "traj-patient-page-private.h"
 #include "traj-safety-alerts.h"
 #include "traj-window.h"
 
@@ -220,6 +221,48 @@ tablet_phq9 (TrajStore *store, gint64 patient_id, TrajSource source, int item9)
   g_assert_true (traj_store_insert_assessment (store, a, &error));
   g_assert_no_error (error);
   return a->id;
+}
+
+/* A tablet's submission (another program on the clinic file) reloaded the
+ * open patient twice: once by the page, once more by the window. Once is
+ * enough, and shows the new scores. */
+static void
+test_window_tablet_reloads_once (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) tablet = traj_store_open (f->path, &error);
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  TrajPatientPage *page;
+  TrajWindow *win;
+  guint before;
+
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("ONCE-1");
+  p->name = g_strdup ("Olive Once");
+  p->birth_day = traj_day_from_ymd (1971, 3, 4);
+  g_assert_true (traj_store_insert_patient (f->store, p, &error));
+  g_assert_no_error (error);
+
+  win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+  current = win;
+  gtk_window_present (GTK_WINDOW (win));
+  spin ();
+  traj_window_show_patient (win, p->id);
+  spin ();
+  page = TRAJ_PATIENT_PAGE (traj_window_get_patient_page (win));
+  g_assert_cmpint (traj_patient_page_get_patient (page), ==, p->id);
+  g_assert_cmpuint (g_list_model_get_n_items (traj_patient_page_get_timeline (page)), ==, 0);
+  before = traj_patient_page_get_n_loads (page);
+
+  tablet_phq9 (tablet, p->id, TRAJ_SOURCE_TABLET, 0);
+  g_assert_true (traj_store_poll_external_changes (f->store));
+  spin ();
+  g_assert_cmpuint (traj_patient_page_get_n_loads (page), ==, before + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (traj_patient_page_get_timeline (page)), ==, 1);
+
+  current = NULL;
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_assert_finalize_object (win);
 }
 
 static TrajSafetyAlerts *
@@ -477,6 +520,8 @@ main (int argc, char **argv)
   g_test_add ("/window/search-away-from-focused-row", Fixture, NULL, fixture_setup,
               test_window_search_away_from_focused_row, fixture_teardown);
   g_test_add ("/window/sees-other-programs", Fixture, NULL, fixture_setup, test_window_sees_other_programs, fixture_teardown);
+  g_test_add ("/window/tablet-reloads-once", Fixture, NULL, fixture_setup, test_window_tablet_reloads_once,
+              fixture_teardown);
   g_test_add ("/window/safety-alert", Fixture, NULL, fixture_setup, test_window_safety_alert, fixture_teardown);
   return g_test_run ();
 }

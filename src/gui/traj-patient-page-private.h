@@ -19,6 +19,7 @@ struct _TrajPatientPage
   TrajOutcomes *outcomes;
   TrajTimeline *timeline;
   gulong changed_id;
+  guint n_loads;                   /* for tests: how often the patient was read */
   AdwToast *last_toast;            /* weak: the latest undo or decision toast, for tests */
   GtkWidget *decision_dialog;      /* weak: the open decision dialog, for tests */
 
@@ -63,6 +64,8 @@ void       traj_patient_page_update_medications     (TrajPatientPage *self);
 
 /* For tests: the latest "deleted — Undo" toast, or NULL once dismissed. */
 AdwToast *traj_patient_page_get_last_toast (TrajPatientPage *self);
+/* For tests: how many times the page has read its patient from the store. */
+guint traj_patient_page_get_n_loads (TrajPatientPage *self);
 /* For tests: the open "Record a Decision" / "Acknowledge Finding" dialog. */
 GtkWidget *traj_patient_page_get_decision_dialog (TrajPatientPage *self);
 

@@ -298,6 +298,7 @@ load (TrajPatientPage *self)
       traj_chart_panel_set_model (self->chart, NULL);
       return;
     }
+  self->n_loads++;
   self->records = traj_store_load_patient_records (self->store, self->patient_id, &error);
   if (self->records == NULL)
     {
@@ -871,6 +872,14 @@ AdwToast *
 traj_patient_page_get_last_toast (TrajPatientPage *self)
 {
   return self->last_toast;
+}
+
+guint
+traj_patient_page_get_n_loads (TrajPatientPage *self)
+{
+  g_return_val_if_fail (TRAJ_IS_PATIENT_PAGE (self), 0);
+
+  return self->n_loads;
 }
 
 GtkWidget *

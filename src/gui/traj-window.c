@@ -499,9 +499,8 @@ on_store_changed (TrajStore  *store,
     }
   else
     {
-      /* Another program changed the clinic: reload, keep the open patient. */
-      if (self->page)
-        traj_patient_page_reload (self->page);
+      /* Another program changed the clinic: reload the list and keep the
+       * open patient (the page reloads itself on the same signal). */
       self->updating_list = TRUE;
       if (!traj_patient_list_reload (self->patients, store, &error))
         g_warning ("Could not reload the patient list: %s", error->message);

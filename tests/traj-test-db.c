@@ -201,6 +201,253 @@ drop_databases (void)
 
 static GHashTable *locations;   /* path → conninfo as the test login */
 
+/* ---- reusing a test's database --------------------------------------------
+ *
+ * Cloning the template costs a few tenths of a second (more under load), and
+ * a test program asks for a fresh clinic in nearly every test. A database
+ * whose test is over (the folder its path was in is gone, nobody is
+ * connected) is emptied and given back its first rows instead, when its
+ * schema, grants and functions are still the template's: a test that altered
+ * them gets a new clone. The first rows and the schema's fingerprint are read
+ * from this program's first clone, never from the template (a connection to
+ * it would make other programs' CREATE DATABASE … TEMPLATE fail). */
+
+static const char fingerprint_sql[] =
+  "SELECT md5 (string_agg (x, E'\\n' ORDER BY x)) FROM ("
+  " SELECT format ('%s %s %s %s %s', c.relname, c.relkind, c.relacl, c.relrowsecurity, c.relpersistence) AS x"
+  "   FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace"
+  " UNION ALL SELECT format ('%s.%s %s %s %s %s', c.relname, a.attname, a.atttypid, a.attnotnull, a.attisdropped,"
+  "   pg_get_expr (d.adbin, d.adrelid)) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+  "   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+  "   WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0"
+  " UNION ALL SELECT format ('%s %s', conname, pg_get_constraintdef (oid)) FROM pg_constraint"
+  "   WHERE connamespace = 'public'::regnamespace"
+  " UNION ALL SELECT pg_get_triggerdef (t.oid) || t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+  "   WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal"
+  " UNION ALL SELECT format ('%s %s %s %s', proname, md5 (prosrc), proacl, proconfig) FROM pg_proc"
+  "   WHERE pronamespace = 'public'::regnamespace"
+  " UNION ALL SELECT format ('%s %s %s', polname, pg_get_expr (polqual, polrelid), pg_get_expr (polwithcheck, polrelid))"
+  "   FROM pg_policy"
+  " UNION ALL SELECT 'view ' || pg_get_viewdef (c.oid) FROM pg_class c"
+  "   WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm')"
+  " UNION ALL SELECT 'schema ' || nspname || coalesce (nspacl::text, '') FROM pg_namespace"
+  " UNION ALL SELECT 'setting ' || array_to_string (setconfig, ',') FROM pg_db_role_setting"
+  "   WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database ())"
+  ") s";
+
+typedef struct {
+  char *table;
+  GString *rows;                /* COPY text */
+} FirstRows;
+
+static struct {
+  gboolean known;
+  char *fingerprint;
+  char *empty_sql;              /* deletes every row, triggers off */
+  char *sequences_sql;          /* puts every sequence back */
+  GArray *tables;               /* FirstRows of the tables that had rows */
+} pristine;
+
+static GHashTable *reusable;    /* path → the folder it was in, when that existed */
+static GHashTable *admin_conns; /* database name → PGconn*, see admin_connection () */
+
+static char *
+query_one (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+  char *text = NULL;
+
+  if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0 && !PQgetisnull (res, 0, 0))
+    text = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  return text;
+}
+
+static gboolean
+exec_ok (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+  gboolean ok = PQresultStatus (res) == PGRES_COMMAND_OK || PQresultStatus (res) == PGRES_TUPLES_OK;
+
+  if (!ok)
+    g_debug ("test server: %s: %s", sql, PQresultErrorMessage (res));
+  PQclear (res);
+  return ok;
+}
+
+/* What a fresh clone holds: read once, from @dbname before anyone used it. */
+static void
+learn_pristine (const char *dbname)
+{
+  PGconn *conn = admin_connect (dbname);
+  PGresult *res;
+  GString *empty = g_string_new ("SET LOCAL session_replication_role = replica");
+
+  pristine.fingerprint = query_one (conn, fingerprint_sql);
+  g_assert_nonnull (pristine.fingerprint);
+  pristine.sequences_sql = query_one (conn,
+    "SELECT 'SELECT ' || string_agg (format ('setval (%L, %s, %L)', quote_ident (schemaname) || '.' || "
+    "quote_ident (sequencename), coalesce (last_value, start_value), last_value IS NOT NULL), ', ') "
+    "FROM pg_sequences WHERE schemaname = 'public'");
+  pristine.tables = g_array_new (FALSE, TRUE, sizeof (FirstRows));
+  res = PQexec (conn, "SELECT quote_ident (relname) FROM pg_class "
+                      "WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY relname");
+  for (int k = 0; PQresultStatus (res) == PGRES_TUPLES_OK && k < PQntuples (res); k++)
+    {
+      const char *table = PQgetvalue (res, k, 0);
+      g_autofree char *copy = g_strdup_printf ("COPY %s TO STDOUT", table);
+      PGresult *cr = PQexec (conn, copy);
+      FirstRows rows = { g_strdup (table), g_string_new (NULL) };
+      char *buf;
+      int n;
+
+      g_string_append_printf (empty, "; DELETE FROM %s", table);
+      g_assert_cmpint (PQresultStatus (cr), ==, PGRES_COPY_OUT);
+      PQclear (cr);
+      while ((n = PQgetCopyData (conn, &buf, 0)) > 0)
+        {
+          g_string_append_len (rows.rows, buf, n);
+          PQfreemem (buf);
+        }
+      while ((cr = PQgetResult (conn)) != NULL)
+        PQclear (cr);
+      if (rows.rows->len > 0)
+        g_array_append_val (pristine.tables, rows);
+      else
+        {
+          g_free (rows.table);
+          g_string_free (rows.rows, TRUE);
+        }
+    }
+  PQclear (res);
+  PQfinish (conn);
+  pristine.empty_sql = g_string_free (empty, FALSE);
+  pristine.known = pristine.fingerprint != NULL && pristine.sequences_sql != NULL;
+}
+
+/* Nobody but @conn on its database (a store closed a moment ago may still
+ * be leaving: wait a little for it). */
+static gboolean
+alone (PGconn *conn)
+{
+  for (guint tries = 0; tries < 25; tries++)
+    {
+      g_autofree char *others = query_one (conn, "SELECT count(*) FROM pg_stat_activity "
+                                                 "WHERE datname = current_database () AND pid <> pg_backend_pid ()");
+      if (g_strcmp0 (others, "0") == 0)
+        return TRUE;
+      g_usleep (20000);
+    }
+  return FALSE;
+}
+
+static gboolean
+put_back_rows (PGconn *conn, const FirstRows *rows)
+{
+  g_autofree char *copy = g_strdup_printf ("COPY %s FROM STDIN", rows->table);
+  PGresult *res = PQexec (conn, copy);
+  gboolean ok = PQresultStatus (res) == PGRES_COPY_IN;
+
+  PQclear (res);
+  if (ok)
+    ok = PQputCopyData (conn, rows->rows->str, (int) rows->rows->len) == 1;
+  if (PQputCopyEnd (conn, ok ? NULL : "failed") != 1)
+    ok = FALSE;
+  while ((res = PQgetResult (conn)) != NULL)
+    {
+      ok = ok && PQresultStatus (res) == PGRES_COMMAND_OK;
+      PQclear (res);
+    }
+  return ok;
+}
+
+/* @dbname as a fresh clone would be; FALSE when it cannot be. */
+static gboolean
+make_pristine (PGconn *conn)
+{
+  g_autofree char *fingerprint = NULL;
+  gboolean ok;
+
+  ok = alone (conn) && (fingerprint = query_one (conn, fingerprint_sql)) != NULL &&
+       g_str_equal (fingerprint, pristine.fingerprint) && exec_ok (conn, "BEGIN") &&
+       exec_ok (conn, pristine.empty_sql);
+  for (guint k = 0; ok && k < pristine.tables->len; k++)
+    ok = put_back_rows (conn, &g_array_index (pristine.tables, FirstRows, k));
+  ok = ok && exec_ok (conn, pristine.sequences_sql) && exec_ok (conn, "COMMIT");
+  if (!ok)
+    exec_ok (conn, "ROLLBACK");
+  return ok;
+}
+
+/* One administrator connection per database, kept for the test program's
+ * life (tests look often). Called with the lock held. */
+static PGconn *
+admin_connection_locked (const char *dbname)
+{
+  PGconn *conn;
+
+  if (admin_conns == NULL)
+    admin_conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) PQfinish);
+  conn = g_hash_table_lookup (admin_conns, dbname);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      conn = admin_connect (dbname);
+      g_hash_table_insert (admin_conns, g_strdup (dbname), conn);
+    }
+  return conn;
+}
+
+/* A database whose test is over, made pristine, taken from its old path;
+ * NULL for none. Called with the lock held. */
+static char *
+take_finished (void)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (!pristine.known || reusable == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, reusable);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *path = NULL;
+      gpointer old_path;
+      char *dbname;
+      PGconn *conn;
+
+      if (g_file_test (value, G_FILE_TEST_EXISTS))
+        continue;
+      path = g_strdup (key);
+      g_hash_table_iter_remove (&iter);
+      /* The test's own administrator connection does the work. */
+      conn = admin_connection_locked (g_hash_table_lookup (databases, path));
+      if (!make_pristine (conn))
+        {
+          g_debug ("test server: %s not reused", (const char *) g_hash_table_lookup (databases, path));
+          return NULL;
+        }   /* left as it is, dropped at exit */
+      g_hash_table_steal_extended (databases, path, &old_path, (gpointer *) &dbname);
+      g_free (old_path);
+      if (locations)
+        g_hash_table_remove (locations, path);
+      return dbname;
+    }
+  return NULL;
+}
+
+static void
+note_reusable (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (!g_path_is_absolute (dir) || !g_file_test (dir, G_FILE_TEST_IS_DIR) || g_str_equal (dir, g_get_tmp_dir ()) ||
+      g_str_equal (dir, "/"))
+    return;
+  if (reusable == NULL)
+    reusable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (reusable, g_strdup (path), g_steal_pointer (&dir));
+}
+
 static const char *
 database_of (const char *path)
 {
@@ -230,16 +477,25 @@ database_of (const char *path)
   if (name == NULL)
     {
       static guint counter;
-      g_autofree char *tmpl = template_name ();
-      char *made = g_strdup_printf ("traj_t%d_%u", (int) getpid (), ++counter);
-      g_autofree char *sql = g_strdup_printf ("CREATE DATABASE %s TEMPLATE %s", made, tmpl);
-      PGconn *conn;
+      char *made = take_finished ();
 
-      ensure_template ();
-      conn = admin_connect ("postgres");
-      admin_exec (conn, sql);
-      PQfinish (conn);
+      if (made == NULL)
+        {
+          g_autofree char *tmpl = template_name ();
+          g_autofree char *sql = NULL;
+          PGconn *conn;
+
+          made = g_strdup_printf ("traj_t%d_%u", (int) getpid (), ++counter);
+          sql = g_strdup_printf ("CREATE DATABASE %s TEMPLATE %s", made, tmpl);
+          ensure_template ();
+          conn = admin_connect ("postgres");
+          admin_exec (conn, sql);
+          PQfinish (conn);
+          if (!pristine.known && pristine.tables == NULL)
+            learn_pristine (made);
+        }
       g_hash_table_insert (databases, g_strdup (path), made);
+      note_reusable (path);
       name = made;
     }
   g_mutex_unlock (&lock);
@@ -294,23 +550,14 @@ traj_test_login_conninfo (const char *path, const char *login, const char *group
   return conninfo_with (database_of (path), login);
 }
 
-/* One administrator connection per database, kept for the test program's
- * life (tests look often). */
+/* admin_connection_locked (), taking the lock. */
 static PGconn *
 admin_connection (const char *dbname)
 {
-  static GHashTable *conns;
   PGconn *conn;
 
   g_mutex_lock (&lock);
-  if (conns == NULL)
-    conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  conn = g_hash_table_lookup (conns, dbname);
-  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
-    {
-      conn = admin_connect (dbname);
-      g_hash_table_insert (conns, g_strdup (dbname), conn);
-    }
+  conn = admin_connection_locked (dbname);
   g_mutex_unlock (&lock);
   return conn;
 }

@@ -401,9 +401,14 @@ pg_finalize (TrajDbStmt *ts)
 {
   PgStmt *s = STMT (ts);
   PgDb *db = DB (ts->db);
+  /* traj_db_close (): the session's end drops its statements and cursors,
+   * no round trip each. */
+  gboolean closing = ts->db->stmts == NULL;
 
+  if (closing)
+    s->cursor_open = FALSE;
   pg_reset (ts);
-  if (!s->cursor && s->epoch == db->epoch && s->epoch != 0 && !connection_lost (db))
+  if (!closing && !s->cursor && s->epoch == db->epoch && s->epoch != 0 && !connection_lost (db))
     {
       g_autofree char *sql = g_strdup_printf ("DEALLOCATE %s", s->name);
       PQclear (PQexec (db->conn, sql));

@@ -33,10 +33,14 @@ traj_db_close (TrajDb *db)
 {
   if (db == NULL)
     return;
-  /* Statements first: they belong to the connection the engine closes. */
-  g_hash_table_destroy (db->stmts);
-  g_hash_table_destroy (db->cursors);
-  db->stmts = db->cursors = NULL;
+  /* Statements first: they belong to the connection the engine closes.
+   * Finalized with the caches already NULL: the engine may leave what the
+   * closing connection takes with it (a server's prepared statements). */
+  GHashTable *stmts = g_steal_pointer (&db->stmts);
+  GHashTable *cursors = g_steal_pointer (&db->cursors);
+
+  g_hash_table_destroy (stmts);
+  g_hash_table_destroy (cursors);
   g_free (db->name);
   db->vt->close (db);
 }

@@ -1439,7 +1439,7 @@ test_two_readers_match_one (void)
   gint64 min_id = 0, max_id = 0;
 
   g_assert_no_error (error);
-  g_assert_true (traj_demo_generate (store, 21, 620, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_true (traj_test_demo (store, path, 21, 620, traj_day_from_ymd (2026, 9, 1), &error));
   g_assert_true (traj_store_patient_id_range (store, &min_id, &max_id, &error));
   g_assert_cmpint (max_id - min_id, >=, 500);
   def->group_by = TRAJ_COHORT_FIELD_INDICATION;
@@ -1566,7 +1566,7 @@ test_narrow_read (void)
 
   traj_thresholds_init_defaults (&t);
   g_assert_no_error (error);
-  g_assert_true (traj_demo_generate (store, 5, 60, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_true (traj_test_demo (store, path, 5, 60, traj_day_from_ymd (2026, 9, 1), &error));
   g_assert_true (traj_store_foreach_patient_records (store, keep_records, &full, NULL, &error));
   g_assert_true (traj_store_foreach_cohort_records (store, &t, 0, 0, keep_records, &narrow, NULL, &error));
   g_assert_no_error (error);

@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 
+#include "traj-demo.h"
+#include "traj-migrate.h"
 #include "traj-test-db.h"
 
 #define TEMPLATE_LOCK 73314
@@ -644,6 +646,41 @@ gboolean
 traj_test_exec (const char *path, const char *sql, GError **error)
 {
   return raw (path, sql, NULL, error);
+}
+
+gboolean
+traj_test_demo (TrajStore  *store,
+                const char *path,
+                guint32     seed,
+                guint       n_patients,
+                gint32      anchor_day,
+                GError    **error)
+{
+  g_autofree char *file = NULL, *admin = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
+  TrajStore *maker;
+  gboolean ok;
+
+  if (!traj_test_postgres ())
+    return traj_demo_generate (store, seed, n_patients, anchor_day, NULL, NULL, NULL, NULL, error);
+  file = g_strconcat (path, "-demo.db", NULL);
+  maker = traj_store_open (file, error);
+  if (maker == NULL)
+    return FALSE;
+  ok = traj_demo_generate (maker, seed, n_patients, anchor_day, NULL, NULL, NULL, NULL, error);
+  g_object_unref (maker);
+  if (ok)
+    {
+      admin = traj_test_admin_conninfo (path);
+      counts = traj_migrate (file, admin, NULL, NULL, error);
+      ok = counts != NULL;
+    }
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree char *name = g_strconcat (file, (const char *[]) { "", "-wal", "-shm" }[k], NULL);
+      g_unlink (name);
+    }
+  return ok;
 }
 
 void

@@ -38,6 +38,14 @@ char       *traj_test_admin_conninfo  (const char *path);
  * @group, with password "secret-password" for scram tests). */
 char       *traj_test_login_conninfo  (const char *path, const char *login, const char *group);
 
+/* traj_demo_generate () into the clinic of @path, which @store has open.
+ * On a server the demo is made in a file beside @path and moved there with
+ * traj_migrate () (COPY, the same rows and ids): the demo's own writes cost
+ * a round trip each, minutes for a few hundred patients on a loaded
+ * machine. */
+gboolean    traj_test_demo            (TrajStore *store, const char *path, guint32 seed, guint n_patients,
+                                       gint32 anchor_day, GError **error);
+
 /* Removes @path and everything below it. */
 void          traj_test_remove_tree  (const char *path);
 /* A valid IV ketamine infusion (0.5 mg/kg at 70 kg, 40 minutes) with no

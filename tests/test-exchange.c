@@ -90,9 +90,10 @@ static TrajStore *
 demo_store (Fixture *fx, const char *name, guint n)
 {
   TrajStore *store = open_store (fx, name);
+  g_autofree char *path = path_in (fx, name);
   GError *error = NULL;
 
-  g_assert_true (traj_demo_generate (store, SEED, n, ANCHOR (), NULL, NULL, NULL, NULL, &error));
+  g_assert_true (traj_test_demo (store, path, SEED, n, ANCHOR (), &error));
   g_assert_no_error (error);
   return store;
 }

@@ -2444,7 +2444,7 @@ test_fill_summaries_match_each (void)
   guint with_findings = 0, with_safety = 0;
 
   g_assert_no_error (error);
-  g_assert_true (traj_demo_generate (store, 3, 120, traj_day_from_ymd (2026, 9, 1), NULL, NULL, NULL, NULL, &error));
+  g_assert_true (traj_test_demo (store, path, 3, 120, traj_day_from_ymd (2026, 9, 1), &error));
   g_assert_no_error (error);
   traj_thresholds_init_defaults (&t);
   all = traj_store_list_patients (store, &error);

@@ -1711,6 +1711,124 @@ test_narrow_read (void)
   }
 }
 
+/* Day counts come from a cache of the zone's intervals (traj-records.c):
+ * every instant gives GLib's own answer, in zones with summer time, with
+ * half-hour and 45-minute offsets, with a skipped day (Apia, 30 Dec 2011)
+ * and with summer time abolished, around each change to the second and
+ * visited out of order, and after the zone changes back and forth. */
+static gint32
+glib_day (GTimeZone *zone, gint64 at)
+{
+  gint64 local = at + g_time_zone_get_offset (zone, g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, at));
+
+  return (gint32) (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
+}
+
+static void
+check_zone_days (const char *id, GRand *rand)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (id);
+  const gint64 from = -2208988800;      /* 1900 */
+  const gint64 to = 4102444800;         /* 2100 */
+  guint changes = 0;
+
+  g_assert_nonnull (zone);
+  g_assert_true (traj_set_clinic_time_zone (id));
+  /* Hour by hour over 1995–2030, finding each change and checking the
+   * seconds on both sides of it, first going back in time. */
+  for (gint64 at = 1893456000; at > 788918400; at -= 3600)
+    {
+      g_assert_cmpint (traj_day_from_time (at), ==, glib_day (zone, at));
+      if (g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, at) !=
+          g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, at - 3600))
+        {
+          gint64 lo = at - 3600, hi = at;
+
+          while (hi - lo > 1)
+            {
+              gint64 mid = lo + (hi - lo) / 2;
+              if (g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, mid) ==
+                  g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, at))
+                hi = mid;
+              else
+                lo = mid;
+            }
+          for (gint64 t = lo - 2; t <= hi + 2; t++)
+            g_assert_cmpint (traj_day_from_time (t), ==, glib_day (zone, t));
+          changes++;
+        }
+    }
+  for (guint n = 0; n < 20000; n++)
+    {
+      gint64 at = from + (gint64) (g_rand_double (rand) * (double) (to - from));
+      g_assert_cmpint (traj_day_from_time (at), ==, glib_day (zone, at));
+    }
+  /* Far outside any record's range: still GLib's answer. */
+  g_assert_cmpint (traj_day_from_time (-(G_GINT64_CONSTANT (1) << 45)), ==, glib_day (zone, -(G_GINT64_CONSTANT (1) << 45)));
+  g_assert_cmpint (traj_day_from_time (G_GINT64_CONSTANT (1) << 45), ==, glib_day (zone, G_GINT64_CONSTANT (1) << 45));
+  g_test_message ("%s: %u changes of offset 1995-2030", id, changes);
+}
+
+static void
+test_zone_days (void)
+{
+  static const char *zones[] = { "Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
+                                 "Pacific/Apia", "America/Sao_Paulo", "UTC", "Europe/London" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (18);
+  g_autoptr(GTimeZone) apia = g_time_zone_new_identifier ("Pacific/Apia");
+
+  for (guint k = 0; k < G_N_ELEMENTS (zones); k++)
+    check_zone_days (zones[k], rand);
+  /* Apia skipped Friday 30 Dec 2011: 10:00 UTC on the 30th is the 31st there. */
+  g_assert_true (traj_set_clinic_time_zone ("Pacific/Apia"));
+  g_assert_cmpint (traj_day_from_time (1325239200), ==, traj_day_from_ymd (2011, 12, 31));
+  g_assert_cmpint (traj_day_from_time (1325239200 - 86400), ==, traj_day_from_ymd (2011, 12, 29));
+  traj_set_clinic_time_zone (NULL);
+}
+
+/* The cohort counts days in the clinic's zone, as the engine does: an
+ * induction ending at 23:30 in London is the next day in Tokyo. */
+static void
+test_clinic_zone_days (void)
+{
+  Clinic k = { NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_records_free), 1, 0 };
+  g_autoptr(GPtrArray) courses = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_cohort_course_free);
+  const int scores[] = { -2, 20, 2, 16, 4, 12, 7, 9, 9, 8, 11, 7, 14, 6 };
+  TrajThresholds t;
+  TrajPatientRecords *r;
+  TrajCourse *c;
+  TrajInfusion *last = NULL;
+  const char *zones[] = { "Europe/London", "Asia/Tokyo" };
+
+  traj_thresholds_init_defaults (&t);
+  g_assert_true (traj_set_clinic_time_zone ("Europe/London"));
+  r = add_patient (&k, "P1", TRAJ_SEX_FEMALE, 30, TRAJ_INDICATION_DEPRESSION);
+  c = add_course (&k, r, TRAJ_INDICATION_DEPRESSION, TRAJ_SCALE_PHQ9, day0 (), "IV 6", TRAJ_COURSE_MAINTENANCE, -1);
+  add_induction (&k, r, c, 6, TRAJ_ROUTE_IV, "Dr A", -1);
+  add_scores (&k, r, c, scores, G_N_ELEMENTS (scores));
+  last = g_ptr_array_index (r->infusions, 5);
+  last->started_at = traj_time_from_day (day0 () + 11, 23, 30);   /* winter: 23:30 UTC */
+
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    {
+      g_autoptr(TrajOutcomes) o = NULL;
+      const TrajOutcome *primary;
+      const TrajCohortCourse *cc;
+
+      g_assert_true (traj_set_clinic_time_zone (zones[z]));
+      o = traj_outcomes_compute (r, &t, as_of ());
+      primary = g_ptr_array_index (o->outcomes, 0);
+      g_ptr_array_set_size (courses, 0);
+      traj_cohort_collect_courses (r, &t, TRAJ_SCALE_NONE, as_of (), courses);
+      g_assert_cmpuint (courses->len, ==, 1);
+      cc = g_ptr_array_index (courses, 0);
+      g_assert_cmpint (primary->induction_end_day, ==, day0 () + 11 + (int) z);
+      g_assert_cmpint (cc->induction_end_day, ==, primary->induction_end_day);
+    }
+  traj_set_clinic_time_zone (NULL);
+  g_ptr_array_unref (k.records);
+}
+
 /* The engine's sentences of one patient's findings, kind by kind. */
 static char *
 findings_text (const TrajPatientRecords *r, const TrajThresholds *t)
@@ -1884,6 +2002,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/two-readers-match-one", test_two_readers_match_one);
   g_test_add_func ("/cohort/narrow-read", test_narrow_read);
   g_test_add_func ("/cohort/limited-read", test_limited_read);
+  g_test_add_func ("/cohort/zone-days", test_zone_days);
+  g_test_add_func ("/cohort/clinic-zone-days", test_clinic_zone_days);
 
   return g_test_run ();
 }

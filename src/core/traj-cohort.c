@@ -824,7 +824,6 @@ typedef struct {
   GPtrArray *courses;       /* const TrajCourse*, in the engine's order */
   GPtrArray *infusions;     /* const TrajInfusion*, visible, by time */
   GPtrArray *assessments;   /* const TrajAssessment*, visible, by time */
-  GTimeZone *tz;            /* local */
 } PatientCtx;
 
 static gboolean
@@ -832,18 +831,6 @@ visible (const PatientCtx *p, gint64 at)
 {
   return p->as_of == TRAJ_TIME_NONE || at <= p->as_of;
 }
-
-/* traj_day_from_time() with the local zone looked up once per patient:
- * g_time_zone_new_local() checks /etc/localtime on every call, which cost
- * more than everything else in a whole-clinic cohort put together. */
-static gint32
-day_of (const PatientCtx *p, gint64 at)
-{
-  gint64 local = at + g_time_zone_get_offset (p->tz, g_time_zone_find_interval (p->tz, G_TIME_TYPE_UNIVERSAL, at));
-
-  return (gint32) (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
-}
-
 
 static int
 compare_courses (gconstpointer a, gconstpointer b)
@@ -980,7 +967,7 @@ fill_scores (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GP
       for (guint k = 0; k < series->len; k++)
         {
           const TrajAssessment *a = g_ptr_array_index (series, k);
-          gint32 d = day_of (p, a->taken_at);
+          gint32 d = traj_day_from_time (a->taken_at);
           int gap;
 
           if (a->taken_at <= nth_at)
@@ -1003,7 +990,7 @@ fill_scores (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GP
       if (best == NULL)
         continue;
       s->score = best->total;
-      s->day = day_of (p, best->taken_at);
+      s->day = traj_day_from_time (best->taken_at);
       if (o != NULL && o->response_computable)
         s->response = at_or_below (best->total, o->response_threshold);
       if (o != NULL && o->remission_computable)
@@ -1025,7 +1012,7 @@ fill_chart (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GPt
     {
       const TrajInfusion *i = g_ptr_array_index (cs->infusions, k - 1);
       const TrajInfusion *next = k < cs->infusions->len ? g_ptr_array_index (cs->infusions, k) : NULL;
-      gint32 last_day = day_of (p, i->started_at) + TRAJ_COHORT_WINDOW_DAYS;
+      gint32 last_day = traj_day_from_time (i->started_at) + TRAJ_COHORT_WINDOW_DAYS;
 
       cc->by_infusion[k] = -1;
       for (guint j = 0; j < series->len; j++)
@@ -1033,7 +1020,7 @@ fill_chart (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GPt
           const TrajAssessment *a = g_ptr_array_index (series, j);
           if (a->taken_at <= i->started_at)
             continue;
-          if ((next && a->taken_at > next->started_at) || day_of (p, a->taken_at) > last_day)
+          if ((next && a->taken_at > next->started_at) || traj_day_from_time (a->taken_at) > last_day)
             break;
           cc->by_infusion[k] = a->total;    /* the latest in the window */
         }
@@ -1041,7 +1028,7 @@ fill_chart (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GPt
 
   if (first != NULL && cc->start_day != TRAJ_DAY_NONE && series->len > 0)
     {
-      gint32 last = day_of (p, ((const TrajAssessment *) g_ptr_array_index (series, series->len - 1))->taken_at);
+      gint32 last = traj_day_from_time (((const TrajAssessment *) g_ptr_array_index (series, series->len - 1))->taken_at);
       n_weeks = CLAMP ((last - cc->start_day + 6) / 7, 0, TRAJ_COHORT_MAX_WEEK_POINTS);
     }
   cc->n_by_week = n_weeks + 1;
@@ -1052,7 +1039,7 @@ fill_chart (const PatientCtx *p, TrajCohortCourse *cc, const CourseSpan *cs, GPt
   for (guint j = 0; first != NULL && j < series->len; j++)
     {
       const TrajAssessment *a = g_ptr_array_index (series, j);
-      int d = day_of (p, a->taken_at) - cc->start_day;
+      int d = traj_day_from_time (a->taken_at) - cc->start_day;
       int w = (d + 6) / 7;      /* days 7w − 6 … 7w → w */
 
       if (a->taken_at <= first->started_at || d < 1 || w > n_weeks)
@@ -1146,7 +1133,7 @@ collect_course (const PatientCtx    *p,
   cc->induction_complete = cc->induction_length > 0 && cc->n_infusions >= cc->induction_length;
   cc->induction_end_day = TRAJ_DAY_NONE;
   if (cc->induction_complete)
-    cc->induction_end_day = day_of (p, ((const TrajInfusion *) g_ptr_array_index (cs.infusions, cc->induction_length - 1))->started_at);
+    cc->induction_end_day = traj_day_from_time (((const TrajInfusion *) g_ptr_array_index (cs.infusions, cc->induction_length - 1))->started_at);
 
   for (guint k = 0; k < p->assessments->len; k++)
     {
@@ -1154,7 +1141,7 @@ collect_course (const PatientCtx    *p,
 
       if (!attributed (p, &cs, a))
         continue;
-      last_event_day = MAX (last_event_day, day_of (p, a->taken_at));
+      last_event_day = MAX (last_event_day, traj_day_from_time (a->taken_at));
       if (a->scale == cc->scale && a->complete && a->total >= 0)
         g_ptr_array_add (series, (gpointer) a);
     }
@@ -1167,8 +1154,8 @@ collect_course (const PatientCtx    *p,
     {
       const TrajInfusion *last = g_ptr_array_index (cs.infusions, cs.infusions->len - 1);
       cc->completion_counted = cc->induction_complete || c->status != TRAJ_COURSE_INDUCTION ||
-                               p->as_of_day - day_of (p, last->started_at) > TRAJ_COHORT_STALLED_DAYS;
-      last_event_day = MAX (last_event_day, day_of (p, last->started_at));
+                               p->as_of_day - traj_day_from_time (last->started_at) > TRAJ_COHORT_STALLED_DAYS;
+      last_event_day = MAX (last_event_day, traj_day_from_time (last->started_at));
     }
 
   /* First response, as the engine dates it. */
@@ -1194,7 +1181,7 @@ collect_course (const PatientCtx    *p,
           if (i->phase == TRAJ_PHASE_BOOSTER)
             {
               cc->km_event = TRUE;
-              cc->km_days = day_of (p, i->started_at) - cc->induction_end_day;
+              cc->km_days = traj_day_from_time (i->started_at) - cc->induction_end_day;
               break;
             }
         }
@@ -1252,26 +1239,15 @@ typedef struct {
   TrajScaleId scale;
   gint64 as_of;
   gint32 as_of_day;
-  GTimeZone *tz;
 } Collect;
 
 static void
 collect_init (Collect *c, const TrajThresholds *t, TrajScaleId scale, gint64 as_of)
 {
-  PatientCtx p = { 0 };
-
   c->t = t;
   c->scale = scale;
   c->as_of = as_of;
-  c->tz = g_time_zone_new_local ();
-  p.tz = c->tz;
-  c->as_of_day = day_of (&p, as_of != TRAJ_TIME_NONE ? as_of : traj_time_now ());
-}
-
-static void
-collect_clear (Collect *c)
-{
-  g_clear_pointer (&c->tz, g_time_zone_unref);
+  c->as_of_day = traj_day_from_time (as_of != TRAJ_TIME_NONE ? as_of : traj_time_now ());
 }
 
 static void
@@ -1287,7 +1263,6 @@ collect_patient (const Collect *c, const TrajPatientRecords *r, GPtrArray *out)
   p.r = r;
   p.t = c->t;
   p.as_of = c->as_of;
-  p.tz = c->tz;
   p.as_of_day = c->as_of_day;
   p.courses = g_ptr_array_sized_new (r->courses->len);
   for (guint k = 0; k < r->courses->len; k++)
@@ -1319,7 +1294,6 @@ traj_cohort_collect_courses (const TrajPatientRecords *r,
 
   collect_init (&c, t, scale, as_of);
   collect_patient (&c, r, out);
-  collect_clear (&c);
 }
 
 /* ---- groups ------------------------------------------------------------------------ */
@@ -2168,7 +2142,6 @@ compute (TrajStore                  *store,
         scan_finish_workers (&scan);
       }
   }
-  collect_clear (&scan.pipe.collect);
   if (!ok)
     {
       g_ptr_array_unref (scan.courses);

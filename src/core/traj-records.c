@@ -507,12 +507,150 @@ traj_clinic_time_zone (void)
   return g_strdup (g_time_zone_get_identifier (local_zone ()));
 }
 
+/* g_time_zone_find_interval() walks the zone's transitions from the first
+ * one on every call (hundreds for a zone with summer time), which was a
+ * sixth of a whole-clinic cohort. Each thread keeps the stretches of time it
+ * has met, each known to lie in one interval, so nearly every day count is
+ * a comparison or two. A stretch is only ever recorded between two instants
+ * found in the same interval: intervals are consecutive in time, so every
+ * instant between them is in it too, and the offset is exactly GLib's. */
+typedef struct {
+  gint64 first, last;       /* UTC seconds, both inside */
+  gint32 offset;
+} ZoneStretch;
+
+typedef struct {
+  GTimeZone *zone;          /* the clinic zone these belong to (zones are never freed) */
+  GArray *stretches;        /* ZoneStretch, by time, disjoint */
+  guint recent;             /* the one that answered last */
+} DayCache;
+
+static void
+day_cache_free (gpointer data)
+{
+  DayCache *cache = data;
+
+  g_array_unref (cache->stretches);
+  g_free (cache);
+}
+
+static GPrivate day_cache_key = G_PRIVATE_INIT (day_cache_free);
+
+static int
+utc_interval (GTimeZone *zone, gint64 at)
+{
+  return g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, at);
+}
+
+/* The farthest instant from @at, towards @dir (±1) and at most 2^40 s
+ * away, that is still in @interval: doubling steps, then halving. */
+static gint64
+stretch_edge (GTimeZone *zone, int interval, gint64 at, int dir)
+{
+  const gint64 reach = G_GINT64_CONSTANT (1) << 40;
+  gint64 inside = at;
+  gint64 outside;
+  gint64 step = 3600;
+
+  for (;;)
+    {
+      gint64 probe;
+
+      if (dir < 0)
+        probe = at < G_MININT64 + step ? G_MININT64 : at - step;
+      else
+        probe = at > G_MAXINT64 - step ? G_MAXINT64 : at + step;
+      if (utc_interval (zone, probe) != interval)
+        {
+          outside = probe;
+          break;
+        }
+      inside = probe;
+      if (step >= reach || probe == G_MININT64 || probe == G_MAXINT64)
+        return inside;
+      step *= 2;
+    }
+  /* |outside - inside| ≤ 2^40 here, so nothing overflows. */
+  while (outside - inside > 1 || inside - outside > 1)
+    {
+      gint64 mid = inside + (outside - inside) / 2;
+
+      if (utc_interval (zone, mid) == interval)
+        inside = mid;
+      else
+        outside = mid;
+    }
+  return inside;
+}
+
+static gint32
+zone_offset_at (GTimeZone *zone, gint64 at)
+{
+  DayCache *cache = g_private_get (&day_cache_key);
+  ZoneStretch *s;
+  guint lo, hi;
+  int interval;
+  ZoneStretch found;
+
+  if (G_UNLIKELY (cache == NULL))
+    {
+      cache = g_new0 (DayCache, 1);
+      cache->stretches = g_array_new (FALSE, FALSE, sizeof (ZoneStretch));
+      g_private_set (&day_cache_key, cache);
+    }
+  if (G_UNLIKELY (cache->zone != zone))
+    {
+      g_array_set_size (cache->stretches, 0);
+      cache->recent = 0;
+      cache->zone = zone;
+    }
+
+  if (cache->recent < cache->stretches->len)
+    {
+      s = &g_array_index (cache->stretches, ZoneStretch, cache->recent);
+      if (at >= s->first && at <= s->last)
+        return s->offset;
+    }
+  /* The first stretch ending at or after @at. */
+  lo = 0;
+  hi = cache->stretches->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (cache->stretches, ZoneStretch, mid).last < at)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < cache->stretches->len)
+    {
+      s = &g_array_index (cache->stretches, ZoneStretch, lo);
+      if (at >= s->first)
+        {
+          cache->recent = lo;
+          return s->offset;
+        }
+    }
+
+  interval = utc_interval (zone, at);
+  if (interval < 0)
+    return 0;
+  found.offset = g_time_zone_get_offset (zone, interval);
+  found.first = stretch_edge (zone, interval, at, -1);
+  found.last = stretch_edge (zone, interval, at, +1);
+  /* Everything before @lo ends before @at and everything from it on ends at
+   * or after the end of this stretch, so the array stays sorted by end.
+   * (Only stretches clamped at 2^40 s can overlap; each is still right.) */
+  g_array_insert_val (cache->stretches, lo, found);
+  cache->recent = lo;
+  return found.offset;
+}
+
 gint32
 traj_day_from_time (gint64 unix_utc)
 {
-  GTimeZone *zone = local_zone ();
-  int interval = g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, unix_utc);
-  gint64 local = unix_utc + (interval >= 0 ? g_time_zone_get_offset (zone, interval) : 0);
+  gint64 local = unix_utc + zone_offset_at (local_zone (), unix_utc);
 
   /* Days since 1970-01-01, rounding down before the epoch too. */
   return (gint32) (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));

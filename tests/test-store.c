@@ -16,11 +16,16 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include "traj-db-sqlite.h"
 #include "traj-error.h"
 #include "traj-medication.h"
 #include "traj-store.h"
+#include "traj-store-private.h"
 #include "traj-validate.h"
 #include "traj-test-db.h"
 
@@ -3345,11 +3350,94 @@ test_location_canonicalize (void)
   g_assert_cmpstr (dots, ==, "/tmp/clinic.db");
 }
 
+/* A long write (an import) between two of its transactions lets in a save
+ * that waits for the lock however long that takes on a loaded machine: the
+ * waiting writer says so on "<clinic>-wait.lock" (issue 16: a save waited
+ * 2.3 s, then 4 s, for a write that went on taking the lock before it). */
+typedef struct {
+  TrajStore *store;
+  gboolean done;
+  GError *error;
+} WaitingSave;
+
+static gpointer
+waiting_save (gpointer data)
+{
+  WaitingSave *ws = data;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+
+  p->mrn = g_strdup ("WAIT-1");
+  p->name = g_strdup ("Waiting Save");
+  p->birth_day = traj_day_from_ymd (1980, 1, 2);
+  traj_store_insert_patient (ws->store, p, &ws->error);
+  g_atomic_int_set (&ws->done, TRUE);
+  return NULL;
+}
+
+static void
+test_waiting_save_let_in (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *wait_lock = g_strconcat (fx->path, "-wait.lock", NULL);
+  WaitingSave ws = { 0 };
+  TrajDb *db = traj_store_get_connection (fx->store);
+  GError *error = NULL;
+  GThread *thread;
+  gboolean waiting = FALSE;
+  gint64 t0;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  ws.store = traj_store_open_secondary (fx->store, &error);
+  g_assert_no_error (error);
+  /* The long write holds the lock… */
+  g_assert_true (traj_db_begin (db, TRUE, &error));
+  g_assert_no_error (error);
+  thread = g_thread_new ("save", waiting_save, &ws);
+  /* …and the save, waiting, says so. */
+  for (t0 = g_get_monotonic_time (); !waiting && g_get_monotonic_time () - t0 < 10 * G_USEC_PER_SEC;)
+    {
+      int fd = g_open (wait_lock, O_RDWR | O_CLOEXEC, 0);
+
+      if (fd >= 0)
+        {
+          waiting = flock (fd, LOCK_EX | LOCK_NB) != 0;
+          close (fd);
+        }
+      if (!waiting)
+        g_usleep (1000);
+    }
+  g_assert_true (waiting);
+  g_assert_false (g_atomic_int_get (&ws.done));
+  {
+    struct stat st;
+
+    g_assert_cmpint (g_lstat (wait_lock, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  g_assert_true (traj_db_commit (db, &error));
+  /* No pause of its own: only the waiter keeps the write from going on. */
+  traj_db_sqlite_let_waiters_in (db, 0, 10000);
+  g_assert_true (traj_db_begin (db, TRUE, &error));
+  g_assert_no_error (error);
+  /* The save went first: this write has the lock only after its commit. */
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM patient WHERE mrn = 'WAIT-1'"), ==, 1);
+  g_assert_true (traj_db_commit (db, &error));
+  g_thread_join (thread);
+  g_assert_no_error (ws.error);
+  g_clear_object (&ws.store);
+
+  /* Nobody waiting: the write goes on after its pause. */
+  t0 = g_get_monotonic_time ();
+  traj_db_sqlite_let_waiters_in (db, 0, 10000);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  ADD ("/store/waiting-save-let-in", test_waiting_save_let_in);
   g_test_add_func ("/store/location-canonicalize", test_location_canonicalize);
   g_test_add_func ("/store/day-from-text", test_day_from_text);
   ADD ("/store/list/latest-scores", test_list_latest_scores);

@@ -2784,9 +2784,12 @@ traj_csv_import (TrajStore         *store,
         ok = traj_store_bulk_commit (store, error);
       else
         traj_store_bulk_rollback (store);
-      /* How long others' saves could have waited (G_MESSAGES_DEBUG=traj-csv). */
-      g_debug ("import: %u rows checked in %.3f s, then read again and written in %.3f s holding the write lock",
-               im.n_written, (write_started - read_started) / 1e6, (g_get_monotonic_time () - write_started) / 1e6);
+      /* How long others' saves could have waited (G_MESSAGES_DEBUG=traj-csv):
+       * about as long as the longest transaction of the writing. */
+      g_debug ("import: %u rows checked in %.3f s, then read again and written in %.3f s, in %u transactions "
+               "(the longest held the write lock %.3f s)",
+               im.n_written, (write_started - read_started) / 1e6, (g_get_monotonic_time () - write_started) / 1e6,
+               store->bulk_chunks + 1, store->bulk_longest_hold / 1e6);
     }
   else
     ok = FALSE;

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,9 @@ typedef struct {
   TrajDb base;
   sqlite3 *handle;
   TrajOpenGuardKey guard;
+  gint64 busy_since;            /* µs, monotonic: when the current wait began */
+  gboolean beginning;           /* in BEGIN IMMEDIATE: waiting to write */
+  int wait_fd;                  /* a shared flock on "<clinic>-wait.lock" while waiting to write */
 } SqliteDb;
 
 typedef struct {
@@ -30,6 +34,73 @@ typedef struct {
 
 #define DB(d) ((SqliteDb *) (d))
 #define STMT(s) (((SqliteStmt *) (s))->stmt)
+
+/* ---- waiting for the lock ------------------------------------------------ */
+
+#define BUSY_TIMEOUT_MS 5000
+#define BUSY_SLEEP_MS 5
+#define WAIT_LOCK_SUFFIX "-wait.lock"
+
+static int
+wait_lock_open (const char *path)
+{
+  g_autofree char *name = g_strconcat (path, WAIT_LOCK_SUFFIX, NULL);
+
+  return g_open (name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
+
+/* SQLite's own busy handler sleeps ever longer between tries, up to 100 ms,
+ * so a save waiting for a long write's next pause could sleep through it
+ * and go on waiting for the next chunk (traj_bulk_yield ()). This one tries
+ * again every BUSY_SLEEP_MS (1 ms for the first few tries), for as long a
+ * time in all as SQLite's default: a try costs a lock attempt on shared
+ * memory, nothing else. A writer waiting to begin also says that it waits,
+ * with a shared flock on "<clinic>-wait.lock" until it has the lock, so
+ * that a long write pauses until it is through (on a loaded machine a
+ * waiting program may not even run during a short pause):
+ * traj_db_sqlite_let_waiters_in (). */
+static int
+busy_handler (void *data, int count)
+{
+  SqliteDb *db = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    db->busy_since = now;
+  else if (now - db->busy_since >= BUSY_TIMEOUT_MS * (gint64) 1000)
+    return 0;
+  if (db->beginning && db->wait_fd < 0)
+    {
+      db->wait_fd = wait_lock_open (db->base.name);
+      /* The writer looking for waiters holds it a moment: next try. */
+      if (db->wait_fd >= 0 && flock (db->wait_fd, LOCK_SH | LOCK_NB) != 0)
+        {
+          close (db->wait_fd);
+          db->wait_fd = -1;
+        }
+    }
+  g_usleep ((count < 5 ? 1 : BUSY_SLEEP_MS) * 1000);
+  return 1;
+}
+
+void
+traj_db_sqlite_let_waiters_in (TrajDb *db,
+                               guint   pause_ms,
+                               guint   longest_ms)
+{
+  gint64 until = g_get_monotonic_time () + longest_ms * (gint64) 1000;
+  int fd;
+
+  g_return_if_fail (db != NULL && db->engine == TRAJ_DB_SQLITE);
+
+  g_usleep (pause_ms * 1000);
+  fd = wait_lock_open (db->name);
+  if (fd < 0)
+    return;
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK && g_get_monotonic_time () < until)
+    g_usleep (1000);
+  close (fd);
+}
 
 /* ---- errors ----------------------------------------------------------- */
 
@@ -276,7 +347,17 @@ sqlite_begin (TrajDb      *db,
   /* A writer takes the lock at once, so it waits (busy_timeout) rather than
    * failing later on a lock upgrade; a reader's snapshot starts with its
    * first statement. */
-  return sqlite_exec (db, write ? "BEGIN IMMEDIATE" : "BEGIN", error);
+  gboolean ok;
+
+  DB (db)->beginning = write;
+  ok = sqlite_exec (db, write ? "BEGIN IMMEDIATE" : "BEGIN", error);
+  DB (db)->beginning = FALSE;
+  if (DB (db)->wait_fd >= 0)
+    {
+      close (DB (db)->wait_fd);
+      DB (db)->wait_fd = -1;
+    }
+  return ok;
 }
 
 static gboolean
@@ -348,6 +429,8 @@ sqlite_close (TrajDb *db)
 {
   if (DB (db)->handle)
     sqlite3_close_v2 (DB (db)->handle);
+  if (DB (db)->wait_fd >= 0)
+    close (DB (db)->wait_fd);
   traj_open_guard_release (&DB (db)->guard);
   g_free (db);
 }
@@ -476,6 +559,7 @@ traj_db_sqlite_open (const char  *path,
    * may open the file (traj-open-guard.c says why). */
   traj_open_guard_install ();
   db = g_new0 (SqliteDb, 1);
+  db->wait_fd = -1;
   traj_db_init_common (&db->base, &sqlite_vtable, TRAJ_DB_SQLITE, path);
   rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -486,7 +570,7 @@ traj_db_sqlite_open (const char  *path,
     }
   traj_open_guard_hold (path, &db->guard);
   sqlite3_extended_result_codes (db->handle, 1);
-  sqlite3_busy_timeout (db->handle, 5000);
+  sqlite3_busy_handler (db->handle, busy_handler, db);
   /* The audit trail's hash chain (sql/009-audit-chain.sql). */
   sqlite3_create_function_v2 (db->handle, "traj_sha256", 1,
                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,

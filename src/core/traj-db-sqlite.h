@@ -22,4 +22,11 @@ gboolean  traj_db_sqlite_check_integrity (TrajDb      *db,
                                           gboolean     quick,
                                           GError     **error);
 
+/* Between two transactions of a long write: sleeps @pause_ms, then on
+ * until no writer of another connection waits for the lock (each says so
+ * while it waits, see busy_handler ()), at most @longest_ms in all. */
+void      traj_db_sqlite_let_waiters_in  (TrajDb      *db,
+                                          guint        pause_ms,
+                                          guint        longest_ms);
+
 G_END_DECLS

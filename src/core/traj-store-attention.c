@@ -19,9 +19,7 @@
 #include "traj-outcomes.h"
 #include "traj-store-private.h"
 
-/* Marked patients at most this many: each read on its own; more: one pass
- * over the clinic's narrow read, keeping the marked ones. */
-#define FEW_PATIENTS 200
+#define FEW_PATIENTS TRAJ_ATTENTION_FEW_PATIENTS
 /* Patients per write transaction of a refresh. */
 #define REFRESH_CHUNK 500
 

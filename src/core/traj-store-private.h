@@ -59,6 +59,7 @@ struct _TrajStore
   gint64 bulk_counts[7];                /* records written, per table of bulk_before */
   guint bulk_events;                    /* "records" events written */
   guint bulk_chunks;                    /* transactions committed hidden */
+  gint64 bulk_longest_hold;             /* µs: the longest of its transactions, to the end of its commit */
   int bulk_lock_fd;                     /* shared flock on "<clinic>-import.lock" */
   void (*bulk_pause_func) (gpointer);  /* traj_bulk_set_pause_func () */
   gpointer bulk_pause_data;
@@ -72,6 +73,10 @@ struct _TrajStore
 void          traj_store_attention_touch     (TrajStore *self, gint64 patient_id);
 void          traj_store_attention_touch_all (TrajStore *self);
 void          traj_store_attention_forget    (TrajStore *self);
+/* Marked patients at most this many: each read on its own; more: one pass
+ * over the clinic's narrow read, keeping the marked ones (a second or more
+ * on a big clinic). */
+#define TRAJ_ATTENTION_FEW_PATIENTS 200
 gboolean      traj_store_attention_flush     (TrajStore *self, GError **error);
 /* Marks the patient record @id of @kind belongs to now. */
 gboolean      traj_store_attention_touch_record (TrajStore *self, TrajRecordKind kind, gint64 id, GError **error);

@@ -984,9 +984,12 @@ bulk_audit_counts (TrajStore *self, GError **error)
  * knows the writer is gone. */
 #define BULK_CHUNK_MS 100
 #define BULK_CHUNK_MIN_ROWS 256
-/* Longer than the longest sleep of SQLite's busy handler (100 ms), so a
- * save that waits gets its turn in the next pause whatever its phase. */
-#define BULK_PAUSE_MS 110
+/* After each transaction of a long write, the lock is left free this long,
+ * and longer while another program's writer says that it waits (up to
+ * BULK_PAUSE_LONGEST_MS: a program stuck waiting does not stop the write):
+ * traj_db_sqlite_let_waiters_in (). */
+#define BULK_PAUSE_MS 5
+#define BULK_PAUSE_LONGEST_MS 1000
 #define BULK_REMOVE_PATIENTS 200
 #define BULK_HIDDEN_KEY "hidden-import:"
 
@@ -1078,6 +1081,25 @@ bulk_hide_chunk (TrajStore *self, gboolean *held, GError **error)
   return TRUE;
 }
 
+static void
+bulk_chunk_setting (TrajStore *self)
+{
+  const char *chunk_ms = g_getenv ("TRAJ_BULK_CHUNK_MS");
+
+  /* TRAJ_BULK_CHUNK_MS (tests): chunks of that many ms, however few rows. */
+  self->bulk_chunk_ms = chunk_ms ? g_ascii_strtoll (chunk_ms, NULL, 10) : BULK_CHUNK_MS;
+  self->bulk_chunk_min_rows = chunk_ms ? 0 : BULK_CHUNK_MIN_ROWS;
+}
+
+/* Between two transactions of a long write: the lock left free long
+ * enough for a waiting save (none in tests that ask for a chunk per row). */
+static void
+bulk_pause (TrajStore *self)
+{
+  if (self->bulk_chunk_ms > 0 && traj_db_engine (self->db) == TRAJ_DB_SQLITE)
+    traj_db_sqlite_let_waiters_in (self->db, BULK_PAUSE_MS, BULK_PAUSE_LONGEST_MS);
+}
+
 /* Removes the records of the hidden bulk write @marker, a few patients to
  * a transaction (nobody sees them: partly removed is as good as not), and
  * notes it in the trail. */
@@ -1100,12 +1122,15 @@ bulk_remove_hidden (TrajStore *self, gint64 marker, const char *action, GError *
   static const char meta_sql[] = "DELETE FROM trajectory_meta WHERE key = '" BULK_HIDDEN_KEY "' || ?1";
   gint64 removed = 0;
 
-  for (;;)
+  for (guint round = 0;; round++)
     {
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       TrajDbStmt *stmt;
       TrajDbStep rc;
 
+      /* Back to back, the transactions would keep a save waiting for all. */
+      if (round > 0)
+        bulk_pause (self);
       if (!traj_store_tx_begin (self, error))
         return FALSE;
       stmt = traj_db_prepare (self->db, pick_sql, error);
@@ -1174,6 +1199,7 @@ bulk_remove_abandoned (TrajStore *self)
   traj_db_reset (stmt);
   if (rc == TRAJ_DB_FAILED || keys->len == 0)
     goto out;
+  bulk_chunk_setting (self);
   fd = bulk_lock (self, LOCK_EX | LOCK_NB);
   if (fd < 0)
     return;     /* still being written */
@@ -1237,8 +1263,8 @@ traj_bulk_yield (TrajStore  *store,
       return FALSE;
     }
   self->bulk_chunks++;
-  if (self->bulk_chunk_ms > 0)
-    g_usleep (BULK_PAUSE_MS * 1000);
+  self->bulk_longest_hold = MAX (self->bulk_longest_hold, g_get_monotonic_time () - self->bulk_chunk_started);
+  bulk_pause (self);
   if (self->bulk_pause_func)
     self->bulk_pause_func (self->bulk_pause_data);
   if (!traj_store_tx_begin (self, error))
@@ -1264,8 +1290,6 @@ traj_store_bulk_begin (TrajStore   *self,
                        GError     **error)
 {
   gboolean restore;
-  const char *chunk_ms = g_getenv ("TRAJ_BULK_CHUNK_MS");
-
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (!self->bulk, FALSE);
 
@@ -1276,10 +1300,9 @@ traj_store_bulk_begin (TrajStore   *self,
   self->bulk_hold = FALSE;
   self->bulk_events = 0;
   self->bulk_chunks = 0;
+  self->bulk_longest_hold = 0;
   memset (self->bulk_counts, 0, sizeof self->bulk_counts);
-  /* TRAJ_BULK_CHUNK_MS (tests): chunks of that many ms, however few rows. */
-  self->bulk_chunk_ms = chunk_ms ? g_ascii_strtoll (chunk_ms, NULL, 10) : BULK_CHUNK_MS;
-  self->bulk_chunk_min_rows = chunk_ms ? 0 : BULK_CHUNK_MIN_ROWS;
+  bulk_chunk_setting (self);
   self->bulk_chunk_rows = 0;
   /* Hidden chunks on a clinic file whose folder takes the lock file. */
   if (!restore && traj_db_engine (self->db) == TRAJ_DB_SQLITE && self->tx_depth == 0 &&
@@ -1309,13 +1332,14 @@ traj_store_bulk_begin (TrajStore   *self,
   return TRUE;
 }
 
-/* The needs-attention state of the patients a hidden bulk write made,
- * BULK_ATTENTION_PATIENTS to a write transaction (each read and written in
- * it, so that it never lags behind a save of another program), so that
- * saves wait no longer than for a chunk of the write. A state still
- * missing after a crash here is made at the next start
+/* The needs-attention state of the patients a hidden bulk write made, in
+ * write transactions of about BULK_CHUNK_MS each (each patient read and
+ * written in one, so that it never lags behind a save of another
+ * program) with a pause between them: back to back, they kept a save
+ * waiting for all of them (4 s at 10,000 patients). A state still missing
+ * after a crash here is made at the next start
  * (traj_store_refresh_attention ()). */
-#define BULK_ATTENTION_PATIENTS 50
+#define BULK_ATTENTION_FIRST 50
 
 static gboolean
 bulk_attention (TrajStore *self, GError **error)
@@ -1326,6 +1350,7 @@ bulk_attention (TrajStore *self, GError **error)
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
   TrajDbStep rc;
+  guint batch = BULK_ATTENTION_FIRST;
 
   if (stmt == NULL)
     return FALSE;
@@ -1338,11 +1363,17 @@ bulk_attention (TrajStore *self, GError **error)
   traj_db_reset (stmt);
   if (rc == TRAJ_DB_FAILED)
     return FALSE;
-  for (guint k = 0; k < ids->len; k += BULK_ATTENTION_PATIENTS)
+  for (guint k = 0; k < ids->len; k += batch)
     {
+      gint64 started;
+      double took_ms;
+
+      if (k > 0)
+        bulk_pause (self);
       if (!traj_store_tx_begin (self, error))
         return FALSE;
-      for (guint j = k; j < ids->len && j < k + BULK_ATTENTION_PATIENTS; j++)
+      started = g_get_monotonic_time ();
+      for (guint j = k; j < ids->len && j < k + batch; j++)
         traj_store_attention_touch (self, g_array_index (ids, gint64, j));
       if (!traj_store_tx_commit (self, error))
         {
@@ -1350,6 +1381,13 @@ bulk_attention (TrajStore *self, GError **error)
             traj_store_tx_rollback (self);
           return FALSE;
         }
+      /* The next batch as many patients as fit in a chunk's time (growing
+       * at most twofold, and read one by one: more at once are read in a
+       * pass over the whole clinic). */
+      took_ms = MAX ((g_get_monotonic_time () - started) / 1000.0, 1.0);
+      if (self->bulk_chunk_ms > 0)
+        batch = (guint) CLAMP (batch * MIN (self->bulk_chunk_ms / took_ms, 2.0), 10.0,
+                               (double) TRAJ_ATTENTION_FEW_PATIENTS);
     }
   return TRUE;
 }
@@ -1424,6 +1462,7 @@ traj_store_bulk_commit (TrajStore  *self,
       bulk_abandon (self);
       return FALSE;
     }
+  self->bulk_longest_hold = MAX (self->bulk_longest_hold, g_get_monotonic_time () - self->bulk_chunk_started);
   bulk_unlock (self);
   self->bulk_marker = 0;
   bulk_cache_restore (self);

@@ -209,35 +209,6 @@ generation (const char *self, guint n, const char *scratch, Figures *f)
   return TRUE;
 }
 
-/* The cached CSV export of the @n-patient clinic. */
-static char *
-exported (guint n)
-{
-  g_autofree char *dir = cache_dir ();
-  g_autofree char *name = g_strdup_printf ("csv-r%d-s%d-%u-%u", TRAJ_DEMO_REVISION, TRAJ_SCHEMA_VERSION,
-                                           BENCH_SEED, n);
-  char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", partial);
-  g_autofree char *db = clinic_file (n);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TrajStore) store = NULL;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    return path;
-  if (system (rm) != 0)
-    return NULL;
-  store = traj_store_open (db, &error);
-  if (store == NULL || !traj_csv_export (store, partial, NULL, NULL, NULL, NULL, &error))
-    {
-      fprintf (stderr, "bench-bulk: export of %s: %s\n", db, error->message);
-      return NULL;
-    }
-  if (g_rename (partial, path) != 0)
-    return NULL;
-  return path;
-}
-
 static void
 row (const char *what, const Figures *f, const char *extra)
 {
@@ -278,7 +249,7 @@ main (int argc, char **argv)
       n[i] = (guint) g_ascii_strtoull (sizes[k], NULL, 10);
       printf ("… %u patients: generating\n", n[i]);
       have_gen[i] = generation (argv[0], n[i], scratch, &gen[i]);
-      csv = have_gen[i] ? exported (n[i]) : NULL;
+      csv = have_gen[i] ? bench_clinic_csv (n[i]) : NULL;
       if (csv == NULL)
         continue;
       printf ("… %u patients: importing\n", n[i]);

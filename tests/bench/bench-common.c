@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <spawn.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
 extern char **environ;
 
 #include "bench-common.h"
+#include "traj-csv.h"
 #include "traj-demo.h"
 
 char *
@@ -66,6 +68,38 @@ bench_clinic_path (guint n_patients, double *made_seconds, guint64 *rows)
     g_unlink (wal);
     g_unlink (shm);
   }
+  return path;
+}
+
+char *
+bench_clinic_csv (guint n_patients)
+{
+  const char *cache = g_getenv ("TRAJ_BENCH_CACHE");
+  g_autofree char *dir = cache ? g_strdup (cache) : g_build_filename (g_get_user_cache_dir (), "trajectory-bench", NULL);
+  g_autofree char *name = g_strdup_printf ("csv-r%d-s%d-%u-%u", TRAJ_DEMO_REVISION, TRAJ_SCHEMA_VERSION,
+                                           BENCH_SEED, n_patients);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *partial = g_strdup_printf ("%s.partial-%d", path, (int) getpid ());
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", partial);
+  g_autofree char *db = bench_clinic_path (n_patients, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) store = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return path;
+  if (system (rm) != 0)
+    return NULL;
+  store = traj_store_open (db, &error);
+  if (store == NULL || !traj_csv_export (store, partial, NULL, NULL, NULL, NULL, &error))
+    {
+      fprintf (stderr, "bench: export of %s: %s\n", db, error->message);
+      return NULL;
+    }
+  /* Another benchmark may have made it meanwhile: theirs is as good. */
+  if (g_rename (partial, path) != 0 && !g_file_test (path, G_FILE_TEST_IS_DIR))
+    return NULL;
+  if (system (rm) != 0)
+    fprintf (stderr, "bench: could not remove %s\n", partial);
   return path;
 }
 

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
  * in $TRAJ_BENCH_CACHE or the build directory). When it had to be made,
  * *made_seconds gets the generation time and *rows the rows written. */
 char   *bench_clinic_path   (guint n_patients, double *made_seconds, guint64 *rows);
+/* The CSV export of the cached @n_patients clinic (made once, beside it). */
+char   *bench_clinic_csv    (guint n_patients);
 double  bench_median        (GArray *ms);
 double  bench_percentile    (GArray *ms, double p);
 /* Runs a shell command and returns its wall time in ms, or -1. */

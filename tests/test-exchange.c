@@ -1454,6 +1454,7 @@ typedef struct {
   guint hidden_seen;          /* pauses with hidden rows committed */
   gboolean saved;
   guint kill_after;           /* in the killed child: SIGKILL at this pause */
+  gboolean mrn_tried;         /* a save with the MRN of a hidden patient */
 } ChunkWatch;
 
 static void
@@ -1483,6 +1484,30 @@ chunk_pause (gpointer user_data)
       g_assert_true (traj_store_insert_patient (w->other, p, &error));
       g_assert_no_error (error);
       w->saved = TRUE;
+    }
+  /* A clinician adding a patient whose MRN a hidden patient of the import
+   * holds is told so, not that a patient they cannot see has it; the MRN
+   * of a patient they can see gets the usual message. */
+  else if (!w->mrn_tried && traj_test_query_int (w->path, "SELECT count(*) FROM patient WHERE deleted_at < 0") > 0)
+    {
+      g_autofree char *mrn = traj_test_query_text (w->path, "SELECT mrn FROM patient WHERE deleted_at < 0 LIMIT 1");
+      g_autoptr(TrajPatient) p = traj_patient_new ();
+
+      p->mrn = g_strdup (mrn);
+      p->name = g_strdup ("Typed During Import");
+      p->birth_day = traj_day_from_ymd (1971, 1, 1);
+      g_assert_false (traj_store_insert_patient (w->other, p, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE);
+      g_assert_nonnull (strstr (error->message, "an import is adding right now"));
+      g_assert_nonnull (strstr (error->message, mrn));
+      g_clear_error (&error);
+      g_free (p->mrn);
+      p->mrn = g_strdup ("S-1");
+      g_assert_false (traj_store_insert_patient (w->other, p, &error));
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE);
+      g_assert_cmpstr (error->message, ==, "MRN S-1 is already used by another patient.");
+      g_clear_error (&error);
+      w->mrn_tried = TRUE;
     }
 }
 
@@ -1516,6 +1541,7 @@ test_import_hidden_chunks (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (w.pauses, >, 100);
   g_assert_cmpuint (w.hidden_seen, >, 100);
   g_assert_true (w.saved);
+  g_assert_true (w.mrn_tried);
 
   /* All of it at once, and the save kept. */
   g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_PATIENT, NULL), ==, 2 + CHUNK_SOURCE_PATIENTS + 1);

@@ -16,20 +16,42 @@ const char traj_store_patient_by_mrn_sql[] =
 
 /* ---- the row ----------------------------------------------------------- */
 
+/* *@taken: another patient holds @mrn; *@importing: that patient is one
+ * an import (or demo) is writing right now, hidden until it ends
+ * (traj_bulk_yield ()). */
 static gboolean
-mrn_taken (TrajStore *self, const char *mrn, gint64 except_id, gboolean *taken, GError **error)
+mrn_taken (TrajStore *self, const char *mrn, gint64 except_id, gboolean *taken, gboolean *importing, GError **error)
 {
-  static const char sql[] = "SELECT id FROM patient WHERE mrn = ?1 AND id != ?2";
+  static const char sql[] = "SELECT CASE WHEN deleted_at < 0 THEN 1 ELSE 0 END FROM patient WHERE mrn = ?1 AND id != ?2";
   TrajDbStmt *stmt = traj_db_prepare (self->db, sql, error);
 
+  *importing = FALSE;
   if (stmt == NULL)
     return FALSE;
   traj_db_bind_text0 (stmt, 1, mrn);
   traj_db_bind_int64 (stmt, 2, except_id);
   if (!traj_db_step_row (stmt, taken, error))
     return FALSE;
+  if (*taken)
+    *importing = traj_db_column_int64 (stmt, 0) != 0;
   traj_db_reset (stmt);
   return TRUE;
+}
+
+/* The MRN stays with the patient who has it. One an import is writing is
+ * not in any list yet, so the person is told where it is and when to look:
+ * the import either shows that patient when it ends or, failing, frees the
+ * MRN again. */
+static void
+mrn_error (GError **error, const char *mrn, gboolean importing)
+{
+  if (importing)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE,
+                 _("MRN %s belongs to a patient that an import is adding right now. When the import has finished, "
+                   "look for that patient in the list; if the import fails, the MRN is free again."), mrn);
+  else
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE,
+                 _("MRN %s is already used by another patient."), mrn);
 }
 
 static void
@@ -64,7 +86,7 @@ traj_store_write_patient_row (TrajStore    *self,
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING RETURNING id";
   TrajDbValues v = { 0 };
   TrajDbStmt *stmt;
-  gboolean inserted = FALSE, taken = FALSE, ok;
+  gboolean inserted = FALSE, taken = FALSE, importing = FALSE, ok;
 
   patient_values (&v, p);
   if (traj_store_deferred (self))
@@ -98,11 +120,10 @@ traj_store_write_patient_row (TrajStore    *self,
     }
 
   /* Two unique keys: tell the person which one clashed. */
-  if (!mrn_taken (self, p->mrn, 0, &taken, error))
+  if (!mrn_taken (self, p->mrn, 0, &taken, &importing, error))
     return FALSE;
   if (taken)
-    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE,
-                 _("MRN %s is already used by another patient."), p->mrn);
+    mrn_error (error, p->mrn, importing);
   else
     g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
                  _("uid %s is already used by another %s record."), p->uid, "patient");
@@ -114,7 +135,7 @@ traj_store_write_patient_row (TrajStore    *self,
 static gboolean
 check_patient (TrajStore *self, TrajPatient *p, GError **error)
 {
-  gboolean taken = FALSE;
+  gboolean taken = FALSE, importing = FALSE;
 
   if (p->mrn)
     g_strstrip (p->mrn);
@@ -130,12 +151,11 @@ check_patient (TrajStore *self, TrajPatient *p, GError **error)
     }
   if (!traj_validate_patient (p, traj_day_today (), error))
     return FALSE;
-  if (!mrn_taken (self, p->mrn, p->id, &taken, error))
+  if (!mrn_taken (self, p->mrn, p->id, &taken, &importing, error))
     return FALSE;
   if (taken)
     {
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_MRN_DUPLICATE,
-                   _("MRN %s is already used by another patient."), p->mrn);
+      mrn_error (error, p->mrn, importing);
       return FALSE;
     }
   return TRUE;

@@ -455,6 +455,7 @@ batch_title (const TrajAuditEvent *e)
   static const char kept[] = "; the clinic before is kept in ";
   const char *s = e->summary, *k;
   unsigned seed = 0, n = 0;
+  char action[32];
 
   if (g_strcmp0 (e->action, "demo") == 0 && sscanf (s, "demo clinic: seed %u, %u patients", &seed, &n) == 2)
     /* Translators: 1: how many patients, 2: the random seed that made them */
@@ -474,6 +475,22 @@ batch_title (const TrajAuditEvent *e)
       from = g_strndup (s, (gsize) (k - s));
       /* Translators: 1: the backup file, 2: where the clinic file as it was before is kept */
       return g_strdup_printf (_("Restored from %1$s; the clinic before is kept in %2$s"), from, k + strlen (kept));
+    }
+  /* An import or demo stopped on the way, whose hidden records were then
+   * removed (traj-store.c, bulk_remove_hidden ()). */
+  if (sscanf (s, "%31[a-z]: unfinished, removed: %u hidden patients and their records", action, &n) == 2)
+    {
+      if (g_str_equal (action, "demo"))
+        /* Translators: %u is how many patients the unfinished demo clinic had written, never shown */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Unfinished demo clinic removed: %u patient and their records, never shown",
+                                             "Unfinished demo clinic removed: %u patients and their records, never shown",
+                                             n), n);
+      /* Translators: %u is how many patients the unfinished import had written, never shown */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Unfinished import removed: %u patient and their records, never shown",
+                                           "Unfinished import removed: %u patients and their records, never shown",
+                                           n), n);
     }
   return NULL;
 }

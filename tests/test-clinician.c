@@ -11,7 +11,7 @@
 #include "traj-chart-view-private.h"
 #include "traj-chart-panel.h"
 #include "traj-cohort-chart.h"
-#include "traj-cohort-view.h"
+#include "traj-cohort-view-private.h"
 #include "traj-demo.h"
 #include "traj-editor-dialog.h"
 #include "traj-infusion-editor.h"
@@ -1054,6 +1054,40 @@ show_cohorts (Fixture *f, int width, int height, GtkWidget **window)
   return view;
 }
 
+/* The chart as drawn (after a frame at its current size): every panel
+ * keeps a readable plot, with the first cohort's counts under its axis. */
+static void
+assert_chart_readable (Fixture *f, TrajCohortView *view)
+{
+  GtkWidget *area = view->chart_area;
+  GdkFrameClock *clock;
+  gint64 first;
+  cairo_rectangle_t plot;
+  double w, h;
+
+  WAIT_UNTIL (gtk_widget_get_mapped (area) && gtk_widget_get_width (area) > 0);
+  /* Its height follows its width after an allocation: let both settle,
+   * and the chart be drawn at the size it has. */
+  spin (f);
+  WAIT_UNTIL (view->fit_chart_idle == 0);
+  clock = gtk_widget_get_frame_clock (area);
+  first = gdk_frame_clock_get_frame_counter (clock);
+  gtk_widget_queue_draw (area);
+  WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > first);
+  WAIT_UNTIL (view->fit_chart_idle == 0 && view->chart_layout != NULL);
+  traj_cohort_chart_layout_get_size (view->chart_layout, &w, &h);
+  g_assert_cmpfloat (w, ==, gtk_widget_get_width (area));
+  g_assert_cmpfloat (h, ==, gtk_widget_get_height (area));
+  g_assert_cmpuint (traj_cohort_chart_layout_get_n_panels (view->chart_layout), >=, 3);
+  for (guint p = 0; p < traj_cohort_chart_layout_get_n_panels (view->chart_layout); p++)
+    {
+      g_assert_true (traj_cohort_chart_layout_get_plot_area (view->chart_layout, p, &plot));
+      g_test_message ("chart %.0f×%.0f, panel %u: %.0f×%.0f", w, h, p, plot.width, plot.height);
+      g_assert_cmpfloat (plot.height, >=, 120);
+    }
+  g_assert_nonnull (traj_cohort_chart_layout_get_count (view->chart_layout, 0, 0, NULL));
+}
+
 static void
 test_cohorts_fold_when_narrow (Fixture *f, gconstpointer data)
 {
@@ -1069,10 +1103,12 @@ test_cohorts_fold_when_narrow (Fixture *f, gconstpointer data)
   grid = child (view, TRAJ_TYPE_COHORT_VIEW, "metrics_grid");
   WAIT_UNTIL (max_grid_column (grid) >= 2);
   g_assert_nonnull (traj_cohort_view_get_cell (view, "courses", 1));
+  assert_chart_readable (f, view);
   gtk_window_destroy (GTK_WINDOW (window));
   spin (f);
 
-  /* A tablet, 800 px: the cohorts stack, nothing is wider than the window. */
+  /* A tablet, 800 px: the cohorts stack, nothing is wider than the window;
+   * the chart's panels fold into rows and it grows to keep them readable. */
   view = show_cohorts (f, 800, 1280, &window);
   grid = child (view, TRAJ_TYPE_COHORT_VIEW, "metrics_grid");
   WAIT_UNTIL (max_grid_column (grid) == 1);
@@ -1080,6 +1116,7 @@ test_cohorts_fold_when_narrow (Fixture *f, gconstpointer data)
   g_assert_nonnull (traj_cohort_view_get_cell (view, "courses", 1));
   gtk_widget_measure (grid, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
   g_assert_cmpint (min_width, <=, 800 - 36);
+  assert_chart_readable (f, view);
   gtk_window_destroy (GTK_WINDOW (window));
   spin (f);
 }

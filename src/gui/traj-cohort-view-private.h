@@ -28,6 +28,7 @@ struct _TrajCohortView
   int side_by_side_width;        /* the width the table needs unfolded; 0: not known */
   guint n_columns;               /* cohorts it was measured for */
   guint fold_idle;
+  guint fit_chart_idle;          /* the chart's height for its new width */
 
   GtkWidget *box;
   GtkDropDown *compare_dropdown;

@@ -235,6 +235,13 @@ add_row (TrajCohortView *self, int row, const char *metric, const char *title, G
   g_ptr_array_set_size (texts, 0);
 }
 
+static void
+screen_options (TrajCohortView *self, TrajCohortChartOptions *options)
+{
+  traj_cohort_chart_options_init (options, self->chart_kind);
+  options->show_title = FALSE;
+}
+
 /* The on-screen layout, made again only when the report, the kind or the
  * size changed: a frame only draws. */
 static TrajCohortChartLayout *
@@ -250,8 +257,7 @@ screen_layout (TrajCohortView *self, int width, int height)
   if (self->chart_layout == NULL || w != MAX (width, 1) || h != MAX (height, 1))
     {
       g_clear_pointer (&self->chart_layout, traj_cohort_chart_layout_free);
-      traj_cohort_chart_options_init (&options, self->chart_kind);
-      options.show_title = FALSE;
+      screen_options (self, &options);
       self->chart_layout = traj_cohort_chart_layout_new (self->report, &options, width, height);
     }
   return self->chart_layout;
@@ -292,6 +298,68 @@ on_chart_query_tooltip (GtkWidget  *area,
   return TRUE;
 }
 
+/* The chart's height at @width: one row of panels takes the usual height;
+ * where a narrow window folds the panels into more rows (Cohorts at 800 px),
+ * each further row adds the height of one, so the plots and the counts
+ * under their axes keep a readable size. */
+#define CHART_HEIGHT 340
+#define CHART_ROW_HEIGHT 200
+
+static void
+fit_chart_height (TrajCohortView *self, int width)
+{
+  g_autoptr(TrajCohortChartLayout) own = NULL;
+  TrajCohortChartLayout *layout = self->chart_layout;
+  cairo_rectangle_t area;
+  double tops[TRAJ_N_SCALES], w = 0, h;
+  guint rows = 0;
+
+  if (width <= 0 || self->report == NULL)
+    return;
+  /* The rows depend on the width alone: the layout on screen tells if it
+   * has this width; the one drawn next is left alone. */
+  if (layout)
+    traj_cohort_chart_layout_get_size (layout, &w, &h);
+  if (layout == NULL || w != width)
+    {
+      TrajCohortChartOptions options;
+
+      screen_options (self, &options);
+      layout = own = traj_cohort_chart_layout_new (self->report, &options, width, CHART_HEIGHT);
+    }
+  for (guint p = 0; p < traj_cohort_chart_layout_get_n_panels (layout) && rows < G_N_ELEMENTS (tops); p++)
+    {
+      gboolean seen = FALSE;
+
+      traj_cohort_chart_layout_get_plot_area (layout, p, &area);
+      for (guint r = 0; r < rows; r++)
+        seen |= fabs (tops[r] - area.y) < 1;
+      if (!seen)
+        tops[rows++] = area.y;
+    }
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->chart_area),
+                                       CHART_HEIGHT + (int) (MAX (rows, 1) - 1) * CHART_ROW_HEIGHT);
+}
+
+static gboolean
+fit_chart_height_idle (gpointer data)
+{
+  TrajCohortView *self = data;
+
+  self->fit_chart_idle = 0;
+  fit_chart_height (self, gtk_widget_get_width (self->chart_area));
+  return G_SOURCE_REMOVE;
+}
+
+/* A new width may fold the panels differently. The height changes after
+ * this allocation, not during it (GTK would not lay out again). */
+static void
+on_chart_resize (GtkDrawingArea *area, int width, int height, TrajCohortView *self)
+{
+  if (self->fit_chart_idle == 0)
+    self->fit_chart_idle = g_idle_add (fit_chart_height_idle, self);
+}
+
 static void
 update_chart (TrajCohortView *self)
 {
@@ -307,6 +375,7 @@ update_chart (TrajCohortView *self)
   description = traj_cohort_chart_layout_describe (layout);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart_area),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description ? description : "", -1);
+  fit_chart_height (self, gtk_widget_get_width (self->chart_area));
   gtk_widget_queue_draw (self->chart_area);
 }
 
@@ -358,8 +427,9 @@ build_chart (TrajCohortView *self)
   gtk_box_append (GTK_BOX (header), self->chart_kind_box);
 
   self->chart_area = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->chart_area), 340);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->chart_area), CHART_HEIGHT);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->chart_area), draw_chart, self, NULL);
+  g_signal_connect (self->chart_area, "resize", G_CALLBACK (on_chart_resize), self);
   gtk_widget_set_has_tooltip (self->chart_area, TRUE);
   g_signal_connect (self->chart_area, "query-tooltip", G_CALLBACK (on_chart_query_tooltip), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart_area), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -989,6 +1059,7 @@ traj_cohort_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->fold_idle, g_source_remove);
+  g_clear_handle_id (&self->fit_chart_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_COHORT_VIEW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);

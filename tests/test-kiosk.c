@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "traj-application.h"
+#include "traj-checkin-dialog.h"
 #include "traj-checkin-list.h"
 #include "traj-keypad.h"
 #include "traj-patient-page.h"
@@ -2022,31 +2023,38 @@ test_no_pin (void)
   g_object_unref (store);
 }
 
-static void
-test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
+/* Hands the device over from a clinician's window on the fixture's patient:
+ * through traj_application_hand_to_patient, or as a clinician does, with
+ * the check-in dialog's button (which activates app.hand-to-patient). */
+static TrajWindow *
+hand_over_and_back (Fixture *f, TrajApplication *app, TrajWindow *win, gboolean through_dialog)
 {
   g_autoptr(GError) error = NULL;
-  TrajApplication *app = traj_application_new ();
-  TrajWindow *win;
   g_auto(GStrv) quit = NULL;
   g_auto(GStrv) quit_after = NULL;
   GListModel *toplevels;
   TrajKioskWindow *kiosk = NULL;
   TrajWindow *back = NULL;
 
-  /* One kiosk at a time: the fixture's would hide the clinician's window. */
-  traj_kiosk_window_unlock (f->kiosk, PIN);
-  gtk_window_destroy (GTK_WINDOW (f->kiosk));
-  g_assert_finalize_object (f->kiosk);
-  f->kiosk = NULL;
-
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  win = traj_window_new (app, f->store, f->settings);
   g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
-  gtk_window_present (GTK_WINDOW (win));
-  g_assert_true (traj_application_hand_to_patient (app, GTK_WINDOW (win), f->store, f->patient_id, "phq9", &error));
-  g_assert_no_error (error);
+  if (through_dialog)
+    {
+      g_autoptr(TrajPatientRecords) records = traj_store_load_patient_records (f->store, f->patient_id, &error);
+      TrajCheckinDialog *dialog;
+
+      g_assert_no_error (error);
+      traj_window_show_patient (win, f->patient_id);
+      WAIT_UNTIL (!traj_window_is_busy (win));
+      dialog = traj_checkin_dialog_new (GTK_WINDOW (win), f->store, f->settings, records);
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), TRAJ_TYPE_CHECKIN_DIALOG, "hand_button"),
+                             "clicked");
+    }
+  else
+    {
+      g_assert_true (traj_application_hand_to_patient (app, GTK_WINDOW (win), f->store, f->patient_id, "phq9", &error));
+      g_assert_no_error (error);
+    }
   spin ();
 
   /* The clinician's window is gone, not hidden, and no application shortcut
@@ -2080,8 +2088,31 @@ test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
   g_assert_cmpint (traj_window_get_patient_id (back), ==, f->patient_id);
   quit_after = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_cmpuint (g_strv_length (quit_after), ==, 1);
+  return back;
+}
 
-  gtk_window_destroy (GTK_WINDOW (back));
+static void
+test_hand_to_patient_locks_shortcuts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  TrajApplication *app = traj_application_new ();
+  TrajWindow *win;
+
+  /* One kiosk at a time: the fixture's would hide the clinician's window. */
+  traj_kiosk_window_unlock (f->kiosk, PIN);
+  gtk_window_destroy (GTK_WINDOW (f->kiosk));
+  g_assert_finalize_object (f->kiosk);
+  f->kiosk = NULL;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  win = traj_window_new (app, f->store, f->settings);
+  gtk_window_present (GTK_WINDOW (win));
+  win = hand_over_and_back (f, app, win, FALSE);
+  /* Again from the window that came back, as a clinician does it. */
+  win = hand_over_and_back (f, app, win, TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (win));
   spin ();
   g_object_unref (app);
 }

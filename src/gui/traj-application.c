@@ -180,7 +180,7 @@ static void
 set_kiosk_lockdown (TrajApplication *self,
                     gboolean         locked)
 {
-  static const char *actions[] = { "preferences", "about", "quit" };
+  static const char *actions[] = { "preferences", "about", "quit", "hand-to-patient" };
 
   if (locked)
     {
@@ -357,10 +357,58 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
     gtk_window_close (l->data);
 }
 
+/* The clinician's window handing its patient over: the one showing that
+ * patient, or else the first. */
+static TrajWindow *
+window_for_patient (TrajApplication *self, gint64 patient_id)
+{
+  TrajWindow *first = NULL;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (TRAJ_IS_WINDOW (l->data))
+      {
+        if (traj_window_get_patient_id (l->data) == patient_id)
+          return l->data;
+        if (first == NULL)
+          first = l->data;
+      }
+  return first;
+}
+
+/* (patient id, comma-separated scale codes): "Hand This Device to the
+ * Patient" in the check-in dialog. */
+static void
+hand_to_patient_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  TrajApplication *self = user_data;
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *scales;
+  gint64 patient_id;
+  TrajWindow *window;
+
+  g_variant_get (param, "(x&s)", &patient_id, &scales);
+  window = window_for_patient (self, patient_id);
+  if (window == NULL)
+    return;
+  g_object_get (window, "store", &store, NULL);
+  if (store == NULL)
+    return;
+  if (!traj_application_hand_to_patient (self, GTK_WINDOW (window), store, patient_id, scales, &error))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), _("The Device Was Not Handed Over"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
+  { "hand-to-patient", hand_to_patient_action, "(xs)" },
 };
 
 static void

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "traj-application.h"
 #include "traj-checkin-dialog.h"
 #include "traj-gui.h"
 
@@ -16,16 +15,30 @@ struct _TrajCheckinDialog
   TrajStore *store;
   GSettings *settings;
   gint64 patient_id;
+  char *patient_name;
+  char *due_scales;
   GtkWidget *checks[TRAJ_N_SCALES];
-  GtkWidget *stack;
-  GtkWidget *code_label;
-  GtkWidget *expiry_label;
-  GtkWidget *error_label;
-  GtkWidget *create_button;
-  GtkWidget *hand_button;
+
+  AdwPreferencesGroup *group;
+  GtkStack *stack;
+  GtkLabel *code_label;
+  GtkLabel *expiry_label;
+  GtkLabel *error_label;
 };
 
 G_DEFINE_FINAL_TYPE (TrajCheckinDialog, traj_checkin_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SETTINGS,
+  PROP_PATIENT_ID,
+  PROP_PATIENT_NAME,
+  PROP_DUE_SCALES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 char *
 traj_checkin_dialog_get_scales (TrajCheckinDialog *self)
@@ -43,12 +56,19 @@ traj_checkin_dialog_get_scales (TrajCheckinDialog *self)
 }
 
 static void
+show_error (TrajCheckinDialog *self, const char *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+}
+
+static void
 on_check_toggled (TrajCheckinDialog *self)
 {
   g_autofree char *scales = traj_checkin_dialog_get_scales (self);
 
-  gtk_widget_set_sensitive (self->create_button, *scales != '\0');
-  gtk_widget_set_sensitive (self->hand_button, *scales != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.create-code", *scales != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.hand-to-patient", *scales != '\0');
 }
 
 char *
@@ -62,12 +82,11 @@ traj_checkin_dialog_create_code (TrajCheckinDialog *self)
 
   if (code == NULL)
     {
-      gtk_label_set_label (GTK_LABEL (self->error_label), error->message);
-      gtk_widget_set_visible (self->error_label, TRUE);
+      show_error (self, error->message);
       return NULL;
     }
   spaced = g_strdup_printf ("%.3s %.3s", code, code + 3);
-  gtk_label_set_label (GTK_LABEL (self->code_label), spaced);
+  gtk_label_set_label (self->code_label, spaced);
   until = traj_time_format (traj_time_now () + (gint64) hours * 3600);
   {
     gboolean asked = TRUE;
@@ -77,55 +96,34 @@ traj_checkin_dialog_create_code (TrajCheckinDialog *self)
                                         "It works once and until %s."), until)
                    : g_strdup_printf (_("Type this code on the clinic tablet. It works once and until %s."), until);
   }
-  gtk_label_set_label (GTK_LABEL (self->expiry_label), expiry);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "code");
+  gtk_label_set_label (self->expiry_label, expiry);
+  gtk_stack_set_visible_child_name (self->stack, "code");
   return code;
 }
 
-static void
-on_create_clicked (TrajCheckinDialog *self)
-{
-  g_free (traj_checkin_dialog_create_code (self));
-}
+/* ---- actions -------------------------------------------------------------- */
 
 static void
-on_hand_clicked (TrajCheckinDialog *self)
+create_code_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_free (traj_checkin_dialog_create_code (TRAJ_CHECKIN_DIALOG (widget)));
+}
+
+/* The application takes over (app.hand-to-patient): it closes the
+ * clinician's window, this dialog with it. */
+static void
+hand_to_patient_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TrajCheckinDialog *self = TRAJ_CHECKIN_DIALOG (widget);
   g_autofree char *scales = traj_checkin_dialog_get_scales (self);
   gboolean has_pin = FALSE;
 
   if (!traj_store_has_staff_pin (self->store, &has_pin, NULL) || !has_pin)
     {
-      gtk_label_set_label (GTK_LABEL (self->error_label),
-                           _("Set a staff PIN in Preferences → Tablet first: it is needed to get back from the patient screen."));
-      gtk_widget_set_visible (self->error_label, TRUE);
+      show_error (self, _("Set a staff PIN in Preferences → Tablet first: it is needed to get back from the patient screen."));
       return;
     }
-  if (!TRAJ_IS_APPLICATION (app) || parent == NULL)
-    return;
-  {
-    g_autoptr(TrajStore) store = g_object_ref (self->store);
-    g_autoptr(GError) error = NULL;
-
-    /* This dialog goes with the clinician's window. */
-    if (!traj_application_hand_to_patient (TRAJ_APPLICATION (app), parent, store, self->patient_id, scales, &error))
-      {
-        gtk_label_set_label (GTK_LABEL (self->error_label), error->message);
-        gtk_widget_set_visible (self->error_label, TRUE);
-      }
-  }
-}
-
-static void
-traj_checkin_dialog_dispose (GObject *object)
-{
-  TrajCheckinDialog *self = TRAJ_CHECKIN_DIALOG (object);
-
-  g_clear_object (&self->store);
-  g_clear_object (&self->settings);
-  G_OBJECT_CLASS (traj_checkin_dialog_parent_class)->dispose (object);
+  gtk_widget_activate_action (widget, "app.hand-to-patient", "(xs)", self->patient_id, scales);
 }
 
 static void
@@ -134,56 +132,19 @@ close_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_window_close (GTK_WINDOW (widget));
 }
 
-static void
-traj_checkin_dialog_class_init (TrajCheckinDialogClass *klass)
-{
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->dispose = traj_checkin_dialog_dispose;
-  gtk_widget_class_install_action (widget_class, "checkin.close", NULL, close_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "checkin.close", NULL);
-}
+/* ---- GObject ---------------------------------------------------------------- */
 
 static void
-traj_checkin_dialog_init (TrajCheckinDialog *self)
+traj_checkin_dialog_constructed (GObject *object)
 {
-}
+  TrajCheckinDialog *self = TRAJ_CHECKIN_DIALOG (object);
+  g_auto(GStrv) wanted = g_strsplit (self->due_scales ? self->due_scales : "", ",", -1);
+  g_autofree char *description = g_strdup_printf (_("Questionnaires %s will answer on the tablet."),
+                                                  self->patient_name ? self->patient_name : "");
 
-TrajCheckinDialog *
-traj_checkin_dialog_new (GtkWindow                *parent,
-                         TrajStore                *store,
-                         GSettings                *settings,
-                         const TrajPatientRecords *records)
-{
-  TrajCheckinDialog *self = g_object_new (TRAJ_TYPE_CHECKIN_DIALOG,
-                                          "transient-for", parent,
-                                          "modal", TRUE,
-                                          "title", _("Tablet Check-in"),
-                                          "default-width", 480,
-                                          "default-height", 560,
-                                          NULL);
-  const TrajCourse *course = traj_patient_records_current_course (records);
-  TrajScaleId primary = course ? course->primary_scale : traj_indication_default_scale (records->patient->indication);
-  g_autofree char *defaults = traj_checkin_default_scales (primary, records->patient->indication);
-  g_auto(GStrv) wanted = g_strsplit (defaults, ",", -1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  GtkWidget *code_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *done = gtk_button_new_with_mnemonic (_("_Done"));
-  GtkWidget *clamp = adw_clamp_new ();
-  g_autofree char *description = g_strdup_printf (_("Questionnaires %s will answer on the tablet."), records->patient->name);
+  G_OBJECT_CLASS (traj_checkin_dialog_parent_class)->constructed (object);
 
-  self->store = g_object_ref (store);
-  self->settings = settings ? g_object_ref (settings) : NULL;
-  self->patient_id = records->patient->id;
-  if (parent)
-    gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Questionnaires Due"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  adw_preferences_group_set_description (self->group, description);
   for (guint k = 1; k < TRAJ_N_SCALES; k++)
     {
       const TrajScale *scale = traj_scale_get ((TrajScaleId) k);
@@ -199,55 +160,155 @@ traj_checkin_dialog_new (GtkWindow                *parent,
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->checks[k]);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (self->checks[k]), g_strv_contains ((const char * const *) wanted, scale->code));
       g_signal_connect_swapped (self->checks[k], "toggled", G_CALLBACK (on_check_toggled), self);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      adw_preferences_group_add (self->group, row);
     }
-
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_widget_add_css_class (self->error_label, "error");
-  gtk_widget_set_visible (self->error_label, FALSE);
-
-  self->create_button = gtk_button_new_with_mnemonic (_("_Create a Code for the Clinic Tablet"));
-  gtk_widget_add_css_class (self->create_button, "pill");
-  gtk_widget_add_css_class (self->create_button, "suggested-action");
-  self->hand_button = gtk_button_new_with_mnemonic (_("_Hand This Device to the Patient"));
-  gtk_widget_add_css_class (self->hand_button, "pill");
-  g_signal_connect_swapped (self->create_button, "clicked", G_CALLBACK (on_create_clicked), self);
-  g_signal_connect_swapped (self->hand_button, "clicked", G_CALLBACK (on_hand_clicked), self);
-  gtk_box_append (GTK_BOX (buttons), self->create_button);
-  gtk_box_append (GTK_BOX (buttons), self->hand_button);
-
-  gtk_box_append (GTK_BOX (page), group);
-  gtk_box_append (GTK_BOX (page), self->error_label);
-  gtk_box_append (GTK_BOX (page), buttons);
-
-  self->code_label = gtk_label_new (NULL);
-  gtk_label_set_selectable (GTK_LABEL (self->code_label), TRUE);
-  gtk_widget_add_css_class (self->code_label, "checkin-code");
-  self->expiry_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->expiry_label), TRUE);
-  gtk_label_set_justify (GTK_LABEL (self->expiry_label), GTK_JUSTIFY_CENTER);
-  gtk_widget_set_halign (done, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (done, "pill");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (done), "checkin.close");
-  gtk_widget_set_valign (code_page, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (code_page), self->code_label);
-  gtk_box_append (GTK_BOX (code_page), self->expiry_label);
-  gtk_box_append (GTK_BOX (code_page), done);
-
-  self->stack = gtk_stack_new ();
-  gtk_stack_add_named (GTK_STACK (self->stack), page, "choose");
-  gtk_stack_add_named (GTK_STACK (self->stack), code_page, "code");
-  gtk_widget_set_margin_top (self->stack, 18);
-  gtk_widget_set_margin_bottom (self->stack, 18);
-  gtk_widget_set_margin_start (self->stack, 12);
-  gtk_widget_set_margin_end (self->stack, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), self->stack);
-  gtk_widget_set_vexpand (clamp, TRUE);
-
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), clamp);
-  adw_window_set_content (ADW_WINDOW (self), box);
   on_check_toggled (self);
-  return self;
+}
+
+static void
+traj_checkin_dialog_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TrajCheckinDialog *self = TRAJ_CHECKIN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_PATIENT_ID:
+      self->patient_id = g_value_get_int64 (value);
+      break;
+    case PROP_PATIENT_NAME:
+      self->patient_name = g_value_dup_string (value);
+      break;
+    case PROP_DUE_SCALES:
+      self->due_scales = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_checkin_dialog_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TrajCheckinDialog *self = TRAJ_CHECKIN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_PATIENT_ID:
+      g_value_set_int64 (value, self->patient_id);
+      break;
+    case PROP_PATIENT_NAME:
+      g_value_set_string (value, self->patient_name);
+      break;
+    case PROP_DUE_SCALES:
+      g_value_set_string (value, self->due_scales);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+traj_checkin_dialog_dispose (GObject *object)
+{
+  TrajCheckinDialog *self = TRAJ_CHECKIN_DIALOG (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_CHECKIN_DIALOG);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (traj_checkin_dialog_parent_class)->dispose (object);
+}
+
+static void
+traj_checkin_dialog_finalize (GObject *object)
+{
+  TrajCheckinDialog *self = TRAJ_CHECKIN_DIALOG (object);
+
+  g_free (self->patient_name);
+  g_free (self->due_scales);
+  G_OBJECT_CLASS (traj_checkin_dialog_parent_class)->finalize (object);
+}
+
+static void
+traj_checkin_dialog_class_init (TrajCheckinDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = traj_checkin_dialog_constructed;
+  object_class->set_property = traj_checkin_dialog_set_property;
+  object_class->get_property = traj_checkin_dialog_get_property;
+  object_class->dispose = traj_checkin_dialog_dispose;
+  object_class->finalize = traj_checkin_dialog_finalize;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, TRAJ_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PATIENT_ID] =
+    g_param_spec_int64 ("patient-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PATIENT_NAME] =
+    g_param_spec_string ("patient-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Comma-separated codes of the scales ticked at first. */
+  properties[PROP_DUE_SCALES] =
+    g_param_spec_string ("due-scales", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  traj_gui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/trajectory/Trajectory/traj-checkin-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, group);
+  gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, code_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, expiry_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, error_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "create_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "hand_button", FALSE, 0);
+
+  gtk_widget_class_install_action (widget_class, "checkin.create-code", NULL, create_code_action);
+  gtk_widget_class_install_action (widget_class, "checkin.hand-to-patient", NULL, hand_to_patient_action);
+  gtk_widget_class_install_action (widget_class, "checkin.close", NULL, close_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "checkin.close", NULL);
+}
+
+static void
+traj_checkin_dialog_init (TrajCheckinDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+TrajCheckinDialog *
+traj_checkin_dialog_new (GtkWindow                *parent,
+                         TrajStore                *store,
+                         GSettings                *settings,
+                         const TrajPatientRecords *records)
+{
+  const TrajCourse *course = traj_patient_records_current_course (records);
+  TrajScaleId primary = course ? course->primary_scale : traj_indication_default_scale (records->patient->indication);
+  g_autofree char *due = traj_checkin_default_scales (primary, records->patient->indication);
+
+  return g_object_new (TRAJ_TYPE_CHECKIN_DIALOG,
+                       "transient-for", parent,
+                       "application", parent ? gtk_window_get_application (parent) : NULL,
+                       "store", store,
+                       "settings", settings,
+                       "patient-id", records->patient->id,
+                       "patient-name", records->patient->name,
+                       "due-scales", due,
+                       NULL);
 }

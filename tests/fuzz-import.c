@@ -3,7 +3,7 @@
  *
  * It exports a small clinic (demo patients plus one whose text looks like
  * spreadsheet formulas), then, case after case, mutates one or two places
- * of one of the six files — a field replaced by a tricky token, bytes
+ * of one of the seven files — a field replaced by a tricky token, bytes
  * inserted, deleted or changed inside a field or anywhere in the file,
  * fields or rows doubled or dropped — and imports the folder into an empty
  * clinic. Every case ends one of three ways:
@@ -92,8 +92,12 @@ static const Column decision_cols[] = {
   { "finding_key", T_TEXT }, { "fired_at", T_TIME }, { "decision", T_CODE }, { "note", T_TEXT },
   { "decided_by", T_TEXT, TRUE }, { "decided_at", T_TIME, TRUE }, { NULL }
 };
+static const Column medication_cols[] = {
+  { "uid", T_UID, TRUE }, { "patient_uid", T_REF }, { "name", T_TEXT }, { "class", T_CODE }, { "dose", T_TEXT },
+  { "start_date", T_DAY }, { "stop_date", T_DAY }, { NULL }
+};
 static const Column *columns_of[TRAJ_CSV_N_FILES] = {
-  patient_cols, course_cols, infusion_cols, vital_cols, assessment_cols, decision_cols,
+  patient_cols, course_cols, infusion_cols, vital_cols, assessment_cols, decision_cols, medication_cols,
 };
 
 /* Tokens a careless or hostile file might hold. */
@@ -112,7 +116,7 @@ static const char *tokens[] = {
   "other", "ended", "maintenance", "esketamine", "intranasal", "oral", "28", "56", "84", "600", "601",
   "1440", "-120", "-121", "300", "20", "19", "4", "61", "0.05", "0.049", "5", "5.000001", "pre", "post",
   "between", "tablet", "import", "madrs", "gad7", "pain_nrs", "before_course", "after_course_end",
-  "near_infusion", "before_course,near_infusion",
+  "near_infusion", "before_course,near_infusion", "benzodiazepine", "lamotrigine", "z_drug",
 };
 
 /* Bytes worth inserting. */

@@ -23,6 +23,7 @@
 #include "traj-demo.h"
 #include "traj-error.h"
 #include "traj-fhir.h"
+#include "traj-rems.h"
 #include "traj-store.h"
 #include "traj-validate.h"
 
@@ -407,6 +408,8 @@ test_round_trip (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (out->rows[TRAJ_CSV_VITAL_SIGNS], ==, traj_store_count (source, TRAJ_KIND_VITAL_SIGN, NULL));
   g_assert_cmpuint (out->rows[TRAJ_CSV_ASSESSMENTS], ==, traj_store_count (source, TRAJ_KIND_ASSESSMENT, NULL));
   g_assert_cmpuint (out->rows[TRAJ_CSV_FLAG_DECISIONS], >, 0);
+  g_assert_cmpuint (out->rows[TRAJ_CSV_MEDICATIONS], ==, count (source, "SELECT count(*) FROM medication"));
+  g_assert_cmpuint (out->rows[TRAJ_CSV_MEDICATIONS], >, 0);
   /* Patient data: only the owner may read the files. */
   g_assert_cmpint (g_stat (patients_csv, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -430,6 +433,20 @@ test_round_trip (Fixture *fx, gconstpointer data)
   g_assert_cmpint (count (target, "SELECT count(*) FROM assessment WHERE source = 'tablet'"), >, 0);
   g_assert_cmpint (count (target, "SELECT coalesce (sum (total), 0) FROM assessment"), ==,
                    count (source, "SELECT coalesce (sum (total), 0) FROM assessment"));
+  /* CLINICAL.md §8: the medication list, unknown days unknown still. */
+  {
+    const char *meds[] = {
+      "SELECT count(*) FROM medication WHERE class IN ('benzodiazepine', 'lamotrigine')",
+      "SELECT count(*) FROM medication WHERE stop_date IS NULL",
+      "SELECT sum (length (name) + length (dose)) + count (DISTINCT start_date) FROM medication",
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (meds); k++)
+      {
+        g_assert_cmpint (count (source, meds[k]), >, 0);
+        g_assert_cmpint (count (target, meds[k]), ==, count (source, meds[k]));
+      }
+  }
   /* CLINICAL.md §8: the esketamine monitoring answers, unanswered ones
    * staying unanswered. */
   {
@@ -457,7 +474,8 @@ test_round_trip (Fixture *fx, gconstpointer data)
     g_autoptr(GPtrArray) events = traj_store_list_audit_filtered (target, &f, &error);
     gint64 records = count (target, "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM course) + "
                                     "(SELECT count(*) FROM infusion) + (SELECT count(*) FROM vital_sign) + "
-                                    "(SELECT count(*) FROM assessment) + (SELECT count(*) FROM flag_decision)");
+                                    "(SELECT count(*) FROM assessment) + (SELECT count(*) FROM flag_decision) + "
+                                    "(SELECT count(*) FROM medication)");
     gint64 listed = 0, parts = 0;
 
     g_assert_no_error (error);
@@ -545,6 +563,10 @@ static const char *small_files[TRAJ_CSV_N_FILES] = {
     "uid,patient_uid,course_uid,kind,finding_key,fired_at,decision,note,decided_by,decided_at\r\n"
     "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa," P1 ",,safety,safety:77777777-7777-4777-8777-777777777777,"
     "2026-01-10T08:30:00Z,acknowledged,Talked,Dr. A,2026-01-10T09:00:00Z\r\n",
+  [TRAJ_CSV_MEDICATIONS] =
+    "uid,patient_uid,name,class,dose,start_date,stop_date\r\n"
+    "cccccccc-cccc-4ccc-8ccc-cccccccccccc," P1 ",Lorazepam,benzodiazepine,1 mg at night,,\r\n"
+    "dddddddd-dddd-4ddd-8ddd-dddddddddddd," P1 ",Lamotrigine,lamotrigine,100 mg,2024-05-01,2026-01-09\r\n",
 };
 
 /* Writes the small clinic into @dir, with @from replaced by @to in @file. */
@@ -580,7 +602,8 @@ test_small_import (Fixture *fx, gconstpointer data)
   write_small (dir, 0, NULL, NULL);
   g_assert_true (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (traj_csv_report_total_rows (report), ==, 10);
+  g_assert_cmpuint (traj_csv_report_total_rows (report), ==, 12);
+  g_assert_cmpuint (report->rows[TRAJ_CSV_MEDICATIONS], ==, 2);
 
   p = traj_store_find_patient_by_mrn (store, "M-1", &error);
   g_assert_no_error (error);
@@ -620,6 +643,22 @@ test_small_import (Fixture *fx, gconstpointer data)
   g_assert_cmpint (a->scale, ==, TRAJ_SCALE_MADRS);
   g_assert_cmpint (a->total, ==, 28);
   g_assert_cmpuint (r->decisions->len, ==, 1);
+  /* CLINICAL.md §8: the medication list, unknown start and open stop kept
+   * as such (the lamotrigine stopped the day before the course started). */
+  g_assert_cmpuint (r->medications->len, ==, 2);
+  {
+    const TrajMedication *m = g_ptr_array_index (r->medications, 0);
+
+    g_assert_cmpstr (m->name, ==, "Lorazepam");
+    g_assert_cmpint (m->klass, ==, TRAJ_MED_CLASS_BENZODIAZEPINE);
+    g_assert_cmpstr (m->dose, ==, "1 mg at night");
+    g_assert_cmpint (m->start_day, ==, TRAJ_DAY_NONE);
+    g_assert_cmpint (m->stop_day, ==, TRAJ_DAY_NONE);
+    m = g_ptr_array_index (r->medications, 1);
+    g_assert_cmpint (m->klass, ==, TRAJ_MED_CLASS_LAMOTRIGINE);
+    g_assert_cmpint (m->start_day, ==, traj_day_from_ymd (2024, 5, 1));
+    g_assert_cmpint (m->stop_day, ==, traj_day_from_ymd (2026, 1, 9));
+  }
 
   /* Exporting gives back the very bytes that were imported. */
   g_assert_true (traj_csv_export (store, again, NULL, NULL, NULL, NULL, &error));
@@ -844,6 +883,20 @@ static const BadRow bad_rows[] = {
     "infusions.csv:2:", "rems_adverse_note is given but rems_adverse is not true" },
   { "rems-id-spaced", TRAJ_CSV_INFUSIONS, ",38,3" NO_REMS, ",38,3,, RP-1,,,,,,,,",
     "infusions.csv:2:", "rems_patient_id “ RP-1” starts or ends with a space" },
+  /* CLINICAL.md §8 medicines: the classes, the days, the names. */
+  { "medication-class-capital", TRAJ_CSV_MEDICATIONS, ",benzodiazepine,", ",Benzodiazepine,",
+    "medications.csv:2:", "unknown class “Benzodiazepine” (one of: benzodiazepine, z_drug, lamotrigine" },
+  { "medication-stop-before-start", TRAJ_CSV_MEDICATIONS, ",2024-05-01,2026-01-09", ",2024-05-01,2024-04-30",
+    "medications.csv:3:", "The stop date (30 Apr 2024) is before the start date (1 May 2024)." },
+  { "medication-start-ahead", TRAJ_CSV_MEDICATIONS, ",2024-05-01,2026-01-09", ",2099-05-01,",
+    "medications.csv:3:", "The start date (1 May 2099) is in the future." },
+  { "medication-no-name", TRAJ_CSV_MEDICATIONS, ",Lorazepam,", ",,",
+    "medications.csv:2:", "Enter the medicine’s name." },
+  { "medication-name-spaced", TRAJ_CSV_MEDICATIONS, ",Lorazepam,", ",Lorazepam ,",
+    "medications.csv:2:", "name “Lorazepam ” starts or ends with a space" },
+  { "medication-unknown-patient", TRAJ_CSV_MEDICATIONS, "cccccccc-cccc-4ccc-8ccc-cccccccccccc," P1,
+    "cccccccc-cccc-4ccc-8ccc-cccccccccccc,12345678-1234-4123-8123-123456789012",
+    "medications.csv:2:", "patient_uid 12345678-1234-4123-8123-123456789012" },
   { "total-mg-disagrees", TRAJ_CSV_INFUSIONS, ",70.3,0.5,35.15,", ",70.3,0.5,350,",
     "infusions.csv:2:", "The total dose of 350 mg does not match 70.3 kg × 0.5 mg/kg = 35.15 mg." },
 };
@@ -1568,10 +1621,10 @@ test_import_hidden_chunks (Fixture *fx, gconstpointer data)
   events = traj_store_list_audit_filtered (store, &imports, &error);
   g_assert_no_error (error);
   counts = g_strdup_printf ("import: patient %d, course %u, infusion %u, vital_sign %u, assessment %u, "
-                            "flag_decision %u, medication 0", CHUNK_SOURCE_PATIENTS,
+                            "flag_decision %u, medication %u", CHUNK_SOURCE_PATIENTS,
                             report->rows[TRAJ_CSV_COURSES], report->rows[TRAJ_CSV_INFUSIONS],
                             report->rows[TRAJ_CSV_VITAL_SIGNS], report->rows[TRAJ_CSV_ASSESSMENTS],
-                            report->rows[TRAJ_CSV_FLAG_DECISIONS]);
+                            report->rows[TRAJ_CSV_FLAG_DECISIONS], report->rows[TRAJ_CSV_MEDICATIONS]);
   g_assert_cmpstr (((TrajAuditEvent *) g_ptr_array_index (events, 0))->summary, ==, counts);
   g_clear_object (&w.other);
 }
@@ -1788,6 +1841,12 @@ first_code (JsonObject *concept)
   return member (json_array_get_object_element (coding, 0), "code");
 }
 
+static const char *
+optional_member (JsonObject *o, const char *name)
+{
+  return json_object_has_member (o, name) ? json_object_get_string_member (o, name) : NULL;
+}
+
 static gboolean
 has_category (JsonObject *resource, const char *code)
 {
@@ -1800,6 +1859,8 @@ typedef struct {
   GHashTable *by_url;           /* fullUrl → JsonObject resource */
   guint patients, observations, responses, administrations, bp, heart_rate, resp_rate, spo2, weight;
   guint cadss, moaas;           /* survey Observations in the local code system, part of an infusion */
+  guint monitoring, monitoring_open;  /* esketamine monitoring records, and those "in-progress" */
+  guint statements;             /* MedicationStatements */
 } Bundle;
 
 static void
@@ -1826,8 +1887,16 @@ index_bundle (JsonNode *root, Bundle *b)
       g_hash_table_insert (b->by_url, (gpointer) url, res);
       if (g_str_equal (type, "Patient"))
         b->patients++;
+      else if (g_str_equal (type, "QuestionnaireResponse") &&
+               g_strcmp0 (optional_member (res, "questionnaire"), TRAJ_FHIR_MONITORING_QUESTIONNAIRE_URL) == 0)
+        {
+          b->monitoring++;
+          b->monitoring_open += g_str_equal (member (res, "status"), "in-progress");
+        }
       else if (g_str_equal (type, "QuestionnaireResponse"))
         b->responses++;
+      else if (g_str_equal (type, "MedicationStatement"))
+        b->statements++;
       else if (g_str_equal (type, "MedicationAdministration"))
         b->administrations++;
       else if (g_str_equal (type, "Observation"))
@@ -2007,6 +2076,127 @@ check_resources (Bundle *b, TrajStore *store, JsonNode *root)
     }
 }
 
+/* One esketamine session's monitoring record and one medicine, value by
+ * value: the form's answers, the session and its blood pressures by
+ * reference; the class, days and dose of the medicine. */
+static void
+check_monitoring_and_medicines (Bundle *b, TrajStore *store)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  gboolean seen_session = FALSE, seen_medicine = FALSE;
+  GError *error = NULL;
+
+  list = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < list->len && !(seen_session && seen_medicine); k++)
+    {
+      g_autoptr(TrajPatientRecords) r =
+        traj_store_load_patient_records (store, ((TrajPatientSummary *) g_ptr_array_index (list, k))->id, &error);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < r->infusions->len && !seen_session; j++)
+        {
+          const TrajInfusion *i = g_ptr_array_index (r->infusions, j);
+          GHashTableIter it;
+          gpointer url, value;
+          JsonObject *qr = NULL;
+          JsonArray *items;
+          guint answered = 0;
+
+          if (!traj_rems_applies (i) || i->rems_adverse != 1)
+            continue;
+          seen_session = TRUE;
+          g_hash_table_iter_init (&it, b->by_url);
+          while (qr == NULL && g_hash_table_iter_next (&it, &url, &value))
+            {
+              JsonObject *res = value;
+              JsonArray *its = json_object_has_member (res, "item") ? json_object_get_array_member (res, "item") : NULL;
+              JsonObject *first = its ? json_array_get_object_element (its, 0) : NULL;
+              g_autofree char *session = g_strconcat ("urn:uuid:", i->uid, NULL);
+
+              if (g_strcmp0 (optional_member (res, "questionnaire"), TRAJ_FHIR_MONITORING_QUESTIONNAIRE_URL) == 0 &&
+                  g_str_equal (member (first, "linkId"), "session") &&
+                  g_str_equal (member (json_object_get_object_member (
+                                 json_array_get_object_element (json_object_get_array_member (first, "answer"), 0),
+                                 "valueReference"), "reference"), session))
+                qr = res;
+            }
+          g_assert_nonnull (qr);
+          items = json_object_get_array_member (qr, "item");
+          for (guint n = 0; n < json_array_get_length (items); n++)
+            {
+              JsonObject *item = json_array_get_object_element (items, n);
+              const char *link = member (item, "linkId");
+              JsonObject *answer = json_array_get_object_element (json_object_get_array_member (item, "answer"), 0);
+
+              if (g_str_equal (link, "sedation"))
+                {
+                  g_assert_cmpint (json_object_get_boolean_member (answer, "valueBoolean"), ==, i->rems_sedation);
+                  answered++;
+                }
+              else if (g_str_equal (link, "rems-patient-id"))
+                {
+                  g_assert_cmpstr (member (answer, "valueString"), ==, i->rems_patient_id);
+                  answered++;
+                }
+              else if (g_str_equal (link, "adverse-events-description"))
+                {
+                  g_assert_cmpstr (member (answer, "valueString"), ==, i->rems_adverse_note);
+                  answered++;
+                }
+              else if (g_str_equal (link, "bp-after-40"))
+                {
+                  JsonObject *ref = json_object_get_object_member (answer, "valueReference");
+                  JsonObject *bp = g_hash_table_lookup (b->by_url, member (ref, "reference"));
+
+                  g_assert_nonnull (bp);
+                  g_assert_cmpstr (first_code (json_object_get_object_member (bp, "code")), ==, "85354-9");
+                  answered++;
+                }
+              else if (g_str_equal (link, "monitoring-minutes"))
+                {
+                  g_assert_cmpint (json_object_get_int_member (answer, "valueInteger"), ==, i->monitoring_min);
+                  answered++;
+                }
+            }
+          g_assert_cmpuint (answered, ==, 5);
+        }
+      for (guint j = 0; j < r->medications->len && !seen_medicine; j++)
+        {
+          const TrajMedication *m = g_ptr_array_index (r->medications, j);
+          g_autofree char *patient = g_strconcat ("urn:uuid:", r->patient->uid, NULL);
+          g_autofree char *start = traj_day_to_iso (m->start_day);
+          JsonObject *ms = NULL;
+          GHashTableIter it;
+          gpointer url, value;
+
+          if (m->start_day == TRAJ_DAY_NONE || m->dose == NULL || *m->dose == '\0')
+            continue;
+          seen_medicine = TRUE;
+          /* Its id is derived from its uid (not a UUID in the demo clinic). */
+          g_hash_table_iter_init (&it, b->by_url);
+          while (ms == NULL && g_hash_table_iter_next (&it, &url, &value))
+            if (g_str_equal (member (value, "resourceType"), "MedicationStatement") &&
+                g_str_equal (member (json_object_get_object_member (value, "subject"), "reference"), patient) &&
+                g_str_equal (member (json_object_get_object_member (value, "medicationCodeableConcept"), "text"),
+                             m->name))
+              ms = value;
+          g_assert_nonnull (ms);
+          g_assert_cmpstr (member (ms, "resourceType"), ==, "MedicationStatement");
+          g_assert_cmpstr (member (json_object_get_object_member (ms, "medicationCodeableConcept"), "text"), ==, m->name);
+          g_assert_cmpstr (first_code (json_object_get_object_member (ms, "category")), ==,
+                           traj_med_class_to_string (m->klass));
+          g_assert_cmpstr (member (json_object_get_object_member (ms, "effectivePeriod"), "start"), ==, start);
+          g_assert_cmpstr (member (json_array_get_object_element (json_object_get_array_member (ms, "dosage"), 0), "text"),
+                           ==, m->dose);
+          g_assert_cmpstr (member (ms, "status"), ==,
+                           m->stop_day != TRAJ_DAY_NONE && m->stop_day < traj_day_today () ? "completed" : "active");
+        }
+    }
+  g_assert_true (seen_session);
+  g_assert_true (seen_medicine);
+}
+
 static void
 test_fhir (Fixture *fx, gconstpointer data)
 {
@@ -2047,6 +2237,19 @@ test_fhir (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (b.cadss, ==, count (store, "SELECT count(*) FROM infusion WHERE cadss_total IS NOT NULL"));
   g_assert_cmpuint (b.moaas, ==, count (store, "SELECT count(*) FROM infusion WHERE moaas_lowest IS NOT NULL"));
   g_assert_cmpuint (b.cadss, >, 0);
+  /* CLINICAL.md §8: a monitoring record per esketamine nasal session, in
+   * progress while a question is unanswered; a MedicationStatement per
+   * medicine. */
+  g_assert_cmpuint (b.monitoring, ==, count (store, "SELECT count(*) FROM infusion WHERE route = 'intranasal' "
+                                                    "AND medicine = 'esketamine'"));
+  g_assert_cmpuint (b.monitoring, >, 0);
+  g_assert_cmpuint (b.monitoring_open, ==, count (store, "SELECT count(*) FROM infusion WHERE route = 'intranasal' "
+                                                         "AND (rems_monitored_by IS NULL OR rems_vitals_ok_leaving IS NULL "
+                                                         "OR rems_resp_depression IS NULL)"));
+  g_assert_cmpuint (b.monitoring_open, >, 0);
+  g_assert_cmpuint (b.statements, ==, count (store, "SELECT count(*) FROM medication"));
+  g_assert_cmpuint (b.statements, >, 0);
+  check_monitoring_and_medicines (&b, store);
   check_resources (&b, store, root);
 
   /* One infusion, value by value. */

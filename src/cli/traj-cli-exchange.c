@@ -21,10 +21,11 @@ export_csv (TrajCli *cli, TrajStore *store, const char *dir)
   if (!traj_csv_export (store, dir, report, NULL, NULL, NULL, &error))
     return traj_cli_fail (cli, "%s", error->message);
   g_print (_("Exported to %s: %u patients, %u courses, %u infusions, %u vital-sign readings, "
-             "%u assessments, %u finding decisions.\n"),
+             "%u assessments, %u finding decisions, %u medicines.\n"),
            dir, report->rows[TRAJ_CSV_PATIENTS], report->rows[TRAJ_CSV_COURSES],
            report->rows[TRAJ_CSV_INFUSIONS], report->rows[TRAJ_CSV_VITAL_SIGNS],
-           report->rows[TRAJ_CSV_ASSESSMENTS], report->rows[TRAJ_CSV_FLAG_DECISIONS]);
+           report->rows[TRAJ_CSV_ASSESSMENTS], report->rows[TRAJ_CSV_FLAG_DECISIONS],
+           report->rows[TRAJ_CSV_MEDICATIONS]);
   return 0;
 }
 
@@ -106,10 +107,11 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
   seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   rows = traj_csv_report_total_rows (report);
   g_print (_("Imported %u rows into %s: %u patients, %u courses, %u infusions, %u vital-sign readings, "
-             "%u assessments, %u finding decisions (%.2f s, %.0f rows/s).\n"),
+             "%u assessments, %u finding decisions, %u medicines (%.2f s, %.0f rows/s).\n"),
            rows, traj_store_get_path (store), report->rows[TRAJ_CSV_PATIENTS], report->rows[TRAJ_CSV_COURSES],
            report->rows[TRAJ_CSV_INFUSIONS], report->rows[TRAJ_CSV_VITAL_SIGNS],
            report->rows[TRAJ_CSV_ASSESSMENTS], report->rows[TRAJ_CSV_FLAG_DECISIONS],
+           report->rows[TRAJ_CSV_MEDICATIONS],
            seconds, seconds > 0 ? rows / seconds : 0.0);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "traj-bulk.h"
+#include "traj-medication.h"
 #include "traj-store-private.h"
 #include "traj-validate.h"
 
@@ -194,5 +195,21 @@ traj_bulk_insert_flag_decision (TrajStore         *store,
     return FALSE;
   WRITE_ROW (traj_store_write_decision_row (store, &row, &local_), "flag_decision");
   d->id = row.id;
+  return TRUE;
+}
+
+gboolean
+traj_bulk_insert_medication (TrajStore       *store,
+                             TrajMedication  *m,
+                             gint32           today,
+                             GError         **error)
+{
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+  g_return_val_if_fail (m != NULL, FALSE);
+
+  /* The store's rule for medicines (traj_store_insert_medication). */
+  if (!uid_given (m->uid, error) || !traj_validate_medication (m, today, error))
+    return FALSE;
+  WRITE_ROW (traj_store_write_medication_row (store, m, &local_), "medication");
   return TRUE;
 }

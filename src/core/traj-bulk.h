@@ -46,6 +46,12 @@ gboolean traj_bulk_insert_flag_decision (TrajStore        *store,
                                          TrajFlagDecision *d,
                                          gint64            now,
                                          GError          **error);
+/* A medicine of the patient's list (CLINICAL.md §8), checked as
+ * traj_store_insert_medication () checks it. */
+gboolean traj_bulk_insert_medication    (TrajStore        *store,
+                                         TrajMedication   *m,
+                                         gint32            today,
+                                         GError          **error);
 
 /* Between two records of a bulk write on a clinic file, @rows rows after
  * the last call: after about 100 ms of writing (and at least 256 rows, so

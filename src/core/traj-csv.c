@@ -11,6 +11,7 @@
 
 #include "traj-bulk.h"
 #include "traj-csv.h"
+#include "traj-medication.h"
 #include "traj-outcomes.h"
 #include "traj-safe-file.h"
 #include "traj-store-private.h"
@@ -414,6 +415,8 @@ enum {
   A_DIFFICULTY, A_CLINICIAN, A_NOTES, A_ITEM1, A_SAFETY_HIGHEST = A_ITEM1 + TRAJ_MAX_ITEMS, A_N
 };
 enum { D_UID, D_PATIENT, D_COURSE, D_KIND, D_KEY, D_FIRED, D_DECISION, D_NOTE, D_BY, D_AT, D_N };
+/* CLINICAL.md §8 "Medicines": the patient's medication list. */
+enum { M_UID, M_PATIENT, M_NAME, M_CLASS, M_DOSE, M_START, M_STOP, M_N };
 
 #define MAX_COLUMNS A_N
 
@@ -453,6 +456,9 @@ static const char * const assessment_columns[A_N + 1] = {
   "item_11", "item_12", "item_13", "item_14", "item_15", "item_16", "item_17", "item_18", "item_19", "item_20",
   "safety_highest", NULL
 };
+static const char * const medication_columns[M_N + 1] = {
+  "uid", "patient_uid", "name", "class", "dose", "start_date", "stop_date", NULL
+};
 static const char * const decision_columns[D_N + 1] = {
   "uid", "patient_uid", "course_uid", "kind", "finding_key", "fired_at", "decision", "note", "decided_by",
   "decided_at", NULL
@@ -471,6 +477,7 @@ static const struct {
   [TRAJ_CSV_VITAL_SIGNS] = { "vital_signs.csv", vital_columns, V_N },
   [TRAJ_CSV_ASSESSMENTS] = { "assessments.csv", assessment_columns, A_N },
   [TRAJ_CSV_FLAG_DECISIONS] = { "flag_decisions.csv", decision_columns, D_N },
+  [TRAJ_CSV_MEDICATIONS] = { "medications.csv", medication_columns, M_N },
 };
 
 const char *
@@ -913,6 +920,27 @@ write_assessments (Export *ex, const TrajPatientRecords *r)
     }
 }
 
+/* CLINICAL.md §8: the medication list, start and stop days empty when not
+ * known or still taken. */
+static void
+write_medications (Export *ex, const TrajPatientRecords *r)
+{
+  for (guint k = 0; k < r->medications->len; k++)
+    {
+      const TrajMedication *m = g_ptr_array_index (r->medications, k);
+      GString *b = ex->out[TRAJ_CSV_MEDICATIONS].buf;
+
+      put_text (b, m->uid); put_sep (b);
+      put_text (b, r->patient->uid); put_sep (b);
+      put_text (b, m->name); put_sep (b);
+      put_text (b, traj_med_class_to_string (m->klass)); put_sep (b);
+      put_text (b, m->dose); put_sep (b);
+      put_day (b, m->start_day); put_sep (b);
+      put_day (b, m->stop_day);
+      end_row (ex, TRAJ_CSV_MEDICATIONS);
+    }
+}
+
 static gboolean
 export_patient (TrajPatientRecords *r, gpointer user_data)
 {
@@ -921,6 +949,7 @@ export_patient (TrajPatientRecords *r, gpointer user_data)
   write_patient (ex, r);
   write_infusions (ex, r);
   write_assessments (ex, r);
+  write_medications (ex, r);
   for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
     if (ex->out[f].buf->len >= FLUSH_AT && !out_flush (&ex->out[f], &ex->error))
       return FALSE;
@@ -993,7 +1022,7 @@ traj_csv_export (TrajStore         *store,
   if (ex.n_patients < 0)
     return FALSE;
 
-  /* The six files are written into a new folder beside @dir that takes its
+  /* The files are written into a new folder beside @dir that takes its
    * place when all are complete: they appear together or not at all, and
    * a failure leaves nothing behind (traj-safe-file.h). */
   {
@@ -1695,6 +1724,7 @@ pending_free (Pending *p)
     [TRAJ_CSV_VITAL_SIGNS] = (GDestroyNotify) traj_vital_sign_free,
     [TRAJ_CSV_ASSESSMENTS] = (GDestroyNotify) traj_assessment_free,
     [TRAJ_CSV_FLAG_DECISIONS] = (GDestroyNotify) traj_flag_decision_free,
+    [TRAJ_CSV_MEDICATIONS] = (GDestroyNotify) traj_medication_free,
   };
 
   free_record[p->kind] (p->record);
@@ -1716,6 +1746,7 @@ record_id (TrajCsvFile kind, gpointer record)
     case TRAJ_CSV_VITAL_SIGNS:
     case TRAJ_CSV_ASSESSMENTS:
     case TRAJ_CSV_FLAG_DECISIONS:
+    case TRAJ_CSV_MEDICATIONS:
     case TRAJ_CSV_N_FILES:
     default:
       return 0;
@@ -2132,6 +2163,35 @@ import_decision (Import *im)
     queue (im, traj_flag_decision_copy (&d), FALSE);
 }
 
+CODES_OF (med_class_code, traj_med_class_to_string, TrajMedClass)
+
+/* CLINICAL.md §8: a medicine of the patient's list, checked as one typed
+ * into the app (a name, a start no later than today, a stop not before
+ * the start). */
+static void
+import_medication (Import *im)
+{
+  TrajMedication m = { 0 };
+  g_autofree char *new_uid = NULL;
+  const char *uid = NULL;
+  gboolean ok = TRUE, linked = TRUE;
+  GError *e = NULL;
+
+  if (!get_uid (im, M_UID, &new_uid, &uid))
+    return;
+  m.uid = (char *) uid;
+  m.patient_id = reference (im, M_PATIENT, REF_PATIENT, FALSE, 0, NULL, &linked);
+  m.name = get_text (im, M_NAME, TRUE, &ok);
+  m.klass = get_code (im, M_CLASS, med_class_code, TRAJ_N_MED_CLASSES, &ok);
+  m.dose = get_text (im, M_DOSE, TRUE, &ok);
+  m.start_day = get_day (im, M_START, FALSE, &ok);
+  m.stop_day = get_day (im, M_STOP, FALSE, &ok);
+  if (ok)
+    ok = check (im, traj_validate_medication (&m, im->today, &e), &e);
+  if (ok && linked)
+    queue (im, traj_medication_copy (&m), FALSE);
+}
+
 static void (* const importers[TRAJ_CSV_N_FILES]) (Import *im) = {
   [TRAJ_CSV_PATIENTS] = import_patient,
   [TRAJ_CSV_COURSES] = import_course,
@@ -2139,6 +2199,7 @@ static void (* const importers[TRAJ_CSV_N_FILES]) (Import *im) = {
   [TRAJ_CSV_VITAL_SIGNS] = import_vital_sign,
   [TRAJ_CSV_ASSESSMENTS] = import_assessment,
   [TRAJ_CSV_FLAG_DECISIONS] = import_decision,
+  [TRAJ_CSV_MEDICATIONS] = import_medication,
 };
 
 static int
@@ -2231,6 +2292,7 @@ ref_of_file (TrajCsvFile kind)
     case TRAJ_CSV_VITAL_SIGNS:
     case TRAJ_CSV_ASSESSMENTS:
     case TRAJ_CSV_FLAG_DECISIONS:
+    case TRAJ_CSV_MEDICATIONS:
     case TRAJ_CSV_N_FILES:
     default:
       return N_REFS;
@@ -2586,6 +2648,11 @@ write_row (Import *im, Pending *p, GError **e)
         TrajAssessment *a = p->record;
         return real_id (im, &a->patient_id) && real_id (im, &a->course_id) && real_id (im, &a->infusion_id) &&
                traj_bulk_insert_assessment (im->store, a, im->now, e);
+      }
+    case TRAJ_CSV_MEDICATIONS:
+      {
+        TrajMedication *m = p->record;
+        return real_id (im, &m->patient_id) && traj_bulk_insert_medication (im->store, m, im->today, e);
       }
     case TRAJ_CSV_FLAG_DECISIONS:
     default:

@@ -54,11 +54,12 @@ typedef enum {
   TRAJ_CSV_VITAL_SIGNS,
   TRAJ_CSV_ASSESSMENTS,
   TRAJ_CSV_FLAG_DECISIONS,
+  TRAJ_CSV_MEDICATIONS,
   TRAJ_CSV_N_FILES
 } TrajCsvFile;
 
 /* "patients.csv", "courses.csv", "infusions.csv", "vital_signs.csv",
- * "assessments.csv", "flag_decisions.csv" */
+ * "assessments.csv", "flag_decisions.csv", "medications.csv" */
 const char         *traj_csv_file_name    (TrajCsvFile file);
 /* The header's column names, in the order export writes them, NULL-terminated. */
 const char * const *traj_csv_file_columns (TrajCsvFile file);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "traj-fhir.h"
+#include "traj-medication.h"
+#include "traj-rems.h"
 #include "traj-store-private.h"
 #include "traj-safe-file.h"
 #include "traj-table.h"
@@ -549,6 +551,208 @@ add_note (JsonBuilder *b, const char *text)
   json_builder_end_object (b);
 }
 
+/* ---- CLINICAL.md §8: the esketamine monitoring record ---------------------------- */
+
+static void
+begin_answer_item (JsonBuilder *b, const char *link, const char *text)
+{
+  json_builder_begin_object (b);
+  member_string (b, "linkId", link);
+  member_string (b, "text", text);
+  json_builder_set_member_name (b, "answer");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+}
+
+static void
+end_answer_item (JsonBuilder *b)
+{
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/* An unanswered question is left out, as FHIR has it: what an item list
+ * lacks is what the form lacks. */
+static void
+add_boolean_item (JsonBuilder *b, const char *link, const char *text, int answer)
+{
+  if (answer < 0)
+    return;
+  begin_answer_item (b, link, text);
+  json_builder_set_member_name (b, "valueBoolean");
+  json_builder_add_boolean_value (b, answer != 0);
+  end_answer_item (b);
+}
+
+static void
+add_string_item (JsonBuilder *b, const char *link, const char *text, const char *answer)
+{
+  if (answer == NULL || *answer == '\0')
+    return;
+  begin_answer_item (b, link, text);
+  member_string (b, "valueString", answer);
+  end_answer_item (b);
+}
+
+static void
+add_integer_item (JsonBuilder *b, const char *link, const char *text, int answer)
+{
+  if (answer < 0)
+    return;
+  begin_answer_item (b, link, text);
+  json_builder_set_member_name (b, "valueInteger");
+  json_builder_add_int_value (b, answer);
+  end_answer_item (b);
+}
+
+/* The blood pressure the form asks for: a reference to the reading's
+ * Observation in the same Bundle (add_vitals ()). */
+static void
+add_bp_item (JsonBuilder *b, const char *link, const char *text, const TrajVitalSign *v)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *urn = NULL;
+
+  if (v == NULL)
+    return;
+  id = uuid_v5 (v->uid, "blood-pressure");
+  urn = g_strconcat ("urn:uuid:", id, NULL);
+  begin_answer_item (b, link, text);
+  member_reference (b, "valueReference", urn);
+  end_answer_item (b);
+}
+
+/* Every answer the form needs that the session itself answers (the rest
+ * comes from the Patient and the clinic). */
+static gboolean
+monitoring_answered (const TrajInfusion *i)
+{
+  const int answers[] = { i->rems_first_session, i->rems_vitals_ok_before, i->rems_vitals_ok_leaving,
+                          i->rems_sedation, i->rems_dissociation, i->rems_resp_depression, i->rems_adverse };
+
+  for (guint k = 0; k < G_N_ELEMENTS (answers); k++)
+    if (answers[k] < 0)
+      return FALSE;
+  return i->rems_patient_id && *i->rems_patient_id && i->rems_monitored_by && *i->rems_monitored_by &&
+         i->lot && *i->lot && i->monitoring_min > 0 && traj_rems_ready_minutes (i) >= 0 &&
+         (i->rems_adverse == 0 || (i->rems_adverse_note && *i->rems_adverse_note)) &&
+         traj_rems_bp (i, TRAJ_REMS_BP_BEFORE) && traj_rems_bp (i, TRAJ_REMS_BP_AFTER_40) &&
+         traj_rems_bp (i, TRAJ_REMS_BP_LEAVING);
+}
+
+/* The SPRAVATO REMS Patient Monitoring Form of one intranasal esketamine
+ * session, as a QuestionnaireResponse: a form filled in is what an
+ * inspector asks for, question by question, and its yes/no answers have
+ * no codes an Observation could carry. "completed" when the session
+ * answers every question, else "in-progress". */
+static void
+add_monitoring_record (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn, const char *infusion_urn)
+{
+  g_autofree char *id = uuid_v5 (i->uid, "esketamine-monitoring");
+  g_autofree char *urn = g_strconcat ("urn:uuid:", id, NULL);
+
+  begin_entry (b, urn, "QuestionnaireResponse");
+  member_string (b, "questionnaire", TRAJ_FHIR_MONITORING_QUESTIONNAIRE_URL);
+  member_string (b, "status", monitoring_answered (i) ? "completed" : "in-progress");
+  member_reference (b, "subject", patient_urn);
+  member_time (b, "authored", i->started_at);
+  if (i->rems_monitored_by && *i->rems_monitored_by)
+    {
+      json_builder_set_member_name (b, "author");
+      json_builder_begin_object (b);
+      member_string (b, "display", i->rems_monitored_by);
+      json_builder_end_object (b);
+    }
+  json_builder_set_member_name (b, "item");
+  json_builder_begin_array (b);
+  begin_answer_item (b, "session", "Treatment session");
+  member_reference (b, "valueReference", infusion_urn);
+  end_answer_item (b);
+  add_boolean_item (b, "first-session", "First treatment session", i->rems_first_session);
+  add_string_item (b, "rems-patient-id", "REMS patient enrolment ID", i->rems_patient_id);
+  add_boolean_item (b, "benzodiazepines", "Concomitant benzodiazepines",
+                    !!(i->concomitant & TRAJ_CONCOMITANT_BENZODIAZEPINE));
+  add_boolean_item (b, "sedative-hypnotics", "Concomitant non-benzodiazepine sedative-hypnotics",
+                    !!(i->concomitant & TRAJ_CONCOMITANT_SEDATIVE));
+  add_boolean_item (b, "psychostimulants", "Concomitant psychostimulants",
+                    !!(i->concomitant & TRAJ_CONCOMITANT_STIMULANT));
+  add_boolean_item (b, "maois", "Concomitant MAOIs", !!(i->concomitant & TRAJ_CONCOMITANT_MAOI));
+  add_string_item (b, "monitored-by", "Healthcare provider who monitored the patient", i->rems_monitored_by);
+  if (i->total_mg > 0)
+    {
+      begin_answer_item (b, "dose", "Dose");
+      member_quantity (b, "valueQuantity", i->total_mg, "mg");
+      end_answer_item (b);
+    }
+  add_string_item (b, "lot", "Lot number", i->lot);
+  add_integer_item (b, "monitoring-minutes", "Total monitoring time from the first device (minutes)",
+                    i->monitoring_min > 0 ? i->monitoring_min : -1);
+  add_integer_item (b, "ready-to-leave-minutes",
+                    "Minutes until the patient would have been ready to leave without the 2-hour rule",
+                    traj_rems_ready_minutes (i));
+  add_boolean_item (b, "vitals-acceptable-before", "Vital signs acceptable before dosing", i->rems_vitals_ok_before);
+  add_bp_item (b, "bp-before", "Blood pressure before dosing", traj_rems_bp (i, TRAJ_REMS_BP_BEFORE));
+  add_bp_item (b, "bp-after-40", "Blood pressure about 40 minutes after dosing",
+               traj_rems_bp (i, TRAJ_REMS_BP_AFTER_40));
+  add_bp_item (b, "bp-leaving", "Blood pressure before leaving", traj_rems_bp (i, TRAJ_REMS_BP_LEAVING));
+  add_boolean_item (b, "vitals-acceptable-leaving", "Vital signs acceptable before leaving",
+                    i->rems_vitals_ok_leaving);
+  add_boolean_item (b, "sedation", "Sedation", i->rems_sedation);
+  add_boolean_item (b, "dissociation", "Dissociation", i->rems_dissociation);
+  add_boolean_item (b, "respiratory-depression", "Respiratory depression", i->rems_resp_depression);
+  add_boolean_item (b, "adverse-events", "Adverse events", i->rems_adverse);
+  if (i->rems_adverse == 1)
+    add_string_item (b, "adverse-events-description", "Adverse events: what happened", i->rems_adverse_note);
+  json_builder_end_array (b);
+  end_entry (b);
+}
+
+/* ---- CLINICAL.md §8: the medication list ------------------------------------------ */
+
+/* One MedicationStatement per medicine: the name as typed (no drug code is
+ * recorded), its class in Trajectory's code system, the days taken and the
+ * dose text. "completed" once its last day is past, else "active". */
+static void
+add_medication (JsonBuilder *b, const TrajMedication *m, const char *patient_urn, gint32 today)
+{
+  g_autofree char *urn = urn_for (m->uid);
+  g_autofree char *start = traj_day_to_iso (m->start_day);
+  g_autofree char *stop = traj_day_to_iso (m->stop_day);
+
+  begin_entry (b, urn, "MedicationStatement");
+  member_string (b, "status", m->stop_day != TRAJ_DAY_NONE && m->stop_day < today ? "completed" : "active");
+  json_builder_set_member_name (b, "category");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "coding");
+  json_builder_begin_array (b);
+  add_coding (b, TRAJ_FHIR_MEDICINE_CLASS_SYSTEM, traj_med_class_to_string (m->klass), NULL);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  member_codeable (b, "medicationCodeableConcept", NULL, NULL, NULL, m->name);
+  member_reference (b, "subject", patient_urn);
+  if (start || stop)
+    {
+      json_builder_set_member_name (b, "effectivePeriod");
+      json_builder_begin_object (b);
+      if (start)
+        member_string (b, "start", start);
+      if (stop)
+        member_string (b, "end", stop);
+      json_builder_end_object (b);
+    }
+  if (m->dose && *m->dose)
+    {
+      json_builder_set_member_name (b, "dosage");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      member_string (b, "text", m->dose);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+  end_entry (b);
+}
+
 static void
 add_infusion (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn)
 {
@@ -642,6 +846,8 @@ add_infusion (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn)
 
   add_vitals (b, i, patient_urn, urn);
   add_tolerability (b, i, patient_urn, urn);
+  if (traj_rems_applies (i))
+    add_monitoring_record (b, i, patient_urn, urn);
 }
 
 static void
@@ -650,6 +856,8 @@ add_entries (JsonBuilder *b, const TrajPatientRecords *r)
   g_autofree char *patient_urn = urn_for (r->patient->uid);
 
   add_patient (b, r->patient, patient_urn);
+  for (guint k = 0; k < r->medications->len; k++)
+    add_medication (b, g_ptr_array_index (r->medications, k), patient_urn, traj_day_today ());
   for (guint k = 0; k < r->infusions->len; k++)
     add_infusion (b, g_ptr_array_index (r->infusions, k), patient_urn);
   for (guint k = 0; k < r->assessments->len; k++)

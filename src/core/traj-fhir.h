@@ -21,7 +21,15 @@ G_BEGIN_DECLS
  *    dose in mg, mg/kg and weight in a note, lot in a contained Medication),
  *    a body-weight Observation, and vital-sign Observations per reading
  *    (blood-pressure panel with systolic/diastolic components, heart rate,
- *    respiratory rate, SpO2; category vital-signs; UCUM units) partOf it.
+ *    respiratory rate, SpO2; category vital-signs; UCUM units) partOf it;
+ *  - per intranasal esketamine session its monitoring record (CLINICAL.md
+ *    §8) as a QuestionnaireResponse of TRAJ_FHIR_MONITORING_QUESTIONNAIRE_URL:
+ *    one item per question answered (unanswered ones left out, status
+ *    "in-progress" until all are), the session and its blood pressures by
+ *    reference;
+ *  - per medicine on the list a MedicationStatement (name as text, class in
+ *    TRAJ_FHIR_MEDICINE_CLASS_SYSTEM as its category, effectivePeriod from
+ *    the known start and stop days, dose text).
  * A questionnaire whose safety item (PHQ-9 item 9) a tablet ever saved
  * above 0 carries the highest answer saved (which the current answer may
  * be below: the patient changed it) in an extension
@@ -35,6 +43,12 @@ G_BEGIN_DECLS
  * inside the Bundle; ids derived from the records' uids, so exporting the
  * same records twice gives the same resources. */
 
+/* CLINICAL.md §8: the class of a medicine on a MedicationStatement's
+ * category, by its code (traj_med_class_to_string ()), and the form an
+ * esketamine session's monitoring record answers (QuestionnaireResponse). */
+#define TRAJ_FHIR_MEDICINE_CLASS_SYSTEM "https://github.com/trajectory/trajectory/fhir/CodeSystem/medicine-class"
+#define TRAJ_FHIR_MONITORING_QUESTIONNAIRE_URL \
+  "https://github.com/trajectory/trajectory/fhir/Questionnaire/esketamine-monitoring"
 #define TRAJ_FHIR_SAFETY_HIGHEST_URL "https://github.com/trajectory/trajectory/fhir/StructureDefinition/safety-answer-highest"
 
 /* The Bundle for the patient with @mrn, or for every live patient when @mrn

@@ -41,15 +41,53 @@ checked_copy (const TrajMedication *m, GError **error)
 }
 
 gboolean
-traj_store_insert_medication (TrajStore *self, TrajMedication *m, GError **error)
+traj_store_write_medication_row (TrajStore *self, TrajMedication *m, GError **error)
 {
   static const char sql[] =
-    "INSERT INTO medication (uid, patient_id, name, class, dose, start_date, stop_date) "
+    "INSERT INTO medication (" TRAJ_MEDICATION_INSERT_COLS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING RETURNING id";
+  TrajDbValues values = { 0 };
+  TrajDbStmt *stmt;
+  gboolean inserted = FALSE, ok;
+
+  traj_db_values_text0 (&values, m->uid);
+  traj_db_values_int64 (&values, m->patient_id);
+  traj_db_values_text0 (&values, m->name);
+  traj_db_values_text0 (&values, traj_med_class_to_string (m->klass));
+  traj_db_values_text0 (&values, m->dose);
+  traj_db_values_day (&values, m->start_day);
+  traj_db_values_day (&values, m->stop_day);
+  if (traj_store_deferred (self))
+    {
+      ok = traj_store_defer_row (self, TRAJ_DB_TABLE_MEDICATION, &values, m->uid, NULL, m->patient_id, &m->id,
+                                 error);
+      traj_db_values_clear (&values);
+      return ok;
+    }
+  stmt = traj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    {
+      traj_db_values_clear (&values);
+      return FALSE;
+    }
+  traj_db_bind_values (stmt, 1, &values);
+  traj_db_values_clear (&values);
+  if (!traj_db_step_row (stmt, &inserted, error))
+    return FALSE;
+  if (inserted)
+    m->id = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (!inserted)
+    g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                 _("uid %s is already used by another %s record."), m->uid, "medication");
+  return inserted;
+}
+
+gboolean
+traj_store_insert_medication (TrajStore *self, TrajMedication *m, GError **error)
+{
   g_autoptr(TrajMedication) work = NULL;
   g_autofree char *summary = NULL;
-  TrajDbStmt *stmt;
-  gboolean inserted = FALSE;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (m != NULL, FALSE);
@@ -61,23 +99,8 @@ traj_store_insert_medication (TrajStore *self, TrajMedication *m, GError **error
     return FALSE;
   if (!traj_store_patient_exists (self, work->patient_id, error))
     goto fail;
-  stmt = traj_db_prepare (self->db, sql, error);
-  if (stmt == NULL)
+  if (!traj_store_write_medication_row (self, work, error))
     goto fail;
-  traj_db_bind_text0 (stmt, 1, work->uid);
-  traj_db_bind_int64 (stmt, 2, work->patient_id);
-  bind_medication (stmt, 3, work);
-  if (!traj_db_step_row (stmt, &inserted, error))
-    goto fail;
-  if (inserted)
-    work->id = traj_db_column_int64 (stmt, 0);
-  traj_db_reset (stmt);
-  if (!inserted)
-    {
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                   _("uid %s is already used by another %s record."), work->uid, "medication");
-      goto fail;
-    }
   summary = summary_of (work);
   if (!traj_store_audit_record (self, "insert", TRAJ_KIND_MEDICATION, work->uid, summary, error))
     goto fail;

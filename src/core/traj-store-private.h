@@ -155,6 +155,7 @@ gboolean      traj_store_write_assessment_row (TrajStore *self, TrajAssessment *
 gboolean      traj_store_write_assessment_items (TrajStore *self, TrajAssessment *a, GError **error);
 /* decided_by and decided_at as given (the caller fills them). */
 gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision *d, GError **error);
+gboolean      traj_store_write_medication_row (TrajStore *self, TrajMedication *m, GError **error);
 
 /* The columns each writer fills, in order (the id is the database's). */
 #define TRAJ_PATIENT_INSERT_COLS "uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, " \
@@ -175,6 +176,7 @@ gboolean      traj_store_write_decision_row   (TrajStore *self, TrajFlagDecision
 #define TRAJ_ITEM_INSERT_COLS "assessment_id, item, value"
 #define TRAJ_DECISION_INSERT_COLS "uid, patient_id, course_id, kind, finding_key, fired_at, decision, note, " \
   "decided_by, decided_at"
+#define TRAJ_MEDICATION_INSERT_COLS "uid, patient_id, name, class, dose, start_date, stop_date"
 
 /* ---- a server import's deferred rows (traj-store-bulk.c) ----
  * While an importer asked for it (traj_bulk_defer ()), on PostgreSQL the
@@ -187,6 +189,7 @@ typedef enum {
   TRAJ_DB_TABLE_ASSESSMENT,
   TRAJ_DB_TABLE_ASSESSMENT_ITEM,
   TRAJ_DB_TABLE_FLAG_DECISION,
+  TRAJ_DB_TABLE_MEDICATION,
   TRAJ_DB_N_TABLES
 } TrajDbTable;
 

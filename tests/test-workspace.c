@@ -281,9 +281,10 @@ wait_for_message (Fixture *f)
 }
 
 static void
-on_imported (gpointer data)
+on_imported (GObject *source, GAsyncResult *result, gpointer data)
 {
-  traj_window_reload (data);
+  if (traj_exchange_run_finish (result, NULL))
+    traj_window_reload (TRAJ_WINDOW (source));
 }
 
 static void
@@ -329,8 +330,8 @@ test_import_from_menu (Fixture *f, gconstpointer data)
     }
     g_assert_true (g_file_set_contents (bad_file, header, -1, NULL));
   }
-  traj_exchange_run_on_path (GTK_WINDOW (f->win), f->store, TRAJ_EXCHANGE_IMPORT_CSV, bad_dir,
-                             G_CALLBACK (on_imported), f->win);
+  traj_exchange_run_on_path_async (GTK_WINDOW (f->win), f->store, TRAJ_EXCHANGE_IMPORT_CSV, bad_dir,
+                                   NULL, on_imported, NULL);
   dialog = wait_for_message (f);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Nothing Was Imported");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -338,8 +339,8 @@ test_import_from_menu (Fixture *f, gconstpointer data)
   g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_PATIENT, NULL), ==, 0);
 
   /* The whole export: every patient arrives and the list shows them. */
-  traj_exchange_run_on_path (GTK_WINDOW (f->win), f->store, TRAJ_EXCHANGE_IMPORT_CSV, csv_dir,
-                             G_CALLBACK (on_imported), f->win);
+  traj_exchange_run_on_path_async (GTK_WINDOW (f->win), f->store, TRAJ_EXCHANGE_IMPORT_CSV, csv_dir,
+                                   NULL, on_imported, NULL);
   dialog = wait_for_message (f);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Done");
   gtk_window_destroy (GTK_WINDOW (dialog));

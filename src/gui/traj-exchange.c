@@ -20,13 +20,24 @@ typedef struct {
   GCancellable *cancellable;
   TrajCsvReport *report;
   char *kept_path;
-  GCallback done;
-  gpointer done_data;
+  GTask *task;                     /* the caller's, returned when the job ends */
+  gboolean changed;                /* the clinic changed (an import or a restore done) */
+  GError *error;                   /* why it did not, when it did not */
+  gulong caller_cancel_id;
 } Job;
 
+/* Ends the job: the caller's callback learns how it went, which the person
+ * has already been told. */
 static void
 job_free (Job *job)
 {
+  if (job->caller_cancel_id)
+    g_cancellable_disconnect (g_task_get_cancellable (job->task), job->caller_cancel_id);
+  if (job->error)
+    g_task_return_error (job->task, g_steal_pointer (&job->error));
+  else
+    g_task_return_boolean (job->task, job->changed);
+  g_clear_object (&job->task);
   g_clear_object (&job->store);
   g_free (job->path);
   g_clear_object (&job->parent);
@@ -171,6 +182,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      job->error = g_error_copy (error);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         ;
       else if (job->kind == TRAJ_EXCHANGE_IMPORT_CSV && job->report->n_problems > 0)
@@ -194,8 +206,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_autofree char *summary = summary_of (job);
       message (job->parent, _("Done"), summary, NULL);
-      if (changed && job->done)
-        ((void (*) (gpointer)) job->done) (job->done_data);
+      job->changed = changed;
     }
   job_free (job);
 }
@@ -204,6 +215,12 @@ static void
 on_cancel (GtkButton *button, Job *job)
 {
   g_cancellable_cancel (job->cancellable);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, GCancellable *job_cancellable)
+{
+  g_cancellable_cancel (job_cancellable);
 }
 
 static void
@@ -238,6 +255,10 @@ start_job (Job *job)
   gtk_window_present (GTK_WINDOW (job->progress_window));
 
   job->cancellable = g_cancellable_new ();
+  /* The caller's cancellable stops the job as the Cancel button does. */
+  if (g_task_get_cancellable (job->task))
+    job->caller_cancel_id = g_cancellable_connect (g_task_get_cancellable (job->task), G_CALLBACK (on_caller_cancelled),
+                                                   g_object_ref (job->cancellable), g_object_unref);
   job->report = traj_csv_report_new ();
   task = g_task_new (NULL, job->cancellable, job_done, job);
   g_task_set_task_data (task, job, NULL);
@@ -245,16 +266,24 @@ start_job (Job *job)
 }
 
 static Job *
-job_new (GtkWindow *parent, TrajStore *store, TrajExchangeKind kind, GCallback done, gpointer done_data)
+job_new (GtkWindow *parent, TrajStore *store, TrajExchangeKind kind, GCancellable *cancellable,
+         GAsyncReadyCallback callback, gpointer user_data, gpointer source_tag)
 {
   Job *job = g_new0 (Job, 1);
 
   job->kind = kind;
   job->store = g_object_ref (store);
   job->parent = parent ? g_object_ref (parent) : NULL;
-  job->done = done;
-  job->done_data = done_data;
+  job->task = g_task_new (parent, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
   return job;
+}
+
+static void
+job_cancelled (Job *job)
+{
+  g_set_error_literal (&job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+  job_free (job);
 }
 
 static void
@@ -263,7 +292,7 @@ on_restore_confirmed (AdwMessageDialog *dialog, const char *response, Job *job)
   if (g_strcmp0 (response, "restore") == 0)
     start_job (job);
   else
-    job_free (job);
+    job_cancelled (job);
 }
 
 static void
@@ -278,6 +307,7 @@ confirm_restore (Job *job)
   if (!traj_backup_check (job->path, &info, &error))
     {
       message (job->parent, _("This Backup Cannot Be Restored"), error->message, NULL);
+      job->error = g_steal_pointer (&error);
       job_free (job);
       return;
     }
@@ -314,18 +344,19 @@ on_chosen (GtkNativeDialog *chooser, int response, Job *job)
         start_job (job);
     }
   else
-    job_free (job);
+    job_cancelled (job);
   g_object_unref (chooser);
 }
 
 void
-traj_exchange_run (GtkWindow        *parent,
-                   TrajStore        *store,
-                   TrajExchangeKind  kind,
-                   GCallback         done,
-                   gpointer          done_data)
+traj_exchange_run_async (GtkWindow           *parent,
+                         TrajStore           *store,
+                         TrajExchangeKind     kind,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
 {
-  Job *job = job_new (parent, store, kind, done, done_data);
+  Job *job = job_new (parent, store, kind, cancellable, callback, user_data, traj_exchange_run_async);
   GtkFileChooserAction action;
   const char *title, *accept;
   GtkFileChooserNative *chooser;
@@ -373,20 +404,30 @@ traj_exchange_run (GtkWindow        *parent,
 }
 
 void
-traj_exchange_run_on_path (GtkWindow        *parent,
-                           TrajStore        *store,
-                           TrajExchangeKind  kind,
-                           const char       *path,
-                           GCallback         done,
-                           gpointer          done_data)
+traj_exchange_run_on_path_async (GtkWindow           *parent,
+                                 TrajStore           *store,
+                                 TrajExchangeKind     kind,
+                                 const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
-  Job *job = job_new (parent, store, kind, done, done_data);
+  Job *job = job_new (parent, store, kind, cancellable, callback, user_data, traj_exchange_run_async);
 
   job->path = g_strdup (path);
   if (kind == TRAJ_EXCHANGE_RESTORE)
     confirm_restore (job);
   else
     start_job (job);
+}
+
+gboolean
+traj_exchange_run_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_async_result_is_tagged (result, traj_exchange_run_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- the check at start -------------------------------------------------------- */

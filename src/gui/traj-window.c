@@ -716,9 +716,16 @@ reload_everything (TrajWindow *self)
 }
 
 static void
+on_exchange_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  if (traj_exchange_run_finish (result, NULL))
+    reload_everything (TRAJ_WINDOW (source));
+}
+
+static void
 run_exchange (TrajWindow *self, TrajExchangeKind kind)
 {
-  traj_exchange_run (GTK_WINDOW (self), self->store, kind, G_CALLBACK (reload_everything), self);
+  traj_exchange_run_async (GTK_WINDOW (self), self->store, kind, NULL, on_exchange_done, NULL);
 }
 
 static void

@@ -1040,6 +1040,98 @@ test_legend_explains_every_mark (Fixture *f, gconstpointer data)
     }
 }
 
+/* CLINICAL.md §8: dissociation (CADSS) and sedation (lowest MOAA/S) per
+ * infusion in a strip of their own under the infusion strip — bars and
+ * dots at each infusion's x, sedation (≤ 3) in the warning colour, no
+ * response (0) in the error colour — explained in the legend and the
+ * infusion's description; no strip when none is recorded. */
+static void
+test_tolerability_strip (Fixture *f, gconstpointer data)
+{
+  TrajChartLayout *layout = NULL;
+  cairo_surface_t *s;
+  cairo_rectangle_t strip, plot;
+  TrajInfusion *third = g_ptr_array_index (f->r->infusions, 2);
+  double x_first = -1, x_booster = -1, x_third = -1, floor_y;
+  TrajChartItem item = { 0 };
+  g_autofree char *text = NULL;
+  Px px;
+
+  g_assert_false (traj_chart_model_has_tolerability (f->model));
+  s = render (f->model, TRAJ_CHART_AXIS_DATE, TRAJ_CHART_LAYER_ALL, 1, &layout);
+  g_assert_false (layout->has_tolerability);
+  g_assert_false (legend_has (layout, "CADSS total"));
+  traj_chart_layout_free (layout);
+  cairo_surface_destroy (s);
+
+  f->first->cadss_total = 40;
+  f->first->moaas_lowest = 2;
+  f->booster->cadss_total = 10;
+  f->booster->moaas_lowest = 5;
+  third->moaas_lowest = 0;
+  traj_chart_model_unref (f->model);
+  f->model = traj_chart_model_new_from_records (f->r, f->o);
+  g_assert_true (traj_chart_model_has_tolerability (f->model));
+
+  s = render (f->model, TRAJ_CHART_AXIS_DATE, TRAJ_CHART_LAYER_ALL, 2, &layout);
+  g_assert_true (layout->has_tolerability);
+  g_assert_true (traj_chart_layout_get_infusion_strip (layout, &strip));
+  g_assert_true (traj_chart_layout_get_plot_area (layout, 0, &plot));
+  /* Under the infusions and every panel, above the time axis. */
+  g_assert_cmpfloat (layout->tolerability.y, >=, strip.y + strip.height);
+  g_assert_cmpfloat (layout->tolerability.y, >=, plot.y + plot.height);
+  g_assert_cmpfloat (layout->tolerability.y + layout->tolerability.height, <=, layout->axis_y);
+  g_assert_cmpfloat (layout->cadss_max, ==, 40);
+  for (guint k = 0; k < f->model->infusions->len; k++)
+    {
+      gint64 id = g_array_index (f->model->infusions, TrajChartInfusion, k).id;
+      double x = g_array_index (layout->inf_x, double, k);
+      if (id == f->first->id)
+        x_first = x;
+      else if (id == f->booster->id)
+        x_booster = x;
+      else if (id == third->id)
+        x_third = x;
+    }
+  floor_y = layout->tolerability.y + layout->tolerability.height;
+  /* CADSS 40 reaches the top of the bars, 10 a quarter of the way. */
+  px = pixel (s, x_first, floor_y - 2);
+  g_assert_cmpint (px.b, >, 200);
+  g_assert_cmpint (px.r, <, 60);
+  px = pixel (s, x_first, layout->tolerability.y + layout->tolerability.height * 0.45);
+  g_assert_cmpint (px.b, >, 200);
+  px = pixel (s, x_booster, floor_y - 2);
+  g_assert_cmpint (px.b, >, 200);
+  px = pixel (s, x_booster, layout->tolerability.y + layout->tolerability.height * 0.45);
+  g_assert_cmpint (px.a, ==, 0);
+  /* MOAA/S: 2 sedated (warning), 0 no response (error), 5 a hollow ring. */
+  {
+    double dot_y = layout->tolerability.y + MAX (5.0, layout->inf_size * 0.75) / 2 + 1;
+
+    px = pixel (s, x_first, dot_y);
+    g_assert_cmpint (px.a, >, 200);
+    g_assert_false (px.b > 200 && px.r < 60);
+    px = pixel (s, x_third, dot_y);
+    g_assert_cmpint (px.r, >, 200);
+    g_assert_cmpint (px.g, <, 60);
+    g_assert_cmpint (px.b, <, 60);
+    px = pixel (s, x_booster, dot_y);
+    g_assert_cmpint (px.a, <, 100);
+  }
+  g_assert_true (legend_has (layout, "CADSS total"));
+  g_assert_true (legend_has (layout, "Sedation (MOAA/S 3 or less)"));
+  g_assert_true (legend_has (layout, "MOAA/S 4 or 5"));
+  traj_chart_layout_free (layout);
+  cairo_surface_destroy (s);
+
+  layout = traj_chart_layout_new (f->model, NULL, 900, 600);
+  g_assert_true (traj_chart_layout_find_item (layout, TRAJ_CHART_ITEM_INFUSION, f->first->id, &item));
+  text = traj_chart_model_describe_item (f->model, &item);
+  traj_chart_layout_free (layout);
+  g_assert_nonnull (strstr (text, "\nCADSS 40"));
+  g_assert_nonnull (strstr (text, "\nLowest MOAA/S 2 (sedation)"));
+}
+
 static void
 test_files (Fixture *f, gconstpointer data)
 {
@@ -1158,6 +1250,7 @@ main (int argc, char **argv)
   g_test_add ("/chart/hit-test", Fixture, NULL, fixture_set_up, test_hit_test, fixture_tear_down);
   g_test_add ("/chart/step", Fixture, NULL, fixture_set_up, test_step, fixture_tear_down);
   g_test_add ("/chart/describe", Fixture, NULL, fixture_set_up, test_describe, fixture_tear_down);
+  g_test_add ("/chart/tolerability-strip", Fixture, NULL, fixture_set_up, test_tolerability_strip, fixture_tear_down);
   g_test_add_func ("/chart/many-points", test_many_points);
   g_test_add_func ("/chart/item9-taken-back", test_item9_taken_back);
   g_test_add ("/chart/crisp", Fixture, NULL, fixture_set_up, test_crisp, fixture_tear_down);

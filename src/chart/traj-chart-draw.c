@@ -98,6 +98,17 @@ draw_mark (const Ctx *c, MarkShape shape, Role role, double x, double y, double 
           cairo_stroke (cr);
         }
       break;
+    case MARK_CIRCLE:
+      cairo_arc (cr, x, y, s * 0.3, 0, 2 * M_PI);
+      traj_chart_set_source (cr, c->palette, role, alpha * 0.45);
+      cairo_set_line_width (cr, 1.0);
+      cairo_stroke (cr);
+      break;
+    case MARK_BAR:
+      cairo_rectangle (cr, x - s * 0.2, y - s * 0.5, s * 0.4, s);
+      traj_chart_set_source (cr, c->palette, role, alpha * 0.7);
+      cairo_fill (cr);
+      break;
     case MARK_LINE:
     case MARK_DASH:
       cairo_move_to (cr, x - s / 2, y);
@@ -444,6 +455,68 @@ draw_lane (TrajChartLayout *self, const Ctx *c, const Panel *p)
     }
 }
 
+/* CLINICAL.md §8, per infusion: the CADSS total as a bar from the strip's
+ * floor, the lowest MOAA/S as a dot above it — filled in the warning
+ * colour at 3 or less (sedation), in the error colour at 0 (no response),
+ * hollow at 4 or 5. */
+void
+traj_chart_draw_tolerability (TrajChartLayout *self, const Ctx *c)
+{
+  cairo_t *cr = c->cr;
+  const cairo_rectangle_t *r = &self->tolerability;
+  double dot = MAX (5.0, self->inf_size * 0.75);
+  double floor_y = r->y + r->height;
+  double bar_top = r->y + dot + 2;
+  double bar_w = CLAMP (self->inf_size * 0.45, 1.5, 5.0);
+  double hair = traj_chart_hairline (c);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x - dot, r->y, r->width + 2 * dot, r->height);
+  cairo_clip (cr);
+  /* The floor, and the scale's top as a faint line. */
+  traj_chart_set_source (cr, c->palette, ROLE_FG, 0.25);
+  cairo_set_line_width (cr, hair);
+  cairo_move_to (cr, r->x, traj_chart_snap (c, floor_y - hair / 2, hair));
+  cairo_line_to (cr, r->x + r->width, traj_chart_snap (c, floor_y - hair / 2, hair));
+  cairo_stroke (cr);
+  for (guint k = 0; k < self->inf_x->len; k++)
+    {
+      const TrajChartInfusion *inf = &g_array_index (self->model->infusions, TrajChartInfusion, k);
+      double x = g_array_index (self->inf_x, double, k);
+
+      if (inf->cadss > 0)
+        {
+          double h = (floor_y - bar_top) * MIN (1.0, inf->cadss / self->cadss_max);
+          cairo_rectangle (cr, x - bar_w / 2, floor_y - h, bar_w, h);
+        }
+    }
+  traj_chart_set_source (cr, c->palette, ROLE_ACCENT, 0.7);
+  cairo_fill (cr);
+  for (guint k = 0; k < self->inf_x->len; k++)
+    {
+      const TrajChartInfusion *inf = &g_array_index (self->model->infusions, TrajChartInfusion, k);
+      double x = g_array_index (self->inf_x, double, k);
+      double y = r->y + dot / 2 + 1;
+
+      if (inf->moaas < 0)
+        continue;
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, dot / 2, 0, 2 * M_PI);
+      if (inf->moaas <= TRAJ_MOAAS_SEDATED_MAX)
+        {
+          traj_chart_set_source (cr, c->palette, inf->moaas == 0 ? ROLE_ERROR : ROLE_WARNING, 1.0);
+          cairo_fill (cr);
+        }
+      else
+        {
+          traj_chart_set_source (cr, c->palette, ROLE_FG, 0.45);
+          cairo_set_line_width (cr, 1.0);
+          cairo_stroke (cr);
+        }
+    }
+  cairo_restore (cr);
+}
+
 static void
 draw_strip (TrajChartLayout *self, const Ctx *c)
 {
@@ -567,6 +640,8 @@ traj_chart_draw (TrajChartLayout        *self,
         }
       if (self->has_strip && (layers & TRAJ_CHART_LAYER_DATA))
         draw_strip (self, &c);
+      if (self->has_tolerability && (layers & TRAJ_CHART_LAYER_DATA))
+        traj_chart_draw_tolerability (self, &c);
       if (self->has_strip_lane && (layers & TRAJ_CHART_LAYER_PINS))
         draw_lane (self, &c, NULL);
       if (layers & TRAJ_CHART_LAYER_TEXT)

@@ -618,6 +618,35 @@ traj_chart_layout_infusions (TrajChartLayout *self)
   layout_lane (self, (int) self->n_panels, &self->strip_lane, marks, NULL);
 }
 
+/* ---- the tolerability strip (CLINICAL.md §8) --------------------------------- */
+
+gboolean
+traj_chart_model_has_tolerability (const TrajChartModel *model)
+{
+  for (guint k = 0; k < model->infusions->len; k++)
+    {
+      const TrajChartInfusion *inf = &g_array_index (model->infusions, TrajChartInfusion, k);
+      if (inf->cadss >= 0 || inf->moaas >= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The bars' scale: 0–40 (most totals are well below), or up to the next
+ * ten above the highest total. The legend names the marks. */
+void
+traj_chart_layout_tolerability (TrajChartLayout *self)
+{
+  const TrajChartModel *model = self->model;
+  int highest = 0;
+
+  if (!self->has_tolerability)
+    return;
+  for (guint k = 0; k < model->infusions->len; k++)
+    highest = MAX (highest, g_array_index (model->infusions, TrajChartInfusion, k).cadss);
+  self->cadss_max = MAX (40, (highest + 9) / 10 * 10);
+}
+
 /* What can be pointed at, row by row: scores and drafts per panel, then
  * the infusions, then the finding pins; sorted by row, then x. */
 void

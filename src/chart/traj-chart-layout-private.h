@@ -50,6 +50,8 @@ typedef enum {
   MARK_HOLLOW_PIN,
   MARK_LINE,
   MARK_DASH,
+  MARK_BAR,                      /* a CADSS total: a short upright bar */
+  MARK_CIRCLE,                   /* a lowest MOAA/S of 4 or 5: a hollow circle */
 } MarkShape;
 
 typedef struct {
@@ -112,6 +114,11 @@ struct _TrajChartLayout {
   cairo_rectangle_t strip;
   cairo_rectangle_t strip_lane;
   gboolean has_strip_lane;
+  /* CLINICAL.md §8 tolerability strip, under the infusion strip: a bar
+   * per CADSS total (0 to cadss_max), a dot per lowest MOAA/S. */
+  gboolean has_tolerability;
+  cairo_rectangle_t tolerability;
+  double cadss_max;
   GArray *inf_x;                 /* double per infusion */
   double inf_size;
 
@@ -198,6 +205,10 @@ double         traj_chart_layout_legend      (TrajChartLayout *self, double y, d
 void           traj_chart_panel_clear        (Panel *p);
 void           traj_chart_layout_panels      (TrajChartLayout *self, double top, double bottom);
 void           traj_chart_layout_infusions   (TrajChartLayout *self);
+/* traj-chart-layers.c: the CADSS / MOAA/S strip (CLINICAL.md §8) */
+gboolean       traj_chart_model_has_tolerability (const TrajChartModel *model);
+void           traj_chart_layout_tolerability (TrajChartLayout *self);
+void           traj_chart_draw_tolerability  (TrajChartLayout *self, const Ctx *c);
 void           traj_chart_layout_items       (TrajChartLayout *self);
 
 G_END_DECLS

@@ -29,7 +29,8 @@ traj_chart_layout_legend (TrajChartLayout *self, double y, double h)
   const TrajChartModel *m = self->model;
   gboolean phases[TRAJ_N_PHASES] = { FALSE };
   gboolean kinds[TRAJ_N_FINDING_KINDS] = { FALSE };
-  gboolean safety = FALSE, drafts = FALSE, monitoring = FALSE, resolved = FALSE;
+  gboolean safety = FALSE, drafts = FALSE, monitoring = FALSE, resolved = FALSE, cadss = FALSE, sedated = FALSE,
+           alert = FALSE;
   double left = self->plot_left;
   double right = self->width - 8;
   double row_step = h + 4;
@@ -46,6 +47,9 @@ traj_chart_layout_legend (TrajChartLayout *self, double y, double h)
       phases[inf->phase] = TRUE;
       if (inf->monitoring)
         monitoring = TRUE;
+      cadss |= inf->cadss > 0;
+      sedated |= inf->moaas >= 0 && inf->moaas <= TRAJ_MOAAS_SEDATED_MAX;
+      alert |= inf->moaas > TRAJ_MOAAS_SEDATED_MAX;
     }
   for (guint k = 0; k < m->findings->len; k++)
     {
@@ -72,6 +76,12 @@ traj_chart_layout_legend (TrajChartLayout *self, double y, double h)
     entries[n++] = (LegendEntry) { MARK_DIAMOND, ROLE_BOOSTER, traj_phase_label (TRAJ_PHASE_BOOSTER), group_infusions };
   if (monitoring)
     entries[n++] = (LegendEntry) { MARK_RING, ROLE_WARNING, _("Vital signs crossed a limit"), group_infusions };
+  if (cadss)
+    entries[n++] = (LegendEntry) { MARK_BAR, ROLE_ACCENT, _("CADSS total"), group_infusions };
+  if (sedated)
+    entries[n++] = (LegendEntry) { MARK_DOT, ROLE_WARNING, _("Sedation (MOAA/S 3 or less)"), group_infusions };
+  if (alert)
+    entries[n++] = (LegendEntry) { MARK_CIRCLE, ROLE_FG, _("MOAA/S 4 or 5"), group_infusions };
   if (safety)
     entries[n++] = (LegendEntry) { MARK_RING, ROLE_ERROR, _("PHQ-9 item 9 above 0"), NULL };
   if (drafts)

@@ -313,6 +313,8 @@ traj_chart_model_new_from_records (const TrajPatientRecords *r,
       ci.total_mg = i->total_mg;
       ci.duration_min = i->duration_min;
       ci.has_bp = traj_infusion_bp_peak (i, &ci.systolic, &ci.diastolic);
+      ci.cadss = i->cadss_total;
+      ci.moaas = i->moaas_lowest;
       g_array_append_val (model->infusions, ci);
       extend_range (model, ci.at);
     }
@@ -910,6 +912,15 @@ traj_chart_model_describe_item (const TrajChartModel *model,
           g_string_append_printf (str, _("BP peak %d/%d"), inf->systolic, inf->diastolic);
         else
           g_string_append (str, _("No blood pressure recorded"));
+        if (inf->cadss >= 0)
+          /* Translators: an infusion's dissociation score, "CADSS 24" */
+          g_string_append_printf (str, _("\nCADSS %d"), inf->cadss);
+        if (inf->moaas >= 0)
+          g_string_append_printf (str, inf->moaas <= TRAJ_MOAAS_SEDATED_MAX
+                                  /* Translators: the lowest MOAA/S during monitoring, 3 or less: sedation */
+                                  ? _("\nLowest MOAA/S %d (sedation)")
+                                  /* Translators: the lowest MOAA/S during monitoring, 4 or 5 */
+                                  : _("\nLowest MOAA/S %d"), inf->moaas);
         if (inf->monitoring)
           g_string_append_printf (str, "\n%s", traj_finding_kind_label (TRAJ_FINDING_MONITORING));
       }

@@ -61,6 +61,10 @@ typedef struct {
   gboolean has_bp;
   int systolic, diastolic;
   gboolean monitoring;           /* a monitoring finding rests on it */
+  /* CLINICAL.md §8 tolerability, -1 = not recorded: drawn in a strip of
+   * its own, never in a score panel. */
+  int cadss;                     /* CADSS total, 0–92 */
+  int moaas;                     /* lowest MOAA/S, 0–5 */
 } TrajChartInfusion;
 
 typedef struct {

@@ -301,6 +301,16 @@ layout_bottom (TrajChartLayout *self, double bottom, double small_h)
   if (model->infusions->len == 0)
     return bottom;
 
+  /* CLINICAL.md §8: dissociation and sedation per infusion, in a strip of
+   * their own under the infusions, never in a score panel. */
+  if (traj_chart_model_has_tolerability (model))
+    {
+      double tol_h = round (self->fs * 3.0);
+
+      bottom = round (bottom - (tol_h + 4));
+      self->has_tolerability = TRUE;
+      self->tolerability = (cairo_rectangle_t) { self->plot_left, bottom + 4, self->plot_right - self->plot_left, tol_h };
+    }
   self->has_strip = TRUE;
   strip_h = round (self->fs * 1.25);
   for (guint k = 0; k < model->findings->len; k++)
@@ -392,6 +402,7 @@ traj_chart_layout_new (TrajChartModel         *model,
 
   traj_chart_layout_panels (self, y, bottom);
   traj_chart_layout_infusions (self);
+  traj_chart_layout_tolerability (self);
   traj_chart_layout_x_axis (self, self->axis_y, self->axis_y + small_h + 1);
   traj_chart_layout_items (self);
 

@@ -1204,6 +1204,7 @@ test_rems_record_after_edit (Fixture *f, gconstpointer data)
   skip = 0;
   button = find_named (page, "rems-record", &skip);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "REMS Record");
+  maybe_screenshot (f, button, "rems-row-complete");
 }
 
 static void

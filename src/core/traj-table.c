@@ -144,6 +144,8 @@ traj_csv_text_needs_apostrophe (const char *text)
     return FALSE;
   if (strchr ("=+-@\t\r'", text[0]) != NULL)
     return TRUE;
+  if ((guchar) text[0] != 0xEF)     /* the first byte of every one below */
+    return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS (wide); k++)
     if (g_str_has_prefix (text, wide[k]))
       return TRUE;

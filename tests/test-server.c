@@ -6,9 +6,11 @@
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "traj-cohort.h"
+#include "traj-db-pg.h"
 #include "traj-demo.h"
 #include "traj-store-private.h"
 #include "traj-test-db.h"
@@ -756,6 +758,65 @@ test_add_login (Fixture *fx, gconstpointer data)
   g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID);
 }
 
+static int
+backend_pid (TrajStore *s)
+{
+  PGresult *res = PQexec (traj_db_pg_conn (traj_store_get_connection (s)), "SELECT pg_backend_pid ()");
+  int pid;
+
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+  pid = atoi (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  return pid;
+}
+
+/* A released secondary connection serves the next reader without a new
+ * sign-in (a cohort opens two each time), a secondary of a secondary
+ * draws on the first store's, and one released inside a transaction is
+ * closed, not kept. */
+static void
+test_secondary_reused (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  TrajStore *a, *b, *c;
+  int pid_a, pid_c;
+
+  a = traj_store_open_secondary (fx->store, &error);
+  g_assert_no_error (error);
+  pid_a = backend_pid (a);
+  g_assert_cmpint (pid_a, !=, backend_pid (fx->store));
+  traj_store_release_secondary (a);
+  g_assert_cmpuint (fx->store->idle->len, ==, 1);
+
+  b = traj_store_open_secondary (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_true (b == a);
+  g_assert_cmpint (backend_pid (b), ==, pid_a);
+  g_assert_cmpuint (fx->store->idle->len, ==, 0);
+  c = traj_store_open_secondary (b, &error);
+  g_assert_no_error (error);
+  pid_c = backend_pid (c);
+  g_assert_cmpint (pid_c, !=, pid_a);
+
+  g_assert_true (traj_db_begin (traj_store_get_connection (c), FALSE, &error));
+  g_assert_no_error (error);
+  traj_store_release_secondary (c);
+  g_assert_true (fx->store->idle == NULL || fx->store->idle->len == 0);
+  traj_store_release_secondary (b);
+  g_assert_cmpuint (fx->store->idle->len, ==, 1);
+
+  /* The kept one reads as any store does. */
+  a = traj_store_open_secondary (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (backend_pid (a), ==, pid_a);
+  {
+    g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (a, fx->patient_id, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (r);
+  }
+  traj_store_release_secondary (a);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -775,5 +836,6 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/server/audit/read-events", Fixture, NULL, fixture_setup, test_read_events, fixture_teardown);
   g_test_add ("/server/logins/add", Fixture, NULL, fixture_setup, test_add_login, fixture_teardown);
+  g_test_add ("/server/secondary/reused", Fixture, NULL, fixture_setup, test_secondary_reused, fixture_teardown);
   return g_test_run ();
 }

@@ -2086,7 +2086,7 @@ scan_two_ranges (TrajStore     *store,
   thread = g_thread_new ("traj-cohort-range", range_thread, &job);
   ok = traj_store_foreach_cohort_records (store, collect->t, MAX (min_id, 1), mid, range_one, &mine, cancellable, error);
   g_thread_join (thread);
-  g_object_unref (job.store);
+  traj_store_release_secondary (job.store);
   if (ok && !job.ok)
     {
       g_propagate_error (error, job.error);
@@ -2180,7 +2180,7 @@ typedef struct {
 static void
 async_data_free (AsyncData *d)
 {
-  g_clear_object (&d->store);
+  g_clear_pointer (&d->store, traj_store_release_secondary);
   traj_cohort_definition_free (d->def);
   g_main_context_unref (d->context);
   g_free (d);

@@ -65,6 +65,13 @@ struct _TrajStore
   gpointer bulk_pause_data;
   GHashTable *attention_dirty;          /* gint64* patient ids whose needs-attention state to redo */
   gboolean attention_all;               /* every patient's */
+  /* Secondary connections to a server (traj_store_open_secondary ()):
+   * each knows the store it came from (weakly); that one keeps a few
+   * released ones for the next reader, saving a sign-in each. */
+  GWeakRef root;
+  gboolean secondary;
+  GMutex idle_lock;
+  GPtrArray *idle;                      /* TrajStore*, released, idle */
 };
 
 /* Needs attention per patient (traj-store-attention.c): a write marks each

@@ -672,18 +672,67 @@ TrajStore *
 traj_store_open_secondary (TrajStore  *store,
                            GError    **error)
 {
-  TrajStore *other;
+  g_autoptr(TrajStore) root = NULL;
+  TrajStore *other = NULL;
 
   g_return_val_if_fail (TRAJ_IS_STORE (store), NULL);
-  other = store_open (store->location, OPEN_SECONDARY, error);
-  if (other)
+  /* A secondary of a secondary (a cohort's second reader) draws on the
+   * first store's idle connections too. */
+  root = store->secondary ? g_weak_ref_get (&store->root) : g_object_ref (store);
+  if (root)
     {
-      traj_store_set_clinician (other, store->clinician);
-      other->device = g_strdup (store->device);
-      other->kiosk = store->kiosk;
-      /* The check-in session stays with the store that redeemed it. */
+      g_mutex_lock (&root->idle_lock);
+      if (root->idle && root->idle->len > 0)
+        other = g_ptr_array_steal_index_fast (root->idle, root->idle->len - 1);
+      g_mutex_unlock (&root->idle_lock);
     }
+  if (other == NULL)
+    {
+      other = store_open (store->location, OPEN_SECONDARY, error);
+      if (other == NULL)
+        return NULL;
+      other->secondary = TRUE;
+      g_weak_ref_set (&other->root, root);
+    }
+  traj_store_set_clinician (other, store->clinician);
+  g_free (other->device);
+  other->device = g_strdup (store->device);
+  other->kiosk = store->kiosk;
+  /* The check-in session stays with the store that redeemed it. */
   return other;
+}
+
+/* Kept for the cohort's two readers. */
+#define IDLE_SECONDARIES 2
+
+void
+traj_store_release_secondary (TrajStore *secondary)
+{
+  g_autoptr(TrajStore) root = NULL;
+  PGconn *conn;
+
+  if (secondary == NULL)
+    return;
+  g_return_if_fail (TRAJ_IS_STORE (secondary) && secondary->secondary);
+  conn = traj_db_pg_conn (secondary->db);
+  root = g_weak_ref_get (&secondary->root);
+  /* Only a server connection in a clean state: signed in, no transaction,
+   * nothing held or pending. */
+  if (root && conn && PQstatus (conn) == CONNECTION_OK && PQtransactionStatus (conn) == PQTRANS_IDLE &&
+      secondary->deferred == NULL && secondary->kiosk_session == NULL && secondary->kiosk_checkin_id == 0 &&
+      secondary->attention_dirty == NULL && !secondary->attention_all && secondary->bulk_action == NULL)
+    {
+      g_mutex_lock (&root->idle_lock);
+      if (root->idle == NULL)
+        root->idle = g_ptr_array_new_with_free_func (g_object_unref);
+      if (root->idle->len < IDLE_SECONDARIES)
+        {
+          g_ptr_array_add (root->idle, secondary);
+          secondary = NULL;
+        }
+      g_mutex_unlock (&root->idle_lock);
+    }
+  g_clear_object (&secondary);
 }
 
 const char *
@@ -730,6 +779,9 @@ traj_store_finalize (GObject *object)
 {
   TrajStore *self = (TrajStore *) object;
 
+  g_clear_pointer (&self->idle, g_ptr_array_unref);
+  g_mutex_clear (&self->idle_lock);
+  g_weak_ref_clear (&self->root);
   g_clear_pointer (&self->deferred, traj_store_deferred_free);
   g_clear_pointer (&self->watch, traj_store_watch_free);
   g_clear_pointer (&self->db, traj_db_close);
@@ -801,6 +853,8 @@ traj_store_init (TrajStore *self)
   self->os_user = g_strdup (g_get_user_name ());
   self->clinician = g_strdup ("");
   self->bulk_lock_fd = -1;
+  g_mutex_init (&self->idle_lock);
+  g_weak_ref_init (&self->root, NULL);
 }
 
 /* ---- bulk ------------------------------------------------------------------- */

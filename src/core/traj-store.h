@@ -105,6 +105,10 @@ gboolean     traj_store_server_add_login (TrajStore      *store,
  * never share a connection across threads). */
 TrajStore   *traj_store_open_secondary   (TrajStore     *store,
                                           GError       **error);
+/* Done with a secondary store (instead of g_object_unref ()): a server's
+ * connection is kept, idle, for the next traj_store_open_secondary () of
+ * the same store; anything else is closed. Any thread. */
+void         traj_store_release_secondary (TrajStore    *secondary);
 const char  *traj_store_get_path         (TrajStore     *store);
 /* The default clinic file: $XDG_DATA_HOME/trajectory/clinic.db */
 char        *traj_store_default_path     (void);

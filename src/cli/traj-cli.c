@@ -287,55 +287,53 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Global options come before the command. */
-  for (i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--database") && i + 1 < argc)
-        {
-          g_free (cli.database);
-          cli.database = g_strdup (argv[++i]);
-        }
-      else if (g_str_has_prefix (argv[i], "--database="))
-        {
-          g_free (cli.database);
-          cli.database = g_strdup (argv[i] + strlen ("--database="));
-        }
-      else if (g_str_equal (argv[i], "--clinician") && i + 1 < argc)
-        {
-          g_free (cli.clinician);
-          cli.clinician = g_strdup (argv[++i]);
-        }
-      else if (g_str_has_prefix (argv[i], "--clinician="))
-        {
-          g_free (cli.clinician);
-          cli.clinician = g_strdup (argv[i] + strlen ("--clinician="));
-        }
-      else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-        {
-          print_usage (stdout);
-          g_free (cli.database);
-          g_free (cli.clinician);
-          return 0;
-        }
-      else if (g_str_equal (argv[i], "--version"))
-        {
-          printf ("trajectory-cli %s\n", PACKAGE_VERSION);
-          g_free (cli.database);
-          g_free (cli.clinician);
-          return 0;
-        }
-      else if (argv[i][0] == '-')
-        {
-          fprintf (stderr, _("trajectory-cli: unknown option “%s”\n"), argv[i]);
-          print_usage (stderr);
-          g_free (cli.database);
-          g_free (cli.clinician);
-          return 2;
-        }
-      else
-        break;
-    }
+  /* Global options come before the command: parsing stops at the first
+   * argument that is not one, and the command parses its own. */
+  {
+    gboolean help = FALSE, version = FALSE;
+    const GOptionEntry entries[] = {
+      { "database", 0, 0, G_OPTION_ARG_FILENAME, &cli.database, NULL, NULL },
+      { "clinician", 0, 0, G_OPTION_ARG_STRING, &cli.clinician, NULL, NULL },
+      { "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
+      { "version", 0, 0, G_OPTION_ARG_NONE, &version, NULL, NULL },
+      { NULL }
+    };
+    g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+    g_autoptr(GError) error = NULL;
 
+    /* The usage is the app's own (print_usage): the commands with it. */
+    g_option_context_set_help_enabled (context, FALSE);
+    g_option_context_set_strict_posix (context, TRUE);
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse (context, &argc, &argv, &error))
+      {
+        fprintf (stderr, "trajectory-cli: %s\n", error->message);
+        print_usage (stderr);
+        g_free (cli.database);
+        g_free (cli.clinician);
+        return 2;
+      }
+    if (help || version)
+      {
+        if (help)
+          print_usage (stdout);
+        else
+          printf ("trajectory-cli %s\n", PACKAGE_VERSION);
+        g_free (cli.database);
+        g_free (cli.clinician);
+        return 0;
+      }
+  }
+
+  i = 1;
+  if (i < argc && argv[i][0] == '-')
+    {
+      fprintf (stderr, _("trajectory-cli: unknown option “%s”\n"), argv[i]);
+      print_usage (stderr);
+      g_free (cli.database);
+      g_free (cli.clinician);
+      return 2;
+    }
   if (i >= argc)
     {
       print_usage (stderr);

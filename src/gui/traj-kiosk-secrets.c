@@ -602,7 +602,7 @@ kiosk_show_staff_page (TrajKioskWindow *self)
       g_free (self->screen_before_staff);
       self->screen_before_staff = g_strdup (screen);
     }
-  kiosk_clear_timer (&self->advance_timer);
+  g_clear_handle_id (&self->advance_timer, g_source_remove);
   wipe (self->pin);
   update_pin_label (self);
   if (self->pin_locked_until == 0)
@@ -775,7 +775,7 @@ kiosk_secrets_dispose (TrajKioskWindow *self)
   if (self->checking)
     g_cancellable_cancel (self->checking);
   g_clear_object (&self->checking);
-  kiosk_clear_timer (&self->lock_timer);
+  g_clear_handle_id (&self->lock_timer, g_source_remove);
 }
 
 void

@@ -127,7 +127,6 @@ void     kiosk_begin_session     (TrajKioskWindow *self,
                                   const char      *scales);
 /* Keeps what was answered as a draft, forgets the patient, closes. */
 void     kiosk_leave             (TrajKioskWindow *self);
-void     kiosk_clear_timer       (guint           *id);
 TrajTiming kiosk_timing          (const TrajPatientRecords *r,
                                   gint64           now);
 

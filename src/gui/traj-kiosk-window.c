@@ -34,16 +34,6 @@ set_message (TrajKioskWindow *self, const char *message)
   gtk_label_set_label (self->message_label, message ? message : "");
 }
 
-void
-kiosk_clear_timer (guint *id)
-{
-  if (*id)
-    {
-      g_source_remove (*id);
-      *id = 0;
-    }
-}
-
 /* Forgets everything about the patient: nothing of them stays on screen. */
 static void
 reset_session (TrajKioskWindow *self)
@@ -64,10 +54,10 @@ reset_session (TrajKioskWindow *self)
   self->submitted = 0;
   self->returning_to_review = FALSE;
   self->checkin_id = 0;
-  kiosk_clear_timer (&self->hold_timer);
+  g_clear_handle_id (&self->hold_timer, g_source_remove);
   kiosk_secrets_reset (self);
-  kiosk_clear_timer (&self->thanks_timer);
-  kiosk_clear_timer (&self->advance_timer);
+  g_clear_handle_id (&self->thanks_timer, g_source_remove);
+  g_clear_handle_id (&self->advance_timer, g_source_remove);
   gtk_label_set_label (self->hello_label, "");
   gtk_label_set_label (self->intro_label, "");
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->review_list))))
@@ -135,7 +125,7 @@ session_lost (TrajKioskWindow *self, const GError *error)
   if (self->checkin_id == 0 || !g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION))
     return FALSE;
   g_message ("The tablet check-in is no longer this kiosk's: %s", error->message);
-  kiosk_clear_timer (&self->hold_timer);
+  g_clear_handle_id (&self->hold_timer, g_source_remove);
   if (self->lost_idle == 0)
     self->lost_idle = g_idle_add (session_lost_done, self);
   return TRUE;
@@ -418,7 +408,7 @@ on_item_answered (TrajScoreEntry  *entry,
 {
   self->any_answer = TRUE;
   save_draft (self);
-  kiosk_clear_timer (&self->advance_timer);
+  g_clear_handle_id (&self->advance_timer, g_source_remove);
   {
     int values[TRAJ_MAX_ITEMS];
 
@@ -443,7 +433,7 @@ on_item_answered (TrajScoreEntry  *entry,
 static void
 on_next_clicked (TrajKioskWindow *self)
 {
-  kiosk_clear_timer (&self->advance_timer);
+  g_clear_handle_id (&self->advance_timer, g_source_remove);
   advance (self);
 }
 
@@ -452,7 +442,7 @@ on_back_clicked (TrajKioskWindow *self)
 {
   guint cur = traj_score_entry_get_current_item (self->entry);
 
-  kiosk_clear_timer (&self->advance_timer);
+  g_clear_handle_id (&self->advance_timer, g_source_remove);
   if (self->returning_to_review)
     {
       /* A question opened from the review's Change: Back goes back there
@@ -900,7 +890,7 @@ kiosk_restart_idle (TrajKioskWindow *self)
   guint seconds = self->idle_seconds ? self->idle_seconds :
                   self->settings ? (guint) g_settings_get_int (self->settings, "kiosk-idle-seconds") : 120;
 
-  kiosk_clear_timer (&self->idle_timer);
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
   gtk_widget_set_visible (self->still_there, FALSE);
   /* The check-in screen holds nothing of a patient but a half-typed code. */
   if (g_strcmp0 (screen, "no-pin") == 0 || (g_strcmp0 (screen, "checkin") == 0 && self->code->len == 0))
@@ -1130,7 +1120,7 @@ on_active_changed (TrajKioskWindow *self)
   if (gtk_window_is_active (GTK_WINDOW (self)))
     {
       self->was_focused = TRUE;
-      kiosk_clear_timer (&self->refocus_timer);
+      g_clear_handle_id (&self->refocus_timer, g_source_remove);
     }
   else if (self->was_focused && !self->unlocked && self->refocus_timer == 0)
     self->refocus_timer = g_timeout_add (400, refocus, self);
@@ -1195,17 +1185,17 @@ traj_kiosk_window_dispose (GObject *object)
 {
   TrajKioskWindow *self = TRAJ_KIOSK_WINDOW (object);
 
-  kiosk_clear_timer (&self->idle_timer);
-  kiosk_clear_timer (&self->hold_timer);
-  kiosk_clear_timer (&self->lost_idle);
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
+  g_clear_handle_id (&self->hold_timer, g_source_remove);
+  g_clear_handle_id (&self->lost_idle, g_source_remove);
   for (guint k = 0; k < G_N_ELEMENTS (self->signal_sources); k++)
     g_clear_handle_id (&self->signal_sources[k], g_source_remove);
   kiosk_secrets_dispose (self);
-  kiosk_clear_timer (&self->thanks_timer);
-  kiosk_clear_timer (&self->advance_timer);
-  kiosk_clear_timer (&self->guard_idle);
-  kiosk_clear_timer (&self->represent_idle);
-  kiosk_clear_timer (&self->refocus_timer);
+  g_clear_handle_id (&self->thanks_timer, g_source_remove);
+  g_clear_handle_id (&self->advance_timer, g_source_remove);
+  g_clear_handle_id (&self->guard_idle, g_source_remove);
+  g_clear_handle_id (&self->represent_idle, g_source_remove);
+  g_clear_handle_id (&self->refocus_timer, g_source_remove);
   g_clear_signal_handler (&self->toplevels_id, gtk_window_get_toplevels ());
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_KIOSK_WINDOW);
   /* A clinician's store handed to the patient is a workstation's again. */

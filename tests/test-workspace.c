@@ -1511,7 +1511,7 @@ test_shortcuts_one_page (Fixture *f, gconstpointer data)
   for (GtkWidget *c = gtk_widget_get_first_child (pages); c; c = gtk_widget_get_next_sibling (c))
     n++;
   g_assert_cmpuint (n, ==, 1);
-  /* All 16 shortcuts are on that page. */
+  /* All 19 shortcuts are on that page. */
   {
     g_autoptr(GSList) all = gtk_builder_get_objects (builder);
     for (GSList *l = all; l; l = l->next)
@@ -1521,7 +1521,7 @@ test_shortcuts_one_page (Fixture *f, gconstpointer data)
           n_shortcuts++;
         }
   }
-  g_assert_cmpuint (n_shortcuts, ==, 16);
+  g_assert_cmpuint (n_shortcuts, ==, 19);
   gtk_window_destroy (w);
   spin (f);
 }

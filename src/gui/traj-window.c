@@ -840,6 +840,27 @@ on_close_response (AdwMessageDialog *dialog, const char *response, TrajWindow *s
 
 /* ---- GObject ----------------------------------------------------------------- */
 
+/* GTK 4.8's Shortcuts window heads a single section with its own word,
+ * "Shortcuts", not the window's title: the header says what the menu item
+ * and the window say, "Keyboard Shortcuts". The application gives the
+ * window its Shortcuts window as it takes the window in. */
+static void
+title_help_overlay (TrajWindow *self,
+                    GParamSpec *pspec,
+                    gpointer    data)
+{
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+  GtkWidget *header, *titles, *label;
+
+  if (overlay == NULL)
+    return;
+  header = gtk_window_get_titlebar (GTK_WINDOW (overlay));
+  titles = GTK_IS_HEADER_BAR (header) ? gtk_header_bar_get_title_widget (GTK_HEADER_BAR (header)) : NULL;
+  label = GTK_IS_STACK (titles) ? gtk_stack_get_child_by_name (GTK_STACK (titles), "title") : NULL;
+  if (GTK_IS_LABEL (label))
+    gtk_label_set_label (GTK_LABEL (label), gtk_window_get_title (GTK_WINDOW (overlay)));
+}
+
 static void
 traj_window_constructed (GObject *object)
 {
@@ -1094,6 +1115,7 @@ traj_window_init (TrajWindow *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::application", G_CALLBACK (title_help_overlay), NULL);
   traj_toast_guard_attach (self->toast_overlay);
   g_signal_connect (self->safety_alerts, "open-patient", G_CALLBACK (on_open_alerted_patient), self);
 

@@ -1054,7 +1054,7 @@ test_needs_attention_risk_flag (Fixture *f, gconstpointer data)
   g_autoptr(TrajInfusion) i = NULL;
   TrajPatientList *list;
   gint64 plain_id, event_id, now = traj_time_now ();
-  GtkWidget *row, *badge;
+  GtkWidget *row, *badge, *risk;
 
   plain_id = add_patient (f, "MRN-1", "Ada Abbott", traj_day_from_ymd (1980, 1, 2));
   event_id = add_patient (f, "MRN-2", "Bea Brown", traj_day_from_ymd (1981, 1, 2));
@@ -1094,14 +1094,25 @@ test_needs_attention_risk_flag (Fixture *f, gconstpointer data)
     g_assert_cmpint (traj_patient_item_get_summary (second)->id, ==, event_id);
     g_assert_false (traj_patient_item_get_summary (second)->safety_open);
 
-    /* The row's badge: one item, in the safety colour. */
+    /* The row: no finding is open, so no count badge (the trial's red
+     * "1" with nothing to acknowledge); the risk flag shows as its own red
+     * icon, with a tooltip. */
     row = traj_patient_row_new ();
     g_object_ref_sink (row);
     traj_patient_row_set_item (TRAJ_PATIENT_ROW (row), first);
     badge = child (row, TRAJ_TYPE_PATIENT_ROW, "badge");
+    risk = child (row, TRAJ_TYPE_PATIENT_ROW, "risk_image");
+    g_assert_false (gtk_widget_get_visible (badge));
+    g_assert_true (gtk_widget_get_visible (risk));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (risk), ==, "Risk flag: suicidal ideation");
+    g_assert_true (gtk_widget_has_css_class (risk, "risk-flag"));
+    /* The monitoring event: a plain badge of one, no flag. */
+    traj_patient_row_set_item (TRAJ_PATIENT_ROW (row), second);
     g_assert_true (gtk_widget_get_visible (badge));
     g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (badge)), ==, "1");
-    g_assert_true (gtk_widget_has_css_class (badge, "safety"));
+    g_assert_false (gtk_widget_has_css_class (badge, "safety"));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (badge), ==, "1 open finding");
+    g_assert_false (gtk_widget_get_visible (risk));
     g_object_unref (row);
   }
   g_assert_cmpint (traj_patient_list_find (list, plain_id), <, 0);

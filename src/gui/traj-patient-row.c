@@ -17,6 +17,7 @@ struct _TrajPatientRow
   GtkLabel *detail_label;
   GtkLabel *score_label;
   GtkImage *trend_image;
+  GtkImage *risk_image;
   GtkLabel *badge;
 };
 
@@ -44,6 +45,7 @@ traj_patient_row_class_init (TrajPatientRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, score_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, trend_image);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, risk_image);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientRow, badge);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "trajpatientrow");
@@ -71,6 +73,8 @@ traj_patient_row_set_item (TrajPatientRow  *self,
   g_autofree char *access = NULL;
   const char *trend_icon = NULL;
   const char *trend_text = "";
+  int findings;
+  gboolean safety_finding;
 
   g_return_if_fail (TRAJ_IS_PATIENT_ROW (self));
 
@@ -135,27 +139,44 @@ traj_patient_row_set_item (TrajPatientRow  *self,
         gtk_widget_add_css_class (GTK_WIDGET (self->trend_image), "trend-down");
     }
 
+  /* The badge counts open findings only, as the README says; the
+   * suicidal-ideation risk flag, which the stored state counts as one open
+   * safety item (it keeps the patient on the work list, first), shows as its
+   * own icon: a "1" with nothing to acknowledge on the page misled. While
+   * the flag is set the stored state cannot tell whether a safety finding
+   * is open besides it, so the badge then keeps the plain colour; the red
+   * flag beside it says safety. */
+  findings = MAX (s->open_findings, 0) - (s->risk_flag && s->open_findings > 0 ? 1 : 0);
+  safety_finding = s->safety_open && !s->risk_flag;
+  gtk_widget_set_visible (GTK_WIDGET (self->risk_image), s->risk_flag);
   gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "safety");
-  if (s->safety_open || s->open_findings > 0)
+  if (findings > 0 || safety_finding)
     {
-      g_autofree char *count = g_strdup_printf ("%d", MAX (s->open_findings, 1));
+      g_autofree char *count = g_strdup_printf ("%d", MAX (findings, 1));
+      g_autofree char *tip = NULL;
+
       gtk_label_set_label (self->badge, count);
       gtk_widget_set_visible (GTK_WIDGET (self->badge), TRUE);
-      if (s->safety_open)
+      if (safety_finding)
         gtk_widget_add_css_class (GTK_WIDGET (self->badge), "safety");
+      tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d open finding", "%d open findings",
+                                          (gulong) MAX (findings, 1)), MAX (findings, 1));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge), tip);
     }
   else
     gtk_widget_set_visible (GTK_WIDGET (self->badge), FALSE);
 
   /* One sentence for screen readers. */
   if (s->latest_score >= 0)
-    access = g_strdup_printf (_("%s, %s, latest %s %d, %s%s"), s->name, detail,
+    access = g_strdup_printf (_("%s, %s, latest %s %d, %s%s%s"), s->name, detail,
                               _(traj_scale_get (s->primary_scale)->name), s->latest_score, trend_text,
-                              s->safety_open ? _(", safety finding open") :
-                              s->open_findings > 0 ? _(", findings open") : "");
+                              safety_finding ? _(", safety finding open") :
+                              findings > 0 ? _(", findings open") : "",
+                              s->risk_flag ? _(", risk flag: suicidal ideation") : "");
   else
-    access = g_strdup_printf (_("%s, %s, no scores yet%s"), s->name, detail,
-                              s->safety_open ? _(", safety finding open") :
-                              s->open_findings > 0 ? _(", findings open") : "");
+    access = g_strdup_printf (_("%s, %s, no scores yet%s%s"), s->name, detail,
+                              safety_finding ? _(", safety finding open") :
+                              findings > 0 ? _(", findings open") : "",
+                              s->risk_flag ? _(", risk flag: suicidal ideation") : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, access, -1);
 }

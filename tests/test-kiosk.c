@@ -2023,6 +2023,70 @@ test_no_pin (void)
   g_object_unref (store);
 }
 
+/* The trial made a tablet code before any staff PIN existed, and the
+ * tablet could then not start: the dialog refuses and says why. With a
+ * PIN, the code is made and Enter closes ("Done" is the default). */
+static void
+test_code_needs_pin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-kiosk-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "c.db", NULL);
+  g_autoptr(TrajStore) store = traj_store_open (path, &error);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajPatientRecords) records = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autofree char *code = NULL;
+  TrajCheckinDialog *dialog;
+  GtkWidget *error_label, *done;
+
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("K-9");
+  p->name = g_strdup ("Bea Brown");
+  p->birth_day = traj_day_from_ymd (1980, 1, 2);
+  p->indication = TRAJ_INDICATION_DEPRESSION;
+  g_assert_true (traj_store_insert_patient (store, p, &error));
+  g_assert_no_error (error);
+  records = traj_store_load_patient_records (store, p->id, &error);
+  g_assert_no_error (error);
+
+  dialog = traj_checkin_dialog_new (NULL, store, settings, records);
+  gtk_window_present (GTK_WINDOW (dialog));
+  spin ();
+  error_label = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), TRAJ_TYPE_CHECKIN_DIALOG, "error_label");
+  done = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), TRAJ_TYPE_CHECKIN_DIALOG, "done_button");
+  g_assert_null (traj_checkin_dialog_create_code (dialog));
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error_label)), "staff PIN"));
+  codes = traj_store_list_open_checkins (store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (codes->len, ==, 0);
+  g_clear_pointer (&codes, g_ptr_array_unref);
+
+  set_pin (store, PIN);
+  code = traj_checkin_dialog_create_code (dialog);
+  g_assert_nonnull (code);
+  codes = traj_store_list_open_checkins (store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (codes->len, ==, 1);
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (dialog)) == done);
+  g_assert_true (gtk_widget_has_focus (done) || !gtk_window_is_active (GTK_WINDOW (dialog)));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin ();
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
+}
+
 /* Hands the device over from a clinician's window on the fixture's patient:
  * through traj_application_hand_to_patient, or as a clinician does, with
  * the check-in dialog's button (which activates app.hand-to-patient). */
@@ -2314,5 +2378,6 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/keypad-stays-put", Fixture, NULL, fixture_setup, test_keypad_stays_put, fixture_teardown);
   g_test_add ("/kiosk/open-codes-on-page", Fixture, NULL, fixture_setup, test_open_codes_on_page, fixture_teardown);
   g_test_add_func ("/kiosk/no-pin", test_no_pin);
+  g_test_add_func ("/kiosk/code-needs-pin", test_code_needs_pin);
   return g_test_run ();
 }

@@ -24,6 +24,7 @@ struct _TrajCheckinDialog
   GtkLabel *code_label;
   GtkLabel *expiry_label;
   GtkLabel *error_label;
+  GtkWidget *done_button;
 };
 
 G_DEFINE_FINAL_TYPE (TrajCheckinDialog, traj_checkin_dialog, ADW_TYPE_WINDOW)
@@ -77,9 +78,24 @@ traj_checkin_dialog_create_code (TrajCheckinDialog *self)
   g_autofree char *scales = traj_checkin_dialog_get_scales (self);
   g_autoptr(GError) error = NULL;
   int hours = self->settings ? g_settings_get_int (self->settings, "checkin-valid-hours") : 12;
-  char *code = traj_store_create_checkin (self->store, self->patient_id, scales, (gint64) hours * 3600, NULL, &error);
   g_autofree char *spaced = NULL, *expiry = NULL, *until = NULL;
+  char *code;
+  gboolean has_pin = FALSE;
 
+  /* Without a staff PIN nobody can get back from the tablet's patient
+   * screen (the tablet does not even start): no code it could not use. */
+  if (!traj_store_has_staff_pin (self->store, &has_pin, &error))
+    {
+      show_error (self, error->message);
+      return NULL;
+    }
+  if (!has_pin)
+    {
+      show_error (self, _("Set a staff PIN in Preferences → Tablet first: until one is set, the clinic tablet does not "
+                          "start and staff cannot unlock it."));
+      return NULL;
+    }
+  code = traj_store_create_checkin (self->store, self->patient_id, scales, (gint64) hours * 3600, NULL, &error);
   if (code == NULL)
     {
       show_error (self, error->message);
@@ -98,6 +114,9 @@ traj_checkin_dialog_create_code (TrajCheckinDialog *self)
   }
   gtk_label_set_label (self->expiry_label, expiry);
   gtk_stack_set_visible_child_name (self->stack, "code");
+  /* Enter closes, as "Done" says. */
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->done_button);
+  gtk_widget_grab_focus (self->done_button);
   return code;
 }
 
@@ -277,6 +296,7 @@ traj_checkin_dialog_class_init (TrajCheckinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, code_label);
   gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, expiry_label);
   gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajCheckinDialog, done_button);
   gtk_widget_class_bind_template_child_full (widget_class, "create_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "hand_button", FALSE, 0);
 

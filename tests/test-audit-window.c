@@ -536,6 +536,12 @@ test_readable (Fixture *f, gconstpointer data)
       { "demo", "clinic", "demo clinic: seed 20261122, 5 patients", "Demo clinic of 5 patients (seed 20261122)" },
       { "import", "clinic", "import: unfinished, removed: 12 hidden patients and their records",
         "Unfinished import removed: 12 patients and their records, never shown" },
+      { "import", "clinic", "import: unfinished, removed: 0 hidden patients and their records, "
+        "3 hidden records of other patients",
+        "Unfinished import removed, never shown: new patients with their records: 0; "
+        "records added to other patients: 3" },
+      { "import", "clinic", "import: unfinished, removed: 2 hidden patients and their records, "
+        "0 hidden records of other patients", "Unfinished import removed: 2 patients and their records, never shown" },
       { "demo", "clinic", "demo: unfinished, removed: 1 hidden patients and their records",
         "Unfinished demo clinic removed: 1 patient and their records, never shown" },
       { "insert", "infusion", "infusion intranasal induction 0.00 mg/kg 56.0 mg, 3 vital readings",

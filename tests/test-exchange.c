@@ -1638,25 +1638,30 @@ hold_pause (gpointer user_data)
   ChunkWatch *w = user_data;
 
   w->pauses++;
+  if (w->kill_after && w->pauses == w->kill_after)
+    raise (SIGKILL);
+  if (w->other == NULL)
+    return;
   assert_small_clinic (w->other, 2);
+  /* The course of the patient already in the clinic, committed but hidden
+   * on its own. */
+  if (traj_test_query_int (w->path, "SELECT count(*) FROM course WHERE deleted_at < 0") > 0)
+    w->hidden_seen++;
 }
 
+/* The files of the existing-patient tests: a new patient with a course, and
+ * a course for P2, who is in the small clinic. */
 static void
-test_import_hidden_existing_patient (Fixture *fx, gconstpointer data)
+hold_setup (Fixture *fx, TrajStore *store, const char *dir)
 {
-  g_autoptr(TrajStore) store = NULL;
   g_autofree char *small = path_in (fx, "hold-small");
-  g_autofree char *dir = path_in (fx, "hold-files");
   g_autofree char *patients = g_build_filename (dir, "patients.csv", NULL);
   g_autofree char *courses = g_build_filename (dir, "courses.csv", NULL);
+  g_autofree char *infusions = g_build_filename (dir, "infusions.csv", NULL);
+  g_autofree char *vitals = g_build_filename (dir, "vital_signs.csv", NULL);
   g_autoptr(TrajCsvReport) first = traj_csv_report_new ();
-  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
-  ChunkWatch w = { NULL };
   GError *error = NULL;
 
-  if (traj_test_skip_on_postgres ("SQLite's write lock"))
-    return;
-  store = open_store (fx, "hold.db");
   write_small (small, 0, NULL, NULL);
   g_assert_true (traj_csv_import (store, small, first, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -1670,6 +1675,33 @@ test_import_hidden_existing_patient (Fixture *fx, gconstpointer data)
               "dddddddd-dddd-4ddd-8ddd-dddddddddddd," P2 ",chronic_pain,pain_nrs,,6,2026-02-01,,induction,,crps\r\n"
               "eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee,cccccccc-cccc-4ccc-8ccc-cccccccccccc,depression,phq9,,6,2026-02-02,,"
               "induction,,\r\n");
+  /* An infusion for P2 in that course (found hidden by a later chunk),
+   * with a reading. */
+  write_file (infusions,
+              "uid,patient_uid,course_uid,started_at,duration_min,route,medicine,lot,phase,weight_kg,dose_mg_per_kg,"
+              "total_mg,side_effects,side_effect_note,concomitant,monitoring_min,ready_at,clinician,notes,date_confirmed,"
+              "cadss_total,moaas_lowest" REMS_COLUMNS "\r\n"
+              "ffffffff-ffff-4fff-8fff-ffffffffffff," P2 ",dddddddd-dddd-4ddd-8ddd-dddddddddddd,2026-02-03T09:00:00Z,40,"
+              "iv,ketamine,L1,induction,70.3,0.5,35.15,,,,60,2026-02-03T10:40:00Z,Dr. A,,,20,4" NO_REMS "\r\n");
+  write_file (vitals,
+              "uid,infusion_uid,minute,systolic,diastolic,heart_rate,spo2,resp_rate\r\n"
+              "12121212-1212-4121-8121-121212121212,ffffffff-ffff-4fff-8fff-ffffffffffff,0,120,80,72,98,14\r\n");
+}
+
+static void
+test_import_hidden_existing_patient (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = NULL;
+  g_autofree char *dir = path_in (fx, "hold-files");
+  g_autofree char *path = path_in (fx, "hold.db");
+  g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
+  ChunkWatch w = { path };
+  GError *error = NULL;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  store = open_store (fx, "hold.db");
+  hold_setup (fx, store, dir);
   w.other = traj_store_open_secondary (store, &error);
   g_assert_no_error (error);
   g_setenv ("TRAJ_BULK_CHUNK_MS", "0", TRUE);
@@ -1677,15 +1709,82 @@ test_import_hidden_existing_patient (Fixture *fx, gconstpointer data)
   g_assert_true (traj_csv_import (store, dir, report, NULL, NULL, NULL, &error));
   g_unsetenv ("TRAJ_BULK_CHUNK_MS");
   g_assert_no_error (error);
-  /* The patient's row was committed hidden; after the course of P2 no
-   * more pauses. */
-  g_assert_cmpuint (w.pauses, ==, 1);
+  /* Every row was committed hidden, the course of P2 (a patient already
+   * in the clinic) too: a pause after each (hold_pause () found the small
+   * clinic in each). */
+  g_assert_cmpuint (w.pauses, >=, 2);
+  g_assert_cmpuint (w.hidden_seen, >=, 1);
   g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_PATIENT, NULL), ==, 3);
   g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_COURSE, NULL), ==, 3);
   g_assert_cmpint (count (store, "SELECT count(*) FROM course c JOIN patient p ON p.id = c.patient_id "
                                  "WHERE p.mrn = 'M-2'"), ==, 1);
+  g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_INFUSION, NULL), ==, 2);
+  g_assert_cmpint (traj_store_count (w.other, TRAJ_KIND_VITAL_SIGN, NULL), ==, 3);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM infusion i JOIN course c ON c.id = i.course_id "
+                                 "WHERE c.uid = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd'"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM infusion WHERE deleted_at IS NOT NULL"), ==, 0);
   g_assert_cmpint (count (store, "SELECT count(*) FROM patient WHERE deleted_at IS NOT NULL"), ==, 0);
   g_clear_object (&w.other);
+}
+
+/* Killed after the course for P2 was committed hidden: the next open
+ * removes it with the new patient, and says so. */
+static void
+test_import_hidden_existing_killed (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajStore) store = NULL;
+  g_autofree char *dir = path_in (fx, "hold-killed-files");
+  g_autofree char *path = path_in (fx, "hold-killed.db");
+  g_autoptr(TrajCsvReport) again = traj_csv_report_new ();
+  GError *error = NULL;
+  int status = 0;
+  pid_t pid;
+
+  if (traj_test_skip_on_postgres ("SQLite's write lock"))
+    return;
+  store = open_store (fx, "hold-killed.db");
+  hold_setup (fx, store, dir);
+  g_clear_object (&store);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* Pauses: after the patient, after P2's course. */
+      ChunkWatch w = { path, NULL, 0, 0, FALSE, 2 };
+      TrajStore *child = traj_store_open (path, NULL);
+      TrajCsvReport *r = traj_csv_report_new ();
+
+      g_setenv ("TRAJ_BULK_CHUNK_MS", "0", TRUE);
+      if (child)
+        {
+          traj_bulk_set_pause_func (child, hold_pause, &w);
+          traj_csv_import (child, dir, r, NULL, NULL, NULL, NULL);
+        }
+      _exit (3);   /* not killed: the test fails below */
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+  g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM course WHERE deleted_at < 0"), ==, 1);
+  g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM patient WHERE deleted_at < 0"), ==, 1);
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  assert_small_clinic (store, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM course"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM patient"), ==, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE summary = "
+                                 "'import: unfinished, removed: 1 hidden patients and their records, "
+                                 "1 hidden records of other patients'"), ==, 1);
+  g_assert_true (traj_store_audit_verify (store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The same files then import whole. */
+  g_assert_true (traj_csv_import (store, dir, again, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_store_count (store, TRAJ_KIND_COURSE, NULL), ==, 3);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM course WHERE deleted_at IS NOT NULL"), ==, 0);
 }
 
 /* A row of the import that clashes, in the writing, with what a clinician
@@ -1815,7 +1914,8 @@ test_import_hidden_killed (Fixture *fx, gconstpointer data)
   g_assert_cmpint (count (store, "SELECT count(*) FROM assessment_item"), ==, 11);
   g_assert_cmpint (count (store, "SELECT count(*) FROM trajectory_meta WHERE key LIKE 'hidden-import:%'"), ==, 0);
   g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE summary = "
-                                 "'import: unfinished, removed: 12 hidden patients and their records'"), ==, 1);
+                                 "'import: unfinished, removed: 12 hidden patients and their records, "
+                                 "0 hidden records of other patients'"), ==, 1);
   g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event"), >, audit_before);
   g_assert_true (traj_store_audit_verify (store, NULL, &error));
   g_assert_no_error (error);
@@ -2413,6 +2513,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/exchange/csv/import-hidden-existing-patient", Fixture, NULL, fixture_setup,
               test_import_hidden_existing_patient, fixture_teardown);
+  g_test_add ("/exchange/csv/import-hidden-existing-killed", Fixture, NULL, fixture_setup,
+              test_import_hidden_existing_killed, fixture_teardown);
   g_test_add ("/exchange/csv/import-hidden-clash", Fixture, NULL, fixture_setup, test_import_hidden_clash,
               fixture_teardown);
   g_test_add ("/exchange/csv/import-hidden-killed", Fixture, NULL, fixture_setup, test_import_hidden_killed,

@@ -454,7 +454,7 @@ batch_title (const TrajAuditEvent *e)
 {
   static const char kept[] = "; the clinic before is kept in ";
   const char *s = e->summary, *k;
-  unsigned seed = 0, n = 0;
+  unsigned seed = 0, n = 0, others = 0;
   char action[32];
 
   if (g_strcmp0 (e->action, "demo") == 0 && sscanf (s, "demo clinic: seed %u, %u patients", &seed, &n) == 2)
@@ -478,6 +478,12 @@ batch_title (const TrajAuditEvent *e)
     }
   /* An import or demo stopped on the way, whose hidden records were then
    * removed (traj-store.c, bulk_remove_hidden ()). */
+  if (sscanf (s, "%31[a-z]: unfinished, removed: %u hidden patients and their records, %u hidden records of "
+              "other patients", action, &n, &others) == 3 && others > 0)
+    /* Translators: 1: how many patients the unfinished import had written (with their records), 2: how many
+     * records it had added to other patients; none of them was ever shown */
+    return g_strdup_printf (_("Unfinished import removed, never shown: new patients with their records: %1$u; "
+                              "records added to other patients: %2$u"), n, others);
   if (sscanf (s, "%31[a-z]: unfinished, removed: %u hidden patients and their records", action, &n) == 2)
     {
       if (g_str_equal (action, "demo"))

@@ -1423,11 +1423,11 @@ static Resolution
 resolve (Import *im, RefKind kind, const char *uid, Ref *out)
 {
   static const char *sql[N_REFS] = {
-    /* ?2: a patient this import wrote in an earlier chunk, still hidden
+    /* ?2: a record this import wrote in an earlier chunk, still hidden
      * (traj_bulk_yield ()). */
     "SELECT id, id FROM patient WHERE uid = ?1 AND (deleted_at IS NULL OR deleted_at = ?2)",
-    "SELECT id, patient_id FROM course WHERE uid = ?1 AND deleted_at IS NULL",
-    "SELECT id, patient_id FROM infusion WHERE uid = ?1 AND deleted_at IS NULL",
+    "SELECT id, patient_id FROM course WHERE uid = ?1 AND (deleted_at IS NULL OR deleted_at = ?2)",
+    "SELECT id, patient_id FROM infusion WHERE uid = ?1 AND (deleted_at IS NULL OR deleted_at = ?2)",
   };
   RefEntry *entry;
   TrajDbStmt *stmt;
@@ -1454,8 +1454,7 @@ resolve (Import *im, RefKind kind, const char *uid, Ref *out)
   if (stmt == NULL)
     return PARENT_BAD;
   traj_db_bind_text (stmt, 1, uid);
-  if (kind == REF_PATIENT)
-    traj_db_bind_int64 (stmt, 2, im->store->bulk ? im->store->bulk_marker : 0);
+  traj_db_bind_int64 (stmt, 2, traj_store_bulk_hidden_marker (im->store));
   if (!traj_db_step_row (stmt, &found, im->fatal ? NULL : &im->fatal))
     return PARENT_BAD;
   if (found)

@@ -42,6 +42,7 @@ infusion_context (TrajStore           *self,
   traj_db_bind_int64 (stmt, 4, i->started_at);
   traj_db_bind_int64 (stmt, 5, TRAJ_NEAR_INFUSION_MINUTES * 60);
   traj_db_bind_text (stmt, 6, traj_medicine_to_string (i->medicine));
+  traj_db_bind_int64 (stmt, 7, traj_store_bulk_hidden_marker (self));
   if (!traj_db_step_row (stmt, &found, error))
     return FALSE;
   if (found)
@@ -158,6 +159,7 @@ traj_store_require_assessment_dates (TrajStore             *self,
   traj_db_bind_int64 (stmt, 2, a->id);
   traj_db_bind_int64 (stmt, 3, minute);
   traj_db_bind_text0 (stmt, 4, scale ? scale->code : "");
+  traj_db_bind_int64 (stmt, 5, traj_store_bulk_hidden_marker (self));
   if (!traj_db_step_row (stmt, &found, error))
     return FALSE;
   if (found)

@@ -51,6 +51,7 @@ struct _TrajStore
   /* A bulk write on a clinic file in hidden chunks (traj-store.c): */
   gint64 bulk_marker;                   /* its patients' deleted_at until the end; 0: one transaction */
   gint64 bulk_first_patient;            /* the highest patient id before it */
+  gint64 bulk_first[7];                 /* bulk_before at its start */
   gboolean bulk_hold;                   /* holds its transaction to the end */
   gint64 bulk_chunk_ms;
   gint64 bulk_chunk_started;            /* monotonic µs */
@@ -347,27 +348,32 @@ guint         traj_codes_to_bits          (const char *codes,
  * names the assessment it would duplicate. */
 gboolean      traj_store_require_infusion_dates   (TrajStore *self, const TrajInfusion *i, guint *warnings,
                                                    char **confirmed, GError **error);
+/* The marker of the records a hidden bulk write of this connection has
+ * written (their deleted_at), or 0: readers inside the write count them. */
+gint64        traj_store_bulk_hidden_marker (TrajStore *self);
 gboolean      traj_store_require_assessment_dates (TrajStore *self, const TrajAssessment *a,
                                                    char **other_uid, GError **error);
 
 /* What those rules read (in traj_store_hot_queries): the patient's birth
  * date, the course's dates, and the patient's other infusions just before
  * and just after ?4 within ?5 seconds; or a complete assessment of the
- * scale ?4 in the minute starting at ?3. */
+ * scale ?4 in the minute starting at ?3. Records hidden by the import
+ * writing them (deleted_at = its marker, ?7 and ?5: 0 otherwise) count:
+ * they are the clinic's once it ends (traj_bulk_yield ()). */
 #define TRAJ_INFUSION_CONTEXT_SQL \
   "SELECT p.birth_date, c.id, c.start_date, c.end_date, c.status, " \
   "  (SELECT o.started_at FROM infusion o WHERE o.patient_id = ?1 AND o.started_at BETWEEN ?4 - ?5 AND ?4 " \
-  "     AND o.id <> ?3 AND o.deleted_at IS NULL ORDER BY o.started_at DESC LIMIT 1), " \
+  "     AND o.id <> ?3 AND (o.deleted_at IS NULL OR o.deleted_at = ?7) ORDER BY o.started_at DESC LIMIT 1), " \
   "  (SELECT o.started_at FROM infusion o WHERE o.patient_id = ?1 AND o.started_at BETWEEN ?4 AND ?4 + ?5 " \
-  "     AND o.id <> ?3 AND o.deleted_at IS NULL ORDER BY o.started_at LIMIT 1), " \
+  "     AND o.id <> ?3 AND (o.deleted_at IS NULL OR o.deleted_at = ?7) ORDER BY o.started_at LIMIT 1), " \
   "  (SELECT o.medicine FROM infusion o WHERE o.course_id = ?2 AND o.id <> ?3 AND o.medicine <> ?6 " \
-  "     AND o.deleted_at IS NULL ORDER BY o.started_at LIMIT 1) " \
+  "     AND (o.deleted_at IS NULL OR o.deleted_at = ?7) ORDER BY o.started_at LIMIT 1) " \
   "FROM patient p LEFT JOIN course c ON c.id = ?2 AND c.patient_id = p.id WHERE p.id = ?1"
 #define TRAJ_SAME_MINUTE_SQL \
   "SELECT p.birth_date, o.uid, o.taken_at, o.total FROM patient p " \
   "LEFT JOIN assessment o ON o.id = " \
   "  (SELECT a.id FROM assessment a WHERE a.patient_id = ?1 AND a.taken_at BETWEEN ?3 AND ?3 + 59 " \
-  "     AND a.id <> ?2 AND a.scale = ?4 AND a.complete = 1 AND a.deleted_at IS NULL ORDER BY a.taken_at LIMIT 1) " \
+  "     AND a.id <> ?2 AND a.scale = ?4 AND a.complete = 1 AND (a.deleted_at IS NULL OR a.deleted_at = ?5) ORDER BY a.taken_at LIMIT 1) " \
   "WHERE p.id = ?1"
 
 /* Clinic settings in the caller's transaction (traj-store-setting.c),

@@ -1098,40 +1098,52 @@ bulk_meta (TrajStore *self, gboolean add, GError **error)
   return traj_db_run (stmt, error);
 }
 
-/* Hides this chunk's new patients; TRUE in *@held when it holds a row of a
- * patient the write did not make (it then keeps its transaction). */
+/* The tables of records of a patient that a chunk can hide on their own
+ * (the new records of a patient already in the clinic), with the patient's
+ * other records: their vital signs and items go with them. */
+static const char *const bulk_record_tables[] = { "course", "infusion", "assessment", "flag_decision", "medication" };
+
+/* Hides this chunk's records: its new patients (with all of theirs) and its
+ * new records of patients who were in the clinic before, each on its own.
+ * TRUE in *@held when it holds a vital sign of such a patient's infusion
+ * written before (a vital sign has no deleted_at): the write then keeps
+ * its transaction to the end. */
 static gboolean
 bulk_hide_chunk (TrajStore *self, gboolean *held, GError **error)
 {
   static const char hide_sql[] = "UPDATE patient SET deleted_at = ?2 WHERE id > ?1 AND deleted_at IS NULL";
-  static const char *other_sql[] = {
-    "SELECT 1 FROM course t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
-    "SELECT 1 FROM infusion t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
-    "SELECT 1 FROM vital_sign t JOIN infusion i ON i.id = t.infusion_id JOIN patient p ON p.id = i.patient_id "
-    "WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
-    "SELECT 1 FROM assessment t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
-    "SELECT 1 FROM flag_decision t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 "
-    "AND p.deleted_at IS NOT ?2 LIMIT 1",
-    "SELECT 1 FROM medication t JOIN patient p ON p.id = t.patient_id WHERE t.id > ?1 AND p.deleted_at IS NOT ?2 LIMIT 1",
+  static const char *record_sql[G_N_ELEMENTS (bulk_record_tables)] = {
+    "UPDATE course SET deleted_at = ?2 WHERE id > ?1 AND deleted_at IS NULL "
+    "AND patient_id IN (SELECT id FROM patient WHERE deleted_at IS NULL)",
+    "UPDATE infusion SET deleted_at = ?2 WHERE id > ?1 AND deleted_at IS NULL "
+    "AND patient_id IN (SELECT id FROM patient WHERE deleted_at IS NULL)",
+    "UPDATE assessment SET deleted_at = ?2 WHERE id > ?1 AND deleted_at IS NULL "
+    "AND patient_id IN (SELECT id FROM patient WHERE deleted_at IS NULL)",
+    "UPDATE flag_decision SET deleted_at = ?2 WHERE id > ?1 AND deleted_at IS NULL "
+    "AND patient_id IN (SELECT id FROM patient WHERE deleted_at IS NULL)",
+    "UPDATE medication SET deleted_at = ?2 WHERE id > ?1 AND deleted_at IS NULL "
+    "AND patient_id IN (SELECT id FROM patient WHERE deleted_at IS NULL)",
   };
+  /* bulk_tables order: patient, course, infusion, vital_sign, assessment, flag_decision, medication */
+  static const guint record_index[G_N_ELEMENTS (bulk_record_tables)] = { 1, 2, 4, 5, 6 };
+  static const char vital_sql[] =
+    "SELECT 1 FROM vital_sign t JOIN infusion i ON i.id = t.infusion_id JOIN patient p ON p.id = i.patient_id "
+    "WHERE t.id > ?1 AND i.deleted_at IS NULL AND p.deleted_at IS NULL LIMIT 1";
+  TrajDbStmt *stmt;
 
   *held = FALSE;
   if (!run_with_id (self, hide_sql, self->bulk_before[0], self->bulk_marker, error))
     return FALSE;
-  for (guint k = 0; k < G_N_ELEMENTS (other_sql); k++)
-    {
-      TrajDbStmt *stmt = traj_db_prepare (self->db, other_sql[k], error);
-
-      if (stmt == NULL)
-        return FALSE;
-      traj_db_bind_int64 (stmt, 1, self->bulk_before[k + 1]);
-      traj_db_bind_int64 (stmt, 2, self->bulk_marker);
-      if (!traj_db_step_row (stmt, held, error))
-        return FALSE;
-      traj_db_reset (stmt);
-      if (*held)
-        return TRUE;
-    }
+  for (guint k = 0; k < G_N_ELEMENTS (record_sql); k++)
+    if (!run_with_id (self, record_sql[k], self->bulk_before[record_index[k]], self->bulk_marker, error))
+      return FALSE;
+  stmt = traj_db_prepare (self->db, vital_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, self->bulk_before[3]);
+  if (!traj_db_step_row (stmt, held, error))
+    return FALSE;
+  traj_db_reset (stmt);
   return TRUE;
 }
 
@@ -1173,8 +1185,19 @@ bulk_remove_hidden (TrajStore *self, gint64 marker, const char *action, GError *
     "DELETE FROM kiosk_checkin WHERE patient_id = ?1",
     "DELETE FROM patient WHERE id = ?1",
   };
+  /* The write's records of patients who were in the clinic before, hidden
+   * on their own (bulk_hide_chunk ()), children first. */
+  static const char *records_sql[] = {
+    "DELETE FROM assessment_item WHERE assessment_id IN (SELECT id FROM assessment WHERE deleted_at = ?1)",
+    "DELETE FROM assessment WHERE deleted_at = ?1",
+    "DELETE FROM vital_sign WHERE infusion_id IN (SELECT id FROM infusion WHERE deleted_at = ?1)",
+    "DELETE FROM infusion WHERE deleted_at = ?1",
+    "DELETE FROM flag_decision WHERE deleted_at = ?1",
+    "DELETE FROM medication WHERE deleted_at = ?1",
+    "DELETE FROM course WHERE deleted_at = ?1",
+  };
   static const char meta_sql[] = "DELETE FROM trajectory_meta WHERE key = '" BULK_HIDDEN_KEY "' || ?1";
-  gint64 removed = 0;
+  gint64 removed = 0, records = 0;
 
   for (guint round = 0;; round++)
     {
@@ -1199,16 +1222,22 @@ bulk_remove_hidden (TrajStore *self, gint64 marker, const char *action, GError *
       traj_db_reset (stmt);
       if (rc == TRAJ_DB_FAILED)
         goto fail;
+      for (guint k = 0; round == 0 && k < G_N_ELEMENTS (records_sql); k++)
+        {
+          if (!run_with_id (self, records_sql[k], marker, 0, error))
+            goto fail;
+          records += traj_db_changes (self->db);
+        }
       for (guint j = 0; j < ids->len; j++)
         for (guint k = 0; k < G_N_ELEMENTS (remove_sql); k++)
           if (!run_with_id (self, remove_sql[k], g_array_index (ids, gint64, j), 0, error))
             goto fail;
       removed += ids->len;
-      if (ids->len < BULK_REMOVE_PATIENTS && removed > 0)
+      if (ids->len < BULK_REMOVE_PATIENTS && (removed > 0 || records > 0))
         {
           g_autofree char *summary =
-            g_strdup_printf ("%s: unfinished, removed: %" G_GINT64_FORMAT " hidden patients and their records",
-                             action, removed);
+            g_strdup_printf ("%s: unfinished, removed: %" G_GINT64_FORMAT " hidden patients and their records, "
+                             "%" G_GINT64_FORMAT " hidden records of other patients", action, removed, records);
 
           if (!traj_store_audit (self, action, "clinic", "", summary, error))
             goto fail;
@@ -1380,6 +1409,7 @@ traj_store_bulk_begin (TrajStore   *self,
       return FALSE;
     }
   self->bulk_first_patient = self->bulk_before[0];
+  memcpy (self->bulk_first, self->bulk_before, sizeof self->bulk_first);
   self->bulk_chunk_started = g_get_monotonic_time ();
   self->bulk = TRUE;
   self->bulk_failed = FALSE;
@@ -1396,7 +1426,7 @@ traj_store_bulk_begin (TrajStore   *self,
 #define BULK_ATTENTION_FIRST 50
 
 static gboolean
-bulk_attention (TrajStore *self, GError **error)
+bulk_attention (TrajStore *self, GArray *others, GError **error)
 {
   static const char sql[] =
     "SELECT p.id FROM patient p LEFT JOIN patient_attention a ON a.patient_id = p.id "
@@ -1417,6 +1447,9 @@ bulk_attention (TrajStore *self, GError **error)
   traj_db_reset (stmt);
   if (rc == TRAJ_DB_FAILED)
     return FALSE;
+  /* And the patients already in the clinic that it added records to. */
+  if (others)
+    g_array_append_vals (ids, others->data, others->len);
   for (guint k = 0; k < ids->len; k += batch)
     {
       gint64 started;
@@ -1446,6 +1479,72 @@ bulk_attention (TrajStore *self, GError **error)
   return TRUE;
 }
 
+static int
+cmp_int64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* In the last transaction: the records the write hid on their own (of
+ * patients already in the clinic) shown, and those patients listed in
+ * @others for their needs-attention state. */
+static gboolean
+bulk_show_records (TrajStore *self, GArray *others, GError **error)
+{
+  static const guint record_index[G_N_ELEMENTS (bulk_record_tables)] = { 1, 2, 4, 5, 6 };
+  static const char *patients_sql[G_N_ELEMENTS (bulk_record_tables)] = {
+    "SELECT DISTINCT patient_id FROM course WHERE id > ?1 AND deleted_at = ?2",
+    "SELECT DISTINCT patient_id FROM infusion WHERE id > ?1 AND deleted_at = ?2",
+    "SELECT DISTINCT patient_id FROM assessment WHERE id > ?1 AND deleted_at = ?2",
+    "SELECT DISTINCT patient_id FROM flag_decision WHERE id > ?1 AND deleted_at = ?2",
+    "SELECT DISTINCT patient_id FROM medication WHERE id > ?1 AND deleted_at = ?2",
+  };
+  static const char *show_sql[G_N_ELEMENTS (bulk_record_tables)] = {
+    "UPDATE course SET deleted_at = NULL WHERE id > ?1 AND deleted_at = ?2",
+    "UPDATE infusion SET deleted_at = NULL WHERE id > ?1 AND deleted_at = ?2",
+    "UPDATE assessment SET deleted_at = NULL WHERE id > ?1 AND deleted_at = ?2",
+    "UPDATE flag_decision SET deleted_at = NULL WHERE id > ?1 AND deleted_at = ?2",
+    "UPDATE medication SET deleted_at = NULL WHERE id > ?1 AND deleted_at = ?2",
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (bulk_record_tables); k++)
+    {
+      TrajDbStmt *stmt = traj_db_prepare (self->db, patients_sql[k], error);
+      TrajDbStep rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      traj_db_bind_int64 (stmt, 1, self->bulk_first[record_index[k]]);
+      traj_db_bind_int64 (stmt, 2, self->bulk_marker);
+      while ((rc = traj_db_step (stmt, error)) == TRAJ_DB_ROW)
+        {
+          gint64 id = traj_db_column_int64 (stmt, 0);
+
+          g_array_append_val (others, id);
+        }
+      traj_db_reset (stmt);
+      if (rc == TRAJ_DB_FAILED)
+        return FALSE;
+      if (!run_with_id (self, show_sql[k], self->bulk_first[record_index[k]], self->bulk_marker, error))
+        return FALSE;
+    }
+  /* Each patient once. */
+  g_array_sort (others, cmp_int64);
+  for (guint k = 1; k < others->len;)
+    if (g_array_index (others, gint64, k) == g_array_index (others, gint64, k - 1))
+      g_array_remove_index (others, k);
+    else
+      k++;
+  return TRUE;
+}
+
+gint64
+traj_store_bulk_hidden_marker (TrajStore *self)
+{
+  return self->bulk ? self->bulk_marker : 0;
+}
+
 /* After a failure: the open transaction is rolled back, and what earlier
  * chunks committed hidden is removed. */
 static void
@@ -1471,6 +1570,7 @@ traj_store_bulk_commit (TrajStore  *self,
 {
   static const char show_sql[] = "UPDATE patient SET deleted_at = NULL WHERE id > ?1 AND deleted_at = ?2";
   gboolean ok, held = FALSE, refresh;
+  g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->bulk, FALSE);
@@ -1497,7 +1597,8 @@ traj_store_bulk_commit (TrajStore  *self,
   ok = (self->bulk_marker == 0 || bulk_hide_chunk (self, &held, error)) &&
        bulk_audit_records (self, error) &&
        (self->bulk_marker == 0 ||
-        (run_with_id (self, show_sql, self->bulk_first_patient, self->bulk_marker, error) &&
+        (bulk_show_records (self, others, error) &&
+         run_with_id (self, show_sql, self->bulk_first_patient, self->bulk_marker, error) &&
          bulk_meta (self, FALSE, error))) &&
        bulk_audit_counts (self, error);
   if (!ok)
@@ -1507,7 +1608,7 @@ traj_store_bulk_commit (TrajStore  *self,
     }
   /* The state of the patients a hidden write made is worked out below, a
    * few at a time, not in this transaction. */
-  refresh = self->bulk_marker != 0 && !self->bulk_hold;
+  refresh = self->bulk_marker != 0;
   if (refresh)
     traj_store_attention_forget (self);
   ok = traj_store_tx_commit (self, error);
@@ -1524,7 +1625,7 @@ traj_store_bulk_commit (TrajStore  *self,
     {
       g_autoptr(GError) local = NULL;
 
-      if (!bulk_attention (self, &local))
+      if (!bulk_attention (self, others, &local))
         g_warning ("Needs-attention state after the %s: %s", self->bulk_action, local->message);
     }
   traj_store_emit_changed (self, TRAJ_N_KINDS, 0);
@@ -1747,8 +1848,11 @@ traj_store_count (TrajStore *self, TrajRecordKind kind, GError **error)
     [TRAJ_KIND_PATIENT] = "SELECT count(*) FROM patient WHERE deleted_at IS NULL",
     [TRAJ_KIND_COURSE] = "SELECT count(*) FROM course WHERE deleted_at IS NULL AND " NOT_HIDDEN,
     [TRAJ_KIND_INFUSION] = "SELECT count(*) FROM infusion WHERE deleted_at IS NULL AND " NOT_HIDDEN,
+    /* …nor the readings of an infusion it hid on its own (of a patient
+     * already in the clinic). */
     [TRAJ_KIND_VITAL_SIGN] = "SELECT count(*) FROM vital_sign WHERE infusion_id NOT IN "
-                             "(SELECT id FROM infusion WHERE patient_id IN (SELECT id FROM patient WHERE deleted_at < 0))",
+                             "(SELECT id FROM infusion WHERE deleted_at < 0 OR "
+                             "patient_id IN (SELECT id FROM patient WHERE deleted_at < 0))",
     [TRAJ_KIND_ASSESSMENT] = "SELECT count(*) FROM assessment WHERE deleted_at IS NULL AND " NOT_HIDDEN,
     [TRAJ_KIND_FLAG_DECISION] = "SELECT count(*) FROM flag_decision WHERE deleted_at IS NULL AND " NOT_HIDDEN,
     [TRAJ_KIND_KIOSK_CHECKIN] = "SELECT count(*) FROM kiosk_checkin",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "traj-application.h"
+#include "traj-checkin-list.h"
 #include "traj-audit-window.h"
 #include "traj-chart-view-private.h"
 #include "traj-chart-panel.h"
@@ -1126,6 +1127,38 @@ test_needs_attention_risk_flag (Fixture *f, gconstpointer data)
   g_assert_cmpint (traj_patient_list_find (list, flagged->id), <, 0);
 }
 
+/* The trial saw an open tablet code without its Cancel button although the
+ * page says to cancel lost codes: on a shown page, each code's Cancel is
+ * on screen, and it cancels. */
+static void
+test_open_code_cancel_shown (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = add_patient (f, "MRN-1", "Ada Abbott", traj_day_from_ymd (1980, 1, 2));
+  g_autofree char *code = NULL;
+  TrajCheckinList *list;
+  GtkWidget *button;
+
+  g_assert_true (traj_store_set_staff_pin (f->store, NULL, "406819", &error));
+  g_assert_no_error (error);
+  code = traj_store_create_checkin (f->store, id, "phq9", 3600, NULL, &error);
+  g_assert_no_error (error);
+  open_window (f);
+  traj_window_show_patient (f->win, id);
+  spin (f);
+  list = TRAJ_CHECKIN_LIST (gtk_widget_get_template_child (traj_window_get_patient_page (f->win), TRAJ_TYPE_PATIENT_PAGE,
+                                                           "checkin_list"));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (list)));
+  g_assert_cmpuint (traj_checkin_list_get_n_codes (list), ==, 1);
+  button = traj_checkin_list_get_cancel_button (list, 0);
+  WAIT_UNTIL (gtk_widget_get_mapped (button) && gtk_widget_get_width (button) > 0);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Cancel Code");
+  /* As a click or Enter does (a button's activation clicks it a moment later). */
+  gtk_widget_activate (button);
+  WAIT_UNTIL (traj_checkin_list_get_n_codes (list) == 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
+}
+
 /* ---- cohorts ------------------------------------------------------------------ */
 
 /* While the first comparison runs, the view says so: never "No Courses to
@@ -1649,6 +1682,8 @@ main (int argc, char **argv)
   g_test_add ("/clinician/needs-attention-order", Fixture, NULL, fixture_setup, test_needs_attention_order,
               fixture_teardown);
   g_test_add ("/clinician/item9-tag-taken-back", Fixture, NULL, fixture_setup, test_item9_tag_taken_back,
+              fixture_teardown);
+  g_test_add ("/clinician/open-code-cancel-shown", Fixture, NULL, fixture_setup, test_open_code_cancel_shown,
               fixture_teardown);
   g_test_add ("/clinician/needs-attention-risk-flag", Fixture, NULL, fixture_setup, test_needs_attention_risk_flag,
               fixture_teardown);

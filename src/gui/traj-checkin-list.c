@@ -16,6 +16,7 @@ struct _TrajCheckinList
 
   TrajStore *store;
   gulong changed_id;
+  guint reload_id;
   gint64 patient_id;
   guint n_codes;
 
@@ -26,6 +27,7 @@ struct _TrajCheckinList
 G_DEFINE_FINAL_TYPE (TrajCheckinList, traj_checkin_list, GTK_TYPE_WIDGET)
 
 static void reload (TrajCheckinList *self);
+static gboolean reload_idle (gpointer data);
 
 static char *
 scale_names (const char *codes)
@@ -59,7 +61,8 @@ on_cancel_clicked (GtkButton *button, TrajCheckinList *self)
                                                                             error->message));
       adw_message_dialog_add_response (dialog, "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
-      reload (self);
+      if (self->reload_id == 0)
+        self->reload_id = g_idle_add (reload_idle, self);
     }
 }
 
@@ -104,6 +107,19 @@ reload (TrajCheckinList *self)
   gtk_widget_set_visible (GTK_WIDGET (self), self->n_codes > 0);
 }
 
+static gboolean
+reload_idle (gpointer data)
+{
+  TrajCheckinList *self = data;
+
+  self->reload_id = 0;
+  reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Rebuilt from the main loop, not inside the write: a Cancel Code click
+ * writes, and removing the row under its own button's handler is what
+ * crashed the timeline (issue 17). */
 static void
 on_store_changed (TrajStore       *store,
                   guint            kind,
@@ -111,8 +127,8 @@ on_store_changed (TrajStore       *store,
                   TrajCheckinList *self)
 {
   if ((kind == TRAJ_KIND_KIOSK_CHECKIN || kind == TRAJ_N_KINDS) &&
-      (patient_id == 0 || patient_id == self->patient_id))
-    reload (self);
+      (patient_id == 0 || patient_id == self->patient_id) && self->reload_id == 0)
+    self->reload_id = g_idle_add (reload_idle, self);
 }
 
 static void
@@ -120,6 +136,7 @@ traj_checkin_list_dispose (GObject *object)
 {
   TrajCheckinList *self = TRAJ_CHECKIN_LIST (object);
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->store)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);
@@ -162,6 +179,7 @@ traj_checkin_list_set_store (TrajCheckinList *self,
 
   if (self->store == store)
     return;
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->store)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_set_object (&self->store, store);

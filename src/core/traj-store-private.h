@@ -52,6 +52,7 @@ struct _TrajStore
   gint64 bulk_marker;                   /* its patients' deleted_at until the end; 0: one transaction */
   gint64 bulk_first_patient;            /* the highest patient id before it */
   gint64 bulk_first[7];                 /* bulk_before at its start */
+  gboolean bulk_hid_records;            /* it hid records of patients already in the clinic */
   gboolean bulk_hold;                   /* holds its transaction to the end */
   gint64 bulk_chunk_ms;
   gint64 bulk_chunk_started;            /* monotonic µs */

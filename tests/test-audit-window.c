@@ -556,6 +556,14 @@ test_readable (Fixture *f, gconstpointer data)
       { "export", "patient", "FHIR export of MRN 1004: 1 patient", "FHIR export of MRN 1004: 1 patient" },
       { "migrate", "schema", "PRAGMA user_version = 9; PRAGMA application_id = 1;", "Clinic file brought up to version 9" },
       { "right-pin", "staff_pin", "staff PIN accepted", "staff PIN accepted" },
+      /* The clinician trial's raw codes (issue 17), in words. */
+      { "insert", "flag_decision", "no_response: plan_reviewed", "No response after induction: Plan reviewed" },
+      { "insert", "flag_decision", "booster: declined", "A booster might be discussed: Declined" },
+      { "insert", "kiosk_checkin", "tablet check-in for phq9 (with the birth date)",
+        "Tablet check-in code for PHQ-9, asking the birth date" },
+      { "insert", "kiosk_checkin", "tablet check-in for phq9,gad7", "Tablet check-in code for PHQ-9, GAD-7" },
+      { "delete", "assessment", "assessment", "Questionnaire" },
+      { "undelete", "patient", "patient", "Patient" },
     };
 
     for (guint k = 0; k < G_N_ELEMENTS (cases); k++)

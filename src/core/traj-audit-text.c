@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "traj-audit-text.h"
+#include "traj-outcomes.h"
 #include "traj-records.h"
 #include "traj-scale.h"
 
@@ -431,10 +432,66 @@ output_title (const char *summary)
   return g_strdup_printf (_("%1$s: %2$s"), label, whom);
 }
 
+/* "no_response: plan_reviewed" (traj-store-decision.c) in words. */
+static char *
+decision_title (const char *summary)
+{
+  const char *colon = strstr (summary, ": ");
+  g_autofree char *kind_code = NULL;
+  TrajFindingKind kind;
+
+  if (colon == NULL)
+    return NULL;
+  kind_code = g_strndup (summary, (gsize) (colon - summary));
+  if (!traj_finding_kind_from_string (kind_code, &kind))
+    return NULL;
+  /* Translators: an audit row: 1: a finding ("Booster due"), 2: the decision recorded ("Declined") */
+  return g_strdup_printf (_("%1$s: %2$s"), traj_finding_kind_label (kind), traj_decision_label (colon + 2));
+}
+
+/* "tablet check-in for phq9,gad7 (with the birth date)"
+ * (traj-store-checkin.c) in words. */
+static char *
+checkin_title (const char *summary)
+{
+  static const char prefix[] = "tablet check-in for ";
+  static const char birth[] = " (with the birth date)";
+  g_autofree char *codes = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  gboolean asked;
+
+  if (!g_str_has_prefix (summary, prefix))
+    return NULL;
+  asked = g_str_has_suffix (summary, birth);
+  codes = g_strndup (summary + strlen (prefix), strlen (summary) - strlen (prefix) - (asked ? strlen (birth) : 0));
+  parts = g_strsplit (codes, ",", -1);
+  for (guint k = 0; parts[k]; k++)
+    {
+      const TrajScale *scale = traj_scale_lookup (parts[k]);
+
+      if (names->len)
+        g_string_append (names, ", ");
+      g_string_append (names, scale ? _(scale->name) : parts[k]);
+    }
+  return asked ? /* Translators: %s lists questionnaires ("PHQ-9, GAD-7") */
+                 g_strdup_printf (_("Tablet check-in code for %s, asking the birth date"), names->str)
+               : /* Translators: %s lists questionnaires ("PHQ-9, GAD-7") */
+                 g_strdup_printf (_("Tablet check-in code for %s"), names->str);
+}
+
 static char *
 record_title (const TrajAuditEvent *e)
 {
   const char *s = e->summary;
+
+  /* A delete or undelete names the record's table (traj-store.c). */
+  if ((g_strcmp0 (e->action, "delete") == 0 || g_strcmp0 (e->action, "undelete") == 0) && kind_index (s) >= 0)
+    return g_strdup (traj_audit_kind_label (s));
+  if (g_str_equal (e->record_kind, "flag_decision"))
+    return decision_title (s);
+  if (g_str_equal (e->record_kind, "kiosk_checkin"))
+    return checkin_title (s);
 
   if (g_str_equal (e->record_kind, "patient") && g_str_has_prefix (s, "patient MRN "))
     /* Translators: %s is a patient's MRN */

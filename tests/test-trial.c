@@ -514,6 +514,60 @@ first_row_delete (GtkWidget *page)
   return button;
 }
 
+/* A trial clinician's second click on the armed delete button crashed the
+ * app: the pointer rested on the button with its tooltip up, the row went
+ * away with the record, and the button's "leave" handler changed the
+ * button while GTK was unmapping it. Real pointer clicks (xdotool, on the
+ * test's own X display), with a rest between them as a person makes. */
+static void
+test_delete_by_pointer (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page, *button, *sw;
+  GtkAdjustment *adj;
+  graphene_point_t p;
+  double sx, sy;
+  g_autofree char *cmd = NULL;
+  gint32 today = traj_day_today ();
+  gint64 pid, cid, until;
+
+  pid = store_patient (f, "D-2", "Dee Pointer");
+  cid = store_course (f, pid, today - 20, 6);
+  traj_infusion_free (store_infusion (f, pid, cid, today - 19, 120));
+  traj_infusion_free (store_infusion (f, pid, cid, today - 17, 121));
+  open_window (f);
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+
+  /* The timeline sits below the chart: scroll it onto the screen. */
+  button = first_row_delete (page);
+  sw = gtk_widget_get_ancestor (button, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (sw);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (f->win), &GRAPHENE_POINT_INIT (8, 8), &p));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + p.y - 300);
+  WAIT_UNTIL (gtk_widget_compute_point (button, GTK_WIDGET (f->win), &GRAPHENE_POINT_INIT (8, 8), &p)
+              && p.y < 700);
+  gtk_native_get_surface_transform (GTK_NATIVE (f->win), &sx, &sy);
+  cmd = g_strdup_printf ("xdotool mousemove --sync %d %d click 1", (int) (p.x + sx), (int) (p.y + sy));
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+  WAIT_UNTIL (gtk_widget_has_css_class (button, "destructive-action"));
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL), ==, 2);
+
+  until = g_get_monotonic_time () + 1500 * 1000;
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_true (g_spawn_command_line_sync ("xdotool click 1", NULL, NULL, NULL, NULL));
+  WAIT_UNTIL (traj_store_count (f->store, TRAJ_KIND_INFUSION, NULL) == 1);
+  for (int k = 0; k < 20; k++)
+    spin (f);
+  /* Still here, one record left on screen, and focus on a row. */
+  g_assert_nonnull (gtk_list_box_get_row_at_index (
+    GTK_LIST_BOX (child (page, TRAJ_TYPE_PATIENT_PAGE, "timeline_list")), 0));
+  g_assert_true (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (f->win))));
+}
+
 /* One click deleted, and the rows moved up under the pointer, so a quick
  * second click deleted the next record too. The first click only turns the
  * button into "Delete"; two quick clicks delete one record, and a third on
@@ -645,6 +699,8 @@ main (int argc, char **argv)
   g_test_add ("/trial/risk-flag-names-clinician", Fixture, NULL, fixture_setup, test_risk_flag_names_clinician,
               fixture_teardown);
   g_test_add ("/trial/risk-flag-clear-asks-why", Fixture, NULL, fixture_setup, test_risk_flag_clear_asks_why,
+              fixture_teardown);
+  g_test_add ("/trial/delete-by-pointer", Fixture, NULL, fixture_setup, test_delete_by_pointer,
               fixture_teardown);
   g_test_add ("/trial/delete-twice-deletes-one", Fixture, NULL, fixture_setup, test_delete_twice_deletes_one,
               fixture_teardown);

@@ -157,6 +157,14 @@ arm_delete (TrajTimelineRow *self, gboolean armed)
 static void
 disarm_delete (TrajTimelineRow *self, GtkEventController *controller)
 {
+  /* A row whose record was just deleted gets "leave" while GTK unmaps it
+   * (the pointer rests on the button, its tooltip up); putting the icon
+   * back then swaps the button's child in the middle of GTK's walk over
+   * the children, and the app crashed. A row on its way out keeps its
+   * look. */
+  if (!gtk_widget_get_mapped (self->delete_button)
+      || gtk_widget_get_parent (GTK_WIDGET (self)) == NULL)
+    return;
   arm_delete (self, FALSE);
 }
 

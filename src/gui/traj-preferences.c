@@ -308,6 +308,8 @@ pin_entry_new (const char *label)
   gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
   gtk_entry_set_max_length (GTK_ENTRY (entry), 12);
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), label);
+  /* Enter sets the PIN (once the entries allow it). */
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   return entry;
 }
@@ -392,6 +394,7 @@ show_pin_dialog (TrajPreferences *self, const char *problem)
   adw_message_dialog_add_responses (d->dialog, "cancel", _("_Cancel"), "set", _("_Set PIN"), NULL);
   adw_message_dialog_set_response_appearance (d->dialog, "set", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_response_enabled (d->dialog, "set", FALSE);
+  adw_message_dialog_set_default_response (d->dialog, "set");
   adw_message_dialog_set_close_response (d->dialog, "cancel");
   g_signal_connect_swapped (d->first, "changed", G_CALLBACK (on_pin_changed), d);
   g_signal_connect_swapped (d->second, "changed", G_CALLBACK (on_pin_changed), d);

@@ -1829,6 +1829,60 @@ test_clinic_zone_days (void)
   g_ptr_array_unref (k.records);
 }
 
+/* The cohort's engine run formats no sentence, and finds the very same
+ * findings (kind, key, records, times, how each closed) and outcomes as
+ * the full one, on the fixed clinic, which has one of each kind. */
+static void
+test_bare_outcomes (void)
+{
+  Clinic k;
+  TrajThresholds t;
+  guint kinds = 0;
+
+  traj_thresholds_init_defaults (&t);
+  clinic_build (&k, NULL);
+  for (guint j = 0; j < k.records->len; j++)
+    {
+      const TrajPatientRecords *r = g_ptr_array_index (k.records, j);
+      g_autoptr(TrajOutcomes) full = traj_outcomes_compute (r, &t, as_of ());
+      g_autoptr(TrajOutcomes) bare = traj_outcomes_compute_bare (r, &t, as_of ());
+
+      g_assert_cmpuint (bare->findings->len, ==, full->findings->len);
+      for (guint m = 0; m < full->findings->len; m++)
+        {
+          const TrajFinding *a = g_ptr_array_index (full->findings, m);
+          const TrajFinding *b = g_ptr_array_index (bare->findings, m);
+          g_autofree char *ua = g_strjoinv (",", a->record_uids);
+          g_autofree char *ub = g_strjoinv (",", b->record_uids);
+
+          g_assert_nonnull (a->sentence);
+          g_assert_null (b->sentence);
+          g_assert_cmpint (b->kind, ==, a->kind);
+          g_assert_cmpstr (b->key, ==, a->key);
+          g_assert_cmpstr (ub, ==, ua);
+          g_assert_cmpint (b->fired_at, ==, a->fired_at);
+          g_assert_cmpint (b->course_id, ==, a->course_id);
+          g_assert_cmpint (b->open, ==, a->open);
+          g_assert_cmpint (b->closed_by, ==, a->closed_by);
+          g_assert_cmpint (b->closed_at, ==, a->closed_at);
+          kinds |= 1u << a->kind;
+        }
+      g_assert_cmpuint (bare->outcomes->len, ==, full->outcomes->len);
+      for (guint m = 0; m < full->outcomes->len; m++)
+        {
+          const TrajOutcome *a = g_ptr_array_index (full->outcomes, m);
+          const TrajOutcome *b = g_ptr_array_index (bare->outcomes, m);
+
+          g_assert_cmpint (b->baseline, ==, a->baseline);
+          g_assert_cmpint (b->response_reached, ==, a->response_reached);
+          g_assert_cmpint (b->induction_end_day, ==, a->induction_end_day);
+        }
+    }
+  g_assert_cmpuint (kinds, ==, (1u << TRAJ_FINDING_BOOSTER) | (1u << TRAJ_FINDING_NO_RESPONSE) |
+                               (1u << TRAJ_FINDING_SAFETY) | (1u << TRAJ_FINDING_MONITORING));
+  clinic_clear (&k);
+}
+
 /* The engine's sentences of one patient's findings, kind by kind. */
 static char *
 findings_text (const TrajPatientRecords *r, const TrajThresholds *t)
@@ -2004,6 +2058,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cohort/limited-read", test_limited_read);
   g_test_add_func ("/cohort/zone-days", test_zone_days);
   g_test_add_func ("/cohort/clinic-zone-days", test_clinic_zone_days);
+  g_test_add_func ("/cohort/bare-outcomes", test_bare_outcomes);
 
   return g_test_run ();
 }

@@ -1259,7 +1259,7 @@ collect_patient (const Collect *c, const TrajPatientRecords *r, GPtrArray *out)
   if (r->patient == NULL || r->courses == NULL || r->courses->len == 0)
     return;
 
-  outcomes = traj_outcomes_compute (r, c->t, c->as_of);
+  outcomes = traj_outcomes_compute_bare (r, c->t, c->as_of);
   p.r = r;
   p.t = c->t;
   p.as_of = c->as_of;

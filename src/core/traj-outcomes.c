@@ -21,6 +21,7 @@ typedef struct {
   GPtrArray *assessments;   /* const TrajAssessment*, by taken_at, all */
   GPtrArray *outcomes;
   GPtrArray *findings;
+  gboolean bare;            /* no sentences: traj_outcomes_compute_bare() */
 } Ctx;
 
 /* One course: its visible infusions and the days an unattached assessment
@@ -1175,7 +1176,7 @@ episode_finish (Ctx              *ctx,
 
   f = finding_new (ctx, TRAJ_FINDING_BOOSTER, key, cc->course->id, cc->course->primary_scale,
                    SERIES (series, shown->l)->taken_at, uids,
-                   booster_sentence (ctx, cc, series, b, shown));
+                   ctx->bare ? NULL : booster_sentence (ctx, cc, series, b, shown));
 
   if (!close_by_decision (ctx, f))
     {
@@ -1287,27 +1288,30 @@ no_response_finding (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
   if (dated == NULL)
     return;
 
-  b_day = format_day (base->taken_at);
-  d_day = format_day (dated->taken_at);
-  nth_day = format_day (nth->started_at);
-  low_day = format_day (lowest->taken_at);
-  percent = format_percent (r);
-  head = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "No response after %d infusion: the treatment plan might be reviewed.",
-                                       "No response after %d infusions: the treatment plan might be reviewed.",
-                                       (gulong) n),
-                          n);
-  detail = g_strdup_printf (_("%s was %d at baseline (%s) and %d on %s, after the last induction "
-                              "infusion on %s; the lowest since the first infusion was %d (%s)."),
-                            scale_name (scale), base->total, b_day, dated->total, d_day, nth_day,
-                            lowest->total, low_day);
-  rule = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "(The app’s rule: response is a score of %d or less, %s %% of baseline; "
-                                       "induction is %d infusion.)",
-                                       "(The app’s rule: response is a score of %d or less, %s %% of baseline; "
-                                       "induction is %d infusions.)",
-                                       (gulong) n),
-                          response_cutoff (r, base->total), percent, n);
+  if (!ctx->bare)
+    {
+      b_day = format_day (base->taken_at);
+      d_day = format_day (dated->taken_at);
+      nth_day = format_day (nth->started_at);
+      low_day = format_day (lowest->taken_at);
+      percent = format_percent (r);
+      head = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "No response after %d infusion: the treatment plan might be reviewed.",
+                                           "No response after %d infusions: the treatment plan might be reviewed.",
+                                           (gulong) n),
+                              n);
+      detail = g_strdup_printf (_("%s was %d at baseline (%s) and %d on %s, after the last induction "
+                                  "infusion on %s; the lowest since the first infusion was %d (%s)."),
+                                scale_name (scale), base->total, b_day, dated->total, d_day, nth_day,
+                                lowest->total, low_day);
+      rule = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "(The app’s rule: response is a score of %d or less, %s %% of baseline; "
+                                           "induction is %d infusion.)",
+                                           "(The app’s rule: response is a score of %d or less, %s %% of baseline; "
+                                           "induction is %d infusions.)",
+                                           (gulong) n),
+                              response_cutoff (r, base->total), percent, n);
+    }
 
   uids = g_ptr_array_new ();
   g_ptr_array_add (uids, ref_of (base->uid, base->id));
@@ -1317,7 +1321,7 @@ no_response_finding (Ctx *ctx, const CourseCtx *cc, GPtrArray *series, int b)
   f = finding_new (ctx, TRAJ_FINDING_NO_RESPONSE,
                    g_strdup_printf ("no_response:%s", course_ref),
                    cc->course->id, scale, dated->taken_at, uids,
-                   g_strdup_printf ("%s %s %s", head, detail, rule));
+                   ctx->bare ? NULL : g_strdup_printf ("%s %s %s", head, detail, rule));
   if (!close_by_decision (ctx, f) && reached_later != NULL)
     close_by (f, TRAJ_CLOSED_BY_SCORES, reached_later->taken_at);
   g_ptr_array_add (ctx->findings, f);
@@ -1369,6 +1373,15 @@ safety_findings (Ctx *ctx)
 
       if (v < 1)
         continue;
+      ref = ref_of (a->uid, a->id);
+      uids = g_ptr_array_new ();
+      g_ptr_array_add (uids, g_strdup (ref));
+      f = finding_new (ctx, TRAJ_FINDING_SAFETY, g_strdup_printf ("safety:%s", ref), 0,
+                       a->scale, a->taken_at, uids, NULL);
+      close_by_decision (ctx, f);
+      g_ptr_array_add (ctx->findings, f);
+      if (ctx->bare)
+        continue;
       item = &scale->items[scale->safety_item - 1];
       answer = traj_scale_answer_label (scale, v);
       day = format_day (a->taken_at);
@@ -1391,16 +1404,9 @@ safety_findings (Ctx *ctx)
           g_free (what);
           what = with_change;
         }
-      ref = ref_of (a->uid, a->id);
-      uids = g_ptr_array_new ();
-      g_ptr_array_add (uids, g_strdup (ref));
-      f = finding_new (ctx, TRAJ_FINDING_SAFETY, g_strdup_printf ("safety:%s", ref), 0,
-                       a->scale, a->taken_at, uids,
-                       g_strdup_printf ("%s %s", what,
-                                        _("A clinician should talk with the patient and acknowledge "
-                                          "this finding (any answer above 0 on item 9 is a safety finding).")));
-      close_by_decision (ctx, f);
-      g_ptr_array_add (ctx->findings, f);
+      f->sentence = g_strdup_printf ("%s %s", what,
+                                     _("A clinician should talk with the patient and acknowledge "
+                                       "this finding (any answer above 0 on item 9 is a safety finding)."));
     }
 }
 
@@ -1495,7 +1501,8 @@ monitoring_findings (Ctx *ctx)
       day = format_day (i->started_at);
       f = finding_new (ctx, TRAJ_FINDING_MONITORING, g_strdup_printf ("monitoring:%s", ref),
                        i->course_id, TRAJ_SCALE_NONE, i->started_at, uids,
-                       g_strdup_printf (_("Monitoring event during the infusion on %s: %s."), day, joined));
+                       ctx->bare ? NULL
+                                 : g_strdup_printf (_("Monitoring event during the infusion on %s: %s."), day, joined));
       close_by_decision (ctx, f);
       g_ptr_array_add (ctx->findings, f);
     }
@@ -1503,10 +1510,11 @@ monitoring_findings (Ctx *ctx)
 
 /* ---- public API ----------------------------------------------------------- */
 
-TrajOutcomes *
-traj_outcomes_compute (const TrajPatientRecords *r,
-                       const TrajThresholds     *t,
-                       gint64                    now)
+static TrajOutcomes *
+compute (const TrajPatientRecords *r,
+         const TrajThresholds     *t,
+         gint64                    now,
+         gboolean                  bare)
 {
   TrajOutcomes *out;
   Ctx ctx = { 0 };
@@ -1514,6 +1522,7 @@ traj_outcomes_compute (const TrajPatientRecords *r,
   g_return_val_if_fail (r != NULL, NULL);
   g_return_val_if_fail (t != NULL, NULL);
 
+  ctx.bare = bare;
   ctx.r = r;
   ctx.t = t;
   ctx.now = now;
@@ -1568,6 +1577,22 @@ traj_outcomes_compute (const TrajPatientRecords *r,
   out->outcomes = ctx.outcomes;
   out->findings = ctx.findings;
   return out;
+}
+
+TrajOutcomes *
+traj_outcomes_compute (const TrajPatientRecords *r,
+                       const TrajThresholds     *t,
+                       gint64                    now)
+{
+  return compute (r, t, now, FALSE);
+}
+
+TrajOutcomes *
+traj_outcomes_compute_bare (const TrajPatientRecords *r,
+                            const TrajThresholds     *t,
+                            gint64                    now)
+{
+  return compute (r, t, now, TRUE);
 }
 
 guint

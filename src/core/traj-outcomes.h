@@ -233,6 +233,12 @@ typedef struct {
 TrajOutcomes      *traj_outcomes_compute  (const TrajPatientRecords *r,
                                            const TrajThresholds     *t,
                                            gint64                    now);
+/* The same, for a whole-clinic count that shows no finding: every
+ * finding's sentence is NULL (formatting them was a twentieth of a
+ * cohort); everything else is as traj_outcomes_compute() gives it. */
+TrajOutcomes      *traj_outcomes_compute_bare (const TrajPatientRecords *r,
+                                               const TrajThresholds     *t,
+                                               gint64                    now);
 void               traj_outcomes_free     (TrajOutcomes *o);
 
 guint              traj_outcomes_n_open          (const TrajOutcomes *o);

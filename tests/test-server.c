@@ -710,6 +710,55 @@ test_clinician_is_login (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (who, ==, "Clinician Cole");
 }
 
+/* Refused at the commit, whatever it did before: the transaction is gone. */
+static void
+assert_unaudited (PGconn *conn, const char *sql)
+{
+  g_autofree char *all = g_strdup_printf ("BEGIN; %s; COMMIT", sql);
+  PGresult *res = PQexec (conn, all);
+
+  g_test_message ("%s → %s", all, PQresultErrorMessage (res));
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (res, PG_DIAG_SQLSTATE), ==, "42501");
+  g_assert_nonnull (strstr (PQresultErrorMessage (res), "every change must be audited"));
+  PQclear (res);
+  PQclear (PQexec (conn, "ROLLBACK"));
+}
+
+/* A clinician's login with psql changes no record the trail does not
+ * explain (postgres/024), and its event gets the server's time. */
+static void
+test_unaudited_write (Fixture *fx, gconstpointer data)
+{
+  PGconn *conn = connect_as (fx, "Clinician Cole", "trajectory_clinician");
+  gint64 events = traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event");
+  g_autofree char *name = traj_test_query_text (fx->path, "SELECT name FROM patient WHERE mrn = 'MRN-1'");
+  g_autofree char *after = NULL;
+  gint64 at;
+
+  assert_unaudited (conn, "UPDATE patient SET name = 'Changed Silently'");
+  /* Without BEGIN, the statement is its own transaction. */
+  g_free (after);
+  after = run_as (conn, "UPDATE patient SET notes = 'x'");
+  g_assert_cmpstr (after, ==, "42501");
+  g_clear_pointer (&after, g_free);
+  after = traj_test_query_text (fx->path, "SELECT name FROM patient WHERE mrn = 'MRN-1'");
+  g_assert_cmpstr (after, ==, name);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event"), ==, events);
+
+  /* With an event in the same transaction it goes through, and the event
+   * has the server's time and login, whatever was sent. */
+  assert_allowed (conn, "BEGIN; UPDATE patient SET name = 'Ada Abbott' WHERE mrn = 'MRN-1'; "
+                        "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+                        "VALUES (1000000000, 'x', 'Dr. Somebody Else', 'update', 'patient', 'by-hand', 'x'); COMMIT");
+  PQfinish (conn);
+  at = traj_test_query_int (fx->path, "SELECT at FROM audit_event WHERE record_uid = 'by-hand'");
+  g_assert_cmpint (ABS (at - traj_time_now ()), <, 60);
+  g_free (after);
+  after = traj_test_query_text (fx->path, "SELECT clinician FROM audit_event WHERE record_uid = 'by-hand'");
+  g_assert_cmpstr (after, ==, "Clinician Cole");
+}
+
 static void
 test_read_events (Fixture *fx, gconstpointer data)
 {
@@ -833,6 +882,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/server/audit/lead-view", Fixture, NULL, fixture_setup, test_lead_audit_view, fixture_teardown);
   g_test_add ("/server/audit/clinician-is-login", Fixture, NULL, fixture_setup, test_clinician_is_login,
+              fixture_teardown);
+  g_test_add ("/server/audit/unaudited-write", Fixture, NULL, fixture_setup, test_unaudited_write,
               fixture_teardown);
   g_test_add ("/server/audit/read-events", Fixture, NULL, fixture_setup, test_read_events, fixture_teardown);
   g_test_add ("/server/logins/add", Fixture, NULL, fixture_setup, test_add_login, fixture_teardown);

@@ -404,7 +404,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 23);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 24);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -2450,6 +2450,50 @@ test_audit_tamper (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* An event dated before the one before it (by more than a clock's slip)
+ * is reported, naming both. A client's back-dated insert on a server gets
+ * the server's time instead (postgres/024); the owner, who may suspend
+ * that trigger as migrate does, is still caught by the check. */
+static void
+test_audit_back_dated (Fixture *fx, gconstpointer data)
+{
+  static const char insert[] =
+    "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+    "VALUES (1000000000, 'x', 'x', 'update', 'patient', 'back-dated', 'x')";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last_sql = NULL, *expect = NULL;
+  gint64 last, at;
+
+  add_patient (fx, "MRN-1", "Ada Abbott");
+  last = traj_test_query_int (fx->path, "SELECT max (id) FROM audit_event");
+  g_assert_true (traj_db_exec (traj_store_get_connection (fx->store), insert, &error));
+  g_assert_no_error (error);
+  at = traj_test_query_int (fx->path, "SELECT at FROM audit_event WHERE record_uid = 'back-dated'");
+  if (traj_test_postgres ())
+    {
+      /* The server's clock, not the client's. */
+      g_assert_cmpint (ABS (at - traj_time_now ()), <, 60);
+      g_assert_true (traj_store_audit_verify (fx->store, NULL, &error));
+      g_assert_no_error (error);
+      last = traj_test_query_int (fx->path, "SELECT max (id) FROM audit_event");
+      g_assert_true (traj_test_exec (fx->path, "ALTER TABLE audit_event DISABLE TRIGGER audit_event_who; "
+                                     "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, "
+                                     "record_uid, summary) VALUES (1000000000, 'x', 'x', 'update', 'patient', "
+                                     "'owner-back-dated', 'x'); "
+                                     "ALTER TABLE audit_event ENABLE TRIGGER audit_event_who", &error));
+      g_assert_no_error (error);
+    }
+  else
+    g_assert_cmpint (at, ==, 1000000000);
+  expect = g_strdup_printf ("event %" G_GINT64_FORMAT " is out of order: dated ", last + 1);
+  g_assert_false (traj_store_audit_verify (fx->store, NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_AUDIT_BROKEN);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, expect));
+  last_sql = g_strdup_printf (", before event %" G_GINT64_FORMAT " (", last);
+  g_assert_nonnull (strstr (error->message, last_sql));
+}
+
 static void
 test_audit_append_only (Fixture *fx, gconstpointer data)
 {
@@ -3485,6 +3529,7 @@ main (int argc, char **argv)
   ADD_P ("/store/roundtrip", test_roundtrip);
   ADD ("/store/audit/per-change", test_audit_per_change);
   ADD ("/store/audit/append-only", test_audit_append_only);
+  ADD ("/store/audit/back-dated", test_audit_back_dated);
   ADD ("/store/soft-delete/patient", test_soft_delete_patient);
   ADD_P ("/store/soft-delete/course-cascade", test_soft_delete_course);
   ADD ("/store/connections/two", test_two_connections);

@@ -24,7 +24,9 @@ static const char * const sqlite_triggers[] = {
 };
 static const char * const postgres_triggers[] = {
   "audit_event_no_change", "audit_event_no_truncate", "audit_event_who", "audit_event_zchain",
-  "audit_chain_no_change", "audit_chain_no_truncate", NULL,
+  "audit_chain_no_change", "audit_chain_no_truncate", "audit_event_xact", "patient_audited", "course_audited",
+  "infusion_audited", "vital_sign_audited", "assessment_audited", "assessment_item_audited",
+  "flag_decision_audited", "medication_audited", NULL,
 };
 static const char * const chain_tables[] = { "audit_event", "audit_chain", "audit_seal", NULL };
 
@@ -123,6 +125,23 @@ check_structure (TrajStore *self, GError **error)
   return TRUE;
 }
 
+/* An event dated more than this before the one before it was back-dated
+ * (or written by a machine whose clock was set back that far). */
+#define TRAJ_AUDIT_CLOCK_TOLERANCE (5 * 60)
+
+static gboolean
+broken_time (GError **error, gint64 event, gint64 at, gint64 before, gint64 before_at)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (at);
+  g_autoptr(GDateTime) bt = g_date_time_new_from_unix_local (before_at);
+  g_autofree char *ts = t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+  g_autofree char *bts = bt ? g_date_time_format (bt, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+
+  /* Translators: "event 12 is out of order: dated 2026-01-02 10:00:00, before event 11 (2026-01-03 09:00:00)" */
+  return broken (error, _("event %" G_GINT64_FORMAT " is out of order: dated %s, before event %" G_GINT64_FORMAT
+                          " (%s)"), event, ts, before, bts);
+}
+
 static char *
 genesis (TrajStore *self, GError **error)
 {
@@ -156,7 +175,7 @@ walk_chain (TrajStore *self, gint64 *n, gint64 *last_seq, char **last_hash, GErr
   g_autofree char *prev = genesis (self, error);
   TrajDbStmt *stmt;
   TrajDbStep rc;
-  gint64 last_event = 0;
+  gint64 last_event = 0, last_at = 0;
   gboolean ok = TRUE;
 
   if (prev == NULL)
@@ -177,11 +196,14 @@ walk_chain (TrajStore *self, gint64 *n, gint64 *last_seq, char **last_hash, GErr
       else if (!g_str_equal ((hash = link_hash (prev, stmt, 3)), traj_db_column_text (stmt, 2)))
         ok = broken (error, _("event %" G_GINT64_FORMAT " was changed after it was written, or its link was"),
                      event);
+      else if (last_event > 0 && traj_db_column_int64 (stmt, 4) < last_at - TRAJ_AUDIT_CLOCK_TOLERANCE)
+        ok = broken_time (error, event, traj_db_column_int64 (stmt, 4), last_event, last_at);
       if (!ok)
         break;
       g_free (prev);
       prev = g_steal_pointer (&hash);
       last_event = event;
+      last_at = traj_db_column_int64 (stmt, 4);
       *last_seq = traj_db_column_int64 (stmt, 0);
       (*n)++;
     }
@@ -190,6 +212,39 @@ walk_chain (TrajStore *self, gint64 *n, gint64 *last_seq, char **last_hash, GErr
     return FALSE;
   *last_hash = (*n > 0) ? g_steal_pointer (&prev) : NULL;
   return TRUE;
+}
+
+static gint64
+event_time (TrajStore *self, gint64 event, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT at FROM %s WHERE id = ?1", traj_store_audit_source (self));
+  TrajDbStmt *stmt = traj_store_prepare (self, g_intern_string (sql), error);
+  gboolean found = FALSE;
+  gint64 at = -1;
+
+  if (stmt == NULL)
+    return -1;
+  traj_db_bind_int64 (stmt, 1, event);
+  if (traj_db_step_row (stmt, &found, error) && found)
+    at = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  return at;
+}
+
+/* The server's walk names the two events; their times are in the view. */
+static gboolean
+out_of_time_on_server (TrajStore *self, gint64 event, gint64 before, GError **error)
+{
+  GError *e = NULL;
+  gint64 at = event_time (self, event, &e);
+  gint64 before_at = e ? -1 : event_time (self, before, &e);
+
+  if (e)
+    {
+      g_propagate_error (error, e);
+      return FALSE;
+    }
+  return broken_time (error, event, at, before, before_at);
 }
 
 /* The same walk for a login that may not read the events (a lead's, on a
@@ -226,6 +281,8 @@ walk_chain_on_server (TrajStore *self, gint64 *n, gint64 *last_seq, char **last_
                    bad, after);
   if (g_str_equal (problem, "changed"))
     return broken (error, _("event %" G_GINT64_FORMAT " was changed after it was written, or its link was"), bad);
+  if (g_str_equal (problem, "time"))
+    return out_of_time_on_server (self, bad, after, error);
   return broken (error, _("the clinic’s id is missing"));
 }
 

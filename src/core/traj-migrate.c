@@ -46,9 +46,10 @@ static const Table clinic_tables[] = {
 /* The clinic's own description (schema version, application, its id), on a
  * server the kiosk's scale table and its tablets' open check-in sessions
  * (postgres/007: a move ends them), and the audit chain, which the target
- * computes as the events come in: the target's. */
+ * computes as the events come in, with the transactions that wrote them
+ * (postgres/024): the target's. */
 static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", "audit_chain", "audit_seal",
-                                    "patient_attention", NULL };
+                                    "audit_xact", "patient_attention", NULL };
 
 static const Table *
 find_table (const char *name)

@@ -674,6 +674,18 @@ test_reads_nothing (Fixture *fx, gconstpointer data)
     g_free (state);
     state = run_as (other, again, NULL);
     g_assert_cmpstr (state, ==, "23514");
+    /* A complete PHQ-9 whose total is not the sum of its answers: the
+     * clinic's own CSV export would refuse the row on the way back in. */
+    for (guint k = 0; k < 2; k++)
+      {
+        g_autofree char *forged =
+          g_strdup_printf ("SELECT status FROM traj_kiosk_submit ('%s', 'u-forged-%u', 'phq9', "
+                           "floor (extract (epoch FROM now ()))::bigint, 'between', %d, NULL, '', "
+                           "'{3,3,3,3,3,3,3,3,3}')", key, k, k == 0 ? 0 : 26);
+        g_free (state);
+        state = run_as (other, forged, NULL);
+        g_assert_cmpstr (state, ==, "23514");
+      }
     PQfinish (other);
   }
   g_assert_cmpint (traj_test_query_int (traj_store_get_path (fx->store),

@@ -404,7 +404,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 24);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 25);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1438,6 +1438,25 @@ test_validate_assessment_other (Fixture *fx, gconstpointer data)
   g_assert_true (traj_store_insert_assessment (fx->store, ok, &error));
   g_assert_no_error (error);
   g_assert_true (ok->complete);
+}
+
+/* Issue 16: the total stored is the sum of the answers, whatever the caller
+ * put in total, so no record holds a total its own items contradict (the
+ * clinic's CSV export would refuse it on the way back in). */
+static void
+test_assessment_total_from_items (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajAssessment) a = make_assessment (fx, TRAJ_SCALE_PHQ9, 3);
+  g_autofree char *sql = NULL;
+  GError *error = NULL;
+
+  a->total = 0;
+  g_assert_true (traj_store_insert_assessment (fx->store, a, &error));
+  g_assert_no_error (error);
+  g_assert_true (a->complete);
+  g_assert_cmpint (a->total, ==, 27);
+  sql = g_strdup_printf ("SELECT total FROM assessment WHERE id = %" G_GINT64_FORMAT, a->id);
+  g_assert_cmpint (traj_test_query_int (fx->path, sql), ==, 27);
 }
 
 /* Issue 12: a questionnaire kept as a draft (a tablet one never submitted)
@@ -3516,6 +3535,7 @@ main (int argc, char **argv)
   ADD_P ("/store/validate/item-range", test_validate_item_range);
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);
   ADD_P ("/store/validate/assessment-other", test_validate_assessment_other);
+  ADD_P ("/store/assessment-total-from-items", test_assessment_total_from_items);
   ADD_P ("/store/assessment-draft", test_assessment_draft);
   ADD_P ("/store/validate/bp-order", test_validate_bp_order);
   ADD_P ("/store/plausible/before-birth", test_plausible_before_birth);

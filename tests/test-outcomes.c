@@ -2522,6 +2522,84 @@ test_records_sort (void)
   g_assert_cmpuint (shuffled->len, ==, 0);
 }
 
+/* Issue 16 (trial finding 4): `trajectory-cli patients`, `outcomes` and
+ * `chart` print or draw identifying data; on a server each leaves a read
+ * event, of the one patient shown or of the whole clinic, as an export or
+ * the patient page does. A clinic file keeps no access log (traj-store.h). */
+static void
+test_cli_reads_audited (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-outcomes-reads-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *png = g_build_filename (dir, "chart.png", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(TrajPatient) p = traj_patient_new ();
+  g_autoptr(TrajPatient) q = traj_patient_new ();
+  const char *cli = g_getenv ("TRAJECTORY_CLI");
+  struct {
+    const char *args[4];
+    gboolean one;
+    const char *summary;
+  } runs[] = {
+    { { "patients", NULL }, FALSE, "patient list" },
+    { { "patients", "--search", "RD-2", NULL }, TRUE, "patient list" },
+    { { "outcomes", "--format", "csv", NULL }, FALSE, "outcomes" },
+    { { "outcomes", "--patient", "RD-2", NULL }, TRUE, "outcomes" },
+    { { "chart", "--patient", "RD-2", "--output" }, TRUE, "patient chart" },
+  };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (cli);
+  store = traj_test_open (path, &error);
+  g_assert_no_error (error);
+  p->mrn = g_strdup ("RD-1");
+  p->name = g_strdup ("Rae Dunn");
+  p->birth_day = traj_day_from_ymd (1980, 4, 2);
+  q->mrn = g_strdup ("RD-2");
+  q->name = g_strdup ("Ray Dale");
+  q->birth_day = traj_day_from_ymd (1981, 5, 3);
+  g_assert_true (traj_store_insert_patient (store, p, &error) && traj_store_insert_patient (store, q, &error));
+  g_assert_no_error (error);
+
+  for (guint k = 0; k < G_N_ELEMENTS (runs); k++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autofree char *out = NULL, *err = NULL, *last = NULL, *sql = NULL;
+      gint64 before = traj_test_query_int (path, "SELECT count(*) FROM audit_event WHERE action = 'read'");
+      int status = 0;
+
+      g_ptr_array_add (argv, (gpointer) cli);
+      g_ptr_array_add (argv, (gpointer) "--database");
+      g_ptr_array_add (argv, (gpointer) traj_test_location (path));
+      for (guint j = 0; j < G_N_ELEMENTS (runs[k].args) && runs[k].args[j]; j++)
+        g_ptr_array_add (argv, (gpointer) runs[k].args[j]);
+      if (g_str_equal (runs[k].args[0], "chart"))
+        g_ptr_array_add (argv, png);
+      g_ptr_array_add (argv, NULL);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                                   &status, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s %s: %s%s", runs[k].args[0], runs[k].args[1] ? runs[k].args[1] : "", out, err);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      if (!traj_store_is_server (store))
+        {
+          g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM audit_event WHERE action = 'read'"),
+                           ==, 0);
+          continue;
+        }
+      g_assert_cmpint (traj_test_query_int (path, "SELECT count(*) FROM audit_event WHERE action = 'read'"),
+                       ==, before + 1);
+      last = traj_test_query_text (path, "SELECT record_kind || '|' || record_uid || '|' || patient_uid || '|' || "
+                                         "summary FROM audit_event WHERE action = 'read' ORDER BY id DESC LIMIT 1");
+      sql = runs[k].one ? g_strdup_printf ("patient|%s|%s|%s", q->uid, q->uid, runs[k].summary)
+                        : g_strdup_printf ("clinic|||%s", runs[k].summary);
+      g_assert_cmpstr (last, ==, sql);
+    }
+  g_clear_object (&store);
+  traj_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2563,6 +2641,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/fill-summaries-match-each", test_fill_summaries_match_each);
   g_test_add_func ("/outcomes/ybocs/store", test_ybocs_store);
   g_test_add_func ("/outcomes/records-sort", test_records_sort);
+  g_test_add_func ("/outcomes/cli-reads-audited", test_cli_reads_audited);
 
   return g_test_run ();
 }

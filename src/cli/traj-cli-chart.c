@@ -59,7 +59,7 @@ traj_cli_chart (TrajCli *cli, int argc, char **argv)
   if (store == NULL)
     return 1;
   patient = traj_store_find_patient_by_mrn (store, mrn, &error);
-  if (patient == NULL)
+  if (patient == NULL || !traj_store_record_read (store, patient->id, "patient chart", &error))
     return traj_cli_fail (cli, "%s", error->message);
   records = traj_store_load_patient_records (store, patient->id, &error);
   if (records == NULL)

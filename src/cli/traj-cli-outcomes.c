@@ -191,11 +191,13 @@ traj_cli_outcomes (TrajCli *cli, int argc, char **argv)
       g_autoptr(TrajPatient) p = traj_store_find_patient_by_mrn (store, mrn, &error);
       g_autoptr(TrajPatientRecords) r = NULL;
 
-      if (p == NULL || (r = traj_store_load_patient_records (store, p->id, &error)) == NULL)
+      if (p == NULL || !traj_store_record_read (store, p->id, "outcomes", &error) ||
+          (r = traj_store_load_patient_records (store, p->id, &error)) == NULL)
         return traj_cli_fail (cli, "%s", error->message);
       add_patient (r, &ctx);
     }
-  else if (!traj_store_foreach_patient_records (store, add_patient, &ctx, NULL, &error))
+  else if (!traj_store_record_read (store, 0, "outcomes", &error) ||
+           !traj_store_foreach_patient_records (store, add_patient, &ctx, NULL, &error))
     return traj_cli_fail (cli, "%s", error->message);
 
   out = traj_table_to_string (table, format);

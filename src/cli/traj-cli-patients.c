@@ -74,6 +74,8 @@ traj_cli_patients (TrajCli *cli, int argc, char **argv)
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(TrajTable) table = traj_table_new ();
   TrajFormat format;
+  gint64 only = 0;
+  guint shown = 0;
   enum { C_MRN, C_NAME, C_BIRTH, C_SEX, C_INDICATION, C_STATUS, C_SCALE, C_LATEST, C_INFUSIONS, C_LAST_INFUSION, C_UID };
 
   if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
@@ -111,6 +113,8 @@ traj_cli_patients (TrajCli *cli, int argc, char **argv)
 
       if (folded && *folded && !traj_search_matches (s->search_key, folded))
         continue;
+      only = s->id;
+      shown++;
       traj_table_add_row (table);
       traj_table_set (table, C_MRN, s->mrn);
       traj_table_set (table, C_NAME, s->name);
@@ -130,6 +134,10 @@ traj_cli_patients (TrajCli *cli, int argc, char **argv)
       traj_table_set (table, C_UID, s->uid);
     }
 
+  /* Names, birth dates and MRNs: a read of the patient shown, or of the
+   * clinic (the server's access log, as an export's). */
+  if (!traj_store_record_read (store, shown == 1 ? only : 0, "patient list", &error))
+    return traj_cli_fail (cli, "%s", error->message);
   out = traj_table_to_string (table, format);
   return traj_cli_write (cli, NULL, out) ? 0 : 1;
 }

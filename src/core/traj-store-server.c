@@ -166,8 +166,8 @@ traj_store_record_read (TrajStore   *self,
 {
   /* The login and the time are the server's (audit_event's triggers). */
   static const char patient_sql[] =
-    "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
-    "SELECT ?1, ?2, ?3, 'read', 'patient', uid, ?4 FROM patient WHERE id = ?5";
+    "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, patient_uid, summary) "
+    "SELECT ?1, ?2, ?3, 'read', 'patient', uid, uid, ?4 FROM patient WHERE id = ?5";
   static const char clinic_sql[] =
     "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
     "VALUES (?1, ?2, ?3, 'read', 'clinic', '', ?4)";

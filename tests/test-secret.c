@@ -341,7 +341,7 @@ run_sql (Fixture *fx, const char *sql)
 {
   GError *error = NULL;
 
-  g_assert_true (traj_test_exec (traj_test_location (fx->path), sql, &error));
+  g_assert_true (traj_test_exec_audited (traj_test_location (fx->path), sql, &error));
   g_assert_no_error (error);
 }
 

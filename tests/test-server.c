@@ -759,6 +759,136 @@ test_unaudited_write (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (after, ==, "Clinician Cole");
 }
 
+/* Check-in codes, cohort definitions, clinic settings and the counts of
+ * wrong secrets are held to the trail too, and an event that only says
+ * something was read explains no change (postgres/026). */
+static void
+test_unaudited_other_tables (Fixture *fx, gconstpointer data)
+{
+  static const char * const writes[] = {
+    "UPDATE kiosk_checkin SET expires_at = expires_at + 86400",
+    "UPDATE kiosk_checkin SET revoked_at = NULL",
+    "INSERT INTO cohort_definition (uid, name, definition, created_at, updated_at) "
+    "VALUES ('silent', 'Silent', '{}', 0, 0)",
+    "UPDATE cohort_definition SET definition = '{}'",
+    "UPDATE clinic_setting SET value = value",
+    "INSERT INTO clinic_setting (key, value, updated_at, updated_by) VALUES ('phq9-response', '10', 0, 'x')",
+    "UPDATE secret_attempt SET locked_until = 0, failures = 0",
+    "INSERT INTO secret_attempt_device (kind, device, failures) VALUES ('staff-pin', 'psql', 0)",
+    "UPDATE secret_attempt_device SET failures = 0",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  PGconn *conn;
+  gint64 checkin_id = 0, events, wrong;
+
+  /* One of each, written by the program with its events. */
+  code = traj_store_create_checkin (fx->store, fx->patient_id, "phq9", 3600, &checkin_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_store_set_staff_pin (fx->store, NULL, "731594", &error));
+  g_assert_no_error (error);
+  g_assert_false (traj_store_verify_staff_pin (fx->store, "802519", NULL, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_WRONG_SECRET);
+  g_clear_error (&error);
+  g_assert_true (traj_store_save_cohort (fx->store, "Everyone", "{}", FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM secret_attempt_device"), >, 0);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM clinic_setting"), >, 0);
+
+  conn = connect_as (fx, "Clinician Cole", "trajectory_clinician");
+  events = traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event");
+  for (guint k = 0; k < G_N_ELEMENTS (writes); k++)
+    {
+      g_autofree char *read = g_strdup_printf (
+        "%s; INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+        "VALUES (0, 'x', 'x', 'read', 'clinic', '', 'only looked')", writes[k]);
+
+      assert_unaudited (conn, writes[k]);
+      assert_unaudited (conn, read);
+    }
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event"), ==, events);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM cohort_definition WHERE uid = 'silent'"), ==, 0);
+
+  /* Nor does a report or an export, on a clinical record either. */
+  assert_unaudited (conn, "UPDATE patient SET deleted_at = 1; INSERT INTO audit_event (at, os_user, clinician, action, "
+                          "record_kind, record_uid, summary) VALUES (0, 'x', 'x', 'export', 'clinic', '', 'x')");
+  assert_unaudited (conn, "UPDATE patient SET notes = 'x'; INSERT INTO audit_event (at, os_user, clinician, action, "
+                          "record_kind, record_uid, summary) VALUES (0, 'x', 'x', 'report', 'clinic', '', 'x')");
+
+  /* The program's own writes still go through: a wrong PIN is counted,
+   * the code is cancelled. */
+  wrong = traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'wrong-pin'");
+  g_assert_false (traj_store_verify_staff_pin (fx->store, "802519", NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT count(*) FROM audit_event WHERE action = 'wrong-pin'"), ==,
+                   wrong + 1);
+  g_assert_true (traj_store_revoke_checkin (fx->store, checkin_id, &error));
+  g_assert_no_error (error);
+  PQfinish (conn);
+}
+
+/* Everything @conn has been told, one "channel payload" a line, after a
+ * round trip (a backend hands over what it heard before it answers). */
+static char *
+heard (PGconn *conn)
+{
+  GString *out = g_string_new (NULL);
+  PGnotify *n;
+
+  PQclear (PQexec (conn, "SELECT 1"));
+  PQconsumeInput (conn);
+  while ((n = PQnotifies (conn)) != NULL)
+    {
+      g_string_append_printf (out, "%s %s\n", n->relname, n->extra);
+      PQfreemem (n);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* PostgreSQL has no privilege for LISTEN: a tablet's kiosk login may
+ * LISTEN on any channel. It hears nothing of the clinic's changes, which
+ * go to a channel it cannot name (postgres/027). */
+static void
+test_kiosk_hears_nothing (Fixture *fx, gconstpointer data)
+{
+  PGconn *kiosk = connect_as (fx, "Tablet One", "trajectory_kiosk");
+  PGconn *clinician = connect_as (fx, "Clinician Cole", "trajectory_clinician");
+  g_autoptr(TrajAssessment) a = make_phq9 (fx->patient_id, 3);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *channel = traj_test_query_text (fx->path, "SELECT name FROM live_channel");
+  g_autofree char *listen = g_strdup_printf ("LISTEN %s", channel);
+  g_autofree char *kiosk_heard = NULL, *clinician_heard = NULL, *prefix = NULL;
+
+  g_assert_true (g_str_has_prefix (channel, "trajectory_"));
+  assert_allowed (kiosk, "LISTEN trajectory_changes");
+  assert_allowed (kiosk, "LISTEN trajectory");
+  assert_refused (kiosk, "SELECT name FROM live_channel");
+  /* Nor is the name in any function's source the tablet can read. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_proc WHERE prosrc LIKE '%%%s%%'", channel);
+    PGresult *res = PQexec (kiosk, sql);
+
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+    g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "0");
+    PQclear (res);
+  }
+  assert_allowed (clinician, listen);
+  g_free (heard (kiosk));
+
+  g_assert_true (traj_store_insert_assessment (fx->store, a, &error));
+  g_assert_no_error (error);
+
+  /* The clinician's session heard the patient's change; the tablet, nothing. */
+  clinician_heard = heard (clinician);
+  prefix = g_strdup_printf ("%s assessment:%" G_GINT64_FORMAT, channel, fx->patient_id);
+  g_assert_nonnull (strstr (clinician_heard, prefix));
+  kiosk_heard = heard (kiosk);
+  g_assert_cmpstr (kiosk_heard, ==, "");
+  PQfinish (kiosk);
+  PQfinish (clinician);
+}
+
 static void
 test_read_events (Fixture *fx, gconstpointer data)
 {
@@ -884,6 +1014,10 @@ main (int argc, char **argv)
   g_test_add ("/server/audit/clinician-is-login", Fixture, NULL, fixture_setup, test_clinician_is_login,
               fixture_teardown);
   g_test_add ("/server/audit/unaudited-write", Fixture, NULL, fixture_setup, test_unaudited_write,
+              fixture_teardown);
+  g_test_add ("/server/audit/unaudited-other-tables", Fixture, NULL, fixture_setup, test_unaudited_other_tables,
+              fixture_teardown);
+  g_test_add ("/server/live-updates/kiosk-hears-nothing", Fixture, NULL, fixture_setup, test_kiosk_hears_nothing,
               fixture_teardown);
   g_test_add ("/server/audit/read-events", Fixture, NULL, fixture_setup, test_read_events, fixture_teardown);
   g_test_add ("/server/logins/add", Fixture, NULL, fixture_setup, test_add_login, fixture_teardown);

@@ -648,6 +648,24 @@ traj_test_exec (const char *path, const char *sql, GError **error)
   return raw (path, sql, NULL, error);
 }
 
+/* A test's own change to a table a server holds to the audit trail
+ * (postgres/024, 026) comes with an event in its transaction. */
+gboolean
+traj_test_exec_audited (const char *path, const char *sql, GError **error)
+{
+  g_autofree char *all = NULL;
+
+  if (!traj_test_postgres ())
+    return raw (path, sql, NULL, error);
+  all = g_strdup_printf ("BEGIN; %s; INSERT INTO audit_event (at, os_user, clinician, action, record_kind, "
+                         "record_uid, summary) VALUES (0, 'test', 'test', 'test', 'test', '', 'set up by the test'); "
+                         "COMMIT", sql);
+  if (raw (path, all, NULL, error))
+    return TRUE;
+  raw (path, "ROLLBACK", NULL, NULL);
+  return FALSE;
+}
+
 gboolean
 traj_test_demo (TrajStore  *store,
                 const char *path,

@@ -32,6 +32,7 @@ TrajStore  *traj_test_open            (const char *path, GError **error);
 gint64      traj_test_query_int       (const char *path, const char *sql);
 char       *traj_test_query_text      (const char *path, const char *sql);
 gboolean    traj_test_exec            (const char *path, const char *sql, GError **error);
+gboolean    traj_test_exec_audited    (const char *path, const char *sql, GError **error);
 /* The administrator's conninfo for the database of @path (PostgreSQL). */
 char       *traj_test_admin_conninfo  (const char *path);
 /* A conninfo to the database of @path as @login (made a member of

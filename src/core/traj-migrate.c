@@ -47,9 +47,10 @@ static const Table clinic_tables[] = {
  * server the kiosk's scale table and its tablets' open check-in sessions
  * (postgres/007: a move ends them), and the audit chain, which the target
  * computes as the events come in, with the transactions that wrote them
- * (postgres/024): the target's. */
+ * (postgres/024), and the name of its live updates' channel (postgres/027):
+ * the target's. */
 static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", "audit_chain", "audit_seal",
-                                    "audit_xact", "patient_attention", NULL };
+                                    "audit_xact", "patient_attention", "live_channel", NULL };
 
 static const Table *
 find_table (const char *name)

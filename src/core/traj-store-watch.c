@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Live updates and reconnection for a window's store on a clinic server.
  *
- * The store LISTENs on trajectory_changes (postgres/004: every committed
- * change sends "TABLE:PATIENT_IDS"); the connection's socket is watched by
+ * The store LISTENs on the clinic's channel (postgres/004 and 027: every
+ * committed change sends "TABLE:PATIENT_IDS" on a channel whose random name
+ * only clinicians and leads can read); the connection's socket is watched by
  * the main loop (a unix fd source, no polling) and each notice becomes the
  * store's "changed" signal. When the server goes away the store says so
  * ("connected" turns FALSE), connects again in a worker thread every two
@@ -13,12 +14,12 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "traj-db-pg.h"
 #include "traj-store-private.h"
 
-#define CHANNEL "trajectory_changes"
 #define RETRY_SECONDS 2
 /* More patients than this in one go: reload everything instead. */
 #define MAX_PATIENTS 20
@@ -288,16 +289,44 @@ traj_store_watch_free (TrajStoreWatch *w)
   g_free (w);
 }
 
+/* The channel's name (postgres/027), checked to be one before it goes
+ * into a LISTEN. */
+static char *
+read_channel (TrajStore *self, GError **error)
+{
+  TrajDbStmt *stmt = traj_store_prepare (self, "SELECT name FROM live_channel", error);
+  g_autofree char *name = NULL;
+  gboolean found = FALSE;
+
+  if (stmt == NULL)
+    return NULL;
+  if (traj_db_step_row (stmt, &found, error) && found)
+    name = traj_db_column_dup (stmt, 0);
+  traj_db_reset (stmt);
+  if (name == NULL || !g_str_has_prefix (name, "trajectory_") || strlen (name) > 63 ||
+      strspn (name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen (name))
+    {
+      if (error && *error == NULL)
+        g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_CORRUPT,
+                             _("The clinic server’s channel for live updates (table live_channel) is missing or "
+                               "damaged; ask its administrator to restore the database from a backup."));
+      return NULL;
+    }
+  return g_steal_pointer (&name);
+}
+
 gboolean
 traj_store_watch_changes (TrajStore  *self,
                           GError    **error)
 {
+  g_autofree char *channel = NULL;
   TrajStoreWatch *w;
 
   g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
   if (traj_db_engine (self->db) != TRAJ_DB_POSTGRES || self->watch)
     return TRUE;
-  if (!traj_db_pg_listen (self->db, CHANNEL, error))
+  channel = read_channel (self, error);
+  if (channel == NULL || !traj_db_pg_listen (self->db, channel, error))
     return FALSE;
   w = g_new0 (TrajStoreWatch, 1);
   w->store = self;

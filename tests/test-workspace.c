@@ -613,28 +613,6 @@ respond (Fixture *f, AdwMessageDialog *dialog, const char *response)
   spin (f);
 }
 
-static GtkWidget *
-last_of_type (GtkWidget *widget, GType type)
-{
-  GtkWidget *last = G_TYPE_CHECK_INSTANCE_TYPE (widget, type) ? widget : NULL;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = last_of_type (c, type);
-      if (found)
-        last = found;
-    }
-  return last;
-}
-
-static GtkWidget *
-last_label (GtkWidget *widget)
-{
-  GtkWidget *l = last_of_type (widget, GTK_TYPE_LABEL);
-  g_assert_nonnull (l);
-  return l;
-}
-
 /* A patient with a course 31 days ago: baseline 20, two induction infusions
  * (the second with a systolic of 195: a monitoring event), response (8),
  * then 16 and 17 three days apart: "a booster might be discussed"
@@ -709,6 +687,194 @@ test_toast_covers_nothing (Fixture *f, gconstpointer data)
   g_object_unref (toast);
 }
 
+/* The hint under a decision dialog's fields: the shown page of its stack. */
+static GtkWidget *
+decision_hint (AdwMessageDialog *dialog)
+{
+  GtkWidget *stack = nth_of_type (adw_message_dialog_get_extra_child (dialog), GTK_TYPE_STACK, 0);
+
+  return gtk_stack_get_visible_child (GTK_STACK (stack));
+}
+
+/* How tall the dialog's extra part is at the dialog's width. */
+static int
+extra_height (AdwMessageDialog *dialog)
+{
+  GtkWidget *extra = adw_message_dialog_get_extra_child (dialog);
+  int width = gtk_widget_get_width (extra), natural = 0;
+
+  g_assert_cmpint (width, >, 0);
+  gtk_widget_measure (extra, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+/* A patient whose six induction infusions brought no response: baseline
+ * 20, then 18 after the sixth (CLINICAL.md "No response after induction"). */
+static gint64
+show_no_response_patient (Fixture *f, const char *mrn, const char *name)
+{
+  gint32 today = traj_day_today ();
+  gint64 pid = store_patient (f, mrn, name);
+  gint64 cid = store_course (f, pid, today - 20, 6);
+
+  traj_assessment_free (store_phq9 (f, pid, cid, today - 20, 20));
+  for (int k = 0; k < 6; k++)
+    traj_infusion_free (store_infusion (f, pid, cid, today - 19 + 2 * k, 130));
+  traj_assessment_free (store_phq9 (f, pid, cid, today - 5, 18));
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  return pid;
+}
+
+/* The no-response finding has one decision: its dialog says which it
+ * records, and Acknowledge's name hint speaks of acknowledging. */
+static void
+test_decision_dialog_single (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page;
+  TrajPatientPage *pp;
+  AdwMessageDialog *dialog;
+  GtkWidget *button, *by;
+  g_autoptr(TrajPatientRecords) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 pid;
+  int height;
+
+  g_settings_set_string (f->settings, "clinician-name", "Dr Settings");
+  pid = show_no_response_patient (f, "N-1", "Nora None");
+  page = traj_window_get_patient_page (f->win);
+  pp = TRAJ_PATIENT_PAGE (page);
+  button = find_button (page, "_Decide…");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Record a Decision");
+  {
+    guint first = 0;
+
+    g_assert_null (find_type (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, &first));
+  }
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (nth_of_type (adw_message_dialog_get_extra_child (dialog),
+                                                                GTK_TYPE_LABEL, 0))),
+                   ==, "Decision: Plan reviewed");
+  height = extra_height (dialog);
+  by = nth_of_type (dialog, GTK_TYPE_ENTRY, 0);
+  gtk_editable_set_text (GTK_EDITABLE (by), "");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (decision_hint (dialog))), ==, "Enter your name to record the decision.");
+  g_assert_cmpint (extra_height (dialog), ==, height);
+  gtk_editable_set_text (GTK_EDITABLE (by), "Dr Other");
+  respond (f, dialog, "record");
+  r = traj_store_load_patient_records (f->store, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->decisions->len, ==, 1);
+  g_assert_cmpstr (((TrajFlagDecision *) g_ptr_array_index (r->decisions, 0))->decision, ==,
+                   TRAJ_DECISION_PLAN_REVIEWED);
+
+  /* Acknowledge: no choice, and the hint says what the name is for. */
+  g_clear_pointer (&r, traj_patient_records_free);
+  pid = show_booster_patient (f, "N-2", "Nils Ack");
+  button = find_button (page, "_Acknowledge…");
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Acknowledge Finding");
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (dialog, GTK_TYPE_ENTRY, 0)), " ");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (decision_hint (dialog))), ==,
+                   "Enter your name to acknowledge the finding.");
+  respond (f, dialog, "cancel");
+}
+
+/* A toast about one patient's record never follows the clinician to
+ * another patient: deciding on A and deleting A's score, then opening B,
+ * leaves no Undo for A's records on B's page, neither at once (the toasts
+ * are still arriving) nor later. A deleted patient's Undo, which names the
+ * patient, stays. */
+static gboolean
+toast_reachable (Fixture *f, AdwToast *toast)
+{
+  GtkWidget *shown = toast_widget (GTK_WIDGET (f->win), toast);
+
+  return shown != NULL && gtk_widget_get_can_target (shown) && gtk_widget_get_mapped (shown);
+}
+
+static void
+test_toasts_stay_with_patient (Fixture *f, gconstpointer data)
+{
+  GtkWidget *page;
+  TrajPatientPage *pp;
+  AdwMessageDialog *dialog;
+  GtkWidget *button, *overlay;
+  g_autoptr(AdwToast) decided = NULL;
+  g_autoptr(AdwToast) deleted = NULL;
+  g_autoptr(AdwToast) removed = NULL;
+  g_autoptr(TrajAssessment) a = NULL;
+  gint64 pid_a, pid_b, pid_c;
+  gboolean gone = FALSE;
+
+  g_settings_set_string (f->settings, "clinician-name", "Dr Settings");
+  pid_b = store_patient (f, "T-2", "Bea Other");
+  pid_c = store_patient (f, "T-3", "Cy Gone");
+  pid_a = show_booster_patient (f, "T-1", "Ada First");
+  page = traj_window_get_patient_page (f->win);
+  pp = TRAJ_PATIENT_PAGE (page);
+  overlay = gtk_widget_get_ancestor (page, ADW_TYPE_TOAST_OVERLAY);
+
+  button = find_button (page, "_Acknowledge…");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin (f);
+  dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
+  respond (f, dialog, "record");
+  g_assert_nonnull (traj_patient_page_get_last_toast (pp));
+  decided = g_object_ref (traj_patient_page_get_last_toast (pp));
+  g_assert_true (g_str_has_suffix (adw_toast_get_title (decided), "kept under Findings History"));
+
+  a = store_phq9 (f, pid_a, 0, traj_day_today () - 1, 12);
+  spin (f);
+  gtk_widget_activate_action (page, "patient.delete-record", "(ix)", (gint32) TRAJ_KIND_ASSESSMENT, a->id);
+  g_assert_nonnull (traj_patient_page_get_last_toast (pp));
+  deleted = g_object_ref (traj_patient_page_get_last_toast (pp));
+  g_assert_true (deleted != decided);
+
+  /* B opens while the last toast is still arriving. */
+  traj_window_show_patient (f->win, pid_b);
+  g_assert_cmpint (traj_patient_page_get_patient (pp), ==, pid_b);
+  g_assert_false (toast_reachable (f, decided));
+  g_assert_false (toast_reachable (f, deleted));
+  WAIT_UNTIL (!traj_toast_guard_is_armed (ADW_TOAST_OVERLAY (overlay)));
+  spin (f);
+  g_assert_false (toast_reachable (f, decided));
+  g_assert_false (toast_reachable (f, deleted));
+  /* Nothing of A's was undone on the way. */
+  g_assert_cmpint (traj_store_count (f->store, TRAJ_KIND_ASSESSMENT, NULL), ==, 4);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (f->store, pid_a, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->decisions->len, ==, 1);
+  }
+
+  /* A deleted patient's Undo names them and outlives their page. */
+  traj_window_show_patient (f->win, pid_c);
+  spin (f);
+  gtk_widget_activate_action (page, "patient.delete-patient", NULL);
+  spin (f);
+  g_assert_nonnull (traj_patient_page_get_last_toast (pp));
+  removed = g_object_ref (traj_patient_page_get_last_toast (pp));
+  g_signal_connect_swapped (removed, "dismissed", G_CALLBACK (set_true), &gone);
+  g_assert_cmpstr (adw_toast_get_title (removed), ==, "Cy Gone was removed from the list");
+  traj_window_show_patient (f->win, pid_b);
+  WAIT_UNTIL (!traj_toast_guard_is_armed (ADW_TOAST_OVERLAY (overlay)));
+  spin (f);
+  g_assert_false (gone);
+  g_assert_true (toast_reachable (f, removed));
+  adw_toast_dismiss (removed);
+  spin (f);
+}
+
 /* "Record a Decision" offers every decision with none chosen, and Record
  * waits, saying why; the name typed is the decision's, never written back
  * to the clinician name of Preferences. */
@@ -723,6 +889,7 @@ test_decision_dialog (Fixture *f, gconstpointer data)
   AdwMessageDialog *dialog;
   GtkWidget *by, *button, *hint;
   gint64 pid;
+  int height;
 
   g_settings_set_string (f->settings, "clinician-name", "Dr Settings");
   pid = show_booster_patient (f, "D-1", "Dora Decide");
@@ -773,9 +940,8 @@ test_decision_dialog (Fixture *f, gconstpointer data)
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
   by = nth_of_type (dialog, GTK_TYPE_ENTRY, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (by)), ==, "Dr Settings");
-  /* The hint is the last label of the dialog's extra part. */
-  hint = last_label (adw_message_dialog_get_extra_child (dialog));
-  g_assert_true (gtk_widget_get_visible (hint));
+  /* The hint is the shown page of the dialog's hint stack. */
+  hint = decision_hint (dialog);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (hint)), ==, "Choose a decision to record it.");
   /* Recording without a choice records nothing. */
   respond (f, dialog, "record");
@@ -788,14 +954,19 @@ test_decision_dialog (Fixture *f, gconstpointer data)
   spin (f);
   dialog = ADW_MESSAGE_DIALOG (traj_patient_page_get_decision_dialog (pp));
   by = nth_of_type (dialog, GTK_TYPE_ENTRY, 0);
-  hint = last_label (adw_message_dialog_get_extra_child (dialog));
   gtk_editable_set_text (GTK_EDITABLE (by), "");
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (hint)), ==, "Choose a decision and enter your name to record it.");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (decision_hint (dialog))), ==,
+                   "Choose a decision and enter your name to record it.");
+  height = extra_height (dialog);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (nth_of_type (dialog, GTK_TYPE_CHECK_BUTTON, 1)), TRUE);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (hint)), ==, "Enter your name to record the decision.");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (decision_hint (dialog))), ==, "Enter your name to record the decision.");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
+  g_assert_cmpint (extra_height (dialog), ==, height);
   gtk_editable_set_text (GTK_EDITABLE (by), "Nurse Other");
-  g_assert_false (gtk_widget_get_visible (hint));
+  /* Nothing left to say, and Record stays where it was (a trial saw it
+   * jump 28 px as the hint went). */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (decision_hint (dialog))), ==, "");
+  g_assert_cmpint (extra_height (dialog), ==, height);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "record"));
   respond (f, dialog, "record");
 
@@ -1713,6 +1884,10 @@ main (int argc, char **argv)
               test_control_characters, fixture_teardown);
   g_test_add ("/workspace/export-pdf-asks-before-replacing", Fixture, NULL, fixture_setup_window,
               test_export_pdf_asks_before_replacing, fixture_teardown);
+  g_test_add ("/workspace/decision-dialog-single", Fixture, NULL, fixture_setup_window,
+              test_decision_dialog_single, fixture_teardown);
+  g_test_add ("/workspace/toasts-stay-with-patient", Fixture, NULL, fixture_setup_window,
+              test_toasts_stay_with_patient, fixture_teardown);
   g_test_add ("/workspace/rems-record", Fixture, NULL, fixture_setup_window, test_rems_record, fixture_teardown);
   g_test_add ("/workspace/rems-record-after-edit", Fixture, NULL, fixture_setup_window, test_rems_record_after_edit,
               fixture_teardown);

@@ -22,7 +22,7 @@ typedef struct {
   GtkWidget *note_entry;
   GtkWidget *by_entry;
   GPtrArray *choices;             /* GtkCheckButton*, one per decision; none active at first */
-  GtkWidget *hint;                /* why Record is not available yet */
+  GtkWidget *hint;                /* GtkStack: why Record is not available yet, or blank */
   AdwMessageDialog *dialog;
 } DecisionData;
 
@@ -73,18 +73,29 @@ update_decision_response (DecisionData *d)
 {
   g_autofree char *by = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (d->by_entry))));
   gboolean chosen = chosen_decision (d) != NULL;
-  const char *hint = NULL;
+  const char *page = "ready";
 
   if (!chosen && *by == '\0')
-    hint = _("Choose a decision and enter your name to record it.");
+    page = "choose-and-name";
   else if (!chosen)
-    hint = _("Choose a decision to record it.");
+    page = "choose";
   else if (*by == '\0')
-    /* A decision names the clinician who made it. */
-    hint = _("Enter your name to record the decision.");
-  gtk_label_set_label (GTK_LABEL (d->hint), hint ? hint : "");
-  gtk_widget_set_visible (d->hint, hint != NULL);
-  adw_message_dialog_set_response_enabled (d->dialog, "record", hint == NULL);
+    page = "name";
+  /* Every hint takes the room of the longest, and a blank keeps it when
+   * none is needed: Record never moves under the pointer. */
+  gtk_stack_set_visible_child_name (GTK_STACK (d->hint), page);
+  adw_message_dialog_set_response_enabled (d->dialog, "record", g_str_equal (page, "ready"));
+}
+
+static void
+add_hint (GtkWidget *stack, const char *name, const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_stack_add_named (GTK_STACK (stack), label, name);
 }
 
 static void
@@ -149,6 +160,19 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
         }
       gtk_box_append (GTK_BOX (box), group);
     }
+  else if (!acknowledge)
+    {
+      /* One possible decision: say which is recorded (a trial found a
+       * dialog that recorded "Plan reviewed" without a word of it). */
+      /* Translators: the decision a dialog with no choice will record, e.g. "Decision: Plan reviewed" */
+      g_autofree char *text = g_strdup_printf (_("Decision: %s"), traj_decision_label (choices[0]));
+      GtkWidget *only = gtk_label_new (text);
+
+      gtk_label_set_wrap (GTK_LABEL (only), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (only), 0);
+      gtk_widget_add_css_class (only, "heading");
+      gtk_box_append (GTK_BOX (box), only);
+    }
   d->by_entry = gtk_entry_new ();
   {
     g_autofree char *name = self->settings ? g_settings_get_string (self->settings, "clinician-name") : g_strdup ("");
@@ -162,10 +186,15 @@ open_decision_dialog (TrajPatientPage *self, const TrajFinding *f)
   gtk_accessible_update_property (GTK_ACCESSIBLE (d->note_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
   gtk_entry_set_activates_default (GTK_ENTRY (d->note_entry), TRUE);
   gtk_box_append (GTK_BOX (box), d->note_entry);
-  d->hint = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (d->hint), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (d->hint), 0);
-  gtk_widget_add_css_class (d->hint, "dim-label");
+  d->hint = gtk_stack_new ();
+  gtk_stack_set_hhomogeneous (GTK_STACK (d->hint), TRUE);
+  gtk_stack_set_vhomogeneous (GTK_STACK (d->hint), TRUE);
+  add_hint (d->hint, "choose-and-name", _("Choose a decision and enter your name to record it."));
+  add_hint (d->hint, "choose", _("Choose a decision to record it."));
+  /* A decision names the clinician who made it. */
+  add_hint (d->hint, "name", acknowledge ? _("Enter your name to acknowledge the finding.")
+                                         : _("Enter your name to record the decision."));
+  add_hint (d->hint, "ready", "");
   gtk_box_append (GTK_BOX (box), d->hint);
   adw_message_dialog_set_extra_child (dialog, box);
   adw_message_dialog_add_responses (dialog,

@@ -21,6 +21,7 @@ struct _TrajPatientPage
   gulong changed_id;
   guint n_loads;                   /* for tests: how often the patient was read */
   AdwToast *last_toast;            /* weak: the latest undo or decision toast, for tests */
+  GPtrArray *toasts;               /* the page's toasts on show or queued, each bound to a patient */
   GtkWidget *decision_dialog;      /* weak: the open decision dialog, for tests */
 
   GtkWidget *scroller;
@@ -43,6 +44,8 @@ struct _TrajPatientPage
 
 /* Shared by the page's files (traj-patient-page*.c). */
 GtkWindow *traj_patient_page_parent_window   (TrajPatientPage *self);
+/* The toast belongs to the open patient: it goes when another patient
+ * is opened, so its Undo can never be pressed on someone else's page. */
 void       traj_patient_page_add_toast       (TrajPatientPage *self,
                                               AdwToast        *toast);
 void       traj_patient_page_show_error      (TrajPatientPage *self,

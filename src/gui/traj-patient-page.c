@@ -20,6 +20,7 @@
 #include "traj-report-print.h"
 #include "traj-timeline.h"
 #include "traj-timeline-row.h"
+#include "traj-toast-guard.h"
 
 G_DEFINE_FINAL_TYPE (TrajPatientPage, traj_patient_page, GTK_TYPE_WIDGET)
 
@@ -41,15 +42,52 @@ traj_patient_page_parent_window (TrajPatientPage *self)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
-void
-traj_patient_page_add_toast (TrajPatientPage *self, AdwToast *toast)
+static void
+forget_toast (AdwToast *toast, TrajPatientPage *self)
+{
+  if (self->toasts)
+    g_ptr_array_remove (self->toasts, toast);
+}
+
+static void
+add_toast_for (TrajPatientPage *self, AdwToast *toast, gint64 patient_id)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
-  if (overlay)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
+  /* @toast's reference is ours (adw_toast_new's). */
+  if (overlay == NULL)
+    {
+      g_object_unref (toast);
+      return;
+    }
+  /* 0: a toast that stays whoever is open (a deleted patient's Undo). */
+  g_object_set_data (G_OBJECT (toast), "traj-patient-id", GSIZE_TO_POINTER ((gsize) patient_id));
+  g_ptr_array_add (self->toasts, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (forget_toast), self, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), g_object_ref (toast));
+}
+
+void
+traj_patient_page_add_toast (TrajPatientPage *self, AdwToast *toast)
+{
+  add_toast_for (self, toast, self->patient_id);
+}
+
+/* Another patient is opened: the toasts about @patient_id go. */
+static void
+dismiss_toasts_of (TrajPatientPage *self, gint64 patient_id)
+{
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->toasts->len; i++)
+    {
+      AdwToast *toast = g_ptr_array_index (self->toasts, i);
+
+      if ((gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "traj-patient-id")) == patient_id)
+        g_ptr_array_add (doomed, g_object_ref (toast));
+    }
+  for (guint i = 0; i < doomed->len; i++)
+    traj_toast_guard_dismiss (g_ptr_array_index (doomed, i));
 }
 
 void
@@ -490,7 +528,9 @@ delete_with_undo (TrajPatientPage *self, TrajRecordKind kind, gint64 id, const c
   adw_toast_set_timeout (toast, TRAJ_UNDO_TIMEOUT_S);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo), u, (GClosureNotify) undo_data_free, 0);
   g_set_weak_pointer (&self->last_toast, toast);
-  traj_patient_page_add_toast (self, toast);
+  /* A deleted patient's page closes: that Undo stays whoever is opened
+   * next (its text names the patient). */
+  add_toast_for (self, toast, kind == TRAJ_KIND_PATIENT ? 0 : patient_id);
 }
 
 static void
@@ -664,6 +704,7 @@ traj_patient_page_dispose (GObject *object)
   if (self->changed_id)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_weak_pointer (&self->last_toast);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   g_clear_weak_pointer (&self->decision_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRAJ_TYPE_PATIENT_PAGE);
   g_clear_object (&self->timeline);
@@ -777,6 +818,7 @@ static void
 traj_patient_page_init (TrajPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   /* The flow box only wraps the buttons: its children would be a Tab stop
    * of their own before each button. */
   for (GtkWidget *child = gtk_widget_get_first_child (self->action_box); child;
@@ -812,6 +854,8 @@ traj_patient_page_set_patient (TrajPatientPage *self,
       g_autoptr(GError) error = NULL;
 
       gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+      if (self->patient_id > 0)
+        dismiss_toasts_of (self, self->patient_id);
       /* On a clinic server, opening a patient is in the access log. */
       if (patient_id > 0 && self->store && !traj_store_record_read (self->store, patient_id, "patient page", &error))
         g_warning ("Could not log the opening of patient %" G_GINT64_FORMAT ": %s", patient_id, error->message);

@@ -73,6 +73,7 @@ release_toast (gpointer data)
   Guarded *g = data;
   g_autoptr(GtkWidget) overlay = g_weak_ref_get (&g->overlay);
   g_autoptr(GtkWidget) widget = g_weak_ref_get (&g->widget);
+  g_autoptr(AdwToast) toast = g_weak_ref_get (&g->toast);
 
   if (overlay)
     {
@@ -80,6 +81,21 @@ release_toast (gpointer data)
 
       if (guard && guard->armed > 0)
         guard->armed--;
+    }
+
+  /* A dismiss asked for while the toast was arriving happens now, when it
+   * is safe; the toast never takes a click in between. */
+  if (toast)
+    {
+      gboolean pending = g_object_get_data (G_OBJECT (toast), "traj-toast-dismiss-pending") != NULL;
+
+      g_object_set_data (G_OBJECT (toast), "traj-toast-armed", NULL);
+      g_object_set_data (G_OBJECT (toast), "traj-toast-dismiss-pending", NULL);
+      if (pending && !g->dismissed)
+        {
+          adw_toast_dismiss (toast);
+          return G_SOURCE_REMOVE;
+        }
     }
 
   /* Only the toast on show gets its clicks back: one that was dismissed or
@@ -124,6 +140,7 @@ guard_toast_widget (AdwToastOverlay *overlay, Guard *guard, GtkWidget *widget)
   g_weak_ref_init (&g->widget, widget);
   g_weak_ref_init (&g->toast, toast);
   g_signal_connect (toast, "dismissed", G_CALLBACK (on_dismissed), g);
+  g_object_set_data (G_OBJECT (toast), "traj-toast-armed", GINT_TO_POINTER (1));
   g_object_unref (toast);
 
   guard->armed++;
@@ -218,4 +235,18 @@ traj_toast_guard_is_armed (AdwToastOverlay *overlay)
   Guard *guard = get_guard (overlay);
 
   return guard != NULL && guard->armed > 0;
+}
+
+/* Dismisses @toast as soon as that is safe: at once, unless it is still
+ * arriving (then when its guard time ends; until then it takes no click,
+ * no focus and no Escape). Works for a toast still waiting in the queue. */
+void
+traj_toast_guard_dismiss (AdwToast *toast)
+{
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  if (g_object_get_data (G_OBJECT (toast), "traj-toast-armed"))
+    g_object_set_data (G_OBJECT (toast), "traj-toast-dismiss-pending", GINT_TO_POINTER (1));
+  else
+    adw_toast_dismiss (toast);
 }

@@ -13,5 +13,7 @@ G_BEGIN_DECLS
  * with its own margin). */
 void     traj_toast_guard_attach   (AdwToastOverlay *overlay);
 gboolean traj_toast_guard_is_armed (AdwToastOverlay *overlay);
+/* Dismisses @toast now, or once its guard time is over. */
+void     traj_toast_guard_dismiss  (AdwToast        *toast);
 
 G_END_DECLS

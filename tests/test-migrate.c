@@ -379,6 +379,79 @@ test_refuses_non_empty (void)
   }
 }
 
+/* A refused migration leaves no new clinic file behind, and never removes
+ * one that was there; a login that may not read the whole clinic is told
+ * so before anything is made. */
+static void
+test_refused_leaves_nothing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-migrate-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *broken = g_build_filename (dir, "broken.db", NULL);
+  g_autofree char *target = g_build_filename (dir, "new.db", NULL);
+  g_autofree char *kept = g_build_filename (dir, "kept.db", NULL);
+  g_autofree char *server_path = g_build_filename (dir, "server", NULL);
+  g_autofree char *admin = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
+  const char *logins[][2] = { { "Lead Lane", "trajectory_lead" }, { "Tablet Two", "trajectory_kiosk" } };
+
+  /* A server's clinic, read with a lead's and a tablet's login. */
+  make_file_clinic (file);
+  admin = traj_test_admin_conninfo (server_path);
+  counts = traj_migrate (file, admin, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&counts, g_ptr_array_unref);
+  for (guint k = 0; k < G_N_ELEMENTS (logins); k++)
+    {
+      g_autofree char *login = traj_test_login_conninfo (server_path, logins[k][0], logins[k][1]);
+
+      counts = traj_migrate (login, target, NULL, NULL, &error);
+      g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+      g_assert_null (counts);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, logins[k][0]));
+      g_assert_nonnull (strstr (error->message, "may not read every record"));
+      g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+      g_clear_error (&error);
+    }
+
+  /* A clinic file one of whose courses names no patient: refused by the
+   * target once it was made, which is removed again… */
+  make_file_clinic (broken);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (broken, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_keys = OFF; UPDATE course SET patient_id = 999999 "
+                                       "WHERE id = (SELECT min(id) FROM course)", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  counts = traj_migrate (broken, target, NULL, NULL, &error);
+  g_assert_nonnull (error);
+  g_assert_null (counts);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  for (guint k = 0; k < 4; k++)
+    {
+      g_autofree char *name = g_strconcat (target, (const char *[]) { "", "-journal", "-wal", "-shm" }[k], NULL);
+      g_assert_false (g_file_test (name, G_FILE_TEST_EXISTS));
+    }
+
+  /* …but an empty clinic file that was there before stays. */
+  {
+    g_autoptr(TrajStore) empty = traj_store_open (kept, &error);
+    g_assert_no_error (error);
+  }
+  counts = traj_migrate (broken, kept, NULL, NULL, &error);
+  g_assert_nonnull (error);
+  g_assert_null (counts);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (file_count (kept, "SELECT count(*) FROM patient"), ==, 0);
+  traj_test_remove_tree (dir);
+}
+
 /* The real trajectory-cli: counts printed for every table, and a
  * refusal exits non-zero. */
 static void
@@ -572,6 +645,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/migrate/round-trip", test_round_trip);
   g_test_add_func ("/migrate/refuses-non-empty", test_refuses_non_empty);
+  g_test_add_func ("/migrate/refused-leaves-nothing", test_refused_leaves_nothing);
   g_test_add_func ("/migrate/cli", test_cli);
   g_test_add_func ("/migrate/pg-dump-restore", test_pg_dump_restore);
   return g_test_run ();

@@ -8,7 +8,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "traj-db-pg.h"
@@ -421,14 +423,46 @@ check_tables (TrajStore *store, GError **error)
 
 /* ---- public ------------------------------------------------------------------------ */
 
-GPtrArray *
-traj_migrate (const char        *from,
+/* A login that may read only part of the clinic (a lead's reads what
+ * cohorts need, a tablet's nothing) cannot move it: said before anything
+ * is read or made. */
+static gboolean
+check_readable (TrajStore *source, GError **error)
+{
+  TrajDb *db = traj_store_get_connection (source);
+
+  if (traj_db_engine (db) != TRAJ_DB_POSTGRES)
+    return TRUE;
+  for (guint k = 0; k < G_N_ELEMENTS (clinic_tables); k++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT has_table_privilege ('%s', 'SELECT')", clinic_tables[k].name);
+      TrajDbStmt *stmt = traj_db_prepare (db, g_intern_string (sql), error);
+      gboolean found = FALSE, can;
+
+      if (stmt == NULL || !traj_db_step_row (stmt, &found, error))
+        return FALSE;
+      can = found && traj_db_column_int64 (stmt, 0) != 0;
+      traj_db_reset (stmt);
+      if (!can)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
+                       _("This login (%s) may not read every record of the clinic (not “%s”), and a migration "
+                         "copies them all. Run it as the server’s administrator (README, “A clinic server”); "
+                         "nothing was changed."),
+                       traj_store_get_clinician (source), clinic_tables[k].name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+migrate_into (TrajStore         *source,
               const char        *to,
               TrajProgressFunc   progress,
               gpointer           progress_data,
               GError           **error)
 {
-  g_autoptr(TrajStore) source = NULL;
   g_autoptr(TrajStore) target = NULL;
   g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_migrate_count_free);
   g_autoptr(GPtrArray) all_columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
@@ -439,21 +473,11 @@ traj_migrate (const char        *from,
   gint64 target_audit;
   guint n_tables = G_N_ELEMENTS (clinic_tables);
 
-  g_return_val_if_fail (from != NULL && to != NULL, NULL);
-
-  if (!traj_store_location_is_server (from) && !g_file_test (from, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("There is no clinic database at “%s”."), from);
-      return NULL;
-    }
-  source = traj_store_open_existing (from, error);
-  if (source == NULL)
-    return NULL;
   target = traj_store_open (to, error);
   if (target == NULL)
     return NULL;
   tdb = traj_store_get_connection (target);
-  if (!check_tables (source, error) || !check_tables (target, error))
+  if (!check_tables (target, error))
     return NULL;
 
   /* Into an empty clinic only: a migration never merges. */
@@ -576,4 +600,57 @@ traj_migrate (const char        *from,
   if (progress)
     progress (1.0, progress_data);
   return g_steal_pointer (&counts);
+}
+
+/* The files a new clinic file at @to would be (its journal and WAL too)
+ * that are not there now: what a refused migration removes again. */
+static GPtrArray *
+files_not_there (const char *to)
+{
+  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+  static const char *const suffixes[] = { "", "-journal", "-wal", "-shm" };
+  GStatBuf st;
+
+  for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
+    {
+      char *name = g_strconcat (to, suffixes[k], NULL);
+
+      if (g_lstat (name, &st) != 0 && errno == ENOENT)
+        g_ptr_array_add (missing, name);
+      else
+        g_free (name);
+    }
+  return missing;
+}
+
+GPtrArray *
+traj_migrate (const char        *from,
+              const char        *to,
+              TrajProgressFunc   progress,
+              gpointer           progress_data,
+              GError           **error)
+{
+  g_autoptr(TrajStore) source = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  GPtrArray *counts;
+
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+
+  if (!traj_store_location_is_server (from) && !g_file_test (from, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND, _("There is no clinic database at “%s”."), from);
+      return NULL;
+    }
+  source = traj_store_open_existing (from, error);
+  if (source == NULL || !check_tables (source, error) || !check_readable (source, error))
+    return NULL;
+  if (!traj_store_location_is_server (to))
+    missing = files_not_there (to);
+  counts = migrate_into (source, to, progress, progress_data, error);
+  /* A refused migration leaves no new clinic file behind (never one that
+   * was there before). The target is closed by now. */
+  if (counts == NULL && missing != NULL && missing->len > 0 && g_str_equal (g_ptr_array_index (missing, 0), to))
+    for (guint k = 0; k < missing->len; k++)
+      g_remove (g_ptr_array_index (missing, k));
+  return counts;
 }

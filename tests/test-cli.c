@@ -565,6 +565,36 @@ test_output_fifo (Fixture *fx, gconstpointer data)
   }
 }
 
+/* Issue 16 (trial finding 5): an import of a FIFO, or of a folder whose
+ * patients.csv is one, hung for good in open () and left a new, empty
+ * clinic file. It is refused at once, before any clinic file is made. The
+ * FIFO has no writer, so opening it to read would block this test. */
+static void
+test_import_fifo (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *fifo = path_in (fx, "fifo.csv");
+  g_autofree char *folder = path_in (fx, "set");
+  g_autofree char *in_folder = g_build_filename (folder, "patients.csv", NULL);
+  g_autofree char *courses = g_build_filename (folder, "courses.csv", NULL);
+  const char *targets[] = { fifo, folder };
+  const char *names[] = { "fifo.csv", "patients.csv" };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (courses, "", 0, NULL));
+  g_assert_cmpint (mkfifo (in_folder, 0600), ==, 0);
+  for (guint k = 0; k < G_N_ELEMENTS (targets); k++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *expect = g_strdup_printf ("%s is not a regular file: copy it into a file and import that.",
+                                                 names[k]);
+
+      g_assert_cmpint (run (fx, NULL, &err, "--database", fx->db, "import", targets[k], NULL), ==, 1);
+      g_assert_nonnull (strstr (err, expect));
+      g_assert_false (g_file_test (fx->db, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* A full disk: a small tmpfs (when this process may mount one). Each
  * output fails with the disk's message and leaves nothing behind: no
  * partial file, no temporary file, none of the six CSV files. */
@@ -752,6 +782,7 @@ main (int argc, char **argv)
   g_test_add ("/cli/output/other-clinic", Fixture, NULL, fixture_setup, test_output_other_clinic, fixture_teardown);
   g_test_add ("/cli/output/symlink", Fixture, NULL, fixture_setup, test_output_symlink, fixture_teardown);
   g_test_add ("/cli/output/fifo-and-device", Fixture, NULL, fixture_setup, test_output_fifo, fixture_teardown);
+  g_test_add ("/cli/import/fifo", Fixture, NULL, fixture_setup, test_import_fifo, fixture_teardown);
   g_test_add ("/cli/output/full-disk", Fixture, NULL, fixture_setup, test_output_full_disk, fixture_teardown);
   g_test_add ("/cli/output/export-folder", Fixture, NULL, fixture_setup, test_export_folder, fixture_teardown);
   g_test_add ("/cli/damaged-clinic", Fixture, NULL, fixture_setup, test_damaged_clinic, fixture_teardown);

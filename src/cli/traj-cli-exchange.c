@@ -86,6 +86,9 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
     return 2;
   if (argc != 2)
     return traj_cli_fail (cli, _("give one folder or CSV file to import")) + 1;
+  /* Before a clinic file is made for it. */
+  if (!traj_csv_import_check (argv[1], &error))
+    return traj_cli_fail (cli, "%s", error->message);
 
   store = traj_cli_open_store (cli);
   if (store == NULL)

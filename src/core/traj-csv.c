@@ -4,10 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "traj-bulk.h"
 #include "traj-csv.h"
@@ -2466,12 +2470,47 @@ same_as_checked (Import *im, const char *path, const char *base, guint64 bytes, 
   return FALSE;
 }
 
+static void
+not_regular (const char *path, GError **error)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+               _("%s is not a regular file: copy it into a file and import that."), base);
+}
+
+/* An import reads its files twice, and only a regular file reads the same
+ * the second time; a pipe would block the open itself. The file is told by
+ * the descriptor read, never by its name alone (it could be swapped). */
+static GInputStream *
+open_regular (const char *path, const char *base, GError **error)
+{
+  struct stat st;
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot open %s: %s"), base,
+                   g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) ||
+      fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK) != 0)
+    {
+      close (fd);
+      not_regular (path, error);
+      return NULL;
+    }
+  return g_unix_input_stream_new (fd, TRUE);
+}
+
 static gboolean
 import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
              GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GInputStream) stream = NULL;
   g_autoptr(TrajCsvReader) reader = NULL;
   g_autofree char *base = g_path_get_basename (path);
   const char * const *fields;
@@ -2479,24 +2518,10 @@ import_file (Import *im, const char *path, gboolean by_name, TrajCsvFile kind,
   gboolean header = TRUE, unreadable = FALSE;
 
   im->file = base;
-  stream = g_file_read (file, cancellable, error);
+  stream = open_regular (path, base, error);
   if (stream == NULL)
     return FALSE;
-  /* Read twice: only a regular file reads the same the second time. */
-  {
-    g_autoptr(GFileInfo) info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                                                 cancellable, error);
-
-    if (info == NULL)
-      return FALSE;
-    if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-      {
-        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
-                     _("%s is not a regular file: copy it into a file and import that."), base);
-        return FALSE;
-      }
-  }
-  reader = traj_csv_reader_new (G_INPUT_STREAM (stream));
+  reader = traj_csv_reader_new (stream);
   im->reader = reader;
 
   for (;;)
@@ -2822,6 +2847,75 @@ file_size (const char *path)
   return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
 }
 
+/* The files an import of @path reads (a folder's CSV files, or the one
+ * file), each a regular file: refused before anything is read or made. */
+static gboolean
+import_sources (const char *path, GPtrArray *paths, GArray *kinds, gboolean *by_name, GError **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot open “%s”: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  *by_name = TRUE;
+  if (S_ISDIR (st.st_mode))
+    {
+      for (TrajCsvFile f = 0; f < TRAJ_CSV_N_FILES; f++)
+        {
+          g_autofree char *p = g_build_filename (path, files[f].name, NULL);
+
+          if (g_stat (p, &st) != 0)
+            continue;
+          if (!S_ISREG (st.st_mode))
+            {
+              not_regular (p, error);
+              return FALSE;
+            }
+          g_ptr_array_add (paths, g_steal_pointer (&p));
+          g_array_append_val (kinds, f);
+        }
+      if (paths->len == 0)
+        {
+          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND,
+                       _("“%s” holds none of Trajectory’s CSV files (patients.csv, courses.csv, …)."), path);
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      TrajCsvFile f = TRAJ_CSV_PATIENTS;
+
+      if (!S_ISREG (st.st_mode))
+        {
+          not_regular (path, error);
+          return FALSE;
+        }
+      while (f < TRAJ_CSV_N_FILES && !g_str_equal (base, files[f].name))
+        f++;
+      *by_name = f < TRAJ_CSV_N_FILES;
+      g_ptr_array_add (paths, g_strdup (path));
+      g_array_append_val (kinds, f);
+    }
+  return TRUE;
+}
+
+gboolean
+traj_csv_import_check (const char *path, GError **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (TrajCsvFile));
+  gboolean by_name;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  return import_sources (path, paths, kinds, &by_name, error);
+}
+
 gboolean
 traj_csv_import (TrajStore         *store,
                  const char        *path,
@@ -2846,37 +2940,8 @@ traj_csv_import (TrajStore         *store,
     report = own_report = traj_csv_report_new ();
   report_reset (report);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      for (guint f = 0; f < TRAJ_CSV_N_FILES; f++)
-        {
-          char *p = g_build_filename (path, files[f].name, NULL);
-          if (g_file_test (p, G_FILE_TEST_EXISTS))
-            {
-              g_ptr_array_add (paths, p);
-              g_array_append_val (kinds, f);
-            }
-          else
-            g_free (p);
-        }
-      if (paths->len == 0)
-        {
-          g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND,
-                       _("“%s” holds none of Trajectory’s CSV files (patients.csv, courses.csv, …)."), path);
-          return FALSE;
-        }
-    }
-  else
-    {
-      g_autofree char *base = g_path_get_basename (path);
-      TrajCsvFile f = TRAJ_CSV_PATIENTS;
-
-      while (f < TRAJ_CSV_N_FILES && !g_str_equal (base, files[f].name))
-        f++;
-      by_name = f < TRAJ_CSV_N_FILES;
-      g_ptr_array_add (paths, g_strdup (path));
-      g_array_append_val (kinds, f);
-    }
+  if (!import_sources (path, paths, kinds, &by_name, error))
+    return FALSE;
 
   im.store = store;
   im.report = report;

@@ -107,6 +107,11 @@ gboolean traj_csv_export (TrajStore         *store,
                           GCancellable      *cancellable,
                           GError           **error);
 
+/* Whether @path can be imported at all: the file, or a folder holding
+ * Trajectory's CSV files, each a regular file (never a pipe or a device),
+ * checked before a clinic file is made for the import. */
+gboolean traj_csv_import_check (const char *path, GError **error);
+
 /* Reads what traj_csv_export wrote: a folder holding any of the six files
  * (read in the order above), or one file (recognised by its name or its
  * header). References between files are by uid (patient_uid, course_uid,

@@ -1455,7 +1455,9 @@ bulk_attention (TrajStore *self, GArray *others, GError **error)
   /* And the patients already in the clinic that it added records to. */
   if (others)
     g_array_append_vals (ids, others->data, others->len);
-  for (guint k = 0; k < ids->len; k += batch)
+  /* The next batch starts after this one's patients, whatever size the
+   * batch after it is given below. */
+  for (guint k = 0, end; k < ids->len; k = end)
     {
       gint64 started;
       double took_ms;
@@ -1465,7 +1467,8 @@ bulk_attention (TrajStore *self, GArray *others, GError **error)
       if (!traj_store_tx_begin (self, error))
         return FALSE;
       started = g_get_monotonic_time ();
-      for (guint j = k; j < ids->len && j < k + batch; j++)
+      end = MIN (ids->len, k + batch);
+      for (guint j = k; j < end; j++)
         traj_store_attention_touch (self, g_array_index (ids, gint64, j));
       if (!traj_store_tx_commit (self, error))
         {

@@ -260,6 +260,33 @@ test_birth_date_shown (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (identity)), born_text));
 }
 
+/* The first widget under @widget (or itself) with the CSS class @name. */
+static GtkWidget *
+with_css_class (GtkWidget *widget, const char *name)
+{
+  if (gtk_widget_has_css_class (widget, name))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = with_css_class (c, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a label under @widget shows exactly @text. */
+static gboolean
+has_label_text (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (has_label_text (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 /* The first TrajPatientRow under @widget that is drawn, or NULL. */
 static GtkWidget *
 first_patient_row (GtkWidget *widget)
@@ -1589,8 +1616,9 @@ test_patient_detail_and_risk_flag (Fixture *f, gconstpointer data)
 {
   TrajPatientEditor *editor;
   AdwComboRow *indication, *detail;
-  GtkWidget *risk_row, *page, *risk_label;
+  GtkWidget *risk_row, *page, *risk_label, *substance_label, *notes;
   g_autoptr(TrajPatient) saved = NULL;
+  g_autoptr(TrajCourse) c = traj_course_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *today = traj_day_format (traj_day_today ());
 
@@ -1618,6 +1646,9 @@ test_patient_detail_and_risk_flag (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (risk_row)), "Flagged when you save"));
   gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "risk_by_row")), "Dr Ana Silva");
 
+  /* Issue 15: the history of substance use. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "substance_row")),
+                              TRAJ_SUBSTANCE_USE_CURRENT);
   gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "mrn_row")), "SI-1");
   gtk_editable_set_text (GTK_EDITABLE (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "name_row")), "Fay Flagged");
   traj_date_entry_set_day (TRAJ_DATE_ENTRY (child (editor, TRAJ_TYPE_PATIENT_EDITOR, "birth_entry")),
@@ -1642,6 +1673,41 @@ test_patient_detail_and_risk_flag (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (risk_label)), "Risk flag: suicidal ideation · set by"));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (risk_label)), saved->risk_si_by));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (risk_label)), today));
+
+  /* Issue 15: the header says the history of substance use, and a course
+   * of the patient carries its information note. */
+  g_assert_cmpint (saved->substance_use, ==, TRAJ_SUBSTANCE_USE_CURRENT);
+  substance_label = child (page, TRAJ_TYPE_PATIENT_PAGE, "substance_label");
+  g_assert_true (gtk_widget_get_visible (substance_label));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (substance_label)), ==, "History of substance use: Current");
+  notes = with_css_class (page, "medication-notes");
+  g_assert_nonnull (notes);
+  g_assert_false (gtk_widget_get_visible (notes));   /* no course yet */
+  c->patient_id = saved->id;
+  c->indication = TRAJ_INDICATION_CHRONIC_PAIN;
+  c->primary_scale = TRAJ_SCALE_PAIN_NRS;
+  c->start_day = traj_day_today () - 3;
+  g_assert_true (traj_store_insert_course (f->store, c, &error));
+  g_assert_no_error (error);
+  traj_window_show_patient (f->win, saved->id);
+  spin (f);
+  g_assert_true (gtk_widget_get_visible (notes));
+  g_assert_true (has_label_text (notes, "Current substance use might reduce the response to ketamine."));
+
+  /* Recorded as none: no line in the header, no note. */
+  saved->substance_use = TRAJ_SUBSTANCE_USE_NONE;
+  g_assert_true (traj_store_update_patient (f->store, saved, &error));
+  g_assert_no_error (error);
+  traj_window_show_patient (f->win, saved->id);
+  spin (f);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (substance_label)), ==, "History of substance use: None");
+  g_assert_false (gtk_widget_get_visible (notes));
+  saved->substance_use = TRAJ_SUBSTANCE_USE_UNKNOWN;
+  g_assert_true (traj_store_update_patient (f->store, saved, &error));
+  g_assert_no_error (error);
+  traj_window_show_patient (f->win, saved->id);
+  spin (f);
+  g_assert_false (gtk_widget_get_visible (substance_label));
 }
 
 int

@@ -986,6 +986,32 @@ test_medication_rules (void)
   notes = traj_course_medication_notes (r, course, d + 200);
   g_assert_cmpuint (notes->len, ==, 4);
   g_assert_cmpstr (g_ptr_array_index (notes, 3), ==, "Phenelzine (MAOI) adds to the blood-pressure risk of ketamine.");
+  g_clear_pointer (&notes, g_ptr_array_unref);
+
+  /* Issue 15: a history of substance use, past or current, notes every
+   * course after the medicines; none or not recorded gives no note. */
+  r->patient = traj_patient_new ();
+  for (TrajSubstanceUse use = 0; use < TRAJ_N_SUBSTANCE_USES; use++)
+    {
+      r->patient->substance_use = use;
+      notes = traj_course_medication_notes (r, course, d + 200);
+      if (use == TRAJ_SUBSTANCE_USE_PAST || use == TRAJ_SUBSTANCE_USE_CURRENT)
+        {
+          g_assert_cmpuint (notes->len, ==, 5);
+          g_assert_cmpstr (g_ptr_array_index (notes, 4), ==,
+                           use == TRAJ_SUBSTANCE_USE_PAST
+                             ? "A past history of substance use might reduce the response to ketamine."
+                             : "Current substance use might reduce the response to ketamine.");
+        }
+      else
+        g_assert_cmpuint (notes->len, ==, 4);
+      g_clear_pointer (&notes, g_ptr_array_unref);
+    }
+  /* The note needs no medicine on the list. */
+  g_ptr_array_set_size (r->medications, 0);
+  r->patient->substance_use = TRAJ_SUBSTANCE_USE_PAST;
+  notes = traj_course_medication_notes (r, course, d + 200);
+  g_assert_cmpuint (notes->len, ==, 1);
 }
 
 static void

@@ -1749,6 +1749,7 @@ test_screenshots (Fixture *f, gconstpointer data)
       records->patient->risk_si_at = traj_time_now () - 3 * 86400;
       g_free (records->patient->risk_si_by);
       records->patient->risk_si_by = g_strdup ("Dr Amara Osei");
+      records->patient->substance_use = TRAJ_SUBSTANCE_USE_PAST;
       d = present_at (GTK_WIDGET (traj_patient_editor_new (NULL, f->store, records->patient)), widths[w]);
       shoot (d, dir, "patient-editor");
       finish (d);
@@ -1986,6 +1987,38 @@ test_patient_edit_keeps_name (Fixture *f, gconstpointer data)
   finish (d);
 }
 
+/* Issue 15: the patient editor shows the history of substance use as
+ * recorded, and saving writes the one chosen (read back from the store). */
+static void
+test_patient_substance_use (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TrajPatientRecords) records = load (f);
+  g_autoptr(TrajPatient) back = NULL;
+  GtkWidget *d;
+  AdwComboRow *row;
+  GError *error = NULL;
+
+  g_assert_cmpint (records->patient->substance_use, ==, TRAJ_SUBSTANCE_USE_UNKNOWN);
+  d = present (GTK_WIDGET (traj_patient_editor_new (NULL, f->store, records->patient)));
+  row = ADW_COMBO_ROW (child (d, TRAJ_TYPE_PATIENT_EDITOR, "substance_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, TRAJ_SUBSTANCE_USE_UNKNOWN);
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, TRAJ_N_SUBSTANCE_USES);
+  adw_combo_row_set_selected (row, TRAJ_SUBSTANCE_USE_PAST);
+  g_assert_true (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (d)));
+  g_assert_true (traj_editor_dialog_save (TRAJ_EDITOR_DIALOG (d)));
+  spin ();
+  back = traj_store_get_patient (f->store, records->patient->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->substance_use, ==, TRAJ_SUBSTANCE_USE_PAST);
+  finish (d);
+
+  /* Opened again: the row shows what was saved. */
+  d = present (GTK_WIDGET (traj_patient_editor_new (NULL, f->store, back)));
+  row = ADW_COMBO_ROW (child (d, TRAJ_TYPE_PATIENT_EDITOR, "substance_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, TRAJ_SUBSTANCE_USE_PAST);
+  finish (d);
+}
+
 /* A trial saved 4.5 mg/kg IV with one click past the amber caution. An
  * unusual dose is now a question before it is saved ("Check the Dose");
  * going back saves nothing, confirming saves, and a usual dose is never
@@ -2071,6 +2104,8 @@ main (int argc, char **argv)
   g_test_add ("/editors/assessment/draft", Fixture, NULL, fixture_setup, test_assessment_draft, fixture_teardown);
   g_test_add ("/editors/assessment/madrs-and-time", Fixture, NULL, fixture_setup, test_assessment_madrs_and_time, fixture_teardown);
   g_test_add_func ("/editors/score-entry/api", test_score_entry_api);
+  g_test_add ("/editors/patient/substance-use", Fixture, NULL, fixture_setup, test_patient_substance_use,
+              fixture_teardown);
   g_test_add ("/editors/patient/edit-keeps-name", Fixture, NULL, fixture_setup, test_patient_edit_keeps_name,
               fixture_teardown);
   g_test_add ("/editors/discard", Fixture, NULL, fixture_setup, test_discard, fixture_teardown);

@@ -531,10 +531,11 @@ test_round_trip (Fixture *fx, gconstpointer data)
 
 static const char *small_files[TRAJ_CSV_N_FILES] = {
   [TRAJ_CSV_PATIENTS] =
-    "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at,indication_detail,risk_si_at,risk_si_by\r\n"
+    "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at,indication_detail,risk_si_at,risk_si_by,"
+    "substance_use\r\n"
     P1 ",M-1,\"Abbott, Ada\",1980-02-03,female,depression,\"Said \"\"better\"\", slept,\r\nand ate\",2026-01-05T09:00:00Z,2026-01-06T10:00:00Z,"
-    "trd,2026-01-05T09:30:00Z,Dr. A\r\n"
-    P2 ",M-2,Ben Bianchi,1975-07-08,male,chronic_pain,,2026-01-06T09:00:00Z,2026-01-06T09:00:00Z,crps,,\r\n",
+    "trd,2026-01-05T09:30:00Z,Dr. A,past\r\n"
+    P2 ",M-2,Ben Bianchi,1975-07-08,male,chronic_pain,,2026-01-06T09:00:00Z,2026-01-06T09:00:00Z,crps,,,none\r\n",
   [TRAJ_CSV_COURSES] =
     "uid,patient_uid,indication,primary_scale,protocol,induction_length,start_date,end_date,status,notes,"
     "indication_detail\r\n"
@@ -615,6 +616,12 @@ test_small_import (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (p->indication_detail, ==, "trd");
   g_assert_cmpint (p->risk_si_at, ==, traj_time_from_iso ("2026-01-05T09:30:00Z", NULL));
   g_assert_cmpstr (p->risk_si_by, ==, "Dr. A");
+  g_assert_cmpint (p->substance_use, ==, TRAJ_SUBSTANCE_USE_PAST);
+  {
+    g_autoptr(TrajPatient) p2 = traj_store_find_patient_by_mrn (store, "M-2", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (p2->substance_use, ==, TRAJ_SUBSTANCE_USE_NONE);
+  }
 
   r = traj_store_load_patient_records (store, p->id, &error);
   g_assert_no_error (error);
@@ -860,6 +867,11 @@ static const BadRow bad_rows[] = {
     "courses.csv:2:", "Indication detail “migraine” is not one of Depression’s (mdd, trd, postpartum), or empty." },
   { "risk-by-without-at", TRAJ_CSV_PATIENTS, ",trd,2026-01-05T09:30:00Z,Dr. A", ",trd,,Dr. A",
     "patients.csv:2:", "risk_si_by is given but risk_si_at is empty" },
+  /* Issue 15: the history of substance use is one of four codes. */
+  { "substance-use-unknown-code", TRAJ_CSV_PATIENTS, ",crps,,,none\r\n", ",crps,,,sometimes\r\n",
+    "patients.csv:4:", "unknown substance_use “sometimes” (one of: unknown, none, past, current)" },
+  { "substance-use-label", TRAJ_CSV_PATIENTS, ",Dr. A,past\r\n", ",Dr. A,In the past\r\n",
+    "patients.csv:2:", "unknown substance_use “In the past”" },
   { "free-text-decision", TRAJ_CSV_FLAG_DECISIONS, ",acknowledged,", ",ignored it,",
     "flag_decisions.csv:2:", "A safety finding is decided with one of: acknowledged." },
   /* CLINICAL.md §8 per-infusion tolerability: the ranges of the form. */
@@ -1139,6 +1151,7 @@ test_documented_forms (Fixture *fx, gconstpointer data)
   g_autoptr(TrajStore) store = open_store (fx, "forms.db");
   g_autofree char *dir = path_in (fx, "forms");
   g_autofree char *infusions = NULL;
+  g_autofree char *patients = NULL;
   g_autoptr(GString) text = g_string_new (small_files[TRAJ_CSV_INFUSIONS]);
   g_autoptr(TrajPatientRecords) r = NULL;
   g_autoptr(TrajPatient) p = NULL;
@@ -1152,6 +1165,11 @@ test_documented_forms (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (g_string_replace (text, "\"nausea,dissociation\"", "\"dissociation,nausea\"", 1), ==, 1);
   infusions = g_build_filename (dir, "infusions.csv", NULL);
   write_file (infusions, text->str);
+  /* An empty history of substance use: not recorded (issue 15). */
+  g_string_assign (text, small_files[TRAJ_CSV_PATIENTS]);
+  g_assert_cmpuint (g_string_replace (text, ",crps,,,none\r\n", ",crps,,,\r\n", 1), ==, 1);
+  patients = g_build_filename (dir, "patients.csv", NULL);
+  write_file (patients, text->str);
 
   g_assert_true (traj_csv_import (store, dir, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -1164,6 +1182,10 @@ test_documented_forms (Fixture *fx, gconstpointer data)
   g_assert_cmpfloat (i->weight_kg, ==, 70.3);
   g_assert_cmpfloat (i->dose_mg_per_kg, ==, 0.5);
   g_assert_cmpuint (i->side_effects, ==, TRAJ_SIDE_NAUSEA | TRAJ_SIDE_DISSOCIATION);
+  g_clear_pointer (&p, traj_patient_free);
+  p = traj_store_find_patient_by_mrn (store, "M-2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p->substance_use, ==, TRAJ_SUBSTANCE_USE_UNKNOWN);
 }
 
 /* Text a spreadsheet would run as a formula is written with one apostrophe
@@ -1961,6 +1983,7 @@ typedef struct {
   guint cadss, moaas;           /* survey Observations in the local code system, part of an infusion */
   guint monitoring, monitoring_open;  /* esketamine monitoring records, and those "in-progress" */
   guint statements;             /* MedicationStatements */
+  guint substance_use[TRAJ_N_SUBSTANCE_USES];  /* social-history Observations by value */
 } Bundle;
 
 static void
@@ -2018,6 +2041,22 @@ index_bundle (JsonNode *root, Bundle *b)
             }
           else if (has_category (res, "survey"))
             b->observations++;
+          else if (has_category (res, "social-history"))
+            {
+              /* Issue 15: the history of substance use, in the local codes. */
+              JsonObject *value = json_object_get_object_member (res, "valueCodeableConcept");
+              JsonObject *coding = json_array_get_object_element (
+                json_object_get_array_member (value, "coding"), 0);
+              TrajSubstanceUse use;
+
+              g_assert_cmpstr (code, ==, "substance-use");
+              g_assert_cmpstr (member (coding, "system"), ==, TRAJ_FHIR_SUBSTANCE_USE_SYSTEM);
+              g_assert_true (traj_substance_use_from_string (member (coding, "code"), &use));
+              g_assert_cmpint (use, !=, TRAJ_SUBSTANCE_USE_UNKNOWN);
+              g_assert_true (g_str_has_prefix (member (json_object_get_object_member (res, "subject"), "reference"),
+                                               "urn:uuid:"));
+              b->substance_use[use]++;
+            }
           else if (g_str_equal (code, "85354-9"))
             b->bp++;
           else if (g_str_equal (code, "8867-4"))
@@ -2135,6 +2174,8 @@ check_resources (Bundle *b, TrajStore *store, JsonNode *root)
           else
             g_assert_true (g_str_equal (first_code (code), "72514-3") || g_str_equal (first_code (code), "101698-9"));
         }
+      else if (g_str_equal (type, "Observation") && has_category (res, "social-history"))
+        continue;     /* the history of substance use: checked by index_bundle () */
       else if (g_str_equal (type, "Observation"))
         {
           JsonArray *part_of = json_object_get_array_member (res, "partOf");
@@ -2325,6 +2366,14 @@ test_fhir (Fixture *fx, gconstpointer data)
   vitals_bp = count (store, "SELECT count(*) FROM vital_sign WHERE systolic IS NOT NULL");
   vitals_hr = count (store, "SELECT count(*) FROM vital_sign WHERE heart_rate IS NOT NULL");
   g_assert_cmpuint (b.patients, ==, 40);
+  /* Issue 15: one Observation per recorded history of substance use, by value. */
+  g_assert_cmpuint (b.substance_use[TRAJ_SUBSTANCE_USE_NONE], ==,
+                    count (store, "SELECT count(*) FROM patient WHERE substance_use = 'none' AND deleted_at IS NULL"));
+  g_assert_cmpuint (b.substance_use[TRAJ_SUBSTANCE_USE_PAST], ==,
+                    count (store, "SELECT count(*) FROM patient WHERE substance_use = 'past' AND deleted_at IS NULL"));
+  g_assert_cmpuint (b.substance_use[TRAJ_SUBSTANCE_USE_CURRENT], ==,
+                    count (store, "SELECT count(*) FROM patient WHERE substance_use = 'current' AND deleted_at IS NULL"));
+  g_assert_cmpuint (b.substance_use[TRAJ_SUBSTANCE_USE_PAST], >, 0);
   g_assert_cmpuint (b.observations, ==, complete_scored + complete_madrs);
   g_assert_cmpuint (b.responses, ==, complete_scored);
   g_assert_cmpuint (b.administrations, ==, traj_store_count (store, TRAJ_KIND_INFUSION, NULL));

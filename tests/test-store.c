@@ -404,7 +404,7 @@ test_migrate_new (Fixture *fx, gconstpointer data)
   if (traj_test_skip_on_postgres ("a new file's header and PRAGMAs (SQLite only)"))
     return;
 
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 27);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 28);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, TRAJ_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, TRAJ_APPLICATION_ID);
   g_assert_cmpint (raw_int (fx->path, "PRAGMA application_id"), ==, 0x54524A31);
@@ -1894,6 +1894,58 @@ test_indication_detail_risk_flag (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (cb->indication_detail, ==, "crps");
 }
 
+/* Issue 15 / CLINICAL.md §8: the patient's history of substance use is
+ * written and read back on the file, each change is in the audit trail
+ * with its old and new code, a value outside the four is refused with
+ * nothing written, and the file itself refuses an unknown code. */
+static void
+test_substance_use (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajPatient) p = make_patient ("MRN-SU", "Sid Use");
+  g_autoptr(TrajPatient) back = NULL;
+  g_autoptr(TrajPatient) again = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *update = NULL;
+  const TrajAuditEvent *e;
+  GError *error = NULL;
+  Snapshot snap;
+
+  /* Not given: not recorded. */
+  g_assert_cmpint (p->substance_use, ==, TRAJ_SUBSTANCE_USE_UNKNOWN);
+  p->substance_use = TRAJ_SUBSTANCE_USE_PAST;
+  g_assert_true (traj_store_insert_patient (fx->store, p, &error));
+  g_assert_no_error (error);
+  code = raw_text (fx->path, "SELECT substance_use FROM patient WHERE mrn = 'MRN-SU'");
+  g_assert_cmpstr (code, ==, "past");
+  back = traj_store_get_patient (fx->store, p->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->substance_use, ==, TRAJ_SUBSTANCE_USE_PAST);
+
+  back->substance_use = TRAJ_SUBSTANCE_USE_CURRENT;
+  g_assert_true (traj_store_update_patient (fx->store, back, &error));
+  g_assert_no_error (error);
+  again = traj_store_get_patient (fx->store, p->id, &error);
+  g_assert_cmpint (again->substance_use, ==, TRAJ_SUBSTANCE_USE_CURRENT);
+  events = traj_store_list_audit (fx->store, p->uid, &error);
+  g_assert_no_error (error);
+  e = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (e->action, ==, "update");
+  g_assert_nonnull (strstr (e->detail, "substance_use: past → current"));
+
+  /* Out of range: refused, nothing written. */
+  again->substance_use = TRAJ_N_SUBSTANCE_USES;
+  snapshot_take (fx, &snap);
+  assert_rejected (fx, &snap, traj_store_update_patient (fx->store, again, &error), &error, TRAJ_ERROR_INVALID);
+
+  /* Whatever writes to the file, it keeps to the four codes. */
+  update = g_strdup_printf ("UPDATE patient SET substance_use = 'sometimes' WHERE id = %" G_GINT64_FORMAT, p->id);
+  g_assert_cmpint (raw_exec (fx->path, update, NULL), !=, SQLITE_OK);
+  g_clear_pointer (&code, g_free);
+  code = raw_text (fx->path, "SELECT substance_use FROM patient WHERE mrn = 'MRN-SU'");
+  g_assert_cmpstr (code, ==, "current");
+}
+
 /* What migration 008 added, taken out again. */
 #define UNDO_008 TRAJ_TEST_UNDO_012 TRAJ_TEST_UNDO_009 "ALTER TABLE patient DROP COLUMN indication_detail; ALTER TABLE patient DROP COLUMN risk_si_at; " \
   "ALTER TABLE patient DROP COLUMN risk_si_by; ALTER TABLE course DROP COLUMN indication_detail; "
@@ -1935,6 +1987,24 @@ test_migrate_date_confirmed (Fixture *fx, gconstpointer data)
   back = migrated_infusion (fx, UNDO_004 "ALTER TABLE infusion DROP COLUMN date_confirmed; PRAGMA user_version = 2");
   g_assert_cmphex (back->date_confirmed, ==, 0);
   g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM infusion WHERE date_confirmed = ''"), ==, 1);
+}
+
+/* A clinic file from schema 27 gains the history of substance use, not
+ * recorded for every patient. */
+static void
+test_migrate_substance_use (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajInfusion) back = NULL;
+  g_autoptr(TrajPatient) p = NULL;
+  GError *error = NULL;
+
+  if (traj_test_skip_on_postgres ("PRAGMA user_version (SQLite only)"))
+    return;
+  back = migrated_infusion (fx, TRAJ_TEST_UNDO_028 "PRAGMA user_version = 27");
+  p = traj_store_get_patient (fx->store, fx->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p->substance_use, ==, TRAJ_SUBSTANCE_USE_UNKNOWN);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM patient WHERE substance_use = 'unknown'"), ==, 1);
 }
 
 /* A clinic file from schema 13 gains the CADSS and MOAA/S columns, empty. */
@@ -3544,9 +3614,11 @@ main (int argc, char **argv)
   ADD_P ("/store/plausible/ties", test_plausible_ties);
   ADD ("/store/migrate/date-confirmed", test_migrate_date_confirmed);
   ADD ("/store/migrate/tolerability", test_migrate_tolerability);
+  ADD ("/store/migrate/substance-use", test_migrate_substance_use);
   ADD ("/store/migrate/medication", test_migrate_medication);
   ADD_P ("/store/medication", test_medication);
   ADD_P ("/store/indication-detail-risk-flag", test_indication_detail_risk_flag);
+  ADD_P ("/store/substance-use", test_substance_use);
   ADD_P ("/store/roundtrip", test_roundtrip);
   ADD ("/store/audit/per-change", test_audit_per_change);
   ADD ("/store/audit/append-only", test_audit_append_only);

@@ -54,8 +54,10 @@ void          traj_test_remove_tree  (const char *path);
 TrajInfusion *traj_test_infusion_new (gint64 patient_id, gint64 course_id, gint64 started_at);
 TrajVitalSign *traj_test_vital_new   (int minute, int systolic, int diastolic);
 
-/* Schema 22 (the esketamine monitoring record's answers), undone before 021. */
-#define TRAJ_TEST_UNDO_022 \
+/* Schema 28 (the patient's history of substance use), undone before 027. */
+#define TRAJ_TEST_UNDO_028 "ALTER TABLE patient DROP COLUMN substance_use; "
+/* Schema 22 (the esketamine monitoring record's answers) and later, undone before 021. */
+#define TRAJ_TEST_UNDO_022 TRAJ_TEST_UNDO_028 \
   "ALTER TABLE infusion DROP COLUMN rems_first_session; ALTER TABLE infusion DROP COLUMN rems_patient_id; " \
   "ALTER TABLE infusion DROP COLUMN rems_monitored_by; ALTER TABLE infusion DROP COLUMN rems_vitals_ok_before; " \
   "ALTER TABLE infusion DROP COLUMN rems_vitals_ok_leaving; ALTER TABLE infusion DROP COLUMN rems_sedation; " \

@@ -33,6 +33,7 @@ static const struct {
   { "deleted_at", N_("Deleted") },
   { "risk_si_at", N_("Suicidal ideation risk flagged") },
   { "risk_si_by", N_("Suicidal ideation risk flagged by") },
+  { "substance_use", N_("History of substance use") },
   { "primary_scale", N_("Primary scale") },
   { "protocol", N_("Protocol") },
   { "induction_length", N_("Infusions in the induction series") },
@@ -166,7 +167,7 @@ static const char *
 enum_label (const char *column, const char *value)
 {
   union { TrajSex sex; TrajIndication indication; TrajRoute route; TrajMedicine medicine; TrajPhase phase;
-          TrajCourseStatus status; TrajSource source; TrajTiming timing; } v;
+          TrajCourseStatus status; TrajSource source; TrajTiming timing; TrajSubstanceUse substance_use; } v;
   const TrajScale *scale;
 
   if (g_str_equal (column, "sex") && traj_sex_from_string (value, &v.sex))
@@ -190,6 +191,8 @@ enum_label (const char *column, const char *value)
     return scale->name;
   if (g_str_equal (column, "indication_detail"))
     return traj_indication_detail_label (value);
+  if (g_str_equal (column, "substance_use") && traj_substance_use_from_string (value, &v.substance_use))
+    return traj_substance_use_label (v.substance_use);
   if (g_str_equal (column, "complete"))
     return g_str_equal (value, "1") ? _("Yes") : g_str_equal (value, "0") ? _("No") : NULL;
   return NULL;

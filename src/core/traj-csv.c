@@ -399,7 +399,7 @@ traj_csv_reader_next (TrajCsvReader       *r,
 
 enum {
   P_UID, P_MRN, P_NAME, P_BIRTH, P_SEX, P_INDICATION, P_NOTES, P_CREATED, P_UPDATED, P_DETAIL, P_RISK_SI_AT,
-  P_RISK_SI_BY, P_N
+  P_RISK_SI_BY, P_SUBSTANCE_USE, P_N
 };
 enum {
   C_UID, C_PATIENT, C_INDICATION, C_SCALE, C_PROTOCOL, C_INDUCTION, C_START, C_END, C_STATUS, C_NOTES, C_DETAIL,
@@ -426,7 +426,7 @@ enum { M_UID, M_PATIENT, M_NAME, M_CLASS, M_DOSE, M_START, M_STOP, M_N };
 
 static const char * const patient_columns[P_N + 1] = {
   "uid", "mrn", "name", "birth_date", "sex", "indication", "notes", "created_at", "updated_at",
-  "indication_detail", "risk_si_at", "risk_si_by", NULL
+  "indication_detail", "risk_si_at", "risk_si_by", "substance_use", NULL
 };
 static const char * const course_columns[C_N + 1] = {
   "uid", "patient_uid", "indication", "primary_scale", "protocol", "induction_length", "start_date",
@@ -840,7 +840,8 @@ write_patient (Export *ex, const TrajPatientRecords *r)
   put_time_or_empty (b, p->updated_at); put_sep (b);
   put_text (b, p->indication_detail); put_sep (b);
   put_time_or_empty (b, p->risk_si_at); put_sep (b);
-  put_text (b, p->risk_si_at != TRAJ_TIME_NONE ? p->risk_si_by : "");
+  put_text (b, p->risk_si_at != TRAJ_TIME_NONE ? p->risk_si_by : ""); put_sep (b);
+  put_text (b, traj_substance_use_to_string (p->substance_use));
   end_row (ex, TRAJ_CSV_PATIENTS);
 
   for (guint k = 0; k < r->courses->len; k++)
@@ -1688,6 +1689,7 @@ CODES_OF (phase_code, traj_phase_to_string, TrajPhase)
 CODES_OF (status_code, traj_course_status_to_string, TrajCourseStatus)
 CODES_OF (source_code, traj_source_to_string, TrajSource)
 CODES_OF (timing_code, traj_timing_to_string, TrajTiming)
+CODES_OF (substance_use_code, traj_substance_use_to_string, TrajSubstanceUse)
 CODES_OF (finding_code, traj_finding_kind_to_string, TrajFindingKind)
 
 static guint
@@ -1886,6 +1888,9 @@ import_patient (Import *im)
   p.indication_detail = get_text (im, P_DETAIL, TRUE, &ok);
   p.risk_si_at = get_time (im, P_RISK_SI_AT, FALSE, &ok);
   p.risk_si_by = get_text (im, P_RISK_SI_BY, TRUE, &ok);
+  /* Empty (or a file from before the column): not recorded. */
+  if (*im->col[P_SUBSTANCE_USE] != '\0')
+    p.substance_use = get_code (im, P_SUBSTANCE_USE, substance_use_code, TRAJ_N_SUBSTANCE_USES, &ok);
   if (ok && p.risk_si_at == TRAJ_TIME_NONE && *p.risk_si_by != '\0')
     {
       problem (im, im->line, _("risk_si_by is given but risk_si_at is empty: give when the flag was set, "

@@ -673,6 +673,18 @@ generate_patient (Gen *g, guint index, GError **error)
     if (n > 0 && index % 5 != 4)
       p->indication_detail = g_strdup (details[index % n]);
   }
+  /* Issue 15: a history of substance use, from the index as the details
+   * are: about one in five in the past, one in twenty current, one in five
+   * not recorded, the rest none; current for those treated for it. */
+  {
+    guint h = (index * 7 + 3) % 20;
+
+    p->substance_use = ind == TRAJ_INDICATION_SUBSTANCE_USE ? TRAJ_SUBSTANCE_USE_CURRENT
+                       : h < 4 ? TRAJ_SUBSTANCE_USE_PAST
+                       : h == 4 ? TRAJ_SUBSTANCE_USE_CURRENT
+                       : h < 16 ? TRAJ_SUBSTANCE_USE_NONE
+                       : TRAJ_SUBSTANCE_USE_UNKNOWN;
+  }
   p->birth_day = first_start - age * 365 - irange (g, 0, 364);
   p->created_at = traj_time_from_day (first_start - 10, 9, 0);
   if (chance (g, 0.15))

@@ -850,12 +850,43 @@ add_infusion (JsonBuilder *b, const TrajInfusion *i, const char *patient_urn)
     add_monitoring_record (b, i, patient_urn, urn);
 }
 
+/* Issue 15 / CLINICAL.md §8: the patient's history of substance use, when
+ * recorded, as a social-history Observation in Trajectory's own codes (no
+ * LOINC code says none / past / current). */
+static void
+add_substance_use (JsonBuilder *b, const TrajPatient *p, const char *patient_urn)
+{
+  static const char *displays[TRAJ_N_SUBSTANCE_USES] = {
+    [TRAJ_SUBSTANCE_USE_NONE] = "No history of substance use",
+    [TRAJ_SUBSTANCE_USE_PAST] = "Past substance use",
+    [TRAJ_SUBSTANCE_USE_CURRENT] = "Current substance use",
+  };
+  g_autofree char *id = NULL;
+  g_autofree char *urn = NULL;
+  const char *display;
+
+  if ((guint) p->substance_use >= TRAJ_N_SUBSTANCE_USES || (display = displays[p->substance_use]) == NULL)
+    return;
+  id = uuid_v5 (p->uid, "substance-use");
+  urn = g_strconcat ("urn:uuid:", id, NULL);
+  begin_entry (b, urn, "Observation");
+  member_string (b, "status", "final");
+  member_category (b, "social-history", "Social History");
+  member_codeable (b, "code", TRAJ_FHIR_PATIENT_HISTORY_SYSTEM, "substance-use", "History of substance use",
+                   "History of substance use");
+  member_reference (b, "subject", patient_urn);
+  member_codeable (b, "valueCodeableConcept", TRAJ_FHIR_SUBSTANCE_USE_SYSTEM,
+                   traj_substance_use_to_string (p->substance_use), display, display);
+  end_entry (b);
+}
+
 static void
 add_entries (JsonBuilder *b, const TrajPatientRecords *r)
 {
   g_autofree char *patient_urn = urn_for (r->patient->uid);
 
   add_patient (b, r->patient, patient_urn);
+  add_substance_use (b, r->patient, patient_urn);
   for (guint k = 0; k < r->medications->len; k++)
     add_medication (b, g_ptr_array_index (r->medications, k), patient_urn, traj_day_today ());
   for (guint k = 0; k < r->infusions->len; k++)

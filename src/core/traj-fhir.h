@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 /* FHIR R4 export (CLINICAL.md §6). One Bundle of type "collection" holding,
  * per live patient:
- *  - Patient (id = the patient's uid, identifier = the MRN);
+ *  - Patient (id = the patient's uid, identifier = the MRN), and its
+ *    history of substance use when recorded (an Observation, see below);
  *  - per complete assessment an Observation (category survey, code = the
  *    scale's total-score LOINC, valueInteger = the total) derivedFrom a
  *    QuestionnaireResponse whose item linkIds are the items' LOINC codes
@@ -46,6 +47,12 @@ G_BEGIN_DECLS
 /* CLINICAL.md §8: the class of a medicine on a MedicationStatement's
  * category, by its code (traj_med_class_to_string ()), and the form an
  * esketamine session's monitoring record answers (QuestionnaireResponse). */
+/* Issue 15: the patient's history of substance use, a social-history
+ * Observation coded TRAJ_FHIR_PATIENT_HISTORY_SYSTEM "substance-use" whose
+ * valueCodeableConcept is none, past or current in
+ * TRAJ_FHIR_SUBSTANCE_USE_SYSTEM (none when not recorded). */
+#define TRAJ_FHIR_PATIENT_HISTORY_SYSTEM "https://github.com/trajectory/trajectory/fhir/CodeSystem/patient-history"
+#define TRAJ_FHIR_SUBSTANCE_USE_SYSTEM "https://github.com/trajectory/trajectory/fhir/CodeSystem/substance-use"
 #define TRAJ_FHIR_MEDICINE_CLASS_SYSTEM "https://github.com/trajectory/trajectory/fhir/CodeSystem/medicine-class"
 #define TRAJ_FHIR_MONITORING_QUESTIONNAIRE_URL \
   "https://github.com/trajectory/trajectory/fhir/Questionnaire/esketamine-monitoring"

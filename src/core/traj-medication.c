@@ -149,6 +149,7 @@ traj_course_medication_notes (const TrajPatientRecords *r,
                               gint32                    today)
 {
   GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
+  char *note;
   gint32 to;
 
   g_return_val_if_fail (r != NULL, notes);
@@ -158,7 +159,6 @@ traj_course_medication_notes (const TrajPatientRecords *r,
   for (guint k = 0; r->medications && k < r->medications->len; k++)
     {
       const TrajMedication *m = g_ptr_array_index (r->medications, k);
-      char *note;
 
       if (!traj_medication_active_during (m, course->start_day, to))
         continue;
@@ -166,7 +166,29 @@ traj_course_medication_notes (const TrajPatientRecords *r,
       if (note)
         g_ptr_array_add (notes, note);
     }
+  note = r->patient ? traj_substance_use_note (r->patient->substance_use) : NULL;
+  if (note)
+    g_ptr_array_add (notes, note);
   return notes;
+}
+
+char *
+traj_substance_use_note (TrajSubstanceUse use)
+{
+  /* Issue 15: the clinics warn that a history of substance abuse can
+   * blunt ketamine; an information note like the medicines', never a rule. */
+  switch (use)
+    {
+    case TRAJ_SUBSTANCE_USE_PAST:
+      return g_strdup (_("A past history of substance use might reduce the response to ketamine."));
+    case TRAJ_SUBSTANCE_USE_CURRENT:
+      return g_strdup (_("Current substance use might reduce the response to ketamine."));
+    case TRAJ_SUBSTANCE_USE_UNKNOWN:
+    case TRAJ_SUBSTANCE_USE_NONE:
+    case TRAJ_N_SUBSTANCE_USES:
+    default:
+      return NULL;
+    }
 }
 
 char *

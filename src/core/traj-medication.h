@@ -46,10 +46,14 @@ guint     traj_medications_concomitant_on (const TrajPatientRecords *r,
  * for every listed medicine with a note taken on some day of the course
  * (its start to its end day, or to @today while it is open), in list
  * order: "Lorazepam (benzodiazepine) might reduce the response to ketamine
- * (Frye 2015; Albott 2017) and adds to sedation." Empty when none. */
+ * (Frye 2015; Albott 2017) and adds to sedation.", then the patient's
+ * history of substance use's (traj_substance_use_note ()). Empty when none. */
 GPtrArray *traj_course_medication_notes (const TrajPatientRecords *r,
                                          const TrajCourse         *course,
                                          gint32                    today);
+/* The note a history of substance use gives every course (past or
+ * current), NULL for none or not recorded. */
+char      *traj_substance_use_note      (TrajSubstanceUse use);
 /* One medicine's note (as above), NULL when its class has none. */
 char      *traj_medication_note         (const TrajMedication *m);
 

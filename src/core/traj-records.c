@@ -127,7 +127,15 @@ static const Pair med_classes[] = {
   { "other", N_("Other") },
 };
 
+static const Pair substance_uses[] = {
+  { "unknown", N_("Not recorded") },
+  { "none", N_("None") },
+  { "past", N_("In the past") },
+  { "current", N_("Current") },
+};
+
 G_STATIC_ASSERT (G_N_ELEMENTS (sexes) == TRAJ_N_SEXES);
+G_STATIC_ASSERT (G_N_ELEMENTS (substance_uses) == TRAJ_N_SUBSTANCE_USES);
 G_STATIC_ASSERT (G_N_ELEMENTS (indications) == TRAJ_N_INDICATIONS);
 G_STATIC_ASSERT (G_N_ELEMENTS (routes) == TRAJ_N_ROUTES);
 G_STATIC_ASSERT (G_N_ELEMENTS (medicines) == TRAJ_N_MEDICINES);
@@ -185,6 +193,7 @@ ENUM_FUNCS (TrajCourseStatus, course_status, statuses)
 ENUM_FUNCS (TrajSource, source, sources)
 ENUM_FUNCS (TrajTiming, timing, timings)
 ENUM_FUNCS (TrajMedClass, med_class, med_classes)
+ENUM_FUNCS (TrajSubstanceUse, substance_use, substance_uses)
 
 const char *
 traj_side_effect_to_string (guint index)

@@ -135,6 +135,16 @@ typedef enum {
   TRAJ_N_MED_CLASSES
 } TrajMedClass;
 
+/* CLINICAL.md §8: the patient's history of substance use ("a history of
+ * substance abuse can blunt ketamine"). */
+typedef enum {
+  TRAJ_SUBSTANCE_USE_UNKNOWN,     /* not recorded */
+  TRAJ_SUBSTANCE_USE_NONE,
+  TRAJ_SUBSTANCE_USE_PAST,
+  TRAJ_SUBSTANCE_USE_CURRENT,
+  TRAJ_N_SUBSTANCE_USES
+} TrajSubstanceUse;
+
 /* Stable codes written to the database and exchange files. */
 const char *traj_sex_to_string          (TrajSex sex);
 const char *traj_indication_to_string   (TrajIndication indication);
@@ -149,6 +159,7 @@ const char *traj_concomitant_to_string  (guint index);
 const char *traj_date_warning_to_string (guint index);
 const char *traj_kind_to_string         (TrajRecordKind kind);
 const char *traj_med_class_to_string    (TrajMedClass klass);
+const char *traj_substance_use_to_string (TrajSubstanceUse use);
 
 gboolean traj_sex_from_string           (const char *s, TrajSex *out);
 gboolean traj_indication_from_string    (const char *s, TrajIndication *out);
@@ -159,6 +170,7 @@ gboolean traj_course_status_from_string (const char *s, TrajCourseStatus *out);
 gboolean traj_source_from_string        (const char *s, TrajSource *out);
 gboolean traj_timing_from_string        (const char *s, TrajTiming *out);
 gboolean traj_med_class_from_string     (const char *s, TrajMedClass *out);
+gboolean traj_substance_use_from_string (const char *s, TrajSubstanceUse *out);
 
 /* Translated labels for people. */
 const char *traj_sex_label              (TrajSex sex);
@@ -173,6 +185,7 @@ const char *traj_side_effect_label      (guint index);
 const char *traj_concomitant_label      (guint index);
 const char *traj_date_warning_label     (guint index);
 const char *traj_med_class_label        (TrajMedClass klass);
+const char *traj_substance_use_label    (TrajSubstanceUse use);
 
 /* The questionnaires a tablet check-in asks by default: the course's primary
  * scale, plus PHQ-9 for depression indications and the pain NRS for pain;
@@ -239,6 +252,7 @@ typedef struct {
    * indication: when it was set (TRAJ_TIME_NONE: not set) and by whom. */
   gint64 risk_si_at;
   char *risk_si_by;
+  TrajSubstanceUse substance_use;
   gint64 created_at;
   gint64 updated_at;
   gint64 deleted_at;

@@ -72,6 +72,7 @@ patient_values (TrajDbValues *v, const TrajPatient *p)
   else
     traj_db_values_null (v);
   traj_db_values_text0 (v, p->risk_si_at != TRAJ_TIME_NONE && p->risk_si_by ? p->risk_si_by : "");
+  traj_db_values_text0 (v, traj_substance_use_to_string (p->substance_use));
 }
 
 gboolean
@@ -83,7 +84,7 @@ traj_store_write_patient_row (TrajStore    *self,
    * row, without failing the transaction (PostgreSQL would abort it). */
   static const char sql[] =
     "INSERT INTO patient (" TRAJ_PATIENT_INSERT_COLS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING RETURNING id";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING RETURNING id";
   TrajDbValues v = { 0 };
   TrajDbStmt *stmt;
   gboolean inserted = FALSE, taken = FALSE, importing = FALSE, ok;
@@ -241,8 +242,8 @@ traj_store_update_patient_why (TrajStore          *self,
 {
   static const char sql[] =
     "UPDATE patient SET mrn = ?2, name = ?3, birth_date = ?4, sex = ?5, indication = ?6, "
-    "notes = ?7, updated_at = ?8, indication_detail = ?9, risk_si_at = ?10, risk_si_by = ?11 "
-    "WHERE id = ?1 AND deleted_at IS NULL";
+    "notes = ?7, updated_at = ?8, indication_detail = ?9, risk_si_at = ?10, risk_si_by = ?11, "
+    "substance_use = ?12 WHERE id = ?1 AND deleted_at IS NULL";
   TrajDbStmt *stmt;
   g_autoptr(TrajPatient) work = NULL;
   g_autofree char *summary = NULL;
@@ -303,6 +304,7 @@ traj_store_update_patient_why (TrajStore          *self,
   else
     traj_db_bind_null (stmt, 10);
   traj_db_bind_text0 (stmt, 11, work->risk_si_by ? work->risk_si_by : "");
+  traj_db_bind_text0 (stmt, 12, traj_substance_use_to_string (work->substance_use));
   if (!traj_db_run (stmt, error) || !traj_store_expect_one_change (self, TRAJ_KIND_PATIENT, error))
     goto fail;
   if (was_flagged)
@@ -342,6 +344,9 @@ traj_store_read_patient (TrajDbStmt *stmt)
   p->indication_detail = traj_db_column_dup (stmt, 11);
   p->risk_si_at = traj_db_column_int64 (stmt, 12);
   p->risk_si_by = traj_db_column_dup (stmt, 13);
+  /* NULL where a read leaves it out: not recorded */
+  if (!traj_substance_use_from_string (traj_db_column_text (stmt, 14), &p->substance_use))
+    p->substance_use = TRAJ_SUBSTANCE_USE_UNKNOWN;
   return p;
 }
 

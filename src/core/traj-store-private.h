@@ -168,7 +168,7 @@ gboolean      traj_store_write_medication_row (TrajStore *self, TrajMedication *
 
 /* The columns each writer fills, in order (the id is the database's). */
 #define TRAJ_PATIENT_INSERT_COLS "uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, " \
-  "indication_detail, risk_si_at, risk_si_by"
+  "indication_detail, risk_si_at, risk_si_by, substance_use"
 #define TRAJ_COURSE_INSERT_COLS "uid, patient_id, indication, primary_scale, protocol, induction_length, " \
   "start_date, end_date, status, notes, indication_detail"
 #define TRAJ_INFUSION_INSERT_COLS "uid, patient_id, course_id, started_at, duration_min, route, medicine, lot, " \
@@ -253,7 +253,7 @@ const char   *traj_store_audit_source      (TrajStore *self);
 
 /* ---- row readers, shared by single reads and streams ---- */
 #define TRAJ_PATIENT_COLS "id, uid, mrn, name, birth_date, sex, indication, notes, created_at, updated_at, deleted_at, " \
-  "indication_detail, risk_si_at, risk_si_by"
+  "indication_detail, risk_si_at, risk_si_by, substance_use"
 #define TRAJ_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
   "end_date, status, notes, deleted_at, indication_detail"
 #define TRAJ_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, i.medicine, " \
@@ -279,7 +279,7 @@ const char   *traj_store_audit_source      (TrajStore *self);
  * A metric that needs more: put the column's name back here (the cohort
  * tests compare this read with the full one). */
 #define TRAJ_COHORT_PATIENT_COLS "id, uid, mrn, NULL, birth_date, sex, indication, NULL, created_at, updated_at, deleted_at, " \
-  "indication_detail, risk_si_at, NULL"
+  "indication_detail, risk_si_at, NULL, substance_use"
 #define TRAJ_COHORT_COURSE_COLS "id, uid, patient_id, indication, primary_scale, protocol, induction_length, start_date, " \
   "end_date, status, NULL, deleted_at, indication_detail"
 #define TRAJ_COHORT_INFUSION_COLS "i.id, i.uid, i.patient_id, i.course_id, i.started_at, i.duration_min, i.route, " \
@@ -301,7 +301,7 @@ const char   *traj_store_audit_source      (TrajStore *self);
  * on a server, postgres/011): no MRN and no birth date; the courses come
  * from course_cohort, with the age on their start day. */
 #define TRAJ_LEAD_PATIENT_COLS "id, uid, NULL, NULL, NULL, sex, indication, NULL, created_at, updated_at, deleted_at, " \
-  "indication_detail, risk_si_at, NULL"
+  "indication_detail, risk_si_at, NULL, substance_use"
 
 /* The medications' order in every read. */
 #define TRAJ_MEDICATION_ORDER " ORDER BY patient_id, coalesce (start_date, ''), id"

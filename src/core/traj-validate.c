@@ -235,6 +235,12 @@ traj_validate_patient (const TrajPatient *p, gint32 today, GError **error)
     }
   if (p->risk_si_at != TRAJ_TIME_NONE && !traj_validate_text (_("Suicidal ideation flag set by"), p->risk_si_by, FALSE, error))
     return FALSE;
+  if ((guint) p->substance_use >= TRAJ_N_SUBSTANCE_USES)
+    {
+      g_set_error_literal (error, TRAJ_ERROR, TRAJ_ERROR_INVALID,
+                           _("The history of substance use must be not recorded, none, in the past or current."));
+      return FALSE;
+    }
   if (p->created_at != TRAJ_TIME_NONE &&
       !traj_validate_record_time (_("Created at"), p->created_at, latest, error))
     return FALSE;

@@ -32,6 +32,7 @@ struct _TrajPatientEditor
   AdwComboRow *detail_row;
   AdwActionRow *risk_row;
   GtkSwitch *risk_switch;
+  AdwComboRow *substance_row;
   AdwEntryRow *risk_by_row;
   AdwEntryRow *risk_why_row;
   GtkTextView *notes_view;
@@ -113,6 +114,7 @@ fill_patient (TrajPatientEditor *self, TrajPatient *p)
       g_free (p->risk_si_by);
       p->risk_si_by = flagged_by (self);
     }
+  p->substance_use = (TrajSubstanceUse) adw_combo_row_get_selected (self->substance_row);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   g_free (p->notes);
   p->notes = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -356,6 +358,7 @@ traj_patient_editor_class_init (TrajPatientEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_switch);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_by_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, risk_why_row);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, substance_row);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, notes_view);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, mrn_error);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientEditor, name_error);
@@ -376,6 +379,12 @@ sex_label (guint k)
 }
 
 static const char *
+substance_use_label (guint k)
+{
+  return traj_substance_use_label ((TrajSubstanceUse) k);
+}
+
+static const char *
 indication_label (guint k)
 {
   return traj_indication_label ((TrajIndication) k);
@@ -393,6 +402,7 @@ traj_patient_editor_new (GtkWindow         *parent,
                                           NULL);
   GListModel *sexes = enum_model (sex_label, TRAJ_N_SEXES);
   GListModel *indications = enum_model (indication_label, TRAJ_N_INDICATIONS);
+  GListModel *substance_uses = enum_model (substance_use_label, TRAJ_N_SUBSTANCE_USES);
 
   traj_editor_dialog_set_content (TRAJ_EDITOR_DIALOG (self), self->content);
   self->confirmed_day = self->pending_day = TRAJ_DAY_NONE;
@@ -403,7 +413,9 @@ traj_patient_editor_new (GtkWindow         *parent,
   adw_combo_row_set_model (self->sex_row, sexes);
   adw_combo_row_set_model (self->indication_row, indications);
   g_object_unref (sexes);
+  adw_combo_row_set_model (self->substance_row, substance_uses);
   g_object_unref (indications);
+  g_object_unref (substance_uses);
 
   self->patient = existing ? traj_patient_copy (existing) : traj_patient_new ();
   if (existing)
@@ -417,6 +429,7 @@ traj_patient_editor_new (GtkWindow         *parent,
   adw_combo_row_set_selected (self->indication_row, self->patient->indication);
   traj_gui_detail_row_set (self->detail_row, self->patient->indication, self->patient->indication_detail);
   gtk_switch_set_active (self->risk_switch, self->patient->risk_si_at != TRAJ_TIME_NONE);
+  adw_combo_row_set_selected (self->substance_row, self->patient->substance_use);
   show_risk (self);
 
   g_signal_connect_swapped (self->birth_entry, "changed", G_CALLBACK (on_field_changed), self);
@@ -425,6 +438,7 @@ traj_patient_editor_new (GtkWindow         *parent,
   g_signal_connect_swapped (self->indication_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->detail_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (self->risk_switch, "notify::active", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->substance_row, "notify::selected", G_CALLBACK (on_field_changed), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->notes_view), "changed", G_CALLBACK (on_field_changed), self);
 
   validate (self);

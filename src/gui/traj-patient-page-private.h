@@ -29,6 +29,7 @@ struct _TrajPatientPage
   GtkLabel *identity_label;
   GtkLabel *course_label;
   GtkLabel *risk_label;
+  GtkLabel *substance_label;
   GtkWidget *action_box;
   GtkWidget *findings_box;
   TrajCheckinList *checkin_list;

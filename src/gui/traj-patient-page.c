@@ -155,6 +155,15 @@ update_header (TrajPatientPage *self)
   identity = g_strdup_printf (_("MRN %s · born %s (%s) · %s · %s"), p->mrn, born, age_text,
                               traj_sex_label (p->sex), indication);
   gtk_label_set_label (self->identity_label, identity);
+  /* Issue 15: a history of substance use, once it has been asked. */
+  gtk_widget_set_visible (GTK_WIDGET (self->substance_label), p->substance_use != TRAJ_SUBSTANCE_USE_UNKNOWN);
+  if (p->substance_use != TRAJ_SUBSTANCE_USE_UNKNOWN)
+    {
+      /* Translators: patient page header: "History of substance use: In the past" */
+      g_autofree char *substance = g_strdup_printf (_("History of substance use: %s"),
+                                                    traj_substance_use_label (p->substance_use));
+      gtk_label_set_label (self->substance_label, substance);
+    }
 
   /* CLINICAL.md §8: a risk flag on the patient, with who set it and when. */
   gtk_widget_set_visible (GTK_WIDGET (self->risk_label), p->risk_si_at != TRAJ_TIME_NONE);
@@ -742,6 +751,7 @@ traj_patient_page_class_init (TrajPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, identity_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, course_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, risk_label);
+  gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, substance_label);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, action_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, findings_box);
   gtk_widget_class_bind_template_child (widget_class, TrajPatientPage, checkin_list);

@@ -20,6 +20,7 @@
 #include "traj-patient-page-private.h"
 #include "traj-report-print.h"
 #include "traj-window.h"
+#include "traj-gui.h"
 
 #include "test-wait.h"
 
@@ -616,6 +617,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
   g_test_add ("/audit-window/filter-select-export", Fixture, NULL, fixture_setup, test_filter_select_export,
               fixture_teardown);
   g_test_add ("/audit-window/readable", Fixture, NULL, fixture_setup, test_readable, fixture_teardown);

@@ -14,6 +14,7 @@
 #include "traj-chart-panel.h"
 #include "traj-chart-view-private.h"
 #include "traj-outcomes.h"
+#include "traj-gui.h"
 
 static gint64 next_id = 100;
 
@@ -300,6 +301,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
 
   g_test_add_func ("/chart-view/hit-test", test_hit_test);
   g_test_add_func ("/chart-view/accessible", test_accessible);

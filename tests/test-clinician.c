@@ -31,6 +31,7 @@
 #include "test-gui-fixture.h"
 #include "test-wait.h"
 #include "traj-test-db.h"
+#include "traj-gui.h"
 
 static gint64
 add_patient (Fixture *f, const char *mrn, const char *name, gint32 birth_day)
@@ -525,14 +526,8 @@ test_focused_answer_not_blue (Fixture *f, gconstpointer data)
   GtkWidget *focused, *chosen;
   guint focused_blue, chosen_blue;
 
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
   /* No CSS transitions: the pixels are the end state, not a fade. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  /* The app's style sheet, as the application loads it. */
-  gtk_css_provider_load_from_resource (css, "/io/github/trajectory/Trajectory/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   traj_score_entry_set_scale (TRAJ_SCORE_ENTRY (entry), TRAJ_SCALE_PHQ9);
   gtk_window_set_child (GTK_WINDOW (window), entry);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
@@ -568,7 +563,6 @@ test_focused_answer_not_blue (Fixture *f, gconstpointer data)
   g_assert_cmpuint (chosen_blue, >, 500);
   g_assert_cmpuint (focused_blue, ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
-  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css));
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
   spin (f);
 }
@@ -1715,6 +1709,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
 
   g_test_add_func ("/clinician/search-fold", test_search_fold);
   g_test_add ("/clinician/search-accents", Fixture, NULL, fixture_setup, test_search_accents, fixture_teardown);

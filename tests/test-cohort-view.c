@@ -8,6 +8,7 @@
 
 #include "traj-cohort-view.h"
 #include "traj-demo.h"
+#include "traj-gui.h"
 
 static void
 spin_until_idle (TrajCohortView *view)
@@ -189,6 +190,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
   g_test_add_func ("/cohort-view/matches-cli", test_view_matches_cli);
   g_test_add_func ("/cohort-view/plurals", test_plurals);
   return g_test_run ();

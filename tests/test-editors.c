@@ -2068,16 +2068,10 @@ test_infusion_confirm_dose (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GtkCssProvider) css = NULL;
-
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  /* What AdwApplication does for the app: the editors' own style. */
-  traj_gui_init ();
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/io/github/trajectory/Trajectory/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* What the application does at startup: the editors' own style. */
+  traj_gui_load_app_style (gdk_display_get_default ());
 
   g_test_add ("/editors/infusion/log-with-vitals", Fixture, NULL, fixture_setup, test_infusion_log_with_vitals, fixture_teardown);
   g_test_add ("/editors/infusion/defaults-and-rows", Fixture, NULL, fixture_setup, test_infusion_defaults_and_rows, fixture_teardown);

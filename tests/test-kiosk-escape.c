@@ -28,6 +28,7 @@
 #include "traj-score-entry-private.h"
 #include "traj-secret.h"
 #include "traj-window.h"
+#include "traj-gui.h"
 
 #define PIN "731594"
 #define DEADLINE_S 120
@@ -1123,6 +1124,7 @@ main (int argc, char **argv)
   g_setenv ("GTK_A11Y", "none", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
   g_signal_add_emission_hook (g_signal_lookup ("event", GDK_TYPE_SURFACE), 0, count_keys, NULL, NULL);
 
   g_test_add ("/kiosk-escape/checkin", Fixture, NULL, fixture_setup, test_checkin, fixture_teardown);

@@ -15,6 +15,7 @@
 #include "traj-score-entry-private.h"
 #include "traj-store-alert.h"
 #include "traj-test-db.h"
+#include "traj-gui.h"
 
 #include "test-wait.h"
 
@@ -345,10 +346,12 @@ main (int argc, char **argv)
     {
       gtk_init ();
       adw_init ();
+      traj_gui_load_app_style (gdk_display_get_default ());
       return answer_then_wait (argv[2], argv[3], (guint) g_ascii_strtoull (argv[4], NULL, 10));
     }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
   /* As in the gui suite: every warning and critical fails the test. */
   g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
 

@@ -19,6 +19,7 @@
 #include "traj-secret.h"
 #include "traj-window.h"
 #include "traj-test-db.h"
+#include "traj-gui.h"
 
 #include "test-wait.h"
 
@@ -52,8 +53,6 @@ set_pin (TrajStore *store, const char *pin)
   g_assert_no_error (error);
 }
 
-static GtkCssProvider *css;
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -82,15 +81,6 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->course_id = c->id;
 
   f->kiosk = g_object_ref_sink (traj_kiosk_window_new (NULL, f->store, f->settings));
-  if (css == NULL)
-    {
-      /* The application's style sheet, as AdwApplication loads it (the
-       * resources are registered with the first window). */
-      css = gtk_css_provider_new ();
-      gtk_css_provider_load_from_resource (css, "/io/github/trajectory/Trajectory/style.css");
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    }
   gtk_window_present (GTK_WINDOW (f->kiosk));
   spin ();
 }
@@ -2320,16 +2310,19 @@ main (int argc, char **argv)
     {
       gtk_init ();
       adw_init ();
+      traj_gui_load_app_style (gdk_display_get_default ());
       return first_kiosk (argv[2], argv[3]);
     }
   if (argc == 5 && g_str_equal (argv[1], "--answer-then-wait"))
     {
       gtk_init ();
       adw_init ();
+      traj_gui_load_app_style (gdk_display_get_default ());
       return answer_then_wait (argv[2], argv[3], (guint) g_ascii_strtoull (argv[4], NULL, 10));
     }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
 
   g_test_add ("/kiosk/valid-code", Fixture, NULL, fixture_setup, test_valid_code, fixture_teardown);
   g_test_add ("/kiosk/wrong-expired-used", Fixture, NULL, fixture_setup, test_wrong_expired_used, fixture_teardown);

@@ -412,6 +412,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
   traj_gui_init ();
 
   g_test_add_func ("/preferences/rows-per-scale", test_rows_per_scale);

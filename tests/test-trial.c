@@ -692,6 +692,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
 
   g_test_add ("/trial/birth-date-tab", Fixture, NULL, fixture_setup, test_birth_date_tab, fixture_teardown);
   g_test_add ("/trial/duplicate-patient-asks", Fixture, NULL, fixture_setup, test_duplicate_patient_asks,

@@ -15,6 +15,7 @@
 #include "traj-demo.h"
 #include "traj-test-db.h"
 #include "traj-window.h"
+#include "traj-gui.h"
 
 #include "test-wait.h"
 
@@ -32,13 +33,6 @@ maybe_screenshot (GtkWidget *win, const char *name)
 
   if (dir == NULL)
     return;
-  /* The application's style sheet, as AdwApplication would load it. */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-    gtk_css_provider_load_from_resource (css, "/io/github/trajectory/Trajectory/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
   for (guint k = 0; k < 20; k++)
     g_main_context_iteration (NULL, FALSE);
   w = gtk_widget_get_width (win);
@@ -189,6 +183,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
   /* As in the gui suite: every warning and critical fails the test. */
   g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
 

@@ -512,6 +512,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
 
   g_test_add_func ("/window/status-text-not-markup", test_status_text_not_markup);
   g_test_add ("/window/empty-clinic", Fixture, NULL, fixture_setup, test_window_empty_clinic, fixture_teardown);

@@ -25,6 +25,7 @@
 #include "traj-timeline.h"
 #include "traj-toast-guard.h"
 #include "traj-window.h"
+#include "traj-gui.h"
 
 #include "test-gui-fixture.h"
 #include "test-wait.h"
@@ -1853,6 +1854,7 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  traj_gui_load_app_style (gdk_display_get_default ());
 
   g_test_add ("/workspace/patient-course-delete-undo", Fixture, NULL, fixture_setup_window,
               test_patient_course_delete_undo, fixture_teardown);

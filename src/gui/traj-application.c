@@ -492,7 +492,7 @@ traj_application_new (void)
   return g_object_new (TRAJ_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/io/github/trajectory/Trajectory",
+                       "resource-base-path", TRAJ_RESOURCE_BASE_PATH,
                        NULL);
 }
 

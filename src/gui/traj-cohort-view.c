@@ -44,12 +44,13 @@ cell (TrajCohortView *self, const char *metric, int column, const char *text, gb
     gtk_widget_add_css_class (label, "heading");
   if (dim)
     gtk_widget_add_css_class (label, "dim-label");
-  /* Narrow enough for five cohorts side by side at 1100 px; longer texts
-   * wrap. */
+  /* Narrow enough for the demo clinic's six cohorts side by side at
+   * 1100 px with the app's style sheet (a bold cohort name is the widest
+   * cell); longer texts wrap, and wider windows share out the rest. */
   if (column > 0)
     {
       gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_width_chars (GTK_LABEL (label), 13);
+      gtk_label_set_width_chars (GTK_LABEL (label), 11);
     }
   else
     gtk_label_set_width_chars (GTK_LABEL (label), 15);

@@ -22,6 +22,25 @@ traj_gui_init (void)
 }
 
 void
+traj_gui_load_app_style (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  g_return_if_fail (GDK_IS_DISPLAY (display));
+
+  if (g_object_get_data (G_OBJECT (display), "traj-app-style"))
+    return;
+  traj_gui_init ();
+  /* As adw_application's init_providers() and gtk_application's startup. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, TRAJ_RESOURCE_BASE_PATH "/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display), TRAJ_RESOURCE_BASE_PATH "/icons");
+  g_object_set_data_full (G_OBJECT (display), "traj-app-style", g_steal_pointer (&css), g_object_unref);
+}
+
+void
 traj_gui_dismiss (GtkWindow *dialog)
 {
   g_return_if_fail (GTK_IS_WINDOW (dialog));

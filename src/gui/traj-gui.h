@@ -13,6 +13,16 @@ G_BEGIN_DECLS
  * find its template too. */
 void traj_gui_init (void);
 
+/* Where the app's resources live: AdwApplication loads `style.css` from
+ * there and GtkApplication adds `icons/` to the icon theme. */
+#define TRAJ_RESOURCE_BASE_PATH "/io/github/trajectory/Trajectory"
+
+/* Does for @display what the application does at startup with
+ * TRAJ_RESOURCE_BASE_PATH (the style sheet at application priority, the
+ * icons on the icon theme), for a program that shows the app's widgets
+ * without a TrajApplication: the GUI tests. Once per display. */
+void traj_gui_load_app_style (GdkDisplay *display);
+
 /* A string setting, or NULL without settings or when @settings' schema
  * has no such key (a test's or an older schema). */
 char *traj_gui_settings_string (GSettings *settings, const char *key);

@@ -716,6 +716,17 @@ test_which_commands_create (Fixture *fx, gconstpointer data)
   g_assert_cmpint (run (fx, NULL, &err, "--database", missing, "patients"), !=, 0);
   g_assert_nonnull (strstr (err, "There is no clinic database"));
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  /* Each command that reads or writes out a clinic refuses alike. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fx, NULL, &err, "--database", missing, "outcomes"), !=, 0);
+  g_assert_nonnull (strstr (err, "There is no clinic database"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fx, NULL, &err, "--database", missing, "cohort"), !=, 0);
+  g_assert_nonnull (strstr (err, "There is no clinic database"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fx, NULL, &err, "--database", missing, "backup", "--output", "copy.db"), !=, 0);
+  g_assert_nonnull (strstr (err, "There is no clinic database"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
   g_assert_cmpint (g_mkdir (bad_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (bad_csv, "uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at\r\n"

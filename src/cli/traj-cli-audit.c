@@ -14,15 +14,12 @@
 int
 traj_cli_audit (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = {
-    "audit", N_("verify"),
-    N_("Check that the audit trail is whole: every event linked, none changed or removed"), NULL };
   GOptionEntry entries[] = { { NULL } };
   g_autoptr(GError) error = NULL;
   g_autoptr(TrajStore) store = NULL;
   gint64 n = 0;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc != 2 || !g_str_equal (argv[1], "verify"))
     return traj_cli_fail (cli, _("say what to do: “audit verify”")) + 1;

@@ -12,8 +12,6 @@
 int
 traj_cli_chart (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "chart", N_("--patient MRN --output FILE.png|svg|pdf [--width W] [--height H] [--scale N] [--axis date|infusion]"),
-                                       N_("Draw a patient’s chart to a PNG, SVG or PDF file"), NULL };
   g_autofree char *mrn = NULL, *output = NULL, *axis_name = NULL;
   int width = 1200, height = 800;
   double scale = 1.0;
@@ -35,7 +33,7 @@ traj_cli_chart (TrajCli *cli, int argc, char **argv)
   TrajThresholds thresholds;
   TrajChartOptions options;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;

@@ -11,11 +11,6 @@
 #include "traj-cli.h"
 #include "traj-cohort.h"
 
-#define PARAMETERS N_("[--group-by FIELD] [--cohort SPEC]… [FILTERS] [--scale SCALE] [--as-of DATE] " \
-                      "[--table metrics|courses|chart|km|tolerability] [--format text|csv|json] [--output FILE] " \
-                      "[--save NAME [--replace]] [--load NAME] [--list-saved] [--delete-saved NAME]")
-#define SUMMARY N_("Compare cohorts of courses: response, remission, completion, boosters, safety")
-
 typedef struct {
   char **indication, **route, **medicine, **sex, **age_band, **protocol, **clinician;
   char *from, *to;
@@ -298,7 +293,6 @@ list_saved (TrajCli *cli, TrajStore *store, TrajFormat format, const char *outpu
 int
 traj_cli_cohort (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "cohort", PARAMETERS, SUMMARY, NULL };
   g_autofree char *group_by = NULL, *scale_name = NULL, *as_of_text = NULL, *table_name = NULL;
   g_autofree char *format_name = NULL, *output = NULL, *save = NULL, *load = NULL, *delete_name = NULL;
   g_auto(GStrv) specs = NULL;
@@ -341,7 +335,7 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
   gboolean defining;
   int status;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     {
       filter_options_clear (&fo);
       return 2;

@@ -32,8 +32,6 @@ export_csv (TrajCli *cli, TrajStore *store, const char *dir)
 int
 traj_cli_export (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "export", N_("--format csv|fhir [--patient MRN] --output DIR|FILE"),
-                                       N_("Export the clinic as CSV files or a FHIR R4 bundle"), NULL };
   g_autofree char *format = NULL, *patient = NULL, *output = NULL;
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (one file per record kind) or fhir (one JSON bundle)"), N_("FORMAT") },
@@ -44,7 +42,7 @@ traj_cli_export (TrajCli *cli, int argc, char **argv)
   g_autoptr(TrajStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;
@@ -73,8 +71,6 @@ traj_cli_export (TrajCli *cli, int argc, char **argv)
 int
 traj_cli_import (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "import", N_("DIR|FILE"),
-                                       N_("Import CSV files written by export: all rows or none"), NULL };
   g_autoptr(TrajStore) store = NULL;
   g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
   g_autoptr(GError) error = NULL;
@@ -82,7 +78,7 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
   double seconds;
   guint rows;
 
-  if (!traj_cli_parse (cli, &self, NULL, &argc, &argv))
+  if (!traj_cli_parse (cli, NULL, &argc, &argv))
     return 2;
   if (argc != 2)
     return traj_cli_fail (cli, _("give one folder or CSV file to import")) + 1;
@@ -122,8 +118,6 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
 int
 traj_cli_backup (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "backup", N_("--output FILE [--replace]"),
-                                       N_("Copy the clinic file safely, even while it is in use"), NULL };
   g_autofree char *output = NULL;
   gboolean replace = FALSE;
   GOptionEntry entries[] = {
@@ -135,7 +129,7 @@ traj_cli_backup (TrajCli *cli, int argc, char **argv)
   g_autoptr(TrajStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;
@@ -168,8 +162,6 @@ confirm (const char *question)
 int
 traj_cli_restore (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "restore", N_("FILE [--yes]"),
-                                       N_("Replace the clinic with a backup; the current one is kept"), NULL };
   gboolean yes = FALSE;
   GOptionEntry entries[] = {
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Replace without asking"), NULL },
@@ -179,7 +171,7 @@ traj_cli_restore (TrajCli *cli, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   TrajBackupInfo info;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc != 2)
     return traj_cli_fail (cli, _("give the backup file to restore")) + 1;

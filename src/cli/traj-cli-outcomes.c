@@ -155,8 +155,6 @@ add_patient (TrajPatientRecords *r, gpointer user_data)
 int
 traj_cli_outcomes (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "outcomes", N_("[--patient MRN] [--format text|csv|json]"),
-                                       N_("Baseline, change, response, remission and open findings per course and scale"), NULL };
   g_autofree char *format_name = NULL, *mrn = NULL, *out = NULL;
   GOptionEntry entries[] = {
     { "patient", 0, 0, G_OPTION_ARG_STRING, &mrn, N_("Only this patient"), N_("MRN") },
@@ -169,7 +167,7 @@ traj_cli_outcomes (TrajCli *cli, int argc, char **argv)
   TrajFormat format;
   Ctx ctx = { table };
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;

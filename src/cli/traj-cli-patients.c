@@ -12,8 +12,6 @@
 int
 traj_cli_demo (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "demo", N_("[--seed N] [--patients N] [--anchor YYYY-MM-DD]"),
-                                       N_("Fill an empty database with a synthetic demo clinic"), NULL };
   gint64 seed = TRAJ_DEMO_DEFAULT_SEED;
   int patients = TRAJ_DEMO_DEFAULT_PATIENTS;
   g_autofree char *anchor = NULL;
@@ -29,7 +27,7 @@ traj_cli_demo (TrajCli *cli, int argc, char **argv)
   gint32 anchor_day = TRAJ_DAY_NONE;
   gint64 existing;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;
@@ -61,8 +59,6 @@ traj_cli_demo (TrajCli *cli, int argc, char **argv)
 int
 traj_cli_patients (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "patients", N_("[--search TEXT] [--format text|csv|json]"),
-                                       N_("List patients: MRN, name, indication, course status"), NULL };
   g_autofree char *format_name = NULL, *search = NULL, *folded = NULL, *out = NULL;
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("Output format: text, csv or json"), N_("FORMAT") },
@@ -78,7 +74,7 @@ traj_cli_patients (TrajCli *cli, int argc, char **argv)
   guint shown = 0;
   enum { C_MRN, C_NAME, C_BIRTH, C_SEX, C_INDICATION, C_STATUS, C_SCALE, C_LATEST, C_INFUSIONS, C_LAST_INFUSION, C_UID };
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;

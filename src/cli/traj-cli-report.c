@@ -12,14 +12,6 @@
 #include "traj-rems.h"
 #include "traj-report.h"
 
-#define REPORT_PARAMETERS N_("--patient MRN --output FILE.pdf [--paper a4|letter] [--clinic NAME]")
-#define REPORT_SUMMARY N_("Write a patient’s progress report as a PDF")
-#define COHORT_PARAMETERS N_("[--group-by FIELD] [FILTERS] [--scale SCALE] [--as-of DATE] [--load NAME] " \
-                             "--output FILE.pdf [--paper a4|letter] [--clinic NAME]")
-#define COHORT_SUMMARY N_("Write a one-page cohort report as a PDF")
-#define REMS_PARAMETERS N_("--infusion UID --output FILE.pdf [--paper a4|letter]")
-#define REMS_SUMMARY N_("Write an esketamine session’s monitoring record (SPRAVATO REMS) as a one-page PDF")
-
 static gboolean
 check_pdf_name (TrajCli *cli, const char *output)
 {
@@ -56,7 +48,6 @@ report_options (TrajCli *cli, TrajReportOptions *options, const char *paper, con
 int
 traj_cli_report (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "report", REPORT_PARAMETERS, REPORT_SUMMARY, NULL };
   g_autofree char *mrn = NULL, *output = NULL, *paper = NULL, *clinic = NULL;
   GOptionEntry entries[] = {
     { "patient", 0, 0, G_OPTION_ARG_STRING, &mrn, N_("The patient’s MRN"), N_("MRN") },
@@ -73,7 +64,7 @@ traj_cli_report (TrajCli *cli, int argc, char **argv)
   TrajThresholds thresholds;
   TrajReportOptions options;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;
@@ -125,7 +116,6 @@ static const struct {
 int
 traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "cohort-report", COHORT_PARAMETERS, COHORT_SUMMARY, NULL };
   g_autofree char *group_by = NULL, *scale_name = NULL, *as_of_text = NULL, *load = NULL;
   g_autofree char *output = NULL, *paper = NULL, *clinic = NULL, *from = NULL, *to = NULL;
   char **values[G_N_ELEMENTS (filter_options)] = { NULL };
@@ -160,7 +150,7 @@ traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
       e->arg_description = N_("LIST");
     }
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     status = 2;
   defining = group_by || scale_name || from || to;
   for (guint k = 0; k < G_N_ELEMENTS (filter_options); k++)
@@ -236,7 +226,6 @@ traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
 int
 traj_cli_rems (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = { "rems", REMS_PARAMETERS, REMS_SUMMARY, NULL };
   g_autofree char *uid = NULL, *output = NULL, *paper = NULL;
   GOptionEntry entries[] = {
     { "infusion", 0, 0, G_OPTION_ARG_STRING, &uid, N_("The session’s id (uid)"), N_("UID") },
@@ -252,7 +241,7 @@ traj_cli_rems (TrajCli *cli, int argc, char **argv)
   g_autofree char *clinic = NULL, *address = NULL, *check = NULL;
   TrajReportOptions options;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;

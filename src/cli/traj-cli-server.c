@@ -62,17 +62,13 @@ server_add_login (TrajCli *cli, const char *login, const char *role_name)
 int
 traj_cli_server (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand cmd = {
-    "server", N_("init CONNECTION | add-login NAME --role clinician|lead|kiosk"),
-    N_("Set up a clinic server: its schema and roles, and people’s logins"), NULL
-  };
   g_autofree char *role = NULL;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("What the login may do: clinician, lead or kiosk"), N_("ROLE") },
     { NULL }
   };
 
-  if (!traj_cli_parse (cli, &cmd, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc == 3 && g_str_equal (argv[1], "init"))
     return server_init (cli, argv[2]);
@@ -84,7 +80,7 @@ traj_cli_server (TrajCli *cli, int argc, char **argv)
         return traj_cli_fail (cli, _("Give the login’s role with --role clinician, lead or kiosk."));
       return server_add_login (cli, argv[2], role);
     }
-  traj_cli_fail (cli, _("Usage: trajectory-cli server %s"), _(cmd.parameter));
+  traj_cli_fail (cli, _("Usage: trajectory-cli server %s"), _(cli->command->parameter));
   return 2;
 }
 
@@ -103,10 +99,6 @@ migrate_progress (double fraction, gpointer data)
 int
 traj_cli_migrate (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand cmd = {
-    "migrate", N_("--from CLINIC --to CLINIC"),
-    N_("Move a whole clinic between a file and a server, into an empty clinic; counts compared"), NULL
-  };
   g_autofree char *from = NULL, *to = NULL;
   GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The clinic to copy: a file or postgresql://…"), N_("CLINIC") },
@@ -118,7 +110,7 @@ traj_cli_migrate (TrajCli *cli, int argc, char **argv)
   g_autoptr(GPtrArray) counts = NULL;
   g_autoptr(GTimer) timer = g_timer_new ();
 
-  if (!traj_cli_parse (cli, &cmd, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;

@@ -16,9 +16,6 @@
 int
 traj_cli_staff_pin (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = {
-    "staff-pin", N_("< the current PIN (when one is set), then the new one, a line each"),
-    N_("Set or change the clinic’s staff PIN for the tablets"), NULL };
   GOptionEntry entries[] = { { NULL } };
   g_autoptr(GError) error = NULL;
   g_autoptr(TrajStore) store = NULL;
@@ -27,7 +24,7 @@ traj_cli_staff_pin (TrajCli *cli, int argc, char **argv)
   g_auto(TrajSecretString) again = NULL;
   gboolean has_pin = FALSE;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;
@@ -62,9 +59,6 @@ traj_cli_staff_pin (TrajCli *cli, int argc, char **argv)
 int
 traj_cli_checkin (TrajCli *cli, int argc, char **argv)
 {
-  static const TrajCliCommand self = {
-    "checkin", N_("--patient MRN [--scales phq9,gad7] [--hours N]"),
-    N_("Make a patient’s tablet check-in code (shown once)"), NULL };
   g_autofree char *mrn = NULL, *scales = NULL;
   int hours = 12;
   GOptionEntry entries[] = {
@@ -79,7 +73,7 @@ traj_cli_checkin (TrajCli *cli, int argc, char **argv)
   g_autoptr(TrajPatient) p = NULL;
   g_auto(TrajSecretString) code = NULL;
 
-  if (!traj_cli_parse (cli, &self, entries, &argc, &argv))
+  if (!traj_cli_parse (cli, entries, &argc, &argv))
     return 2;
   if (argc > 1)
     return traj_cli_fail (cli, _("unexpected argument “%s”"), argv[1]) + 1;

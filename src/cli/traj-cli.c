@@ -20,17 +20,17 @@
 
 static const TrajCliCommand commands[] = {
   { "demo", N_("[--seed N] [--patients N] [--anchor YYYY-MM-DD]"),
-    N_("Fill an empty database with a synthetic demo clinic"), traj_cli_demo },
+    N_("Fill an empty database with a synthetic demo clinic"), traj_cli_demo, TRUE },
   { "patients", N_("[--search TEXT] [--format text|csv|json]"),
     N_("List patients: MRN, name, indication, course status"), traj_cli_patients },
   { "export", N_("--format csv|fhir [--patient MRN] --output DIR|FILE"),
     N_("Export the clinic as CSV files or a FHIR R4 bundle"), traj_cli_export },
   { "import", N_("DIR|FILE"),
-    N_("Import CSV files written by export: all rows or none"), traj_cli_import },
-  { "backup", N_("--output FILE"),
+    N_("Import CSV files written by export: all rows or none"), traj_cli_import, TRUE },
+  { "backup", N_("--output FILE [--replace]"),
     N_("Copy the clinic file safely, even while it is in use"), traj_cli_backup },
   { "restore", N_("FILE [--yes]"),
-    N_("Replace the clinic with a backup; the current one is kept"), traj_cli_restore },
+    N_("Replace the clinic with a backup; the current one is kept"), traj_cli_restore, TRUE },
   { "outcomes", N_("[--patient MRN] [--format text|csv|json]"),
     N_("Baseline, change, response, remission and open findings per course and scale"), traj_cli_outcomes },
   { "cohort", N_("[--group-by FIELD] [--cohort SPEC]… [FILTERS] [--scale SCALE] [--as-of DATE] "
@@ -106,11 +106,11 @@ print_usage (FILE *out)
 
 gboolean
 traj_cli_parse (TrajCli               *cli,
-                const TrajCliCommand  *cmd,
                 GOptionEntry          *entries,
                 int                   *argc,
                 char                ***argv)
 {
+  const TrajCliCommand *cmd = cli->command;
   g_autofree char *param = g_strdup_printf ("%s %s", cmd->name, _(cmd->parameter));
   g_autoptr(GOptionContext) ctx = g_option_context_new (param);
   g_autoptr(GError) error = NULL;
@@ -150,7 +150,7 @@ traj_cli_parse (TrajCli               *cli,
 TrajStore *
 traj_cli_open_store (TrajCli *cli)
 {
-  gboolean demo = g_strcmp0 (cli->command, "demo") == 0;
+  gboolean demo = cli->command->run == traj_cli_demo;
   /* Synthetic patients never go into the clinic's own file by default:
    * "demo" without --database fills the demo clinic that "trajectory --demo"
    * (and ./dev run) opens. */
@@ -158,8 +158,7 @@ traj_cli_open_store (TrajCli *cli)
                           : demo ? traj_store_demo_path () : traj_store_default_path ();
   g_autoptr(GError) error = NULL;
   gboolean server = traj_store_location_is_server (path);
-  gboolean creates = demo || g_strcmp0 (cli->command, "import") == 0 ||
-                     g_strcmp0 (cli->command, "restore") == 0;
+  gboolean creates = cli->command->may_create;
   TrajStore *store;
   /* The trail records the computer login (always) and the clinician named
    * by --clinician or $TRAJECTORY_CLINICIAN. */
@@ -235,7 +234,7 @@ traj_cli_fail (TrajCli *cli, const char *format, ...)
   msg = g_strdup_vprintf (format, args);
   va_end (args);
   if (cli->command)
-    fprintf (stderr, "trajectory-cli %s: %s\n", cli->command, msg);
+    fprintf (stderr, "trajectory-cli %s: %s\n", cli->command->name, msg);
   else
     fprintf (stderr, "trajectory-cli: %s\n", msg);
   return 1;
@@ -345,7 +344,7 @@ main (int argc, char **argv)
   for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
     if (g_str_equal (argv[i], commands[k].name))
       {
-        cli.command = commands[k].name;
+        cli.command = &commands[k];
         status = commands[k].run (&cli, argc - i, argv + i);
         g_free (cli.database);
         g_free (cli.clinician);

@@ -9,24 +9,30 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  char *database;          /* --database, or NULL for the default clinic file */
-  char *clinician;         /* --clinician, or NULL: $TRAJECTORY_CLINICIAN */
-  const char *command;
-  gboolean created;        /* traj_cli_open_store () made a new clinic file */
-} TrajCli;
+typedef struct _TrajCli TrajCli;
 
 typedef struct {
   const char *name;
   const char *parameter;   /* e.g. "[--format FORMAT]" */
   const char *summary;
   int (*run) (TrajCli *cli, int argc, char **argv);
+  /* Whether the command may make the clinic file it is pointed at (it
+   * fills a clinic); every other command refuses a file that does not
+   * exist, so a mistyped --database never opens an empty clinic. */
+  gboolean may_create;
 } TrajCliCommand;
 
-/* Parses a command's own options (plus --database and --help) with a
- * GOptionContext; prints errors and returns FALSE on bad usage. */
+struct _TrajCli {
+  char *database;          /* --database, or NULL for the default clinic file */
+  char *clinician;         /* --clinician, or NULL: $TRAJECTORY_CLINICIAN */
+  const TrajCliCommand *command;   /* the one running, from the command table */
+  gboolean created;        /* traj_cli_open_store () made a new clinic file */
+};
+
+/* Parses the running command's own options (plus --database and --help)
+ * with a GOptionContext, its usage from the command table; prints errors
+ * and returns FALSE on bad usage. */
 gboolean    traj_cli_parse        (TrajCli       *cli,
-                                   const TrajCliCommand *cmd,
                                    GOptionEntry  *entries,
                                    int           *argc,
                                    char        ***argv);

@@ -831,9 +831,14 @@ static const BadRow bad_rows[] = {
   { "fractional-seconds", TRAJ_CSV_INFUSIONS, ",2026-01-10T09:00:00Z,", ",2026-01-10T09:00:00.5Z,",
     "infusions.csv:2:", "started_at “2026-01-10T09:00:00.5Z” is not a date and time" },
   { "epoch-is-not-none", TRAJ_CSV_INFUSIONS, ",2026-01-10T10:40:00Z,", ",1970-01-01T00:00:00Z,",
-    "infusions.csv:2:", "ready_at “1970-01-01T00:00:00Z”: a date before 1970 is not plausible." },
+    "infusions.csv:2:", "ready_at “1970-01-01T00:00:00Z”: 1970-01-01 00:00:00 UTC stands for “no date” and is not plausible." },
   { "epoch-created", TRAJ_CSV_PATIENTS, ",2026-01-05T09:00:00Z,", ",1970-01-01T00:00:00Z,",
-    "patients.csv:2:", "created_at “1970-01-01T00:00:00Z”: a date before 1970 is not plausible." },
+    "patients.csv:2:", "created_at “1970-01-01T00:00:00Z”: 1970-01-01 00:00:00 UTC stands for “no date” and is not plausible." },
+  { "before-1970", TRAJ_CSV_PATIENTS, ",2026-01-05T09:00:00Z,", ",1969-12-31T23:59:59Z,",
+    "patients.csv:2:", "created_at “1969-12-31T23:59:59Z”: a date before 1970 is not plausible." },
+  /* Issue 16 (trial finding 6): the course began before its patient was born. */
+  { "course-before-birth", TRAJ_CSV_COURSES, ",6,2026-01-10,,induction,", ",6,1979-12-31,,induction,",
+    "courses.csv:2:", "The course starts on 31 Dec 1979, before the patient’s birth date (3 Feb 1980)." },
   { "name-trimmed", TRAJ_CSV_PATIENTS, ",Ben Bianchi,", ", Ben Bianchi ,",
     "patients.csv:4:", "name “ Ben Bianchi ” starts or ends with a space" },
   /* Control characters. */

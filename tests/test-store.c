@@ -1440,6 +1440,33 @@ test_validate_assessment_other (Fixture *fx, gconstpointer data)
   g_assert_true (ok->complete);
 }
 
+/* Issue 16 (trial finding 6): a course may not start before its patient
+ * was born (born 17 May 1980), in an editor as on import; the day of birth
+ * itself is fine. */
+static void
+test_course_before_birth (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TrajCourse) c = traj_course_new ();
+  GError *error = NULL;
+
+  c->patient_id = fx->patient_id;
+  c->indication = TRAJ_INDICATION_DEPRESSION;
+  c->primary_scale = TRAJ_SCALE_PHQ9;
+  c->start_day = traj_day_from_ymd (1980, 5, 16);
+  g_assert_false (traj_store_insert_course (fx->store, c, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH);
+  g_assert_cmpstr (error->message, ==, "The course starts on 16 May 1980, before the patient’s birth date (17 May 1980).");
+  g_clear_error (&error);
+  g_assert_cmpint (c->id, ==, 0);
+  c->start_day = traj_day_from_ymd (1980, 5, 17);
+  g_assert_true (traj_store_insert_course (fx->store, c, &error));
+  g_assert_no_error (error);
+  c->start_day = traj_day_from_ymd (1975, 1, 1);
+  g_assert_false (traj_store_update_course (fx->store, c, &error));
+  g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH);
+  g_clear_error (&error);
+}
+
 /* Issue 16: the total stored is the sum of the answers, whatever the caller
  * put in total, so no record holds a total its own items contradict (the
  * clinic's CSV export would refuse it on the way back in). */
@@ -3607,6 +3634,7 @@ main (int argc, char **argv)
   ADD_P ("/store/validate/unknown-scale", test_validate_unknown_scale);
   ADD_P ("/store/validate/assessment-other", test_validate_assessment_other);
   ADD_P ("/store/assessment-total-from-items", test_assessment_total_from_items);
+  ADD_P ("/store/course-before-birth", test_course_before_birth);
   ADD_P ("/store/assessment-draft", test_assessment_draft);
   ADD_P ("/store/validate/bp-order", test_validate_bp_order);
   ADD_P ("/store/plausible/before-birth", test_plausible_before_birth);

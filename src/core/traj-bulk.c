@@ -93,7 +93,8 @@ traj_bulk_insert_course (TrajStore   *store,
   g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
   g_return_val_if_fail (c != NULL, FALSE);
 
-  if (!uid_given (c->uid, error) || !traj_validate_course (c, today, error))
+  if (!uid_given (c->uid, error) || !traj_validate_course (c, today, error) ||
+      !traj_store_require_course_dates (store, c, error))
     return FALSE;
   WRITE_ROW (traj_store_write_course_row (store, c, &local_), "course");
   return TRUE;

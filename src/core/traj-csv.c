@@ -1621,15 +1621,18 @@ get_time (Import *im, guint column, gboolean required, gboolean *ok)
     }
   /* The same floor as the store's (and 1970-01-01T00:00:00Z is never read
    * as "none"). */
-  if (t <= traj_records_first_time ())
-    {
-      g_autofree char *value = shown (im->col[column]);
+  {
+    g_autofree char *value = shown (im->col[column]);
+    g_autofree char *what = g_strdup_printf ("%s “%s”", column_name (im, column), value);
+    g_autoptr(GError) e = NULL;
 
-      problem (im, im->line, _("%s “%s”: a date before %d is not plausible. Check the date."),
-               column_name (im, column), value, TRAJ_RECORDS_FROM_YEAR);
-      *ok = FALSE;
-      return TRAJ_TIME_NONE;
-    }
+    if (!traj_validate_record_time (what, t, G_MAXINT64, &e))
+      {
+        problem (im, im->line, "%s", e->message);
+        *ok = FALSE;
+        return TRAJ_TIME_NONE;
+      }
+  }
   return t;
 }
 

@@ -131,6 +131,35 @@ traj_store_require_infusion_dates (TrajStore           *self,
 }
 
 gboolean
+traj_store_require_course_dates (TrajStore *self, const TrajCourse *c, GError **error)
+{
+  static const char sql[] = "SELECT birth_date FROM patient WHERE id = ?1";
+  gint32 birth_day = TRAJ_DAY_NONE;
+  TrajDbStmt *stmt;
+  gboolean found = FALSE;
+
+  /* A server import answers from what it wrote (traj-store-bulk.c). */
+  if (traj_store_deferred (self))
+    {
+      if (!traj_store_deferred_birth_day (self, c->patient_id, &birth_day, error))
+        return FALSE;
+    }
+  else
+    {
+      stmt = traj_store_prepare (self, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      traj_db_bind_int64 (stmt, 1, c->patient_id);
+      if (!traj_db_step_row (stmt, &found, error))
+        return FALSE;
+      if (found)
+        birth_day = traj_db_column_day (stmt, 0);
+      traj_db_reset (stmt);
+    }
+  return traj_validate_course_dates (c, birth_day, error);
+}
+
+gboolean
 traj_store_require_assessment_dates (TrajStore             *self,
                                      const TrajAssessment  *a,
                                      char                 **other_uid,

@@ -658,6 +658,17 @@ traj_store_deferred_infusion_context (TrajStore           *self,
 }
 
 gboolean
+traj_store_deferred_birth_day (TrajStore *self, gint64 patient_id, gint32 *birth_day, GError **error)
+{
+  CachedPatient *p = cached (self, patient_id);
+
+  if (p == NULL && (p = load_patient (self, patient_id, error)) == NULL)
+    return FALSE;
+  *birth_day = p->birth_day;
+  return TRUE;
+}
+
+gboolean
 traj_store_deferred_assessment_context (TrajStore             *self,
                                         const TrajAssessment  *a,
                                         gint64                 minute,

@@ -94,7 +94,8 @@ write_course (TrajStore *self, TrajCourse *c, gboolean insert, GError **error)
   traj_store_attention_touch (self, c->patient_id);
   if (!insert && !traj_store_attention_touch_record (self, TRAJ_KIND_COURSE, c->id, error))
     goto fail;
-  if (!traj_store_patient_exists (self, c->patient_id, error))
+  if (!traj_store_patient_exists (self, c->patient_id, error) ||
+      !traj_store_require_course_dates (self, c, error))
     goto fail;
   if (insert)
     {

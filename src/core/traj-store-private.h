@@ -218,6 +218,8 @@ void          traj_store_deferred_note_assessment (TrajStore *self, const TrajAs
 gboolean      traj_store_deferred_infusion_context   (TrajStore *self, const TrajInfusion *i,
                                                       TrajInfusionContext *ctx, TrajCourse *course,
                                                       GError **error);
+gboolean      traj_store_deferred_birth_day          (TrajStore *self, gint64 patient_id, gint32 *birth_day,
+                                                      GError **error);
 gboolean      traj_store_deferred_assessment_context (TrajStore *self, const TrajAssessment *a,
                                                       gint64 minute, gint32 *birth_day,
                                                       TrajAssessment **other, GError **error);
@@ -354,6 +356,8 @@ gboolean      traj_store_require_infusion_dates   (TrajStore *self, const TrajIn
 gint64        traj_store_bulk_hidden_marker (TrajStore *self);
 gboolean      traj_store_require_assessment_dates (TrajStore *self, const TrajAssessment *a,
                                                    char **other_uid, GError **error);
+/* A course starts on or after its patient's birth date. */
+gboolean      traj_store_require_course_dates     (TrajStore *self, const TrajCourse *c, GError **error);
 
 /* What those rules read (in traj_store_hot_queries): the patient's birth
  * date, the course's dates, and the patient's other infusions just before

@@ -121,7 +121,15 @@ traj_records_first_time (void)
 gboolean
 traj_validate_record_time (const char *what, gint64 t, gint64 latest, GError **error)
 {
-  if (t <= traj_records_first_time ())
+  if (t == traj_records_first_time ())
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IMPLAUSIBLE,
+                   /* Translators: %s is a field, e.g. "Infusion start" */
+                   _("%s: 1970-01-01 00:00:00 UTC stands for “no date” and is not plausible. Check the date."),
+                   what);
+      return FALSE;
+    }
+  if (t < traj_records_first_time ())
     {
       g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IMPLAUSIBLE,
                    /* Translators: %s is a field, e.g. "Infusion start" */
@@ -817,6 +825,21 @@ traj_same_minute (gint64 a, gint64 b)
   gint64 ma = a >= 0 ? a / 60 : -((-a + 59) / 60);
   gint64 mb = b >= 0 ? b / 60 : -((-b + 59) / 60);
   return ma == mb;
+}
+
+gboolean
+traj_validate_course_dates (const TrajCourse *c, gint32 birth_day, GError **error)
+{
+  if (birth_day != TRAJ_DAY_NONE && c->start_day != TRAJ_DAY_NONE && c->start_day < birth_day)
+    {
+      g_autofree char *on = traj_day_format (c->start_day);
+      g_autofree char *born = traj_day_format (birth_day);
+
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_BEFORE_BIRTH,
+                   _("The course starts on %s, before the patient’s birth date (%s)."), on, born);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -151,6 +151,9 @@ gboolean traj_same_minute              (gint64 a, gint64 b);
  * complete assessment of the same scale for the same patient in the same
  * minute, exists: a probable duplicate, and the message names both. @a
  * must be scored (traj_assessment_rescore). */
+/* TRAJ_ERROR_BEFORE_BIRTH when @c starts before @birth_day (TRAJ_DAY_NONE:
+ * not known). */
+gboolean traj_validate_course_dates (const TrajCourse *c, gint32 birth_day, GError **error);
 gboolean traj_validate_assessment_dates (const TrajAssessment *a,
                                          gint32                birth_day,
                                          const TrajAssessment *same_minute,

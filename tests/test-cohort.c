@@ -76,6 +76,12 @@ add_patient_detail (Clinic *k, const char *mrn, TrajSex sex, int age_at_day0, Tr
   TrajPatient *p = traj_patient_new ();
 
   p->indication_detail = g_strdup (detail);
+  /* Issue 15: P2 used substances in the past, P3 does now, P5 never; the
+   * others were not asked. */
+  p->substance_use = g_str_equal (mrn, "P2") ? TRAJ_SUBSTANCE_USE_PAST
+                     : g_str_equal (mrn, "P3") ? TRAJ_SUBSTANCE_USE_CURRENT
+                     : g_str_equal (mrn, "P5") ? TRAJ_SUBSTANCE_USE_NONE
+                     : TRAJ_SUBSTANCE_USE_UNKNOWN;
 
   p->uid = next_uid (k);
   p->mrn = g_strdup (mrn);
@@ -759,7 +765,30 @@ test_medication_at_start (void)
       h = g_ptr_array_index (report->cohorts, 1);
       g_assert_cmpstr (h->label, ==, "No lamotrigine at course start");
       assert_members (report, 1, "P1,P2,P3,P5,P6");
+
+      /* Issue 15: by the patient's history of substance use; none, past,
+       * current, then not recorded. */
+      g_clear_pointer (&report, traj_cohort_report_free);
+      def->group_by = TRAJ_COHORT_FIELD_SUBSTANCE_USE;
+      report = read == 0 ? clinic_report (&k, def) : traj_cohort_compute (store, def, &t, as_of (), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (report->cohorts->len, ==, 4);
+      h = g_ptr_array_index (report->cohorts, 0);
+      g_assert_cmpstr (h->key, ==, "none");
+      g_assert_cmpstr (h->label, ==, "No history of substance use");
+      assert_members (report, 0, "P5");
+      h = g_ptr_array_index (report->cohorts, 1);
+      g_assert_cmpstr (h->label, ==, "Past substance use");
+      assert_members (report, 1, "P2");
+      h = g_ptr_array_index (report->cohorts, 2);
+      g_assert_cmpstr (h->label, ==, "Current substance use");
+      assert_members (report, 2, "P3");
+      h = g_ptr_array_index (report->cohorts, 3);
+      g_assert_cmpstr (h->key, ==, "unknown");
+      g_assert_cmpstr (h->label, ==, "Substance use not recorded");
+      assert_members (report, 3, "P1,P1,P4,P6");
     }
+  g_assert_cmpstr (traj_cohort_field_to_string (TRAJ_COHORT_FIELD_SUBSTANCE_USE), ==, "substance_use");
   g_assert_cmpstr (traj_cohort_field_to_string (TRAJ_COHORT_FIELD_BENZODIAZEPINE), ==, "benzodiazepine_at_start");
   g_assert_cmpstr (traj_cohort_field_to_string (TRAJ_COHORT_FIELD_LAMOTRIGINE), ==, "lamotrigine_at_start");
   clinic_clear (&k);

@@ -299,7 +299,8 @@ traj_cli_cohort (TrajCli *cli, int argc, char **argv)
   gboolean replace = FALSE, list = FALSE;
   FilterOptions fo = { 0 };
   GOptionEntry entries[] = {
-    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by, N_("One cohort per value of FIELD: indication, route, medicine, sex, age_band, protocol, clinician or start_year"), N_("FIELD") },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by, N_("One cohort per value of FIELD: indication, indication_detail, route, medicine, sex, age_band, protocol, "
+                                                                    "clinician, start_year, benzodiazepine_at_start, lamotrigine_at_start or substance_use"), N_("FIELD") },
     { "cohort", 0, 0, G_OPTION_ARG_STRING_ARRAY, &specs, N_("A cohort of its own, up to 4, e.g. 'label=IV;route=iv;age_band=25-34'"), N_("SPEC") },
     { "indication", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fo.indication, N_("Only these indications"), N_("LIST") },
     { "route", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fo.route, N_("Only these routes (iv, im, intranasal, oral)"), N_("LIST") },

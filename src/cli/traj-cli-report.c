@@ -120,7 +120,8 @@ traj_cli_cohort_report (TrajCli *cli, int argc, char **argv)
   g_autofree char *output = NULL, *paper = NULL, *clinic = NULL, *from = NULL, *to = NULL;
   char **values[G_N_ELEMENTS (filter_options)] = { NULL };
   GOptionEntry entries[G_N_ELEMENTS (filter_options) + 11] = {
-    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by, N_("One cohort per value of FIELD: indication, route, medicine, sex, age_band, protocol, clinician or start_year"), N_("FIELD") },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by, N_("One cohort per value of FIELD: indication, indication_detail, route, medicine, sex, age_band, protocol, "
+                                                                    "clinician, start_year, benzodiazepine_at_start, lamotrigine_at_start or substance_use"), N_("FIELD") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Courses starting on or after DATE"), N_("DATE") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Courses starting on or before DATE"), N_("DATE") },
     { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_name, N_("Outcome scale (default: each course’s primary scale)"), N_("SCALE") },

@@ -44,6 +44,7 @@ static const Pair fields[] = {
   { "start_year", N_("Year of course start") },
   { "benzodiazepine_at_start", N_("Benzodiazepine at course start") },
   { "lamotrigine_at_start", N_("Lamotrigine at course start") },
+  { "substance_use", N_("History of substance use") },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (fields) == TRAJ_N_COHORT_FIELDS);
 
@@ -1086,6 +1087,7 @@ collect_course (const PatientCtx    *p,
   cc->age_band = traj_age_band_for_age (cc->age);
   cc->benzodiazepine_at_start = traj_medications_class_on (p->r, TRAJ_MED_CLASS_BENZODIAZEPINE, c->start_day);
   cc->lamotrigine_at_start = traj_medications_class_on (p->r, TRAJ_MED_CLASS_LAMOTRIGINE, c->start_day);
+  cc->substance_use = patient->substance_use;
   if (cs.infusions->len > 0)
     {
       const TrajInfusion *first = g_ptr_array_index (cs.infusions, 0);
@@ -1333,6 +1335,8 @@ traj_cohort_course_group_key (const TrajCohortCourse *c,
       return g_strdup (c->benzodiazepine_at_start ? "yes" : "no");
     case TRAJ_COHORT_FIELD_LAMOTRIGINE:
       return g_strdup (c->lamotrigine_at_start ? "yes" : "no");
+    case TRAJ_COHORT_FIELD_SUBSTANCE_USE:
+      return g_strdup (traj_substance_use_to_string (c->substance_use));
     case TRAJ_COHORT_FIELD_NONE:
     case TRAJ_N_COHORT_FIELDS:
     default:
@@ -1417,6 +1421,16 @@ traj_cohort_group_label (TrajCohortField  field,
       if (g_str_equal (key, "no"))
         return g_strdup (_("No lamotrigine at course start"));
       break;
+    case TRAJ_COHORT_FIELD_SUBSTANCE_USE:
+      if (g_str_equal (key, "unknown"))
+        return g_strdup (_("Substance use not recorded"));
+      if (g_str_equal (key, "none"))
+        return g_strdup (_("No history of substance use"));
+      if (g_str_equal (key, "past"))
+        return g_strdup (_("Past substance use"));
+      if (g_str_equal (key, "current"))
+        return g_strdup (_("Current substance use"));
+      break;
     case TRAJ_COHORT_FIELD_NONE:
     case TRAJ_N_COHORT_FIELDS:
     default:
@@ -1434,6 +1448,15 @@ group_rank (TrajCohortField field, const char *key)
 {
   guint v = 0;
 
+  if (field == TRAJ_COHORT_FIELD_SUBSTANCE_USE)
+    {
+      TrajSubstanceUse use;
+
+      /* none, past, current; not recorded last */
+      if (!traj_substance_use_from_string (key, &use))
+        return G_MAXINT - 1;
+      return use == TRAJ_SUBSTANCE_USE_UNKNOWN ? G_MAXINT : (int) use;
+    }
   if (g_str_equal (key, "none"))
     return G_MAXINT;
   switch (field)
@@ -1462,6 +1485,7 @@ group_rank (TrajCohortField field, const char *key)
     case TRAJ_COHORT_FIELD_BENZODIAZEPINE:
     case TRAJ_COHORT_FIELD_LAMOTRIGINE:
       return g_str_equal (key, "yes") ? 0 : 1;
+    case TRAJ_COHORT_FIELD_SUBSTANCE_USE:
     case TRAJ_COHORT_FIELD_PROTOCOL:
     case TRAJ_COHORT_FIELD_CLINICIAN:
     case TRAJ_COHORT_FIELD_NONE:

@@ -136,12 +136,13 @@ typedef enum {
   TRAJ_COHORT_FIELD_START_YEAR,
   TRAJ_COHORT_FIELD_BENZODIAZEPINE,      /* CLINICAL.md §8: a benzodiazepine taken on the course's start day */
   TRAJ_COHORT_FIELD_LAMOTRIGINE,         /* lamotrigine taken on the course's start day */
+  TRAJ_COHORT_FIELD_SUBSTANCE_USE,       /* issue 15: the patient's history of substance use */
   TRAJ_N_COHORT_FIELDS
 } TrajCohortField;
 
 /* Codes: "indication", "route", "medicine", "sex", "age_band", "protocol",
  * "clinician", "start_year", "benzodiazepine_at_start",
- * "lamotrigine_at_start" (NONE is "none"). */
+ * "lamotrigine_at_start", "substance_use" (NONE is "none"). */
 const char  *traj_cohort_field_to_string   (TrajCohortField field);
 gboolean     traj_cohort_field_from_string (const char *s, TrajCohortField *out);
 const char  *traj_cohort_field_label       (TrajCohortField field);
@@ -268,6 +269,7 @@ typedef struct {
    * on the course's start day (traj_medication_active_on ()). */
   gboolean benzodiazepine_at_start;
   gboolean lamotrigine_at_start;
+  TrajSubstanceUse substance_use;   /* the patient's history of substance use */
 
   TrajScaleId scale;        /* the outcome scale */
   gboolean has_outcome;     /* the engine has an outcome for the course on it */

@@ -824,6 +824,41 @@ test_booster_gap (void)
                             "at least 1 day apart"));
 }
 
+/* CLINICAL.md §7 "Days": the gap G counts calendar days in the clinic's
+ * zone, whatever the machine's. The rises are at 23:30 UTC on 10 Mar and
+ * 00:30 UTC on 12 Mar: 10 and 12 Mar in London (two days apart: P is the
+ * 10 on 10 Mar, N = 4, 10 >= 4 + 5 twice → fires), 11 and 12 Mar in Tokyo
+ * (one day apart: P is the 4 on 5 Mar, N undefined, 4 <= 13 → nothing). */
+static void
+test_booster_gap_clinic_zone (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  const TrajAssessment *p;
+  g_autofree char *key = NULL;
+
+  g_assert_true (traj_set_clinic_time_zone ("Europe/London"));
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 1, 26);
+  add_infusion (r, 1, 3, 1);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 5, 4);
+  p = add_score_at (r, 1, TRAJ_SCALE_PHQ9, traj_time_from_iso ("2026-03-10T23:30:00Z", NULL), 10);
+  add_score_at (r, 1, TRAJ_SCALE_PHQ9, traj_time_from_iso ("2026-03-12T00:30:00Z", NULL), 10);
+  key = g_strdup_printf ("booster:course-1:%s", p->uid);
+  {
+    g_autoptr(TrajOutcomes) london = compute (r, NULL, NOW_LATE);
+
+    g_assert_cmpuint (london->findings->len, ==, 1);
+    g_assert_nonnull (traj_outcomes_find_finding (london, key));
+  }
+  g_assert_true (traj_set_clinic_time_zone ("Asia/Tokyo"));
+  {
+    g_autoptr(TrajOutcomes) tokyo = compute (r, NULL, NOW_LATE);
+
+    g_assert_cmpuint (tokyo->findings->len, ==, 0);
+  }
+  traj_set_clinic_time_zone (NULL);
+}
+
 static void
 test_booster_cleared_by_infusion (void)
 {
@@ -2618,6 +2653,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/booster/mcid", test_booster_mcid);
   g_test_add_func ("/outcomes/booster/response-lost", test_booster_response_lost);
   g_test_add_func ("/outcomes/booster/gap", test_booster_gap);
+  g_test_add_func ("/outcomes/booster/gap-clinic-zone", test_booster_gap_clinic_zone);
   g_test_add_func ("/outcomes/booster/infusion-clears", test_booster_cleared_by_infusion);
   g_test_add_func ("/outcomes/booster/decision-episode", test_booster_decision_and_new_episode);
   g_test_add_func ("/outcomes/booster/fires-again", test_booster_fires_again);

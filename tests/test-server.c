@@ -421,6 +421,19 @@ test_lead_role (Fixture *fx, gconstpointer data)
   /* A lead keeps their own cohort comparisons. */
   g_assert_true (traj_store_save_cohort (store, "By route", "{}", FALSE, &saved, &error));
   g_assert_no_error (error);
+  /* A record the lead tries to write is refused in words that say why
+   * and who can (not a database's "constraint failed"). */
+  {
+    g_autoptr(TrajPatient) other = make_patient ("MRN-LEAD", "Lee Lead");
+
+    g_assert_false (traj_store_insert_patient (store, other, &error));
+    g_assert_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "Lead Leigh"));
+    g_assert_nonnull (strstr (error->message, "clinic lead"));
+    g_assert_nonnull (strstr (error->message, "Ask a clinician to do this; nothing was changed"));
+    g_clear_error (&error);
+  }
 }
 
 static const TrajCohortCourse *

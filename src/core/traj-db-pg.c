@@ -28,6 +28,7 @@ typedef struct {
   char *listen;              /* the channel LISTENed to, again after a reconnect */
   GQueue notifies;           /* PGnotify* received, not handed out yet */
   gboolean fail_fast;        /* do not reconnect in the caller's thread */
+  TrajDbPgRole role;         /* what the login may do, for refusals' words */
   TrajDbPgEventFunc event_func;
   gpointer event_data;
 } PgDb;
@@ -155,8 +156,21 @@ set_error_from (TrajDb           *db,
       gboolean write = sql && (g_ascii_strncasecmp (sql, "INSERT", 6) == 0 ||
                                g_ascii_strncasecmp (sql, "UPDATE", 6) == 0 ||
                                g_ascii_strncasecmp (sql, "DELETE", 6) == 0);
+      /* A lead's or a tablet's login: what it may do and who can do the
+       * rest, whether a save's first read or its write was refused. */
       db->failure = TRAJ_DB_PERMISSION;
-      if (write)
+      if (DB (db)->role == TRAJ_DB_PG_ROLE_LEAD)
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
+                     _("This login (%s) is a clinic lead’s: it reads cohorts, reports and the audit trail, "
+                       "not patients’ names or whole records, and changes no record. Ask a clinician to do "
+                       "this; nothing was changed."),
+                     PQuser (DB (db)->conn));
+      else if (DB (db)->role == TRAJ_DB_PG_ROLE_KIOSK)
+        g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
+                     _("This login (%s) is a tablet’s: it only takes questionnaires through a check-in code. "
+                       "Ask a clinician to do this; nothing was changed."),
+                     PQuser (DB (db)->conn));
+      else if (write)
         g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_PERMISSION,
                      _("Your login (%s) may not change records; nothing was saved."), PQuser (DB (db)->conn));
       else
@@ -900,6 +914,13 @@ traj_db_pg_set_fail_fast (TrajDb   *db,
                           gboolean  fail_fast)
 {
   DB (db)->fail_fast = fail_fast;
+}
+
+void
+traj_db_pg_set_role (TrajDb       *db,
+                     TrajDbPgRole  role)
+{
+  DB (db)->role = role;
 }
 
 PGconn *

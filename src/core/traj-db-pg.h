@@ -35,6 +35,14 @@ gboolean  traj_db_pg_connected   (TrajDb *db);
  * the background (traj_db_pg_connect () in a thread, then
  * traj_db_pg_swap_connection () in the store's). */
 void      traj_db_pg_set_fail_fast (TrajDb *db, gboolean fail_fast);
+/* What the login may do (traj_store's read_login ()): a refused write
+ * then says so in the person's words. */
+typedef enum {
+  TRAJ_DB_PG_ROLE_OTHER,
+  TRAJ_DB_PG_ROLE_LEAD,
+  TRAJ_DB_PG_ROLE_KIOSK,
+} TrajDbPgRole;
+void      traj_db_pg_set_role    (TrajDb *db, TrajDbPgRole role);
 PGconn   *traj_db_pg_connect     (const char *conninfo, char **message);
 const char *traj_db_pg_conninfo  (TrajDb *db);
 gboolean  traj_db_pg_swap_connection (TrajDb *db, PGconn *fresh);

@@ -413,6 +413,8 @@ read_login (TrajStore *self, GError **error)
       self->clinician = traj_db_column_dup (stmt, 0);
       self->kiosk_remote = g_strcmp0 (traj_db_column_text (stmt, 1), "t") == 0;
       self->pin_remote = self->kiosk_remote || g_strcmp0 (traj_db_column_text (stmt, 2), "t") == 0;
+      traj_db_pg_set_role (self->db, self->kiosk_remote ? TRAJ_DB_PG_ROLE_KIOSK
+                                     : self->pin_remote ? TRAJ_DB_PG_ROLE_LEAD : TRAJ_DB_PG_ROLE_OTHER);
     }
   traj_db_reset (stmt);
   return TRUE;

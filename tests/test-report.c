@@ -244,6 +244,16 @@ test_header_indication_detail (void)
   r->patient->indication_detail = g_strdup ("fibromyalgia");
   text = report_text (r, NULL);
   g_assert_nonnull (strstr (text, " · Sex not recorded · Chronic pain (Fibromyalgia)\n"));
+  g_clear_pointer (&text, g_free);
+
+  /* Issue 15: the history of substance use, once recorded, as on the page. */
+  r->patient->substance_use = TRAJ_SUBSTANCE_USE_CURRENT;
+  text = report_text (r, NULL);
+  g_assert_nonnull (strstr (text, " · Chronic pain (Fibromyalgia) · History of substance use: Current\n"));
+  g_clear_pointer (&text, g_free);
+  r->patient->substance_use = TRAJ_SUBSTANCE_USE_NONE;
+  text = report_text (r, NULL);
+  g_assert_nonnull (strstr (text, " · Chronic pain (Fibromyalgia) · History of substance use: None\n"));
 }
 
 /* The report called esketamine nasal-spray sessions infusions, as the

@@ -43,6 +43,11 @@ add_identity (TrajReport *self, const TrajPatientRecords *r, const TrajReportOpt
                                              traj_indication_detail_label (p->indication_detail)));
   else
     g_ptr_array_add (facts, g_strdup (traj_indication_label (p->indication)));
+  /* Issue 15: as the page header says it, once recorded. */
+  if (p->substance_use != TRAJ_SUBSTANCE_USE_UNKNOWN)
+    /* Translators: on a report's header: "History of substance use: In the past" */
+    g_ptr_array_add (facts, g_strdup_printf (_("History of substance use: %s"),
+                                             traj_substance_use_label (p->substance_use)));
   g_ptr_array_add (facts, NULL);
   joined = g_strjoinv (" · ", (char **) facts->pdata);
   rp_add_text (self, STYLE_BODY, rp_esc (joined), 2);

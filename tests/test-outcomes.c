@@ -824,6 +824,37 @@ test_booster_gap (void)
                             "at least 1 day apart"));
 }
 
+/* CLINICAL.md §7 "Days": the 14-day baseline window counts calendar days in
+ * the clinic's zone. First infusion 15 Mar 10:00 UTC; a 20 at 23:30 UTC on
+ * 28 Feb is 28 Feb in London (15 days before: no baseline) and 1 Mar in
+ * Tokyo (exactly 14 days before: the baseline). */
+static void
+test_baseline_window_clinic_zone (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  TrajInfusion *i;
+
+  g_assert_true (traj_set_clinic_time_zone ("Europe/London"));
+  add_course (r, 1, 3, 15, TRAJ_SCALE_PHQ9);
+  add_score_at (r, 1, TRAJ_SCALE_PHQ9, traj_time_from_iso ("2026-02-28T23:30:00Z", NULL), 20);
+  i = add_infusion (r, 1, 3, 15);
+  i->started_at = traj_time_from_iso ("2026-03-15T10:00:00Z", NULL);
+  {
+    g_autoptr(TrajOutcomes) london = compute (r, NULL, NOW_LATE);
+
+    g_assert_false (traj_outcomes_find (london, 1, TRAJ_SCALE_PHQ9)->has_baseline);
+  }
+  g_assert_true (traj_set_clinic_time_zone ("Asia/Tokyo"));
+  {
+    g_autoptr(TrajOutcomes) tokyo = compute (r, NULL, NOW_LATE);
+    const TrajOutcome *x = traj_outcomes_find (tokyo, 1, TRAJ_SCALE_PHQ9);
+
+    g_assert_true (x->has_baseline);
+    g_assert_cmpint (x->baseline, ==, 20);
+  }
+  traj_set_clinic_time_zone (NULL);
+}
+
 /* CLINICAL.md §7 "Days": the gap G counts calendar days in the clinic's
  * zone, whatever the machine's. The rises are at 23:30 UTC on 10 Mar and
  * 00:30 UTC on 12 Mar: 10 and 12 Mar in London (two days apart: P is the
@@ -2645,6 +2676,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/thresholds/app-schema", test_thresholds_app_schema);
   g_test_add_func ("/outcomes/baseline/none", test_no_baseline);
   g_test_add_func ("/outcomes/baseline/window", test_baseline_window);
+  g_test_add_func ("/outcomes/baseline/window-clinic-zone", test_baseline_window_clinic_zone);
   g_test_add_func ("/outcomes/baseline/zero", test_baseline_zero);
   g_test_add_func ("/outcomes/response/last-infusion", test_response_on_last_infusion);
   g_test_add_func ("/outcomes/response/lost-regained", test_response_lost_regained);

@@ -54,7 +54,8 @@ typedef struct {
 static const Column patient_cols[] = {
   { "uid", T_UID, TRUE }, { "mrn", T_TEXT }, { "name", T_TEXT }, { "birth_date", T_DAY }, { "sex", T_CODE },
   { "indication", T_CODE }, { "notes", T_TEXT }, { "created_at", T_TIME, TRUE }, { "updated_at", T_TIME, TRUE },
-  { "indication_detail", T_CODE }, { "risk_si_at", T_TIME }, { "risk_si_by", T_TEXT }, { NULL }
+  { "indication_detail", T_CODE }, { "risk_si_at", T_TIME }, { "risk_si_by", T_TEXT },
+  { "substance_use", T_CODE, TRUE }, { NULL }
 };
 static const Column course_cols[] = {
   { "uid", T_UID, TRUE }, { "patient_uid", T_REF }, { "indication", T_CODE }, { "primary_scale", T_CODE },
@@ -397,22 +398,6 @@ decimal_form (const char *s)
   return *p == '\0';
 }
 
-static char *
-sorted_codes (const char *s)
-{
-  g_auto(GStrv) parts = g_strsplit (s, ",", -1);
-  guint n = g_strv_length (parts);
-
-  for (guint i = 1; i < n; i++)
-    for (guint j = i; j > 0 && strcmp (parts[j - 1], parts[j]) > 0; j--)
-      {
-        char *t = parts[j];
-        parts[j] = parts[j - 1];
-        parts[j - 1] = t;
-      }
-  return g_strjoinv (",", parts);
-}
-
 /* docs/csv-format.md: one leading apostrophe is dropped when the next
  * character is one of = + - @ TAB CR or another apostrophe. */
 static const char *
@@ -432,7 +417,8 @@ same_value (const Column *col, const char *in, const char *out)
     case T_TEXT:
       return g_str_equal (decoded (in), decoded (out));
     case T_DEC:
-      return decimal_form (in) && decimal_form (out) && g_ascii_strtod (in, NULL) == g_ascii_strtod (out, NULL);
+      /* Only the form export writes is accepted (no trailing zero). */
+      return decimal_form (in) && g_str_equal (in, out);
     case T_TIME:
       {
         gint64 a, b;
@@ -440,11 +426,7 @@ same_value (const Column *col, const char *in, const char *out)
           return *in == *out;
         return parse_instant (in, &a) && parse_instant (out, &b) && a == b;
       }
-    case T_CODES:
-      {
-        g_autofree char *a = sorted_codes (in), *b = sorted_codes (out);
-        return g_str_equal (a, b);
-      }
+    case T_CODES:     /* in the order export writes them, or refused */
     case T_UID:
     case T_REF:
     case T_INT:

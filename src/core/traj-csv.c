@@ -1581,7 +1581,8 @@ get_int (Import *im, guint column, int empty, gboolean *ok)
 }
 
 /* Decimal column: digits, optionally "." and 1–6 more digits; no sign,
- * exponent, space or leading zero. Such a number reads back exactly. */
+ * exponent, space or leading zero, no trailing zero after the point. Such
+ * a number reads back exactly, and export writes it back the same. */
 static double
 get_double (Import *im, guint column, gboolean *ok)
 {
@@ -1600,6 +1601,23 @@ get_double (Import *im, guint column, gboolean *ok)
       (s[whole] == '.' && (fraction == 0 || fraction > 6)))
     {
       not_a (im, column, _("a decimal number (digits, optionally “.” and up to 6 more, e.g. 72.5)"));
+      *ok = FALSE;
+      return 0;
+    }
+  if (fraction > 0 && s[whole + fraction] == '0')
+    {
+      g_autofree char *value = shown (s);
+      g_autofree char *canonical = g_strndup (s, whole + 1 + fraction);
+      gsize end = whole + fraction;
+
+      while (canonical[end] == '0')
+        canonical[end--] = '\0';
+      if (canonical[end] == '.')
+        canonical[end] = '\0';
+      /* Translators: 1: a column, 2: the value read, 3: the same number as export writes it */
+      problem (im, im->line, _("%1$s “%2$s” ends in a zero after the point; write it as %3$s (the import keeps "
+                               "exactly what a field says, and export writes it so)"),
+               column_name (im, column), value, canonical);
       *ok = FALSE;
       return 0;
     }
@@ -1738,6 +1756,17 @@ get_scale (Import *im, guint column, gboolean *ok)
 }
 
 /* Comma-separated codes, each once, no spaces; any order. */
+static char *
+bits_in_order (guint bits, const char *(*to_string) (guint), guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint c = 0; c < n; c++)
+    if (bits & (1u << c))
+      g_string_append_printf (s, "%s%s", s->len ? "," : "", to_string (c));
+  return g_string_free (s, FALSE);
+}
+
 static guint
 get_codes (Import *im, guint column, const char *(*to_string) (guint), guint n, gboolean *ok)
 {
@@ -1751,6 +1780,24 @@ get_codes (Import *im, guint column, const char *(*to_string) (guint), guint n, 
     {
       guint k;
 
+      if (code_index (parts[p], to_string, n, &k) && !(bits & (1u << k)) && bits >> k != 0)
+        {
+          g_autofree char *value = shown (im->col[column]);
+          g_autofree char *canonical = NULL;
+          guint all = 0, j;
+
+          for (guint q = 0; parts[q]; q++)
+            if (code_index (parts[q], to_string, n, &j))
+              all |= 1u << j;
+          canonical = bits_in_order (all, to_string, n);
+
+          /* Translators: 1: a column, 2: the codes read, 3: the same codes in the order export writes */
+          problem (im, im->line, _("%1$s “%2$s” lists its codes out of order; write them as “%3$s” (the import "
+                                   "keeps exactly what a field says, and export writes them so)"),
+                   column_name (im, column), value, canonical);
+          *ok = FALSE;
+          return 0;
+        }
       if (!code_index (parts[p], to_string, n, &k) || (bits & (1u << k)))
         {
           g_autoptr(GString) list = g_string_new (NULL);

@@ -7,10 +7,12 @@
 
 G_BEGIN_DECLS
 
-/* The kiosk window is split in two files around this struct:
- * traj-kiosk-window.c (screens, the questionnaires, idle, no other window)
- * and traj-kiosk-secrets.c (what is typed on the keypads: the check-in code,
- * the birth date, the staff PIN; the clinic-wide waits after wrong ones). */
+/* The kiosk window is split in three files around this struct:
+ * traj-kiosk-window.c (screens, the questionnaires, the session, staff exit),
+ * traj-kiosk-secrets.c (what is typed on the keypads: the check-in code,
+ * the birth date, the staff PIN; the clinic-wide waits after wrong ones)
+ * and traj-kiosk-guard.c (the idle reset and its countdown; no other
+ * window in front of the kiosk until staff unlock). */
 struct _TrajKioskWindow
 {
   AdwWindow parent_instance;
@@ -117,7 +119,6 @@ struct _TrajKioskWindow
 /* traj-kiosk-window.c */
 void     kiosk_show_screen       (TrajKioskWindow *self,
                                   const char      *name);
-void     kiosk_restart_idle      (TrajKioskWindow *self);
 void     kiosk_back_to_checkin   (TrajKioskWindow *self);
 /* Starts the questionnaires of @patient_id (from check-in @checkin_id, or
  * 0 when a clinician handed the device over). */
@@ -129,6 +130,14 @@ void     kiosk_begin_session     (TrajKioskWindow *self,
 void     kiosk_leave             (TrajKioskWindow *self);
 TrajTiming kiosk_timing          (const TrajPatientRecords *r,
                                   gint64           now);
+
+/* traj-kiosk-guard.c */
+/* Watches for input (which restarts the idle time) and for other windows. */
+void     kiosk_guard_init        (TrajKioskWindow *self);
+void     kiosk_guard_dispose     (TrajKioskWindow *self);
+/* Starts the idle time over, by the screen shown; none where nothing of a
+ * patient is on screen. */
+void     kiosk_restart_idle      (TrajKioskWindow *self);
 
 /* traj-kiosk-secrets.c */
 void     kiosk_secrets_init      (TrajKioskWindow *self);

@@ -855,6 +855,42 @@ test_baseline_window_clinic_zone (void)
   traj_set_clinic_time_zone (NULL);
 }
 
+/* CLINICAL.md §7 "Days": "days since the last infusion" in a booster
+ * finding counts in the clinic's zone. The infusion at 23:30 UTC on 1 Mar is
+ * 1 Mar in London and 2 Mar in Tokyo; the later rise on 12 Mar (09:00 in
+ * London, 18:00 in Tokyo) is 11 and 10 days after it. */
+static void
+test_days_since_infusion_clinic_zone (void)
+{
+  g_autoptr(TrajPatientRecords) r = records_new ();
+  TrajInfusion *i;
+
+  g_assert_true (traj_set_clinic_time_zone ("Europe/London"));
+  add_course (r, 1, 3, 1, TRAJ_SCALE_PHQ9);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 1, 26);
+  i = add_infusion (r, 1, 3, 1);
+  i->started_at = traj_time_from_iso ("2026-03-01T23:30:00Z", NULL);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 5, 4);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 10, 10);
+  add_score (r, 1, TRAJ_SCALE_PHQ9, 3, 12, 10);
+  {
+    g_autoptr(TrajOutcomes) london = compute (r, NULL, NOW_LATE);
+
+    g_assert_cmpuint (london->findings->len, ==, 1);
+    g_assert_nonnull (strstr (((TrajFinding *) g_ptr_array_index (london->findings, 0))->sentence,
+                              "12 Mar 2026 was 11 days after the last infusion (1 Mar 2026)."));
+  }
+  g_assert_true (traj_set_clinic_time_zone ("Asia/Tokyo"));
+  {
+    g_autoptr(TrajOutcomes) tokyo = compute (r, NULL, NOW_LATE);
+
+    g_assert_cmpuint (tokyo->findings->len, ==, 1);
+    g_assert_nonnull (strstr (((TrajFinding *) g_ptr_array_index (tokyo->findings, 0))->sentence,
+                              "12 Mar 2026 was 10 days after the last infusion (2 Mar 2026)."));
+  }
+  traj_set_clinic_time_zone (NULL);
+}
+
 /* CLINICAL.md §7 "Days": the gap G counts calendar days in the clinic's
  * zone, whatever the machine's. The rises are at 23:30 UTC on 10 Mar and
  * 00:30 UTC on 12 Mar: 10 and 12 Mar in London (two days apart: P is the
@@ -2686,6 +2722,7 @@ main (int argc, char **argv)
   g_test_add_func ("/outcomes/booster/response-lost", test_booster_response_lost);
   g_test_add_func ("/outcomes/booster/gap", test_booster_gap);
   g_test_add_func ("/outcomes/booster/gap-clinic-zone", test_booster_gap_clinic_zone);
+  g_test_add_func ("/outcomes/booster/days-since-clinic-zone", test_days_since_infusion_clinic_zone);
   g_test_add_func ("/outcomes/booster/infusion-clears", test_booster_cleared_by_infusion);
   g_test_add_func ("/outcomes/booster/decision-episode", test_booster_decision_and_new_episode);
   g_test_add_func ("/outcomes/booster/fires-again", test_booster_fires_again);

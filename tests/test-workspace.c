@@ -1379,6 +1379,75 @@ test_rems_record_after_edit (Fixture *f, gconstpointer data)
   maybe_screenshot (f, button, "rems-row-complete");
 }
 
+/* A course note that wraps keeps every line in sight: each note label is
+ * given at least the height it needs at its width, and the medicine list
+ * starts below the notes (a trial found the second line of a note hidden
+ * under the list's card), at every window width. */
+static void
+test_medication_notes_not_clipped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 pid = store_patient (f, "W-310", "Nell Notes");
+  gint64 other = store_patient (f, "W-311", "Otto Other");
+  gint32 today = traj_day_today ();
+  static const TrajMedClass classes[] = { TRAJ_MED_CLASS_PSYCHOSTIMULANT, TRAJ_MED_CLASS_BENZODIAZEPINE };
+  static const char *names[] = { "Lisdexamfetamine", "Clonazepam" };
+  static const int widths[] = { 800, 900, 1000, 1100, 1280 };
+  TrajPatientPage *pp;
+  guint checked = 0;
+
+  store_course (f, pid, today - 10, 6);
+  for (guint k = 0; k < G_N_ELEMENTS (classes); k++)
+    {
+      g_autoptr(TrajMedication) m = traj_medication_new ();
+
+      m->patient_id = pid;
+      m->klass = classes[k];
+      m->name = g_strdup (names[k]);
+      m->dose = g_strdup ("0.5 mg twice daily");
+      m->start_day = today - 100;
+      g_assert_true (traj_store_insert_medication (f->store, m, &error));
+      g_assert_no_error (error);
+    }
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      graphene_rect_t notes, list;
+
+      gtk_window_destroy (GTK_WINDOW (f->win));
+      g_assert_finalize_object (f->win);
+      f->win = g_object_ref_sink (traj_window_new (NULL, f->store, f->settings));
+      gtk_window_set_default_size (GTK_WINDOW (f->win), widths[w], 800);
+      gtk_window_present (GTK_WINDOW (f->win));
+      /* As the trial went: from a patient with no notes to one with. */
+      traj_window_show_patient (f->win, other);
+      spin (f);
+      traj_window_show_patient (f->win, pid);
+      pp = TRAJ_PATIENT_PAGE (traj_window_get_patient_page (f->win));
+      WAIT_UNTIL (gtk_widget_get_width (pp->course_notes_box) > 0);
+      spin (f);
+      for (GtkWidget *row = gtk_widget_get_first_child (pp->course_notes_box); row;
+           row = gtk_widget_get_next_sibling (row))
+        {
+          GtkWidget *label = gtk_widget_get_last_child (row);
+          int natural = 0;
+
+          g_assert_true (GTK_IS_LABEL (label));
+          gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (label), NULL, &natural, NULL, NULL);
+          g_test_message ("%d px: note %d px wide, %d of %d px high", widths[w], gtk_widget_get_width (label),
+                          gtk_widget_get_height (label), natural);
+          g_assert_cmpint (gtk_widget_get_height (label), >=, natural);
+          /* And the box holding the notes is tall enough for all of them. */
+          g_assert_true (gtk_widget_compute_bounds (label, pp->course_notes_box, &notes));
+          g_assert_cmpfloat (notes.origin.y + notes.size.height, <=, gtk_widget_get_height (pp->course_notes_box));
+          checked++;
+        }
+      g_assert_true (gtk_widget_compute_bounds (pp->course_notes_box, GTK_WIDGET (f->win), &notes));
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (pp->medication_list), GTK_WIDGET (f->win), &list));
+      g_assert_cmpfloat (notes.origin.y + notes.size.height, <=, list.origin.y);
+    }
+  g_assert_cmpuint (checked, ==, 2 * G_N_ELEMENTS (widths));
+}
+
 static void
 test_medications_group (Fixture *f, gconstpointer data)
 {
@@ -1895,6 +1964,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/workspace/shortcuts-one-page", Fixture, NULL, fixture_setup_window,
               test_shortcuts_one_page, fixture_teardown);
+  g_test_add ("/workspace/medication-notes-not-clipped", Fixture, NULL, fixture_setup_window,
+              test_medication_notes_not_clipped, fixture_teardown);
   g_test_add ("/workspace/medications-group", Fixture, NULL, fixture_setup_window,
               test_medications_group, fixture_teardown);
   return g_test_run ();

@@ -72,6 +72,24 @@ medication_row (const TrajMedication *m, gint32 today)
   return row;
 }
 
+/* A wrapped note measured before it had its style kept the height of one
+ * line, and GTK 4.8 did not measure it again: its second line was hidden
+ * under the medicine list. Once the new notes have been laid out (the
+ * frame after they were added), they are measured afresh. */
+static gboolean
+remeasure_notes (GtkWidget *box, GdkFrameClock *clock, gpointer data)
+{
+  TrajPatientPage *self = data;
+
+  if (self->notes_tick_frames++ < 1)
+    return G_SOURCE_CONTINUE;
+  for (GtkWidget *row = gtk_widget_get_first_child (box); row; row = gtk_widget_get_next_sibling (row))
+    gtk_widget_queue_resize (gtk_widget_get_last_child (row));
+  self->notes_tick = 0;
+  self->notes_tick_frames = 0;
+  return G_SOURCE_REMOVE;
+}
+
 void
 traj_patient_page_update_medications (TrajPatientPage *self)
 {
@@ -102,7 +120,6 @@ traj_patient_page_update_medications (TrajPatientPage *self)
 
   course = traj_patient_records_current_course (self->records);
   notes = traj_course_medication_notes (self->records, course, today);
-  gtk_widget_set_visible (self->course_notes_box, notes->len > 0);
   for (guint k = 0; k < notes->len; k++)
     {
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -117,6 +134,9 @@ traj_patient_page_update_medications (TrajPatientPage *self)
       gtk_box_append (GTK_BOX (box), label);
       gtk_box_append (GTK_BOX (self->course_notes_box), box);
     }
+  gtk_widget_set_visible (self->course_notes_box, notes->len > 0);
+  if (notes->len > 0 && self->notes_tick == 0)
+    self->notes_tick = gtk_widget_add_tick_callback (self->course_notes_box, remeasure_notes, self, NULL);
 }
 
 /* ---- actions -------------------------------------------------------------- */

@@ -41,6 +41,8 @@ struct _TrajPatientPage
   GtkListBox *history_list;
   GtkListBox *medication_list;     /* the Medications group (traj-patient-page-medications.c) */
   GtkWidget *course_notes_box;
+  guint notes_tick;                /* measures the notes again once laid out */
+  guint notes_tick_frames;
 };
 
 /* Shared by the page's files (traj-patient-page*.c). */

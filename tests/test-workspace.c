@@ -1190,6 +1190,42 @@ esketamine_session (gint64 pid, gint64 course_id, gint64 start)
   return i;
 }
 
+/* An esketamine course is given in sessions: its page offers "Log
+ * Session", and the editor says so; an IV course keeps "Log Infusion". */
+static void
+test_log_session (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint32 today = traj_day_today ();
+  gint64 pid = store_patient (f, "S-1", "Sid Spray");
+  gint64 cid = store_course (f, pid, today - 10, 6);
+  gint64 iv = store_patient (f, "S-2", "Ivy Vein");
+  g_autoptr(TrajInfusion) session = esketamine_session (pid, cid, traj_time_from_day (today - 3, 10, 0));
+  GtkWidget *page, *log;
+  GtkWindow *editor;
+
+  traj_infusion_free (store_infusion (f, iv, store_course (f, iv, today - 10, 6), today - 3, 130));
+  g_assert_true (traj_store_insert_infusion (f->store, session, &error));
+  g_assert_no_error (error);
+  traj_window_show_patient (f->win, pid);
+  spin (f);
+  page = traj_window_get_patient_page (f->win);
+  log = GTK_WIDGET (gtk_widget_get_template_child (page, TRAJ_TYPE_PATIENT_PAGE, "log_infusion_button"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (log)), ==, "_Log Session");
+  g_assert_null (find_button (page, "_Log Infusion"));
+  gtk_widget_activate_action (page, "patient.log-infusion", NULL);
+  spin (f);
+  editor = find_toplevel (TRAJ_TYPE_INFUSION_EDITOR);
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (gtk_window_get_title (editor), ==, "Log Session");
+  traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
+  spin (f);
+
+  traj_window_show_patient (f->win, iv);
+  spin (f);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (log)), ==, "_Log Infusion");
+}
+
 /* CLINICAL.md §8: each esketamine session's row has a "REMS" button, green
  * when its monitoring record is complete, amber with what is missing
  * otherwise (and again after an edit); the record exports as a one-page
@@ -1959,6 +1995,7 @@ main (int argc, char **argv)
               test_decision_dialog_single, fixture_teardown);
   g_test_add ("/workspace/toasts-stay-with-patient", Fixture, NULL, fixture_setup_window,
               test_toasts_stay_with_patient, fixture_teardown);
+  g_test_add ("/workspace/log-session", Fixture, NULL, fixture_setup_window, test_log_session, fixture_teardown);
   g_test_add ("/workspace/rems-record", Fixture, NULL, fixture_setup_window, test_rems_record, fixture_teardown);
   g_test_add ("/workspace/rems-record-after-edit", Fixture, NULL, fixture_setup_window, test_rems_record_after_edit,
               fixture_teardown);

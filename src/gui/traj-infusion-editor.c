@@ -1378,7 +1378,8 @@ traj_infusion_editor_new (GtkWindow                *parent,
       self->confirmed = existing->date_confirmed;
       self->confirmed_start = existing->started_at;
       self->confirmed_course = existing->course_id;
-      gtk_window_set_title (GTK_WINDOW (self), _("Edit Infusion"));
+      gtk_window_set_title (GTK_WINDOW (self), existing->route == TRAJ_ROUTE_INTRANASAL ? _("Edit Session")
+                                                                                   : _("Edit Infusion"));
       when = g_date_time_new_from_unix_local (existing->started_at);
       fill_from (self, existing, TRUE);
       {
@@ -1397,6 +1398,8 @@ traj_infusion_editor_new (GtkWindow                *parent,
 
       when = g_date_time_new_now_local ();
       gtk_editable_set_text (GTK_EDITABLE (self->duration_row), "40");
+      if (last_of_course && last_of_course->route == TRAJ_ROUTE_INTRANASAL)
+        gtk_window_set_title (GTK_WINDOW (self), _("Log Session"));
       if (last_of_course)
         fill_from (self, last_of_course, FALSE);
       else

@@ -212,6 +212,16 @@ update_header (TrajPatientPage *self)
     }
   gtk_label_set_label (self->course_label, course_text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.edit-course", course != NULL);
+  /* An esketamine course is given in nasal-spray sessions: the button says
+   * so (the editor opens on the course's route). */
+  {
+    GtkWidget *log = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TRAJ_TYPE_PATIENT_PAGE,
+                                                                  "log_infusion_button"));
+    const TrajInfusion *last = course ? last_infusion (self->records, course->id) : NULL;
+
+    gtk_button_set_label (GTK_BUTTON (log), last && last->route == TRAJ_ROUTE_INTRANASAL ? _("_Log Session")
+                                                                                          : _("_Log Infusion"));
+  }
 }
 
 /* ---- outcomes summary ----------------------------------------------------- */

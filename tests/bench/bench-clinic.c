@@ -78,6 +78,47 @@ rm_rf (const char *dir)
 
 /* The floor of a set of SQL statements: the sqlite3 shell running them on
  * the same file, per statement group, in ms. */
+/* The .import floor for one table's CSV (see its caller): @db, the clinic,
+ * says which columns may hold NULL. */
+static void
+append_staged_import (GString *script, sqlite3 *db, const char *dir, const char *table)
+{
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA table_info (%s)", table);
+  g_autoptr(GHashTable) not_null = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.csv", dir, table);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) columns = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new (NULL);
+  char *eol;
+
+  if (sqlite3_prepare_v2 (db, pragma, -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    if (sqlite3_column_int (stmt, 3))
+      g_hash_table_add (not_null, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return;
+  if ((eol = strpbrk (text, "\r\n")) != NULL)
+    *eol = '\0';
+  columns = g_strsplit (text, ",", -1);
+  for (guint c = 0; columns[c]; c++)
+    {
+      g_string_append_printf (names, "%s\"%s\"", c ? ", " : "", columns[c]);
+      /* '' stays '' where the column may not be NULL (notes, names). */
+      if (g_hash_table_contains (not_null, columns[c]))
+        g_string_append_printf (values, "%s\"%s\"", c ? ", " : "", columns[c]);
+      else
+        g_string_append_printf (values, "%sNULLIF (\"%s\", '')", c ? ", " : "", columns[c]);
+    }
+  g_string_append_printf (script, ".import '%s' staging_%s\n"
+                          "INSERT INTO %s (%s) SELECT %s FROM staging_%s;\n"
+                          "DROP TABLE staging_%s;\n",
+                          path, table, table, names->str, values->str, table, table);
+}
+
 static double
 shell_floor (const char *db, const char *sql_file, guint groups)
 {
@@ -281,18 +322,21 @@ main (int argc, char **argv)
 
           g_mkdir_with_parents (shell_dir, 0700);
           for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
-            {
-              g_string_append_printf (e, ".output %s/%s.csv\nSELECT * FROM %s;\n", shell_dir, tables[t], tables[t]);
-              g_string_append_printf (i, ".import --skip 1 %s/%s.csv %s\n", shell_dir, tables[t], tables[t]);
-            }
+            g_string_append_printf (e, ".output %s/%s.csv\nSELECT * FROM %s;\n", shell_dir, tables[t], tables[t]);
           script = g_string_free (e, FALSE);
-          import_script = g_string_free (i, FALSE);
           g_file_set_contents (script_path, script, -1, NULL);
-          g_file_set_contents (import_path, import_script, -1, NULL);
           cmd = g_strdup_printf ("sqlite3 -readonly '%s' < '%s'", db, script_path);
           te = bench_time_command (cmd);
-          /* The same tables without STRICT typing, so the shell's .import (which
-           * reads empty cells as '') is measured, not refused. */
+          /* The shell's .import stores an empty cell as '', which the
+           * tables' CHECKs refuse: each file goes into a staging table made
+           * from its header (no types, no constraints), then into the real
+           * table with '' read as NULL — the same rows written, checked and
+           * indexed as the app's import writes them. */
+          for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+            append_staged_import (i, capi_db, shell_dir, tables[t]);
+          import_script = g_string_free (i, FALSE);
+          g_file_set_contents (import_path, import_script, -1, NULL);
+          /* The same tables without STRICT typing or triggers. */
           schema_cmd = g_strdup_printf ("sqlite3 '%s' '.schema' | sed -e '/^CREATE TRIGGER/,/^END;/d' "
                                         "-e 's/) STRICT, WITHOUT ROWID;/) WITHOUT ROWID;/' -e 's/) STRICT;/);/' "
                                         "| sqlite3 '%s' > /dev/null 2>&1", db, floor_db);

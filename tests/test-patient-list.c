@@ -432,6 +432,69 @@ test_update (void)
 }
 
 /* From a real store: reload after a delete, update after an edit. */
+/* A view gets the same item back for a patient whose summary has not
+ * changed (GTK's list view then keeps the row it made for it instead of
+ * building a new one on every keystroke): across searches and filters, not
+ * across an update of that patient or a reload. */
+static void
+test_item_identity (void)
+{
+  TrajPatientList *list = traj_patient_list_new ();
+  g_autoptr(TrajPatientItem) ben = NULL, elsa = NULL, again = NULL;
+  TrajPatientSummary *s;
+
+  traj_patient_list_set_patients (list, sample ());
+  ben = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  elsa = g_list_model_get_item (G_LIST_MODEL (list), 4);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (again == ben);
+  g_clear_object (&again);
+
+  /* Searched for, Ben is at 0: the same item. */
+  traj_patient_list_set_search (list, "bianchi");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_true (again == ben);
+  g_clear_object (&again);
+  traj_patient_list_set_search (list, NULL);
+  traj_patient_list_set_filter (list, TRAJ_PATIENT_FILTER_NEEDS_ATTENTION);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (again == ben);
+  g_clear_object (&again);
+  traj_patient_list_set_filter (list, TRAJ_PATIENT_FILTER_ALL);
+
+  /* Ben's summary changes: a new item with the new summary; Elsa's stays. */
+  s = summary_new (2, "Ben Bianchi", "MRN-0002");
+  s->latest_score = 9;
+  traj_patient_list_update (list, 2, s);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (again != ben);
+  g_assert_cmpint (traj_patient_item_get_summary (again)->latest_score, ==, 9);
+  g_assert_cmpint (traj_patient_item_get_summary (ben)->latest_score, ==, -1);
+  g_clear_object (&again);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 4);
+  g_assert_true (again == elsa);
+  g_clear_object (&again);
+
+  /* Ben moves (renamed Zed): everyone between keeps their item. */
+  s = summary_new (2, "Zed Bianchi", "MRN-0002");
+  traj_patient_list_update (list, 2, s);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 3);
+  g_assert_true (again == elsa);
+  g_clear_object (&again);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 4);
+  g_assert_cmpint (traj_patient_item_get_id (again), ==, 2);
+  g_clear_object (&again);
+
+  /* A reload brings new items, each with its new summary. */
+  traj_patient_list_set_patients (list, sample ());
+  again = g_list_model_get_item (G_LIST_MODEL (list), 4);
+  g_assert_true (again != elsa);
+  g_assert_cmpint (traj_patient_item_get_id (again), ==, 5);
+  g_clear_object (&again);
+  g_object_unref (list);
+}
+
 static void
 test_from_store (void)
 {
@@ -512,6 +575,7 @@ main (int argc, char **argv)
   g_test_add_func ("/patient-list/search", test_search);
   g_test_add_func ("/patient-list/filters", test_filters);
   g_test_add_func ("/patient-list/update", test_update);
+  g_test_add_func ("/patient-list/item-identity", test_item_identity);
   g_test_add_func ("/patient-list/from-store", test_from_store);
 
   return g_test_run ();

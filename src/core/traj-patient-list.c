@@ -71,6 +71,7 @@ struct _TrajPatientList
   GObject parent_instance;
 
   GPtrArray *all;          /* TrajPatientSummary*, owned, in display order */
+  GPtrArray *items;        /* TrajPatientItem* or NULL, one per entry of all */
   GArray *visible;         /* guint indexes into all */
   char *search;            /* casefolded, or NULL */
   TrajPatientFilter filter;
@@ -98,14 +99,41 @@ get_item (GListModel *model, guint position)
 {
   TrajPatientList *self = TRAJ_PATIENT_LIST (model);
   TrajPatientItem *item;
+  guint k;
 
   if (position >= self->visible->len)
     return NULL;
-  item = g_object_new (TRAJ_TYPE_PATIENT_ITEM, NULL);
-  /* A snapshot copy: a row keeps showing what it showed even if the list
-   * is reloaded under it. */
-  item->summary = summary_copy (g_ptr_array_index (self->all, g_array_index (self->visible, guint, position)));
-  return item;
+  /* One item per patient for as long as the summary holds: a view that
+   * gets the same item back after a search keeps the row it made for it
+   * instead of building and laying out a new one (GTK 4.8's list view
+   * keeps about 200 rows, all made again for new items on every search). */
+  k = g_array_index (self->visible, guint, position);
+  item = g_ptr_array_index (self->items, k);
+  if (item == NULL)
+    {
+      item = g_object_new (TRAJ_TYPE_PATIENT_ITEM, NULL);
+      /* A snapshot copy: a row keeps showing what it showed even if the
+       * list is reloaded under it. */
+      item->summary = summary_copy (g_ptr_array_index (self->all, k));
+      self->items->pdata[k] = item;
+    }
+  return g_object_ref (item);
+}
+
+static void
+clear_item (gpointer item)
+{
+  if (item)
+    g_object_unref (item);
+}
+
+static GPtrArray *
+new_items (guint n)
+{
+  GPtrArray *items = g_ptr_array_new_full (n, clear_item);
+
+  g_ptr_array_set_size (items, (int) n);
+  return items;
 }
 
 static void
@@ -184,6 +212,7 @@ traj_patient_list_finalize (GObject *object)
   TrajPatientList *self = (TrajPatientList *) object;
 
   g_ptr_array_unref (self->all);
+  g_ptr_array_unref (self->items);
   g_array_unref (self->visible);
   g_free (self->search);
   G_OBJECT_CLASS (traj_patient_list_parent_class)->finalize (object);
@@ -199,6 +228,7 @@ static void
 traj_patient_list_init (TrajPatientList *self)
 {
   self->all = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_summary_free);
+  self->items = new_items (0);
   self->visible = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
@@ -215,6 +245,8 @@ traj_patient_list_set_patients (TrajPatientList *self, GPtrArray *summaries)
 
   g_ptr_array_unref (self->all);
   self->all = summaries;
+  g_ptr_array_unref (self->items);
+  self->items = new_items (summaries->len);
   refilter (self);
 }
 
@@ -273,13 +305,17 @@ traj_patient_list_update (TrajPatientList *self, gint64 patient_id, TrajPatientS
     if (((TrajPatientSummary *) g_ptr_array_index (self->all, k))->id == patient_id)
       break;
   if (k < self->all->len)
-    g_ptr_array_remove_index (self->all, k);
+    {
+      g_ptr_array_remove_index (self->all, k);
+      g_ptr_array_remove_index (self->items, k);
+    }
   if (summary)
     {
       for (pos = 0; pos < self->all->len; pos++)
         if (compare_summary (summary, g_ptr_array_index (self->all, pos)) < 0)
           break;
       g_ptr_array_insert (self->all, (int) pos, summary);
+      g_ptr_array_insert (self->items, (int) pos, NULL);
     }
 
   fill_visible (self);

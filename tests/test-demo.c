@@ -411,6 +411,48 @@ test_uids_in_order (Fixture *fx, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* The window's brief patient list is the full one without the infusion
+ * count and last infusion: same patients, order and every other field. */
+static void
+test_brief_list (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fx->dir, "brief.db", NULL);
+  g_autoptr(TrajStore) store = NULL;
+  g_autoptr(GPtrArray) full = NULL, brief = NULL;
+  GError *error = NULL;
+  guint with_infusions = 0;
+
+  store = traj_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (traj_demo_generate (store, TRAJ_DEMO_DEFAULT_SEED, 60, ANCHOR (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  full = traj_store_list_patients (store, &error);
+  g_assert_no_error (error);
+  brief = traj_store_list_patients_brief (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (brief->len, ==, full->len);
+  g_assert_cmpuint (full->len, ==, 60);
+  for (guint k = 0; k < full->len; k++)
+    {
+      TrajPatientSummary a = *(TrajPatientSummary *) g_ptr_array_index (full, k);
+      TrajPatientSummary b = *(TrajPatientSummary *) g_ptr_array_index (brief, k);
+
+      with_infusions += a.infusion_count > 0;
+      g_assert_cmpint (b.infusion_count, ==, 0);
+      g_assert_cmpstr (a.uid, ==, b.uid);
+      g_assert_cmpstr (a.mrn, ==, b.mrn);
+      g_assert_cmpstr (a.name, ==, b.name);
+      g_assert_cmpstr (a.search_key, ==, b.search_key);
+      /* Every other field, byte for byte. */
+      a.uid = b.uid = a.mrn = b.mrn = a.name = b.name = a.search_key = b.search_key = NULL;
+      a.infusion_count = b.infusion_count = 0;
+      a.last_infusion_at = b.last_infusion_at = 0;
+      g_assert_cmpmem (&a, sizeof a, &b, sizeof b);
+    }
+  /* Not vacuous: the full list counted infusions. */
+  g_assert_cmpuint (with_infusions, >, 10);
+}
+
 /* A trial met "Bruno" and "Rafael" recorded as female: a first name agrees
  * with the recorded sex. */
 static void
@@ -556,6 +598,7 @@ main (int argc, char **argv)
 
   ADD ("/demo/deterministic", test_deterministic);
   ADD ("/demo/names-match-sex", test_names_match_sex);
+  ADD ("/demo/brief-list", test_brief_list);
   ADD ("/demo/cancel-and-invalid", test_cancel_and_invalid);
   ADD ("/demo/shape", test_shape);
   ADD ("/demo/uids-in-order", test_uids_in_order);

@@ -463,21 +463,30 @@ traj_patient_summary_free (TrajPatientSummary *s)
   g_free (s);
 }
 
-#define SUMMARY_SQL \
-  "SELECT p.id, p.uid, p.mrn, p.name, p.birth_date, p.sex, p.indication, c.id, c.status, c.primary_scale, " \
+#define SUMMARY_SQL_HEAD \
+  "SELECT p.id, p.uid, p.mrn, p.name, p.birth_date, p.sex, p.indication, c.id, c.status, c.primary_scale, "
+#define SUMMARY_SQL_INFUSIONS \
   "  (SELECT count(*) FROM infusion i WHERE i.course_id = c.id AND i.deleted_at IS NULL), " \
-  "  (SELECT max(i.started_at) FROM infusion i WHERE i.patient_id = p.id AND i.deleted_at IS NULL), " \
+  "  (SELECT max(i.started_at) FROM infusion i WHERE i.patient_id = p.id AND i.deleted_at IS NULL), "
+#define SUMMARY_SQL_TAIL \
   "  p.risk_si_at, pa.patient_id, pa.open_findings, pa.safety_open, pa.oldest_open_at, pa.valid_until, pa.rules " \
   "FROM patient p LEFT JOIN course c ON c.id = (SELECT c2.id FROM course c2 WHERE c2.patient_id = p.id " \
   "  AND c2.deleted_at IS NULL ORDER BY c2.status = 'ended', c2.start_date DESC, c2.id DESC LIMIT 1) " \
   "LEFT JOIN patient_attention pa ON pa.patient_id = p.id " \
   "WHERE p.deleted_at IS NULL "
+#define SUMMARY_SQL SUMMARY_SQL_HEAD SUMMARY_SQL_INFUSIONS SUMMARY_SQL_TAIL
+/* Without the infusion count and last infusion: no infusion rows read. */
+#define BRIEF_SQL SUMMARY_SQL_HEAD "0, NULL, " SUMMARY_SQL_TAIL
 
 /* Name order without regard to ASCII case: SQLite's NOCASE collation (its
  * index patient_name), PostgreSQL's lower () on a "C"-collated column (its
  * index patient_name_lower) — the same order on both. */
-static const char list_sqlite_sql[] = SUMMARY_SQL "ORDER BY p.name COLLATE NOCASE, p.mrn";
-static const char list_postgres_sql[] = SUMMARY_SQL "ORDER BY lower(p.name), p.mrn";
+#define LIST_ORDER_SQLITE "ORDER BY p.name COLLATE NOCASE, p.mrn"
+#define LIST_ORDER_POSTGRES "ORDER BY lower(p.name), p.mrn"
+static const char list_sqlite_sql[] = SUMMARY_SQL LIST_ORDER_SQLITE;
+static const char list_postgres_sql[] = SUMMARY_SQL LIST_ORDER_POSTGRES;
+static const char brief_sqlite_sql[] = BRIEF_SQL LIST_ORDER_SQLITE;
+static const char brief_postgres_sql[] = BRIEF_SQL LIST_ORDER_POSTGRES;
 static const char summary_sql[] = SUMMARY_SQL "AND p.id = ?1";
 
 const char traj_store_latest_scores_sql[] =
@@ -617,10 +626,10 @@ fill_all_scores (TrajStore *self, GPtrArray *summaries, GError **error)
   return rc != TRAJ_DB_FAILED;
 }
 
-GPtrArray *
-traj_store_list_patients (TrajStore *self, GError **error)
+static GPtrArray *
+list_patients (TrajStore *self, const char *sqlite_sql, const char *postgres_sql, GError **error)
 {
-  TrajDbStmt *stmt = traj_db_prepare2 (self->db, list_sqlite_sql, list_postgres_sql, error);
+  TrajDbStmt *stmt = traj_db_prepare2 (self->db, sqlite_sql, postgres_sql, error);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) traj_patient_summary_free);
   TrajDbStep rc;
 
@@ -632,6 +641,18 @@ traj_store_list_patients (TrajStore *self, GError **error)
   if (rc == TRAJ_DB_FAILED || !fill_all_scores (self, out, error))
     return NULL;
   return g_steal_pointer (&out);
+}
+
+GPtrArray *
+traj_store_list_patients (TrajStore *self, GError **error)
+{
+  return list_patients (self, list_sqlite_sql, list_postgres_sql, error);
+}
+
+GPtrArray *
+traj_store_list_patients_brief (TrajStore *self, GError **error)
+{
+  return list_patients (self, brief_sqlite_sql, brief_postgres_sql, error);
 }
 
 TrajPatientSummary *

@@ -257,7 +257,7 @@ attention_thread (GTask        *task,
       g_debug ("Could not refresh the stored needs-attention states: %s", error->message);
       g_clear_error (&error);
     }
-  if ((list = traj_store_list_patients (store, &error)) == NULL ||
+  if ((list = traj_store_list_patients_brief (store, &error)) == NULL ||
       !traj_outcomes_fill_summaries (store, list, &d->thresholds, d->now, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -346,7 +346,7 @@ load_thread (GTask        *task,
   TrajWindow *self = source;
   g_autoptr(GError) error = NULL;
   g_autoptr(TrajStore) store = traj_store_open_secondary (self->store, &error);
-  GPtrArray *list = store ? traj_store_list_patients (store, &error) : NULL;
+  GPtrArray *list = store ? traj_store_list_patients_brief (store, &error) : NULL;
 
   if (list == NULL)
     g_task_return_error (task, g_steal_pointer (&error));

@@ -5,63 +5,16 @@
 
 #include <glib/gi18n.h>
 
-#include "traj-audit-window.h"
 #include "traj-cohort-view.h"
 #include "traj-editor-dialog.h"
-#include "traj-exchange.h"
 #include "traj-outcomes.h"
-#include "traj-patient-editor.h"
 #include "traj-patient-page.h"
 #include "traj-patient-row.h"
 #include "traj-gui.h"
 #include "traj-connection-banner.h"
 #include "traj-safety-alerts.h"
 #include "traj-toast-guard.h"
-#include "traj-window.h"
-
-struct _TrajWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  TrajStore *store;
-  GSettings *settings;
-  TrajPatientList *patients;
-  GtkSingleSelection *selection;
-  gint64 patient_id;
-  gulong store_changed_id;
-
-  AdwToastOverlay *toast_overlay;
-  TrajSafetyAlerts *safety_alerts;
-  TrajConnectionBanner *connection_banner;
-  gint64 alerts_since;
-  AdwViewStack *view_stack;
-  AdwViewSwitcher *sidebar_switcher;
-  AdwViewSwitcher *cohort_switcher;
-  GtkWidget *cohort_box;
-  GtkWidget *cohorts;
-  gboolean cohorts_stale;
-  AdwLeaflet *leaflet;
-  GtkSearchEntry *search_entry;
-  GtkWidget *demo_label;
-  GtkDropDown *filter_dropdown;
-  GtkStringList *filter_model;
-  GtkStack *list_stack;
-  GtkListView *list_view;
-  AdwStatusPage *no_results_page;
-  GtkStack *content_stack;
-  AdwWindowTitle *content_title;
-  GtkButton *back_button;
-  GtkWidget *patient_bin;
-  TrajPatientPage *page;
-  GCancellable *attention_cancellable;
-  gboolean busy;
-  gboolean loading;
-  gboolean closing;
-  gboolean updating_list;
-  gboolean cohorts_only;      /* a login that may not read who patients are */
-  guint poll_id;
-  GtkWidget *audit_window;         /* weak: the open Audit Trail window */
-};
+#include "traj-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TrajWindow, traj_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -94,8 +47,8 @@ filter_label (TrajWindow *self, TrajPatientFilter filter)
   return g_strdup_printf (_("%s (%u)"), _(names[filter]), n);
 }
 
-static void
-update_filter_counts (TrajWindow *self)
+void
+traj_window_update_filter_counts (TrajWindow *self)
 {
   g_autofree char *all = filter_label (self, TRAJ_PATIENT_FILTER_ALL);
   g_autofree char *attention = filter_label (self, TRAJ_PATIENT_FILTER_NEEDS_ATTENTION);
@@ -110,8 +63,8 @@ update_filter_counts (TrajWindow *self)
   g_signal_handlers_unblock_matched (self->filter_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
 }
 
-static void
-update_list_page (TrajWindow *self)
+void
+traj_window_update_list_page (TrajWindow *self)
 {
   guint total = traj_patient_list_get_n_total (self->patients);
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->patients));
@@ -163,8 +116,8 @@ set_patient_actions_enabled (TrajWindow *self, gboolean enabled)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-report", enabled);
 }
 
-static void
-show_patient_content (TrajWindow *self)
+void
+traj_window_show_patient_content (TrajWindow *self)
 {
   TrajPatientSummary *s = self->patient_id ? traj_patient_list_lookup (self->patients, self->patient_id) : NULL;
 
@@ -266,10 +219,7 @@ attention_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&list), (GDestroyNotify) g_ptr_array_unref);
 }
 
-static void update_filter_counts (TrajWindow *self);
-static void update_list_page (TrajWindow *self);
 static void select_patient_row (TrajWindow *self);
-static void show_patient_content (TrajWindow *self);
 
 static void
 attention_done (GObject      *source,
@@ -290,8 +240,8 @@ attention_done (GObject      *source,
   self->updating_list = TRUE;
   traj_patient_list_set_patients (self->patients, list);
   self->updating_list = FALSE;
-  update_filter_counts (self);
-  update_list_page (self);
+  traj_window_update_filter_counts (self);
+  traj_window_update_list_page (self);
   select_patient_row (self);
 }
 
@@ -371,7 +321,7 @@ load_done (GObject      *source,
           adw_toast_set_timeout (toast, 0);
           adw_toast_overlay_add_toast (self->toast_overlay, toast);
           self->loading = FALSE;
-          update_list_page (self);
+          traj_window_update_list_page (self);
         }
       return;
     }
@@ -379,15 +329,15 @@ load_done (GObject      *source,
   self->updating_list = TRUE;
   traj_patient_list_set_patients (self->patients, list);
   self->updating_list = FALSE;
-  update_filter_counts (self);
-  update_list_page (self);
+  traj_window_update_filter_counts (self);
+  traj_window_update_list_page (self);
   select_patient_row (self);
-  show_patient_content (self);
+  traj_window_show_patient_content (self);
   check_attention (self);
 }
 
-static void
-start_loading (TrajWindow *self)
+void
+traj_window_start_loading (TrajWindow *self)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -395,7 +345,7 @@ start_loading (TrajWindow *self)
   g_clear_object (&self->attention_cancellable);
   self->attention_cancellable = g_cancellable_new ();
   self->loading = TRUE;
-  update_list_page (self);
+  traj_window_update_list_page (self);
   task = g_task_new (self, self->attention_cancellable, load_done, NULL);
   g_task_run_in_thread (task, load_thread);
 }
@@ -508,10 +458,10 @@ on_store_changed (TrajStore  *store,
       check_attention (self);
     }
 
-  update_filter_counts (self);
-  update_list_page (self);
+  traj_window_update_filter_counts (self);
+  traj_window_update_list_page (self);
   select_patient_row (self);
-  show_patient_content (self);
+  traj_window_show_patient_content (self);
   refresh_safety_alerts (self);
 }
 
@@ -559,8 +509,8 @@ on_search_changed (TrajWindow *self)
   self->updating_list = TRUE;
   traj_patient_list_set_search (self->patients, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   self->updating_list = FALSE;
-  update_filter_counts (self);
-  update_list_page (self);
+  traj_window_update_filter_counts (self);
+  traj_window_update_list_page (self);
   select_patient_row (self);
 }
 
@@ -591,7 +541,7 @@ on_filter_selected (TrajWindow *self)
   self->updating_list = TRUE;
   traj_patient_list_set_filter (self->patients, (TrajPatientFilter) pos);
   self->updating_list = FALSE;
-  update_list_page (self);
+  traj_window_update_list_page (self);
   select_patient_row (self);
 }
 
@@ -608,7 +558,7 @@ on_selection_changed (TrajWindow *self)
   if (traj_patient_item_get_id (item) != self->patient_id)
     {
       self->patient_id = traj_patient_item_get_id (item);
-      show_patient_content (self);
+      traj_window_show_patient_content (self);
       traj_safety_alerts_patient_opened (self->safety_alerts, self->patient_id);
     }
 }
@@ -650,159 +600,6 @@ on_folded_changed (TrajWindow *self)
 
   /* On a narrow window a tap opens the patient at once. */
   gtk_list_view_set_single_click_activate (self->list_view, folded);
-}
-
-/* ---- actions -------------------------------------------------------------- */
-
-/* Down in the search: to the list, as GNOME's sidebars do (it went on to
- * the filter's drop-down). */
-static void
-focus_list_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  TrajWindow *self = TRAJ_WINDOW (widget);
-
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->patients)) == 0)
-    return;
-  gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD);
-}
-
-static void
-search_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  TrajWindow *self = TRAJ_WINDOW (widget);
-
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-show_patient_unfiltered (TrajWindow *self, gint64 id)
-{
-  /* Even if the search or filter would hide them. */
-  if (traj_patient_list_find (self->patients, id) < 0)
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-      traj_patient_list_set_search (self->patients, NULL);
-      gtk_drop_down_set_selected (self->filter_dropdown, TRAJ_PATIENT_FILTER_ALL);
-      update_filter_counts (self);
-      update_list_page (self);
-    }
-  traj_window_show_patient (self, id);
-}
-
-static void
-on_patient_saved (TrajEditorDialog *editor, gint64 id, TrajWindow *self)
-{
-  show_patient_unfiltered (self, id);
-}
-
-/* A patient brought back (undo of Delete Patient): open them again. */
-static void
-show_patient_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  show_patient_unfiltered (TRAJ_WINDOW (widget), g_variant_get_int64 (param));
-}
-
-/* After an import or a restore the whole clinic may differ. */
-static void
-reload_everything (TrajWindow *self)
-{
-  self->cohorts_stale = TRUE;
-  start_loading (self);
-  if (self->page)
-    traj_patient_page_reload (self->page);
-  show_patient_content (self);
-}
-
-static void
-on_exchange_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  if (traj_exchange_run_finish (result, NULL))
-    reload_everything (TRAJ_WINDOW (source));
-}
-
-static void
-run_exchange (TrajWindow *self, TrajExchangeKind kind)
-{
-  traj_exchange_run_async (GTK_WINDOW (self), self->store, kind, NULL, on_exchange_done, NULL);
-}
-
-static void
-import_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_IMPORT_CSV);
-}
-
-static void
-export_csv_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_EXPORT_CSV);
-}
-
-static void
-export_fhir_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_EXPORT_FHIR);
-}
-
-static void
-backup_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_BACKUP);
-}
-
-static void
-restore_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  run_exchange (TRAJ_WINDOW (widget), TRAJ_EXCHANGE_RESTORE);
-}
-
-static void
-audit_trail_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  TrajWindow *self = TRAJ_WINDOW (widget);
-
-  if (self->audit_window == NULL)
-    g_set_weak_pointer (&self->audit_window, traj_audit_window_new (GTK_WINDOW (self), self->store));
-  gtk_window_present (GTK_WINDOW (self->audit_window));
-}
-
-static void
-open_patient_action (TrajWindow *self, const char *page_action)
-{
-  if (self->patient_id == 0 || self->page == NULL ||
-      traj_patient_page_get_patient (self->page) != self->patient_id)
-    return;
-  gtk_widget_activate_action (GTK_WIDGET (self->page), page_action, NULL);
-}
-
-static void
-log_infusion_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  open_patient_action (TRAJ_WINDOW (widget), "patient.log-infusion");
-}
-
-static void
-record_scores_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  open_patient_action (TRAJ_WINDOW (widget), "patient.record-scores");
-}
-
-static void
-print_report_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  open_patient_action (TRAJ_WINDOW (widget), "patient.print-report");
-}
-
-static void
-new_patient_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  TrajWindow *self = TRAJ_WINDOW (widget);
-  TrajPatientEditor *editor = traj_patient_editor_new (GTK_WINDOW (self), self->store, NULL);
-
-  g_signal_connect_object (editor, "saved", G_CALLBACK (on_patient_saved), self, 0);
-  gtk_window_present (GTK_WINDOW (editor));
 }
 
 static GList *
@@ -894,7 +691,7 @@ traj_window_constructed (GObject *object)
       self->cohorts_only = !traj_store_can_read_identities (self->store);
       if (!self->cohorts_only)
         {
-          start_loading (self);
+          traj_window_start_loading (self);
           self->alerts_since = traj_time_now () - ALERT_LOOKBACK_S;
           refresh_safety_alerts (self);
         }
@@ -923,9 +720,9 @@ traj_window_constructed (GObject *object)
         }
       adw_view_stack_set_visible_child_name (self->view_stack, "cohorts");
     }
-  update_filter_counts (self);
-  update_list_page (self);
-  show_patient_content (self);
+  traj_window_update_filter_counts (self);
+  traj_window_update_list_page (self);
+  traj_window_show_patient_content (self);
 }
 
 static gboolean
@@ -1087,26 +884,7 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.focus-list", NULL, focus_list_action);
-  gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
-  gtk_widget_class_install_action (widget_class, "win.show-patient", "x", show_patient_action);
-  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
-  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
-  gtk_widget_class_install_action (widget_class, "win.export-fhir", NULL, export_fhir_action);
-  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
-  gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
-  gtk_widget_class_install_action (widget_class, "win.audit-trail", NULL, audit_trail_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
-                                       "win.audit-trail", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_install_action (widget_class, "win.log-infusion", NULL, log_infusion_action);
-  gtk_widget_class_install_action (widget_class, "win.record-scores", NULL, record_scores_action);
-  gtk_widget_class_install_action (widget_class, "win.print-report", NULL, print_report_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.log-infusion", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.record-scores", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-report", NULL);
+  traj_window_class_actions_init (widget_class);
 }
 
 static void
@@ -1175,7 +953,7 @@ traj_window_show_patient (TrajWindow *self,
 
   self->patient_id = patient_id;
   select_patient_row (self);
-  show_patient_content (self);
+  traj_window_show_patient_content (self);
   if (self->patient_id)
     {
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -1199,7 +977,11 @@ traj_window_get_cohort_view (TrajWindow *self)
 void
 traj_window_reload (TrajWindow *self)
 {
-  reload_everything (self);
+  self->cohorts_stale = TRUE;
+  traj_window_start_loading (self);
+  if (self->page)
+    traj_patient_page_reload (self->page);
+  traj_window_show_patient_content (self);
 }
 
 gboolean

@@ -1939,6 +1939,13 @@ test_import_hidden_killed (Fixture *fx, gconstpointer data)
   traj_store_poll_external_changes (reader);
   assert_small_clinic (reader, 2);
 
+  /* A clean-up killed after removing 400 patients and 5 records (trial
+   * finding 8: those were in no audit event): the next one counts them. */
+  g_assert_true (traj_test_exec (path, "INSERT INTO trajectory_meta (key, value) SELECT 'removed-import:' || "
+                                       "substr (key, 15), '400 5' FROM trajectory_meta WHERE key LIKE 'hidden-import:%'",
+                                 &error));
+  g_assert_no_error (error);
+
   /* The next open removes it, and says so in the trail. */
   store = traj_store_open (path, &error);
   g_assert_no_error (error);
@@ -1951,8 +1958,9 @@ test_import_hidden_killed (Fixture *fx, gconstpointer data)
   g_assert_cmpint (count (store, "SELECT count(*) FROM assessment_item"), ==, 11);
   g_assert_cmpint (count (store, "SELECT count(*) FROM trajectory_meta WHERE key LIKE 'hidden-import:%'"), ==, 0);
   g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event WHERE summary = "
-                                 "'import: unfinished, removed: 12 hidden patients and their records, "
-                                 "0 hidden records of other patients'"), ==, 1);
+                                 "'import: unfinished, removed: 412 hidden patients and their records, "
+                                 "5 hidden records of other patients'"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM trajectory_meta WHERE key LIKE 'removed-import:%'"), ==, 0);
   g_assert_cmpint (count (store, "SELECT count(*) FROM audit_event"), >, audit_before);
   g_assert_true (traj_store_audit_verify (store, NULL, &error));
   g_assert_no_error (error);

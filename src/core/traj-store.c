@@ -1048,6 +1048,10 @@ bulk_audit_counts (TrajStore *self, GError **error)
 #define BULK_PAUSE_LONGEST_MS 1000
 #define BULK_REMOVE_PATIENTS 200
 #define BULK_HIDDEN_KEY "hidden-import:"
+/* What the clean-up of a hidden write has removed so far ("patients
+ * records"), in the same transactions as the removal: a clean-up killed
+ * half-way resumes at the next open, and its one audit event counts all. */
+#define BULK_REMOVED_KEY "removed-import:"
 
 static int
 bulk_lock (TrajStore *self, int how)
@@ -1203,7 +1207,26 @@ bulk_remove_hidden (TrajStore *self, gint64 marker, const char *action, GError *
     "DELETE FROM course WHERE deleted_at = ?1",
   };
   static const char meta_sql[] = "DELETE FROM trajectory_meta WHERE key = '" BULK_HIDDEN_KEY "' || ?1";
+  static const char done_get_sql[] = "SELECT value FROM trajectory_meta WHERE key = '" BULK_REMOVED_KEY "' || ?1";
+  static const char done_clear_sql[] = "DELETE FROM trajectory_meta WHERE key = '" BULK_REMOVED_KEY "' || ?1";
+  static const char done_set_sql[] =
+    "INSERT INTO trajectory_meta (key, value) VALUES ('" BULK_REMOVED_KEY "' || ?1, ?2)";
   gint64 removed = 0, records = 0;
+
+  {
+    TrajDbStmt *stmt = traj_db_prepare (self->db, done_get_sql, error);
+    gboolean found = FALSE;
+
+    if (stmt == NULL)
+      return FALSE;
+    traj_db_bind_int64 (stmt, 1, marker);
+    if (!traj_db_step_row (stmt, &found, error))
+      return FALSE;
+    if (found && sscanf (traj_db_column_text (stmt, 0), "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                         &removed, &records) != 2)
+      removed = records = 0;
+    traj_db_reset (stmt);
+  }
 
   for (guint round = 0;; round++)
     {
@@ -1250,6 +1273,20 @@ bulk_remove_hidden (TrajStore *self, gint64 marker, const char *action, GError *
         }
       if (ids->len < BULK_REMOVE_PATIENTS && !run_with_id (self, meta_sql, marker, 0, error))
         goto fail;
+      if (!run_with_id (self, done_clear_sql, marker, 0, error))
+        goto fail;
+      if (ids->len == BULK_REMOVE_PATIENTS)
+        {
+          g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, removed, records);
+          TrajDbStmt *set = traj_db_prepare (self->db, done_set_sql, error);
+
+          if (set == NULL)
+            goto fail;
+          traj_db_bind_int64 (set, 1, marker);
+          traj_db_bind_text0 (set, 2, done);
+          if (!traj_db_run (set, error))
+            goto fail;
+        }
       traj_store_attention_forget (self);
       if (!traj_store_tx_commit (self, error))
         return FALSE;

@@ -747,6 +747,101 @@ test_which_commands_create (Fixture *fx, gconstpointer data)
   g_assert_cmpint (run (fx, NULL, NULL, "--database", "clinic.db", "restore", "./copy.db", "--yes"), ==, 0);
 }
 
+/* Trial (records, session 7): two imports started at once into a clinic
+ * file that did not exist. Both made it, both filled it, and the refused
+ * one then removed "the file it made" with the other's 40 patients in it,
+ * though that import had said "Imported". Now a new clinic is filled
+ * beside its name and appears whole: a good import's patients are there
+ * whenever it said so, and a refusal leaves nothing of its own. */
+static GSubprocess *
+spawn_import (Fixture *fx, const char *clinic, const char *folder)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  GError *error = NULL;
+  GSubprocess *p;
+
+  g_subprocess_launcher_set_cwd (launcher, fx->dir);
+  p = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TRAJECTORY_CLI"), "--database", clinic,
+                                   "import", folder, NULL);
+  g_assert_no_error (error);
+  return p;
+}
+
+static void
+write_patients (const char *folder, guint first, guint n, gboolean broken)
+{
+  g_autoptr(GString) csv = g_string_new ("uid,mrn,name,birth_date,sex,indication,notes,created_at,updated_at\r\n");
+  g_autofree char *file = g_build_filename (folder, "patients.csv", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  for (guint k = first; k < first + n; k++)
+    g_string_append_printf (csv, ",M-%u,Patient %u,1980-02-%02u,%s,depression,,,\r\n", k, k, 1 + k % 28,
+                            broken && k == first + n / 2 ? "Female" : "female");
+  g_assert_true (g_file_set_contents (file, csv->str, -1, NULL));
+}
+
+static void
+test_import_two_at_once (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *good = path_in (fx, "good");
+  g_autofree char *bad = path_in (fx, "bad");
+  g_autofree char *clinic = path_in (fx, "new.db");
+  guint said_imported = 0;
+
+  write_patients (good, 41, 40, FALSE);
+  write_patients (bad, 1, 40, TRUE);
+  for (guint run = 0; run < 6; run++)
+    {
+      g_autoptr(GSubprocess) a = NULL, b = NULL;
+      g_autofree char *a_out = NULL, *a_err = NULL, *b_out = NULL, *b_err = NULL;
+      GError *error = NULL;
+
+      {
+        g_autoptr(GDir) d = g_dir_open (fx->dir, 0, NULL);
+        for (const char *e; (e = g_dir_read_name (d)) != NULL;)
+          if (g_str_has_prefix (e, "new.db") || g_str_has_prefix (e, ".new.db"))
+            {
+              g_autofree char *p = g_build_filename (fx->dir, e, NULL);
+              g_remove (p);
+            }
+      }
+      /* The refused one first: it used to finish while the good one filled the file. */
+      b = spawn_import (fx, clinic, bad);
+      a = spawn_import (fx, clinic, good);
+      g_subprocess_communicate_utf8 (a, NULL, NULL, &a_out, &a_err, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (b, NULL, NULL, &b_out, &b_err, &error);
+      g_assert_no_error (error);
+      g_test_message ("run %u: good → %d %s%s; bad → %d %s", run, g_subprocess_get_exit_status (a), a_out, a_err,
+                      g_subprocess_get_exit_status (b), b_err);
+      g_assert_cmpint (g_subprocess_get_exit_status (b), !=, 0);
+      g_assert_nonnull (strstr (b_err, "patients.csv:"));
+      if (g_subprocess_get_exit_status (a) == 0)
+        {
+          g_autoptr(TrajStore) store = traj_store_open_existing (clinic, &error);
+
+          g_assert_no_error (error);
+          g_assert_nonnull (strstr (a_out, "Imported 40 rows into"));
+          g_assert_cmpint (traj_store_count (store, TRAJ_KIND_PATIENT, &error), ==, 40);
+          g_assert_no_error (error);
+          said_imported++;
+        }
+      else
+        {
+          /* Only when another program made the file first; never this one's patients lost. */
+          g_assert_nonnull (strstr (a_err, "Another program made a clinic file"));
+        }
+      /* Nothing of either run is left under a temporary name. */
+      {
+        g_autoptr(GDir) d = g_dir_open (fx->dir, 0, NULL);
+        for (const char *e; (e = g_dir_read_name (d)) != NULL;)
+          g_assert_false (g_str_has_prefix (e, ".new.db."));
+      }
+    }
+  g_assert_cmpuint (said_imported, >, 0);
+}
+
 /* Issue 16 §2: a damaged clinic's values were exported with exit 0; export
  * and backup now check the file first and exit non-zero. */
 static void
@@ -794,6 +889,7 @@ main (int argc, char **argv)
   g_test_add ("/cli/output/symlink", Fixture, NULL, fixture_setup, test_output_symlink, fixture_teardown);
   g_test_add ("/cli/output/fifo-and-device", Fixture, NULL, fixture_setup, test_output_fifo, fixture_teardown);
   g_test_add ("/cli/import/fifo", Fixture, NULL, fixture_setup, test_import_fifo, fixture_teardown);
+  g_test_add ("/cli/import/two-at-once", Fixture, NULL, fixture_setup, test_import_two_at_once, fixture_teardown);
   g_test_add ("/cli/output/full-disk", Fixture, NULL, fixture_setup, test_output_full_disk, fixture_teardown);
   g_test_add ("/cli/output/export-folder", Fixture, NULL, fixture_setup, test_export_folder, fixture_teardown);
   g_test_add ("/cli/damaged-clinic", Fixture, NULL, fixture_setup, test_damaged_clinic, fixture_teardown);

@@ -74,6 +74,7 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
   g_autoptr(TrajStore) store = NULL;
   g_autoptr(TrajCsvReport) report = traj_csv_report_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *where = NULL;
   gint64 start;
   double seconds;
   guint rows;
@@ -103,11 +104,15 @@ traj_cli_import (TrajCli *cli, int argc, char **argv)
         fprintf (stderr, _("… and %u more problems.\n"), report->n_problems - report->problems->len);
       return traj_cli_fail (cli, "%s", error->message);
     }
+  where = g_strdup (traj_cli_store_path (cli, store));
+  /* A new clinic appears under its name only now, whole. */
+  if (!traj_cli_publish_created (cli, g_steal_pointer (&store)))
+    return 1;
   seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   rows = traj_csv_report_total_rows (report);
   g_print (_("Imported %u rows into %s: %u patients, %u courses, %u infusions, %u vital-sign readings, "
              "%u assessments, %u finding decisions, %u medicines (%.2f s, %.0f rows/s).\n"),
-           rows, traj_store_get_path (store), report->rows[TRAJ_CSV_PATIENTS], report->rows[TRAJ_CSV_COURSES],
+           rows, where, report->rows[TRAJ_CSV_PATIENTS], report->rows[TRAJ_CSV_COURSES],
            report->rows[TRAJ_CSV_INFUSIONS], report->rows[TRAJ_CSV_VITAL_SIGNS],
            report->rows[TRAJ_CSV_ASSESSMENTS], report->rows[TRAJ_CSV_FLAG_DECISIONS],
            report->rows[TRAJ_CSV_MEDICATIONS],

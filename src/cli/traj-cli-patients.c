@@ -14,7 +14,7 @@ traj_cli_demo (TrajCli *cli, int argc, char **argv)
 {
   gint64 seed = TRAJ_DEMO_DEFAULT_SEED;
   int patients = TRAJ_DEMO_DEFAULT_PATIENTS;
-  g_autofree char *anchor = NULL;
+  g_autofree char *anchor = NULL, *where = NULL;
   GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (same seed, same clinic)"), "N" },
     { "patients", 0, 0, G_OPTION_ARG_INT, &patients, N_("Number of patients (default 80)"), "N" },
@@ -49,9 +49,13 @@ traj_cli_demo (TrajCli *cli, int argc, char **argv)
                           traj_store_get_path (store), existing);
   if (!traj_demo_generate (store, (guint32) seed, (guint) patients, anchor_day, &counts, NULL, NULL, NULL, &error))
     return traj_cli_fail (cli, "%s", error->message);
+  where = g_strdup (traj_cli_store_path (cli, store));
+  /* A new demo clinic appears under its name only now, whole. */
+  if (!traj_cli_publish_created (cli, g_steal_pointer (&store)))
+    return 1;
 
   g_print (_("Demo clinic written to %s: %u patients, %u courses, %u infusions, %u vital-sign readings, %u assessments.\n"),
-           traj_store_get_path (store), counts.patients, counts.courses, counts.infusions,
+           where, counts.patients, counts.courses, counts.infusions,
            counts.vital_signs, counts.assessments);
   return 0;
 }

@@ -174,7 +174,13 @@ traj_cli_open_store (TrajCli *cli)
   /* Only the commands that fill a clinic may make a new file: a mistyped
    * --database must not quietly open an empty clinic. */
   cli->created = !server && creates && !g_file_test (path, G_FILE_TEST_EXISTS);
-  store = creates ? traj_store_open (path, &error) : traj_store_open_existing (path, &error);
+  /* A new clinic is filled beside its name and appears whole: two imports
+   * into a path that did not exist cannot share (and the refused one then
+   * remove) one file. */
+  if (cli->created)
+    store = traj_store_open_new (path, &cli->new_clinic, &error);
+  else
+    store = creates ? traj_store_open (path, &error) : traj_store_open_existing (path, &error);
   if (store == NULL)
     {
       if (g_error_matches (error, TRAJ_ERROR, TRAJ_ERROR_NOT_FOUND) && cli->database == NULL)
@@ -195,22 +201,37 @@ traj_cli_open_store (TrajCli *cli)
   return store;
 }
 
+const char *
+traj_cli_store_path (TrajCli *cli, TrajStore *store)
+{
+  return cli->new_clinic ? traj_new_clinic_get_path (cli->new_clinic) : traj_store_get_path (store);
+}
+
+gboolean
+traj_cli_publish_created (TrajCli *cli, TrajStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajNewClinic) made = g_steal_pointer (&cli->new_clinic);
+
+  if (made == NULL)
+    {
+      g_object_unref (store);
+      return TRUE;
+    }
+  if (!traj_store_publish_new (made, store, &error))
+    {
+      traj_cli_fail (cli, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 traj_cli_discard_created (TrajCli *cli, TrajStore *store)
 {
-  g_autofree char *path = NULL;
-  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  path = g_strdup (traj_store_get_path (store));
   /* Closed first: nothing of this process may hold the file. */
   g_object_unref (store);
-  if (!cli->created)
-    return;
-  for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
-    {
-      g_autofree char *p = g_strconcat (path, suffixes[k], NULL);
-      g_remove (p);
-    }
+  g_clear_pointer (&cli->new_clinic, traj_new_clinic_free);
 }
 
 gboolean
@@ -346,6 +367,8 @@ main (int argc, char **argv)
       {
         cli.command = &commands[k];
         status = commands[k].run (&cli, argc - i, argv + i);
+        /* A new clinic its command did not publish (refused, failed). */
+        g_clear_pointer (&cli.new_clinic, traj_new_clinic_free);
         g_free (cli.database);
         g_free (cli.clinician);
         return status;

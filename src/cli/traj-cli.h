@@ -27,6 +27,7 @@ struct _TrajCli {
   char *clinician;         /* --clinician, or NULL: $TRAJECTORY_CLINICIAN */
   const TrajCliCommand *command;   /* the one running, from the command table */
   gboolean created;        /* traj_cli_open_store () made a new clinic file */
+  TrajNewClinic *new_clinic; /* …which is filled beside its name until published */
 };
 
 /* Parses the running command's own options (plus --database and --help)
@@ -37,9 +38,19 @@ gboolean    traj_cli_parse        (TrajCli       *cli,
                                    int           *argc,
                                    char        ***argv);
 TrajStore  *traj_cli_open_store   (TrajCli *cli);
-/* Closes @store (taking the caller's reference) and removes its file when
- * traj_cli_open_store () made it for this command (a refused import into a
- * new path leaves nothing). */
+/* Where the clinic @store is (for messages): a new clinic's own name,
+ * not the one it is filled under. */
+const char *traj_cli_store_path   (TrajCli *cli, TrajStore *store);
+/* After a command that filled a new clinic succeeded: closes @store (taking
+ * the caller's reference) and puts the clinic under its name
+ * (traj_store_publish_new ()). Nothing to do, TRUE, for a clinic that was
+ * there before. FALSE, said on stderr, when another program made a clinic
+ * file there meanwhile: that file is left as it is. */
+gboolean    traj_cli_publish_created (TrajCli *cli, TrajStore *store);
+/* Closes @store (taking the caller's reference); a new clinic
+ * traj_cli_open_store () made for this command is dropped (a refused import
+ * into a new path leaves nothing, and never removes a file another program
+ * made or wrote into). */
 void        traj_cli_discard_created (TrajCli *cli, TrajStore *store);
 gboolean    traj_cli_format       (const char *name, TrajFormat *format);
 /* Prints "trajectory-cli COMMAND: message" to stderr. Returns 1. */

@@ -176,7 +176,10 @@ temp_prefix (const char *dir, const char *base)
 static gboolean
 temp_of_gone_program (const char *rest)
 {
-  static const char *suffixes[] = { ".part", ".part-wal", ".part-shm", ".part-journal" };
+  /* A new clinic filled under a temporary name has the store's lock
+   * files beside it too (traj_store_open_new ()). */
+  static const char *suffixes[] = { ".part", ".part-wal", ".part-shm", ".part-journal",
+                                    ".part-wait.lock", ".part-import.lock" };
   char *end = NULL;
   guint64 host, pid;
   gboolean suffix_ok = FALSE;
@@ -582,6 +585,13 @@ traj_safe_file_commit_new (TrajSafeFile *f, GError **error)
   dir = g_path_get_dirname (f->path);
   sync_dir (dir);
   return TRUE;
+}
+
+gboolean
+traj_safe_file_is_committed (TrajSafeFile *f)
+{
+  g_return_val_if_fail (f != NULL, FALSE);
+  return f->committed;
 }
 
 void

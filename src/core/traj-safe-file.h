@@ -55,6 +55,9 @@ gboolean      traj_safe_file_commit    (TrajSafeFile  *file,
  * and TRUE returned: what is there wins. */
 gboolean      traj_safe_file_commit_new (TrajSafeFile *file,
                                          GError      **error);
+/* Whether the file is under its name: after traj_safe_file_commit_new (),
+ * FALSE when something had appeared there meanwhile and was kept. */
+gboolean      traj_safe_file_is_committed (TrajSafeFile *file);
 /* Removes what was written, unless committed. NULL-safe. */
 void          traj_safe_file_free      (TrajSafeFile  *file);
 

@@ -474,6 +474,111 @@ create_clinic (const char *path, GError **error)
   return traj_safe_file_commit_new (out, error);
 }
 
+struct _TrajNewClinic
+{
+  TrajSafeFile *out;
+  char *temp;                   /* the clinic while it is filled */
+};
+
+/* The files SQLite and the store keep beside a clinic file. */
+static void
+remove_companions (const char *path)
+{
+  static const char *beside[] = { "-wal", "-shm", "-journal", "-wait.lock", "-import.lock" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (beside); k++)
+    {
+      g_autofree char *p = g_strconcat (path, beside[k], NULL);
+      g_remove (p);
+    }
+}
+
+TrajStore *
+traj_store_open_new (const char *path, TrajNewClinic **new_clinic, GError **error)
+{
+  g_autoptr(TrajNewClinic) made = g_new0 (TrajNewClinic, 1);
+  g_autofree char *dir = NULL;
+  TrajStore *store;
+
+  g_return_val_if_fail (path != NULL && new_clinic != NULL, NULL);
+  g_return_val_if_fail (!traj_store_location_is_server (path), NULL);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_IO, _("Could not create the folder “%s”: %s"),
+                   dir, g_strerror (saved));
+      return NULL;
+    }
+  made->out = traj_safe_file_new_for_clinic (path, error);
+  if (made->out == NULL)
+    return NULL;
+  made->temp = g_strdup (traj_safe_file_get_temp_path (made->out));
+  store = store_open (made->temp, OPEN_FRESH, error);
+  if (store == NULL)
+    {
+      /* The message names the file the person asked for. */
+      if (error != NULL && *error != NULL)
+        {
+          GString *msg = g_string_new ((*error)->message);
+
+          g_string_replace (msg, made->temp, path, 0);
+          g_free ((*error)->message);
+          (*error)->message = g_string_free (msg, FALSE);
+        }
+      return NULL;
+    }
+  *new_clinic = g_steal_pointer (&made);
+  return store;
+}
+
+gboolean
+traj_store_publish_new (TrajNewClinic *new_clinic, TrajStore *store, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (new_clinic != NULL && new_clinic->out != NULL, FALSE);
+  g_return_val_if_fail (TRAJ_IS_STORE (store), FALSE);
+
+  /* The last connection closing folds the -wal into the file. */
+  g_object_unref (store);
+  path = g_strdup (traj_safe_file_get_path (new_clinic->out));
+  if (!traj_safe_file_commit_new (new_clinic->out, error))
+    return FALSE;
+  if (!traj_safe_file_is_committed (new_clinic->out))
+    {
+      g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_BUSY,
+                   _("Another program made a clinic file at “%s” while this one was being filled; it was "
+                     "left as it is and nothing of this run was put into it. Run the command again to add "
+                     "to that clinic."),
+                   path);
+      return FALSE;
+    }
+  remove_companions (new_clinic->temp);
+  return TRUE;
+}
+
+const char *
+traj_new_clinic_get_path (TrajNewClinic *new_clinic)
+{
+  g_return_val_if_fail (new_clinic != NULL, NULL);
+  return traj_safe_file_get_path (new_clinic->out);
+}
+
+void
+traj_new_clinic_free (TrajNewClinic *new_clinic)
+{
+  if (new_clinic == NULL)
+    return;
+  /* Unless published, the file itself goes with the TrajSafeFile. */
+  traj_safe_file_free (new_clinic->out);
+  if (new_clinic->temp)
+    remove_companions (new_clinic->temp);
+  g_free (new_clinic->temp);
+  g_free (new_clinic);
+}
+
 /* SQLite only. What the file at @path allows before SQLite opens it (it is
  * only stat()ed: see traj-db-sqlite.c). A missing file is created when
  * @mode allows; a 0-byte file is never taken for a new clinic (an

@@ -60,6 +60,31 @@ TrajStore   *traj_store_open             (const char    *path,
  * start at the default place make a clinic. */
 TrajStore   *traj_store_open_existing    (const char    *path,
                                           GError       **error);
+/* A new clinic file for a command that fills it (an import, a demo): made
+ * and filled beside @path under a name of its own, and put under @path by
+ * traj_store_publish_new () only once it is whole. A refusal, a kill or a
+ * full disk leaves nothing under @path, no other program ever sees the
+ * clinic half-filled, and no other program's records can be in it: a
+ * refused import never removes a file another program wrote into.
+ * SQLite only; @path must not exist. */
+typedef struct _TrajNewClinic TrajNewClinic;
+
+TrajStore   *traj_store_open_new         (const char     *path,
+                                          TrajNewClinic **new_clinic,
+                                          GError        **error);
+/* Closes @store (the caller's last reference: every connection of it goes)
+ * and puts the clinic under its name. If another program made a clinic
+ * file there meanwhile, that file is kept as it is, this clinic is dropped
+ * and FALSE returned with TRAJ_ERROR_BUSY. */
+gboolean     traj_store_publish_new      (TrajNewClinic  *new_clinic,
+                                          TrajStore      *store,
+                                          GError        **error);
+/* The name the new clinic takes when published. */
+const char  *traj_new_clinic_get_path    (TrajNewClinic  *new_clinic);
+/* Drops the new clinic with its journal and lock files unless published.
+ * NULL-safe. */
+void         traj_new_clinic_free        (TrajNewClinic  *new_clinic);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrajNewClinic, traj_new_clinic_free)
 /* The same on a clinic server: @location is a PostgreSQL connection (a
  * postgresql:// or postgres:// URI, "service=NAME", or libpq key=value
  * settings) instead of a path; a server database with no clinic yet is

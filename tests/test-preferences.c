@@ -310,6 +310,8 @@ test_staff_pin (void)
   /* Change: the current PIN is asked; a trivial new one cannot be set. */
   g_signal_emit_by_name (find_button (pin_row, "Change PIN…"), "clicked");
   dialog = open_dialog ();
+  /* The rule as README gives it. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "6 to 12 digits"));
   fill_pin_dialog (dialog, trivial, 3);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "set"));
   /* A wrong current PIN: asked again, saying so; nothing changed. */

@@ -372,8 +372,8 @@ show_pin_dialog (TrajPreferences *self, const char *problem)
   d->self = g_object_ref (self);
   d->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), has_pin ? _("Change the Staff PIN") : _("Set the Staff PIN"),
                                                           _("Staff type this PIN on the clinic’s tablets to leave the "
-                                                            "patient kiosk. Use 8 to 12 digits without a pattern: "
-                                                            "longer PINs are much harder to guess.")));
+                                                            "patient kiosk: 6 to 12 digits without a pattern, 8 or "
+                                                            "more recommended (longer PINs are much harder to guess).")));
   if (has_pin)
     {
       d->current = pin_entry_new (_("Current PIN"));

@@ -142,6 +142,46 @@ test_window_finds_patients (Fixture *f, gconstpointer data)
   spin ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
   g_assert_cmpstr (visible_list_page (win), ==, "no-results");
+  {
+    GtkWidget *none = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "no_results_page"));
+    GtkWidget *show_all = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "show_all_button"));
+    GtkDropDown *filter = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (win), TRAJ_TYPE_WINDOW, "filter_dropdown"));
+
+    /* Under All patients nothing else would find them: no button. */
+    g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (none)), ==, "Try another name or MRN.");
+    g_assert_false (gtk_widget_get_visible (show_all));
+
+    /* A trial searched a patient under "Needs attention" and read "No
+     * Matching Patients", with "show all patients" as plain text. The
+     * page says how many All patients has, and a button shows them. */
+    gtk_drop_down_set_selected (filter, TRAJ_PATIENT_FILTER_NEEDS_ATTENTION);
+    gtk_editable_set_text (GTK_EDITABLE (search), "zebedee");
+    g_signal_emit_by_name (search, "search-changed");
+    spin ();
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+    g_assert_cmpstr (visible_list_page (win), ==, "no-results");
+    g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (none)), ==,
+                     "1 patient in All patients matches this search.");
+    g_assert_true (gtk_widget_get_visible (show_all));
+    g_assert_true (gtk_widget_is_drawable (show_all));
+    g_signal_emit_by_name (show_all, "clicked");
+    spin ();
+    g_assert_cmpuint (gtk_drop_down_get_selected (filter), ==, TRAJ_PATIENT_FILTER_ALL);
+    g_assert_cmpstr (visible_list_page (win), ==, "list");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "zebedee");
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), search));
+
+    /* Nobody anywhere: the page says so, and still offers All patients. */
+    gtk_drop_down_set_selected (filter, TRAJ_PATIENT_FILTER_NEEDS_ATTENTION);
+    gtk_editable_set_text (GTK_EDITABLE (search), "no such patient");
+    g_signal_emit_by_name (search, "search-changed");
+    spin ();
+    g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (none)), ==,
+                     "No patient in All patients matches either. Try another name or MRN.");
+    g_assert_true (gtk_widget_get_visible (show_all));
+    gtk_drop_down_set_selected (filter, TRAJ_PATIENT_FILTER_ALL);
+  }
 
   gtk_editable_set_text (GTK_EDITABLE (search), "");
   g_signal_emit_by_name (search, "search-changed");

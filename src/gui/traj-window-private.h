@@ -40,6 +40,7 @@ struct _TrajWindow
   GtkStack *list_stack;
   GtkListView *list_view;
   AdwStatusPage *no_results_page;
+  GtkButton *show_all_button;
   GtkStack *content_stack;
   AdwWindowTitle *content_title;
   GtkButton *back_button;

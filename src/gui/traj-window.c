@@ -63,6 +63,38 @@ traj_window_update_filter_counts (TrajWindow *self)
   g_signal_handlers_unblock_matched (self->filter_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
 }
 
+/* Nothing shown under a filter is not "no such patient": say how many of
+ * All patients the search finds, with a button that shows them. */
+static void
+update_no_results (TrajWindow *self)
+{
+  guint filter = gtk_drop_down_get_selected (self->filter_dropdown);
+  gboolean filtered = filter != GTK_INVALID_LIST_POSITION && filter != TRAJ_PATIENT_FILTER_ALL;
+  gboolean search = traj_patient_list_has_search (self->patients);
+  g_autofree char *text = NULL;
+
+  if (filtered && search)
+    {
+      guint n = traj_patient_list_count_matching (self->patients, TRAJ_PATIENT_FILTER_ALL);
+
+      if (n > 0)
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u patient in All patients matches this search.",
+                                             "%u patients in All patients match this search.", n),
+                                n);
+      else
+        text = g_strdup (_("No patient in All patients matches either. Try another name or MRN."));
+    }
+  else if (filtered)
+    text = g_strdup (_("No patient is in this list now."));
+  else
+    text = g_strdup (_("Try another name or MRN."));
+  adw_status_page_set_title (self->no_results_page,
+                             search ? _("No Matching Patients") : _("No Patients in This List"));
+  adw_status_page_set_description (self->no_results_page, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->show_all_button), filtered);
+}
+
 void
 traj_window_update_list_page (TrajWindow *self)
 {
@@ -76,7 +108,10 @@ traj_window_update_list_page (TrajWindow *self)
   else if (total == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
   else if (shown == 0)
-    gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+    {
+      update_no_results (self);
+      gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+    }
   else
     gtk_stack_set_visible_child_name (self->list_stack, "list");
 }
@@ -532,6 +567,13 @@ on_search_activate (TrajWindow *self)
 }
 
 static void
+on_show_all_clicked (TrajWindow *self)
+{
+  gtk_drop_down_set_selected (self->filter_dropdown, TRAJ_PATIENT_FILTER_ALL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
 on_filter_selected (TrajWindow *self)
 {
   guint pos = gtk_drop_down_get_selected (self->filter_dropdown);
@@ -874,6 +916,7 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, TrajWindow, show_all_button);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, TrajWindow, back_button);
@@ -881,6 +924,7 @@ traj_window_class_init (TrajWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 

@@ -984,6 +984,59 @@ test_lease_store (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "already been used"));
 }
 
+/* A trial exported the report while the patient was on the tablet's review
+ * screen: the report called the PHQ-9 "Interrupted on the tablet". While a
+ * tablet holds the session its drafts are in progress; once the tablet went
+ * silent past the lease, or the session ended, they were interrupted. */
+static void
+assert_draft_note (Fixture *f, const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajPatientRecords) r = traj_store_load_patient_records (f->store, f->patient_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (traj_store_note_tablet_in_progress (f->store, r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->assessments->len, ==, 1);
+  g_assert_cmpstr (((TrajAssessment *) g_ptr_array_index (r->assessments, 0))->notes, ==, expected);
+}
+
+static void
+test_draft_in_progress (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = make_code (f, "phq9");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrajStore) tablet = traj_store_open (f->path, &error);
+  g_autoptr(TrajKioskCheckin) c = NULL;
+  g_autoptr(TrajAssessment) a = traj_assessment_new (TRAJ_SCALE_PHQ9);
+
+  g_assert_no_error (error);
+  traj_store_set_device (tablet, KILLED_DEVICE, TRUE);
+  c = traj_store_redeem_checkin (tablet, code, BIRTH, NULL, &error);
+  g_assert_no_error (error);
+  a->patient_id = f->patient_id;
+  a->taken_at = traj_time_now ();
+  a->source = TRAJ_SOURCE_TABLET;
+  a->timing = TRAJ_TIMING_BETWEEN;
+  a->draft = TRUE;
+  for (guint k = 0; k < 9; k++)
+    a->items[k] = 0;
+  a->notes = g_strdup ("Interrupted on the tablet before it was submitted.");
+  g_assert_true (traj_store_insert_assessment (tablet, a, &error));
+  g_assert_no_error (error);
+
+  assert_draft_note (f, "In progress on the tablet: not submitted yet.");
+  /* The tablet killed, silent past the lease: interrupted. */
+  set_held_ago (f->path, TRAJ_KIOSK_LEASE_SECONDS + 1);
+  assert_draft_note (f, "Interrupted on the tablet before it was submitted.");
+  /* Held again, then put away (idle): interrupted. */
+  set_held_ago (f->path, 0);
+  assert_draft_note (f, "In progress on the tablet: not submitted yet.");
+  g_assert_true (traj_store_end_checkin (tablet, c->id, &error));
+  g_assert_no_error (error);
+  assert_draft_note (f, "Interrupted on the tablet before it was submitted.");
+}
+
 /* Another tablet cannot take up a session cut off elsewhere: for it the
  * code is used, as before. */
 static void
@@ -2352,6 +2405,7 @@ main (int argc, char **argv)
   g_test_add ("/kiosk/second-kiosk-process", Fixture, NULL, fixture_setup, test_second_kiosk_process,
               fixture_teardown);
   g_test_add ("/kiosk/lease-store", Fixture, NULL, fixture_setup, test_lease_store, fixture_teardown);
+  g_test_add ("/kiosk/draft-in-progress", Fixture, NULL, fixture_setup, test_draft_in_progress, fixture_teardown);
   g_test_add ("/kiosk/killed-session-other-tablet", Fixture, NULL, fixture_setup, test_killed_session_other_tablet,
               fixture_teardown);
   g_test_add ("/kiosk/unsubmitted-is-draft", Fixture, NULL, fixture_setup, test_unsubmitted_is_draft, fixture_teardown);

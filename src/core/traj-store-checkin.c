@@ -725,6 +725,47 @@ traj_store_list_open_checkins (TrajStore  *self,
 }
 
 gboolean
+traj_store_note_tablet_in_progress (TrajStore          *self,
+                                    TrajPatientRecords *records,
+                                    GError            **error)
+{
+  static const char sql[] =
+    "SELECT used_at FROM kiosk_checkin WHERE patient_id = ?1 AND used_at IS NOT NULL AND ended_at IS NULL "
+    "AND revoked_at IS NULL AND coalesce (held_at, used_at) > ?2 ORDER BY used_at LIMIT 1";
+  gint64 since = 0;
+  TrajDbStmt *stmt;
+  TrajDbStep rc;
+
+  g_return_val_if_fail (TRAJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (records != NULL && records->patient != NULL, FALSE);
+
+  stmt = traj_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  traj_db_bind_int64 (stmt, 1, records->patient->id);
+  traj_db_bind_int64 (stmt, 2, traj_time_now () - TRAJ_KIOSK_LEASE_SECONDS);
+  rc = traj_db_step (stmt, error);
+  if (rc == TRAJ_DB_ROW)
+    since = traj_db_column_int64 (stmt, 0);
+  traj_db_reset (stmt);
+  if (rc == TRAJ_DB_FAILED)
+    return FALSE;
+  if (since == 0)
+    return TRUE;
+  /* The session's answers, as SESSION_ANSWERS_WHERE reads them. */
+  for (guint k = 0; k < records->assessments->len; k++)
+    {
+      TrajAssessment *a = g_ptr_array_index (records->assessments, k);
+
+      if (a->complete || a->source != TRAJ_SOURCE_TABLET || a->taken_at < since)
+        continue;
+      g_free (a->notes);
+      a->notes = g_strdup (_("In progress on the tablet: not submitted yet."));
+    }
+  return TRUE;
+}
+
+gboolean
 traj_store_revoke_checkin (TrajStore  *self,
                            gint64      checkin_id,
                            GError    **error)

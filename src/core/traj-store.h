@@ -400,6 +400,13 @@ gboolean     traj_store_hold_checkin     (TrajStore   *store,
 GPtrArray   *traj_store_checkin_answers  (TrajStore   *store,
                                           gint64       checkin_id,
                                           GError     **error);
+/* Words the drafts in @records that a tablet is still answering (its
+ * session not ended and held within TRAJ_KIOSK_LEASE_SECONDS) as in
+ * progress, not as interrupted (the note each draft is saved with), for a
+ * report or page made while the patient is at the tablet. */
+gboolean     traj_store_note_tablet_in_progress (TrajStore          *store,
+                                                 TrajPatientRecords *records,
+                                                 GError            **error);
 /* A patient's open codes (not used, cancelled or expired), newest first,
  * as TrajKioskCheckin*; and cancelling one (audited). */
 GPtrArray   *traj_store_list_open_checkins (TrajStore *store,

@@ -124,6 +124,13 @@ report_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  /* A questionnaire the patient is answering now is not "interrupted";
+   * without the tablet's state the draft keeps its saved note. */
+  if (!traj_store_note_tablet_in_progress (job->store, records, &error))
+    {
+      g_message ("Could not tell which tablet questionnaires are in progress: %s", error->message);
+      g_clear_error (&error);
+    }
   outcomes = traj_outcomes_compute (records, &job->thresholds, traj_time_now ());
   job->patient_name = g_strdup (records->patient->name);
   job->mrn = g_strdup (records->patient->mrn);

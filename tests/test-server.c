@@ -772,6 +772,82 @@ test_unaudited_write (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (after, ==, "Clinician Cole");
 }
 
+#define TEST_EVENT(action) \
+  "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) " \
+  "VALUES (0, 'x', 'x', '" action "', 'patient', 'by-hand', 'x'); "
+
+/* In a transaction that ROLLBACKs, so each case starts from the same rows. */
+static void
+assert_check_refused (PGconn *conn, const char *sql)
+{
+  g_autofree char *all = g_strdup_printf ("BEGIN; " TEST_EVENT ("update") "%s; COMMIT", sql);
+  PGresult *res = PQexec (conn, all);
+
+  g_test_message ("%s → %s", all, PQresultErrorMessage (res));
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  /* 23514: check_violation, from a CHECK or the total's trigger. */
+  g_assert_cmpstr (PQresultErrorField (res, PG_DIAG_SQLSTATE), ==, "23514");
+  PQclear (res);
+  PQclear (PQexec (conn, "ROLLBACK"));
+}
+
+/* A PHQ-9 whose nine answers add up to 19, stated with @total. */
+static char *
+sum_check_insert (gint64 patient_id, int total)
+{
+  return g_strdup_printf ("INSERT INTO assessment (uid, patient_id, scale, taken_at, source, timing, complete, total) "
+                          "VALUES ('sum-check', %" G_GINT64_FORMAT ", 'phq9', 1700000000, 'clinician', 'other', 1, %d); "
+                          "INSERT INTO assessment_item (assessment_id, item, value) "
+                          "SELECT currval ('assessment_id_seq'), i, CASE WHEN i <= 5 THEN 3 ELSE 1 END "
+                          "FROM generate_series (1, 9) AS i",
+                          patient_id, total);
+}
+
+/* The records trial's finding 2 (trial-repro/clinician_bypass.sql): one
+ * decoy "view" event let a clinician's psql write an escape sequence into
+ * a name, delete a vital sign and set a questionnaire's total to 0 while its
+ * answers add up to 20. The database now holds the rules import holds. */
+static void
+test_database_rules (Fixture *fx, gconstpointer data)
+{
+  PGconn *conn = connect_as (fx, "Clinician Cole", "trajectory_clinician");
+  g_autofree char *name = traj_test_query_text (fx->path, "SELECT name FROM patient WHERE mrn = 'MRN-1'");
+  g_autofree char *after = NULL;
+
+  /* A read, a view or a made-up action explains no change. */
+  assert_unaudited (conn, TEST_EVENT ("view") "UPDATE patient SET notes = 'x'");
+  assert_unaudited (conn, TEST_EVENT ("routine check") "UPDATE patient SET notes = 'x'");
+  assert_unaudited (conn, TEST_EVENT ("read") "UPDATE patient SET birth_date = birth_date");
+
+  /* No control character in a name or an MRN; a note keeps its lines. */
+  assert_check_refused (conn, "UPDATE patient SET name = E'Changed\\x1b[31m Silently' WHERE mrn = 'MRN-1'");
+  assert_check_refused (conn, "UPDATE patient SET mrn = E'MRN\\t1' WHERE mrn = 'MRN-1'");
+  assert_check_refused (conn, "UPDATE patient SET notes = E'bell\\x07' WHERE mrn = 'MRN-1'");
+  assert_allowed (conn, "BEGIN; " TEST_EVENT ("update")
+                        "UPDATE patient SET notes = E'first line\\r\\nsecond\\tline' WHERE mrn = 'MRN-1'; COMMIT");
+  after = traj_test_query_text (fx->path, "SELECT name FROM patient WHERE mrn = 'MRN-1'");
+  g_assert_cmpstr (after, ==, name);
+
+  /* A complete questionnaire's total is the sum of its answers, checked
+   * at the commit whichever of the two was written last. */
+  {
+    g_autofree char *wrong = sum_check_insert (fx->patient_id, 0);
+    g_autofree char *right = sum_check_insert (fx->patient_id, 19);
+    g_autofree char *all = g_strdup_printf ("BEGIN; " TEST_EVENT ("insert") "%s; COMMIT", right);
+
+    assert_check_refused (conn, wrong);
+    assert_allowed (conn, all);
+  }
+  assert_check_refused (conn, "UPDATE assessment SET total = 0 WHERE uid = 'sum-check'");
+  assert_check_refused (conn, "UPDATE assessment_item SET value = 0 WHERE item = 1 AND assessment_id = "
+                              "(SELECT id FROM assessment WHERE uid = 'sum-check')");
+  g_assert_cmpint (traj_test_query_int (fx->path, "SELECT total FROM assessment WHERE uid = 'sum-check'"), ==, 19);
+  /* A draft has no total to match. */
+  assert_allowed (conn, "BEGIN; " TEST_EVENT ("update")
+                        "UPDATE assessment SET complete = 0, total = NULL WHERE uid = 'sum-check'; COMMIT");
+  PQfinish (conn);
+}
+
 /* Check-in codes, cohort definitions, clinic settings and the counts of
  * wrong secrets are held to the trail too, and an event that only says
  * something was read explains no change (postgres/026). */
@@ -1028,6 +1104,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/server/audit/unaudited-write", Fixture, NULL, fixture_setup, test_unaudited_write,
               fixture_teardown);
+  g_test_add ("/server/audit/database-rules", Fixture, NULL, fixture_setup, test_database_rules, fixture_teardown);
   g_test_add ("/server/audit/unaudited-other-tables", Fixture, NULL, fixture_setup, test_unaudited_other_tables,
               fixture_teardown);
   g_test_add ("/server/live-updates/kiosk-hears-nothing", Fixture, NULL, fixture_setup, test_kiosk_hears_nothing,

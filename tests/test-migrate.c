@@ -529,6 +529,7 @@ admin_postgres (void)
 }
 
 /* A new database with nothing in it, as `createdb` makes. */
+
 static char *
 empty_database (const char *name)
 {
@@ -543,6 +544,56 @@ empty_database (const char *name)
   PQclear (res);
   PQfinish (conn);
   return g_strdup_printf ("%s dbname=%s", g_getenv ("TRAJ_TEST_POSTGRES"), name);
+}
+
+/* Runs the real trajectory-cli with @argv (after the program) and returns
+ * its exit status; its output goes to the test's log. */
+static int
+run_cli (const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_nonnull (g_getenv ("TRAJECTORY_CLI"));
+  g_ptr_array_add (argv, (gpointer) g_getenv ("TRAJECTORY_CLI"));
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* README's server set-up (trial-records.md finding 7): `server init` takes
+ * the connection either with --database or after "init", and a clinic moves
+ * in from a `backup --output` copy of its file. */
+static void
+test_readme_setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("traj-migrate-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "clinic.db", NULL);
+  g_autofree char *copy = g_build_filename (dir, "clinic-move.db", NULL);
+  g_autofree char *by_option = empty_database ("traj_init_option");
+  g_autofree char *by_argument = empty_database ("traj_init_argument");
+
+  make_file_clinic (file);
+  g_assert_cmpint (run_cli ((const char *[]) { "--database", by_option, "server", "init", NULL }), ==, 0);
+  g_assert_cmpint (run_cli ((const char *[]) { "server", "init", by_argument, NULL }), ==, 0);
+  g_assert_cmpint (server_count (by_argument, "SELECT count(*) FROM trajectory_meta WHERE key = 'clinic_id'"), ==, 1);
+  g_assert_cmpint (server_count (by_option, "SELECT count(*) FROM trajectory_meta WHERE key = 'clinic_id'"), ==, 1);
+
+  g_assert_cmpint (run_cli ((const char *[]) { "--database", file, "backup", "--output", copy, NULL }), ==, 0);
+  g_assert_cmpint (run_cli ((const char *[]) { "migrate", "--from", copy, "--to", by_option, NULL }), ==, 0);
+  g_assert_cmpint (server_count (by_option, "SELECT count(*) FROM patient"), ==, 40);
+  g_assert_cmpint (server_count (by_argument, "SELECT count(*) FROM patient"), ==, 0);
 }
 
 static char *
@@ -648,5 +699,6 @@ main (int argc, char **argv)
   g_test_add_func ("/migrate/refused-leaves-nothing", test_refused_leaves_nothing);
   g_test_add_func ("/migrate/cli", test_cli);
   g_test_add_func ("/migrate/pg-dump-restore", test_pg_dump_restore);
+  g_test_add_func ("/migrate/readme-setup", test_readme_setup);
   return g_test_run ();
 }

@@ -3472,6 +3472,24 @@ test_day_from_text (void)
   g_assert_cmpint (traj_day_from_text (""), ==, TRAJ_DAY_NONE);
   g_assert_cmpint (traj_day_from_text (NULL), ==, TRAJ_DAY_NONE);
 
+  /* A trial typed 2031-02-30 and read "Enter the birth date as
+   * YYYY-MM-DD", though that is the form: say what the calendar lacks. */
+  {
+    g_autofree char *feb30 = traj_day_text_problem ("2031-02-30");
+    g_autofree char *m13 = traj_day_text_problem (" 2031-13-01 ");
+    g_autofree char *day0 = traj_day_text_problem ("2028-02-00");
+
+    g_assert_cmpstr (feb30, ==, "There is no day 30 in February 2031.");
+    g_assert_cmpstr (m13, ==, "There is no month 13: months go from 01 to 12.");
+    g_assert_cmpstr (day0, ==, "There is no day 0 in February 2028.");
+  }
+  g_assert_null (traj_day_text_problem ("2028-02-29"));
+  g_assert_null (traj_day_text_problem ("1961-+7-05"));
+  g_assert_null (traj_day_text_problem ("05/07/1961"));
+  g_assert_null (traj_day_text_problem ("2031-2-30"));
+  g_assert_null (traj_day_text_problem (""));
+  g_assert_null (traj_day_text_problem (NULL));
+
   /* A stored ISO day (every date column read): four-two-two digits, only
    * white space after them. */
   g_assert_cmpint (traj_day_from_iso ("1961-07-05"), ==, jul5);

@@ -101,6 +101,13 @@ test_birth_date_tab (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (birth_error));
   g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
 
+  /* In the form asked for, but no day of the calendar: said so. */
+  gtk_editable_set_text (birth_text, "2031-02-30");
+  spin (f);
+  g_assert_true (gtk_widget_get_visible (birth_error));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (birth_error)), ==, "There is no day 30 in February 2031.");
+  g_assert_false (traj_editor_dialog_get_valid (TRAJ_EDITOR_DIALOG (editor)));
+
   traj_editor_dialog_force_close (TRAJ_EDITOR_DIALOG (editor));
   spin (f);
 }

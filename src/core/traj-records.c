@@ -449,6 +449,35 @@ traj_day_from_text (const char *text)
 }
 
 char *
+traj_day_text_problem (const char *text)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text ? text : ""));
+  g_autoptr(GDateTime) first = NULL;
+  g_autofree char *month = NULL;
+  int y, m, d;
+
+  if (traj_day_from_text (t) != TRAJ_DAY_NONE || strlen (t) != 10 || t[4] != '-' || t[7] != '-')
+    return NULL;
+  for (guint k = 0; k < 10; k++)
+    if (k != 4 && k != 7 && !g_ascii_isdigit (t[k]))
+      return NULL;
+  y = atoi (t);
+  m = atoi (t + 5);
+  d = atoi (t + 8);
+  if (y < 1)
+    return NULL;
+  if (m < 1 || m > 12)
+    /* Translators: a date typed as YYYY-MM-DD with a month that is not 1 to 12 */
+    return g_strdup_printf (_("There is no month %d: months go from 01 to 12."), m);
+  first = g_date_time_new_utc (y, m, 1, 0, 0, 0);
+  if (first == NULL)
+    return NULL;
+  month = g_date_time_format (first, "%B");
+  /* Translators: a date typed as YYYY-MM-DD that is not in the calendar: "There is no day 30 in February 2031." */
+  return g_strdup_printf (_("There is no day %d in %s %d."), d, month, y);
+}
+
+char *
 traj_day_to_iso (gint32 day)
 {
   int y, m, d;

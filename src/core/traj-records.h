@@ -215,6 +215,9 @@ gint32      traj_day_from_iso           (const char *iso);          /* "YYYY-MM-
  * 1961", "5 July 1961"); never day-or-month-first numbers, which are
  * ambiguous. TRAJ_DAY_NONE otherwise. */
 gint32      traj_day_from_text          (const char *text);
+/* Why @text, written as YYYY-MM-DD, is no day of the calendar ("There is
+ * no day 30 in February 2031."); NULL when it is a day or not in that form. */
+char       *traj_day_text_problem       (const char *text);
 char       *traj_day_to_iso             (gint32 day);
 gint32      traj_day_today              (void);                     /* local calendar day */
 /* Days are calendar days of the clinic's time zone (CLINICAL.md §7): the

@@ -178,6 +178,17 @@ validate (TrajPatientEditor *self)
   show_field_error (GTK_WIDGET (self->name_row), self->name_error,
                     *gtk_editable_get_text (GTK_EDITABLE (self->name_row)) ? name_error : NULL);
   typed_birth = *gtk_editable_get_text (traj_date_entry_get_editable (self->birth_entry)) != '\0';
+  if (typed_birth && p->birth_day == TRAJ_DAY_NONE)
+    {
+      /* 2031-02-30 is in the form asked for: say what is wrong with it. */
+      g_autofree char *why = traj_day_text_problem (gtk_editable_get_text (traj_date_entry_get_editable (self->birth_entry)));
+
+      if (why)
+        {
+          g_clear_error (&birth_error);
+          g_set_error_literal (&birth_error, TRAJ_ERROR, TRAJ_ERROR_BIRTH_DATE_MISSING, why);
+        }
+    }
   show_field_error (GTK_WIDGET (self->birth_row), self->birth_error, typed_birth ? birth_error : NULL);
 
   show_missing (self, p);

@@ -3490,6 +3490,28 @@ test_day_from_text (void)
   g_assert_null (traj_day_text_problem (""));
   g_assert_null (traj_day_text_problem (NULL));
 
+  /* A trial read "BP peak 80/50" for an infusion whose only reading was
+   * low: the summary gives the one reading, or lowest to highest. */
+  {
+    g_autoptr(TrajInfusion) inf = traj_infusion_new ();
+    TrajVitalSign *v = traj_vital_sign_new (0);
+    g_autofree char *none = traj_infusion_bp_text (inf);
+    g_autofree char *one = NULL, *two = NULL;
+
+    g_assert_null (none);
+    v->systolic = 80;
+    v->diastolic = 50;
+    g_ptr_array_add (inf->vitals, v);
+    one = traj_infusion_bp_text (inf);
+    g_assert_cmpstr (one, ==, "BP 80/50");
+    v = traj_vital_sign_new (40);
+    v->systolic = 152;
+    v->diastolic = 94;
+    g_ptr_array_add (inf->vitals, v);
+    two = traj_infusion_bp_text (inf);
+    g_assert_cmpstr (two, ==, "BP 80/50 to 152/94");
+  }
+
   /* A stored ISO day (every date column read): four-two-two digits, only
    * white space after them. */
   g_assert_cmpint (traj_day_from_iso ("1961-07-05"), ==, jul5);

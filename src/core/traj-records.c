@@ -1041,6 +1041,31 @@ traj_infusion_bp_peak (const TrajInfusion *i, int *systolic, int *diastolic)
   return s >= 0;
 }
 
+char *
+traj_infusion_bp_text (const TrajInfusion *i)
+{
+  const TrajVitalSign *low = NULL, *high = NULL;
+
+  for (guint k = 0; k < i->vitals->len; k++)
+    {
+      const TrajVitalSign *v = g_ptr_array_index (i->vitals, k);
+
+      if (v->systolic < 0)
+        continue;
+      if (low == NULL || v->systolic < low->systolic)
+        low = v;
+      if (high == NULL || v->systolic > high->systolic)
+        high = v;
+    }
+  if (high == NULL)
+    return NULL;
+  if (low->systolic == high->systolic && low->diastolic == high->diastolic)
+    /* Translators: the one blood pressure taken during an infusion: "BP 80/50" */
+    return g_strdup_printf (_("BP %d/%d"), high->systolic, high->diastolic);
+  /* Translators: the lowest and highest blood pressure during an infusion: "BP 80/50 to 152/94" */
+  return g_strdup_printf (_("BP %d/%d to %d/%d"), low->systolic, low->diastolic, high->systolic, high->diastolic);
+}
+
 TrajAssessment *
 traj_assessment_new (TrajScaleId scale)
 {

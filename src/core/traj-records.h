@@ -438,6 +438,10 @@ gboolean          traj_infusion_sedated  (const TrajInfusion *i);
 char             *traj_infusion_tolerability_text (const TrajInfusion *i);
 /* Peak systolic/diastolic over all readings; FALSE when no BP was taken. */
 gboolean          traj_infusion_bp_peak  (const TrajInfusion *i, int *systolic, int *diastolic);
+/* The blood pressure taken during @i for a one-line summary: "BP 80/50"
+ * for one reading, "BP 80/50 to 152/94" (lowest to highest systolic) for
+ * more; NULL when none was taken. Never "peak" for a pressure that fell. */
+char             *traj_infusion_bp_text  (const TrajInfusion *i);
 TrajAssessment   *traj_assessment_new    (TrajScaleId scale);
 TrajAssessment   *traj_assessment_copy   (const TrajAssessment *a);
 void              traj_assessment_free   (TrajAssessment *a);

@@ -37,14 +37,16 @@ static char *
 infusion_details (const TrajInfusion *i)
 {
   GString *s = g_string_new (NULL);
-  int sbp, dbp;
 
   g_string_append (s, traj_route_label (i->route));
   if (i->dose_mg_per_kg > 0)
     g_string_append_printf (s, _(" · %.2f mg/kg"), i->dose_mg_per_kg);
   g_string_append_printf (s, _(" · %.1f mg"), i->total_mg);
-  if (traj_infusion_bp_peak (i, &sbp, &dbp))
-    g_string_append_printf (s, _(" · BP peak %d/%d"), sbp, dbp);
+  {
+    g_autofree char *bp = traj_infusion_bp_text (i);
+    if (bp)
+      g_string_append_printf (s, " · %s", bp);
+  }
   {
     g_autofree char *tolerability = traj_infusion_tolerability_text (i);
     if (tolerability)

@@ -277,6 +277,9 @@ test_lockout (Fixture *f, gconstpointer data)
   g_assert_cmpstr (traj_kiosk_window_get_screen (f->kiosk), ==, "checkin");
   g_assert_false (gtk_widget_is_sensitive (child (f->kiosk, "keypad")));
   g_assert_nonnull (strstr (traj_kiosk_window_get_message (f->kiosk), "Please wait"));
+  /* A trial's wrong birth dates were blamed on the code: the tablet cannot
+   * tell which of the two did not match. */
+  g_assert_true (g_str_has_prefix (traj_kiosk_window_get_message (f->kiosk), "Too many tries that did not match."));
   g_assert_true (g_str_has_prefix (label_text (f->kiosk, "code_wait_label"), "0:"));
   /* Even the right code is not taken meanwhile. */
   type_code (f->kiosk, code);

@@ -142,8 +142,9 @@ traj_store_secret_locked_error (GError **error, TrajSecretKind kind, gint64 lock
                            "Too many wrong PINs. Try again in %d seconds.", (int) wait), (int) wait);
   else
     g_set_error (error, TRAJ_ERROR, TRAJ_ERROR_LOCKED_OUT,
-                 ngettext ("Too many codes that did not match. Please wait %d second, or ask a member of staff.",
-                           "Too many codes that did not match. Please wait %d seconds, or ask a member of staff.",
+                 /* Translators: the code, or the birth date with it, did not match (the tablet cannot tell which) */
+                 ngettext ("Too many tries that did not match. Please wait %d second, or ask a member of staff.",
+                           "Too many tries that did not match. Please wait %d seconds, or ask a member of staff.",
                            (int) wait), (int) wait);
 }
 

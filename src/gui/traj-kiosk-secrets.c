@@ -270,7 +270,7 @@ set_lock (TrajKioskWindow *self, TrajSecretKind kind, gint64 until)
     {
       if (until)
         gtk_label_set_label (self->message_label,
-                             _("Too many codes that did not match. Please wait, or ask a member of staff."));
+                             _("Too many tries that did not match. Please wait, or ask a member of staff."));
       else if (self->code_locked_until)
         gtk_label_set_label (self->message_label, "");
       self->code_locked_until = until;

@@ -818,6 +818,10 @@ test_database_rules (Fixture *fx, gconstpointer data)
   assert_unaudited (conn, TEST_EVENT ("view") "UPDATE patient SET notes = 'x'");
   assert_unaudited (conn, TEST_EVENT ("routine check") "UPDATE patient SET notes = 'x'");
   assert_unaudited (conn, TEST_EVENT ("read") "UPDATE patient SET birth_date = birth_date");
+  /* A change event about another kind of record explains no change here. */
+  assert_unaudited (conn, "INSERT INTO audit_event (at, os_user, clinician, action, record_kind, record_uid, summary) "
+                          "VALUES (0, 'x', 'x', 'update', 'cohort_definition', 'x', 'x'); "
+                          "UPDATE patient SET notes = 'x'");
 
   /* No control character in a name or an MRN; a note keeps its lines. */
   assert_check_refused (conn, "UPDATE patient SET name = E'Changed\\x1b[31m Silently' WHERE mrn = 'MRN-1'");

@@ -658,7 +658,7 @@ traj_test_exec_audited (const char *path, const char *sql, GError **error)
   if (!traj_test_postgres ())
     return raw (path, sql, NULL, error);
   all = g_strdup_printf ("BEGIN; %s; INSERT INTO audit_event (at, os_user, clinician, action, record_kind, "
-                         "record_uid, summary) VALUES (0, 'test', 'test', 'update', 'test', '', 'set up by the test'); "
+                         "record_uid, summary) VALUES (0, 'test', 'test', 'update', 'records', '', 'set up by the test'); "
                          "COMMIT", sql);
   if (raw (path, all, NULL, error))
     return TRUE;

@@ -52,7 +52,7 @@ static const Table clinic_tables[] = {
  * (postgres/024), and the name of its live updates' channel (postgres/027):
  * the target's. */
 static const char *own_tables[] = { "trajectory_meta", "kiosk_scale", "kiosk_session", "audit_chain", "audit_seal",
-                                    "audit_xact", "patient_attention", "live_channel", NULL };
+                                    "audit_xact", "audit_xact_kind", "patient_attention", "live_channel", NULL };
 
 static const Table *
 find_table (const char *name)

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define TRAJ_SCHEMA_VERSION 29
+#define TRAJ_SCHEMA_VERSION 30
 /* PRAGMA application_id of every Trajectory file: "TRJ1". */
 #define TRAJ_APPLICATION_ID 0x54524A31
 
